@@ -1,0 +1,99 @@
+"""The words of the product: roles, stages, lead types, verdicts, call outcomes.
+
+Stages are fixed here; their labels and definitions come from the lead definition.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    QUALIFIER = "qualifier"
+    TEAM_LEAD = "team_lead"
+    SALES = "sales"
+    ADMIN = "admin"
+
+
+class Stage(StrEnum):
+    NEW = "new"
+    WORKING = "working"
+    IN_QUALIFICATION = "in_qualification"
+    QUALIFIED = "qualified"
+    HANDED_OFF = "handed_off"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    NURTURE = "nurture"
+    DISQUALIFIED = "disqualified"
+    EXISTING_ACCOUNT = "existing_account"
+
+    @property
+    def is_open(self) -> bool:
+        """Open leads still wait for a qualifier; the rest are out of every queue."""
+        return self in OPEN_STAGES
+
+
+OPEN_STAGES = frozenset({Stage.NEW, Stage.WORKING, Stage.IN_QUALIFICATION})
+CLOSED_STAGES = frozenset(set(Stage) - OPEN_STAGES)
+
+
+class LeadType(StrEnum):
+    """What the qualifier learned about a lead (DESIGN.md §1)."""
+
+    DUBIOUS = "dubious"
+    UNWORTHY = "unworthy"
+    UNQUALIFIED_INTEREST = "unqualified_interest"
+    UNQUALIFIED_SUITABILITY = "unqualified_suitability"
+    SALES_WORTHY = "sales_worthy"
+
+
+class Verdict(StrEnum):
+    HAND_OFF = "hand_off"
+    NURTURE = "nurture"
+    DISQUALIFY = "disqualify"
+    EXISTING_ACCOUNT = "existing_account"
+
+
+VERDICT_STAGE = {
+    Verdict.HAND_OFF: Stage.QUALIFIED,
+    Verdict.NURTURE: Stage.NURTURE,
+    Verdict.DISQUALIFY: Stage.DISQUALIFIED,
+    Verdict.EXISTING_ACCOUNT: Stage.EXISTING_ACCOUNT,
+}
+
+
+class DisqualifyReason(StrEnum):
+    UNWORTHY = "unworthy"
+    DUBIOUS = "dubious"
+    DUPLICATE = "duplicate"
+    COMPETITOR = "competitor"
+    OTHER = "other"
+
+
+class CallOutcome(StrEnum):
+    CONNECTED = "connected"
+    NO_ANSWER = "no_answer"
+    VOICEMAIL = "voicemail"
+    BUSY = "busy"
+    GATEKEEPER = "gatekeeper"
+    WRONG_NUMBER = "wrong_number"
+    BAD_NUMBER = "bad_number"
+    CALLBACK = "callback"
+    NOT_INTERESTED = "not_interested"
+    DO_NOT_CALL = "do_not_call"
+
+
+class SalesDecision(StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class Source(StrEnum):
+    """Where interest came from; imports may bring others, kept as typed."""
+
+    WEB_FORM = "web_form"
+    WEBINAR = "webinar"
+    TRADE_SHOW = "trade_show"
+    PURCHASED_LIST = "purchased_list"
+    SALES_REFERRAL = "sales_referral"
+    INBOUND_CALL = "inbound_call"

@@ -1,0 +1,41 @@
+"""The three kinds of failure a user can meet, each with the CLI exit code that reports it.
+
+Anything else that escapes is a bug and is reported as one (exit 1, crash dialog).
+"""
+
+from __future__ import annotations
+
+
+class LeadDeskError(Exception):
+    """Base for failures the user caused or can act on; never shown with a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(LeadDeskError):
+    """Bad input or usage the user can fix: a file, a row, a field, an unknown name."""
+
+    exit_code = 2
+
+
+class NotPermitted(LeadDeskError):
+    """The acting user's role does not allow this."""
+
+    exit_code = 3
+
+
+class Conflict(LeadDeskError):
+    """Someone else changed or holds the same thing; reload and try again."""
+
+    exit_code = 4
+
+
+class StoreError(InputError):
+    """The store cannot be opened as asked (missing, too new, unreachable)."""
