@@ -1,0 +1,86 @@
+"""The ``leaddesk`` command: headless operations for scripts, and the door to the window.
+
+The window itself lives in ``ui``; its entry point passes ``open_window`` in, so this
+package never imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from leaddesk import __version__
+from leaddesk.cli import setup_commands
+from leaddesk.cli.common import add_as
+from leaddesk.errors import LeadDeskError
+from leaddesk.logs import log_path, setup_logging
+
+WindowOpener = Callable[[argparse.Namespace], int]
+COMMAND_MODULES = [setup_commands]
+log = logging.getLogger("leaddesk.cli")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line naming what is wrong, not a wall of usage text.
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="leaddesk",
+        description="LeadDesk: qualify inbound interest by phone and hand the good leads to sales.",
+    )
+    parser.add_argument("--version", action="version", version=f"LeadDesk {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="store file or postgresql:// URL (default: $LEADDESK_DATABASE_URL, "
+        "then the per-user store)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    gui = commands.add_parser("gui", help="open the window (the default)")
+    add_as(gui, required=False)
+    gui.add_argument("--screenshot", metavar="FILE.png", help="save the window as a PNG and exit")
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, open_window: WindowOpener | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_logging()
+    if args.command in (None, "gui"):
+        if open_window is None:
+            print("leaddesk: the window is not available here; use a command", file=sys.stderr)
+            return 2
+        for name in ("as_user", "screenshot"):
+            if not hasattr(args, name):
+                setattr(args, name, None)
+        return run_guarded(lambda: open_window(args))
+    return run_guarded(lambda: int(args.handler(args)))
+
+
+def run_guarded(work: Callable[[], int]) -> int:
+    """Turn the user's mistakes into one-line messages and exit codes; bugs into a log entry."""
+    try:
+        return work()
+    except LeadDeskError as exc:
+        print(f"leaddesk: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("leaddesk: cancelled", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        log.exception("unexpected error")
+        print(
+            f"leaddesk: something went wrong inside LeadDesk ({type(exc).__name__}: {exc}). "
+            f"This is a bug; details are in {log_path()}",
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,71 @@
+"""Pieces every command shares: acting user, JSON output, opening the desk."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from leaddesk.desk import Desk, open_desk, setup_desk
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def add_as(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        required=required,
+        help="the user acting (their role decides what is allowed)",
+    )
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def desk_for(args: argparse.Namespace) -> Desk:
+    return open_desk(args.db, args.as_user)
+
+
+def setup_or_user_desk(args: argparse.Namespace, *, create: bool = True) -> Desk:
+    """Setup commands act as the named user when ``--as`` is given, else as the store owner."""
+    if getattr(args, "as_user", None):
+        return open_desk(args.db, args.as_user, create=create)
+    return setup_desk(args.db, create=create)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    if hasattr(value, "as_json"):
+        return value.as_json()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, default=_default, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for number, row in enumerate(cells):
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+        if number == 0:
+            print("  ".join("-" * width for width in widths))

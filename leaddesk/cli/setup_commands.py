@@ -1,0 +1,120 @@
+"""Setting a store up: init, users, demo data."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import datetime
+
+from leaddesk import definition_versions
+from leaddesk.cli.common import add_as, add_json, print_json, print_table, setup_or_user_desk
+from leaddesk.errors import InputError
+from leaddesk.permissions import Action
+from leaddesk.users import parse_role
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    init = commands.add_parser("init", help="create the store, or upgrade an older one")
+    add_json(init)
+    init.set_defaults(handler=run_init)
+
+    users = commands.add_parser("users", help="add and list users")
+    user_commands = users.add_subparsers(dest="users_command", metavar="add|list", required=True)
+    add = user_commands.add_parser("add", help="add a user")
+    add.add_argument("name", help="login name, e.g. rep5")
+    add.add_argument("--role", required=True, help="qualifier, team_lead, sales or admin")
+    add.add_argument("--capacity", type=int, default=40, help="most open leads at once")
+    add.add_argument("--display-name", help="the name shown in the window")
+    add.add_argument("--territory", action="append", default=[], help="country code; repeatable")
+    add_as(add, required=False)
+    add_json(add)
+    add.set_defaults(handler=run_users_add)
+    listing = user_commands.add_parser("list", help="list users")
+    add_json(listing)
+    listing.set_defaults(handler=run_users_list)
+
+    demo = commands.add_parser("demo", help="fill a new store with a realistic demo team")
+    demo.add_argument("--leads", type=int, default=2_000, help="how many leads (default 2000)")
+    demo.add_argument("--reps", type=int, default=4, help="how many qualifiers (default 4)")
+    demo.add_argument("--seed", type=int, default=7, help="same seed, same store")
+    demo.add_argument("--now", help="ISO time the demo is anchored to (default: now)")
+    add_json(demo)
+    demo.set_defaults(handler=run_demo)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from leaddesk.store.migrations import current_revision
+
+    with setup_or_user_desk(args) as desk:
+        desk.require(Action.MANAGE_STORE)
+        with desk.store.transaction() as session:
+            version = definition_versions.ensure_default(session, at=desk.clock())
+        revision = current_revision(desk.store)
+        if args.json:
+            print_json(
+                {"store": desk.store.label, "schema": revision, "definition": version.version}
+            )
+        else:
+            print(f"Store ready: {desk.store.label} (schema {revision})")
+    return 0
+
+
+def run_users_add(args: argparse.Namespace) -> int:
+    role = parse_role(args.role)
+    with setup_or_user_desk(args) as desk:
+        user = desk.add_user(
+            args.name,
+            role,
+            capacity=args.capacity,
+            display_name=args.display_name,
+            territories=tuple(t.upper() for t in args.territory),
+        )
+    if args.json:
+        print_json(user.as_json())
+    else:
+        print(f"Added {user.name} ({user.role.value}, capacity {user.capacity})")
+    return 0
+
+
+def run_users_list(args: argparse.Namespace) -> int:
+    with setup_or_user_desk(args, create=False) as desk:
+        users = desk.users()
+    if args.json:
+        print_json([u.as_json() for u in users])
+    else:
+        print_table(
+            ["name", "role", "capacity", "active", "display name"],
+            [
+                (u.name, u.role.value, u.capacity, "yes" if u.active else "no", u.display_name)
+                for u in users
+            ],
+        )
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from leaddesk.demo import fill_demo  # Faker is slow to import; only demo needs it
+
+    with setup_or_user_desk(args) as desk:
+        desk.require(Action.MANAGE_STORE)
+        now = desk.clock()
+        if args.now:
+            try:
+                now = datetime.fromisoformat(args.now)
+            except ValueError:
+                raise InputError(f"--now: '{args.now}' is not an ISO date-time") from None
+            if now.tzinfo is None:
+                raise InputError("--now: give a time zone, e.g. 2026-11-22T09:00:00+00:00")
+        started = time.perf_counter()
+        summary = fill_demo(desk.store, leads=args.leads, reps=args.reps, seed=args.seed, now=now)
+        seconds = time.perf_counter() - started
+    if args.json:
+        print_json({**summary.as_json(), "seconds": round(seconds, 2)})
+    else:
+        print(
+            f"Demo store ready in {seconds:.1f} s: {summary.leads} leads from "
+            f"{summary.people} people at {summary.accounts} accounts, {summary.calls} past calls, "
+            f"{summary.verdicts} verdicts, {summary.batches} handoff batches. "
+            f"Sign in as rep1 (qualifier), lead1 (team lead) or sales1 (sales)."
+        )
+    return 0

@@ -1,0 +1,119 @@
+"""Business-hours arithmetic for SLAs: the clock runs only while the team is open.
+
+Opening hours are wall-clock times in the team's zone, so a DST change moves them with the
+team; durations are measured in real elapsed time. Weekends and the configured public holidays
+are closed. Every datetime in and out is timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from leaddesk.definition.policy import Policy, holiday_calendar
+
+# Enough to find an opening past any run of holidays; a policy with no open day is rejected
+# when the definition is read, so this bound is only a guard.
+_MAX_DAYS = 3660
+
+
+def _utc(moment: datetime, name: str) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    return moment.astimezone(UTC)
+
+
+def is_business_day(day: date, policy: Policy) -> bool:
+    if day.weekday() not in policy.business_hours.weekdays:
+        return False
+    if policy.holiday_country:
+        return day not in holiday_calendar(policy.holiday_country, policy.holiday_subdivision)
+    return True
+
+
+def _windows(start_day: date, policy: Policy) -> Iterator[tuple[datetime, datetime]]:
+    """Open periods (UTC) from ``start_day`` on, in order."""
+    zone = policy.zone
+    hours = policy.business_hours
+    for offset in range(_MAX_DAYS):
+        day = start_day + timedelta(days=offset)
+        if is_business_day(day, policy):
+            yield (
+                _wall(day, hours.start, zone),
+                _wall(day, hours.end, zone),
+            )
+    raise ValueError("the policy has no business day in ten years")
+
+
+def _wall(day: date, at: time, zone: ZoneInfo) -> datetime:
+    # fold=0 and zoneinfo's handling of gaps give the usual reading of a skipped/doubled hour.
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+def _local_day(moment: datetime, policy: Policy) -> date:
+    return moment.astimezone(policy.zone).date()
+
+
+def is_business_time(at: datetime, policy: Policy) -> bool:
+    """Whether the team is open at this moment."""
+    moment = _utc(at, "at")
+    day = _local_day(moment, policy)
+    if not is_business_day(day, policy):
+        return False
+    opens = _wall(day, policy.business_hours.start, policy.zone)
+    closes = _wall(day, policy.business_hours.end, policy.zone)
+    return opens <= moment < closes
+
+
+def next_opening(at: datetime, policy: Policy) -> datetime:
+    """``at`` itself if the team is open, else when it next opens."""
+    moment = _utc(at, "at")
+    for opens, closes in _windows(_local_day(moment, policy), policy):
+        if moment < closes:
+            return max(moment, opens)
+    raise AssertionError("unreachable")  # pragma: no cover - _windows raises first
+
+
+def add_business_hours(start: datetime, hours: float, policy: Policy) -> datetime:
+    """The moment ``hours`` of open time after ``start``."""
+    moment = _utc(start, "start")
+    remaining = timedelta(hours=hours)
+    for opens, closes in _windows(_local_day(moment, policy), policy):
+        if moment >= closes:
+            continue
+        begin = max(moment, opens)
+        if begin + remaining <= closes:
+            return begin + remaining
+        remaining -= closes - begin
+    raise AssertionError("unreachable")  # pragma: no cover - _windows raises first
+
+
+def sla_deadline(arrived_at: datetime, policy: Policy) -> datetime:
+    """When a new lead must have been called: the speed-to-lead SLA in business hours.
+
+    A lead arriving while the team is closed starts its clock at the next opening.
+    """
+    return add_business_hours(arrived_at, policy.speed_to_lead_hours, policy)
+
+
+def business_hours_between(a: datetime, b: datetime, policy: Policy) -> float:
+    """Open hours from ``a`` to ``b``; negative when ``b`` is before ``a``."""
+    start, end = _utc(a, "a"), _utc(b, "b")
+    if end < start:
+        return -business_hours_between(b, a, policy)
+    total = timedelta()
+    for opens, closes in _windows(_local_day(start, policy), policy):
+        if opens >= end:
+            break
+        overlap = min(closes, end) - max(opens, start)
+        if overlap > timedelta():
+            total += overlap
+    return total.total_seconds() / 3600
+
+
+def within_calling_hours(at: datetime, zone: str | ZoneInfo, policy: Policy) -> bool:
+    """Whether a person in ``zone`` may be phoned at this moment (their local clock)."""
+    local = _utc(at, "at").astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
+    hours = policy.calling_hours
+    return hours.start <= local.time().replace(tzinfo=None) < hours.end

@@ -1,0 +1,181 @@
+"""A lead definition once read and checked: immutable, so a verdict can point at its version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+from leaddesk.definition.conditions import ALWAYS, Condition
+from leaddesk.definition.policy import Policy
+from leaddesk.domain import DisqualifyReason, LeadType, Stage, Verdict
+
+
+class QuestionType(StrEnum):
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    YES_NO = "yes_no"
+    NUMBER = "number"
+    MONEY = "money"
+    DATE = "date"
+    TEXT = "text"
+
+    @property
+    def has_options(self) -> bool:
+        return self in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    points: float = 0.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule or a knock-out suggests for the lead."""
+
+    lead_type: LeadType
+    verdict: Verdict
+    reason: str
+    disqualify_reason: DisqualifyReason | None = None
+    recycle_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Knockout:
+    when: Condition
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    type: QuestionType
+    section: str
+    options: tuple[Option, ...] = ()
+    required: bool = False
+    help: str = ""
+    show_when: Condition = ALWAYS
+    knockout: Knockout | None = None
+    framework: str | None = None
+    points: float = 0.0
+
+    def option(self, value: str) -> Option | None:
+        return next((option for option in self.options if option.value == value), None)
+
+    @property
+    def max_points(self) -> float:
+        """The most this question can add to its framework axis."""
+        if self.type is QuestionType.SINGLE_CHOICE:
+            return max((max(option.points, 0.0) for option in self.options), default=0.0)
+        if self.type is QuestionType.MULTIPLE_CHOICE:
+            return sum(max(option.points, 0.0) for option in self.options)
+        return max(self.points, 0.0)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    intro: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class ScoreRule:
+    """Points added to fit or interest when a condition holds, with words for the rep."""
+
+    label: str
+    when: Condition
+    points: float
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One letter of the framework, e.g. B = budget."""
+
+    id: str
+    letter: str
+    label: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Scoring:
+    axes: tuple[Axis, ...]
+    fit_rules: tuple[ScoreRule, ...]
+    fit_max_points: float
+    interest_rules: tuple[ScoreRule, ...]
+    interest_max_points: float
+    thresholds: tuple[tuple[str, float], ...] = ()
+
+    def axis(self, axis_id: str) -> Axis | None:
+        return next((axis for axis in self.axes if axis.id == axis_id), None)
+
+
+@dataclass(frozen=True)
+class Rule:
+    description: str
+    when: Condition
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class StageText:
+    stage: Stage
+    label: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    lead_type: LeadType
+    label: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Definition:
+    name: str
+    framework: str
+    description: str
+    currency: str
+    profile_description: str
+    stages: tuple[StageText, ...]
+    glossary: tuple[GlossaryEntry, ...]
+    sections: tuple[Section, ...]
+    scoring: Scoring
+    rules: tuple[Rule, ...]
+    policy: Policy
+    source: str
+    digest: str
+
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question in the order a rep asks them."""
+        return tuple(question for section in self.sections for question in section.questions)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Question]:
+        return {question.id: question for question in self.questions}
+
+    def question(self, question_id: str) -> Question | None:
+        return self._by_id.get(question_id)
+
+    def stage_label(self, stage: Stage) -> str:
+        return next((text.label for text in self.stages if text.stage is stage), stage.value)
+
+    def lead_type_label(self, lead_type: LeadType) -> str:
+        return next(
+            (entry.label for entry in self.glossary if entry.lead_type is lead_type),
+            lead_type.value.replace("_", " "),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able summary, as ``definition show --json`` prints it."""
+        from leaddesk.definition.summary import definition_summary
+
+        return definition_summary(self)

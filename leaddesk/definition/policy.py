@@ -1,0 +1,239 @@
+"""The queue's rules of the game, read from a definition's ``[policy]`` section.
+
+Defaults are the reference process (DESIGN.md §1): qualify within 2 business hours, flag a lead
+untouched for 24 hours, at most 6 attempts within 10 business days, call people only between
+08:00 and 21:00 their time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from enum import StrEnum
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+from leaddesk.definition.fields import Report, TableReader
+from leaddesk.domain import CallOutcome
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Assignment(StrEnum):
+    """Who gets a new lead on intake."""
+
+    ROUND_ROBIN = "round_robin"
+    TERRITORY = "territory"
+    POOL = "pool"
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    start: time = time(9, 0)
+    end: time = time(17, 0)
+    weekdays: frozenset[int] = frozenset(range(5))  # Monday = 0, as date.weekday()
+
+
+@dataclass(frozen=True)
+class CallingHours:
+    """When the called person may be phoned, in their own local time."""
+
+    start: time = time(8, 0)
+    end: time = time(21, 0)
+
+
+DEFAULT_RETRY_MINUTES: tuple[tuple[CallOutcome, int], ...] = (
+    (CallOutcome.NO_ANSWER, 180),
+    (CallOutcome.BUSY, 30),
+    (CallOutcome.VOICEMAIL, 1440),
+    (CallOutcome.GATEKEEPER, 240),
+)
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """How often a lead may be tried; when it is used up the lead goes to nurture."""
+
+    retry_minutes: tuple[tuple[CallOutcome, int], ...] = DEFAULT_RETRY_MINUTES
+    max_attempts_per_day: int = 3
+    min_spacing_minutes: int = 60
+    max_attempts: int = 6
+    within_business_days: int = 10
+    exhausted_reason: str = "Unreachable: no contact after every allowed attempt"
+
+    def retry_after(self, outcome: CallOutcome) -> timedelta | None:
+        """How long to wait before the next try after this outcome; None if no retry is due."""
+        for known, minutes in self.retry_minutes:
+            if known is outcome:
+                return timedelta(minutes=minutes)
+        return None
+
+
+@dataclass(frozen=True)
+class Policy:
+    timezone: str = "UTC"
+    business_hours: BusinessHours = field(default_factory=BusinessHours)
+    holiday_country: str | None = None
+    holiday_subdivision: str | None = None
+    speed_to_lead_hours: float = 2.0
+    calling_hours: CallingHours = field(default_factory=CallingHours)
+    callback_window_minutes: int = 15
+    cadence: Cadence = field(default_factory=Cadence)
+    pool_visible_to_reps: bool = True
+    untouched_flag_hours: float = 24.0
+    auto_reassign_enabled: bool = False
+    auto_reassign_after_hours: float = 48.0
+    sales_followup_hours: float = 24.0
+    sales_escalation_hours: float = 48.0
+    default_phone_region: str = "US"
+    assignment: Assignment = Assignment.ROUND_ROBIN
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@cache
+def holiday_calendar(country: str, subdivision: str | None) -> holidays.HolidayBase:
+    """Public holidays of a country (and region); the calendar fills in years on demand."""
+    return holidays.country_holidays(country, subdiv=subdivision)
+
+
+def read_policy(raw: object, path: str, report: Report) -> Policy:
+    """Build the policy, falling back to the reference default for every key not given."""
+    base = Policy()
+    table = TableReader(raw, path, report)
+    zone = table.text("timezone", base.timezone)
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        report(table.at("timezone"), f"unknown time zone '{zone}'; use a name like Europe/Berlin")
+        zone = base.timezone
+    country, subdivision = _read_holidays(table, report)
+    auto = table.table("auto_reassign")
+    policy = Policy(
+        timezone=zone,
+        business_hours=_read_business_hours(table.table("business_hours"), report),
+        holiday_country=country,
+        holiday_subdivision=subdivision,
+        speed_to_lead_hours=table.number("speed_to_lead_hours", base.speed_to_lead_hours, 0.25),
+        calling_hours=_read_calling_hours(table.table("calling_hours"), report),
+        callback_window_minutes=table.whole(
+            "callback_window_minutes", base.callback_window_minutes, 1
+        ),
+        cadence=_read_cadence(table.table("cadence"), report),
+        pool_visible_to_reps=table.flag("pool_visible_to_reps", base.pool_visible_to_reps),
+        untouched_flag_hours=table.number("untouched_flag_hours", base.untouched_flag_hours, 1),
+        auto_reassign_enabled=auto.flag("enabled", base.auto_reassign_enabled),
+        auto_reassign_after_hours=auto.number("after_hours", base.auto_reassign_after_hours, 1),
+        sales_followup_hours=table.number("sales_followup_hours", base.sales_followup_hours, 1),
+        sales_escalation_hours=table.number(
+            "sales_escalation_hours", base.sales_escalation_hours, 1
+        ),
+        default_phone_region=_read_region(table, report, base.default_phone_region),
+        assignment=_read_assignment(table, report),
+    )
+    auto.finish()
+    table.finish()
+    if policy.sales_escalation_hours < policy.sales_followup_hours:
+        report(table.at("sales_escalation_hours"), "must not be before sales_followup_hours")
+    return policy
+
+
+def _read_holidays(table: TableReader, report: Report) -> tuple[str | None, str | None]:
+    calendar = table.table("holidays")
+    country = calendar.optional_text("country")
+    subdivision = calendar.optional_text("subdivision")
+    calendar.finish()
+    if not country:
+        if subdivision:
+            report(calendar.at("country"), "missing; a subdivision needs its country")
+        return None, None
+    try:
+        holiday_calendar(country, subdivision or None)
+    except NotImplementedError:
+        if subdivision:
+            message = f"no holiday calendar for '{country}' / '{subdivision}'"
+            report(calendar.at("subdivision"), message)
+        else:
+            report(calendar.at("country"), f"no holiday calendar for country '{country}'")
+        return None, None
+    return country, subdivision or None
+
+
+def _read_business_hours(table: TableReader, report: Report) -> BusinessHours:
+    base = BusinessHours()
+    start = table.clock_time("start", base.start)
+    end = table.clock_time("end", base.end)
+    weekdays = base.weekdays
+    if table.has("weekdays"):
+        names = table.texts("weekdays")
+        unknown = [name for name in names if name.lower() not in WEEKDAYS]
+        if unknown:
+            report(table.at("weekdays"), f"unknown day '{unknown[0]}'; use {', '.join(WEEKDAYS)}")
+        elif not names:
+            report(table.at("weekdays"), "needs at least one working day")
+        else:
+            weekdays = frozenset(WEEKDAYS.index(name.lower()) for name in names)
+    if end <= start:
+        report(table.at("end"), "must be after start (opening hours cannot cross midnight)")
+        start, end = base.start, base.end
+    table.finish()
+    return BusinessHours(start, end, weekdays)
+
+
+def _read_calling_hours(table: TableReader, report: Report) -> CallingHours:
+    base = CallingHours()
+    start = table.clock_time("start", base.start)
+    end = table.clock_time("end", base.end)
+    table.finish()
+    if end <= start:
+        report(table.at("end"), "must be after start")
+        return base
+    return CallingHours(start, end)
+
+
+def _read_cadence(table: TableReader, report: Report) -> Cadence:
+    base = Cadence()
+    retries = dict(base.retry_minutes)
+    retry_table = table.table("retry_after_minutes")
+    for key in list(retry_table.raw):
+        try:
+            outcome = CallOutcome(key)
+        except ValueError:
+            retry_table.value(key)
+            choices = ", ".join(outcome.value for outcome in CallOutcome)
+            report(retry_table.at(key), f"unknown call outcome; use one of: {choices}")
+            continue
+        retries[outcome] = retry_table.whole(key, retries.get(outcome, 60), 1)
+    retry_table.finish()
+    cadence = Cadence(
+        retry_minutes=tuple(sorted(retries.items())),
+        max_attempts_per_day=table.whole("max_attempts_per_day", base.max_attempts_per_day, 1),
+        min_spacing_minutes=table.whole("min_spacing_minutes", base.min_spacing_minutes, 0),
+        max_attempts=table.whole("max_attempts", base.max_attempts, 1),
+        within_business_days=table.whole("within_business_days", base.within_business_days, 1),
+        exhausted_reason=table.text("exhausted_reason", base.exhausted_reason),
+    )
+    table.finish()
+    return cadence
+
+
+def _read_region(table: TableReader, report: Report, default: str) -> str:
+    region = table.text("default_phone_region", default)
+    if len(region) != 2 or not region.isalpha() or not region.isupper():
+        report(table.at("default_phone_region"), f"must be a country code like US, not '{region}'")
+        return default
+    return region
+
+
+def _read_assignment(table: TableReader, report: Report) -> Assignment:
+    value = table.text("assignment", Assignment.ROUND_ROBIN.value)
+    try:
+        return Assignment(value)
+    except ValueError:
+        choices = ", ".join(item.value for item in Assignment)
+        report(table.at("assignment"), f"unknown assignment '{value}'; use one of: {choices}")
+        return Assignment.ROUND_ROBIN

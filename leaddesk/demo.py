@@ -1,0 +1,620 @@
+"""A realistic demo store: a small team, international leads from every source, and history.
+
+Deterministic for a seed and a given "now": the same pair always yields the same store.
+Rows go in through bulk inserts, so 100,000 leads take seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import phonenumbers
+from faker import Faker
+from phonenumbers import timezone as phone_zones
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from leaddesk import definition_versions
+from leaddesk import users as user_ops
+from leaddesk.domain import (
+    CallOutcome,
+    LeadType,
+    Role,
+    SalesDecision,
+    Source,
+    Stage,
+    Verdict,
+)
+from leaddesk.errors import InputError
+from leaddesk.store import Store
+from leaddesk.store.models import (
+    Account,
+    AuditEvent,
+    CallAttempt,
+    HandoffBatch,
+    Lead,
+    OpportunityRef,
+    Person,
+    SalesFeedback,
+    User,
+    VerdictRecord,
+)
+
+CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    locale: str
+    weight: int
+    prefixes: tuple[str, ...]  # national number prefixes giving numbers in varied zones
+
+
+COUNTRIES = (
+    Country("US", "en_US", 34, ("212", "312", "303", "213", "415", "617", "214", "206")),
+    Country("GB", "en_GB", 12, ("7700", "20", "161")),
+    Country("DE", "de_DE", 10, ("151", "30", "89")),
+    Country("FR", "fr_FR", 7, ("6", "1")),
+    Country("NL", "nl_NL", 5, ("6", "20")),
+    Country("CA", "en_CA", 6, ("416", "604", "403")),
+    Country("AU", "en_AU", 6, ("4", "2", "8")),
+    Country("BR", "pt_BR", 5, ("11", "21")),
+    Country("IN", "en_IN", 5, ("98", "22")),
+    Country("JP", "ja_JP", 4, ("90", "3")),
+    Country("ES", "es_ES", 6, ("6", "91")),
+)
+
+INDUSTRIES = (
+    "Software",
+    "Manufacturing",
+    "Healthcare",
+    "Financial services",
+    "Retail",
+    "Logistics",
+    "Education",
+    "Professional services",
+    "Energy",
+    "Telecommunications",
+)
+TITLES = (
+    ("Chief Executive Officer", "c_level"),
+    ("Chief Financial Officer", "c_level"),
+    ("VP of Sales", "vp"),
+    ("VP of Operations", "vp"),
+    ("Head of IT", "director"),
+    ("Director of Marketing", "director"),
+    ("Operations Manager", "manager"),
+    ("IT Manager", "manager"),
+    ("Procurement Specialist", "individual"),
+    ("Office Manager", "individual"),
+    ("Analyst", "individual"),
+    ("Student", "other"),
+)
+SOURCES: tuple[tuple[Source, int], ...] = (
+    (Source.WEB_FORM, 38),
+    (Source.WEBINAR, 18),
+    (Source.TRADE_SHOW, 12),
+    (Source.PURCHASED_LIST, 14),
+    (Source.SALES_REFERRAL, 8),
+    (Source.INBOUND_CALL, 10),
+)
+INQUIRIES = {
+    Source.WEB_FORM: ("Pricing request", "Demo request", "Contact us: question about plans"),
+    Source.WEBINAR: ("Attended webinar: Faster quoting", "Registered for webinar, did not attend"),
+    Source.TRADE_SHOW: ("Badge scan at booth", "Asked for a follow-up call at the booth"),
+    Source.PURCHASED_LIST: ("Purchased list entry",),
+    Source.SALES_REFERRAL: ("Referred by a salesperson after a closed deal",),
+    Source.INBOUND_CALL: ("Called the main line about pricing", "Called about an integration"),
+}
+CAMPAIGNS = ("Spring pricing push", "Q3 webinar series", "Trade fair Cologne", "Partner list")
+REJECT_REASONS = ("no_budget", "bad_timing", "not_decision_maker", "already_customer", "other")
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    users: int
+    accounts: int
+    people: int
+    leads: int
+    calls: int
+    verdicts: int
+    batches: int
+
+    def as_json(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]
+
+
+class _Phones:
+    """Valid numbers per country, cached per prefix so most draws need one parse."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def draw(self, country: Country) -> tuple[str, str | None]:
+        for _ in range(20):
+            prefix = self.rng.choice(country.prefixes)
+            example = phonenumbers.example_number_for_type(
+                country.code, phonenumbers.PhoneNumberType.MOBILE
+            )
+            length = len(str(example.national_number)) if example else 10
+            if country.code == "US" or country.code == "CA":
+                length = 10
+            rest = length - len(prefix)
+            digits = prefix + "".join(str(self.rng.randint(0, 9)) for _ in range(rest))
+            if country.code in ("US", "CA"):
+                digits = prefix + str(self.rng.randint(2, 9)) + digits[len(prefix) + 1 :]
+            number = phonenumbers.parse(digits, country.code)
+            if phonenumbers.is_valid_number(number):
+                zones = phone_zones.time_zones_for_number(number)
+                zone = zones[0] if len(zones) == 1 else None
+                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), zone
+        fallback = phonenumbers.example_number(country.code)
+        assert fallback is not None
+        return phonenumbers.format_number(fallback, phonenumbers.PhoneNumberFormat.E164), None
+
+
+def fill_demo(
+    store: Store,
+    *,
+    leads: int = 2_000,
+    reps: int = 4,
+    seed: int = 7,
+    now: datetime,
+) -> DemoSummary:
+    if leads < 1 or leads > 5_000_000:
+        raise InputError("--leads: give a number of leads between 1 and 5000000")
+    if reps < 1 or reps > 200:
+        raise InputError("--reps: give a number of reps between 1 and 200")
+    rng = random.Random(seed)
+    with store.transaction() as session:
+        if session.scalar(select(func.count()).select_from(Lead)):
+            raise InputError(
+                f"{store.label} already holds leads; demo data goes into a new store "
+                "(use --db with a new file name)"
+            )
+        version = definition_versions.ensure_default(session, at=now)
+        version_id = definition_versions.current_id(session)
+        team = _team(session, reps, now)
+    rep_ids = [team[f"rep{i}"] for i in range(1, reps + 1)]
+    builder = _Builder(rng, seed, now, rep_ids, team["sales1"], version_id, version.version)
+    builder.build(leads)
+    with store.transaction() as session:
+        builder.write(session)
+    return builder.summary(len(team))
+
+
+def _team(session: Session, reps: int, now: datetime) -> dict[str, int]:
+    wanted = [(f"rep{i}", Role.QUALIFIER, f"Rep {i}") for i in range(1, reps + 1)]
+    wanted += [
+        ("lead1", Role.TEAM_LEAD, "Team Lead"),
+        ("sales1", Role.SALES, "Sales One"),
+        ("admin", Role.ADMIN, "Administrator"),
+    ]
+    ids: dict[str, int] = {}
+    for name, role, display in wanted:
+        existing = session.scalar(select(User).where(User.name == name))
+        if existing is None:
+            user_ops.add_user(
+                session, name=name, role=role, at=now, actor_id=None, display_name=display
+            )
+            existing = session.scalar(select(User).where(User.name == name))
+        assert existing is not None
+        ids[name] = existing.id
+    return ids
+
+
+class _Builder:
+    def __init__(
+        self,
+        rng: random.Random,
+        seed: int,
+        now: datetime,
+        rep_ids: list[int],
+        sales_id: int,
+        version_id: int | None,
+        version: int,
+    ) -> None:
+        self.rng = rng
+        self.now = now
+        self.rep_ids = rep_ids
+        self.sales_id = sales_id
+        self.version_id = version_id
+        self.version = version
+        self.phones = _Phones(rng)
+        self.fakers = {c.code: Faker(c.locale) for c in COUNTRIES}
+        for offset, faker in enumerate(self.fakers.values()):
+            faker.seed_instance(seed * 1000 + offset)
+        self.names = {
+            code: (
+                [f.first_name() for _ in range(300)],
+                [f.last_name() for _ in range(300)],
+                [f.company() for _ in range(300)],
+                [f.city() for _ in range(40)],
+            )
+            for code, f in self.fakers.items()
+        }
+        self.accounts: list[dict[str, Any]] = []
+        self.people: list[dict[str, Any]] = []
+        self.leads: list[dict[str, Any]] = []
+        self.calls: list[dict[str, Any]] = []
+        self.verdicts: list[dict[str, Any]] = []
+        self.batches: list[dict[str, Any]] = []
+        self.opportunities: list[dict[str, Any]] = []
+        self.feedback: list[dict[str, Any]] = []
+        self.audit: list[dict[str, Any]] = []
+        self.last_lead: dict[int, dict[str, Any]] = {}
+
+    # -- generation -----------------------------------------------------------------------
+
+    def build(self, lead_count: int) -> None:
+        rng = self.rng
+        countries = rng.choices(COUNTRIES, [c.weight for c in COUNTRIES], k=lead_count)
+        account_count = max(len(COUNTRIES), lead_count // 4)
+        by_country: dict[str, list[dict[str, Any]]] = {}
+        for account_id in range(1, account_count + 1):
+            country = COUNTRIES[(account_id - 1) % len(COUNTRIES)]
+            by_country.setdefault(country.code, []).append(self._account(account_id, country))
+        person_id = 0
+        for lead_id, country in enumerate(countries, start=1):
+            account = rng.choice(by_country[country.code])
+            person = self.people[rng.randrange(len(self.people))] if self.people else {}
+            earlier = self.last_lead.get(person.get("id", 0))
+            # Interest comes back after an earlier lead ended: a new lead on the same person.
+            repeat = earlier is not None and earlier["closed_at"] is not None and rng.random() < 0.3
+            if not repeat:
+                person_id += 1
+                person = self._person(person_id, country, account)
+            self.last_lead[person["id"]] = self._lead(lead_id, person, earlier if repeat else None)
+        self._handoff_history()
+
+    def _account(self, account_id: int, country: Country) -> dict[str, Any]:
+        rng = self.rng
+        companies = self.names[country.code][2]
+        name = f"{rng.choice(companies)}"
+        if rng.random() < 0.5:
+            name = f"{name} {rng.choice(('Group', 'Systems', 'Labs', 'Partners', 'Holding'))}"
+        employees = int(rng.lognormvariate(4.2, 1.6)) + 2
+        self.accounts.append(
+            {
+                "id": account_id,
+                "name": name,
+                "name_key": name.casefold(),
+                "domain": _domain(name),
+                "industry": rng.choice(INDUSTRIES),
+                "employees": employees,
+                "country": country.code,
+                "is_customer": rng.random() < 0.07,
+                "owner_name": rng.choice(("Dana Reyes", "Sam Okafor", "Mia Lindqvist")),
+                "created_at": self.now - timedelta(days=rng.randint(30, 900)),
+            }
+        )
+        return self.accounts[-1]
+
+    def _person(self, person_id: int, country: Country, account: dict[str, Any]) -> dict[str, Any]:
+        rng = self.rng
+        firsts, lasts, _, cities = self.names[country.code]
+        first, last = rng.choice(firsts), rng.choice(lasts)
+        phone, zone = self.phones.draw(country)
+        title, seniority = rng.choice(TITLES)
+        domain = account["domain"] or "example.com"
+        local = f"{_ascii(first)}.{_ascii(last)}".strip(".") or f"contact{person_id}"
+        person = {
+            "id": person_id,
+            "account_id": account["id"],
+            "first_name": first,
+            "last_name": last,
+            "email": f"{local}{person_id}@{domain}",
+            "phone": phone,
+            "phone_raw": phone,
+            "title": title,
+            "seniority": seniority,
+            "country": country.code,
+            "region": None,
+            "city": rng.choice(cities),
+            "timezone": zone,
+            "do_not_call": rng.random() < 0.02,
+            "do_not_call_at": None,
+            "erased_at": None,
+            "created_at": self.now - timedelta(days=rng.randint(1, 400)),
+        }
+        if person["do_not_call"]:
+            person["do_not_call_at"] = person["created_at"] + timedelta(days=1)
+        self.people.append(person)
+        return person
+
+    def _lead(
+        self, lead_id: int, person: dict[str, Any], earlier: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        rng = self.rng
+        source = rng.choices([s for s, _ in SOURCES], [w for _, w in SOURCES])[0]
+        # Most interest is recent; a tail reaches back two months for the reports.
+        age = (
+            timedelta(hours=rng.expovariate(1 / 60))
+            if rng.random() < 0.8
+            else timedelta(days=rng.uniform(3, 60))
+        )
+        if earlier is not None:
+            age = timedelta(
+                seconds=rng.uniform(0, (self.now - earlier["closed_at"]).total_seconds())
+            )
+        arrived = self.now - age
+        assigned = rng.choice(self.rep_ids) if rng.random() < 0.8 else None
+        account = self.accounts[person["account_id"] - 1]
+        fit = min(
+            100, int(rng.gauss(55, 20)) if account["employees"] > 50 else int(rng.gauss(35, 15))
+        )
+        interest = {
+            Source.SALES_REFERRAL: 80,
+            Source.INBOUND_CALL: 75,
+            Source.WEB_FORM: 60,
+            Source.WEBINAR: 45,
+            Source.TRADE_SHOW: 40,
+            Source.PURCHASED_LIST: 10,
+        }[source] + rng.randint(-10, 15)
+        lead: dict[str, Any] = {
+            "id": lead_id,
+            "person_id": person["id"],
+            "account_id": account["id"],
+            "source": source.value,
+            "campaign": rng.choice(CAMPAIGNS) if rng.random() < 0.5 else None,
+            "inquiry": rng.choice(INQUIRIES[source]),
+            "arrived_at": arrived,
+            "stage": Stage.NEW.value,
+            "stage_changed_at": arrived,
+            "lead_type": None,
+            "existing_account": bool(account["is_customer"]),
+            "assigned_to_id": assigned,
+            "fit_score": max(0, fit),
+            "interest_score": max(0, min(100, interest)),
+            "framework_score": None,
+            "sla_due_at": arrived + timedelta(hours=2),
+            "first_contact_at": None,
+            "last_attempt_at": None,
+            "next_attempt_at": arrived,
+            "callback_at": None,
+            "attempts": 0,
+            "claimed_by_id": None,
+            "claim_expires_at": None,
+            "definition_version_id": None,
+            "handoff_batch_id": None,
+            "flagged_untouched_at": None,
+            "closed_at": None,
+            "import_key": None,
+            "extra": None,
+            "version": 1,
+            "created_at": arrived,
+        }
+        self.leads.append(lead)
+        if age > timedelta(hours=3) and rng.random() < 0.75:
+            self._history(lead, person, assigned or rng.choice(self.rep_ids))
+        return lead
+
+    def _history(self, lead: dict[str, Any], person: dict[str, Any], rep: int) -> None:
+        rng = self.rng
+        at: datetime = lead["arrived_at"] + timedelta(minutes=rng.randint(10, 180))
+        attempts = rng.randint(1, 4)
+        connected = False
+        for number in range(1, attempts + 1):
+            if at >= self.now - timedelta(minutes=5):
+                break
+            last = number == attempts
+            outcome = (
+                CallOutcome.CONNECTED
+                if last and rng.random() < 0.6
+                else rng.choice((CallOutcome.NO_ANSWER, CallOutcome.VOICEMAIL, CallOutcome.BUSY))
+            )
+            self.calls.append(
+                {
+                    "lead_id": lead["id"],
+                    "user_id": rep,
+                    "at": at,
+                    "outcome": outcome.value,
+                    "duration_seconds": rng.randint(200, 900)
+                    if outcome is CallOutcome.CONNECTED
+                    else rng.randint(5, 40),
+                    "note": None,
+                    "callback_at": None,
+                }
+            )
+            lead["attempts"] = number
+            lead["last_attempt_at"] = at
+            lead["first_contact_at"] = lead["first_contact_at"] or at
+            connected = outcome is CallOutcome.CONNECTED
+            at += timedelta(hours=rng.choice((3, 4, 20, 26)))
+        if lead["attempts"] == 0:
+            return
+        lead["assigned_to_id"] = lead["assigned_to_id"] or rep
+        lead["stage"] = Stage.WORKING.value
+        lead["stage_changed_at"] = lead["first_contact_at"]
+        lead["next_attempt_at"] = lead["last_attempt_at"] + timedelta(hours=3)
+        if person["do_not_call"] or not connected:
+            return
+        roll = rng.random()
+        if roll < 0.12:
+            # Agreed to talk again: some callbacks fall due today.
+            lead["stage"] = Stage.IN_QUALIFICATION.value
+            lead["callback_at"] = self.now + timedelta(minutes=rng.randint(-90, 8 * 60))
+            lead["next_attempt_at"] = lead["callback_at"]
+            return
+        verdict, lead_type, stage = rng.choices(
+            (
+                (Verdict.HAND_OFF, LeadType.SALES_WORTHY, Stage.QUALIFIED),
+                (Verdict.NURTURE, LeadType.UNQUALIFIED_INTEREST, Stage.NURTURE),
+                (Verdict.DISQUALIFY, LeadType.UNWORTHY, Stage.DISQUALIFIED),
+                (Verdict.DISQUALIFY, LeadType.DUBIOUS, Stage.DISQUALIFIED),
+                (Verdict.EXISTING_ACCOUNT, LeadType.SALES_WORTHY, Stage.EXISTING_ACCOUNT),
+            ),
+            (40, 25, 18, 7, 5),
+        )[0]
+        decided = lead["last_attempt_at"] + timedelta(minutes=rng.randint(5, 25))
+        lead.update(
+            stage=stage.value,
+            lead_type=lead_type.value,
+            stage_changed_at=decided,
+            closed_at=None if stage is Stage.QUALIFIED else decided,
+            next_attempt_at=None,
+            definition_version_id=self.version_id,
+            framework_score=rng.randint(40, 95),
+        )
+        self.verdicts.append(
+            {
+                "lead_id": lead["id"],
+                "verdict": verdict.value,
+                "lead_type": lead_type.value,
+                "reason": _verdict_reason(verdict, lead_type),
+                "disqualify_reason": lead_type.value if verdict is Verdict.DISQUALIFY else None,
+                "recycle_at": decided + timedelta(days=90) if verdict is Verdict.NURTURE else None,
+                "suggested_verdict": verdict.value,
+                "suggested_lead_type": lead_type.value,
+                "overridden": False,
+                "override_reason": None,
+                "definition_version_id": self.version_id,
+                "fit_score": lead["fit_score"],
+                "interest_score": lead["interest_score"],
+                "framework_score": lead["framework_score"],
+                "answers": None,
+                "fired_rules": None,
+                "decided_by_id": rep,
+                "decided_at": decided,
+            }
+        )
+        self.audit.append(
+            {
+                "at": decided,
+                "actor_id": rep,
+                "action": "verdict",
+                "lead_id": lead["id"],
+                "subject": None,
+                "from_state": Stage.WORKING.value,
+                "to_state": stage.value,
+                "reason": verdict.value,
+                "details": None,
+            }
+        )
+
+    def _handoff_history(self) -> None:
+        """Older qualified leads went to sales in daily batches; sales answered most of them."""
+        rng = self.rng
+        cutoff = self.now - timedelta(days=1)
+        waiting = [
+            lead
+            for lead in self.leads
+            if lead["stage"] == Stage.QUALIFIED.value and lead["stage_changed_at"] < cutoff
+        ]
+        by_day: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        for lead in waiting:
+            rep = lead["assigned_to_id"]
+            by_day.setdefault((rep, lead["stage_changed_at"].date().isoformat()), []).append(lead)
+        for number, ((rep, day), leads) in enumerate(sorted(by_day.items()), start=1):
+            created = max(lead["stage_changed_at"] for lead in leads) + timedelta(hours=2)
+            batch_id = number
+            self.batches.append(
+                {
+                    "id": batch_id,
+                    "code": f"demo-{day.replace('-', '')}-{rep}-{number}",
+                    "created_by_id": rep,
+                    "created_at": created,
+                    "scope": "own",
+                    "lead_count": len(leads),
+                    "definition_version": self.version,
+                    "folder": None,
+                    "files": None,
+                }
+            )
+            for lead in leads:
+                lead.update(handoff_batch_id=batch_id, stage=Stage.HANDED_OFF.value)
+                lead["stage_changed_at"] = created
+                if created > self.now - timedelta(days=2) or rng.random() < 0.15:
+                    continue  # sales has not answered yet: the black box the team lead watches
+                answered = created + timedelta(hours=rng.randint(3, 40))
+                if rng.random() < 0.72:
+                    opportunity_id = len(self.opportunities) + 1
+                    self.opportunities.append(
+                        {
+                            "id": opportunity_id,
+                            "lead_id": lead["id"],
+                            "external_id": f"006{rng.randint(10**11, 10**12 - 1)}",
+                            "owner": rng.choice(("Dana Reyes", "Sam Okafor", "Mia Lindqvist")),
+                            "created_on": answered.date(),
+                            "recorded_by_id": self.sales_id,
+                            "recorded_at": answered,
+                        }
+                    )
+                    decision, reason = SalesDecision.ACCEPTED, None
+                    lead.update(stage=Stage.ACCEPTED.value)
+                else:
+                    opportunity_id, decision = None, SalesDecision.REJECTED
+                    reason = rng.choice(REJECT_REASONS)
+                    lead.update(stage=Stage.REJECTED.value)
+                lead.update(stage_changed_at=answered, closed_at=answered)
+                self.feedback.append(
+                    {
+                        "lead_id": lead["id"],
+                        "decision": decision.value,
+                        "reason": reason,
+                        "detail": None,
+                        "opportunity_id": opportunity_id,
+                        "recorded_by_id": self.sales_id,
+                        "recorded_at": answered,
+                        "source_digest": None,
+                    }
+                )
+
+    # -- writing --------------------------------------------------------------------------
+
+    def write(self, session: Session) -> None:
+        plan: list[tuple[Any, list[dict[str, Any]]]] = [
+            (Account, self.accounts),
+            (Person, self.people),
+            (HandoffBatch, self.batches),
+            (Lead, self.leads),
+            (CallAttempt, self.calls),
+            (VerdictRecord, self.verdicts),
+            (OpportunityRef, self.opportunities),
+            (SalesFeedback, self.feedback),
+            (AuditEvent, self.audit),
+        ]
+        for model, rows in plan:
+            for chunk in _chunks(rows):
+                session.execute(insert(model), chunk)
+
+    def summary(self, users: int) -> DemoSummary:
+        return DemoSummary(
+            users=users,
+            accounts=len(self.accounts),
+            people=len(self.people),
+            leads=len(self.leads),
+            calls=len(self.calls),
+            verdicts=len(self.verdicts),
+            batches=len(self.batches),
+        )
+
+
+def _verdict_reason(verdict: Verdict, lead_type: LeadType) -> str:
+    return {
+        Verdict.HAND_OFF: "Budget confirmed, decision maker on the call, buying this quarter",
+        Verdict.NURTURE: "Interested but no budget before next year",
+        Verdict.EXISTING_ACCOUNT: "Already a customer; routed to the account owner",
+        Verdict.DISQUALIFY: "Too small to benefit"
+        if lead_type is LeadType.UNWORTHY
+        else "Contact data only; nobody by that name works there",
+    }[verdict]
+
+
+def _ascii(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())
+
+
+def _domain(company: str) -> str | None:
+    stem = _ascii(company.split(",")[0].split(" ")[0])
+    return f"{stem}.example" if stem else None

@@ -1,0 +1,83 @@
+"""Who may do what (DESIGN.md §2). Checked at the desk, whatever window or script asks."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from leaddesk.domain import Role
+from leaddesk.errors import NotPermitted
+
+
+class Action(StrEnum):
+    WORK_QUEUE = "work the call queue"
+    LOG_CALL = "log calls"
+    QUALIFY = "qualify leads"
+    GIVE_VERDICT = "give verdicts"
+    IMPORT_LEADS = "import leads"
+    EXPORT_OWN = "export your handoff batch"
+    EXPORT_TEAM = "export the team's handoff batch"
+    REASSIGN = "reassign leads"
+    MANAGE_USERS = "manage users"
+    PUBLISH_DEFINITION = "publish the lead definition"
+    VIEW_TEAM = "see the team view and reports"
+    READ_HANDOFFS = "read handed-off leads"
+    RECORD_SALES_FEEDBACK = "record sales feedback"
+    RECORD_OPPORTUNITY = "record an opportunity"
+    MANAGE_STORE = "set up, back up or fill the store"
+
+
+_REP = frozenset(
+    {
+        Action.WORK_QUEUE,
+        Action.LOG_CALL,
+        Action.QUALIFY,
+        Action.GIVE_VERDICT,
+        Action.IMPORT_LEADS,
+        Action.EXPORT_OWN,
+        Action.READ_HANDOFFS,
+    }
+)
+_TEAM_LEAD = _REP | {
+    Action.EXPORT_TEAM,
+    Action.REASSIGN,
+    Action.MANAGE_USERS,
+    Action.PUBLISH_DEFINITION,
+    Action.VIEW_TEAM,
+}
+# Only someone who carries a bag creates opportunities; qualifiers and their leads never do.
+_SALES = frozenset({Action.READ_HANDOFFS, Action.RECORD_SALES_FEEDBACK, Action.RECORD_OPPORTUNITY})
+_ADMIN = frozenset(
+    {
+        Action.MANAGE_USERS,
+        Action.MANAGE_STORE,
+        Action.PUBLISH_DEFINITION,
+        Action.VIEW_TEAM,
+        Action.REASSIGN,
+        Action.IMPORT_LEADS,
+        Action.EXPORT_TEAM,
+        Action.READ_HANDOFFS,
+    }
+)
+
+ALLOWED: dict[Role, frozenset[Action]] = {
+    Role.QUALIFIER: _REP,
+    Role.TEAM_LEAD: _TEAM_LEAD,
+    Role.SALES: _SALES,
+    Role.ADMIN: _ADMIN,
+}
+
+ROLE_LABEL = {
+    Role.QUALIFIER: "a qualifier",
+    Role.TEAM_LEAD: "a team lead",
+    Role.SALES: "a salesperson",
+    Role.ADMIN: "an admin",
+}
+
+
+def can(role: Role, action: Action) -> bool:
+    return action in ALLOWED[role]
+
+
+def require(role: Role, action: Action, who: str) -> None:
+    if not can(role, action):
+        raise NotPermitted(f"{who} is {ROLE_LABEL[role]} and cannot {action.value}.")

@@ -1,0 +1,205 @@
+"""Opening a store: where it lives, how SQLite is tuned, and the schema check on open.
+
+SQLite settings and why:
+* WAL, so the window can read while a worker writes;
+* foreign_keys on every connection (SQLite forgets it per connection);
+* busy_timeout, so two processes on one file wait for each other instead of failing;
+* synchronous=FULL: a call log the rep saw acknowledged must survive a power cut, and a
+  rep logs a few hundred calls a day, so the extra fsync costs nothing anyone feels;
+* write transactions start with BEGIN IMMEDIATE, so a read-then-write (a queue claim)
+  takes the write lock up front instead of failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from leaddesk.errors import StoreError
+
+ENV_URL = "LEADDESK_DATABASE_URL"
+APP_NAME = "LeadDesk"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_store_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "leaddesk.sqlite3"
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def resolve_location(location: str | os.PathLike[str] | None) -> URL:
+    """``--db`` wins, then ``LEADDESK_DATABASE_URL``, then the per-user default file."""
+    raw = os.fspath(location) if location is not None else os.environ.get(ENV_URL)
+    if not raw:
+        return URL.create("sqlite", database=str(default_store_path()))
+    if "://" not in raw:
+        return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise StoreError(f"--db: not a database path or URL: {raw}") from exc
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if not (url.drivername.startswith("sqlite") or url.drivername.startswith("postgresql")):
+        raise StoreError(f"--db: LeadDesk works with SQLite or PostgreSQL, not {url.drivername}")
+    return url
+
+
+@dataclass
+class Store:
+    """An open store: the engine plus short-lived sessions, one per operation."""
+
+    url: URL
+    engine: Engine
+    _reads: sessionmaker[Session]
+    _writes: sessionmaker[Session]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        if self.is_sqlite and self.url.database and self.url.database != ":memory:":
+            return Path(self.url.database)
+        return None
+
+    @property
+    def label(self) -> str:
+        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back on error."""
+        with self._writes() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only snapshot; never takes the write lock."""
+        with self._reads() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide where transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("leaddesk_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _tune_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+
+
+def open_store(
+    location: str | os.PathLike[str] | None = None,
+    *,
+    create: bool = True,
+    migrate: bool = True,
+) -> Store:
+    """Open (and with ``create`` make) a store, upgrading an older schema after a backup.
+
+    A store written by a newer LeadDesk is refused rather than risked.
+    """
+    from leaddesk.store import migrations
+
+    url = resolve_location(location)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database or "")
+        if not path.exists():
+            if not create:
+                raise StoreError(f"No LeadDesk store at {path}. Create one with: leaddesk init")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif path.is_dir():
+            raise StoreError(f"--db: {path} is a folder, not a store file")
+    engine = make_engine(url)
+    try:
+        with engine.connect() as probe:
+            probe.exec_driver_sql("SELECT 1")
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StoreError(f"Cannot open the store {_safe(url)}: {reason}") from exc
+    store = Store(
+        url=url,
+        engine=engine,
+        _reads=sessionmaker(engine, expire_on_commit=False),
+        _writes=sessionmaker(engine.execution_options(leaddesk_write=True), expire_on_commit=False),
+    )
+    try:
+        if migrate:
+            migrations.bring_up_to_date(store)
+        else:
+            migrations.check_not_newer(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _safe(url: URL) -> str:
+    return url.database or "" if url.get_backend_name() == "sqlite" else url.render_as_string()
+
+
+def backup_sqlite(store: Store, destination: Path) -> Path:
+    """A consistent copy of a live SQLite store, written under a temporary name first."""
+    source = store.path
+    if source is None:
+        raise StoreError("Backups of a server database are taken with the server's own tools")
+    destination = destination.resolve()
+    temporary = destination.with_name(destination.name + ".partial")
+    temporary.unlink(missing_ok=True)
+    src = sqlite3.connect(str(source))
+    try:
+        dst = sqlite3.connect(str(temporary))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.replace(temporary, destination)
+    return destination
+
+
+def backup_name(path: Path, revision: str | None) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return path.with_name(f"{path.name}.before-upgrade-from-{revision}-{stamp}.bak")
+
+
+def table_names(store: Store) -> set[str]:
+    return set(inspect(store.engine).get_table_names())

@@ -1,0 +1,349 @@
+"""The store's tables as typed SQLAlchemy models (DESIGN.md §1–4).
+
+A *lead* is one expression of interest at a point in time; the *person* and the *account*
+are shared context across a person's leads. Current state lives on the lead row (stage,
+assignment, claim, cadence) so the queue can be answered from indexes; history lives in
+call attempts, assignments, verdicts and audit events.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from leaddesk.domain import (
+    CallOutcome,
+    DisqualifyReason,
+    LeadType,
+    Role,
+    SalesDecision,
+    Stage,
+    Verdict,
+)
+from leaddesk.store.types import JSONText, UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum(kind: type[StrEnum]) -> Enum:
+    # Stored as the plain value ("hand_off"), not the Python member name, with no CHECK
+    # constraint: adding a value later must not need a table rebuild on SQLite.
+    return Enum(
+        kind,
+        native_enum=False,
+        create_constraint=False,
+        length=24,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONText()}
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    capacity: Mapped[int] = mapped_column(Integer, default=40)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    territories: Mapped[list[str]] = mapped_column(JSONText(), default=list)
+    created_at: Mapped[datetime]
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(256))
+    name_key: Mapped[str] = mapped_column(String(256), index=True)
+    domain: Mapped[str | None] = mapped_column(String(256), index=True)
+    industry: Mapped[str | None] = mapped_column(String(128))
+    employees: Mapped[int | None]
+    country: Mapped[str | None] = mapped_column(String(2))
+    is_customer: Mapped[bool] = mapped_column(Boolean, default=False)
+    owner_name: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(128), default="")
+    last_name: Mapped[str] = mapped_column(String(128), default="")
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    phone_raw: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(String(256))
+    seniority: Mapped[str | None] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(128))
+    city: Mapped[str | None] = mapped_column(String(128))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    do_not_call: Mapped[bool] = mapped_column(Boolean, default=False)
+    do_not_call_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    account: Mapped[Account | None] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class DefinitionVersion(Base):
+    """An immutable published lead definition; verdicts point at the one they used."""
+
+    __tablename__ = "definition_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    framework: Mapped[str] = mapped_column(String(32))
+    source_text: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class HandoffBatch(Base):
+    __tablename__ = "handoff_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    scope: Mapped[str] = mapped_column(String(16), default="own")
+    lead_count: Mapped[int] = mapped_column(Integer, default=0)
+    definition_version: Mapped[int | None]
+    folder: Mapped[str | None] = mapped_column(Text)
+    files: Mapped[dict[str, Any] | None]
+
+
+class Lead(Base):
+    __tablename__ = "leads"
+    __table_args__ = (
+        Index("ix_leads_queue", "stage", "assigned_to_id", "next_attempt_at"),
+        Index("ix_leads_person_arrived", "person_id", "arrived_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    campaign: Mapped[str | None] = mapped_column(String(256))
+    inquiry: Mapped[str | None] = mapped_column(Text)
+    arrived_at: Mapped[datetime] = mapped_column(index=True)
+    stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.NEW)
+    stage_changed_at: Mapped[datetime]
+    lead_type: Mapped[LeadType | None] = mapped_column(_enum(LeadType))
+    existing_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    fit_score: Mapped[int] = mapped_column(Integer, default=0)
+    interest_score: Mapped[int] = mapped_column(Integer, default=0)
+    framework_score: Mapped[int | None]
+    sla_due_at: Mapped[datetime | None]
+    first_contact_at: Mapped[datetime | None]
+    last_attempt_at: Mapped[datetime | None]
+    next_attempt_at: Mapped[datetime | None]
+    callback_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claim_expires_at: Mapped[datetime | None]
+    definition_version_id: Mapped[int | None] = mapped_column(ForeignKey("definition_versions.id"))
+    handoff_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("handoff_batches.id"), index=True
+    )
+    flagged_untouched_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    extra: Mapped[dict[str, Any] | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime]
+
+    # Every ORM update checks and bumps the version, so a team lead's reassignment and a
+    # rep's verdict on the same lead cannot silently overwrite each other.
+    __mapper_args__ = {"version_id_col": version}
+
+    person: Mapped[Person] = relationship()
+    account: Mapped[Account | None] = relationship()
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+
+
+class CallAttempt(Base):
+    __tablename__ = "call_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    outcome: Mapped[CallOutcome] = mapped_column(_enum(CallOutcome))
+    duration_seconds: Mapped[int | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    callback_at: Mapped[datetime | None]
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class Answer(Base):
+    """One questionnaire answer, saved the moment it is given."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("lead_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSONText())
+    definition_version_id: Mapped[int | None] = mapped_column(ForeignKey("definition_versions.id"))
+    answered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime]
+
+
+class VerdictRecord(Base):
+    __tablename__ = "verdicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    verdict: Mapped[Verdict] = mapped_column(_enum(Verdict))
+    lead_type: Mapped[LeadType | None] = mapped_column(_enum(LeadType))
+    reason: Mapped[str | None] = mapped_column(Text)
+    disqualify_reason: Mapped[DisqualifyReason | None] = mapped_column(_enum(DisqualifyReason))
+    recycle_at: Mapped[datetime | None]
+    suggested_verdict: Mapped[Verdict | None] = mapped_column(_enum(Verdict))
+    suggested_lead_type: Mapped[LeadType | None] = mapped_column(_enum(LeadType))
+    overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    definition_version_id: Mapped[int | None] = mapped_column(ForeignKey("definition_versions.id"))
+    fit_score: Mapped[int | None]
+    interest_score: Mapped[int | None]
+    framework_score: Mapped[int | None]
+    answers: Mapped[dict[str, Any] | None]
+    fired_rules: Mapped[list[str] | None] = mapped_column(JSONText())
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    decided_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Assignment(Base):
+    """History of who owned a lead; the current owner is ``Lead.assigned_to_id``."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    from_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class OpportunityRef(Base):
+    """The opportunity sales created in its own CRM. Written only through sales feedback."""
+
+    __tablename__ = "opportunity_refs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), unique=True)
+    external_id: Mapped[str] = mapped_column(String(128))
+    owner: Mapped[str | None] = mapped_column(String(128))
+    created_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime]
+
+
+class SalesFeedback(Base):
+    __tablename__ = "sales_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), unique=True)
+    decision: Mapped[SalesDecision] = mapped_column(_enum(SalesDecision))
+    reason: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity_refs.id"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime]
+    source_digest: Mapped[str | None] = mapped_column(String(64))
+
+
+class SourceMapping(Base):
+    """The column mapping confirmed for an intake source, reused on the next import."""
+
+    __tablename__ = "source_mappings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), unique=True)
+    mapping: Mapped[dict[str, Any]]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime]
+
+
+class ImportRun(Base):
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    file_digest: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(String(64))
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    checkpoint_row: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[dict[str, Any] | None]
+
+
+class AuditEvent(Base):
+    """Who did what, when, from which state to which, and why. Never updated."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(48), index=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
+    subject: Mapped[str | None] = mapped_column(String(128))
+    from_state: Mapped[str | None] = mapped_column(String(64))
+    to_state: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None]

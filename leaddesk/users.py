@@ -1,0 +1,122 @@
+"""The people who use LeadDesk: reps, team leads, sales and admins."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from leaddesk import audit
+from leaddesk.domain import Role
+from leaddesk.errors import Conflict, InputError
+from leaddesk.store.models import User
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+DEFAULT_CAPACITY = 40
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    name: str
+    display_name: str
+    role: Role
+    capacity: int
+    active: bool
+    territories: tuple[str, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "display_name": self.display_name,
+            "role": self.role.value,
+            "capacity": self.capacity,
+            "active": self.active,
+            "territories": list(self.territories),
+        }
+
+
+def info(user: User) -> UserInfo:
+    return UserInfo(
+        id=user.id,
+        name=user.name,
+        display_name=user.display_name,
+        role=user.role,
+        capacity=user.capacity,
+        active=user.active,
+        territories=tuple(user.territories or ()),
+    )
+
+
+def parse_role(text: str) -> Role:
+    try:
+        return Role(text.strip().lower().replace("-", "_").replace(" ", "_"))
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise InputError(f"role: '{text}' is not a role; use one of {choices}") from None
+
+
+def find_user(session: Session, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name.strip().lower()))
+    if user is None:
+        known = session.scalars(select(User.name).order_by(User.name).limit(12)).all()
+        hint = f" Known users: {', '.join(known)}." if known else " The store has no users yet."
+        raise InputError(f"No user named '{name}'.{hint}")
+    return user
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def add_user(
+    session: Session,
+    *,
+    name: str,
+    role: Role,
+    at: datetime,
+    actor_id: int | None,
+    capacity: int = DEFAULT_CAPACITY,
+    display_name: str | None = None,
+    territories: tuple[str, ...] = (),
+) -> UserInfo:
+    name = name.strip().lower()
+    if not NAME_PATTERN.match(name):
+        raise InputError(
+            f"name: '{name}' is not a usable login; use letters, digits, '.', '_' or '-'"
+        )
+    if capacity < 0 or capacity > 10_000:
+        raise InputError(f"capacity: {capacity} is not a number of open leads (0–10000)")
+    if session.scalar(select(User.id).where(User.name == name)) is not None:
+        raise Conflict(f"A user named '{name}' already exists.")
+    user = User(
+        name=name,
+        display_name=(display_name or name).strip(),
+        role=role,
+        capacity=capacity,
+        active=True,
+        territories=list(territories),
+        created_at=at,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        at=at,
+        actor_id=actor_id,
+        action="user_added",
+        subject=f"user:{name}",
+        to_state=role.value,
+        details={"capacity": capacity},
+    )
+    return info(user)
+
+
+def list_users(session: Session, *, include_inactive: bool = True) -> list[UserInfo]:
+    query = select(User).order_by(User.role, User.name)
+    if not include_inactive:
+        query = query.where(User.active.is_(True))
+    return [info(u) for u in session.scalars(query)]

@@ -1,0 +1,61 @@
+"""Shared fixtures: stores on SQLite (copied from a template) and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from leaddesk.clock import FixedClock
+from leaddesk.store import open_store
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PG_ENV = "LEADDESK_TEST_POSTGRES_URL"
+NOON = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # a Wednesday: 10:00 in New York
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty, fully migrated store, built once; tests get copies (migrating is the slow part)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    open_store(path).close()
+    return path
+
+
+@pytest.fixture
+def sqlite_store_path(sqlite_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "store.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    return path
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request: pytest.FixtureRequest, sqlite_store_path: Path) -> Iterator[str]:
+    """A fresh empty store, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield str(sqlite_store_path)
+        return
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"no PostgreSQL configured: set {PG_ENV} (.ci/run does)")
+    _reset_postgres(url)
+    yield url
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOON)

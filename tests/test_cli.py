@@ -1,0 +1,126 @@
+"""The command line as a script sees it: real processes, exit codes, one-line messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from leaddesk import __version__
+
+
+def leaddesk(*args: str, db: Path | str | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "leaddesk"]
+    if db is not None:
+        command += ["--db", str(db)]
+    return subprocess.run(command + list(args), capture_output=True, text=True, timeout=120)
+
+
+def test_version() -> None:
+    result = leaddesk("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"LeadDesk {__version__}"
+
+
+def test_init_is_idempotent(tmp_path: Path) -> None:
+    db = tmp_path / "team.sqlite3"
+    first = leaddesk("init", "--json", db=db)
+    second = leaddesk("init", "--json", db=db)
+    assert first.returncode == second.returncode == 0, first.stderr
+    assert json.loads(first.stdout) == json.loads(second.stdout)
+    assert json.loads(second.stdout)["definition"] == 1
+
+
+def test_users_add_and_list(tmp_path: Path) -> None:
+    db = tmp_path / "team.sqlite3"
+    assert leaddesk("users", "add", "ana", "--role", "team_lead", db=db).returncode == 0
+    assert (
+        leaddesk(
+            "users", "add", "rep9", "--role", "qualifier", "--capacity", "12", db=db
+        ).returncode
+        == 0
+    )
+    listed = leaddesk("users", "list", "--json", db=db)
+    assert listed.returncode == 0
+    assert {(u["name"], u["role"], u["capacity"]) for u in json.loads(listed.stdout)} == {
+        ("ana", "team_lead", 40),
+        ("rep9", "qualifier", 12),
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (["users", "add", "x", "--role", "boss"], 2, "role: 'boss' is not a role"),
+        (["users", "add", "x"], 2, "--role"),
+        (["frobnicate"], 2, "invalid choice"),
+        (["demo", "--leads", "0"], 2, "--leads"),
+        (["users", "add", "rep2", "--role", "qualifier", "--as", "rep1"], 3, "cannot manage users"),
+        (["users", "add", "rep1", "--role", "qualifier", "--as", "lead1"], 4, "already exists"),
+        (["users", "add", "y", "--role", "qualifier", "--as", "nobody"], 2, "No user named"),
+    ],
+)
+def test_errors_are_one_line_with_their_exit_code(
+    tmp_path: Path, args: list[str], code: int, says: str
+) -> None:
+    db = tmp_path / "team.sqlite3"
+    leaddesk("users", "add", "rep1", "--role", "qualifier", db=db)
+    leaddesk("users", "add", "lead1", "--role", "team_lead", db=db)
+    result = leaddesk(*args, db=db)
+    assert result.returncode == code, result.stderr
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_store_from_the_future_exits_2_and_is_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "future.sqlite3"
+    leaddesk("init", db=db)
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'zzzz'")
+    before = _contents(db)
+    result = leaddesk("users", "list", db=db)
+    assert result.returncode == 2
+    assert "newer LeadDesk" in result.stderr
+    assert _contents(db) == before
+
+
+def _contents(db: Path) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        return list(connection.iterdump())
+
+
+def test_demo_then_users_list(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite3"
+    made = leaddesk("demo", "--leads", "500", "--reps", "3", "--json", db=db)
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["leads"] == 500
+    listed = json.loads(leaddesk("users", "list", "--json", db=db).stdout)
+    assert {(u["name"], u["role"]) for u in listed} == {
+        ("rep1", "qualifier"),
+        ("rep2", "qualifier"),
+        ("rep3", "qualifier"),
+        ("lead1", "team_lead"),
+        ("sales1", "sales"),
+        ("admin", "admin"),
+    }
+    again = leaddesk("demo", "--leads", "10", db=db)
+    assert again.returncode == 2 and "already holds leads" in again.stderr
+
+
+def test_database_url_from_the_environment(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "LEADDESK_DATABASE_URL": str(tmp_path / "env.sqlite3")}
+    result = subprocess.run(
+        [sys.executable, "-m", "leaddesk", "init"], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "env.sqlite3").exists()

@@ -1,0 +1,84 @@
+"""Demo data: realistic, deterministic for a seed, and quick."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+import phonenumbers
+from sqlalchemy import func, select
+
+from leaddesk.clock import FixedClock
+from leaddesk.demo import fill_demo
+from leaddesk.domain import Stage
+from leaddesk.store import open_store
+from leaddesk.store.models import (
+    Lead,
+    OpportunityRef,
+    Person,
+    SalesFeedback,
+    User,
+    VerdictRecord,
+)
+
+
+def _dump(path: Path) -> str:
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        lines = [
+            repr(row)
+            for table in ("people", "leads", "call_attempts", "verdicts", "sales_feedback")
+            for row in connection.execute(f"SELECT * FROM {table} ORDER BY id")
+        ]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def test_same_seed_same_store(tmp_path: Path, clock: FixedClock) -> None:
+    digests = []
+    for name in ("a.sqlite3", "b.sqlite3"):
+        store = open_store(tmp_path / name)
+        fill_demo(store, leads=400, reps=3, seed=11, now=clock())
+        store.close()
+        digests.append(_dump(tmp_path / name))
+    assert digests[0] == digests[1]
+
+
+def test_demo_store_looks_like_a_real_team(sqlite_store_path: Path, clock: FixedClock) -> None:
+    store = open_store(sqlite_store_path)
+    summary = fill_demo(store, leads=1500, reps=4, seed=5, now=clock())
+    with store.reading() as session:
+        names = set(session.scalars(select(User.name)))
+        people = session.scalars(select(Person)).all()
+        stages = Counter(session.scalars(select(Lead.stage)))
+        sources = set(session.scalars(select(Lead.source)))
+        repeat_people = session.scalar(
+            select(func.count()).select_from(
+                select(Lead.person_id).group_by(Lead.person_id).having(func.count() > 1).subquery()
+            )
+        )
+        verdicts = session.scalar(select(func.count()).select_from(VerdictRecord))
+        feedback = session.scalar(select(func.count()).select_from(SalesFeedback))
+        opportunities = session.scalars(select(OpportunityRef)).all()
+        sales_id = session.scalar(select(User.id).where(User.name == "sales1"))
+    store.close()
+
+    assert summary.leads == 1500
+    assert names == {"rep1", "rep2", "rep3", "rep4", "lead1", "sales1", "admin"}
+    assert {p.country for p in people} >= {"US", "GB", "DE", "JP", "AU"}
+    assert all(phonenumbers.is_valid_number(phonenumbers.parse(p.phone)) for p in people[:300])
+    assert len({p.timezone for p in people if p.timezone}) >= 8
+    assert any(p.do_not_call for p in people)
+    assert sources == {
+        "web_form",
+        "webinar",
+        "trade_show",
+        "purchased_list",
+        "sales_referral",
+        "inbound_call",
+    }
+    assert stages[Stage.NEW] and stages[Stage.WORKING] and stages[Stage.QUALIFIED]
+    assert stages[Stage.ACCEPTED] and stages[Stage.REJECTED] and stages[Stage.HANDED_OFF]
+    assert repeat_people and verdicts and feedback
+    assert opportunities and {o.recorded_by_id for o in opportunities} == {sales_id}

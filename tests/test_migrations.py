@@ -1,0 +1,77 @@
+"""Opening a store made by an older LeadDesk upgrades it, keeps a backup, and keeps the data."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import select
+
+from leaddesk.store import open_store
+from leaddesk.store.migrations import current_revision, head_revision
+from leaddesk.store.models import CallAttempt, Lead, Person, SourceMapping, User
+
+OLD_STORE = Path(__file__).parent / "data" / "store-r1.sqlite3"
+
+
+def test_first_revision_store_upgrades_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(OLD_STORE, path)
+
+    store = open_store(path)
+
+    assert current_revision(store) == head_revision()
+    with store.reading() as session:
+        users = {u.name: u for u in session.scalars(select(User))}
+        person = session.scalars(select(Person)).one()
+        lead = session.scalars(select(Lead)).one()
+        calls = session.scalars(select(CallAttempt)).all()
+        assert session.scalars(select(SourceMapping)).all() == []
+    store.close()
+    assert set(users) == {"rep1", "lead1"}
+    assert users["lead1"].territories == ["US"]
+    assert (person.first_name, person.last_name) == ("Jörg", "Müller")
+    assert lead.sla_due_at is not None and lead.sla_due_at.tzinfo is not None
+    assert (lead.source, lead.stage.value, lead.assigned_to_id) == ("web_form", "working", 1)
+    assert [c.outcome.value for c in calls] == ["no_answer"]
+
+
+def test_upgrade_keeps_a_backup_of_the_old_store(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(OLD_STORE, path)
+
+    open_store(path).close()
+
+    backups = list(tmp_path.glob("old.sqlite3.before-upgrade-from-0001-*.bak"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as old:
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert old.execute("SELECT count(*) FROM leads").fetchone() == (1,)
+
+
+def test_opening_an_up_to_date_store_takes_no_backup(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(OLD_STORE, path)
+    open_store(path).close()
+    open_store(path).close()
+    assert len(list(tmp_path.glob("*.bak"))) == 1
+
+
+def test_migrations_match_the_models(store_location: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from leaddesk.store.models import Base
+
+    store = open_store(store_location)
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    store.close()
+    assert differences == []
+
+
+def test_fast_schema_check_knows_the_real_head() -> None:
+    from leaddesk.store.migrations import SCHEMA_HEAD
+
+    assert head_revision() == SCHEMA_HEAD

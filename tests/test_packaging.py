@@ -1,0 +1,81 @@
+"""LeadDesk finds its shipped files from a checkout and from an installed (non-editable) wheel."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from leaddesk.resources import resource_path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_checkout_finds_the_default_definition() -> None:
+    assert resource_path("definitions", "bant.toml").is_file()
+    assert resource_path("styles", "light.qss").is_file()
+
+
+def test_installed_wheel_contains_and_finds_its_resources(tmp_path: Path) -> None:
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "dist").glob("leaddesk-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "leaddesk/_resources/definitions/bant.toml" in names
+    assert "leaddesk/_resources/styles/dark.qss" in names
+    assert "leaddesk/store/migrations/versions/0001_initial_schema.py" in names
+    assert "ui/app.py" in names
+
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = (
+        "from leaddesk.resources import resource_path;"
+        "print(resource_path('definitions', 'bant.toml'))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(site)},
+    )
+    assert found.returncode == 0, found.stderr
+    assert (
+        Path(found.stdout.strip()) == site / "leaddesk" / "_resources" / "definitions" / "bant.toml"
+    )
+
+
+def test_core_never_imports_qt_or_the_ui() -> None:
+    offenders = []
+    for path in (ROOT / "leaddesk").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [
+                f"{path.relative_to(ROOT)}: {name}"
+                for name in names
+                if name.split(".")[0] in {"PySide6", "shiboken6", "ui"}
+            ]
+    assert offenders == []
