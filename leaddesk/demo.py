@@ -135,32 +135,54 @@ def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]
 
 
 class _Phones:
-    """Valid numbers per country, cached per prefix so most draws need one parse."""
+    """Valid, distinct numbers per country, fast.
+
+    Validity and time zone depend on a number's leading digits and length, not on its
+    last three, so each validated stem yields a thousand numbers without another parse.
+    """
+
+    SUFFIXES = 1000
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
+        self.stems: dict[str, tuple[str, str | None, int]] = {}
+        self.used: set[str] = set()
 
     def draw(self, country: Country) -> tuple[str, str | None]:
-        for _ in range(20):
-            prefix = self.rng.choice(country.prefixes)
+        stem, zone, taken = self.stems.get(country.code) or self._new_stem(country)
+        if taken >= self.SUFFIXES:
+            stem, zone, taken = self._new_stem(country)
+        # 7919 is coprime with 1000: every suffix once, in a scrambled order.
+        number = f"{stem}{(taken * 7919) % self.SUFFIXES:03d}"
+        self.stems[country.code] = (stem, zone, taken + 1)
+        return number, zone
+
+    def _new_stem(self, country: Country) -> tuple[str, str | None, int]:
+        length = _NATIONAL_LENGTH.get(country.code)
+        if length is None:
             example = phonenumbers.example_number_for_type(
                 country.code, phonenumbers.PhoneNumberType.MOBILE
             )
-            length = len(str(example.national_number)) if example else 10
-            if country.code == "US" or country.code == "CA":
-                length = 10
-            rest = length - len(prefix)
-            digits = prefix + "".join(str(self.rng.randint(0, 9)) for _ in range(rest))
+            assert example is not None, country.code
+            length = _NATIONAL_LENGTH[country.code] = len(str(example.national_number))
+        for _ in range(200):
+            prefix = self.rng.choice(country.prefixes)
+            rest = "".join(str(self.rng.randint(0, 9)) for _ in range(length - len(prefix) - 3))
             if country.code in ("US", "CA"):
-                digits = prefix + str(self.rng.randint(2, 9)) + digits[len(prefix) + 1 :]
-            number = phonenumbers.parse(digits, country.code)
-            if phonenumbers.is_valid_number(number):
-                zones = phone_zones.time_zones_for_number(number)
-                zone = zones[0] if len(zones) == 1 else None
-                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), zone
-        fallback = phonenumbers.example_number(country.code)
-        assert fallback is not None
-        return phonenumbers.format_number(fallback, phonenumbers.PhoneNumberFormat.E164), None
+                rest = str(self.rng.randint(2, 9)) + rest[1:]
+            digits = prefix + rest
+            candidate = phonenumbers.parse(digits + "000", country.code)
+            e164 = phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164)
+            stem = e164[:-3]
+            if phonenumbers.is_valid_number(candidate) and stem not in self.used:
+                self.used.add(stem)
+                zones = phone_zones.time_zones_for_number(candidate)
+                self.stems[country.code] = (stem, zones[0] if len(zones) == 1 else None, 0)
+                return self.stems[country.code]
+        raise RuntimeError(f"no valid demo phone numbers for {country.code}")
+
+
+_NATIONAL_LENGTH: dict[str, int] = {"US": 10, "CA": 10}
 
 
 def fill_demo(
@@ -584,9 +606,11 @@ class _Builder:
             (SalesFeedback, self.feedback),
             (AuditEvent, self.audit),
         ]
+        # Core executemany, not the ORM: no per-row identity bookkeeping for bulk rows.
+        connection = session.connection()
         for model, rows in plan:
             for chunk in _chunks(rows):
-                session.execute(insert(model), chunk)
+                connection.execute(insert(model.__table__), chunk)
 
     def summary(self, users: int) -> DemoSummary:
         return DemoSummary(
