@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from types import TracebackType
 
+from leaddesk import lead_file as lead_files
+from leaddesk import notes
 from leaddesk import leads as lead_reads
 from leaddesk import users as user_ops
 from leaddesk.clock import Clock, system_clock
@@ -108,6 +110,30 @@ class Desk:
         assert self.actor.id is not None
         with self.store.reading() as session:
             return lead_reads.count_my_open_leads(session, self.actor.id)
+
+
+    # -- the lead pane and notes -----------------------------------------------------------
+
+    def lead_file(self, lead_id: int) -> lead_files.LeadFile:
+        """Person, account, this interest, earlier leads and the timeline, in one read."""
+        if not (self.can(Action.WORK_QUEUE) or self.can(Action.READ_HANDOFFS)):
+            self.require(Action.WORK_QUEUE)
+        with self.store.reading() as session:
+            return lead_files.read_lead_file(session, lead_id)
+
+    def save_note(self, lead_id: int, text: str, note_id: int | None = None) -> int:
+        """Saved as typed (the window debounces); returns the note id to pass next time."""
+        self.require(Action.LOG_CALL)
+        assert self.actor.id is not None
+        with self.store.transaction() as session:
+            return notes.save_note(
+                session,
+                lead_id=lead_id,
+                text=text,
+                user_id=self.actor.id,
+                at=self.clock(),
+                note_id=note_id,
+            )
 
 
 def open_desk(

@@ -22,7 +22,9 @@ def test_work_runs_off_the_gui_thread_and_announces_changes(qtbot: QtBot) -> Non
     ops.shutdown()
 
 
-def test_user_fixable_error_becomes_a_message(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_user_fixable_error_becomes_a_message(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "warn", lambda parent, text: shown.append(text))
     ops = Operations(inline=True)
@@ -38,7 +40,9 @@ def test_cancelled_work_is_silent_and_a_bug_opens_the_crash_dialog(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     crashes: list[str] = []
-    monkeypatch.setattr(dialogs, "show_crash", lambda parent, summary, details: crashes.append(summary))
+    monkeypatch.setattr(
+        dialogs, "show_crash", lambda parent, summary, details: crashes.append(summary)
+    )
     monkeypatch.setattr(dialogs, "warn", lambda parent, text: crashes.append("warned"))
     ops = Operations(inline=True)
 

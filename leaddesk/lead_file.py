@@ -1,0 +1,225 @@
+"""Everything a rep sees about one lead: who, which company, this interest, what came before,
+and the activity timeline. One read, shaped for the lead pane."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from leaddesk.domain import Stage
+from leaddesk.errors import InputError
+from leaddesk.store.models import (
+    Account,
+    Assignment,
+    CallAttempt,
+    Lead,
+    Note,
+    Person,
+    SalesFeedback,
+    User,
+    VerdictRecord,
+)
+
+
+@dataclass(frozen=True)
+class EarlierLead:
+    lead_id: int
+    arrived_at: datetime
+    source: str
+    inquiry: str | None
+    stage: Stage
+    outcome: str  # "nurture: no budget before next year"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # call, note, verdict, assignment, feedback, arrived
+    who: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class LeadFile:
+    lead_id: int
+    version: int
+    person_id: int
+    first_name: str
+    last_name: str
+    title: str | None
+    email: str | None
+    phone: str | None
+    phone_raw: str | None
+    country: str | None
+    city: str | None
+    timezone: str | None
+    do_not_call: bool
+    company: str | None
+    industry: str | None
+    employees: int | None
+    existing_customer: bool
+    account_owner: str | None
+    source: str
+    campaign: str | None
+    inquiry: str | None
+    arrived_at: datetime
+    stage: Stage
+    assigned_to: str | None
+    fit_score: int
+    interest_score: int
+    attempts: int
+    sla_due_at: datetime | None
+    callback_at: datetime | None
+    earlier: tuple[EarlierLead, ...]
+    timeline: tuple[TimelineEntry, ...]
+
+    @property
+    def person(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email or f"Lead {self.lead_id}"
+
+
+def _outcome(stage: Stage, verdict: VerdictRecord | None, feedback: SalesFeedback | None) -> str:
+    label = stage.value.replace("_", " ")
+    if feedback is not None and feedback.reason:
+        return f"{label}: {feedback.reason.replace('_', ' ')}"
+    if verdict is not None and verdict.reason:
+        return f"{label}: {verdict.reason}"
+    return label
+
+
+def read_lead_file(session: Session, lead_id: int) -> LeadFile:
+    row = session.execute(
+        select(Lead, Person, Account)
+        .join(Person, Lead.person_id == Person.id)
+        .outerjoin(Account, Lead.account_id == Account.id)
+        .where(Lead.id == lead_id)
+    ).first()
+    if row is None:
+        raise InputError(f"No lead with id {lead_id}.")
+    lead, person, account = row
+    names = dict(session.execute(select(User.id, User.name)).tuples().all())
+    earlier = _earlier_leads(session, lead)
+    return LeadFile(
+        lead_id=lead.id,
+        version=lead.version,
+        person_id=person.id,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        title=person.title,
+        email=person.email,
+        phone=person.phone,
+        phone_raw=person.phone_raw,
+        country=person.country,
+        city=person.city,
+        timezone=person.timezone,
+        do_not_call=person.do_not_call,
+        company=account.name if account else None,
+        industry=account.industry if account else None,
+        employees=account.employees if account else None,
+        existing_customer=bool(account and account.is_customer),
+        account_owner=account.owner_name if account else None,
+        source=lead.source,
+        campaign=lead.campaign,
+        inquiry=lead.inquiry,
+        arrived_at=lead.arrived_at,
+        stage=lead.stage,
+        assigned_to=names.get(lead.assigned_to_id) if lead.assigned_to_id else None,
+        fit_score=lead.fit_score,
+        interest_score=lead.interest_score,
+        attempts=lead.attempts,
+        sla_due_at=lead.sla_due_at,
+        callback_at=lead.callback_at,
+        earlier=earlier,
+        timeline=_timeline(session, lead, names),
+    )
+
+
+def _earlier_leads(session: Session, lead: Lead) -> tuple[EarlierLead, ...]:
+    others = session.scalars(
+        select(Lead)
+        .where(Lead.person_id == lead.person_id, Lead.id != lead.id)
+        .order_by(Lead.arrived_at.desc())
+        .limit(20)
+    ).all()
+    if not others:
+        return ()
+    ids = [o.id for o in others]
+    verdicts = {
+        v.lead_id: v
+        for v in session.scalars(
+            select(VerdictRecord).where(VerdictRecord.lead_id.in_(ids)).order_by(VerdictRecord.id)
+        )
+    }
+    feedback = {
+        f.lead_id: f
+        for f in session.scalars(select(SalesFeedback).where(SalesFeedback.lead_id.in_(ids)))
+    }
+    return tuple(
+        EarlierLead(
+            lead_id=o.id,
+            arrived_at=o.arrived_at,
+            source=o.source,
+            inquiry=o.inquiry,
+            stage=o.stage,
+            outcome=_outcome(o.stage, verdicts.get(o.id), feedback.get(o.id)),
+        )
+        for o in others
+    )
+
+
+def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[TimelineEntry, ...]:
+    entries = [
+        TimelineEntry(
+            lead.arrived_at,
+            "arrived",
+            None,
+            f"Arrived from {lead.source.replace('_', ' ')}: {lead.inquiry or 'no message'}",
+        )
+    ]
+    for call in session.scalars(select(CallAttempt).where(CallAttempt.lead_id == lead.id)):
+        text = f"Call: {call.outcome.value.replace('_', ' ')}"
+        if call.callback_at:
+            text += f", callback agreed for {call.callback_at:%Y-%m-%d %H:%M} UTC"
+        if call.note:
+            text += f" — {call.note}"
+        entries.append(TimelineEntry(call.at, "call", names.get(call.user_id), text))
+    for note in session.scalars(select(Note).where(Note.lead_id == lead.id)):
+        if note.text.strip():
+            entries.append(
+                TimelineEntry(note.updated_at, "note", names.get(note.user_id), note.text)
+            )
+    for verdict in session.scalars(select(VerdictRecord).where(VerdictRecord.lead_id == lead.id)):
+        text = f"Verdict: {verdict.verdict.value.replace('_', ' ')}"
+        if verdict.reason:
+            text += f" — {verdict.reason}"
+        if verdict.overridden:
+            text += f" (overrode the suggestion: {verdict.override_reason})"
+        entries.append(
+            TimelineEntry(verdict.decided_at, "verdict", names.get(verdict.decided_by_id), text)
+        )
+    target = aliased(User)
+    for move, to_name in session.execute(
+        select(Assignment, target.name)
+        .outerjoin(target, Assignment.to_user_id == target.id)
+        .where(Assignment.lead_id == lead.id)
+    ).tuples():
+        text = f"Reassigned to {to_name or 'the open pool'}"
+        if move.reason:
+            text += f" — {move.reason}"
+        who = names.get(move.by_user_id) if move.by_user_id else None
+        entries.append(TimelineEntry(move.at, "assignment", who, text))
+    feedback = session.scalar(select(SalesFeedback).where(SalesFeedback.lead_id == lead.id))
+    if feedback is not None:
+        text = f"Sales {feedback.decision.value}"
+        if feedback.reason:
+            text += f": {feedback.reason.replace('_', ' ')}"
+        entries.append(
+            TimelineEntry(
+                feedback.recorded_at, "feedback", names.get(feedback.recorded_by_id), text
+            )
+        )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return tuple(entries)

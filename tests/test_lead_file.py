@@ -1,0 +1,80 @@
+"""The lead pane's data: this interest, the person's earlier leads, the timeline; notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from leaddesk.clock import FixedClock
+from leaddesk.demo import fill_demo
+from leaddesk.desk import open_desk
+from leaddesk.errors import InputError, NotPermitted
+from leaddesk.store import open_store
+from leaddesk.store.models import AuditEvent, Lead
+
+
+@pytest.fixture
+def demo_path(sqlite_store_path: Path, clock: FixedClock) -> Path:
+    store = open_store(sqlite_store_path)
+    fill_demo(store, leads=1500, reps=2, seed=4, now=clock())
+    store.close()
+    return sqlite_store_path
+
+
+def test_repeat_interest_shows_the_earlier_lead_and_how_it_ended(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    store = open_store(demo_path)
+    with store.reading() as session:
+        person_id = session.scalar(
+            select(Lead.person_id).group_by(Lead.person_id).having(func.count() > 1).limit(1)
+        )
+        newest = session.scalar(
+            select(Lead.id).where(Lead.person_id == person_id).order_by(Lead.arrived_at.desc())
+        )
+    store.close()
+    with open_desk(demo_path, "rep1", clock=clock) as desk:
+        file = desk.lead_file(newest)
+    assert file.earlier, "the person's earlier lead is listed"
+    assert all(e.lead_id != newest for e in file.earlier)
+    assert all(e.outcome for e in file.earlier)
+    assert file.timeline[-1].kind == "arrived"
+
+
+def test_notes_save_as_typed_and_show_on_the_timeline(demo_path: Path, clock: FixedClock) -> None:
+    with open_desk(demo_path, "rep1", clock=clock) as desk:
+        lead_id = desk.my_open_leads(limit=1)[0].lead_id
+        note_id = desk.save_note(lead_id, "Asked about")
+        clock.advance(seconds=2)
+        assert desk.save_note(lead_id, "Asked about volume pricing", note_id) == note_id
+    # a new desk (as after a crash or restart) sees the last save
+    with open_desk(demo_path, "rep1", clock=clock) as desk:
+        notes = [e for e in desk.lead_file(lead_id).timeline if e.kind == "note"]
+        with desk.store.reading() as session:
+            added = session.scalar(
+                select(func.count()).where(
+                    AuditEvent.action == "note_added", AuditEvent.lead_id == lead_id
+                )
+            )
+    assert [(n.text, n.who) for n in notes] == [("Asked about volume pricing", "rep1")]
+    assert added == 1
+
+
+def test_only_the_author_changes_a_note(demo_path: Path, clock: FixedClock) -> None:
+    with open_desk(demo_path, "rep1", clock=clock) as desk:
+        lead_id = desk.my_open_leads(limit=1)[0].lead_id
+        note_id = desk.save_note(lead_id, "mine")
+    with open_desk(demo_path, "rep2", clock=clock) as desk, pytest.raises(NotPermitted):
+        desk.save_note(lead_id, "not yours", note_id)
+    with open_desk(demo_path, "sales1", clock=clock) as desk, pytest.raises(NotPermitted):
+        desk.save_note(lead_id, "sales cannot log on the desk")
+
+
+def test_unknown_lead_is_a_clear_error(demo_path: Path, clock: FixedClock) -> None:
+    with (
+        open_desk(demo_path, "rep1", clock=clock) as desk,
+        pytest.raises(InputError, match="999999"),
+    ):
+        desk.lead_file(999999)
