@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from leaddesk import lead_file as lead_files
-from leaddesk import notes
+from leaddesk import day_summary, notes
 from leaddesk import leads as lead_reads
 from leaddesk import users as user_ops
 from leaddesk.clock import Clock, system_clock
@@ -133,6 +133,15 @@ class Desk:
                 user_id=self.actor.id,
                 at=self.clock(),
                 note_id=note_id,
+            )
+
+    def my_day(self, zone: str = "UTC") -> day_summary.DaySummary:
+        """Today's calls, connects, verdicts by type and SLA breaches, for the status bar."""
+        self.require(Action.WORK_QUEUE)
+        assert self.actor.id is not None
+        with self.store.reading() as session:
+            return day_summary.summarise_day(
+                session, user_id=self.actor.id, now=self.clock(), zone=zone
             )
 
 

@@ -78,3 +78,42 @@ def test_unknown_lead_is_a_clear_error(demo_path: Path, clock: FixedClock) -> No
         pytest.raises(InputError, match="999999"),
     ):
         desk.lead_file(999999)
+
+
+def test_my_day_counts_todays_calls_and_verdicts(demo_path: Path, clock: FixedClock) -> None:
+    from datetime import timedelta
+
+    from leaddesk.domain import CallOutcome, Verdict
+    from leaddesk.store.models import CallAttempt, User, VerdictRecord
+
+    store = open_store(demo_path)
+    with store.transaction() as session:
+        rep = session.scalar(select(User.id).where(User.name == "rep2"))
+        lead_id = session.scalar(select(Lead.id).where(Lead.assigned_to_id == rep).limit(1))
+        now = clock()
+        for minutes, outcome in ((5, CallOutcome.NO_ANSWER), (15, CallOutcome.CONNECTED)):
+            session.add(
+                CallAttempt(
+                    lead_id=lead_id,
+                    user_id=rep,
+                    at=now - timedelta(minutes=minutes),
+                    outcome=outcome,
+                    duration_seconds=600 if outcome is CallOutcome.CONNECTED else 10,
+                )
+            )
+        session.add(
+            VerdictRecord(
+                lead_id=lead_id, verdict=Verdict.NURTURE, decided_by_id=rep, decided_at=now
+            )
+        )
+        before = session.scalar(
+            select(func.count()).where(
+                CallAttempt.user_id == rep, CallAttempt.at >= now.replace(hour=0)
+            )
+        )
+    store.close()
+    with open_desk(demo_path, "rep2", clock=clock) as desk:
+        day = desk.my_day("UTC")
+    assert day.calls == before
+    assert day.connects >= 1 and day.talk_minutes >= 10
+    assert day.verdicts.get("nurture", 0) >= 1

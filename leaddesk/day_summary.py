@@ -1,0 +1,86 @@
+"""A rep's day in numbers: the status bar during the day and the summary at its end."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from leaddesk.domain import OPEN_STAGES, CallOutcome
+from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    day_start: datetime
+    calls: int
+    connects: int
+    talk_minutes: int
+    verdicts: dict[str, int] = field(default_factory=dict)
+    sla_breaches: int = 0
+    callbacks_booked: int = 0
+
+    @property
+    def connect_rate(self) -> float:
+        return self.connects / self.calls if self.calls else 0.0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "day_start": self.day_start.isoformat(),
+            "calls": self.calls,
+            "connects": self.connects,
+            "connect_rate": round(self.connect_rate, 3),
+            "talk_minutes": self.talk_minutes,
+            "verdicts": dict(self.verdicts),
+            "sla_breaches": self.sla_breaches,
+            "callbacks_booked": self.callbacks_booked,
+        }
+
+
+def start_of_day(now: datetime, zone: str) -> datetime:
+    local = now.astimezone(ZoneInfo(zone))
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.astimezone(now.tzinfo)
+
+
+def summarise_day(session: Session, *, user_id: int, now: datetime, zone: str) -> DaySummary:
+    since = start_of_day(now, zone)
+    until = since + timedelta(days=1)
+    calls = session.execute(
+        select(CallAttempt.outcome, CallAttempt.duration_seconds, CallAttempt.callback_at).where(
+            CallAttempt.user_id == user_id, CallAttempt.at >= since, CallAttempt.at < until
+        )
+    ).all()
+    connects = sum(1 for outcome, _, _ in calls if outcome is CallOutcome.CONNECTED)
+    talk = sum(seconds or 0 for outcome, seconds, _ in calls if outcome is CallOutcome.CONNECTED)
+    verdicts = Counter(
+        v.value
+        for v in session.scalars(
+            select(VerdictRecord.verdict).where(
+                VerdictRecord.decided_by_id == user_id,
+                VerdictRecord.decided_at >= since,
+                VerdictRecord.decided_at < until,
+            )
+        )
+    )
+    breaches = session.scalar(
+        select(func.count()).where(
+            Lead.assigned_to_id == user_id,
+            Lead.stage.in_(OPEN_STAGES),
+            Lead.first_contact_at.is_(None),
+            Lead.sla_due_at < now,
+        )
+    )
+    return DaySummary(
+        day_start=since,
+        calls=len(calls),
+        connects=connects,
+        talk_minutes=round(talk / 60),
+        verdicts=dict(verdicts),
+        sla_breaches=breaches or 0,
+        callbacks_booked=sum(1 for _, _, callback in calls if callback is not None),
+    )
