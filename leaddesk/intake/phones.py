@@ -20,7 +20,10 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, NumberParseException, Phon
 from phonenumbers.phonenumberutil import ValidationResult
 
 _PLAIN = re.compile(r"\+?[0-9(][0-9 ().\-/]*")
-_NOT_DIGIT = re.compile(r"[^0-9]")
+_SEPARATORS = str.maketrans("", "", "+ ().-/")
+# A national prefix rule that is only literal alternatives ("0", "0|180020"): no carrier codes.
+_LITERAL_PREFIX = re.compile(r"[0-9]+(?:\|[0-9]+)*")
+_CODES = {str(code): code for code in COUNTRY_CODE_TO_REGION_CODE}
 _NON_GEO = "001"
 # phonenumbers refuses national numbers outside these lengths.
 _MIN_NSN, _MAX_NSN = 2, 17
@@ -37,7 +40,8 @@ _PARSE_REASONS = {
 
 @dataclass(frozen=True, slots=True)
 class PhoneResult:
-    """A phone as typed (``raw``), its E.164 form when valid, and why not when it is not."""
+    """A phone as typed (``raw``), its E.164 form when valid, and a flag: why it is not valid, or
+    (with an E.164) how it was read when that was a guess."""
 
     raw: str
     e164: str | None
@@ -66,6 +70,17 @@ def _normalise(text: str, region: str | None) -> PhoneResult:
         text = text[1:].strip()
         if not text:
             return NO_PHONE
+    result = _read(text, region)
+    if result.e164 is None and text.isdigit() and len(text) >= 8 and text[0] != "0":
+        # Excel stores "+44 161…" typed without a leading ' as the number 44161…, losing the +.
+        # Only a number that is invalid as typed and valid with the + back is read this way.
+        plus = _read("+" + text, None)
+        if plus.e164 is not None:
+            return PhoneResult(text, plus.e164, "read as international: the + was missing")
+    return result
+
+
+def _read(text: str, region: str | None) -> PhoneResult:
     fast = _fast_e164(text, region)
     if fast is not None:
         e164, valid = fast
@@ -113,7 +128,10 @@ def _fast_e164(text: str, region: str | None) -> tuple[str, bool] | None:
     """(E.164, valid) exactly as phonenumbers would give, or None when unsure."""
     if len(text) > _MAX_INPUT or not _PLAIN.fullmatch(text):
         return None
-    digits = _NOT_DIGIT.sub("", text)
+    digits = text.translate(_SEPARATORS)
+    if len(digits) < 3:
+        # phonenumbers' "viable number" rule about punctuated short strings is not worth copying.
+        return None
     if text[0] == "+":
         code, national = _split_country_code(digits)
         if code == 0:
@@ -137,8 +155,9 @@ def _fast_e164(text: str, region: str | None) -> tuple[str, bool] | None:
     if parsing is None or _main_metadata(code) is None:
         return None
     prefix = parsing.national_prefix_for_parsing
-    if prefix and _compiled(prefix).match(national):
-        national = _strip_trunk_prefix(national, prefix, parsing)
+    found = _compiled(prefix).match(national) if prefix else None
+    if found:
+        national = _strip_trunk_prefix(national, found, parsing)
         if not national:
             return None
     if not _MIN_NSN <= len(national) <= _MAX_NSN or national[0] == "0":
@@ -147,33 +166,33 @@ def _fast_e164(text: str, region: str | None) -> tuple[str, bool] | None:
     return f"+{code}{national}", _is_valid(code, national)
 
 
-def _strip_trunk_prefix(national: str, prefix: str, metadata: Any) -> str:
+def _strip_trunk_prefix(national: str, found: re.Match[str], metadata: Any) -> str:
     """The number without a plain trunk prefix (the UK's or Germany's 0), as parse() does it.
 
     Returns "" when the prefix is a rule (carrier codes, added area codes) only phonenumbers
     knows how to apply.
     """
-    if not prefix.isdigit() or metadata.national_prefix_transform_rule:
+    if not _LITERAL_PREFIX.fullmatch(found.re.pattern) or metadata.national_prefix_transform_rule:
         return ""
     general = metadata.general_desc
-    stripped = national[len(prefix) :]
+    stripped = national[found.end() :]
     if _matches(national, general) and not _matches(stripped, general):
         return national
-    # parse() keeps the stripped number only when its length is possible for the region.
-    lengths = general.possible_length
-    if lengths and lengths[0] != -1 and len(stripped) in lengths:
-        if len(stripped) not in (general.possible_length_local_only or ()):
-            return stripped
+    # parse() keeps the stripped number unless its length test says too short, local-only or
+    # invalid (too long is kept); this is that test, for the general description.
+    length, lengths = len(stripped), general.possible_length
+    if length in (general.possible_length_local_only or ()) or not lengths:
+        return national
+    if length == lengths[0] or lengths[-1] < length or length in lengths:
+        return stripped
     return national
 
 
 def _split_country_code(digits: str) -> tuple[int, str]:
     # Country codes are prefix-free, so the first 1-3 digit match is the one (as phonenumbers).
-    if not digits or digits[0] == "0":
-        return 0, digits
     for size in (1, 2, 3):
-        code = int(digits[:size])
-        if code in COUNTRY_CODE_TO_REGION_CODE:
+        code = _CODES.get(digits[:size])
+        if code is not None and digits[0] != "0":
             return code, digits[size:]
     return 0, digits
 
@@ -204,22 +223,32 @@ def _is_valid(code: int, national: str) -> bool:
     """phonenumbers.is_valid_number for a number known to be in a geographic country code."""
     regions = COUNTRY_CODE_TO_REGION_CODE[code]
     if len(regions) == 1:
-        metadata = PhoneMetadata.metadata_for_region(regions[0], None)
-        return metadata is not None and _has_type(national, metadata)
+        return _has_type(national, _patterns(regions[0]))
     # As region_code_for_number: the first region whose leading digits (or, without those,
     # whose patterns) match owns the number; validity is then judged for that region only.
     for region in regions:
-        metadata = PhoneMetadata.metadata_for_region(region, None)
-        if metadata is None:
-            continue
-        if metadata.leading_digits is not None:
-            if _compiled(metadata.leading_digits).match(national):
-                return _has_type(national, metadata)
-        elif _has_type(national, metadata):
+        patterns = _patterns(region)
+        if patterns.leading is not None:
+            if patterns.leading.match(national):
+                return _has_type(national, patterns)
+        elif _has_type(national, patterns):
             return True
     return False
 
 
+# Each description as (possible lengths, compiled pattern); no lengths means any length.
+_Desc = tuple[frozenset[int], re.Pattern[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    general: _Desc | None
+    types: tuple[_Desc, ...]
+    leading: re.Pattern[str] | None
+
+
+# is_valid_number means "matches the general pattern and some number type"; common types are
+# tried first so a typical number costs two or three regex matches.
 _TYPE_DESCS = (
     "fixed_line",
     "mobile",
@@ -234,19 +263,42 @@ _TYPE_DESCS = (
 )
 
 
-def _has_type(national: str, metadata: Any) -> bool:
-    # is_valid_number means "matches the general pattern and some number type"; common types
-    # are tried first so a typical number costs two or three regex matches.
-    if not _matches(national, metadata.general_desc):
+@lru_cache(maxsize=512)
+def _patterns(region: str) -> _Patterns:
+    metadata = PhoneMetadata.metadata_for_region(region, None)
+    if metadata is None:
+        return _Patterns(None, (), None)
+    types = tuple(
+        desc for name in _TYPE_DESCS if (desc := _desc(getattr(metadata, name))) is not None
+    )
+    leading = metadata.leading_digits
+    return _Patterns(_desc(metadata.general_desc), types, _compiled(leading) if leading else None)
+
+
+def _desc(desc: Any) -> _Desc | None:
+    if desc is None or not desc.national_number_pattern:
+        return None
+    return frozenset(desc.possible_length or ()), _compiled(desc.national_number_pattern)
+
+
+def _has_type(national: str, patterns: _Patterns) -> bool:
+    general = patterns.general
+    if general is None or not _fits(national, general):
         return False
-    return any(_matches(national, getattr(metadata, name)) for name in _TYPE_DESCS)
+    for desc in patterns.types:  # noqa: SIM110 - a plain loop is faster than any() here
+        if _fits(national, desc):
+            return True
+    return False
+
+
+def _fits(national: str, desc: _Desc) -> bool:
+    lengths, pattern = desc
+    if lengths and len(national) not in lengths:
+        return False
+    return pattern.fullmatch(national) is not None
 
 
 def _matches(national: str, desc: Any) -> bool:
-    if desc is None:
-        return False
-    lengths = desc.possible_length
-    if lengths and len(national) not in lengths:
-        return False
-    pattern = desc.national_number_pattern
-    return bool(pattern) and _compiled(pattern).fullmatch(national) is not None
+    """phonenumbers' _is_number_matching_desc, for the trunk-prefix rule above."""
+    compiled = _desc(desc)
+    return compiled is not None and _fits(national, compiled)

@@ -247,9 +247,24 @@ def _check_declared(path: Path, sample: bytes, whole: bool, declared: str) -> st
     return name
 
 
+# charset-normalizer often ties cp1250, cp1252 and cp1257 on Western text (and cp1250 turns
+# "Ødegård" into "Řdegĺrd"); on a tie, Excel's Western default is the likely truth.
+_PREFERRED_ON_TIE = ("utf_8", "cp1252", "latin_1", "iso8859_15")
+
+
 def _guess(sample: bytes) -> str | None:
-    best = charset_normalizer.from_bytes(sample).best()
-    return None if best is None else codecs.lookup(best.encoding).name
+    matches = list(charset_normalizer.from_bytes(sample))
+    if not matches:
+        return None
+    best = matches[0]
+    tied = {
+        match.encoding
+        for match in matches
+        if match.percent_chaos <= best.percent_chaos + 0.1
+        and match.percent_coherence >= best.percent_coherence - 1.0
+    }
+    chosen = next((name for name in _PREFERRED_ON_TIE if name in tied), best.encoding)
+    return codecs.lookup(chosen).name
 
 
 def _detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
@@ -326,9 +341,8 @@ class _CsvStream:
         self.delimiter = delimiter
         self.declared = declared
         self.warnings: list[str] = []
-        # Rows where the cp1252 fallback decoded something: a count and the first few.
+        # The row where the cp1252 fallback first decoded something.
         self.fallback_rows: list[int] = []
-        self.fallback_count = 0
         # Lines of the record being parsed, kept only to name the column of a runaway field.
         self.pending: list[str] = []
         if csv.field_size_limit() != FIELD_LIMIT:
@@ -399,18 +413,16 @@ class _CsvStream:
                     yield RawRow(self.number, _ragged(header, values))
                 if getattr(_fallback_seen, "count", 0) != seen:
                     seen = _fallback_seen.count
-                    self.fallback_count += 1
-                    if len(self.fallback_rows) < 5:
+                    if not self.fallback_rows:
                         self.fallback_rows.append(self.number)
         except Exception as error:
             raise self._translate(error, self.number + 1) from error
 
     def _note_fallback(self) -> None:
-        rows, count = self.fallback_rows, self.fallback_count
-        if rows:
-            shown = ", ".join(map(str, rows)) + (" …" if count > len(rows) else "")
+        # The decoder works a block ahead of the rows, so the row is where it was noticed.
+        if self.fallback_rows:
             self.warnings.append(
-                f"{count} rows had characters that are not UTF-8 (rows {shown}); "
+                f"some characters are not UTF-8 (first around row {self.fallback_rows[0]}); "
                 "read them as cp1252"
             )
 
@@ -548,13 +560,17 @@ def _open_xlsx(path: Path, sheet: str | None) -> ExportFile:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    # Opened as a stream so openpyxl does not judge by the extension (an .xlsx renamed .csv).
+    handle = path.open("rb")
     try:
         # data_only: a formula cell gives the value Excel last showed, never the formula run.
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        handle.close()
         raise IntakeFileError(
             path, "is a zip archive but not an Excel workbook (.xlsx)", kind=FileProblem.BINARY
         ) from error
+    closer = _Closer(book, handle)
     try:
         if sheet is None:
             if not book.worksheets:
@@ -570,11 +586,20 @@ def _open_xlsx(path: Path, sheet: str | None) -> ExportFile:
         stream = _XlsxStream(path, worksheet.iter_rows(values_only=True))
         header, header_row, first = stream.start()
     except BaseException:
-        book.close()
+        closer.close()
         raise
-    export = ExportFile(path, "xlsx", header, header_row, first, stream.rows(), book)
+    export = ExportFile(path, "xlsx", header, header_row, first, stream.rows(), closer)
     export.sheet = worksheet.title
     return export
+
+
+class _Closer:
+    def __init__(self, book: Any, handle: IO[bytes]) -> None:
+        self.book, self.handle = book, handle
+
+    def close(self) -> None:
+        self.book.close()
+        self.handle.close()
 
 
 class _XlsxStream:
