@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk import definition_versions
 from leaddesk import users as user_ops
+from leaddesk.definition import Policy
 from leaddesk.domain import (
     CallOutcome,
     LeadType,
@@ -30,6 +31,9 @@ from leaddesk.domain import (
     Verdict,
 )
 from leaddesk.errors import InputError
+from leaddesk.queue.policy import current_policy
+from leaddesk.queue.sla import SlaClock
+from leaddesk.queue.zones import zone_key_for
 from leaddesk.store import Store
 from leaddesk.store.models import (
     Account,
@@ -147,15 +151,16 @@ class _Phones:
         self.rng = rng
         self.stems: dict[str, tuple[str, str | None, int]] = {}
         self.used: set[str] = set()
+        self.zone_keys: dict[str, str | None] = {}  # per stem: the queue's calling zone(s)
 
-    def draw(self, country: Country) -> tuple[str, str | None]:
+    def draw(self, country: Country) -> tuple[str, str | None, str | None]:
         stem, zone, taken = self.stems.get(country.code) or self._new_stem(country)
         if taken >= self.SUFFIXES:
             stem, zone, taken = self._new_stem(country)
         # 7919 is coprime with 1000: every suffix once, in a scrambled order.
         number = f"{stem}{(taken * 7919) % self.SUFFIXES:03d}"
         self.stems[country.code] = (stem, zone, taken + 1)
-        return number, zone
+        return number, zone, self.zone_keys[stem]
 
     def _new_stem(self, country: Country) -> tuple[str, str | None, int]:
         length = _NATIONAL_LENGTH.get(country.code)
@@ -177,6 +182,7 @@ class _Phones:
             if phonenumbers.is_valid_number(candidate) and stem not in self.used:
                 self.used.add(stem)
                 zones = phone_zones.time_zones_for_number(candidate)
+                self.zone_keys[stem] = zone_key_for(phone=e164, country=country.code)
                 self.stems[country.code] = (stem, zones[0] if len(zones) == 1 else None, 0)
                 return self.stems[country.code]
         raise RuntimeError(f"no valid demo phone numbers for {country.code}")
@@ -206,9 +212,10 @@ def fill_demo(
             )
         version = definition_versions.ensure_default(session, at=now)
         version_id = definition_versions.current_id(session)
+        policy = current_policy(session)
         team = _team(session, reps, now)
     rep_ids = [team[f"rep{i}"] for i in range(1, reps + 1)]
-    builder = _Builder(rng, seed, now, rep_ids, team["sales1"], version_id, version.version)
+    builder = _Builder(rng, seed, now, rep_ids, team["sales1"], version_id, version.version, policy)
     builder.build(leads)
     with store.transaction() as session:
         builder.write(session)
@@ -245,8 +252,14 @@ class _Builder:
         sales_id: int,
         version_id: int | None,
         version: int,
+        policy: Policy,
     ) -> None:
         self.rng = rng
+        self.policy = policy
+        # Arrivals reach back about two months; deadlines fall within days of arrival.
+        self.sla = SlaClock(
+            policy, (now - timedelta(days=90)).date(), (now + timedelta(days=30)).date()
+        )
         self.now = now
         self.rep_ids = rep_ids
         self.sales_id = sales_id
@@ -326,7 +339,7 @@ class _Builder:
         rng = self.rng
         firsts, lasts, _, cities = self.names[country.code]
         first, last = rng.choice(firsts), rng.choice(lasts)
-        phone, zone = self.phones.draw(country)
+        phone, zone, zone_key = self.phones.draw(country)
         title, seniority = rng.choice(TITLES)
         domain = account["domain"] or "example.com"
         local = f"{_ascii(first)}.{_ascii(last)}".strip(".") or f"contact{person_id}"
@@ -344,6 +357,7 @@ class _Builder:
             "region": None,
             "city": rng.choice(cities),
             "timezone": zone,
+            "zone_key": zone_key,
             "do_not_call": rng.random() < 0.02,
             "do_not_call_at": None,
             "erased_at": None,
@@ -399,7 +413,7 @@ class _Builder:
             "fit_score": max(0, fit),
             "interest_score": max(0, min(100, interest)),
             "framework_score": None,
-            "sla_due_at": arrived + timedelta(hours=2),
+            "sla_due_at": self.sla.deadline(arrived),
             "first_contact_at": None,
             "last_attempt_at": None,
             "next_attempt_at": arrived,
@@ -411,13 +425,15 @@ class _Builder:
             "handoff_batch_id": None,
             "flagged_untouched_at": None,
             "closed_at": None,
+            "hold_reason": "do_not_call" if person["do_not_call"] else None,
             "import_key": None,
             "extra": None,
             "version": 1,
             "created_at": arrived,
         }
         self.leads.append(lead)
-        if age > timedelta(hours=3) and rng.random() < 0.75:
+        # Reps reach nearly everything within a day or two; only recent interest waits untouched.
+        if age > timedelta(hours=3) and (rng.random() < 0.75 or age > timedelta(days=2)):
             self._history(lead, person, assigned or rng.choice(self.rep_ids))
         return lead
 
@@ -426,6 +442,7 @@ class _Builder:
         at: datetime = lead["arrived_at"] + timedelta(minutes=rng.randint(10, 180))
         attempts = rng.randint(1, 4)
         connected = False
+        outcome = CallOutcome.NO_ANSWER
         for number in range(1, attempts + 1):
             if at >= self.now - timedelta(minutes=5):
                 break
@@ -458,15 +475,22 @@ class _Builder:
         lead["assigned_to_id"] = lead["assigned_to_id"] or rep
         lead["stage"] = Stage.WORKING.value
         lead["stage_changed_at"] = lead["first_contact_at"]
-        lead["next_attempt_at"] = lead["last_attempt_at"] + timedelta(hours=3)
+        # The cadence's wait after the last outcome: some retries are due, some later today.
+        wait = self.policy.cadence.retry_after(outcome) or timedelta(hours=3)
+        lead["next_attempt_at"] = lead["last_attempt_at"] + wait
         if person["do_not_call"] or not connected:
             return
+        lead["next_attempt_at"] = None
         roll = rng.random()
         if roll < 0.12:
             # Agreed to talk again: some callbacks fall due today.
             lead["stage"] = Stage.IN_QUALIFICATION.value
             lead["callback_at"] = self.now + timedelta(minutes=rng.randint(-90, 8 * 60))
             lead["next_attempt_at"] = lead["callback_at"]
+            return
+        if roll < 0.17:
+            # Talked, questionnaire half done, no verdict yet.
+            lead["stage"] = Stage.IN_QUALIFICATION.value
             return
         verdict, lead_type, stage = rng.choices(
             (
@@ -525,7 +549,14 @@ class _Builder:
         )
 
     def _handoff_history(self) -> None:
-        """Older qualified leads went to sales in daily batches; sales answered most of them."""
+        """Older qualified leads went to sales in daily batches; sales answered most of them.
+
+        Leads qualified in the last day still wait for tonight's export, so every rep has a
+        batch to hand off. Hand-off verdicts carry the BANT answers sales reads in the file.
+        """
+        for verdict in self.verdicts:
+            if verdict["verdict"] == Verdict.HAND_OFF.value and verdict["answers"] is None:
+                verdict["answers"] = _hand_off_answers(random.Random(verdict["lead_id"]))
         rng = self.rng
         cutoff = self.now - timedelta(days=1)
         waiting = [
@@ -622,6 +653,23 @@ class _Builder:
             verdicts=len(self.verdicts),
             batches=len(self.batches),
         )
+
+
+def _hand_off_answers(rng: random.Random) -> dict[str, Any]:
+    """BANT answers that meet the default definition's hand-off rule (own rng: the rest of
+    the demo stays as it was for a seed)."""
+    budget = rng.choice(("approved", "planned"))
+    return {
+        "contact_check": "yes",
+        "inquiry_reason": rng.choice(("project", "pricing")),
+        "pain_level": rng.choice(("major", "some")),
+        "decision_role": rng.choice(("decision_maker", "influencer")),
+        "budget_status": budget,
+        "budget_amount": {"amount": rng.choice((15_000, 40_000, 120_000)), "currency": "USD"},
+        "timeline": rng.choice(("3_months", "6_months")),
+        "next_step_agreed": True,
+        "best_time": rng.choice(("Tuesday morning", "Thursday after 14:00", "Any weekday 9-11")),
+    }
 
 
 def _verdict_reason(verdict: Verdict, lead_type: LeadType) -> str:

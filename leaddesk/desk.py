@@ -7,15 +7,20 @@ runs in its own short transaction; the desk holds no session between calls.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from types import TracebackType
 
+from leaddesk import calls, day_summary, definition_versions, notes, qualification
+from leaddesk import handoff as handoffs
 from leaddesk import lead_file as lead_files
-from leaddesk import day_summary, notes
 from leaddesk import leads as lead_reads
+from leaddesk import queue as call_queue
 from leaddesk import users as user_ops
 from leaddesk.clock import Clock, system_clock
-from leaddesk.domain import Role
+from leaddesk.domain import CallOutcome, DisqualifyReason, LeadType, Role, Verdict
 from leaddesk.errors import NotPermitted
 from leaddesk.permissions import Action, can, require
 from leaddesk.store import Store, open_store
@@ -143,6 +148,230 @@ class Desk:
             return day_summary.summarise_day(
                 session, user_id=self.actor.id, now=self.clock(), zone=zone
             )
+
+    # -- lead definition and qualification ---------------------------------------------------
+
+    def publish_definition(
+        self, text: str, source: str, *, note: str | None = None
+    ) -> definition_versions.PublishResult:
+        """Check the definition fully and store it as the next immutable version."""
+        self.require(Action.PUBLISH_DEFINITION)
+        with self.store.transaction() as session:
+            return definition_versions.publish_checked(
+                session, text, source=source, at=self.clock(), actor_id=self.actor.id, note=note
+            )
+
+    def definition(self, version: int | None = None) -> definition_versions.ShownDefinition:
+        """A published version (the current one by default) with its parsed definition."""
+        with self.store.reading() as session:
+            return definition_versions.show_definition(session, version)
+
+    def definition_diff(self, text: str, source: str) -> definition_versions.DefinitionDiff:
+        """What publishing ``text`` would change for reps, in plain words."""
+        with self.store.reading() as session:
+            return definition_versions.diff_against_current(session, text, source=source)
+
+    def answer(self, lead_id: int, answers: Mapping[str, object]) -> qualification.Qualification:
+        """Save answers the moment they are given (one transaction) and re-evaluate the lead."""
+        self.require(Action.QUALIFY)
+        assert self.actor.id is not None
+        with self.store.transaction() as session:
+            return qualification.answer(
+                session, lead_id=lead_id, answers=answers, actor_id=self.actor.id, at=self.clock()
+            )
+
+    def evaluate(self, lead_id: int) -> qualification.Qualification:
+        """The lead's saved answers, the live evaluation and the suggested verdict."""
+        self.require(Action.QUALIFY)
+        with self.store.reading() as session:
+            return qualification.qualification(session, lead_id, at=self.clock())
+
+    def give_verdict(
+        self,
+        lead_id: int,
+        verdict: Verdict,
+        reason: str | None = None,
+        *,
+        lead_type: LeadType | None = None,
+        disqualify_reason: DisqualifyReason | None = None,
+        recycle_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> qualification.VerdictInfo:
+        """Confirm or override the suggestion; an override needs a reason. Ends the claim."""
+        self.require(Action.GIVE_VERDICT)
+        assert self.actor.id is not None
+        with self.store.transaction() as session:
+            return qualification.give_verdict(
+                session,
+                lead_id=lead_id,
+                verdict=verdict,
+                actor_id=self.actor.id,
+                at=self.clock(),
+                reason=reason,
+                lead_type=lead_type,
+                disqualify_reason=disqualify_reason,
+                recycle_at=recycle_at,
+                expected_version=expected_version,
+            )
+
+    def verdict_history(self, lead_id: int) -> list[qualification.PastVerdict]:
+        """Every verdict on the lead with the questions and wording of its own version."""
+        if not (self.can(Action.WORK_QUEUE) or self.can(Action.READ_HANDOFFS)):
+            self.require(Action.WORK_QUEUE)
+        with self.store.reading() as session:
+            return qualification.verdict_history(session, lead_id)
+
+    # -- the call queue ---------------------------------------------------------------------
+
+    def queue(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        band: call_queue.Band | None = None,
+        source: str | None = None,
+    ) -> list[call_queue.QueueRow]:
+        """One page of the acting rep's call queue, best first; each row says why it is there."""
+        self.require(Action.WORK_QUEUE)
+        assert self.actor.id is not None
+        with self.store.reading() as session:
+            return call_queue.queue_page(
+                session,
+                self.actor.id,
+                self.clock(),
+                limit=limit,
+                offset=offset,
+                band=band,
+                source=source,
+            )
+
+    def next_lead(self) -> call_queue.QueueRow | None:
+        """Claim the top of the queue for the acting rep; None when nothing is callable now."""
+        self.require(Action.WORK_QUEUE)
+        assert self.actor.id is not None
+        # Reads the queue in a snapshot, then claims in a short write transaction of its own.
+        return call_queue.next_lead(self.store, self.actor.id, self.clock())
+
+    def renew_claim(self, lead_id: int) -> datetime:
+        """Keep (or take) the claim on the lead the rep has open; when it now expires."""
+        self.require(Action.WORK_QUEUE)
+        assert self.actor.id is not None
+        with call_queue.lease_transaction(self.store) as session:
+            return call_queue.renew(
+                session,
+                lead_id,
+                user_id=self.actor.id,
+                at=self.clock(),
+                any_owner=self.can(Action.REASSIGN),
+            )
+
+    def release(self, lead_id: int) -> bool:
+        """Give a claimed lead back to the queue; False if it was not claimed."""
+        self.require(Action.WORK_QUEUE)
+        assert self.actor.id is not None
+        with call_queue.lease_transaction(self.store) as session:
+            return call_queue.release(
+                session,
+                lead_id,
+                user_id=self.actor.id,
+                at=self.clock(),
+                any_holder=self.can(Action.REASSIGN),
+            )
+
+    def log_call(
+        self,
+        lead_id: int,
+        outcome: CallOutcome,
+        callback_at: datetime | None = None,
+        note: str | None = None,
+        duration_seconds: int | None = None,
+    ) -> calls.CallResult:
+        """Record a call and move the lead on per the cadence, in one transaction."""
+        self.require(Action.LOG_CALL)
+        assert self.actor.id is not None
+        with self.store.transaction() as session:
+            return calls.log_call(
+                session,
+                lead_id,
+                user_id=self.actor.id,
+                at=self.clock(),
+                outcome=outcome,
+                callback_at=callback_at,
+                note=note,
+                duration_seconds=duration_seconds,
+                any_lead=self.can(Action.REASSIGN),
+            )
+
+
+    # -- handoff to sales ------------------------------------------------------------------
+    # Export spans several transactions by design (reserve, write files, complete), so the
+    # handoff package drives the store itself; see leaddesk/handoff/batch_export.py.
+
+    def handoff_preview(self, *, team: bool = False) -> handoffs.HandoffPreview:
+        """The leads the next export would hand off (the end-of-day dialog's list)."""
+        scope = handoffs.Scope.TEAM if team else handoffs.Scope.OWN
+        self.require(scope.action)
+        with self.store.reading() as session:
+            return handoffs.preview(session, actor_id=self.actor.id, scope=scope)
+
+    def export_handoff(
+        self,
+        out_dir: Path,
+        *,
+        team: bool = False,
+        xlsx: bool = False,
+        progress: handoffs.Progress | None = None,
+        cancelled: handoffs.Cancelled | None = None,
+    ) -> handoffs.ExportResult:
+        """Hand every waiting lead to sales as one batch folder under ``out_dir``.
+
+        ``progress(done, total, step)`` is called as leads are read and files written;
+        ``cancelled()`` returning True stops the export with nothing handed off
+        (HandoffCancelled is raised).
+        """
+        scope = handoffs.Scope.TEAM if team else handoffs.Scope.OWN
+        self.require(scope.action)
+        return handoffs.export(
+            self.store,
+            actor_id=self.actor.id,
+            out_dir=Path(out_dir),
+            scope=scope,
+            xlsx=xlsx,
+            at=self.clock(),
+            progress=progress or (lambda _done, _total, _step: None),
+            cancelled=cancelled or (lambda: False),
+        )
+
+    def rewrite_handoff(self, batch: str, *, out_dir: Path | None = None) -> handoffs.ExportedBatch:
+        """Write a batch's files again (lost or deleted): same content, same checksums."""
+        if not (self.can(Action.EXPORT_OWN) or self.can(Action.EXPORT_TEAM)):
+            self.require(Action.EXPORT_OWN)
+        return handoffs.rewrite(
+            self.store, actor_id=self.actor.id, code=batch, at=self.clock(), out_dir=out_dir
+        )
+
+    def import_sales_feedback(self, path: Path) -> handoffs.FeedbackReport:
+        """Sales' accept/reject file; the only way an opportunity enters LeadDesk."""
+        self.require(Action.RECORD_SALES_FEEDBACK)
+        self.require(Action.RECORD_OPPORTUNITY)
+        return handoffs.import_feedback_file(
+            self.store, actor_id=self.actor.id, path=Path(path), at=self.clock()
+        )
+
+    def record_sales_decision(self, decision: handoffs.Decision) -> bool:
+        """One lead's answer from sales; True if it changed anything."""
+        self.require(Action.RECORD_SALES_FEEDBACK)
+        self.require(Action.RECORD_OPPORTUNITY)
+        with self.store.transaction() as session:
+            return handoffs.record_decision(
+                session, actor_id=self.actor.id, decision=decision, at=self.clock()
+            )
+
+    def handoff_pending(self) -> handoffs.PendingReport:
+        """Handed-off leads sales has not answered within the policy's window."""
+        self.require(Action.READ_HANDOFFS)
+        with self.store.reading() as session:
+            return handoffs.pending(session, actor_id=self.actor.id, at=self.clock())
 
 
 def open_desk(

@@ -13,13 +13,25 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from leaddesk import __version__
-from leaddesk.cli import setup_commands
+from leaddesk.cli import (
+    definition_commands,
+    handoff_commands,
+    qualify_command,
+    queue_commands,
+    setup_commands,
+)
 from leaddesk.cli.common import add_as
 from leaddesk.errors import LeadDeskError
 from leaddesk.logs import log_path, setup_logging
 
 WindowOpener = Callable[[argparse.Namespace], int]
-COMMAND_MODULES = [setup_commands]
+COMMAND_MODULES = [
+    setup_commands,
+    definition_commands,
+    qualify_command,
+    queue_commands,
+    handoff_commands,
+]
 log = logging.getLogger("leaddesk.cli")
 
 

@@ -108,6 +108,10 @@ class Person(Base):
     region: Mapped[str | None] = mapped_column(String(128))
     city: Mapped[str | None] = mapped_column(String(128))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # The IANA zone(s) the person may be in, sorted and joined by "|" (a number that maps to
+    # several zones must be callable in all of them); None when unknown. Set by
+    # leaddesk.queue.zones so the queue filters calling hours with one IN list.
+    zone_key: Mapped[str | None] = mapped_column(String(255), index=True)
     do_not_call: Mapped[bool] = mapped_column(Boolean, default=False)
     do_not_call_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
@@ -155,6 +159,10 @@ class Lead(Base):
     __table_args__ = (
         Index("ix_leads_queue", "stage", "assigned_to_id", "next_attempt_at"),
         Index("ix_leads_person_arrived", "person_id", "arrived_at"),
+        # The queue reads each band from its own index, in band order (leaddesk.queue).
+        Index("ix_leads_queue_callbacks", "assigned_to_id", "stage", "callback_at"),
+        Index("ix_leads_queue_new", "assigned_to_id", "stage", "sla_due_at"),
+        Index("ix_leads_queue_due", "assigned_to_id", "stage", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -186,6 +194,8 @@ class Lead(Base):
     )
     flagged_untouched_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # Why an open lead is kept out of every queue (do_not_call, wrong_number, …); None = callable.
+    hold_reason: Mapped[str | None] = mapped_column(String(32))
     import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     extra: Mapped[dict[str, Any] | None]
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,0 +1,352 @@
+"""Logging a call: what happened on the phone, and what the queue does about it.
+
+One call is one transaction: the call record, the lead's new cadence or hold, the claim
+renewed or released, and an audit event. Once ``log_call`` returns, the call is stored
+(SQLite runs with synchronous=FULL), so a crash a moment later cannot lose it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from leaddesk import audit, definition_versions
+from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage, Verdict
+from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.queue.cadence import NO_CONTACT, day_start, plan_retry
+from leaddesk.queue.claims import LEASE, claimed_by_other, holder_message, release_claim
+from leaddesk.queue.policy import current_policy
+from leaddesk.queue.rows import clock_text
+from leaddesk.store.models import Assignment, CallAttempt, Lead, Person, User, VerdictRecord
+
+MAX_NOTE = 4000
+# Outcomes after which the person was on the line: the lead is in qualification.
+TALKED = frozenset({CallOutcome.CONNECTED, CallOutcome.CALLBACK, CallOutcome.NOT_INTERESTED})
+# Outcomes that keep the lead out of every queue until someone decides what to do with it.
+HOLDS = {
+    CallOutcome.WRONG_NUMBER: "wrong_number",
+    CallOutcome.BAD_NUMBER: "bad_number",
+    CallOutcome.NOT_INTERESTED: "not_interested",
+    CallOutcome.DO_NOT_CALL: "do_not_call",
+}
+
+
+@dataclass(frozen=True)
+class CallResult:
+    call_id: int
+    lead_id: int
+    outcome: CallOutcome
+    at: datetime
+    stage: Stage
+    attempts: int
+    next_attempt_at: datetime | None
+    callback_at: datetime | None
+    hold_reason: str | None
+    claim_expires_at: datetime | None
+    nurtured: bool
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "lead_id": self.lead_id,
+            "outcome": self.outcome.value,
+            "at": self.at.isoformat(),
+            "stage": self.stage.value,
+            "attempts": self.attempts,
+            "next_attempt_at": _iso(self.next_attempt_at),
+            "callback_at": _iso(self.callback_at),
+            "hold": self.hold_reason,
+            "claimed_until": _iso(self.claim_expires_at),
+            "nurtured": self.nurtured,
+            "message": self.message,
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def parse_outcome(text: str) -> CallOutcome:
+    try:
+        return CallOutcome(text.strip().lower().replace("-", "_").replace(" ", "_"))
+    except ValueError:
+        choices = ", ".join(outcome.value for outcome in CallOutcome)
+        message = f"--outcome: '{text}' is not a call outcome; use one of {choices}"
+        raise InputError(message) from None
+
+
+def _check_input(
+    outcome: CallOutcome,
+    at: datetime,
+    callback_at: datetime | None,
+    note: str | None,
+    duration_seconds: int | None,
+) -> None:
+    if outcome is CallOutcome.CALLBACK:
+        if callback_at is None:
+            raise InputError("--callback: a callback needs the agreed time, e.g. 2026-11-19T14:30")
+        if callback_at.tzinfo is None:
+            raise InputError("--callback: give the time with its zone, e.g. 14:30+01:00")
+        if callback_at <= at:
+            raise InputError("--callback: the agreed time has already passed")
+    elif callback_at is not None:
+        raise InputError("--callback: only a 'callback' outcome has an agreed time")
+    if duration_seconds is not None and not 0 <= duration_seconds <= 24 * 3600:
+        raise InputError("--duration: give the call's length in seconds (0 to 86400)")
+    if note is not None and len(note) > MAX_NOTE:
+        raise InputError(f"--note: keep notes under {MAX_NOTE} characters")
+
+
+def log_call(
+    session: Session,
+    lead_id: int,
+    *,
+    user_id: int,
+    at: datetime,
+    outcome: CallOutcome,
+    callback_at: datetime | None = None,
+    note: str | None = None,
+    duration_seconds: int | None = None,
+    any_lead: bool = False,
+) -> CallResult:
+    """Record a call on ``lead_id`` and move the lead on per the policy's cadence.
+
+    ``any_lead`` lets a team lead log calls on a lead assigned to someone else.
+    """
+    _check_input(outcome, at, callback_at, note, duration_seconds)
+    if callback_at is not None:
+        callback_at = callback_at.astimezone(UTC)  # times live in UTC; shown in a zone later
+    # FOR UPDATE on PostgreSQL: a second log on the same lead waits rather than racing.
+    lead = session.get(Lead, lead_id, with_for_update=True)
+    if lead is None:
+        raise InputError(f"No lead {lead_id}.")
+    if lead.stage not in OPEN_STAGES:
+        raise Conflict(f"Lead {lead_id} is closed ({lead.stage.value}); the call was not logged.")
+    if claimed_by_other(lead, user_id, at):
+        raise Conflict(holder_message(session, lead))
+    if lead.assigned_to_id not in (None, user_id) and not any_lead:
+        owner = session.scalar(select(User.display_name).where(User.id == lead.assigned_to_id))
+        raise NotPermitted(f"Lead {lead_id} belongs to {owner}; ask your team lead to reassign it.")
+    policy = current_policy(session)
+    person = session.get(Person, lead.person_id)
+    assert person is not None
+
+    call = CallAttempt(
+        lead_id=lead.id,
+        user_id=user_id,
+        at=at,
+        outcome=outcome,
+        duration_seconds=duration_seconds,
+        note=note.strip() if note and note.strip() else None,
+        callback_at=callback_at,
+    )
+    session.add(call)
+    session.flush()
+    from_stage = lead.stage
+    details: dict[str, Any] = {"call_id": call.id, "outcome": outcome.value}
+    if lead.assigned_to_id is None:
+        _take_from_pool(session, lead, user_id=user_id, at=at)
+        details["assigned_from_pool"] = True
+
+    lead.attempts += 1
+    lead.last_attempt_at = at
+    lead.first_contact_at = lead.first_contact_at or at
+    lead.callback_at = None
+    lead.next_attempt_at = None
+    nurtured = False
+    if outcome in TALKED:
+        _move(lead, Stage.IN_QUALIFICATION, at)
+    elif lead.stage is Stage.NEW:
+        _move(lead, Stage.WORKING, at)
+
+    if outcome is CallOutcome.CALLBACK:
+        assert callback_at is not None
+        lead.callback_at = lead.next_attempt_at = callback_at
+        message = f"Callback booked for {clock_text(callback_at, at, policy)}."
+    elif outcome is CallOutcome.CONNECTED:
+        message = "Connected: the lead stays with you while you qualify."
+    elif outcome in NO_CONTACT:
+        plan = plan_retry(
+            outcome,
+            at=at,
+            attempts_made=lead.attempts,
+            first_attempt_at=_first_attempt(session, lead.id) or at,
+            attempts_today=_attempts_since(session, lead.id, day_start(at, policy)),
+            policy=policy,
+        )
+        details["cadence"] = plan.why
+        exhausted = policy.cadence.exhausted_reason
+        if plan.exhausted:
+            _nurture_unreachable(
+                session, lead, user_id=user_id, at=at, why=plan.why, reason=exhausted
+            )
+            nurtured = True
+            message = f"Moved to nurture: unreachable ({plan.why})."
+        else:
+            lead.next_attempt_at = plan.next_attempt_at
+            assert plan.next_attempt_at is not None
+            when = clock_text(plan.next_attempt_at, at, policy)
+            message = (
+                f"{_said(outcome)}. Next try after {when} "
+                f"(retry {lead.attempts + 1} of {policy.cadence.max_attempts})."
+            )
+    elif outcome in (CallOutcome.WRONG_NUMBER, CallOutcome.BAD_NUMBER):
+        lead.lead_type = LeadType.DUBIOUS
+        message = "Number marked bad: the lead is dubious and out of the queue."
+    elif outcome is CallOutcome.NOT_INTERESTED:
+        message = "Not interested: out of the queue; give a verdict (nurture or disqualify)."
+    else:
+        held = _do_not_call(session, lead, person, at=at)
+        details["other_leads_held"] = held
+        message = "Do not call: this person is out of every queue."
+
+    if outcome in HOLDS:
+        lead.hold_reason = HOLDS[outcome]
+    if outcome is CallOutcome.CONNECTED and not nurtured:
+        # The rep is qualifying now: keep everyone else off this lead.
+        lead.claimed_by_id = user_id
+        lead.claim_expires_at = at + LEASE
+    else:
+        release_claim(session, lead)
+
+    audit.record(
+        session,
+        at=at,
+        actor_id=user_id,
+        action="call_logged",
+        lead_id=lead.id,
+        from_state=from_stage.value,
+        to_state=lead.stage.value,
+        reason=outcome.value,
+        details=details,
+    )
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(
+            f"Lead {lead_id} was changed by someone else just now; reload it and log again."
+        ) from None
+    return CallResult(
+        call_id=call.id,
+        lead_id=lead.id,
+        outcome=outcome,
+        at=at,
+        stage=lead.stage,
+        attempts=lead.attempts,
+        next_attempt_at=lead.next_attempt_at,
+        callback_at=lead.callback_at,
+        hold_reason=lead.hold_reason,
+        claim_expires_at=lead.claim_expires_at,
+        nurtured=nurtured,
+        message=message,
+    )
+
+
+def _said(outcome: CallOutcome) -> str:
+    return {
+        CallOutcome.NO_ANSWER: "No answer",
+        CallOutcome.BUSY: "Busy",
+        CallOutcome.VOICEMAIL: "Voicemail",
+        CallOutcome.GATEKEEPER: "Gatekeeper",
+    }.get(outcome, outcome.value)
+
+
+def _move(lead: Lead, stage: Stage, at: datetime) -> None:
+    if lead.stage is not stage:
+        lead.stage = stage
+        lead.stage_changed_at = at
+
+
+def _first_attempt(session: Session, lead_id: int) -> datetime | None:
+    return session.scalar(select(func.min(CallAttempt.at)).where(CallAttempt.lead_id == lead_id))
+
+
+def _attempts_since(session: Session, lead_id: int, since: datetime) -> int:
+    query = select(func.count()).where(CallAttempt.lead_id == lead_id, CallAttempt.at >= since)
+    return session.scalar(query) or 0
+
+
+def _take_from_pool(session: Session, lead: Lead, *, user_id: int, at: datetime) -> None:
+    # Whoever calls a pool lead owns it from then on, so its retries come back to them.
+    lead.assigned_to_id = user_id
+    session.add(
+        Assignment(
+            lead_id=lead.id,
+            from_user_id=None,
+            to_user_id=user_id,
+            by_user_id=user_id,
+            at=at,
+            reason="called from the open pool",
+        )
+    )
+
+
+def _nurture_unreachable(
+    session: Session, lead: Lead, *, user_id: int, at: datetime, why: str, reason: str
+) -> None:
+    from_stage = lead.stage
+    version_id = definition_versions.current_id(session)
+    lead.stage = Stage.NURTURE
+    lead.stage_changed_at = at
+    lead.closed_at = at
+    lead.next_attempt_at = None
+    lead.definition_version_id = version_id
+    session.add(
+        VerdictRecord(
+            lead_id=lead.id,
+            verdict=Verdict.NURTURE,
+            lead_type=lead.lead_type,
+            reason=reason,
+            suggested_verdict=Verdict.NURTURE,
+            suggested_lead_type=lead.lead_type,
+            overridden=False,
+            definition_version_id=version_id,
+            fit_score=lead.fit_score,
+            interest_score=lead.interest_score,
+            framework_score=lead.framework_score,
+            decided_by_id=user_id,
+            decided_at=at,
+        )
+    )
+    audit.record(
+        session,
+        at=at,
+        actor_id=user_id,
+        action="nurtured_unreachable",
+        lead_id=lead.id,
+        from_state=from_stage.value,
+        to_state=Stage.NURTURE.value,
+        reason=reason,
+        details={"cadence": why, "attempts": lead.attempts},
+    )
+
+
+def _do_not_call(session: Session, lead: Lead, person: Person, *, at: datetime) -> int:
+    """Flag the person and hold every other open lead of theirs at once; how many were held."""
+    if not person.do_not_call:
+        person.do_not_call = True
+        person.do_not_call_at = at
+    others = session.execute(
+        update(Lead)
+        .where(
+            Lead.person_id == person.id,
+            Lead.id != lead.id,
+            Lead.stage.in_(OPEN_STAGES),
+        )
+        .values(
+            hold_reason=HOLDS[CallOutcome.DO_NOT_CALL],
+            claimed_by_id=None,
+            claim_expires_at=None,
+            callback_at=None,
+            next_attempt_at=None,
+            version=Lead.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(others.rowcount)  # type: ignore[attr-defined]

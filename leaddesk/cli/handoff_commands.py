@@ -1,0 +1,195 @@
+"""Handing leads to sales from a script: export, verify, sales feedback, what sales owes us."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from leaddesk.cli.common import add_as, add_json, desk_for, print_json, print_table
+from leaddesk.handoff import ExportedBatch, verify_batch
+from leaddesk.resources import resource_path
+
+FEEDBACK_TEMPLATE = ("feedback_template.csv",)
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = commands.add_parser(
+        "export", help="hand every lead with a hand-off verdict to sales as one batch folder"
+    )
+    add_as(export)
+    export.add_argument("--team", action="store_true", help="the whole team's leads (team leads)")
+    export.add_argument(
+        "--out", metavar="DIR", default=".", help="where the batch folder goes (default: here)"
+    )
+    export.add_argument("--xlsx", action="store_true", help="also write an Excel workbook")
+    add_json(export)
+    export.set_defaults(handler=run_export)
+
+    verify = commands.add_parser(
+        "verify-handoff", help="check a handoff batch folder against its manifest"
+    )
+    verify.add_argument("folder", metavar="DIR", help="the batch folder")
+    add_json(verify)
+    verify.set_defaults(handler=run_verify)
+
+    feedback = commands.add_parser(
+        "feedback", help="record sales' accept/reject decisions from a CSV (sales users)"
+    )
+    feedback.add_argument("file", metavar="FILE", help="CSV like resources/feedback_template.csv")
+    add_as(feedback)
+    add_json(feedback)
+    feedback.set_defaults(handler=run_feedback)
+
+    handoff = commands.add_parser("handoff", help="handed-off leads: pending, preview, rewrite")
+    sub = handoff.add_subparsers(
+        dest="handoff_command", metavar="pending|preview|rewrite|template", required=True
+    )
+    pending = sub.add_parser("pending", help="handed-off leads sales has not answered in time")
+    add_as(pending)
+    add_json(pending)
+    pending.set_defaults(handler=run_pending)
+
+    preview = sub.add_parser("preview", help="what the next export would hand off")
+    add_as(preview)
+    preview.add_argument("--team", action="store_true", help="the whole team's leads")
+    add_json(preview)
+    preview.set_defaults(handler=run_preview)
+
+    rewrite = sub.add_parser("rewrite", help="write a batch's lost files again, identically")
+    rewrite.add_argument("batch", metavar="BATCH", help="e.g. handoff-20261118-rep1-12")
+    add_as(rewrite)
+    rewrite.add_argument("--out", metavar="DIR", help="write it here (default: where it was)")
+    add_json(rewrite)
+    rewrite.set_defaults(handler=run_rewrite)
+
+    template = sub.add_parser("template", help="print the sales feedback template CSV")
+    template.set_defaults(handler=run_template)
+
+
+def _print_batch(batch: ExportedBatch, heading: str) -> None:
+    print(f"{heading}: batch {batch.code} ({batch.lead_count} leads)")
+    for path in batch.paths:
+        print(f"  {path}")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        result = desk.export_handoff(Path(args.out), team=args.team, xlsx=args.xlsx)
+    if args.json:
+        print_json(result.as_json())
+        return 0
+    if result.nothing_to_hand_off:
+        whose = "the team's" if args.team else "your"
+        print(f"Nothing to hand off: none of {whose} leads is waiting with a hand-off verdict.")
+        return 0
+    for batch in result.batches:
+        if batch.finished_earlier_run:
+            _print_batch(batch, "Finished an interrupted export")
+    if result.new_batch is not None:
+        _print_batch(result.new_batch, "Handed off")
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    report = verify_batch(Path(args.folder))
+    if args.json:
+        print_json(report.as_json())
+    elif report.ok:
+        print(
+            f"OK: {report.batch} — {report.lead_count} leads, "
+            f"{len(report.checked)} files match the manifest."
+        )
+    else:
+        print(f"{args.folder}: {len(report.problems)} problem(s):")
+        for problem in report.problems:
+            print(f"  {problem}")
+    return 0 if report.ok else 2
+
+
+def run_feedback(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        report = desk.import_sales_feedback(Path(args.file))
+    if args.json:
+        print_json(report.as_json())
+        return 0
+    print(
+        f"{args.file}: {report.applied} decision(s) recorded "
+        f"({len(report.accepted)} accepted, {len(report.rejected)} rejected); "
+        f"{len(report.unchanged)} already recorded."
+    )
+    if report.problems:
+        print(f"Not applied ({len(report.problems)}):")
+        for problem in report.problems:
+            print(f"  {problem}")
+    return 0
+
+
+def run_pending(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        report = desk.handoff_pending()
+    if args.json:
+        print_json(report.as_json())
+        return 0
+    print(
+        f"Sales owes an answer on {len(report.leads)} handed-off lead(s) past "
+        f"{report.followup_hours:g} h ({report.escalated} past {report.escalation_hours:g} h); "
+        f"{report.waiting_within_window} more still within the window. "
+        f"Answered so far: {report.accepted} accepted, {report.rejected} rejected."
+    )
+    if report.leads:
+        print_table(
+            ("lead", "name", "company", "batch", "qualified by", "waiting", "level"),
+            [
+                (
+                    lead.lead_id,
+                    lead.name,
+                    lead.company,
+                    lead.batch,
+                    lead.qualified_by,
+                    f"{lead.hours_waiting:g} h",
+                    lead.level,
+                )
+                for lead in report.leads
+            ],
+        )
+    return 0
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        preview = desk.handoff_preview(team=args.team)
+    if args.json:
+        print_json(preview.as_json())
+        return 0
+    if preview.unfinished_batches:
+        print(f"Export will first finish: {', '.join(preview.unfinished_batches)}")
+    if not preview.leads:
+        print("Nothing waiting to hand off.")
+        return 0
+    print(f"{preview.count} lead(s) would be handed off:")
+    print_table(
+        ("lead", "name", "company", "qualified by", "fit", "interest"),
+        [
+            (p.lead_id, p.name, p.company, p.qualified_by, p.fit_score, p.interest_score)
+            for p in preview.leads
+        ],
+    )
+    return 0
+
+
+def run_rewrite(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        batch = desk.rewrite_handoff(args.batch, out_dir=Path(args.out) if args.out else None)
+    if args.json:
+        print_json(batch.as_json())
+        return 0
+    _print_batch(batch, "Wrote again")
+    if not batch.same_as_before:
+        print("  Lead data changed since the first export, so the files differ from the original.")
+    return 0
+
+
+def run_template(_args: argparse.Namespace) -> int:
+    sys.stdout.write(resource_path(*FEEDBACK_TEMPLATE).read_text(encoding="utf-8"))
+    return 0

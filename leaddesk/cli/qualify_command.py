@@ -1,0 +1,132 @@
+"""``leaddesk qualify``: save a lead's answers, show the suggestion, and record the verdict."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from leaddesk.cli.common import add_as, add_json, desk_for, print_json
+from leaddesk.definition import check_answers
+from leaddesk.domain import VERDICT_STAGE, Verdict
+from leaddesk.errors import InputError
+from leaddesk.qualification import Qualification, VerdictInfo
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    qualify = commands.add_parser(
+        "qualify", help="save a lead's answers, show the suggested verdict, record the verdict"
+    )
+    qualify.add_argument("lead_id", metavar="LEAD_ID", type=int, help="the lead's number")
+    add_as(qualify)
+    qualify.add_argument(
+        "--answers",
+        metavar="FILE.json",
+        help='answers as JSON: {"question_id": value, ...}; null clears an answer',
+    )
+    qualify.add_argument(
+        "--verdict",
+        choices=[verdict.value for verdict in Verdict],
+        help="record this verdict (a different one from the suggestion needs --reason)",
+    )
+    qualify.add_argument("--reason", metavar="TEXT", help="why, when overriding the suggestion")
+    add_json(qualify)
+    qualify.set_defaults(handler=run_qualify)
+
+
+def read_answers(file: str) -> dict[str, object]:
+    path = Path(file)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{file}: is a folder, not an answers file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{file}: cannot read it ({error})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"{file}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(f"{file}: must be a JSON object mapping question ids to answers")
+    return data
+
+
+def run_qualify(args: argparse.Namespace) -> int:
+    if args.reason and not args.verdict:
+        raise InputError("--reason goes with --verdict")
+    answers = read_answers(args.answers) if args.answers else {}
+    with desk_for(args) as desk:
+        state = desk.evaluate(args.lead_id)
+        if answers:
+            try:
+                check_answers(state.definition, answers)
+            except InputError as error:
+                # Name the file as well as each question id, one per line.
+                lines = error.message.splitlines()
+                raise InputError("\n".join(f"{args.answers}: {line}" for line in lines)) from None
+            state = desk.answer(args.lead_id, answers)
+        if not args.json:
+            print_qualification(state)
+        verdict: VerdictInfo | None = None
+        if args.verdict:
+            verdict = desk.give_verdict(
+                args.lead_id,
+                Verdict(args.verdict),
+                args.reason,
+                expected_version=state.lead_version,
+            )
+    if args.json:
+        print_json({**state.as_json(), "verdict": verdict.as_json() if verdict else None})
+    elif verdict is not None:
+        print_verdict(state, verdict)
+    return 0
+
+
+def print_qualification(state: Qualification) -> None:
+    evaluation = state.evaluation
+    definition = state.definition
+    suggestion = evaluation.suggestion
+    who = f"{state.person}, {state.company}" if state.company else state.person
+    version = f" v{state.definition_version}" if state.definition_version else ""
+    print(f"Lead {state.lead_id}: {who} — {definition.name}{version}")
+    required = [s for s in evaluation.questions if s.question.required]
+    answered = sum(1 for s in required if s.answered)
+    print(
+        f"Answered {answered} of {len(required)} required questions "
+        f"({round(evaluation.completeness * 100)}%)"
+    )
+    letters = ", ".join(f"{a.axis.letter} {a.score}" for a in evaluation.scores.axes)
+    print(
+        f"Scores: fit {evaluation.scores.fit}, interest {evaluation.scores.interest}, "
+        f"{definition.framework} {evaluation.scores.framework} ({letters})"
+    )
+    print(
+        f"Suggestion: {_words(suggestion.verdict.value)} — "
+        f"{definition.lead_type_label(suggestion.lead_type)}: {suggestion.reason}"
+    )
+    print("Why:")
+    for line in evaluation.fired:
+        print(f"  - {line}")
+    if evaluation.next_questions:
+        print("Still to ask:")
+        for question in evaluation.next_questions:
+            optional = "" if question.required else " (optional)"
+            print(f"  - {question.id}: {question.text}{optional}")
+
+
+def print_verdict(state: Qualification, verdict: VerdictInfo) -> None:
+    stage = state.definition.stage_label(VERDICT_STAGE[verdict.verdict])
+    waits = ", awaiting handoff" if verdict.verdict is Verdict.HAND_OFF else ""
+    line = f"Verdict recorded: {_words(verdict.verdict.value)} → {stage}{waits}"
+    if verdict.overridden:
+        line += f" (overrode the suggestion: {verdict.override_reason})"
+    print(line)
+
+
+def _words(value: Any) -> str:
+    return str(value).replace("_", " ")

@@ -1,0 +1,166 @@
+"""The headless desk for scripts and dialers: queue, next, log-call, release."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from leaddesk.calls import parse_outcome
+from leaddesk.cli.common import add_as, add_json, print_json, print_table
+from leaddesk.clock import Clock, FixedClock, system_clock
+from leaddesk.desk import Desk, open_desk
+from leaddesk.errors import InputError
+from leaddesk.queue import Band, QueueRow, parse_band
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    queue = commands.add_parser("queue", help="list your call queue, best first, with reasons")
+    add_as(queue)
+    queue.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
+    queue.add_argument("--offset", type=int, default=0, help="rows to skip, for paging")
+    queue.add_argument("--band", help="only one band: callback, new, retry or other")
+    queue.add_argument("--source", help="only leads from this source, e.g. web_form")
+    _add_at(queue)
+    add_json(queue)
+    queue.set_defaults(handler=run_queue)
+
+    take = commands.add_parser(
+        "next", help="claim the top lead of your queue and print it (null if none is callable)"
+    )
+    add_as(take)
+    _add_at(take)
+    add_json(take)
+    take.set_defaults(handler=run_next)
+
+    log = commands.add_parser("log-call", help="record how a call went; the queue moves on")
+    log.add_argument("lead_id", metavar="LEAD_ID", type=int, help="the lead's number")
+    add_as(log)
+    log.add_argument(
+        "--outcome",
+        required=True,
+        help="connected, no_answer, voicemail, busy, gatekeeper, wrong_number, bad_number, "
+        "callback, not_interested or do_not_call",
+    )
+    log.add_argument("--callback", metavar="ISO_TIME", help="the agreed time, for a callback")
+    log.add_argument("--note", metavar="TEXT", help="a short note on the call")
+    log.add_argument("--duration", type=int, metavar="SECONDS", help="how long the call took")
+    _add_at(log, what="when the call ended")
+    add_json(log)
+    log.set_defaults(handler=run_log_call)
+
+    release = commands.add_parser("release", help="give a lead you claimed back to the queue")
+    release.add_argument("lead_id", metavar="LEAD_ID", type=int, help="the lead's number")
+    add_as(release)
+    _add_at(release)
+    add_json(release)
+    release.set_defaults(handler=run_release)
+
+
+def _add_at(parser: argparse.ArgumentParser, what: str = "the time to act at") -> None:
+    parser.add_argument(
+        "--at",
+        metavar="ISO_TIME",
+        help=f"{what} (ISO 8601 with a zone; default: now), e.g. when replaying a dialer's log",
+    )
+
+
+def parse_time(text: str, option: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{option}: '{text}' is not an ISO date-time") from None
+    if moment.tzinfo is None:
+        raise InputError(f"{option}: give a time zone, e.g. {text.strip()}+01:00 or {text}Z")
+    return moment
+
+
+def _desk(args: argparse.Namespace) -> Desk:
+    clock: Clock = FixedClock(parse_time(args.at, "--at")) if args.at else system_clock
+    return open_desk(args.db, args.as_user, clock=clock)
+
+
+def run_queue(args: argparse.Namespace) -> int:
+    if not 1 <= args.limit <= 500:
+        raise InputError("--limit: give a number of rows between 1 and 500")
+    if args.offset < 0:
+        raise InputError("--offset: cannot be negative")
+    band: Band | None = parse_band(args.band) if args.band else None
+    with _desk(args) as desk:
+        rows = desk.queue(limit=args.limit, offset=args.offset, band=band, source=args.source)
+    if args.json:
+        print_json([row.as_json() for row in rows])
+        return 0
+    if not rows:
+        print("Nothing is callable right now.")
+        return 0
+    print_table(
+        ["lead", "person", "company", "phone", "their time", "band", "why"],
+        [
+            (
+                row.lead_id,
+                row.person,
+                row.company,
+                row.phone,
+                row.local_time.strftime("%H:%M"),
+                row.band.key,
+                row.reason,
+            )
+            for row in rows
+        ],
+    )
+    return 0
+
+
+def run_next(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        row = desk.next_lead()
+    if row is None:
+        # Scripts read "null" either way: nothing is callable now, which is not an error.
+        print("null")
+        return 0
+    if args.json:
+        print_json(row.as_json())
+    else:
+        _print_lead(row)
+    return 0
+
+
+def _print_lead(row: QueueRow) -> None:
+    company = f" ({row.company})" if row.company else ""
+    zone = "+".join(row.zones) + ("" if row.zone_known else ", the team's: theirs is unknown")
+    print(f"Lead {row.lead_id}: {row.person}{company}")
+    print(f"  call   {row.phone or 'no number on file'}")
+    print(f"  their time {row.local_time.strftime('%H:%M')} ({zone})")
+    print(f"  why    {row.reason}")
+    if row.claimed_until is not None:
+        print(f"  yours until {row.claimed_until.strftime('%H:%M UTC')}")
+
+
+def run_log_call(args: argparse.Namespace) -> int:
+    outcome = parse_outcome(args.outcome)
+    callback = parse_time(args.callback, "--callback") if args.callback else None
+    with _desk(args) as desk:
+        result = desk.log_call(
+            args.lead_id,
+            outcome,
+            callback_at=callback,
+            note=args.note,
+            duration_seconds=args.duration,
+        )
+    if args.json:
+        print_json(result.as_json())
+    else:
+        print(f"Lead {result.lead_id}: {result.message}")
+    return 0
+
+
+def run_release(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        released = desk.release(args.lead_id)
+    if args.json:
+        print_json({"lead_id": args.lead_id, "released": released})
+    elif released:
+        print(f"Lead {args.lead_id} is back in the queue.")
+    else:
+        print(f"Lead {args.lead_id} was not claimed; nothing to release.")
+    return 0

@@ -1,0 +1,59 @@
+"""Handing qualified leads to sales and hearing back (DESIGN.md §6, issue 7).
+
+* ``preview`` and ``export``: the end-of-day batch (CSV for the CRM, JSON Lines, optional
+  XLSX, manifest), written so that a failure at any step leaves no batch or a whole one;
+  ``rewrite`` writes a batch's lost files again, byte for byte.
+* ``verify_batch``: check a batch folder against its manifest.
+* ``import_feedback_file`` / ``record_decision``: sales accepts (with its opportunity) or
+  rejects; the only way an opportunity enters LeadDesk, and only for sales users.
+* ``pending``: handed-off leads sales has not answered within the policy's window.
+
+The functions check the acting user's role themselves, beneath the desk's own check.
+"""
+
+from leaddesk.handoff.batch_export import ExportedBatch, ExportResult, export, rewrite
+from leaddesk.handoff.feedback import (
+    COLUMNS as FEEDBACK_COLUMNS,
+)
+from leaddesk.handoff.feedback import (
+    Decision,
+    FeedbackReport,
+    Problem,
+    RejectReason,
+    import_feedback,
+    import_feedback_file,
+    read_feedback,
+    record_decision,
+)
+from leaddesk.handoff.pending import PendingLead, PendingReport, pending
+from leaddesk.handoff.progress import Cancelled, HandoffCancelled, Progress
+from leaddesk.handoff.selection import HandoffPreview, PreviewLead, Scope, preview
+from leaddesk.handoff.verify import VerifyReport, verify_batch
+
+__all__ = [
+    "FEEDBACK_COLUMNS",
+    "Cancelled",
+    "Decision",
+    "ExportResult",
+    "ExportedBatch",
+    "FeedbackReport",
+    "HandoffCancelled",
+    "HandoffPreview",
+    "PendingLead",
+    "PendingReport",
+    "PreviewLead",
+    "Problem",
+    "Progress",
+    "RejectReason",
+    "Scope",
+    "VerifyReport",
+    "export",
+    "import_feedback",
+    "import_feedback_file",
+    "pending",
+    "preview",
+    "read_feedback",
+    "record_decision",
+    "rewrite",
+    "verify_batch",
+]

@@ -1,0 +1,486 @@
+"""End-of-day export: reserve the waiting leads in a batch, write its files, mark it complete.
+
+Why three steps and not one transaction: files and the database cannot commit together.
+1. *Reserve* (one transaction): create the batch row with status "writing" and move the
+   waiting leads into it with a conditional UPDATE (only leads no batch holds yet), so two
+   exports running at once can never put one lead in two batches.
+2. *Write*: render the files from the database (deterministic: lead-id order, times from
+   the batch row) and put them in place atomically (files.py).
+3. *Complete* (one transaction): record the files' SHA-256s, status "complete", and move
+   the leads to "handed off".
+If step 2 or 3 fails, the batch is *abandoned*: its leads are released and its row and files
+removed, so the failure leaves no batch. If the process dies before it can abandon (power
+cut, kill), the batch stays "writing"; the next export finishes it first, writing the same
+files again. Either way, after the next export every lead is in exactly one complete batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from leaddesk import audit
+from leaddesk.domain import Stage
+from leaddesk.errors import Conflict, InputError
+from leaddesk.handoff.access import Acting, acting_user
+from leaddesk.handoff.files import (
+    Checkpoint,
+    no_checkpoint,
+    remove_files,
+    remove_stale_temps,
+    write_atomically,
+)
+from leaddesk.handoff.progress import (
+    Cancelled,
+    HandoffCancelled,
+    Progress,
+    never_cancelled,
+    no_progress,
+)
+from leaddesk.handoff.records import current_policy, read_records
+from leaddesk.handoff.render import BatchFacts, file_names, render_batch, sha256
+from leaddesk.handoff.selection import (
+    COMPLETE,
+    WRITING,
+    Scope,
+    authorised_scope,
+    batch_status,
+    unfinished_batches,
+    waiting_leads,
+)
+from leaddesk.permissions import Action, can
+from leaddesk.store import Store
+from leaddesk.store.models import DefinitionVersion, HandoffBatch, Lead, User
+
+log = logging.getLogger(__name__)
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ExportedBatch:
+    batch_id: int
+    code: str
+    folder: Path
+    created_at: datetime
+    lead_ids: tuple[int, ...]
+    files: dict[str, str]  # file name -> SHA-256
+    finished_earlier_run: bool = False  # an interrupted export, completed now
+    same_as_before: bool = True  # a rewrite matched the recorded SHA-256s
+
+    @property
+    def lead_count(self) -> int:
+        return len(self.lead_ids)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [self.folder / name for name in self.files]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "batch": self.code,
+            "folder": str(self.folder),
+            "created_at": self.created_at.isoformat(),
+            "lead_count": self.lead_count,
+            "lead_ids": list(self.lead_ids),
+            "files": {str(self.folder / name): digest for name, digest in self.files.items()},
+            "finished_earlier_run": self.finished_earlier_run,
+            "same_as_before": self.same_as_before,
+        }
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What one ``export`` did: batches it finished from earlier runs, and the new one."""
+
+    batches: tuple[ExportedBatch, ...]
+
+    @property
+    def new_batch(self) -> ExportedBatch | None:
+        fresh = [b for b in self.batches if not b.finished_earlier_run]
+        return fresh[0] if fresh else None
+
+    @property
+    def nothing_to_hand_off(self) -> bool:
+        return not self.batches
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "nothing_to_hand_off": self.nothing_to_hand_off,
+            "batches": [batch.as_json() for batch in self.batches],
+        }
+
+
+class _NothingWaiting(Exception):
+    """Rolls the reservation back when another export took every waiting lead first."""
+
+
+def export(
+    store: Store,
+    *,
+    actor_id: int | None,
+    out_dir: Path,
+    scope: Scope = Scope.OWN,
+    xlsx: bool = False,
+    at: datetime,
+    progress: Progress = no_progress,
+    cancelled: Cancelled = never_cancelled,
+    checkpoint: Checkpoint = no_checkpoint,
+) -> ExportResult:
+    """Hand off every waiting lead in scope as one new batch under ``out_dir``.
+
+    Batches an earlier, interrupted export left half-done are finished first.
+    """
+    with store.reading() as session:
+        acting = authorised_scope(session, actor_id, scope)
+        unfinished = [batch.id for batch in unfinished_batches(session, acting, scope)]
+    done = [
+        _finish(
+            store,
+            batch_id,
+            acting=acting,
+            at=at,
+            progress=progress,
+            cancelled=cancelled,
+            checkpoint=checkpoint,
+            earlier=True,
+        )
+        for batch_id in unfinished
+    ]
+    if cancelled():
+        raise HandoffCancelled()
+    batch_id = _reserve(
+        store, acting=acting, scope=scope, out_dir=out_dir, xlsx=xlsx, at=at, checkpoint=checkpoint
+    )
+    if batch_id is None:
+        return ExportResult(tuple(done))
+    try:
+        fresh = _finish(
+            store,
+            batch_id,
+            acting=acting,
+            at=at,
+            progress=progress,
+            cancelled=cancelled,
+            checkpoint=checkpoint,
+            earlier=False,
+        )
+    except BaseException:
+        _abandon(store, batch_id, acting=acting, at=at)
+        raise
+    return ExportResult((*done, fresh))
+
+
+def _batch_code(session: Session, batch: HandoffBatch, user: str) -> str:
+    local = batch.created_at.astimezone(current_policy(session).zone)
+    return f"handoff-{local:%Y%m%d}-{user}-{batch.id}"
+
+
+def _reserve(
+    store: Store,
+    *,
+    acting: Acting,
+    scope: Scope,
+    out_dir: Path,
+    xlsx: bool,
+    at: datetime,
+    checkpoint: Checkpoint,
+) -> int | None:
+    try:
+        with store.transaction() as session:
+            acting = authorised_scope(session, acting.id, scope)
+            ids = list(session.scalars(waiting_leads(scope, acting.id)))
+            if not ids:
+                return None
+            version = session.scalar(
+                select(DefinitionVersion.version)
+                .order_by(DefinitionVersion.version.desc())
+                .limit(1)
+            )
+            batch = HandoffBatch(
+                code=f"reserving-{uuid.uuid4().hex}",
+                created_by_id=acting.id,
+                created_at=at,
+                scope=scope.value,
+                lead_count=0,
+                definition_version=version,
+                folder=None,
+                files={"status": WRITING, "xlsx": xlsx},
+            )
+            session.add(batch)
+            session.flush()
+            batch.code = _batch_code(session, batch, acting.name)
+            batch.folder = str((out_dir / batch.code).resolve())
+            taken = 0
+            for start in range(0, len(ids), CHUNK):
+                # Only leads no batch holds yet: a concurrent export cannot take them twice.
+                result = session.execute(
+                    update(Lead)
+                    .where(
+                        Lead.id.in_(ids[start : start + CHUNK]),
+                        Lead.handoff_batch_id.is_(None),
+                        Lead.stage == Stage.QUALIFIED,
+                    )
+                    .values(handoff_batch_id=batch.id, version=Lead.version + 1)
+                    .execution_options(synchronize_session=False)
+                )
+                taken += getattr(result, "rowcount", 0) or 0
+            if taken == 0:
+                raise _NothingWaiting()
+            batch.lead_count = taken
+            audit.record(
+                session,
+                at=at,
+                actor_id=acting.id,
+                action="handoff_batch_started",
+                subject=batch.code,
+                to_state=WRITING,
+                details={"leads": taken, "scope": scope.value, "folder": batch.folder},
+            )
+            checkpoint("reserve")
+            return batch.id
+    except _NothingWaiting:
+        return None
+
+
+def _finish(
+    store: Store,
+    batch_id: int,
+    *,
+    acting: Acting,
+    at: datetime,
+    progress: Progress,
+    cancelled: Cancelled,
+    checkpoint: Checkpoint,
+    earlier: bool,
+) -> ExportedBatch:
+    """Write a "writing" batch's files and mark it complete (steps 2 and 3)."""
+    facts, files, lead_ids, folder = _render(store, batch_id, progress, cancelled)
+    checkpoint("render")
+    total = len(files)
+    written = iter(range(1, total + 1))
+    write_atomically(
+        folder,
+        files,
+        checkpoint=checkpoint,
+        cancelled=cancelled,
+        on_file=lambda _name: progress(next(written), total, "writing"),
+    )
+    digests = {name: sha256(data) for name, data in files.items()}
+    with store.transaction() as session:
+        batch = session.get(HandoffBatch, batch_id, with_for_update=True)
+        if batch is None:
+            raise Conflict(f"Handoff batch {facts.code} was cancelled meanwhile; export again.")
+        if batch_status(batch) == WRITING:
+            batch.files = {
+                "status": COMPLETE,
+                "xlsx": facts.xlsx,
+                "files": {
+                    name: {"sha256": digests[name], "bytes": len(files[name])} for name in files
+                },
+            }
+            batch.lead_count = len(lead_ids)
+            _hand_off_leads(session, batch, lead_ids, acting_id=acting.id, at=at)
+            audit.record(
+                session,
+                at=at,
+                actor_id=acting.id,
+                action="handoff_batch_complete",
+                subject=batch.code,
+                from_state=WRITING,
+                to_state=COMPLETE,
+                details={"leads": len(lead_ids), "folder": str(folder), "resumed": earlier},
+            )
+        checkpoint("complete")
+    return ExportedBatch(
+        batch_id=batch_id,
+        code=facts.code,
+        folder=folder,
+        created_at=facts.created_at,
+        lead_ids=tuple(lead_ids),
+        files=digests,
+        finished_earlier_run=earlier,
+    )
+
+
+def _hand_off_leads(
+    session: Session, batch: HandoffBatch, lead_ids: Sequence[int], *, acting_id: int, at: datetime
+) -> None:
+    for start in range(0, len(lead_ids), CHUNK):
+        chunk = lead_ids[start : start + CHUNK]
+        session.execute(
+            update(Lead)
+            .where(
+                Lead.id.in_(chunk),
+                Lead.handoff_batch_id == batch.id,
+                Lead.stage == Stage.QUALIFIED,
+            )
+            .values(
+                stage=Stage.HANDED_OFF,
+                stage_changed_at=at,
+                version=Lead.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    for lead_id in lead_ids:
+        audit.record(
+            session,
+            at=at,
+            actor_id=acting_id,
+            action="handed_off",
+            lead_id=lead_id,
+            subject=batch.code,
+            from_state=Stage.QUALIFIED.value,
+            to_state=Stage.HANDED_OFF.value,
+        )
+
+
+def _render(
+    store: Store, batch_id: int, progress: Progress, cancelled: Cancelled
+) -> tuple[BatchFacts, dict[str, bytes], list[int], Path]:
+    with store.reading() as session:
+        batch = session.get(HandoffBatch, batch_id)
+        if batch is None:
+            raise Conflict(f"Handoff batch {batch_id} no longer exists; export again.")
+        creator = session.get(User, batch.created_by_id)
+        facts = BatchFacts(
+            batch_id=batch.id,
+            code=batch.code,
+            created_by=creator.name if creator else "",
+            created_at=batch.created_at,
+            scope=batch.scope,
+            definition_version=batch.definition_version,
+            xlsx=bool((batch.files or {}).get("xlsx")),
+        )
+        folder = Path(batch.folder) if batch.folder else Path.cwd() / batch.code
+        progress(0, batch.lead_count, "reading")
+        if cancelled():
+            raise HandoffCancelled()
+        records = read_records(session, batch)
+        progress(len(records), len(records), "reading")
+    if cancelled():
+        raise HandoffCancelled()
+    return facts, render_batch(records, facts), [r.lead_id for r in records], folder
+
+
+def _abandon(store: Store, batch_id: int, *, acting: Acting, at: datetime) -> None:
+    """Undo a batch whose files could not be written: leads go back to waiting.
+
+    Runs on the way out of a failure, so it must not hide the original error: if even this
+    fails (the database went away), the batch stays "writing" and the next export ends it.
+    """
+    try:
+        with store.transaction() as session:
+            batch = session.get(HandoffBatch, batch_id, with_for_update=True)
+            if batch is None or batch_status(batch) != WRITING:
+                return  # completed after all, or already undone: keep its files
+            names = list(file_names(batch.code, xlsx=bool((batch.files or {}).get("xlsx"))))
+            folder = Path(batch.folder) if batch.folder else None
+            session.execute(
+                update(Lead)
+                .where(Lead.handoff_batch_id == batch.id, Lead.stage == Stage.QUALIFIED)
+                .values(handoff_batch_id=None, version=Lead.version + 1)
+                .execution_options(synchronize_session=False)
+            )
+            audit.record(
+                session,
+                at=at,
+                actor_id=acting.id,
+                action="handoff_batch_abandoned",
+                subject=batch.code,
+                from_state=WRITING,
+                reason="the files could not be written",
+            )
+            session.delete(batch)
+        if folder is not None:
+            remove_files(folder, names)
+    except Exception:
+        log.exception("could not undo handoff batch %s; the next export finishes it", batch_id)
+
+
+def rewrite(
+    store: Store,
+    *,
+    actor_id: int | None,
+    code: str,
+    at: datetime,
+    out_dir: Path | None = None,
+    progress: Progress = no_progress,
+    cancelled: Cancelled = never_cancelled,
+) -> ExportedBatch:
+    """Write a batch's files again, e.g. after they were lost: same content, same SHA-256.
+
+    Leads whose data changed since (a corrected email, a later erasure) make the files
+    differ; ``same_as_before`` says so and the batch records the new checksums.
+    """
+    with store.transaction() as session:
+        batch = session.scalar(select(HandoffBatch).where(HandoffBatch.code == code.strip()))
+        if batch is None:
+            raise InputError(f"No handoff batch named {code}.")
+        user = session.get(User, actor_id) if actor_id is not None else None
+        # Your own batch needs your own export right; anyone else's needs the team's.
+        own = (
+            batch.created_by_id == actor_id
+            and user is not None
+            and can(user.role, Action.EXPORT_OWN)
+        )
+        acting = acting_user(session, actor_id, Action.EXPORT_OWN if own else Action.EXPORT_TEAM)
+        batch_id = batch.id
+        unfinished = batch_status(batch) == WRITING
+        recorded: dict[str, Any] = {}
+        if not unfinished:
+            recorded = {
+                name: entry.get("sha256")
+                for name, entry in ((batch.files or {}).get("files") or {}).items()
+            }
+            if out_dir is not None:
+                batch.folder = str((out_dir / batch.code).resolve())
+    if unfinished:
+        return _finish(
+            store,
+            batch_id,
+            acting=acting,
+            at=at,
+            progress=progress,
+            cancelled=cancelled,
+            checkpoint=no_checkpoint,
+            earlier=True,
+        )
+    facts, files, lead_ids, folder = _render(store, batch_id, progress, cancelled)
+    remove_stale_temps(folder)
+    write_atomically(folder, files, cancelled=cancelled)
+    digests = {name: sha256(data) for name, data in files.items()}
+    same = not recorded or all(recorded.get(name) == digest for name, digest in digests.items())
+    with store.transaction() as session:
+        batch_row = session.get(HandoffBatch, batch_id)
+        assert batch_row is not None
+        if not same:
+            batch_row.files = {
+                **(batch_row.files or {}),
+                "files": {n: {"sha256": digests[n], "bytes": len(files[n])} for n in files},
+            }
+        audit.record(
+            session,
+            at=at,
+            actor_id=acting.id,
+            action="handoff_batch_rewritten",
+            subject=facts.code,
+            details={"folder": str(folder), "same_as_before": same},
+        )
+    return ExportedBatch(
+        batch_id=batch_id,
+        code=facts.code,
+        folder=folder,
+        created_at=facts.created_at,
+        lead_ids=tuple(lead_ids),
+        files=digests,
+        same_as_before=same,
+    )

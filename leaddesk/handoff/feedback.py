@@ -1,0 +1,458 @@
+"""Sales answers a handoff: accepted (with the opportunity it opened in its CRM) or rejected.
+
+This is the only way an opportunity reference enters LeadDesk, and only a salesperson can
+use it: the role is checked here, below the desk, as well as at the desk.
+
+The feedback file is a CSV with a header (see resources/feedback_template.csv):
+lead_id, decision (accepted|rejected), opportunity_id, owner, date, reason, comment.
+Lines starting with # are ignored. A file that cannot be read as such (missing or unknown
+columns, ragged rows, no rows) is refused whole. Otherwise each row stands on its own:
+bad rows, unknown leads and conflicting decisions are reported with their row number and
+field and are not applied, the rest are. The same decision again changes nothing, so
+importing a file twice is safe.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from leaddesk import audit
+from leaddesk.domain import SalesDecision, Stage
+from leaddesk.errors import Conflict, InputError
+from leaddesk.handoff.access import Acting, acting_user
+from leaddesk.permissions import Action, require
+from leaddesk.store import Store
+from leaddesk.store.models import Lead, OpportunityRef, SalesFeedback
+
+COLUMNS = ("lead_id", "decision", "opportunity_id", "owner", "date", "reason", "comment")
+REQUIRED_COLUMNS = ("lead_id", "decision")
+MAX_TEXT = 2_000
+MAX_ID = 128
+
+
+class RejectReason(StrEnum):
+    NO_BUDGET = "no_budget"
+    BAD_TIMING = "bad_timing"
+    NOT_DECISION_MAKER = "not_decision_maker"
+    ALREADY_CUSTOMER = "already_customer"
+    DUPLICATE = "duplicate"
+    UNREACHABLE = "unreachable"
+    OTHER = "other"
+
+
+_DECISIONS = {
+    "accepted": SalesDecision.ACCEPTED,
+    "accept": SalesDecision.ACCEPTED,
+    "rejected": SalesDecision.REJECTED,
+    "reject": SalesDecision.REJECTED,
+}
+FINAL_STAGE = {SalesDecision.ACCEPTED: Stage.ACCEPTED, SalesDecision.REJECTED: Stage.REJECTED}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One lead's answer from sales, checked for form (not yet against the store)."""
+
+    lead_id: int
+    decision: SalesDecision
+    opportunity_id: str | None = None
+    owner: str | None = None
+    on: date | None = None
+    reason: RejectReason | None = None
+    comment: str | None = None
+    row: int | None = None  # line in the file, for messages
+
+    def same_as(self, other: Decision) -> bool:
+        return (self.decision, self.opportunity_id) == (other.decision, other.opportunity_id)
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None
+    field: str
+    message: str
+    lead_id: int | None = None
+    kind: str = "invalid"  # invalid | unknown_lead | not_handed_off | conflict
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, " if self.row is not None else ""
+        return f"{where}{self.field}: {self.message}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "field": self.field,
+            "message": self.message,
+            "lead_id": self.lead_id,
+            "kind": self.kind,
+        }
+
+
+@dataclass
+class FeedbackReport:
+    file: str
+    sha256: str
+    rows: int = 0
+    accepted: list[int] = field(default_factory=list)
+    rejected: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def applied(self) -> int:
+        return len(self.accepted) + len(self.rejected)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "rows": self.rows,
+            "applied": self.applied,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "unchanged": self.unchanged,
+            "problems": [problem.as_json() for problem in self.problems],
+        }
+
+
+# -- reading the file -------------------------------------------------------------------------
+
+
+def _column_key(text: str) -> str:
+    return "_".join(text.strip().lstrip("\ufeff").lower().replace("-", " ").split())
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Excel on Windows saves "CSV" in the machine's code page.
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not a text file (UTF-8 or Windows-1252)") from exc
+
+
+def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
+    """Parse a feedback file: decisions, row problems, the file's SHA-256, the row count.
+
+    Raises InputError for a file that is not a feedback file at all (nothing is applied).
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read it ({exc.strerror or exc})") from exc
+    digest = hashlib.sha256(data).hexdigest()
+    lines = [
+        (number, line)
+        for number, line in enumerate(_decode(data, name).splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    if not lines:
+        raise InputError(f"{name}: empty; start from the feedback template")
+    reader = csv.reader(io.StringIO("\n".join(line for _, line in lines)))
+    try:
+        table = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"{name}: not a readable CSV ({exc})") from exc
+    header = [_column_key(cell) for cell in table[0]]
+    header_line = lines[0][0]
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise InputError(
+            f"{name}: line {header_line}: unknown column {unknown[0]!r}; "
+            f"columns are {', '.join(COLUMNS)}"
+        )
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise InputError(f"{name}: line {header_line}: the column {missing[0]} is missing")
+    if len(set(header)) != len(header):
+        raise InputError(f"{name}: line {header_line}: a column appears twice")
+    body = list(zip((number for number, _ in lines[1:]), table[1:], strict=False))
+    if not body:
+        raise InputError(f"{name}: no rows after the header")
+    for number, cells in body:
+        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
+            raise InputError(
+                f"{name}: line {number}: {len(cells)} fields but the header has {len(header)}"
+            )
+    decisions: list[Decision] = []
+    problems: list[Problem] = []
+    for number, cells in body:
+        values = {
+            column: (cells[i].strip() if i < len(cells) else "") for i, column in enumerate(header)
+        }
+        checked = check_row(values, number)
+        if isinstance(checked, Problem):
+            problems.append(checked)
+        else:
+            decisions.append(checked)
+    return decisions, problems, digest, len(body)
+
+
+def check_row(values: dict[str, str], row: int | None) -> Decision | Problem:
+    """One row's fields, checked for form; the first problem found is returned."""
+    raw_id = values.get("lead_id", "")
+    if not raw_id.isdigit():
+        return Problem(row, "lead_id", f"'{raw_id}' is not a lead id (a whole number)")
+    lead_id = int(raw_id)
+    raw_decision = values.get("decision", "").lower()
+    decision = _DECISIONS.get(raw_decision)
+    if decision is None:
+        return Problem(row, "decision", f"'{raw_decision}' must be accepted or rejected", lead_id)
+    opportunity = values.get("opportunity_id", "").lstrip("'") or None
+    owner = values.get("owner", "") or None
+    comment = values.get("comment", "") or None
+    if opportunity and len(opportunity) > MAX_ID:
+        return Problem(row, "opportunity_id", f"longer than {MAX_ID} characters", lead_id)
+    if owner and len(owner) > MAX_ID:
+        return Problem(row, "owner", f"longer than {MAX_ID} characters", lead_id)
+    if comment and len(comment) > MAX_TEXT:
+        return Problem(row, "comment", f"longer than {MAX_TEXT} characters", lead_id)
+    on: date | None = None
+    if values.get("date"):
+        try:
+            on = date.fromisoformat(values["date"][:10])
+        except ValueError:
+            return Problem(
+                row, "date", f"'{values['date']}' is not a date like 2026-11-19", lead_id
+            )
+    reason: RejectReason | None = None
+    if decision is SalesDecision.ACCEPTED:
+        if not opportunity:
+            return Problem(
+                row,
+                "opportunity_id",
+                "an accepted lead needs the opportunity id from the CRM",
+                lead_id,
+            )
+        if values.get("reason"):
+            return Problem(row, "reason", "only rejected leads take a reason", lead_id)
+    else:
+        if opportunity:
+            return Problem(row, "opportunity_id", "a rejected lead has no opportunity", lead_id)
+        raw_reason = values.get("reason", "").lower()
+        try:
+            reason = RejectReason(raw_reason)
+        except ValueError:
+            choices = ", ".join(r.value for r in RejectReason)
+            return Problem(row, "reason", f"'{raw_reason}' is not one of {choices}", lead_id)
+    return Decision(lead_id, decision, opportunity, owner, on, reason, comment, row)
+
+
+# -- applying -----------------------------------------------------------------------------
+
+
+def sales_user(session: Session, actor_id: int | None) -> Acting:
+    """Only someone who carries a bag records feedback and the opportunities behind it."""
+    acting = acting_user(session, actor_id, Action.RECORD_SALES_FEEDBACK)
+    require(acting.role, Action.RECORD_OPPORTUNITY, acting.name)
+    return acting
+
+
+def import_feedback(
+    session: Session,
+    *,
+    actor_id: int | None,
+    decisions: Sequence[Decision],
+    problems: Sequence[Problem] = (),
+    file: str = "",
+    digest: str = "",
+    rows: int = 0,
+    at: datetime,
+) -> FeedbackReport:
+    """Apply a file's decisions in one transaction; returns what was done and what was not."""
+    acting = sales_user(session, actor_id)
+    report = FeedbackReport(file=file, sha256=digest, rows=rows, problems=list(problems))
+    by_lead: dict[int, list[Decision]] = defaultdict(list)
+    for decision in decisions:
+        by_lead[decision.lead_id].append(decision)
+    for lead_id in sorted(by_lead):
+        group = by_lead[lead_id]
+        if any(not group[0].same_as(other) for other in group[1:]):
+            rows_text = ", ".join(str(d.row) for d in group)
+            report.problems.append(
+                Problem(
+                    group[0].row,
+                    "decision",
+                    f"lead {lead_id} has different decisions in rows {rows_text}; none applied",
+                    lead_id,
+                    "conflict",
+                )
+            )
+            continue
+        outcome = _apply(session, acting, group[0], at=at, digest=digest)
+        if isinstance(outcome, Problem):
+            report.problems.append(outcome)
+        elif outcome == "unchanged":
+            report.unchanged.append(lead_id)
+        elif group[0].decision is SalesDecision.ACCEPTED:
+            report.accepted.append(lead_id)
+        else:
+            report.rejected.append(lead_id)
+    report.problems.sort(key=lambda p: (p.row or 0, p.field))
+    if report.applied:
+        audit.record(
+            session,
+            at=at,
+            actor_id=acting.id,
+            action="sales_feedback_imported",
+            subject=Path(file).name[:128] if file else None,
+            details={
+                "sha256": digest,
+                "accepted": len(report.accepted),
+                "rejected": len(report.rejected),
+                "unchanged": len(report.unchanged),
+                "not_applied": len(report.problems),
+            },
+        )
+    return report
+
+
+def record_decision(
+    session: Session, *, actor_id: int | None, decision: Decision, at: datetime
+) -> bool:
+    """One lead's answer from sales (the window's path). True if it changed anything."""
+    acting = sales_user(session, actor_id)
+    outcome = _apply(session, acting, decision, at=at, digest=None)
+    if isinstance(outcome, Problem):
+        raise (Conflict if outcome.kind == "conflict" else InputError)(
+            outcome.message[0].upper() + outcome.message[1:]
+        )
+    return outcome == "applied"
+
+
+def _apply(
+    session: Session, acting: Acting, decision: Decision, *, at: datetime, digest: str | None
+) -> str | Problem:
+    lead = session.get(Lead, decision.lead_id)
+    row, lead_id = decision.row, decision.lead_id
+    if lead is None:
+        return Problem(row, "lead_id", f"no lead {lead_id} in this store", lead_id, "unknown_lead")
+    existing = session.scalar(select(SalesFeedback).where(SalesFeedback.lead_id == lead_id))
+    if existing is not None:
+        recorded = _recorded(session, existing)
+        if recorded.same_as(decision):
+            return "unchanged"
+        what = existing.decision.value
+        if recorded.opportunity_id and existing.decision is decision.decision:
+            what += f" with opportunity {recorded.opportunity_id}"
+        return Problem(
+            row,
+            "decision",
+            f"lead {lead_id} was already {what} on {existing.recorded_at.date().isoformat()}; "
+            "not changed",
+            lead_id,
+            "conflict",
+        )
+    if lead.stage is not Stage.HANDED_OFF or lead.handoff_batch_id is None:
+        return Problem(
+            row,
+            "lead_id",
+            f"lead {lead_id} has not been handed to sales (it is {_said(lead.stage)})",
+            lead_id,
+            "not_handed_off",
+        )
+    if decision.on is not None and decision.on > (at + timedelta(days=1)).date():
+        return Problem(row, "date", f"{decision.on.isoformat()} is in the future", lead_id)
+    opportunity: OpportunityRef | None = None
+    if decision.decision is SalesDecision.ACCEPTED:
+        assert decision.opportunity_id is not None
+        opportunity = OpportunityRef(
+            lead_id=lead_id,
+            external_id=decision.opportunity_id,
+            owner=decision.owner or acting.name,
+            created_on=decision.on or at.date(),
+            recorded_by_id=acting.id,
+            recorded_at=at,
+        )
+        session.add(opportunity)
+        session.flush()
+    session.add(
+        SalesFeedback(
+            lead_id=lead_id,
+            decision=decision.decision,
+            reason=decision.reason.value if decision.reason else None,
+            detail=decision.comment,
+            opportunity_id=opportunity.id if opportunity else None,
+            recorded_by_id=acting.id,
+            recorded_at=at,
+            source_digest=digest,
+        )
+    )
+    final = FINAL_STAGE[decision.decision]
+    lead.stage = final
+    lead.stage_changed_at = at
+    lead.closed_at = at
+    audit.record(
+        session,
+        at=at,
+        actor_id=acting.id,
+        action="sales_feedback",
+        lead_id=lead_id,
+        from_state=Stage.HANDED_OFF.value,
+        to_state=final.value,
+        reason=decision.reason.value if decision.reason else None,
+        details={
+            "opportunity_id": decision.opportunity_id,
+            "owner": opportunity.owner if opportunity else None,
+            "comment": decision.comment,
+            "file_sha256": digest,
+        },
+    )
+    session.flush()
+    return "applied"
+
+
+def _recorded(session: Session, feedback: SalesFeedback) -> Decision:
+    external = None
+    if feedback.opportunity_id is not None:
+        ref = session.get(OpportunityRef, feedback.opportunity_id)
+        external = ref.external_id if ref else None
+    return Decision(feedback.lead_id, feedback.decision, external)
+
+
+def import_feedback_file(
+    store: Store, *, actor_id: int | None, path: Path, at: datetime
+) -> FeedbackReport:
+    """Read ``path`` and apply it in one transaction (the CLI's and the window's path)."""
+    with store.reading() as session:
+        sales_user(session, actor_id)  # refuse before reading anything a non-sales user sent
+    decisions, problems, digest, rows = read_feedback(path)
+    try:
+        with store.transaction() as session:
+            return import_feedback(
+                session,
+                actor_id=actor_id,
+                decisions=decisions,
+                problems=problems,
+                file=str(path),
+                digest=digest,
+                rows=rows,
+                at=at,
+            )
+    except (IntegrityError, StaleDataError) as exc:
+        raise Conflict(
+            "Someone recorded feedback on the same leads at the same moment; "
+            "nothing from this file was applied. Import it again."
+        ) from exc
+
+
+def _said(stage: Stage) -> str:
+    return stage.value.replace("_", " ")

@@ -1,0 +1,365 @@
+"""The bytes of a handoff batch: CSV for the CRM's lead import, JSON Lines with the full
+record, an optional XLSX, and the manifest. Pure functions of the records and the batch row.
+
+CSV columns a CRM maps without help (Salesforce lead import names):
+FirstName, LastName, Company, Title, Email, Phone, MobilePhone, LeadSource, Status, Rating,
+Industry, NumberOfEmployees, Country, Description; then LeadDesk's own columns.
+
+Fallbacks, because a CRM refuses a lead without LastName or Company:
+* LastName: the last name; else the first name (FirstName is then left empty, as CRMs
+  store single-name contacts); else the part of the email before the @; else "Unknown".
+* Company: the account name; else the email's domain; else "Not provided".
+Status is always "Qualified": the lead awaits sales; no opportunity is ever in the file.
+Rating: "Hot" when fit and interest are both 70 or more, "Warm" when both are 40 or more,
+else "Cold".
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import phonenumbers
+
+from leaddesk.handoff.cells import neutralise
+from leaddesk.handoff.records import HandoffRecord
+
+FORMAT_VERSION = 1
+SALESFORCE_COLUMNS = (
+    "FirstName",
+    "LastName",
+    "Company",
+    "Title",
+    "Email",
+    "Phone",
+    "MobilePhone",
+    "LeadSource",
+    "Status",
+    "Rating",
+    "Industry",
+    "NumberOfEmployees",
+    "Country",
+    "Description",
+)
+PHONE_COLUMNS = frozenset({"Phone", "MobilePhone"})
+STATUS = "Qualified"
+LEAD_SOURCES = {
+    "web_form": "Web",
+    "webinar": "Webinar",
+    "trade_show": "Trade Show",
+    "purchased_list": "Purchased List",
+    "sales_referral": "Employee Referral",
+    "inbound_call": "Phone Inquiry",
+}
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class BatchFacts:
+    """What the files say about the batch itself, all taken from the batch row."""
+
+    batch_id: int
+    code: str
+    created_by: str
+    created_at: datetime
+    scope: str
+    definition_version: int | None
+    xlsx: bool
+
+
+def file_names(code: str, *, xlsx: bool) -> tuple[str, ...]:
+    """Data files first; the manifest is written last, once the rest are in place."""
+    names = [f"{code}.csv", f"{code}.jsonl"]
+    if xlsx:
+        names.append(f"{code}.xlsx")
+    return (*names, MANIFEST)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _last_and_first(record: HandoffRecord) -> tuple[str, str]:
+    first, last = record.first_name.strip(), record.last_name.strip()
+    if last:
+        return first, last
+    if first:
+        return "", first
+    if record.email and "@" in record.email:
+        return "", record.email.split("@", 1)[0]
+    return "", "Unknown"
+
+
+def _company(record: HandoffRecord) -> str:
+    if record.company and record.company.strip():
+        return record.company.strip()
+    if record.email and "@" in record.email:
+        return record.email.split("@", 1)[1]
+    return "Not provided"
+
+
+def _is_mobile(phone: str | None) -> bool:
+    if not phone:
+        return False
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+
+
+def _rating(record: HandoffRecord) -> str:
+    low = min(record.fit_score, record.interest_score)
+    return "Hot" if low >= 70 else "Warm" if low >= 40 else "Cold"
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def axis_labels(records: Sequence[HandoffRecord]) -> list[str]:
+    """Framework columns (Budget, Authority, …) in the order they first appear."""
+    labels: list[str] = []
+    for record in records:
+        for axis in record.axes:
+            if axis.label not in labels:
+                labels.append(axis.label)
+    return labels
+
+
+def columns(records: Sequence[HandoffRecord]) -> list[str]:
+    return [
+        *SALESFORCE_COLUMNS,
+        "LeadDesk Lead ID",
+        "Qualified By",
+        "Qualified At",
+        "Lead Definition Version",
+        *axis_labels(records),
+        "Fit Score",
+        "Interest Score",
+        "Qualification Summary",
+    ]
+
+
+def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
+    """One row per lead; text cells already neutralised, numbers left as numbers."""
+    labels = axis_labels(records)
+    table: list[list[str | int | None]] = []
+    for record in records:
+        first, last = _last_and_first(record)
+        description = _one_line(record.inquiry)
+        if record.campaign:
+            description = f"{description} (campaign: {_one_line(record.campaign)})".strip()
+        axes = {axis.label: axis.text for axis in record.axes}
+        raw: dict[str, str | int | None] = {
+            "FirstName": first,
+            "LastName": last,
+            "Company": _company(record),
+            "Title": record.title or "",
+            "Email": record.email or "",
+            "Phone": record.phone or "",
+            "MobilePhone": record.phone if _is_mobile(record.phone) else "",
+            "LeadSource": LEAD_SOURCES.get(record.source, record.source.replace("_", " ").title()),
+            "Status": STATUS,
+            "Rating": _rating(record),
+            "Industry": record.industry or "",
+            "NumberOfEmployees": record.employees,
+            "Country": record.country or "",
+            "Description": description,
+            "LeadDesk Lead ID": record.lead_id,
+            "Qualified By": record.qualified_by,
+            "Qualified At": _utc(record.qualified_at),
+            "Lead Definition Version": record.definition_version,
+            **{label: _one_line(axes.get(label, "")) for label in labels},
+            "Fit Score": record.fit_score,
+            "Interest Score": record.interest_score,
+            "Qualification Summary": _one_line(record.summary),
+        }
+        table.append(
+            [
+                neutralise(value, phone=name in PHONE_COLUMNS) if isinstance(value, str) else value
+                for name, value in raw.items()
+            ]
+        )
+    return table
+
+
+def render_csv(records: Sequence[HandoffRecord]) -> bytes:
+    # UTF-8 with a byte-order mark: Excel then reads accents right; CRM imports accept it.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns(records))
+    for row in rows(records):
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def full_record(record: HandoffRecord, facts: BatchFacts) -> dict[str, Any]:
+    return {
+        "lead_id": record.lead_id,
+        "batch": facts.code,
+        "status": STATUS,
+        "person": {
+            "first_name": record.first_name,
+            "last_name": record.last_name,
+            "title": record.title,
+            "email": record.email,
+            "phone": record.phone,
+            "country": record.country,
+            "city": record.city,
+            "timezone": record.timezone,
+        },
+        "company": {
+            "name": record.company,
+            "domain": record.domain,
+            "industry": record.industry,
+            "employees": record.employees,
+            "existing_customer": record.existing_customer,
+        },
+        "source": {
+            "source": record.source,
+            "campaign": record.campaign,
+            "inquiry": record.inquiry,
+            "arrived_at": _utc(record.arrived_at),
+        },
+        "qualification": {
+            "qualified_by": record.qualified_by,
+            "qualified_at": _utc(record.qualified_at),
+            "definition_version": record.definition_version,
+            "lead_type": record.lead_type.value if record.lead_type else None,
+            "reason": record.verdict_reason,
+            "overridden": record.overridden,
+            "override_reason": record.override_reason,
+            "fired_rules": list(record.fired_rules),
+            "summary": _one_line(record.summary),
+        },
+        "scores": {
+            "fit": record.fit_score,
+            "interest": record.interest_score,
+            "framework": record.framework_score,
+        },
+        "answers": record.answers,
+        "answers_read": [
+            {"question_id": qid, "question": text, "answer": answer}
+            for qid, text, answer in record.answer_labels
+        ],
+        "framework": {axis.label: axis.text for axis in record.axes},
+        "notes": list(record.notes),
+        "calls": {
+            "count": len(record.calls),
+            "connected": sum(1 for call in record.calls if call["outcome"] == "connected"),
+            "first_at": record.calls[0]["at"] if record.calls else None,
+            "last_at": record.calls[-1]["at"] if record.calls else None,
+            "history": list(record.calls),
+        },
+    }
+
+
+def render_jsonl(records: Sequence[HandoffRecord], facts: BatchFacts) -> bytes:
+    lines = [
+        json.dumps(full_record(record, facts), ensure_ascii=False, sort_keys=True, default=str)
+        for record in records
+    ]
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_MODIFIED = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
+
+
+def render_xlsx(records: Sequence[HandoffRecord], facts: BatchFacts) -> bytes:
+    """The CSV's table as a workbook, byte-for-byte repeatable.
+
+    openpyxl stamps the save time into the document properties and the zip entries; both
+    are replaced with fixed values so a rewrite of the batch has the same SHA-256.
+    """
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Leads"
+    sheet.append(columns(records))
+    for number, row in enumerate(rows(records), start=2):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=number, column=column, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never "f", whatever the text looks like
+    naive = facts.created_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    book.properties.creator = "LeadDesk"
+    book.properties.created = naive
+    buffer = io.BytesIO()
+    book.save(buffer)
+    stamp = naive.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _MODIFIED.sub(
+                    lambda m: (
+                        b"<dcterms:modified" + m.group(1) + b">" + stamp + b"</dcterms:modified>"
+                    ),
+                    data,
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, data)
+    return out.getvalue()
+
+
+def render_manifest(
+    facts: BatchFacts, records: Sequence[HandoffRecord], hashes: dict[str, tuple[str, int]]
+) -> bytes:
+    manifest = {
+        "format": FORMAT_VERSION,
+        "batch": facts.code,
+        "batch_id": facts.batch_id,
+        "created_by": facts.created_by,
+        "created_at": _utc(facts.created_at),
+        "scope": facts.scope,
+        "status": STATUS,
+        "definition_version": facts.definition_version,
+        "lead_definition_versions": sorted(
+            {r.definition_version for r in records if r.definition_version is not None}
+        ),
+        "counts": {
+            "leads": len(records),
+            "csv_rows": len(records),
+            "jsonl_records": len(records),
+        },
+        "lead_ids": [record.lead_id for record in records],
+        "files": {
+            name: {"sha256": digest, "bytes": size} for name, (digest, size) in hashes.items()
+        },
+    }
+    return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def render_batch(records: Sequence[HandoffRecord], facts: BatchFacts) -> dict[str, bytes]:
+    """Every file of the batch by name, in writing order (manifest last)."""
+    files: dict[str, bytes] = {
+        f"{facts.code}.csv": render_csv(records),
+        f"{facts.code}.jsonl": render_jsonl(records, facts),
+    }
+    if facts.xlsx:
+        files[f"{facts.code}.xlsx"] = render_xlsx(records, facts)
+    hashes = {name: (sha256(data), len(data)) for name, data in files.items()}
+    files[MANIFEST] = render_manifest(facts, records, hashes)
+    return files

@@ -1,0 +1,147 @@
+"""Check a handoff folder against its manifest: every file present, unchanged and inert.
+
+Needs no database: sales (or anyone the folder was mailed to) can run it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from leaddesk.errors import InputError
+from leaddesk.handoff.cells import is_live
+from leaddesk.handoff.files import is_temp
+from leaddesk.handoff.render import MANIFEST, PHONE_COLUMNS
+
+
+@dataclass
+class VerifyReport:
+    folder: Path
+    batch: str | None = None
+    lead_count: int | None = None
+    checked: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "folder": str(self.folder),
+            "batch": self.batch,
+            "lead_count": self.lead_count,
+            "ok": self.ok,
+            "checked": self.checked,
+            "problems": self.problems,
+        }
+
+
+def verify_batch(folder: Path) -> VerifyReport:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder")
+    report = VerifyReport(folder)
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        report.problems.append(f"{MANIFEST}: missing, so nothing can be checked")
+        return report
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        listed: dict[str, dict[str, Any]] = dict(manifest["files"])
+        expected = int(manifest["counts"]["leads"])
+    except (ValueError, KeyError, TypeError) as exc:
+        report.problems.append(f"{MANIFEST}: not a LeadDesk handoff manifest ({exc})")
+        return report
+    report.batch = str(manifest.get("batch") or "")
+    report.lead_count = expected
+    lead_ids = [int(i) for i in manifest.get("lead_ids", [])]
+    for name, entry in sorted(listed.items()):
+        path = folder / name
+        if Path(name).name != name:
+            report.problems.append(f"{MANIFEST}: {name} is not a plain file name")
+            continue
+        if not path.is_file():
+            report.problems.append(f"{name}: missing")
+            continue
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+            report.problems.append(f"{name}: changed since export (SHA-256 differs)")
+            continue
+        report.checked.append(name)
+        if name.endswith(".csv"):
+            _check_csv(name, data, expected, lead_ids, report)
+        elif name.endswith(".jsonl"):
+            _check_jsonl(name, data, expected, report)
+        elif name.endswith(".xlsx"):
+            _check_xlsx(name, data, expected, report)
+    for path in sorted(folder.iterdir()):
+        if is_temp(path):
+            report.problems.append(f"{path.name}: left over from an interrupted write")
+        elif (
+            path.name != MANIFEST
+            and path.name not in listed
+            and report.batch
+            and (path.name.startswith(report.batch))
+        ):
+            report.problems.append(f"{path.name}: not listed in {MANIFEST}")
+    return report
+
+
+def _check_csv(
+    name: str, data: bytes, expected: int, lead_ids: list[int], report: VerifyReport
+) -> None:
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    if not rows:
+        report.problems.append(f"{name}: empty")
+        return
+    header, body = rows[0], rows[1:]
+    if len(body) != expected:
+        report.problems.append(f"{name}: {len(body)} rows, manifest says {expected}")
+    for number, row in enumerate(body, start=2):
+        for column, cell in zip(header, row, strict=False):
+            if is_live(cell, phone=column in PHONE_COLUMNS):
+                report.problems.append(f"{name}: row {number}, {column}: starts a formula")
+    if "LeadDesk Lead ID" in header and lead_ids:
+        at = header.index("LeadDesk Lead ID")
+        found = [int(row[at]) for row in body if len(row) > at and row[at].isdigit()]
+        if found != lead_ids:
+            report.problems.append(f"{name}: lead ids differ from the manifest")
+
+
+def _check_jsonl(name: str, data: bytes, expected: int, report: VerifyReport) -> None:
+    lines = [line for line in data.decode("utf-8").splitlines() if line.strip()]
+    if len(lines) != expected:
+        report.problems.append(f"{name}: {len(lines)} records, manifest says {expected}")
+    for number, line in enumerate(lines, start=1):
+        try:
+            json.loads(line)
+        except ValueError:
+            report.problems.append(f"{name}: line {number} is not JSON")
+
+
+def _check_xlsx(name: str, data: bytes, expected: int, report: VerifyReport) -> None:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True)
+    except Exception as exc:  # a damaged workbook is a finding, not a crash
+        report.problems.append(f"{name}: cannot be opened ({type(exc).__name__})")
+        return
+    try:
+        sheet = book.worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+    header = [str(cell) for cell in rows[0]] if rows else []
+    if len(rows) - 1 != expected:
+        report.problems.append(f"{name}: {max(len(rows) - 1, 0)} rows, manifest says {expected}")
+    for number, row in enumerate(rows[1:], start=2):
+        for column, cell in zip(header, row, strict=False):
+            if isinstance(cell, str) and is_live(cell, phone=column in PHONE_COLUMNS):
+                report.problems.append(f"{name}: row {number}, {column}: starts a formula")

@@ -1,0 +1,342 @@
+"""The queue from the store: each band read from its own index, then merged in band order.
+
+A page never scores the whole table. Every band is a handful of queries (one per owner —
+the rep and, by policy, the open pool — and per stage where the band spans stages), each
+walking an index in the band's own order and stopping at LIMIT. The few hundred candidate
+ids are merged in Python, and only the page's rows are loaded in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session, aliased
+
+from leaddesk.definition import Policy
+from leaddesk.domain import OPEN_STAGES, Stage
+from leaddesk.queue import zones
+from leaddesk.queue.ordering import Band, LeadFacts, callback_window, due_band
+from leaddesk.queue.policy import current_policy
+from leaddesk.queue.rows import QueueRow, build_row, person_label
+from leaddesk.store.models import Account, Lead, Person, User
+from leaddesk.store.types import UTCDateTime
+
+# Stages a retry or a talked-to lead can be in; NEW leads are band 2 by definition.
+_WORKED = (Stage.WORKING, Stage.IN_QUALIFICATION)
+SortKey = tuple[int, int, Any, int, int]
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class QueueScope:
+    """Whose queue, at what moment, under which policy."""
+
+    user_id: int
+    at: datetime
+    policy: Policy
+    calling: zones.CallingZones
+    include_pool: bool
+    source: str | None = None
+    bands: tuple[Band, ...] = tuple(Band)
+    # next_lead hands out a lead the rep does not already hold.
+    skip_own_claims: bool = False
+
+
+def scope_for(
+    session: Session,
+    user_id: int,
+    at: datetime,
+    *,
+    band: Band | None = None,
+    source: str | None = None,
+    skip_own_claims: bool = False,
+) -> QueueScope:
+    policy = current_policy(session)
+    return QueueScope(
+        user_id=user_id,
+        at=at,
+        policy=policy,
+        calling=zones.calling_zones(session, at, policy),
+        include_pool=policy.pool_visible_to_reps,
+        source=source,
+        bands=(band,) if band is not None else tuple(Band),
+        skip_own_claims=skip_own_claims,
+    )
+
+
+# -- the band queries ---------------------------------------------------------------------
+#
+# Every query is built once per shape, with bind parameters for the user, the time, the open
+# zones and the limit, and then reused: SQLAlchemy memoises a statement's cache key, so a
+# queue read spends its time in the database, not in building SQL.
+
+_P_USER = bindparam("user_id", type_=Integer)
+_P_AT = bindparam("at", type_=UTCDateTime())
+_P_DUE_BY = bindparam("due_by", type_=UTCDateTime())
+_P_ZONES = bindparam("zones", expanding=True, type_=String())
+_P_UNKNOWN_OPEN = bindparam("unknown_open", type_=Boolean())
+_P_SOURCE = bindparam("source", type_=String())
+_P_LIMIT = bindparam("limit", type_=Integer)
+
+
+@dataclass(frozen=True)
+class _Arm:
+    """One indexed query of a band: (lead id, sort value), in the band's order."""
+
+    band: Band
+    sub: int
+    statement: Select[tuple[int, Any]]
+
+
+@lru_cache(maxsize=64)
+def _arms(band: Band, pool: bool, with_source: bool, skip_own_claims: bool) -> tuple[_Arm, ...]:
+    owned = Lead.assigned_to_id.is_(None) if pool else Lead.assigned_to_id == _P_USER
+    if skip_own_claims:
+        free = or_(Lead.claimed_by_id.is_(None), Lead.claim_expires_at <= _P_AT)
+    else:
+        free = or_(
+            Lead.claimed_by_id.is_(None),
+            Lead.claimed_by_id == _P_USER,
+            Lead.claim_expires_at <= _P_AT,
+        )
+    callable_now = [
+        Lead.hold_reason.is_(None),
+        Person.do_not_call.is_(False),
+        Person.erased_at.is_(None),
+        free,
+        or_(
+            Person.zone_key.in_(_P_ZONES),
+            and_(Person.zone_key.is_(None), true() == _P_UNKNOWN_OPEN),
+        ),
+    ]
+    if with_source:
+        callable_now.append(Lead.source == _P_SOURCE)
+    no_callback = Lead.callback_at.is_(None)
+
+    def arm(sub: int, sort: Any, order: Sequence[Any], *where: ColumnElement[bool]) -> _Arm:
+        statement = (
+            select(Lead.id, sort.label("value"), literal(sub, Integer).label("sub"))
+            .join(Person, Person.id == Lead.person_id)
+            .where(owned, *where, *callable_now)
+            .order_by(*order, Lead.id)
+            .limit(_P_LIMIT)
+        )
+        return _Arm(band, sub, statement)
+
+    if band is Band.CALLBACK:
+        # One query per open stage, so each walks (owner, stage, callback_at) in order.
+        return tuple(
+            arm(
+                0,
+                Lead.callback_at,
+                [Lead.callback_at],
+                Lead.stage == stage,
+                Lead.callback_at <= _P_DUE_BY,
+            )
+            for stage in sorted(OPEN_STAGES)
+        )
+    if band is Band.NEW:
+        due_now = or_(Lead.next_attempt_at.is_(None), Lead.next_attempt_at <= _P_AT)
+        new = (Lead.stage == Stage.NEW, no_callback, due_now)
+        return (
+            arm(0, Lead.sla_due_at, [Lead.sla_due_at], *new, Lead.sla_due_at.is_not(None)),
+            arm(1, Lead.arrived_at, [Lead.arrived_at], *new, Lead.sla_due_at.is_(None)),
+        )
+    if band is Band.RETRY:
+        return tuple(
+            arm(
+                0,
+                Lead.next_attempt_at,
+                [Lead.next_attempt_at],
+                Lead.stage == stage,
+                no_callback,
+                Lead.next_attempt_at <= _P_AT,
+            )
+            for stage in _WORKED
+        )
+    worth = Lead.fit_score + Lead.interest_score
+    return tuple(
+        arm(
+            0,
+            worth,
+            [worth.desc()],
+            Lead.stage == stage,
+            no_callback,
+            Lead.next_attempt_at.is_(None),
+        )
+        for stage in _WORKED
+    )
+
+
+@lru_cache(maxsize=64)
+def _band_statement(
+    band: Band, include_pool: bool, with_source: bool, skip_own_claims: bool
+) -> CompoundSelect[tuple[int, Any, int]]:
+    """All of a band's indexed queries in one round trip (each keeps its own LIMIT)."""
+    arms = list(_arms(band, False, with_source, skip_own_claims))
+    if include_pool:
+        arms += _arms(band, True, with_source, skip_own_claims)
+    return union_all(*(select(arm.statement.subquery()) for arm in arms))
+
+
+def _key(band: Band, sub: int, value: Any, lead_id: int) -> SortKey:
+    # Same shape as ordering.sort_key: band, sub-order, time measure, -score, id.
+    if band is Band.OTHER:
+        return (band, sub, None, -int(value), lead_id)
+    return (band, sub, value, 0, lead_id)
+
+
+def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
+    """The first ``wanted`` lead ids of the queue, in queue order."""
+    if wanted <= 0 or not (scope.calling.open_keys or scope.calling.unknown_open):
+        return []
+    params = {
+        "user_id": scope.user_id,
+        "at": scope.at,
+        "due_by": scope.at + callback_window(scope.policy),
+        "zones": list(scope.calling.open_keys),
+        "unknown_open": scope.calling.unknown_open,
+        "source": scope.source,
+        "limit": wanted,
+    }
+    connection = session.connection()
+    found: list[SortKey] = []
+    for band in sorted(scope.bands):
+        statement = _band_statement(
+            band, scope.include_pool, scope.source is not None, scope.skip_own_claims
+        )
+        rows = connection.execute(statement, params).tuples()
+        found.extend(_key(band, sub, value, lead_id) for lead_id, value, sub in rows)
+        # Bands are strictly ordered: once enough rows are found, later bands cannot enter.
+        if len(found) >= wanted:
+            break
+    found.sort(key=_sortable)
+    return [key[4] for key in found[:wanted]]
+
+
+def _sortable(key: SortKey) -> tuple[int, int, float, int, int]:
+    band, sub, value, negative_worth, lead_id = key
+    stamp = value.timestamp() if isinstance(value, datetime) else 0.0
+    return (band, sub, stamp, negative_worth, lead_id)
+
+
+_ROW_COLUMNS = (
+    Lead.id,
+    Lead.stage,
+    Lead.assigned_to_id,
+    Lead.claimed_by_id,
+    Lead.claim_expires_at,
+    Lead.hold_reason,
+    Lead.callback_at,
+    Lead.next_attempt_at,
+    Lead.sla_due_at,
+    Lead.arrived_at,
+    Lead.attempts,
+    Lead.fit_score,
+    Lead.interest_score,
+    Lead.source,
+    Person.do_not_call,
+    Person.erased_at,
+    Person.zone_key,
+    Person.first_name,
+    Person.last_name,
+    Person.email,
+    Person.phone,
+    Person.phone_raw,
+    Account.name,
+)
+
+
+_OWNER = aliased(User, name="owner")
+_ROWS = (
+    select(*_ROW_COLUMNS, _OWNER.name)
+    .join(Person, Lead.person_id == Person.id)
+    .outerjoin(Account, Lead.account_id == Account.id)
+    .outerjoin(_OWNER, Lead.assigned_to_id == _OWNER.id)
+    .where(Lead.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def load_rows(session: Session, lead_ids: Sequence[int], scope: QueueScope) -> list[QueueRow]:
+    """Full rows for ``lead_ids``, in the order given (plain columns: no ORM objects)."""
+    if not lead_ids:
+        return []
+    result = session.connection().execute(_ROWS, {"ids": list(lead_ids)})
+    loaded = {row[0]: row for row in result.tuples()}
+    rows = []
+    for lead_id in lead_ids:
+        row = loaded.get(lead_id)
+        if row is None:
+            continue
+        facts = LeadFacts(
+            lead_id=row[0],
+            stage=row[1],
+            assigned_to_id=row[2],
+            claimed_by_id=row[3],
+            claim_expires_at=row[4],
+            hold_reason=row[5],
+            callback_at=row[6],
+            next_attempt_at=row[7],
+            sla_due_at=row[8],
+            arrived_at=row[9],
+            attempts=row[10],
+            fit_score=row[11],
+            interest_score=row[12],
+            source=row[13],
+            do_not_call=row[14],
+            erased=row[15] is not None,
+            zone_key=row[16],
+        )
+        first, last, email, phone, phone_raw, company, owner_name = row[17:]
+        band = due_band(facts, at=scope.at, policy=scope.policy) or Band.OTHER
+        rows.append(
+            build_row(
+                facts,
+                band,
+                person=person_label(first, last, email, phone, lead_id),
+                company=company,
+                phone=phone or phone_raw,
+                owner=owner_name,
+                at=scope.at,
+                policy=scope.policy,
+                user_id=scope.user_id,
+            )
+        )
+    return rows
+
+
+def queue_page(
+    session: Session,
+    user_id: int,
+    at: datetime,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    band: Band | None = None,
+    source: str | None = None,
+) -> list[QueueRow]:
+    """One page of ``user_id``'s queue at ``at``, best first."""
+    limit = max(0, min(limit, MAX_PAGE))
+    offset = max(0, offset)
+    scope = scope_for(session, user_id, at, band=band, source=source)
+    ids = candidates(session, scope, offset + limit)[offset:]
+    return load_rows(session, ids, scope)

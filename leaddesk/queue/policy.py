@@ -1,0 +1,41 @@
+"""The queue's policy: the ``[policy]`` section of the currently published lead definition."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leaddesk import definition_versions
+from leaddesk.definition import Definition, Policy
+from leaddesk.store.models import DefinitionVersion
+
+# Published versions never change, so a digest always means the same policy. Every queue
+# read asks for the policy; one small query instead of re-reading the definition.
+_by_digest: dict[str, Policy] = {}
+_HEAD = (
+    select(DefinitionVersion.id, DefinitionVersion.digest)
+    .order_by(DefinitionVersion.version.desc())
+    .limit(1)
+)
+
+
+def current_definition(session: Session) -> Definition | None:
+    """The published definition now in force (parsed once per version, then cached)."""
+    version_id = definition_versions.current_id(session)
+    if version_id is None:
+        return None
+    return definition_versions.definition_for_version(session, version_id)
+
+
+def current_policy(session: Session) -> Policy:
+    """The policy in force; the reference defaults before any definition is published."""
+    head = session.connection().execute(_HEAD).first()
+    if head is None:
+        return Policy()
+    cached = _by_digest.get(head.digest)
+    if cached is None:
+        cached = definition_versions.definition_for_version(session, head.id).policy
+        if len(_by_digest) > 64:
+            _by_digest.clear()
+        _by_digest[head.digest] = cached
+    return cached

@@ -1,0 +1,198 @@
+"""A queue row as a rep sees it: who, where they are, which band, and one line saying why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from leaddesk.definition import Policy
+from leaddesk.domain import Stage
+from leaddesk.queue import zones
+from leaddesk.queue.ordering import Band, LeadFacts, score
+
+SOURCE_WORDS = {
+    "web_form": "web inquiry",
+    "webinar": "webinar sign-up",
+    "trade_show": "trade-show contact",
+    "purchased_list": "purchased-list contact",
+    "sales_referral": "sales referral",
+    "inbound_call": "inbound call",
+}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    lead_id: int
+    person: str
+    company: str | None
+    phone: str | None
+    source: str
+    stage: Stage
+    band: Band
+    reason: str
+    score: int
+    fit_score: int
+    interest_score: int
+    attempts: int
+    max_attempts: int
+    sla_due_at: datetime | None
+    callback_at: datetime | None
+    next_attempt_at: datetime | None
+    assigned_to: str | None
+    local_time: datetime
+    zones: tuple[str, ...]
+    zone_known: bool
+    claimed_until: datetime | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "lead_id": self.lead_id,
+            "person": self.person,
+            "company": self.company,
+            "phone": self.phone,
+            "local_time": self.local_time.isoformat(timespec="minutes"),
+            "time_zone": "+".join(self.zones),
+            "time_zone_known": self.zone_known,
+            "band": self.band.key,
+            "band_rank": int(self.band),
+            "reason": self.reason,
+            "score": self.score,
+            "fit": self.fit_score,
+            "interest": self.interest_score,
+            "sla_due": _iso(self.sla_due_at),
+            "callback_at": _iso(self.callback_at),
+            "next_attempt_at": _iso(self.next_attempt_at),
+            "attempts": self.attempts,
+            "max_attempts": self.max_attempts,
+            "assigned_to": self.assigned_to,
+            "source": self.source,
+            "stage": self.stage.value,
+            "claimed_until": _iso(self.claimed_until),
+            "facts": self.facts,
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def person_label(first: str, last: str, email: str | None, phone: str | None, lead_id: int) -> str:
+    return f"{first} {last}".strip() or email or phone or f"Lead {lead_id}"
+
+
+def build_row(
+    lead: LeadFacts,
+    band: Band,
+    *,
+    person: str,
+    company: str | None,
+    phone: str | None,
+    owner: str | None,
+    at: datetime,
+    policy: Policy,
+    user_id: int,
+) -> QueueRow:
+    reason, details = explain(lead, band, at=at, policy=policy)
+    zone_list = zones.zones_of(lead.zone_key)
+    if not zone_list:
+        reason += "; their time zone is unknown, so the team's is used"
+    claimed_until = lead.claim_expires_at if lead.claimed_by_id == user_id else None
+    details.update(
+        stage=lead.stage.value,
+        fit=lead.fit_score,
+        interest=lead.interest_score,
+        time_zones=list(zone_list or (policy.timezone,)),
+        time_zone_known=bool(zone_list),
+    )
+    return QueueRow(
+        lead_id=lead.lead_id,
+        person=person,
+        company=company,
+        phone=phone,
+        source=lead.source,
+        stage=lead.stage,
+        band=band,
+        reason=reason,
+        score=score(lead),
+        fit_score=lead.fit_score,
+        interest_score=lead.interest_score,
+        attempts=lead.attempts,
+        max_attempts=policy.cadence.max_attempts,
+        sla_due_at=lead.sla_due_at,
+        callback_at=lead.callback_at,
+        next_attempt_at=lead.next_attempt_at,
+        assigned_to=owner,
+        local_time=zones.local_time(lead.zone_key, at, policy),
+        zones=zone_list or (policy.timezone,),
+        zone_known=bool(zone_list),
+        claimed_until=claimed_until,
+        facts=details,
+    )
+
+
+def explain(
+    lead: LeadFacts, band: Band, *, at: datetime, policy: Policy
+) -> tuple[str, dict[str, Any]]:
+    """The one-line reason for a row, and the facts behind it."""
+    details: dict[str, Any] = {"band": band.key}
+    if band is Band.CALLBACK:
+        assert lead.callback_at is not None
+        details["callback_at"] = lead.callback_at.isoformat()
+        text = f"callback agreed for {clock_text(lead.callback_at, at, policy)}"
+        late = minutes(at - lead.callback_at)
+        if late >= 1:
+            details["minutes_late"] = late
+            text += f", {span(late)} late"
+        return text, details
+    if band is Band.NEW:
+        what = SOURCE_WORDS.get(lead.source, f"{lead.source.replace('_', ' ')} lead")
+        if lead.sla_due_at is None:
+            return f"new {what}, no call deadline set", details
+        details["sla_due"] = lead.sla_due_at.isoformat()
+        left = minutes(lead.sla_due_at - at)
+        if left >= 0:
+            details["minutes_left"] = left
+            return f"new {what}, {span(left)} left to call", details
+        details["minutes_overdue"] = -left
+        return f"new {what}, call overdue by {span(-left)}", details
+    if band is Band.RETRY:
+        attempt = lead.attempts + 1
+        details.update(attempt=attempt, max_attempts=policy.cadence.max_attempts)
+        if lead.next_attempt_at is not None:
+            details["due_since"] = lead.next_attempt_at.isoformat()
+        return f"retry {attempt} of {policy.cadence.max_attempts}", details
+    if lead.stage is Stage.IN_QUALIFICATION:
+        text = "talked before, no verdict yet"
+    else:
+        text = "open lead with no next step"
+    return f"{text} (fit {lead.fit_score}, interest {lead.interest_score})", details
+
+
+def minutes(delta: timedelta) -> int:
+    """Whole minutes, rounded toward zero (so "18 min left" is never an overstatement)."""
+    return int(delta.total_seconds() / 60)
+
+
+def span(total_minutes: int) -> str:
+    if total_minutes < 1:
+        return "under 1 min"
+    days, rest = divmod(total_minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{mins} min"
+
+
+def clock_text(moment: datetime, now: datetime, policy: Policy) -> str:
+    """A time in the team's zone: "14:30" today, "Thu 14:30" on another day."""
+    local = moment.astimezone(policy.zone)
+    today = now.astimezone(policy.zone).date()
+    if local.date() == today:
+        return local.strftime("%H:%M")
+    if abs((local.date() - today).days) < 7:
+        return local.strftime("%a %H:%M")
+    return local.strftime("%d %b %H:%M")

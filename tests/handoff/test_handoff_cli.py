@@ -1,0 +1,127 @@
+"""The handoff commands as a script runs them: exit codes, paths, JSON, one-line refusals."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from leaddesk.clock import FixedClock
+from leaddesk.demo import fill_demo
+from leaddesk.desk import open_desk
+from leaddesk.store import open_store
+from leaddesk.store.models import HandoffBatch, Lead, SalesFeedback, User
+
+
+def leaddesk(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "leaddesk", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    store = open_store(path)
+    try:
+        fill_demo(store, leads=1500, reps=3, now=datetime(2026, 11, 18, 15, tzinfo=UTC))
+    finally:
+        store.close()
+    return path
+
+
+def test_fresh_demo_has_work_for_every_rep_and_answered_batches(demo_store: Path) -> None:
+    clock = FixedClock(datetime(2026, 11, 18, 15, tzinfo=UTC))
+    store = open_store(demo_store)
+    with store.reading() as session:
+        reps = session.scalars(select(User.name).where(User.role == "qualifier")).all()
+        answered_batches = session.scalar(
+            select(func.count(func.distinct(Lead.handoff_batch_id)))
+            .select_from(SalesFeedback)
+            .join(Lead, Lead.id == SalesFeedback.lead_id)
+        )
+        batches = session.scalar(select(func.count()).select_from(HandoffBatch))
+    store.close()
+    assert batches and 0 < answered_batches < batches  # some answered, some still waiting
+    for rep in reps:
+        with open_desk(demo_store, rep, clock=clock) as desk:
+            assert desk.handoff_preview().count >= 2, rep
+
+
+def test_export_verify_feedback_and_pending_end_to_end(demo_store: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.sqlite3"
+    db.write_bytes(demo_store.read_bytes())
+    out = tmp_path / "out"
+
+    exported = leaddesk(db, "export", "--as", "rep1", "--out", str(out), "--xlsx")
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.startswith("Handed off: batch handoff-")
+    folder = next(out.iterdir())
+    assert str(folder / "manifest.json") in exported.stdout
+
+    nothing = leaddesk(db, "export", "--as", "rep1", "--out", str(out))
+    assert nothing.returncode == 0 and "Nothing to hand off" in nothing.stdout
+
+    verified = leaddesk(db, "verify-handoff", str(folder), "--json")
+    assert verified.returncode == 0 and json.loads(verified.stdout)["ok"] is True
+
+    team = json.loads(
+        leaddesk(db, "export", "--as", "lead1", "--team", "--out", str(out), "--json").stdout
+    )
+    assert team["batches"] and not team["nothing_to_hand_off"]
+
+    manifest = json.loads((folder / "manifest.json").read_text())
+    first, second = manifest["lead_ids"][:2]
+    feedback = tmp_path / "fb.csv"
+    feedback.write_text(
+        "lead_id,decision,opportunity_id,owner,date,reason,comment\n"
+        f"{first},accepted,006XYZ,Dana Reyes,2026-11-18,,\n"
+        f"{second},rejected,,,,bad_timing,Call again in spring\n"
+        "424242,accepted,006NOPE,,,,\n"
+    )
+    recorded = leaddesk(db, "feedback", str(feedback), "--as", "sales1", "--json")
+    assert recorded.returncode == 0, recorded.stderr
+    report = json.loads(recorded.stdout)
+    assert (report["accepted"], report["rejected"]) == ([first], [second])
+    assert [(p["row"], p["kind"]) for p in report["problems"]] == [(4, "unknown_lead")]
+
+    pending = leaddesk(db, "handoff", "pending", "--as", "lead1", "--json")
+    assert pending.returncode == 0, pending.stderr
+    assert json.loads(pending.stdout)["counts"]["escalated"] > 0
+    text = leaddesk(db, "handoff", "pending", "--as", "rep1")
+    assert text.returncode == 0 and text.stdout.startswith("Sales owes an answer on")
+
+    (folder / "manifest.json").write_text(
+        (folder / "manifest.json").read_text().replace('"leads": ', '"leads": 1')
+    )
+    broken = leaddesk(db, "verify-handoff", str(folder))
+    assert broken.returncode == 2 and "rows, manifest says" in broken.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (["export", "--as", "rep1", "--team"], 3, "cannot export the team's handoff batch"),
+        (["export", "--as", "sales1"], 3, "cannot export your handoff batch"),
+        (["feedback", "missing.csv", "--as", "sales1"], 2, "cannot read it"),
+        (["handoff", "rewrite", "handoff-nope", "--as", "rep1"], 2, "No handoff batch"),
+    ],
+)
+def test_refusals_are_one_line_with_an_exit_code(
+    demo_store: Path, tmp_path: Path, args: list[str], code: int, says: str
+) -> None:
+    db = tmp_path / "copy.sqlite3"
+    db.write_bytes(demo_store.read_bytes())
+    result = (
+        leaddesk(db, *args, "--out", str(tmp_path)) if args[0] == "export" else leaddesk(db, *args)
+    )
+    assert result.returncode == code, result.stderr
+    assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1

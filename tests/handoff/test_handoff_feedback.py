@@ -1,0 +1,160 @@
+"""Sales feedback closes the loop: final stages, opportunities, and safe re-imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from handoff_helpers import Team, write_feedback
+from sqlalchemy import func, select
+
+from leaddesk.domain import SalesDecision, Stage
+from leaddesk.errors import Conflict, InputError
+from leaddesk.handoff import Decision, RejectReason, read_feedback
+from leaddesk.resources import resource_path
+from leaddesk.store.models import OpportunityRef, SalesFeedback
+
+
+def handed_off(team: Team, out_dir: Path, count: int) -> list[int]:
+    ids = [team.qualified_lead("rep1") for _ in range(count)]
+    with team.desk("rep1") as desk:
+        desk.export_handoff(out_dir)
+    return ids
+
+
+def test_feedback_moves_leads_to_final_stages_and_records_the_opportunity(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    a, b = handed_off(team, out_dir, 2)
+    team.clock.advance(hours=5)
+    file = write_feedback(
+        tmp_path / "fb.csv",
+        [
+            f"{a},accepted,006ABC,Dana Reyes,2026-11-18,,Demo booked",
+            f"{b},Rejected,,,,no_budget,Frozen until Q2",
+        ],
+    )
+    with team.desk("sales1") as desk:
+        report = desk.import_sales_feedback(file)
+    assert (report.accepted, report.rejected, report.problems) == ([a], [b], [])
+    assert team.lead(a).stage is Stage.ACCEPTED and team.lead(a).closed_at == team.clock()
+    assert team.lead(b).stage is Stage.REJECTED
+    with team.store.reading() as session:
+        [opportunity] = session.scalars(select(OpportunityRef)).all()
+        feedback = {f.lead_id: f for f in session.scalars(select(SalesFeedback))}
+    assert (opportunity.lead_id, opportunity.external_id, opportunity.owner) == (
+        a,
+        "006ABC",
+        "Dana Reyes",
+    )
+    assert feedback[a].opportunity_id == opportunity.id
+    assert (feedback[b].decision, feedback[b].reason) == (SalesDecision.REJECTED, "no_budget")
+    assert feedback[b].detail == "Frozen until Q2"
+
+
+def test_importing_the_same_file_twice_changes_nothing(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    a, b = handed_off(team, out_dir, 2)
+    file = write_feedback(
+        tmp_path / "fb.csv", [f"{a},accepted,006ABC,Dana,,,", f"{b},rejected,,,,bad_timing,"]
+    )
+    with team.desk("sales1") as desk:
+        desk.import_sales_feedback(file)
+        before = [(lead.id, lead.stage, lead.version) for lead in team.leads()]
+        team.clock.advance(hours=1)
+        again = desk.import_sales_feedback(file)
+    assert again.applied == 0 and again.unchanged == [a, b] and again.problems == []
+    assert [(lead.id, lead.stage, lead.version) for lead in team.leads()] == before
+    with team.store.reading() as session:
+        assert session.scalar(select(func.count()).select_from(OpportunityRef)) == 1
+
+
+def test_unknown_leads_conflicts_and_bad_rows_are_reported_not_applied(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    a, b, c, d = handed_off(team, out_dir, 4)
+    waiting = team.qualified_lead("rep1")  # not handed off yet
+    with team.desk("sales1") as desk:
+        desk.import_sales_feedback(write_feedback(tmp_path / "1.csv", [f"{a},accepted,006A,,,,"]))
+        report = desk.import_sales_feedback(
+            write_feedback(
+                tmp_path / "2.csv",
+                [
+                    f"{a},rejected,,,,duplicate,",  # row 2: a was accepted already
+                    "99999,accepted,006X,,,,",  # row 3: unknown lead
+                    f"{b},accepted,,,,,",  # row 4: no opportunity id
+                    f"{c},rejected,,,,too_expensive,",  # row 5: reason not in the list
+                    f"{d},accepted,006D,,2026-13-01,,",  # row 6: bad date
+                    f"{waiting},accepted,006W,,,,",  # row 7: not handed off
+                    f"{b},rejected,,,,other,",  # row 8: fine on its own
+                    f"{c},accepted,006C,,,,",  # row 9
+                    f"{c},rejected,,,,other,",  # row 10: c twice, two decisions
+                ],
+            )
+        )
+    found = {(p.row, p.field, p.kind) for p in report.problems}
+    assert found == {
+        (2, "decision", "conflict"),
+        (3, "lead_id", "unknown_lead"),
+        (4, "opportunity_id", "invalid"),
+        (5, "reason", "invalid"),
+        (6, "date", "invalid"),
+        (7, "lead_id", "not_handed_off"),
+        (9, "decision", "conflict"),
+    }
+    assert report.rejected == [b] and report.accepted == []
+    assert team.lead(a).stage is Stage.ACCEPTED
+    assert team.lead(c).stage is Stage.HANDED_OFF
+    assert team.lead(d).stage is Stage.HANDED_OFF
+    assert team.lead(waiting).stage is Stage.QUALIFIED
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("lead_id,decision,opportunity id,oops\n1,accepted,006,x\n", "unknown column 'oops'"),
+        ("decision,opportunity_id\naccepted,006\n", "the column lead_id is missing"),
+        ("# only a comment\n", "empty"),
+        ("lead_id,decision\n", "no rows"),
+        ("lead_id,decision\n1,accepted,006,extra,more\n", "5 fields but the header has 2"),
+    ],
+)
+def test_a_file_that_is_not_feedback_is_refused_whole(
+    team: Team, out_dir: Path, tmp_path: Path, text: str, says: str
+) -> None:
+    [lead] = handed_off(team, out_dir, 1)
+    path = tmp_path / "bad.csv"
+    path.write_text(text.replace("1,", f"{lead},"), encoding="utf-8")
+    with team.desk("sales1") as desk, pytest.raises(InputError, match=says):
+        desk.import_sales_feedback(path)
+    assert team.lead(lead).stage is Stage.HANDED_OFF
+
+
+def test_the_shipped_template_reads_and_its_examples_import(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    template = resource_path("feedback_template.csv").read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="no rows"):
+        read_feedback(resource_path("feedback_template.csv"))
+    a, b = handed_off(team, out_dir, 2)
+    examples = [line[2:] for line in template.splitlines() if line.startswith("# 123")]
+    filled = template + "\n".join(
+        line.replace("1234,", f"{a},").replace("1235,", f"{b},") for line in examples
+    )
+    path = tmp_path / "filled.csv"
+    path.write_text(filled + "\n", encoding="utf-8")
+    with team.desk("sales1") as desk:
+        report = desk.import_sales_feedback(path)
+    assert (report.accepted, report.rejected) == ([a], [b])
+
+
+def test_one_decision_from_the_window_and_its_conflict(team: Team, out_dir: Path) -> None:
+    [lead] = handed_off(team, out_dir, 1)
+    with team.desk("sales1") as desk:
+        rejected = Decision(lead, SalesDecision.REJECTED, reason=RejectReason.UNREACHABLE)
+        assert desk.record_sales_decision(rejected) is True
+        assert desk.record_sales_decision(rejected) is False
+        with pytest.raises(Conflict, match="already rejected"):
+            desk.record_sales_decision(Decision(lead, SalesDecision.ACCEPTED, "006Z"))
+    assert team.lead(lead).stage is Stage.REJECTED

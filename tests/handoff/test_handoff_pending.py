@@ -1,0 +1,55 @@
+"""The black box, opened: handed-off leads sales has not answered within the policy window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from handoff_helpers import Team, write_feedback
+
+from leaddesk import definition_versions
+from leaddesk.definition import default_definition_path
+
+
+def test_unanswered_leads_turn_overdue_then_escalated_and_leave_when_answered(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    mine = [team.qualified_lead("rep1") for _ in range(2)]
+    theirs = team.qualified_lead("rep2")
+    with team.desk("lead1") as desk:
+        desk.export_handoff(out_dir, team=True)
+        fresh = desk.handoff_pending()
+        assert (fresh.leads, fresh.waiting_within_window) == ((), 3)
+        team.clock.advance(hours=25)
+        late = desk.handoff_pending()
+        assert [(p.lead_id, p.level) for p in late.leads] == [
+            (i, "overdue") for i in [*mine, theirs]
+        ]
+        assert late.leads[0].hours_waiting == 25.0
+        team.clock.advance(hours=24)
+        assert {p.level for p in desk.handoff_pending().leads} == {"escalated"}
+    with team.desk("rep1") as desk:
+        assert [p.lead_id for p in desk.handoff_pending().leads] == mine
+    with team.desk("sales1") as desk:
+        desk.import_sales_feedback(
+            write_feedback(tmp_path / "fb.csv", [f"{mine[0]},accepted,006A,,,,"])
+        )
+        after = desk.handoff_pending()
+    assert [p.lead_id for p in after.leads] == [mine[1], theirs]
+    assert (after.accepted, after.rejected) == (1, 0)
+
+
+def test_windows_come_from_the_published_definition(team: Team, out_dir: Path) -> None:
+    text = default_definition_path("bant").read_text(encoding="utf-8")
+    text = text.replace("sales_followup_hours = 24", "sales_followup_hours = 4")
+    text = text.replace("sales_escalation_hours = 48", "sales_escalation_hours = 8")
+    with team.store.transaction() as session:
+        definition_versions.publish(
+            session, text, source="fast.toml", at=team.clock(), actor_id=None
+        )
+    lead = team.qualified_lead("rep1")
+    with team.desk("rep1") as desk:
+        desk.export_handoff(out_dir)
+        team.clock.advance(hours=5)
+        report = desk.handoff_pending()
+    assert (report.followup_hours, report.escalation_hours) == (4, 8)
+    assert [(p.lead_id, p.level) for p in report.leads] == [(lead, "overdue")]

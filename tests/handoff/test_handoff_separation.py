@@ -1,0 +1,92 @@
+"""Qualifiers never create opportunities: every path they could try is refused."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from handoff_helpers import Team, write_feedback
+from sqlalchemy import func, select
+
+from leaddesk.domain import SalesDecision, Stage
+from leaddesk.errors import NotPermitted
+from leaddesk.handoff import Decision, import_feedback, import_feedback_file, record_decision
+from leaddesk.store.models import OpportunityRef, SalesFeedback
+
+NOT_SALES = ["rep1", "lead1", "admin"]
+
+
+@pytest.fixture
+def handed(team: Team, out_dir: Path, tmp_path: Path) -> tuple[int, Path]:
+    lead = team.qualified_lead("rep1")
+    with team.desk("rep1") as desk:
+        desk.export_handoff(out_dir)
+    return lead, write_feedback(tmp_path / "fb.csv", [f"{lead},accepted,006EVIL,Me,,,"])
+
+
+def assert_nothing_recorded(team: Team, lead: int) -> None:
+    with team.store.reading() as session:
+        assert session.scalar(select(func.count()).select_from(OpportunityRef)) == 0
+        assert session.scalar(select(func.count()).select_from(SalesFeedback)) == 0
+    assert team.lead(lead).stage is Stage.HANDED_OFF
+
+
+@pytest.mark.parametrize("who", NOT_SALES)
+def test_desk_refuses_feedback_and_opportunities(
+    team: Team, handed: tuple[int, Path], who: str
+) -> None:
+    lead, file = handed
+    with team.desk(who) as desk:
+        with pytest.raises(NotPermitted):
+            desk.import_sales_feedback(file)
+        with pytest.raises(NotPermitted):
+            desk.record_sales_decision(Decision(lead, SalesDecision.ACCEPTED, "006EVIL"))
+    assert_nothing_recorded(team, lead)
+
+
+@pytest.mark.parametrize("who", NOT_SALES)
+def test_the_service_below_the_desk_refuses_too(
+    team: Team, handed: tuple[int, Path], who: str
+) -> None:
+    lead, file = handed
+    actor = team.ids[who]
+    with pytest.raises(NotPermitted):
+        import_feedback_file(team.store, actor_id=actor, path=file, at=team.clock())
+    with pytest.raises(NotPermitted), team.store.transaction() as session:
+        import_feedback(
+            session,
+            actor_id=actor,
+            decisions=[Decision(lead, SalesDecision.ACCEPTED, "006EVIL")],
+            at=team.clock(),
+        )
+    with pytest.raises(NotPermitted), team.store.transaction() as session:
+        record_decision(
+            session,
+            actor_id=actor,
+            decision=Decision(lead, SalesDecision.ACCEPTED, "006EVIL"),
+            at=team.clock(),
+        )
+    with pytest.raises(NotPermitted), team.store.transaction() as session:
+        import_feedback(session, actor_id=None, decisions=[], at=team.clock())
+    assert_nothing_recorded(team, lead)
+
+
+def test_cli_feedback_as_a_qualifier_exits_3(
+    team: Team, handed: tuple[int, Path], sqlite_store_path: Path
+) -> None:
+    if "://" in team.location:
+        pytest.skip("the CLI path is the same on both stores; run once on SQLite")
+    lead, file = handed
+    for who in NOT_SALES:
+        command = [sys.executable, "-m", "leaddesk", "--db", team.location]
+        result = subprocess.run(
+            [*command, "feedback", str(file), "--as", who],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 3, result.stderr
+        assert "cannot record sales feedback" in result.stderr
+    assert_nothing_recorded(team, lead)

@@ -1,0 +1,127 @@
+"""The headless desk as a script or dialer drives it: real processes, JSON, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from queue_helpers import Team, add_lead
+
+from leaddesk.domain import Stage
+
+AT = "2026-11-18T15:00:00+00:00"
+
+
+def leaddesk(db: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "leaddesk", "--db", str(db), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def db(sqlite_team: Team) -> Path:
+    now = sqlite_team.clock()
+    with sqlite_team.store.transaction() as s:
+        add_lead(s, now=now, owner=sqlite_team.ids["rep1"], sla_in=timedelta(minutes=18))
+        add_lead(
+            s,
+            now=now,
+            owner=sqlite_team.ids["rep1"],
+            stage=Stage.IN_QUALIFICATION,
+            callback_at=now + timedelta(minutes=5),
+        )
+    return Path(sqlite_team.location)
+
+
+def test_queue_json_lists_rows_with_reasons(db: Path) -> None:
+    result = leaddesk(db, "queue", "--as", "rep1", "--at", AT, "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [row["band"] for row in rows] == ["callback", "new"]
+    assert rows[1]["reason"] == "new web inquiry, 18 min left to call"
+    assert rows[1]["sla_due"] == "2026-11-18T15:18:00+00:00"
+    assert rows[0]["phone"].startswith("+1") and rows[0]["assigned_to"] == "rep1"
+
+
+def test_queue_table_for_people(db: Path) -> None:
+    result = leaddesk(db, "queue", "--as", "rep1", "--at", AT, "--limit", "1")
+    assert result.returncode == 0, result.stderr
+    assert "callback agreed for 10:05" in result.stdout
+    assert "new web inquiry" not in result.stdout
+
+
+def test_next_log_call_and_release_cycle(db: Path) -> None:
+    taken = leaddesk(db, "next", "--as", "rep1", "--at", AT, "--json")
+    assert taken.returncode == 0, taken.stderr
+    row = json.loads(taken.stdout)
+    assert row["band"] == "callback" and row["claimed_until"] == "2026-11-18T15:15:00+00:00"
+    lead_id = str(row["lead_id"])
+
+    other = leaddesk(db, "log-call", lead_id, "--as", "rep2", "--outcome", "busy", "--at", AT)
+    assert other.returncode == 4 and "being called by" in other.stderr
+
+    released = leaddesk(db, "release", lead_id, "--as", "rep1", "--at", AT)
+    assert released.returncode == 0 and "back in the queue" in released.stdout
+
+    logged = leaddesk(
+        db,
+        *("log-call", lead_id, "--as", "rep1", "--outcome", "callback"),
+        *("--callback", "2026-11-19T10:30:00-05:00", "--note", "after lunch"),
+        *("--at", AT, "--json"),
+    )
+    assert logged.returncode == 0, logged.stderr
+    result = json.loads(logged.stdout)
+    assert result["callback_at"] == "2026-11-19T15:30:00+00:00"
+    assert result["message"] == "Callback booked for Thu 10:30."
+
+
+def test_next_prints_null_when_nothing_is_callable(db: Path) -> None:
+    night = "2026-11-19T04:00:00+00:00"  # 23:00 in New York
+    for args in (["--json"], []):
+        result = leaddesk(db, "next", "--as", "rep1", "--at", night, *args)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "null"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (["log-call", "1", "--as", "rep1", "--outcome", "hung_up"], 2, "not a call outcome"),
+        (["log-call", "1", "--as", "rep1", "--outcome", "callback"], 2, "agreed time"),
+        (
+            ["log-call", "1", "--as", "rep1", "--outcome", "callback", "--callback", "tomorrow"],
+            2,
+            "not an ISO date-time",
+        ),
+        (["log-call", "999", "--as", "rep1", "--outcome", "busy"], 2, "No lead 999"),
+        (["queue", "--as", "sales1"], 3, "cannot work the call queue"),
+        (["next", "--as", "admin"], 3, "cannot work the call queue"),
+        (["queue", "--as", "rep1", "--band", "hot"], 2, "not a queue band"),
+        (["queue", "--as", "rep1", "--limit", "0"], 2, "--limit"),
+        (["queue", "--as", "rep1", "--at", "2026-11-18T15:00"], 2, "give a time zone"),
+    ],
+)
+def test_mistakes_are_one_line_with_their_exit_code(
+    db: Path, args: list[str], code: int, says: str
+) -> None:
+    result = leaddesk(db, *args)
+    assert result.returncode == code, result.stderr
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_old_store_gets_zone_keys_when_upgraded(tmp_path: Path) -> None:
+    old = Path(__file__).parents[1] / "data" / "store-r1.sqlite3"
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(old, path)
+    result = leaddesk(path, "users", "list", "--json")
+    assert result.returncode == 0, result.stderr
+    import sqlite3
+
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT zone_key FROM people").fetchall() == [("Europe/Berlin",)]
+        assert raw.execute("SELECT hold_reason FROM leads").fetchall() == [(None,)]

@@ -1,0 +1,98 @@
+"""Many processes at once: never two claims on one lead, never a lost acknowledged call."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from queue_helpers import Team, add_many_leads
+from sqlalchemy import select
+
+from leaddesk import users as user_ops
+from leaddesk.domain import Role
+from leaddesk.store.models import AuditEvent, CallAttempt, Lead
+
+WORKER = Path(__file__).with_name("queue_worker.py")
+WORKERS = 8
+CLAIMS = 2_048
+
+
+def _worker(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_eight_processes_never_claim_the_same_lead(team: Team) -> None:
+    """8 workers drain a shared pool of 2,048 leads with `next`, all at the same moment.
+
+    Each lead must be claimed exactly once, by the worker that was told it got it, and the
+    audit trail (written in the claim's own transaction) must show one claim per lead.
+    """
+    now = team.clock()
+    with team.store.transaction() as s:
+        for n in range(3, WORKERS + 1):
+            user_ops.add_user(s, name=f"rep{n}", role=Role.QUALIFIER, at=now, actor_id=None)
+    leads = set(add_many_leads(team.store, CLAIMS, now=now, owner=None))
+    at = now.isoformat()
+    procs = {f"rep{n}": _worker("claim", team.location, f"rep{n}", at) for n in range(1, 9)}
+    claimed: dict[str, list[int]] = {}
+    for user, proc in procs.items():
+        out, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err
+        claimed[user] = [int(line) for line in out.split()[1:]]
+
+    every = Counter(lead for ids in claimed.values() for lead in ids)
+    assert sum(every.values()) == CLAIMS >= 2_000
+    assert set(every) == leads and max(every.values()) == 1
+    assert sum(1 for ids in claimed.values() if ids) >= 2  # they really raced
+    with team.store.reading() as s:
+        holder = dict(s.execute(select(Lead.id, Lead.claimed_by_id)).tuples().all())
+        names = {u.name: u.id for u in user_ops.list_users(s)}
+        audited = Counter(
+            s.scalars(select(AuditEvent.lead_id).where(AuditEvent.action == "claim_taken"))
+        )
+    assert audited == every
+    for user, ids in claimed.items():
+        assert all(holder[lead] == names[user] for lead in ids)
+
+
+def test_killed_process_keeps_every_acknowledged_call(team: Team) -> None:
+    now = team.clock()
+    leads = add_many_leads(team.store, 400, now=now, owner=team.ids["rep1"])
+    proc = _worker("log", team.location, "rep1", now.isoformat(), *map(str, leads))
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    acknowledged: list[tuple[int, int]] = []
+    for line in proc.stdout:
+        call_id, lead_id = map(int, line.split())
+        acknowledged.append((call_id, lead_id))
+        if len(acknowledged) == 40:
+            os.kill(proc.pid, signal.SIGKILL)  # mid-burst: the next call is under way
+            break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+
+    with team.store.reading() as s:
+        stored = dict(s.execute(select(CallAttempt.id, CallAttempt.lead_id)).tuples().all())
+        attempts = dict(s.execute(select(Lead.id, Lead.attempts)).tuples().all())
+        audited = set(
+            s.scalars(select(AuditEvent.lead_id).where(AuditEvent.action == "call_logged"))
+        )
+    for call_id, lead_id in acknowledged:
+        assert stored.get(call_id) == lead_id
+        assert attempts[lead_id] == 1 and lead_id in audited
+    # Whatever was under way is either all there or not at all.
+    assert {lead for lead, n in attempts.items() if n} == set(stored.values()) == audited
+    if team.store.is_sqlite:
+        assert team.store.path is not None
+        with sqlite3.connect(team.store.path) as raw:
+            assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
