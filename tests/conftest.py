@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from leaddesk.clock import FixedClock
 from leaddesk.store import open_store
@@ -35,8 +35,31 @@ def sqlite_store_path(sqlite_template: Path, tmp_path: Path) -> Path:
     return path
 
 
+def _psycopg(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(worker_id: str) -> str | None:
+    """The server from the environment; each parallel test worker gets a database of its own."""
+    url = os.environ.get(PG_ENV)
+    if not url or worker_id == "master":
+        return url
+    base = make_url(_psycopg(url))
+    own = base.set(database=f"{base.database}_{worker_id}")
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 def _reset_postgres(url: str) -> None:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(_psycopg(url))
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
@@ -44,16 +67,17 @@ def _reset_postgres(url: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_location(request: pytest.FixtureRequest, sqlite_store_path: Path) -> Iterator[str]:
+def store_location(
+    request: pytest.FixtureRequest, sqlite_store_path: Path, postgres_url: str | None
+) -> Iterator[str]:
     """A fresh empty store, once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
         yield str(sqlite_store_path)
         return
-    url = os.environ.get(PG_ENV)
-    if not url:
+    if not postgres_url:
         pytest.skip(f"no PostgreSQL configured: set {PG_ENV} (.ci/run does)")
-    _reset_postgres(url)
-    yield url
+    _reset_postgres(postgres_url)
+    yield postgres_url
 
 
 @pytest.fixture
