@@ -116,7 +116,6 @@ class Desk:
         with self.store.reading() as session:
             return lead_reads.count_my_open_leads(session, self.actor.id)
 
-
     # -- the lead pane and notes -----------------------------------------------------------
 
     def lead_file(self, lead_id: int) -> lead_files.LeadFile:
@@ -301,7 +300,6 @@ class Desk:
                 duration_seconds=duration_seconds,
                 any_lead=self.can(Action.REASSIGN),
             )
-
 
     # -- handoff to sales ------------------------------------------------------------------
     # Export spans several transactions by design (reserve, write files, complete), so the
