@@ -9,6 +9,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from leaddesk.resources import resource_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,3 +81,23 @@ def test_core_never_imports_qt_or_the_ui() -> None:
                 if name.split(".")[0] in {"PySide6", "shiboken6", "ui"}
             ]
     assert offenders == []
+
+
+def test_frozen_bundle_finds_resources_beside_the_executable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leaddesk import resources
+
+    (tmp_path / "resources" / "definitions").mkdir(parents=True)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    resources.resources_dir.cache_clear()
+    try:
+        assert resources.resources_dir() == tmp_path / "resources"
+    finally:
+        monkeypatch.delattr(sys, "_MEIPASS")
+        resources.resources_dir.cache_clear()
+
+
+def test_bundle_spec_ships_migrations_as_files() -> None:
+    spec = (ROOT / "leaddesk.spec").read_text(encoding="utf-8")
+    assert "include_py_files=True" in spec and "store/migrations" in spec
