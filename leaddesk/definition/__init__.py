@@ -48,6 +48,7 @@ from leaddesk.definition.policy import (
     Cadence,
     CallingHours,
     Policy,
+    QueueOrder,
 )
 from leaddesk.definition.problems import DefinitionError, Problem
 from leaddesk.definition.reader import (
@@ -89,6 +90,7 @@ __all__ = [
     "Question",
     "QuestionState",
     "QuestionType",
+    "QueueOrder",
     "Rule",
     "ScoreRule",
     "Scores",

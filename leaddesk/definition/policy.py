@@ -71,6 +71,21 @@ class Cadence:
         return None
 
 
+QUEUE_BANDS = ("callback", "new", "retry", "other")
+
+
+@dataclass(frozen=True)
+class QueueOrder:
+    """How the call queue ranks its bands, and how "the rest" weighs fit against interest."""
+
+    bands: tuple[str, ...] = QUEUE_BANDS
+    fit_weight: int = 1
+    interest_weight: int = 1
+
+    def rank(self, band: str) -> int:
+        return self.bands.index(band) + 1
+
+
 @dataclass(frozen=True)
 class Policy:
     timezone: str = "UTC"
@@ -89,6 +104,7 @@ class Policy:
     sales_escalation_hours: float = 48.0
     default_phone_region: str = "US"
     assignment: Assignment = Assignment.ROUND_ROBIN
+    queue: QueueOrder = field(default_factory=QueueOrder)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -134,12 +150,34 @@ def read_policy(raw: object, path: str, report: Report) -> Policy:
         ),
         default_phone_region=_read_region(table, report, base.default_phone_region),
         assignment=_read_assignment(table, report),
+        queue=_read_queue_order(table.table("queue"), report),
     )
     auto.finish()
     table.finish()
     if policy.sales_escalation_hours < policy.sales_followup_hours:
         report(table.at("sales_escalation_hours"), "must not be before sales_followup_hours")
     return policy
+
+
+def _read_queue_order(table: TableReader, report: Report) -> QueueOrder:
+    base = QueueOrder()
+    bands = base.bands
+    if table.has("bands"):
+        names = [name.strip().lower() for name in table.texts("bands")]
+        if sorted(names) != sorted(QUEUE_BANDS):
+            report(
+                table.at("bands"),
+                f"list each queue band once, in the order wanted: {', '.join(QUEUE_BANDS)}",
+            )
+        else:
+            bands = tuple(names)
+    fit = table.whole("fit_weight", base.fit_weight, 0)
+    interest = table.whole("interest_weight", base.interest_weight, 0)
+    if fit + interest == 0:
+        report(table.at("fit_weight"), "fit_weight and interest_weight cannot both be 0")
+        fit, interest = base.fit_weight, base.interest_weight
+    table.finish()
+    return QueueOrder(bands, fit, interest)
 
 
 def _read_holidays(table: TableReader, report: Report) -> tuple[str | None, str | None]:

@@ -108,7 +108,13 @@ class _Arm:
 
 
 @lru_cache(maxsize=64)
-def _arms(band: Band, pool: bool, with_source: bool, skip_own_claims: bool) -> tuple[_Arm, ...]:
+def _arms(
+    band: Band,
+    pool: bool,
+    with_source: bool,
+    skip_own_claims: bool,
+    weights: tuple[int, int] = (1, 1),
+) -> tuple[_Arm, ...]:
     owned = Lead.assigned_to_id.is_(None) if pool else Lead.assigned_to_id == _P_USER
     if skip_own_claims:
         free = or_(Lead.claimed_by_id.is_(None), Lead.claim_expires_at <= _P_AT)
@@ -173,7 +179,7 @@ def _arms(band: Band, pool: bool, with_source: bool, skip_own_claims: bool) -> t
             )
             for stage in _WORKED
         )
-    worth = Lead.fit_score + Lead.interest_score
+    worth = Lead.fit_score * weights[0] + Lead.interest_score * weights[1]
     return tuple(
         arm(
             0,
@@ -189,20 +195,24 @@ def _arms(band: Band, pool: bool, with_source: bool, skip_own_claims: bool) -> t
 
 @lru_cache(maxsize=64)
 def _band_statement(
-    band: Band, include_pool: bool, with_source: bool, skip_own_claims: bool
+    band: Band,
+    include_pool: bool,
+    with_source: bool,
+    skip_own_claims: bool,
+    weights: tuple[int, int],
 ) -> CompoundSelect[tuple[int, Any, int]]:
     """All of a band's indexed queries in one round trip (each keeps its own LIMIT)."""
-    arms = list(_arms(band, False, with_source, skip_own_claims))
+    arms = list(_arms(band, False, with_source, skip_own_claims, weights))
     if include_pool:
-        arms += _arms(band, True, with_source, skip_own_claims)
+        arms += _arms(band, True, with_source, skip_own_claims, weights)
     return union_all(*(select(arm.statement.subquery()) for arm in arms))
 
 
-def _key(band: Band, sub: int, value: Any, lead_id: int) -> SortKey:
-    # Same shape as ordering.sort_key: band, sub-order, time measure, -score, id.
+def _key(rank: int, band: Band, sub: int, value: Any, lead_id: int) -> SortKey:
+    # Same shape as ordering.sort_key: band rank, sub-order, time measure, -worth, id.
     if band is Band.OTHER:
-        return (band, sub, None, -int(value), lead_id)
-    return (band, sub, value, 0, lead_id)
+        return (rank, sub, None, -int(value), lead_id)
+    return (rank, sub, value, 0, lead_id)
 
 
 def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
@@ -220,12 +230,15 @@ def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
     }
     connection = session.connection()
     found: list[SortKey] = []
-    for band in sorted(scope.bands):
+    order = scope.policy.queue
+    weights = (order.fit_weight, order.interest_weight)
+    for band in sorted(scope.bands, key=lambda b: order.rank(b.key)):
         statement = _band_statement(
-            band, scope.include_pool, scope.source is not None, scope.skip_own_claims
+            band, scope.include_pool, scope.source is not None, scope.skip_own_claims, weights
         )
         rows = connection.execute(statement, params).tuples()
-        found.extend(_key(band, sub, value, lead_id) for lead_id, value, sub in rows)
+        rank = order.rank(band.key)
+        found.extend(_key(rank, band, sub, value, lead_id) for lead_id, value, sub in rows)
         # Bands are strictly ordered: once enough rows are found, later bands cannot enter.
         if len(found) >= wanted:
             break

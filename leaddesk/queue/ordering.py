@@ -4,7 +4,8 @@ The store answers the queue with indexed queries (leaddesk.queue.listing); this 
 same rules written once for one lead, so every row can say why it is where it is and tests can
 check the queries against it.
 
-Bands, in order: (1) callbacks due — the agreed time reached or within the policy's callback
+Bands, in the default order (the policy's [policy.queue] may rank them otherwise and weigh
+fit against interest): (1) callbacks due — the agreed time reached or within the policy's callback
 window — by agreed time; (2) new inquiries, by speed-to-lead deadline; (3) retries whose next
 attempt is due under the cadence, longest-waiting first; (4) the rest of the open leads (talked
 to, no verdict yet), by fit plus interest.
@@ -139,22 +140,30 @@ def due_band(lead: LeadFacts, *, at: datetime, policy: Policy) -> Band | None:
 _FAR = datetime.max.replace(tzinfo=UTC)
 
 
-def sort_key(lead: LeadFacts, band: Band) -> tuple[int, int, datetime, int, int]:
-    """Order within the queue: band, then the band's own measure, then lead id."""
+def sort_key(lead: LeadFacts, band: Band, policy: Policy) -> tuple[int, int, datetime, int, int]:
+    """Order within the queue: the band's rank (policy), its own measure, then lead id."""
+    rank = policy.queue.rank(band.key)
     if band is Band.CALLBACK:
         assert lead.callback_at is not None
-        return (band, 0, lead.callback_at, 0, lead.lead_id)
+        return (rank, 0, lead.callback_at, 0, lead.lead_id)
     if band is Band.NEW:
         # A lead without a deadline (made before SLAs were set) goes after those with one.
         if lead.sla_due_at is None:
-            return (band, 1, lead.arrived_at, 0, lead.lead_id)
-        return (band, 0, lead.sla_due_at, 0, lead.lead_id)
+            return (rank, 1, lead.arrived_at, 0, lead.lead_id)
+        return (rank, 0, lead.sla_due_at, 0, lead.lead_id)
     if band is Band.RETRY:
         assert lead.next_attempt_at is not None
-        return (band, 0, lead.next_attempt_at, 0, lead.lead_id)
-    return (band, 0, _FAR, -(lead.fit_score + lead.interest_score), lead.lead_id)
+        return (rank, 0, lead.next_attempt_at, 0, lead.lead_id)
+    return (rank, 0, _FAR, -worth(lead, policy), lead.lead_id)
 
 
-def score(lead: LeadFacts) -> int:
-    """The lead's worth on one 0–100 scale: the mean of fit and interest."""
-    return round((lead.fit_score + lead.interest_score) / 2)
+def worth(lead: LeadFacts, policy: Policy) -> int:
+    """Fit and interest weighed as the policy says; orders "the rest" of the queue."""
+    order = policy.queue
+    return order.fit_weight * lead.fit_score + order.interest_weight * lead.interest_score
+
+
+def score(lead: LeadFacts, policy: Policy) -> int:
+    """The lead's worth on one 0–100 scale: fit and interest, weighed as the policy says."""
+    order = policy.queue
+    return round(worth(lead, policy) / (order.fit_weight + order.interest_weight))

@@ -115,7 +115,7 @@ def build_row(
         stage=lead.stage,
         band=band,
         reason=reason,
-        score=score(lead),
+        score=score(lead, policy),
         fit_score=lead.fit_score,
         interest_score=lead.interest_score,
         attempts=lead.attempts,

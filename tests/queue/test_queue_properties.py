@@ -127,7 +127,7 @@ def test_store_queue_matches_the_rules_exactly(
     for lead_facts in facts:
         band = classify(lead_facts, user_id=user_id, at=now, policy=policy, include_pool=True)
         if isinstance(band, Band):
-            placed.append((sort_key(lead_facts, band), lead_facts.lead_id, band))
+            placed.append((sort_key(lead_facts, band, policy), lead_facts.lead_id, band))
     expected = [(lead_id, band) for _, lead_id, band in sorted(placed)]
 
     with team.desk(as_rep) as desk:
