@@ -10,14 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from leaddesk import audit, definition_versions
+from leaddesk.definition import Policy, within_calling_hours
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.queue import zones
 from leaddesk.queue.cadence import NO_CONTACT, day_start, plan_retry
 from leaddesk.queue.claims import LEASE, claimed_by_other, holder_message, release_claim
 from leaddesk.queue.policy import current_policy
@@ -103,6 +106,25 @@ def _check_input(
         raise InputError(f"--note: keep notes under {MAX_NOTE} characters")
 
 
+def callback_outside_hours(
+    callback_at: datetime, lead_zones: tuple[str, ...], policy: Policy
+) -> str | None:
+    """Why a callback at this moment would break the person's calling hours; None if it is fine.
+
+    A person whose number spans zones must be inside the window in every one of them; an
+    unknown zone is judged by the team's, as the queue does.
+    """
+    hours = policy.calling_hours
+    for zone in lead_zones or (policy.timezone,):
+        if not within_calling_hours(callback_at, zone, policy):
+            local = callback_at.astimezone(ZoneInfo(zone))
+            return (
+                f"{local:%H:%M} their time ({zone}) is outside their calling hours; "
+                f"pick a time between {hours.start:%H:%M} and {hours.end:%H:%M} their time"
+            )
+    return None
+
+
 def log_call(
     session: Session,
     lead_id: int,
@@ -136,6 +158,10 @@ def log_call(
     policy = current_policy(session)
     person = session.get(Person, lead.person_id)
     assert person is not None
+    if callback_at is not None:
+        problem = callback_outside_hours(callback_at, zones.zones_of(person.zone_key), policy)
+        if problem is not None:
+            raise InputError(f"--callback: {problem}")
 
     call = CallAttempt(
         lead_id=lead.id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -50,23 +49,29 @@ def start_of_day(now: datetime, zone: str) -> datetime:
 def summarise_day(session: Session, *, user_id: int, now: datetime, zone: str) -> DaySummary:
     since = start_of_day(now, zone)
     until = since + timedelta(days=1)
-    calls = session.execute(
-        select(CallAttempt.outcome, CallAttempt.duration_seconds, CallAttempt.callback_at).where(
-            CallAttempt.user_id == user_id, CallAttempt.at >= since, CallAttempt.at < until
-        )
-    ).all()
-    connects = sum(1 for outcome, _, _ in calls if outcome is CallOutcome.CONNECTED)
-    talk = sum(seconds or 0 for outcome, seconds, _ in calls if outcome is CallOutcome.CONNECTED)
-    verdicts = Counter(
-        v.value
-        for v in session.scalars(
-            select(VerdictRecord.verdict).where(
+    # Counted by the database: the status bar re-reads this after every call, and a busy
+    # day's rows should not all travel to Python (nor hold the GIL while they do).
+    connected = CallAttempt.outcome == CallOutcome.CONNECTED
+    calls, connects, talk, callbacks = session.execute(
+        select(
+            func.count(),
+            func.count().filter(connected),
+            func.coalesce(func.sum(CallAttempt.duration_seconds).filter(connected), 0),
+            func.count(CallAttempt.callback_at),
+        ).where(CallAttempt.user_id == user_id, CallAttempt.at >= since, CallAttempt.at < until)
+    ).one()
+    verdicts = {
+        verdict.value: count
+        for verdict, count in session.execute(
+            select(VerdictRecord.verdict, func.count())
+            .where(
                 VerdictRecord.decided_by_id == user_id,
                 VerdictRecord.decided_at >= since,
                 VerdictRecord.decided_at < until,
             )
-        )
-    )
+            .group_by(VerdictRecord.verdict)
+        ).tuples()
+    }
     breaches = session.scalar(
         select(func.count()).where(
             Lead.assigned_to_id == user_id,
@@ -77,10 +82,10 @@ def summarise_day(session: Session, *, user_id: int, now: datetime, zone: str) -
     )
     return DaySummary(
         day_start=since,
-        calls=len(calls),
+        calls=calls,
         connects=connects,
-        talk_minutes=round(talk / 60),
-        verdicts=dict(verdicts),
+        talk_minutes=round(int(talk) / 60),
+        verdicts=verdicts,
         sla_breaches=breaches or 0,
-        callbacks_booked=sum(1 for _, _, callback in calls if callback is not None),
+        callbacks_booked=callbacks,
     )

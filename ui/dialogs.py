@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from leaddesk.logs import log_path
+
+if TYPE_CHECKING:
+    from ui.callback_picker import CallbackRequest
+    from ui.override_dialog import OverrideChoice, OverrideRequest
 
 
 def ask(parent: QWidget | None, title: str, text: str) -> bool:
@@ -30,3 +37,19 @@ def show_crash(parent: QWidget | None, summary: str, details: str) -> None:
     box.exec()
     if box.clickedButton() is copy:
         QApplication.clipboard().setText(details)
+
+
+def ask_callback(parent: QWidget | None, request: CallbackRequest) -> datetime | None:
+    """When the person asked to be called back (aware datetime), or None if cancelled."""
+    from ui.callback_picker import CallbackPicker
+
+    picker = CallbackPicker(request, parent)
+    return picker.chosen() if picker.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_override(parent: QWidget | None, request: OverrideRequest) -> OverrideChoice | None:
+    """The verdict the rep gives instead of the suggestion, with their reason; None if cancelled."""
+    from ui.override_dialog import OverrideDialog
+
+    dialog = OverrideDialog(request, parent)
+    return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None

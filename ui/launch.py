@@ -1,4 +1,4 @@
-"""Starting the window: the Qt application, sign-in, the main window, or a screenshot."""
+"""Starting the window: the Qt application, sign-in, the workspace, or a screenshot."""
 
 from __future__ import annotations
 
@@ -12,40 +12,62 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from leaddesk.desk import Desk, open_desk, setup_desk
 from leaddesk.domain import Role
 from leaddesk.errors import LeadDeskError
+from leaddesk.settings import LAST_USER, THEME, Settings
+from ui.icons import icon
+from ui.local_zone import rep_zone
 from ui.main_window import MainWindow
+from ui.operations import Operations
 from ui.sign_in import SignInDialog
 from ui.theme import apply_theme
 
+# Screenshots are taken at a size a README reader sees whole.
+SCREENSHOT_SIZE = (1440, 860)
 
-def application() -> QApplication:
+
+def application(settings: Settings | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
     app = QApplication(sys.argv[:1])
     app.setApplicationName("LeadDesk")
     app.setOrganizationName("LeadDesk")
-    apply_theme(app)
+    apply_theme(app, settings[THEME] if settings is not None else "system")
+    app.setWindowIcon(icon("leaddesk"))
+    hints = app.styleHints()
+    # Following the system: switch look when the system does (unless the rep chose one).
+    if settings is not None:
+
+        def follow(_scheme: object) -> None:
+            if settings[THEME] == "system":
+                apply_theme(app, "system")
+
+        hints.colorSchemeChanged.connect(follow)
     return app
 
 
-def sign_in(db: str | None) -> Desk | None:
+def sign_in(db: str | None, settings: Settings) -> Desk | None:
     """Ask who is working; on a store with nobody in it, create the first profile."""
     with setup_desk(db) as setup:
         users = setup.users()
-    dialog = SignInDialog(users)
+    dialog = SignInDialog(users, last=settings[LAST_USER])
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     name = dialog.chosen_name()
     if dialog.creating:
         with setup_desk(db) as setup:
-            setup.add_user(name, Role.QUALIFIER)
+            setup.add_user(name, Role.QUALIFIER, display_name=dialog.display_name())
+    settings[LAST_USER] = name
     return open_desk(db, name)
 
 
 def launch(args: argparse.Namespace) -> int:
-    app = application()
+    settings = Settings()
+    app = application(settings)
     try:
-        desk = open_desk(args.db, args.as_user, create=True) if args.as_user else sign_in(args.db)
+        if args.as_user:
+            desk: Desk | None = open_desk(args.db, args.as_user, create=True)
+        else:
+            desk = sign_in(args.db, settings)
     except LeadDeskError as exc:
         if args.screenshot:
             raise
@@ -53,16 +75,27 @@ def launch(args: argparse.Namespace) -> int:
         return exc.exit_code
     if desk is None:
         return 0
+    ops = Operations()
     with desk:
-        window = MainWindow(desk)
-        window.show()
+        try:
+            policy_zone = desk.definition().definition.policy.timezone
+        except LeadDeskError:
+            policy_zone = "UTC"
+        window = MainWindow(desk, ops, settings, rep_zone=rep_zone(policy_zone))
+        ops.setParent(window)
         if args.screenshot:
-            return _screenshot(app, window, Path(args.screenshot))
-        return app.exec()
+            window.resize(*SCREENSHOT_SIZE)
+        window.show()
+        try:
+            if args.screenshot:
+                return _screenshot(app, window, Path(args.screenshot))
+            return app.exec()
+        finally:
+            ops.shutdown()
 
 
 def _screenshot(app: QApplication, window: MainWindow, target: Path) -> int:
-    """Wait until the queue and first lead are painted, save the window, quit."""
+    """Wait until the queue and first lead are shown, save the window, quit."""
 
     def capture() -> None:
         if not window.is_ready():

@@ -1,111 +1,286 @@
-"""The main window: assembles the panels and the status bar; holds no logic of its own."""
+"""The rep's workspace window: assembles the queue, lead, call and questionnaire panels and
+the status bar, and wires their signals. It holds no logic of its own."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFormLayout,
-    QHeaderView,
-    QLabel,
+    QApplication,
     QMainWindow,
+    QMenu,
     QSplitter,
-    QTableView,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from leaddesk.definition_versions import ShownDefinition
 from leaddesk.desk import Desk
-from leaddesk.leads import LeadSummary
-from ui.lead_table import LeadTableModel
+from leaddesk.permissions import Action
+from leaddesk.queue import QueueRow
+from leaddesk.settings import NOTE_SAVE_DELAY_MS, THEME, Settings
+from ui import shortcuts
+from ui.call_cycle import CallCycle, Phase, dial_tel
+from ui.call_panel import CallPanel
+from ui.icons import icon
+from ui.lead_panel import LeadPanel
+from ui.notes import Drafts, NoteSaver, default_drafts_dir
+from ui.operations import Operations
+from ui.questionnaire_panel import QuestionnairePanel
+from ui.queue_panel import QueuePanel
+from ui.reference import ReferenceSheet, glossary_html, shortcuts_html
+from ui.status_panel import DaySummaryDialog, StatusPanel
+from ui.theme import THEMES, apply_theme
 
-
-class LeadCard(QWidget):
-    """The selected lead, at a glance: who, where from, what they asked for."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("leadCard")
-        self.title = QLabel("Pick a lead")
-        self.title.setObjectName("leadTitle")
-        self.phone = QLabel()
-        self.phone.setObjectName("bigPhone")
-        self.phone.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.fields = {
-            name: QLabel()
-            for name in ("Company", "Email", "Source", "Asked for", "Fit", "Interest")
-        }
-        form = QFormLayout()
-        for name, label in self.fields.items():
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(f"{name}:", label)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 16, 16, 16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.phone)
-        layout.addLayout(form)
-        layout.addStretch(1)
-
-    def show_lead(self, lead: LeadSummary) -> None:
-        badge = "  ·  existing customer" if lead.existing_customer else ""
-        self.title.setText(f"{lead.person}{badge}")
-        self.phone.setText(lead.phone or "no phone number")
-        self.fields["Company"].setText(lead.company or "—")
-        self.fields["Email"].setText(lead.email or "—")
-        self.fields["Source"].setText(lead.source.replace("_", " "))
-        self.fields["Asked for"].setText(lead.inquiry or "—")
-        self.fields["Fit"].setText(f"{lead.fit_score} / 100")
-        self.fields["Interest"].setText(f"{lead.interest_score} / 100")
+MENUS = ("&File", "&Call", "&View", "&Help")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, desk: Desk) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        ops: Operations,
+        settings: Settings,
+        *,
+        rep_zone: str = "UTC",
+        dial: Callable[[str], bool] = dial_tel,
+        drafts_dir: Path | None = None,
+    ) -> None:
         super().__init__()
         self.desk = desk
+        self.ops = ops
+        self.settings = settings
+        self.definition: ShownDefinition | None = None
         self.setWindowTitle(f"LeadDesk — {desk.actor.display_name}")
-        self.resize(1280, 760)
+        self.setWindowIcon(icon("leaddesk"))
+        self.resize(1366, 768)
+        self.setMinimumSize(1100, 640)
 
-        total = desk.count_my_open_leads()
-        self.model = LeadTableModel(
-            lambda limit, offset: desk.my_open_leads(limit=limit, offset=offset), total
-        )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((180, 200, 110, 100, 130)):
-            self.table.setColumnWidth(column, width)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        drafts = Drafts(drafts_dir or default_drafts_dir(), f"{desk.store.label}|{desk.actor.name}")
+        self.notes = NoteSaver(desk, ops, drafts, settings[NOTE_SAVE_DELAY_MS])
+        self.cycle = CallCycle(desk, ops, dial=dial)
+        self.notes.setParent(self)  # both live and die with the window (their timers too)
+        self.cycle.setParent(self)
+        self.queue = QueuePanel(desk, ops)
+        self.questionnaire = QuestionnairePanel(desk, ops)
+        self.call = CallPanel(self.cycle, rep_zone, desk.clock)
+        self.lead = LeadPanel(desk, ops, self.notes, rep_zone, desk.clock)
+        self.status = StatusPanel(desk, ops, rep_zone)
 
-        self.card = LeadCard()
-        splitter = QSplitter()
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.card)
+        self.left = QStackedWidget()
+        self.left.addWidget(self.queue)
+        self.left.addWidget(self.questionnaire)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        column.addWidget(self.call)
+        column.addWidget(self.lead, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.left)
+        splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        self.setCentralWidget(splitter)
-        self.statusBar().showMessage(
-            f"{desk.actor.display_name} ({desk.actor.role.value.replace('_', ' ')})  ·  "
-            f"{total} open leads  ·  {desk.store.label}"
-        )
-        if self.model.canFetchMore(self.table.rootIndex()):
-            self.model.fetchMore(self.table.rootIndex())
-        if self.model.rowCount():
-            self.table.selectRow(0)
+        splitter.setSizes([900, 460])
+        splitter.setChildrenCollapsible(False)
+        splitter.setHandleWidth(8)
+        body = QWidget()
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(8, 8, 8, 4)
+        outer.addWidget(splitter)
+        self.setCentralWidget(body)
+        self.setStatusBar(self.status)
+        self._sheets: dict[str, ReferenceSheet] = {}
+        self._menus: dict[str, QMenu] = {}
+        self._build_menus()
 
-    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        rows = selected.indexes()
-        if rows:
-            summary = self.model.summary_at(rows[0].row())
-            if summary is not None:
-                self.card.show_lead(summary)
+        self.queue.selected.connect(self._looking_at)
+        self.queue.take.connect(self.cycle.take)
+        self.cycle.lead_changed.connect(self._lead_changed)
+        self.cycle.phase_changed.connect(self._phase_changed)
+        self.questionnaire.verdict_given.connect(self.cycle.verdict_given)
+        self.cycle.said.connect(lambda text: self.status.showMessage(text, 8000))
+
+        ops.run(desk.definition, done=self._definition_loaded)
+        self.queue.apply()
+        self.status.refresh()
+        self.queue.focus_table()
+
+    # -- menus ---------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        for name in MENUS:
+            self._menus[name.replace("&", "")] = self.menuBar().addMenu(name)
+        file = self._menus["File"]
+        summary = QAction(icon("summary"), "My day (end-of-day summary)…", self)
+        summary.setShortcuts(shortcuts.SUMMARY.sequences())
+        summary.triggered.connect(self.show_day_summary)
+        quit_action = QAction("Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file.addAction(summary)
+        file.addSeparator()
+        file.addAction(quit_action)
+        self.addActions([summary, quit_action])
+
+        call = self._menus["Call"]
+        panel = self.call
+        call.addActions([panel.next_action, panel.call_action])
+        outcomes = call.addMenu("Log outcome")
+        for outcome, key, _words in shortcuts.OUTCOME_KEYS:
+            outcomes.addAction(panel.outcome_actions[outcome])
+            panel.outcome_actions[outcome].setText(f"{_words}\t{key}")
+        call.addActions([panel.callback_action, panel.release_action, panel.copy_action])
+        call.addSeparator()
+        call.addActions([self.questionnaire.confirm_action, self.questionnaire.override_action])
+        notes = QAction(icon("note"), "Write notes", self)
+        notes.setShortcuts(shortcuts.NOTES.sequences())
+        notes.triggered.connect(self.lead.focus_notes)
+        call.addAction(notes)
+        self.addAction(notes)
+
+        view = self._menus["View"]
+        view.addActions([self.queue.search_action, self.queue.queue_action])
+        looks = view.addMenu("Look")
+        group = QActionGroup(self)
+        current = self.settings[THEME]
+        for name in THEMES:
+            look = QAction("Follow the system" if name == "system" else name.capitalize(), self)
+            look.setCheckable(True)
+            look.setChecked(name == current)
+            look.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            group.addAction(look)
+            looks.addAction(look)
+        # The team console plugs in here (set_team_console); absent for whoever may not see it.
+        self.team_console_action = QAction("Team console", self)
+        self.team_console_action.setVisible(False)
+        view.addSeparator()
+        view.addAction(self.team_console_action)
+
+        help_menu = self._menus["Help"]
+        sheet = QAction(icon("keyboard"), "Keyboard shortcuts", self)
+        sheet.setShortcuts(shortcuts.SHEET.sequences())
+        sheet.triggered.connect(self.show_shortcuts)
+        glossary = QAction(icon("glossary"), "Lead definition and glossary", self)
+        glossary.setShortcuts(shortcuts.GLOSSARY.sequences())
+        glossary.triggered.connect(self.show_glossary)
+        help_menu.addActions([sheet, glossary])
+        self.addActions([sheet, glossary])
+
+    def add_menu_action(
+        self, menu_name: str, action: QAction, *, requires: Action | None = None
+    ) -> bool:
+        """Plug an action into a menu (made if new, before Help); left out entirely when the
+        signed-in user may not do ``requires``. True if it was added."""
+        if requires is not None and not self.desk.can(requires):
+            return False
+        menu = self._menus.get(menu_name.replace("&", ""))
+        if menu is None:
+            menu = QMenu(menu_name, self)
+            help_menu = self._menus["Help"]
+            self.menuBar().insertMenu(help_menu.menuAction(), menu)
+            self._menus[menu_name.replace("&", "")] = menu
+        menu.addAction(action)
+        self.addAction(action)  # its shortcut works while the window has focus
+        return True
+
+    def set_team_console(self, open_console: Callable[[], None]) -> bool:
+        """Show View ▸ Team console for those who may see the team view; absent for reps."""
+        if not self.desk.can(Action.VIEW_TEAM):
+            return False
+        self.team_console_action.triggered.connect(open_console)
+        self.team_console_action.setVisible(True)
+        return True
+
+    # -- wiring ----------------------------------------------------------------------------------
+
+    def _definition_loaded(self, shown: ShownDefinition) -> None:
+        self.definition = shown
+        self.call.set_policy(shown.definition.policy)
+
+    def _looking_at(self, row: QueueRow | None) -> None:
+        if self.cycle.phase is Phase.IDLE:
+            self.lead.show_lead(row.lead_id if row is not None else None)
+
+    def _lead_changed(self, row: QueueRow | None) -> None:
+        if row is not None:
+            self.lead.show_lead(row.lead_id)
+            return
+        current = self.queue.current_row()
+        self.lead.show_lead(current.lead_id if current is not None else None)
+
+    def _phase_changed(self, phase_name: str) -> None:
+        phase = Phase(phase_name)
+        if phase is Phase.QUALIFYING and self.cycle.lead is not None:
+            self.questionnaire.start(self.cycle.lead.lead_id)
+            self.left.setCurrentWidget(self.questionnaire)
+            return
+        if self.left.currentWidget() is self.questionnaire:
+            self.questionnaire.stop()
+            self.left.setCurrentWidget(self.queue)
+        if phase is Phase.IDLE:
+            self.queue.focus_table()
+
+    # -- reference sheets and the day summary ----------------------------------------------------
+
+    def _sheet(self, key: str, title: str, html: str) -> ReferenceSheet:
+        sheet = self._sheets.get(key)
+        if sheet is None:
+            sheet = ReferenceSheet(title, html, self)
+            self._sheets[key] = sheet
+        sheet.show()
+        if QGuiApplication.platformName() != "offscreen":  # it has no window stacking
+            sheet.raise_()
+        return sheet
+
+    def show_shortcuts(self) -> ReferenceSheet:
+        return self._sheet("keys", "Keyboard shortcuts", shortcuts_html())
+
+    def show_glossary(self) -> ReferenceSheet | None:
+        if self.definition is None:
+            return None
+        shown = self.definition
+        return self._sheet(
+            "glossary",
+            "Lead definition",
+            glossary_html(shown.definition, shown.published.version),
+        )
+
+    def show_day_summary(self) -> DaySummaryDialog | None:
+        summary = self.status.summary
+        if summary is None:
+            return None
+        dialog = DaySummaryDialog(summary, self.desk.actor.display_name, self)
+        dialog.show()
+        return dialog
+
+    def set_theme(self, name: str) -> None:
+        self.settings[THEME] = name
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, name)
+
+    # -- state for tests and screenshots -----------------------------------------------------------
 
     def is_ready(self) -> bool:
-        """The queue is shown and, if there is one, the first lead too."""
-        return self.model.rowCount() == 0 or self.card.title.text() != "Pick a lead"
+        """The queue is shown and, if it has a first lead, that lead too."""
+        if self.queue.model.loading:
+            return False
+        if self.queue.model.rowCount() == 0:
+            return True
+        return self.lead.lead_file is not None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Nothing typed is lost, and a lead held but not worked goes straight back.
+        self.questionnaire.stop_typing()
+        self.notes.close()
+        held = self.cycle.lead
+        if held is not None and self.cycle.phase is not Phase.IDLE:
+            desk = self.desk
+            self.ops.run(lambda: desk.release(held.lead_id))
+        self.ops.wait_idle()
+        super().closeEvent(event)

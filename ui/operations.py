@@ -29,6 +29,12 @@ class Cancelled(Exception):
 
 
 @dataclass
+class _Outcome:
+    result: object
+    error: BaseException | None
+
+
+@dataclass
 class _Pending:
     done: Callable[[Any], None] | None
     failed: Callable[[LeadDeskError], None] | None
@@ -37,8 +43,13 @@ class _Pending:
 
 class Operations(QObject):
     changed = Signal(object)  # frozenset[str]: e.g. {"queue", "lead", "status"}
-    busy = Signal(bool)
-    _finished = Signal(int, object, object)  # token, result, error
+    # Work started (the first queued) or all of it finished; ask ``is_busy``. No bool argument:
+    # PySide 6.12 miscounts references to Python bools sent through signals (a crash at exit).
+    busy = Signal()
+    # token, _Outcome. Boxed in a plain object: PySide 6.12 drops a reference to every Python
+    # bool sent through an ``object`` signal argument (bare or inside a tuple), which
+    # crashes the interpreter once True's count runs out.
+    _finished = Signal(int, object)
 
     def __init__(self, parent: QWidget | None = None, *, inline: bool = False) -> None:
         super().__init__(parent)
@@ -60,7 +71,7 @@ class Operations(QObject):
         token = next(self._tokens)
         self._pending[token] = _Pending(done, failed, frozenset(changes))
         if len(self._pending) == 1:
-            self.busy.emit(True)
+            self.busy.emit()
         if self._pool is None:
             self._call(token, work)
         else:
@@ -70,14 +81,15 @@ class Operations(QObject):
         try:
             result = work()
         except BaseException as exc:  # handed to the GUI thread, which decides what to show
-            self._finished.emit(token, None, exc)
+            self._finished.emit(token, _Outcome(None, exc))
         else:
-            self._finished.emit(token, result, None)
+            self._finished.emit(token, _Outcome(result, None))
 
-    def _deliver(self, token: int, result: object, error: object) -> None:
+    def _deliver(self, token: int, outcome: _Outcome) -> None:
+        result, error = outcome.result, outcome.error
         pending = self._pending.pop(token)
         if not self._pending:
-            self.busy.emit(False)
+            self.busy.emit()
         if error is None:
             if pending.done is not None:
                 pending.done(result)
@@ -96,6 +108,10 @@ class Operations(QObject):
         details = "".join(traceback.format_exception(error))
         log.error("operation failed:\n%s", details)
         dialogs.show_crash(self._parent, f"{type(error).__name__}: {error}", details)
+
+    @property
+    def is_busy(self) -> bool:
+        return bool(self._pending)
 
     def wait_idle(self) -> None:
         """Block until queued work has run (for shutdown and tests)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,35 +20,51 @@ from leaddesk.users import UserInfo
 class SignInDialog(QDialog):
     """Lists the active profiles; with none yet, asks for a name to create a qualifier."""
 
-    def __init__(self, users: list[UserInfo]) -> None:
+    def __init__(self, users: list[UserInfo], last: str = "") -> None:
         super().__init__()
         self.setWindowTitle("LeadDesk — sign in")
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(400)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.users = QComboBox()
         self.new_name = QLineEdit()
-        self.new_name.setPlaceholderText("e.g. anna")
+        self.new_name.setPlaceholderText("e.g. Anna Berg")
         active = [u for u in users if u.active]
         if active:
             layout.addWidget(QLabel("Who is working today?"))
             for user in active:
                 role = user.role.value.replace("_", " ")
                 self.users.addItem(f"{user.display_name} ({role})", user.name)
+            if last:
+                self.users.setCurrentIndex(max(0, self.users.findData(last)))
             form.addRow("Profile:", self.users)
         else:
-            layout.addWidget(QLabel("Welcome to LeadDesk. Create your profile to start."))
+            welcome = QLabel(
+                "Welcome to LeadDesk. Create your profile to start; it lives on this computer."
+            )
+            welcome.setWordWrap(True)
+            layout.addWidget(welcome)
             form.addRow("Your name:", self.new_name)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
         self.creating = not active
+        if self.creating:
+            ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            ok.setText("Create profile")
+            ok.setEnabled(False)
+            self.new_name.textChanged.connect(lambda: ok.setEnabled(bool(self.chosen_name())))
+
+    def display_name(self) -> str:
+        return " ".join(self.new_name.text().split()) or self.chosen_name()
 
     def chosen_name(self) -> str:
+        """The profile's login name: the typed name lower-cased, words joined by dots."""
         if self.creating:
-            return self.new_name.text().strip().lower()
+            words = re.findall(r"[a-z0-9]+", self.new_name.text().lower())
+            return ".".join(words)[:64]
         return str(self.users.currentData())

@@ -23,6 +23,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -94,6 +96,13 @@ class Account(Base):
 
 class Person(Base):
     __tablename__ = "people"
+    # Search by name or email walks these in order ("smi" → smith, smithers…); see
+    # leaddesk/queue/search.py.
+    __table_args__ = (
+        Index("ix_people_first_name_lower", func.lower(text("first_name"))),
+        Index("ix_people_last_name_lower", func.lower(text("last_name"))),
+        Index("ix_people_email_lower", func.lower(text("email"))),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -212,6 +221,8 @@ class Lead(Base):
 
 class CallAttempt(Base):
     __tablename__ = "call_attempts"
+    # A rep's day (the status bar) is read by who and when.
+    __table_args__ = (Index("ix_call_attempts_user_at", "user_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
@@ -251,6 +262,8 @@ class Answer(Base):
 
 class VerdictRecord(Base):
     __tablename__ = "verdicts"
+    # A rep's day (the status bar) is read by who and when.
+    __table_args__ = (Index("ix_verdicts_decided_by_at", "decided_by_id", "decided_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)

@@ -55,3 +55,20 @@ def test_cancelled_work_is_silent_and_a_bug_opens_the_crash_dialog(
     ops.run(cancel)
     ops.run(bug)
     assert crashes == ["ZeroDivisionError: division by zero"]
+
+
+def test_a_long_session_of_qt_calls_cannot_free_none_or_true(qtbot: QtBot) -> None:
+    # PySide6 6.12.0 on Python 3.11 drops a reference to None/True on many calls;
+    # ui.refcounts gives them a count no session exhausts (as Python 3.12 does).
+    import sys
+
+    from PySide6.QtCore import QTimer
+
+    ops = Operations(inline=True)
+    timer = QTimer()
+    for _ in range(5000):
+        timer.start(1000)
+        timer.stop()
+        ops.run(lambda: True, changes={"queue"})
+    assert sys.getrefcount(None) > 1_000_000 or sys.version_info >= (3, 12)
+    assert sys.getrefcount(True) > 1_000_000 or sys.version_info >= (3, 12)

@@ -1,0 +1,87 @@
+"""Make the README's screenshots from the real window on a demo store.
+
+Run: QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py [--db demo.sqlite3]
+
+docs/workspace.png is what `leaddesk gui --as rep1 --screenshot` saves (the queue and the first
+lead); docs/questionnaire.png is the same window mid-call: the next lead taken (N), called (C),
+connected (1) and half the questions answered, with the live scores and suggested verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+HERE = Path(__file__).resolve().parent
+SIZE = (1440, 860)
+ANSWERS = (
+    ("contact_check", "yes"),
+    ("inquiry_reason", "project"),
+    ("pain_level", "major"),
+    ("decision_role", "influencer"),
+    ("budget_status", "planned"),
+)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="demo store (made with `leaddesk demo` if missing)")
+    args = parser.parse_args()
+    db = args.db or Path(tempfile.mkdtemp()) / "demo.sqlite3"
+    leaddesk = [sys.executable, "-m", "ui.app", "--db", str(db)]
+    if not db.exists():
+        subprocess.run([*leaddesk, "demo", "--leads", "5000"], check=True)
+    subprocess.run(
+        [*leaddesk, "gui", "--as", "rep1", "--screenshot", str(HERE / "workspace.png")], check=True
+    )
+
+    from PySide6.QtWidgets import QApplication
+
+    from leaddesk.desk import open_desk
+    from leaddesk.domain import CallOutcome
+    from leaddesk.settings import Settings
+    from ui.main_window import MainWindow
+    from ui.operations import Operations
+    from ui.theme import apply_theme
+
+    app = QApplication([])
+    apply_theme(app, "light")
+    with open_desk(db, "rep1") as desk:
+        window = MainWindow(
+            desk,
+            Operations(inline=True),
+            Settings(Path(tempfile.mkdtemp()) / "settings.json"),
+            rep_zone="Europe/London",
+            dial=lambda _number: True,
+            drafts_dir=Path(tempfile.mkdtemp()),
+        )
+        window.resize(*SIZE)
+        window.show()
+        app.processEvents()
+        window.cycle.next_lead()
+        window.cycle.call()
+        window.call.log(CallOutcome.CONNECTED)
+        app.processEvents()
+        for question_id, value in ANSWERS:
+            window.questionnaire.fields[question_id].option(value).click()  # type: ignore[attr-defined]
+            app.processEvents()
+        window.lead.notes.setPlainText("Ops lead; wants it live before the spring peak.")
+        window.questionnaire.focus_next_question()
+        for _ in range(5):
+            app.processEvents()
+        target = HERE / "questionnaire.png"
+        window.grab().save(str(target))
+        print(f"Saved {target}")
+        # Leave the demo store as it was: the lead goes back to the queue.
+        window.cycle.lead and desk.release(window.cycle.lead.lead_id)
+        window.notes.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

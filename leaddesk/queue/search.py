@@ -1,0 +1,248 @@
+"""Finding a lead by what the rep has in front of them: a name, a company, an email, a phone.
+
+Every kind of term walks one index in order and stops at its LIMIT: people's lower(first_name),
+lower(last_name) and lower(email) (migration 0004), people.phone, accounts.name_key. A search
+therefore costs a few index probes however big the store is. Terms match as prefixes ("smi"
+finds Smith and Smithers; "acme" finds "ACME, Inc."), and "anna sch" matches first and last
+name together. Rows say why each lead is or is not in the rep's queue right now.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import phonenumbers
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+
+from leaddesk.domain import OPEN_STAGES
+from leaddesk.intake.cleanup import company_key
+from leaddesk.queue import ordering
+from leaddesk.queue.listing import scope_for
+from leaddesk.queue.ordering import Band, LeadFacts
+from leaddesk.queue.rows import QueueRow, build_row, person_label
+from leaddesk.store.models import Account, Lead, Person, User
+
+MIN_CHARS = 2
+MAX_RESULTS = 100
+# People (or accounts) read per index walk before their leads are filtered by owner and stage.
+PER_TERM = 400
+Ordered = ColumnElement[Any] | InstrumentedAttribute[Any]
+_DIGITS = re.compile(r"\d")
+_PHONE_CHARS = re.compile(r"^[\d\s()+./-]+$")
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What one search box entry is looked up as."""
+
+    words: tuple[str, ...] = ()  # lower-cased, for names
+    email: str | None = None
+    company: str | None = None
+    phones: tuple[str, ...] = ()  # E.164 prefixes, "+4930…"
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.email or self.company or self.phones)
+
+
+def search_terms(text: str, *, default_region: str = "US") -> SearchTerms:
+    """Read a search entry: a phone number, an email, or words of a name or company."""
+    text = " ".join(text.split())
+    if len(text) < MIN_CHARS:
+        return SearchTerms()
+    if _PHONE_CHARS.match(text) and len(_DIGITS.findall(text)) >= 3:
+        return SearchTerms(phones=_phone_prefixes(text, default_region))
+    lowered = text.casefold()
+    if "@" in lowered:
+        return SearchTerms(email=lowered)
+    words = tuple(lowered.split())[:2]
+    company = company_key(text)
+    return SearchTerms(words=words, email=lowered, company=company or None)
+
+
+def _phone_prefixes(text: str, region: str) -> tuple[str, ...]:
+    digits = "".join(_DIGITS.findall(text))
+    found = {f"+{digits}"}
+    if not text.lstrip().startswith("+"):
+        # A national number as dialled ("030 1234…", "(212) 555…"): its E.164 form.
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is not None and number.national_number:
+            found.add(f"+{number.country_code}{number.national_number}")
+    return tuple(sorted(found))
+
+
+def _prefix(
+    column: ColumnElement[Any] | InstrumentedAttribute[Any], prefix: str
+) -> ColumnElement[bool]:
+    """``column`` starts with ``prefix``, written so a btree index on ``column`` is used."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper)
+
+
+def _people(condition: ColumnElement[bool], order: Ordered) -> Select[tuple[int]]:
+    return (
+        select(Person.id)
+        .where(condition, Person.erased_at.is_(None))
+        .order_by(order)
+        .limit(PER_TERM)
+    )
+
+
+def _walks(terms: SearchTerms) -> list[tuple[Select[tuple[int]], InstrumentedAttribute[Any]]]:
+    """Each index walk, with the lead column its ids are matched against."""
+    first, last = func.lower(Person.first_name), func.lower(Person.last_name)
+    email = func.lower(Person.email)
+    walks: list[tuple[Select[tuple[int]], InstrumentedAttribute[Any]]] = []
+    for phone in terms.phones:
+        walks.append((_people(_prefix(Person.phone, phone), Person.phone), Lead.person_id))
+    if len(terms.words) == 2:
+        given, family = terms.words
+        both = and_(_prefix(last, family), _prefix(first, given))
+        walks.append((_people(both, last), Lead.person_id))
+    elif len(terms.words) == 1:
+        (word,) = terms.words
+        walks.append((_people(_prefix(last, word), last), Lead.person_id))
+        walks.append((_people(_prefix(first, word), first), Lead.person_id))
+    if terms.email:
+        walks.append((_people(_prefix(email, terms.email), email), Lead.person_id))
+    if terms.company:
+        accounts = (
+            select(Account.id)
+            .where(_prefix(Account.name_key, terms.company))
+            .order_by(Account.name_key)
+            .limit(PER_TERM)
+        )
+        walks.append((accounts, Lead.account_id))
+    return walks
+
+
+_OWNER = aliased(User, name="owner")
+_COLUMNS = (
+    Lead.id,
+    Lead.stage,
+    Lead.assigned_to_id,
+    Lead.claimed_by_id,
+    Lead.claim_expires_at,
+    Lead.hold_reason,
+    Lead.callback_at,
+    Lead.next_attempt_at,
+    Lead.sla_due_at,
+    Lead.arrived_at,
+    Lead.attempts,
+    Lead.fit_score,
+    Lead.interest_score,
+    Lead.source,
+    Person.do_not_call,
+    Person.erased_at,
+    Person.zone_key,
+    Person.first_name,
+    Person.last_name,
+    Person.email,
+    Person.phone,
+    Person.phone_raw,
+    Account.name,
+    _OWNER.name,
+)
+
+
+def search_leads(
+    session: Session,
+    user_id: int,
+    text: str,
+    at: datetime,
+    *,
+    limit: int = 50,
+    any_owner: bool = False,
+) -> list[QueueRow]:
+    """Open leads matching ``text`` that ``user_id`` may work (theirs and the open pool;
+    every rep's with ``any_owner``), in the queue's order of urgency, then by arrival."""
+    scope = scope_for(session, user_id, at)
+    terms = search_terms(text, default_region=scope.policy.default_phone_region)
+    limit = max(0, min(limit, MAX_RESULTS))
+    if terms.empty or limit == 0:
+        return []
+    ids: list[int] = []
+    connection = session.connection()
+    for walk, column in _walks(terms):
+        if len(ids) >= limit:
+            break
+        matched = list(connection.execute(walk).scalars())
+        if not matched:
+            continue
+        # Stage and owner are checked here, not in SQL: given them, the planner would walk
+        # every open lead by stage instead of probing the matched people's leads by index.
+        leads = connection.execute(
+            select(Lead.id, Lead.stage, Lead.assigned_to_id).where(column.in_(matched))
+        ).tuples()
+        for lead_id, stage, owner_id in leads:
+            workable = any_owner or owner_id in (None, user_id)
+            if stage in OPEN_STAGES and workable and lead_id not in ids:
+                ids.append(lead_id)
+    if not ids:
+        return []
+    rows = connection.execute(
+        select(*_COLUMNS)
+        .join(Person, Lead.person_id == Person.id)
+        .outerjoin(Account, Lead.account_id == Account.id)
+        .outerjoin(_OWNER, Lead.assigned_to_id == _OWNER.id)
+        .where(Lead.id.in_(ids))
+    ).tuples()
+    found = []
+    for row in rows:
+        facts = LeadFacts(
+            lead_id=row[0],
+            stage=row[1],
+            assigned_to_id=row[2],
+            claimed_by_id=row[3],
+            claim_expires_at=row[4],
+            hold_reason=row[5],
+            callback_at=row[6],
+            next_attempt_at=row[7],
+            sla_due_at=row[8],
+            arrived_at=row[9],
+            attempts=row[10],
+            fit_score=row[11],
+            interest_score=row[12],
+            source=row[13],
+            do_not_call=row[14],
+            erased=row[15] is not None,
+            zone_key=row[16],
+        )
+        first, last, email, phone, phone_raw, company, owner = row[17:]
+        placed = ordering.classify(
+            facts, user_id=user_id, at=at, policy=scope.policy, include_pool=True
+        )
+        band = placed if isinstance(placed, Band) else Band.OTHER
+        queue_row = build_row(
+            facts,
+            band,
+            person=person_label(first, last, email, phone, facts.lead_id),
+            company=company,
+            phone=phone or phone_raw,
+            owner=owner,
+            at=at,
+            policy=scope.policy,
+            user_id=user_id,
+        )
+        if isinstance(placed, str):
+            queue_row = dataclasses.replace(
+                queue_row, reason=f"not callable now: {_why_not(placed, facts)}"
+            )
+        urgency = ordering.sort_key(facts, band, scope.policy)
+        found.append((isinstance(placed, str), urgency, queue_row))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [row for _, _, row in found[:limit]]
+
+
+def _why_not(placed: str, facts: LeadFacts) -> str:
+    if placed == ordering.ON_HOLD and facts.hold_reason:
+        return f"on hold ({facts.hold_reason.replace('_', ' ')})"
+    return placed

@@ -1,0 +1,219 @@
+"""The rep's workspace on a 1,000,000-lead store: how long the GUI thread is blocked at each
+step of the call cycle, and how long each step takes to finish.
+
+Run: QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_workspace.py [--store PATH]
+
+Uses (or builds, about 20 minutes) the same demo store as bench_queue.py, anchored at a fixed
+time. Core calls run on the window's worker thread as in the real app; a zero-interval timer
+on the GUI thread measures the longest gap between event-loop turns during each step. Figures
+are printed, never asserted; the worst GUI-thread block is printed last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from leaddesk.clock import FixedClock
+from leaddesk.desk import open_desk
+from leaddesk.settings import Settings
+from ui import dialogs
+from ui.call_cycle import Phase
+from ui.main_window import MainWindow
+from ui.operations import Operations
+from ui.theme import apply_theme
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_queue import ANCHOR, build
+
+ANSWERS = (
+    ("contact_check", "yes"),
+    ("inquiry_reason", "project"),
+    ("pain_level", "major"),
+    ("decision_role", "decision_maker"),
+    ("budget_status", "approved"),
+    ("timeline", "3_months"),
+    ("next_step_agreed", True),
+)
+
+
+class Heartbeat:
+    """The longest time the GUI thread went without turning its event loop."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(0)
+        self.timer.timeout.connect(self._beat)
+        self.clock = QElapsedTimer()
+        self.worst_ms = 0.0
+        self._last = 0
+
+    def _beat(self) -> None:
+        now = self.clock.nsecsElapsed()
+        self.worst_ms = max(self.worst_ms, (now - self._last) / 1e6)
+        self._last = now
+
+    def start(self) -> None:
+        self.worst_ms = 0.0
+        self.clock.start()
+        self._last = self.clock.nsecsElapsed()
+        self.timer.start()
+
+    def stop(self) -> float:
+        self.timer.stop()
+        self._beat()
+        return self.worst_ms
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, help="demo store (built if missing)")
+    parser.add_argument("--leads", type=int, default=1_000_000)
+    parser.add_argument("--cycles", type=int, default=5, help="no-answer cycles to time")
+    args = parser.parse_args(argv)
+    path = args.store or Path(tempfile.gettempdir()) / f"leaddesk-bench-{args.leads}.sqlite3"
+    if not path.exists():
+        build(path, args.leads)
+
+    app = QApplication([])
+    apply_theme(app, "light")
+    warned: list[str] = []
+    dialogs.warn = lambda _parent, text: warned.append(text)  # type: ignore[assignment]
+    clock = FixedClock(ANCHOR)
+    desk = open_desk(path, "rep1", clock=clock)
+    ops = Operations()
+    heart = Heartbeat()
+    results: list[tuple[str, float, float]] = []
+
+    def step(name: str, act: Callable[[], object], done: Callable[[], bool]) -> None:
+        heart.start()
+        started = time.perf_counter()
+        act()
+        deadline = started + 60
+        while not (done() and not ops.is_busy):
+            app.processEvents()
+            if time.perf_counter() > deadline:
+                state = holder["w"].cycle.phase if "w" in holder else None
+                focus = app.focusWidget()
+                raise SystemExit(f"{name}: not done within 60 s ({state}, {focus}, {warned})")
+        app.processEvents()
+        took = (time.perf_counter() - started) * 1000
+        results.append((name, heart.stop(), took))
+
+    holder: dict[str, MainWindow] = {}
+
+    def open_window() -> None:
+        window = MainWindow(
+            desk,
+            ops,
+            Settings(Path(tempfile.mkdtemp()) / "s.json"),
+            dial=lambda _n: True,
+            drafts_dir=Path(tempfile.mkdtemp()),
+        )
+        window.resize(1366, 768)
+        window.show()
+        holder["w"] = window
+
+    step(
+        "open the window (queue, first lead, my day)",
+        open_window,
+        lambda: "w" in holder and holder["w"].is_ready() and holder["w"].status.summary is not None,
+    )
+    window = holder["w"]
+    cycle = window.cycle
+
+    def press(
+        key: str | Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    ) -> None:
+        if not window.isActiveWindow():  # shortcuts reach the active window only
+            window.activateWindow()
+            QTest.qWaitForWindowActive(window)
+        QTest.keyClick(window.focusWidget() or window, key, modifier)
+
+    for number in range(args.cycles):
+        clock.advance(seconds=20)
+        step(
+            f"N  next lead (claim, lead file) #{number + 1}",
+            lambda: press("n"),
+            lambda: (
+                cycle.phase is Phase.READY
+                and not cycle.waiting
+                and window.lead.lead_file is not None
+            ),
+        )
+        step(f"C  call #{number + 1}", lambda: press("c"), lambda: cycle.phase is Phase.CALLING)
+        step(
+            f"2  no answer (log, queue + status refresh) #{number + 1}",
+            lambda: press("2"),
+            lambda: cycle.phase is Phase.IDLE and not window.queue.model.loading,
+        )
+
+    clock.advance(seconds=20)
+    step(
+        "N  next lead", lambda: press("n"), lambda: cycle.phase is Phase.READY and not cycle.waiting
+    )
+    step("C  call", lambda: press("c"), lambda: cycle.phase is Phase.CALLING)
+    step(
+        "1  connected (questionnaire opens)",
+        lambda: press("1"),
+        lambda: window.questionnaire.qualification is not None,
+    )
+    panel = window.questionnaire
+    for question_id, value in ANSWERS:
+        field = panel.fields[question_id]
+        if field.isHidden():
+            continue
+        button = field.option(value)
+        step(
+            f"answer {question_id}",
+            lambda b=button: QTest.mouseClick(b, Qt.MouseButton.LeftButton),
+            lambda: not ops.is_busy,
+        )
+    step(
+        "Ctrl+Enter  confirm the verdict",
+        lambda: press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier),
+        lambda: cycle.phase is Phase.IDLE and not window.queue.model.loading,
+    )
+
+    for text in ("mar", "Schmidt", "+4930", "acme"):
+
+        def search(t: str = text) -> None:
+            window.queue.search.setText(t)
+            window.queue.apply()
+
+        step(f"search '{text}'", search, lambda: not window.queue.model.loading)
+    window.queue.search.clear()
+    step("back to the queue", window.queue.apply, lambda: not window.queue.model.loading)
+    step(
+        "scroll: fetch the next page",
+        lambda: window.queue.model.fetchMore(window.queue.table.rootIndex()),
+        lambda: not window.queue.model.loading,
+    )
+
+    print(f"store: {path}; Qt {app.platformName()}; worker thread for every core call")
+    print(f"{'step':<52} {'GUI blocked':>12} {'done in':>10}")
+    for name, blocked, took in results:
+        print(f"{name:<52} {blocked:9.1f} ms {took:8.1f} ms")
+    worst = max(results, key=lambda r: r[1])
+    print(f"worst GUI-thread block: {worst[1]:.1f} ms ({worst[0]})")
+    if warned:
+        print("messages shown to the rep:", *warned, sep="\n  ")
+    window.close()
+    ops.shutdown()
+    desk.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

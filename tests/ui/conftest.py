@@ -1,0 +1,95 @@
+"""The workspace on a small demo store: built once per session, copied per test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from leaddesk.clock import FixedClock
+from leaddesk.demo import fill_demo
+from leaddesk.desk import Desk, open_desk
+from leaddesk.settings import Settings
+from leaddesk.store import open_store
+from ui import dialogs
+from ui.main_window import MainWindow
+from ui.operations import Operations
+
+DEMO_LEADS = 1500
+NOON = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # the `clock` fixture's moment
+
+
+@pytest.fixture(scope="session")
+def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    store = open_store(path)
+    fill_demo(store, leads=DEMO_LEADS, reps=2, seed=9, now=NOON)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+@dataclass
+class Workspace:
+    """A rep's window on the demo store, with the dialogs answered by the test."""
+
+    window: MainWindow
+    desk: Desk
+    dialed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "warn", lambda _parent, text: shown.append(text))
+    return shown
+
+
+def open_workspace(
+    qtbot: QtBot, path: Path, clock: FixedClock, tmp_path: Path, user: str = "rep1"
+) -> Workspace:
+    desk = open_desk(path, user, clock=clock)
+    dialed: list[str] = []
+    window = MainWindow(
+        desk,
+        Operations(inline=True),
+        Settings(tmp_path / "settings.json"),
+        rep_zone="Europe/London",
+        dial=lambda number: dialed.append(number) is None,
+        drafts_dir=tmp_path / "drafts",
+    )
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # shortcuts only reach the active window
+    qtbot.waitUntil(window.is_ready)
+    return Workspace(window, desk, dialed)
+
+
+@pytest.fixture
+def workspace(
+    qtbot: QtBot,
+    demo_store: Path,
+    clock: FixedClock,
+    tmp_path: Path,
+    warnings_shown: list[str],
+) -> Iterator[Workspace]:
+    opened = open_workspace(qtbot, demo_store, clock, tmp_path)
+    opened.warnings = warnings_shown
+    yield opened
+    opened.window.close()
+    opened.desk.close()

@@ -1,0 +1,282 @@
+"""The whole call cycle in the window, by keyboard, on a demo store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from leaddesk.clock import FixedClock
+from leaddesk.domain import CallOutcome, LeadType, Stage, Verdict
+from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
+from tests.ui.conftest import Workspace
+from ui import dialogs
+from ui.call_cycle import Phase
+from ui.override_dialog import OverrideChoice
+
+SALES_WORTHY = {
+    "contact_check": "yes",
+    "inquiry_reason": "project",
+    "pain_level": "major",
+    "decision_role": "decision_maker",
+    "budget_status": "approved",
+    "timeline": "3_months",
+    "next_step_agreed": True,
+}
+
+
+def key(
+    qtbot: QtBot,
+    workspace: Workspace,
+    text: str | Qt.Key,
+    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
+    """Press a key where the focus is, as the rep would."""
+    window = workspace.window
+    target = window.focusWidget() or window
+    qtbot.keyClick(target, text, modifier)
+
+
+def calls_on(workspace: Workspace, lead_id: int) -> list[CallOutcome]:
+    """Calls logged on the lead today (the demo store has older history)."""
+    with workspace.desk.store.reading() as session:
+        return list(
+            session.scalars(
+                select(CallAttempt.outcome).where(
+                    CallAttempt.lead_id == lead_id, CallAttempt.at >= workspace.desk.clock()
+                )
+            )
+        )
+
+
+def test_next_no_answer_next_takes_three_keys_each(qtbot: QtBot, workspace: Workspace) -> None:
+    window, cycle = workspace.window, workspace.window.cycle
+    worked = []
+    for _ in range(2):
+        key(qtbot, workspace, "n")
+        assert cycle.phase is Phase.READY and cycle.lead is not None
+        lead = cycle.lead
+        assert window.call.phone.text() == lead.phone
+        assert window.lead.lead_file is not None and window.lead.lead_file.lead_id == lead.lead_id
+        key(qtbot, workspace, "c")
+        assert cycle.phase is Phase.CALLING
+        assert workspace.dialed[-1] == lead.phone
+        key(qtbot, workspace, "2")
+        assert cycle.phase is Phase.IDLE
+        assert calls_on(workspace, lead.lead_id) == [CallOutcome.NO_ANSWER]
+        # The core's word on what happens next (a retry time, or nurture once cadence is used up).
+        assert window.call.message.text().startswith(("No answer.", "Moved to nurture"))
+        worked.append(lead.lead_id)
+    assert worked[0] != worked[1]
+    # The queue has focus again, ready for the next N.
+    assert window.queue.table.hasFocus()
+    assert workspace.warnings == []
+
+
+def test_return_on_the_call_button_dials(qtbot: QtBot, workspace: Workspace) -> None:
+    key(qtbot, workspace, "n")
+    assert workspace.window.call.call_button.hasFocus()
+    qtbot.keyClick(workspace.window.call.call_button, Qt.Key.Key_Return)
+    assert workspace.window.cycle.phase is Phase.CALLING
+
+
+def answer_by_keyboard(qtbot: QtBot, workspace: Workspace, answers: dict[str, object]) -> None:
+    """Tick each answer the way the keyboard does: focus the option, press Space."""
+    panel = workspace.window.questionnaire
+    for question_id, value in answers.items():
+        field = panel.fields[question_id]
+        assert field.isVisible(), question_id
+        button = field.option(value)
+        button.setFocus()
+        qtbot.keyClick(button, Qt.Key.Key_Space)
+
+
+def test_connected_call_qualifies_and_hands_off(qtbot: QtBot, workspace: Workspace) -> None:
+    window, cycle = workspace.window, workspace.window.cycle
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    # Make this one a good-fit company so the strong answers make it sales-worthy.
+    with workspace.desk.store.transaction() as session:
+        row = session.get(Lead, lead.lead_id)
+        assert row is not None
+        account = row.account or row.person.account
+        assert account is not None
+        account.employees, account.industry, account.is_customer = 1200, "Software", False
+        row.person.country, row.person.seniority = "US", "vp"
+    key(qtbot, workspace, "c")
+    key(qtbot, workspace, "1")
+    assert cycle.phase is Phase.QUALIFYING
+    assert window.left.currentWidget() is window.questionnaire
+    answer_by_keyboard(qtbot, workspace, SALES_WORTHY)
+    panel = window.questionnaire
+    assert panel.qualification is not None
+    assert panel.qualification.suggestion.verdict is Verdict.HAND_OFF
+    assert "Hand off" in panel.suggested.text()
+    assert panel.fired.text()  # the rule behind it is shown
+    key(qtbot, workspace, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with workspace.desk.store.reading() as session:
+        verdict = session.scalars(
+            select(VerdictRecord).where(
+                VerdictRecord.lead_id == lead.lead_id,
+                VerdictRecord.decided_at >= workspace.desk.clock(),
+            )
+        ).one()
+        stage = session.get(Lead, lead.lead_id).stage  # type: ignore[union-attr]
+    assert verdict.verdict is Verdict.HAND_OFF and verdict.lead_type is LeadType.SALES_WORTHY
+    assert not verdict.overridden
+    assert stage is Stage.QUALIFIED
+    assert cycle.phase is Phase.IDLE
+    assert window.left.currentWidget() is window.queue
+    assert workspace.warnings == []
+
+
+def test_override_without_a_reason_is_refused(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, cycle = workspace.window, workspace.window.cycle
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    key(qtbot, workspace, "c")
+    key(qtbot, workspace, "1")
+    answer_by_keyboard(qtbot, workspace, {"contact_check": "yes"})
+    suggestion = window.questionnaire.qualification.suggestion  # type: ignore[union-attr]
+    other = Verdict.DISQUALIFY if suggestion.verdict is not Verdict.DISQUALIFY else Verdict.NURTURE
+    monkeypatch.setattr(
+        dialogs, "ask_override", lambda _p, _r: OverrideChoice(other, LeadType.UNWORTHY, "")
+    )
+    key(qtbot, workspace, "o")
+    assert workspace.warnings and "give a reason" in workspace.warnings[-1]
+    with workspace.desk.store.reading() as session:
+        assert session.get(Lead, lead.lead_id).stage is Stage.IN_QUALIFICATION  # type: ignore[union-attr]
+    assert cycle.phase is Phase.QUALIFYING  # still on the call, nothing recorded
+
+    monkeypatch.setattr(
+        dialogs,
+        "ask_override",
+        lambda _p, _r: OverrideChoice(other, LeadType.UNWORTHY, "Student project, no budget"),
+    )
+    key(qtbot, workspace, "o")
+    with workspace.desk.store.reading() as session:
+        verdict = session.scalars(
+            select(VerdictRecord).where(
+                VerdictRecord.lead_id == lead.lead_id,
+                VerdictRecord.decided_at >= workspace.desk.clock(),
+            )
+        ).one()
+    assert verdict.overridden and verdict.override_reason == "Student project, no budget"
+    assert cycle.phase is Phase.IDLE
+
+
+def test_the_override_dialog_needs_a_reason_before_it_records(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    from leaddesk.definition import default_definition_path, evaluate, load_definition
+    from ui.override_dialog import OverrideDialog, OverrideRequest
+
+    definition = load_definition(default_definition_path())
+    suggestion = evaluate(definition, {}, {}).suggestion
+    dialog = OverrideDialog(OverrideRequest("Anna", definition, suggestion))
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dialog.reason.setPlainText("Met them at the fair; they buy next month")
+    assert ok.isEnabled()
+    assert dialog.choice().verdict is not suggestion.verdict
+
+
+def test_callback_outside_calling_hours_is_refused(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch, clock: FixedClock
+) -> None:
+    cycle = workspace.window.cycle
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    zone = lead.zones[0]
+    from zoneinfo import ZoneInfo
+
+    # 03:00 tomorrow, their time: nobody is called then.
+    tomorrow = (clock() + timedelta(days=1)).astimezone(ZoneInfo(zone))
+    night = tomorrow.replace(hour=3, minute=0, second=0, microsecond=0)
+    asked = []
+
+    def pick(_parent: object, request: object) -> object:
+        asked.append(request)
+        return night
+
+    monkeypatch.setattr(dialogs, "ask_callback", pick)
+    key(qtbot, workspace, "b")
+    assert asked
+    assert workspace.warnings and "outside their calling hours" in workspace.warnings[-1]
+    assert calls_on(workspace, lead.lead_id) == []
+    assert cycle.phase is Phase.READY  # nothing logged; the rep can pick another time
+
+    # The picker itself says why and will not book it.
+    from ui.callback_picker import CallbackPicker
+
+    picker = CallbackPicker(asked[0])  # type: ignore[arg-type]
+    qtbot.addWidget(picker)
+    picker.set_time(night)
+    assert "outside their calling hours" in picker.problem.text()
+    assert not picker.buttons.button(picker.buttons.StandardButton.Ok).isEnabled()
+    evening = tomorrow.replace(hour=11, minute=0, second=0, microsecond=0)
+    picker.set_time(evening)
+    assert picker.buttons.button(picker.buttons.StandardButton.Ok).isEnabled()
+    assert picker.theirs.text().endswith("11:00")
+
+    monkeypatch.setattr(dialogs, "ask_callback", lambda _p, _r: evening)
+    key(qtbot, workspace, "6")
+    assert calls_on(workspace, lead.lead_id) == [CallOutcome.CALLBACK]
+    assert cycle.phase is Phase.IDLE
+
+
+def test_notes_survive_closing_the_window(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path, warnings_shown: list[str]
+) -> None:
+    from tests.ui.conftest import open_workspace
+
+    first = open_workspace(qtbot, demo_store, clock, tmp_path)
+    key(qtbot, first, "n")
+    lead = first.window.cycle.lead
+    assert lead is not None
+    qtbot.keyClick(first.window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert first.window.lead.notes.hasFocus()
+    qtbot.keyClicks(first.window.lead.notes, "Wants a demo for 12 people")
+    first.window.close()  # before the typing pause ran out
+    first.desk.close()
+
+    again = open_workspace(qtbot, demo_store, clock, tmp_path)
+    note = again.desk.my_note(lead.lead_id)
+    assert note is not None and note[1] == "Wants a demo for 12 people"
+    again.window.cycle.take(lead)
+    assert again.window.lead.notes.toPlainText() == "Wants a demo for 12 people"
+    again.window.close()
+    again.desk.close()
+
+
+def test_a_note_typed_just_before_a_crash_comes_back(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path, warnings_shown: list[str]
+) -> None:
+    from tests.ui.conftest import open_workspace
+
+    first = open_workspace(qtbot, demo_store, clock, tmp_path)
+    key(qtbot, first, "n")
+    lead = first.window.cycle.lead
+    assert lead is not None
+    qtbot.keyClicks(first.window.lead.notes, "Call after 3pm")
+    # Killed: no close, no flush — only the draft on disk is left.
+    first.window.notes._pause.stop()
+    first.desk.close()
+
+    again = open_workspace(qtbot, demo_store, clock, tmp_path)
+    again.window.cycle.take(lead)
+    assert again.window.lead.notes.toPlainText() == "Call after 3pm"
+    note = again.desk.my_note(lead.lead_id)
+    assert note is not None and note[1] == "Call after 3pm"
+    again.window.close()
+    again.desk.close()

@@ -1,0 +1,228 @@
+"""The rest of the workspace: the queue model, search and filters, reference sheets, the
+status bar, what a rep may not see, sign-in and the screenshot command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction
+from pytestqt.qtbot import QtBot
+
+from leaddesk.clock import FixedClock
+from leaddesk.domain import Role
+from leaddesk.errors import NotPermitted
+from leaddesk.permissions import Action
+from leaddesk.queue import Band
+from leaddesk.users import UserInfo
+from tests.ui.conftest import Workspace, open_workspace
+from ui.queue_model import PAGE, SLA, sla_text
+from ui.sign_in import SignInDialog
+
+
+def test_queue_model_pages_and_passes_the_model_tester(
+    qtbot: QtBot, qtmodeltester: object, workspace: Workspace
+) -> None:
+    model = workspace.window.queue.model
+    assert model.rowCount() == PAGE  # one page, not every row
+    assert model.canFetchMore(QModelIndex())
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() > PAGE
+    first = model.row_at(0)
+    assert first is not None
+    assert model.index(0, 0).data() == first.person
+    assert model.index(0, 0).data(Qt.ItemDataRole.UserRole) == first.lead_id
+
+
+def test_sla_countdown_turns_red_once_breached(workspace: Workspace) -> None:
+    model = workspace.window.queue.model
+    from leaddesk.domain import Stage
+
+    late = next(
+        row
+        for row in range(model.rowCount())
+        if (r := model.row_at(row)) is not None
+        and r.stage is Stage.NEW
+        and r.sla_due_at is not None
+        and r.sla_due_at < workspace.desk.clock()
+    )
+    index = model.index(late, SLA)
+    assert index.data().startswith("−")
+    assert index.data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert sla_text(-90) == "−1 h 30" and sla_text(12) == "12 min"
+
+
+def test_search_finds_a_lead_by_name_company_email_and_phone(
+    qtbot: QtBot, qtmodeltester: object, workspace: Workspace
+) -> None:
+    panel = workspace.window.queue
+    target = panel.model.row_at(5)
+    assert target is not None and target.phone
+    lead_file = workspace.desk.lead_file(target.lead_id)
+    for text in (
+        target.person.split()[-1][:4],
+        (target.company or "")[:5],
+        (lead_file.email or "")[:8],
+        target.phone[:9],
+    ):
+        panel.focus_search()
+        qtbot.keyClicks(panel.search, text)
+        qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+        found = [panel.model.row_at(i) for i in range(panel.model.rowCount())]
+        assert target.lead_id in {row.lead_id for row in found if row}, text
+        assert panel.title.text() == "SEARCH RESULTS"
+        qtmodeltester.check(panel.model)  # type: ignore[attr-defined]
+        panel.search.clear()
+        panel.apply()
+    assert panel.title.text() == "MY QUEUE"
+
+
+def test_band_filter_shows_only_that_band(qtbot: QtBot, workspace: Workspace) -> None:
+    panel = workspace.window.queue
+    panel.band.setCurrentIndex(panel.band.findData(Band.NEW))
+    rows = [panel.model.row_at(i) for i in range(panel.model.rowCount())]
+    assert rows and all(row is not None and row.band is Band.NEW for row in rows)
+
+
+def test_working_a_searched_lead_with_return_claims_it(qtbot: QtBot, workspace: Workspace) -> None:
+    panel = workspace.window.queue
+    target = panel.model.row_at(3)
+    assert target is not None
+    qtbot.keyClick(workspace.window, "/")
+    assert panel.search.hasFocus()
+    qtbot.keyClicks(panel.search, target.person)
+    qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    assert panel.table.hasFocus()
+    row = panel.model.row_of(target.lead_id)
+    assert row is not None
+    panel.table.selectRow(row)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert workspace.window.cycle.lead is not None
+    assert workspace.window.cycle.lead.lead_id == target.lead_id
+
+
+def test_glossary_and_shortcut_sheet_are_one_key_away(qtbot: QtBot, workspace: Workspace) -> None:
+    window = workspace.window
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    glossary = window._sheets["glossary"]
+    assert glossary.isVisible()
+    text = glossary.text.toPlainText()
+    assert "Sales-worthy" in text and "Unqualified suitability" in text
+    glossary.close()
+    qtbot.keyClick(window.focusWidget() or window, "?")
+    sheet = window._sheets["keys"]
+    assert sheet.isVisible() and "No answer" in sheet.text.toPlainText()
+    sheet.close()
+
+
+def test_status_bar_counts_the_call_just_made(qtbot: QtBot, workspace: Workspace) -> None:
+    status = workspace.window.status
+    assert status.summary is not None
+    calls = status.summary.calls
+    for text in ("n", "c", "2"):
+        qtbot.keyClick(workspace.window.focusWidget() or workspace.window, text)
+    assert status.summary.calls == calls + 1
+    assert f"{calls + 1} calls" in status.calls.text()
+    assert "SLA breaches in my queue" in status.breaches.text()
+    dialog = workspace.window.show_day_summary()
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()
+
+
+def test_team_lead_actions_are_absent_for_reps_and_refused_by_the_core(
+    workspace: Workspace,
+) -> None:
+    window = workspace.window
+    reassign = QAction("Reassign…", window)
+    assert not window.add_menu_action("Team", reassign, requires=Action.REASSIGN)
+    assert not window.set_team_console(lambda: None)
+    assert not window.team_console_action.isVisible()
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert "Team" not in titles
+    with pytest.raises(NotPermitted):
+        workspace.desk.require(Action.REASSIGN)
+    with pytest.raises(NotPermitted):
+        workspace.desk.publish_definition("[definition]\n", "x.toml")
+    # Actions anyone may use plug in where asked.
+    mine = QAction("Export my handoff…", window)
+    assert window.add_menu_action("File", mine, requires=Action.EXPORT_OWN)
+
+
+def test_a_team_lead_sees_the_team_console_entry(  # the demo store has lead1
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path, warnings_shown: list[str]
+) -> None:
+    opened = open_workspace(qtbot, demo_store, clock, tmp_path, user="lead1")
+    assert opened.window.set_team_console(lambda: None)
+    assert opened.window.team_console_action.isVisible()
+    opened.window.close()
+    opened.desk.close()
+
+
+def test_first_run_sign_in_creates_a_profile(qtbot: QtBot) -> None:
+    dialog = SignInDialog([])
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert dialog.creating and not ok.isEnabled()
+    qtbot.keyClicks(dialog.new_name, "Anna Berg")
+    assert ok.isEnabled()
+    assert dialog.chosen_name() == "anna.berg" and dialog.display_name() == "Anna Berg"
+
+
+def test_sign_in_offers_the_last_profile_first(qtbot: QtBot, clock: FixedClock) -> None:
+    users = [
+        UserInfo(
+            id=1,
+            name="rep1",
+            display_name="Rep 1",
+            role=Role.QUALIFIER,
+            capacity=40,
+            active=True,
+            territories=(),
+        ),
+        UserInfo(
+            id=2,
+            name="rep2",
+            display_name="Rep 2",
+            role=Role.QUALIFIER,
+            capacity=40,
+            active=True,
+            territories=(),
+        ),
+    ]
+    dialog = SignInDialog(users, last="rep2")
+    qtbot.addWidget(dialog)
+    assert not dialog.creating and dialog.chosen_name() == "rep2"
+
+
+def test_screenshot_command_waits_for_the_queue_and_writes_a_png(
+    tmp_path: Path, demo_store: Path
+) -> None:
+    target = tmp_path / "workspace.png"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ui.app",
+            "--db",
+            str(demo_store),
+            "gui",
+            "--as",
+            "rep1",
+            "--screenshot",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(target))
+    assert image.width() >= 1366 and image.height() >= 768

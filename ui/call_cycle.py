@@ -1,0 +1,253 @@
+"""The rep's call cycle as a small state machine: next lead → call → outcome → (questionnaire →
+verdict) → next. Every change goes through Operations; panels only show what this says.
+
+Phases: idle (no lead), ready (a lead is claimed, not yet dialled), calling (dialled, the
+timer runs), qualifying (connected: the questionnaire is open). The claim on the lead is
+renewed every few minutes while it is open, never on every timer tick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+
+from leaddesk.calls import CallResult
+from leaddesk.desk import Desk
+from leaddesk.domain import CallOutcome
+from leaddesk.errors import LeadDeskError
+from leaddesk.qualification import VerdictInfo
+from leaddesk.queue import QueueRow
+from ui import dialogs
+from ui.operations import Operations
+
+# Well inside the core's 15-minute lease, so a slow worker never lets the claim lapse.
+RENEW_EVERY_MS = 4 * 60 * 1000
+VERDICT_WORDS = {
+    "hand_off": "Handed off",
+    "nurture": "Nurtured",
+    "disqualify": "Disqualified",
+    "existing_account": "Routed to the account owner",
+}
+
+
+class Phase(StrEnum):
+    IDLE = "idle"
+    READY = "ready"
+    CALLING = "calling"
+    QUALIFYING = "qualifying"
+
+
+def dial_tel(number: str) -> bool:
+    """Hand the number to the system's tel: handler (the softphone)."""
+    return QDesktopServices.openUrl(QUrl(f"tel:{number.replace(' ', '')}"))
+
+
+class CallCycle(QObject):
+    phase_changed = Signal(str)
+    lead_changed = Signal(object)  # QueueRow | None
+    said = Signal(str)  # one line for the rep: what just happened, what comes next
+    seconds = Signal(int)  # time on the call, every second while calling
+    busy_changed = Signal()  # a step went to the worker or came back; see ``waiting``
+
+    def __init__(
+        self,
+        desk: Desk,
+        ops: Operations,
+        *,
+        dial: Callable[[str], bool] = dial_tel,
+        renew_every_ms: int = RENEW_EVERY_MS,
+    ) -> None:
+        super().__init__()
+        self._desk = desk
+        self._ops = ops
+        self._dial = dial
+        self.phase = Phase.IDLE
+        self.lead: QueueRow | None = None
+        self._waiting = False  # a cycle step is on the worker; ignore repeated keys meanwhile
+        self._elapsed = QElapsedTimer()
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._tick)
+        self._renewer = QTimer(self)
+        self._renewer.setInterval(renew_every_ms)
+        self._renewer.timeout.connect(self.renew)
+
+    # -- steps -----------------------------------------------------------------------------
+
+    @property
+    def waiting(self) -> bool:
+        return self._waiting
+
+    def next_lead(self) -> None:
+        """Take the top of the queue; a lead held but not yet dialled goes back first."""
+        if self._waiting or self.phase in (Phase.CALLING, Phase.QUALIFYING):
+            return
+        held = self.lead.lead_id if self.lead is not None else None
+        desk = self._desk
+
+        def work() -> QueueRow | None:
+            if held is not None:
+                desk.release(held)
+            return desk.next_lead()
+
+        self._start(work, self._took, changes={"queue"})
+
+    def take(self, row: QueueRow) -> None:
+        """Work a lead picked from the queue or a search; refused if a colleague holds it."""
+        if self._waiting or self.phase in (Phase.CALLING, Phase.QUALIFYING):
+            return
+        held = self.lead.lead_id if self.lead is not None else None
+        desk = self._desk
+
+        def work() -> QueueRow:
+            if held is not None and held != row.lead_id:
+                desk.release(held)
+            desk.renew_claim(row.lead_id)
+            return row
+
+        self._start(work, self._took, changes={"queue"})
+
+    def call(self) -> None:
+        if self._waiting or self.phase is not Phase.READY or self.lead is None:
+            return
+        number = self.lead.phone
+        if not number:
+            self.said.emit("No phone number on file: log the outcome or put the lead back.")
+            return
+        if not self._dial(number):
+            self.said.emit(f"No softphone took the call: dial {number} by hand.")
+        else:
+            self.said.emit(f"Calling {self.lead.person} on {number}…")
+        self._elapsed.start()
+        self._ticker.start()
+        self.seconds.emit(0)
+        self._set_phase(Phase.CALLING)
+
+    def log(self, outcome: CallOutcome, callback_at: datetime | None = None) -> None:
+        """Record how the call went; after "connected" the questionnaire opens."""
+        if self._waiting or self.phase not in (Phase.READY, Phase.CALLING) or self.lead is None:
+            return
+        lead_id = self.lead.lead_id
+        duration = self.call_seconds() if self.phase is Phase.CALLING else None
+        desk = self._desk
+        self._start(
+            lambda: desk.log_call(lead_id, outcome, callback_at, None, duration),
+            self._logged,
+            changes={"queue", "lead", "status"},
+        )
+
+    def verdict_given(self, verdict: VerdictInfo) -> None:
+        words = VERDICT_WORDS.get(verdict.verdict.value, verdict.verdict.value)
+        who = self.lead.person if self.lead is not None else f"lead {verdict.lead_id}"
+        self.said.emit(f"{words}: {who}. Press N for the next lead.")
+        self._finish()
+
+    def release(self) -> None:
+        """Put the lead back in the queue (answers and notes stay saved)."""
+        if self._waiting or self.lead is None:
+            return
+        # Esc while dialled but nothing logged: the call may have happened; ask.
+        if self.phase is Phase.CALLING and not dialogs.ask(
+            None, "Put the lead back?", "Nothing is logged for this call yet. Put it back?"
+        ):
+            return
+        if self.phase is Phase.QUALIFYING and not dialogs.ask(
+            None,
+            "Leave without a verdict?",
+            "The answers so far are saved and the lead stays in your queue. Leave it for now?",
+        ):
+            return
+        lead_id = self.lead.lead_id
+        person = self.lead.person
+        self._start(
+            lambda: self._desk.release(lead_id),
+            lambda _released: self._put_back(person),
+            changes={"queue"},
+        )
+
+    def renew(self) -> None:
+        if self.lead is None:
+            return
+        lead_id = self.lead.lead_id
+        self._ops.run(
+            lambda: self._desk.renew_claim(lead_id), changes={"claim"}, failed=self._lost_claim
+        )
+
+    def call_seconds(self) -> int:
+        return int(self._elapsed.elapsed() // 1000) if self._elapsed.isValid() else 0
+
+    # -- results ---------------------------------------------------------------------------
+
+    def _start(
+        self,
+        work: Callable[[], object],
+        done: Callable[[object], None],
+        *,
+        changes: set[str],
+    ) -> None:
+        self._set_waiting(True)
+
+        def finished(result: object) -> None:
+            self._set_waiting(False)
+            done(result)
+
+        def failed(error: LeadDeskError) -> None:
+            self._set_waiting(False)
+            dialogs.warn(None, error.message)
+
+        self._ops.run(work, done=finished, failed=failed, changes=changes)
+
+    def _took(self, row: object) -> None:
+        if row is None:
+            self._finish()
+            self.said.emit("Nobody to call right now: no lead is due and within calling hours.")
+            return
+        assert isinstance(row, QueueRow)
+        self.lead = row
+        self._renewer.start()
+        self.lead_changed.emit(row)
+        self._set_phase(Phase.READY)
+        self.said.emit(f"{row.person}: {row.reason}. Press C to call.")
+
+    def _logged(self, result: object) -> None:
+        assert isinstance(result, CallResult)
+        self._stop_timer()
+        if result.outcome is CallOutcome.CONNECTED and not result.nurtured:
+            self._set_phase(Phase.QUALIFYING)
+            self.said.emit("Connected: work through the questions; the verdict updates live.")
+            return
+        self.said.emit(result.message)
+        self._finish()
+
+    def _put_back(self, person: str) -> None:
+        self.said.emit(f"{person} is back in the queue.")
+        self._finish()
+
+    def _lost_claim(self, error: LeadDeskError) -> None:
+        dialogs.warn(None, error.message)
+
+    def _finish(self) -> None:
+        self._stop_timer()
+        self._renewer.stop()
+        self.lead = None
+        self.lead_changed.emit(None)
+        self._set_phase(Phase.IDLE)
+
+    def _stop_timer(self) -> None:
+        self._ticker.stop()
+        self._elapsed.invalidate()
+
+    def _tick(self) -> None:
+        self.seconds.emit(self.call_seconds())
+
+    def _set_phase(self, phase: Phase) -> None:
+        self.phase = phase
+        self.phase_changed.emit(phase.value)
+
+    def _set_waiting(self, waiting: bool) -> None:
+        self._waiting = waiting
+        self.busy_changed.emit()

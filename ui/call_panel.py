@@ -1,0 +1,233 @@
+"""The call panel: the lead being worked, its number large and copyable, the call timer, and
+one key per step — N next, C call, 1…0 outcomes, B callback, Esc put back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from leaddesk.definition import Policy
+from leaddesk.domain import CallOutcome
+from ui import dialogs, shortcuts
+from ui.call_cycle import CallCycle, Phase
+from ui.callback_picker import CallbackRequest
+from ui.icons import icon
+from ui.queue_model import local_clock, place_name
+
+
+def clock_text(seconds: int) -> str:
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes:02d}:{seconds:02d}"
+
+
+class CallPanel(QFrame):
+    def __init__(self, cycle: CallCycle, rep_zone: str, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.setObjectName("callPanel")
+        self.cycle = cycle
+        self._rep_zone = rep_zone
+        self._clock = clock
+        self.policy: Policy | None = None
+
+        self.who = QLabel("READY WHEN YOU ARE")
+        self.who.setObjectName("panelTitle")
+        self.why = QLabel("Press N for the next lead.")
+        self.why.setObjectName("muted")
+        self.why.setWordWrap(True)
+        self.phone = QLabel("—")
+        self.phone.setObjectName("bigPhone")
+        self.phone.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.copy = QToolButton()
+        self.copy.setIcon(icon("copy"))
+        self.copy.setToolTip(f"Copy the number ({shortcuts.COPY_NUMBER.label})")
+        self.copy.setAutoRaise(True)
+        self.their_time = QLabel()
+        self.their_time.setObjectName("muted")
+        self.timer = QLabel("00:00")
+        self.timer.setObjectName("callTimer")
+        number_row = QHBoxLayout()
+        number_row.addWidget(self.phone)
+        number_row.addWidget(self.copy)
+        number_row.addStretch(1)
+        number_row.addWidget(self.timer)
+
+        self.next_button = QPushButton(icon("next"), "Next lead   N")
+        self.next_button.setObjectName("primary")
+        self.call_button = QPushButton(icon("call"), "Call   C")
+        self.call_button.setObjectName("primary")
+        self.release_button = QPushButton(icon("release"), "Put back   Esc")
+        steps = QHBoxLayout()
+        steps.addWidget(self.next_button, 1)
+        steps.addWidget(self.call_button, 1)
+        steps.addWidget(self.release_button, 1)
+
+        self.outcome_buttons: dict[CallOutcome, QPushButton] = {}
+        self.outcomes = QWidget()
+        grid = QGridLayout(self.outcomes)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(6)
+        for number, (outcome, key, words) in enumerate(shortcuts.OUTCOME_KEYS):
+            button = QPushButton(f"{key}   {words}")
+            button.setToolTip(f"Log: {words.rstrip('…').lower()} (key {key})")
+            if outcome is CallOutcome.CALLBACK:
+                button.setIcon(icon("callback"))
+            button.clicked.connect(lambda _=False, o=outcome: self.log(o))
+            grid.addWidget(button, number // 2, number % 2)
+            self.outcome_buttons[outcome] = button
+
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(6)
+        layout.addWidget(self.who)
+        layout.addLayout(number_row)
+        layout.addWidget(self.their_time)
+        layout.addWidget(self.why)
+        layout.addLayout(steps)
+        layout.addWidget(self.outcomes)
+        layout.addWidget(self.message)
+
+        # Actions carry the keys; buttons and menus share them, so one table defines both.
+        self.next_action = self._action("Next lead", shortcuts.NEXT, cycle.next_lead, "next")
+        self.call_action = self._action("Call", shortcuts.CALL, cycle.call, "call")
+        self.callback_action = self._action(
+            "Book a callback…", shortcuts.CALLBACK, self.book_callback, "callback"
+        )
+        self.release_action = self._action(
+            "Put the lead back", shortcuts.RELEASE, cycle.release, "release"
+        )
+        self.copy_action = self._action(
+            "Copy the number", shortcuts.COPY_NUMBER, self.copy_number, "copy"
+        )
+        self.outcome_actions: dict[CallOutcome, QAction] = {}
+        for outcome, key, words in shortcuts.OUTCOME_KEYS:
+            action = QAction(f"{words}", self)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _=False, o=outcome: self.log(o))
+            self.addAction(action)
+            self.outcome_actions[outcome] = action
+        for button in (self.next_button, self.call_button, self.release_button):
+            button.setAutoDefault(True)  # Return presses the focused step, as in a dialog
+        self.next_button.clicked.connect(cycle.next_lead)
+        self.call_button.clicked.connect(cycle.call)
+        self.release_button.clicked.connect(cycle.release)
+        self.copy.clicked.connect(self.copy_number)
+
+        cycle.phase_changed.connect(self._phase)
+        cycle.lead_changed.connect(self._lead)
+        cycle.seconds.connect(lambda seconds: self.timer.setText(clock_text(seconds)))
+        cycle.said.connect(self.message.setText)
+        cycle.busy_changed.connect(lambda: self._phase(cycle.phase.value))
+        self._phase(cycle.phase.value)
+
+    def _action(
+        self, text: str, key: shortcuts.Key, slot: Callable[[], None], icon_name: str
+    ) -> QAction:
+        action = QAction(icon(icon_name), text, self)
+        action.setShortcuts(key.sequences())
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def set_policy(self, policy: Policy) -> None:
+        self.policy = policy
+
+    # -- steps that ask the rep something first ------------------------------------------------
+
+    def log(self, outcome: CallOutcome) -> None:
+        cycle = self.cycle
+        if cycle.waiting or cycle.phase not in (Phase.READY, Phase.CALLING) or cycle.lead is None:
+            return
+        if outcome is CallOutcome.CALLBACK:
+            if self.policy is None:
+                return
+            lead = cycle.lead
+            request = CallbackRequest(
+                person=lead.person,
+                zones=lead.zones if lead.zone_known else (),
+                policy=self.policy,
+                rep_zone=self._rep_zone,
+                now=self._clock(),
+            )
+            when = dialogs.ask_callback(self, request)
+            if when is None:
+                return
+            cycle.log(outcome, when)
+            return
+        if outcome is CallOutcome.DO_NOT_CALL and not dialogs.ask(
+            self,
+            "Do not call",
+            f"{cycle.lead.person} asked not to be called again? "
+            "They leave every queue, with all their open leads.",
+        ):
+            return
+        cycle.log(outcome)
+
+    def book_callback(self) -> None:
+        self.log(CallOutcome.CALLBACK)
+
+    def copy_number(self) -> None:
+        lead = self.cycle.lead
+        if lead is not None and lead.phone:
+            QGuiApplication.clipboard().setText(lead.phone)
+            self.message.setText(f"Copied {lead.phone}.")
+
+    # -- showing the phase ----------------------------------------------------------------------
+
+    def _lead(self, lead: object) -> None:
+        from leaddesk.queue import QueueRow
+
+        if not isinstance(lead, QueueRow):
+            self.who.setText("READY WHEN YOU ARE")
+            self.phone.setText("—")
+            self.their_time.setText("")
+            self.why.setText("Press N for the next lead.")
+            self.timer.setText("00:00")
+            return
+        self.who.setText(f"CALLING {lead.person.upper()}")
+        self.phone.setText(lead.phone or "no number")
+        places = ", ".join(place_name(zone) for zone in lead.zones)
+        unknown = "" if lead.zone_known else " (zone unknown: team's time)"
+        now = local_clock(lead, self._clock())
+        self.their_time.setText(f"Their time {now} in {places}{unknown}")
+        self.why.setText(lead.reason)
+        self.timer.setText("00:00")
+
+    def _phase(self, phase_name: str) -> None:
+        phase = Phase(phase_name)
+        waiting = self.cycle.waiting
+        can_next = phase is Phase.IDLE or phase is Phase.READY
+        can_call = phase is Phase.READY
+        can_log = phase in (Phase.READY, Phase.CALLING)
+        for widget in (self.next_action, self.next_button):
+            widget.setEnabled(can_next and not waiting)
+        for widget in (self.call_action, self.call_button):
+            widget.setEnabled(can_call and not waiting)
+        for widget in (self.release_action, self.release_button):
+            widget.setEnabled(phase is not Phase.IDLE and not waiting)
+        self.callback_action.setEnabled(can_log and not waiting)
+        for outcome, action in self.outcome_actions.items():
+            action.setEnabled(can_log and not waiting)
+            self.outcome_buttons[outcome].setEnabled(can_log and not waiting)
+        self.outcomes.setVisible(phase is not Phase.QUALIFYING)
+        self.timer.setProperty("running", "true" if phase is Phase.CALLING else "false")
+        self.timer.style().unpolish(self.timer)
+        self.timer.style().polish(self.timer)
+        if phase is Phase.READY and not waiting:
+            self.call_button.setFocus()

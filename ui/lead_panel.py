@@ -1,0 +1,288 @@
+"""The lead pane: who, which company (existing customers marked), this interest, fit and
+interest side by side, the person's earlier leads and how each ended, the activity timeline,
+and the rep's notes (saved as typed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from leaddesk.desk import Desk
+from leaddesk.lead_file import LeadFile
+from ui.icons import icon
+from ui.notes import NoteSaver
+from ui.operations import Operations
+
+KIND_ICONS = {
+    "call": "call",
+    "note": "note",
+    "verdict": "verdict",
+    "assignment": "assignment",
+    "feedback": "feedback",
+    "arrived": "arrived",
+}
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    minutes = int((now - moment).total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 0)} min ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h ago"
+    return f"{minutes // (60 * 24)} days ago"
+
+
+class LeadPanel(QFrame):
+    loaded = Signal(object)  # LeadFile now shown
+
+    def __init__(
+        self,
+        desk: Desk,
+        ops: Operations,
+        saver: NoteSaver,
+        rep_zone: str,
+        clock: Callable[[], datetime],
+    ) -> None:
+        super().__init__()
+        self.setObjectName("leadPanel")
+        self._desk = desk
+        self._ops = ops
+        self._saver = saver
+        self._zone = ZoneInfo(rep_zone)
+        self._clock = clock
+        self.lead_file: LeadFile | None = None
+        self.lead_id: int | None = None
+
+        self.name = QLabel("No lead open")
+        self.name.setObjectName("personName")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.customer = QLabel("★ Existing customer")
+        self.customer.setObjectName("badgeCustomer")
+        self.do_not_call = QLabel("Do not call")
+        self.do_not_call.setObjectName("badgeWarn")
+        top = QHBoxLayout()
+        top.addWidget(self.name, 1)
+        top.addWidget(self.customer)
+        top.addWidget(self.do_not_call)
+        self.role = QLabel("Press N to take the next lead from your queue.")
+        self.role.setWordWrap(True)
+        self.contact = QLabel()
+        self.contact.setObjectName("muted")
+        self.contact.setWordWrap(True)
+        self.contact.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.fit_bar, self.fit_value = QProgressBar(), QLabel()
+        self.interest_bar, self.interest_value = QProgressBar(), QLabel()
+        scores = QGridLayout()
+        scores.setHorizontalSpacing(8)
+        for column, (label, bar, value, name) in enumerate(
+            (
+                ("Fit", self.fit_bar, self.fit_value, "fitBar"),
+                ("Interest", self.interest_bar, self.interest_value, "interestBar"),
+            )
+        ):
+            bar.setObjectName(name)
+            bar.setRange(0, 100)
+            bar.setTextVisible(False)
+            caption = QLabel(label)
+            caption.setObjectName("scoreName")
+            value.setMinimumWidth(26)
+            scores.addWidget(caption, 0, column * 3)
+            scores.addWidget(bar, 0, column * 3 + 1)
+            scores.addWidget(value, 0, column * 3 + 2)
+        scores.setColumnStretch(1, 1)
+        scores.setColumnStretch(4, 1)
+
+        self.interest_title = QLabel("THIS INTEREST")
+        self.interest_title.setObjectName("panelTitle")
+        self.interest = QLabel()
+        self.interest.setWordWrap(True)
+        self.asked = QLabel()
+        self.asked.setWordWrap(True)
+        self.asked.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText("Notes for this lead: saved as you type.")
+        self.notes.setTabChangesFocus(True)
+        self.note_state = QLabel()
+        self.note_state.setObjectName("help")
+        notes_page = QWidget()
+        notes_layout = QVBoxLayout(notes_page)
+        notes_layout.setContentsMargins(6, 6, 6, 4)
+        notes_layout.addWidget(self.notes, 1)
+        notes_layout.addWidget(self.note_state)
+        self.timeline = QListWidget()
+        self.timeline.setWordWrap(True)
+        self.earlier = QListWidget()
+        self.earlier.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(notes_page, icon("note"), "Notes")
+        self.tabs.addTab(self.timeline, "Timeline")
+        self.tabs.addTab(self.earlier, "Earlier leads")
+
+        self.details = QWidget()
+        details = QVBoxLayout(self.details)
+        details.setContentsMargins(0, 0, 0, 0)
+        details.setSpacing(4)
+        details.addWidget(self.contact)
+        details.addLayout(scores)
+        details.addSpacing(4)
+        details.addWidget(self.interest_title)
+        details.addWidget(self.interest)
+        details.addWidget(self.asked)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.role)
+        layout.addWidget(self.details)
+        layout.addSpacing(4)
+        layout.addWidget(self.tabs, 1)
+        self._clear()
+
+        self.notes.textChanged.connect(self._typed)
+        saver.saved.connect(self._note_saved)
+        saver.restored.connect(self._note_restored)
+        ops.changed.connect(self._changed)
+
+    # -- which lead --------------------------------------------------------------------------
+
+    def show_lead(self, lead_id: int | None) -> None:
+        if lead_id == self.lead_id:
+            return
+        self._saver.close()
+        self.lead_id = lead_id
+        if lead_id is None:
+            self._clear()
+            return
+        desk = self._desk
+        self._ops.run(lambda: (desk.lead_file(lead_id), desk.my_note(lead_id)), done=self._loaded)
+
+    def _changed(self, changes: frozenset[str]) -> None:
+        if self.lead_id is not None and changes & {"lead", "notes"}:
+            lead_id, desk = self.lead_id, self._desk
+            self._ops.run(lambda: desk.lead_file(lead_id), done=self._refreshed)
+
+    def _loaded(self, loaded: tuple[LeadFile, tuple[int, str] | None]) -> None:
+        lead, note = loaded
+        if lead.lead_id != self.lead_id:
+            return
+        self._show_file(lead)
+        self.note_state.setText("Saved" if note else "")
+        text = self._saver.open(lead.lead_id, note)  # may put back an unsaved draft
+        self.notes.blockSignals(True)
+        self.notes.setPlainText(text)
+        self.notes.blockSignals(False)
+        self.notes.setEnabled(True)
+        self.loaded.emit(lead)
+
+    def _refreshed(self, lead: LeadFile) -> None:
+        if lead.lead_id == self.lead_id:
+            self._show_file(lead)
+
+    def _clear(self) -> None:
+        self.lead_file = None
+        self.name.setText("No lead open")
+        self.role.setText("Press N to take the next lead from your queue.")
+        for widget in (self.customer, self.do_not_call, self.details):
+            widget.hide()
+        self.timeline.clear()
+        self.earlier.clear()
+        self.notes.blockSignals(True)
+        self.notes.clear()
+        self.notes.blockSignals(False)
+        self.notes.setEnabled(False)
+        self.note_state.setText("")
+        self.tabs.setTabText(1, "Timeline")
+        self.tabs.setTabText(2, "Earlier leads")
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def _when(self, moment: datetime) -> str:
+        return moment.astimezone(self._zone).strftime("%a %d %b %Y, %H:%M")
+
+    def _show_file(self, lead: LeadFile) -> None:
+        self.lead_file = lead
+        self.details.show()
+        self.name.setText(lead.person)
+        self.customer.setVisible(lead.existing_customer)
+        if lead.existing_customer and lead.account_owner:
+            self.customer.setToolTip(f"Account owner: {lead.account_owner}")
+        self.do_not_call.setVisible(lead.do_not_call)
+        company = lead.company or "no company on file"
+        facts = [fact for fact in (lead.industry, _people(lead.employees)) if fact]
+        if facts:
+            company += f" ({', '.join(facts)})"
+        self.role.setText(f"{lead.title or 'No title'} · {company}")
+        place = ", ".join(part for part in (lead.city, lead.country) if part)
+        self.contact.setText(" · ".join(p for p in (lead.email, lead.phone, place) if p))
+        self.fit_bar.setValue(max(0, min(100, lead.fit_score)))
+        self.fit_value.setText(str(lead.fit_score))
+        self.interest_bar.setValue(max(0, min(100, lead.interest_score)))
+        self.interest_value.setText(str(lead.interest_score))
+        source = lead.source.replace("_", " ")
+        campaign = f" · {lead.campaign}" if lead.campaign else ""
+        arrived = f"{self._when(lead.arrived_at)} ({ago(lead.arrived_at, self._clock())})"
+        self.interest.setText(f"{source.capitalize()}{campaign} · arrived {arrived}")
+        self.asked.setText(f"“{lead.inquiry}”" if lead.inquiry else "They left no message.")
+        self.timeline.clear()
+        for entry in lead.timeline:
+            who = f" · {entry.who}" if entry.who else ""
+            item = QListWidgetItem(
+                icon(KIND_ICONS.get(entry.kind, "note")),
+                f"{self._when(entry.at)}{who}\n{entry.text}",
+            )
+            self.timeline.addItem(item)
+        self.tabs.setTabText(1, f"Timeline ({len(lead.timeline)})")
+        self.earlier.clear()
+        for earlier in lead.earlier:
+            asked = f" — “{earlier.inquiry}”" if earlier.inquiry else ""
+            self.earlier.addItem(
+                f"{earlier.arrived_at.astimezone(self._zone):%d %b %Y} · "
+                f"{earlier.source.replace('_', ' ')}{asked}\nEnded: {earlier.outcome}"
+            )
+        if not lead.earlier:
+            self.earlier.addItem("No earlier leads from this person.")
+        self.tabs.setTabText(2, f"Earlier leads ({len(lead.earlier)})")
+
+    # -- notes ---------------------------------------------------------------------------------
+
+    def _typed(self) -> None:
+        self._saver.typed(self.notes.toPlainText())
+        self.note_state.setText("Saving…")
+
+    def _note_saved(self, lead_id: int, text: str) -> None:
+        if lead_id == self.lead_id:
+            now = datetime.now(self._zone)
+            same = text == self.notes.toPlainText()
+            self.note_state.setText(f"Saved {now:%H:%M}" if same else "Saving…")
+
+    def _note_restored(self, lead_id: int) -> None:
+        if lead_id == self.lead_id:
+            self.note_state.setText("Restored the note you were writing when LeadDesk closed.")
+
+    def focus_notes(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        if self.notes.isEnabled():
+            self.notes.setFocus()
+
+
+def _people(employees: int | None) -> str | None:
+    return f"{employees:,} people" if employees else None

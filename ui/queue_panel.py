@@ -1,0 +1,206 @@
+"""The queue pane: the rep's call queue (or search results), filters by band and source, and
+a search box answering by name, company, email or phone."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+)
+
+from leaddesk.desk import Desk
+from leaddesk.domain import Source
+from leaddesk.queue import Band, QueueRow
+from leaddesk.queue.search import MIN_CHARS
+from ui import shortcuts
+from ui.icons import icon
+from ui.operations import Operations
+from ui.queue_model import COLUMNS, ROW_ROLE, WHY, WIDTHS, QueueModel
+
+SEARCH_PAUSE_MS = 200
+TICK_MS = 30_000
+
+
+class QueueView(QTableView):
+    """The table; Return works the selected lead."""
+
+    take = Signal(object)  # QueueRow
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            row = self.currentIndex().data(ROW_ROLE)
+            if isinstance(row, QueueRow):
+                self.take.emit(row)
+                return
+        super().keyPressEvent(event)
+
+
+class QueuePanel(QFrame):
+    selected = Signal(object)  # QueueRow | None: the row the rep is looking at
+    take = Signal(object)  # QueueRow: the rep wants to work this one now
+
+    def __init__(self, desk: Desk, ops: Operations) -> None:
+        super().__init__()
+        self.setObjectName("queuePanel")
+        self._desk = desk
+        self._selected_id: int | None = None
+
+        self.title = QLabel("MY QUEUE")
+        self.title.setObjectName("panelTitle")
+        self.status = QLabel()
+        self.status.setObjectName("muted")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search name, company, email or phone   ( / )")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.band = QComboBox()
+        self.band.addItem("All bands", None)
+        for band in Band:
+            self.band.addItem(band.label, band)
+        self.source = QComboBox()
+        self.source.addItem("All sources", None)
+        for source in Source:
+            self.source.addItem(source.value.replace("_", " ").capitalize(), source.value)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.band)
+        filters.addWidget(self.source)
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.status)
+
+        self.model = QueueModel(ops, desk.clock)
+        self.table = QueueView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
+        for column, width in enumerate(WIDTHS):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(WHY, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        assert len(WIDTHS) == len(COLUMNS)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+
+        self.search_action = QAction(icon("search"), "Search leads", self)
+        self.search_action.setShortcuts(shortcuts.SEARCH.sequences())
+        self.search_action.triggered.connect(self.focus_search)
+        self.queue_action = QAction("Go to the queue", self)
+        self.queue_action.setShortcuts(shortcuts.QUEUE.sequences())
+        self.queue_action.triggered.connect(self.focus_table)
+        self.addActions([self.search_action, self.queue_action])
+
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(SEARCH_PAUSE_MS)
+        self._pause.timeout.connect(self.apply)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(TICK_MS)
+        self._ticker.timeout.connect(self.model.tick)
+        self._ticker.start()
+        self.search.textChanged.connect(lambda _text: self._pause.start())
+        self.search.returnPressed.connect(self._search_now)
+        self.band.currentIndexChanged.connect(self.apply)
+        self.source.currentIndexChanged.connect(self.apply)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.take.connect(self.take)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.model.loaded.connect(self._loaded)
+        ops.changed.connect(self._changed)
+
+    # -- what the table lists -------------------------------------------------------------------
+
+    def apply(self) -> None:
+        self._pause.stop()
+        desk = self._desk
+        text = self.search.text().strip()
+        searching = len(text) >= MIN_CHARS
+        self.band.setEnabled(not searching)
+        self.source.setEnabled(not searching)
+        if searching:
+            self.title.setText("SEARCH RESULTS")
+            self.model.show(lambda limit, _offset: desk.search(text, limit=limit), pageable=False)
+            return
+        self.title.setText("MY QUEUE")
+        band: Band | None = self.band.currentData()
+        source: str | None = self.source.currentData()
+        self.model.show(
+            lambda limit, offset: desk.queue(limit=limit, offset=offset, band=band, source=source)
+        )
+
+    def _search_now(self) -> None:
+        self.apply()
+        self.table.setFocus()
+
+    def _changed(self, changes: frozenset[str]) -> None:
+        if "queue" in changes:
+            self.model.refresh()
+
+    def _loaded(self) -> None:
+        count = self.model.rowCount()
+        searching = self.title.text() == "SEARCH RESULTS"
+        if searching:
+            self.status.setText(f"{count} found" if count else "Nothing found")
+        else:
+            more = "+" if self.model.canFetchMore(QModelIndex()) else ""
+            self.status.setText(f"{count}{more} callable now" if count else "Nothing due now")
+        row = self.model.row_of(self._selected_id) if self._selected_id is not None else None
+        if row is None and count:
+            row = 0
+        if row is not None:
+            self.table.selectRow(row)
+        else:
+            self._selected_id = None
+            self.selected.emit(None)
+
+    # -- selection -------------------------------------------------------------------------------
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        row = self.model.row_at(indexes[0].row())
+        if row is not None:
+            self._selected_id = row.lead_id
+            self.selected.emit(row)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row())
+        if row is not None:
+            self.take.emit(row)
+
+    def current_row(self) -> QueueRow | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def focus_table(self) -> None:
+        self.table.setFocus()

@@ -1,0 +1,107 @@
+"""The status bar: today's calls, connects, verdicts by type and SLA breaches in my queue,
+read again whenever a call or verdict changes them; and the end-of-day summary."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QStatusBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from leaddesk.day_summary import DaySummary
+from leaddesk.desk import Desk
+from ui.operations import Operations
+
+VERDICT_SHORT = {
+    "hand_off": "handed off",
+    "nurture": "nurtured",
+    "disqualify": "disqualified",
+    "existing_account": "to account owner",
+}
+
+
+def verdict_words(summary: DaySummary) -> str:
+    parts = [
+        f"{count} {VERDICT_SHORT.get(verdict, verdict)}"
+        for verdict, count in sorted(summary.verdicts.items())
+        if count
+    ]
+    return ", ".join(parts) if parts else "none yet"
+
+
+class StatusPanel(QStatusBar):
+    updated = Signal(object)  # DaySummary
+
+    def __init__(self, desk: Desk, ops: Operations, rep_zone: str) -> None:
+        super().__init__()
+        self._desk = desk
+        self._ops = ops
+        self._zone = rep_zone
+        self.summary: DaySummary | None = None
+        self.who = QLabel(f"{desk.actor.display_name}")
+        self.calls = QLabel()
+        self.verdicts = QLabel()
+        self.breaches = QLabel()
+        self.addWidget(self.who)
+        self.addWidget(self.calls)
+        self.addWidget(self.verdicts)
+        self.addPermanentWidget(self.breaches)
+        self.setSizeGripEnabled(False)
+        ops.changed.connect(self._changed)
+
+    def refresh(self) -> None:
+        desk, zone = self._desk, self._zone
+        self._ops.run(lambda: desk.my_day(zone), done=self._show)
+
+    def _changed(self, changes: frozenset[str]) -> None:
+        if "status" in changes:
+            self.refresh()
+
+    def _show(self, summary: DaySummary) -> None:
+        self.summary = summary
+        rate = f" ({summary.connect_rate:.0%})" if summary.calls else ""
+        self.calls.setText(f"Today: {summary.calls} calls · {summary.connects} connects{rate}")
+        self.verdicts.setText(f"Verdicts: {verdict_words(summary)}")
+        self.breaches.setText(f"SLA breaches in my queue: {summary.sla_breaches}")
+        self.breaches.setObjectName("badgeWarn" if summary.sla_breaches else "muted")
+        self.breaches.style().unpolish(self.breaches)
+        self.breaches.style().polish(self.breaches)
+        self.updated.emit(summary)
+
+
+class DaySummaryDialog(QDialog):
+    """How the day went, in the numbers a rep reports at the end of it."""
+
+    def __init__(self, summary: DaySummary, who: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"My day — {who}")
+        self.setMinimumWidth(380)
+        form = QFormLayout()
+        rate = f"{summary.connect_rate:.0%}" if summary.calls else "—"
+        rows = [
+            ("Calls made", str(summary.calls)),
+            ("Connects", f"{summary.connects} ({rate})"),
+            ("Talk time", f"{summary.talk_minutes} min"),
+            ("Callbacks booked", str(summary.callbacks_booked)),
+        ]
+        rows += [
+            (VERDICT_SHORT.get(verdict, verdict).capitalize(), str(count))
+            for verdict, count in sorted(summary.verdicts.items())
+        ]
+        rows.append(("SLA breaches in my queue", str(summary.sla_breaches)))
+        for label, value in rows:
+            form.addRow(f"{label}:", QLabel(value))
+        since = QLabel(f"Since {summary.day_start.astimezone():%A %d %B, %H:%M}")
+        since.setObjectName("muted")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(since)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
