@@ -1,0 +1,333 @@
+"""The team lead's commands: team view, reassign, rebalance, sweep, reports, user admin."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from leaddesk.cli.common import add_as, add_json, desk_for, print_json, print_table
+from leaddesk.errors import InputError
+from leaddesk.team.moves import POOL, PlannedMove
+from leaddesk.team.reassign import LeadPick
+from leaddesk.team.rebalance import RebalancePlan
+from leaddesk.team.reports import REPORTS
+from leaddesk.users import parse_role
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    team = commands.add_parser("team", help="the team view: each rep's load, the pool, sales")
+    add_as(team)
+    add_json(team)
+    team.set_defaults(handler=run_team)
+
+    reassign = commands.add_parser("reassign", help="move leads to another rep or the pool")
+    add_as(reassign)
+    reassign.add_argument(
+        "--lead",
+        type=int,
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a lead to move; repeatable",
+    )
+    reassign.add_argument(
+        "--from",
+        dest="from_user",
+        metavar="USER",
+        help="move this rep's open leads ('pool' for the open pool)",
+    )
+    reassign.add_argument(
+        "--to",
+        dest="to_user",
+        metavar="USER",
+        help="the rep who gets them (default: the open pool)",
+    )
+    reassign.add_argument("--count", type=int, metavar="N", help="only the N oldest")
+    reassign.add_argument("--reason", help="why, for the lead's history")
+    reassign.add_argument(
+        "--spread",
+        action="store_true",
+        help="with --from: spread over the other reps by spare capacity",
+    )
+    reassign.add_argument(
+        "--force", action="store_true", help="also take leads a rep is calling right now"
+    )
+    reassign.add_argument(
+        "--after-call", action="store_true", help="leads on a call move when the call ends"
+    )
+    reassign.add_argument(
+        "--dry-run", action="store_true", help="show who gets what; change nothing"
+    )
+    add_json(reassign)
+    reassign.set_defaults(handler=run_reassign)
+
+    rebalance = commands.add_parser(
+        "rebalance", help="spread leads by spare capacity, respecting territories"
+    )
+    add_as(rebalance)
+    rebalance.add_argument("--dry-run", action="store_true", help="show the plan; change nothing")
+    rebalance.add_argument("--keep-pool", action="store_true", help="leave the open pool as it is")
+    add_json(rebalance)
+    rebalance.set_defaults(handler=run_rebalance)
+
+    sweep = commands.add_parser(
+        "sweep", help="flag untouched leads; move long-untouched ones if the policy says so"
+    )
+    add_as(sweep)
+    add_json(sweep)
+    sweep.set_defaults(handler=run_sweep)
+
+    report = commands.add_parser("report", help="dashboard figures for a period")
+    report.add_argument("name", choices=list(REPORTS), metavar="|".join(REPORTS))
+    add_as(report)
+    report.add_argument("--since", metavar="DATE", help="first day, e.g. 2026-11-01")
+    report.add_argument("--until", metavar="DATE", help="last day (default: today)")
+    form = report.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    form.add_argument("--csv", action="store_true", help="print the table as CSV")
+    report.set_defaults(handler=run_report)
+
+
+def register_user_commands(
+    user_commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    """``users set|deactivate|reactivate``, under the ``users`` command of setup_commands."""
+    change = user_commands.add_parser("set", help="change a user's role, capacity or territories")
+    change.add_argument("name")
+    add_as(change)
+    change.add_argument("--role", help="qualifier, team_lead, sales or admin")
+    change.add_argument("--capacity", type=int, help="most open leads at once")
+    change.add_argument(
+        "--territory",
+        nargs="+",
+        metavar="CC",
+        help="country codes the rep covers ('--territory any' clears them)",
+    )
+    add_json(change)
+    change.set_defaults(handler=run_users_set)
+    for verb, text in (
+        ("deactivate", "deactivate a user; their open leads go to the pool"),
+        ("reactivate", "let a deactivated user sign in again"),
+    ):
+        command = user_commands.add_parser(verb, help=text)
+        command.add_argument("name")
+        add_as(command)
+        add_json(command)
+        command.set_defaults(handler=run_users_active, verb=verb)
+
+
+# -- handlers ---------------------------------------------------------------------------------
+
+
+def run_team(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        view = desk.team_view()
+    if args.json:
+        print_json(view.as_json())
+        return 0
+    print_table(view.headers, view.rows())
+    pool = view.pool
+    oldest = pool.oldest_arrived_at.isoformat(timespec="minutes") if pool.oldest_arrived_at else "-"
+    print(
+        f"\nOpen pool: {pool.open_leads} leads, {pool.sla_breaches} past SLA, "
+        f"{pool.untouched} untouched, oldest {oldest}"
+    )
+    wait = view.awaiting_sales
+    print(
+        f"Waiting for sales: {wait.waiting} handed off, {wait.past_follow_up} past "
+        f"{wait.follow_up_hours:g} h, {wait.past_escalation} past {wait.escalation_hours:g} h"
+    )
+    return 0
+
+
+def run_reassign(args: argparse.Namespace) -> int:
+    if args.spread:
+        return _spread(args)
+    pick = LeadPick(lead_ids=tuple(args.lead), from_user=args.from_user, count=args.count)
+    with desk_for(args) as desk:
+        if args.dry_run:
+            preview = desk.preview_reassign(pick, to_user=args.to_user, reason=args.reason)
+            if args.json:
+                print_json(preview.as_json())
+            else:
+                _print_moves(preview.moves)
+                for line in (*preview.warnings, *preview.skipped):
+                    print(line)
+            return 0
+        result = desk.reassign(
+            pick,
+            to_user=args.to_user,
+            reason=args.reason,
+            force=args.force,
+            after_call=args.after_call,
+        )
+    if args.json:
+        print_json(result.as_json())
+        return 0
+    target = result.preview.to_user or "the open pool"
+    if not result.moved and not result.after_call:
+        print("Nothing to move.")
+    elif result.moved:
+        print(f"Moved {_leads(len(result.moved))} to {target}.")
+    if result.forced:
+        print(f"Taken from a call: {', '.join(str(m.lead_id) for m in result.forced)}.")
+    if result.after_call:
+        print(f"{_leads(len(result.after_call))} will move to {target} when the call ends.")
+    for line in (*result.preview.warnings, *result.preview.skipped):
+        print(line)
+    return 0
+
+
+def _spread(args: argparse.Namespace) -> int:
+    if not args.from_user or args.from_user.lower() == POOL:
+        raise InputError("--spread needs --from USER: the rep whose leads to spread")
+    if args.to_user or args.lead or args.count:
+        raise InputError("--spread picks the receivers itself; drop --to, --lead and --count")
+    with desk_for(args) as desk:
+        plan = desk.plan_spread(args.from_user)
+        if not args.dry_run:
+            plan = desk.apply_rebalance(plan)
+    _show_plan(plan, args, applied=not args.dry_run)
+    return 0
+
+
+def run_rebalance(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        if args.dry_run:
+            plan = desk.plan_rebalance(include_pool=not args.keep_pool)
+        else:
+            plan = desk.rebalance(include_pool=not args.keep_pool)
+    _show_plan(plan, args, applied=not args.dry_run)
+    return 0
+
+
+def run_sweep(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        result = desk.sweep()
+    if args.json:
+        print_json(result.as_json())
+        return 0
+    print(
+        f"Flagged {_leads(len(result.flagged))} as untouched; "
+        f"cleared {len(result.unflagged)} flags; "
+        + (
+            f"moved {_leads(len(result.moved))} to reps with room."
+            if result.auto_reassign
+            else "moving untouched leads is off in the lead definition."
+        )
+    )
+    for lead_id, why in result.not_moved:
+        print(f"Lead {lead_id} stays: {why}.")
+    if result.moved_after_call:
+        print(f"Moved after their call: {', '.join(map(str, result.moved_after_call))}.")
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    with desk_for(args) as desk:
+        report = desk.report(args.name, since=since, until=until)
+    if args.json:
+        print_json(report.as_json())
+    elif args.csv:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(report.csv_text().encode("utf-8"))
+        sys.stdout.buffer.flush()
+    else:
+        span = report.period
+        print(f"{report.title}, {span.since} to {span.until} ({span.timezone})")
+        print_table(report.headers, report.rows())
+        for key, value in report.summary.items():
+            print(f"{key.replace('_', ' ')}: {'-' if value is None else value}")
+    return 0
+
+
+def run_users_set(args: argparse.Namespace) -> int:
+    role = parse_role(args.role) if args.role else None
+    territories = None
+    if args.territory is not None:
+        codes = [code for code in args.territory if code.lower() not in ("any", "none")]
+        territories = tuple(codes)
+    if role is None and args.capacity is None and territories is None:
+        raise InputError("Say what to change: --role, --capacity or --territory")
+    with desk_for(args) as desk:
+        change = desk.change_user(
+            args.name, role=role, capacity=args.capacity, territories=territories
+        )
+    if args.json:
+        print_json(change.as_json())
+        return 0
+    if not change.changes:
+        print(f"{change.user.name}: nothing to change.")
+    else:
+        print(f"{change.user.name}: {'; '.join(change.changes)}.")
+    if change.returned_to_pool:
+        print(f"{_leads(len(change.returned_to_pool))} went back to the open pool.")
+    for line in change.warnings:
+        print(line)
+    return 0
+
+
+def run_users_active(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        if args.verb == "deactivate":
+            change = desk.deactivate_user(args.name)
+        else:
+            change = desk.reactivate_user(args.name)
+    if args.json:
+        print_json(change.as_json())
+        return 0
+    state = "active" if change.user.active else "deactivated"
+    print(f"{change.user.name} is {state}" + ("." if change.changes else " already."))
+    if change.returned_to_pool:
+        print(f"{_leads(len(change.returned_to_pool))} went back to the open pool.")
+    return 0
+
+
+# -- output -----------------------------------------------------------------------------------
+
+
+def _show_plan(plan: RebalancePlan, args: argparse.Namespace, *, applied: bool) -> None:
+    if args.json:
+        print_json({**plan.as_json(), "applied": applied})
+        return
+    print_table(
+        ("rep", "capacity", "territories", "open now", "after", "fair share"), plan.rep_rows()
+    )
+    received = plan.received()
+    print()
+    if not plan.moves:
+        print("Nothing can move: no rep has room." if plan.unplaced else "Nothing to move.")
+    else:
+        shares = ", ".join(f"{name} {count}" for name, count in sorted(received.items()))
+        verb = "Moved" if applied else "Would move"
+        print(f"{verb} {_leads(len(plan.moves))}: {shares}.")
+        if not applied:
+            _print_moves(plan.moves)
+    if plan.unplaced:
+        print(f"{_leads(len(plan.unplaced))} stay where they are:")
+        for item in plan.unplaced[:20]:
+            print(f"  lead {item.lead_id}: {item.why}")
+        if len(plan.unplaced) > 20:
+            print(f"  … and {len(plan.unplaced) - 20} more")
+
+
+def _print_moves(moves: tuple[PlannedMove, ...]) -> None:
+    if moves:
+        print_table(PlannedMove.HEADERS, [m.row() for m in moves])
+    else:
+        print("Nothing to move.")
+
+
+def _leads(count: int) -> str:
+    return f"{count} lead" if count == 1 else f"{count} leads"
+
+
+def _date(text: str | None, flag: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{flag}: '{text}' is not a date like 2026-11-01") from None

@@ -1,0 +1,212 @@
+"""The sweep: the lead definition's policy on untouched leads, carried out.
+
+A lead is *untouched* while nobody has called it, and it has not changed hands, for the
+policy's ``untouched_flag_hours`` (24 by default): it is flagged for the team view. After
+``auto_reassign.after_hours`` (48), if the policy enables it, a rep's untouched lead moves to
+the rep with the most spare capacity who covers its country. Leads in the open pool are
+flagged but not pushed onto anyone: the pool is the team's own choice. Leads on a call or on
+hold (do not call) are never untouched. Moves that waited for a call to end are done here too.
+
+The window runs this when it starts and every few minutes; ``leaddesk sweep`` runs it from a
+scheduler. Two sweeps at once are harmless: each change is version-checked and a lead someone
+else already handled is skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from leaddesk.definition import Policy
+from leaddesk.queue.policy import current_policy
+from leaddesk.store.models import Assignment, AuditEvent, Lead
+from leaddesk.team.moves import PlannedMove, apply_move, covers, is_open, no_live_claim
+from leaddesk.team.reassign import AFTER_CALL, move_after_call, planned_moves_query, to_move
+from leaddesk.team.rebalance import active_users, rep_slots
+
+# A move waiting for a call is looked for this long; a lease lasts minutes, not days.
+AFTER_CALL_LOOKBACK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    at: datetime
+    flagged: tuple[int, ...]
+    unflagged: tuple[int, ...]
+    moved: tuple[PlannedMove, ...]
+    not_moved: tuple[tuple[int, str], ...]
+    moved_after_call: tuple[int, ...]
+    auto_reassign: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "flagged": list(self.flagged),
+            "unflagged": list(self.unflagged),
+            "auto_reassign": self.auto_reassign,
+            "moved": [m.as_json() for m in self.moved],
+            "not_moved": [{"lead_id": lead, "why": why} for lead, why in self.not_moved],
+            "moved_after_call": list(self.moved_after_call),
+        }
+
+
+def untouched_since(cutoff: datetime, at: datetime) -> ColumnElement[bool]:
+    """Open, here before ``cutoff``, no call and no change of hands since, not on a call or hold."""
+    return and_(
+        is_open(),
+        Lead.arrived_at < cutoff,
+        or_(Lead.last_attempt_at.is_(None), Lead.last_attempt_at < cutoff),
+        ~exists().where(Assignment.lead_id == Lead.id, Assignment.at >= cutoff),
+        Lead.hold_reason.is_(None),
+        no_live_claim(at),
+    )
+
+
+def sweep(session: Session, *, actor_id: int | None, at: datetime) -> SweepResult:
+    policy = current_policy(session)
+    after_call = _moves_after_call(session, at)
+    flagged = _flag(session, policy, actor_id=actor_id, at=at)
+    unflagged = _unflag(session, actor_id=actor_id, at=at)
+    moved: list[PlannedMove] = []
+    not_moved: list[tuple[int, str]] = []
+    if policy.auto_reassign_enabled:
+        moved, not_moved = _auto_reassign(session, policy, actor_id=actor_id, at=at)
+    return SweepResult(
+        at=at,
+        flagged=tuple(flagged),
+        unflagged=tuple(unflagged),
+        moved=tuple(moved),
+        not_moved=tuple(not_moved),
+        moved_after_call=tuple(after_call),
+        auto_reassign=policy.auto_reassign_enabled,
+    )
+
+
+def _flag(session: Session, policy: Policy, *, actor_id: int | None, at: datetime) -> list[int]:
+    cutoff = at - timedelta(hours=policy.untouched_flag_hours)
+    reason = f"Nobody has called it for {policy.untouched_flag_hours:g} hours"
+    condition = and_(untouched_since(cutoff, at), Lead.flagged_untouched_at.is_(None))
+    return _set_flags(
+        session, condition, at, at=at, actor_id=actor_id, action="flagged_untouched", reason=reason
+    )
+
+
+def _unflag(session: Session, *, actor_id: int | None, at: datetime) -> list[int]:
+    """Take the flag off open leads someone has called (or that changed hands) since."""
+    touched = or_(
+        Lead.last_attempt_at > Lead.flagged_untouched_at,
+        exists().where(Assignment.lead_id == Lead.id, Assignment.at > Lead.flagged_untouched_at),
+    )
+    condition = and_(is_open(), Lead.flagged_untouched_at.is_not(None), touched)
+    return _set_flags(
+        session,
+        condition,
+        None,
+        at=at,
+        actor_id=actor_id,
+        action="untouched_flag_cleared",
+        reason="Called since it was flagged",
+    )
+
+
+def _set_flags(
+    session: Session,
+    condition: ColumnElement[bool],
+    value: datetime | None,
+    *,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    reason: str,
+) -> list[int]:
+    """One UPDATE whose WHERE is the rule itself, so a lead touched meanwhile is left alone.
+
+    The first sweep of a big store flags thousands of leads; row by row that took seconds.
+    """
+    changed = session.connection().execute(
+        update(Lead)
+        .where(condition)
+        .values(flagged_untouched_at=value, version=Lead.version + 1)
+        .returning(Lead.id)
+    )
+    ids = sorted(changed.scalars().all())
+    if ids:
+        session.connection().execute(
+            insert(AuditEvent),
+            [
+                {
+                    "at": at,
+                    "actor_id": actor_id,
+                    "action": action,
+                    "lead_id": lead_id,
+                    "reason": reason,
+                    "details": {"automatic": True},
+                }
+                for lead_id in ids
+            ],
+        )
+    return ids
+
+
+def _auto_reassign(
+    session: Session, policy: Policy, *, actor_id: int | None, at: datetime
+) -> tuple[list[PlannedMove], list[tuple[int, str]]]:
+    hours = policy.auto_reassign_after_hours
+    cutoff = at - timedelta(hours=hours)
+    rows = session.execute(
+        planned_moves_query(at)
+        .where(untouched_since(cutoff, at), Lead.assigned_to_id.is_not(None))
+        .order_by(Lead.arrived_at, Lead.id)
+    ).all()
+    if not rows:
+        return [], []
+    slots = rep_slots(session)
+    users = active_users(session)
+    reason = f"Untouched for {hours:g} hours: moved to a rep with room"
+    moved: list[PlannedMove] = []
+    not_moved: list[tuple[int, str]] = []
+    for row in rows:
+        country = (row[5] or None) and str(row[5]).upper()
+        fits = [
+            s
+            for s in slots.values()
+            if s.user_id != row[8] and s.planned < s.capacity and covers(s.territories, country)
+        ]
+        if not fits:
+            not_moved.append(
+                (row[0], "no other rep with room" + (f" for {country}" if country else ""))
+            )
+            continue
+        best = min(fits, key=lambda s: (-(s.capacity - s.planned), s.name))
+        move = to_move(row, users[best.user_id])
+        # Someone touched it between the read and now: it is no longer untouched; leave it.
+        if apply_move(
+            session, move, actor_id=actor_id, at=at, reason=reason, details={"automatic": True}
+        ):
+            best.planned += 1
+            if row[8] in slots:
+                slots[row[8]].planned -= 1
+            moved.append(move)
+    return moved, not_moved
+
+
+def _moves_after_call(session: Session, at: datetime) -> list[int]:
+    waiting = session.scalars(
+        select(AuditEvent.lead_id)
+        .where(
+            AuditEvent.action == "reassign_after_call",
+            AuditEvent.at >= at - AFTER_CALL_LOOKBACK,
+            AuditEvent.lead_id.is_not(None),
+        )
+        .distinct()
+    ).all()
+    done: list[int] = []
+    for lead_id in sorted(i for i in waiting if i is not None):
+        extra = session.scalar(select(Lead.extra).where(Lead.id == lead_id))
+        if extra and AFTER_CALL in extra and move_after_call(session, lead_id, at=at):
+            done.append(lead_id)
+    return done

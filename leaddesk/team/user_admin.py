@@ -1,0 +1,208 @@
+"""Users and capacity: deactivate and reactivate, change role, capacity and territories.
+
+A rep who is deactivated (or moved to a role without a call queue) gives their open leads
+back to the open pool in the same transaction, so nothing waits on someone who is gone.
+Only admins change admins; nobody locks themselves out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from leaddesk import audit
+from leaddesk.domain import Role
+from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.store.models import Lead, User
+from leaddesk.team.moves import QUEUE_ROLES, PlannedMove, apply_all, is_open
+from leaddesk.team.reassign import planned_moves_query, to_move
+from leaddesk.users import UserInfo, find_user, info
+
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+MAX_CAPACITY = 10_000
+
+
+@dataclass(frozen=True)
+class UserChange:
+    user: UserInfo
+    changes: tuple[str, ...]  # plain words: "capacity 40 → 25"
+    returned_to_pool: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **self.user.as_json(),
+            "changes": list(self.changes),
+            "returned_to_pool": list(self.returned_to_pool),
+            "warnings": list(self.warnings),
+        }
+
+
+def deactivate_user(
+    session: Session, name: str, *, actor_id: int | None, actor_role: Role, at: datetime
+) -> UserChange:
+    user = _editable(session, name, actor_id=actor_id, actor_role=actor_role)
+    if user.id == actor_id:
+        raise InputError("You cannot deactivate yourself; ask another team lead or an admin.")
+    if not user.active:
+        return UserChange(info(user), ())
+    _keep_an_admin(session, user)
+    user.active = False
+    returned = _return_leads(session, user, actor_id=actor_id, at=at, why="deactivated")
+    audit.record(
+        session,
+        at=at,
+        actor_id=actor_id,
+        action="user_deactivated",
+        subject=f"user:{user.name}",
+        from_state="active",
+        to_state="inactive",
+        details={"returned_to_pool": len(returned)},
+    )
+    session.flush()
+    return UserChange(info(user), ("deactivated",), returned)
+
+
+def reactivate_user(
+    session: Session, name: str, *, actor_id: int | None, actor_role: Role, at: datetime
+) -> UserChange:
+    user = _editable(session, name, actor_id=actor_id, actor_role=actor_role)
+    if user.active:
+        return UserChange(info(user), ())
+    user.active = True
+    audit.record(
+        session,
+        at=at,
+        actor_id=actor_id,
+        action="user_reactivated",
+        subject=f"user:{user.name}",
+        from_state="inactive",
+        to_state="active",
+    )
+    session.flush()
+    return UserChange(info(user), ("reactivated",))
+
+
+def change_user(
+    session: Session,
+    name: str,
+    *,
+    actor_id: int | None,
+    actor_role: Role,
+    at: datetime,
+    role: Role | None = None,
+    capacity: int | None = None,
+    territories: Sequence[str] | None = None,
+) -> UserChange:
+    """Change any of role, capacity (most open leads at once) and territories (country codes)."""
+    user = _editable(session, name, actor_id=actor_id, actor_role=actor_role)
+    if role is Role.ADMIN and actor_role is not Role.ADMIN:
+        raise NotPermitted("Only an admin can make someone an admin.")
+    changes: list[str] = []
+    details: dict[str, Any] = {}
+    warnings: list[str] = []
+    returned: tuple[int, ...] = ()
+    if role is not None and role is not user.role:
+        if user.id == actor_id:
+            raise InputError("You cannot change your own role; ask another team lead or an admin.")
+        if user.role is Role.ADMIN:
+            _keep_an_admin(session, user)
+        changes.append(f"role {user.role.value} → {role.value}")
+        details["role"] = [user.role.value, role.value]
+        user.role = role
+        if role not in QUEUE_ROLES:
+            returned = _return_leads(
+                session, user, actor_id=actor_id, at=at, why=f"now {role.value}"
+            )
+    if capacity is not None and capacity != user.capacity:
+        if capacity < 0 or capacity > MAX_CAPACITY:
+            raise InputError(f"capacity: {capacity} is not a number of open leads (0–10000)")
+        changes.append(f"capacity {user.capacity} → {capacity}")
+        details["capacity"] = [user.capacity, capacity]
+        user.capacity = capacity
+        held = _open_count(session, user.id)
+        if held > capacity:
+            warnings.append(
+                f"{user.name} holds {held} open leads, more than {capacity}; "
+                "rebalance to spread the rest."
+            )
+    if territories is not None:
+        codes = _territories(territories)
+        if list(codes) != list(user.territories or ()):
+            before = " ".join(user.territories or ()) or "anywhere"
+            changes.append(f"territories {before} → {' '.join(codes) or 'anywhere'}")
+            details["territories"] = [list(user.territories or ()), list(codes)]
+            user.territories = list(codes)
+    if not changes:
+        return UserChange(info(user), ())
+    details["returned_to_pool"] = len(returned)
+    audit.record(
+        session,
+        at=at,
+        actor_id=actor_id,
+        action="user_changed",
+        subject=f"user:{user.name}",
+        reason="; ".join(changes),
+        details=details,
+    )
+    session.flush()
+    return UserChange(info(user), tuple(changes), returned, tuple(warnings))
+
+
+def _editable(session: Session, name: str, *, actor_id: int | None, actor_role: Role) -> User:
+    user = find_user(session, name)
+    if user.role is Role.ADMIN and actor_role is not Role.ADMIN:
+        raise NotPermitted(f"{user.name} is an admin; only an admin can change them.")
+    return user
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    if user.role is not Role.ADMIN:
+        return
+    others = session.scalar(
+        select(func.count()).where(
+            User.role == Role.ADMIN, User.active.is_(True), User.id != user.id
+        )
+    )
+    if not others:
+        raise Conflict(f"{user.name} is the last active admin; make someone else admin first.")
+
+
+def _territories(codes: Sequence[str]) -> tuple[str, ...]:
+    cleaned: list[str] = []
+    for code in codes:
+        for part in code.replace(",", " ").split():
+            upper = part.strip().upper()
+            if not COUNTRY.match(upper):
+                raise InputError(f"territory: '{part}' is not a country code like DE or US")
+            if upper not in cleaned:
+                cleaned.append(upper)
+    return tuple(sorted(cleaned))
+
+
+def _open_count(session: Session, user_id: int) -> int:
+    return (
+        session.scalar(select(func.count()).where(Lead.assigned_to_id == user_id, is_open())) or 0
+    )
+
+
+def _return_leads(
+    session: Session, user: User, *, actor_id: int | None, at: datetime, why: str
+) -> tuple[int, ...]:
+    """Every open lead of ``user`` back to the pool, claims included: they will not call it."""
+    rows = session.execute(
+        planned_moves_query(at)
+        .where(Lead.assigned_to_id == user.id)
+        .order_by(Lead.arrived_at, Lead.id)
+    ).all()
+    moves: tuple[PlannedMove, ...] = tuple(to_move(row, None) for row in rows)
+    apply_all(
+        session, moves, actor_id=actor_id, at=at, reason=f"{user.name} {why}: back to the open pool"
+    )
+    return tuple(m.lead_id for m in moves)

@@ -1,0 +1,116 @@
+"""The team lead's commands as a script runs them: exit codes, JSON, CSV, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from team_builder import Team
+
+from leaddesk.clock import FixedClock
+from leaddesk.domain import Role
+
+
+def leaddesk(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "leaddesk", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def team_now(sqlite_store_path: Path) -> Team:
+    # The commands run on the real clock, so the store is built around it too.
+    built = Team(str(sqlite_store_path), FixedClock(datetime.now(UTC)))
+    built.user("lead1", Role.TEAM_LEAD)
+    built.user("rep1")
+    built.user("rep2")
+    return built
+
+
+def test_a_claimed_lead_needs_force_and_the_refusal_names_the_rep(
+    team_now: Team, sqlite_store_path: Path
+) -> None:
+    lead_id = team_now.lead("rep1")
+    team_now.claim(lead_id, "rep1", minutes=30)
+    team_now.store.close()
+    args = ["reassign", "--lead", str(lead_id), "--to", "rep2", "--as", "lead1"]
+    refused = leaddesk(sqlite_store_path, *args)
+    assert refused.returncode == 4
+    assert "on a call with rep1" in refused.stderr
+    assert "--force" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    forced = leaddesk(sqlite_store_path, *args, "--force", "--reason", "rep1 left", "--json")
+    assert forced.returncode == 0, forced.stderr
+    assert json.loads(forced.stdout)["forced"] == [lead_id]
+    assert team_now.owner_of(lead_id) == "rep2"
+
+
+def test_rebalance_preview_is_what_gets_applied_and_lands_in_the_queues(
+    team_now: Team, sqlite_store_path: Path
+) -> None:
+    pooled = [team_now.lead(None, hours_ago=h) for h in (5, 4, 3)]
+    team_now.store.close()
+    dry = leaddesk(sqlite_store_path, "rebalance", "--dry-run", "--json", "--as", "lead1")
+    assert dry.returncode == 0, dry.stderr
+    preview = {m["lead_id"]: m["to"] for m in json.loads(dry.stdout)["moves"]}
+    assert preview == {pooled[0]: "rep1", pooled[1]: "rep2", pooled[2]: "rep1"}
+    assert [team_now.owner_of(i) for i in pooled] == [None, None, None]
+    done = leaddesk(sqlite_store_path, "rebalance", "--json", "--as", "lead1")
+    assert {m["lead_id"]: m["to"] for m in json.loads(done.stdout)["moves"]} == preview
+    with team_now.desk("rep1") as desk:
+        assert {lead.lead_id for lead in desk.my_open_leads()} == {pooled[0], pooled[2]}
+    text = leaddesk(sqlite_store_path, "rebalance", "--dry-run", "--as", "lead1")
+    assert "Nothing to move." in text.stdout
+
+
+def test_absent_rep_to_the_pool_then_user_admin(team_now: Team, sqlite_store_path: Path) -> None:
+    leads = [team_now.lead("rep1"), team_now.lead("rep1")]
+    team_now.store.close()
+    moved = leaddesk(
+        sqlite_store_path, "reassign", "--from", "rep1", "--count", "1", "--as", "lead1"
+    )
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stdout.splitlines()[0] == "Moved 1 lead to the open pool."
+    changed = leaddesk(
+        sqlite_store_path, "users", "set", "rep2", "--territory", "de", "AT", "--capacity", "9",
+        "--json", "--as", "lead1",
+    )  # fmt: skip
+    assert changed.returncode == 0, changed.stderr
+    assert (json.loads(changed.stdout)["territories"], json.loads(changed.stdout)["capacity"]) == (
+        ["AT", "DE"],
+        9,
+    )
+    gone = leaddesk(sqlite_store_path, "users", "deactivate", "rep1", "--as", "lead1")
+    assert gone.stdout.splitlines() == [
+        "rep1 is deactivated.",
+        "1 lead went back to the open pool.",
+    ]
+    assert [team_now.owner_of(i) for i in leads] == [None, None]
+    listed = leaddesk(sqlite_store_path, "users", "list", "--json")
+    assert {u["name"]: u["active"] for u in json.loads(listed.stdout)}["rep1"] is False
+
+
+def test_team_sweep_and_report_outputs(team_now: Team, sqlite_store_path: Path) -> None:
+    stale = team_now.lead("rep1", hours_ago=30)
+    team_now.store.close()
+    view = leaddesk(sqlite_store_path, "team", "--json", "--as", "lead1")
+    assert view.returncode == 0, view.stderr
+    reps = {r["rep"]: r for r in json.loads(view.stdout)["reps"]}
+    assert (reps["rep1"]["open"], reps["rep1"]["untouched"]) == (1, 1)
+    swept = leaddesk(sqlite_store_path, "sweep", "--json", "--as", "lead1")
+    assert json.loads(swept.stdout)["flagged"] == [stale]
+    csv_out = leaddesk(sqlite_store_path, "report", "funnel", "--csv", "--as", "lead1")
+    assert csv_out.returncode == 0, csv_out.stderr
+    assert csv_out.stdout.splitlines()[0] == "step,leads,% of arrived"
+    bad = leaddesk(sqlite_store_path, "report", "funnel", "--since", "soon", "--as", "lead1")
+    assert (bad.returncode, bad.stderr.strip()) == (
+        2,
+        "leaddesk: --since: 'soon' is not a date like 2026-11-01",
+    )
