@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -22,8 +22,17 @@ from leaddesk import users as user_ops
 from leaddesk.clock import Clock, system_clock
 from leaddesk.domain import CallOutcome, DisqualifyReason, LeadType, Role, Verdict
 from leaddesk.errors import NotPermitted
+from leaddesk.intake import importing as intake
+from leaddesk.intake import undo as intake_undo
 from leaddesk.permissions import Action, can, require
+from leaddesk.queue import search as lead_search
 from leaddesk.store import Store, open_store
+from leaddesk.team import reassign as team_reassign
+from leaddesk.team import rebalance as team_rebalance
+from leaddesk.team import reports as team_reports
+from leaddesk.team import sweep as team_sweep
+from leaddesk.team import team_view as team_views
+from leaddesk.team import user_admin
 
 
 @dataclass(frozen=True)
@@ -370,6 +379,231 @@ class Desk:
         self.require(Action.READ_HANDOFFS)
         with self.store.reading() as session:
             return handoffs.pending(session, actor_id=self.actor.id, at=self.clock())
+
+    # -- intake (imports) --------------------------------------------------------------------
+    # An import commits chunk by chunk with a checkpoint (resumable, undoable), so the intake
+    # package drives the store itself; see leaddesk/intake/importing.py.
+
+    def import_file(
+        self,
+        path: Path,
+        *,
+        source: str | None = None,
+        mapping: str = "auto",
+        dry_run: bool = False,
+        report_path: Path | None = None,
+        encoding: str | None = None,
+        sheet: str | None = None,
+        day_first: bool = False,
+        progress: intake.Progress | None = None,
+        cancelled: intake.Cancelled | None = None,
+    ) -> intake.ImportSummary:
+        """Import a CSV/XLSX export (or, ``dry_run``, only say what it would do).
+
+        ``progress(rows_done, total_estimate)`` is called after each chunk; ``cancelled()``
+        returning True stops after the current chunk (ImportCancelled: resumable, undoable).
+        Importing the same file again resumes an interrupted run after its checkpoint.
+        """
+        self.require(Action.IMPORT_LEADS)
+        actor_id = self.actor.id if dry_run else intake.require_importer(self.actor.id)
+        return intake.import_file(
+            self.store,
+            actor_id=actor_id or 0,
+            path=Path(path),
+            options=intake.ImportOptions(
+                source=source,
+                mapping=mapping,
+                dry_run=dry_run,
+                report_path=Path(report_path) if report_path is not None else None,
+                encoding=encoding,
+                sheet=sheet,
+                day_first=day_first,
+            ),
+            at=self.clock(),
+            progress=progress or intake.no_progress,
+            cancelled=cancelled or intake.never_cancelled,
+        )
+
+    def undo_import(self, run_id: int) -> intake_undo.UndoSummary:
+        """Remove what an import run added; a qualifier may undo only their own runs."""
+        self.require(Action.IMPORT_LEADS)
+        actor_id = intake.require_importer(self.actor.id)
+        with self.store.transaction() as session:
+            return intake_undo.undo_run(
+                session,
+                run_id=run_id,
+                actor_id=actor_id,
+                at=self.clock(),
+                any_run=self.can(Action.REASSIGN),
+            )
+
+    def import_runs(self, *, limit: int = 20) -> list[dict[str, object]]:
+        """The latest import runs, newest first (status, checkpoint, counts)."""
+        self.require(Action.IMPORT_LEADS)
+        with self.store.reading() as session:
+            return intake.list_runs(session, limit=limit)
+
+    # -- rep workspace (search, my note) -----------------------------------------------------
+
+    def search(self, text: str, *, limit: int = 50) -> list[call_queue.QueueRow]:
+        """Open leads matching a name, company, email or phone prefix that the rep may work."""
+        self.require(Action.WORK_QUEUE)
+        assert self.actor.id is not None
+        with self.store.reading() as session:
+            return lead_search.search_leads(
+                session,
+                self.actor.id,
+                text,
+                self.clock(),
+                limit=limit,
+                any_owner=self.can(Action.REASSIGN),
+            )
+
+    def my_note(self, lead_id: int) -> tuple[int, str] | None:
+        """The acting rep's latest note on the lead (id, text), to keep editing it."""
+        self.require(Action.WORK_QUEUE)
+        with self.store.reading() as session:
+            mine = [n for n in notes.notes_for(session, lead_id) if n.user_id == self.actor.id]
+            return (mine[-1].id, mine[-1].text) if mine else None
+
+    # -- team lead console (reassign, rebalance, sweep, users, team view, reports) ----------
+    # The logic lives in leaddesk/team/; previews read, applying writes in one transaction.
+
+    def team_view(self) -> team_views.TeamView:
+        """Per rep: open, callbacks today, SLA breaches, untouched, verdicts; pool; sales wait."""
+        self.require(Action.VIEW_TEAM)
+        with self.store.reading() as session:
+            return team_views.team_view(session, at=self.clock())
+
+    def preview_reassign(
+        self, pick: team_reassign.LeadPick, *, to_user: str | None, reason: str | None = None
+    ) -> team_reassign.ReassignPreview:
+        """Who would move where (and who is on a call), before anything is written."""
+        self.require(Action.REASSIGN)
+        with self.store.reading() as session:
+            return team_reassign.preview_reassign(
+                session, pick, to_user=to_user, reason=reason, at=self.clock()
+            )
+
+    def apply_reassign(
+        self,
+        preview: team_reassign.ReassignPreview,
+        *,
+        force: bool = False,
+        after_call: bool = False,
+    ) -> team_reassign.ReassignResult:
+        """Carry out a preview; Conflict if any lead changed since (nothing is moved then)."""
+        self.require(Action.REASSIGN)
+        with self.store.transaction() as session:
+            return team_reassign.apply_reassign(
+                session,
+                preview,
+                actor_id=self.actor.id,
+                at=self.clock(),
+                force=force,
+                after_call=after_call,
+            )
+
+    def reassign(
+        self,
+        pick: team_reassign.LeadPick,
+        *,
+        to_user: str | None,
+        reason: str | None = None,
+        force: bool = False,
+        after_call: bool = False,
+    ) -> team_reassign.ReassignResult:
+        self.require(Action.REASSIGN)
+        with self.store.transaction() as session:
+            return team_reassign.reassign(
+                session,
+                pick,
+                to_user=to_user,
+                reason=reason,
+                actor_id=self.actor.id,
+                at=self.clock(),
+                force=force,
+                after_call=after_call,
+            )
+
+    def plan_rebalance(self, *, include_pool: bool = True) -> team_rebalance.RebalancePlan:
+        self.require(Action.REASSIGN)
+        with self.store.reading() as session:
+            return team_rebalance.plan_rebalance(
+                session, at=self.clock(), include_pool=include_pool
+            )
+
+    def plan_spread(self, from_user: str) -> team_rebalance.RebalancePlan:
+        """Spread an absent rep's open leads over the others (a preview)."""
+        self.require(Action.REASSIGN)
+        with self.store.reading() as session:
+            return team_rebalance.plan_spread(session, from_user, at=self.clock())
+
+    def apply_rebalance(self, plan: team_rebalance.RebalancePlan) -> team_rebalance.RebalancePlan:
+        """Apply a previewed plan; Conflict if any lead changed since (nothing is moved then)."""
+        self.require(Action.REASSIGN)
+        with self.store.transaction() as session:
+            return team_rebalance.apply_plan(session, plan, actor_id=self.actor.id, at=self.clock())
+
+    def rebalance(self, *, include_pool: bool = True) -> team_rebalance.RebalancePlan:
+        self.require(Action.REASSIGN)
+        with self.store.transaction() as session:
+            plan = team_rebalance.plan_rebalance(
+                session, at=self.clock(), include_pool=include_pool
+            )
+            return team_rebalance.apply_plan(session, plan, actor_id=self.actor.id, at=self.clock())
+
+    def sweep(self) -> team_sweep.SweepResult:
+        """Flag untouched leads and, if the policy says so, move the long-untouched ones."""
+        self.require(Action.REASSIGN)
+        with self.store.transaction() as session:
+            return team_sweep.sweep(session, actor_id=self.actor.id, at=self.clock())
+
+    def deactivate_user(self, name: str) -> user_admin.UserChange:
+        """Deactivate a user; their open leads go back to the pool."""
+        self.require(Action.MANAGE_USERS)
+        with self.store.transaction() as session:
+            return user_admin.deactivate_user(
+                session, name, actor_id=self.actor.id, actor_role=self.actor.role, at=self.clock()
+            )
+
+    def reactivate_user(self, name: str) -> user_admin.UserChange:
+        self.require(Action.MANAGE_USERS)
+        with self.store.transaction() as session:
+            return user_admin.reactivate_user(
+                session, name, actor_id=self.actor.id, actor_role=self.actor.role, at=self.clock()
+            )
+
+    def change_user(
+        self,
+        name: str,
+        *,
+        role: Role | None = None,
+        capacity: int | None = None,
+        territories: tuple[str, ...] | None = None,
+    ) -> user_admin.UserChange:
+        self.require(Action.MANAGE_USERS)
+        with self.store.transaction() as session:
+            return user_admin.change_user(
+                session,
+                name,
+                actor_id=self.actor.id,
+                actor_role=self.actor.role,
+                at=self.clock(),
+                role=role,
+                capacity=capacity,
+                territories=territories,
+            )
+
+    def report(
+        self, name: str, *, since: date | None = None, until: date | None = None
+    ) -> team_reports.Report:
+        """One dashboard's figures: funnel, throughput, sla, sources, agreement or workload."""
+        self.require(Action.VIEW_TEAM)
+        with self.store.reading() as session:
+            return team_reports.build_report(
+                session, name, since=since, until=until, at=self.clock()
+            )
 
 
 def open_desk(

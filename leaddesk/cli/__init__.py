@@ -16,9 +16,11 @@ from leaddesk import __version__
 from leaddesk.cli import (
     definition_commands,
     handoff_commands,
+    import_command,
     qualify_command,
     queue_commands,
     setup_commands,
+    team_commands,
 )
 from leaddesk.cli.common import add_as
 from leaddesk.errors import LeadDeskError
@@ -31,6 +33,8 @@ COMMAND_MODULES = [
     qualify_command,
     queue_commands,
     handoff_commands,
+    import_command,
+    team_commands,
 ]
 log = logging.getLogger("leaddesk.cli")
 

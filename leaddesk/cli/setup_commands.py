@@ -7,6 +7,7 @@ import time
 from datetime import datetime
 
 from leaddesk import definition_versions
+from leaddesk.cli import team_commands
 from leaddesk.cli.common import add_as, add_json, print_json, print_table, setup_or_user_desk
 from leaddesk.errors import InputError
 from leaddesk.permissions import Action
@@ -19,7 +20,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     init.set_defaults(handler=run_init)
 
     users = commands.add_parser("users", help="add and list users")
-    user_commands = users.add_subparsers(dest="users_command", metavar="add|list", required=True)
+    user_commands = users.add_subparsers(
+        dest="users_command", metavar="add|list|set|deactivate|reactivate", required=True
+    )
     add = user_commands.add_parser("add", help="add a user")
     add.add_argument("name", help="login name, e.g. rep5")
     add.add_argument("--role", required=True, help="qualifier, team_lead, sales or admin")
@@ -32,6 +35,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing = user_commands.add_parser("list", help="list users")
     add_json(listing)
     listing.set_defaults(handler=run_users_list)
+    team_commands.register_user_commands(user_commands)  # set, deactivate, reactivate
 
     demo = commands.add_parser("demo", help="fill a new store with a realistic demo team")
     demo.add_argument("--leads", type=int, default=2_000, help="how many leads (default 2000)")

@@ -276,6 +276,11 @@ def _plan(mapping: Mapping) -> _Plan:
     return held[1]
 
 
+def country_code(country: str) -> str | None:
+    """ISO code of a country cell as clean_row reads it ("Germany", "UK", "de"), or None."""
+    return _region_for(country)
+
+
 @lru_cache(maxsize=1024)
 def _region_for(country: str) -> str | None:
     """ISO region code for a country cell ("DE", "Germany", "Deutschland", "UK"), or None."""

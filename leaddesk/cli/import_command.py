@@ -1,0 +1,170 @@
+"""`leaddesk import`: leads from a marketing or CRM export, with a dry run, resume and undo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from leaddesk.cli.common import add_as, add_json, desk_for, print_json, print_table
+from leaddesk.errors import InputError
+from leaddesk.intake.importing import ImportSummary
+from leaddesk.intake.undo import UndoSummary
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="import leads from a CSV or XLSX export (try --dry-run first)",
+        description="Import leads from a CSV or XLSX export. Importing the same file again "
+        "changes nothing, or finishes an import that was interrupted.",
+    )
+    parser.add_argument("file", metavar="FILE", nargs="?", help="the CSV or XLSX export")
+    add_as(parser)
+    parser.add_argument(
+        "--source",
+        metavar="NAME",
+        help="where the leads come from, e.g. webinar-march (default: the exporting tool)",
+    )
+    parser.add_argument(
+        "--mapping",
+        metavar="auto|NAME|FILE",
+        default="auto",
+        help="columns: detect or reuse the source's saved mapping (auto), the mapping saved "
+        "for source NAME, or a .json mapping file",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would happen; store nothing"
+    )
+    parser.add_argument(
+        "--report", metavar="PATH", help="write a CSV of rejected and flagged rows here"
+    )
+    parser.add_argument("--encoding", metavar="NAME", help="the file's encoding (default: detect)")
+    parser.add_argument("--sheet", metavar="NAME", help="the XLSX worksheet (default: the first)")
+    parser.add_argument(
+        "--day-first", action="store_true", help="read 03/05/2026 as 3 May (default: March 5)"
+    )
+    parser.add_argument(
+        "--undo", metavar="RUN", type=int, help="remove what import run RUN added, instead"
+    )
+    parser.add_argument("--runs", action="store_true", help="list the latest import runs")
+    add_json(parser)
+    parser.set_defaults(handler=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    if args.undo is not None or args.runs:
+        if args.file:
+            raise InputError("import: give a FILE, or --undo RUN, or --runs; not several")
+        return _undo(args) if args.undo is not None else _runs(args)
+    if not args.file:
+        raise InputError("import: name the FILE to import (a CSV or XLSX export)")
+    show_progress = sys.stderr.isatty() and not args.json
+    with desk_for(args) as desk:
+        summary = desk.import_file(
+            Path(args.file),
+            source=args.source,
+            mapping=args.mapping,
+            dry_run=args.dry_run,
+            report_path=Path(args.report) if args.report else None,
+            encoding=args.encoding,
+            sheet=args.sheet,
+            day_first=args.day_first,
+            progress=_progress_line if show_progress else None,
+        )
+    if show_progress:
+        sys.stderr.write("\r\033[K")
+    if args.json:
+        print_json(summary.as_json())
+    else:
+        _print_summary(summary)
+    return 0
+
+
+def _progress_line(done: int, total: int) -> None:
+    of = f" of about {total:,}" if total else ""
+    sys.stderr.write(f"\rImporting: {done:,}{of} rows")
+    sys.stderr.flush()
+
+
+def _print_summary(summary: ImportSummary) -> None:
+    counts = summary.counts
+    name = Path(summary.file).name
+    if summary.dry_run:
+        print(f"Dry run of {name} (source {summary.source}): nothing was stored.")
+    elif summary.resumed_after_row is not None:
+        print(
+            f"Finished import run {summary.run_id} of {name} (source {summary.source}), "
+            f"resumed after row {summary.resumed_after_row}."
+        )
+    else:
+        print(f"Imported {name} as run {summary.run_id} (source {summary.source}).")
+    mapping = summary.mapping
+    pairs = ", ".join(f"{column} → {target.value}" for column, target in mapping.columns.items())
+    print(f"Columns ({summary.mapping_how}, {mapping.shape.value} export): {pairs}")
+    if mapping.extras:
+        print(f"Kept as extra details: {', '.join(mapping.extras)}")
+    would = "would be " if summary.dry_run else ""
+    print(
+        f"{counts.rows:,} rows: {counts.created:,} new leads, "
+        f"{counts.merged:,} new leads on people already known, "
+        f"{counts.attached:,} added to open leads, {counts.unchanged:,} already imported, "
+        f"{counts.invalid:,} skipped as unusable."
+    )
+    print(
+        f"{counts.existing_account:,} from existing customer accounts; "
+        f"{counts.flagged:,} rows with a value kept as typed; "
+        f"{counts.assigned:,} {would}assigned to reps, {counts.pool:,} {would}left in the pool."
+    )
+    for warning in summary.warnings:
+        print(f"Note: {warning}")
+    if summary.problems:
+        print("First problems:")
+        for problem in summary.problems:
+            where = f"row {problem.row}" + (f", {problem.field}" if problem.field else "")
+            value = f" ({problem.value[:60]})" if problem.value else ""
+            print(f"  {where}: {problem.reason}{value}")
+    if summary.report:
+        print(f"Report: {summary.report}")
+    elif counts.invalid or counts.flagged:
+        print("Add --report PATH for every row's reason.")
+
+
+def _undo(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        result: UndoSummary = desk.undo_import(args.undo)
+    if args.json:
+        print_json(result.as_json())
+        return 0
+    print(
+        f"Undid import run {result.run_id}: removed {result.leads_removed:,} leads, "
+        f"{result.people_removed:,} people and {result.accounts_removed:,} accounts; "
+        f"took back the added interest on {result.leads_restored:,} open leads."
+    )
+    return 0
+
+
+def _runs(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        runs = desk.import_runs()
+    if args.json:
+        print_json(runs)
+        return 0
+    print_table(
+        ("run", "file", "source", "status", "last row", "rows", "created", "merged", "attached"),
+        [
+            (
+                run["run"],
+                run["file"],
+                run["source"],
+                run["status"],
+                run["checkpoint_row"],
+                run.get("rows", ""),
+                run.get("created", ""),
+                run.get("merged", ""),
+                run.get("attached", ""),
+            )
+            for run in runs
+        ],
+    )
+    return 0

@@ -1,0 +1,119 @@
+"""The column mapping for an import: detected, saved per source and reused, or from a file.
+
+``--mapping auto`` (the default) reuses the mapping last confirmed for the source when it fits
+the file's header, else detects one; ``NAME`` is the mapping saved for source NAME; anything
+that names an existing file (or ends in .json) is a mapping file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leaddesk import audit
+from leaddesk.errors import InputError
+from leaddesk.intake.errors import IntakeFileError
+from leaddesk.intake.mapping import Mapping, Shape, detect_mapping, load_mapping
+from leaddesk.store.models import SourceMapping
+
+AUTO = "auto"
+DEFAULT_SOURCE = "import"
+MAX_SOURCE = 64
+
+
+@dataclass(frozen=True)
+class ChosenMapping:
+    mapping: Mapping
+    how: str  # "detected", "saved for <source>", "from <file>"
+    save: bool  # whether a finished import should remember it for the source
+
+
+def default_source(mapping: Mapping) -> str:
+    """A source name when the user gives none: the tool the export came from, if recognised."""
+    if mapping.shape in (Shape.GENERIC, Shape.PLAIN, Shape.CUSTOM):
+        return DEFAULT_SOURCE
+    return mapping.shape.value
+
+
+def check_source(name: str) -> str:
+    source = " ".join(name.split())
+    if not source or len(source) > MAX_SOURCE:
+        raise InputError(f"--source: give a name of 1 to {MAX_SOURCE} characters")
+    return source
+
+
+def saved_mapping(session: Session, source: str) -> Mapping | None:
+    record = session.scalar(select(SourceMapping).where(SourceMapping.source == source))
+    if record is None:
+        return None
+    return Mapping.from_json(json.dumps(record.mapping), file=f"saved mapping '{source}'")
+
+
+def choose_mapping(
+    session: Session,
+    header: Sequence[str],
+    *,
+    file: Path,
+    source: str | None,
+    choice: str = AUTO,
+) -> ChosenMapping:
+    """The mapping to import ``file`` with; raises IntakeFileError when nothing identifying
+    (email, phone or name) would be mapped."""
+    if choice == AUTO:
+        if source is not None:
+            saved = saved_mapping(session, source)
+            if saved is not None:
+                try:
+                    fitted = saved.for_header(header, file=file)
+                except IntakeFileError:
+                    fitted = None  # the source now sends a different export: detect afresh
+                if fitted is not None and not fitted.warnings:
+                    return ChosenMapping(fitted, f"saved for {source}", save=False)
+        return ChosenMapping(detect_mapping(header, file=file), "detected", save=True)
+    path = Path(choice)
+    if path.suffix.lower() == ".json" or path.is_file():
+        mapping = load_mapping(path).for_header(header, file=file)
+        return ChosenMapping(mapping, f"from {path.name}", save=True)
+    saved = saved_mapping(session, choice)
+    if saved is None:
+        known = session.scalars(select(SourceMapping.source).order_by(SourceMapping.source)).all()
+        hint = f" (saved: {', '.join(known)})" if known else " (none saved yet)"
+        raise InputError(
+            f"--mapping: no saved mapping named '{choice}'{hint}; use auto or a .json file"
+        )
+    return ChosenMapping(
+        saved.for_header(header, file=file), f"saved for {choice}", save=choice != source
+    )
+
+
+def remember_mapping(
+    session: Session, *, source: str, mapping: Mapping, actor_id: int | None, at: datetime
+) -> bool:
+    """Save ``mapping`` as the one for ``source``; True if it changed anything."""
+    data = json.loads(mapping.to_json())
+    record = session.scalar(select(SourceMapping).where(SourceMapping.source == source))
+    if record is not None and record.mapping == data:
+        return False
+    if record is None:
+        session.add(
+            SourceMapping(source=source, mapping=data, updated_by_id=actor_id, updated_at=at)
+        )
+    else:
+        record.mapping = data
+        record.updated_by_id = actor_id
+        record.updated_at = at
+    audit.record(
+        session,
+        at=at,
+        actor_id=actor_id,
+        action="mapping_saved",
+        subject=f"source {source}"[:128],
+        details={"columns": data["columns"]},
+    )
+    return True

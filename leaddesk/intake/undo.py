@@ -1,0 +1,261 @@
+"""Take back an import run: remove the leads, people and accounts it created, and the interest
+it added to open leads. Refused when a rep has already worked one of its leads.
+
+What a run created is listed, chunk by chunk, in its ``import_chunk`` audit events (id ranges,
+checked against each lead's own ``extra.intake.run``); what it added to existing leads is in
+its ``import_interest`` events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy.orm import Session
+
+from leaddesk import audit
+from leaddesk.domain import Stage
+from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.intake.runs import RunStatus, expand
+from leaddesk.store.models import (
+    Account,
+    Answer,
+    Assignment,
+    AuditEvent,
+    CallAttempt,
+    ImportRun,
+    Lead,
+    Note,
+    Person,
+    SalesFeedback,
+    VerdictRecord,
+)
+
+_BATCH = 900
+
+
+@dataclass(frozen=True)
+class UndoSummary:
+    run_id: int
+    leads_removed: int
+    people_removed: int
+    accounts_removed: int
+    leads_restored: int
+
+    def as_json(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def undo_run(
+    session: Session,
+    *,
+    run_id: int,
+    actor_id: int,
+    at: datetime,
+    only_if_unworked: bool = True,
+    any_run: bool = True,
+) -> UndoSummary:
+    """Undo run ``run_id``; ``any_run`` False lets the actor undo only their own imports."""
+    run = session.get(ImportRun, run_id)
+    if run is None:
+        raise InputError(f"--undo: there is no import run {run_id}")
+    if not any_run and run.started_by_id != actor_id:
+        raise NotPermitted(
+            f"import run {run_id} was started by someone else; ask them or a team lead to undo it."
+        )
+    if run.status == RunStatus.UNDONE:
+        raise InputError(f"import run {run_id} ({run.file_name}) was already undone")
+    subject = f"import run {run_id}"
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action.in_(("import_chunk", "import_interest")))
+        .where(AuditEvent.subject == subject)
+        .order_by(AuditEvent.id)
+    ).all()
+    created: dict[str, list[int]] = {"leads": [], "people": [], "accounts": [], "notes": []}
+    interest: list[AuditEvent] = []
+    for event in events:
+        details = event.details or {}
+        if details.get("run") != run_id:
+            continue
+        if event.action == "import_chunk":
+            made = details.get("created") or {}
+            for name, ids in created.items():
+                ids.extend(expand(made.get(name)))
+        else:
+            interest.append(event)
+
+    leads = _own_leads(session, created["leads"], run_id)
+    if only_if_unworked:
+        _refuse_if_worked(session, leads, created["notes"], run_id, run.file_name)
+
+    note_ids = created["notes"]
+    for batch in _batches(note_ids):
+        session.execute(delete(Note).where(Note.id.in_(batch)))
+    gone = set(leads)
+    restored = _restore_interest(session, [e for e in interest if e.lead_id not in gone])
+    for batch in _batches(leads):
+        # Our own audit events (none name a created lead) aside, a worked lead has history.
+        session.execute(delete(Lead).where(Lead.id.in_(batch)))
+    people = _unused(session, created["people"], Lead.person_id, Person)
+    for batch in _batches(people):
+        session.execute(delete(Person).where(Person.id.in_(batch)))
+    accounts = _unused(session, created["accounts"], Lead.account_id, Account)
+    accounts = [a for a in accounts if a not in _still_used_by_people(session, accounts)]
+    for batch in _batches(accounts):
+        session.execute(delete(Account).where(Account.id.in_(batch)))
+
+    run.status = RunStatus.UNDONE
+    run.finished_at = at
+    summary = UndoSummary(run_id, len(leads), len(people), len(accounts), restored)
+    audit.record(
+        session,
+        at=at,
+        actor_id=actor_id,
+        action="import_undone",
+        subject=subject,
+        details=summary.as_json(),
+    )
+    return summary
+
+
+def _own_leads(session: Session, candidates: Sequence[int], run_id: int) -> list[int]:
+    own: list[int] = []
+    for batch in _batches(candidates):
+        for lead_id, extra in session.execute(
+            select(Lead.id, Lead.extra).where(Lead.id.in_(batch))
+        ).tuples():
+            intake = (extra or {}).get("intake") if isinstance(extra, dict) else None
+            if isinstance(intake, dict) and intake.get("run") == run_id:
+                own.append(lead_id)
+    return own
+
+
+def _refuse_if_worked(
+    session: Session, leads: Sequence[int], own_notes: Sequence[int], run_id: int, file_name: str
+) -> None:
+    """A lead with any history since the import (a call, a claim, a note, an audit event, more
+    interest from a later import) stays: removing it would lose that history."""
+    worked: set[int] = set()
+    later_runs: set[str] = set()
+    own = set(own_notes)
+    for batch in _batches(leads):
+        worked.update(
+            session.scalars(
+                select(Lead.id).where(
+                    Lead.id.in_(batch),
+                    (Lead.stage != Stage.NEW)
+                    | (Lead.attempts > 0)
+                    | Lead.claimed_by_id.is_not(None)
+                    | Lead.handoff_batch_id.is_not(None),
+                )
+            )
+        )
+        for model in (CallAttempt, VerdictRecord, Answer, Assignment, SalesFeedback):
+            column = model.__table__.c.lead_id
+            worked.update(session.scalars(select(column).where(column.in_(batch)).distinct()))
+        for lead_id, action, subject in session.execute(
+            select(AuditEvent.lead_id, AuditEvent.action, AuditEvent.subject).where(
+                AuditEvent.lead_id.in_(batch)
+            )
+        ).tuples():
+            if lead_id is not None:
+                worked.add(lead_id)
+            if action == "import_interest" and subject:
+                later_runs.add(subject)
+        for lead_id, note_id in session.execute(
+            select(Note.lead_id, Note.id).where(Note.lead_id.in_(batch))
+        ).tuples():
+            if note_id not in own:
+                worked.add(lead_id)
+    if worked:
+        example = min(worked)
+        hint = (
+            f"; later imports added interest to them ({', '.join(sorted(later_runs))})"
+            if later_runs
+            else ""
+        )
+        raise Conflict(
+            f"{len(worked)} lead(s) from {file_name} have history since the import "
+            f"(e.g. lead #{example}){hint}; the import cannot be undone. "
+            "Disqualify unwanted leads one by one instead."
+        )
+
+
+def _restore_interest(session: Session, events: Iterable[AuditEvent]) -> int:
+    table = cast(Table, Lead.__table__)
+    restored = 0
+    for event in events:
+        if event.lead_id is None:
+            continue
+        details = event.details or {}
+        lead = session.execute(
+            select(table.c.interest_score, table.c.extra).where(table.c.id == event.lead_id)
+        ).first()
+        if lead is None:
+            continue
+        before, after = int(details.get("from", 0)), int(details.get("to", 0))
+        score = (
+            before
+            if lead.interest_score == after
+            else max(0, lead.interest_score - (after - before))
+        )
+        extra: dict[str, Any] = dict(lead.extra or {})
+        keys = set(details.get("keys") or ())
+        remaining = [key for key in extra.get("import_keys", []) if key not in keys]
+        if remaining:
+            extra["import_keys"] = remaining
+        else:
+            extra.pop("import_keys", None)
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                interest_score=bindparam("b_score"),
+                extra=bindparam("b_extra", type_=table.c.extra.type),
+                version=table.c.version + 1,
+            ),
+            [{"b_id": event.lead_id, "b_score": score, "b_extra": extra or None}],
+        )
+        audit.record(
+            session,
+            at=event.at,
+            actor_id=event.actor_id,
+            action="import_interest_undone",
+            lead_id=event.lead_id,
+            subject=event.subject,
+            details={"interest": score},
+        )
+        restored += 1
+    return restored
+
+
+def _unused(session: Session, ids: Sequence[int], column: Any, model: Any) -> list[int]:
+    """Of ``ids`` (people or accounts this run made), those no remaining lead points at."""
+    used: set[int] = set()
+    for batch in _batches(ids):
+        used.update(session.scalars(select(column).where(column.in_(batch)).distinct()))
+    existing: set[int] = set()
+    for batch in _batches(ids):
+        existing.update(session.scalars(select(model.id).where(model.id.in_(batch))))
+    return [value for value in ids if value in existing and value not in used]
+
+
+def _still_used_by_people(session: Session, accounts: Sequence[int]) -> set[int]:
+    used: set[int] = set()
+    for batch in _batches(accounts):
+        used.update(
+            session.scalars(
+                select(Person.account_id).where(Person.account_id.in_(batch)).distinct()
+            )
+        )
+    return used
+
+
+def _batches(values: Sequence[int]) -> Iterable[list[int]]:
+    items = list(values)
+    for start in range(0, len(items), _BATCH):
+        yield items[start : start + _BATCH]

@@ -1,0 +1,238 @@
+"""Intake speed: a 100,000-row CSV into a store that already holds 1,000,000 leads.
+
+Run: python tests/benchmarks/bench_intake.py [--rows 100000] [--store-leads 1000000]
+         [--base PATH] [--only dry-run|import]
+
+The base store (people, accounts and leads in the demo's shape, built with bulk inserts) is
+made once and copied for every run, so each import meets the same store. The CSV mixes new
+people, people the store knows (by email, by phone, by name at their company), customers'
+companies and unusable rows. Prints rows/s for the dry run and the real import, and the
+process's peak memory; asserts no time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from leaddesk import users
+from leaddesk.clock import FixedClock
+from leaddesk.definition_versions import ensure_default
+from leaddesk.desk import open_desk
+from leaddesk.domain import Role
+from leaddesk.store import open_store
+from leaddesk.store.models import Account, Lead, Person
+
+ANCHOR = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+FIRST = ("Ada", "Bruno", "Chen", "Dana", "Emil", "Fatima", "Greta", "Hugo", "Ines", "Jonas")
+LAST = ("Meyer", "Smith", "Garcia", "Rossi", "Novak", "Kim", "Okafor", "Berg", "Lund", "Silva")
+
+
+def _email(person: int) -> str:
+    return f"p{person}@co{person // 4}.example"
+
+
+def _phone(person: int) -> str:
+    return f"+1212{2000000 + person:07d}"
+
+
+def build_base(path: Path, leads: int) -> None:
+    started = time.perf_counter()
+    store = open_store(path, create=True)
+    with store.transaction() as session:
+        ensure_default(session, at=ANCHOR)
+        for number in range(1, 5):
+            users.add_user(
+                session, name=f"rep{number}", role=Role.QUALIFIER, at=ANCHOR, actor_id=None
+            )
+        users.add_user(session, name="lead1", role=Role.TEAM_LEAD, at=ANCHOR, actor_id=None)
+    rng = random.Random(5)
+    accounts = leads // 4
+    with store.transaction() as session:
+        connection = session.connection()
+        batch: list[dict[str, object]] = []
+        for account in range(1, accounts + 1):
+            batch.append(
+                {
+                    "id": account,
+                    "name": f"Company {account} Inc",
+                    "name_key": f"company {account}",
+                    "domain": f"co{account}.example",
+                    "industry": "Software",
+                    "employees": 50 + account % 900,
+                    "country": "US",
+                    "is_customer": account % 15 == 0,
+                    "owner_name": "Dana Reyes",
+                    "created_at": ANCHOR - timedelta(days=400),
+                }
+            )
+            if len(batch) == 10_000:
+                connection.execute(insert(Account.__table__), batch)
+                batch = []
+        if batch:
+            connection.execute(insert(Account.__table__), batch)
+        people: list[dict[str, object]] = []
+        rows: list[dict[str, object]] = []
+        for person in range(1, leads + 1):
+            arrived = ANCHOR - timedelta(hours=rng.randint(1, 2000))
+            people.append(
+                {
+                    "id": person,
+                    "account_id": person // 4 or 1,
+                    "first_name": FIRST[person % 10],
+                    "last_name": f"{LAST[(person // 10) % 10]}{person}",
+                    "email": _email(person),
+                    "phone": _phone(person),
+                    "phone_raw": _phone(person),
+                    "country": "US",
+                    "zone_key": "America/New_York",
+                    "do_not_call": False,
+                    "created_at": arrived,
+                }
+            )
+            rows.append(
+                {
+                    "id": person,
+                    "person_id": person,
+                    "account_id": person // 4 or 1,
+                    "source": "web_form",
+                    "arrived_at": arrived,
+                    "stage": "new" if person % 3 else "nurture",
+                    "stage_changed_at": arrived,
+                    "existing_account": False,
+                    "assigned_to_id": 1 + person % 4 if person % 5 else None,
+                    "fit_score": person % 100,
+                    "interest_score": person % 90,
+                    "sla_due_at": arrived + timedelta(hours=2),
+                    "attempts": 0,
+                    "version": 1,
+                    "created_at": arrived,
+                }
+            )
+            if len(rows) == 10_000:
+                connection.execute(insert(Person.__table__), people)
+                connection.execute(insert(Lead.__table__), rows)
+                people, rows = [], []
+        if rows:
+            connection.execute(insert(Person.__table__), people)
+            connection.execute(insert(Lead.__table__), rows)
+    store.close()
+    print(f"built a store of {leads:,} leads in {time.perf_counter() - started:.0f} s: {path}")
+
+
+def write_file(path: Path, rows: int, known: int) -> dict[str, int]:
+    """The export: ~10% known by email, 3% by phone only, 2% by name at their company, 2% with
+    no usable email or phone, the rest new people at new or existing companies."""
+    rng = random.Random(11)
+    mix = {"email": 0, "phone": 0, "name": 0, "unusable": 0, "new": 0}
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            ["First Name", "Last Name", "Email", "Phone", "Company", "Title", "Lead Source",
+             "Created Date", "Country", "Description", "Lead ID"]
+        )  # fmt: skip
+        for number in range(rows):
+            roll = rng.random()
+            person = rng.randint(1, known)
+            first, last = FIRST[person % 10], f"{LAST[(person // 10) % 10]}{person}"
+            company = f"Company {person // 4 or 1} Inc"
+            email, phone = _email(person), f"(212) {200 + person % 700}-{number % 10000:04d}"
+            if roll < 0.10:
+                mix["email"] += 1
+            elif roll < 0.13:
+                mix["phone"] += 1
+                email, phone = "", _phone(person)
+            elif roll < 0.15:
+                mix["name"] += 1
+                email, phone = f"{first}.{number}@mail.example", f"+1415{5000000 + number:07d}"
+            elif roll < 0.17:
+                mix["unusable"] += 1
+                email, phone = "not an email", "12"
+            else:
+                mix["new"] += 1
+                new = known + number + 1
+                first, last = FIRST[new % 10], f"{LAST[number % 10]}x{number}"
+                company = f"New Company {number // 3}" if roll < 0.7 else company
+                email = f"n{number}@new{number // 3}.example"
+                phone = f"+1303{3000000 + number:07d}"
+            writer.writerow(
+                [first, last, email, phone, company, rng.choice(("VP Sales", "IT Manager", "")),
+                 rng.choice(("Web form", "Webinar", "Trade show")),
+                 f"2026-11-{1 + number % 17:02d} {number % 24:02d}:{number % 60:02d}",
+                 rng.choice(("US", "United States", "")),
+                 rng.choice(("Pricing request", "Demo please", "")), f"00Q{number:09d}"]
+            )  # fmt: skip
+    return mix
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--store-leads", type=int, default=1_000_000)
+    parser.add_argument("--base", type=Path, help="base store to copy (built when missing)")
+    parser.add_argument(
+        "--only", choices=("dry-run", "import"), help="time one of the two (memory per kind)"
+    )
+    parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.build_only:
+        build_base(args.base, args.store_leads)
+        return 0
+
+    work = Path(tempfile.gettempdir()) / "leaddesk-bench-intake"
+    work.mkdir(exist_ok=True)
+    base = args.base or work / f"base-{args.store_leads}.sqlite3"
+    if not base.exists():
+        # In a child process, so this process's peak memory is the import's alone.
+        subprocess.run(
+            [sys.executable, __file__, "--build-only", "--base", str(base),
+             "--store-leads", str(args.store_leads)],
+            check=True,
+        )  # fmt: skip
+    export = work / f"export-{args.rows}.csv"
+    mix = write_file(export, args.rows, args.store_leads)
+    size = export.stat().st_size / 1e6
+    print(f"file: {args.rows:,} rows, {size:.1f} MB; planted: {mix}")
+    store_copy = work / "store.sqlite3"
+    for leftover in work.glob("store.sqlite3*"):
+        leftover.unlink()
+    shutil.copyfile(base, store_copy)
+    with open_store(store_copy).reading() as session:
+        held = session.scalar(select(func.count()).select_from(Lead))
+    print(f"store: {held:,} leads")
+
+    clock = FixedClock(ANCHOR)
+    with open_desk(store_copy, "lead1", clock=clock) as desk:
+        kinds = {"dry-run": (True,), "import": (False,), None: (True, False)}[args.only]
+        for dry_run in kinds:
+            started = time.perf_counter()
+            summary = desk.import_file(export, dry_run=dry_run, source="bench")
+            took = time.perf_counter() - started
+            counts = summary.counts
+            label = "dry run" if dry_run else "import"
+            print(
+                f"{label:<8} {counts.rows:,} rows in {took:5.1f} s = "
+                f"{counts.rows / took:7,.0f} rows/s"
+                f"  created {counts.created:,}, merged {counts.merged:,}, attached "
+                f"{counts.attached:,}, existing account {counts.existing_account:,}, invalid "
+                f"{counts.invalid:,}"
+            )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    helper = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory: {peak:.0f} MB (this process), {helper:.0f} MB (cleaning helper)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,379 @@
+"""Importing exports into the store through the desk: duplicates, preview, chunks, resume, undo."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from leaddesk import definition_versions
+from leaddesk import users as user_ops
+from leaddesk.clock import FixedClock
+from leaddesk.definition import Assignment
+from leaddesk.definition.business_time import sla_deadline
+from leaddesk.desk import Desk, open_desk
+from leaddesk.domain import CallOutcome, Role, Stage
+from leaddesk.errors import Conflict, NotPermitted
+from leaddesk.intake import importing
+from leaddesk.intake.assignment import Assigner, _Rep
+from leaddesk.intake.importing import ImportCancelled
+from leaddesk.queue.policy import current_policy
+from leaddesk.resources import resource_path
+from leaddesk.store import Store, open_store
+from leaddesk.store.models import Account, ImportRun, Lead, Note, Person, SourceMapping
+
+HEADER = ["First Name", "Last Name", "Email", "Phone", "Company", "Lead Source", "Message"]
+
+
+@pytest.fixture
+def store(store_location: str, clock: FixedClock) -> Iterator[Store]:
+    store = open_store(store_location)
+    with store.transaction() as session:
+        definition_versions.ensure_default(session, at=clock())
+        for name, role in (
+            ("rep1", Role.QUALIFIER),
+            ("rep2", Role.QUALIFIER),
+            ("lead1", Role.TEAM_LEAD),
+            ("sales1", Role.SALES),
+        ):
+            user_ops.add_user(session, name=name, role=role, at=clock(), actor_id=None)
+    yield store
+    store.close()
+
+
+def desk_as(store_location: str, clock: FixedClock, user: str) -> Desk:
+    return open_desk(store_location, user, clock=clock)
+
+
+@pytest.fixture
+def lead1(store: Store, store_location: str, clock: FixedClock) -> Iterator[Desk]:
+    with desk_as(store_location, clock, "lead1") as desk:
+        yield desk
+
+
+def write_csv(path: Path, rows: Sequence[Sequence[str]], header: Sequence[str] = HEADER) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def content(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """People, accounts, leads and notes as plain rows: what an import may change."""
+    with store.reading() as session:
+        return {
+            "people": sorted(
+                session.execute(select(Person.email, Person.phone, Person.last_name)).tuples()
+            ),
+            "accounts": sorted(session.execute(select(Account.name, Account.name_key)).tuples()),
+            "leads": sorted(
+                (lead.person_id, lead.stage.value, lead.interest_score, json.dumps(lead.extra))
+                for lead in session.scalars(select(Lead))
+            ),
+            "notes": sorted(session.execute(select(Note.lead_id, Note.text)).tuples()),
+        }
+
+
+def count(store: Store, model: Any) -> int:
+    with store.reading() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+ADA = [
+    "Ada",
+    "Lovelace",
+    "ada@engines.example",
+    "+1 212 555 0101",
+    "Engines Ltd",
+    "Web form",
+    "Pricing",
+]
+BOB = ["Bob", "Stone", "bob@quarry.example", "+1 303 555 0199", "Quarry Inc", "Webinar", ""]
+
+
+def test_dry_run_reports_each_row_and_stores_nothing(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    export = write_csv(tmp_path / "leads.csv", [ADA, BOB, ["", "", "nope", "12", "X", "", ""]])
+    report = tmp_path / "preview.csv"
+    summary = lead1.import_file(export, dry_run=True, report_path=report)
+    assert (summary.counts.rows, summary.counts.created, summary.counts.invalid) == (3, 2, 1)
+    assert count(store, Lead) == count(store, Person) == count(store, ImportRun) == 0
+    with report.open(encoding="utf-8-sig") as handle:
+        reasons = {(row["row"], row["reason"].split(":")[0]) for row in csv.DictReader(handle)}
+    assert reasons == {("2", "new lead"), ("3", "new lead"), ("4", "row skipped")}
+
+
+def test_imported_lead_is_ready_for_the_call_queue(
+    store: Store, lead1: Desk, store_location: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", [ADA]))
+    assert summary.counts.created == 1 and summary.counts.assigned == 1
+    with store.reading() as session:
+        lead = session.scalars(select(Lead)).one()
+        policy = current_policy(session)
+        assert lead.stage is Stage.NEW and lead.hold_reason is None
+        assert lead.sla_due_at == sla_deadline(clock(), policy)
+        assert lead.person.zone_key == "America/New_York"
+        assert lead.person.country == "US"
+        assert lead.interest_score > 0  # a web form asking for pricing is interest
+        owner = lead.assigned_to_id
+    with store.reading() as session:
+        owner_name = user_ops.info(session.get(user_ops.User, owner)).name  # type: ignore[arg-type]
+    with desk_as(store_location, clock, owner_name) as rep:
+        assert [row.lead_id for row in rep.queue()] == [lead.id]
+
+
+def test_reimporting_the_same_file_changes_nothing(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    export = write_csv(tmp_path / "leads.csv", [ADA, BOB])
+    lead1.import_file(export)
+    before = content(store)
+    again = lead1.import_file(export)
+    assert again.counts.unchanged == 2 and again.counts.created == 0
+    assert content(store) == before
+
+
+def test_known_email_without_open_lead_gets_a_new_lead_on_the_same_person(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA]))
+    with store.transaction() as session:
+        session.scalars(select(Lead)).one().stage = Stage.NURTURE
+    later = [*ADA[:5], "Webinar", "Came back for the webinar"]
+    summary = lead1.import_file(write_csv(tmp_path / "second.csv", [later]))
+    assert (summary.counts.merged, summary.counts.created) == (1, 0)
+    assert count(store, Person) == 1 and count(store, Lead) == 2
+
+
+def test_more_interest_goes_onto_the_open_lead_not_a_second_one(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA]))
+    with store.reading() as session:
+        score = session.scalars(select(Lead)).one().interest_score
+    again = ["Ada", "Lovelace", "", "(212) 555-0101", "Engines", "Webinar", "Webinar Q&A"]
+    summary = lead1.import_file(write_csv(tmp_path / "second.csv", [again]))
+    assert summary.counts.attached == 1
+    with store.reading() as session:
+        lead = session.scalars(select(Lead)).one()
+        assert lead.interest_score == min(100, score + importing.MORE_INTEREST_POINTS)
+        notes = session.scalars(select(Note.text)).all()
+    assert len(notes) == 1 and "Webinar Q&A" in notes[0] and "row 2" in notes[0]
+
+
+def test_close_name_at_the_same_company_is_the_same_person(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA]))
+    with store.transaction() as session:
+        session.scalars(select(Lead)).one().stage = Stage.DISQUALIFIED
+    typo = ["Ada", "Lovelase", "ada.l@home.example", "", "ENGINES LTD.", "Event", "Booth"]
+    other = ["Alan", "Turing", "alan@engines.example", "", "Engines Ltd", "Event", "Booth"]
+    summary = lead1.import_file(write_csv(tmp_path / "second.csv", [typo, other]))
+    assert (summary.counts.merged, summary.counts.created) == (1, 1)
+    assert count(store, Account) == 1
+
+
+def test_shared_switchboard_number_with_different_emails_is_two_people(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    colleague = ["Grace", "Hopper", "grace@engines.example", ADA[3], "Engines Ltd", "", ""]
+    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", [ADA, colleague]))
+    assert summary.counts.created == 2 and count(store, Person) == 2
+
+
+def test_company_of_a_customer_is_flagged_existing_account(
+    store: Store, lead1: Desk, clock: FixedClock, tmp_path: Path
+) -> None:
+    with store.transaction() as session:
+        session.add(
+            Account(name="Engines Limited", name_key="engines limited", is_customer=True,
+                    owner_name="Dana", created_at=clock())
+        )  # fmt: skip
+        session.add(
+            Account(name="Engines", name_key="engines", is_customer=True, owner_name="Dana",
+                    created_at=clock())
+        )  # fmt: skip
+    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", [ADA, BOB]))
+    assert summary.counts.existing_account == 1
+    with store.reading() as session:
+        flagged = session.scalars(select(Lead).where(Lead.existing_account.is_(True))).one()
+        assert flagged.person.email == "ada@engines.example"
+
+
+def test_unknown_columns_and_formulas_are_kept_as_plain_text(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    header = [*HEADER, "Favourite Colour"]
+    row = [
+        '=HYPERLINK("http://x")',
+        "@SUM(A1)",
+        "ada@engines.example",
+        "",
+        "+Co",
+        "",
+        "=1+1",
+        "teal",
+    ]
+    report = tmp_path / "report.csv"
+    lead1.import_file(write_csv(tmp_path / "leads.csv", [row], header), report_path=report)
+    with store.reading() as session:
+        lead = session.scalars(select(Lead)).one()
+        assert lead.person.first_name == '=HYPERLINK("http://x")'
+        assert lead.person.last_name == "@SUM(A1)"
+        assert lead.inquiry == "=1+1"
+        assert lead.extra is not None and lead.extra["columns"] == {"Favourite Colour": "teal"}
+
+
+def test_report_lists_rejected_and_flagged_rows_with_field_and_reason(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    rows = [ADA, ["Eve", "", "eve@", "+1 212 555 0177", "", "", ""], ["", "", "", "", "", "", "x"]]
+    report = tmp_path / "report.csv"
+    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", rows), report_path=report)
+    assert summary.report == str(report)
+    with report.open(encoding="utf-8-sig") as handle:
+        lines = list(csv.DictReader(handle))
+    assert [(line["row"], line["field"]) for line in lines] == [
+        ("3", "Email"),
+        ("4", "Email, Phone"),
+    ]
+    assert (
+        "kept as typed" in lines[0]["reason"] and "no usable email or phone" in lines[1]["reason"]
+    )
+
+
+def test_mapping_is_saved_per_source_and_reused(store: Store, lead1: Desk, tmp_path: Path) -> None:
+    header = ["Who", "Mail", "Dial"]
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        json.dumps({"columns": {"Who": "full_name", "Mail": "email", "Dial": "phone"}})
+    )
+    first = write_csv(tmp_path / "a.csv", [["Ada Lovelace", "ada@engines.example", ""]], header)
+    summary = lead1.import_file(first, source="fair", mapping=str(mapping))
+    assert summary.mapping_how == "from mapping.json"
+    with store.reading() as session:
+        assert session.scalars(select(SourceMapping.source)).all() == ["fair"]
+    second = write_csv(tmp_path / "b.csv", [["Bob Stone", "bob@quarry.example", ""]], header)
+    again = lead1.import_file(second, source="fair")
+    assert again.mapping_how == "saved for fair" and again.counts.created == 1
+
+
+def test_interrupted_import_resumes_after_its_checkpoint(
+    store: Store, lead1: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 3)
+    rows = [[f"P{n}", "Test", f"p{n}@x.example", "", f"Co {n}", "", ""] for n in range(10)]
+    export = write_csv(tmp_path / "leads.csv", rows)
+    chunks: list[int] = []
+    with pytest.raises(ImportCancelled) as stopped:
+        lead1.import_file(
+            export,
+            progress=lambda done, _total: chunks.append(done),
+            cancelled=lambda: bool(chunks),
+        )
+    assert stopped.value.summary.counts.rows == 3 and count(store, Lead) == 3
+    resumed = lead1.import_file(export)
+    assert resumed.run_id == stopped.value.summary.run_id
+    assert resumed.resumed_after_row == 4  # the header is row 1
+    assert (resumed.counts.rows, resumed.counts.created) == (10, 10)
+    assert count(store, Lead) == 10
+
+
+def test_undo_removes_what_the_run_added_and_takes_back_added_interest(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA]))
+    before = content(store)
+    again = [*ADA[:5], "Webinar", "Came again"]
+    summary = lead1.import_file(write_csv(tmp_path / "second.csv", [again, BOB]))
+    assert (summary.counts.attached, summary.counts.created) == (1, 1)
+    assert summary.run_id is not None
+    undone = lead1.undo_import(summary.run_id)
+    assert (undone.leads_removed, undone.people_removed, undone.leads_restored) == (1, 1, 1)
+    assert content(store) == before
+
+
+def test_undo_is_refused_once_a_rep_worked_a_lead(
+    store: Store, lead1: Desk, store_location: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", [ADA]))
+    with store.reading() as session:
+        lead_id = session.scalars(select(Lead.id)).one()
+    with desk_as(store_location, clock, "rep1") as rep:
+        rep.log_call(lead_id, CallOutcome.NO_ANSWER)
+    assert summary.run_id is not None
+    with pytest.raises(Conflict, match="cannot be undone"):
+        lead1.undo_import(summary.run_id)
+    assert count(store, Lead) == 1
+
+
+def test_a_qualifier_may_not_undo_someone_elses_import(
+    store: Store, lead1: Desk, store_location: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", [ADA]))
+    assert summary.run_id is not None
+    with desk_as(store_location, clock, "rep1") as rep, pytest.raises(NotPermitted):
+        rep.undo_import(summary.run_id)
+
+
+def test_sales_cannot_import(
+    store: Store, store_location: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    with desk_as(store_location, clock, "sales1") as sales, pytest.raises(NotPermitted):
+        sales.import_file(write_csv(tmp_path / "leads.csv", [ADA]), dry_run=True)
+
+
+def test_round_robin_skips_reps_without_spare_capacity() -> None:
+    reps = [
+        _Rep(1, "a", 2, 2, frozenset()),
+        _Rep(2, "b", 5, 0, frozenset()),
+        _Rep(3, "c", 5, 1, frozenset()),
+    ]
+    assigner = Assigner(Assignment.ROUND_ROBIN, reps)
+    assert [assigner.assign("US") for _ in range(4)] == [2, 3, 2, 3]
+
+
+def test_territory_assignment_uses_the_persons_country_else_the_pool() -> None:
+    reps = [_Rep(1, "a", 9, 0, frozenset({"DE"})), _Rep(2, "b", 9, 0, frozenset({"US", "CA"}))]
+    assigner = Assigner(Assignment.TERRITORY, reps)
+    assert [assigner.assign(c) for c in ("CA", "DE", "FR", "US")] == [2, 1, None, 2]
+
+
+def test_territory_rep_without_territories_takes_leads_from_anywhere() -> None:
+    reps = [_Rep(1, "a", 9, 0, frozenset({"DE"})), _Rep(2, "b", 9, 0, frozenset())]
+    assigner = Assigner(Assignment.TERRITORY, reps)
+    assert [assigner.assign(c) for c in ("FR", "DE", "DE", None)] == [2, 1, 2, 1]
+
+
+def test_pool_policy_leaves_every_lead_unassigned() -> None:
+    assigner = Assigner(Assignment.POOL, [_Rep(1, "a", 9, 0, frozenset())])
+    assert assigner.assign("US") is None
+
+
+@pytest.mark.parametrize(
+    ("sample", "shape"),
+    [
+        ("salesforce_leads.csv", "salesforce"),
+        ("hubspot_contacts.csv", "hubspot"),
+        ("marketo_list.csv", "marketo"),
+        ("linkedin_leadgen.csv", "linkedin"),
+        ("plain_contacts.csv", "plain"),
+        ("plain_contacts.xlsx", "plain"),
+    ],
+)
+def test_each_sample_export_imports_with_its_detected_mapping(
+    store: Store, lead1: Desk, sample: str, shape: str
+) -> None:
+    summary = lead1.import_file(resource_path("samples", sample))
+    assert summary.mapping.shape.value == shape and summary.mapping_how == "detected"
+    assert summary.counts.created >= summary.counts.rows - 2
+    assert count(store, Lead) == summary.counts.created
