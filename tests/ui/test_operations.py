@@ -57,18 +57,20 @@ def test_cancelled_work_is_silent_and_a_bug_opens_the_crash_dialog(
     assert crashes == ["ZeroDivisionError: division by zero"]
 
 
-def test_a_long_session_of_qt_calls_cannot_free_none_or_true(qtbot: QtBot) -> None:
-    # PySide6 6.12.0 on Python 3.11 drops a reference to None/True on many calls;
-    # ui.refcounts gives them a count no session exhausts (as Python 3.12 does).
+def test_a_long_session_of_qt_calls_keeps_none_and_true_alive(qtbot: QtBot) -> None:
+    # PySide6 6.12.0 on Python 3.11 returned None/True from many calls without taking a
+    # reference, so after minutes of use the interpreter aborted ("deallocating None").
+    # pyproject keeps PySide6 below 6.12; this fails if a build with that bug comes back.
     import sys
 
     from PySide6.QtCore import QTimer
 
     ops = Operations(inline=True)
     timer = QTimer()
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
     for _ in range(5000):
         timer.start(1000)
         timer.stop()
         ops.run(lambda: True, changes={"queue"})
-    assert sys.getrefcount(None) > 1_000_000 or sys.version_info >= (3, 12)
-    assert sys.getrefcount(True) > 1_000_000 or sys.version_info >= (3, 12)
+    assert sys.getrefcount(None) >= none_before - 100
+    assert sys.getrefcount(True) >= true_before - 100
