@@ -219,7 +219,28 @@ def fill_demo(
     builder.build(leads)
     with store.transaction() as session:
         builder.write(session)
+        _set_capacities(session, builder.leads, rep_ids)
     return builder.summary(len(team))
+
+
+# Each rep's capacity as a share of what they hold, so a demo team is uneven the way a real one
+# is: one rep over capacity, others with room, and a European desk that only takes its countries.
+CAPACITY_FACTORS = (0.85, 1.15, 1.4, 1.0)
+EUROPE = ("DE", "ES", "FR", "GB", "NL")
+
+
+def _set_capacities(session: Session, leads: list[dict[str, Any]], rep_ids: list[int]) -> None:
+    held = {rep: 0 for rep in rep_ids}
+    for lead in leads:
+        if lead["assigned_to_id"] in held and Stage(lead["stage"]).is_open:
+            held[lead["assigned_to_id"]] += 1
+    for number, rep in enumerate(rep_ids):
+        user = session.get(User, rep)
+        assert user is not None
+        factor = CAPACITY_FACTORS[number % len(CAPACITY_FACTORS)]
+        user.capacity = min(10_000, max(5, 5 * round(held[rep] * factor / 5)))
+        if number % len(CAPACITY_FACTORS) == 2 and len(rep_ids) > 2:
+            user.territories = list(EUROPE)
 
 
 def _team(session: Session, reps: int, now: datetime) -> dict[str, int]:
