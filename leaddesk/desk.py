@@ -6,12 +6,16 @@ runs in its own short transaction; the desk holds no session between calls.
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
+
+from sqlalchemy import select
 
 from leaddesk import calls, day_summary, definition_versions, notes, qualification
 from leaddesk import handoff as handoffs
@@ -22,11 +26,16 @@ from leaddesk import users as user_ops
 from leaddesk.clock import Clock, system_clock
 from leaddesk.domain import CallOutcome, DisqualifyReason, LeadType, Role, Verdict
 from leaddesk.errors import NotPermitted
+from leaddesk.intake import errors as intake_errors
 from leaddesk.intake import importing as intake
+from leaddesk.intake import mapping as intake_mapping
+from leaddesk.intake import reading as intake_reading
+from leaddesk.intake import source_mappings
 from leaddesk.intake import undo as intake_undo
 from leaddesk.permissions import Action, can, require
 from leaddesk.queue import search as lead_search
 from leaddesk.store import Store, open_store
+from leaddesk.store.models import SourceMapping
 from leaddesk.team import reassign as team_reassign
 from leaddesk.team import rebalance as team_rebalance
 from leaddesk.team import reports as team_reports
@@ -604,6 +613,89 @@ class Desk:
             return team_reports.build_report(
                 session, name, since=since, until=until, at=self.clock()
             )
+
+    # -- intake in the window: a look at a file before it is imported ------------------------
+
+    def look_at_import(
+        self,
+        path: Path,
+        *,
+        source: str | None = None,
+        encoding: str | None = None,
+        sheet: str | None = None,
+        sample_rows: int = 3,
+    ) -> ImportLook:
+        """The header, first rows and the mapping an import of ``path`` would start from; writes
+        nothing. A file that cannot be imported raises IntakeFileError naming file, row, field."""
+        self.require(Action.IMPORT_LEADS)
+        path = Path(path)
+        given = source_mappings.check_source(source) if source else None
+        with intake_reading.open_export(path, encoding=encoding, sheet=sheet) as export:
+            header = list(export.header)
+            samples = [dict(row.values) for row in itertools.islice(export.rows(), sample_rows)]
+            read_as = (export.format, export.encoding, export.delimiter, export.sheet)
+        keys = {intake_mapping.header_key(name) for name in header}
+        with self.store.reading() as session:
+            saved = session.execute(
+                select(SourceMapping.source, SourceMapping.mapping).order_by(
+                    SourceMapping.updated_at.desc(), SourceMapping.id.desc()
+                )
+            ).all()
+            suggested = given
+            for name, data in saved if given is None else ():
+                # The same tool's next export has the same columns: reuse that source.
+                named = [*data.get("columns", {}), *data.get("extras", [])]
+                if {intake_mapping.header_key(str(column)) for column in named} == keys:
+                    suggested = name
+                    break
+            try:
+                chosen = source_mappings.choose_mapping(
+                    session, header, file=path, source=suggested
+                )
+            except intake_errors.IntakeFileError as error:
+                if error.kind is not intake_errors.FileProblem.NO_COLUMNS:
+                    raise
+                mapping = intake_mapping.Mapping({}, tuple(header), intake_mapping.Shape.GENERIC, 0)
+                how, problem = "", error.message
+            else:
+                mapping, how, problem = chosen.mapping, chosen.how, None
+        if suggested is None:
+            suggested = source_mappings.default_source(mapping)
+            if suggested == source_mappings.DEFAULT_SOURCE:
+                suggested = _source_from_file_name(path)
+        return ImportLook(
+            path, *read_as, header, samples, mapping, how, problem, suggested,
+            sorted(name for name, _data in saved),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ImportLook:
+    """What an import would start from. ``problem`` is set when no column is recognised; the
+    mapping is then empty (every column an extra attribute) for the user to fill in."""
+
+    path: Path
+    format: str  # "csv" or "xlsx"
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    header: list[str]
+    samples: list[dict[str, str]]
+    mapping: intake_mapping.Mapping
+    mapping_how: str  # "detected", "saved for <source>", or "" when nothing was recognised
+    problem: str | None
+    source: str  # the one given, else a saved source with this file's columns, else a guess
+    saved_sources: list[str]
+
+
+_NUMBERED_TAIL = re.compile(r"[\s_.()\-]*(\d[\d\s_.()\-]*)?$")
+
+
+def _source_from_file_name(path: Path) -> str:
+    """ "Webinar leads 2026-11-30 (2).csv" -> "Webinar leads": the next export keeps its source."""
+    stem = _NUMBERED_TAIL.sub("", path.stem).replace("_", " ")
+    name = " ".join(stem.split())[: source_mappings.MAX_SOURCE]
+    return name or source_mappings.DEFAULT_SOURCE
 
 
 def open_desk(

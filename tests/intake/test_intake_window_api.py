@@ -1,0 +1,173 @@
+"""What the import dialog asks the desk before importing: a look at the file, nothing written."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from leaddesk import definition_versions
+from leaddesk import users as user_ops
+from leaddesk.clock import FixedClock
+from leaddesk.desk import Desk, open_desk
+from leaddesk.domain import Role
+from leaddesk.errors import NotPermitted
+from leaddesk.intake import FileProblem, IntakeFileError
+from leaddesk.intake.mapping import Field, Mapping, Shape
+from leaddesk.store import Store, open_store
+from leaddesk.store.models import AuditEvent, ImportRun, Lead, SourceMapping
+
+
+@pytest.fixture
+def store(store_location: str, clock: FixedClock) -> Iterator[Store]:
+    store = open_store(store_location)
+    with store.transaction() as session:
+        definition_versions.ensure_default(session, at=clock())
+        for name, role in (("rep1", Role.QUALIFIER), ("sales1", Role.SALES)):
+            user_ops.add_user(session, name=name, role=role, at=clock(), actor_id=None)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def rep(store: Store, store_location: str, clock: FixedClock) -> Iterator[Desk]:
+    with open_desk(store_location, "rep1", clock=clock) as desk:
+        yield desk
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def written(store: Store) -> tuple[int, int, int, int]:
+    with store.reading() as session:
+        return (
+            session.scalar(select(func.count()).select_from(Lead)) or 0,
+            session.scalar(select(func.count()).select_from(ImportRun)) or 0,
+            session.scalar(select(func.count()).select_from(SourceMapping)) or 0,
+            session.scalar(select(func.count()).select_from(AuditEvent)) or 0,
+        )
+
+
+PLAIN = ["name", "email", "phone", "company"]
+ROWS = [
+    ["Ada Lovelace", "ada@engines.example", "+44 20 7946 0001", "Analytical Engines"],
+    ["Grace Hopper", "grace@cobol.example", "+1 212 555 0100", "Compilers Inc"],
+    ["Alan Turing", "alan@bletchley.example", "+44 20 7946 0002", "Bletchley"],
+    ["Edsger Dijkstra", "edsger@paths.example", "+31 20 555 0100", "Shortest Paths"],
+]
+
+
+def test_a_plain_sheet_is_recognised_with_samples_and_nothing_written(
+    rep: Desk, store: Store, tmp_path: Path
+) -> None:
+    before = written(store)
+    path = write_csv(tmp_path / "Webinar leads 2026-11-30.csv", PLAIN, ROWS)
+    look = rep.look_at_import(path)
+    assert look.format == "csv"
+    assert look.header == PLAIN
+    assert [row["name"] for row in look.samples] == ["Ada Lovelace", "Grace Hopper", "Alan Turing"]
+    assert look.mapping.shape is Shape.PLAIN
+    assert look.mapping.columns == {
+        "name": Field.FULL_NAME,
+        "email": Field.EMAIL,
+        "phone": Field.PHONE,
+        "company": Field.COMPANY,
+    }
+    assert look.mapping_how == "detected"
+    assert look.problem is None
+    # A plain sheet names no tool: the file name (without its date) becomes the source.
+    assert look.source == "Webinar leads"
+    assert written(store) == before
+
+
+def test_a_recognised_export_suggests_its_tool_as_the_source(rep: Desk, tmp_path: Path) -> None:
+    header = ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Company Name",
+              "Lifecycle Stage", "Original Source", "Create Date"]  # fmt: skip
+    path = write_csv(
+        tmp_path / "export.csv",
+        header,
+        [["1", "Ada", "Lovelace", "ada@x.example", "+44 20 7946 0001", "AE", "lead", "Web", ""]],
+    )
+    look = rep.look_at_import(path)
+    assert look.mapping.shape is Shape.HUBSPOT
+    assert look.source == "hubspot"
+
+
+def test_the_mapping_saved_for_a_source_is_found_for_its_next_export(
+    rep: Desk, store: Store, tmp_path: Path
+) -> None:
+    header = ["Who", "Mail", "Tel", "Firm", "Booth"]
+    first = write_csv(tmp_path / "fair-2026-10.csv", header, [[*row, "A1"] for row in ROWS[:2]])
+    # The rep said "Booth" is the campaign; a finished import remembers that for the source.
+    edited = Mapping(
+        {"Who": Field.FULL_NAME, "Mail": Field.EMAIL, "Tel": Field.PHONE, "Firm": Field.COMPANY,
+         "Booth": Field.CAMPAIGN},
+    )  # fmt: skip
+    mapping_file = tmp_path / "mapping.json"
+    edited.save(mapping_file)
+    rep.import_file(first, source="Trade fair", mapping=str(mapping_file))
+
+    second = write_csv(tmp_path / "fair-2026-11.csv", header, [[*row, "B2"] for row in ROWS[2:]])
+    look = rep.look_at_import(second)
+    assert look.source == "Trade fair"
+    assert look.mapping_how == "saved for Trade fair"
+    assert look.mapping.columns["Booth"] is Field.CAMPAIGN
+    assert look.saved_sources == ["Trade fair"]
+    # Named explicitly, another source starts from detection again.
+    other = rep.look_at_import(second, source="Partner list")
+    assert other.mapping_how == "detected"
+    assert "Booth" in other.mapping.extras
+
+
+def test_no_recognisable_column_gives_the_columns_and_a_problem(
+    rep: Desk, store: Store, tmp_path: Path
+) -> None:
+    before = written(store)
+    path = write_csv(tmp_path / "odd.csv", ["foo", "bar"], [["1", "2"]])
+    look = rep.look_at_import(path)
+    assert look.header == ["foo", "bar"]
+    assert look.mapping.columns == {}
+    assert look.mapping.extras == ("foo", "bar")
+    assert look.problem is not None and "no recognisable columns" in look.problem
+    assert "odd.csv" in look.problem
+    assert written(store) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"", FileProblem.EMPTY),
+        (b"name,email\n", FileProblem.HEADER_ONLY),
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", FileProblem.BINARY),
+        (b'name,email\n"Ada,ada@x.example\nGrace,grace@x.example\n', FileProblem.UNBALANCED_QUOTES),
+    ],
+    ids=["empty", "header-only", "binary", "unbalanced-quotes"],
+)
+def test_a_hostile_file_is_refused_naming_the_file_and_nothing_is_written(
+    rep: Desk, store: Store, tmp_path: Path, content: bytes, kind: FileProblem
+) -> None:
+    before = written(store)
+    path = tmp_path / "hostile.csv"
+    path.write_bytes(content)
+    with pytest.raises(IntakeFileError) as raised:
+        rep.look_at_import(path)
+    assert raised.value.kind is kind
+    assert "hostile.csv" in raised.value.message
+    assert written(store) == before
+
+
+def test_someone_who_may_not_import_is_refused(
+    store: Store, store_location: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "plain.csv", PLAIN, ROWS)
+    with open_desk(store_location, "sales1", clock=clock) as sales:
+        with pytest.raises(NotPermitted):
+            sales.look_at_import(path)
