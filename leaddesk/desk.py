@@ -42,6 +42,7 @@ from leaddesk.team import reports as team_reports
 from leaddesk.team import sweep as team_sweep
 from leaddesk.team import team_view as team_views
 from leaddesk.team import user_admin
+from leaddesk.team.moves import PlannedMove
 
 
 @dataclass(frozen=True)
@@ -483,6 +484,12 @@ class Desk:
         self.require(Action.VIEW_TEAM)
         with self.store.reading() as session:
             return team_views.team_view(session, at=self.clock())
+
+    def team_leads(self, pick: team_reassign.LeadPick) -> list[PlannedMove]:
+        """Open leads of a rep (or the pool, ``from_user="pool"``), oldest first, to pick from."""
+        self.require(Action.REASSIGN)
+        with self.store.reading() as session:
+            return team_reassign.picked_leads(session, pick, self.clock())
 
     def preview_reassign(
         self, pick: team_reassign.LeadPick, *, to_user: str | None, reason: str | None = None

@@ -299,6 +299,11 @@ def _picked_rows(session: Session, pick: LeadPick, at: datetime) -> list[Sequenc
     return list(session.execute(query).all())
 
 
+def picked_leads(session: Session, pick: LeadPick, at: datetime) -> list[PlannedMove]:
+    """The open leads a pick names, oldest first, as the console lists them (nothing moves)."""
+    return [to_move(row, None) for row in _picked_rows(session, pick, at)]
+
+
 def _check_ids_open(session: Session, ids: list[int]) -> None:
     found = dict(
         session.execute(select(Lead.id, Lead.stage).where(Lead.id.in_(ids))).tuples().all()
