@@ -655,6 +655,7 @@ class Desk:
                 if {intake_mapping.header_key(str(column)) for column in named} == keys:
                     suggested = name
                     break
+            problem: str | None = None
             try:
                 chosen = source_mappings.choose_mapping(
                     session, header, file=path, source=suggested
@@ -665,7 +666,7 @@ class Desk:
                 mapping = intake_mapping.Mapping({}, tuple(header), intake_mapping.Shape.GENERIC, 0)
                 how, problem = "", error.message
             else:
-                mapping, how, problem = chosen.mapping, chosen.how, None
+                mapping, how = chosen.mapping, chosen.how
         if suggested is None:
             suggested = source_mappings.default_source(mapping)
             if suggested == source_mappings.DEFAULT_SOURCE:

@@ -168,6 +168,5 @@ def test_someone_who_may_not_import_is_refused(
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "plain.csv", PLAIN, ROWS)
-    with open_desk(store_location, "sales1", clock=clock) as sales:
-        with pytest.raises(NotPermitted):
-            sales.look_at_import(path)
+    with open_desk(store_location, "sales1", clock=clock) as sales, pytest.raises(NotPermitted):
+        sales.look_at_import(path)
