@@ -36,12 +36,20 @@ class Setting(Generic[T]):
 THEME = Setting("theme", "system", "Look of the window: system, light or dark.")
 LAST_USER = Setting("last_user", "", "The profile picked at the last sign-in.")
 EXPORT_FOLDER = Setting("export_folder", "", "Where the end-of-day handoff files go.")
+IMPORT_FOLDER = Setting("import_folder", "", "Where File ▸ Import last found a file.")
 NOTE_SAVE_DELAY_MS = Setting(
     "note_save_delay_ms", 600, "How long after the last keystroke a note is saved."
 )
 SWEEP_MINUTES = Setting("sweep_minutes", 5, "How often the open app checks for untouched leads.")
 
-ALL: tuple[Setting[Any], ...] = (THEME, LAST_USER, EXPORT_FOLDER, NOTE_SAVE_DELAY_MS, SWEEP_MINUTES)
+ALL: tuple[Setting[Any], ...] = (
+    THEME,
+    LAST_USER,
+    EXPORT_FOLDER,
+    IMPORT_FOLDER,
+    NOTE_SAVE_DELAY_MS,
+    SWEEP_MINUTES,
+)
 # Old name -> new name, applied when an older settings file is read.
 RENAMED: dict[str, str] = {}
 
