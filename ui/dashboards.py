@@ -199,7 +199,7 @@ class DashboardsPanel(QWidget):
         self._today: date | None = None
         self._stale = False
         self._dark: bool | None = None
-        self._save_dir = Path(
+        self.save_dir = Path(
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
             or Path.home()
         )
@@ -299,6 +299,10 @@ class DashboardsPanel(QWidget):
         asked = self._asked
         chosen = self.period()
         since, until = chosen if chosen is not None else (None, None)
+        if since is not None and until is not None and since > until:
+            self.loading = False  # anything still on the way is for older days: dropped
+            self.state.setText("The “from” day is after the “until” day: pick the days again.")
+            return
         desk = self._desk
         self.loading = True
         self.state.setText("Loading…")
@@ -395,7 +399,7 @@ class DashboardsPanel(QWidget):
     def _suggested(self, page: DashboardPage, suffix: str) -> Path:
         assert page.report is not None
         span = page.report.period
-        return self._save_dir / f"leaddesk-{page.report.name}-{span.since}-to-{span.until}{suffix}"
+        return self.save_dir / f"leaddesk-{page.report.name}-{span.since}-to-{span.until}{suffix}"
 
     def save_chart(self, page: DashboardPage) -> Path | None:
         if page.report is None:
@@ -429,6 +433,6 @@ class DashboardsPanel(QWidget):
         except OSError as exc:
             dialogs.warn(self, f"Could not save {path.name}: {exc.strerror or exc}")
             return None
-        self._save_dir = path.parent
+        self.save_dir = path.parent
         self.state.setText(f"Saved {path.name}")
         return path
