@@ -7,7 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -27,6 +35,7 @@ from ui import shortcuts
 from ui.call_cycle import CallCycle, Phase, dial_tel
 from ui.call_panel import CallPanel
 from ui.icons import icon
+from ui.import_dialog import ImportDialog, importable_path
 from ui.lead_panel import LeadPanel
 from ui.notes import Drafts, NoteSaver, default_drafts_dir
 from ui.operations import Operations
@@ -122,6 +131,15 @@ class MainWindow(QMainWindow):
         quit_action = QAction("Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        # Importing: File ▸ Import…, or a file dropped on the window; absent if not allowed.
+        self._import: ImportDialog | None = None
+        self.import_action = QAction(icon("import"), "Import leads…", self)
+        self.import_action.setShortcuts(shortcuts.IMPORT.sequences())
+        self.import_action.triggered.connect(lambda: self.open_import())
+        if self.desk.can(Action.IMPORT_LEADS):
+            file.addAction(self.import_action)
+            self.addAction(self.import_action)
+            self.setAcceptDrops(True)
         file.addAction(summary)
         file.addSeparator()
         file.addAction(quit_action)
@@ -263,6 +281,33 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, name)
+
+    # -- importing leads ---------------------------------------------------------------------------
+
+    def open_import(self, path: Path | None = None) -> ImportDialog | None:
+        """The import dialog, started on ``path`` if given (a dropped file)."""
+        if not self.desk.can(Action.IMPORT_LEADS):
+            return None
+        dialog = self._import
+        if dialog is None or not dialog.isVisible():
+            if dialog is not None:
+                dialog.deleteLater()
+            dialog = self._import = ImportDialog(self.desk, self.ops, self.settings, self)
+            dialog.open()
+        dialog.activateWindow()
+        if path is not None:
+            dialog.set_file(path)
+        return dialog
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.desk.can(Action.IMPORT_LEADS) and importable_path(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = importable_path(event.mimeData())
+        if path is not None and self.desk.can(Action.IMPORT_LEADS):
+            event.acceptProposedAction()
+            self.open_import(path)
 
     # -- state for tests and screenshots -----------------------------------------------------------
 

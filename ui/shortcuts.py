@@ -44,6 +44,7 @@ QUEUE = Key(("Ctrl+1",), "Go to the queue", FIND)
 GLOSSARY = Key(("F1",), "Lead definition: stages and lead types", HELP)
 SHEET = Key(("?",), "This shortcut sheet", HELP)
 SUMMARY = Key(("Ctrl+Shift+E",), "My day so far (end-of-day summary)", HELP)
+IMPORT = Key(("Ctrl+I",), "Import leads from a file (or drop the file on the window)", HELP)
 
 # The call outcomes, one key each, in the order a rep needs them most.
 OUTCOME_KEYS: tuple[tuple[CallOutcome, str, str], ...] = (
@@ -75,4 +76,5 @@ def sheet() -> list[tuple[str, list[tuple[str, str]]]]:
     )
     for key in (CONFIRM, OVERRIDE, QUESTIONS, SEARCH, QUEUE, GLOSSARY, SHEET, SUMMARY):
         rows.setdefault(key.group, []).append((" or ".join(key.keys[:2]), key.what))
+    rows[IMPORT.group].append((IMPORT.label, IMPORT.what))
     return list(rows.items())

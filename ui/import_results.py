@@ -1,0 +1,173 @@
+"""What an import would do or did, for the import dialog: the counts, the rows with their
+reason (read from the report CSV the core writes), and the closing summary in words."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from leaddesk.intake.importing import Counts, ImportSummary
+
+ROWS_SHOWN = 500
+
+# (counts field, caption); a row can be both a new lead and an existing account.
+TILES: tuple[tuple[str, str], ...] = (
+    ("created", "New leads"),
+    ("merged", "Merged into existing people"),
+    ("attached", "Attached to open leads"),
+    ("existing_account", "Existing account"),
+    ("invalid", "Invalid rows (skipped)"),
+    ("unchanged", "Already imported"),
+)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """A finished or stopped import as the dialog shows it; ``checkpoint`` is the last row
+    committed when it stopped."""
+
+    summary: ImportSummary
+    stopped: bool
+    checkpoint: int | None = None
+
+
+class CountsView(QWidget):
+    """The counts as a row of big numbers with captions, and a line of the rest below."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(0)
+        self.values: dict[str, QLabel] = {}
+        big = QFont(self.font())
+        big.setPointSizeF(big.pointSizeF() * 1.7)
+        big.setBold(True)
+        for column, (name, caption) in enumerate(TILES):
+            value = QLabel("–")
+            value.setFont(big)
+            value.setAccessibleName(caption)
+            words = QLabel(caption)
+            words.setObjectName("muted")
+            words.setWordWrap(True)
+            grid.addWidget(value, 0, column)
+            grid.addWidget(words, 1, column)
+            grid.setColumnStretch(column, 1)
+            self.values[name] = value
+        self.line = QLabel()
+        self.line.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(grid)
+        layout.addSpacing(4)
+        layout.addWidget(self.line)
+
+    def show_counts(self, counts: Counts) -> None:
+        for name, label in self.values.items():
+            label.setText(f"{getattr(counts, name):,}")
+        parts = [plural(counts.rows, "row") + " read"]
+        if counts.flagged:
+            parts.append(plural(counts.flagged, "row") + " kept with a value to check")
+        if counts.assigned or counts.pool:
+            parts.append(f"{counts.assigned:,} to reps, {counts.pool:,} to the open pool")
+        self.line.setText(" · ".join(parts))
+
+    def number(self, name: str) -> int:
+        return int(self.values[name].text().replace(",", ""))
+
+
+class RowsTable(QTableWidget):
+    """Row, column, what happens and the value, from a report CSV (its first rows only)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 4, parent)
+        self.setHorizontalHeaderLabels(["Row", "Column", "What happens", "Value"])
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        self.setColumnWidth(0, 64)
+        self.setColumnWidth(1, 120)
+        self.setColumnWidth(3, 180)
+        self.more = 0
+
+    def load(self, report: Path | None) -> int:
+        """Show the report's first rows; returns how many the report has in all."""
+        rows: list[list[str]] = []
+        total = 0
+        if report is not None and report.exists():
+            with report.open(encoding="utf-8-sig", newline="") as handle:
+                reader = csv.reader(handle)
+                next(reader, None)
+                rows = [row for row in islice(reader, ROWS_SHOWN) if len(row) >= 3]
+                total = len(rows) + sum(1 for _ in reader)
+        self.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            for column, text in enumerate(row[:4]):
+                item = QTableWidgetItem(text)
+                if column == 2:
+                    item.setToolTip(text)
+                self.setItem(index, column, item)
+        self.more = total - len(rows)
+        return total
+
+    def reasons(self) -> list[tuple[str, str]]:
+        """(row, what happens) as shown, for tests and screen readers alike."""
+        shown = []
+        for index in range(self.rowCount()):
+            row, reason = self.item(index, 0), self.item(index, 2)
+            shown.append((row.text() if row else "", reason.text() if reason else ""))
+        return shown
+
+
+def finished_words(outcome: ImportOutcome, file_name: str) -> tuple[str, str]:
+    """(title, text) for the last page."""
+    summary, counts = outcome.summary, outcome.summary.counts
+    got = [
+        plural(counts.created, "new lead"),
+        f"{counts.merged:,} merged into existing people",
+        f"{counts.attached:,} attached to open leads",
+    ]
+    if counts.existing_account:
+        got.append(f"{counts.existing_account:,} flagged existing account")
+    if counts.unchanged:
+        got.append(f"{counts.unchanged:,} already imported")
+    if counts.invalid:
+        got.append(plural(counts.invalid, "invalid row") + " skipped")
+    what = ", ".join(got)
+    if outcome.stopped:
+        upto = f"up to row {outcome.checkpoint:,}" if outcome.checkpoint else "so far"
+        text = (
+            f"Stopped between chunks: the rows of {file_name} {upto} are in, whole — {what}. "
+            "No row was half imported.\n\nResume to import the rest (it starts after the last "
+            "committed row), or undo to take this import out again."
+        )
+        return "Import stopped", text
+    resumed = (
+        f" (resumed after row {summary.resumed_after_row:,})" if summary.resumed_after_row else ""
+    )
+    text = f"{plural(counts.rows, 'row')} of {file_name} imported as “{summary.source}”{resumed}: "
+    return "Import finished", text + what + "."
