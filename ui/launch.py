@@ -12,12 +12,15 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from leaddesk.desk import Desk, open_desk, setup_desk
 from leaddesk.domain import Role
 from leaddesk.errors import LeadDeskError
-from leaddesk.settings import LAST_USER, THEME, Settings
+from leaddesk.permissions import Action
+from leaddesk.settings import LAST_USER, SWEEP_MINUTES, THEME, Settings
 from ui.icons import icon
 from ui.local_zone import rep_zone
 from ui.main_window import MainWindow
 from ui.operations import Operations
 from ui.sign_in import SignInDialog
+from ui.team_console import ConsoleOpener, TeamConsole
+from ui.team_sweep import PolicySweep
 from ui.theme import apply_theme
 
 # Screenshots are taken at a size a README reader sees whole.
@@ -81,7 +84,7 @@ def launch(args: argparse.Namespace) -> int:
             policy_zone = desk.definition().definition.policy.timezone
         except LeadDeskError:
             policy_zone = "UTC"
-        window = MainWindow(desk, ops, settings, rep_zone=rep_zone(policy_zone))
+        window = open_window(desk, ops, settings, policy_zone)
         ops.setParent(window)
         if args.screenshot:
             window.resize(*SCREENSHOT_SIZE)
@@ -94,7 +97,26 @@ def launch(args: argparse.Namespace) -> int:
             ops.shutdown()
 
 
-def _screenshot(app: QApplication, window: MainWindow, target: Path) -> int:
+def open_window(
+    desk: Desk, ops: Operations, settings: Settings, policy_zone: str
+) -> MainWindow | TeamConsole:
+    """The rep's workspace (with View ▸ Team console for team leads); for an admin, who has
+    no call queue, the team console itself. Team leads and admins also get the sweep."""
+    sweep = PolicySweep(desk, ops, settings[SWEEP_MINUTES])
+    window: MainWindow | TeamConsole
+    if desk.can(Action.WORK_QUEUE) or not desk.can(Action.VIEW_TEAM):
+        window = MainWindow(desk, ops, settings, rep_zone=rep_zone(policy_zone))
+        window.set_team_console(ConsoleOpener(desk, ops, window, sweep))
+        status = window.statusBar()
+        sweep.reported.connect(lambda text: status.showMessage(text, 20_000))
+    else:
+        window = TeamConsole(desk, ops, sweep=sweep)
+    sweep.setParent(window)
+    sweep.start()  # runs only for those the core lets sweep
+    return window
+
+
+def _screenshot(app: QApplication, window: MainWindow | TeamConsole, target: Path) -> int:
     """Wait until the queue and first lead are shown, save the window, quit."""
 
     def capture() -> None:

@@ -1,0 +1,171 @@
+"""The team lead console: the team at a glance, moving leads, rebalancing, users, the lead
+definition and the dashboards, one tab each. Opened from View ▸ Team console; absent for reps.
+
+The window assembles the tabs and keeps the team view and the user list fresh for them; every
+write goes through the operations helper and every refusal from the core becomes a message.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar, QTabWidget, QVBoxLayout, QWidget
+
+from leaddesk.desk import Desk
+from leaddesk.permissions import Action
+from leaddesk.team.team_view import TeamView
+from leaddesk.users import UserInfo
+from ui.dashboards import DashboardsPanel
+from ui.icons import icon
+from ui.operations import Operations
+from ui.team_definition import DefinitionTab
+from ui.team_leads import LeadsTab
+from ui.team_moves import TeamMoves
+from ui.team_overview import TeamTab
+from ui.team_rebalance import RebalanceTab
+from ui.team_sweep import PolicySweep
+from ui.team_users import UsersTab
+
+REFRESHES = frozenset({"team", "queue", "users"})
+MESSAGE_MS = 12_000
+
+
+class TeamConsole(QMainWindow):
+    def __init__(
+        self,
+        desk: Desk,
+        ops: Operations,
+        *,
+        sweep: PolicySweep | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        # The core refuses each action too; this keeps a rep from ever seeing an empty console.
+        desk.require(Action.VIEW_TEAM)
+        super().__init__(parent)
+        self.desk = desk
+        self.ops = ops
+        self.team: TeamView | None = None
+        self.users: list[UserInfo] | None = None
+        self.setWindowTitle(f"Team console — {desk.actor.display_name}")
+        self.setWindowIcon(icon("leaddesk"))
+        self.resize(1366, 768)
+        self.setMinimumSize(1100, 640)
+
+        self.status = QStatusBar()
+        self.status.setSizeGripEnabled(False)
+        self.sweep_label = QLabel()
+        self.status.addPermanentWidget(self.sweep_label)
+        self.setStatusBar(self.status)
+
+        self.moves = TeamMoves(desk, ops, self, self.say)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(False)
+        self.team_tab = TeamTab()
+        self.leads_tab = LeadsTab(desk, ops, self.moves)
+        self.rebalance_tab = RebalanceTab(desk, ops, self.moves)
+        self.tabs.addTab(self.team_tab, "Team")
+        self.tabs.addTab(self.leads_tab, "Leads")
+        self.tabs.addTab(self.rebalance_tab, "Rebalance")
+        self.users_tab: UsersTab | None = None
+        if desk.can(Action.MANAGE_USERS):
+            self.users_tab = UsersTab(desk, ops, self.say)
+            self.tabs.addTab(self.users_tab, "Users")
+        self.definition_tab: DefinitionTab | None = None
+        if desk.can(Action.PUBLISH_DEFINITION):
+            self.definition_tab = DefinitionTab(desk, ops, self.say)
+            self.tabs.addTab(self.definition_tab, "Lead definition")
+        self.dashboards = DashboardsPanel(desk, ops, self)
+        self.tabs.addTab(self.dashboards, "Dashboards")
+        body = QWidget()
+        frame = QVBoxLayout(body)
+        frame.setContentsMargins(8, 8, 8, 4)
+        frame.addWidget(self.tabs)
+        self.setCentralWidget(body)
+        self._actions()
+
+        self.team_tab.rep_chosen.connect(self.show_leads_of)
+        ops.changed.connect(self._changed)
+        self.sweep = sweep
+        if sweep is not None:
+            sweep.reported.connect(self.sweep_label.setText)
+            self.sweep_label.setText(sweep.last_text)
+        self.refresh()
+
+    def _actions(self) -> None:
+        refresh = QAction("Refresh", self)
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(self.refresh)
+        close = QAction("Close", self)
+        close.setShortcut(QKeySequence.StandardKey.Close)
+        close.triggered.connect(self.close)
+        self.addActions([refresh, close])
+        for number in range(self.tabs.count()):
+            jump = QAction(self.tabs.tabText(number), self)
+            jump.setShortcut(QKeySequence(f"Alt+{number + 1}"))
+            jump.triggered.connect(lambda _=False, n=number: self.tabs.setCurrentIndex(n))
+            self.addAction(jump)
+            self.tabs.setTabToolTip(number, f"Alt+{number + 1}")
+
+    # -- data every tab shares ------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.ops.run(self.desk.team_view, done=self._team_loaded)
+        if self.users_tab is not None:
+            self.ops.run(self.desk.users, done=self._users_loaded)
+
+    def _team_loaded(self, view: TeamView) -> None:
+        self.team = view
+        self.team_tab.show_view(view)
+        self.leads_tab.set_team(view)
+
+    def _users_loaded(self, users: list[UserInfo]) -> None:
+        self.users = users
+        if self.users_tab is not None:
+            self.users_tab.set_users(users)
+
+    def _changed(self, changes: frozenset[str]) -> None:
+        if changes & REFRESHES:
+            self.refresh()
+
+    # -- what the tabs ask of the window ----------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        self.status.showMessage(text, MESSAGE_MS)
+
+    def show_leads_of(self, name: str) -> None:
+        self.tabs.setCurrentWidget(self.leads_tab)
+        self.leads_tab.show_holder(name)
+
+    def is_ready(self) -> bool:
+        """The team view and the first list of leads are shown (tests and screenshots)."""
+        return self.team is not None and not self.leads_tab.loading and not self.ops.is_busy
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.parent() is None:
+            self.ops.wait_idle()  # the console is the whole app (an admin's): finish writes
+        super().closeEvent(event)
+
+
+class ConsoleOpener:
+    """View ▸ Team console: one console per window, made the first time it is asked for."""
+
+    def __init__(
+        self, desk: Desk, ops: Operations, parent: QWidget, sweep: PolicySweep | None = None
+    ) -> None:
+        self._desk = desk
+        self._ops = ops
+        self._parent = parent
+        self._sweep = sweep
+        self.console: TeamConsole | None = None
+
+    def __call__(self) -> None:
+        if self.console is None:
+            self.console = TeamConsole(
+                self._desk, self._ops, sweep=self._sweep, parent=self._parent
+            )
+        console = self.console
+        console.setWindowState(console.windowState() & ~Qt.WindowState.WindowMinimized)
+        console.show()
+        if QGuiApplication.platformName() != "offscreen":  # it has no window stacking
+            console.raise_()
+            console.activateWindow()

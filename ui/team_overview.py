@@ -1,0 +1,121 @@
+"""The console's Team tab: per rep what they hold and how it is going, the open pool, and the
+leads sales has not answered yet."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from leaddesk.team.team_view import RepRow, TeamView
+from ui.team_models import ITEM_ROLE, rep_model, when
+
+
+def card(title: str) -> tuple[QFrame, QLabel, QLabel]:
+    """A panel with a small title, a big figure and a line of detail."""
+    frame = QFrame()
+    frame.setObjectName("panel")
+    heading = QLabel(title.upper())
+    heading.setObjectName("panelTitle")
+    figure = QLabel("–")
+    figure.setObjectName("personName")
+    detail = QLabel()
+    detail.setObjectName("muted")
+    detail.setWordWrap(True)
+    column = QVBoxLayout(frame)
+    column.setContentsMargins(12, 10, 12, 10)
+    column.setSpacing(2)
+    column.addWidget(heading)
+    column.addWidget(figure)
+    column.addWidget(detail)
+    return frame, figure, detail
+
+
+class TeamTab(QWidget):
+    rep_chosen = Signal(str)  # a rep's name: show their leads
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: TeamView | None = None
+        team, self.team_figure, self.team_detail = card("Team")
+        pool, self.pool_figure, self.pool_detail = card("Open pool")
+        sales, self.sales_figure, self.sales_detail = card("Waiting for sales")
+        cards = QHBoxLayout()
+        cards.setSpacing(8)
+        for frame in (team, pool, sales):
+            cards.addWidget(frame, 1)
+        self.model = rep_model()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._chosen)
+        title = QLabel("REPS")
+        title.setObjectName("panelTitle")
+        self.as_of = QLabel()
+        self.as_of.setObjectName("muted")
+        hint = QLabel("Double-click a rep to see their leads.")
+        hint.setObjectName("help")
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.as_of)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(8)
+        layout.addLayout(cards)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(hint)
+
+    def show_view(self, view: TeamView) -> None:
+        self.view = view
+        self.model.set_items(view.reps)
+        reps = view.reps
+        held = sum(r.open_leads for r in reps)
+        room = sum(r.capacity for r in reps)
+        over = [r.name for r in reps if r.open_leads > r.capacity]
+        self.team_figure.setText(f"{held:,} open leads")
+        self.team_detail.setText(
+            f"{len(reps)} reps, capacity {room:,}"
+            + (f"; over capacity: {', '.join(over)}" if over else "; nobody over capacity")
+        )
+        pool = view.pool
+        self.pool_figure.setText(f"{pool.open_leads:,} leads")
+        self.pool_detail.setText(
+            f"{pool.sla_breaches:,} past SLA, {pool.untouched:,} untouched"
+            + (f", oldest {when(pool.oldest_arrived_at)}" if pool.oldest_arrived_at else "")
+        )
+        sales = view.awaiting_sales
+        self.sales_figure.setText(f"{sales.waiting:,} handed off")
+        self.sales_detail.setText(
+            f"{sales.past_follow_up:,} past {sales.follow_up_hours:g} h, "
+            f"{sales.past_escalation:,} past {sales.escalation_hours:g} h"
+            + (f", oldest {when(sales.oldest_handed_off_at)}" if sales.oldest_handed_off_at else "")
+        )
+        self.as_of.setText(f"as of {view.at.astimezone().strftime('%H:%M')}")
+
+    def _chosen(self, index: QModelIndex) -> None:
+        rep = index.data(ITEM_ROLE)
+        if isinstance(rep, RepRow):
+            self.rep_chosen.emit(rep.name)
+
+    def rep_rows(self) -> tuple[RepRow, ...]:
+        return self.view.reps if self.view else ()
+
+    def focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,236 @@
+"""The console's Users tab: add users, change role, capacity and territories, deactivate and
+reactivate. A deactivated rep's open leads go back to the pool (the core does it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from leaddesk.desk import Desk
+from leaddesk.domain import Role
+from leaddesk.team.user_admin import UserChange
+from leaddesk.users import UserInfo
+from ui import dialogs, team_dialogs
+from ui.operations import Operations
+from ui.team_dialogs import split_territories
+from ui.team_leads import panel
+from ui.team_models import ITEM_ROLE, role_words, user_model
+from ui.team_moves import MOVED, plural
+
+USERS = frozenset({"users"})
+
+
+class UsersTab(QWidget):
+    changed_user = Signal(object)  # UserChange
+
+    def __init__(self, desk: Desk, ops: Operations, say: Callable[[str], None]) -> None:
+        super().__init__()
+        self._desk = desk
+        self._ops = ops
+        self._say = say
+        self.model = user_model()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.add_button = QPushButton("Add user…")
+        top = QHBoxLayout()
+        title = QLabel("USERS")
+        title.setObjectName("panelTitle")
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.add_button)
+        left = QVBoxLayout()
+        left.addLayout(top)
+        left.addWidget(self.table, 1)
+
+        edit, column = panel("Selected user")
+        self.who = QLabel("Pick a user in the list.")
+        self.who.setObjectName("sectionTitle")
+        self.who.setWordWrap(True)
+        self.role = QComboBox()
+        for role in Role:
+            self.role.addItem(role_words(role.value).capitalize(), role)
+        self.capacity = QSpinBox()
+        self.capacity.setRange(0, 10_000)
+        self.capacity.setSuffix(" open leads")
+        self.territories = QLineEdit()
+        self.territories.setPlaceholderText("e.g. DE AT CH (empty: anywhere)")
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Role", self.role)
+        form.addRow("Capacity", self.capacity)
+        form.addRow("Territories", self.territories)
+        self.save = QPushButton("Save changes")
+        self.save.setObjectName("primary")
+        self.deactivate = QPushButton("Deactivate…")
+        self.reactivate = QPushButton("Reactivate")
+        note = QLabel("A deactivated rep's open leads go back to the open pool.")
+        note.setObjectName("help")
+        note.setWordWrap(True)
+        column.addWidget(self.who)
+        column.addLayout(form)
+        column.addWidget(self.save)
+        column.addSpacing(12)
+        column.addWidget(self.deactivate)
+        column.addWidget(self.reactivate)
+        column.addWidget(note)
+        column.addStretch(1)
+        edit.setFixedWidth(330)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(10)
+        layout.addLayout(left, 1)
+        layout.addWidget(edit)
+
+        self.add_button.clicked.connect(self.add_user)
+        self.save.clicked.connect(self.save_changes)
+        self.deactivate.clicked.connect(self.deactivate_selected)
+        self.reactivate.clicked.connect(self.reactivate_selected)
+        self.table.selectionModel().currentRowChanged.connect(self._picked)
+        self._show_user(None)
+
+    # -- showing ----------------------------------------------------------------------------------
+
+    def set_users(self, users: list[UserInfo]) -> None:
+        chosen = self.selected()
+        self.model.set_items(users)
+        if chosen is not None:
+            self.select(chosen.name)
+        else:
+            self._show_user(None)
+
+    def select(self, name: str) -> None:
+        for row, user in enumerate(self.model.items):
+            if user.name == name:
+                self.table.selectRow(row)
+                self._show_user(user)
+                return
+
+    def selected(self) -> UserInfo | None:
+        index = self.table.currentIndex()
+        user = index.data(ITEM_ROLE) if index.isValid() else None
+        return user if isinstance(user, UserInfo) else None
+
+    def _picked(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        user = current.data(ITEM_ROLE) if current.isValid() else None
+        self._show_user(user if isinstance(user, UserInfo) else None)
+
+    def _show_user(self, user: UserInfo | None) -> None:
+        for widget in (self.role, self.capacity, self.territories, self.save):
+            widget.setEnabled(user is not None)
+        self.deactivate.setEnabled(user is not None and user.active)
+        self.reactivate.setEnabled(user is not None and not user.active)
+        if user is None:
+            self.who.setText("Pick a user in the list.")
+            return
+        status = "" if user.active else " — deactivated"
+        self.who.setText(f"{user.display_name or user.name} ({user.name}){status}")
+        self.role.setCurrentIndex(max(0, self.role.findData(user.role)))
+        self.capacity.setValue(user.capacity)
+        self.territories.setText(" ".join(user.territories))
+
+    # -- changing ---------------------------------------------------------------------------------
+
+    def add_user(self) -> None:
+        new = team_dialogs.ask_new_user(self, self._desk.actor.role is Role.ADMIN)
+        if new is None:
+            return
+        desk = self._desk
+
+        def added(user: UserInfo) -> None:
+            self._tell(f"Added {user.name} ({role_words(user.role.value)}).")
+
+        self._ops.run(
+            lambda: desk.add_user(
+                new.name,
+                new.role,
+                capacity=new.capacity,
+                display_name=new.display_name or None,
+                territories=new.territories,
+            ),
+            done=added,
+            changes=USERS,
+        )
+
+    def save_changes(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        role = self.role.currentData()
+        capacity = self.capacity.value()
+        territories = split_territories(self.territories.text())
+        desk = self._desk
+        self._ops.run(
+            lambda: desk.change_user(
+                user.name,
+                role=role if role is not user.role else None,
+                capacity=capacity,
+                territories=territories,
+            ),
+            done=self._changed_user,
+            changes=USERS | MOVED,
+        )
+
+    def deactivate_selected(self) -> None:
+        user = self.selected()
+        if user is None or not user.active:
+            return
+        if not dialogs.ask(
+            self,
+            "Deactivate user",
+            f"Deactivate {user.name}? They can no longer sign in, and their open leads go "
+            "back to the open pool.",
+        ):
+            return
+        desk = self._desk
+        self._ops.run(
+            lambda: desk.deactivate_user(user.name),
+            done=self._changed_user,
+            changes=USERS | MOVED,
+        )
+
+    def reactivate_selected(self) -> None:
+        user = self.selected()
+        if user is None or user.active:
+            return
+        desk = self._desk
+        self._ops.run(
+            lambda: desk.reactivate_user(user.name), done=self._changed_user, changes=USERS
+        )
+
+    def _changed_user(self, change: UserChange) -> None:
+        if not change.changes:
+            self._tell(f"{change.user.name}: nothing to change.")
+        else:
+            words = [f"{change.user.name}: {'; '.join(change.changes)}."]
+            if change.returned_to_pool:
+                words.append(
+                    f"{plural(len(change.returned_to_pool), 'open lead')} back to the pool."
+                )
+            words.extend(change.warnings)
+            self._tell(" ".join(words))
+        self.changed_user.emit(change)
+
+    def _tell(self, text: str) -> None:
+        self._say(text)
