@@ -179,6 +179,9 @@ def _chart(title: str, look: Look) -> QChart:
 
 
 def _style_axis(axis: QAbstractAxis, look: Look) -> None:
+    font = QFont(axis.labelsFont())
+    font.setPointSizeF(9)
+    axis.setLabelsFont(font)
     axis.setLabelsColor(QColor(look.colours.ink))
     axis.setLinePenColor(QColor(look.colours.border))
     axis.setGridLineColor(QColor(look.colours.border))
@@ -224,7 +227,7 @@ def _bar_set(name: str, values: Sequence[float], colour: str, look: Look) -> QBa
     bars = QBarSet(name)
     bars.append([float(v) for v in values])
     bars.setColor(QColor(colour))
-    bars.setBorderColor(QColor(colour))
+    bars.setPen(QPen(Qt.PenStyle.NoPen))  # a border would outline a highlighted bar in accent
     bars.setLabelColor(QColor(look.colours.ink))
     return bars
 
@@ -347,6 +350,7 @@ def sla_charts(report: Report, look: Look) -> list[QChart]:
     )
     axis = chart.axes(Qt.Orientation.Horizontal)[0]
     axis.setTitleText("time to first call")
+    axis.setTruncateLabels(False)  # short neighbours leave "not reached yet" room to show whole
     return [chart]
 
 
@@ -416,8 +420,8 @@ def _stacked_labels(series: QAbstractBarSeries) -> None:
 
 def agreement_charts(report: Report, look: Look) -> list[QChart]:
     team = report.summary.get("team_agreement_pct")
-    agreed = f" · sales accepted {team:.1f} % of those answered" if team is not None else ""
-    chart = _chart(f"Sales agreement per rep · handed off {period_text(report)}{agreed}", look)
+    agreed = f" · sales accepted {team:.1f} %" if team is not None else ""
+    chart = _chart(f"Sales agreement · {period_text(report)}{agreed}", look)
     reps = list(report.items)
     series = QBarSeries()
     for number, (field, label) in enumerate(
@@ -486,6 +490,7 @@ class Dashboard:
     about: str
     charts: Callable[[Report, Look], list[QChart]]
     summary: Callable[[Report], str] | None = None
+    table_beside: bool = False  # narrow tables sit beside the chart, wide ones under it
 
 
 DASHBOARDS: tuple[Dashboard, ...] = (
@@ -494,6 +499,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
         "Funnel",
         "How far the leads that arrived in the period got.",
         funnel_charts,
+        table_beside=True,
     ),
     Dashboard(
         "throughput",
@@ -507,6 +513,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
         "How long the period's leads waited for the first call.",
         sla_charts,
         sla_summary,
+        table_beside=True,
     ),
     Dashboard(
         "sources",
@@ -519,6 +526,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
         "Sales agreement",
         "Per rep: leads handed off in the period and what sales said.",
         agreement_charts,
+        table_beside=True,
     ),
     Dashboard(
         "workload",

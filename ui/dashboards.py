@@ -134,15 +134,22 @@ class DashboardPage(QWidget):
             QHeaderView.ResizeMode.ResizeToContents  # a report has tens of rows, not thousands
         )
 
-        split = QSplitter(Qt.Orientation.Vertical, self)
-        split.setChildrenCollapsible(False)
-        split.addWidget(self.chart_area)
-        split.addWidget(self.table)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        # A narrow table sits beside its chart, leaving the chart the full height; a wide or
+        # long one goes under it.
+        beside = dashboard.table_beside
+        self.split = QSplitter(
+            Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical, self
+        )
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.chart_area)
+        self.split.addWidget(self.table)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 0)
         self.chart_area.setMinimumHeight(260)
         self.table.setMinimumHeight(90)
-        split.setSizes([640, 200])  # the chart first; the table scrolls
+        self.table.setMinimumWidth(200)
+        self.split.setSizes([800, 320] if beside else [640, 200])
+        self._fitted = False
 
         top = QHBoxLayout()
         words = QVBoxLayout()
@@ -155,16 +162,30 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.addLayout(top)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.split, 1)
 
     def show_report(self, report: Report, look: Look) -> None:
         self.report = report
         self.model.show(report)
+        if self.dashboard.table_beside and not self._fitted:
+            self._fit_table()
         if self.dashboard.summary is not None:
             self.summary.setText(self.dashboard.summary(report))
         self.draw(look)
         for button in (self.save_png, self.save_csv):
             button.setEnabled(True)
+
+    def _fit_table(self) -> None:
+        """Give the table beside the chart the width its columns need, once."""
+        self._fitted = True
+        self.table.resizeColumnsToContents()
+        needed = (
+            self.table.horizontalHeader().length()
+            + 2 * self.table.frameWidth()
+            + self.table.verticalScrollBar().sizeHint().width()
+        )
+        total = sum(self.split.sizes())
+        self.split.setSizes([max(total - needed, 1), needed])
 
     def draw(self, look: Look) -> None:
         """(Re)build the charts from the report held: on load and when the look changes."""
