@@ -234,10 +234,13 @@ class DashboardsPanel(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("ddd d MMM yyyy")
             edit.setEnabled(False)
+            edit.setDate(_qdate(desk.clock().date()))  # until the team's days are known
         self.picks: dict[str, QPushButton] = {}
         self.state = QLabel("Loading…", self)
         self.state.setObjectName("muted")
-        bar = QHBoxLayout()
+        self.period_bar = QWidget(self)
+        bar = QHBoxLayout(self.period_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(6)
         bar.addWidget(QLabel("From", self))
         bar.addWidget(self.since)
@@ -285,7 +288,7 @@ class DashboardsPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addLayout(bar)
+        layout.addWidget(self.period_bar)
         layout.addWidget(self.views, 1)
 
         self._reload = QTimer(self)
@@ -365,17 +368,13 @@ class DashboardsPanel(QWidget):
             self.refused = error.message
             self.message.setText(f"Dashboards are for team leads.\n\n{error.message}")
             self.views.setCurrentWidget(self.message)
-            self.state.setText("")
-            for edit in (self.since, self.until):
-                edit.setEnabled(False)
-            for button in self.picks.values():
-                button.setEnabled(False)
+            self.period_bar.hide()  # no days to choose
             return
         self.state.setText(error.message)  # e.g. a period that ends before it starts
 
     def is_ready(self) -> bool:
         """Loaded (or refused) and nothing newer on the way: for tests and screenshots."""
-        return not self.loading and (bool(self.reports) or self.refused is not None)
+        return not self.loading
 
     def _set_edits(self, since: date, until: date) -> None:
         for edit, day in ((self.since, since), (self.until, until)):

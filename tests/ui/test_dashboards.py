@@ -245,7 +245,7 @@ def test_qualifier_is_told_the_dashboards_are_for_team_leads(
     assert panel.views.currentWidget() is panel.message
     assert panel.message.text().startswith("Dashboards are for team leads.")
     assert "rep1" in panel.message.text()
-    assert not panel.picks["This week"].isEnabled()
+    assert panel.period_bar.isHidden()
     assert panel.reports == {}
     assert all(page.report is None for page in panel.page.values())
     opened.ops.wait_idle()
