@@ -226,6 +226,7 @@ class DashboardsPanel(QWidget):
         )
         self.reports: dict[str, Report] = {}
         self.loading = False
+        self.started = False  # the first load waits until the lead opens the tab
         self.refused: str | None = None
 
         self.since = QDateEdit(self)
@@ -298,7 +299,6 @@ class DashboardsPanel(QWidget):
         self.since.dateChanged.connect(self._period_edited)
         self.until.dateChanged.connect(self._period_edited)
         ops.changed.connect(self._changed)
-        self.refresh()
 
     # -- loading ----------------------------------------------------------------------------------
 
@@ -317,6 +317,7 @@ class DashboardsPanel(QWidget):
             self.set_period(*quick_period(name, self._today))
 
     def refresh(self) -> None:
+        self.started = True
         self._reload.stop()
         self._stale = False
         self._asked += 1
@@ -374,7 +375,7 @@ class DashboardsPanel(QWidget):
 
     def is_ready(self) -> bool:
         """Loaded (or refused) and nothing newer on the way: for tests and screenshots."""
-        return not self.loading
+        return self.started and not self.loading
 
     def _set_edits(self, since: date, until: date) -> None:
         for edit, day in ((self.since, since), (self.until, until)):
@@ -396,7 +397,7 @@ class DashboardsPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale and not self.loading:
+        if (self._stale or not self.started) and not self.loading:
             self.refresh()
 
     # -- look ---------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ def open_panel(qtbot: QtBot, built: Team, user: str) -> Opened:
     panel = DashboardsPanel(desk, ops)
     qtbot.addWidget(panel)
     panel.resize(1366, 720)
+    assert not panel.started  # nothing is read before the lead opens the tab
     panel.show()
     qtbot.waitUntil(panel.is_ready)
     return Opened(panel, desk, ops)
@@ -233,6 +234,26 @@ def test_a_period_that_ends_before_it_starts_is_explained(qtbot: QtBot, lead_pan
     assert panel.state.text().startswith("The “from” day is after the “until” day")
     assert panel.views.currentWidget() is panel.content  # the last figures stay on screen
     assert panel.reports["funnel"].period.since == SINCE
+
+
+def test_figures_are_read_again_after_changes_elsewhere_in_the_window(
+    qtbot: QtBot,
+    lead_panel: Opened,
+    store: Team,  # noqa: F811
+) -> None:
+    panel = lead_panel.panel
+    arrived = panel.page["funnel"].model.rows()[0]
+    assert arrived == ("Arrived", 8, 100.0)
+    store.lead("rep2", hours_ago=2)  # arrives today, in the period
+    panel.hide()
+    lead_panel.ops.changed.emit(frozenset({"queue"}))
+    assert not panel.loading  # hidden: nothing read until the lead looks again
+    panel.show()
+    qtbot.waitUntil(lambda: panel.page["funnel"].model.rows()[0] == ("Arrived", 9, 100.0))
+    store.lead("rep2", hours_ago=1)
+    lead_panel.ops.changed.emit(frozenset({"queue"}))  # shown: read again after a pause
+    qtbot.waitUntil(lambda: panel.page["funnel"].model.rows()[0] == ("Arrived", 10, 100.0))
+    qtbot.waitUntil(panel.is_ready)
 
 
 def test_qualifier_is_told_the_dashboards_are_for_team_leads(
