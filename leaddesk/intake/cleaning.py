@@ -1,80 +1,158 @@
 """Clean an export's rows in chunks, in order; big files in a helper process.
 
-Cleaning (phone and email checks, dates, names) is most of an import's CPU. For a big file a
-helper process cleans the next chunks while this process checks and writes the current one,
-so two cores share the work. Chunks come back in file order; at most a few are in flight, so
-memory stays flat however long the file is.
+Cleaning (phone and email checks, dates, names, the row's import key and calling zone) is
+most of an import's CPU. For a big file a helper process reads the file itself and cleans the
+next chunks while this process checks and writes the current one, so two cores share the work
+and raw rows never cross the process boundary. Chunks come back in file order; at most a few
+are in flight (a bounded queue), so memory stays flat however long the file is.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
+import queue as queues
 import sys
 import threading
-from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
+from leaddesk.intake.errors import FileProblem, IntakeFileError
 from leaddesk.intake.mapping import Mapping
-from leaddesk.intake.reading import RawRow
+from leaddesk.intake.matching import Whereabouts, import_key, whereabouts
+from leaddesk.intake.reading import ExportFile, RawRow, open_export
 from leaddesk.intake.rows import CleanRow, RowProblem, clean_row
 
 # Below this many rows starting a helper process costs more than it saves.
 PARALLEL_FROM_ROWS = 20_000
 IN_FLIGHT = 3
+# How long to wait for the helper before checking it is still alive.
+_POLL_SECONDS = 1.0
 
 Item = CleanRow | RowProblem
 _FIELDS = CleanRow.__slots__
 
 
-def cleaned_chunks(
-    rows: Iterable[RawRow],
-    mapping: Mapping,
-    default_region: str | None,
-    *,
-    day_first: bool,
-    chunk_rows: int,
-    parallel: bool | None = None,
-    expected_rows: int = 0,
-) -> Iterator[list[Item]]:
-    """Lists of cleaned rows (or the reason a row is unusable), ``chunk_rows`` at a time."""
-    if parallel is None:
-        parallel = expected_rows >= PARALLEL_FROM_ROWS
-    batches = _batches(iter(rows), chunk_rows)
-    if not parallel:
-        for batch in batches:
-            yield [clean_row(raw, mapping, default_region, day_first=day_first) for raw in batch]
-        return
-    yield from _in_helper(batches, mapping, default_region, day_first)
+@dataclass(frozen=True)
+class Job:
+    """What a cleaning helper needs to read and clean a file by itself."""
+
+    path: Path
+    encoding: str | None
+    sheet: str | None
+    mapping: Mapping
+    region: str | None
+    day_first: bool
+    source: str  # the import's source, part of each row's import key
+    chunk_rows: int
+    after_row: int = 0  # resume: rows up to this one are already in
 
 
-def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
-    while batch := list(islice(rows, size)):
-        yield batch
+@dataclass
+class Chunk:
+    """Cleaned rows in file order; for each usable row, its import key and whereabouts."""
+
+    items: list[Item] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # "" for a RowProblem
+    places: list[Whereabouts | None] = field(default_factory=list)
 
 
-def _in_helper(
-    batches: Iterator[list[RawRow]], mapping: Mapping, region: str | None, day_first: bool
-) -> Iterator[list[Item]]:
-    with ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=_context(),
-        initializer=_start,
-        initargs=(mapping, region, day_first),
-    ) as pool:
-        waiting: deque[Future[list[tuple[Any, ...]]]] = deque()
-        try:
-            for batch in batches:
-                waiting.append(pool.submit(_clean, [(raw.number, raw.values) for raw in batch]))
-                if len(waiting) >= IN_FLIGHT:
-                    yield _unpack(waiting.popleft().result())
-            while waiting:
-                yield _unpack(waiting.popleft().result())
-        finally:
-            for future in waiting:
-                future.cancel()
+class CleanedChunks:
+    """Chunks of ``job.chunk_rows`` cleaned rows (or the reason a row is unusable), in order.
+
+    Use as a context manager. In parallel mode the helper starts at once (so it cleans while
+    the caller still checks the file) and is stopped on leaving the block; the helper's reading
+    warnings are added to ``export.warnings`` when the last chunk has come back.
+    """
+
+    def __init__(
+        self,
+        export: ExportFile,
+        job: Job,
+        *,
+        parallel: bool | None = None,
+        expected_rows: int = 0,
+    ) -> None:
+        if parallel is None:
+            parallel = expected_rows >= PARALLEL_FROM_ROWS
+        self.export = export
+        self.job = job
+        self._helper: Any = None
+        self._results: Any = None
+        if parallel:
+            context = _context()
+            self._results = context.Queue(maxsize=IN_FLIGHT)
+            self._helper = context.Process(target=_produce, args=(job, self._results), daemon=True)
+            self._helper.start()
+
+    def __enter__(self) -> CleanedChunks:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[Chunk]:
+        if self._helper is None:
+            rows = (raw for raw in self.export.rows() if raw.number > self.job.after_row)
+            while batch := list(islice(rows, self.job.chunk_rows)):
+                yield _clean_batch(batch, self.job)
+            return
+        yield from self._receive()
+
+    def close(self) -> None:
+        helper, results = self._helper, self._results
+        if helper is None:
+            return
+        self._helper = None
+        if helper.is_alive():
+            helper.terminate()
+        helper.join()
+        results.close()
+        results.cancel_join_thread()
+
+    def _receive(self) -> Iterator[Chunk]:
+        helper, results = self._helper, self._results
+        while True:
+            try:
+                kind, payload = results.get(timeout=_POLL_SECONDS)
+            except queues.Empty:
+                if helper.is_alive():
+                    continue
+                try:  # it may have finished just now
+                    kind, payload = results.get(timeout=_POLL_SECONDS)
+                except queues.Empty:
+                    raise RuntimeError(
+                        f"the cleaning helper stopped unexpectedly (exit code {helper.exitcode})"
+                    ) from None
+            if kind == "rows":
+                yield _unpack(payload)
+            elif kind == "done":
+                warnings = self.export.warnings
+                warnings.extend(w for w in payload if w not in warnings)
+                return
+            elif kind == "file_error":
+                raise _file_error(payload)
+            else:
+                raise RuntimeError(f"the cleaning helper failed:\n{payload}")
+
+
+def _clean_batch(batch: list[RawRow], job: Job) -> Chunk:
+    chunk = Chunk()
+    mapping, region, day_first, source = job.mapping, job.region, job.day_first, job.source
+    for raw in batch:
+        item = clean_row(raw, mapping, region, day_first=day_first)
+        chunk.items.append(item)
+        if isinstance(item, CleanRow):
+            chunk.keys.append(import_key(source, item))
+            chunk.places.append(whereabouts(item, region))
+        else:
+            chunk.keys.append("")
+            chunk.places.append(None)
+    return chunk
 
 
 def _context() -> Any:
@@ -85,42 +163,63 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-_job: tuple[Mapping, str | None, bool] | None = None
+def _produce(job: Job, results: Any) -> None:
+    """The helper: read the file, clean it chunk by chunk, put each on the queue."""
+    gc.disable()  # as in the importing process: young collections between chunks only
+    try:
+        with open_export(job.path, encoding=job.encoding, sheet=job.sheet) as export:
+            rows = (raw for raw in export.rows() if raw.number > job.after_row)
+            while batch := list(islice(rows, job.chunk_rows)):
+                results.put(("rows", _pack(_clean_batch(batch, job))))
+                del batch
+                gc.collect(1)
+            results.put(("done", list(export.warnings)))
+    except IntakeFileError as error:
+        results.put(("file_error", (str(error.path), error.problem, error.kind.value,
+                                    error.row, error.column)))  # fmt: skip
+    except BaseException:
+        results.put(("crash", traceback.format_exc()))
 
 
-def _start(mapping: Mapping, region: str | None, day_first: bool) -> None:
-    global _job
-    _job = (mapping, region, day_first)
-
-
-def _clean(batch: list[tuple[int, dict[str, str]]]) -> list[tuple[Any, ...]]:
-    assert _job is not None
-    mapping, region, day_first = _job
-    return [
-        _pack(clean_row(RawRow(number, values), mapping, region, day_first=day_first))
-        for number, values in batch
-    ]
+def _file_error(payload: tuple[str, str, str, int | None, str | None]) -> IntakeFileError:
+    path, problem, kind, row, column = payload
+    return IntakeFileError(path, problem, kind=FileProblem(kind), row=row, column=column)
 
 
 # Plain tuples cross the process boundary about three times faster than slotted dataclasses.
 
 
-def _pack(item: Item) -> tuple[Any, ...]:
-    if isinstance(item, RowProblem):
-        return (None, item.row, item.field, item.reason, item.value)
-    values = [getattr(item, name) for name in _FIELDS]
-    values[-1] = tuple((p.row, p.field, p.reason, p.value) for p in item.flags)
-    return tuple(values)
+def _pack(chunk: Chunk) -> list[tuple[Any, ...]]:
+    packed: list[tuple[Any, ...]] = []
+    for item, key, place in zip(chunk.items, chunk.keys, chunk.places, strict=True):
+        if isinstance(item, RowProblem):
+            packed.append((None, item.row, item.field, item.reason, item.value))
+            continue
+        values = [getattr(item, name) for name in _FIELDS]
+        values[-1] = tuple((p.row, p.field, p.reason, p.value) for p in item.flags)
+        assert place is not None
+        values.append(key)
+        values.append(place.country)
+        values.append(place.zone_key)
+        packed.append(tuple(values))
+    return packed
 
 
-def _unpack(packed: list[tuple[Any, ...]]) -> list[Item]:
-    items: list[Item] = []
+def _unpack(packed: list[tuple[Any, ...]]) -> Chunk:
+    chunk = Chunk()
+    items, keys, places = chunk.items, chunk.keys, chunk.places
+    width = len(_FIELDS)
     for values in packed:
         if values[0] is None:
             items.append(RowProblem(*values[1:]))
+            keys.append("")
+            places.append(None)
             continue
-        row = CleanRow(*values)
+        row = CleanRow(*values[:width])
         flags: tuple[Any, ...] = row.flags
-        row.flags = tuple(RowProblem(*flag) for flag in flags)
+        if flags:
+            row.flags = tuple(RowProblem(*flag) for flag in flags)
         items.append(row)
-    return items
+        keys.append(values[width])
+        places.append(Whereabouts(values[width + 1], values[width + 2]))
+    return chunk

@@ -11,26 +11,30 @@ import never leaves half a row, and importing the same file again resumes after 
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition.business_time import sla_deadline
 from leaddesk.domain import Stage
-from leaddesk.errors import InputError
-from leaddesk.intake import cleaning
+from leaddesk.errors import Conflict, InputError
 from leaddesk.intake.assignment import Assigner
+from leaddesk.intake.bulk import BulkWriter
+from leaddesk.intake.cleaning import Chunk, CleanedChunks, Job
 from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.mapping import Mapping
 from leaddesk.intake.matching import (
@@ -40,11 +44,9 @@ from leaddesk.intake.matching import (
     StoreView,
     Whereabouts,
     company_keys_of,
-    import_key,
     look_up,
     now_or_before,
     same_name,
-    whereabouts,
 )
 from leaddesk.intake.reading import ExportFile, open_export
 from leaddesk.intake.rows import CleanRow, RowProblem, write_report
@@ -60,9 +62,14 @@ from leaddesk.intake.source_mappings import (
 from leaddesk.intake.undo import undo_run
 from leaddesk.queue.policy import current_definition, current_policy
 from leaddesk.store import Store
-from leaddesk.store.models import Account, ImportRun, Lead, Note, Person
+from leaddesk.store.models import Account, AuditEvent, ImportRun, Lead, Note, Person
 
+# Rows a chunk (one transaction, one checkpoint); a big file takes bigger chunks, so each
+# commit and each batched look-up covers more rows.
 CHUNK_ROWS = 2_000
+BIG_CHUNK_ROWS = 10_000
+BIG_FILE_ROWS = 50_000
+BULK_CACHE_KIB = 64 * 1024
 # Points new interest adds to an open lead's interest score (at most 100).
 MORE_INTEREST_POINTS = 10
 PREVIEW_PROBLEMS = 20
@@ -207,19 +214,40 @@ def import_file(
             counts=Counts(),
             warnings=list(chosen.mapping.warnings),
         )
+        job = Job(
+            path=path,
+            encoding=options.encoding,
+            sheet=options.sheet,
+            mapping=chosen.mapping,
+            region=policy.default_phone_region,
+            day_first=options.day_first,
+            source=source,
+            chunk_rows=CHUNK_ROWS,
+        )
+        estimate = _estimate_rows(path, export)
+        if estimate >= BIG_FILE_ROWS:
+            job = replace(job, chunk_rows=max(CHUNK_ROWS, BIG_CHUNK_ROWS))
+        parallel = options.parallel
         if options.dry_run:
-            summary.total_rows = _estimate_rows(path, export)
-            _dry_run(store, export, options, summary, policy, definition, at, progress, cancelled)
-            summary.warnings.extend(export.warnings)
+            summary.total_rows = estimate
+            with CleanedChunks(export, job, parallel=parallel, expected_rows=estimate) as chunks:
+                _dry_run(
+                    store, chunks, options, summary, policy, definition, at, progress, cancelled
+                )
         else:
-            # Everything that can be wrong with the file shows up here, before any write.
-            summary.total_rows = _check_whole_file(path, options)
             digest = file_digest(path)
-            _import(
-                store, export, options, summary, digest, policy, definition, actor_id, at,
-                progress, cancelled, chosen.save,
-            )  # fmt: skip
-            summary.warnings.extend(export.warnings)
+            with store.reading() as session:
+                earlier = _resumable_run(session, digest, source)
+                job = replace(job, after_row=earlier.checkpoint_row if earlier else 0)
+            # The helper starts cleaning while this process reads the whole file once without
+            # writing: everything that can be wrong with the file shows up before any write.
+            with CleanedChunks(export, job, parallel=parallel, expected_rows=estimate) as chunks:
+                summary.total_rows = _check_whole_file(path, options)
+                _import(
+                    store, chunks, options, summary, digest, policy, definition, actor_id, at,
+                    progress, cancelled, chosen.save,
+                )  # fmt: skip
+        summary.warnings.extend(w for w in export.warnings if w not in summary.warnings)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -258,7 +286,7 @@ def _estimate_rows(path: Path, export: ExportFile) -> int:
 
 def _dry_run(
     store: Store,
-    export: ExportFile,
+    chunks: CleanedChunks,
     options: ImportOptions,
     summary: ImportSummary,
     policy: Policy,
@@ -269,24 +297,25 @@ def _dry_run(
 ) -> None:
     with store.reading() as session:
         planner = _Planner(session, summary, policy, definition, at, run_id=None, dry_run=True)
-    with _Reporter(options.report_path, summary, every_row=True) as reporter:
-        for items in cleaning.cleaned_chunks(
-            export.rows(), summary.mapping, policy.default_phone_region,
-            day_first=options.day_first, chunk_rows=CHUNK_ROWS, parallel=options.parallel,
-            expected_rows=summary.total_rows,
-        ):  # fmt: skip
+    with (
+        _Reporter(options.report_path, summary, every_row=True) as reporter,
+        young_collections_only() as collect,
+    ):
+        for chunk in chunks:
             if cancelled():
                 raise ImportCancelled(summary)
             with store.reading() as session:
-                plan = planner.plan(session, items)
+                plan = planner.plan(session, chunk)
             reporter.add(plan.report)
+            del plan
+            collect()
             progress(summary.counts.rows, max(summary.total_rows, summary.counts.rows))
         summary.report = reporter.finish()
 
 
 def _import(
     store: Store,
-    export: ExportFile,
+    chunks: CleanedChunks,
     options: ImportOptions,
     summary: ImportSummary,
     digest: str,
@@ -300,6 +329,11 @@ def _import(
 ) -> None:
     with store.transaction() as session:
         run = _resumable_run(session, digest, summary.source)
+        if run is not None and run.checkpoint_row != chunks.job.after_row:
+            raise Conflict(
+                f"{Path(summary.file).name} is being imported by someone else right now "
+                f"(import run {run.id}); try again when it has finished"
+            )
         if run is not None:
             summary.resumed_after_row = run.checkpoint_row
             summary.counts = Counts.from_json((run.summary or {}).get("counts"))
@@ -329,26 +363,27 @@ def _import(
                 },
             )
         summary.run_id = run_id = run.id
-        checkpoint = run.checkpoint_row
         planner = _Planner(session, summary, policy, definition, at, run_id=run_id, dry_run=False)
     planner.actor_id = actor_id
-    rows = (row for row in export.rows() if row.number > checkpoint)
     try:
-        with _Reporter(options.report_path, summary, every_row=False) as reporter:
-            for items in cleaning.cleaned_chunks(
-                rows, summary.mapping, policy.default_phone_region,
-                day_first=options.day_first, chunk_rows=CHUNK_ROWS, parallel=options.parallel,
-                expected_rows=summary.total_rows - checkpoint,
-            ):  # fmt: skip
+        with (
+            _Reporter(options.report_path, summary, every_row=False) as reporter,
+            _bulk_writes(store) as tune,
+            young_collections_only() as collect,
+        ):
+            for chunk in chunks:
                 if cancelled():
                     _set_status(store, run_id, RunStatus.CANCELLED, summary.counts, at)
                     summary.status = RunStatus.CANCELLED
                     summary.report = reporter.finish()
                     raise ImportCancelled(summary)
                 with store.transaction() as session:
-                    plan = planner.plan(session, items)
+                    tune(session)
+                    plan = planner.plan(session, chunk)
                     _write(session, plan, planner, run_id, actor_id, at)
                 reporter.add(plan.report)
+                del plan
+                collect()
                 progress(summary.counts.rows, max(summary.total_rows, summary.counts.rows))
             summary.report = reporter.finish()
     except IntakeFileError:
@@ -375,6 +410,52 @@ def _import(
             details=summary.counts.as_json(),
         )
     summary.status = RunStatus.FINISHED
+
+
+@contextmanager
+def young_collections_only() -> Iterator[Callable[[], object]]:
+    """Python's cyclic garbage collector off for the import, run on the young objects between
+    chunks instead: with a chunk's hundred thousand objects alive, its automatic full
+    collections cost more than the planning itself. Yields the between-chunks collection."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield lambda: gc.collect(1)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
+def _bulk_writes(store: Store) -> Iterator[Callable[[Session], None]]:
+    """SQLite, while an import writes its chunks: a bigger page cache (a chunk's new rows land
+    all over a million-row store's indexes) and the WAL copied back into the database once at
+    the end instead of at every chunk's commit. Both go back to SQLite's defaults after."""
+    tuned: list[Any] = []
+
+    def tune(session: Session) -> None:
+        if not store.is_sqlite:
+            return
+        raw = session.connection().connection.dbapi_connection
+        if raw is not None and all(raw is not done for done in tuned):
+            cursor = raw.cursor()
+            cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+            cursor.execute("PRAGMA wal_autocheckpoint = 0")
+            cursor.close()
+            tuned.append(raw)
+
+    try:
+        yield tune
+    finally:
+        for raw in tuned:
+            try:
+                cursor = raw.cursor()
+                cursor.execute("PRAGMA cache_size = -2000")
+                cursor.execute("PRAGMA wal_autocheckpoint = 1000")
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                cursor.close()
+            except sqlite3.Error:
+                pass  # a connection that went away takes its settings with it
 
 
 def _resumable_run(session: Session, digest: str, source: str) -> ImportRun | None:
@@ -475,7 +556,6 @@ class _Planner:
         # Reps cannot act before a lead reaches the desk, so its speed-to-lead clock starts
         # at the import; an old export does not arrive already overdue.
         self.sla_due_at = sla_deadline(at, policy)
-        self._where_row: CleanRow | None = None
         self._where = Whereabouts(None, None)
         # Within one chunk (a dry run: the whole file) rows are matched against each other too.
         self._reset_pending()
@@ -490,7 +570,7 @@ class _Planner:
         self.pending_leads: dict[int, _NewLead] = {}  # by id(KnownLead)
         self.pending_keys: dict[str, int] = {}
 
-    def plan(self, session: Session, items: list[CleanRow | RowProblem]) -> _ChunkPlan:
+    def plan(self, session: Session, chunk: Chunk) -> _ChunkPlan:
         if not self.dry_run:
             self._reset_pending()
         else:
@@ -500,24 +580,27 @@ class _Planner:
             self.pending_new_accounts.clear()
             self.pending_leads.clear()
         plan = _ChunkPlan()
+        items = chunk.items
         if items:
             plan.first_row, plan.last_row = _number(items[0]), _number(items[-1])
         rows = [item for item in items if isinstance(item, CleanRow)]
-        keys = {id(row): import_key(self.source, row) for row in rows}
-        view = look_up(session, rows, keys.values())
-        for item in items:
-            self.counts.rows += 1
+        view = look_up(session, rows, [key for key in chunk.keys if key])
+        counts = self.counts
+        for item, key, place in zip(items, chunk.keys, chunk.places, strict=True):
+            counts.rows += 1
             if isinstance(item, RowProblem):
-                self.counts.invalid += 1
+                counts.invalid += 1
                 plan.report.append(item)
                 self._preview(item)
                 continue
             if item.flags:
-                self.counts.flagged += 1
+                counts.flagged += 1
                 plan.report.extend(item.flags)
                 for flag in item.flags:
                     self._preview(flag)
-            self._plan_row(item, keys[id(item)], view, plan)
+            assert place is not None
+            self._where = place
+            self._plan_row(item, key, view, plan)
         return plan
 
     def _preview(self, problem: RowProblem) -> None:
@@ -694,9 +777,7 @@ class _Planner:
             "hours_since_arrival": max(0.0, (at - arrived).total_seconds() / 3600),
             "call_attempts": 0,
         }
-        scores = self.scorer.score(
-            {name: value for name, value in facts.items() if value is not None}
-        )
+        scores = self.scorer.score(facts)
         rep = self.assigner.assign(where.country)
         if rep is None:
             self.counts.pool += 1
@@ -744,10 +825,8 @@ class _Planner:
         self.pending_leads[id(known)] = new
         return new
 
-    def _whereabouts(self, row: CleanRow) -> Whereabouts:
-        # A new person and their new lead both need it: worked out once per row.
-        if self._where_row is not row:
-            self._where_row, self._where = row, whereabouts(row, self.policy.default_phone_region)
+    def _whereabouts(self, _row: CleanRow) -> Whereabouts:
+        # Worked out with the cleaning (in the helper process for a big file).
         return self._where
 
     def _extra(self, row: CleanRow) -> dict[str, Any]:
@@ -858,18 +937,10 @@ def _write(
     actor_id: int,
     at: datetime,
 ) -> None:
-    connection = session.connection()
+    writer = BulkWriter(session.connection())
 
     def insert_all(table: Any, rows: list[dict[str, Any]]) -> list[int]:
-        # Ids are reserved first and written with the rows: a plain executemany, many times
-        # faster than INSERT … RETURNING, which SQLite runs one row at a time to keep order.
-        if not rows:
-            return []
-        ids = _reserve_ids(connection, table, len(rows))
-        for row, new_id in zip(rows, ids, strict=True):
-            row["id"] = new_id
-        connection.execute(insert(table), rows)
-        return ids
+        return writer.insert_with_ids(table, rows)
 
     account_ids = insert_all(Account.__table__, [a.values for a in plan.accounts])
     for account, new_id in zip(plan.accounts, account_ids, strict=True):
@@ -917,7 +988,7 @@ def _write(
             )
     if updates:
         table = cast(Table, Lead.__table__)
-        connection.execute(
+        session.connection().execute(
             update(table)
             .where(table.c.id == bindparam("b_id"))
             .values(
@@ -928,26 +999,31 @@ def _write(
             updates,
         )
     note_ids = insert_all(Note.__table__, notes)
+    events = []
     for interest in plan.interest.values():
         # A lead this run created carries its added interest itself (undo removes it whole);
         # an audit event naming it would keep undo from removing it.
         if interest.new_lead is None and not _made_by(interest.lead, run_id):
-            audit.record(
-                session,
-                at=at,
-                actor_id=actor_id,
-                action="import_interest",
-                lead_id=interest.lead.id,
-                subject=f"import run {run_id}",
-                reason="more interest from an import",
-                details={
-                    "run": run_id,
-                    "rows": interest.rows,
-                    "from": interest.start_score,
-                    "to": interest.lead.interest_score,
-                    "keys": interest.lead.keys[-len(interest.rows) :],
-                },
+            events.append(
+                {
+                    "at": at,
+                    "actor_id": actor_id,
+                    "action": "import_interest",
+                    "lead_id": interest.lead.id,
+                    "subject": f"import run {run_id}",
+                    "from_state": None,
+                    "to_state": None,
+                    "reason": "more interest from an import",
+                    "details": {
+                        "run": run_id,
+                        "rows": interest.rows,
+                        "from": interest.start_score,
+                        "to": interest.lead.interest_score,
+                        "keys": interest.lead.keys[-len(interest.rows) :],
+                    },
+                }
             )
+    writer.insert(cast(Table, AuditEvent.__table__), events)
     created = {
         "accounts": ranges(account_ids),
         "people": ranges(person_ids),
@@ -967,18 +1043,6 @@ def _write(
     run.checkpoint_row = plan.last_row
     run.summary = {**(run.summary or {}), "counts": planner.counts.as_json()}
     session.flush()
-
-
-def _reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
-    if connection.dialect.name == "postgresql":
-        # Taken from the table's own sequence, so concurrent writers never get the same id.
-        sequence = func.pg_get_serial_sequence(table.name, "id")
-        series = func.generate_series(1, count).table_valued("n")
-        taken = connection.execute(select(func.nextval(sequence)).select_from(series))
-        return sorted(int(value) for value in taken.scalars())
-    # SQLite: this transaction holds the write lock (BEGIN IMMEDIATE), so max(id) stays ours.
-    top = connection.execute(select(func.max(table.c.id))).scalar() or 0
-    return list(range(top + 1, top + count + 1))
 
 
 # -- the report ---------------------------------------------------------------------------------

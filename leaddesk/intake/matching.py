@@ -10,6 +10,7 @@ leads of every matched person and one for import keys already stored. Never one 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,13 +18,12 @@ from typing import Any
 
 import phonenumbers
 from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from leaddesk.domain import Stage
 from leaddesk.intake.rows import CleanRow, country_code
 from leaddesk.queue.zones import zone_key_for
-from leaddesk.store.models import Account, Lead, Person
 
 # token_sort_ratio at or above this is "the same name": "Jon Smith" / "John Smith" (95),
 # "Smith, John" / "John Smith" (100); "Ann Lee" / "Dan Lee" (86) stays two people.
@@ -126,77 +126,65 @@ def company_keys_of(row: CleanRow) -> tuple[str, ...]:
 
 
 def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> StoreView:
-    """Everything the store holds about these rows, in a handful of batched queries."""
+    """Everything the store holds about these rows, in a handful of batched queries.
+
+    Plain SQL through the driver: these run on every chunk of every import, and the rows they
+    return need no conversion beyond what is done here.
+    """
     view = StoreView()
-    connection = session.connection()
-    people = Person.__table__.c
-    person_columns = (
-        people.id,
-        people.email,
-        people.phone,
-        people.first_name,
-        people.last_name,
-        people.account_id,
-        people.do_not_call,
-    )
+    query = _Query(session.connection())
+    person_columns = "id, email, phone, first_name, last_name, account_id, do_not_call"
     found: dict[int, KnownPerson] = {}
 
     def remember(record: Any) -> KnownPerson:
-        person = found.get(record.id)
+        person = found.get(record[0])
         if person is None:
-            person = found[record.id] = KnownPerson(
-                record.id,
-                record.email,
-                record.phone,
-                record.first_name or "",
-                record.last_name or "",
-                record.account_id,
-                bool(record.do_not_call),
+            person = found[record[0]] = KnownPerson(
+                record[0],
+                record[1],
+                record[2],
+                record[3] or "",
+                record[4] or "",
+                record[5],
+                bool(record[6]),
             )
         return person
 
     emails = {address for row in rows if (address := row.email)}
     emails |= {address.casefold() for address in emails}
-    for batch in _batches(emails):
-        statement = (
-            select(*person_columns)
-            .where(people.email.in_(batch), people.erased_at.is_(None))
-            .order_by(people.id)
-        )
-        for record in connection.execute(statement):
-            view.by_email.setdefault(record.email.casefold(), remember(record))
+    for record in query.rows(
+        f"SELECT {person_columns} FROM people WHERE erased_at IS NULL AND email IN",
+        emails,
+        order="id",
+    ):
+        view.by_email.setdefault(record[1].casefold(), remember(record))
 
     phones = {number for row in rows for number in (row.phone_e164, row.mobile_e164) if number}
-    for batch in _batches(phones):
-        statement = (
-            select(*person_columns)
-            .where(people.phone.in_(batch), people.erased_at.is_(None))
-            .order_by(people.id)
-        )
-        for record in connection.execute(statement):
-            view.by_phone.setdefault(record.phone, []).append(remember(record))
+    for record in query.rows(
+        f"SELECT {person_columns} FROM people WHERE erased_at IS NULL AND phone IN",
+        phones,
+        order="id",
+    ):
+        view.by_phone.setdefault(record[2], []).append(remember(record))
 
     names = {key for row in rows for key in company_keys_of(row)}
-    accounts = Account.__table__.c
     by_id: dict[int, tuple[str, KnownAccount]] = {}
-    for batch in _batches(names):
-        statement = select(
-            accounts.id, accounts.name, accounts.name_key, accounts.is_customer, accounts.owner_name
-        ).where(accounts.name_key.in_(batch))
-        for record in connection.execute(statement.order_by(accounts.id)):
-            account = KnownAccount(
-                record.id, record.name, bool(record.is_customer), record.owner_name
-            )
-            key = record.name_key
-            held = view.accounts.get(key)
-            # A customer account wins over a prospect account of the same name.
-            if held is None or (account.is_customer and not held.is_customer):
-                view.accounts[key] = account
-            by_id[record.id] = (key, account)
+    for record in query.rows(
+        "SELECT id, name, name_key, is_customer, owner_name FROM accounts WHERE name_key IN",
+        names,
+        order="id",
+    ):
+        account = KnownAccount(record[0], record[1], bool(record[3]), record[4])
+        key = record[2]
+        held = view.accounts.get(key)
+        # A customer account wins over a prospect account of the same name.
+        if held is None or (account.is_customer and not held.is_customer):
+            view.accounts[key] = account
+        by_id[record[0]] = (key, account)
 
     # Name matching only for rows no email or phone matched, among people at their company;
     # only candidates whose name is close to one of those rows are kept.
-    unmatched: dict[str, list[CleanRow]] = {}
+    unmatched: dict[str, list[str]] = {}
     for row in rows:
         if not (row.company and row.full_name):
             continue
@@ -205,61 +193,72 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
         if any(n in view.by_phone for n in (row.phone_e164, row.mobile_e164) if n):
             continue
         for key in company_keys_of(row):
-            unmatched.setdefault(key, []).append(row)
+            unmatched.setdefault(key, []).append(row.full_name.casefold())
     account_ids = [account_id for account_id, (key, _) in by_id.items() if key in unmatched]
-    for batch in _batches(account_ids):
-        statement = (
-            select(*person_columns)
-            .where(people.account_id.in_(batch), people.erased_at.is_(None))
-            .order_by(people.account_id, people.id)
-        )
-        counts: dict[int, int] = {}
-        for record in connection.execute(statement):
-            seen = counts[record.account_id] = counts.get(record.account_id, 0) + 1
-            if seen > MAX_PEOPLE_PER_COMPANY:
-                continue
-            key = by_id[record.account_id][0]
-            name = f"{record.first_name or ''} {record.last_name or ''}".strip().casefold()
-            if any(_close(row.full_name.casefold(), name) for row in unmatched[key]):
-                view.by_company.setdefault(key, []).append(remember(record))
+    counts: dict[int, int] = {}
+    for record in query.rows(
+        f"SELECT {person_columns} FROM people WHERE erased_at IS NULL AND account_id IN",
+        account_ids,
+        order="account_id, id",
+    ):
+        account_id = record[5]
+        seen = counts[account_id] = counts.get(account_id, 0) + 1
+        if seen > MAX_PEOPLE_PER_COMPANY:
+            continue
+        key = by_id[account_id][0]
+        name = f"{record[3] or ''} {record[4] or ''}".strip().casefold()
+        if any(_close(mine, name) for mine in unmatched[key]):
+            view.by_company.setdefault(key, []).append(remember(record))
 
-    leads = Lead.__table__.c
-    for batch in _batches(list(found)):
-        statement = (
-            select(
-                leads.id,
-                leads.person_id,
-                leads.stage,
-                leads.interest_score,
-                leads.extra,
-                leads.version,
-                leads.import_key,
-            )
-            .where(leads.person_id.in_(batch))
-            .order_by(leads.person_id, leads.arrived_at, leads.id)
-        )
-        for record in connection.execute(statement):
-            extra = record.extra if isinstance(record.extra, dict) else None
-            lead = KnownLead(
-                record.id, Stage(record.stage), record.interest_score, extra, record.version
-            )
-            if record.import_key:
-                view.keys.add(record.import_key)
-            if extra and isinstance(extra.get("import_keys"), list):
-                lead.keys = [str(key) for key in extra["import_keys"]]
-                view.keys.update(lead.keys)
-            found[record.person_id].leads.append(lead)
+    for record in query.rows(
+        "SELECT id, person_id, stage, interest_score, extra, version, import_key "
+        "FROM leads WHERE person_id IN",
+        list(found),
+        order="person_id, arrived_at, id",
+    ):
+        extra = _json(record[4])
+        lead = KnownLead(record[0], Stage(record[2]), record[3], extra, record[5])
+        if record[6]:
+            view.keys.add(record[6])
+        if extra and isinstance(extra.get("import_keys"), list):
+            lead.keys = [str(key) for key in extra["import_keys"]]
+            view.keys.update(lead.keys)
+        found[record[1]].leads.append(lead)
 
-    for batch in _batches(list(set(keys) - view.keys)):
-        statement = select(leads.import_key).where(leads.import_key.in_(batch))
-        view.keys.update(connection.execute(statement).scalars())
+    for record in query.rows(
+        "SELECT import_key FROM leads WHERE import_key IN", set(keys) - view.keys
+    ):
+        view.keys.add(record[0])
     return view
 
 
-def _batches(values: Iterable[Any]) -> Iterable[list[Any]]:
-    items = list(values)
-    for start in range(0, len(items), _IN_BATCH):
-        yield items[start : start + _IN_BATCH]
+class _Query:
+    """``SELECT … WHERE column IN (…)`` over many values, in batches, through the driver."""
+
+    def __init__(self, connection: Connection) -> None:
+        # The driver's own cursor, inside the session's transaction: rows come back as plain
+        # tuples, without a result wrapper per row (a chunk's look-ups return ~100,000 rows).
+        self.cursor = connection.connection.cursor()
+        self.marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+    def rows(self, head: str, values: Iterable[Any], *, order: str = "") -> Iterable[Any]:
+        items = list(values)
+        tail = f" ORDER BY {order}" if order else ""
+        cursor = self.cursor
+        for start in range(0, len(items), _IN_BATCH):
+            batch = items[start : start + _IN_BATCH]
+            markers = ", ".join([self.marker] * len(batch))
+            cursor.execute(f"{head} ({markers}){tail}", tuple(batch))
+            yield from cursor.fetchall()
+
+
+def _json(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dict) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ reads: the same answer as ``evaluate``, at a few dict lookups a row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from leaddesk.definition import Condition, Definition, ScoreRule
@@ -26,50 +26,73 @@ class IntakeScores:
 
 
 class Scorer:
-    """Scores leads under one definition; ``None`` scores everything 0 (nothing published)."""
+    """Scores leads under one definition; ``None`` scores everything 0 (nothing published).
+
+    Rules reading the same facts are grouped, and each group's points are remembered per
+    value of those facts: a lead costs one dict lookup per group (a handful), not one
+    evaluation per rule.
+    """
 
     def __init__(self, definition: Definition | None) -> None:
-        self._fit: list[_Rule] = []
-        self._interest: list[_Rule] = []
+        self._fit: list[_Group] = []
+        self._interest: list[_Group] = []
         self._fit_max = 0.0
         self._interest_max = 0.0
         if definition is None:
             return
         scoring = definition.scoring
-        self._fit = [_Rule(rule) for rule in scoring.fit_rules]
-        self._interest = [_Rule(rule) for rule in scoring.interest_rules]
+        self._fit = _groups(scoring.fit_rules)
+        self._interest = _groups(scoring.interest_rules)
         self._fit_max = scoring.fit_max_points
         self._interest_max = scoring.interest_max_points
 
     def score(self, facts: Mapping[str, object]) -> IntakeScores:
-        fit = sum(rule.points for rule in self._fit if rule.holds(facts))
-        interest = sum(rule.points for rule in self._interest if rule.holds(facts))
+        """``facts`` may hold None for an unknown fact, as if it were missing."""
+        fit = sum([group.points(facts) for group in self._fit])
+        interest = sum([group.points(facts) for group in self._interest])
         return IntakeScores(_percent(fit, self._fit_max), _percent(interest, self._interest_max))
 
 
-class _Rule:
-    __slots__ = ("memory", "points", "rule", "subjects")
+class _Group:
+    __slots__ = ("memory", "rules", "single", "subjects")
 
-    def __init__(self, rule: ScoreRule) -> None:
-        self.rule = rule
-        self.points = rule.points
-        # Answers and scores are empty on intake, so only facts vary between leads.
-        self.subjects = tuple(sorted({test.subject for test in _fact_tests(rule.when)}))
-        self.memory: dict[tuple[object, ...], bool] = {}
+    def __init__(self, subjects: tuple[str, ...], rules: list[ScoreRule]) -> None:
+        self.subjects = subjects
+        self.single = subjects[0] if len(subjects) == 1 else None
+        self.rules = rules
+        self.memory: dict[object, float] = {}
 
-    def holds(self, facts: Mapping[str, object]) -> bool:
-        key = tuple([facts.get(subject) for subject in self.subjects])
+    def points(self, facts: Mapping[str, object]) -> float:
+        # Answers and scores are empty on intake, so only these facts vary between leads.
+        single = self.single
+        key: object
+        if single is not None:
+            key = facts.get(single)
+        else:
+            key = tuple([facts.get(subject) for subject in self.subjects])
         try:
             return self.memory[key]
         except KeyError:
             pass
         except TypeError:  # an unhashable fact value: just evaluate
-            return holds(self.rule.when, Context({}, facts))
-        verdict = holds(self.rule.when, Context({}, facts))
+            return self._evaluate(facts)
+        points = self._evaluate(facts)
         if len(self.memory) >= _MEMORY_LIMIT:
             self.memory.clear()
-        self.memory[key] = verdict
-        return verdict
+        self.memory[key] = points
+        return points
+
+    def _evaluate(self, facts: Mapping[str, object]) -> float:
+        context = Context({}, facts)
+        return sum(rule.points for rule in self.rules if holds(rule.when, context))
+
+
+def _groups(rules: Iterable[ScoreRule]) -> list[_Group]:
+    by_subjects: dict[tuple[str, ...], list[ScoreRule]] = {}
+    for rule in rules:
+        subjects = tuple(sorted({test.subject for test in _fact_tests(rule.when)}))
+        by_subjects.setdefault(subjects, []).append(rule)
+    return [_Group(subjects, grouped) for subjects, grouped in by_subjects.items()]
 
 
 def _fact_tests(condition: Condition) -> Iterator[Test]:

@@ -190,8 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         build_base(args.base, args.store_leads)
         return 0
 
-    work = Path(tempfile.gettempdir()) / "leaddesk-bench-intake"
-    work.mkdir(exist_ok=True)
+    # The export and the store copy go beside the base store (it may sit on a roomier disk).
+    work = args.base.parent if args.base else Path(tempfile.gettempdir()) / "leaddesk-bench-intake"
+    work.mkdir(parents=True, exist_ok=True)
     base = args.base or work / f"base-{args.store_leads}.sqlite3"
     if not base.exists():
         # In a child process, so this process's peak memory is the import's alone.
