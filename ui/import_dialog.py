@@ -15,9 +15,10 @@ from datetime import datetime
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -157,7 +158,14 @@ class ImportDialog(QDialog):
         self.next_button.clicked.connect(self.next_step)
         self.mapping.changed.connect(self._update)
         self.progressed.connect(self._progress)
+        if parent is not None:
+            parent.installEventFilter(self)  # closing the window stops a running import
         self._show_page(FILE)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parent() and event.type() == QEvent.Type.Close:
+            self.stop()
+        return super().eventFilter(watched, event)
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -182,6 +190,7 @@ class ImportDialog(QDialog):
         self.source_box = QComboBox()
         self.source_box.setEditable(True)
         self.source_box.setMinimumWidth(260)
+        self.source_box.setMaximumWidth(440)
         self.source_box.setToolTip(
             "Where these leads came from. The columns you confirm are remembered for it."
         )
@@ -223,13 +232,19 @@ class ImportDialog(QDialog):
         self.preview_rows = RowsTable()
         self.preview_more = QLabel()
         self.preview_more.setObjectName("muted")
+        self.to_check = QCheckBox("Only rows to &check (skipped or with a value flagged)")
+        self.to_check.toggled.connect(self._show_rows)
+        under = QHBoxLayout()
+        under.addWidget(self.to_check)
+        under.addStretch(1)
+        under.addWidget(self.preview_more)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.preview_status)
         layout.addWidget(self.preview_bar)
         layout.addWidget(self.preview_counts)
         layout.addWidget(self.preview_rows, 1)
-        layout.addWidget(self.preview_more)
+        layout.addLayout(under)
         return page
 
     def _import_page(self) -> QWidget:
@@ -300,13 +315,17 @@ class ImportDialog(QDialog):
         self.back_button.setEnabled(not busy)
         labels = {FILE: "&Next", COLUMNS: "&Preview", PREVIEW: "&Import", IMPORT: "Done"}
         self.next_button.setText(labels[page])
+        new_rows = 0
         if page == PREVIEW and self.preview is not None:
-            rows = self.preview.counts.rows - self.preview.counts.invalid
-            self.next_button.setText(f"&Import {plural(rows, 'row')}")
+            counts = self.preview.counts
+            new_rows = counts.rows - counts.invalid - counts.unchanged
+            self.next_button.setText(
+                f"&Import {plural(new_rows, 'row')}" if new_rows else "Nothing new to import"
+            )
         ready = {
             FILE: bool(self.path_edit.text().strip() and self._source_text()),
             COLUMNS: self.mapping.look is not None and self.mapping.identifies(),
-            PREVIEW: self.preview is not None and not self._stop.is_set(),
+            PREVIEW: new_rows > 0,
             IMPORT: self.outcome is not None or self.undone is not None,
         }[page]
         self.next_button.setEnabled(ready and not busy)
@@ -499,19 +518,19 @@ class ImportDialog(QDialog):
         )
         self.preview_counts.show_counts(counts)
         self.preview_counts.show()
-        total = self.preview_rows.load(Path(summary.report) if summary.report else None)
-        more = self.preview_rows.more
-        self.preview_more.setText(
-            f"The first {self.preview_rows.rowCount():,} of {total:,} rows; the report after the "
-            "import lists every rejected or flagged one."
-            if more
-            else ""
-        )
+        self._show_rows()
         warnings = [*summary.warnings]
         if warnings:
             self._say(" ".join(warnings))
         self._update()
         self.next_button.setFocus()
+
+    def _show_rows(self) -> None:
+        report = self.preview.report if self.preview is not None else None
+        table = self.preview_rows
+        total = table.load(Path(report) if report else None, to_check=self.to_check.isChecked())
+        shown = table.rowCount()
+        self.preview_more.setText(f"The first {shown:,} of {total:,}" if table.more else "")
 
     # -- step 4: the import ----------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -58,12 +57,10 @@ class CountsView(QWidget):
         grid.setHorizontalSpacing(18)
         grid.setVerticalSpacing(0)
         self.values: dict[str, QLabel] = {}
-        big = QFont(self.font())
-        big.setPointSizeF(big.pointSizeF() * 1.7)
-        big.setBold(True)
         for column, (name, caption) in enumerate(TILES):
             value = QLabel("–")
-            value.setFont(big)
+            # The looks' style sheets fix every widget's font size: a font set in code loses.
+            value.setStyleSheet("font-size: 17pt; font-weight: 700;")
             value.setAccessibleName(caption)
             words = QLabel(caption)
             words.setObjectName("muted")
@@ -109,20 +106,24 @@ class RowsTable(QTableWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        self.verticalHeader().setDefaultSectionSize(26)
         self.setColumnWidth(0, 64)
-        self.setColumnWidth(1, 120)
+        self.setColumnWidth(1, 150)
         self.setColumnWidth(3, 180)
         self.more = 0
 
-    def load(self, report: Path | None) -> int:
-        """Show the report's first rows; returns how many the report has in all."""
+    def load(self, report: Path | None, *, to_check: bool = False) -> int:
+        """Show the report's first entries (``to_check``: only skipped and flagged rows);
+        returns how many such entries the report has in all."""
         rows: list[list[str]] = []
         total = 0
         if report is not None and report.exists():
             with report.open(encoding="utf-8-sig", newline="") as handle:
-                reader = csv.reader(handle)
+                reader = (row for row in csv.reader(handle) if len(row) >= 3)
                 next(reader, None)
-                rows = [row for row in islice(reader, ROWS_SHOWN) if len(row) >= 3]
+                if to_check:
+                    reader = (row for row in reader if needs_a_look(row[2]))
+                rows = list(islice(reader, ROWS_SHOWN))
                 total = len(rows) + sum(1 for _ in reader)
         self.setRowCount(len(rows))
         for index, row in enumerate(rows):
@@ -141,6 +142,14 @@ class RowsTable(QTableWidget):
             row, reason = self.item(index, 0), self.item(index, 2)
             shown.append((row.text() if row else "", reason.text() if reason else ""))
         return shown
+
+
+def needs_a_look(reason: str) -> bool:
+    """A skipped row or a kept value to check, not a plain "what happens"."""
+    return reason != "new lead" and not reason.startswith(FINE)
+
+
+FINE = ("unchanged:", "merged:", "attached:")
 
 
 def finished_words(outcome: ImportOutcome, file_name: str) -> tuple[str, str]:

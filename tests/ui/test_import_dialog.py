@@ -402,3 +402,35 @@ def test_picking_a_field_twice_moves_it(workspace: Workspace, qtbot: QtBot, tmp_
     mapping = dialog.mapping.mapping()
     assert mapping.columns == {"work mail": Field.EMAIL, "name": Field.FULL_NAME}
     assert mapping.extras == ("email",)
+
+
+def test_the_same_file_again_has_nothing_new_and_the_rows_to_check_can_be_picked_out(
+    workspace: Workspace, qtbot: QtBot, tmp_path: Path
+) -> None:
+    ws = workspace
+    rows = [[f"Again {n}", f"again{n}@x.example", "", "Again Co"] for n in range(30)]
+    rows.insert(20, ["No Way", "no-way", "", "Again Co"])
+    path = write_csv(tmp_path / "again.csv", PLAIN, rows)
+    dialog = open_dialog(ws, qtbot, path)
+    dialog.next_step()
+    dialog.next_step()
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    dialog.next_step()
+    qtbot.waitUntil(lambda: dialog.outcome is not None)
+    dialog.accept()
+    before = store_counts(ws)
+
+    again = open_dialog(ws, qtbot, path)
+    again.next_step()
+    again.next_step()
+    qtbot.waitUntil(lambda: again.preview is not None)
+    assert again.preview_counts.number("unchanged") == 30
+    assert again.preview_counts.number("created") == 0
+    assert again.next_button.text() == "Nothing new to import"
+    assert not again.next_button.isEnabled()
+    assert again.preview_rows.rowCount() == 31
+    again.to_check.setChecked(True)
+    shown = again.preview_rows.reasons()
+    assert [row for row, _reason in shown] == ["22"]
+    assert shown[0][1].startswith("row skipped: no usable email or phone")
+    assert store_counts(ws) == before
