@@ -371,6 +371,9 @@ def _import(
             _bulk_writes(store) as tune,
             young_collections_only() as collect,
         ):
+            # One transaction a chunk: its rows and the run's checkpoint, or nothing. (Writing
+            # on a second thread while the next chunk is planned was tried: SQLite's executemany
+            # hands the interpreter lock back and forth every row, and both threads slowed.)
             for chunk in chunks:
                 if cancelled():
                     _set_status(store, run_id, RunStatus.CANCELLED, summary.counts, at)
@@ -380,7 +383,7 @@ def _import(
                 with store.transaction() as session:
                     tune(session)
                     plan = planner.plan(session, chunk)
-                    _write(session, plan, planner, run_id, actor_id, at)
+                    _write(session, plan, run_id, actor_id, at)
                 reporter.add(plan.report)
                 del plan
                 collect()
@@ -492,7 +495,7 @@ class _NewAccount:
 class _NewPerson:
     values: dict[str, Any]
     known: KnownPerson
-    account: _NewAccount | None
+    account: KnownAccount | None  # its id is read when the person is written
 
 
 @dataclass(eq=False)
@@ -501,7 +504,7 @@ class _NewLead:
     known: KnownLead
     person: KnownPerson
     new_person: _NewPerson | None
-    account: _NewAccount | None
+    account: KnownAccount | None
     row: int
 
 
@@ -525,6 +528,7 @@ class _ChunkPlan:
     report: list[RowProblem] = field(default_factory=list)
     first_row: int = 0
     last_row: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # the run's counts after this chunk
 
 
 class _Planner:
@@ -569,6 +573,9 @@ class _Planner:
         self.pending_new_accounts: dict[int, _NewAccount] = {}  # by id(KnownAccount)
         self.pending_leads: dict[int, _NewLead] = {}  # by id(KnownLead)
         self.pending_keys: dict[str, int] = {}
+        # A dry run writes nothing, so leads it would add to stored people are remembered for
+        # the chunks after (the store does that for a real import).
+        self.planned_leads: dict[int, list[KnownLead]] = {}
 
     def plan(self, session: Session, chunk: Chunk) -> _ChunkPlan:
         if not self.dry_run:
@@ -585,6 +592,11 @@ class _Planner:
             plan.first_row, plan.last_row = _number(items[0]), _number(items[-1])
         rows = [item for item in items if isinstance(item, CleanRow)]
         view = look_up(session, rows, [key for key in chunk.keys if key])
+        if self.planned_leads:
+            planned = self.planned_leads
+            for person_id, person in view.people.items():
+                if person_id in planned:
+                    person.leads.extend(planned[person_id])
         counts = self.counts
         for item, key, place in zip(items, chunk.keys, chunk.places, strict=True):
             counts.rows += 1
@@ -601,6 +613,7 @@ class _Planner:
             assert place is not None
             self._where = place
             self._plan_row(item, key, view, plan)
+        plan.counts = counts.as_json()
         return plan
 
     def _preview(self, problem: RowProblem) -> None:
@@ -729,12 +742,11 @@ class _Planner:
             "created_at": self.at,
         }
         new_account = self.pending_new_accounts.get(id(account)) if account else None
-        if account is not None and new_account is None:
-            values["account_id"] = account.id
+        if account is not None:
             known.account_id = account.id
         if new_account is not None and new_account.values["country"] is None:
             new_account.values["country"] = where.country
-        new = _NewPerson(values, known, new_account)
+        new = _NewPerson(values, known, account)
         plan.people.append(new)
         self.pending_new[id(known)] = new
         if row.email:
@@ -783,9 +795,8 @@ class _Planner:
             self.counts.pool += 1
         else:
             self.counts.assigned += 1
-        new_account = self.pending_new_accounts.get(id(account)) if account else None
         values: dict[str, Any] = {
-            "account_id": account.id if account is not None and new_account is None else None,
+            "account_id": None,  # set when written
             "source": source[:64],
             "campaign": row.campaign[:256] or None,
             "inquiry": row.inquiry or None,
@@ -818,9 +829,11 @@ class _Planner:
         }
         if person.id is not None:
             values["person_id"] = person.id
-        known = KnownLead(None, Stage.NEW, scores.interest, None)
+        known = KnownLead(None, Stage.NEW, scores.interest, values["extra"])
         person.leads.append(known)
-        new = _NewLead(values, known, person, new_person, new_account, row.number)
+        if self.dry_run and person.id is not None:
+            self.planned_leads.setdefault(person.id, []).append(known)
+        new = _NewLead(values, known, person, new_person, account, row.number)
         plan.leads.append(new)
         self.pending_leads[id(known)] = new
         return new
@@ -932,7 +945,6 @@ def _domain(row: CleanRow) -> str | None:
 def _write(
     session: Session,
     plan: _ChunkPlan,
-    planner: _Planner,
     run_id: int,
     actor_id: int,
     at: datetime,
@@ -946,16 +958,13 @@ def _write(
     for account, new_id in zip(plan.accounts, account_ids, strict=True):
         account.known.id = new_id
     for person in plan.people:
-        if person.account is not None:
-            person.values["account_id"] = person.account.known.id
-        person.values.setdefault("account_id", None)
+        person.values["account_id"] = person.account.id if person.account is not None else None
     person_ids = insert_all(Person.__table__, [p.values for p in plan.people])
     for person, new_id in zip(plan.people, person_ids, strict=True):
         person.known.id = new_id
     for lead in plan.leads:
         lead.values["person_id"] = lead.person.id
-        if lead.account is not None:
-            lead.values["account_id"] = lead.account.known.id
+        lead.values["account_id"] = lead.account.id if lead.account is not None else None
     # More interest on a lead created in this very chunk goes into its row before it is written.
     for interest in plan.interest.values():
         if interest.new_lead is not None:
@@ -1041,7 +1050,7 @@ def _write(
     run = session.get(ImportRun, run_id)
     assert run is not None
     run.checkpoint_row = plan.last_row
-    run.summary = {**(run.summary or {}), "counts": planner.counts.as_json()}
+    run.summary = {**(run.summary or {}), "counts": plan.counts}
     session.flush()
 
 

@@ -87,6 +87,7 @@ class StoreView:
     accounts: dict[str, KnownAccount] = field(default_factory=dict)
     by_company: dict[str, list[KnownPerson]] = field(default_factory=dict)
     keys: set[str] = field(default_factory=set)
+    people: dict[int, KnownPerson] = field(default_factory=dict)  # every person above, by id
 
 
 def import_key(source: str, row: CleanRow) -> str:
@@ -229,6 +230,7 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
         "SELECT import_key FROM leads WHERE import_key IN", set(keys) - view.keys
     ):
         view.keys.add(record[0])
+    view.people = found
     return view
 
 
