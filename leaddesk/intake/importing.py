@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, event, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
@@ -368,7 +368,7 @@ def _import(
     try:
         with (
             _Reporter(options.report_path, summary, every_row=False) as reporter,
-            _bulk_writes(store) as tune,
+            _bulk_writes(store),
             young_collections_only() as collect,
         ):
             # One transaction a chunk: its rows and the run's checkpoint, or nothing. (Writing
@@ -381,7 +381,6 @@ def _import(
                     summary.report = reporter.finish()
                     raise ImportCancelled(summary)
                 with store.transaction() as session:
-                    tune(session)
                     plan = planner.plan(session, chunk)
                     _write(session, plan, run_id, actor_id, at)
                 reporter.add(plan.report)
@@ -430,29 +429,37 @@ def young_collections_only() -> Iterator[Callable[[], object]]:
 
 
 @contextmanager
-def _bulk_writes(store: Store) -> Iterator[Callable[[Session], None]]:
+def _bulk_writes(store: Store) -> Iterator[None]:
     """SQLite, while an import writes its chunks: a bigger page cache (a chunk's new rows land
-    all over a million-row store's indexes) and the WAL copied back into the database once at
-    the end instead of at every chunk's commit. Both go back to SQLite's defaults after."""
+    all over a million-row store's indexes), the WAL copied back into the database once at
+    the end instead of at every chunk's commit, and chunk commits not waiting for the disk
+    (synchronous=NORMAL). A power cut can then lose the last chunks, never part of one: their
+    rows and the run's checkpoint go together, so the import resumes before them. The run's
+    final commit is made with the store's usual FULL sync, which makes every chunk durable."""
+    if not store.is_sqlite:
+        yield
+        return
     tuned: list[Any] = []
 
-    def tune(session: Session) -> None:
-        if not store.is_sqlite:
-            return
-        raw = session.connection().connection.dbapi_connection
-        if raw is not None and all(raw is not done for done in tuned):
+    def on_checkout(raw: Any, _record: Any, _proxy: Any) -> None:
+        # At checkout, before the transaction begins: the sync level cannot change inside one.
+        if all(raw is not done for done in tuned):
             cursor = raw.cursor()
             cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
             cursor.execute("PRAGMA wal_autocheckpoint = 0")
+            cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.close()
             tuned.append(raw)
 
+    event.listen(store.engine, "checkout", on_checkout)
     try:
-        yield tune
+        yield
     finally:
+        event.remove(store.engine, "checkout", on_checkout)
         for raw in tuned:
             try:
                 cursor = raw.cursor()
+                cursor.execute("PRAGMA synchronous = FULL")
                 cursor.execute("PRAGMA cache_size = -2000")
                 cursor.execute("PRAGMA wal_autocheckpoint = 1000")
                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
