@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from leaddesk.domain import CallOutcome, Role, Stage
 from leaddesk.errors import Conflict, NotPermitted
 from leaddesk.intake import importing
 from leaddesk.intake.assignment import Assigner, _Rep
+from leaddesk.intake.bulk import BulkWriter
+from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.importing import ImportCancelled
 from leaddesk.queue.policy import current_policy
 from leaddesk.resources import resource_path
@@ -377,3 +380,181 @@ def test_each_sample_export_imports_with_its_detected_mapping(
     assert summary.mapping.shape.value == shape and summary.mapping_how == "detected"
     assert summary.counts.created >= summary.counts.rows - 2
     assert count(store, Lead) == summary.counts.created
+
+
+# -- interruptions, the dry run's reasons, assignment, the helper process ------------------------
+
+
+class PowerCut(Exception):
+    """Stands in for the process dying in the middle of writing a chunk."""
+
+
+def cut_power_at_leads_of_chunk(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """Make the ``chunk``-th chunk fail after its accounts and people are written, while its
+    leads are being written: the worst moment for half a row."""
+    real = BulkWriter.insert
+    seen = {"leads": 0}
+
+    def insert(self: BulkWriter, table: Any, rows: Any) -> None:
+        if table.name == "leads":
+            seen["leads"] += 1
+            if seen["leads"] == chunk:
+                raise PowerCut
+        real(self, table, rows)
+
+    monkeypatch.setattr(BulkWriter, "insert", insert)
+
+
+def person_rows(count: int) -> list[list[str]]:
+    return [[f"P{n}", "Test", f"p{n}@x.example", "", f"Co {n}", "", ""] for n in range(count)]
+
+
+def test_an_import_cut_off_mid_chunk_keeps_whole_chunks_and_resumes(
+    store: Store, lead1: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 4)
+    export = write_csv(tmp_path / "leads.csv", person_rows(10))
+    with monkeypatch.context() as patch:
+        cut_power_at_leads_of_chunk(patch, 2)
+        with pytest.raises(PowerCut):
+            lead1.import_file(export)
+    # The first chunk whole, nothing of the second: no person without their lead.
+    assert count(store, Lead) == count(store, Person) == count(store, Account) == 4
+    with store.reading() as session:
+        run = session.scalars(select(ImportRun)).one()
+        assert (run.status, run.checkpoint_row) == ("running", 5)
+    resumed = lead1.import_file(export)
+    assert (resumed.run_id, resumed.resumed_after_row, resumed.status) == (run.id, 5, "finished")
+    assert (resumed.counts.rows, resumed.counts.created) == (10, 10)
+    assert count(store, Lead) == count(store, Person) == 10
+    before = content(store)
+    again = lead1.import_file(export)
+    assert again.counts.unchanged == 10 and content(store) == before
+
+
+def test_an_import_cut_off_mid_chunk_can_be_undone_instead(
+    store: Store, lead1: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA]))
+    before = content(store)
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 3)
+    again = [*ADA[:5], "Webinar", "Came again"]
+    export = write_csv(tmp_path / "leads.csv", [again, *person_rows(5)])
+    with monkeypatch.context() as patch:
+        cut_power_at_leads_of_chunk(patch, 2)
+        with pytest.raises(PowerCut):
+            lead1.import_file(export)
+    with store.reading() as session:
+        run_id = session.scalars(select(ImportRun.id).where(ImportRun.status == "running")).one()
+    undone = lead1.undo_import(run_id)
+    assert (undone.leads_removed, undone.people_removed, undone.leads_restored) == (2, 2, 1)
+    assert content(store) == before
+    with store.reading() as session:
+        assert session.get(ImportRun, run_id).status == "undone"  # type: ignore[union-attr]
+
+
+def test_dry_run_gives_each_rows_reason_against_the_store(
+    store: Store, lead1: Desk, clock: FixedClock, tmp_path: Path
+) -> None:
+    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA, BOB]))
+    with store.transaction() as session:
+        bob = session.scalars(select(Lead).join(Person).where(Person.last_name == "Stone")).one()
+        bob.stage = Stage.NURTURE
+        session.add(
+            Account(name="Quarry Inc", name_key="quarry", is_customer=True, owner_name="Dana",
+                    created_at=clock())
+        )  # fmt: skip
+    before = content(store)
+    rows = [
+        ADA,  # the same row again
+        [*ADA[:5], "Webinar", "Came back"],  # Ada's lead is open: more interest
+        [*BOB[:5], "Event", "Booth"],  # Bob's lead is in nurture: a new lead on Bob
+        ["Cy", "Young", "cy@new.example", "", "Quarry Inc", "", ""],  # a customer's company
+        ["", "", "nope", "", "", "", ""],
+    ]
+    report = tmp_path / "preview.csv"
+    summary = lead1.import_file(
+        write_csv(tmp_path / "second.csv", rows), dry_run=True, report_path=report
+    )
+    counts = summary.counts
+    assert (counts.unchanged, counts.attached, counts.merged, counts.created) == (1, 1, 1, 1)
+    assert (counts.existing_account, counts.invalid) == (2, 1)  # Bob works there too
+    assert content(store) == before
+    with report.open(encoding="utf-8-sig") as handle:
+        reasons: dict[str, list[str]] = {}
+        for line in csv.DictReader(handle):
+            reasons.setdefault(line["row"], []).append(line["reason"].split(":")[0])
+    assert reasons == {
+        "2": ["unchanged"],
+        "3": ["attached"],
+        "4": ["existing account", "merged"],
+        "5": ["existing account", "new lead"],
+        "6": ["row skipped"],
+    }
+
+
+def test_new_leads_go_to_reps_with_spare_capacity_else_to_the_pool(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    lead1.change_user("rep1", capacity=2)
+    lead1.change_user("rep2", capacity=0)
+    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", person_rows(5)))
+    assert (summary.counts.assigned, summary.counts.pool) == (2, 3)
+    with store.reading() as session:
+        owners = sorted(
+            (name or "pool")
+            for name in session.scalars(
+                select(user_ops.User.name)
+                .select_from(Lead)
+                .outerjoin(user_ops.User, user_ops.User.id == Lead.assigned_to_id)
+            )
+        )
+    assert owners == ["pool", "pool", "pool", "rep1", "rep1"]
+
+
+def test_cleaning_in_a_helper_process_stores_what_cleaning_in_process_does(
+    store_location: str, clock: FixedClock, tmp_path: Path, sqlite_template: Path
+) -> None:
+    """Big files are cleaned in a second process; forced here on a small file."""
+    rows = [
+        *person_rows(30),
+        ADA,
+        BOB,
+        [*ADA[:5], "Webinar", "Again"],
+        ["", "", "x", "1", "", "", ""],
+    ]
+    export = write_csv(tmp_path / "leads.csv", rows)
+    results = []
+    for parallel, location in ((False, tmp_path / "serial.sqlite3"), (True, store_location)):
+        if parallel is False:
+            shutil.copyfile(sqlite_template, location)
+        target = open_store(location)
+        with target.transaction() as session:
+            definition_versions.ensure_default(session, at=clock())
+            user_ops.add_user(session, name="lead1", role=Role.TEAM_LEAD, at=clock(), actor_id=None)
+        with target.reading() as session:
+            lead_id = session.scalars(select(user_ops.User.id)).one()
+        options = importing.ImportOptions(
+            parallel=parallel, report_path=tmp_path / f"{parallel}.csv"
+        )
+        summary = importing.import_file(
+            target, actor_id=lead_id, path=export, at=clock(), options=options
+        )
+        results.append((summary.counts.as_json(), content(target)))
+        target.close()
+    assert results[0] == results[1]
+    assert results[1][0]["created"] == 32 and results[1][0]["attached"] == 1
+    assert (tmp_path / "False.csv").read_bytes() == (tmp_path / "True.csv").read_bytes()
+
+
+def test_a_file_error_found_by_the_helper_process_is_reported_as_from_in_process(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    export = tmp_path / "broken.csv"
+    good = "".join(f"P{n},T,p{n}@x.example,,Co,,\n" for n in range(50))
+    export.write_text(",".join(HEADER) + "\n" + good + 'Bad,"Row,bad@x.example,,Co,,\n')
+    with pytest.raises(IntakeFileError, match=r"broken\.csv, row 52.*never closed"):
+        importing.import_file(
+            store, actor_id=1, path=export, at=lead1.clock(),
+            options=importing.ImportOptions(dry_run=True, parallel=True),
+        )  # fmt: skip
