@@ -326,9 +326,7 @@ def _day_axis(days: Sequence[Any], look: Look) -> QCategoryAxis:
 
 
 def sla_charts(report: Report, look: Look) -> list[QChart]:
-    summary = report.summary
-    compliance = summary.get("sla_compliance_pct")
-    title = f"Speed to lead · {period_text(report)} · SLA met for {compliance:.1f} %"
+    title = f"Speed to lead · {period_text(report)} · {_compliance(report)}"
     chart = _chart(title, look)
     chart.legend().setVisible(False)
     buckets = list(report.items)
@@ -354,12 +352,19 @@ def sla_charts(report: Report, look: Look) -> list[QChart]:
     return [chart]
 
 
+def _compliance(report: Report) -> str:
+    s = report.summary
+    if not s["sla_met"] + s["sla_breached"]:
+        return "no SLA due yet"  # 0 % would read as every lead missed
+    return f"SLA met for {s['sla_compliance_pct']:.1f} %"
+
+
 def sla_summary(report: Report) -> str:
     s = report.summary
     median = s.get("median_minutes_to_first_call")
     waited = f"{median:g} min" if median is not None else "—"
     return (
-        f"SLA compliance {s['sla_compliance_pct']:.1f} %: {s['sla_met']} met, "
+        f"{_compliance(report)}: {s['sla_met']} met, "
         f"{s['sla_breached']} breached, {s['sla_not_due_yet']} not due yet · "
         f"median first call after {waited} · {s['leads']} leads arrived"
     )

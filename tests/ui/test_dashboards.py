@@ -94,7 +94,7 @@ def test_every_chart_shows_the_hand_built_stores_figures(
     sla = panel.page["sla"]
     assert bar_values(sla.charts[0]) == {"Leads": [1, 2, 1, 1, 0, 0, 3]}
     assert "SLA met for 66.7 %" in sla.charts[0].title()
-    assert sla.summary.text().startswith("SLA compliance 66.7 %: 4 met, 2 breached, 1 not due")
+    assert sla.summary.text().startswith("SLA met for 66.7 %: 4 met, 2 breached, 1 not due")
 
     outcomes, problems = panel.page["sources"].charts
     assert categories(outcomes) == ["webinar", "web_form", "purchased_list"]
@@ -254,6 +254,27 @@ def test_figures_are_read_again_after_changes_elsewhere_in_the_window(
     lead_panel.ops.changed.emit(frozenset({"queue"}))  # shown: read again after a pause
     qtbot.waitUntil(lambda: panel.page["funnel"].model.rows()[0] == ("Arrived", 10, 100.0))
     qtbot.waitUntil(panel.is_ready)
+
+
+def test_a_quiet_period_draws_empty_charts(qtbot: QtBot, lead_panel: Opened) -> None:
+    panel = lead_panel.panel
+    panel.set_period(date(2025, 1, 1), date(2025, 12, 31))  # before the team had any lead
+    qtbot.waitUntil(panel.is_ready)
+    assert bar_values(panel.page["funnel"].charts[0]) == {"Leads": [0, 0, 0, 0, 0]}
+    assert bar_values(panel.page["agreement"].charts[0]) == {
+        "handed off": [],
+        "accepted by sales": [],
+        "rejected by sales": [],
+        "waiting for sales": [],
+    }
+    assert panel.page["sources"].model.rowCount() == 0
+    assert panel.page["sla"].charts[0].title().endswith("no SLA due yet")
+    (throughput,) = panel.page["throughput"].charts
+    assert len(throughput.series()[0].points()) == 365
+    assert panel.state.text() == "365 days in America/New_York time"
+    for row in range(panel.chooser.count()):
+        panel.chooser.setCurrentRow(row)
+        assert not panel.pages.currentWidget().grab().isNull()
 
 
 def test_qualifier_is_told_the_dashboards_are_for_team_leads(
