@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from leaddesk.cli.common import add_as, add_json, desk_for, print_json, print_table
@@ -59,7 +60,7 @@ def run_import(args: argparse.Namespace) -> int:
         return _undo(args) if args.undo is not None else _runs(args)
     if not args.file:
         raise InputError("import: name the FILE to import (a CSV or XLSX export)")
-    show_progress = sys.stderr.isatty() and not args.json
+    line = _ProgressLine(live=sys.stderr.isatty(), dry_run=args.dry_run)
     with desk_for(args) as desk:
         summary = desk.import_file(
             Path(args.file),
@@ -70,10 +71,9 @@ def run_import(args: argparse.Namespace) -> int:
             encoding=args.encoding,
             sheet=args.sheet,
             day_first=args.day_first,
-            progress=_progress_line if show_progress else None,
+            progress=line.show,
         )
-    if show_progress:
-        sys.stderr.write("\r\033[K")
+    line.finish(summary.counts.rows)
     if args.json:
         print_json(summary.as_json())
     else:
@@ -81,10 +81,33 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress_line(done: int, total: int) -> None:
-    of = f" of about {total:,}" if total else ""
-    sys.stderr.write(f"\rImporting: {done:,}{of} rows")
-    sys.stderr.flush()
+class _ProgressLine:
+    """Rows done so far, on stderr (stdout stays clean for --json): one line rewritten in
+    place on a terminal; for a log, a line every few seconds and one at the end."""
+
+    EVERY_SECONDS = 5.0
+
+    def __init__(self, *, live: bool, dry_run: bool) -> None:
+        self.live = live
+        self.verb = "Checking" if dry_run else "Importing"
+        self.shown_at: float | None = None
+        self.shown = False
+
+    def show(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.live and self.shown_at is not None and now - self.shown_at < self.EVERY_SECONDS:
+            return
+        self.shown_at = now
+        of = f" of about {total:,}" if total else ""
+        text = f"{self.verb}: {done:,}{of} rows"
+        sys.stderr.write(f"\r\033[K{text}" if self.live else f"{text}\n")
+        sys.stderr.flush()
+        self.shown = True
+
+    def finish(self, rows: int) -> None:
+        done = f"{self.verb}: {rows:,} rows, done"
+        sys.stderr.write(f"\r\033[K{done}\n" if self.live else f"{done}\n")
+        sys.stderr.flush()
 
 
 def _print_summary(summary: ImportSummary) -> None:

