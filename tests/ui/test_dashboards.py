@@ -200,6 +200,21 @@ def test_a_cancelled_save_writes_nothing(
     assert list(asked[0].parent.iterdir()) == []
 
 
+def test_a_save_that_fails_says_why_and_leaves_nothing_behind(
+    qtbot: QtBot,
+    lead_panel: Opened,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    warnings_shown: list[str],
+) -> None:
+    gone = tmp_path / "unplugged-stick" / "funnel.csv"
+    monkeypatch.setattr(dashboards, "choose_save_path", lambda *_args: gone)
+    qtbot.mouseClick(lead_panel.panel.page["funnel"].save_csv, Qt.MouseButton.LeftButton)
+    assert len(warnings_shown) == 1
+    assert warnings_shown[0].startswith("Could not save funnel.csv:")
+    assert not gone.parent.exists()
+
+
 def test_quick_picks_and_typed_dates_choose_the_teams_days(
     qtbot: QtBot, lead_panel: Opened
 ) -> None:
