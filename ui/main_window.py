@@ -34,6 +34,7 @@ from leaddesk.settings import NOTE_SAVE_DELAY_MS, THEME, Settings
 from ui import shortcuts
 from ui.call_cycle import CallCycle, Phase, dial_tel
 from ui.call_panel import CallPanel
+from ui.handoff_dialog import EndOfDayExport
 from ui.icons import icon
 from ui.import_dialog import ImportDialog, importable_path
 from ui.lead_panel import LeadPanel
@@ -115,8 +116,16 @@ class MainWindow(QMainWindow):
         self.cycle.said.connect(lambda text: self.status.showMessage(text, 8000))
 
         ops.run(desk.definition, done=self._definition_loaded)
-        self.queue.apply()
-        self.status.refresh()
+        if desk.can(Action.WORK_QUEUE):
+            self.queue.apply()
+            self.status.refresh()
+        else:  # sales and admins sign in for the console, exports and feedback, not to call
+            self.queue.title.setText("NO CALL QUEUE FOR YOUR ROLE")
+            self.call.setEnabled(False)
+            self.status.showMessage(
+                f"{desk.actor.display_name} ({desk.actor.role.value.replace('_', ' ')}) "
+                "does not work the call queue."
+            )
         self.queue.focus_table()
 
     # -- menus ---------------------------------------------------------------------------------
@@ -141,6 +150,12 @@ class MainWindow(QMainWindow):
             self.addAction(self.import_action)
             self.setAcceptDrops(True)
         file.addAction(summary)
+        self.export_action = QAction(icon("export"), "End of day: hand off to sales…", self)
+        self.export_action.setShortcuts(shortcuts.EXPORT.sequences())
+        self.export_action.triggered.connect(self.show_handoff_export)
+        if self.desk.can(Action.EXPORT_OWN) or self.desk.can(Action.EXPORT_TEAM):
+            file.addAction(self.export_action)
+            self.addAction(self.export_action)
         file.addSeparator()
         file.addAction(quit_action)
         self.addActions([summary, quit_action])
@@ -273,6 +288,11 @@ class MainWindow(QMainWindow):
         if summary is None:
             return None
         dialog = DaySummaryDialog(summary, self.desk.actor.display_name, self)
+        dialog.show()
+        return dialog
+
+    def show_handoff_export(self) -> EndOfDayExport:
+        dialog = EndOfDayExport(self.desk, self.ops, self.settings, self)
         dialog.show()
         return dialog
 

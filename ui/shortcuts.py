@@ -45,6 +45,7 @@ GLOSSARY = Key(("F1",), "Lead definition: stages and lead types", HELP)
 SHEET = Key(("?",), "This shortcut sheet", HELP)
 SUMMARY = Key(("Ctrl+Shift+E",), "My day so far (end-of-day summary)", HELP)
 IMPORT = Key(("Ctrl+I",), "Import leads from a file (or drop the file on the window)", HELP)
+EXPORT = Key(("Ctrl+E",), "End of day: hand your qualified leads to sales", HELP)
 
 # The call outcomes, one key each, in the order a rep needs them most.
 OUTCOME_KEYS: tuple[tuple[CallOutcome, str, str], ...] = (
@@ -74,7 +75,7 @@ def sheet() -> list[tuple[str, list[tuple[str, str]]]]:
     rows[CYCLE].insert(
         3, ("1 … 0", "Log the outcome: " + ", ".join(f"{k} {w}" for _, k, w in OUTCOME_KEYS))
     )
-    for key in (CONFIRM, OVERRIDE, QUESTIONS, SEARCH, QUEUE, GLOSSARY, SHEET, SUMMARY):
+    for key in (CONFIRM, OVERRIDE, QUESTIONS, SEARCH, QUEUE, GLOSSARY, SHEET, SUMMARY, EXPORT):
         rows.setdefault(key.group, []).append((" or ".join(key.keys[:2]), key.what))
     rows[IMPORT.group].append((IMPORT.label, IMPORT.what))
     return list(rows.items())

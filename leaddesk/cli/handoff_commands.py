@@ -169,9 +169,17 @@ def run_preview(args: argparse.Namespace) -> int:
         return 0
     print(f"{preview.count} lead(s) would be handed off:")
     print_table(
-        ("lead", "name", "company", "qualified by", "fit", "interest"),
+        ("lead", "name", "company", "qualified by", "fit", "interest", "warnings"),
         [
-            (p.lead_id, p.name, p.company, p.qualified_by, p.fit_score, p.interest_score)
+            (
+                p.lead_id,
+                p.name,
+                p.company,
+                p.qualified_by,
+                p.fit_score,
+                p.interest_score,
+                "; ".join(p.warnings),
+            )
             for p in preview.leads
         ],
     )

@@ -76,9 +76,23 @@ class PreviewLead:
     qualified_at: datetime
     fit_score: int
     interest_score: int
+    email: str | None = None
+    phone: str | None = None
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What sales will miss in this lead's row (it is handed off all the same)."""
+        said: list[str] = []
+        if not self.email:
+            said.append("no email")
+        if not self.phone:
+            said.append("no phone")
+        if not self.company:
+            said.append("no company (the email's domain stands in)" if self.email else "no company")
+        return tuple(said)
 
     def as_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "warnings": list(self.warnings)}
 
 
 @dataclass(frozen=True)
@@ -116,6 +130,8 @@ def preview(session: Session, *, actor_id: int | None, scope: Scope) -> HandoffP
             VerdictRecord.decided_at,
             Lead.fit_score,
             Lead.interest_score,
+            Person.email,
+            Person.phone,
         )
         .join(ids, ids.c.id == Lead.id)
         .join(Person, Person.id == Lead.person_id)
@@ -135,6 +151,8 @@ def preview(session: Session, *, actor_id: int | None, scope: Scope) -> HandoffP
                 qualified_at=row[5],
                 fit_score=row[6],
                 interest_score=row[7],
+                email=row[8],
+                phone=row[9],
             )
             for row in rows
         ),

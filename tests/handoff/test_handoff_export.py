@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from leaddesk.domain import Stage, Verdict
-from leaddesk.errors import NotPermitted
+from leaddesk.errors import Conflict, NotPermitted
 from leaddesk.handoff import HandoffCancelled, verify_batch
 from leaddesk.handoff.render import SALESFORCE_COLUMNS
-from leaddesk.store.models import AuditEvent, HandoffBatch
+from leaddesk.store.models import AuditEvent, HandoffBatch, Lead
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -85,6 +85,21 @@ def test_second_export_finds_nothing(team: Team, out_dir: Path) -> None:
         assert desk.export_handoff(out_dir).new_batch is not None
         again = desk.export_handoff(out_dir)
     assert again.nothing_to_hand_off
+
+
+def test_a_lead_in_a_batch_keeps_its_verdict(team: Team, out_dir: Path) -> None:
+    lead_id = team.qualified_lead("rep1")
+    with team.desk("rep1") as desk:
+        batch = desk.export_handoff(out_dir).new_batch
+        assert batch is not None and lead_id in batch.lead_ids
+        with pytest.raises(Conflict, match="already closed"):
+            desk.give_verdict(lead_id, Verdict.DISQUALIFY, reason="changed my mind")
+        with pytest.raises(Conflict):
+            desk.answer(lead_id, {"budget": "none"})
+        assert desk.verdict_history(lead_id)[-1].verdict.verdict is Verdict.HAND_OFF
+    with team.store.reading() as session:
+        lead = session.get(Lead, lead_id)
+        assert lead is not None and lead.handoff_batch_id == batch.batch_id
 
 
 def test_team_lead_exports_the_team_and_reps_cannot(team: Team, out_dir: Path) -> None:

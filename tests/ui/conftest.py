@@ -51,8 +51,25 @@ class Workspace:
     warnings: list[str] = field(default_factory=list)
 
 
+@pytest.fixture(autouse=True)
+def no_unexpected_message_boxes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """A message box offscreen would wait forever for a click: record it and fail instead.
+    Tests that expect a warning ask for ``warnings_shown``."""
+    unexpected: list[str] = []
+    monkeypatch.setattr(dialogs, "warn", lambda _parent, text: unexpected.append(text))
+    monkeypatch.setattr(
+        dialogs,
+        "show_crash",
+        lambda _parent, summary, details: unexpected.append(f"{summary}\n{details}"),
+    )
+    yield unexpected
+    assert not unexpected, "a message box was shown:\n" + "\n".join(unexpected)
+
+
 @pytest.fixture
-def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def warnings_shown(
+    monkeypatch: pytest.MonkeyPatch, no_unexpected_message_boxes: list[str]
+) -> list[str]:
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "warn", lambda _parent, text: shown.append(text))
     return shown
