@@ -10,6 +10,7 @@ from pathlib import Path
 from leaddesk.cli.common import add_as, add_json, desk_for, print_json, print_table
 from leaddesk.errors import InputError
 from leaddesk.intake.importing import ImportSummary
+from leaddesk.intake.runs import RunStatus
 from leaddesk.intake.undo import UndoSummary
 
 
@@ -115,6 +116,11 @@ def _print_summary(summary: ImportSummary) -> None:
     name = Path(summary.file).name
     if summary.dry_run:
         print(f"Dry run of {name} (source {summary.source}): nothing was stored.")
+    elif summary.status == RunStatus.ALREADY_IMPORTED:
+        print(
+            f"{name} (source {summary.source}) was imported before, as run {summary.run_id}; "
+            "nothing in it is new, so nothing was changed."
+        )
     elif summary.resumed_after_row is not None:
         print(
             f"Finished import run {summary.run_id} of {name} (source {summary.source}), "

@@ -239,6 +239,17 @@ def import_file(
             with store.reading() as session:
                 earlier = _resumable_run(session, digest, source)
                 job = replace(job, after_row=earlier.checkpoint_row if earlier else 0)
+                finished = None if earlier else _finished_run(session, digest, source)
+            if finished is not None and _nothing_new(
+                store, export, job, options, summary, policy, definition, at, progress, cancelled
+            ):
+                # The same file from the same source, imported before, and nothing in it is
+                # new: not even a run is recorded. The summary counts every row unchanged.
+                summary.dry_run = False
+                summary.run_id = finished
+                summary.status = RunStatus.ALREADY_IMPORTED
+                summary.seconds = time.perf_counter() - started
+                return summary
             # The helper starts cleaning while this process reads the whole file once without
             # writing: everything that can be wrong with the file shows up before any write.
             with CleanedChunks(export, job, parallel=parallel, expected_rows=estimate) as chunks:
@@ -250,6 +261,39 @@ def import_file(
         summary.warnings.extend(w for w in export.warnings if w not in summary.warnings)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _nothing_new(
+    store: Store,
+    export: ExportFile,
+    job: Job,
+    options: ImportOptions,
+    summary: ImportSummary,
+    policy: Policy,
+    definition: Definition | None,
+    at: datetime,
+    progress: Progress,
+    cancelled: Cancelled,
+) -> bool:
+    """A dry run of a file imported before: True when it would change nothing. Otherwise the
+    summary is cleared for the real import (the file is read again for it)."""
+    summary.total_rows = _estimate_rows(job.path, export)
+    with (
+        open_export(job.path, encoding=job.encoding, sheet=job.sheet) as again,
+        CleanedChunks(
+            again, job, parallel=options.parallel, expected_rows=summary.total_rows
+        ) as chunks,
+    ):
+        _dry_run(store, chunks, options, summary, policy, definition, at, progress, cancelled)
+    counts = summary.counts
+    if counts.created or counts.merged or counts.attached:
+        summary.counts = Counts()
+        summary.problems.clear()
+        summary.report = None
+        return False
+    summary.total_rows = counts.rows
+    summary.warnings.extend(w for w in again.warnings if w not in summary.warnings)
+    return True
 
 
 def file_digest(path: Path) -> str:
@@ -468,6 +512,19 @@ def _bulk_writes(store: Store) -> Iterator[None]:
                 cursor.close()
             except sqlite3.Error:
                 pass  # a connection that went away takes its settings with it
+
+
+def _finished_run(session: Session, digest: str, source: str) -> int | None:
+    return session.scalar(
+        select(ImportRun.id)
+        .where(
+            ImportRun.file_digest == digest,
+            ImportRun.source == source,
+            ImportRun.status == RunStatus.FINISHED,
+        )
+        .order_by(ImportRun.id.desc())
+        .limit(1)
+    )
 
 
 def _resumable_run(session: Session, digest: str, source: str) -> ImportRun | None:

@@ -10,6 +10,8 @@ class RunStatus:
     CANCELLED = "cancelled"  # the user stopped it: resumable
     FINISHED = "finished"
     UNDONE = "undone"
+    # Not stored: what an import of a file already imported reports when nothing is new.
+    ALREADY_IMPORTED = "already_imported"
     RESUMABLE = (RUNNING, CANCELLED)
 
 

@@ -28,7 +28,15 @@ from leaddesk.intake.importing import ImportCancelled
 from leaddesk.queue.policy import current_policy
 from leaddesk.resources import resource_path
 from leaddesk.store import Store, open_store
-from leaddesk.store.models import Account, ImportRun, Lead, Note, Person, SourceMapping
+from leaddesk.store.models import (
+    Account,
+    Base,
+    ImportRun,
+    Lead,
+    Note,
+    Person,
+    SourceMapping,
+)
 
 HEADER = ["First Name", "Last Name", "Email", "Phone", "Company", "Lead Source", "Message"]
 
@@ -133,15 +141,33 @@ def test_imported_lead_is_ready_for_the_call_queue(
         assert [row.lead_id for row in rep.queue()] == [lead.id]
 
 
+def everything(store: Store) -> dict[str, list[str]]:
+    """Every row of every table (runs, audit trail, mappings too), as text."""
+    with store.reading() as session:
+        return {
+            table.name: sorted(repr(tuple(row)) for row in session.execute(select(table)))
+            for table in Base.metadata.sorted_tables
+        }
+
+
 def test_reimporting_the_same_file_changes_nothing(
     store: Store, lead1: Desk, tmp_path: Path
 ) -> None:
-    export = write_csv(tmp_path / "leads.csv", [ADA, BOB])
-    lead1.import_file(export)
-    before = content(store)
-    again = lead1.import_file(export)
-    assert again.counts.unchanged == 2 and again.counts.created == 0
-    assert content(store) == before
+    export = write_csv(tmp_path / "leads.csv", [ADA, BOB, ["", "", "x", "", "", "", ""]])
+    first = lead1.import_file(export)
+    before = everything(store)
+    report = tmp_path / "again.csv"
+    again = lead1.import_file(export, report_path=report)
+    assert (again.counts.unchanged, again.counts.invalid, again.counts.created) == (2, 1, 0)
+    assert (again.status, again.run_id, again.dry_run) == ("already_imported", first.run_id, False)
+    assert everything(store) == before  # not even a run or an audit event
+    assert report.read_text(encoding="utf-8-sig").count("unchanged: already imported") == 2
+    # The same rows in another file: nothing new either, but that is a run of its own.
+    renamed = lead1.import_file(write_csv(tmp_path / "copy.csv", [BOB, ADA]))
+    assert renamed.counts.unchanged == 2 and renamed.status == "finished"
+    undone = lead1.undo_import(first.run_id)  # type: ignore[arg-type]
+    assert undone.leads_removed == 2
+    assert lead1.import_file(export).counts.created == 2  # undone: the file counts as new
 
 
 def test_known_email_without_open_lead_gets_a_new_lead_on_the_same_person(
