@@ -162,7 +162,7 @@ class NewUserDialog(QDialog):
         for role in Role:
             if role is Role.ADMIN and not can_make_admins:
                 continue
-            self.role.addItem(role_words(role.value).capitalize(), role)
+            self.role.addItem(role_words(role.value).capitalize(), role.value)
         self.capacity = QSpinBox()
         self.capacity.setRange(0, 10_000)
         self.capacity.setValue(DEFAULT_CAPACITY)
@@ -192,7 +192,7 @@ class NewUserDialog(QDialog):
         return NewUser(
             name=self.name.text().strip().lower(),
             display_name=self.display_name.text().strip(),
-            role=self.role.currentData(),
+            role=Role(self.role.currentData()),
             capacity=self.capacity.value(),
             territories=split_territories(self.territories.text()),
         )

@@ -69,7 +69,7 @@ class UsersTab(QWidget):
         self.who.setWordWrap(True)
         self.role = QComboBox()
         for role in Role:
-            self.role.addItem(role_words(role.value).capitalize(), role)
+            self.role.addItem(role_words(role.value).capitalize(), role.value)
         self.capacity = QSpinBox()
         self.capacity.setRange(0, 10_000)
         self.capacity.setSuffix(" open leads")
@@ -146,7 +146,7 @@ class UsersTab(QWidget):
             return
         status = "" if user.active else " — deactivated"
         self.who.setText(f"{user.display_name or user.name} ({user.name}){status}")
-        self.role.setCurrentIndex(max(0, self.role.findData(user.role)))
+        self.role.setCurrentIndex(max(0, self.role.findData(user.role.value)))
         self.capacity.setValue(user.capacity)
         self.territories.setText(" ".join(user.territories))
 
@@ -177,7 +177,7 @@ class UsersTab(QWidget):
         user = self.selected()
         if user is None:
             return
-        role = self.role.currentData()
+        role = Role(self.role.currentData())
         capacity = self.capacity.value()
         territories = split_territories(self.territories.text())
         desk = self._desk

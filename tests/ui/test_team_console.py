@@ -1,0 +1,396 @@
+"""The team lead console on the demo store: reassigning by drag and drop, rebalancing with a
+preview, users, the lead definition, the sweep, and a qualifier kept out of all of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDropEvent
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from leaddesk.clock import FixedClock
+from leaddesk.desk import Desk, open_desk
+from leaddesk.errors import NotPermitted
+from leaddesk.permissions import Action
+from leaddesk.settings import Settings
+from leaddesk.store.models import Assignment, Lead
+from leaddesk.team.moves import POOL
+from leaddesk.team.reassign import LeadPick
+from tests.ui.conftest import open_workspace
+from ui import dialogs, team_dialogs
+from ui.launch import open_window
+from ui.main_window import MainWindow
+from ui.operations import Operations
+from ui.team_console import ConsoleOpener, TeamConsole
+from ui.team_dialogs import MoveChoice, MovesToConfirm, NewUser
+from ui.team_sweep import PolicySweep
+
+
+@dataclass
+class Console:
+    window: TeamConsole
+    desk: Desk
+    path: Path
+    clock: FixedClock
+    reasons: list[str] = field(default_factory=list)
+    confirmed: list[MovesToConfirm] = field(default_factory=list)
+    choice: MoveChoice | None = MoveChoice.APPLY
+    warnings: list[str] = field(default_factory=list)
+
+    def as_user(self, name: str) -> Desk:
+        return open_desk(self.path, name, clock=self.clock)
+
+    def owner(self, lead_id: int) -> str | None:
+        with self.desk.store.reading() as session:
+            lead = session.get(Lead, lead_id)
+            assert lead is not None
+            if lead.assigned_to_id is None:
+                return None
+            names = {u.id: u.name for u in self.desk.users()}
+            return names[lead.assigned_to_id]
+
+    def open_count(self, name: str) -> int:
+        view = self.desk.team_view()
+        if name == POOL:
+            return view.pool.open_leads
+        return next(r.open_leads for r in view.reps if r.name == name)
+
+
+@pytest.fixture
+def console(
+    qtbot: QtBot,
+    demo_store: Path,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+    warnings_shown: list[str],
+) -> Iterator[Console]:
+    desk = open_desk(demo_store, "lead1", clock=clock)
+    window = TeamConsole(desk, Operations(inline=True))
+    opened = Console(window, desk, demo_store, clock, warnings=warnings_shown)
+
+    def reason(_parent: object, _title: str, _prompt: str, default: str) -> str | None:
+        return opened.reasons.pop(0) if opened.reasons else default
+
+    def confirm(_parent: object, request: MovesToConfirm) -> MoveChoice | None:
+        opened.confirmed.append(request)
+        return opened.choice
+
+    def crash(_parent: object, summary: str, details: str) -> None:
+        raise AssertionError(f"{summary}\n{details}")
+
+    monkeypatch.setattr(dialogs, "show_crash", crash)
+    monkeypatch.setattr(team_dialogs, "ask_reason", reason)
+    monkeypatch.setattr(team_dialogs, "confirm_moves", confirm)
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    qtbot.waitUntil(window.is_ready)
+    yield opened
+    window.close()
+    desk.close()
+
+
+def _drop(console: Console, lead_ids: set[int], receiver: str) -> None:
+    """Select the leads and drop the selection on a rep, as a drag from the table does."""
+    tab = console.window.leads_tab
+    tab.select_leads(lead_ids)
+    indexes = tab.table.selectionModel().selectedIndexes()
+    mime = tab.proxy.mimeData(indexes)
+    item = tab.reps.item_for(receiver)
+    assert item is not None
+    where = QPointF(tab.reps.visualItemRect(item).center())
+    event = QDropEvent(
+        where,
+        Qt.DropAction.MoveAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    tab.reps.dropEvent(event)
+    assert event.isAccepted()
+
+
+def test_dragging_leads_onto_a_rep_puts_them_in_that_reps_queue(
+    qtbot: QtBot, console: Console
+) -> None:
+    window = console.window
+    window.show_leads_of("rep1")
+    tab = window.leads_tab
+    qtbot.waitUntil(lambda: not tab.loading)
+    held = {m.lead_id for m in tab.model.items}
+    assert held and {m.from_user for m in tab.model.items} == {"rep1"}
+    with console.as_user("rep1") as rep1:
+        callable_now = [r.lead_id for r in rep1.queue(limit=500) if r.lead_id in held]
+    chosen = set(callable_now[:3])
+    assert len(chosen) == 3
+    console.reasons.append("Rep 1 is on a course this week")
+
+    _drop(console, chosen, "rep2")
+
+    request = console.confirmed[-1]
+    assert {m.lead_id for m in request.moves} == chosen
+    assert {m.to_user for m in request.moves} == {"rep2"}
+    with console.as_user("rep2") as rep2:
+        queue = {r.lead_id for r in rep2.queue(limit=2000)}
+    assert chosen <= queue
+    assert all(console.owner(lead) == "rep2" for lead in chosen)
+    with console.desk.store.reading() as session:
+        reasons = set(
+            session.scalars(select(Assignment.reason).where(Assignment.lead_id.in_(chosen)))
+        )
+    assert reasons == {"Rep 1 is on a course this week"}
+    # The console shows the new state: rep1's list no longer holds them.
+    assert not chosen & {m.lead_id for m in tab.model.items}
+    assert "Moved 3 leads to rep2" in window.status.currentMessage()
+    assert not console.warnings
+
+
+def test_moving_the_oldest_from_one_rep_to_another(qtbot: QtBot, console: Console) -> None:
+    tab = console.window.leads_tab
+    oldest = [m.lead_id for m in console.desk.team_leads(LeadPick(from_user="rep1", count=4))]
+    tab.oldest_count.setValue(4)
+    tab.oldest_from.setCurrentIndex(tab.oldest_from.findData("rep1"))
+    tab.oldest_to.setCurrentIndex(tab.oldest_to.findData("rep2"))
+    before = console.open_count("rep2")
+    qtbot.mouseClick(tab.move_oldest, Qt.MouseButton.LeftButton)
+    assert [m.lead_id for m in console.confirmed[-1].moves] == oldest
+    assert console.open_count("rep2") == before + 4
+    assert all(console.owner(lead) == "rep2" for lead in oldest)
+
+
+def test_a_lead_on_a_call_moves_after_the_call_unless_forced(
+    qtbot: QtBot, console: Console
+) -> None:
+    window = console.window
+    window.show_leads_of("rep1")
+    tab = window.leads_tab
+    qtbot.waitUntil(lambda: not tab.loading)
+    calling, taken = (m.lead_id for m in tab.model.items[:2])
+    with console.as_user("rep1") as rep1:
+        rep1.renew_claim(calling)
+        rep1.renew_claim(taken)
+    window.refresh()
+    tab.reload()
+    on_call = {m.lead_id: m.on_call_with for m in tab.model.items}
+    assert on_call[calling] == "rep1" and on_call[taken] == "rep1"
+
+    # Move after the call: a warning, the lead stays until rep1 lets go, then the sweep moves it.
+    console.choice = MoveChoice.AFTER_CALL
+    tab.select_leads({calling})
+    tab.target.setCurrentIndex(tab.target.findData("rep2"))
+    qtbot.mouseClick(tab.move_selected, Qt.MouseButton.LeftButton)
+    assert any("on a call with rep1" in w for w in console.confirmed[-1].warnings)
+    assert console.owner(calling) == "rep1"
+    assert "will move when the call ends" in window.status.currentMessage()
+    with console.as_user("rep1") as rep1:
+        rep1.release(calling)
+    sweep = PolicySweep(console.desk, window.ops, 5, window)
+    sweep.run()
+    assert sweep.last is not None and calling in sweep.last.moved_after_call
+    assert console.owner(calling) == "rep2"
+    assert sweep.last_text.startswith("Untouched-lead check")
+
+    # Forced: taken from the call now.
+    console.choice = MoveChoice.FORCE
+    tab.select_leads({taken})
+    qtbot.mouseClick(tab.move_selected, Qt.MouseButton.LeftButton)
+    assert console.owner(taken) == "rep2"
+    assert "taken from a call" in window.status.currentMessage()
+
+
+def test_rebalance_previews_then_applies_exactly_that(qtbot: QtBot, console: Console) -> None:
+    tab = console.window.rebalance_tab
+    console.window.tabs.setCurrentWidget(tab)
+    before = {r.name: r.open_leads for r in console.desk.team_view().reps}
+    qtbot.mouseClick(tab.preview_button, Qt.MouseButton.LeftButton)
+    plan = tab.plan
+    assert plan is not None and plan.moves
+    assert tab.apply_button.isEnabled()
+    assert tab.moves.rowCount() == len(plan.moves)
+    assert {r.name for r in tab.loads.items} == {"rep1", "rep2"}
+    # Nothing moved by the preview.
+    assert {r.name: r.open_leads for r in console.desk.team_view().reps} == before
+
+    qtbot.mouseClick(tab.apply_button, Qt.MouseButton.LeftButton)
+    after = {r.name: r.open_leads for r in console.desk.team_view().reps}
+    assert after == {load.name: load.after for load in plan.reps}
+    received = {m.lead_id for m in plan.moves if m.to_user == "rep2"}
+    assert received and all(console.owner(lead) == "rep2" for lead in received)
+    with console.as_user("rep2") as rep2:
+        queue = {r.lead_id for r in rep2.queue(limit=2000)}
+    assert received & queue  # the callable ones are in rep2's queue now
+    assert not tab.apply_button.isEnabled()
+    assert "Moved" in tab.summary.text()
+
+
+def test_spreading_an_absent_reps_leads(qtbot: QtBot, console: Console) -> None:
+    tab = console.window.leads_tab
+    tab.absent.setCurrentIndex(tab.absent.findData("rep1"))
+    before = console.open_count("rep1")
+    qtbot.mouseClick(tab.spread, Qt.MouseButton.LeftButton)
+    request = console.confirmed[-1]
+    assert request.moves and {m.to_user for m in request.moves} == {"rep2"}
+    assert console.open_count("rep1") == before - len(request.moves)
+
+
+def test_deactivating_a_rep_returns_their_leads_to_the_pool(
+    qtbot: QtBot, console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    users = console.window.users_tab
+    assert users is not None
+    console.window.tabs.setCurrentWidget(users)
+    held = console.open_count("rep1")
+    pool = console.open_count(POOL)
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text: asked.append(text) is None)
+    users.select("rep1")
+    qtbot.mouseClick(users.deactivate, Qt.MouseButton.LeftButton)
+    assert asked and "open pool" in asked[0]
+    assert console.open_count(POOL) == pool + held
+    rep1 = next(u for u in console.desk.users() if u.name == "rep1")
+    assert not rep1.active
+    assert users.selected() is not None and users.reactivate.isEnabled()
+    assert f"{held} open leads back to the pool" in console.window.status.currentMessage()
+
+    users.select("rep2")
+    users.capacity.setValue(123)
+    users.territories.setText("de, at")
+    qtbot.mouseClick(users.save, Qt.MouseButton.LeftButton)
+    rep2 = next(u for u in users.model.items if u.name == "rep2")
+    assert rep2.capacity == 123 and rep2.territories == ("AT", "DE")
+
+    made = NewUser("anna.berg", "Anna Berg", rep2.role, 30, ("SE",))
+    monkeypatch.setattr(team_dialogs, "ask_new_user", lambda _p, _admins: made)
+    qtbot.mouseClick(users.add_button, Qt.MouseButton.LeftButton)
+    assert any(u.name == "anna.berg" and u.capacity == 30 for u in users.model.items)
+
+
+def test_lead_definition_validates_with_lines_shows_the_difference_and_publishes(
+    qtbot: QtBot, console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tab = console.window.definition_tab
+    assert tab is not None
+    current = console.desk.definition().published
+    text = current.source_text
+    broken = text.replace("[definition]", "[definition]\nbogus = 1", 1)
+    tab.editor.setPlainText(broken)
+    qtbot.mouseClick(tab.validate_button, Qt.MouseButton.LeftButton)
+    assert tab.findings.count() >= 1
+    first = tab.findings.item(0)
+    assert first.text().startswith("Line ") and "bogus" in first.text()
+    assert not tab.publish_button.isEnabled()
+
+    changed = text.replace('label = "New"', 'label = "Fresh"', 1)
+    assert changed != text
+    tab.editor.setPlainText(changed)
+    qtbot.mouseClick(tab.validate_button, Qt.MouseButton.LeftButton)
+    assert tab.verdict.text().startswith("✓ Valid.")
+    assert tab.publish_button.isEnabled()
+    monkeypatch.setattr(team_dialogs, "ask_note", lambda _p, _hint: "Our own name")
+    qtbot.mouseClick(tab.publish_button, Qt.MouseButton.LeftButton)
+    published = console.desk.definition().published
+    assert published.version == current.version + 1 and published.note == "Our own name"
+    assert f"version {published.version}" in tab.version.text()
+
+
+def test_console_models_pass_the_model_tester(
+    qtbot: QtBot, qtmodeltester: object, console: Console
+) -> None:
+    window = console.window
+    qtbot.mouseClick(window.rebalance_tab.preview_button, Qt.MouseButton.LeftButton)
+    users = window.users_tab
+    assert users is not None
+    for model in (
+        window.team_tab.model,
+        window.leads_tab.model,
+        window.leads_tab.proxy,
+        window.rebalance_tab.loads,
+        window.rebalance_tab.moves,
+        users.model,
+    ):
+        assert model.rowCount() > 0
+        qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_a_qualifier_has_no_console_and_the_desk_refuses_them(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    workspace = open_workspace(qtbot, demo_store, clock, tmp_path, user="rep1")
+    desk = workspace.desk
+    try:
+        assert not workspace.window.set_team_console(lambda: None)
+        assert not workspace.window.team_console_action.isVisible()
+        with pytest.raises(NotPermitted):
+            TeamConsole(desk, Operations(inline=True))
+        for action in (
+            desk.team_view,
+            lambda: desk.team_leads(LeadPick(from_user="rep2")),
+            lambda: desk.preview_reassign(LeadPick(from_user="rep2"), to_user="rep1"),
+            desk.plan_rebalance,
+            desk.sweep,
+            lambda: desk.deactivate_user("rep2"),
+        ):
+            with pytest.raises(NotPermitted):
+                action()
+        sweep = PolicySweep(desk, workspace.window.ops, 5, workspace.window)
+        assert not sweep.start() and not sweep.timer.isActive()
+    finally:
+        workspace.window.close()
+        desk.close()
+
+
+def test_team_leads_get_the_console_and_the_sweep_from_the_window(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    desk = open_desk(demo_store, "lead1", clock=clock)
+    ops = Operations(inline=True)
+    window = open_window(desk, ops, Settings(tmp_path / "settings.json"), "UTC")
+    qtbot.addWidget(window)
+    try:
+        assert isinstance(window, MainWindow)
+        assert window.team_console_action.isVisible()
+        assert "Untouched-lead check" in window.statusBar().currentMessage()
+        window.team_console_action.trigger()
+        consoles = window.findChildren(TeamConsole)
+        assert len(consoles) == 1 and consoles[0].isVisible()
+        window.team_console_action.trigger()
+        assert len(window.findChildren(TeamConsole)) == 1  # the same console, shown again
+        sweeps = window.findChildren(PolicySweep)
+        assert len(sweeps) == 1 and sweeps[0].timer.isActive()
+        assert sweeps[0].timer.interval() == 5 * 60_000
+        consoles[0].close()
+    finally:
+        window.close()
+        desk.close()
+
+
+def test_an_admin_opens_straight_into_the_console(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    desk = open_desk(demo_store, "admin", clock=clock)
+    assert not desk.can(Action.WORK_QUEUE)
+    window = open_window(desk, Operations(inline=True), Settings(tmp_path / "s.json"), "UTC")
+    qtbot.addWidget(window)
+    try:
+        assert isinstance(window, TeamConsole)
+        qtbot.waitUntil(window.is_ready)
+        assert window.sweep is not None and window.sweep.last is not None
+        assert window.sweep_label.text().startswith("Untouched-lead check")
+    finally:
+        window.close()
+        desk.close()
+
+
+def test_console_opener_makes_one_console(qtbot: QtBot, console: Console) -> None:
+    parent = console.window
+    opener = ConsoleOpener(console.desk, parent.ops, parent)
+    opener()
+    first = opener.console
+    opener()
+    assert first is not None and opener.console is first and first.isVisible()
+    first.close()
