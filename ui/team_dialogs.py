@@ -111,7 +111,7 @@ class ConfirmMovesDialog(QDialog):
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         table.verticalHeader().hide()
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 60), (2, 64), (3, 110), (4, 100), (5, 80), (6, 80), (7, 110)):
+        for column, width in ((0, 60), (2, 76), (3, 110), (4, 100), (5, 80), (6, 80), (7, 110)):
             table.setColumnWidth(column, width)
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
@@ -153,7 +153,7 @@ class NewUserDialog(QDialog):
     def __init__(self, can_make_admins: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add a user")
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(500)
         self.name = QLineEdit()
         self.name.setPlaceholderText("sign-in name, e.g. anna.berg")
         self.display_name = QLineEdit()
