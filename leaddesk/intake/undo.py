@@ -104,7 +104,8 @@ def undo_run(
     for batch in _batches(people):
         session.execute(delete(Person).where(Person.id.in_(batch)))
     accounts = _unused(session, created["accounts"], Lead.account_id, Account)
-    accounts = [a for a in accounts if a not in _still_used_by_people(session, accounts)]
+    in_use = _still_used_by_people(session, accounts)
+    accounts = [account for account in accounts if account not in in_use]
     for batch in _batches(accounts):
         session.execute(delete(Account).where(Account.id.in_(batch)))
 
