@@ -6,7 +6,7 @@ Choices answer at once; typed answers answer when the rep pauses or leaves the f
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, QTimer, Signal
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -41,15 +41,17 @@ class QuestionField(QWidget):
         super().__init__()
         self.question = question
         self.currency = currency
-        self.title = QLabel(question.text + ("  *" if question.required else ""))
+        # Parented at once: a parentless label made visible would flash up as a window of its
+        # own (and take the keyboard from the rep mid-call).
+        self.title = QLabel(question.text + ("  *" if question.required else ""), self)
         self.title.setObjectName("questionText")
         self.title.setWordWrap(True)
         self.title.setToolTip("Required" if question.required else "")
-        self.help = QLabel(question.help)
+        self.help = QLabel(question.help, self)
         self.help.setObjectName("help")
         self.help.setWordWrap(True)
         self.help.setVisible(bool(question.help))
-        self.error = QLabel()
+        self.error = QLabel(self)
         self.error.setObjectName("badgeWarn")
         self.error.setWordWrap(True)
         self.error.hide()
@@ -100,6 +102,17 @@ class QuestionField(QWidget):
             row.addStretch(1)
             layout.addLayout(row)
         self._group.idClicked.connect(self._send_choice)
+        self._group.idToggled.connect(lambda _id, _on: self._one_tab_stop())
+        self._one_tab_stop()
+
+    def _one_tab_stop(self) -> None:
+        """A choice question is one Tab stop (its picked option, else the first); the arrows
+        move between its options, as in every native dialog."""
+        stop = self.first_input()
+        for button in self._inputs:
+            button.setFocusPolicy(
+                Qt.FocusPolicy.StrongFocus if button is stop else Qt.FocusPolicy.ClickFocus
+            )
 
     def _build_multiple(self, layout: QVBoxLayout, answer: object) -> None:
         picked = set(answer) if isinstance(answer, list) else set()

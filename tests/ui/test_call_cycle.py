@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QRadioButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -280,3 +281,87 @@ def test_a_note_typed_just_before_a_crash_comes_back(
     assert note is not None and note[1] == "Call after 3pm"
     again.window.close()
     again.desk.close()
+
+
+def test_ten_leads_by_keyboard_alone_with_work_off_the_gui_thread(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    # As a rep on the phone: keys only, the real worker thread, ten leads in a row. Most
+    # calls go unanswered; one connects and is qualified by Tab, arrows and Space.
+    from leaddesk.desk import open_desk
+    from leaddesk.settings import Settings
+    from ui.main_window import MainWindow
+    from ui.operations import Operations
+
+    desk = open_desk(demo_store, "rep1", clock=clock)
+    ops = Operations()
+    window = MainWindow(
+        desk,
+        ops,
+        Settings(tmp_path / "settings.json"),
+        rep_zone="Europe/London",
+        dial=lambda _number: True,
+        drafts_dir=tmp_path / "drafts",
+    )
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(window.is_ready)
+    cycle = window.cycle
+
+    def press(
+        text: str | Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    ) -> None:
+        qtbot.waitUntil(lambda: not ops.is_busy)
+        qtbot.keyClick(window.focusWidget() or window, text, modifier)
+
+    worked: list[int] = []
+    for number in range(10):
+        press("n")
+        qtbot.waitUntil(lambda: cycle.phase is Phase.READY)
+        assert cycle.lead is not None
+        worked.append(cycle.lead.lead_id)
+        press("c")
+        qtbot.waitUntil(lambda: cycle.phase is Phase.CALLING)
+        if number != 4:
+            press("234"[number % 3])
+            qtbot.waitUntil(lambda: cycle.phase is Phase.IDLE and not ops.is_busy)
+            continue
+        press("1")
+        qtbot.waitUntil(lambda: cycle.phase is Phase.QUALIFYING and not ops.is_busy)
+        panel = window.questionnaire
+        qtbot.waitUntil(lambda: window.questionnaire.qualification is not None)
+        assert window.isActiveWindow()  # building the questionnaire flashed no stray window
+        # Tab from question to question, ticking the first option of each, as far as the
+        # Confirm button; typed questions are left empty. Then Ctrl+Enter.
+        for _ in range(40):
+            focused = window.focusWidget()
+            if focused is panel.confirm_button:
+                break
+            if isinstance(focused, QRadioButton | QCheckBox):
+                press(Qt.Key.Key_Space)
+            press(Qt.Key.Key_Tab)
+        assert window.focusWidget() is panel.confirm_button
+        assert panel.qualification is not None
+        assert panel.qualification.evaluation.completeness > 0.5
+        press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: cycle.phase is Phase.IDLE and not ops.is_busy)
+
+    assert len(set(worked)) == 10
+    with desk.store.reading() as session:
+        logged = session.scalars(select(CallAttempt.lead_id).where(CallAttempt.at >= clock())).all()
+        verdicts = dict(
+            session.execute(
+                select(VerdictRecord.lead_id, VerdictRecord.verdict).where(
+                    VerdictRecord.decided_at >= clock()
+                )
+            ).all()
+        )
+    assert sorted(logged) == sorted(worked)
+    assert verdicts.pop(worked[4]) is Verdict.HAND_OFF  # the first options are the strong ones
+    # A no-answer that used up the cadence sends its lead to nurture, said by the core.
+    assert set(verdicts.values()) <= {Verdict.NURTURE}
+    window.close()
+    ops.shutdown()
