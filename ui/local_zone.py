@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-
-def _valid(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
+from leaddesk.queue.zones import valid_zone
 
 
 def rep_zone(fallback: str = "UTC") -> str:
     """$TZ, then the system's /etc/localtime link, then ``fallback`` (the team's zone)."""
-    found = _valid(os.environ.get("TZ", "").lstrip(":"))
+    found = valid_zone(os.environ.get("TZ", "").lstrip(":"))
     if found:
         return found
     try:
@@ -27,7 +18,7 @@ def rep_zone(fallback: str = "UTC") -> str:
     except OSError:
         target = ""
     if "zoneinfo/" in target:
-        found = _valid(target.split("zoneinfo/", 1)[1])
+        found = valid_zone(target.split("zoneinfo/", 1)[1])
         if found:
             return found
     return fallback

@@ -252,7 +252,7 @@ def _sortable(key: SortKey) -> tuple[int, int, float, int, int]:
     return (band, sub, stamp, negative_worth, lead_id)
 
 
-_ROW_COLUMNS = (
+ROW_COLUMNS = (  # a queue row's facts; search reads the same
     Lead.id,
     Lead.stage,
     Lead.assigned_to_id,
@@ -279,12 +279,12 @@ _ROW_COLUMNS = (
 )
 
 
-_OWNER = aliased(User, name="owner")
+OWNER = aliased(User, name="owner")
 _ROWS = (
-    select(*_ROW_COLUMNS, _OWNER.name)
+    select(*ROW_COLUMNS, OWNER.name)
     .join(Person, Lead.person_id == Person.id)
     .outerjoin(Account, Lead.account_id == Account.id)
-    .outerjoin(_OWNER, Lead.assigned_to_id == _OWNER.id)
+    .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
     .where(Lead.id.in_(bindparam("ids", expanding=True)))
 )
 

@@ -17,15 +17,15 @@ from typing import Any
 
 import phonenumbers
 from sqlalchemy import ColumnElement, Select, and_, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from leaddesk.domain import OPEN_STAGES
 from leaddesk.intake.cleanup import company_key
 from leaddesk.queue import ordering
-from leaddesk.queue.listing import scope_for
+from leaddesk.queue.listing import OWNER, ROW_COLUMNS, scope_for
 from leaddesk.queue.ordering import Band, LeadFacts
 from leaddesk.queue.rows import QueueRow, build_row, person_label
-from leaddesk.store.models import Account, Lead, Person, User
+from leaddesk.store.models import Account, Lead, Person
 
 MIN_CHARS = 2
 MAX_RESULTS = 100
@@ -124,35 +124,6 @@ def _walks(terms: SearchTerms) -> list[tuple[Select[tuple[int]], InstrumentedAtt
     return walks
 
 
-_OWNER = aliased(User, name="owner")
-_COLUMNS = (
-    Lead.id,
-    Lead.stage,
-    Lead.assigned_to_id,
-    Lead.claimed_by_id,
-    Lead.claim_expires_at,
-    Lead.hold_reason,
-    Lead.callback_at,
-    Lead.next_attempt_at,
-    Lead.sla_due_at,
-    Lead.arrived_at,
-    Lead.attempts,
-    Lead.fit_score,
-    Lead.interest_score,
-    Lead.source,
-    Person.do_not_call,
-    Person.erased_at,
-    Person.zone_key,
-    Person.first_name,
-    Person.last_name,
-    Person.email,
-    Person.phone,
-    Person.phone_raw,
-    Account.name,
-    _OWNER.name,
-)
-
-
 def search_leads(
     session: Session,
     user_id: int,
@@ -189,10 +160,10 @@ def search_leads(
     if not ids:
         return []
     rows = connection.execute(
-        select(*_COLUMNS)
+        select(*ROW_COLUMNS, OWNER.name)
         .join(Person, Lead.person_id == Person.id)
         .outerjoin(Account, Lead.account_id == Account.id)
-        .outerjoin(_OWNER, Lead.assigned_to_id == _OWNER.id)
+        .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
         .where(Lead.id.in_(ids))
     ).tuples()
     found = []

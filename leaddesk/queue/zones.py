@@ -69,7 +69,7 @@ def zones_for_country(country: str | None) -> tuple[str, ...]:
     return tuple(TIMEZONE_DATA.get(str(code), ()))
 
 
-def _valid_zone(name: str | None) -> str | None:
+def valid_zone(name: str | None) -> str | None:
     if not name:
         return None
     try:
@@ -89,7 +89,7 @@ def zone_key_for(
     zone of its own falls back to the country's. None means unknown: the queue then uses the
     team's zone and says so on the row.
     """
-    stated = _valid_zone(timezone)
+    stated = valid_zone(timezone)
     if stated:
         return stated
     by_phone = set(zones_for_phone(phone))
