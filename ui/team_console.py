@@ -8,7 +8,7 @@ write goes through the operations helper and every refusal from the core becomes
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar, QTabWidget, QVBoxLayout, QWidget
 
 from leaddesk.desk import Desk
@@ -45,6 +45,7 @@ class TeamConsole(QMainWindow):
         self.desk = desk
         self.ops = ops
         self.team: TeamView | None = None
+        self._stale = False
         self.users: list[UserInfo] | None = None
         self.setWindowTitle(f"Team console — {desk.actor.display_name}")
         self.setWindowIcon(icon("leaddesk"))
@@ -124,8 +125,18 @@ class TeamConsole(QMainWindow):
             self.users_tab.set_users(users)
 
     def _changed(self, changes: frozenset[str]) -> None:
-        if changes & REFRESHES:
+        if not changes & REFRESHES:
+            return
+        if self.isVisible():
             self.refresh()
+        else:
+            self._stale = True  # a hidden console catches up when it is shown again
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self._stale = False
+            self.refresh()
+        super().showEvent(event)
 
     # -- what the tabs ask of the window ----------------------------------------------------------
 

@@ -3,8 +3,8 @@ a rep to reassign it; move the N oldest from one rep to another; clear an absent
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -122,6 +122,7 @@ class LeadsTab(QWidget):
         self._names: list[str] = []
         self._asked: LeadPick | None = None
         self.loading = False
+        self._stale = False
 
         self.holder = QComboBox()
         self.holder.setMinimumWidth(160)
@@ -313,8 +314,18 @@ class LeadsTab(QWidget):
         self.loaded.emit()
 
     def _changed(self, changes: frozenset[str]) -> None:
-        if changes & {"team", "queue", "users"}:
+        if not changes & {"team", "queue", "users"}:
+            return
+        if self.isVisible():
             self.reload()
+        else:
+            self._stale = True  # reps log calls all day: reload when the list is looked at
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self._stale = False
+            self.reload()
+        super().showEvent(event)
 
     def _country_done(self) -> None:
         if self._asked is None or self.current_pick() != self._asked:
@@ -334,8 +345,6 @@ class LeadsTab(QWidget):
         )
 
     def select_leads(self, lead_ids: set[int]) -> None:
-        from PySide6.QtCore import QItemSelection, QItemSelectionModel
-
         selection = QItemSelection()
         for row, move in enumerate(self.model.items):
             if move.lead_id in lead_ids:

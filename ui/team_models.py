@@ -230,8 +230,8 @@ def moves_model() -> RowsModel[PlannedMove]:
 
 def _after_tone(load: RepLoad) -> str | None:
     if load.after > load.capacity:
-        return "breach"
-    return "good" if load.after != load.before else None
+        return "breach"  # still over capacity after the move
+    return "good" if load.after > load.before else None
 
 
 LOAD_COLUMNS: tuple[Column[RepLoad], ...] = (

@@ -17,7 +17,7 @@ from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
 from leaddesk.errors import NotPermitted
 from leaddesk.permissions import Action
-from leaddesk.settings import Settings
+from leaddesk.settings import SWEEP_MINUTES, Settings
 from leaddesk.store.models import Assignment, Lead
 from leaddesk.team.moves import POOL
 from leaddesk.team.reassign import LeadPick
@@ -349,7 +349,9 @@ def test_team_leads_get_the_console_and_the_sweep_from_the_window(
 ) -> None:
     desk = open_desk(demo_store, "lead1", clock=clock)
     ops = Operations(inline=True)
-    window = open_window(desk, ops, Settings(tmp_path / "settings.json"), "UTC")
+    settings = Settings(tmp_path / "settings.json")
+    settings[SWEEP_MINUTES] = 2
+    window = open_window(desk, ops, settings, "UTC")
     qtbot.addWidget(window)
     try:
         assert isinstance(window, MainWindow)
@@ -362,7 +364,7 @@ def test_team_leads_get_the_console_and_the_sweep_from_the_window(
         assert len(window.findChildren(TeamConsole)) == 1  # the same console, shown again
         sweeps = window.findChildren(PolicySweep)
         assert len(sweeps) == 1 and sweeps[0].timer.isActive()
-        assert sweeps[0].timer.interval() == 5 * 60_000
+        assert sweeps[0].timer.interval() == 2 * 60_000
         consoles[0].close()
     finally:
         window.close()
@@ -394,3 +396,16 @@ def test_console_opener_makes_one_console(qtbot: QtBot, console: Console) -> Non
     opener()
     assert first is not None and opener.console is first and first.isVisible()
     first.close()
+
+
+def test_a_hidden_console_catches_up_when_shown(qtbot: QtBot, console: Console) -> None:
+    window = console.window
+    held = console.open_count("rep1")
+    window.hide()
+    console.desk.reassign(LeadPick(from_user="rep1", count=2), to_user="rep2")
+    window.ops.changed.emit(frozenset({"team"}))
+    assert window.team is not None
+    assert next(r for r in window.team.reps if r.name == "rep1").open_leads == held
+    window.show()
+    qtbot.waitUntil(window.is_ready)
+    assert next(r for r in window.team.reps if r.name == "rep1").open_leads == held - 2
