@@ -409,3 +409,15 @@ def test_a_hidden_console_catches_up_when_shown(qtbot: QtBot, console: Console) 
     window.show()
     qtbot.waitUntil(window.is_ready)
     assert next(r for r in window.team.reps if r.name == "rep1").open_leads == held - 2
+
+
+def test_what_the_core_refuses_a_team_lead_is_said_in_a_message(
+    qtbot: QtBot, console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    users = console.window.users_tab
+    assert users is not None
+    monkeypatch.setattr(dialogs, "ask", lambda _p, _t, _text: True)
+    users.select("admin")
+    qtbot.mouseClick(users.deactivate, Qt.MouseButton.LeftButton)
+    assert console.warnings and "only an admin" in console.warnings[-1]
+    assert next(u for u in console.desk.users() if u.name == "admin").active
