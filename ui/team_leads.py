@@ -270,6 +270,7 @@ class LeadsTab(QWidget):
         ):
             self.oldest_to.setCurrentIndex(1 if self.oldest_to.currentIndex() != 1 else 2)
         if first_load:
+            self.target.setCurrentIndex(min(1, self.target.count() - 1))  # the first rep
             self.reload()
 
     def show_holder(self, name: str) -> None:
