@@ -48,7 +48,20 @@ class BulkWriter:
                         cells[index] = convert(cell)
                 converted.append(tuple(cells))
             values = converted
-        self.connection.exec_driver_sql(sql, values)
+        if self.dialect.name == "postgresql":
+            self._copy(table, columns, values)
+        else:
+            self.connection.exec_driver_sql(sql, values)
+
+    def _copy(self, table: Table, columns: tuple[str, ...], values: list[Any]) -> None:
+        # PostgreSQL takes rows fastest through COPY, on the session's own connection (so in
+        # its transaction).
+        quote = self.dialect.identifier_preparer.quote
+        statement = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        driver: Any = self.connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in values:
+                copy.write_row(row)
 
     def insert_with_ids(self, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Insert with ids reserved first and written with the rows; returns the ids.

@@ -235,21 +235,32 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
 
 
 class _Query:
-    """``SELECT … WHERE column IN (…)`` over many values, in batches, through the driver."""
+    """``SELECT … WHERE column IN (…)`` over many values, through the driver.
+
+    SQLite gets IN lists of at most ``_IN_BATCH`` values; PostgreSQL one ``= ANY(array)``
+    per look-up, which saves hundreds of round trips a chunk.
+    """
 
     def __init__(self, connection: Connection) -> None:
         # The driver's own cursor, inside the session's transaction: rows come back as plain
         # tuples, without a result wrapper per row (a chunk's look-ups return ~100,000 rows).
         self.cursor = connection.connection.cursor()
-        self.marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        self.postgres = connection.dialect.name == "postgresql"
 
     def rows(self, head: str, values: Iterable[Any], *, order: str = "") -> Iterable[Any]:
+        """``head`` ends with ``column IN``."""
         items = list(values)
+        if not items:
+            return
         tail = f" ORDER BY {order}" if order else ""
         cursor = self.cursor
+        if self.postgres:
+            cursor.execute(f"{head.removesuffix(' IN')} = ANY(%s){tail}", (items,))
+            yield from cursor.fetchall()
+            return
         for start in range(0, len(items), _IN_BATCH):
             batch = items[start : start + _IN_BATCH]
-            markers = ", ".join([self.marker] * len(batch))
+            markers = ", ".join(["?"] * len(batch))
             cursor.execute(f"{head} ({markers}){tail}", tuple(batch))
             yield from cursor.fetchall()
 

@@ -1,13 +1,16 @@
 """Intake speed: a 100,000-row CSV into a store that already holds 1,000,000 leads.
 
 Run: python tests/benchmarks/bench_intake.py [--rows 100000] [--store-leads 1000000]
-         [--base PATH] [--only dry-run|import]
+         [--base PATH] [--only dry-run|import] [--postgres URL]
 
 The base store (people, accounts and leads in the demo's shape, built with bulk inserts) is
 made once and copied for every run, so each import meets the same store. The CSV mixes new
 people, people the store knows (by email, by phone, by name at their company), customers'
 companies and unusable rows. Prints rows/s for the dry run and the real import, and the
 process's peak memory; asserts no time.
+
+With ``--postgres URL`` the base is built in that (empty or earlier bench) database instead,
+and the real import is undone afterwards, so the next run meets the same leads.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ def _phone(person: int) -> str:
     return f"+1212{2000000 + person:07d}"
 
 
-def build_base(path: Path, leads: int) -> None:
+def build_base(path: Path | str, leads: int) -> None:
     started = time.perf_counter()
     store = open_store(path, create=True)
     with store.transaction() as session:
@@ -127,6 +130,13 @@ def build_base(path: Path, leads: int) -> None:
         if rows:
             connection.execute(insert(Person.__table__), people)
             connection.execute(insert(Lead.__table__), rows)
+        if connection.dialect.name == "postgresql":
+            # The ids above were given, so the sequences must be moved past them.
+            for table in ("accounts", "people", "leads"):
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
     store.close()
     print(f"built a store of {leads:,} leads in {time.perf_counter() - started:.0f} s: {path}")
 
@@ -184,31 +194,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=("dry-run", "import"), help="time one of the two (memory per kind)"
     )
+    parser.add_argument("--postgres", metavar="URL", help="run on this PostgreSQL database")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.build_only:
-        build_base(args.base, args.store_leads)
+        build_base(args.postgres or args.base, args.store_leads)
         return 0
 
     # The export and the store copy go beside the base store (it may sit on a roomier disk).
     work = args.base.parent if args.base else Path(tempfile.gettempdir()) / "leaddesk-bench-intake"
     work.mkdir(parents=True, exist_ok=True)
     base = args.base or work / f"base-{args.store_leads}.sqlite3"
-    if not base.exists():
+    store_copy: Path | str
+    if args.postgres:
+        store_copy = args.postgres
+        with open_store(store_copy).reading() as session:
+            missing = not session.scalar(select(func.count()).select_from(Lead))
+    else:
+        store_copy = work / "store.sqlite3"
+        missing = not base.exists()
+    if missing:
         # In a child process, so this process's peak memory is the import's alone.
         subprocess.run(
             [sys.executable, __file__, "--build-only", "--base", str(base),
-             "--store-leads", str(args.store_leads)],
+             "--store-leads", str(args.store_leads)]
+            + (["--postgres", args.postgres] if args.postgres else []),
             check=True,
         )  # fmt: skip
     export = work / f"export-{args.rows}.csv"
     mix = write_file(export, args.rows, args.store_leads)
     size = export.stat().st_size / 1e6
     print(f"file: {args.rows:,} rows, {size:.1f} MB; planted: {mix}")
-    store_copy = work / "store.sqlite3"
-    for leftover in work.glob("store.sqlite3*"):
-        leftover.unlink()
-    shutil.copyfile(base, store_copy)
+    if not args.postgres:
+        for leftover in work.glob("store.sqlite3*"):
+            leftover.unlink()
+        shutil.copyfile(base, store_copy)
     with open_store(store_copy).reading() as session:
         held = session.scalar(select(func.count()).select_from(Lead))
     print(f"store: {held:,} leads")
@@ -229,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{counts.attached:,}, existing account {counts.existing_account:,}, invalid "
                 f"{counts.invalid:,}"
             )
+            if args.postgres and summary.run_id is not None:
+                desk.undo_import(summary.run_id)  # the same store for the next run
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     helper = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory: {peak:.0f} MB (this process), {helper:.0f} MB (cleaning helper)")
