@@ -24,7 +24,7 @@ MOVED = frozenset({"team", "queue"})
 
 
 def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def unplaced_words(plan: RebalancePlan) -> tuple[str, ...]:
