@@ -169,14 +169,12 @@ def _context() -> Any:
 
 def _produce(job: Job, results: Any) -> None:
     """The helper: read the file, clean it chunk by chunk, put each on the queue."""
-    gc.disable()  # as in the importing process: young collections between chunks only
+    gc.disable()  # as in the importing process (without_cycle_collection)
     try:
         with open_export(job.path, encoding=job.encoding, sheet=job.sheet) as export:
             rows = (raw for raw in export.rows() if raw.number > job.after_row)
             while batch := list(islice(rows, job.chunk_rows)):
                 results.put(("rows", _pack(_clean_batch(batch, job))))
-                del batch
-                gc.collect(1)
             results.put(("done", list(export.warnings)))
     except IntakeFileError as error:
         results.put(("file_error", (str(error.path), error.problem, error.kind.value,
