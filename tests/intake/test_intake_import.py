@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -20,7 +21,7 @@ from leaddesk.definition.business_time import sla_deadline
 from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import CallOutcome, Role, Stage
 from leaddesk.errors import Conflict, NotPermitted
-from leaddesk.intake import importing
+from leaddesk.intake import cleaning, importing
 from leaddesk.intake.assignment import Assigner, _Rep
 from leaddesk.intake.bulk import BulkWriter
 from leaddesk.intake.errors import IntakeFileError
@@ -584,3 +585,21 @@ def test_a_file_error_found_by_the_helper_process_is_reported_as_from_in_process
             store, actor_id=1, path=export, at=lead1.clock(),
             options=importing.ImportOptions(dry_run=True, parallel=True),
         )  # fmt: skip
+
+
+def test_the_cleaning_helper_works_when_spawned_as_from_the_window(
+    sqlite_store_path: Path, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The window imports from a worker thread, where forking is unsafe: the helper is spawned.
+    monkeypatch.setattr(cleaning, "_context", lambda: multiprocessing.get_context("spawn"))
+    target = open_store(sqlite_store_path)
+    with target.transaction() as session:
+        definition_versions.ensure_default(session, at=clock())
+        user_ops.add_user(session, name="lead1", role=Role.TEAM_LEAD, at=clock(), actor_id=None)
+    export = write_csv(tmp_path / "leads.csv", [*person_rows(20), ["", "", "x", "", "", "", ""]])
+    summary = importing.import_file(
+        target, actor_id=1, path=export, at=clock(), options=importing.ImportOptions(parallel=True)
+    )
+    assert (summary.counts.created, summary.counts.invalid) == (20, 1)
+    assert count(target, Lead) == 20
+    target.close()
