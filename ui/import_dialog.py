@@ -113,6 +113,7 @@ class ImportDialog(QDialog):
         self.running: str | None = None  # "look", "preview", "import", "undo"
         self._stop = threading.Event()
         self._advance = False
+        self._looks = 0
         self._scratch = Path(tempfile.mkdtemp(prefix="leaddesk-import-"))
         self.setWindowTitle("Import leads")
         self.setMinimumSize(760, 520)
@@ -409,8 +410,8 @@ class ImportDialog(QDialog):
 
     def set_file(self, path: Path) -> None:
         """Start from this file (chosen, typed or dropped): look at it and suggest a source."""
-        if self.running is not None:
-            return
+        if self.running not in (None, "look"):
+            return  # a preview or import is running: finish or stop it first
         self.path_edit.setText(str(path))
         self.look = None
         self.source_box.setEditText("")
@@ -429,14 +430,17 @@ class ImportDialog(QDialog):
     def _look(self, path: Path, source: str | None, *, advance: bool) -> None:
         self.running = "look"
         self._advance = advance
+        self._looks += 1
+        token = self._looks
         self.file_info.setText("Reading the file…")
         self._say(None)
         self._update()
         desk = self.desk
+        # A newer file (chosen while this one was read) wins: earlier answers are dropped.
         self.ops.run(
             lambda: desk.look_at_import(path, source=source),
-            done=self._looked,
-            failed=self._look_failed,
+            done=lambda look: self._looked(look) if token == self._looks else None,
+            failed=lambda error: self._look_failed(error) if token == self._looks else None,
         )
 
     def _look_failed(self, error: LeadDeskError) -> None:

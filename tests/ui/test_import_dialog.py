@@ -21,6 +21,7 @@ from tests.ui.conftest import Workspace
 from ui import import_dialog, shortcuts
 from ui.import_dialog import COLUMNS, FILE, IMPORT, PREVIEW, ImportDialog
 from ui.main_window import MainWindow
+from ui.operations import Operations
 
 PLAIN = ["name", "email", "phone", "company"]
 
@@ -434,3 +435,48 @@ def test_the_same_file_again_has_nothing_new_and_the_rows_to_check_can_be_picked
     assert [row for row, _reason in shown] == ["22"]
     assert shown[0][1].startswith("row skipped: no usable email or phone")
     assert store_counts(ws) == before
+
+
+def test_closing_the_window_mid_import_stops_it_between_chunks(
+    workspace: Workspace, qtbot: QtBot, tmp_path: Path
+) -> None:
+    ws = workspace
+    before = store_counts(ws)
+    rows = [[f"Late {n}", f"late{n}@list.example", "", ""] for n in range(CHUNK_ROWS + 50)]
+    dialog = open_dialog(ws, qtbot, write_csv(tmp_path / "late.csv", PLAIN, rows))
+    dialog.next_step()
+    dialog.next_step()
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    dialog.progressed.connect(lambda done, _t: ws.window.close() if done else None)
+    dialog.next_step()
+    qtbot.waitUntil(lambda: dialog.outcome is not None)
+    assert dialog.outcome is not None and dialog.outcome.stopped
+    assert store_counts(ws)[0] == before[0] + CHUNK_ROWS
+
+
+def test_the_preview_and_import_run_off_the_gui_thread(
+    workspace: Workspace, qtbot: QtBot, tmp_path: Path
+) -> None:
+    ws = workspace
+    before = store_counts(ws)
+    rows = [[f"Thread {n}", f"thread{n}@x.example", "", ""] for n in range(50)]
+    path = write_csv(tmp_path / "threads.csv", PLAIN, rows)
+    ops = Operations()  # a real worker thread, as in the app
+    dialog = ImportDialog(ws.desk, ops, ws.window.settings)
+    qtbot.addWidget(dialog)
+    seen: list[tuple[int, int]] = []
+    dialog.progressed.connect(lambda done, total: seen.append((done, total)))
+    try:
+        dialog.show()
+        dialog.set_file(path)
+        qtbot.waitUntil(lambda: dialog.look is not None)
+        dialog.next_step()
+        dialog.next_step()
+        qtbot.waitUntil(lambda: dialog.preview is not None)
+        assert dialog.preview_counts.number("created") == 50
+        dialog.next_step()
+        qtbot.waitUntil(lambda: dialog.outcome is not None)
+        assert seen and seen[-1][0] == 50
+        assert store_counts(ws)[0] == before[0] + 50
+    finally:
+        ops.shutdown()
