@@ -480,3 +480,38 @@ def test_the_preview_and_import_run_off_the_gui_thread(
         assert store_counts(ws)[0] == before[0] + 50
     finally:
         ops.shutdown()
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
+
+
+@pytest.mark.parametrize(
+    ("sample", "said", "source"),
+    [
+        ("salesforce_leads.csv", "Salesforce lead or contact report", "salesforce"),
+        ("hubspot_contacts.csv", "HubSpot contacts export", "hubspot"),
+        ("marketo_list.csv", "Marketo list", "marketo"),
+        ("linkedin_leadgen.csv", "LinkedIn lead-gen form download", "linkedin"),
+        ("plain_contacts.csv", "plain name, email, phone, company sheet", "plain contacts"),
+        ("plain_contacts.xlsx", "plain name, email, phone, company sheet", "plain contacts"),
+    ],
+)
+def test_the_usual_exports_are_recognised_and_import_without_touching_the_columns(
+    workspace: Workspace, qtbot: QtBot, tmp_path: Path, sample: str, said: str, source: str
+) -> None:
+    ws = workspace
+    path = tmp_path / sample
+    path.write_bytes((SAMPLES / sample).read_bytes())
+    before = store_counts(ws)
+    dialog = open_dialog(ws, qtbot, path)
+    assert dialog.source_box.currentText() == source
+    dialog.next_step()
+    assert said in dialog.mapping.found.text()
+    dialog.next_step()
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    created = dialog.preview_counts.number("created")
+    assert created > 0
+    dialog.next_step()
+    qtbot.waitUntil(lambda: dialog.outcome is not None)
+    assert dialog.import_title.text() == "Import finished"
+    assert store_counts(ws)[0] >= before[0] + created
