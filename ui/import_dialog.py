@@ -16,7 +16,7 @@ from pathlib import Path
 
 import platformdirs
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -117,6 +117,7 @@ class ImportDialog(QDialog):
         self._scratch = Path(tempfile.mkdtemp(prefix="leaddesk-import-"))
         self.setWindowTitle("Import leads")
         self.setMinimumSize(760, 520)
+        self.setAcceptDrops(True)  # the window behind is blocked while this is open
         self.resize(940, 640)
 
         self.steps = QLabel()
@@ -162,6 +163,16 @@ class ImportDialog(QDialog):
         if parent is not None:
             parent.installEventFilter(self)  # closing the window stops a running import
         self._show_page(FILE)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.running not in ("preview", "import") and importable_path(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = importable_path(event.mimeData())
+        if path is not None and self.running not in ("preview", "import"):
+            event.acceptProposedAction()
+            self.set_file(path)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.parent() and event.type() == QEvent.Type.Close:

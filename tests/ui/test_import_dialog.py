@@ -67,7 +67,7 @@ def open_dialog(ws: Workspace, qtbot: QtBot, path: Path | None = None) -> Import
     return dialog
 
 
-def drop(window: MainWindow, path: Path) -> tuple[bool, bool]:
+def drop(window: MainWindow | ImportDialog, path: Path) -> tuple[bool, bool]:
     """Drag ``path`` over the window and drop it: (drag accepted, drop accepted)."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
@@ -515,3 +515,17 @@ def test_the_usual_exports_are_recognised_and_import_without_touching_the_column
     qtbot.waitUntil(lambda: dialog.outcome is not None)
     assert dialog.import_title.text() == "Import finished"
     assert store_counts(ws)[0] >= before[0] + created
+
+
+def test_a_file_dropped_on_the_open_dialog_starts_over_from_it(
+    workspace: Workspace, qtbot: QtBot, tmp_path: Path
+) -> None:
+    first = write_csv(tmp_path / "first.csv", PLAIN, [["Ada", "ada@x.example", "", ""]])
+    second = write_csv(tmp_path / "second.csv", PLAIN, [["Grace", "grace@x.example", "", ""]])
+    dialog = open_dialog(workspace, qtbot, first)
+    dialog.next_step()
+    assert dialog.page == COLUMNS
+    assert drop(dialog, second) == (True, True)
+    qtbot.waitUntil(lambda: dialog.look is not None and dialog.look.path == second)
+    assert dialog.page == FILE
+    assert dialog.path_edit.text() == str(second)
