@@ -641,6 +641,7 @@ class Desk:
             header = list(export.header)
             samples = [dict(row.values) for row in itertools.islice(export.rows(), sample_rows)]
             read_as = (export.format, export.encoding, export.delimiter, export.sheet)
+        sheets = _sheet_names(path) if export.format == "xlsx" else ()
         keys = {intake_mapping.header_key(name) for name in header}
         with self.store.reading() as session:
             saved = session.execute(
@@ -673,7 +674,7 @@ class Desk:
                 suggested = _source_from_file_name(path)
         return ImportLook(
             path, *read_as, header, samples, mapping, how, problem, suggested,
-            sorted(name for name, _data in saved),
+            sorted(name for name, _data in saved), sheets,
         )  # fmt: skip
 
 
@@ -694,6 +695,18 @@ class ImportLook:
     problem: str | None
     source: str  # the one given, else a saved source with this file's columns, else a guess
     saved_sources: list[str]
+    sheets: tuple[str, ...] = ()  # a workbook's sheets, to choose another than the first
+
+
+def _sheet_names(path: Path) -> tuple[str, ...]:
+    import openpyxl  # slow to import, and only workbooks need it
+
+    with path.open("rb") as handle:
+        book = openpyxl.load_workbook(handle, read_only=True)
+        try:
+            return tuple(book.sheetnames)
+        finally:
+            book.close()
 
 
 _NUMBERED_TAIL = re.compile(r"[\s_.()\-]*(\d[\d\s_.()\-]*)?$")

@@ -170,3 +170,34 @@ def test_someone_who_may_not_import_is_refused(
     path = write_csv(tmp_path / "plain.csv", PLAIN, ROWS)
     with open_desk(store_location, "sales1", clock=clock) as sales, pytest.raises(NotPermitted):
         sales.look_at_import(path)
+
+
+def two_sheet_book(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Read me"
+    notes.append(["remark", "by"])
+    notes.append(["exported for the trade fair", "marketing"])
+    leads = book.create_sheet("Leads")
+    leads.append(PLAIN)
+    for row in ROWS:
+        leads.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_workbook_lists_its_sheets_and_one_can_be_chosen(rep: Desk, tmp_path: Path) -> None:
+    path = two_sheet_book(tmp_path / "fair.xlsx")
+    first = rep.look_at_import(path)
+    assert first.format == "xlsx"
+    assert first.sheets == ("Read me", "Leads")
+    assert first.sheet == "Read me"
+    assert first.problem is not None  # nothing recognisable on the notes sheet
+    chosen = rep.look_at_import(path, sheet="Leads")
+    assert chosen.sheet == "Leads"
+    assert chosen.problem is None
+    assert chosen.mapping.shape is Shape.PLAIN
+    assert chosen.samples[0]["email"] == "ada@engines.example"
