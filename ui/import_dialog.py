@@ -226,6 +226,14 @@ class ImportDialog(QDialog):
         source_label.setBuddy(self.source_box)
         form.addRow(source_label, self.source_box)
         form.addRow("", source_help)
+        self.sheet_box = QComboBox()
+        self.sheet_box.setMaximumWidth(440)
+        self.sheet_box.activated.connect(self._sheet_chosen)
+        sheet_label = QLabel("S&heet:")
+        sheet_label.setBuddy(self.sheet_box)
+        form.addRow(sheet_label, self.sheet_box)
+        form.setRowVisible(self.sheet_box, False)
+        self._form = form
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(intro)
@@ -357,7 +365,8 @@ class ImportDialog(QDialog):
             look = self.look
             path = Path(self.path_edit.text().strip())
             if look is None or look.path != path or look.source != self._source_text():
-                self._look(path, self._source_text() or None, advance=True)
+                sheet = look.sheet if look is not None and look.path == path else None
+                self._look(path, self._source_text() or None, advance=True, sheet=sheet)
             else:
                 self._show_columns()
         elif page == COLUMNS:
@@ -438,7 +447,14 @@ class ImportDialog(QDialog):
     def _source_text(self) -> str:
         return " ".join(self.source_box.currentText().split())
 
-    def _look(self, path: Path, source: str | None, *, advance: bool) -> None:
+    def _sheet_chosen(self, _index: int) -> None:
+        look, sheet = self.look, self.sheet_box.currentText()
+        if look is not None and sheet != look.sheet and self.running is None:
+            self._look(look.path, self._source_text() or None, advance=False, sheet=sheet)
+
+    def _look(
+        self, path: Path, source: str | None, *, advance: bool, sheet: str | None = None
+    ) -> None:
         self.running = "look"
         self._advance = advance
         self._looks += 1
@@ -449,7 +465,7 @@ class ImportDialog(QDialog):
         desk = self.desk
         # A newer file (chosen while this one was read) wins: earlier answers are dropped.
         self.ops.run(
-            lambda: desk.look_at_import(path, source=source),
+            lambda: desk.look_at_import(path, source=source, sheet=sheet),
             done=lambda look: self._looked(look) if token == self._looks else None,
             failed=lambda error: self._look_failed(error) if token == self._looks else None,
         )
@@ -467,6 +483,10 @@ class ImportDialog(QDialog):
         self.source_box.clear()
         self.source_box.addItems(look.saved_sources)
         self.source_box.setEditText(look.source)
+        self.sheet_box.clear()
+        self.sheet_box.addItems(list(look.sheets))
+        self.sheet_box.setCurrentText(look.sheet or "")
+        self._form.setRowVisible(self.sheet_box, len(look.sheets) > 1)
         self._update()
         if self._advance:
             self._show_columns()
@@ -503,14 +523,14 @@ class ImportDialog(QDialog):
         self.preview_more.setText("")
         self.running = "preview"
         self._update()
-        desk, path, source = self.desk, self.look.path, self._source_text()
+        desk, path, source, sheet = self.desk, self.look.path, self._source_text(), self.look.sheet
         mapping, report, stop = str(self._mapping_file()), self._scratch / "preview.csv", self._stop
 
         def dry_run() -> ImportSummary:
             try:
                 return desk.import_file(
                     path, source=source, mapping=mapping, dry_run=True, report_path=report,
-                    progress=self.progressed.emit, cancelled=stop.is_set,
+                    sheet=sheet, progress=self.progressed.emit, cancelled=stop.is_set,
                 )  # fmt: skip
             except ImportCancelled as stopped:
                 return stopped.summary
@@ -569,13 +589,13 @@ class ImportDialog(QDialog):
         self.running = "import"
         self._update()
         desk, path, source, stop = self.desk, self.look.path, self._source_text(), self._stop
-        mapping = str(self._mapping_file())
+        mapping, sheet = str(self._mapping_file()), self.look.sheet
         report = report_path_for(path, desk.clock())
 
         def run() -> ImportOutcome:
             try:
                 summary = desk.import_file(
-                    path, source=source, mapping=mapping, report_path=report,
+                    path, source=source, mapping=mapping, report_path=report, sheet=sheet,
                     progress=self.progressed.emit, cancelled=stop.is_set,
                 )  # fmt: skip
             except ImportCancelled as stopped:

@@ -529,3 +529,47 @@ def test_a_file_dropped_on_the_open_dialog_starts_over_from_it(
     qtbot.waitUntil(lambda: dialog.look is not None and dialog.look.path == second)
     assert dialog.page == FILE
     assert dialog.path_edit.text() == str(second)
+
+
+def test_another_sheet_of_a_workbook_can_be_chosen(
+    workspace: Workspace, qtbot: QtBot, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Read me"
+    notes.append(["remark", "by"])
+    notes.append(["exported for the fair", "marketing"])
+    leads = book.create_sheet("Leads")
+    leads.append(PLAIN)
+    leads.append(["Ada Lovelace", "ada@sheet.example", "", "Engines"])
+    leads.append(["Grace Hopper", "grace@sheet.example", "", "Compilers"])
+    path = tmp_path / "fair.xlsx"
+    book.save(path)
+    before = store_counts(workspace)
+
+    dialog = open_dialog(workspace, qtbot, path)
+    assert dialog.sheet_box.isVisibleTo(dialog)
+    assert dialog.sheet_box.currentText() == "Read me"
+    dialog.sheet_box.setCurrentIndex(1)
+    dialog.sheet_box.activated.emit(1)
+    qtbot.waitUntil(lambda: dialog.look is not None and dialog.look.sheet == "Leads")
+    assert "sheet “Leads”" in dialog.file_info.text()
+    dialog.next_step()
+    assert dialog.look is not None and dialog.look.problem is None
+    dialog.next_step()
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    assert dialog.preview_counts.number("created") == 2
+    dialog.next_step()
+    qtbot.waitUntil(lambda: dialog.outcome is not None)
+    assert store_counts(workspace)[0] == before[0] + 2
+
+
+def test_a_single_sheet_or_a_csv_shows_no_sheet_choice(
+    workspace: Workspace, qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "one.csv", PLAIN, [["Ada", "ada@x.example", "", ""]])
+    dialog = open_dialog(workspace, qtbot, path)
+    assert not dialog.sheet_box.isVisibleTo(dialog)
