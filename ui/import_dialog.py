@@ -231,7 +231,7 @@ class ImportDialog(QDialog):
         self.sheet_box.activated.connect(self._sheet_chosen)
         sheet_label = QLabel("S&heet:")
         sheet_label.setBuddy(self.sheet_box)
-        form.addRow(sheet_label, self.sheet_box)
+        form.insertRow(2, sheet_label, self.sheet_box)  # under the file it belongs to
         form.setRowVisible(self.sheet_box, False)
         self._form = form
         layout = QVBoxLayout(page)
