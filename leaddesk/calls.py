@@ -24,7 +24,7 @@ from leaddesk.queue import zones
 from leaddesk.queue.cadence import NO_CONTACT, day_start, plan_retry
 from leaddesk.queue.claims import LEASE, claimed_by_other, holder_message, release_claim
 from leaddesk.queue.policy import current_policy
-from leaddesk.queue.rows import clock_text
+from leaddesk.queue.rows import clock_text, day_and_time
 from leaddesk.store.models import Assignment, CallAttempt, Lead, Person, User, VerdictRecord
 
 MAX_NOTE = 4000
@@ -194,7 +194,9 @@ def log_call(
     if outcome is CallOutcome.CALLBACK:
         assert callback_at is not None
         lead.callback_at = lead.next_attempt_at = callback_at
-        message = f"Callback booked for {clock_text(callback_at, at, policy)}."
+        their = zones.local_time(person.zone_key, callback_at, policy)
+        today_there = zones.local_time(person.zone_key, at, policy).date()
+        message = f"Callback booked for {day_and_time(their, today_there)} their time."
     elif outcome is CallOutcome.CONNECTED:
         message = "Connected: the lead stays with you while you qualify."
     elif outcome in NO_CONTACT:

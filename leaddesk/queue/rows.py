@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from leaddesk.definition import Policy
@@ -140,7 +140,10 @@ def explain(
     if band is Band.CALLBACK:
         assert lead.callback_at is not None
         details["callback_at"] = lead.callback_at.isoformat()
-        text = f"callback agreed for {clock_text(lead.callback_at, at, policy)}"
+        # Said in the person's own time, as agreed on the phone (the team's when unknown).
+        their = zones.local_time(lead.zone_key, lead.callback_at, policy)
+        now_there = zones.local_time(lead.zone_key, at, policy)
+        text = f"callback agreed for {day_and_time(their, now_there.date())} their time"
         late = minutes(at - lead.callback_at)
         if late >= 1:
             details["minutes_late"] = late
@@ -189,8 +192,11 @@ def span(total_minutes: int) -> str:
 
 def clock_text(moment: datetime, now: datetime, policy: Policy) -> str:
     """A time in the team's zone: "14:30" today, "Thu 14:30" on another day."""
-    local = moment.astimezone(policy.zone)
-    today = now.astimezone(policy.zone).date()
+    return day_and_time(moment.astimezone(policy.zone), now.astimezone(policy.zone).date())
+
+
+def day_and_time(local: datetime, today: date) -> str:
+    """A wall-clock time: "14:30" on ``today``, "Thu 14:30" within a week, else with the date."""
     if local.date() == today:
         return local.strftime("%H:%M")
     if abs((local.date() - today).days) < 7:

@@ -130,11 +130,11 @@ def test_callback_comes_back_first_within_the_window_before_its_time(team: Team)
         add_lead(s, now=now, owner=team.ids["rep1"], sla_in=timedelta(minutes=-30))
     with team.desk("rep1") as desk:
         result = desk.log_call(lead_id, CallOutcome.CALLBACK, callback_at=agreed)
-        assert result.message == "Callback booked for 12:00."
+        assert result.message == "Callback booked for 12:00 their time."
         assert lead_id not in [r.lead_id for r in desk.queue()]
         team.clock.now = agreed - timedelta(minutes=15)  # the policy's callback window
         first = desk.queue()[0]
-    assert first.lead_id == lead_id and first.reason == "callback agreed for 12:00"
+    assert first.lead_id == lead_id and first.reason == "callback agreed for 12:00 their time"
 
 
 @pytest.mark.parametrize("outcome", [CallOutcome.WRONG_NUMBER, CallOutcome.BAD_NUMBER])

@@ -50,7 +50,7 @@ def test_queue_json_lists_rows_with_reasons(db: Path) -> None:
 def test_queue_table_for_people(db: Path) -> None:
     result = leaddesk(db, "queue", "--as", "rep1", "--at", AT, "--limit", "1")
     assert result.returncode == 0, result.stderr
-    assert "callback agreed for 10:05" in result.stdout
+    assert "callback agreed for 10:05 their time" in result.stdout
     assert "new web inquiry" not in result.stdout
 
 
@@ -76,7 +76,7 @@ def test_next_log_call_and_release_cycle(db: Path) -> None:
     assert logged.returncode == 0, logged.stderr
     result = json.loads(logged.stdout)
     assert result["callback_at"] == "2026-11-19T15:30:00+00:00"
-    assert result["message"] == "Callback booked for Thu 10:30."
+    assert result["message"] == "Callback booked for Thu 10:30 their time."
 
 
 def test_next_prints_null_when_nothing_is_callable(db: Path) -> None:
