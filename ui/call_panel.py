@@ -221,6 +221,9 @@ class CallPanel(QFrame):
             widget.setEnabled(can_call and not waiting)
         for widget in (self.release_action, self.release_button):
             widget.setEnabled(phase is not Phase.IDLE and not waiting)
+        holding = phase is not Phase.IDLE  # nothing to copy before a lead is taken
+        self.copy_action.setEnabled(holding)
+        self.copy.setVisible(holding)
         self.callback_action.setEnabled(can_log and not waiting)
         for outcome, action in self.outcome_actions.items():
             action.setEnabled(can_log and not waiting)
