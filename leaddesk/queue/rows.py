@@ -143,7 +143,7 @@ def explain(
         # Said in the person's own time, as agreed on the phone (the team's when unknown).
         their = zones.local_time(lead.zone_key, lead.callback_at, policy)
         now_there = zones.local_time(lead.zone_key, at, policy)
-        text = f"callback agreed for {day_and_time(their, now_there.date())} their time"
+        text = f"callback at {day_and_time(their, now_there.date())} their time"
         late = minutes(at - lead.callback_at)
         if late >= 1:
             details["minutes_late"] = late

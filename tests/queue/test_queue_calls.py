@@ -134,7 +134,7 @@ def test_callback_comes_back_first_within_the_window_before_its_time(team: Team)
         assert lead_id not in [r.lead_id for r in desk.queue()]
         team.clock.now = agreed - timedelta(minutes=15)  # the policy's callback window
         first = desk.queue()[0]
-    assert first.lead_id == lead_id and first.reason == "callback agreed for 12:00 their time"
+    assert first.lead_id == lead_id and first.reason == "callback at 12:00 their time"
 
 
 @pytest.mark.parametrize("outcome", [CallOutcome.WRONG_NUMBER, CallOutcome.BAD_NUMBER])

@@ -50,7 +50,7 @@ def test_queue_json_lists_rows_with_reasons(db: Path) -> None:
 def test_queue_table_for_people(db: Path) -> None:
     result = leaddesk(db, "queue", "--as", "rep1", "--at", AT, "--limit", "1")
     assert result.returncode == 0, result.stderr
-    assert "callback agreed for 10:05 their time" in result.stdout
+    assert "callback at 10:05 their time" in result.stdout
     assert "new web inquiry" not in result.stdout
 
 

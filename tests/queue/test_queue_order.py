@@ -41,7 +41,7 @@ def test_due_callback_outranks_fresh_inquiry_and_bands_keep_their_order(team: Te
         rows = desk.queue()
     assert [r.lead_id for r in rows] == [callback, fresh, retry, rest]
     assert [r.band for r in rows] == [Band.CALLBACK, Band.NEW, Band.RETRY, Band.OTHER]
-    assert rows[0].reason.startswith("callback agreed for ")
+    assert rows[0].reason.startswith("callback at ")
     assert rows[1].reason == "new web inquiry, 18 min left to call"
     assert rows[2].reason == "retry 3 of 6"
     assert rows[3].reason == "talked before, no verdict yet (fit 50, interest 50)"
