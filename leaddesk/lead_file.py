@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, aliased
 
 from leaddesk.domain import Stage
 from leaddesk.errors import InputError
+from leaddesk.queue import zones
+from leaddesk.queue.policy import current_policy
 from leaddesk.store.models import (
     Account,
     Assignment,
@@ -179,10 +181,13 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
             f"Arrived from {lead.source.replace('_', ' ')}: {lead.inquiry or 'no message'}",
         )
     ]
+    policy = current_policy(session)
+    zone_key = lead.person.zone_key
     for call in session.scalars(select(CallAttempt).where(CallAttempt.lead_id == lead.id)):
         text = f"Call: {call.outcome.value.replace('_', ' ')}"
         if call.callback_at:
-            text += f", callback agreed for {call.callback_at:%Y-%m-%d %H:%M} UTC"
+            their = zones.local_time(zone_key, call.callback_at, policy)
+            text += f", callback agreed for {their:%a %d %b %H:%M} their time"
         if call.note:
             text += f" — {call.note}"
         entries.append(TimelineEntry(call.at, "call", names.get(call.user_id), text))

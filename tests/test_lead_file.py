@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -10,6 +12,7 @@ from sqlalchemy import func, select
 from leaddesk.clock import FixedClock
 from leaddesk.demo import fill_demo
 from leaddesk.desk import open_desk
+from leaddesk.domain import CallOutcome
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.store import open_store
 from leaddesk.store.models import AuditEvent, Lead
@@ -117,3 +120,20 @@ def test_my_day_counts_todays_calls_and_verdicts(demo_path: Path, clock: FixedCl
     assert day.calls == before
     assert day.connects >= 1 and day.talk_minutes >= 10
     assert day.verdicts.get("nurture", 0) >= 1
+
+
+def test_a_booked_callback_shows_on_the_timeline_in_the_persons_time(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    with open_desk(demo_path, "rep1", clock=clock) as desk:
+        lead = desk.next_lead()
+        assert lead is not None
+        zone = ZoneInfo(lead.zones[0])
+        # Tomorrow at 10:30 where the person is: inside any calling hours.
+        tomorrow = (clock().astimezone(zone) + timedelta(days=1)).date()
+        agreed = datetime.combine(tomorrow, time(10, 30), tzinfo=zone)
+        if agreed.weekday() >= 5:
+            agreed += timedelta(days=7 - agreed.weekday())
+        desk.log_call(lead.lead_id, CallOutcome.CALLBACK, callback_at=agreed)
+        calls = [e for e in desk.lead_file(lead.lead_id).timeline if e.kind == "call"]
+    assert calls[0].text.endswith(f"callback agreed for {agreed:%a %d %b} 10:30 their time")
