@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from leaddesk import audit
 from leaddesk.domain import OPEN_STAGES
 from leaddesk.errors import Conflict, InputError
+from leaddesk.queue.policy import current_policy
 from leaddesk.store import Store
 from leaddesk.store.models import Lead, User
 from leaddesk.store.types import UTCDateTime
@@ -88,7 +89,11 @@ def release_claim(session: Session, lead: Lead) -> bool:
 
 def holder_message(session: Session, lead: Lead) -> str:
     name = session.scalar(select(User.display_name).where(User.id == lead.claimed_by_id))
-    until = lead.claim_expires_at.strftime("%H:%M UTC") if lead.claim_expires_at else "now"
+    until = "now"
+    if lead.claim_expires_at is not None:  # in the team's time, as the window shows the day
+        zone = current_policy(session).zone
+        place = zone.key.split("/")[-1].replace("_", " ")
+        until = f"{lead.claim_expires_at.astimezone(zone):%H:%M} {place} time"
     return f"Lead {lead.id} is being called by {name or 'a colleague'} (until {until})."
 
 
