@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from leaddesk.team.moves import POOL, PlannedMove
 from leaddesk.team.rebalance import RepLoad
@@ -163,32 +164,24 @@ def _holder(name: str | None) -> str:
     return name or "open pool"
 
 
-LEAD_COLUMNS: tuple[Column[PlannedMove], ...] = (
+_LEAD_FACTS: tuple[Column[PlannedMove], ...] = (
     Column("Lead", lambda m: m.lead_id, number=True, grouped=False),
     Column("Person", lambda m: m.person),
     Column("Country", lambda m: m.country or ""),
     Column("Source", lambda m: m.source.replace("_", " ")),
     Column("Arrived", lambda m: when(m.arrived_at)),
-    Column("With", lambda m: _holder(m.from_user)),
-    Column(
-        "On a call with",
-        lambda m: m.on_call_with or "",
-        tone=lambda m: "warn" if m.on_call_with else None,
-    ),
 )
-MOVE_COLUMNS: tuple[Column[PlannedMove], ...] = (
-    Column("Lead", lambda m: m.lead_id, number=True, grouped=False),
-    Column("Person", lambda m: m.person),
-    Column("Country", lambda m: m.country or ""),
-    Column("Source", lambda m: m.source.replace("_", " ")),
-    Column("Arrived", lambda m: when(m.arrived_at)),
+_ON_A_CALL: Column[PlannedMove] = Column(
+    "On a call with",
+    lambda m: m.on_call_with or "",
+    tone=lambda m: "warn" if m.on_call_with else None,
+)
+LEAD_COLUMNS = (*_LEAD_FACTS, Column("With", lambda m: _holder(m.from_user)), _ON_A_CALL)
+MOVE_COLUMNS = (
+    *_LEAD_FACTS,
     Column("From", lambda m: _holder(m.from_user)),
     Column("To", lambda m: _holder(m.to_user)),
-    Column(
-        "On a call with",
-        lambda m: m.on_call_with or "",
-        tone=lambda m: "warn" if m.on_call_with else None,
-    ),
+    _ON_A_CALL,
 )
 
 
@@ -281,3 +274,16 @@ def user_model() -> RowsModel[UserInfo]:
 
 def holder_label(name: str) -> str:
     return "Open pool" if name == POOL else name
+
+
+def row_table(model: QAbstractTableModel, *, single: bool = False) -> QTableView:
+    """A read-only table of whole rows, as every console tab shows them."""
+    view = QTableView()
+    view.setModel(model)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    return view

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from leaddesk.team.team_view import RepRow, TeamView
-from ui.team_models import ITEM_ROLE, rep_model, when
+from ui.team_models import ITEM_ROLE, rep_model, row_table, when
 
 
 def card(title: str) -> tuple[QFrame, QLabel, QLabel]:
@@ -53,13 +51,7 @@ class TeamTab(QWidget):
         for frame in (team, pool, sales):
             cards.addWidget(frame, 1)
         self.model = rep_model()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model, single=True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

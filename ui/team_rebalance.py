@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,18 +21,8 @@ from leaddesk.team.rebalance import RebalancePlan
 from ui import dialogs
 from ui.operations import Operations
 from ui.team_dialogs import moves_summary
-from ui.team_models import load_model, moves_model
+from ui.team_models import load_model, moves_model, row_table
 from ui.team_moves import TeamMoves, plural, unplaced_words
-
-
-def table(model: object) -> QTableView:
-    view = QTableView()
-    view.setModel(model)  # type: ignore[arg-type]
-    view.setAlternatingRowColors(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    return view
 
 
 class RebalanceTab(QWidget):
@@ -74,10 +62,10 @@ class RebalanceTab(QWidget):
         top.addWidget(self.apply_button)
 
         self.loads = load_model()
-        self.load_table = table(self.loads)
+        self.load_table = row_table(self.loads)
         self.load_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.moves = moves_model()
-        self.move_table = table(self.moves)
+        self.move_table = row_table(self.moves)
         self.move_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 70), (2, 70), (3, 120), (4, 110), (5, 90), (6, 90), (7, 120)):
             self.move_table.setColumnWidth(column, width)

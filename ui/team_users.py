@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +27,7 @@ from ui import dialogs, team_dialogs
 from ui.operations import Operations
 from ui.team_dialogs import split_territories
 from ui.team_leads import panel
-from ui.team_models import ITEM_ROLE, role_words, user_model
+from ui.team_models import ITEM_ROLE, role_words, row_table, user_model
 from ui.team_moves import MOVED, plural
 
 USERS = frozenset({"users"})
@@ -44,13 +42,7 @@ class UsersTab(QWidget):
         self._ops = ops
         self._say = say
         self.model = user_model()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model, single=True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.add_button = QPushButton("Add user…")
         top = QHBoxLayout()
