@@ -76,13 +76,19 @@ def warnings_shown(
 
 
 def open_workspace(
-    qtbot: QtBot, path: Path, clock: FixedClock, tmp_path: Path, user: str = "rep1"
+    qtbot: QtBot,
+    path: Path,
+    clock: FixedClock,
+    tmp_path: Path,
+    user: str = "rep1",
+    ops: Operations | None = None,
 ) -> Workspace:
+    """The window as a rep sees it; core calls run inline unless ``ops`` (a real worker)."""
     desk = open_desk(path, user, clock=clock)
     dialed: list[str] = []
     window = MainWindow(
         desk,
-        Operations(inline=True),
+        ops or Operations(inline=True),
         Settings(tmp_path / "settings.json"),
         rep_zone="Europe/London",
         dial=lambda number: dialed.append(number) is None,

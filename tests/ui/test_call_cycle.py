@@ -14,9 +14,10 @@ from sqlalchemy import select
 from leaddesk.clock import FixedClock
 from leaddesk.domain import CallOutcome, LeadType, Stage, Verdict
 from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
-from tests.ui.conftest import Workspace
+from tests.ui.conftest import Workspace, open_workspace
 from ui import dialogs
 from ui.call_cycle import Phase
+from ui.operations import Operations
 from ui.override_dialog import OverrideChoice
 
 SALES_WORTHY = {
@@ -288,27 +289,9 @@ def test_ten_leads_by_keyboard_alone_with_work_off_the_gui_thread(
 ) -> None:
     # As a rep on the phone: keys only, the real worker thread, ten leads in a row. Most
     # calls go unanswered; one connects and is qualified by Tab, arrows and Space.
-    from leaddesk.desk import open_desk
-    from leaddesk.settings import Settings
-    from ui.main_window import MainWindow
-    from ui.operations import Operations
-
-    desk = open_desk(demo_store, "rep1", clock=clock)
     ops = Operations()
-    window = MainWindow(
-        desk,
-        ops,
-        Settings(tmp_path / "settings.json"),
-        rep_zone="Europe/London",
-        dial=lambda _number: True,
-        drafts_dir=tmp_path / "drafts",
-    )
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    qtbot.waitUntil(window.is_ready)
+    workspace = open_workspace(qtbot, demo_store, clock, tmp_path, ops=ops)
+    window, desk = workspace.window, workspace.desk
     cycle = window.cycle
 
     def press(
