@@ -287,14 +287,18 @@ class Desk:
         """Give a claimed lead back to the queue; False if it was not claimed."""
         self.require(Action.WORK_QUEUE)
         assert self.actor.id is not None
+        at = self.clock()
         with call_queue.lease_transaction(self.store) as session:
-            return call_queue.release(
+            released = call_queue.release(
                 session,
                 lead_id,
                 user_id=self.actor.id,
-                at=self.clock(),
+                at=at,
                 any_holder=self.can(Action.REASSIGN),
             )
+            # A team lead's move that waited for this call happens now, not at the next sweep.
+            team_reassign.move_after_call(session, lead_id, at=at)
+            return released
 
     def log_call(
         self,
@@ -307,18 +311,23 @@ class Desk:
         """Record a call and move the lead on per the cadence, in one transaction."""
         self.require(Action.LOG_CALL)
         assert self.actor.id is not None
+        at = self.clock()
         with self.store.transaction() as session:
-            return calls.log_call(
+            result = calls.log_call(
                 session,
                 lead_id,
                 user_id=self.actor.id,
-                at=self.clock(),
+                at=at,
                 outcome=outcome,
                 callback_at=callback_at,
                 note=note,
                 duration_seconds=duration_seconds,
                 any_lead=self.can(Action.REASSIGN),
             )
+            # The call ended (anything but "connected" lets the lead go): a move that waited
+            # for it happens now. A connected call keeps the claim, so nothing moves yet.
+            team_reassign.move_after_call(session, lead_id, at=at)
+            return result
 
     # -- handoff to sales ------------------------------------------------------------------
     # Export spans several transactions by design (reserve, write files, complete), so the

@@ -3,8 +3,8 @@ rep or back to the open pool, with a reason.
 
 A lead a rep is calling right now is not taken from under them. The preview says who is on
 the call; applying then either refuses (Conflict naming the rep), moves the lead when the call
-ends (``after_call``: the sweep, or the queue's release, carries it out), or, forced, clears
-the claim and says so in the audit trail.
+ends (``after_call``: the rep's release or call log carries it out; the sweep catches a lease
+that simply ran out), or, forced, clears the claim and says so in the audit trail.
 """
 
 from __future__ import annotations
@@ -235,8 +235,9 @@ def _defer(
 def move_after_call(session: Session, lead_id: int, *, at: datetime) -> bool:
     """Carry out a move that waited for the call to end; True if the lead moved.
 
-    The sweep calls this for every waiting move; the queue may call it when a claim is
-    released so the lead moves at once. A lead that closed meanwhile stays where it is.
+    The desk calls this when the rep releases the lead or logs a call that ends the claim, so
+    the lead moves at once; the sweep calls it for leases that ran out. A lead that closed
+    meanwhile stays where it is.
     """
     lead = session.get(Lead, lead_id)
     if lead is None or not lead.extra or AFTER_CALL not in lead.extra:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from team_builder import Team
 
-from leaddesk.domain import Stage
+from leaddesk.domain import CallOutcome, Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.store.models import Assignment, AuditEvent, Lead
 from leaddesk.team.reassign import LeadPick
@@ -106,6 +106,37 @@ def test_a_move_after_the_call_happens_once_the_lease_ends(team: Team) -> None:
         assert desk.sweep().moved_after_call == (busy,)
     assert team.owner_of(busy) == "rep2"
     assert team.get(busy).extra is None
+
+
+@pytest.mark.parametrize("ends", ["release", "no_answer"])
+def test_a_move_after_the_call_happens_as_soon_as_the_rep_lets_go(team: Team, ends: str) -> None:
+    busy = team.lead("rep1")
+    with team.desk("rep1") as rep:
+        rep.renew_claim(busy)  # the rep has it open, on the phone
+        with team.desk("lead1") as lead:
+            lead.reassign(LeadPick(lead_ids=(busy,)), to_user="rep2", after_call=True)
+        assert team.owner_of(busy) == "rep1"
+        if ends == "release":
+            rep.release(busy)
+        else:
+            rep.log_call(busy, CallOutcome.NO_ANSWER)
+    assert team.owner_of(busy) == "rep2"  # no sweep needed
+    assert team.get(busy).extra is None
+    with team.store.reading() as session:
+        moves = session.scalars(select(Assignment).where(Assignment.lead_id == busy)).all()
+    assert len(moves) == 1
+
+
+def test_a_connected_call_keeps_the_lead_until_it_ends(team: Team) -> None:
+    busy = team.lead("rep1")
+    with team.desk("rep1") as rep:
+        rep.renew_claim(busy)
+        with team.desk("lead1") as lead:
+            lead.reassign(LeadPick(lead_ids=(busy,)), to_user="rep2", after_call=True)
+        rep.log_call(busy, CallOutcome.CONNECTED)
+        assert team.owner_of(busy) == "rep1"  # still qualifying: not taken from under them
+        rep.release(busy)
+    assert team.owner_of(busy) == "rep2"
 
 
 def test_a_reps_verdict_after_the_preview_makes_the_move_refuse(team: Team) -> None:
