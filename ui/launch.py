@@ -84,7 +84,8 @@ def launch(args: argparse.Namespace) -> int:
             policy_zone = desk.definition().definition.policy.timezone
         except LeadDeskError:
             policy_zone = "UTC"
-        window = open_window(desk, ops, settings, policy_zone)
+        # A screenshot only looks: no sweep writing flags into the store behind it.
+        window = open_window(desk, ops, settings, policy_zone, sweep=not args.screenshot)
         ops.setParent(window)
         if args.screenshot:
             window.resize(*SCREENSHOT_SIZE)
@@ -98,21 +99,22 @@ def launch(args: argparse.Namespace) -> int:
 
 
 def open_window(
-    desk: Desk, ops: Operations, settings: Settings, policy_zone: str
+    desk: Desk, ops: Operations, settings: Settings, policy_zone: str, *, sweep: bool = True
 ) -> MainWindow | TeamConsole:
     """The rep's workspace (with View ▸ Team console for team leads); for an admin, who has
     no call queue, the team console itself. Team leads and admins also get the sweep."""
-    sweep = PolicySweep(desk, ops, settings[SWEEP_MINUTES])
+    sweeper = PolicySweep(desk, ops, settings[SWEEP_MINUTES])
     window: MainWindow | TeamConsole
     if desk.can(Action.WORK_QUEUE) or not desk.can(Action.VIEW_TEAM):
         window = MainWindow(desk, ops, settings, rep_zone=rep_zone(policy_zone))
-        window.set_team_console(ConsoleOpener(desk, ops, window, sweep))
+        window.set_team_console(ConsoleOpener(desk, ops, window, sweeper))
         status = window.statusBar()
-        sweep.reported.connect(lambda text: status.showMessage(text, 20_000))
+        sweeper.reported.connect(lambda text: status.showMessage(text, 20_000))
     else:
-        window = TeamConsole(desk, ops, sweep=sweep)
-    sweep.setParent(window)
-    sweep.start()  # runs only for those the core lets sweep
+        window = TeamConsole(desk, ops, sweep=sweeper)
+    sweeper.setParent(window)
+    if sweep:
+        sweeper.start()  # runs only for those the core lets sweep
     return window
 
 

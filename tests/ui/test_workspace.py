@@ -198,9 +198,23 @@ def test_sign_in_offers_the_last_profile_first(qtbot: QtBot, clock: FixedClock) 
     assert not dialog.creating and dialog.chosen_name() == "rep2"
 
 
+def _written(path: Path) -> tuple[int, int]:
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        flagged = connection.execute(
+            "SELECT count(*) FROM leads WHERE flagged_untouched_at IS NOT NULL"
+        ).fetchone()[0]
+        events = connection.execute("SELECT count(*) FROM audit_events").fetchone()[0]
+    return flagged, events
+
+
+@pytest.mark.parametrize("user", ["rep1", "lead1"])
 def test_screenshot_command_waits_for_the_queue_and_writes_a_png(
-    tmp_path: Path, demo_store: Path
+    tmp_path: Path, demo_store: Path, user: str
 ) -> None:
+    # A team lead's window would sweep for untouched leads; a screenshot only looks.
+    before = _written(demo_store)
     target = tmp_path / "workspace.png"
     result = subprocess.run(
         [
@@ -211,7 +225,7 @@ def test_screenshot_command_waits_for_the_queue_and_writes_a_png(
             str(demo_store),
             "gui",
             "--as",
-            "rep1",
+            user,
             "--screenshot",
             str(target),
         ],
@@ -226,3 +240,4 @@ def test_screenshot_command_waits_for_the_queue_and_writes_a_png(
 
     image = QImage(str(target))
     assert image.width() >= 1366 and image.height() >= 768
+    assert _written(demo_store) == before
