@@ -279,6 +279,29 @@ ROW_COLUMNS = (  # a queue row's facts; search reads the same
 )
 
 
+def facts_of(row: Sequence[Any]) -> LeadFacts:
+    """The ordering facts of a row selected with ROW_COLUMNS."""
+    return LeadFacts(
+        lead_id=row[0],
+        stage=row[1],
+        assigned_to_id=row[2],
+        claimed_by_id=row[3],
+        claim_expires_at=row[4],
+        hold_reason=row[5],
+        callback_at=row[6],
+        next_attempt_at=row[7],
+        sla_due_at=row[8],
+        arrived_at=row[9],
+        attempts=row[10],
+        fit_score=row[11],
+        interest_score=row[12],
+        source=row[13],
+        do_not_call=row[14],
+        erased=row[15] is not None,
+        zone_key=row[16],
+    )
+
+
 OWNER = aliased(User, name="owner")
 _ROWS = (
     select(*ROW_COLUMNS, OWNER.name)
@@ -300,25 +323,7 @@ def load_rows(session: Session, lead_ids: Sequence[int], scope: QueueScope) -> l
         row = loaded.get(lead_id)
         if row is None:
             continue
-        facts = LeadFacts(
-            lead_id=row[0],
-            stage=row[1],
-            assigned_to_id=row[2],
-            claimed_by_id=row[3],
-            claim_expires_at=row[4],
-            hold_reason=row[5],
-            callback_at=row[6],
-            next_attempt_at=row[7],
-            sla_due_at=row[8],
-            arrived_at=row[9],
-            attempts=row[10],
-            fit_score=row[11],
-            interest_score=row[12],
-            source=row[13],
-            do_not_call=row[14],
-            erased=row[15] is not None,
-            zone_key=row[16],
-        )
+        facts = facts_of(row)
         first, last, email, phone, phone_raw, company, owner_name = row[17:]
         band = due_band(facts, at=scope.at, policy=scope.policy) or Band.OTHER
         rows.append(

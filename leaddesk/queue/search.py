@@ -22,7 +22,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from leaddesk.domain import OPEN_STAGES
 from leaddesk.intake.cleanup import company_key
 from leaddesk.queue import ordering
-from leaddesk.queue.listing import OWNER, ROW_COLUMNS, scope_for
+from leaddesk.queue.listing import OWNER, ROW_COLUMNS, facts_of, scope_for
 from leaddesk.queue.ordering import Band, LeadFacts
 from leaddesk.queue.rows import QueueRow, build_row, person_label
 from leaddesk.store.models import Account, Lead, Person
@@ -168,25 +168,7 @@ def search_leads(
     ).tuples()
     found = []
     for row in rows:
-        facts = LeadFacts(
-            lead_id=row[0],
-            stage=row[1],
-            assigned_to_id=row[2],
-            claimed_by_id=row[3],
-            claim_expires_at=row[4],
-            hold_reason=row[5],
-            callback_at=row[6],
-            next_attempt_at=row[7],
-            sla_due_at=row[8],
-            arrived_at=row[9],
-            attempts=row[10],
-            fit_score=row[11],
-            interest_score=row[12],
-            source=row[13],
-            do_not_call=row[14],
-            erased=row[15] is not None,
-            zone_key=row[16],
-        )
+        facts = facts_of(row)
         first, last, email, phone, phone_raw, company, owner = row[17:]
         placed = ordering.classify(
             facts, user_id=user_id, at=at, policy=scope.policy, include_pool=True
