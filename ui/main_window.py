@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
             self.addAction(self.import_action)
             self.setAcceptDrops(True)
         file.addAction(summary)
+        self._export: EndOfDayExport | None = None
         self.export_action = QAction(icon("export"), "End of day: hand off to sales…", self)
         self.export_action.setShortcuts(shortcuts.EXPORT.sequences())
         self.export_action.triggered.connect(self.show_handoff_export)
@@ -292,8 +293,14 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_handoff_export(self) -> EndOfDayExport:
-        dialog = EndOfDayExport(self.desk, self.ops, self.settings, self)
-        dialog.show()
+        """The end-of-day dialog; pressing Ctrl+E again brings the open one forward."""
+        dialog = self._export
+        if dialog is None or not dialog.isVisible():
+            if dialog is not None:
+                dialog.deleteLater()
+            dialog = self._export = EndOfDayExport(self.desk, self.ops, self.settings, self)
+            dialog.show()
+        dialog.activateWindow()
         return dialog
 
     def set_theme(self, name: str) -> None:

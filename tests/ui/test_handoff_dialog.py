@@ -72,7 +72,10 @@ def test_ctrl_e_previews_exports_remembers_the_folder_and_opens_it(
     # The folder is remembered for tomorrow, and nothing is left to hand off.
     assert Settings(tmp_path / "settings.json")[EXPORT_FOLDER] == str(out)
     assert workspace.desk.handoff_preview().count == 0
+    assert workspace.window.show_handoff_export() is dialog  # Ctrl+E again: the same dialog
+    dialog.close()
     again = workspace.window.show_handoff_export()
+    assert again is not dialog
     qtbot.waitUntil(lambda: again.state is State.NOTHING)
     assert again.folder.text() == str(out)
     assert not again.export_button.isEnabled()
