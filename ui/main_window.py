@@ -34,6 +34,7 @@ from leaddesk.settings import NOTE_SAVE_DELAY_MS, THEME, Settings
 from ui import shortcuts
 from ui.call_cycle import CallCycle, Phase, dial_tel
 from ui.call_panel import CallPanel
+from ui.feedback_dialog import SalesFeedbackDialog
 from ui.handoff_dialog import EndOfDayExport
 from ui.icons import icon
 from ui.import_dialog import ImportDialog, importable_path
@@ -121,10 +122,16 @@ class MainWindow(QMainWindow):
             self.status.refresh()
         else:  # sales and admins sign in for the console, exports and feedback, not to call
             self.queue.title.setText("NO CALL QUEUE FOR YOUR ROLE")
+            self.queue.setEnabled(False)
             self.call.setEnabled(False)
+            hint = (
+                " Record sales' decisions with File ▸ Record sales' decisions…"
+                if desk.can(Action.RECORD_SALES_FEEDBACK)
+                else ""
+            )
             self.status.showMessage(
                 f"{desk.actor.display_name} ({desk.actor.role.value.replace('_', ' ')}) "
-                "does not work the call queue."
+                f"does not work the call queue.{hint}"
             )
         self.queue.focus_table()
 
@@ -150,6 +157,10 @@ class MainWindow(QMainWindow):
             self.addAction(self.import_action)
             self.setAcceptDrops(True)
         file.addAction(summary)
+        self.feedback_action = QAction(icon("feedback"), "Record sales' decisions…", self)
+        self.feedback_action.triggered.connect(self.show_sales_feedback)
+        if self.desk.can(Action.RECORD_SALES_FEEDBACK):
+            file.addAction(self.feedback_action)
         self._export: EndOfDayExport | None = None
         self.export_action = QAction(icon("export"), "End of day: hand off to sales…", self)
         self.export_action.setShortcuts(shortcuts.EXPORT.sequences())
@@ -289,6 +300,12 @@ class MainWindow(QMainWindow):
         if summary is None:
             return None
         dialog = DaySummaryDialog(summary, self.desk.actor.display_name, self)
+        dialog.show()
+        return dialog
+
+    def show_sales_feedback(self) -> SalesFeedbackDialog:
+        dialog = SalesFeedbackDialog(self.desk, self.ops, self)
+        dialog.setModal(True)
         dialog.show()
         return dialog
 

@@ -158,7 +158,7 @@ class QueuePanel(QFrame):
         self.table.setFocus()
 
     def _changed(self, changes: frozenset[str]) -> None:
-        if "queue" in changes:
+        if "queue" in changes and self.isEnabled():  # disabled for roles without a queue
             self.model.refresh()
 
     def _loaded(self) -> None:

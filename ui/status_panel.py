@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.day_summary import DaySummary
 from leaddesk.desk import Desk
+from leaddesk.permissions import Action
 from ui.operations import Operations
 
 VERDICT_SHORT = {
@@ -60,7 +61,7 @@ class StatusPanel(QStatusBar):
         self._ops.run(lambda: desk.my_day(zone), done=self._show)
 
     def _changed(self, changes: frozenset[str]) -> None:
-        if "status" in changes:
+        if "status" in changes and self._desk.can(Action.WORK_QUEUE):  # a day of calls to show
             self.refresh()
 
     def _show(self, summary: DaySummary) -> None:

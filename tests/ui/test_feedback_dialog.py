@@ -1,0 +1,70 @@
+"""Sales records its decisions from the window: applied rows, listed problems, the template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from leaddesk.clock import FixedClock
+from leaddesk.domain import Stage
+from leaddesk.resources import resource_path
+from leaddesk.store.models import Lead
+from tests.ui.conftest import open_workspace
+from ui.feedback_dialog import SalesFeedbackDialog
+
+
+def test_sales_records_decisions_and_sees_what_was_not_applied(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path, warnings_shown: list[str]
+) -> None:
+    workspace = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    window = workspace.window
+    assert window.feedback_action in window._menus["File"].actions()
+    assert "Record sales' decisions" in window.status.currentMessage()
+    waiting = workspace.desk.handoff_pending().leads
+    assert waiting, "the demo leaves handed-off leads waiting for sales"
+    accepted = waiting[0].lead_id
+    file = tmp_path / "decisions.csv"
+    file.write_text(
+        "lead_id,decision,opportunity_id,owner,date,reason,comment\n"
+        f"{accepted},accepted,006XYZ,Dana Reyes,2026-11-18,,Demo booked\n"
+        "999999,rejected,,,,no_budget,\n",
+        encoding="utf-8",
+    )
+
+    dialog = window.show_sales_feedback()
+    dialog._pick_file = lambda _parent: file
+    dialog.choose()
+    qtbot.waitUntil(lambda: dialog.report is not None)
+    assert dialog.report is not None and dialog.report.accepted == [accepted]
+    assert "1 accepted" in dialog.said.text() and "1 not applied" in dialog.said.text()
+    assert dialog.problems.count() == 1 and "999999" in dialog.problems.item(0).text()
+    with workspace.desk.store.reading() as session:
+        lead = session.get(Lead, accepted)
+        assert lead is not None and lead.stage is Stage.ACCEPTED
+
+    # The same file again changes nothing and says so.
+    dialog.record(file)
+    qtbot.waitUntil(lambda: "already recorded" in dialog.said.text())
+    assert dialog.report.accepted == []
+    assert warnings_shown == []
+
+
+def test_the_template_is_saved_whole_and_a_rep_has_no_such_entry(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    sales = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    dialog = SalesFeedbackDialog(sales.desk, sales.window.ops)
+    qtbot.addWidget(dialog)
+    target = tmp_path / "template.csv"
+    dialog._pick_target = lambda _parent: target
+    dialog.save_template()
+    assert target.read_bytes() == resource_path("feedback_template.csv").read_bytes()
+    assert not list(tmp_path.glob("*.part"))
+    dialog._pick_target = lambda _parent: tmp_path / "missing-folder" / "t.csv"
+    dialog.save_template()
+    assert "cannot write the template" in dialog.said.text()
+    sales.window.close()
+
+    rep = open_workspace(qtbot, demo_store, clock, tmp_path, user="rep1")
+    assert rep.window.feedback_action not in rep.window._menus["File"].actions()
