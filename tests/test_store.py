@@ -89,6 +89,16 @@ def test_missing_store_is_not_created_when_not_asked(tmp_path: Path) -> None:
     assert not (tmp_path / "nothing.sqlite3").exists()
 
 
+@pytest.mark.parametrize("content", [b"\x00\xff" * 2500, b"name,email\nAda,ada@example.org\n"])
+def test_a_file_that_is_not_a_store_is_refused_untouched(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "not-a-store.sqlite3"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match="not a database"):
+        open_store(path)
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-store.sqlite3"]
+
+
 def test_location_prefers_flag_then_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

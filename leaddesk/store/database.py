@@ -24,7 +24,7 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leaddesk.errors import StoreError
@@ -149,8 +149,14 @@ def open_store(
     engine = make_engine(url)
     try:
         with engine.connect() as probe:
-            probe.exec_driver_sql("SELECT 1")
-    except OperationalError as exc:
+            # Reading the schema, not just "SELECT 1": a file that is not a database (or is
+            # damaged) says so here, before anything is written to it.
+            probe.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master"
+                if url.get_backend_name() == "sqlite"
+                else "SELECT 1"
+            )
+    except DatabaseError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StoreError(f"Cannot open the store {_safe(url)}: {reason}") from exc
