@@ -44,6 +44,7 @@ from ui.operations import Operations
 from ui.questionnaire_panel import QuestionnairePanel
 from ui.queue_panel import QueuePanel
 from ui.reference import ReferenceSheet, glossary_html, shortcuts_html
+from ui.sales_home import SalesHome
 from ui.status_panel import DaySummaryDialog, StatusPanel
 from ui.theme import THEMES, apply_theme
 
@@ -103,7 +104,11 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(body)
         outer.setContentsMargins(8, 8, 8, 4)
         outer.addWidget(splitter)
-        self.setCentralWidget(body)
+        # Sales has no call queue: its page lists the hand-offs waiting for an answer instead.
+        self.pages = QStackedWidget()
+        self.pages.addWidget(body)
+        self.sales_home: SalesHome | None = None
+        self.setCentralWidget(self.pages)
         self.setStatusBar(self.status)
         self._sheets: dict[str, ReferenceSheet] = {}
         self._menus: dict[str, QMenu] = {}
@@ -124,15 +129,13 @@ class MainWindow(QMainWindow):
             self.queue.title.setText("NO CALL QUEUE FOR YOUR ROLE")
             self.queue.setEnabled(False)
             self.call.setEnabled(False)
-            hint = (
-                " Record sales' decisions with File ▸ Record sales' decisions…"
-                if desk.can(Action.RECORD_SALES_FEEDBACK)
-                else ""
-            )
-            self.status.showMessage(
-                f"{desk.actor.display_name} ({desk.actor.role.value.replace('_', ' ')}) "
-                f"does not work the call queue.{hint}"
-            )
+            self._menus["Call"].menuAction().setVisible(False)
+            if desk.can(Action.RECORD_SALES_FEEDBACK):
+                self.sales_home = SalesHome(desk, ops)
+                self.sales_home.record_requested.connect(self.show_sales_feedback)
+                self.pages.addWidget(self.sales_home)
+                self.pages.setCurrentWidget(self.sales_home)
+                self.sales_home.refresh()
         self.queue.focus_table()
 
     # -- menus ---------------------------------------------------------------------------------
@@ -356,7 +359,10 @@ class MainWindow(QMainWindow):
     # -- state for tests and screenshots -----------------------------------------------------------
 
     def is_ready(self) -> bool:
-        """The queue is shown and, if it has a first lead, that lead too."""
+        """The queue is shown and, if it has a first lead, that lead too (for sales: the
+        hand-offs waiting for an answer)."""
+        if self.sales_home is not None:
+            return self.sales_home.report is not None
         if self.queue.model.loading:
             return False
         if self.queue.model.rowCount() == 0:

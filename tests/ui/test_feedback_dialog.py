@@ -20,9 +20,12 @@ def test_sales_records_decisions_and_sees_what_was_not_applied(
     workspace = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
     window = workspace.window
     assert window.feedback_action in window._menus["File"].actions()
-    assert "Record sales' decisions" in window.status.currentMessage()
+    home = window.sales_home
+    assert home is not None and window.pages.currentWidget() is home
     waiting = workspace.desk.handoff_pending().leads
     assert waiting, "the demo leaves handed-off leads waiting for sales"
+    assert home.table.rowCount() == len(waiting)
+    assert home.table.item(0, 0).text() == str(waiting[0].lead_id)
     accepted = waiting[0].lead_id
     file = tmp_path / "decisions.csv"
     file.write_text(
@@ -32,7 +35,9 @@ def test_sales_records_decisions_and_sees_what_was_not_applied(
         encoding="utf-8",
     )
 
-    dialog = window.show_sales_feedback()
+    home.record_button.click()
+    dialog = window.findChild(SalesFeedbackDialog)
+    assert dialog is not None
     dialog._pick_file = lambda _parent: file
     dialog.choose()
     qtbot.waitUntil(lambda: dialog.report is not None)
@@ -47,6 +52,8 @@ def test_sales_records_decisions_and_sees_what_was_not_applied(
     dialog.record(file)
     qtbot.waitUntil(lambda: "already recorded" in dialog.said.text())
     assert dialog.report.accepted == []
+    # The page of waiting hand-offs no longer lists the accepted lead.
+    qtbot.waitUntil(lambda: home.table.rowCount() == len(waiting) - 1)
     assert warnings_shown == []
 
 
