@@ -158,6 +158,7 @@ class RebalanceTab(QWidget):
                 f"Moved {plural(len(plan.moves), 'lead')}: {moves_summary(plan.moves)}. "
                 "Preview again to check the new balance."
             )
+            self.loads.set_items(())  # its "open now" figures are from before the move
             self.apply_button.setText("Apply")
             self.plan = None
 

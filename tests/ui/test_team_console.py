@@ -226,6 +226,7 @@ def test_rebalance_previews_then_applies_exactly_that(qtbot: QtBot, console: Con
     assert received & queue  # the callable ones are in rep2's queue now
     assert not tab.apply_button.isEnabled()
     assert "Moved" in tab.summary.text()
+    assert tab.loads.rowCount() == 0  # no stale "open now" figures after the move
 
 
 def test_spreading_an_absent_reps_leads(qtbot: QtBot, console: Console) -> None:
