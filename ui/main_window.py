@@ -38,6 +38,7 @@ from ui.feedback_dialog import SalesFeedbackDialog
 from ui.handoff_dialog import EndOfDayExport
 from ui.icons import icon
 from ui.import_dialog import ImportDialog, importable_path
+from ui.import_runs import ImportRunsDialog
 from ui.lead_panel import LeadPanel
 from ui.notes import Drafts, NoteSaver, default_drafts_dir
 from ui.operations import Operations
@@ -155,8 +156,11 @@ class MainWindow(QMainWindow):
         self.import_action = QAction(icon("import"), "Import leads…", self)
         self.import_action.setShortcuts(shortcuts.IMPORT.sequences())
         self.import_action.triggered.connect(lambda: self.open_import())
+        self.import_runs_action = QAction("Recent imports (undo)…", self)
+        self.import_runs_action.triggered.connect(self.show_import_runs)
         if self.desk.can(Action.IMPORT_LEADS):
             file.addAction(self.import_action)
+            file.addAction(self.import_runs_action)
             self.addAction(self.import_action)
             self.setAcceptDrops(True)
         file.addAction(summary)
@@ -303,6 +307,12 @@ class MainWindow(QMainWindow):
         if summary is None:
             return None
         dialog = DaySummaryDialog(summary, self.desk.actor.display_name, self)
+        dialog.show()
+        return dialog
+
+    def show_import_runs(self) -> ImportRunsDialog:
+        dialog = ImportRunsDialog(self.desk, self.ops, self)
+        dialog.setModal(True)
         dialog.show()
         return dialog
 

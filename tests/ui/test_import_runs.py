@@ -1,0 +1,86 @@
+"""File ▸ Recent imports: the runs listed, one undone after asking, another rep's refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from leaddesk.clock import FixedClock
+from leaddesk.desk import Desk
+from leaddesk.store.models import Lead
+from tests.ui.conftest import open_workspace
+from ui import dialogs
+from ui.import_runs import ImportRunsDialog
+
+
+def _lead_count(desk: Desk) -> int:
+    with desk.store.reading() as session:
+        return int(session.scalar(select(func.count()).select_from(Lead)) or 0)
+
+
+def test_a_run_is_listed_and_undone_after_asking(
+    qtbot: QtBot,
+    demo_store: Path,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    workspace = open_workspace(qtbot, demo_store, clock, tmp_path)
+    before = _lead_count(workspace.desk)
+    sheet = tmp_path / "webinar.csv"
+    sheet.write_text(
+        "name,email,phone,company\n"
+        "Ada Quill,ada.quill@quillworks.example,+44 20 7946 0101,Quillworks\n"
+        "Ben Ferro,ben@ferro-tools.example,+44 20 7946 0102,Ferro Tools\n",
+        encoding="utf-8",
+    )
+    summary = workspace.desk.import_file(sheet, source="webinar")
+    assert summary.counts.created == 2 and _lead_count(workspace.desk) == before + 2
+
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text: asked.append(text) is None)
+    dialog = workspace.window.show_import_runs()
+    assert isinstance(dialog, ImportRunsDialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() >= 1)
+    assert dialog.table.item(0, 1).text() == "webinar.csv"
+    assert dialog.table.item(0, 4).text() == "imported"
+    dialog.table.selectRow(0)
+    assert dialog.undo_button.isEnabled()
+    dialog.undo_selected()
+    qtbot.waitUntil(lambda: "undone:" in dialog.said.text())
+    assert asked and "webinar.csv" in asked[0]
+    assert "2 leads" in dialog.said.text()
+    assert _lead_count(workspace.desk) == before
+    qtbot.waitUntil(lambda: dialog.table.item(0, 4).text() == "undone")
+    dialog.table.selectRow(0)
+    assert not dialog.undo_button.isEnabled()
+
+
+def test_a_rep_cannot_undo_another_reps_import(
+    qtbot: QtBot,
+    demo_store: Path,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = open_workspace(qtbot, demo_store, clock, tmp_path, user="rep1")
+    sheet = tmp_path / "fair.csv"
+    sheet.write_text(
+        "name,email,company\nCara Dune,cara@dune-freight.example,Dune Freight\n",
+        encoding="utf-8",
+    )
+    first.desk.import_file(sheet, source="fair")
+    first.window.close()
+    before = _lead_count(first.desk)
+
+    other = open_workspace(qtbot, demo_store, clock, tmp_path, user="rep2")
+    monkeypatch.setattr(dialogs, "ask", lambda *_args: True)
+    dialog = other.window.show_import_runs()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() >= 1)
+    dialog.table.selectRow(0)
+    dialog.undo_selected()
+    qtbot.waitUntil(lambda: dialog.said.text().startswith("Nothing was undone"))
+    assert _lead_count(other.desk) == before

@@ -1,0 +1,149 @@
+"""File ▸ Recent imports: the latest import runs (file, source, when, how it ended, what it did)
+and undo of a chosen run, for the file imported by mistake yesterday.
+
+Undo is the core's (``Desk.undo_import``): it removes what the run added and gives merged
+interest back, refuses once a rep has worked one of its leads, and lets a qualifier undo only
+their own runs. The window asks before it undoes and says what was removed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from leaddesk.desk import Desk
+from leaddesk.errors import LeadDeskError
+from leaddesk.intake.undo import UndoSummary
+from ui import dialogs
+from ui.operations import Operations
+
+COLUMNS = ("Run", "File", "Source", "Started", "Status", "New", "Merged", "Attached", "Invalid")
+STATUS_WORDS = {
+    "finished": "imported",
+    "running": "interrupted (import it again to finish)",
+    "cancelled": "stopped (import it again to finish)",
+    "undone": "undone",
+}
+UNDOABLE = frozenset({"finished", "running", "cancelled"})
+
+
+def _when(value: object) -> str:
+    return value.astimezone().strftime("%d %b %H:%M") if isinstance(value, datetime) else ""
+
+
+class ImportRunsDialog(QDialog):
+    def __init__(self, desk: Desk, ops: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._desk = desk
+        self._ops = ops
+        self.runs: list[dict[str, Any]] = []
+        self.setWindowTitle("Recent imports")
+        self.resize(900, 420)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.said = QLabel("The latest imports, newest first.")
+        self.said.setWordWrap(True)
+        self.undo_button = QPushButton("Undo this import…")
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo_selected)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.said, 1)
+        buttons.addWidget(self.undo_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 12)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.load()
+
+    def load(self) -> None:
+        desk = self._desk
+        self._ops.run(lambda: desk.import_runs(limit=50), done=self._show)
+
+    def _show(self, runs: list[dict[str, Any]]) -> None:
+        self.runs = runs
+        self.table.setRowCount(len(runs))
+        for row, run in enumerate(runs):
+            cells = (
+                str(run["run"]),
+                str(run["file"] or ""),
+                str(run["source"] or ""),
+                _when(run["started_at"]),
+                STATUS_WORDS.get(str(run["status"]), str(run["status"])),
+                *(str(run.get(key, "")) for key in ("created", "merged", "attached", "invalid")),
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 0 or column >= 5:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(row, column, item)
+        if not runs:
+            self.said.setText("Nothing has been imported into this store yet.")
+        self._selected()
+
+    def selected_run(self) -> dict[str, Any] | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.runs[rows[0].row()] if rows else None
+
+    def _selected(self) -> None:
+        run = self.selected_run()
+        self.undo_button.setEnabled(run is not None and str(run["status"]) in UNDOABLE)
+
+    def undo_selected(self) -> None:
+        run = self.selected_run()
+        if run is None:
+            return
+        question = (
+            f"Undo import {run['run']} ({run['file']})? The leads it added and the people "
+            "only it brought in are removed, and interest it added to open leads is taken back."
+        )
+        if not dialogs.ask(self, "Undo an import", question):
+            return
+        desk, run_id = self._desk, int(run["run"])
+        self.undo_button.setEnabled(False)
+        self.said.setText(f"Undoing import {run_id}…")
+        self._ops.run(
+            lambda: desk.undo_import(run_id),
+            done=self._undone,
+            failed=self._failed,
+            changes={"queue", "lead", "status"},
+        )
+
+    def _undone(self, summary: UndoSummary) -> None:
+        self.said.setText(
+            f"Import {summary.run_id} undone: {summary.leads_removed} leads and "
+            f"{summary.people_removed} people removed, {summary.leads_restored} open leads "
+            "given back their earlier interest."
+        )
+        self.load()
+
+    def _failed(self, error: LeadDeskError) -> None:
+        self.said.setText(f"Nothing was undone. {error.message}")
+        self._selected()
