@@ -96,6 +96,15 @@ def _pydate(day: QDate) -> date:
     return date(day.year(), day.month(), day.day())
 
 
+def counts_nothing(report: Report) -> bool:
+    """No row has a figure above zero: the charts would only show empty axes."""
+    return not any(
+        isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+        for row in report.rows()
+        for value in row
+    )
+
+
 class DashboardPage(QWidget):
     """One dashboard: what it counts, its chart(s), its table, and the two exports."""
 
@@ -111,6 +120,9 @@ class DashboardPage(QWidget):
         self.summary.setObjectName("sectionTitle")
         self.summary.setWordWrap(True)
         self.summary.setVisible(dashboard.summary is not None)
+        self.empty = QLabel("Nothing to count in this period: no leads reached this step.", self)
+        self.empty.setObjectName("sectionTitle")
+        self.empty.setVisible(False)
         self.save_png = QPushButton("Save chart as PNG…", self)
         self.save_csv = QPushButton("Save table as CSV…", self)
         for button in (self.save_png, self.save_csv):
@@ -156,6 +168,7 @@ class DashboardPage(QWidget):
         words.setSpacing(2)
         words.addWidget(self.about)
         words.addWidget(self.summary)
+        words.addWidget(self.empty)
         top.addLayout(words, 1)
         top.addWidget(self.save_png, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.save_csv, 0, Qt.AlignmentFlag.AlignTop)
@@ -171,6 +184,7 @@ class DashboardPage(QWidget):
             self._fit_table()
         if self.dashboard.summary is not None:
             self.summary.setText(self.dashboard.summary(report))
+        self.empty.setVisible(counts_nothing(report))
         self.draw(look)
         for button in (self.save_png, self.save_csv):
             button.setEnabled(True)

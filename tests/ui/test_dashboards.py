@@ -79,6 +79,7 @@ def test_every_chart_shows_the_hand_built_stores_figures(
     (funnel,) = panel.page["funnel"].charts
     assert bar_values(funnel) == {"Leads": [1, 2, 3, 5, 8]}
     assert categories(funnel)[-1] == "Arrived  (100.0 %)"
+    assert all(page.empty.isHidden() for page in panel.page.values())
     assert categories(funnel)[-2] == "Reached by phone  (62.5 %)"
 
     (throughput,) = panel.page["throughput"].charts
@@ -287,6 +288,9 @@ def test_a_quiet_period_draws_empty_charts(qtbot: QtBot, lead_panel: Opened) -> 
     (throughput,) = panel.page["throughput"].charts
     assert len(throughput.series()[0].points()) == 365
     assert panel.state.text() == "365 days in America/New_York time"
+    # Said in words, not just empty axes; workload still has today's open leads and capacity.
+    empty = {name for name, page in panel.page.items() if not page.empty.isHidden()}
+    assert empty == set(panel.page) - {"workload"}
     for row in range(panel.chooser.count()):
         panel.chooser.setCurrentRow(row)
         assert not panel.pages.currentWidget().grab().isNull()
