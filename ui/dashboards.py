@@ -120,7 +120,7 @@ class DashboardPage(QWidget):
         self.summary.setObjectName("sectionTitle")
         self.summary.setWordWrap(True)
         self.summary.setVisible(dashboard.summary is not None)
-        self.empty = QLabel("Nothing to count in this period: no leads reached this step.", self)
+        self.empty = QLabel("Nothing to count in this period.", self)
         self.empty.setObjectName("sectionTitle")
         self.empty.setVisible(False)
         self.save_png = QPushButton("Save chart as PNG…", self)
