@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from leaddesk.intake import FileProblem, IntakeFileError
 from leaddesk.intake.mapping import Field, Mapping, Shape
 from leaddesk.store import Store, open_store
 from leaddesk.store.models import AuditEvent, ImportRun, Lead, SourceMapping
+from tests.csv_sheets import write_csv
 
 
 @pytest.fixture
@@ -36,14 +36,6 @@ def store(store_location: str, clock: FixedClock) -> Iterator[Store]:
 def rep(store: Store, store_location: str, clock: FixedClock) -> Iterator[Desk]:
     with open_desk(store_location, "rep1", clock=clock) as desk:
         yield desk
-
-
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def written(store: Store) -> tuple[int, int, int, int]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from leaddesk.intake.importing import CHUNK_ROWS
 from leaddesk.intake.mapping import Field
 from leaddesk.settings import IMPORT_FOLDER
 from leaddesk.store.models import ImportRun, Lead, Person, SourceMapping
+from tests.csv_sheets import write_csv
 from tests.ui.conftest import Workspace
 from ui import import_dialog, shortcuts
 from ui.import_dialog import COLUMNS, FILE, IMPORT, PREVIEW, ImportDialog
@@ -24,14 +23,6 @@ from ui.main_window import MainWindow
 from ui.operations import Operations
 
 PLAIN = ["name", "email", "phone", "company"]
-
-
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def store_counts(ws: Workspace) -> tuple[int, int, int, int]:
