@@ -11,16 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +25,7 @@ from leaddesk.errors import LeadDeskError
 from leaddesk.intake.undo import UndoSummary
 from ui import dialogs
 from ui.operations import Operations
+from ui.text_tables import set_row, text_table
 
 COLUMNS = ("Run", "File", "Source", "Started", "Status", "New", "Merged", "Attached", "Invalid")
 STATUS_WORDS = {
@@ -53,16 +49,7 @@ class ImportRunsDialog(QDialog):
         self.runs: list[dict[str, Any]] = []
         self.setWindowTitle("Recent imports")
         self.resize(900, 420)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = text_table(COLUMNS, stretch=(1,), single=True)
         self.table.itemSelectionChanged.connect(self._selected)
         self.said = QLabel("The latest imports, newest first.")
         self.said.setWordWrap(True)
@@ -97,13 +84,7 @@ class ImportRunsDialog(QDialog):
                 STATUS_WORDS.get(str(run["status"]), str(run["status"])),
                 *(str(run.get(key, "")) for key in ("created", "merged", "attached", "invalid")),
             )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column == 0 or column >= 5:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.table.setItem(row, column, item)
+            set_row(self.table, row, cells, numbers=(0, 5, 6, 7, 8))
         if not runs:
             self.said.setText("Nothing has been imported into this store yet.")
         self._selected()

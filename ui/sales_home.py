@@ -7,16 +7,12 @@ Sales has no call queue; the loop closes here: accepted (with the CRM opportunit
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +21,7 @@ from leaddesk.desk import Desk
 from leaddesk.handoff import PendingReport
 from ui.icons import icon
 from ui.operations import Operations
+from ui.text_tables import set_row, text_table
 
 COLUMNS = ("Lead", "Person", "Company", "Batch", "Qualified by", "Waiting", "")
 ESCALATED = QColor("#c0392b")
@@ -43,16 +40,7 @@ class SalesHome(QWidget):
         self.headline = QLabel("Reading the hand-offs…")
         self.headline.setObjectName("headline")
         self.headline.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table = text_table(COLUMNS, stretch=(1, 2))
         self.record_button = QPushButton(icon("feedback"), "Record sales' decisions…")
         self.record_button.setObjectName("primary")
         self.record_button.clicked.connect(self.record_requested)
@@ -98,12 +86,4 @@ class SalesHome(QWidget):
                 f"{lead.hours_waiting:.0f} h",
                 "escalated" if lead.level == "escalated" else "",
             )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column in (0, 5):
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                if column == 6 and text:
-                    item.setForeground(QBrush(ESCALATED))
-                self.table.setItem(row, column, item)
+            set_row(self.table, row, cells, numbers=(0, 5), ink={6: ESCALATED})
