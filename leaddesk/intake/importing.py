@@ -35,6 +35,7 @@ from leaddesk.errors import Conflict, InputError
 from leaddesk.intake.assignment import Assigner
 from leaddesk.intake.bulk import BulkWriter
 from leaddesk.intake.cleaning import Chunk, CleanedChunks, Job
+from leaddesk.intake.earlier_rows import EarlierRows, NewLead, NewPerson
 from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.mapping import Mapping
 from leaddesk.intake.matching import (
@@ -346,8 +347,10 @@ def _dry_run(
         planner = _Planner(session, summary, policy, definition, at, run_id=None, dry_run=True)
     with (
         _Reporter(options.report_path, summary, every_row=True) as reporter,
+        EarlierRows() as earlier,
         without_cycle_collection(),
     ):
+        planner.earlier = earlier
         for chunk in chunks:
             if cancelled():
                 raise ImportCancelled(summary)
@@ -554,6 +557,7 @@ def _set_status(store: Store, run_id: int, status: str, counts: Counts, at: date
 class _NewAccount:
     values: dict[str, Any]
     known: KnownAccount
+    key: str  # the company key later rows find it by
 
 
 @dataclass(eq=False)
@@ -561,6 +565,8 @@ class _NewPerson:
     values: dict[str, Any]
     known: KnownPerson
     account: KnownAccount | None  # its id is read when the person is written
+    phones: tuple[str, ...]  # the numbers and company keys later rows may match them on
+    companies: tuple[str, ...]
 
 
 @dataclass(eq=False)
@@ -626,7 +632,9 @@ class _Planner:
         # at the import; an old export does not arrive already overdue.
         self.sla_due_at = sla_deadline(at, policy)
         self._where = Whereabouts(None, None)
-        # Within one chunk (a dry run: the whole file) rows are matched against each other too.
+        # A dry run: what earlier chunks would have stored (the store has it in a real import).
+        self.earlier: EarlierRows | None = None
+        # Within one chunk rows are matched against each other too.
         self._reset_pending()
 
     def _reset_pending(self) -> None:
@@ -637,33 +645,20 @@ class _Planner:
         self.pending_new: dict[int, _NewPerson] = {}  # by id(KnownPerson)
         self.pending_new_accounts: dict[int, _NewAccount] = {}  # by id(KnownAccount)
         self.pending_leads: dict[int, _NewLead] = {}  # by id(KnownLead)
-        # Import keys seen in the file so far (a dry run: the whole file), by their first 64
-        # bits: a tenth of the memory of the hex text, and as good at telling rows apart.
+        # The chunk's import keys by their first 64 bits (as good at telling rows apart).
         self.pending_keys: dict[int, int] = {}
-        # A dry run writes nothing, so leads it would add to stored people are remembered for
-        # the chunks after (the store does that for a real import).
-        self.planned_leads: dict[int, list[KnownLead]] = {}
 
     def plan(self, session: Session, chunk: Chunk) -> _ChunkPlan:
-        if not self.dry_run:
-            self._reset_pending()
-        else:
-            # A dry run matches rows against the whole file so far, but keeps only who is who,
-            # not the rows it would have written: memory grows by a few dozen bytes a row.
-            self.pending_new.clear()
-            self.pending_new_accounts.clear()
-            self.pending_leads.clear()
+        self._reset_pending()
         plan = _ChunkPlan()
         items = chunk.items
         if items:
             plan.first_row, plan.last_row = _number(items[0]), _number(items[-1])
         rows = [item for item in items if isinstance(item, CleanRow)]
-        view = look_up(session, rows, [key for key in chunk.keys if key])
-        if self.planned_leads:
-            planned = self.planned_leads
-            for person_id, person in view.people.items():
-                if person_id in planned:
-                    person.leads.extend(planned[person_id])
+        keys = [key for key in chunk.keys if key]
+        view = look_up(session, rows, keys)
+        if self.earlier is not None:
+            self.earlier.add_to(view, rows, (int(key[:16], 16) for key in keys))
         counts = self.counts
         for item, key, place in zip(items, chunk.keys, chunk.places, strict=True):
             counts.rows += 1
@@ -681,6 +676,14 @@ class _Planner:
             self._where = place
             self._plan_row(item, key, view, plan)
         plan.counts = counts.as_json()
+        if self.earlier is not None:
+            self.earlier.remember(
+                accounts=[(new.key, new.known.name) for new in plan.accounts],
+                people=[NewPerson(new.known, new.phones, new.companies) for new in plan.people],
+                leads=[NewLead(new.known, new.person, new.row) for new in plan.leads],
+                raised=[interest.lead for interest in plan.interest.values()],
+                keys=self.pending_keys,
+            )
         return plan
 
     def _preview(self, problem: RowProblem) -> None:
@@ -696,6 +699,8 @@ class _Planner:
             return
         short = int(key[:16], 16)
         earlier = self.pending_keys.get(short)
+        if earlier is None:
+            earlier = view.earlier_keys.get(short)
         if earlier is not None:
             counts.unchanged += 1
             plan.report.append(RowProblem(number, "", f"unchanged: same as row {earlier}"))
@@ -776,7 +781,7 @@ class _Planner:
             "owner_name": None,
             "created_at": self.at,
         }
-        new = _NewAccount(values, known)
+        new = _NewAccount(values, known, row.company_key)
         plan.accounts.append(new)
         self.pending_accounts[row.company_key] = known
         self.pending_new_accounts[id(known)] = new
@@ -814,15 +819,16 @@ class _Planner:
             known.account_id = account.id
         if new_account is not None and new_account.values["country"] is None:
             new_account.values["country"] = where.country
-        new = _NewPerson(values, known, account)
+        phones = tuple(number for number in (row.phone_e164, row.mobile_e164) if number)
+        companies = company_keys_of(row)
+        new = _NewPerson(values, known, account, phones, companies)
         plan.people.append(new)
         self.pending_new[id(known)] = new
         if row.email:
             self.pending_email.setdefault(row.email.casefold(), known)
-        for number in (row.phone_e164, row.mobile_e164):
-            if number:
-                self.pending_phone.setdefault(number, known)
-        for company in company_keys_of(row):
+        for number in phones:
+            self.pending_phone.setdefault(number, known)
+        for company in companies:
             self.pending_company.setdefault(company, []).append(known)
         return new
 
@@ -899,8 +905,6 @@ class _Planner:
             values["person_id"] = person.id
         known = KnownLead(None, Stage.NEW, scores.interest, None)
         person.leads.append(known)
-        if self.dry_run and person.id is not None:
-            self.planned_leads.setdefault(person.id, []).append(known)
         new = _NewLead(values, known, person, new_person, account, row.number)
         plan.leads.append(new)
         self.pending_leads[id(known)] = new
@@ -964,6 +968,8 @@ class _Planner:
             target = f"lead #{lead.id}"
         elif new_lead is not None:
             target = f"the lead from row {new_lead.row}"
+        elif lead.row is not None:
+            target = f"the lead from row {lead.row}"
         else:
             target = "a lead from an earlier row"
         plan.report.append(

@@ -43,6 +43,7 @@ class KnownLead:
     extra: dict[str, Any] | None
     version: int = 1
     keys: list[str] = field(default_factory=list)
+    row: int | None = None  # a lead a dry run's earlier row would add: that row
 
     @property
     def is_open(self) -> bool:
@@ -88,6 +89,8 @@ class StoreView:
     by_company: dict[str, list[KnownPerson]] = field(default_factory=dict)
     keys: set[str] = field(default_factory=set)
     people: dict[int, KnownPerson] = field(default_factory=dict)  # every person above, by id
+    # A dry run: import keys (first 64 bits) of earlier rows of the file -> their row.
+    earlier_keys: dict[int, int] = field(default_factory=dict)
 
 
 def import_key(source: str, row: CleanRow) -> str:
@@ -108,10 +111,10 @@ def import_key(source: str, row: CleanRow) -> str:
 
 def same_name(row: CleanRow, person: KnownPerson) -> bool:
     theirs = f"{person.first_name} {person.last_name}".strip().casefold()
-    return _close(row.full_name.casefold(), theirs)
+    return close_names(row.full_name.casefold(), theirs)
 
 
-def _close(mine: str, theirs: str) -> bool:
+def close_names(mine: str, theirs: str) -> bool:
     if not mine or not theirs:
         return False
     return fuzz.token_sort_ratio(mine, theirs) >= NAME_SIMILARITY
@@ -185,16 +188,7 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
 
     # Name matching only for rows no email or phone matched, among people at their company;
     # only candidates whose name is close to one of those rows are kept.
-    unmatched: dict[str, list[str]] = {}
-    for row in rows:
-        if not (row.company and row.full_name):
-            continue
-        if row.email and row.email.casefold() in view.by_email:
-            continue
-        if any(n in view.by_phone for n in (row.phone_e164, row.mobile_e164) if n):
-            continue
-        for key in company_keys_of(row):
-            unmatched.setdefault(key, []).append(row.full_name.casefold())
+    unmatched = unmatched_names(view, rows)
     account_ids = [account_id for account_id, (key, _) in by_id.items() if key in unmatched]
     counts: dict[int, int] = {}
     for record in query.rows(
@@ -208,7 +202,7 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
             continue
         key = by_id[account_id][0]
         name = f"{record[3] or ''} {record[4] or ''}".strip().casefold()
-        if any(_close(mine, name) for mine in unmatched[key]):
+        if any(close_names(mine, name) for mine in unmatched[key]):
             view.by_company.setdefault(key, []).append(remember(record))
 
     for record in query.rows(
@@ -232,6 +226,21 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
         view.keys.add(record[0])
     view.people = found
     return view
+
+
+def unmatched_names(view: StoreView, rows: Sequence[CleanRow]) -> dict[str, list[str]]:
+    """Company key -> names of the rows there that no email or phone in ``view`` matched."""
+    unmatched: dict[str, list[str]] = {}
+    for row in rows:
+        if not (row.company and row.full_name):
+            continue
+        if row.email and row.email.casefold() in view.by_email:
+            continue
+        if any(n in view.by_phone for n in (row.phone_e164, row.mobile_e164) if n):
+            continue
+        for key in company_keys_of(row):
+            unmatched.setdefault(key, []).append(row.full_name.casefold())
+    return unmatched
 
 
 class _Query:
