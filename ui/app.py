@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 
 from leaddesk import cli
@@ -20,4 +21,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    # In the bundled app a helper process (an import's row cleaning) starts as another copy of
+    # this program; this hands it to its task instead of opening a second LeadDesk.
+    multiprocessing.freeze_support()
     sys.exit(main())

@@ -79,10 +79,6 @@ class CleanedChunks:
     ) -> None:
         if parallel is None:
             parallel = expected_rows >= PARALLEL_FROM_ROWS
-        if getattr(sys, "frozen", False):
-            # A bundled app starts a spawned helper as a second copy of the whole app unless
-            # its entry point calls multiprocessing.freeze_support(): clean in-process there.
-            parallel = False
         self.export = export
         self.job = job
         self._helper: Any = None
