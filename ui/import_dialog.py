@@ -18,7 +18,6 @@ import platformdirs
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -39,7 +38,14 @@ from leaddesk.intake.importing import ImportCancelled, ImportSummary
 from leaddesk.intake.undo import UndoSummary
 from leaddesk.settings import IMPORT_FOLDER, Settings
 from ui.import_mapping import MappingEditor
-from ui.import_results import CountsView, ImportOutcome, RowsTable, finished_words, plural
+from ui.import_results import (
+    ROW_KINDS,
+    CountsView,
+    ImportOutcome,
+    RowsTable,
+    finished_words,
+    plural,
+)
 from ui.operations import Operations
 from ui.theme import colours
 
@@ -252,10 +258,15 @@ class ImportDialog(QDialog):
         self.preview_rows = RowsTable()
         self.preview_more = QLabel()
         self.preview_more.setObjectName("muted")
-        self.to_check = QCheckBox("Only rows to &check (skipped or with a value flagged)")
-        self.to_check.toggled.connect(self._show_rows)
+        self.row_kind = QComboBox()
+        for kind, words in ROW_KINDS:
+            self.row_kind.addItem(words, kind)
+        self.row_kind.currentIndexChanged.connect(self._show_rows)
+        shown = QLabel("&Show:")
+        shown.setBuddy(self.row_kind)
         under = QHBoxLayout()
-        under.addWidget(self.to_check)
+        under.addWidget(shown)
+        under.addWidget(self.row_kind)
         under.addStretch(1)
         under.addWidget(self.preview_more)
         layout = QVBoxLayout(page)
@@ -563,9 +574,12 @@ class ImportDialog(QDialog):
     def _show_rows(self) -> None:
         report = self.preview.report if self.preview is not None else None
         table = self.preview_rows
-        total = table.load(Path(report) if report else None, to_check=self.to_check.isChecked())
+        total = table.load(Path(report) if report else None, kind=self.row_kind.currentData())
         shown = table.rowCount()
-        self.preview_more.setText(f"The first {shown:,} of {total:,}" if table.more else "")
+        if table.more:
+            self.preview_more.setText(f"The first {shown:,} of {total:,}")
+        else:
+            self.preview_more.setText("" if shown or report is None else "No such rows")
 
     # -- step 4: the import ----------------------------------------------------------------------
 

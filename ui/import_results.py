@@ -22,6 +22,17 @@ from PySide6.QtWidgets import (
 from leaddesk.intake.importing import Counts, ImportSummary
 
 ROWS_SHOWN = 500
+ALL, TO_CHECK = "all", "check"
+# (kind, shown as): which report entries the preview's rows table shows.
+ROW_KINDS: tuple[tuple[str, str], ...] = (
+    (ALL, "All rows"),
+    (TO_CHECK, "Rows to check (skipped or flagged)"),
+    ("new lead", "New leads"),
+    ("merged", "Merged into existing people"),
+    ("attached", "Attached to open leads"),
+    ("existing account", "Existing account"),
+    ("unchanged", "Already imported"),
+)
 
 # (counts field, caption); a row can be both a new lead and an existing account.
 TILES: tuple[tuple[str, str], ...] = (
@@ -112,17 +123,17 @@ class RowsTable(QTableWidget):
         self.setColumnWidth(3, 180)
         self.more = 0
 
-    def load(self, report: Path | None, *, to_check: bool = False) -> int:
-        """Show the report's first entries (``to_check``: only skipped and flagged rows);
-        returns how many such entries the report has in all."""
+    def load(self, report: Path | None, *, kind: str = ALL) -> int:
+        """Show the report's first entries of ``kind`` (one of ``ROW_KINDS``); returns how
+        many such entries the report has in all."""
         rows: list[list[str]] = []
         total = 0
         if report is not None and report.exists():
             with report.open(encoding="utf-8-sig", newline="") as handle:
                 reader = (row for row in csv.reader(handle) if len(row) >= 3)
                 next(reader, None)
-                if to_check:
-                    reader = (row for row in reader if needs_a_look(row[2]))
+                if kind != ALL:
+                    reader = (row for row in reader if is_kind(row[2], kind))
                 rows = list(islice(reader, ROWS_SHOWN))
                 total = len(rows) + sum(1 for _ in reader)
         self.setRowCount(len(rows))
@@ -144,12 +155,17 @@ class RowsTable(QTableWidget):
         return shown
 
 
-def needs_a_look(reason: str) -> bool:
-    """A skipped row or a kept value to check, not a plain "what happens"."""
-    return reason != "new lead" and not reason.startswith(FINE)
-
-
 FINE = ("unchanged:", "merged:", "attached:")
+
+
+def is_kind(reason: str, kind: str) -> bool:
+    """Whether a report entry's reason is of ``kind`` (see ``ROW_KINDS``)."""
+    if kind == ALL:
+        return True
+    if kind == TO_CHECK:
+        # A skipped row or a kept value to check, not a plain "what happens".
+        return reason != "new lead" and not reason.startswith(FINE)
+    return reason == kind or reason.startswith(kind + ":")
 
 
 def finished_words(outcome: ImportOutcome, file_name: str) -> tuple[str, str]:

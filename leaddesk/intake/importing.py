@@ -903,7 +903,7 @@ class _Planner:
         }
         if person.id is not None:
             values["person_id"] = person.id
-        known = KnownLead(None, Stage.NEW, scores.interest, None)
+        known = KnownLead(None, Stage.NEW, scores.interest, None, row=row.number)
         person.leads.append(known)
         new = _NewLead(values, known, person, new_person, account, row.number)
         plan.leads.append(new)
@@ -964,20 +964,12 @@ class _Planner:
             f"(import of {self.file_name}, row {row.number})"
         )
         interest.rows.append(row.number)
-        if lead.id is not None:
-            target = f"lead #{lead.id}"
-        elif new_lead is not None:
-            target = f"the lead from row {new_lead.row}"
-        elif lead.row is not None:
-            target = f"the lead from row {lead.row}"
-        else:
-            target = "a lead from an earlier row"
+        target = f"open lead #{lead.id}" if lead.id else f"the open lead from row {lead.row}"
         plan.report.append(
             RowProblem(
                 row.number,
                 "",
-                f"attached: more interest on open {target} ({how}); "
-                f"interest now {lead.interest_score}",
+                f"attached: more interest on {target} ({how}); interest now {lead.interest_score}",
             )
         )
 

@@ -43,7 +43,7 @@ class KnownLead:
     extra: dict[str, Any] | None
     version: int = 1
     keys: list[str] = field(default_factory=list)
-    row: int | None = None  # a lead a dry run's earlier row would add: that row
+    row: int | None = None  # a lead this import (or dry run) is about to add: its row
 
     @property
     def is_open(self) -> bool:

@@ -574,7 +574,7 @@ def test_a_dry_run_across_chunks_says_what_the_import_then_does(
     ]  # fmt: skip
     # Ada's stored lead gets the interest of row 4 and then of row 8, in a later chunk.
     assert int(said[8][0].split()[-1]) == int(said[4][0].split()[-1]) + 10
-    assert "the lead from row 2" in (tmp_path / "preview.csv").read_text(encoding="utf-8-sig")
+    assert "the open lead from row 2" in (tmp_path / "preview.csv").read_text(encoding="utf-8-sig")
 
 
 def test_new_leads_go_to_reps_with_spare_capacity_else_to_the_pool(

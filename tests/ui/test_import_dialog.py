@@ -396,7 +396,7 @@ def test_picking_a_field_twice_moves_it(workspace: Workspace, qtbot: QtBot, tmp_
     assert mapping.extras == ("email",)
 
 
-def test_the_same_file_again_has_nothing_new_and_the_rows_to_check_can_be_picked_out(
+def test_the_same_file_again_has_nothing_new_and_each_kind_of_row_can_be_picked_out(
     workspace: Workspace, qtbot: QtBot, tmp_path: Path
 ) -> None:
     ws = workspace
@@ -421,10 +421,16 @@ def test_the_same_file_again_has_nothing_new_and_the_rows_to_check_can_be_picked
     assert again.next_button.text() == "Nothing new to import"
     assert not again.next_button.isEnabled()
     assert again.preview_rows.rowCount() == 31
-    again.to_check.setChecked(True)
+    kinds = again.row_kind
+    kinds.setCurrentIndex(kinds.findData("check"))
     shown = again.preview_rows.reasons()
     assert [row for row, _reason in shown] == ["22"]
     assert shown[0][1].startswith("row skipped: no usable email or phone")
+    kinds.setCurrentIndex(kinds.findData("unchanged"))
+    assert len(again.preview_rows.reasons()) == 30
+    kinds.setCurrentIndex(kinds.findData("attached"))
+    assert again.preview_rows.rowCount() == 0
+    assert again.preview_more.text() == "No such rows"
     assert store_counts(ws) == before
 
 
