@@ -23,7 +23,6 @@ from leaddesk.intake.matching import (
     StoreView,
     close_names,
     company_keys_of,
-    unmatched_names,
 )
 from leaddesk.intake.rows import CleanRow
 
@@ -108,7 +107,15 @@ class EarlierRows:
         for record in self._rows(f"SELECT {columns} FROM people p WHERE p.email IN", emails):
             view.by_email.setdefault(record[1].casefold(), remember(record))
 
-        phones = {number for row in rows for number in (row.phone_e164, row.mobile_e164) if number}
+        # Phones matter only where no email matched (the planner looks at the email first).
+        by_email = view.by_email
+        phones = {
+            number
+            for row in rows
+            if not (row.email and row.email.casefold() in by_email)
+            for number in (row.phone_e164, row.mobile_e164)
+            if number
+        }
         for record in self._rows(
             f"SELECT {columns}, f.phone FROM phones f JOIN people p ON p.id = f.person "
             "WHERE f.phone IN",
@@ -121,7 +128,9 @@ class EarlierRows:
         for key, name in self._rows("SELECT key, name FROM accounts WHERE key IN", keys):
             view.accounts.setdefault(key, KnownAccount(None, name, False))
 
-        unmatched = unmatched_names(view, rows)
+        # The store's look-up left these rows unmatched; some of them may have matched above
+        # by email or phone, which only brings a few candidates the planner passes over.
+        unmatched = view.unmatched
         counts: dict[str, int] = {}
         for record in self._rows(
             f"SELECT {columns}, c.company FROM companies c JOIN people p ON p.id = c.person "

@@ -89,6 +89,8 @@ class StoreView:
     by_company: dict[str, list[KnownPerson]] = field(default_factory=dict)
     keys: set[str] = field(default_factory=set)
     people: dict[int, KnownPerson] = field(default_factory=dict)  # every person above, by id
+    # Company key -> names of the rows there that no email or phone matched.
+    unmatched: dict[str, list[str]] = field(default_factory=dict)
     # A dry run: import keys (first 64 bits) of earlier rows of the file -> their row.
     earlier_keys: dict[int, int] = field(default_factory=dict)
 
@@ -188,7 +190,7 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
 
     # Name matching only for rows no email or phone matched, among people at their company;
     # only candidates whose name is close to one of those rows are kept.
-    unmatched = unmatched_names(view, rows)
+    unmatched = view.unmatched = unmatched_names(view, rows)
     account_ids = [account_id for account_id, (key, _) in by_id.items() if key in unmatched]
     counts: dict[int, int] = {}
     for record in query.rows(
