@@ -279,6 +279,19 @@ def test_a_declared_encoding_that_is_wrong_is_an_error_saying_what_it_looks_like
     assert rows[0].values["First Name"] == "Zoë"
 
 
+def test_utf16_without_a_bom_declared_as_a_one_byte_encoding_says_it_is_utf16(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_bytes("Name,Email\nZoë,zoe@x.org\n".encode("utf-16-le"))
+    error = expect_error(path, FileProblem.ENCODING, encoding="cp1252")
+    assert "is UTF-16-LE text, not cp1252" in str(error)
+    _, rows = read_all(path)  # detected without a declared encoding
+    assert rows[0].values["Name"] == "Zoë"
+    _, rows = read_all(path, encoding="utf-16-le")
+    assert rows[0].values["Email"] == "zoe@x.org"
+
+
 def _huge_field_file(path: Path, size: int, *, quoted_lines: bool) -> Path:
     chunk = "x" * 1_000_000
     with path.open("w", encoding="utf-8", newline="") as handle:
