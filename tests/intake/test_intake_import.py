@@ -558,6 +558,7 @@ def test_a_dry_run_across_chunks_says_what_the_import_then_does(
         cy,  # 11: row 2 again
         ["Eve", "Stone", "eve@new.example", "", "New Co", "", ""],  # 12: new, at row 2's company
         ["", "", "nope", "", "", "", ""],  # 13: unusable
+        [*cy[:5], "Event", "Third"],  # 14: Cy's lead again, its interest raised twice now
     ]
     export = write_csv(tmp_path / "second.csv", rows)
     preview = lead1.import_file(export, dry_run=True, report_path=tmp_path / "preview.csv")
@@ -565,15 +566,16 @@ def test_a_dry_run_across_chunks_says_what_the_import_then_does(
     done = lead1.import_file(export, report_path=tmp_path / "done.csv")
     assert content(store) != before
     assert preview.counts == done.counts
-    assert (done.counts.created, done.counts.merged, done.counts.attached) == (3, 1, 6)
+    assert (done.counts.created, done.counts.merged, done.counts.attached) == (3, 1, 7)
     said, did = report_reasons(tmp_path / "preview.csv"), report_reasons(tmp_path / "done.csv")
     assert said == did
     assert [kinds[0].split()[0] for kinds in said.values()] == [
         "attached", "attached", "attached", "attached", "attached", "merged", "attached",
-        "unchanged", "row",
+        "unchanged", "row", "attached",
     ]  # fmt: skip
     # Ada's stored lead gets the interest of row 4 and then of row 8, in a later chunk.
     assert int(said[8][0].split()[-1]) == int(said[4][0].split()[-1]) + 10
+    assert int(said[14][0].split()[-1]) == int(said[5][0].split()[-1]) + 10
     assert "the open lead from row 2" in (tmp_path / "preview.csv").read_text(encoding="utf-8-sig")
 
 
