@@ -9,12 +9,16 @@ chunk against the store and that. However long the file, one chunk's rows are in
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from leaddesk.domain import Stage
+from leaddesk.errors import LeadDeskError
 from leaddesk.intake.matching import (
     MAX_PEOPLE_PER_COMPANY,
     KnownAccount,
@@ -66,12 +70,14 @@ class EarlierRows:
     """The file so far, as far as matching later rows is concerned. Use as a context manager."""
 
     def __init__(self) -> None:
-        # An empty name is SQLite's private temporary database: on disk, removed on close.
-        self._db = sqlite3.connect("", isolation_level=None)
-        self._db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
-        self._db.execute("PRAGMA journal_mode = OFF")
-        self._db.execute("PRAGMA synchronous = OFF")
-        self._db.executescript(_SCHEMA)
+        # An empty name is SQLite's private temporary database: pages beyond its cache go to
+        # a file in the temporary folder, removed on close (or when the process dies).
+        with _room():
+            self._db = sqlite3.connect("", isolation_level=None)
+            self._db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+            self._db.execute("PRAGMA journal_mode = OFF")
+            self._db.execute("PRAGMA synchronous = OFF")
+            self._db.executescript(_SCHEMA)
         self._next_person = 1
         self._next_lead = 1
         # Scratch ids of the people and leads handed out for the current chunk, by id(object).
@@ -88,6 +94,10 @@ class EarlierRows:
 
     def add_to(self, view: StoreView, rows: Sequence[CleanRow], shorts: Iterable[int]) -> None:
         """Add to ``view`` what earlier rows of the file would have stored for these rows."""
+        with _room():
+            self._add_to(view, rows, shorts)
+
+    def _add_to(self, view: StoreView, rows: Sequence[CleanRow], shorts: Iterable[int]) -> None:
         self._scratch_people.clear()
         self._scratch_leads.clear()
         people: dict[int, KnownPerson] = {}
@@ -190,6 +200,17 @@ class EarlierRows:
         """Keep what a chunk would have stored: ``accounts`` as (key, name), new ``people``,
         new ``leads`` (their final interest), leads whose interest was ``raised``, and the
         chunk's import ``keys`` (first 64 bits -> row)."""
+        with _room():
+            self._remember(accounts, people, leads, raised, keys)
+
+    def _remember(
+        self,
+        accounts: Iterable[tuple[str, str]],
+        people: Sequence[NewPerson],
+        leads: Sequence[NewLead],
+        raised: Iterable[KnownLead],
+        keys: Mapping[int, int],
+    ) -> None:
         db = self._db
         db.execute("BEGIN")
         db.executemany("INSERT OR IGNORE INTO accounts VALUES (?, ?)", accounts)
@@ -230,3 +251,25 @@ class EarlierRows:
             ((short - _HALF, row) for short, row in keys.items()),
         )
         db.execute("COMMIT")
+
+
+@contextmanager
+def _room() -> Iterator[None]:
+    """The temporary folder full or unwritable is something the user can fix: say so."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise LeadDeskError(
+            f"the preview could not keep its working copy of earlier rows in the temporary "
+            f"folder {_temporary_folder()} ({error}); free some space there, or set TMPDIR "
+            "to a folder with room, and try again"
+        ) from error
+
+
+def _temporary_folder() -> str:
+    """Where SQLite puts temporary files on Unix (elsewhere it asks the system, as Python)."""
+    for name in ("SQLITE_TMPDIR", "TMPDIR"):
+        folder = os.environ.get(name)
+        if folder and os.path.isdir(folder):
+            return folder
+    return tempfile.gettempdir()

@@ -23,6 +23,7 @@ from leaddesk import users as user_ops
 from leaddesk.cli import main
 from leaddesk.clock import FixedClock
 from leaddesk.domain import Role
+from leaddesk.intake import earlier_rows, importing
 from leaddesk.resources import resource_path
 from leaddesk.store import open_store
 from leaddesk.store.models import Account, Base, Lead, Person
@@ -232,6 +233,27 @@ def test_json_summary_has_the_counts_and_the_report_and_progress_goes_to_stderr(
     assert err.rstrip().endswith("Importing: 4 rows, done")
     code, out, _err = leaddesk(capsys, db, "import", str(export), "--as", "rep1")
     assert code == 0 and "3 already imported" in out
+
+
+def test_a_preview_without_room_for_its_working_copy_says_so_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str],
+    db: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The dry run keeps earlier rows in a temporary database; a full temporary folder is
+    a message to act on, not a crash. SQLite's own page limit makes it full here."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 50)
+    limited = "PRAGMA max_page_count = 12;" + earlier_rows._SCHEMA
+    monkeypatch.setattr(earlier_rows, "_SCHEMA", limited)
+    export = tmp_path / "long.csv"
+    export.write_text(HEADER + good_rows(2_000), encoding="utf-8")
+    before = dump(db)
+    code, out, err = leaddesk(capsys, db, "import", str(export), "--as", "lead1", "--dry-run")
+    assert code == 1 and not out
+    assert "could not keep its working copy of earlier rows in the temporary folder" in err
+    assert "database or disk is full" in err and "Traceback" not in err
+    assert dump(db) == before
 
 
 def test_sales_may_not_import(capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
