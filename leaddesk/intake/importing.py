@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import gc
 import hashlib
+import os
 import sqlite3
 import tempfile
 import time
@@ -198,6 +199,8 @@ def import_file(
     started = time.perf_counter()
     path = Path(path)
     source = check_source(options.source) if options.source is not None else None
+    if options.report_path is not None:
+        _check_report_path(Path(options.report_path))
     export = open_export(path, encoding=options.encoding, sheet=options.sheet)
     with export:
         with store.reading() as session:
@@ -296,6 +299,21 @@ def _nothing_new(
     summary.total_rows = counts.rows
     summary.warnings.extend(w for w in again.warnings if w not in summary.warnings)
     return True
+
+
+def _check_report_path(path: Path) -> None:
+    """Before any work: a report that cannot be written there is said now, not at the end."""
+    if path.is_dir():
+        raise InputError(f"--report {path}: is a folder; name the report file to write")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise InputError(
+            f"--report {path}: cannot write there ({error.strerror or error})"
+        ) from error
 
 
 def file_digest(path: Path) -> str:

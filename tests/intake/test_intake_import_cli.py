@@ -256,6 +256,30 @@ def test_a_preview_without_room_for_its_working_copy_says_so_and_changes_nothing
     assert dump(db) == before
 
 
+def test_a_report_that_cannot_be_written_is_refused_before_any_work(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    export = tmp_path / "leads.csv"
+    export.write_text(HEADER + good_rows(5), encoding="utf-8")
+    in_the_way = tmp_path / "a file"
+    in_the_way.write_text("not a folder", encoding="utf-8")
+    before = dump(db)
+    for report, words in (
+        (tmp_path, "is a folder; name the report file to write"),
+        (in_the_way / "report.csv", "cannot write there"),
+    ):
+        code, _, err = leaddesk(
+            capsys, db, "import", str(export), "--as", "lead1", "--report", str(report)
+        )
+        assert code == 2 and f"--report {report}: {words}" in err
+        assert dump(db) == before
+    report = tmp_path / "new" / "folder" / "report.csv"
+    code, _, _ = leaddesk(
+        capsys, db, "import", str(export), "--as", "lead1", "--dry-run", "--report", str(report)
+    )
+    assert code == 0 and report.read_text(encoding="utf-8-sig").startswith("row,field,reason")
+
+
 def test_sales_may_not_import(capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
     export = tmp_path / "leads.csv"
     export.write_text(HEADER + good_rows(1), encoding="utf-8")
