@@ -89,6 +89,13 @@ def test_missing_store_is_not_created_when_not_asked(tmp_path: Path) -> None:
     assert not (tmp_path / "nothing.sqlite3").exists()
 
 
+def test_a_store_path_through_a_file_is_refused_saying_which(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("a file", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"notes\.txt is a file, not a folder"):
+        open_store(tmp_path / "notes.txt" / "store.sqlite3")
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "a file"
+
+
 @pytest.mark.parametrize("content", [b"\x00\xff" * 2500, b"name,email\nAda,ada@example.org\n"])
 def test_a_file_that_is_not_a_store_is_refused_untouched(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "not-a-store.sqlite3"

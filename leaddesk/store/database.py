@@ -143,7 +143,16 @@ def open_store(
         if not path.exists():
             if not create:
                 raise StoreError(f"No LeadDesk store at {path}. Create one with: leaddesk init")
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                blocking = next((p for p in path.parents if p.exists()), None)
+                why = (
+                    f"{blocking} is a file, not a folder"
+                    if blocking is not None and not blocking.is_dir()
+                    else exc.strerror or str(exc)
+                )
+                raise StoreError(f"--db: cannot make the folder for {path}: {why}") from exc
         elif path.is_dir():
             raise StoreError(f"--db: {path} is a folder, not a store file")
     engine = make_engine(url)
