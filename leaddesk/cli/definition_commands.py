@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from leaddesk.cli.common import add_as, add_json, desk_for, print_json, setup_or_user_desk
 from leaddesk.definition import Definition, DefinitionError, parse_definition
 from leaddesk.definition_versions import ShownDefinition
 from leaddesk.errors import InputError
+from leaddesk.user_files import read_text_file
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,15 +48,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def read_definition_text(file: str) -> str:
-    path = Path(file)
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{file}: is a folder, not a lead-definition file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{file}: cannot read it ({error})") from None
+    return read_text_file(file, "a lead-definition file")
 
 
 def _report_problems(error: DefinitionError, *, json_output: bool, file: str) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 from leaddesk.cli.common import add_as, add_json, desk_for, print_json
@@ -12,6 +11,7 @@ from leaddesk.definition import check_answers
 from leaddesk.domain import VERDICT_STAGE, Verdict
 from leaddesk.errors import InputError
 from leaddesk.qualification import Qualification, VerdictInfo
+from leaddesk.user_files import read_text_file
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,15 +36,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def read_answers(file: str) -> dict[str, object]:
-    path = Path(file)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{file}: is a folder, not an answers file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{file}: cannot read it ({error})") from None
+    text = read_text_file(file, "an answers file")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

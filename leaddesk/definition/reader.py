@@ -43,7 +43,7 @@ from leaddesk.definition.model import (
 from leaddesk.definition.policy import read_policy
 from leaddesk.definition.problems import DefinitionError, Problem
 from leaddesk.domain import DisqualifyReason, LeadType, Stage, Verdict
-from leaddesk.errors import InputError
+from leaddesk.user_files import read_text_file
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")
@@ -80,13 +80,7 @@ def validate_definition(text: str, source: str) -> list[Problem]:
 
 def load_definition(path: str | Path) -> Definition:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such lead-definition file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot read it ({error})") from None
-    return parse_definition(text, str(path))
+    return parse_definition(read_text_file(path, "a lead-definition file"), str(path))
 
 
 def _read(text: str, source: str) -> tuple[Definition | None, list[Problem]]:

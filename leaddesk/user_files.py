@@ -1,0 +1,26 @@
+"""Reading a text file the user named (a definition, an answers file): UTF-8, a BOM allowed,
+and a message saying what is wrong with it instead of a decoder's traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from leaddesk.errors import InputError
+
+
+def read_text_file(file: str | Path, what: str) -> str:
+    """The file's text; ``what`` names the kind of file in messages ("an answers file")."""
+    try:
+        return Path(file).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{file}: is a folder, not {what}") from None
+    except UnicodeDecodeError as error:
+        byte = error.object[error.start]
+        raise InputError(
+            f"{file}: is not UTF-8 text (byte 0x{byte:02X} at position {error.start:,}); "
+            f"is it really {what}? If so, save it as UTF-8 and try again"
+        ) from None
+    except OSError as error:
+        raise InputError(f"{file}: cannot read it ({error.strerror or error})") from None
