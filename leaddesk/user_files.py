@@ -24,3 +24,11 @@ def read_text_file(file: str | Path, what: str) -> str:
         ) from None
     except OSError as error:
         raise InputError(f"{file}: cannot read it ({error.strerror or error})") from None
+
+
+def why_no_folder(path: Path, error: OSError) -> str:
+    """Why the folder for ``path`` could not be made: a file in the way, or the system's words."""
+    blocking = next((parent for parent in path.parents if parent.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        return f"{blocking} is a file, not a folder"
+    return error.strerror or str(error)

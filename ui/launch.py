@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from leaddesk.desk import Desk, open_desk, setup_desk
 from leaddesk.domain import Role
-from leaddesk.errors import LeadDeskError
+from leaddesk.errors import InputError, LeadDeskError
 from leaddesk.permissions import Action
 from leaddesk.settings import LAST_USER, SWEEP_MINUTES, THEME, Settings
+from leaddesk.user_files import why_no_folder
 from ui.icons import icon
 from ui.local_zone import rep_zone
 from ui.main_window import MainWindow
@@ -64,6 +65,8 @@ def sign_in(db: str | None, settings: Settings) -> Desk | None:
 
 
 def launch(args: argparse.Namespace) -> int:
+    if args.screenshot:
+        _check_screenshot_target(Path(args.screenshot))
     settings = Settings()
     app = application(settings)
     try:
@@ -118,6 +121,17 @@ def open_window(
     return window
 
 
+def _check_screenshot_target(target: Path) -> None:
+    """Before the window opens: a PNG that cannot be written there is said now."""
+    if target.is_dir():
+        raise InputError(f"--screenshot {target}: is a folder; name the PNG file to write")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = why_no_folder(target, exc)
+        raise InputError(f"--screenshot {target}: cannot make its folder: {why}") from exc
+
+
 def _screenshot(app: QApplication, window: MainWindow | TeamConsole, target: Path) -> int:
     """Wait until the queue and first lead are shown, save the window, quit."""
 
@@ -125,7 +139,6 @@ def _screenshot(app: QApplication, window: MainWindow | TeamConsole, target: Pat
         if not window.is_ready():
             QTimer.singleShot(50, capture)
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
         ok = window.grab().save(str(target))
         print(f"Saved {target}" if ok else f"Could not write {target}")
         app.exit(0 if ok else 2)

@@ -65,6 +65,7 @@ from leaddesk.intake.undo import undo_run
 from leaddesk.queue.policy import current_definition, current_policy
 from leaddesk.store import Store
 from leaddesk.store.models import Account, AuditEvent, ImportRun, Lead, Note, Person
+from leaddesk.user_files import why_no_folder
 
 # Rows a chunk (one transaction, one checkpoint); a big file takes bigger chunks, so each
 # commit and each batched look-up covers more rows.
@@ -311,9 +312,8 @@ def _check_report_path(path: Path) -> None:
         os.close(handle)
         os.unlink(probe)
     except OSError as error:
-        raise InputError(
-            f"--report {path}: cannot write there ({error.strerror or error})"
-        ) from error
+        why = why_no_folder(path, error)
+        raise InputError(f"--report {path}: cannot write there: {why}") from error
 
 
 def file_digest(path: Path) -> str:

@@ -28,6 +28,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leaddesk.errors import StoreError
+from leaddesk.user_files import why_no_folder
 
 ENV_URL = "LEADDESK_DATABASE_URL"
 APP_NAME = "LeadDesk"
@@ -146,12 +147,7 @@ def open_store(
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                blocking = next((p for p in path.parents if p.exists()), None)
-                why = (
-                    f"{blocking} is a file, not a folder"
-                    if blocking is not None and not blocking.is_dir()
-                    else exc.strerror or str(exc)
-                )
+                why = why_no_folder(path, exc)
                 raise StoreError(f"--db: cannot make the folder for {path}: {why}") from exc
         elif path.is_dir():
             raise StoreError(f"--db: {path} is a folder, not a store file")

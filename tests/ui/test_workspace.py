@@ -209,6 +209,23 @@ def _written(path: Path) -> tuple[int, int]:
     return flagged, events
 
 
+def test_a_screenshot_that_cannot_be_written_is_refused_before_the_window_opens(
+    tmp_path: Path, demo_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from leaddesk import cli
+    from ui.app import open_window
+
+    in_the_way = tmp_path / "a file"
+    in_the_way.write_text("not a folder", encoding="utf-8")
+    for target, words in (
+        (in_the_way / "shot.png", f"cannot make its folder: {in_the_way} is a file, not a folder"),
+        (tmp_path, "is a folder; name the PNG file to write"),
+    ):
+        args = ["--db", str(demo_store), "gui", "--as", "rep1", "--screenshot", str(target)]
+        assert cli.main(args, open_window=open_window) == 2
+        assert f"--screenshot {target}: {words}" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("user", ["rep1", "lead1"])
 def test_screenshot_command_waits_for_the_queue_and_writes_a_png(
     tmp_path: Path, demo_store: Path, user: str
