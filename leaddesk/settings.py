@@ -94,8 +94,13 @@ class Settings:
         self._values = {k: v for k, v in values.items() if k in known}
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(self.path.name + ".tmp")
         payload = {"version": SETTINGS_VERSION, "values": self._values}
-        temporary.write_text(json.dumps(payload, indent=2, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, self.path)
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(payload, indent=2, sort_keys=True), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError as error:
+            # Like the log: a read-only home must not stop a rep from working. The setting
+            # holds for this session and is lost at the next start.
+            log.warning("settings not saved to %s: %s", self.path, error)
