@@ -14,6 +14,7 @@ importing a file twice is safe.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -137,6 +138,12 @@ def _column_key(text: str) -> str:
 
 
 def _decode(data: bytes, name: str) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text": UTF-16 with its byte-order mark (and tabs between fields).
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: not readable as the UTF-16 text it says it is") from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -146,6 +153,13 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not a text file (UTF-8 or Windows-1252)") from exc
+
+
+def _delimiter(header: str) -> str:
+    """Excel writes commas, semicolons where the decimal mark is a comma, tabs as "text"."""
+    counts = {mark: header.count(mark) for mark in (",", ";", "\t")}
+    best = max(counts, key=lambda mark: counts[mark])
+    return best if counts[best] > counts[","] else ","
 
 
 def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
@@ -166,7 +180,9 @@ def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
     ]
     if not lines:
         raise InputError(f"{name}: empty; start from the feedback template")
-    reader = csv.reader(io.StringIO("\n".join(line for _, line in lines)))
+    reader = csv.reader(
+        io.StringIO("\n".join(line for _, line in lines)), delimiter=_delimiter(lines[0][1])
+    )
     try:
         table = list(reader)
     except csv.Error as exc:

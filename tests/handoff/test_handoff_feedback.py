@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,35 @@ def test_a_file_that_is_not_feedback_is_refused_whole(
     with team.desk("sales1") as desk, pytest.raises(InputError, match=says):
         desk.import_sales_feedback(path)
     assert team.lead(lead).stage is Stage.HANDED_OFF
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"),
+    [(";", "cp1252"), ("\t", "utf-16"), (";", "utf-8-sig")],
+    ids=["excel-semicolon-csv", "excel-unicode-text", "semicolon-utf8"],
+)
+def test_feedback_saved_by_excel_outside_the_us_reads_the_same(
+    team: Team, out_dir: Path, tmp_path: Path, delimiter: str, encoding: str
+) -> None:
+    """Excel writes semicolons where the decimal mark is a comma, and its "Unicode text" is
+    UTF-16 (with a byte-order mark) with tabs."""
+    a, b = handed_off(team, out_dir, 2)
+    rows = [
+        ["lead_id", "decision", "opportunity_id", "owner", "date", "reason", "comment"],
+        [str(a), "accepted", "006ÄB", "Dana Müller", "2026-11-18", "", "Démo, booked"],
+        [str(b), "rejected", "", "", "", "no_budget", ""],
+    ]
+    path = tmp_path / "feedback.csv"
+    with path.open("w", encoding=encoding, newline="") as out:
+        csv.writer(out, delimiter=delimiter).writerows(rows)
+    with team.desk("sales1") as desk:
+        report = desk.import_sales_feedback(path)
+    assert (report.accepted, report.rejected, report.problems) == ([a], [b], [])
+    with team.store.reading() as session:
+        [opportunity] = session.scalars(select(OpportunityRef)).all()
+        [comment] = [f.detail for f in session.scalars(select(SalesFeedback)) if f.lead_id == a]
+    assert (opportunity.external_id, opportunity.owner) == ("006ÄB", "Dana Müller")
+    assert comment == "Démo, booked"
 
 
 def test_the_shipped_template_reads_and_its_examples_import(
