@@ -268,15 +268,23 @@ class Mapping:
             f"column '{name}' of the saved mapping is not in the file" for name in missing
         )
         result = Mapping(columns, extras, self.shape, self.confidence, warnings)
+        lost = [name for name in missing if self.columns[name] in IDENTIFYING]
+        if lost and not IDENTIFYING.intersection(columns.values()):
+            raise IntakeFileError(
+                file,
+                f"has none of the mapping's email, phone or name columns "
+                f"({', '.join(lost[:5])}); its columns are {_shown(header)}",
+                kind=FileProblem.NO_COLUMNS,
+            )
         result.require_identifying(file, header)
         return result
 
     def require_identifying(self, file: str | Path, header: Sequence[str]) -> None:
         if not IDENTIFYING.intersection(self.columns.values()):
-            shown = ", ".join(header[:8]) + (" …" if len(header) > 8 else "")
             raise IntakeFileError(
                 file,
-                f"no recognisable columns (need an email, phone or name column; found: {shown})",
+                "no recognisable columns (need an email, phone or name column; "
+                f"found: {_shown(header)})",
                 kind=FileProblem.NO_COLUMNS,
             )
 
@@ -380,3 +388,7 @@ def detect_mapping(header: Sequence[str], *, file: str | Path = "the file") -> M
     mapping = Mapping(ordered, extras, shape, confidence)
     mapping.require_identifying(file, header)
     return mapping
+
+
+def _shown(header: Sequence[str]) -> str:
+    return ", ".join(header[:8]) + (" …" if len(header) > 8 else "")

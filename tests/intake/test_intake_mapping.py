@@ -129,7 +129,11 @@ def test_a_saved_mapping_applies_to_a_file_with_new_and_missing_columns() -> Non
     assert applied.columns == {"email": Field.EMAIL}
     assert applied.extras == ("Booth", "Notes")
     assert applied.warnings == ("column 'Tel' of the saved mapping is not in the file",)
-    with pytest.raises(IntakeFileError, match=r"fair\.csv: no recognisable columns"):
+    with pytest.raises(
+        IntakeFileError,
+        match=r"fair\.csv: has none of the mapping's email, phone or name columns \(E-mail, Tel\); "
+        r"its columns are Booth",
+    ):
         saved.for_header(["Booth"], file="fair.csv")
 
 
