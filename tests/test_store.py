@@ -1,16 +1,19 @@
-"""The store: SQLite settings, aware UTC times, refusing newer stores, PostgreSQL alike."""
+"""The store: SQLite settings, aware UTC times, refusing newer stores, a full disk or a busy
+store worded for the user, PostgreSQL alike."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import select
 
-from leaddesk.errors import StoreError
-from leaddesk.store import open_store
-from leaddesk.store.database import resolve_location
+from leaddesk.errors import Conflict, LeadDeskError, StoreError
+from leaddesk.store import database, open_store
+from leaddesk.store.database import resolve_location, store_trouble
 from leaddesk.store.migrations import current_revision, head_revision
 from leaddesk.store.models import AuditEvent, User
 
@@ -139,3 +142,58 @@ def test_users_table_keeps_roles_as_words(store_location: str) -> None:
         raw = connection.exec_driver_sql("SELECT role FROM users").scalar()
     store.close()
     assert raw == "team_lead"
+
+
+def test_a_full_disk_is_a_message_and_the_transaction_leaves_nothing(
+    sqlite_store_path: Path,
+) -> None:
+    store = open_store(sqlite_store_path)
+    with pytest.raises(LeadDeskError) as raised, store.transaction() as session:
+        connection = session.connection()
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+        # SQLite's own limit on this connection: the file may not grow, as on a full disk.
+        connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+        for number in range(2_000):
+            session.add(AuditEvent(at=datetime.now(UTC), action=f"filler {number}" * 20))
+        session.flush()
+    assert str(raised.value).startswith(f"The disk holding the store {sqlite_store_path} is full")
+    assert not isinstance(raised.value, Conflict)
+    with store.reading() as session:
+        assert session.scalars(select(AuditEvent)).all() == []
+    store.close()
+
+
+def test_a_store_held_by_another_writer_too_long_is_a_conflict(
+    sqlite_store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 100)
+    open_store(sqlite_store_path).close()
+    holder = sqlite3.connect(sqlite_store_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a long write
+    store = open_store(sqlite_store_path)
+    try:
+        busy = pytest.raises(Conflict, match="The store is busy with another change")
+        with busy, store.transaction() as session:
+            session.add(AuditEvent(at=datetime.now(UTC), action="blocked"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("error", "kind", "words"),
+    [
+        (psycopg.errors.DeadlockDetected("deadlock detected"), Conflict, "busy"),
+        (psycopg.errors.DiskFull("could not extend file"), LeadDeskError, "is full"),
+        (psycopg.OperationalError("server closed the connection"), LeadDeskError, "reached"),
+    ],
+    ids=["deadlock", "disk-full", "connection-lost"],
+)
+def test_postgresql_troubles_are_worded_by_their_error_class(
+    error: Exception, kind: type[LeadDeskError], words: str
+) -> None:
+    trouble = store_trouble(error, "postgresql://leaddesk@db/team")
+    assert type(trouble) is kind and words in str(trouble)
+    assert store_trouble(psycopg.ProgrammingError("misused"), "x") is None
+    assert store_trouble(ValueError("not a database error"), "x") is None

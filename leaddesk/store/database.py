@@ -24,10 +24,10 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from leaddesk.errors import StoreError
+from leaddesk.errors import Conflict, LeadDeskError, StoreError
 from leaddesk.user_files import why_no_folder
 
 ENV_URL = "LEADDESK_DATABASE_URL"
@@ -87,17 +87,53 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on error."""
-        with self._writes() as session, session.begin():
-            yield session
+        try:
+            with self._writes() as session, session.begin():
+                yield session
+        except Exception as exc:
+            trouble = store_trouble(exc, self.label)
+            if trouble is None:
+                raise
+            raise trouble from exc
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only snapshot; never takes the write lock."""
-        with self._reads() as session, session.begin():
-            yield session
+        try:
+            with self._reads() as session, session.begin():
+                yield session
+        except Exception as exc:
+            trouble = store_trouble(exc, self.label)
+            if trouble is None:
+                raise
+            raise trouble from exc
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def store_trouble(error: BaseException, label: str) -> LeadDeskError | None:
+    """A database error the user can act on (the store busy, its disk full or gone), worded
+    for them; None for anything else, which stays a bug to report."""
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    state = getattr(cause, "sqlstate", None)  # PostgreSQL's error class
+    # psycopg's own OperationalError without a class: the connection failed or was lost.
+    lost = state is None and type(cause).__name__ == "OperationalError"
+    lost = lost and type(cause).__module__.startswith("psycopg")
+    if state is None and not lost and not isinstance(cause, sqlite3.Error):
+        return None
+    text = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    said = text.lower()
+    if state in ("40001", "40P01", "55P03") or "database is locked" in said:
+        return Conflict(f"The store is busy with another change ({text}); try again in a moment.")
+    if state == "53100" or "disk is full" in said or "no space left" in said:
+        return LeadDeskError(
+            f"The disk holding the store {label} is full; free some space and try again. "
+            "Nothing half-done was kept."
+        )
+    if lost or (state or "").startswith("08") or "disk i/o error" in said:
+        return LeadDeskError(f"The store {label} cannot be reached or written: {text}")
+    return None
 
 
 def _tune_sqlite(engine: Engine) -> None:
