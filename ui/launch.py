@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -67,6 +68,13 @@ def sign_in(db: str | None, settings: Settings) -> Desk | None:
 def launch(args: argparse.Namespace) -> int:
     if args.screenshot:
         _check_screenshot_target(Path(args.screenshot))
+    if _no_screen():
+        if not args.screenshot:
+            raise InputError(
+                "the window needs a desktop session (neither DISPLAY nor WAYLAND_DISPLAY is "
+                "set); the other commands work without one: leaddesk --help"
+            )
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     settings = Settings()
     app = application(settings)
     try:
@@ -119,6 +127,16 @@ def open_window(
     if sweep:
         sweeper.start()  # runs only for those the core lets sweep
     return window
+
+
+def _no_screen() -> bool:
+    """Linux without a display to open a window on (Qt would abort); elsewhere there is one."""
+    return (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    )
 
 
 def _check_screenshot_target(target: Path) -> None:

@@ -3,6 +3,7 @@ status bar, what a rep may not see, sign-in and the screenshot command."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -209,6 +210,19 @@ def _written(path: Path) -> tuple[int, int]:
     return flagged, events
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a screen is a Linux question")
+def test_without_a_screen_the_window_says_so_instead_of_aborting(
+    demo_store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leaddesk import cli
+    from ui.app import open_window
+
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli.main(["--db", str(demo_store), "gui", "--as", "rep1"], open_window=open_window) == 2
+    assert "the window needs a desktop session" in capsys.readouterr().err
+
+
 def test_a_screenshot_that_cannot_be_written_is_refused_before_the_window_opens(
     tmp_path: Path, demo_store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -232,6 +246,10 @@ def test_screenshot_command_waits_for_the_queue_and_writes_a_png(
 ) -> None:
     # A team lead's window would sweep for untouched leads; a screenshot only looks.
     before = _written(demo_store)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if user == "rep1":  # a machine with no screen at all: the screenshot needs none
+        for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+            env.pop(name, None)
     target = tmp_path / "workspace.png"
     result = subprocess.run(
         [
@@ -249,7 +267,7 @@ def test_screenshot_command_waits_for_the_queue_and_writes_a_png(
         capture_output=True,
         text=True,
         timeout=120,
-        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
