@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
+from types import FrameType, TracebackType
 
 from leaddesk.cli.common import add_as, add_json, desk_for, print_json, print_table
 from leaddesk.errors import InputError
-from leaddesk.intake.importing import ImportSummary
+from leaddesk.intake.importing import ImportCancelled, ImportSummary
 from leaddesk.intake.runs import RunStatus
 from leaddesk.intake.undo import UndoSummary
 
@@ -62,24 +65,74 @@ def run_import(args: argparse.Namespace) -> int:
     if not args.file:
         raise InputError("import: name the FILE to import (a CSV or XLSX export)")
     line = _ProgressLine(live=sys.stderr.isatty(), dry_run=args.dry_run)
-    with desk_for(args) as desk:
-        summary = desk.import_file(
-            Path(args.file),
-            source=args.source,
-            mapping=args.mapping,
-            dry_run=args.dry_run,
-            report_path=Path(args.report) if args.report else None,
-            encoding=args.encoding,
-            sheet=args.sheet,
-            day_first=args.day_first,
-            progress=line.show,
-        )
+    with desk_for(args) as desk, _StopOnCtrlC() as ctrl_c:
+        try:
+            summary = desk.import_file(
+                Path(args.file),
+                source=args.source,
+                mapping=args.mapping,
+                dry_run=args.dry_run,
+                report_path=Path(args.report) if args.report else None,
+                encoding=args.encoding,
+                sheet=args.sheet,
+                day_first=args.day_first,
+                progress=line.show,
+                cancelled=ctrl_c.is_set,
+            )
+        except ImportCancelled as stopped:
+            _print_stopped(stopped.summary, args.as_user)
+            return 130
     line.finish(summary.counts.rows)
     if args.json:
         print_json(summary.as_json())
     else:
         _print_summary(summary)
     return 0
+
+
+class _StopOnCtrlC:
+    """The first Ctrl+C stops the import between chunks, with nothing half-done; a second one
+    stops at once, as Ctrl+C always does."""
+
+    def __init__(self) -> None:
+        self.asked = False
+        self._before: object = None
+
+    def __enter__(self) -> _StopOnCtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._before = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(
+        self,
+        _kind: type[BaseException] | None,
+        _error: BaseException | None,
+        _trace: TracebackType | None,
+    ) -> None:
+        if self._before is not None:
+            signal.signal(signal.SIGINT, self._before)  # type: ignore[arg-type]
+
+    def _handle(self, _signal: int, _frame: FrameType | None) -> None:
+        if self.asked:
+            raise KeyboardInterrupt
+        self.asked = True
+        sys.stderr.write("\nStopping after this chunk (Ctrl+C again to stop at once)…\n")
+        sys.stderr.flush()
+
+    def is_set(self) -> bool:
+        return self.asked
+
+
+def _print_stopped(summary: ImportSummary, user: str) -> None:
+    name = Path(summary.file).name
+    if summary.dry_run:
+        print(f"Dry run of {name} stopped after {summary.counts.rows:,} rows; nothing was stored.")
+        return
+    print(
+        f"Import of {name} stopped between chunks: {summary.counts.rows:,} rows are in, whole. "
+        f"Import the same file again to finish it, or take it out with: "
+        f"leaddesk import --undo {summary.run_id} --as {user}"
+    )
 
 
 class _ProgressLine:

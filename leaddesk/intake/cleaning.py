@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import queue as queues
+import signal
 import sys
 import threading
 import traceback
@@ -166,6 +167,9 @@ def _context() -> Any:
 def _produce(job: Job, results: Any) -> None:
     """The helper: read the file, clean it chunk by chunk, put each on the queue."""
     gc.disable()  # as in the importing process (without_cycle_collection)
+    # Ctrl+C in a terminal reaches the whole process group: the importing process decides
+    # what it means (stop between chunks); the helper is stopped by it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         with open_export(job.path, encoding=job.encoding, sheet=job.sheet) as export:
             rows = (raw for raw in export.rows() if raw.number > job.after_row)

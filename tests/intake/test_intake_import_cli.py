@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -20,7 +22,7 @@ from sqlalchemy import select
 
 from leaddesk import definition_versions
 from leaddesk import users as user_ops
-from leaddesk.cli import main
+from leaddesk.cli import import_command, main
 from leaddesk.clock import FixedClock
 from leaddesk.domain import Role
 from leaddesk.intake import earlier_rows, importing
@@ -278,6 +280,38 @@ def test_a_report_that_cannot_be_written_is_refused_before_any_work(
         capsys, db, "import", str(export), "--as", "lead1", "--dry-run", "--report", str(report)
     )
     assert code == 0 and report.read_text(encoding="utf-8-sig").startswith("row,field,reason")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is a POSIX thing")
+def test_ctrl_c_stops_between_chunks_and_the_same_command_finishes(
+    capsys: pytest.CaptureFixture[str],
+    db: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 20)
+    export = tmp_path / "leads.csv"
+    export.write_text(HEADER + good_rows(100), encoding="utf-8")
+    pressed: list[int] = []
+
+    def press_ctrl_c_once(_line: object, done: int, _total: int) -> None:
+        if not pressed:
+            pressed.append(done)
+            os.kill(os.getpid(), signal.SIGINT)  # as a terminal's Ctrl+C
+
+    monkeypatch.setattr(import_command._ProgressLine, "show", press_ctrl_c_once)
+    code, out, err = leaddesk(capsys, db, "import", str(export), "--as", "lead1")
+    assert code == 130 and "Stopping after this chunk" in err
+    assert "stopped between chunks: 20 rows are in, whole" in out
+    assert "leaddesk import --undo 1 --as lead1" in out
+    store = open_store(db)
+    with store.reading() as session:
+        assert len(session.scalars(select(Lead)).all()) == 20
+    store.close()
+    monkeypatch.undo()  # no more Ctrl+C
+    code, out, _ = leaddesk(capsys, db, "import", str(export), "--as", "lead1", "--json")
+    summary = json.loads(out)
+    assert code == 0 and (summary["resumed_after_row"], summary["created"]) == (21, 100)
 
 
 def test_sales_may_not_import(capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
