@@ -220,6 +220,8 @@ def import_file(
             counts=Counts(),
             warnings=list(chosen.mapping.warnings),
         )
+        if options.sheet is not None and export.format != "xlsx":
+            summary.warnings.append("a CSV file has no sheets; --sheet ignored")
         job = Job(
             path=path,
             encoding=options.encoding,

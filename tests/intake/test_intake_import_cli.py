@@ -235,6 +235,10 @@ def test_json_summary_has_the_counts_and_the_report_and_progress_goes_to_stderr(
     assert err.rstrip().endswith("Importing: 4 rows, done")
     code, out, _err = leaddesk(capsys, db, "import", str(export), "--as", "rep1")
     assert code == 0 and "3 already imported" in out
+    code, out, _err = leaddesk(
+        capsys, db, "import", str(export), "--as", "rep1", "--dry-run", "--sheet", "Leads"
+    )
+    assert code == 0 and "a CSV file has no sheets; --sheet ignored" in out
 
 
 def test_a_preview_without_room_for_its_working_copy_says_so_and_changes_nothing(
