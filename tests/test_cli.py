@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from leaddesk import __version__
+from leaddesk.cli import main
 
 
 def leaddesk(*args: str, db: Path | str | None = None) -> subprocess.CompletedProcess[str]:
@@ -124,3 +125,35 @@ def test_database_url_from_the_environment(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "env.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["release", "99999999999999999999", "--as", "rep1"], "too large to be a record number"),
+        (["qualify", "0", "--as", "rep1"], "0 is not a record number (they start at 1)"),
+        (["log-call", "x", "--as", "rep1", "--outcome", "busy"], "'x' is not a number"),
+        (["import", "--undo", "99999999999999999999", "--as", "lead1"], "too large"),
+        (["reassign", "--as", "lead1", "--lead", "-4", "--to", "rep1"], "they start at 1"),
+        (
+            ["reassign", "--as", "lead1", "--count", "99999999999999999999", "--from", "rep1"],
+            "--count: give a number of leads from 1 to 1,000,000",
+        ),
+        (["queue", "--as", "rep1", "--offset", "99999999999999999999"], "--offset: give"),
+    ],
+    ids=["release", "qualify", "log-call", "undo", "reassign-lead", "count", "offset"],
+)
+def test_numbers_no_record_could_have_exit_2_saying_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], says: str
+) -> None:
+    db = str(tmp_path / "team.sqlite3")
+    for name, role in (("rep1", "qualifier"), ("lead1", "team_lead")):
+        assert main(["--db", db, "users", "add", name, "--role", role]) == 0
+    capsys.readouterr()
+    try:
+        code = main(["--db", db, *args])
+    except SystemExit as stopped:  # argparse's own refusal, as the real command exits with it
+        code = stopped.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err and "bug" not in err

@@ -26,6 +26,23 @@ def add_as(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     )
 
 
+# Record numbers are SQL integers: anything beyond 64 bits cannot name one.
+_LARGEST_NUMBER = 2**63 - 1
+
+
+def record_number(text: str) -> int:
+    """An argparse type for a lead's, a run's or a version's number."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a record number (they start at 1)")
+    if number > _LARGEST_NUMBER:
+        raise argparse.ArgumentTypeError(f"{text} is too large to be a record number")
+    return number
+
+
 def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from leaddesk.cli.common import add_as, add_json, desk_for, print_json, setup_or_user_desk
+from leaddesk.cli.common import (
+    add_as,
+    add_json,
+    desk_for,
+    print_json,
+    record_number,
+    setup_or_user_desk,
+)
 from leaddesk.definition import Definition, DefinitionError, parse_definition
 from leaddesk.definition_versions import ShownDefinition
 from leaddesk.errors import InputError
@@ -35,7 +42,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     publish.set_defaults(handler=run_publish)
 
     show = actions.add_parser("show", help="show the current version, or --version N")
-    show.add_argument("--version", type=int, metavar="N", help="a published version number")
+    show.add_argument(
+        "--version", type=record_number, metavar="N", help="a published version number"
+    )
     add_as(show, required=False)
     add_json(show)
     show.set_defaults(handler=run_show)

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from types import FrameType, TracebackType
 
-from leaddesk.cli.common import add_as, add_json, desk_for, print_json, print_table
+from leaddesk.cli.common import add_as, add_json, desk_for, print_json, print_table, record_number
 from leaddesk.errors import InputError
 from leaddesk.intake.importing import ImportCancelled, ImportSummary
 from leaddesk.intake.runs import RunStatus
@@ -50,7 +50,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--day-first", action="store_true", help="read 03/05/2026 as 3 May (default: March 5)"
     )
     parser.add_argument(
-        "--undo", metavar="RUN", type=int, help="remove what import run RUN added, instead"
+        "--undo",
+        metavar="RUN",
+        type=record_number,
+        help="remove what import run RUN added, instead",
     )
     parser.add_argument("--runs", action="store_true", help="list the latest import runs")
     add_json(parser)

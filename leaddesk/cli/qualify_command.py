@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from leaddesk.cli.common import add_as, add_json, desk_for, print_json
+from leaddesk.cli.common import add_as, add_json, desk_for, print_json, record_number
 from leaddesk.definition import check_answers
 from leaddesk.domain import VERDICT_STAGE, Verdict
 from leaddesk.errors import InputError
@@ -18,7 +18,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     qualify = commands.add_parser(
         "qualify", help="save a lead's answers, show the suggested verdict, record the verdict"
     )
-    qualify.add_argument("lead_id", metavar="LEAD_ID", type=int, help="the lead's number")
+    qualify.add_argument("lead_id", metavar="LEAD_ID", type=record_number, help="the lead's number")
     add_as(qualify)
     qualify.add_argument(
         "--answers",

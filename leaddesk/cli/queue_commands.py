@@ -6,11 +6,13 @@ import argparse
 from datetime import datetime
 
 from leaddesk.calls import parse_outcome
-from leaddesk.cli.common import add_as, add_json, print_json, print_table
+from leaddesk.cli.common import add_as, add_json, print_json, print_table, record_number
 from leaddesk.clock import Clock, FixedClock, system_clock
 from leaddesk.desk import Desk, open_desk
 from leaddesk.errors import InputError
 from leaddesk.queue import Band, QueueRow, parse_band
+
+MOST_ROWS_SKIPPED = 10_000_000  # more leads than any store holds
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,7 +35,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     take.set_defaults(handler=run_next)
 
     log = commands.add_parser("log-call", help="record how a call went; the queue moves on")
-    log.add_argument("lead_id", metavar="LEAD_ID", type=int, help="the lead's number")
+    log.add_argument("lead_id", metavar="LEAD_ID", type=record_number, help="the lead's number")
     add_as(log)
     log.add_argument(
         "--outcome",
@@ -49,7 +51,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     log.set_defaults(handler=run_log_call)
 
     release = commands.add_parser("release", help="give a lead you claimed back to the queue")
-    release.add_argument("lead_id", metavar="LEAD_ID", type=int, help="the lead's number")
+    release.add_argument("lead_id", metavar="LEAD_ID", type=record_number, help="the lead's number")
     add_as(release)
     _add_at(release)
     add_json(release)
@@ -82,8 +84,8 @@ def _desk(args: argparse.Namespace) -> Desk:
 def run_queue(args: argparse.Namespace) -> int:
     if not 1 <= args.limit <= 500:
         raise InputError("--limit: give a number of rows between 1 and 500")
-    if args.offset < 0:
-        raise InputError("--offset: cannot be negative")
+    if not 0 <= args.offset <= MOST_ROWS_SKIPPED:
+        raise InputError(f"--offset: give a number of rows to skip from 0 to {MOST_ROWS_SKIPPED:,}")
     band: Band | None = parse_band(args.band) if args.band else None
     with _desk(args) as desk:
         rows = desk.queue(limit=args.limit, offset=args.offset, band=band, source=args.source)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import date
 
-from leaddesk.cli.common import add_as, add_json, desk_for, print_json, print_table
+from leaddesk.cli.common import add_as, add_json, desk_for, print_json, print_table, record_number
 from leaddesk.errors import InputError
 from leaddesk.team.moves import POOL, PlannedMove
 from leaddesk.team.reassign import LeadPick
@@ -25,7 +25,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_as(reassign)
     reassign.add_argument(
         "--lead",
-        type=int,
+        type=record_number,
         action="append",
         default=[],
         metavar="ID",

@@ -34,6 +34,7 @@ from leaddesk.team.moves import (
 
 AFTER_CALL = "move_after_call"  # key in Lead.extra for a move waiting for the call to end
 DEFAULT_REASON = "Reassigned by the team lead"
+MOST_LEADS_PICKED = 1_000_000  # "the N oldest": more than any team holds
 
 
 @dataclass(frozen=True)
@@ -273,8 +274,8 @@ def move_after_call(session: Session, lead_id: int, *, at: datetime) -> bool:
 
 
 def _picked_rows(session: Session, pick: LeadPick, at: datetime) -> list[Sequence[Any]]:
-    if pick.count is not None and pick.count < 1:
-        raise InputError("--count: give a number of leads of 1 or more")
+    if pick.count is not None and not 1 <= pick.count <= MOST_LEADS_PICKED:
+        raise InputError(f"--count: give a number of leads from 1 to {MOST_LEADS_PICKED:,}")
     query = planned_moves_query(at)
     if pick.lead_ids:
         ids = sorted(set(pick.lead_ids))
