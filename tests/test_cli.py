@@ -140,10 +140,22 @@ def test_database_url_from_the_environment(tmp_path: Path) -> None:
             "--count: give a number of leads from 1 to 1,000,000",
         ),
         (["queue", "--as", "rep1", "--offset", "99999999999999999999"], "--offset: give"),
+        (["queue", "--as", "rep1", "--at", "0001-01-01T00:00Z"], "--at: give a time between"),
+        (["next", "--as", "rep1", "--at", "9999-12-31T23:00Z"], "--at: give a time between"),
     ],
-    ids=["release", "qualify", "log-call", "undo", "reassign-lead", "count", "offset"],
+    ids=[
+        "release",
+        "qualify",
+        "log-call",
+        "undo",
+        "reassign-lead",
+        "count",
+        "offset",
+        "at-1",
+        "at-9999",
+    ],
 )
-def test_numbers_no_record_could_have_exit_2_saying_so(
+def test_numbers_and_times_no_record_could_have_exit_2_saying_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], says: str
 ) -> None:
     db = str(tmp_path / "team.sqlite3")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from leaddesk.desk import Desk, open_desk, setup_desk
+from leaddesk.errors import InputError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -41,6 +42,23 @@ def record_number(text: str) -> int:
     if number > _LARGEST_NUMBER:
         raise argparse.ArgumentTypeError(f"{text} is too large to be a record number")
     return number
+
+
+# Times to act at, call back at or fill a demo for: a calendar's worth around now (and no
+# date arithmetic near the ends of Python's calendar, which stops at year 9999).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def parse_time(text: str, option: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{option}: '{text}' is not an ISO date-time") from None
+    if moment.tzinfo is None:
+        raise InputError(f"{option}: give a time zone, e.g. {text.strip()}+01:00 or {text}Z")
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise InputError(f"{option}: give a time between {FIRST_YEAR} and {LAST_YEAR}")
+    return moment
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:

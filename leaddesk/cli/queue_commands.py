@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 
 from leaddesk.calls import parse_outcome
-from leaddesk.cli.common import add_as, add_json, print_json, print_table, record_number
+from leaddesk.cli.common import add_as, add_json, parse_time, print_json, print_table, record_number
 from leaddesk.clock import Clock, FixedClock, system_clock
 from leaddesk.desk import Desk, open_desk
 from leaddesk.errors import InputError
@@ -64,16 +63,6 @@ def _add_at(parser: argparse.ArgumentParser, what: str = "the time to act at") -
         metavar="ISO_TIME",
         help=f"{what} (ISO 8601 with a zone; default: now), e.g. when replaying a dialer's log",
     )
-
-
-def parse_time(text: str, option: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"{option}: '{text}' is not an ISO date-time") from None
-    if moment.tzinfo is None:
-        raise InputError(f"{option}: give a time zone, e.g. {text.strip()}+01:00 or {text}Z")
-    return moment
 
 
 def _desk(args: argparse.Namespace) -> Desk:

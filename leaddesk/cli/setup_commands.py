@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import datetime
 
 from leaddesk import definition_versions
 from leaddesk.cli import team_commands
-from leaddesk.cli.common import add_as, add_json, print_json, print_table, setup_or_user_desk
-from leaddesk.errors import InputError
+from leaddesk.cli.common import (
+    add_as,
+    add_json,
+    parse_time,
+    print_json,
+    print_table,
+    setup_or_user_desk,
+)
 from leaddesk.permissions import Action
 from leaddesk.users import parse_role
 
@@ -103,12 +108,7 @@ def run_demo(args: argparse.Namespace) -> int:
         desk.require(Action.MANAGE_STORE)
         now = desk.clock()
         if args.now:
-            try:
-                now = datetime.fromisoformat(args.now)
-            except ValueError:
-                raise InputError(f"--now: '{args.now}' is not an ISO date-time") from None
-            if now.tzinfo is None:
-                raise InputError("--now: give a time zone, e.g. 2026-11-22T09:00:00+00:00")
+            now = parse_time(args.now, "--now")
         started = time.perf_counter()
         summary = fill_demo(desk.store, leads=args.leads, reps=args.reps, seed=args.seed, now=now)
         seconds = time.perf_counter() - started
