@@ -85,8 +85,10 @@ def add_user(
 ) -> UserInfo:
     name = name.strip().lower()
     if not NAME_PATTERN.match(name):
+        shown = name if len(name) <= 40 else name[:40] + "…"
         raise InputError(
-            f"name: '{name}' is not a usable login; use letters, digits, '.', '_' or '-'"
+            f"name: '{shown}' is not a usable login; use 1 to 64 of a–z, 0–9, '.', '_' or '-', "
+            "starting with a letter or digit"
         )
     if capacity < 0 or capacity > 10_000:
         raise InputError(f"capacity: {capacity} is not a number of open leads (0–10000)")

@@ -142,6 +142,7 @@ def test_database_url_from_the_environment(tmp_path: Path) -> None:
         (["queue", "--as", "rep1", "--offset", "99999999999999999999"], "--offset: give"),
         (["queue", "--as", "rep1", "--at", "0001-01-01T00:00Z"], "--at: give a time between"),
         (["next", "--as", "rep1", "--at", "9999-12-31T23:00Z"], "--at: give a time between"),
+        (["report", "funnel", "--as", "lead1", "--until", "0001-01-01"], "--until: give a date"),
     ],
     ids=[
         "release",
@@ -153,6 +154,7 @@ def test_database_url_from_the_environment(tmp_path: Path) -> None:
         "offset",
         "at-1",
         "at-9999",
+        "until-1",
     ],
 )
 def test_numbers_and_times_no_record_could_have_exit_2_saying_so(

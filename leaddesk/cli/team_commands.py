@@ -6,7 +6,16 @@ import argparse
 import sys
 from datetime import date
 
-from leaddesk.cli.common import add_as, add_json, desk_for, print_json, print_table, record_number
+from leaddesk.cli.common import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    add_as,
+    add_json,
+    desk_for,
+    print_json,
+    print_table,
+    record_number,
+)
 from leaddesk.errors import InputError
 from leaddesk.team.moves import POOL, PlannedMove
 from leaddesk.team.reassign import LeadPick
@@ -328,6 +337,9 @@ def _date(text: str | None, flag: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{flag}: '{text}' is not a date like 2026-11-01") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InputError(f"{flag}: give a date between {FIRST_YEAR} and {LAST_YEAR}")
+    return day
