@@ -52,16 +52,14 @@ def verify_batch(folder: Path) -> VerifyReport:
         report.problems.append(f"{MANIFEST}: missing, so nothing can be checked")
         return report
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        listed: dict[str, dict[str, Any]] = dict(manifest["files"])
-        expected = int(manifest["counts"]["leads"])
-    except (ValueError, KeyError, TypeError) as exc:
-        report.problems.append(f"{MANIFEST}: not a LeadDesk handoff manifest ({exc})")
+        manifest = _read_manifest(manifest_path)
+    except ValueError as exc:
+        report.problems.append(f"{MANIFEST}: {exc}")
         return report
-    report.batch = str(manifest.get("batch") or "")
+    listed, expected, lead_ids = manifest.files, manifest.leads, manifest.lead_ids
+    report.batch = manifest.batch
     report.lead_count = expected
-    lead_ids = [int(i) for i in manifest.get("lead_ids", [])]
-    for name, entry in sorted(listed.items()):
+    for name, digest in sorted(listed.items()):
         path = folder / name
         if Path(name).name != name:
             report.problems.append(f"{MANIFEST}: {name} is not a plain file name")
@@ -70,16 +68,19 @@ def verify_batch(folder: Path) -> VerifyReport:
             report.problems.append(f"{name}: missing")
             continue
         data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        if hashlib.sha256(data).hexdigest() != digest:
             report.problems.append(f"{name}: changed since export (SHA-256 differs)")
             continue
         report.checked.append(name)
-        if name.endswith(".csv"):
-            _check_csv(name, data, expected, lead_ids, report)
-        elif name.endswith(".jsonl"):
-            _check_jsonl(name, data, expected, report)
-        elif name.endswith(".xlsx"):
-            _check_xlsx(name, data, expected, report)
+        try:
+            if name.endswith(".csv"):
+                _check_csv(name, data, expected, lead_ids, report)
+            elif name.endswith(".jsonl"):
+                _check_jsonl(name, data, expected, report)
+            elif name.endswith(".xlsx"):
+                _check_xlsx(name, data, expected, report)
+        except UnicodeDecodeError:
+            report.problems.append(f"{name}: not UTF-8 text")
     for path in sorted(folder.iterdir()):
         if is_temp(path):
             report.problems.append(f"{path.name}: left over from an interrupted write")
@@ -91,6 +92,40 @@ def verify_batch(folder: Path) -> VerifyReport:
         ):
             report.problems.append(f"{path.name}: not listed in {MANIFEST}")
     return report
+
+
+@dataclass(frozen=True)
+class _Manifest:
+    batch: str
+    files: dict[str, str]  # name -> SHA-256
+    leads: int
+    lead_ids: list[int]
+
+
+def _read_manifest(path: Path) -> _Manifest:
+    """The manifest's parts, or ValueError saying what is wrong with it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text, so not a LeadDesk handoff manifest") from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}"
+        raise ValueError(f"not JSON ({where}), so not a LeadDesk handoff manifest") from None
+    files = data.get("files") if isinstance(data, dict) else None
+    counts = data.get("counts") if isinstance(data, dict) else None
+    leads = counts.get("leads") if isinstance(counts, dict) else None
+    if not isinstance(files, dict) or not isinstance(leads, int):
+        raise ValueError("not a LeadDesk handoff manifest (no list of files with a lead count)")
+    digests = {}
+    for name, entry in files.items():
+        digest = entry.get("sha256") if isinstance(entry, dict) else None
+        if not isinstance(digest, str):
+            raise ValueError(f"{name} is listed without its SHA-256")
+        digests[str(name)] = digest
+    ids = data.get("lead_ids", [])
+    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        raise ValueError("lead_ids is not a list of lead numbers")
+    return _Manifest(str(data.get("batch") or ""), digests, leads, ids)
 
 
 def _check_csv(

@@ -205,6 +205,27 @@ def test_verify_reports_a_changed_missing_or_half_written_file(team: Team, out_d
     assert any("interrupted write" in p for p in problems)
 
 
+@pytest.mark.parametrize(
+    ("manifest", "says"),
+    [
+        ("{not json", "not JSON (line 1), so not a LeadDesk handoff manifest"),
+        ("[1, 2, 3]", "no list of files with a lead count"),
+        ('{"files": {"a.csv": "abc"}, "counts": {"leads": 1}}', "a.csv is listed without"),
+        ('{"files": {"../x.csv": {"sha256": "0"}}, "counts": {"leads": 1}}', "not a plain file"),
+        ('{"files": {}, "counts": {"leads": 1}, "lead_ids": ["7"]}', "not a list of lead numbers"),
+    ],
+    ids=["not-json", "a-list", "no-digest", "outside-the-folder", "lead-ids"],
+)
+def test_a_manifest_that_is_not_one_is_reported_in_words(
+    tmp_path: Path, manifest: str, says: str
+) -> None:
+    (tmp_path / "manifest.json").write_text(manifest, encoding="utf-8")
+    report = verify_batch(tmp_path)
+    assert not report.ok
+    assert [problem for problem in report.problems if says in problem]
+    assert not any("list indices" in p or "KeyError" in p for p in report.problems)
+
+
 def test_preview_progress_and_cancel(team: Team, out_dir: Path) -> None:
     ids = [team.qualified_lead("rep1") for _ in range(3)]
     steps: list[tuple[int, int, str]] = []
