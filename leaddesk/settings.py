@@ -83,7 +83,7 @@ class Settings:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             log.warning("settings file %s unreadable; using defaults", self.path)
             return
         values = raw.get("values", {}) if isinstance(raw, dict) else {}

@@ -7,10 +7,19 @@ from pathlib import Path
 
 from leaddesk.errors import InputError
 
+# Definitions and answers files are a few kilobytes; far more is a wrong file, not a big one.
+MOST_BYTES = 5 * 1024 * 1024
+
 
 def read_text_file(file: str | Path, what: str) -> str:
     """The file's text; ``what`` names the kind of file in messages ("an answers file")."""
     try:
+        size = Path(file).stat().st_size
+        if size > MOST_BYTES:
+            raise InputError(
+                f"{file}: {size / 1024 / 1024:,.0f} MB is far too big for {what}; "
+                "is it the right file?"
+            )
         return Path(file).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{file}: no such file") from None

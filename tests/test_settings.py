@@ -40,3 +40,9 @@ def test_a_settings_folder_that_cannot_be_written_keeps_the_choice_for_the_sessi
     assert settings[s.THEME] == "dark"
     assert "settings not saved" in caplog.text
     assert in_the_way.read_text(encoding="utf-8") == "a file where the folder should be"
+
+
+def test_a_settings_file_nested_absurdly_deep_falls_back_to_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert s.Settings(path)[s.THEME] == "system"

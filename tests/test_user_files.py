@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from leaddesk import user_files
 from leaddesk.errors import InputError
 from leaddesk.user_files import read_text_file
 
@@ -39,3 +40,22 @@ def test_a_file_that_cannot_be_read_says_why(
     with pytest.raises(InputError) as raised:
         read_text_file(path, "an answers file")
     assert str(raised.value).startswith(f"{path}: {words}")
+
+
+def test_a_file_far_too_big_for_its_kind_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(user_files, "MOST_BYTES", 1024)
+    path = tmp_path / "definition.toml"
+    path.write_text("x" * 3 * 1024 * 1024, encoding="utf-8")
+    with pytest.raises(InputError, match="3 MB is far too big for a lead-definition file"):
+        read_text_file(path, "a lead-definition file")
+
+
+def test_an_answers_file_nested_absurdly_deep_is_refused_in_words(tmp_path: Path) -> None:
+    from leaddesk.cli.qualify_command import read_answers
+
+    path = tmp_path / "answers.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(InputError, match="nested too deeply to be an answers file"):
+        read_answers(str(path))

@@ -39,6 +39,8 @@ def read_answers(file: str) -> dict[str, object]:
     text = read_text_file(file, "an answers file")
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise InputError(f"{file}: nested too deeply to be an answers file") from None
     except json.JSONDecodeError as error:
         raise InputError(
             f"{file}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"

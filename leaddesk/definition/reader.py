@@ -94,6 +94,8 @@ def _read(text: str, source: str) -> tuple[Definition | None, list[Problem]]:
             line = text.count("\n") + 1
         what = _TOML_POSITION.sub("", message)
         return None, [Problem(source, line, "", f"not valid TOML: {what}")]
+    except RecursionError:
+        return None, [Problem(source, None, "", "nested too deeply to be a lead definition")]
     lines = key_lines(text)
     problems: list[Problem] = []
 

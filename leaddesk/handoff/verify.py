@@ -108,6 +108,8 @@ def _read_manifest(path: Path) -> _Manifest:
         data = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise ValueError("not UTF-8 text, so not a LeadDesk handoff manifest") from None
+    except RecursionError:
+        raise ValueError("nested too deeply to be a LeadDesk handoff manifest") from None
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}"
         raise ValueError(f"not JSON ({where}), so not a LeadDesk handoff manifest") from None
@@ -156,7 +158,7 @@ def _check_jsonl(name: str, data: bytes, expected: int, report: VerifyReport) ->
     for number, line in enumerate(lines, start=1):
         try:
             json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             report.problems.append(f"{name}: line {number} is not JSON")
 
 

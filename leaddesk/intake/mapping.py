@@ -308,6 +308,8 @@ class Mapping:
             data: Any = json.loads(text)
         except json.JSONDecodeError as error:
             raise _bad(file, f"is not valid JSON (line {error.lineno})") from error
+        except RecursionError:
+            raise _bad(file, "is nested too deeply to be a column mapping") from None
         if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
             raise _bad(file, 'needs a "columns" object of column name to field')
         columns: dict[str, Field] = {}

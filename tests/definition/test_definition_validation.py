@@ -98,6 +98,11 @@ def test_toml_syntax_error_points_at_its_line() -> None:
     assert problem.message.startswith("not valid TOML")
 
 
+def test_a_file_nested_absurdly_deep_is_a_problem_not_a_crash() -> None:
+    problem = only_problem("a = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    assert problem.message == "nested too deeply to be a lead definition"
+
+
 def test_parse_error_lists_every_problem_as_file_line_path_message() -> None:
     text = VALID.replace("required = true", 'required = "yes"').replace(
         'verdict = "hand_off"', 'verdict = "handoff"'

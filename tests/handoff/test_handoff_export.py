@@ -213,8 +213,9 @@ def test_verify_reports_a_changed_missing_or_half_written_file(team: Team, out_d
         ('{"files": {"a.csv": "abc"}, "counts": {"leads": 1}}', "a.csv is listed without"),
         ('{"files": {"../x.csv": {"sha256": "0"}}, "counts": {"leads": 1}}', "not a plain file"),
         ('{"files": {}, "counts": {"leads": 1}, "lead_ids": ["7"]}', "not a list of lead numbers"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ],
-    ids=["not-json", "a-list", "no-digest", "outside-the-folder", "lead-ids"],
+    ids=["not-json", "a-list", "no-digest", "outside-the-folder", "lead-ids", "too-deep"],
 )
 def test_a_manifest_that_is_not_one_is_reported_in_words(
     tmp_path: Path, manifest: str, says: str

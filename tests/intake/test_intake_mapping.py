@@ -146,6 +146,7 @@ def test_a_saved_mapping_applies_to_a_file_with_new_and_missing_columns() -> Non
         ('{"columns": {"A": "email", "B": "email"}}', "same field"),
         ('{"columns": {}, "extras": "x"}', "extras"),
         ('{"columns": {}, "shape": "sugarcrm"}', "shape"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ],
 )
 def test_a_broken_mapping_file_is_refused_naming_it(
