@@ -136,6 +136,11 @@ class CallPanel(QFrame):
         cycle.busy_changed.connect(lambda: self._phase(cycle.phase.value))
         self._phase(cycle.phase.value)
 
+    def hasHeightForWidth(self) -> bool:
+        # Its wrapped lines would make the column above share height out evenly on a short
+        # screen and squash the outcome buttons; the panel keeps its own height instead.
+        return False
+
     def _action(
         self, text: str, key: shortcuts.Key, slot: Callable[[], None], icon_name: str
     ) -> QAction:

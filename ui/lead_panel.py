@@ -8,7 +8,8 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -46,6 +48,10 @@ def ago(moment: datetime, now: datetime) -> str:
     if minutes < 48 * 60:
         return f"{minutes // 60} h ago"
     return f"{minutes // (60 * 24)} days ago"
+
+
+NOTES_MIN_HEIGHT = 44  # px: three lines of notes
+DETAILS_MIN_HEIGHT = 44  # px: the contact line and the scores, the rest scrolls
 
 
 class LeadPanel(QFrame):
@@ -131,6 +137,10 @@ class LeadPanel(QFrame):
         self.timeline.setWordWrap(True)
         self.earlier = QListWidget()
         self.earlier.setWordWrap(True)
+        # On a short screen (a 1366×768 laptop) the notes give up height first, down to a few
+        # lines, so the lead's details above them are never squashed.
+        for page in (self.notes, self.timeline, self.earlier):
+            page.setMinimumHeight(NOTES_MIN_HEIGHT)
         self.tabs = QTabWidget()
         self.tabs.addTab(notes_page, icon("note"), "Notes")
         self.tabs.addTab(self.timeline, "Timeline")
@@ -152,7 +162,8 @@ class LeadPanel(QFrame):
         layout.setSpacing(4)
         layout.addLayout(top)
         layout.addWidget(self.role)
-        layout.addWidget(self.details)
+        self.details_area = DetailsArea(self.details)
+        layout.addWidget(self.details_area)
         layout.addSpacing(4)
         layout.addWidget(self.tabs, 1)
         self._clear()
@@ -163,6 +174,11 @@ class LeadPanel(QFrame):
         ops.changed.connect(self._changed)
 
     # -- which lead --------------------------------------------------------------------------
+
+    def hasHeightForWidth(self) -> bool:
+        # As the call panel above: the column lays the two out by their own heights (the
+        # notes give way first), not by sharing a short screen out evenly.
+        return False
 
     def show_lead(self, lead_id: int | None) -> None:
         if lead_id == self.lead_id:
@@ -201,7 +217,7 @@ class LeadPanel(QFrame):
         self.lead_file = None
         self.name.setText("No lead open")
         self.role.setText("Press N to take the next lead from your queue.")
-        for widget in (self.customer, self.do_not_call, self.details):
+        for widget in (self.customer, self.do_not_call, self.details_area):
             widget.hide()
         self.timeline.clear()
         self.earlier.clear()
@@ -220,7 +236,7 @@ class LeadPanel(QFrame):
 
     def _show_file(self, lead: LeadFile) -> None:
         self.lead_file = lead
-        self.details.show()
+        self.details_area.show()
         self.name.setText(lead.person)
         self.customer.setVisible(lead.existing_customer)
         if lead.existing_customer and lead.account_owner:
@@ -242,6 +258,7 @@ class LeadPanel(QFrame):
         arrived = f"{self._when(lead.arrived_at)} ({ago(lead.arrived_at, self._clock())})"
         self.interest.setText(f"{source.capitalize()}{campaign} · arrived {arrived}")
         self.asked.setText(f"“{lead.inquiry}”" if lead.inquiry else "They left no message.")
+        self.details_area.updateGeometry()  # new text, new height
         self.timeline.clear()
         for entry in lead.timeline:
             who = f" · {entry.who}" if entry.who else ""
@@ -286,3 +303,42 @@ class LeadPanel(QFrame):
 
 def _people(employees: int | None) -> str | None:
     return f"{employees:,} people" if employees else None
+
+
+class DetailsArea(QScrollArea):
+    """The lead's details: as tall as they need when the screen has room, scrolling when it
+    has not (a 1366×768 laptop), never squashed into overlapping lines."""
+
+    def __init__(self, inner: QWidget) -> None:
+        super().__init__()
+        self.setObjectName("detailsArea")
+        self.setWidget(inner)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().setAutoFillBackground(False)
+        inner.setAutoFillBackground(False)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        inner = self.widget()
+        assert inner is not None
+        if inner.hasHeightForWidth():
+            return inner.heightForWidth(width)
+        return inner.sizeHint().height()
+
+    def sizeHint(self) -> QSize:
+        inner = self.widget()
+        assert inner is not None
+        width = self.width() if self.width() > 0 else inner.sizeHint().width()
+        return QSize(inner.sizeHint().width(), self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, DETAILS_MIN_HEIGHT)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # wrapped lines need another height at another width

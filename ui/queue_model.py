@@ -27,7 +27,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SLA_WARN_MINUTES = 30
 
 COLUMNS = ("Person", "Company", "Local", "Band", "Why", "SLA", "Tries", "Source")
-WIDTHS = (128, 112, 54, 98, 220, 58, 44, 96)
+WIDTHS = (128, 112, 54, 98, 220, 74, 44, 96)
 PERSON, COMPANY, LOCAL, BAND, WHY, SLA, TRIES, SOURCE = range(len(COLUMNS))
 BAND_WORDS = {Band.CALLBACK: "Callback", Band.NEW: "New", Band.RETRY: "Retry", Band.OTHER: "Open"}
 _BAND_INK = {Band.CALLBACK: "accent", Band.NEW: "warn", Band.RETRY: "muted", Band.OTHER: "muted"}

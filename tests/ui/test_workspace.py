@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from leaddesk.clock import FixedClock
@@ -22,6 +23,7 @@ from leaddesk.users import UserInfo
 from tests.ui.conftest import Workspace, open_workspace
 from ui.queue_model import PAGE, SLA, sla_text
 from ui.sign_in import SignInDialog
+from ui.theme import apply_theme
 
 
 def test_queue_model_pages_and_passes_the_model_tester(
@@ -104,6 +106,38 @@ def test_working_a_searched_lead_with_return_claims_it(qtbot: QtBot, workspace: 
     qtbot.keyClick(panel.table, Qt.Key.Key_Return)
     assert workspace.window.cycle.lead is not None
     assert workspace.window.cycle.lead.lead_id == target.lead_id
+
+
+def test_on_a_laptop_screen_the_call_buttons_keep_their_size_and_nothing_overlaps(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    """1366×768 less a taskbar and a title bar: the right column is short. The call panel
+    keeps its height; the lead's details scroll; the notes keep a few lines. Measured with
+    the app's own look (its style sheet sets the sizes that matter)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = (app.style().name(), app.palette(), app.styleSheet())
+    apply_theme(app, "light")
+    try:
+        window = workspace.window
+        qtbot.waitUntil(lambda: window.lead.lead_file is not None)
+        for width, height in ((1366, 700), (1440, 860)):
+            window.resize(width, height)
+            qtbot.wait(50)
+            call, lead = window.call, window.lead
+            assert call.height() >= call.sizeHint().height()
+            for button in call.outcome_buttons.values():
+                assert button.height() >= button.sizeHint().height()
+            details, tabs = lead.details_area, lead.tabs
+            assert details.geometry().bottom() < tabs.geometry().top()
+            # Room to type: at least two lines of notes.
+            assert lead.notes.height() >= 2 * lead.notes.fontMetrics().lineSpacing()
+        # With room to spare, the details show whole, with no scroll bar.
+        assert not lead.details_area.verticalScrollBar().isVisible()
+    finally:
+        app.setStyle(before[0])
+        app.setPalette(before[1])
+        app.setStyleSheet(before[2])
 
 
 def test_glossary_and_shortcut_sheet_are_one_key_away(qtbot: QtBot, workspace: Workspace) -> None:
