@@ -87,29 +87,29 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on error."""
-        try:
-            with self._writes() as session, session.begin():
-                yield session
-        except Exception as exc:
-            trouble = store_trouble(exc, self.label)
-            if trouble is None:
-                raise
-            raise trouble from exc
+        with _worded(self.label), self._writes() as session, session.begin():
+            yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only snapshot; never takes the write lock."""
-        try:
-            with self._reads() as session, session.begin():
-                yield session
-        except Exception as exc:
-            trouble = store_trouble(exc, self.label)
-            if trouble is None:
-                raise
-            raise trouble from exc
+        with _worded(self.label), self._reads() as session, session.begin():
+            yield session
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _worded(label: str) -> Iterator[None]:
+    """Database errors the user can act on come out as messages (see ``store_trouble``)."""
+    try:
+        yield
+    except Exception as exc:
+        trouble = store_trouble(exc, label)
+        if trouble is None:
+            raise
+        raise trouble from exc
 
 
 def store_trouble(error: BaseException, label: str) -> LeadDeskError | None:
