@@ -35,6 +35,17 @@ def read_text_file(file: str | Path, what: str) -> str:
         raise InputError(f"{file}: cannot read it ({error.strerror or error})") from None
 
 
+def utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 without a BOM puts a NUL in every other byte of Latin text: its codec, or None."""
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
 def why_no_folder(path: Path, error: OSError) -> str:
     """Why the folder for ``path`` could not be made: a file in the way, or the system's words."""
     blocking = next((parent for parent in path.parents if parent.exists()), None)

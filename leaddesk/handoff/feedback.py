@@ -38,6 +38,7 @@ from leaddesk.handoff.access import Acting, acting_user
 from leaddesk.permissions import Action, require
 from leaddesk.store import Store
 from leaddesk.store.models import Lead, OpportunityRef, SalesFeedback
+from leaddesk.user_files import utf16_without_bom
 
 COLUMNS = ("lead_id", "decision", "opportunity_id", "owner", "date", "reason", "comment")
 REQUIRED_COLUMNS = ("lead_id", "decision")
@@ -144,6 +145,15 @@ def _decode(data: bytes, name: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(f"{name}: not readable as the UTF-16 text it says it is") from exc
+    if b"\x00" in data[:4096]:
+        # UTF-16 saved without its byte-order mark; anything else with NULs is not text.
+        wide = utf16_without_bom(data[:4096])
+        if wide is None:
+            raise InputError(f"{name}: a binary file, not a CSV; start from the feedback template")
+        try:
+            return data.decode(wide)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: not readable as the UTF-16 text it seems to be") from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -30,6 +30,7 @@ from typing import IO, Any, Literal
 import charset_normalizer
 
 from leaddesk.intake.errors import FileProblem, IntakeFileError, NothingToImport
+from leaddesk.user_files import utf16_without_bom
 
 SAMPLE_BYTES = 64 * 1024
 # One field may hold at most this many characters. csv keeps a field in a UCS-4 buffer, so this
@@ -244,7 +245,7 @@ def _check_declared(path: Path, sample: bytes, whole: bool, declared: str) -> st
             kind=FileProblem.ENCODING,
             row=row,
         ) from error
-    wide = _utf16_without_bom(sample) if b"\x00" in sample else None
+    wide = utf16_without_bom(sample) if b"\x00" in sample else None
     if wide is not None and not name.startswith(("utf-16", "utf-32")):
         # Read as a one-byte encoding, UTF-16 text turns into NULs between the letters.
         raise IntakeFileError(
@@ -283,7 +284,7 @@ def _detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
             return name, "strict"
     if b"\x00" in sample:
         # Anything with NULs in it that is not UTF-16 is not text at all.
-        wide = _utf16_without_bom(sample)
+        wide = utf16_without_bom(sample)
         if wide is not None:
             return wide, "strict"
         raise IntakeFileError(path, "is a binary file, not a CSV export", kind=FileProblem.BINARY)
@@ -301,17 +302,6 @@ def _detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
             kind=FileProblem.BINARY,
         )
     return guessed, "strict"
-
-
-def _utf16_without_bom(sample: bytes) -> str | None:
-    """UTF-16 without a BOM puts a NUL in every other byte of Latin text."""
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd > 0.3 * half and even < 0.05 * half:
-        return "utf-16-le"
-    if even > 0.3 * half and odd < 0.05 * half:
-        return "utf-16-be"
-    return None
 
 
 def _refuse_binary(path: Path, text: str) -> None:

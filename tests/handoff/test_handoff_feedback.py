@@ -134,14 +134,26 @@ def test_a_file_that_is_not_feedback_is_refused_whole(
 
 @pytest.mark.parametrize(
     ("delimiter", "encoding"),
-    [(";", "cp1252"), ("\t", "utf-16"), (";", "utf-8-sig")],
-    ids=["excel-semicolon-csv", "excel-unicode-text", "semicolon-utf8"],
+    [
+        (";", "cp1252"),
+        ("\t", "utf-16"),
+        (";", "utf-8-sig"),
+        ("\t", "utf-16-le"),
+        (",", "utf-16-be"),
+    ],
+    ids=[
+        "excel-semicolon-csv",
+        "excel-unicode-text",
+        "semicolon-utf8",
+        "utf16-le-no-bom",
+        "utf16-be-no-bom",
+    ],
 )
 def test_feedback_saved_by_excel_outside_the_us_reads_the_same(
     team: Team, out_dir: Path, tmp_path: Path, delimiter: str, encoding: str
 ) -> None:
     """Excel writes semicolons where the decimal mark is a comma, and its "Unicode text" is
-    UTF-16 (with a byte-order mark) with tabs."""
+    UTF-16 (with a byte-order mark) with tabs; other tools write UTF-16 without the mark."""
     a, b = handed_off(team, out_dir, 2)
     rows = [
         ["lead_id", "decision", "opportunity_id", "owner", "date", "reason", "comment"],
@@ -159,6 +171,15 @@ def test_feedback_saved_by_excel_outside_the_us_reads_the_same(
         [comment] = [f.detail for f in session.scalars(select(SalesFeedback)) if f.lead_id == a]
     assert (opportunity.external_id, opportunity.owner) == ("006ÄB", "Dana Müller")
     assert comment == "Démo, booked"
+
+
+def test_a_binary_file_is_refused_in_words(team: Team, out_dir: Path, tmp_path: Path) -> None:
+    [lead] = handed_off(team, out_dir, 1)
+    path = tmp_path / "feedback.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
+    with team.desk("sales1") as desk, pytest.raises(InputError, match="a binary file, not a CSV"):
+        desk.import_sales_feedback(path)
+    assert team.lead(lead).stage is Stage.HANDED_OFF
 
 
 def test_the_shipped_template_reads_and_its_examples_import(
