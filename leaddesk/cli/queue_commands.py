@@ -124,7 +124,8 @@ def _print_lead(row: QueueRow) -> None:
     print(f"  their time {row.local_time.strftime('%H:%M')} ({zone})")
     print(f"  why    {row.reason}")
     if row.claimed_until is not None:
-        print(f"  yours until {row.claimed_until.strftime('%H:%M UTC')}")
+        # The rep's own clock: the terminal's time zone.
+        print(f"  yours until {row.claimed_until.astimezone():%H:%M} your time")
 
 
 def run_log_call(args: argparse.Namespace) -> int:

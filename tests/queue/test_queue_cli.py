@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,17 @@ def test_next_log_call_and_release_cycle(db: Path) -> None:
     result = json.loads(logged.stdout)
     assert result["callback_at"] == "2026-11-19T15:30:00+00:00"
     assert result["message"] == "Callback booked for Thu 10:30 their time."
+
+
+def test_next_says_until_when_the_lead_is_yours_on_the_reps_own_clock(db: Path) -> None:
+    command = [sys.executable, "-m", "leaddesk", "--db", str(db), "next", "--as", "rep1"]
+    env = {**os.environ, "TZ": "Asia/Tokyo"}  # UTC+9 all year
+    result = subprocess.run(
+        [*command, "--at", AT], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    # Claimed at 15:00 UTC for 15 minutes: 00:15 the next day in Tokyo.
+    assert "yours until 00:15 your time" in result.stdout
 
 
 def test_next_prints_null_when_nothing_is_callable(db: Path) -> None:
