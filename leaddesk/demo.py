@@ -35,6 +35,7 @@ from leaddesk.queue.policy import current_policy
 from leaddesk.queue.sla import SlaClock
 from leaddesk.queue.zones import zone_key_for
 from leaddesk.store import Store
+from leaddesk.store.database import catch_up_sequences
 from leaddesk.store.models import (
     Account,
     AuditEvent,
@@ -663,6 +664,8 @@ class _Builder:
         for model, rows in plan:
             for chunk in _chunks(rows):
                 connection.execute(insert(model.__table__), chunk)
+        # The rows above carry their ids: the store's next ids must come after them.
+        catch_up_sequences(connection, [model.__tablename__ for model, _ in plan])
 
     def summary(self, users: int) -> DemoSummary:
         return DemoSummary(

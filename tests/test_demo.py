@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from leaddesk.clock import FixedClock
 from leaddesk.demo import fill_demo
+from leaddesk.desk import open_desk
 from leaddesk.domain import Stage
 from leaddesk.store import open_store
 from leaddesk.store.models import (
@@ -82,3 +83,22 @@ def test_demo_store_looks_like_a_real_team(sqlite_store_path: Path, clock: Fixed
     assert stages[Stage.ACCEPTED] and stages[Stage.REJECTED] and stages[Stage.HANDED_OFF]
     assert repeat_people and verdicts and feedback
     assert opportunities and {o.recorded_by_id for o in opportunities} == {sales_id}
+
+
+def test_a_demo_store_takes_new_rows_after_its_own(
+    store_location: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    """The demo writes rows with their ids; on PostgreSQL the id sequences must follow, or the
+    first import or export into a demo store collides with a demo row."""
+    store = open_store(store_location)
+    fill_demo(store, leads=50, now=clock())
+    store.close()
+    inquiries = tmp_path / "inquiries.csv"
+    inquiries.write_text(
+        "name,email,phone,company\nAda Meyer,ada@meyer.example,+12125550101,Meyer Labs\n",
+        encoding="utf-8",
+    )
+    with open_desk(store_location, "lead1", clock=clock) as desk:
+        assert desk.import_file(inquiries).counts.created == 1
+        exported = desk.export_handoff(tmp_path / "out", team=True).new_batch
+    assert exported is not None and exported.lead_count > 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from leaddesk.errors import Conflict, LeadDeskError, StoreError
+from leaddesk.errors import Conflict, LeadDeskError, NotPermitted, StoreError
 from leaddesk.user_files import why_no_folder
 
 ENV_URL = "LEADDESK_DATABASE_URL"
@@ -131,6 +131,9 @@ def store_trouble(error: BaseException, label: str) -> LeadDeskError | None:
             f"The disk holding the store {label} is full; free some space and try again. "
             "Nothing half-done was kept."
         )
+    if state == "42501":
+        # A team database whose logins carry the roles: this login may not write that.
+        return NotPermitted(f"The team database refused this to your login: {text}")
     if lost or (state or "").startswith("08") or "disk i/o error" in said:
         return LeadDeskError(f"The store {label} cannot be reached or written: {text}")
     return None
@@ -250,3 +253,18 @@ def backup_name(path: Path, revision: str | None) -> Path:
 
 def table_names(store: Store) -> set[str]:
     return set(inspect(store.engine).get_table_names())
+
+
+def catch_up_sequences(connection: Connection, tables: Iterable[str]) -> None:
+    """PostgreSQL, after rows were written with ids given: each table's id sequence moves past
+    its highest id, so the next row the app adds gets a free one. (SQLite needs nothing.)"""
+    if connection.dialect.name != "postgresql":
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    for table in tables:
+        # An empty table: the sequence starts again at 1 (is_called false).
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), coalesce(max(id), 1), "
+            f"max(id) IS NOT NULL) FROM {quote(table)}",
+            (table,),
+        )
