@@ -16,8 +16,9 @@ from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from leaddesk import calls, day_summary, definition_versions, notes, qualification
+from leaddesk import audit, calls, day_summary, definition_versions, notes, qualification
 from leaddesk import handoff as handoffs
 from leaddesk import lead_file as lead_files
 from leaddesk import leads as lead_reads
@@ -34,7 +35,7 @@ from leaddesk.intake import source_mappings
 from leaddesk.intake import undo as intake_undo
 from leaddesk.permissions import Action, can, require
 from leaddesk.queue import search as lead_search
-from leaddesk.store import Store, open_store
+from leaddesk.store import Store, grants, open_store
 from leaddesk.store.models import SourceMapping
 from leaddesk.team import reassign as team_reassign
 from leaddesk.team import rebalance as team_rebalance
@@ -588,15 +589,29 @@ class Desk:
         """Deactivate a user; their open leads go back to the pool."""
         self.require(Action.MANAGE_USERS)
         with self.store.transaction() as session:
-            return user_admin.deactivate_user(
-                session, name, actor_id=self.actor.id, actor_role=self.actor.role, at=self.clock()
+            return _login_follows(
+                session,
+                user_admin.deactivate_user(
+                    session,
+                    name,
+                    actor_id=self.actor.id,
+                    actor_role=self.actor.role,
+                    at=self.clock(),
+                ),
             )
 
     def reactivate_user(self, name: str) -> user_admin.UserChange:
         self.require(Action.MANAGE_USERS)
         with self.store.transaction() as session:
-            return user_admin.reactivate_user(
-                session, name, actor_id=self.actor.id, actor_role=self.actor.role, at=self.clock()
+            return _login_follows(
+                session,
+                user_admin.reactivate_user(
+                    session,
+                    name,
+                    actor_id=self.actor.id,
+                    actor_role=self.actor.role,
+                    at=self.clock(),
+                ),
             )
 
     def change_user(
@@ -609,16 +624,57 @@ class Desk:
     ) -> user_admin.UserChange:
         self.require(Action.MANAGE_USERS)
         with self.store.transaction() as session:
-            return user_admin.change_user(
+            return _login_follows(
                 session,
-                name,
-                actor_id=self.actor.id,
-                actor_role=self.actor.role,
-                at=self.clock(),
-                role=role,
-                capacity=capacity,
-                territories=territories,
+                user_admin.change_user(
+                    session,
+                    name,
+                    actor_id=self.actor.id,
+                    actor_role=self.actor.role,
+                    at=self.clock(),
+                    role=role,
+                    capacity=capacity,
+                    territories=territories,
+                ),
             )
+
+    # -- a team database that enforces the roles itself ------------------------------------
+
+    def apply_database_grants(self) -> list[str]:
+        """PostgreSQL: make the group roles and give each role's logins exactly its rights."""
+        self.require(Action.MANAGE_STORE)
+        with self.store.transaction() as session:
+            groups = grants.apply_grants(session.connection())
+            audit.record(
+                session,
+                at=self.clock(),
+                actor_id=self.actor.id,
+                action="database_grants",
+                subject="database",
+                details={"groups": groups},
+            )
+            return groups
+
+    def set_database_login(self, name: str, password: str | None) -> bool:
+        """Give a user a database login of their own (True when made now), or change its
+        password; the grants are brought up to date first."""
+        self.require(Action.MANAGE_STORE)
+        with self.store.transaction() as session:
+            user = user_ops.find_user(session, name)
+            connection = session.connection()
+            grants.apply_grants(connection)
+            made = grants.set_login(
+                connection, user.name, user.role, password=password, active=user.active
+            )
+            audit.record(
+                session,
+                at=self.clock(),
+                actor_id=self.actor.id,
+                action="database_login_made" if made else "database_login_changed",
+                subject=f"user {user.name}",
+                details={"role": user.role.value, "password_changed": password is not None},
+            )
+            return made
 
     def report(
         self, name: str, *, since: date | None = None, until: date | None = None
@@ -742,6 +798,12 @@ def open_desk(
             user = user_ops.find_user(session, as_user)
             if not user.active:
                 raise NotPermitted(f"{user.name} is deactivated; ask your team lead.")
+            login = grants.login_user(session.connection())
+            if login is not None and login != user.name:
+                raise NotPermitted(
+                    f"You are signed in to the team database as {login}; LeadDesk acts as "
+                    f"{login} only on this connection, not as {user.name}."
+                )
             actor = Actor(user.id, user.name, user.role, user.display_name)
     except BaseException:
         store.close()
@@ -770,3 +832,11 @@ def setup_desk(
                 "On a team database, name who is acting with --as (an admin or team lead)."
             )
     return Desk(store, SETUP_ACTOR, clock)
+
+
+def _login_follows(session: Session, change: user_admin.UserChange) -> user_admin.UserChange:
+    """A user's database login (on a team database that has them) follows their role and
+    whether they are active, in the same transaction as the change."""
+    user = change.user
+    grants.follow_user(session.connection(), user.name, user.role, active=user.active)
+    return change

@@ -26,7 +26,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     users = commands.add_parser("users", help="add and list users")
     user_commands = users.add_subparsers(
-        dest="users_command", metavar="add|list|set|deactivate|reactivate", required=True
+        dest="users_command", metavar="add|list|set|deactivate|reactivate|login", required=True
     )
     add = user_commands.add_parser("add", help="add a user")
     add.add_argument("name", help="login name, e.g. rep5")
@@ -40,7 +40,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing = user_commands.add_parser("list", help="list users")
     add_json(listing)
     listing.set_defaults(handler=run_users_list)
-    team_commands.register_user_commands(user_commands)  # set, deactivate, reactivate
+    team_commands.register_user_commands(user_commands)  # set, (de|re)activate, login
 
     demo = commands.add_parser("demo", help="fill a new store with a realistic demo team")
     demo.add_argument("--leads", type=int, default=2_000, help="how many leads (default 2000)")

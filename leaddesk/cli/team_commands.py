@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from datetime import date
+from pathlib import Path
 
 from leaddesk.cli.common import (
     FIRST_YEAR,
@@ -21,6 +23,7 @@ from leaddesk.team.moves import POOL, PlannedMove
 from leaddesk.team.reassign import LeadPick
 from leaddesk.team.rebalance import RebalancePlan
 from leaddesk.team.reports import REPORTS
+from leaddesk.user_files import read_text_file
 from leaddesk.users import parse_role
 
 
@@ -124,9 +127,58 @@ def register_user_commands(
         add_as(command)
         add_json(command)
         command.set_defaults(handler=run_users_active, verb=verb)
+    login = user_commands.add_parser(
+        "login",
+        help="team database: give a user a database login of their own (or a new password)",
+        description=(
+            "On PostgreSQL: a login for the user, in a group whose rights match their role, so "
+            "the database itself refuses what their role may not do (a qualifier cannot write "
+            "an opportunity even from a SQL prompt). The rights of every group are brought up "
+            "to date first. Admins only; the connecting database user needs CREATEROLE."
+        ),
+    )
+    login.add_argument("name")
+    add_as(login)
+    login.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        help="read the password from the first line of FILE (else it is asked for)",
+    )
+    add_json(login)
+    login.set_defaults(handler=run_users_login)
 
 
 # -- handlers ---------------------------------------------------------------------------------
+
+
+def run_users_login(args: argparse.Namespace) -> int:
+    password = _new_password(args.password_file, args.name)
+    with desk_for(args) as desk:
+        made = desk.set_database_login(args.name, password)
+        url = desk.store.engine.url.set(username=args.name, password="PASSWORD")
+    shown = url.render_as_string(hide_password=False).replace("+psycopg", "")
+    if args.json:
+        print_json({"user": args.name, "made": made, "url": shown})
+    else:
+        did = "has a database login now" if made else "database login updated"
+        print(f"{args.name}: {did}; they connect with --db {shown}")
+    return 0
+
+
+def _new_password(path: Path | None, name: str) -> str:
+    if path is not None:
+        text = read_text_file(path, "a password file")
+        password = text.splitlines()[0] if text else ""
+    else:
+        if not sys.stdin.isatty():
+            raise InputError("Give the password with --password-file FILE (no terminal to ask).")
+        password = getpass.getpass(f"Database password for {name}: ")
+        if getpass.getpass("Again: ") != password:
+            raise InputError("The two passwords differ; nothing was changed.")
+    if len(password) < 8:
+        raise InputError("A database password needs at least 8 characters.")
+    return password
 
 
 def run_team(args: argparse.Namespace) -> int:

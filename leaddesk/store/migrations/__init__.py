@@ -92,6 +92,8 @@ def bring_up_to_date(store: Store) -> None:
 def upgrade(store: Store, target: str = "head") -> None:
     from alembic import command
 
+    from leaddesk.store import grants
+
     with store.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
@@ -99,6 +101,8 @@ def upgrade(store: Store, target: str = "head") -> None:
             connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
         try:
             command.upgrade(alembic_config(connection), target)
+            if grants.has_grants(connection):
+                grants.apply_grants(connection)  # the logins' rights cover new tables too
             connection.commit()
         finally:
             if sqlite:

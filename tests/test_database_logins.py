@@ -1,0 +1,243 @@
+"""A team database that enforces the roles itself: each user's own login, in their role's group.
+
+Real PostgreSQL: a rep works a whole day through their own login, sales records its decision
+through theirs, and neither can do from a SQL prompt what their role may not.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from leaddesk.clock import FixedClock
+from leaddesk.definition_versions import ensure_default
+from leaddesk.desk import open_desk, setup_desk
+from leaddesk.domain import CallOutcome, Role, Stage, Verdict
+from leaddesk.errors import InputError, LeadDeskError, NotPermitted
+from leaddesk.store import grants
+from leaddesk.store.models import Lead
+
+HAND_OFF_ANSWERS = {
+    "contact_check": "yes",
+    "inquiry_reason": "project",
+    "pain_level": "major",
+    "decision_role": "decision_maker",
+    "budget_status": "approved",
+    "timeline": "3_months",
+    "next_step_agreed": "yes",
+}
+
+
+@dataclass
+class Team:
+    owner_url: str  # the store's owner: no login binding
+    rep: str
+    sales: str
+    lead: str
+
+    def url_for(self, name: str) -> str:
+        url = make_url(self.owner_url).set(username=name, password=f"pw-{name}")
+        return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def team(postgres_url: str | None, clock: FixedClock) -> Iterator[Team]:
+    if not postgres_url:
+        pytest.skip("no PostgreSQL configured: set LEADDESK_TEST_POSTGRES_URL (.ci/run does)")
+    engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    # Logins are the whole server's: names of their own, so parallel test workers never meet.
+    tag = uuid.uuid4().hex[:8]
+    names = Team(postgres_url, f"rep-{tag}", f"sales-{tag}", f"lead-{tag}")
+    with setup_desk(postgres_url, clock=clock) as desk:
+        desk.add_user("admin", Role.ADMIN)
+        with desk.store.transaction() as session:  # as `leaddesk init` does
+            ensure_default(session, at=clock())
+    with open_desk(postgres_url, "admin", clock=clock) as desk:
+        desk.add_user(names.rep, Role.QUALIFIER, capacity=50)
+        desk.add_user(names.sales, Role.SALES)
+        desk.add_user(names.lead, Role.TEAM_LEAD)
+        for name in (names.rep, names.sales):
+            assert desk.set_database_login(name, f"pw-{name}") is True
+    try:
+        yield names
+    finally:
+        with engine.begin() as connection:
+            for name in (names.rep, names.sales):
+                connection.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
+        engine.dispose()
+
+
+def _inquiries(path: Path) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["name", "email", "phone", "company"])
+        writer.writerow(["Ada Meyer", "ada@meyer.example", "+12125550101", "Meyer Labs"])
+        writer.writerow(["Bruno Kim", "bruno@kim.example", "+12125550102", "Kim Works"])
+    return path
+
+
+def test_a_rep_works_a_whole_day_and_sales_closes_the_loop_through_their_own_logins(
+    team: Team, clock: FixedClock, tmp_path: Path
+) -> None:
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
+        summary = desk.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        assert summary.counts.created == 2
+        row = desk.next_lead()
+        assert row is not None
+        desk.log_call(row.lead_id, CallOutcome.CONNECTED)
+        desk.answer(row.lead_id, HAND_OFF_ANSWERS)
+        desk.give_verdict(row.lead_id, Verdict.HAND_OFF, "Budget approved; decides this quarter")
+        batch = desk.export_handoff(tmp_path / "out").new_batch
+        assert batch is not None and batch.lead_ids == (row.lead_id,)
+    feedback = tmp_path / "feedback.csv"
+    feedback.write_text(
+        "lead_id,decision,opportunity_id,owner,date,reason,comment\n"
+        f"{row.lead_id},accepted,006ABC,Dana Reyes,2026-11-18,,\n",
+        encoding="utf-8",
+    )
+    with open_desk(team.url_for(team.sales), team.sales, clock=clock) as desk:
+        report = desk.import_sales_feedback(feedback)
+        assert report.accepted == [row.lead_id]
+        with desk.store.reading() as session:
+            lead = session.get(Lead, row.lead_id)
+            assert lead is not None and lead.stage is Stage.ACCEPTED
+
+
+def _plain(url: str) -> str:
+    """The URL as the driver itself takes it (test workers' URLs name SQLAlchemy's dialect)."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def _sql(url: str, statement: str) -> None:
+    with psycopg.connect(_plain(url)) as connection:
+        connection.execute(statement)
+
+
+def test_a_qualifiers_login_cannot_write_an_opportunity_even_from_a_sql_prompt(
+    team: Team,
+) -> None:
+    rep = team.url_for(team.rep)
+    with psycopg.connect(_plain(rep)) as connection:
+        assert connection.execute("SELECT count(*) FROM users").fetchone() == (4,)
+    for statement in (
+        "INSERT INTO opportunity_refs (lead_id, external_id) VALUES (1, 'X')",
+        "DELETE FROM sales_feedback",
+        "UPDATE users SET role = 'admin'",
+        "DELETE FROM definition_versions",
+        "UPDATE alembic_version SET version_num = 'x'",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _sql(rep, statement)
+
+
+def test_a_salespersons_login_cannot_change_a_verdict_or_its_answers(team: Team) -> None:
+    sales = team.url_for(team.sales)
+    for statement in ("UPDATE verdicts SET reason = 'x'", "DELETE FROM answers"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _sql(sales, statement)
+
+
+def test_a_login_acts_as_its_own_user_only(team: Team, clock: FixedClock) -> None:
+    for other in (team.lead, team.sales, "admin"):
+        with pytest.raises(NotPermitted, match=f"signed in to the team database as {team.rep}"):
+            open_desk(team.url_for(team.rep), other, clock=clock)
+
+
+def test_what_the_database_refuses_reads_as_not_permitted(team: Team, clock: FixedClock) -> None:
+    """Even past the app's own checks (here: straight through the store), the refusal is a
+    message for the user, not a crash."""
+    with (
+        open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk,
+        pytest.raises(NotPermitted, match="refused this to your login"),
+        desk.store.transaction() as session,
+    ):
+        session.execute(text("UPDATE users SET capacity = 99"))
+
+
+def test_a_login_follows_its_user_deactivated_and_moved_to_another_role(
+    team: Team, clock: FixedClock
+) -> None:
+    with open_desk(team.owner_url, team.lead, clock=clock) as desk:
+        desk.deactivate_user(team.rep)
+    with pytest.raises(LeadDeskError, match="not permitted to log in"):
+        open_desk(team.url_for(team.rep), team.rep, clock=clock)
+    with open_desk(team.owner_url, team.lead, clock=clock) as desk:
+        desk.reactivate_user(team.rep)
+        desk.change_user(team.rep, role=Role.SALES)
+    # Now in the sales group: it may write an opportunity, and no longer a verdict.
+    _sql(
+        team.url_for(team.rep),
+        "SELECT 1 FROM opportunity_refs",
+    )
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        _sql(team.url_for(team.rep), "DELETE FROM verdicts")
+    with open_desk(team.owner_url, "admin", clock=clock) as desk, desk.store.reading() as session:
+        connection = session.connection()
+        database = str(connection.exec_driver_sql("SELECT current_database()").scalar())
+        groups = connection.exec_driver_sql(
+            "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+            "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = %s",
+            (team.rep,),
+        ).scalars()
+        assert set(groups) == {grants.group_name(database, Role.SALES)}
+
+
+def test_only_an_admin_gives_database_logins(team: Team, clock: FixedClock) -> None:
+    with (
+        open_desk(team.owner_url, team.lead, clock=clock) as desk,
+        pytest.raises(NotPermitted, match="team lead"),
+    ):
+        desk.set_database_login(team.rep, "another-password")
+
+
+def test_a_server_login_that_is_not_this_stores_is_left_alone(
+    team: Team, clock: FixedClock
+) -> None:
+    stranger = f"stranger-{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_plain(team.owner_url)) as connection:
+        connection.execute(f'CREATE ROLE "{stranger}" LOGIN')
+    try:
+        with open_desk(team.owner_url, "admin", clock=clock) as desk:
+            desk.add_user(stranger, Role.QUALIFIER)
+            with pytest.raises(InputError, match="already exists for something other"):
+                desk.set_database_login(stranger, "password-1")
+    finally:
+        with psycopg.connect(_plain(team.owner_url), autocommit=True) as connection:
+            connection.execute(f'DROP ROLE IF EXISTS "{stranger}"')
+
+
+def test_logins_belong_to_a_team_database(sqlite_store_path: Path, clock: FixedClock) -> None:
+    with setup_desk(sqlite_store_path, clock=clock) as desk:
+        desk.add_user("admin", Role.ADMIN)
+        desk.add_user("rep1", Role.QUALIFIER)
+    password = sqlite_store_path.parent / "password.txt"
+    password.write_text("long-enough\n", encoding="utf-8")
+    command = [sys.executable, "-m", "leaddesk", "--db", str(sqlite_store_path), "users"]
+    result = subprocess.run(
+        [*command, "login", "rep1", "--as", "admin", "--password-file", str(password)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "team database (PostgreSQL) only" in result.stderr
+
+
+def test_group_names_stay_within_postgresqls_limit() -> None:
+    long = "x" * 60
+    names = {grants.group_name(long, role) for role in Role}
+    assert len(names) == len(Role)
+    assert all(len(name) <= 63 for name in names)
+    assert grants.group_name("team", Role.QUALIFIER) == "leaddesk_team_qualifier"
