@@ -9,9 +9,12 @@ from pathlib import Path
 import phonenumbers
 from sqlalchemy import func, select
 
+from leaddesk import definition_versions
 from leaddesk.clock import FixedClock
+from leaddesk.definition import evaluate
 from leaddesk.demo import fill_demo
 from leaddesk.domain import Stage
+from leaddesk.qualification import lead_facts
 from leaddesk.store import open_store
 from leaddesk.store.models import (
     Lead,
@@ -82,3 +85,22 @@ def test_demo_store_looks_like_a_real_team(sqlite_store_path: Path, clock: Fixed
     assert stages[Stage.ACCEPTED] and stages[Stage.REJECTED] and stages[Stage.HANDED_OFF]
     assert repeat_people and verdicts and feedback
     assert opportunities and {o.recorded_by_id for o in opportunities} == {sales_id}
+
+
+def test_fresh_demo_leads_carry_the_scores_the_lead_definition_gives(
+    sqlite_store_path: Path, clock: FixedClock
+) -> None:
+    """A lead nobody has worked shows on its card the fit and interest the questionnaire's
+    scoring gives it (as it stood when the lead arrived), not numbers of the demo's own."""
+    store = open_store(sqlite_store_path)
+    fill_demo(store, leads=600, reps=2, seed=3, now=clock())
+    with store.reading() as session:
+        definition = definition_versions.definition_for_version(
+            session, definition_versions.current_id(session) or 0
+        )
+        fresh = session.scalars(select(Lead).where(Lead.stage == Stage.NEW)).all()
+        assert len(fresh) > 50
+        for lead in fresh:
+            scores = evaluate(definition, {}, lead_facts(session, lead, lead.arrived_at)).scores
+            assert (lead.fit_score, lead.interest_score) == (scores.fit, scores.interest), lead.id
+    store.close()
