@@ -137,6 +137,52 @@ def test_connected_call_qualifies_and_hands_off(qtbot: QtBot, workspace: Workspa
     assert workspace.warnings == []
 
 
+def test_lead_card_and_questionnaire_show_one_fit_and_one_interest(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mid-call the card beside the questionnaire follows the live scores (answers so far,
+    facts as they are now), so the rep never reads two different Fit numbers at once."""
+    window, cycle = workspace.window, workspace.window.cycle
+    card, panel = window.lead, window.questionnaire
+
+    def on_screen() -> tuple[tuple[str, str], tuple[str, str]]:
+        return (
+            (card.fit_value.text(), card.interest_value.text()),
+            (panel.bars["fit"][1].text(), panel.bars["interest"][1].text()),
+        )
+
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    # The lead came in a week ago: the "contacted in the last day" points no longer count.
+    with workspace.desk.store.transaction() as session:
+        row = session.get(Lead, lead.lead_id)
+        assert row is not None
+        row.arrived_at = workspace.desk.clock() - timedelta(days=7)
+        row.fit_score, row.interest_score = 12, 97
+    key(qtbot, workspace, "c")
+    key(qtbot, workspace, "1")
+    qtbot.waitUntil(lambda: panel.qualification is not None)
+    card_scores, panel_scores = on_screen()
+    assert card_scores == panel_scores
+    assert card_scores != ("12", "97")
+    answer_by_keyboard(qtbot, workspace, {"contact_check": "yes", "inquiry_reason": "project"})
+    assert panel.qualification is not None
+    live = panel.qualification.scores
+    assert on_screen() == ((str(live.fit), str(live.interest)),) * 2
+    # A note saved meanwhile re-reads the lead; the card keeps the live numbers.
+    card.notes.setPlainText("Wants it before the spring peak")
+    window.notes.flush()
+    assert on_screen()[0] == (str(live.fit), str(live.interest))
+    # Put back without a verdict: the card shows the lead as the queue has it again.
+    monkeypatch.setattr(dialogs, "ask", lambda *_args: True)
+    key(qtbot, workspace, Qt.Key.Key_Escape)
+    assert cycle.phase is Phase.IDLE
+    shown = card.lead_file
+    assert shown is not None
+    assert on_screen()[0] == (str(shown.fit_score), str(shown.interest_score))
+
+
 def test_override_without_a_reason_is_refused(
     qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
