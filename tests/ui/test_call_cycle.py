@@ -183,6 +183,56 @@ def test_lead_card_and_questionnaire_show_one_fit_and_one_interest(
     assert on_screen()[0] == (str(shown.fit_score), str(shown.interest_score))
 
 
+def test_not_interested_goes_straight_to_the_verdict(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A "not interested" call takes the lead out of the queue and asks for a verdict: the window
+    opens the questionnaire for it there and then, instead of leaving a lead nobody can
+    reach again (taking it from a search is refused: it is on hold)."""
+    window, cycle = workspace.window, workspace.window.cycle
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    key(qtbot, workspace, "c")
+    key(qtbot, workspace, "7")
+    assert cycle.phase is Phase.QUALIFYING
+    assert window.left.currentWidget() is window.questionnaire
+    assert "verdict" in window.call.message.text()
+    monkeypatch.setattr(
+        dialogs,
+        "ask_override",
+        lambda _p, _r: OverrideChoice(Verdict.NURTURE, LeadType.UNQUALIFIED_INTEREST, "No need"),
+    )
+    qtbot.waitUntil(lambda: window.questionnaire.qualification is not None)
+    key(qtbot, workspace, "o")
+    with workspace.desk.store.reading() as session:
+        stage = session.get(Lead, lead.lead_id).stage  # type: ignore[union-attr]
+    assert stage is Stage.NURTURE
+    assert cycle.phase is Phase.IDLE
+    assert calls_on(workspace, lead.lead_id) == [CallOutcome.NOT_INTERESTED]
+    assert workspace.warnings == []
+
+
+def test_leaving_a_not_interested_lead_without_a_verdict_says_where_it_went(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, cycle = workspace.window, workspace.window.cycle
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    key(qtbot, workspace, "c")
+    key(qtbot, workspace, "7")
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text: asked.append(text) is None)
+    # Minutes later the claim renewal comes round: a lead on hold is not claimed, no warning.
+    cycle.renew()
+    key(qtbot, workspace, Qt.Key.Key_Escape)
+    assert cycle.phase is Phase.IDLE
+    assert asked and "stays in your queue" not in asked[0]
+    assert "back in the queue" not in window.call.message.text()
+    assert workspace.warnings == []
+
+
 def test_override_without_a_reason_is_refused(
     qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
