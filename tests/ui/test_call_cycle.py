@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QRadioButton
+from PySide6.QtWidgets import QApplication, QCheckBox, QRadioButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -19,6 +20,7 @@ from ui import dialogs
 from ui.call_cycle import Phase
 from ui.operations import Operations
 from ui.override_dialog import OverrideChoice
+from ui.theme import apply_theme
 
 SALES_WORTHY = {
     "contact_check": "yes",
@@ -331,6 +333,47 @@ def test_callback_outside_calling_hours_is_refused(
     key(qtbot, workspace, "6")
     assert calls_on(workspace, lead.lead_id) == [CallOutcome.CALLBACK]
     assert cycle.phase is Phase.IDLE
+
+
+def test_the_callback_pickers_refusal_pushes_the_form_down_not_over_it(
+    qtbot: QtBot, clock: FixedClock
+) -> None:
+    """When a time is refused, the reason (two lines) gets room below the form: the
+    dialog grows instead of squashing "Your time", "You" and "Them" over each other."""
+    from zoneinfo import ZoneInfo
+
+    from leaddesk.definition import Policy
+    from ui.callback_picker import CallbackPicker, CallbackRequest
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = (app.style().name(), app.palette(), app.styleSheet())
+    apply_theme(app, "light")
+    try:
+        request = CallbackRequest(
+            person="Thibault Ferrand",
+            zones=("Europe/Paris",),
+            policy=Policy(timezone="America/New_York"),
+            rep_zone="Europe/London",
+            now=clock(),
+        )
+        picker = CallbackPicker(request)
+        qtbot.addWidget(picker)
+        with qtbot.waitExposed(picker):
+            picker.show()
+        tomorrow = (clock() + timedelta(days=1)).astimezone(ZoneInfo("Europe/Paris"))
+        picker.set_time(tomorrow.replace(hour=3, minute=0, second=0, microsecond=0))
+        qtbot.wait(20)
+        assert picker.problem.isVisible()
+        rows = [picker.when, picker.mine, picker.theirs, picker.problem, picker.buttons]
+        for upper, lower in pairwise(rows):
+            assert upper.geometry().bottom() < lower.geometry().top(), (upper, lower)
+        problem = picker.problem
+        assert problem.height() >= problem.heightForWidth(problem.width())
+    finally:
+        app.setStyle(before[0])
+        app.setPalette(before[1])
+        app.setStyleSheet(before[2])
 
 
 def test_notes_survive_closing_the_window(
