@@ -219,9 +219,11 @@ def log_call(
         else:
             lead.next_attempt_at = plan.next_attempt_at
             assert plan.next_attempt_at is not None
+            # Said in the team's time and named so: the rep may sit in another zone.
             when = clock_text(plan.next_attempt_at, at, policy)
+            place = policy.timezone.rsplit("/", 1)[-1].replace("_", " ")
             message = (
-                f"{_said(outcome)}. Next try after {when} "
+                f"{_said(outcome)}. Next try after {when} {place} time "
                 f"(retry {lead.attempts + 1} of {policy.cadence.max_attempts})."
             )
     elif outcome in (CallOutcome.WRONG_NUMBER, CallOutcome.BAD_NUMBER):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk import definition_versions
 from leaddesk import users as user_ops
-from leaddesk.definition import Policy
+from leaddesk.definition import Definition, Policy
 from leaddesk.domain import (
     CallOutcome,
     LeadType,
@@ -31,6 +31,7 @@ from leaddesk.domain import (
     Verdict,
 )
 from leaddesk.errors import InputError
+from leaddesk.intake.scores import Scorer
 from leaddesk.queue.policy import current_policy
 from leaddesk.queue.sla import SlaClock
 from leaddesk.queue.zones import zone_key_for
@@ -213,10 +214,14 @@ def fill_demo(
             )
         version = definition_versions.ensure_default(session, at=now)
         version_id = definition_versions.current_id(session)
+        assert version_id is not None
+        definition = definition_versions.definition_for_version(session, version_id)
         policy = current_policy(session)
         team = _team(session, reps, now)
     rep_ids = [team[f"rep{i}"] for i in range(1, reps + 1)]
-    builder = _Builder(rng, seed, now, rep_ids, team["sales1"], version_id, version.version, policy)
+    builder = _Builder(
+        rng, seed, now, rep_ids, team["sales1"], version_id, version.version, policy, definition
+    )
     builder.build(leads)
     with store.transaction() as session:
         builder.write(session)
@@ -275,9 +280,13 @@ class _Builder:
         version_id: int | None,
         version: int,
         policy: Policy,
+        definition: Definition,
     ) -> None:
         self.rng = rng
         self.policy = policy
+        # Leads carry the scores an import would have given them on arrival, so the lead card
+        # and the questionnaire agree on a fresh lead.
+        self.scorer = Scorer(definition)
         # Arrivals reach back about two months; deadlines fall within days of arrival.
         self.sla = SlaClock(
             policy, (now - timedelta(days=90)).date(), (now + timedelta(days=30)).date()
@@ -310,6 +319,7 @@ class _Builder:
         self.feedback: list[dict[str, Any]] = []
         self.audit: list[dict[str, Any]] = []
         self.last_lead: dict[int, dict[str, Any]] = {}
+        self.leads_of: dict[int, int] = {}  # person id → leads so far
 
     # -- generation -----------------------------------------------------------------------
 
@@ -408,32 +418,44 @@ class _Builder:
         arrived = self.now - age
         assigned = rng.choice(self.rep_ids) if rng.random() < 0.8 else None
         account = self.accounts[person["account_id"] - 1]
-        fit = min(
-            100, int(rng.gauss(55, 20)) if account["employees"] > 50 else int(rng.gauss(35, 15))
+        campaign = rng.choice(CAMPAIGNS) if rng.random() < 0.5 else None
+        inquiry = rng.choice(INQUIRIES[source])
+        earlier_leads = self.leads_of.get(person["id"], 0)
+        self.leads_of[person["id"]] = earlier_leads + 1
+        scores = self.scorer.score(
+            {
+                "employees": account["employees"],
+                "industry": account["industry"].casefold().replace(" ", "_"),
+                "title": person["title"],
+                "seniority": person["seniority"],
+                "country": person["country"],
+                "region": person["region"],
+                "city": person["city"],
+                "email_domain": person["email"].rsplit("@", 1)[1],
+                "source": source.value,
+                "campaign": campaign,
+                "inquiry": inquiry,
+                "existing_customer": bool(account["is_customer"]),
+                "earlier_leads": earlier_leads,
+                "hours_since_arrival": 0.0,
+                "call_attempts": 0,
+            }
         )
-        interest = {
-            Source.SALES_REFERRAL: 80,
-            Source.INBOUND_CALL: 75,
-            Source.WEB_FORM: 60,
-            Source.WEBINAR: 45,
-            Source.TRADE_SHOW: 40,
-            Source.PURCHASED_LIST: 10,
-        }[source] + rng.randint(-10, 15)
         lead: dict[str, Any] = {
             "id": lead_id,
             "person_id": person["id"],
             "account_id": account["id"],
             "source": source.value,
-            "campaign": rng.choice(CAMPAIGNS) if rng.random() < 0.5 else None,
-            "inquiry": rng.choice(INQUIRIES[source]),
+            "campaign": campaign,
+            "inquiry": inquiry,
             "arrived_at": arrived,
             "stage": Stage.NEW.value,
             "stage_changed_at": arrived,
             "lead_type": None,
             "existing_account": bool(account["is_customer"]),
             "assigned_to_id": assigned,
-            "fit_score": max(0, fit),
-            "interest_score": max(0, min(100, interest)),
+            "fit_score": scores.fit,
+            "interest_score": scores.interest,
             "framework_score": None,
             "sla_due_at": self.sla.deadline(arrived),
             "first_contact_at": None,

@@ -9,10 +9,13 @@ from pathlib import Path
 import phonenumbers
 from sqlalchemy import func, select
 
+from leaddesk import definition_versions
 from leaddesk.clock import FixedClock
+from leaddesk.definition import evaluate
 from leaddesk.demo import fill_demo
 from leaddesk.desk import open_desk
 from leaddesk.domain import Stage
+from leaddesk.qualification import lead_facts
 from leaddesk.store import open_store
 from leaddesk.store.models import (
     Lead,
@@ -102,3 +105,22 @@ def test_a_demo_store_takes_new_rows_after_its_own(
         assert desk.import_file(inquiries).counts.created == 1
         exported = desk.export_handoff(tmp_path / "out", team=True).new_batch
     assert exported is not None and exported.lead_count > 0
+
+
+def test_fresh_demo_leads_carry_the_scores_the_lead_definition_gives(
+    sqlite_store_path: Path, clock: FixedClock
+) -> None:
+    """A lead nobody has worked shows on its card the fit and interest the questionnaire's
+    scoring gives it (as it stood when the lead arrived), not numbers of the demo's own."""
+    store = open_store(sqlite_store_path)
+    fill_demo(store, leads=600, reps=2, seed=3, now=clock())
+    with store.reading() as session:
+        definition = definition_versions.definition_for_version(
+            session, definition_versions.current_id(session) or 0
+        )
+        fresh = session.scalars(select(Lead).where(Lead.stage == Stage.NEW)).all()
+        assert len(fresh) > 50
+        for lead in fresh:
+            scores = evaluate(definition, {}, lead_facts(session, lead, lead.arrived_at)).scores
+            assert (lead.fit_score, lead.interest_score) == (scores.fit, scores.interest), lead.id
+    store.close()

@@ -68,6 +68,9 @@ class CallCycle(QObject):
         self.phase = Phase.IDLE
         self.lead: QueueRow | None = None
         self._waiting = False  # a cycle step is on the worker; ignore repeated keys meanwhile
+        # "Not interested" puts the lead on hold, out of every queue and unclaimed: its verdict
+        # is given now, in the questionnaire, or it waits out of sight.
+        self._on_hold = False
         self._elapsed = QElapsedTimer()
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
@@ -155,6 +158,17 @@ class CallCycle(QObject):
             None, "Put the lead back?", "Nothing is logged for this call yet. Put it back?"
         ):
             return
+        if self._on_hold:
+            if not dialogs.ask(
+                None,
+                "Leave without a verdict?",
+                f"{self.lead.person} is not interested, so the lead is out of your queue. "
+                "Without a verdict it stays open with no next step. Leave it anyway?",
+            ):
+                return
+            self.said.emit(f"{self.lead.person}: left without a verdict, out of the queue.")
+            self._finish()
+            return
         if self.phase is Phase.QUALIFYING and not dialogs.ask(
             None,
             "Leave without a verdict?",
@@ -170,7 +184,7 @@ class CallCycle(QObject):
         )
 
     def renew(self) -> None:
-        if self.lead is None:
+        if self.lead is None or self._on_hold:
             return
         lead_id = self.lead.lead_id
         self._ops.run(
@@ -220,6 +234,15 @@ class CallCycle(QObject):
             self._set_phase(Phase.QUALIFYING)
             self.said.emit("Connected: work through the questions; the verdict updates live.")
             return
+        if result.outcome is CallOutcome.NOT_INTERESTED and not result.nurtured:
+            self._renewer.stop()
+            self._on_hold = True
+            self._set_phase(Phase.QUALIFYING)
+            self.said.emit(
+                "Not interested: give the verdict now. Ctrl+Enter takes the suggestion; "
+                "O to nurture or disqualify with a reason."
+            )
+            return
         self.said.emit(result.message)
         self._finish()
 
@@ -233,6 +256,7 @@ class CallCycle(QObject):
     def _finish(self) -> None:
         self._stop_timer()
         self._renewer.stop()
+        self._on_hold = False
         self.lead = None
         self.lead_changed.emit(None)
         self._set_phase(Phase.IDLE)

@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from leaddesk.definition import Scores
 from leaddesk.desk import Desk
 from leaddesk.lead_file import LeadFile
+from leaddesk.qualification import Qualification
 from ui.icons import icon
 from ui.notes import NoteSaver
 from ui.operations import Operations
@@ -74,6 +76,9 @@ class LeadPanel(QFrame):
         self._clock = clock
         self.lead_file: LeadFile | None = None
         self.lead_id: int | None = None
+        # While the questionnaire is open on this lead, its live scores (answers so far and
+        # the facts as they are now) are the ones shown: one Fit and one Interest on screen.
+        self._live: tuple[int, Scores] | None = None
 
         self.name = QLabel("No lead open")
         self.name.setObjectName("personName")
@@ -249,10 +254,7 @@ class LeadPanel(QFrame):
         self.role.setText(f"{lead.title or 'No title'} · {company}")
         place = ", ".join(part for part in (lead.city, lead.country) if part)
         self.contact.setText(" · ".join(p for p in (lead.email, lead.phone, place) if p))
-        self.fit_bar.setValue(max(0, min(100, lead.fit_score)))
-        self.fit_value.setText(str(lead.fit_score))
-        self.interest_bar.setValue(max(0, min(100, lead.interest_score)))
-        self.interest_value.setText(str(lead.interest_score))
+        self._show_scores()
         source = lead.source.replace("_", " ")
         campaign = f" · {lead.campaign}" if lead.campaign else ""
         arrived = f"{self._when(lead.arrived_at)} ({ago(lead.arrived_at, self._clock())})"
@@ -278,6 +280,33 @@ class LeadPanel(QFrame):
         if not lead.earlier:
             self.earlier.addItem("No earlier leads from this person.")
         self.tabs.setTabText(2, f"Earlier leads ({len(lead.earlier)})")
+
+    def follow_live_scores(self, qualification: Qualification) -> None:
+        """Show the questionnaire's live fit and interest for its lead, until
+        ``stop_live_scores``."""
+        self._live = (qualification.lead_id, qualification.scores)
+        self._show_scores()
+
+    def stop_live_scores(self) -> None:
+        self._live = None
+        self._show_scores()
+
+    def _show_scores(self) -> None:
+        lead = self.lead_file
+        if lead is None:
+            return
+        live = self._live[1] if self._live and self._live[0] == lead.lead_id else None
+        scores: tuple[tuple[int, tuple[str, ...]], ...] = (
+            ((live.fit, live.fit_reasons), (live.interest, live.interest_reasons))
+            if live is not None
+            else ((lead.fit_score, ()), (lead.interest_score, ()))
+        )
+        widgets = ((self.fit_bar, self.fit_value), (self.interest_bar, self.interest_value))
+        for (bar, value), (score, reasons) in zip(widgets, scores, strict=True):
+            bar.setValue(max(0, min(100, score)))
+            value.setText(str(score))
+            tip = "Now, with the answers so far:\n" + ("\n".join(reasons) or "nothing counted yet")
+            bar.setToolTip(tip if live is not None else "")
 
     # -- notes ---------------------------------------------------------------------------------
 

@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.cycle.lead_changed.connect(self._lead_changed)
         self.cycle.phase_changed.connect(self._phase_changed)
         self.questionnaire.verdict_given.connect(self.cycle.verdict_given)
+        self.questionnaire.shown.connect(self.lead.follow_live_scores)
         self.cycle.said.connect(lambda text: self.status.showMessage(text, 8000))
 
         ops.run(desk.definition, done=self._definition_loaded)
@@ -273,6 +274,7 @@ class MainWindow(QMainWindow):
             return
         if self.left.currentWidget() is self.questionnaire:
             self.questionnaire.stop()
+            self.lead.stop_live_scores()
             self.left.setCurrentWidget(self.queue)
         if phase is Phase.IDLE:
             self.queue.focus_table()

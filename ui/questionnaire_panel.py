@@ -54,7 +54,7 @@ def score_bar(name: str) -> QProgressBar:
 
 class QuestionnairePanel(QFrame):
     verdict_given = Signal(object)  # VerdictInfo
-    shown = Signal()  # an evaluation is on screen (tests and screenshots wait on it)
+    shown = Signal(object)  # the Qualification now on screen (its live scores, for the card)
 
     def __init__(self, desk: Desk, ops: Operations) -> None:
         super().__init__()
@@ -306,7 +306,7 @@ class QuestionnairePanel(QFrame):
         self.fired.setText("\n".join(f"• {line}" for line in evaluation.fired))
         upcoming = evaluation.next_questions
         self.next_question.setText(f"Next: {upcoming[0].text}" if upcoming else "All answered.")
-        self.shown.emit()
+        self.shown.emit(qualification)
 
     def _show_axes(self, qualification: Qualification) -> None:
         for axis in qualification.evaluation.scores.axes:

@@ -37,7 +37,10 @@ def sla_minutes(row: QueueRow, now: datetime) -> int | None:
     """Minutes left to first-call the lead (negative once overdue); None if no deadline runs."""
     if row.sla_due_at is None or row.stage is not Stage.NEW:
         return None
-    return int((row.sla_due_at - now).total_seconds() // 60)
+    # Whole minutes toward zero, as the row's reason counts them ("call overdue by 11 min"),
+    # and at least one once the deadline has passed.
+    seconds = (row.sla_due_at - now).total_seconds()
+    return int(seconds / 60) if seconds >= 0 else min(-1, int(seconds / 60))
 
 
 def sla_text(minutes: int) -> str:

@@ -3,8 +3,8 @@ a search box answering by name, company, email or phone."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,16 +24,35 @@ from leaddesk.queue.search import MIN_CHARS
 from ui import shortcuts
 from ui.icons import icon
 from ui.operations import Operations
-from ui.queue_model import COLUMNS, ROW_ROLE, WHY, WIDTHS, QueueModel
+from ui.queue_model import COLUMNS, ROW_ROLE, SLA, WHY, WIDTHS, QueueModel
 
 SEARCH_PAUSE_MS = 200
 TICK_MS = 30_000
+# The countdown's widest forms; an overdue one is bold. Cell padding and the focus frame
+# take the rest of the column.
+SLA_SAMPLES = ("−59 min", "−9 h 59", "−23 h", "−99 d")
+SLA_PADDING = 22  # px
 
 
 class QueueView(QTableView):
     """The table; Return works the selected lead."""
 
     take = Signal(object)  # QueueRow
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit_countdown()
+
+    def fit_countdown(self) -> None:
+        """Widen the SLA column to its widest countdown in the font in effect, so an overdue
+        lead never reads "−12 …"."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        needed = max(metrics.horizontalAdvance(text) for text in SLA_SAMPLES) + SLA_PADDING
+        if self.columnWidth(SLA) < needed:
+            self.setColumnWidth(SLA, needed)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
@@ -96,6 +115,7 @@ class QueuePanel(QFrame):
         header.setHighlightSections(False)
         for column, width in enumerate(WIDTHS):
             self.table.setColumnWidth(column, width)
+        self.table.fit_countdown()
         header.setSectionResizeMode(WHY, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
         assert len(WIDTHS) == len(COLUMNS)

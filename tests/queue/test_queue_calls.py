@@ -38,7 +38,7 @@ def test_next_claims_the_top_lead_and_no_answer_schedules_a_retry(team: Team) ->
         result = desk.log_call(lead_id, CallOutcome.NO_ANSWER, note="rang out")
     assert result.next_attempt_at == now + timedelta(hours=3)
     assert result.stage is Stage.WORKING and result.attempts == 1
-    assert result.message == "No answer. Next try after 13:00 (retry 2 of 6)."
+    assert result.message == "No answer. Next try after 13:00 New York time (retry 2 of 6)."
     lead = _lead(team, lead_id)
     assert lead.claimed_by_id is None and lead.claim_expires_at is None
     assert _actions(team, lead_id) == ["claim_taken", "call_logged"]
@@ -69,7 +69,7 @@ def test_third_call_of_the_day_moves_the_next_try_to_the_next_business_day(team:
             team.clock.advance(hours=1)
     # Wednesday 2026-11-18; Thursday opens 09:00 New York = 14:00 UTC.
     assert result.next_attempt_at == datetime(2026, 11, 19, 14, 0, tzinfo=UTC)
-    assert result.message.startswith("Busy. Next try after Thu 09:00")
+    assert result.message.startswith("Busy. Next try after Thu 09:00 New York time")
 
 
 def test_cadence_used_up_sends_the_lead_to_nurture_as_unreachable(team: Team) -> None:

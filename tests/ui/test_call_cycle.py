@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QRadioButton
+from PySide6.QtWidgets import QApplication, QCheckBox, QRadioButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -19,6 +20,7 @@ from ui import dialogs
 from ui.call_cycle import Phase
 from ui.operations import Operations
 from ui.override_dialog import OverrideChoice
+from ui.theme import apply_theme
 
 SALES_WORTHY = {
     "contact_check": "yes",
@@ -137,6 +139,102 @@ def test_connected_call_qualifies_and_hands_off(qtbot: QtBot, workspace: Workspa
     assert workspace.warnings == []
 
 
+def test_lead_card_and_questionnaire_show_one_fit_and_one_interest(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mid-call the card beside the questionnaire follows the live scores (answers so far,
+    facts as they are now), so the rep never reads two different Fit numbers at once."""
+    window, cycle = workspace.window, workspace.window.cycle
+    card, panel = window.lead, window.questionnaire
+
+    def on_screen() -> tuple[tuple[str, str], tuple[str, str]]:
+        return (
+            (card.fit_value.text(), card.interest_value.text()),
+            (panel.bars["fit"][1].text(), panel.bars["interest"][1].text()),
+        )
+
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    # The lead came in a week ago: the "contacted in the last day" points no longer count.
+    with workspace.desk.store.transaction() as session:
+        row = session.get(Lead, lead.lead_id)
+        assert row is not None
+        row.arrived_at = workspace.desk.clock() - timedelta(days=7)
+        row.fit_score, row.interest_score = 12, 97
+    key(qtbot, workspace, "c")
+    key(qtbot, workspace, "1")
+    qtbot.waitUntil(lambda: panel.qualification is not None)
+    card_scores, panel_scores = on_screen()
+    assert card_scores == panel_scores
+    assert card_scores != ("12", "97")
+    answer_by_keyboard(qtbot, workspace, {"contact_check": "yes", "inquiry_reason": "project"})
+    assert panel.qualification is not None
+    live = panel.qualification.scores
+    assert on_screen() == ((str(live.fit), str(live.interest)),) * 2
+    # A note saved meanwhile re-reads the lead; the card keeps the live numbers.
+    card.notes.setPlainText("Wants it before the spring peak")
+    window.notes.flush()
+    assert on_screen()[0] == (str(live.fit), str(live.interest))
+    # Put back without a verdict: the card shows the lead as the queue has it again.
+    monkeypatch.setattr(dialogs, "ask", lambda *_args: True)
+    key(qtbot, workspace, Qt.Key.Key_Escape)
+    assert cycle.phase is Phase.IDLE
+    shown = card.lead_file
+    assert shown is not None
+    assert on_screen()[0] == (str(shown.fit_score), str(shown.interest_score))
+
+
+def test_not_interested_goes_straight_to_the_verdict(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A "not interested" call takes the lead out of the queue and asks for a verdict: the window
+    opens the questionnaire for it there and then, instead of leaving a lead nobody can
+    reach again (taking it from a search is refused: it is on hold)."""
+    window, cycle = workspace.window, workspace.window.cycle
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    key(qtbot, workspace, "c")
+    key(qtbot, workspace, "7")
+    assert cycle.phase is Phase.QUALIFYING
+    assert window.left.currentWidget() is window.questionnaire
+    assert "verdict" in window.call.message.text()
+    monkeypatch.setattr(
+        dialogs,
+        "ask_override",
+        lambda _p, _r: OverrideChoice(Verdict.NURTURE, LeadType.UNQUALIFIED_INTEREST, "No need"),
+    )
+    qtbot.waitUntil(lambda: window.questionnaire.qualification is not None)
+    key(qtbot, workspace, "o")
+    with workspace.desk.store.reading() as session:
+        stage = session.get(Lead, lead.lead_id).stage  # type: ignore[union-attr]
+    assert stage is Stage.NURTURE
+    assert cycle.phase is Phase.IDLE
+    assert calls_on(workspace, lead.lead_id) == [CallOutcome.NOT_INTERESTED]
+    assert workspace.warnings == []
+
+
+def test_leaving_a_not_interested_lead_without_a_verdict_says_where_it_went(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, cycle = workspace.window, workspace.window.cycle
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    key(qtbot, workspace, "c")
+    key(qtbot, workspace, "7")
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text: asked.append(text) is None)
+    # Minutes later the claim renewal comes round: a lead on hold is not claimed, no warning.
+    cycle.renew()
+    key(qtbot, workspace, Qt.Key.Key_Escape)
+    assert cycle.phase is Phase.IDLE
+    assert asked and "stays in your queue" not in asked[0]
+    assert "back in the queue" not in window.call.message.text()
+    assert workspace.warnings == []
+
+
 def test_override_without_a_reason_is_refused(
     qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -235,6 +333,47 @@ def test_callback_outside_calling_hours_is_refused(
     key(qtbot, workspace, "6")
     assert calls_on(workspace, lead.lead_id) == [CallOutcome.CALLBACK]
     assert cycle.phase is Phase.IDLE
+
+
+def test_the_callback_pickers_refusal_pushes_the_form_down_not_over_it(
+    qtbot: QtBot, clock: FixedClock
+) -> None:
+    """When a time is refused, the reason (two lines) gets room below the form: the
+    dialog grows instead of squashing "Your time", "You" and "Them" over each other."""
+    from zoneinfo import ZoneInfo
+
+    from leaddesk.definition import Policy
+    from ui.callback_picker import CallbackPicker, CallbackRequest
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = (app.style().name(), app.palette(), app.styleSheet())
+    apply_theme(app, "light")
+    try:
+        request = CallbackRequest(
+            person="Thibault Ferrand",
+            zones=("Europe/Paris",),
+            policy=Policy(timezone="America/New_York"),
+            rep_zone="Europe/London",
+            now=clock(),
+        )
+        picker = CallbackPicker(request)
+        qtbot.addWidget(picker)
+        with qtbot.waitExposed(picker):
+            picker.show()
+        tomorrow = (clock() + timedelta(days=1)).astimezone(ZoneInfo("Europe/Paris"))
+        picker.set_time(tomorrow.replace(hour=3, minute=0, second=0, microsecond=0))
+        qtbot.wait(20)
+        assert picker.problem.isVisible()
+        rows = [picker.when, picker.mine, picker.theirs, picker.problem, picker.buttons]
+        for upper, lower in pairwise(rows):
+            assert upper.geometry().bottom() < lower.geometry().top(), (upper, lower)
+        problem = picker.problem
+        assert problem.height() >= problem.heightForWidth(problem.width())
+    finally:
+        app.setStyle(before[0])
+        app.setPalette(before[1])
+        app.setStyleSheet(before[2])
 
 
 def test_notes_survive_closing_the_window(

@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -21,7 +22,7 @@ from leaddesk.permissions import Action
 from leaddesk.queue import Band
 from leaddesk.users import UserInfo
 from tests.ui.conftest import Workspace, open_workspace
-from ui.queue_model import PAGE, SLA, sla_text
+from ui.queue_model import PAGE, SLA, WHY, sla_text
 from ui.sign_in import SignInDialog
 from ui.theme import apply_theme
 
@@ -57,6 +58,56 @@ def test_sla_countdown_turns_red_once_breached(workspace: Workspace) -> None:
     assert index.data().startswith("−")
     assert index.data(Qt.ItemDataRole.ForegroundRole) is not None
     assert sla_text(-90) == "−1 h 30" and sla_text(12) == "12 min"
+
+
+def test_overdue_countdown_agrees_with_the_reason_and_reads_whole(
+    qtbot: QtBot, workspace: Workspace, clock: FixedClock
+) -> None:
+    """12½ minutes past the deadline the row says "call overdue by 12 min", so the SLA
+    column says "−12 min" (not "−13", and not "−12 …" cut short by a narrow column)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = (app.style().name(), app.palette(), app.styleSheet())
+    apply_theme(app, "light")
+    try:
+        queue = workspace.window.queue
+        model, view = queue.model, queue.table
+        due = next(
+            r.sla_due_at
+            for row in range(model.rowCount())
+            if (r := model.row_at(row)) is not None
+            and r.band is Band.NEW
+            and r.sla_due_at is not None
+            and r.sla_due_at > clock() - timedelta(minutes=12)
+        )
+        assert due is not None
+        clock.advance(seconds=(due - clock()).total_seconds() + 12.5 * 60)
+        model.refresh()
+        qtbot.waitUntil(lambda: not model.loading)
+        late = next(
+            row
+            for row in range(model.rowCount())
+            if (r := model.row_at(row)) is not None and r.sla_due_at == due
+        )
+        reason = model.index(late, WHY).data()
+        assert reason.endswith("call overdue by 12 min"), reason
+        index = model.index(late, SLA)
+        assert index.data() == "−12 min"
+        # Drawn whole: the cell's right part looks the same as in a column far wider.
+        view.scrollTo(index)
+
+        def right_part(width: int, keep: int) -> QImage:
+            view.setColumnWidth(SLA, width)
+            qtbot.wait(20)
+            cell = view.viewport().grab(view.visualRect(index)).toImage()
+            return cell.copy(cell.width() - keep, 0, keep, cell.height())
+
+        width = view.columnWidth(SLA)
+        assert right_part(width, width - 2) == right_part(width + 120, width - 2)
+    finally:
+        app.setStyle(before[0])
+        app.setPalette(before[1])
+        app.setStyleSheet(before[2])
 
 
 def test_search_finds_a_lead_by_name_company_email_and_phone(
