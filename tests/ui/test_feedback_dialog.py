@@ -26,6 +26,11 @@ def test_sales_records_decisions_and_sees_what_was_not_applied(
     assert waiting, "the demo leaves handed-off leads waiting for sales"
     assert home.table.rowCount() == len(waiting)
     assert home.table.item(0, 0).text() == str(waiting[0].lead_id)
+    # Waits over two days read in days, as a salesperson counts them.
+    oldest = waiting[0].hours_waiting
+    assert oldest >= 48, "the demo has hand-offs escalated long ago"
+    days, hours = divmod(int(oldest), 24)
+    assert home.table.item(0, 5).text() in (f"{days} d {hours} h", f"{days} d")
     accepted = waiting[0].lead_id
     file = tmp_path / "decisions.csv"
     file.write_text(
