@@ -137,6 +137,11 @@ def _column_key(text: str) -> str:
     return "_".join(text.strip().lstrip("\ufeff").lower().replace("-", " ").split())
 
 
+SAVE_AS_CSV = "save the decisions as CSV (File ▸ Save As ▸ CSV) and record that file"
+# A column name quoted in a message is cut here: a wrong file can have a "header" of any length.
+SHOWN_COLUMN_CHARS = 40
+
+
 def _decode(data: bytes, name: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode text": UTF-16 with its byte-order mark (and tabs between fields).
@@ -144,6 +149,11 @@ def _decode(data: bytes, name: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(f"{name}: not readable as the UTF-16 text it says it is") from exc
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError(f"{name}: an Excel workbook (or another zip file), not CSV; {SAVE_AS_CSV}")
+    if b"\x00" in data[:65536]:
+        # Text never holds NUL bytes: this is a program, a picture, a database…
+        raise InputError(f"{name}: not a text file; {SAVE_AS_CSV}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -153,6 +163,12 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not a text file (UTF-8 or Windows-1252)") from exc
+
+
+def _shown_column(column: str) -> str:
+    if len(column) <= SHOWN_COLUMN_CHARS:
+        return repr(column)
+    return repr(column[:SHOWN_COLUMN_CHARS]) + "…"
 
 
 def _delimiter(header: str) -> str:
@@ -192,7 +208,7 @@ def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise InputError(
-            f"{name}: line {header_line}: unknown column {unknown[0]!r}; "
+            f"{name}: line {header_line}: unknown column {_shown_column(unknown[0])}; "
             f"columns are {', '.join(COLUMNS)}"
         )
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
