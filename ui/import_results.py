@@ -203,4 +203,5 @@ def finished_words(outcome: ImportOutcome, file_name: str) -> tuple[str, str]:
         f" (resumed after row {summary.resumed_after_row:,})" if summary.resumed_after_row else ""
     )
     text = f"{plural(counts.rows, 'row')} of {file_name} imported as “{summary.source}”{resumed}: "
-    return "Import finished", text + what + "."
+    undo = "\n\nImported the wrong file? File ▸ Recent imports (undo)… takes it out again."
+    return "Import finished", text + what + "." + (undo if summary.run_id is not None else "")

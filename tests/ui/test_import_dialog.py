@@ -136,6 +136,7 @@ def test_a_dropped_plain_sheet_previews_imports_and_refreshes_the_queue(
     assert dialog.page == IMPORT
     assert dialog.import_title.text() == "Import finished"
     assert "6 rows of Webinar leads 2026-11-30.csv imported" in dialog.import_status.text()
+    assert "File ▸ Recent imports (undo)… takes it out again" in dialog.import_status.text()
     leads, people, runs, mappings = store_counts(ws)
     assert (leads, people, runs, mappings) == (before[0] + 4, before[1] + 3, before[2] + 1, 1)
     with ws.desk.store.reading() as session:
