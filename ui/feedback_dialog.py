@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -88,6 +89,9 @@ class SalesFeedbackDialog(QDialog):
         self.said.setObjectName("headline")
         self.said.setWordWrap(True)
         self.problems = QListWidget()
+        # A problem names the allowed values: wrap it rather than hide its end off the side.
+        self.problems.setWordWrap(True)
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems.setVisible(False)
         self.template_button = QPushButton("Save the template…")
         self.template_button.clicked.connect(self.save_template)

@@ -243,7 +243,11 @@ class EndOfDayExport(QDialog):
                 "(.jsonl) and a manifest with checksums."
             )
         else:
-            self.headline.setText(f"<b>Nothing to hand off.</b> None of {whose} leads wait.")
+            team_too = self.team.isVisibleTo(self) and not self.team.isChecked()
+            self.headline.setText(
+                f"<b>Nothing to hand off.</b> None of {whose} leads wait."
+                + (" Tick the box below to see the whole team's." if team_too else "")
+            )
         self.warnings.setText(self._warning_words(preview))
         self.warnings.setVisible(bool(self.warnings.text()))
         self._enter(State.READY if preview.count or preview.unfinished_batches else State.NOTHING)
@@ -326,6 +330,12 @@ class EndOfDayExport(QDialog):
             self.said.setText("Nothing was waiting any more (another export took it).")
             self.load()
             return
+        # The list stays as the record of what went; the headline no longer says it waits.
+        count = f"{batch.lead_count} lead{'s' if batch.lead_count != 1 else ''}"
+        self.headline.setText(
+            f"<b>Handed off: {count}</b> went to sales in batch {batch.code}. "
+            "The list shows what went."
+        )
         files = "<br>".join(f"&nbsp;&nbsp;{name}" for name in batch.files)
         earlier = [b.code for b in result.batches if b.finished_earlier_run]
         also = f"<br>Also finished the interrupted batch {', '.join(earlier)}." if earlier else ""

@@ -139,9 +139,9 @@ class RowsTable(QTableWidget):
         self.setRowCount(len(rows))
         for index, row in enumerate(rows):
             for column, text in enumerate(row[:4]):
-                item = QTableWidgetItem(text)
-                if column == 2:
-                    item.setToolTip(text)
+                shown = as_typed(text) if column == 3 else text
+                item = QTableWidgetItem(shown)
+                item.setToolTip(shown)  # the columns are narrow: the whole text on hover
                 self.setItem(index, column, item)
         self.more = total - len(rows)
         return total
@@ -156,6 +156,14 @@ class RowsTable(QTableWidget):
 
 
 FINE = ("unchanged:", "merged:", "attached:")
+# The report is a CSV for spreadsheets: a value that would start a formula there is written with
+# a leading apostrophe. The dialog shows the value as it was in the file.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_typed(value: str) -> str:
+    """A report value without the apostrophe that keeps a spreadsheet from running it."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
 
 
 def is_kind(reason: str, kind: str) -> bool:
@@ -195,4 +203,5 @@ def finished_words(outcome: ImportOutcome, file_name: str) -> tuple[str, str]:
         f" (resumed after row {summary.resumed_after_row:,})" if summary.resumed_after_row else ""
     )
     text = f"{plural(counts.rows, 'row')} of {file_name} imported as “{summary.source}”{resumed}: "
-    return "Import finished", text + what + "."
+    undo = "\n\nImported the wrong file? File ▸ Recent imports (undo)… takes it out again."
+    return "Import finished", text + what + "." + (undo if summary.run_id is not None else "")

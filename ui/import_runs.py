@@ -24,6 +24,7 @@ from leaddesk.desk import Desk
 from leaddesk.errors import LeadDeskError
 from leaddesk.intake.undo import UndoSummary
 from ui import dialogs
+from ui.import_results import plural
 from ui.operations import Operations
 from ui.text_tables import set_row, text_table
 
@@ -118,10 +119,12 @@ class ImportRunsDialog(QDialog):
         )
 
     def _undone(self, summary: UndoSummary) -> None:
+        restored = summary.leads_restored
         self.said.setText(
-            f"Import {summary.run_id} undone: {summary.leads_removed} leads and "
-            f"{summary.people_removed} people removed, {summary.leads_restored} open leads "
-            "given back their earlier interest."
+            f"Import {summary.run_id} undone: {plural(summary.leads_removed, 'lead')} and "
+            f"{plural(summary.people_removed, 'person', 'people')} removed, "
+            f"{plural(restored, 'open lead')} given back {'its' if restored == 1 else 'their'} "
+            "earlier interest."
         )
         self.load()
 

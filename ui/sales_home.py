@@ -27,6 +27,16 @@ COLUMNS = ("Lead", "Person", "Company", "Batch", "Qualified by", "Waiting", "")
 ESCALATED = QColor("#c0392b")
 
 
+def waiting_words(hours: float) -> str:
+    """How long a hand-off has waited: hours within two days, then days and hours
+    ("53 d 18 h", not "1290 h")."""
+    whole = int(hours)
+    if whole < 48:
+        return f"{whole} h"
+    days, rest = divmod(whole, 24)
+    return f"{days} d {rest} h" if rest else f"{days} d"
+
+
 class SalesHome(QWidget):
     record_requested = Signal()
 
@@ -83,7 +93,7 @@ class SalesHome(QWidget):
                 lead.company or "",
                 lead.batch,
                 lead.qualified_by or "",
-                f"{lead.hours_waiting:.0f} h",
+                waiting_words(lead.hours_waiting),
                 "escalated" if lead.level == "escalated" else "",
             )
             set_row(self.table, row, cells, numbers=(0, 5), ink={6: ESCALATED})

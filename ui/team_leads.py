@@ -51,6 +51,21 @@ def panel(title: str) -> tuple[QFrame, QVBoxLayout]:
     return frame, column
 
 
+def fill_choices(combo: QComboBox, choices: list[tuple[str, str]]) -> None:
+    """Set a combo's (label, name) choices, keeping the chosen name; when only the labels
+    changed (new counts) they are renamed in place, so an open list stays as it is."""
+    if [combo.itemData(i) for i in range(combo.count())] == [name for _, name in choices]:
+        for index, (label, _name) in enumerate(choices):
+            if combo.itemText(index) != label:
+                combo.setItemText(index, label)
+        return
+    chosen = combo.currentData()
+    combo.clear()
+    for label, name in choices:
+        combo.addItem(label, name)
+    combo.setCurrentIndex(max(combo.findData(chosen), 0))
+
+
 class RepDropList(QListWidget):
     """The reps (and the open pool) as drop targets for a selection of leads."""
 
@@ -120,6 +135,7 @@ class LeadsTab(QWidget):
         self._ops = ops
         self._moves = moves
         self._names: list[str] = []
+        self._shown: dict[str, str] = {}
         self._asked: LeadPick | None = None
         self.loading = False
         self._stale = False
@@ -241,37 +257,39 @@ class LeadsTab(QWidget):
     # -- the people -------------------------------------------------------------------------------
 
     def set_team(self, view: TeamView) -> None:
-        """Fill the rep choices from a fresh team view, keeping what was chosen."""
+        """Fill the rep choices from a fresh team view, keeping what was chosen; the counts in
+        them follow every refresh, as the drop list's do."""
         self.reps.set_reps(view)
         names = [rep.name for rep in view.reps]
         first_load = not self._names
-        if names == self._names:
-            return
+        reps_changed = names != self._names
         self._names = names
+        self._shown = {rep.name: rep.display_name or rep.name for rep in view.reps}
         holders = [(f"Open pool ({view.pool.open_leads:,})", POOL)] + [
-            (f"{rep.name} ({rep.open_leads:,})", rep.name) for rep in view.reps
+            (f"{self._shown[rep.name]} ({rep.open_leads:,})", rep.name) for rep in view.reps
         ]
+        receivers = [("Open pool", POOL)] + [(self._shown[n], n) for n in names]
         for combo, choices in (
             (self.holder, holders),
             (self.oldest_from, holders),
-            (self.target, [("Open pool", POOL)] + [(n, n) for n in names]),
-            (self.oldest_to, [("Open pool", POOL)] + [(n, n) for n in names]),
-            (self.absent, [(n, n) for n in names]),
+            (self.target, receivers),
+            (self.oldest_to, receivers),
+            (self.absent, receivers[1:]),
         ):
-            chosen = combo.currentData()
-            combo.clear()
-            for label, name in choices:
-                combo.addItem(label, name)
-            at = combo.findData(chosen)
-            combo.setCurrentIndex(max(at, 0))
+            fill_choices(combo, choices)
         if (
-            self.oldest_to.currentData() == self.oldest_from.currentData()
+            reps_changed
+            and self.oldest_to.currentData() == self.oldest_from.currentData()
             and self.oldest_to.count() > 1
         ):
             self.oldest_to.setCurrentIndex(1 if self.oldest_to.currentIndex() != 1 else 2)
         if first_load:
             self.target.setCurrentIndex(min(1, self.target.count() - 1))  # the first rep
             self.reload()
+
+    def shown_name(self, name: str) -> str:
+        """How a rep is shown (their display name); the open pool in words."""
+        return "the open pool" if name == POOL else self._shown.get(name, name)
 
     def show_holder(self, name: str) -> None:
         at = self.holder.findData(name)
@@ -308,7 +326,7 @@ class LeadsTab(QWidget):
         if kept:
             self.select_leads(kept)
         shown = len(rows)
-        who = "the open pool" if pick.from_user == POOL else pick.from_user
+        who = self.shown_name(pick.from_user or POOL)
         more = f" (the {LIST_LIMIT:,} oldest; filter to see others)" if shown >= LIST_LIMIT else ""
         self.count.setText(f"{plural(shown, 'open lead')} with {who}{more}")
         self._selection_changed()
@@ -385,21 +403,22 @@ class LeadsTab(QWidget):
         giver = str(self.oldest_from.currentData() or POOL)
         receiver = str(self.oldest_to.currentData() or POOL)
         to_user = None if receiver == POOL else receiver
-        where = "the open pool" if giver == POOL else giver
+        where = self.shown_name(giver)
         what = f"the {plural(count, 'oldest lead')} of {where}"
         self._moves.reassign(LeadPick(from_user=giver, count=count), to_user, what)
 
     def _absent_to_pool(self) -> None:
         name = self.absent.currentData()
         if name:
-            self._moves.reassign(LeadPick(from_user=name), None, f"all of {name}'s open leads")
+            who = self.shown_name(name)
+            self._moves.reassign(LeadPick(from_user=name), None, f"all of {who}'s open leads")
 
     def _absent_spread(self) -> None:
         name = self.absent.currentData()
         if not name:
             return
         desk, moves = self._desk, self._moves
-        title = f"Spread {name}'s leads"
+        title = f"Spread {self.shown_name(name)}'s leads"
 
         def planned(plan: RebalancePlan) -> None:
             moves.confirm_plan(plan, title)

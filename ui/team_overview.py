@@ -80,7 +80,7 @@ class TeamTab(QWidget):
         reps = view.reps
         held = sum(r.open_leads for r in reps)
         room = sum(r.capacity for r in reps)
-        over = [r.name for r in reps if r.open_leads > r.capacity]
+        over = [r.display_name or r.name for r in reps if r.open_leads > r.capacity]
         self.team_figure.setText(f"{held:,} open leads")
         self.team_detail.setText(
             f"{len(reps)} reps, capacity {room:,}"

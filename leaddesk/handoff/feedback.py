@@ -138,6 +138,11 @@ def _column_key(text: str) -> str:
     return "_".join(text.strip().lstrip("\ufeff").lower().replace("-", " ").split())
 
 
+SAVE_AS_CSV = "save the decisions as CSV (File ▸ Save As ▸ CSV) and record that file"
+# A column name quoted in a message is cut here: a wrong file can have a "header" of any length.
+SHOWN_COLUMN_CHARS = 40
+
+
 def _decode(data: bytes, name: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode text": UTF-16 with its byte-order mark (and tabs between fields).
@@ -145,11 +150,14 @@ def _decode(data: bytes, name: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(f"{name}: not readable as the UTF-16 text it says it is") from exc
-    if b"\x00" in data[:4096]:
-        # UTF-16 saved without its byte-order mark; anything else with NULs is not text.
-        wide = utf16_without_bom(data[:4096])
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError(f"{name}: an Excel workbook (or another zip file), not CSV; {SAVE_AS_CSV}")
+    if b"\x00" in data[:65536]:
+        # UTF-16 saved without its byte-order mark; anything else with NULs is not text (a
+        # program, a picture, a database…).
+        wide = utf16_without_bom(data[:65536])
         if wide is None:
-            raise InputError(f"{name}: a binary file, not a CSV; start from the feedback template")
+            raise InputError(f"{name}: not a text file; {SAVE_AS_CSV}")
         try:
             return data.decode(wide)
         except UnicodeDecodeError as exc:
@@ -163,6 +171,12 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not a text file (UTF-8 or Windows-1252)") from exc
+
+
+def _shown_column(column: str) -> str:
+    if len(column) <= SHOWN_COLUMN_CHARS:
+        return repr(column)
+    return repr(column[:SHOWN_COLUMN_CHARS]) + "…"
 
 
 def _delimiter(header: str) -> str:
@@ -202,7 +216,7 @@ def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise InputError(
-            f"{name}: line {header_line}: unknown column {unknown[0]!r}; "
+            f"{name}: line {header_line}: unknown column {_shown_column(unknown[0])}; "
             f"columns are {', '.join(COLUMNS)}"
         )
     missing = [column for column in REQUIRED_COLUMNS if column not in header]

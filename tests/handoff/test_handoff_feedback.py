@@ -133,6 +133,30 @@ def test_a_file_that_is_not_feedback_is_refused_whole(
 
 
 @pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"\x00\x01\x02binary\xff\xfe" * 50, "not a text file; save the decisions as CSV"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + bytes(200), "an Excel workbook"),
+        ("lead_id,decision," + "x" * 5000 + "\n1,accepted\n", "unknown column 'x{40}'…; col"),
+    ],
+    ids=["binary", "xlsx", "runaway-header"],
+)
+def test_a_file_that_is_not_text_is_refused_in_a_short_message(
+    team: Team, out_dir: Path, tmp_path: Path, data: bytes | str, says: str
+) -> None:
+    [lead] = handed_off(team, out_dir, 1)
+    path = tmp_path / "decisions.csv"
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    with team.desk("sales1") as desk, pytest.raises(InputError, match=says) as refused:
+        desk.import_sales_feedback(path)
+    assert len(refused.value.message) < len(str(path)) + 200  # no file content in the message
+    assert team.lead(lead).stage is Stage.HANDED_OFF
+
+
+@pytest.mark.parametrize(
     ("delimiter", "encoding"),
     [
         (";", "cp1252"),
@@ -177,7 +201,7 @@ def test_a_binary_file_is_refused_in_words(team: Team, out_dir: Path, tmp_path: 
     [lead] = handed_off(team, out_dir, 1)
     path = tmp_path / "feedback.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
-    with team.desk("sales1") as desk, pytest.raises(InputError, match="a binary file, not a CSV"):
+    with team.desk("sales1") as desk, pytest.raises(InputError, match="not a text file"):
         desk.import_sales_feedback(path)
     assert team.lead(lead).stage is Stage.HANDED_OFF
 

@@ -26,6 +26,11 @@ def test_sales_records_decisions_and_sees_what_was_not_applied(
     assert waiting, "the demo leaves handed-off leads waiting for sales"
     assert home.table.rowCount() == len(waiting)
     assert home.table.item(0, 0).text() == str(waiting[0].lead_id)
+    # Waits over two days read in days, as a salesperson counts them.
+    oldest = waiting[0].hours_waiting
+    assert oldest >= 48, "the demo has hand-offs escalated long ago"
+    days, hours = divmod(int(oldest), 24)
+    assert home.table.item(0, 5).text() in (f"{days} d {hours} h", f"{days} d")
     accepted = waiting[0].lead_id
     file = tmp_path / "decisions.csv"
     file.write_text(
@@ -75,3 +80,21 @@ def test_the_template_is_saved_whole_and_a_rep_has_no_such_entry(
 
     rep = open_workspace(qtbot, demo_store, clock, tmp_path, user="rep1")
     assert rep.window.feedback_action not in rep.window._menus["File"].actions()
+
+
+def test_a_binary_file_is_refused_in_words_and_the_dialog_keeps_its_size(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    sales = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    dialog = sales.window.show_sales_feedback()
+    width = dialog.width()
+    waiting = len(sales.desk.handoff_pending().leads)
+    binary = tmp_path / "decisions.csv"
+    binary.write_bytes(b"\x00\x01\x02garbled\xff\xfe" * 500)
+    dialog.record(binary)
+    qtbot.waitUntil(lambda: dialog.choose_button.isEnabled())
+    assert "Nothing was recorded" in dialog.said.text()
+    assert "not a text file; save the decisions as CSV" in dialog.said.text()
+    assert "garbled" not in dialog.said.text()  # none of the file's bytes in the message
+    assert dialog.width() == width and dialog.said.sizeHint().width() < width
+    assert len(sales.desk.handoff_pending().leads) == waiting

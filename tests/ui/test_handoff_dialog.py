@@ -64,6 +64,9 @@ def test_ctrl_e_previews_exports_remembers_the_folder_and_opens_it(
     assert {p.suffix for p in batch.paths} >= {".csv", ".jsonl", ".json", ".xlsx"}
     assert verify_batch(batch.folder).ok
     assert batch.code in dialog.said.text()
+    # The headline no longer says the leads are waiting: they have gone.
+    assert "waiting" not in dialog.headline.text()
+    assert f"Handed off: {waiting.count} lead" in dialog.headline.text()
     manifest = json.loads((batch.folder / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(manifest["lead_ids"]) == sorted(lead.lead_id for lead in waiting.leads)
 
@@ -126,6 +129,9 @@ def test_team_lead_may_export_the_team_and_the_preview_says_what_sales_will_miss
 ) -> None:
     dialog, desk, _ = _dialog(qtbot, demo_store, clock, tmp_path, user="lead1")
     assert not dialog.team.isHidden()
+    # A team lead has no hand-offs of their own: the dialog says where the team's are.
+    assert dialog.state is State.NOTHING
+    assert "Tick the box below to see the whole team's" in dialog.headline.text()
     dialog.team.setChecked(True)
     assert warnings_shown == []
     qtbot.waitUntil(lambda: dialog.state is State.READY)

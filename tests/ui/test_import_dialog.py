@@ -136,6 +136,7 @@ def test_a_dropped_plain_sheet_previews_imports_and_refreshes_the_queue(
     assert dialog.page == IMPORT
     assert dialog.import_title.text() == "Import finished"
     assert "6 rows of Webinar leads 2026-11-30.csv imported" in dialog.import_status.text()
+    assert "File ▸ Recent imports (undo)… takes it out again" in dialog.import_status.text()
     leads, people, runs, mappings = store_counts(ws)
     assert (leads, people, runs, mappings) == (before[0] + 4, before[1] + 3, before[2] + 1, 1)
     with ws.desk.store.reading() as session:
@@ -570,3 +571,23 @@ def test_a_single_sheet_or_a_csv_shows_no_sheet_choice(
     path = write_csv(tmp_path / "one.csv", PLAIN, [["Ada", "ada@x.example", "", ""]])
     dialog = open_dialog(workspace, qtbot, path)
     assert not dialog.sheet_box.isVisibleTo(dialog)
+
+
+def test_the_preview_shows_a_rejected_value_as_it_was_in_the_file_with_the_whole_text_on_hover(
+    workspace: Workspace, qtbot: QtBot, tmp_path: Path
+) -> None:
+    rows = [["Fine Person", "fine@y.example", "", "Y Co"], ["Tom Phone", "", "+1 (0) 999", "Y Co"]]
+    path = write_csv(tmp_path / "phones.csv", PLAIN, rows)
+    dialog = open_dialog(workspace, qtbot, path)
+    dialog.next_step()
+    dialog.next_step()
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    kinds = dialog.row_kind
+    kinds.setCurrentIndex(kinds.findData("check"))
+    table = dialog.preview_rows
+    assert [row for row, _reason in table.reasons()] == ["3"]
+    value = table.item(0, 3)
+    assert value.text() == "+1 (0) 999"  # not the report's spreadsheet-safe "'+1 (0) 999"
+    for column in range(table.columnCount()):
+        cell = table.item(0, column)
+        assert cell.toolTip() == cell.text() != ""

@@ -39,23 +39,38 @@ def test_a_run_is_listed_and_undone_after_asking(
     )
     summary = workspace.desk.import_file(sheet, source="webinar")
     assert summary.counts.created == 2 and _lead_count(workspace.desk) == before + 2
+    single = tmp_path / "fair.csv"
+    single.write_text(
+        "name,email,phone,company\nCai Lund,cai@lund-bikes.example,+44 20 7946 0103,Lund\n",
+        encoding="utf-8",
+    )
+    assert workspace.desk.import_file(single, source="fair").counts.created == 1
 
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text: asked.append(text) is None)
     dialog = workspace.window.show_import_runs()
     assert isinstance(dialog, ImportRunsDialog)
-    qtbot.waitUntil(lambda: dialog.table.rowCount() >= 1)
-    assert dialog.table.item(0, 1).text() == "webinar.csv"
-    assert dialog.table.item(0, 4).text() == "imported"
+    qtbot.waitUntil(lambda: dialog.table.rowCount() >= 2)
+    # One lead is said as one lead.
+    assert dialog.table.item(0, 1).text() == "fair.csv"
     dialog.table.selectRow(0)
+    dialog.undo_selected()
+    qtbot.waitUntil(lambda: "undone:" in dialog.said.text())
+    assert "1 lead and 1 person removed, 0 open leads given back" in dialog.said.text()
+    qtbot.waitUntil(lambda: dialog.table.item(0, 4).text() == "undone")
+    assert dialog.table.item(1, 1).text() == "webinar.csv"
+    dialog.table.selectRow(1)
+    asked.clear()
+    dialog.said.setText("")
+    assert dialog.table.item(1, 4).text() == "imported"
     assert dialog.undo_button.isEnabled()
     dialog.undo_selected()
     qtbot.waitUntil(lambda: "undone:" in dialog.said.text())
     assert asked and "webinar.csv" in asked[0]
     assert "2 leads" in dialog.said.text()
     assert _lead_count(workspace.desk) == before
-    qtbot.waitUntil(lambda: dialog.table.item(0, 4).text() == "undone")
-    dialog.table.selectRow(0)
+    qtbot.waitUntil(lambda: dialog.table.item(1, 4).text() == "undone")
+    dialog.table.selectRow(1)
     assert not dialog.undo_button.isEnabled()
 
 

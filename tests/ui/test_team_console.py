@@ -163,6 +163,33 @@ def test_moving_the_oldest_from_one_rep_to_another(qtbot: QtBot, console: Consol
     assert all(console.owner(lead) == "rep2" for lead in oldest)
 
 
+def test_the_rep_choices_show_names_and_counts_that_follow_a_move(
+    qtbot: QtBot, console: Console
+) -> None:
+    tab = console.window.leads_tab
+    shown = {r.name: r.display_name for r in console.desk.team_view().reps}
+    assert shown["rep1"] and shown["rep1"] != "rep1"
+    rep1_at = tab.holder.findData("rep1")
+    assert tab.holder.itemText(rep1_at) == f"{shown['rep1']} ({console.open_count('rep1'):,})"
+    assert tab.target.itemText(tab.target.findData("rep2")) == shown["rep2"]
+    assert tab.absent.itemText(tab.absent.findData("rep1")) == shown["rep1"]
+    pool = console.open_count(POOL)
+    tab.oldest_count.setValue(3)
+    tab.oldest_from.setCurrentIndex(tab.oldest_from.findData(POOL))
+    tab.oldest_to.setCurrentIndex(tab.oldest_to.findData("rep1"))
+    qtbot.mouseClick(tab.move_oldest, Qt.MouseButton.LeftButton)
+    assert console.open_count(POOL) == pool - 3
+    # Every count the tab shows agrees with the store after the move, not before it.
+    for combo in (tab.holder, tab.oldest_from):
+        assert combo.itemText(combo.findData(POOL)) == f"Open pool ({pool - 3:,})"
+        assert combo.itemText(combo.findData("rep1")) == (
+            f"{shown['rep1']} ({console.open_count('rep1'):,})"
+        )
+    assert tab.oldest_from.currentData() == POOL and tab.oldest_to.currentData() == "rep1"
+    overview = console.window.team_tab.team_detail.text()
+    assert "rep1" not in overview and shown["rep1"] in overview
+
+
 def test_a_lead_on_a_call_moves_after_the_call_unless_forced(
     qtbot: QtBot, console: Console
 ) -> None:
