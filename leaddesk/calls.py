@@ -8,7 +8,7 @@ renewed or released, and an audit event. Once ``log_call`` returns, the call is 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,10 @@ from leaddesk.queue.rows import clock_text, day_and_time
 from leaddesk.store.models import Assignment, CallAttempt, Lead, Person, User, VerdictRecord
 
 MAX_NOTE = 4000
+MAX_DURATION = 24 * 3600
+# A call's end may be told a little after the clock that timed it stopped (a slow disk, a
+# second machine's clock): this much past "now" is taken as now.
+END_SLACK = timedelta(minutes=1)
 # Outcomes after which the person was on the line: the lead is in qualification.
 TALKED = frozenset({CallOutcome.CONNECTED, CallOutcome.CALLBACK, CallOutcome.NOT_INTERESTED})
 # Outcomes that keep the lead out of every queue until someone decides what to do with it.
@@ -100,10 +104,15 @@ def _check_input(
             raise InputError("--callback: the agreed time has already passed")
     elif callback_at is not None:
         raise InputError("--callback: only a 'callback' outcome has an agreed time")
-    if duration_seconds is not None and not 0 <= duration_seconds <= 24 * 3600:
-        raise InputError("--duration: give the call's length in seconds (0 to 86400)")
+    if duration_seconds is not None:
+        _check_duration(duration_seconds)
     if note is not None and len(note) > MAX_NOTE:
         raise InputError(f"--note: keep notes under {MAX_NOTE} characters")
+
+
+def _check_duration(seconds: int) -> None:
+    if not 0 <= seconds <= MAX_DURATION:
+        raise InputError(f"--duration: give the call's length in seconds (0 to {MAX_DURATION})")
 
 
 def callback_outside_hours(
@@ -171,6 +180,8 @@ def log_call(
         duration_seconds=duration_seconds,
         note=note.strip() if note and note.strip() else None,
         callback_at=callback_at,
+        # Only "connected" goes on while the rep qualifies; every other call is over now.
+        ended_at=None if outcome is CallOutcome.CONNECTED else at,
     )
     session.add(call)
     session.flush()
@@ -276,6 +287,82 @@ def log_call(
         nurtured=nurtured,
         message=message,
     )
+
+
+@dataclass(frozen=True)
+class CallEnded:
+    call_id: int
+    lead_id: int
+    duration_seconds: int
+    ended_at: datetime
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "lead_id": self.lead_id,
+            "duration_seconds": self.duration_seconds,
+            "ended_at": self.ended_at.isoformat(),
+            "message": self.message,
+        }
+
+
+def end_call(
+    session: Session, call_id: int, *, user_id: int, at: datetime, duration_seconds: int
+) -> CallEnded:
+    """A connected call is over: its whole length, from dialling to hanging up.
+
+    "Connected" is logged when the person picks up, and the rep qualifies on the line; only
+    now is the talk time known. Only the rep who made the call says when it ended, once.
+    """
+    _check_duration(duration_seconds)
+    call = session.get(CallAttempt, call_id, with_for_update=True)
+    if call is None:
+        raise InputError(f"No call {call_id}.")
+    if call.user_id != user_id:
+        caller = session.scalar(select(User.display_name).where(User.id == call.user_id))
+        raise NotPermitted(f"Call {call_id} was made by {caller}; only they can end it.")
+    if call.outcome is not CallOutcome.CONNECTED:
+        raise Conflict(
+            f"Call {call_id} was logged as '{call.outcome.value}', so it ended then; "
+            "only a connected call is ended afterwards."
+        )
+    if call.ended_at is not None:
+        raise Conflict(f"Call {call_id} already ended, after {minutes_and_seconds(call)}.")
+    rung = call.duration_seconds or 0
+    if duration_seconds < rung:
+        raise InputError(
+            f"--duration: the call had already lasted {rung} s when it was logged as connected"
+        )
+    began = call.at - timedelta(seconds=rung)
+    if began + timedelta(seconds=duration_seconds) > at + END_SLACK:
+        raise InputError(
+            f"--duration: the call began at {began:%H:%M:%S} UTC, so {duration_seconds} s "
+            "would end it in the future"
+        )
+    call.duration_seconds = duration_seconds
+    call.ended_at = at
+    audit.record(
+        session,
+        at=at,
+        actor_id=user_id,
+        action="call_ended",
+        lead_id=call.lead_id,
+        details={"call_id": call.id, "duration_seconds": duration_seconds},
+    )
+    session.flush()
+    return CallEnded(
+        call_id=call.id,
+        lead_id=call.lead_id,
+        duration_seconds=duration_seconds,
+        ended_at=at,
+        message=f"Call ended after {minutes_and_seconds(call)}.",
+    )
+
+
+def minutes_and_seconds(call: CallAttempt) -> str:
+    minutes, seconds = divmod(call.duration_seconds or 0, 60)
+    return f"{minutes}:{seconds:02d}"
 
 
 def _said(outcome: CallOutcome) -> str:

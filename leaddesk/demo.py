@@ -496,17 +496,18 @@ class _Builder:
                 if last and rng.random() < 0.6
                 else rng.choice((CallOutcome.NO_ANSWER, CallOutcome.VOICEMAIL, CallOutcome.BUSY))
             )
+            ring = rng.randint(5, 40)
+            talk = rng.randint(180, 860) if outcome is CallOutcome.CONNECTED else 0
             self.calls.append(
                 {
                     "lead_id": lead["id"],
                     "user_id": rep,
                     "at": at,
                     "outcome": outcome.value,
-                    "duration_seconds": rng.randint(200, 900)
-                    if outcome is CallOutcome.CONNECTED
-                    else rng.randint(5, 40),
+                    "duration_seconds": ring + talk,
                     "note": None,
                     "callback_at": None,
+                    "ended_at": min(at + timedelta(seconds=talk), self.now),
                 }
             )
             lead["attempts"] = number

@@ -330,6 +330,20 @@ class Desk:
             team_reassign.move_after_call(session, lead_id, at=at)
             return result
 
+    def end_call(self, call_id: int, duration_seconds: int) -> calls.CallEnded:
+        """A connected call is over: record its whole length (the rep's talk time)."""
+        self.require(Action.LOG_CALL)
+        assert self.actor.id is not None
+        at = self.clock()
+        with self.store.transaction() as session:
+            return calls.end_call(
+                session,
+                call_id,
+                user_id=self.actor.id,
+                at=at,
+                duration_seconds=duration_seconds,
+            )
+
     # -- handoff to sales ------------------------------------------------------------------
     # Export spans several transactions by design (reserve, write files, complete), so the
     # handoff package drives the store itself; see leaddesk/handoff/batch_export.py.

@@ -1,4 +1,4 @@
-"""The headless desk for scripts and dialers: queue, next, log-call, release."""
+"""The headless desk for scripts and dialers: queue, next, log-call, end-call, release."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from leaddesk.calls import parse_outcome
 from leaddesk.cli.common import add_as, add_json, parse_time, print_json, print_table, record_number
 from leaddesk.clock import Clock, FixedClock, system_clock
 from leaddesk.desk import Desk, open_desk
+from leaddesk.domain import CallOutcome
 from leaddesk.errors import InputError
 from leaddesk.queue import Band, QueueRow, parse_band
 
@@ -48,6 +49,24 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _add_at(log, what="when the call ended")
     add_json(log)
     log.set_defaults(handler=run_log_call)
+
+    end = commands.add_parser(
+        "end-call", help="a connected call is over: record its whole length (talk time)"
+    )
+    end.add_argument(
+        "call_id", metavar="CALL_ID", type=record_number, help="the number log-call gave it"
+    )
+    add_as(end)
+    end.add_argument(
+        "--duration",
+        type=int,
+        required=True,
+        metavar="SECONDS",
+        help="the whole call, from dialling to hanging up",
+    )
+    _add_at(end, what="when the call ended")
+    add_json(end)
+    end.set_defaults(handler=run_end_call)
 
     release = commands.add_parser("release", help="give a lead you claimed back to the queue")
     release.add_argument("lead_id", metavar="LEAD_ID", type=record_number, help="the lead's number")
@@ -141,8 +160,21 @@ def run_log_call(args: argparse.Namespace) -> int:
         )
     if args.json:
         print_json(result.as_json())
+    elif result.outcome is CallOutcome.CONNECTED and not result.nurtured:
+        print(f"Lead {result.lead_id}: {result.message}")
+        print(f"When you hang up: leaddesk end-call {result.call_id} --duration SECONDS")
     else:
         print(f"Lead {result.lead_id}: {result.message}")
+    return 0
+
+
+def run_end_call(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        ended = desk.end_call(args.call_id, args.duration)
+    if args.json:
+        print_json(ended.as_json())
+    else:
+        print(f"Lead {ended.lead_id}: {ended.message}")
     return 0
 
 

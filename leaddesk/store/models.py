@@ -229,9 +229,12 @@ class CallAttempt(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     at: Mapped[datetime] = mapped_column(index=True)
     outcome: Mapped[CallOutcome] = mapped_column(_enum(CallOutcome))
+    # From dialling to hanging up. A connected call is logged when the person picks up and
+    # ends (``ended_at``) after the rep qualified on the line: its length is set then.
     duration_seconds: Mapped[int | None]
     note: Mapped[str | None] = mapped_column(Text)
     callback_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
 
 
 class Note(Base):

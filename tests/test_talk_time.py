@@ -1,0 +1,133 @@
+"""Talk time: a connected call is logged when the person picks up and ended when the rep hangs
+up, so "My day" counts the conversation, not the ringing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from leaddesk.clock import FixedClock
+from leaddesk.demo import fill_demo
+from leaddesk.desk import open_desk
+from leaddesk.domain import CallOutcome
+from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.store import open_store
+from leaddesk.store.models import AuditEvent, CallAttempt
+
+
+@pytest.fixture
+def demo_location(store_location: str, clock: FixedClock) -> str:
+    store = open_store(store_location)
+    fill_demo(store, leads=200, reps=2, seed=11, now=clock())
+    store.close()
+    return store_location
+
+
+def _call(location: str, lead_id: int) -> CallAttempt:
+    store = open_store(location)
+    try:
+        with store.reading() as session:
+            return session.scalars(
+                select(CallAttempt).where(CallAttempt.lead_id == lead_id).order_by(CallAttempt.id)
+            ).all()[-1]
+    finally:
+        store.close()
+
+
+def test_a_connected_call_counts_its_whole_length_once_it_ends(
+    demo_location: str, clock: FixedClock
+) -> None:
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        talk_before = desk.my_day().talk_minutes
+        row = desk.next_lead()
+        assert row is not None
+        connected = desk.log_call(row.lead_id, CallOutcome.CONNECTED, duration_seconds=20)
+        assert _call(demo_location, row.lead_id).ended_at is None  # still on the line
+
+        clock.advance(minutes=12)
+        ended = desk.end_call(connected.call_id, 20 + 12 * 60)
+
+        assert ended.message == "Call ended after 12:20."
+        assert desk.my_day().talk_minutes == talk_before + 12
+    stored = _call(demo_location, row.lead_id)
+    assert (stored.duration_seconds, stored.ended_at) == (740, clock())
+    store = open_store(demo_location)
+    with store.reading() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "call_ended")).one()
+    store.close()
+    assert event.details == {"call_id": connected.call_id, "duration_seconds": 740}
+
+
+def test_calls_that_are_over_when_logged_end_then(demo_location: str, clock: FixedClock) -> None:
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        row = desk.next_lead()
+        assert row is not None
+        result = desk.log_call(row.lead_id, CallOutcome.NO_ANSWER, duration_seconds=25)
+        with pytest.raises(Conflict, match="logged as 'no_answer', so it ended then"):
+            desk.end_call(result.call_id, 60)
+    stored = _call(demo_location, row.lead_id)
+    assert (stored.duration_seconds, stored.ended_at) == (25, clock())
+
+
+def test_ending_a_call_is_refused_when_it_cannot_be_true(
+    demo_location: str, clock: FixedClock
+) -> None:
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        row = desk.next_lead()
+        assert row is not None
+        call_id = desk.log_call(row.lead_id, CallOutcome.CONNECTED, duration_seconds=30).call_id
+        clock.advance(minutes=5)
+        with pytest.raises(InputError, match="already lasted 30 s"):
+            desk.end_call(call_id, 10)
+        with pytest.raises(InputError, match="would end it in the future"):
+            desk.end_call(call_id, 30 + 3600)
+        with pytest.raises(InputError, match="0 to 86400"):
+            desk.end_call(call_id, -1)
+        with pytest.raises(InputError, match="No call 999999"):
+            desk.end_call(999_999, 60)
+    with open_desk(demo_location, "rep2", clock=clock) as other:
+        with pytest.raises(NotPermitted, match="only they can end it"):
+            other.end_call(call_id, 300)
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        desk.end_call(call_id, 330)
+        with pytest.raises(Conflict, match=r"already ended, after 5:30"):
+            desk.end_call(call_id, 330)
+    assert _call(demo_location, row.lead_id).duration_seconds == 330
+
+
+def test_end_call_from_the_command_line(sqlite_store_path: Path, clock: FixedClock) -> None:
+    store = open_store(sqlite_store_path)
+    fill_demo(store, leads=100, reps=2, seed=3, now=clock())
+    store.close()
+    with open_desk(sqlite_store_path, "rep1", clock=clock) as desk:
+        row = desk.next_lead()
+        assert row is not None
+    at = clock().isoformat()
+    ended_at = (clock() + timedelta(minutes=4)).isoformat()
+
+    def leaddesk(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "leaddesk", "--db", str(sqlite_store_path), *args]
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+
+    logged = leaddesk(
+        "log-call", str(row.lead_id), "--outcome", "connected", "--duration", "15",
+        "--as", "rep1", "--at", at,
+    )  # fmt: skip
+    assert logged.returncode == 0, logged.stderr
+    hint = logged.stdout.splitlines()[-1]
+    assert hint.startswith("When you hang up: leaddesk end-call ")
+    call_id = hint.split()[6]
+
+    refused = leaddesk("end-call", call_id, "--duration", "15", "--as", "rep2", "--at", ended_at)
+    assert refused.returncode == 3 and "only they can end it" in refused.stderr
+    ended = leaddesk("end-call", call_id, "--duration", "255", "--as", "rep1", "--at", ended_at)
+    assert ended.returncode == 0, ended.stderr
+    assert ended.stdout.strip() == f"Lead {row.lead_id}: Call ended after 4:15."
+    again = leaddesk("end-call", call_id, "--duration", "255", "--as", "rep1", "--at", ended_at)
+    assert again.returncode == 4 and "already ended" in again.stderr
+    assert _call(str(sqlite_store_path), row.lead_id).duration_seconds == 255
