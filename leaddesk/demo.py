@@ -547,7 +547,11 @@ class _Builder:
             ),
             (40, 25, 18, 7, 5),
         )[0]
-        decided = lead["last_attempt_at"] + timedelta(minutes=rng.randint(5, 25))
+        # Some minutes after the last call, but never later than a moment ago.
+        decided = min(
+            lead["last_attempt_at"] + timedelta(minutes=rng.randint(5, 25)),
+            self.now - timedelta(minutes=1),
+        )
         lead.update(
             stage=stage.value,
             lead_type=lead_type.value,

@@ -18,6 +18,7 @@ from leaddesk.domain import Stage
 from leaddesk.qualification import lead_facts
 from leaddesk.store import open_store
 from leaddesk.store.models import (
+    CallAttempt,
     Lead,
     OpportunityRef,
     Person,
@@ -86,6 +87,25 @@ def test_demo_store_looks_like_a_real_team(sqlite_store_path: Path, clock: Fixed
     assert stages[Stage.ACCEPTED] and stages[Stage.REJECTED] and stages[Stage.HANDED_OFF]
     assert repeat_people and verdicts and feedback
     assert opportunities and {o.recorded_by_id for o in opportunities} == {sales_id}
+
+
+def test_nothing_in_a_demo_happened_after_now(sqlite_store_path: Path, clock: FixedClock) -> None:
+    """Verdicts, calls and their ends all lie in the past, so "today" starts clean at ``now``
+    (seed 1 has leads called minutes before ``now``)."""
+    store = open_store(sqlite_store_path)
+    fill_demo(store, leads=1500, reps=4, seed=1, now=clock())
+    with store.reading() as session:
+        latest = [
+            session.scalar(select(func.max(VerdictRecord.decided_at))),
+            session.scalar(select(func.max(CallAttempt.at))),
+            session.scalar(select(func.max(CallAttempt.ended_at))),
+        ]
+        unended = session.scalar(
+            select(func.count()).select_from(CallAttempt).where(CallAttempt.ended_at.is_(None))
+        )
+    store.close()
+    assert all(moment is not None and moment < clock() for moment in latest), latest
+    assert unended == 0  # every demo call is over, with its length
 
 
 def test_a_demo_store_takes_new_rows_after_its_own(

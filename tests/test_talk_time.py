@@ -90,9 +90,11 @@ def test_ending_a_call_is_refused_when_it_cannot_be_true(
             desk.end_call(call_id, -1)
         with pytest.raises(InputError, match="No call 999999"):
             desk.end_call(999_999, 60)
-    with open_desk(demo_location, "rep2", clock=clock) as other:
-        with pytest.raises(NotPermitted, match="only they can end it"):
-            other.end_call(call_id, 300)
+    with (
+        open_desk(demo_location, "rep2", clock=clock) as other,
+        pytest.raises(NotPermitted, match="only they can end it"),
+    ):
+        other.end_call(call_id, 300)
     with open_desk(demo_location, "rep1", clock=clock) as desk:
         desk.end_call(call_id, 330)
         with pytest.raises(Conflict, match=r"already ended, after 5:30"):

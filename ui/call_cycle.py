@@ -2,8 +2,10 @@
 verdict) → next. Every change goes through Operations; panels only show what this says.
 
 Phases: idle (no lead), ready (a lead is claimed, not yet dialled), calling (dialled, the
-timer runs), qualifying (connected: the questionnaire is open). The claim on the lead is
-renewed every few minutes while it is open, never on every timer tick.
+timer runs), qualifying (connected: the questionnaire is open). A connected call goes on while
+the rep qualifies: the timer keeps running until the rep says the call is over (H), gives the
+verdict or puts the lead back, and then the call's whole length is stored as talk time. The
+claim on the lead is renewed every few minutes while it is open, never on every timer tick.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from enum import StrEnum
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
-from leaddesk.calls import CallResult
+from leaddesk.calls import CallEnded, CallResult
 from leaddesk.desk import Desk
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import LeadDeskError
@@ -71,6 +73,7 @@ class CallCycle(QObject):
         # "Not interested" puts the lead on hold, out of every queue and unclaimed: its verdict
         # is given now, in the questionnaire, or it waits out of sight.
         self._on_hold = False
+        self._open_call: int | None = None  # a connected call still on the line
         self._elapsed = QElapsedTimer()
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
@@ -143,7 +146,20 @@ class CallCycle(QObject):
             changes={"queue", "lead", "status"},
         )
 
+    @property
+    def on_call(self) -> bool:
+        """Connected and still talking: the call's length is not stored yet."""
+        return self._open_call is not None
+
+    def hang_up(self) -> None:
+        """The connected call is over: store its whole length; the questionnaire stays open."""
+        if not self.on_call:
+            return
+        self._end_call()
+        self.phase_changed.emit(self.phase.value)
+
     def verdict_given(self, verdict: VerdictInfo) -> None:
+        self._end_call()
         words = VERDICT_WORDS.get(verdict.verdict.value, verdict.verdict.value)
         who = self.lead.person if self.lead is not None else f"lead {verdict.lead_id}"
         self.said.emit(f"{words}: {who}. Press N for the next lead.")
@@ -177,6 +193,7 @@ class CallCycle(QObject):
             return
         lead_id = self.lead.lead_id
         person = self.lead.person
+        self._end_call()
         self._start(
             lambda: self._desk.release(lead_id),
             lambda _released: self._put_back(person),
@@ -229,11 +246,16 @@ class CallCycle(QObject):
 
     def _logged(self, result: object) -> None:
         assert isinstance(result, CallResult)
-        self._stop_timer()
         if result.outcome is CallOutcome.CONNECTED and not result.nurtured:
+            # Still on the line: the timer runs on, and the call's length is stored at its end.
+            self._open_call = result.call_id
             self._set_phase(Phase.QUALIFYING)
-            self.said.emit("Connected: work through the questions; the verdict updates live.")
+            self.said.emit(
+                "Connected: work through the questions; the verdict updates live. "
+                "H when you hang up."
+            )
             return
+        self._stop_timer()
         if result.outcome is CallOutcome.NOT_INTERESTED and not result.nurtured:
             self._renewer.stop()
             self._on_hold = True
@@ -253,7 +275,26 @@ class CallCycle(QObject):
     def _lost_claim(self, error: LeadDeskError) -> None:
         dialogs.warn(None, error.message)
 
+    def _end_call(self) -> None:
+        call_id = self._open_call
+        if call_id is None:
+            return
+        seconds = self.call_seconds()
+        self._open_call = None
+        self._stop_timer()
+        self.seconds.emit(seconds)  # the timer shows the call's length, stopped
+        desk = self._desk
+        self._ops.run(
+            lambda: desk.end_call(call_id, seconds), done=self._call_ended, changes={"status"}
+        )
+
+    def _call_ended(self, ended: object) -> None:
+        assert isinstance(ended, CallEnded)
+        if self.phase is Phase.QUALIFYING:  # not after the verdict: that says its own line
+            self.said.emit(f"{ended.message} Give the verdict when you are ready.")
+
     def _finish(self) -> None:
+        self._open_call = None  # its end is stored already (verdict, hang up or put back)
         self._stop_timer()
         self._renewer.stop()
         self._on_hold = False

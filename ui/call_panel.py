@@ -1,5 +1,5 @@
 """The call panel: the lead being worked, its number large and copyable, the call timer, and
-one key per step — N next, C call, 1…0 outcomes, B callback, Esc put back."""
+one key per step — N next, C call, 1…0 outcomes, H hang up, B callback, Esc put back."""
 
 from __future__ import annotations
 
@@ -68,10 +68,17 @@ class CallPanel(QFrame):
         self.next_button.setObjectName("primary")
         self.call_button = QPushButton(icon("call"), "Call   C")
         self.call_button.setObjectName("primary")
+        self.hang_up_button = QPushButton(icon("hang_up"), f"Hang up   {shortcuts.HANG_UP.label}")
+        self.hang_up_button.setObjectName("primary")
+        self.hang_up_button.setToolTip(
+            "The call is over: stop the timer and keep its length as talk time "
+            "(giving the verdict does it too)"
+        )
         self.release_button = QPushButton(icon("release"), "Put back   Esc")
         steps = QHBoxLayout()
         steps.addWidget(self.next_button, 1)
         steps.addWidget(self.call_button, 1)
+        steps.addWidget(self.hang_up_button, 1)
         steps.addWidget(self.release_button, 1)
 
         self.outcome_buttons: dict[CallOutcome, QPushButton] = {}
@@ -106,6 +113,7 @@ class CallPanel(QFrame):
         # Actions carry the keys; buttons and menus share them, so one table defines both.
         self.next_action = self._action("Next lead", shortcuts.NEXT, cycle.next_lead, "next")
         self.call_action = self._action("Call", shortcuts.CALL, cycle.call, "call")
+        self.hang_up_action = self._action("Hang up", shortcuts.HANG_UP, cycle.hang_up, "hang_up")
         self.callback_action = self._action(
             "Book a callback…", shortcuts.CALLBACK, self.book_callback, "callback"
         )
@@ -122,10 +130,12 @@ class CallPanel(QFrame):
             action.triggered.connect(lambda _=False, o=outcome: self.log(o))
             self.addAction(action)
             self.outcome_actions[outcome] = action
-        for button in (self.next_button, self.call_button, self.release_button):
+        for button in (self.next_button, self.call_button, self.hang_up_button):
             button.setAutoDefault(True)  # Return presses the focused step, as in a dialog
+        self.release_button.setAutoDefault(True)
         self.next_button.clicked.connect(cycle.next_lead)
         self.call_button.clicked.connect(cycle.call)
+        self.hang_up_button.clicked.connect(cycle.hang_up)
         self.release_button.clicked.connect(cycle.release)
         self.copy.clicked.connect(self.copy_number)
 
@@ -224,6 +234,11 @@ class CallPanel(QFrame):
             widget.setEnabled(can_next and not waiting)
         for widget in (self.call_action, self.call_button):
             widget.setEnabled(can_call and not waiting)
+        # On a connected call the Call step becomes Hang up, in the same place.
+        on_call = self.cycle.on_call
+        self.call_button.setVisible(not on_call)
+        self.hang_up_button.setVisible(on_call)
+        self.hang_up_action.setEnabled(on_call)
         for widget in (self.release_action, self.release_button):
             widget.setEnabled(phase is not Phase.IDLE and not waiting)
         holding = phase is not Phase.IDLE  # nothing to copy before a lead is taken
@@ -234,7 +249,8 @@ class CallPanel(QFrame):
             action.setEnabled(can_log and not waiting)
             self.outcome_buttons[outcome].setEnabled(can_log and not waiting)
         self.outcomes.setVisible(phase is not Phase.QUALIFYING)
-        self.timer.setProperty("running", "true" if phase is Phase.CALLING else "false")
+        running = phase is Phase.CALLING or on_call
+        self.timer.setProperty("running", "true" if running else "false")
         self.timer.style().unpolish(self.timer)
         self.timer.style().polish(self.timer)
         if phase is Phase.READY and not waiting:

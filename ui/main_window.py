@@ -385,6 +385,7 @@ class MainWindow(QMainWindow):
         # Nothing typed is lost, and a lead held but not worked goes straight back.
         self.questionnaire.stop_typing()
         self.notes.close()
+        self.cycle.hang_up()  # a call still on the line ends now, with its length
         held = self.cycle.lead
         if held is not None and self.cycle.phase is not Phase.IDLE:
             desk = self.desk

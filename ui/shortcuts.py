@@ -32,6 +32,7 @@ HELP = "Help"
 NEXT = Key(("N",), "Next lead: take the top of your queue", CYCLE)
 CALL = Key(("C",), "Call the number (your softphone dials); Return works too", CYCLE)
 TAKE = Key(("Return",), "In the queue or search results: work the selected lead", CYCLE)
+HANG_UP = Key(("H",), "The call is over: stop the timer (the verdict stops it too)", CYCLE)
 CALLBACK = Key(("B",), "Book a callback", CYCLE)
 RELEASE = Key(("Esc",), "Put the lead back in the queue / cancel", CYCLE)
 COPY_NUMBER = Key(("Ctrl+Shift+C",), "Copy the phone number", CYCLE)
@@ -68,7 +69,7 @@ def outcome_key(outcome: CallOutcome) -> str:
 
 def sheet() -> list[tuple[str, list[tuple[str, str]]]]:
     """(group, [(keys, what)]) for the shortcut sheet, in reading order."""
-    keys = [NEXT, CALL, TAKE, CALLBACK, RELEASE, COPY_NUMBER, NOTES]
+    keys = [NEXT, CALL, TAKE, HANG_UP, CALLBACK, RELEASE, COPY_NUMBER, NOTES]
     rows: dict[str, list[tuple[str, str]]] = {}
     for key in keys:
         rows.setdefault(key.group, []).append((" or ".join(key.keys[:2]), key.what))

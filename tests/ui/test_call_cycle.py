@@ -139,6 +139,90 @@ def test_connected_call_qualifies_and_hands_off(qtbot: QtBot, workspace: Workspa
     assert workspace.warnings == []
 
 
+def connected_calls(workspace: Workspace, lead_id: int) -> list[CallAttempt]:
+    with workspace.desk.store.reading() as session:
+        return list(
+            session.scalars(
+                select(CallAttempt).where(
+                    CallAttempt.lead_id == lead_id,
+                    CallAttempt.at >= workspace.desk.clock(),
+                    CallAttempt.outcome == CallOutcome.CONNECTED,
+                )
+            )
+        )
+
+
+def test_the_timer_runs_on_through_the_conversation_until_the_rep_hangs_up(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Talk time is the conversation: "connected" is logged when the person picks up, the timer
+    keeps running while the rep qualifies, and H stores the call's whole length."""
+    window, cycle = workspace.window, workspace.window.cycle
+    panel = window.call
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    key(qtbot, workspace, "c")
+    key(qtbot, workspace, "1")
+    assert cycle.phase is Phase.QUALIFYING and cycle.on_call
+    assert panel.hang_up_button.isVisible() and not panel.call_button.isVisible()
+    assert panel.timer.property("running") == "true"
+    (call,) = connected_calls(workspace, lead.lead_id)
+    assert call.ended_at is None
+    qtbot.waitUntil(lambda: panel.timer.text() == "00:02", timeout=4000)  # still counting
+
+    key(qtbot, workspace, "h")
+
+    assert not cycle.on_call and cycle.phase is Phase.QUALIFYING  # the questions stay open
+    assert not panel.hang_up_button.isVisible() and panel.call_button.isVisible()
+    assert panel.timer.property("running") == "false"
+    stopped = panel.timer.text()
+    (call,) = connected_calls(workspace, lead.lead_id)
+    assert call.ended_at == workspace.desk.clock()
+    assert call.duration_seconds is not None and call.duration_seconds >= 2
+    assert panel.timer.text() == f"00:{call.duration_seconds:02d}" == stopped
+    assert panel.message.text().startswith("Call ended after 0:0")
+    # The verdict afterwards does not end it again (a second end would be refused and warned).
+    monkeypatch.setattr(
+        dialogs,
+        "ask_override",
+        lambda _p, _r: OverrideChoice(Verdict.NURTURE, LeadType.UNQUALIFIED_INTEREST, "Later"),
+    )
+    qtbot.waitUntil(lambda: window.questionnaire.qualification is not None)
+    key(qtbot, workspace, "o")
+    assert cycle.phase is Phase.IDLE
+    assert workspace.warnings == []
+
+
+@pytest.mark.parametrize("ending", ["verdict", "put back"])
+def test_a_call_still_on_the_line_ends_with_the_verdict_or_when_put_back(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch, ending: str
+) -> None:
+    window, cycle = workspace.window, workspace.window.cycle
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    key(qtbot, workspace, "c")
+    key(qtbot, workspace, "1")
+    qtbot.waitUntil(lambda: cycle.call_seconds() >= 1, timeout=3000)
+    if ending == "verdict":
+        monkeypatch.setattr(
+            dialogs,
+            "ask_override",
+            lambda _p, _r: OverrideChoice(Verdict.NURTURE, LeadType.UNQUALIFIED_INTEREST, "Later"),
+        )
+        qtbot.waitUntil(lambda: window.questionnaire.qualification is not None)
+        key(qtbot, workspace, "o")
+    else:
+        monkeypatch.setattr(dialogs, "ask", lambda *_args: True)
+        key(qtbot, workspace, Qt.Key.Key_Escape)
+    assert cycle.phase is Phase.IDLE and not cycle.on_call
+    (call,) = connected_calls(workspace, lead.lead_id)
+    assert call.ended_at == workspace.desk.clock()
+    assert call.duration_seconds is not None and call.duration_seconds >= 1
+    assert workspace.warnings == []
+
+
 def test_lead_card_and_questionnaire_show_one_fit_and_one_interest(
     qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
