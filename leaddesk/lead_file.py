@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from leaddesk.domain import Stage
+from leaddesk.calls import minutes_and_seconds
+from leaddesk.domain import CallOutcome, Stage
 from leaddesk.errors import InputError
 from leaddesk.queue import zones
 from leaddesk.queue.policy import current_policy
@@ -185,6 +186,8 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
     zone_key = lead.person.zone_key
     for call in session.scalars(select(CallAttempt).where(CallAttempt.lead_id == lead.id)):
         text = f"Call: {call.outcome.value.replace('_', ' ')}"
+        if call.outcome is CallOutcome.CONNECTED and call.ended_at is not None:
+            text += f", {minutes_and_seconds(call)} on the line"
         if call.callback_at:
             their = zones.local_time(zone_key, call.callback_at, policy)
             text += f", callback agreed for {their:%a %d %b %H:%M} their time"

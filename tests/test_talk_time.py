@@ -54,6 +54,8 @@ def test_a_connected_call_counts_its_whole_length_once_it_ends(
 
         assert ended.message == "Call ended after 12:20."
         assert desk.my_day().talk_minutes == talk_before + 12
+        calls = [e.text for e in desk.lead_file(row.lead_id).timeline if e.kind == "call"]
+        assert calls[0] == "Call: connected, 12:20 on the line"
     stored = _call(demo_location, row.lead_id)
     assert (stored.duration_seconds, stored.ended_at) == (740, clock())
     store = open_store(demo_location)
