@@ -869,7 +869,8 @@ class _Planner:
         facts = {
             "employees": row.employees,
             "industry": _fact_key(row.industry),
-            "title": row.title or None,
+            "title": row.title or person.title,
+            "seniority": _fact_key(person.seniority) if person.seniority else None,
             "country": where.country,
             "region": row.state or None,
             "state": row.state or None,

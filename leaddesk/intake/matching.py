@@ -62,6 +62,9 @@ class KnownPerson:
     account_id: int | None
     do_not_call: bool = False
     leads: list[KnownLead] = field(default_factory=list)
+    # What the store knows of them that a new lead's score reads (as the questionnaire does).
+    seniority: str | None = None
+    title: str | None = None
 
     def open_lead(self) -> KnownLead | None:
         """The person's open lead new interest is added to (the newest if several)."""
@@ -139,7 +142,9 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
     """
     view = StoreView()
     query = _Query(session.connection())
-    person_columns = "id, email, phone, first_name, last_name, account_id, do_not_call"
+    person_columns = (
+        "id, email, phone, first_name, last_name, account_id, do_not_call, seniority, title"
+    )
     found: dict[int, KnownPerson] = {}
 
     def remember(record: Any) -> KnownPerson:
@@ -153,6 +158,8 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
                 record[4] or "",
                 record[5],
                 bool(record[6]),
+                seniority=record[7],
+                title=record[8],
             )
         return person
 

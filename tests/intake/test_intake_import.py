@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from leaddesk import definition_versions
 from leaddesk import users as user_ops
 from leaddesk.clock import FixedClock
-from leaddesk.definition import Assignment
+from leaddesk.definition import Assignment, evaluate
 from leaddesk.definition.business_time import sla_deadline
 from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import CallOutcome, Role, Stage
@@ -26,6 +26,7 @@ from leaddesk.intake.assignment import Assigner, _Rep
 from leaddesk.intake.bulk import BulkWriter
 from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.importing import ImportCancelled
+from leaddesk.qualification import lead_facts
 from leaddesk.queue.policy import current_policy
 from leaddesk.resources import resource_path
 from leaddesk.store import Store, open_store
@@ -662,3 +663,45 @@ def test_the_cleaning_helper_works_when_spawned_as_from_the_window(
     assert (summary.counts.created, summary.counts.invalid) == (20, 1)
     assert count(target, Lead) == 20
     target.close()
+
+
+def test_a_known_persons_seniority_and_title_count_in_the_new_leads_fit(
+    store: Store, lead1: Desk, tmp_path: Path, clock: FixedClock
+) -> None:
+    """A new lead on a known person is scored with what the store knows of them, as the
+    questionnaire scores it later: the card and the questionnaire show one fit."""
+    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA, BOB]))
+    with store.transaction() as session:
+        for lead in session.scalars(select(Lead)):
+            lead.stage = Stage.NURTURE
+        ada = session.scalars(select(Person).where(Person.first_name == "Ada")).one()
+        bob = session.scalars(select(Person).where(Person.first_name == "Bob")).one()
+        ada.seniority, ada.title = "VP", "Engineer"  # the title alone says nothing of rank
+        bob.title = "Head of Operations"  # no seniority: the title tells
+    again = [[*ADA[:5], "Webinar", "Back"], [*BOB[:5], "Webinar", "Back"]]
+    summary = lead1.import_file(write_csv(tmp_path / "second.csv", again))
+    assert summary.counts.merged == 2
+    with store.reading() as session:
+        definition = definition_versions.definition_for_version(
+            session, definition_versions.current_id(session) or 0
+        )
+        fresh = session.scalars(select(Lead).where(Lead.stage == Stage.NEW)).all()
+        assert len(fresh) == 2
+        first_fits = {lead.person_id: lead.fit_score for lead in fresh}
+        for lead in fresh:
+            live = evaluate(definition, {}, lead_facts(session, lead, lead.arrived_at)).scores
+            assert (lead.fit_score, lead.interest_score) == (live.fit, live.interest)
+    # The rank counted: the same rows for people the store knows nothing of score lower.
+    with store.transaction() as session:
+        for person in session.scalars(select(Person)):
+            person.seniority = person.title = None
+        for lead in session.scalars(select(Lead).where(Lead.stage == Stage.NEW)):
+            lead.stage = Stage.NURTURE
+    third = [[*ADA[:5], "Webinar", "Once more"], [*BOB[:5], "Webinar", "Once more"]]
+    lead1.import_file(write_csv(tmp_path / "third.csv", third))
+    with store.reading() as session:
+        plain = {
+            lead.person_id: lead.fit_score
+            for lead in session.scalars(select(Lead).where(Lead.stage == Stage.NEW))
+        }
+    assert all(plain[person] < fit for person, fit in first_fits.items())
