@@ -18,7 +18,7 @@ from types import TracebackType
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk import audit, calls, day_summary, definition_versions, notes, qualification
+from leaddesk import audit, backups, calls, day_summary, definition_versions, notes, qualification
 from leaddesk import handoff as handoffs
 from leaddesk import lead_file as lead_files
 from leaddesk import leads as lead_reads
@@ -36,6 +36,7 @@ from leaddesk.intake import undo as intake_undo
 from leaddesk.permissions import Action, can, require
 from leaddesk.queue import search as lead_search
 from leaddesk.store import Store, grants, open_store
+from leaddesk.store.database import default_backup_folder
 from leaddesk.store.models import SourceMapping
 from leaddesk.team import reassign as team_reassign
 from leaddesk.team import rebalance as team_rebalance
@@ -651,6 +652,33 @@ class Desk:
                     territories=territories,
                 ),
             )
+
+    # -- backups -----------------------------------------------------------------------------
+
+    def take_backup(
+        self, destination: Path | None = None, progress: backups.Progress | None = None
+    ) -> backups.BackupSummary:
+        """Every row of the store to one file (the default backup folder unless named)."""
+        self.require(Action.MANAGE_STORE)
+        at = self.clock()
+        path = backups.backup_path(destination, default_backup_folder(), at)
+        summary = backups.take_backup(
+            self.store,
+            path,
+            taken_by=self.actor.name,
+            at=at,
+            progress=progress or (lambda _done, _total: None),
+        )
+        with self.store.transaction() as session:
+            audit.record(
+                session,
+                at=at,
+                actor_id=self.actor.id,
+                action="backup_taken",
+                subject=path.name,
+                details={"rows": sum(summary.rows.values()), "bytes": summary.size},
+            )
+        return summary
 
     # -- a team database that enforces the roles itself ------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from enum import Enum
@@ -104,3 +105,33 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
         )
         if number == 0:
             print("  ".join("-" * width for width in widths))
+
+
+class ProgressLine:
+    """Rows done so far, on stderr (stdout stays clean for --json): one line rewritten in
+    place on a terminal; for a log, a line every few seconds and one at the end."""
+
+    EVERY_SECONDS = 5.0
+
+    def __init__(self, verb: str, *, live: bool, estimated: bool = True) -> None:
+        self.live = live
+        self.verb = verb
+        self.of = "of about" if estimated else "of"
+        self.shown_at: float | None = None
+        self.shown = False
+
+    def show(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.live and self.shown_at is not None and now - self.shown_at < self.EVERY_SECONDS:
+            return
+        self.shown_at = now
+        of = f" {self.of} {total:,}" if total else ""
+        text = f"{self.verb}: {done:,}{of} rows"
+        sys.stderr.write(f"\r\033[K{text}" if self.live else f"{text}\n")
+        sys.stderr.flush()
+        self.shown = True
+
+    def finish(self, rows: int) -> None:
+        done = f"{self.verb}: {rows:,} rows, done"
+        sys.stderr.write(f"\r\033[K{done}\n" if self.live else f"{done}\n")
+        sys.stderr.flush()

@@ -6,11 +6,18 @@ import argparse
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 from types import FrameType, TracebackType
 
-from leaddesk.cli.common import add_as, add_json, desk_for, print_json, print_table, record_number
+from leaddesk.cli.common import (
+    ProgressLine,
+    add_as,
+    add_json,
+    desk_for,
+    print_json,
+    print_table,
+    record_number,
+)
 from leaddesk.errors import InputError
 from leaddesk.intake.importing import ImportCancelled, ImportSummary
 from leaddesk.intake.runs import RunStatus
@@ -67,7 +74,7 @@ def run_import(args: argparse.Namespace) -> int:
         return _undo(args) if args.undo is not None else _runs(args)
     if not args.file:
         raise InputError("import: name the FILE to import (a CSV or XLSX export)")
-    line = _ProgressLine(live=sys.stderr.isatty(), dry_run=args.dry_run)
+    line = ProgressLine("Checking" if args.dry_run else "Importing", live=sys.stderr.isatty())
     with desk_for(args) as desk, _StopOnCtrlC() as ctrl_c:
         try:
             summary = desk.import_file(
@@ -136,35 +143,6 @@ def _print_stopped(summary: ImportSummary, user: str) -> None:
         f"Import the same file again to finish it, or take it out with: "
         f"leaddesk import --undo {summary.run_id} --as {user}"
     )
-
-
-class _ProgressLine:
-    """Rows done so far, on stderr (stdout stays clean for --json): one line rewritten in
-    place on a terminal; for a log, a line every few seconds and one at the end."""
-
-    EVERY_SECONDS = 5.0
-
-    def __init__(self, *, live: bool, dry_run: bool) -> None:
-        self.live = live
-        self.verb = "Checking" if dry_run else "Importing"
-        self.shown_at: float | None = None
-        self.shown = False
-
-    def show(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if not self.live and self.shown_at is not None and now - self.shown_at < self.EVERY_SECONDS:
-            return
-        self.shown_at = now
-        of = f" of about {total:,}" if total else ""
-        text = f"{self.verb}: {done:,}{of} rows"
-        sys.stderr.write(f"\r\033[K{text}" if self.live else f"{text}\n")
-        sys.stderr.flush()
-        self.shown = True
-
-    def finish(self, rows: int) -> None:
-        done = f"{self.verb}: {rows:,} rows, done"
-        sys.stderr.write(f"\r\033[K{done}\n" if self.live else f"{done}\n")
-        sys.stderr.flush()
 
 
 def _print_summary(summary: ImportSummary) -> None:

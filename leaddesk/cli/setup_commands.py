@@ -1,13 +1,16 @@
-"""Setting a store up: init, users, demo data."""
+"""Setting a store up: init, users, demo data, backup and restore."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 from leaddesk import definition_versions
 from leaddesk.cli import team_commands
 from leaddesk.cli.common import (
+    ProgressLine,
     add_as,
     add_json,
     parse_time,
@@ -49,6 +52,30 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     demo.add_argument("--now", help="ISO time the demo is anchored to (default: now)")
     add_json(demo)
     demo.set_defaults(handler=run_demo)
+
+    backup = commands.add_parser(
+        "backup", help="copy every row of the store to one file (admins; works while others work)"
+    )
+    backup.add_argument(
+        "--out",
+        type=Path,
+        metavar="PATH",
+        help="the file, or a folder for it (default: the backups folder beside the store)",
+    )
+    add_as(backup, required=False)
+    add_json(backup)
+    backup.set_defaults(handler=run_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        help="put a backup into a new, empty store (SQLite or PostgreSQL, whichever it came from)",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="a backup from leaddesk backup")
+    restore.add_argument(
+        "--dry-run", action="store_true", help="read and check the whole backup; write nothing"
+    )
+    add_json(restore)
+    restore.set_defaults(handler=run_restore)
 
 
 def run_init(args: argparse.Namespace) -> int:
@@ -121,4 +148,41 @@ def run_demo(args: argparse.Namespace) -> int:
             f"{summary.verdicts} verdicts, {summary.batches} handoff batches. "
             f"Sign in as rep1 (qualifier), lead1 (team lead) or sales1 (sales)."
         )
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    line = ProgressLine("Backing up", live=sys.stderr.isatty(), estimated=False)
+    with setup_or_user_desk(args, create=False) as desk:
+        summary = desk.take_backup(args.out, progress=line.show)
+    rows = sum(summary.rows.values())
+    line.finish(rows)
+    if args.json:
+        print_json(summary.as_json())
+    else:
+        size = summary.size / 1e6
+        print(f"Backed up {rows:,} rows ({size:.1f} MB) to {summary.path}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from leaddesk.backups import restore_backup
+    from leaddesk.clock import system_clock
+
+    line = ProgressLine(
+        "Checking" if args.dry_run else "Restoring", live=sys.stderr.isatty(), estimated=False
+    )
+    summary = restore_backup(
+        args.db, args.file, at=system_clock(), dry_run=args.dry_run, progress=line.show
+    )
+    rows = sum(summary.rows.values())
+    line.finish(rows)
+    if args.json:
+        print_json(summary.as_json())
+        return 0
+    taken = f"taken {summary.taken_at:%Y-%m-%d %H:%M} UTC by {summary.taken_by}"
+    if args.dry_run:
+        print(f"{args.file.name} is whole: {rows:,} rows, {taken}. Nothing was written.")
+    else:
+        print(f"Restored {rows:,} rows ({taken}) into {summary.store}")
     return 0

@@ -39,6 +39,10 @@ def default_store_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "leaddesk.sqlite3"
 
 
+def default_backup_folder() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "backups"
+
+
 def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 

@@ -1,0 +1,564 @@
+"""Backing a store up to one file, and restoring that file into a new store.
+
+A backup is every table's rows, read in one consistent snapshot while people keep working,
+written as gzip-compressed JSON Lines under a temporary name and renamed into place. It does not
+depend on the database: a SQLite store's backup restores into PostgreSQL and back, which is how
+a rep's own store becomes a team's.
+
+The file: a header line (format, schema revision, who took it and when, the tables), then per
+table a line naming its columns followed by one line per row (a JSON array), and a last line
+with every table's row count. A file without that last line was cut short and is refused.
+
+A restore goes into an empty store only, in one transaction: every row or none, and a damaged
+line is named by file, line, table and column.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum as PyEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Boolean, Date, Enum, Integer, String, Table, Text, func, select
+from sqlalchemy.exc import IntegrityError
+
+from leaddesk import audit
+from leaddesk.errors import InputError, StoreError
+from leaddesk.intake.bulk import BulkWriter
+from leaddesk.store import Store, open_store
+from leaddesk.store.database import catch_up_sequences
+from leaddesk.store.migrations import SCHEMA_HEAD, current_revision
+from leaddesk.store.models import Base
+from leaddesk.store.types import JSONText, UTCDateTime
+
+FORMAT = "leaddesk-backup"
+FORMAT_VERSION = 1
+SUFFIX = ".ldbackup.gz"
+_BATCH = 5_000  # rows a driver call, on restore
+Progress = Callable[[int, int], None]  # rows done, rows in all
+
+
+def _no_progress(_done: int, _total: int) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    path: Path
+    schema: str
+    taken_at: datetime
+    rows: dict[str, int]
+    size: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": str(self.path),
+            "schema": self.schema,
+            "taken_at": self.taken_at.isoformat(),
+            "rows": self.rows,
+            "bytes": self.size,
+        }
+
+
+@dataclass(frozen=True)
+class RestoreSummary:
+    source: Path
+    store: str
+    schema: str
+    taken_at: datetime
+    taken_by: str | None
+    rows: dict[str, int]
+    dry_run: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": str(self.source),
+            "store": self.store,
+            "schema": self.schema,
+            "taken_at": self.taken_at.isoformat(),
+            "taken_by": self.taken_by,
+            "rows": self.rows,
+            "dry_run": self.dry_run,
+        }
+
+
+def _tables() -> list[Table]:
+    # Parents before children, so a restore never meets a row whose parent is not there yet.
+    return list(Base.metadata.sorted_tables)
+
+
+# -- taking a backup ----------------------------------------------------------------------------
+
+
+def backup_path(destination: Path | None, default_folder: Path, at: datetime) -> Path:
+    """Where a backup goes: the path given, a file in the folder given, or the default folder."""
+    name = f"leaddesk-backup-{at.astimezone(UTC):%Y%m%d-%H%M%S}{SUFFIX}"
+    if destination is None:
+        return default_folder / name
+    if destination.is_dir():
+        return destination / name
+    return destination
+
+
+def take_backup(
+    store: Store,
+    destination: Path,
+    *,
+    taken_by: str,
+    at: datetime,
+    progress: Progress = _no_progress,
+) -> BackupSummary:
+    """Every row of ``store`` to ``destination``, from one snapshot; the file appears whole or
+    not at all."""
+    if destination.exists():
+        raise InputError(f"--out: {destination} already exists; give a new file name")
+    folder = destination.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out: cannot make the folder {folder}: {exc.strerror}") from exc
+    partial = destination.with_name(destination.name + ".partial")
+    schema = current_revision(store) or "none"
+    rows: dict[str, int] = {}
+    try:
+        with _snapshot(store) as connection, gzip.open(partial, "wt", encoding="utf-8") as out:
+            counts = {
+                table.name: int(connection.scalar(select(func.count()).select_from(table)) or 0)
+                for table in _tables()
+            }
+            total = sum(counts.values())
+            header = {
+                "format": FORMAT,
+                "version": FORMAT_VERSION,
+                "schema": schema,
+                "taken_at": at.isoformat(),
+                "taken_by": taken_by,
+                "database": store.engine.dialect.name,
+                "tables": counts,
+            }
+            _write_line(out, header)
+            done = 0
+            for table in _tables():
+                columns = [column.name for column in table.columns]
+                _write_line(out, {"table": table.name, "columns": columns})
+                written = 0
+                result = connection.execution_options(yield_per=_BATCH).execute(
+                    select(table).order_by(table.c.id)
+                )
+                for record in result:
+                    out.write(json.dumps([_plain(value) for value in record], default=str))
+                    out.write("\n")
+                    written += 1
+                    done += 1
+                    if done % _BATCH == 0:
+                        progress(done, total)
+                rows[table.name] = written
+            _write_line(out, {"end": rows})
+        _sync(partial)
+        os.replace(partial, destination)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"--out: cannot write {destination}: {exc.strerror or exc}") from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    progress(sum(rows.values()), sum(rows.values()))
+    return BackupSummary(destination, schema, at, rows, destination.stat().st_size)
+
+
+class _snapshot:
+    """One read transaction over every table: on PostgreSQL at REPEATABLE READ, so rows
+    written meanwhile by others are not half in the backup; SQLite's WAL gives the same."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> Any:
+        connection = self.store.engine.connect()
+        if self.store.engine.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        self._connection = connection
+        self._transaction = connection.begin()
+        return connection
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            self._transaction.rollback()  # nothing was written
+        finally:
+            self._connection.close()
+
+
+def _sync(path: Path) -> None:
+    with path.open("r+b") as written:
+        os.fsync(written.fileno())
+
+
+def _write_line(out: Any, data: dict[str, Any]) -> None:
+    out.write(json.dumps(data))
+    out.write("\n")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, PyEnum):
+        return value.value
+    return value
+
+
+# -- restoring ----------------------------------------------------------------------------------
+
+
+def restore_backup(
+    location: str | os.PathLike[str] | None,
+    source: Path,
+    *,
+    at: datetime,
+    dry_run: bool = False,
+    progress: Progress = _no_progress,
+) -> RestoreSummary:
+    """Every row of the backup ``source`` into the empty store at ``location`` (made if it is
+    a new SQLite file), in one transaction. ``dry_run`` reads and checks the whole file and
+    writes nothing."""
+    reader = _BackupReader(source)
+    with reader:
+        header = reader.header()
+        if dry_run:
+            rows = _counted(reader, progress)
+            label = str(location) if location is not None else "(the default store)"
+            return _summary(source, label, header, rows, dry_run=True)
+        made, store = _empty_store(location)
+        try:
+            with store.transaction() as session:
+                writer = BulkWriter(session.connection())
+                rows = {}
+                for table, batch in _batches(reader, progress):
+                    writer.insert(table, batch)
+                    rows[table.name] = rows.get(table.name, 0) + len(batch)
+                rows = reader.check_end(rows)
+                catch_up_sequences(session.connection(), [table.name for table in _tables()])
+                audit.record(
+                    session,
+                    at=at,
+                    actor_id=None,
+                    action="store_restored",
+                    subject=source.name,
+                    details={
+                        "taken_at": header["taken_at"],
+                        "taken_by": header.get("taken_by"),
+                        "rows": sum(rows.values()),
+                    },
+                )
+        except IntegrityError as exc:
+            store.close()
+            _forget(made)
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "a constraint failed"
+            raise InputError(
+                f"{source.name}: its rows do not fit together ({reason}); nothing was restored"
+            ) from None
+        except BaseException:
+            store.close()
+            _forget(made)
+            raise
+        label = store.label
+        store.close()
+    return _summary(source, label, header, rows, dry_run=False)
+
+
+def _summary(
+    source: Path, label: str, header: dict[str, Any], rows: dict[str, int], *, dry_run: bool
+) -> RestoreSummary:
+    return RestoreSummary(
+        source=source,
+        store=label,
+        schema=str(header["schema"]),
+        taken_at=datetime.fromisoformat(str(header["taken_at"])),
+        taken_by=header.get("taken_by"),
+        rows=rows,
+        dry_run=dry_run,
+    )
+
+
+def _counted(reader: _BackupReader, progress: Progress) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    for table, batch in _batches(reader, progress):
+        rows[table.name] = rows.get(table.name, 0) + len(batch)
+    return reader.check_end(rows)
+
+
+def _batches(
+    reader: _BackupReader, progress: Progress
+) -> Iterator[tuple[Table, list[dict[str, Any]]]]:
+    total = reader.total
+    done = 0
+    batch: list[dict[str, Any]] = []
+    current: Table | None = None
+    for table, row in reader.rows():
+        if table is not current and batch:
+            assert current is not None
+            yield current, batch
+            batch = []
+        current = table
+        batch.append(row)
+        done += 1
+        if len(batch) >= _BATCH:
+            yield table, batch
+            batch = []
+            progress(done, total)
+    if batch and current is not None:
+        yield current, batch
+    progress(done, total)
+
+
+def _empty_store(location: str | os.PathLike[str] | None) -> tuple[list[Path], Store]:
+    """The store to restore into (made if it is a new SQLite file), refused unless empty.
+    Returns the files this made, to take away again if the restore fails."""
+    from leaddesk.store.database import resolve_location
+
+    url = resolve_location(location)
+    made: list[Path] = []
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database or "")
+        if not path.exists():
+            made = [path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))]
+    store = open_store(location, create=True)
+    try:
+        with store.reading() as session:
+            held = [
+                table.name
+                for table in _tables()
+                if session.execute(select(table.c.id).limit(1)).first() is not None
+            ]
+    except BaseException:
+        store.close()
+        _forget(made)
+        raise
+    if held:
+        store.close()
+        more = "…" if len(held) > 3 else ""
+        raise InputError(
+            f"--db: {store.label} already holds data ({', '.join(held[:3])}{more}); a backup "
+            "is restored into a new, empty store only"
+        )
+    return made, store
+
+
+def _forget(made: list[Path]) -> None:
+    for path in made:
+        path.unlink(missing_ok=True)
+
+
+class _BackupReader:
+    """Reads a backup file line by line, checking each row against the tables it names."""
+
+    def __init__(self, source: Path) -> None:
+        self.source = source
+        self.name = source.name
+        self.line = 0
+        self.total = 0
+        self._end: dict[str, Any] | None = None
+
+    def __enter__(self) -> _BackupReader:
+        if not self.source.is_file():
+            raise InputError(f"{self.source}: no such backup file")
+        try:
+            self._file = gzip.open(self.source, "rt", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{self.source}: cannot read it: {exc.strerror or exc}") from exc
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._file.close()
+
+    def _lines(self) -> Iterator[str]:
+        try:
+            for text in self._file:
+                self.line += 1
+                yield text
+        except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+            if isinstance(exc, gzip.BadGzipFile) or self.line == 0:
+                raise InputError(
+                    f"{self.name}: not a LeadDesk backup (not a gzip file; backups end in {SUFFIX})"
+                ) from None
+            raise InputError(
+                f"{self.name}: damaged after line {self.line} ({exc}); nothing was restored"
+            ) from None
+
+    def _parse(self, text: str) -> Any:
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise InputError(
+                f"{self.name}: line {self.line} is not a backup line (damaged file?); "
+                "nothing was restored"
+            ) from None
+
+    def header(self) -> dict[str, Any]:
+        self._iter = self._lines()
+        first = next(self._iter, None)
+        header = self._parse(first) if first is not None else None
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise InputError(f"{self.name}: not a LeadDesk backup (no backup header on line 1)")
+        if header.get("version") != FORMAT_VERSION:
+            raise InputError(
+                f"{self.name}: backup format {header.get('version')} is not one this LeadDesk "
+                f"reads ({FORMAT_VERSION})"
+            )
+        schema = str(header.get("schema"))
+        if schema != SCHEMA_HEAD:
+            older = schema.isdigit() and int(schema) < int(SCHEMA_HEAD)
+            which = "an older" if older else "a newer"
+            hint = (
+                "restore it with the LeadDesk that took it, then open the store with this one "
+                "to upgrade it"
+                if older
+                else "restore it with that LeadDesk or a newer one"
+            )
+            raise InputError(
+                f"{self.name}: taken by {which} LeadDesk (schema {schema}, this one is "
+                f"{SCHEMA_HEAD}); {hint}"
+            )
+        try:
+            datetime.fromisoformat(str(header.get("taken_at")))
+            self.total = sum(int(count) for count in dict(header.get("tables") or {}).values())
+        except (TypeError, ValueError):
+            raise InputError(f"{self.name}: line 1, the backup header is damaged") from None
+        return header
+
+    def rows(self) -> Iterator[tuple[Table, dict[str, Any]]]:
+        tables = {table.name: table for table in _tables()}
+        table: Table | None = None
+        readers: list[tuple[str, Callable[[Any], Any]]] = []
+        for text in self._iter:
+            item = self._parse(text)
+            if isinstance(item, list):
+                if table is None:
+                    raise InputError(f"{self.name}: line {self.line}: a row before any table")
+                if len(item) != len(readers):
+                    raise InputError(
+                        f"{self.name}: line {self.line}, table {table.name}: {len(item)} values "
+                        f"for {len(readers)} columns"
+                    )
+                row = {}
+                for (column, read), value in zip(readers, item, strict=True):
+                    try:
+                        row[column] = read(value)
+                    except (TypeError, ValueError) as exc:
+                        raise InputError(
+                            f"{self.name}: line {self.line}, table {table.name}, column "
+                            f"{column}: {exc}"
+                        ) from None
+                yield table, row
+            elif isinstance(item, dict) and "table" in item:
+                known = tables.get(str(item["table"]))
+                if known is None:
+                    raise InputError(
+                        f"{self.name}: line {self.line}: no table {item['table']!r} in this "
+                        "LeadDesk"
+                    )
+                columns = item.get("columns")
+                if not isinstance(columns, list) or set(columns) != set(known.c.keys()):
+                    raise InputError(
+                        f"{self.name}: line {self.line}, table {known.name}: the columns are "
+                        "not this LeadDesk's"
+                    )
+                table = known
+                readers = [(str(name), _reader(known, str(name))) for name in columns]
+            elif isinstance(item, dict) and "end" in item:
+                self._end = item["end"] if isinstance(item["end"], dict) else {}
+                return
+            else:
+                raise InputError(f"{self.name}: line {self.line} is not a backup line")
+
+    def check_end(self, rows: dict[str, int]) -> dict[str, int]:
+        if self._end is None:
+            raise InputError(
+                f"{self.name}: cut short after line {self.line} (no end line); nothing was restored"
+            )
+        stated = {name: int(count) for name, count in self._end.items() if int(count)}
+        if stated != {name: count for name, count in rows.items() if count}:
+            raise InputError(
+                f"{self.name}: the row counts on its last line do not match its rows; "
+                "nothing was restored"
+            )
+        return {table.name: rows.get(table.name, 0) for table in _tables()}
+
+
+def _reader(table: Table, name: str) -> Callable[[Any], Any]:
+    """Turns a value as written in the backup back into the column's Python value."""
+    column = table.c[name]
+    kind = column.type
+    nullable = bool(column.nullable) and not column.primary_key
+
+    def check(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def value_of(value: Any) -> Any:
+            if value is None:
+                if not nullable:
+                    raise ValueError("missing, and it may not be empty")
+                return None
+            return read(value)
+
+        return value_of
+
+    if isinstance(kind, UTCDateTime):
+
+        def moment(value: Any) -> datetime:
+            parsed = datetime.fromisoformat(_text(value))
+            if parsed.tzinfo is None:
+                raise ValueError(f"{value!r} has no time zone")
+            return parsed
+
+        return check(moment)
+    if isinstance(kind, Date):
+        return check(lambda value: date.fromisoformat(_text(value)))
+    if isinstance(kind, Enum):
+        members = kind.enums
+
+        def member(value: Any) -> Any:
+            if value not in members:
+                raise ValueError(f"{value!r} is not one of {', '.join(members)}")
+            return kind.enum_class(value) if kind.enum_class is not None else value
+
+        return check(member)
+    if isinstance(kind, JSONText):
+        return check(lambda value: value)  # stored as JSON, read back as JSON
+    if isinstance(kind, Boolean):
+
+        def flag(value: Any) -> bool:
+            if not isinstance(value, bool):
+                raise ValueError(f"{value!r} is not true or false")
+            return value
+
+        return check(flag)
+    if isinstance(kind, Integer):
+
+        def number(value: Any) -> int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"{value!r} is not a whole number")
+            return value
+
+        return check(number)
+    if isinstance(kind, String | Text):
+        length = getattr(kind, "length", None)
+
+        def words(value: Any) -> str:
+            text = _text(value)
+            if length is not None and len(text) > length:
+                raise ValueError(f"longer than {length} characters")
+            return text
+
+        return check(words)
+    raise StoreError(f"backups do not know the type of {table.name}.{name} ({kind})")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not text")
+    return value

@@ -1,0 +1,245 @@
+"""Backups: every row to one file from a consistent snapshot, restored into a new store of
+either kind; a damaged or mismatched file is refused and leaves nothing behind."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from leaddesk.backups import restore_backup, take_backup
+from leaddesk.clock import FixedClock
+from leaddesk.demo import fill_demo
+from leaddesk.desk import open_desk
+from leaddesk.domain import CallOutcome
+from leaddesk.errors import InputError, NotPermitted
+from leaddesk.store import open_store
+from leaddesk.store.migrations import SCHEMA_HEAD
+from leaddesk.store.models import AuditEvent, Note
+
+
+@pytest.fixture
+def demo_path(sqlite_template: Path, tmp_path: Path, clock: FixedClock) -> Path:
+    """A demo team's store, apart from ``store_location`` (the empty store to restore into)."""
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    store = open_store(path)
+    fill_demo(store, leads=1200, reps=2, seed=4, now=clock())
+    store.close()
+    return path
+
+
+def backup_of(path: Path | str, clock: FixedClock, out: Path) -> Path:
+    with open_desk(path, "admin", clock=clock) as desk:
+        return desk.take_backup(out).path
+
+
+def lines(backup: Path) -> list[Any]:
+    with gzip.open(backup, "rt", encoding="utf-8") as read:
+        return [json.loads(line) for line in read]
+
+
+def rewrite(backup: Path, items: list[Any], to: Path) -> Path:
+    with gzip.open(to, "wt", encoding="utf-8") as out:
+        for item in items:
+            out.write(json.dumps(item) + "\n")
+    return to
+
+
+def test_a_backup_restores_into_either_store_row_for_row(
+    demo_path: Path, store_location: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    first = backup_of(demo_path, clock, tmp_path / "first.ldbackup.gz")
+    # store_location is an empty SQLite file or an empty PostgreSQL database.
+    summary = restore_backup(store_location, first, at=clock())
+    assert summary.rows["leads"] == 1200 and not summary.dry_run
+    again = backup_of(store_location, clock, tmp_path / "again.ldbackup.gz")
+
+    before, after = lines(first), lines(again)
+    assert before[0]["schema"] == after[0]["schema"] == SCHEMA_HEAD
+    # Every row the same, whichever database held it; only the audit trail has grown, by the
+    # restore.
+    first_tables, again_tables = by_table(before), by_table(after)
+    assert first_tables.pop("audit_events") == again_tables["audit_events"][:-1]
+    again_tables.pop("audit_events")
+    assert first_tables == again_tables
+    with open_desk(store_location, "rep1", clock=clock) as desk:
+        row = desk.next_lead()
+        assert row is not None
+        # New rows get fresh ids after the restored ones (PostgreSQL's sequences moved on).
+        desk.log_call(row.lead_id, CallOutcome.NO_ANSWER)
+        desk.save_note(row.lead_id, "Restored and working")
+    store = open_store(store_location)
+    with store.reading() as session:
+        actions = set(session.scalars(select(AuditEvent.action)))
+        notes = session.scalar(select(func.count()).select_from(Note))
+    store.close()
+    assert {"store_restored", "backup_taken", "call_logged"} <= actions
+    assert notes == before[0]["tables"]["notes"] + 1
+
+
+def by_table(items: list[Any]) -> dict[str, list[Any]]:
+    """The rows of a backup's lines, by table (with each table's columns first)."""
+    tables: dict[str, list[Any]] = {}
+    current: list[Any] = []
+    for item in items[1:]:
+        if isinstance(item, dict) and "table" in item:
+            current = tables.setdefault(item["table"], [item["columns"]])
+        elif isinstance(item, list):
+            current.append(item)
+    return tables
+
+
+def test_a_backup_is_one_snapshot_while_others_keep_working(
+    demo_path: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    """Rows written while the backup runs are not half in it: the file is the store as it was
+    when the backup began, and its counts add up."""
+    store = open_store(demo_path)
+    other = open_store(demo_path)
+    written: list[int] = []
+
+    def meanwhile(_done: int, _total: int) -> None:
+        if not written:
+            with open_desk(demo_path, "rep1", clock=clock) as desk:
+                row = desk.next_lead()
+                assert row is not None
+                desk.save_note(row.lead_id, "Typed during the backup")
+                written.append(row.lead_id)
+
+    with other.reading() as session:
+        notes_before = session.scalar(select(func.count()).select_from(Note))
+    summary = take_backup(
+        store, tmp_path / "b.ldbackup.gz", taken_by="admin", at=clock(), progress=meanwhile
+    )
+    store.close()
+    other.close()
+    assert written, "the backup was too small to be interrupted"
+    assert summary.rows["notes"] == notes_before
+    restored = restore_backup(tmp_path / "r.sqlite3", summary.path, at=clock())
+    assert restored.rows == summary.rows
+
+
+def test_only_an_admin_backs_up_and_a_backup_never_overwrites(
+    demo_path: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for user in ("rep1", "lead1", "sales1"):
+        with (
+            open_desk(demo_path, user, clock=clock) as desk,
+            pytest.raises(NotPermitted, match="back up"),
+        ):
+            desk.take_backup(folder)
+    taken = backup_of(demo_path, clock, folder / "kept.ldbackup.gz")
+    size = taken.stat().st_size
+    with pytest.raises(InputError, match="already exists; give a new file name"):
+        backup_of(demo_path, clock, taken)
+    assert taken.stat().st_size == size
+    assert sorted(p.name for p in folder.iterdir()) == ["kept.ldbackup.gz"]
+    # A folder gets a dated file of its own.
+    named = backup_of(demo_path, clock, folder)
+    assert named.parent == folder and named.name.startswith("leaddesk-backup-")
+
+
+def test_a_restore_goes_into_an_empty_store_only(
+    demo_path: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    backup = backup_of(demo_path, clock, tmp_path / "b.ldbackup.gz")
+    before = demo_path.read_bytes()
+    with pytest.raises(InputError, match=r"already holds data .* new, empty store only"):
+        restore_backup(demo_path, backup, at=clock())
+    assert demo_path.read_bytes() == before
+
+
+def damaged(backup: Path, tmp_path: Path) -> dict[str, Path]:
+    items = lines(backup)
+    header, rest = items[0], items[1:]
+    leads_at = next(i for i, item in enumerate(rest) if _is(item, "leads"))
+    columns = rest[leads_at]["columns"]
+    bad_row = list(rest[leads_at + 1])
+    bad_row[columns.index("stage")] = "bogus"
+    files = {
+        "cut short": rewrite(backup, items[:-1], tmp_path / "cut.gz"),
+        "bad value": rewrite(
+            backup,
+            [header, *rest[: leads_at + 1], bad_row, *rest[leads_at + 2 :]],
+            tmp_path / "value.gz",
+        ),
+        "older": rewrite(backup, [{**header, "schema": "0004"}, *rest], tmp_path / "older.gz"),
+        "not ours": rewrite(backup, [{"hello": 1}], tmp_path / "other.gz"),
+    }
+    half = tmp_path / "half.gz"
+    half.write_bytes(backup.read_bytes()[: backup.stat().st_size // 2])
+    files["torn"] = half
+    text = tmp_path / "leads.csv"
+    text.write_text("name,email\nAda,ada@example.com\n", encoding="utf-8")
+    files["plain text"] = text
+    return files
+
+
+def _is(item: Any, table: str) -> bool:
+    return isinstance(item, dict) and item.get("table") == table
+
+
+MESSAGES = {
+    "cut short": r"cut short after line \d+ \(no end line\); nothing was restored",
+    "bad value": r"line \d+, table leads, column stage: 'bogus' is not one of new, ",
+    "older": r"taken by an older LeadDesk \(schema 0004, this one is \d+\); restore it with",
+    "not ours": r"not a LeadDesk backup \(no backup header on line 1\)",
+    "torn": r"damaged after line \d+ .*nothing was restored",
+    "plain text": r"not a LeadDesk backup \(not a gzip file",
+}
+
+
+@pytest.mark.parametrize("kind", list(MESSAGES))
+def test_a_damaged_backup_is_refused_by_name_and_leaves_no_store(
+    demo_path: Path, clock: FixedClock, tmp_path: Path, kind: str
+) -> None:
+    backup = backup_of(demo_path, clock, tmp_path / "b.ldbackup.gz")
+    broken = damaged(backup, tmp_path)[kind]
+    target = tmp_path / "new" / "restored.sqlite3"
+    for dry_run in (True, False):
+        with pytest.raises(InputError, match=MESSAGES[kind]) as refused:
+            restore_backup(target, broken, at=clock(), dry_run=dry_run)
+        assert broken.name in refused.value.message
+        # Nothing made, nothing left half-filled.
+        assert not target.exists() and not list(tmp_path.glob("new/restored.sqlite3*"))
+
+
+def test_backup_and_restore_from_the_command_line(
+    demo_path: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    def leaddesk(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "leaddesk", *args]
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+
+    refused = leaddesk("--db", str(demo_path), "backup", "--as", "lead1", "--out", str(tmp_path))
+    assert refused.returncode == 3 and "back up" in refused.stderr
+    taken = leaddesk(
+        "--db", str(demo_path), "backup", "--as", "admin", "--out", str(tmp_path), "--json"
+    )
+    assert taken.returncode == 0, taken.stderr
+    summary = json.loads(taken.stdout)
+    backup = Path(summary["file"])
+    assert backup.is_file() and summary["rows"]["leads"] == 1200
+
+    target = tmp_path / "restored.sqlite3"
+    checked = leaddesk("--db", str(target), "restore", str(backup), "--dry-run")
+    assert checked.returncode == 0, checked.stderr
+    assert "is whole:" in checked.stdout and not target.exists()
+    restored = leaddesk("--db", str(target), "restore", str(backup))
+    assert restored.returncode == 0, restored.stderr
+    assert restored.stdout.startswith("Restored ")
+    twice = leaddesk("--db", str(target), "restore", str(backup))
+    assert twice.returncode == 2 and "already holds data" in twice.stderr
+    assert "Traceback" not in twice.stderr
+    listed = leaddesk("--db", str(target), "users", "list", "--json")
+    assert {user["name"] for user in json.loads(listed.stdout)} >= {"rep1", "lead1", "admin"}
