@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Date, Enum, Integer, String, Table, Text, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.errors import InputError, StoreError
@@ -35,7 +36,7 @@ from leaddesk.intake.bulk import BulkWriter
 from leaddesk.store import Store, open_store
 from leaddesk.store.database import catch_up_sequences
 from leaddesk.store.migrations import SCHEMA_HEAD, current_revision
-from leaddesk.store.models import Base
+from leaddesk.store.models import AuditEvent, Base, User
 from leaddesk.store.types import JSONText, UTCDateTime
 
 FORMAT = "leaddesk-backup"
@@ -211,6 +212,39 @@ def _plain(value: Any) -> Any:
     if isinstance(value, PyEnum):
         return value.value
     return value
+
+
+@dataclass(frozen=True)
+class BackupTaken:
+    at: datetime
+    by: str
+    file: str
+    rows: int
+    size: int
+
+
+def recent_backups(session: Session, *, limit: int = 10) -> list[BackupTaken]:
+    """The latest backups taken of this store, newest first (from the audit trail)."""
+    records = session.execute(
+        select(AuditEvent, User.display_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.action == "backup_taken")
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    taken = []
+    for event, who in records:
+        details = event.details or {}
+        taken.append(
+            BackupTaken(
+                at=event.at,
+                by=who or "the store's owner",
+                file=event.subject or "",
+                rows=int(details.get("rows") or 0),
+                size=int(details.get("bytes") or 0),
+            )
+        )
+    return taken
 
 
 # -- restoring ----------------------------------------------------------------------------------

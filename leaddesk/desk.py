@@ -680,6 +680,11 @@ class Desk:
             )
         return summary
 
+    def recent_backups(self, limit: int = 10) -> list[backups.BackupTaken]:
+        self.require(Action.MANAGE_STORE)
+        with self.store.reading() as session:
+            return backups.recent_backups(session, limit=limit)
+
     # -- a team database that enforces the roles itself ------------------------------------
 
     def apply_database_grants(self) -> list[str]:

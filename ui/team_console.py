@@ -23,6 +23,7 @@ from ui.team_leads import LeadsTab
 from ui.team_moves import TeamMoves
 from ui.team_overview import TeamTab
 from ui.team_rebalance import RebalanceTab
+from ui.team_store import StoreTab
 from ui.team_sweep import PolicySweep
 from ui.team_users import UsersTab
 
@@ -77,6 +78,10 @@ class TeamConsole(QMainWindow):
             self.tabs.addTab(self.definition_tab, "Lead definition")
         self.dashboards = DashboardsPanel(desk, ops, self)
         self.tabs.addTab(self.dashboards, "Dashboards")
+        self.store_tab: StoreTab | None = None
+        if desk.can(Action.MANAGE_STORE):  # admins: backups
+            self.store_tab = StoreTab(desk, ops, self.say)
+            self.tabs.addTab(self.store_tab, "Store")
         body = QWidget()
         frame = QVBoxLayout(body)
         frame.setContentsMargins(8, 8, 8, 4)

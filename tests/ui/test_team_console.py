@@ -11,8 +11,9 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from leaddesk.backups import restore_backup
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
 from leaddesk.errors import NotPermitted
@@ -22,7 +23,7 @@ from leaddesk.store.models import Assignment, Lead
 from leaddesk.team.moves import POOL
 from leaddesk.team.reassign import LeadPick
 from tests.ui.conftest import open_workspace
-from ui import dialogs, team_dialogs
+from ui import dialogs, team_dialogs, team_store
 from ui.launch import open_window
 from ui.main_window import MainWindow
 from ui.operations import Operations
@@ -449,3 +450,45 @@ def test_what_the_core_refuses_a_team_lead_is_said_in_a_message(
     qtbot.mouseClick(users.deactivate, Qt.MouseButton.LeftButton)
     assert console.warnings and "only an admin" in console.warnings[-1]
     assert next(u for u in console.desk.users() if u.name == "admin").active
+
+
+def test_an_admin_backs_the_store_up_from_the_console_and_a_team_lead_cannot(
+    qtbot: QtBot,
+    demo_store: Path,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    console: Console,
+) -> None:
+    assert console.window.store_tab is None  # a team lead has no Store tab …
+    with pytest.raises(NotPermitted):
+        console.desk.take_backup(tmp_path)  # … and the core refuses them too
+
+    desk = open_desk(demo_store, "admin", clock=clock)
+    ops = Operations()  # the real worker thread: the window stays responsive meanwhile
+    window = TeamConsole(desk, ops)  # closed below, before its worker stops
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    monkeypatch.setattr(team_store, "choose_backup_folder", lambda _parent, _suggested: folder)
+    try:
+        tab = window.store_tab
+        assert tab is not None
+        window.tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(lambda: not ops.is_busy)
+        assert tab.table.rowCount() == 0 and tab.said.text() == "No backup taken yet."
+        tab.backup_button.click()
+        qtbot.waitUntil(lambda: tab.backup_button.isEnabled() and not ops.is_busy, timeout=30_000)
+        (taken,) = folder.iterdir()
+        assert tab.said.text().startswith("Backed up ") and str(taken) in tab.said.text()
+        assert tab.table.rowCount() == 1
+        assert tab.table.item(0, 1).text() == "Administrator"
+        assert tab.table.item(0, 2).text() == taken.name
+        # What was written restores into a new store with the same leads.
+        restored = restore_backup(tmp_path / "restored.sqlite3", taken, at=clock())
+        with desk.store.reading() as session:
+            leads = session.scalar(select(func.count()).select_from(Lead))
+        assert restored.rows["leads"] == leads
+    finally:
+        window.close()
+        ops.shutdown()
+        desk.close()
