@@ -271,7 +271,7 @@ def restore_backup(
         made, store = _empty_store(location)
         try:
             with store.transaction() as session:
-                writer = BulkWriter(session.connection())
+                writer = BulkWriter(session.connection(), values_repeat=False)
                 rows = {}
                 for table, batch in _batches(reader, progress):
                     writer.insert(table, batch)

@@ -23,8 +23,11 @@ _REMEMBER_UP_TO = 4096
 class BulkWriter:
     """Inserts rows (dicts with the same keys) into tables on one connection."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, *, values_repeat: bool = True) -> None:
+        """``values_repeat``: times and enum values recur across rows (an import's "now"), so
+        each is converted once; off where nearly every value differs (a restore)."""
         self.connection = connection
+        self.values_repeat = values_repeat
         self.dialect = connection.dialect
         self._plans: dict[tuple[str, tuple[str, ...]], tuple[str, list[tuple[int, Converter]]]] = {}
 
@@ -108,7 +111,7 @@ class BulkWriter:
                 if process is None:
                     continue
                 convert: Converter = process
-                if _repeats(column_type):
+                if self.values_repeat and _repeats(column_type):
                     convert = _remembering(process)
                 converters.append((index, convert))
             plan = self._plans[key] = (sql, converters)
