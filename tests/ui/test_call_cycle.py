@@ -120,7 +120,10 @@ def test_connected_call_qualifies_and_hands_off(qtbot: QtBot, workspace: Workspa
     panel = window.questionnaire
     assert panel.qualification is not None
     assert panel.qualification.suggestion.verdict is Verdict.HAND_OFF
-    assert "Hand off" in panel.suggested.text()
+    # The verdict, then the lead type on a line of its own and named as such.
+    assert panel.suggested.text() == "Hand off to sales"
+    assert panel.suggested_type.text().startswith("Lead type: ")
+    assert panel.suggested_type.text() != "Lead type: "
     assert panel.fired.text()  # the rule behind it is shown
     key(qtbot, workspace, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     with workspace.desk.store.reading() as session:
