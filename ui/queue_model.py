@@ -43,6 +43,10 @@ def sla_minutes(row: QueueRow, now: datetime) -> int | None:
     return sla_minutes_left(row.sla_due_at, now)
 
 
+def source_text(source: str) -> str:
+    return source.replace("_", " ")
+
+
 def sla_text(minutes: int) -> str:
     sign = "−" if minutes < 0 else ""
     minutes = abs(minutes)
@@ -246,7 +250,7 @@ class QueueModel(QAbstractTableModel):
             return "—" if left is None else sla_text(left)
         if column == TRIES:
             return f"{row.attempts}/{row.max_attempts}"
-        return row.source.replace("_", " ")
+        return source_text(row.source)
 
     def _tip(self, row: QueueRow, column: int) -> str:
         if column == LOCAL:

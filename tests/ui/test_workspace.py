@@ -22,7 +22,7 @@ from leaddesk.permissions import Action
 from leaddesk.queue import Band
 from leaddesk.users import UserInfo
 from tests.ui.conftest import Workspace, open_workspace
-from ui.queue_model import PAGE, SLA, WHY, sla_text
+from ui.queue_model import PAGE, SLA, SOURCE, WHY, sla_text
 from ui.sign_in import SignInDialog
 from ui.theme import apply_theme
 
@@ -108,6 +108,35 @@ def test_overdue_countdown_agrees_with_the_reason_and_reads_whole(
         app.setStyle(before[0])
         app.setPalette(before[1])
         app.setStyleSheet(before[2])
+
+
+def test_the_longest_source_reads_whole_in_the_source_column(
+    qtbot: QtBot, workspace: Workspace, restore_look: None
+) -> None:
+    """ "purchased list" is drawn whole, not "purchased…": the cell looks the same as in a
+    column far wider."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "light")
+    queue = workspace.window.queue
+    model, view = queue.model, queue.table
+    row = next(
+        row
+        for row in range(model.rowCount())
+        if (r := model.row_at(row)) is not None and r.source == "purchased_list"
+    )
+    index = model.index(row, SOURCE)
+    assert index.data() == "purchased list"
+    view.scrollTo(index)
+
+    def left_part(width: int, keep: int) -> QImage:
+        view.setColumnWidth(SOURCE, width)
+        qtbot.wait(20)
+        cell = view.viewport().grab(view.visualRect(index)).toImage()
+        return cell.copy(0, 0, keep, cell.height())
+
+    width = view.columnWidth(SOURCE)
+    assert left_part(width, width - 2) == left_part(width + 120, width - 2)
 
 
 def test_an_idle_queue_keeps_its_reasons_true_without_moving_a_row(
