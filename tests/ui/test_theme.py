@@ -1,5 +1,5 @@
-"""The light and dark looks: the images their style sheets name ship with LeadDesk, and spin
-boxes show step arrows a rep can see."""
+"""The light and dark looks: the images their style sheets name ship with LeadDesk, spin
+boxes show step arrows and answers show their circles and boxes where a rep can see them."""
 
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QDoubleSpinBox,
+    QRadioButton,
     QSpinBox,
     QStyle,
+    QStyleOptionButton,
     QStyleOptionSpinBox,
     QVBoxLayout,
     QWidget,
@@ -129,3 +132,58 @@ def test_spin_boxes_show_their_step_arrows_whole(
     image, up, down = buttons(at_top)
     assert stroke_pixels(image, up, off) >= 6 and stroke_pixels(image, up, live) == 0
     assert stroke_pixels(image, down, live) >= 6
+
+
+def luminance(colour: QColor) -> float:
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * linear(colour.red())
+        + 0.7152 * linear(colour.green())
+        + 0.0722 * linear(colour.blue())
+    )
+
+
+def best_contrast(image: QImage, area: QRect, background: QColor) -> float:
+    """The highest contrast ratio (WCAG) of any pixel in ``area`` against ``background``."""
+    back = luminance(background)
+    best = 1.0
+    for x in range(area.left(), area.right() + 1):
+        for y in range(area.top(), area.bottom() + 1):
+            ink = luminance(image.pixelColor(QPoint(x, y)))
+            lighter, darker = max(ink, back), min(ink, back)
+            best = max(best, (lighter + 0.05) / (darker + 0.05))
+    return best
+
+
+@pytest.mark.parametrize("look", LOOKS)
+def test_unticked_radio_buttons_and_check_boxes_can_be_seen(
+    qtbot: QtBot, qapp: QApplication, restore_look: None, look: str
+) -> None:
+    """An answer not yet picked still shows its circle or box: at least 3:1 against the panel,
+    as a control's outline needs to be seen (WCAG non-text contrast)."""
+    apply_theme(qapp, look)
+    form = QWidget()
+    form.setObjectName("questionnairePanel")  # the panel the answers sit on
+    column = QVBoxLayout(form)
+    radio = QRadioButton("A colleague asked; this person can speak for them")
+    check = QCheckBox("A next step is agreed")
+    column.addWidget(radio)
+    column.addWidget(check)
+    qtbot.addWidget(form)
+    with qtbot.waitExposed(form):
+        form.show()
+    panel = form.grab().toImage().pixelColor(QPoint(1, 1))  # inside the layout's margin
+    for button, element in (
+        (radio, QStyle.SubElement.SE_RadioButtonIndicator),
+        (check, QStyle.SubElement.SE_CheckBoxIndicator),
+    ):
+        option = QStyleOptionButton()
+        button.initStyleOption(option)
+        indicator = button.style().subElementRect(element, option, button)
+        image = button.grab().toImage()
+        assert indicator.isValid() and indicator.width() >= 12
+        contrast = best_contrast(image, indicator, panel)
+        assert contrast >= 3, f"{type(button).__name__} outline at {contrast:.1f}:1"
