@@ -44,6 +44,7 @@ def test_installed_wheel_contains_and_finds_its_resources(tmp_path: Path) -> Non
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "leaddesk/_resources/definitions/bant.toml" in names
     assert "leaddesk/_resources/styles/dark.qss" in names
+    assert "leaddesk/_resources/styles/dark/up.svg" in names  # the spin-box arrows
     assert "leaddesk/store/migrations/versions/0001_initial_schema.py" in names
     assert "ui/app.py" in names
 

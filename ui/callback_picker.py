@@ -54,6 +54,11 @@ def suggested_time(request: CallbackRequest) -> datetime:
     return datetime.combine(day, time(min(opening.hour + 2, 23), 0), tzinfo=zone)
 
 
+def day_and_time(moment: datetime) -> str:
+    """ "Tue 1 Dec, 17:00": the day written as the picker above it writes it."""
+    return f"{moment:%a} {moment.day} {moment:%b}, {moment:%H:%M}"
+
+
 class CallbackPicker(QDialog):
     def __init__(self, request: CallbackRequest, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,9 +116,8 @@ class CallbackPicker(QDialog):
 
     def _update(self) -> None:
         moment = self.chosen()
-        self.mine.setText(f"{moment:%a %d %b, %H:%M}")
-        theirs = moment.astimezone(self._their_zone)
-        self.theirs.setText(f"{theirs:%a %d %b, %H:%M}")
+        self.mine.setText(day_and_time(moment))
+        self.theirs.setText(day_and_time(moment.astimezone(self._their_zone)))
         problem = problem_with(self.request, moment)
         self.problem.setText(problem or "")
         self.problem.setVisible(problem is not None)

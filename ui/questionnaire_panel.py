@@ -118,6 +118,11 @@ class QuestionnairePanel(QFrame):
         self.suggested = QLabel()
         self.suggested.setObjectName("suggestionVerdict")
         self.suggested.setWordWrap(True)
+        # The lead type on a line of its own, named, so "Hand off to sales" and "Sales-worthy"
+        # do not read as one phrase.
+        self.suggested_type = QLabel()
+        self.suggested_type.setObjectName("suggestionType")
+        self.suggested_type.setWordWrap(True)
         self.reason = QLabel()
         self.reason.setWordWrap(True)
         self.fired = QLabel()
@@ -125,6 +130,7 @@ class QuestionnairePanel(QFrame):
         self.fired.setWordWrap(True)
         card.addWidget(self._caption("SUGGESTED VERDICT"))
         card.addWidget(self.suggested)
+        card.addWidget(self.suggested_type)
         card.addWidget(self.reason)
         card.addWidget(self._caption("BECAUSE"))
         card.addWidget(self.fired)
@@ -298,10 +304,9 @@ class QuestionnairePanel(QFrame):
             bar.setToolTip("\n".join(reasons) or "Nothing counted yet")
         self._show_axes(qualification)
         suggestion = evaluation.suggestion
-        self.suggested.setText(
-            f"{VERDICT_LABELS[suggestion.verdict]}\n"
-            f"{definition.lead_type_label(suggestion.lead_type)}"
-        )
+        self.suggested.setText(VERDICT_LABELS[suggestion.verdict])
+        lead_type = definition.lead_type_label(suggestion.lead_type)
+        self.suggested_type.setText(f"Lead type: {lead_type}")
         self.reason.setText(suggestion.reason)
         self.fired.setText("\n".join(f"• {line}" for line in evaluation.fired))
         upcoming = evaluation.next_questions

@@ -1,5 +1,6 @@
 """The call queue as a table model: pages fetched from the core off the GUI thread, never
-every row; the SLA countdown and local times move with the clock without asking the store."""
+every row; the SLA countdown, the why-line and local times move with the clock without asking
+the store or moving a row."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from leaddesk.domain import Stage
 from leaddesk.errors import LeadDeskError
 from leaddesk.queue import Band, QueueRow
+from leaddesk.queue.rows import sla_minutes_left
 from ui import dialogs
 from ui.operations import Operations
 from ui.theme import colours
@@ -37,10 +39,12 @@ def sla_minutes(row: QueueRow, now: datetime) -> int | None:
     """Minutes left to first-call the lead (negative once overdue); None if no deadline runs."""
     if row.sla_due_at is None or row.stage is not Stage.NEW:
         return None
-    # Whole minutes toward zero, as the row's reason counts them ("call overdue by 11 min"),
-    # and at least one once the deadline has passed.
-    seconds = (row.sla_due_at - now).total_seconds()
-    return int(seconds / 60) if seconds >= 0 else min(-1, int(seconds / 60))
+    # Counted as the row's reason counts them ("call overdue by 11 min" beside "−11 min").
+    return sla_minutes_left(row.sla_due_at, now)
+
+
+def source_text(source: str) -> str:
+    return source.replace("_", " ")
 
 
 def sla_text(minutes: int) -> str:
@@ -96,6 +100,8 @@ class QueueModel(QAbstractTableModel):
         self._generation = 0
         self._resetting = False
         self._now = clock()
+        # Why-lines worded for ``_now``, by lead id: a paint asks for them many times a tick.
+        self._reasons: dict[int, str] = {}
 
     # -- what is shown -------------------------------------------------------------------
 
@@ -111,12 +117,21 @@ class QueueModel(QAbstractTableModel):
             self._load(0, max(PAGE, min(len(self._rows), 500)), replace=True)
 
     def tick(self) -> None:
-        """The clock moved: repaint the countdown and local-time cells only."""
+        """The clock moved: repaint the cells that tell the time (local time, why, countdown),
+        worded afresh by the core from the rows already loaded, in the same order."""
         self._now = self._clock()
+        self._reasons.clear()
         if self._rows:
             last = len(self._rows) - 1
-            self.dataChanged.emit(self.index(0, LOCAL), self.index(last, LOCAL))
-            self.dataChanged.emit(self.index(0, SLA), self.index(last, SLA))
+            for column in (LOCAL, WHY, SLA):
+                self.dataChanged.emit(self.index(0, column), self.index(last, column))
+
+    def reason(self, row: QueueRow) -> str:
+        """The row's why-line as it reads at the model's clock."""
+        text = self._reasons.get(row.lead_id)
+        if text is None:
+            text = self._reasons[row.lead_id] = row.reason_at(self._now)
+        return text
 
     @property
     def loading(self) -> bool:
@@ -152,6 +167,7 @@ class QueueModel(QAbstractTableModel):
             return  # a newer list was asked for meanwhile
         self._loading = False
         self._now = self._clock()
+        self._reasons.clear()
         self._more = self._pageable and len(rows) == count
         if replace:
             # No fetchMore from views reacting to the reset while it is still in flight.
@@ -228,13 +244,13 @@ class QueueModel(QAbstractTableModel):
         if column == BAND:
             return BAND_WORDS[row.band]
         if column == WHY:
-            return row.reason
+            return self.reason(row)
         if column == SLA:
             left = sla_minutes(row, self._now)
             return "—" if left is None else sla_text(left)
         if column == TRIES:
             return f"{row.attempts}/{row.max_attempts}"
-        return row.source.replace("_", " ")
+        return source_text(row.source)
 
     def _tip(self, row: QueueRow, column: int) -> str:
         if column == LOCAL:
@@ -250,7 +266,7 @@ class QueueModel(QAbstractTableModel):
             due = row.sla_due_at.astimezone().strftime("%a %H:%M")
             return f"First call due by {due}" + (" — overdue" if left < 0 else "")
         who = f"{row.person} · {row.phone or 'no phone'}"
-        return f"{who}\n{BAND_WORDS[row.band]}: {row.reason}"
+        return f"{who}\n{BAND_WORDS[row.band]}: {self.reason(row)}"
 
     def _sla_look(self, row: QueueRow, role: int) -> object:
         left = sla_minutes(row, self._now)

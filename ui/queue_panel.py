@@ -24,7 +24,7 @@ from leaddesk.queue.search import MIN_CHARS
 from ui import shortcuts
 from ui.icons import icon
 from ui.operations import Operations
-from ui.queue_model import COLUMNS, ROW_ROLE, SLA, WHY, WIDTHS, QueueModel
+from ui.queue_model import COLUMNS, ROW_ROLE, SLA, SOURCE, WHY, WIDTHS, QueueModel, source_text
 
 SEARCH_PAUSE_MS = 200
 TICK_MS = 30_000
@@ -32,6 +32,8 @@ TICK_MS = 30_000
 # take the rest of the column.
 SLA_SAMPLES = ("−59 min", "−9 h 59", "−23 h", "−99 d")
 SLA_PADDING = 22  # px
+# Every source as the Source column writes it, so "purchased list" is never "purchased…".
+SOURCE_SAMPLES = tuple(source_text(source.value) for source in Source)
 
 
 class QueueView(QTableView):
@@ -42,17 +44,21 @@ class QueueView(QTableView):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self.fit_countdown()
+            self.fit_columns()
 
-    def fit_countdown(self) -> None:
-        """Widen the SLA column to its widest countdown in the font in effect, so an overdue
-        lead never reads "−12 …"."""
+    def fit_columns(self) -> None:
+        """Widen the SLA and Source columns to their widest text in the font in effect, so an
+        overdue lead never reads "−12 …" and a source is never cut short."""
         bold = QFont(self.font())
         bold.setBold(True)
-        metrics = QFontMetrics(bold)
-        needed = max(metrics.horizontalAdvance(text) for text in SLA_SAMPLES) + SLA_PADDING
-        if self.columnWidth(SLA) < needed:
-            self.setColumnWidth(SLA, needed)
+        for column, font, samples in (
+            (SLA, bold, SLA_SAMPLES),
+            (SOURCE, self.font(), SOURCE_SAMPLES),
+        ):
+            metrics = QFontMetrics(font)
+            needed = max(metrics.horizontalAdvance(text) for text in samples) + SLA_PADDING
+            if self.columnWidth(column) < needed:
+                self.setColumnWidth(column, needed)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
@@ -115,7 +121,7 @@ class QueuePanel(QFrame):
         header.setHighlightSections(False)
         for column, width in enumerate(WIDTHS):
             self.table.setColumnWidth(column, width)
-        self.table.fit_countdown()
+        self.table.fit_columns()
         header.setSectionResizeMode(WHY, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
         assert len(WIDTHS) == len(COLUMNS)

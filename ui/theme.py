@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDir, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from leaddesk.resources import resource_path
+from leaddesk.resources import resource_path, resources_dir
 
 THEMES = ("system", "light", "dark")
+# The style sheets name their images as "leaddesk:styles/…": a Qt search path, pointed at the
+# shipped resources wherever they are (checkout, installed wheel or frozen bundle).
+SEARCH_PREFIX = "leaddesk"
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ def resolve(name: str) -> str:
 def apply_theme(app: QApplication, name: str = "system") -> str:
     """Apply a look ("system", "light" or "dark"); returns the one in effect."""
     look = resolve(name)
+    QDir.setSearchPaths(SEARCH_PREFIX, [str(resources_dir())])
     app.setStyle("Fusion")
     app.setPalette(palette(_BY_NAME[look]))
     app.setProperty("leaddesk_theme", look)

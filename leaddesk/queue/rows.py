@@ -1,10 +1,18 @@
-"""A queue row as a rep sees it: who, where they are, which band, and one line saying why."""
+"""A queue row as a rep sees it: who, where they are, which band, and one line saying why.
+
+The why-line depends on the clock ("18 min left to call" becomes "call overdue by 2 min"), so
+a row keeps the facts it is worded from and ``reason_at`` words it again for any moment: a
+window that shows a row for an hour says what is true now without asking the store again.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from leaddesk.definition import Policy
 from leaddesk.domain import Stage
@@ -45,6 +53,12 @@ class QueueRow:
     zone_known: bool
     claimed_until: datetime | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    # Why the lead cannot be called now (search results list such leads too); None if it can.
+    blocked: str | None = None
+
+    def reason_at(self, at: datetime) -> str:
+        """The why-line as it reads at ``at`` (``reason`` is the one read with the row)."""
+        return word_reason(self, at)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -93,11 +107,10 @@ def build_row(
     at: datetime,
     policy: Policy,
     user_id: int,
+    blocked: str | None = None,
 ) -> QueueRow:
-    reason, details = explain(lead, band, at=at, policy=policy)
+    details = reason_facts(lead, band, at=at, policy=policy)
     zone_list = zones.zones_of(lead.zone_key)
-    if not zone_list:
-        reason += "; their time zone is unknown, so the team's is used"
     claimed_until = lead.claim_expires_at if lead.claimed_by_id == user_id else None
     details.update(
         stage=lead.stage.value,
@@ -106,7 +119,7 @@ def build_row(
         time_zones=list(zone_list or (policy.timezone,)),
         time_zone_known=bool(zone_list),
     )
-    return QueueRow(
+    row = QueueRow(
         lead_id=lead.lead_id,
         person=person,
         company=company,
@@ -114,7 +127,7 @@ def build_row(
         source=lead.source,
         stage=lead.stage,
         band=band,
-        reason=reason,
+        reason="",
         score=score(lead, policy),
         fit_score=lead.fit_score,
         interest_score=lead.interest_score,
@@ -129,48 +142,88 @@ def build_row(
         zone_known=bool(zone_list),
         claimed_until=claimed_until,
         facts=details,
+        blocked=blocked,
     )
+    return dataclasses.replace(row, reason=word_reason(row, at))
 
 
-def explain(
-    lead: LeadFacts, band: Band, *, at: datetime, policy: Policy
-) -> tuple[str, dict[str, Any]]:
-    """The one-line reason for a row, and the facts behind it."""
+def reason_facts(lead: LeadFacts, band: Band, *, at: datetime, policy: Policy) -> dict[str, Any]:
+    """The facts behind a row's reason, as they stand at ``at`` (for the JSON listing)."""
     details: dict[str, Any] = {"band": band.key}
-    if band is Band.CALLBACK:
-        assert lead.callback_at is not None
+    if band is Band.CALLBACK and lead.callback_at is not None:
         details["callback_at"] = lead.callback_at.isoformat()
-        # Said in the person's own time, as agreed on the phone (the team's when unknown).
-        their = zones.local_time(lead.zone_key, lead.callback_at, policy)
-        now_there = zones.local_time(lead.zone_key, at, policy)
-        text = f"callback at {day_and_time(their, now_there.date())} their time"
         late = minutes(at - lead.callback_at)
         if late >= 1:
             details["minutes_late"] = late
-            text += f", {span(late)} late"
-        return text, details
-    if band is Band.NEW:
-        what = SOURCE_WORDS.get(lead.source, f"{lead.source.replace('_', ' ')} lead")
-        if lead.sla_due_at is None:
-            return f"new {what}, no call deadline set", details
+    elif band is Band.NEW and lead.sla_due_at is not None:
         details["sla_due"] = lead.sla_due_at.isoformat()
-        left = minutes(lead.sla_due_at - at)
+        left = sla_minutes_left(lead.sla_due_at, at)
         if left >= 0:
             details["minutes_left"] = left
-            return f"new {what}, {span(left)} left to call", details
-        details["minutes_overdue"] = -left
-        return f"new {what}, call overdue by {span(-left)}", details
-    if band is Band.RETRY:
-        attempt = lead.attempts + 1
-        details.update(attempt=attempt, max_attempts=policy.cadence.max_attempts)
+        else:
+            details["minutes_overdue"] = -left
+    elif band is Band.RETRY:
+        details.update(attempt=lead.attempts + 1, max_attempts=policy.cadence.max_attempts)
         if lead.next_attempt_at is not None:
             details["due_since"] = lead.next_attempt_at.isoformat()
-        return f"retry {attempt} of {policy.cadence.max_attempts}", details
-    if lead.stage is Stage.IN_QUALIFICATION:
+    return details
+
+
+def word_reason(row: QueueRow, at: datetime) -> str:
+    """The one-line reason for ``row`` as it reads at ``at``.
+
+    Worded from the row alone, so the window can say it again as the clock moves; the row's
+    band and place stay as they were read (a row never jumps under the rep's cursor).
+    """
+    if row.blocked is not None:
+        return f"not callable now: {row.blocked}"
+    text = _why(row, at)
+    if not row.zone_known:
+        text += "; their time zone is unknown, so the team's is used"
+    return text
+
+
+def _why(row: QueueRow, at: datetime) -> str:
+    if row.band is Band.CALLBACK and row.callback_at is not None:
+        # Said in the person's own time, as agreed on the phone (the team's when unknown).
+        zone = _zone(row.zones[0])
+        their = row.callback_at.astimezone(zone)
+        text = f"callback at {day_and_time(their, at.astimezone(zone).date())} their time"
+        late = minutes(at - row.callback_at)
+        if late >= 1:
+            text += f", {span(late)} late"
+        return text
+    if row.band is Band.NEW:
+        what = SOURCE_WORDS.get(row.source, f"{row.source.replace('_', ' ')} lead")
+        if row.sla_due_at is None:
+            return f"new {what}, no call deadline set"
+        left = sla_minutes_left(row.sla_due_at, at)
+        if left >= 0:
+            return f"new {what}, {span(left)} left to call"
+        return f"new {what}, call overdue by {span(-left)}"
+    if row.band is Band.RETRY:
+        return f"retry {row.attempts + 1} of {row.max_attempts}"
+    if row.stage is Stage.IN_QUALIFICATION:
         text = "talked before, no verdict yet"
     else:
         text = "open lead with no next step"
-    return f"{text} (fit {lead.fit_score}, interest {lead.interest_score})", details
+    return f"{text} (fit {row.fit_score}, interest {row.interest_score})"
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def sla_minutes_left(due: datetime, at: datetime) -> int:
+    """Whole minutes left to the speed-to-lead deadline, negative once it has passed.
+
+    Toward zero while time is left ("18 min left" is never an overstatement), and at least
+    one minute overdue the moment the deadline passes, so a lead 30 s late never reads as
+    "under 1 min left".
+    """
+    seconds = (due - at).total_seconds()
+    return int(seconds / 60) if seconds >= 0 else min(-1, int(seconds / 60))
 
 
 def minutes(delta: timedelta) -> int:

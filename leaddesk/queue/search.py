@@ -9,7 +9,6 @@ name together. Rows say why each lead is or is not in the rep's queue right now.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -184,11 +183,8 @@ def search_leads(
             at=at,
             policy=scope.policy,
             user_id=user_id,
+            blocked=_why_not(placed, facts) if isinstance(placed, str) else None,
         )
-        if isinstance(placed, str):
-            queue_row = dataclasses.replace(
-                queue_row, reason=f"not callable now: {_why_not(placed, facts)}"
-            )
         urgency = ordering.sort_key(facts, band, scope.policy)
         found.append((isinstance(placed, str), urgency, queue_row))
     found.sort(key=lambda item: (item[0], item[1]))

@@ -62,6 +62,45 @@ def test_new_inquiries_go_by_deadline_and_a_breach_says_by_how_much(team: Team) 
     assert rows[3].reason == "new web inquiry, no call deadline set"
 
 
+def test_a_rows_reason_is_worded_again_for_a_later_moment(team: Team) -> None:
+    """A row read once says what is true later: the deadline passes, the callback runs late,
+    and what does not depend on the clock reads the same."""
+    now, rep = team.clock(), team.ids["rep1"]
+    with team.store.transaction() as s:
+        fresh = add_lead(s, now=now, owner=rep, sla_in=timedelta(minutes=18)).id
+        callback = add_lead(
+            s,
+            now=now,
+            owner=rep,
+            stage=Stage.IN_QUALIFICATION,
+            callback_at=now + timedelta(minutes=10),
+        ).id
+        retry = add_lead(
+            s,
+            now=now,
+            owner=rep,
+            stage=Stage.WORKING,
+            attempts=2,
+            next_attempt_at=now - timedelta(minutes=5),
+        ).id
+        unknown = add_lead(s, now=now, owner=rep, zone=None, sla_in=timedelta(hours=1)).id
+    with team.desk("rep1") as desk:
+        rows = {row.lead_id: row for row in desk.queue()}
+    later = now + timedelta(minutes=30, seconds=30)
+    assert rows[fresh].reason == "new web inquiry, 18 min left to call"
+    assert rows[fresh].reason_at(now) == rows[fresh].reason
+    assert rows[fresh].reason_at(later) == "new web inquiry, call overdue by 12 min"
+    assert rows[fresh].reason_at(now + timedelta(minutes=18, seconds=20)) == (
+        "new web inquiry, call overdue by 1 min"
+    )
+    assert rows[callback].reason == "callback at 10:10 their time"
+    assert rows[callback].reason_at(later) == "callback at 10:10 their time, 20 min late"
+    assert rows[retry].reason_at(later) == rows[retry].reason == "retry 3 of 6"
+    assert rows[unknown].reason_at(later) == (
+        "new web inquiry, 29 min left to call; their time zone is unknown, so the team's is used"
+    )
+
+
 def test_the_rest_goes_by_fit_and_interest(team: Team) -> None:
     now, rep = team.clock(), team.ids["rep1"]
     with team.store.transaction() as s:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from leaddesk.clock import FixedClock
@@ -116,3 +117,15 @@ def workspace(
     yield opened
     opened.window.close()
     opened.desk.close()
+
+
+@pytest.fixture
+def restore_look(qapp: QApplication) -> Iterator[None]:
+    """Tests that apply a look put the application's style back as they found it."""
+    sheet, palette, style = qapp.styleSheet(), qapp.palette(), qapp.style().name()
+    look = qapp.property("leaddesk_theme")
+    yield
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+    qapp.setStyleSheet(sheet)
+    qapp.setProperty("leaddesk_theme", look)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
 from tests.ui.conftest import Workspace, open_workspace
 from ui import dialogs
 from ui.call_cycle import Phase
+from ui.callback_picker import day_and_time
 from ui.operations import Operations
 from ui.override_dialog import OverrideChoice
 from ui.theme import apply_theme
@@ -120,7 +121,10 @@ def test_connected_call_qualifies_and_hands_off(qtbot: QtBot, workspace: Workspa
     panel = window.questionnaire
     assert panel.qualification is not None
     assert panel.qualification.suggestion.verdict is Verdict.HAND_OFF
-    assert "Hand off" in panel.suggested.text()
+    # The verdict, then the lead type on a line of its own and named as such.
+    assert panel.suggested.text() == "Hand off to sales"
+    assert panel.suggested_type.text().startswith("Lead type: ")
+    assert panel.suggested_type.text() != "Lead type: "
     assert panel.fired.text()  # the rule behind it is shown
     key(qtbot, workspace, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     with workspace.desk.store.reading() as session:
@@ -412,6 +416,9 @@ def test_callback_outside_calling_hours_is_refused(
     picker.set_time(evening)
     assert picker.buttons.button(picker.buttons.StandardButton.Ok).isEnabled()
     assert picker.theirs.text().endswith("11:00")
+    # "You" reads the day as the picker above it writes it, and a single-digit day has no zero.
+    assert picker.mine.text().replace(",", "").split()[:3] == picker.when.text().split()[:3]
+    assert day_and_time(datetime(2026, 12, 1, 17, 0, tzinfo=UTC)) == "Tue 1 Dec, 17:00"
 
     monkeypatch.setattr(dialogs, "ask_callback", lambda _p, _r: evening)
     key(qtbot, workspace, "6")

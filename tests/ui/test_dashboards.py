@@ -313,17 +313,6 @@ def test_qualifier_is_told_the_dashboards_are_for_team_leads(
     opened.desk.close()
 
 
-@pytest.fixture
-def restore_look(qapp: QApplication) -> Iterator[None]:
-    sheet, palette, style = qapp.styleSheet(), qapp.palette(), qapp.style().name()
-    look = qapp.property("leaddesk_theme")
-    yield
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
-    qapp.setStyleSheet(sheet)
-    qapp.setProperty("leaddesk_theme", look)
-
-
 def test_charts_follow_the_light_and_dark_looks(
     qtbot: QtBot, qapp: QApplication, restore_look: None, lead_panel: Opened
 ) -> None:

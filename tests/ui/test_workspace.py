@@ -22,7 +22,7 @@ from leaddesk.permissions import Action
 from leaddesk.queue import Band
 from leaddesk.users import UserInfo
 from tests.ui.conftest import Workspace, open_workspace
-from ui.queue_model import PAGE, SLA, WHY, sla_text
+from ui.queue_model import PAGE, SLA, SOURCE, WHY, sla_text
 from ui.sign_in import SignInDialog
 from ui.theme import apply_theme
 
@@ -108,6 +108,73 @@ def test_overdue_countdown_agrees_with_the_reason_and_reads_whole(
         app.setStyle(before[0])
         app.setPalette(before[1])
         app.setStyleSheet(before[2])
+
+
+def test_the_longest_source_reads_whole_in_the_source_column(
+    qtbot: QtBot, workspace: Workspace, restore_look: None
+) -> None:
+    """ "purchased list" is drawn whole, not "purchased…": the cell looks the same as in a
+    column far wider."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "light")
+    queue = workspace.window.queue
+    model, view = queue.model, queue.table
+    row = next(
+        row
+        for row in range(model.rowCount())
+        if (r := model.row_at(row)) is not None and r.source == "purchased_list"
+    )
+    index = model.index(row, SOURCE)
+    assert index.data() == "purchased list"
+    view.scrollTo(index)
+
+    def left_part(width: int, keep: int) -> QImage:
+        view.setColumnWidth(SOURCE, width)
+        qtbot.wait(20)
+        cell = view.viewport().grab(view.visualRect(index)).toImage()
+        return cell.copy(0, 0, keep, cell.height())
+
+    width = view.columnWidth(SOURCE)
+    assert left_part(width, width - 2) == left_part(width + 120, width - 2)
+
+
+def test_an_idle_queue_keeps_its_reasons_true_without_moving_a_row(
+    qtbot: QtBot, workspace: Workspace, clock: FixedClock
+) -> None:
+    """Left alone past a lead's deadline, "N min left to call" turns into "call overdue by …"
+    beside the countdown, while the rows, their order and the rep's selection stay put and the
+    store is not asked again."""
+    queue = workspace.window.queue
+    model, view = queue.model, queue.table
+    watched = next(
+        row
+        for row in range(model.rowCount())
+        if (r := model.row_at(row)) is not None
+        and r.band is Band.NEW
+        and r.sla_due_at is not None
+        and r.sla_due_at - clock() > timedelta(minutes=5)
+    )
+    view.selectRow(watched)
+    lead = model.row_at(watched)
+    assert lead is not None and lead.sla_due_at is not None
+    before = model.index(watched, WHY).data()
+    assert before.endswith("left to call"), before
+    order = [model.index(row, 0).data(Qt.ItemDataRole.UserRole) for row in range(model.rowCount())]
+
+    with qtbot.assertNotEmitted(model.loaded), qtbot.assertNotEmitted(model.modelReset):
+        clock.now = lead.sla_due_at + timedelta(minutes=12, seconds=30)
+        model.tick()  # what the panel's timer does every half minute
+    after = model.index(watched, WHY).data()
+    assert after.endswith("call overdue by 12 min"), after
+    assert model.index(watched, SLA).data() == "−12 min"
+    tip = model.index(watched, WHY).data(Qt.ItemDataRole.ToolTipRole)
+    assert after in tip and before not in tip
+    assert [
+        model.index(row, 0).data(Qt.ItemDataRole.UserRole) for row in range(model.rowCount())
+    ] == order
+    assert view.currentIndex().row() == watched
+    assert queue.current_row() is lead
 
 
 def test_search_finds_a_lead_by_name_company_email_and_phone(
