@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,6 +26,9 @@ from ui.call_cycle import CallCycle, Phase
 from ui.callback_picker import CallbackRequest
 from ui.icons import icon
 from ui.queue_model import local_clock, place_name
+
+
+CLOCK_REFRESH_MS = 30_000
 
 
 def clock_text(seconds: int) -> str:
@@ -139,6 +142,13 @@ class CallPanel(QFrame):
         self.release_button.clicked.connect(cycle.release)
         self.copy.clicked.connect(self.copy_number)
 
+        # Their local time and the why-line ("18 min left to call") follow the clock while a
+        # lead is held, however long the call.
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(CLOCK_REFRESH_MS)
+        self._clock_timer.timeout.connect(self._follow_clock)
+        self._clock_timer.start()
+
         cycle.phase_changed.connect(self._phase)
         cycle.lead_changed.connect(self._lead)
         cycle.seconds.connect(lambda seconds: self.timer.setText(clock_text(seconds)))
@@ -217,12 +227,20 @@ class CallPanel(QFrame):
             return
         self.who.setText(f"CALLING {lead.person.upper()}")
         self.phone.setText(lead.phone or "no number")
+        self._follow_clock()
+        self.timer.setText("00:00")
+
+    def _follow_clock(self) -> None:
+        from leaddesk.queue import QueueRow
+
+        lead = self.cycle.lead
+        if not isinstance(lead, QueueRow):
+            return
+        at = self._clock()
         places = ", ".join(place_name(zone) for zone in lead.zones)
         unknown = "" if lead.zone_known else " (zone unknown: team's time)"
-        now = local_clock(lead, self._clock())
-        self.their_time.setText(f"Their time {now} in {places}{unknown}")
-        self.why.setText(lead.reason)
-        self.timer.setText("00:00")
+        self.their_time.setText(f"Their time {local_clock(lead, at)} in {places}{unknown}")
+        self.why.setText(lead.reason_at(at))
 
     def _phase(self, phase_name: str) -> None:
         phase = Phase(phase_name)

@@ -227,6 +227,26 @@ def test_a_call_still_on_the_line_ends_with_the_verdict_or_when_put_back(
     assert workspace.warnings == []
 
 
+def test_the_call_panel_follows_the_clock_while_a_lead_is_held(
+    qtbot: QtBot, workspace: Workspace, clock: FixedClock
+) -> None:
+    """A long call: their local time and the why-line say what is true now, not what was
+    true when the lead was taken."""
+    window, cycle = workspace.window, workspace.window.cycle
+    panel = window.call
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    taken_time, taken_why = panel.their_time.text(), panel.why.text()
+    assert taken_why == lead.reason_at(clock())
+    clock.advance(minutes=47)
+    panel._clock_timer.timeout.emit()  # the panel's half-minute refresh
+    assert panel.their_time.text() != taken_time
+    assert panel.why.text() == lead.reason_at(clock())
+    assert lead.band.key in ("callback", "new")  # the top of the demo queue has a clock
+    assert panel.why.text() != taken_why
+
+
 def test_lead_card_and_questionnaire_show_one_fit_and_one_interest(
     qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
