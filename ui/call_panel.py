@@ -27,7 +27,6 @@ from ui.callback_picker import CallbackRequest
 from ui.icons import icon
 from ui.queue_model import local_clock, place_name
 
-
 CLOCK_REFRESH_MS = 30_000
 
 
