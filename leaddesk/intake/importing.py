@@ -64,7 +64,15 @@ from leaddesk.intake.source_mappings import (
 from leaddesk.intake.undo import undo_run
 from leaddesk.queue.policy import current_definition, current_policy
 from leaddesk.store import Store
-from leaddesk.store.models import Account, AuditEvent, ImportRun, Lead, Note, Person
+from leaddesk.store.models import (
+    Account,
+    Assignment,
+    AuditEvent,
+    ImportRun,
+    Lead,
+    Note,
+    Person,
+)
 from leaddesk.user_files import why_no_folder
 
 # Rows a chunk (one transaction, one checkpoint); a big file takes bigger chunks, so each
@@ -450,7 +458,7 @@ def _import(
                     raise ImportCancelled(summary)
                 with store.transaction() as session:
                     plan = planner.plan(session, chunk)
-                    _write(session, plan, run_id, actor_id, at)
+                    _write(session, plan, run_id, actor_id, at, planner.assigned_why)
                 reporter.add(plan.report)
                 progress(summary.counts.rows, max(summary.total_rows, summary.counts.rows))
             summary.report = reporter.finish()
@@ -648,6 +656,10 @@ class _Planner:
         self.actor_id: int | None = None
         self.scorer = Scorer(definition)
         self.assigner = Assigner.load(session, policy.assignment)
+        # Kept with each lead's assignment record: the lead file shows how it reached the rep.
+        self.assigned_why = (
+            f"Imported from {self.file_name} ({policy.assignment.value.replace('_', ' ')})"
+        )
         # Reps cannot act before a lead reaches the desk, so its speed-to-lead clock starts
         # at the import; an old export does not arrive already overdue.
         self.sla_due_at = sla_deadline(at, policy)
@@ -1034,6 +1046,7 @@ def _write(
     run_id: int,
     actor_id: int,
     at: datetime,
+    assigned_why: str,
 ) -> None:
     writer = BulkWriter(session.connection())
 
@@ -1060,6 +1073,23 @@ def _write(
     lead_ids = insert_all(Lead.__table__, [lead.values for lead in plan.leads])
     for lead, new_id in zip(plan.leads, lead_ids, strict=True):
         lead.known.id = new_id
+    # A lead handed to a rep on intake has reached them as surely as one moved to them later:
+    # the same history row, so "received" and the lead's history count it.
+    assignment_ids = insert_all(
+        Assignment.__table__,
+        [
+            {
+                "lead_id": lead.known.id,
+                "from_user_id": None,
+                "to_user_id": lead.values["assigned_to_id"],
+                "by_user_id": actor_id,
+                "at": at,
+                "reason": assigned_why,
+            }
+            for lead in plan.leads
+            if lead.values["assigned_to_id"] is not None
+        ],
+    )
 
     updates = []
     notes = []
@@ -1124,6 +1154,7 @@ def _write(
         "people": ranges(person_ids),
         "leads": ranges(lead_ids),
         "notes": ranges(note_ids),
+        "assignments": ranges(assignment_ids),
     }
     audit.record(
         session,
