@@ -28,6 +28,8 @@ from leaddesk.queue.rows import clock_text, day_and_time
 from leaddesk.store.models import Assignment, CallAttempt, Lead, Person, User, VerdictRecord
 
 MAX_NOTE = 4000
+# Why a pool lead's assignment row names the rep who called it.
+TAKEN_FROM_POOL = "called from the open pool"
 # Outcomes after which the person was on the line: the lead is in qualification.
 TALKED = frozenset({CallOutcome.CONNECTED, CallOutcome.CALLBACK, CallOutcome.NOT_INTERESTED})
 # Outcomes that keep the lead out of every queue until someone decides what to do with it.
@@ -312,7 +314,7 @@ def _take_from_pool(session: Session, lead: Lead, *, user_id: int, at: datetime)
             to_user_id=user_id,
             by_user_id=user_id,
             at=at,
-            reason="called from the open pool",
+            reason=TAKEN_FROM_POOL,
         )
     )
 

@@ -139,9 +139,14 @@ def test_dragging_leads_onto_a_rep_puts_them_in_that_reps_queue(
         queue = {r.lead_id for r in rep2.queue(limit=2000)}
     assert chosen <= queue
     assert all(console.owner(lead) == "rep2" for lead in chosen)
+    rep2_id = next(u.id for u in console.desk.users() if u.name == "rep2")
     with console.desk.store.reading() as session:
         reasons = set(
-            session.scalars(select(Assignment.reason).where(Assignment.lead_id.in_(chosen)))
+            session.scalars(
+                select(Assignment.reason).where(
+                    Assignment.lead_id.in_(chosen), Assignment.to_user_id == rep2_id
+                )
+            )
         )
     assert reasons == {"Rep 1 is on a course this week"}
     # The console shows the new state: rep1's list no longer holds them.
