@@ -72,6 +72,7 @@ from leaddesk.store.models import (
     Lead,
     Note,
     Person,
+    User,
 )
 from leaddesk.user_files import why_no_folder
 
@@ -1216,19 +1217,26 @@ class _Reporter:
 
 
 def list_runs(session: Session, *, limit: int = 20) -> list[dict[str, Any]]:
-    runs = session.scalars(select(ImportRun).order_by(ImportRun.id.desc()).limit(limit))
+    """The latest runs, newest first; ``started_by`` is the display name of who ran each."""
+    runs = session.execute(
+        select(ImportRun, User.display_name)
+        .join(User, User.id == ImportRun.started_by_id)
+        .order_by(ImportRun.id.desc())
+        .limit(limit)
+    ).tuples()
     return [
         {
             "run": run.id,
             "file": run.file_name,
             "source": run.source,
+            "started_by": started_by,
             "status": run.status,
             "started_at": run.started_at,
             "finished_at": run.finished_at,
             "checkpoint_row": run.checkpoint_row,
             **((run.summary or {}).get("counts") or {}),
         }
-        for run in runs
+        for run, started_by in runs
     ]
 
 
