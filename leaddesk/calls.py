@@ -32,6 +32,8 @@ MAX_DURATION = 24 * 3600
 # A call's end may be told a little after the clock that timed it stopped (a slow disk, a
 # second machine's clock): this much past "now" is taken as now.
 END_SLACK = timedelta(minutes=1)
+# Why a pool lead's assignment row names the rep who called it.
+TAKEN_FROM_POOL = "called from the open pool"
 # Outcomes after which the person was on the line: the lead is in qualification.
 TALKED = frozenset({CallOutcome.CONNECTED, CallOutcome.CALLBACK, CallOutcome.NOT_INTERESTED})
 # Outcomes that keep the lead out of every queue until someone decides what to do with it.
@@ -399,7 +401,7 @@ def _take_from_pool(session: Session, lead: Lead, *, user_id: int, at: datetime)
             to_user_id=user_id,
             by_user_id=user_id,
             at=at,
-            reason="called from the open pool",
+            reason=TAKEN_FROM_POOL,
         )
     )
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk import definition_versions
 from leaddesk import users as user_ops
+from leaddesk.calls import TAKEN_FROM_POOL
 from leaddesk.definition import Definition, Policy
 from leaddesk.domain import (
     CallOutcome,
@@ -39,6 +40,7 @@ from leaddesk.store import Store
 from leaddesk.store.database import catch_up_sequences
 from leaddesk.store.models import (
     Account,
+    Assignment,
     AuditEvent,
     CallAttempt,
     HandoffBatch,
@@ -118,6 +120,7 @@ INQUIRIES = {
     Source.INBOUND_CALL: ("Called the main line about pricing", "Called about an integration"),
 }
 CAMPAIGNS = ("Spring pricing push", "Q3 webinar series", "Trade fair Cologne", "Partner list")
+ASSIGNED_ON_ARRIVAL = "assigned on arrival"
 REJECT_REASONS = ("no_budget", "bad_timing", "not_decision_maker", "already_customer", "other")
 
 
@@ -312,6 +315,7 @@ class _Builder:
         self.accounts: list[dict[str, Any]] = []
         self.people: list[dict[str, Any]] = []
         self.leads: list[dict[str, Any]] = []
+        self.assignments: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
         self.verdicts: list[dict[str, Any]] = []
         self.batches: list[dict[str, Any]] = []
@@ -476,6 +480,8 @@ class _Builder:
             "created_at": arrived,
         }
         self.leads.append(lead)
+        if assigned is not None:
+            self._assign(lead, assigned, by=None, at=arrived, reason=ASSIGNED_ON_ARRIVAL)
         # Reps reach nearly everything within a day or two; only recent interest waits untouched.
         if age > timedelta(hours=3) and (rng.random() < 0.75 or age > timedelta(days=2)):
             self._history(lead, person, assigned or rng.choice(self.rep_ids))
@@ -517,7 +523,9 @@ class _Builder:
             at += timedelta(hours=rng.choice((3, 4, 20, 26)))
         if lead["attempts"] == 0:
             return
-        lead["assigned_to_id"] = lead["assigned_to_id"] or rep
+        if lead["assigned_to_id"] is None:
+            lead["assigned_to_id"] = rep
+            self._assign(lead, rep, by=rep, at=lead["first_contact_at"], reason=TAKEN_FROM_POOL)
         lead["stage"] = Stage.WORKING.value
         lead["stage_changed_at"] = lead["first_contact_at"]
         # The cadence's wait after the last outcome: some retries are due, some later today.
@@ -594,6 +602,21 @@ class _Builder:
                 "to_state": stage.value,
                 "reason": verdict.value,
                 "details": None,
+            }
+        )
+
+    def _assign(
+        self, lead: dict[str, Any], rep: int, *, by: int | None, at: datetime, reason: str
+    ) -> None:
+        """The history row a real desk writes when a lead reaches a rep."""
+        self.assignments.append(
+            {
+                "lead_id": lead["id"],
+                "from_user_id": None,
+                "to_user_id": rep,
+                "by_user_id": by,
+                "at": at,
+                "reason": reason,
             }
         )
 
@@ -680,6 +703,7 @@ class _Builder:
             (Person, self.people),
             (HandoffBatch, self.batches),
             (Lead, self.leads),
+            (Assignment, self.assignments),
             (CallAttempt, self.calls),
             (VerdictRecord, self.verdicts),
             (OpportunityRef, self.opportunities),

@@ -473,7 +473,7 @@ class Desk:
             )
 
     def import_runs(self, *, limit: int = 20) -> list[dict[str, object]]:
-        """The latest import runs, newest first (status, checkpoint, counts)."""
+        """The latest import runs, newest first (who ran each, status, checkpoint, counts)."""
         self.require(Action.IMPORT_LEADS)
         with self.store.reading() as session:
             return intake.list_runs(session, limit=limit)

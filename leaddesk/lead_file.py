@@ -214,7 +214,9 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
         .outerjoin(target, Assignment.to_user_id == target.id)
         .where(Assignment.lead_id == lead.id)
     ).tuples():
-        text = f"Reassigned to {to_name or 'the open pool'}"
+        # A lead's first owner (intake, or a rep calling it from the pool) is not a reassignment.
+        verb = "Assigned" if move.from_user_id is None else "Reassigned"
+        text = f"{verb} to {to_name or 'the open pool'}"
         if move.reason:
             text += f" — {move.reason}"
         who = names.get(move.by_user_id) if move.by_user_id else None
@@ -229,5 +231,7 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
                 feedback.recorded_at, "feedback", names.get(feedback.recorded_by_id), text
             )
         )
-    entries.sort(key=lambda e: e.at, reverse=True)
+    # Newest first; the arrival stays the oldest entry even when the lead reached its rep at
+    # the same moment.
+    entries.sort(key=lambda e: (e.at, e.kind != "arrived"), reverse=True)
     return tuple(entries)

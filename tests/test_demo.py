@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import phonenumbers
@@ -18,6 +19,7 @@ from leaddesk.domain import Stage
 from leaddesk.qualification import lead_facts
 from leaddesk.store import open_store
 from leaddesk.store.models import (
+    Assignment,
     CallAttempt,
     Lead,
     OpportunityRef,
@@ -34,7 +36,14 @@ def _dump(path: Path) -> str:
     with sqlite3.connect(path) as connection:
         lines = [
             repr(row)
-            for table in ("people", "leads", "call_attempts", "verdicts", "sales_feedback")
+            for table in (
+                "people",
+                "leads",
+                "assignments",
+                "call_attempts",
+                "verdicts",
+                "sales_feedback",
+            )
             for row in connection.execute(f"SELECT * FROM {table} ORDER BY id")
         ]
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
@@ -144,3 +153,38 @@ def test_fresh_demo_leads_carry_the_scores_the_lead_definition_gives(
             scores = evaluate(definition, {}, lead_facts(session, lead, lead.arrived_at)).scores
             assert (lead.fit_score, lead.interest_score) == (scores.fit, scores.interest), lead.id
     store.close()
+
+
+def test_every_demo_lead_a_rep_holds_reached_them_on_record(
+    sqlite_store_path: Path, clock: FixedClock
+) -> None:
+    """Demo leads reach reps on arrival or when a rep calls them from the pool; each way
+    leaves the history row a real desk writes, so the workload dashboard's "received" counts
+    them as it counts an import's or a team lead's."""
+    store = open_store(sqlite_store_path)
+    fill_demo(store, leads=600, reps=2, seed=3, now=clock())
+    with store.reading() as session:
+        owners = dict(
+            session.execute(
+                select(Lead.id, Lead.assigned_to_id).where(Lead.assigned_to_id.is_not(None))
+            )
+            .tuples()
+            .all()
+        )
+        records = session.execute(
+            select(Assignment.lead_id, Assignment.to_user_id, Assignment.at, Assignment.reason)
+        ).all()
+        names = dict(session.execute(select(User.id, User.name)).tuples().all())
+    store.close()
+    assert {lead: to for lead, to, _at, _why in records} == owners
+    assert len(records) == len(owners)  # no reassignments in the demo: one row a lead
+    assert {why for *_rest, why in records} == {"assigned on arrival", "called from the open pool"}
+
+    today = clock().date()
+    with open_desk(sqlite_store_path, "lead1", clock=clock) as desk:
+        report = desk.report("workload", since=today - timedelta(days=6), until=today)
+    span = report.period
+    expected = Counter(names[to] for _lead, to, at, _why in records if span.start <= at < span.end)
+    received = {row.rep: row.received for row in report.items}
+    assert received == dict(expected)
+    assert received["rep1"] > 20 and received["rep2"] > 20

@@ -1,5 +1,5 @@
-"""File ▸ Recent imports: the latest import runs (file, source, when, how it ended, what it did)
-and undo of a chosen run, for the file imported by mistake yesterday.
+"""File ▸ Recent imports: the latest import runs (file, source, when, who ran it, how it ended,
+what it did) and undo of a chosen run, for the file imported by mistake yesterday.
 
 Undo is the core's (``Desk.undo_import``): it removes what the run added and gives merged
 interest back, refuses once a rep has worked one of its leads, and lets a qualifier undo only
@@ -28,7 +28,18 @@ from ui.import_results import plural
 from ui.operations import Operations
 from ui.text_tables import set_row, text_table
 
-COLUMNS = ("Run", "File", "Source", "Started", "Status", "New", "Merged", "Attached", "Invalid")
+COLUMNS = (
+    "Run",
+    "File",
+    "Source",
+    "Started",
+    "By",
+    "Status",
+    "New",
+    "Merged",
+    "Attached",
+    "Invalid",
+)
 STATUS_WORDS = {
     "finished": "imported",
     "running": "interrupted (import it again to finish)",
@@ -49,7 +60,7 @@ class ImportRunsDialog(QDialog):
         self._ops = ops
         self.runs: list[dict[str, Any]] = []
         self.setWindowTitle("Recent imports")
-        self.resize(900, 420)
+        self.resize(1040, 420)
         self.table = text_table(COLUMNS, stretch=(1,), single=True)
         self.table.itemSelectionChanged.connect(self._selected)
         self.said = QLabel("The latest imports, newest first.")
@@ -82,10 +93,14 @@ class ImportRunsDialog(QDialog):
                 str(run["file"] or ""),
                 str(run["source"] or ""),
                 _when(run["started_at"]),
+                str(run["started_by"] or ""),
                 STATUS_WORDS.get(str(run["status"]), str(run["status"])),
                 *(str(run.get(key, "")) for key in ("created", "merged", "attached", "invalid")),
             )
-            set_row(self.table, row, cells, numbers=(0, 5, 6, 7, 8))
+            set_row(self.table, row, cells, numbers=(0, 6, 7, 8, 9))
+            file_cell = self.table.item(row, 1)
+            if file_cell is not None:
+                file_cell.setToolTip(cells[1])  # a long name is cut short
         if not runs:
             self.said.setText("Nothing has been imported into this store yet.")
         self._selected()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -32,7 +31,11 @@ from PySide6.QtWidgets import (
 from leaddesk.domain import Role
 from leaddesk.team.moves import PlannedMove
 from leaddesk.users import DEFAULT_CAPACITY
-from ui.team_models import moves_model, role_words
+from ui.team_models import moves_model, role_words, size_lead_columns
+
+# The confirmation's room for the person's name, the scroll bar and the margins; its widest.
+PERSON_ROOM = 260
+WIDEST = 1280
 
 
 class MoveChoice(Enum):
@@ -99,7 +102,6 @@ class ConfirmMovesDialog(QDialog):
     def __init__(self, request: MovesToConfirm, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(request.title)
-        self.resize(820, 480)
         self.choice = MoveChoice.APPLY
         summary = QLabel(request.summary)
         summary.setWordWrap(True)
@@ -112,9 +114,10 @@ class ConfirmMovesDialog(QDialog):
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 60), (2, 76), (3, 110), (4, 100), (5, 80), (6, 80), (7, 110)):
-            table.setColumnWidth(column, width)
+        size_lead_columns(table, self.model)
+        # Long names widen the dialog rather than squeeze the person's name to nothing.
+        others = sum(table.columnWidth(c) for c in range(self.model.columnCount()) if c != 1)
+        self.resize(min(max(820, others + PERSON_ROOM), WIDEST), 480)
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         for text in request.warnings:
@@ -205,9 +208,11 @@ def split_territories(text: str) -> tuple[str, ...]:
 
 
 def moves_summary(moves: Sequence[PlannedMove]) -> str:
-    """'rep2 34, rep3 40' — who receives how many."""
-    counts: dict[str, int] = {}
+    """'Anna Berg 34, Tom Ode 40' — who receives how many, by the names the team knows."""
+    counts: dict[int | None, int] = {}
+    shown: dict[int | None, str] = {}
     for move in moves:
-        key = move.to_user or "open pool"
-        counts[key] = counts.get(key, 0) + 1
-    return ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
+        counts[move.to_user_id] = counts.get(move.to_user_id, 0) + 1
+        shown[move.to_user_id] = move.to_display_name or move.to_user or "open pool"
+    order = sorted(counts, key=lambda user_id: (shown[user_id].casefold(), user_id or 0))
+    return ", ".join(f"{shown[user_id]} {counts[user_id]}" for user_id in order)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -30,7 +29,13 @@ from leaddesk.team.reassign import LeadPick
 from leaddesk.team.rebalance import RebalancePlan
 from leaddesk.team.team_view import TeamView
 from ui.operations import Operations
-from ui.team_models import ITEM_ROLE, LEAD_IDS_MIME, LeadsModel, lead_ids_from
+from ui.team_models import (
+    ITEM_ROLE,
+    LEAD_IDS_MIME,
+    LeadsModel,
+    lead_ids_from,
+    size_lead_columns,
+)
 from ui.team_moves import TeamMoves, plural
 
 # The list shows the oldest leads first (the ones a team lead moves); a rep holding more than
@@ -88,7 +93,8 @@ class RepDropList(QListWidget):
                 f"{rep.display_name or rep.name}  ·  {rep.open_leads:,} / {rep.capacity:,}"
             )
             item.setData(NAME_ROLE, rep.name)
-            item.setToolTip(f"{rep.name}: territories {' '.join(rep.territories) or 'anywhere'}")
+            shown = rep.display_name or rep.name
+            item.setToolTip(f"{shown}: territories {' '.join(rep.territories) or 'anywhere'}")
             self.addItem(item)
             if rep.name == current:
                 self.setCurrentItem(item)
@@ -175,10 +181,7 @@ class LeadsTab(QWidget):
         self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 70), (2, 70), (3, 120), (4, 110), (5, 90), (6, 120)):
-            self.table.setColumnWidth(column, width)
+        size_lead_columns(self.table, self.model)
         self.count = QLabel()
         self.count.setObjectName("muted")
         self.target = QComboBox()
@@ -322,6 +325,7 @@ class LeadsTab(QWidget):
             return  # the filters changed while this was loading
         kept = {m.lead_id for m in self.selected_moves()}
         self.model.set_items(rows)
+        size_lead_columns(self.table, self.model)
         self.loading = False
         if kept:
             self.select_leads(kept)
@@ -396,7 +400,9 @@ class LeadsTab(QWidget):
     def _reassign_ids(self, lead_ids: list[int], receiver: str) -> None:
         to_user = None if receiver == POOL else receiver
         what = "this lead" if len(lead_ids) == 1 else f"these {len(lead_ids)} leads"
-        self._moves.reassign(LeadPick(lead_ids=tuple(lead_ids)), to_user, what)
+        self._moves.reassign(
+            LeadPick(lead_ids=tuple(lead_ids)), to_user, what, self.shown_name(receiver)
+        )
 
     def _move_oldest(self) -> None:
         count = self.oldest_count.value()
@@ -405,13 +411,16 @@ class LeadsTab(QWidget):
         to_user = None if receiver == POOL else receiver
         where = self.shown_name(giver)
         what = f"the {plural(count, 'oldest lead')} of {where}"
-        self._moves.reassign(LeadPick(from_user=giver, count=count), to_user, what)
+        self._moves.reassign(
+            LeadPick(from_user=giver, count=count), to_user, what, self.shown_name(receiver)
+        )
 
     def _absent_to_pool(self) -> None:
         name = self.absent.currentData()
         if name:
             who = self.shown_name(name)
-            self._moves.reassign(LeadPick(from_user=name), None, f"all of {who}'s open leads")
+            what = f"all of {who}'s open leads"
+            self._moves.reassign(LeadPick(from_user=name), None, what, self.shown_name(POOL))
 
     def _absent_spread(self) -> None:
         name = self.absent.currentData()

@@ -20,8 +20,8 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QTableView
+from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from leaddesk.team.moves import POOL, PlannedMove
 from leaddesk.team.rebalance import RepLoad
@@ -45,6 +45,7 @@ class Column(Generic[T]):
     tone: Callable[[T], str | None] | None = None  # a Colours field: "breach", "warn", "good"
     tip: str | None = None
     grouped: bool = True  # 1,234 for counts; ids stay plain
+    person: bool = False  # names a person: as wide as the names it shows (size_lead_columns)
 
 
 def when(moment: datetime | None) -> str:
@@ -160,8 +161,8 @@ def rep_model() -> RowsModel[RepRow]:
 # -- leads that may move --------------------------------------------------------------------------
 
 
-def _holder(name: str | None) -> str:
-    return name or "open pool"
+def _holder(display_name: str | None) -> str:
+    return display_name or "open pool"
 
 
 _LEAD_FACTS: tuple[Column[PlannedMove], ...] = (
@@ -173,16 +174,47 @@ _LEAD_FACTS: tuple[Column[PlannedMove], ...] = (
 )
 _ON_A_CALL: Column[PlannedMove] = Column(
     "On a call with",
-    lambda m: m.on_call_with or "",
+    lambda m: m.on_call_display_name or "",
     tone=lambda m: "warn" if m.on_call_with else None,
+    person=True,
 )
-LEAD_COLUMNS = (*_LEAD_FACTS, Column("With", lambda m: _holder(m.from_user)), _ON_A_CALL)
-MOVE_COLUMNS = (
+LEAD_COLUMNS = (
     *_LEAD_FACTS,
-    Column("From", lambda m: _holder(m.from_user)),
-    Column("To", lambda m: _holder(m.to_user)),
+    Column("With", lambda m: _holder(m.from_display_name), person=True),
     _ON_A_CALL,
 )
+MOVE_COLUMNS = (
+    *_LEAD_FACTS,
+    Column("From", lambda m: _holder(m.from_display_name), person=True),
+    Column("To", lambda m: _holder(m.to_display_name), person=True),
+    _ON_A_CALL,
+)
+# The lead facts at fixed widths (the person's name stretches): lead, country, source, arrived.
+_FACT_WIDTHS = ((0, 70), (2, 70), (3, 120), (4, 110))
+_NAME_WIDTH_MOST = 240
+_CELL_PADDING = 24  # the style's cell padding and the grid line, with room to spare
+
+
+def size_lead_columns(view: QTableView, model: RowsModel[PlannedMove]) -> None:
+    """Size a list of leads: facts at fixed widths, the person's name stretching, and each
+    rep column as wide as the longest name in it, so a long display name is not cut short.
+    Call again after ``set_items``; a team has a handful of names, so this is cheap."""
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    view.ensurePolished()  # measure in the font the style sheet gives it, not the default
+    header.ensurePolished()
+    for index, width in _FACT_WIDTHS:
+        view.setColumnWidth(index, width)
+    bold = QFont(header.font())
+    bold.setWeight(QFont.Weight.DemiBold)  # as the style draws the headers
+    cells, titles = view.fontMetrics(), QFontMetrics(bold)
+    for index, column in enumerate(model.columns):
+        if not column.person:
+            continue
+        names = {str(column.value(item)) for item in model.items}
+        widest = max((cells.horizontalAdvance(name) for name in names), default=0)
+        wanted = max(widest, titles.horizontalAdvance(column.header)) + _CELL_PADDING
+        view.setColumnWidth(index, min(wanted, _NAME_WIDTH_MOST))
 
 
 class LeadsModel(RowsModel[PlannedMove]):
@@ -228,7 +260,7 @@ def _after_tone(load: RepLoad) -> str | None:
 
 
 LOAD_COLUMNS: tuple[Column[RepLoad], ...] = (
-    Column("Rep", lambda r: r.name),
+    Column("Rep", lambda r: r.display_name or r.name),
     Column("Capacity", lambda r: r.capacity, number=True),
     Column("Territories", lambda r: " ".join(r.territories) or "anywhere"),
     Column("Open now", lambda r: r.before, number=True),

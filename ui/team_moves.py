@@ -34,7 +34,15 @@ def unplaced_words(plan: RebalancePlan) -> tuple[str, ...]:
     for left in plan.unplaced:
         whys[left.why] = whys.get(left.why, 0) + 1
     parts = ", ".join(f"{count} {why}" for why, count in sorted(whys.items()))
-    return (f"{plural(len(plan.unplaced), 'lead')} stay where they are: {parts}.",)
+    count = len(plan.unplaced)
+    stay = "stays where it is" if count == 1 else "stay where they are"
+    return (f"{plural(count, 'lead')} {stay}: {parts}.",)
+
+
+def _receiver(preview: ReassignPreview) -> str:
+    if preview.to_user is None:
+        return "the open pool"
+    return preview.to_display_name or preview.to_user
 
 
 class TeamMoves(QObject):
@@ -52,9 +60,10 @@ class TeamMoves(QObject):
 
     # -- reassign --------------------------------------------------------------------------------
 
-    def reassign(self, pick: LeadPick, to_user: str | None, what: str) -> None:
-        """Ask why, preview, confirm, apply. ``to_user`` None: back to the open pool."""
-        target = to_user or "the open pool"
+    def reassign(self, pick: LeadPick, to_user: str | None, what: str, receiver: str) -> None:
+        """Ask why, preview, confirm, apply. ``to_user`` None: back to the open pool;
+        ``receiver`` is how the team lead knows who gets the leads (a display name)."""
+        target = receiver if to_user else "the open pool"
         reason = team_dialogs.ask_reason(
             self._window, "Reassign leads", f"Why do {what} move to {target}?", DEFAULT_REASON
         )
@@ -70,7 +79,7 @@ class TeamMoves(QObject):
         if not preview.moves:
             self._say("Nothing to move. " + " ".join(preview.skipped[:3]))
             return
-        target = preview.to_user or "the open pool"
+        target = _receiver(preview)
         request = MovesToConfirm(
             title="Reassign leads",
             summary=f"{plural(len(preview.moves), 'lead')} to {target} — “{preview.reason}”",
@@ -93,7 +102,7 @@ class TeamMoves(QObject):
         )
 
     def _reassigned(self, result: ReassignResult) -> None:
-        target = result.preview.to_user or "the open pool"
+        target = _receiver(result.preview)
         words = [f"Moved {plural(len(result.moved), 'lead')} to {target}."]
         if result.forced:
             words.append(f"{plural(len(result.forced), 'lead')} taken from a call.")

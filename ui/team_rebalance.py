@@ -21,7 +21,7 @@ from leaddesk.team.rebalance import RebalancePlan
 from ui import dialogs
 from ui.operations import Operations
 from ui.team_dialogs import moves_summary
-from ui.team_models import load_model, moves_model, row_table
+from ui.team_models import load_model, moves_model, row_table, size_lead_columns
 from ui.team_moves import TeamMoves, plural, unplaced_words
 
 
@@ -63,12 +63,13 @@ class RebalanceTab(QWidget):
 
         self.loads = load_model()
         self.load_table = row_table(self.loads)
-        self.load_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        loads_header = self.load_table.horizontalHeader()
+        loads_header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # A few dozen reps: the names column fits the longest name, the figures share the rest.
+        loads_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.moves = moves_model()
         self.move_table = row_table(self.moves)
-        self.move_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 70), (2, 70), (3, 120), (4, 110), (5, 90), (6, 90), (7, 120)):
-            self.move_table.setColumnWidth(column, width)
+        size_lead_columns(self.move_table, self.moves)
         loads_box = QWidget()
         loads_column = QVBoxLayout(loads_box)
         loads_column.setContentsMargins(0, 0, 0, 0)
@@ -123,6 +124,7 @@ class RebalanceTab(QWidget):
         self.plan = plan
         self.loads.set_items(plan.reps)
         self.moves.set_items(plan.moves)
+        size_lead_columns(self.move_table, self.moves)
         count = len(plan.moves)
         if count:
             self.summary.setText(

@@ -214,12 +214,24 @@ def _runs(args: argparse.Namespace) -> int:
         print_json(runs)
         return 0
     print_table(
-        ("run", "file", "source", "status", "last row", "rows", "created", "merged", "attached"),
+        (
+            "run",
+            "file",
+            "source",
+            "by",
+            "status",
+            "last row",
+            "rows",
+            "created",
+            "merged",
+            "attached",
+        ),
         [
             (
                 run["run"],
                 run["file"],
                 run["source"],
+                run["started_by"],
                 run["status"],
                 run["checkpoint_row"],
                 run.get("rows", ""),

@@ -64,7 +64,16 @@ from leaddesk.intake.source_mappings import (
 from leaddesk.intake.undo import undo_run
 from leaddesk.queue.policy import current_definition, current_policy
 from leaddesk.store import Store
-from leaddesk.store.models import Account, AuditEvent, ImportRun, Lead, Note, Person
+from leaddesk.store.models import (
+    Account,
+    Assignment,
+    AuditEvent,
+    ImportRun,
+    Lead,
+    Note,
+    Person,
+    User,
+)
 from leaddesk.user_files import why_no_folder
 
 # Rows a chunk (one transaction, one checkpoint); a big file takes bigger chunks, so each
@@ -450,7 +459,7 @@ def _import(
                     raise ImportCancelled(summary)
                 with store.transaction() as session:
                     plan = planner.plan(session, chunk)
-                    _write(session, plan, run_id, actor_id, at)
+                    _write(session, plan, run_id, actor_id, at, planner.assigned_why)
                 reporter.add(plan.report)
                 progress(summary.counts.rows, max(summary.total_rows, summary.counts.rows))
             summary.report = reporter.finish()
@@ -648,6 +657,10 @@ class _Planner:
         self.actor_id: int | None = None
         self.scorer = Scorer(definition)
         self.assigner = Assigner.load(session, policy.assignment)
+        # Kept with each lead's assignment record: the lead file shows how it reached the rep.
+        self.assigned_why = (
+            f"Imported from {self.file_name} ({policy.assignment.value.replace('_', ' ')})"
+        )
         # Reps cannot act before a lead reaches the desk, so its speed-to-lead clock starts
         # at the import; an old export does not arrive already overdue.
         self.sla_due_at = sla_deadline(at, policy)
@@ -1035,6 +1048,7 @@ def _write(
     run_id: int,
     actor_id: int,
     at: datetime,
+    assigned_why: str,
 ) -> None:
     writer = BulkWriter(session.connection())
 
@@ -1061,6 +1075,23 @@ def _write(
     lead_ids = insert_all(Lead.__table__, [lead.values for lead in plan.leads])
     for lead, new_id in zip(plan.leads, lead_ids, strict=True):
         lead.known.id = new_id
+    # A lead handed to a rep on intake has reached them as surely as one moved to them later:
+    # the same history row, so "received" and the lead's history count it.
+    assignment_ids = insert_all(
+        Assignment.__table__,
+        [
+            {
+                "lead_id": lead.known.id,
+                "from_user_id": None,
+                "to_user_id": lead.values["assigned_to_id"],
+                "by_user_id": actor_id,
+                "at": at,
+                "reason": assigned_why,
+            }
+            for lead in plan.leads
+            if lead.values["assigned_to_id"] is not None
+        ],
+    )
 
     updates = []
     notes = []
@@ -1125,6 +1156,7 @@ def _write(
         "people": ranges(person_ids),
         "leads": ranges(lead_ids),
         "notes": ranges(note_ids),
+        "assignments": ranges(assignment_ids),
     }
     audit.record(
         session,
@@ -1186,19 +1218,26 @@ class _Reporter:
 
 
 def list_runs(session: Session, *, limit: int = 20) -> list[dict[str, Any]]:
-    runs = session.scalars(select(ImportRun).order_by(ImportRun.id.desc()).limit(limit))
+    """The latest runs, newest first; ``started_by`` is the display name of who ran each."""
+    runs = session.execute(
+        select(ImportRun, User.display_name)
+        .join(User, User.id == ImportRun.started_by_id)
+        .order_by(ImportRun.id.desc())
+        .limit(limit)
+    ).tuples()
     return [
         {
             "run": run.id,
             "file": run.file_name,
             "source": run.source,
+            "started_by": started_by,
             "status": run.status,
             "started_at": run.started_at,
             "finished_at": run.finished_at,
             "checkpoint_row": run.checkpoint_row,
             **((run.summary or {}).get("counts") or {}),
         }
-        for run in runs
+        for run, started_by in runs
     ]
 
 

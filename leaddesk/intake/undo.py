@@ -2,8 +2,8 @@
 it added to open leads. Refused when a rep has already worked one of its leads.
 
 What a run created is listed, chunk by chunk, in its ``import_chunk`` audit events (id ranges,
-checked against each lead's own ``extra.intake.run``); what it added to existing leads is in
-its ``import_interest`` events.
+checked against each lead's own ``extra.intake.run``; its assignment rows, checked against
+those leads); what it added to existing leads is in its ``import_interest`` events.
 """
 
 from __future__ import annotations
@@ -75,7 +75,13 @@ def undo_run(
         .where(AuditEvent.subject == subject)
         .order_by(AuditEvent.id)
     ).all()
-    created: dict[str, list[int]] = {"leads": [], "people": [], "accounts": [], "notes": []}
+    created: dict[str, list[int]] = {
+        "leads": [],
+        "people": [],
+        "accounts": [],
+        "notes": [],
+        "assignments": [],
+    }
     interest: list[AuditEvent] = []
     for event in events:
         details = event.details or {}
@@ -89,12 +95,15 @@ def undo_run(
             interest.append(event)
 
     leads = _own_leads(session, created["leads"], run_id)
+    own_assignments = _own_assignments(session, created["assignments"], leads)
     if only_if_unworked:
-        _refuse_if_worked(session, leads, created["notes"], run_id, run.file_name)
+        _refuse_if_worked(session, leads, created["notes"], own_assignments, run.file_name)
 
     note_ids = created["notes"]
     for batch in _batches(note_ids):
         session.execute(delete(Note).where(Note.id.in_(batch)))
+    for batch in _batches(own_assignments):
+        session.execute(delete(Assignment).where(Assignment.id.in_(batch)))
     gone = set(leads)
     restored = _restore_interest(session, [e for e in interest if e.lead_id not in gone])
     for batch in _batches(leads):
@@ -135,14 +144,35 @@ def _own_leads(session: Session, candidates: Sequence[int], run_id: int) -> list
     return own
 
 
+def _own_assignments(
+    session: Session, candidates: Sequence[int], leads: Sequence[int]
+) -> list[int]:
+    """Of the assignment rows a run recorded, those still on leads it created (SQLite hands
+    a deleted row's id out again, so the id alone does not prove it)."""
+    own_leads = set(leads)
+    own: list[int] = []
+    for batch in _batches(candidates):
+        for assignment_id, lead_id in session.execute(
+            select(Assignment.id, Assignment.lead_id).where(Assignment.id.in_(batch))
+        ).tuples():
+            if lead_id in own_leads:
+                own.append(assignment_id)
+    return own
+
+
 def _refuse_if_worked(
-    session: Session, leads: Sequence[int], own_notes: Sequence[int], run_id: int, file_name: str
+    session: Session,
+    leads: Sequence[int],
+    own_notes: Sequence[int],
+    own_assignments: Sequence[int],
+    file_name: str,
 ) -> None:
-    """A lead with any history since the import (a call, a claim, a note, an audit event, more
-    interest from a later import) stays: removing it would lose that history."""
+    """A lead with any history since the import (a call, a claim, a note, a move, an audit
+    event, more interest from a later import) stays: removing it would lose that history."""
     worked: set[int] = set()
     later_runs: set[str] = set()
     own = set(own_notes)
+    handed_out = set(own_assignments)
     for batch in _batches(leads):
         worked.update(
             session.scalars(
@@ -155,9 +185,15 @@ def _refuse_if_worked(
                 )
             )
         )
-        for model in (CallAttempt, VerdictRecord, Answer, Assignment, SalesFeedback):
+        for model in (CallAttempt, VerdictRecord, Answer, SalesFeedback):
             column = model.__table__.c.lead_id
             worked.update(session.scalars(select(column).where(column.in_(batch)).distinct()))
+        # The run's own assignment rows are how its leads reached reps, not work on them.
+        for moved, assignment_id in session.execute(
+            select(Assignment.lead_id, Assignment.id).where(Assignment.lead_id.in_(batch))
+        ).tuples():
+            if assignment_id not in handed_out:
+                worked.add(moved)
         for lead_id, action, subject in session.execute(
             select(AuditEvent.lead_id, AuditEvent.action, AuditEvent.subject).where(
                 AuditEvent.lead_id.in_(batch)

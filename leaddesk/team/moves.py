@@ -61,6 +61,11 @@ class PlannedMove:
     to_user: str | None
     on_call_with: str | None = None  # the rep holding a live claim, if any
     claimed_by_id: int | None = None
+    # How these people are named to the team lead (display names); the fields above are
+    # their user names, which the CLI takes and the audit trail records.
+    from_display_name: str | None = None
+    to_display_name: str | None = None
+    on_call_display_name: str | None = None
 
     HEADERS = ("lead", "person", "country", "source", "arrived", "from", "to", "on a call with")
 
@@ -175,9 +180,10 @@ def target_user(session: Session, name: str | None) -> User | None:
     if user is None:
         raise InputError(f"No user named '{name}'.")
     if not user.active:
-        raise InputError(f"{user.name} is deactivated; pick an active rep or the pool.")
+        raise InputError(f"{user.display_name} is deactivated; pick an active rep or the pool.")
     if user.role not in QUEUE_ROLES:
-        raise InputError(f"{user.name} is {user.role.value} and has no call queue.")
+        role = user.role.value.replace("_", " ")
+        raise InputError(f"{user.display_name} is {role} and has no call queue.")
     return user
 
 

@@ -57,6 +57,7 @@ class ReassignPreview:
     reason: str
     warnings: tuple[str, ...]
     skipped: tuple[str, ...]  # leads left alone and why (already with the receiver)
+    to_display_name: str | None = None  # the receiver as the team lead knows them
 
     @property
     def on_call(self) -> tuple[PlannedMove, ...]:
@@ -114,6 +115,8 @@ def planned_moves_query(at: datetime) -> Select[tuple[Any, ...]]:
             owner.name,
             caller.name,
             Lead.claimed_by_id,
+            owner.display_name,
+            caller.display_name,
         )
         .join(Person, Person.id == Lead.person_id)
         .outerjoin(owner, owner.id == Lead.assigned_to_id)
@@ -137,6 +140,9 @@ def to_move(row: Sequence[Any], to: User | None) -> PlannedMove:
         to_user=to.name if to else None,
         on_call_with=row[10],
         claimed_by_id=row[11] if row[10] else None,
+        from_display_name=row[12],
+        to_display_name=to.display_name if to else None,
+        on_call_display_name=row[13],
     )
 
 
@@ -151,7 +157,7 @@ def preview_reassign(
     for row in rows:
         move = to_move(row, to)
         if move.from_user_id == move.to_user_id:
-            skipped.append(f"Lead {move.lead_id} is already with {move.to_user or POOL}.")
+            skipped.append(f"Lead {move.lead_id} is already with {_holder(move.to_display_name)}.")
             continue
         moves.append(move)
     return ReassignPreview(
@@ -160,6 +166,7 @@ def preview_reassign(
         reason=text,
         warnings=tuple(_warnings(session, moves, to)),
         skipped=tuple(skipped),
+        to_display_name=to.display_name if to else None,
     )
 
 
@@ -178,8 +185,9 @@ def apply_reassign(
         first = on_call[0]
         others = f" and {len(on_call) - 1} more" if len(on_call) > 1 else ""
         raise Conflict(
-            f"Lead {first.lead_id}{others} is on a call with {first.on_call_with} right now. "
-            "Nothing was moved; use --force to take it anyway, or move it after the call."
+            f"Lead {first.lead_id}{others} is on a call with {first.on_call_display_name} "
+            "right now. Nothing was moved; use --force to take it anyway, or move it after "
+            "the call."
         )
     deferred = on_call if after_call and not force else ()
     now = tuple(m for m in preview.moves if m not in deferred)
@@ -270,6 +278,10 @@ def move_after_call(session: Session, lead_id: int, *, at: datetime) -> bool:
     )
 
 
+def _holder(display_name: str | None) -> str:
+    return display_name or "the open pool"
+
+
 # -- picking -------------------------------------------------------------------------------------
 
 
@@ -324,18 +336,20 @@ def _warnings(session: Session, moves: list[PlannedMove], to: User | None) -> li
     notes: list[str] = []
     on_call = [m for m in moves if m.on_call_with]
     for move in on_call:
-        notes.append(f"Lead {move.lead_id} is on a call with {move.on_call_with} right now.")
+        notes.append(
+            f"Lead {move.lead_id} is on a call with {move.on_call_display_name} right now."
+        )
     if to is None or not moves:
         return notes
     held = session.scalar(select(func.count()).where(Lead.assigned_to_id == to.id, is_open()))
     total = (held or 0) + len(moves)
     if total > to.capacity:
-        notes.append(f"{to.name} would hold {total} open leads (capacity {to.capacity}).")
+        notes.append(f"{to.display_name} would hold {total} open leads (capacity {to.capacity}).")
     territories = tuple(to.territories or ())
     outside = [m for m in moves if not covers(territories, m.country)]
     if outside:
         notes.append(
-            f"{len(outside)} of these leads are outside {to.name}'s territories "
+            f"{len(outside)} of these leads are outside {to.display_name}'s territories "
             f"({', '.join(territories)})."
         )
     return notes

@@ -40,6 +40,7 @@ class RepLoad:
     before: int
     after: int
     fair_share: int
+    display_name: str  # how the team lead knows them; ``name`` is the user name
 
     HEADERS = ("rep", "capacity", "territories", "open now", "after", "fair share")
 
@@ -114,6 +115,7 @@ class RepSlot:
     before: int
     planned: int
     fair_share: int = 0
+    display_name: str = ""
 
 
 def plan_rebalance(
@@ -149,7 +151,7 @@ def plan_spread(
         raise InputError(f"No user named '{from_user}'.")
     slots = {k: v for k, v in rep_slots(session).items() if k != absent.id}
     if not slots:
-        raise InputError(f"No other active qualifier to take {absent.name}'s leads.")
+        raise InputError(f"No other active qualifier to take {absent.display_name}'s leads.")
     for slot in slots.values():
         slot.fair_share = slot.capacity
     rows = session.execute(
@@ -161,11 +163,11 @@ def plan_spread(
     candidates: list[tuple[Any, bool]] = []
     for row in rows:
         if row[10] is not None:
-            unplaced.append(Unplaced(row[0], f"on a call with {row[10]} right now"))
+            unplaced.append(Unplaced(row[0], f"on a call with {row[13]} right now"))
         else:
             candidates.append((row, False))
     moves, more = _place(candidates, slots, users=active_users(session))
-    text = reason or SPREAD_REASON.format(name=absent.name)
+    text = reason or SPREAD_REASON.format(name=absent.display_name)
     return _plan(at, text, moves, unplaced + more, slots)
 
 
@@ -237,6 +239,7 @@ def _plan(
             before=s.before,
             after=s.planned,
             fair_share=s.fair_share,
+            display_name=s.display_name,
         )
         for s in sorted(slots.values(), key=lambda s: s.name)
     )
@@ -274,6 +277,7 @@ def rep_slots(session: Session) -> dict[int, RepSlot]:
             territories=tuple(t.upper() for t in user.territories or ()),
             before=int(held.get(user.id, 0)),
             planned=int(held.get(user.id, 0)),
+            display_name=user.display_name,
         )
         for user in reps
     }

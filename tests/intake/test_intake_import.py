@@ -39,6 +39,8 @@ from leaddesk.store.models import (
     Person,
     SourceMapping,
 )
+from leaddesk.store.models import Assignment as Handover
+from leaddesk.team.reassign import LeadPick
 
 HEADER = ["First Name", "Last Name", "Email", "Phone", "Company", "Lead Source", "Message"]
 
@@ -78,7 +80,8 @@ def write_csv(path: Path, rows: Sequence[Sequence[str]], header: Sequence[str] =
 
 
 def content(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """People, accounts, leads and notes as plain rows: what an import may change."""
+    """People, accounts, leads, notes and assignments as plain rows: what an import may
+    change."""
     with store.reading() as session:
         return {
             "people": sorted(
@@ -90,6 +93,11 @@ def content(store: Store) -> dict[str, list[tuple[Any, ...]]]:
                 for lead in session.scalars(select(Lead))
             ),
             "notes": sorted(session.execute(select(Note.lead_id, Note.text)).tuples()),
+            "assignments": sorted(
+                session.execute(
+                    select(Handover.lead_id, Handover.to_user_id, Handover.reason)
+                ).tuples()
+            ),
         }
 
 
@@ -345,6 +353,33 @@ def test_undo_is_refused_once_a_rep_worked_a_lead(
     with pytest.raises(Conflict, match="cannot be undone"):
         lead1.undo_import(summary.run_id)
     assert count(store, Lead) == 1
+
+
+def test_undo_takes_back_the_runs_assignments_but_not_a_later_move(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", [ADA, BOB]))
+    with store.reading() as session:
+        handed_out = session.execute(
+            select(Handover.to_user_id, Handover.by_user_id, Handover.reason)
+        ).all()
+        ids = {u.name: u.id for u in session.scalars(select(user_ops.User))}
+    assert sorted(handed_out) == [
+        (ids["rep1"], ids["lead1"], "Imported from leads.csv (round robin)"),
+        (ids["rep2"], ids["lead1"], "Imported from leads.csv (round robin)"),
+    ]
+    assert summary.run_id is not None
+    assert lead1.undo_import(summary.run_id).leads_removed == 2
+    assert count(store, Handover) == count(store, Lead) == 0
+
+    again = lead1.import_file(write_csv(tmp_path / "again.csv", [ADA, BOB]))
+    with store.reading() as session:
+        moved = session.scalars(select(Lead.id).where(Lead.assigned_to_id == ids["rep1"])).one()
+    lead1.reassign(LeadPick(lead_ids=(moved,)), to_user="rep2", reason="rep1 is away")
+    assert again.run_id is not None
+    with pytest.raises(Conflict, match="cannot be undone"):
+        lead1.undo_import(again.run_id)
+    assert (count(store, Lead), count(store, Handover)) == (2, 3)
 
 
 def test_a_qualifier_may_not_undo_someone_elses_import(

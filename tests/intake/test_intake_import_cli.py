@@ -342,10 +342,44 @@ def test_undo_from_the_command_line_restores_the_store(
     assert code == 0, err
     assert "removed 5 leads" in out
     after = dump(db)
-    for table in ("leads", "people", "accounts", "notes"):
+    for table in ("leads", "people", "accounts", "notes", "assignments"):
         assert after[table] == before[table], table
     code, _out, err = leaddesk(capsys, db, "import", "--undo", str(run), "--as", "lead1")
     assert code == 2 and "already undone" in err
+
+
+def test_the_runs_list_says_who_ran_each_import_by_name(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    store = open_store(db)
+    with store.transaction() as session:
+        for name, shown in (("rep1", "Rosa Diaz"), ("lead1", "Tom Berg")):
+            user = user_ops.find_user(session, name)
+            assert user is not None
+            user.display_name = shown
+    store.close()
+    for who, rows in (
+        ("rep1", good_rows(2)),
+        ("lead1", "Quinn,Test,quinn@x.example,+1 212 555 0909,Co Q\n"),
+    ):
+        export = tmp_path / f"from-{who}.csv"
+        export.write_text(HEADER + rows, encoding="utf-8")
+        code, _out, err = leaddesk(capsys, db, "import", str(export), "--as", who)
+        assert code == 0, err
+
+    code, out, err = leaddesk(capsys, db, "import", "--runs", "--as", "lead1", "--json")
+    assert code == 0, err
+    assert [(r["file"], r["started_by"]) for r in json.loads(out)] == [
+        ("from-lead1.csv", "Tom Berg"),
+        ("from-rep1.csv", "Rosa Diaz"),
+    ]
+    code, out, err = leaddesk(capsys, db, "import", "--runs", "--as", "lead1")
+    assert code == 0, err
+    header, _rule, newest, older = out.splitlines()
+    assert header.split()[:5] == ["run", "file", "source", "by", "status"]
+    assert "from-lead1.csv" in newest and "Tom Berg" in newest
+    assert "from-rep1.csv" in older and "Rosa Diaz" in older
+    assert "rep1" not in out.replace("from-rep1", "")
 
 
 # -- every export shape, its mapping detected, its fields where they belong ---------------------

@@ -1,4 +1,5 @@
-"""File ▸ Recent imports: the runs listed, one undone after asking, another rep's refused."""
+"""File ▸ Recent imports: the runs listed with who ran them, one undone after asking, another
+rep's refused."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from leaddesk.desk import Desk
 from leaddesk.store.models import Lead
 from tests.ui.conftest import open_workspace
 from ui import dialogs
-from ui.import_runs import ImportRunsDialog
+from ui.import_runs import COLUMNS, ImportRunsDialog
+
+BY, STATUS = COLUMNS.index("By"), COLUMNS.index("Status")
 
 
 def _lead_count(desk: Desk) -> int:
@@ -53,23 +56,25 @@ def test_a_run_is_listed_and_undone_after_asking(
     qtbot.waitUntil(lambda: dialog.table.rowCount() >= 2)
     # One lead is said as one lead.
     assert dialog.table.item(0, 1).text() == "fair.csv"
+    # Who ran each import, by the name the team knows them by, not their sign-in name.
+    assert [dialog.table.item(row, BY).text() for row in (0, 1)] == ["Rep 1", "Rep 1"]
     dialog.table.selectRow(0)
     dialog.undo_selected()
     qtbot.waitUntil(lambda: "undone:" in dialog.said.text())
     assert "1 lead and 1 person removed, 0 open leads given back" in dialog.said.text()
-    qtbot.waitUntil(lambda: dialog.table.item(0, 4).text() == "undone")
+    qtbot.waitUntil(lambda: dialog.table.item(0, STATUS).text() == "undone")
     assert dialog.table.item(1, 1).text() == "webinar.csv"
     dialog.table.selectRow(1)
     asked.clear()
     dialog.said.setText("")
-    assert dialog.table.item(1, 4).text() == "imported"
+    assert dialog.table.item(1, STATUS).text() == "imported"
     assert dialog.undo_button.isEnabled()
     dialog.undo_selected()
     qtbot.waitUntil(lambda: "undone:" in dialog.said.text())
     assert asked and "webinar.csv" in asked[0]
     assert "2 leads" in dialog.said.text()
     assert _lead_count(workspace.desk) == before
-    qtbot.waitUntil(lambda: dialog.table.item(1, 4).text() == "undone")
+    qtbot.waitUntil(lambda: dialog.table.item(1, STATUS).text() == "undone")
     dialog.table.selectRow(1)
     assert not dialog.undo_button.isEnabled()
 
@@ -95,6 +100,8 @@ def test_a_rep_cannot_undo_another_reps_import(
     monkeypatch.setattr(dialogs, "ask", lambda *_args: True)
     dialog = other.window.show_import_runs()
     qtbot.waitUntil(lambda: dialog.table.rowCount() >= 1)
+    assert dialog.table.item(0, BY).text() == "Rep 1"
+    assert dialog.table.horizontalHeaderItem(BY).text() == "By"
     dialog.table.selectRow(0)
     dialog.undo_selected()
     qtbot.waitUntil(lambda: dialog.said.text().startswith("Nothing was undone"))

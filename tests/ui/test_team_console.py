@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -28,8 +29,11 @@ from ui.launch import open_window
 from ui.main_window import MainWindow
 from ui.operations import Operations
 from ui.team_console import ConsoleOpener, TeamConsole
-from ui.team_dialogs import MoveChoice, MovesToConfirm, NewUser
+from ui.team_dialogs import ConfirmMovesDialog, MoveChoice, MovesToConfirm, NewUser
+from ui.team_models import MOVE_COLUMNS
 from ui.team_sweep import PolicySweep
+
+MOVE_HEADERS = [column.header for column in MOVE_COLUMNS]
 
 
 @dataclass
@@ -39,6 +43,7 @@ class Console:
     path: Path
     clock: FixedClock
     reasons: list[str] = field(default_factory=list)
+    asked_why: list[str] = field(default_factory=list)  # the reason prompts, as shown
     confirmed: list[MovesToConfirm] = field(default_factory=list)
     choice: MoveChoice | None = MoveChoice.APPLY
     warnings: list[str] = field(default_factory=list)
@@ -74,7 +79,8 @@ def console(
     window = TeamConsole(desk, Operations(inline=True))
     opened = Console(window, desk, demo_store, clock, warnings=warnings_shown)
 
-    def reason(_parent: object, _title: str, _prompt: str, default: str) -> str | None:
+    def reason(_parent: object, _title: str, prompt: str, default: str) -> str | None:
+        opened.asked_why.append(prompt)
         return opened.reasons.pop(0) if opened.reasons else default
 
     def confirm(_parent: object, request: MovesToConfirm) -> MoveChoice | None:
@@ -140,14 +146,22 @@ def test_dragging_leads_onto_a_rep_puts_them_in_that_reps_queue(
         queue = {r.lead_id for r in rep2.queue(limit=2000)}
     assert chosen <= queue
     assert all(console.owner(lead) == "rep2" for lead in chosen)
+    rep2_id = next(u.id for u in console.desk.users() if u.name == "rep2")
     with console.desk.store.reading() as session:
         reasons = set(
-            session.scalars(select(Assignment.reason).where(Assignment.lead_id.in_(chosen)))
+            session.scalars(
+                select(Assignment.reason).where(
+                    Assignment.lead_id.in_(chosen), Assignment.to_user_id == rep2_id
+                )
+            )
         )
     assert reasons == {"Rep 1 is on a course this week"}
     # The console shows the new state: rep1's list no longer holds them.
     assert not chosen & {m.lead_id for m in tab.model.items}
-    assert "Moved 3 leads to rep2" in window.status.currentMessage()
+    # People are named as the team knows them, never by their sign-in name.
+    assert console.asked_why[-1] == "Why do these 3 leads move to Rep 2?"
+    assert request.summary == "3 leads to Rep 2 — “Rep 1 is on a course this week”"
+    assert "Moved 3 leads to Rep 2" in window.status.currentMessage()
     assert not console.warnings
 
 
@@ -212,7 +226,7 @@ def test_a_lead_on_a_call_moves_after_the_call_unless_forced(
     tab.select_leads({calling})
     tab.target.setCurrentIndex(tab.target.findData("rep2"))
     qtbot.mouseClick(tab.move_selected, Qt.MouseButton.LeftButton)
-    assert any("on a call with rep1" in w for w in console.confirmed[-1].warnings)
+    assert any("on a call with Rep 1 right now" in w for w in console.confirmed[-1].warnings)
     assert console.owner(calling) == "rep1"
     assert "will move when the call ends" in window.status.currentMessage()
     with console.as_user("rep1") as rep1:
@@ -255,6 +269,54 @@ def test_rebalance_previews_then_applies_exactly_that(qtbot: QtBot, console: Con
     assert not tab.apply_button.isEnabled()
     assert "Moved" in tab.summary.text()
     assert tab.loads.rowCount() == 0  # no stale "open now" figures after the move
+
+
+def test_rebalance_and_move_confirmations_name_reps_not_logins(
+    qtbot: QtBot, console: Console
+) -> None:
+    tab = console.window.rebalance_tab
+    console.window.tabs.setCurrentWidget(tab)
+    qtbot.mouseClick(tab.preview_button, Qt.MouseButton.LeftButton)
+    plan = tab.plan
+    assert plan is not None and plan.moves
+    counts = {"Rep 1": 0, "Rep 2": 0}
+    for move in plan.moves:
+        counts[str(move.to_display_name)] += 1
+    shares = ", ".join(f"{name} {count}" for name, count in counts.items() if count)
+    assert tab.summary.text() == f"Would move {len(plan.moves):,} leads: {shares}."
+    shown = {tab.load_table.model().index(row, 0).data() for row in range(tab.loads.rowCount())}
+    assert shown == {"Rep 1", "Rep 2"}
+    to_column = MOVE_HEADERS.index("To")
+    receivers = {tab.moves.index(row, to_column).data() for row in range(tab.moves.rowCount())}
+    assert receivers <= {"Rep 1", "Rep 2"}
+    qtbot.wait(1)  # let the layout follow the new texts before the picture
+    console.window.grab().save(str(console.path.parent / "rebalance.png"))
+
+    # An absent rep's leads: the dialog the team lead confirms, built for real.
+    leads = console.window.leads_tab
+    leads.absent.setCurrentIndex(leads.absent.findData("rep1"))
+    busy = next(m.lead_id for m in console.desk.team_leads(LeadPick(from_user="rep1", count=1)))
+    with console.as_user("rep1") as rep1:
+        rep1.renew_claim(busy)
+    console.choice = None
+    qtbot.mouseClick(leads.spread, Qt.MouseButton.LeftButton)
+    request = console.confirmed[-1]
+    assert request.title == "Spread Rep 1's leads"
+    assert request.summary.startswith(f"{len(request.moves):,} leads: Rep 2 ")
+    (left_out,) = request.warnings
+    assert left_out.endswith(", 1 on a call with Rep 1 right now.")
+    dialog = ConfirmMovesDialog(request)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    model = dialog.model
+    from_column, to_column = MOVE_HEADERS.index("From"), MOVE_HEADERS.index("To")
+    assert {model.index(r, from_column).data() for r in range(model.rowCount())} == {"Rep 1"}
+    assert {model.index(r, to_column).data() for r in range(model.rowCount())} == {"Rep 2"}
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert request.summary in texts and not any("rep1" in t or "rep2" in t for t in texts)
+    dialog.grab().save(str(console.path.parent / "confirm-spread.png"))
+    assert "Nothing moved." in console.window.status.currentMessage()
 
 
 def test_spreading_an_absent_reps_leads(qtbot: QtBot, console: Console) -> None:
