@@ -303,7 +303,7 @@ def test_ctrl_c_stops_between_chunks_and_the_same_command_finishes(
             pressed.append(done)
             os.kill(os.getpid(), signal.SIGINT)  # as a terminal's Ctrl+C
 
-    monkeypatch.setattr(import_command._ProgressLine, "show", press_ctrl_c_once)
+    monkeypatch.setattr(import_command.ProgressLine, "show", press_ctrl_c_once)
     code, out, err = leaddesk(capsys, db, "import", str(export), "--as", "lead1")
     assert code == 130 and "Stopping after this chunk" in err
     assert "stopped between chunks: 20 rows are in, whole" in out
