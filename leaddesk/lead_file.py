@@ -103,7 +103,8 @@ def read_lead_file(session: Session, lead_id: int) -> LeadFile:
     if row is None:
         raise InputError(f"No lead with id {lead_id}.")
     lead, person, account = row
-    names = dict(session.execute(select(User.id, User.name)).tuples().all())
+    # People as the team knows them: display names, not logins.
+    names = dict(session.execute(select(User.id, User.display_name)).tuples().all())
     earlier = _earlier_leads(session, lead)
     return LeadFile(
         lead_id=lead.id,
@@ -210,7 +211,7 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
         )
     target = aliased(User)
     for move, to_name in session.execute(
-        select(Assignment, target.name)
+        select(Assignment, target.display_name)
         .outerjoin(target, Assignment.to_user_id == target.id)
         .where(Assignment.lead_id == lead.id)
     ).tuples():

@@ -61,7 +61,7 @@ def test_notes_save_as_typed_and_show_on_the_timeline(demo_path: Path, clock: Fi
                     AuditEvent.action == "note_added", AuditEvent.lead_id == lead_id
                 )
             )
-    assert [(n.text, n.who) for n in notes] == [("Asked about volume pricing", "rep1")]
+    assert [(n.text, n.who) for n in notes] == [("Asked about volume pricing", "Rep 1")]
     assert added == 1
 
 

@@ -612,7 +612,7 @@ def workload(session: Session, span: Period) -> Report:
     users = session.scalars(select(User).order_by(User.name)).all()
     items = tuple(
         RepWorkload(
-            rep=u.name,
+            rep=u.display_name,
             open_now=int(open_now.get(u.id, 0)),
             capacity=u.capacity,
             received=int(received.get(u.id, 0)),
@@ -671,7 +671,8 @@ def _pct(part: int, whole: int) -> float:
 
 
 def _names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(User.id, User.name)).tuples().all())
+    """Reps as the team knows them (display names), for reports people read."""
+    return dict(session.execute(select(User.id, User.display_name)).tuples().all())
 
 
 def _cell(value: object) -> object:

@@ -18,6 +18,7 @@ from leaddesk.store.models import (
     HandoffBatch,
     Lead,
     SalesFeedback,
+    User,
     VerdictRecord,
 )
 from leaddesk.team.reports import Report
@@ -226,6 +227,14 @@ def test_workload_per_rep(store: Team) -> None:
         ("rep1", 1, 40, 2.5, 0, 2, 1, 4),
         ("rep2", 1, 40, 2.5, 1, 1, 0, 2),
     ]
+
+
+def test_reports_name_reps_as_the_team_knows_them(store: Team) -> None:
+    """A team lead reads "Ada Byron", not a login; the figures stay with the same rep."""
+    with store.store.transaction() as session:
+        session.get(User, store.ids["rep1"]).display_name = "Ada Byron"  # type: ignore[union-attr]
+    assert report(store, "workload").rows()[0] == ("Ada Byron", 1, 40, 2.5, 0, 2, 1, 4)
+    assert report(store, "agreement").rows()[0] == ("Ada Byron", 2, 1, 0, 1, 100.0)
 
 
 def test_team_view_per_rep_pool_and_sales_wait(store: Team) -> None:
