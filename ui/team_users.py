@@ -191,8 +191,8 @@ class UsersTab(QWidget):
         if not dialogs.ask(
             self,
             "Deactivate user",
-            f"Deactivate {user.name}? They can no longer sign in, and their open leads go "
-            "back to the open pool.",
+            f"Deactivate {user.display_name} ({user.name})? They can no longer sign in, and "
+            "their open leads go back to the open pool.",
         ):
             return
         desk = self._desk

@@ -202,7 +202,6 @@ def _return_leads(
         .order_by(Lead.arrived_at, Lead.id)
     ).all()
     moves: tuple[PlannedMove, ...] = tuple(to_move(row, None) for row in rows)
-    apply_all(
-        session, moves, actor_id=actor_id, at=at, reason=f"{user.name} {why}: back to the open pool"
-    )
+    reason = f"{user.display_name} {why}: back to the open pool"
+    apply_all(session, moves, actor_id=actor_id, at=at, reason=reason)
     return tuple(m.lead_id for m in moves)
