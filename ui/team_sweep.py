@@ -32,6 +32,8 @@ def sweep_words(result: SweepResult) -> str:
         parts.append(f"{len(result.moved_after_call)} moved after their call")
     if result.not_moved:
         parts.append(f"{len(result.not_moved)} left: no rep with room")
+    if result.brought_back:
+        parts.append(f"{len(result.brought_back)} back from nurture")
     return f"Untouched-lead check {at}: " + (", ".join(parts) if parts else "nothing to do") + "."
 
 
@@ -79,7 +81,7 @@ class PolicySweep(QObject):
         self._say(sweep_words(result))
         self.swept.emit(result)
         # Say what changed only when something did, so open views do not reload for nothing.
-        if result.moved or result.moved_after_call:
+        if result.moved or result.moved_after_call or result.brought_back:
             self._ops.changed.emit(MOVED)
         elif result.flagged or result.unflagged:
             self._ops.changed.emit(FLAGGED)

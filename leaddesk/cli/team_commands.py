@@ -282,6 +282,16 @@ def run_sweep(args: argparse.Namespace) -> int:
         print(f"Lead {lead_id} stays: {why}.")
     if result.moved_after_call:
         print(f"Moved after their call: {', '.join(map(str, result.moved_after_call))}.")
+    back = result.brought_back
+    if back:
+        print(
+            f"Back from nurture (recycle date reached): {_leads(len(back))}, new lead "
+            + ", ".join(str(item.new_lead_id) for item in back)
+            + "."
+        )
+    for item in result.recycled:
+        if item.skipped:
+            print(f"Lead {item.nurtured_lead_id} not brought back: {item.skipped}.")
     return 0
 
 

@@ -26,6 +26,7 @@ SOURCE_WORDS = {
     "purchased_list": "purchased-list contact",
     "sales_referral": "sales referral",
     "inbound_call": "inbound call",
+    "recycled": "lead back from nurture",
 }
 
 

@@ -203,6 +203,8 @@ class Lead(Base):
     )
     flagged_untouched_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # A nurtured lead whose recycle date passed: when the person came back as a new lead.
+    recycled_at: Mapped[datetime | None]
     # Why an open lead is kept out of every queue (do_not_call, wrong_number, …); None = callable.
     hold_reason: Mapped[str | None] = mapped_column(String(32))
     import_key: Mapped[str | None] = mapped_column(String(64), unique=True)

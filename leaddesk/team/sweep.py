@@ -5,7 +5,8 @@ policy's ``untouched_flag_hours`` (24 by default): it is flagged for the team vi
 ``auto_reassign.after_hours`` (48), if the policy enables it, a rep's untouched lead moves to
 the rep with the most spare capacity who covers its country. Leads in the open pool are
 flagged but not pushed onto anyone: the pool is the team's own choice. Leads on a call or on
-hold (do not call) are never untouched. Moves that waited for a call to end are done here too.
+hold (do not call) are never untouched. Moves that waited for a call to end are done here too,
+and nurtured leads whose recycle date has passed come back as new leads (leaddesk.team.recycle).
 
 The window runs this when it starts and every few minutes; ``leaddesk sweep`` runs it from a
 scheduler. Two sweeps at once are harmless: each change is version-checked and a lead someone
@@ -27,6 +28,7 @@ from leaddesk.store.models import Assignment, AuditEvent, Lead
 from leaddesk.team.moves import PlannedMove, apply_move, covers, is_open, no_live_claim
 from leaddesk.team.reassign import AFTER_CALL, move_after_call, planned_moves_query, to_move
 from leaddesk.team.rebalance import active_users, rep_slots
+from leaddesk.team.recycle import Recycled, recycle_due
 
 # A move waiting for a call is looked for this long; a lease lasts minutes, not days.
 AFTER_CALL_LOOKBACK = timedelta(days=7)
@@ -41,6 +43,11 @@ class SweepResult:
     not_moved: tuple[tuple[int, str], ...]
     moved_after_call: tuple[int, ...]
     auto_reassign: bool
+    recycled: tuple[Recycled, ...] = ()
+
+    @property
+    def brought_back(self) -> tuple[Recycled, ...]:
+        return tuple(item for item in self.recycled if item.new_lead_id is not None)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -51,6 +58,7 @@ class SweepResult:
             "moved": [m.as_json() for m in self.moved],
             "not_moved": [{"lead_id": lead, "why": why} for lead, why in self.not_moved],
             "moved_after_call": list(self.moved_after_call),
+            "recycled": [item.as_json() for item in self.recycled],
         }
 
 
@@ -75,6 +83,7 @@ def sweep(session: Session, *, actor_id: int | None, at: datetime) -> SweepResul
     not_moved: list[tuple[int, str]] = []
     if policy.auto_reassign_enabled:
         moved, not_moved = _auto_reassign(session, policy, actor_id=actor_id, at=at)
+    recycled = recycle_due(session, actor_id=actor_id, at=at)
     return SweepResult(
         at=at,
         flagged=tuple(flagged),
@@ -83,6 +92,7 @@ def sweep(session: Session, *, actor_id: int | None, at: datetime) -> SweepResul
         not_moved=tuple(not_moved),
         moved_after_call=tuple(after_call),
         auto_reassign=policy.auto_reassign_enabled,
+        recycled=tuple(recycled),
     )
 
 
