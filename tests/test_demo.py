@@ -174,7 +174,8 @@ def test_every_demo_lead_a_rep_holds_reached_them_on_record(
         records = session.execute(
             select(Assignment.lead_id, Assignment.to_user_id, Assignment.at, Assignment.reason)
         ).all()
-        names = dict(session.execute(select(User.id, User.name)).tuples().all())
+        # Reports name reps as the team knows them.
+        names = dict(session.execute(select(User.id, User.display_name)).tuples().all())
     store.close()
     assert {lead: to for lead, to, _at, _why in records} == owners
     assert len(records) == len(owners)  # no reassignments in the demo: one row a lead
@@ -187,4 +188,4 @@ def test_every_demo_lead_a_rep_holds_reached_them_on_record(
     expected = Counter(names[to] for _lead, to, at, _why in records if span.start <= at < span.end)
     received = {row.rep: row.received for row in report.items}
     assert received == dict(expected)
-    assert received["rep1"] > 20 and received["rep2"] > 20
+    assert received["Rep 1"] > 20 and received["Rep 2"] > 20
