@@ -260,6 +260,8 @@ class QueueModel(QAbstractTableModel):
             return f"Their local time ({places})"
         if column == SLA:
             left = sla_minutes(row, self._now)
+            if left is None and row.stage is Stage.NEW:
+                return "No speed-to-lead deadline runs for this lead (nobody is waiting on a reply)"
             if left is None:
                 return "Already contacted: no speed-to-lead deadline runs"
             assert row.sla_due_at is not None

@@ -60,6 +60,27 @@ def test_sla_countdown_turns_red_once_breached(workspace: Workspace) -> None:
     assert sla_text(-90) == "−1 h 30" and sla_text(12) == "12 min"
 
 
+def test_a_lead_back_from_nurture_says_why_no_deadline_runs(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    """A recycled lead is new but nobody is waiting on a reply: no countdown, and the
+    tooltip does not claim it was contacted."""
+    import dataclasses
+
+    from leaddesk.domain import Stage
+
+    model = workspace.window.queue.model
+    new = next(
+        r
+        for row in range(model.rowCount())
+        if (r := model.row_at(row)) is not None and r.stage is Stage.NEW
+    )
+    recycled = dataclasses.replace(new, source="recycled", sla_due_at=None)
+    assert model._text(recycled, SLA) == "—"
+    assert model._tip(recycled, SLA).startswith("No speed-to-lead deadline runs for this lead")
+    assert recycled.reason_at(workspace.desk.clock()).startswith("new lead back from nurture")
+
+
 def test_overdue_countdown_agrees_with_the_reason_and_reads_whole(
     qtbot: QtBot, workspace: Workspace, clock: FixedClock
 ) -> None:
