@@ -154,6 +154,7 @@ class CallPanel(QFrame):
         cycle.said.connect(self.message.setText)
         cycle.busy_changed.connect(lambda: self._phase(cycle.phase.value))
         self._phase(cycle.phase.value)
+        self._set_idle(True)
 
     def hasHeightForWidth(self) -> bool:
         # Its wrapped lines would make the column above share height out evenly on a short
@@ -217,9 +218,10 @@ class CallPanel(QFrame):
     def _lead(self, lead: object) -> None:
         from leaddesk.queue import QueueRow
 
+        self._set_idle(not isinstance(lead, QueueRow))
         if not isinstance(lead, QueueRow):
             self.who.setText("READY WHEN YOU ARE")
-            self.phone.setText("—")
+            self.phone.setText("—")  # a quiet placeholder, so the panel keeps its height
             self.their_time.setText("")
             self.why.setText("Press N for the next lead.")
             self.timer.setText("00:00")
@@ -228,6 +230,11 @@ class CallPanel(QFrame):
         self.phone.setText(lead.phone or "no number")
         self._follow_clock()
         self.timer.setText("00:00")
+
+    def _set_idle(self, idle: bool) -> None:
+        self.phone.setProperty("idle", "true" if idle else "false")
+        self.phone.style().unpolish(self.phone)
+        self.phone.style().polish(self.phone)
 
     def _follow_clock(self) -> None:
         from leaddesk.queue import QueueRow

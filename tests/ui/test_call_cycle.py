@@ -234,9 +234,11 @@ def test_the_call_panel_follows_the_clock_while_a_lead_is_held(
     true when the lead was taken."""
     window, cycle = workspace.window, workspace.window.cycle
     panel = window.call
+    assert panel.phone.property("idle") == "true"  # the placeholder number is drawn quietly
     key(qtbot, workspace, "n")
     lead = cycle.lead
     assert lead is not None
+    assert panel.phone.property("idle") == "false" and panel.phone.text() == lead.phone
     taken_time, taken_why = panel.their_time.text(), panel.why.text()
     assert taken_why == lead.reason_at(clock())
     clock.advance(minutes=47)
