@@ -185,4 +185,7 @@ def run_restore(args: argparse.Namespace) -> int:
         print(f"{args.file.name} is whole: {rows:,} rows, {taken}. Nothing was written.")
     else:
         print(f"Restored {rows:,} rows ({taken}) into {summary.store}")
+        if summary.store.startswith("postgresql"):
+            # Logins are the server's, not the store's: a backup cannot carry them.
+            print("Database logins are not in a backup: give them again with 'users login'.")
     return 0
