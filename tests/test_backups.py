@@ -243,3 +243,20 @@ def test_backup_and_restore_from_the_command_line(
     assert "Traceback" not in twice.stderr
     listed = leaddesk("--db", str(target), "users", "list", "--json")
     assert {user["name"] for user in json.loads(listed.stdout)} >= {"rep1", "lead1", "admin"}
+
+
+def test_restoring_into_postgresql_says_logins_are_given_again(
+    demo_path: Path,
+    store_location: str,
+    clock: FixedClock,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from leaddesk.cli import main
+
+    backup = backup_of(demo_path, clock, tmp_path / "b.ldbackup.gz")
+    assert main(["--db", store_location, "restore", str(backup)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Restored ")
+    hinted = "give them again with 'users login'" in out
+    assert hinted == store_location.startswith("postgresql")
