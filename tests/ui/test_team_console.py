@@ -3,12 +3,14 @@ preview, users, the lead definition, the sweep, and a qualifier kept out of all 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
@@ -20,7 +22,7 @@ from leaddesk.desk import Desk, open_desk
 from leaddesk.errors import NotPermitted
 from leaddesk.permissions import Action
 from leaddesk.settings import SWEEP_MINUTES, Settings
-from leaddesk.store.models import Assignment, Lead
+from leaddesk.store.models import Assignment, Lead, User
 from leaddesk.team.moves import POOL
 from leaddesk.team.reassign import LeadPick
 from tests.ui.conftest import open_workspace
@@ -30,7 +32,7 @@ from ui.main_window import MainWindow
 from ui.operations import Operations
 from ui.team_console import ConsoleOpener, TeamConsole
 from ui.team_dialogs import ConfirmMovesDialog, MoveChoice, MovesToConfirm, NewUser
-from ui.team_models import MOVE_COLUMNS
+from ui.team_models import MOVE_COLUMNS, when
 from ui.team_sweep import PolicySweep
 
 MOVE_HEADERS = [column.header for column in MOVE_COLUMNS]
@@ -554,3 +556,46 @@ def test_an_admin_backs_the_store_up_from_the_console_and_a_team_lead_cannot(
         window.close()
         ops.shutdown()
         desk.close()
+
+
+def _rename(console: Console, name: str, display_name: str) -> None:
+    with console.desk.store.transaction() as session:
+        user = session.scalar(select(User).where(User.name == name))
+        assert user is not None
+        user.display_name = display_name
+
+
+LONG_NAME = "Annika Bergström-Lindqvist"
+
+
+def test_the_team_tab_shows_whole_names_and_the_untouched_hours(
+    qtbot: QtBot, console: Console
+) -> None:
+    _rename(console, "rep1", LONG_NAME)
+    window = console.window
+    window.refresh()
+    qtbot.waitUntil(window.is_ready)
+    tab = window.team_tab
+    table = tab.table
+    table.ensurePolished()
+    assert table.columnWidth(0) > table.fontMetrics().horizontalAdvance(LONG_NAME)
+    model = tab.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert "Untouched > 24 h" in headers
+    header = table.horizontalHeader()
+    for column, text in enumerate(headers):  # no heading cut short either
+        assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(str(text))
+    assert "untouched > 24 h" in tab.pool_detail.text()
+    # The cards' big figures stand on one line, however long the detail under one of them.
+    figures = (tab.team_figure, tab.pool_figure, tab.sales_figure)
+    assert len({figure.mapTo(tab, QPoint(0, 0)).y() for figure in figures}) == 1
+
+
+def test_console_times_are_in_the_viewers_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert when(datetime(2026, 11, 18, 15, 0, tzinfo=UTC)) == "18 Nov 10:00"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
