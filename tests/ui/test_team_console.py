@@ -25,6 +25,7 @@ from leaddesk.settings import SWEEP_MINUTES, Settings
 from leaddesk.store.models import Assignment, Lead, User
 from leaddesk.team.moves import POOL
 from leaddesk.team.reassign import LeadPick
+from leaddesk.team.sweep import SweepResult
 from tests.ui.conftest import open_workspace
 from ui import dialogs, team_dialogs, team_store
 from ui.launch import open_window
@@ -33,7 +34,7 @@ from ui.operations import Operations
 from ui.team_console import ConsoleOpener, TeamConsole
 from ui.team_dialogs import ConfirmMovesDialog, MoveChoice, MovesToConfirm, NewUser
 from ui.team_models import MOVE_COLUMNS, when
-from ui.team_sweep import PolicySweep
+from ui.team_sweep import PolicySweep, sweep_words
 
 MOVE_HEADERS = [column.header for column in MOVE_COLUMNS]
 
@@ -599,3 +600,19 @@ def test_console_times_are_in_the_viewers_zone(monkeypatch: pytest.MonkeyPatch) 
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_the_sweep_line_counts_leads_with_thousands_grouped() -> None:
+    at = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+    result = SweepResult(
+        at=at,
+        flagged=tuple(range(1656)),
+        unflagged=(),
+        moved=(),
+        not_moved=((7, "no rep with room"),),
+        moved_after_call=(),
+        auto_reassign=False,
+    )
+    words = sweep_words(result)
+    assert "1,656 leads flagged untouched" in words
+    assert "1 lead left where they are: no rep with room" in words
