@@ -42,6 +42,7 @@ from ui.team_moves import TeamMoves, plural
 # this is filtered down rather than listed whole.
 LIST_LIMIT = 2_000
 NAME_ROLE = Qt.ItemDataRole.UserRole
+NBSP = "\u00a0"  # the figures wrap as one piece, never "leads" alone on a line
 
 
 def panel(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -81,20 +82,26 @@ class RepDropList(QListWidget):
         self.setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setDropIndicatorShown(True)
+        # A long name with its figures wraps onto a second line rather than off the side.
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
 
     def set_reps(self, view: TeamView) -> None:
         current = self.currentItem().data(NAME_ROLE) if self.currentItem() else None
         self.clear()
-        pool = QListWidgetItem(f"Open pool  ·  {view.pool.open_leads:,} leads")
+        pool = QListWidgetItem(f"Open pool ({view.pool.open_leads:,} leads)")
         pool.setData(NAME_ROLE, POOL)
         self.addItem(pool)
         for rep in view.reps:
-            item = QListWidgetItem(
-                f"{rep.display_name or rep.name}  ·  {rep.open_leads:,} / {rep.capacity:,}"
-            )
-            item.setData(NAME_ROLE, rep.name)
             shown = rep.display_name or rep.name
-            item.setToolTip(f"{shown}: territories {' '.join(rep.territories) or 'anywhere'}")
+            figures = f"{rep.open_leads:,} / {rep.capacity:,} leads".replace(" ", NBSP)
+            item = QListWidgetItem(f"{shown} ({figures})")
+            item.setData(NAME_ROLE, rep.name)
+            item.setToolTip(
+                f"{shown}: {rep.open_leads:,} open leads, capacity {rep.capacity:,}; "
+                f"territories {' '.join(rep.territories) or 'anywhere'}"
+            )
             self.addItem(item)
             if rep.name == current:
                 self.setCurrentItem(item)
@@ -185,10 +192,11 @@ class LeadsTab(QWidget):
         self.count = QLabel()
         self.count.setObjectName("muted")
         self.target = QComboBox()
-        self.move_selected = QPushButton("Move selected to…")
+        self.move_selected = QPushButton("Move…")
         self.move_selected.setObjectName("primary")
         below = QHBoxLayout()
         below.addWidget(self.count, 1)
+        below.addWidget(QLabel("Move the selected leads to"))
         below.addWidget(self.target)
         below.addWidget(self.move_selected)
         left = QVBoxLayout()
@@ -209,6 +217,7 @@ class LeadsTab(QWidget):
         self.oldest_count = QSpinBox()
         self.oldest_count.setRange(1, 10_000)
         self.oldest_count.setValue(10)
+        self.oldest_count.setSuffix(" leads")
         self.oldest_from = QComboBox()
         self.oldest_to = QComboBox()
         self.move_oldest = QPushButton("Move…")
@@ -383,9 +392,7 @@ class LeadsTab(QWidget):
     def _selection_changed(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
         self.move_selected.setEnabled(count > 0)
-        self.move_selected.setText(
-            f"Move {plural(count, 'lead')} to…" if count else "Move selected to…"
-        )
+        self.move_selected.setText(f"Move {plural(count, 'lead')}…" if count else "Move…")
 
     # -- moving ------------------------------------------------------------------------------
 

@@ -616,3 +616,21 @@ def test_the_sweep_line_counts_leads_with_thousands_grouped() -> None:
     words = sweep_words(result)
     assert "1,656 leads flagged untouched" in words
     assert "1 lead left where they are: no rep with room" in words
+
+
+def test_the_drop_list_and_the_move_button_say_what_their_figures_are(
+    qtbot: QtBot, console: Console
+) -> None:
+    tab = console.window.leads_tab
+    view = console.desk.team_view()
+    rep1 = next(r for r in view.reps if r.name == "rep1")
+    item = tab.reps.item_for("rep1")
+    assert item is not None
+    assert item.text().replace("\u00a0", " ") == (
+        f"{rep1.display_name} ({rep1.open_leads:,} / {rep1.capacity:,} leads)"
+    )
+    assert f"capacity {rep1.capacity:,}" in item.toolTip()
+    assert not tab.move_selected.isEnabled() and tab.move_selected.text() == "Move…"
+    tab.select_leads({m.lead_id for m in tab.model.items[:3]})
+    assert tab.move_selected.isEnabled() and tab.move_selected.text() == "Move 3 leads…"
+    assert tab.oldest_count.text() == "10 leads"
