@@ -512,7 +512,14 @@ def test_what_the_core_refuses_a_team_lead_is_said_in_a_message(
     assert users is not None
     monkeypatch.setattr(dialogs, "ask", lambda _p, _t, _text: True)
     users.select("admin")
-    qtbot.mouseClick(users.deactivate, Qt.MouseButton.LeftButton)
+    # The admin's row offers a team lead nothing, and says why …
+    assert users.locked.isVisibleTo(users) and "Only an admin" in users.locked.text()
+    assert not any(
+        widget.isEnabled()
+        for widget in (users.role, users.capacity, users.territories, users.save, users.deactivate)
+    )
+    # … and should it be asked all the same, the core's refusal is a message, not a traceback.
+    users.deactivate_selected()
     assert console.warnings and "only an admin" in console.warnings[-1]
     assert next(u for u in console.desk.users() if u.name == "admin").active
 
@@ -634,3 +641,25 @@ def test_the_drop_list_and_the_move_button_say_what_their_figures_are(
     tab.select_leads({m.lead_id for m in tab.model.items[:3]})
     assert tab.move_selected.isEnabled() and tab.move_selected.text() == "Move 3 leads…"
     assert tab.oldest_count.text() == "10 leads"
+
+
+def test_user_changes_are_said_with_the_persons_name(
+    qtbot: QtBot, console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    users = console.window.users_tab
+    assert users is not None
+    console.window.tabs.setCurrentWidget(users)
+    admin_choice = users.role.findData("admin")
+    assert not users.role.model().index(admin_choice, 0).flags() & Qt.ItemFlag.ItemIsEnabled
+    users.select("rep2")
+    users.capacity.setValue(5)
+    qtbot.mouseClick(users.save, Qt.MouseButton.LeftButton)
+    said = console.window.status.currentMessage()
+    assert said.startswith("Rep 2: capacity ") and "Rep 2 holds " in said
+    assert "rep2" not in said
+    made = NewUser("anna.berg", "Anna Berg", users.selected().role, 30, ())  # type: ignore[union-attr]
+    monkeypatch.setattr(team_dialogs, "ask_new_user", lambda _p, _admins: made)
+    qtbot.mouseClick(users.add_button, Qt.MouseButton.LeftButton)
+    assert console.window.status.currentMessage() == (
+        "Added Anna Berg (qualifier), who signs in as anna.berg."
+    )
