@@ -103,6 +103,25 @@ def test_a_binary_file_is_refused_in_words_and_the_dialog_keeps_its_size(
     assert len(sales.desk.handoff_pending().leads) == waiting
 
 
+def test_return_in_the_decisions_dialog_chooses_the_file_not_the_template(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    sales = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    dialog = sales.window.show_sales_feedback()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.focusWidget() is dialog.choose_button
+    assert dialog.choose_button.objectName() == "primary"
+    picked: list[str] = []
+    templates: list[str] = []
+    dialog._pick_file = lambda _parent: picked.append("file") and None
+    dialog._pick_target = lambda _parent: templates.append("template") and None
+    dialog.template_button.setFocus()  # even with the focus on another button
+    qtbot.keyClick(dialog.template_button, Qt.Key.Key_Return)
+    assert picked == ["file"] and templates == []
+
+
 def test_the_sales_page_names_qualifiers_and_marks_escalations_in_the_looks_colour(
     qtbot: QtBot,
     qapp: QApplication,
