@@ -566,6 +566,35 @@ def test_an_admin_backs_the_store_up_from_the_console_and_a_team_lead_cannot(
         desk.close()
 
 
+def test_a_backup_that_fails_does_not_leave_the_last_success_in_the_status_bar(
+    qtbot: QtBot,
+    demo_store: Path,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    warnings_shown: list[str],
+) -> None:
+    desk = open_desk(demo_store, "admin", clock=clock)
+    window = TeamConsole(desk, Operations(inline=True))
+    qtbot.addWidget(window)
+    folders = [tmp_path, tmp_path / "not-a-folder.txt" / "backups"]
+    (tmp_path / "not-a-folder.txt").write_text("a file, not a folder", encoding="utf-8")
+    monkeypatch.setattr(team_store, "choose_backup_folder", lambda _p, _s: folders.pop(0))
+    try:
+        tab = window.store_tab
+        assert tab is not None
+        tab.backup_button.click()
+        assert window.status.currentMessage().startswith("Backed up ")
+        tab.backup_button.click()
+        assert tab.said.text() == "The backup was not taken."
+        assert window.status.currentMessage() == "The backup was not taken."
+        assert len(warnings_shown) == 1 and "Traceback" not in warnings_shown[0]
+        assert tab.backup_button.isEnabled() and tab.table.rowCount() == 1
+    finally:
+        window.close()
+        desk.close()
+
+
 def _rename(console: Console, name: str, display_name: str) -> None:
     with console.desk.store.transaction() as session:
         user = session.scalar(select(User).where(User.name == name))
