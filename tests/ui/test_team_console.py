@@ -383,13 +383,17 @@ def test_lead_definition_validates_with_lines_shows_the_difference_and_publishes
     assert changed != text
     tab.editor.setPlainText(changed)
     qtbot.mouseClick(tab.validate_button, Qt.MouseButton.LeftButton)
-    assert tab.verdict.text().startswith("✓ Valid.")
+    assert tab.verdict.text().startswith("✓ Valid. 1 change for reps against version")
     assert tab.publish_button.isEnabled()
     monkeypatch.setattr(team_dialogs, "ask_note", lambda _p, _hint: "Our own name")
     qtbot.mouseClick(tab.publish_button, Qt.MouseButton.LeftButton)
     published = console.desk.definition().published
     assert published.version == current.version + 1 and published.note == "Our own name"
     assert f"version {published.version}" in tab.version.text()
+    # The publisher as the team knows them; the framework said once, not "BANT (default) (BANT)".
+    assert tab.version.text().endswith(f" by {console.desk.actor.display_name}")
+    assert console.desk.actor.display_name != "lead1"
+    assert f"— {published.name}, published" in tab.version.text()
 
 
 def test_console_models_pass_the_model_tester(
