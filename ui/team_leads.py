@@ -223,6 +223,9 @@ class LeadsTab(QWidget):
         self.move_oldest = QPushButton("Move…")
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
+        # Labels above the fields: the rep lists get the panel's whole width, so a long name
+        # keeps its count in view ("Annika Bergström-Lindqvist (828)", not "… (8").
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         form.addRow("How many", self.oldest_count)
         form.addRow("From", self.oldest_from)
         form.addRow("To", self.oldest_to)
@@ -260,6 +263,8 @@ class LeadsTab(QWidget):
         self.reps.dropped.connect(self._dropped)
         self.move_selected.clicked.connect(self._move_selected)
         self.move_oldest.clicked.connect(self._move_oldest)
+        for combo in (self.oldest_from, self.oldest_to):
+            combo.currentIndexChanged.connect(lambda _i: self._oldest_changed())
         self.to_pool.clicked.connect(self._absent_to_pool)
         self.spread.clicked.connect(self._absent_spread)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
@@ -295,6 +300,7 @@ class LeadsTab(QWidget):
             and self.oldest_to.count() > 1
         ):
             self.oldest_to.setCurrentIndex(1 if self.oldest_to.currentIndex() != 1 else 2)
+        self._oldest_changed()
         if first_load:
             self.target.setCurrentIndex(min(1, self.target.count() - 1))  # the first rep
             self.reload()
@@ -410,6 +416,12 @@ class LeadsTab(QWidget):
         self._moves.reassign(
             LeadPick(lead_ids=tuple(lead_ids)), to_user, what, self.shown_name(receiver)
         )
+
+    def _oldest_changed(self) -> None:
+        """From and To the same: nothing could move, so the button does not offer it."""
+        same = self.oldest_from.currentData() == self.oldest_to.currentData()
+        self.move_oldest.setEnabled(not same)
+        self.move_oldest.setToolTip("From and To are the same." if same else "")
 
     def _move_oldest(self) -> None:
         count = self.oldest_count.value()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QStyle, QStyleOptionComboBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -35,6 +35,7 @@ from ui.team_console import ConsoleOpener, TeamConsole
 from ui.team_dialogs import ConfirmMovesDialog, MoveChoice, MovesToConfirm, NewUser
 from ui.team_models import MOVE_COLUMNS, when
 from ui.team_sweep import PolicySweep, sweep_words
+from ui.theme import apply_theme
 
 MOVE_HEADERS = [column.header for column in MOVE_COLUMNS]
 
@@ -696,3 +697,42 @@ def test_user_changes_are_said_with_the_persons_name(
     assert console.window.status.currentMessage() == (
         "Added Anna Berg (qualifier), who signs in as anna.berg."
     )
+
+
+def test_moving_the_oldest_to_where_they_already_are_is_not_offered(
+    qtbot: QtBot, qapp: QApplication, console: Console, restore_look: None
+) -> None:
+    apply_theme(qapp, "light")  # the look's font, which the side panel must make room for
+    tab = console.window.leads_tab
+    assert tab.move_oldest.isEnabled()  # the console opens on two different holders
+    tab.oldest_from.setCurrentIndex(tab.oldest_from.findData("rep1"))
+    tab.oldest_to.setCurrentIndex(tab.oldest_to.findData("rep1"))
+    assert not tab.move_oldest.isEnabled()
+    assert tab.move_oldest.toolTip() == "From and To are the same."
+    tab.oldest_to.setCurrentIndex(tab.oldest_to.findData("rep2"))
+    assert tab.move_oldest.isEnabled() and not tab.move_oldest.toolTip()
+    _rename(console, "rep1", LONG_NAME)
+    console.window.refresh()  # a refresh of the counts keeps it right
+    qtbot.waitUntil(console.window.is_ready)
+    assert tab.move_oldest.isEnabled()
+    assert not console.asked_why  # nothing was asked along the way
+    # A long name keeps its count in view in the narrow side panel.
+    console.window.tabs.setCurrentWidget(tab)
+    tab.oldest_from.setCurrentIndex(tab.oldest_from.findData("rep1"))
+    qapp.processEvents()  # the layout follows the new look and names
+    shown = tab.oldest_from.currentText()
+    assert shown.startswith(LONG_NAME) and shown.endswith(")")
+    room = tab.oldest_from.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox,
+        _combo_option(tab.oldest_from),
+        QStyle.SubControl.SC_ComboBoxEditField,
+        tab.oldest_from,
+    )
+    assert room.width() >= tab.oldest_from.fontMetrics().horizontalAdvance(shown)
+
+
+def _combo_option(combo: QComboBox) -> QStyleOptionComboBox:
+    option = QStyleOptionComboBox()
+    option.initFrom(combo)
+    option.currentText = combo.currentText()
+    return option
