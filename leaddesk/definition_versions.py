@@ -33,8 +33,9 @@ class PublishedVersion:
     published_at: datetime
     source_text: str
     id: int = 0
-    published_by: str | None = None
+    published_by: str | None = None  # the publisher's login
     note: str | None = None
+    published_by_name: str | None = None  # how the team knows them (their display name)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -73,7 +74,10 @@ class ShownDefinition:
         return {**self.published.as_json(), "definition": self.definition.to_dict()}
 
 
-def _published(row: DefinitionVersion, publisher: str | None = None) -> PublishedVersion:
+Publisher = tuple[str | None, str | None]  # login, display name
+
+
+def _published(row: DefinitionVersion, publisher: Publisher = (None, None)) -> PublishedVersion:
     return PublishedVersion(
         version=row.version,
         name=row.name,
@@ -82,8 +86,9 @@ def _published(row: DefinitionVersion, publisher: str | None = None) -> Publishe
         published_at=row.published_at,
         source_text=row.source_text,
         id=row.id,
-        published_by=publisher,
+        published_by=publisher[0],
         note=row.note,
+        published_by_name=publisher[1],
     )
 
 
@@ -190,9 +195,14 @@ def show_definition(session: Session, version: int | None = None) -> ShownDefini
 
 
 def versions(session: Session) -> list[PublishedVersion]:
-    names = dict(session.execute(select(User.id, User.name)).tuples().all())
+    names: dict[int, Publisher] = {
+        user_id: (name, shown)
+        for user_id, name, shown in session.execute(
+            select(User.id, User.name, User.display_name)
+        ).tuples()
+    }
     rows = session.scalars(select(DefinitionVersion).order_by(DefinitionVersion.version))
-    return [_published(row, names.get(row.published_by_id or -1)) for row in rows]
+    return [_published(row, names.get(row.published_by_id or -1, (None, None))) for row in rows]
 
 
 def diff_against_current(session: Session, text: str, *, source: str) -> DefinitionDiff:
@@ -257,10 +267,11 @@ def version_number(session: Session, version_id: int | None) -> int | None:
     )
 
 
-def _user_name(session: Session, user_id: int | None) -> str | None:
+def _user_name(session: Session, user_id: int | None) -> Publisher:
     if user_id is None:
-        return None
-    return session.scalar(select(User.name).where(User.id == user_id))
+        return None, None
+    row = session.execute(select(User.name, User.display_name).where(User.id == user_id)).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 # Published versions are the record verdicts point at; changing one would rewrite history.

@@ -93,12 +93,17 @@ class SalesFeedbackDialog(QDialog):
         self.problems.setWordWrap(True)
         self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems.setVisible(False)
+        # Return chooses the decisions file: the other buttons never take the default over
+        # when focused, and the dialog opens with the focus on the one it is for.
         self.template_button = QPushButton("Save the template…")
+        self.template_button.setAutoDefault(False)
         self.template_button.clicked.connect(self.save_template)
         self.choose_button = QPushButton(icon("feedback"), "Choose file and record…")
+        self.choose_button.setObjectName("primary")
         self.choose_button.setDefault(True)
         self.choose_button.clicked.connect(self.choose)
         close = QPushButton("Close")
+        close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.template_button)
@@ -113,6 +118,7 @@ class SalesFeedbackDialog(QDialog):
         layout.addWidget(self.problems, 1)
         layout.addStretch(0)
         layout.addLayout(buttons)
+        self.choose_button.setFocus()
 
     def choose(self) -> None:
         path = self._pick_file(self)
@@ -130,9 +136,14 @@ class SalesFeedbackDialog(QDialog):
             changes={"queue", "status"},
         )
 
+    def _ready(self) -> None:
+        """Enabled again, with the focus back where disabling it took it from."""
+        self.choose_button.setEnabled(True)
+        self.choose_button.setFocus()
+
     def _recorded(self, report: FeedbackReport) -> None:
         self.report = report
-        self.choose_button.setEnabled(True)
+        self._ready()
         name = Path(report.file).name
         parts = [f"{len(report.accepted)} accepted", f"{len(report.rejected)} rejected"]
         if report.unchanged:
@@ -151,7 +162,7 @@ class SalesFeedbackDialog(QDialog):
         self.problems.setVisible(bool(report.problems))
 
     def _failed(self, error: LeadDeskError) -> None:
-        self.choose_button.setEnabled(True)
+        self._ready()
         self.problems.setVisible(False)
         self.said.setText(f"Nothing was recorded. {error.message}")
 

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QBrush, QCloseEvent, QColor, QDesktopServices, QKeyEvent
+from PySide6.QtGui import QBrush, QCloseEvent, QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -49,10 +49,15 @@ from leaddesk.permissions import Action
 from leaddesk.settings import EXPORT_FOLDER, Settings
 from ui.icons import icon
 from ui.operations import Operations
+from ui.theme import colours
 
 _Index = QModelIndex | QPersistentModelIndex
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 COLUMNS = ("Lead", "Name", "Company", "Qualified by", "Qualified", "Fit", "Interest", "Warnings")
-WARNING_COLOUR = QColor("#b26a00")
+NUMBERS = (0, 5, 6)
+SCORES = (5, 6)
+SCORE_TIP = "A score out of 100, as the lead pane's bar shows it"
 
 
 def default_export_folder() -> Path:
@@ -84,9 +89,14 @@ class PreviewModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(COLUMNS):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:  # over their figures, as in the console
+            return int(_RIGHT if section in NUMBERS else _LEFT)
+        if role == Qt.ItemDataRole.ToolTipRole and section in SCORES:
+            return SCORE_TIP
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -98,16 +108,20 @@ class PreviewModel(QAbstractTableModel):
                 lead.lead_id,
                 lead.name,
                 lead.company or "",
-                lead.qualified_by,
-                lead.qualified_at.strftime("%d %b %H:%M"),
+                lead.qualified_by_name or lead.qualified_by,
+                lead.qualified_at.astimezone().strftime("%d %b %H:%M"),  # the viewer's clock
                 lead.fit_score,
                 lead.interest_score,
                 ", ".join(lead.warnings),
             )[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2):  # cut short when long
+            return lead.name if column == 1 else lead.company
+        if role == Qt.ItemDataRole.ToolTipRole and column in SCORES:
+            return SCORE_TIP
         if role == Qt.ItemDataRole.ForegroundRole and column == 7 and lead.warnings:
-            return QBrush(WARNING_COLOUR)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 5, 6):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return QBrush(colours().qcolor("warn"))  # the look's amber, on light and dark
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMBERS:
+            return int(_RIGHT)
         return None
 
 
@@ -154,7 +168,7 @@ class EndOfDayExport(QDialog):
         self.exported: ExportResult | None = None
         self.setWindowTitle("End of day — hand off to sales")
         self.setWindowIcon(icon("export"))
-        self.resize(900, 560)
+        self.resize(1040, 560)
 
         self.headline = QLabel()
         self.headline.setObjectName("headline")

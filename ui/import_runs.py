@@ -24,7 +24,7 @@ from leaddesk.desk import Desk
 from leaddesk.errors import LeadDeskError
 from leaddesk.intake.undo import UndoSummary
 from ui import dialogs
-from ui.import_results import plural
+from ui.import_results import TILES, plural
 from ui.operations import Operations
 from ui.text_tables import set_row, text_table
 
@@ -47,6 +47,19 @@ STATUS_WORDS = {
     "undone": "undone",
 }
 UNDOABLE = frozenset({"finished", "running", "cancelled"})
+NUMBERS = (0, 6, 7, 8, 9)
+# The short headings of the counts, said in full as the import's summary says them.
+COUNTS = (
+    ("created", "New"),
+    ("merged", "Merged"),
+    ("attached", "Attached"),
+    ("invalid", "Invalid"),
+)
+COUNT_TIPS = dict(TILES)
+
+
+def _count(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value or "")
 
 
 def _when(value: object) -> str:
@@ -61,7 +74,11 @@ class ImportRunsDialog(QDialog):
         self.runs: list[dict[str, Any]] = []
         self.setWindowTitle("Recent imports")
         self.resize(1040, 420)
-        self.table = text_table(COLUMNS, stretch=(1,), single=True)
+        self.table = text_table(COLUMNS, stretch=(1,), single=True, numbers=NUMBERS)
+        for key, heading in COUNTS:
+            item = self.table.horizontalHeaderItem(COLUMNS.index(heading))
+            if item is not None:
+                item.setToolTip(COUNT_TIPS[key])
         self.table.itemSelectionChanged.connect(self._selected)
         self.said = QLabel("The latest imports, newest first.")
         self.said.setWordWrap(True)
@@ -95,9 +112,9 @@ class ImportRunsDialog(QDialog):
                 _when(run["started_at"]),
                 str(run["started_by"] or ""),
                 STATUS_WORDS.get(str(run["status"]), str(run["status"])),
-                *(str(run.get(key, "")) for key in ("created", "merged", "attached", "invalid")),
+                *(_count(run.get(key)) for key, _heading in COUNTS),
             )
-            set_row(self.table, row, cells, numbers=(0, 6, 7, 8, 9))
+            set_row(self.table, row, cells, numbers=NUMBERS)
             file_cell = self.table.item(row, 1)
             if file_cell is not None:
                 file_cell.setToolTip(cells[1])  # a long name is cut short

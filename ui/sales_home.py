@@ -7,8 +7,7 @@ Sales has no call queue; the loop closes here: accepted (with the CRM opportunit
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,9 +21,10 @@ from leaddesk.handoff import PendingReport
 from ui.icons import icon
 from ui.operations import Operations
 from ui.text_tables import set_row, text_table
+from ui.theme import colours
 
 COLUMNS = ("Lead", "Person", "Company", "Batch", "Qualified by", "Waiting", "")
-ESCALATED = QColor("#c0392b")
+NUMBERS = (0, 5)
 
 
 def waiting_words(hours: float) -> str:
@@ -50,7 +50,7 @@ class SalesHome(QWidget):
         self.headline = QLabel("Reading the hand-offs…")
         self.headline.setObjectName("headline")
         self.headline.setWordWrap(True)
-        self.table = text_table(COLUMNS, stretch=(1, 2))
+        self.table = text_table(COLUMNS, stretch=(1, 2), numbers=NUMBERS)
         self.record_button = QPushButton(icon("feedback"), "Record sales' decisions…")
         self.record_button.setObjectName("primary")
         self.record_button.clicked.connect(self.record_requested)
@@ -74,6 +74,12 @@ class SalesHome(QWidget):
         if changes & {"queue", "status"}:
             self.refresh()
 
+    def changeEvent(self, event: QEvent) -> None:
+        # View ▸ Look: draw the rows again in the new look's colours.
+        if event.type() == QEvent.Type.StyleChange and self.report is not None:
+            self._show(self.report)
+        super().changeEvent(event)
+
     def _show(self, report: PendingReport) -> None:
         self.report = report
         late = len(report.leads)
@@ -86,14 +92,15 @@ class SalesHome(QWidget):
             else "Nothing is waiting for sales. Every hand-off has its answer."
         )
         self.table.setRowCount(late)
+        escalated = colours().qcolor("breach")  # the look's red, readable on light and dark
         for row, lead in enumerate(report.leads):
             cells = (
                 str(lead.lead_id),
                 lead.name,
                 lead.company or "",
                 lead.batch,
-                lead.qualified_by or "",
+                lead.qualified_by_name or lead.qualified_by or "",
                 waiting_words(lead.hours_waiting),
                 "escalated" if lead.level == "escalated" else "",
             )
-            set_row(self.table, row, cells, numbers=(0, 5), ink={6: ESCALATED})
+            set_row(self.table, row, cells, numbers=NUMBERS, ink={6: escalated})

@@ -123,9 +123,14 @@ class DefinitionTab(QWidget):
         first = self.current is None
         self.current = shown
         version = shown.published
-        by = f" by {version.published_by}" if version.published_by else ""
+        publisher = version.published_by_name or version.published_by
+        by = f" by {publisher}" if publisher else ""
+        # "BANT (default)" needs no "(BANT)" after it; "Our own" does.
+        named = version.name
+        if version.framework.casefold() not in named.casefold():
+            named = f"{named} ({version.framework})"
         self.version.setText(
-            f"Current: version {version.version} — {version.name} ({version.framework}), "
+            f"Current: version {version.version} — {named}, "
             f"published {when(version.published_at)}{by}"
         )
         if first and not self.editor.toPlainText():
@@ -183,8 +188,10 @@ class DefinitionTab(QWidget):
                 else "✓ Valid."
             )
         else:
+            count = len(diff.changes)
             self.verdict.setText(
-                f"✓ Valid. {len(diff.changes)} change(s) for reps against version {current}:"
+                f"✓ Valid. {count} change{'s' if count != 1 else ''} for reps against "
+                f"version {current}:"
             )
             for change in diff.changes:
                 self.findings.addItem(QListWidgetItem(f"• {change}"))

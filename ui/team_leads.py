@@ -42,6 +42,7 @@ from ui.team_moves import TeamMoves, plural
 # this is filtered down rather than listed whole.
 LIST_LIMIT = 2_000
 NAME_ROLE = Qt.ItemDataRole.UserRole
+NBSP = "\u00a0"  # the figures wrap as one piece, never "leads" alone on a line
 
 
 def panel(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -81,20 +82,26 @@ class RepDropList(QListWidget):
         self.setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setDropIndicatorShown(True)
+        # A long name with its figures wraps onto a second line rather than off the side.
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
 
     def set_reps(self, view: TeamView) -> None:
         current = self.currentItem().data(NAME_ROLE) if self.currentItem() else None
         self.clear()
-        pool = QListWidgetItem(f"Open pool  ·  {view.pool.open_leads:,} leads")
+        pool = QListWidgetItem(f"Open pool ({view.pool.open_leads:,} leads)")
         pool.setData(NAME_ROLE, POOL)
         self.addItem(pool)
         for rep in view.reps:
-            item = QListWidgetItem(
-                f"{rep.display_name or rep.name}  ·  {rep.open_leads:,} / {rep.capacity:,}"
-            )
-            item.setData(NAME_ROLE, rep.name)
             shown = rep.display_name or rep.name
-            item.setToolTip(f"{shown}: territories {' '.join(rep.territories) or 'anywhere'}")
+            figures = f"{rep.open_leads:,} / {rep.capacity:,} leads".replace(" ", NBSP)
+            item = QListWidgetItem(f"{shown} ({figures})")
+            item.setData(NAME_ROLE, rep.name)
+            item.setToolTip(
+                f"{shown}: {rep.open_leads:,} open leads, capacity {rep.capacity:,}; "
+                f"territories {' '.join(rep.territories) or 'anywhere'}"
+            )
             self.addItem(item)
             if rep.name == current:
                 self.setCurrentItem(item)
@@ -185,10 +192,11 @@ class LeadsTab(QWidget):
         self.count = QLabel()
         self.count.setObjectName("muted")
         self.target = QComboBox()
-        self.move_selected = QPushButton("Move selected to…")
+        self.move_selected = QPushButton("Move…")
         self.move_selected.setObjectName("primary")
         below = QHBoxLayout()
         below.addWidget(self.count, 1)
+        below.addWidget(QLabel("Move the selected leads to"))
         below.addWidget(self.target)
         below.addWidget(self.move_selected)
         left = QVBoxLayout()
@@ -209,11 +217,15 @@ class LeadsTab(QWidget):
         self.oldest_count = QSpinBox()
         self.oldest_count.setRange(1, 10_000)
         self.oldest_count.setValue(10)
+        self.oldest_count.setSuffix(" leads")
         self.oldest_from = QComboBox()
         self.oldest_to = QComboBox()
         self.move_oldest = QPushButton("Move…")
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
+        # Labels above the fields: the rep lists get the panel's whole width, so a long name
+        # keeps its count in view ("Annika Bergström-Lindqvist (828)", not "… (8").
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         form.addRow("How many", self.oldest_count)
         form.addRow("From", self.oldest_from)
         form.addRow("To", self.oldest_to)
@@ -251,6 +263,8 @@ class LeadsTab(QWidget):
         self.reps.dropped.connect(self._dropped)
         self.move_selected.clicked.connect(self._move_selected)
         self.move_oldest.clicked.connect(self._move_oldest)
+        for combo in (self.oldest_from, self.oldest_to):
+            combo.currentIndexChanged.connect(lambda _i: self._oldest_changed())
         self.to_pool.clicked.connect(self._absent_to_pool)
         self.spread.clicked.connect(self._absent_spread)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
@@ -286,6 +300,7 @@ class LeadsTab(QWidget):
             and self.oldest_to.count() > 1
         ):
             self.oldest_to.setCurrentIndex(1 if self.oldest_to.currentIndex() != 1 else 2)
+        self._oldest_changed()
         if first_load:
             self.target.setCurrentIndex(min(1, self.target.count() - 1))  # the first rep
             self.reload()
@@ -383,9 +398,7 @@ class LeadsTab(QWidget):
     def _selection_changed(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
         self.move_selected.setEnabled(count > 0)
-        self.move_selected.setText(
-            f"Move {plural(count, 'lead')} to…" if count else "Move selected to…"
-        )
+        self.move_selected.setText(f"Move {plural(count, 'lead')}…" if count else "Move…")
 
     # -- moving ------------------------------------------------------------------------------
 
@@ -403,6 +416,12 @@ class LeadsTab(QWidget):
         self._moves.reassign(
             LeadPick(lead_ids=tuple(lead_ids)), to_user, what, self.shown_name(receiver)
         )
+
+    def _oldest_changed(self) -> None:
+        """From and To the same: nothing could move, so the button does not offer it."""
+        same = self.oldest_from.currentData() == self.oldest_to.currentData()
+        self.move_oldest.setEnabled(not same)
+        self.move_oldest.setToolTip("From and To are the same." if same else "")
 
     def _move_oldest(self) -> None:
         count = self.oldest_count.value()

@@ -49,7 +49,8 @@ class Column(Generic[T]):
 
 
 def when(moment: datetime | None) -> str:
-    return moment.strftime("%d %b %H:%M") if moment is not None else ""
+    """A stored (UTC) moment as the viewer's clock shows it, like the console's "as of"."""
+    return moment.astimezone().strftime("%d %b %H:%M") if moment is not None else ""
 
 
 class RowsModel(QAbstractTableModel, Generic[T]):
@@ -59,6 +60,12 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         super().__init__()
         self.columns = tuple(columns)
         self.items: list[T] = []
+        self._headers: dict[int, str] = {}  # headers that carry a figure known only later
+
+    def rename(self, section: int, header: str) -> None:
+        if self._headers.get(section) != header:
+            self._headers[section] = header
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, section, section)
 
     def set_items(self, items: Sequence[T]) -> None:
         self.beginResetModel()
@@ -103,7 +110,7 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
+            return self._headers.get(section, self.columns[section].header)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(RIGHT if self.columns[section].number else LEFT)
         return None
@@ -149,7 +156,7 @@ REP_COLUMNS: tuple[Column[RepRow], ...] = (
         tip="Nobody called it or moved it for the policy's untouched hours",
     ),
     Column("Verdicts today", lambda r: r.verdicts_today, number=True),
-    Column("This week", lambda r: r.verdicts_this_week, number=True),
+    Column("Verdicts this week", lambda r: r.verdicts_this_week, number=True),
     Column("Territories", lambda r: " ".join(r.territories) or "anywhere"),
 )
 

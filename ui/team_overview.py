@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk.team.team_view import RepRow, TeamView
-from ui.team_models import ITEM_ROLE, rep_model, row_table, when
+from ui.team_models import ITEM_ROLE, REP_COLUMNS, rep_model, row_table, when
+
+UNTOUCHED = next(n for n, c in enumerate(REP_COLUMNS) if c.header == "Untouched")
 
 
 def card(title: str) -> tuple[QFrame, QLabel, QLabel]:
@@ -34,6 +36,7 @@ def card(title: str) -> tuple[QFrame, QLabel, QLabel]:
     column.addWidget(heading)
     column.addWidget(figure)
     column.addWidget(detail)
+    column.addStretch(1)  # a detail that wraps must not push this card's figure out of line
     return frame, figure, detail
 
 
@@ -52,9 +55,11 @@ class TeamTab(QWidget):
             cards.addWidget(frame, 1)
         self.model = rep_model()
         self.table = row_table(self.model, single=True)
+        # A team is a few dozen reps: every column fits its longest entry or its heading, so
+        # a display name or a heading is never cut short; the territories take the rest.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.table.doubleClicked.connect(self._chosen)
         title = QLabel("REPS")
         title.setObjectName("panelTitle")
@@ -86,10 +91,12 @@ class TeamTab(QWidget):
             f"{len(reps)} reps, capacity {room:,}"
             + (f"; over capacity: {', '.join(over)}" if over else "; nobody over capacity")
         )
+        hours = f"{view.untouched_hours:g} h"
+        self.model.rename(UNTOUCHED, f"Untouched > {hours}")
         pool = view.pool
         self.pool_figure.setText(f"{pool.open_leads:,} leads")
         self.pool_detail.setText(
-            f"{pool.sla_breaches:,} past SLA, {pool.untouched:,} untouched"
+            f"{pool.sla_breaches:,} past SLA, {pool.untouched:,} untouched > {hours}"
             + (f", oldest {when(pool.oldest_arrived_at)}" if pool.oldest_arrived_at else "")
         )
         sales = view.awaiting_sales

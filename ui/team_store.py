@@ -32,6 +32,7 @@ from ui.operations import Operations
 from ui.text_tables import set_row, text_table
 
 COLUMNS = ("Taken", "By", "File", "Rows", "Size")
+NUMBERS = (3, 4)
 
 
 def choose_backup_folder(parent: QWidget, suggested: Path) -> Path | None:
@@ -72,7 +73,7 @@ class StoreTab(QWidget):
         )
         explained.setObjectName("muted")
         explained.setWordWrap(True)
-        self.table = text_table(COLUMNS, stretch=(2,))
+        self.table = text_table(COLUMNS, stretch=(2,), numbers=NUMBERS)
         self.progress = QProgressBar()  # a thin bar: the rows done are said beside it
         self.progress.setVisible(False)
         self.progress.setTextVisible(False)
@@ -112,7 +113,7 @@ class StoreTab(QWidget):
                 f"{taken.rows:,}",
                 size_text(taken.size),
             )
-            set_row(self.table, number, cells, numbers=(3, 4))
+            set_row(self.table, number, cells, numbers=NUMBERS)
         if not backups:
             self.said.setText("No backup taken yet.")
 
@@ -149,6 +150,7 @@ class StoreTab(QWidget):
     def _failed(self, error: LeadDeskError) -> None:
         self._idle()
         self.said.setText("The backup was not taken.")
+        self._say("The backup was not taken.")  # not an earlier "Backed up …" left standing
         dialogs.warn(self, error.message)
 
     def _idle(self) -> None:

@@ -25,16 +25,20 @@ def sweep_words(result: SweepResult) -> str:
     at = result.at.astimezone().strftime("%H:%M")
     parts: list[str] = []
     if result.flagged:
-        parts.append(f"{len(result.flagged)} flagged untouched")
+        parts.append(f"{_leads(len(result.flagged))} flagged untouched")
     if result.moved:
-        parts.append(f"{len(result.moved)} moved to reps with room")
+        parts.append(f"{_leads(len(result.moved))} moved to reps with room")
     if result.moved_after_call:
-        parts.append(f"{len(result.moved_after_call)} moved after their call")
+        parts.append(f"{_leads(len(result.moved_after_call))} moved after their call")
     if result.not_moved:
-        parts.append(f"{len(result.not_moved)} left: no rep with room")
+        parts.append(f"{_leads(len(result.not_moved))} left where they are: no rep with room")
     if result.brought_back:
-        parts.append(f"{len(result.brought_back)} back from nurture")
+        parts.append(f"{_leads(len(result.brought_back))} back from nurture")
     return f"Untouched-lead check {at}: " + (", ".join(parts) if parts else "nothing to do") + "."
+
+
+def _leads(count: int) -> str:
+    return f"{count:,} lead{'' if count == 1 else 's'}"
 
 
 def may_sweep(desk: Desk) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -43,7 +44,11 @@ class UsersTab(QWidget):
         self._say = say
         self.model = user_model()
         self.table = row_table(self.model, single=True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # A team's users fit their longest name (never cut short); the status takes the rest.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self._admin = desk.actor.role is Role.ADMIN
         self.add_button = QPushButton("Add user…")
         top = QHBoxLayout()
         title = QLabel("USERS")
@@ -62,6 +67,10 @@ class UsersTab(QWidget):
         self.role = QComboBox()
         for role in Role:
             self.role.addItem(role_words(role.value).capitalize(), role.value)
+        choices = self.role.model()
+        if not self._admin and isinstance(choices, QStandardItemModel):
+            # Shown on an admin's row, never offered: only admins make admins.
+            choices.item(self.role.findData(Role.ADMIN.value)).setEnabled(False)
         self.capacity = QSpinBox()
         self.capacity.setRange(0, 10_000)
         self.capacity.setSuffix(" open leads")
@@ -79,7 +88,12 @@ class UsersTab(QWidget):
         note = QLabel("A deactivated rep's open leads go back to the open pool.")
         note.setObjectName("help")
         note.setWordWrap(True)
+        self.locked = QLabel("Only an admin can change an admin.")
+        self.locked.setObjectName("help")
+        self.locked.setWordWrap(True)
+        self.locked.setVisible(False)
         column.addWidget(self.who)
+        column.addWidget(self.locked)
         column.addLayout(form)
         column.addWidget(self.save)
         column.addSpacing(12)
@@ -129,10 +143,14 @@ class UsersTab(QWidget):
         self._show_user(user if isinstance(user, UserInfo) else None)
 
     def _show_user(self, user: UserInfo | None) -> None:
+        # A team lead sees an admin's row but may not change it: say so, offer nothing.
+        locked = user is not None and user.role is Role.ADMIN and not self._admin
+        editable = user is not None and not locked
+        self.locked.setVisible(locked)
         for widget in (self.role, self.capacity, self.territories, self.save):
-            widget.setEnabled(user is not None)
-        self.deactivate.setEnabled(user is not None and user.active)
-        self.reactivate.setEnabled(user is not None and not user.active)
+            widget.setEnabled(editable)
+        self.deactivate.setEnabled(editable and user is not None and user.active)
+        self.reactivate.setEnabled(editable and user is not None and not user.active)
         if user is None:
             self.who.setText("Pick a user in the list.")
             return
@@ -151,7 +169,10 @@ class UsersTab(QWidget):
         desk = self._desk
 
         def added(user: UserInfo) -> None:
-            self._tell(f"Added {user.name} ({role_words(user.role.value)}).")
+            self._tell(
+                f"Added {user.display_name or user.name} ({role_words(user.role.value)}), "
+                f"who signs in as {user.name}."
+            )
 
         self._ops.run(
             lambda: desk.add_user(
@@ -212,10 +233,11 @@ class UsersTab(QWidget):
         )
 
     def _changed_user(self, change: UserChange) -> None:
+        who = change.user.display_name or change.user.name
         if not change.changes:
-            self._tell(f"{change.user.name}: nothing to change.")
+            self._tell(f"{who}: nothing to change.")
         else:
-            words = [f"{change.user.name}: {'; '.join(change.changes)}."]
+            words = [f"{who}: {'; '.join(change.changes)}."]
             if change.returned_to_pool:
                 words.append(
                     f"{plural(len(change.returned_to_pool), 'open lead')} back to the pool."

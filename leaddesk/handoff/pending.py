@@ -43,6 +43,7 @@ class PendingLead:
     handed_off_at: datetime
     hours_waiting: float
     level: str  # overdue | escalated
+    qualified_by_name: str | None = None  # how the team knows the qualifier
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -106,6 +107,7 @@ def pending(session: Session, *, actor_id: int | None, at: datetime) -> PendingR
             HandoffBatch.code,
             qualifier.name,
             Lead.stage_changed_at,
+            qualifier.display_name,
         )
         .join(Person, Person.id == Lead.person_id)
         .outerjoin(Account, Account.id == Lead.account_id)
@@ -147,6 +149,7 @@ def pending(session: Session, *, actor_id: int | None, at: datetime) -> PendingR
                 handed_off_at=row[6],
                 hours_waiting=round((at - row[6]).total_seconds() / 3600, 1),
                 level=ESCALATED if row[6] <= escalation else OVERDUE,
+                qualified_by_name=row[7],
             )
             for row in late
         ),

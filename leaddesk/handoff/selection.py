@@ -78,6 +78,7 @@ class PreviewLead:
     interest_score: int
     email: str | None = None
     phone: str | None = None
+    qualified_by_name: str = ""  # how the team knows the qualifier (their display name)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -132,6 +133,7 @@ def preview(session: Session, *, actor_id: int | None, scope: Scope) -> HandoffP
             Lead.interest_score,
             Person.email,
             Person.phone,
+            qualifier.display_name,
         )
         .join(ids, ids.c.id == Lead.id)
         .join(Person, Person.id == Lead.person_id)
@@ -153,6 +155,7 @@ def preview(session: Session, *, actor_id: int | None, scope: Scope) -> HandoffP
                 interest_score=row[7],
                 email=row[8],
                 phone=row[9],
+                qualified_by_name=row[10],
             )
             for row in rows
         ),

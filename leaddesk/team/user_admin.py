@@ -113,12 +113,12 @@ def change_user(
             raise InputError("You cannot change your own role; ask another team lead or an admin.")
         if user.role is Role.ADMIN:
             _keep_an_admin(session, user)
-        changes.append(f"role {user.role.value} → {role.value}")
+        changes.append(f"role {_role_words(user.role)} → {_role_words(role)}")
         details["role"] = [user.role.value, role.value]
         user.role = role
         if role not in QUEUE_ROLES:
             returned = _return_leads(
-                session, user, actor_id=actor_id, at=at, why=f"now {role.value}"
+                session, user, actor_id=actor_id, at=at, why=f"now {_role_words(role)}"
             )
     if capacity is not None and capacity != user.capacity:
         if capacity < 0 or capacity > MAX_CAPACITY:
@@ -129,7 +129,7 @@ def change_user(
         held = _open_count(session, user.id)
         if held > capacity:
             warnings.append(
-                f"{user.name} holds {held} open leads, more than {capacity}; "
+                f"{user.display_name} holds {held} open leads, more than {capacity}; "
                 "rebalance to spread the rest."
             )
     if territories is not None:
@@ -158,7 +158,7 @@ def change_user(
 def _editable(session: Session, name: str, *, actor_id: int | None, actor_role: Role) -> User:
     user = find_user(session, name)
     if user.role is Role.ADMIN and actor_role is not Role.ADMIN:
-        raise NotPermitted(f"{user.name} is an admin; only an admin can change them.")
+        raise NotPermitted(f"{user.display_name} is an admin; only an admin can change them.")
     return user
 
 
@@ -171,7 +171,13 @@ def _keep_an_admin(session: Session, user: User) -> None:
         )
     )
     if not others:
-        raise Conflict(f"{user.name} is the last active admin; make someone else admin first.")
+        raise Conflict(
+            f"{user.display_name} is the last active admin; make someone else admin first."
+        )
+
+
+def _role_words(role: Role) -> str:
+    return role.value.replace("_", " ")
 
 
 def _territories(codes: Sequence[str]) -> tuple[str, ...]:

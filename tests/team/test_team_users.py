@@ -39,16 +39,20 @@ def test_a_deactivated_reps_open_leads_return_to_the_pool_and_they_cannot_sign_i
 
 
 def test_role_capacity_and_territories_change_in_one_audited_step(team: Team) -> None:
+    team.user("anna", display_name="Anna Berg")
     for _ in range(3):
-        team.lead("rep1")
+        team.lead("anna")
     with team.desk("lead1") as desk:
-        change = desk.change_user("rep1", capacity=2, territories=("de, at", "DE"))
+        change = desk.change_user("anna", capacity=2, territories=("de, at", "DE"))
+        promoted = desk.change_user("rep1", role=Role.TEAM_LEAD)
     assert change.user.capacity == 2
     assert change.user.territories == ("AT", "DE")
     assert change.changes == ("capacity 40 → 2", "territories anywhere → AT DE")
+    # Said as the team lead reads it: the person's name, the role in words.
     assert change.warnings == (
-        "rep1 holds 3 open leads, more than 2; rebalance to spread the rest.",
+        "Anna Berg holds 3 open leads, more than 2; rebalance to spread the rest.",
     )
+    assert promoted.changes == ("role qualifier → team lead",)
 
 
 def test_a_rep_moved_to_sales_gives_their_leads_back_to_the_pool(team: Team) -> None:
@@ -80,8 +84,9 @@ def test_user_changes_that_would_hurt_are_refused(
 
 
 def test_the_last_active_admin_stays(team: Team) -> None:
-    team.user("boss", Role.ADMIN)
-    with team.store.transaction() as session, pytest.raises(Conflict, match="last active admin"):
+    team.user("boss", Role.ADMIN, display_name="Bo Ss")
+    refused = pytest.raises(Conflict, match=r"^Bo Ss is the last active admin")
+    with team.store.transaction() as session, refused:
         user_admin.deactivate_user(
             session, "boss", actor_id=None, actor_role=Role.ADMIN, at=team.clock()
         )

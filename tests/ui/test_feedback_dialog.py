@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from leaddesk.clock import FixedClock
@@ -12,6 +14,7 @@ from leaddesk.resources import resource_path
 from leaddesk.store.models import Lead
 from tests.ui.conftest import open_workspace
 from ui.feedback_dialog import SalesFeedbackDialog
+from ui.theme import DARK, LIGHT, apply_theme
 
 
 def test_sales_records_decisions_and_sees_what_was_not_applied(
@@ -98,3 +101,48 @@ def test_a_binary_file_is_refused_in_words_and_the_dialog_keeps_its_size(
     assert "garbled" not in dialog.said.text()  # none of the file's bytes in the message
     assert dialog.width() == width and dialog.said.sizeHint().width() < width
     assert len(sales.desk.handoff_pending().leads) == waiting
+
+
+def test_return_in_the_decisions_dialog_chooses_the_file_not_the_template(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    sales = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    dialog = sales.window.show_sales_feedback()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.focusWidget() is dialog.choose_button
+    assert dialog.choose_button.objectName() == "primary"
+    picked: list[str] = []
+    templates: list[str] = []
+    dialog._pick_file = lambda _parent: picked.append("file") and None
+    dialog._pick_target = lambda _parent: templates.append("template") and None
+    dialog.template_button.setFocus()  # even with the focus on another button
+    qtbot.keyClick(dialog.template_button, Qt.Key.Key_Return)
+    assert picked == ["file"] and templates == []
+
+
+def test_the_sales_page_names_qualifiers_and_marks_escalations_in_the_looks_colour(
+    qtbot: QtBot,
+    qapp: QApplication,
+    demo_store: Path,
+    clock: FixedClock,
+    tmp_path: Path,
+    restore_look: None,
+) -> None:
+    sales = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    home = sales.window.sales_home
+    assert home is not None
+    first = sales.desk.handoff_pending().leads[0]
+    assert first.level == "escalated" and first.qualified_by_name
+    assert first.qualified_by_name != first.qualified_by
+    assert home.table.item(0, 4).text() == first.qualified_by_name
+    lead_heading = home.table.horizontalHeaderItem(0)
+    person_heading = home.table.horizontalHeaderItem(1)
+    assert lead_heading is not None and person_heading is not None
+    assert Qt.AlignmentFlag(lead_heading.textAlignment()) & Qt.AlignmentFlag.AlignRight
+    assert Qt.AlignmentFlag(person_heading.textAlignment()) & Qt.AlignmentFlag.AlignLeft
+    for look, colours in (("dark", DARK), ("light", LIGHT)):
+        apply_theme(qapp, look)
+        ink = colours.qcolor("breach")
+        qtbot.waitUntil(lambda ink=ink: home.table.item(0, 6).foreground().color() == ink)

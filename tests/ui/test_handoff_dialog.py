@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -13,9 +17,12 @@ from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
 from leaddesk.handoff import verify_batch
 from leaddesk.settings import EXPORT_FOLDER, Settings
+from leaddesk.store import open_store
+from leaddesk.store.models import Lead
 from tests.ui.conftest import open_workspace
 from ui.handoff_dialog import EndOfDayExport, State
 from ui.operations import Operations
+from ui.theme import DARK, LIGHT, apply_theme
 
 
 def _dialog(
@@ -154,3 +161,43 @@ def test_the_export_is_absent_for_sales(
     assert workspace.window.export_action not in file_menu.actions()
     assert warnings_shown == []  # no message box for the queue a salesperson does not work
     assert "NO CALL QUEUE" in workspace.window.queue.title.text()
+
+
+def test_the_preview_names_qualifiers_on_the_viewers_clock_and_colours_by_the_look(
+    qtbot: QtBot,
+    qapp: QApplication,
+    demo_store: Path,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    restore_look: None,
+) -> None:
+    with open_desk(demo_store, "lead1", clock=clock) as desk:
+        first = desk.handoff_preview(team=True).leads[0]
+    store = open_store(demo_store)
+    with store.transaction() as session:  # sales will miss this one's email
+        lead = session.get(Lead, first.lead_id)
+        assert lead is not None
+        lead.person.email = None
+    store.close()
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        dialog, desk, _ = _dialog(qtbot, demo_store, clock, tmp_path, user="lead1")
+        dialog.team.setChecked(True)
+        qtbot.waitUntil(lambda: dialog.state is State.READY)
+        model = dialog.model
+        assert model.index(0, 0).data() == first.lead_id
+        assert first.qualified_by_name and first.qualified_by_name != first.qualified_by
+        assert model.index(0, 3).data() == first.qualified_by_name
+        local = first.qualified_at.astimezone(ZoneInfo("America/New_York"))
+        assert model.index(0, 4).data() == local.strftime("%d %b %H:%M")
+        assert model.headerData(5, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        for look, colours in (("dark", DARK), ("light", LIGHT)):
+            apply_theme(qapp, look)
+            ink = model.index(0, 7).data(Qt.ItemDataRole.ForegroundRole)
+            assert ink.color() == colours.qcolor("warn")
+        desk.close()
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -58,6 +59,10 @@ def test_a_run_is_listed_and_undone_after_asking(
     assert dialog.table.item(0, 1).text() == "fair.csv"
     # Who ran each import, by the name the team knows them by, not their sign-in name.
     assert [dialog.table.item(row, BY).text() for row in (0, 1)] == ["Rep 1", "Rep 1"]
+    # The short count headings stand over their figures and say in full what they count.
+    merged = dialog.table.horizontalHeaderItem(COLUMNS.index("Merged"))
+    assert merged is not None and merged.toolTip() == "Merged into existing people"
+    assert Qt.AlignmentFlag(merged.textAlignment()) & Qt.AlignmentFlag.AlignRight
     dialog.table.selectRow(0)
     dialog.undo_selected()
     qtbot.waitUntil(lambda: "undone:" in dialog.said.text())

@@ -3,14 +3,16 @@ preview, users, the lead definition, the sweep, and a qualifier kept out of all 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QStyle, QStyleOptionComboBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -20,9 +22,10 @@ from leaddesk.desk import Desk, open_desk
 from leaddesk.errors import NotPermitted
 from leaddesk.permissions import Action
 from leaddesk.settings import SWEEP_MINUTES, Settings
-from leaddesk.store.models import Assignment, Lead
+from leaddesk.store.models import Assignment, Lead, User
 from leaddesk.team.moves import POOL
 from leaddesk.team.reassign import LeadPick
+from leaddesk.team.sweep import SweepResult
 from tests.ui.conftest import open_workspace
 from ui import dialogs, team_dialogs, team_store
 from ui.launch import open_window
@@ -30,8 +33,9 @@ from ui.main_window import MainWindow
 from ui.operations import Operations
 from ui.team_console import ConsoleOpener, TeamConsole
 from ui.team_dialogs import ConfirmMovesDialog, MoveChoice, MovesToConfirm, NewUser
-from ui.team_models import MOVE_COLUMNS
-from ui.team_sweep import PolicySweep
+from ui.team_models import MOVE_COLUMNS, when
+from ui.team_sweep import PolicySweep, sweep_words
+from ui.theme import apply_theme
 
 MOVE_HEADERS = [column.header for column in MOVE_COLUMNS]
 
@@ -380,13 +384,17 @@ def test_lead_definition_validates_with_lines_shows_the_difference_and_publishes
     assert changed != text
     tab.editor.setPlainText(changed)
     qtbot.mouseClick(tab.validate_button, Qt.MouseButton.LeftButton)
-    assert tab.verdict.text().startswith("✓ Valid.")
+    assert tab.verdict.text().startswith("✓ Valid. 1 change for reps against version")
     assert tab.publish_button.isEnabled()
     monkeypatch.setattr(team_dialogs, "ask_note", lambda _p, _hint: "Our own name")
     qtbot.mouseClick(tab.publish_button, Qt.MouseButton.LeftButton)
     published = console.desk.definition().published
     assert published.version == current.version + 1 and published.note == "Our own name"
     assert f"version {published.version}" in tab.version.text()
+    # The publisher as the team knows them; the framework said once, not "BANT (default) (BANT)".
+    assert tab.version.text().endswith(f" by {console.desk.actor.display_name}")
+    assert console.desk.actor.display_name != "lead1"
+    assert f"— {published.name}, published" in tab.version.text()
 
 
 def test_console_models_pass_the_model_tester(
@@ -509,7 +517,14 @@ def test_what_the_core_refuses_a_team_lead_is_said_in_a_message(
     assert users is not None
     monkeypatch.setattr(dialogs, "ask", lambda _p, _t, _text: True)
     users.select("admin")
-    qtbot.mouseClick(users.deactivate, Qt.MouseButton.LeftButton)
+    # The admin's row offers a team lead nothing, and says why …
+    assert users.locked.isVisibleTo(users) and "Only an admin" in users.locked.text()
+    assert not any(
+        widget.isEnabled()
+        for widget in (users.role, users.capacity, users.territories, users.save, users.deactivate)
+    )
+    # … and should it be asked all the same, the core's refusal is a message, not a traceback.
+    users.deactivate_selected()
     assert console.warnings and "only an admin" in console.warnings[-1]
     assert next(u for u in console.desk.users() if u.name == "admin").active
 
@@ -554,3 +569,170 @@ def test_an_admin_backs_the_store_up_from_the_console_and_a_team_lead_cannot(
         window.close()
         ops.shutdown()
         desk.close()
+
+
+def test_a_backup_that_fails_does_not_leave_the_last_success_in_the_status_bar(
+    qtbot: QtBot,
+    demo_store: Path,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    warnings_shown: list[str],
+) -> None:
+    desk = open_desk(demo_store, "admin", clock=clock)
+    window = TeamConsole(desk, Operations(inline=True))
+    qtbot.addWidget(window)
+    folders = [tmp_path, tmp_path / "not-a-folder.txt" / "backups"]
+    (tmp_path / "not-a-folder.txt").write_text("a file, not a folder", encoding="utf-8")
+    monkeypatch.setattr(team_store, "choose_backup_folder", lambda _p, _s: folders.pop(0))
+    try:
+        tab = window.store_tab
+        assert tab is not None
+        tab.backup_button.click()
+        assert window.status.currentMessage().startswith("Backed up ")
+        tab.backup_button.click()
+        assert tab.said.text() == "The backup was not taken."
+        assert window.status.currentMessage() == "The backup was not taken."
+        assert len(warnings_shown) == 1 and "Traceback" not in warnings_shown[0]
+        assert tab.backup_button.isEnabled() and tab.table.rowCount() == 1
+    finally:
+        window.close()
+        desk.close()
+
+
+def _rename(console: Console, name: str, display_name: str) -> None:
+    with console.desk.store.transaction() as session:
+        user = session.scalar(select(User).where(User.name == name))
+        assert user is not None
+        user.display_name = display_name
+
+
+LONG_NAME = "Annika Bergström-Lindqvist"
+
+
+def test_the_team_tab_shows_whole_names_and_the_untouched_hours(
+    qtbot: QtBot, console: Console
+) -> None:
+    _rename(console, "rep1", LONG_NAME)
+    window = console.window
+    window.refresh()
+    qtbot.waitUntil(window.is_ready)
+    tab = window.team_tab
+    table = tab.table
+    table.ensurePolished()
+    assert table.columnWidth(0) > table.fontMetrics().horizontalAdvance(LONG_NAME)
+    model = tab.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert "Untouched > 24 h" in headers
+    header = table.horizontalHeader()
+    for column, text in enumerate(headers):  # no heading cut short either
+        assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(str(text))
+    assert "untouched > 24 h" in tab.pool_detail.text()
+    # The cards' big figures stand on one line, however long the detail under one of them.
+    figures = (tab.team_figure, tab.pool_figure, tab.sales_figure)
+    assert len({figure.mapTo(tab, QPoint(0, 0)).y() for figure in figures}) == 1
+
+
+def test_console_times_are_in_the_viewers_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert when(datetime(2026, 11, 18, 15, 0, tzinfo=UTC)) == "18 Nov 10:00"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_the_sweep_line_counts_leads_with_thousands_grouped() -> None:
+    at = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+    result = SweepResult(
+        at=at,
+        flagged=tuple(range(1656)),
+        unflagged=(),
+        moved=(),
+        not_moved=((7, "no rep with room"),),
+        moved_after_call=(),
+        auto_reassign=False,
+    )
+    words = sweep_words(result)
+    assert "1,656 leads flagged untouched" in words
+    assert "1 lead left where they are: no rep with room" in words
+
+
+def test_the_drop_list_and_the_move_button_say_what_their_figures_are(
+    qtbot: QtBot, console: Console
+) -> None:
+    tab = console.window.leads_tab
+    view = console.desk.team_view()
+    rep1 = next(r for r in view.reps if r.name == "rep1")
+    item = tab.reps.item_for("rep1")
+    assert item is not None
+    assert item.text().replace("\u00a0", " ") == (
+        f"{rep1.display_name} ({rep1.open_leads:,} / {rep1.capacity:,} leads)"
+    )
+    assert f"capacity {rep1.capacity:,}" in item.toolTip()
+    assert not tab.move_selected.isEnabled() and tab.move_selected.text() == "Move…"
+    tab.select_leads({m.lead_id for m in tab.model.items[:3]})
+    assert tab.move_selected.isEnabled() and tab.move_selected.text() == "Move 3 leads…"
+    assert tab.oldest_count.text() == "10 leads"
+
+
+def test_user_changes_are_said_with_the_persons_name(
+    qtbot: QtBot, console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    users = console.window.users_tab
+    assert users is not None
+    console.window.tabs.setCurrentWidget(users)
+    admin_choice = users.role.findData("admin")
+    assert not users.role.model().index(admin_choice, 0).flags() & Qt.ItemFlag.ItemIsEnabled
+    users.select("rep2")
+    users.capacity.setValue(5)
+    qtbot.mouseClick(users.save, Qt.MouseButton.LeftButton)
+    said = console.window.status.currentMessage()
+    assert said.startswith("Rep 2: capacity ") and "Rep 2 holds " in said
+    assert "rep2" not in said
+    made = NewUser("anna.berg", "Anna Berg", users.selected().role, 30, ())  # type: ignore[union-attr]
+    monkeypatch.setattr(team_dialogs, "ask_new_user", lambda _p, _admins: made)
+    qtbot.mouseClick(users.add_button, Qt.MouseButton.LeftButton)
+    assert console.window.status.currentMessage() == (
+        "Added Anna Berg (qualifier), who signs in as anna.berg."
+    )
+
+
+def test_moving_the_oldest_to_where_they_already_are_is_not_offered(
+    qtbot: QtBot, qapp: QApplication, console: Console, restore_look: None
+) -> None:
+    apply_theme(qapp, "light")  # the look's font, which the side panel must make room for
+    tab = console.window.leads_tab
+    assert tab.move_oldest.isEnabled()  # the console opens on two different holders
+    tab.oldest_from.setCurrentIndex(tab.oldest_from.findData("rep1"))
+    tab.oldest_to.setCurrentIndex(tab.oldest_to.findData("rep1"))
+    assert not tab.move_oldest.isEnabled()
+    assert tab.move_oldest.toolTip() == "From and To are the same."
+    tab.oldest_to.setCurrentIndex(tab.oldest_to.findData("rep2"))
+    assert tab.move_oldest.isEnabled() and not tab.move_oldest.toolTip()
+    _rename(console, "rep1", LONG_NAME)
+    console.window.refresh()  # a refresh of the counts keeps it right
+    qtbot.waitUntil(console.window.is_ready)
+    assert tab.move_oldest.isEnabled()
+    assert not console.asked_why  # nothing was asked along the way
+    # A long name keeps its count in view in the narrow side panel.
+    console.window.tabs.setCurrentWidget(tab)
+    tab.oldest_from.setCurrentIndex(tab.oldest_from.findData("rep1"))
+    qapp.processEvents()  # the layout follows the new look and names
+    shown = tab.oldest_from.currentText()
+    assert shown.startswith(LONG_NAME) and shown.endswith(")")
+    room = tab.oldest_from.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox,
+        _combo_option(tab.oldest_from),
+        QStyle.SubControl.SC_ComboBoxEditField,
+        tab.oldest_from,
+    )
+    assert room.width() >= tab.oldest_from.fontMetrics().horizontalAdvance(shown)
+
+
+def _combo_option(combo: QComboBox) -> QStyleOptionComboBox:
+    option = QStyleOptionComboBox()
+    option.initFrom(combo)
+    option.currentText = combo.currentText()
+    return option
