@@ -119,12 +119,14 @@ def take_backup(
     """Every row of ``store`` to ``destination``, from one snapshot; the file appears whole or
     not at all."""
     if destination.exists():
-        raise InputError(f"--out: {destination} already exists; give a new file name")
+        raise InputError(
+            f"{destination} already exists, and a backup never overwrites one; give a new file name"
+        )
     folder = destination.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"--out: cannot make the folder {folder}: {exc.strerror}") from exc
+        raise InputError(f"Cannot make the backup folder {folder}: {exc.strerror}") from exc
     partial = destination.with_name(destination.name + ".partial")
     schema = current_revision(store) or "none"
     rows: dict[str, int] = {}
@@ -166,7 +168,7 @@ def take_backup(
         os.replace(partial, destination)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise InputError(f"--out: cannot write {destination}: {exc.strerror or exc}") from exc
+        raise InputError(f"Cannot write the backup {destination}: {exc.strerror or exc}") from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

@@ -140,7 +140,7 @@ def test_only_an_admin_backs_up_and_a_backup_never_overwrites(
             desk.take_backup(folder)
     taken = backup_of(demo_path, clock, folder / "kept.ldbackup.gz")
     size = taken.stat().st_size
-    with pytest.raises(InputError, match="already exists; give a new file name"):
+    with pytest.raises(InputError, match="already exists, and a backup never overwrites one"):
         backup_of(demo_path, clock, taken)
     assert taken.stat().st_size == size
     assert sorted(p.name for p in folder.iterdir()) == ["kept.ldbackup.gz"]
