@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from leaddesk.errors import Conflict, InputError
 from leaddesk.store.models import User
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
 DEFAULT_CAPACITY = 40
 
 
@@ -59,6 +61,19 @@ def parse_role(text: str) -> Role:
         raise InputError(f"role: '{text}' is not a role; use one of {choices}") from None
 
 
+def clean_territories(codes: Sequence[str]) -> tuple[str, ...]:
+    """Country codes a rep covers, upper-cased, sorted, once each; "DE, AT" counts as two."""
+    cleaned: list[str] = []
+    for code in codes:
+        for part in code.replace(",", " ").split():
+            upper = part.strip().upper()
+            if not COUNTRY.match(upper):
+                raise InputError(f"territory: '{part}' is not a country code like DE or US")
+            if upper not in cleaned:
+                cleaned.append(upper)
+    return tuple(sorted(cleaned))
+
+
 def find_user(session: Session, name: str) -> User:
     user = session.scalar(select(User).where(User.name == name.strip().lower()))
     if user is None:
@@ -94,6 +109,7 @@ def add_user(
         raise InputError(f"capacity: {capacity} is not a number of open leads (0–10000)")
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise Conflict(f"A user named '{name}' already exists.")
+    territories = clean_territories(territories)
     user = User(
         name=name,
         display_name=(display_name or name).strip(),

@@ -28,6 +28,18 @@ def add_as(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     )
 
 
+def add_setup_as(parser: argparse.ArgumentParser) -> None:
+    """``--as`` for the setup commands: optional on a local SQLite file (its owner acts), needed
+    on a team database once it has users."""
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        help="the user acting; needed on a team database that has users (default on a SQLite "
+        "file: its owner)",
+    )
+
+
 # Record numbers are SQL integers: anything beyond 64 bits cannot name one.
 _LARGEST_NUMBER = 2**63 - 1
 

@@ -106,12 +106,13 @@ def register_user_commands(
 ) -> None:
     """``users set|deactivate|reactivate``, under the ``users`` command of setup_commands."""
     change = user_commands.add_parser("set", help="change a user's role, capacity or territories")
-    change.add_argument("name")
+    change.add_argument("name", help="the user's login name, e.g. rep5")
     add_as(change)
     change.add_argument("--role", help="qualifier, team_lead, sales or admin")
     change.add_argument("--capacity", type=int, help="most open leads at once")
     change.add_argument(
         "--territory",
+        action="extend",
         nargs="+",
         metavar="CC",
         help="country codes the rep covers ('--territory any' clears them)",
@@ -123,7 +124,7 @@ def register_user_commands(
         ("reactivate", "let a deactivated user sign in again"),
     ):
         command = user_commands.add_parser(verb, help=text)
-        command.add_argument("name")
+        command.add_argument("name", help="the user's login name, e.g. rep5")
         add_as(command)
         add_json(command)
         command.set_defaults(handler=run_users_active, verb=verb)
@@ -137,7 +138,7 @@ def register_user_commands(
             "to date first. Admins only; the connecting database user needs CREATEROLE."
         ),
     )
-    login.add_argument("name")
+    login.add_argument("name", help="the user's login name, e.g. rep5")
     add_as(login)
     login.add_argument(
         "--password-file",
