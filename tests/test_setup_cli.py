@@ -92,3 +92,15 @@ def test_users_list_shows_territories(
     assert code == 0
     rows = {line.split()[0]: line.split()[5:] for line in out.splitlines()[2:]}
     assert rows == {"rep1": ["US"], "rep2": ["anywhere"], "sales1": []}
+
+
+def test_a_missing_store_file_says_how_to_create_that_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "our team.sqlite3"
+    code, _, err = run(capsys, "--db", str(path), "users", "list")
+    assert code == 2 and not path.exists()
+    hint = f"leaddesk --db '{path}' init"
+    assert err == f"leaddesk: No LeadDesk store at {path}. Create one with: {hint}\n"
+    assert run(capsys, "--db", str(path), "init")[0] == 0
+    assert run(capsys, "--db", str(path), "users", "list")[0] == 0
