@@ -66,7 +66,9 @@ def parse_time(text: str, option: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"{option}: '{text}' is not an ISO date-time") from None
+        raise InputError(
+            f"{option}: '{text}' is not an ISO date-time; write it like 2026-11-19T14:30+01:00"
+        ) from None
     if moment.tzinfo is None:
         raise InputError(f"{option}: give a time zone, e.g. {text.strip()}+01:00 or {text}Z")
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
