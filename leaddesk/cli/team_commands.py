@@ -192,7 +192,7 @@ def run_team(args: argparse.Namespace) -> int:
     pool = view.pool
     oldest = pool.oldest_arrived_at.isoformat(timespec="minutes") if pool.oldest_arrived_at else "-"
     print(
-        f"\nOpen pool: {pool.open_leads} leads, {pool.sla_breaches} past SLA, "
+        f"\nOpen pool: {_leads(pool.open_leads)}, {pool.sla_breaches} past SLA, "
         f"{pool.untouched} untouched, oldest {oldest}"
     )
     wait = view.awaiting_sales
@@ -370,7 +370,7 @@ def _show_plan(plan: RebalancePlan, args: argparse.Namespace, *, applied: bool) 
     received = plan.received()
     print()
     if not plan.moves:
-        print("Nothing can move: no rep has room." if plan.unplaced else "Nothing to move.")
+        print("Nothing can move." if plan.unplaced else "Nothing to move.")
     else:
         shares = ", ".join(f"{name} {count}" for name, count in sorted(received.items()))
         verb = "Moved" if applied else "Would move"
@@ -378,7 +378,8 @@ def _show_plan(plan: RebalancePlan, args: argparse.Namespace, *, applied: bool) 
         if not applied:
             _print_moves(plan.moves)
     if plan.unplaced:
-        print(f"{_leads(len(plan.unplaced))} stay where they are:")
+        stay = "stays where it is" if len(plan.unplaced) == 1 else "stay where they are"
+        print(f"{_leads(len(plan.unplaced))} {stay}:")
         for item in plan.unplaced[:20]:
             print(f"  lead {item.lead_id}: {item.why}")
         if len(plan.unplaced) > 20:
