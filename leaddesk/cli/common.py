@@ -76,6 +76,11 @@ def parse_time(text: str, option: str) -> datetime:
     return moment
 
 
+def count(number: int, thing: str) -> str:
+    """'1 lead', '2 leads': a count with its noun, for messages."""
+    return f"{number:,} {thing}" + ("" if number == 1 else "s")
+
+
 def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
 

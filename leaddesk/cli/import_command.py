@@ -13,6 +13,7 @@ from leaddesk.cli.common import (
     ProgressLine,
     add_as,
     add_json,
+    count,
     desk_for,
     print_json,
     print_table,
@@ -171,8 +172,8 @@ def _print_summary(summary: ImportSummary) -> None:
         print(f"Kept as extra details: {', '.join(mapping.extras)}")
     would = "would be " if summary.dry_run else ""
     print(
-        f"{_rows(counts.rows)}: {_count(counts.created, 'new lead')}, "
-        f"{_count(counts.merged, 'new lead')} on people already known, "
+        f"{_rows(counts.rows)}: {count(counts.created, 'new lead')}, "
+        f"{count(counts.merged, 'new lead')} on people already known, "
         f"{counts.attached:,} added to open leads, {counts.unchanged:,} already imported, "
         f"{counts.invalid:,} skipped as unusable."
     )
@@ -195,12 +196,8 @@ def _print_summary(summary: ImportSummary) -> None:
         print("Add --report PATH for every row's reason.")
 
 
-def _count(number: int, thing: str) -> str:
-    return f"{number:,} {thing}" + ("" if number == 1 else "s")
-
-
 def _rows(number: int) -> str:
-    return _count(number, "row")
+    return count(number, "row")
 
 
 def _undo(args: argparse.Namespace) -> int:
