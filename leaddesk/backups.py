@@ -98,11 +98,18 @@ def _tables() -> list[Table]:
 # -- taking a backup ----------------------------------------------------------------------------
 
 
-def backup_path(destination: Path | None, default_folder: Path, at: datetime) -> Path:
-    """Where a backup goes: the path given, a file in the folder given, or the default folder."""
+def backup_path(destination: Path | str | None, default_folder: Path, at: datetime) -> Path:
+    """Where a backup goes: the path given, a file in the folder given, or the default folder.
+
+    A path written with a trailing slash names a folder, made if it is not there yet.
+    """
     name = f"leaddesk-backup-{at.astimezone(UTC):%Y%m%d-%H%M%S}{SUFFIX}"
     if destination is None:
         return default_folder / name
+    if isinstance(destination, str):
+        if destination.endswith(("/", os.sep)):
+            return Path(destination) / name
+        destination = Path(destination)
     if destination.is_dir():
         return destination / name
     return destination

@@ -149,6 +149,18 @@ def test_only_an_admin_backs_up_and_a_backup_never_overwrites(
     assert named.parent == folder and named.name.startswith("leaddesk-backup-")
 
 
+def test_backup_out_with_a_trailing_slash_is_a_new_folder(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from leaddesk.cli import main
+
+    folder = tmp_path / "nightly"
+    assert main(["--db", str(demo_path), "backup", "--out", f"{folder}/", "--as", "admin"]) == 0
+    [taken] = folder.iterdir()
+    assert taken.name.startswith("leaddesk-backup-") and taken.name.endswith(".ldbackup.gz")
+    assert capsys.readouterr().out.strip().endswith(f"to {taken}")
+
+
 def test_a_restore_goes_into_an_empty_store_only(
     demo_path: Path, clock: FixedClock, tmp_path: Path
 ) -> None:

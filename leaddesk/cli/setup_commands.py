@@ -19,6 +19,7 @@ from leaddesk.cli.common import (
     setup_or_user_desk,
 )
 from leaddesk.permissions import Action
+from leaddesk.store.database import default_backup_folder
 from leaddesk.team.moves import QUEUE_ROLES
 from leaddesk.users import parse_role
 
@@ -69,9 +70,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     backup.add_argument(
         "--out",
-        type=Path,
         metavar="PATH",
-        help="the file, or a folder for it (default: the backups folder beside the store)",
+        help="the file, or a folder for it (end it with / to have a new folder made; "
+        f"default: {default_backup_folder()})",
     )
     add_setup_as(backup)
     add_json(backup)
