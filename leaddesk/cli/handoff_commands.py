@@ -97,7 +97,7 @@ def run_verify(args: argparse.Namespace) -> int:
         print_json(report.as_json())
     elif report.ok:
         print(
-            f"OK: {report.batch} — {count(report.lead_count, 'lead')}, "
+            f"OK: {report.batch} — {count(report.lead_count or 0, 'lead')}, "
             f"{count(len(report.checked), 'file')} match the manifest."
         )
     else:
