@@ -104,3 +104,14 @@ def test_a_missing_store_file_says_how_to_create_that_file(
     assert err == f"leaddesk: No LeadDesk store at {path}. Create one with: {hint}\n"
     assert run(capsys, "--db", str(path), "init")[0] == 0
     assert run(capsys, "--db", str(path), "users", "list")[0] == 0
+
+
+def test_an_option_a_command_does_not_take_points_at_that_commands_help(
+    sqlite_store_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--db", str(sqlite_store_path), "users", "set", "rep1", "--as", "x", "--nmae", "y"])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == (
+        "leaddesk users set: unrecognized arguments: --nmae y (see 'leaddesk users set --help')\n"
+    )
