@@ -255,3 +255,14 @@ def test_backup_and_restore_from_the_command_line(
     assert "Traceback" not in twice.stderr
     listed = leaddesk("--db", str(target), "users", "list", "--json")
     assert {user["name"] for user in json.loads(listed.stdout)} >= {"rep1", "lead1", "admin"}
+
+
+def test_restoring_into_a_store_init_has_set_up_says_to_skip_init(
+    demo_path: Path, store_location: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    from leaddesk.cli import main
+
+    backup = backup_of(demo_path, clock, tmp_path / "team.ldbackup.gz")
+    assert main(["--db", store_location, "init"]) == 0
+    with pytest.raises(InputError, match=r"was set up by 'leaddesk init', so it is not empty;"):
+        restore_backup(store_location, backup, at=clock())
