@@ -77,6 +77,11 @@ def clean_territories(codes: Sequence[str]) -> tuple[str, ...]:
 def find_user(session: Session, name: str) -> User:
     user = session.scalar(select(User).where(User.name == name.strip().lower()))
     if user is None:
+        shown = session.scalar(
+            select(User.name).where(func.lower(User.display_name) == name.strip().lower())
+        )
+        if shown is not None:
+            raise InputError(f"'{name}' is {shown}'s display name; use the user name {shown}.")
         known = session.scalars(select(User.name).order_by(User.name).limit(12)).all()
         hint = f" Known users: {', '.join(known)}." if known else " The store has no users yet."
         raise InputError(f"No user named '{name}'.{hint}")

@@ -115,3 +115,13 @@ def test_an_option_a_command_does_not_take_points_at_that_commands_help(
     assert capsys.readouterr().err == (
         "leaddesk users set: unrecognized arguments: --nmae y (see 'leaddesk users set --help')\n"
     )
+
+
+def test_a_display_name_given_for_a_user_name_says_which_user_name(
+    sqlite_store_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(sqlite_store_path)]
+    run(capsys, *db, "users", "add", "rep1", "--role", "qualifier", "--display-name", "Rory Rep")
+    code, out, err = run(capsys, *db, "queue", "--as", "rory rep")
+    assert (code, out) == (2, "")
+    assert err == "leaddesk: 'rory rep' is rep1's display name; use the user name rep1.\n"
