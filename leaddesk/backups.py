@@ -98,11 +98,18 @@ def _tables() -> list[Table]:
 # -- taking a backup ----------------------------------------------------------------------------
 
 
-def backup_path(destination: Path | None, default_folder: Path, at: datetime) -> Path:
-    """Where a backup goes: the path given, a file in the folder given, or the default folder."""
+def backup_path(destination: Path | str | None, default_folder: Path, at: datetime) -> Path:
+    """Where a backup goes: the path given, a file in the folder given, or the default folder.
+
+    A path written with a trailing slash names a folder, made if it is not there yet.
+    """
     name = f"leaddesk-backup-{at.astimezone(UTC):%Y%m%d-%H%M%S}{SUFFIX}"
     if destination is None:
         return default_folder / name
+    if isinstance(destination, str):
+        if destination.endswith(("/", os.sep)):
+            return Path(destination) / name
+        destination = Path(destination)
     if destination.is_dir():
         return destination / name
     return destination
@@ -378,12 +385,23 @@ def _empty_store(location: str | os.PathLike[str] | None) -> tuple[list[Path], S
         raise
     if held:
         store.close()
+        if set(held) <= _WRITTEN_BY_INIT:
+            # The natural first step on a new store, and the one that spoils it for a restore.
+            raise InputError(
+                f"--db: {store.label} was set up by 'leaddesk init', so it is not empty; "
+                "restore into a new file name or a new, empty PostgreSQL database (restore sets "
+                "the store up itself)"
+            )
         more = "…" if len(held) > 3 else ""
         raise InputError(
             f"--db: {store.label} already holds data ({', '.join(held[:3])}{more}); a backup "
             "is restored into a new, empty store only"
         )
     return made, store
+
+
+# What ``leaddesk init`` writes into a new store: the default lead definition, and its audit.
+_WRITTEN_BY_INIT = {"definition_versions", "audit_events"}
 
 
 def _forget(made: list[Path]) -> None:

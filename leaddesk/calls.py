@@ -99,7 +99,9 @@ def _check_input(
 ) -> None:
     if outcome is CallOutcome.CALLBACK:
         if callback_at is None:
-            raise InputError("--callback: a callback needs the agreed time, e.g. 2026-11-19T14:30")
+            raise InputError(
+                "--callback: a callback needs the agreed time, e.g. 2026-11-19T14:30+01:00"
+            )
         if callback_at.tzinfo is None:
             raise InputError("--callback: give the time with its zone, e.g. 14:30+01:00")
         if callback_at <= at:

@@ -656,9 +656,10 @@ class Desk:
     # -- backups -----------------------------------------------------------------------------
 
     def take_backup(
-        self, destination: Path | None = None, progress: backups.Progress | None = None
+        self, destination: Path | str | None = None, progress: backups.Progress | None = None
     ) -> backups.BackupSummary:
-        """Every row of the store to one file (the default backup folder unless named)."""
+        """Every row of the store to one file (the default backup folder unless named; a
+        path ending in a slash names a folder)."""
         self.require(Action.MANAGE_STORE)
         at = self.clock()
         path = backups.backup_path(destination, default_backup_folder(), at)

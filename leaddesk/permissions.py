@@ -14,7 +14,7 @@ class Action(StrEnum):
     QUALIFY = "qualify leads"
     GIVE_VERDICT = "give verdicts"
     IMPORT_LEADS = "import leads"
-    EXPORT_OWN = "export your handoff batch"
+    EXPORT_OWN = "export handoff batches"
     EXPORT_TEAM = "export the team's handoff batch"
     REASSIGN = "reassign leads"
     MANAGE_USERS = "manage users"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from leaddesk.errors import Conflict, InputError
 from leaddesk.store.models import User
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
 DEFAULT_CAPACITY = 40
 
 
@@ -59,9 +61,27 @@ def parse_role(text: str) -> Role:
         raise InputError(f"role: '{text}' is not a role; use one of {choices}") from None
 
 
+def clean_territories(codes: Sequence[str]) -> tuple[str, ...]:
+    """Country codes a rep covers, upper-cased, sorted, once each; "DE, AT" counts as two."""
+    cleaned: list[str] = []
+    for code in codes:
+        for part in code.replace(",", " ").split():
+            upper = part.strip().upper()
+            if not COUNTRY.match(upper):
+                raise InputError(f"territory: '{part}' is not a country code like DE or US")
+            if upper not in cleaned:
+                cleaned.append(upper)
+    return tuple(sorted(cleaned))
+
+
 def find_user(session: Session, name: str) -> User:
     user = session.scalar(select(User).where(User.name == name.strip().lower()))
     if user is None:
+        shown = session.scalar(
+            select(User.name).where(func.lower(User.display_name) == name.strip().lower())
+        )
+        if shown is not None:
+            raise InputError(f"'{name}' is {shown}'s display name; use the user name {shown}.")
         known = session.scalars(select(User.name).order_by(User.name).limit(12)).all()
         hint = f" Known users: {', '.join(known)}." if known else " The store has no users yet."
         raise InputError(f"No user named '{name}'.{hint}")
@@ -94,6 +114,7 @@ def add_user(
         raise InputError(f"capacity: {capacity} is not a number of open leads (0–10000)")
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise Conflict(f"A user named '{name}' already exists.")
+    territories = clean_territories(territories)
     user = User(
         name=name,
         display_name=(display_name or name).strip(),

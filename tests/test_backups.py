@@ -149,6 +149,18 @@ def test_only_an_admin_backs_up_and_a_backup_never_overwrites(
     assert named.parent == folder and named.name.startswith("leaddesk-backup-")
 
 
+def test_backup_out_with_a_trailing_slash_is_a_new_folder(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from leaddesk.cli import main
+
+    folder = tmp_path / "nightly"
+    assert main(["--db", str(demo_path), "backup", "--out", f"{folder}/", "--as", "admin"]) == 0
+    [taken] = folder.iterdir()
+    assert taken.name.startswith("leaddesk-backup-") and taken.name.endswith(".ldbackup.gz")
+    assert capsys.readouterr().out.strip().endswith(f"to {taken}")
+
+
 def test_a_restore_goes_into_an_empty_store_only(
     demo_path: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
@@ -260,3 +272,14 @@ def test_restoring_into_postgresql_says_logins_are_given_again(
     assert out.startswith("Restored ")
     hinted = "give them again with 'users login'" in out
     assert hinted == store_location.startswith("postgresql")
+
+
+def test_restoring_into_a_store_init_has_set_up_says_to_skip_init(
+    demo_path: Path, store_location: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    from leaddesk.cli import main
+
+    backup = backup_of(demo_path, clock, tmp_path / "team.ldbackup.gz")
+    assert main(["--db", store_location, "init"]) == 0
+    with pytest.raises(InputError, match=r"was set up by 'leaddesk init', so it is not empty;"):
+        restore_backup(store_location, backup, at=clock())

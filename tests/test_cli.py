@@ -143,6 +143,10 @@ def test_database_url_from_the_environment(tmp_path: Path) -> None:
         (["queue", "--as", "rep1", "--at", "0001-01-01T00:00Z"], "--at: give a time between"),
         (["next", "--as", "rep1", "--at", "9999-12-31T23:00Z"], "--at: give a time between"),
         (["report", "funnel", "--as", "lead1", "--until", "0001-01-01"], "--until: give a date"),
+        (
+            ["log-call", "1", "--as", "rep1", "--outcome", "callback", "--callback", "tomorrow"],
+            "--callback: 'tomorrow' is not an ISO date-time; write it like 2026-11-19T14:30+01:00",
+        ),
     ],
     ids=[
         "release",
@@ -155,6 +159,7 @@ def test_database_url_from_the_environment(tmp_path: Path) -> None:
         "at-1",
         "at-9999",
         "until-1",
+        "callback-words",
     ],
 )
 def test_numbers_and_times_no_record_could_have_exit_2_saying_so(

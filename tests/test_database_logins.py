@@ -211,7 +211,7 @@ def test_a_server_login_that_is_not_this_stores_is_left_alone(
     try:
         with open_desk(team.owner_url, "admin", clock=clock) as desk:
             desk.add_user(stranger, Role.QUALIFIER)
-            with pytest.raises(InputError, match="already exists for something other"):
+            with pytest.raises(InputError, match="another user name, or ask the server's owner"):
                 desk.set_database_login(stranger, "password-1")
     finally:
         with psycopg.connect(_plain(team.owner_url), autocommit=True) as connection:

@@ -87,7 +87,7 @@ def test_store_from_a_newer_version_is_refused(sqlite_store_path: Path) -> None:
 
 
 def test_missing_store_is_not_created_when_not_asked(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="leaddesk init"):
+    with pytest.raises(StoreError, match=r"with: leaddesk --db \S+nothing\.sqlite3 init"):
         open_store(tmp_path / "nothing.sqlite3", create=False)
     assert not (tmp_path / "nothing.sqlite3").exists()
 

@@ -66,8 +66,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_parser(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> argparse.ArgumentParser:
+    """The (sub)command's own parser, e.g. ``leaddesk users add``'s, for its error message."""
+    while True:
+        commands = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        chosen = getattr(args, commands[0].dest, None) if commands else None
+        if not commands or chosen not in commands[0].choices:
+            return parser
+        parser = commands[0].choices[chosen]
+
+
 def main(argv: Sequence[str] | None = None, *, open_window: WindowOpener | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # Name the command whose options they are not, so its --help is the one suggested.
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     setup_logging()
     if args.command in (None, "gui"):
         if open_window is None:

@@ -28,6 +28,18 @@ def add_as(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     )
 
 
+def add_setup_as(parser: argparse.ArgumentParser) -> None:
+    """``--as`` for the setup commands: optional on a local SQLite file (its owner acts), needed
+    on a team database once it has users."""
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        help="the user acting; needed on a team database that has users (default on a SQLite "
+        "file: its owner)",
+    )
+
+
 # Record numbers are SQL integers: anything beyond 64 bits cannot name one.
 _LARGEST_NUMBER = 2**63 - 1
 
@@ -54,12 +66,19 @@ def parse_time(text: str, option: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"{option}: '{text}' is not an ISO date-time") from None
+        raise InputError(
+            f"{option}: '{text}' is not an ISO date-time; write it like 2026-11-19T14:30+01:00"
+        ) from None
     if moment.tzinfo is None:
         raise InputError(f"{option}: give a time zone, e.g. {text.strip()}+01:00 or {text}Z")
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
         raise InputError(f"{option}: give a time between {FIRST_YEAR} and {LAST_YEAR}")
     return moment
+
+
+def count(number: int, thing: str) -> str:
+    """'1 lead', '2 leads': a count with its noun, for messages."""
+    return f"{number:,} {thing}" + ("" if number == 1 else "s")
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from leaddesk.cli.common import add_as, add_json, desk_for, print_json, print_table
+from leaddesk.cli.common import add_as, add_json, count, desk_for, print_json, print_table
 from leaddesk.handoff import ExportedBatch, verify_batch
 from leaddesk.resources import resource_path
 
@@ -68,7 +68,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _print_batch(batch: ExportedBatch, heading: str) -> None:
-    print(f"{heading}: batch {batch.code} ({batch.lead_count} leads)")
+    print(f"{heading}: batch {batch.code} ({count(batch.lead_count, 'lead')})")
     for path in batch.paths:
         print(f"  {path}")
 
@@ -97,11 +97,11 @@ def run_verify(args: argparse.Namespace) -> int:
         print_json(report.as_json())
     elif report.ok:
         print(
-            f"OK: {report.batch} — {report.lead_count} leads, "
-            f"{len(report.checked)} files match the manifest."
+            f"OK: {report.batch} — {count(report.lead_count or 0, 'lead')}, "
+            f"{count(len(report.checked), 'file')} match the manifest."
         )
     else:
-        print(f"{args.folder}: {len(report.problems)} problem(s):")
+        print(f"{args.folder}: {count(len(report.problems), 'problem')}:")
         for problem in report.problems:
             print(f"  {problem}")
     return 0 if report.ok else 2
@@ -114,7 +114,7 @@ def run_feedback(args: argparse.Namespace) -> int:
         print_json(report.as_json())
         return 0
     print(
-        f"{args.file}: {report.applied} decision(s) recorded "
+        f"{args.file}: {count(report.applied, 'decision')} recorded "
         f"({len(report.accepted)} accepted, {len(report.rejected)} rejected); "
         f"{len(report.unchanged)} already recorded."
     )
@@ -132,7 +132,7 @@ def run_pending(args: argparse.Namespace) -> int:
         print_json(report.as_json())
         return 0
     print(
-        f"Sales owes an answer on {len(report.leads)} handed-off lead(s) past "
+        f"Sales owes an answer on {count(len(report.leads), 'handed-off lead')} past "
         f"{report.followup_hours:g} h ({report.escalated} past {report.escalation_hours:g} h); "
         f"{report.waiting_within_window} more still within the window. "
         f"Answered so far: {report.accepted} accepted, {report.rejected} rejected."
@@ -167,7 +167,7 @@ def run_preview(args: argparse.Namespace) -> int:
     if not preview.leads:
         print("Nothing waiting to hand off.")
         return 0
-    print(f"{preview.count} lead(s) would be handed off:")
+    print(f"{count(preview.count, 'lead')} would be handed off:")
     print_table(
         ("lead", "name", "company", "qualified by", "fit", "interest", "warnings"),
         [

@@ -13,6 +13,7 @@ from leaddesk.cli.common import (
     ProgressLine,
     add_as,
     add_json,
+    count,
     desk_for,
     print_json,
     print_table,
@@ -49,7 +50,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--dry-run", action="store_true", help="show what would happen; store nothing"
     )
     parser.add_argument(
-        "--report", metavar="PATH", help="write a CSV of rejected and flagged rows here"
+        "--report",
+        metavar="PATH",
+        help="write a CSV with every row's outcome here (new, merged, skipped, to check)",
     )
     parser.add_argument("--encoding", metavar="NAME", help="the file's encoding (default: detect)")
     parser.add_argument("--sheet", metavar="NAME", help="the XLSX worksheet (default: the first)")
@@ -169,14 +172,14 @@ def _print_summary(summary: ImportSummary) -> None:
         print(f"Kept as extra details: {', '.join(mapping.extras)}")
     would = "would be " if summary.dry_run else ""
     print(
-        f"{counts.rows:,} rows: {counts.created:,} new leads, "
-        f"{counts.merged:,} new leads on people already known, "
+        f"{_rows(counts.rows)}: {count(counts.created, 'new lead')}, "
+        f"{count(counts.merged, 'new lead')} on people already known, "
         f"{counts.attached:,} added to open leads, {counts.unchanged:,} already imported, "
         f"{counts.invalid:,} skipped as unusable."
     )
     print(
         f"{counts.existing_account:,} from existing customer accounts; "
-        f"{counts.flagged:,} rows with a value kept as typed; "
+        f"{_rows(counts.flagged)} kept with a value to check; "
         f"{counts.assigned:,} {would}assigned to reps, {counts.pool:,} {would}left in the pool."
     )
     for warning in summary.warnings:
@@ -191,6 +194,10 @@ def _print_summary(summary: ImportSummary) -> None:
         print(f"Report: {summary.report}")
     elif counts.invalid or counts.flagged:
         print("Add --report PATH for every row's reason.")
+
+
+def _rows(number: int) -> str:
+    return count(number, "row")
 
 
 def _undo(args: argparse.Namespace) -> int:

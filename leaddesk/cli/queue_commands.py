@@ -162,7 +162,10 @@ def run_log_call(args: argparse.Namespace) -> int:
         print_json(result.as_json())
     elif result.outcome is CallOutcome.CONNECTED and not result.nurtured:
         print(f"Lead {result.lead_id}: {result.message}")
-        print(f"When you hang up: leaddesk end-call {result.call_id} --duration SECONDS")
+        print(
+            f"When you hang up: leaddesk end-call {result.call_id} --as {args.as_user} "
+            "--duration SECONDS"
+        )
     else:
         print(f"Lead {result.lead_id}: {result.message}")
     return 0

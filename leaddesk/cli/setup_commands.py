@@ -11,19 +11,22 @@ from leaddesk import definition_versions
 from leaddesk.cli import team_commands
 from leaddesk.cli.common import (
     ProgressLine,
-    add_as,
     add_json,
+    add_setup_as,
     parse_time,
     print_json,
     print_table,
     setup_or_user_desk,
 )
 from leaddesk.permissions import Action
+from leaddesk.store.database import default_backup_folder
+from leaddesk.team.moves import QUEUE_ROLES
 from leaddesk.users import parse_role
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init = commands.add_parser("init", help="create the store, or upgrade an older one")
+    add_setup_as(init)
     add_json(init)
     init.set_defaults(handler=run_init)
 
@@ -36,11 +39,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add.add_argument("--role", required=True, help="qualifier, team_lead, sales or admin")
     add.add_argument("--capacity", type=int, default=40, help="most open leads at once")
     add.add_argument("--display-name", help="the name shown in the window")
-    add.add_argument("--territory", action="append", default=[], help="country code; repeatable")
-    add_as(add, required=False)
+    add.add_argument(
+        "--territory",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="CC",
+        help="country codes the rep covers, e.g. --territory DE AT (default: anywhere)",
+    )
+    add_setup_as(add)
     add_json(add)
     add.set_defaults(handler=run_users_add)
     listing = user_commands.add_parser("list", help="list users")
+    add_setup_as(listing)
     add_json(listing)
     listing.set_defaults(handler=run_users_list)
     team_commands.register_user_commands(user_commands)  # set, (de|re)activate, login
@@ -50,6 +61,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     demo.add_argument("--reps", type=int, default=4, help="how many qualifiers (default 4)")
     demo.add_argument("--seed", type=int, default=7, help="same seed, same store")
     demo.add_argument("--now", help="ISO time the demo is anchored to (default: now)")
+    add_setup_as(demo)
     add_json(demo)
     demo.set_defaults(handler=run_demo)
 
@@ -58,11 +70,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     backup.add_argument(
         "--out",
-        type=Path,
         metavar="PATH",
-        help="the file, or a folder for it (default: the backups folder beside the store)",
+        help="the file, or a folder for it (end it with / to have a new folder made; "
+        f"default: {default_backup_folder()})",
     )
-    add_as(backup, required=False)
+    add_setup_as(backup)
     add_json(backup)
     backup.set_defaults(handler=run_backup)
 
@@ -103,7 +115,7 @@ def run_users_add(args: argparse.Namespace) -> int:
             role,
             capacity=args.capacity,
             display_name=args.display_name,
-            territories=tuple(t.upper() for t in args.territory),
+            territories=tuple(args.territory),
         )
     if args.json:
         print_json(user.as_json())
@@ -119,9 +131,16 @@ def run_users_list(args: argparse.Namespace) -> int:
         print_json([u.as_json() for u in users])
     else:
         print_table(
-            ["name", "role", "capacity", "active", "display name"],
+            ["name", "role", "capacity", "active", "display name", "territories"],
             [
-                (u.name, u.role.value, u.capacity, "yes" if u.active else "no", u.display_name)
+                (
+                    u.name,
+                    u.role.value,
+                    u.capacity,
+                    "yes" if u.active else "no",
+                    u.display_name,
+                    " ".join(u.territories) or ("anywhere" if u.role in QUEUE_ROLES else ""),
+                )
                 for u in users
             ],
         )

@@ -106,12 +106,13 @@ def register_user_commands(
 ) -> None:
     """``users set|deactivate|reactivate``, under the ``users`` command of setup_commands."""
     change = user_commands.add_parser("set", help="change a user's role, capacity or territories")
-    change.add_argument("name")
+    change.add_argument("name", help="the user's login name, e.g. rep5")
     add_as(change)
     change.add_argument("--role", help="qualifier, team_lead, sales or admin")
     change.add_argument("--capacity", type=int, help="most open leads at once")
     change.add_argument(
         "--territory",
+        action="extend",
         nargs="+",
         metavar="CC",
         help="country codes the rep covers ('--territory any' clears them)",
@@ -123,7 +124,7 @@ def register_user_commands(
         ("reactivate", "let a deactivated user sign in again"),
     ):
         command = user_commands.add_parser(verb, help=text)
-        command.add_argument("name")
+        command.add_argument("name", help="the user's login name, e.g. rep5")
         add_as(command)
         add_json(command)
         command.set_defaults(handler=run_users_active, verb=verb)
@@ -137,7 +138,7 @@ def register_user_commands(
             "to date first. Admins only; the connecting database user needs CREATEROLE."
         ),
     )
-    login.add_argument("name")
+    login.add_argument("name", help="the user's login name, e.g. rep5")
     add_as(login)
     login.add_argument(
         "--password-file",
@@ -191,7 +192,7 @@ def run_team(args: argparse.Namespace) -> int:
     pool = view.pool
     oldest = pool.oldest_arrived_at.isoformat(timespec="minutes") if pool.oldest_arrived_at else "-"
     print(
-        f"\nOpen pool: {pool.open_leads} leads, {pool.sla_breaches} past SLA, "
+        f"\nOpen pool: {_leads(pool.open_leads)}, {pool.sla_breaches} past SLA, "
         f"{pool.untouched} untouched, oldest {oldest}"
     )
     wait = view.awaiting_sales
@@ -369,7 +370,7 @@ def _show_plan(plan: RebalancePlan, args: argparse.Namespace, *, applied: bool) 
     received = plan.received()
     print()
     if not plan.moves:
-        print("Nothing can move: no rep has room." if plan.unplaced else "Nothing to move.")
+        print("Nothing can move." if plan.unplaced else "Nothing to move.")
     else:
         shares = ", ".join(f"{name} {count}" for name, count in sorted(received.items()))
         verb = "Moved" if applied else "Would move"
@@ -377,7 +378,8 @@ def _show_plan(plan: RebalancePlan, args: argparse.Namespace, *, applied: bool) 
         if not applied:
             _print_moves(plan.moves)
     if plan.unplaced:
-        print(f"{_leads(len(plan.unplaced))} stay where they are:")
+        stay = "stays where it is" if len(plan.unplaced) == 1 else "stay where they are"
+        print(f"{_leads(len(plan.unplaced))} {stay}:")
         for item in plan.unplaced[:20]:
             print(f"  lead {item.lead_id}: {item.why}")
         if len(plan.unplaced) > 20:

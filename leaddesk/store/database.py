@@ -13,6 +13,7 @@ SQLite settings and why:
 from __future__ import annotations
 
 import os
+import shlex
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -186,7 +187,9 @@ def open_store(
         path = Path(url.database or "")
         if not path.exists():
             if not create:
-                raise StoreError(f"No LeadDesk store at {path}. Create one with: leaddesk init")
+                # The hint is run as shown: without --db, init would make the default store.
+                db = "" if location is None else f"--db {shlex.quote(str(path))} "
+                raise StoreError(f"No LeadDesk store at {path}. Create one with: leaddesk {db}init")
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:

@@ -123,7 +123,8 @@ def set_login(
     elif not ours:
         raise InputError(
             f"A database login named {name} already exists for something other than this "
-            "LeadDesk store; rename the user or ask the database's owner."
+            "LeadDesk store (logins are shared by every database on the server); add the "
+            "person under another user name, or ask the server's owner about that login."
         )
     if password is not None:
         # PostgreSQL takes no bound parameters in ALTER ROLE: the driver quotes it as a literal.

@@ -201,8 +201,7 @@ def _place(
         if not fits:
             # A lead from an overloaded rep simply stays with them; only say so for the others.
             if not levelling:
-                where = f" for {country}" if country else ""
-                unplaced.append(Unplaced(row[0], f"no rep with room{where}"))
+                unplaced.append(Unplaced(row[0], _why_unplaced(slots, owner, country)))
             continue
         # The least full queue for its size, so everyone ends near the same share of their
         # capacity; then a rep whose territory it is; then the most spare room; then by name,
@@ -221,6 +220,15 @@ def _place(
             slots[owner].planned -= 1
         moves.append(to_move(row, users[best.user_id]))
     return moves, unplaced
+
+
+def _why_unplaced(slots: dict[int, RepSlot], owner: int | None, country: str | None) -> str:
+    """A full team and a country nobody covers call for different fixes: say which it is."""
+    if country and not any(
+        covers(slot.territories, country) for slot in slots.values() if slot.user_id != owner
+    ):
+        return f"no rep covers {country}"
+    return f"no rep with room for {country}" if country else "no rep with room"
 
 
 def _plan(

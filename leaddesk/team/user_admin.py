@@ -7,7 +7,6 @@ Only admins change admins; nobody locks themselves out.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,9 +21,8 @@ from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.store.models import Lead, User
 from leaddesk.team.moves import QUEUE_ROLES, PlannedMove, apply_all, is_open
 from leaddesk.team.reassign import planned_moves_query, to_move
-from leaddesk.users import UserInfo, find_user, info
+from leaddesk.users import UserInfo, clean_territories, find_user, info
 
-COUNTRY = re.compile(r"^[A-Z]{2}$")
 MAX_CAPACITY = 10_000
 
 
@@ -133,7 +131,7 @@ def change_user(
                 "rebalance to spread the rest."
             )
     if territories is not None:
-        codes = _territories(territories)
+        codes = clean_territories(territories)
         if list(codes) != list(user.territories or ()):
             before = " ".join(user.territories or ()) or "anywhere"
             changes.append(f"territories {before} → {' '.join(codes) or 'anywhere'}")
@@ -178,18 +176,6 @@ def _keep_an_admin(session: Session, user: User) -> None:
 
 def _role_words(role: Role) -> str:
     return role.value.replace("_", " ")
-
-
-def _territories(codes: Sequence[str]) -> tuple[str, ...]:
-    cleaned: list[str] = []
-    for code in codes:
-        for part in code.replace(",", " ").split():
-            upper = part.strip().upper()
-            if not COUNTRY.match(upper):
-                raise InputError(f"territory: '{part}' is not a country code like DE or US")
-            if upper not in cleaned:
-                cleaned.append(upper)
-    return tuple(sorted(cleaned))
 
 
 def _open_count(session: Session, user_id: int) -> int:

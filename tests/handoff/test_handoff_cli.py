@@ -93,6 +93,12 @@ def test_export_verify_feedback_and_pending_end_to_end(demo_store: Path, tmp_pat
     assert (report["accepted"], report["rejected"]) == ([first], [second])
     assert [(p["row"], p["kind"]) for p in report["problems"]] == [(4, "unknown_lead")]
 
+    again = leaddesk(db, "feedback", str(feedback), "--as", "sales1")
+    assert again.stdout.splitlines()[:2] == [
+        f"{feedback}: 0 decisions recorded (0 accepted, 0 rejected); 2 already recorded.",
+        "Not applied (1):",
+    ]
+
     pending = leaddesk(db, "handoff", "pending", "--as", "lead1", "--json")
     assert pending.returncode == 0, pending.stderr
     assert json.loads(pending.stdout)["counts"]["escalated"] > 0
@@ -104,13 +110,18 @@ def test_export_verify_feedback_and_pending_end_to_end(demo_store: Path, tmp_pat
     )
     broken = leaddesk(db, "verify-handoff", str(folder))
     assert broken.returncode == 2 and "rows, manifest says" in broken.stdout
+    assert broken.stdout.startswith(f"{folder}: 3 problems:\n")
 
 
 @pytest.mark.parametrize(
     ("args", "code", "says"),
     [
         (["export", "--as", "rep1", "--team"], 3, "cannot export the team's handoff batch"),
-        (["export", "--as", "sales1"], 3, "cannot export your handoff batch"),
+        (
+            ["export", "--as", "sales1"],
+            3,
+            "sales1 is a salesperson and cannot export handoff batches.",
+        ),
         (["feedback", "missing.csv", "--as", "sales1"], 2, "cannot read it"),
         (["handoff", "rewrite", "handoff-nope", "--as", "rep1"], 2, "No handoff batch"),
     ],

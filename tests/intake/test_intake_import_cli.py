@@ -522,3 +522,21 @@ def test_the_leaddesk_command_exits_2_on_a_binary_file_and_imports_a_good_one(
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["created"] == 2
+
+
+def test_the_text_summary_counts_rows_to_check_and_reads_right_for_one(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    if "://" in db:
+        pytest.skip("the wording is the same on every store")
+    sheet = resource_path("samples", "plain_contacts.xlsx")
+    code, out, err = leaddesk(capsys, db, "import", str(sheet), "--as", "lead1", "--dry-run")
+    assert code == 0, err
+    # Phones read as international were changed, not kept as typed: they are rows to check.
+    assert "3 rows kept with a value to check;" in out
+    assert "row 6, phone: phone: read as international: the + was missing" in out
+    one = tmp_path / "one.csv"
+    one.write_text(HEADER + good_rows(1), encoding="utf-8")
+    code, out, err = leaddesk(capsys, db, "import", str(one), "--as", "lead1")
+    assert code == 0, err
+    assert "1 row: 1 new lead, 0 new leads on people already known," in out

@@ -114,3 +114,22 @@ def test_team_sweep_and_report_outputs(team_now: Team, sqlite_store_path: Path) 
         2,
         "leaddesk: --since: 'soon' is not a date like 2026-11-01",
     )
+
+
+def test_rebalance_says_why_a_lead_cannot_move(team_now: Team, sqlite_store_path: Path) -> None:
+    with team_now.store.transaction() as session:
+        from leaddesk.users import find_user
+
+        for name in ("rep1", "rep2"):
+            find_user(session, name).territories = ["US"]
+    lonely = team_now.lead(None, country="JP")
+    team_now.store.close()
+    dry = leaddesk(sqlite_store_path, "rebalance", "--dry-run", "--as", "lead1")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines()[-3:] == [
+        "Nothing can move.",
+        "1 lead stays where it is:",
+        f"  lead {lonely}: no rep covers JP",
+    ]
+    view = leaddesk(sqlite_store_path, "team", "--as", "lead1")
+    assert "Open pool: 1 lead, " in view.stdout

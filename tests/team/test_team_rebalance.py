@@ -82,7 +82,22 @@ def test_leads_nobody_covers_stay_in_the_pool_and_say_why(team: Team) -> None:
     with team.desk("lead1") as desk:
         plan = desk.plan_rebalance()
     assert plan.moves == ()
-    assert [(u.lead_id, u.why) for u in plan.unplaced] == [(lonely, "no rep with room for JP")]
+    assert [(u.lead_id, u.why) for u in plan.unplaced] == [(lonely, "no rep covers JP")]
+
+
+def test_a_lead_whose_reps_are_full_stays_in_the_pool_saying_so(team: Team) -> None:
+    with team.store.transaction() as session:
+        from leaddesk.users import find_user
+
+        for name in ("rep1", "rep2"):
+            find_user(session, name).capacity = 1
+    team.lead("rep1")
+    team.lead("rep2")
+    waiting = team.lead(None, country="US")
+    with team.desk("lead1") as desk:
+        plan = desk.plan_rebalance()
+    assert plan.moves == ()
+    assert [(u.lead_id, u.why) for u in plan.unplaced] == [(waiting, "no rep with room for US")]
 
 
 def test_an_absent_reps_leads_are_spread_over_the_others_except_the_one_on_a_call(
