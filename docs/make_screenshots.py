@@ -4,7 +4,8 @@ Run: QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py [--db demo.sqlite
 
 docs/workspace.png is what `leaddesk gui --as rep1 --screenshot` saves (the queue and the first
 lead); docs/questionnaire.png is the same window mid-call: the next lead taken (N), called (C),
-connected (1) and half the questions answered, with the live scores and suggested verdict.
+connected (1) and half the questions answered, with the live scores and suggested verdict;
+docs/team-console.png is the team lead's console on its Rebalance tab, with the preview shown.
 """
 
 from __future__ import annotations
@@ -80,6 +81,21 @@ def main() -> int:
         # Leave the demo store as it was: the lead goes back to the queue.
         window.cycle.lead and desk.release(window.cycle.lead.lead_id)
         window.notes.close()
+
+    from ui.team_console import TeamConsole
+
+    with open_desk(db, "lead1") as desk:
+        console = TeamConsole(desk, Operations(inline=True))
+        console.resize(*SIZE)
+        console.show()
+        console.tabs.setCurrentWidget(console.rebalance_tab)
+        console.rebalance_tab.preview()  # nothing moves until applied
+        for _ in range(5):
+            app.processEvents()
+        target = HERE / "team-console.png"
+        console.grab().save(str(target))
+        print(f"Saved {target}")
+        console.close()
     return 0
 
 
