@@ -27,7 +27,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         dest="definition_command", metavar="validate|publish|show|diff", required=True
     )
 
-    validate = actions.add_parser("validate", help="check a definition file; exit 2 if broken")
+    # "check" too: the shipped templates' first lines tell people to run "definition check".
+    validate = actions.add_parser(
+        "validate", aliases=["check"], help="check a definition file; exit 2 if broken"
+    )
     validate.add_argument("file", metavar="FILE", help="the TOML lead-definition file")
     add_json(validate)
     validate.set_defaults(handler=run_validate)

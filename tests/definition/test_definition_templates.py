@@ -220,3 +220,17 @@ def _any_answer(definition: Definition, question_id: str) -> object:
     return {"number": 5, "money": 100, "text": "something", "date": "2030-01-01"}.get(
         question.type.value, question.options[0].value if question.options else True
     )
+
+
+def test_the_command_each_template_names_in_its_header_works(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The templates' first lines say `leaddesk definition check FILE`; that command runs."""
+    from leaddesk.cli import main
+
+    for name in TEMPLATES:
+        path = default_definition_path(name)
+        header = path.read_text(encoding="utf-8").split("\n[", 1)[0]
+        assert "`leaddesk definition check FILE`" in header
+        assert main(["definition", "check", str(path)]) == 0
+        assert ": valid" in capsys.readouterr().out
