@@ -321,7 +321,8 @@ def speed_to_lead(session: Session, span: Period, *, at: datetime) -> Report:
         "sla_met": met,
         "sla_breached": breached,
         "sla_not_due_yet": not_due,
-        "sla_compliance_pct": _pct(met, met + breached),
+        # None when no deadline has come yet: 0 % would read as every lead missed.
+        "sla_compliance_pct": _pct(met, met + breached) if met + breached else None,
         "median_minutes_to_first_call": round(median(minutes), 1) if minutes else None,
     }
     return Report(

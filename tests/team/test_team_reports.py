@@ -208,6 +208,14 @@ def test_speed_to_lead_distribution_and_sla_compliance(store: Team) -> None:
     }
 
 
+def test_sla_compliance_is_not_given_before_any_deadline_came(store: Team) -> None:
+    """A week with no lead whose deadline has come says nothing of compliance (not 0 %)."""
+    with store.desk("lead1") as desk:
+        quiet = desk.report("sla", since=date(2026, 10, 5), until=date(2026, 10, 11))
+    assert quiet.summary["sla_met"] == quiet.summary["sla_breached"] == 0
+    assert quiet.summary["sla_compliance_pct"] is None
+
+
 def test_sources_show_which_bring_dubious_and_unworthy_leads(store: Team) -> None:
     assert report(store, "sources").rows() == [
         ("purchased_list", 3, 2, 0, 0, 1, 0, 1, 0, 33.3, 0, 0, ""),
