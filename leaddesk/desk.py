@@ -636,6 +636,7 @@ class Desk:
         role: Role | None = None,
         capacity: int | None = None,
         territories: tuple[str, ...] | None = None,
+        display_name: str | None = None,
     ) -> user_admin.UserChange:
         self.require(Action.MANAGE_USERS)
         with self.store.transaction() as session:
@@ -650,6 +651,7 @@ class Desk:
                     role=role,
                     capacity=capacity,
                     territories=territories,
+                    display_name=display_name,
                 ),
             )
 

@@ -74,6 +74,19 @@ def clean_territories(codes: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted(cleaned))
 
 
+MAX_DISPLAY_NAME = 128
+
+
+def clean_display_name(text: str) -> str:
+    """The name the team sees: trimmed, on one line, 1 to 128 characters."""
+    shown = " ".join(text.split())
+    if not shown:
+        raise InputError("display name: give the name the team knows them by")
+    if len(shown) > MAX_DISPLAY_NAME:
+        raise InputError(f"display name: keep it to {MAX_DISPLAY_NAME} characters")
+    return shown
+
+
 def find_user(session: Session, name: str) -> User:
     user = session.scalar(select(User).where(User.name == name.strip().lower()))
     if user is None:
@@ -117,7 +130,7 @@ def add_user(
     territories = clean_territories(territories)
     user = User(
         name=name,
-        display_name=(display_name or name).strip(),
+        display_name=clean_display_name(display_name) if display_name else name,
         role=role,
         capacity=capacity,
         active=True,

@@ -64,6 +64,9 @@ class UsersTab(QWidget):
         self.who = QLabel("Pick a user in the list.")
         self.who.setObjectName("sectionTitle")
         self.who.setWordWrap(True)
+        self.display_name = QLineEdit()
+        self.display_name.setPlaceholderText("the name the team sees")
+        self.display_name.setMaxLength(128)
         self.role = QComboBox()
         for role in Role:
             self.role.addItem(role_words(role.value).capitalize(), role.value)
@@ -78,6 +81,7 @@ class UsersTab(QWidget):
         self.territories.setPlaceholderText("e.g. DE AT CH (empty: anywhere)")
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Name", self.display_name)
         form.addRow("Role", self.role)
         form.addRow("Capacity", self.capacity)
         form.addRow("Territories", self.territories)
@@ -147,7 +151,7 @@ class UsersTab(QWidget):
         locked = user is not None and user.role is Role.ADMIN and not self._admin
         editable = user is not None and not locked
         self.locked.setVisible(locked)
-        for widget in (self.role, self.capacity, self.territories, self.save):
+        for widget in (self.display_name, self.role, self.capacity, self.territories, self.save):
             widget.setEnabled(editable)
         self.deactivate.setEnabled(editable and user is not None and user.active)
         self.reactivate.setEnabled(editable and user is not None and not user.active)
@@ -156,6 +160,7 @@ class UsersTab(QWidget):
             return
         status = "" if user.active else " — deactivated"
         self.who.setText(f"{user.display_name or user.name} ({user.name}){status}")
+        self.display_name.setText(user.display_name or user.name)
         self.role.setCurrentIndex(max(0, self.role.findData(user.role.value)))
         self.capacity.setValue(user.capacity)
         self.territories.setText(" ".join(user.territories))
@@ -193,6 +198,7 @@ class UsersTab(QWidget):
         role = Role(self.role.currentData())
         capacity = self.capacity.value()
         territories = split_territories(self.territories.text())
+        shown = self.display_name.text()
         desk = self._desk
         self._ops.run(
             lambda: desk.change_user(
@@ -200,6 +206,7 @@ class UsersTab(QWidget):
                 role=role if role is not user.role else None,
                 capacity=capacity,
                 territories=territories,
+                display_name=shown if shown.strip() != user.display_name else None,
             ),
             done=self._changed_user,
             changes=USERS | MOVED,

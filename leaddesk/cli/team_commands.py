@@ -105,7 +105,9 @@ def register_user_commands(
     user_commands: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> None:
     """``users set|deactivate|reactivate``, under the ``users`` command of setup_commands."""
-    change = user_commands.add_parser("set", help="change a user's role, capacity or territories")
+    change = user_commands.add_parser(
+        "set", help="change a user's role, capacity, territories or display name"
+    )
     change.add_argument("name", help="the user's login name, e.g. rep5")
     add_as(change)
     change.add_argument("--role", help="qualifier, team_lead, sales or admin")
@@ -117,6 +119,7 @@ def register_user_commands(
         metavar="CC",
         help="country codes the rep covers ('--territory any' clears them)",
     )
+    change.add_argument("--display-name", help="the name the team sees (the login stays)")
     add_json(change)
     change.set_defaults(handler=run_users_set)
     for verb, text in (
@@ -321,11 +324,15 @@ def run_users_set(args: argparse.Namespace) -> int:
     if args.territory is not None:
         codes = [code for code in args.territory if code.lower() not in ("any", "none")]
         territories = tuple(codes)
-    if role is None and args.capacity is None and territories is None:
-        raise InputError("Say what to change: --role, --capacity or --territory")
+    if role is None and args.capacity is None and territories is None and not args.display_name:
+        raise InputError("Say what to change: --role, --capacity, --territory or --display-name")
     with desk_for(args) as desk:
         change = desk.change_user(
-            args.name, role=role, capacity=args.capacity, territories=territories
+            args.name,
+            role=role,
+            capacity=args.capacity,
+            territories=territories,
+            display_name=args.display_name,
         )
     if args.json:
         print_json(change.as_json())

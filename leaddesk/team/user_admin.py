@@ -21,7 +21,7 @@ from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.store.models import Lead, User
 from leaddesk.team.moves import QUEUE_ROLES, PlannedMove, apply_all, is_open
 from leaddesk.team.reassign import planned_moves_query, to_move
-from leaddesk.users import UserInfo, clean_territories, find_user, info
+from leaddesk.users import UserInfo, clean_display_name, clean_territories, find_user, info
 
 MAX_CAPACITY = 10_000
 
@@ -97,8 +97,10 @@ def change_user(
     role: Role | None = None,
     capacity: int | None = None,
     territories: Sequence[str] | None = None,
+    display_name: str | None = None,
 ) -> UserChange:
-    """Change any of role, capacity (most open leads at once) and territories (country codes)."""
+    """Change any of role, capacity (most open leads at once), territories (country codes) and
+    the name the team sees (the login stays)."""
     user = _editable(session, name, actor_id=actor_id, actor_role=actor_role)
     if role is Role.ADMIN and actor_role is not Role.ADMIN:
         raise NotPermitted("Only an admin can make someone an admin.")
@@ -130,6 +132,12 @@ def change_user(
                 f"{user.display_name} holds {held} open leads, more than {capacity}; "
                 "rebalance to spread the rest."
             )
+    if display_name is not None:
+        shown = clean_display_name(display_name)
+        if shown != user.display_name:
+            changes.append(f"name {user.display_name} → {shown}")
+            details["display_name"] = [user.display_name, shown]
+            user.display_name = shown
     if territories is not None:
         codes = clean_territories(territories)
         if list(codes) != list(user.territories or ()):

@@ -87,6 +87,11 @@ def test_absent_rep_to_the_pool_then_user_admin(team_now: Team, sqlite_store_pat
         ["AT", "DE"],
         9,
     )
+    renamed = leaddesk(
+        sqlite_store_path, "users", "set", "rep2", "--display-name", "Rory Rep", "--as", "lead1"
+    )
+    assert renamed.returncode == 0, renamed.stderr
+    assert renamed.stdout.strip() == "rep2: name rep2 → Rory Rep."
     gone = leaddesk(sqlite_store_path, "users", "deactivate", "rep1", "--as", "lead1")
     assert gone.stdout.splitlines() == [
         "rep1 is deactivated.",

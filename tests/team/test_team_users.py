@@ -55,6 +55,24 @@ def test_role_capacity_and_territories_change_in_one_audited_step(team: Team) ->
     assert promoted.changes == ("role qualifier → team lead",)
 
 
+def test_a_display_name_changes_and_the_login_stays(team: Team) -> None:
+    team.user("anna", display_name="Anna Berg")
+    with team.desk("lead1") as desk:
+        change = desk.change_user("anna", display_name="  Anna   Lindqvist ")
+        assert change.changes == ("name Anna Berg → Anna Lindqvist",)
+        assert (change.user.name, change.user.display_name) == ("anna", "Anna Lindqvist")
+        assert desk.change_user("anna", display_name="Anna Lindqvist").changes == ()
+        with pytest.raises(InputError, match="give the name the team knows them by"):
+            desk.change_user("anna", display_name="   ")
+        with pytest.raises(InputError, match="keep it to 128 characters"):
+            desk.change_user("anna", display_name="A" * 129)
+    with team.store.reading() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "user_changed")).one()
+    assert event.details["display_name"] == ["Anna Berg", "Anna Lindqvist"]
+    with open_desk(team.location, "anna", clock=team.clock) as anna:  # signs in as before
+        assert anna.actor.display_name == "Anna Lindqvist"
+
+
 def test_a_rep_moved_to_sales_gives_their_leads_back_to_the_pool(team: Team) -> None:
     lead_id = team.lead("rep1")
     with team.desk("lead1") as desk:

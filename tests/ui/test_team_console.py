@@ -691,6 +691,10 @@ def test_user_changes_are_said_with_the_persons_name(
     said = console.window.status.currentMessage()
     assert said.startswith("Rep 2: capacity ") and "Rep 2 holds " in said
     assert "rep2" not in said
+    users.display_name.setText("Rory Rep")  # a name typed wrong at first, put right
+    qtbot.mouseClick(users.save, Qt.MouseButton.LeftButton)
+    assert console.window.status.currentMessage() == "Rory Rep: name Rep 2 → Rory Rep."
+    assert users.selected().display_name == "Rory Rep"  # type: ignore[union-attr]
     made = NewUser("anna.berg", "Anna Berg", users.selected().role, 30, ())  # type: ignore[union-attr]
     monkeypatch.setattr(team_dialogs, "ask_new_user", lambda _p, _admins: made)
     qtbot.mouseClick(users.add_button, Qt.MouseButton.LeftButton)
