@@ -122,7 +122,7 @@ def open_window(
         status = window.statusBar()
         sweeper.reported.connect(lambda text: status.showMessage(text, 20_000))
     else:
-        window = TeamConsole(desk, ops, sweep=sweeper)
+        window = TeamConsole(desk, ops, sweep=sweeper, settings=settings)
     sweeper.setParent(window)
     if sweep:
         sweeper.start()  # runs only for those the core lets sweep

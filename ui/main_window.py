@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -17,7 +16,6 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QMainWindow,
     QMenu,
     QSplitter,
@@ -30,7 +28,7 @@ from leaddesk.definition_versions import ShownDefinition
 from leaddesk.desk import Desk
 from leaddesk.permissions import Action
 from leaddesk.queue import QueueRow
-from leaddesk.settings import NOTE_SAVE_DELAY_MS, THEME, Settings
+from leaddesk.settings import NOTE_SAVE_DELAY_MS, Settings
 from ui import shortcuts
 from ui.call_cycle import CallCycle, Phase, dial_tel
 from ui.call_panel import CallPanel
@@ -40,6 +38,7 @@ from ui.icons import icon
 from ui.import_dialog import ImportDialog, importable_path
 from ui.import_runs import ImportRunsDialog
 from ui.lead_panel import LeadPanel
+from ui.look_menu import add_look_menu, set_look
 from ui.notes import Drafts, NoteSaver, default_drafts_dir
 from ui.operations import Operations
 from ui.questionnaire_panel import QuestionnairePanel
@@ -47,7 +46,6 @@ from ui.queue_panel import QueuePanel
 from ui.reference import ReferenceSheet, glossary_html, shortcuts_html
 from ui.sales_home import SalesHome
 from ui.status_panel import DaySummaryDialog, StatusPanel
-from ui.theme import THEMES, apply_theme
 
 MENUS = ("&File", "&Call", "&View", "&Help")
 
@@ -198,16 +196,7 @@ class MainWindow(QMainWindow):
 
         view = self._menus["View"]
         view.addActions([self.queue.search_action, self.queue.queue_action])
-        looks = view.addMenu("Look")
-        group = QActionGroup(self)
-        current = self.settings[THEME]
-        for name in THEMES:
-            look = QAction("Follow the system" if name == "system" else name.capitalize(), self)
-            look.setCheckable(True)
-            look.setChecked(name == current)
-            look.triggered.connect(lambda _=False, n=name: self.set_theme(n))
-            group.addAction(look)
-            looks.addAction(look)
+        add_look_menu(view, self.settings, self)
         # The team console plugs in here (set_team_console); absent for whoever may not see it.
         self.team_console_action = QAction("Team console", self)
         self.team_console_action.setVisible(False)
@@ -336,10 +325,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def set_theme(self, name: str) -> None:
-        self.settings[THEME] = name
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            apply_theme(app, name)
+        set_look(self.settings, name)
 
     # -- importing leads ---------------------------------------------------------------------------
 

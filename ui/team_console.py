@@ -13,10 +13,12 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar, QTabWidget, QVBox
 
 from leaddesk.desk import Desk
 from leaddesk.permissions import Action
+from leaddesk.settings import Settings
 from leaddesk.team.team_view import TeamView
 from leaddesk.users import UserInfo
 from ui.dashboards import DashboardsPanel
 from ui.icons import icon
+from ui.look_menu import add_look_menu
 from ui.operations import Operations
 from ui.team_definition import DefinitionTab
 from ui.team_leads import LeadsTab
@@ -39,7 +41,10 @@ class TeamConsole(QMainWindow):
         *,
         sweep: PolicySweep | None = None,
         parent: QWidget | None = None,
+        settings: Settings | None = None,
     ) -> None:
+        """``settings``: given when the console is the main window (an admin's), which then has
+        a View menu of its own; a team lead's console follows their workspace's look."""
         # The core refuses each action too; this keeps a rep from ever seeing an empty console.
         desk.require(Action.VIEW_TEAM)
         super().__init__(parent)
@@ -88,6 +93,10 @@ class TeamConsole(QMainWindow):
         frame.addWidget(self.tabs)
         self.setCentralWidget(body)
         self._actions()
+        if settings is not None:
+            view = self.menuBar().addMenu("&View")
+            view.addAction(self.refresh_action)
+            add_look_menu(view, settings, self)
 
         self.team_tab.rep_chosen.connect(self.show_leads_of)
         ops.changed.connect(self._changed)
@@ -101,6 +110,7 @@ class TeamConsole(QMainWindow):
         refresh = QAction("Refresh", self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.refresh)
+        self.refresh_action = refresh
         close = QAction("Close", self)
         close.setShortcut(QKeySequence.StandardKey.Close)
         close.triggered.connect(self.close)

@@ -21,7 +21,7 @@ from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
 from leaddesk.errors import NotPermitted
 from leaddesk.permissions import Action
-from leaddesk.settings import SWEEP_MINUTES, Settings
+from leaddesk.settings import SWEEP_MINUTES, THEME, Settings
 from leaddesk.store.models import Assignment, Lead, User
 from leaddesk.team.moves import POOL
 from leaddesk.team.reassign import LeadPick
@@ -35,7 +35,7 @@ from ui.team_console import ConsoleOpener, TeamConsole
 from ui.team_dialogs import ConfirmMovesDialog, MoveChoice, MovesToConfirm, NewUser
 from ui.team_models import MOVE_COLUMNS, when
 from ui.team_sweep import PolicySweep, sweep_words
-from ui.theme import apply_theme
+from ui.theme import apply_theme, colours
 
 MOVE_HEADERS = [column.header for column in MOVE_COLUMNS]
 
@@ -471,17 +471,24 @@ def test_team_leads_get_the_console_and_the_sweep_from_the_window(
 
 
 def test_an_admin_opens_straight_into_the_console(
-    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path, restore_look: None
 ) -> None:
     desk = open_desk(demo_store, "admin", clock=clock)
     assert not desk.can(Action.WORK_QUEUE)
-    window = open_window(desk, Operations(inline=True), Settings(tmp_path / "s.json"), "UTC")
+    settings = Settings(tmp_path / "s.json")
+    window = open_window(desk, Operations(inline=True), settings, "UTC")
     qtbot.addWidget(window)
     try:
         assert isinstance(window, TeamConsole)
         qtbot.waitUntil(window.is_ready)
         assert window.sweep is not None and window.sweep.last is not None
         assert window.sweep_label.text().startswith("Untouched-lead check")
+        # Their only window has a View menu: the look can be changed and is remembered.
+        (view,) = (a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+        (looks,) = (a.menu() for a in view.actions() if a.text() == "Look")
+        dark = next(a for a in looks.actions() if a.text() == "Dark")
+        dark.trigger()
+        assert settings[THEME] == "dark" and colours().name == "dark"
     finally:
         window.close()
         desk.close()
