@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from leaddesk.team.moves import POOL, PlannedMove
+from leaddesk.team.moves import POOL, QUEUE_ROLES, PlannedMove
 from leaddesk.team.rebalance import RepLoad
 from leaddesk.team.team_view import RepRow
 from leaddesk.users import UserInfo
@@ -297,8 +297,12 @@ USER_COLUMNS: tuple[Column[UserInfo], ...] = (
     Column("User", lambda u: u.name),
     Column("Name", lambda u: u.display_name),
     Column("Role", lambda u: role_words(u.role.value)),
-    Column("Capacity", lambda u: u.capacity, number=True),
-    Column("Territories", lambda u: " ".join(u.territories) or "anywhere"),
+    # Sales and admins have no call queue: no capacity or territories to speak of.
+    Column("Capacity", lambda u: u.capacity if u.role in QUEUE_ROLES else "—", number=True),
+    Column(
+        "Territories",
+        lambda u: (" ".join(u.territories) or "anywhere") if u.role in QUEUE_ROLES else "—",
+    ),
     Column(
         "Status",
         lambda u: "active" if u.active else "deactivated",

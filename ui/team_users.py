@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.desk import Desk
 from leaddesk.domain import Role
+from leaddesk.team.moves import QUEUE_ROLES
 from leaddesk.team.user_admin import UserChange
 from leaddesk.users import UserInfo
 from ui import dialogs, team_dialogs
@@ -115,6 +116,7 @@ class UsersTab(QWidget):
 
         self.add_button.clicked.connect(self.add_user)
         self.save.clicked.connect(self.save_changes)
+        self.role.currentIndexChanged.connect(self._queue_fields)
         self.deactivate.clicked.connect(self.deactivate_selected)
         self.reactivate.clicked.connect(self.reactivate_selected)
         self.table.selectionModel().currentRowChanged.connect(self._picked)
@@ -153,6 +155,7 @@ class UsersTab(QWidget):
         self.locked.setVisible(locked)
         for widget in (self.display_name, self.role, self.capacity, self.territories, self.save):
             widget.setEnabled(editable)
+        self._queue_fields()
         self.deactivate.setEnabled(editable and user is not None and user.active)
         self.reactivate.setEnabled(editable and user is not None and not user.active)
         if user is None:
@@ -164,6 +167,14 @@ class UsersTab(QWidget):
         self.role.setCurrentIndex(max(0, self.role.findData(user.role.value)))
         self.capacity.setValue(user.capacity)
         self.territories.setText(" ".join(user.territories))
+
+    def _queue_fields(self) -> None:
+        """Capacity and territories are about a call queue: off for sales and admins."""
+        user = self.selected()
+        locked = user is not None and user.role is Role.ADMIN and not self._admin
+        queue = Role(self.role.currentData()) in QUEUE_ROLES
+        for widget in (self.capacity, self.territories):
+            widget.setEnabled(user is not None and not locked and queue)
 
     # -- changing ---------------------------------------------------------------------------------
 

@@ -698,6 +698,13 @@ def test_user_changes_are_said_with_the_persons_name(
     said = console.window.status.currentMessage()
     assert said.startswith("Rep 2: capacity ") and "Rep 2 holds " in said
     assert "rep2" not in said
+    users.select("sales1")  # no call queue: capacity and territories say nothing
+    assert not users.capacity.isEnabled() and not users.territories.isEnabled()
+    row = next(r for r, u in enumerate(users.model.items) if u.name == "sales1")
+    assert users.model.index(row, 3).data() == "—"
+    users.role.setCurrentIndex(users.role.findData("qualifier"))  # … until they would get one
+    assert users.capacity.isEnabled() and users.territories.isEnabled()
+    users.select("rep2")
     users.display_name.setText("Rory Rep")  # a name typed wrong at first, put right
     qtbot.mouseClick(users.save, Qt.MouseButton.LeftButton)
     assert console.window.status.currentMessage() == "Rory Rep: name Rep 2 → Rory Rep."
