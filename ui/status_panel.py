@@ -36,6 +36,11 @@ def verdict_words(summary: DaySummary) -> str:
     return ", ".join(parts) if parts else "none yet"
 
 
+def talk_text(minutes: int) -> str:
+    """42 min; 1 h 05 from an hour on."""
+    return f"{minutes // 60} h {minutes % 60:02d}" if minutes >= 60 else f"{minutes} min"
+
+
 class StatusPanel(QStatusBar):
     updated = Signal(object)  # DaySummary
 
@@ -67,7 +72,10 @@ class StatusPanel(QStatusBar):
     def _show(self, summary: DaySummary) -> None:
         self.summary = summary
         rate = f" ({summary.connect_rate:.0%})" if summary.calls else ""
-        self.calls.setText(f"Today: {summary.calls} calls · {summary.connects} connects{rate}")
+        talk = f" · {talk_text(summary.talk_minutes)} talk" if summary.talk_minutes else ""
+        self.calls.setText(
+            f"Today: {summary.calls} calls · {summary.connects} connects{rate}{talk}"
+        )
         self.verdicts.setText(f"Verdicts: {verdict_words(summary)}")
         self.breaches.setText(f"SLA breaches in my queue: {summary.sla_breaches}")
         self.breaches.setObjectName("badgeWarn" if summary.sla_breaches else "muted")
@@ -88,7 +96,7 @@ class DaySummaryDialog(QDialog):
         rows = [
             ("Calls made", str(summary.calls)),
             ("Connects", f"{summary.connects} ({rate})"),
-            ("Talk time", f"{summary.talk_minutes} min"),
+            ("Talk time", talk_text(summary.talk_minutes)),
             ("Callbacks booked", str(summary.callbacks_booked)),
         ]
         rows += [

@@ -24,6 +24,7 @@ from leaddesk.users import UserInfo
 from tests.ui.conftest import Workspace, open_workspace
 from ui.queue_model import PAGE, SLA, SOURCE, WHY, sla_text
 from ui.sign_in import SignInDialog
+from ui.status_panel import talk_text
 from ui.theme import apply_theme
 
 
@@ -301,6 +302,10 @@ def test_status_bar_counts_the_call_just_made(qtbot: QtBot, workspace: Workspace
         qtbot.keyClick(workspace.window.focusWidget() or workspace.window, text)
     assert status.summary.calls == calls + 1
     assert f"{calls + 1} calls" in status.calls.text()
+    # The day's talk time beside the calls, once there is some (the demo rep has talked).
+    talk = status.summary.talk_minutes
+    assert talk > 0 and status.calls.text().endswith(f" · {talk_text(talk)} talk")
+    assert talk_text(42) == "42 min" and talk_text(65) == "1 h 05"
     assert "SLA breaches in my queue" in status.breaches.text()
     dialog = workspace.window.show_day_summary()
     assert dialog is not None and dialog.isVisible()
