@@ -20,13 +20,25 @@ import json
 import os
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum as PyEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Enum, Integer, String, Table, Text, func, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    Enum,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,7 +46,7 @@ from leaddesk import audit
 from leaddesk.errors import InputError, StoreError
 from leaddesk.intake.bulk import BulkWriter
 from leaddesk.store import Store, open_store
-from leaddesk.store.database import catch_up_sequences
+from leaddesk.store.database import catch_up_sequences, store_trouble
 from leaddesk.store.migrations import SCHEMA_HEAD, current_revision
 from leaddesk.store.models import AuditEvent, Base, User
 from leaddesk.store.types import JSONText, UTCDateTime
@@ -176,33 +188,28 @@ def take_backup(
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise InputError(f"Cannot write the backup {destination}: {exc.strerror or exc}") from exc
-    except BaseException:
+    except BaseException as exc:
         partial.unlink(missing_ok=True)
+        trouble = store_trouble(exc, store.label)  # the server gone, the disk full: said so
+        if trouble is not None:
+            raise trouble from exc
         raise
     progress(sum(rows.values()), sum(rows.values()))
     return BackupSummary(destination, schema, at, rows, destination.stat().st_size)
 
 
-class _snapshot:
+@contextmanager
+def _snapshot(store: Store) -> Iterator[Connection]:
     """One read transaction over every table: on PostgreSQL at REPEATABLE READ, so rows
     written meanwhile by others are not half in the backup; SQLite's WAL gives the same."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def __enter__(self) -> Any:
-        connection = self.store.engine.connect()
-        if self.store.engine.dialect.name == "postgresql":
+    with store.engine.connect() as connection:
+        if store.engine.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
-        self._connection = connection
-        self._transaction = connection.begin()
-        return connection
-
-    def __exit__(self, *_exc: object) -> None:
-        try:
-            self._transaction.rollback()  # nothing was written
-        finally:
-            self._connection.close()
+        with connection.begin() as transaction:
+            try:
+                yield connection
+            finally:
+                transaction.rollback()  # nothing was written
 
 
 def _sync(path: Path) -> None:
