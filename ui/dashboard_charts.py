@@ -536,7 +536,8 @@ DASHBOARDS: tuple[Dashboard, ...] = (
     Dashboard(
         "workload",
         "Workload",
-        "Per rep: open leads now against capacity; received, calls and verdicts in the period.",
+        "Per rep: open leads now against capacity; received, calls, talk time and verdicts "
+        "in the period.",
         workload_charts,
     ),
 )

@@ -547,6 +547,7 @@ class RepWorkload:
     calls: int
     connects: int
     verdicts: int
+    talk_minutes: int = 0  # connected calls' whole length (ended when the rep hung up)
 
     @property
     def capacity_used_pct(self) -> float:
@@ -561,6 +562,7 @@ class RepWorkload:
             self.received,
             self.calls,
             self.connects,
+            self.talk_minutes,
             self.verdicts,
         )
 
@@ -590,10 +592,13 @@ def workload(session: Session, span: Period) -> Report:
         .all()
     )
     connected = case((CallAttempt.outcome == CallOutcome.CONNECTED, 1), else_=0)
+    talked = case(
+        (CallAttempt.outcome == CallOutcome.CONNECTED, CallAttempt.duration_seconds), else_=0
+    )
     calls = {
-        user: (int(n), int(c or 0))
-        for user, n, c in session.execute(
-            select(CallAttempt.user_id, func.count(), func.sum(connected))
+        user: (int(n), int(c or 0), round(int(t or 0) / 60))
+        for user, n, c, t in session.execute(
+            select(CallAttempt.user_id, func.count(), func.sum(connected), func.sum(talked))
             .where(CallAttempt.at >= span.start, CallAttempt.at < span.end)
             .group_by(CallAttempt.user_id)
         )
@@ -617,9 +622,10 @@ def workload(session: Session, span: Period) -> Report:
             open_now=int(open_now.get(u.id, 0)),
             capacity=u.capacity,
             received=int(received.get(u.id, 0)),
-            calls=calls.get(u.id, (0, 0))[0],
-            connects=calls.get(u.id, (0, 0))[1],
+            calls=calls.get(u.id, (0, 0, 0))[0],
+            connects=calls.get(u.id, (0, 0, 0))[1],
             verdicts=int(verdicts.get(u.id, 0)),
+            talk_minutes=calls.get(u.id, (0, 0, 0))[2],
         )
         for u in users
         if (u.active and u.role is Role.QUALIFIER) or u.id in busy
@@ -632,6 +638,7 @@ def workload(session: Session, span: Period) -> Report:
         "received",
         "calls",
         "connects",
+        "talk min",
         "verdicts",
     )
     return Report("workload", "Workload per rep", span, headers, items)

@@ -138,13 +138,21 @@ def store(team: Team) -> Team:
                 recorded_at=t(18, 14),
             )
         )
-        for lead_id, who, at, outcome in (
-            (l0, "rep1", t(15, 20), CallOutcome.NO_ANSWER),  # before the period
-            (l0, "rep1", t(16, 12), CallOutcome.NO_ANSWER),
-            (l1, "rep1", t(16, 14, 10), CallOutcome.CONNECTED),
-            (l4, "rep2", t(17, 17), CallOutcome.NO_ANSWER),
+        for lead_id, who, at, outcome, seconds in (
+            (l0, "rep1", t(15, 20), CallOutcome.NO_ANSWER, 25),  # before the period
+            (l0, "rep1", t(16, 12), CallOutcome.NO_ANSWER, 30),
+            (l1, "rep1", t(16, 14, 10), CallOutcome.CONNECTED, 745),  # 12 min on the line
+            (l4, "rep2", t(17, 17), CallOutcome.NO_ANSWER, 20),
         ):
-            session.add(CallAttempt(lead_id=lead_id, user_id=ids[who], at=at, outcome=outcome))
+            session.add(
+                CallAttempt(
+                    lead_id=lead_id,
+                    user_id=ids[who],
+                    at=at,
+                    outcome=outcome,
+                    duration_seconds=seconds,
+                )
+            )
         session.add(
             Assignment(
                 lead_id=l4,
@@ -232,8 +240,9 @@ def test_agreement_credits_the_rep_who_gave_the_hand_off_verdict(store: Team) ->
 
 def test_workload_per_rep(store: Team) -> None:
     assert report(store, "workload").rows() == [
-        ("rep1", 1, 40, 2.5, 0, 2, 1, 4),
-        ("rep2", 1, 40, 2.5, 1, 1, 0, 2),
+        # rep, open now, capacity, used %, received, calls, connects, talk min, verdicts
+        ("rep1", 1, 40, 2.5, 0, 2, 1, 12, 4),
+        ("rep2", 1, 40, 2.5, 1, 1, 0, 0, 2),
     ]
 
 
@@ -241,7 +250,7 @@ def test_reports_name_reps_as_the_team_knows_them(store: Team) -> None:
     """A team lead reads "Ada Byron", not a login; the figures stay with the same rep."""
     with store.store.transaction() as session:
         session.get(User, store.ids["rep1"]).display_name = "Ada Byron"  # type: ignore[union-attr]
-    assert report(store, "workload").rows()[0] == ("Ada Byron", 1, 40, 2.5, 0, 2, 1, 4)
+    assert report(store, "workload").rows()[0] == ("Ada Byron", 1, 40, 2.5, 0, 2, 1, 12, 4)
     assert report(store, "agreement").rows()[0] == ("Ada Byron", 2, 1, 0, 1, 100.0)
 
 
