@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from leaddesk.clock import FixedClock
 from leaddesk.domain import CallOutcome, LeadType, Stage, Verdict
+from leaddesk.queue import QueueRow
 from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
 from tests.ui.conftest import Workspace, open_workspace
 from ui import dialogs
@@ -44,6 +45,22 @@ def key(
     window = workspace.window
     target = window.focusWidget() or window
     qtbot.keyClick(target, text, modifier)
+
+
+def call_next(qtbot: QtBot, workspace: Workspace, outcome_key: str) -> QueueRow:
+    """N, C and an outcome key, as the rep presses them; the lead that was called."""
+    key(qtbot, workspace, "n")
+    lead = workspace.window.cycle.lead
+    assert lead is not None
+    key(qtbot, workspace, "c")
+    key(qtbot, workspace, outcome_key)
+    return lead
+
+
+def nurture_when_overridden(monkeypatch: pytest.MonkeyPatch, reason: str) -> None:
+    """The override dialog answers "nurture, unqualified interest" with ``reason``."""
+    choice = OverrideChoice(Verdict.NURTURE, LeadType.UNQUALIFIED_INTEREST, reason)
+    monkeypatch.setattr(dialogs, "ask_override", lambda _p, _r: choice)
 
 
 def calls_on(workspace: Workspace, lead_id: int) -> list[CallOutcome]:
@@ -163,11 +180,7 @@ def test_the_timer_runs_on_through_the_conversation_until_the_rep_hangs_up(
     keeps running while the rep qualifies, and H stores the call's whole length."""
     window, cycle = workspace.window, workspace.window.cycle
     panel = window.call
-    key(qtbot, workspace, "n")
-    lead = cycle.lead
-    assert lead is not None
-    key(qtbot, workspace, "c")
-    key(qtbot, workspace, "1")
+    lead = call_next(qtbot, workspace, "1")
     assert cycle.phase is Phase.QUALIFYING and cycle.on_call
     assert panel.hang_up_button.isVisible() and not panel.call_button.isVisible()
     assert panel.timer.property("running") == "true"
@@ -187,11 +200,7 @@ def test_the_timer_runs_on_through_the_conversation_until_the_rep_hangs_up(
     assert panel.timer.text() == f"00:{call.duration_seconds:02d}" == stopped
     assert panel.message.text().startswith("Call ended after 0:0")
     # The verdict afterwards does not end it again (a second end would be refused and warned).
-    monkeypatch.setattr(
-        dialogs,
-        "ask_override",
-        lambda _p, _r: OverrideChoice(Verdict.NURTURE, LeadType.UNQUALIFIED_INTEREST, "Later"),
-    )
+    nurture_when_overridden(monkeypatch, "Later")
     qtbot.waitUntil(lambda: window.questionnaire.qualification is not None)
     key(qtbot, workspace, "o")
     assert cycle.phase is Phase.IDLE
@@ -203,18 +212,10 @@ def test_a_call_still_on_the_line_ends_with_the_verdict_or_when_put_back(
     qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch, ending: str
 ) -> None:
     window, cycle = workspace.window, workspace.window.cycle
-    key(qtbot, workspace, "n")
-    lead = cycle.lead
-    assert lead is not None
-    key(qtbot, workspace, "c")
-    key(qtbot, workspace, "1")
+    lead = call_next(qtbot, workspace, "1")
     qtbot.waitUntil(lambda: cycle.call_seconds() >= 1, timeout=3000)
     if ending == "verdict":
-        monkeypatch.setattr(
-            dialogs,
-            "ask_override",
-            lambda _p, _r: OverrideChoice(Verdict.NURTURE, LeadType.UNQUALIFIED_INTEREST, "Later"),
-        )
+        nurture_when_overridden(monkeypatch, "Later")
         qtbot.waitUntil(lambda: window.questionnaire.qualification is not None)
         key(qtbot, workspace, "o")
     else:
@@ -302,19 +303,11 @@ def test_not_interested_goes_straight_to_the_verdict(
     opens the questionnaire for it there and then, instead of leaving a lead nobody can
     reach again (taking it from a search is refused: it is on hold)."""
     window, cycle = workspace.window, workspace.window.cycle
-    key(qtbot, workspace, "n")
-    lead = cycle.lead
-    assert lead is not None
-    key(qtbot, workspace, "c")
-    key(qtbot, workspace, "7")
+    lead = call_next(qtbot, workspace, "7")
     assert cycle.phase is Phase.QUALIFYING
     assert window.left.currentWidget() is window.questionnaire
     assert "verdict" in window.call.message.text()
-    monkeypatch.setattr(
-        dialogs,
-        "ask_override",
-        lambda _p, _r: OverrideChoice(Verdict.NURTURE, LeadType.UNQUALIFIED_INTEREST, "No need"),
-    )
+    nurture_when_overridden(monkeypatch, "No need")
     qtbot.waitUntil(lambda: window.questionnaire.qualification is not None)
     key(qtbot, workspace, "o")
     with workspace.desk.store.reading() as session:
@@ -329,11 +322,7 @@ def test_leaving_a_not_interested_lead_without_a_verdict_says_where_it_went(
     qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window, cycle = workspace.window, workspace.window.cycle
-    key(qtbot, workspace, "n")
-    lead = cycle.lead
-    assert lead is not None
-    key(qtbot, workspace, "c")
-    key(qtbot, workspace, "7")
+    call_next(qtbot, workspace, "7")
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text: asked.append(text) is None)
     # Minutes later the claim renewal comes round: a lead on hold is not claimed, no warning.
@@ -349,11 +338,7 @@ def test_override_without_a_reason_is_refused(
     qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window, cycle = workspace.window, workspace.window.cycle
-    key(qtbot, workspace, "n")
-    lead = cycle.lead
-    assert lead is not None
-    key(qtbot, workspace, "c")
-    key(qtbot, workspace, "1")
+    lead = call_next(qtbot, workspace, "1")
     answer_by_keyboard(qtbot, workspace, {"contact_check": "yes"})
     suggestion = window.questionnaire.qualification.suggestion  # type: ignore[union-attr]
     other = Verdict.DISQUALIFY if suggestion.verdict is not Verdict.DISQUALIFY else Verdict.NURTURE
