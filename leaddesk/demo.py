@@ -122,6 +122,8 @@ INQUIRIES = {
 CAMPAIGNS = ("Spring pricing push", "Q3 webinar series", "Trade fair Cologne", "Partner list")
 ASSIGNED_ON_ARRIVAL = "assigned on arrival"
 REJECT_REASONS = ("no_budget", "bad_timing", "not_decision_maker", "already_customer", "other")
+FRESH_LEADS_A_REP_A_DAY = 35
+RECENT_MEAN_HOURS_MOST = 360.0  # three of these reach back 45 days
 
 
 @dataclass(frozen=True)
@@ -324,11 +326,16 @@ class _Builder:
         self.audit: list[dict[str, Any]] = []
         self.last_lead: dict[int, dict[str, Any]] = {}
         self.leads_of: dict[int, int] = {}  # person id → leads so far
+        self.recent_mean_hours = 60.0  # set by build for the team's size
 
     # -- generation -----------------------------------------------------------------------
 
     def build(self, lead_count: int) -> None:
         rng = self.rng
+        # Fresh interest arrives at about a real team's pace, some 35 leads a rep a day, so a
+        # rep's "today" reads like a day on the phone (within two months, however many leads).
+        days = 0.8 * lead_count / (FRESH_LEADS_A_REP_A_DAY * len(self.rep_ids))
+        self.recent_mean_hours = min(RECENT_MEAN_HOURS_MOST, max(60.0, days * 24 / 3))
         countries = rng.choices(COUNTRIES, [c.weight for c in COUNTRIES], k=lead_count)
         account_count = max(len(COUNTRIES), lead_count // 4)
         by_country: dict[str, list[dict[str, Any]]] = {}
@@ -411,7 +418,7 @@ class _Builder:
         source = rng.choices([s for s, _ in SOURCES], [w for _, w in SOURCES])[0]
         # Most interest is recent; a tail reaches back two months for the reports.
         age = (
-            timedelta(hours=rng.expovariate(1 / 60))
+            timedelta(hours=rng.expovariate(1 / self.recent_mean_hours))
             if rng.random() < 0.8
             else timedelta(days=rng.uniform(3, 60))
         )
