@@ -37,6 +37,7 @@ from sqlalchemy import (
     Table,
     Text,
     func,
+    inspect,
     select,
 )
 from sqlalchemy.exc import IntegrityError
@@ -47,7 +48,7 @@ from leaddesk.errors import InputError, StoreError
 from leaddesk.intake.bulk import BulkWriter
 from leaddesk.store import Store, open_store
 from leaddesk.store.database import catch_up_sequences, store_trouble
-from leaddesk.store.migrations import SCHEMA_HEAD, current_revision
+from leaddesk.store.migrations import SCHEMA_HEAD, current_revision, known_revisions, upgrade
 from leaddesk.store.models import AuditEvent, Base, User
 from leaddesk.store.types import JSONText, UTCDateTime
 
@@ -284,7 +285,14 @@ def restore_backup(
             rows = _counted(reader, progress)
             label = str(location) if location is not None else "(the default store)"
             return _summary(source, label, header, rows, dry_run=True)
-        made, store = _empty_store(location)
+        schema = str(header["schema"])
+        made, store = _empty_store(location, schema)
+        if reader.older:
+            found = inspect(store.engine)
+            reader.store_columns = {
+                name: {column["name"] for column in found.get_columns(name)}
+                for name in found.get_table_names()
+            }
         try:
             with store.transaction() as session:
                 writer = BulkWriter(session.connection(), values_repeat=False)
@@ -293,7 +301,12 @@ def restore_backup(
                     writer.insert(table, batch)
                     rows[table.name] = rows.get(table.name, 0) + len(batch)
                 rows = reader.check_end(rows)
-                catch_up_sequences(session.connection(), [table.name for table in _tables()])
+                catch_up_sequences(session.connection(), sorted(reader.tables_seen))
+            if schema != SCHEMA_HEAD:
+                # Taken by an older LeadDesk: restored as it was, then brought up to date the
+                # way an old store is when opened (each migration's data changes included).
+                upgrade(store, "head")
+            with store.transaction() as session:
                 audit.record(
                     session,
                     at=at,
@@ -303,6 +316,7 @@ def restore_backup(
                     details={
                         "taken_at": header["taken_at"],
                         "taken_by": header.get("taken_by"),
+                        "schema": schema,
                         "rows": sum(rows.values()),
                     },
                 )
@@ -367,10 +381,11 @@ def _batches(
     progress(done, total)
 
 
-def _empty_store(location: str | os.PathLike[str] | None) -> tuple[list[Path], Store]:
-    """The store to restore into (made if it is a new SQLite file), refused unless empty.
-    Returns the files this made, to take away again if the restore fails."""
-    from leaddesk.store.database import resolve_location
+def _empty_store(location: str | os.PathLike[str] | None, schema: str) -> tuple[list[Path], Store]:
+    """The store to restore into, at the backup's schema ``schema`` (made if it is a new
+    SQLite file or an empty database), refused unless empty. Returns the files this made, to
+    take away again if the restore fails."""
+    from leaddesk.store.database import resolve_location, table_names
 
     url = resolve_location(location)
     made: list[Path] = []
@@ -378,18 +393,37 @@ def _empty_store(location: str | os.PathLike[str] | None) -> tuple[list[Path], S
         path = Path(url.database or "")
         if not path.exists():
             made = [path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))]
-    store = open_store(location, create=True)
+    store = open_store(location, create=True, migrate=False)
     try:
-        with store.reading() as session:
-            held = [
-                table.name
-                for table in _tables()
-                if session.execute(select(table.c.id).limit(1)).first() is not None
-            ]
+        revision = current_revision(store)
+        present = table_names(store)
+        if revision is None and "leads" in present:
+            raise StoreError(f"{store.label} holds tables but is not a LeadDesk store")
+        held = []
+        if revision is not None:
+            with store.reading() as session:
+                held = [
+                    table.name
+                    for table in _tables()
+                    if table.name in present
+                    and session.execute(select(table.c.id).limit(1)).first() is not None
+                ]
     except BaseException:
         store.close()
         _forget(made)
         raise
+    if not held and revision != schema:
+        try:
+            if revision is not None:
+                raise InputError(
+                    f"--db: {store.label} is set up for schema {revision} and the backup is of "
+                    f"schema {schema}; restore into a new file name or a new, empty database"
+                )
+            upgrade(store, schema)  # the tables as the LeadDesk that took the backup had them
+        except BaseException:
+            store.close()
+            _forget(made)
+            raise
     if held:
         store.close()
         if set(held) <= _WRITTEN_BY_INIT:
@@ -424,6 +458,11 @@ class _BackupReader:
         self.name = source.name
         self.line = 0
         self.total = 0
+        self.older = False
+        self.schema = SCHEMA_HEAD
+        # Filled in once the store to restore into has its tables: table -> column names.
+        self.store_columns: dict[str, set[str]] = {}
+        self.tables_seen: set[str] = set()
         self._end: dict[str, Any] | None = None
 
     def __enter__(self) -> _BackupReader:
@@ -473,19 +512,14 @@ class _BackupReader:
                 f"reads ({FORMAT_VERSION})"
             )
         schema = str(header.get("schema"))
-        if schema != SCHEMA_HEAD:
-            older = schema.isdigit() and int(schema) < int(SCHEMA_HEAD)
-            which = "an older" if older else "a newer"
-            hint = (
-                "restore it with the LeadDesk that took it, then open the store with this one "
-                "to upgrade it"
-                if older
-                else "restore it with that LeadDesk or a newer one"
-            )
+        if schema != SCHEMA_HEAD and schema not in known_revisions():
             raise InputError(
-                f"{self.name}: taken by {which} LeadDesk (schema {schema}, this one is "
-                f"{SCHEMA_HEAD}); {hint}"
+                f"{self.name}: taken by a newer LeadDesk (schema {schema}, this one is "
+                f"{SCHEMA_HEAD}); restore it with that LeadDesk or a newer one"
             )
+        # An older LeadDesk's tables lack the columns added since; nothing else may differ.
+        self.older = schema != SCHEMA_HEAD
+        self.schema = schema
         try:
             datetime.fromisoformat(str(header.get("taken_at")))
             self.total = sum(int(count) for count in dict(header.get("tables") or {}).values())
@@ -525,18 +559,27 @@ class _BackupReader:
                         "LeadDesk"
                     )
                 columns = item.get("columns")
-                if not isinstance(columns, list) or set(columns) != set(known.c.keys()):
+                if not isinstance(columns, list) or not self._columns_fit(known, columns):
                     raise InputError(
                         f"{self.name}: line {self.line}, table {known.name}: the columns are "
-                        "not this LeadDesk's"
+                        f"not those of schema {self.schema}"
                     )
                 table = known
+                self.tables_seen.add(known.name)
                 readers = [(str(name), _reader(known, str(name))) for name in columns]
             elif isinstance(item, dict) and "end" in item:
                 self._end = item["end"] if isinstance(item["end"], dict) else {}
                 return
             else:
                 raise InputError(f"{self.name}: line {self.line} is not a backup line")
+
+    def _columns_fit(self, known: Table, columns: list[Any]) -> bool:
+        named = {str(column) for column in columns}
+        if not self.older:
+            return named == set(known.c.keys())
+        if self.store_columns:  # restoring: the columns the store made for that schema
+            return named == self.store_columns.get(known.name, set())
+        return named <= set(known.c.keys())  # checking only: columns we know, some missing
 
     def check_end(self, rows: dict[str, int]) -> dict[str, int]:
         if self._end is None:

@@ -21,8 +21,8 @@ from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.store import open_store
-from leaddesk.store.migrations import SCHEMA_HEAD
-from leaddesk.store.models import AuditEvent, Note
+from leaddesk.store.migrations import SCHEMA_HEAD, current_revision
+from leaddesk.store.models import AuditEvent, CallAttempt, Note
 
 
 @pytest.fixture
@@ -185,7 +185,7 @@ def damaged(backup: Path, tmp_path: Path) -> dict[str, Path]:
             [header, *rest[: leads_at + 1], bad_row, *rest[leads_at + 2 :]],
             tmp_path / "value.gz",
         ),
-        "older": rewrite(backup, [{**header, "schema": "0004"}, *rest], tmp_path / "older.gz"),
+        "newer": rewrite(backup, [{**header, "schema": "0099"}, *rest], tmp_path / "newer.gz"),
         "not ours": rewrite(backup, [{"hello": 1}], tmp_path / "other.gz"),
     }
     half = tmp_path / "half.gz"
@@ -204,7 +204,7 @@ def _is(item: Any, table: str) -> bool:
 MESSAGES = {
     "cut short": r"cut short after line \d+ \(no end line\); nothing was restored",
     "bad value": r"line \d+, table leads, column stage: 'bogus' is not one of new, ",
-    "older": r"taken by an older LeadDesk \(schema 0004, this one is \d+\); restore it with",
+    "newer": r"taken by a newer LeadDesk \(schema 0099, this one is \d+\); restore it with",
     "not ours": r"not a LeadDesk backup \(no backup header on line 1\)",
     "torn": r"damaged after line \d+ .*nothing was restored",
     "plain text": r"not a LeadDesk backup \(not a gzip file",
@@ -283,3 +283,66 @@ def test_restoring_into_a_store_init_has_set_up_says_to_skip_init(
     assert main(["--db", store_location, "init"]) == 0
     with pytest.raises(InputError, match=r"was set up by 'leaddesk init', so it is not empty;"):
         restore_backup(store_location, backup, at=clock())
+
+
+def as_of_schema_0004(backup: Path, to: Path) -> Path:
+    """The backup as LeadDesk at schema 0004 wrote it: without the columns added since (when a
+    call ended, when a nurtured lead came back)."""
+    added = {"call_attempts": "ended_at", "leads": "recycled_at"}
+    items, out = lines(backup), []
+    drop: int | None = None
+    for item in items:
+        if isinstance(item, dict) and "format" in item:
+            out.append({**item, "schema": "0004"})
+        elif isinstance(item, dict) and "table" in item:
+            column = added.get(item["table"])
+            drop = item["columns"].index(column) if column else None
+            kept = [c for c in item["columns"] if c != column]
+            out.append({**item, "columns": kept})
+        elif isinstance(item, list) and drop is not None:
+            out.append(item[:drop] + item[drop + 1 :])
+        else:
+            out.append(item)
+    return rewrite(backup, out, to)
+
+
+def test_a_backup_from_an_older_leaddesk_restores_and_is_brought_up_to_date(
+    demo_path: Path, store_location: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    old = as_of_schema_0004(backup_of(demo_path, clock, tmp_path / "b.gz"), tmp_path / "old.gz")
+    assert restore_backup(tmp_path / "checked.sqlite3", old, at=clock(), dry_run=True).schema == (
+        "0004"
+    )
+    # A new file, or the empty PostgreSQL database (the SQLite fixture is set up already).
+    target = store_location if "://" in store_location else str(tmp_path / "restored.sqlite3")
+    summary = restore_backup(target, old, at=clock())
+    assert summary.rows["leads"] == 1200 and summary.schema == "0004"
+    store = open_store(target)
+    assert current_revision(store) == SCHEMA_HEAD
+    with store.reading() as session:
+        ended = session.scalar(
+            select(func.count()).select_from(CallAttempt).where(CallAttempt.ended_at.is_not(None))
+        )
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "store_restored")
+        ).one()
+    store.close()
+    assert ended == 0  # as an upgraded store has it: older calls keep their logged length
+    assert event.details["schema"] == "0004"
+    with open_desk(target, "rep1", clock=clock) as desk:  # and it works
+        row = desk.next_lead()
+        assert row is not None
+        desk.log_call(row.lead_id, CallOutcome.NO_ANSWER)
+
+
+def test_an_older_backup_whose_columns_are_not_that_schemas_is_refused(
+    demo_path: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    backup = backup_of(demo_path, clock, tmp_path / "b.gz")
+    items = lines(backup)
+    # Says schema 0004 but carries today's columns: it was not written at 0004.
+    mixed = rewrite(backup, [{**items[0], "schema": "0004"}, *items[1:]], tmp_path / "mixed.gz")
+    target = tmp_path / "new" / "restored.sqlite3"
+    with pytest.raises(InputError, match=r"table \w+: the columns are not those of schema 0004"):
+        restore_backup(target, mixed, at=clock())
+    assert not target.exists()
