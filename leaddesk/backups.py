@@ -466,6 +466,8 @@ class _BackupReader:
         self._end: dict[str, Any] | None = None
 
     def __enter__(self) -> _BackupReader:
+        if self.source.is_dir():
+            raise InputError(f"{self.source}: a folder, not a backup file; name the file in it")
         if not self.source.is_file():
             raise InputError(f"{self.source}: no such backup file")
         try:

@@ -250,6 +250,8 @@ def test_backup_and_restore_from_the_command_line(
     restored = leaddesk("--db", str(target), "restore", str(backup))
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout.startswith("Restored ")
+    folder = leaddesk("--db", str(tmp_path / "other.sqlite3"), "restore", str(tmp_path))
+    assert folder.returncode == 2 and "a folder, not a backup file" in folder.stderr
     twice = leaddesk("--db", str(target), "restore", str(backup))
     assert twice.returncode == 2 and "already holds data" in twice.stderr
     assert "Traceback" not in twice.stderr
