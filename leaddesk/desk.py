@@ -35,6 +35,7 @@ from leaddesk.intake import source_mappings
 from leaddesk.intake import undo as intake_undo
 from leaddesk.permissions import Action, can, require
 from leaddesk.queue import search as lead_search
+from leaddesk.queue.arrivals import QueueMark, arrivals, mark_now
 from leaddesk.store import Store, grants, open_store
 from leaddesk.store.database import default_backup_folder
 from leaddesk.store.models import SourceMapping
@@ -264,6 +265,20 @@ class Desk:
                 band=band,
                 source=source,
             )
+
+    def queue_arrivals(
+        self, mark: QueueMark | None = None
+    ) -> tuple[list[call_queue.QueueRow], QueueMark]:
+        """What came due or came to the acting rep since ``mark`` and can be called now
+        (callbacks whose time has come, leads a colleague handed over, new pool leads), in
+        queue order, with the mark for the next ask. Without a mark: nothing yet, the mark."""
+        self.require(Action.WORK_QUEUE)
+        assert self.actor.id is not None
+        at = self.clock()
+        with self.store.reading() as session:
+            if mark is None:
+                return [], mark_now(session, at)
+            return arrivals(session, self.actor.id, mark, at)
 
     def next_lead(self) -> call_queue.QueueRow | None:
         """Claim the top of the queue for the acting rep; None when nothing is callable now."""

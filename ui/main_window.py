@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QMainWindow,
     QMenu,
     QSplitter,
@@ -28,6 +29,7 @@ from leaddesk.definition_versions import ShownDefinition
 from leaddesk.desk import Desk
 from leaddesk.permissions import Action
 from leaddesk.queue import QueueRow
+from leaddesk.queue.arrivals import arrival_notice
 from leaddesk.settings import NOTE_SAVE_DELAY_MS, Settings
 from ui import shortcuts
 from ui.call_cycle import CallCycle, Phase, dial_tel
@@ -48,6 +50,8 @@ from ui.sales_home import SalesHome
 from ui.status_panel import DaySummaryDialog, StatusPanel
 
 MENUS = ("&File", "&Call", "&View", "&Help")
+# How long the status bar says what came into the queue (the new rows stay bold longer).
+NOTICE_MS = 60_000
 
 
 class MainWindow(QMainWindow):
@@ -125,6 +129,9 @@ class MainWindow(QMainWindow):
         if desk.can(Action.WORK_QUEUE):
             self.queue.apply()
             self.status.refresh()
+            self.queue.arrived.connect(self._came_in)
+            self.queue.looked.connect(self.status.refresh)
+            self.queue.start_looking()
         else:  # sales and admins sign in for the console, exports and feedback, not to call
             self.queue.title.setText("NO CALL QUEUE FOR YOUR ROLE")
             self.queue.setEnabled(False)
@@ -195,7 +202,9 @@ class MainWindow(QMainWindow):
         self.addAction(notes)
 
         view = self._menus["View"]
-        view.addActions([self.queue.search_action, self.queue.queue_action])
+        view.addActions(
+            [self.queue.search_action, self.queue.queue_action, self.queue.refresh_action]
+        )
         add_look_menu(view, self.settings, self)
         # The team console plugs in here (set_team_console); absent for whoever may not see it.
         self.team_console_action = QAction("Team console", self)
@@ -243,6 +252,14 @@ class MainWindow(QMainWindow):
     def _definition_loaded(self, shown: ShownDefinition) -> None:
         self.definition = shown
         self.call.set_policy(shown.definition.policy)
+
+    def _came_in(self, rows: list[QueueRow]) -> None:
+        """Say what came into the queue while the rep was busy; flash the taskbar entry if the
+        rep is in another window (their softphone, the CRM)."""
+        notice = arrival_notice(rows, self.desk.clock())
+        if notice is not None:
+            self.status.showMessage(notice, NOTICE_MS)
+            QApplication.alert(self)
 
     def _looking_at(self, row: QueueRow | None) -> None:
         if self.cycle.phase is Phase.IDLE:

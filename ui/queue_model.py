@@ -5,7 +5,7 @@ the store or moving a row."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,9 @@ Clock = Callable[[], datetime]
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 # SLA shown amber from this many minutes before the deadline.
 SLA_WARN_MINUTES = 30
+# A lead that came into the queue on its own (a callback come due, a lead handed over) stays
+# bold this long, so a rep back from a call sees what is new.
+FRESH_FOR = timedelta(minutes=10)
 
 COLUMNS = ("Person", "Company", "Local", "Band", "Why", "SLA", "Tries", "Source")
 WIDTHS = (128, 112, 54, 98, 220, 74, 44, 96)
@@ -85,6 +88,12 @@ def _dot(colour: str) -> QIcon:
     return QIcon(pixmap)
 
 
+def _bold() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
+
+
 class QueueModel(QAbstractTableModel):
     loaded = Signal()  # a page (or a refresh) arrived and is shown
 
@@ -102,6 +111,8 @@ class QueueModel(QAbstractTableModel):
         self._now = clock()
         # Why-lines worded for ``_now``, by lead id: a paint asks for them many times a tick.
         self._reasons: dict[int, str] = {}
+        # Leads that came in while the rep was busy, and when they were noticed.
+        self._fresh: dict[int, datetime] = {}
 
     # -- what is shown -------------------------------------------------------------------
 
@@ -121,10 +132,26 @@ class QueueModel(QAbstractTableModel):
         worded afresh by the core from the rows already loaded, in the same order."""
         self._now = self._clock()
         self._reasons.clear()
+        faded = [i for i, at in self._fresh.items() if self._now - at >= FRESH_FOR]
+        for lead_id in faded:
+            del self._fresh[lead_id]
         if self._rows:
             last = len(self._rows) - 1
             for column in (LOCAL, WHY, SLA):
                 self.dataChanged.emit(self.index(0, column), self.index(last, column))
+            if faded:
+                self.dataChanged.emit(self.index(0, 0), self.index(last, len(COLUMNS) - 1))
+
+    def mark_fresh(self, lead_ids: list[int]) -> None:
+        """Show these leads in bold for a while: they came in while the rep was busy."""
+        now = self._clock()
+        self._fresh.update((lead_id, now) for lead_id in lead_ids)
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(last, len(COLUMNS) - 1))
+
+    def is_fresh(self, lead_id: int) -> bool:
+        return lead_id in self._fresh
 
     def reason(self, row: QueueRow) -> str:
         """The row's why-line as it reads at the model's clock."""
@@ -231,7 +258,11 @@ class QueueModel(QAbstractTableModel):
             Qt.ItemDataRole.BackgroundRole,
             Qt.ItemDataRole.FontRole,
         ):
-            return self._sla_look(row, role)
+            look = self._sla_look(row, role)
+            if look is not None or role != Qt.ItemDataRole.FontRole:
+                return look
+        if role == Qt.ItemDataRole.FontRole and row.lead_id in self._fresh:
+            return _bold()
         return None
 
     def _text(self, row: QueueRow, column: int) -> str:
@@ -268,7 +299,11 @@ class QueueModel(QAbstractTableModel):
             due = row.sla_due_at.astimezone().strftime("%a %H:%M")
             return f"First call due by {due}" + (" — overdue" if left < 0 else "")
         who = f"{row.person} · {row.phone or 'no phone'}"
-        return f"{who}\n{BAND_WORDS[row.band]}: {self.reason(row)}"
+        tip = f"{who}\n{BAND_WORDS[row.band]}: {self.reason(row)}"
+        noticed = self._fresh.get(row.lead_id)
+        if noticed is not None:
+            tip += f"\nNew in your queue since {noticed.astimezone().strftime('%H:%M')}"
+        return tip
 
     def _sla_look(self, row: QueueRow, role: int) -> object:
         left = sla_minutes(row, self._now)
@@ -280,6 +315,4 @@ class QueueModel(QAbstractTableModel):
             return look.qcolor("breach" if breached else "warn")
         if role == Qt.ItemDataRole.BackgroundRole:
             return look.qcolor("breach_back" if breached else "warn_back")
-        font = QFont()
-        font.setBold(True)
-        return font
+        return _bold()

@@ -3,6 +3,9 @@ a search box answering by name, company, email or phone."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
@@ -20,20 +23,38 @@ from PySide6.QtWidgets import (
 from leaddesk.desk import Desk
 from leaddesk.domain import Source
 from leaddesk.queue import Band, QueueRow
+from leaddesk.queue.arrivals import QueueMark
 from leaddesk.queue.search import MIN_CHARS
 from ui import shortcuts
 from ui.icons import icon
 from ui.operations import Operations
 from ui.queue_model import COLUMNS, ROW_ROLE, SLA, SOURCE, WHY, WIDTHS, QueueModel, source_text
 
+log = logging.getLogger(__name__)
+
 SEARCH_PAUSE_MS = 200
 TICK_MS = 30_000
+# How often the queue is read again on its own: callbacks come due, a team lead hands a
+# rep leads, marketing imports new ones. A look costs milliseconds.
+LOOK_MS = 60_000
 # The countdown's widest forms; an overdue one is bold. Cell padding and the focus frame
 # take the rest of the column.
 SLA_SAMPLES = ("−59 min", "−9 h 59", "−23 h", "−99 d")
 SLA_PADDING = 22  # px
 # Every source as the Source column writes it, so "purchased list" is never "purchased…".
 SOURCE_SAMPLES = tuple(source_text(source.value) for source in Source)
+
+
+def _quietly(
+    look: Callable[[], tuple[list[QueueRow], QueueMark]],
+) -> tuple[list[QueueRow], QueueMark] | None:
+    """A look nobody asked for must never put a dialog up every minute: a failure (the team
+    database unreachable for a moment) is logged and the next look tries again."""
+    try:
+        return look()
+    except Exception:
+        log.warning("reading the queue again failed", exc_info=True)
+        return None
 
 
 class QueueView(QTableView):
@@ -72,12 +93,17 @@ class QueueView(QTableView):
 class QueuePanel(QFrame):
     selected = Signal(object)  # QueueRow | None: the row the rep is looking at
     take = Signal(object)  # QueueRow: the rep wants to work this one now
+    arrived = Signal(object)  # list[QueueRow]: came in while the rep was busy (see look_again)
+    looked = Signal()  # the queue was read again on its own: counts that tell the time may move
 
     def __init__(self, desk: Desk, ops: Operations) -> None:
         super().__init__()
         self.setObjectName("queuePanel")
         self._desk = desk
+        self._ops = ops
         self._selected_id: int | None = None
+        self._mark: QueueMark | None = None
+        self._keep_scroll: int | None = None
 
         self.title = QLabel("MY QUEUE")
         self.title.setObjectName("panelTitle")
@@ -139,7 +165,10 @@ class QueuePanel(QFrame):
         self.queue_action = QAction("Go to the queue", self)
         self.queue_action.setShortcuts(shortcuts.QUEUE.sequences())
         self.queue_action.triggered.connect(self.focus_table)
-        self.addActions([self.search_action, self.queue_action])
+        self.refresh_action = QAction("Refresh the queue", self)
+        self.refresh_action.setShortcuts(shortcuts.REFRESH.sequences())
+        self.refresh_action.triggered.connect(self.refresh_now)
+        self.addActions([self.search_action, self.queue_action, self.refresh_action])
 
         self._pause = QTimer(self)
         self._pause.setSingleShot(True)
@@ -149,6 +178,9 @@ class QueuePanel(QFrame):
         self._ticker.setInterval(TICK_MS)
         self._ticker.timeout.connect(self.model.tick)
         self._ticker.start()
+        self._looker = QTimer(self)
+        self._looker.setInterval(LOOK_MS)
+        self._looker.timeout.connect(self.look_again)
         self.search.textChanged.connect(lambda _text: self._pause.start())
         self.search.returnPressed.connect(self._search_now)
         self.band.currentIndexChanged.connect(self.apply)
@@ -187,6 +219,47 @@ class QueuePanel(QFrame):
         if "queue" in changes and self.isEnabled():  # disabled for roles without a queue
             self.model.refresh()
 
+    # -- reading the queue again on its own -------------------------------------------------------
+
+    def start_looking(self) -> None:
+        """Read the queue again every minute from now on, and say what came in meanwhile."""
+        desk = self._desk
+
+        def marked(result: tuple[list[QueueRow], QueueMark] | None) -> None:
+            if result is not None:
+                self._mark = result[1]
+            self._looker.start()
+
+        self._ops.run(lambda: _quietly(lambda: desk.queue_arrivals()), done=marked)
+
+    def refresh_now(self) -> None:
+        """F5: look now instead of waiting for the minute to pass."""
+        if self._mark is None:
+            self.model.refresh()
+        else:
+            self.look_again()
+
+    def look_again(self) -> None:
+        """What came due or came to the rep since the last look, then the list read again
+        where the rep left it (same row, same scroll)."""
+        if self._mark is None:
+            return
+        desk, mark = self._desk, self._mark
+        self._ops.run(lambda: _quietly(lambda: desk.queue_arrivals(mark)), done=self._came)
+
+    def _came(self, result: tuple[list[QueueRow], QueueMark] | None) -> None:
+        if result is None:
+            return  # logged; the next look tries again
+        rows, self._mark = result
+        if rows:
+            self.model.mark_fresh([row.lead_id for row in rows])
+            self.arrived.emit(rows)
+        searching = self.title.text() == "SEARCH RESULTS"
+        if not searching and not self.model.loading:
+            self._keep_scroll = self.table.verticalScrollBar().value()
+            self.model.refresh()
+        self.looked.emit()
+
     def _loaded(self) -> None:
         count = self.model.rowCount()
         searching = self.title.text() == "SEARCH RESULTS"
@@ -203,6 +276,9 @@ class QueuePanel(QFrame):
         else:
             self._selected_id = None
             self.selected.emit(None)
+        if self._keep_scroll is not None:
+            self.table.verticalScrollBar().setValue(self._keep_scroll)
+            self._keep_scroll = None
 
     # -- selection -------------------------------------------------------------------------------
 

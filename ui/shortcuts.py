@@ -42,6 +42,7 @@ OVERRIDE = Key(("O",), "Override the suggestion (needs a reason)", VERDICT)
 QUESTIONS = Key(("Tab", "Shift+Tab"), "Move between questions; arrows pick, Space ticks", VERDICT)
 SEARCH = Key(("/", "Ctrl+F"), "Search by name, company, email or phone", FIND)
 QUEUE = Key(("Ctrl+1",), "Go to the queue", FIND)
+REFRESH = Key(("F5",), "Read the queue again now (it does so every minute)", FIND)
 GLOSSARY = Key(("F1",), "Lead definition: stages and lead types", HELP)
 SHEET = Key(("?",), "This shortcut sheet", HELP)
 SUMMARY = Key(("Ctrl+Shift+E",), "My day so far (end-of-day summary)", HELP)
@@ -76,7 +77,8 @@ def sheet() -> list[tuple[str, list[tuple[str, str]]]]:
     rows[CYCLE].insert(
         3, ("1 … 0", "Log the outcome: " + ", ".join(f"{k} {w}" for _, k, w in OUTCOME_KEYS))
     )
-    for key in (CONFIRM, OVERRIDE, QUESTIONS, SEARCH, QUEUE, GLOSSARY, SHEET, SUMMARY, EXPORT):
+    later = (CONFIRM, OVERRIDE, QUESTIONS, SEARCH, QUEUE, REFRESH, GLOSSARY, SHEET, SUMMARY, EXPORT)
+    for key in later:
         rows.setdefault(key.group, []).append((" or ".join(key.keys[:2]), key.what))
     rows[IMPORT.group].append((IMPORT.label, IMPORT.what))
     return list(rows.items())

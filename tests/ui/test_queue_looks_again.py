@@ -1,0 +1,133 @@
+"""The rep's queue reads itself again every minute and says what came in meanwhile."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from pytestqt.qtbot import QtBot
+
+from leaddesk.clock import FixedClock
+from leaddesk.desk import open_desk
+from leaddesk.queue import Band
+from leaddesk.team.reassign import LeadPick
+from tests.ui.conftest import Workspace
+from ui.queue_model import FRESH_FOR, PERSON
+from ui.queue_panel import LOOK_MS
+
+
+def _hand_rep1_a_lead(workspace: Workspace, clock: FixedClock) -> int:
+    """A team lead moves one of rep2's callable new leads to rep1; its id."""
+    path = workspace.desk.store.url.database
+    assert path is not None
+    with open_desk(path, "rep2", clock=clock) as rep2:
+        theirs = rep2.queue(band=Band.NEW, limit=1)
+    assert theirs, "the demo store gives rep2 a callable new lead"
+    with open_desk(path, "lead1", clock=clock) as lead:
+        lead.reassign(LeadPick(lead_ids=(theirs[0].lead_id,)), to_user="rep1", reason="cover")
+    return theirs[0].lead_id
+
+
+def _bold(workspace: Workspace, lead_id: int) -> bool:
+    model = workspace.window.queue.model
+    row = model.row_of(lead_id)
+    assert row is not None, "the lead is listed"
+    font = model.index(row, PERSON).data(Qt.ItemDataRole.FontRole)
+    return isinstance(font, QFont) and font.bold()
+
+
+def test_a_lead_handed_over_shows_up_bold_and_the_status_bar_names_it(
+    qtbot: QtBot, workspace: Workspace, clock: FixedClock
+) -> None:
+    queue = workspace.window.queue
+    assert queue._looker.isActive() and queue._looker.interval() == LOOK_MS
+    clock.advance(minutes=1)
+    moved = _hand_rep1_a_lead(workspace, clock)
+    assert queue.model.row_of(moved) is None, "not listed before the queue looks again"
+
+    clock.advance(minutes=1)
+    with qtbot.waitSignal(queue.arrived) as arrived:
+        queue.look_again()  # what the minute's timer does
+    assert [row.lead_id for row in arrived.args[0]] == [moved]
+    message = workspace.window.status.currentMessage()
+    assert message.startswith("In your queue now: "), message
+    assert arrived.args[0][0].person in message and "new " in message
+    qtbot.waitUntil(lambda: queue.model.row_of(moved) is not None)
+    assert _bold(workspace, moved)
+    tip = queue.model.index(queue.model.row_of(moved) or 0, PERSON).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+    assert "New in your queue since" in tip
+
+    # Asked again, it is not news a second time; ten minutes on it is an ordinary row.
+    with qtbot.assertNotEmitted(queue.arrived):
+        clock.advance(minutes=1)
+        queue.look_again()
+    clock.advance(seconds=FRESH_FOR.total_seconds())
+    queue.model.tick()
+    assert not _bold(workspace, moved)
+
+
+def test_looking_again_keeps_the_reps_row_and_scroll(
+    qtbot: QtBot, workspace: Workspace, clock: FixedClock
+) -> None:
+    queue = workspace.window.queue
+    view = queue.table
+    qtbot.waitUntil(lambda: queue.model.rowCount() > 30)
+    view.selectRow(25)
+    chosen = queue.current_row()
+    assert chosen is not None
+    view.scrollTo(queue.model.index(25, 0))
+    scrolled = view.verticalScrollBar().value()
+    assert scrolled > 0
+
+    clock.advance(minutes=1)
+    with qtbot.waitSignal(queue.model.loaded):
+        queue.look_again()
+    assert queue.current_row() is not None
+    assert queue.current_row().lead_id == chosen.lead_id  # type: ignore[union-attr]
+    assert view.verticalScrollBar().value() == scrolled
+
+
+def test_f5_reads_the_queue_again_at_once(
+    qtbot: QtBot, workspace: Workspace, clock: FixedClock
+) -> None:
+    queue = workspace.window.queue
+    clock.advance(minutes=1)
+    moved = _hand_rep1_a_lead(workspace, clock)
+    clock.advance(seconds=10)
+    queue.focus_table()
+    with qtbot.waitSignal(queue.arrived):
+        qtbot.keyClick(workspace.window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: queue.model.row_of(moved) is not None)
+
+
+def test_a_look_that_fails_is_logged_and_puts_up_no_dialog(
+    qtbot: QtBot,
+    workspace: Workspace,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The team database away for a moment must not pop a box every minute (the autouse
+    fixture fails the test on any message box); the next look tries again."""
+
+    def unreachable(_mark: object = None) -> None:
+        raise ConnectionError("server closed the connection")
+
+    monkeypatch.setattr(workspace.desk, "queue_arrivals", unreachable)
+    queue = workspace.window.queue
+    before = queue.model.rowCount()
+    with qtbot.assertNotEmitted(queue.arrived):
+        queue.look_again()
+    assert "reading the queue again failed" in caplog.text
+    assert queue.model.rowCount() == before
+    monkeypatch.undo()
+    clock.advance(minutes=1)
+    moved = _hand_rep1_a_lead(workspace, clock)
+    clock.advance(seconds=10)
+    with qtbot.waitSignal(queue.arrived):
+        queue.look_again()
+    qtbot.waitUntil(lambda: queue.model.row_of(moved) is not None)
