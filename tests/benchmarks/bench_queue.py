@@ -98,6 +98,17 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("nothing callable at the anchor time; rebuild the store")
         desk.release(row.lead_id)
     report("next: claim the top lead and load it", figures)
+    # The window's minute-by-minute look: what came in since the last one.
+    figures, found = [], 0
+    _none, mark = desk.queue_arrivals()
+    for _ in range(50):
+        clock.advance(minutes=1)
+        started = time.perf_counter()
+        came, mark = desk.queue_arrivals(mark)
+        figures.append((time.perf_counter() - started) * 1000)
+        found += len(came)
+    report("look again: what came in the last minute", figures)
+    print(f"  ({found} leads came in over those 50 minutes)")
     first = desk.queue(limit=3)
     for row in first:
         print(f"  e.g. lead {row.lead_id}: {row.reason}")
