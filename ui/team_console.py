@@ -7,7 +7,9 @@ write goes through the operations helper and every refusal from the core becomes
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import logging
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar, QTabWidget, QVBoxLayout, QWidget
 
@@ -29,8 +31,12 @@ from ui.team_store import StoreTab
 from ui.team_sweep import PolicySweep
 from ui.team_users import UsersTab
 
+log = logging.getLogger(__name__)
+
 REFRESHES = frozenset({"team", "queue", "users"})
 MESSAGE_MS = 12_000
+# While the Team tab is in front, it reads the team again this often: who is on a call now.
+TEAM_LOOK_MS = 60_000
 
 
 class TeamConsole(QMainWindow):
@@ -104,6 +110,10 @@ class TeamConsole(QMainWindow):
         if sweep is not None:
             sweep.reported.connect(self.sweep_label.setText)
             self.sweep_label.setText(sweep.last_text)
+        self._looker = QTimer(self)
+        self._looker.setInterval(TEAM_LOOK_MS)
+        self._looker.timeout.connect(self.look_again)
+        self._looker.start()
         self.refresh()
 
     def _actions(self) -> None:
@@ -128,6 +138,26 @@ class TeamConsole(QMainWindow):
         self.ops.run(self.desk.team_view, done=self._team_loaded)
         if self.users_tab is not None:
             self.ops.run(self.desk.users, done=self._users_loaded)
+
+    def look_again(self) -> None:
+        """The minute's look at the floor, while someone can see it. A failure (the team
+        database away for a moment) is logged, never a dialog every minute."""
+        if (
+            not self.isVisible()
+            or self.isMinimized()
+            or self.tabs.currentWidget() is not self.team_tab
+        ):
+            return
+        desk = self.desk
+
+        def quietly() -> TeamView | None:
+            try:
+                return desk.team_view()
+            except Exception:
+                log.warning("reading the team view again failed", exc_info=True)
+                return None
+
+        self.ops.run(quietly, done=lambda view: self._team_loaded(view) if view else None)
 
     def _team_loaded(self, view: TeamView) -> None:
         self.team = view

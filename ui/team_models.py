@@ -131,6 +131,18 @@ def _count_tone(value: Callable[[RepRow], int]) -> Callable[[RepRow], str | None
 
 REP_COLUMNS: tuple[Column[RepRow], ...] = (
     Column("Rep", lambda r: r.display_name or r.name),
+    Column(
+        "Now",
+        lambda r: r.now_text(),
+        tone=lambda r: "good" if r.on_call_since is not None else None,
+        tip="On a call (connected, not hung up yet) and for how long, or their last call",
+    ),
+    Column(
+        "Calls today",
+        lambda r: r.calls_today,
+        number=True,
+        tip="Calls logged today, whatever their outcome",
+    ),
     Column("Open", lambda r: r.open_leads, number=True),
     Column("Capacity", lambda r: r.capacity, number=True),
     Column(

@@ -2,23 +2,31 @@
 sales has not answered yet. One read, a few grouped queries, whatever the team's size.
 
 "Today" and "this week" (from Monday) are the team's days, in the policy's time zone.
+Each rep's row also says what they are doing now, from their calls: on a call (connected,
+not hung up yet) since when, or when their last call was.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from leaddesk.day_summary import start_of_day
-from leaddesk.domain import Role, Stage
+from leaddesk.domain import CallOutcome, Role, Stage
 from leaddesk.queue.policy import current_policy
-from leaddesk.store.models import Lead, SalesFeedback, User, VerdictRecord
+from leaddesk.store.models import CallAttempt, Lead, SalesFeedback, User, VerdictRecord
 from leaddesk.team.moves import is_open
 from leaddesk.team.sweep import untouched_since
+
+# A connected call nobody hung up on this long ago was left open (a window closed mid-call):
+# the rep is no longer on it.
+LONGEST_CALL = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -35,9 +43,16 @@ class RepRow:
     untouched: int  # nobody called it or moved it for the policy's untouched hours
     verdicts_today: int
     verdicts_this_week: int
+    calls_today: int = 0
+    connects_today: int = 0
+    last_call_at: datetime | None = None
+    on_call_since: datetime | None = None  # connected and not hung up yet
+    as_of: datetime | None = None  # the view's moment, which "now" is worded for
 
     HEADERS = (
         "rep",
+        "now",
+        "calls today",
         "open",
         "capacity",
         "used %",
@@ -54,9 +69,21 @@ class RepRow:
             return 100 if self.open_leads else 0
         return round(100 * self.open_leads / self.capacity)
 
-    def row(self) -> tuple[object, ...]:
+    def now_text(self, zone: ZoneInfo | None = None) -> str:
+        """What the rep is doing, for a team lead glancing at the floor: "on a call, 12 min",
+        "last call 14:05", or "no calls today" (times in ``zone``, else the viewer's)."""
+        if self.on_call_since is not None and self.as_of is not None:
+            minutes = max(0, int((self.as_of - self.on_call_since).total_seconds() // 60))
+            return "on a call, under 1 min" if minutes < 1 else f"on a call, {minutes} min"
+        if self.last_call_at is not None:
+            return f"last call {self.last_call_at.astimezone(zone).strftime('%H:%M')}"
+        return "no calls today"
+
+    def row(self, zone: ZoneInfo | None = None) -> tuple[object, ...]:
         return (
             self.name,
+            self.now_text(zone),
+            self.calls_today,
             self.open_leads,
             self.capacity,
             self.capacity_used_pct,
@@ -81,7 +108,15 @@ class RepRow:
             "untouched": self.untouched,
             "verdicts_today": self.verdicts_today,
             "verdicts_this_week": self.verdicts_this_week,
+            "calls_today": self.calls_today,
+            "connects_today": self.connects_today,
+            "last_call_at": _iso(self.last_call_at),
+            "on_call_since": _iso(self.on_call_since),
         }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 @dataclass(frozen=True)
@@ -140,7 +175,9 @@ class TeamView:
     headers = RepRow.HEADERS
 
     def rows(self) -> list[tuple[object, ...]]:
-        return [rep.row() for rep in self.reps]
+        """The reps' rows, times in the team's zone (as "today" is)."""
+        zone = ZoneInfo(self.timezone)
+        return [rep.row(zone) for rep in self.reps]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -171,6 +208,8 @@ def team_view(session: Session, *, at: datetime) -> TeamView:
     untouched_by = _per_owner(session, untouched)
     today_by = _verdicts_by(session, day_start)
     week_by = _verdicts_by(session, week_start)
+    calls_by = _calls_by(session, day_start, at)
+    on_call = _on_a_call(session, at)
 
     users = session.scalars(select(User).order_by(User.name)).all()
     holders = set(open_by) | set(week_by)
@@ -188,6 +227,11 @@ def team_view(session: Session, *, at: datetime) -> TeamView:
             untouched=untouched_by.get(u.id, 0),
             verdicts_today=today_by.get(u.id, 0),
             verdicts_this_week=week_by.get(u.id, 0),
+            calls_today=calls_by.get(u.id, (0, 0, None))[0],
+            connects_today=calls_by.get(u.id, (0, 0, None))[1],
+            last_call_at=calls_by.get(u.id, (0, 0, None))[2],
+            on_call_since=on_call.get(u.id),
+            as_of=at,
         )
         for u in users
         if (u.active and u.role is Role.QUALIFIER) or u.id in holders
@@ -265,3 +309,37 @@ def _verdicts_by(session: Session, since: datetime) -> dict[int, int]:
         .all()
     )
     return {user: int(count) for user, count in rows}
+
+
+def _calls_by(
+    session: Session, since: datetime, until: datetime
+) -> dict[int, tuple[int, int, datetime | None]]:
+    """Per rep: calls since ``since``, how many connected, and the last one's moment."""
+    connected = func.sum(case((CallAttempt.outcome == CallOutcome.CONNECTED, 1), else_=0))
+    rows = session.execute(
+        select(CallAttempt.user_id, func.count(), connected, func.max(CallAttempt.at))
+        .where(CallAttempt.at >= since, CallAttempt.at <= until)
+        .group_by(CallAttempt.user_id)
+    ).tuples()
+    return {user: (int(count), int(connects or 0), last) for user, count, connects, last in rows}
+
+
+def _on_a_call(session: Session, at: datetime) -> dict[int, datetime]:
+    """Reps whose latest call is connected and not hung up yet: since when."""
+    recent = session.execute(
+        select(CallAttempt.user_id, CallAttempt.at, CallAttempt.outcome, CallAttempt.ended_at)
+        .where(CallAttempt.at >= at - LONGEST_CALL, CallAttempt.at <= at)
+        .order_by(CallAttempt.at, CallAttempt.id)
+    ).tuples()
+    return dict(_still_talking(recent))
+
+
+def _still_talking(
+    calls: Iterable[tuple[int, datetime, CallOutcome, datetime | None]],
+) -> Iterable[tuple[int, datetime]]:
+    latest: dict[int, tuple[datetime, CallOutcome, datetime | None]] = {}
+    for user, at, outcome, ended in calls:  # in time order: the last one wins
+        latest[user] = (at, outcome, ended)
+    for user, (at, outcome, ended) in latest.items():
+        if outcome is CallOutcome.CONNECTED and ended is None:
+            yield user, at

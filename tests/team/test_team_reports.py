@@ -258,9 +258,10 @@ def test_team_view_per_rep_pool_and_sales_wait(store: Team) -> None:
     with store.desk("lead1") as desk:
         view = desk.team_view()
     assert view.rows() == [
-        # rep, open, capacity, used %, callbacks today, SLA breaches, untouched, today, week
-        ("rep1", 1, 40, 2, 1, 0, 1, 1, 4),
-        ("rep2", 1, 40, 2, 0, 1, 0, 0, 2),
+        # rep, now, calls today, open, capacity, used %, callbacks today, SLA breaches,
+        # untouched, verdicts today, this week
+        ("rep1", "no calls today", 0, 1, 40, 2, 1, 0, 1, 1, 4),
+        ("rep2", "no calls today", 0, 1, 40, 2, 0, 1, 0, 0, 2),
     ]
     assert (view.pool.open_leads, view.pool.sla_breaches, view.pool.untouched) == (1, 0, 0)
     wait = view.awaiting_sales

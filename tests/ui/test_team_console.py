@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from leaddesk.backups import restore_backup
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
+from leaddesk.domain import CallOutcome
 from leaddesk.errors import NotPermitted
 from leaddesk.permissions import Action
 from leaddesk.settings import SWEEP_MINUTES, THEME, Settings
@@ -754,3 +755,31 @@ def _combo_option(combo: QComboBox) -> QStyleOptionComboBox:
     option.initFrom(combo)
     option.currentText = combo.currentText()
     return option
+
+
+def test_the_team_tab_shows_who_is_on_a_call_and_reads_the_floor_again(
+    qtbot: QtBot, console: Console
+) -> None:
+    team = console.window.team_tab
+    now_column = next(n for n, c in enumerate(team.model.columns) if c.header == "Now")
+
+    def now_of(rep: str) -> str:
+        row = next(n for n, r in enumerate(team.rep_rows()) if r.name == rep)
+        return str(team.model.index(row, now_column).data())
+
+    with console.as_user("rep1") as rep:
+        taken = rep.next_lead()
+        assert taken is not None
+        rep.log_call(taken.lead_id, CallOutcome.CONNECTED, duration_seconds=20)
+    console.clock.advance(minutes=4)
+    assert not now_of("rep1").startswith("on a call")  # read before the call
+
+    console.window.tabs.setCurrentWidget(console.window.leads_tab)
+    console.window.look_again()  # the minute's look skips a tab nobody is looking at
+    assert not now_of("rep1").startswith("on a call")
+    console.window.tabs.setCurrentWidget(team)
+    console.window.look_again()
+    qtbot.waitUntil(lambda: now_of("rep1") == "on a call, 4 min")
+    row = next(n for n, r in enumerate(team.rep_rows()) if r.name == "rep1")
+    tone = team.model.index(row, now_column).data(Qt.ItemDataRole.ForegroundRole)
+    assert tone == colours().qcolor("good")
