@@ -27,11 +27,11 @@ from leaddesk import users as user_ops
 from leaddesk.clock import Clock, system_clock
 from leaddesk.domain import CallOutcome, DisqualifyReason, LeadType, Role, Verdict
 from leaddesk.errors import NotPermitted
+from leaddesk.intake import by_hand, source_mappings
 from leaddesk.intake import errors as intake_errors
 from leaddesk.intake import importing as intake
 from leaddesk.intake import mapping as intake_mapping
 from leaddesk.intake import reading as intake_reading
-from leaddesk.intake import source_mappings
 from leaddesk.intake import undo as intake_undo
 from leaddesk.permissions import Action, can, require
 from leaddesk.queue import search as lead_search
@@ -45,7 +45,7 @@ from leaddesk.team import reports as team_reports
 from leaddesk.team import sweep as team_sweep
 from leaddesk.team import team_view as team_views
 from leaddesk.team import user_admin
-from leaddesk.team.moves import PlannedMove
+from leaddesk.team.moves import PlannedMove, target_user
 
 
 @dataclass(frozen=True)
@@ -434,6 +434,29 @@ class Desk:
     # An import commits chunk by chunk with a checkpoint (resumable, undoable), so the intake
     # package drives the store itself; see leaddesk/intake/importing.py.
 
+    def add_lead(
+        self, entry: by_hand.NewInterest, *, for_user: str | None = None
+    ) -> by_hand.AddedLead:
+        """Add a lead by hand (an inbound call, a referral) under the import's rules: a known
+        person gets a new lead, or the new interest goes onto their open lead.
+
+        ``for_user``: who gets it: a user name, "pool", "policy" (the policy's assignment), or
+        None: whoever entered it, if they have a call queue, else the policy. Giving it to
+        anyone but yourself is a reassignment: team leads and admins only."""
+        self.require(Action.IMPORT_LEADS)
+        actor_id = intake.require_importer(self.actor.id)
+        wanted = (for_user or "").strip().lower()
+        if not wanted:
+            wanted = self.actor.name if self.can(Action.WORK_QUEUE) else by_hand.BY_POLICY
+        if wanted != self.actor.name:
+            self.require(Action.REASSIGN)
+        with self.store.transaction() as session:
+            owner: int | str | None = by_hand.BY_POLICY
+            if wanted != by_hand.BY_POLICY:
+                user = target_user(session, wanted)
+                owner = user.id if user is not None else None
+            return by_hand.add_lead(session, entry, actor_id=actor_id, owner=owner, at=self.clock())
+
     def import_file(
         self,
         path: Path,
@@ -508,6 +531,14 @@ class Desk:
                 limit=limit,
                 any_owner=self.can(Action.REASSIGN),
             )
+
+    def lead_row(self, lead_id: int) -> call_queue.QueueRow | None:
+        """One lead as the acting rep's queue shows it (``blocked`` says why it cannot be
+        called now), e.g. a lead just added by hand, to work at once."""
+        self.require(Action.WORK_QUEUE)
+        assert self.actor.id is not None
+        with self.store.reading() as session:
+            return lead_search.lead_row(session, lead_id, self.actor.id, self.clock())
 
     def my_note(self, lead_id: int) -> tuple[int, str] | None:
         """The acting rep's latest note on the lead (id, text), to keep editing it."""

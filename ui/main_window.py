@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.definition_versions import ShownDefinition
 from leaddesk.desk import Desk
+from leaddesk.intake.by_hand import AddedLead
 from leaddesk.permissions import Action
 from leaddesk.queue import QueueRow
 from leaddesk.queue.arrivals import arrival_notice
@@ -41,6 +42,7 @@ from ui.import_dialog import ImportDialog, importable_path
 from ui.import_runs import ImportRunsDialog
 from ui.lead_panel import LeadPanel
 from ui.look_menu import add_look_menu, set_look
+from ui.new_lead_dialog import NewLeadDialog
 from ui.notes import Drafts, NoteSaver, default_drafts_dir
 from ui.operations import Operations
 from ui.questionnaire_panel import QuestionnairePanel
@@ -164,7 +166,12 @@ class MainWindow(QMainWindow):
         self.import_action.triggered.connect(lambda: self.open_import())
         self.import_runs_action = QAction("Recent imports (undo)…", self)
         self.import_runs_action.triggered.connect(self.show_import_runs)
+        self.new_lead_action = QAction(icon("import"), "New lead…", self)
+        self.new_lead_action.setShortcuts(shortcuts.NEW_LEAD.sequences())
+        self.new_lead_action.triggered.connect(lambda: self.show_new_lead())
         if self.desk.can(Action.IMPORT_LEADS):
+            file.addAction(self.new_lead_action)
+            self.addAction(self.new_lead_action)
             file.addAction(self.import_action)
             file.addAction(self.import_runs_action)
             self.addAction(self.import_action)
@@ -345,6 +352,33 @@ class MainWindow(QMainWindow):
         set_look(self.settings, name)
 
     # -- importing leads ---------------------------------------------------------------------------
+
+    def show_new_lead(self) -> NewLeadDialog | None:
+        """File ▸ New lead…: someone on the line, or a referral; absent if not allowed."""
+        if not self.desk.can(Action.IMPORT_LEADS):
+            return None
+        dialog = NewLeadDialog(self.desk, self.ops, self)
+        dialog.added.connect(lambda added: self._lead_added(added, dialog.work_now.isChecked()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _lead_added(self, added: AddedLead, work_now: bool) -> None:
+        actor = self.desk.actor.id or 0
+        self.status.showMessage(added.message(actor), NOTICE_MS)
+        if not (work_now and added.owner_id == actor and self.desk.can(Action.WORK_QUEUE)):
+            return
+        desk, lead_id = self.desk, added.lead_id
+        said = f"{added.message(actor)}. On the line: press 1 (connected)."
+        # The caller is on the line: their lead opens at once, ready for 1 (connected).
+        self.ops.run(lambda: desk.lead_row(lead_id), done=lambda row: self._work_added(row, said))
+
+    def _work_added(self, row: QueueRow | None, said: str) -> None:
+        if row is None or self.cycle.phase not in (Phase.IDLE, Phase.READY):
+            return
+        self.cycle.take(row)
+        # Said after the cycle's own "press C to call" (work runs in order): no dialling here.
+        self.ops.run(lambda: None, done=lambda _: self.status.showMessage(said, NOTICE_MS))
 
     def open_import(self, path: Path | None = None) -> ImportDialog | None:
         """The import dialog, started on ``path`` if given (a dropped file)."""

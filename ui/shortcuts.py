@@ -46,6 +46,7 @@ REFRESH = Key(("F5",), "Read the queue again now (it does so every minute)", FIN
 GLOSSARY = Key(("F1",), "Lead definition: stages and lead types", HELP)
 SHEET = Key(("?",), "This shortcut sheet", HELP)
 SUMMARY = Key(("Ctrl+Shift+E",), "My day so far (end-of-day summary)", HELP)
+NEW_LEAD = Key(("Ctrl+N",), "New lead by hand: someone called in, a referral", HELP)
 IMPORT = Key(("Ctrl+I",), "Import leads from a file (or drop the file on the window)", HELP)
 EXPORT = Key(("Ctrl+E",), "End of day: hand your qualified leads to sales", HELP)
 
@@ -81,4 +82,5 @@ def sheet() -> list[tuple[str, list[tuple[str, str]]]]:
     for key in later:
         rows.setdefault(key.group, []).append((" or ".join(key.keys[:2]), key.what))
     rows[IMPORT.group].append((IMPORT.label, IMPORT.what))
+    rows[NEW_LEAD.group].append((NEW_LEAD.label, NEW_LEAD.what))
     return list(rows.items())

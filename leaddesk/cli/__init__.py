@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from leaddesk import __version__
 from leaddesk.cli import (
+    add_lead_command,
     definition_commands,
     handoff_commands,
     import_command,
@@ -34,6 +35,7 @@ COMMAND_MODULES = [
     queue_commands,
     handoff_commands,
     import_command,
+    add_lead_command,
     team_commands,
 ]
 log = logging.getLogger("leaddesk.cli")

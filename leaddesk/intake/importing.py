@@ -373,7 +373,7 @@ def _dry_run(
     cancelled: Cancelled,
 ) -> None:
     with store.reading() as session:
-        planner = _Planner(session, summary, policy, definition, at, run_id=None, dry_run=True)
+        planner = Planner(session, summary, policy, definition, at, run_id=None, dry_run=True)
     with (
         _Reporter(options.report_path, summary, every_row=True) as reporter,
         EarlierRows() as earlier,
@@ -440,7 +440,7 @@ def _import(
                 },
             )
         summary.run_id = run_id = run.id
-        planner = _Planner(session, summary, policy, definition, at, run_id=run_id, dry_run=False)
+        planner = Planner(session, summary, policy, definition, at, run_id=run_id, dry_run=False)
     planner.actor_id = actor_id
     try:
         with (
@@ -459,7 +459,7 @@ def _import(
                     raise ImportCancelled(summary)
                 with store.transaction() as session:
                     plan = planner.plan(session, chunk)
-                    _write(session, plan, run_id, actor_id, at, planner.assigned_why)
+                    write_plan(session, plan, run_id, actor_id, at, planner.assigned_why)
                 reporter.add(plan.report)
                 progress(summary.counts.rows, max(summary.total_rows, summary.counts.rows))
             summary.report = reporter.finish()
@@ -631,7 +631,7 @@ class _ChunkPlan:
     counts: dict[str, int] = field(default_factory=dict)  # the run's counts after this chunk
 
 
-class _Planner:
+class Planner:
     """Decides, row by row, what each row becomes: a new lead, a lead on a known person, more
     interest on an open lead, or nothing (already imported, or unusable)."""
 
@@ -1042,7 +1042,7 @@ def _domain(row: CleanRow) -> str | None:
 # -- writing a chunk ----------------------------------------------------------------------------
 
 
-def _write(
+def write_plan(
     session: Session,
     plan: _ChunkPlan,
     run_id: int,

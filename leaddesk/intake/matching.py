@@ -163,10 +163,12 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
             )
         return person
 
-    emails = {address for row in rows if (address := row.email)}
-    emails |= {address.casefold() for address in emails}
+    # Whatever its capitals, an address is the same person's: compared lower-cased, through
+    # the lower(email) index that search walks too.
+    typed = {address for row in rows if (address := row.email)}
+    emails = {address.lower() for address in typed} | {address.casefold() for address in typed}
     for record in query.rows(
-        f"SELECT {person_columns} FROM people WHERE erased_at IS NULL AND email IN",
+        f"SELECT {person_columns} FROM people WHERE erased_at IS NULL AND lower(email) IN",
         emails,
         order="id",
     ):

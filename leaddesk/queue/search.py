@@ -18,10 +18,11 @@ import phonenumbers
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from leaddesk.definition import Policy
 from leaddesk.domain import OPEN_STAGES
 from leaddesk.intake.cleanup import company_key
 from leaddesk.queue import ordering
-from leaddesk.queue.listing import OWNER, ROW_COLUMNS, facts_of, scope_for
+from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of, scope_for
 from leaddesk.queue.ordering import Band, LeadFacts
 from leaddesk.queue.rows import QueueRow, build_row, person_label
 from leaddesk.store.models import Account, Lead, Person
@@ -156,22 +157,41 @@ def search_leads(
             workable = any_owner or owner_id in (None, user_id)
             if stage in OPEN_STAGES and workable and lead_id not in ids:
                 ids.append(lead_id)
+    found = _rows_for(session, ids, user_id, at, scope.policy)
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [row for _, _, row in found[:limit]]
+
+
+def lead_row(session: Session, lead_id: int, user_id: int, at: datetime) -> QueueRow | None:
+    """One lead as ``user_id``'s queue would show it (saying why not, when it cannot be
+    called now); None if there is no such lead."""
+    policy = scope_for(session, user_id, at).policy
+    found = _rows_for(session, [lead_id], user_id, at, policy)
+    return found[0][2] if found else None
+
+
+def _rows_for(
+    session: Session, ids: list[int], user_id: int, at: datetime, policy: Policy
+) -> list[tuple[bool, SortKey, QueueRow]]:
+    """(not callable now, urgency, row) for each of ``ids``."""
     if not ids:
         return []
-    rows = connection.execute(
-        select(*ROW_COLUMNS, OWNER.name)
-        .join(Person, Lead.person_id == Person.id)
-        .outerjoin(Account, Lead.account_id == Account.id)
-        .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
-        .where(Lead.id.in_(ids))
-    ).tuples()
+    rows = (
+        session.connection()
+        .execute(
+            select(*ROW_COLUMNS, OWNER.name)
+            .join(Person, Lead.person_id == Person.id)
+            .outerjoin(Account, Lead.account_id == Account.id)
+            .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
+            .where(Lead.id.in_(ids))
+        )
+        .tuples()
+    )
     found = []
     for row in rows:
         facts = facts_of(row)
         first, last, email, phone, phone_raw, company, owner = row[17:]
-        placed = ordering.classify(
-            facts, user_id=user_id, at=at, policy=scope.policy, include_pool=True
-        )
+        placed = ordering.classify(facts, user_id=user_id, at=at, policy=policy, include_pool=True)
         band = placed if isinstance(placed, Band) else Band.OTHER
         queue_row = build_row(
             facts,
@@ -181,14 +201,12 @@ def search_leads(
             phone=phone or phone_raw,
             owner=owner,
             at=at,
-            policy=scope.policy,
+            policy=policy,
             user_id=user_id,
             blocked=_why_not(placed, facts) if isinstance(placed, str) else None,
         )
-        urgency = ordering.sort_key(facts, band, scope.policy)
-        found.append((isinstance(placed, str), urgency, queue_row))
-    found.sort(key=lambda item: (item[0], item[1]))
-    return [row for _, _, row in found[:limit]]
+        found.append((isinstance(placed, str), ordering.sort_key(facts, band, policy), queue_row))
+    return found
 
 
 def _why_not(placed: str, facts: LeadFacts) -> str:

@@ -192,6 +192,19 @@ def test_known_email_without_open_lead_gets_a_new_lead_on_the_same_person(
     assert count(store, Person) == 1 and count(store, Lead) == 2
 
 
+def test_an_email_is_the_same_person_whatever_its_capitals(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    shouting = ["Ada", "Lovelace", "Ada.Lovelace@Engines.example", "", "Engines", "Web", "Hi"]
+    lead1.import_file(write_csv(tmp_path / "first.csv", [shouting]))
+    with store.transaction() as session:
+        session.scalars(select(Lead)).one().stage = Stage.NURTURE
+    quiet = ["Ada", "Lovelace", "ada.lovelace@engines.example", "", "", "Webinar", "Back again"]
+    summary = lead1.import_file(write_csv(tmp_path / "second.csv", [quiet]))
+    assert (summary.counts.merged, summary.counts.created) == (1, 0)
+    assert count(store, Person) == 1
+
+
 def test_more_interest_goes_onto_the_open_lead_not_a_second_one(
     store: Store, lead1: Desk, tmp_path: Path
 ) -> None:
