@@ -35,7 +35,7 @@ from leaddesk.errors import InputError
 from leaddesk.intake.scores import Scorer
 from leaddesk.queue.policy import current_policy
 from leaddesk.queue.sla import SlaClock
-from leaddesk.queue.zones import zone_key_for
+from leaddesk.queue.zones import callable_now, zone_key_for
 from leaddesk.store import Store
 from leaddesk.store.database import catch_up_sequences
 from leaddesk.store.models import (
@@ -545,7 +545,13 @@ class _Builder:
         if roll < 0.12:
             # Agreed to talk again: some callbacks fall due today.
             lead["stage"] = Stage.IN_QUALIFICATION.value
-            lead["callback_at"] = self.now + timedelta(minutes=rng.randint(-90, 8 * 60))
+            agreed = self.now + timedelta(minutes=rng.randint(-90, 8 * 60))
+            # Booked as a rep books it: within the person's calling hours, never at 3 a.m.
+            for _ in range(48):
+                if callable_now(person["zone_key"], agreed, self.policy):
+                    break
+                agreed += timedelta(minutes=30)
+            lead["callback_at"] = agreed
             lead["next_attempt_at"] = lead["callback_at"]
             return
         if roll < 0.17:

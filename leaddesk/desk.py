@@ -26,7 +26,7 @@ from leaddesk import queue as call_queue
 from leaddesk import users as user_ops
 from leaddesk.clock import Clock, system_clock
 from leaddesk.domain import CallOutcome, DisqualifyReason, LeadType, Role, Verdict
-from leaddesk.errors import NotPermitted
+from leaddesk.errors import InputError, NotPermitted
 from leaddesk.intake import by_hand, source_mappings
 from leaddesk.intake import errors as intake_errors
 from leaddesk.intake import importing as intake
@@ -36,6 +36,7 @@ from leaddesk.intake import undo as intake_undo
 from leaddesk.permissions import Action, can, require
 from leaddesk.queue import search as lead_search
 from leaddesk.queue.arrivals import QueueMark, arrivals, mark_now
+from leaddesk.queue.callbacks_ahead import callbacks_ahead as booked_callbacks
 from leaddesk.store import Store, grants, open_store
 from leaddesk.store.database import default_backup_folder
 from leaddesk.store.models import SourceMapping
@@ -265,6 +266,16 @@ class Desk:
                 band=band,
                 source=source,
             )
+
+    def callbacks_ahead(self, *, days: int = 7) -> list[call_queue.QueueRow]:
+        """The callbacks the acting rep has booked for the next ``days`` days (late ones still
+        open first), soonest first: their agenda."""
+        self.require(Action.WORK_QUEUE)
+        assert self.actor.id is not None
+        if not 1 <= days <= 366:
+            raise InputError("days: from 1 to 366")
+        with self.store.reading() as session:
+            return booked_callbacks(session, self.actor.id, self.clock(), days=days)
 
     def queue_arrivals(
         self, mark: QueueMark | None = None

@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 
 SEARCH_PAUSE_MS = 200
 TICK_MS = 30_000
+# The band filter's last entry: not a band of the queue but the rep's agenda.
+BOOKED = "booked"
+BOOKED_TITLE = "CALLBACKS I BOOKED"
 # How often the queue is read again on its own: callbacks come due, a team lead hands a
 # rep leads, marketing imports new ones. A look costs milliseconds.
 LOOK_MS = 60_000
@@ -117,6 +120,8 @@ class QueuePanel(QFrame):
         self.band.addItem("All bands", None)
         for band in Band:
             self.band.addItem(band.label, band)
+        self.band.insertSeparator(self.band.count())
+        self.band.addItem("Callbacks I booked", BOOKED)
         self.source = QComboBox()
         self.source.addItem("All sources", None)
         for source in Source:
@@ -204,8 +209,14 @@ class QueuePanel(QFrame):
             self.title.setText("SEARCH RESULTS")
             self.model.show(lambda limit, _offset: desk.search(text, limit=limit), pageable=False)
             return
+        chosen = self.band.currentData()
+        if chosen == BOOKED:
+            self.title.setText(BOOKED_TITLE)
+            self.source.setEnabled(False)
+            self.model.show(lambda _limit, _offset: desk.callbacks_ahead(), pageable=False)
+            return
         self.title.setText("MY QUEUE")
-        band: Band | None = self.band.currentData()
+        band: Band | None = chosen
         source: str | None = self.source.currentData()
         self.model.show(
             lambda limit, offset: desk.queue(limit=limit, offset=offset, band=band, source=source)
@@ -265,6 +276,8 @@ class QueuePanel(QFrame):
         searching = self.title.text() == "SEARCH RESULTS"
         if searching:
             self.status.setText(f"{count} found" if count else "Nothing found")
+        elif self.title.text() == BOOKED_TITLE:
+            self.status.setText(f"{count} in the next 7 days" if count else "None booked")
         else:
             more = "+" if self.model.canFetchMore(QModelIndex()) else ""
             self.status.setText(f"{count}{more} callable now" if count else "Nothing due now")

@@ -26,6 +26,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_json(queue)
     queue.set_defaults(handler=run_queue)
 
+    ahead = commands.add_parser(
+        "callbacks", help="the callbacks you booked, soonest first (late ones still open first)"
+    )
+    add_as(ahead)
+    ahead.add_argument("--days", type=int, default=7, help="how far ahead (default 7 days)")
+    _add_at(ahead)
+    add_json(ahead)
+    ahead.set_defaults(handler=run_callbacks)
+
     take = commands.add_parser(
         "next", help="claim the top lead of your queue and print it (null if none is callable)"
     )
@@ -87,6 +96,22 @@ def _add_at(parser: argparse.ArgumentParser, what: str = "the time to act at") -
 def _desk(args: argparse.Namespace) -> Desk:
     clock: Clock = FixedClock(parse_time(args.at, "--at")) if args.at else system_clock
     return open_desk(args.db, args.as_user, clock=clock)
+
+
+def run_callbacks(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        rows = desk.callbacks_ahead(days=args.days)
+    if args.json:
+        print_json([row.as_json() for row in rows])
+        return 0
+    if not rows:
+        print(f"No callbacks booked for the next {args.days} days.")
+        return 0
+    print_table(
+        ["lead", "person", "company", "phone", "when"],
+        [(row.lead_id, row.person, row.company, row.phone, row.reason) for row in rows],
+    )
+    return 0
 
 
 def run_queue(args: argparse.Namespace) -> int:

@@ -312,8 +312,11 @@ _ROWS = (
 )
 
 
-def load_rows(session: Session, lead_ids: Sequence[int], scope: QueueScope) -> list[QueueRow]:
-    """Full rows for ``lead_ids``, in the order given (plain columns: no ORM objects)."""
+def load_rows(
+    session: Session, lead_ids: Sequence[int], scope: QueueScope, *, band: Band | None = None
+) -> list[QueueRow]:
+    """Full rows for ``lead_ids``, in the order given (plain columns: no ORM objects); in
+    ``band`` if given, else the band each is due in."""
     if not lead_ids:
         return []
     result = session.connection().execute(_ROWS, {"ids": list(lead_ids)})
@@ -325,11 +328,11 @@ def load_rows(session: Session, lead_ids: Sequence[int], scope: QueueScope) -> l
             continue
         facts = facts_of(row)
         first, last, email, phone, phone_raw, company, owner_name = row[17:]
-        band = due_band(facts, at=scope.at, policy=scope.policy) or Band.OTHER
+        placed = band or due_band(facts, at=scope.at, policy=scope.policy) or Band.OTHER
         rows.append(
             build_row(
                 facts,
-                band,
+                placed,
                 person=person_label(first, last, email, phone, lead_id),
                 company=company,
                 phone=phone or phone_raw,

@@ -1,4 +1,5 @@
-"""The rep's queue reads itself again every minute and says what came in meanwhile."""
+"""The rep's queue reads itself again every minute and says what came in meanwhile; the
+callbacks a rep booked are one pick away."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from leaddesk.queue import Band
 from leaddesk.team.reassign import LeadPick
 from tests.ui.conftest import Workspace
 from ui.queue_model import FRESH_FOR, PERSON
-from ui.queue_panel import LOOK_MS
+from ui.queue_panel import BOOKED, LOOK_MS
 
 
 def _hand_rep1_a_lead(workspace: Workspace, clock: FixedClock) -> int:
@@ -84,8 +85,8 @@ def test_looking_again_keeps_the_reps_row_and_scroll(
     clock.advance(minutes=1)
     with qtbot.waitSignal(queue.model.loaded):
         queue.look_again()
-    assert queue.current_row() is not None
-    assert queue.current_row().lead_id == chosen.lead_id  # type: ignore[union-attr]
+    current = queue.current_row()
+    assert current is not None and current.lead_id == chosen.lead_id
     assert view.verticalScrollBar().value() == scrolled
 
 
@@ -129,3 +130,23 @@ def test_a_look_that_fails_is_logged_and_puts_up_no_dialog(
     with qtbot.waitSignal(queue.arrived):
         queue.look_again()
     qtbot.waitUntil(lambda: queue.model.row_of(moved) is not None)
+
+
+def test_the_callbacks_a_rep_booked_are_one_pick_away_soonest_first(
+    qtbot: QtBot, workspace: Workspace, clock: FixedClock
+) -> None:
+    queue = workspace.window.queue
+    with qtbot.waitSignal(queue.model.loaded):
+        queue.band.setCurrentIndex(queue.band.findData(BOOKED))
+    assert queue.title.text() == "CALLBACKS I BOOKED" and not queue.source.isEnabled()
+    rows = [queue.model.row_at(n) for n in range(queue.model.rowCount())]
+    assert rows, "the demo store books rep1 some callbacks"
+    booked = workspace.desk.callbacks_ahead()
+    assert [r.lead_id for r in rows if r] == [r.lead_id for r in booked]
+    moments = [r.callback_at for r in rows if r is not None and r.callback_at is not None]
+    assert len(moments) == len(rows) and moments == sorted(moments)
+    assert all(r is not None and r.reason.startswith("callback at ") for r in rows)
+    assert queue.status.text().endswith("in the next 7 days")
+    with qtbot.waitSignal(queue.model.loaded):
+        queue.band.setCurrentIndex(0)
+    assert queue.title.text() == "MY QUEUE" and queue.source.isEnabled()
