@@ -69,6 +69,24 @@ def test_search_leaves_out_other_reps_leads_and_says_why_a_lead_is_not_callable(
             assert again[0].reason.startswith("not callable now: next attempt not due")
 
 
+def test_a_lead_number_finds_that_lead_open_or_closed_if_the_rep_may_see_it(
+    demo_location: str, clock: FixedClock
+) -> None:
+    with open_desk(demo_location, "rep2", clock=clock) as other:
+        theirs = next(row for row in other.queue(limit=50) if row.assigned_to == "rep2")
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        mine = desk.queue(limit=1)[0]
+        assert [row.lead_id for row in desk.search(f"#{mine.lead_id}")] == [mine.lead_id]
+        assert [row.lead_id for row in desk.search(f"# {mine.lead_id}")] == [mine.lead_id]
+        assert desk.search(f"#{theirs.lead_id}") == []  # a colleague's
+        assert desk.search("#99999999") == []
+        desk.log_call(mine.lead_id, CallOutcome.DO_NOT_CALL)
+        held = desk.search(f"#{mine.lead_id}")
+        assert held[0].reason == "not callable now: do not call"
+    with open_desk(demo_location, "lead1", clock=clock) as lead:
+        assert [row.lead_id for row in lead.search(f"#{theirs.lead_id}")] == [theirs.lead_id]
+
+
 def test_a_too_short_search_finds_nothing_rather_than_everyone(
     demo_location: str, clock: FixedClock
 ) -> None:

@@ -113,7 +113,7 @@ class QueuePanel(QFrame):
         self.status = QLabel()
         self.status.setObjectName("muted")
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search name, company, email or phone   ( / )")
+        self.search.setPlaceholderText("Search name, company, email, phone or #lead   ( / )")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.band = QComboBox()

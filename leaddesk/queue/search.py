@@ -34,6 +34,7 @@ PER_TERM = 400
 Ordered = ColumnElement[Any] | InstrumentedAttribute[Any]
 _DIGITS = re.compile(r"\d")
 _PHONE_CHARS = re.compile(r"^[\d\s()+./-]+$")
+_LEAD_NUMBER = re.compile(r"#\s*(\d{1,18})")  # "#3001", as the window and the CLI name leads
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,9 @@ def search_leads(
     """Open leads matching ``text`` that ``user_id`` may work (theirs and the open pool;
     every rep's with ``any_owner``), in the queue's order of urgency, then by arrival."""
     scope = scope_for(session, user_id, at)
+    by_number = _LEAD_NUMBER.fullmatch(text.strip())
+    if by_number is not None:
+        return _lead_by_number(session, int(by_number[1]), user_id, at, scope.policy, any_owner)
     terms = search_terms(text, default_region=scope.policy.default_phone_region)
     limit = max(0, min(limit, MAX_RESULTS))
     if terms.empty or limit == 0:
@@ -160,6 +164,17 @@ def search_leads(
     found = _rows_for(session, ids, user_id, at, scope.policy)
     found.sort(key=lambda item: (item[0], item[1]))
     return [row for _, _, row in found[:limit]]
+
+
+def _lead_by_number(
+    session: Session, lead_id: int, user_id: int, at: datetime, policy: Policy, any_owner: bool
+) -> list[QueueRow]:
+    """"#3001": the lead sales or a colleague named, open or closed (a closed one says so),
+    if it is one the rep may see: theirs, the pool's, or anyone's for a team lead."""
+    found = session.execute(select(Lead.assigned_to_id).where(Lead.id == lead_id)).first()
+    if found is None or not (any_owner or found[0] in (None, user_id)):
+        return []
+    return [row for _, _, row in _rows_for(session, [lead_id], user_id, at, policy)]
 
 
 def lead_row(session: Session, lead_id: int, user_id: int, at: datetime) -> QueueRow | None:
