@@ -249,6 +249,12 @@ class CallCycle(QObject):
         if result.outcome is CallOutcome.CONNECTED and not result.nurtured:
             # Still on the line: the timer runs on, and the call's length is stored at its end.
             self._open_call = result.call_id
+            if not self._elapsed.isValid():
+                # Picked up without dialling from here (they called in, or the rep dialled by
+                # hand): the talk time counts from now.
+                self._elapsed.start()
+                self._ticker.start()
+                self.seconds.emit(0)
             self._set_phase(Phase.QUALIFYING)
             self.said.emit(
                 "Connected: work through the questions; the verdict updates live. "

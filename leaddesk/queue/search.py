@@ -169,8 +169,8 @@ def search_leads(
 def _lead_by_number(
     session: Session, lead_id: int, user_id: int, at: datetime, policy: Policy, any_owner: bool
 ) -> list[QueueRow]:
-    """"#3001": the lead sales or a colleague named, open or closed (a closed one says so),
-    if it is one the rep may see: theirs, the pool's, or anyone's for a team lead."""
+    """The lead a "#3001" search names, open or closed (a closed one says so), if it is one
+    the rep may see: theirs, the pool's, or anyone's for a team lead."""
     found = session.execute(select(Lead.assigned_to_id).where(Lead.id == lead_id)).first()
     if found is None or not (any_owner or found[0] in (None, user_id)):
         return []

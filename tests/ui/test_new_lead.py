@@ -47,8 +47,10 @@ def test_a_caller_typed_in_opens_at_once_ready_for_connected(
     message = window.status.currentMessage()
     assert message.startswith("New lead #"), message
     assert message.endswith("for Ada Quill, in your queue. On the line: press 1 (connected).")
-    qtbot.keyClick(window, Qt.Key.Key_1)  # connected: the questionnaire opens
+    with qtbot.waitSignal(window.cycle.seconds):  # the talk time runs from the pick-up
+        qtbot.keyClick(window, Qt.Key.Key_1)  # connected: the questionnaire opens
     qtbot.waitUntil(lambda: window.cycle.phase is Phase.QUALIFYING)
+    assert window.cycle.on_call
 
 
 def test_what_cannot_be_a_lead_is_said_in_the_dialog_and_nothing_typed_is_lost(
