@@ -174,13 +174,14 @@ def add_lead(
         session, summary, policy, current_definition(session), at, run_id=run.id, dry_run=False
     )
     planner.actor_id = actor_id
+    who = session.get(User, actor_id)
+    planner.entered_by = who.display_name if who else "a user"
     chunk = Chunk(items=[row], keys=[key], places=[whereabouts(row, policy.default_phone_region)])
     plan = planner.plan(session, chunk)
     for lead in plan.leads:
         if owner != BY_POLICY:
             lead.values["assigned_to_id"] = owner
-    who = session.get(User, actor_id)
-    why = f"Entered by hand by {who.display_name if who else 'a user'}"
+    why = f"Entered by hand by {planner.entered_by}"
     write_plan(session, plan, run.id, actor_id, at, why)
     run.summary = {**(run.summary or {}), "counts": summary.counts.as_json()}
     result = _what_became(session, plan.leads, plan.interest.values(), plan.report, run.id)

@@ -655,6 +655,7 @@ class Planner:
         self.run_id = run_id
         self.dry_run = dry_run
         self.actor_id: int | None = None
+        self.entered_by: str | None = None  # a lead typed in by hand: who typed it
         self.scorer = Scorer(definition)
         self.assigner = Assigner.load(session, policy.assignment)
         # Kept with each lead's assignment record: the lead file shows how it reached the rep.
@@ -993,10 +994,12 @@ class Planner:
         lead.keys.append(key)
         arrived = now_or_before(row.arrived_at, self.at)
         what = row.inquiry or row.campaign or _source_key(row.source) or self.source
-        interest.notes.append(
-            f"More interest on {arrived:%Y-%m-%d}: {what} "
-            f"(import of {self.file_name}, row {row.number})"
+        origin = (
+            f"entered by hand by {self.entered_by}"
+            if self.entered_by
+            else f"import of {self.file_name}, row {row.number}"
         )
+        interest.notes.append(f"More interest on {arrived:%Y-%m-%d}: {what} ({origin})")
         interest.rows.append(row.number)
         target = f"open lead #{lead.id}" if lead.id else f"the open lead from row {lead.row}"
         plan.report.append(

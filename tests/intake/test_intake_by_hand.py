@@ -108,7 +108,9 @@ def test_the_same_person_calling_again_raises_the_open_lead_instead_of_a_second(
     assert later.person_id == first.person_id and later.lead_id != first.lead_id
     with store.reading() as session:
         notes = session.scalars(select(Note.text).where(Note.lead_id == first.lead_id)).all()
-    assert any("Asked for a trial" in text for text in notes)
+    assert any(text.endswith("Asked for a trial (entered by hand by rep1)") for text in notes), (
+        notes
+    )
 
 
 def test_a_customers_company_is_flagged_for_the_account_owner(
