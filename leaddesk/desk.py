@@ -435,11 +435,14 @@ class Desk:
                 session, actor_id=self.actor.id, decision=decision, at=self.clock()
             )
 
-    def handoff_pending(self) -> handoffs.PendingReport:
-        """Handed-off leads sales has not answered within the policy's window."""
+    def handoff_pending(self, *, everything: bool = False) -> handoffs.PendingReport:
+        """Handed-off leads sales has not answered within the policy's window (``everything``:
+        all those not answered yet, longest waiting first)."""
         self.require(Action.READ_HANDOFFS)
         with self.store.reading() as session:
-            return handoffs.pending(session, actor_id=self.actor.id, at=self.clock())
+            return handoffs.pending(
+                session, actor_id=self.actor.id, at=self.clock(), everything=everything
+            )
 
     # -- intake (imports) --------------------------------------------------------------------
     # An import commits chunk by chunk with a checkpoint (resumable, undoable), so the intake

@@ -47,6 +47,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     pending = sub.add_parser("pending", help="handed-off leads sales has not answered in time")
     add_as(pending)
+    pending.add_argument(
+        "--all", action="store_true", help="list those still within the window too"
+    )
     add_json(pending)
     pending.set_defaults(handler=run_pending)
 
@@ -127,12 +130,12 @@ def run_feedback(args: argparse.Namespace) -> int:
 
 def run_pending(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        report = desk.handoff_pending()
+        report = desk.handoff_pending(everything=args.all)
     if args.json:
         print_json(report.as_json())
         return 0
     print(
-        f"Sales owes an answer on {count(len(report.leads), 'handed-off lead')} past "
+        f"Sales owes an answer on {count(report.late, 'handed-off lead')} past "
         f"{report.followup_hours:g} h ({report.escalated} past {report.escalation_hours:g} h); "
         f"{report.waiting_within_window} more still within the window. "
         f"Answered so far: {report.accepted} accepted, {report.rejected} rejected."

@@ -365,6 +365,15 @@ def import_feedback(
     return report
 
 
+def decision_from_form(values: dict[str, str]) -> Decision:
+    """One decision typed in the window (the file's columns as keys), checked as a file row is;
+    InputError names the field."""
+    checked = check_row({name: value.strip() for name, value in values.items()}, None)
+    if isinstance(checked, Problem):
+        raise InputError(f"{checked.field.replace('_', ' ')}: {checked.message}")
+    return checked
+
+
 def record_decision(
     session: Session, *, actor_id: int | None, decision: Decision, at: datetime
 ) -> bool:

@@ -29,6 +29,7 @@ from leaddesk.store.models import (
     VerdictRecord,
 )
 
+WAITING = "waiting"  # within the follow-up window (listed only when everything is asked for)
 OVERDUE = "overdue"
 ESCALATED = "escalated"
 
@@ -42,7 +43,7 @@ class PendingLead:
     qualified_by: str | None
     handed_off_at: datetime
     hours_waiting: float
-    level: str  # overdue | escalated
+    level: str  # waiting | overdue | escalated
     qualified_by_name: str | None = None  # how the team knows the qualifier
 
     def as_json(self) -> dict[str, Any]:
@@ -55,7 +56,8 @@ class PendingReport:
     scope: str  # own | team
     followup_hours: float
     escalation_hours: float
-    leads: tuple[PendingLead, ...]  # past the follow-up window, longest waiting first
+    # Past the follow-up window (or, asked for everything, all unanswered), longest first.
+    leads: tuple[PendingLead, ...]
     waiting_within_window: int
     accepted: int
     rejected: int
@@ -63,6 +65,11 @@ class PendingReport:
     @property
     def overdue(self) -> int:
         return sum(1 for lead in self.leads if lead.level == OVERDUE)
+
+    @property
+    def late(self) -> int:
+        """Past the follow-up window, escalated or not."""
+        return sum(1 for lead in self.leads if lead.level != WAITING)
 
     @property
     def escalated(self) -> int:
@@ -85,8 +92,11 @@ class PendingReport:
         }
 
 
-def pending(session: Session, *, actor_id: int | None, at: datetime) -> PendingReport:
-    """Reps see the leads they qualified; team leads, sales and admins see the team's."""
+def pending(
+    session: Session, *, actor_id: int | None, at: datetime, everything: bool = False
+) -> PendingReport:
+    """Reps see the leads they qualified; team leads, sales and admins see the team's.
+    ``everything``: list the hand-offs still within the window too (sales' work list)."""
     acting = acting_user(session, actor_id, Action.READ_HANDOFFS)
     own = acting.role is Role.QUALIFIER
     policy = current_policy(session)
@@ -116,9 +126,8 @@ def pending(session: Session, *, actor_id: int | None, at: datetime) -> PendingR
     )
     unanswered = unanswered.outerjoin(qualifier, qualifier.id == VerdictRecord.decided_by_id)
     unanswered = unanswered.where(Lead.stage == Stage.HANDED_OFF, SalesFeedback.id.is_(None))
-    late = session.execute(
-        unanswered.where(Lead.stage_changed_at <= followup).order_by(Lead.stage_changed_at, Lead.id)
-    ).all()
+    listed = unanswered if everything else unanswered.where(Lead.stage_changed_at <= followup)
+    late = session.execute(listed.order_by(Lead.stage_changed_at, Lead.id)).all()
     within = session.scalar(
         select(func.count()).select_from(
             unanswered.where(Lead.stage_changed_at > followup).subquery()
@@ -148,7 +157,11 @@ def pending(session: Session, *, actor_id: int | None, at: datetime) -> PendingR
                 qualified_by=row[5],
                 handed_off_at=row[6],
                 hours_waiting=round((at - row[6]).total_seconds() / 3600, 1),
-                level=ESCALATED if row[6] <= escalation else OVERDUE,
+                level=ESCALATED
+                if row[6] <= escalation
+                else OVERDUE
+                if row[6] <= followup
+                else WAITING,
                 qualified_by_name=row[7],
             )
             for row in late

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from leaddesk.clock import FixedClock
@@ -14,6 +14,7 @@ from leaddesk.resources import resource_path
 from leaddesk.store.models import Lead
 from tests.ui.conftest import open_workspace
 from ui.feedback_dialog import SalesFeedbackDialog
+from ui.sales_answer import AnswerDialog
 from ui.theme import DARK, LIGHT, apply_theme
 
 
@@ -25,8 +26,9 @@ def test_sales_records_decisions_and_sees_what_was_not_applied(
     assert window.feedback_action in window._menus["File"].actions()
     home = window.sales_home
     assert home is not None and window.pages.currentWidget() is home
-    waiting = workspace.desk.handoff_pending().leads
+    waiting = workspace.desk.handoff_pending(everything=True).leads
     assert waiting, "the demo leaves handed-off leads waiting for sales"
+    assert any(lead.level == "waiting" for lead in waiting), "some still within the window"
     assert home.table.rowCount() == len(waiting)
     assert home.table.item(0, 0).text() == str(waiting[0].lead_id)
     # Waits over two days read in days, as a salesperson counts them.
@@ -146,3 +148,45 @@ def test_the_sales_page_names_qualifiers_and_marks_escalations_in_the_looks_colo
         apply_theme(qapp, look)
         ink = colours.qcolor("breach")
         qtbot.waitUntil(lambda ink=ink: home.table.item(0, 6).foreground().color() == ink)
+
+
+def test_sales_accepts_and_rejects_one_lead_at_a_time_with_a_and_r(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path, warnings_shown: list[str]
+) -> None:
+    workspace = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    home = workspace.window.sales_home
+    assert home is not None
+    assert not home.accept_button.isEnabled()  # nothing picked yet
+    first = home.table.item(0, 0).text()
+    home.table.selectRow(0)
+    home.table.setFocus()
+    qtbot.keyClick(home.table, Qt.Key.Key_A)
+    dialog = home.findChild(AnswerDialog)
+    assert dialog is not None and dialog.accepting
+    assert dialog.owner.text() == workspace.desk.actor.display_name
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # no opportunity id yet
+    assert dialog.isVisible()
+    assert dialog.error.text().startswith("opportunity id: an accepted lead needs")
+    qtbot.keyClicks(dialog.opportunity, "006Q000001")
+    with qtbot.waitSignal(dialog.answered):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    with workspace.desk.store.reading() as session:
+        lead = session.get(Lead, int(first))
+        assert lead is not None and lead.stage is Stage.ACCEPTED
+    qtbot.waitUntil(lambda: home.table.item(0, 0).text() != first)
+    assert home.selected() is not None  # the next one is ready to answer
+
+    second = home.selected()
+    assert second is not None
+    home.table.setFocus()
+    qtbot.keyClick(home.table, Qt.Key.Key_R)
+    dialog = next(d for d in home.findChildren(AnswerDialog) if d.isVisible())
+    assert not dialog.accepting
+    dialog.reason.setCurrentIndex(dialog.reason.findData("bad_timing"))
+    qtbot.keyClicks(dialog.comment, "Budget frozen until Q2")
+    with qtbot.waitSignal(dialog.answered):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    with workspace.desk.store.reading() as session:
+        lead = session.get(Lead, second.lead_id)
+        assert lead is not None and lead.stage is Stage.REJECTED
+    assert not warnings_shown
