@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from handoff_helpers import Team, write_feedback
 
 from leaddesk import definition_versions
 from leaddesk.definition import default_definition_path
+from leaddesk.errors import InputError, NotPermitted
+from leaddesk.handoff import decision_from_form
 
 
 def test_unanswered_leads_turn_overdue_then_escalated_and_leave_when_answered(
@@ -53,3 +56,39 @@ def test_windows_come_from_the_published_definition(team: Team, out_dir: Path) -
         report = desk.handoff_pending()
     assert (report.followup_hours, report.escalation_hours) == (4, 8)
     assert [(p.lead_id, p.level) for p in report.leads] == [(lead, "overdue")]
+
+
+def test_sales_work_list_holds_every_unanswered_hand_off_and_takes_one_answer(
+    team: Team, out_dir: Path
+) -> None:
+    first, second = team.qualified_lead("rep1"), team.qualified_lead("rep2")
+    with team.desk("lead1") as desk:
+        desk.export_handoff(out_dir, team=True)
+    team.clock.advance(hours=30)
+    third = team.qualified_lead("rep1")
+    with team.desk("lead1") as desk:
+        desk.export_handoff(out_dir, team=True)
+    team.clock.advance(hours=1)
+    with team.desk("sales1") as desk:
+        listed = desk.handoff_pending(everything=True)
+        assert [(p.lead_id, p.level) for p in listed.leads] == [
+            (first, "overdue"),
+            (second, "overdue"),
+            (third, "waiting"),
+        ]
+        assert (listed.late, listed.waiting_within_window) == (2, 1)
+        with pytest.raises(InputError, match="opportunity id: an accepted lead needs"):
+            decision_from_form({"lead_id": str(first), "decision": "accepted"})
+        with pytest.raises(InputError, match="reason: 'maybe' is not one of"):
+            decision_from_form({"lead_id": str(first), "decision": "rejected", "reason": "maybe"})
+        taken = decision_from_form(
+            {"lead_id": str(first), "decision": "accepted", "opportunity_id": " 006B ", "owner": ""}
+        )
+        assert desk.record_sales_decision(taken) is True
+        refused = decision_from_form(
+            {"lead_id": str(second), "decision": "rejected", "reason": "bad_timing"}
+        )
+        assert desk.record_sales_decision(refused) is True
+        assert [p.lead_id for p in desk.handoff_pending(everything=True).leads] == [third]
+    with team.desk("rep1") as desk, pytest.raises(NotPermitted):
+        desk.record_sales_decision(taken)
