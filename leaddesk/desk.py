@@ -27,6 +27,7 @@ from leaddesk import users as user_ops
 from leaddesk.clock import Clock, system_clock
 from leaddesk.domain import CallOutcome, DisqualifyReason, LeadType, Role, Verdict
 from leaddesk.errors import InputError, NotPermitted
+from leaddesk.handoff.records import HandoffRecord, read_record
 from leaddesk.intake import by_hand, source_mappings
 from leaddesk.intake import errors as intake_errors
 from leaddesk.intake import importing as intake
@@ -434,6 +435,19 @@ class Desk:
             return handoffs.record_decision(
                 session, actor_id=self.actor.id, decision=decision, at=self.clock()
             )
+
+    def handoff_record(self, lead_id: int) -> HandoffRecord:
+        """A handed-off lead as its batch gave it to sales (answers, scores, notes, calls):
+        what a salesperson reads before accepting or rejecting it. Reps read their own."""
+        self.require(Action.READ_HANDOFFS)
+        with self.store.reading() as session:
+            record = read_record(session, lead_id)
+        if record is None:
+            raise InputError(f"Lead {lead_id} has not been handed off to sales.")
+        team_wide = self.can(Action.RECORD_SALES_FEEDBACK) or self.can(Action.VIEW_TEAM)
+        if not team_wide and record.qualified_by != self.actor.name:
+            raise NotPermitted(f"Lead {lead_id} was qualified by a colleague; ask your team lead.")
+        return record
 
     def handoff_pending(self, *, everything: bool = False) -> handoffs.PendingReport:
         """Handed-off leads sales has not answered within the policy's window (``everything``:

@@ -7,18 +7,23 @@ Sales has no call queue; the loop closes here: accepted (with the CRM opportunit
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from leaddesk.desk import Desk
 from leaddesk.handoff import PendingLead, PendingReport
+from leaddesk.handoff.records import HandoffRecord
 from ui.icons import icon
 from ui.operations import Operations
 from ui.sales_answer import AnswerDialog
@@ -76,15 +81,28 @@ class SalesHome(QWidget):
         buttons.addWidget(self.reject_button)
         buttons.addStretch(1)
         buttons.addWidget(self.record_button)
-        self._selection_changed()
+        # What the qualifier found, as the batch gave it to sales: read before answering.
+        self.record = QTextBrowser()
+        self.record.setObjectName("handoffRecord")
+        self.record.setOpenLinks(False)
+        self.record.setPlaceholderText("Pick a hand-off to read what the qualifier found.")
+        self.shown_record: HandoffRecord | None = None
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(self.record)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        split.setSizes([820, 500])  # scaled to the window; the record needs room to read
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)
         layout.addWidget(title)
         layout.addWidget(self.headline)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(split, 1)
         layout.addLayout(buttons)
         ops.changed.connect(self._changed)
+        self._selection_changed()
 
     def refresh(self) -> None:
         desk = self._desk
@@ -107,9 +125,22 @@ class SalesHome(QWidget):
         return dialog
 
     def _selection_changed(self) -> None:
-        chosen = self.selected() is not None
-        self.accept_button.setEnabled(chosen)
-        self.reject_button.setEnabled(chosen)
+        lead = self.selected()
+        self.accept_button.setEnabled(lead is not None)
+        self.reject_button.setEnabled(lead is not None)
+        if lead is None:
+            self.shown_record = None
+            self.record.clear()
+        elif self.shown_record is None or self.shown_record.lead_id != lead.lead_id:
+            desk, lead_id = self._desk, lead.lead_id
+            self._ops.run(lambda: desk.handoff_record(lead_id), done=self._show_record)
+
+    def _show_record(self, record: HandoffRecord) -> None:
+        chosen = self.selected()
+        if chosen is None or chosen.lead_id != record.lead_id:
+            return  # the salesperson has moved on meanwhile
+        self.shown_record = record
+        self.record.setHtml(record_html(record))
 
     def _changed(self, changes: frozenset[str]) -> None:
         if changes & {"queue", "status"}:
@@ -155,3 +186,42 @@ class SalesHome(QWidget):
             at = keep.index(chosen.lead_id) if chosen.lead_id in keep else 0
             self.table.selectRow(min(at, len(keep) - 1))
         self._selection_changed()
+
+
+def record_html(record: HandoffRecord) -> str:
+    """The hand-off as a salesperson reads it: who, what they asked, what the qualifier found."""
+
+    def esc(text: object) -> str:
+        return html.escape(str(text))
+
+    name = f"{record.first_name} {record.last_name}".strip() or f"Lead {record.lead_id}"
+    work = " · ".join(
+        esc(part)
+        for part in (
+            record.title,
+            record.company,
+            record.industry,
+            f"{record.employees:,} people" if record.employees else None,
+        )
+        if part
+    )
+    reach = " · ".join(esc(part) for part in (record.email, record.phone, record.city) if part)
+    parts = [f"<h3>{esc(name)}</h3>"]
+    if work:
+        parts.append(f"<p>{work}</p>")
+    if reach:
+        parts.append(f"<p>{reach}</p>")
+    if record.existing_customer:
+        parts.append("<p><b>Their company is already a customer.</b></p>")
+    parts.append(f"<p>{esc(record.summary)}</p>")
+    if record.answer_labels:
+        rows = "".join(
+            f"<tr><td>{esc(question)}</td><td><b>{esc(answer)}</b></td></tr>"
+            for _id, question, answer in record.answer_labels
+            if answer
+        )
+        parts.append(f"<p><b>Answers</b></p><table cellspacing='0' cellpadding='3'>{rows}</table>")
+    if record.notes:
+        notes = "".join(f"<li>{esc(note['text'])}</li>" for note in record.notes)
+        parts.append(f"<p><b>Notes</b></p><ul>{notes}</ul>")
+    return "".join(parts)

@@ -115,10 +115,16 @@ def batch_lead_ids(session: Session, batch_id: int) -> list[int]:
     )
 
 
-def read_records(session: Session, batch: HandoffBatch) -> list[HandoffRecord]:
-    """Every lead in ``batch`` as sales will see it, lowest lead id first."""
+def read_records(
+    session: Session, batch: HandoffBatch, *, only: Sequence[int] | None = None
+) -> list[HandoffRecord]:
+    """Every lead in ``batch`` (or those of ``only`` in it) as sales will see it, lowest lead
+    id first."""
     cutoff = batch.created_at
     ids = batch_lead_ids(session, batch.id)
+    if only is not None:
+        wanted = set(only)
+        ids = [lead_id for lead_id in ids if lead_id in wanted]
     users = {u.id: u for u in session.scalars(select(User))}
     versions = {v.id: v.version for v in session.scalars(select(DefinitionVersion))}
     records: list[HandoffRecord] = []
@@ -169,6 +175,19 @@ def read_records(session: Session, batch: HandoffBatch) -> list[HandoffRecord]:
                 )
             )
     return records
+
+
+def read_record(session: Session, lead_id: int) -> HandoffRecord | None:
+    """A handed-off lead as its batch gave it to sales; None if it was never handed off."""
+    batch = session.scalar(
+        select(HandoffBatch)
+        .join(Lead, Lead.handoff_batch_id == HandoffBatch.id)
+        .where(Lead.id == lead_id)
+    )
+    if batch is None:
+        return None
+    found = read_records(session, batch, only=[lead_id])
+    return found[0] if found else None
 
 
 def _group(rows: Iterable[Any]) -> dict[int, list[Any]]:

@@ -90,5 +90,14 @@ def test_sales_work_list_holds_every_unanswered_hand_off_and_takes_one_answer(
         )
         assert desk.record_sales_decision(refused) is True
         assert [p.lead_id for p in desk.handoff_pending(everything=True).leads] == [third]
-    with team.desk("rep1") as desk, pytest.raises(NotPermitted):
-        desk.record_sales_decision(taken)
+        record = desk.handoff_record(third)
+        assert record.lead_id == third and record.qualified_by == "rep1" and record.summary
+    with team.desk("rep1") as desk:
+        with pytest.raises(NotPermitted):
+            desk.record_sales_decision(taken)
+        assert desk.handoff_record(third).lead_id == third  # their own
+        with pytest.raises(NotPermitted):
+            desk.handoff_record(second)  # qualified by rep2
+    fresh = team.qualified_lead("rep1")
+    with team.desk("sales1") as desk, pytest.raises(InputError, match="not been handed off"):
+        desk.handoff_record(fresh)

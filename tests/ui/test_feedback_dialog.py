@@ -159,6 +159,11 @@ def test_sales_accepts_and_rejects_one_lead_at_a_time_with_a_and_r(
     assert not home.accept_button.isEnabled()  # nothing picked yet
     first = home.table.item(0, 0).text()
     home.table.selectRow(0)
+    # What the qualifier found is beside the list, read before answering.
+    qtbot.waitUntil(lambda: home.shown_record is not None)
+    assert home.shown_record is not None and str(home.shown_record.lead_id) == first
+    shown = home.record.toPlainText()
+    assert home.shown_record.first_name in shown and "qualified this lead on" in shown
     home.table.setFocus()
     qtbot.keyClick(home.table, Qt.Key.Key_A)
     dialog = home.findChild(AnswerDialog)
