@@ -181,6 +181,13 @@ class Desk:
                 session, text, source=source, at=self.clock(), actor_id=self.actor.id, note=note
             )
 
+    def prepare_store(self) -> definition_versions.PublishedVersion:
+        """Make a new store ready to work: the shipped lead definition becomes version 1 if
+        nothing is published yet (what ``leaddesk init`` and the first profile do)."""
+        self.require(Action.MANAGE_STORE)
+        with self.store.transaction() as session:
+            return definition_versions.ensure_default(session, at=self.clock())
+
     def definition(self, version: int | None = None) -> definition_versions.ShownDefinition:
         """A published version (the current one by default) with its parsed definition."""
         with self.store.reading() as session:

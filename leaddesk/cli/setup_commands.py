@@ -7,7 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-from leaddesk import definition_versions
 from leaddesk.cli import team_commands
 from leaddesk.cli.common import (
     ProgressLine,
@@ -94,9 +93,7 @@ def run_init(args: argparse.Namespace) -> int:
     from leaddesk.store.migrations import current_revision
 
     with setup_or_user_desk(args) as desk:
-        desk.require(Action.MANAGE_STORE)
-        with desk.store.transaction() as session:
-            version = definition_versions.ensure_default(session, at=desk.clock())
+        version = desk.prepare_store()
         revision = current_revision(desk.store)
         if args.json:
             print_json(

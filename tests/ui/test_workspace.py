@@ -351,6 +351,33 @@ def test_first_run_sign_in_creates_a_profile(qtbot: QtBot) -> None:
     assert dialog.chosen_name() == "anna.berg" and dialog.display_name() == "Anna Berg"
 
 
+def test_the_first_profile_on_a_new_store_can_work_straight_away(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store the window made (no `leaddesk init`) gets its lead definition with the first
+    profile, so the window opens without "no lead definition" and questions can be asked;
+    the first user may say they lead the team."""
+    from PySide6.QtWidgets import QDialog
+
+    from leaddesk.settings import Settings
+    from ui import launch
+
+    def fill_in(dialog: SignInDialog) -> int:
+        qtbot.addWidget(dialog)
+        assert dialog.creating and dialog.role.isVisibleTo(dialog)
+        dialog.new_name.setText("Lena Lind")
+        dialog.role.setCurrentIndex(dialog.role.findData(Role.TEAM_LEAD.value))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(SignInDialog, "exec", fill_in)
+    store = tmp_path / "new.sqlite3"
+    desk = launch.sign_in(str(store), Settings(tmp_path / "settings.json"))
+    assert desk is not None
+    with desk:
+        assert desk.actor.name == "lena.lind" and desk.actor.role is Role.TEAM_LEAD
+        assert desk.definition().published.version == 1
+
+
 def test_sign_in_offers_the_last_profile_first(qtbot: QtBot, clock: FixedClock) -> None:
     users = [
         UserInfo(
