@@ -34,6 +34,7 @@ from leaddesk.intake import reading as intake_reading
 from leaddesk.intake import source_mappings
 from leaddesk.intake import undo as intake_undo
 from leaddesk.permissions import Action, can, require
+from leaddesk.queue import outlook as queue_outlooks
 from leaddesk.queue import search as lead_search
 from leaddesk.store import Store, grants, open_store
 from leaddesk.store.database import default_backup_folder
@@ -271,6 +272,13 @@ class Desk:
                 band=band,
                 source=source,
             )
+
+    def queue_outlook(self) -> queue_outlooks.QueueOutlook:
+        """For an empty queue: are there leads at all, and when does the next come due."""
+        self.require(Action.WORK_QUEUE)
+        assert self.actor.id is not None
+        with self.store.reading() as session:
+            return queue_outlooks.queue_outlook(session, self.actor.id, self.clock())
 
     def next_lead(self) -> call_queue.QueueRow | None:
         """Claim the top of the queue for the acting rep; None when nothing is callable now."""

@@ -481,3 +481,91 @@ def test_screenshot_command_waits_for_the_queue_and_writes_a_png(
     image = QImage(str(target))
     assert image.width() >= 1366 and image.height() >= 768
     assert _written(demo_store) == before
+
+
+@pytest.fixture
+def empty_store(sqlite_store_path: Path, clock: FixedClock) -> Path:
+    """A new team's store: the shipped definition, a rep, no leads."""
+    from leaddesk.desk import setup_desk
+
+    with setup_desk(sqlite_store_path, clock=clock) as setup:
+        setup.prepare_store()
+        setup.add_user("anna", Role.QUALIFIER, display_name="Anna Berg")
+    return sqlite_store_path
+
+
+def test_an_empty_queue_says_to_import_leads_with_ctrl_i(
+    qtbot: QtBot, empty_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    ws = open_workspace(qtbot, empty_store, clock, tmp_path, user="anna")
+    queue = ws.window.queue
+    qtbot.waitUntil(lambda: queue.note.isVisible())
+    assert queue.note.text().startswith("No leads to call yet.")
+    assert "File ▸ Import leads (Ctrl+I)" in queue.note.text()
+    assert queue.status.text() == "No leads yet"
+    assert ws.window.lead.role.text() == "Your queue is empty: import a lead list with Ctrl+I."
+    ws.window.close()
+    ws.desk.close()
+
+
+def test_an_empty_queue_names_the_next_callback_and_hides_once_leads_are_due(
+    qtbot: QtBot, empty_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    from datetime import datetime
+
+    from leaddesk.desk import open_desk
+    from leaddesk.domain import Stage
+    from leaddesk.store.models import Lead, Person
+
+    now = clock()
+    with open_desk(empty_store, "anna", clock=clock) as desk, desk.store.transaction() as session:
+        person = Person(
+            first_name="Ada",
+            last_name="Lovelace",
+            phone="+442079460001",
+            country="GB",
+            zone_key="Europe/London",
+            timezone="Europe/London",
+            created_at=now,
+        )
+        session.add(person)
+        session.flush()
+        session.add(
+            Lead(
+                person_id=person.id,
+                source="web_form",
+                arrived_at=now - timedelta(days=1),
+                stage=Stage.IN_QUALIFICATION,
+                stage_changed_at=now,
+                assigned_to_id=desk.actor.id,
+                callback_at=datetime(2026, 11, 18, 16, 30, tzinfo=now.tzinfo),
+                created_at=now,
+            )
+        )
+    ws = open_workspace(qtbot, empty_store, clock, tmp_path, user="anna")
+    queue = ws.window.queue
+    qtbot.waitUntil(lambda: queue.note.isVisible())
+    said = "Nothing due now — next callback at 16:30."  # the rep's London time
+    assert queue.note.text() == said
+    assert ws.window.lead.role.text() == said
+
+    clock.advance(hours=2)
+    queue.apply()
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 1)
+    assert not queue.note.isVisible()
+    ws.window.close()
+    ws.desk.close()
+
+
+def test_a_search_that_finds_nobody_says_where_it_looked(
+    qtbot: QtBot, empty_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    ws = open_workspace(qtbot, empty_store, clock, tmp_path, user="anna")
+    queue = ws.window.queue
+    queue.search.setText("zebra")
+    queue.apply()
+    qtbot.waitUntil(lambda: queue.status.text() == "Nothing found")
+    assert queue.note.isVisible()
+    assert queue.note.text().startswith("Nobody found.")
+    ws.window.close()
+    ws.desk.close()
