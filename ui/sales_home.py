@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.desk import Desk
 from leaddesk.handoff import PendingReport
+from ui.empty_note import EmptyNote
 from ui.icons import icon
 from ui.operations import Operations
 from ui.text_tables import set_row, text_table
@@ -51,6 +52,7 @@ class SalesHome(QWidget):
         self.headline.setObjectName("headline")
         self.headline.setWordWrap(True)
         self.table = text_table(COLUMNS, stretch=(1, 2), numbers=NUMBERS)
+        self.note = EmptyNote(self.table)
         self.record_button = QPushButton(icon("feedback"), "Record sales' decisions…")
         self.record_button.setObjectName("primary")
         self.record_button.clicked.connect(self.record_requested)
@@ -90,6 +92,14 @@ class SalesHome(QWidget):
             f"it. Answered so far: {report.accepted} accepted, {report.rejected} rejected."
             if late or report.waiting_within_window
             else "Nothing is waiting for sales. Every hand-off has its answer."
+            if report.accepted or report.rejected
+            else "Nothing has been handed off to sales yet."
+        )
+        self.note.say(
+            "Hand-offs show here when a rep exports them at the end of the day, and "
+            "wait until you record sales' decisions."
+            if not late
+            else ""
         )
         self.table.setRowCount(late)
         escalated = colours().qcolor("breach")  # the look's red, readable on light and dark

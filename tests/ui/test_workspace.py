@@ -483,17 +483,6 @@ def test_screenshot_command_waits_for_the_queue_and_writes_a_png(
     assert _written(demo_store) == before
 
 
-@pytest.fixture
-def empty_store(sqlite_store_path: Path, clock: FixedClock) -> Path:
-    """A new team's store: the shipped definition, a rep, no leads."""
-    from leaddesk.desk import setup_desk
-
-    with setup_desk(sqlite_store_path, clock=clock) as setup:
-        setup.prepare_store()
-        setup.add_user("anna", Role.QUALIFIER, display_name="Anna Berg")
-    return sqlite_store_path
-
-
 def test_an_empty_queue_says_to_import_leads_with_ctrl_i(
     qtbot: QtBot, empty_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
