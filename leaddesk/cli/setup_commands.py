@@ -126,6 +126,8 @@ def run_users_list(args: argparse.Namespace) -> int:
         users = desk.users()
     if args.json:
         print_json([u.as_json() for u in users])
+    elif not users:
+        print("No users yet. Add the first: leaddesk users add NAME --role admin")
     else:
         print_table(
             ["name", "role", "capacity", "active", "display name", "territories"],
