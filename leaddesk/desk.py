@@ -35,6 +35,7 @@ from leaddesk.intake import mapping as intake_mapping
 from leaddesk.intake import reading as intake_reading
 from leaddesk.intake import undo as intake_undo
 from leaddesk.permissions import Action, can, require
+from leaddesk.queue import outlook as queue_outlooks
 from leaddesk.queue import search as lead_search
 from leaddesk.queue.arrivals import QueueMark, arrivals, mark_now
 from leaddesk.queue.callbacks_ahead import callbacks_ahead as booked_callbacks
@@ -184,6 +185,13 @@ class Desk:
                 session, text, source=source, at=self.clock(), actor_id=self.actor.id, note=note
             )
 
+    def prepare_store(self) -> definition_versions.PublishedVersion:
+        """Make a new store ready to work: the shipped lead definition becomes version 1 if
+        nothing is published yet (what ``leaddesk init`` and the first profile do)."""
+        self.require(Action.MANAGE_STORE)
+        with self.store.transaction() as session:
+            return definition_versions.ensure_default(session, at=self.clock())
+
     def definition(self, version: int | None = None) -> definition_versions.ShownDefinition:
         """A published version (the current one by default) with its parsed definition."""
         with self.store.reading() as session:
@@ -291,6 +299,13 @@ class Desk:
             if mark is None:
                 return [], mark_now(session, at)
             return arrivals(session, self.actor.id, mark, at)
+
+    def queue_outlook(self) -> queue_outlooks.QueueOutlook:
+        """For an empty queue: are there leads at all, and when does the next come due."""
+        self.require(Action.WORK_QUEUE)
+        assert self.actor.id is not None
+        with self.store.reading() as session:
+            return queue_outlooks.queue_outlook(session, self.actor.id, self.clock())
 
     def next_lead(self) -> call_queue.QueueRow | None:
         """Claim the top of the queue for the acting rep; None when nothing is callable now."""

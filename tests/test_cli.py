@@ -52,6 +52,33 @@ def test_users_add_and_list(tmp_path: Path) -> None:
     }
 
 
+def test_a_new_store_says_what_to_do_first_at_every_command(tmp_path: Path) -> None:
+    """The first day, before any lead: each listing says what comes next, exit 0."""
+    db = tmp_path / "new.sqlite3"
+    assert leaddesk("init", db=db).returncode == 0
+    nobody = leaddesk("users", "list", db=db)
+    assert (nobody.returncode, nobody.stdout) == (
+        0,
+        "No users yet. Add the first: leaddesk users add NAME --role admin\n",
+    )
+    assert leaddesk("users", "add", "lena", "--role", "team_lead", db=db).returncode == 0
+    said = {
+        ("team", "--as", "lena"): "No reps yet. Add one: leaddesk users add NAME --role "
+        "qualifier --as lena\n\nOpen pool: 0 leads, 0 past SLA, 0 untouched\n"
+        "Waiting for sales: 0 handed off, 0 past 24 h, 0 past 48 h\n",
+        ("import", "--runs", "--as", "lena"): "No imports yet. Import a lead list: "
+        "leaddesk import FILE --as lena\n",
+        ("handoff", "pending", "--as", "lena"): "Nothing has been handed off to sales yet, "
+        "so sales owes no answer.\n",
+        ("queue", "--as", "lena"): "No leads to call yet. Import a list: "
+        "leaddesk import FILE --as lena\n",
+        ("next", "--as", "lena"): "null\n",
+    }
+    for args, text in said.items():
+        result = leaddesk(*args, db=db)
+        assert (result.returncode, result.stdout, result.stderr) == (0, text, ""), args
+
+
 @pytest.mark.parametrize(
     ("args", "code", "says"),
     [

@@ -47,6 +47,7 @@ from leaddesk.handoff.progress import HandoffCancelled
 from leaddesk.handoff.selection import PreviewLead
 from leaddesk.permissions import Action
 from leaddesk.settings import EXPORT_FOLDER, Settings
+from ui.empty_note import EmptyNote
 from ui.icons import icon
 from ui.operations import Operations
 from ui.theme import colours
@@ -180,6 +181,10 @@ class EndOfDayExport(QDialog):
         self.model = PreviewModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.note = EmptyNote(
+            self.table,
+            "Leads you qualify with a hand-off verdict wait here until you export them for sales.",
+        )
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)

@@ -24,6 +24,7 @@ from leaddesk.desk import Desk
 from leaddesk.errors import LeadDeskError
 from leaddesk.intake.undo import UndoSummary
 from ui import dialogs
+from ui.empty_note import EmptyNote
 from ui.import_results import TILES, plural
 from ui.operations import Operations
 from ui.text_tables import set_row, text_table
@@ -80,6 +81,7 @@ class ImportRunsDialog(QDialog):
             if item is not None:
                 item.setToolTip(COUNT_TIPS[key])
         self.table.itemSelectionChanged.connect(self._selected)
+        self.note = EmptyNote(self.table)
         self.said = QLabel("The latest imports, newest first.")
         self.said.setWordWrap(True)
         self.undo_button = QPushButton("Undo this import…")
@@ -120,6 +122,10 @@ class ImportRunsDialog(QDialog):
                 file_cell.setToolTip(cells[1])  # a long name is cut short
         if not runs:
             self.said.setText("Nothing has been imported into this store yet.")
+            self.note.say(
+                "Each import you make shows here, and can be undone until a rep works its "
+                "leads.\n\nImport a lead list: File ▸ Import leads (Ctrl+I)."
+            )
         self._selected()
 
     def selected_run(self) -> dict[str, Any] | None:

@@ -11,7 +11,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from leaddesk.desk import Desk, open_desk, setup_desk
-from leaddesk.domain import Role
 from leaddesk.errors import InputError, LeadDeskError
 from leaddesk.permissions import Action
 from leaddesk.settings import LAST_USER, SWEEP_MINUTES, THEME, Settings
@@ -58,9 +57,11 @@ def sign_in(db: str | None, settings: Settings) -> Desk | None:
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     name = dialog.chosen_name()
-    if dialog.creating:
-        with setup_desk(db) as setup:
-            setup.add_user(name, Role.QUALIFIER, display_name=dialog.display_name())
+    with setup_desk(db) as setup:
+        # A store made by the window, not `leaddesk init`, gets its lead definition here.
+        setup.prepare_store()
+        if dialog.creating:
+            setup.add_user(name, dialog.chosen_role(), display_name=dialog.display_name())
     settings[LAST_USER] = name
     return open_desk(db, name)
 

@@ -76,6 +76,7 @@ class LeadPanel(QFrame):
         self._clock = clock
         self.lead_file: LeadFile | None = None
         self.lead_id: int | None = None
+        self._hint = "Press N to take the next lead from your queue."
         # While the questionnaire is open on this lead, its live scores (answers so far and
         # the facts as they are now) are the ones shown: one Fit and one Interest on screen.
         self._live: tuple[int, Scores] | None = None
@@ -91,7 +92,7 @@ class LeadPanel(QFrame):
         top.addWidget(self.name, 1)
         top.addWidget(self.customer)
         top.addWidget(self.do_not_call)
-        self.role = QLabel("Press N to take the next lead from your queue.")
+        self.role = QLabel(self._hint)
         self.role.setWordWrap(True)
         self.contact = QLabel()
         self.contact.setObjectName("muted")
@@ -180,6 +181,12 @@ class LeadPanel(QFrame):
 
     # -- which lead --------------------------------------------------------------------------
 
+    def set_hint(self, text: str) -> None:
+        """What to do next, shown while no lead is open (the queue says what it is)."""
+        self._hint = text
+        if self.lead_id is None:
+            self.role.setText(text)
+
     def hasHeightForWidth(self) -> bool:
         # As the call panel above: the column lays the two out by their own heights (the
         # notes give way first), not by sharing a short screen out evenly.
@@ -221,7 +228,7 @@ class LeadPanel(QFrame):
     def _clear(self) -> None:
         self.lead_file = None
         self.name.setText("No lead open")
-        self.role.setText("Press N to take the next lead from your queue.")
+        self.role.setText(self._hint)
         for widget in (self.customer, self.do_not_call, self.details_area):
             widget.hide()
         self.timeline.clear()

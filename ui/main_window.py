@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.cycle = CallCycle(desk, ops, dial=dial)
         self.notes.setParent(self)  # both live and die with the window (their timers too)
         self.cycle.setParent(self)
-        self.queue = QueuePanel(desk, ops)
+        self.queue = QueuePanel(desk, ops, rep_zone)
         self.questionnaire = QuestionnairePanel(desk, ops)
         self.call = CallPanel(self.cycle, rep_zone, desk.clock)
         self.lead = LeadPanel(desk, ops, self.notes, rep_zone, desk.clock)
@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
 
         self.queue.selected.connect(self._looking_at)
         self.queue.take.connect(self.cycle.take)
+        self.queue.hint.connect(self.lead.set_hint)
         self.cycle.lead_changed.connect(self._lead_changed)
         self.cycle.phase_changed.connect(self._phase_changed)
         self.questionnaire.verdict_given.connect(self.cycle.verdict_given)

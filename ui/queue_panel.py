@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent
@@ -22,10 +23,13 @@ from PySide6.QtWidgets import (
 
 from leaddesk.desk import Desk
 from leaddesk.domain import Source
+from leaddesk.permissions import Action
 from leaddesk.queue import Band, QueueRow
 from leaddesk.queue.arrivals import QueueMark
+from leaddesk.queue.outlook import QueueOutlook
 from leaddesk.queue.search import MIN_CHARS
 from ui import shortcuts
+from ui.empty_note import EmptyNote
 from ui.icons import icon
 from ui.operations import Operations
 from ui.queue_model import COLUMNS, ROW_ROLE, SLA, SOURCE, WHY, WIDTHS, QueueModel, source_text
@@ -33,6 +37,11 @@ from ui.queue_model import COLUMNS, ROW_ROLE, SLA, SOURCE, WHY, WIDTHS, QueueMod
 log = logging.getLogger(__name__)
 
 SEARCH_PAUSE_MS = 200
+NO_LEADS = (
+    "No leads to call yet.\n\nImport a lead list: File ▸ Import leads ({keys}),\n"
+    "or drop a CSV or Excel file on this window."
+)
+TAKE_NEXT = "Press N to take the next lead from your queue."
 TICK_MS = 30_000
 # The band filter's last entry: not a band of the queue but the rep's agenda.
 BOOKED = "booked"
@@ -98,12 +107,14 @@ class QueuePanel(QFrame):
     take = Signal(object)  # QueueRow: the rep wants to work this one now
     arrived = Signal(object)  # list[QueueRow]: came in while the rep was busy (see look_again)
     looked = Signal()  # the queue was read again on its own: counts that tell the time may move
+    hint = Signal(str)  # what to do next, for the lead pane while no lead is open
 
-    def __init__(self, desk: Desk, ops: Operations) -> None:
+    def __init__(self, desk: Desk, ops: Operations, zone: str = "UTC") -> None:
         super().__init__()
         self.setObjectName("queuePanel")
         self._desk = desk
         self._ops = ops
+        self._zone = ZoneInfo(zone)
         self._selected_id: int | None = None
         self._mark: QueueMark | None = None
         self._keep_scroll: int | None = None
@@ -156,6 +167,7 @@ class QueuePanel(QFrame):
         header.setSectionResizeMode(WHY, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
         assert len(WIDTHS) == len(COLUMNS)
+        self.note = EmptyNote(self.table)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 12)
@@ -281,6 +293,7 @@ class QueuePanel(QFrame):
         else:
             more = "+" if self.model.canFetchMore(QModelIndex()) else ""
             self.status.setText(f"{count}{more} callable now" if count else "Nothing due now")
+        self._explain_empty(count, searching)
         row = self.model.row_of(self._selected_id) if self._selected_id is not None else None
         if row is None and count:
             row = 0
@@ -292,6 +305,40 @@ class QueuePanel(QFrame):
         if self._keep_scroll is not None:
             self.table.verticalScrollBar().setValue(self._keep_scroll)
             self._keep_scroll = None
+
+    def _explain_empty(self, count: int, searching: bool) -> None:
+        """An empty list says why and what to do next; the core says when the next is due."""
+        if count:
+            self.note.say("")
+            self.hint.emit(TAKE_NEXT)
+        elif searching:
+            self.note.say(
+                "Nobody found. Search looks in names, companies, emails and phones "
+                "(and #3001 finds lead 3001)."
+            )
+        elif self.title.text() == BOOKED_TITLE:
+            self.note.say("No callbacks booked for the next 7 days.\nBook one with B on a call.")
+        elif self.band.currentData() is not None or self.source.currentData() is not None:
+            self.note.say("Nothing due now in this band or source.")
+        else:
+            self._ops.run(self._desk.queue_outlook, done=self._outlook)
+
+    def _outlook(self, outlook: QueueOutlook) -> None:
+        if self.model.rowCount() or self.title.text() == "SEARCH RESULTS":
+            return  # the queue filled (or a search started) while this was read
+        if outlook.open_leads:
+            text = outlook.words(self._desk.clock(), self._zone)
+            self.note.say(text)
+            self.hint.emit(text)
+            return
+        self.status.setText("No leads yet")
+        keys = shortcuts.IMPORT.label
+        if self._desk.can(Action.IMPORT_LEADS):
+            self.note.say(NO_LEADS.format(keys=keys))
+            self.hint.emit(f"Your queue is empty: import a lead list with {keys}.")
+        else:
+            self.note.say("No leads to call yet.")
+            self.hint.emit("No leads to call yet.")
 
     # -- selection -------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from leaddesk.desk import Desk
 from leaddesk.handoff import PendingLead, PendingReport
 from leaddesk.handoff.records import HandoffRecord
+from ui.empty_note import EmptyNote
 from ui.icons import icon
 from ui.operations import Operations
 from ui.sales_answer import AnswerDialog
@@ -59,6 +60,7 @@ class SalesHome(QWidget):
         self.headline.setObjectName("headline")
         self.headline.setWordWrap(True)
         self.table = text_table(COLUMNS, stretch=(1, 2), numbers=NUMBERS, single=True)
+        self.note = EmptyNote(self.table)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _index: self.answer(accept=True))
         self.accept_button = QPushButton("Accept…  A")
@@ -164,6 +166,14 @@ class SalesHome(QWidget):
             "Pick one and press A to accept it or R to reject it."
             if report.leads
             else "Nothing is waiting for sales. Every hand-off has its answer."
+            if report.accepted or report.rejected
+            else "Nothing has been handed off to sales yet."
+        )
+        self.note.say(
+            "Hand-offs show here when a rep exports them at the end of the day, and "
+            "wait until you record sales' decisions."
+            if not report.leads
+            else ""
         )
         self.table.setRowCount(len(report.leads))
         look = colours()  # the look's red and amber, readable on light and dark

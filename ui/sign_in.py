@@ -14,7 +14,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from leaddesk.domain import Role
 from leaddesk.users import UserInfo
+
+# The first profile on a new store: a rep, or a team lead (who also calls, and can add the
+# rest of the team from the team console).
+FIRST_ROLES = (
+    (Role.QUALIFIER, "Qualifier: I call and qualify leads"),
+    (Role.TEAM_LEAD, "Team lead: I also add my team and share out leads"),
+)
 
 
 class SignInDialog(QDialog):
@@ -29,6 +37,9 @@ class SignInDialog(QDialog):
         self.users = QComboBox()
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText("e.g. Anna Berg")
+        self.role = QComboBox()
+        for first_role, words in FIRST_ROLES:
+            self.role.addItem(words, first_role.value)
         active = [u for u in users if u.active]
         if active:
             layout.addWidget(QLabel("Who is working today?"))
@@ -45,6 +56,7 @@ class SignInDialog(QDialog):
             welcome.setWordWrap(True)
             layout.addWidget(welcome)
             form.addRow("Your name:", self.new_name)
+            form.addRow("You are:", self.role)
         layout.addLayout(form)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -58,6 +70,11 @@ class SignInDialog(QDialog):
             ok.setText("Create profile")
             ok.setEnabled(False)
             self.new_name.textChanged.connect(lambda: ok.setEnabled(bool(self.chosen_name())))
+
+    def chosen_role(self) -> Role:
+        """The new profile's role (a qualifier unless the first user says otherwise)."""
+        # Qt hands the item's data back as a plain string.
+        return Role(self.role.currentData() or Role.QUALIFIER)
 
     def display_name(self) -> str:
         return " ".join(self.new_name.text().split()) or self.chosen_name()

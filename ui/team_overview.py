@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk.team.team_view import RepRow, TeamView
+from ui.empty_note import EmptyNote
 from ui.team_models import ITEM_ROLE, REP_COLUMNS, rep_model, row_table, when
 
 UNTOUCHED = next(n for n, c in enumerate(REP_COLUMNS) if c.header == "Untouched")
@@ -61,6 +62,9 @@ class TeamTab(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.table.doubleClicked.connect(self._chosen)
+        self.no_reps = EmptyNote(
+            self.table, "No reps yet. Add your team on the Users tab; their leads show here."
+        )
         title = QLabel("REPS")
         title.setObjectName("panelTitle")
         self.as_of = QLabel()
@@ -88,8 +92,18 @@ class TeamTab(QWidget):
         over = [r.display_name or r.name for r in reps if r.open_leads > r.capacity]
         self.team_figure.setText(f"{held:,} open leads")
         self.team_detail.setText(
-            f"{len(reps)} reps, capacity {room:,}"
-            + (f"; over capacity: {', '.join(over)}" if over else "; nobody over capacity")
+            (
+                f"{len(reps)} rep{'s' if len(reps) != 1 else ''}, capacity {room:,}"
+                if reps
+                else "No reps yet"
+            )
+            + (
+                f"; over capacity: {', '.join(over)}"
+                if over
+                else "; nobody over capacity"
+                if reps
+                else ""
+            )
         )
         hours = f"{view.untouched_hours:g} h"
         self.model.rename(UNTOUCHED, f"Untouched > {hours}")

@@ -134,6 +134,9 @@ def run_pending(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.as_json())
         return 0
+    if not (report.leads or report.waiting_within_window or report.accepted or report.rejected):
+        print("Nothing has been handed off to sales yet, so sales owes no answer.")
+        return 0
     print(
         f"Sales owes an answer on {count(report.late, 'handed-off lead')} past "
         f"{report.followup_hours:g} h ({report.escalated} past {report.escalation_hours:g} h); "

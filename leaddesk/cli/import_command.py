@@ -220,6 +220,9 @@ def _runs(args: argparse.Namespace) -> int:
     if args.json:
         print_json(runs)
         return 0
+    if not runs:
+        print(f"No imports yet. Import a lead list: leaddesk import FILE --as {args.as_user}")
+        return 0
     print_table(
         (
             "run",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC
 
 from leaddesk.calls import parse_outcome
 from leaddesk.cli.common import add_as, add_json, parse_time, print_json, print_table, record_number
@@ -122,12 +123,12 @@ def run_queue(args: argparse.Namespace) -> int:
     band: Band | None = parse_band(args.band) if args.band else None
     with _desk(args) as desk:
         rows = desk.queue(limit=args.limit, offset=args.offset, band=band, source=args.source)
-    if args.json:
-        print_json([row.as_json() for row in rows])
-        return 0
-    if not rows:
-        print("Nothing is callable right now.")
-        return 0
+        if args.json:
+            print_json([row.as_json() for row in rows])
+            return 0
+        if not rows:
+            print(_nothing_callable(desk, filtered=bool(band or args.source or args.offset)))
+            return 0
     print_table(
         ["lead", "person", "company", "phone", "their time", "band", "why"],
         [
@@ -144,6 +145,17 @@ def run_queue(args: argparse.Namespace) -> int:
         ],
     )
     return 0
+
+
+def _nothing_callable(desk: Desk, *, filtered: bool) -> str:
+    """What an empty queue means: no leads yet, nothing matches the filter, or when next."""
+    outlook = desk.queue_outlook()
+    if not outlook.open_leads:
+        return f"No leads to call yet. Import a list: leaddesk import FILE --as {desk.actor.name}"
+    if filtered:
+        return "Nothing callable right now matches that."
+    now = desk.clock()
+    return outlook.words(now, now.astimezone().tzinfo or UTC)
 
 
 def run_next(args: argparse.Namespace) -> int:

@@ -7,7 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-from leaddesk import definition_versions
 from leaddesk.cli import team_commands
 from leaddesk.cli.common import (
     ProgressLine,
@@ -94,9 +93,7 @@ def run_init(args: argparse.Namespace) -> int:
     from leaddesk.store.migrations import current_revision
 
     with setup_or_user_desk(args) as desk:
-        desk.require(Action.MANAGE_STORE)
-        with desk.store.transaction() as session:
-            version = definition_versions.ensure_default(session, at=desk.clock())
+        version = desk.prepare_store()
         revision = current_revision(desk.store)
         if args.json:
             print_json(
@@ -129,6 +126,8 @@ def run_users_list(args: argparse.Namespace) -> int:
         users = desk.users()
     if args.json:
         print_json([u.as_json() for u in users])
+    elif not users:
+        print("No users yet. Add the first: leaddesk users add NAME --role admin")
     else:
         print_table(
             ["name", "role", "capacity", "active", "display name", "territories"],

@@ -191,12 +191,19 @@ def run_team(args: argparse.Namespace) -> int:
     if args.json:
         print_json(view.as_json())
         return 0
-    print_table(view.headers, view.rows())
+    if view.reps:
+        print_table(view.headers, view.rows())
+    else:
+        print(f"No reps yet. Add one: leaddesk users add NAME --role qualifier --as {args.as_user}")
     pool = view.pool
-    oldest = pool.oldest_arrived_at.isoformat(timespec="minutes") if pool.oldest_arrived_at else "-"
+    oldest = (
+        f", oldest {pool.oldest_arrived_at.isoformat(timespec='minutes')}"
+        if pool.oldest_arrived_at
+        else ""
+    )
     print(
         f"\nOpen pool: {_leads(pool.open_leads)}, {pool.sla_breaches} past SLA, "
-        f"{pool.untouched} untouched, oldest {oldest}"
+        f"{pool.untouched} untouched{oldest}"
     )
     wait = view.awaiting_sales
     print(

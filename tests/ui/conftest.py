@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from leaddesk.clock import FixedClock
 from leaddesk.demo import fill_demo
-from leaddesk.desk import Desk, open_desk
+from leaddesk.desk import Desk, open_desk, setup_desk
+from leaddesk.domain import Role
 from leaddesk.settings import Settings
 from leaddesk.store import open_store
 from ui import dialogs
@@ -33,6 +34,19 @@ def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactor
     fill_demo(store, leads=DEMO_LEADS, reps=2, seed=9, now=NOON)
     store.close()
     return path
+
+
+@pytest.fixture
+def empty_store(sqlite_store_path: Path, clock: FixedClock) -> Path:
+    """A new team's store on its first day: the shipped definition, a rep (Anna), a team
+    lead (Lena), a salesperson (Sam) and an admin; no leads, no imports, no hand-offs."""
+    with setup_desk(sqlite_store_path, clock=clock) as setup:
+        setup.prepare_store()
+        setup.add_user("anna", Role.QUALIFIER, display_name="Anna Berg")
+        setup.add_user("lena", Role.TEAM_LEAD, display_name="Lena Lind")
+        setup.add_user("sam", Role.SALES, display_name="Sam Sales")
+        setup.add_user("admin", Role.ADMIN, display_name="Admin")
+    return sqlite_store_path
 
 
 @pytest.fixture

@@ -351,6 +351,33 @@ def test_first_run_sign_in_creates_a_profile(qtbot: QtBot) -> None:
     assert dialog.chosen_name() == "anna.berg" and dialog.display_name() == "Anna Berg"
 
 
+def test_the_first_profile_on_a_new_store_can_work_straight_away(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store the window made (no `leaddesk init`) gets its lead definition with the first
+    profile, so the window opens without "no lead definition" and questions can be asked;
+    the first user may say they lead the team."""
+    from PySide6.QtWidgets import QDialog
+
+    from leaddesk.settings import Settings
+    from ui import launch
+
+    def fill_in(dialog: SignInDialog) -> int:
+        qtbot.addWidget(dialog)
+        assert dialog.creating and dialog.role.isVisibleTo(dialog)
+        dialog.new_name.setText("Lena Lind")
+        dialog.role.setCurrentIndex(dialog.role.findData(Role.TEAM_LEAD.value))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(SignInDialog, "exec", fill_in)
+    store = tmp_path / "new.sqlite3"
+    desk = launch.sign_in(str(store), Settings(tmp_path / "settings.json"))
+    assert desk is not None
+    with desk:
+        assert desk.actor.name == "lena.lind" and desk.actor.role is Role.TEAM_LEAD
+        assert desk.definition().published.version == 1
+
+
 def test_sign_in_offers_the_last_profile_first(qtbot: QtBot, clock: FixedClock) -> None:
     users = [
         UserInfo(
@@ -454,3 +481,80 @@ def test_screenshot_command_waits_for_the_queue_and_writes_a_png(
     image = QImage(str(target))
     assert image.width() >= 1366 and image.height() >= 768
     assert _written(demo_store) == before
+
+
+def test_an_empty_queue_says_to_import_leads_with_ctrl_i(
+    qtbot: QtBot, empty_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    ws = open_workspace(qtbot, empty_store, clock, tmp_path, user="anna")
+    queue = ws.window.queue
+    qtbot.waitUntil(lambda: queue.note.isVisible())
+    assert queue.note.text().startswith("No leads to call yet.")
+    assert "File ▸ Import leads (Ctrl+I)" in queue.note.text()
+    assert queue.status.text() == "No leads yet"
+    assert ws.window.lead.role.text() == "Your queue is empty: import a lead list with Ctrl+I."
+    ws.window.close()
+    ws.desk.close()
+
+
+def test_an_empty_queue_names_the_next_callback_and_hides_once_leads_are_due(
+    qtbot: QtBot, empty_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    from datetime import datetime
+
+    from leaddesk.desk import open_desk
+    from leaddesk.domain import Stage
+    from leaddesk.store.models import Lead, Person
+
+    now = clock()
+    with open_desk(empty_store, "anna", clock=clock) as desk, desk.store.transaction() as session:
+        person = Person(
+            first_name="Ada",
+            last_name="Lovelace",
+            phone="+442079460001",
+            country="GB",
+            zone_key="Europe/London",
+            timezone="Europe/London",
+            created_at=now,
+        )
+        session.add(person)
+        session.flush()
+        session.add(
+            Lead(
+                person_id=person.id,
+                source="web_form",
+                arrived_at=now - timedelta(days=1),
+                stage=Stage.IN_QUALIFICATION,
+                stage_changed_at=now,
+                assigned_to_id=desk.actor.id,
+                callback_at=datetime(2026, 11, 18, 16, 30, tzinfo=now.tzinfo),
+                created_at=now,
+            )
+        )
+    ws = open_workspace(qtbot, empty_store, clock, tmp_path, user="anna")
+    queue = ws.window.queue
+    qtbot.waitUntil(lambda: queue.note.isVisible())
+    said = "Nothing due now — next callback at 16:30."  # the rep's London time
+    assert queue.note.text() == said
+    assert ws.window.lead.role.text() == said
+
+    clock.advance(hours=2)
+    queue.apply()
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 1)
+    assert not queue.note.isVisible()
+    ws.window.close()
+    ws.desk.close()
+
+
+def test_a_search_that_finds_nobody_says_where_it_looked(
+    qtbot: QtBot, empty_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    ws = open_workspace(qtbot, empty_store, clock, tmp_path, user="anna")
+    queue = ws.window.queue
+    queue.search.setText("zebra")
+    queue.apply()
+    qtbot.waitUntil(lambda: queue.status.text() == "Nothing found")
+    assert queue.note.isVisible()
+    assert queue.note.text().startswith("Nobody found.")
+    ws.window.close()
+    ws.desk.close()
