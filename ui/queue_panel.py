@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 SEARCH_PAUSE_MS = 200
 NO_LEADS = (
     "No leads to call yet.\n\nImport a lead list: File ▸ Import leads ({keys}),\n"
-    "or drop a CSV or Excel file on this window."
+    "or drop a CSV or Excel file on this window.\n"
+    "Someone on the phone? File ▸ New lead ({new})."
 )
 TAKE_NEXT = "Press N to take the next lead from your queue."
 TICK_MS = 30_000
@@ -334,7 +335,7 @@ class QueuePanel(QFrame):
         self.status.setText("No leads yet")
         keys = shortcuts.IMPORT.label
         if self._desk.can(Action.IMPORT_LEADS):
-            self.note.say(NO_LEADS.format(keys=keys))
+            self.note.say(NO_LEADS.format(keys=keys, new=shortcuts.NEW_LEAD.label))
             self.hint.emit(f"Your queue is empty: import a lead list with {keys}.")
         else:
             self.note.say("No leads to call yet.")
