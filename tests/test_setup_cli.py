@@ -125,3 +125,14 @@ def test_a_display_name_given_for_a_user_name_says_which_user_name(
     code, out, err = run(capsys, *db, "queue", "--as", "rory rep")
     assert (code, out) == (2, "")
     assert err == "leaddesk: 'rory rep' is rep1's display name; use the user name rep1.\n"
+
+
+def test_a_store_begun_with_users_add_has_its_lead_definition(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "new.sqlite3")
+    assert main(["--db", store, "users", "add", "rep1", "--role", "qualifier"]) == 0
+    capsys.readouterr()
+    assert main(["--db", store, "definition", "show", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["version"] == 1

@@ -107,6 +107,9 @@ def run_init(args: argparse.Namespace) -> int:
 def run_users_add(args: argparse.Namespace) -> int:
     role = parse_role(args.role)
     with setup_or_user_desk(args) as desk:
+        if desk.can(Action.MANAGE_STORE):
+            # A store begun with `users add` instead of `init` is ready to work all the same.
+            desk.prepare_store()
         user = desk.add_user(
             args.name,
             role,
