@@ -34,6 +34,7 @@ from leaddesk.team.reports import Report
 from ui import dialogs
 from ui.dashboard_charts import DASHBOARDS, Dashboard, Look, ReportTableModel, look_for
 from ui.operations import Operations
+from ui.queue_model import place_name
 
 QUICK_PICKS = ("This week", "Last 7 days", "This month", "Last 30 days")
 RELOAD_DELAY_MS = 400  # typing a date fires on every digit; wait for the lead to stop
@@ -370,7 +371,8 @@ class DashboardsPanel(QWidget):
                 button.setEnabled(True)
         self._set_edits(first.period.since, first.period.until)
         days = (first.period.until - first.period.since).days + 1
-        self.state.setText(f"{days} day{'s' if days != 1 else ''} in {first.period.timezone} time")
+        zone = place_name(first.period.timezone)
+        self.state.setText(f"{days} day{'s' if days != 1 else ''}, {zone} time")
         look = self._look()
         for name, page in self.page.items():
             page.show_report(reports[name], look)
