@@ -23,6 +23,7 @@ from leaddesk.definition_versions import ensure_default
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.domain import CallOutcome, Role, Stage, Verdict
 from leaddesk.errors import InputError, LeadDeskError, NotPermitted
+from leaddesk.intake.by_hand import NewInterest
 from leaddesk.store import grants
 from leaddesk.store.models import Lead
 
@@ -94,6 +95,12 @@ def test_a_rep_works_a_whole_day_and_sales_closes_the_loop_through_their_own_log
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
         summary = desk.import_file(_inquiries(tmp_path / "inquiries.csv"))
         assert summary.counts.created == 2
+        # Someone calls in: typed by hand under the same rules, through the rep's login too.
+        _none, mark = desk.queue_arrivals()
+        caller = desk.add_lead(NewInterest(first_name="Cy", email="cy@caller.example"))
+        assert caller.outcome == "created" and caller.owner_id == desk.actor.id
+        assert desk.queue_arrivals(mark)[0] == []  # their own doing is not news
+        assert desk.callbacks_ahead() == []
         row = desk.next_lead()
         assert row is not None
         desk.log_call(row.lead_id, CallOutcome.CONNECTED)
@@ -108,6 +115,8 @@ def test_a_rep_works_a_whole_day_and_sales_closes_the_loop_through_their_own_log
         encoding="utf-8",
     )
     with open_desk(team.url_for(team.sales), team.sales, clock=clock) as desk:
+        assert desk.handoff_record(row.lead_id).qualified_by == team.rep
+        assert [p.lead_id for p in desk.handoff_pending(everything=True).leads] == [row.lead_id]
         report = desk.import_sales_feedback(feedback)
         assert report.accepted == [row.lead_id]
         with desk.store.reading() as session:
