@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
 
-from leaddesk import definition_versions
-from leaddesk import users as user_ops
 from leaddesk.cli import main as cli
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
-from leaddesk.domain import Role, Stage
+from leaddesk.domain import Stage
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.intake.by_hand import BY_HAND, NewInterest
-from leaddesk.store import Store, open_store
+from leaddesk.store import Store
 from leaddesk.store.models import Account, AuditEvent, ImportRun, Lead, Note, Person
 
 ADA = NewInterest(
@@ -28,22 +25,6 @@ ADA = NewInterest(
     title="Head of Operations",
     inquiry="Pricing for 40 seats",
 )
-
-
-@pytest.fixture
-def store(store_location: str, clock: FixedClock) -> Iterator[Store]:
-    store = open_store(store_location)
-    with store.transaction() as session:
-        definition_versions.ensure_default(session, at=clock())
-        for name, role in (
-            ("rep1", Role.QUALIFIER),
-            ("rep2", Role.QUALIFIER),
-            ("lead1", Role.TEAM_LEAD),
-            ("sales1", Role.SALES),
-        ):
-            user_ops.add_user(session, name=name, role=role, at=clock(), actor_id=None)
-    yield store
-    store.close()
 
 
 def _desk(store_location: str, clock: FixedClock, user: str) -> Desk:

@@ -45,22 +45,6 @@ from leaddesk.team.reassign import LeadPick
 HEADER = ["First Name", "Last Name", "Email", "Phone", "Company", "Lead Source", "Message"]
 
 
-@pytest.fixture
-def store(store_location: str, clock: FixedClock) -> Iterator[Store]:
-    store = open_store(store_location)
-    with store.transaction() as session:
-        definition_versions.ensure_default(session, at=clock())
-        for name, role in (
-            ("rep1", Role.QUALIFIER),
-            ("rep2", Role.QUALIFIER),
-            ("lead1", Role.TEAM_LEAD),
-            ("sales1", Role.SALES),
-        ):
-            user_ops.add_user(session, name=name, role=role, at=clock(), actor_id=None)
-    yield store
-    store.close()
-
-
 def desk_as(store_location: str, clock: FixedClock, user: str) -> Desk:
     return open_desk(store_location, user, clock=clock)
 
