@@ -462,9 +462,72 @@ class Listing:
     erased: bool
 
 
+class ListCheck:
+    """Which rows of an import are on the list, for every chunk of one import.
+
+    A list of up to ``IN_MEMORY`` entries is read once (and again whenever an entry was added
+    meanwhile: one indexed ``max(id)`` a chunk), and rows are checked against it in memory:
+    an import's rows cost a few set look-ups each, and a digest each only once someone was
+    erased. A longer list (a national registry) is looked up per chunk instead.
+    """
+
+    IN_MEMORY = 200_000
+    FEW_ROWS = 50
+
+    def __init__(self) -> None:
+        self._newest: int | None = None
+        self._loaded = False
+        self._big = False
+        self._plain: set[str] = set()
+        self._erased: set[str] = set()
+
+    def rows(self, session: Session, rows: Sequence[CleanRow]) -> dict[int, Listing]:
+        """Row number -> why, for the rows whose email, phone or mobile is on the list."""
+        newest = session.scalar(select(func.max(DoNotCallEntry.id)))
+        if newest is None:
+            return {}
+        if not self._loaded and len(rows) <= self.FEW_ROWS:
+            return listed_rows(session, rows)  # a lead typed in by hand: not worth the list
+        if not self._loaded or newest != self._newest:
+            self._load(session, newest)
+        if self._big:
+            return listed_rows(session, rows)
+        plain, erased = self._plain, self._erased
+        listed: dict[int, Listing] = {}
+        for row in rows:
+            for name, value in (
+                ("email", email_key(row.email) if row.email else None),
+                ("phone", row.phone_e164),
+                ("mobile", row.mobile_e164),
+            ):
+                if value is None:
+                    continue
+                gone = bool(erased) and digest(value) in erased
+                if gone or value in plain:
+                    held = listed.get(row.number)
+                    # An erased person's entry decides: the row is not theirs to import.
+                    if held is None or (gone and not held.erased):
+                        listed[row.number] = Listing(name, value, gone)
+        return listed
+
+    def _load(self, session: Session, newest: int) -> None:
+        self._newest, self._loaded = newest, True
+        self._big = count_entries(session) > self.IN_MEMORY
+        self._plain, self._erased = set(), set()
+        if self._big:
+            return
+        column = DoNotCallEntry.__table__.c
+        for value, key in session.execute(select(column.value, column.digest)).tuples():
+            if value is None:
+                self._erased.add(key)
+            else:
+                self._plain.add(value)
+
+
 def listed_rows(session: Session, rows: Sequence[CleanRow]) -> dict[int, Listing]:
-    """Row number -> why, for the rows whose email, phone or mobile is on the list. One look-up
-    for the whole chunk; rows are hashed again only when something matched (rarely)."""
+    """Row number -> why, for the rows whose email, phone or mobile is on the list: one
+    look-up for the whole chunk, by digest. Rows are hashed again only when something
+    matched."""
     digests = set()
     for row in rows:
         if row.email:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from leaddesk import definition_versions
 from leaddesk import users as user_ops
@@ -325,3 +327,37 @@ def test_cli_a_rep_adds_but_cannot_remove_or_import(
     assert cli([*db, "dnc", "list", "--as", "rep1"]) == 3
     assert cli([*db, "dnc", "remove", "+12125550101", "--as", "lead1", "--json"]) == 0
     assert _entries(store) == 0
+
+
+def test_a_long_import_checks_its_rows_against_the_list_held_in_memory(
+    store: Store,
+    store_location: str,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from leaddesk.do_not_call import ListCheck, add_entry
+    from leaddesk.intake import importing
+
+    monkeypatch.setattr(ListCheck, "FEW_ROWS", 0)  # as a file of thousands of rows is checked
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 1)  # and an entry added between chunks is seen
+    with _desk(store_location, clock, "lead1") as lead:
+        lead.add_to_do_not_call("bruno@kim.example", "opt-out email")
+        lead.import_file(_export(tmp_path / "one.csv", CARLA))
+        lead.erase_person(CARLA[2], "erasure request")
+        real = ListCheck.rows
+
+        def listing_while_importing(self: ListCheck, session: Session, rows: list[Any]) -> Any:
+            if any(row.first_name == "Ada" for row in rows):
+                # Someone put Ada's number on the list since the last chunk was checked.
+                add_entry(session, ADA[3], reason="x", actor_id=None, at=clock(), region=None)
+            return real(self, session, rows)
+
+        monkeypatch.setattr(ListCheck, "rows", listing_while_importing)
+        two = _export(tmp_path / "two.csv", BRUNO, CARLA, ADA)
+        summary = lead.import_file(two, source="webinar")
+    assert (summary.counts.do_not_call, summary.counts.erased) == (2, 1)
+    people = _people(store)
+    assert people["Bruno"].do_not_call and people["Ada"].do_not_call
+    for name in ("Ada", "Bruno"):
+        assert {lead.hold_reason for lead in _leads_of(store, people[name].id)} == {"do_not_call"}

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from leaddesk import audit
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition.business_time import sla_deadline
-from leaddesk.do_not_call import Listing, hold_people, listed_rows
+from leaddesk.do_not_call import ListCheck, Listing, hold_people
 from leaddesk.domain import Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.intake.assignment import Assigner
@@ -676,6 +676,7 @@ class Planner:
         self.sla_due_at = sla_deadline(at, policy)
         self._where = Whereabouts(None, None)
         self._listed: dict[int, Listing] = {}
+        self.do_not_call = ListCheck()
         # A dry run: what earlier chunks would have stored (the store has it in a real import).
         self.earlier: EarlierRows | None = None
         # Within one chunk rows are matched against each other too.
@@ -701,7 +702,7 @@ class Planner:
         rows = [item for item in items if isinstance(item, CleanRow)]
         keys = [key for key in chunk.keys if key]
         view = look_up(session, rows, keys)
-        self._listed = listed_rows(session, rows)
+        self._listed = self.do_not_call.rows(session, rows)
         if self.earlier is not None:
             self.earlier.add_to(view, rows, (int(key[:16], 16) for key in keys))
         counts = self.counts
