@@ -12,11 +12,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from leaddesk import audit, definition_versions
+from leaddesk import audit, definition_versions, do_not_call
 from leaddesk.definition import Policy, within_calling_hours
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError, NotPermitted
@@ -41,7 +41,7 @@ HOLDS = {
     CallOutcome.WRONG_NUMBER: "wrong_number",
     CallOutcome.BAD_NUMBER: "bad_number",
     CallOutcome.NOT_INTERESTED: "not_interested",
-    CallOutcome.DO_NOT_CALL: "do_not_call",
+    CallOutcome.DO_NOT_CALL: do_not_call.HOLD,
 }
 
 
@@ -450,24 +450,4 @@ def _nurture_unreachable(
 
 def _do_not_call(session: Session, lead: Lead, person: Person, *, at: datetime) -> int:
     """Flag the person and hold every other open lead of theirs at once; how many were held."""
-    if not person.do_not_call:
-        person.do_not_call = True
-        person.do_not_call_at = at
-    others = session.execute(
-        update(Lead)
-        .where(
-            Lead.person_id == person.id,
-            Lead.id != lead.id,
-            Lead.stage.in_(OPEN_STAGES),
-        )
-        .values(
-            hold_reason=HOLDS[CallOutcome.DO_NOT_CALL],
-            claimed_by_id=None,
-            claim_expires_at=None,
-            callback_at=None,
-            next_attempt_at=None,
-            version=Lead.version + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return int(others.rowcount)  # type: ignore[attr-defined]
+    return do_not_call.hold_people(session, [person.id], at=at, keep_lead_id=lead.id)

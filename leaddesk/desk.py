@@ -18,7 +18,17 @@ from types import TracebackType
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk import audit, backups, calls, day_summary, definition_versions, notes, qualification
+from leaddesk import (
+    audit,
+    backups,
+    calls,
+    day_summary,
+    definition_versions,
+    do_not_call,
+    erasure,
+    notes,
+    qualification,
+)
 from leaddesk import handoff as handoffs
 from leaddesk import lead_file as lead_files
 from leaddesk import leads as lead_reads
@@ -39,6 +49,7 @@ from leaddesk.queue import outlook as queue_outlooks
 from leaddesk.queue import search as lead_search
 from leaddesk.queue.arrivals import QueueMark, arrivals, mark_now
 from leaddesk.queue.callbacks_ahead import callbacks_ahead as booked_callbacks
+from leaddesk.queue.policy import current_policy
 from leaddesk.store import Store, grants, open_store
 from leaddesk.store.database import default_backup_folder
 from leaddesk.store.models import SourceMapping
@@ -558,6 +569,76 @@ class Desk:
         self.require(Action.IMPORT_LEADS)
         with self.store.reading() as session:
             return intake.list_runs(session, limit=limit)
+
+    # -- the do-not-call list and erasure ------------------------------------------------------
+
+    def add_to_do_not_call(self, phone_or_email: str, reason: str) -> do_not_call.Added:
+        """Put a phone number or email on the team's list: everyone who has it is flagged
+        do-not-call and their open leads are held, in one transaction with an audit event.
+        Anyone with a call queue may (they heard it on a call), and team leads and admins."""
+        self.require(Action.ADD_DO_NOT_CALL)
+        with self.store.transaction() as session:
+            return do_not_call.add_entry(
+                session,
+                phone_or_email,
+                reason=reason,
+                actor_id=self.actor.id,
+                at=self.clock(),
+                region=current_policy(session).default_phone_region,
+            )
+
+    def import_do_not_call(
+        self, path: Path, *, reason: str | None = None, encoding: str | None = None
+    ) -> do_not_call.Added:
+        """Put every phone number and email of a CSV/XLSX file on the list, all or none."""
+        self.require(Action.MANAGE_DO_NOT_CALL)
+        with self.store.transaction() as session:
+            return do_not_call.import_entries(
+                session,
+                Path(path),
+                reason=reason,
+                actor_id=self.actor.id,
+                at=self.clock(),
+                region=current_policy(session).default_phone_region,
+                encoding=encoding,
+            )
+
+    def remove_from_do_not_call(self, what: str | int) -> do_not_call.Removed:
+        """Take a phone number or email (or entry id) off the list; nobody is un-flagged."""
+        self.require(Action.MANAGE_DO_NOT_CALL)
+        with self.store.transaction() as session:
+            return do_not_call.remove_entry(
+                session,
+                what,
+                actor_id=self.actor.id,
+                at=self.clock(),
+                region=current_policy(session).default_phone_region,
+            )
+
+    def do_not_call_list(
+        self, *, limit: int | None = None, offset: int = 0
+    ) -> list[do_not_call.Entry]:
+        """The list, newest first."""
+        self.require(Action.MANAGE_DO_NOT_CALL)
+        with self.store.reading() as session:
+            return do_not_call.entries(session, limit=limit, offset=offset)
+
+    def count_do_not_call(self) -> int:
+        self.require(Action.MANAGE_DO_NOT_CALL)
+        with self.store.reading() as session:
+            return do_not_call.count_entries(session)
+
+    def erase_person(self, who: str | int, reason: str) -> erasure.Erased:
+        """Erase the person named by a lead id, an email or a phone number: their personal
+        data blanked, their open leads closed, their email and phone kept on the
+        do-not-call list as digests only. Team leads and admins."""
+        self.require(Action.ERASE_PERSON)
+        with self.store.transaction() as session:
+            region = current_policy(session).default_phone_region
+            person = erasure.find_person(session, str(who), region)
+            return erasure.erase_person(
+                session, person, reason=reason, actor_id=self.actor.id, at=self.clock()
+            )
 
     # -- rep workspace (search, my note) -----------------------------------------------------
 

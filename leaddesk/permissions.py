@@ -24,6 +24,9 @@ class Action(StrEnum):
     RECORD_SALES_FEEDBACK = "record sales feedback"
     RECORD_OPPORTUNITY = "record an opportunity"
     MANAGE_STORE = "set up, back up or fill the store"
+    ADD_DO_NOT_CALL = "put someone on the do-not-call list"
+    MANAGE_DO_NOT_CALL = "manage the do-not-call list"
+    ERASE_PERSON = "erase a person's data"
 
 
 _REP = frozenset(
@@ -35,6 +38,8 @@ _REP = frozenset(
         Action.IMPORT_LEADS,
         Action.EXPORT_OWN,
         Action.READ_HANDOFFS,
+        # A rep hears "take me off your list" on a call.
+        Action.ADD_DO_NOT_CALL,
     }
 )
 _TEAM_LEAD = _REP | {
@@ -43,6 +48,8 @@ _TEAM_LEAD = _REP | {
     Action.MANAGE_USERS,
     Action.PUBLISH_DEFINITION,
     Action.VIEW_TEAM,
+    Action.MANAGE_DO_NOT_CALL,
+    Action.ERASE_PERSON,
 }
 # Only someone who carries a bag creates opportunities; qualifiers and their leads never do.
 _SALES = frozenset({Action.READ_HANDOFFS, Action.RECORD_SALES_FEEDBACK, Action.RECORD_OPPORTUNITY})
@@ -56,6 +63,9 @@ _ADMIN = frozenset(
         Action.IMPORT_LEADS,
         Action.EXPORT_TEAM,
         Action.READ_HANDOFFS,
+        Action.ADD_DO_NOT_CALL,
+        Action.MANAGE_DO_NOT_CALL,
+        Action.ERASE_PERSON,
     }
 )
 

@@ -289,13 +289,20 @@ def test_restoring_into_a_store_init_has_set_up_says_to_skip_init(
 
 def as_of_schema_0004(backup: Path, to: Path) -> Path:
     """The backup as LeadDesk at schema 0004 wrote it: without the columns added since (when a
-    call ended, when a nurtured lead came back)."""
+    call ended, when a nurtured lead came back) and the tables (the do-not-call list)."""
     added = {"call_attempts": "ended_at", "leads": "recycled_at"}
+    new_tables = {"do_not_call_entries"}
     items, out = lines(backup), []
     drop: int | None = None
+    skipping = False
     for item in items:
+        if isinstance(item, dict) and "table" in item:
+            skipping = item["table"] in new_tables
+        if skipping:
+            continue
         if isinstance(item, dict) and "format" in item:
-            out.append({**item, "schema": "0004"})
+            tables = {k: v for k, v in item["tables"].items() if k not in new_tables}
+            out.append({**item, "schema": "0004", "tables": tables})
         elif isinstance(item, dict) and "table" in item:
             column = added.get(item["table"])
             drop = item["columns"].index(column) if column else None

@@ -250,3 +250,26 @@ def test_group_names_stay_within_postgresqls_limit() -> None:
     assert len(names) == len(Role)
     assert all(len(name) <= 63 for name in names)
     assert grants.group_name("team", Role.QUALIFIER) == "leaddesk_team_qualifier"
+
+
+def test_a_reps_login_adds_to_the_do_not_call_list_but_cannot_take_anyone_off_it(
+    team: Team, clock: FixedClock
+) -> None:
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
+        added = desk.add_to_do_not_call("+12125550101", "asked on a call")
+    assert added.added == 1
+    rep = team.url_for(team.rep)
+    for statement in (
+        "DELETE FROM do_not_call_entries",
+        "UPDATE do_not_call_entries SET reason = 'x'",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _sql(rep, statement)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        _sql(
+            team.url_for(team.sales),
+            "INSERT INTO do_not_call_entries (kind, value, digest, reason, added_at) "
+            "VALUES ('phone', '+1', 'x', '', now())",
+        )
+    with open_desk(team.owner_url, team.lead, clock=clock) as desk:
+        desk.remove_from_do_not_call("+12125550101")

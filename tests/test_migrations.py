@@ -10,7 +10,14 @@ from sqlalchemy import select
 
 from leaddesk.store import open_store
 from leaddesk.store.migrations import current_revision, head_revision
-from leaddesk.store.models import CallAttempt, Lead, Person, SourceMapping, User
+from leaddesk.store.models import (
+    CallAttempt,
+    DoNotCallEntry,
+    Lead,
+    Person,
+    SourceMapping,
+    User,
+)
 
 OLD_STORE = Path(__file__).parent / "data" / "store-r1.sqlite3"
 
@@ -28,6 +35,7 @@ def test_first_revision_store_upgrades_with_its_data(tmp_path: Path) -> None:
         lead = session.scalars(select(Lead)).one()
         calls = session.scalars(select(CallAttempt)).all()
         assert session.scalars(select(SourceMapping)).all() == []
+        assert session.scalars(select(DoNotCallEntry)).all() == []  # the list starts empty
     store.close()
     assert set(users) == {"rep1", "lead1"}
     assert users["lead1"].territories == ["US"]

@@ -349,7 +349,7 @@ class ImportDialog(QDialog):
         new_rows = 0
         if page == PREVIEW and self.preview is not None:
             counts = self.preview.counts
-            new_rows = counts.rows - counts.invalid - counts.unchanged
+            new_rows = counts.rows - counts.invalid - counts.unchanged - counts.erased
             self.next_button.setText(
                 f"&Import {plural(new_rows, 'row')}" if new_rows else "Nothing new to import"
             )

@@ -94,6 +94,10 @@ class CountsView(QWidget):
         parts = [plural(counts.rows, "row") + " read"]
         if counts.flagged:
             parts.append(plural(counts.flagged, "row") + " kept with a value to check")
+        if counts.do_not_call:
+            parts.append(plural(counts.do_not_call, "row") + " held: on the do-not-call list")
+        if counts.erased:
+            parts.append(plural(counts.erased, "erased person", "erased people") + " not imported")
         if counts.assigned or counts.pool:
             parts.append(f"{counts.assigned:,} to reps, {counts.pool:,} to the open pool")
         self.line.setText(" · ".join(parts))
@@ -190,6 +194,10 @@ def finished_words(outcome: ImportOutcome, file_name: str) -> tuple[str, str]:
         got.append(f"{counts.unchanged:,} already imported")
     if counts.invalid:
         got.append(plural(counts.invalid, "invalid row") + " skipped")
+    if counts.do_not_call:
+        got.append(f"{counts.do_not_call:,} held: on the do-not-call list")
+    if counts.erased:
+        got.append(plural(counts.erased, "erased person", "erased people") + " not imported")
     what = ", ".join(got)
     if outcome.stopped:
         upto = f"up to row {outcome.checkpoint:,}" if outcome.checkpoint else "so far"

@@ -23,6 +23,7 @@ from ui.icons import icon
 from ui.look_menu import add_look_menu
 from ui.operations import Operations
 from ui.team_definition import DefinitionTab
+from ui.team_do_not_call import DoNotCallTab
 from ui.team_leads import LeadsTab
 from ui.team_moves import TeamMoves
 from ui.team_overview import TeamTab
@@ -93,6 +94,10 @@ class TeamConsole(QMainWindow):
         if desk.can(Action.MANAGE_STORE):  # admins: backups
             self.store_tab = StoreTab(desk, ops, self.say)
             self.tabs.addTab(self.store_tab, "Store")
+        self.do_not_call_tab: DoNotCallTab | None = None
+        if desk.can(Action.MANAGE_DO_NOT_CALL):
+            self.do_not_call_tab = DoNotCallTab(desk, ops, self.say)
+            self.tabs.addTab(self.do_not_call_tab, "Do not call")
         body = QWidget()
         frame = QVBoxLayout(body)
         frame.setContentsMargins(8, 8, 8, 4)

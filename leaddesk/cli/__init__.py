@@ -18,6 +18,7 @@ from leaddesk.cli import (
     definition_commands,
     handoff_commands,
     import_command,
+    privacy_commands,
     qualify_command,
     queue_commands,
     setup_commands,
@@ -37,6 +38,7 @@ COMMAND_MODULES = [
     import_command,
     add_lead_command,
     team_commands,
+    privacy_commands,
 ]
 log = logging.getLogger("leaddesk.cli")
 

@@ -175,8 +175,14 @@ def _print_summary(summary: ImportSummary) -> None:
         f"{_rows(counts.rows)}: {count(counts.created, 'new lead')}, "
         f"{count(counts.merged, 'new lead')} on people already known, "
         f"{counts.attached:,} added to open leads, {counts.unchanged:,} already imported, "
-        f"{counts.invalid:,} skipped as unusable."
+        f"{counts.invalid:,} skipped as unusable"
+        + (f", {counts.erased:,} not imported (erased people)." if counts.erased else ".")
     )
+    if counts.do_not_call:
+        print(
+            f"{_rows(counts.do_not_call)} on the do-not-call list: their leads "
+            f"{'would arrive' if summary.dry_run else 'arrived'} held, out of every queue."
+        )
     print(
         f"{counts.existing_account:,} from existing customer accounts; "
         f"{_rows(counts.flagged)} kept with a value to check; "
@@ -192,7 +198,7 @@ def _print_summary(summary: ImportSummary) -> None:
             print(f"  {where}: {problem.reason}{value}")
     if summary.report:
         print(f"Report: {summary.report}")
-    elif counts.invalid or counts.flagged:
+    elif counts.invalid or counts.flagged or counts.do_not_call or counts.erased:
         print("Add --report PATH for every row's reason.")
 
 

@@ -22,7 +22,7 @@ from leaddesk import audit
 from leaddesk.domain import Source
 from leaddesk.errors import InputError
 from leaddesk.intake.cleaning import Chunk
-from leaddesk.intake.importing import Counts, ImportSummary, Planner, write_plan
+from leaddesk.intake.importing import ERASED_ROW, Counts, ImportSummary, Planner, write_plan
 from leaddesk.intake.mapping import Field, Mapping, Shape
 from leaddesk.intake.matching import import_key, whereabouts
 from leaddesk.intake.reading import RawRow
@@ -178,6 +178,12 @@ def add_lead(
     planner.entered_by = who.display_name if who else "a user"
     chunk = Chunk(items=[row], keys=[key], places=[whereabouts(row, policy.default_phone_region)])
     plan = planner.plan(session, chunk)
+    if any(line.reason == ERASED_ROW for line in plan.report):
+        raise InputError(
+            "This person asked to be forgotten: their email or phone is on the do-not-call "
+            "list as an erased person's. If they are getting in touch again themselves, a "
+            "team lead can take it off the list (leaddesk dnc remove) first."
+        )
     for lead in plan.leads:
         if owner != BY_POLICY:
             lead.values["assigned_to_id"] = owner

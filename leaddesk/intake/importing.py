@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from leaddesk import audit
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition.business_time import sla_deadline
+from leaddesk.do_not_call import ListCheck, Listing, hold_people
 from leaddesk.domain import Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.intake.assignment import Assigner
@@ -86,6 +87,8 @@ BULK_WAL_PAGES = 65_536  # 256 MB of 4 KB pages: the WAL of a very long import s
 # Points new interest adds to an open lead's interest score (at most 100).
 MORE_INTEREST_POINTS = 10
 PREVIEW_PROBLEMS = 20
+LISTED_ROW = "do not call: on the team's do-not-call list; the lead is held, out of every queue"
+ERASED_ROW = "erased person: not imported (they asked to be forgotten)"
 
 Progress = Callable[[int, int], None]  # (rows done, total rows or an estimate)
 Cancelled = Callable[[], bool]
@@ -124,6 +127,10 @@ class Counts:
     flagged: int = 0
     assigned: int = 0
     pool: int = 0
+    # Rows whose email or phone is on the do-not-call list: their lead arrives held.
+    do_not_call: int = 0
+    # Rows of people erased at their request: not imported.
+    erased: int = 0
 
     def as_json(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -626,6 +633,9 @@ class _ChunkPlan:
     leads: list[_NewLead] = field(default_factory=list)
     interest: dict[int, _Interest] = field(default_factory=dict)  # by id(KnownLead)
     report: list[RowProblem] = field(default_factory=list)
+    # People (stored, or new in this chunk) found on the do-not-call list: flagged, and their
+    # open leads held, once the chunk is written.
+    do_not_call: list[KnownPerson] = field(default_factory=list)
     first_row: int = 0
     last_row: int = 0
     counts: dict[str, int] = field(default_factory=dict)  # the run's counts after this chunk
@@ -666,6 +676,8 @@ class Planner:
         # at the import; an old export does not arrive already overdue.
         self.sla_due_at = sla_deadline(at, policy)
         self._where = Whereabouts(None, None)
+        self._listed: dict[int, Listing] = {}
+        self.do_not_call = ListCheck()
         # A dry run: what earlier chunks would have stored (the store has it in a real import).
         self.earlier: EarlierRows | None = None
         # Within one chunk rows are matched against each other too.
@@ -691,6 +703,7 @@ class Planner:
         rows = [item for item in items if isinstance(item, CleanRow)]
         keys = [key for key in chunk.keys if key]
         view = look_up(session, rows, keys)
+        self._listed = self.do_not_call.rows(session, rows)
         if self.earlier is not None:
             self.earlier.add_to(view, rows, (int(key[:16], 16) for key in keys))
         counts = self.counts
@@ -739,10 +752,27 @@ class Planner:
             counts.unchanged += 1
             plan.report.append(RowProblem(number, "", f"unchanged: same as row {earlier}"))
             return
+        listed = self._listed.get(number)
+        if listed is not None and listed.erased:
+            # Someone who asked to be forgotten: an old list or export must not bring them
+            # back. Their value is not echoed in the report.
+            counts.erased += 1
+            problem = RowProblem(number, listed.field, ERASED_ROW)
+            plan.report.append(problem)
+            self._preview(problem)
+            return
         self.pending_keys[short] = number
 
         account = self._account(row, view, plan)
         person, how = self._person(row, view)
+        if listed is not None:
+            counts.do_not_call += 1
+            problem = RowProblem(number, listed.field, LISTED_ROW, listed.value)
+            plan.report.append(problem)
+            self._preview(problem)
+            if person is not None and not person.do_not_call:
+                person.do_not_call = True
+                plan.do_not_call.append(person)
         if account is not None and account.is_customer:
             counts.existing_account += 1
             owner = f" (owner {account.owner_name})" if account.owner_name else ""
@@ -764,6 +794,9 @@ class Planner:
 
         counts.created += 1
         new_person = self._new_person(row, account, plan)
+        if listed is not None:
+            new_person.known.do_not_call = True
+            new_person.values.update(do_not_call=True, do_not_call_at=self.at)
         self._new_lead(row, key, new_person.known, new_person, account, plan)
         if self.dry_run:
             plan.report.append(RowProblem(number, "", "new lead"))
@@ -1169,6 +1202,19 @@ def write_plan(
         subject=f"import run {run_id}",
         details={"run": run_id, "rows": [plan.first_row, plan.last_row], "created": created},
     )
+    if plan.do_not_call:
+        people = [person.id for person in plan.do_not_call if person.id is not None]
+        held = hold_people(session, people, at=at)
+        # Not naming any lead: a lead nobody worked can still be undone with its import.
+        audit.record(
+            session,
+            at=at,
+            actor_id=actor_id,
+            action="do_not_call_on_import",
+            subject=f"import run {run_id}",
+            reason="email or phone on the do-not-call list",
+            details={"run": run_id, "people_ids": people, "leads_held": held},
+        )
     run = session.get(ImportRun, run_id)
     assert run is not None
     run.checkpoint_row = plan.last_row

@@ -141,7 +141,7 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
     return need no conversion beyond what is done here.
     """
     view = StoreView()
-    query = _Query(session.connection())
+    query = BatchQuery(session.connection())
     person_columns = (
         "id, email, phone, first_name, last_name, account_id, do_not_call, seniority, title"
     )
@@ -254,7 +254,7 @@ def unmatched_names(view: StoreView, rows: Sequence[CleanRow]) -> dict[str, list
     return unmatched
 
 
-class _Query:
+class BatchQuery:
     """``SELECT … WHERE column IN (…)`` over many values, through the driver.
 
     SQLite gets IN lists of at most ``_IN_BATCH`` values; PostgreSQL one ``= ANY(array)``

@@ -24,9 +24,15 @@ READ_ONLY: dict[Role, frozenset[str]] = {
         {"opportunity_refs", "sales_feedback", "users", "definition_versions"}
     ),
     Role.TEAM_LEAD: frozenset({"opportunity_refs", "sales_feedback"}),
-    Role.SALES: frozenset({"verdicts", "answers", "users", "definition_versions"}),
+    Role.SALES: frozenset(
+        {"verdicts", "answers", "users", "definition_versions", "do_not_call_entries"}
+    ),
     Role.ADMIN: frozenset({"opportunity_refs", "sales_feedback", "verdicts", "answers"}),
 }
+# What a role's login may read and add to, never change or remove: a rep puts someone who
+# said "take me off your list" on the do-not-call list; only team leads and admins take
+# anyone off it.
+ADD_ONLY: dict[Role, frozenset[str]] = {Role.QUALIFIER: frozenset({"do_not_call_entries"})}
 # The schema's own bookkeeping: only the store's owner moves it (by upgrading).
 _OWNER_ONLY = frozenset({"alembic_version"})
 _MOST_NAME_BYTES = 63  # PostgreSQL cuts longer names short, which could make two groups one
@@ -86,10 +92,14 @@ def apply_grants(connection: Connection) -> list[str]:
         connection.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {g}")
         connection.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {g}")
         connection.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {g}")
-        writable = sorted(tables - read_only - _OWNER_ONLY)
+        add_only = ADD_ONLY.get(role, frozenset()) & tables
+        writable = sorted(tables - read_only - add_only - _OWNER_ONLY)
         if writable:
             names = ", ".join(f"public.{q(connection, table)}" for table in writable)
             connection.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {names} TO {g}")
+        if add_only:
+            names = ", ".join(f"public.{q(connection, table)}" for table in sorted(add_only))
+            connection.exec_driver_sql(f"GRANT INSERT ON {names} TO {g}")
         connection.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {g}")
     # Nobody else may connect: not a login of another team, not PUBLIC.
     connection.exec_driver_sql(f"REVOKE CONNECT ON DATABASE {q(connection, database)} FROM PUBLIC")

@@ -360,6 +360,27 @@ class ImportRun(Base):
     summary: Mapped[dict[str, Any] | None]
 
 
+class DoNotCallEntry(Base):
+    """A phone number or email the team must not call, whoever it belongs to (an opt-out, a
+    registry scrub, a suppression list, a person who asked to be forgotten).
+
+    ``value`` is the number in E.164 or the email lower-cased, as intake cleans them;
+    ``digest`` is its SHA-256, which is what intake and the list compare. An erased person's
+    entries keep the digest alone, so a later import recognises them without holding their
+    data.
+    """
+
+    __tablename__ = "do_not_call_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "phone" or "email"
+    value: Mapped[str | None] = mapped_column(String(320))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime]
+
+
 class AuditEvent(Base):
     """Who did what, when, from which state to which, and why. Never updated."""
 

@@ -783,3 +783,35 @@ def test_the_team_tab_shows_who_is_on_a_call_and_reads_the_floor_again(
     row = next(n for n, r in enumerate(team.rep_rows()) if r.name == "rep1")
     tone = team.model.index(row, now_column).data(Qt.ItemDataRole.ForegroundRole)
     assert tone == colours().qcolor("good")
+
+
+def test_the_do_not_call_tab_adds_imports_and_removes_entries(
+    qtbot: QtBot, console: Console, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from ui import team_do_not_call
+
+    window = console.window
+    tab = window.do_not_call_tab
+    assert tab is not None
+    window.tabs.setCurrentWidget(tab)
+    monkeypatch.setattr(
+        team_do_not_call, "ask_entry", lambda _parent: ("+1 212 555 0199", "asked on a call")
+    )
+    tab.add()
+    qtbot.waitUntil(lambda: len(tab.entries) == 1)
+    assert tab.table.item(0, 0).text() == "+12125550199"
+    listing = tmp_path / "scrub.csv"
+    listing.write_text("Email\noptout@northwind.example\n", encoding="utf-8")
+    monkeypatch.setattr(team_do_not_call, "ask_list_file", lambda _parent: listing)
+    tab.import_file()
+    qtbot.waitUntil(lambda: len(tab.entries) == 2)
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda _parent, _title, text: asked.append(text) or True)
+    tab.table.selectRow(1)
+    assert tab.remove_button.isEnabled()
+    tab.remove()
+    qtbot.waitUntil(lambda: len(tab.entries) == 1)
+    assert "stay flagged" in asked[0]
+    assert [entry.value for entry in console.desk.do_not_call_list()] == [
+        "optout@northwind.example"
+    ]

@@ -1,0 +1,565 @@
+"""The team's do-not-call list: numbers and emails nobody may call, whoever they belong to.
+
+Entries come from outside the call queue (an opt-out email, a registry scrub, a marketing
+suppression list, a person who said "take me off your list" on a call) and from erasure: an
+erased person's email and phone stay on the list as one-way digests only. Intake checks every
+row against the list (see ``listed_rows``), so nobody on it reaches a queue.
+
+Values are cleaned as intake cleans them (E.164 numbers, emails with a lower-cased domain)
+and compared lower-cased, through the SHA-256 digest every entry carries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from leaddesk import audit
+from leaddesk.domain import OPEN_STAGES
+from leaddesk.errors import InputError
+from leaddesk.intake.cleanup import normalise_email
+from leaddesk.intake.errors import FileProblem, IntakeFileError
+from leaddesk.intake.mapping import Field, detect_mapping, header_key
+from leaddesk.intake.matching import BatchQuery
+from leaddesk.intake.phones import normalise_phone
+from leaddesk.intake.reading import open_export
+from leaddesk.intake.rows import CleanRow
+from leaddesk.store.models import DoNotCallEntry, Lead, Person, User
+
+# Why an open lead of someone on the list is out of every queue (Lead.hold_reason).
+HOLD = "do_not_call"
+EMAIL, PHONE = "email", "phone"
+MAX_REASON = 500
+_BATCH = 900  # values per IN list: well inside every backend's parameter limit
+# A column of a list file that says why each entry is there.
+_REASON_COLUMNS = frozenset({"reason", "why", "note", "notes", "comment", "source"})
+
+
+def digest(value: str) -> str:
+    """The one-way digest the list compares: of an E.164 number, or a lower-cased email."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def email_key(address: str) -> str:
+    return address.lower()
+
+
+@dataclass(frozen=True)
+class Value:
+    """A phone number or email, cleaned as intake cleans it."""
+
+    kind: str  # PHONE or EMAIL
+    value: str  # E.164, or the email lower-cased
+
+    @property
+    def digest(self) -> str:
+        return digest(self.value)
+
+
+def read_value(text: str, region: str | None) -> Value:
+    """A typed phone number or email as the list keeps it; InputError says what is wrong."""
+    typed = text.strip()
+    if not typed:
+        raise InputError("give a phone number or an email address")
+    if "@" in typed:
+        email = normalise_email(typed)
+        if email.address is None:
+            raise InputError(f"'{typed}': {email.flag or 'not a valid email address'}")
+        return Value(EMAIL, email_key(email.address))
+    phone = normalise_phone(typed, region)
+    if phone.e164 is None:
+        raise InputError(f"'{typed}': {phone.flag or 'not a phone number'}")
+    return Value(PHONE, phone.e164)
+
+
+def _reason(text: str | None, *, required: bool = True) -> str:
+    reason = " ".join((text or "").split())
+    if required and not reason:
+        raise InputError("--reason: say why (e.g. 'asked on a call', 'opt-out email')")
+    if len(reason) > MAX_REASON:
+        raise InputError(f"--reason: at most {MAX_REASON} characters")
+    return reason
+
+
+# -- who is affected -------------------------------------------------------------------------------
+
+
+def hold_people(
+    session: Session, person_ids: Iterable[int], *, at: datetime, keep_lead_id: int | None = None
+) -> int:
+    """Flag these people do-not-call and hold every open lead of theirs (but ``keep_lead_id``,
+    which the caller holds itself) out of every queue: claims, callbacks and next tries are
+    cleared. Returns how many leads were held."""
+    ids = sorted(set(person_ids))
+    held = 0
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        session.execute(
+            update(Person)
+            .where(Person.id.in_(batch), Person.do_not_call.is_(False))
+            .values(do_not_call=True, do_not_call_at=at)
+        )
+        leads = (
+            update(Lead)
+            .where(Lead.person_id.in_(batch), Lead.stage.in_(OPEN_STAGES))
+            .values(
+                hold_reason=HOLD,
+                claimed_by_id=None,
+                claim_expires_at=None,
+                callback_at=None,
+                next_attempt_at=None,
+                version=Lead.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if keep_lead_id is not None:
+            leads = leads.where(Lead.id != keep_lead_id)
+        held += int(session.execute(leads).rowcount)  # type: ignore[attr-defined]
+    return held
+
+
+def people_with(session: Session, values: Iterable[Value]) -> list[int]:
+    """Ids of the (not erased) people whose email or phone is one of ``values``."""
+    values = list(values)
+    emails = sorted({v.value for v in values if v.kind == EMAIL})
+    phones = sorted({v.value for v in values if v.kind == PHONE})
+    found: set[int] = set()
+    for column, wanted in ((func.lower(Person.email), emails), (Person.phone, phones)):
+        for start in range(0, len(wanted), _BATCH):
+            batch = wanted[start : start + _BATCH]
+            found.update(
+                session.scalars(
+                    select(Person.id).where(column.in_(batch), Person.erased_at.is_(None))
+                )
+            )
+    return sorted(found)
+
+
+# -- the list ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry as the list shows it; ``value`` is None for an erased person's digest."""
+
+    id: int
+    kind: str
+    value: str | None
+    reason: str
+    added_by: str | None
+    added_at: datetime
+
+    @property
+    def shown(self) -> str:
+        return self.value if self.value is not None else f"(erased person's {self.kind})"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "value": self.value,
+            "erased": self.value is None,
+            "reason": self.reason,
+            "added_by": self.added_by,
+            "added_at": self.added_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class Added:
+    """What putting numbers or emails on the list did."""
+
+    added: int  # new entries
+    already: int  # values that were on the list before
+    people: int  # people now flagged do-not-call (or already flagged) with one of the values
+    leads_held: int  # their open leads, now out of every queue
+    rows: int = 0  # a list file: its data rows
+    value: str = ""  # one entry: the value as the list keeps it
+
+    def message(self, what: str | None = None) -> str:
+        what = what or self.value
+        if self.added == 0:
+            text = f"{what} was already on the do-not-call list"
+        else:
+            text = f"{what} is on the do-not-call list"
+        if self.people:
+            people = "person" if self.people == 1 else "people"
+            text += (
+                f"; {self.people:,} {people} flagged do-not-call, "
+                f"{self.leads_held:,} open lead(s) held out of every queue"
+            )
+        return text + "."
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def add_entry(
+    session: Session,
+    text: str,
+    *,
+    reason: str,
+    actor_id: int | None,
+    at: datetime,
+    region: str | None,
+) -> Added:
+    """Put one phone number or email on the list, flag everyone who has it do-not-call and
+    hold their open leads, with an audit event: one transaction (the caller's)."""
+    value = read_value(text, region)
+    why = _reason(reason)
+    added = _add(session, [value], reason=why, actor_id=actor_id, at=at, action="listed")
+    return replace(added, value=value.value)
+
+
+def _add(
+    session: Session,
+    values: Sequence[Value],
+    *,
+    reason: str | Sequence[str],
+    actor_id: int | None,
+    at: datetime,
+    action: str,
+    subject: str | None = None,
+    rows: int = 0,
+) -> Added:
+    reasons = [reason] * len(values) if isinstance(reason, str) else list(reason)
+    wanted: dict[str, tuple[Value, str]] = {}
+    for value, why in zip(values, reasons, strict=True):
+        wanted.setdefault(value.digest, (value, why))
+    known = _known_digests(session, wanted)
+    new = [
+        DoNotCallEntry(
+            kind=value.kind,
+            value=value.value,
+            digest=key,
+            reason=why,
+            added_by_id=actor_id,
+            added_at=at,
+        )
+        for key, (value, why) in wanted.items()
+        if key not in known
+    ]
+    session.add_all(new)
+    session.flush()
+    people = people_with(session, (value for value, _why in wanted.values()))
+    held = hold_people(session, people, at=at)
+    result = Added(len(new), len(wanted) - len(new), len(people), held, rows)
+    counts = {k: v for k, v in result.as_json().items() if k != "value"}
+    audit.record(
+        session,
+        at=at,
+        actor_id=actor_id,
+        action=f"do_not_call_{action}",
+        # Entry ids, never the values: an erasure must not leave them in the audit trail.
+        subject=subject or (f"do-not-call entry {new[0].id}" if len(new) == 1 else None),
+        reason=reason if isinstance(reason, str) else None,
+        details={**counts, "people_ids": people},
+    )
+    return result
+
+
+def _known_digests(session: Session, digests: Iterable[str]) -> set[str]:
+    wanted = sorted(digests)
+    known: set[str] = set()
+    for start in range(0, len(wanted), _BATCH):
+        batch = wanted[start : start + _BATCH]
+        known.update(
+            session.scalars(select(DoNotCallEntry.digest).where(DoNotCallEntry.digest.in_(batch)))
+        )
+    return known
+
+
+def import_entries(
+    session: Session,
+    path: Path,
+    *,
+    reason: str | None,
+    actor_id: int | None,
+    at: datetime,
+    region: str | None,
+    encoding: str | None = None,
+) -> Added:
+    """Put every phone number and email of a CSV (or XLSX) file on the list. The whole file is
+    checked first: any bad row is an InputError naming the file, row and column, and nothing
+    is stored. A "reason" column, where there is one, says why for each row."""
+    default_reason = _reason(reason, required=False) or f"from {Path(path).name}"
+    values: list[Value] = []
+    reasons: list[str] = []
+    rows = 0
+    with open_export(path, encoding=encoding) as export:
+        mapping = detect_mapping(export.header, file=path)
+        columns = [
+            (column, target)
+            for column, target in mapping.columns.items()
+            if target in (Field.EMAIL, Field.PHONE, Field.MOBILE)
+        ]
+        if not columns:
+            raise IntakeFileError(
+                path,
+                "no phone or email column (name one 'phone' or 'email')",
+                kind=FileProblem.NO_COLUMNS,
+            )
+        said = next((c for c in export.header if header_key(c) in _REASON_COLUMNS), None)
+        for raw in export.rows():
+            rows += 1
+            found = 0
+            for column, target in columns:
+                typed = (raw.values.get(column) or "").strip()
+                if not typed:
+                    continue
+                try:
+                    value = read_value(typed, region)
+                except InputError as error:
+                    raise IntakeFileError(
+                        path,
+                        error.message,
+                        kind=FileProblem.MALFORMED,
+                        row=raw.number,
+                        column=column,
+                    ) from None
+                if (target is Field.EMAIL) != (value.kind == EMAIL):
+                    wanted = "an email address" if target is Field.EMAIL else "a phone number"
+                    raise IntakeFileError(
+                        path,
+                        f"'{typed}' is not {wanted}",
+                        kind=FileProblem.MALFORMED,
+                        row=raw.number,
+                        column=column,
+                    )
+                values.append(value)
+                why = " ".join((raw.values.get(said) or "").split()) if said else ""
+                if len(why) > MAX_REASON:
+                    raise IntakeFileError(
+                        path,
+                        f"at most {MAX_REASON} characters",
+                        kind=FileProblem.MALFORMED,
+                        row=raw.number,
+                        column=said,
+                    )
+                reasons.append(why or default_reason)
+                found += 1
+            if not found:
+                names = " or ".join(f"'{column}'" for column, _target in columns)
+                raise IntakeFileError(
+                    path,
+                    f"no phone number or email (fill {names})",
+                    kind=FileProblem.MALFORMED,
+                    row=raw.number,
+                )
+    return _add(
+        session,
+        values,
+        reason=reasons,
+        actor_id=actor_id,
+        at=at,
+        action="imported",
+        subject=Path(path).name[:128],
+        rows=rows,
+    )
+
+
+@dataclass(frozen=True)
+class Removed:
+    kind: str
+    value: str | None
+    still_flagged: int  # people with it who stay flagged do-not-call
+
+    def message(self) -> str:
+        what = self.value or f"the erased person's {self.kind}"
+        text = f"{what} is off the do-not-call list."
+        if self.still_flagged:
+            people = "person stays" if self.still_flagged == 1 else "people stay"
+            text += (
+                f" {self.still_flagged:,} {people} flagged do-not-call: removing an entry "
+                "does not un-flag anyone; their held leads stay held."
+            )
+        else:
+            text += " Removing an entry does not un-flag anyone flagged before."
+        return text
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "still_flagged": self.still_flagged,
+        }
+
+
+def remove_entry(
+    session: Session,
+    what: str | int,
+    *,
+    actor_id: int | None,
+    at: datetime,
+    region: str | None,
+) -> Removed:
+    """Take a phone number or email (or the entry with id ``what``) off the list. People
+    flagged do-not-call stay flagged: that was said to a rep, or came from the list, and
+    who may be called again is a person's decision, not a side effect."""
+    if isinstance(what, int):
+        entry = session.get(DoNotCallEntry, what)
+        if entry is None:
+            raise InputError(f"there is no do-not-call entry {what}")
+    else:
+        value = read_value(what, region)
+        entry = session.scalar(select(DoNotCallEntry).where(DoNotCallEntry.digest == value.digest))
+        if entry is None:
+            raise InputError(f"{value.value} is not on the do-not-call list")
+    flagged = 0
+    if entry.value is not None:
+        people = people_with(session, [Value(entry.kind, entry.value)])
+        flagged = len(people)
+    removed = Removed(entry.kind, entry.value, flagged)
+    session.execute(delete(DoNotCallEntry).where(DoNotCallEntry.id == entry.id))
+    audit.record(
+        session,
+        at=at,
+        actor_id=actor_id,
+        action="do_not_call_removed",
+        subject=f"do-not-call entry {entry.id}",
+        details={"kind": entry.kind, "still_flagged": flagged},
+    )
+    return removed
+
+
+def entries(session: Session, *, limit: int | None = None, offset: int = 0) -> list[Entry]:
+    """The list, newest first."""
+    query = (
+        select(DoNotCallEntry, User.display_name)
+        .outerjoin(User, User.id == DoNotCallEntry.added_by_id)
+        .order_by(DoNotCallEntry.id.desc())
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        Entry(e.id, e.kind, e.value, e.reason, by, e.added_at)
+        for e, by in session.execute(query).tuples()
+    ]
+
+
+def count_entries(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(DoNotCallEntry)) or 0)
+
+
+# -- intake --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Why a row of an import is on the list: which of its values, and whether it is an erased
+    person's (then only its digest is known)."""
+
+    field: str  # the row's field: "email", "phone" or "mobile"
+    value: str
+    erased: bool
+
+
+class ListCheck:
+    """Which rows of an import are on the list, for every chunk of one import.
+
+    A list of up to ``IN_MEMORY`` entries is read once (and again whenever an entry was added
+    meanwhile: one indexed ``max(id)`` a chunk), and rows are checked against it in memory:
+    an import's rows cost a few set look-ups each, and a digest each only once someone was
+    erased. A longer list (a national registry) is looked up per chunk instead.
+    """
+
+    IN_MEMORY = 200_000
+    FEW_ROWS = 50
+
+    def __init__(self) -> None:
+        self._newest: int | None = None
+        self._loaded = False
+        self._big = False
+        self._plain: set[str] = set()
+        self._erased: set[str] = set()
+
+    def rows(self, session: Session, rows: Sequence[CleanRow]) -> dict[int, Listing]:
+        """Row number -> why, for the rows whose email, phone or mobile is on the list."""
+        newest = session.scalar(select(func.max(DoNotCallEntry.id)))
+        if newest is None:
+            return {}
+        if not self._loaded and len(rows) <= self.FEW_ROWS:
+            return listed_rows(session, rows)  # a lead typed in by hand: not worth the list
+        if not self._loaded or newest != self._newest:
+            self._load(session, newest)
+        if self._big:
+            return listed_rows(session, rows)
+        plain, erased = self._plain, self._erased
+        listed: dict[int, Listing] = {}
+        for row in rows:
+            for name, value in (
+                ("email", email_key(row.email) if row.email else None),
+                ("phone", row.phone_e164),
+                ("mobile", row.mobile_e164),
+            ):
+                if value is None:
+                    continue
+                gone = bool(erased) and digest(value) in erased
+                if gone or value in plain:
+                    held = listed.get(row.number)
+                    # An erased person's entry decides: the row is not theirs to import.
+                    if held is None or (gone and not held.erased):
+                        listed[row.number] = Listing(name, value, gone)
+        return listed
+
+    def _load(self, session: Session, newest: int) -> None:
+        self._newest, self._loaded = newest, True
+        self._big = count_entries(session) > self.IN_MEMORY
+        self._plain, self._erased = set(), set()
+        if self._big:
+            return
+        column = DoNotCallEntry.__table__.c
+        for value, key in session.execute(select(column.value, column.digest)).tuples():
+            if value is None:
+                self._erased.add(key)
+            else:
+                self._plain.add(value)
+
+
+def listed_rows(session: Session, rows: Sequence[CleanRow]) -> dict[int, Listing]:
+    """Row number -> why, for the rows whose email, phone or mobile is on the list: one
+    look-up for the whole chunk, by digest. Rows are hashed again only when something
+    matched."""
+    digests = set()
+    for row in rows:
+        if row.email:
+            digests.add(digest(email_key(row.email)))
+        if row.phone_e164:
+            digests.add(digest(row.phone_e164))
+        if row.mobile_e164:
+            digests.add(digest(row.mobile_e164))
+    if not digests:
+        return {}
+    query = BatchQuery(session.connection())
+    found = {
+        key: value is None
+        for key, value in query.rows(
+            "SELECT digest, value FROM do_not_call_entries WHERE digest IN", digests
+        )
+    }
+    if not found:
+        return {}
+    listed: dict[int, Listing] = {}
+    for row in rows:
+        for name, value in (
+            ("email", email_key(row.email) if row.email else None),
+            ("phone", row.phone_e164),
+            ("mobile", row.mobile_e164),
+        ):
+            if value is None:
+                continue
+            erased = found.get(digest(value))
+            if erased is not None:
+                held = listed.get(row.number)
+                # An erased person's entry decides: the row is not theirs to import.
+                if held is None or (erased and not held.erased):
+                    listed[row.number] = Listing(name, value, erased)
+    return listed
