@@ -32,6 +32,7 @@ from ui import dialogs
 from ui.call_cycle import Phase
 from ui.main_window import MainWindow
 from ui.operations import Operations
+from ui.queue_panel import BOOKED
 from ui.theme import apply_theme
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -200,6 +201,30 @@ def main(argv: list[str] | None = None) -> int:
         lambda: window.queue.model.fetchMore(window.queue.table.rootIndex()),
         lambda: not window.queue.model.loading,
     )
+
+    queue = window.queue
+    step(
+        "the minute's look: what came in, the list read again",
+        queue.look_again,
+        lambda: not queue.model.loading and not ops.is_busy,
+    )
+    step(
+        "callbacks I booked (the week ahead)",
+        lambda: queue.band.setCurrentIndex(queue.band.findData(BOOKED)),
+        lambda: not queue.model.loading,
+    )
+    step(
+        "back to the queue", lambda: queue.band.setCurrentIndex(0), lambda: not queue.model.loading
+    )
+    lead_number = f"#{queue.model.row_at(0).lead_id}" if queue.model.row_at(0) else "#1"
+
+    def by_number() -> None:
+        queue.search.setText(lead_number)
+        queue.apply()
+
+    step(f"search '{lead_number}'", by_number, lambda: not queue.model.loading)
+    queue.search.clear()
+    queue.apply()
 
     print(f"store: {path}; Qt {app.platformName()}; worker thread for every core call")
     print(f"{'step':<52} {'GUI blocked':>12} {'done in':>10}")
