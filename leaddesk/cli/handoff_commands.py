@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
-from leaddesk.cli.common import add_as, add_json, count, desk_for, print_json, print_table
+from leaddesk.cli.common import (
+    add_as,
+    add_json,
+    count,
+    desk_for,
+    print_json,
+    print_table,
+    record_number,
+)
 from leaddesk.handoff import ExportedBatch, verify_batch
 from leaddesk.resources import resource_path
 
@@ -52,6 +61,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_json(pending)
     pending.set_defaults(handler=run_pending)
+
+    show = sub.add_parser("show", help="one handed-off lead as sales got it: summary, answers")
+    show.add_argument("lead", metavar="LEAD_ID", type=record_number)
+    add_as(show)
+    add_json(show)
+    show.set_defaults(handler=run_show)
 
     preview = sub.add_parser("preview", help="what the next export would hand off")
     add_as(preview)
@@ -159,6 +174,28 @@ def run_pending(args: argparse.Namespace) -> int:
                 for lead in report.leads
             ],
         )
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        record = desk.handoff_record(args.lead)
+    if args.json:
+        print_json(dataclasses.asdict(record))
+        return 0
+    name = f"{record.first_name} {record.last_name}".strip()
+    company = f", {record.company}" if record.company else ""
+    print(f"Lead {record.lead_id}: {name}{company}")
+    for label, value in (("email", record.email), ("phone", record.phone)):
+        if value:
+            print(f"  {label}: {value}")
+    print(f"\n{record.summary}")
+    answered = [(question, answer) for _id, question, answer in record.answer_labels if answer]
+    if answered:
+        print()
+        print_table(("question", "answer"), answered)
+    for note in record.notes:
+        print(f"\nNote ({note['by']}, {note['at'][:10]}): {note['text']}")
     return 0
 
 

@@ -87,6 +87,19 @@ def test_export_verify_feedback_and_pending_end_to_end(demo_store: Path, tmp_pat
         f"{second},rejected,,,,bad_timing,Call again in spring\n"
         "424242,accepted,006NOPE,,,,\n"
     )
+    shown = leaddesk(db, "handoff", "show", str(first), "--as", "sales1")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith(f"Lead {first}: ") and "qualified this lead on" in shown.stdout
+    as_json = json.loads(
+        leaddesk(db, "handoff", "show", str(first), "--as", "sales1", "--json").stdout
+    )
+    assert as_json["lead_id"] == first and as_json["qualified_by"] == "rep1"
+    assert leaddesk(db, "handoff", "show", str(first), "--as", "rep2").returncode == 3
+    everything = json.loads(
+        leaddesk(db, "handoff", "pending", "--all", "--as", "sales1", "--json").stdout
+    )
+    assert first in [lead["lead_id"] for lead in everything["leads"]]
+
     recorded = leaddesk(db, "feedback", str(feedback), "--as", "sales1", "--json")
     assert recorded.returncode == 0, recorded.stderr
     report = json.loads(recorded.stdout)
