@@ -160,12 +160,12 @@ def arrival_notice(rows: Sequence[QueueRow], at: datetime) -> str | None:
         more.append(_count(callbacks, "callback", "callbacks") + " due")
     if fresh:
         more.append(_count(fresh, "new inquiry", "new inquiries"))
-    if more:
+    if len(rows) >= MOST:  # each look stops at MOST of a kind: say no number it cannot vouch for
+        text += f"; also {MOST - 1} or more other leads"
+    elif more:
         text += "; also " + " and ".join(more)
     return text
 
 
 def _count(number: int, one: str, many: str) -> str:
-    if number >= MOST:
-        return f"{MOST}+ {many}"
     return f"1 {one}" if number == 1 else f"{number} {many}"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from queue_helpers import Team, add_lead
+from queue_helpers import Team, add_lead, add_many_leads
 
 from leaddesk.domain import CallOutcome, Stage
 from leaddesk.errors import NotPermitted
 from leaddesk.queue import Band
-from leaddesk.queue.arrivals import arrival_notice
+from leaddesk.queue.arrivals import MOST, arrival_notice
 from leaddesk.team.reassign import LeadPick
 
 
@@ -137,3 +137,17 @@ def test_many_arrivals_are_counted_by_kind_in_one_line(team: Team) -> None:
     assert notice is not None
     assert notice.endswith("; also 2 callbacks due and 2 new inquiries")
     assert arrival_notice([], team.clock()) is None
+
+
+def test_a_flood_of_new_pool_leads_is_said_without_a_number_it_cannot_vouch_for(
+    team: Team,
+) -> None:
+    now = team.clock()
+    with team.desk("rep1") as desk:
+        _none, mark = desk.queue_arrivals()
+        add_many_leads(team.store, MOST + 20, now=now, owner=None)
+        team.clock.advance(minutes=1)
+        came, _mark = desk.queue_arrivals(mark)
+    assert len(came) == MOST
+    notice = arrival_notice(came, team.clock())
+    assert notice is not None and notice.endswith(f"; also {MOST - 1} or more other leads")
