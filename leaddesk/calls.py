@@ -32,6 +32,8 @@ MAX_DURATION = 24 * 3600
 # A call's end may be told a little after the clock that timed it stopped (a slow disk, a
 # second machine's clock): this much past "now" is taken as now.
 END_SLACK = timedelta(minutes=1)
+# Calls left open by a closed window are looked for this far back.
+INTERRUPTED_WITHIN = timedelta(days=2)
 # Why a pool lead's assignment row names the rep who called it.
 TAKEN_FROM_POOL = "called from the open pool"
 # Outcomes after which the person was on the line: the lead is in qualification.
@@ -362,6 +364,67 @@ def end_call(
         ended_at=at,
         message=f"Call ended after {minutes_and_seconds(call)}.",
     )
+
+
+def end_interrupted_calls(session: Session, *, user_id: int, at: datetime) -> list[CallEnded]:
+    """The rep's connected calls that no window will end any more (it was closed or killed
+    mid-call), ended at the last moment LeadDesk knew the rep was on them.
+
+    While a lead is open the window renews its claim every few minutes, so the claim's
+    expiry less one lease is when it last saw the rep working it. A claim still running
+    may belong to a window that is still open: those calls are left alone until it expires.
+    """
+    calls = session.scalars(
+        select(CallAttempt)
+        .where(
+            CallAttempt.user_id == user_id,
+            CallAttempt.at >= at - INTERRUPTED_WITHIN,
+            CallAttempt.at <= at,
+            CallAttempt.outcome == CallOutcome.CONNECTED,
+            CallAttempt.ended_at.is_(None),
+        )
+        .order_by(CallAttempt.at, CallAttempt.id)
+    ).all()
+    ended = []
+    policy = current_policy(session) if calls else None
+    for call in calls:
+        lead = session.get(Lead, call.lead_id)
+        assert lead is not None
+        claimed = lead.claimed_by_id == user_id and lead.claim_expires_at is not None
+        if claimed and lead.claim_expires_at is not None and lead.claim_expires_at > at:
+            continue  # a window may still be on this call
+        rung = call.duration_seconds or 0
+        began = call.at - timedelta(seconds=rung)
+        seen = lead.claim_expires_at - LEASE if claimed and lead.claim_expires_at else call.at
+        until = min(max(seen, call.at), at)
+        call.duration_seconds = max(rung, int((until - began).total_seconds()))
+        call.ended_at = until
+        audit.record(
+            session,
+            at=at,
+            actor_id=user_id,
+            action="call_ended",
+            lead_id=call.lead_id,
+            reason="the window closed during the call",
+            details={"call_id": call.id, "duration_seconds": call.duration_seconds},
+        )
+        person = session.get(Person, lead.person_id)
+        who = f"{person.first_name} {person.last_name}".strip() if person else f"lead {lead.id}"
+        ended.append(
+            CallEnded(
+                call_id=call.id,
+                lead_id=call.lead_id,
+                duration_seconds=call.duration_seconds,
+                ended_at=until,
+                message=(
+                    f"Your call with {who} was still open when LeadDesk closed: "
+                    f"{minutes_and_seconds(call)} counted, up to "
+                    f"{clock_text(until, at, policy) if policy else until.isoformat()}."
+                ),
+            )
+        )
+    session.flush()
+    return ended
 
 
 def minutes_and_seconds(call: CallAttempt) -> str:

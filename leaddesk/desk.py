@@ -384,6 +384,14 @@ class Desk:
             team_reassign.move_after_call(session, lead_id, at=at)
             return result
 
+    def end_interrupted_calls(self) -> list[calls.CallEnded]:
+        """The acting rep's connected calls a closed window left open, ended at the last
+        moment it saw them on the call (the window does this when it opens, and every minute)."""
+        self.require(Action.LOG_CALL)
+        assert self.actor.id is not None
+        with self.store.transaction() as session:
+            return calls.end_interrupted_calls(session, user_id=self.actor.id, at=self.clock())
+
     def end_call(self, call_id: int, duration_seconds: int) -> calls.CallEnded:
         """A connected call is over: record its whole length (the rep's talk time)."""
         self.require(Action.LOG_CALL)

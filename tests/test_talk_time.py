@@ -138,3 +138,45 @@ def test_end_call_from_the_command_line(sqlite_store_path: Path, clock: FixedClo
     again = leaddesk("end-call", call_id, "--duration", "255", "--as", "rep1", "--at", ended_at)
     assert again.returncode == 4 and "already ended" in again.stderr
     assert _call(str(sqlite_store_path), row.lead_id).duration_seconds == 255
+
+
+def test_a_call_left_open_by_a_closed_window_ends_when_the_window_last_saw_it(
+    demo_location: str, clock: FixedClock
+) -> None:
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        assert desk.end_interrupted_calls() == []  # the demo's calls all ended
+        talk_before = desk.my_day().talk_minutes
+        row = desk.next_lead()
+        assert row is not None
+        connected = desk.log_call(row.lead_id, CallOutcome.CONNECTED, duration_seconds=30)
+        clock.advance(minutes=4)
+        desk.renew_claim(row.lead_id)  # the window, four minutes into the call
+        clock.advance(minutes=3)
+        # The window is killed here. While its claim runs, another window may be on the call.
+        clock.advance(minutes=5)
+        assert desk.end_interrupted_calls() == []
+        clock.advance(minutes=10)  # the claim renewed at 4 min has run out
+        ended = desk.end_interrupted_calls()
+        assert [e.call_id for e in ended] == [connected.call_id]
+        assert ended[0].duration_seconds == 30 + 4 * 60
+        assert ended[0].message.startswith("Your call with ")
+        assert "still open when LeadDesk closed: 4:30 counted" in ended[0].message
+        assert desk.end_interrupted_calls() == []  # once
+        assert desk.my_day().talk_minutes - talk_before in (4, 5)  # 4:30 more, in whole minutes
+    stored = _call(demo_location, row.lead_id)
+    assert stored.ended_at == clock() - timedelta(minutes=22) + timedelta(minutes=4)
+
+
+def test_a_call_whose_lead_went_to_a_colleague_keeps_its_ringing_length(
+    demo_location: str, clock: FixedClock
+) -> None:
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        row = desk.next_lead()
+        assert row is not None
+        connected = desk.log_call(row.lead_id, CallOutcome.CONNECTED, duration_seconds=25)
+        desk.release(row.lead_id)
+        clock.advance(minutes=30)
+        ended = desk.end_interrupted_calls()
+    assert [(e.call_id, e.duration_seconds) for e in ended] == [(connected.call_id, 25)]
+    with open_desk(demo_location, "rep2", clock=clock) as other:
+        assert other.end_interrupted_calls() == []

@@ -3,6 +3,7 @@ the status bar, and wires their signals. It holds no logic of its own."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from leaddesk.calls import CallEnded
 from leaddesk.definition_versions import ShownDefinition
 from leaddesk.desk import Desk
 from leaddesk.intake.by_hand import AddedLead
@@ -50,6 +52,8 @@ from ui.queue_panel import QueuePanel
 from ui.reference import ReferenceSheet, glossary_html, shortcuts_html
 from ui.sales_home import SalesHome
 from ui.status_panel import DaySummaryDialog, StatusPanel
+
+log = logging.getLogger(__name__)
 
 MENUS = ("&File", "&Call", "&View", "&Help")
 # How long the status bar says what came into the queue (the new rows stay bold longer).
@@ -134,7 +138,9 @@ class MainWindow(QMainWindow):
             self.status.refresh()
             self.queue.arrived.connect(self._came_in)
             self.queue.looked.connect(self.status.refresh)
+            self.queue.looked.connect(self.end_interrupted_calls)
             self.queue.start_looking()
+            self.end_interrupted_calls()
         else:  # sales and admins sign in for the console, exports and feedback, not to call
             self.queue.title.setText("NO CALL QUEUE FOR YOUR ROLE")
             self.queue.setEnabled(False)
@@ -260,6 +266,25 @@ class MainWindow(QMainWindow):
     def _definition_loaded(self, shown: ShownDefinition) -> None:
         self.definition = shown
         self.call.set_policy(shown.definition.policy)
+
+    def end_interrupted_calls(self) -> None:
+        """A call an earlier window left open (closed or killed mid-call) is ended at the last
+        moment it saw the rep on it, so the day's talk time counts it; said in the status bar."""
+        desk = self.desk
+
+        def quietly() -> list[CallEnded]:
+            try:
+                return desk.end_interrupted_calls()
+            except Exception:  # a look nobody asked for: logged, never a dialog
+                log.warning("ending calls left open failed", exc_info=True)
+                return []
+
+        def said(ended: list[CallEnded]) -> None:
+            if ended:
+                self.status.showMessage(" ".join(call.message for call in ended), NOTICE_MS)
+                self.status.refresh()
+
+        self.ops.run(quietly, done=said)
 
     def _came_in(self, rows: list[QueueRow]) -> None:
         """Say what came into the queue while the rep was busy; flash the taskbar entry if the

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from leaddesk.clock import FixedClock
+from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome, LeadType, Stage, Verdict
 from leaddesk.queue import QueueRow
 from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
@@ -585,3 +586,19 @@ def test_ten_leads_by_keyboard_alone_with_work_off_the_gui_thread(
     assert set(verdicts.values()) <= {Verdict.NURTURE}
     window.close()
     ops.shutdown()
+
+
+def test_a_call_a_killed_window_left_open_is_ended_when_the_window_opens_again(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    with open_desk(demo_store, "rep1", clock=clock) as desk:
+        row = desk.next_lead()
+        assert row is not None
+        desk.log_call(row.lead_id, CallOutcome.CONNECTED, duration_seconds=15)
+    clock.advance(minutes=40)  # the window died on the call; its claim has run out
+    workspace = open_workspace(qtbot, demo_store, clock, tmp_path)
+    qtbot.waitUntil(
+        lambda: "still open when LeadDesk closed" in workspace.window.status.currentMessage()
+    )
+    workspace.window.close()
+    workspace.desk.close()
