@@ -50,9 +50,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_json(feedback)
     feedback.set_defaults(handler=run_feedback)
 
-    handoff = commands.add_parser("handoff", help="handed-off leads: pending, preview, rewrite")
+    handoff = commands.add_parser(
+        "handoff", help="handed-off leads: pending, show, preview, rewrite, template"
+    )
     sub = handoff.add_subparsers(
-        dest="handoff_command", metavar="pending|preview|rewrite|template", required=True
+        dest="handoff_command", metavar="pending|show|preview|rewrite|template", required=True
     )
     pending = sub.add_parser("pending", help="handed-off leads sales has not answered in time")
     add_as(pending)
