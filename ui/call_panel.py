@@ -56,10 +56,12 @@ class CallPanel(QFrame):
         self.copy.setIcon(icon("copy"))
         self.copy.setToolTip(f"Copy the number ({shortcuts.COPY_NUMBER.label})")
         self.copy.setAutoRaise(True)
+        self.copy.setAccessibleName("Copy the number")
         self.their_time = QLabel()
         self.their_time.setObjectName("muted")
         self.timer = QLabel("00:00")
         self.timer.setObjectName("callTimer")
+        self.timer.setAccessibleName("Call time")
         number_row = QHBoxLayout()
         number_row.addWidget(self.phone)
         number_row.addWidget(self.copy)
@@ -77,6 +79,16 @@ class CallPanel(QFrame):
             "(giving the verdict does it too)"
         )
         self.release_button = QPushButton(icon("release"), "Put back   Esc")
+        # The key hint on a button is for the eye; a screen reader says the step and the key
+        # comes as its shortcut description.
+        for button, words, key in (
+            (self.next_button, "Next lead", shortcuts.NEXT.label),
+            (self.call_button, "Call", shortcuts.CALL.label),
+            (self.hang_up_button, "Hang up", shortcuts.HANG_UP.label),
+            (self.release_button, "Put the lead back", shortcuts.RELEASE.label),
+        ):
+            button.setAccessibleName(words)
+            button.setAccessibleDescription(f"Key {key}")
         steps = QHBoxLayout()
         steps.addWidget(self.next_button, 1)
         steps.addWidget(self.call_button, 1)
@@ -91,6 +103,8 @@ class CallPanel(QFrame):
         for number, (outcome, key, words) in enumerate(shortcuts.OUTCOME_KEYS):
             button = QPushButton(f"{key}   {words}")
             button.setToolTip(f"Log: {words.rstrip('…').lower()} (key {key})")
+            button.setAccessibleName(f"Log: {words.rstrip('…').lower()}")
+            button.setAccessibleDescription(f"Key {key}")
             if outcome is CallOutcome.CALLBACK:
                 button.setIcon(icon("callback"))
             button.clicked.connect(lambda _=False, o=outcome: self.log(o))

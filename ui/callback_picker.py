@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.calls import callback_outside_hours
 from leaddesk.definition import Policy
+from ui.forms import labelled
 from ui.queue_model import place_name
 
 
@@ -82,9 +83,13 @@ class CallbackPicker(QDialog):
         self.problem.setObjectName("badgeWarn")
         self.problem.setWordWrap(True)
         form = QFormLayout()
-        form.addRow(f"Your time ({place_name(request.rep_zone)}):", self.when)
+        labelled(form, f"&Your time ({place_name(request.rep_zone)}):", self.when)
+        self.when.setAccessibleDescription(
+            f"Their calling hours: {hours.start:%H:%M}–{hours.end:%H:%M}"
+        )
         form.addRow("You:", self.mine)
         form.addRow(f"Them ({place_name(self._their_zone.key)}):", self.theirs)
+        self.theirs.setAccessibleName(f"Their time ({place_name(self._their_zone.key)})")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

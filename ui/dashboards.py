@@ -139,6 +139,7 @@ class DashboardPage(QWidget):
         self.model = ReportTableModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
+        self.table.setAccessibleName(f"{dashboard.title}: figures")
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -212,6 +213,8 @@ class DashboardPage(QWidget):
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
             view.setFrameShape(QChartView.Shape.NoFrame)
             view.setMinimumWidth(320)
+            view.setAccessibleName(f"{self.dashboard.title}: chart")
+            view.setAccessibleDescription("The same figures are in the table below")
             self.chart_layout.addWidget(view, 1)
             self.views.append(view)
         old = self.charts
@@ -258,9 +261,14 @@ class DashboardsPanel(QWidget):
         bar = QHBoxLayout(self.period_bar)
         bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(6)
-        bar.addWidget(QLabel("From", self))
+        since, until = QLabel("&From", self), QLabel("&until", self)
+        since.setBuddy(self.since)
+        until.setBuddy(self.until)
+        self.since.setAccessibleName("From")
+        self.until.setAccessibleName("Until")
+        bar.addWidget(since)
         bar.addWidget(self.since)
-        bar.addWidget(QLabel("until", self))
+        bar.addWidget(until)
         bar.addWidget(self.until)
         bar.addSpacing(12)
         for pick in QUICK_PICKS:
@@ -274,6 +282,7 @@ class DashboardsPanel(QWidget):
 
         self.chooser = QListWidget(self)
         self.chooser.setObjectName("dashboardChooser")
+        self.chooser.setAccessibleName("Dashboards")
         self.pages = QStackedWidget(self)
         self.page: dict[str, DashboardPage] = {}
         for dashboard in DASHBOARDS:

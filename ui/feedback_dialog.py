@@ -92,6 +92,7 @@ class SalesFeedbackDialog(QDialog):
         # A problem names the allowed values: wrap it rather than hide its end off the side.
         self.problems.setWordWrap(True)
         self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.problems.setAccessibleName("Rows not recorded, with why")
         self.problems.setVisible(False)
         # Return chooses the decisions file: the other buttons never take the default over
         # when focused, and the dialog opens with the focus on the one it is for.

@@ -181,6 +181,7 @@ class EndOfDayExport(QDialog):
         self.model = PreviewModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName("Leads waiting to be handed off")
         self.note = EmptyNote(
             self.table,
             "Leads you qualify with a hand-off verdict wait here until you export them for sales.",
@@ -197,11 +198,17 @@ class EndOfDayExport(QDialog):
 
         self.folder = QLineEdit(settings[EXPORT_FOLDER] or str(default_export_folder()))
         self.folder.setToolTip("The batch is written in its own folder inside this one.")
-        browse = QPushButton("Browse…")
+        self.folder.setAccessibleName("Save to folder")
+        self.folder.setAccessibleDescription(
+            "The batch is written in its own folder inside this one"
+        )
+        browse = QPushButton("&Browse…")
         browse.clicked.connect(self.browse)
-        self.xlsx = QCheckBox("Also write an Excel workbook (.xlsx)")
+        self.xlsx = QCheckBox("Also write an E&xcel workbook (.xlsx)")
+        save_to = QLabel("&Save to:")
+        save_to.setBuddy(self.folder)
         folder_row = QHBoxLayout()
-        folder_row.addWidget(QLabel("Save to:"))
+        folder_row.addWidget(save_to)
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
 
@@ -238,6 +245,10 @@ class EndOfDayExport(QDialog):
         layout.addWidget(self.xlsx)
         layout.addWidget(self.said)
         layout.addLayout(buttons)
+        # Tab follows the buttons as they stand: Open folder (once exported), Export, Close.
+        QWidget.setTabOrder(self.xlsx, self.open_button)
+        QWidget.setTabOrder(self.open_button, self.export_button)
+        QWidget.setTabOrder(self.export_button, self.close_button)
 
         self._progress = _Progress(self)
         self._progress.moved.connect(self._moved)

@@ -160,6 +160,9 @@ class ImportDialog(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.problem)
         layout.addLayout(buttons)
+        # Tab goes down the file page as it reads: the sheet row sits under the file.
+        QWidget.setTabOrder(self.choose_button, self.sheet_box)
+        QWidget.setTabOrder(self.sheet_box, self.source_box)
 
         self.back_button.clicked.connect(self.back)
         self.cancel_button.clicked.connect(self.reject)
@@ -216,6 +219,7 @@ class ImportDialog(QDialog):
         assert line is not None
         line.setPlaceholderText("e.g. Webinar sign-ups")
         line.setMaxLength(64)
+        line.setAccessibleName("Source")
         line.textEdited.connect(lambda _text: self._update())
         source_help = QLabel(
             "Each source keeps its own columns, reused the next time you import from it."
@@ -239,6 +243,12 @@ class ImportDialog(QDialog):
         sheet_label.setBuddy(self.sheet_box)
         form.insertRow(2, sheet_label, self.sheet_box)  # under the file it belongs to
         form.setRowVisible(self.sheet_box, False)
+        self.path_edit.setAccessibleName("File")
+        self.sheet_box.setAccessibleName("Sheet")
+        self.source_box.setAccessibleName("Source")
+        self.source_box.setAccessibleDescription(
+            "Where these leads came from; its columns are remembered"
+        )
         self._form = form
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -264,6 +274,9 @@ class ImportDialog(QDialog):
         self.row_kind.currentIndexChanged.connect(self._show_rows)
         shown = QLabel("&Show:")
         shown.setBuddy(self.row_kind)
+        self.row_kind.setAccessibleName("Show rows")
+        self.preview_rows.setAccessibleName("Preview of the rows")
+        self.preview_counts.setAccessibleName("What would happen to the rows")
         under = QHBoxLayout()
         under.addWidget(shown)
         under.addWidget(self.row_kind)
@@ -292,6 +305,7 @@ class ImportDialog(QDialog):
         stop_row.addWidget(self.import_bar, 1)
         stop_row.addWidget(self.stop_button)
         self.import_counts = CountsView()
+        self.import_counts.setAccessibleName("What happened to the rows")
         self.report_label = QLabel()
         self.report_label.setWordWrap(True)
         self.report_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

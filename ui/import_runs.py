@@ -81,6 +81,7 @@ class ImportRunsDialog(QDialog):
             if item is not None:
                 item.setToolTip(COUNT_TIPS[key])
         self.table.itemSelectionChanged.connect(self._selected)
+        self.table.setAccessibleName("Recent imports")
         self.note = EmptyNote(self.table)
         self.said = QLabel("The latest imports, newest first.")
         self.said.setWordWrap(True)

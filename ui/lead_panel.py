@@ -132,6 +132,8 @@ class LeadPanel(QFrame):
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("Notes for this lead: saved as you type.")
         self.notes.setTabChangesFocus(True)
+        self.notes.setAccessibleName("Notes for this lead")
+        self.notes.setAccessibleDescription("Saved as you type")
         self.note_state = QLabel()
         self.note_state.setObjectName("help")
         notes_page = QWidget()
@@ -141,13 +143,16 @@ class LeadPanel(QFrame):
         notes_layout.addWidget(self.note_state)
         self.timeline = QListWidget()
         self.timeline.setWordWrap(True)
+        self.timeline.setAccessibleName("Timeline of this lead")
         self.earlier = QListWidget()
         self.earlier.setWordWrap(True)
+        self.earlier.setAccessibleName("Earlier leads of this person")
         # On a short screen (a 1366×768 laptop) the notes give up height first, down to a few
         # lines, so the lead's details above them are never squashed.
         for page in (self.notes, self.timeline, self.earlier):
             page.setMinimumHeight(NOTES_MIN_HEIGHT)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Notes, timeline and earlier leads")
         self.tabs.addTab(notes_page, icon("note"), "Notes")
         self.tabs.addTab(self.timeline, "Timeline")
         self.tabs.addTab(self.earlier, "Earlier leads")
@@ -348,6 +353,7 @@ class DetailsArea(QScrollArea):
     def __init__(self, inner: QWidget) -> None:
         super().__init__()
         self.setObjectName("detailsArea")
+        self.setAccessibleName("Lead details")
         self.setWidget(inner)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)

@@ -26,6 +26,7 @@ from leaddesk.domain import Role, Source
 from leaddesk.errors import LeadDeskError
 from leaddesk.intake.by_hand import BY_POLICY, AddedLead, NewInterest
 from leaddesk.permissions import Action
+from ui.forms import keep_wrapped_lines, labelled, lines_high
 from ui.operations import Operations
 
 # Where a lead typed in by hand usually comes from, most likely first.
@@ -67,12 +68,12 @@ class NewLeadDialog(QDialog):
         self.inquiry = QPlainTextEdit()
         self.inquiry.setPlaceholderText("What they asked for, in their words")
         self.inquiry.setTabChangesFocus(True)
-        self.inquiry.setFixedHeight(72)
+        self.inquiry.setFixedHeight(lines_high(self.inquiry, 3))
         self.source = QComboBox()
         for source, label in SOURCES:
             self.source.addItem(label, source.value)
         self.owner = QComboBox()
-        self.work_now = QCheckBox("Work it now: they are on the line")
+        self.work_now = QCheckBox("&Work it now: they are on the line")
         self.work_now.setChecked(desk.can(Action.WORK_QUEUE))
         self.work_now.setVisible(desk.can(Action.WORK_QUEUE))
         self.error = QLabel()
@@ -81,18 +82,18 @@ class NewLeadDialog(QDialog):
         self.error.hide()
 
         form = QFormLayout()
-        form.addRow("First name:", self.first_name)
-        form.addRow("Last name:", self.last_name)
-        form.addRow("Email:", self.email)
-        form.addRow("Phone:", self.phone)
-        form.addRow("Company:", self.company)
-        form.addRow("Job title:", self.title)
-        form.addRow("Country:", self.country)
-        form.addRow("Asked for:", self.inquiry)
-        form.addRow("Source:", self.source)
+        labelled(form, "&First name:", self.first_name)
+        labelled(form, "&Last name:", self.last_name)
+        labelled(form, "&Email:", self.email)
+        labelled(form, "&Phone:", self.phone)
+        labelled(form, "&Company:", self.company)
+        labelled(form, "&Job title:", self.title)
+        labelled(form, "Co&untry:", self.country)
+        labelled(form, "&Asked for:", self.inquiry, "What they asked for, in their words")
+        labelled(form, "&Source:", self.source, "Where the lead came from")
         if desk.can(Action.REASSIGN):
             self._fill_owners()
-            form.addRow("Give it to:", self.owner)
+            labelled(form, "&Give it to:", self.owner, "Who gets the lead")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -120,6 +121,7 @@ class NewLeadDialog(QDialog):
             "inquiry": self.inquiry,
             "source": self.source,
         }
+        keep_wrapped_lines(self)
         self.first_name.setFocus()
 
     def _fill_owners(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.definition import Definition, Suggestion
 from leaddesk.domain import LeadType, Verdict
+from ui.forms import keep_wrapped_lines, labelled, lines_high
 
 VERDICT_LABELS = {
     Verdict.HAND_OFF: "Hand off to sales",
@@ -67,11 +68,11 @@ class OverrideDialog(QDialog):
         self.reason = QPlainTextEdit()
         self.reason.setPlaceholderText("Why? Sales and your team lead will read this.")
         self.reason.setTabChangesFocus(True)
-        self.reason.setFixedHeight(90)
+        self.reason.setFixedHeight(lines_high(self.reason, 4))
         form = QFormLayout()
-        form.addRow("Record instead:", self.verdict)
-        form.addRow("Lead type:", self.lead_type)
-        form.addRow("Reason:", self.reason)
+        labelled(form, "Record &instead:", self.verdict, "The verdict to give instead")
+        labelled(form, "Lead &type:", self.lead_type)
+        labelled(form, "&Reason:", self.reason, "Required: sales and your team lead read it")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -87,6 +88,7 @@ class OverrideDialog(QDialog):
         other = next(v for v in VERDICT_LABELS if v is not suggestion.verdict)
         self.verdict.setCurrentIndex(self.verdict.findData(other))
         self._verdict_changed()
+        keep_wrapped_lines(self)
         self.verdict.setFocus()
 
     def _verdict_changed(self) -> None:

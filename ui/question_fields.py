@@ -79,6 +79,20 @@ class QuestionField(QWidget):
         else:
             self._build_line(layout, answer)
         layout.addWidget(self.error)
+        self._name_inputs()
+
+    def _name_inputs(self) -> None:
+        """A screen reader names each input by its question: a typed answer is labelled by
+        it, and each choice says which question it answers."""
+        asked = self.question.text + (" (required)" if self.question.required else "")
+        if self._line is not None:
+            self.title.setBuddy(self._line)
+            self._line.setAccessibleName(asked)
+            if self.question.help:
+                self._line.setAccessibleDescription(self.question.help)
+            return
+        for button in self._inputs:
+            button.setAccessibleDescription(asked)
 
     # -- building ---------------------------------------------------------------------------
 

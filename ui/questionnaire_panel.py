@@ -92,6 +92,7 @@ class QuestionnairePanel(QFrame):
         self.scroller.setWidget(self.form)
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setAccessibleName("Questions")
 
         side = QVBoxLayout()
         side.setSpacing(6)
@@ -138,7 +139,11 @@ class QuestionnairePanel(QFrame):
 
         self.confirm_button = QPushButton(icon("check"), "Confirm   Ctrl+Enter")
         self.confirm_button.setObjectName("primary")
+        self.confirm_button.setAccessibleName("Confirm the suggested verdict")
+        self.confirm_button.setAccessibleDescription(f"Key {shortcuts.CONFIRM.label}")
         self.override_button = QPushButton(icon("override"), "Override…   O")
+        self.override_button.setAccessibleName("Override the suggestion")
+        self.override_button.setAccessibleDescription(f"Key {shortcuts.OVERRIDE.label}")
         self.next_question = QLabel()
         self.next_question.setObjectName("help")
         self.next_question.setWordWrap(True)

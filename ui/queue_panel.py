@@ -134,7 +134,15 @@ class QueuePanel(QFrame):
             self.band.addItem(band.label, band)
         self.band.insertSeparator(self.band.count())
         self.band.addItem("Callbacks I booked", BOOKED)
+        self.search.setAccessibleName("Search leads")
+        self.search.setAccessibleDescription(
+            "Finds leads by name, company, email or phone; #3001 finds lead 3001"
+        )
+        self.band.setAccessibleName("Band")
+        self.band.setAccessibleDescription("Shows one band of the queue, or your booked callbacks")
         self.source = QComboBox()
+        self.source.setAccessibleName("Source")
+        self.source.setAccessibleDescription("Shows leads from one source only")
         self.source.addItem("All sources", None)
         for source in Source:
             self.source.addItem(source.value.replace("_", " ").capitalize(), source.value)
@@ -150,6 +158,8 @@ class QueuePanel(QFrame):
         self.model = QueueModel(ops, desk.clock)
         self.table = QueueView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName("Call queue")
+        self.table.setAccessibleDescription("Return works the chosen lead; N takes the top one")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

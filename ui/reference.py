@@ -18,6 +18,7 @@ class ReferenceSheet(QDialog):
         self.setWindowTitle(title)
         self.resize(620, 600)
         self.text = QTextBrowser()
+        self.text.setAccessibleName(title)
         self.text.setOpenExternalLinks(False)
         self.text.setHtml(html)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

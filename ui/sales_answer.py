@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from leaddesk.desk import Desk
 from leaddesk.errors import LeadDeskError
 from leaddesk.handoff import PendingLead, RejectReason, decision_from_form
+from ui.forms import keep_wrapped_lines, labelled, lines_high
 from ui.operations import Operations
 
 REASON_LABELS = {
@@ -77,19 +78,19 @@ class AnswerDialog(QDialog):
             "For the qualifier: what you found" if accept else "Why, in a line: the team learns"
         )
         self.comment.setTabChangesFocus(True)
-        self.comment.setFixedHeight(64)
+        self.comment.setFixedHeight(lines_high(self.comment, 3))
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         self.error.hide()
         form = QFormLayout()
         if accept:
-            form.addRow("Opportunity id:", self.opportunity)
-            form.addRow("Owner:", self.owner)
-            form.addRow("Created on:", self.created)
+            labelled(form, "&Opportunity id:", self.opportunity, "The id your CRM gave it")
+            labelled(form, "O&wner:", self.owner, "Who owns the opportunity")
+            labelled(form, "Created o&n:", self.created, "When the opportunity was opened")
         else:
-            form.addRow("Reason:", self.reason)
-        form.addRow("Comment:", self.comment)
+            labelled(form, "&Reason:", self.reason, "Why sales rejects the lead")
+        labelled(form, "&Comment:", self.comment, "For the qualifier who handed it off")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -103,6 +104,7 @@ class AnswerDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        keep_wrapped_lines(self)
         (self.opportunity if accept else self.reason).setFocus()
 
     def form(self) -> dict[str, str]:

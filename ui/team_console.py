@@ -73,6 +73,7 @@ class TeamConsole(QMainWindow):
 
         self.moves = TeamMoves(desk, ops, self, self.say)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Team console")
         self.tabs.setDocumentMode(False)
         self.team_tab = TeamTab()
         self.leads_tab = LeadsTab(desk, ops, self.moves)

@@ -94,6 +94,7 @@ class DoNotCallTab(QWidget):
         explained.setObjectName("muted")
         explained.setWordWrap(True)
         self.table = text_table(COLUMNS, stretch=(1,))
+        self.table.setAccessibleName("Do-not-call list")
         self.table.itemSelectionChanged.connect(self._update)
         self.said = QLabel()
         self.said.setWordWrap(True)

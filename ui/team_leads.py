@@ -28,6 +28,7 @@ from leaddesk.team.moves import POOL, PlannedMove
 from leaddesk.team.reassign import LeadPick
 from leaddesk.team.rebalance import RebalancePlan
 from leaddesk.team.team_view import TeamView
+from ui.forms import labelled
 from ui.operations import Operations
 from ui.team_models import (
     ITEM_ROLE,
@@ -155,17 +156,22 @@ class LeadsTab(QWidget):
 
         self.holder = QComboBox()
         self.holder.setMinimumWidth(160)
+        self.holder.setAccessibleName("Leads of")
         self.source = QComboBox()
+        self.source.setAccessibleName("Source")
         self.source.addItem("All sources", None)
         for source in Source:
             self.source.addItem(source.value.replace("_", " ").capitalize(), source.value)
         self.country = QLineEdit()
         self.country.setPlaceholderText("Country")
         self.country.setMaxLength(2)
+        self.country.setAccessibleName("Country")
+        self.country.setAccessibleDescription("Two-letter country code")
         self.country.setFixedWidth(80)
         self.text = QLineEdit()
         self.text.setPlaceholderText("Filter by name, lead or country")
         self.text.setClearButtonEnabled(True)
+        self.text.setAccessibleName("Filter by name, lead or country")
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Leads of"))
         filters.addWidget(self.holder)
@@ -180,6 +186,8 @@ class LeadsTab(QWidget):
         self.proxy.setFilterKeyColumn(-1)
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Open leads")
+        self.table.setAccessibleDescription("Select leads, then move them to a rep")
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -194,6 +202,8 @@ class LeadsTab(QWidget):
         self.target = QComboBox()
         self.move_selected = QPushButton("Move…")
         self.move_selected.setObjectName("primary")
+        self.target.setAccessibleName("Move the selected leads to")
+        self.move_selected.setAccessibleName("Move the selected leads")
         below = QHBoxLayout()
         below.addWidget(self.count, 1)
         below.addWidget(QLabel("Move the selected leads to"))
@@ -210,6 +220,7 @@ class LeadsTab(QWidget):
         hint.setObjectName("help")
         hint.setWordWrap(True)
         self.reps = RepDropList()
+        self.reps.setAccessibleName("Reps and the pool to drop leads on")
         drop_column.addWidget(hint)
         drop_column.addWidget(self.reps, 1)
 
@@ -221,19 +232,21 @@ class LeadsTab(QWidget):
         self.oldest_from = QComboBox()
         self.oldest_to = QComboBox()
         self.move_oldest = QPushButton("Move…")
+        self.move_oldest.setAccessibleName("Move the oldest leads")
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
         # Labels above the fields: the rep lists get the panel's whole width, so a long name
         # keeps its count in view ("Annika Bergström-Lindqvist (828)", not "… (8").
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        form.addRow("How many", self.oldest_count)
-        form.addRow("From", self.oldest_from)
-        form.addRow("To", self.oldest_to)
+        labelled(form, "How &many", self.oldest_count, "How many of the oldest leads to move")
+        labelled(form, "&From", self.oldest_from, "The rep whose oldest leads move")
+        labelled(form, "&To", self.oldest_to, "Who gets them")
         oldest_column.addLayout(form)
         oldest_column.addWidget(self.move_oldest)
 
         absent_panel, absent_column = panel("A rep is away")
         self.absent = QComboBox()
+        self.absent.setAccessibleName("The rep who is away")
         self.to_pool = QPushButton("Give all their leads back to the pool…")
         self.spread = QPushButton("Spread their leads over the others…")
         absent_column.addWidget(self.absent)

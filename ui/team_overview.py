@@ -56,6 +56,8 @@ class TeamTab(QWidget):
             cards.addWidget(frame, 1)
         self.model = rep_model()
         self.table = row_table(self.model, single=True)
+        self.table.setAccessibleName("Reps")
+        self.table.setAccessibleDescription("Return or double-click shows the rep's leads")
         # A team is a few dozen reps: every column fits its longest entry or its heading, so
         # a display name or a heading is never cut short; the territories take the rest.
         header = self.table.horizontalHeader()

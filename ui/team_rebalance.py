@@ -45,6 +45,7 @@ class RebalanceTab(QWidget):
         self.include_pool = QCheckBox("Include the open pool")
         self.include_pool.setChecked(True)
         self.preview_button = QPushButton("Preview")
+        self.preview_button.setAccessibleDescription("Shows who would get what; nothing moves yet")
         self.apply_button = QPushButton("Apply")
         self.apply_button.setObjectName("primary")
         self.apply_button.setEnabled(False)
@@ -63,12 +64,14 @@ class RebalanceTab(QWidget):
 
         self.loads = load_model()
         self.load_table = row_table(self.loads)
+        self.load_table.setAccessibleName("Reps' load before and after")
         loads_header = self.load_table.horizontalHeader()
         loads_header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         # A few dozen reps: the names column fits the longest name, the figures share the rest.
         loads_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.moves = moves_model()
         self.move_table = row_table(self.moves)
+        self.move_table.setAccessibleName("Leads that would move")
         size_lead_columns(self.move_table, self.moves)
         loads_box = QWidget()
         loads_column = QVBoxLayout(loads_box)

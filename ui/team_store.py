@@ -74,6 +74,7 @@ class StoreTab(QWidget):
         explained.setObjectName("muted")
         explained.setWordWrap(True)
         self.table = text_table(COLUMNS, stretch=(2,), numbers=NUMBERS)
+        self.table.setAccessibleName("Store")
         self.progress = QProgressBar()  # a thin bar: the rows done are said beside it
         self.progress.setVisible(False)
         self.progress.setTextVisible(False)

@@ -26,6 +26,7 @@ from leaddesk.team.moves import QUEUE_ROLES
 from leaddesk.team.user_admin import UserChange
 from leaddesk.users import UserInfo
 from ui import dialogs, team_dialogs
+from ui.forms import labelled
 from ui.operations import Operations
 from ui.team_dialogs import split_territories
 from ui.team_leads import panel
@@ -45,6 +46,7 @@ class UsersTab(QWidget):
         self._say = say
         self.model = user_model()
         self.table = row_table(self.model, single=True)
+        self.table.setAccessibleName("Users")
         # A team's users fit their longest name (never cut short); the status takes the rest.
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -82,10 +84,10 @@ class UsersTab(QWidget):
         self.territories.setPlaceholderText("e.g. DE AT CH (empty: anywhere)")
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Name", self.display_name)
-        form.addRow("Role", self.role)
-        form.addRow("Capacity", self.capacity)
-        form.addRow("Territories", self.territories)
+        labelled(form, "&Name", self.display_name, "The name the team sees")
+        labelled(form, "&Role", self.role)
+        labelled(form, "&Capacity", self.capacity, "How many open leads they hold at most")
+        labelled(form, "&Territories", self.territories, "Country codes; empty: anywhere")
         self.save = QPushButton("Save changes")
         self.save.setObjectName("primary")
         self.deactivate = QPushButton("Deactivate…")
