@@ -5,7 +5,9 @@ Run: QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py [--db demo.sqlite
 docs/workspace.png is what `leaddesk gui --as rep1 --screenshot` saves (the queue and the first
 lead); docs/questionnaire.png is the same window mid-call: the next lead taken (N), called (C),
 connected (1) and half the questions answered, with the live scores and suggested verdict;
-docs/team-console.png is the team lead's console on its Rebalance tab, with the preview shown.
+docs/team-console.png is the team lead's console on its Rebalance tab, with the preview shown;
+docs/sales.png is a salesperson's page: the hand-offs waiting, one picked, what the qualifier
+found beside it.
 """
 
 from __future__ import annotations
@@ -96,6 +98,28 @@ def main() -> int:
         console.grab().save(str(target))
         print(f"Saved {target}")
         console.close()
+
+    with open_desk(db, "sales1") as desk:
+        window = MainWindow(
+            desk,
+            Operations(inline=True),
+            Settings(Path(tempfile.mkdtemp()) / "settings.json"),
+            rep_zone="Europe/London",
+            dial=lambda _number: True,
+            drafts_dir=Path(tempfile.mkdtemp()),
+        )
+        window.resize(*SIZE)
+        window.show()
+        home = window.sales_home
+        assert home is not None
+        app.processEvents()
+        home.table.selectRow(0)
+        for _ in range(5):
+            app.processEvents()
+        target = HERE / "sales.png"
+        window.grab().save(str(target))
+        print(f"Saved {target}")
+        window.close()
     return 0
 
 
