@@ -3,6 +3,8 @@ read again whenever a call or verdict changes them; and the end-of-day summary."
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -66,6 +68,10 @@ class StatusPanel(QStatusBar):
         self.setSizeGripEnabled(False)
         ops.changed.connect(self._changed)
 
+    @property
+    def zone(self) -> str:
+        return self._zone
+
     def refresh(self) -> None:
         desk, zone = self._desk, self._zone
         self._ops.run(lambda: desk.my_day(zone), done=self._show)
@@ -92,7 +98,10 @@ class StatusPanel(QStatusBar):
 class DaySummaryDialog(QDialog):
     """How the day went, in the numbers a rep reports at the end of it."""
 
-    def __init__(self, summary: DaySummary, who: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, summary: DaySummary, who: str, parent: QWidget | None = None, zone: str | None = None
+    ) -> None:
+        """``zone``: the rep's, whose day it is (the computer's when not given)."""
         super().__init__(parent)
         self.setWindowTitle(f"My day — {who}")
         self.setMinimumWidth(380)
@@ -111,7 +120,8 @@ class DaySummaryDialog(QDialog):
         rows.append(("SLA breaches in my queue", str(summary.sla_breaches)))
         for label, value in rows:
             form.addRow(f"{label}:", QLabel(value))
-        since = QLabel(f"Since {summary.day_start.astimezone():%A %d %B, %H:%M}")
+        start = summary.day_start.astimezone(ZoneInfo(zone) if zone else None)
+        since = QLabel(f"Since {start:%A %d %B, %H:%M}")
         since.setObjectName("muted")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
