@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from leaddesk.day_summary import start_of_day
@@ -25,7 +25,7 @@ from leaddesk.team.moves import is_open
 from leaddesk.team.sweep import untouched_since
 
 # A connected call nobody hung up on this long ago was left open (a window closed mid-call):
-# the rep is no longer on it.
+# the rep is no longer on it, whatever the hold on its lead says.
 LONGEST_CALL = timedelta(hours=2)
 
 
@@ -325,9 +325,22 @@ def _calls_by(
 
 
 def _on_a_call(session: Session, at: datetime) -> dict[int, datetime]:
-    """Reps whose latest call is connected and not hung up yet: since when."""
+    """Reps whose latest call is connected, not hung up yet, and whose hold on its lead is
+    still renewed (a window on the call renews it every few minutes): since when."""
+    held = and_(
+        Lead.claimed_by_id == CallAttempt.user_id,
+        Lead.claim_expires_at.is_not(None),
+        Lead.claim_expires_at > at,
+    )
     recent = session.execute(
-        select(CallAttempt.user_id, CallAttempt.at, CallAttempt.outcome, CallAttempt.ended_at)
+        select(
+            CallAttempt.user_id,
+            CallAttempt.at,
+            CallAttempt.outcome,
+            CallAttempt.ended_at,
+            case((held, True), else_=False),
+        )
+        .join(Lead, Lead.id == CallAttempt.lead_id)
         .where(CallAttempt.at >= at - LONGEST_CALL, CallAttempt.at <= at)
         .order_by(CallAttempt.at, CallAttempt.id)
     ).tuples()
@@ -335,11 +348,11 @@ def _on_a_call(session: Session, at: datetime) -> dict[int, datetime]:
 
 
 def _still_talking(
-    calls: Iterable[tuple[int, datetime, CallOutcome, datetime | None]],
+    calls: Iterable[tuple[int, datetime, CallOutcome, datetime | None, bool]],
 ) -> Iterable[tuple[int, datetime]]:
-    latest: dict[int, tuple[datetime, CallOutcome, datetime | None]] = {}
-    for user, at, outcome, ended in calls:  # in time order: the last one wins
-        latest[user] = (at, outcome, ended)
-    for user, (at, outcome, ended) in latest.items():
-        if outcome is CallOutcome.CONNECTED and ended is None:
+    latest: dict[int, tuple[datetime, CallOutcome, datetime | None, bool]] = {}
+    for user, at, outcome, ended, held in calls:  # in time order: the last one wins
+        latest[user] = (at, outcome, ended, held)
+    for user, (at, outcome, ended, held) in latest.items():
+        if outcome is CallOutcome.CONNECTED and ended is None and held:
             yield user, at

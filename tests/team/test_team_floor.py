@@ -54,3 +54,17 @@ def test_the_team_json_carries_the_floor(team: Team) -> None:
         shown = next(r for r in desk.team_view().as_json()["reps"] if r["rep"] == "rep1")
     assert shown["calls_today"] == 1 and shown["connects_today"] == 1
     assert shown["on_call_since"] == shown["last_call_at"] is not None
+
+
+def test_a_rep_whose_hold_on_the_lead_lapsed_is_no_longer_on_a_call(team: Team) -> None:
+    lead = team.lead("rep1")
+    with team.desk("rep1") as rep:
+        rep.next_lead()
+        rep.log_call(lead, CallOutcome.CONNECTED, duration_seconds=15)
+        team.clock.advance(minutes=10)
+        assert _rep(team, "rep1")[0] == "on a call, 10 min"
+        rep.renew_claim(lead)  # a window on the call renews its hold every few minutes
+        team.clock.advance(minutes=14)
+        assert _rep(team, "rep1")[0] == "on a call, 24 min"
+        team.clock.advance(minutes=2)  # nothing renewed it: no window is on this call
+        assert _rep(team, "rep1")[0] == "last call 10:00"
