@@ -176,6 +176,9 @@ class EndOfDayExport(QDialog):
         self.headline.setWordWrap(True)
         self.team = QCheckBox("The whole team's hand-offs, not only mine")
         self.team.setVisible(desk.can(Action.EXPORT_TEAM))
+        if not desk.can(Action.EXPORT_OWN):  # an admin hands off no leads of their own
+            self.team.setChecked(desk.can(Action.EXPORT_TEAM))
+            self.team.setVisible(False)
         self.team.toggled.connect(self.load)
 
         self.model = PreviewModel(self)

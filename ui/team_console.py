@@ -18,9 +18,13 @@ from leaddesk.permissions import Action
 from leaddesk.settings import Settings
 from leaddesk.team.team_view import TeamView
 from leaddesk.users import UserInfo
+from ui import shortcuts
 from ui.dashboards import DashboardsPanel
+from ui.handoff_dialog import EndOfDayExport
 from ui.icons import icon
+from ui.import_dialog import ImportDialog
 from ui.look_menu import add_look_menu
+from ui.new_lead_dialog import NewLeadDialog
 from ui.operations import Operations
 from ui.team_definition import DefinitionTab
 from ui.team_do_not_call import DoNotCallTab
@@ -105,7 +109,9 @@ class TeamConsole(QMainWindow):
         frame.addWidget(self.tabs)
         self.setCentralWidget(body)
         self._actions()
+        self._settings = settings
         if settings is not None:
+            self._file_menu(settings)
             view = self.menuBar().addMenu("&View")
             view.addAction(self.refresh_action)
             add_look_menu(view, settings, self)
@@ -121,6 +127,54 @@ class TeamConsole(QMainWindow):
         self._looker.timeout.connect(self.look_again)
         self._looker.start()
         self.refresh()
+
+    def _file_menu(self, settings: Settings) -> None:
+        """The console as the whole app (an admin's): bringing leads in and handing the team's
+        qualified ones to sales happen here too."""
+        menu = self.menuBar().addMenu("&File")
+        for text, key, allowed, slot in (
+            ("Import leads…", shortcuts.IMPORT, Action.IMPORT_LEADS, self.open_import),
+            ("New lead…", shortcuts.NEW_LEAD, Action.IMPORT_LEADS, self.show_new_lead),
+            (
+                "End of day: hand the team's leads to sales…",
+                shortcuts.EXPORT,
+                Action.EXPORT_TEAM,
+                self.show_handoff_export,
+            ),
+        ):
+            if not self.desk.can(allowed):
+                continue
+            action = QAction(text, self)
+            action.setShortcuts(key.sequences())
+            action.triggered.connect(lambda _=False, open_it=slot: open_it())
+            menu.addAction(action)
+            self.addAction(action)
+        menu.addSeparator()
+        quit_action = QAction("Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu.addAction(quit_action)
+
+    def open_import(self) -> ImportDialog:
+        assert self._settings is not None
+        dialog = ImportDialog(self.desk, self.ops, self._settings, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def show_new_lead(self) -> NewLeadDialog:
+        dialog = NewLeadDialog(self.desk, self.ops, self)
+        dialog.added.connect(lambda added: self.say(added.message(self.desk.actor.id or 0)))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def show_handoff_export(self) -> EndOfDayExport:
+        assert self._settings is not None
+        dialog = EndOfDayExport(self.desk, self.ops, self._settings, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.show()
+        return dialog
 
     def _actions(self) -> None:
         refresh = QAction("Refresh", self)

@@ -815,3 +815,33 @@ def test_the_do_not_call_tab_adds_imports_and_removes_entries(
     assert [entry.value for entry in console.desk.do_not_call_list()] == [
         "optout@northwind.example"
     ]
+
+
+def test_an_admins_console_brings_leads_in_and_hands_the_teams_off(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path, warnings_shown: list[str]
+) -> None:
+    desk = open_desk(demo_store, "admin", clock=clock)
+    console = TeamConsole(desk, Operations(inline=True), settings=Settings(tmp_path / "s.json"))
+    qtbot.addWidget(console)
+    console.show()
+    qtbot.waitUntil(console.is_ready)
+    file_menu = next(m for m in console.menuBar().actions() if m.text() == "&File").menu()
+    assert [a.text() for a in file_menu.actions() if a.text()] == [
+        "Import leads…",
+        "New lead…",
+        "End of day: hand the team's leads to sales…",
+        "Quit",
+    ]
+    dialog = console.show_new_lead()
+    assert dialog.owner.itemData(0) == "policy" and not dialog.work_now.isVisible()
+    dialog.owner.setCurrentIndex(dialog.owner.findData("pool"))
+    qtbot.keyClicks(dialog.first_name, "Dee")
+    qtbot.keyClicks(dialog.email, "dee@example.com")
+    dialog.add()
+    assert console.status.currentMessage().endswith("for Dee, in the open pool")
+    assert console.open_import().isVisible()
+    export = console.show_handoff_export()
+    assert export.isVisible() and export.team.isChecked()  # an admin hands off the team's
+    assert not warnings_shown
+    console.close()
+    desk.close()
