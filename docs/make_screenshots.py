@@ -45,7 +45,7 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from leaddesk.desk import open_desk
+    from leaddesk.desk import Desk, open_desk
     from leaddesk.domain import CallOutcome
     from leaddesk.settings import Settings
     from ui.main_window import MainWindow
@@ -54,7 +54,8 @@ def main() -> int:
 
     app = QApplication([])
     apply_theme(app, "light")
-    with open_desk(db, "rep1") as desk:
+
+    def _window(desk: Desk) -> MainWindow:
         window = MainWindow(
             desk,
             Operations(inline=True),
@@ -65,6 +66,10 @@ def main() -> int:
         )
         window.resize(*SIZE)
         window.show()
+        return window
+
+    with open_desk(db, "rep1") as desk:
+        window = _window(desk)
         app.processEvents()
         window.cycle.next_lead()
         window.cycle.call()
@@ -100,16 +105,7 @@ def main() -> int:
         console.close()
 
     with open_desk(db, "sales1") as desk:
-        window = MainWindow(
-            desk,
-            Operations(inline=True),
-            Settings(Path(tempfile.mkdtemp()) / "settings.json"),
-            rep_zone="Europe/London",
-            dial=lambda _number: True,
-            drafts_dir=Path(tempfile.mkdtemp()),
-        )
-        window.resize(*SIZE)
-        window.show()
+        window = _window(desk)
         home = window.sales_home
         assert home is not None
         app.processEvents()

@@ -12,8 +12,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leaddesk import definition_versions
-from leaddesk import users as user_ops
 from leaddesk.cli import main as cli
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
@@ -21,8 +19,10 @@ from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.intake.by_hand import NewInterest
 from leaddesk.intake.importing import LISTED_ROW
-from leaddesk.store import Store, open_store
+from leaddesk.store import Store
 from leaddesk.store.models import AuditEvent, DoNotCallEntry, Lead, Person
+from tests.csv_sheets import write_csv
+from tests.small_team import small_team
 
 HEADER = ["First Name", "Last Name", "Email", "Phone", "Company"]
 ADA = ["Ada", "Meyer", "ada@meyer.example", "+1 212 555 0101", "Meyer Labs"]
@@ -32,18 +32,17 @@ CARLA = ["Carla", "Rossi", "carla@rossi.example", "+12125550103", "Rossi Srl"]
 
 @pytest.fixture
 def store(store_location: str, clock: FixedClock) -> Iterator[Store]:
-    store = open_store(store_location)
-    with store.transaction() as session:
-        definition_versions.ensure_default(session, at=clock())
-        for name, role in (
+    with small_team(
+        store_location,
+        clock,
+        [
             ("rep1", Role.QUALIFIER),
             ("lead1", Role.TEAM_LEAD),
             ("admin1", Role.ADMIN),
             ("sales1", Role.SALES),
-        ):
-            user_ops.add_user(session, name=name, role=role, at=clock(), actor_id=None)
-    yield store
-    store.close()
+        ],
+    ) as store:
+        yield store
 
 
 def _desk(store_location: str, clock: FixedClock, user: str) -> Desk:
@@ -51,11 +50,7 @@ def _desk(store_location: str, clock: FixedClock, user: str) -> Desk:
 
 
 def _export(path: Path, *rows: list[str]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, HEADER, rows)
 
 
 def _people(store: Store) -> dict[str, Person]:

@@ -3,7 +3,6 @@ queue, the figures still add up, and an import cannot bring them back."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,8 +10,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from leaddesk import definition_versions
-from leaddesk import users as user_ops
 from leaddesk.cli import main as cli
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
@@ -20,7 +17,7 @@ from leaddesk.domain import CallOutcome, Role, Stage, Verdict
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.intake.by_hand import NewInterest
 from leaddesk.intake.importing import ERASED_ROW
-from leaddesk.store import Store, open_store
+from leaddesk.store import Store
 from leaddesk.store.models import (
     Answer,
     AuditEvent,
@@ -31,6 +28,8 @@ from leaddesk.store.models import (
     Person,
     VerdictRecord,
 )
+from tests.csv_sheets import write_csv
+from tests.small_team import small_team
 
 HEADER = ["First Name", "Last Name", "Email", "Phone", "Mobile", "Company", "City", "Description"]
 ADA = [
@@ -49,13 +48,10 @@ TRACES = ("Adelheid", "Quenstedt", "adelheid", "quill.example", "5550101", "5550
 
 @pytest.fixture
 def store(store_location: str, clock: FixedClock) -> Iterator[Store]:
-    store = open_store(store_location)
-    with store.transaction() as session:
-        definition_versions.ensure_default(session, at=clock())
-        for name, role in (("rep1", Role.QUALIFIER), ("lead1", Role.TEAM_LEAD)):
-            user_ops.add_user(session, name=name, role=role, at=clock(), actor_id=None)
-    yield store
-    store.close()
+    with small_team(
+        store_location, clock, [("rep1", Role.QUALIFIER), ("lead1", Role.TEAM_LEAD)]
+    ) as store:
+        yield store
 
 
 def _desk(store_location: str, clock: FixedClock, user: str) -> Desk:
@@ -63,11 +59,7 @@ def _desk(store_location: str, clock: FixedClock, user: str) -> Desk:
 
 
 def _export(path: Path, *rows: list[str]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, HEADER, rows)
 
 
 def _ada(store: Store) -> tuple[Person, list[Lead]]:

@@ -6,24 +6,22 @@ from collections.abc import Iterator
 
 import pytest
 
-from leaddesk import definition_versions
-from leaddesk import users as user_ops
 from leaddesk.clock import FixedClock
 from leaddesk.domain import Role
-from leaddesk.store import Store, open_store
+from leaddesk.store import Store
+from tests.small_team import small_team
 
 
 @pytest.fixture
 def store(store_location: str, clock: FixedClock) -> Iterator[Store]:
-    store = open_store(store_location)
-    with store.transaction() as session:
-        definition_versions.ensure_default(session, at=clock())
-        for name, role in (
+    with small_team(
+        store_location,
+        clock,
+        [
             ("rep1", Role.QUALIFIER),
             ("rep2", Role.QUALIFIER),
             ("lead1", Role.TEAM_LEAD),
             ("sales1", Role.SALES),
-        ):
-            user_ops.add_user(session, name=name, role=role, at=clock(), actor_id=None)
-    yield store
-    store.close()
+        ],
+    ) as store:
+        yield store
