@@ -12,7 +12,7 @@ and compared lower-cased, through the SHA-256 digest every entry carries.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -493,22 +493,13 @@ class ListCheck:
         if self._big:
             return listed_rows(session, rows)
         plain, erased = self._plain, self._erased
-        listed: dict[int, Listing] = {}
-        for row in rows:
-            for name, value in (
-                ("email", email_key(row.email) if row.email else None),
-                ("phone", row.phone_e164),
-                ("mobile", row.mobile_e164),
-            ):
-                if value is None:
-                    continue
-                gone = bool(erased) and digest(value) in erased
-                if gone or value in plain:
-                    held = listed.get(row.number)
-                    # An erased person's entry decides: the row is not theirs to import.
-                    if held is None or (gone and not held.erased):
-                        listed[row.number] = Listing(name, value, gone)
-        return listed
+
+        def on_list(value: str) -> bool | None:
+            if erased and digest(value) in erased:
+                return True
+            return False if value in plain else None
+
+        return _listings(rows, on_list)
 
     def _load(self, session: Session, newest: int) -> None:
         self._newest, self._loaded = newest, True
@@ -547,6 +538,14 @@ def listed_rows(session: Session, rows: Sequence[CleanRow]) -> dict[int, Listing
     }
     if not found:
         return {}
+    return _listings(rows, lambda value: found.get(digest(value)))
+
+
+def _listings(
+    rows: Sequence[CleanRow], on_list: Callable[[str], bool | None]
+) -> dict[int, Listing]:
+    """Row number -> why, given ``on_list(value)``: None when the value is not on the list,
+    True when it is an erased person's, False for a plain entry."""
     listed: dict[int, Listing] = {}
     for row in rows:
         for name, value in (
@@ -556,7 +555,7 @@ def listed_rows(session: Session, rows: Sequence[CleanRow]) -> dict[int, Listing
         ):
             if value is None:
                 continue
-            erased = found.get(digest(value))
+            erased = on_list(value)
             if erased is not None:
                 held = listed.get(row.number)
                 # An erased person's entry decides: the row is not theirs to import.
