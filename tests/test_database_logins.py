@@ -10,22 +10,20 @@ import csv
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import text
 
 from leaddesk.clock import FixedClock
-from leaddesk.definition_versions import ensure_default
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.domain import CallOutcome, Role, Stage, Verdict
 from leaddesk.errors import InputError, LeadDeskError, NotPermitted
 from leaddesk.intake.by_hand import NewInterest
 from leaddesk.store import grants
 from leaddesk.store.models import Lead
+from tests.team_database import Team
 
 HAND_OFF_ANSWERS = {
     "contact_check": "yes",
@@ -36,48 +34,6 @@ HAND_OFF_ANSWERS = {
     "timeline": "3_months",
     "next_step_agreed": "yes",
 }
-
-
-@dataclass
-class Team:
-    owner_url: str  # the store's owner: no login binding
-    rep: str
-    sales: str
-    lead: str
-
-    def url_for(self, name: str) -> str:
-        url = make_url(self.owner_url).set(username=name, password=f"pw-{name}")
-        return url.render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def team(postgres_url: str | None, clock: FixedClock) -> Iterator[Team]:
-    if not postgres_url:
-        pytest.skip("no PostgreSQL configured: set LEADDESK_TEST_POSTGRES_URL (.ci/run does)")
-    engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    # Logins are the whole server's: names of their own, so parallel test workers never meet.
-    tag = uuid.uuid4().hex[:8]
-    names = Team(postgres_url, f"rep-{tag}", f"sales-{tag}", f"lead-{tag}")
-    with setup_desk(postgres_url, clock=clock) as desk:
-        desk.add_user("admin", Role.ADMIN)
-        with desk.store.transaction() as session:  # as `leaddesk init` does
-            ensure_default(session, at=clock())
-    with open_desk(postgres_url, "admin", clock=clock) as desk:
-        desk.add_user(names.rep, Role.QUALIFIER, capacity=50)
-        desk.add_user(names.sales, Role.SALES)
-        desk.add_user(names.lead, Role.TEAM_LEAD)
-        for name in (names.rep, names.sales):
-            assert desk.set_database_login(name, f"pw-{name}") is True
-    try:
-        yield names
-    finally:
-        with engine.begin() as connection:
-            for name in (names.rep, names.sales):
-                connection.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
-        engine.dispose()
 
 
 def _inquiries(path: Path) -> Path:
