@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from leaddesk.clock import FixedClock
 from leaddesk.store import open_store
+from tests.team_database import Team, team_database
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -83,3 +84,12 @@ def store_location(
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOON)
+
+
+@pytest.fixture
+def team(postgres_url: str | None, clock: FixedClock) -> Iterator[Team]:
+    """A team database whose rep, salesperson and team lead each sign in with their own login."""
+    if not postgres_url:
+        pytest.skip(f"no PostgreSQL configured: set {PG_ENV} (.ci/run does)")
+    with team_database(postgres_url, clock) as names:
+        yield names

@@ -10,22 +10,20 @@ import csv
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import text
 
 from leaddesk.clock import FixedClock
-from leaddesk.definition_versions import ensure_default
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.domain import CallOutcome, Role, Stage, Verdict
 from leaddesk.errors import InputError, LeadDeskError, NotPermitted
 from leaddesk.intake.by_hand import NewInterest
 from leaddesk.store import grants
 from leaddesk.store.models import Lead
+from tests.team_database import Team
 
 HAND_OFF_ANSWERS = {
     "contact_check": "yes",
@@ -36,48 +34,6 @@ HAND_OFF_ANSWERS = {
     "timeline": "3_months",
     "next_step_agreed": "yes",
 }
-
-
-@dataclass
-class Team:
-    owner_url: str  # the store's owner: no login binding
-    rep: str
-    sales: str
-    lead: str
-
-    def url_for(self, name: str) -> str:
-        url = make_url(self.owner_url).set(username=name, password=f"pw-{name}")
-        return url.render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def team(postgres_url: str | None, clock: FixedClock) -> Iterator[Team]:
-    if not postgres_url:
-        pytest.skip("no PostgreSQL configured: set LEADDESK_TEST_POSTGRES_URL (.ci/run does)")
-    engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    # Logins are the whole server's: names of their own, so parallel test workers never meet.
-    tag = uuid.uuid4().hex[:8]
-    names = Team(postgres_url, f"rep-{tag}", f"sales-{tag}", f"lead-{tag}")
-    with setup_desk(postgres_url, clock=clock) as desk:
-        desk.add_user("admin", Role.ADMIN)
-        with desk.store.transaction() as session:  # as `leaddesk init` does
-            ensure_default(session, at=clock())
-    with open_desk(postgres_url, "admin", clock=clock) as desk:
-        desk.add_user(names.rep, Role.QUALIFIER, capacity=50)
-        desk.add_user(names.sales, Role.SALES)
-        desk.add_user(names.lead, Role.TEAM_LEAD)
-        for name in (names.rep, names.sales):
-            assert desk.set_database_login(name, f"pw-{name}") is True
-    try:
-        yield names
-    finally:
-        with engine.begin() as connection:
-            for name in (names.rep, names.sales):
-                connection.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
-        engine.dispose()
 
 
 def _inquiries(path: Path) -> Path:
@@ -129,9 +85,11 @@ def _plain(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def _sql(url: str, statement: str) -> None:
+def _sql(url: str, *statements: str) -> None:
+    """The statements in one transaction, as typed at a SQL prompt on that login."""
     with psycopg.connect(_plain(url)) as connection:
-        connection.execute(statement)
+        for statement in statements:
+            connection.execute(statement)
 
 
 def test_a_qualifiers_login_cannot_write_an_opportunity_even_from_a_sql_prompt(
@@ -201,6 +159,75 @@ def test_a_login_follows_its_user_deactivated_and_moved_to_another_role(
             (team.rep,),
         ).scalars()
         assert set(groups) == {grants.group_name(database, Role.SALES)}
+
+
+def _groups(team: Team, clock: FixedClock, login: str) -> set[str]:
+    with open_desk(team.owner_url, "admin", clock=clock) as desk, desk.store.reading() as session:
+        found = session.connection().exec_driver_sql(
+            "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+            "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = %s",
+            (login,),
+        )
+        return {str(name) for name in found.scalars()}
+
+
+def test_a_team_lead_through_their_own_login_moves_a_colleagues_login_with_them(
+    team: Team, clock: FixedClock
+) -> None:
+    with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
+        database = desk.store.url.database
+        assert database is not None
+        desk.change_user(team.rep, capacity=12)  # nothing for the login: no rights needed
+        desk.change_user(team.rep, role=Role.SALES)
+        assert _groups(team, clock, team.rep) == {grants.group_name(database, Role.SALES)}
+        desk.deactivate_user(team.sales)
+    with pytest.raises(LeadDeskError, match="not permitted to log in"):
+        open_desk(team.url_for(team.sales), team.sales, clock=clock)
+
+
+def test_rights_given_before_logins_could_be_moved_say_who_brings_them_up_to_date(
+    team: Team, clock: FixedClock
+) -> None:
+    _sql(team.owner_url, f"DROP FUNCTION public.{grants.FOLLOW_FUNCTION}(text)")
+    with (
+        open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk,
+        pytest.raises(NotPermitted, match="leaddesk users login"),
+    ):
+        desk.deactivate_user(team.rep)
+    with open_desk(team.owner_url, "admin", clock=clock) as desk:
+        assert desk.set_database_login(team.sales, None) is False
+    with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
+        desk.deactivate_user(team.rep)
+
+
+def test_only_team_leads_and_admins_move_logins_and_never_their_own_or_an_admins(
+    team: Team, clock: FixedClock
+) -> None:
+    function = f"public.{grants.FOLLOW_FUNCTION}"
+    # A rep's or salesperson's login may not call it at all.
+    for login in (team.rep, team.sales):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _sql(team.url_for(login), f"SELECT {function}('{team.rep}')")
+    lead = team.url_for(team.lead)
+    # A team lead who makes themselves sales in the users table stays a team lead's login.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="cannot move itself"):
+        _sql(
+            lead,
+            f"UPDATE users SET role = 'sales' WHERE name = '{team.lead}'",
+            f"SELECT {function}('{team.lead}')",
+        )
+    # Nor may a team lead's login make anyone an admin's login.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="admin"):
+        _sql(
+            lead,
+            f"UPDATE users SET role = 'admin' WHERE name = '{team.rep}'",
+            f"SELECT {function}('{team.rep}')",
+        )
+    with open_desk(team.owner_url, "admin", clock=clock) as desk:
+        database = desk.store.url.database
+        assert database is not None
+    assert _groups(team, clock, team.lead) == {grants.group_name(database, Role.TEAM_LEAD)}
+    assert _groups(team, clock, team.rep) == {grants.group_name(database, Role.QUALIFIER)}
 
 
 def test_only_an_admin_gives_database_logins(team: Team, clock: FixedClock) -> None:

@@ -7,6 +7,12 @@ salesperson's cannot change a verdict or the answers behind it. The desk opened 
 acts as that user only (``login_user``), so the app's own checks and the database's agree.
 
 Group roles belong to one database (their names carry it): a cluster may hold several teams.
+
+Moving a login (another group, or no longer allowed to log in) needs CREATEROLE, which only the
+store's owner has. A team lead or admin working through their own login moves their
+colleagues' logins through one function the owner made (``FOLLOW_FUNCTION``): it reads the
+user's role and state from the store and refuses what LeadDesk refuses them (their own login,
+an admin's).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import hashlib
 from sqlalchemy import Connection, inspect
 
 from leaddesk.domain import Role
-from leaddesk.errors import InputError
+from leaddesk.errors import InputError, NotPermitted
 
 # What each role's login may only read. Everything else in the store it may also write.
 READ_ONLY: dict[Role, frozenset[str]] = {
@@ -35,6 +41,9 @@ READ_ONLY: dict[Role, frozenset[str]] = {
 ADD_ONLY: dict[Role, frozenset[str]] = {Role.QUALIFIER: frozenset({"do_not_call_entries"})}
 # The schema's own bookkeeping: only the store's owner moves it (by upgrading).
 _OWNER_ONLY = frozenset({"alembic_version"})
+# The roles whose logins may move other logins (through FOLLOW_FUNCTION), as they manage users.
+MOVES_LOGINS = (Role.TEAM_LEAD, Role.ADMIN)
+FOLLOW_FUNCTION = "leaddesk_follow_login"
 _MOST_NAME_BYTES = 63  # PostgreSQL cuts longer names short, which could make two groups one
 
 
@@ -101,6 +110,7 @@ def apply_grants(connection: Connection) -> list[str]:
             names = ", ".join(f"public.{q(connection, table)}" for table in sorted(add_only))
             connection.exec_driver_sql(f"GRANT INSERT ON {names} TO {g}")
         connection.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {g}")
+    _make_follow_function(connection, database)
     # Nobody else may connect: not a login of another team, not PUBLIC.
     connection.exec_driver_sql(f"REVOKE CONNECT ON DATABASE {q(connection, database)} FROM PUBLIC")
     return groups
@@ -153,8 +163,90 @@ def follow_user(connection: Connection, name: str, role: Role, *, active: bool) 
     """After a user's role or state changed in LeadDesk: their login (if any) follows."""
     if connection.dialect.name != "postgresql":
         return
-    if _groups_of(connection, name, _database(connection)):
-        set_login(connection, name, role, password=None, active=active)
+    database = _database(connection)
+    ours = _groups_of(connection, name, database)
+    if not ours:
+        return
+    if ours == [group_name(database, role)] and _can_log_in(connection, name) == active:
+        return  # in line already (a capacity or a name changed): nothing to move
+    if login_user(connection) is not None:
+        # A team lead's or admin's own login cannot alter roles; the owner's function can.
+        function = f"public.{_quote(connection, FOLLOW_FUNCTION)}"
+        made = connection.exec_driver_sql("SELECT to_regprocedure(%s)", (f"{function}(text)",))
+        if made.scalar() is None:  # rights given before the function existed
+            raise NotPermitted(
+                f"Your database login cannot move {name}'s login yet: the store's owner "
+                "brings the team database's rights up to date by giving any user a login "
+                "(leaddesk users login)."
+            )
+        connection.exec_driver_sql(f"SELECT {function}(%s)", (name,))
+        return
+    set_login(connection, name, role, password=None, active=active)
+
+
+def _can_log_in(connection: Connection, name: str) -> bool:
+    found = connection.exec_driver_sql(
+        "SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", (name,)
+    )
+    return bool(found.scalar())
+
+
+def _make_follow_function(connection: Connection, database: str) -> None:
+    """The store owner's function that moves a colleague's login after a team lead or admin
+    changed the user (see the module's docstring). The groups are written into it, so it can
+    only ever move logins among this database's groups."""
+    q, lit = _quote, _literal
+    roles = ", ".join(lit(connection, role.value) for role in READ_ONLY)
+    groups = ", ".join(lit(connection, group_name(database, role)) for role in READ_ONLY)
+    admins = lit(connection, group_name(database, Role.ADMIN))
+    function = f"public.{q(connection, FOLLOW_FUNCTION)}"
+    body = (
+        f"CREATE OR REPLACE FUNCTION {function}(login text) RETURNS void "
+        "LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$\n"
+        "DECLARE\n"
+        f"    roles CONSTANT text[] := ARRAY[{roles}];\n"
+        f"    groups CONSTANT text[] := ARRAY[{groups}];\n"
+        f"    admins CONSTANT text := {admins};\n"
+        "    its_role text; its_active boolean; wanted text; held text[]; g text;\n"
+        "BEGIN\n"
+        "    IF login = session_user THEN\n"
+        "        RAISE EXCEPTION 'a login cannot move itself'\n"
+        "            USING ERRCODE = 'insufficient_privilege';\n"
+        "    END IF;\n"
+        "    SELECT u.role, u.active INTO its_role, its_active\n"
+        "        FROM public.users u WHERE u.name = login;\n"
+        "    IF NOT FOUND THEN RETURN; END IF;\n"
+        "    SELECT array_agg(r.rolname::text) INTO held FROM pg_auth_members m\n"
+        "        JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles l ON l.oid = m.member\n"
+        "        WHERE l.rolname = login AND r.rolname = ANY(groups);\n"
+        "    IF held IS NULL THEN RETURN; END IF;  -- not a login of this store: left alone\n"
+        "    wanted := groups[array_position(roles, its_role)];\n"
+        "    IF wanted IS NULL THEN\n"
+        "        RAISE EXCEPTION 'no group for role %', its_role;\n"
+        "    END IF;\n"
+        "    IF (admins = ANY(held) OR wanted = admins)\n"
+        "            AND NOT pg_has_role(session_user, admins, 'MEMBER') THEN\n"
+        "        RAISE EXCEPTION 'only an admin moves an admin''s login'\n"
+        "            USING ERRCODE = 'insufficient_privilege';\n"
+        "    END IF;\n"
+        "    FOREACH g IN ARRAY held LOOP\n"
+        "        IF g <> wanted THEN EXECUTE format('REVOKE %I FROM %I', g, login); END IF;\n"
+        "    END LOOP;\n"
+        "    IF NOT wanted = ANY(held) THEN\n"
+        "        EXECUTE format('GRANT %I TO %I', wanted, login);\n"
+        "    END IF;\n"
+        "    EXECUTE format('ALTER ROLE %I ' ||\n"
+        "        CASE WHEN its_active THEN 'LOGIN' ELSE 'NOLOGIN' END, login);\n"
+        "END\n"
+        "$fn$"
+    )
+    connection.exec_driver_sql(body.replace("%", "%%"), ())  # the driver's placeholders: none
+    connection.exec_driver_sql(f"REVOKE ALL ON FUNCTION {function}(text) FROM PUBLIC")
+    for role in READ_ONLY:
+        g = q(connection, group_name(database, role))
+        grant = "GRANT" if role in MOVES_LOGINS else "REVOKE"
+        way = "TO" if role in MOVES_LOGINS else "FROM"
+        connection.exec_driver_sql(f"{grant} EXECUTE ON FUNCTION {function}(text) {way} {g}")
 
 
 def login_user(connection: Connection) -> str | None:

@@ -92,13 +92,14 @@ def warnings_shown(
 
 def open_workspace(
     qtbot: QtBot,
-    path: Path,
+    path: Path | str,
     clock: FixedClock,
     tmp_path: Path,
     user: str = "rep1",
     ops: Operations | None = None,
 ) -> Workspace:
-    """The window as a rep sees it; core calls run inline unless ``ops`` (a real worker)."""
+    """The window as a rep sees it (``path``: a store file or a database URL); core calls run
+    inline unless ``ops`` (a real worker)."""
     desk = open_desk(path, user, clock=clock)
     dialed: list[str] = []
     window = MainWindow(
