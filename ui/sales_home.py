@@ -197,10 +197,11 @@ class SalesHome(QWidget):
             )
             ink = inks.get(lead.level)
             set_row(self.table, row, cells, numbers=NUMBERS, ink={6: ink} if ink else None)
-        # The row the salesperson was on stays chosen (or the next one, once it is answered).
+        # The row the salesperson was on stays chosen (or the next one, once it is answered);
+        # on arrival the longest waiting is, with its record beside it.
         keep = [lead.lead_id for lead in report.leads]
-        if chosen is not None and report.leads:
-            at = keep.index(chosen.lead_id) if chosen.lead_id in keep else 0
+        if report.leads:
+            at = keep.index(chosen.lead_id) if chosen and chosen.lead_id in keep else 0
             self.table.selectRow(min(at, len(keep) - 1))
         self._selection_changed()
 
