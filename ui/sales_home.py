@@ -212,7 +212,7 @@ def record_html(record: HandoffRecord) -> str:
     def esc(text: object) -> str:
         return html.escape(str(text))
 
-    name = f"{record.first_name} {record.last_name}".strip() or f"Lead {record.lead_id}"
+    name = f"{record.first_name} {record.last_name}".strip() or f"Lead {record.lead_id}, no name"
     work = " · ".join(
         esc(part)
         for part in (

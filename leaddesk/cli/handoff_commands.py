@@ -185,7 +185,7 @@ def run_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(dataclasses.asdict(record))
         return 0
-    name = f"{record.first_name} {record.last_name}".strip()
+    name = f"{record.first_name} {record.last_name}".strip() or record.email or "no name on file"
     company = f", {record.company}" if record.company else ""
     print(f"Lead {record.lead_id}: {name}{company}")
     for label, value in (("email", record.email), ("phone", record.phone)):

@@ -151,7 +151,7 @@ def pending(
         leads=tuple(
             PendingLead(
                 lead_id=row[0],
-                name=f"{row[1]} {row[2]}".strip(),
+                name=f"{row[1]} {row[2]}".strip() or "no name on file",
                 company=row[3],
                 batch=row[4],
                 qualified_by=row[5],
