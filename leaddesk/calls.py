@@ -140,6 +140,32 @@ def callback_outside_hours(
     return None
 
 
+def why_not_dial(session: Session, lead_id: int, at: datetime) -> str | None:
+    """Why this lead's person may not be phoned at ``at`` (do-not-call, or outside their
+    calling hours: the rep may have opened the lead a while ago); None when they may."""
+    found = session.execute(
+        select(Person.do_not_call, Person.zone_key)
+        .join(Lead, Lead.person_id == Person.id)
+        .where(Lead.id == lead_id)
+    ).first()
+    if found is None:
+        raise InputError(f"No lead {lead_id}.")
+    do_not_call, zone_key = found
+    if do_not_call:
+        return "They are on the do-not-call list: do not dial. Put the lead back (Esc)."
+    policy = current_policy(session)
+    if zones.callable_now(zone_key, at, policy):
+        return None
+    hours = policy.calling_hours
+    zone = (zones.zones_of(zone_key) or (policy.timezone,))[0]
+    local = at.astimezone(ZoneInfo(zone))
+    return (
+        f"It is {local:%H:%M} for them ({zone.rsplit('/', 1)[-1].replace('_', ' ')}): outside "
+        f"their calling hours ({hours.start:%H:%M}–{hours.end:%H:%M} their time). "
+        "Book a callback (B) or put the lead back (Esc)."
+    )
+
+
 def log_call(
     session: Session,
     lead_id: int,

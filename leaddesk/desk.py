@@ -384,6 +384,13 @@ class Desk:
             team_reassign.move_after_call(session, lead_id, at=at)
             return result
 
+    def why_not_dial(self, lead_id: int) -> str | None:
+        """Why the lead's person may not be phoned right now (do-not-call, outside their
+        calling hours); None when they may. The window asks before it dials."""
+        self.require(Action.LOG_CALL)
+        with self.store.reading() as session:
+            return calls.why_not_dial(session, lead_id, self.clock())
+
     def end_interrupted_calls(self) -> list[calls.CallEnded]:
         """The acting rep's connected calls a closed window left open, ended at the last
         moment it saw them on the call (the window does this when it opens, and every minute)."""

@@ -124,6 +124,17 @@ class CallCycle(QObject):
         if not number:
             self.said.emit("No phone number on file: log the outcome or put the lead back.")
             return
+        # The lead may have been open a while: their calling hours can end meanwhile.
+        desk, lead_id = self._desk, self.lead.lead_id
+        self._start(lambda: desk.why_not_dial(lead_id), self._dial_if_allowed, changes=set())
+
+    def _dial_if_allowed(self, refused: object) -> None:
+        if isinstance(refused, str):
+            self.said.emit(refused)
+            return
+        if self.phase is not Phase.READY or self.lead is None or not self.lead.phone:
+            return
+        number = self.lead.phone
         if not self._dial(number):
             self.said.emit(f"No softphone took the call: dial {number} by hand.")
         else:

@@ -260,3 +260,23 @@ def test_calls_on_closed_or_missing_leads_are_refused(team: Team) -> None:
             desk.log_call(lead_id, CallOutcome.CONNECTED)
         with pytest.raises(InputError, match="No lead"):
             desk.log_call(lead_id + 999, CallOutcome.CONNECTED)
+
+
+def test_dialling_is_refused_once_their_calling_hours_are_over_or_they_asked_not_to_be_called(
+    team: Team,
+) -> None:
+    now, rep = team.clock(), team.ids["rep1"]
+    with team.store.transaction() as s:
+        new_york = add_lead(s, now=now, owner=rep).id
+        tokyo = add_lead(s, now=now, owner=rep, zone="Asia/Tokyo").id
+        listed = add_lead(s, now=now, owner=rep, do_not_call=True).id
+    with team.desk("rep1") as desk:
+        assert desk.why_not_dial(new_york) is None  # 10:00 in New York
+        assert desk.why_not_dial(tokyo) == (
+            "It is 00:00 for them (Tokyo): outside their calling hours (08:00–21:00 their time)."
+            " Book a callback (B) or put the lead back (Esc)."
+        )
+        refused = desk.why_not_dial(listed)
+        assert refused is not None and refused.startswith("They are on the do-not-call list")
+    with team.desk("sales1") as desk, pytest.raises(NotPermitted):
+        desk.why_not_dial(new_york)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
@@ -602,3 +603,19 @@ def test_a_call_a_killed_window_left_open_is_ended_when_the_window_opens_again(
     )
     workspace.window.close()
     workspace.desk.close()
+
+
+def test_c_does_not_dial_once_their_calling_hours_ended_while_the_lead_was_open(
+    qtbot: QtBot, workspace: Workspace, clock: FixedClock
+) -> None:
+    key(qtbot, workspace, "n")
+    cycle = workspace.window.cycle
+    lead = cycle.lead
+    assert lead is not None
+    local = clock().astimezone(ZoneInfo(lead.zones[0]))
+    # The rep got up with the lead open; it is past 21:00 for the person now.
+    clock.advance(hours=(21 - local.hour) % 24 + 0.5)
+    key(qtbot, workspace, "c")
+    assert cycle.phase is Phase.READY and workspace.dialed == []
+    message = workspace.window.status.currentMessage()
+    assert "outside their calling hours" in message and "Book a callback (B)" in message
