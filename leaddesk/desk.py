@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -942,20 +941,11 @@ class Desk:
             samples = [dict(row.values) for row in itertools.islice(export.rows(), sample_rows)]
             read_as = (export.format, export.encoding, export.delimiter, export.sheet)
         sheets = _sheet_names(path) if export.format == "xlsx" else ()
-        keys = {intake_mapping.header_key(name) for name in header}
         with self.store.reading() as session:
-            saved = session.execute(
-                select(SourceMapping.source, SourceMapping.mapping).order_by(
-                    SourceMapping.updated_at.desc(), SourceMapping.id.desc()
-                )
+            saved = session.scalars(
+                select(SourceMapping.source).order_by(SourceMapping.source)
             ).all()
-            suggested = given
-            for name, data in saved if given is None else ():
-                # The same tool's next export has the same columns: reuse that source.
-                named = [*data.get("columns", {}), *data.get("extras", [])]
-                if {intake_mapping.header_key(str(column)) for column in named} == keys:
-                    suggested = name
-                    break
+            suggested = given or source_mappings.source_with_columns(session, header)
             problem: str | None = None
             try:
                 chosen = source_mappings.choose_mapping(
@@ -969,13 +959,10 @@ class Desk:
             else:
                 mapping, how = chosen.mapping, chosen.how
         if suggested is None:
-            suggested = source_mappings.default_source(mapping)
-            if suggested == source_mappings.DEFAULT_SOURCE:
-                suggested = _source_from_file_name(path)
+            suggested = source_mappings.default_source(mapping, path)
         return ImportLook(
-            path, *read_as, header, samples, mapping, how, problem, suggested,
-            sorted(name for name, _data in saved), sheets,
-        )  # fmt: skip
+            path, *read_as, header, samples, mapping, how, problem, suggested, list(saved), sheets
+        )
 
 
 @dataclass(frozen=True)
@@ -1007,16 +994,6 @@ def _sheet_names(path: Path) -> tuple[str, ...]:
             return tuple(book.sheetnames)
         finally:
             book.close()
-
-
-_NUMBERED_TAIL = re.compile(r"[\s_.()\-]*(\d[\d\s_.()\-]*)?$")
-
-
-def _source_from_file_name(path: Path) -> str:
-    """ "Webinar leads 2026-11-30 (2).csv" -> "Webinar leads": the next export keeps its source."""
-    stem = _NUMBERED_TAIL.sub("", path.stem).replace("_", " ")
-    name = " ".join(stem.split())[: source_mappings.MAX_SOURCE]
-    return name or source_mappings.DEFAULT_SOURCE
 
 
 def open_desk(

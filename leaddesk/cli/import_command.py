@@ -37,7 +37,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--source",
         metavar="NAME",
-        help="where the leads come from, e.g. webinar-march (default: the exporting tool)",
+        help="where the leads come from, e.g. webinar-march (default: the source whose saved "
+        "columns the file has, else the exporting tool, else the file name without its date)",
     )
     parser.add_argument(
         "--mapping",

@@ -61,6 +61,7 @@ from leaddesk.intake.source_mappings import (
     choose_mapping,
     default_source,
     remember_mapping,
+    source_with_columns,
 )
 from leaddesk.intake.undo import undo_run
 from leaddesk.queue.policy import current_definition, current_policy
@@ -221,12 +222,14 @@ def import_file(
     export = open_export(path, encoding=options.encoding, sheet=options.sheet)
     with export:
         with store.reading() as session:
+            # No source given: the same one the import window would suggest for this file.
+            suggested = source or source_with_columns(session, export.header)
             chosen = choose_mapping(
-                session, export.header, file=path, source=source, choice=options.mapping
+                session, export.header, file=path, source=suggested, choice=options.mapping
             )
             policy = current_policy(session)
             definition = current_definition(session)
-        source = source or default_source(chosen.mapping)
+        source = suggested or default_source(chosen.mapping, path)
         summary = ImportSummary(
             file=str(path),
             source=source,

@@ -8,6 +8,7 @@ that names an existing file (or ends in .json) is a mapping file.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from leaddesk import audit
 from leaddesk.errors import InputError
 from leaddesk.intake.errors import IntakeFileError
-from leaddesk.intake.mapping import Mapping, Shape, detect_mapping, load_mapping
+from leaddesk.intake.mapping import Mapping, Shape, detect_mapping, header_key, load_mapping
 from leaddesk.store.models import SourceMapping
 
 AUTO = "auto"
@@ -34,11 +35,33 @@ class ChosenMapping:
     save: bool  # whether a finished import should remember it for the source
 
 
-def default_source(mapping: Mapping) -> str:
-    """A source name when the user gives none: the tool the export came from, if recognised."""
-    if mapping.shape in (Shape.GENERIC, Shape.PLAIN, Shape.CUSTOM):
-        return DEFAULT_SOURCE
-    return mapping.shape.value
+_NUMBERED_TAIL = re.compile(r"[\s_.()\-]*(\d[\d\s_.()\-]*)?$")
+
+
+def source_with_columns(session: Session, header: Sequence[str]) -> str | None:
+    """The source whose saved mapping names exactly these columns: the same tool's next export
+    has the same columns, so it keeps its source (and its mapping)."""
+    keys = {header_key(name) for name in header}
+    saved = session.execute(
+        select(SourceMapping.source, SourceMapping.mapping).order_by(
+            SourceMapping.updated_at.desc(), SourceMapping.id.desc()
+        )
+    ).all()
+    for name, data in saved:
+        named = [*data.get("columns", {}), *data.get("extras", [])]
+        if {header_key(str(column)) for column in named} == keys:
+            return str(name)
+    return None
+
+
+def default_source(mapping: Mapping, file: Path) -> str:
+    """A source name when the user gives none: the tool the export came from, if recognised,
+    else the file's name without its date or copy number ("Webinar leads 2026-11-30 (2).csv"
+    is "Webinar leads"), so the next export of the same list keeps its source."""
+    if mapping.shape not in (Shape.GENERIC, Shape.PLAIN, Shape.CUSTOM):
+        return mapping.shape.value
+    stem = _NUMBERED_TAIL.sub("", file.stem).replace("_", " ")
+    return " ".join(stem.split())[:MAX_SOURCE] or DEFAULT_SOURCE
 
 
 def check_source(name: str) -> str:

@@ -193,3 +193,38 @@ def test_a_workbook_lists_its_sheets_and_one_can_be_chosen(rep: Desk, tmp_path: 
     assert chosen.problem is None
     assert chosen.mapping.shape is Shape.PLAIN
     assert chosen.samples[0]["email"] == "ada@engines.example"
+
+
+def test_an_import_given_no_source_takes_the_one_the_window_suggests(
+    rep: Desk, store: Store, tmp_path: Path
+) -> None:
+    # The command line and the window must agree on the source, or the same file imported once
+    # from each would count as two different interests.
+    path = write_csv(tmp_path / "Webinar leads 2026-11-30.csv", PLAIN, ROWS)
+    summary = rep.import_file(path)
+    assert summary.source == rep.look_at_import(path).source == "Webinar leads"
+    assert summary.counts.created == len(ROWS)
+    before = written(store)
+    again = rep.import_file(path, source=rep.look_at_import(path).source)
+    assert (again.counts.created, again.counts.attached, again.counts.merged) == (0, 0, 0)
+    assert written(store)[:2] == before[:2]
+
+
+def test_the_next_export_given_no_source_keeps_the_saved_source_and_columns(
+    rep: Desk, tmp_path: Path
+) -> None:
+    header = ["Who", "Mail", "Tel", "Firm", "Booth"]
+    first = write_csv(tmp_path / "fair-2026-10.csv", header, [[*row, "A1"] for row in ROWS[:2]])
+    edited = Mapping(
+        {"Who": Field.FULL_NAME, "Mail": Field.EMAIL, "Tel": Field.PHONE, "Firm": Field.COMPANY,
+         "Booth": Field.CAMPAIGN},
+    )  # fmt: skip
+    mapping_file = tmp_path / "mapping.json"
+    edited.save(mapping_file)
+    rep.import_file(first, source="Trade fair", mapping=str(mapping_file))
+
+    second = write_csv(tmp_path / "booth scans.csv", header, [[*row, "B2"] for row in ROWS[2:]])
+    summary = rep.import_file(second)
+    assert summary.source == "Trade fair"
+    assert summary.mapping_how == "saved for Trade fair"
+    assert summary.mapping.columns["Booth"] is Field.CAMPAIGN
