@@ -578,11 +578,12 @@ class Desk:
                 any_run=self.can(Action.REASSIGN),
             )
 
-    def import_runs(self, *, limit: int = 20) -> list[dict[str, object]]:
-        """The latest import runs, newest first (who ran each, status, checkpoint, counts)."""
+    def import_runs(self, *, limit: int = 20, by_hand: bool = True) -> list[dict[str, object]]:
+        """The latest import runs, newest first (who ran each, status, checkpoint, counts);
+        ``by_hand=False`` leaves out leads typed in by hand."""
         self.require(Action.IMPORT_LEADS)
         with self.store.reading() as session:
-            return intake.list_runs(session, limit=limit)
+            return intake.list_runs(session, limit=limit, by_hand=by_hand)
 
     # -- the do-not-call list and erasure ------------------------------------------------------
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -22,11 +23,13 @@ from PySide6.QtWidgets import (
 
 from leaddesk.desk import Desk
 from leaddesk.errors import LeadDeskError
+from leaddesk.intake.runs import BY_HAND
 from leaddesk.intake.undo import UndoSummary
 from ui import dialogs
 from ui.empty_note import EmptyNote
 from ui.import_results import TILES, plural
 from ui.operations import Operations
+from ui.queue_model import source_text
 from ui.text_tables import set_row, text_table
 
 COLUMNS = (
@@ -63,6 +66,12 @@ def _count(value: object) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value or "")
 
 
+def _source(run: dict[str, Any]) -> str:
+    source = str(run["source"] or "")
+    # A typed-in lead's source is one of the lead sources ("inbound_call"): said in words.
+    return source_text(source) if run["file"] == BY_HAND else source
+
+
 def _when(value: object) -> str:
     return value.astimezone().strftime("%d %b %H:%M") if isinstance(value, datetime) else ""
 
@@ -85,6 +94,12 @@ class ImportRunsDialog(QDialog):
         self.note = EmptyNote(self.table)
         self.said = QLabel("The latest imports, newest first.")
         self.said.setWordWrap(True)
+        # Each lead typed in by hand is a one-row run: shown on request, not crowding the files.
+        self.by_hand_box = QCheckBox("Show leads &entered by hand")
+        self.by_hand_box.setToolTip(
+            "Each lead added with File ▸ New lead is kept as a one-row import, undone the same way."
+        )
+        self.by_hand_box.toggled.connect(self._by_hand_toggled)
         self.undo_button = QPushButton("Undo this import…")
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo_selected)
@@ -92,6 +107,7 @@ class ImportRunsDialog(QDialog):
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.said, 1)
+        buttons.addWidget(self.by_hand_box)
         buttons.addWidget(self.undo_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -101,8 +117,12 @@ class ImportRunsDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        desk = self._desk
-        self._ops.run(lambda: desk.import_runs(limit=50), done=self._show)
+        desk, by_hand = self._desk, self.by_hand_box.isChecked()
+        self._ops.run(lambda: desk.import_runs(limit=50, by_hand=by_hand), done=self._show)
+
+    def _by_hand_toggled(self) -> None:
+        self.said.setText("The latest imports, newest first.")
+        self.load()
 
     def _show(self, runs: list[dict[str, Any]]) -> None:
         self.runs = runs
@@ -111,7 +131,7 @@ class ImportRunsDialog(QDialog):
             cells = (
                 str(run["run"]),
                 str(run["file"] or ""),
-                str(run["source"] or ""),
+                _source(run),
                 _when(run["started_at"]),
                 str(run["started_by"] or ""),
                 STATUS_WORDS.get(str(run["status"]), str(run["status"])),
@@ -122,7 +142,11 @@ class ImportRunsDialog(QDialog):
             if file_cell is not None:
                 file_cell.setToolTip(cells[1])  # a long name is cut short
         if not runs:
-            self.said.setText("Nothing has been imported into this store yet.")
+            self.said.setText(
+                "Nothing has been imported into this store yet."
+                if self.by_hand_box.isChecked()
+                else "No file has been imported into this store yet."
+            )
             self.note.say(
                 "Each import you make shows here, and can be undone until a rep works its "
                 "leads.\n\nImport a lead list: File ▸ Import leads (Ctrl+I)."

@@ -27,11 +27,10 @@ from leaddesk.intake.mapping import Field, Mapping, Shape
 from leaddesk.intake.matching import import_key, whereabouts
 from leaddesk.intake.reading import RawRow
 from leaddesk.intake.rows import CleanRow, RowProblem, clean_row
-from leaddesk.intake.runs import RunStatus
+from leaddesk.intake.runs import BY_HAND, RunStatus
 from leaddesk.queue.policy import current_definition, current_policy
 from leaddesk.store.models import ImportRun, Lead, Person, User
 
-BY_HAND = "entered by hand"
 MAX_TEXT = 2_000
 # What the form (and the CLI's options) may fill, in the form's order.
 FIELDS = (

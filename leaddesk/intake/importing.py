@@ -53,7 +53,7 @@ from leaddesk.intake.matching import (
 )
 from leaddesk.intake.reading import ExportFile, open_export
 from leaddesk.intake.rows import CleanRow, RowProblem, write_report
-from leaddesk.intake.runs import RunStatus, ranges
+from leaddesk.intake.runs import BY_HAND, RunStatus, ranges
 from leaddesk.intake.scores import Scorer
 from leaddesk.intake.source_mappings import (
     AUTO,
@@ -1269,14 +1269,13 @@ class _Reporter:
 # -- undo ---------------------------------------------------------------------------------------
 
 
-def list_runs(session: Session, *, limit: int = 20) -> list[dict[str, Any]]:
-    """The latest runs, newest first; ``started_by`` is the display name of who ran each."""
-    runs = session.execute(
-        select(ImportRun, User.display_name)
-        .join(User, User.id == ImportRun.started_by_id)
-        .order_by(ImportRun.id.desc())
-        .limit(limit)
-    ).tuples()
+def list_runs(session: Session, *, limit: int = 20, by_hand: bool = True) -> list[dict[str, Any]]:
+    """The latest runs, newest first; ``started_by`` is the display name of who ran each.
+    ``by_hand=False`` leaves out the one-lead runs of leads typed in by hand."""
+    query = select(ImportRun, User.display_name).join(User, User.id == ImportRun.started_by_id)
+    if not by_hand:
+        query = query.where(ImportRun.file_name != BY_HAND)
+    runs = session.execute(query.order_by(ImportRun.id.desc()).limit(limit)).tuples()
     return [
         {
             "run": run.id,

@@ -15,6 +15,10 @@ class RunStatus:
     RESUMABLE = (RUNNING, CANCELLED)
 
 
+# The file name of a run that is one lead typed in by hand (File ▸ New lead…, add-lead).
+BY_HAND = "entered by hand"
+
+
 def ranges(ids: Iterable[int]) -> list[list[int]]:
     """[3, 4, 5, 9] -> [[3, 5], [9, 9]]: a chunk's new ids are nearly always one range."""
     found: list[list[int]] = []

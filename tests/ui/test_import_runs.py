@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk
+from leaddesk.intake.by_hand import NewInterest
+from leaddesk.intake.runs import BY_HAND
 from leaddesk.store.models import Lead
 from tests.ui.conftest import open_workspace
 from ui import dialogs
@@ -111,3 +113,29 @@ def test_a_rep_cannot_undo_another_reps_import(
     dialog.undo_selected()
     qtbot.waitUntil(lambda: dialog.said.text().startswith("Nothing was undone"))
     assert _lead_count(other.desk) == before
+
+
+def test_leads_entered_by_hand_are_listed_only_on_request(
+    qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    workspace = open_workspace(qtbot, demo_store, clock, tmp_path)
+    sheet = tmp_path / "webinar.csv"
+    sheet.write_text(
+        "name,email,phone,company\nAda Quill,ada.quill@quillworks.example,,Quillworks\n",
+        encoding="utf-8",
+    )
+    workspace.desk.import_file(sheet, source="webinar")
+    for number in range(3):
+        workspace.desk.add_lead(
+            NewInterest(first_name="Caller", last_name=f"No{number}", phone=f"+1212555010{number}")
+        )
+    dialog = workspace.window.show_import_runs()
+    assert isinstance(dialog, ImportRunsDialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() >= 1)
+    # Three leads typed in by hand do not push the file import down the list.
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "webinar.csv"
+    dialog.by_hand_box.setChecked(True)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 4)
+    assert [dialog.table.item(row, 1).text() for row in range(3)] == [BY_HAND] * 3
+    assert dialog.table.item(0, COLUMNS.index("Source")).text() == "inbound call"
+    assert dialog.table.item(3, 1).text() == "webinar.csv"
