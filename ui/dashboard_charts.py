@@ -35,7 +35,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QPen
 
 from leaddesk.team.reports import Report
-from ui.theme import DARK, LIGHT, Colours
+from ui.theme import DARK, LIGHT, Colours, points
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -168,19 +168,22 @@ def _chart(title: str, look: Look) -> QChart:
     chart.setMargins(QMargins(6, 6, 6, 6))
     chart.setTitle(title)
     font = QFont(chart.titleFont())
-    font.setPointSize(11)
+    font.setPointSizeF(points(11))
     font.setBold(True)
     chart.setTitleFont(font)
     chart.setTitleBrush(QColor(look.colours.ink))
     legend = chart.legend()
     legend.setAlignment(Qt.AlignmentFlag.AlignBottom)
     legend.setLabelColor(QColor(look.colours.ink))
+    font = QFont(legend.font())
+    font.setPointSizeF(points(9))
+    legend.setFont(font)
     return chart
 
 
 def _style_axis(axis: QAbstractAxis, look: Look) -> None:
     font = QFont(axis.labelsFont())
-    font.setPointSizeF(9)
+    font.setPointSizeF(points(9))
     axis.setLabelsFont(font)
     axis.setLabelsColor(QColor(look.colours.ink))
     axis.setLinePenColor(QColor(look.colours.border))
@@ -229,6 +232,9 @@ def _bar_set(name: str, values: Sequence[float], colour: str, look: Look) -> QBa
     bars.setColor(QColor(colour))
     bars.setPen(QPen(Qt.PenStyle.NoPen))  # a border would outline a highlighted bar in accent
     bars.setLabelColor(QColor(look.colours.ink))
+    font = QFont(bars.labelFont())
+    font.setPointSizeF(points(9))
+    bars.setLabelFont(font)
     return bars
 
 

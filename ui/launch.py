@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from leaddesk.desk import Desk, open_desk, setup_desk
 from leaddesk.errors import InputError, LeadDeskError
 from leaddesk.permissions import Action
-from leaddesk.settings import LAST_USER, SWEEP_MINUTES, THEME, Settings
+from leaddesk.settings import LAST_USER, SWEEP_MINUTES, TEXT_SIZE, THEME, Settings
 from leaddesk.user_files import why_no_folder
 from ui.icons import icon
 from ui.local_zone import rep_zone
@@ -35,7 +35,10 @@ def application(settings: Settings | None = None) -> QApplication:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("LeadDesk")
     app.setOrganizationName("LeadDesk")
-    apply_theme(app, settings[THEME] if settings is not None else "system")
+    if settings is None:
+        apply_theme(app, "system")
+    else:
+        apply_theme(app, settings[THEME], text_size=settings[TEXT_SIZE])
     app.setWindowIcon(icon("leaddesk"))
     hints = app.styleHints()
     # Following the system: switch look when the system does (unless the rep chose one).

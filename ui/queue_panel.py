@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QTableView,
     QVBoxLayout,
+    QWidget,
 )
 
 from leaddesk.desk import Desk
@@ -33,6 +34,7 @@ from ui.empty_note import EmptyNote
 from ui.icons import icon
 from ui.operations import Operations
 from ui.queue_model import COLUMNS, ROW_ROLE, SLA, SOURCE, WHY, WIDTHS, QueueModel, source_text
+from ui.theme import NORMAL_TEXT, text_size_of
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +72,17 @@ def _quietly(
         return None
 
 
+ROW_HEIGHT = 28  # at the normal text size
+
+
 class QueueView(QTableView):
     """The table; Return works the selected lead."""
 
     take = Signal(object)  # QueueRow
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._widths_for = 0  # the text size the column widths were set for
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -82,7 +91,16 @@ class QueueView(QTableView):
 
     def fit_columns(self) -> None:
         """Widen the SLA and Source columns to their widest text in the font in effect, so an
-        overdue lead never reads "−12 …" and a source is never cut short."""
+        overdue lead never reads "−12 …" and a source is never cut short; rows as high as the
+        text needs at the text size in effect."""
+        rows = self.verticalHeader()
+        rows.setDefaultSectionSize(max(ROW_HEIGHT, QFontMetrics(self.font()).height() + 10))
+        size = text_size_of()
+        if size != self._widths_for:
+            # Larger text needs wider columns, or every name ends in "…".
+            self._widths_for = size
+            for column, width in enumerate(WIDTHS):
+                self.setColumnWidth(column, round(width * size / NORMAL_TEXT))
         bold = QFont(self.font())
         bold.setBold(True)
         for column, font, samples in (
@@ -164,7 +182,6 @@ class QueuePanel(QFrame):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
@@ -172,8 +189,6 @@ class QueuePanel(QFrame):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
-        for column, width in enumerate(WIDTHS):
-            self.table.setColumnWidth(column, width)
         self.table.fit_columns()
         header.setSectionResizeMode(WHY, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)

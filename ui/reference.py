@@ -8,6 +8,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from leaddesk.definition import Definition
 from ui import shortcuts
+from ui.theme import NORMAL_TEXT, text_size_of
+
+KEYS_WIDTH = 130  # px at the normal text size
 
 
 class ReferenceSheet(QDialog):
@@ -16,7 +19,8 @@ class ReferenceSheet(QDialog):
     def __init__(self, title: str, html: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(620, 600)
+        grow = text_size_of() / NORMAL_TEXT
+        self.resize(round(620 * grow), round(600 * min(grow, 1.2)))
         self.text = QTextBrowser()
         self.text.setAccessibleName(title)
         self.text.setOpenExternalLinks(False)
@@ -48,11 +52,12 @@ def glossary_html(definition: Definition, version: int | None) -> str:
 
 def shortcuts_html() -> str:
     parts = ["<h2>Keyboard shortcuts</h2>"]
+    keys_width = round(KEYS_WIDTH * text_size_of() / NORMAL_TEXT)  # "Ctrl+Shift+C" on one line
     for group, rows in shortcuts.sheet():
         parts.append(f"<h3>{escape(group)}</h3><table cellpadding='4'>")
         for keys, what in rows:
             parts.append(
-                f"<tr><td width='130'><b><code>{escape(keys)}</code></b></td>"
+                f"<tr><td width='{keys_width}'><b><code>{escape(keys)}</code></b></td>"
                 f"<td>{escape(what)}</td></tr>"
             )
         parts.append("</table>")

@@ -28,6 +28,7 @@ CYCLE = "Call cycle"
 VERDICT = "Questionnaire and verdict"
 FIND = "Finding leads"
 HELP = "Help"
+VIEW = "Reading"
 
 NEXT = Key(("N",), "Next lead: take the top of your queue", CYCLE)
 CALL = Key(("C",), "Call the number (your softphone dials); Return works too", CYCLE)
@@ -47,6 +48,9 @@ GLOSSARY = Key(("F1",), "Lead definition: stages and lead types", HELP)
 SHEET = Key(("?",), "This shortcut sheet", HELP)
 SUMMARY = Key(("Ctrl+Shift+E",), "My day so far (end-of-day summary)", HELP)
 NEW_LEAD = Key(("Ctrl+N",), "New lead by hand: someone called in, a referral", HELP)
+LARGER_TEXT = Key(("Ctrl++", "Ctrl+="), "Larger text (View ▸ Text size)", VIEW)
+SMALLER_TEXT = Key(("Ctrl+-",), "Smaller text", VIEW)
+NORMAL_TEXT = Key(("Ctrl+0",), "Text at its normal size", VIEW)
 IMPORT = Key(("Ctrl+I",), "Import leads from a file (or drop the file on the window)", HELP)
 EXPORT = Key(("Ctrl+E",), "End of day: hand your qualified leads to sales", HELP)
 
@@ -83,4 +87,6 @@ def sheet() -> list[tuple[str, list[tuple[str, str]]]]:
         rows.setdefault(key.group, []).append((" or ".join(key.keys[:2]), key.what))
     rows[IMPORT.group].append((IMPORT.label, IMPORT.what))
     rows[NEW_LEAD.group].append((NEW_LEAD.label, NEW_LEAD.what))
+    for key in (LARGER_TEXT, SMALLER_TEXT, NORMAL_TEXT):
+        rows.setdefault(key.group, []).append((key.label, key.what))
     return list(rows.items())

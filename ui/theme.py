@@ -1,11 +1,14 @@
-"""Light and dark looks from resources/styles, following the system unless the rep picked one.
+"""Light and dark looks from resources/styles, following the system unless the rep picked one,
+with the text at the size the rep chose.
 
 The style sheets hold the layout and the base colours; the few colours code needs (SLA warnings,
-score bars, icon ink) come from ``Colours`` so both looks stay in step.
+score bars, icon ink) come from ``Colours`` so both looks stay in step. Their font sizes are the
+normal size; a larger or smaller text size scales every one of them alike.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QDir, Qt
@@ -18,6 +21,11 @@ THEMES = ("system", "light", "dark")
 # The style sheets name their images as "leaddesk:styles/…": a Qt search path, pointed at the
 # shipped resources wherever they are (checkout, installed wheel or frozen bundle).
 SEARCH_PREFIX = "leaddesk"
+# Text sizes offered, in percent of the style sheets' own.
+TEXT_SIZES = (90, 100, 115, 130, 150)
+NORMAL_TEXT = 100
+_TEXT_SIZE = "leaddesk_text_size"
+_FONT_SIZE = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)pt")
 
 
 @dataclass(frozen=True)
@@ -88,15 +96,47 @@ def resolve(name: str) -> str:
     return name
 
 
-def apply_theme(app: QApplication, name: str = "system") -> str:
-    """Apply a look ("system", "light" or "dark"); returns the one in effect."""
+def apply_theme(app: QApplication, name: str = "system", *, text_size: int | None = None) -> str:
+    """Apply a look ("system", "light" or "dark") with the text at ``text_size`` percent of
+    normal (unchanged when None); returns the look in effect."""
     look = resolve(name)
+    size = text_size_of(app) if text_size is None else nearest_text_size(text_size)
     QDir.setSearchPaths(SEARCH_PREFIX, [str(resources_dir())])
     app.setStyle("Fusion")
     app.setPalette(palette(_BY_NAME[look]))
     app.setProperty("leaddesk_theme", look)
-    app.setStyleSheet(resource_path("styles", f"{look}.qss").read_text(encoding="utf-8"))
+    app.setProperty(_TEXT_SIZE, size)
+    sheet = resource_path("styles", f"{look}.qss").read_text(encoding="utf-8")
+    app.setStyleSheet(scaled_sheet(sheet, size))
     return look
+
+
+def nearest_text_size(percent: int) -> int:
+    """One of TEXT_SIZES: a size edited by hand into the settings is never out of range."""
+    return min(TEXT_SIZES, key=lambda size: (abs(size - percent), size))
+
+
+def text_size_of(app: QApplication | None = None) -> int:
+    app = app or QApplication.instance()  # type: ignore[assignment]
+    value = app.property(_TEXT_SIZE) if app is not None else None
+    return value if isinstance(value, int) else NORMAL_TEXT
+
+
+def points(normal: float) -> float:
+    """A font size code sets (a chart's title) at the text size in effect."""
+    return round(normal * text_size_of() / NORMAL_TEXT, 1)
+
+
+def scaled_sheet(sheet: str, percent: int) -> str:
+    """Every ``font-size: …pt`` of a style sheet at ``percent`` of its size."""
+    if percent == NORMAL_TEXT:
+        return sheet
+
+    def scale(match: re.Match[str]) -> str:
+        size = round(float(match.group(1)) * percent / NORMAL_TEXT, 1)
+        return f"font-size: {size:g}pt"
+
+    return _FONT_SIZE.sub(scale, sheet)
 
 
 def palette(look: Colours) -> QPalette:

@@ -138,9 +138,10 @@ def workspace(
 def restore_look(qapp: QApplication) -> Iterator[None]:
     """Tests that apply a look put the application's style back as they found it."""
     sheet, palette, style = qapp.styleSheet(), qapp.palette(), qapp.style().name()
-    look = qapp.property("leaddesk_theme")
+    look, size = qapp.property("leaddesk_theme"), qapp.property("leaddesk_text_size")
     yield
     qapp.setStyle(style)
     qapp.setPalette(palette)
     qapp.setStyleSheet(sheet)
     qapp.setProperty("leaddesk_theme", look)
+    qapp.setProperty("leaddesk_text_size", size)
