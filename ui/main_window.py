@@ -79,7 +79,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"LeadDesk — {desk.actor.display_name}")
         self.setWindowIcon(icon("leaddesk"))
         self.resize(1366, 768)
-        self.setMinimumSize(1100, 640)
 
         drafts = Drafts(drafts_dir or default_drafts_dir(), f"{desk.store.label}|{desk.actor.name}")
         self.notes = NoteSaver(desk, ops, drafts, settings[NOTE_SAVE_DELAY_MS])
