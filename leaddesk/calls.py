@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from leaddesk import audit, definition_versions, do_not_call
+from leaddesk.call_undo import before_call
 from leaddesk.definition import Policy, within_calling_hours
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError, NotPermitted
@@ -204,6 +205,7 @@ def log_call(
         if problem is not None:
             raise InputError(f"--callback: {problem}")
 
+    before = before_call(lead)  # what an undo of this call gives the lead back
     call = CallAttempt(
         lead_id=lead.id,
         user_id=user_id,
@@ -218,7 +220,7 @@ def log_call(
     session.add(call)
     session.flush()
     from_stage = lead.stage
-    details: dict[str, Any] = {"call_id": call.id, "outcome": outcome.value}
+    details: dict[str, Any] = {"call_id": call.id, "outcome": outcome.value, "before": before}
     if lead.assigned_to_id is None:
         _take_from_pool(session, lead, user_id=user_id, at=at)
         details["assigned_from_pool"] = True

@@ -33,6 +33,7 @@ from leaddesk import lead_file as lead_files
 from leaddesk import leads as lead_reads
 from leaddesk import queue as call_queue
 from leaddesk import users as user_ops
+from leaddesk.call_undo import UndoneCall, undo_call
 from leaddesk.clock import Clock, system_clock
 from leaddesk.domain import CallOutcome, DisqualifyReason, LeadType, Role, Verdict
 from leaddesk.errors import InputError, NotPermitted
@@ -411,6 +412,15 @@ class Desk:
                 at=at,
                 duration_seconds=duration_seconds,
             )
+
+    def undo_call(self, call_id: int) -> UndoneCall:
+        """Take back a call's outcome logged by mistake (within minutes, nothing since): the
+        lead is as it was before the call, and the rep holds it to log what happened."""
+        self.require(Action.LOG_CALL)
+        assert self.actor.id is not None
+        at = self.clock()
+        with self.store.transaction() as session:
+            return undo_call(session, call_id, user_id=self.actor.id, at=at)
 
     # -- handoff to sales ------------------------------------------------------------------
     # Export spans several transactions by design (reserve, write files, complete), so the

@@ -17,6 +17,7 @@ from enum import StrEnum
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
+from leaddesk.call_undo import UndoneCall
 from leaddesk.calls import CallEnded, CallResult
 from leaddesk.desk import Desk
 from leaddesk.domain import CallOutcome
@@ -34,6 +35,10 @@ VERDICT_WORDS = {
     "disqualify": "Disqualified",
     "existing_account": "Routed to the account owner",
 }
+
+
+# Said after an outcome that moved the lead on: the wrong key is one key away from undone.
+UNDO_HINT = " Wrong key? Ctrl+Z undoes it."
 
 
 class Phase(StrEnum):
@@ -74,6 +79,9 @@ class CallCycle(QObject):
         # is given now, in the questionnaire, or it waits out of sight.
         self._on_hold = False
         self._open_call: int | None = None  # a connected call still on the line
+        # The last outcome logged and the lead it was logged on, while it may be undone: until
+        # the rep takes another lead or gives a verdict (the core keeps the time limit).
+        self._undoable: tuple[int, QueueRow] | None = None
         self._elapsed = QElapsedTimer()
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
@@ -158,6 +166,24 @@ class CallCycle(QObject):
         )
 
     @property
+    def can_undo(self) -> bool:
+        """An outcome logged on this lead may be taken back (Ctrl+Z)."""
+        return self._undoable is not None and not self._waiting
+
+    def undo(self) -> None:
+        """Take back the last outcome logged (the wrong key): the lead is held again, as it
+        was before the call, for the right outcome."""
+        if self._waiting or self._undoable is None:
+            return
+        call_id, row = self._undoable
+        desk = self._desk
+        self._start(
+            lambda: desk.undo_call(call_id),
+            lambda undone: self._undone(undone, row),
+            changes={"queue", "lead", "status"},
+        )
+
+    @property
     def on_call(self) -> bool:
         """Connected and still talking: the call's length is not stored yet."""
         return self._open_call is not None
@@ -170,6 +196,7 @@ class CallCycle(QObject):
         self.phase_changed.emit(self.phase.value)
 
     def verdict_given(self, verdict: VerdictInfo) -> None:
+        self._undoable = None
         self._end_call()
         words = VERDICT_WORDS.get(verdict.verdict.value, verdict.verdict.value)
         who = self.lead.person if self.lead is not None else f"lead {verdict.lead_id}"
@@ -245,10 +272,12 @@ class CallCycle(QObject):
 
     def _took(self, row: object) -> None:
         if row is None:
+            self._undoable = None
             self._finish()
             self.said.emit("Nobody to call right now: no lead is due and within calling hours.")
             return
         assert isinstance(row, QueueRow)
+        self._undoable = None  # another lead now: the last one's outcome stands
         self.lead = row
         self._renewer.start()
         self.lead_changed.emit(row)
@@ -257,6 +286,8 @@ class CallCycle(QObject):
 
     def _logged(self, result: object) -> None:
         assert isinstance(result, CallResult)
+        undoable = result.outcome is not CallOutcome.DO_NOT_CALL and not result.nurtured
+        self._undoable = (result.call_id, self.lead) if undoable and self.lead else None
         if result.outcome is CallOutcome.CONNECTED and not result.nurtured:
             # Still on the line: the timer runs on, and the call's length is stored at its end.
             self._open_call = result.call_id
@@ -282,8 +313,20 @@ class CallCycle(QObject):
                 "O to nurture or disqualify with a reason."
             )
             return
-        self.said.emit(result.message)
+        self.said.emit(f"{result.message}{UNDO_HINT if self._undoable else ''}")
         self._finish()
+
+    def _undone(self, undone: object, row: QueueRow) -> None:
+        assert isinstance(undone, UndoneCall)
+        self._undoable = None
+        self._open_call = None  # the call is gone, and its end with it
+        self._stop_timer()
+        self._on_hold = False
+        self.lead = row
+        self._renewer.start()
+        self.lead_changed.emit(row)
+        self._set_phase(Phase.READY)
+        self.said.emit(f"{undone.message} {row.person}: press the right outcome key (1 … 0).")
 
     def _put_back(self, person: str) -> None:
         self.said.emit(f"{person} is back in the queue.")

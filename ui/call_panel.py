@@ -139,6 +139,10 @@ class CallPanel(QFrame):
         self.copy_action = self._action(
             "Copy the number", shortcuts.COPY_NUMBER, self.copy_number, "copy"
         )
+        self.undo_action = self._action(
+            "Undo the outcome", shortcuts.UNDO_OUTCOME, cycle.undo, "undo"
+        )
+        self.undo_action.setEnabled(False)
         self.outcome_actions: dict[CallOutcome, QAction] = {}
         for outcome, key, words in shortcuts.OUTCOME_KEYS:
             action = QAction(f"{words}", self)
@@ -283,6 +287,7 @@ class CallPanel(QFrame):
         self.copy_action.setEnabled(holding)
         self.copy.setVisible(holding)
         self.callback_action.setEnabled(can_log and not waiting)
+        self.undo_action.setEnabled(self.cycle.can_undo)
         for outcome, action in self.outcome_actions.items():
             action.setEnabled(can_log and not waiting)
             self.outcome_buttons[outcome].setEnabled(can_log and not waiting)

@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
             outcomes.addAction(panel.outcome_actions[outcome])
             panel.outcome_actions[outcome].setText(f"{_words}\t{key}")
         call.addActions([panel.callback_action, panel.release_action, panel.copy_action])
+        call.addAction(panel.undo_action)
         call.addSeparator()
         call.addActions([self.questionnaire.confirm_action, self.questionnaire.override_action])
         notes = QAction(icon("note"), "Write notes", self)

@@ -1,4 +1,5 @@
-"""The headless desk for scripts and dialers: queue, next, log-call, end-call, release."""
+"""The headless desk for scripts and dialers: queue, next, log-call, undo-call, end-call,
+release."""
 
 from __future__ import annotations
 
@@ -77,6 +78,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _add_at(end, what="when the call ended")
     add_json(end)
     end.set_defaults(handler=run_end_call)
+
+    undo = commands.add_parser(
+        "undo-call",
+        help="take back a call's outcome logged by mistake (within 10 minutes, nothing since)",
+    )
+    undo.add_argument(
+        "call_id", metavar="CALL_ID", type=record_number, help="the number log-call gave it"
+    )
+    add_as(undo)
+    _add_at(undo)
+    add_json(undo)
+    undo.set_defaults(handler=run_undo_call)
 
     release = commands.add_parser("release", help="give a lead you claimed back to the queue")
     release.add_argument("lead_id", metavar="LEAD_ID", type=record_number, help="the lead's number")
@@ -205,6 +218,18 @@ def run_log_call(args: argparse.Namespace) -> int:
         )
     else:
         print(f"Lead {result.lead_id}: {result.message}")
+    if not args.json and result.outcome is not CallOutcome.DO_NOT_CALL and not result.nurtured:
+        print(f"Wrong outcome? leaddesk undo-call {result.call_id} --as {args.as_user}")
+    return 0
+
+
+def run_undo_call(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        undone = desk.undo_call(args.call_id)
+    if args.json:
+        print_json(undone.as_json())
+    else:
+        print(f"Lead {undone.lead_id}: {undone.message}")
     return 0
 
 

@@ -137,3 +137,23 @@ def test_old_store_gets_zone_keys_when_upgraded(tmp_path: Path) -> None:
     with sqlite3.connect(path) as raw:
         assert raw.execute("SELECT zone_key FROM people").fetchall() == [("Europe/Berlin",)]
         assert raw.execute("SELECT hold_reason FROM leads").fetchall() == [(None,)]
+
+
+def test_a_call_logged_by_mistake_is_undone_once(db: Path) -> None:
+    lead_id = json.loads(leaddesk(db, "next", "--as", "rep1", "--at", AT, "--json").stdout)[
+        "lead_id"
+    ]
+    logged = leaddesk(db, "log-call", str(lead_id), "--as", "rep1", "--outcome", "busy", "--at", AT)
+    assert logged.returncode == 0, logged.stderr
+    hint = logged.stdout.splitlines()[-1]
+    assert hint.startswith("Wrong outcome? leaddesk undo-call ")
+    call_id = hint.split()[4]
+    later = "2026-11-18T15:02:00+00:00"
+    colleague = leaddesk(db, "undo-call", call_id, "--as", "rep2", "--at", later)
+    assert colleague.returncode == 3 and "logged by a colleague" in colleague.stderr
+    undone = leaddesk(db, "undo-call", call_id, "--as", "rep1", "--at", later, "--json")
+    assert undone.returncode == 0, undone.stderr
+    result = json.loads(undone.stdout)
+    assert result["lead_id"] == lead_id and result["outcome"] == "busy"
+    again = leaddesk(db, "undo-call", call_id, "--as", "rep1", "--at", later)
+    assert again.returncode == 2 and f"No call {call_id}" in again.stderr

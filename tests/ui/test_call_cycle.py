@@ -619,3 +619,37 @@ def test_c_does_not_dial_once_their_calling_hours_ended_while_the_lead_was_open(
     assert cycle.phase is Phase.READY and workspace.dialed == []
     message = workspace.window.status.currentMessage()
     assert "outside their calling hours" in message and "Book a callback (B)" in message
+
+
+def test_the_wrong_outcome_key_is_undone_with_ctrl_z(qtbot: QtBot, workspace: Workspace) -> None:
+    window, cycle = workspace.window, workspace.window.cycle
+    undo = window.call.undo_action
+    assert not undo.isEnabled()  # nothing logged yet
+    lead = call_next(qtbot, workspace, "2")  # "no answer"; they had just picked up
+    assert cycle.phase is Phase.IDLE and undo.isEnabled()
+    assert window.call.message.text().endswith("Wrong key? Ctrl+Z undoes it.")
+    key(qtbot, workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    # The same lead is held again, as before the call, for the right key.
+    assert cycle.phase is Phase.READY and cycle.lead is not None
+    assert cycle.lead.lead_id == lead.lead_id
+    assert calls_on(workspace, lead.lead_id) == []
+    assert window.call.message.text().startswith("Undone: the no answer call is no longer logged.")
+    assert not undo.isEnabled()
+    key(qtbot, workspace, "1")
+    assert cycle.phase is Phase.QUALIFYING
+    assert calls_on(workspace, lead.lead_id) == [CallOutcome.CONNECTED]
+    with workspace.desk.store.reading() as session:
+        stored = session.get(Lead, lead.lead_id)
+        assert stored is not None and stored.attempts == lead.attempts + 1
+        assert stored.stage is Stage.IN_QUALIFICATION
+    assert workspace.warnings == []
+
+
+def test_taking_the_next_lead_keeps_the_last_outcome(qtbot: QtBot, workspace: Workspace) -> None:
+    window, cycle = workspace.window, workspace.window.cycle
+    first = call_next(qtbot, workspace, "3")  # voicemail
+    key(qtbot, workspace, "n")
+    assert cycle.lead is not None and cycle.lead.lead_id != first.lead_id
+    assert not window.call.undo_action.isEnabled()
+    key(qtbot, workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert calls_on(workspace, first.lead_id) == [CallOutcome.VOICEMAIL]

@@ -1,0 +1,176 @@
+"""Undo a call's outcome: the rep pressed 2 (no answer) while the person was saying hello.
+
+Logging a call moves the lead on (its cadence, a hold, its stage), so a wrong key costs a lead
+its place in the queue, or a fresh inquiry its speed-to-lead. For a few minutes after logging,
+the rep who logged it may take it back: the call record goes, the lead gets back exactly the
+state it had before (kept in the call's audit event), and the rep holds the lead again to log
+what really happened. The undo is itself an audit event, so the trail keeps both.
+
+Refused once anything else happened to the lead (a verdict, another call, a reassignment), for
+a do-not-call (it also held the person's other leads) and for a call that closed the lead
+(unreachable, moved to nurture): those are a team lead's to put right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from leaddesk import audit
+from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage
+from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.queue.claims import LEASE, claimed_by_other, holder_message
+from leaddesk.store.models import AuditEvent, CallAttempt, Lead
+
+# How long after logging a call its outcome may be taken back.
+UNDO_WITHIN = timedelta(minutes=10)
+LOGGED = "call_logged"
+UNDONE = "call_undone"
+_TIMES = ("stage_changed_at", "last_attempt_at", "first_contact_at", "callback_at",
+          "next_attempt_at")  # fmt: skip
+
+
+def before_call(lead: Lead) -> dict[str, Any]:
+    """What logging a call may change on the lead, as it was: kept in the call's audit event."""
+    state: dict[str, Any] = {
+        "stage": lead.stage.value,
+        "lead_type": lead.lead_type.value if lead.lead_type is not None else None,
+        "hold_reason": lead.hold_reason,
+        "attempts": lead.attempts,
+    }
+    for name in _TIMES:
+        moment = getattr(lead, name)
+        state[name] = moment.isoformat() if moment is not None else None
+    return state
+
+
+@dataclass(frozen=True)
+class UndoneCall:
+    call_id: int
+    lead_id: int
+    outcome: CallOutcome
+    stage: Stage
+    attempts: int
+    claim_expires_at: datetime | None
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "lead_id": self.lead_id,
+            "outcome": self.outcome.value,
+            "stage": self.stage.value,
+            "attempts": self.attempts,
+            "claim_expires_at": (
+                self.claim_expires_at.isoformat() if self.claim_expires_at else None
+            ),
+            "message": self.message,
+        }
+
+
+def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> UndoneCall:
+    """Take back the outcome of call ``call_id``, logged by ``user_id`` within UNDO_WITHIN."""
+    call = session.get(CallAttempt, call_id)
+    if call is None:
+        raise InputError(f"No call {call_id}.")
+    if call.user_id != user_id:
+        raise NotPermitted(f"Call {call_id} was logged by a colleague; only they can undo it.")
+    said = call.outcome.value.replace("_", " ")
+    if at - call.at > UNDO_WITHIN:
+        minutes = int(UNDO_WITHIN.total_seconds() // 60)
+        raise Conflict(
+            f"The {said} call was logged more than {minutes} minutes ago; it can no longer be "
+            "undone. Log the next call as it goes, or note what happened."
+        )
+    lead = session.get(Lead, call.lead_id, with_for_update=True)
+    assert lead is not None
+    latest = session.scalar(
+        select(CallAttempt.id)
+        .where(CallAttempt.lead_id == lead.id)
+        .order_by(CallAttempt.at.desc(), CallAttempt.id.desc())
+        .limit(1)
+    )
+    logged = session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.lead_id == lead.id, AuditEvent.action == LOGGED)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    details = (logged.details or {}) if logged is not None else {}
+    before = details.get("before")
+    if latest != call.id or details.get("call_id") != call.id or not isinstance(before, dict):
+        raise Conflict(f"A later call on lead {lead.id} was logged; this one cannot be undone.")
+    if call.outcome is CallOutcome.DO_NOT_CALL:
+        raise Conflict(
+            "A do-not-call cannot be undone here: it also held the person's other leads. "
+            "Ask your team lead to take them off the do-not-call list."
+        )
+    if lead.stage not in OPEN_STAGES:
+        raise Conflict(
+            f"Lead {lead.id} is closed now ({lead.stage.value.replace('_', ' ')}); "
+            "the call's outcome can no longer be undone."
+        )
+    unchanged = (
+        logged is not None
+        and lead.stage.value == logged.to_state
+        and lead.attempts == before["attempts"] + 1
+        and lead.last_attempt_at == call.at
+        and lead.assigned_to_id == user_id
+    )
+    if not unchanged:
+        raise Conflict(
+            f"Lead {lead.id} changed after the call was logged (a verdict, a reassignment); "
+            "its outcome can no longer be undone."
+        )
+    if claimed_by_other(lead, user_id, at):
+        raise Conflict(holder_message(session, lead))
+
+    from_stage = lead.stage
+    lead.stage = Stage(before["stage"])
+    lead.lead_type = LeadType(before["lead_type"]) if before["lead_type"] else None
+    lead.hold_reason = before["hold_reason"]
+    lead.attempts = before["attempts"]
+    for name in _TIMES:
+        text = before.get(name)
+        setattr(lead, name, datetime.fromisoformat(text) if text else None)
+    # Back in the rep's hands, to log what really happened.
+    lead.claimed_by_id = user_id
+    lead.claim_expires_at = at + LEASE
+    session.delete(call)
+    audit.record(
+        session,
+        at=at,
+        actor_id=user_id,
+        action=UNDONE,
+        lead_id=lead.id,
+        from_state=from_stage.value,
+        to_state=lead.stage.value,
+        reason=call.outcome.value,
+        details={
+            "call_id": call.id,
+            "outcome": call.outcome.value,
+            "logged_at": call.at.isoformat(),
+            "duration_seconds": call.duration_seconds,
+            "callback_at": call.callback_at.isoformat() if call.callback_at else None,
+        },
+    )
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(
+            f"Lead {lead.id} was changed by someone else just now; the call was not undone."
+        ) from None
+    return UndoneCall(
+        call_id=call.id,
+        lead_id=lead.id,
+        outcome=call.outcome,
+        stage=lead.stage,
+        attempts=lead.attempts,
+        claim_expires_at=lead.claim_expires_at,
+        message=f"Undone: the {said} call is no longer logged. Log what really happened.",
+    )
