@@ -326,7 +326,11 @@ class CallCycle(QObject):
         self._renewer.start()
         self.lead_changed.emit(row)
         self._set_phase(Phase.READY)
-        self.said.emit(f"{undone.message} {row.person}: press the right outcome key (1 … 0).")
+        said = undone.outcome.value.replace("_", " ")
+        self.said.emit(
+            f"Undone: the {said} call is no longer logged; {row.person} is as before the call. "
+            "Press the right outcome key (1 … 0)."
+        )
 
     def _put_back(self, person: str) -> None:
         self.said.emit(f"{person} is back in the queue.")

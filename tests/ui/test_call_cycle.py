@@ -633,7 +633,7 @@ def test_the_wrong_outcome_key_is_undone_with_ctrl_z(qtbot: QtBot, workspace: Wo
     assert cycle.phase is Phase.READY and cycle.lead is not None
     assert cycle.lead.lead_id == lead.lead_id
     assert calls_on(workspace, lead.lead_id) == []
-    assert window.call.message.text().startswith("Undone: the no answer call is no longer logged.")
+    assert window.call.message.text().startswith("Undone: the no answer call is no longer logged;")
     assert not undo.isEnabled()
     key(qtbot, workspace, "1")
     assert cycle.phase is Phase.QUALIFYING
