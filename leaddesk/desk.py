@@ -35,6 +35,7 @@ from leaddesk import queue as call_queue
 from leaddesk import users as user_ops
 from leaddesk.call_undo import UndoneCall, undo_call
 from leaddesk.clock import Clock, system_clock
+from leaddesk.contact_details import ContactChanged, ContactDetails, change_contact
 from leaddesk.domain import CallOutcome, DisqualifyReason, LeadType, Role, Verdict
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.handoff.records import HandoffRecord, read_record
@@ -411,6 +412,22 @@ class Desk:
                 user_id=self.actor.id,
                 at=at,
                 duration_seconds=duration_seconds,
+            )
+
+    def change_contact(self, lead_id: int, details: ContactDetails) -> ContactChanged:
+        """Correct the person's name, title, email or phone on a lead the rep works (a team
+        lead: any lead), cleaned as an import cleans; audited with what changed."""
+        self.require(Action.LOG_CALL)
+        assert self.actor.id is not None
+        at = self.clock()
+        with self.store.transaction() as session:
+            return change_contact(
+                session,
+                lead_id,
+                details,
+                user_id=self.actor.id,
+                at=at,
+                any_lead=self.can(Action.REASSIGN),
             )
 
     def undo_call(self, call_id: int) -> UndoneCall:

@@ -265,6 +265,11 @@ def _add(
     return result
 
 
+def listed_values(session: Session, values: Iterable[Value]) -> set[str]:
+    """The digests of ``values`` that are on the list."""
+    return _known_digests(session, (value.digest for value in values))
+
+
 def _known_digests(session: Session, digests: Iterable[str]) -> set[str]:
     wanted = sorted(digests)
     known: set[str] = set()

@@ -291,7 +291,7 @@ def _blank_free_text(session: Session, lead_ids: list[int]) -> int:
 
 
 # Audit events of a lead whose reason is a code, not someone's words.
-_CODED_REASONS = frozenset({"call_logged", "lead_closed_erased"})
+_CODED_REASONS = frozenset({"call_logged", "call_undone", "lead_closed_erased"})
 
 
 def _scrub_audit(session: Session, lead_ids: list[int], free_text: _FreeText) -> None:
@@ -321,6 +321,10 @@ def _scrub_audit(session: Session, lead_ids: list[int], free_text: _FreeText) ->
             if isinstance(details.get(key), str) and details[key]:
                 details[key] = ""
                 changed = True
+        corrected = details.get("changed")  # a contact correction: which fields stay, not values
+        if isinstance(corrected, dict) and corrected:
+            details["changed"] = {name: ["", ""] for name in corrected}
+            changed = True
         if changed:
             event.details = details
 

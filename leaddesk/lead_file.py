@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from leaddesk.calls import minutes_and_seconds
+from leaddesk.contact_details import CHANGED, WORDS
 from leaddesk.domain import CallOutcome, Stage
 from leaddesk.errors import InputError
 from leaddesk.queue import zones
@@ -17,6 +18,7 @@ from leaddesk.queue.policy import current_policy
 from leaddesk.store.models import (
     Account,
     Assignment,
+    AuditEvent,
     CallAttempt,
     Lead,
     Note,
@@ -174,6 +176,19 @@ def _earlier_leads(session: Session, lead: Lead) -> tuple[EarlierLead, ...]:
     )
 
 
+def _corrected(event: AuditEvent) -> str:
+    """ "Contact details corrected: phone +12125550100 → +12125550199" (values blank once the
+    person was erased)."""
+    changed = (event.details or {}).get("changed") or {}
+    parts = []
+    for name in sorted(changed, key=lambda name: list(WORDS).index(name) if name in WORDS else 99):
+        values = changed[name]
+        old, new = [*values, None, None][:2] if isinstance(values, list) else (None, None)
+        word = WORDS.get(name, name)
+        parts.append(f"{word} {old or '(none)'} → {new or '(none)'}" if old or new else word)
+    return "Contact details corrected: " + "; ".join(parts)
+
+
 def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[TimelineEntry, ...]:
     entries = [
         TimelineEntry(
@@ -222,6 +237,12 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
             text += f" — {move.reason}"
         who = names.get(move.by_user_id) if move.by_user_id else None
         entries.append(TimelineEntry(move.at, "assignment", who, text))
+    for event in session.scalars(
+        select(AuditEvent).where(AuditEvent.lead_id == lead.id, AuditEvent.action == CHANGED)
+    ):
+        entries.append(
+            TimelineEntry(event.at, "contact", names.get(event.actor_id or 0), _corrected(event))
+        )
     feedback = session.scalar(select(SalesFeedback).where(SalesFeedback.lead_id == lead.id))
     if feedback is not None:
         text = f"Sales {feedback.decision.value}"

@@ -40,6 +40,7 @@ KIND_ICONS = {
     "assignment": "assignment",
     "feedback": "feedback",
     "arrived": "arrived",
+    "contact": "edit",
 }
 
 

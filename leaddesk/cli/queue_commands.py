@@ -210,16 +210,15 @@ def run_log_call(args: argparse.Namespace) -> int:
         )
     if args.json:
         print_json(result.as_json())
-    elif result.outcome is CallOutcome.CONNECTED and not result.nurtured:
-        print(f"Lead {result.lead_id}: {result.message}")
+        return 0
+    print(f"Lead {result.lead_id}: {result.message}")
+    if result.outcome is not CallOutcome.DO_NOT_CALL and not result.nurtured:
+        print(f"Wrong outcome? leaddesk undo-call {result.call_id} --as {args.as_user}")
+    if result.outcome is CallOutcome.CONNECTED and not result.nurtured:
         print(
             f"When you hang up: leaddesk end-call {result.call_id} --as {args.as_user} "
             "--duration SECONDS"
         )
-    else:
-        print(f"Lead {result.lead_id}: {result.message}")
-    if not args.json and result.outcome is not CallOutcome.DO_NOT_CALL and not result.nurtured:
-        print(f"Wrong outcome? leaddesk undo-call {result.call_id} --as {args.as_user}")
     return 0
 
 

@@ -20,7 +20,7 @@ def test_recent_imports_with_no_runs_says_how_to_import(
     ws = open_workspace(qtbot, empty_store, clock, tmp_path, user="anna")
     dialog = ws.window.show_import_runs()
     qtbot.waitUntil(dialog.note.isVisible)
-    assert dialog.said.text() == "Nothing has been imported into this store yet."
+    assert dialog.said.text() == "No file has been imported into this store yet."
     assert "File ▸ Import leads (Ctrl+I)" in dialog.note.text()
     dialog.close()
     ws.window.close()
