@@ -15,6 +15,7 @@ from typing import NoReturn
 from leaddesk import __version__
 from leaddesk.cli import (
     add_lead_command,
+    contact_command,
     definition_commands,
     handoff_commands,
     import_command,
@@ -37,6 +38,7 @@ COMMAND_MODULES = [
     handoff_commands,
     import_command,
     add_lead_command,
+    contact_command,
     team_commands,
     privacy_commands,
 ]

@@ -157,3 +157,17 @@ def test_a_call_logged_by_mistake_is_undone_once(db: Path) -> None:
     assert result["lead_id"] == lead_id and result["outcome"] == "busy"
     again = leaddesk(db, "undo-call", call_id, "--as", "rep1", "--at", later)
     assert again.returncode == 2 and f"No call {call_id}" in again.stderr
+
+
+def test_contact_details_are_corrected_from_the_command_line(db: Path) -> None:
+    bad = leaddesk(db, "contact", "1", "--as", "rep1", "--email", "ada@", "--phone", "+1 415 555")
+    assert bad.returncode == 2 and bad.stderr.startswith("leaddesk: email: 'ada@'")
+    assert bad.stdout == ""
+    good = leaddesk(
+        db, "contact", "1", "--as", "rep1", "--phone", "(415) 555-2671", "--title", "CTO", "--json"
+    )
+    assert good.returncode == 0, good.stderr
+    result = json.loads(good.stdout)
+    assert result["changed"] == ["title", "phone"] and result["phone"] == "+14155552671"
+    other = leaddesk(db, "contact", "1", "--as", "rep2", "--title", "CEO")
+    assert other.returncode == 3 and "belongs to rep1" in other.stderr
