@@ -56,6 +56,7 @@ def dial_tel(number: str) -> bool:
 class CallCycle(QObject):
     phase_changed = Signal(str)
     lead_changed = Signal(object)  # QueueRow | None
+    lead_updated = Signal(object)  # QueueRow: the same lead, its details corrected
     said = Signal(str)  # one line for the rep: what just happened, what comes next
     seconds = Signal(int)  # time on the call, every second while calling
     busy_changed = Signal()  # a step went to the worker or came back; see ``waiting``
@@ -164,6 +165,12 @@ class CallCycle(QObject):
             self._logged,
             changes={"queue", "lead", "status"},
         )
+
+    def update_lead(self, row: QueueRow | None) -> None:
+        """The held lead as it is now (its person's name or number corrected mid-call)."""
+        if row is not None and self.lead is not None and row.lead_id == self.lead.lead_id:
+            self.lead = row
+            self.lead_updated.emit(row)
 
     @property
     def can_undo(self) -> bool:

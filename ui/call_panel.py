@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.definition import Policy
 from leaddesk.domain import CallOutcome
+from leaddesk.queue import QueueRow
 from ui import dialogs, shortcuts
 from ui.call_cycle import CallCycle, Phase
 from ui.callback_picker import CallbackRequest
@@ -168,6 +169,7 @@ class CallPanel(QFrame):
 
         cycle.phase_changed.connect(self._phase)
         cycle.lead_changed.connect(self._lead)
+        cycle.lead_updated.connect(self._details)
         cycle.seconds.connect(lambda seconds: self.timer.setText(clock_text(seconds)))
         cycle.said.connect(self.message.setText)
         cycle.busy_changed.connect(lambda: self._phase(cycle.phase.value))
@@ -234,8 +236,6 @@ class CallPanel(QFrame):
     # -- showing the phase ----------------------------------------------------------------------
 
     def _lead(self, lead: object) -> None:
-        from leaddesk.queue import QueueRow
-
         self._set_idle(not isinstance(lead, QueueRow))
         if not isinstance(lead, QueueRow):
             self.who.setText("READY WHEN YOU ARE")
@@ -244,10 +244,13 @@ class CallPanel(QFrame):
             self.why.setText("Press N for the next lead.")
             self.timer.setText("00:00")
             return
+        self._details(lead)
+        self.timer.setText("00:00")
+
+    def _details(self, lead: QueueRow) -> None:
         self.who.setText(f"CALLING {lead.person.upper()}")
         self.phone.setText(lead.phone or "no number")
         self._follow_clock()
-        self.timer.setText("00:00")
 
     def _set_idle(self, idle: bool) -> None:
         self.phone.setProperty("idle", "true" if idle else "false")
@@ -255,8 +258,6 @@ class CallPanel(QFrame):
         self.phone.style().polish(self.phone)
 
     def _follow_clock(self) -> None:
-        from leaddesk.queue import QueueRow
-
         lead = self.cycle.lead
         if not isinstance(lead, QueueRow):
             return

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QScrollArea,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from leaddesk.definition import Scores
 from leaddesk.desk import Desk
 from leaddesk.lead_file import LeadFile
+from leaddesk.permissions import Action
 from leaddesk.qualification import Qualification
 from ui.icons import icon
 from ui.notes import NoteSaver
@@ -59,6 +61,7 @@ DETAILS_MIN_HEIGHT = 44  # px: the contact line and the scores, the rest scrolls
 
 class LeadPanel(QFrame):
     loaded = Signal(object)  # LeadFile now shown
+    correct_contact = Signal()  # the rep asks to correct the shown person's details
 
     def __init__(
         self,
@@ -77,6 +80,7 @@ class LeadPanel(QFrame):
         self._clock = clock
         self.lead_file: LeadFile | None = None
         self.lead_id: int | None = None
+        self._can_correct = desk.can(Action.LOG_CALL)
         self._hint = "Press N to take the next lead from your queue."
         # While the questionnaire is open on this lead, its live scores (answers so far and
         # the facts as they are now) are the ones shown: one Fit and one Interest on screen.
@@ -89,10 +93,18 @@ class LeadPanel(QFrame):
         self.customer.setObjectName("badgeCustomer")
         self.do_not_call = QLabel("Do not call")
         self.do_not_call.setObjectName("badgeWarn")
+        self.edit_button = QToolButton()
+        self.edit_button.setIcon(icon("edit"))
+        self.edit_button.setAutoRaise(True)
+        self.edit_button.setToolTip("Correct the name, job title, email or phone (F2)")
+        self.edit_button.setAccessibleName("Correct contact details")
+        self.edit_button.clicked.connect(self.correct_contact)
+        self.edit_button.hide()
         top = QHBoxLayout()
         top.addWidget(self.name, 1)
         top.addWidget(self.customer)
         top.addWidget(self.do_not_call)
+        top.addWidget(self.edit_button)
         self.role = QLabel(self._hint)
         self.role.setWordWrap(True)
         self.contact = QLabel()
@@ -235,7 +247,7 @@ class LeadPanel(QFrame):
         self.lead_file = None
         self.name.setText("No lead open")
         self.role.setText(self._hint)
-        for widget in (self.customer, self.do_not_call, self.details_area):
+        for widget in (self.customer, self.do_not_call, self.details_area, self.edit_button):
             widget.hide()
         self.timeline.clear()
         self.earlier.clear()
@@ -255,6 +267,7 @@ class LeadPanel(QFrame):
     def _show_file(self, lead: LeadFile) -> None:
         self.lead_file = lead
         self.details_area.show()
+        self.edit_button.setVisible(self._can_correct)
         self.name.setText(lead.person)
         self.customer.setVisible(lead.existing_customer)
         if lead.existing_customer and lead.account_owner:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk.calls import CallEnded
+from leaddesk.contact_details import ContactChanged
 from leaddesk.definition_versions import ShownDefinition
 from leaddesk.desk import Desk
 from leaddesk.intake.by_hand import AddedLead
@@ -37,6 +38,7 @@ from leaddesk.settings import NOTE_SAVE_DELAY_MS, Settings
 from ui import shortcuts
 from ui.call_cycle import CallCycle, Phase, dial_tel
 from ui.call_panel import CallPanel
+from ui.contact_dialog import ContactDialog
 from ui.feedback_dialog import SalesFeedbackDialog
 from ui.handoff_dialog import EndOfDayExport
 from ui.icons import icon
@@ -207,6 +209,13 @@ class MainWindow(QMainWindow):
             panel.outcome_actions[outcome].setText(f"{_words}\t{key}")
         call.addActions([panel.callback_action, panel.release_action, panel.copy_action])
         call.addAction(panel.undo_action)
+        self.contact_action = QAction(icon("edit"), "Correct contact details…", self)
+        self.contact_action.setShortcuts(shortcuts.CONTACT.sequences())
+        self.contact_action.triggered.connect(lambda: self.show_contact())
+        if self.desk.can(Action.LOG_CALL):
+            call.addAction(self.contact_action)
+            self.addAction(self.contact_action)
+            self.lead.correct_contact.connect(lambda: self.show_contact())
         call.addSeparator()
         call.addActions([self.questionnaire.confirm_action, self.questionnaire.override_action])
         notes = QAction(icon("note"), "Write notes", self)
@@ -376,6 +385,32 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, name: str) -> None:
         set_look(self.settings, name)
+
+    # -- correcting contact details ----------------------------------------------------------------
+
+    def show_contact(self) -> ContactDialog | None:
+        """Call ▸ Correct contact details… (F2) for the lead on show; None when there is none."""
+        lead = self.lead.lead_file
+        if lead is None or not self.desk.can(Action.LOG_CALL):
+            self.status.showMessage("Open a lead first: its contact details can then be corrected.")
+            return None
+        dialog = ContactDialog(self.desk, self.ops, lead, self)
+        dialog.saved.connect(self._contact_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _contact_saved(self, changed: ContactChanged) -> None:
+        self.status.showMessage(f"{changed.person}: {changed.message}", NOTICE_MS)
+        held = self.cycle.lead
+        if (
+            held is not None
+            and held.lead_id == changed.lead_id
+            and self.desk.can(Action.WORK_QUEUE)
+        ):
+            desk, lead_id = self.desk, changed.lead_id
+            # The number on the call panel (and the one C dials) is the corrected one.
+            self.ops.run(lambda: desk.lead_row(lead_id), done=self.cycle.update_lead)
 
     # -- importing leads ---------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ HANG_UP = Key(("H",), "The call is over: stop the timer (the verdict stops it to
 CALLBACK = Key(("B",), "Book a callback", CYCLE)
 RELEASE = Key(("Esc",), "Put the lead back in the queue / cancel", CYCLE)
 UNDO_OUTCOME = Key(("Ctrl+Z",), "Undo the outcome just logged (the wrong key)", CYCLE)
+CONTACT = Key(("F2",), "Correct the person's name, title, email or phone", CYCLE)
 COPY_NUMBER = Key(("Ctrl+Shift+C",), "Copy the phone number", CYCLE)
 NOTES = Key(("Ctrl+M",), "Write in the notes (saved as you type)", CYCLE)
 CONFIRM = Key(("Ctrl+Return", "Ctrl+Enter"), "Confirm the suggested verdict", VERDICT)
@@ -76,7 +77,7 @@ def outcome_key(outcome: CallOutcome) -> str:
 
 def sheet() -> list[tuple[str, list[tuple[str, str]]]]:
     """(group, [(keys, what)]) for the shortcut sheet, in reading order."""
-    keys = [NEXT, CALL, TAKE, HANG_UP, CALLBACK, RELEASE, UNDO_OUTCOME, COPY_NUMBER, NOTES]
+    keys = [NEXT, CALL, TAKE, HANG_UP, CALLBACK, RELEASE, UNDO_OUTCOME, CONTACT, COPY_NUMBER, NOTES]
     rows: dict[str, list[tuple[str, str]]] = {}
     for key in keys:
         rows.setdefault(key.group, []).append((" or ".join(key.keys[:2]), key.what))
