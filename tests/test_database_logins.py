@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from leaddesk.clock import FixedClock
+from leaddesk.contact_details import ContactDetails
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.domain import CallOutcome, Role, Stage, Verdict
 from leaddesk.errors import InputError, LeadDeskError, NotPermitted
@@ -59,6 +60,10 @@ def test_a_rep_works_a_whole_day_and_sales_closes_the_loop_through_their_own_log
         assert desk.callbacks_ahead() == []
         row = desk.next_lead()
         assert row is not None
+        # The wrong key, taken back; the mobile number they give, saved: their login may both.
+        wrong = desk.log_call(row.lead_id, CallOutcome.NO_ANSWER)
+        desk.undo_call(wrong.call_id)
+        desk.change_contact(row.lead_id, ContactDetails(phone="+1 415 555 2671"))
         desk.log_call(row.lead_id, CallOutcome.CONNECTED)
         desk.answer(row.lead_id, HAND_OFF_ANSWERS)
         desk.give_verdict(row.lead_id, Verdict.HAND_OFF, "Budget approved; decides this quarter")
