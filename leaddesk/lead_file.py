@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from leaddesk.calls import minutes_and_seconds
 from leaddesk.contact_details import CHANGED, WORDS
-from leaddesk.domain import CallOutcome, Stage
+from leaddesk.domain import OPEN_STAGES, CallOutcome, Stage
 from leaddesk.errors import InputError
 from leaddesk.queue import zones
 from leaddesk.queue.policy import current_policy
@@ -37,6 +37,25 @@ class EarlierLead:
     inquiry: str | None
     stage: Stage
     outcome: str  # "nurture: no budget before next year"
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """Someone else at the same company, with their latest lead: who at Acme the team already
+    talked to, and how that ended."""
+
+    person_id: int
+    name: str
+    title: str | None
+    lead_id: int
+    arrived_at: datetime
+    stage: Stage
+    outcome: str  # as for an earlier lead: "handed off", "nurture: no budget"
+    owner: str | None  # who works (or worked) the lead; None: the open pool
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,8 @@ class LeadFile:
     callback_at: datetime | None
     earlier: tuple[EarlierLead, ...]
     timeline: tuple[TimelineEntry, ...]
+    # Others at the same company, latest lead first (at most COLLEAGUES of them).
+    colleagues: tuple[Colleague, ...] = ()
 
     @property
     def person(self) -> str:
@@ -140,6 +161,7 @@ def read_lead_file(session: Session, lead_id: int) -> LeadFile:
         callback_at=lead.callback_at,
         earlier=earlier,
         timeline=_timeline(session, lead, names),
+        colleagues=_colleagues(session, lead, names),
     )
 
 
@@ -174,6 +196,67 @@ def _earlier_leads(session: Session, lead: Lead) -> tuple[EarlierLead, ...]:
         )
         for o in others
     )
+
+
+COLLEAGUES = 20
+
+
+def _colleagues(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Colleague, ...]:
+    if lead.account_id is None:
+        return ()
+    latest = func.max(Lead.arrived_at).label("latest")
+    people = session.execute(
+        select(Lead.person_id, latest)
+        .join(Person, Person.id == Lead.person_id)
+        .where(
+            Lead.account_id == lead.account_id,
+            Lead.person_id != lead.person_id,
+            Person.erased_at.is_(None),
+        )
+        .group_by(Lead.person_id)
+        .order_by(latest.desc(), Lead.person_id)
+        .limit(COLLEAGUES)
+    ).all()
+    if not people:
+        return ()
+    order = [person_id for person_id, _latest in people]
+    newest: dict[int, Lead] = {}
+    for candidate in session.scalars(
+        select(Lead)
+        .where(Lead.person_id.in_(order), Lead.account_id == lead.account_id)
+        .order_by(Lead.arrived_at.desc(), Lead.id.desc())
+    ):
+        newest.setdefault(candidate.person_id, candidate)
+    ids = [newest_lead.id for newest_lead in newest.values()]
+    verdicts = {
+        v.lead_id: v
+        for v in session.scalars(
+            select(VerdictRecord).where(VerdictRecord.lead_id.in_(ids)).order_by(VerdictRecord.id)
+        )
+    }
+    feedback = {
+        f.lead_id: f
+        for f in session.scalars(select(SalesFeedback).where(SalesFeedback.lead_id.in_(ids)))
+    }
+    persons = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(order)))}
+    found = []
+    for person_id in order:
+        other, person = newest.get(person_id), persons.get(person_id)
+        if other is None or person is None:
+            continue
+        found.append(
+            Colleague(
+                person_id=person_id,
+                name=person.full_name or person.email or f"Lead {other.id}",
+                title=person.title,
+                lead_id=other.id,
+                arrived_at=other.arrived_at,
+                stage=other.stage,
+                outcome=_outcome(other.stage, verdicts.get(other.id), feedback.get(other.id)),
+                owner=names.get(other.assigned_to_id) if other.assigned_to_id else None,
+            )
+        )
+    return tuple(found)
 
 
 def _corrected(event: AuditEvent) -> str:

@@ -137,3 +137,46 @@ def test_a_booked_callback_shows_on_the_timeline_in_the_persons_time(
         desk.log_call(lead.lead_id, CallOutcome.CALLBACK, callback_at=agreed)
         calls = [e for e in desk.lead_file(lead.lead_id).timeline if e.kind == "call"]
     assert calls[0].text.endswith(f"callback agreed for {agreed:%a %d %b} 10:30 their time")
+
+
+def test_others_at_the_same_company_show_with_their_latest_lead(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    store = open_store(demo_path)
+    with store.reading() as session:
+        account_id = session.scalar(
+            select(Lead.account_id)
+            .where(Lead.account_id.is_not(None))
+            .group_by(Lead.account_id)
+            .having(func.count(func.distinct(Lead.person_id)) > 2)
+            .limit(1)
+        )
+        lead_id, person_id = session.execute(
+            select(Lead.id, Lead.person_id).where(Lead.account_id == account_id).limit(1)
+        ).one()
+        expected = set(
+            session.scalars(
+                select(Lead.person_id).where(
+                    Lead.account_id == account_id, Lead.person_id != person_id
+                )
+            )
+        )
+        latest = {
+            pid: session.scalar(
+                select(Lead.id)
+                .where(Lead.person_id == pid, Lead.account_id == account_id)
+                .order_by(Lead.arrived_at.desc(), Lead.id.desc())
+                .limit(1)
+            )
+            for pid in expected
+        }
+    store.close()
+    with open_desk(demo_path, "rep1", clock=clock) as desk:
+        file = desk.lead_file(lead_id)
+    shown = {colleague.person_id: colleague for colleague in file.colleagues}
+    assert set(shown) <= expected and person_id not in shown
+    assert len(shown) == min(len(expected), 20)
+    assert all(shown[pid].lead_id == latest[pid] for pid in shown)
+    arrivals = [colleague.arrived_at for colleague in file.colleagues]
+    assert arrivals == sorted(arrivals, reverse=True)  # latest first
+    assert all(c.outcome for c in file.colleagues)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.definition import Scores
 from leaddesk.desk import Desk
-from leaddesk.lead_file import LeadFile
+from leaddesk.lead_file import Colleague, LeadFile
 from leaddesk.permissions import Action
 from leaddesk.qualification import Qualification
 from ui.icons import icon
@@ -160,15 +160,25 @@ class LeadPanel(QFrame):
         self.earlier = QListWidget()
         self.earlier.setWordWrap(True)
         self.earlier.setAccessibleName("Earlier leads of this person")
+        self.company = QListWidget()
+        self.company.setWordWrap(True)
+        self.company.setAccessibleName("Others at the same company and their latest leads")
+        for page in (self.timeline, self.earlier, self.company):
+            # Long lines wrap to the pane's width: never a sideways scroll bar.
+            page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            page.setResizeMode(QListWidget.ResizeMode.Adjust)
         # On a short screen (a 1366×768 laptop) the notes give up height first, down to a few
         # lines, so the lead's details above them are never squashed.
-        for page in (self.notes, self.timeline, self.earlier):
+        for page in (self.notes, self.timeline, self.earlier, self.company):
             page.setMinimumHeight(NOTES_MIN_HEIGHT)
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Notes, timeline and earlier leads")
+        self.tabs.setAccessibleName("Notes, timeline, earlier leads and the same company")
         self.tabs.addTab(notes_page, icon("note"), "Notes")
         self.tabs.addTab(self.timeline, "Timeline")
-        self.tabs.addTab(self.earlier, "Earlier leads")
+        self.tabs.addTab(self.earlier, "Earlier")
+        self.tabs.setTabToolTip(2, "This person's earlier leads, and how each ended")
+        self.tabs.addTab(self.company, "Company")
+        self.tabs.setTabToolTip(3, "Others at the same company: who the team already talked to")
 
         self.details = QWidget()
         details = QVBoxLayout(self.details)
@@ -256,8 +266,10 @@ class LeadPanel(QFrame):
         self.notes.blockSignals(False)
         self.notes.setEnabled(False)
         self.note_state.setText("")
+        self.company.clear()
         self.tabs.setTabText(1, "Timeline")
-        self.tabs.setTabText(2, "Earlier leads")
+        self.tabs.setTabText(2, "Earlier")
+        self.tabs.setTabText(3, "Company")
 
     # -- showing -------------------------------------------------------------------------------
 
@@ -305,7 +317,28 @@ class LeadPanel(QFrame):
             )
         if not lead.earlier:
             self.earlier.addItem("No earlier leads from this person.")
-        self.tabs.setTabText(2, f"Earlier leads ({len(lead.earlier)})")
+        self.tabs.setTabText(2, f"Earlier ({len(lead.earlier)})")
+        self.company.clear()
+        for colleague in lead.colleagues:
+            self.company.addItem(self._colleague_line(colleague))
+        if not lead.colleagues:
+            self.company.addItem(
+                "Nobody else from this company is on file."
+                if lead.company
+                else "No company on file for this person."
+            )
+        self.tabs.setTabText(3, f"Company ({len(lead.colleagues)})")
+
+    def _colleague_line(self, colleague: Colleague) -> str:
+        title = f" · {colleague.title}" if colleague.title else ""
+        arrived = f"{colleague.arrived_at.astimezone(self._zone):%d %b %Y}"
+        if colleague.is_open:
+            where = f"with {colleague.owner}" if colleague.owner else "in the open pool"
+            state = f"Open lead ({colleague.stage.value.replace('_', ' ')}) {where}"
+        else:
+            by = f" · {colleague.owner}" if colleague.owner else ""
+            state = f"Ended: {colleague.outcome}{by}"
+        return f"{colleague.name}{title}\n{state} · arrived {arrived}"
 
     def follow_live_scores(self, qualification: Qualification) -> None:
         """Show the questionnaire's live fit and interest for its lead, until
