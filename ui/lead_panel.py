@@ -163,10 +163,10 @@ class LeadPanel(QFrame):
         self.company = QListWidget()
         self.company.setWordWrap(True)
         self.company.setAccessibleName("Others at the same company and their latest leads")
-        for page in (self.timeline, self.earlier, self.company):
+        for listing in (self.timeline, self.earlier, self.company):
             # Long lines wrap to the pane's width: never a sideways scroll bar.
-            page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            page.setResizeMode(QListWidget.ResizeMode.Adjust)
+            listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            listing.setResizeMode(QListWidget.ResizeMode.Adjust)
         # On a short screen (a 1366×768 laptop) the notes give up height first, down to a few
         # lines, so the lead's details above them are never squashed.
         for page in (self.notes, self.timeline, self.earlier, self.company):
