@@ -101,6 +101,8 @@ class LeadFile:
     timeline: tuple[TimelineEntry, ...]
     # Others at the same company, latest lead first (at most COLLEAGUES of them).
     colleagues: tuple[Colleague, ...] = ()
+    # A number the import could not read, kept as the file had it, while none is on file.
+    phone_as_typed: str | None = None
 
     @property
     def person(self) -> str:
@@ -162,7 +164,13 @@ def read_lead_file(session: Session, lead_id: int) -> LeadFile:
         earlier=earlier,
         timeline=_timeline(session, lead, names),
         colleagues=_colleagues(session, lead, names),
+        phone_as_typed=None if person.phone else _as_typed(lead),
     )
+
+
+def _as_typed(lead: Lead) -> str | None:
+    typed = (lead.extra or {}).get("phone_as_typed")
+    return typed if isinstance(typed, str) and typed.strip() else None
 
 
 def _earlier_leads(session: Session, lead: Lead) -> tuple[EarlierLead, ...]:

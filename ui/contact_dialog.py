@@ -49,9 +49,12 @@ class ContactDialog(QDialog):
         self.last_name = QLineEdit(lead.last_name)
         self.title = QLineEdit(lead.title or "")
         self.email = QLineEdit(lead.email or "")
-        self.phone = QLineEdit(lead.phone_raw or lead.phone or "")
+        self.phone = QLineEdit(lead.phone_raw or lead.phone or lead.phone_as_typed or "")
         self.phone.setPlaceholderText("any format; +country code if abroad")
         self._on_file = self.details()
+        if not lead.phone:
+            # The typed number is not on file (it could not be read): saving it means to fix it.
+            self._on_file = ContactDetails(**{**self._on_file.given(), "phone": ""})
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)

@@ -291,7 +291,12 @@ class LeadPanel(QFrame):
             company += f" ({', '.join(facts)})"
         self.role.setText(f"{lead.title or 'No title'} · {company}")
         place = ", ".join(part for part in (lead.city, lead.country) if part)
-        self.contact.setText(" · ".join(p for p in (lead.email, lead.phone, place) if p))
+        phone = lead.phone or (
+            f"phone as typed: {lead.phone_as_typed} (not a number to dial; F2 corrects it)"
+            if lead.phone_as_typed
+            else None
+        )
+        self.contact.setText(" · ".join(p for p in (lead.email, phone, place) if p))
         self._show_scores()
         source = lead.source.replace("_", " ")
         campaign = f" · {lead.campaign}" if lead.campaign else ""

@@ -3,9 +3,13 @@ one on file, the call panel dials the new one, and a refusal is said in the dial
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from leaddesk.store.models import Lead, Person
 from tests.ui.conftest import Workspace
 from tests.ui.test_accessibility import shown, tab_walk, unnamed
 from ui.call_cycle import Phase
@@ -69,3 +73,37 @@ def test_the_form_is_named_for_a_screen_reader_and_tabs_in_reading_order(
     dialog.first_name.setFocus()
     walked = tab_walk(qtbot, dialog, 5)
     assert walked == [dialog.first_name, dialog.last_name, dialog.title, dialog.email, dialog.phone]
+
+
+def test_a_number_the_import_could_not_read_is_shown_and_fixed_with_f2(
+    qtbot: QtBot, workspace: Workspace, tmp_path: Path
+) -> None:
+    window, desk = workspace.window, workspace.desk
+    sheet = tmp_path / "fair.csv"
+    sheet.write_text(
+        "name,email,phone,company\nAda Quill,ada@quill.example,0415 555,Quillworks\n",
+        encoding="utf-8",
+    )
+    summary = desk.import_file(sheet, source="fair")
+    assert summary.counts.created == 1
+    with desk.store.reading() as session:
+        lead_id = session.scalar(
+            select(Lead.id).join(Person).where(Person.email == "ada@quill.example")
+        )
+    assert lead_id is not None
+    with desk.store.transaction() as session:  # hers to work, whoever intake gave it to
+        stored = session.get(Lead, lead_id)
+        assert stored is not None
+        stored.assigned_to_id = desk.actor.id
+    window.lead.show_lead(lead_id)
+    qtbot.waitUntil(lambda: window.lead.lead_file is not None)
+    assert "phone as typed: 0415 555 (not a number to dial; F2 corrects it)" in (
+        window.lead.contact.text()
+    )
+    dialog = window.show_contact()
+    assert dialog is not None and dialog.phone.text() == "0415 555"
+    dialog.phone.setText("+1 415 555 2671")
+    dialog.save()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    fixed = desk.lead_file(lead_id)
+    assert fixed.phone == "+14155552671" and fixed.phone_as_typed is None
