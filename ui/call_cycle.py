@@ -131,7 +131,7 @@ class CallCycle(QObject):
             return
         number = self.lead.phone
         if not number:
-            self.said.emit("No phone number on file: log the outcome or put the lead back.")
+            self.said.emit("No phone number on file: F2 adds one, or put the lead back.")
             return
         # The lead may have been open a while: their calling hours can end meanwhile.
         desk, lead_id = self._desk, self.lead.lead_id
