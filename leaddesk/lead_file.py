@@ -173,16 +173,10 @@ def _as_typed(lead: Lead) -> str | None:
     return typed if isinstance(typed, str) and typed.strip() else None
 
 
-def _earlier_leads(session: Session, lead: Lead) -> tuple[EarlierLead, ...]:
-    others = session.scalars(
-        select(Lead)
-        .where(Lead.person_id == lead.person_id, Lead.id != lead.id)
-        .order_by(Lead.arrived_at.desc())
-        .limit(20)
-    ).all()
-    if not others:
-        return ()
-    ids = [o.id for o in others]
+def _endings(
+    session: Session, ids: list[int]
+) -> tuple[dict[int, VerdictRecord], dict[int, SalesFeedback]]:
+    """The last verdict and sales' answer of each of these leads: how each ended."""
     verdicts = {
         v.lead_id: v
         for v in session.scalars(
@@ -193,6 +187,20 @@ def _earlier_leads(session: Session, lead: Lead) -> tuple[EarlierLead, ...]:
         f.lead_id: f
         for f in session.scalars(select(SalesFeedback).where(SalesFeedback.lead_id.in_(ids)))
     }
+    return verdicts, feedback
+
+
+def _earlier_leads(session: Session, lead: Lead) -> tuple[EarlierLead, ...]:
+    others = session.scalars(
+        select(Lead)
+        .where(Lead.person_id == lead.person_id, Lead.id != lead.id)
+        .order_by(Lead.arrived_at.desc())
+        .limit(20)
+    ).all()
+    if not others:
+        return ()
+    ids = [o.id for o in others]
+    verdicts, feedback = _endings(session, ids)
     return tuple(
         EarlierLead(
             lead_id=o.id,
@@ -236,16 +244,7 @@ def _colleagues(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Co
     ):
         newest.setdefault(candidate.person_id, candidate)
     ids = [newest_lead.id for newest_lead in newest.values()]
-    verdicts = {
-        v.lead_id: v
-        for v in session.scalars(
-            select(VerdictRecord).where(VerdictRecord.lead_id.in_(ids)).order_by(VerdictRecord.id)
-        )
-    }
-    feedback = {
-        f.lead_id: f
-        for f in session.scalars(select(SalesFeedback).where(SalesFeedback.lead_id.in_(ids)))
-    }
+    verdicts, feedback = _endings(session, ids)
     persons = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(order)))}
     found = []
     for person_id in order:

@@ -23,7 +23,7 @@ from leaddesk.contact_details import WORDS, ContactChanged, ContactDetails
 from leaddesk.desk import Desk
 from leaddesk.errors import LeadDeskError
 from leaddesk.lead_file import LeadFile
-from ui.forms import keep_wrapped_lines, labelled
+from ui.forms import error_line, keep_wrapped_lines, labelled, say_refusal
 from ui.operations import Operations
 
 
@@ -55,10 +55,7 @@ class ContactDialog(QDialog):
         if not lead.phone:
             # The typed number is not on file (it could not be read): saving it means to fix it.
             self._on_file = ContactDetails(**{**self._on_file.given(), "phone": ""})
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_line()
 
         form = QFormLayout()
         labelled(form, "&First name:", self.first_name)
@@ -119,9 +116,4 @@ class ContactDialog(QDialog):
 
     def _refused(self, error: LeadDeskError) -> None:
         self.buttons.setEnabled(True)
-        self.error.setText(error.message)
-        self.error.show()
-        self.adjustSize()
-        field = self._fields.get(error.message.split(":", 1)[0].strip().lower())
-        if field is not None:
-            field.setFocus()
+        say_refusal(self, self.error, error.message, self._fields)

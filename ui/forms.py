@@ -3,6 +3,8 @@ cannot squash: labelled rows, text boxes sized in lines, and room for wrapped te
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QPlainTextEdit, QWidget
 
@@ -25,6 +27,27 @@ def labelled(
     if description:
         field.setAccessibleDescription(description)
     return label
+
+
+def error_line() -> QLabel:
+    """Where a form says why the core refused what was typed: hidden until then."""
+    line = QLabel()
+    line.setObjectName("error")
+    line.setWordWrap(True)
+    line.hide()
+    return line
+
+
+def say_refusal(dialog: QWidget, line: QLabel, message: str, fields: Mapping[str, QWidget]) -> None:
+    """Show the refusal inside the dialog (nothing typed is lost) and put the focus on the
+    field it names first ("phone: too short" -> the phone box)."""
+    line.setText(message)
+    line.show()
+    dialog.adjustSize()  # room for the message: the form keeps its size
+    named = message.split(":", 1)[0].split(",", 1)[0].strip().lower()
+    field = fields.get(named)
+    if field is not None:
+        field.setFocus()
 
 
 def lines_high(edit: QPlainTextEdit, lines: int) -> int:

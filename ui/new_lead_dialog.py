@@ -26,7 +26,7 @@ from leaddesk.domain import Role, Source
 from leaddesk.errors import LeadDeskError
 from leaddesk.intake.by_hand import BY_POLICY, AddedLead, NewInterest
 from leaddesk.permissions import Action
-from ui.forms import keep_wrapped_lines, labelled, lines_high
+from ui.forms import error_line, keep_wrapped_lines, labelled, lines_high, say_refusal
 from ui.operations import Operations
 
 # Where a lead typed in by hand usually comes from, most likely first.
@@ -76,10 +76,7 @@ class NewLeadDialog(QDialog):
         self.work_now = QCheckBox("&Work it now: they are on the line")
         self.work_now.setChecked(desk.can(Action.WORK_QUEUE))
         self.work_now.setVisible(desk.can(Action.WORK_QUEUE))
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_line()
 
         form = QFormLayout()
         labelled(form, "&First name:", self.first_name)
@@ -177,10 +174,4 @@ class NewLeadDialog(QDialog):
 
     def _refused(self, error: LeadDeskError) -> None:
         self.buttons.setEnabled(True)
-        self.error.setText(error.message)
-        self.error.show()
-        self.adjustSize()  # room for the message: the form keeps its size
-        named = error.message.split(":", 1)[0].split(",", 1)[0].strip().lower()
-        field = self._fields.get(named)
-        if field is not None:
-            field.setFocus()
+        say_refusal(self, self.error, error.message, self._fields)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from leaddesk.desk import Desk
 from leaddesk.errors import LeadDeskError
 from leaddesk.handoff import PendingLead, RejectReason, decision_from_form
-from ui.forms import keep_wrapped_lines, labelled, lines_high
+from ui.forms import error_line, keep_wrapped_lines, labelled, lines_high
 from ui.operations import Operations
 
 REASON_LABELS = {
@@ -79,10 +79,7 @@ class AnswerDialog(QDialog):
         )
         self.comment.setTabChangesFocus(True)
         self.comment.setFixedHeight(lines_high(self.comment, 3))
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_line()
         form = QFormLayout()
         if accept:
             labelled(form, "&Opportunity id:", self.opportunity, "The id your CRM gave it")

@@ -93,12 +93,13 @@ def test_a_recognised_export_suggests_its_tool_as_the_source(rep: Desk, tmp_path
     assert look.source == "hubspot"
 
 
-def test_the_mapping_saved_for_a_source_is_found_for_its_next_export(
-    rep: Desk, store: Store, tmp_path: Path
-) -> None:
-    header = ["Who", "Mail", "Tel", "Firm", "Booth"]
-    first = write_csv(tmp_path / "fair-2026-10.csv", header, [[*row, "A1"] for row in ROWS[:2]])
-    # The rep said "Booth" is the campaign; a finished import remembers that for the source.
+FAIR = ["Who", "Mail", "Tel", "Firm", "Booth"]
+
+
+def _first_fair_export(rep: Desk, tmp_path: Path) -> None:
+    """A trade fair's first export, imported as "Trade fair" with "Booth" mapped to the
+    campaign by the rep: a finished import remembers that for the source."""
+    first = write_csv(tmp_path / "fair-2026-10.csv", FAIR, [[*row, "A1"] for row in ROWS[:2]])
     edited = Mapping(
         {"Who": Field.FULL_NAME, "Mail": Field.EMAIL, "Tel": Field.PHONE, "Firm": Field.COMPANY,
          "Booth": Field.CAMPAIGN},
@@ -107,7 +108,13 @@ def test_the_mapping_saved_for_a_source_is_found_for_its_next_export(
     edited.save(mapping_file)
     rep.import_file(first, source="Trade fair", mapping=str(mapping_file))
 
-    second = write_csv(tmp_path / "fair-2026-11.csv", header, [[*row, "B2"] for row in ROWS[2:]])
+
+def test_the_mapping_saved_for_a_source_is_found_for_its_next_export(
+    rep: Desk, store: Store, tmp_path: Path
+) -> None:
+    _first_fair_export(rep, tmp_path)
+
+    second = write_csv(tmp_path / "fair-2026-11.csv", FAIR, [[*row, "B2"] for row in ROWS[2:]])
     look = rep.look_at_import(second)
     assert look.source == "Trade fair"
     assert look.mapping_how == "saved for Trade fair"
@@ -213,17 +220,9 @@ def test_an_import_given_no_source_takes_the_one_the_window_suggests(
 def test_the_next_export_given_no_source_keeps_the_saved_source_and_columns(
     rep: Desk, tmp_path: Path
 ) -> None:
-    header = ["Who", "Mail", "Tel", "Firm", "Booth"]
-    first = write_csv(tmp_path / "fair-2026-10.csv", header, [[*row, "A1"] for row in ROWS[:2]])
-    edited = Mapping(
-        {"Who": Field.FULL_NAME, "Mail": Field.EMAIL, "Tel": Field.PHONE, "Firm": Field.COMPANY,
-         "Booth": Field.CAMPAIGN},
-    )  # fmt: skip
-    mapping_file = tmp_path / "mapping.json"
-    edited.save(mapping_file)
-    rep.import_file(first, source="Trade fair", mapping=str(mapping_file))
+    _first_fair_export(rep, tmp_path)
 
-    second = write_csv(tmp_path / "booth scans.csv", header, [[*row, "B2"] for row in ROWS[2:]])
+    second = write_csv(tmp_path / "booth scans.csv", FAIR, [[*row, "B2"] for row in ROWS[2:]])
     summary = rep.import_file(second)
     assert summary.source == "Trade fair"
     assert summary.mapping_how == "saved for Trade fair"
