@@ -61,6 +61,7 @@ from leaddesk.team import sweep as team_sweep
 from leaddesk.team import team_view as team_views
 from leaddesk.team import user_admin
 from leaddesk.team.moves import PlannedMove, target_user
+from leaddesk.verdict_undo import UndoneVerdict, undo_verdict
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,15 @@ class Desk:
                 recycle_at=recycle_at,
                 expected_version=expected_version,
             )
+
+    def undo_verdict(self, verdict_id: int) -> UndoneVerdict:
+        """Take back a verdict given by mistake (within minutes, before a hand-off or anything
+        else follows): the lead is as before it, held by the rep, its answers kept."""
+        self.require(Action.GIVE_VERDICT)
+        assert self.actor.id is not None
+        at = self.clock()
+        with self.store.transaction() as session:
+            return undo_verdict(session, verdict_id, user_id=self.actor.id, at=at)
 
     def verdict_history(self, lead_id: int) -> list[qualification.PastVerdict]:
         """Every verdict on the lead with the questions and wording of its own version."""

@@ -51,6 +51,7 @@ from leaddesk.store.models import (
     User,
     VerdictRecord,
 )
+from leaddesk.verdict_undo import before_verdict
 
 # When a rep overrides the suggested verdict without naming a lead type, the type that
 # verdict normally goes with. Existing account is routing, not a judgement: it keeps the
@@ -539,6 +540,7 @@ def give_verdict(
         recycle_at = at + timedelta(days=suggestion.recycle_days)
 
     scores = evaluation.scores
+    before = before_verdict(lead)  # what an undo of this verdict gives the lead back
     from_stage = lead.stage
     to_stage = VERDICT_STAGE[verdict]
     lead.stage = to_stage
@@ -594,6 +596,7 @@ def give_verdict(
             "suggested_because": suggestion.because,
             "overridden": overridden,
             "definition_version": version,
+            "before": before,
         },
     )
     return _verdict_info(record, version, _user_name(session, actor_id), to_stage)

@@ -24,6 +24,7 @@ from leaddesk.domain import CallOutcome
 from leaddesk.errors import LeadDeskError
 from leaddesk.qualification import VerdictInfo
 from leaddesk.queue import QueueRow
+from leaddesk.verdict_undo import UndoneVerdict
 from ui import dialogs
 from ui.operations import Operations
 
@@ -39,6 +40,8 @@ VERDICT_WORDS = {
 
 # Said after an outcome that moved the lead on: the wrong key is one key away from undone.
 UNDO_HINT = " Wrong key? Ctrl+Z undoes it."
+VERDICT_UNDO_HINT = " Wrong verdict? Ctrl+Z undoes it."
+CALL, VERDICT = "call", "verdict"  # what Ctrl+Z takes back
 
 
 class Phase(StrEnum):
@@ -82,7 +85,7 @@ class CallCycle(QObject):
         self._open_call: int | None = None  # a connected call still on the line
         # The last outcome logged and the lead it was logged on, while it may be undone: until
         # the rep takes another lead or gives a verdict (the core keeps the time limit).
-        self._undoable: tuple[int, QueueRow] | None = None
+        self._undoable: tuple[str, int, QueueRow] | None = None
         self._elapsed = QElapsedTimer()
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
@@ -174,18 +177,25 @@ class CallCycle(QObject):
 
     @property
     def can_undo(self) -> bool:
-        """An outcome logged on this lead may be taken back (Ctrl+Z)."""
+        """The last outcome logged, or the verdict just given, may be taken back (Ctrl+Z)."""
         return self._undoable is not None and not self._waiting
 
     def undo(self) -> None:
-        """Take back the last outcome logged (the wrong key): the lead is held again, as it
-        was before the call, for the right outcome."""
+        """Take back the last outcome logged or the verdict just given (the wrong key): the
+        lead is held again, as it was before, for the right one."""
         if self._waiting or self._undoable is None:
             return
-        call_id, row = self._undoable
+        kind, record_id, row = self._undoable
         desk = self._desk
+        if kind == VERDICT:
+            self._start(
+                lambda: desk.undo_verdict(record_id),
+                lambda undone: self._verdict_undone(undone, row),
+                changes={"queue", "lead", "status"},
+            )
+            return
         self._start(
-            lambda: desk.undo_call(call_id),
+            lambda: desk.undo_call(record_id),
             lambda undone: self._undone(undone, row),
             changes={"queue", "lead", "status"},
         )
@@ -203,11 +213,13 @@ class CallCycle(QObject):
         self.phase_changed.emit(self.phase.value)
 
     def verdict_given(self, verdict: VerdictInfo) -> None:
-        self._undoable = None
+        held = self.lead
+        self._undoable = (VERDICT, verdict.id, held) if held is not None else None
         self._end_call()
         words = VERDICT_WORDS.get(verdict.verdict.value, verdict.verdict.value)
-        who = self.lead.person if self.lead is not None else f"lead {verdict.lead_id}"
-        self.said.emit(f"{words}: {who}. Press N for the next lead.")
+        who = held.person if held is not None else f"lead {verdict.lead_id}"
+        hint = VERDICT_UNDO_HINT if held is not None else ""
+        self.said.emit(f"{words}: {who}. Press N for the next lead.{hint}")
         self._finish()
 
     def release(self) -> None:
@@ -294,7 +306,7 @@ class CallCycle(QObject):
     def _logged(self, result: object) -> None:
         assert isinstance(result, CallResult)
         undoable = result.outcome is not CallOutcome.DO_NOT_CALL and not result.nurtured
-        self._undoable = (result.call_id, self.lead) if undoable and self.lead else None
+        self._undoable = (CALL, result.call_id, self.lead) if undoable and self.lead else None
         if result.outcome is CallOutcome.CONNECTED and not result.nurtured:
             # Still on the line: the timer runs on, and the call's length is stored at its end.
             self._open_call = result.call_id
@@ -337,6 +349,19 @@ class CallCycle(QObject):
         self.said.emit(
             f"Undone: the {said} call is no longer logged; {row.person} is as before the call. "
             "Press the right outcome key (1 … 0)."
+        )
+
+    def _verdict_undone(self, undone: object, row: QueueRow) -> None:
+        assert isinstance(undone, UndoneVerdict)
+        self._undoable = None
+        self.lead = row
+        self._renewer.start()
+        self.lead_changed.emit(row)
+        self._set_phase(Phase.QUALIFYING)  # the questionnaire again, its answers as they were
+        said = undone.verdict.value.replace("_", " ")
+        self.said.emit(
+            f"Undone: the {said} verdict on {row.person} is withdrawn; the answers are as you "
+            "left them. Give the right verdict."
         )
 
     def _put_back(self, person: str) -> None:

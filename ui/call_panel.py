@@ -141,7 +141,7 @@ class CallPanel(QFrame):
             "Copy the number", shortcuts.COPY_NUMBER, self.copy_number, "copy"
         )
         self.undo_action = self._action(
-            "Undo the outcome", shortcuts.UNDO_OUTCOME, cycle.undo, "undo"
+            "Undo the last outcome or verdict", shortcuts.UNDO_OUTCOME, cycle.undo, "undo"
         )
         self.undo_action.setEnabled(False)
         self.outcome_actions: dict[CallOutcome, QAction] = {}

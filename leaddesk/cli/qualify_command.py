@@ -34,6 +34,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_json(qualify)
     qualify.set_defaults(handler=run_qualify)
 
+    undo = commands.add_parser(
+        "undo-verdict",
+        help="take back a verdict given by mistake (within 10 minutes, before its hand-off)",
+    )
+    undo.add_argument(
+        "verdict_id", metavar="VERDICT_ID", type=record_number, help="the number qualify gave it"
+    )
+    add_as(undo)
+    add_json(undo)
+    undo.set_defaults(handler=run_undo_verdict)
+
 
 def read_answers(file: str) -> dict[str, object]:
     text = read_text_file(file, "an answers file")
@@ -78,6 +89,17 @@ def run_qualify(args: argparse.Namespace) -> int:
         print_json({**state.as_json(), "verdict": verdict.as_json() if verdict else None})
     elif verdict is not None:
         print_verdict(state, verdict)
+        print(f"Wrong verdict? leaddesk undo-verdict {verdict.id} --as {args.as_user}")
+    return 0
+
+
+def run_undo_verdict(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        undone = desk.undo_verdict(args.verdict_id)
+    if args.json:
+        print_json(undone.as_json())
+    else:
+        print(f"Lead {undone.lead_id}: {undone.message}")
     return 0
 
 

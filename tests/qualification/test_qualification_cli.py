@@ -294,3 +294,26 @@ def test_version_1_still_shows_its_wording_after_version_2(team: str, tmp_path: 
     assert (shown["version"], pain["text"]) == (2, "What does this problem cost you each month?")
     same = leaddesk("definition", "diff", str(v2), "--as", "lead1", db=team)
     assert "No differences a rep would notice from version 2." in same.stdout
+
+
+def test_a_verdict_given_by_mistake_is_undone_once(
+    team: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    lead_id = add_lead(team, clock)
+    answers = _write(tmp_path / "a.json", {**OPENING, "contact_check": "invalid"})
+    given = leaddesk(
+        *("qualify", str(lead_id), "--as", "rep1", "--answers", answers),
+        *("--verdict", "disqualify"),
+        db=team,
+    )
+    assert given.returncode == 0, given.stderr
+    hint = given.stdout.strip().splitlines()[-1]
+    assert hint.startswith("Wrong verdict? leaddesk undo-verdict ")
+    verdict_id = hint.split()[4]
+    colleague = leaddesk("undo-verdict", verdict_id, "--as", "rep2", db=team)
+    assert colleague.returncode == 3 and "given by a colleague" in _one_line(colleague.stderr)
+    undone = leaddesk("undo-verdict", verdict_id, "--as", "rep1", "--json", db=team)
+    assert undone.returncode == 0, undone.stderr
+    assert json.loads(undone.stdout)["stage"] == "in_qualification"
+    again = leaddesk("undo-verdict", verdict_id, "--as", "rep1", db=team)
+    assert again.returncode == 2 and _one_line(again.stderr) == f"leaddesk: No verdict {verdict_id}."

@@ -653,3 +653,38 @@ def test_taking_the_next_lead_keeps_the_last_outcome(qtbot: QtBot, workspace: Wo
     assert not window.call.undo_action.isEnabled()
     key(qtbot, workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert calls_on(workspace, first.lead_id) == [CallOutcome.VOICEMAIL]
+
+
+def test_a_verdict_confirmed_too_early_is_undone_with_ctrl_z(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    window, cycle = workspace.window, workspace.window.cycle
+    lead = call_next(qtbot, workspace, "1")
+    assert cycle.phase is Phase.QUALIFYING
+    answer_by_keyboard(qtbot, workspace, {"contact_check": "yes", "inquiry_reason": "project"})
+    answered = window.questionnaire.qualification
+    assert answered is not None
+    key(qtbot, workspace, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # too early
+    assert cycle.phase is Phase.IDLE
+    assert window.call.message.text().endswith("Wrong verdict? Ctrl+Z undoes it.")
+
+    def verdicts() -> int:
+        with workspace.desk.store.reading() as session:
+            query = select(VerdictRecord).where(
+                VerdictRecord.lead_id == lead.lead_id,
+                VerdictRecord.decided_at >= workspace.desk.clock(),
+            )
+            return len(session.scalars(query).all())
+
+    assert verdicts() == 1
+    key(qtbot, workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert verdicts() == 0
+    # Back in the questionnaire on the same lead, the answers as they were.
+    assert cycle.phase is Phase.QUALIFYING and cycle.lead is not None
+    assert cycle.lead.lead_id == lead.lead_id
+    assert window.left.currentWidget() is window.questionnaire
+    qtbot.waitUntil(lambda: window.questionnaire.qualification is not None)
+    again = window.questionnaire.qualification
+    assert again is not None and again.evaluation.answers == answered.evaluation.answers
+    assert "verdict on" in window.call.message.text() and "withdrawn" in window.call.message.text()
+    assert workspace.warnings == []
