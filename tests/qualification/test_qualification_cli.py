@@ -316,4 +316,5 @@ def test_a_verdict_given_by_mistake_is_undone_once(
     assert undone.returncode == 0, undone.stderr
     assert json.loads(undone.stdout)["stage"] == "in_qualification"
     again = leaddesk("undo-verdict", verdict_id, "--as", "rep1", db=team)
-    assert again.returncode == 2 and _one_line(again.stderr) == f"leaddesk: No verdict {verdict_id}."
+    assert again.returncode == 2
+    assert _one_line(again.stderr) == f"leaddesk: No verdict {verdict_id}."
