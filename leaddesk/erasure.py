@@ -291,7 +291,7 @@ def _blank_free_text(session: Session, lead_ids: list[int]) -> int:
 
 
 # Audit events of a lead whose reason is a code, not someone's words.
-_CODED_REASONS = frozenset({"call_logged", "call_undone", "lead_closed_erased"})
+_CODED_REASONS = frozenset({"call_logged", "call_undone", "verdict_undone", "lead_closed_erased"})
 
 
 def _scrub_audit(session: Session, lead_ids: list[int], free_text: _FreeText) -> None:
