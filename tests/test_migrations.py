@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
+from leaddesk.clock import FixedClock
+from leaddesk.desk import open_desk
 from leaddesk.store import open_store
 from leaddesk.store.migrations import current_revision, head_revision
 from leaddesk.store.models import (
@@ -43,6 +46,25 @@ def test_first_revision_store_upgrades_with_its_data(tmp_path: Path) -> None:
     assert lead.sla_due_at is not None and lead.sla_due_at.tzinfo is not None
     assert (lead.source, lead.stage.value, lead.assigned_to_id) == ("web_form", "working", 1)
     assert [c.outcome.value for c in calls] == ["no_answer"]
+
+
+def test_calls_stored_before_talk_time_are_over_not_left_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(OLD_STORE, path)
+    with sqlite3.connect(path) as old:  # a connected call, as the first revision logged it
+        old.execute(
+            "INSERT INTO call_attempts (lead_id, user_id, at, outcome, duration_seconds) "
+            "SELECT lead_id, user_id, at, 'connected', 240 FROM call_attempts"
+        )
+    store = open_store(path)
+    with store.reading() as session:
+        calls = session.scalars(select(CallAttempt).order_by(CallAttempt.id)).all()
+    assert [c.outcome.value for c in calls] == ["no_answer", "connected"]
+    assert all(c.ended_at == c.at for c in calls)
+    assert calls[1].duration_seconds == 240
+    store.close()
+    with open_desk(path, "rep1", clock=FixedClock(calls[1].at + timedelta(hours=1))) as desk:
+        assert desk.end_interrupted_calls() == []  # nothing to end: the call was over
 
 
 def test_upgrade_keeps_a_backup_of_the_old_store(tmp_path: Path) -> None:
