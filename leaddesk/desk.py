@@ -694,8 +694,12 @@ class Desk:
 
     # -- rep workspace (search, my note) -----------------------------------------------------
 
-    def search(self, text: str, *, limit: int = 50) -> list[call_queue.QueueRow]:
-        """Open leads matching a name, company, email or phone prefix that the rep may work."""
+    def search(
+        self, text: str, *, limit: int = 50, closed: bool = False
+    ) -> list[call_queue.QueueRow]:
+        """Open leads matching a name, company, email or phone prefix that the rep may work;
+        with ``closed``, their closed leads after them (newest first), each saying how it
+        ended."""
         self.require(Action.WORK_QUEUE)
         assert self.actor.id is not None
         with self.store.reading() as session:
@@ -706,6 +710,7 @@ class Desk:
                 self.clock(),
                 limit=limit,
                 any_owner=self.can(Action.REASSIGN),
+                closed=closed,
             )
 
     def lead_row(self, lead_id: int) -> call_queue.QueueRow | None:

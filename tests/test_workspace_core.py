@@ -15,7 +15,7 @@ from leaddesk.demo import fill_demo
 from leaddesk.desk import open_desk
 from leaddesk.domain import OPEN_STAGES, CallOutcome
 from leaddesk.errors import InputError
-from leaddesk.queue.search import search_terms
+from leaddesk.queue.search import ENDED, search_terms
 from leaddesk.store import open_store
 
 
@@ -129,3 +129,50 @@ def test_a_number_spanning_zones_must_be_inside_hours_in_each() -> None:
     late = datetime(2026, 11, 19, 21, 30, tzinfo=ZoneInfo("America/New_York"))
     problem = callback_outside_hours(late, ("America/Los_Angeles", "America/New_York"), policy)
     assert problem is not None and "America/New_York" in problem
+
+
+def test_a_search_can_find_closed_leads_after_the_open_ones_saying_how_they_ended(
+    demo_location: str, clock: FixedClock
+) -> None:
+    from sqlalchemy import select
+
+    from leaddesk.store.models import Lead, Person, User
+
+    store = open_store(demo_location)
+    with store.reading() as session:
+        rep1 = session.scalar(select(User.id).where(User.name == "rep1"))
+        lead_id, email, stage, last_name = session.execute(
+            select(Lead.id, Person.email, Lead.stage, Person.last_name)
+            .join(Person, Person.id == Lead.person_id)
+            .where(
+                Lead.assigned_to_id == rep1,
+                Lead.stage.not_in(OPEN_STAGES),
+                Person.email.is_not(None),
+            )
+            .limit(1)
+        ).one()
+        theirs_id, theirs_email = session.execute(
+            select(Lead.id, Person.email)
+            .join(Person, Person.id == Lead.person_id)
+            .where(
+                Lead.assigned_to_id != rep1,
+                Lead.assigned_to_id.is_not(None),
+                Lead.stage.not_in(OPEN_STAGES),
+                Person.email.is_not(None),
+            )
+            .limit(1)
+        ).one()
+    store.close()
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        assert lead_id not in [row.lead_id for row in desk.search(email)]  # open ones only
+        everything = desk.search(last_name, closed=True)  # others of that name too
+        still_open = [row.stage in OPEN_STAGES for row in everything]
+        assert everything and still_open == sorted(still_open, reverse=True)  # open first
+        found = [row for row in desk.search(email, closed=True) if row.lead_id == lead_id]
+        assert len(found) == 1
+        assert found[0].reason == f"closed: {ENDED[stage]}"
+        assert all(
+            row.lead_id != theirs_id for row in desk.search(theirs_email, closed=True)
+        )  # a colleague's past leads stay theirs
+    with open_desk(demo_location, "lead1", clock=clock) as lead:
+        assert theirs_id in [row.lead_id for row in lead.search(theirs_email, closed=True)]

@@ -20,7 +20,7 @@ from PySide6.QtGui import QDesktopServices
 from leaddesk.call_undo import UndoneCall
 from leaddesk.calls import CallEnded, CallResult
 from leaddesk.desk import Desk
-from leaddesk.domain import CallOutcome
+from leaddesk.domain import OPEN_STAGES, CallOutcome
 from leaddesk.errors import LeadDeskError
 from leaddesk.qualification import VerdictInfo
 from leaddesk.queue import QueueRow
@@ -117,6 +117,9 @@ class CallCycle(QObject):
     def take(self, row: QueueRow) -> None:
         """Work a lead picked from the queue or a search; refused if a colleague holds it."""
         if self._waiting or self.phase in (Phase.CALLING, Phase.QUALIFYING):
+            return
+        if row.stage not in OPEN_STAGES:
+            self.said.emit(f"{row.person}: {row.reason}. The lead card shows what happened.")
             return
         held = self.lead.lead_id if self.lead is not None else None
         desk = self._desk

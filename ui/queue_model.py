@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
-from leaddesk.domain import Stage
+from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.errors import LeadDeskError
 from leaddesk.queue import Band, QueueRow
 from leaddesk.queue.rows import sla_minutes_left
@@ -263,6 +263,8 @@ class QueueModel(QAbstractTableModel):
                 return look
         if role == Qt.ItemDataRole.FontRole and row.lead_id in self._fresh:
             return _bold()
+        if role == Qt.ItemDataRole.ForegroundRole and row.stage not in OPEN_STAGES:
+            return colours().qcolor("muted")  # a closed lead a search found: history, not work
         return None
 
     def _text(self, row: QueueRow, column: int) -> str:
@@ -273,7 +275,7 @@ class QueueModel(QAbstractTableModel):
         if column == LOCAL:
             return local_clock(row, self._now) + ("" if row.zone_known else " ?")
         if column == BAND:
-            return BAND_WORDS[row.band]
+            return "Closed" if row.stage not in OPEN_STAGES else BAND_WORDS[row.band]
         if column == WHY:
             return self.reason(row)
         if column == SLA:

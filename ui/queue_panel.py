@@ -245,7 +245,11 @@ class QueuePanel(QFrame):
         self.source.setEnabled(not searching)
         if searching:
             self.title.setText("SEARCH RESULTS")
-            self.model.show(lambda limit, _offset: desk.search(text, limit=limit), pageable=False)
+            # Open leads first, then closed ones: "we spoke last month" finds what happened.
+            self.model.show(
+                lambda limit, _offset: desk.search(text, limit=limit, closed=True),
+                pageable=False,
+            )
             return
         chosen = self.band.currentData()
         if chosen == BOOKED:

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from leaddesk.definition import Policy
-from leaddesk.domain import Stage
+from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.queue import zones
 from leaddesk.queue.ordering import Band, LeadFacts, score
 
@@ -176,6 +176,8 @@ def word_reason(row: QueueRow, at: datetime) -> str:
     Worded from the row alone, so the window can say it again as the clock moves; the row's
     band and place stay as they were read (a row never jumps under the rep's cursor).
     """
+    if row.blocked is not None and row.stage not in OPEN_STAGES:
+        return row.blocked  # "closed: handed off": a lead found by a search
     if row.blocked is not None:
         return f"not callable now: {row.blocked}"
     text = _why(row, at)

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from leaddesk.definition import Policy
-from leaddesk.domain import OPEN_STAGES
+from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.intake.cleanup import company_key
 from leaddesk.queue import ordering
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of, scope_for
@@ -34,6 +34,16 @@ PER_TERM = 400
 Ordered = ColumnElement[Any] | InstrumentedAttribute[Any]
 _DIGITS = re.compile(r"\d")
 _PHONE_CHARS = re.compile(r"^[\d\s()+./-]+$")
+# How a closed lead a search finds ended, in the rep's words.
+ENDED = {
+    Stage.QUALIFIED: "qualified, waiting for its hand-off",
+    Stage.HANDED_OFF: "handed off, sales has not answered yet",
+    Stage.ACCEPTED: "accepted by sales",
+    Stage.REJECTED: "rejected by sales",
+    Stage.NURTURE: "back to marketing (nurture)",
+    Stage.DISQUALIFIED: "disqualified",
+    Stage.EXISTING_ACCOUNT: "routed to the account owner",
+}
 _LEAD_NUMBER = re.compile(r"#\s*(\d{1,18})")  # "#3001", as the window and the CLI name leads
 
 
@@ -133,9 +143,11 @@ def search_leads(
     *,
     limit: int = 50,
     any_owner: bool = False,
+    closed: bool = False,
 ) -> list[QueueRow]:
     """Open leads matching ``text`` that ``user_id`` may work (theirs and the open pool;
-    every rep's with ``any_owner``), in the queue's order of urgency, then by arrival."""
+    every rep's with ``any_owner``), in the queue's order of urgency, then by arrival. With
+    ``closed``, the closed ones they may see follow, newest first: "we spoke last month"."""
     scope = scope_for(session, user_id, at)
     by_number = _LEAD_NUMBER.fullmatch(text.strip())
     if by_number is not None:
@@ -145,6 +157,7 @@ def search_leads(
     if terms.empty or limit == 0:
         return []
     ids: list[int] = []
+    ended: dict[int, datetime] = {}  # closed leads found, with their arrival
     connection = session.connection()
     for walk, column in _walks(terms):
         if len(ids) >= limit:
@@ -155,15 +168,29 @@ def search_leads(
         # Stage and owner are checked here, not in SQL: given them, the planner would walk
         # every open lead by stage instead of probing the matched people's leads by index.
         leads = connection.execute(
-            select(Lead.id, Lead.stage, Lead.assigned_to_id).where(column.in_(matched))
+            select(Lead.id, Lead.stage, Lead.assigned_to_id, Lead.arrived_at).where(
+                column.in_(matched)
+            )
         ).tuples()
-        for lead_id, stage, owner_id in leads:
-            workable = any_owner or owner_id in (None, user_id)
-            if stage in OPEN_STAGES and workable and lead_id not in ids:
-                ids.append(lead_id)
+        for lead_id, stage, owner_id, arrived_at in leads:
+            if not (any_owner or owner_id in (None, user_id)):
+                continue
+            if stage in OPEN_STAGES:
+                if lead_id not in ids:
+                    ids.append(lead_id)
+            elif closed:
+                ended[lead_id] = arrived_at
     found = _rows_for(session, ids, user_id, at, scope.policy)
     found.sort(key=lambda item: (item[0], item[1]))
-    return [row for _, _, row in found[:limit]]
+    rows = [row for _, _, row in found[:limit]]
+    room = limit - len(rows)
+    if closed and room > 0 and ended:
+        newest = sorted(ended, key=lambda lead_id: ended[lead_id], reverse=True)[:room]
+        past = {
+            row.lead_id: row for _, _, row in _rows_for(session, newest, user_id, at, scope.policy)
+        }
+        rows.extend(past[lead_id] for lead_id in newest if lead_id in past)
+    return rows
 
 
 def _lead_by_number(
@@ -225,6 +252,8 @@ def _rows_for(
 
 
 def _why_not(placed: str, facts: LeadFacts) -> str:
+    if placed == ordering.CLOSED:
+        return f"closed: {ENDED.get(facts.stage, facts.stage.value.replace('_', ' '))}"
     if placed == ordering.ON_HOLD and facts.hold_reason:
         return f"on hold ({facts.hold_reason.replace('_', ' ')})"
     return placed

@@ -558,3 +558,47 @@ def test_a_search_that_finds_nobody_says_where_it_looked(
     assert queue.note.text().startswith("Nobody found.")
     ws.window.close()
     ws.desk.close()
+
+
+def test_a_search_shows_a_closed_lead_greyed_and_return_says_how_it_ended(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    from sqlalchemy import select
+
+    from leaddesk.domain import OPEN_STAGES
+    from leaddesk.store.models import Lead, Person
+    from ui.call_cycle import Phase
+    from ui.queue_model import BAND
+
+    desk, panel = workspace.desk, workspace.window.queue
+    with desk.store.reading() as session:
+        lead_id, email = session.execute(
+            select(Lead.id, Person.email)
+            .join(Person, Person.id == Lead.person_id)
+            .where(
+                Lead.assigned_to_id == desk.actor.id,
+                Lead.stage.not_in(OPEN_STAGES),
+                Person.email.is_not(None),
+            )
+            .limit(1)
+        ).one()
+    panel.focus_search()
+    qtbot.keyClicks(panel.search, email)
+    qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    rows = [panel.model.row_at(i) for i in range(panel.model.rowCount())]
+    (at,) = [i for i, row in enumerate(rows) if row is not None and row.lead_id == lead_id]
+    assert panel.model.index(at, BAND).data() == "Closed"
+    assert panel.model.index(at, WHY).data().startswith("closed: ")
+    panel.table.selectRow(at)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    cycle = workspace.window.cycle
+    assert cycle.phase is Phase.IDLE and cycle.lead is None  # history, not work
+    assert "The lead card shows what happened." in workspace.window.call.message.text()
+    # Its card is the one shown: its timeline says what happened.
+    qtbot.waitUntil(
+        lambda: (
+            workspace.window.lead.lead_file is not None
+            and workspace.window.lead.lead_file.lead_id == lead_id
+        )
+    )
+    assert workspace.warnings == []
