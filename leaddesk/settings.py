@@ -35,6 +35,9 @@ class Setting(Generic[T]):
 
 THEME = Setting("theme", "system", "Look of the window: system, light or dark.")
 TEXT_SIZE = Setting("text_size", 100, "Size of the window's text, in percent of normal.")
+QUEUE_HIDDEN = Setting(
+    "queue_hidden_columns", "", "Queue columns the rep hid, by heading, comma-separated."
+)
 LAST_USER = Setting("last_user", "", "The profile picked at the last sign-in.")
 EXPORT_FOLDER = Setting("export_folder", "", "Where the end-of-day handoff files go.")
 IMPORT_FOLDER = Setting("import_folder", "", "Where File ▸ Import last found a file.")
@@ -46,6 +49,7 @@ SWEEP_MINUTES = Setting("sweep_minutes", 5, "How often the open app checks for u
 ALL: tuple[Setting[Any], ...] = (
     THEME,
     TEXT_SIZE,
+    QUEUE_HIDDEN,
     LAST_USER,
     EXPORT_FOLDER,
     IMPORT_FOLDER,

@@ -228,6 +228,7 @@ class MainWindow(QMainWindow):
         view.addActions(
             [self.queue.search_action, self.queue.queue_action, self.queue.refresh_action]
         )
+        view.addMenu(self.queue.columns_menu(self.settings))
         add_look_menu(view, self.settings, self)
         # The team console plugs in here (set_team_console); absent for whoever may not see it.
         self.team_console_action = QAction("Team console", self)

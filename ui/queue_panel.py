@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,11 +30,22 @@ from leaddesk.queue import Band, QueueRow
 from leaddesk.queue.arrivals import QueueMark
 from leaddesk.queue.outlook import QueueOutlook
 from leaddesk.queue.search import MIN_CHARS
+from leaddesk.settings import QUEUE_HIDDEN, Settings
 from ui import shortcuts
 from ui.empty_note import EmptyNote
 from ui.icons import icon
 from ui.operations import Operations
-from ui.queue_model import COLUMNS, ROW_ROLE, SLA, SOURCE, WHY, WIDTHS, QueueModel, source_text
+from ui.queue_model import (
+    COLUMNS,
+    PERSON,
+    ROW_ROLE,
+    SLA,
+    SOURCE,
+    WHY,
+    WIDTHS,
+    QueueModel,
+    source_text,
+)
 from ui.theme import NORMAL_TEXT, text_size_of
 
 log = logging.getLogger(__name__)
@@ -235,6 +247,31 @@ class QueuePanel(QFrame):
         ops.changed.connect(self._changed)
 
     # -- what the table lists -------------------------------------------------------------------
+
+    def columns_menu(self, settings: Settings) -> QMenu:
+        """View ▸ Queue columns, also the column headings' right-click menu: show or hide
+        each column but the person's (a small screen, or a column the rep never reads);
+        remembered."""
+        hidden = {name.strip() for name in settings[QUEUE_HIDDEN].split(",") if name.strip()}
+        menu = QMenu("Queue columns", self)
+        for column, heading in enumerate(COLUMNS):
+            if column == PERSON:
+                continue
+            action = QAction(heading, menu)
+            action.setCheckable(True)
+            action.setChecked(heading not in hidden)
+            self.table.setColumnHidden(column, heading in hidden)
+            action.toggled.connect(lambda shown, c=column: self._show_column(c, shown, settings))
+            menu.addAction(action)
+        header = self.table.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(lambda at: menu.popup(header.mapToGlobal(at)))
+        return menu
+
+    def _show_column(self, column: int, shown: bool, settings: Settings) -> None:
+        self.table.setColumnHidden(column, not shown)
+        hidden = [COLUMNS[c] for c in range(len(COLUMNS)) if self.table.isColumnHidden(c)]
+        settings[QUEUE_HIDDEN] = ",".join(hidden)
 
     def apply(self) -> None:
         self._pause.stop()

@@ -8,7 +8,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from leaddesk.settings import TEXT_SIZE, Settings
@@ -84,3 +84,27 @@ def test_the_steps_stop_at_the_smallest_and_largest_sizes(
     apply_theme(qapp, "dark")
     assert text_size_of(qapp) == TEXT_SIZES[-1] and "font-size: 15pt" in qapp.styleSheet()
     assert set_text_size(settings, 100) == 100
+
+
+def test_queue_columns_hidden_stay_hidden_across_text_sizes_and_restarts(
+    qtbot: QtBot, qapp: QApplication, workspace: Workspace
+) -> None:
+    from leaddesk.settings import QUEUE_HIDDEN
+    from ui.queue_model import COLUMNS, SOURCE, TRIES
+
+    window = workspace.window
+    menu = next(m for m in window.findChildren(QMenu) if m.title() == "Queue columns")
+    headings = [action.text() for action in menu.actions()]
+    assert headings == list(COLUMNS[1:])  # every column but the person's
+    for action in menu.actions():
+        if action.text() in ("Source", "Tries"):
+            action.setChecked(False)
+    table = window.queue.table
+    assert table.isColumnHidden(SOURCE) and table.isColumnHidden(TRIES)
+    assert window.settings[QUEUE_HIDDEN] == "Tries,Source"
+    apply_theme(qapp, "light", text_size=130)
+    qtbot.waitUntil(lambda: table.columnWidth(0) == round(WIDTHS[0] * 1.3))
+    assert table.isColumnHidden(SOURCE) and table.isColumnHidden(TRIES)
+    # The next window starts with them hidden.
+    again = window.queue.columns_menu(Settings(window.settings.path))
+    assert [a.text() for a in again.actions() if not a.isChecked()] == ["Tries", "Source"]
