@@ -61,6 +61,7 @@ from leaddesk.team import sweep as team_sweep
 from leaddesk.team import team_view as team_views
 from leaddesk.team import user_admin
 from leaddesk.team.moves import PlannedMove, target_user
+from leaddesk.team.reopen import KEEP, Reopened, reopen_lead
 from leaddesk.verdict_undo import UndoneVerdict, undo_verdict
 
 
@@ -256,6 +257,17 @@ class Desk:
                 disqualify_reason=disqualify_reason,
                 recycle_at=recycle_at,
                 expected_version=expected_version,
+            )
+
+    def reopen_lead(self, lead_id: int, reason: str, *, to_user: str | None = KEEP) -> Reopened:
+        """Reopen a closed lead (team leads): its verdict withdrawn, open and due now for the
+        rep who had it, another rep (``to_user``) or the pool ("pool"). Audited."""
+        self.require(Action.REASSIGN)
+        assert self.actor.id is not None
+        at = self.clock()
+        with self.store.transaction() as session:
+            return reopen_lead(
+                session, lead_id, actor_id=self.actor.id, at=at, reason=reason, to_user=to_user
             )
 
     def undo_verdict(self, verdict_id: int) -> UndoneVerdict:

@@ -321,6 +321,10 @@ def _scrub_audit(session: Session, lead_ids: list[int], free_text: _FreeText) ->
             if isinstance(details.get(key), str) and details[key]:
                 details[key] = ""
                 changed = True
+        withdrawn = details.get("verdict")  # a reopened lead's withdrawn verdict: its words go
+        if isinstance(withdrawn, dict) and withdrawn.get("reason"):
+            details["verdict"] = {**withdrawn, "reason": ""}
+            changed = True
         corrected = details.get("changed")  # a contact correction: which fields stay, not values
         if isinstance(corrected, dict) and corrected:
             details["changed"] = {name: ["", ""] for name in corrected}

@@ -27,6 +27,7 @@ from leaddesk.store.models import (
     User,
     VerdictRecord,
 )
+from leaddesk.team.reopen import REOPENED
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,19 @@ def _colleagues(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Co
     return tuple(found)
 
 
+def _reopened(event: AuditEvent, names: dict[int, str]) -> str:
+    """ "Reopened: the disqualify verdict (Rep 2, 12 Nov: no budget) withdrawn — <why>"."""
+    verdict = (event.details or {}).get("verdict")
+    text = "Reopened"
+    if isinstance(verdict, dict):
+        by = names.get(verdict.get("by") or 0, "?")
+        at = str(verdict.get("at") or "")[:10]
+        said = f": {verdict['reason']}" if verdict.get("reason") else ""
+        text += f": the {str(verdict.get('verdict', '')).replace('_', ' ')} verdict ({by}, {at}"
+        text += f"{said}) withdrawn"
+    return text + (f" — {event.reason}" if event.reason else "")
+
+
 def _corrected(event: AuditEvent) -> str:
     """ "Contact details corrected: phone +12125550100 → +12125550199" (values blank once the
     person was erased)."""
@@ -328,11 +342,15 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
         who = names.get(move.by_user_id) if move.by_user_id else None
         entries.append(TimelineEntry(move.at, "assignment", who, text))
     for event in session.scalars(
-        select(AuditEvent).where(AuditEvent.lead_id == lead.id, AuditEvent.action == CHANGED)
-    ):
-        entries.append(
-            TimelineEntry(event.at, "contact", names.get(event.actor_id or 0), _corrected(event))
+        select(AuditEvent).where(
+            AuditEvent.lead_id == lead.id, AuditEvent.action.in_((CHANGED, REOPENED))
         )
+    ):
+        who = names.get(event.actor_id or 0)
+        if event.action == CHANGED:
+            entries.append(TimelineEntry(event.at, "contact", who, _corrected(event)))
+        else:
+            entries.append(TimelineEntry(event.at, "verdict", who, _reopened(event, names)))
     feedback = session.scalar(select(SalesFeedback).where(SalesFeedback.lead_id == lead.id))
     if feedback is not None:
         text = f"Sales {feedback.decision.value}"

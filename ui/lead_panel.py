@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
+    QPushButton,
     QScrollArea,
     QTabWidget,
     QToolButton,
@@ -31,6 +32,7 @@ from leaddesk.desk import Desk
 from leaddesk.lead_file import Colleague, LeadFile
 from leaddesk.permissions import Action
 from leaddesk.qualification import Qualification
+from leaddesk.team.reopen import REOPENABLE
 from ui.icons import icon
 from ui.notes import NoteSaver
 from ui.operations import Operations
@@ -62,6 +64,7 @@ DETAILS_MIN_HEIGHT = 44  # px: the contact line and the scores, the rest scrolls
 class LeadPanel(QFrame):
     loaded = Signal(object)  # LeadFile now shown
     correct_contact = Signal()  # the rep asks to correct the shown person's details
+    reopen = Signal()  # a team lead asks to reopen the shown closed lead
 
     def __init__(
         self,
@@ -81,6 +84,7 @@ class LeadPanel(QFrame):
         self.lead_file: LeadFile | None = None
         self.lead_id: int | None = None
         self._can_correct = desk.can(Action.LOG_CALL)
+        self._can_reopen = desk.can(Action.REASSIGN)
         self._hint = "Press N to take the next lead from your queue."
         # While the questionnaire is open on this lead, its live scores (answers so far and
         # the facts as they are now) are the ones shown: one Fit and one Interest on screen.
@@ -100,10 +104,15 @@ class LeadPanel(QFrame):
         self.edit_button.setAccessibleName("Correct contact details")
         self.edit_button.clicked.connect(self.correct_contact)
         self.edit_button.hide()
+        self.reopen_button = QPushButton("Reopen…")
+        self.reopen_button.setToolTip("Withdraw its verdict and put it back in a queue")
+        self.reopen_button.clicked.connect(self.reopen)
+        self.reopen_button.hide()
         top = QHBoxLayout()
         top.addWidget(self.name, 1)
         top.addWidget(self.customer)
         top.addWidget(self.do_not_call)
+        top.addWidget(self.reopen_button)
         top.addWidget(self.edit_button)
         self.role = QLabel(self._hint)
         self.role.setWordWrap(True)
@@ -257,7 +266,8 @@ class LeadPanel(QFrame):
         self.lead_file = None
         self.name.setText("No lead open")
         self.role.setText(self._hint)
-        for widget in (self.customer, self.do_not_call, self.details_area, self.edit_button):
+        hidden = (self.customer, self.do_not_call, self.details_area, self.edit_button)
+        for widget in (*hidden, self.reopen_button):
             widget.hide()
         self.timeline.clear()
         self.earlier.clear()
@@ -280,6 +290,7 @@ class LeadPanel(QFrame):
         self.lead_file = lead
         self.details_area.show()
         self.edit_button.setVisible(self._can_correct)
+        self.reopen_button.setVisible(self._can_reopen and lead.stage in REOPENABLE)
         self.name.setText(lead.person)
         self.customer.setVisible(lead.existing_customer)
         if lead.existing_customer and lead.account_owner:

@@ -52,6 +52,7 @@ from ui.operations import Operations
 from ui.questionnaire_panel import QuestionnairePanel
 from ui.queue_panel import QueuePanel
 from ui.reference import ReferenceSheet, glossary_html, shortcuts_html
+from ui.reopen_dialog import ReopenDialog
 from ui.sales_home import SalesHome
 from ui.status_panel import DaySummaryDialog, StatusPanel
 
@@ -216,6 +217,7 @@ class MainWindow(QMainWindow):
             call.addAction(self.contact_action)
             self.addAction(self.contact_action)
             self.lead.correct_contact.connect(lambda: self.show_contact())
+        self.lead.reopen.connect(lambda: self.show_reopen())
         call.addSeparator()
         call.addActions([self.questionnaire.confirm_action, self.questionnaire.override_action])
         notes = QAction(icon("note"), "Write notes", self)
@@ -412,6 +414,17 @@ class MainWindow(QMainWindow):
             desk, lead_id = self.desk, changed.lead_id
             # The number on the call panel (and the one C dials) is the corrected one.
             self.ops.run(lambda: desk.lead_row(lead_id), done=self.cycle.update_lead)
+
+    def show_reopen(self) -> ReopenDialog | None:
+        """Reopen… on a closed lead's card (team leads); None when not allowed or not closed."""
+        lead = self.lead.lead_file
+        if lead is None or not self.desk.can(Action.REASSIGN):
+            return None
+        dialog = ReopenDialog(self.desk, self.ops, lead, self)
+        dialog.reopened.connect(lambda done: self.status.showMessage(done.message, NOTICE_MS))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     # -- importing leads ---------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from leaddesk.errors import InputError
 from leaddesk.team.moves import POOL, PlannedMove
 from leaddesk.team.reassign import LeadPick
 from leaddesk.team.rebalance import RebalancePlan
+from leaddesk.team.reopen import KEEP
 from leaddesk.team.reports import REPORTS
 from leaddesk.user_files import read_text_file
 from leaddesk.users import parse_role
@@ -73,6 +74,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_json(reassign)
     reassign.set_defaults(handler=run_reassign)
+
+    reopen = commands.add_parser(
+        "reopen",
+        help="reopen a closed lead (team leads): its verdict withdrawn, open and due now",
+        description="Reopen a lead closed in error (disqualified, nurtured, routed to an "
+        "account, or qualified and not yet handed off). Its verdict is withdrawn: no report "
+        "counts it, the audit trail and the lead's timeline keep it. Leads with sales, and "
+        "people on the do-not-call list or erased, stay closed.",
+    )
+    reopen.add_argument("lead_id", metavar="LEAD_ID", type=record_number, help="the lead's number")
+    add_as(reopen)
+    reopen.add_argument("--reason", required=True, metavar="TEXT", help="why it is reopened")
+    reopen.add_argument("--to", metavar="USER|pool", help="who works it now (default: who had it)")
+    add_json(reopen)
+    reopen.set_defaults(handler=run_reopen)
 
     rebalance = commands.add_parser(
         "rebalance", help="spread leads by spare capacity, respecting territories"
@@ -261,6 +277,18 @@ def _spread(args: argparse.Namespace) -> int:
         if not args.dry_run:
             plan = desk.apply_rebalance(plan)
     _show_plan(plan, args, applied=not args.dry_run)
+    return 0
+
+
+def run_reopen(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        reopened = desk.reopen_lead(
+            args.lead_id, args.reason, to_user=args.to if args.to is not None else KEEP
+        )
+    if args.json:
+        print_json(reopened.as_json())
+    else:
+        print(reopened.message)
     return 0
 
 

@@ -138,3 +138,23 @@ def test_rebalance_says_why_a_lead_cannot_move(team_now: Team, sqlite_store_path
     ]
     view = leaddesk(sqlite_store_path, "team", "--as", "lead1")
     assert "Open pool: 1 lead, " in view.stdout
+
+
+def test_reopen_from_the_command_line(team_now: Team, sqlite_store_path: Path) -> None:
+    from leaddesk.domain import Stage
+
+    closed = team_now.lead("rep1", stage=Stage.NURTURE)
+    team_now.store.close()
+    bare = leaddesk(sqlite_store_path, "reopen", str(closed), "--as", "lead1")
+    assert bare.returncode == 2 and "--reason" in bare.stderr
+    rep = leaddesk(sqlite_store_path, "reopen", str(closed), "--as", "rep1", "--reason", "mine")
+    assert rep.returncode == 3
+    done = leaddesk(
+        sqlite_store_path,
+        *("reopen", str(closed), "--as", "lead1", "--reason", "they wrote back", "--to", "pool"),
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["stage"], result["owner"]) == ("working", None)
+    assert team_now.owner_of(closed) is None
