@@ -60,7 +60,7 @@ class ReopenDialog(QDialog):
             self.owner.addItem("The open pool", POOL)
         self.error = error_line()
         form = QFormLayout()
-        labelled(form, "        labelled(form, "&Why:", self.reason, "Why the lead is reopened: the rep reads it")Reason:", self.reason, "Why the lead is reopened: the rep reads it")
+        labelled(form, "&Reason:", self.reason, "Why the lead is reopened: the rep reads it")
         labelled(form, "&Give it to:", self.owner, "Who works the lead now")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
