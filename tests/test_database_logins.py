@@ -85,6 +85,20 @@ def test_a_rep_works_a_whole_day_and_sales_closes_the_loop_through_their_own_log
             assert lead is not None and lead.stage is Stage.ACCEPTED
 
 
+def test_a_verdict_undone_by_the_rep_and_reopened_by_the_team_lead_through_their_logins(
+    team: Team, clock: FixedClock
+) -> None:
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
+        caller = desk.add_lead(NewInterest(first_name="Di", email="di@caller.example"))
+        desk.log_call(caller.lead_id, CallOutcome.CONNECTED)
+        wrong = desk.give_verdict(caller.lead_id, Verdict.DISQUALIFY, "pressed too early")
+        desk.undo_verdict(wrong.id)
+        desk.give_verdict(caller.lead_id, Verdict.NURTURE, "no budget this year")
+    with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
+        reopened = desk.reopen_lead(caller.lead_id, "budget freed up after all")
+    assert reopened.stage is Stage.WORKING
+
+
 def _plain(url: str) -> str:
     """The URL as the driver itself takes it (test workers' URLs name SQLAlchemy's dialect)."""
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
