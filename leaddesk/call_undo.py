@@ -14,21 +14,24 @@ a do-not-call (it also held the person's other leads) and for a call that closed
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from leaddesk import audit
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage
-from leaddesk.errors import Conflict, InputError, NotPermitted
-from leaddesk.queue.claims import LEASE, claimed_by_other, holder_message
-from leaddesk.store.models import AuditEvent, CallAttempt, Lead
+from leaddesk.errors import Conflict, InputError
+from leaddesk.store.models import CallAttempt, Lead
+from leaddesk.undo_rules import (
+    before_of,
+    check_own_and_recent,
+    flush_or_refuse,
+    hold_again,
+    last_event,
+)
 
-# How long after logging a call its outcome may be taken back.
-UNDO_WITHIN = timedelta(minutes=10)
 LOGGED = "call_logged"
 UNDONE = "call_undone"
 _TIMES = ("stage_changed_at", "last_attempt_at", "first_contact_at", "callback_at",
@@ -78,15 +81,16 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     call = session.get(CallAttempt, call_id)
     if call is None:
         raise InputError(f"No call {call_id}.")
-    if call.user_id != user_id:
-        raise NotPermitted(f"Call {call_id} was logged by a colleague; only they can undo it.")
     said = call.outcome.value.replace("_", " ")
-    if at - call.at > UNDO_WITHIN:
-        minutes = int(UNDO_WITHIN.total_seconds() // 60)
-        raise Conflict(
-            f"The {said} call was logged more than {minutes} minutes ago; it can no longer be "
-            "undone. Log the next call as it goes, or note what happened."
-        )
+    check_own_and_recent(
+        record=f"Call {call_id}",
+        done=f"the {said} call was logged",
+        by=call.user_id,
+        when=call.at,
+        user_id=user_id,
+        at=at,
+        instead="Log the next call as it goes, or note what happened.",
+    )
     lead = session.get(Lead, call.lead_id, with_for_update=True)
     assert lead is not None
     latest = session.scalar(
@@ -95,15 +99,9 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
         .order_by(CallAttempt.at.desc(), CallAttempt.id.desc())
         .limit(1)
     )
-    logged = session.scalar(
-        select(AuditEvent)
-        .where(AuditEvent.lead_id == lead.id, AuditEvent.action == LOGGED)
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    )
-    details = (logged.details or {}) if logged is not None else {}
-    before = details.get("before")
-    if latest != call.id or details.get("call_id") != call.id or not isinstance(before, dict):
+    logged = last_event(session, lead.id, (LOGGED,))
+    details, before = before_of(logged)
+    if latest != call.id or details.get("call_id") != call.id or before is None:
         raise Conflict(f"A later call on lead {lead.id} was logged; this one cannot be undone.")
     if call.outcome is CallOutcome.DO_NOT_CALL:
         raise Conflict(
@@ -127,8 +125,6 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
             f"Lead {lead.id} changed after the call was logged (a verdict, a reassignment); "
             "its outcome can no longer be undone."
         )
-    if claimed_by_other(lead, user_id, at):
-        raise Conflict(holder_message(session, lead))
 
     from_stage = lead.stage
     lead.stage = Stage(before["stage"])
@@ -138,9 +134,7 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     for name in _TIMES:
         text = before.get(name)
         setattr(lead, name, datetime.fromisoformat(text) if text else None)
-    # Back in the rep's hands, to log what really happened.
-    lead.claimed_by_id = user_id
-    lead.claim_expires_at = at + LEASE
+    hold_again(session, lead, user_id, at)  # to log what really happened
     session.delete(call)
     audit.record(
         session,
@@ -159,12 +153,7 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
             "callback_at": call.callback_at.isoformat() if call.callback_at else None,
         },
     )
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict(
-            f"Lead {lead.id} was changed by someone else just now; the call was not undone."
-        ) from None
+    flush_or_refuse(session, lead.id, "the call")
     return UndoneCall(
         call_id=call.id,
         lead_id=lead.id,

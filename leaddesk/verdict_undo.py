@@ -12,20 +12,24 @@ right one. The undo is an audit event of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from leaddesk import audit
 from leaddesk.domain import VERDICT_STAGE, LeadType, Stage, Verdict
-from leaddesk.errors import Conflict, InputError, NotPermitted
-from leaddesk.queue.claims import LEASE, claimed_by_other, holder_message
-from leaddesk.store.models import AuditEvent, Lead, SalesFeedback, VerdictRecord
+from leaddesk.errors import Conflict, InputError
+from leaddesk.store.models import Lead, SalesFeedback, VerdictRecord
+from leaddesk.undo_rules import (
+    before_of,
+    check_own_and_recent,
+    flush_or_refuse,
+    hold_again,
+    last_event,
+)
 
-UNDO_WITHIN = timedelta(minutes=10)
 GIVEN = ("verdict_given", "verdict_overridden")
 UNDONE = "verdict_undone"
 _NUMBERS = ("fit_score", "interest_score", "framework_score", "definition_version_id")
@@ -68,15 +72,16 @@ def undo_verdict(session: Session, verdict_id: int, *, user_id: int, at: datetim
     record = session.get(VerdictRecord, verdict_id)
     if record is None:
         raise InputError(f"No verdict {verdict_id}.")
-    if record.decided_by_id != user_id:
-        raise NotPermitted(f"Verdict {verdict_id} was given by a colleague; only they can undo it.")
     said = record.verdict.value.replace("_", " ")
-    if at - record.decided_at > UNDO_WITHIN:
-        minutes = int(UNDO_WITHIN.total_seconds() // 60)
-        raise Conflict(
-            f"The {said} verdict was given more than {minutes} minutes ago; it can no longer "
-            "be undone. Ask your team lead if it was wrong."
-        )
+    check_own_and_recent(
+        record=f"Verdict {verdict_id}",
+        done=f"the {said} verdict was given",
+        by=record.decided_by_id,
+        when=record.decided_at,
+        user_id=user_id,
+        at=at,
+        instead="Ask your team lead if it was wrong.",
+    )
     lead = session.get(Lead, record.lead_id, with_for_update=True)
     assert lead is not None
     latest = session.scalar(
@@ -85,20 +90,11 @@ def undo_verdict(session: Session, verdict_id: int, *, user_id: int, at: datetim
         .order_by(VerdictRecord.id.desc())
         .limit(1)
     )
-    given = session.scalar(
-        select(AuditEvent)
-        .where(AuditEvent.lead_id == lead.id, AuditEvent.action.in_(GIVEN))
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    )
-    details = (given.details or {}) if given is not None else {}
-    before = details.get("before")
-    if (
-        latest != record.id
-        or details.get("verdict_id") != record.id
-        or not isinstance(before, dict)
-    ):
+    details, before = before_of(last_event(session, lead.id, GIVEN))
+    if latest != record.id or details.get("verdict_id") != record.id:
         raise Conflict(f"Lead {lead.id} has a later verdict; this one cannot be undone.")
+    if before is None:
+        raise Conflict(f"Verdict {verdict_id} was not given at the desk; it cannot be undone here.")
     answered = session.scalar(select(SalesFeedback.id).where(SalesFeedback.lead_id == lead.id))
     if lead.handoff_batch_id is not None or answered is not None:
         raise Conflict(
@@ -110,9 +106,6 @@ def undo_verdict(session: Session, verdict_id: int, *, user_id: int, at: datetim
             f"Lead {lead.id} changed after the verdict (reassigned, recycled, erased); "
             "it can no longer be undone."
         )
-    if claimed_by_other(lead, user_id, at):
-        raise Conflict(holder_message(session, lead))
-
     from_stage = lead.stage
     lead.stage = Stage(before["stage"])
     lead.stage_changed_at = datetime.fromisoformat(before["stage_changed_at"])
@@ -121,9 +114,7 @@ def undo_verdict(session: Session, verdict_id: int, *, user_id: int, at: datetim
     lead.existing_account = bool(before["existing_account"])
     for name in _NUMBERS:
         setattr(lead, name, before[name])
-    # Back in the rep's hands, answers as they were, for the right verdict.
-    lead.claimed_by_id = user_id
-    lead.claim_expires_at = at + LEASE
+    hold_again(session, lead, user_id, at)  # the answers as they were, for the right verdict
     session.delete(record)
     audit.record(
         session,
@@ -141,12 +132,7 @@ def undo_verdict(session: Session, verdict_id: int, *, user_id: int, at: datetim
             "overridden": record.overridden,
         },
     )
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict(
-            f"Lead {lead.id} was changed by someone else just now; the verdict was not undone."
-        ) from None
+    flush_or_refuse(session, lead.id, "the verdict")
     return UndoneVerdict(
         verdict_id=record.id,
         lead_id=lead.id,

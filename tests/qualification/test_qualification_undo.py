@@ -16,7 +16,7 @@ from leaddesk.domain import Stage, Verdict
 from leaddesk.errors import Conflict, NotPermitted
 from leaddesk.store import open_store
 from leaddesk.store.models import AuditEvent, Lead, VerdictRecord
-from leaddesk.verdict_undo import UNDO_WITHIN
+from leaddesk.undo_rules import UNDO_WITHIN
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ import pytest
 from queue_helpers import Team, add_lead
 from sqlalchemy import func, select
 
-from leaddesk.call_undo import UNDO_WITHIN
 from leaddesk.domain import CallOutcome, LeadType, Stage
 from leaddesk.errors import Conflict, NotPermitted
 from leaddesk.queue import Band
 from leaddesk.store.models import AuditEvent, CallAttempt, Lead
 from leaddesk.team.reassign import LeadPick
+from leaddesk.undo_rules import UNDO_WITHIN
 
 
 def _facts(team: Team, lead_id: int) -> tuple[object, ...]:
