@@ -9,42 +9,33 @@ typed lost). The lead card, the timeline and the number on the call panel follow
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QWidget
 
-from leaddesk.contact_details import WORDS, ContactChanged, ContactDetails
+from leaddesk.contact_details import WORDS, ContactDetails
 from leaddesk.desk import Desk
-from leaddesk.errors import LeadDeskError
 from leaddesk.lead_file import LeadFile
-from ui.forms import error_line, keep_wrapped_lines, labelled, say_refusal
+from ui.core_form import CoreForm
+from ui.forms import labelled
 from ui.operations import Operations
 
 
-class ContactDialog(QDialog):
+class ContactDialog(CoreForm):
     saved = Signal(object)  # ContactChanged
 
     def __init__(
         self, desk: Desk, ops: Operations, lead: LeadFile, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self._desk = desk
-        self._ops = ops
-        self.lead_id = lead.lead_id
-        self.setWindowTitle("Correct contact details")
-        self.setMinimumWidth(460)
-        intro = QLabel(
+        super().__init__(
+            ops,
+            "Correct contact details",
             f"{lead.person or 'This person'}, as on file. Change what they told you; "
-            "the lead's timeline keeps the old details."
+            "the lead's timeline keeps the old details.",
+            "Save",
+            parent,
+            ok_button=QDialogButtonBox.StandardButton.Save,
         )
-        intro.setWordWrap(True)
-        intro.setObjectName("muted")
+        self._desk = desk
+        self.lead_id = lead.lead_id
         self.first_name = QLineEdit(lead.first_name)
         self.last_name = QLineEdit(lead.last_name)
         self.title = QLineEdit(lead.title or "")
@@ -55,32 +46,20 @@ class ContactDialog(QDialog):
         if not lead.phone:
             # The typed number is not on file (it could not be read): saving it means to fix it.
             self._on_file = ContactDetails(**{**self._on_file.given(), "phone": ""})
-        self.error = error_line()
-
-        form = QFormLayout()
-        labelled(form, "&First name:", self.first_name)
-        labelled(form, "&Last name:", self.last_name)
-        labelled(form, "&Job title:", self.title)
-        labelled(form, "&Email:", self.email)
-        labelled(form, "&Phone:", self.phone)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
+        labelled(self.form, "&First name:", self.first_name)
+        labelled(self.form, "&Last name:", self.last_name)
+        labelled(self.form, "&Job title:", self.title)
+        labelled(self.form, "&Email:", self.email)
+        labelled(self.form, "&Phone:", self.phone)
         self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self._fields = {
+        self.fields = {
             WORDS["first_name"]: self.first_name,
             WORDS["last_name"]: self.last_name,
             WORDS["title"]: self.title,
             WORDS["email"]: self.email,
             WORDS["phone"]: self.phone,
         }
-        keep_wrapped_lines(self)
+        self.lay_out()
         self.phone.setFocus()  # the usual correction: "call my mobile instead"
         self.phone.selectAll()
 
@@ -101,19 +80,4 @@ class ContactDialog(QDialog):
             self.reject()
             return
         desk, lead_id = self._desk, self.lead_id
-        self.buttons.setEnabled(False)
-        self._ops.run(
-            lambda: desk.change_contact(lead_id, changed),
-            done=self._saved,
-            failed=self._refused,
-            changes={"lead", "queue"},
-        )
-
-    def _saved(self, changed: ContactChanged) -> None:
-        self.buttons.setEnabled(True)
-        self.saved.emit(changed)
-        self.accept()
-
-    def _refused(self, error: LeadDeskError) -> None:
-        self.buttons.setEnabled(True)
-        say_refusal(self, self.error, error.message, self._fields)
+        self.send(lambda: desk.change_contact(lead_id, changed), self.saved.emit, {"lead", "queue"})

@@ -11,22 +11,17 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from leaddesk.desk import Desk
 from leaddesk.domain import Role, Source
-from leaddesk.errors import LeadDeskError
-from leaddesk.intake.by_hand import BY_POLICY, AddedLead, NewInterest
+from leaddesk.intake.by_hand import BY_POLICY, NewInterest
 from leaddesk.permissions import Action
-from ui.forms import error_line, keep_wrapped_lines, labelled, lines_high, say_refusal
+from ui.core_form import CoreForm
+from ui.forms import labelled, lines_high
 from ui.operations import Operations
 
 # Where a lead typed in by hand usually comes from, most likely first.
@@ -41,21 +36,20 @@ SOURCES = (
 MYSELF = ""  # "Give it to": the one entering it
 
 
-class NewLeadDialog(QDialog):
+class NewLeadDialog(CoreForm):
     added = Signal(object)  # AddedLead; ``work_now`` says whether to take it at once
 
     def __init__(self, desk: Desk, ops: Operations, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._desk = desk
-        self._ops = ops
-        self.setWindowTitle("New lead")
-        self.setMinimumWidth(480)
-        intro = QLabel(
+        super().__init__(
+            ops,
+            "New lead",
             "Someone called in, or sales passed on a referral. A person LeadDesk knows "
-            "(same email, phone, or name at their company) keeps one record."
+            "(same email, phone, or name at their company) keeps one record.",
+            "Add lead",
+            parent,
         )
-        intro.setWordWrap(True)
-        intro.setObjectName("muted")
+        self._desk = desk
+        self.setMinimumWidth(480)
         self.first_name = QLineEdit()
         self.last_name = QLineEdit()
         self.email = QLineEdit()
@@ -76,9 +70,7 @@ class NewLeadDialog(QDialog):
         self.work_now = QCheckBox("&Work it now: they are on the line")
         self.work_now.setChecked(desk.can(Action.WORK_QUEUE))
         self.work_now.setVisible(desk.can(Action.WORK_QUEUE))
-        self.error = error_line()
-
-        form = QFormLayout()
+        form = self.form
         labelled(form, "&First name:", self.first_name)
         labelled(form, "&Last name:", self.last_name)
         labelled(form, "&Email:", self.email)
@@ -91,21 +83,10 @@ class NewLeadDialog(QDialog):
         if desk.can(Action.REASSIGN):
             self._fill_owners()
             labelled(form, "&Give it to:", self.owner, "Who gets the lead")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add lead")
         self.buttons.accepted.connect(self.add)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.work_now)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
         self.source.currentIndexChanged.connect(self._source_changed)
         self.work_now.toggled.connect(self._work_now_changed)
-        self._fields = {
+        self.fields = {
             "first name": self.first_name,
             "name": self.first_name,
             "last name": self.last_name,
@@ -118,7 +99,7 @@ class NewLeadDialog(QDialog):
             "inquiry": self.inquiry,
             "source": self.source,
         }
-        keep_wrapped_lines(self)
+        self.lay_out(self.work_now)
         self.first_name.setFocus()
 
     def _fill_owners(self) -> None:
@@ -159,19 +140,8 @@ class NewLeadDialog(QDialog):
         for_user = None if chosen == MYSELF else str(chosen)
         if chosen == MYSELF and desk.can(Action.REASSIGN) and not desk.can(Action.WORK_QUEUE):
             for_user = BY_POLICY
-        self.buttons.setEnabled(False)
-        self._ops.run(
+        self.send(
             lambda: desk.add_lead(entry, for_user=for_user),
-            done=self._added,
-            failed=self._refused,
-            changes={"queue", "status", "team"},
+            self.added.emit,
+            {"queue", "status", "team"},
         )
-
-    def _added(self, added: AddedLead) -> None:
-        self.buttons.setEnabled(True)
-        self.added.emit(added)
-        self.accept()
-
-    def _refused(self, error: LeadDeskError) -> None:
-        self.buttons.setEnabled(True)
-        say_refusal(self, self.error, error.message, self._fields)

@@ -7,46 +7,35 @@ sales, the person may not be called) is said in the dialog, nothing typed lost.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from leaddesk.desk import Desk
 from leaddesk.domain import Role
-from leaddesk.errors import LeadDeskError
 from leaddesk.lead_file import LeadFile
 from leaddesk.team.moves import POOL
-from leaddesk.team.reopen import KEEP, Reopened
-from ui.forms import error_line, keep_wrapped_lines, labelled, say_refusal
+from leaddesk.team.reopen import KEEP
+from ui.core_form import CoreForm
+from ui.forms import labelled
 from ui.operations import Operations
 
 
-class ReopenDialog(QDialog):
+class ReopenDialog(CoreForm):
     reopened = Signal(object)  # Reopened
 
     def __init__(
         self, desk: Desk, ops: Operations, lead: LeadFile, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self._desk = desk
-        self._ops = ops
-        self.lead_id = lead.lead_id
-        self.setWindowTitle("Reopen lead")
-        self.setMinimumWidth(460)
-        intro = QLabel(
+        super().__init__(
+            ops,
+            "Reopen lead",
             f"{lead.person}: closed as {lead.stage.value.replace('_', ' ')}. Reopening "
             "withdraws its verdict (the timeline keeps it) and puts the lead back in a queue, "
-            "due now."
+            "due now.",
+            "Reopen",
+            parent,
         )
-        intro.setWordWrap(True)
-        intro.setObjectName("muted")
+        self._desk = desk
+        self.lead_id = lead.lead_id
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. their colleague confirmed the project")
         self.owner = QComboBox()
@@ -58,40 +47,18 @@ class ReopenDialog(QDialog):
                 self.owner.addItem(user.display_name or user.name, user.name)
         if lead.assigned_to is not None:
             self.owner.addItem("The open pool", POOL)
-        self.error = error_line()
-        form = QFormLayout()
-        labelled(form, "&Reason:", self.reason, "Why the lead is reopened: the rep reads it")
-        labelled(form, "&Give it to:", self.owner, "Who works the lead now")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Reopen")
+        labelled(self.form, "&Reason:", self.reason, "Why the lead is reopened: the rep reads it")
+        labelled(self.form, "&Give it to:", self.owner, "Who works the lead now")
         self.buttons.accepted.connect(self.reopen)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        keep_wrapped_lines(self)
+        self.fields = {"reason": self.reason}
+        self.lay_out()
         self.reason.setFocus()
 
     def reopen(self) -> None:
         desk, lead_id = self._desk, self.lead_id
         reason, to_user = self.reason.text(), str(self.owner.currentData())
-        self.buttons.setEnabled(False)
-        self._ops.run(
+        self.send(
             lambda: desk.reopen_lead(lead_id, reason, to_user=to_user),
-            done=self._reopened,
-            failed=self._refused,
-            changes={"lead", "queue", "team"},
+            self.reopened.emit,
+            {"lead", "queue", "team"},
         )
-
-    def _reopened(self, reopened: Reopened) -> None:
-        self.buttons.setEnabled(True)
-        self.reopened.emit(reopened)
-        self.accept()
-
-    def _refused(self, error: LeadDeskError) -> None:
-        self.buttons.setEnabled(True)
-        say_refusal(self, self.error, error.message, {"reason": self.reason})
