@@ -10,20 +10,16 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from leaddesk.desk import Desk
 from leaddesk.errors import LeadDeskError
 from leaddesk.handoff import PendingLead, RejectReason, decision_from_form
-from ui.forms import error_line, keep_wrapped_lines, labelled, lines_high
+from ui.core_form import CoreForm
+from ui.forms import labelled, lines_high
 from ui.operations import Operations
 
 REASON_LABELS = {
@@ -37,7 +33,7 @@ REASON_LABELS = {
 }
 
 
-class AnswerDialog(QDialog):
+class AnswerDialog(CoreForm):
     answered = Signal(int)  # the lead id, once the answer is stored
 
     def __init__(
@@ -49,19 +45,20 @@ class AnswerDialog(QDialog):
         accept: bool,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        who = f"{lead.name} ({lead.company})" if lead.company else lead.name
+        super().__init__(
+            ops,
+            f"{'Accept' if accept else 'Reject'} lead #{lead.lead_id}",
+            f"<b>{who}</b><br>Qualified by {lead.qualified_by_name or lead.qualified_by or '—'}, "
+            f"handed off in batch {lead.batch}.",
+            "Accept lead" if accept else "Reject lead",
+            parent,
+        )
+        self.intro.setObjectName("")  # the lead it is about, in the text's own colour
         self._desk = desk
-        self._ops = ops
         self.lead = lead
         self.accepting = accept
-        who = f"{lead.name} ({lead.company})" if lead.company else lead.name
-        self.setWindowTitle(f"{'Accept' if accept else 'Reject'} lead #{lead.lead_id}")
         self.setMinimumWidth(440)
-        about = QLabel(
-            f"<b>{who}</b><br>Qualified by {lead.qualified_by_name or lead.qualified_by or '—'}, "
-            f"handed off in batch {lead.batch}."
-        )
-        about.setWordWrap(True)
         self.opportunity = QLineEdit()
         self.opportunity.setPlaceholderText("the id your CRM gave the opportunity")
         self.owner = QLineEdit(desk.actor.display_name)
@@ -79,8 +76,7 @@ class AnswerDialog(QDialog):
         )
         self.comment.setTabChangesFocus(True)
         self.comment.setFixedHeight(lines_high(self.comment, 3))
-        self.error = error_line()
-        form = QFormLayout()
+        form = self.form
         if accept:
             labelled(form, "&Opportunity id:", self.opportunity, "The id your CRM gave it")
             labelled(form, "O&wner:", self.owner, "Who owns the opportunity")
@@ -88,23 +84,12 @@ class AnswerDialog(QDialog):
         else:
             labelled(form, "&Reason:", self.reason, "Why sales rejects the lead")
         labelled(form, "&Comment:", self.comment, "For the qualifier who handed it off")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            "Accept lead" if accept else "Reject lead"
-        )
         self.buttons.accepted.connect(self.record)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(about)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        keep_wrapped_lines(self)
+        self.fields = {"opportunity id": self.opportunity, "owner": self.owner}
+        self.lay_out()
         (self.opportunity if accept else self.reason).setFocus()
 
-    def form(self) -> dict[str, str]:
+    def values(self) -> dict[str, str]:
         values = {
             "lead_id": str(self.lead.lead_id),
             "decision": "accepted" if self.accepting else "rejected",
@@ -123,28 +108,13 @@ class AnswerDialog(QDialog):
 
     def record(self) -> None:
         try:
-            decision = decision_from_form(self.form())
+            decision = decision_from_form(self.values())
         except LeadDeskError as error:
             self._refused(error)
             return
-        desk = self._desk
-        self.buttons.setEnabled(False)
-        self._ops.run(
+        desk, lead_id = self._desk, self.lead.lead_id
+        self.send(
             lambda: desk.record_sales_decision(decision),
-            done=lambda _changed: self._recorded(),
-            failed=self._refused,
-            changes={"queue", "status"},
+            lambda _changed: self.answered.emit(lead_id),
+            {"queue", "status"},
         )
-
-    def _recorded(self) -> None:
-        self.buttons.setEnabled(True)
-        self.answered.emit(self.lead.lead_id)
-        self.accept()
-
-    def _refused(self, error: LeadDeskError) -> None:
-        self.buttons.setEnabled(True)
-        self.error.setText(error.message)
-        self.error.show()
-        self.adjustSize()
-        if error.message.startswith("opportunity id"):
-            self.opportunity.setFocus()
