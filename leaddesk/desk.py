@@ -36,7 +36,7 @@ from leaddesk import users as user_ops
 from leaddesk.call_undo import UndoneCall, undo_call
 from leaddesk.clock import Clock, system_clock
 from leaddesk.contact_details import ContactChanged, ContactDetails, change_contact
-from leaddesk.domain import CallOutcome, DisqualifyReason, LeadType, Role, Verdict
+from leaddesk.domain import WITH_SALES, CallOutcome, DisqualifyReason, LeadType, Role, Verdict
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.handoff.records import HandoffRecord, read_record
 from leaddesk.intake import by_hand, source_mappings
@@ -158,11 +158,16 @@ class Desk:
     # -- the lead pane and notes -----------------------------------------------------------
 
     def lead_file(self, lead_id: int) -> lead_files.LeadFile:
-        """Person, account, this interest, earlier leads and the timeline, in one read."""
-        if not (self.can(Action.WORK_QUEUE) or self.can(Action.READ_HANDOFFS)):
-            self.require(Action.WORK_QUEUE)
+        """Person, account, this interest, earlier leads and the timeline, in one read.
+        Sales read the leads handed to them, not the ones still being qualified."""
+        team_wide = self.can(Action.WORK_QUEUE) or self.can(Action.VIEW_TEAM)
+        if not team_wide:
+            self.require(Action.READ_HANDOFFS)
         with self.store.reading() as session:
-            return lead_files.read_lead_file(session, lead_id)
+            found = lead_files.read_lead_file(session, lead_id)
+        if not team_wide and found.stage not in WITH_SALES:
+            raise NotPermitted(f"Lead {lead_id} has not been handed to sales.")
+        return found
 
     def save_note(self, lead_id: int, text: str, note_id: int | None = None) -> int:
         """Saved as typed (the window debounces); returns the note id to pass next time."""

@@ -35,6 +35,8 @@ class Stage(StrEnum):
 
 OPEN_STAGES = frozenset({Stage.NEW, Stage.WORKING, Stage.IN_QUALIFICATION})
 CLOSED_STAGES = frozenset(set(Stage) - OPEN_STAGES)
+# Where sales has the lead: handed off to them, and their answer.
+WITH_SALES = frozenset({Stage.HANDED_OFF, Stage.ACCEPTED, Stage.REJECTED})
 
 
 class LeadType(StrEnum):

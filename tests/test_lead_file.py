@@ -180,3 +180,20 @@ def test_others_at_the_same_company_show_with_their_latest_lead(
     arrivals = [colleague.arrived_at for colleague in file.colleagues]
     assert arrivals == sorted(arrivals, reverse=True)  # latest first
     assert all(c.outcome for c in file.colleagues)
+
+
+def test_sales_read_the_leads_handed_to_them_not_the_ones_being_qualified(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    from leaddesk.domain import OPEN_STAGES, WITH_SALES
+
+    store = open_store(demo_path)
+    with store.reading() as session:
+        handed = session.scalar(select(Lead.id).where(Lead.stage.in_(WITH_SALES)).limit(1))
+        qualifying = session.scalar(select(Lead.id).where(Lead.stage.in_(OPEN_STAGES)).limit(1))
+    store.close()
+    assert handed is not None and qualifying is not None
+    with open_desk(demo_path, "sales1", clock=clock) as sales:
+        assert sales.lead_file(handed).lead_id == handed
+        with pytest.raises(NotPermitted, match="has not been handed to sales"):
+            sales.lead_file(qualifying)
