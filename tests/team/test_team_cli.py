@@ -158,3 +158,27 @@ def test_reopen_from_the_command_line(team_now: Team, sqlite_store_path: Path) -
     result = json.loads(done.stdout)
     assert (result["stage"], result["owner"]) == ("working", None)
     assert team_now.owner_of(closed) is None
+
+
+def test_lead_shows_a_closed_leads_file_and_sales_see_only_what_they_were_handed(
+    team_now: Team, sqlite_store_path: Path
+) -> None:
+    from leaddesk.domain import Stage
+
+    team_now.user("sales1", Role.SALES)
+    closed = team_now.lead("rep1", stage=Stage.NURTURE)
+    team_now.store.close()
+    shown = leaddesk(sqlite_store_path, "lead", str(closed), "--as", "lead1")
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith(f"Lead {closed}: Pat Lead")
+    assert "Stage: nurture · with rep1" in shown.stdout
+    assert any(line.startswith("Timeline (") for line in lines)
+    as_json = leaddesk(sqlite_store_path, "lead", str(closed), "--as", "rep1", "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    data = json.loads(as_json.stdout)
+    assert (data["lead_id"], data["stage"]) == (closed, "nurture")
+    sales = leaddesk(sqlite_store_path, "lead", str(closed), "--as", "sales1")
+    assert sales.returncode == 3 and "has not been handed to sales" in sales.stderr
+    missing = leaddesk(sqlite_store_path, "lead", "99999", "--as", "lead1")
+    assert missing.returncode == 2 and "No lead with id 99999." in missing.stderr
