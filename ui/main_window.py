@@ -18,8 +18,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QMainWindow,
     QMenu,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -103,9 +105,18 @@ class MainWindow(QMainWindow):
         column.setSpacing(8)
         column.addWidget(self.call)
         column.addWidget(self.lead, 1)
+        # A short screen (a laptop at 125 %, full HD at 200 %) scrolls the call panel and the
+        # lead instead of squashing them; on a taller one the scroll bar never shows.
+        self.right = QScrollArea()
+        self.right.setWidget(right)
+        self.right.setWidgetResizable(True)
+        self.right.setFrameShape(QFrame.Shape.NoFrame)
+        self.right.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.right.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to what is in it
+        self.right.setMinimumWidth(right.minimumSizeHint().width())
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.left)
-        splitter.addWidget(right)
+        splitter.addWidget(self.right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([900, 460])
