@@ -11,6 +11,7 @@ claim on the lead is renewed every few minutes while it is open, never on every 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -42,6 +43,16 @@ VERDICT_WORDS = {
 UNDO_HINT = " Wrong key? Ctrl+Z undoes it."
 VERDICT_UNDO_HINT = " Wrong verdict? Ctrl+Z undoes it."
 CALL, VERDICT = "call", "verdict"  # what Ctrl+Z takes back
+
+
+@dataclass(frozen=True)
+class Undoable:
+    """What Ctrl+Z would take back: a call's outcome or a verdict, on this lead."""
+
+    kind: str  # CALL or VERDICT
+    record_id: int
+    row: QueueRow
+    on_hold: bool = False  # the lead was held ("not interested") when it was done
 
 
 class Phase(StrEnum):
@@ -85,7 +96,7 @@ class CallCycle(QObject):
         self._open_call: int | None = None  # a connected call still on the line
         # The last outcome logged and the lead it was logged on, while it may be undone: until
         # the rep takes another lead or gives a verdict (the core keeps the time limit).
-        self._undoable: tuple[str, int, QueueRow] | None = None
+        self._undoable: Undoable | None = None
         self._elapsed = QElapsedTimer()
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
@@ -188,12 +199,13 @@ class CallCycle(QObject):
         lead is held again, as it was before, for the right one."""
         if self._waiting or self._undoable is None:
             return
-        kind, record_id, row = self._undoable
+        undoable = self._undoable
+        record_id, row = undoable.record_id, undoable.row
         desk = self._desk
-        if kind == VERDICT:
+        if undoable.kind == VERDICT:
             self._start(
                 lambda: desk.undo_verdict(record_id),
-                lambda undone: self._verdict_undone(undone, row),
+                lambda undone: self._verdict_undone(undone, row, undoable.on_hold),
                 changes={"queue", "lead", "status"},
             )
             return
@@ -217,7 +229,9 @@ class CallCycle(QObject):
 
     def verdict_given(self, verdict: VerdictInfo) -> None:
         held = self.lead
-        self._undoable = (VERDICT, verdict.id, held) if held is not None else None
+        self._undoable = (
+            Undoable(VERDICT, verdict.id, held, self._on_hold) if held is not None else None
+        )
         self._end_call()
         words = VERDICT_WORDS.get(verdict.verdict.value, verdict.verdict.value)
         who = held.person if held is not None else f"lead {verdict.lead_id}"
@@ -309,7 +323,9 @@ class CallCycle(QObject):
     def _logged(self, result: object) -> None:
         assert isinstance(result, CallResult)
         undoable = result.outcome is not CallOutcome.DO_NOT_CALL and not result.nurtured
-        self._undoable = (CALL, result.call_id, self.lead) if undoable and self.lead else None
+        self._undoable = (
+            Undoable(CALL, result.call_id, self.lead) if undoable and self.lead else None
+        )
         if result.outcome is CallOutcome.CONNECTED and not result.nurtured:
             # Still on the line: the timer runs on, and the call's length is stored at its end.
             self._open_call = result.call_id
@@ -354,11 +370,15 @@ class CallCycle(QObject):
             "Press the right outcome key (1 … 0)."
         )
 
-    def _verdict_undone(self, undone: object, row: QueueRow) -> None:
+    def _verdict_undone(self, undone: object, row: QueueRow, on_hold: bool) -> None:
         assert isinstance(undone, UndoneVerdict)
         self._undoable = None
         self.lead = row
-        self._renewer.start()
+        # "Not interested" keeps the lead out of every queue: as before its verdict, Esc then
+        # asks whether to leave it without one.
+        self._on_hold = on_hold
+        if not on_hold:
+            self._renewer.start()
         self.lead_changed.emit(row)
         self._set_phase(Phase.QUALIFYING)  # the questionnaire again, its answers as they were
         said = undone.verdict.value.replace("_", " ")

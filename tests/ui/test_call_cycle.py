@@ -688,3 +688,23 @@ def test_a_verdict_confirmed_too_early_is_undone_with_ctrl_z(
     assert again is not None and again.evaluation.answers == answered.evaluation.answers
     assert "verdict on" in window.call.message.text() and "withdrawn" in window.call.message.text()
     assert workspace.warnings == []
+
+
+def test_a_verdict_undone_after_not_interested_leaves_the_lead_on_hold(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, cycle = workspace.window, workspace.window.cycle
+    lead = call_next(qtbot, workspace, "7")
+    nurture_when_overridden(monkeypatch, "No need")
+    qtbot.waitUntil(lambda: window.questionnaire.qualification is not None)
+    key(qtbot, workspace, "o")
+    assert cycle.phase is Phase.IDLE
+    key(qtbot, workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert cycle.phase is Phase.QUALIFYING and cycle.lead is not None
+    assert cycle.lead.lead_id == lead.lead_id
+    # Still "not interested": leaving it says so, not "it stays in your queue".
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text: asked.append(text) is None)
+    key(qtbot, workspace, Qt.Key.Key_Escape)
+    assert asked and "not interested" in asked[0] and "stays in your queue" not in asked[0]
+    assert workspace.warnings == []
