@@ -13,6 +13,7 @@ from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import InputError
 from leaddesk.queue import Band, QueueRow, parse_band
+from leaddesk.queue.search import MAX_RESULTS, MIN_CHARS
 
 MOST_ROWS_SKIPPED = 10_000_000  # more leads than any store holds
 
@@ -27,6 +28,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _add_at(queue)
     add_json(queue)
     queue.set_defaults(handler=run_queue)
+
+    search = commands.add_parser(
+        "search",
+        help="find leads by name, company, email, phone or #number (open first, then closed)",
+    )
+    search.add_argument("text", metavar="TEXT", help='e.g. "anna sch", acme, +4930, #3001')
+    add_as(search)
+    search.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
+    search.add_argument(
+        "--open-only", action="store_true", help="leave out closed leads (how each one ended)"
+    )
+    _add_at(search)
+    add_json(search)
+    search.set_defaults(handler=run_search)
 
     ahead = commands.add_parser(
         "callbacks", help="the callbacks you booked, soonest first (late ones still open first)"
@@ -152,6 +167,35 @@ def run_queue(args: argparse.Namespace) -> int:
                 row.phone,
                 row.local_time.strftime("%H:%M"),
                 row.band.key,
+                row.reason,
+            )
+            for row in rows
+        ],
+    )
+    return 0
+
+
+def run_search(args: argparse.Namespace) -> int:
+    if not 1 <= args.limit <= MAX_RESULTS:
+        raise InputError(f"--limit: give a number of rows between 1 and {MAX_RESULTS}")
+    with _desk(args) as desk:
+        rows = desk.search(args.text, limit=args.limit, closed=not args.open_only)
+    if args.json:
+        print_json([row.as_json() for row in rows])
+        return 0
+    if not rows:
+        print(f"No lead you may see matches {args.text!r} (give at least {MIN_CHARS} characters).")
+        return 0
+    print_table(
+        ["lead", "person", "company", "phone", "stage", "owner", "why"],
+        [
+            (
+                row.lead_id,
+                row.person,
+                row.company,
+                row.phone,
+                row.stage.value.replace("_", " "),
+                row.assigned_to or "pool",
                 row.reason,
             )
             for row in rows

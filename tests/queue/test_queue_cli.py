@@ -171,3 +171,19 @@ def test_contact_details_are_corrected_from_the_command_line(db: Path) -> None:
     assert result["changed"] == ["title", "phone"] and result["phone"] == "+14155552671"
     other = leaddesk(db, "contact", "1", "--as", "rep2", "--title", "CEO")
     assert other.returncode == 3 and "belongs to rep1" in other.stderr
+
+
+def test_search_finds_open_then_closed_leads(db: Path, sqlite_team: Team) -> None:
+    now = sqlite_team.clock()
+    with sqlite_team.store.transaction() as s:
+        closed = add_lead(s, now=now, owner=sqlite_team.ids["rep1"], stage=Stage.DISQUALIFIED)
+        closed_id, email = closed.id, str(closed.person.email)
+    found = leaddesk(db, "search", email, "--as", "rep1", "--at", AT, "--json")
+    assert found.returncode == 0, found.stderr
+    rows = json.loads(found.stdout)
+    assert [row["lead_id"] for row in rows] == [closed_id]
+    assert rows[0]["reason"] == "closed: disqualified"
+    only_open = leaddesk(db, "search", email, "--as", "rep1", "--at", AT, "--open-only")
+    assert only_open.returncode == 0 and "No lead you may see matches" in only_open.stdout
+    bad = leaddesk(db, "search", email, "--as", "rep1", "--limit", "0")
+    assert bad.returncode == 2 and "--limit" in bad.stderr
