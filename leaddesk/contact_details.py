@@ -118,8 +118,12 @@ def change_contact(
     phone = wanted.get("phone", person.phone)
     if not (email or phone):
         raise InputError("phone: give a phone number or an email address to reach them by")
-    _refuse_someone_else(session, person, email if "email" in changes else None,
-                         phone if "phone" in changes else None)  # fmt: skip
+    _refuse_someone_else(
+        session,
+        person,
+        email=email if "email" in changes else None,
+        phone=phone if "phone" in changes else None,
+    )
     if not changes:
         return _result(lead, person, (), False, "Nothing changed.")
 
@@ -202,7 +206,7 @@ def _cleaned(session: Session, given: dict[str, str]) -> dict[str, str | None]:
 
 
 def _refuse_someone_else(
-    session: Session, person: Person, email: str | None, phone: str | None
+    session: Session, person: Person, *, email: str | None, phone: str | None
 ) -> None:
     """One person stays one person: a number or address on file for another is refused."""
     if email is None and phone is None:
