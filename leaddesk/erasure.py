@@ -25,6 +25,7 @@ from leaddesk.definition.model import QuestionType
 from leaddesk.do_not_call import EMAIL, PHONE, Value, email_key, read_value
 from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.errors import InputError
+from leaddesk.store import guards
 from leaddesk.store.models import (
     Answer,
     AuditEvent,
@@ -37,6 +38,7 @@ from leaddesk.store.models import (
     SalesFeedback,
     VerdictRecord,
 )
+from leaddesk.store.types import JSONText
 
 ERASED = "erased"  # Lead.hold_reason of a lead closed by an erasure
 # What a lead's extra details may keep: where it came from (run, file name, row) and the
@@ -305,8 +307,9 @@ def _scrub_audit(session: Session, lead_ids: list[int], free_text: _FreeText) ->
         ).tuples()
     }
     for event in session.scalars(select(AuditEvent).where(AuditEvent.lead_id.in_(lead_ids))):
-        if event.reason and event.action not in _CODED_REASONS:
-            event.reason = ""
+        reason = event.reason
+        if reason and event.action not in _CODED_REASONS:
+            reason = ""
         details = dict(event.details or {})
         changed = False
         answers = details.get("answers")
@@ -329,8 +332,22 @@ def _scrub_audit(session: Session, lead_ids: list[int], free_text: _FreeText) ->
         if isinstance(corrected, dict) and corrected:
             details["changed"] = {name: ["", ""] for name in corrected}
             changed = True
-        if changed:
-            event.details = details
+        if changed or reason != event.reason:
+            _blank_event(session, event, reason, details if changed else event.details)
+
+
+def _blank_event(
+    session: Session, event: AuditEvent, reason: str | None, details: dict[str, Any] | None
+) -> None:
+    """A team database lets an audit event change only through its erasure function."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        event.reason = reason
+        event.details = details
+        return
+    text = JSONText().process_bind_param(details, connection.dialect)
+    guards.scrub_audit_event(connection, event.id, reason, text)
+    session.expire(event)
 
 
 def _list_digests(

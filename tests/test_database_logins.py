@@ -228,8 +228,8 @@ def test_only_team_leads_and_admins_move_logins_and_never_their_own_or_an_admins
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             _sql(team.url_for(login), f"SELECT {function}('{team.rep}')")
     lead = team.url_for(team.lead)
-    # A team lead who makes themselves sales in the users table stays a team lead's login.
-    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="cannot move itself"):
+    # A team lead cannot make themselves sales in the users table, nor move their own login.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="its own role"):
         _sql(
             lead,
             f"UPDATE users SET role = 'sales' WHERE name = '{team.lead}'",
@@ -319,3 +319,43 @@ def test_a_reps_login_adds_to_the_do_not_call_list_but_cannot_take_anyone_off_it
         )
     with open_desk(team.owner_url, team.lead, clock=clock) as desk:
         desk.remove_from_do_not_call("+12125550101")
+
+
+def test_the_team_leads_day_runs_through_their_own_login_under_the_row_guards(
+    team: Team, clock: FixedClock, tmp_path: Path
+) -> None:
+    """Rebalancing, the sweep, publishing a definition, an erasure (which blanks the audit
+    trail's words through the one door the append-only trail has) and an import taken back,
+    each through the login of whoever does it."""
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
+        first = desk.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        row = desk.next_lead()
+        assert row is not None
+        desk.log_call(row.lead_id, CallOutcome.CONNECTED, note="wants a call back about pricing")
+        desk.give_verdict(row.lead_id, Verdict.NURTURE, "said their budget is frozen")
+        extra = tmp_path / "more.csv"
+        extra.write_text(
+            "name,email,phone,company\nEve Stone,eve@stone.example,+12125550109,Stone Co\n",
+            encoding="utf-8",
+        )
+        later = desk.import_file(extra)
+        desk.undo_import(later.run_id)
+    with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
+        desk.rebalance()
+        desk.sweep()
+        with psycopg.connect(_plain(team.owner_url)) as connection:
+            found = connection.execute(
+                "SELECT source_text FROM definition_versions ORDER BY version DESC LIMIT 1"
+            ).fetchone()
+        assert found is not None
+        edited = str(found[0]).replace('name = "', 'name = "Edited ', 1)
+        assert desk.publish_definition(edited, "edited.toml", note="tidy").created
+        erased = desk.erase_person(row.lead_id, "erasure request by email")
+        assert erased is not None
+    with psycopg.connect(_plain(team.owner_url)) as connection:
+        words = connection.execute(
+            "SELECT reason, details FROM audit_events WHERE lead_id = %s AND action = %s",
+            (row.lead_id, "call_logged"),
+        ).fetchall()
+        assert words and all("pricing" not in str(found) for found in words)
+    assert first.counts.created == 2

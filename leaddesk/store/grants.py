@@ -2,9 +2,11 @@
 
 On PostgreSQL each LeadDesk user may get a database login of their own, a member of one group
 role per LeadDesk role. The groups may read everything but write only what their role may
-change: a qualifier's or team lead's login cannot write an opportunity or sales' feedback, a
-salesperson's cannot change a verdict or the answers behind it. The desk opened on such a login
-acts as that user only (``login_user``), so the app's own checks and the database's agree.
+change, table by table and column by column (``leaddesk.store.rights``), and row by row
+(``leaddesk.store.guards``): a qualifier's or team lead's login cannot write an opportunity,
+sales' feedback or a sales stage, a salesperson's cannot change a verdict or the answers behind
+it. The desk opened on such a login acts as that user only (``login_user``, which reads
+``session_user``), so the app's own checks and the database's agree.
 
 Group roles belong to one database (their names carry it): a cluster may hold several teams.
 
@@ -23,24 +25,9 @@ from sqlalchemy import Connection, inspect
 
 from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
+from leaddesk.store import guards
+from leaddesk.store.rights import EVERY_COLUMN, RIGHTS
 
-# What each role's login may only read. Everything else in the store it may also write.
-READ_ONLY: dict[Role, frozenset[str]] = {
-    Role.QUALIFIER: frozenset(
-        {"opportunity_refs", "sales_feedback", "users", "definition_versions"}
-    ),
-    Role.TEAM_LEAD: frozenset({"opportunity_refs", "sales_feedback"}),
-    Role.SALES: frozenset(
-        {"verdicts", "answers", "users", "definition_versions", "do_not_call_entries"}
-    ),
-    Role.ADMIN: frozenset({"opportunity_refs", "sales_feedback", "verdicts", "answers"}),
-}
-# What a role's login may read and add to, never change or remove: a rep puts someone who
-# said "take me off your list" on the do-not-call list; only team leads and admins take
-# anyone off it.
-ADD_ONLY: dict[Role, frozenset[str]] = {Role.QUALIFIER: frozenset({"do_not_call_entries"})}
-# The schema's own bookkeeping: only the store's owner moves it (by upgrading).
-_OWNER_ONLY = frozenset({"alembic_version"})
 # The roles whose logins may move other logins (through FOLLOW_FUNCTION), as they manage users.
 MOVES_LOGINS = (Role.TEAM_LEAD, Role.ADMIN)
 FOLLOW_FUNCTION = "leaddesk_follow_login"
@@ -85,10 +72,12 @@ def apply_grants(connection: Connection) -> list[str]:
     database = _database(connection)
     tables = set(inspect(connection).get_table_names(schema="public"))
     q = _quote
-    groups = []
-    for role, read_only in READ_ONLY.items():
-        group = group_name(database, role)
-        groups.append(group)
+    unknown = tables - set(RIGHTS[Role.QUALIFIER])
+    if unknown:
+        raise AssertionError(f"leaddesk.store.rights says nothing of the tables {sorted(unknown)}")
+    groups = {role: group_name(database, role) for role in RIGHTS}
+    for role, rights in RIGHTS.items():
+        group = groups[role]
         if not _role_exists(connection, group):
             # Two sessions may race to make it: the loser finds it made.
             connection.exec_driver_sql(
@@ -101,19 +90,36 @@ def apply_grants(connection: Connection) -> list[str]:
         connection.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {g}")
         connection.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {g}")
         connection.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {g}")
-        add_only = ADD_ONLY.get(role, frozenset()) & tables
-        writable = sorted(tables - read_only - add_only - _OWNER_ONLY)
-        if writable:
-            names = ", ".join(f"public.{q(connection, table)}" for table in writable)
-            connection.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {names} TO {g}")
-        if add_only:
-            names = ", ".join(f"public.{q(connection, table)}" for table in sorted(add_only))
-            connection.exec_driver_sql(f"GRANT INSERT ON {names} TO {g}")
+        for table in sorted(tables):
+            right = rights[table]
+            name = f"public.{q(connection, table)}"
+            table_wide = [
+                word
+                for word, given in (
+                    ("INSERT", right.insert),
+                    ("UPDATE", right.update == EVERY_COLUMN),
+                    ("DELETE", right.delete),
+                )
+                if given
+            ]
+            if table_wide:
+                connection.exec_driver_sql(f"GRANT {', '.join(table_wide)} ON {name} TO {g}")
+            if right.update and right.update != EVERY_COLUMN:
+                columns = ", ".join(q(connection, column) for column in right.update)
+                connection.exec_driver_sql(f"GRANT UPDATE ({columns}) ON {name} TO {g}")
         connection.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {g}")
+    guards.install_audit_guard(connection)
+    guards.install_login_guards(connection, groups)
+    scrub = f"public.{guards.SCRUB_FUNCTION}(integer, text, text)"
+    for role, group in groups.items():
+        grant = "GRANT" if role in MOVES_LOGINS else "REVOKE"
+        way = "TO" if role in MOVES_LOGINS else "FROM"
+        g = q(connection, group)
+        connection.exec_driver_sql(f"{grant} EXECUTE ON FUNCTION {scrub} {way} {g}")
     _make_follow_function(connection, database)
     # Nobody else may connect: not a login of another team, not PUBLIC.
     connection.exec_driver_sql(f"REVOKE CONNECT ON DATABASE {q(connection, database)} FROM PUBLIC")
-    return groups
+    return list(groups.values())
 
 
 def has_grants(connection: Connection) -> bool:
@@ -196,8 +202,8 @@ def _make_follow_function(connection: Connection, database: str) -> None:
     changed the user (see the module's docstring). The groups are written into it, so it can
     only ever move logins among this database's groups."""
     q, lit = _quote, _literal
-    roles = ", ".join(lit(connection, role.value) for role in READ_ONLY)
-    groups = ", ".join(lit(connection, group_name(database, role)) for role in READ_ONLY)
+    roles = ", ".join(lit(connection, role.value) for role in RIGHTS)
+    groups = ", ".join(lit(connection, group_name(database, role)) for role in RIGHTS)
     admins = lit(connection, group_name(database, Role.ADMIN))
     function = f"public.{q(connection, FOLLOW_FUNCTION)}"
     body = (
@@ -242,7 +248,7 @@ def _make_follow_function(connection: Connection, database: str) -> None:
     )
     connection.exec_driver_sql(body.replace("%", "%%"), ())  # the driver's placeholders: none
     connection.exec_driver_sql(f"REVOKE ALL ON FUNCTION {function}(text) FROM PUBLIC")
-    for role in READ_ONLY:
+    for role in RIGHTS:
         g = q(connection, group_name(database, role))
         grant = "GRANT" if role in MOVES_LOGINS else "REVOKE"
         way = "TO" if role in MOVES_LOGINS else "FROM"
@@ -251,16 +257,33 @@ def _make_follow_function(connection: Connection, database: str) -> None:
 
 def login_user(connection: Connection) -> str | None:
     """The LeadDesk user this connection's login belongs to, or None for the store's owner
-    (or any login outside this database's groups)."""
+    (or any login outside this database's groups).
+
+    The login is the name the connection signed in with (``session_user``). A session that
+    switched to another role (``SET ROLE``, ``options=-c role=…``, ``PGOPTIONS``) is refused,
+    so no connection setting makes a rep's login pass for the owner or a colleague."""
     if connection.dialect.name != "postgresql":
         return None
-    name = str(connection.exec_driver_sql("SELECT current_user").scalar_one())
-    return name if _groups_of(connection, name, _database(connection)) else None
+    signed_in, acting = connection.exec_driver_sql("SELECT session_user, current_user").one()
+    name = str(signed_in)
+    if _groups_of(connection, name, _database(connection)):
+        if acting != signed_in:
+            raise NotPermitted(
+                f"This connection signed in as {name} but switched to the role {acting} "
+                "(a SET ROLE or a 'role' connection option). LeadDesk works only as the login "
+                "itself: remove that option and connect again."
+            )
+        return name
+    if acting != signed_in and _groups_of(connection, str(acting), _database(connection)):
+        raise NotPermitted(
+            f"This connection switched to {acting}'s role; sign in with that login instead."
+        )
+    return None
 
 
 def _groups_of(connection: Connection, name: str, database: str) -> list[str]:
     """This database's LeadDesk groups the role ``name`` is a direct member of."""
-    groups = [group_name(database, role) for role in READ_ONLY]
+    groups = [group_name(database, role) for role in RIGHTS]
     found = connection.exec_driver_sql(
         "SELECT g.rolname FROM pg_auth_members m "
         "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "

@@ -382,7 +382,8 @@ class DoNotCallEntry(Base):
 
 
 class AuditEvent(Base):
-    """Who did what, when, from which state to which, and why. Never updated."""
+    """Who did what, when, from which state to which, and why. Never updated (an erasure blanks
+    its words, see ``leaddesk.erasure``)."""
 
     __tablename__ = "audit_events"
 
@@ -396,3 +397,6 @@ class AuditEvent(Base):
     to_state: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None]
+    # The database login that wrote it, stamped by a team database itself (None on SQLite):
+    # a change made with raw SQL through a rep's login shows as theirs.
+    db_login: Mapped[str | None] = mapped_column(String(64))

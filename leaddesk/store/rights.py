@@ -1,0 +1,103 @@
+"""What each role's own database login may do, table by table and column by column.
+
+This table is the team database's half of DESIGN.md §2: ``grants.apply_grants`` gives each
+role's group exactly these rights, and ``tests/test_database_rights.py`` tries every table ×
+operation as each role's login and compares what the server allowed with this table. Rows a
+role may touch (their own calls, their own leads, the stages they may move a lead to) are the
+business of the guards in ``leaddesk.store.guards``; here is only which statements a login may
+run at all.
+
+Every role reads every table (the app shows them); nobody but the store's owner truncates,
+changes the schema's bookkeeping or changes a published lead definition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from leaddesk.domain import Role
+
+EVERY_COLUMN = "*"
+
+
+@dataclass(frozen=True)
+class Rights:
+    """One role's rights on one table besides reading it."""
+
+    insert: bool = False
+    # The columns it may UPDATE: EVERY_COLUMN, or a tuple of names (empty: none).
+    update: str | tuple[str, ...] = ()
+    delete: bool = False
+
+    def may_update(self, column: str) -> bool:
+        return self.update == EVERY_COLUMN or column in self.update
+
+
+READ = Rights()
+ADD = Rights(insert=True)
+ADD_CHANGE = Rights(insert=True, update=EVERY_COLUMN)
+ALL = Rights(insert=True, update=EVERY_COLUMN, delete=True)
+ADD_REMOVE = Rights(insert=True, delete=True)
+
+# A team lead or admin changes a colleague's name on screen, role, capacity and state, never
+# the name their database login goes by (a renamed row would hand one person's login to
+# another).
+_USERS_MANAGED = Rights(
+    insert=True, update=("display_name", "role", "capacity", "active", "territories")
+)
+# A salesperson moves a handed-off lead to their answer and nothing else on it.
+_SALES_ANSWER = Rights(update=("stage", "stage_changed_at", "closed_at", "version"))
+
+# An erasure blanks sales' comment about the person (and the guards let it do nothing else).
+_ERASURE_BLANKS = Rights(update=("detail",))
+
+# The qualifier's rights, which the team lead's extend.
+_QUALIFIER: dict[str, Rights] = {
+    "accounts": ALL,  # an import makes them, and its undo takes them back
+    "people": ALL,
+    "leads": ALL,
+    "answers": ALL,
+    "call_attempts": ALL,
+    "notes": ALL,
+    "handoff_batches": ALL,  # an export that could not write its files is undone
+    "import_runs": ADD_CHANGE,
+    "source_mappings": ADD_CHANGE,
+    "assignments": ADD_REMOVE,
+    "verdicts": ADD_REMOVE,  # given, or taken back within minutes (undo)
+    "audit_events": ADD,
+    # A rep hears "take me off your list" on a call; only team leads take anyone off it.
+    "do_not_call_entries": ADD,
+    "users": READ,
+    "definition_versions": READ,
+    "opportunity_refs": READ,
+    "sales_feedback": READ,
+    "alembic_version": READ,
+}
+
+RIGHTS: dict[Role, dict[str, Rights]] = {
+    Role.QUALIFIER: _QUALIFIER,
+    Role.TEAM_LEAD: {
+        **_QUALIFIER,
+        "users": _USERS_MANAGED,
+        "definition_versions": ADD,  # publishing adds a version; none is ever changed
+        "do_not_call_entries": ALL,
+        "verdicts": ALL,  # a reopened lead's verdict is withdrawn; an erasure blanks words
+        "sales_feedback": _ERASURE_BLANKS,
+    },
+    Role.SALES: {
+        **{table: READ for table in _QUALIFIER},
+        "leads": _SALES_ANSWER,
+        "opportunity_refs": ADD_CHANGE,
+        "sales_feedback": ADD_CHANGE,
+        "audit_events": ADD,
+    },
+    Role.ADMIN: {
+        **_QUALIFIER,
+        "users": _USERS_MANAGED,
+        "definition_versions": ADD,
+        "do_not_call_entries": ALL,
+        "answers": READ,  # an admin runs the store, not the questionnaire
+        "verdicts": READ,
+        "sales_feedback": _ERASURE_BLANKS,
+    },
+}

@@ -1,0 +1,418 @@
+"""Separation of duties at the database's own door: every table × operation as each role's
+login, compared with ``leaddesk.store.rights``, and the row guards tried as an attacker with a
+rep's, a salesperson's and a team lead's own credentials would.
+
+Real PostgreSQL; each statement runs in a savepoint, so a permitted one changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from leaddesk.clock import FixedClock
+from leaddesk.desk import open_desk
+from leaddesk.domain import CallOutcome, Role, Verdict
+from leaddesk.errors import NotPermitted
+from leaddesk.store import grants
+from leaddesk.store.rights import RIGHTS
+from leaddesk.team.reassign import LeadPick
+from tests.team_database import Team
+
+OPERATIONS = ("SELECT", "INSERT", "DELETE", "TRUNCATE")
+HAND_OFF_ANSWERS = {
+    "contact_check": "yes",
+    "inquiry_reason": "project",
+    "pain_level": "major",
+    "decision_role": "decision_maker",
+    "budget_status": "approved",
+    "timeline": "3_months",
+    "next_step_agreed": "yes",
+}
+
+
+def _plain(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def _columns(connection: psycopg.Connection) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for table, column in connection.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = 'public' ORDER BY table_name, ordinal_position"
+    ):
+        found.setdefault(table, []).append(column)
+    return found
+
+
+def _allowed(connection: psycopg.Connection, statement: sql.Composable) -> bool:
+    """Whether the server lets this login run ``statement`` (rolled back either way)."""
+    try:
+        with connection.transaction(force_rollback=True):
+            connection.execute(statement)
+    except psycopg.errors.InsufficientPrivilege:
+        return False
+    return True
+
+
+def observed(url: str) -> dict[tuple[str, str], bool]:
+    """(table, operation) → allowed, for every table and every column's UPDATE."""
+    cells: dict[tuple[str, str], bool] = {}
+    with psycopg.connect(_plain(url), autocommit=True) as connection:
+        for table, columns in _columns(connection).items():
+            t = sql.Identifier(table)
+            statements = {
+                "SELECT": sql.SQL("SELECT * FROM {} LIMIT 0").format(t),
+                "INSERT": sql.SQL("INSERT INTO {} SELECT * FROM {} WHERE false").format(t, t),
+                "DELETE": sql.SQL("DELETE FROM {} WHERE false").format(t),
+                "TRUNCATE": sql.SQL("TRUNCATE {}").format(t),
+            }
+            for column in columns:
+                c = sql.Identifier(column)
+                statements[f"UPDATE {column}"] = sql.SQL(
+                    "UPDATE {} SET {} = {} WHERE false"
+                ).format(t, c, c)
+            for operation, statement in statements.items():
+                cells[(table, operation)] = _allowed(connection, statement)
+    return cells
+
+
+def expected(role: Role, cells: dict[tuple[str, str], bool]) -> dict[tuple[str, str], bool]:
+    wanted: dict[tuple[str, str], bool] = {}
+    for table, operation in cells:
+        right = RIGHTS[role][table]
+        if operation == "SELECT":
+            wanted[(table, operation)] = True
+        elif operation == "INSERT":
+            wanted[(table, operation)] = right.insert
+        elif operation == "DELETE":
+            wanted[(table, operation)] = right.delete
+        elif operation == "TRUNCATE":
+            wanted[(table, operation)] = False
+        else:
+            wanted[(table, operation)] = right.may_update(operation.removeprefix("UPDATE "))
+    return wanted
+
+
+def differences(role: Role, url: str) -> list[str]:
+    cells = observed(url)
+    wanted = expected(role, cells)
+    return sorted(
+        f"{role.value} {operation} on {table}: the server says "
+        f"{'yes' if cells[(table, operation)] else 'no'}"
+        for (table, operation), allowed in wanted.items()
+        if cells[(table, operation)] != allowed
+    )
+
+
+@dataclass
+class Logins:
+    team: Team
+    admin: str
+
+    def of(self, role: Role) -> str:
+        name = {
+            Role.QUALIFIER: self.team.rep,
+            Role.SALES: self.team.sales,
+            Role.TEAM_LEAD: self.team.lead,
+            Role.ADMIN: self.admin,
+        }[role]
+        return self.team.url_for(name)
+
+
+@pytest.fixture
+def logins(team: Team, clock: FixedClock) -> Iterator[Logins]:
+    admin = f"admin-{uuid.uuid4().hex[:8]}"
+    with open_desk(team.owner_url, "admin", clock=clock) as desk:
+        desk.add_user(admin, Role.ADMIN)
+        desk.set_database_login(admin, f"pw-{admin}")
+    try:
+        yield Logins(team, admin)
+    finally:
+        with psycopg.connect(_plain(team.owner_url), autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(admin)))
+
+
+def test_every_table_and_operation_is_what_the_rights_table_says_for_each_roles_login(
+    logins: Logins,
+) -> None:
+    found = [line for role in Role for line in differences(role, logins.of(role))]
+    assert found == []
+
+
+def test_a_single_widened_grant_is_caught(logins: Logins) -> None:
+    with psycopg.connect(_plain(logins.team.owner_url), autocommit=True) as connection:
+        database = str(connection.execute("SELECT current_database()").fetchone()[0])  # type: ignore[index]
+        rep_group = sql.Identifier(grants.group_name(database, Role.QUALIFIER))
+        sales_group = sql.Identifier(grants.group_name(database, Role.SALES))
+        connection.execute(
+            sql.SQL("GRANT UPDATE (decision) ON sales_feedback TO {}").format(rep_group)
+        )
+        connection.execute(sql.SQL("GRANT DELETE ON audit_events TO {}").format(sales_group))
+    assert differences(Role.QUALIFIER, logins.of(Role.QUALIFIER)) == [
+        "qualifier UPDATE decision on sales_feedback: the server says yes"
+    ]
+    assert differences(Role.SALES, logins.of(Role.SALES)) == [
+        "sales DELETE on audit_events: the server says yes"
+    ]
+
+
+# Row by row: a worked team database, then the attacks.
+
+
+def _inquiries(path: Path) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["name", "email", "phone", "company"])
+        writer.writerow(["Ada Meyer", "ada@meyer.example", "+12125550101", "Meyer Labs"])
+        writer.writerow(["Bruno Kim", "bruno@kim.example", "+12125550102", "Kim Works"])
+        writer.writerow(["Cleo Diaz", "cleo@diaz.example", "+12125550103", "Diaz Group"])
+    return path
+
+
+@dataclass
+class Worked:
+    team: Team
+    handed_off: int  # the rep's lead, with sales now
+    qualified: int  # the rep's lead, handed off by verdict, not yet exported
+    colleagues: int  # an open lead the team lead gave to themselves
+    rep_id: int
+    lead_id: int  # the team lead's user id
+
+
+@pytest.fixture
+def worked(team: Team, clock: FixedClock, tmp_path: Path) -> Worked:
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
+        desk.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        done = []
+        for _ in range(2):
+            row = desk.next_lead()
+            assert row is not None
+            desk.log_call(row.lead_id, CallOutcome.CONNECTED)
+            desk.answer(row.lead_id, HAND_OFF_ANSWERS)
+            desk.give_verdict(row.lead_id, Verdict.HAND_OFF, "Budget approved")
+            done.append(row.lead_id)
+            if len(done) == 1:
+                desk.export_handoff(tmp_path / "out")
+        rep_id = desk.actor.id
+    with psycopg.connect(_plain(team.owner_url)) as connection:
+        lead_id, other = connection.execute(
+            "SELECT u.id, l.id FROM users u, leads l WHERE u.name = %s AND l.id <> ALL(%s) "
+            "ORDER BY l.id LIMIT 1",
+            (team.lead, done),
+        ).fetchone()  # type: ignore[misc]
+    with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
+        desk.reassign(LeadPick(lead_ids=(other,)), to_user=team.lead, reason="I call this one")
+    return Worked(team, done[0], done[1], other, rep_id, lead_id)
+
+
+def _refused(url: str, *statements: str, match: str | None = None) -> None:
+    with (
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match=match),
+        psycopg.connect(_plain(url)) as connection,
+    ):
+        for statement in statements:
+            connection.execute(statement)
+
+
+def _run(url: str, *statements: str) -> None:
+    with psycopg.connect(_plain(url)) as connection:
+        for statement in statements:
+            connection.execute(statement)
+
+
+def test_a_reps_login_cannot_move_any_lead_to_a_sales_stage(worked: Worked) -> None:
+    rep = worked.team.url_for(worked.team.rep)
+    for stage in ("accepted", "rejected"):
+        for lead in (worked.handed_off, worked.qualified):
+            _refused(rep, f"UPDATE leads SET stage = '{stage}' WHERE id = {lead}", match="sales")
+    # Handed off only from a hand-off verdict, in a batch; qualified only with the verdict.
+    _refused(rep, f"UPDATE leads SET stage = 'handed_off' WHERE id = {worked.qualified}")
+    with psycopg.connect(_plain(rep)) as connection:
+        fresh = connection.execute(
+            "SELECT id FROM leads WHERE stage = 'new' AND assigned_to_id IS DISTINCT FROM %s "
+            "LIMIT 1",
+            (worked.lead_id,),
+        ).fetchone()
+    if fresh is not None:
+        _refused(
+            rep, f"UPDATE leads SET stage = 'qualified' WHERE id = {fresh[0]}", match="verdict"
+        )
+    _refused(
+        rep, f"UPDATE opportunity_refs SET external_id = 'x' WHERE lead_id = {worked.handed_off}"
+    )
+
+
+def test_a_reps_login_cannot_touch_a_colleagues_lead_or_their_rows(worked: Worked) -> None:
+    rep = worked.team.url_for(worked.team.rep)
+    other = worked.colleagues
+    for change in (
+        f"assigned_to_id = {worked.rep_id}",
+        f"claimed_by_id = {worked.rep_id}, claim_expires_at = now() + interval '10 years'",
+        "stage = 'disqualified'",
+        "next_attempt_at = now() + interval '10 years'",
+    ):
+        _refused(rep, f"UPDATE leads SET {change} WHERE id = {other}", match="colleague|themselves")
+    # Their calls, verdicts and answers: written by them, changed by them only.
+    owner = worked.team.owner_url
+    _run(
+        owner,
+        "INSERT INTO call_attempts (lead_id, user_id, at, outcome) "
+        f"VALUES ({other}, {worked.lead_id}, now(), 'no_answer')",
+    )
+    _refused(rep, f"UPDATE call_attempts SET outcome = 'connected' WHERE lead_id = {other}")
+    _refused(rep, f"DELETE FROM call_attempts WHERE lead_id = {other}")
+    _run(
+        owner,
+        "INSERT INTO verdicts (lead_id, verdict, overridden, decided_by_id, decided_at) "
+        f"VALUES ({other}, 'nurture', false, {worked.lead_id}, now())",
+    )
+    _refused(rep, f"DELETE FROM verdicts WHERE decided_by_id <> {worked.rep_id}")
+    _refused(
+        rep,
+        "INSERT INTO verdicts (lead_id, verdict, overridden, decided_by_id, decided_at) "
+        f"VALUES ({other}, 'disqualify', false, {worked.rep_id}, now())",
+        match="colleague",
+    )
+    _refused(
+        rep,
+        "INSERT INTO call_attempts (lead_id, user_id, at, outcome) "
+        f"VALUES ({worked.qualified}, {worked.lead_id}, now(), 'connected')",
+        match="own name",
+    )
+    _refused(
+        rep,
+        "INSERT INTO answers (lead_id, question_id, value, answered_by_id, answered_at) "
+        f"VALUES ({other}, 'budget_status', '\"approved\"', {worked.rep_id}, now())",
+    )
+
+
+def test_a_reps_login_cannot_undo_a_do_not_call(worked: Worked, clock: FixedClock) -> None:
+    team = worked.team
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
+        desk.add_to_do_not_call("+12125550103", "asked on a call")
+    rep = team.url_for(team.rep)
+    _refused(rep, "UPDATE people SET do_not_call = false WHERE do_not_call", match="do-not-call")
+    _refused(
+        rep,
+        "UPDATE leads SET hold_reason = NULL WHERE hold_reason = 'do_not_call'",
+        match="do-not-call|colleague",
+    )
+
+
+def test_the_audit_trail_is_append_only_and_names_the_login_that_wrote_it(
+    worked: Worked,
+) -> None:
+    team = worked.team
+    for url in (team.url_for(team.rep), team.url_for(team.lead), team.owner_url):
+        _refused(url, "UPDATE audit_events SET reason = 'x'")
+        _refused(url, "DELETE FROM audit_events")
+        _refused(url, "TRUNCATE audit_events")
+    rep = team.url_for(team.rep)
+    _refused(
+        rep,
+        "INSERT INTO audit_events (at, actor_id, action) "
+        f"VALUES (now(), {worked.lead_id}, 'reassigned')",
+        match="own name",
+    )
+    # Raw SQL through a rep's login shows as theirs, whatever it claims.
+    _run(
+        rep,
+        "INSERT INTO audit_events (at, actor_id, action, db_login) "
+        f"VALUES (now(), {worked.rep_id}, 'note_added', 'someone-else')",
+    )
+    with psycopg.connect(_plain(team.owner_url)) as connection:
+        logins = dict(
+            connection.execute(
+                "SELECT action, array_agg(DISTINCT db_login) FROM audit_events "
+                "WHERE action IN ('note_added', 'reassigned') "
+                "GROUP BY action"
+            ).fetchall()
+        )
+    assert logins["note_added"] == [team.rep]
+    assert logins["reassigned"] == [team.lead]
+
+
+def test_a_team_leads_login_cannot_make_an_admin_or_answer_for_sales(worked: Worked) -> None:
+    team = worked.team
+    lead = team.url_for(team.lead)
+    _refused(lead, f"UPDATE users SET role = 'admin' WHERE name = '{team.lead}'", match="admin")
+    _refused(lead, f"UPDATE users SET role = 'admin' WHERE name = '{team.rep}'", match="admin")
+    _refused(lead, "UPDATE users SET active = false WHERE name = 'admin'", match="admin")
+    _refused(lead, f"UPDATE users SET name = 'admin2' WHERE name = '{team.rep}'")
+    _refused(
+        lead,
+        "INSERT INTO users (name, display_name, role, capacity, active, territories, "
+        "created_at) VALUES ('boss', 'Boss', 'admin', 1, true, '[]', now())",
+        match="admin",
+    )
+    _refused(lead, f"UPDATE leads SET stage = 'accepted' WHERE id = {worked.handed_off}")
+    _refused(
+        lead,
+        "INSERT INTO sales_feedback (lead_id, decision, recorded_by_id, recorded_at) "
+        f"VALUES ({worked.handed_off}, 'accepted', {worked.lead_id}, now())",
+    )
+
+
+def test_a_salespersons_login_answers_handed_off_leads_and_changes_nothing_else(
+    worked: Worked,
+) -> None:
+    sales = worked.team.url_for(worked.team.sales)
+    _refused(sales, f"UPDATE leads SET assigned_to_id = NULL WHERE id = {worked.handed_off}")
+    _refused(sales, f"UPDATE leads SET stage = 'accepted' WHERE id = {worked.qualified}")
+    _refused(sales, f"UPDATE leads SET stage = 'working' WHERE id = {worked.handed_off}")
+    _refused(sales, "UPDATE verdicts SET reason = 'x'")
+    _refused(sales, "DELETE FROM answers")
+    _run(sales, f"UPDATE leads SET stage = 'accepted' WHERE id = {worked.handed_off}")
+
+
+# The login is who it says.
+
+
+def _with_options(url: str, options: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}options={quote(options, safe='')}"
+
+
+def test_a_connection_option_that_switches_role_makes_no_one_else(
+    team: Team, clock: FixedClock
+) -> None:
+    with open_desk(team.owner_url, "admin", clock=clock) as desk:
+        database = desk.store.url.database
+        assert database is not None
+    group = grants.group_name(database, Role.QUALIFIER)
+    switched = _with_options(team.url_for(team.rep), f"-c role={group}")
+    for who in (team.lead, team.rep, "admin"):
+        with pytest.raises(NotPermitted, match="switched"):
+            open_desk(switched, who, clock=clock)
+    # Nor can it take a team lead's group it is not a member of.
+    with pytest.raises(Exception, match=r"permission denied|must be able to SET ROLE"):
+        _run(_with_options(team.url_for(team.rep), f"-c role={team.lead}"), "SELECT 1")
+
+
+def test_pgoptions_and_set_role_make_no_one_else(
+    team: Team, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_desk(team.owner_url, "admin", clock=clock) as desk:
+        database = desk.store.url.database
+        assert database is not None
+    group = grants.group_name(database, Role.QUALIFIER)
+    monkeypatch.setenv("PGOPTIONS", f"-c role={group}")
+    with pytest.raises(NotPermitted, match="switched"):
+        open_desk(team.url_for(team.rep), team.lead, clock=clock)
+    monkeypatch.delenv("PGOPTIONS")
+    # SET ROLE at a prompt changes nothing the guards look at: the login stays the rep.
+    with psycopg.connect(_plain(team.url_for(team.rep))) as connection:
+        connection.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(group)))
+        assert connection.execute("SELECT public.leaddesk_login_role()").fetchone() == (
+            "qualifier",
+        )
+    assert os.environ.get("PGOPTIONS") is None
