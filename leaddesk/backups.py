@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 from leaddesk import audit
 from leaddesk.errors import InputError, StoreError
 from leaddesk.intake.bulk import BulkWriter
-from leaddesk.store import Store, open_store
+from leaddesk.store import Store, guards, open_store
 from leaddesk.store.database import catch_up_sequences, store_trouble
 from leaddesk.store.migrations import SCHEMA_HEAD, current_revision, known_revisions, upgrade
 from leaddesk.store.models import AuditEvent, Base, User
@@ -295,6 +295,7 @@ def restore_backup(
             }
         try:
             with store.transaction() as session:
+                guards.keep_restored_logins(session.connection())
                 writer = BulkWriter(session.connection(), values_repeat=False)
                 rows = {}
                 for table, batch in _batches(reader, progress):

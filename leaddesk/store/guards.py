@@ -71,12 +71,13 @@ LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $fn$
 DECLARE
     trusted boolean;
 BEGIN
-    -- The owner (restoring a backup) keeps the login a row came with; anyone else is stamped.
+    -- The owner restoring a backup keeps the login a row came with; anyone else is stamped.
     SELECT r.rolsuper OR r.rolname = t.tableowner INTO trusted
         FROM pg_roles r, pg_tables t
         WHERE r.rolname = session_user AND t.schemaname = 'public'
           AND t.tablename = 'audit_events';
-    IF NOT coalesce(trusted, false) OR NEW.db_login IS NULL THEN
+    IF NOT coalesce(trusted, false) OR (NEW.db_login IS NULL
+            AND current_setting('leaddesk.restoring', true) IS DISTINCT FROM 'on') THEN
         NEW.db_login := session_user;
     END IF;
     RETURN NEW;
@@ -109,11 +110,25 @@ $fn$
 
 
 def install_audit_guard(connection: Connection) -> None:
-    """Make the audit trail append-only and stamped with its writer's login (PostgreSQL)."""
+    """Make the audit trail append-only and stamped with its writer's login (PostgreSQL; a
+    store at an older schema, as a restore first makes it, gets it when it is upgraded)."""
     if connection.dialect.name != "postgresql":
+        return
+    stamped = connection.exec_driver_sql(
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = 'public' "
+        "AND table_name = 'audit_events' AND column_name = 'db_login'"
+    )
+    if stamped.first() is None:
         return
     for statement in _AUDIT_SQL:
         connection.exec_driver_sql(statement.replace("%", "%%"), ())
+
+
+def keep_restored_logins(connection: Connection) -> None:
+    """A restore by the store's owner keeps each audit event's login as the backup has it
+    (none, for events from a SQLite store), for this transaction only."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SELECT set_config('leaddesk.restoring', 'on', true)")
 
 
 def scrub_audit_event(

@@ -101,8 +101,10 @@ def upgrade(store: Store, target: str = "head") -> None:
             connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
         try:
             command.upgrade(alembic_config(connection), target)
-            if grants.has_grants(connection):
-                grants.apply_grants(connection)  # the logins' rights cover new tables too
+            if target in ("head", SCHEMA_HEAD) and grants.has_grants(connection):
+                # The logins' rights and guards cover new tables too. (A restore stops at the
+                # backup's older schema first; its rights come when it reaches the head.)
+                grants.apply_grants(connection)
             connection.commit()
         finally:
             if sqlite:
