@@ -40,7 +40,7 @@ WITH_SALES = frozenset({Stage.HANDED_OFF, Stage.ACCEPTED, Stage.REJECTED})
 
 
 class LeadType(StrEnum):
-    """What the qualifier learned about a lead (DESIGN.md §1)."""
+    """What the qualifier learned about a lead (docs/architecture.md §1)."""
 
     DUBIOUS = "dubious"
     UNWORTHY = "unworthy"

@@ -1,4 +1,4 @@
-"""Handing qualified leads to sales and hearing back (DESIGN.md §6, issue 7).
+"""Handing qualified leads to sales and hearing back (docs/architecture.md §6, issue 7).
 
 * ``preview`` and ``export``: the end-of-day batch (CSV for the CRM, JSON Lines, optional
   XLSX, manifest), written so that a failure at any step leaves no batch or a whole one;

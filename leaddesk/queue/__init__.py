@@ -1,4 +1,4 @@
-"""The call queue (DESIGN.md §5): who to call next, and why, from indexed queries.
+"""The call queue (docs/architecture.md §5): who to call next, and why, from indexed queries.
 
 The window and the CLI only show what this package decides: bands and order
 (``ordering``), calling hours (``zones``), cadence after a call (``cadence``) and the

@@ -1,4 +1,4 @@
-"""The store's tables as typed SQLAlchemy models (DESIGN.md §1–4).
+"""The store's tables as typed SQLAlchemy models (docs/architecture.md §1–4).
 
 A *lead* is one expression of interest at a point in time; the *person* and the *account*
 are shared context across a person's leads. Current state lives on the lead row (stage,

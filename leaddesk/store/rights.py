@@ -1,6 +1,6 @@
 """What each role's own database login may do, table by table and column by column.
 
-This table is the team database's half of DESIGN.md §2: ``grants.apply_grants`` gives each
+This table is the team database's half of docs/architecture.md §2: ``grants.apply_grants`` gives each
 role's group exactly these rights, and ``tests/test_database_rights.py`` tries every table ×
 operation as each role's login and compares what the server allowed with this table. Rows a
 role may touch (their own calls, their own leads, the stages they may move a lead to) are the
