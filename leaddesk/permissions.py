@@ -1,4 +1,5 @@
-"""Who may do what (docs/architecture.md §2). Checked at the desk, whatever window or script asks."""
+"""Who may do what (docs/architecture.md §2). Checked at the desk, whatever window or script
+asks."""
 
 from __future__ import annotations
 

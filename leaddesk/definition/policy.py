@@ -1,8 +1,8 @@
 """The queue's rules of the game, read from a definition's ``[policy]`` section.
 
-Defaults are the reference process (docs/architecture.md §1): qualify within 2 business hours, flag a lead
-untouched for 24 hours, at most 6 attempts within 10 business days, call people only between
-08:00 and 21:00 their time.
+Defaults are the reference process (docs/architecture.md §1): qualify within 2 business
+hours, flag a lead untouched for 24 hours, at most 6 attempts within 10 business days, call
+people only between 08:00 and 21:00 their time.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""A team database that enforces the roles itself (docs/architecture.md §2), so no SQL prompt gets round them.
+"""A team database that enforces the roles itself (docs/architecture.md §2), so no SQL prompt
+gets round them.
 
 On PostgreSQL each LeadDesk user may get a database login of their own, a member of one group
 role per LeadDesk role. The groups may read everything but write only what their role may

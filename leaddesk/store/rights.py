@@ -1,11 +1,11 @@
 """What each role's own database login may do, table by table and column by column.
 
-This table is the team database's half of docs/architecture.md §2: ``grants.apply_grants`` gives each
-role's group exactly these rights, and ``tests/test_database_rights.py`` tries every table ×
-operation as each role's login and compares what the server allowed with this table. Rows a
-role may touch (their own calls, their own leads, the stages they may move a lead to) are the
-business of the guards in ``leaddesk.store.guards``; here is only which statements a login may
-run at all.
+This table is the team database's half of docs/architecture.md §2: ``grants.apply_grants``
+gives each role's group exactly these rights, and ``tests/test_database_rights.py`` tries
+every table × operation as each role's login and compares what the server allowed with this
+table. Which rows a role may touch (their own calls, their own leads, the stages they may move
+a lead to) is the business of the guards in ``leaddesk.store.guards``; here is only which
+statements a login may run at all.
 
 Every role reads every table (the app shows them); nobody but the store's owner truncates,
 changes the schema's bookkeeping or changes a published lead definition.
