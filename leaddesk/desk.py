@@ -147,9 +147,7 @@ class Desk:
             raise NotPermitted(_SIGN_IN_NEEDED)
         with self.store.transaction() as session:
             user = user_ops.find_user(session, name)
-            passwords.set_password(
-                session, user, password, at=self.clock(), actor_id=self.actor.id
-            )
+            passwords.set_password(session, user, password, at=self.clock(), actor_id=self.actor.id)
 
     def claim_window(self, *, take_over: bool = False) -> None:
         """Hold this person's one window on this store (``WindowTaken`` names who holds it

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
@@ -32,8 +32,8 @@ _hasher = PasswordHasher()
 
 def passwords_on(session: Session) -> bool:
     """Whether any user of this store has a password (then everyone signs in with theirs)."""
-    found = session.scalar(select(func.count()).select_from(User).where(User.password_hash.is_not(None)))
-    return bool(found)
+    found = session.scalar(select(User.id).where(User.password_hash.is_not(None)).limit(1))
+    return found is not None
 
 
 def check_password(user: User, given: str) -> bool:

@@ -6,6 +6,7 @@ Used only when a keyring backend is there; a machine without one simply asks eve
 from __future__ import annotations
 
 import logging
+from types import ModuleType
 
 SERVICE = "LeadDesk"
 log = logging.getLogger(__name__)
@@ -15,7 +16,7 @@ def _key(store_label: str, user: str) -> str:
     return f"{store_label} {user}"
 
 
-def _keyring():  # type: ignore[no-untyped-def]
+def _keyring() -> ModuleType | None:
     """The keyring module when a usable backend is configured, else None."""
     try:
         import keyring

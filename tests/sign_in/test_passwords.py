@@ -73,7 +73,7 @@ def test_a_user_without_a_password_on_a_passworded_store_is_told_to_ask_an_admin
     _team(store_location, clock)
     with open_desk(store_location, "admin", clock=clock) as desk:
         desk.set_password("admin", "admin-secret")
-    with pytest.raises(NotPermitted, match="rep1 has no password.*users password rep1"):
+    with pytest.raises(NotPermitted, match=r"rep1 has no password.*users password rep1"):
         open_desk(store_location, "rep1", clock=clock, password=_given("anything1"))
 
 
@@ -113,7 +113,7 @@ def test_the_first_password_cannot_lock_every_admin_out(
 ) -> None:
     _team(store_location, clock)
     with open_desk(store_location, "admin", clock=clock) as desk:
-        with pytest.raises(InputError, match="Give an admin a password first.*password admin"):
+        with pytest.raises(InputError, match=r"Give an admin a password first.*password admin"):
             desk.set_password("rep1", "rep1-secret")
         assert not desk.passwords_on()  # nothing was changed
 
@@ -122,9 +122,11 @@ def test_a_short_password_is_refused_with_what_to_do(
     store_location: str, clock: FixedClock
 ) -> None:
     _team(store_location, clock)
-    with open_desk(store_location, "admin", clock=clock) as desk:
-        with pytest.raises(InputError, match="at least 8 characters"):
-            desk.set_password("admin", "short")
+    with (
+        open_desk(store_location, "admin", clock=clock) as desk,
+        pytest.raises(InputError, match="at least 8 characters"),
+    ):
+        desk.set_password("admin", "short")
 
 
 def test_a_password_is_stored_hashed_and_audited_without_a_trace_of_it(

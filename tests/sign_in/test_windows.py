@@ -8,8 +8,8 @@ from sqlalchemy import select
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.domain import Role
-from leaddesk.store.models import DoNotCallEntry
 from leaddesk.sign_in.windows import EXPIRES, WindowTaken, WindowTakenOver
+from leaddesk.store.models import DoNotCallEntry
 
 
 def _team(location: str, clock: FixedClock) -> None:
@@ -46,7 +46,7 @@ def test_a_window_that_takes_over_stops_the_first_from_writing(
     first.claim_window()
     with open_desk(store_location, "rep1", clock=clock) as second:
         second.claim_window(take_over=True)
-        with pytest.raises(WindowTakenOver, match="taken over by a window on .* Close it"):
+        with pytest.raises(WindowTakenOver, match=r"taken over by a window on .* Close it"):
             first.keep_window()
         with pytest.raises(WindowTakenOver):
             first.add_to_do_not_call("+12125550100", "asked on the phone")
