@@ -3,8 +3,8 @@ another), keep it with a heartbeat, and say so on screen once another window too
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QWidget
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from leaddesk.desk import Desk
 from leaddesk.errors import LeadDeskError
@@ -61,19 +61,25 @@ class WindowKeeper(QObject):
 
 
 def show_taken_over(window: QMainWindow, text: str) -> QLabel:
-    """A banner across the top of the window: it was taken over, close it."""
-    bar = QToolBar("Taken over", window)
-    bar.setObjectName("takenOverBanner")
-    bar.setMovable(False)
-    bar.setFloatable(False)
+    """A banner across the top of the window (above whatever it shows): it was taken over,
+    close it."""
     banner = QLabel(text)
     banner.setObjectName("takenOverText")
     banner.setWordWrap(True)
     banner.setStyleSheet(
         "QLabel { background: #b3261e; color: white; font-weight: 600; padding: 8px 12px; }"
     )
-    bar.addWidget(banner)
-    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-    window.insertToolBarBreak(bar)
+    body = window.takeCentralWidget()
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(banner)
+    if body is not None:
+        column.addWidget(body, 1)
+    window.setCentralWidget(holder)
+    if body is not None:
+        body.show()  # moved while the window is on screen: shown again explicitly
+    holder.show()
     window.setWindowTitle(f"{window.windowTitle()} — taken over")
     return banner

@@ -93,6 +93,7 @@ class SignInDialog(QDialog):
         for label in (self.note, self.problem):
             if label.text():
                 layout.addWidget(label)
+        layout.addSpacing(6)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
