@@ -141,3 +141,20 @@ def test_demo_with_passwords_prints_them_and_they_work(
     right = _file(tmp_path, "rep1.pw", "demo-rep1")
     assert run(capsys, *db, "queue", "--as", "rep1", "--password-file", right)[0] == 0
     assert run(capsys, *db, "queue", "--as", "rep1")[0] == 3
+
+
+def test_a_hand_off_batch_from_a_passworded_store_carries_no_hash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(tmp_path / "demo.sqlite3")]
+    assert run(capsys, *db, "demo", "--leads", "300", "--reps", "2", "--passwords")[0] == 0
+    lead = _file(tmp_path, "lead1.pw", "demo-lead1")
+    out = tmp_path / "out"
+    code, printed, err = run(capsys, *db, "export", "--team", "--as", "lead1",
+                             "--password-file", lead, "--out", str(out), "--xlsx")  # fmt: skip
+    assert code == 0, err
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert written, printed
+    for path in written:
+        data = path.read_bytes()
+        assert b"$argon2" not in data and b"demo-lead1" not in data, path.name
