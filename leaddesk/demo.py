@@ -36,6 +36,7 @@ from leaddesk.intake.scores import Scorer
 from leaddesk.queue.policy import current_policy
 from leaddesk.queue.sla import SlaClock
 from leaddesk.queue.zones import callable_now, zone_key_for
+from leaddesk.sign_in import passwords
 from leaddesk.store import Store
 from leaddesk.store.database import catch_up_sequences
 from leaddesk.store.models import (
@@ -778,3 +779,15 @@ def _ascii(text: str) -> str:
 def _domain(company: str) -> str | None:
     stem = _ascii(company.split(",")[0].split(" ")[0])
     return f"{stem}.example" if stem else None
+
+
+def give_demo_passwords(store: Store, *, at: datetime) -> dict[str, str]:
+    """Every active demo user gets the known password ``demo-NAME`` (admins first, so the
+    store is never without an admin who can sign in). Returns name → password, to print."""
+    given: dict[str, str] = {}
+    with store.transaction() as session:
+        users = session.scalars(select(User).where(User.active.is_(True))).all()
+        for user in sorted(users, key=lambda u: (u.role is not Role.ADMIN, u.name)):
+            given[user.name] = f"demo-{user.name}"
+            passwords.set_password(session, user, given[user.name], at=at, actor_id=None)
+    return given

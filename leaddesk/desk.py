@@ -51,6 +51,7 @@ from leaddesk.queue import search as lead_search
 from leaddesk.queue.arrivals import QueueMark, arrivals, mark_now
 from leaddesk.queue.callbacks_ahead import callbacks_ahead as booked_callbacks
 from leaddesk.queue.policy import current_policy
+from leaddesk.sign_in import passwords, windows
 from leaddesk.store import Store, grants, open_store
 from leaddesk.store.database import default_backup_folder
 from leaddesk.store.models import SourceMapping
@@ -83,10 +84,21 @@ SETUP_ACTOR = Actor(id=None, name="setup", role=Role.ADMIN, display_name="Store 
 
 
 class Desk:
-    def __init__(self, store: Store, actor: Actor, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        actor: Actor,
+        clock: Clock = system_clock,
+        *,
+        setup_locked: bool = False,
+    ) -> None:
         self.store = store
         self.actor = actor
         self.clock = clock
+        # The store owner's setup desk on a store with passwords: it may list users (the
+        # sign-in window needs that) but do nothing else; the acting user must sign in.
+        self.setup_locked = setup_locked
+        self.window: windows.ThisWindow | None = None
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -102,13 +114,67 @@ class Desk:
         self.close()
 
     def close(self) -> None:
-        self.store.close()
+        try:
+            if self.window is not None:
+                self.close_window()
+        finally:
+            self.store.close()
 
     def can(self, action: Action) -> bool:
-        return can(self.actor.role, action)
+        return not self.setup_locked and can(self.actor.role, action)
 
     def require(self, action: Action) -> None:
+        if self.setup_locked:
+            raise NotPermitted(_SIGN_IN_NEEDED)
         require(self.actor.role, action, self.actor.name)
+
+    # -- signing in: passwords and the one window per person ------------------------------
+
+    def passwords_on(self) -> bool:
+        """Whether this store asks everyone for a password (else anyone may pick any name)."""
+        with self.store.reading() as session:
+            return passwords.passwords_on(session)
+
+    def set_password(self, name: str, password: str) -> None:
+        """Set ``name``'s password: admins set anyone's, a user may change their own. The
+        first password on a store turns passwords on for everyone."""
+        own = self.actor.name == name.strip().lower() and not self.actor.is_setup
+        if not own and self.actor.role is not Role.ADMIN:
+            raise NotPermitted(
+                f"{self.actor.name} may change only their own password; an admin sets others'."
+            )
+        if self.setup_locked:
+            raise NotPermitted(_SIGN_IN_NEEDED)
+        with self.store.transaction() as session:
+            user = user_ops.find_user(session, name)
+            passwords.set_password(session, user, password, at=self.clock(), actor_id=self.actor.id)
+
+    def claim_window(self, *, take_over: bool = False) -> None:
+        """Hold this person's one window on this store (``WindowTaken`` names who holds it
+        now); from then on every write checks the window still holds it."""
+        assert self.actor.id is not None, "a window is opened by a signed-in user"
+        window = self.window or windows.ThisWindow.here(self.actor.id, self.actor.name)
+        with self.store.transaction() as session:
+            windows.open_window(session, window, at=self.clock(), take_over=take_over)
+        self.window = window
+        self.store.write_guard = lambda session: windows.check_window(session, window)
+
+    def keep_window(self) -> None:
+        """The window's heartbeat; ``WindowTakenOver`` once another window took its place."""
+        if self.window is None:
+            return
+        window = self.window
+        with self.store.transaction() as session:
+            windows.keep_window(session, window, at=self.clock())
+
+    def close_window(self) -> None:
+        """Give the window's lease back (a no-op once another window took it)."""
+        window, self.window = self.window, None
+        self.store.write_guard = None
+        if window is None:
+            return
+        with self.store.transaction() as session:
+            windows.close_window(session, window)
 
     # -- users ----------------------------------------------------------------------------
 
@@ -1062,8 +1128,13 @@ def open_desk(
     *,
     clock: Clock = system_clock,
     create: bool = False,
+    password: passwords.PasswordAsk | None = None,
 ) -> Desk:
-    """Open the store at ``location`` as the named user; unknown or inactive users are refused."""
+    """Open the store at ``location`` as the named user; unknown or inactive users are refused.
+
+    On a store with passwords the user's own is asked for through ``password``, unless the
+    connection's database login already is that user (a team database: no second sign-in).
+    """
     store = open_store(location, create=create)
     try:
         with store.reading() as session:
@@ -1076,6 +1147,8 @@ def open_desk(
                     f"You are signed in to the team database as {login}; LeadDesk acts as "
                     f"{login} only on this connection, not as {user.name}."
                 )
+            if login is None:
+                passwords.sign_in(session, user, password, store.label)
             actor = Actor(user.id, user.name, user.role, user.display_name)
     except BaseException:
         store.close()
@@ -1095,15 +1168,22 @@ def setup_desk(
     owner: name an admin or team lead instead.
     """
     store = open_store(location, create=create)
-    if not store.is_sqlite:
+    try:
         with store.reading() as session:
             has_users = user_ops.count_users(session) > 0
-        if has_users:
-            store.close()
-            raise NotPermitted(
-                "On a team database, name who is acting with --as (an admin or team lead)."
-            )
-    return Desk(store, SETUP_ACTOR, clock)
+            locked = passwords.passwords_on(session)
+    except BaseException:
+        store.close()
+        raise
+    if has_users and not store.is_sqlite:
+        store.close()
+        raise NotPermitted(
+            "On a team database, name who is acting with --as (an admin or team lead)."
+        )
+    return Desk(store, SETUP_ACTOR, clock, setup_locked=locked)
+
+
+_SIGN_IN_NEEDED = "This store has passwords: name who is acting with --as USER and sign in."
 
 
 def _login_follows(session: Session, change: user_admin.UserChange) -> user_admin.UserChange:

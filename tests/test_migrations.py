@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
+from leaddesk.errors import NotPermitted
 from leaddesk.store import open_store
 from leaddesk.store.migrations import current_revision, head_revision
 from leaddesk.store.models import (
@@ -105,3 +107,22 @@ def test_fast_schema_check_knows_the_real_head() -> None:
     from leaddesk.store.migrations import SCHEMA_HEAD
 
     assert head_revision() == SCHEMA_HEAD
+
+
+STORE_R7 = Path(__file__).parent / "data" / "store-r7.sqlite3"
+
+
+def test_a_shared_store_from_before_passwords_opens_without_any(tmp_path: Path) -> None:
+    path = tmp_path / "r7.sqlite3"
+    shutil.copyfile(STORE_R7, path)
+    clock = FixedClock(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
+
+    with open_desk(path, "sales1", clock=clock) as desk:  # as before: pick any name
+        assert current_revision(desk.store) == head_revision()
+        assert not desk.passwords_on()
+        desk.claim_window()  # the window leases are there, and empty
+    with open_desk(path, "admin", clock=clock) as desk:
+        desk.set_password("admin", "admin-secret")
+        assert desk.passwords_on()
+    with pytest.raises(NotPermitted):
+        open_desk(path, "rep1", clock=clock)

@@ -10,14 +10,17 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from leaddesk.cli.common import password_asker
 from leaddesk.desk import Desk, open_desk, setup_desk
-from leaddesk.errors import InputError, LeadDeskError
+from leaddesk.errors import InputError, LeadDeskError, NotPermitted
 from leaddesk.permissions import Action
 from leaddesk.settings import LAST_USER, SWEEP_MINUTES, TEXT_SIZE, THEME, Settings
+from leaddesk.sign_in.saved_passwords import keyring_available, remember_password, saved_password
 from leaddesk.user_files import why_no_folder
 from ui.icons import icon
 from ui.local_zone import rep_zone
 from ui.main_window import MainWindow
+from ui.one_window import WindowKeeper, claim_window, show_taken_over
 from ui.operations import Operations
 from ui.sign_in import SignInDialog
 from ui.team_console import ConsoleOpener, TeamConsole
@@ -53,20 +56,47 @@ def application(settings: Settings | None = None) -> QApplication:
 
 
 def sign_in(db: str | None, settings: Settings) -> Desk | None:
-    """Ask who is working; on a store with nobody in it, create the first profile."""
+    """Ask who is working; on a store with nobody in it, create the first profile. On a store
+    with passwords, ask for the user's until it is right or the dialog is cancelled."""
     with setup_desk(db) as setup:
         users = setup.users()
-    dialog = SignInDialog(users, last=settings[LAST_USER])
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    name = dialog.chosen_name()
-    with setup_desk(db) as setup:
-        # A store made by the window, not `leaddesk init`, gets its lead definition here.
-        setup.prepare_store()
-        if dialog.creating:
-            setup.add_user(name, dialog.chosen_role(), display_name=dialog.display_name())
-    settings[LAST_USER] = name
-    return open_desk(db, name)
+        passwords = setup.passwords_on()
+        label = setup.store.label
+    problem = ""
+    last = settings[LAST_USER]
+    while True:
+        dialog = SignInDialog(
+            users,
+            last=last,
+            passwords=passwords,
+            can_remember=keyring_available(),
+            problem=problem,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        name = dialog.chosen_name()
+        if not passwords:
+            with setup_desk(db) as setup:
+                # A store made by the window, not `leaddesk init`, gets its lead definition here.
+                setup.prepare_store()
+                if dialog.creating:
+                    setup.add_user(name, dialog.chosen_role(), display_name=dialog.display_name())
+        typed = dialog.typed_password()
+
+        def given(user: str, store_label: str, typed: str = typed) -> str | None:
+            return typed or saved_password(store_label, user)
+
+        try:
+            desk = open_desk(db, name, password=given)
+        except NotPermitted as refused:
+            if not passwords:
+                raise
+            problem, last = refused.message, name
+            continue
+        if typed and dialog.wants_remembered():
+            remember_password(label, name, typed)
+        settings[LAST_USER] = name
+        return desk
 
 
 def launch(args: argparse.Namespace) -> int:
@@ -83,9 +113,15 @@ def launch(args: argparse.Namespace) -> int:
     app = application(settings)
     try:
         if args.as_user:
-            desk: Desk | None = open_desk(args.db, args.as_user, create=True)
+            desk: Desk | None = open_desk(
+                args.db, args.as_user, create=True, password=password_asker(args)
+            )
         else:
             desk = sign_in(args.db, settings)
+        # One window per person per store; a screenshot only looks and holds none.
+        if desk is not None and not args.screenshot and not _hold_window(desk):
+            desk.close()
+            desk = None
     except LeadDeskError as exc:
         if args.screenshot:
             raise
@@ -102,6 +138,10 @@ def launch(args: argparse.Namespace) -> int:
         # A screenshot only looks: no sweep writing flags into the store behind it.
         window = open_window(desk, ops, settings, policy_zone, sweep=not args.screenshot)
         ops.setParent(window)
+        if desk.window is not None:
+            keeper = WindowKeeper(desk, ops, window)
+            keeper.taken_over.connect(lambda text: show_taken_over(window, text))
+            keeper.start()
         if args.screenshot:
             window.resize(*SCREENSHOT_SIZE)
         window.show()
@@ -131,6 +171,14 @@ def open_window(
     if sweep:
         sweeper.start()  # runs only for those the core lets sweep
     return window
+
+
+def _hold_window(desk: Desk) -> bool:
+    try:
+        return claim_window(desk)
+    except BaseException:
+        desk.close()
+        raise
 
 
 def _no_screen() -> bool:

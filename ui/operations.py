@@ -50,6 +50,9 @@ class Operations(QObject):
     # bool sent through an ``object`` signal argument (bare or inside a tuple), which
     # crashes the interpreter once True's count runs out.
     _finished = Signal(int, object)
+    # Every error the user can act on (a LeadDeskError), after it was shown or handed on: the
+    # window keeper listens for a write refused because another window took this one's place.
+    refused = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, inline: bool = False) -> None:
         super().__init__(parent)
@@ -103,6 +106,7 @@ class Operations(QObject):
                 pending.failed(error)
             else:
                 dialogs.warn(self._parent, error.message)
+            self.refused.emit(error)
             return
         assert isinstance(error, BaseException)
         details = "".join(traceback.format_exception(error))

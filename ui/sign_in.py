@@ -1,10 +1,12 @@
-"""Choosing who works at this desk: pick a profile, or create the first one."""
+"""Choosing who works at this desk: pick a profile (with a password on a store that has them),
+or create the first one."""
 
 from __future__ import annotations
 
 import re
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk.domain import Role
+from leaddesk.sign_in.passwords import NO_PASSWORDS_NOTE
 from leaddesk.users import UserInfo
 
 # The first profile on a new store: a rep, or a team lead (who also calls, and can add the
@@ -26,14 +29,37 @@ FIRST_ROLES = (
 
 
 class SignInDialog(QDialog):
-    """Lists the active profiles; with none yet, asks for a name to create a qualifier."""
+    """Lists the active profiles; with none yet, asks for a name to create a qualifier.
 
-    def __init__(self, users: list[UserInfo], last: str = "") -> None:
+    ``passwords``: the store asks for each user's password (a field, and a box to remember it
+    in the system keyring when ``can_remember``). Without passwords on a store several people
+    share, a note says that anyone can pick any name.
+    """
+
+    def __init__(
+        self,
+        users: list[UserInfo],
+        last: str = "",
+        *,
+        passwords: bool = False,
+        can_remember: bool = False,
+        problem: str = "",
+    ) -> None:
         super().__init__()
         self.setWindowTitle("LeadDesk — sign in")
-        self.setMinimumWidth(400)
+        self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         form = QFormLayout()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("your LeadDesk password")
+        self.remember = QCheckBox("Remember on this computer (system keyring)")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.problem = QLabel(problem)
+        self.problem.setWordWrap(True)
+        self.problem.setObjectName("signInProblem")
+        self.problem.setStyleSheet("color: #b3261e; font-weight: 600;")
         self.users = QComboBox()
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText("e.g. Anna Berg")
@@ -49,6 +75,12 @@ class SignInDialog(QDialog):
             if last:
                 self.users.setCurrentIndex(max(0, self.users.findData(last)))
             form.addRow("Profile:", self.users)
+            if passwords:
+                form.addRow("Password:", self.password)
+                if can_remember:
+                    form.addRow("", self.remember)
+            elif len(active) > 1:
+                self.note.setText(NO_PASSWORDS_NOTE)
         else:
             welcome = QLabel(
                 "Welcome to LeadDesk. Create your profile to start; it lives on this computer."
@@ -58,6 +90,10 @@ class SignInDialog(QDialog):
             form.addRow("Your name:", self.new_name)
             form.addRow("You are:", self.role)
         layout.addLayout(form)
+        for label in (self.note, self.problem):
+            if label.text():
+                layout.addWidget(label)
+        layout.addSpacing(6)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -65,6 +101,10 @@ class SignInDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.creating = not active
+        self.asks_password = passwords and not self.creating
+        self.can_remember = self.asks_password and can_remember
+        if self.asks_password:
+            self.password.setFocus()
         if self.creating:
             ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
             ok.setText("Create profile")
@@ -85,3 +125,9 @@ class SignInDialog(QDialog):
             words = re.findall(r"[a-z0-9]+", self.new_name.text().lower())
             return ".".join(words)[:64]
         return str(self.users.currentData())
+
+    def typed_password(self) -> str:
+        return self.password.text() if self.asks_password else ""
+
+    def wants_remembered(self) -> bool:
+        return self.can_remember and self.remember.isChecked()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 import time
@@ -13,12 +14,21 @@ from pathlib import Path
 from typing import Any
 
 from leaddesk.desk import Desk, open_desk, setup_desk
-from leaddesk.errors import InputError
+from leaddesk.errors import InputError, NotPermitted
+from leaddesk.sign_in.passwords import PasswordAsk
+from leaddesk.sign_in.saved_passwords import saved_password
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-def add_as(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+def add_as(
+    parser: argparse.ArgumentParser,
+    *,
+    required: bool = True,
+    password_flag: str = "--password-file",
+) -> None:
+    """``--as USER`` and where their password comes from (``password_flag``: commands whose
+    own ``--password-file`` is a new password name it ``--as-password-file``)."""
     parser.add_argument(
         "--as",
         dest="as_user",
@@ -26,6 +36,20 @@ def add_as(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
         required=required,
         help="the user acting (their role decides what is allowed)",
     )
+    add_password_file(parser, password_flag)
+
+
+def add_password_file(parser: argparse.ArgumentParser, flag: str = "--password-file") -> None:
+    """Where the acting user's password comes from on a store with passwords, for scripts."""
+    parser.add_argument(
+        flag,
+        dest="password_file",
+        metavar="FILE",
+        type=Path,
+        help="on a store with passwords: a file whose first line is the --as user's password "
+        "(else the OS keyring is used, else it is asked for on a terminal)",
+    )
+    parser.set_defaults(password_flag=flag)
 
 
 def add_setup_as(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +62,7 @@ def add_setup_as(parser: argparse.ArgumentParser) -> None:
         help="the user acting; needed on a team database that has users (default on a SQLite "
         "file: its owner)",
     )
+    add_password_file(parser)
 
 
 # Record numbers are SQL integers: anything beyond 64 bits cannot name one.
@@ -86,14 +111,50 @@ def add_json(parser: argparse.ArgumentParser) -> None:
 
 
 def desk_for(args: argparse.Namespace) -> Desk:
-    return open_desk(args.db, args.as_user)
+    return open_desk(args.db, args.as_user, password=password_asker(args))
 
 
 def setup_or_user_desk(args: argparse.Namespace, *, create: bool = True) -> Desk:
     """Setup commands act as the named user when ``--as`` is given, else as the store owner."""
     if getattr(args, "as_user", None):
-        return open_desk(args.db, args.as_user, create=create)
+        return open_desk(args.db, args.as_user, create=create, password=password_asker(args))
     return setup_desk(args.db, create=create)
+
+
+def read_password_file(path: Path, option: str = "--password-file") -> str:
+    """The password on the file's first line (its line ending is not part of it)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{option} {path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{option} {path}: cannot be read ({exc})") from None
+    password = text.splitlines()[0] if text else ""
+    if not password:
+        raise InputError(f"{option} {path}: the first line is empty; put the password there")
+    return password
+
+
+def password_asker(args: argparse.Namespace) -> PasswordAsk:
+    """Asked only on a store with passwords: ``--password-file``, else the OS keyring, else a
+    prompt on a terminal; without any of them the sign-in is refused, saying what to give."""
+
+    def ask(user: str, store_label: str) -> str | None:
+        file = getattr(args, "password_file", None)
+        if file is not None:
+            return read_password_file(file, getattr(args, "password_flag", "--password-file"))
+        saved = saved_password(store_label, user)
+        if saved is not None:
+            return saved
+        if sys.stdin.isatty():
+            return getpass.getpass(f"Password for {user}: ")
+        raise NotPermitted(
+            f"This store has passwords: give {user}'s with "
+            f"{getattr(args, 'password_flag', '--password-file')} FILE, or run "
+            "the command on a terminal to type it."
+        )
+
+    return ask
 
 
 def _default(value: Any) -> Any:

@@ -7,7 +7,15 @@ import argparse
 from datetime import UTC
 
 from leaddesk.calls import parse_outcome
-from leaddesk.cli.common import add_as, add_json, parse_time, print_json, print_table, record_number
+from leaddesk.cli.common import (
+    add_as,
+    add_json,
+    parse_time,
+    password_asker,
+    print_json,
+    print_table,
+    record_number,
+)
 from leaddesk.clock import Clock, FixedClock, system_clock
 from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import CallOutcome
@@ -124,7 +132,7 @@ def _add_at(parser: argparse.ArgumentParser, what: str = "the time to act at") -
 
 def _desk(args: argparse.Namespace) -> Desk:
     clock: Clock = FixedClock(parse_time(args.at, "--at")) if args.at else system_clock
-    return open_desk(args.db, args.as_user, clock=clock)
+    return open_desk(args.db, args.as_user, clock=clock, password=password_asker(args))
 
 
 def run_callbacks(args: argparse.Namespace) -> int:

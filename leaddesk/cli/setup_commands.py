@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from leaddesk.cli import team_commands
+from leaddesk.cli import password_command, team_commands
 from leaddesk.cli.common import (
     ProgressLine,
     add_json,
@@ -31,7 +31,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     users = commands.add_parser("users", help="add and list users")
     user_commands = users.add_subparsers(
-        dest="users_command", metavar="add|list|set|deactivate|reactivate|login", required=True
+        dest="users_command",
+        metavar="add|list|set|deactivate|reactivate|login|password",
+        required=True,
     )
     add = user_commands.add_parser("add", help="add a user")
     add.add_argument("name", help="login name, e.g. rep5")
@@ -54,12 +56,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_json(listing)
     listing.set_defaults(handler=run_users_list)
     team_commands.register_user_commands(user_commands)  # set, (de|re)activate, login
+    password_command.register(user_commands)
 
     demo = commands.add_parser("demo", help="fill a new store with a realistic demo team")
     demo.add_argument("--leads", type=int, default=2_000, help="how many leads (default 2000)")
     demo.add_argument("--reps", type=int, default=4, help="how many qualifiers (default 4)")
     demo.add_argument("--seed", type=int, default=7, help="same seed, same store")
     demo.add_argument("--now", help="ISO time the demo is anchored to (default: now)")
+    demo.add_argument(
+        "--passwords",
+        action="store_true",
+        help="give every demo user a known password (demo-NAME) and print them",
+    )
     add_setup_as(demo)
     add_json(demo)
     demo.set_defaults(handler=run_demo)
@@ -150,7 +158,7 @@ def run_users_list(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from leaddesk.demo import fill_demo  # Faker is slow to import; only demo needs it
+    from leaddesk.demo import fill_demo, give_demo_passwords  # Faker is slow to import
 
     with setup_or_user_desk(args) as desk:
         desk.require(Action.MANAGE_STORE)
@@ -159,9 +167,10 @@ def run_demo(args: argparse.Namespace) -> int:
             now = parse_time(args.now, "--now")
         started = time.perf_counter()
         summary = fill_demo(desk.store, leads=args.leads, reps=args.reps, seed=args.seed, now=now)
+        given = give_demo_passwords(desk.store, at=now) if args.passwords else {}
         seconds = time.perf_counter() - started
     if args.json:
-        print_json({**summary.as_json(), "seconds": round(seconds, 2)})
+        print_json({**summary.as_json(), "seconds": round(seconds, 2), "passwords": given})
     else:
         print(
             f"Demo store ready in {seconds:.1f} s: {summary.leads} leads from "
@@ -169,6 +178,9 @@ def run_demo(args: argparse.Namespace) -> int:
             f"{summary.verdicts} verdicts, {summary.batches} handoff batches. "
             f"Sign in as rep1 (qualifier), lead1 (team lead) or sales1 (sales)."
         )
+        if given:
+            print("Demo passwords (known to anyone who reads this; for a demo only):")
+            print_table(["user", "password"], sorted(given.items()))
     return 0
 
 

@@ -158,9 +158,10 @@ def register_user_commands(
         ),
     )
     login.add_argument("name", help="the user's login name, e.g. rep5")
-    add_as(login)
+    add_as(login, password_flag="--as-password-file")
     login.add_argument(
         "--password-file",
+        dest="new_password_file",
         type=Path,
         metavar="FILE",
         help="read the password from the first line of FILE (else it is asked for)",
@@ -173,7 +174,7 @@ def register_user_commands(
 
 
 def run_users_login(args: argparse.Namespace) -> int:
-    password = _new_password(args.password_file, args.name)
+    password = _new_password(args.new_password_file, args.name)
     with desk_for(args) as desk:
         made = desk.set_database_login(args.name, password)
         url = desk.store.engine.url.set(username=args.name, password="PASSWORD")

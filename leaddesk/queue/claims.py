@@ -181,6 +181,7 @@ def lease_transaction(store: Store) -> Iterator[Session]:
         try:
             writing = connection.execution_options(leaddesk_write=True)
             with Session(bind=writing, expire_on_commit=False) as session, session.begin():
+                store.guard_write(session)
                 yield session
         finally:
             raw.execute("PRAGMA synchronous = FULL")

@@ -15,9 +15,9 @@ from __future__ import annotations
 import os
 import shlex
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,9 @@ class Store:
     engine: Engine
     _reads: sessionmaker[Session]
     _writes: sessionmaker[Session]
+    # Run first in every write transaction: a window that was taken over is refused here, so
+    # no write path can go around it (see leaddesk/sign_in/windows.py).
+    write_guard: Callable[[Session], None] | None = field(default=None, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -93,7 +96,12 @@ class Store:
     def transaction(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on error."""
         with _worded(self.label), self._writes() as session, session.begin():
+            self.guard_write(session)
             yield session
+
+    def guard_write(self, session: Session) -> None:
+        if self.write_guard is not None:
+            self.write_guard(session)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -493,6 +493,12 @@ _TRIGGERS: tuple[tuple[str, str, str], ...] = (
         "EXECUTE FUNCTION public.leaddesk_guard_own_rows('actor_id')",
     ),
     (
+        "window_leases",
+        "leaddesk_guard",
+        "BEFORE INSERT OR UPDATE OR DELETE ON public.window_leases FOR EACH ROW "
+        "EXECUTE FUNCTION public.leaddesk_guard_own_rows('user_id')",
+    ),
+    (
         "people",
         "leaddesk_guard",
         "BEFORE UPDATE ON public.people FOR EACH ROW "

@@ -77,6 +77,23 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     territories: Mapped[list[str]] = mapped_column(JSONText(), default=list)
     created_at: Mapped[datetime]
+    # An argon2 hash, set once a store turns passwords on (see leaddesk/sign_in/passwords.py).
+    # Never shown, logged, exported or written into a hand-off file.
+    password_hash: Mapped[str | None] = mapped_column(String(256), default=None)
+
+
+class WindowLease(Base):
+    """The one window a person has open on this store: who holds it (host, process), since
+    when, and its last heartbeat. A window that stops beating is free to take after a while."""
+
+    __tablename__ = "window_leases"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    since: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
 
 
 class Account(Base):

@@ -72,6 +72,7 @@ _QUALIFIER: dict[str, Rights] = {
     "opportunity_refs": READ,
     "sales_feedback": READ,
     "alembic_version": READ,
+    "window_leases": ALL,  # the one window a person has open (their own row: the guards)
 }
 
 RIGHTS: dict[Role, dict[str, Rights]] = {
@@ -86,6 +87,7 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
     },
     Role.SALES: {
         **{table: READ for table in _QUALIFIER},
+        "window_leases": ALL,
         "leads": _SALES_ANSWER,
         "opportunity_refs": ADD_CHANGE,
         "sales_feedback": ADD_CHANGE,

@@ -1,0 +1,102 @@
+"""Passwords on a shared store: argon2 hashes on the user row, checked where a desk opens.
+
+A store with no password on any user is a demo or training set-up: anyone who opens it may
+pick any name. Once any user has one, every sign-in on that store needs the user's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leaddesk import audit
+from leaddesk.domain import Role
+from leaddesk.errors import InputError, NotPermitted
+from leaddesk.store.models import User
+
+MIN_LENGTH = 8
+MAX_LENGTH = 1024
+NO_PASSWORDS_NOTE = "No passwords on this store: anyone who opens it can pick any name."
+
+# Given the user's name and the store's label, the password typed or saved for them, or None
+# when there is none to give (the caller may instead raise NotPermitted saying why).
+PasswordAsk = Callable[[str, str], str | None]
+
+_hasher = PasswordHasher()
+
+
+def passwords_on(session: Session) -> bool:
+    """Whether any user of this store has a password (then everyone signs in with theirs)."""
+    found = session.scalar(select(User.id).where(User.password_hash.is_not(None)).limit(1))
+    return found is not None
+
+
+def check_password(user: User, given: str) -> bool:
+    if user.password_hash is None:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, given)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def sign_in(session: Session, user: User, ask: PasswordAsk | None, store_label: str) -> None:
+    """Let ``user`` in if the store needs no password or the one given is theirs."""
+    if not passwords_on(session):
+        return
+    if user.password_hash is None:
+        raise NotPermitted(
+            f"{user.name} has no password on this store, and it uses passwords; ask an admin to "
+            f"set one: leaddesk users password {user.name}"
+        )
+    given = ask(user.name, store_label) if ask is not None else None
+    if not given:
+        raise NotPermitted(f"Signing in as {user.name} needs their password on this store.")
+    if not check_password(user, given):
+        raise NotPermitted(f"Wrong password for {user.name}; nothing was done.")
+
+
+def check_new_password(password: str) -> str:
+    if len(password) < MIN_LENGTH:
+        raise InputError(f"password: use at least {MIN_LENGTH} characters")
+    if len(password) > MAX_LENGTH:
+        raise InputError(f"password: keep it under {MAX_LENGTH} characters")
+    if "\x00" in password:
+        raise InputError("password: it cannot contain a NUL character")
+    return password
+
+
+def set_password(
+    session: Session, user: User, password: str, *, at: datetime, actor_id: int | None
+) -> None:
+    """Store the hash of ``password`` for ``user``; audited without any trace of it."""
+    user.password_hash = _hasher.hash(check_new_password(password))
+    session.flush()
+    _keep_an_admin_in(session)
+    audit.record(
+        session, at=at, actor_id=actor_id, action="password_set", subject=f"user:{user.name}"
+    )
+
+
+def _keep_an_admin_in(session: Session) -> None:
+    """With passwords on, at least one active admin must have one, or nobody could manage
+    users (or passwords) any more."""
+    admin_with_password = session.scalar(
+        select(User.name).where(
+            User.role == Role.ADMIN, User.active.is_(True), User.password_hash.is_not(None)
+        )
+    )
+    if admin_with_password is None:
+        admins = session.scalars(
+            select(User.name).where(User.role == Role.ADMIN, User.active.is_(True))
+        ).all()
+        first = admins[0] if admins else "NAME (add one: leaddesk users add NAME --role admin)"
+        raise InputError(
+            "Give an admin a password first, or nobody could manage users afterwards: "
+            f"leaddesk users password {first}"
+        )
