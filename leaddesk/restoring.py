@@ -115,5 +115,7 @@ def restore(
         if cancelled():
             raise RestoreCancelled()
         progress(done, total)
+        if cancelled():  # asked again: the last call comes before the rows are committed
+            raise RestoreCancelled()
 
     return backups.restore_backup(location, source, at=at, dry_run=dry_run, progress=moved)

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -82,11 +82,9 @@ class _Run:
     cancelled: bool = False
 
 
-class _Progress(QObject):
-    moved = Signal(int, int)  # rows done, rows in all; emitted from the worker thread
-
-
 class RestoreDialog(QDialog):
+    progressed = Signal(int, int)  # rows done, rows in all; emitted from the worker thread
+
     def __init__(
         self,
         desk: Desk,
@@ -199,8 +197,7 @@ class RestoreDialog(QDialog):
         QWidget.setTabOrder(self.open_button, self.close_button)
         keep_wrapped_lines(self)
 
-        self._progress = _Progress(self)
-        self._progress.moved.connect(self._moved)
+        self.progressed.connect(self._moved)
         self._enter(Step.CHOOSING)
 
     def _buddies(self, form: QFormLayout) -> None:
@@ -292,7 +289,7 @@ class RestoreDialog(QDialog):
         self._run = run
         self.problem.hide()
         self._enter(step)
-        desk, moved = self._desk, self._progress.moved.emit
+        desk, moved = self._desk, self.progressed.emit
         self._ops.run(
             lambda: desk.restore_backup(
                 source, target, dry_run=dry_run, progress=moved, cancelled=lambda: run.cancelled
