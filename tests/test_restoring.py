@@ -92,7 +92,7 @@ def test_a_restore_never_writes_over_a_file_that_exists(
     there.write_bytes(b"")  # even an empty file is someone's
     with open_desk(team_path, "admin", clock=clock) as desk:
         for dry_run in (True, False):
-            with pytest.raises(InputError, match="already exists.*choose a new file name") as said:
+            with pytest.raises(InputError, match=r"already exists.*choose a new file name") as said:
                 desk.restore_backup(backup, str(there), dry_run=dry_run)
             assert str(there) in said.value.message
     assert there.read_bytes() == b""
@@ -103,9 +103,11 @@ def test_a_restore_says_when_its_folder_cannot_be_made(
 ) -> None:
     blocking = tmp_path / "notes.txt"
     blocking.write_text("a file, not a folder", encoding="utf-8")
-    with open_desk(team_path, "admin", clock=clock) as desk:
-        with pytest.raises(InputError, match="notes.txt is a file, not a folder"):
-            desk.restore_backup(backup, str(blocking / "restored.sqlite3"), dry_run=True)
+    with (
+        open_desk(team_path, "admin", clock=clock) as desk,
+        pytest.raises(InputError, match=r"notes\.txt is a file, not a folder"),
+    ):
+        desk.restore_backup(backup, str(blocking / "restored.sqlite3"), dry_run=True)
 
 
 def test_a_store_that_holds_data_is_refused_before_the_backup_is_read(
@@ -113,9 +115,11 @@ def test_a_store_that_holds_data_is_refused_before_the_backup_is_read(
 ) -> None:
     with setup_desk(store_location, clock=clock) as setup:
         setup.prepare_store()  # what 'leaddesk init' writes
-    with open_desk(team_path, "admin", clock=clock) as desk:
-        with pytest.raises(InputError, match="already") as said:
-            desk.restore_backup(backup, store_location, dry_run=True)
+    with (
+        open_desk(team_path, "admin", clock=clock) as desk,
+        pytest.raises(InputError, match="already") as said,
+    ):
+        desk.restore_backup(backup, store_location, dry_run=True)
     assert "new" in said.value.message
     assert leads_in(store_location) == 0
 

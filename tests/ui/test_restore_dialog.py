@@ -4,7 +4,6 @@ leave nothing written; a team lead neither sees the entry nor gets past the core
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
