@@ -71,7 +71,7 @@ def _check_empty_database(location: str) -> None:
     """Only reads: a database that holds rows of a store is refused before anything is
     read from the backup or written to the server."""
     url = resolve_location(location)
-    label = url.render_as_string(hide_password=True)
+    label = url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
     engine = create_engine(url)
     try:
         with engine.connect() as connection:

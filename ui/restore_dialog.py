@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.engine import make_url
 
 from leaddesk.backups import SUFFIX, RestoreSummary
 from leaddesk.desk import Desk, open_desk
-from leaddesk.errors import LeadDeskError
+from leaddesk.errors import LeadDeskError, NotPermitted
 from leaddesk.restoring import RestoreCancelled
 from leaddesk.settings import Settings
 from leaddesk.store.database import default_backup_folder
@@ -43,6 +44,7 @@ from ui.text_tables import set_row, text_table
 
 BACKUP_FILTER = f"LeadDesk backups (*{SUFFIX});;All files (*)"
 STORE_FILTER = "LeadDesk store (*.sqlite3);;All files (*)"
+CONTENTS_HEIGHT = 700
 # Opens the restored store in a new window; returns a message when it cannot.
 OpenStore = Callable[[str], str | None]
 
@@ -103,7 +105,7 @@ class RestoreDialog(QDialog):
         self.restored: RestoreSummary | None = None
         self.setWindowTitle("Restore a backup")
         self.setWindowIcon(icon("leaddesk"))
-        self.resize(720, 560)
+        self.resize(760, 420)  # grows when there is a backup's contents to show
 
         headline = QLabel("Restore a backup into a new store")
         headline.setObjectName("headline")
@@ -160,6 +162,7 @@ class RestoreDialog(QDialog):
         self.said.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.check_button = QPushButton("&Check backup")
+        self.check_button.setObjectName("primary")
         self.check_button.clicked.connect(self.check)
         self.restore_button = QPushButton(icon("import"), "&Restore")
         self.restore_button.setObjectName("primary")
@@ -323,12 +326,17 @@ class RestoreDialog(QDialog):
         self.restored = summary
         self._enter(Step.DONE)
         rows = sum(summary.rows.values())
+        typed = self.target.text().strip()
+        on_server = "://" in typed
+        # The URL as the admin typed it, password hidden; a file by its whole path.
+        where = make_url(typed).render_as_string(hide_password=True) if on_server else summary.store
         lines = [
-            f"<b>Restored {rows:,} rows</b> into {_html(summary.store)}.",
+            f"<b>Restored {rows:,} rows</b> into {_html(where)}.",
             "To open it later from the command line: "
-            f"<code>{_html(f'leaddesk --db {shlex.quote(summary.store)}')}</code>",
+            f"<code>{_html(f'leaddesk --db {shlex.quote(where)}')}</code>"
+            + (" (with the password)" if on_server and "***" in where else ""),
         ]
-        if not summary.store.endswith((".sqlite3", ".sqlite", ".db")) and "://" in summary.store:
+        if on_server:
             lines.append(
                 "Database logins are not in a backup: give them again with "
                 "<code>leaddesk users login</code>."
@@ -350,13 +358,23 @@ class RestoreDialog(QDialog):
         self.checked = None
         self._enter(Step.CHOOSING)
         self.said.clear()
-        doing = "checked" if was is Step.CHECKING else "restored"
-        self._refused(f"The backup was not {doing}. {error.message}", self._field_for(error))
+        said = error.message.rstrip(".")
+        if isinstance(error, NotPermitted):
+            self._refused(error.message, self.source)
+        elif self._about_backup(error):
+            self._refused(
+                f"<b>This backup cannot be restored.</b> {_html(said)}. Choose another backup "
+                "file: an earlier one, or a fresh copy of this one.",
+                self.source,
+            )
+        else:
+            self._refused(f"<b>The restored store cannot go there.</b> {_html(said)}.", self.target)
 
-    def _field_for(self, error: LeadDeskError) -> QLineEdit:
-        """The box to fix: the backup file when the message is about it, else the place."""
-        name = Path(self.source.text().strip()).name
-        return self.source if name and error.message.startswith(name) else self.target
+    def _about_backup(self, error: LeadDeskError) -> bool:
+        """The backup's own messages start with its name (or its path)."""
+        text = self.source.text().strip()
+        named = (text, Path(text).name, str(Path(text).expanduser()))
+        return bool(text) and error.message.startswith(named)
 
     def _refused(self, message: str, field: QLineEdit) -> None:
         self.problem.setText(message)
@@ -412,6 +430,8 @@ class RestoreDialog(QDialog):
         if busy:
             self.progress.setRange(0, 0)  # until the first rows are counted
             self.said.setText("Checking the backup…" if step is Step.CHECKING else "Restoring…")
+        if shown and self.height() < CONTENTS_HEIGHT:
+            self.resize(self.width(), CONTENTS_HEIGHT)  # room for the rows per table
         if step is Step.DONE:
             self.progress.setRange(0, 1)
             self.progress.setValue(1)

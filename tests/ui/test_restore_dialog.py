@@ -20,6 +20,7 @@ from leaddesk.errors import NotPermitted
 from leaddesk.settings import Settings
 from leaddesk.store import open_store
 from leaddesk.store.models import Lead
+from tests.conftest import PG_ENV, _reset_postgres
 from tests.ui.conftest import DEMO_LEADS, open_workspace
 from ui import restore_dialog
 from ui.operations import Operations
@@ -75,7 +76,7 @@ def admin(
     desk.close()
 
 
-def leads_in(path: Path) -> int:
+def leads_in(path: Path | str) -> int:
     store = open_store(path, create=False)
     try:
         with store.reading() as session:
@@ -136,8 +137,9 @@ def test_a_damaged_backup_is_refused_at_the_check_and_nothing_is_written(
     press(qtbot, dialog, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.is_idle() and dialog.problem.isVisible(), timeout=30_000)
     problem = dialog.problem.text()
-    assert problem.startswith("The backup was not checked. cut.ldbackup.gz:")
-    assert "damaged" in problem and "Traceback" not in problem
+    assert problem.startswith("<b>This backup cannot be restored.</b> cut.ldbackup.gz:")
+    assert "damaged" in problem and "Choose another backup file" in problem
+    assert "Traceback" not in problem
     assert dialog.step is Step.CHOOSING and not dialog.restore_button.isVisible()
     assert dialog.source.hasFocus()  # the box to change
     assert not admin.target.exists() and not admin.target.parent.exists()
@@ -200,6 +202,39 @@ def test_the_fields_are_reached_with_alt_letters(qtbot: QtBot, admin: Admin) -> 
     assert buddies == {"&Backup file:": dialog.source, "Restore &into:": dialog.target}
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_a_backup_restores_into_an_empty_postgresql_database_from_the_dialog(
+    qtbot: QtBot,
+    demo_store: Path,
+    clock: FixedClock,
+    tmp_path: Path,
+    postgres_url: str | None,
+) -> None:
+    if not postgres_url:
+        pytest.skip(f"no PostgreSQL configured: set {PG_ENV} (.ci/run does)")
+    _reset_postgres(postgres_url)
+    desk = open_desk(demo_store, "admin", clock=clock)
+    dialog = RestoreDialog(desk, Operations(inline=True))
+    qtbot.addWidget(dialog)
+    try:
+        dialog.source.setText(str(desk.take_backup(tmp_path / "team.ldbackup.gz").path))
+        dialog.target.setText(postgres_url)
+        dialog.check()
+        assert dialog.step is Step.CHECKED, dialog.problem.text()
+        dialog.restore()
+        assert dialog.step is Step.DONE, dialog.problem.text()
+        assert "Database logins are not in a backup" in dialog.said.text()
+        assert leads_in(postgres_url) == DEMO_LEADS
+        # Restoring again into what is now a full database is refused at the check.
+        dialog.target.setText(postgres_url)
+        dialog._edited()
+        dialog.check()
+        assert "already holds data" in dialog.problem.text()
+        assert dialog.step is Step.CHOOSING and not dialog.restore_button.isVisible()
+    finally:
+        dialog.close()
+        desk.close()
 
 
 def test_a_team_lead_has_no_restore_entry_and_the_core_refuses_them(
