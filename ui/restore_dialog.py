@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from leaddesk.backups import SUFFIX, RestoreSummary
 from leaddesk.desk import Desk, open_desk
@@ -317,7 +318,7 @@ class RestoreDialog(QDialog):
         rows = sum(summary.rows.values())
         self.said.setText(
             f"The backup is whole: {rows:,} rows. Nothing is written yet; press Restore to put "
-            f"them into {self.target.text().strip()}."
+            f"them into {self._target_shown()}."
         )
         self.restore_button.setFocus()
 
@@ -326,10 +327,8 @@ class RestoreDialog(QDialog):
         self.restored = summary
         self._enter(Step.DONE)
         rows = sum(summary.rows.values())
-        typed = self.target.text().strip()
-        on_server = "://" in typed
-        # The URL as the admin typed it, password hidden; a file by its whole path.
-        where = make_url(typed).render_as_string(hide_password=True) if on_server else summary.store
+        on_server = "://" in self.target.text()
+        where = self._target_shown() if on_server else summary.store
         lines = [
             f"<b>Restored {rows:,} rows</b> into {_html(where)}.",
             "To open it later from the command line: "
@@ -343,6 +342,16 @@ class RestoreDialog(QDialog):
             )
         self.said.setText("<br>".join(lines))
         self.open_button.setFocus()
+
+    def _target_shown(self) -> str:
+        """The place as the admin typed it, a URL's password hidden."""
+        typed = self.target.text().strip()
+        if "://" not in typed:
+            return typed
+        try:
+            return make_url(typed).render_as_string(hide_password=True)
+        except ArgumentError:
+            return typed
 
     def _failed(self, error: LeadDeskError) -> None:
         was = self.step
