@@ -27,6 +27,7 @@ from leaddesk import (
     erasure,
     notes,
     qualification,
+    restoring,
 )
 from leaddesk import handoff as handoffs
 from leaddesk import lead_file as lead_files
@@ -992,6 +993,27 @@ class Desk:
                 details={"rows": sum(summary.rows.values()), "bytes": summary.size},
             )
         return summary
+
+    def restore_backup(
+        self,
+        source: Path,
+        target: str,
+        *,
+        dry_run: bool = False,
+        progress: backups.Progress | None = None,
+        cancelled: restoring.Cancelled = restoring.never_cancelled,
+    ) -> backups.RestoreSummary:
+        """The backup ``source`` into a new store at ``target`` (a new SQLite file or an empty
+        PostgreSQL database); ``dry_run`` reads and checks it all and writes nothing."""
+        self.require(Action.MANAGE_STORE)
+        return restoring.restore(
+            source,
+            target,
+            at=self.clock(),
+            dry_run=dry_run,
+            progress=progress or (lambda _done, _total: None),
+            cancelled=cancelled,
+        )
 
     def recent_backups(self, limit: int = 10) -> list[backups.BackupTaken]:
         self.require(Action.MANAGE_STORE)

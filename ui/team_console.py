@@ -8,6 +8,7 @@ write goes through the operations helper and every refusal from the core becomes
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
@@ -26,6 +27,7 @@ from ui.import_dialog import ImportDialog
 from ui.look_menu import add_look_menu
 from ui.new_lead_dialog import NewLeadDialog
 from ui.operations import Operations
+from ui.restore_dialog import RestoreDialog, open_in_new_window
 from ui.team_definition import DefinitionTab
 from ui.team_do_not_call import DoNotCallTab
 from ui.team_leads import LeadsTab
@@ -149,6 +151,12 @@ class TeamConsole(QMainWindow):
             action.triggered.connect(lambda _=False, open_it=slot: open_it())
             menu.addAction(action)
             self.addAction(action)
+        self.restore_action: QAction | None = None
+        if self.desk.can(Action.MANAGE_STORE):  # admins only; the core refuses others too
+            menu.addSeparator()
+            self.restore_action = QAction("&Restore a backup…", self)
+            self.restore_action.triggered.connect(lambda: self.show_restore())
+            menu.addAction(self.restore_action)
         menu.addSeparator()
         quit_action = QAction("Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -167,6 +175,19 @@ class TeamConsole(QMainWindow):
         dialog.added.connect(lambda added: self.say(added.message(self.desk.actor.id or 0)))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+        return dialog
+
+    def show_restore(self, *, ask_for_file: bool = True) -> RestoreDialog:
+        """File ▸ Restore a backup…: asks for the backup at once, then where it goes."""
+        settings = self._settings
+        opener = None
+        if settings is not None:  # the console is the app: the restored store opens beside it
+            opener = partial(open_in_new_window, user=self.desk.actor.name, settings=settings)
+        dialog = RestoreDialog(self.desk, self.ops, self, open_store=opener)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        if ask_for_file:
+            dialog.choose_backup()
         return dialog
 
     def show_handoff_export(self) -> EndOfDayExport:

@@ -2,8 +2,8 @@
 now", which runs off the GUI thread with a progress bar while everyone keeps working.
 
 The backup itself is the core's (``Desk.take_backup``): one snapshot, one file, written under a
-temporary name and renamed into place. Restoring is a command (``leaddesk restore``), since it
-goes into a new store that nobody has open.
+temporary name and renamed into place. Restoring goes into a new store that nobody has open:
+File ▸ Restore a backup… (``ui.restore_dialog``) or ``leaddesk restore``.
 """
 
 from __future__ import annotations
@@ -68,8 +68,8 @@ class StoreTab(QWidget):
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         explained = QLabel(
             "A backup copies every row of the store to one file, as it stands when the backup "
-            "starts; the team can keep working meanwhile. To restore one, make a new store "
-            "from it: leaddesk --db NEW restore FILE."
+            "starts; the team can keep working meanwhile. To restore one into a new store: "
+            "File ▸ Restore a backup…, or leaddesk --db NEW restore FILE."
         )
         explained.setObjectName("muted")
         explained.setWordWrap(True)
