@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import create_engine, inspect, literal, select
 from sqlalchemy.exc import DBAPIError
 
 from leaddesk import backups
@@ -80,7 +80,8 @@ def _check_empty_database(location: str) -> None:
                 table.name
                 for table in Base.metadata.sorted_tables
                 if table.name in present
-                and connection.execute(select(table.c.id).limit(1)).first() is not None
+                and connection.execute(select(literal(1)).select_from(table).limit(1)).first()
+                is not None
             ]
     except DBAPIError as exc:
         trouble = store_trouble(exc, label)
