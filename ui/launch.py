@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from leaddesk.desk import Desk, open_desk, setup_desk
+from leaddesk.desk import Desk, check_store_writable, open_desk, setup_desk
 from leaddesk.errors import InputError, LeadDeskError
 from leaddesk.permissions import Action
 from leaddesk.settings import LAST_USER, SWEEP_MINUTES, TEXT_SIZE, THEME, Settings
@@ -82,6 +82,8 @@ def launch(args: argparse.Namespace) -> int:
     settings = Settings()
     app = application(settings)
     try:
+        # A read-only store is refused here, not on the rep's first N.
+        check_store_writable(args.db)
         if args.as_user:
             desk: Desk | None = open_desk(args.db, args.as_user, create=True)
         else:
