@@ -105,4 +105,7 @@ def missing_library_message(error: ImportError) -> str | None:
     }
     library = known.get(soname)
     fix = system_packages.install_command([library]) if library else f"the package holding {soname}"
-    return f"The window cannot open: Qt needs {soname}, which this machine lacks. Install it with: {fix}"
+    return (
+        f"The window cannot open: Qt needs {soname}, which this machine lacks. "
+        f"Install it with: {fix}"
+    )
