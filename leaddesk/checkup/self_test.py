@@ -194,7 +194,7 @@ def keyring() -> Finding:
             name,
             Status.WARNING,
             "no keyring library: CRM connector passwords cannot be saved (nothing else needs it)",
-            "pip install keyring",
+            "" if getattr(sys, "frozen", False) else "pip install keyring",
         )
     except Exception as exc:  # a broken backend is as good as none, for a warning
         return Finding(name, Status.WARNING, f"the keyring does not answer ({exc})")
