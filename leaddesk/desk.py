@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -54,7 +55,7 @@ from leaddesk.queue.callbacks_ahead import callbacks_ahead as booked_callbacks
 from leaddesk.queue.policy import current_policy
 from leaddesk.sign_in import passwords, windows
 from leaddesk.store import Store, grants, open_store
-from leaddesk.store.database import default_backup_folder
+from leaddesk.store.database import default_backup_folder, is_new_local_store, require_writable
 from leaddesk.store.models import SourceMapping
 from leaddesk.team import reassign as team_reassign
 from leaddesk.team import rebalance as team_rebalance
@@ -1157,6 +1158,15 @@ def open_desk(
     On a store with passwords the user's own is asked for through ``password``, unless the
     connection's database login already is that user (a team database: no second sign-in).
     """
+    new_path = is_new_local_store(location) if create else None
+    if new_path is not None:
+        # A store not made yet has no users: say so, and leave no empty file behind.
+        db = shlex.quote(str(new_path))
+        raise InputError(
+            f"No store at {new_path} yet, so no user '{as_user}' in it. Make one with demo "
+            f"data: leaddesk --db {db} demo, or an empty one: leaddesk --db {db} init, then "
+            f"leaddesk --db {db} users add NAME --role ROLE"
+        )
     store = open_store(location, create=create)
     try:
         with store.reading() as session:
@@ -1176,6 +1186,12 @@ def open_desk(
         store.close()
         raise
     return Desk(store, actor, clock)
+
+
+def check_store_writable(location: str | os.PathLike[str] | None) -> None:
+    """The window's check before it opens: a store this user cannot write is refused with
+    what to do (the command line still reads it; its writes are refused one by one)."""
+    require_writable(location)
 
 
 def setup_desk(

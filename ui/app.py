@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import sys
 
 from leaddesk import cli
+from leaddesk.checkup.qt_platform import missing_library_message, require_window_platform
+from leaddesk.errors import InputError
 
 
 def open_window(args: argparse.Namespace) -> int:
+    # Before Qt is asked for a platform: a missing library is named with its package, where
+    # Qt would abort the process naming at most one of them.
+    require_window_platform(os.environ)
     # Qt is imported only when a window is really wanted, so scripted commands start fast.
-    from ui.launch import launch
-
+    try:
+        from ui.launch import launch
+    except ImportError as exc:
+        said = missing_library_message(exc)
+        if said is None:
+            raise
+        raise InputError(said) from exc
     return launch(args)
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from leaddesk.cli.common import password_asker
-from leaddesk.desk import Desk, open_desk, setup_desk
+from leaddesk.desk import Desk, check_store_writable, open_desk, setup_desk
 from leaddesk.errors import InputError, LeadDeskError, NotPermitted
 from leaddesk.permissions import Action
 from leaddesk.settings import LAST_USER, SWEEP_MINUTES, TEXT_SIZE, THEME, Settings
@@ -112,6 +112,8 @@ def launch(args: argparse.Namespace) -> int:
     settings = Settings()
     app = application(settings)
     try:
+        # A read-only store is refused here, not on the rep's first N.
+        check_store_writable(args.db)
         if args.as_user:
             desk: Desk | None = open_desk(
                 args.db, args.as_user, create=True, password=password_asker(args)

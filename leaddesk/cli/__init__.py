@@ -23,6 +23,7 @@ from leaddesk.cli import (
     privacy_commands,
     qualify_command,
     queue_commands,
+    self_test_command,
     setup_commands,
     team_commands,
 )
@@ -60,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"LeadDesk {__version__}")
     parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this machine (store folder, Qt's libraries, fonts, keyring, PostgreSQL "
+        "driver) without opening a window; exit 0 when ready, 2 otherwise",
+    )
+    parser.add_argument(
         "--db",
         metavar="PATH|URL",
         help="store file or postgresql:// URL (default: $LEADDESK_DATABASE_URL, "
@@ -93,6 +100,8 @@ def main(argv: Sequence[str] | None = None, *, open_window: WindowOpener | None 
         # Name the command whose options they are not, so its --help is the one suggested.
         _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     setup_logging()
+    if args.self_test:
+        return run_guarded(lambda: self_test_command.run(args))
     if args.command in (None, "gui"):
         if open_window is None:
             print("leaddesk: the window is not available here; use a command", file=sys.stderr)

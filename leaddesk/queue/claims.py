@@ -22,6 +22,7 @@ from leaddesk.domain import OPEN_STAGES
 from leaddesk.errors import Conflict, InputError
 from leaddesk.queue.policy import current_policy
 from leaddesk.store import Store
+from leaddesk.store.database import worded
 from leaddesk.store.models import Lead, User
 from leaddesk.store.types import UTCDateTime
 
@@ -174,7 +175,7 @@ def lease_transaction(store: Store) -> Iterator[Session]:
             session.connection().exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             yield session
         return
-    with store.engine.connect() as connection:
+    with worded(store.label), store.engine.connect() as connection:
         raw = connection.connection.dbapi_connection
         assert raw is not None
         raw.execute("PRAGMA synchronous = NORMAL")

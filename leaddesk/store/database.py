@@ -29,6 +29,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leaddesk.errors import Conflict, LeadDeskError, NotPermitted, StoreError
+from leaddesk.store import postgres_driver
 from leaddesk.user_files import why_no_folder
 
 ENV_URL = "LEADDESK_DATABASE_URL"
@@ -95,7 +96,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on error."""
-        with _worded(self.label), self._writes() as session, session.begin():
+        with worded(self.label), self._writes() as session, session.begin():
             self.guard_write(session)
             yield session
 
@@ -106,7 +107,7 @@ class Store:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only snapshot; never takes the write lock."""
-        with _worded(self.label), self._reads() as session, session.begin():
+        with worded(self.label), self._reads() as session, session.begin():
             yield session
 
     def close(self) -> None:
@@ -114,7 +115,7 @@ class Store:
 
 
 @contextmanager
-def _worded(label: str) -> Iterator[None]:
+def worded(label: str) -> Iterator[None]:
     """Database errors the user can act on come out as messages (see ``store_trouble``)."""
     try:
         yield
@@ -147,6 +148,14 @@ def store_trouble(error: BaseException, label: str) -> LeadDeskError | None:
     if state == "42501":
         # A team database whose logins carry the roles: this login may not write that.
         return NotPermitted(f"The team database refused this to your login: {text}")
+    if "readonly database" in said and state is None:
+        # SQLite opened a file it may only read (its permissions) and this was a write.
+        return NotPermitted(_read_only_message(Path(label)))
+    if "unable to open database file" in said:
+        return StoreError(
+            f"The store {label} cannot be opened for this: {text}. Check that you may write "
+            f"its folder {Path(label).parent}."
+        )
     if lost or (state or "").startswith("08") or "disk i/o error" in said:
         return LeadDeskError(f"The store {label} cannot be reached or written: {text}")
     return None
@@ -175,7 +184,52 @@ def make_engine(url: URL) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+    try:
+        return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+    except ImportError as exc:  # SQLAlchemy imports the driver here
+        if postgres_driver.is_driver_missing(exc):
+            raise StoreError(postgres_driver.missing_message()) from exc
+        raise
+
+
+def _read_only_message(path: Path) -> str:
+    return (
+        f"This store is read-only (file permissions): {path}. Ask whoever manages it for write "
+        "access, or copy it to a folder of yours and open the copy with --db COPY."
+    )
+
+
+def _unwritable_folder_message(path: Path) -> str:
+    return (
+        f"The folder {path.parent} is not writable for you, and the store {path.name} needs it "
+        "(SQLite keeps its journal beside the file). Ask for write access to the folder, or "
+        "use a store in a folder of yours: --db ~/leaddesk.sqlite3"
+    )
+
+
+def require_writable(location: str | os.PathLike[str] | None) -> None:
+    """Before the window opens: a SQLite store the user cannot write is refused, saying why,
+    instead of failing on the rep's first N. (A server database decides per write.)"""
+    url = resolve_location(location)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    path = Path(url.database or "")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise NotPermitted(_read_only_message(path))
+    folder = path.parent
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        journals = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+        if not all(os.access(journal, os.W_OK) for journal in journals):
+            raise NotPermitted(_unwritable_folder_message(path))
+
+
+def is_new_local_store(location: str | os.PathLike[str] | None) -> Path | None:
+    """The path of a SQLite store that does not exist yet (opening it would create it)."""
+    url = resolve_location(location)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    path = Path(url.database or "")
+    return None if path.exists() else path
 
 
 def open_store(
@@ -202,7 +256,15 @@ def open_store(
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 why = why_no_folder(path, exc)
-                raise StoreError(f"--db: cannot make the folder for {path}: {why}") from exc
+                raise StoreError(
+                    f"--db: cannot make the folder for {path}: {why}; choose a folder of yours"
+                ) from exc
+            if not os.access(path.parent, os.W_OK | os.X_OK):
+                raise NotPermitted(
+                    f"Cannot create the store {path}: the folder {path.parent} is not writable "
+                    "for you. Choose a folder of yours (--db ~/leaddesk.sqlite3) or ask for "
+                    "write access to it."
+                )
         elif path.is_dir():
             raise StoreError(f"--db: {path} is a folder, not a store file")
     engine = make_engine(url)
@@ -218,6 +280,10 @@ def open_store(
     except DatabaseError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        if "unable to open database file" in reason and url.database:
+            path = Path(url.database)
+            if not os.access(path.parent, os.W_OK | os.X_OK):
+                raise NotPermitted(_unwritable_folder_message(path)) from exc
         raise StoreError(f"Cannot open the store {_safe(url)}: {reason}") from exc
     store = Store(
         url=url,
