@@ -15,6 +15,7 @@ from leaddesk.errors import InputError, LeadDeskError
 from leaddesk.permissions import Action
 from leaddesk.settings import LAST_USER, SWEEP_MINUTES, TEXT_SIZE, THEME, Settings
 from leaddesk.user_files import why_no_folder
+from ui.first_run import Start, choose_store
 from ui.icons import icon
 from ui.local_zone import rep_zone
 from ui.main_window import MainWindow
@@ -82,10 +83,18 @@ def launch(args: argparse.Namespace) -> int:
     settings = Settings()
     app = application(settings)
     try:
-        if args.as_user:
-            desk: Desk | None = open_desk(args.db, args.as_user, create=True)
+        # A screenshot asks nothing; a first start asks where the leads live.
+        start = (
+            Start(args.db, args.as_user)
+            if args.screenshot
+            else choose_store(args.db, args.as_user, settings)
+        )
+        if start is None:
+            return 0
+        if start.as_user:
+            desk: Desk | None = open_desk(start.location, start.as_user, create=True)
         else:
-            desk = sign_in(args.db, settings)
+            desk = sign_in(start.location, settings)
     except LeadDeskError as exc:
         if args.screenshot:
             raise

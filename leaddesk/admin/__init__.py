@@ -1,1 +1,1 @@
-"""The admin's work on a store as a whole: setting up a team database."""
+"""The store as a whole: setting up a team database, and connecting a desk to one."""

@@ -26,7 +26,7 @@ TLS_MODES = ("require", "verify-ca", "verify-full")
 CONNECT_SECONDS = 10
 
 
-def parse_team_url(raw: str) -> URL:
+def parse_team_url(raw: str, *, need_user: bool = True) -> URL:
     """The owner's ``postgresql://owner:pw@host:port/database`` URL, checked."""
     try:
         url = make_url(raw)
@@ -50,7 +50,7 @@ def parse_team_url(raw: str) -> URL:
             f"{url.database} is the server's own database; name a new one for the team, "
             "e.g. …/sales_team."
         )
-    if not url.username:
+    if need_user and not url.username:
         raise InputError(
             "The URL names no database user: put the owner's login before the host, e.g. "
             "postgresql://owner@db.example:5432/sales_team."
@@ -99,7 +99,7 @@ def secure_url(url: URL, *, local: bool) -> URL:
         )
     secured = url.update_query_dict({"sslmode": "require"})
     try:
-        _connect(secured, "postgres", lambda _connection: None)
+        connect(secured, "postgres", lambda _connection: None)
     except InputError as exc:
         if "does not support SSL" in exc.message:
             raise InputError(
@@ -115,7 +115,7 @@ def _reason(error: DBAPIError) -> str:
     return (str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0]
 
 
-def _connect(url: URL, database: str, work: Callable[[Connection], Any]) -> Any:
+def connect(url: URL, database: str, work: Callable[[Connection], Any]) -> Any:
     """Run ``work`` on one autocommit connection to ``database``; connection failures become
     messages saying what to fix."""
     engine = create_engine(
@@ -134,8 +134,7 @@ def _connect(url: URL, database: str, work: Callable[[Connection], Any]) -> Any:
         state = getattr(exc.orig, "sqlstate", None)
         if "password authentication failed" in text or "no password supplied" in text:
             raise InputError(
-                f"The server {server} refused the login {url.username}: wrong or missing "
-                "password. Check the URL's OWNER:PASSWORD part."
+                f"The server {server} refused the login {url.username}: wrong or missing password."
             ) from None
         if f'database "{database}" does not exist' in said:
             raise _NoDatabase(database) from None
@@ -165,7 +164,7 @@ def ensure_database(url: URL) -> bool:
     """Create the URL's database (owned by the URL's login) if missing; True when made now."""
     database = url.database or ""
     try:
-        _connect(url, database, lambda _connection: None)
+        connect(url, database, lambda _connection: None)
         return False
     except _NoDatabase:
         pass
@@ -174,7 +173,7 @@ def ensure_database(url: URL) -> bool:
         quoted = connection.dialect.identifier_preparer.quote_identifier(database)
         connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
 
-    _connect(url, "postgres", create)
+    connect(url, "postgres", create)
     return True
 
 
@@ -195,7 +194,7 @@ def login_state(url: URL, name: str) -> str:
         ).scalar()
         return "ours" if member is not None else "other"
 
-    return str(_connect(url, url.database or "", look))
+    return str(connect(url, url.database or "", look))
 
 
 def shown_url(url: URL, username: str | None) -> str:
