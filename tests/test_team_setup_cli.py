@@ -34,6 +34,7 @@ class Server:
     database: str  # the team database this test may make
     admin: str
     rep: str
+    owner: str  # a login of the test's own, for owners with fewer rights
 
     def owner_url(self, host: str | None = None, query: str = "") -> str:
         url = self.base.set(database=self.database, host=host or self.base.host)
@@ -65,6 +66,7 @@ def server() -> Iterator[Server]:
         database=f"{given.database}_{tag}",
         admin=f"boss_{tag}",
         rep=f"rep_{tag}",
+        owner=f"owner_{tag}",
     )
     try:
         yield found
@@ -73,7 +75,7 @@ def server() -> Iterator[Server]:
         with engine.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{found.database}" WITH (FORCE)'))
             groups = [f"leaddesk_{found.database}_{role.value}" for role in Role]
-            for name in (found.admin, found.rep, *groups):
+            for name in (found.admin, found.rep, *groups, found.owner):
                 connection.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
         engine.dispose()
 
@@ -256,3 +258,27 @@ def test_a_url_handed_out_never_carries_the_password() -> None:
     url = make_url("postgresql+psycopg://owner:s3cret@db.example:5432/team?sslmode=require")
     shown = team_server.shown_url(url, "REP")
     assert shown == "postgresql://REP@db.example:5432/team?sslmode=require"
+
+
+def test_an_owner_who_may_not_create_roles_is_told_before_anything_is_written(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = create_engine(server.base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f"CREATE ROLE \"{server.owner}\" LOGIN PASSWORD 'owner-pw-1'"))
+        connection.execute(text(f'CREATE DATABASE "{server.database}" OWNER "{server.owner}"'))
+    engine.dispose()
+    url = make_url(server.owner_url()).set(username=server.owner, password="owner-pw-1")
+    code, out, err = run(
+        capsys, "team", "setup", url.render_as_string(hide_password=False),
+        "--admin", server.admin, "--admin-password-file", password_file(tmp_path, "a" * 12),
+    )  # fmt: skip
+    assert code == 2 and out == ""
+    assert f"{server.owner} may not create roles" in err and "CREATEROLE" in err
+    team = create_engine(make_url(server.owner_url()).set(drivername="postgresql+psycopg"))
+    with team.connect() as connection:
+        tables = connection.execute(
+            text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        ).scalar()
+    team.dispose()
+    assert tables == 0

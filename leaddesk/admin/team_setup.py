@@ -70,6 +70,7 @@ def set_up_team(
             "in LeadDesk with --admin NAME."
         )
     made = server.ensure_database(url)
+    server.require_role_rights(url)
     login = server.login_state(url, admin)
     if login == "other":
         raise InputError(

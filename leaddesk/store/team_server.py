@@ -177,6 +177,23 @@ def ensure_database(url: URL) -> bool:
     return True
 
 
+def require_role_rights(url: URL) -> None:
+    """The owner's login must make roles (the groups, everyone's logins): said before anything
+    is written, not half-way."""
+
+    def look(connection: Connection) -> bool:
+        found = connection.exec_driver_sql(
+            "SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).scalar()
+        return bool(found)
+
+    if not connect(url, url.database or "", look):
+        raise InputError(
+            f"{url.username} may not create roles, and the team's logins are roles. As the "
+            f"server's superuser: ALTER ROLE {url.username} CREATEROLE; then run this again."
+        )
+
+
 def login_state(url: URL, name: str) -> str:
     """'none', 'ours' (a login in this store's admin group) or 'other' (someone else's)."""
 
