@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import io
+import json
 import os
 import socket
 import uuid
@@ -149,6 +150,10 @@ def test_team_setup_run_twice_says_what_exists_and_keeps_the_admins_password(
     assert "there already" in out
     assert f"Admin {server.admin} and their database login were there already" in out
     assert len(asked) == 2  # not asked again
+    code, out, _err = run(capsys, *setup, "--json")
+    said = json.loads(out)
+    assert code == 0 and said["database_made"] is False and said["login_made"] is False
+    assert said["rep_url"].startswith("postgresql://REP@") and "first-password" not in out
     with open_desk(server.login_url(server.admin, "first-password"), server.admin) as desk:
         assert [u.name for u in desk.users()] == [server.admin]
     with pytest.raises(LeadDeskError):
