@@ -45,6 +45,12 @@ NOTE_SAVE_DELAY_MS = Setting(
     "note_save_delay_ms", 600, "How long after the last keystroke a note is saved."
 )
 SWEEP_MINUTES = Setting("sweep_minutes", 5, "How often the open app checks for untouched leads.")
+TEAM_URL = Setting(
+    "team_database_url",
+    "",
+    "The team database this desk connects to at start, with the login and without the "
+    "password (that is in the OS keyring, or asked for).",
+)
 
 ALL: tuple[Setting[Any], ...] = (
     THEME,
@@ -55,6 +61,7 @@ ALL: tuple[Setting[Any], ...] = (
     IMPORT_FOLDER,
     NOTE_SAVE_DELAY_MS,
     SWEEP_MINUTES,
+    TEAM_URL,
 )
 # Old name -> new name, applied when an older settings file is read.
 RENAMED: dict[str, str] = {}

@@ -17,6 +17,7 @@ from leaddesk.permissions import Action
 from leaddesk.settings import LAST_USER, SWEEP_MINUTES, TEXT_SIZE, THEME, Settings
 from leaddesk.sign_in.saved_passwords import keyring_available, remember_password, saved_password
 from leaddesk.user_files import why_no_folder
+from ui.first_run import Start, choose_store
 from ui.icons import icon
 from ui.local_zone import rep_zone
 from ui.main_window import MainWindow
@@ -112,14 +113,22 @@ def launch(args: argparse.Namespace) -> int:
     settings = Settings()
     app = application(settings)
     try:
+        # A screenshot asks nothing; a first start asks where the leads live.
+        start = (
+            Start(args.db, args.as_user)
+            if args.screenshot
+            else choose_store(args.db, args.as_user, settings)
+        )
+        if start is None:
+            return 0
         # A read-only store is refused here, not on the rep's first N.
-        check_store_writable(args.db)
-        if args.as_user:
+        check_store_writable(start.location)
+        if start.as_user:
             desk: Desk | None = open_desk(
-                args.db, args.as_user, create=True, password=password_asker(args)
+                start.location, start.as_user, create=True, password=password_asker(args)
             )
         else:
-            desk = sign_in(args.db, settings)
+            desk = sign_in(start.location, settings)
         # One window per person per store; a screenshot only looks and holds none.
         if desk is not None and not args.screenshot and not _hold_window(desk):
             desk.close()

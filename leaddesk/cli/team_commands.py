@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from leaddesk.cli import team_setup_command
 from leaddesk.cli.common import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -29,10 +30,13 @@ from leaddesk.users import parse_role
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    team = commands.add_parser("team", help="the team view: each rep's load, the pool, sales")
-    add_as(team)
+    team = commands.add_parser(
+        "team", help="the team view: each rep's load, the pool, sales (team setup: a new team)"
+    )
+    add_as(team, required=False)  # `team setup` is the owner's, without --as
     add_json(team)
     team.set_defaults(handler=run_team)
+    team_setup_command.register(team)
 
     reassign = commands.add_parser("reassign", help="move leads to another rep or the pool")
     add_as(reassign)
@@ -174,7 +178,7 @@ def register_user_commands(
 
 
 def run_users_login(args: argparse.Namespace) -> int:
-    password = _new_password(args.new_password_file, args.name)
+    password = new_password(args.new_password_file, args.name)
     with desk_for(args) as desk:
         made = desk.set_database_login(args.name, password)
         url = desk.store.engine.url.set(username=args.name, password="PASSWORD")
@@ -187,7 +191,7 @@ def run_users_login(args: argparse.Namespace) -> int:
     return 0
 
 
-def _new_password(path: Path | None, name: str) -> str:
+def new_password(path: Path | None, name: str) -> str:
     if path is not None:
         text = read_text_file(path, "a password file")
         password = text.splitlines()[0] if text else ""
@@ -203,6 +207,8 @@ def _new_password(path: Path | None, name: str) -> str:
 
 
 def run_team(args: argparse.Namespace) -> int:
+    if not args.as_user:
+        raise InputError("team: name who is looking with --as USER (a team lead or admin)")
     with desk_for(args) as desk:
         view = desk.team_view()
     if args.json:
