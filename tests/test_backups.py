@@ -8,12 +8,14 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from leaddesk.backup_file import sealed
 from leaddesk.backups import restore_backup, take_backup
 from leaddesk.clock import FixedClock
 from leaddesk.demo import fill_demo
@@ -47,9 +49,19 @@ def lines(backup: Path) -> list[Any]:
 
 
 def rewrite(backup: Path, items: list[Any], to: Path) -> Path:
-    with gzip.open(to, "wt", encoding="utf-8") as out:
+    """``items`` as a backup file of today's format (sealed with its SHA-256), so what it
+    proves is that the lines themselves are checked."""
+    with to.open("wb") as raw, sealed(raw, datetime.now(UTC)) as out:
         for item in items:
             out.write(json.dumps(item) + "\n")
+    return to
+
+
+def as_format_1(items: list[Any], to: Path) -> Path:
+    """``items`` as LeadDesk wrote backups before they carried a SHA-256: plain gzip."""
+    with gzip.open(to, "wt", encoding="utf-8") as out:
+        for item in items:
+            out.write(json.dumps({**item, "version": 1} if "format" in item else item) + "\n")
     return to
 
 
@@ -206,7 +218,7 @@ MESSAGES = {
     "bad value": r"line \d+, table leads, column stage: 'bogus' is not one of new, ",
     "newer": r"taken by a newer LeadDesk \(schema 0099, this one is \d+\); restore it with",
     "not ours": r"not a LeadDesk backup \(no backup header on line 1\)",
-    "torn": r"damaged after line \d+ .*nothing was restored",
+    "torn": r"damaged or cut short \(its SHA-256 does not match its content\); nothing was",
     "plain text": r"not a LeadDesk backup \(not a gzip file",
 }
 
