@@ -22,6 +22,7 @@ import gzip
 import json
 import logging
 import os
+import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -330,19 +331,28 @@ def restore_backup(
                     "rows": sum(rows.values()),
                 },
             )
-    except IntegrityError as exc:
+    except BaseException as exc:
         target.take_back()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "a constraint failed"
+        reason = _constraint_failed(exc)
+        if reason is None:
+            raise
         raise InputError(
             f"{source.name}: its rows do not fit together ({reason}); nothing was restored"
         ) from None
-    except BaseException:
-        target.take_back()
-        raise
     label = store.label
     store.close()
     progress(writing, writing)
     return _summary(source, label, header, rows, dry_run=False)
+
+
+def _constraint_failed(error: BaseException) -> str | None:
+    """The database's words when rows broke a constraint (a reference to a row that is not
+    there, a duplicate), whether the driver's error came wrapped or straight from a COPY."""
+    cause = error.orig if isinstance(error, IntegrityError) else error
+    integrity = isinstance(error, IntegrityError) or isinstance(cause, sqlite3.IntegrityError)
+    if not integrity and not str(getattr(cause, "sqlstate", None) or "").startswith("23"):
+        return None
+    return (str(cause).strip().splitlines() or ["a constraint failed"])[0]
 
 
 def _summary(
