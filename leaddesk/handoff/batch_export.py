@@ -394,6 +394,7 @@ def _abandon(
             batch = session.get(HandoffBatch, batch_id, with_for_update=True)
             if batch is None or batch_status(batch) != WRITING:
                 return  # completed after all, or already undone: keep its files
+            folder = Path(batch.folder) if batch.folder else None
             session.execute(
                 update(Lead)
                 .where(Lead.handoff_batch_id == batch.id, Lead.stage == Stage.QUALIFIED)
@@ -410,7 +411,8 @@ def _abandon(
                 reason="the files could not be written",
             )
             session.delete(batch)
-        remove_files(placed)
+        if folder is not None:
+            remove_files(folder, placed)
     except Exception:
         log.exception("could not undo handoff batch %s; the next export finishes it", batch_id)
 

@@ -113,16 +113,15 @@ def write_atomically(
                 temp.unlink(missing_ok=True)
 
 
-def remove_files(placed: list[Path]) -> None:
-    """Take away the files a failed export put in place (and their folder if now empty);
-    nothing else in the folder is touched."""
+def remove_files(folder: Path, placed: list[Path]) -> None:
+    """Take away the files a failed export put in place in ``folder`` (and the folder if now
+    empty); nothing else in it is touched."""
     for path in placed:
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
-    for folder in {path.parent for path in placed}:
-        remove_stale_temps(folder, [path.name for path in placed])
-        with contextlib.suppress(OSError):
-            folder.rmdir()  # only succeeds when empty: never takes anything else with it
+    remove_stale_temps(folder, [path.name for path in placed])
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only succeeds when empty: never takes anything else with it
 
 
 def remove_stale_temps(folder: Path, names: list[str]) -> None:

@@ -39,6 +39,8 @@ READ_ONLY: dict[Role, frozenset[str]] = {
 # said "take me off your list" on the do-not-call list; only team leads and admins take
 # anyone off it.
 ADD_ONLY: dict[Role, frozenset[str]] = {Role.QUALIFIER: frozenset({"do_not_call_entries"})}
+# The store's own code is made once, by whoever's export needs it first, and never changed.
+_ADD_ONLY_FOR_ALL = frozenset({"store_identity"})
 # The schema's own bookkeeping: only the store's owner moves it (by upgrading).
 _OWNER_ONLY = frozenset({"alembic_version"})
 # The roles whose logins may move other logins (through FOLLOW_FUNCTION), as they manage users.
@@ -101,7 +103,7 @@ def apply_grants(connection: Connection) -> list[str]:
         connection.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {g}")
         connection.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {g}")
         connection.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {g}")
-        add_only = ADD_ONLY.get(role, frozenset()) & tables
+        add_only = (ADD_ONLY.get(role, frozenset()) | _ADD_ONLY_FOR_ALL) & tables
         writable = sorted(tables - read_only - add_only - _OWNER_ONLY)
         if writable:
             names = ", ".join(f"public.{q(connection, table)}" for table in writable)
