@@ -72,15 +72,15 @@ def write_atomically(
     """
     make_folder(folder)
     replaceable = replaceable or {}
-    for name, data in files.items():
-        if _in_the_way(folder / name, data, replaceable.get(name)):
-            raise output_files.FileInTheWay(
-                f"{folder / name} is there already and this export did not write it; nothing "
-                "was handed off. Move it away, or export to another folder (--out)",
-                folder / name,
-            )
     temps: dict[str, Path] = {}
     try:
+        for name, data in files.items():
+            if _in_the_way(folder / name, data, replaceable.get(name)):
+                raise output_files.FileInTheWay(
+                    f"{folder / name} is there already and this export did not write it; move "
+                    "it away, or export to another folder (--out)",
+                    folder / name,
+                )
         for name, data in files.items():
             if cancelled():
                 raise HandoffCancelled()
