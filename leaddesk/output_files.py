@@ -114,7 +114,7 @@ def place(temporary: Path, target: Path, what: str) -> None:
     to remove.
     """
     try:
-        os.link(temporary, target, follow_symlinks=False)
+        os.link(temporary, target)  # fails if the name is taken, unlike a rename
     except FileExistsError:
         raise taken(target, what) from None
     except OSError as exc:
