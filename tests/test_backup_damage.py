@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -156,3 +157,12 @@ def test_a_restore_the_database_refuses_leaves_no_tables_behind(
         assert tables_in(target) == set()
     else:
         assert not list(tmp_path.glob("new.sqlite3*"))
+
+
+def test_a_sealed_backup_is_still_a_gzip_file_other_tools_read(small_backup: Path) -> None:
+    with gzip.open(small_backup, "rt", encoding="utf-8") as read:
+        first = json.loads(read.readline())
+    assert (first["format"], first["version"]) == ("leaddesk-backup", 2)
+    if shutil.which("gzip"):
+        tested = subprocess.run(["gzip", "-t", str(small_backup)], capture_output=True, check=False)
+        assert tested.returncode == 0, tested.stderr
