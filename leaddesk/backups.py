@@ -1,23 +1,28 @@
 """Backing a store up to one file, and restoring that file into a new store.
 
 A backup is every table's rows, read in one consistent snapshot while people keep working,
-written as gzip-compressed JSON Lines under a temporary name and renamed into place. It does not
-depend on the database: a SQLite store's backup restores into PostgreSQL and back, which is how
-a rep's own store becomes a team's.
+written as gzip-compressed JSON Lines under a temporary name and linked into place, never over
+another file (output_files.py). Its gzip header carries the SHA-256 of the whole file
+(backup_file.py); backups of format 1, from before, carry none and are read all the same.
+A backup does not depend on the database: a SQLite store's backup restores into PostgreSQL
+and back, which is how a rep's own store becomes a team's.
 
 The file: a header line (format, schema revision, who took it and when, the tables), then per
 table a line naming its columns followed by one line per row (a JSON array), and a last line
 with every table's row count. A file without that last line was cut short and is refused.
 
-A restore goes into an empty store only, in one transaction: every row or none, and a damaged
-line is named by file, line, table and column.
+A restore reads and checks the whole file before it writes anything, then goes into an empty
+store only, in one transaction: every row or none, and a damaged line is named by file, line,
+table and column.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
+import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,6 +38,7 @@ from sqlalchemy import (
     Date,
     Enum,
     Integer,
+    MetaData,
     String,
     Table,
     Text,
@@ -43,8 +49,9 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from leaddesk import audit
-from leaddesk.errors import InputError, StoreError
+from leaddesk import audit, output_files
+from leaddesk.backup_file import seal_holds, sealed
+from leaddesk.errors import InputError, LeadDeskError, StoreError
 from leaddesk.intake.bulk import BulkWriter
 from leaddesk.store import Store, guards, open_store
 from leaddesk.store.database import catch_up_sequences, store_trouble
@@ -52,8 +59,10 @@ from leaddesk.store.migrations import SCHEMA_HEAD, current_revision, known_revis
 from leaddesk.store.models import AuditEvent, Base, User
 from leaddesk.store.types import JSONText, UTCDateTime
 
+log = logging.getLogger(__name__)
 FORMAT = "leaddesk-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the file carries its own SHA-256 (backup_file.py)
+READABLE_VERSIONS = (1, 2)
 SUFFIX = ".ldbackup.gz"
 _BATCH = 5_000  # rows a driver call, on restore
 Progress = Callable[[int, int], None]  # rows done, rows in all
@@ -142,20 +151,16 @@ def take_backup(
 ) -> BackupSummary:
     """Every row of ``store`` to ``destination``, from one snapshot; the file appears whole or
     not at all."""
-    if destination.exists():
-        raise InputError(
-            f"{destination} already exists, and a backup never overwrites one; give a new file name"
-        )
-    folder = destination.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"Cannot make the backup folder {folder}: {exc.strerror}") from exc
-    partial = destination.with_name(destination.name + ".partial")
+    if not destination.parent.is_dir():
+        output_files.make_folder(destination.parent, "a backup")
     schema = current_revision(store) or "none"
     rows: dict[str, int] = {}
     try:
-        with _snapshot(store) as connection, gzip.open(partial, "wt", encoding="utf-8") as out:
+        with (
+            output_files.new_file(destination, "a backup") as handle,
+            _snapshot(store) as connection,
+            sealed(handle, at) as out,
+        ):
             counts = {
                 table.name: int(connection.scalar(select(func.count()).select_from(table)) or 0)
                 for table in _tables()
@@ -188,13 +193,11 @@ def take_backup(
                         progress(done, total)
                 rows[table.name] = written
             _write_line(out, {"end": rows})
-        _sync(partial)
-        os.replace(partial, destination)
+    except LeadDeskError:
+        raise
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise InputError(f"Cannot write the backup {destination}: {exc.strerror or exc}") from exc
     except BaseException as exc:
-        partial.unlink(missing_ok=True)
         trouble = store_trouble(exc, store.label)  # the server gone, the disk full: said so
         if trouble is not None:
             raise trouble from exc
@@ -215,11 +218,6 @@ def _snapshot(store: Store) -> Iterator[Connection]:
                 yield connection
             finally:
                 transaction.rollback()  # nothing was written
-
-
-def _sync(path: Path) -> None:
-    with path.open("r+b") as written:
-        os.fsync(written.fileno())
 
 
 def _write_line(out: Any, data: dict[str, Any]) -> None:
@@ -281,64 +279,85 @@ def restore_backup(
 ) -> RestoreSummary:
     """Every row of the backup ``source`` into the empty store at ``location`` (made if it is
     a new SQLite file), in one transaction. ``dry_run`` reads and checks the whole file and
-    writes nothing."""
-    reader = _BackupReader(source)
-    with reader:
-        header = reader.header()
-        if dry_run:
+    writes nothing.
+
+    The whole file is read and checked first (its SHA-256, gzip's CRC, every value and every
+    count); only then is anything made or written. A restore refused after that (rows that do
+    not fit together) takes away what it made: the new file, or the tables it set up."""
+    if dry_run:
+        with _BackupReader(source) as reader:
+            header = reader.header()
             rows = _counted(reader, progress)
-            label = str(location) if location is not None else "(the default store)"
-            return _summary(source, label, header, rows, dry_run=True)
-        schema = str(header["schema"])
-        made, store = _empty_store(location, schema)
-        if reader.older:
-            found = inspect(store.engine)
-            reader.store_columns = {
-                name: {column["name"] for column in found.get_columns(name)}
-                for name in found.get_table_names()
-            }
-        try:
+        label = str(location) if location is not None else "(the default store)"
+        return _summary(source, label, header, rows, dry_run=True)
+
+    with _BackupReader(source) as reader:
+        header = reader.header()
+        _counted(reader, lambda done, total: progress(done, 2 * total))
+    schema = str(header["schema"])
+    target = _empty_store(location, schema)
+    store = target.store
+    try:
+        with _BackupReader(source) as reader:
+            header = reader.header()
+            if reader.older:
+                found = inspect(store.engine)
+                reader.store_columns = {
+                    name: {column["name"] for column in found.get_columns(name)}
+                    for name in found.get_table_names()
+                }
             with store.transaction() as session:
                 guards.keep_restored_logins(session.connection())
                 writer = BulkWriter(session.connection(), values_repeat=False)
                 rows = {}
-                for table, batch in _batches(reader, progress):
+                writing = reader.total
+                for table, batch in _batches(
+                    reader, lambda done, total: progress(total + done, 2 * total)
+                ):
                     writer.insert(table, batch)
                     rows[table.name] = rows.get(table.name, 0) + len(batch)
                 rows = reader.check_end(rows)
                 catch_up_sequences(session.connection(), sorted(reader.tables_seen))
-            if schema != SCHEMA_HEAD:
-                # Taken by an older LeadDesk: restored as it was, then brought up to date the
-                # way an old store is when opened (each migration's data changes included).
-                upgrade(store, "head")
-            with store.transaction() as session:
-                audit.record(
-                    session,
-                    at=at,
-                    actor_id=None,
-                    action="store_restored",
-                    subject=source.name,
-                    details={
-                        "taken_at": header["taken_at"],
-                        "taken_by": header.get("taken_by"),
-                        "schema": schema,
-                        "rows": sum(rows.values()),
-                    },
-                )
-        except IntegrityError as exc:
-            store.close()
-            _forget(made)
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "a constraint failed"
-            raise InputError(
-                f"{source.name}: its rows do not fit together ({reason}); nothing was restored"
-            ) from None
-        except BaseException:
-            store.close()
-            _forget(made)
+        if schema != SCHEMA_HEAD:
+            # Taken by an older LeadDesk: restored as it was, then brought up to date the
+            # way an old store is when opened (each migration's data changes included).
+            upgrade(store, "head")
+        with store.transaction() as session:
+            audit.record(
+                session,
+                at=at,
+                actor_id=None,
+                action="store_restored",
+                subject=source.name,
+                details={
+                    "taken_at": header["taken_at"],
+                    "taken_by": header.get("taken_by"),
+                    "schema": schema,
+                    "rows": sum(rows.values()),
+                },
+            )
+    except BaseException as exc:
+        target.take_back()
+        reason = _constraint_failed(exc)
+        if reason is None:
             raise
-        label = store.label
-        store.close()
+        raise InputError(
+            f"{source.name}: its rows do not fit together ({reason}); nothing was restored"
+        ) from None
+    label = store.label
+    store.close()
+    progress(writing, writing)
     return _summary(source, label, header, rows, dry_run=False)
+
+
+def _constraint_failed(error: BaseException) -> str | None:
+    """The database's words when rows broke a constraint (a reference to a row that is not
+    there, a duplicate), whether the driver's error came wrapped or straight from a COPY."""
+    cause = error.orig if isinstance(error, IntegrityError) else error
+    integrity = isinstance(error, IntegrityError) or isinstance(cause, sqlite3.IntegrityError)
+    if not integrity and not str(getattr(cause, "sqlstate", None) or "").startswith("23"):
+        return None
+    return (str(cause).strip().splitlines() or ["a constraint failed"])[0]
 
 
 def _summary(
@@ -386,10 +405,34 @@ def _batches(
     progress(done, total)
 
 
-def _empty_store(location: str | os.PathLike[str] | None, schema: str) -> tuple[list[Path], Store]:
+@dataclass
+class _Target:
+    """The store a restore goes into, and what the restore made there to take away again
+    if it fails: a new SQLite file, or the tables it set up in an empty database."""
+
+    store: Store
+    files: list[Path]
+    tables_before: set[str]
+    set_up: bool = False
+
+    def take_back(self) -> None:
+        try:
+            if self.set_up and not self.files:
+                with self.store.engine.begin() as connection:
+                    made = set(inspect(connection).get_table_names()) - self.tables_before
+                    tables = MetaData()
+                    tables.reflect(connection, only=sorted(made))
+                    tables.drop_all(connection)
+        except Exception:
+            log.exception("could not take away the tables of a refused restore")
+        finally:
+            self.store.close()
+            _forget(self.files)
+
+
+def _empty_store(location: str | os.PathLike[str] | None, schema: str) -> _Target:
     """The store to restore into, at the backup's schema ``schema`` (made if it is a new
-    SQLite file or an empty database), refused unless empty. Returns the files this made, to
-    take away again if the restore fails."""
+    SQLite file or an empty database), refused unless empty."""
     from leaddesk.store.database import resolve_location, table_names
 
     url = resolve_location(location)
@@ -417,6 +460,7 @@ def _empty_store(location: str | os.PathLike[str] | None, schema: str) -> tuple[
         store.close()
         _forget(made)
         raise
+    target = _Target(store, made, present)
     if not held and revision != schema:
         try:
             if revision is not None:
@@ -424,10 +468,10 @@ def _empty_store(location: str | os.PathLike[str] | None, schema: str) -> tuple[
                     f"--db: {store.label} is set up for schema {revision} and the backup is of "
                     f"schema {schema}; restore into a new file name or a new, empty database"
                 )
+            target.set_up = True
             upgrade(store, schema)  # the tables as the LeadDesk that took the backup had them
         except BaseException:
-            store.close()
-            _forget(made)
+            target.take_back()
             raise
     if held:
         store.close()
@@ -443,7 +487,7 @@ def _empty_store(location: str | os.PathLike[str] | None, schema: str) -> tuple[
             f"--db: {store.label} already holds data ({', '.join(held[:3])}{more}); a backup "
             "is restored into a new, empty store only"
         )
-    return made, store
+    return target
 
 
 # What ``leaddesk init`` writes into a new store: the default lead definition, and its audit.
@@ -469,6 +513,7 @@ class _BackupReader:
         self.store_columns: dict[str, set[str]] = {}
         self.tables_seen: set[str] = set()
         self._end: dict[str, Any] | None = None
+        self.sealed = False
 
     def __enter__(self) -> _BackupReader:
         if self.source.is_dir():
@@ -476,9 +521,18 @@ class _BackupReader:
         if not self.source.is_file():
             raise InputError(f"{self.source}: no such backup file")
         try:
+            # The whole file is checked before a line of it is believed.
+            holds = seal_holds(self.source)
             self._file = gzip.open(self.source, "rt", encoding="utf-8")
         except OSError as exc:
             raise InputError(f"{self.source}: cannot read it: {exc.strerror or exc}") from exc
+        if holds is False:
+            self._file.close()
+            raise InputError(
+                f"{self.source}: damaged or cut short (its SHA-256 does not match its content); "
+                "nothing was restored. Restore an earlier backup"
+            )
+        self.sealed = holds is True
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -490,7 +544,7 @@ class _BackupReader:
                 self.line += 1
                 yield text
         except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
-            if isinstance(exc, gzip.BadGzipFile) or self.line == 0:
+            if self.line == 0 and isinstance(exc, gzip.BadGzipFile):
                 raise InputError(
                     f"{self.name}: not a LeadDesk backup (not a gzip file; backups end in {SUFFIX})"
                 ) from None
@@ -513,10 +567,15 @@ class _BackupReader:
         header = self._parse(first) if first is not None else None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise InputError(f"{self.name}: not a LeadDesk backup (no backup header on line 1)")
-        if header.get("version") != FORMAT_VERSION:
+        if header.get("version") not in READABLE_VERSIONS:
             raise InputError(
                 f"{self.name}: backup format {header.get('version')} is not one this LeadDesk "
-                f"reads ({FORMAT_VERSION})"
+                f"reads ({', '.join(map(str, READABLE_VERSIONS))})"
+            )
+        if header["version"] >= 2 and not self.sealed:
+            raise InputError(
+                f"{self.name}: damaged (the SHA-256 its format carries is gone); nothing was "
+                "restored. Restore an earlier backup"
             )
         schema = str(header.get("schema"))
         if schema != SCHEMA_HEAD and schema not in known_revisions():
@@ -576,6 +635,12 @@ class _BackupReader:
                 readers = [(str(name), _reader(known, str(name))) for name in columns]
             elif isinstance(item, dict) and "end" in item:
                 self._end = item["end"] if isinstance(item["end"], dict) else {}
+                # Read on to the end: gzip checks its CRC and length only there.
+                if next(self._iter, None) is not None:
+                    raise InputError(
+                        f"{self.name}: line {self.line}: more after the last line (damaged "
+                        "file?); nothing was restored"
+                    )
                 return
             else:
                 raise InputError(f"{self.name}: line {self.line} is not a backup line")

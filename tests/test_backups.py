@@ -8,12 +8,14 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from leaddesk.backup_file import sealed
 from leaddesk.backups import restore_backup, take_backup
 from leaddesk.clock import FixedClock
 from leaddesk.demo import fill_demo
@@ -47,9 +49,19 @@ def lines(backup: Path) -> list[Any]:
 
 
 def rewrite(backup: Path, items: list[Any], to: Path) -> Path:
-    with gzip.open(to, "wt", encoding="utf-8") as out:
+    """``items`` as a backup file of today's format (sealed with its SHA-256), so what it
+    proves is that the lines themselves are checked."""
+    with to.open("wb") as raw, sealed(raw, datetime.now(UTC)) as out:
         for item in items:
             out.write(json.dumps(item) + "\n")
+    return to
+
+
+def as_format_1(items: list[Any], to: Path) -> Path:
+    """``items`` as LeadDesk wrote backups before they carried a SHA-256: plain gzip."""
+    with gzip.open(to, "wt", encoding="utf-8") as out:
+        for item in items:
+            out.write(json.dumps({**item, "version": 1} if "format" in item else item) + "\n")
     return to
 
 
@@ -206,7 +218,7 @@ MESSAGES = {
     "bad value": r"line \d+, table leads, column stage: 'bogus' is not one of new, ",
     "newer": r"taken by a newer LeadDesk \(schema 0099, this one is \d+\); restore it with",
     "not ours": r"not a LeadDesk backup \(no backup header on line 1\)",
-    "torn": r"damaged after line \d+ .*nothing was restored",
+    "torn": r"damaged or cut short \(its SHA-256 does not match its content\); nothing was",
     "plain text": r"not a LeadDesk backup \(not a gzip file",
 }
 
@@ -290,14 +302,14 @@ def test_restoring_into_a_store_init_has_set_up_says_to_skip_init(
 def as_of_schema_0004(backup: Path, to: Path) -> Path:
     """The backup as LeadDesk at schema 0004 wrote it: without the columns added since (when a
     call ended, when a nurtured lead came back, which login wrote an audit event, a user's
-    password) and the tables (the do-not-call list)."""
+    password) and the tables (the do-not-call list, the store's identity)."""
     added = {
         "call_attempts": "ended_at",
         "leads": "recycled_at",
         "audit_events": "db_login",
         "users": "password_hash",
     }
-    new_tables = {"do_not_call_entries"}
+    new_tables = {"do_not_call_entries", "store_identity"}
     items, out = lines(backup), []
     drop: int | None = None
     skipping = False

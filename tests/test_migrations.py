@@ -14,6 +14,7 @@ from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.errors import NotPermitted
 from leaddesk.store import open_store
+from leaddesk.store.identity import store_code
 from leaddesk.store.migrations import current_revision, head_revision
 from leaddesk.store.models import (
     CallAttempt,
@@ -21,6 +22,7 @@ from leaddesk.store.models import (
     Lead,
     Person,
     SourceMapping,
+    StoreIdentity,
     User,
 )
 
@@ -48,6 +50,25 @@ def test_first_revision_store_upgrades_with_its_data(tmp_path: Path) -> None:
     assert lead.sla_due_at is not None and lead.sla_due_at.tzinfo is not None
     assert (lead.source, lead.stage.value, lead.assigned_to_id) == ("web_form", "working", 1)
     assert [c.outcome.value for c in calls] == ["no_answer"]
+
+
+def test_an_upgraded_store_gets_its_own_code_when_first_needed_and_keeps_it(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(OLD_STORE, path)
+    store = open_store(path)
+    try:
+        with store.reading() as session:
+            assert session.scalars(select(StoreIdentity)).all() == []
+        with store.transaction() as session:
+            code = store_code(session, at=clock())
+        with store.transaction() as session:
+            assert store_code(session, at=clock() + timedelta(days=1)) == code
+            assert len(session.scalars(select(StoreIdentity)).all()) == 1
+    finally:
+        store.close()
+    assert len(code) == 8 and int(code, 16) >= 0
 
 
 def test_calls_stored_before_talk_time_are_over_not_left_open(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     preview.set_defaults(handler=run_preview)
 
     rewrite = sub.add_parser("rewrite", help="write a batch's lost files again, identically")
-    rewrite.add_argument("batch", metavar="BATCH", help="e.g. handoff-20261118-rep1-12")
+    rewrite.add_argument("batch", metavar="BATCH", help="e.g. handoff-20261118-rep1-3f9a2c1b-12")
     add_as(rewrite)
     rewrite.add_argument("--out", metavar="DIR", help="write it here (default: where it was)")
     add_json(rewrite)

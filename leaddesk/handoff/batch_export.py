@@ -46,7 +46,7 @@ from leaddesk.handoff.progress import (
     no_progress,
 )
 from leaddesk.handoff.records import current_policy, read_records
-from leaddesk.handoff.render import BatchFacts, file_names, render_batch, sha256
+from leaddesk.handoff.render import BatchFacts, render_batch, sha256
 from leaddesk.handoff.selection import (
     COMPLETE,
     WRITING,
@@ -58,6 +58,7 @@ from leaddesk.handoff.selection import (
 )
 from leaddesk.permissions import Action, can
 from leaddesk.store import Store
+from leaddesk.store.identity import store_code
 from leaddesk.store.models import DefinitionVersion, HandoffBatch, Lead, User
 
 log = logging.getLogger(__name__)
@@ -162,6 +163,7 @@ def export(
     )
     if batch_id is None:
         return ExportResult(tuple(done))
+    placed: list[Path] = []
     try:
         fresh = _finish(
             store,
@@ -172,16 +174,21 @@ def export(
             cancelled=cancelled,
             checkpoint=checkpoint,
             earlier=False,
+            placed=placed,
         )
     except BaseException:
-        _abandon(store, batch_id, acting=acting, at=at)
+        _abandon(store, batch_id, acting=acting, at=at, placed=placed)
         raise
     return ExportResult((*done, fresh))
 
 
 def _batch_code(session: Session, batch: HandoffBatch, user: str) -> str:
+    """Day, user, this store's code and the batch number: unique across stores, so batches of
+    two stores exported to one folder never take each other's names."""
     local = batch.created_at.astimezone(current_policy(session).zone)
-    return f"handoff-{local:%Y%m%d}-{user}-{batch.id}"
+    store = store_code(session, at=batch.created_at)
+    # A long login is cut so the name fits its column; the store code and number keep it unique.
+    return f"handoff-{local:%Y%m%d}-{user[:24]}-{store}-{batch.id}"
 
 
 def _reserve(
@@ -261,6 +268,7 @@ def _finish(
     cancelled: Cancelled,
     checkpoint: Checkpoint,
     earlier: bool,
+    placed: list[Path] | None = None,
 ) -> ExportedBatch:
     """Write a "writing" batch's files and mark it complete (steps 2 and 3)."""
     facts, files, lead_ids, folder = _render(store, batch_id, progress, cancelled)
@@ -273,6 +281,7 @@ def _finish(
         checkpoint=checkpoint,
         cancelled=cancelled,
         on_file=lambda _name: progress(next(written), total, "writing"),
+        placed=placed,
     )
     digests = {name: sha256(data) for name, data in files.items()}
     with store.transaction() as session:
@@ -371,8 +380,11 @@ def _render(
     return facts, render_batch(records, facts), [r.lead_id for r in records], folder
 
 
-def _abandon(store: Store, batch_id: int, *, acting: Acting, at: datetime) -> None:
-    """Undo a batch whose files could not be written: leads go back to waiting.
+def _abandon(
+    store: Store, batch_id: int, *, acting: Acting, at: datetime, placed: list[Path]
+) -> None:
+    """Undo a batch whose files could not be written: leads go back to waiting, and the files
+    this run put in place (``placed``, and only those) are taken away.
 
     Runs on the way out of a failure, so it must not hide the original error: if even this
     fails (the database went away), the batch stays "writing" and the next export ends it.
@@ -382,7 +394,6 @@ def _abandon(store: Store, batch_id: int, *, acting: Acting, at: datetime) -> No
             batch = session.get(HandoffBatch, batch_id, with_for_update=True)
             if batch is None or batch_status(batch) != WRITING:
                 return  # completed after all, or already undone: keep its files
-            names = list(file_names(batch.code, xlsx=bool((batch.files or {}).get("xlsx"))))
             folder = Path(batch.folder) if batch.folder else None
             session.execute(
                 update(Lead)
@@ -401,7 +412,7 @@ def _abandon(store: Store, batch_id: int, *, acting: Acting, at: datetime) -> No
             )
             session.delete(batch)
         if folder is not None:
-            remove_files(folder, names)
+            remove_files(folder, placed)
     except Exception:
         log.exception("could not undo handoff batch %s; the next export finishes it", batch_id)
 
@@ -455,8 +466,9 @@ def rewrite(
             earlier=True,
         )
     facts, files, lead_ids, folder = _render(store, batch_id, progress, cancelled)
-    remove_stale_temps(folder)
-    write_atomically(folder, files, cancelled=cancelled)
+    remove_stale_temps(folder, list(files))
+    # This batch's files as they were last written may be replaced; anything else is refused.
+    write_atomically(folder, files, cancelled=cancelled, replaceable=recorded)
     digests = {name: sha256(data) for name, data in files.items()}
     same = not recorded or all(recorded.get(name) == digest for name, digest in digests.items())
     with store.transaction() as session:

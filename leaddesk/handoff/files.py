@@ -1,53 +1,55 @@
 """Putting a batch's files on disk so that a reader never sees half of one.
 
-Each file is written under a temporary name in the batch folder, flushed to the disk, and
-only then renamed over its final name (a rename within one folder is atomic). The manifest
-goes last, so a folder with a manifest has every file the manifest lists.
+Each file is written under a fresh temporary name in the batch folder, flushed to the disk,
+and only then put in place under its final name (atomically, never over a file someone else
+wrote). The manifest goes last, so a folder with a manifest has every file the manifest lists.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
-import secrets
+import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from leaddesk import output_files
 from leaddesk.errors import InputError
 from leaddesk.handoff.progress import Cancelled, HandoffCancelled, never_cancelled
 
 Checkpoint = Callable[[str], None]
 TEMP_SUFFIX = ".tmp"
+WHAT = "an export"
 
 
 def no_checkpoint(_step: str) -> None:
     """Production runs pass through; tests inject failures at each named step."""
 
 
-def temp_name(name: str, token: str) -> str:
-    return f".{name}.{token}{TEMP_SUFFIX}"
-
-
 def is_temp(path: Path) -> bool:
     return path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX)
 
 
-def _fsync_folder(folder: Path) -> None:
-    # Makes the renames themselves durable; folders cannot be opened this way on Windows.
-    if os.name != "posix":
-        return
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
 def make_folder(folder: Path) -> None:
+    """The batch folder, in a folder no one else can change (see output_files.py)."""
+    output_files.make_folder(folder.parent, WHAT)
+    output_files.make_folder(folder, WHAT)
+
+
+def _in_the_way(target: Path, data: bytes, replaceable: str | None) -> bool:
+    """Whether a file at ``target`` stops us writing ``data`` there: anything but a plain
+    file that already holds ``data`` (this batch, written by a run that was killed) or whose
+    SHA-256 is ``replaceable`` (this batch's file as it was last written)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"Cannot create the folder {folder}: {exc.strerror or exc}") from exc
+        found = os.lstat(target)
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISREG(found.st_mode):
+        return True
+    with open(target, "rb") as held:
+        digest = hashlib.sha256(held.read()).hexdigest()
+    return digest not in (hashlib.sha256(data).hexdigest(), replaceable)
 
 
 def write_atomically(
@@ -57,33 +59,52 @@ def write_atomically(
     checkpoint: Checkpoint = no_checkpoint,
     cancelled: Cancelled = never_cancelled,
     on_file: Callable[[str], None] = lambda _name: None,
+    replaceable: Mapping[str, str] | None = None,
+    placed: list[Path] | None = None,
 ) -> None:
-    """Write every file under a temporary name, fsync, then rename each into place in order.
+    """Write every file under a temporary name, fsync, then put each in place in order.
 
-    Temporary files never outlive the call. Files already renamed stay if a later step
-    fails; the caller decides whether the batch is finished or abandoned.
+    Never replaces a file this batch did not write: a file already there must hold the same
+    bytes (left by a killed run of this batch) or have the SHA-256 ``replaceable`` gives for
+    its name; anything else is refused before a byte is written. Temporary files never
+    outlive the call. The files put in place are added to ``placed``; they stay if a later
+    step fails, and the caller decides whether the batch is finished or abandoned.
     """
     make_folder(folder)
-    token = secrets.token_hex(6)
+    replaceable = replaceable or {}
     temps: dict[str, Path] = {}
     try:
         for name, data in files.items():
+            if _in_the_way(folder / name, data, replaceable.get(name)):
+                raise output_files.FileInTheWay(
+                    f"{folder / name} is there already and this export did not write it; move "
+                    "it away, or export to another folder (--out)",
+                    folder / name,
+                )
+        for name, data in files.items():
             if cancelled():
                 raise HandoffCancelled()
-            temp = folder / temp_name(name, token)
-            temps[name] = temp
             checkpoint(f"write:{name}")
-            with open(temp, "xb") as handle:
-                handle.write(data)
-                handle.flush()
+            handle, temps[name] = output_files.new_temporary(folder, name, TEMP_SUFFIX)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
                 checkpoint(f"fsync:{name}")
-                os.fsync(handle.fileno())
+                os.fsync(out.fileno())
             on_file(name)
         for name, temp in temps.items():
             checkpoint(f"rename:{name}")
-            os.replace(temp, folder / name)
+            target = folder / name
+            if not os.path.lexists(target):
+                output_files.place(temp, target, WHAT)
+            elif _in_the_way(target, files[name], replaceable.get(name)):
+                raise output_files.taken(target, WHAT)  # appeared meanwhile
+            else:
+                os.replace(temp, target)  # our own file, the same or an earlier write
+            if placed is not None:
+                placed.append(target)
         checkpoint("sync-folder")
-        _fsync_folder(folder)
+        output_files.sync_folder(folder)
     except OSError as exc:
         raise InputError(f"Cannot write the handoff files in {folder}: {exc}") from exc
     finally:
@@ -92,21 +113,22 @@ def write_atomically(
                 temp.unlink(missing_ok=True)
 
 
-def remove_files(folder: Path, names: list[str]) -> None:
-    """Take a batch's files away again (an abandoned batch), and the folder if now empty."""
-    for name in names:
+def remove_files(folder: Path, placed: list[Path]) -> None:
+    """Take away the files a failed export put in place in ``folder`` (and the folder if now
+    empty); nothing else in it is touched."""
+    for path in placed:
         with contextlib.suppress(OSError):
-            (folder / name).unlink(missing_ok=True)
-    remove_stale_temps(folder)
+            path.unlink(missing_ok=True)
+    remove_stale_temps(folder, [path.name for path in placed])
     with contextlib.suppress(OSError):
         folder.rmdir()  # only succeeds when empty: never takes anything else with it
 
 
-def remove_stale_temps(folder: Path) -> None:
-    """Temporary files a killed export left behind."""
+def remove_stale_temps(folder: Path, names: list[str]) -> None:
+    """Temporary files a killed export of these files left behind (and no one else's)."""
     if not folder.is_dir():
         return
     for path in folder.iterdir():
-        if is_temp(path):
+        if is_temp(path) and any(path.name.startswith(f".{name}.") for name in names):
             with contextlib.suppress(OSError):
                 path.unlink()

@@ -28,6 +28,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from leaddesk import output_files
 from leaddesk.errors import Conflict, LeadDeskError, NotPermitted, StoreError
 from leaddesk.store import postgres_driver
 from leaddesk.user_files import why_no_folder
@@ -307,23 +308,35 @@ def _safe(url: URL) -> str:
 
 
 def backup_sqlite(store: Store, destination: Path) -> Path:
-    """A consistent copy of a live SQLite store, written under a temporary name first."""
+    """A consistent copy of a live SQLite store, written under a fresh temporary name (made
+    with O_EXCL, so a link planted there is never followed) and linked into place, never over
+    a file that is there."""
     source = store.path
     if source is None:
         raise StoreError("Backups of a server database are taken with the server's own tools")
-    destination = destination.resolve()
-    temporary = destination.with_name(destination.name + ".partial")
-    temporary.unlink(missing_ok=True)
-    src = sqlite3.connect(str(source))
+    destination = destination.parent.resolve() / destination.name  # the name itself: not followed
+    what = "the copy kept before an upgrade"
+    output_files.refuse_existing(destination, what)
+    handle, temporary = output_files.new_temporary(destination.parent, destination.name)
     try:
-        dst = sqlite3.connect(str(temporary))
+        made = os.fstat(handle)
+        src = sqlite3.connect(str(source))
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(str(temporary))
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
+            src.close()
+        written = os.stat(temporary, follow_symlinks=False)
+        if (written.st_dev, written.st_ino) != (made.st_dev, made.st_ino):
+            raise StoreError(f"{temporary} was replaced while the copy was written; try again")
+        os.fsync(handle)
+        output_files.place(temporary, destination, what)
     finally:
-        src.close()
-    os.replace(temporary, destination)
+        os.close(handle)
+        temporary.unlink(missing_ok=True)
     return destination
 
 

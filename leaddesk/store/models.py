@@ -166,6 +166,18 @@ class DefinitionVersion(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class StoreIdentity(Base):
+    """This store's own name among stores: a code made once (the first time a file needs it)
+    and kept by backups and restores, so two stores' hand-off batches never share a name.
+    One row, id 1."""
+
+    __tablename__ = "store_identity"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime]
+
+
 class HandoffBatch(Base):
     __tablename__ = "handoff_batches"
 

@@ -73,6 +73,8 @@ _QUALIFIER: dict[str, Rights] = {
     "sales_feedback": READ,
     "alembic_version": READ,
     "window_leases": ALL,  # the one window a person has open (their own row: the guards)
+    # The store's own code is made once, by whoever's export needs it first, never changed.
+    "store_identity": ADD,
 }
 
 RIGHTS: dict[Role, dict[str, Rights]] = {
@@ -88,6 +90,7 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
     Role.SALES: {
         **{table: READ for table in _QUALIFIER},
         "window_leases": ALL,
+        "store_identity": ADD,
         "leads": _SALES_ANSWER,
         "opportunity_refs": ADD_CHANGE,
         "sales_feedback": ADD_CHANGE,

@@ -16,7 +16,7 @@ from leaddesk.domain import Stage, Verdict
 from leaddesk.errors import Conflict, NotPermitted
 from leaddesk.handoff import HandoffCancelled, verify_batch
 from leaddesk.handoff.render import SALESFORCE_COLUMNS
-from leaddesk.store.models import AuditEvent, HandoffBatch, Lead
+from leaddesk.store.models import AuditEvent, HandoffBatch, Lead, StoreIdentity
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -33,7 +33,9 @@ def test_batch_holds_the_reps_own_waiting_leads_in_crm_columns(team: Team, out_d
     batch = result.new_batch
     assert batch is not None
     assert batch.lead_ids == tuple(mine)
-    assert batch.code == f"handoff-20261118-rep1-{batch.batch_id}"
+    with team.store.reading() as session:
+        store = session.scalars(select(StoreIdentity.code)).one()
+    assert batch.code == f"handoff-20261118-rep1-{store}-{batch.batch_id}"
     assert files_in(out_dir) == sorted(
         [f"{batch.code}.csv", f"{batch.code}.jsonl", "manifest.json"]
     )

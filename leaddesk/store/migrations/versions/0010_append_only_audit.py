@@ -2,7 +2,7 @@
 append-only.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-06 21:00:00
 
 On PostgreSQL a trigger stamps every new event with the session's login and refuses any
@@ -18,7 +18,7 @@ from alembic import op
 from leaddesk.store import guards
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
