@@ -28,7 +28,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from leaddesk.errors import Conflict, LeadDeskError, NotPermitted, StoreError
+from leaddesk.domain import LARGEST_RECORD_NUMBER
+from leaddesk.errors import Conflict, InputError, LeadDeskError, NotPermitted, StoreError
 from leaddesk.user_files import why_no_folder
 
 ENV_URL = "LEADDESK_DATABASE_URL"
@@ -135,6 +136,13 @@ def store_trouble(error: BaseException, label: str) -> LeadDeskError | None:
         return LeadDeskError(
             f"The disk holding the store {label} is full; free some space and try again. "
             "Nothing half-done was kept."
+        )
+    if state == "22003":
+        # A number past PostgreSQL's 32-bit integers (a lead "#3000000000") names no record;
+        # the entry points refuse such numbers, this says the same for any path they missed.
+        return InputError(
+            "No such record: that number is out of range "
+            f"(numbers go up to {LARGEST_RECORD_NUMBER})."
         )
     if state == "42501":
         # A team database whose logins carry the roles: this login may not write that.
