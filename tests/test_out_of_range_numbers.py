@@ -76,7 +76,7 @@ def test_a_lead_number_out_of_range_on_the_command_line_exits_2(
         assert any(words in err for words in said), err
 
 
-@pytest.mark.parametrize("number", [2**31, 3_000_000_000])
+@pytest.mark.parametrize("number", [2**31, 3_000_000_000, 2**70])
 def test_a_lead_number_past_the_stores_through_the_desk_is_no_such_lead(
     store: Store, store_location: str, clock: FixedClock, number: int
 ) -> None:

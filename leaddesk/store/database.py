@@ -122,6 +122,12 @@ def store_trouble(error: BaseException, label: str) -> LeadDeskError | None:
     """A database error the user can act on (the store busy, its disk full or gone), worded
     for them; None for anything else, which stays a bug to report."""
     cause = error.orig if isinstance(error, DBAPIError) else error
+    if isinstance(cause, OverflowError) and "SQLite INTEGER" in str(cause):
+        # SQLite's side of the same: a number past 64 bits names no record either.
+        return InputError(
+            f"No such record: that number is out of range (numbers go up to "
+            f"{LARGEST_RECORD_NUMBER})."
+        )
     state = getattr(cause, "sqlstate", None)  # PostgreSQL's error class
     # psycopg's own OperationalError without a class: the connection failed or was lost.
     lost = state is None and type(cause).__name__ == "OperationalError"
