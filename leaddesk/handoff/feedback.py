@@ -186,9 +186,6 @@ def _delimiter(header: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-# A cell longer than this is an unclosed quote eating the rows after it (a comment is at most
-# MAX_TEXT characters); csv refuses it rather than holding the rest of the file in one cell.
-FIELD_LIMIT = 64 * 1024
 NOTHING_RECORDED = "nothing from this file was recorded"
 
 
@@ -271,8 +268,6 @@ def _records(text: str, name: str) -> list[tuple[int, list[str]]]:
             taken.append(line)
             yield line
 
-    if csv.field_size_limit() < FIELD_LIMIT:
-        csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(physical(), delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []
     header: list[str] = []
@@ -308,7 +303,7 @@ def _unreadable(
 ) -> InputError:
     index = _cell_at_end(record, delimiter)
     column = header[index] if index < len(header) else f"column {index + 1}"
-    where = f"{name}: row {row}" + (f", {column}" if column else "")
+    where = f"{name}: row {row}, {column}"
     if "unexpected end of data" in said or "field larger" in said:
         what = 'a quoted cell opened on this row is never closed (missing ")'
     elif "expected after" in said:
