@@ -52,7 +52,8 @@ def record_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text} is not a record number (they start at 1)")
     if not is_record_number(number):
         raise argparse.ArgumentTypeError(
-            f"there is no record {text}; numbers go up to {LARGEST_RECORD_NUMBER}"
+            f"there is no record {text}: it is too large to be a record number "
+            f"(they go up to {LARGEST_RECORD_NUMBER})"
         )
     return number
 
