@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from leaddesk.contact_details import ContactDetails
 from leaddesk.desk import Desk
 from leaddesk.intake import importing
 from leaddesk.store import Store
+from leaddesk.store.models import Lead, Person
 from tests.benchmarks.bench_intake import write_file
 from tests.intake.test_intake_import import everything, lead1, write_csv  # noqa: F401
 
@@ -41,6 +44,33 @@ def test_a_row_matched_by_name_is_recognised_after_its_phone_came_to_someone_els
     export = write_csv(tmp_path / "leads.csv", [ADA, FILLER, again, BOB], HEADER)
     first = lead1.import_file(export)
     assert (first.counts.created, first.counts.attached) == (3, 1)
+    before = everything(store)
+    second = lead1.import_file(export)
+    assert (second.status, second.counts.unchanged) == ("already_imported", 4)
+    assert everything(store) == before
+
+
+def test_a_row_attached_by_phone_stays_imported_after_the_number_was_corrected(
+    store: Store,
+    lead1: Desk,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Someone calls in from Ada's number: their row goes onto Ada's lead by phone. A rep then
+    corrects Ada's number. Imported again, the row matches no one by phone any more; it is
+    still recognised from what the first run recorded, and nothing is created."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)  # Ada's own row in another chunk
+    called = ["", "", "", "(212) 555-0101", "", "Inbound call", "Called back"]
+    gus = ["Gus", "Grey", "gus@grey.example", "(212) 555-0103", "Grey", "Web", ""]
+    export = write_csv(tmp_path / "leads.csv", [ADA, FILLER, called, gus], HEADER)
+    first = lead1.import_file(export)
+    assert (first.counts.created, first.counts.attached) == (3, 1)
+    with store.reading() as session:
+        ada = session.scalar(
+            select(Lead.id).join(Person).where(Person.email == "ada@engines.example")
+        )
+    assert ada is not None
+    lead1.change_contact(ada, ContactDetails(phone="(212) 555-0155"))
     before = everything(store)
     second = lead1.import_file(export)
     assert (second.status, second.counts.unchanged) == ("already_imported", 4)
