@@ -14,10 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk.intake.runs import expand
 from leaddesk.store.models import AuditEvent, Lead
-
-_IN_BATCH = 900
 
 
 def short_key(key: str) -> int:
@@ -29,7 +26,7 @@ def keys_attached_by(session: Session, run_id: int) -> set[int]:
     """Short keys of every row run ``run_id`` added as more interest on a lead."""
     subject = f"import run {run_id}"
     found: set[int] = set()
-    made: list[int] = []
+    made: list[tuple[int, int]] = []  # ranges of lead ids the run created
     for action, details in session.execute(
         select(AuditEvent.action, AuditEvent.details).where(
             AuditEvent.action.in_(("import_interest", "import_chunk")),
@@ -39,12 +36,16 @@ def keys_attached_by(session: Session, run_id: int) -> set[int]:
         details = details if isinstance(details, dict) else {}
         if action == "import_interest":
             found.update(_shorts(details.get("keys")))
-        else:
-            created = details.get("created")
-            made.extend(expand(created.get("leads") if isinstance(created, dict) else None))
-    for start in range(0, len(made), _IN_BATCH):
-        batch = made[start : start + _IN_BATCH]
-        for (extra,) in session.execute(select(Lead.extra).where(Lead.id.in_(batch))):
+            continue
+        created = details.get("created")
+        for held in created.get("leads", []) if isinstance(created, dict) else []:
+            if isinstance(held, list) and len(held) == 2 and all(isinstance(n, int) for n in held):
+                made.append((held[0], held[1]))
+    for first, last in made:
+        # A chunk's new leads are one range, read in one query (their JSON only).
+        for (extra,) in session.execute(
+            select(Lead.extra).where(Lead.id.between(first, last), Lead.extra.is_not(None))
+        ):
             if isinstance(extra, dict):
                 found.update(_shorts(extra.get("import_keys")))
     return found
