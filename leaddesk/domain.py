@@ -7,6 +7,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# Record numbers (leads, runs, calls, verdicts…) are 32-bit integers on PostgreSQL: a larger
+# or negative number names no record, and is never handed to the database.
+LARGEST_RECORD_NUMBER = 2**31 - 1
+
+
+def is_record_number(number: int) -> bool:
+    """Whether ``number`` can be the number of a stored record."""
+    return 1 <= number <= LARGEST_RECORD_NUMBER
+
 
 class Role(StrEnum):
     QUALIFIER = "qualifier"

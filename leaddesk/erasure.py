@@ -23,7 +23,7 @@ from leaddesk import audit, definition_versions
 from leaddesk.definition import Definition
 from leaddesk.definition.model import QuestionType
 from leaddesk.do_not_call import EMAIL, PHONE, Value, email_key, read_value
-from leaddesk.domain import OPEN_STAGES, Stage
+from leaddesk.domain import OPEN_STAGES, Stage, is_record_number
 from leaddesk.errors import InputError
 from leaddesk.store import guards
 from leaddesk.store.models import (
@@ -84,7 +84,7 @@ def find_person(session: Session, who: str, region: str | None) -> Person:
     text = who.strip()
     number = text.removeprefix("#")
     if number.isdigit():
-        lead = session.get(Lead, int(number)) if len(number) < 19 else None
+        lead = session.get(Lead, int(number)) if is_record_number(int(number)) else None
         if lead is None:
             raise InputError(
                 f"there is no lead {number}; to name a phone number write it with its "

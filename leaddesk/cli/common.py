@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from leaddesk.desk import Desk, open_desk, setup_desk
+from leaddesk.domain import LARGEST_RECORD_NUMBER, is_record_number
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.sign_in.passwords import PasswordAsk
 from leaddesk.sign_in.saved_passwords import saved_password
@@ -66,9 +67,6 @@ def add_setup_as(parser: argparse.ArgumentParser) -> None:
 
 
 # Record numbers are SQL integers: anything beyond 64 bits cannot name one.
-_LARGEST_NUMBER = 2**63 - 1
-
-
 def record_number(text: str) -> int:
     """An argparse type for a lead's, a run's or a version's number."""
     try:
@@ -77,8 +75,11 @@ def record_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"{text} is not a record number (they start at 1)")
-    if number > _LARGEST_NUMBER:
-        raise argparse.ArgumentTypeError(f"{text} is too large to be a record number")
+    if not is_record_number(number):
+        raise argparse.ArgumentTypeError(
+            f"there is no record {text}: it is too large to be a record number "
+            f"(they go up to {LARGEST_RECORD_NUMBER})"
+        )
     return number
 
 

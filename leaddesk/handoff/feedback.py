@@ -19,7 +19,7 @@ import csv
 import hashlib
 import io
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from leaddesk import audit
-from leaddesk.domain import SalesDecision, Stage
+from leaddesk.domain import SalesDecision, Stage, is_record_number
 from leaddesk.errors import Conflict, InputError
 from leaddesk.handoff.access import Acting, acting_user
 from leaddesk.permissions import Action, require
@@ -186,10 +186,15 @@ def _delimiter(header: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
+NOTHING_RECORDED = "nothing from this file was recorded"
+
+
 def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
     """Parse a feedback file: decisions, row problems, the file's SHA-256, the row count.
 
-    Raises InputError for a file that is not a feedback file at all (nothing is applied).
+    Raises InputError for a file that is not a feedback file at all, or whose rows cannot all
+    be accounted for (an unclosed quote, a row with the wrong number of cells, a lead id that
+    is not a number): nothing is applied from it.
     """
     name = str(path)
     try:
@@ -197,47 +202,42 @@ def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
     except OSError as exc:
         raise InputError(f"{name}: cannot read it ({exc.strerror or exc})") from exc
     digest = hashlib.sha256(data).hexdigest()
-    lines = [
-        (number, line)
-        for number, line in enumerate(_decode(data, name).splitlines(), start=1)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-    if not lines:
+    table = _records(_decode(data, name), name)
+    if not table:
         raise InputError(f"{name}: empty; start from the feedback template")
-    reader = csv.reader(
-        io.StringIO("\n".join(line for _, line in lines)), delimiter=_delimiter(lines[0][1])
-    )
-    try:
-        table = list(reader)
-    except csv.Error as exc:
-        raise InputError(f"{name}: not a readable CSV ({exc})") from exc
-    header = [_column_key(cell) for cell in table[0]]
-    header_line = lines[0][0]
+    header_line, header_cells = table[0]
+    header = [_column_key(cell) for cell in header_cells]
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise InputError(
-            f"{name}: line {header_line}: unknown column {_shown_column(unknown[0])}; "
+            f"{name}: row {header_line}: unknown column {_shown_column(unknown[0])}; "
             f"columns are {', '.join(COLUMNS)}"
         )
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        raise InputError(f"{name}: line {header_line}: the column {missing[0]} is missing")
+        raise InputError(f"{name}: row {header_line}: the column {missing[0]} is missing")
     if len(set(header)) != len(header):
-        raise InputError(f"{name}: line {header_line}: a column appears twice")
-    body = list(zip((number for number, _ in lines[1:]), table[1:], strict=False))
+        raise InputError(f"{name}: row {header_line}: a column appears twice")
+    body = table[1:]
     if not body:
         raise InputError(f"{name}: no rows after the header")
     for number, cells in body:
-        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
+        # Extra empty cells at the end (a spreadsheet's used range) hold nothing to lose.
+        if len(cells) < len(header) or any(cell.strip() for cell in cells[len(header) :]):
             raise InputError(
-                f"{name}: line {number}: {len(cells)} fields but the header has {len(header)}"
+                f"{name}: row {number}: {len(cells)} fields but the header has {len(header)}; "
+                f"{NOTHING_RECORDED}"
+            )
+        raw_id = cells[header.index("lead_id")].strip()
+        if not raw_id.isdigit():
+            raise InputError(
+                f"{name}: row {number}, lead_id: {_shown_column(raw_id)} is not a lead id "
+                f"(a whole number); {NOTHING_RECORDED}"
             )
     decisions: list[Decision] = []
     problems: list[Problem] = []
     for number, cells in body:
-        values = {
-            column: (cells[i].strip() if i < len(cells) else "") for i, column in enumerate(header)
-        }
+        values = {column: cells[i].strip() for i, column in enumerate(header)}
         checked = check_row(values, number)
         if isinstance(checked, Problem):
             problems.append(checked)
@@ -246,12 +246,97 @@ def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
     return decisions, problems, digest, len(body)
 
 
+def _records(text: str, name: str) -> list[tuple[int, list[str]]]:
+    """The file's records with the line each starts on; blank and # lines between records are
+    skipped. Read strictly: a quote never closed or text after a closing quote refuses the
+    file, naming the row and the column, rather than running rows together."""
+    lines = io.StringIO(text, newline="")
+    first = next((line for line in lines if line.strip() and not _comment(line)), "")
+    delimiter = _delimiter(first)
+    lines.seek(0)
+    where = _Place()
+    taken: list[str] = []  # the lines of the record being read, for naming the column
+
+    def physical() -> Iterator[str]:
+        for line in lines:
+            where.line += 1
+            if where.between:
+                if not line.strip() or _comment(line):
+                    continue
+                where.start, where.between = where.line, False
+                taken.clear()
+            taken.append(line)
+            yield line
+
+    reader = csv.reader(physical(), delimiter=delimiter, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    header: list[str] = []
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            said = str(exc)
+            raise _unreadable(name, where.start, said, "".join(taken), delimiter, header) from exc
+        if cells is None:
+            return records
+        records.append((where.start, cells))
+        header = header or [_column_key(cell) for cell in cells]
+        where.between = True
+
+
+@dataclass
+class _Place:
+    """Where the reader is: the line last read, the line its record starts on, and whether it
+    is between records (where blank and # lines are skipped)."""
+
+    line: int = 0
+    start: int = 0
+    between: bool = True
+
+
+def _comment(line: str) -> bool:
+    return line.lstrip().startswith("#")
+
+
+def _unreadable(
+    name: str, row: int, said: str, record: str, delimiter: str, header: list[str]
+) -> InputError:
+    index = _cell_at_end(record, delimiter)
+    column = header[index] if index < len(header) else f"column {index + 1}"
+    where = f"{name}: row {row}, {column}"
+    if "unexpected end of data" in said or "field larger" in said:
+        what = 'a quoted cell opened on this row is never closed (missing ")'
+    elif "expected after" in said:
+        expected = _delimiter_said(delimiter)
+        what = f"text after a closing quote (\"); expected {expected} or the row's end"
+    else:
+        what = f"not readable as CSV ({said})"
+    return InputError(f"{where}: {what}; {NOTHING_RECORDED}")
+
+
+def _cell_at_end(record: str, delimiter: str) -> int:
+    """0-based index of the cell a (cut short) record ends in, by the plain CSV quote rule."""
+    index, quoted = 0, False
+    for char in record:
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            index += 1
+    return index
+
+
+def _delimiter_said(delimiter: str) -> str:
+    return {",": "a comma", ";": "a semicolon", "\t": "a tab"}.get(delimiter, repr(delimiter))
+
+
 def check_row(values: dict[str, str], row: int | None) -> Decision | Problem:
     """One row's fields, checked for form; the first problem found is returned."""
     raw_id = values.get("lead_id", "")
     if not raw_id.isdigit():
         return Problem(row, "lead_id", f"'{raw_id}' is not a lead id (a whole number)")
     lead_id = int(raw_id)
+    if not is_record_number(lead_id):
+        return Problem(row, "lead_id", f"no lead {raw_id} in this store", None, "unknown_lead")
     raw_decision = values.get("decision", "").lower()
     decision = _DECISIONS.get(raw_decision)
     if decision is None:

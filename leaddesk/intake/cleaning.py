@@ -5,16 +5,22 @@ most of an import's CPU. For a big file a helper process reads the file itself a
 next chunks while this process checks and writes the current one, so two cores share the work
 and raw rows never cross the process boundary. Chunks come back in file order; at most a few
 are in flight (a bounded queue), so memory stays flat however long the file is.
+
+The helper lives only as long as the process that started it: a killed import (SIGKILL,
+SIGTERM, a closed terminal) runs no clean-up, so the helper watches its parent and exits when
+it is gone, rather than holding the store and the caller's pipes for ever.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import queue as queues
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +39,8 @@ PARALLEL_FROM_ROWS = 20_000
 IN_FLIGHT = 3
 # How long to wait for the helper before checking it is still alive.
 _POLL_SECONDS = 1.0
+# How often the helper checks that the process that started it is still there.
+_PARENT_CHECK_SECONDS = 0.2
 
 Item = CleanRow | RowProblem
 _FIELDS = CleanRow.__slots__
@@ -87,7 +95,9 @@ class CleanedChunks:
         if parallel:
             context = _context()
             self._results = context.Queue(maxsize=IN_FLIGHT)
-            self._helper = context.Process(target=_produce, args=(job, self._results), daemon=True)
+            self._helper = context.Process(
+                target=_produce, args=(job, self._results, os.getpid()), daemon=True
+            )
             self._helper.start()
 
     def __enter__(self) -> CleanedChunks:
@@ -164,8 +174,9 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _produce(job: Job, results: Any) -> None:
+def _produce(job: Job, results: Any, parent: int) -> None:
     """The helper: read the file, clean it chunk by chunk, put each on the queue."""
+    _exit_with(parent)
     gc.disable()  # as in the importing process (without_cycle_collection)
     # Ctrl+C in a terminal reaches the whole process group: the importing process decides
     # what it means (stop between chunks); the helper is stopped by it.
@@ -181,6 +192,20 @@ def _produce(job: Job, results: Any) -> None:
                                     error.row, error.column)))  # fmt: skip
     except BaseException:
         results.put(("crash", traceback.format_exc()))
+
+
+def _exit_with(parent: int) -> None:
+    """Exit at once when ``parent`` is no longer this process's parent (it died: the helper
+    was handed to init). A thread, because the helper may sit blocked on a full queue."""
+    if os.getppid() != parent:
+        os._exit(0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def _file_error(payload: tuple[str, str, str, int | None, str | None]) -> IntakeFileError:

@@ -35,6 +35,7 @@ from leaddesk.do_not_call import ListCheck, Listing, hold_people
 from leaddesk.domain import Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.intake.assignment import Assigner
+from leaddesk.intake.attached_keys import keys_attached_by
 from leaddesk.intake.bulk import BulkWriter
 from leaddesk.intake.cleaning import Chunk, CleanedChunks, Job
 from leaddesk.intake.earlier_rows import EarlierRows, NewLead, NewPerson
@@ -267,9 +268,11 @@ def import_file(
                 earlier = _resumable_run(session, digest, source)
                 job = replace(job, after_row=earlier.checkpoint_row if earlier else 0)
                 finished = None if earlier else _finished_run(session, digest, source)
+                attached = keys_attached_by(session, finished) if finished is not None else set()
             if finished is not None and _nothing_new(
-                store, export, job, options, summary, policy, definition, at, progress, cancelled
-            ):
+                store, export, job, options, summary, policy, definition, at, progress, cancelled,
+                attached,
+            ):  # fmt: skip
                 # The same file from the same source, imported before, and nothing in it is
                 # new: not even a run is recorded. The summary counts every row unchanged.
                 summary.dry_run = False
@@ -301,9 +304,12 @@ def _nothing_new(
     at: datetime,
     progress: Progress,
     cancelled: Cancelled,
+    attached: set[int],
 ) -> bool:
     """A dry run of a file imported before: True when it would change nothing. Otherwise the
-    summary is cleared for the real import (the file is read again for it)."""
+    summary is cleared for the real import (the file is read again for it). ``attached``: the
+    short keys of the rows the earlier run added as more interest, recognised whoever they
+    match now."""
     summary.total_rows = _estimate_rows(job.path, export)
     with (
         open_export(job.path, encoding=job.encoding, sheet=job.sheet) as again,
@@ -311,7 +317,10 @@ def _nothing_new(
             again, job, parallel=options.parallel, expected_rows=summary.total_rows
         ) as chunks,
     ):
-        _dry_run(store, chunks, options, summary, policy, definition, at, progress, cancelled)
+        _dry_run(
+            store, chunks, options, summary, policy, definition, at, progress, cancelled,
+            attached,
+        )  # fmt: skip
     counts = summary.counts
     if counts.created or counts.merged or counts.attached:
         summary.counts = Counts()
@@ -381,9 +390,11 @@ def _dry_run(
     at: datetime,
     progress: Progress,
     cancelled: Cancelled,
+    imported_before: set[int] | None = None,
 ) -> None:
     with store.reading() as session:
         planner = Planner(session, summary, policy, definition, at, run_id=None, dry_run=True)
+    planner.imported_before = imported_before or set()
     with (
         _Reporter(options.report_path, summary, every_row=True) as reporter,
         EarlierRows() as earlier,
@@ -683,6 +694,8 @@ class Planner:
         self.do_not_call = ListCheck()
         # A dry run: what earlier chunks would have stored (the store has it in a real import).
         self.earlier: EarlierRows | None = None
+        # Short keys of rows an earlier run of the same file added as more interest.
+        self.imported_before: set[int] = set()
         # Within one chunk rows are matched against each other too.
         self._reset_pending()
 
@@ -743,7 +756,7 @@ class Planner:
     def _plan_row(self, row: CleanRow, key: str, view: StoreView, plan: _ChunkPlan) -> None:
         counts = self.counts
         number = row.number
-        if key in view.keys:
+        if key in view.keys or (self.imported_before and int(key[:16], 16) in self.imported_before):
             counts.unchanged += 1
             plan.report.append(RowProblem(number, "", "unchanged: already imported"))
             return

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -135,7 +135,8 @@ def company_keys_of(row: CleanRow) -> tuple[str, ...]:
 
 
 def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> StoreView:
-    """Everything the store holds about these rows, in a handful of batched queries.
+    """Everything the store holds about these rows (``keys``: their import keys, in the same
+    order), in a handful of batched queries.
 
     Plain SQL through the driver: these run on every chunk of every import, and the rows they
     return need no conversion beyond what is done here.
@@ -200,8 +201,50 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
     # Name matching only for rows no email or phone matched, among people at their company;
     # only candidates whose name is close to one of those rows are kept.
     unmatched = view.unmatched = unmatched_names(view, rows)
-    account_ids = [account_id for account_id, (key, _) in by_id.items() if key in unmatched]
+    _people_at_companies(query, view, by_id, unmatched, remember)
+    _leads_of(query, view, found, list(found))
+
+    row_keys = list(keys)
+    for record in query.rows(
+        "SELECT import_key FROM leads WHERE import_key IN", set(row_keys) - view.keys
+    ):
+        view.keys.add(record[0])
+
+    # A row imported before is recognised by its key, on the lead of whoever it went to. That
+    # may be someone it matched by name while an email or phone it has now matches someone who
+    # came later: so for a row whose key is not found yet, its company's people are read too,
+    # and "already imported" never depends on what matches first.
+    again: dict[str, list[str]] = {}
+    for row, key in zip(rows, row_keys, strict=True):
+        if key in view.keys or not (row.company and row.full_name):
+            continue
+        name = row.full_name.casefold()
+        for company in company_keys_of(row):
+            if name not in unmatched.get(company, ()):
+                again.setdefault(company, []).append(name)
+    if again:
+        before = set(found)
+        _people_at_companies(query, view, by_id, again, remember)
+        _leads_of(query, view, found, [person for person in found if person not in before])
+        for company, more in again.items():
+            unmatched.setdefault(company, []).extend(more)
+    view.people = found
+    return view
+
+
+def _people_at_companies(
+    query: BatchQuery,
+    view: StoreView,
+    by_id: dict[int, tuple[str, KnownAccount]],
+    names: dict[str, list[str]],
+    remember: Callable[[Any], KnownPerson],
+) -> None:
+    """People at the companies in ``names`` whose name is close to one given there."""
+    account_ids = [account_id for account_id, (key, _) in by_id.items() if key in names]
     counts: dict[int, int] = {}
+    person_columns = (
+        "id, email, phone, first_name, last_name, account_id, do_not_call, seniority, title"
+    )
     for record in query.rows(
         f"SELECT {person_columns} FROM people WHERE erased_at IS NULL AND account_id IN",
         account_ids,
@@ -213,13 +256,21 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
             continue
         key = by_id[account_id][0]
         name = f"{record[3] or ''} {record[4] or ''}".strip().casefold()
-        if any(close_names(mine, name) for mine in unmatched[key]):
-            view.by_company.setdefault(key, []).append(remember(record))
+        if any(close_names(mine, name) for mine in names[key]):
+            person = remember(record)
+            held = view.by_company.setdefault(key, [])
+            if all(person is not other for other in held):
+                held.append(person)
 
+
+def _leads_of(
+    query: BatchQuery, view: StoreView, found: dict[int, KnownPerson], person_ids: list[int]
+) -> None:
+    """The leads of these people, onto them, with every import key they carry."""
     for record in query.rows(
         "SELECT id, person_id, stage, interest_score, extra, version, import_key "
         "FROM leads WHERE person_id IN",
-        list(found),
+        person_ids,
         order="person_id, arrived_at, id",
     ):
         extra = _json(record[4])
@@ -230,13 +281,6 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
             lead.keys = [str(key) for key in extra["import_keys"]]
             view.keys.update(lead.keys)
         found[record[1]].leads.append(lead)
-
-    for record in query.rows(
-        "SELECT import_key FROM leads WHERE import_key IN", set(keys) - view.keys
-    ):
-        view.keys.add(record[0])
-    view.people = found
-    return view
 
 
 def unmatched_names(view: StoreView, rows: Sequence[CleanRow]) -> dict[str, list[str]]:

@@ -202,7 +202,10 @@ def _open_csv(path: Path, sample: bytes, whole: bool, declared: str | None) -> E
         encoding, errors = _check_declared(path, sample, whole, declared), "strict"
     else:
         encoding, errors = _detect_encoding(path, sample, whole)
-    text_sample = codecs.getincrementaldecoder(encoding)(errors=errors).decode(sample, whole)
+    try:
+        text_sample = codecs.getincrementaldecoder(encoding)(errors=errors).decode(sample, whole)
+    except UnicodeDecodeError as error:
+        raise not_in_encoding(path, encoding, declared=declared is not None) from error
     _refuse_binary(path, text_sample)
     if not text_sample.strip(" \t\r\n\ufeff"):
         raise IntakeFileError(path, "is empty", kind=FileProblem.EMPTY)
@@ -309,6 +312,88 @@ def _refuse_binary(path: Path, text: str) -> None:
     controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f\v")
     if "\x00" in text or controls > max(8, len(text) // 100):
         raise IntakeFileError(path, "is a binary file, not a CSV export", kind=FileProblem.BINARY)
+
+
+def not_in_encoding(path: Path, encoding: str, *, declared: bool) -> IntakeFileError:
+    """The error for a file with bytes its encoding cannot have, naming the first of them: its
+    row (line) and its offset in the file. Only on the error path: the file is read again."""
+    place = first_bad_byte(path, encoding)
+    looks = "" if declared else " as detected"
+    if place is None:  # the file changed while it was read
+        return IntakeFileError(
+            path, f"is not valid {encoding}{looks}; import it again", kind=FileProblem.ENCODING
+        )
+    offset, value, row = place
+    if value is None:
+        what = "the last character, cut short"
+    elif len(value) == 1:
+        what = f"byte 0x{value[0]:02X}"
+    else:
+        what = "bytes " + " ".join(f"{byte:02X}" for byte in value)
+    shown = codecs.lookup(encoding).name.removesuffix("-sig").upper()
+    return IntakeFileError(
+        path,
+        f"is not valid {shown}{looks} ({what} at byte {offset:,}); "
+        "save it as UTF-8, or import it again naming its encoding",
+        kind=FileProblem.ENCODING,
+        row=row,
+    )
+
+
+def first_bad_byte(path: Path, encoding: str) -> tuple[int, bytes | None, int] | None:
+    """(offset in the file, the bytes or None at a cut-short end, its line) of the first byte
+    ``encoding`` cannot decode; None when the whole file decodes."""
+    plain, skip = _without_bom(encoding, path)
+    decoder = codecs.getincrementaldecoder(plain)("strict")
+    newline = "\n".encode(plain)
+    fed, lines = skip, 0
+    try:
+        with path.open("rb") as handle:
+            handle.seek(skip)
+            while True:
+                block = handle.read(1 << 20)
+                try:
+                    decoder.decode(block, final=not block)
+                except UnicodeDecodeError as error:
+                    held = max(0, len(error.object) - len(block))  # bytes held over
+                    offset = max(0, fed - held + error.start)
+                    lines += error.object[held : error.start].count(newline)
+                    cut = error.start >= len(error.object) or "truncated" in error.reason
+                    bad = error.object[error.start : max(error.end, error.start + 1)][:4]
+                    return offset, None if cut else bad, lines + 1
+                if not block:
+                    return None
+                # Lines counted on raw bytes: an encoded newline never occurs inside another
+                # character in UTF-8, and in UTF-16/32 only misaligned, which is rare enough
+                # for a message.
+                lines += block.count(newline)
+                fed += len(block)
+    except OSError:
+        return None
+
+
+def _without_bom(encoding: str, path: Path) -> tuple[str, int]:
+    """The codec that reads the file after its byte-order mark, and the mark's length."""
+    name = codecs.lookup(encoding).name
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4)
+    except OSError:
+        start = b""
+    for bom, plain in (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if name in ("utf-8-sig", "utf-16", "utf-32") and start.startswith(bom):
+            return plain, len(bom)
+    if name == "utf-8-sig":
+        return "utf-8", 0
+    if name in ("utf-16", "utf-32"):
+        return f"{name}-le", 0  # Python's default without a mark
+    return name, 0
 
 
 _QUOTED = re.compile(r'"[^"]*"')
@@ -447,15 +532,8 @@ class _CsvStream:
                 column=column,
             )
         if isinstance(error, UnicodeDecodeError):
-            name = self.text.encoding if isinstance(self.text, io.TextIOWrapper) else "?"
-            looks = "" if self.declared else " as detected"
-            return IntakeFileError(
-                path,
-                f"is not valid {name}{looks} (byte 0x{error.object[error.start]:02X}); "
-                "save it as UTF-8 or import it again naming its encoding",
-                kind=FileProblem.ENCODING,
-                row=row,
-            )
+            name = self.text.encoding if isinstance(self.text, io.TextIOWrapper) else "utf-8"
+            return not_in_encoding(path, name, declared=self.declared)
         message = str(error)
         if isinstance(error, csv.Error) and "field limit" in message:
             return IntakeFileError(
@@ -566,6 +644,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> ExportFile:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _refuse_xml_declarations(path)
     # Opened as a stream so openpyxl does not judge by the extension (an .xlsx renamed .csv).
     handle = path.open("rb")
     try:
@@ -575,6 +654,13 @@ def _open_xlsx(path: Path, sheet: str | None) -> ExportFile:
         handle.close()
         raise IntakeFileError(
             path, "is a zip archive but not an Excel workbook (.xlsx)", kind=FileProblem.BINARY
+        ) from error
+    except Exception as error:  # openpyxl on a damaged workbook: any error
+        handle.close()
+        raise IntakeFileError(
+            path,
+            f"is a damaged Excel workbook ({_said(error)}); open it in Excel and save it again",
+            kind=FileProblem.MALFORMED,
         ) from error
     closer = _Closer(book, handle)
     try:
@@ -589,7 +675,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> ExportFile:
             raise IntakeFileError(
                 path, f"has no sheet named '{sheet}' (sheets: {names})", kind=FileProblem.NO_SHEET
             )
-        stream = _XlsxStream(path, worksheet.iter_rows(values_only=True))
+        stream = _XlsxStream(path, worksheet.title, worksheet.iter_rows(values_only=True))
         header, header_row, first = stream.start()
     except BaseException:
         closer.close()
@@ -608,11 +694,96 @@ class _Closer:
         self.handle.close()
 
 
+# Every part of a workbook is XML; Excel never writes a DTD, and entity declarations are how an
+# "XML bomb" grows a few kilobytes into gigabytes. Their prolog is read up to this far.
+PROLOG_LIMIT = 1024 * 1024
+
+
+def _refuse_xml_declarations(path: Path) -> None:
+    """Refuse a workbook any of whose XML parts declares a DTD or entities, before openpyxl
+    parses it; a part that cannot be read is left for openpyxl to report."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.infolist():
+                if member.is_dir():
+                    continue
+                with archive.open(member) as part:
+                    start = part.read(PROLOG_LIMIT)
+                if _declares(start) is not False:
+                    raise IntakeFileError(
+                        path,
+                        f"part {member.filename[:80]} declares XML entities or a DTD, which "
+                        "Excel never writes; refused (it can expand to gigabytes). Open it in "
+                        "Excel and save it again",
+                        kind=FileProblem.MALFORMED,
+                    )
+    except IntakeFileError:
+        raise
+    except Exception:  # a damaged archive: openpyxl says what is wrong
+        return
+
+
+def _declares(start: bytes) -> bool | None:
+    """Whether an XML document starting with these bytes has a DTD (``<!DOCTYPE``) before its
+    first element; None when its prolog does not end within them. Not XML at all: False."""
+    encoding = "utf-8"
+    for mark, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if start.startswith(mark):
+            encoding, start = name, start[len(mark) :]
+    if start.startswith(b"<\x00"):
+        encoding = "utf-16-le"
+    elif start.startswith(b"\x00<"):
+        encoding = "utf-16-be"
+    text = start.decode(encoding, errors="replace").lstrip("\ufeff")
+    at = 0
+    while True:
+        while at < len(text) and text[at] in " \t\r\n":
+            at += 1
+        if at >= len(text):
+            return None if len(start) >= PROLOG_LIMIT else False
+        if text.startswith("<?", at):
+            end, skip = text.find("?>", at), 2
+        elif text.startswith("<!--", at):
+            end, skip = text.find("-->", at + 4), 3
+        else:
+            return text.startswith("<!", at)  # a declaration before any element: a DTD
+        if end < 0:
+            return None
+        at = end + skip
+
+
+def _said(error: BaseException) -> str:
+    # A parser's own words, kept short: they may quote the file.
+    words = " ".join(str(error).split()) or type(error).__name__
+    return words if len(words) <= 100 else words[:100] + "…"
+
+
 class _XlsxStream:
-    def __init__(self, path: Path, cells: Iterator[tuple[Any, ...]]) -> None:
+    def __init__(self, path: Path, sheet: str, cells: Iterator[tuple[Any, ...]]) -> None:
         self.path = path
-        self.cells = enumerate(cells, start=1)
+        self.sheet = sheet
+        self.cells = self._read(cells)
         self.header: list[str] = []
+
+    def _read(self, cells: Iterator[tuple[Any, ...]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """Numbered rows; a damaged sheet (broken XML, a bad zip entry) is an IntakeFileError
+        naming the sheet and the row where reading stopped."""
+        number = 0
+        while True:
+            try:
+                row = next(cells, None)
+            except Exception as error:  # openpyxl on damaged XML: any error
+                raise IntakeFileError(
+                    self.path,
+                    f"sheet '{self.sheet}' is damaged after row {number} ({_said(error)}); "
+                    "open it in Excel and save it again",
+                    kind=FileProblem.MALFORMED,
+                    row=number + 1,
+                ) from error
+            if row is None:
+                return
+            number += 1
+            yield number, row
 
     def start(self) -> tuple[list[str], int, RawRow]:
         for number, row in self.cells:

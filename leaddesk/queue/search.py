@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from leaddesk.definition import Policy
-from leaddesk.domain import OPEN_STAGES, Stage
+from leaddesk.domain import OPEN_STAGES, Stage, is_record_number
 from leaddesk.intake.cleanup import company_key
 from leaddesk.queue import ordering
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of, scope_for
@@ -151,7 +151,10 @@ def search_leads(
     scope = scope_for(session, user_id, at)
     by_number = _LEAD_NUMBER.fullmatch(text.strip())
     if by_number is not None:
-        return _lead_by_number(session, int(by_number[1]), user_id, at, scope.policy, any_owner)
+        number = int(by_number[1])
+        if not is_record_number(number):
+            return []  # "#3000000000" names no lead
+        return _lead_by_number(session, number, user_id, at, scope.policy, any_owner)
     terms = search_terms(text, default_region=scope.policy.default_phone_region)
     limit = max(0, min(limit, MAX_RESULTS))
     if terms.empty or limit == 0:

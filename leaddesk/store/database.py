@@ -29,7 +29,8 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leaddesk import output_files
-from leaddesk.errors import Conflict, LeadDeskError, NotPermitted, StoreError
+from leaddesk.domain import LARGEST_RECORD_NUMBER
+from leaddesk.errors import Conflict, InputError, LeadDeskError, NotPermitted, StoreError
 from leaddesk.store import postgres_driver
 from leaddesk.user_files import why_no_folder
 
@@ -131,6 +132,12 @@ def store_trouble(error: BaseException, label: str) -> LeadDeskError | None:
     """A database error the user can act on (the store busy, its disk full or gone), worded
     for them; None for anything else, which stays a bug to report."""
     cause = error.orig if isinstance(error, DBAPIError) else error
+    if isinstance(cause, OverflowError) and "SQLite INTEGER" in str(cause):
+        # SQLite's side of the same: a number past 64 bits names no record either.
+        return InputError(
+            f"No such record: that number is out of range (numbers go up to "
+            f"{LARGEST_RECORD_NUMBER})."
+        )
     state = getattr(cause, "sqlstate", None)  # PostgreSQL's error class
     # psycopg's own OperationalError without a class: the connection failed or was lost.
     lost = state is None and type(cause).__name__ == "OperationalError"
@@ -145,6 +152,13 @@ def store_trouble(error: BaseException, label: str) -> LeadDeskError | None:
         return LeadDeskError(
             f"The disk holding the store {label} is full; free some space and try again. "
             "Nothing half-done was kept."
+        )
+    if state == "22003":
+        # A number past PostgreSQL's 32-bit integers (a lead "#3000000000") names no record;
+        # the entry points refuse such numbers, this says the same for any path they missed.
+        return InputError(
+            "No such record: that number is out of range "
+            f"(numbers go up to {LARGEST_RECORD_NUMBER})."
         )
     if state == "42501":
         # A team database whose logins carry the roles: this login may not write that.

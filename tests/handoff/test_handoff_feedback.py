@@ -9,6 +9,7 @@ import pytest
 from handoff_helpers import Team, write_feedback
 from sqlalchemy import func, select
 
+from leaddesk.cli import main
 from leaddesk.domain import SalesDecision, Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.handoff import Decision, RejectReason, read_feedback
@@ -233,3 +234,95 @@ def test_one_decision_from_the_window_and_its_conflict(team: Team, out_dir: Path
         with pytest.raises(Conflict, match="already rejected"):
             desk.record_sales_decision(Decision(lead, SalesDecision.ACCEPTED, "006Z"))
     assert team.lead(lead).stage is Stage.REJECTED
+
+
+ACCOUNTED = "nothing from this file was recorded"
+
+
+@pytest.mark.parametrize(
+    ("rows", "says"),
+    [
+        (
+            [
+                '{a},accepted,006A,,,,"Demo booked, call Dana',  # the quote is never closed
+                "{b},rejected,,,,no_budget,",
+                "{c},accepted,006C,,,,",
+            ],
+            ['row 2, comment: a quoted cell opened on this row is never closed (missing ")'],
+        ),
+        (
+            ['{a},accepted,006A,,,,"Great" call', "{b},rejected,,,,no_budget,"],
+            ['row 2, comment: text after a closing quote ("); expected a comma'],
+        ),
+        (
+            ["{a},accepted,006A,,,,", "{b},rejected,,,,no_budget"],
+            ["row 3: 6 fields but the header has 7"],
+        ),
+        (
+            ["{a},accepted,006A,,,,", "12a4,rejected,,,,no_budget,"],
+            ["row 3, lead_id: '12a4' is not a lead id (a whole number)"],
+        ),
+        (
+            ["{a},accepted,006A,,,,", ",rejected,,,,no_budget,"],
+            ["row 3, lead_id: '' is not a lead id"],
+        ),
+        (
+            ["{a},accepted,006A,,,,", "-7,rejected,,,,no_budget,"],
+            ["row 3, lead_id: '-7' is not a lead id"],
+        ),
+    ],
+    ids=["unclosed-quote", "text-after-quote", "short-row", "id-not-a-number", "no-id", "negative"],
+)
+def test_a_file_whose_rows_cannot_all_be_accounted_for_is_refused_whole(
+    team: Team, out_dir: Path, tmp_path: Path, rows: list[str], says: list[str]
+) -> None:
+    a, b, c = handed_off(team, out_dir, 3)
+    file = write_feedback(tmp_path / "fb.csv", [row.format(a=a, b=b, c=c) for row in rows])
+    with team.desk("sales1") as desk, pytest.raises(InputError) as refused:
+        desk.import_sales_feedback(file)
+    message = refused.value.message
+    assert message.startswith(f"{file}: ") and message.endswith(ACCOUNTED), message
+    for words in says:
+        assert words in message, (words, message)
+    assert [team.lead(lead).stage for lead in (a, b, c)] == [Stage.HANDED_OFF] * 3
+    with team.store.reading() as session:
+        assert session.scalar(select(func.count()).select_from(SalesFeedback)) == 0
+
+
+def test_feedback_with_an_unclosed_quote_exits_2_from_the_command(
+    team: Team, out_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As a tester met it: the rows after the quote were swallowed into one comment and the
+    command said "1 decision recorded" with exit 0."""
+    a, b = handed_off(team, out_dir, 2)
+    file = write_feedback(
+        tmp_path / "fb.csv", [f'{a},accepted,006A,,,,"Demo booked', f"{b},rejected,,,,other,"]
+    )
+    capsys.readouterr()
+    code = main(["--db", team.location, "feedback", str(file), "--as", "sales1"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.strip().startswith(f"leaddesk: {file}: row 2, comment: a quoted cell"), err
+    assert team.lead(a).stage is Stage.HANDED_OFF and team.lead(b).stage is Stage.HANDED_OFF
+
+
+def test_a_lead_id_past_the_stores_numbers_is_no_such_lead(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    [a] = handed_off(team, out_dir, 1)
+    file = write_feedback(
+        tmp_path / "fb.csv",
+        [
+            "3000000000,accepted,006X,,,,",  # past PostgreSQL's integers
+            "99999999999999999999,rejected,,,,other,",  # past SQLite's
+            f"{a},rejected,,,,bad_timing,",
+        ],
+    )
+    with team.desk("sales1") as desk:
+        report = desk.import_sales_feedback(file)
+    assert [(p.row, p.field, p.kind) for p in report.problems] == [
+        (2, "lead_id", "unknown_lead"),
+        (3, "lead_id", "unknown_lead"),
+    ]
+    assert "no lead 3000000000 in this store" in str(report.problems[0])
+    assert report.rejected == [a]
