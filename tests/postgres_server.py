@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -108,7 +108,7 @@ def _alive(pid: int) -> bool:
     import psutil
 
     try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
     except psutil.NoSuchProcess:
         return False
 
@@ -212,9 +212,8 @@ def start(folder: Path) -> Server:
     pid = int((data / "postmaster.pid").read_text(encoding="utf-8").split()[0])
     url = f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{port}/{DATABASE}"
     _create_database(url)
-    return Server(
-        url, str(data), pid, str(bin_dir), *((account.uid, account.gid) if account else (None, None))
-    )
+    uid, gid = (account.uid, account.gid) if account else (None, None)
+    return Server(url, str(data), pid, str(bin_dir), uid, gid)
 
 
 def _create_database(url: str) -> None:
@@ -233,10 +232,8 @@ def stop(server: Server) -> None:
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
             import psutil
 
-            try:
+            with suppress(psutil.NoSuchProcess):
                 psutil.Process(server.pid).kill()
-            except psutil.NoSuchProcess:
-                pass
     shutil.rmtree(Path(server.data).parent, ignore_errors=True)
 
 
