@@ -83,7 +83,14 @@ class Account:
             return None
         import pwd
 
-        entry = pwd.getpwnam(UNPRIVILEGED)
+        try:
+            entry = pwd.getpwnam(UNPRIVILEGED)
+        except KeyError:
+            raise ServerNotStarted(
+                f"PostgreSQL will not run as root and this machine has no user {UNPRIVILEGED!r} "
+                "to run it as: add one (useradd nobody), run the tests as another user, or set "
+                "LEADDESK_TEST_POSTGRES_URL"
+            ) from None
         return Account(entry.pw_uid, entry.pw_gid)
 
     def options(self) -> dict[str, Any]:
