@@ -4,10 +4,8 @@ stores, and a start-up costs more than the command)."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -22,20 +20,17 @@ from qualification_scenarios import (
     template_text,
 )
 
-from leaddesk.cli import main
 from leaddesk.clock import FixedClock
 from leaddesk.definition import TEMPLATES, default_definition_path
 from leaddesk.desk import open_desk
 from leaddesk.domain import Stage
+from tests.cli_in_process import run_main
 
 
 def leaddesk(*args: str, db: str | Path) -> subprocess.CompletedProcess[str]:
     if "://" not in str(db):
         return qualification_scenarios.leaddesk(*args, db=db)
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(["--db", str(db), *args])
-    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+    return run_main(db, *args)
 
 
 @pytest.fixture
