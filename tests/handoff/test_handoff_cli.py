@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from leaddesk.cli import main
 from leaddesk.clock import FixedClock
 from leaddesk.demo import fill_demo
 from leaddesk.desk import open_desk
@@ -25,6 +27,22 @@ def leaddesk(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
+
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def in_process(capsys: pytest.CaptureFixture[str]) -> Run:
+    """The same commands through `leaddesk.cli.main` in this process: a start-up of the real
+    one costs more than most commands (the one-line refusals below still start it)."""
+
+    def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        capsys.readouterr()
+        code = main(["--db", str(db), *args])
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return run
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +74,10 @@ def test_fresh_demo_has_work_for_every_rep_and_answered_batches(demo_store: Path
             assert desk.handoff_preview().count >= 2, rep
 
 
-def test_export_verify_feedback_and_pending_end_to_end(demo_store: Path, tmp_path: Path) -> None:
+def test_export_verify_feedback_and_pending_end_to_end(
+    demo_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    leaddesk = in_process(capsys)
     db = tmp_path / "copy.sqlite3"
     db.write_bytes(demo_store.read_bytes())
     out = tmp_path / "out"

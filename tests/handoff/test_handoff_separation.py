@@ -73,11 +73,7 @@ def test_the_service_below_the_desk_refuses_too(
     assert_nothing_recorded(team, lead)
 
 
-def test_cli_feedback_as_a_qualifier_exits_3(
-    team: Team, handed: tuple[int, Path], sqlite_store_path: Path
-) -> None:
-    if "://" in team.location:
-        pytest.skip("the CLI path is the same on both stores; run once on SQLite")
+def test_cli_feedback_as_a_qualifier_exits_3(team: Team, handed: tuple[int, Path]) -> None:
     lead, file = handed
     for who in NOT_SALES:
         command = [sys.executable, "-m", "leaddesk", "--db", team.location]

@@ -1,4 +1,6 @@
-"""The headless desk as a script or dialer drives it: real processes, JSON, exit codes."""
+"""The headless desk as a script or dialer drives it: JSON, exit codes. The one-line mistakes
+and the rep's own time zone start the real ``python -m leaddesk``; the rest run the same
+``main`` in this process, as a start-up costs more than the commands."""
 
 from __future__ import annotations
 
@@ -14,13 +16,18 @@ import pytest
 from queue_helpers import Team, add_lead
 
 from leaddesk.domain import Stage
+from tests.cli_in_process import run_main
 
 AT = "2026-11-18T15:00:00+00:00"
 
 
-def leaddesk(db: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
+def real_process(db: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "leaddesk", "--db", str(db), *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def leaddesk(db: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_main(db, *args)
 
 
 @pytest.fixture
@@ -120,7 +127,7 @@ def test_next_prints_null_when_nothing_is_callable(db: Path) -> None:
 def test_mistakes_are_one_line_with_their_exit_code(
     db: Path, args: list[str], code: int, says: str
 ) -> None:
-    result = leaddesk(db, *args)
+    result = real_process(db, *args)
     assert result.returncode == code, result.stderr
     assert says in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

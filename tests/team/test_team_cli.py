@@ -1,4 +1,7 @@
-"""The team lead's commands as a script runs them: exit codes, JSON, CSV, one-line errors."""
+"""The team lead's commands as a script runs them: exit codes, JSON, CSV, one-line errors.
+
+One test starts the real ``python -m leaddesk``; the others run the same ``main`` in this
+process, as a start-up costs more than the commands."""
 
 from __future__ import annotations
 
@@ -13,15 +16,20 @@ from team_builder import Team
 
 from leaddesk.clock import FixedClock
 from leaddesk.domain import Role
+from tests.cli_in_process import run_main
 
 
-def leaddesk(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def real_process(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "leaddesk", "--db", str(db), *args],
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def leaddesk(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_main(db, *args)
 
 
 @pytest.fixture
@@ -41,7 +49,7 @@ def test_a_claimed_lead_needs_force_and_the_refusal_names_the_rep(
     team_now.claim(lead_id, "rep1", minutes=30)
     team_now.store.close()
     args = ["reassign", "--lead", str(lead_id), "--to", "rep2", "--as", "lead1"]
-    refused = leaddesk(sqlite_store_path, *args)
+    refused = real_process(sqlite_store_path, *args)
     assert refused.returncode == 4
     assert "on a call with rep1" in refused.stderr
     assert "--force" in refused.stderr
