@@ -1,0 +1,391 @@
+"""Hostile files at every command that reads one: no traceback, no exit 1, no store change.
+
+Each command gets CASES mutated files (bit flips, truncation, inserted and deleted bytes,
+doubled or dropped delimiters and quotes, other encodings, 1 MB fields, NUL bytes, BOMs,
+empty files, binary junk, damaged zip members) made from real files by a seeded mutator,
+and runs in this process through ``leaddesk.cli.main``. Every case must end with exit
+0, 2, 3 or 4 and no "This is a bug", within CASE_SECONDS; after a refusal the SQLite store
+must be byte-for-byte what it was.
+
+Reproduce a failure with the seed and case it prints:
+    LEADDESK_FUZZ_SEED=20261206 LEADDESK_FUZZ_ONLY=117 pytest tests/fuzz -k import
+``LEADDESK_FUZZ_CASES`` changes how many cases each command gets (default 300).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from leaddesk import definition_versions
+from leaddesk import users as user_ops
+from leaddesk.cli import main
+from leaddesk.clock import FixedClock
+from leaddesk.desk import open_desk
+from leaddesk.domain import Role
+from leaddesk.resources import resource_path
+from leaddesk.store import open_store
+from tests.conftest import NOON
+from tests.fuzz.mutations import (
+    Case,
+    case_random,
+    cases,
+    mutate_bytes,
+    mutate_definition,
+    mutate_gzip,
+    mutate_zip,
+)
+from tests.handoff.handoff_helpers import Team
+
+SEED = int(os.environ.get("LEADDESK_FUZZ_SEED", "20261206"))
+CASES = int(os.environ.get("LEADDESK_FUZZ_CASES", "300"))
+ONLY = os.environ.get("LEADDESK_FUZZ_ONLY")
+CASE_SECONDS = 60.0
+ALLOWED_EXITS = {0, 2, 3, 4}
+
+# Cases that fail today in areas other branches are fixing (restore of damaged backups,
+# strict feedback CSV, import/dnc-import encodings and XLSX). Each entry: command -> case
+# numbers (for SEED above) -> what happens. They are left out of the default run; once those
+# fixes are merged, empty this and rerun: every case must pass.
+KNOWN_FAILURES_FIXED_ELSEWHERE: dict[str, dict[int, str]] = {}
+
+
+@dataclass
+class Outcome:
+    code: int | None
+    out: str
+    err: str
+    seconds: float
+    crash: str | None = None
+
+
+def run_cli(argv: Sequence[str]) -> Outcome:
+    """``leaddesk ARGV`` in this process, output captured, SystemExit and crashes caught."""
+    out, err = io.StringIO(), io.StringIO()
+    started = time.monotonic()
+    code: int | None
+    crash = None
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(argv))
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 2)
+        except BaseException:  # what escapes main is exactly what the fuzz looks for
+            code, crash = None, traceback.format_exc()
+    return Outcome(code, out.getvalue(), err.getvalue(), time.monotonic() - started, crash)
+
+
+def fingerprint(store: Path | None) -> str | None:
+    """The SHA-256 of a SQLite store's file and its WAL (what a reader would see)."""
+    if store is None:
+        return None
+    digest = hashlib.sha256()
+    for path in (store, store.with_name(store.name + "-wal")):
+        digest.update(path.read_bytes() if path.exists() else b"<absent>")
+    return digest.hexdigest()
+
+
+def remove_store(path: Path) -> None:
+    for end in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + end).unlink(missing_ok=True)
+
+
+# --- the world the commands run in: built once, copied per case --------------------------
+
+
+@dataclass(frozen=True)
+class World:
+    store: Path  # users, the default definition, three leads handed off in one batch
+    empty_store: Path  # migrated, no rows: what restore goes into
+    batch: Path  # the exported batch folder, XLSX included
+    backup: Path  # a backup of ``store``
+    lead_ids: tuple[int, ...]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> World:
+    root = tmp_path_factory.mktemp("fuzz-world")
+    clock = FixedClock(NOON)
+    path = root / "store.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    store = open_store(path)
+    team = Team(str(path), store, clock)
+    with store.transaction() as session:
+        definition_versions.ensure_default(session, at=clock())
+        for name, role in (
+            ("rep1", Role.QUALIFIER),
+            ("lead1", Role.TEAM_LEAD),
+            ("sales1", Role.SALES),
+            ("admin", Role.ADMIN),
+        ):
+            team.ids[name] = user_ops.add_user(
+                session, name=name, role=role, at=clock(), actor_id=None
+            ).id
+    ids = (
+        team.qualified_lead("rep1"),
+        team.qualified_lead("rep1", first="Grace", last="Hopper", phone="+12125550100"),
+        team.qualified_lead("rep1", first="Émile", last="Zöllner", company=None, note=None),
+    )
+    store.close()
+    with open_desk(str(path), "rep1", clock=clock) as desk:
+        exported = desk.export_handoff(root / "handoffs", xlsx=True)
+    assert exported.new_batch is not None
+    with open_desk(str(path), "admin", clock=clock) as desk:
+        backup = desk.take_backup(root / "backup.leaddesk-backup").path
+    empty = root / "empty.sqlite3"
+    shutil.copyfile(sqlite_template, empty)
+    return World(path, empty, exported.new_batch.folder, Path(backup), ids)
+
+
+def _file(path: Path) -> tuple[str, bytes]:
+    return path.name, path.read_bytes()
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def import_seeds(world: World) -> list[tuple[str, bytes]]:
+    samples = Path(resource_path("samples"))
+    return [_file(p) for p in sorted(samples.iterdir()) if p.suffix in (".csv", ".xlsx")]
+
+
+def feedback_seeds(world: World) -> list[tuple[str, bytes]]:
+    first, second, third = world.lead_ids
+    header = "lead_id,decision,opportunity_id,owner,date,reason,comment\r\n"
+    rows = (
+        f"{first},accepted,0065g00000AbCdE,Dana Reyes,2026-11-19,,Demo booked\r\n"
+        f'{second},rejected,,,,not_decision_maker,"Spoke to the CFO, not IT"\r\n'
+        f"{third},accepted,OPP-3,,,,\r\n"
+    )
+    template = Path(resource_path("feedback_template.csv")).read_text(encoding="utf-8")
+    return [
+        ("feedback.csv", (header + rows).encode()),
+        ("feedback_template.csv", (template + rows).encode()),
+    ]
+
+
+def dnc_seeds(world: World) -> list[tuple[str, bytes]]:
+    rows = [
+        ["phone", "email", "reason"],
+        ["+442079460000", "", "asked on a call"],
+        ["+1 212 555 0100", "grace@navy.example", ""],
+        ["", "no-calls@engines.example", "complaint, by email"],
+    ]
+    text = "\r\n".join(",".join(f'"{cell}"' if "," in cell else cell for cell in r) for r in rows)
+    return [("do_not_call.csv", (text + "\r\n").encode()), ("do_not_call.xlsx", _xlsx(rows))]
+
+
+def definition_seeds(world: World) -> list[tuple[str, bytes]]:
+    folder = Path(resource_path("definitions"))
+    return [_file(p) for p in sorted(folder.glob("*.toml"))]
+
+
+def backup_seeds(world: World) -> list[tuple[str, bytes]]:
+    return [_file(world.backup)]
+
+
+# --- one command, CASES files ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """How a command meets a mutated file: its arguments, and the store it may change."""
+
+    command: str
+    argv: Callable[[Path, Path], list[str]]  # (file, store) -> arguments
+    seeds: Callable[[World], list[tuple[str, bytes]]]
+    uses_store: bool = True
+
+
+TARGETS = {
+    "import": Target(
+        "import", lambda f, db: ["--db", str(db), "import", str(f), "--as", "lead1"], import_seeds
+    ),
+    "feedback": Target(
+        "feedback",
+        lambda f, db: ["--db", str(db), "feedback", str(f), "--as", "sales1"],
+        feedback_seeds,
+    ),
+    "dnc import": Target(
+        "dnc import",
+        lambda f, db: ["--db", str(db), "dnc", "import", str(f), "--as", "lead1"],
+        dnc_seeds,
+    ),
+    "definition validate": Target(
+        "definition validate",
+        lambda f, db: ["--db", str(db), "definition", "validate", str(f)],
+        definition_seeds,
+    ),
+    "definition publish": Target(
+        "definition publish",
+        lambda f, db: ["--db", str(db), "definition", "publish", str(f), "--as", "lead1"],
+        definition_seeds,
+    ),
+    "restore": Target("restore", lambda f, db: ["--db", str(db), "restore", str(f)], backup_seeds),
+}
+
+
+def numbers() -> list[int]:
+    return [int(ONLY)] if ONLY else list(range(CASES))
+
+
+def check(
+    command: str, case: Case, outcome: Outcome, before: str | None, after: str | None
+) -> str | None:
+    """What is wrong with one case's outcome, or None."""
+    problem = None
+    if outcome.crash:
+        problem = f"escaped main():\n{outcome.crash}"
+    elif outcome.code not in ALLOWED_EXITS:
+        problem = f"exit {outcome.code}"
+    elif "This is a bug" in outcome.err or "Traceback" in outcome.err:
+        problem = "reported a bug"
+    elif outcome.seconds > CASE_SECONDS:
+        problem = f"took {outcome.seconds:.0f} s"
+    elif outcome.code != 0 and before != after:
+        problem = f"exit {outcome.code} but the store changed"
+    if problem is None:
+        return None
+    return (
+        f"{command}: seed {SEED} {case.describe()}: {problem}\n"
+        f"  stderr: {outcome.err.strip()[-600:]}"
+    )
+
+
+def run_cases(
+    command: str,
+    made: Iterator[Case],
+    run: Callable[[Case], tuple[Outcome, str | None, str | None]],
+) -> None:
+    known = KNOWN_FAILURES_FIXED_ELSEWHERE.get(command, {})
+    failures = []
+    ran = 0
+    for case in made:
+        if case.number in known and not ONLY:
+            continue
+        outcome, before, after = run(case)
+        ran += 1
+        failure = check(command, case, outcome, before, after)
+        if failure:
+            failures.append(failure)
+    print(f"{command}: seed {SEED}, {ran} cases, {len(failures)} failed")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+@pytest.mark.parametrize("command", list(TARGETS))
+def test_hostile_files_never_crash_a_command_nor_change_the_store_when_refused(
+    world: World, tmp_path: Path, command: str
+) -> None:
+    target = TARGETS[command]
+    seeds = target.seeds(world)
+    store = tmp_path / "case.sqlite3"
+    base = world.empty_store if command == "restore" else world.store
+
+    def run(case: Case) -> tuple[Outcome, str | None, str | None]:
+        suffix = Path(case.seed_file).suffix
+        path = tmp_path / f"case{case.number}{suffix}"
+        path.write_bytes(case.data)
+        remove_store(store)
+        shutil.copyfile(base, store)
+        before = fingerprint(store)
+        outcome = run_cli(target.argv(path, store))
+        path.unlink()
+        return outcome, before, fingerprint(store)
+
+    if command == "restore":
+        made = _restore_cases(seeds)
+    elif command.startswith("definition"):
+        made = _definition_cases(seeds)
+    else:
+        made = cases(SEED, numbers(), seeds)
+    run_cases(command, made, run)
+
+
+def _definition_cases(seeds: list[tuple[str, bytes]]) -> Iterator[Case]:
+    for number in numbers():
+        rng = case_random(SEED, number)
+        name, data = seeds[rng.randrange(len(seeds))]
+        mutated, how = mutate_definition(rng, data)
+        yield Case(number, name, how, mutated)
+
+
+def _restore_cases(seeds: list[tuple[str, bytes]]) -> Iterator[Case]:
+    name, data = seeds[0]
+    for number in numbers():
+        mutated, how = mutate_gzip(case_random(SEED, number), data)
+        yield Case(number, name, how, mutated)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+def test_a_damaged_backup_into_a_new_file_leaves_no_store_behind(
+    world: World, tmp_path: Path
+) -> None:
+    """Restore into a file name not yet used: a refusal must not leave a half-made store."""
+    new = tmp_path / "new.sqlite3"
+
+    def run(case: Case) -> tuple[Outcome, str | None, str | None]:
+        path = tmp_path / "backup.leaddesk-backup"
+        path.write_bytes(case.data)
+        remove_store(new)
+        outcome = run_cli(["--db", str(new), "restore", str(path)])
+        left = sorted(p.name for p in tmp_path.glob("new.sqlite3*"))
+        return outcome, "[]", json.dumps(left) if outcome.code != 0 else "[]"
+
+    run_cases("restore", _restore_cases(backup_seeds(world)), run)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+def test_a_damaged_handoff_folder_gets_a_report_not_a_crash(world: World, tmp_path: Path) -> None:
+    """One file of the batch damaged; half the time the manifest is given the damaged file's
+    SHA-256 too, so the checks behind the hash (CSV, JSONL, XLSX, manifest) are reached."""
+    names = sorted(p.name for p in world.batch.iterdir())
+    folder = tmp_path / world.batch.name
+
+    def made() -> Iterator[Case]:
+        for number in numbers():
+            rng = case_random(SEED, number)
+            name = rng.choice(names)
+            data = (world.batch / name).read_bytes()
+            mutate = mutate_zip if name.endswith(".xlsx") else mutate_bytes
+            mutated, how = mutate(rng, data)
+            rehash = name != "manifest.json" and rng.random() < 0.5
+            yield Case(number, name, how + (", manifest re-hashed" if rehash else ""), mutated)
+
+    def run(case: Case) -> tuple[Outcome, str | None, str | None]:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(world.batch, folder)
+        (folder / case.seed_file).write_bytes(case.data)
+        if case.how.endswith("manifest re-hashed"):
+            manifest_path = folder / "manifest.json"
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            digest = hashlib.sha256(case.data).hexdigest()
+            manifest["files"][case.seed_file]["sha256"] = digest
+            manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        return run_cli(["verify-handoff", str(folder)]), None, None
+
+    run_cases("verify-handoff", made(), run)
