@@ -310,3 +310,14 @@ def test_a_nul_in_a_note_or_an_answer_is_refused_and_nothing_is_kept(
     code, out, err = leaddesk(team, "lead", str(lead), "--as", "rep1", "--json")
     assert code == 0, err
     assert "\\u0000" not in out
+
+
+def test_a_workbook_cell_holds_no_control_character_and_fits_excel() -> None:
+    from leaddesk.handoff.cells import neutralise
+    from leaddesk.handoff.render import sheet_text
+
+    # Replaced, not removed: taking the \x01 away would uncover the formula behind it.
+    assert sheet_text(neutralise("\x01=1+1")) == "\ufffd=1+1"
+    assert sheet_text("tab\tand\nlines\r stay") == "tab\tand\nlines\r stay"
+    long = sheet_text(neutralise("=" + "x" * HUGE))
+    assert len(long) == XLSX_CELL_LIMIT and long.startswith("'=") and long.endswith("…")
