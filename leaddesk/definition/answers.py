@@ -90,6 +90,9 @@ def normalise_answer(question: Question, value: object, currency: str) -> object
         return _date(value)
     if not isinstance(value, str):
         raise _Invalid("must be text")
+    if "\x00" in value:
+        # PostgreSQL text cannot hold it; refused on every store alike (see store.nul_guard).
+        raise _Invalid("contains a NUL character (\\0); remove it and try again")
     return value.strip() or None
 
 

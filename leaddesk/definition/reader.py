@@ -78,6 +78,9 @@ def validate_definition(text: str, source: str) -> list[Problem]:
     return _read(text, source)[1]
 
 
+_LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
+
+
 def load_definition(path: str | Path) -> Definition:
     path = Path(path)
     return parse_definition(read_text_file(path, "a lead-definition file"), str(path))
@@ -96,6 +99,11 @@ def _read(text: str, source: str) -> tuple[Definition | None, list[Problem]]:
         return None, [Problem(source, line, "", f"not valid TOML: {what}")]
     except RecursionError:
         return None, [Problem(source, None, "", "nested too deeply to be a lead definition")]
+    except ValueError:
+        # tomllib hands on int()'s refusal of a number over 4,300 digits as a bare ValueError.
+        long_number = _LONG_NUMBER.search(text)
+        line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
+        return None, [Problem(source, line, "", "a number far too long to be a setting")]
     lines = key_lines(text)
     problems: list[Problem] = []
 

@@ -294,6 +294,8 @@ def render_xlsx(records: Sequence[HandoffRecord], facts: BatchFacts) -> bytes:
     sheet.append(columns(records))
     for number, row in enumerate(rows(records), start=2):
         for column, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                value = sheet_text(value)
             cell = sheet.cell(row=number, column=column, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # never "f", whatever the text looks like
@@ -322,6 +324,22 @@ def render_xlsx(records: Sequence[HandoffRecord], facts: BatchFacts) -> bytes:
             entry.external_attr = 0o644 << 16
             target.writestr(entry, data)
     return out.getvalue()
+
+
+# Excel's most characters in a cell; a longer one makes it "repair" the workbook.
+XLSX_CELL_LIMIT = 32_767
+# What XML 1.0 (so a workbook) cannot hold: C0 controls other than tab, line feed, return.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def sheet_text(value: str) -> str:
+    """A (neutralised) text as a workbook can hold it: control characters shown as U+FFFD
+    (replaced, not removed, so no formula start is uncovered), and a text beyond Excel's
+    cell limit cut short with "…". The CSV and JSON Lines keep the text whole."""
+    value = _NOT_IN_XML.sub("\ufffd", value)
+    if len(value) > XLSX_CELL_LIMIT:
+        value = value[: XLSX_CELL_LIMIT - 1] + "…"
+    return value
 
 
 def render_manifest(

@@ -116,7 +116,7 @@ def _read_manifest(path: Path) -> _Manifest:
     files = data.get("files") if isinstance(data, dict) else None
     counts = data.get("counts") if isinstance(data, dict) else None
     leads = counts.get("leads") if isinstance(counts, dict) else None
-    if not isinstance(files, dict) or not isinstance(leads, int):
+    if not isinstance(files, dict) or not isinstance(leads, int) or isinstance(leads, bool):
         raise ValueError("not a LeadDesk handoff manifest (no list of files with a lead count)")
     digests = {}
     for name, entry in files.items():
@@ -133,7 +133,17 @@ def _read_manifest(path: Path) -> _Manifest:
 def _check_csv(
     name: str, data: bytes, expected: int, lead_ids: list[int], report: VerifyReport
 ) -> None:
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    # Cells as long as the file are allowed: a 1 MB note is the rep's text, not damage.
+    # (The limit is process-wide, so it is put back at once.)
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(max(limit, len(data) + 1))
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    except csv.Error as exc:
+        report.problems.append(f"{name}: not readable as CSV ({exc})")
+        return
+    finally:
+        csv.field_size_limit(limit)
     if not rows:
         report.problems.append(f"{name}: empty")
         return
@@ -146,13 +156,20 @@ def _check_csv(
                 report.problems.append(f"{name}: row {number}, {column}: starts a formula")
     if "LeadDesk Lead ID" in header and lead_ids:
         at = header.index("LeadDesk Lead ID")
-        found = [int(row[at]) for row in body if len(row) > at and row[at].isdigit()]
+        found = [int(row[at]) for row in body if len(row) > at and _is_number(row[at])]
         if found != lead_ids:
             report.problems.append(f"{name}: lead ids differ from the manifest")
 
 
+def _is_number(text: str) -> bool:
+    # str.isdigit() is also true of "²" and "٣", which int() refuses or reads differently.
+    return text.isascii() and text.isdigit()
+
+
 def _check_jsonl(name: str, data: bytes, expected: int, report: VerifyReport) -> None:
-    lines = [line for line in data.decode("utf-8").splitlines() if line.strip()]
+    # JSON Lines end records at "\n" only: a U+2028 or a form feed inside a text is part of
+    # its record (json.dumps leaves them unescaped), so str.splitlines() would cut it apart.
+    lines = [line for line in data.decode("utf-8").split("\n") if line.strip()]
     if len(lines) != expected:
         report.problems.append(f"{name}: {len(lines)} records, manifest says {expected}")
     for number, line in enumerate(lines, start=1):
@@ -171,8 +188,13 @@ def _check_xlsx(name: str, data: bytes, expected: int, report: VerifyReport) -> 
         report.problems.append(f"{name}: cannot be opened ({type(exc).__name__})")
         return
     try:
-        sheet = book.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
+        if not book.worksheets:
+            report.problems.append(f"{name}: has no worksheet")
+            return
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+    except Exception as exc:  # a damaged sheet inside a sound zip: a finding too
+        report.problems.append(f"{name}: cannot be read ({type(exc).__name__})")
+        return
     finally:
         book.close()
     header = [str(cell) for cell in rows[0]] if rows else []

@@ -30,6 +30,7 @@ from leaddesk.intake.rows import CleanRow, RowProblem, clean_row
 from leaddesk.intake.runs import BY_HAND, RunStatus
 from leaddesk.queue.policy import current_definition, current_policy
 from leaddesk.store.models import ImportRun, Lead, Person, User
+from leaddesk.store.nul_guard import NUL, nul_refused
 
 MAX_TEXT = 2_000
 # What the form (and the CLI's options) may fill, in the form's order.
@@ -133,6 +134,8 @@ def add_lead(
     for name, value in cells.items():
         if len(value) > MAX_TEXT:
             raise InputError(f"{name.replace('_', ' ')}: at most {MAX_TEXT:,} characters")
+        if NUL in value:
+            raise nul_refused(name.replace("_", " "))
     if not any(cells[f.value] for f in (Field.FIRST_NAME, Field.LAST_NAME, Field.COMPANY)):
         raise InputError("name: give the person's name (or at least their company)")
     policy = current_policy(session)

@@ -26,6 +26,7 @@ from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of, scope_
 from leaddesk.queue.ordering import Band, LeadFacts
 from leaddesk.queue.rows import QueueRow, build_row, person_label
 from leaddesk.store.models import Account, Lead, Person
+from leaddesk.store.nul_guard import NUL, nul_refused
 
 MIN_CHARS = 2
 MAX_RESULTS = 100
@@ -63,6 +64,8 @@ class SearchTerms:
 
 def search_terms(text: str, *, default_region: str = "US") -> SearchTerms:
     """Read a search entry: a phone number, an email, or words of a name or company."""
+    if NUL in text:
+        raise nul_refused("search text")
     text = " ".join(text.split())
     if len(text) < MIN_CHARS:
         return SearchTerms()

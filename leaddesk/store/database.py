@@ -25,13 +25,13 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leaddesk import output_files
 from leaddesk.domain import LARGEST_RECORD_NUMBER
 from leaddesk.errors import Conflict, InputError, LeadDeskError, NotPermitted, StoreError
-from leaddesk.store import postgres_driver
+from leaddesk.store import nul_guard, postgres_driver
 from leaddesk.user_files import why_no_folder
 
 ENV_URL = "LEADDESK_DATABASE_URL"
@@ -121,6 +121,14 @@ def worded(label: str) -> Iterator[None]:
     """Database errors the user can act on come out as messages (see ``store_trouble``)."""
     try:
         yield
+    except StatementError as exc:
+        if isinstance(exc.orig, LeadDeskError):
+            # Raised while preparing a statement (a value refused): the user's, not a bug.
+            raise exc.orig from None
+        trouble = store_trouble(exc, label)
+        if trouble is None:
+            raise
+        raise trouble from exc
     except Exception as exc:
         trouble = store_trouble(exc, label)
         if trouble is None:
@@ -198,13 +206,15 @@ def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _tune_sqlite(engine)
-        return engine
-    try:
-        return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
-    except ImportError as exc:  # SQLAlchemy imports the driver here
-        if postgres_driver.is_driver_missing(exc):
-            raise StoreError(postgres_driver.missing_message()) from exc
-        raise
+    else:
+        try:
+            engine = create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+        except ImportError as exc:  # SQLAlchemy imports the driver here
+            if postgres_driver.is_driver_missing(exc):
+                raise StoreError(postgres_driver.missing_message()) from exc
+            raise
+    nul_guard.guard(engine)
+    return engine
 
 
 def _read_only_message(path: Path) -> str:

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import DateTime, Dialect, Text
 from sqlalchemy.types import TypeDecorator
 
+from leaddesk.store.nul_guard import holds_nul, nul_refused
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores instants in UTC and always hands back timezone-aware UTC datetimes.
@@ -47,6 +49,9 @@ class JSONText(TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         if value is None:
             return None
+        if holds_nul(value):
+            # json.dumps would hide it as \u0000; refused like a NUL in any other text.
+            raise nul_refused("a saved value")
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
