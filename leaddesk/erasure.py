@@ -83,7 +83,7 @@ def find_person(session: Session, who: str, region: str | None) -> Person:
     number written as a phone number (with + or separators; plain digits are a lead id)."""
     text = who.strip()
     number = text.removeprefix("#")
-    if number.isdigit():
+    if number.isascii() and number.isdigit():
         lead = session.get(Lead, int(number)) if is_record_number(int(number)) else None
         if lead is None:
             raise InputError(

@@ -229,7 +229,7 @@ def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
                 f"{NOTHING_RECORDED}"
             )
         raw_id = cells[header.index("lead_id")].strip()
-        if not raw_id.isdigit():
+        if not (raw_id.isascii() and raw_id.isdigit()):
             raise InputError(
                 f"{name}: row {number}, lead_id: {_shown_column(raw_id)} is not a lead id "
                 f"(a whole number); {NOTHING_RECORDED}"
@@ -332,7 +332,7 @@ def _delimiter_said(delimiter: str) -> str:
 def check_row(values: dict[str, str], row: int | None) -> Decision | Problem:
     """One row's fields, checked for form; the first problem found is returned."""
     raw_id = values.get("lead_id", "")
-    if not raw_id.isdigit():
+    if not (raw_id.isascii() and raw_id.isdigit()):  # "³" and "١" are digits to str.isdigit
         return Problem(row, "lead_id", f"'{raw_id}' is not a lead id (a whole number)")
     lead_id = int(raw_id)
     if not is_record_number(lead_id):

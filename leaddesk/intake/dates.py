@@ -75,7 +75,7 @@ def parse_when(text: str, *, day_first: bool = False, assume: tzinfo = UTC) -> d
 
 def _parse_other(value: str, day_first: bool) -> datetime | None:
     try:
-        if value.replace(".", "", 1).isdigit():
+        if value.isascii() and value.replace(".", "", 1).isdigit():
             return _from_number(value)
         found = _NUMERIC.fullmatch(value)
         if found:
