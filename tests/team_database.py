@@ -15,6 +15,22 @@ from leaddesk.definition_versions import ensure_default
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.domain import Role
 
+# Answers that make the shipped BANT definition suggest a hand-off.
+HAND_OFF_ANSWERS = {
+    "contact_check": "yes",
+    "inquiry_reason": "project",
+    "pain_level": "major",
+    "decision_role": "decision_maker",
+    "budget_status": "approved",
+    "timeline": "3_months",
+    "next_step_agreed": "yes",
+}
+
+
+def plain_url(url: str) -> str:
+    """The URL as the driver itself takes it (test workers' URLs name SQLAlchemy's dialect)."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
 
 @dataclass
 class Team:

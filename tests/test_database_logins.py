@@ -24,17 +24,7 @@ from leaddesk.errors import InputError, LeadDeskError, NotPermitted
 from leaddesk.intake.by_hand import NewInterest
 from leaddesk.store import grants
 from leaddesk.store.models import Lead
-from tests.team_database import Team
-
-HAND_OFF_ANSWERS = {
-    "contact_check": "yes",
-    "inquiry_reason": "project",
-    "pain_level": "major",
-    "decision_role": "decision_maker",
-    "budget_status": "approved",
-    "timeline": "3_months",
-    "next_step_agreed": "yes",
-}
+from tests.team_database import HAND_OFF_ANSWERS, Team, plain_url
 
 
 def _inquiries(path: Path) -> Path:
@@ -99,14 +89,9 @@ def test_a_verdict_undone_by_the_rep_and_reopened_by_the_team_lead_through_their
     assert reopened.stage is Stage.WORKING
 
 
-def _plain(url: str) -> str:
-    """The URL as the driver itself takes it (test workers' URLs name SQLAlchemy's dialect)."""
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
 def _sql(url: str, *statements: str) -> None:
     """The statements in one transaction, as typed at a SQL prompt on that login."""
-    with psycopg.connect(_plain(url)) as connection:
+    with psycopg.connect(plain_url(url)) as connection:
         for statement in statements:
             connection.execute(statement)
 
@@ -115,7 +100,7 @@ def test_a_qualifiers_login_cannot_write_an_opportunity_even_from_a_sql_prompt(
     team: Team,
 ) -> None:
     rep = team.url_for(team.rep)
-    with psycopg.connect(_plain(rep)) as connection:
+    with psycopg.connect(plain_url(rep)) as connection:
         assert connection.execute("SELECT count(*) FROM users").fetchone() == (4,)
     for statement in (
         "INSERT INTO opportunity_refs (lead_id, external_id) VALUES (1, 'X')",
@@ -261,7 +246,7 @@ def test_a_server_login_that_is_not_this_stores_is_left_alone(
     team: Team, clock: FixedClock
 ) -> None:
     stranger = f"stranger-{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_plain(team.owner_url)) as connection:
+    with psycopg.connect(plain_url(team.owner_url)) as connection:
         connection.execute(f'CREATE ROLE "{stranger}" LOGIN')
     try:
         with open_desk(team.owner_url, "admin", clock=clock) as desk:
@@ -269,7 +254,7 @@ def test_a_server_login_that_is_not_this_stores_is_left_alone(
             with pytest.raises(InputError, match="another user name, or ask the server's owner"):
                 desk.set_database_login(stranger, "password-1")
     finally:
-        with psycopg.connect(_plain(team.owner_url), autocommit=True) as connection:
+        with psycopg.connect(plain_url(team.owner_url), autocommit=True) as connection:
             connection.execute(f'DROP ROLE IF EXISTS "{stranger}"')
 
 
@@ -343,7 +328,7 @@ def test_the_team_leads_day_runs_through_their_own_login_under_the_row_guards(
     with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
         desk.rebalance()
         desk.sweep()
-        with psycopg.connect(_plain(team.owner_url)) as connection:
+        with psycopg.connect(plain_url(team.owner_url)) as connection:
             found = connection.execute(
                 "SELECT source_text FROM definition_versions ORDER BY version DESC LIMIT 1"
             ).fetchone()
@@ -352,7 +337,7 @@ def test_the_team_leads_day_runs_through_their_own_login_under_the_row_guards(
         assert desk.publish_definition(edited, "edited.toml", note="tidy").created
         erased = desk.erase_person(row.lead_id, "erasure request by email")
         assert erased is not None
-    with psycopg.connect(_plain(team.owner_url)) as connection:
+    with psycopg.connect(plain_url(team.owner_url)) as connection:
         words = connection.execute(
             "SELECT reason, details FROM audit_events WHERE lead_id = %s AND action = %s",
             (row.lead_id, "call_logged"),

@@ -26,22 +26,9 @@ from leaddesk.errors import NotPermitted
 from leaddesk.store import grants
 from leaddesk.store.rights import RIGHTS
 from leaddesk.team.reassign import LeadPick
-from tests.team_database import Team
+from tests.team_database import HAND_OFF_ANSWERS, Team, plain_url
 
 OPERATIONS = ("SELECT", "INSERT", "DELETE", "TRUNCATE")
-HAND_OFF_ANSWERS = {
-    "contact_check": "yes",
-    "inquiry_reason": "project",
-    "pain_level": "major",
-    "decision_role": "decision_maker",
-    "budget_status": "approved",
-    "timeline": "3_months",
-    "next_step_agreed": "yes",
-}
-
-
-def _plain(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def _columns(connection: psycopg.Connection) -> dict[str, list[str]]:
@@ -67,7 +54,7 @@ def _allowed(connection: psycopg.Connection, statement: sql.Composable) -> bool:
 def observed(url: str) -> dict[tuple[str, str], bool]:
     """(table, operation) → allowed, for every table and every column's UPDATE."""
     cells: dict[tuple[str, str], bool] = {}
-    with psycopg.connect(_plain(url), autocommit=True) as connection:
+    with psycopg.connect(plain_url(url), autocommit=True) as connection:
         for table, columns in _columns(connection).items():
             t = sql.Identifier(table)
             statements = {
@@ -138,7 +125,7 @@ def logins(team: Team, clock: FixedClock) -> Iterator[Logins]:
     try:
         yield Logins(team, admin)
     finally:
-        with psycopg.connect(_plain(team.owner_url), autocommit=True) as connection:
+        with psycopg.connect(plain_url(team.owner_url), autocommit=True) as connection:
             connection.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(admin)))
 
 
@@ -150,7 +137,7 @@ def test_every_table_and_operation_is_what_the_rights_table_says_for_each_roles_
 
 
 def test_a_single_widened_grant_is_caught(logins: Logins) -> None:
-    with psycopg.connect(_plain(logins.team.owner_url), autocommit=True) as connection:
+    with psycopg.connect(plain_url(logins.team.owner_url), autocommit=True) as connection:
         database = str(connection.execute("SELECT current_database()").fetchone()[0])  # type: ignore[index]
         rep_group = sql.Identifier(grants.group_name(database, Role.QUALIFIER))
         sales_group = sql.Identifier(grants.group_name(database, Role.SALES))
@@ -204,7 +191,7 @@ def worked(team: Team, clock: FixedClock, tmp_path: Path) -> Worked:
             if len(done) == 1:
                 desk.export_handoff(tmp_path / "out")
         rep_id = desk.actor.id
-    with psycopg.connect(_plain(team.owner_url)) as connection:
+    with psycopg.connect(plain_url(team.owner_url)) as connection:
         lead_id, other = connection.execute(
             "SELECT u.id, l.id FROM users u, leads l WHERE u.name = %s AND l.id <> ALL(%s) "
             "ORDER BY l.id LIMIT 1",
@@ -218,14 +205,14 @@ def worked(team: Team, clock: FixedClock, tmp_path: Path) -> Worked:
 def _refused(url: str, *statements: str, match: str | None = None) -> None:
     with (
         pytest.raises(psycopg.errors.InsufficientPrivilege, match=match),
-        psycopg.connect(_plain(url)) as connection,
+        psycopg.connect(plain_url(url)) as connection,
     ):
         for statement in statements:
             connection.execute(statement)
 
 
 def _run(url: str, *statements: str) -> None:
-    with psycopg.connect(_plain(url)) as connection:
+    with psycopg.connect(plain_url(url)) as connection:
         for statement in statements:
             connection.execute(statement)
 
@@ -237,7 +224,7 @@ def test_a_reps_login_cannot_move_any_lead_to_a_sales_stage(worked: Worked) -> N
             _refused(rep, f"UPDATE leads SET stage = '{stage}' WHERE id = {lead}", match="sales")
     # Handed off only from a hand-off verdict, in a batch; qualified only with the verdict.
     _refused(rep, f"UPDATE leads SET stage = 'handed_off' WHERE id = {worked.qualified}")
-    with psycopg.connect(_plain(rep)) as connection:
+    with psycopg.connect(plain_url(rep)) as connection:
         fresh = connection.execute(
             "SELECT id FROM leads WHERE stage = 'new' AND assigned_to_id IS DISTINCT FROM %s "
             "LIMIT 1",
@@ -330,7 +317,7 @@ def test_the_audit_trail_is_append_only_and_names_the_login_that_wrote_it(
         "INSERT INTO audit_events (at, actor_id, action, db_login) "
         f"VALUES (now(), {worked.rep_id}, 'note_added', 'someone-else')",
     )
-    with psycopg.connect(_plain(team.owner_url)) as connection:
+    with psycopg.connect(plain_url(team.owner_url)) as connection:
         logins = dict(
             connection.execute(
                 "SELECT action, array_agg(DISTINCT db_login) FROM audit_events "
@@ -410,7 +397,7 @@ def test_pgoptions_and_set_role_make_no_one_else(
         open_desk(team.url_for(team.rep), team.lead, clock=clock)
     monkeypatch.delenv("PGOPTIONS")
     # SET ROLE at a prompt changes nothing the guards look at: the login stays the rep.
-    with psycopg.connect(_plain(team.url_for(team.rep))) as connection:
+    with psycopg.connect(plain_url(team.url_for(team.rep))) as connection:
         connection.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(group)))
         assert connection.execute("SELECT public.leaddesk_login_role()").fetchone() == (
             "qualifier",

@@ -24,10 +24,9 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QBrush, QCloseEvent, QDesktopServices, QKeyEvent
+from PySide6.QtGui import QBrush, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -50,6 +49,7 @@ from leaddesk.settings import EXPORT_FOLDER, Settings
 from ui.empty_note import EmptyNote
 from ui.icons import icon
 from ui.operations import Operations
+from ui.stoppable import StoppableDialog
 from ui.theme import colours
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -148,7 +148,7 @@ class _Progress(QObject):
     moved = Signal(int, int, str)
 
 
-class EndOfDayExport(QDialog):
+class EndOfDayExport(StoppableDialog):
     def __init__(
         self,
         desk: Desk,
@@ -425,16 +425,3 @@ class EndOfDayExport(QDialog):
             self.said.setText("Cancelling…")
             return
         super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._run is not None:
-            self.reject()
-            event.ignore()
-            return
-        super().closeEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self._run is not None:
-            self.reject()
-            return
-        super().keyPressEvent(event)

@@ -16,9 +16,7 @@ from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -41,6 +39,7 @@ from leaddesk.store.database import default_backup_folder
 from ui.forms import error_line, keep_wrapped_lines, labelled
 from ui.icons import icon
 from ui.operations import Operations
+from ui.stoppable import StoppableDialog
 from ui.text_tables import set_row, text_table
 
 BACKUP_FILTER = f"LeadDesk backups (*{SUFFIX});;All files (*)"
@@ -85,7 +84,7 @@ class _Run:
     cancelled: bool = False
 
 
-class RestoreDialog(QDialog):
+class RestoreDialog(StoppableDialog):
     progressed = Signal(int, int)  # rows done, rows in all; emitted from the worker thread
 
     def __init__(
@@ -463,19 +462,6 @@ class RestoreDialog(QDialog):
             self.said.setText("Stopping…")
             return
         super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._run is not None:
-            self.reject()
-            event.ignore()
-            return
-        super().closeEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self._run is not None:
-            self.reject()
-            return
-        super().keyPressEvent(event)
 
     def is_idle(self) -> bool:
         """No check or restore running (tests)."""
