@@ -6,9 +6,12 @@ the rep who logged it may take it back: the call record goes, the lead gets back
 state it had before (kept in the call's audit event), and the rep holds the lead again to log
 what really happened. The undo is itself an audit event, so the trail keeps both.
 
+A call that used up the cadence and moved the lead to nurture as unreachable is undone too: its
+nurture verdict goes with it and the lead is open again, as it was before the call.
+
 Refused once anything else happened to the lead (a verdict, another call, a reassignment), for
-a do-not-call (it also held the person's other leads) and for a call that closed the lead
-(unreachable, moved to nurture): those are a team lead's to put right.
+a do-not-call (it also held the person's other leads) and for a call whose lead was closed
+since by something else: those are a team lead's to put right, and the refusal says so.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from sqlalchemy.orm import Session
 from leaddesk import audit
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage
 from leaddesk.errors import Conflict, InputError
-from leaddesk.store.models import CallAttempt, Lead
+from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
 from leaddesk.undo_rules import (
     before_of,
     check_own_and_recent,
@@ -34,6 +37,7 @@ from leaddesk.undo_rules import (
 
 LOGGED = "call_logged"
 UNDONE = "call_undone"
+NURTURED = "nurtured_unreachable"
 _TIMES = ("stage_changed_at", "last_attempt_at", "first_contact_at", "callback_at",
           "next_attempt_at")  # fmt: skip
 
@@ -46,9 +50,10 @@ def before_call(lead: Lead) -> dict[str, Any]:
         "hold_reason": lead.hold_reason,
         "attempts": lead.attempts,
     }
-    for name in _TIMES:
+    for name in (*_TIMES, "closed_at"):
         moment = getattr(lead, name)
         state[name] = moment.isoformat() if moment is not None else None
+    state["definition_version_id"] = lead.definition_version_id
     return state
 
 
@@ -108,10 +113,12 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
             "A do-not-call cannot be undone here: it also held the person's other leads. "
             "Ask your team lead to take them off the do-not-call list."
         )
-    if lead.stage not in OPEN_STAGES:
+    unreachable = _unreachable_verdict(session, lead, call) if lead.stage is Stage.NURTURE else None
+    if lead.stage not in OPEN_STAGES and unreachable is None:
         raise Conflict(
-            f"Lead {lead.id} is closed now ({lead.stage.value.replace('_', ' ')}); "
-            "the call's outcome can no longer be undone."
+            f"Lead {lead.id} is closed now ({lead.stage.value.replace('_', ' ')}) by something "
+            "other than this call; its outcome can no longer be undone. Ask your team lead to "
+            "reopen it."
         )
     unchanged = (
         logged is not None
@@ -125,6 +132,11 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
             f"Lead {lead.id} changed after the call was logged (a verdict, a reassignment); "
             "its outcome can no longer be undone."
         )
+    if unreachable is not None:
+        # The call used up the cadence: its nurture verdict goes with it.
+        session.delete(unreachable)
+        lead.closed_at = _moment(before.get("closed_at"))
+        lead.definition_version_id = before.get("definition_version_id", lead.definition_version_id)
 
     from_stage = lead.stage
     lead.stage = Stage(before["stage"])
@@ -133,7 +145,7 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     lead.attempts = before["attempts"]
     for name in _TIMES:
         text = before.get(name)
-        setattr(lead, name, datetime.fromisoformat(text) if text else None)
+        setattr(lead, name, _moment(text))
     hold_again(session, lead, user_id, at)  # to log what really happened
     session.delete(call)
     audit.record(
@@ -151,6 +163,7 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
             "logged_at": call.at.isoformat(),
             "duration_seconds": call.duration_seconds,
             "callback_at": call.callback_at.isoformat() if call.callback_at else None,
+            "reopened_from_nurture": unreachable is not None,
         },
     )
     flush_or_refuse(session, lead.id, "the call")
@@ -161,5 +174,30 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
         stage=lead.stage,
         attempts=lead.attempts,
         claim_expires_at=lead.claim_expires_at,
-        message=f"Undone: the {said} call is no longer logged. Log what really happened.",
+        message=(
+            f"Undone: the {said} call is no longer logged"
+            f"{' and the lead is out of nurture' if unreachable is not None else ''}. "
+            "Log what really happened."
+        ),
     )
+
+
+def _moment(text: object) -> datetime | None:
+    return datetime.fromisoformat(text) if isinstance(text, str) and text else None
+
+
+def _unreachable_verdict(session: Session, lead: Lead, call: CallAttempt) -> VerdictRecord | None:
+    """The nurture verdict this call gave the lead when it used up the cadence, if that is
+    still the last thing that happened to it; None otherwise."""
+    closing = last_event(session, lead.id, (NURTURED,))
+    if closing is None or closing.at != call.at or closing.actor_id != call.user_id:
+        return None
+    verdict = session.scalar(
+        select(VerdictRecord)
+        .where(VerdictRecord.lead_id == lead.id)
+        .order_by(VerdictRecord.decided_at.desc(), VerdictRecord.id.desc())
+        .limit(1)
+    )
+    if verdict is None or verdict.decided_at != call.at or lead.closed_at != call.at:
+        return None
+    return verdict

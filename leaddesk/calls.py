@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -39,6 +39,9 @@ INTERRUPTED_WITHIN = timedelta(days=2)
 TAKEN_FROM_POOL = "called from the open pool"
 # Outcomes after which the person was on the line: the lead is in qualification.
 TALKED = frozenset({CallOutcome.CONNECTED, CallOutcome.CALLBACK, CallOutcome.NOT_INTERESTED})
+# Outcomes that start a new cadence: the person was reached, so the unanswered calls before
+# no longer count towards giving up on them.
+CONTACT = tuple(TALKED)
 # Outcomes that keep the lead out of every queue until someone decides what to do with it.
 HOLDS = {
     CallOutcome.WRONG_NUMBER: "wrong_number",
@@ -245,22 +248,30 @@ def log_call(
     elif outcome is CallOutcome.CONNECTED:
         message = "Connected: the lead stays with you while you qualify."
     elif outcome in NO_CONTACT:
+        cadence = _cadence_so_far(session, lead.id, at=at, policy=policy)
         plan = plan_retry(
             outcome,
             at=at,
-            attempts_made=lead.attempts,
-            first_attempt_at=_first_attempt(session, lead.id) or at,
-            attempts_today=_attempts_since(session, lead.id, day_start(at, policy)),
+            attempts_made=cadence.attempts,
+            first_attempt_at=cadence.first_at or at,
+            attempts_today=cadence.today,
             policy=policy,
         )
         details["cadence"] = plan.why
-        exhausted = policy.cadence.exhausted_reason
         if plan.exhausted:
-            _nurture_unreachable(
-                session, lead, user_id=user_id, at=at, why=plan.why, reason=exhausted
-            )
+            label = policy.cadence.exhausted_reason.split(":", 1)[0].strip() or "Unreachable"
+            reason = f"{label}: {plan.why}, counted from {cadence.since}"
+            _nurture_unreachable(session, lead, user_id=user_id, at=at, why=plan.why, reason=reason)
             nurtured = True
-            message = f"Moved to nurture: unreachable ({plan.why})."
+            days_over = (
+                ""
+                if cadence.attempts >= policy.cadence.max_attempts
+                else f"; its {policy.cadence.within_business_days} business days are over"
+            )
+            message = (
+                f"Moved to nurture: unreachable, no contact in {cadence.attempts} "
+                f"{'try' if cadence.attempts == 1 else 'tries'} since {cadence.since}{days_over}."
+            )
         else:
             lead.next_attempt_at = plan.next_attempt_at
             assert plan.next_attempt_at is not None
@@ -269,7 +280,7 @@ def log_call(
             place = policy.timezone.rsplit("/", 1)[-1].replace("_", " ")
             message = (
                 f"{_said(outcome)}. Next try after {when} {place} time "
-                f"(retry {lead.attempts + 1} of {policy.cadence.max_attempts})."
+                f"(retry {cadence.attempts + 1} of {policy.cadence.max_attempts})."
             )
     elif outcome in (CallOutcome.WRONG_NUMBER, CallOutcome.BAD_NUMBER):
         lead.lead_type = LeadType.DUBIOUS
@@ -475,13 +486,52 @@ def _move(lead: Lead, stage: Stage, at: datetime) -> None:
         lead.stage_changed_at = at
 
 
-def _first_attempt(session: Session, lead_id: int) -> datetime | None:
-    return session.scalar(select(func.min(CallAttempt.at)).where(CallAttempt.lead_id == lead_id))
+@dataclass(frozen=True)
+class CadenceSoFar:
+    """The unanswered calls of the lead's current cadence, this call included."""
+
+    attempts: int
+    first_at: datetime | None
+    today: int
+    since: str  # "the first call on Wed 18 Nov", said in the team's calendar
 
 
-def _attempts_since(session: Session, lead_id: int, since: datetime) -> int:
-    query = select(func.count()).where(CallAttempt.lead_id == lead_id, CallAttempt.at >= since)
-    return session.scalar(query) or 0
+def _cadence_so_far(
+    session: Session, lead_id: int, *, at: datetime, policy: Policy
+) -> CadenceSoFar:
+    """A connect or a booked callback starts a new cadence: count only the calls since the
+    last one (all of them if the person was never reached)."""
+    contact = session.execute(
+        select(CallAttempt.id, CallAttempt.at, CallAttempt.outcome)
+        .where(
+            CallAttempt.lead_id == lead_id, CallAttempt.outcome.in_(CONTACT), CallAttempt.at <= at
+        )
+        .order_by(CallAttempt.at.desc(), CallAttempt.id.desc())
+        .limit(1)
+    ).first()
+    calls = select(CallAttempt.at).where(
+        CallAttempt.lead_id == lead_id,
+        CallAttempt.outcome.in_(NO_CONTACT),
+        CallAttempt.at <= at,
+    )
+    if contact is not None:
+        calls = calls.where(CallAttempt.at >= contact.at)
+    moments = list(session.scalars(calls))
+    first_at = min(moments, default=None)
+    today = sum(1 for moment in moments if moment >= day_start(at, policy))
+    if contact is None:
+        since = f"the first call on {_day(first_at or at, policy)}"
+    elif contact.outcome is CallOutcome.CALLBACK:
+        since = f"the callback booked on {_day(contact.at, policy)}"
+    else:
+        said = "connected" if contact.outcome is CallOutcome.CONNECTED else "not interested"
+        since = f"the {said} call on {_day(contact.at, policy)}"
+    return CadenceSoFar(len(moments), first_at, today, since)
+
+
+def _day(moment: datetime, policy: Policy) -> str:
+    local = moment.astimezone(policy.zone)
+    return f"{local:%a} {local.day} {local:%b}"
 
 
 def _take_from_pool(session: Session, lead: Lead, *, user_id: int, at: datetime) -> None:

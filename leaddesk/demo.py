@@ -122,6 +122,8 @@ INQUIRIES = {
 }
 CAMPAIGNS = ("Spring pricing push", "Q3 webinar series", "Trade fair Cologne", "Partner list")
 ASSIGNED_ON_ARRIVAL = "assigned on arrival"
+# An unanswered lead older than this has had its whole cadence (6 tries in 10 business days).
+CADENCE_RUN_OUT = timedelta(days=14)
 REJECT_REASONS = ("no_budget", "bad_timing", "not_decision_maker", "already_customer", "other")
 FRESH_LEADS_A_REP_A_DAY = 35
 RECENT_MEAN_HOURS_MOST = 360.0  # three of these reach back 45 days
@@ -539,25 +541,24 @@ class _Builder:
         # The cadence's wait after the last outcome: some retries are due, some later today.
         wait = self.policy.cadence.retry_after(outcome) or timedelta(hours=3)
         lead["next_attempt_at"] = lead["last_attempt_at"] + wait
-        if person["do_not_call"] or not connected:
+        if person["do_not_call"]:
+            return
+        if not connected:
+            self._unanswered(lead, person, rep)
             return
         lead["next_attempt_at"] = None
         roll = rng.random()
         if roll < 0.12:
             # Agreed to talk again: some callbacks fall due today.
             lead["stage"] = Stage.IN_QUALIFICATION.value
-            agreed = self.now + timedelta(minutes=rng.randint(-90, 8 * 60))
-            # Booked as a rep books it: within the person's calling hours, never at 3 a.m.
-            for _ in range(48):
-                if callable_now(person["zone_key"], agreed, self.policy):
-                    break
-                agreed += timedelta(minutes=30)
-            lead["callback_at"] = agreed
-            lead["next_attempt_at"] = lead["callback_at"]
+            self._book_callback(lead, person, self.now + timedelta(minutes=rng.randint(-90, 480)))
             return
         if roll < 0.17:
-            # Talked, questionnaire half done, no verdict yet.
+            # Talked, questionnaire half done, no verdict yet: lately, or they asked to be
+            # called back (a team does not leave a half-qualified lead for weeks).
             lead["stage"] = Stage.IN_QUALIFICATION.value
+            if self.now - lead["last_attempt_at"] > timedelta(days=1):
+                self._book_callback(lead, person, self.now + _spread(lead["id"]))
             return
         verdict, lead_type, stage = rng.choices(
             (
@@ -574,25 +575,78 @@ class _Builder:
             lead["last_attempt_at"] + timedelta(minutes=rng.randint(5, 25)),
             self.now - timedelta(minutes=1),
         )
+        self._decide(
+            lead,
+            rep,
+            (verdict, lead_type, stage),
+            decided=decided,
+            reason=_verdict_reason(verdict, lead_type),
+            framework_score=rng.randint(40, 95),
+        )
+
+    def _book_callback(
+        self, lead: dict[str, Any], person: dict[str, Any], agreed: datetime
+    ) -> None:
+        # Booked as a rep books it: within the person's calling hours, never at 3 a.m.
+        for _ in range(48):
+            if callable_now(person["zone_key"], agreed, self.policy):
+                break
+            agreed += timedelta(minutes=30)
+        lead["callback_at"] = agreed
+        lead["next_attempt_at"] = agreed
+
+    def _unanswered(self, lead: dict[str, Any], person: dict[str, Any], rep: int) -> None:
+        """Nobody picked up yet. A team works its retries: an old lead's cadence has run out
+        (nurtured as unreachable), a recent one's next try is due about now, not weeks ago."""
+        if lead["arrived_at"] < self.now - CADENCE_RUN_OUT:
+            attempts = lead["attempts"]
+            self._decide(
+                lead,
+                rep,
+                (Verdict.NURTURE, lead["lead_type"] and LeadType(lead["lead_type"]), Stage.NURTURE),
+                decided=lead["last_attempt_at"],
+                reason=f"Unreachable: no contact in {attempts} "
+                f"{'attempt' if attempts == 1 else 'attempts'}; the cadence's business days "
+                "are over",
+                framework_score=None,
+            )
+            return
+        # A few slip through (one in twenty): the team view's "untouched" has something to show.
+        if self.now - lead["next_attempt_at"] > timedelta(hours=20) and lead["id"] % 20:
+            lead["next_attempt_at"] = self.now + _spread(lead["id"])
+
+    def _decide(
+        self,
+        lead: dict[str, Any],
+        rep: int,
+        outcome: tuple[Verdict, LeadType | None, Stage],
+        *,
+        decided: datetime,
+        reason: str,
+        framework_score: int | None,
+    ) -> None:
+        verdict, lead_type, stage = outcome
         lead.update(
             stage=stage.value,
-            lead_type=lead_type.value,
+            lead_type=lead_type.value if lead_type else None,
             stage_changed_at=decided,
             closed_at=None if stage is Stage.QUALIFIED else decided,
             next_attempt_at=None,
             definition_version_id=self.version_id,
-            framework_score=rng.randint(40, 95),
+            framework_score=framework_score,
         )
         self.verdicts.append(
             {
                 "lead_id": lead["id"],
                 "verdict": verdict.value,
-                "lead_type": lead_type.value,
-                "reason": _verdict_reason(verdict, lead_type),
-                "disqualify_reason": lead_type.value if verdict is Verdict.DISQUALIFY else None,
+                "lead_type": lead_type.value if lead_type else None,
+                "reason": reason,
+                "disqualify_reason": (
+                    lead_type.value if lead_type and verdict is Verdict.DISQUALIFY else None
+                ),
                 "recycle_at": decided + timedelta(days=90) if verdict is Verdict.NURTURE else None,
                 "suggested_verdict": verdict.value,
-                "suggested_lead_type": lead_type.value,
+                "suggested_lead_type": lead_type.value if lead_type else None,
                 "overridden": False,
                 "override_reason": None,
                 "definition_version_id": self.version_id,
@@ -759,6 +813,12 @@ def _hand_off_answers(rng: random.Random) -> dict[str, Any]:
         "next_step_agreed": True,
         "best_time": rng.choice(("Tuesday morning", "Thursday after 14:00", "Any weekday 9-11")),
     }
+
+
+def _spread(lead_id: int) -> timedelta:
+    """A time around now, from two hours ago to a day ahead, the same for the same lead
+    (drawn from its number, so the rest of the seeded demo stays as it was)."""
+    return timedelta(minutes=(lead_id * 37) % (26 * 60) - 120)
 
 
 def _verdict_reason(verdict: Verdict, lead_type: LeadType) -> str:

@@ -906,11 +906,20 @@ class Desk:
             )
             return team_rebalance.apply_plan(session, plan, actor_id=self.actor.id, at=self.clock())
 
-    def sweep(self) -> team_sweep.SweepResult:
-        """Flag untouched leads and, if the policy says so, move the long-untouched ones."""
+    def sweep(self, *, dry_run: bool = False) -> team_sweep.SweepResult:
+        """Flag untouched leads and, if the policy says so, move the long-untouched ones;
+        ``dry_run`` says what it would do and changes nothing."""
         self.require(Action.REASSIGN)
-        with self.store.transaction() as session:
-            return team_sweep.sweep(session, actor_id=self.actor.id, at=self.clock())
+        try:
+            with self.store.transaction() as session:
+                result = team_sweep.sweep(
+                    session, actor_id=self.actor.id, at=self.clock(), dry_run=dry_run
+                )
+                if dry_run:
+                    raise _RolledBack(result)  # the transaction is rolled back, not committed
+                return result
+        except _RolledBack as rolled_back:
+            return rolled_back.result
 
     def deactivate_user(self, name: str) -> user_admin.UserChange:
         """Deactivate a user; their open leads go back to the pool."""
@@ -1230,3 +1239,11 @@ def _login_follows(session: Session, change: user_admin.UserChange) -> user_admi
     user = change.user
     grants.follow_user(session.connection(), user.name, user.role, active=user.active)
     return change
+
+
+class _RolledBack(Exception):
+    """Leaves a write transaction without committing it, carrying what was worked out."""
+
+    def __init__(self, result: team_sweep.SweepResult) -> None:
+        super().__init__("dry run")
+        self.result = result

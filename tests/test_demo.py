@@ -189,3 +189,27 @@ def test_every_demo_lead_a_rep_holds_reached_them_on_record(
     received = {row.rep: row.received for row in report.items}
     assert received == dict(expected)
     assert received["Rep 1"] > 20 and received["Rep 2"] > 20
+
+
+def test_a_fresh_demo_shows_a_believable_handful_untouched_none_of_them_called_lately(
+    sqlite_store_path: Path, clock: FixedClock
+) -> None:
+    store = open_store(sqlite_store_path)
+    fill_demo(store, leads=2000, reps=4, seed=7, now=clock())
+    store.close()
+    with open_desk(str(sqlite_store_path), "lead1", clock=clock) as desk:
+        view = desk.team_view()
+        untouched = sum(rep.untouched for rep in view.reps) + view.pool.untouched
+        swept = desk.sweep(dry_run=True)
+    assert 1 <= untouched <= 20
+    assert len(swept.flagged) == untouched
+    store = open_store(sqlite_store_path)
+    with store.reading() as session:
+        flagged = session.scalars(select(Lead).where(Lead.id.in_(swept.flagged))).all()
+    store.close()
+    # Each one has gone a business day and more without a call and has nothing booked ahead.
+    for lead in flagged:
+        assert lead.last_attempt_at is None or lead.last_attempt_at < clock() - timedelta(days=1)
+        assert lead.callback_at is None and (
+            lead.next_attempt_at is None or lead.next_attempt_at < clock()
+        )

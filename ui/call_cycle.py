@@ -322,10 +322,9 @@ class CallCycle(QObject):
 
     def _logged(self, result: object) -> None:
         assert isinstance(result, CallResult)
-        undoable = result.outcome is not CallOutcome.DO_NOT_CALL and not result.nurtured
-        self._undoable = (
-            Undoable(CALL, result.call_id, self.lead) if undoable and self.lead else None
-        )
+        # Every outcome may be taken back with Ctrl+Z, a call that used up the cadence too; one
+        # that cannot (a do-not-call) is refused in words rather than ignored.
+        self._undoable = Undoable(CALL, result.call_id, self.lead) if self.lead else None
         if result.outcome is CallOutcome.CONNECTED and not result.nurtured:
             # Still on the line: the timer runs on, and the call's length is stored at its end.
             self._open_call = result.call_id
@@ -351,7 +350,8 @@ class CallCycle(QObject):
                 "O to nurture or disqualify with a reason."
             )
             return
-        self.said.emit(f"{result.message}{UNDO_HINT if self._undoable else ''}")
+        hint = UNDO_HINT if self._undoable and result.outcome is not CallOutcome.DO_NOT_CALL else ""
+        self.said.emit(f"{result.message}{hint}")
         self._finish()
 
     def _undone(self, undone: object, row: QueueRow) -> None:

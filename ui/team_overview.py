@@ -107,7 +107,7 @@ class TeamTab(QWidget):
                 else ""
             )
         )
-        hours = f"{view.untouched_hours:g} h"
+        hours = f"{view.untouched_hours:g} business h"  # counted as speed-to-lead is
         self.model.rename(UNTOUCHED, f"Untouched > {hours}")
         pool = view.pool
         self.pool_figure.setText(f"{pool.open_leads:,} leads")

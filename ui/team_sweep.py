@@ -32,6 +32,8 @@ def sweep_words(result: SweepResult) -> str:
         parts.append(f"{_leads(len(result.moved_after_call))} moved after their call")
     if result.not_moved:
         parts.append(f"{_leads(len(result.not_moved))} left where they are: no rep with room")
+    if result.waiting:
+        parts.append(f"{_leads(result.waiting)} wait for the next sweep (at most so many a run)")
     if result.brought_back:
         parts.append(f"{_leads(len(result.brought_back))} back from nurture")
     return f"Untouched-lead check {at}: " + (", ".join(parts) if parts else "nothing to do") + "."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from leaddesk.team.reassign import LeadPick
 from leaddesk.team.rebalance import RebalancePlan
 from leaddesk.team.reopen import KEEP
 from leaddesk.team.reports import REPORTS
+from leaddesk.team.sweep import SweepResult
 from leaddesk.user_files import read_text_file
 from leaddesk.users import parse_role
 
@@ -107,6 +109,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "sweep", help="flag untouched leads; move long-untouched ones if the policy says so"
     )
     add_as(sweep)
+    sweep.add_argument(
+        "--dry-run", action="store_true", help="say what it would do; change nothing"
+    )
     add_json(sweep)
     sweep.set_defaults(handler=run_sweep)
 
@@ -311,21 +316,24 @@ def run_rebalance(args: argparse.Namespace) -> int:
 
 def run_sweep(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        result = desk.sweep()
+        result = desk.sweep(dry_run=args.dry_run)
     if args.json:
         print_json(result.as_json())
         return 0
+    would = "Would flag" if result.dry_run else "Flagged"
     print(
-        f"Flagged {_leads(len(result.flagged))} as untouched; "
-        f"cleared {len(result.unflagged)} flags; "
+        f"{'Dry run, nothing changed. ' if result.dry_run else ''}"
+        f"{would} {_leads(len(result.flagged))} as untouched; "
+        f"{'would clear' if result.dry_run else 'cleared'} {len(result.unflagged)} flags; "
         + (
-            f"moved {_leads(len(result.moved))} to reps with room."
+            f"{'would move' if result.dry_run else 'moved'} {_leads(len(result.moved))} "
+            "to reps with room."
             if result.auto_reassign
             else "moving untouched leads is off in the lead definition."
         )
     )
-    for lead_id, why in result.not_moved:
-        print(f"Lead {lead_id} stays: {why}.")
+    for line in sweep_summary(result):
+        print(line)
     if result.moved_after_call:
         print(f"Moved after their call: {', '.join(map(str, result.moved_after_call))}.")
     back = result.brought_back
@@ -440,6 +448,25 @@ def _print_moves(moves: tuple[PlannedMove, ...]) -> None:
         print_table(PlannedMove.HEADERS, [m.row() for m in moves])
     else:
         print("Nothing to move.")
+
+
+def sweep_summary(result: SweepResult) -> list[str]:
+    """What the sweep left where it was, in a few lines rather than one per lead."""
+    lines = []
+    why_counts = Counter(why for _lead, why in result.not_moved)
+    for why, count in sorted(why_counts.items(), key=lambda item: (-item[1], item[0])):
+        lines.append(f"{_leads(count)} stay: {why}.")
+    if result.waiting:
+        lines.append(
+            f"{_leads(result.waiting)} wait for the next sweep "
+            "(auto_reassign.max_per_run in the lead definition's policy)."
+        )
+    if result.resting:
+        lines.append(
+            f"{_leads(result.resting)} moved by a sweep lately stay where they are "
+            "(auto_reassign.rest_business_days)."
+        )
+    return lines
 
 
 def _leads(count: int) -> str:

@@ -117,3 +117,24 @@ def within_calling_hours(at: datetime, zone: str | ZoneInfo, policy: Policy) -> 
     local = _utc(at, "at").astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
     hours = policy.calling_hours
     return hours.start <= local.time().replace(tzinfo=None) < hours.end
+
+
+def business_hours_before(end: datetime, hours: float, policy: Policy) -> datetime:
+    """The moment ``hours`` of open time before ``end``: a Friday 16:30 inquiry is 24 business
+    hours old only on the following Wednesday or so, never on the Sunday."""
+    moment = _utc(end, "end")
+    remaining = timedelta(hours=hours)
+    zone, open_hours = policy.zone, policy.business_hours
+    day = _local_day(moment, policy)
+    for offset in range(_MAX_DAYS):
+        current = day - timedelta(days=offset)
+        if not is_business_day(current, policy):
+            continue
+        opens = _wall(current, open_hours.start, zone)
+        closes = min(_wall(current, open_hours.end, zone), moment)
+        if closes <= opens:
+            continue
+        if closes - remaining >= opens:
+            return closes - remaining
+        remaining -= closes - opens
+    raise ValueError("the policy has no business day in ten years")

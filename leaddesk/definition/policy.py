@@ -35,6 +35,13 @@ class BusinessHours:
     end: time = time(17, 0)
     weekdays: frozenset[int] = frozenset(range(5))  # Monday = 0, as date.weekday()
 
+    @property
+    def hours_a_day(self) -> float:
+        """Open hours in one business day."""
+        start = self.start.hour * 60 + self.start.minute
+        end = self.end.hour * 60 + self.end.minute
+        return (end - start) / 60
+
 
 @dataclass(frozen=True)
 class CallingHours:
@@ -100,6 +107,10 @@ class Policy:
     untouched_flag_hours: float = 24.0
     auto_reassign_enabled: bool = False
     auto_reassign_after_hours: float = 48.0
+    # No churn: a lead the sweep moved stays put this many business days, and one sweep moves
+    # at most so many leads (the first sweep of an old store would move thousands).
+    auto_reassign_rest_business_days: int = 10
+    auto_reassign_max_per_run: int = 25
     sales_followup_hours: float = 24.0
     sales_escalation_hours: float = 48.0
     default_phone_region: str = "US"
@@ -144,6 +155,10 @@ def read_policy(raw: object, path: str, report: Report) -> Policy:
         untouched_flag_hours=table.number("untouched_flag_hours", base.untouched_flag_hours, 1),
         auto_reassign_enabled=auto.flag("enabled", base.auto_reassign_enabled),
         auto_reassign_after_hours=auto.number("after_hours", base.auto_reassign_after_hours, 1),
+        auto_reassign_rest_business_days=auto.whole(
+            "rest_business_days", base.auto_reassign_rest_business_days, 0
+        ),
+        auto_reassign_max_per_run=auto.whole("max_per_run", base.auto_reassign_max_per_run, 1),
         sales_followup_hours=table.number("sales_followup_hours", base.sales_followup_hours, 1),
         sales_escalation_hours=table.number(
             "sales_escalation_hours", base.sales_escalation_hours, 1

@@ -3,6 +3,9 @@
 All of it comes from the policy: the wait after each outcome, the minimum spacing, the most
 calls a day (counted in the team's calendar day), and the most attempts within so many
 business days. When those are used up the lead goes to nurture as unreachable.
+
+A cadence counts from the last contact: a call where the person was on the line (connected)
+or booked a callback starts a new one, so only the unanswered calls since then count.
 """
 
 from __future__ import annotations
@@ -62,7 +65,9 @@ def plan_retry(
     """The next try after a call that reached nobody; ``attempts_*`` include this call."""
     cadence = policy.cadence
     if attempts_made >= cadence.max_attempts:
-        return RetryPlan(None, True, f"all {cadence.max_attempts} attempts used")
+        return RetryPlan(
+            None, True, f"no contact in {attempts_made} attempts, the most the policy allows"
+        )
     spacing = timedelta(minutes=cadence.min_spacing_minutes)
     wait = max(cadence.retry_after(outcome) or spacing, spacing)
     next_at = at + wait
@@ -72,9 +77,16 @@ def plan_retry(
         why = f"{cadence.max_attempts_per_day} calls today already: try again next business day"
     if next_at > cadence_deadline(first_attempt_at, policy):
         return RetryPlan(
-            None, True, f"{cadence.within_business_days} business days since the first try"
+            None,
+            True,
+            f"no contact in {_attempts(attempts_made)}; the next try would fall after the "
+            f"{cadence.within_business_days} business days allowed from the first",
         )
     return RetryPlan(next_at, False, why)
+
+
+def _attempts(count: int) -> str:
+    return "1 attempt" if count == 1 else f"{count} attempts"
 
 
 def _words(wait: timedelta) -> str:

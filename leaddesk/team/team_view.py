@@ -22,7 +22,7 @@ from leaddesk.domain import CallOutcome, Role, Stage
 from leaddesk.queue.policy import current_policy
 from leaddesk.store.models import CallAttempt, Lead, SalesFeedback, User, VerdictRecord
 from leaddesk.team.moves import is_open
-from leaddesk.team.sweep import untouched_since
+from leaddesk.team.sweep import untouched_cutoff, untouched_since
 
 # A connected call nobody hung up on this long ago was left open (a window closed mid-call):
 # the rep is no longer on it, whatever the hold on its lead says.
@@ -198,7 +198,7 @@ def team_view(session: Session, *, at: datetime) -> TeamView:
     week_start = start_of_day(
         (local - timedelta(days=local.weekday())).replace(hour=12), policy.timezone
     )
-    untouched = untouched_since(at - timedelta(hours=policy.untouched_flag_hours), at)
+    untouched = untouched_since(untouched_cutoff(at, policy.untouched_flag_hours, policy), at)
     breached = is_open() & Lead.first_contact_at.is_(None) & (Lead.sla_due_at < at)
     callbacks = is_open() & (Lead.callback_at < day_end)
 

@@ -14,8 +14,11 @@ from pathlib import Path
 import pytest
 from team_builder import Team
 
+from leaddesk import definition_versions
 from leaddesk.clock import FixedClock
 from leaddesk.domain import Role
+from leaddesk.resources import resource_path
+from leaddesk.users import find_user
 from tests.cli_in_process import run_main
 
 
@@ -111,7 +114,7 @@ def test_absent_rep_to_the_pool_then_user_admin(team_now: Team, sqlite_store_pat
 
 
 def test_team_sweep_and_report_outputs(team_now: Team, sqlite_store_path: Path) -> None:
-    stale = team_now.lead("rep1", hours_ago=30)
+    stale = team_now.lead("rep1", hours_ago=24 * 7)  # a week: past 24 business hours any day
     team_now.store.close()
     view = leaddesk(sqlite_store_path, "team", "--json", "--as", "lead1")
     assert view.returncode == 0, view.stderr
@@ -127,6 +130,42 @@ def test_team_sweep_and_report_outputs(team_now: Team, sqlite_store_path: Path) 
         2,
         "leaddesk: --since: 'soon' is not a date like 2026-11-01",
     )
+
+
+def test_sweep_dry_run_changes_nothing_and_sums_up_what_it_leaves(
+    team_now: Team, sqlite_store_path: Path
+) -> None:
+    text = resource_path("definitions", "bant.toml").read_text(encoding="utf-8")
+    with team_now.store.transaction() as session:
+        definition_versions.publish(
+            session,
+            text.replace("enabled = false", "enabled = true\nmax_per_run = 1", 1),
+            source="auto.toml",
+            at=team_now.clock(),
+            actor_id=team_now.ids["lead1"],
+        )
+        find_user(session, "rep2").territories = ["US"]
+    week = 24 * 14  # two weeks: past 48 business hours on any day
+    moving = [team_now.lead("rep1", hours_ago=week + n) for n in range(3)]
+    french = [team_now.lead("rep1", hours_ago=week + 10 + n, country="FR") for n in range(4)]
+    team_now.store.close()
+    preview = leaddesk(sqlite_store_path, "sweep", "--dry-run", "--as", "lead1")
+    assert preview.returncode == 0, preview.stderr
+    lines = preview.stdout.splitlines()
+    assert lines[0] == (
+        "Dry run, nothing changed. Would flag 7 leads as untouched; would clear 0 flags; "
+        "would move 1 lead to reps with room."
+    )
+    assert lines[1:] == [
+        "4 leads stay: no other rep with room for FR.",
+        "2 leads wait for the next sweep (auto_reassign.max_per_run in the lead definition's "
+        "policy).",
+    ]
+    view = leaddesk(sqlite_store_path, "team", "--json", "--as", "lead1")
+    reps = {r["rep"]: r for r in json.loads(view.stdout)["reps"]}
+    assert reps["rep1"]["open"] == len(moving) + len(french)  # nothing moved
+    done = leaddesk(sqlite_store_path, "sweep", "--as", "lead1")
+    assert done.stdout.startswith("Flagged 7 leads as untouched; cleared 0 flags; moved 1 lead")
 
 
 def test_rebalance_says_why_a_lead_cannot_move(team_now: Team, sqlite_store_path: Path) -> None:

@@ -259,8 +259,9 @@ def test_team_view_per_rep_pool_and_sales_wait(store: Team) -> None:
         view = desk.team_view()
     assert view.rows() == [
         # rep, now, calls today, open, capacity, used %, callbacks today, SLA breaches,
-        # untouched, verdicts today, this week
-        ("rep1", "no calls today", 0, 1, 40, 2, 1, 0, 1, 1, 4),
+        # untouched, verdicts today, this week (rep1's open lead waits for its callback
+        # tonight: not untouched)
+        ("rep1", "no calls today", 0, 1, 40, 2, 1, 0, 0, 1, 4),
         ("rep2", "no calls today", 0, 1, 40, 2, 0, 1, 0, 0, 2),
     ]
     assert (view.pool.open_leads, view.pool.sla_breaches, view.pool.untouched) == (1, 0, 0)

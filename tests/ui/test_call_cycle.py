@@ -582,7 +582,9 @@ def test_ten_leads_by_keyboard_alone_with_work_off_the_gui_thread(
             ).all()
         )
     assert sorted(logged) == sorted(worked)
-    assert verdicts.pop(worked[4]) is Verdict.HAND_OFF  # the first options are the strong ones
+    # The first options are the strong ones: a hand-off, or the account owner's if the
+    # person's company is a customer already.
+    assert verdicts.pop(worked[4]) in (Verdict.HAND_OFF, Verdict.EXISTING_ACCOUNT)
     # A no-answer that used up the cadence sends its lead to nurture, said by the core.
     assert set(verdicts.values()) <= {Verdict.NURTURE}
     window.close()
@@ -643,6 +645,56 @@ def test_the_wrong_outcome_key_is_undone_with_ctrl_z(qtbot: QtBot, workspace: Wo
         assert stored is not None and stored.attempts == lead.attempts + 1
         assert stored.stage is Stage.IN_QUALIFICATION
     assert workspace.warnings == []
+
+
+def test_ctrl_z_takes_back_the_no_answer_that_sent_the_lead_to_nurture(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    window, cycle = workspace.window, workspace.window.cycle
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    now = workspace.desk.clock()
+    with workspace.desk.store.transaction() as session:
+        # Five unanswered calls this morning: the next one uses up the cadence.
+        for minutes in (300, 240, 180, 120, 60):
+            session.add(
+                CallAttempt(
+                    lead_id=lead.lead_id,
+                    user_id=workspace.desk.actor.id,
+                    at=now - timedelta(minutes=minutes),
+                    outcome=CallOutcome.NO_ANSWER,
+                    ended_at=now - timedelta(minutes=minutes),
+                )
+            )
+    key(qtbot, workspace, "c")
+    key(qtbot, workspace, "2")
+    assert window.call.message.text().startswith("Moved to nurture: unreachable, no contact in ")
+    assert window.call.message.text().endswith("Wrong key? Ctrl+Z undoes it.")
+    assert window.call.undo_action.isEnabled()
+    key(qtbot, workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert cycle.phase is Phase.READY and cycle.lead is not None
+    assert cycle.lead.lead_id == lead.lead_id
+    assert window.call.message.text().startswith("Undone: the no answer call is no longer logged;")
+    with workspace.desk.store.reading() as session:
+        stored = session.get(Lead, lead.lead_id)
+        assert stored is not None and stored.stage is not Stage.NURTURE
+        assert stored.closed_at is None
+    assert workspace.warnings == []
+
+
+def test_ctrl_z_after_do_not_call_says_why_it_stands(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = workspace.window
+    monkeypatch.setattr(dialogs, "ask", lambda *_args, **_kw: True)
+    lead = call_next(qtbot, workspace, "0")
+    assert calls_on(workspace, lead.lead_id) == [CallOutcome.DO_NOT_CALL]
+    assert not window.call.message.text().endswith("Ctrl+Z undoes it.")
+    key(qtbot, workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(workspace.warnings))
+    assert "do-not-call cannot be undone" in workspace.warnings[-1]
+    assert calls_on(workspace, lead.lead_id) == [CallOutcome.DO_NOT_CALL]
 
 
 def test_taking_the_next_lead_keeps_the_last_outcome(qtbot: QtBot, workspace: Workspace) -> None:

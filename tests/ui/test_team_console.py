@@ -631,11 +631,11 @@ def test_the_team_tab_shows_whole_names_and_the_untouched_hours(
     assert table.columnWidth(0) > table.fontMetrics().horizontalAdvance(LONG_NAME)
     model = tab.model
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert "Untouched > 24 h" in headers
+    assert "Untouched > 24 business h" in headers
     header = table.horizontalHeader()
     for column, text in enumerate(headers):  # no heading cut short either
         assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(str(text))
-    assert "untouched > 24 h" in tab.pool_detail.text()
+    assert "untouched > 24 business h" in tab.pool_detail.text()
     # The cards' big figures stand on one line, however long the detail under one of them.
     figures = (tab.team_figure, tab.pool_figure, tab.sales_figure)
     assert len({figure.mapTo(tab, QPoint(0, 0)).y() for figure in figures}) == 1
