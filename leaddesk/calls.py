@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from leaddesk import audit, definition_versions, do_not_call
 from leaddesk.call_undo import before_call
 from leaddesk.definition import Policy, within_calling_hours
+from leaddesk.definition.business_time import not_a_calling_time
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.queue import zones
@@ -126,20 +127,26 @@ def _check_duration(seconds: int) -> None:
 
 
 def callback_outside_hours(
-    callback_at: datetime, lead_zones: tuple[str, ...], policy: Policy
+    callback_at: datetime,
+    lead_zones: tuple[str, ...],
+    policy: Policy,
+    country: str | None = None,
+    region: str | None = None,
 ) -> str | None:
-    """Why a callback at this moment would break the person's calling hours; None if it is fine.
+    """Why a callback at this moment would break the person's calling hours (their weekdays
+    and public holidays too); None if it is fine.
 
     A person whose number spans zones must be inside the window in every one of them; an
     unknown zone is judged by the team's, as the queue does.
     """
-    hours = policy.calling_hours
+    hours = policy.calling_hours.for_country(country)
     for zone in lead_zones or (policy.timezone,):
-        if not within_calling_hours(callback_at, zone, policy):
+        if not within_calling_hours(callback_at, zone, policy, country, region):
             local = callback_at.astimezone(ZoneInfo(zone))
+            why = not_a_calling_time(local, policy, country, region) or "outside calling hours"
             return (
-                f"{local:%H:%M} their time ({zone}) is outside their calling hours; "
-                f"pick a time between {hours.start:%H:%M} and {hours.end:%H:%M} their time"
+                f"{local:%a %d %b %H:%M} their time ({zone}): {why}; pick a calling day, "
+                f"between {hours.start:%H:%M} and {hours.end:%H:%M} their time"
             )
     return None
 
@@ -148,25 +155,26 @@ def why_not_dial(session: Session, lead_id: int, at: datetime) -> str | None:
     """Why this lead's person may not be phoned at ``at`` (do-not-call, or outside their
     calling hours: the rep may have opened the lead a while ago); None when they may."""
     found = session.execute(
-        select(Person.do_not_call, Person.zone_key)
+        select(Person.do_not_call, Person.zone_key, Person.country, Person.region)
         .join(Lead, Lead.person_id == Person.id)
         .where(Lead.id == lead_id)
     ).first()
     if found is None:
         raise InputError(f"No lead {lead_id}.")
-    do_not_call, zone_key = found
+    do_not_call, zone_key, country, region = found
     if do_not_call:
         return "They are on the do-not-call list: do not dial. Put the lead back (Esc)."
     policy = current_policy(session)
-    if zones.callable_now(zone_key, at, policy):
+    if zones.callable_now(zone_key, at, policy, country, region):
         return None
-    hours = policy.calling_hours
-    zone = (zones.zones_of(zone_key) or (policy.timezone,))[0]
-    local = at.astimezone(ZoneInfo(zone))
+    for zone in zones.zones_of(zone_key) or (policy.timezone,):
+        local = at.astimezone(ZoneInfo(zone))
+        why = not_a_calling_time(local, policy, country, region)
+        if why:
+            break
     return (
-        f"It is {local:%H:%M} for them ({zone.rsplit('/', 1)[-1].replace('_', ' ')}): outside "
-        f"their calling hours ({hours.start:%H:%M}–{hours.end:%H:%M} their time). "
-        "Book a callback (B) or put the lead back (Esc)."
+        f"It is {local:%H:%M} for them ({zone.rsplit('/', 1)[-1].replace('_', ' ')}): "
+        f"{why}. Book a callback (B) or put the lead back (Esc)."
     )
 
 
@@ -204,7 +212,9 @@ def log_call(
     person = session.get(Person, lead.person_id)
     assert person is not None
     if callback_at is not None:
-        problem = callback_outside_hours(callback_at, zones.zones_of(person.zone_key), policy)
+        problem = callback_outside_hours(
+            callback_at, zones.zones_of(person.zone_key), policy, person.country, person.region
+        )
         if problem is not None:
             raise InputError(f"--callback: {problem}")
 

@@ -1,4 +1,8 @@
-"""A rep's day in numbers: the status bar during the day and the summary at its end."""
+"""A rep's day in numbers: the status bar during the day and the summary at its end.
+
+"Today" is the team's day, midnight to midnight in the policy's time zone, wherever the rep's
+computer is: the rep's window, the team console, the reports and the CLI count the same calls.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leaddesk.domain import OPEN_STAGES, CallOutcome
+from leaddesk.domain import CallOutcome
+from leaddesk.queue.policy import current_policy
+from leaddesk.queue.sla import overdue_first_call
 from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
 
 
@@ -22,6 +28,7 @@ class DaySummary:
     verdicts: dict[str, int] = field(default_factory=dict)
     sla_breaches: int = 0
     callbacks_booked: int = 0
+    timezone: str = "UTC"  # whose midnight "today" starts at: the team's
 
     @property
     def connect_rate(self) -> float:
@@ -30,6 +37,7 @@ class DaySummary:
     def as_json(self) -> dict[str, object]:
         return {
             "day_start": self.day_start.isoformat(),
+            "timezone": self.timezone,
             "calls": self.calls,
             "connects": self.connects,
             "connect_rate": round(self.connect_rate, 3),
@@ -46,9 +54,18 @@ def start_of_day(now: datetime, zone: str) -> datetime:
     return midnight.astimezone(now.tzinfo)
 
 
-def summarise_day(session: Session, *, user_id: int, now: datetime, zone: str) -> DaySummary:
+def day_bounds(now: datetime, zone: str) -> tuple[datetime, datetime]:
+    """Today in ``zone``: from its midnight to the next (23 or 25 hours on a DST change)."""
     since = start_of_day(now, zone)
-    until = since + timedelta(days=1)
+    return since, start_of_day(since + timedelta(hours=36), zone)
+
+
+def summarise_day(
+    session: Session, *, user_id: int, now: datetime, zone: str | None = None
+) -> DaySummary:
+    """The rep's day; ``zone`` defaults to the team's (the policy's), as every view counts."""
+    zone = zone or current_policy(session).timezone
+    since, until = day_bounds(now, zone)
     # Counted by the database: the status bar re-reads this after every call, and a busy
     # day's rows should not all travel to Python (nor hold the GIL while they do).
     connected = CallAttempt.outcome == CallOutcome.CONNECTED
@@ -73,12 +90,7 @@ def summarise_day(session: Session, *, user_id: int, now: datetime, zone: str) -
         ).tuples()
     }
     breaches = session.scalar(
-        select(func.count()).where(
-            Lead.assigned_to_id == user_id,
-            Lead.stage.in_(OPEN_STAGES),
-            Lead.first_contact_at.is_(None),
-            Lead.sla_due_at < now,
-        )
+        select(func.count()).where(Lead.assigned_to_id == user_id, overdue_first_call(now))
     )
     return DaySummary(
         day_start=since,
@@ -88,4 +100,5 @@ def summarise_day(session: Session, *, user_id: int, now: datetime, zone: str) -
         verdicts=verdicts,
         sla_breaches=breaches or 0,
         callbacks_booked=callbacks,
+        timezone=zone,
     )

@@ -588,8 +588,11 @@ class _Builder:
         self, lead: dict[str, Any], person: dict[str, Any], agreed: datetime
     ) -> None:
         # Booked as a rep books it: within the person's calling hours, never at 3 a.m.
-        for _ in range(48):
-            if callable_now(person["zone_key"], agreed, self.policy):
+        # Up to five days on: past a weekend or a public holiday of their country.
+        for _ in range(48 * 5):
+            if callable_now(
+                person["zone_key"], agreed, self.policy, person.get("country"), person.get("region")
+            ):
                 break
             agreed += timedelta(minutes=30)
         lead["callback_at"] = agreed

@@ -251,8 +251,10 @@ class Desk:
                 note_id=note_id,
             )
 
-    def my_day(self, zone: str = "UTC") -> day_summary.DaySummary:
-        """Today's calls, connects, verdicts by type and SLA breaches, for the status bar."""
+    def my_day(self, zone: str | None = None) -> day_summary.DaySummary:
+        """Today's calls, connects, verdicts by type and SLA breaches, for the status bar.
+
+        Today is the team's day (the policy's zone) unless ``zone`` names another."""
         self.require(Action.WORK_QUEUE)
         assert self.actor.id is not None
         with self.store.reading() as session:

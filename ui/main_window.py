@@ -370,7 +370,7 @@ class MainWindow(QMainWindow):
         summary = self.status.summary
         if summary is None:
             return None
-        dialog = DaySummaryDialog(summary, self.desk.actor.display_name, self, self.status.zone)
+        dialog = DaySummaryDialog(summary, self.desk.actor.display_name, self)
         dialog.show()
         return dialog
 

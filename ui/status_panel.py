@@ -1,5 +1,8 @@
 """The status bar: today's calls, connects, verdicts by type and SLA breaches in my queue,
-read again whenever a call or verdict changes them; and the end-of-day summary."""
+read again whenever a call or verdict changes them; and the end-of-day summary.
+
+"Today" is the team's day (the policy's time zone), as the team console counts it, and the
+bar names that zone when it is not the rep's own."""
 
 from __future__ import annotations
 
@@ -73,8 +76,8 @@ class StatusPanel(QStatusBar):
         return self._zone
 
     def refresh(self) -> None:
-        desk, zone = self._desk, self._zone
-        self._ops.run(lambda: desk.my_day(zone), done=self._show)
+        desk = self._desk
+        self._ops.run(desk.my_day, done=self._show)
 
     def _changed(self, changes: frozenset[str]) -> None:
         if "status" in changes and self._desk.can(Action.WORK_QUEUE):  # a day of calls to show
@@ -84,9 +87,11 @@ class StatusPanel(QStatusBar):
         self.summary = summary
         rate = f" ({summary.connect_rate:.0%})" if summary.calls else ""
         talk = f" · {talk_text(summary.talk_minutes)} talk" if summary.talk_minutes else ""
+        today = "Today" if summary.timezone == self._zone else f"Today ({summary.timezone})"
         self.calls.setText(
-            f"Today: {summary.calls} calls · {summary.connects} connects{rate}{talk}"
+            f"{today}: {summary.calls} calls · {summary.connects} connects{rate}{talk}"
         )
+        self.calls.setToolTip(f"Counted from midnight {summary.timezone}, the team's day")
         self.verdicts.setText(f"Verdicts: {verdict_words(summary)}")
         self.breaches.setText(f"SLA breaches in my queue: {summary.sla_breaches}")
         self.breaches.setObjectName("badgeWarn" if summary.sla_breaches else "muted")
@@ -98,10 +103,7 @@ class StatusPanel(QStatusBar):
 class DaySummaryDialog(QDialog):
     """How the day went, in the numbers a rep reports at the end of it."""
 
-    def __init__(
-        self, summary: DaySummary, who: str, parent: QWidget | None = None, zone: str | None = None
-    ) -> None:
-        """``zone``: the rep's, whose day it is (the computer's when not given)."""
+    def __init__(self, summary: DaySummary, who: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"My day — {who}")
         self.setMinimumWidth(380)
@@ -120,8 +122,8 @@ class DaySummaryDialog(QDialog):
         rows.append(("SLA breaches in my queue", str(summary.sla_breaches)))
         for label, value in rows:
             form.addRow(f"{label}:", QLabel(value))
-        start = summary.day_start.astimezone(ZoneInfo(zone) if zone else None)
-        since = QLabel(f"Since {start:%A %d %B, %H:%M}")
+        start = summary.day_start.astimezone(ZoneInfo(summary.timezone))
+        since = QLabel(f"Since {start:%A %d %B, %H:%M} {summary.timezone} (the team's day)")
         since.setObjectName("muted")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -48,9 +48,10 @@ class Column(Generic[T]):
     person: bool = False  # names a person: as wide as the names it shows (size_lead_columns)
 
 
-def when(moment: datetime | None) -> str:
-    """A stored (UTC) moment as the viewer's clock shows it, like the console's "as of"."""
-    return moment.astimezone().strftime("%d %b %H:%M") if moment is not None else ""
+def when(moment: datetime | None, zone: tzinfo | None = None) -> str:
+    """A stored (UTC) moment on the clock of ``zone`` (the team's, as the console's "as of"
+    is), else the viewer's."""
+    return moment.astimezone(zone).strftime("%d %b %H:%M") if moment is not None else ""
 
 
 class RowsModel(QAbstractTableModel, Generic[T]):
@@ -135,13 +136,14 @@ REP_COLUMNS: tuple[Column[RepRow], ...] = (
         "Now",
         lambda r: r.now_text(),
         tone=lambda r: "good" if r.on_call_since is not None else None,
-        tip="On a call (connected, not hung up yet) and for how long, or their last call",
+        tip="On a call (connected, not hung up yet) and for how long, or their last call today "
+        "(in the team's time zone)",
     ),
     Column(
         "Calls today",
         lambda r: r.calls_today,
         number=True,
-        tip="Calls logged today, whatever their outcome",
+        tip="Calls logged today (from midnight in the team's time zone), whatever their outcome",
     ),
     Column("Open", lambda r: r.open_leads, number=True),
     Column("Capacity", lambda r: r.capacity, number=True),
@@ -158,7 +160,7 @@ REP_COLUMNS: tuple[Column[RepRow], ...] = (
         lambda r: r.sla_breaches,
         number=True,
         tone=_count_tone(lambda r: r.sla_breaches),
-        tip="Never reached and past the speed-to-lead deadline",
+        tip="Never called and past the speed-to-lead deadline: the queue's overdue rows",
     ),
     Column(
         "Untouched",

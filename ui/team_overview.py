@@ -3,6 +3,8 @@ leads sales has not answered yet."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -18,6 +20,7 @@ from ui.empty_note import EmptyNote
 from ui.team_models import ITEM_ROLE, REP_COLUMNS, rep_model, row_table, when
 
 UNTOUCHED = next(n for n, c in enumerate(REP_COLUMNS) if c.header == "Untouched")
+NOW = next(n for n, c in enumerate(REP_COLUMNS) if c.header == "Now")
 
 
 def card(title: str) -> tuple[QFrame, QLabel, QLabel]:
@@ -89,6 +92,7 @@ class TeamTab(QWidget):
         self.view = view
         self.model.set_items(view.reps)
         reps = view.reps
+        zone = ZoneInfo(view.timezone)  # the team's: "today", "as of" and "oldest" in one zone
         held = sum(r.open_leads for r in reps)
         room = sum(r.capacity for r in reps)
         over = [r.display_name or r.name for r in reps if r.open_leads > r.capacity]
@@ -113,16 +117,23 @@ class TeamTab(QWidget):
         self.pool_figure.setText(f"{pool.open_leads:,} leads")
         self.pool_detail.setText(
             f"{pool.sla_breaches:,} past SLA, {pool.untouched:,} untouched > {hours}"
-            + (f", oldest {when(pool.oldest_arrived_at)}" if pool.oldest_arrived_at else "")
+            + (f", oldest {when(pool.oldest_arrived_at, zone)}" if pool.oldest_arrived_at else "")
         )
         sales = view.awaiting_sales
         self.sales_figure.setText(f"{sales.waiting:,} handed off")
         self.sales_detail.setText(
             f"{sales.past_follow_up:,} past {sales.follow_up_hours:g} h, "
             f"{sales.past_escalation:,} past {sales.escalation_hours:g} h"
-            + (f", oldest {when(sales.oldest_handed_off_at)}" if sales.oldest_handed_off_at else "")
+            + (
+                f", oldest {when(sales.oldest_handed_off_at, zone)}"
+                if sales.oldest_handed_off_at
+                else ""
+            )
         )
-        self.as_of.setText(f"as of {view.at.astimezone().strftime('%H:%M')}")
+        self.model.rename(NOW, f"Now ({view.timezone})")
+        self.as_of.setText(
+            f"as of {view.at.astimezone(zone):%H:%M} {view.timezone}; today from midnight there"
+        )
 
     def _chosen(self, index: QModelIndex) -> None:
         rep = index.data(ITEM_ROLE)

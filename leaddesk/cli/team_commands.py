@@ -220,6 +220,7 @@ def run_team(args: argparse.Namespace) -> int:
         print_json(view.as_json())
         return 0
     if view.reps:
+        print(f"Today from midnight {view.timezone} (the team's day).")
         print_table(view.headers, view.rows())
     else:
         print(f"No reps yet. Add one: leaddesk users add NAME --role qualifier --as {args.as_user}")

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
+
+import holidays
 
 from leaddesk.definition.policy import Policy, holiday_calendar
 
@@ -112,11 +115,103 @@ def business_hours_between(a: datetime, b: datetime, policy: Policy) -> float:
     return total.total_seconds() / 3600
 
 
-def within_calling_hours(at: datetime, zone: str | ZoneInfo, policy: Policy) -> bool:
-    """Whether a person in ``zone`` may be phoned at this moment (their local clock)."""
+def within_calling_hours(
+    at: datetime,
+    zone: str | ZoneInfo,
+    policy: Policy,
+    country: str | None = None,
+    region: str | None = None,
+) -> bool:
+    """Whether a person in ``zone`` may be phoned at this moment (their local clock): inside
+    their country's calling hours, on one of its calling weekdays, and not on a public holiday
+    of their country (and region, when the ``holidays`` library knows it)."""
     local = _utc(at, "at").astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
-    hours = policy.calling_hours
-    return hours.start <= local.time().replace(tzinfo=None) < hours.end
+    hours = policy.calling_hours.for_country(country)
+    if not hours.start <= local.time().replace(tzinfo=None) < hours.end:
+        return False
+    return calling_day(local.date(), policy, country, region)
+
+
+def not_a_calling_time(
+    local: datetime, policy: Policy, country: str | None = None, region: str | None = None
+) -> str | None:
+    """Why ``local`` (the person's wall clock) is no time to phone them, in words ("Sunday is
+    not a calling day there", "Christmas Day is a public holiday there", "outside their
+    calling hours (08:00–21:00)"); None when it is a calling time."""
+    hours = policy.calling_hours.for_country(country)
+    day = local.date()
+    if day.weekday() not in hours.weekdays:
+        return f"{local:%A} is not a calling day there"
+    if public_holiday(day, country, region):
+        return f"{holiday_name(day, country, region)} is a public holiday there"
+    if not hours.start <= local.time().replace(tzinfo=None) < hours.end:
+        return f"outside their calling hours ({hours.start:%H:%M}–{hours.end:%H:%M} their time)"
+    return None
+
+
+def holiday_name(day: date, country: str | None, region: str | None = None) -> str:
+    for calendar in (
+        country_calendar(country.upper(), None) if country else None,
+        country_calendar(country.upper(), subdivision_of(country, region))
+        if country and subdivision_of(country, region)
+        else None,
+    ):
+        if calendar is not None and day in calendar:
+            return str(calendar.get(day))
+    return "It"
+
+
+def calling_day(
+    day: date, policy: Policy, country: str | None = None, region: str | None = None
+) -> bool:
+    """Whether people in ``country`` (and ``region``) may be phoned at all on ``day``."""
+    if day.weekday() not in policy.calling_hours.for_country(country).weekdays:
+        return False
+    return not public_holiday(day, country, region)
+
+
+def public_holiday(day: date, country: str | None, region: str | None = None) -> bool:
+    """A public holiday of the country, or of its region; False for a country the ``holidays``
+    library does not know (and for no country)."""
+    if not country:
+        return False
+    national = country_calendar(country.upper(), None)
+    if national is None:
+        return False
+    if day in national:
+        return True
+    subdivision = subdivision_of(country, region)
+    regional = country_calendar(country.upper(), subdivision) if subdivision else None
+    return regional is not None and day in regional
+
+
+@cache
+def country_calendar(country: str, subdivision: str | None) -> holidays.HolidayBase | None:
+    """The public holidays of a country (and subdivision); None when ``holidays`` lacks it."""
+    try:
+        return holiday_calendar(country, subdivision)
+    except NotImplementedError:
+        return None
+
+
+@cache
+def subdivision_of(country: str | None, region: str | None) -> str | None:
+    """The ``holidays`` subdivision code a free-text region names ("Bayern", "BY"); None when
+    it names none."""
+    if not country or not region or not region.strip():
+        return None
+    national = country_calendar(country.upper(), None)
+    if national is None:
+        return None
+    wanted = region.strip().casefold()
+    for code in national.subdivisions:
+        if code.casefold() == wanted:
+            return str(code)
+    aliases = getattr(national, "subdivisions_aliases", {}) or {}
+    for alias, code in aliases.items():
+        if str(alias).casefold() == wanted:
+            return str(code)
+    return None
 
 
 def business_hours_before(end: datetime, hours: float, policy: Policy) -> datetime:

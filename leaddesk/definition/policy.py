@@ -45,10 +45,23 @@ class BusinessHours:
 
 @dataclass(frozen=True)
 class CallingHours:
-    """When the called person may be phoned, in their own local time."""
+    """When the called person may be phoned, in their own local time: these hours on these
+    weekdays (Monday to Friday unless the policy says otherwise), never on a public holiday of
+    their country and region; ``countries`` gives a country its own hours and weekdays."""
 
     start: time = time(8, 0)
     end: time = time(21, 0)
+    weekdays: frozenset[int] = frozenset(range(5))  # Monday = 0, as date.weekday()
+    countries: tuple[tuple[str, CallingHours], ...] = ()  # ISO alpha-2, upper case
+
+    def for_country(self, country: str | None) -> CallingHours:
+        """The hours that apply to a person in ``country`` (these, unless it has its own)."""
+        if country:
+            wanted = country.upper()
+            for code, hours in self.countries:
+                if code == wanted:
+                    return hours
+        return self
 
 
 DEFAULT_RETRY_MINUTES: tuple[tuple[CallOutcome, int], ...] = (
@@ -237,15 +250,46 @@ def _read_business_hours(table: TableReader, report: Report) -> BusinessHours:
     return BusinessHours(start, end, weekdays)
 
 
-def _read_calling_hours(table: TableReader, report: Report) -> CallingHours:
-    base = CallingHours()
+def _read_calling_hours(
+    table: TableReader, report: Report, base: CallingHours | None = None
+) -> CallingHours:
+    """The calling hours; a country's own table (``base`` given) inherits what it leaves out."""
+    top = base is None
+    base = base or CallingHours()
     start = table.clock_time("start", base.start)
     end = table.clock_time("end", base.end)
+    weekdays = _read_weekdays(table, report, base.weekdays)
+    countries: list[tuple[str, CallingHours]] = []
+    if top:
+        by_country = table.table("countries")
+        inherited = CallingHours(start, end, weekdays) if end > start else CallingHours()
+        for key in list(by_country.raw):
+            code = key.strip().upper()
+            if len(code) != 2 or not code.isalpha():
+                by_country.value(key)
+                report(by_country.at(key), "use a two-letter country code, like DE or AE")
+                continue
+            countries.append((code, _read_calling_hours(by_country.table(key), report, inherited)))
+        by_country.finish()
     table.finish()
     if end <= start:
         report(table.at("end"), "must be after start")
         return base
-    return CallingHours(start, end)
+    return CallingHours(start, end, weekdays, tuple(countries))
+
+
+def _read_weekdays(table: TableReader, report: Report, default: frozenset[int]) -> frozenset[int]:
+    if not table.has("weekdays"):
+        return default
+    names = table.texts("weekdays")
+    unknown = [name for name in names if name.lower() not in WEEKDAYS]
+    if unknown:
+        report(table.at("weekdays"), f"unknown day '{unknown[0]}'; use {', '.join(WEEKDAYS)}")
+        return default
+    if not names:
+        report(table.at("weekdays"), "needs at least one calling day")
+        return default
+    return frozenset(WEEKDAYS.index(name.lower()) for name in names)
 
 
 def _read_cadence(table: TableReader, report: Report) -> Cadence:

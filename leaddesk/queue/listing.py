@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    func,
     literal,
     or_,
     select,
@@ -94,6 +95,9 @@ _P_AT = bindparam("at", type_=UTCDateTime())
 _P_DUE_BY = bindparam("due_by", type_=UTCDateTime())
 _P_ZONES = bindparam("zones", expanding=True, type_=String())
 _P_UNKNOWN_OPEN = bindparam("unknown_open", type_=Boolean())
+_P_OWN_COUNTRIES = bindparam("own_countries", expanding=True, type_=String())
+_P_OPEN_PAIRS = bindparam("open_pairs", expanding=True, type_=String())
+_P_CLOSED_REGIONS = bindparam("closed_regions", expanding=True, type_=String())
 _P_SOURCE = bindparam("source", type_=String())
 _P_LIMIT = bindparam("limit", type_=Integer)
 
@@ -105,6 +109,37 @@ class _Arm:
     band: Band
     sub: int
     statement: Select[tuple[int, Any]]
+
+
+def calling_hours_filter() -> tuple[ColumnElement[bool], ...]:
+    """People inside their calling hours now (``zones.CallingZones`` as bind parameters):
+    by zone key, or by "COUNTRY|key" for a country judged on its own; never a region on a
+    public holiday."""
+    country = func.coalesce(func.upper(Person.country), "")
+    region = func.lower(func.coalesce(Person.region, ""))
+    return (
+        or_(
+            and_(
+                country.not_in(_P_OWN_COUNTRIES),
+                or_(
+                    Person.zone_key.in_(_P_ZONES),
+                    and_(Person.zone_key.is_(None), true() == _P_UNKNOWN_OPEN),
+                ),
+            ),
+            (country + "|" + func.coalesce(Person.zone_key, "")).in_(_P_OPEN_PAIRS),
+        ),
+        (country + "|" + region).not_in(_P_CLOSED_REGIONS),
+    )
+
+
+def calling_params(calling: zones.CallingZones) -> dict[str, Any]:
+    return {
+        "zones": list(calling.open_keys),
+        "unknown_open": calling.unknown_open,
+        "own_countries": list(calling.own_countries),
+        "open_pairs": list(calling.open_pairs),
+        "closed_regions": list(calling.closed_regions),
+    }
 
 
 @lru_cache(maxsize=64)
@@ -129,10 +164,7 @@ def _arms(
         Person.do_not_call.is_(False),
         Person.erased_at.is_(None),
         free,
-        or_(
-            Person.zone_key.in_(_P_ZONES),
-            and_(Person.zone_key.is_(None), true() == _P_UNKNOWN_OPEN),
-        ),
+        *calling_hours_filter(),
     ]
     if with_source:
         callable_now.append(Lead.source == _P_SOURCE)
@@ -217,14 +249,13 @@ def _key(rank: int, band: Band, sub: int, value: Any, lead_id: int) -> SortKey:
 
 def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
     """The first ``wanted`` lead ids of the queue, in queue order."""
-    if wanted <= 0 or not (scope.calling.open_keys or scope.calling.unknown_open):
+    if wanted <= 0 or not scope.calling.anything_open:
         return []
     params = {
         "user_id": scope.user_id,
         "at": scope.at,
         "due_by": scope.at + callback_window(scope.policy),
-        "zones": list(scope.calling.open_keys),
-        "unknown_open": scope.calling.unknown_open,
+        **calling_params(scope.calling),
         "source": scope.source,
         "limit": wanted,
     }
@@ -276,6 +307,8 @@ ROW_COLUMNS = (  # a queue row's facts; search reads the same
     Person.phone,
     Person.phone_raw,
     Account.name,
+    Person.country,
+    Person.region,
 )
 
 
@@ -299,6 +332,8 @@ def facts_of(row: Sequence[Any]) -> LeadFacts:
         do_not_call=row[14],
         erased=row[15] is not None,
         zone_key=row[16],
+        country=row[23],
+        region=row[24],
     )
 
 
@@ -327,7 +362,8 @@ def load_rows(
         if row is None:
             continue
         facts = facts_of(row)
-        first, last, email, phone, phone_raw, company, owner_name = row[17:]
+        first, last, email, phone, phone_raw, company = row[17:23]
+        owner_name = row[len(ROW_COLUMNS)]
         placed = band or due_band(facts, at=scope.at, policy=scope.policy) or Band.OTHER
         rows.append(
             build_row(

@@ -76,6 +76,8 @@ class LeadFacts:
     fit_score: int
     interest_score: int
     source: str = ""
+    country: str | None = None
+    region: str | None = None
 
 
 # Why a lead is not in a rep's queue, in words for the rep.
@@ -120,7 +122,7 @@ def classify(
     band = due_band(lead, at=at, policy=policy)
     if band is None:
         return NOT_DUE
-    if not zones.callable_now(lead.zone_key, at, policy):
+    if not zones.callable_now(lead.zone_key, at, policy, lead.country, lead.region):
         return OUTSIDE_HOURS
     return band
 

@@ -238,7 +238,8 @@ def _rows_for(
     found = []
     for row in rows:
         facts = facts_of(row)
-        first, last, email, phone, phone_raw, company, owner = row[17:]
+        first, last, email, phone, phone_raw, company = row[17:23]
+        owner = row[len(ROW_COLUMNS)]
         placed = ordering.classify(facts, user_id=user_id, at=at, policy=policy, include_pool=True)
         band = placed if isinstance(placed, Band) else Band.OTHER
         queue_row = build_row(

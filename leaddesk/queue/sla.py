@@ -10,8 +10,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import ColumnElement, and_, or_, select
+
 from leaddesk.definition import Policy
 from leaddesk.definition.business_time import is_business_day, sla_deadline
+from leaddesk.domain import OPEN_STAGES
+from leaddesk.store.models import Lead, Person
 
 
 class SlaClock:
@@ -45,3 +49,30 @@ class SlaClock:
 
 def _wall(day: date, at: time, zone: object) -> datetime:
     return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)  # type: ignore[arg-type]
+
+
+def overdue_first_call(at: datetime) -> ColumnElement[bool]:
+    """Leads the queue words "call overdue": open, never called, past the speed-to-lead
+    deadline, with no callback booked or retry set for later, and callable at all (not on
+    hold, not do-not-call, not erased).
+
+    The one definition of an SLA breach, so the rep's status bar, the team console and the
+    queue's overdue rows count the same leads.
+    """
+    uncallable = (
+        select(Person.id)
+        .where(
+            Person.id == Lead.person_id,
+            or_(Person.do_not_call.is_(True), Person.erased_at.is_not(None)),
+        )
+        .exists()
+    )
+    return and_(
+        Lead.stage.in_(sorted(OPEN_STAGES)),
+        Lead.first_contact_at.is_(None),
+        Lead.sla_due_at < at,
+        Lead.callback_at.is_(None),
+        or_(Lead.next_attempt_at.is_(None), Lead.next_attempt_at <= at),
+        Lead.hold_reason.is_(None),
+        ~uncallable,
+    )

@@ -5,6 +5,12 @@ for most numbers, several for a number (or a country) that spans zones. A multi-
 callable only when every one of their zones is inside its calling window. Keys are few (a few
 dozen in a store), so the queue decides per key whether "now" is callable and filters rows
 with one ``zone_key IN (…)``, never by looking at each lead in Python.
+
+Calling hours also know the calendar: Monday to Friday unless the policy says otherwise (per
+country too), never on a public holiday of the person's country or region. A country is
+judged on its own only when it differs from the plain rule right now (a holiday in its zones,
+a region's holiday, its own hours in the policy): then its people are matched by
+"COUNTRY|zone key" pairs, and a region on holiday is left out whatever its zone.
 """
 
 from __future__ import annotations
@@ -22,7 +28,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from leaddesk.definition import Policy
-from leaddesk.definition.business_time import within_calling_hours
+from leaddesk.definition.business_time import (
+    country_calendar,
+    public_holiday,
+    subdivision_of,
+    within_calling_hours,
+)
 from leaddesk.store.models import Person
 
 SEPARATOR = "|"
@@ -104,10 +115,18 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def callable_now(key: str | None, at: datetime, policy: Policy) -> bool:
-    """Whether a person with this key may be phoned at ``at``; unknown means the team's zone."""
+def callable_now(
+    key: str | None,
+    at: datetime,
+    policy: Policy,
+    country: str | None = None,
+    region: str | None = None,
+) -> bool:
+    """Whether a person with this key (and country, region) may be phoned at ``at``: inside
+    their calling hours on a calling day that is no public holiday there. Unknown zone means
+    the team's zone."""
     zones = zones_of(key) or (policy.timezone,)
-    return all(within_calling_hours(at, _zone(zone), policy) for zone in zones)
+    return all(within_calling_hours(at, _zone(zone), policy, country, region) for zone in zones)
 
 
 @dataclass(frozen=True)
@@ -116,6 +135,53 @@ class CallingZones:
 
     open_keys: tuple[str, ...]
     unknown_open: bool  # people with no known zone, judged by the team's zone
+    # Countries judged on their own now; their people are callable only by ``open_pairs``
+    # ("DE|Europe/Berlin", "DE|" for no known zone).
+    own_countries: tuple[str, ...] = ()
+    open_pairs: tuple[str, ...] = ()
+    # "DE|bayern", "DE|by": a region on a public holiday of its own, closed whatever the zone.
+    closed_regions: tuple[str, ...] = ()
+
+    @property
+    def anything_open(self) -> bool:
+        return bool(self.open_keys or self.unknown_open or self.open_pairs)
+
+
+@lru_cache(maxsize=1)
+def _countries_by_zone() -> dict[str, tuple[str, ...]]:
+    """Which countries (by calling code) each zone belongs to."""
+    found: dict[str, set[str]] = {}
+    for country in phonenumbers.SUPPORTED_REGIONS:
+        for zone in zones_for_country(country):
+            found.setdefault(zone, set()).add(country)
+    return {zone: tuple(sorted(countries)) for zone, countries in found.items()}
+
+
+def _countries_near(keys: Iterable[str], policy: Policy) -> set[str]:
+    """The countries whose people may hold these zone keys (and those the policy names)."""
+    by_zone = _countries_by_zone()
+    near = {country for key in keys for zone in zones_of(key) for country in by_zone.get(zone, ())}
+    near.update(code for code, _hours in policy.calling_hours.countries)
+    near.update(by_zone.get(policy.timezone, ()))  # people of unknown zone: the team's
+    return near
+
+
+def _regions_on_holiday(country: str, days: set[datetime]) -> list[str]:
+    """ "DE|by", "DE|bayern": regions of ``country`` with a holiday of their own on one of
+    ``days`` (local dates), by code and by name."""
+    national = country_calendar(country, None)
+    if national is None:
+        return []
+    closed: list[str] = []
+    names: dict[str, list[str]] = {}
+    for alias, code in (getattr(national, "subdivisions_aliases", {}) or {}).items():
+        names.setdefault(str(code), []).append(str(alias))
+    for code in national.subdivisions:
+        if subdivision_of(country, code) is None:
+            continue
+        if any(public_holiday(day.date(), country, code) for day in days):
+            closed += [f"{country}|{name.casefold()}" for name in (code, *names.get(code, []))]
+    return closed
 
 
 def _zone_keys_statement() -> Select[tuple[str | None]]:
@@ -141,9 +207,28 @@ def store_zone_keys(session: Session) -> list[str]:
 
 def calling_zones(session: Session, at: datetime, policy: Policy) -> CallingZones:
     keys = store_zone_keys(session)
+    own: list[str] = []
+    pairs: list[str] = []
+    closed_regions: list[str] = []
+    overridden = {code for code, _hours in policy.calling_hours.countries}
+    for country in sorted(_countries_near(keys, policy)):
+        local_days = {at.astimezone(_zone(zone)) for zone in zones_for_country(country)}
+        local_days.add(at.astimezone(_zone(policy.timezone)))
+        closed_regions += _regions_on_holiday(country, local_days)
+        if country not in overridden and not any(
+            public_holiday(day.date(), country) for day in local_days
+        ):
+            continue
+        own.append(country)
+        pairs += [f"{country}|{key}" for key in keys if callable_now(key, at, policy, country)]
+        if callable_now(None, at, policy, country):
+            pairs.append(f"{country}|")
     return CallingZones(
         open_keys=tuple(key for key in keys if callable_now(key, at, policy)),
         unknown_open=callable_now(None, at, policy),
+        own_countries=tuple(own),
+        open_pairs=tuple(pairs),
+        closed_regions=tuple(closed_regions),
     )
 
 

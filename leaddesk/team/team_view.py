@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from leaddesk.day_summary import start_of_day
+from leaddesk.day_summary import day_bounds, start_of_day
 from leaddesk.domain import CallOutcome, Role, Stage
 from leaddesk.queue.policy import current_policy
+from leaddesk.queue.sla import overdue_first_call
 from leaddesk.store.models import CallAttempt, Lead, SalesFeedback, User, VerdictRecord
 from leaddesk.team.moves import is_open
 from leaddesk.team.sweep import untouched_cutoff, untouched_since
@@ -39,7 +40,7 @@ class RepRow:
     territories: tuple[str, ...]
     open_leads: int
     callbacks_due_today: int  # booked for before the end of today and still open (late ones too)
-    sla_breaches: int  # never reached and past the speed-to-lead deadline
+    sla_breaches: int  # the queue's "call overdue" rows (``overdue_first_call``)
     untouched: int  # nobody called it or moved it for the policy's untouched hours
     verdicts_today: int
     verdicts_this_week: int
@@ -48,6 +49,7 @@ class RepRow:
     last_call_at: datetime | None = None
     on_call_since: datetime | None = None  # connected and not hung up yet
     as_of: datetime | None = None  # the view's moment, which "now" is worded for
+    timezone: str | None = None  # the team's, which "today" and the last call's time are in
 
     HEADERS = (
         "rep",
@@ -71,11 +73,13 @@ class RepRow:
 
     def now_text(self, zone: ZoneInfo | None = None) -> str:
         """What the rep is doing, for a team lead glancing at the floor: "on a call, 12 min",
-        "last call 14:05", or "no calls today" (times in ``zone``, else the viewer's)."""
+        "last call 14:05", or "no calls today" (times in ``zone``, else the team's)."""
         if self.on_call_since is not None and self.as_of is not None:
             minutes = max(0, int((self.as_of - self.on_call_since).total_seconds() // 60))
             return "on a call, under 1 min" if minutes < 1 else f"on a call, {minutes} min"
         if self.last_call_at is not None:
+            if zone is None and self.timezone:
+                zone = ZoneInfo(self.timezone)
             return f"last call {self.last_call_at.astimezone(zone).strftime('%H:%M')}"
         return "no calls today"
 
@@ -172,7 +176,10 @@ class TeamView:
     pool: PoolSummary
     awaiting_sales: AwaitingSales
 
-    headers = RepRow.HEADERS
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The reps' headers, "now" naming the zone its times are in."""
+        return tuple(f"now ({self.timezone})" if h == "now" else h for h in RepRow.HEADERS)
 
     def rows(self) -> list[tuple[object, ...]]:
         """The reps' rows, times in the team's zone (as "today" is)."""
@@ -192,14 +199,13 @@ class TeamView:
 
 def team_view(session: Session, *, at: datetime) -> TeamView:
     policy = current_policy(session)
-    day_start = start_of_day(at, policy.timezone)
-    day_end = start_of_day(day_start + timedelta(hours=36), policy.timezone)
+    day_start, day_end = day_bounds(at, policy.timezone)
     local = day_start.astimezone(policy.zone)
     week_start = start_of_day(
         (local - timedelta(days=local.weekday())).replace(hour=12), policy.timezone
     )
     untouched = untouched_since(untouched_cutoff(at, policy.untouched_flag_hours, policy), at)
-    breached = is_open() & Lead.first_contact_at.is_(None) & (Lead.sla_due_at < at)
+    breached = overdue_first_call(at)
     callbacks = is_open() & (Lead.callback_at < day_end)
 
     open_by = _per_owner(session, is_open())
@@ -208,7 +214,7 @@ def team_view(session: Session, *, at: datetime) -> TeamView:
     untouched_by = _per_owner(session, untouched)
     today_by = _verdicts_by(session, day_start)
     week_by = _verdicts_by(session, week_start)
-    calls_by = _calls_by(session, day_start, at)
+    calls_by = _calls_by(session, day_start, day_end)
     on_call = _on_a_call(session, at)
 
     users = session.scalars(select(User).order_by(User.name)).all()
@@ -232,6 +238,7 @@ def team_view(session: Session, *, at: datetime) -> TeamView:
             last_call_at=calls_by.get(u.id, (0, 0, None))[2],
             on_call_since=on_call.get(u.id),
             as_of=at,
+            timezone=policy.timezone,
         )
         for u in users
         if (u.active and u.role is Role.QUALIFIER) or u.id in holders
@@ -314,11 +321,12 @@ def _verdicts_by(session: Session, since: datetime) -> dict[int, int]:
 def _calls_by(
     session: Session, since: datetime, until: datetime
 ) -> dict[int, tuple[int, int, datetime | None]]:
-    """Per rep: calls since ``since``, how many connected, and the last one's moment."""
+    """Per rep: calls from ``since`` to before ``until`` (the team's day, as the rep's status
+    bar counts it), how many connected, and the last one's moment."""
     connected = func.sum(case((CallAttempt.outcome == CallOutcome.CONNECTED, 1), else_=0))
     rows = session.execute(
         select(CallAttempt.user_id, func.count(), connected, func.max(CallAttempt.at))
-        .where(CallAttempt.at >= since, CallAttempt.at <= until)
+        .where(CallAttempt.at >= since, CallAttempt.at < until)
         .group_by(CallAttempt.user_id)
     ).tuples()
     return {user: (int(count), int(connects or 0), last) for user, count, connects, last in rows}

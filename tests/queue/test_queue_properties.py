@@ -16,6 +16,7 @@ from sqlalchemy import delete
 
 from leaddesk.definition import Policy, sla_deadline
 from leaddesk.definition.business_time import within_calling_hours
+from leaddesk.definition.policy import CallingHours
 from leaddesk.domain import Stage
 from leaddesk.queue import Band, current_policy
 from leaddesk.queue.ordering import LeadFacts, classify, sort_key
@@ -142,7 +143,9 @@ def test_store_queue_matches_the_rules_exactly(
 
 # -- calling hours ------------------------------------------------------------------------
 
-POLICY = Policy(timezone=NEW_YORK)
+# Clocks change on a Sunday: the wall-clock properties hold on a team that calls every day.
+POLICY = Policy(timezone=NEW_YORK, calling_hours=CallingHours(weekdays=frozenset(range(7))))
+WEEKDAYS_ONLY = Policy(timezone=NEW_YORK)
 around_dst = st.datetimes(
     min_value=datetime(2026, 3, 6), max_value=datetime(2026, 3, 10), timezones=st.just(UTC)
 ) | st.datetimes(
@@ -171,6 +174,15 @@ def test_multi_zone_numbers_are_callable_only_inside_every_window(
     key = "|".join(sorted(zones))
     expected = all(within_calling_hours(at, zone, POLICY) for zone in zones)
     assert callable_now(key, at, POLICY) == expected
+
+
+@given(at=around_dst, zone=st.sampled_from(["America/New_York", "Europe/Berlin"]))
+def test_by_default_nobody_is_called_on_a_saturday_or_sunday_their_time(
+    at: datetime, zone: str
+) -> None:
+    local = at.astimezone(ZoneInfo(zone))
+    expected = local.weekday() < 5 and 8 <= local.hour < 21
+    assert callable_now(zone, at, WEEKDAYS_ONLY) == expected
 
 
 def test_dst_start_moves_the_window_by_an_hour_in_utc() -> None:
