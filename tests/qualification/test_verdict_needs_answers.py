@@ -83,3 +83,15 @@ def test_every_required_answer_given_the_suggestion_is_confirmed_without_a_reaso
         assert state.evaluation.required_left == ()
         given = desk.give_verdict(lead_id, state.suggestion.verdict)
     assert given.verdict is Verdict.HAND_OFF and not given.overridden
+
+
+def test_a_knock_out_answer_is_confirmed_without_the_other_questions(
+    team: str, clock: FixedClock
+) -> None:
+    lead_id = add_lead(team, clock)
+    with open_desk(team, "rep1", clock=clock) as desk:
+        state = desk.answer(lead_id, {"contact_check": "invalid"})
+        assert state.suggestion.knockout == "contact_check" and state.evaluation.required_left
+        given = desk.give_verdict(lead_id, Verdict.DISQUALIFY)
+    assert not given.overridden and given.reason == "Contact details are wrong or made up"
+    assert _stage_and_verdicts(team, lead_id)[0] is Stage.DISQUALIFIED
