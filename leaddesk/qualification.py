@@ -518,6 +518,12 @@ def give_verdict(
             f"{_words(verdict)} ({definition.lead_type_label(chosen_type)}) instead, "
             "give a reason."
         )
+    # A suggestion stands on the required answers (or on a knock-out answer); before they are
+    # given, even the suggested verdict is the rep's own call: an override with a reason.
+    unanswered = () if suggestion.knockout else evaluation.required_left
+    if unanswered and reason is None:
+        raise InputError(_questions_first(lead.id, unanswered))
+    overridden = overridden or bool(unanswered)
     if disqualify_reason is not None and verdict is not Verdict.DISQUALIFY:
         raise InputError("A disqualify reason only goes with the disqualify verdict.")
     if recycle_at is not None and verdict is not Verdict.NURTURE:
@@ -600,6 +606,17 @@ def give_verdict(
         },
     )
     return _verdict_info(record, version, _user_name(session, actor_id), to_stage)
+
+
+def _questions_first(lead_id: int, unanswered: tuple[Question, ...]) -> str:
+    named = ", ".join(f'"{question.text}"' for question in unanswered[:3])
+    more = f" and {len(unanswered) - 3} more" if len(unanswered) > 3 else ""
+    count = len(unanswered)
+    return (
+        f"Lead {lead_id}: {count} required question{'s' if count != 1 else ''} "
+        f"unanswered ({named}{more}); answer them to confirm the suggestion, "
+        "or override with a reason."
+    )
 
 
 def _words(verdict: Verdict) -> str:

@@ -53,6 +53,8 @@ class Undoable:
     record_id: int
     row: QueueRow
     on_hold: bool = False  # the lead was held ("not interested") when it was done
+    # The talk time running when a verdict was given mid-call: an undo carries on counting it.
+    talk: QElapsedTimer | None = None
 
 
 class Phase(StrEnum):
@@ -205,7 +207,7 @@ class CallCycle(QObject):
         if undoable.kind == VERDICT:
             self._start(
                 lambda: desk.undo_verdict(record_id),
-                lambda undone: self._verdict_undone(undone, row, undoable.on_hold),
+                lambda undone: self._verdict_undone(undone, undoable),
                 changes={"queue", "lead", "status"},
             )
             return
@@ -229,8 +231,10 @@ class CallCycle(QObject):
 
     def verdict_given(self, verdict: VerdictInfo) -> None:
         held = self.lead
+        talking = self._open_call is not None and self._elapsed.isValid()
+        talk = QElapsedTimer(self._elapsed) if talking else None
         self._undoable = (
-            Undoable(VERDICT, verdict.id, held, self._on_hold) if held is not None else None
+            Undoable(VERDICT, verdict.id, held, self._on_hold, talk) if held is not None else None
         )
         self._end_call()
         words = VERDICT_WORDS.get(verdict.verdict.value, verdict.verdict.value)
@@ -281,6 +285,11 @@ class CallCycle(QObject):
         self._ops.run(
             lambda: self._desk.renew_claim(lead_id), changes={"claim"}, failed=self._lost_claim
         )
+
+    @property
+    def timing(self) -> bool:
+        """The call timer is counting (dialling, on the line, or talking on after an undo)."""
+        return self._ticker.isActive()
 
     def call_seconds(self) -> int:
         return int(self._elapsed.elapsed() // 1000) if self._elapsed.isValid() else 0
@@ -346,8 +355,8 @@ class CallCycle(QObject):
             self._on_hold = True
             self._set_phase(Phase.QUALIFYING)
             self.said.emit(
-                "Not interested: give the verdict now. Ctrl+Enter takes the suggestion; "
-                "O to nurture or disqualify with a reason."
+                "Not interested: give the verdict now. O to nurture or disqualify with a "
+                "reason; Ctrl+Enter takes the suggestion once its required questions are answered."
             )
             return
         hint = UNDO_HINT if self._undoable and result.outcome is not CallOutcome.DO_NOT_CALL else ""
@@ -370,8 +379,9 @@ class CallCycle(QObject):
             "Press the right outcome key (1 … 0)."
         )
 
-    def _verdict_undone(self, undone: object, row: QueueRow, on_hold: bool) -> None:
+    def _verdict_undone(self, undone: object, undoable: Undoable) -> None:
         assert isinstance(undone, UndoneVerdict)
+        row, on_hold = undoable.row, undoable.on_hold
         self._undoable = None
         self.lead = row
         # "Not interested" keeps the lead out of every queue: as before its verdict, Esc then
@@ -380,6 +390,11 @@ class CallCycle(QObject):
         if not on_hold:
             self._renewer.start()
         self.lead_changed.emit(row)
+        if undoable.talk is not None and undoable.talk.isValid():
+            # Still talking: the timer counts on from the call's start, not from zero.
+            self._elapsed = QElapsedTimer(undoable.talk)
+            self._ticker.start()
+            self.seconds.emit(self.call_seconds())
         self._set_phase(Phase.QUALIFYING)  # the questionnaire again, its answers as they were
         said = undone.verdict.value.replace("_", " ")
         self.said.emit(

@@ -293,7 +293,7 @@ class CallPanel(QFrame):
             action.setEnabled(can_log and not waiting)
             self.outcome_buttons[outcome].setEnabled(can_log and not waiting)
         self.outcomes.setVisible(phase is not Phase.QUALIFYING)
-        running = phase is Phase.CALLING or on_call
+        running = phase is Phase.CALLING or on_call or self.cycle.timing
         self.timer.setProperty("running", "true" if running else "false")
         self.timer.style().unpolish(self.timer)
         self.timer.style().polish(self.timer)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from leaddesk.definition import Question
 from leaddesk.desk import Desk
 from leaddesk.errors import LeadDeskError
 from leaddesk.qualification import Qualification
@@ -50,6 +51,17 @@ def score_bar(name: str) -> QProgressBar:
     bar.setRange(0, 100)
     bar.setTextVisible(False)
     return bar
+
+
+def _required_left(qualification: Qualification) -> tuple[Question, ...]:
+    """The required questions the suggestion still waits for (none once a knock-out decided)."""
+    evaluation = qualification.evaluation
+    return () if evaluation.suggestion.knockout else evaluation.required_left
+
+
+def _questions_left(left: tuple[Question, ...]) -> str:
+    count = len(left)
+    return f"{count} required question{'s' if count != 1 else ''} unanswered"
 
 
 class QuestionnairePanel(QFrame):
@@ -316,6 +328,13 @@ class QuestionnairePanel(QFrame):
         self.fired.setText("\n".join(f"• {line}" for line in evaluation.fired))
         upcoming = evaluation.next_questions
         self.next_question.setText(f"Next: {upcoming[0].text}" if upcoming else "All answered.")
+        left = _required_left(qualification)
+        self.confirm_button.setToolTip(
+            f"{_questions_left(left)} before the suggestion can be confirmed; "
+            "O overrides with a reason."
+            if left
+            else "Record the suggested verdict."
+        )
         self.shown.emit(qualification)
 
     def _show_axes(self, qualification: Qualification) -> None:
@@ -342,6 +361,15 @@ class QuestionnairePanel(QFrame):
         if qualification is None or self.lead_id is None:
             return
         self.stop_typing()
+        left = _required_left(qualification)
+        if left:
+            # The core refuses it too; here the rep is told why and taken to the question.
+            self.next_question.setText(
+                f"Not yet: {_questions_left(left)}. Answer them, or press O to override "
+                "with a reason."
+            )
+            self.focus_next_question()
+            return
         suggestion = qualification.suggestion
         self._give(
             qualification,

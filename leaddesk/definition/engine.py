@@ -87,6 +87,13 @@ class Evaluation:
         """The answers that count: valid and on visible questions."""
         return {state.question.id: state.answer for state in self.questions if state.answered}
 
+    @property
+    def required_left(self) -> tuple[Question, ...]:
+        """Visible questions a suggestion rests on that have no answer yet: the required ones,
+        or every question when the definition marks none required (as completeness counts)."""
+        counted = [state for state in self.questions if state.question.required]
+        return tuple(state.question for state in counted or self.questions if not state.answered)
+
 
 def evaluate(
     definition: Definition, answers: Mapping[str, object], facts: Mapping[str, object]

@@ -178,8 +178,8 @@ def test_confirming_a_nurture_suggestion_sets_the_recycle_date(
 ) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        state = desk.answer(lead_id, {**OPENING, "budget_status": "none"})
-        assert state.suggestion.recycle_days == 180
+        state = desk.answer(lead_id, {**sales_worthy("bant"), "budget_status": "none"})
+        assert state.suggestion.recycle_days == 180 and not state.evaluation.required_left
         verdict = desk.give_verdict(lead_id, Verdict.NURTURE)
     assert verdict.recycle_at is not None
     assert (verdict.recycle_at - clock()).days == 180

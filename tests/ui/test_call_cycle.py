@@ -707,8 +707,34 @@ def test_taking_the_next_lead_keeps_the_last_outcome(qtbot: QtBot, workspace: Wo
     assert calls_on(workspace, first.lead_id) == [CallOutcome.VOICEMAIL]
 
 
-def test_a_verdict_confirmed_too_early_is_undone_with_ctrl_z(
+def verdicts_today(workspace: Workspace, lead_id: int) -> int:
+    with workspace.desk.store.reading() as session:
+        query = select(VerdictRecord).where(
+            VerdictRecord.lead_id == lead_id,
+            VerdictRecord.decided_at >= workspace.desk.clock(),
+        )
+        return len(session.scalars(query).all())
+
+
+def test_ctrl_enter_before_the_required_answers_records_no_verdict(
     qtbot: QtBot, workspace: Workspace
+) -> None:
+    window, cycle = workspace.window, workspace.window.cycle
+    lead = call_next(qtbot, workspace, "1")
+    qtbot.waitUntil(lambda: window.questionnaire.qualification is not None)
+    assert window.questionnaire.qualification.completeness == 0  # type: ignore[union-attr]
+    key(qtbot, workspace, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert cycle.phase is Phase.QUALIFYING and verdicts_today(workspace, lead.lead_id) == 0
+    said = window.questionnaire.next_question.text()
+    assert said.startswith("Not yet: 7 required questions unanswered") and "press O" in said
+    # The rep is taken to the first unanswered question, on the call still.
+    first = window.questionnaire.fields["contact_check"]
+    assert first.isAncestorOf(window.focusWidget())
+    assert cycle.on_call and workspace.warnings == []
+
+
+def test_a_verdict_given_by_mistake_is_undone_and_the_call_timer_runs_on(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window, cycle = workspace.window, workspace.window.cycle
     lead = call_next(qtbot, workspace, "1")
@@ -716,21 +742,13 @@ def test_a_verdict_confirmed_too_early_is_undone_with_ctrl_z(
     answer_by_keyboard(qtbot, workspace, {"contact_check": "yes", "inquiry_reason": "project"})
     answered = window.questionnaire.qualification
     assert answered is not None
-    key(qtbot, workspace, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # too early
-    assert cycle.phase is Phase.IDLE
+    qtbot.wait(1100)  # a second of talking
+    nurture_when_overridden(monkeypatch, "They asked for material")  # the wrong call
+    key(qtbot, workspace, "o")
+    assert cycle.phase is Phase.IDLE and verdicts_today(workspace, lead.lead_id) == 1
     assert window.call.message.text().endswith("Wrong verdict? Ctrl+Z undoes it.")
-
-    def verdicts() -> int:
-        with workspace.desk.store.reading() as session:
-            query = select(VerdictRecord).where(
-                VerdictRecord.lead_id == lead.lead_id,
-                VerdictRecord.decided_at >= workspace.desk.clock(),
-            )
-            return len(session.scalars(query).all())
-
-    assert verdicts() == 1
     key(qtbot, workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert verdicts() == 0
+    assert verdicts_today(workspace, lead.lead_id) == 0
     # Back in the questionnaire on the same lead, the answers as they were.
     assert cycle.phase is Phase.QUALIFYING and cycle.lead is not None
     assert cycle.lead.lead_id == lead.lead_id
@@ -739,6 +757,10 @@ def test_a_verdict_confirmed_too_early_is_undone_with_ctrl_z(
     again = window.questionnaire.qualification
     assert again is not None and again.evaluation.answers == answered.evaluation.answers
     assert "verdict on" in window.call.message.text() and "withdrawn" in window.call.message.text()
+    # Still talking: the timer counts on from the call's start instead of starting at 00:00.
+    assert cycle.timing and cycle.call_seconds() >= 1
+    qtbot.waitUntil(lambda: window.call.timer.text() not in ("00:00", ""), timeout=2500)
+    assert window.call.timer.property("running") == "true"
     assert workspace.warnings == []
 
 
