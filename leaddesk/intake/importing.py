@@ -32,7 +32,7 @@ from leaddesk import audit
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition.business_time import sla_deadline
 from leaddesk.do_not_call import ListCheck, Listing, hold_people
-from leaddesk.domain import Stage
+from leaddesk.domain import Role, Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.intake.assignment import Assigner
 from leaddesk.intake.attached_keys import keys_attached_by
@@ -115,6 +115,10 @@ class ImportOptions:
     day_first: bool = False
     # Clean rows in a helper process while this one talks to the store; None decides by size.
     parallel: bool | None = None
+    # A rep's own import stays theirs unless they say False; None: theirs for a rep, the
+    # policy's assignment for anyone else. ``keep_for`` is who it was kept for, once decided.
+    keep_mine: bool | None = None
+    keep_for: int | None = None
 
 
 @dataclass
@@ -166,6 +170,9 @@ class ImportSummary:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     total_rows: int = 0
+    # Who got how many new leads in this run (display name -> count), most first.
+    assigned_to: dict[str, int] = field(default_factory=dict)
+    kept_for: str | None = None  # a rep's own import, kept for them
 
     def as_json(self) -> dict[str, Any]:
         counts = self.counts
@@ -176,6 +183,8 @@ class ImportSummary:
             "run": self.run_id,
             "status": self.status,
             **counts.as_json(),
+            "assigned_to": dict(self.assigned_to),
+            "kept_for": self.kept_for,
             "report": self.report,
             "resumed_after_row": self.resumed_after_row,
             "mapping": {
@@ -230,6 +239,8 @@ def import_file(
             )
             policy = current_policy(session)
             definition = current_definition(session)
+            keeper = _keeper(session, actor_id, options.keep_mine)
+        options = replace(options, keep_for=keeper.id if keeper else None)
         source = suggested or default_source(chosen.mapping, path)
         summary = ImportSummary(
             file=str(path),
@@ -240,6 +251,7 @@ def import_file(
             counts=Counts(),
             warnings=list(chosen.mapping.warnings),
         )
+        summary.kept_for = keeper.display_name or keeper.name if keeper else None
         if options.sheet is not None and export.format != "xlsx":
             summary.warnings.append("a CSV file has no sheets; --sheet ignored")
         job = Job(
@@ -393,7 +405,16 @@ def _dry_run(
     imported_before: set[int] | None = None,
 ) -> None:
     with store.reading() as session:
-        planner = Planner(session, summary, policy, definition, at, run_id=None, dry_run=True)
+        planner = Planner(
+            session,
+            summary,
+            policy,
+            definition,
+            at,
+            run_id=None,
+            dry_run=True,
+            keep_for=options.keep_for,
+        )
     planner.imported_before = imported_before or set()
     with (
         _Reporter(options.report_path, summary, every_row=True) as reporter,
@@ -409,6 +430,7 @@ def _dry_run(
             reporter.add(plan.report)
             progress(summary.counts.rows, max(summary.total_rows, summary.counts.rows))
         summary.report = reporter.finish()
+    summary.assigned_to = planner.assigner.given_out()
 
 
 def _import(
@@ -461,7 +483,16 @@ def _import(
                 },
             )
         summary.run_id = run_id = run.id
-        planner = Planner(session, summary, policy, definition, at, run_id=run_id, dry_run=False)
+        planner = Planner(
+            session,
+            summary,
+            policy,
+            definition,
+            at,
+            run_id=run_id,
+            dry_run=False,
+            keep_for=options.keep_for,
+        )
     planner.actor_id = actor_id
     try:
         with (
@@ -508,6 +539,20 @@ def _import(
             details=summary.counts.as_json(),
         )
     summary.status = RunStatus.FINISHED
+    summary.assigned_to = planner.assigner.given_out()
+
+
+def _keeper(session: Session, actor_id: int, keep_mine: bool | None) -> User | None:
+    """Who a new lead of this import goes to whatever the policy says: the rep importing,
+    unless they chose the policy's assignment (``keep_mine=False``)."""
+    user = session.get(User, actor_id) if actor_id else None
+    rep = user is not None and user.active and user.role == Role.QUALIFIER
+    if keep_mine and not rep:
+        raise InputError(
+            "keep mine: only a rep's own import can be kept for them; without it the "
+            "policy assigns the new leads"
+        )
+    return user if rep and keep_mine is not False else None
 
 
 @contextmanager
@@ -669,6 +714,7 @@ class Planner:
         *,
         run_id: int | None,
         dry_run: bool,
+        keep_for: int | None = None,
     ) -> None:
         self.summary = summary
         self.counts = summary.counts
@@ -681,11 +727,15 @@ class Planner:
         self.actor_id: int | None = None
         self.entered_by: str | None = None  # a lead typed in by hand: who typed it
         self.scorer = Scorer(definition)
-        self.assigner = Assigner.load(session, policy.assignment)
         # Kept with each lead's assignment record: the lead file shows how it reached the rep.
-        self.assigned_why = (
-            f"Imported from {self.file_name} ({policy.assignment.value.replace('_', ' ')})"
-        )
+        if keep_for is not None:
+            self.assigner = Assigner.keeping(session, keep_for)
+            self.assigned_why = f"Imported from {self.file_name} (their own import)"
+        else:
+            self.assigner = Assigner.load(session, policy.assignment)
+            self.assigned_why = (
+                f"Imported from {self.file_name} ({policy.assignment.value.replace('_', ' ')})"
+            )
         # Reps cannot act before a lead reaches the desk, so its speed-to-lead clock starts
         # at the import; an old export does not arrive already overdue.
         self.sla_due_at = sla_deadline(at, policy)
