@@ -42,6 +42,7 @@ class Assigner:
         self.reps = sorted(reps, key=lambda rep: (rep.load - rep.capacity, rep.id))
         self.turns: dict[str | None, int] = {}  # whose turn it is, per territory
         self.assigned: dict[int, int] = {}
+        self.shown: dict[int, str] = {rep.id: rep.display or rep.name for rep in reps}
 
     @classmethod
     def load(cls, session: Session, mode: Assignment) -> Assigner:
@@ -119,8 +120,16 @@ class Assigner:
     def names(self) -> dict[int, str]:
         return {rep.id: rep.name for rep in self.reps}
 
+    def give(self, rep_id: int, shown: str) -> None:
+        """Count a lead handed to ``rep_id`` outside the turns (the rep of its company)."""
+        for rep in self.reps:
+            if rep.id == rep_id:
+                rep.load += 1
+        self.shown.setdefault(rep_id, shown)
+        self.assigned[rep_id] = self.assigned.get(rep_id, 0) + 1
+
     def given_out(self) -> dict[str, int]:
         """Display name -> new leads handed to them, most first."""
-        shown = {rep.id: rep.display or rep.name for rep in self.reps}
+        shown = self.shown
         counts = [(shown[rep_id], n) for rep_id, n in self.assigned.items() if n > 0]
         return dict(sorted(counts, key=lambda item: (-item[1], item[0])))

@@ -32,12 +32,13 @@ from leaddesk import audit
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition.business_time import sla_deadline
 from leaddesk.do_not_call import ListCheck, Listing, hold_people
-from leaddesk.domain import Role, Stage
+from leaddesk.domain import OPEN_STAGES, Role, Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.intake.assignment import Assigner
 from leaddesk.intake.attached_keys import keys_attached_by
 from leaddesk.intake.bulk import BulkWriter
 from leaddesk.intake.cleaning import Chunk, CleanedChunks, Job
+from leaddesk.intake.cleanup import company_domain
 from leaddesk.intake.earlier_rows import EarlierRows, NewLead, NewPerson
 from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.mapping import Mapping
@@ -728,6 +729,12 @@ class Planner:
         self.entered_by: str | None = None  # a lead typed in by hand: who typed it
         self.scorer = Scorer(definition)
         # Kept with each lead's assignment record: the lead file shows how it reached the rep.
+        self.keeping = keep_for is not None
+        # One company, one rep: account (id, or id() of one this import adds) -> its rep.
+        self._company_reps: dict[int, tuple[int, str] | None] = {}
+        self._accounts_by_id: dict[int, KnownAccount | None] = {}
+        self._accounts_by_domain: dict[str, KnownAccount] = {}
+        self._session: Session | None = None
         if keep_for is not None:
             self.assigner = Assigner.keeping(session, keep_for)
             self.assigned_why = f"Imported from {self.file_name} (their own import)"
@@ -754,6 +761,7 @@ class Planner:
         self.pending_phone: dict[str, KnownPerson] = {}
         self.pending_company: dict[str, list[KnownPerson]] = {}
         self.pending_accounts: dict[str, KnownAccount] = {}
+        self.pending_domains: dict[str, KnownAccount] = {}
         self.pending_new: dict[int, _NewPerson] = {}  # by id(KnownPerson)
         self.pending_new_accounts: dict[int, _NewAccount] = {}  # by id(KnownAccount)
         self.pending_leads: dict[int, _NewLead] = {}  # by id(KnownLead)
@@ -762,6 +770,7 @@ class Planner:
 
     def plan(self, session: Session, chunk: Chunk) -> _ChunkPlan:
         self._reset_pending()
+        self._session = session
         plan = _ChunkPlan()
         items = chunk.items
         if items:
@@ -831,6 +840,9 @@ class Planner:
 
         account = self._account(row, view, plan)
         person, how = self._person(row, view)
+        if not row.company and person is not None and person.account_id is not None:
+            # A known person without a company in this row keeps the company on file.
+            account = self._stored_account(person.account_id) or account
         if listed is not None:
             counts.do_not_call += 1
             problem = RowProblem(number, listed.field, LISTED_ROW, listed.value)
@@ -896,17 +908,22 @@ class Planner:
         return None, ""
 
     def _account(self, row: CleanRow, view: StoreView, plan: _ChunkPlan) -> KnownAccount | None:
-        if not row.company:
-            return None
+        """The row's company by its name, written any way ("Maddox-Taylor Ltd" is "Maddox
+        Taylor"); a row without one, by its email's company domain (not a free mail one)."""
         for key in company_keys_of(row):
             found = view.accounts.get(key) or self.pending_accounts.get(key)
             if found is not None:
                 return found
+        domain = company_domain(row.email_domain)
+        if not row.company:
+            if domain is None:
+                return None
+            return self.pending_domains.get(domain) or self._account_with_domain(domain)
         known = KnownAccount(None, row.company[:256], False)
         values: dict[str, Any] = {
             "name": row.company[:256],
             "name_key": row.company_key[:256],
-            "domain": _domain(row),
+            "domain": _domain(row) or domain,
             "industry": row.industry[:128] or None,
             "employees": row.employees,
             "country": None,
@@ -918,7 +935,73 @@ class Planner:
         plan.accounts.append(new)
         self.pending_accounts[row.company_key] = known
         self.pending_new_accounts[id(known)] = new
+        if domain is not None:
+            self.pending_domains.setdefault(domain, known)
         return known
+
+    def _account_with_domain(self, domain: str) -> KnownAccount | None:
+        if domain not in self._accounts_by_domain and self._session is not None:
+            found = self._session.execute(
+                select(Account.id, Account.name, Account.is_customer, Account.owner_name)
+                .where(Account.domain == domain)
+                .order_by(Account.is_customer.desc(), Account.id)
+                .limit(1)
+            ).first()
+            if found is None:
+                return None  # not remembered: a later chunk may add the company
+            self._accounts_by_domain[domain] = KnownAccount(
+                found[0], found[1], bool(found[2]), found[3]
+            )
+        return self._accounts_by_domain.get(domain)
+
+    def _stored_account(self, account_id: int) -> KnownAccount | None:
+        if account_id not in self._accounts_by_id and self._session is not None:
+            found = self._session.get(Account, account_id)
+            self._accounts_by_id[account_id] = (
+                KnownAccount(found.id, found.name, found.is_customer, found.owner_name)
+                if found is not None
+                else None
+            )
+        return self._accounts_by_id.get(account_id)
+
+    def _company_rep(self, account: KnownAccount | None) -> tuple[int, str] | None:
+        """The active rep working an open lead at ``account`` (the latest to arrive), or the
+        rep this import gave the company's first lead; None when nobody works it."""
+        if account is None:
+            return None
+        key = account.id if account.id is not None else id(account)
+        if key not in self._company_reps:
+            found = None
+            if account.id is not None and self._session is not None:
+                found = self._session.execute(
+                    select(User.id, User.display_name, User.name)
+                    .join(Lead, Lead.assigned_to_id == User.id)
+                    .where(
+                        Lead.account_id == account.id,
+                        Lead.stage.in_(OPEN_STAGES),
+                        User.active.is_(True),
+                        User.role == Role.QUALIFIER,
+                    )
+                    .order_by(Lead.arrived_at.desc(), Lead.id.desc())
+                    .limit(1)
+                ).first()
+            self._company_reps[key] = (found[0], found[1] or found[2]) if found else None
+        return self._company_reps[key]
+
+    def _assign(self, account: KnownAccount | None, country: str | None) -> int | None:
+        """Who gets a new lead: with one rep per company, whoever works its company already;
+        else (and for a rep's own import) the assignment's turn."""
+        if not self.policy.one_rep_per_company or self.keeping or account is None:
+            return self.assigner.assign(country)
+        working = self._company_rep(account)
+        if working is not None:
+            self.assigner.give(*working)
+            return working[0]
+        rep = self.assigner.assign(country)
+        if rep is not None:
+            key = account.id if account.id is not None else id(account)
+            self._company_reps[key] = (rep, self.assigner.shown.get(rep, ""))
+        return rep
 
     # -- new rows ----------------------------------------------------------------------------
 
@@ -998,7 +1081,7 @@ class Planner:
             "call_attempts": 0,
         }
         scores = self.scorer.score(facts)
-        rep = self.assigner.assign(where.country)
+        rep = self._assign(account, where.country)
         if rep is None:
             self.counts.pool += 1
         else:
