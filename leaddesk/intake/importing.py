@@ -14,6 +14,7 @@ import csv
 import gc
 import hashlib
 import os
+import re
 import sqlite3
 import tempfile
 import time
@@ -53,6 +54,7 @@ from leaddesk.intake.matching import (
     now_or_before,
     same_name,
 )
+from leaddesk.intake.phones import normalise_phone
 from leaddesk.intake.reading import ExportFile, open_export
 from leaddesk.intake.rows import CleanRow, RowProblem, write_report
 from leaddesk.intake.runs import BY_HAND, RunStatus, ranges
@@ -92,6 +94,10 @@ MORE_INTEREST_POINTS = 10
 PREVIEW_PROBLEMS = 20
 LISTED_ROW = "do not call: on the team's do-not-call list; the lead is held, out of every queue"
 ERASED_ROW = "erased person: not imported (they asked to be forgotten)"
+# Columns (lower case, punctuation as spaces) whose number is kept as the person's direct line.
+DIRECT_LINE_COLUMNS = frozenset(
+    {"direct line", "direct dial", "direct phone", "direct number", "direct", "dd", "ddi"}
+)
 
 Progress = Callable[[int, int], None]  # (rows done, total rows or an estimate)
 Cancelled = Callable[[], bool]
@@ -1153,11 +1159,24 @@ class Planner:
                 extra[name] = value
         if row.phone_e164 and row.mobile_e164:
             extra["mobile"] = row.mobile_e164
+        direct = self._direct_line(row)
+        if direct is not None and direct not in (row.phone_e164, row.mobile_e164):
+            extra["direct_line"] = direct
         if row.email is None and row.email_raw:
             extra["email_as_typed"] = row.email_raw
         if row.phone_flag and row.phone_raw and not row.phone_e164:
             extra["phone_as_typed"] = row.phone_raw
         return extra
+
+    def _direct_line(self, row: CleanRow) -> str | None:
+        """A direct line kept among the row's other columns ("Direct Line", "Direct Dial", or a
+        second phone column such as "Direct Phone"), as E.164 when it reads as a number."""
+        for column, value in row.extra.items():
+            if _column_words(column) in DIRECT_LINE_COLUMNS:
+                number = normalise_phone(value, self.policy.default_phone_region).e164
+                if number is not None:
+                    return number
+        return None
 
     def _add_interest(
         self,
@@ -1212,6 +1231,10 @@ def _source_key(text: str) -> str:
 def _fact_key(text: str) -> str | None:
     words = text.strip().casefold().replace("-", " ").replace("/", " ").split()
     return "_".join(words) or None
+
+
+def _column_words(column: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", column.casefold()).split())
 
 
 def _domain(row: CleanRow) -> str | None:
