@@ -777,6 +777,7 @@ class Planner:
     def plan(self, session: Session, chunk: Chunk) -> _ChunkPlan:
         self._reset_pending()
         self._session = session
+        self._read_domains(session, chunk)
         plan = _ChunkPlan()
         items = chunk.items
         if items:
@@ -924,7 +925,7 @@ class Planner:
         if not row.company:
             if domain is None:
                 return None
-            return self.pending_domains.get(domain) or self._account_with_domain(domain)
+            return self._account_with_domain(domain) or self.pending_domains.get(domain)
         known = KnownAccount(None, row.company[:256], False)
         values: dict[str, Any] = {
             "name": row.company[:256],
@@ -945,19 +946,33 @@ class Planner:
             self.pending_domains.setdefault(domain, known)
         return known
 
+    def _read_domains(self, session: Session, chunk: Chunk) -> None:
+        """The accounts of the company domains of the chunk's rows without a company, read
+        in one query per 900 domains (not one per row)."""
+        wanted = {
+            domain
+            for item in chunk.items
+            if isinstance(item, CleanRow) and not item.company
+            if (domain := company_domain(item.email_domain)) is not None
+        }
+        self._accounts_by_domain = {}
+        listed = sorted(wanted)
+        for start in range(0, len(listed), 900):
+            for found in session.execute(
+                select(
+                    Account.domain, Account.id, Account.name, Account.is_customer,
+                    Account.owner_name,
+                )
+                .where(Account.domain.in_(listed[start : start + 900]))
+                .order_by(Account.is_customer.asc(), Account.id.desc())
+            ):  # fmt: skip
+                # Read last wins: the oldest customer account, else the oldest account.
+                domain, account_id, name, customer, owner = found
+                self._accounts_by_domain[domain] = KnownAccount(
+                    account_id, name, bool(customer), owner
+                )
+
     def _account_with_domain(self, domain: str) -> KnownAccount | None:
-        if domain not in self._accounts_by_domain and self._session is not None:
-            found = self._session.execute(
-                select(Account.id, Account.name, Account.is_customer, Account.owner_name)
-                .where(Account.domain == domain)
-                .order_by(Account.is_customer.desc(), Account.id)
-                .limit(1)
-            ).first()
-            if found is None:
-                return None  # not remembered: a later chunk may add the company
-            self._accounts_by_domain[domain] = KnownAccount(
-                found[0], found[1], bool(found[2]), found[3]
-            )
         return self._accounts_by_domain.get(domain)
 
     def _stored_account(self, account_id: int) -> KnownAccount | None:
