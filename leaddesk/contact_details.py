@@ -2,11 +2,15 @@
 instead", "send it to my work address".
 
 The rep working the lead (or a team lead) types the correction; it is cleaned the way an import
-cleans (phone to E.164 with the policy's region, email syntax checked, names trimmed) and saved
+cleans (numbers to E.164, read as national numbers of the person's country when they have one,
+else of the policy's region; email syntax checked, names trimmed) and saved
 in one transaction with an audit event naming what changed, from what to what. A new phone
 number moves the person's calling hours with it. A new number or address that is on the
 do-not-call list takes the person out of every queue at once. A number or address already on
 file for someone else is refused, naming them, so one person never becomes two.
+
+A person may have three numbers: the phone (the one the queue dials first, on the person), a
+mobile and a direct line (kept in the lead's ``extra`` details, as imports keep a second number).
 """
 
 from __future__ import annotations
@@ -30,14 +34,27 @@ from leaddesk.store.models import Lead, Person, User
 
 CHANGED = "contact_changed"
 # The longest each field may be, as the store keeps it.
-LIMITS = {"first_name": 128, "last_name": 128, "title": 256, "email": 320, "phone": 64}
+LIMITS = {
+    "first_name": 128,
+    "last_name": 128,
+    "title": 256,
+    "email": 320,
+    "phone": 64,
+    "mobile": 64,
+    "direct_line": 64,
+}
 WORDS = {
     "first_name": "first name",
     "last_name": "last name",
     "title": "job title",
     "email": "email",
     "phone": "phone",
+    "mobile": "mobile",
+    "direct_line": "direct line",
 }
+NUMBERS = ("phone", "mobile", "direct_line")
+# Numbers beside the phone live in the lead's extra details under these keys.
+EXTRA_NUMBERS = ("mobile", "direct_line")
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,8 @@ class ContactDetails:
     title: str | None = None
     email: str | None = None
     phone: str | None = None
+    mobile: str | None = None
+    direct_line: str | None = None
 
     def given(self) -> dict[str, str]:
         return {name: value for name, value in vars(self).items() if value is not None}
@@ -64,6 +83,8 @@ class ContactChanged:
     phone: str | None
     do_not_call: bool  # the new number or address is on the do-not-call list
     message: str
+    mobile: str | None = None
+    direct_line: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +94,8 @@ class ContactChanged:
             "changed": list(self.changed),
             "email": self.email,
             "phone": self.phone,
+            "mobile": self.mobile,
+            "direct_line": self.direct_line,
             "do_not_call": self.do_not_call,
             "message": self.message,
         }
@@ -105,8 +128,9 @@ def change_contact(
             f"Lead {lead_id} belongs to {owner or 'the open pool'}; work it first, or ask "
             "your team lead."
         )
-    wanted = _cleaned(session, details.given())
-    before = {name: getattr(person, name) for name in wanted}
+    region = person.country or current_policy(session).default_phone_region
+    wanted = _cleaned(details.given(), region)
+    before = {name: _on_file(person, lead, name) for name in wanted}
     changes = {
         name: [before[name], value] for name, value in wanted.items() if before[name] != value
     }
@@ -115,20 +139,29 @@ def change_contact(
     if not (first or last):
         raise InputError("first name: give the person's name (at least a first or a last name)")
     email = wanted.get("email", person.email)
-    phone = wanted.get("phone", person.phone)
-    if not (email or phone):
+    numbers = [wanted.get(name, _on_file(person, lead, name)) for name in NUMBERS]
+    if not (email or any(numbers)):
         raise InputError("phone: give a phone number or an email address to reach them by")
     _refuse_someone_else(
         session,
         person,
         email=email if "email" in changes else None,
-        phone=phone if "phone" in changes else None,
+        phone=wanted["phone"] if "phone" in changes else None,
     )
     if not changes:
         return _result(lead, person, (), False, "Nothing changed.")
 
+    extra = dict(lead.extra or {})
     for name, (_old, new) in changes.items():
-        setattr(person, name, new)
+        if name in EXTRA_NUMBERS:
+            if new is None:
+                extra.pop(name, None)
+            else:
+                extra[name] = new
+        else:
+            setattr(person, name, new)
+    if any(name in EXTRA_NUMBERS for name in changes):
+        lead.extra = extra or None
     moved_to: str | None = None
     if "phone" in changes:
         person.phone_raw = (details.phone or "").strip() or None
@@ -175,7 +208,15 @@ def _place(zone_key: str | None) -> str:
     return place if len(names) == 1 else f"{place} (or nearby)"
 
 
-def _cleaned(session: Session, given: dict[str, str]) -> dict[str, str | None]:
+def _on_file(person: Person, lead: Lead, name: str) -> str | None:
+    if name in EXTRA_NUMBERS:
+        value = (lead.extra or {}).get(name)
+        return value if isinstance(value, str) else None
+    value = getattr(person, name)
+    return value if value is None else str(value)
+
+
+def _cleaned(given: dict[str, str], region: str | None) -> dict[str, str | None]:
     cleaned: dict[str, str | None] = {}
     for name, typed in given.items():
         text = typed.strip()
@@ -189,14 +230,19 @@ def _cleaned(session: Session, given: dict[str, str]) -> dict[str, str | None]:
             if email.address is None:
                 raise InputError(f"email: '{text}' is {email.flag or 'not an email address'}")
             cleaned[name] = email.address
-        elif name == "phone":
+        elif name in NUMBERS:
             if not text:
                 cleaned[name] = None
                 continue
-            region = current_policy(session).default_phone_region
             phone = normalise_phone(text, region)
             if phone.e164 is None:
-                raise InputError(f"phone: '{text}': {phone.flag or 'not a phone number'}")
+                why = phone.flag or "not a phone number"
+                if region and region not in why:
+                    why += f" (read as a number in {region})"
+                raise InputError(
+                    f"{WORDS[name]}: '{text}': {why}; "
+                    "type it with +country code if it is from abroad"
+                )
             cleaned[name] = phone.e164
         elif name == "title":
             cleaned[name] = tidy_text(text) or None
@@ -242,8 +288,9 @@ def _now_on_the_list(session: Session, changes: dict[str, list[Any]]) -> bool:
     values = []
     if changes.get("email", [None, None])[1]:
         values.append(Value(EMAIL, str(changes["email"][1]).lower()))
-    if changes.get("phone", [None, None])[1]:
-        values.append(Value(PHONE, str(changes["phone"][1])))
+    for name in NUMBERS:
+        if changes.get(name, [None, None])[1]:
+            values.append(Value(PHONE, str(changes[name][1])))
     return bool(values) and bool(listed_values(session, values))
 
 
@@ -259,4 +306,6 @@ def _result(
         phone=person.phone,
         do_not_call=listed,
         message=message,
+        mobile=_on_file(person, lead, "mobile"),
+        direct_line=_on_file(person, lead, "direct_line"),
     )

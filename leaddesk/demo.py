@@ -32,6 +32,7 @@ from leaddesk.domain import (
     Verdict,
 )
 from leaddesk.errors import InputError
+from leaddesk.intake.cleanup import company_key
 from leaddesk.intake.scores import Scorer
 from leaddesk.queue.policy import current_policy
 from leaddesk.queue.sla import SlaClock
@@ -369,7 +370,7 @@ class _Builder:
             {
                 "id": account_id,
                 "name": name,
-                "name_key": name.casefold(),
+                "name_key": company_key(name),
                 "domain": _domain(name),
                 "industry": rng.choice(INDUSTRIES),
                 "employees": employees,

@@ -662,8 +662,11 @@ class Desk:
         day_first: bool = False,
         progress: intake.Progress | None = None,
         cancelled: intake.Cancelled | None = None,
+        keep_mine: bool | None = None,
     ) -> intake.ImportSummary:
         """Import a CSV/XLSX export (or, ``dry_run``, only say what it would do).
+
+        A rep's own import stays theirs; ``keep_mine=False`` lets the policy assign it.
 
         ``progress(rows_done, total_estimate)`` is called after each chunk; ``cancelled()``
         returning True stops after the current chunk (ImportCancelled: resumable, undoable).
@@ -683,6 +686,7 @@ class Desk:
                 encoding=encoding,
                 sheet=sheet,
                 day_first=day_first,
+                keep_mine=keep_mine,
             ),
             at=self.clock(),
             progress=progress or intake.no_progress,

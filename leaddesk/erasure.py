@@ -200,9 +200,10 @@ def _values_of(person: Person, leads: list[Lead]) -> list[Value]:
     if person.phone:
         values.append(Value(PHONE, person.phone))
     for lead in leads:
-        mobile = (lead.extra or {}).get("mobile")
-        if isinstance(mobile, str) and mobile.startswith("+"):
-            values.append(Value(PHONE, mobile))
+        for key in ("mobile", "direct_line"):
+            number = (lead.extra or {}).get(key)
+            if isinstance(number, str) and number.startswith("+"):
+                values.append(Value(PHONE, number))
     return values
 
 

@@ -104,6 +104,23 @@ class LeadFile:
     colleagues: tuple[Colleague, ...] = ()
     # A number the import could not read, kept as the file had it, while none is on file.
     phone_as_typed: str | None = None
+    # The person's other numbers, kept in the lead's extra details (E.164).
+    mobile: str | None = None
+    direct_line: str | None = None
+
+    @property
+    def numbers(self) -> tuple[tuple[str, str], ...]:
+        """(what it is, number) for each number on file, the phone first; a number given twice
+        is listed once."""
+        found: list[tuple[str, str]] = []
+        for words, number in (
+            ("phone", self.phone),
+            ("mobile", self.mobile),
+            ("direct line", self.direct_line),
+        ):
+            if number and all(number != seen for _, seen in found):
+                found.append((words, number))
+        return tuple(found)
 
     @property
     def person(self) -> str:
@@ -166,7 +183,14 @@ def read_lead_file(session: Session, lead_id: int) -> LeadFile:
         timeline=_timeline(session, lead, names),
         colleagues=_colleagues(session, lead, names),
         phone_as_typed=None if person.phone else _as_typed(lead),
+        mobile=_extra_number(lead, "mobile"),
+        direct_line=_extra_number(lead, "direct_line"),
     )
+
+
+def _extra_number(lead: Lead, key: str) -> str | None:
+    number = (lead.extra or {}).get(key)
+    return number if isinstance(number, str) and number.startswith("+") else None
 
 
 def _as_typed(lead: Lead) -> str | None:

@@ -91,6 +91,8 @@ class CallCycle(QObject):
         self._dial = dial
         self.phase = Phase.IDLE
         self.lead: QueueRow | None = None
+        # The number the rep chose to dial (a mobile, a direct line); None dials the phone.
+        self.dial_number: str | None = None
         self._waiting = False  # a cycle step is on the worker; ignore repeated keys meanwhile
         # "Not interested" puts the lead on hold, out of every queue and unclaimed: its verdict
         # is given now, in the questionnaire, or it waits out of sight.
@@ -106,6 +108,7 @@ class CallCycle(QObject):
         self._renewer = QTimer(self)
         self._renewer.setInterval(renew_every_ms)
         self._renewer.timeout.connect(self.renew)
+        self.lead_changed.connect(self._forget_number)
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -148,7 +151,7 @@ class CallCycle(QObject):
     def call(self) -> None:
         if self._waiting or self.phase is not Phase.READY or self.lead is None:
             return
-        number = self.lead.phone
+        number = self.number
         if not number:
             self.said.emit("No phone number on file: F2 adds one, or put the lead back.")
             return
@@ -160,9 +163,9 @@ class CallCycle(QObject):
         if isinstance(refused, str):
             self.said.emit(refused)
             return
-        if self.phase is not Phase.READY or self.lead is None or not self.lead.phone:
+        number = self.number
+        if self.phase is not Phase.READY or self.lead is None or not number:
             return
-        number = self.lead.phone
         if not self._dial(number):
             self.said.emit(f"No softphone took the call: dial {number} by hand.")
         else:
@@ -190,6 +193,21 @@ class CallCycle(QObject):
         if row is not None and self.lead is not None and row.lead_id == self.lead.lead_id:
             self.lead = row
             self.lead_updated.emit(row)
+
+    @property
+    def number(self) -> str | None:
+        """The number a call on the held lead dials: the one chosen, else the phone."""
+        if self.lead is None:
+            return None
+        return self.dial_number or self.lead.phone
+
+    def _forget_number(self, _row: object) -> None:
+        self.dial_number = None
+
+    def choose_number(self, lead_id: int, number: str | None) -> None:
+        """Dial ``number`` on the held lead ``lead_id`` (ignored once another lead is held)."""
+        if self.lead is not None and self.lead.lead_id == lead_id:
+            self.dial_number = number if number != self.lead.phone else None
 
     @property
     def can_undo(self) -> bool:

@@ -1,5 +1,8 @@
 """The call panel: the lead being worked, its number large and copyable, the call timer, and
-one key per step — N next, C call, 1…0 outcomes, H hang up, B callback, Esc put back."""
+one key per step — N next, C call, 1…0 outcomes, H hang up, B callback, Esc put back.
+
+A person with more than one number (phone, mobile, direct line) gets a "Dial" choice under the
+number; C and the copy button use the number chosen."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -21,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.definition import Policy
 from leaddesk.domain import CallOutcome
+from leaddesk.lead_file import LeadFile
 from leaddesk.queue import QueueRow
 from ui import dialogs, shortcuts
 from ui.call_cycle import CallCycle, Phase
@@ -68,6 +73,18 @@ class CallPanel(QFrame):
         number_row.addWidget(self.copy)
         number_row.addStretch(1)
         number_row.addWidget(self.timer)
+        self.numbers = QComboBox()
+        self.numbers.setAccessibleName("Number to dial")
+        self.numbers.setToolTip("The person has more than one number: choose which C dials")
+        self.numbers_label = QLabel("Dial:")
+        self.numbers_label.setBuddy(self.numbers)
+        self.numbers.currentIndexChanged.connect(self._number_chosen)
+        numbers_row = QHBoxLayout()
+        numbers_row.addWidget(self.numbers_label)
+        numbers_row.addWidget(self.numbers)
+        numbers_row.addStretch(1)
+        self._numbers_for: int | None = None
+        self._show_choice(False)
 
         self.next_button = QPushButton(icon("next"), "Next lead   N")
         self.next_button.setObjectName("primary")
@@ -121,6 +138,7 @@ class CallPanel(QFrame):
         layout.setSpacing(6)
         layout.addWidget(self.who)
         layout.addLayout(number_row)
+        layout.addLayout(numbers_row)
         layout.addWidget(self.their_time)
         layout.addWidget(self.why)
         layout.addLayout(steps)
@@ -228,15 +246,48 @@ class CallPanel(QFrame):
         self.log(CallOutcome.CALLBACK)
 
     def copy_number(self) -> None:
-        lead = self.cycle.lead
-        if lead is not None and lead.phone:
-            QGuiApplication.clipboard().setText(lead.phone)
-            self.message.setText(f"Copied {lead.phone}.")
+        number = self.cycle.number
+        if number:
+            QGuiApplication.clipboard().setText(number)
+            self.message.setText(f"Copied {number}.")
+
+    # -- the person's numbers --------------------------------------------------------------------
+
+    def show_numbers(self, lead: LeadFile) -> None:
+        """Offer the numbers of ``lead`` when it is the lead held and has more than one."""
+        held = self.cycle.lead
+        if held is None or held.lead_id != lead.lead_id:
+            return
+        chosen = self.cycle.number
+        self._numbers_for = None  # no choice is made while the list is refilled
+        self.numbers.clear()
+        for words, number in lead.numbers:
+            self.numbers.addItem(f"{number}  ({words})", number)
+        at = self.numbers.findData(chosen)
+        self.numbers.setCurrentIndex(max(at, 0))
+        self._numbers_for = lead.lead_id
+        self._show_choice(self.numbers.count() > 1)
+        self._number_chosen(self.numbers.currentIndex())
+
+    def _number_chosen(self, index: int) -> None:
+        if self._numbers_for is None or index < 0:
+            return
+        number = self.numbers.itemData(index)
+        self.cycle.choose_number(self._numbers_for, number if isinstance(number, str) else None)
+        if self.cycle.number:
+            self.phone.setText(self.cycle.number)
+
+    def _show_choice(self, shown: bool) -> None:
+        self.numbers.setVisible(shown)
+        self.numbers_label.setVisible(shown)
 
     # -- showing the phase ----------------------------------------------------------------------
 
     def _lead(self, lead: object) -> None:
         self._set_idle(not isinstance(lead, QueueRow))
+        self._numbers_for = None
+        self.numbers.clear()
+        self._show_choice(False)
         if not isinstance(lead, QueueRow):
             self.who.setText("READY WHEN YOU ARE")
             self.phone.setText("—")  # a quiet placeholder, so the panel keeps its height
@@ -249,7 +300,7 @@ class CallPanel(QFrame):
 
     def _details(self, lead: QueueRow) -> None:
         self.who.setText(f"CALLING {lead.person.upper()}")
-        self.phone.setText(lead.phone or "no number")
+        self.phone.setText(self.cycle.number or "no number")
         self._follow_clock()
 
     def _set_idle(self, idle: bool) -> None:

@@ -1,5 +1,5 @@
 """Call ▸ Correct contact details… (F2): the person on the line spells their name, gives their
-mobile or their work address.
+mobile, direct line or work address.
 
 The form starts from what is on file; Save sends only what the rep changed, and the core
 cleans and checks it (a refusal is said inside the dialog, the field it names focused, nothing
@@ -41,7 +41,12 @@ class ContactDialog(CoreForm):
         self.title = QLineEdit(lead.title or "")
         self.email = QLineEdit(lead.email or "")
         self.phone = QLineEdit(lead.phone_raw or lead.phone or lead.phone_as_typed or "")
-        self.phone.setPlaceholderText("any format; +country code if abroad")
+        where = f"as dialled in {lead.country}" if lead.country else "any format"
+        self.phone.setPlaceholderText(f"{where}; +country code if from elsewhere")
+        self.mobile = QLineEdit(lead.mobile or "")
+        self.mobile.setPlaceholderText(self.phone.placeholderText())
+        self.direct_line = QLineEdit(lead.direct_line or "")
+        self.direct_line.setPlaceholderText(self.phone.placeholderText())
         self._on_file = self.details()
         if not lead.phone:
             # The typed number is not on file (it could not be read): saving it means to fix it.
@@ -51,6 +56,8 @@ class ContactDialog(CoreForm):
         labelled(self.form, "&Job title:", self.title)
         labelled(self.form, "&Email:", self.email)
         labelled(self.form, "&Phone:", self.phone)
+        labelled(self.form, "&Mobile:", self.mobile)
+        labelled(self.form, "&Direct line:", self.direct_line)
         self.buttons.accepted.connect(self.save)
         self.fields = {
             WORDS["first_name"]: self.first_name,
@@ -58,6 +65,8 @@ class ContactDialog(CoreForm):
             WORDS["title"]: self.title,
             WORDS["email"]: self.email,
             WORDS["phone"]: self.phone,
+            WORDS["mobile"]: self.mobile,
+            WORDS["direct_line"]: self.direct_line,
         }
         self.lay_out()
         self.phone.setFocus()  # the usual correction: "call my mobile instead"
@@ -70,6 +79,8 @@ class ContactDialog(CoreForm):
             title=self.title.text(),
             email=self.email.text(),
             phone=self.phone.text(),
+            mobile=self.mobile.text(),
+            direct_line=self.direct_line.text(),
         )
 
     def save(self) -> None:

@@ -18,6 +18,7 @@ import platformdirs
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk.desk import Desk, ImportLook
+from leaddesk.domain import Role
 from leaddesk.errors import LeadDeskError
 from leaddesk.intake.importing import ImportCancelled, ImportSummary
 from leaddesk.intake.undo import UndoSummary
@@ -236,6 +238,12 @@ class ImportDialog(QDialog):
         source_label.setBuddy(self.source_box)
         form.addRow(source_label, self.source_box)
         form.addRow("", source_help)
+        # A rep's own import stays theirs unless they tick this; others' follow the policy.
+        self.share_box = QCheckBox("Gi&ve the new leads out by the team's policy")
+        self.share_box.setToolTip("Unticked, the new leads of your own import stay yours")
+        self.share_box.setAccessibleName("Give the new leads out by the team's policy")
+        form.addRow("", self.share_box)
+        form.setRowVisible(self.share_box, self.desk.actor.role == Role.QUALIFIER)
         self.sheet_box = QComboBox()
         self.sheet_box.setMaximumWidth(440)
         self.sheet_box.activated.connect(self._sheet_chosen)
@@ -550,17 +558,23 @@ class ImportDialog(QDialog):
         self._update()
         desk, path, source, sheet = self.desk, self.look.path, self._source_text(), self.look.sheet
         mapping, report, stop = str(self._mapping_file()), self._scratch / "preview.csv", self._stop
+        keep = self._keep_mine()
 
         def dry_run() -> ImportSummary:
             try:
                 return desk.import_file(
                     path, source=source, mapping=mapping, dry_run=True, report_path=report,
                     sheet=sheet, progress=self.progressed.emit, cancelled=stop.is_set,
+                    keep_mine=keep,
                 )  # fmt: skip
             except ImportCancelled as stopped:
                 return stopped.summary
 
         self.ops.run(dry_run, done=self._previewed, failed=self._failed)
+
+    def _keep_mine(self) -> bool | None:
+        """False when a rep chose to give their import out by the policy; None: the default."""
+        return False if self.share_box.isChecked() else None
 
     def _previewed(self, summary: ImportSummary) -> None:
         self.running = None
@@ -576,7 +590,7 @@ class ImportDialog(QDialog):
             f"This is what importing {Path(summary.file).name} as “{summary.source}” would do. "
             "Nothing has been stored yet."
         )
-        self.preview_counts.show_counts(counts)
+        self.preview_counts.show_counts(counts, summary.assigned_to, summary.kept_for)
         self.preview_counts.show()
         self._show_rows()
         warnings = [*summary.warnings]
@@ -619,12 +633,13 @@ class ImportDialog(QDialog):
         desk, path, source, stop = self.desk, self.look.path, self._source_text(), self._stop
         mapping, sheet = str(self._mapping_file()), self.look.sheet
         report = report_path_for(path, desk.clock())
+        keep = self._keep_mine()
 
         def run() -> ImportOutcome:
             try:
                 summary = desk.import_file(
                     path, source=source, mapping=mapping, report_path=report, sheet=sheet,
-                    progress=self.progressed.emit, cancelled=stop.is_set,
+                    progress=self.progressed.emit, cancelled=stop.is_set, keep_mine=keep,
                 )  # fmt: skip
             except ImportCancelled as stopped:
                 runs = desk.import_runs(limit=10)
@@ -658,7 +673,7 @@ class ImportDialog(QDialog):
         self.import_status.setText(text)
         self.import_bar.hide()
         self.stop_button.hide()
-        self.import_counts.show_counts(summary.counts)
+        self.import_counts.show_counts(summary.counts, summary.assigned_to, summary.kept_for)
         self.import_counts.show()
         if summary.report:
             self.report_label.setText(f"Report of rejected and flagged rows: {summary.report}")

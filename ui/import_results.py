@@ -88,7 +88,9 @@ class CountsView(QWidget):
         layout.addSpacing(4)
         layout.addWidget(self.line)
 
-    def show_counts(self, counts: Counts) -> None:
+    def show_counts(
+        self, counts: Counts, assigned_to: dict[str, int] | None = None, kept_for: str | None = None
+    ) -> None:
         for name, label in self.values.items():
             label.setText(f"{getattr(counts, name):,}")
         parts = [plural(counts.rows, "row") + " read"]
@@ -98,8 +100,12 @@ class CountsView(QWidget):
             parts.append(plural(counts.do_not_call, "row") + " held: on the do-not-call list")
         if counts.erased:
             parts.append(plural(counts.erased, "erased person", "erased people") + " not imported")
-        if counts.assigned or counts.pool:
-            parts.append(f"{counts.assigned:,} to reps, {counts.pool:,} to the open pool")
+        given = ", ".join(f"{name} {n:,}" for name, n in (assigned_to or {}).items())
+        if kept_for and counts.assigned:
+            parts.append(f"{counts.assigned:,} kept for {kept_for}: their own import")
+        elif counts.assigned or counts.pool:
+            reps = f"{counts.assigned:,} to reps" + (f" ({given})" if given else "")
+            parts.append(f"{reps}, {counts.pool:,} to the open pool")
         self.line.setText(" · ".join(parts))
 
     def number(self, name: str) -> int:

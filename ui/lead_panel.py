@@ -63,6 +63,7 @@ DETAILS_MIN_HEIGHT = 44  # px: the contact line and the scores, the rest scrolls
 
 class LeadPanel(QFrame):
     loaded = Signal(object)  # LeadFile now shown
+    file_shown = Signal(object)  # LeadFile shown, first or after a change (its numbers)
     correct_contact = Signal()  # the rep asks to correct the shown person's details
     reopen = Signal()  # a team lead asks to reopen the shown closed lead
 
@@ -100,7 +101,7 @@ class LeadPanel(QFrame):
         self.edit_button = QToolButton()
         self.edit_button.setIcon(icon("edit"))
         self.edit_button.setAutoRaise(True)
-        self.edit_button.setToolTip("Correct the name, job title, email or phone (F2)")
+        self.edit_button.setToolTip("Correct the name, job title, email or numbers (F2)")
         self.edit_button.setAccessibleName("Correct contact details")
         self.edit_button.clicked.connect(self.correct_contact)
         self.edit_button.hide()
@@ -287,6 +288,7 @@ class LeadPanel(QFrame):
         return moment.astimezone(self._zone).strftime("%a %d %b %Y, %H:%M")
 
     def _show_file(self, lead: LeadFile) -> None:
+        self.file_shown.emit(lead)
         self.lead_file = lead
         self.details_area.show()
         self.edit_button.setVisible(self._can_correct)
@@ -302,12 +304,13 @@ class LeadPanel(QFrame):
             company += f" ({', '.join(facts)})"
         self.role.setText(f"{lead.title or 'No title'} · {company}")
         place = ", ".join(part for part in (lead.city, lead.country) if part)
-        phone = lead.phone or (
-            f"phone as typed: {lead.phone_as_typed} (not a number to dial; F2 corrects it)"
-            if lead.phone_as_typed
-            else None
-        )
-        self.contact.setText(" · ".join(p for p in (lead.email, phone, place) if p))
+        several = len(lead.numbers) > 1
+        numbers = [f"{number} ({words})" if several else number for words, number in lead.numbers]
+        if not lead.phone and lead.phone_as_typed:
+            numbers.insert(
+                0, f"phone as typed: {lead.phone_as_typed} (not a number to dial; F2 corrects it)"
+            )
+        self.contact.setText(" · ".join(p for p in (lead.email, *numbers, place) if p))
         self._show_scores()
         source = lead.source.replace("_", " ")
         campaign = f" · {lead.campaign}" if lead.campaign else ""

@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.queue.take.connect(self.cycle.take)
         self.queue.hint.connect(self.lead.set_hint)
         self.cycle.lead_changed.connect(self._lead_changed)
+        self.lead.file_shown.connect(self.call.show_numbers)
         self.cycle.phase_changed.connect(self._phase_changed)
         self.questionnaire.verdict_given.connect(self.cycle.verdict_given)
         self.questionnaire.shown.connect(self.lead.follow_live_scores)

@@ -61,6 +61,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--day-first", action="store_true", help="read 03/05/2026 as 3 May (default: March 5)"
     )
     parser.add_argument(
+        "--share",
+        action="store_true",
+        help="a rep's own import: give the new leads out by the team's assignment policy "
+        "(default: they stay the rep's)",
+    )
+    parser.add_argument(
         "--undo",
         metavar="RUN",
         type=record_number,
@@ -90,6 +96,7 @@ def run_import(args: argparse.Namespace) -> int:
                 encoding=args.encoding,
                 sheet=args.sheet,
                 day_first=args.day_first,
+                keep_mine=False if args.share else None,
                 progress=line.show,
                 cancelled=ctrl_c.is_set,
             )
@@ -189,6 +196,15 @@ def _print_summary(summary: ImportSummary) -> None:
         f"{_rows(counts.flagged)} kept with a value to check; "
         f"{counts.assigned:,} {would}assigned to reps, {counts.pool:,} {would}left in the pool."
     )
+    if summary.assigned_to:
+        given = ", ".join(f"{name} {n:,}" for name, n in summary.assigned_to.items())
+        if summary.kept_for:
+            print(
+                f"New leads kept for {summary.kept_for}, who imported them: {given} "
+                "(--share gives them out by the team's assignment policy)."
+            )
+        else:
+            print(f"New leads by rep: {given}.")
     for warning in summary.warnings:
         print(f"Note: {warning}")
     if summary.problems:

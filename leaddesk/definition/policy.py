@@ -128,6 +128,8 @@ class Policy:
     sales_escalation_hours: float = 48.0
     default_phone_region: str = "US"
     assignment: Assignment = Assignment.ROUND_ROBIN
+    # One company, one rep: a new lead at a company where a rep works an open lead goes to them.
+    one_rep_per_company: bool = False
     queue: QueueOrder = field(default_factory=QueueOrder)
 
     @property
@@ -165,6 +167,7 @@ def read_policy(raw: object, path: str, report: Report) -> Policy:
         ),
         cadence=_read_cadence(table.table("cadence"), report),
         pool_visible_to_reps=table.flag("pool_visible_to_reps", base.pool_visible_to_reps),
+        one_rep_per_company=table.flag("one_rep_per_company", base.one_rep_per_company),
         untouched_flag_hours=table.number("untouched_flag_hours", base.untouched_flag_hours, 1),
         auto_reassign_enabled=auto.flag("enabled", base.auto_reassign_enabled),
         auto_reassign_after_hours=auto.number("after_hours", base.auto_reassign_after_hours, 1),

@@ -2,11 +2,13 @@
 
 Only active qualifiers with spare capacity (open leads below their capacity) get leads. Loads
 are read once per import and counted up in memory as leads are handed out, so assigning a
-100,000-row file costs one grouped query, not one per lead.
+100,000-row file costs one grouped query, not one per lead. A rep's own import stays theirs
+(``keeping``), whatever their load: they chose to bring those leads in.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -24,6 +26,7 @@ class _Rep:
     capacity: int
     load: int
     territories: frozenset[str]
+    display: str = ""
 
     @property
     def spare(self) -> int:
@@ -39,13 +42,14 @@ class Assigner:
         self.reps = sorted(reps, key=lambda rep: (rep.load - rep.capacity, rep.id))
         self.turns: dict[str | None, int] = {}  # whose turn it is, per territory
         self.assigned: dict[int, int] = {}
+        self.shown: dict[int, str] = {rep.id: rep.display or rep.name for rep in reps}
 
     @classmethod
     def load(cls, session: Session, mode: Assignment) -> Assigner:
         if mode is Assignment.POOL:
             return cls(mode, [])
         users = session.execute(
-            select(User.id, User.name, User.capacity, User.territories).where(
+            select(User.id, User.name, User.capacity, User.territories, User.display_name).where(
                 User.active.is_(True), User.role == Role.QUALIFIER
             )
         ).all()
@@ -65,10 +69,19 @@ class Assigner:
                 user.capacity,
                 int(loads.get(user.id, 0)),
                 frozenset(code.upper() for code in (user.territories or ())),
+                user.display_name or user.name,
             )
             for user in users
         ]
         return cls(mode, reps)
+
+    @classmethod
+    def keeping(cls, session: Session, user_id: int) -> Assigner:
+        """Every new lead to ``user_id``: a rep's own import, kept for them."""
+        user = session.get(User, user_id)
+        assert user is not None
+        rep = _Rep(user.id, user.name, sys.maxsize, 0, frozenset(), user.display_name or user.name)
+        return cls(Assignment.ROUND_ROBIN, [rep])
 
     def assign(self, country: str | None) -> int | None:
         if self.mode is Assignment.POOL or not self.reps:
@@ -106,3 +119,17 @@ class Assigner:
 
     def names(self) -> dict[int, str]:
         return {rep.id: rep.name for rep in self.reps}
+
+    def give(self, rep_id: int, shown: str) -> None:
+        """Count a lead handed to ``rep_id`` outside the turns (the rep of its company)."""
+        for rep in self.reps:
+            if rep.id == rep_id:
+                rep.load += 1
+        self.shown.setdefault(rep_id, shown)
+        self.assigned[rep_id] = self.assigned.get(rep_id, 0) + 1
+
+    def given_out(self) -> dict[str, int]:
+        """Display name -> new leads handed to them, most first."""
+        shown = self.shown
+        counts = [(shown[rep_id], n) for rep_id, n in self.assigned.items() if n > 0]
+        return dict(sorted(counts, key=lambda item: (-item[1], item[0])))

@@ -119,6 +119,28 @@ def email_domain(address: str | None) -> str | None:
     return domain or None
 
 
+# Mail services anyone can sign up to: their domain says nothing about the person's company.
+_FREE_MAIL = frozenset(
+    {
+        "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.de", "yahoo.fr",
+        "ymail.com", "hotmail.com", "hotmail.co.uk", "hotmail.de", "hotmail.fr", "outlook.com",
+        "outlook.de", "live.com", "live.de", "msn.com", "icloud.com", "me.com", "mac.com",
+        "aol.com", "gmx.de", "gmx.net", "gmx.com", "gmx.at", "gmx.ch", "web.de", "t-online.de",
+        "freenet.de", "proton.me", "protonmail.com", "mail.com", "yandex.ru", "yandex.com",
+        "mail.ru", "qq.com", "163.com", "126.com", "orange.fr", "free.fr", "laposte.net",
+        "libero.it", "virgilio.it", "btinternet.com", "zoho.com", "fastmail.com", "hey.com",
+        "naver.com", "rediffmail.com", "seznam.cz", "wp.pl", "o2.pl", "interia.pl",
+    }
+)  # fmt: skip
+
+
+def company_domain(domain: str | None) -> str | None:
+    """An email domain that names the person's company: None for free mail services."""
+    if not domain or domain in _FREE_MAIL or "." not in domain:
+        return None
+    return domain
+
+
 # --- names and companies ------------------------------------------------------------------------
 
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "herr", "frau", "mme"})

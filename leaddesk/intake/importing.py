@@ -14,6 +14,7 @@ import csv
 import gc
 import hashlib
 import os
+import re
 import sqlite3
 import tempfile
 import time
@@ -32,12 +33,13 @@ from leaddesk import audit
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition.business_time import sla_deadline
 from leaddesk.do_not_call import ListCheck, Listing, hold_people
-from leaddesk.domain import Stage
+from leaddesk.domain import OPEN_STAGES, Role, Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.intake.assignment import Assigner
 from leaddesk.intake.attached_keys import keys_attached_by
 from leaddesk.intake.bulk import BulkWriter
 from leaddesk.intake.cleaning import Chunk, CleanedChunks, Job
+from leaddesk.intake.cleanup import company_domain
 from leaddesk.intake.earlier_rows import EarlierRows, NewLead, NewPerson
 from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.mapping import Mapping
@@ -52,6 +54,7 @@ from leaddesk.intake.matching import (
     now_or_before,
     same_name,
 )
+from leaddesk.intake.phones import normalise_phone
 from leaddesk.intake.reading import ExportFile, open_export
 from leaddesk.intake.rows import CleanRow, RowProblem, write_report
 from leaddesk.intake.runs import BY_HAND, RunStatus, ranges
@@ -91,6 +94,10 @@ MORE_INTEREST_POINTS = 10
 PREVIEW_PROBLEMS = 20
 LISTED_ROW = "do not call: on the team's do-not-call list; the lead is held, out of every queue"
 ERASED_ROW = "erased person: not imported (they asked to be forgotten)"
+# Columns (lower case, punctuation as spaces) whose number is kept as the person's direct line.
+DIRECT_LINE_COLUMNS = frozenset(
+    {"direct line", "direct dial", "direct phone", "direct number", "direct", "dd", "ddi"}
+)
 
 Progress = Callable[[int, int], None]  # (rows done, total rows or an estimate)
 Cancelled = Callable[[], bool]
@@ -115,6 +122,10 @@ class ImportOptions:
     day_first: bool = False
     # Clean rows in a helper process while this one talks to the store; None decides by size.
     parallel: bool | None = None
+    # A rep's own import stays theirs unless they say False; None: theirs for a rep, the
+    # policy's assignment for anyone else. ``keep_for`` is who it was kept for, once decided.
+    keep_mine: bool | None = None
+    keep_for: int | None = None
 
 
 @dataclass
@@ -166,6 +177,9 @@ class ImportSummary:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     total_rows: int = 0
+    # Who got how many new leads in this run (display name -> count), most first.
+    assigned_to: dict[str, int] = field(default_factory=dict)
+    kept_for: str | None = None  # a rep's own import, kept for them
 
     def as_json(self) -> dict[str, Any]:
         counts = self.counts
@@ -176,6 +190,8 @@ class ImportSummary:
             "run": self.run_id,
             "status": self.status,
             **counts.as_json(),
+            "assigned_to": dict(self.assigned_to),
+            "kept_for": self.kept_for,
             "report": self.report,
             "resumed_after_row": self.resumed_after_row,
             "mapping": {
@@ -230,6 +246,8 @@ def import_file(
             )
             policy = current_policy(session)
             definition = current_definition(session)
+            keeper = _keeper(session, actor_id, options.keep_mine)
+        options = replace(options, keep_for=keeper.id if keeper else None)
         source = suggested or default_source(chosen.mapping, path)
         summary = ImportSummary(
             file=str(path),
@@ -240,6 +258,7 @@ def import_file(
             counts=Counts(),
             warnings=list(chosen.mapping.warnings),
         )
+        summary.kept_for = keeper.display_name or keeper.name if keeper else None
         if options.sheet is not None and export.format != "xlsx":
             summary.warnings.append("a CSV file has no sheets; --sheet ignored")
         job = Job(
@@ -393,7 +412,16 @@ def _dry_run(
     imported_before: set[int] | None = None,
 ) -> None:
     with store.reading() as session:
-        planner = Planner(session, summary, policy, definition, at, run_id=None, dry_run=True)
+        planner = Planner(
+            session,
+            summary,
+            policy,
+            definition,
+            at,
+            run_id=None,
+            dry_run=True,
+            keep_for=options.keep_for,
+        )
     planner.imported_before = imported_before or set()
     with (
         _Reporter(options.report_path, summary, every_row=True) as reporter,
@@ -409,6 +437,7 @@ def _dry_run(
             reporter.add(plan.report)
             progress(summary.counts.rows, max(summary.total_rows, summary.counts.rows))
         summary.report = reporter.finish()
+    summary.assigned_to = planner.assigner.given_out()
 
 
 def _import(
@@ -461,7 +490,16 @@ def _import(
                 },
             )
         summary.run_id = run_id = run.id
-        planner = Planner(session, summary, policy, definition, at, run_id=run_id, dry_run=False)
+        planner = Planner(
+            session,
+            summary,
+            policy,
+            definition,
+            at,
+            run_id=run_id,
+            dry_run=False,
+            keep_for=options.keep_for,
+        )
     planner.actor_id = actor_id
     try:
         with (
@@ -508,6 +546,20 @@ def _import(
             details=summary.counts.as_json(),
         )
     summary.status = RunStatus.FINISHED
+    summary.assigned_to = planner.assigner.given_out()
+
+
+def _keeper(session: Session, actor_id: int, keep_mine: bool | None) -> User | None:
+    """Who a new lead of this import goes to whatever the policy says: the rep importing,
+    unless they chose the policy's assignment (``keep_mine=False``)."""
+    user = session.get(User, actor_id) if actor_id else None
+    rep = user is not None and user.active and user.role == Role.QUALIFIER
+    if keep_mine and not rep:
+        raise InputError(
+            "keep mine: only a rep's own import can be kept for them; without it the "
+            "policy assigns the new leads"
+        )
+    return user if rep and keep_mine is not False else None
 
 
 @contextmanager
@@ -669,6 +721,7 @@ class Planner:
         *,
         run_id: int | None,
         dry_run: bool,
+        keep_for: int | None = None,
     ) -> None:
         self.summary = summary
         self.counts = summary.counts
@@ -681,11 +734,21 @@ class Planner:
         self.actor_id: int | None = None
         self.entered_by: str | None = None  # a lead typed in by hand: who typed it
         self.scorer = Scorer(definition)
-        self.assigner = Assigner.load(session, policy.assignment)
         # Kept with each lead's assignment record: the lead file shows how it reached the rep.
-        self.assigned_why = (
-            f"Imported from {self.file_name} ({policy.assignment.value.replace('_', ' ')})"
-        )
+        self.keeping = keep_for is not None
+        # One company, one rep: account (id, or id() of one this import adds) -> its rep.
+        self._company_reps: dict[int, tuple[int, str] | None] = {}
+        self._accounts_by_id: dict[int, KnownAccount | None] = {}
+        self._accounts_by_domain: dict[str, KnownAccount] = {}
+        self._session: Session | None = None
+        if keep_for is not None:
+            self.assigner = Assigner.keeping(session, keep_for)
+            self.assigned_why = f"Imported from {self.file_name} (their own import)"
+        else:
+            self.assigner = Assigner.load(session, policy.assignment)
+            self.assigned_why = (
+                f"Imported from {self.file_name} ({policy.assignment.value.replace('_', ' ')})"
+            )
         # Reps cannot act before a lead reaches the desk, so its speed-to-lead clock starts
         # at the import; an old export does not arrive already overdue.
         self.sla_due_at = sla_deadline(at, policy)
@@ -704,6 +767,7 @@ class Planner:
         self.pending_phone: dict[str, KnownPerson] = {}
         self.pending_company: dict[str, list[KnownPerson]] = {}
         self.pending_accounts: dict[str, KnownAccount] = {}
+        self.pending_domains: dict[str, KnownAccount] = {}
         self.pending_new: dict[int, _NewPerson] = {}  # by id(KnownPerson)
         self.pending_new_accounts: dict[int, _NewAccount] = {}  # by id(KnownAccount)
         self.pending_leads: dict[int, _NewLead] = {}  # by id(KnownLead)
@@ -712,6 +776,8 @@ class Planner:
 
     def plan(self, session: Session, chunk: Chunk) -> _ChunkPlan:
         self._reset_pending()
+        self._session = session
+        self._read_domains(session, chunk)
         plan = _ChunkPlan()
         items = chunk.items
         if items:
@@ -781,6 +847,9 @@ class Planner:
 
         account = self._account(row, view, plan)
         person, how = self._person(row, view)
+        if not row.company and person is not None and person.account_id is not None:
+            # A known person without a company in this row keeps the company on file.
+            account = self._stored_account(person.account_id) or account
         if listed is not None:
             counts.do_not_call += 1
             problem = RowProblem(number, listed.field, LISTED_ROW, listed.value)
@@ -846,17 +915,22 @@ class Planner:
         return None, ""
 
     def _account(self, row: CleanRow, view: StoreView, plan: _ChunkPlan) -> KnownAccount | None:
-        if not row.company:
-            return None
+        """The row's company by its name, written any way ("Maddox-Taylor Ltd" is "Maddox
+        Taylor"); a row without one, by its email's company domain (not a free mail one)."""
         for key in company_keys_of(row):
             found = view.accounts.get(key) or self.pending_accounts.get(key)
             if found is not None:
                 return found
+        domain = company_domain(row.email_domain)
+        if not row.company:
+            if domain is None:
+                return None
+            return self._account_with_domain(domain) or self.pending_domains.get(domain)
         known = KnownAccount(None, row.company[:256], False)
         values: dict[str, Any] = {
             "name": row.company[:256],
             "name_key": row.company_key[:256],
-            "domain": _domain(row),
+            "domain": _domain(row) or domain,
             "industry": row.industry[:128] or None,
             "employees": row.employees,
             "country": None,
@@ -868,7 +942,87 @@ class Planner:
         plan.accounts.append(new)
         self.pending_accounts[row.company_key] = known
         self.pending_new_accounts[id(known)] = new
+        if domain is not None:
+            self.pending_domains.setdefault(domain, known)
         return known
+
+    def _read_domains(self, session: Session, chunk: Chunk) -> None:
+        """The accounts of the company domains of the chunk's rows without a company, read
+        in one query per 900 domains (not one per row)."""
+        wanted = {
+            domain
+            for item in chunk.items
+            if isinstance(item, CleanRow) and not item.company
+            if (domain := company_domain(item.email_domain)) is not None
+        }
+        self._accounts_by_domain = {}
+        listed = sorted(wanted)
+        for start in range(0, len(listed), 900):
+            for found in session.execute(
+                select(
+                    Account.domain, Account.id, Account.name, Account.is_customer,
+                    Account.owner_name,
+                )
+                .where(Account.domain.in_(listed[start : start + 900]))
+                .order_by(Account.is_customer.asc(), Account.id.desc())
+            ):  # fmt: skip
+                # Read last wins: the oldest customer account, else the oldest account.
+                domain, account_id, name, customer, owner = found
+                self._accounts_by_domain[domain] = KnownAccount(
+                    account_id, name, bool(customer), owner
+                )
+
+    def _account_with_domain(self, domain: str) -> KnownAccount | None:
+        return self._accounts_by_domain.get(domain)
+
+    def _stored_account(self, account_id: int) -> KnownAccount | None:
+        if account_id not in self._accounts_by_id and self._session is not None:
+            found = self._session.get(Account, account_id)
+            self._accounts_by_id[account_id] = (
+                KnownAccount(found.id, found.name, found.is_customer, found.owner_name)
+                if found is not None
+                else None
+            )
+        return self._accounts_by_id.get(account_id)
+
+    def _company_rep(self, account: KnownAccount | None) -> tuple[int, str] | None:
+        """The active rep working an open lead at ``account`` (the latest to arrive), or the
+        rep this import gave the company's first lead; None when nobody works it."""
+        if account is None:
+            return None
+        key = account.id if account.id is not None else id(account)
+        if key not in self._company_reps:
+            found = None
+            if account.id is not None and self._session is not None:
+                found = self._session.execute(
+                    select(User.id, User.display_name, User.name)
+                    .join(Lead, Lead.assigned_to_id == User.id)
+                    .where(
+                        Lead.account_id == account.id,
+                        Lead.stage.in_(OPEN_STAGES),
+                        User.active.is_(True),
+                        User.role == Role.QUALIFIER,
+                    )
+                    .order_by(Lead.arrived_at.desc(), Lead.id.desc())
+                    .limit(1)
+                ).first()
+            self._company_reps[key] = (found[0], found[1] or found[2]) if found else None
+        return self._company_reps[key]
+
+    def _assign(self, account: KnownAccount | None, country: str | None) -> int | None:
+        """Who gets a new lead: with one rep per company, whoever works its company already;
+        else (and for a rep's own import) the assignment's turn."""
+        if not self.policy.one_rep_per_company or self.keeping or account is None:
+            return self.assigner.assign(country)
+        working = self._company_rep(account)
+        if working is not None:
+            self.assigner.give(*working)
+            return working[0]
+        rep = self.assigner.assign(country)
+        if rep is not None:
+            key = account.id if account.id is not None else id(account)
+            self._company_reps[key] = (rep, self.assigner.shown.get(rep, ""))
+        return rep
 
     # -- new rows ----------------------------------------------------------------------------
 
@@ -948,7 +1102,7 @@ class Planner:
             "call_attempts": 0,
         }
         scores = self.scorer.score(facts)
-        rep = self.assigner.assign(where.country)
+        rep = self._assign(account, where.country)
         if rep is None:
             self.counts.pool += 1
         else:
@@ -1020,11 +1174,24 @@ class Planner:
                 extra[name] = value
         if row.phone_e164 and row.mobile_e164:
             extra["mobile"] = row.mobile_e164
+        direct = self._direct_line(row)
+        if direct is not None and direct not in (row.phone_e164, row.mobile_e164):
+            extra["direct_line"] = direct
         if row.email is None and row.email_raw:
             extra["email_as_typed"] = row.email_raw
         if row.phone_flag and row.phone_raw and not row.phone_e164:
             extra["phone_as_typed"] = row.phone_raw
         return extra
+
+    def _direct_line(self, row: CleanRow) -> str | None:
+        """A direct line kept among the row's other columns ("Direct Line", "Direct Dial", or a
+        second phone column such as "Direct Phone"), as E.164 when it reads as a number."""
+        for column, value in row.extra.items():
+            if _column_words(column) in DIRECT_LINE_COLUMNS:
+                number = normalise_phone(value, self.policy.default_phone_region).e164
+                if number is not None:
+                    return number
+        return None
 
     def _add_interest(
         self,
@@ -1079,6 +1246,10 @@ def _source_key(text: str) -> str:
 def _fact_key(text: str) -> str | None:
     words = text.strip().casefold().replace("-", " ").replace("/", " ").split()
     return "_".join(words) or None
+
+
+def _column_words(column: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", column.casefold()).split())
 
 
 def _domain(row: CleanRow) -> str | None:

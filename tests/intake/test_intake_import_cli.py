@@ -536,3 +536,17 @@ def test_the_text_summary_counts_rows_to_check_and_reads_right_for_one(
     code, out, err = leaddesk(capsys, db, "import", str(one), "--as", "lead1")
     assert code == 0, err
     assert "1 row: 1 new lead, 0 new leads on people already known," in out
+
+
+def test_a_reps_import_is_kept_for_them_and_the_summary_says_so_unless_shared(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine.csv"
+    mine.write_text(HEADER + good_rows(3), encoding="utf-8")
+    code, out, _err = leaddesk(capsys, db, "import", str(mine), "--as", "rep1")
+    assert code == 0
+    assert "New leads kept for rep1, who imported them: rep1 3 (--share gives" in out
+    shared = tmp_path / "shared.csv"
+    shared.write_text(HEADER + "Q1,Test,q1@x.example,,Qo\n", encoding="utf-8")
+    code, out, _err = leaddesk(capsys, db, "import", str(shared), "--as", "rep1", "--share")
+    assert code == 0 and "New leads by rep: rep1 1." in out and "kept for" not in out

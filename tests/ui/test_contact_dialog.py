@@ -107,3 +107,33 @@ def test_a_number_the_import_could_not_read_is_shown_and_fixed_with_f2(
     qtbot.waitUntil(lambda: not dialog.isVisible())
     fixed = desk.lead_file(lead_id)
     assert fixed.phone == "+14155552671" and fixed.phone_as_typed is None
+
+
+def test_a_mobile_added_with_f2_can_be_chosen_and_dialled(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    window, cycle = workspace.window, workspace.window.cycle
+    qtbot.keyClick(window.focusWidget() or window, "n")
+    assert cycle.phase is Phase.READY and cycle.lead is not None
+    phone = cycle.lead.phone
+    qtbot.waitUntil(lambda: window.lead.lead_file is not None)
+    assert not window.call.numbers.isVisibleTo(window)  # one number: nothing to choose
+    dialog = window.show_contact()
+    assert dialog is not None
+    dialog.mobile.setText("+1 (415) 555-2671")
+    dialog.direct_line.setText("+1 212 555 0188")
+    dialog.save()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: window.call.numbers.count() == 3)
+    assert window.call.numbers.isVisibleTo(window)
+    assert [window.call.numbers.itemText(i) for i in range(3)] == [
+        f"{phone}  (phone)",
+        "+14155552671  (mobile)",
+        "+12125550188  (direct line)",
+    ]
+    assert "+14155552671 (mobile)" in window.lead.contact.text()
+    window.call.numbers.setCurrentIndex(1)
+    assert window.call.phone.text() == "+14155552671"
+    qtbot.keyClick(window.focusWidget() or window, "c")
+    assert workspace.dialed[-1] == "+14155552671"
+    assert workspace.warnings == []

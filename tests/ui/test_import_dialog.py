@@ -591,3 +591,32 @@ def test_the_preview_shows_a_rejected_value_as_it_was_in_the_file_with_the_whole
     for column in range(table.columnCount()):
         cell = table.item(0, column)
         assert cell.toolTip() == cell.text() != ""
+
+
+def test_a_reps_preview_says_the_new_leads_stay_theirs_unless_they_share_them(
+    workspace: Workspace, qtbot: QtBot, tmp_path: Path
+) -> None:
+    ws = workspace
+    rows = [
+        ["Ada Lovelace", "ada@engines.example", "+44 20 7946 0001", "Analytical Engines"],
+        ["Grace Hopper", "grace@cobol.example", "+1 212 555 0100", "Compilers Inc"],
+    ]
+    path = write_csv(tmp_path / "my fair contacts.csv", PLAIN, rows)
+    dialog = open_dialog(ws, qtbot, path)
+    qtbot.waitUntil(lambda: dialog.look is not None)
+    assert dialog.share_box.isVisibleTo(dialog) and not dialog.share_box.isChecked()
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)  # Columns
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)  # Preview
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    shown = ws.desk.actor.display_name
+    assert dialog.preview is not None and dialog.preview.kept_for == shown
+    assert f"2 kept for {shown}: their own import" in dialog.preview_counts.line.text()
+
+    dialog.share_box.setChecked(True)
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)  # Import
+    qtbot.waitUntil(lambda: dialog.outcome is not None)
+    assert dialog.outcome is not None and dialog.outcome.summary.kept_for is None
+    given = dialog.outcome.summary.assigned_to
+    assert sum(given.values()) == dialog.outcome.summary.counts.assigned
+    assert "to reps (" in dialog.import_counts.line.text()
+    assert ws.warnings == []
