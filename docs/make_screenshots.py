@@ -48,9 +48,9 @@ def main() -> int:
     from leaddesk.desk import Desk, open_desk
     from leaddesk.domain import CallOutcome
     from leaddesk.settings import Settings
-    from ui.main_window import MainWindow
-    from ui.operations import Operations
-    from ui.theme import apply_theme
+    from ui.common.operations import Operations
+    from ui.common.theme import apply_theme
+    from ui.workspace.window import MainWindow
 
     app = QApplication([])
     apply_theme(app, "light")
@@ -89,7 +89,7 @@ def main() -> int:
         window.cycle.lead and desk.release(window.cycle.lead.lead_id)
         window.notes.close()
 
-    from ui.team_console import TeamConsole
+    from ui.console.console import TeamConsole
 
     with open_desk(db, "lead1") as desk:
         console = TeamConsole(desk, Operations(inline=True))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from leaddesk import definition_versions
-from leaddesk import users as user_ops
 from leaddesk.clock import FixedClock
+from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import Role
+from leaddesk.people import users as user_ops
 from leaddesk.store import Store, open_store
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import create_engine, make_url, text
 
 from leaddesk.clock import FixedClock
-from leaddesk.definition_versions import ensure_default
+from leaddesk.definition.versions import ensure_default
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.domain import Role
 

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from leaddesk.backup_file import sealed
-from leaddesk.backups import restore_backup
+from leaddesk.admin.backup_file import sealed
+from leaddesk.admin.backups import restore_backup
+from leaddesk.admin.demo import fill_demo
 from leaddesk.cli import main
 from leaddesk.clock import FixedClock
-from leaddesk.demo import fill_demo
 from leaddesk.desk import open_desk
 from leaddesk.errors import InputError
 from leaddesk.store import open_store

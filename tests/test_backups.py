@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from leaddesk.backup_file import sealed
-from leaddesk.backups import restore_backup, take_backup
+from leaddesk.admin.backup_file import sealed
+from leaddesk.admin.backups import restore_backup, take_backup
+from leaddesk.admin.demo import fill_demo
 from leaddesk.clock import FixedClock
-from leaddesk.demo import fill_demo
 from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import InputError, NotPermitted

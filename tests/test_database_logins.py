@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from leaddesk.clock import FixedClock
-from leaddesk.contact_details import ContactDetails
+from leaddesk.contacts.corrections import ContactDetails
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.domain import CallOutcome, Role, Stage, Verdict
 from leaddesk.errors import InputError, LeadDeskError, NotPermitted

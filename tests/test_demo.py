@@ -10,13 +10,13 @@ from pathlib import Path
 import phonenumbers
 from sqlalchemy import func, select
 
-from leaddesk import definition_versions
+from leaddesk.admin.demo import fill_demo
 from leaddesk.clock import FixedClock
 from leaddesk.definition import evaluate
-from leaddesk.demo import fill_demo
+from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import open_desk
 from leaddesk.domain import Stage
-from leaddesk.qualification import lead_facts
+from leaddesk.qualifying.qualification import lead_facts
 from leaddesk.store import open_store
 from leaddesk.store.models import (
     Assignment,

@@ -9,7 +9,7 @@ from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.domain import Role
 from leaddesk.errors import Conflict, InputError, NotPermitted
-from leaddesk.permissions import ALLOWED, Action
+from leaddesk.people.permissions import ALLOWED, Action
 from leaddesk.store.models import AuditEvent
 
 
@@ -79,7 +79,7 @@ def test_sales_cannot_work_the_queue_or_give_verdicts() -> None:
 def test_qualifier_reads_only_their_own_open_leads(
     sqlite_store_path: str, clock: FixedClock
 ) -> None:
-    from leaddesk.demo import fill_demo
+    from leaddesk.admin.demo import fill_demo
     from leaddesk.store import open_store
 
     store = open_store(sqlite_store_path)

@@ -128,7 +128,7 @@ def test_a_listed_known_person_in_a_new_import_is_flagged_and_their_open_lead_he
     with _desk(store_location, clock, "lead1") as lead:
         lead.import_file(_export(tmp_path / "first.csv", CARLA))
         with store.transaction() as session:  # listed straight in the store: flags nobody yet
-            from leaddesk.do_not_call import Value
+            from leaddesk.privacy.do_not_call import Value
 
             value = Value("phone", "+12125550103")
             session.add(
@@ -331,8 +331,8 @@ def test_a_long_import_checks_its_rows_against_the_list_held_in_memory(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from leaddesk.do_not_call import ListCheck, add_entry
     from leaddesk.intake import importing
+    from leaddesk.privacy.do_not_call import ListCheck, add_entry
 
     monkeypatch.setattr(ListCheck, "FEW_ROWS", 0)  # as a file of thousands of rows is checked
     monkeypatch.setattr(importing, "CHUNK_ROWS", 1)  # and an entry added between chunks is seen

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from leaddesk.resources import resource_path
+from leaddesk.files.resources import resource_path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ def test_installed_wheel_contains_and_finds_its_resources(tmp_path: Path) -> Non
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     probe = (
-        "from leaddesk.resources import resource_path;"
+        "from leaddesk.files.resources import resource_path;"
         "print(resource_path('definitions', 'bant.toml'))"
     )
     found = subprocess.run(
@@ -87,7 +87,7 @@ def test_core_never_imports_qt_or_the_ui() -> None:
 def test_frozen_bundle_finds_resources_beside_the_executable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from leaddesk import resources
+    from leaddesk.files import resources
 
     (tmp_path / "resources" / "definitions").mkdir(parents=True)
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from leaddesk.admin.demo import fill_demo
+from leaddesk.admin.restoring import RestoreCancelled
 from leaddesk.clock import FixedClock
-from leaddesk.demo import fill_demo
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.errors import InputError, NotPermitted
-from leaddesk.restoring import RestoreCancelled
 from leaddesk.store import open_store
 from leaddesk.store.models import Lead
 from tests.conftest import PG_ENV, _reset_postgres

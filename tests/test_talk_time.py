@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from leaddesk.admin.demo import fill_demo
 from leaddesk.clock import FixedClock
-from leaddesk.demo import fill_demo
 from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import Conflict, InputError, NotPermitted

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from leaddesk import user_files
 from leaddesk.errors import InputError
-from leaddesk.user_files import read_text_file
+from leaddesk.files import reading as user_files
+from leaddesk.files.reading import read_text_file
 
 
 def test_utf8_with_or_without_a_bom_is_read(tmp_path: Path) -> None:

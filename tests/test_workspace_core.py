@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from leaddesk.calls import callback_outside_hours
+from leaddesk.admin.demo import fill_demo
+from leaddesk.calling.call_log import callback_outside_hours
 from leaddesk.clock import FixedClock
 from leaddesk.definition import Policy
-from leaddesk.demo import fill_demo
 from leaddesk.desk import open_desk
 from leaddesk.domain import OPEN_STAGES, CallOutcome
 from leaddesk.errors import InputError

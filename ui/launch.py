@@ -13,20 +13,20 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from leaddesk.cli.common import password_asker
 from leaddesk.desk import Desk, check_store_writable, open_desk, setup_desk
 from leaddesk.errors import InputError, LeadDeskError, NotPermitted
-from leaddesk.permissions import Action
+from leaddesk.files.reading import why_no_folder
+from leaddesk.people.permissions import Action
 from leaddesk.settings import LAST_USER, SWEEP_MINUTES, TEXT_SIZE, THEME, Settings
 from leaddesk.sign_in.saved_passwords import keyring_available, remember_password, saved_password
-from leaddesk.user_files import why_no_folder
-from ui.first_run import Start, choose_store
-from ui.icons import icon
-from ui.local_zone import rep_zone
-from ui.main_window import MainWindow
-from ui.one_window import WindowKeeper, claim_window, show_taken_over
-from ui.operations import Operations
-from ui.sign_in import SignInDialog
-from ui.team_console import ConsoleOpener, TeamConsole
-from ui.team_sweep import PolicySweep
-from ui.theme import apply_theme
+from ui.common.icons import icon
+from ui.common.local_zone import rep_zone
+from ui.common.one_window import WindowKeeper, claim_window, show_taken_over
+from ui.common.operations import Operations
+from ui.common.theme import apply_theme
+from ui.console.console import ConsoleOpener, TeamConsole
+from ui.console.sweep import PolicySweep
+from ui.start.first_run import Start, choose_store
+from ui.start.sign_in import SignInDialog
+from ui.workspace.window import MainWindow
 
 # Screenshots are taken at a size a README reader sees whole.
 SCREENSHOT_SIZE = (1440, 860)

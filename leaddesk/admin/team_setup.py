@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from leaddesk import users as user_ops
 from leaddesk.clock import Clock, system_clock
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.domain import Role
 from leaddesk.errors import InputError
+from leaddesk.people import users as user_ops
 from leaddesk.store import grants, open_store
 from leaddesk.store import team_server as server
 from leaddesk.store.migrations import current_revision

@@ -29,7 +29,7 @@ from leaddesk.cli import (
 )
 from leaddesk.cli.common import add_as
 from leaddesk.errors import LeadDeskError
-from leaddesk.logs import log_path, setup_logging
+from leaddesk.files.logs import log_path, setup_logging
 
 WindowOpener = Callable[[argparse.Namespace], int]
 COMMAND_MODULES = [

@@ -14,9 +14,9 @@ from leaddesk.cli.common import (
     setup_or_user_desk,
 )
 from leaddesk.definition import Definition, DefinitionError, parse_definition
-from leaddesk.definition_versions import ShownDefinition
+from leaddesk.definition.versions import ShownDefinition
 from leaddesk.errors import InputError
-from leaddesk.user_files import read_text_file
+from leaddesk.files.reading import read_text_file
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -16,8 +16,8 @@ from leaddesk.cli.common import (
     print_table,
     record_number,
 )
+from leaddesk.files.resources import resource_path
 from leaddesk.handoff import ExportedBatch, verify_batch
-from leaddesk.resources import resource_path
 
 FEEDBACK_TEMPLATE = ("feedback_template.csv",)
 

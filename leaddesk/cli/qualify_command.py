@@ -10,8 +10,8 @@ from leaddesk.cli.common import add_as, add_json, desk_for, print_json, record_n
 from leaddesk.definition import check_answers
 from leaddesk.domain import VERDICT_STAGE, Verdict
 from leaddesk.errors import InputError
-from leaddesk.qualification import Qualification, VerdictInfo
-from leaddesk.user_files import read_text_file
+from leaddesk.files.reading import read_text_file
+from leaddesk.qualifying.qualification import Qualification, VerdictInfo
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC
 
-from leaddesk.calls import parse_outcome
+from leaddesk.calling.call_log import parse_outcome
 from leaddesk.cli.common import (
     add_as,
     add_json,

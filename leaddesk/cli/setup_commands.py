@@ -17,10 +17,10 @@ from leaddesk.cli.common import (
     print_table,
     setup_or_user_desk,
 )
-from leaddesk.permissions import Action
+from leaddesk.people.permissions import Action
+from leaddesk.people.users import parse_role
 from leaddesk.store.database import default_backup_folder
 from leaddesk.team.moves import QUEUE_ROLES
-from leaddesk.users import parse_role
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -158,7 +158,7 @@ def run_users_list(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from leaddesk.demo import fill_demo, give_demo_passwords  # Faker is slow to import
+    from leaddesk.admin.demo import fill_demo, give_demo_passwords  # Faker is slow to import
 
     with setup_or_user_desk(args) as desk:
         desk.require(Action.MANAGE_STORE)
@@ -199,7 +199,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from leaddesk.backups import restore_backup
+    from leaddesk.admin.backups import restore_backup
     from leaddesk.clock import system_clock
 
     line = ProgressLine(

@@ -21,14 +21,14 @@ from leaddesk.cli.common import (
     record_number,
 )
 from leaddesk.errors import InputError
+from leaddesk.files.reading import read_text_file
+from leaddesk.people.users import parse_role
 from leaddesk.team.moves import POOL, PlannedMove
 from leaddesk.team.reassign import LeadPick
 from leaddesk.team.rebalance import RebalancePlan
 from leaddesk.team.reopen import KEEP
 from leaddesk.team.reports import REPORTS
 from leaddesk.team.sweep import SweepResult
-from leaddesk.user_files import read_text_file
-from leaddesk.users import parse_role
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

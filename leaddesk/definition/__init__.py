@@ -57,7 +57,7 @@ from leaddesk.definition.reader import (
     parse_definition,
     validate_definition,
 )
-from leaddesk.resources import resource_path
+from leaddesk.files.resources import resource_path
 
 TEMPLATES = ("bant", "champ", "anum", "meddic")
 

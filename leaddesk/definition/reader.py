@@ -43,7 +43,7 @@ from leaddesk.definition.model import (
 from leaddesk.definition.policy import read_policy
 from leaddesk.definition.problems import DefinitionError, Problem
 from leaddesk.domain import DisqualifyReason, LeadType, Stage, Verdict
-from leaddesk.user_files import read_text_file
+from leaddesk.files.reading import read_text_file
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
-from leaddesk.permissions import Action, can, require
+from leaddesk.people.permissions import Action, can, require
 from leaddesk.store.models import User
 
 

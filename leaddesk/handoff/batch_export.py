@@ -56,7 +56,7 @@ from leaddesk.handoff.selection import (
     unfinished_batches,
     waiting_leads,
 )
-from leaddesk.permissions import Action, can
+from leaddesk.people.permissions import Action, can
 from leaddesk.store import Store
 from leaddesk.store.identity import store_code
 from leaddesk.store.models import DefinitionVersion, HandoffBatch, Lead, User

@@ -34,11 +34,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from leaddesk import audit
 from leaddesk.domain import SalesDecision, Stage, is_record_number
 from leaddesk.errors import Conflict, InputError
+from leaddesk.files.reading import utf16_without_bom
 from leaddesk.handoff.access import Acting, acting_user
-from leaddesk.permissions import Action, require
+from leaddesk.people.permissions import Action, require
 from leaddesk.store import Store
 from leaddesk.store.models import Lead, OpportunityRef, SalesFeedback
-from leaddesk.user_files import utf16_without_bom
 
 COLUMNS = ("lead_id", "decision", "opportunity_id", "owner", "date", "reason", "comment")
 REQUIRED_COLUMNS = ("lead_id", "decision")

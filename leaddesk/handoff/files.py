@@ -14,8 +14,8 @@ import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from leaddesk import output_files
 from leaddesk.errors import InputError
+from leaddesk.files import writing as output_files
 from leaddesk.handoff.progress import Cancelled, HandoffCancelled, never_cancelled
 
 Checkpoint = Callable[[str], None]

@@ -18,7 +18,7 @@ from leaddesk.domain import Role, SalesDecision, Stage
 from leaddesk.handoff.access import acting_user
 from leaddesk.handoff.records import current_policy
 from leaddesk.handoff.selection import latest_verdict_id
-from leaddesk.permissions import Action
+from leaddesk.people.permissions import Action
 from leaddesk.store.models import (
     Account,
     HandoffBatch,

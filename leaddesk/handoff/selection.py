@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from leaddesk.domain import Stage, Verdict
 from leaddesk.handoff.access import Acting, acting_user
-from leaddesk.permissions import Action
+from leaddesk.people.permissions import Action
 from leaddesk.store.models import Account, HandoffBatch, Lead, Person, User, VerdictRecord
 
 

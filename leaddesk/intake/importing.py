@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 from leaddesk import audit
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition.business_time import sla_deadline
-from leaddesk.do_not_call import ListCheck, Listing, hold_people
 from leaddesk.domain import OPEN_STAGES, Role, Stage
 from leaddesk.errors import Conflict, InputError
+from leaddesk.files.reading import why_no_folder
 from leaddesk.intake.assignment import Assigner
 from leaddesk.intake.attached_keys import keys_attached_by
 from leaddesk.intake.bulk import BulkWriter
@@ -68,6 +68,7 @@ from leaddesk.intake.source_mappings import (
     source_with_columns,
 )
 from leaddesk.intake.undo import undo_run
+from leaddesk.privacy.do_not_call import ListCheck, Listing, hold_people
 from leaddesk.queue.policy import current_definition, current_policy
 from leaddesk.store import Store
 from leaddesk.store.models import (
@@ -80,7 +81,6 @@ from leaddesk.store.models import (
     Person,
     User,
 )
-from leaddesk.user_files import why_no_folder
 
 # Rows a chunk (one transaction, one checkpoint); a big file takes bigger chunks, so each
 # commit and each batched look-up covers more rows.

@@ -29,8 +29,8 @@ from typing import IO, Any, Literal
 
 import charset_normalizer
 
+from leaddesk.files.reading import utf16_without_bom
 from leaddesk.intake.errors import FileProblem, IntakeFileError, NothingToImport
-from leaddesk.user_files import utf16_without_bom
 
 SAMPLE_BYTES = 64 * 1024
 # One field may hold at most this many characters. csv keeps a field in a UCS-4 buffer, so this

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk import definition_versions
 from leaddesk.definition import Definition, Policy
+from leaddesk.definition import versions as definition_versions
 from leaddesk.store.models import DefinitionVersion
 
 # Published versions never change, so a digest always means the same policy. Every queue

@@ -28,11 +28,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from leaddesk import output_files
 from leaddesk.domain import LARGEST_RECORD_NUMBER
 from leaddesk.errors import Conflict, InputError, LeadDeskError, NotPermitted, StoreError
+from leaddesk.files import writing as output_files
+from leaddesk.files.reading import why_no_folder
 from leaddesk.store import nul_guard, postgres_driver
-from leaddesk.user_files import why_no_folder
 
 ENV_URL = "LEADDESK_DATABASE_URL"
 APP_NAME = "LeadDesk"

@@ -77,7 +77,7 @@ BEGIN
         WHERE r.rolname = session_user AND t.schemaname = 'public'
           AND t.tablename = 'audit_events';
     IF NOT coalesce(trusted, false) OR (NEW.db_login IS NULL
-            AND current_setting('leaddesk.restoring', true) IS DISTINCT FROM 'on') THEN
+            AND current_setting('leaddesk.admin.restoring', true) IS DISTINCT FROM 'on') THEN
         NEW.db_login := session_user;
     END IF;
     RETURN NEW;
@@ -128,7 +128,7 @@ def keep_restored_logins(connection: Connection) -> None:
     """A restore by the store's owner keeps each audit event's login as the backup has it
     (none, for events from a SQLite store), for this transaction only."""
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SELECT set_config('leaddesk.restoring', 'on', true)")
+        connection.exec_driver_sql("SELECT set_config('leaddesk.admin.restoring', 'on', true)")
 
 
 def scrub_audit_event(

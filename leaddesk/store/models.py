@@ -412,7 +412,7 @@ class DoNotCallEntry(Base):
 
 class AuditEvent(Base):
     """Who did what, when, from which state to which, and why. Never updated (an erasure blanks
-    its words, see ``leaddesk.erasure``)."""
+    its words, see ``leaddesk.privacy.erasure``)."""
 
     __tablename__ = "audit_events"
 

@@ -21,10 +21,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from leaddesk import audit, definition_versions
+from leaddesk import audit
 from leaddesk.definition import evaluate
+from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import OPEN_STAGES, Role, Stage
-from leaddesk.qualification import lead_facts
+from leaddesk.qualifying.qualification import lead_facts
 from leaddesk.store.models import Assignment, Lead, Person, User, VerdictRecord
 
 SOURCE = "recycled"

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from leaddesk.day_summary import day_bounds, start_of_day
+from leaddesk.calling.my_day import day_bounds, start_of_day
 from leaddesk.domain import CallOutcome, Role, Stage
 from leaddesk.queue.policy import current_policy
 from leaddesk.queue.sla import overdue_first_call

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from leaddesk import audit
 from leaddesk.domain import Role
 from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.people.users import UserInfo, clean_display_name, clean_territories, find_user, info
 from leaddesk.store.models import Lead, User
 from leaddesk.team.moves import QUEUE_ROLES, PlannedMove, apply_all, is_open
 from leaddesk.team.reassign import planned_moves_query, to_move
-from leaddesk.users import UserInfo, clean_display_name, clean_territories, find_user, info
 
 MAX_CAPACITY = 10_000
 

@@ -18,8 +18,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from leaddesk.backups import restore_backup, take_backup
-from leaddesk.demo import fill_demo
+from leaddesk.admin.backups import restore_backup, take_backup
+from leaddesk.admin.demo import fill_demo
 from leaddesk.store import open_store
 
 

@@ -11,8 +11,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from leaddesk.admin.demo import fill_demo
 from leaddesk.clock import FixedClock
-from leaddesk.demo import fill_demo
 from leaddesk.desk import open_desk
 from leaddesk.handoff import verify_batch
 from leaddesk.store import open_store

@@ -31,11 +31,11 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from leaddesk import users
 from leaddesk.clock import FixedClock
-from leaddesk.definition_versions import ensure_default
+from leaddesk.definition.versions import ensure_default
 from leaddesk.desk import open_desk
 from leaddesk.domain import Role
+from leaddesk.people import users
 from leaddesk.store import open_store
 from leaddesk.store.models import Account, Lead, Person
 

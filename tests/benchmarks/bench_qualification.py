@@ -20,9 +20,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from leaddesk import definition_versions
 from leaddesk.clock import FixedClock
 from leaddesk.definition import default_definition_path, parse_definition
+from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import open_desk
 from leaddesk.domain import OPEN_STAGES, Verdict
 from leaddesk.store import open_store
@@ -61,7 +61,7 @@ def main() -> None:
     args = parser.parse_args()
     location = args.store
     if location is None:
-        from leaddesk.demo import fill_demo
+        from leaddesk.admin.demo import fill_demo
 
         location = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
         store = open_store(location)

@@ -29,7 +29,7 @@ ANCHOR = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # a Wednesday, 10:00 in New 
 
 
 def build(path: Path, leads: int) -> None:
-    from leaddesk.demo import fill_demo
+    from leaddesk.admin.demo import fill_demo
 
     store = open_store(path)
     started = time.perf_counter()

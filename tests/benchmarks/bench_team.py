@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from leaddesk.admin.demo import fill_demo
 from leaddesk.clock import FixedClock
-from leaddesk.demo import fill_demo
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.domain import Role
 

@@ -28,12 +28,12 @@ from PySide6.QtWidgets import QApplication
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.settings import Settings
-from ui import dialogs
-from ui.call_cycle import Phase
-from ui.main_window import MainWindow
-from ui.operations import Operations
-from ui.queue_panel import BOOKED
-from ui.theme import apply_theme
+from ui.common import dialogs
+from ui.common.operations import Operations
+from ui.common.theme import apply_theme
+from ui.workspace.call_cycle import Phase
+from ui.workspace.queue_panel import BOOKED
+from ui.workspace.window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_queue import ANCHOR, build

@@ -29,13 +29,13 @@ from pathlib import Path
 
 import pytest
 
-from leaddesk import definition_versions
-from leaddesk import users as user_ops
 from leaddesk.cli import main
 from leaddesk.clock import FixedClock
+from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import open_desk
 from leaddesk.domain import Role
-from leaddesk.resources import resource_path
+from leaddesk.files.resources import resource_path
+from leaddesk.people import users as user_ops
 from leaddesk.store import open_store
 from tests.conftest import NOON
 from tests.fuzz.mutations import (

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from leaddesk import definition_versions
 from leaddesk.cli import main
 from leaddesk.clock import FixedClock
+from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import setup_desk
 from leaddesk.domain import Role
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from leaddesk.admin.demo import fill_demo
 from leaddesk.cli import main
 from leaddesk.clock import FixedClock
-from leaddesk.demo import fill_demo
 from leaddesk.desk import open_desk
 from leaddesk.store import open_store
 from leaddesk.store.models import HandoffBatch, Lead, SalesFeedback, User

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from leaddesk.cli import main
 from leaddesk.domain import SalesDecision, Stage
 from leaddesk.errors import Conflict, InputError
+from leaddesk.files.resources import resource_path
 from leaddesk.handoff import Decision, RejectReason, read_feedback
-from leaddesk.resources import resource_path
 from leaddesk.store.models import OpportunityRef, SalesFeedback
 
 

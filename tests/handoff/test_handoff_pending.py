@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from handoff_helpers import Team, write_feedback
 
-from leaddesk import definition_versions
 from leaddesk.definition import default_definition_path
+from leaddesk.definition import versions as definition_versions
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.handoff import decision_from_form
 

@@ -13,22 +13,22 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from leaddesk import definition_versions
-from leaddesk import users as user_ops
 from leaddesk.clock import FixedClock
 from leaddesk.definition import Assignment, evaluate
+from leaddesk.definition import versions as definition_versions
 from leaddesk.definition.business_time import sla_deadline
 from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import CallOutcome, Role, Stage
 from leaddesk.errors import Conflict, NotPermitted
+from leaddesk.files.resources import resource_path
 from leaddesk.intake import cleaning, importing
 from leaddesk.intake.assignment import Assigner, _Rep
 from leaddesk.intake.bulk import BulkWriter
 from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.importing import ImportCancelled
-from leaddesk.qualification import lead_facts
+from leaddesk.people import users as user_ops
+from leaddesk.qualifying.qualification import lead_facts
 from leaddesk.queue.policy import current_policy
-from leaddesk.resources import resource_path
 from leaddesk.store import Store, open_store
 from leaddesk.store.models import (
     Account,

@@ -20,13 +20,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from leaddesk import definition_versions
-from leaddesk import users as user_ops
 from leaddesk.cli import import_command, main
 from leaddesk.clock import FixedClock
+from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import Role
+from leaddesk.files.resources import resource_path
 from leaddesk.intake import earlier_rows, importing
-from leaddesk.resources import resource_path
+from leaddesk.people import users as user_ops
 from leaddesk.store import open_store
 from leaddesk.store.models import Account, Base, Lead, Person
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from leaddesk import definition_versions
 from leaddesk.clock import FixedClock
+from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import open_desk
 from leaddesk.domain import Stage
+from leaddesk.files.resources import resource_path
 from leaddesk.intake.by_hand import NewInterest
-from leaddesk.resources import resource_path
 from leaddesk.store import Store
 from leaddesk.store.models import Lead, Person, User
 from tests.intake.test_intake_import import write_csv

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from leaddesk.contact_details import ContactDetails
+from leaddesk.contacts.corrections import ContactDetails
 from leaddesk.desk import Desk
 from leaddesk.intake import importing
 from leaddesk.store import Store

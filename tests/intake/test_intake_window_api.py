@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from leaddesk import definition_versions
-from leaddesk import users as user_ops
 from leaddesk.clock import FixedClock
+from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import Role
 from leaddesk.errors import NotPermitted
 from leaddesk.intake import FileProblem, IntakeFileError
 from leaddesk.intake.mapping import Field, Mapping, Shape
+from leaddesk.people import users as user_ops
 from leaddesk.store import Store, open_store
 from leaddesk.store.models import AuditEvent, ImportRun, Lead, SourceMapping
 from tests.csv_sheets import write_csv

@@ -7,9 +7,9 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from leaddesk import definition_versions
 from leaddesk.clock import FixedClock
 from leaddesk.definition import default_definition_path
+from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import setup_desk
 from leaddesk.domain import Role, Stage
 from leaddesk.store import open_store

@@ -6,9 +6,9 @@ import pytest
 from qualification_scenarios import broken_bant, reworded_bant, set_up_team, template_text
 from sqlalchemy import func, select
 
-from leaddesk import definition_versions
 from leaddesk.clock import FixedClock
 from leaddesk.definition import DefinitionError
+from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import open_desk
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.store import open_store

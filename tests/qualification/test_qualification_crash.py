@@ -20,7 +20,7 @@ from leaddesk.store.models import AuditEvent
 CALL_THEN_CRASH = textwrap.dedent(
     """
     import os, signal, sys
-    from leaddesk import qualification
+    from leaddesk.qualifying import qualification
     from leaddesk.desk import open_desk
 
     location, lead_id = sys.argv[1], int(sys.argv[2])

@@ -14,9 +14,9 @@ from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import Stage, Verdict
 from leaddesk.errors import Conflict, NotPermitted
+from leaddesk.leads.undo_rules import UNDO_WITHIN
 from leaddesk.store import open_store
 from leaddesk.store.models import AuditEvent, Lead, VerdictRecord
-from leaddesk.undo_rules import UNDO_WITHIN
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from leaddesk import definition_versions
-from leaddesk import users as user_ops
 from leaddesk.clock import FixedClock
+from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import Role, Stage
+from leaddesk.people import users as user_ops
 from leaddesk.store import Store, open_store
 from leaddesk.store.models import Lead, Person
 

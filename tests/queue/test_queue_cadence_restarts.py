@@ -9,7 +9,7 @@ import pytest
 from queue_helpers import Team, add_lead
 from sqlalchemy import func, select
 
-from leaddesk.calls import CallResult
+from leaddesk.calling.call_log import CallResult
 from leaddesk.domain import CallOutcome, Stage
 from leaddesk.errors import Conflict
 from leaddesk.store.models import AuditEvent, CallAttempt, Lead, VerdictRecord

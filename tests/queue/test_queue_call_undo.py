@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from leaddesk.domain import CallOutcome, LeadType, Stage
 from leaddesk.errors import Conflict, NotPermitted
+from leaddesk.leads.undo_rules import UNDO_WITHIN
 from leaddesk.queue import Band
 from leaddesk.store.models import AuditEvent, CallAttempt, Lead
 from leaddesk.team.reassign import LeadPick
-from leaddesk.undo_rules import UNDO_WITHIN
 
 
 def _facts(team: Team, lead_id: int) -> tuple[object, ...]:

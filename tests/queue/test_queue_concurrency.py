@@ -13,8 +13,8 @@ from pathlib import Path
 from queue_helpers import Team, add_many_leads
 from sqlalchemy import select
 
-from leaddesk import users as user_ops
 from leaddesk.domain import Role
+from leaddesk.people import users as user_ops
 from leaddesk.store.models import AuditEvent, CallAttempt, Lead
 
 WORKER = Path(__file__).with_name("queue_worker.py")

@@ -8,9 +8,9 @@ import pytest
 from queue_helpers import Team, add_lead
 from sqlalchemy import select
 
-from leaddesk.contact_details import ContactDetails
-from leaddesk.do_not_call import HOLD
+from leaddesk.contacts.corrections import ContactDetails
 from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.privacy.do_not_call import HOLD
 from leaddesk.store.models import AuditEvent, Lead, Person
 
 LOS_ANGELES = "America/Los_Angeles"

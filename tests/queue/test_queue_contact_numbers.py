@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from queue_helpers import Team, add_lead
 
-from leaddesk.contact_details import ContactDetails
+from leaddesk.contacts.corrections import ContactDetails
 from leaddesk.errors import InputError
 from leaddesk.store.models import Lead, Person
 

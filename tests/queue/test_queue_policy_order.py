@@ -9,7 +9,7 @@ from queue_helpers import Team, add_lead
 
 from leaddesk.definition import DefinitionError, parse_definition
 from leaddesk.domain import Stage
-from leaddesk.resources import resource_path
+from leaddesk.files.resources import resource_path
 
 BANT = resource_path("definitions", "bant.toml").read_text(encoding="utf-8")
 

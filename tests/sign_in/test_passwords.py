@@ -9,8 +9,8 @@ from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
+from leaddesk.people.users import UserInfo
 from leaddesk.store.models import AuditEvent, User
-from leaddesk.users import UserInfo
 from tests.team_database import Team
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from leaddesk import definition_versions
-from leaddesk import users as user_ops
 from leaddesk.clock import FixedClock
+from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import Role, Stage
+from leaddesk.people import users as user_ops
 from leaddesk.store import Store, open_store
 from leaddesk.store.models import Lead, Person
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from team_builder import Team
 
-from leaddesk import definition_versions
 from leaddesk.clock import FixedClock
+from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import Role
-from leaddesk.resources import resource_path
-from leaddesk.users import find_user
+from leaddesk.files.resources import resource_path
+from leaddesk.people.users import find_user
 from tests.cli_in_process import run_main
 
 
@@ -170,7 +170,7 @@ def test_sweep_dry_run_changes_nothing_and_sums_up_what_it_leaves(
 
 def test_rebalance_says_why_a_lead_cannot_move(team_now: Team, sqlite_store_path: Path) -> None:
     with team_now.store.transaction() as session:
-        from leaddesk.users import find_user
+        from leaddesk.people.users import find_user
 
         for name in ("rep1", "rep2"):
             find_user(session, name).territories = ["US"]

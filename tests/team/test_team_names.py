@@ -10,8 +10,8 @@ import pytest
 from team_builder import Team
 
 from leaddesk.errors import Conflict, InputError
+from leaddesk.people.users import find_user
 from leaddesk.team.reassign import LeadPick
-from leaddesk.users import find_user
 
 NAMES = {"rep1": "Rosa Diaz", "rep2": "Tom Berg", "rep3": "Ines Ode"}
 

@@ -13,7 +13,7 @@ def _small_team(team: Team) -> dict[str, int]:
     """rep1 is overloaded; rep2 covers anywhere; rep3 covers DE only; two leads in the pool."""
     team.user("rep3", capacity=4, territories=["DE"])
     with team.store.transaction() as session:
-        from leaddesk.users import find_user
+        from leaddesk.people.users import find_user
 
         for name in ("rep1", "rep2"):
             find_user(session, name).capacity = 4
@@ -74,7 +74,7 @@ def test_applying_the_plan_fills_the_receivers_queues_and_a_second_run_moves_not
 def test_leads_nobody_covers_stay_in_the_pool_and_say_why(team: Team) -> None:
     team.user("rep3", territories=["DE"])
     with team.store.transaction() as session:
-        from leaddesk.users import find_user
+        from leaddesk.people.users import find_user
 
         for name in ("rep1", "rep2"):
             find_user(session, name).territories = ["US"]
@@ -87,7 +87,7 @@ def test_leads_nobody_covers_stay_in_the_pool_and_say_why(team: Team) -> None:
 
 def test_a_lead_whose_reps_are_full_stays_in_the_pool_saying_so(team: Team) -> None:
     with team.store.transaction() as session:
-        from leaddesk.users import find_user
+        from leaddesk.people.users import find_user
 
         for name in ("rep1", "rep2"):
             find_user(session, name).capacity = 1

@@ -23,9 +23,9 @@ DAY = timedelta(days=1)
 
 def _setup(location: str, clock: FixedClock, tmp_path: Path) -> dict[str, int]:
     """Ada and Bob imported to rep1, called and nurtured with a recycle date in 30 days."""
-    from leaddesk import definition_versions
-    from leaddesk import users as user_ops
+    from leaddesk.definition import versions as definition_versions
     from leaddesk.domain import Role
+    from leaddesk.people import users as user_ops
 
     store = open_store(location)
     with store.transaction() as session:

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from team_builder import Team
 
-from leaddesk import definition_versions
-from leaddesk.resources import resource_path
+from leaddesk.definition import versions as definition_versions
+from leaddesk.files.resources import resource_path
 from leaddesk.store.models import Assignment, AuditEvent, Lead, Note
 
 

@@ -12,15 +12,15 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from leaddesk.admin.demo import fill_demo
 from leaddesk.clock import FixedClock
-from leaddesk.demo import fill_demo
 from leaddesk.desk import Desk, open_desk, setup_desk
 from leaddesk.domain import Role
 from leaddesk.settings import Settings
 from leaddesk.store import open_store
-from ui import dialogs
-from ui.main_window import MainWindow
-from ui.operations import Operations
+from ui.common import dialogs
+from ui.common.operations import Operations
+from ui.workspace.window import MainWindow
 
 DEMO_LEADS = 1500
 NOON = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # the `clock` fixture's moment

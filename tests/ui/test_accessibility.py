@@ -29,13 +29,13 @@ from leaddesk.definition import Policy, default_definition_path, evaluate, load_
 from leaddesk.desk import open_desk
 from leaddesk.settings import Settings
 from tests.ui.conftest import Workspace, open_workspace
-from ui.callback_picker import CallbackPicker, CallbackRequest
-from ui.handoff_dialog import EndOfDayExport, State
-from ui.import_dialog import ImportDialog
-from ui.new_lead_dialog import NewLeadDialog
-from ui.operations import Operations
-from ui.override_dialog import OverrideDialog, OverrideRequest
-from ui.sales_answer import AnswerDialog
+from ui.common.operations import Operations
+from ui.handoff.dialog import EndOfDayExport, State
+from ui.intake.dialog import ImportDialog
+from ui.sales.answer import AnswerDialog
+from ui.workspace.callback_picker import CallbackPicker, CallbackRequest
+from ui.workspace.new_lead_dialog import NewLeadDialog
+from ui.workspace.override_dialog import OverrideDialog, OverrideRequest
 
 ROOT = Path(__file__).resolve().parents[2]
 # A key hint as the buttons show it ("Next lead   N"): for the eye, not for the ear.
@@ -180,7 +180,7 @@ def test_the_sales_page_and_its_answers_are_named(
 def test_every_tab_of_the_team_console_is_named(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
-    from ui.team_console import TeamConsole
+    from ui.console.console import TeamConsole
 
     desk = open_desk(demo_store, "lead1", clock=clock)
     console = TeamConsole(desk, Operations(inline=True), settings=Settings(tmp_path / "s"))
@@ -305,9 +305,9 @@ SCALED = textwrap.dedent(
     from PySide6.QtWidgets import QApplication
     app = QApplication([])
     from leaddesk.desk import open_desk
-    from ui.new_lead_dialog import NewLeadDialog
-    from ui.operations import Operations
-    from ui.theme import apply_theme
+    from ui.workspace.new_lead_dialog import NewLeadDialog
+    from ui.common.operations import Operations
+    from ui.common.theme import apply_theme
     apply_theme(app, sys.argv[2])
     dialog = NewLeadDialog(open_desk(sys.argv[1], "anna"), Operations(inline=True))
     dialog.show()

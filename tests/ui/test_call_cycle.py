@@ -19,12 +19,12 @@ from leaddesk.domain import CallOutcome, LeadType, Stage, Verdict
 from leaddesk.queue import QueueRow
 from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
 from tests.ui.conftest import Workspace, open_workspace
-from ui import dialogs
-from ui.call_cycle import Phase
-from ui.callback_picker import day_and_time
-from ui.operations import Operations
-from ui.override_dialog import OverrideChoice
-from ui.theme import apply_theme
+from ui.common import dialogs
+from ui.common.operations import Operations
+from ui.common.theme import apply_theme
+from ui.workspace.call_cycle import Phase
+from ui.workspace.callback_picker import day_and_time
+from ui.workspace.override_dialog import OverrideChoice
 
 SALES_WORTHY = {
     "contact_check": "yes",
@@ -374,7 +374,7 @@ def test_the_override_dialog_needs_a_reason_before_it_records(
     qtbot: QtBot, workspace: Workspace
 ) -> None:
     from leaddesk.definition import default_definition_path, evaluate, load_definition
-    from ui.override_dialog import OverrideDialog, OverrideRequest
+    from ui.workspace.override_dialog import OverrideDialog, OverrideRequest
 
     definition = load_definition(default_definition_path())
     suggestion = evaluate(definition, {}, {}).suggestion
@@ -414,7 +414,7 @@ def test_callback_outside_calling_hours_is_refused(
     assert cycle.phase is Phase.READY  # nothing logged; the rep can pick another time
 
     # The picker itself says why and will not book it.
-    from ui.callback_picker import CallbackPicker
+    from ui.workspace.callback_picker import CallbackPicker
 
     picker = CallbackPicker(asked[0])  # type: ignore[arg-type]
     qtbot.addWidget(picker)
@@ -443,7 +443,7 @@ def test_the_callback_pickers_refusal_pushes_the_form_down_not_over_it(
     from zoneinfo import ZoneInfo
 
     from leaddesk.definition import Policy
-    from ui.callback_picker import CallbackPicker, CallbackRequest
+    from ui.workspace.callback_picker import CallbackPicker, CallbackRequest
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)

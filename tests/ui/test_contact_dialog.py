@@ -12,8 +12,8 @@ from sqlalchemy import select
 from leaddesk.store.models import Lead, Person
 from tests.ui.conftest import Workspace
 from tests.ui.test_accessibility import shown, tab_walk, unnamed
-from ui.call_cycle import Phase
-from ui.contact_dialog import ContactDialog
+from ui.workspace.call_cycle import Phase
+from ui.workspace.contact_dialog import ContactDialog
 
 
 def test_f2_corrects_the_number_and_the_call_panel_dials_it(

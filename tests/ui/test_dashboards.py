@@ -24,10 +24,10 @@ from test_team_reports import SINCE, UNTIL, store  # noqa: F401 - the store fixt
 
 from leaddesk.desk import Desk
 from tests.team.conftest import team  # noqa: F401 - the team fixture
-from ui import dashboards
-from ui.dashboards import DashboardsPanel, quick_period
-from ui.operations import Operations
-from ui.theme import DARK, LIGHT, apply_theme
+from ui.common.operations import Operations
+from ui.common.theme import DARK, LIGHT, apply_theme
+from ui.console import dashboards
+from ui.console.dashboards import DashboardsPanel, quick_period
 
 
 class Opened:

@@ -10,12 +10,12 @@ from pytestqt.qtbot import QtBot
 
 from leaddesk.clock import FixedClock
 from leaddesk.domain import Stage
-from leaddesk.resources import resource_path
+from leaddesk.files.resources import resource_path
 from leaddesk.store.models import Lead
 from tests.ui.conftest import open_workspace
-from ui.feedback_dialog import SalesFeedbackDialog
-from ui.sales_answer import AnswerDialog
-from ui.theme import DARK, LIGHT, apply_theme
+from ui.common.theme import DARK, LIGHT, apply_theme
+from ui.handoff.feedback import SalesFeedbackDialog
+from ui.sales.answer import AnswerDialog
 
 
 def test_sales_records_decisions_and_sees_what_was_not_applied(

@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from tests.ui.conftest import open_workspace
-from ui.operations import Operations
-from ui.team_console import TeamConsole
+from ui.common.operations import Operations
+from ui.console.console import TeamConsole
 
 
 def test_recent_imports_with_no_runs_says_how_to_import(

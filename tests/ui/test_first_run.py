@@ -21,8 +21,8 @@ from leaddesk.domain import Role
 from leaddesk.settings import LAST_USER, TEAM_URL, Settings
 from leaddesk.store.database import default_store_path
 from tests.team_database import Team
-from ui import first_run
-from ui.first_run import DEMO, OWN, TEAM, FirstRunDialog, Start, choose_store
+from ui.start import first_run
+from ui.start.first_run import DEMO, OWN, TEAM, FirstRunDialog, Start, choose_store
 
 
 class MemoryKeyring(KeyringBackend):

@@ -20,9 +20,9 @@ from leaddesk.settings import EXPORT_FOLDER, Settings
 from leaddesk.store import open_store
 from leaddesk.store.models import Lead
 from tests.ui.conftest import open_workspace
-from ui.handoff_dialog import EndOfDayExport, State
-from ui.operations import Operations
-from ui.theme import DARK, LIGHT, apply_theme
+from ui.common.operations import Operations
+from ui.common.theme import DARK, LIGHT, apply_theme
+from ui.handoff.dialog import EndOfDayExport, State
 
 
 def _dialog(

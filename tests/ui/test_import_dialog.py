@@ -17,10 +17,11 @@ from leaddesk.settings import IMPORT_FOLDER
 from leaddesk.store.models import ImportRun, Lead, Person, SourceMapping
 from tests.csv_sheets import write_csv
 from tests.ui.conftest import Workspace
-from ui import import_dialog, shortcuts
-from ui.import_dialog import COLUMNS, FILE, IMPORT, PREVIEW, ImportDialog
-from ui.main_window import MainWindow
-from ui.operations import Operations
+from ui.common import shortcuts
+from ui.common.operations import Operations
+from ui.intake import dialog as import_dialog
+from ui.intake.dialog import COLUMNS, FILE, IMPORT, PREVIEW, ImportDialog
+from ui.workspace.window import MainWindow
 
 PLAIN = ["name", "email", "phone", "company"]
 

@@ -16,8 +16,8 @@ from leaddesk.intake.by_hand import NewInterest
 from leaddesk.intake.runs import BY_HAND
 from leaddesk.store.models import Lead
 from tests.ui.conftest import open_workspace
-from ui import dialogs
-from ui.import_runs import COLUMNS, ImportRunsDialog
+from ui.common import dialogs
+from ui.intake.runs import COLUMNS, ImportRunsDialog
 
 BY, STATUS = COLUMNS.index("By"), COLUMNS.index("Status")
 

@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from leaddesk.clock import FixedClock
 from tests.ui.conftest import Workspace, open_workspace
-from ui.call_cycle import Phase
-from ui.new_lead_dialog import NewLeadDialog
+from ui.workspace.call_cycle import Phase
+from ui.workspace.new_lead_dialog import NewLeadDialog
 
 
 def _open(qtbot: QtBot, workspace: Workspace) -> NewLeadDialog:

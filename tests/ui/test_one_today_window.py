@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from tests.ui.conftest import open_workspace
-from ui.operations import Operations
-from ui.team_console import TeamConsole
-from ui.team_overview import NOW
+from ui.common.operations import Operations
+from ui.console.console import TeamConsole
+from ui.console.overview import NOW
 
 
 def test_the_status_bar_and_the_team_console_agree_on_calls_today(

@@ -8,8 +8,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from leaddesk.errors import Conflict
-from ui import dialogs
-from ui.operations import Cancelled, Operations
+from ui.common import dialogs
+from ui.common.operations import Cancelled, Operations
 
 
 def test_work_runs_off_the_gui_thread_and_announces_changes(qtbot: QtBot) -> None:

@@ -13,8 +13,8 @@ from leaddesk.desk import open_desk
 from leaddesk.queue import Band
 from leaddesk.team.reassign import LeadPick
 from tests.ui.conftest import Workspace
-from ui.queue_model import FRESH_FOR, PERSON
-from ui.queue_panel import BOOKED, LOOK_MS
+from ui.workspace.queue_model import FRESH_FOR, PERSON
+from ui.workspace.queue_panel import BOOKED, LOOK_MS
 
 
 def _hand_rep1_a_lead(workspace: Workspace, clock: FixedClock) -> int:

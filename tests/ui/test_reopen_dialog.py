@@ -13,7 +13,7 @@ from leaddesk.domain import Stage
 from leaddesk.store.models import Lead
 from tests.ui.conftest import Workspace, open_workspace
 from tests.ui.test_accessibility import unnamed
-from ui.reopen_dialog import ReopenDialog
+from ui.workspace.reopen_dialog import ReopenDialog
 
 
 def _disqualified_lead(workspace: Workspace) -> int:

@@ -22,10 +22,10 @@ from leaddesk.store import open_store
 from leaddesk.store.models import Lead
 from tests.conftest import PG_ENV, _reset_postgres
 from tests.ui.conftest import DEMO_LEADS, open_workspace
-from ui import restore_dialog
-from ui.operations import Operations
-from ui.restore_dialog import RestoreDialog, Step
-from ui.team_console import TeamConsole
+from ui.common.operations import Operations
+from ui.console.console import TeamConsole
+from ui.start import restore as restore_dialog
+from ui.start.restore import RestoreDialog, Step
 
 
 @dataclass

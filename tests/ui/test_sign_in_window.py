@@ -11,14 +11,15 @@ from pytestqt.qtbot import QtBot
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import Role
+from leaddesk.people.users import UserInfo
 from leaddesk.settings import Settings
 from leaddesk.sign_in.passwords import NO_PASSWORDS_NOTE
-from leaddesk.users import UserInfo
 from tests.ui.conftest import open_workspace
-from ui import dialogs, launch
-from ui.one_window import WindowKeeper, claim_window, show_taken_over
-from ui.operations import Operations
-from ui.sign_in import SignInDialog
+from ui import launch
+from ui.common import dialogs
+from ui.common.one_window import WindowKeeper, claim_window, show_taken_over
+from ui.common.operations import Operations
+from ui.start.sign_in import SignInDialog
 
 
 def _user(id: int, name: str, role: Role = Role.QUALIFIER) -> UserInfo:

@@ -16,27 +16,29 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QStyle, QStyleOpt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from leaddesk.backups import restore_backup
+from leaddesk.admin.backups import restore_backup
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import NotPermitted
-from leaddesk.permissions import Action
+from leaddesk.people.permissions import Action
 from leaddesk.settings import SWEEP_MINUTES, THEME, Settings
 from leaddesk.store.models import Assignment, Lead, User
 from leaddesk.team.moves import POOL
 from leaddesk.team.reassign import LeadPick
 from leaddesk.team.sweep import SweepResult
 from tests.ui.conftest import open_workspace
-from ui import dialogs, team_dialogs, team_store
+from ui.common import dialogs
+from ui.common.operations import Operations
+from ui.common.theme import apply_theme, colours
+from ui.console import dialogs as team_dialogs
+from ui.console import store as team_store
+from ui.console.console import ConsoleOpener, TeamConsole
+from ui.console.dialogs import ConfirmMovesDialog, MoveChoice, MovesToConfirm, NewUser
+from ui.console.models import MOVE_COLUMNS, when
+from ui.console.sweep import PolicySweep, sweep_words
 from ui.launch import open_window
-from ui.main_window import MainWindow
-from ui.operations import Operations
-from ui.team_console import ConsoleOpener, TeamConsole
-from ui.team_dialogs import ConfirmMovesDialog, MoveChoice, MovesToConfirm, NewUser
-from ui.team_models import MOVE_COLUMNS, when
-from ui.team_sweep import PolicySweep, sweep_words
-from ui.theme import apply_theme, colours
+from ui.workspace.window import MainWindow
 
 MOVE_HEADERS = [column.header for column in MOVE_COLUMNS]
 
@@ -788,7 +790,7 @@ def test_the_team_tab_shows_who_is_on_a_call_and_reads_the_floor_again(
 def test_the_do_not_call_tab_adds_imports_and_removes_entries(
     qtbot: QtBot, console: Console, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from ui import team_do_not_call
+    from ui.console import do_not_call as team_do_not_call
 
     window = console.window
     tab = window.do_not_call_tab

@@ -25,17 +25,18 @@ from leaddesk.store.models import Lead
 from tests.csv_sheets import write_csv
 from tests.team_database import Team
 from tests.ui.conftest import Workspace, open_workspace
-from ui import dialogs, team_do_not_call
-from ui.call_cycle import Phase
-from ui.handoff_dialog import EndOfDayExport, State
-from ui.import_dialog import COLUMNS, IMPORT, PREVIEW
+from ui.common import dialogs
+from ui.common.operations import Operations
+from ui.console import do_not_call as team_do_not_call
+from ui.console.console import TeamConsole
+from ui.handoff.dialog import EndOfDayExport, State
+from ui.intake.dialog import COLUMNS, IMPORT, PREVIEW
 from ui.launch import open_window
-from ui.main_window import MainWindow
-from ui.new_lead_dialog import NewLeadDialog
-from ui.operations import Operations
-from ui.queue_panel import BOOKED
-from ui.sales_answer import AnswerDialog
-from ui.team_console import TeamConsole
+from ui.sales.answer import AnswerDialog
+from ui.workspace.call_cycle import Phase
+from ui.workspace.new_lead_dialog import NewLeadDialog
+from ui.workspace.queue_panel import BOOKED
+from ui.workspace.window import MainWindow
 
 SALES_WORTHY = {
     "contact_check": "yes",

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from leaddesk.settings import TEXT_SIZE, Settings
 from tests.ui.conftest import Workspace
-from ui.look_menu import set_text_size, step_text_size
-from ui.queue_model import PERSON, WIDTHS
-from ui.theme import TEXT_SIZES, apply_theme, nearest_text_size, scaled_sheet, text_size_of
+from ui.common.look_menu import set_text_size, step_text_size
+from ui.common.theme import TEXT_SIZES, apply_theme, nearest_text_size, scaled_sheet, text_size_of
+from ui.workspace.queue_model import PERSON, WIDTHS
 
 pytestmark = pytest.mark.usefixtures("restore_look")
 
@@ -90,7 +90,7 @@ def test_queue_columns_hidden_stay_hidden_across_text_sizes_and_restarts(
     qtbot: QtBot, qapp: QApplication, workspace: Workspace
 ) -> None:
     from leaddesk.settings import QUEUE_HIDDEN
-    from ui.queue_model import COLUMNS, SOURCE, TRIES
+    from ui.workspace.queue_model import COLUMNS, SOURCE, TRIES
 
     window = workspace.window
     menu = next(m for m in window.findChildren(QMenu) if m.title() == "Queue columns")

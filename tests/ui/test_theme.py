@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from leaddesk.resources import resource_path
-from ui.theme import SEARCH_PREFIX, apply_theme
+from leaddesk.files.resources import resource_path
+from ui.common.theme import SEARCH_PREFIX, apply_theme
 
 LOOKS = ("light", "dark")
 URL = re.compile(r"url\(\s*([^)]+?)\s*\)")

@@ -18,14 +18,14 @@ from pytestqt.qtbot import QtBot
 from leaddesk.clock import FixedClock
 from leaddesk.domain import Role
 from leaddesk.errors import NotPermitted
-from leaddesk.permissions import Action
+from leaddesk.people.permissions import Action
+from leaddesk.people.users import UserInfo
 from leaddesk.queue import Band
-from leaddesk.users import UserInfo
 from tests.ui.conftest import Workspace, open_workspace
-from ui.queue_model import PAGE, SLA, SOURCE, WHY, sla_text
-from ui.sign_in import SignInDialog
-from ui.status_panel import talk_text
-from ui.theme import apply_theme
+from ui.common.theme import apply_theme
+from ui.start.sign_in import SignInDialog
+from ui.workspace.queue_model import PAGE, SLA, SOURCE, WHY, sla_text
+from ui.workspace.status_panel import talk_text
 
 
 def test_queue_model_pages_and_passes_the_model_tester(
@@ -567,8 +567,8 @@ def test_a_search_shows_a_closed_lead_greyed_and_return_says_how_it_ended(
 
     from leaddesk.domain import OPEN_STAGES
     from leaddesk.store.models import Lead, Person
-    from ui.call_cycle import Phase
-    from ui.queue_model import BAND
+    from ui.workspace.call_cycle import Phase
+    from ui.workspace.queue_model import BAND
 
     desk, panel = workspace.desk, workspace.window.queue
     with desk.store.reading() as session:

@@ -1,0 +1,606 @@
+"""Logging a call: what happened on the phone, and what the queue does about it.
+
+One call is one transaction: the call record, the lead's new cadence or hold, the claim
+renewed or released, and an audit event. Once ``log_call`` returns, the call is stored
+(SQLite runs with synchronous=FULL), so a crash a moment later cannot lose it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from leaddesk import audit
+from leaddesk.calling.undo import before_call
+from leaddesk.definition import Policy, within_calling_hours
+from leaddesk.definition import versions as definition_versions
+from leaddesk.definition.business_time import not_a_calling_time
+from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage, Verdict
+from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.privacy import do_not_call
+from leaddesk.queue import zones
+from leaddesk.queue.cadence import NO_CONTACT, day_start, plan_retry
+from leaddesk.queue.claims import LEASE, claimed_by_other, holder_message, release_claim
+from leaddesk.queue.policy import current_policy
+from leaddesk.queue.rows import clock_text, day_and_time
+from leaddesk.store.models import Assignment, CallAttempt, Lead, Person, User, VerdictRecord
+
+MAX_NOTE = 4000
+MAX_DURATION = 24 * 3600
+# A call's end may be told a little after the clock that timed it stopped (a slow disk, a
+# second machine's clock): this much past "now" is taken as now.
+END_SLACK = timedelta(minutes=1)
+# Calls left open by a closed window are looked for this far back.
+INTERRUPTED_WITHIN = timedelta(days=2)
+# Why a pool lead's assignment row names the rep who called it.
+TAKEN_FROM_POOL = "called from the open pool"
+# Outcomes after which the person was on the line: the lead is in qualification.
+TALKED = frozenset({CallOutcome.CONNECTED, CallOutcome.CALLBACK, CallOutcome.NOT_INTERESTED})
+# Outcomes that start a new cadence: the person was reached, so the unanswered calls before
+# no longer count towards giving up on them.
+CONTACT = tuple(TALKED)
+# Outcomes that keep the lead out of every queue until someone decides what to do with it.
+HOLDS = {
+    CallOutcome.WRONG_NUMBER: "wrong_number",
+    CallOutcome.BAD_NUMBER: "bad_number",
+    CallOutcome.NOT_INTERESTED: "not_interested",
+    CallOutcome.DO_NOT_CALL: do_not_call.HOLD,
+}
+
+
+@dataclass(frozen=True)
+class CallResult:
+    call_id: int
+    lead_id: int
+    outcome: CallOutcome
+    at: datetime
+    stage: Stage
+    attempts: int
+    next_attempt_at: datetime | None
+    callback_at: datetime | None
+    hold_reason: str | None
+    claim_expires_at: datetime | None
+    nurtured: bool
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "lead_id": self.lead_id,
+            "outcome": self.outcome.value,
+            "at": self.at.isoformat(),
+            "stage": self.stage.value,
+            "attempts": self.attempts,
+            "next_attempt_at": _iso(self.next_attempt_at),
+            "callback_at": _iso(self.callback_at),
+            "hold": self.hold_reason,
+            "claimed_until": _iso(self.claim_expires_at),
+            "nurtured": self.nurtured,
+            "message": self.message,
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def parse_outcome(text: str) -> CallOutcome:
+    try:
+        return CallOutcome(text.strip().lower().replace("-", "_").replace(" ", "_"))
+    except ValueError:
+        choices = ", ".join(outcome.value for outcome in CallOutcome)
+        message = f"--outcome: '{text}' is not a call outcome; use one of {choices}"
+        raise InputError(message) from None
+
+
+def _check_input(
+    outcome: CallOutcome,
+    at: datetime,
+    callback_at: datetime | None,
+    note: str | None,
+    duration_seconds: int | None,
+) -> None:
+    if outcome is CallOutcome.CALLBACK:
+        if callback_at is None:
+            raise InputError(
+                "--callback: a callback needs the agreed time, e.g. 2026-11-19T14:30+01:00"
+            )
+        if callback_at.tzinfo is None:
+            raise InputError("--callback: give the time with its zone, e.g. 14:30+01:00")
+        if callback_at <= at:
+            raise InputError("--callback: the agreed time has already passed")
+    elif callback_at is not None:
+        raise InputError("--callback: only a 'callback' outcome has an agreed time")
+    if duration_seconds is not None:
+        _check_duration(duration_seconds)
+    if note is not None and len(note) > MAX_NOTE:
+        raise InputError(f"--note: keep notes under {MAX_NOTE} characters")
+
+
+def _check_duration(seconds: int) -> None:
+    if not 0 <= seconds <= MAX_DURATION:
+        raise InputError(f"--duration: give the call's length in seconds (0 to {MAX_DURATION})")
+
+
+def callback_outside_hours(
+    callback_at: datetime,
+    lead_zones: tuple[str, ...],
+    policy: Policy,
+    country: str | None = None,
+    region: str | None = None,
+) -> str | None:
+    """Why a callback at this moment would break the person's calling hours (their weekdays
+    and public holidays too); None if it is fine.
+
+    A person whose number spans zones must be inside the window in every one of them; an
+    unknown zone is judged by the team's, as the queue does.
+    """
+    hours = policy.calling_hours.for_country(country)
+    for zone in lead_zones or (policy.timezone,):
+        if not within_calling_hours(callback_at, zone, policy, country, region):
+            local = callback_at.astimezone(ZoneInfo(zone))
+            why = not_a_calling_time(local, policy, country, region) or "outside calling hours"
+            return (
+                f"{local:%a %d %b %H:%M} their time ({zone}): {why}; pick a calling day, "
+                f"between {hours.start:%H:%M} and {hours.end:%H:%M} their time"
+            )
+    return None
+
+
+def why_not_dial(session: Session, lead_id: int, at: datetime) -> str | None:
+    """Why this lead's person may not be phoned at ``at`` (do-not-call, or outside their
+    calling hours: the rep may have opened the lead a while ago); None when they may."""
+    found = session.execute(
+        select(Person.do_not_call, Person.zone_key, Person.country, Person.region)
+        .join(Lead, Lead.person_id == Person.id)
+        .where(Lead.id == lead_id)
+    ).first()
+    if found is None:
+        raise InputError(f"No lead {lead_id}.")
+    do_not_call, zone_key, country, region = found
+    if do_not_call:
+        return "They are on the do-not-call list: do not dial. Put the lead back (Esc)."
+    policy = current_policy(session)
+    if zones.callable_now(zone_key, at, policy, country, region):
+        return None
+    for zone in zones.zones_of(zone_key) or (policy.timezone,):
+        local = at.astimezone(ZoneInfo(zone))
+        why = not_a_calling_time(local, policy, country, region)
+        if why:
+            break
+    return (
+        f"It is {local:%H:%M} for them ({zone.rsplit('/', 1)[-1].replace('_', ' ')}): "
+        f"{why}. Book a callback (B) or put the lead back (Esc)."
+    )
+
+
+def log_call(
+    session: Session,
+    lead_id: int,
+    *,
+    user_id: int,
+    at: datetime,
+    outcome: CallOutcome,
+    callback_at: datetime | None = None,
+    note: str | None = None,
+    duration_seconds: int | None = None,
+    any_lead: bool = False,
+) -> CallResult:
+    """Record a call on ``lead_id`` and move the lead on per the policy's cadence.
+
+    ``any_lead`` lets a team lead log calls on a lead assigned to someone else.
+    """
+    _check_input(outcome, at, callback_at, note, duration_seconds)
+    if callback_at is not None:
+        callback_at = callback_at.astimezone(UTC)  # times live in UTC; shown in a zone later
+    # FOR UPDATE on PostgreSQL: a second log on the same lead waits rather than racing.
+    lead = session.get(Lead, lead_id, with_for_update=True)
+    if lead is None:
+        raise InputError(f"No lead {lead_id}.")
+    if lead.stage not in OPEN_STAGES:
+        raise Conflict(f"Lead {lead_id} is closed ({lead.stage.value}); the call was not logged.")
+    if claimed_by_other(lead, user_id, at):
+        raise Conflict(holder_message(session, lead))
+    if lead.assigned_to_id not in (None, user_id) and not any_lead:
+        owner = session.scalar(select(User.display_name).where(User.id == lead.assigned_to_id))
+        raise NotPermitted(f"Lead {lead_id} belongs to {owner}; ask your team lead to reassign it.")
+    policy = current_policy(session)
+    person = session.get(Person, lead.person_id)
+    assert person is not None
+    if callback_at is not None:
+        problem = callback_outside_hours(
+            callback_at, zones.zones_of(person.zone_key), policy, person.country, person.region
+        )
+        if problem is not None:
+            raise InputError(f"--callback: {problem}")
+
+    before = before_call(lead)  # what an undo of this call gives the lead back
+    call = CallAttempt(
+        lead_id=lead.id,
+        user_id=user_id,
+        at=at,
+        outcome=outcome,
+        duration_seconds=duration_seconds,
+        note=note.strip() if note and note.strip() else None,
+        callback_at=callback_at,
+        # Only "connected" goes on while the rep qualifies; every other call is over now.
+        ended_at=None if outcome is CallOutcome.CONNECTED else at,
+    )
+    session.add(call)
+    session.flush()
+    from_stage = lead.stage
+    details: dict[str, Any] = {"call_id": call.id, "outcome": outcome.value, "before": before}
+    if lead.assigned_to_id is None:
+        _take_from_pool(session, lead, user_id=user_id, at=at)
+        details["assigned_from_pool"] = True
+
+    lead.attempts += 1
+    lead.last_attempt_at = at
+    lead.first_contact_at = lead.first_contact_at or at
+    lead.callback_at = None
+    lead.next_attempt_at = None
+    nurtured = False
+    if outcome in TALKED:
+        _move(lead, Stage.IN_QUALIFICATION, at)
+    elif lead.stage is Stage.NEW:
+        _move(lead, Stage.WORKING, at)
+
+    if outcome is CallOutcome.CALLBACK:
+        assert callback_at is not None
+        lead.callback_at = lead.next_attempt_at = callback_at
+        their = zones.local_time(person.zone_key, callback_at, policy)
+        today_there = zones.local_time(person.zone_key, at, policy).date()
+        message = f"Callback booked for {day_and_time(their, today_there)} their time."
+    elif outcome is CallOutcome.CONNECTED:
+        message = "Connected: the lead stays with you while you qualify."
+    elif outcome in NO_CONTACT:
+        cadence = _cadence_so_far(session, lead.id, at=at, policy=policy)
+        plan = plan_retry(
+            outcome,
+            at=at,
+            attempts_made=cadence.attempts,
+            first_attempt_at=cadence.first_at or at,
+            attempts_today=cadence.today,
+            policy=policy,
+        )
+        details["cadence"] = plan.why
+        if plan.exhausted:
+            label = policy.cadence.exhausted_reason.split(":", 1)[0].strip() or "Unreachable"
+            reason = f"{label}: {plan.why}, counted from {cadence.since}"
+            _nurture_unreachable(session, lead, user_id=user_id, at=at, why=plan.why, reason=reason)
+            nurtured = True
+            days_over = (
+                ""
+                if cadence.attempts >= policy.cadence.max_attempts
+                else f"; its {policy.cadence.within_business_days} business days are over"
+            )
+            message = (
+                f"Moved to nurture: unreachable, no contact in {cadence.attempts} "
+                f"{'try' if cadence.attempts == 1 else 'tries'} since {cadence.since}{days_over}."
+            )
+        else:
+            lead.next_attempt_at = plan.next_attempt_at
+            assert plan.next_attempt_at is not None
+            # Said in the team's time and named so: the rep may sit in another zone.
+            when = clock_text(plan.next_attempt_at, at, policy)
+            place = policy.timezone.rsplit("/", 1)[-1].replace("_", " ")
+            message = (
+                f"{_said(outcome)}. Next try after {when} {place} time "
+                f"(retry {cadence.attempts + 1} of {policy.cadence.max_attempts})."
+            )
+    elif outcome in (CallOutcome.WRONG_NUMBER, CallOutcome.BAD_NUMBER):
+        lead.lead_type = LeadType.DUBIOUS
+        message = "Number marked bad: the lead is dubious and out of the queue."
+    elif outcome is CallOutcome.NOT_INTERESTED:
+        message = "Not interested: out of the queue; give a verdict (nurture or disqualify)."
+    else:
+        held = _do_not_call(session, lead, person, at=at)
+        details["other_leads_held"] = held
+        message = "Do not call: this person is out of every queue."
+
+    if outcome in HOLDS:
+        lead.hold_reason = HOLDS[outcome]
+    if outcome is CallOutcome.CONNECTED and not nurtured:
+        # The rep is qualifying now: keep everyone else off this lead.
+        lead.claimed_by_id = user_id
+        lead.claim_expires_at = at + LEASE
+    else:
+        release_claim(session, lead)
+
+    audit.record(
+        session,
+        at=at,
+        actor_id=user_id,
+        action="call_logged",
+        lead_id=lead.id,
+        from_state=from_stage.value,
+        to_state=lead.stage.value,
+        reason=outcome.value,
+        details=details,
+    )
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(
+            f"Lead {lead_id} was changed by someone else just now; reload it and log again."
+        ) from None
+    return CallResult(
+        call_id=call.id,
+        lead_id=lead.id,
+        outcome=outcome,
+        at=at,
+        stage=lead.stage,
+        attempts=lead.attempts,
+        next_attempt_at=lead.next_attempt_at,
+        callback_at=lead.callback_at,
+        hold_reason=lead.hold_reason,
+        claim_expires_at=lead.claim_expires_at,
+        nurtured=nurtured,
+        message=message,
+    )
+
+
+@dataclass(frozen=True)
+class CallEnded:
+    call_id: int
+    lead_id: int
+    duration_seconds: int
+    ended_at: datetime
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "lead_id": self.lead_id,
+            "duration_seconds": self.duration_seconds,
+            "ended_at": self.ended_at.isoformat(),
+            "message": self.message,
+        }
+
+
+def end_call(
+    session: Session, call_id: int, *, user_id: int, at: datetime, duration_seconds: int
+) -> CallEnded:
+    """A connected call is over: its whole length, from dialling to hanging up.
+
+    "Connected" is logged when the person picks up, and the rep qualifies on the line; only
+    now is the talk time known. Only the rep who made the call says when it ended, once.
+    """
+    _check_duration(duration_seconds)
+    call = session.get(CallAttempt, call_id, with_for_update=True)
+    if call is None:
+        raise InputError(f"No call {call_id}.")
+    if call.user_id != user_id:
+        caller = session.scalar(select(User.display_name).where(User.id == call.user_id))
+        raise NotPermitted(f"Call {call_id} was made by {caller}; only they can end it.")
+    if call.outcome is not CallOutcome.CONNECTED:
+        raise Conflict(
+            f"Call {call_id} was logged as '{call.outcome.value}', so it ended then; "
+            "only a connected call is ended afterwards."
+        )
+    if call.ended_at is not None:
+        raise Conflict(f"Call {call_id} already ended, after {minutes_and_seconds(call)}.")
+    rung = call.duration_seconds or 0
+    if duration_seconds < rung:
+        raise InputError(
+            f"--duration: the call had already lasted {rung} s when it was logged as connected"
+        )
+    began = call.at - timedelta(seconds=rung)
+    if began + timedelta(seconds=duration_seconds) > at + END_SLACK:
+        raise InputError(
+            f"--duration: the call began at {began:%H:%M:%S} UTC, so {duration_seconds} s "
+            "would end it in the future"
+        )
+    call.duration_seconds = duration_seconds
+    call.ended_at = at
+    audit.record(
+        session,
+        at=at,
+        actor_id=user_id,
+        action="call_ended",
+        lead_id=call.lead_id,
+        details={"call_id": call.id, "duration_seconds": duration_seconds},
+    )
+    session.flush()
+    return CallEnded(
+        call_id=call.id,
+        lead_id=call.lead_id,
+        duration_seconds=duration_seconds,
+        ended_at=at,
+        message=f"Call ended after {minutes_and_seconds(call)}.",
+    )
+
+
+def end_interrupted_calls(session: Session, *, user_id: int, at: datetime) -> list[CallEnded]:
+    """The rep's connected calls that no window will end any more (it was closed or killed
+    mid-call), ended at the last moment LeadDesk knew the rep was on them.
+
+    While a lead is open the window renews its claim every few minutes, so the claim's
+    expiry less one lease is when it last saw the rep working it. A claim still running
+    may belong to a window that is still open: those calls are left alone until it expires.
+    """
+    calls = session.scalars(
+        select(CallAttempt)
+        .where(
+            CallAttempt.user_id == user_id,
+            CallAttempt.at >= at - INTERRUPTED_WITHIN,
+            CallAttempt.at <= at,
+            CallAttempt.outcome == CallOutcome.CONNECTED,
+            CallAttempt.ended_at.is_(None),
+        )
+        .order_by(CallAttempt.at, CallAttempt.id)
+    ).all()
+    ended = []
+    policy = current_policy(session) if calls else None
+    for call in calls:
+        lead = session.get(Lead, call.lead_id)
+        assert lead is not None
+        claimed = lead.claimed_by_id == user_id and lead.claim_expires_at is not None
+        if claimed and lead.claim_expires_at is not None and lead.claim_expires_at > at:
+            continue  # a window may still be on this call
+        rung = call.duration_seconds or 0
+        began = call.at - timedelta(seconds=rung)
+        seen = lead.claim_expires_at - LEASE if claimed and lead.claim_expires_at else call.at
+        until = min(max(seen, call.at), at)
+        call.duration_seconds = max(rung, int((until - began).total_seconds()))
+        call.ended_at = until
+        audit.record(
+            session,
+            at=at,
+            actor_id=user_id,
+            action="call_ended",
+            lead_id=call.lead_id,
+            reason="the window closed during the call",
+            details={"call_id": call.id, "duration_seconds": call.duration_seconds},
+        )
+        person = session.get(Person, lead.person_id)
+        who = f"{person.first_name} {person.last_name}".strip() if person else f"lead {lead.id}"
+        ended.append(
+            CallEnded(
+                call_id=call.id,
+                lead_id=call.lead_id,
+                duration_seconds=call.duration_seconds,
+                ended_at=until,
+                message=(
+                    f"Your call with {who} was still open when LeadDesk closed: "
+                    f"{minutes_and_seconds(call)} counted, up to "
+                    f"{clock_text(until, at, policy) if policy else until.isoformat()}."
+                ),
+            )
+        )
+    session.flush()
+    return ended
+
+
+def minutes_and_seconds(call: CallAttempt) -> str:
+    minutes, seconds = divmod(call.duration_seconds or 0, 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+def _said(outcome: CallOutcome) -> str:
+    return {
+        CallOutcome.NO_ANSWER: "No answer",
+        CallOutcome.BUSY: "Busy",
+        CallOutcome.VOICEMAIL: "Voicemail",
+        CallOutcome.GATEKEEPER: "Gatekeeper",
+    }.get(outcome, outcome.value)
+
+
+def _move(lead: Lead, stage: Stage, at: datetime) -> None:
+    if lead.stage is not stage:
+        lead.stage = stage
+        lead.stage_changed_at = at
+
+
+@dataclass(frozen=True)
+class CadenceSoFar:
+    """The unanswered calls of the lead's current cadence, this call included."""
+
+    attempts: int
+    first_at: datetime | None
+    today: int
+    since: str  # "the first call on Wed 18 Nov", said in the team's calendar
+
+
+def _cadence_so_far(
+    session: Session, lead_id: int, *, at: datetime, policy: Policy
+) -> CadenceSoFar:
+    """A connect or a booked callback starts a new cadence: count only the calls since the
+    last one (all of them if the person was never reached)."""
+    contact = session.execute(
+        select(CallAttempt.id, CallAttempt.at, CallAttempt.outcome)
+        .where(
+            CallAttempt.lead_id == lead_id, CallAttempt.outcome.in_(CONTACT), CallAttempt.at <= at
+        )
+        .order_by(CallAttempt.at.desc(), CallAttempt.id.desc())
+        .limit(1)
+    ).first()
+    calls = select(CallAttempt.at).where(
+        CallAttempt.lead_id == lead_id,
+        CallAttempt.outcome.in_(NO_CONTACT),
+        CallAttempt.at <= at,
+    )
+    if contact is not None:
+        calls = calls.where(CallAttempt.at >= contact.at)
+    moments = list(session.scalars(calls))
+    first_at = min(moments, default=None)
+    today = sum(1 for moment in moments if moment >= day_start(at, policy))
+    if contact is None:
+        since = f"the first call on {_day(first_at or at, policy)}"
+    elif contact.outcome is CallOutcome.CALLBACK:
+        since = f"the callback booked on {_day(contact.at, policy)}"
+    else:
+        said = "connected" if contact.outcome is CallOutcome.CONNECTED else "not interested"
+        since = f"the {said} call on {_day(contact.at, policy)}"
+    return CadenceSoFar(len(moments), first_at, today, since)
+
+
+def _day(moment: datetime, policy: Policy) -> str:
+    local = moment.astimezone(policy.zone)
+    return f"{local:%a} {local.day} {local:%b}"
+
+
+def _take_from_pool(session: Session, lead: Lead, *, user_id: int, at: datetime) -> None:
+    # Whoever calls a pool lead owns it from then on, so its retries come back to them.
+    lead.assigned_to_id = user_id
+    session.add(
+        Assignment(
+            lead_id=lead.id,
+            from_user_id=None,
+            to_user_id=user_id,
+            by_user_id=user_id,
+            at=at,
+            reason=TAKEN_FROM_POOL,
+        )
+    )
+
+
+def _nurture_unreachable(
+    session: Session, lead: Lead, *, user_id: int, at: datetime, why: str, reason: str
+) -> None:
+    from_stage = lead.stage
+    version_id = definition_versions.current_id(session)
+    lead.stage = Stage.NURTURE
+    lead.stage_changed_at = at
+    lead.closed_at = at
+    lead.next_attempt_at = None
+    lead.definition_version_id = version_id
+    session.add(
+        VerdictRecord(
+            lead_id=lead.id,
+            verdict=Verdict.NURTURE,
+            lead_type=lead.lead_type,
+            reason=reason,
+            suggested_verdict=Verdict.NURTURE,
+            suggested_lead_type=lead.lead_type,
+            overridden=False,
+            definition_version_id=version_id,
+            fit_score=lead.fit_score,
+            interest_score=lead.interest_score,
+            framework_score=lead.framework_score,
+            decided_by_id=user_id,
+            decided_at=at,
+        )
+    )
+    audit.record(
+        session,
+        at=at,
+        actor_id=user_id,
+        action="nurtured_unreachable",
+        lead_id=lead.id,
+        from_state=from_stage.value,
+        to_state=Stage.NURTURE.value,
+        reason=reason,
+        details={"cadence": why, "attempts": lead.attempts},
+    )
+
+
+def _do_not_call(session: Session, lead: Lead, person: Person, *, at: datetime) -> int:
+    """Flag the person and hold every other open lead of theirs at once; how many were held."""
+    return do_not_call.hold_people(session, [person.id], at=at, keep_lead_id=lead.id)

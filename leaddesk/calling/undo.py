@@ -1,0 +1,203 @@
+"""Undo a call's outcome: the rep pressed 2 (no answer) while the person was saying hello.
+
+Logging a call moves the lead on (its cadence, a hold, its stage), so a wrong key costs a lead
+its place in the queue, or a fresh inquiry its speed-to-lead. For a few minutes after logging,
+the rep who logged it may take it back: the call record goes, the lead gets back exactly the
+state it had before (kept in the call's audit event), and the rep holds the lead again to log
+what really happened. The undo is itself an audit event, so the trail keeps both.
+
+A call that used up the cadence and moved the lead to nurture as unreachable is undone too: its
+nurture verdict goes with it and the lead is open again, as it was before the call.
+
+Refused once anything else happened to the lead (a verdict, another call, a reassignment), for
+a do-not-call (it also held the person's other leads) and for a call whose lead was closed
+since by something else: those are a team lead's to put right, and the refusal says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leaddesk import audit
+from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage
+from leaddesk.errors import Conflict, InputError
+from leaddesk.leads.undo_rules import (
+    before_of,
+    check_own_and_recent,
+    flush_or_refuse,
+    hold_again,
+    last_event,
+)
+from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
+
+LOGGED = "call_logged"
+UNDONE = "call_undone"
+NURTURED = "nurtured_unreachable"
+_TIMES = ("stage_changed_at", "last_attempt_at", "first_contact_at", "callback_at",
+          "next_attempt_at")  # fmt: skip
+
+
+def before_call(lead: Lead) -> dict[str, Any]:
+    """What logging a call may change on the lead, as it was: kept in the call's audit event."""
+    state: dict[str, Any] = {
+        "stage": lead.stage.value,
+        "lead_type": lead.lead_type.value if lead.lead_type is not None else None,
+        "hold_reason": lead.hold_reason,
+        "attempts": lead.attempts,
+    }
+    for name in (*_TIMES, "closed_at"):
+        moment = getattr(lead, name)
+        state[name] = moment.isoformat() if moment is not None else None
+    state["definition_version_id"] = lead.definition_version_id
+    return state
+
+
+@dataclass(frozen=True)
+class UndoneCall:
+    call_id: int
+    lead_id: int
+    outcome: CallOutcome
+    stage: Stage
+    attempts: int
+    claim_expires_at: datetime | None
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "lead_id": self.lead_id,
+            "outcome": self.outcome.value,
+            "stage": self.stage.value,
+            "attempts": self.attempts,
+            "claim_expires_at": (
+                self.claim_expires_at.isoformat() if self.claim_expires_at else None
+            ),
+            "message": self.message,
+        }
+
+
+def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> UndoneCall:
+    """Take back the outcome of call ``call_id``, logged by ``user_id`` within UNDO_WITHIN."""
+    call = session.get(CallAttempt, call_id)
+    if call is None:
+        raise InputError(f"No call {call_id}.")
+    said = call.outcome.value.replace("_", " ")
+    check_own_and_recent(
+        record=f"Call {call_id}",
+        done=f"the {said} call was logged",
+        by=call.user_id,
+        when=call.at,
+        user_id=user_id,
+        at=at,
+        instead="Log the next call as it goes, or note what happened.",
+    )
+    lead = session.get(Lead, call.lead_id, with_for_update=True)
+    assert lead is not None
+    latest = session.scalar(
+        select(CallAttempt.id)
+        .where(CallAttempt.lead_id == lead.id)
+        .order_by(CallAttempt.at.desc(), CallAttempt.id.desc())
+        .limit(1)
+    )
+    logged = last_event(session, lead.id, (LOGGED,))
+    details, before = before_of(logged)
+    if latest != call.id or details.get("call_id") != call.id or before is None:
+        raise Conflict(f"A later call on lead {lead.id} was logged; this one cannot be undone.")
+    if call.outcome is CallOutcome.DO_NOT_CALL:
+        raise Conflict(
+            "A do-not-call cannot be undone here: it also held the person's other leads. "
+            "Ask your team lead to take them off the do-not-call list."
+        )
+    unreachable = _unreachable_verdict(session, lead, call) if lead.stage is Stage.NURTURE else None
+    if lead.stage not in OPEN_STAGES and unreachable is None:
+        raise Conflict(
+            f"Lead {lead.id} is closed now ({lead.stage.value.replace('_', ' ')}) by something "
+            "other than this call; its outcome can no longer be undone. Ask your team lead to "
+            "reopen it."
+        )
+    unchanged = (
+        logged is not None
+        and lead.stage.value == logged.to_state
+        and lead.attempts == before["attempts"] + 1
+        and lead.last_attempt_at == call.at
+        and lead.assigned_to_id == user_id
+    )
+    if not unchanged:
+        raise Conflict(
+            f"Lead {lead.id} changed after the call was logged (a verdict, a reassignment); "
+            "its outcome can no longer be undone."
+        )
+    if unreachable is not None:
+        # The call used up the cadence: its nurture verdict goes with it.
+        session.delete(unreachable)
+        lead.closed_at = _moment(before.get("closed_at"))
+        lead.definition_version_id = before.get("definition_version_id", lead.definition_version_id)
+
+    from_stage = lead.stage
+    lead.stage = Stage(before["stage"])
+    lead.lead_type = LeadType(before["lead_type"]) if before["lead_type"] else None
+    lead.hold_reason = before["hold_reason"]
+    lead.attempts = before["attempts"]
+    for name in _TIMES:
+        text = before.get(name)
+        setattr(lead, name, _moment(text))
+    hold_again(session, lead, user_id, at)  # to log what really happened
+    session.delete(call)
+    audit.record(
+        session,
+        at=at,
+        actor_id=user_id,
+        action=UNDONE,
+        lead_id=lead.id,
+        from_state=from_stage.value,
+        to_state=lead.stage.value,
+        reason=call.outcome.value,
+        details={
+            "call_id": call.id,
+            "outcome": call.outcome.value,
+            "logged_at": call.at.isoformat(),
+            "duration_seconds": call.duration_seconds,
+            "callback_at": call.callback_at.isoformat() if call.callback_at else None,
+            "reopened_from_nurture": unreachable is not None,
+        },
+    )
+    flush_or_refuse(session, lead.id, "the call")
+    return UndoneCall(
+        call_id=call.id,
+        lead_id=lead.id,
+        outcome=call.outcome,
+        stage=lead.stage,
+        attempts=lead.attempts,
+        claim_expires_at=lead.claim_expires_at,
+        message=(
+            f"Undone: the {said} call is no longer logged"
+            f"{' and the lead is out of nurture' if unreachable is not None else ''}. "
+            "Log what really happened."
+        ),
+    )
+
+
+def _moment(text: object) -> datetime | None:
+    return datetime.fromisoformat(text) if isinstance(text, str) and text else None
+
+
+def _unreachable_verdict(session: Session, lead: Lead, call: CallAttempt) -> VerdictRecord | None:
+    """The nurture verdict this call gave the lead when it used up the cadence, if that is
+    still the last thing that happened to it; None otherwise."""
+    closing = last_event(session, lead.id, (NURTURED,))
+    if closing is None or closing.at != call.at or closing.actor_id != call.user_id:
+        return None
+    verdict = session.scalar(
+        select(VerdictRecord)
+        .where(VerdictRecord.lead_id == lead.id)
+        .order_by(VerdictRecord.decided_at.desc(), VerdictRecord.id.desc())
+        .limit(1)
+    )
+    if verdict is None or verdict.decided_at != call.at or lead.closed_at != call.at:
+        return None
+    return verdict

@@ -1,0 +1,1 @@
+"""A person's phone numbers, emails and names: cleaned, compared and corrected."""

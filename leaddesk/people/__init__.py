@@ -1,0 +1,1 @@
+"""The people who use LeadDesk and what each role may do."""

@@ -1,0 +1,1 @@
+"""What people asked of us: do not call me, forget me."""

@@ -1,0 +1,1 @@
+"""Qualifying a lead on the phone: answers, the suggested verdict, the verdict itself."""

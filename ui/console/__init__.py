@@ -1,0 +1,1 @@
+"""The team lead console: the team, moving leads, users, the definition, dashboards."""

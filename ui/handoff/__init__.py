@@ -1,0 +1,1 @@
+"""Handing leads to sales, and reading sales' answer back."""

@@ -1,0 +1,1 @@
+"""Importing leads from a file: choose it, map its columns, see what it would do."""

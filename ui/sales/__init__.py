@@ -1,0 +1,1 @@
+"""The salesperson's window: hand-offs waiting for an answer, and answering them."""

@@ -1,0 +1,1 @@
+"""Starting the window: where the leads live, who is signing in, restoring a backup."""

@@ -1,0 +1,1 @@
+"""The rep's workspace: the queue, the lead, the call, the questionnaire, the status bar."""

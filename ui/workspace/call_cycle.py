@@ -1,0 +1,470 @@
+"""The rep's call cycle as a small state machine: next lead → call → outcome → (questionnaire →
+verdict) → next. Every change goes through Operations; panels only show what this says.
+
+Phases: idle (no lead), ready (a lead is claimed, not yet dialled), calling (dialled, the
+timer runs), qualifying (connected: the questionnaire is open). A connected call goes on while
+the rep qualifies: the timer keeps running until the rep says the call is over (H), gives the
+verdict or puts the lead back, and then the call's whole length is stored as talk time. The
+claim on the lead is renewed every few minutes while it is open, never on every timer tick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+
+from leaddesk.calling.call_log import CallEnded, CallResult
+from leaddesk.calling.undo import UndoneCall
+from leaddesk.desk import Desk
+from leaddesk.domain import OPEN_STAGES, CallOutcome
+from leaddesk.errors import LeadDeskError
+from leaddesk.qualifying.qualification import VerdictInfo
+from leaddesk.qualifying.undo import UndoneVerdict
+from leaddesk.queue import QueueRow
+from ui.common import dialogs
+from ui.common.operations import Operations
+
+# Well inside the core's 15-minute lease, so a slow worker never lets the claim lapse.
+RENEW_EVERY_MS = 4 * 60 * 1000
+VERDICT_WORDS = {
+    "hand_off": "Handed off",
+    "nurture": "Nurtured",
+    "disqualify": "Disqualified",
+    "existing_account": "Routed to the account owner",
+}
+
+
+# Said after an outcome that moved the lead on: the wrong key is one key away from undone.
+UNDO_HINT = " Wrong key? Ctrl+Z undoes it."
+VERDICT_UNDO_HINT = " Wrong verdict? Ctrl+Z undoes it."
+CALL, VERDICT = "call", "verdict"  # what Ctrl+Z takes back
+
+
+@dataclass(frozen=True)
+class Undoable:
+    """What Ctrl+Z would take back: a call's outcome or a verdict, on this lead."""
+
+    kind: str  # CALL or VERDICT
+    record_id: int
+    row: QueueRow
+    on_hold: bool = False  # the lead was held ("not interested") when it was done
+    # The talk time running when a verdict was given mid-call: an undo carries on counting it.
+    talk: QElapsedTimer | None = None
+
+
+class Phase(StrEnum):
+    IDLE = "idle"
+    READY = "ready"
+    CALLING = "calling"
+    QUALIFYING = "qualifying"
+
+
+def dial_tel(number: str) -> bool:
+    """Hand the number to the system's tel: handler (the softphone)."""
+    return QDesktopServices.openUrl(QUrl(f"tel:{number.replace(' ', '')}"))
+
+
+class CallCycle(QObject):
+    phase_changed = Signal(str)
+    lead_changed = Signal(object)  # QueueRow | None
+    lead_updated = Signal(object)  # QueueRow: the same lead, its details corrected
+    said = Signal(str)  # one line for the rep: what just happened, what comes next
+    seconds = Signal(int)  # time on the call, every second while calling
+    busy_changed = Signal()  # a step went to the worker or came back; see ``waiting``
+
+    def __init__(
+        self,
+        desk: Desk,
+        ops: Operations,
+        *,
+        dial: Callable[[str], bool] = dial_tel,
+        renew_every_ms: int = RENEW_EVERY_MS,
+    ) -> None:
+        super().__init__()
+        self._desk = desk
+        self._ops = ops
+        self._dial = dial
+        self.phase = Phase.IDLE
+        self.lead: QueueRow | None = None
+        # The number the rep chose to dial (a mobile, a direct line); None dials the phone.
+        self.dial_number: str | None = None
+        self._waiting = False  # a cycle step is on the worker; ignore repeated keys meanwhile
+        # "Not interested" puts the lead on hold, out of every queue and unclaimed: its verdict
+        # is given now, in the questionnaire, or it waits out of sight.
+        self._on_hold = False
+        self._open_call: int | None = None  # a connected call still on the line
+        # The last outcome logged and the lead it was logged on, while it may be undone: until
+        # the rep takes another lead or gives a verdict (the core keeps the time limit).
+        self._undoable: Undoable | None = None
+        self._elapsed = QElapsedTimer()
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._tick)
+        self._renewer = QTimer(self)
+        self._renewer.setInterval(renew_every_ms)
+        self._renewer.timeout.connect(self.renew)
+        self.lead_changed.connect(self._forget_number)
+
+    # -- steps -----------------------------------------------------------------------------
+
+    @property
+    def waiting(self) -> bool:
+        return self._waiting
+
+    def next_lead(self) -> None:
+        """Take the top of the queue; a lead held but not yet dialled goes back first."""
+        if self._waiting or self.phase in (Phase.CALLING, Phase.QUALIFYING):
+            return
+        held = self.lead.lead_id if self.lead is not None else None
+        desk = self._desk
+
+        def work() -> QueueRow | None:
+            if held is not None:
+                desk.release(held)
+            return desk.next_lead()
+
+        self._start(work, self._took, changes={"queue"})
+
+    def take(self, row: QueueRow) -> None:
+        """Work a lead picked from the queue or a search; refused if a colleague holds it."""
+        if self._waiting or self.phase in (Phase.CALLING, Phase.QUALIFYING):
+            return
+        if row.stage not in OPEN_STAGES:
+            self.said.emit(f"{row.person}: {row.reason}. The lead card shows what happened.")
+            return
+        held = self.lead.lead_id if self.lead is not None else None
+        desk = self._desk
+
+        def work() -> QueueRow:
+            if held is not None and held != row.lead_id:
+                desk.release(held)
+            desk.renew_claim(row.lead_id)
+            return row
+
+        self._start(work, self._took, changes={"queue"})
+
+    def call(self) -> None:
+        if self._waiting or self.phase is not Phase.READY or self.lead is None:
+            return
+        number = self.number
+        if not number:
+            self.said.emit("No phone number on file: F2 adds one, or put the lead back.")
+            return
+        # The lead may have been open a while: their calling hours can end meanwhile.
+        desk, lead_id = self._desk, self.lead.lead_id
+        self._start(lambda: desk.why_not_dial(lead_id), self._dial_if_allowed, changes=set())
+
+    def _dial_if_allowed(self, refused: object) -> None:
+        if isinstance(refused, str):
+            self.said.emit(refused)
+            return
+        number = self.number
+        if self.phase is not Phase.READY or self.lead is None or not number:
+            return
+        if not self._dial(number):
+            self.said.emit(f"No softphone took the call: dial {number} by hand.")
+        else:
+            self.said.emit(f"Calling {self.lead.person} on {number}…")
+        self._elapsed.start()
+        self._ticker.start()
+        self.seconds.emit(0)
+        self._set_phase(Phase.CALLING)
+
+    def log(self, outcome: CallOutcome, callback_at: datetime | None = None) -> None:
+        """Record how the call went; after "connected" the questionnaire opens."""
+        if self._waiting or self.phase not in (Phase.READY, Phase.CALLING) or self.lead is None:
+            return
+        lead_id = self.lead.lead_id
+        duration = self.call_seconds() if self.phase is Phase.CALLING else None
+        desk = self._desk
+        self._start(
+            lambda: desk.log_call(lead_id, outcome, callback_at, None, duration),
+            self._logged,
+            changes={"queue", "lead", "status"},
+        )
+
+    def update_lead(self, row: QueueRow | None) -> None:
+        """The held lead as it is now (its person's name or number corrected mid-call)."""
+        if row is not None and self.lead is not None and row.lead_id == self.lead.lead_id:
+            self.lead = row
+            self.lead_updated.emit(row)
+
+    @property
+    def number(self) -> str | None:
+        """The number a call on the held lead dials: the one chosen, else the phone."""
+        if self.lead is None:
+            return None
+        return self.dial_number or self.lead.phone
+
+    def _forget_number(self, _row: object) -> None:
+        self.dial_number = None
+
+    def choose_number(self, lead_id: int, number: str | None) -> None:
+        """Dial ``number`` on the held lead ``lead_id`` (ignored once another lead is held)."""
+        if self.lead is not None and self.lead.lead_id == lead_id:
+            self.dial_number = number if number != self.lead.phone else None
+
+    @property
+    def can_undo(self) -> bool:
+        """The last outcome logged, or the verdict just given, may be taken back (Ctrl+Z)."""
+        return self._undoable is not None and not self._waiting
+
+    def undo(self) -> None:
+        """Take back the last outcome logged or the verdict just given (the wrong key): the
+        lead is held again, as it was before, for the right one."""
+        if self._waiting or self._undoable is None:
+            return
+        undoable = self._undoable
+        record_id, row = undoable.record_id, undoable.row
+        desk = self._desk
+        if undoable.kind == VERDICT:
+            self._start(
+                lambda: desk.undo_verdict(record_id),
+                lambda undone: self._verdict_undone(undone, undoable),
+                changes={"queue", "lead", "status"},
+            )
+            return
+        self._start(
+            lambda: desk.undo_call(record_id),
+            lambda undone: self._undone(undone, row),
+            changes={"queue", "lead", "status"},
+        )
+
+    @property
+    def on_call(self) -> bool:
+        """Connected and still talking: the call's length is not stored yet."""
+        return self._open_call is not None
+
+    def hang_up(self) -> None:
+        """The connected call is over: store its whole length; the questionnaire stays open."""
+        if not self.on_call:
+            return
+        self._end_call()
+        self.phase_changed.emit(self.phase.value)
+
+    def verdict_given(self, verdict: VerdictInfo) -> None:
+        held = self.lead
+        talking = self._open_call is not None and self._elapsed.isValid()
+        talk = QElapsedTimer(self._elapsed) if talking else None
+        self._undoable = (
+            Undoable(VERDICT, verdict.id, held, self._on_hold, talk) if held is not None else None
+        )
+        self._end_call()
+        words = VERDICT_WORDS.get(verdict.verdict.value, verdict.verdict.value)
+        who = held.person if held is not None else f"lead {verdict.lead_id}"
+        hint = VERDICT_UNDO_HINT if held is not None else ""
+        self.said.emit(f"{words}: {who}. Press N for the next lead.{hint}")
+        self._finish()
+
+    def release(self) -> None:
+        """Put the lead back in the queue (answers and notes stay saved)."""
+        if self._waiting or self.lead is None:
+            return
+        # Esc while dialled but nothing logged: the call may have happened; ask.
+        if self.phase is Phase.CALLING and not dialogs.ask(
+            None, "Put the lead back?", "Nothing is logged for this call yet. Put it back?"
+        ):
+            return
+        if self._on_hold:
+            if not dialogs.ask(
+                None,
+                "Leave without a verdict?",
+                f"{self.lead.person} is not interested, so the lead is out of your queue. "
+                "Without a verdict it stays open with no next step. Leave it anyway?",
+            ):
+                return
+            self.said.emit(f"{self.lead.person}: left without a verdict, out of the queue.")
+            self._finish()
+            return
+        if self.phase is Phase.QUALIFYING and not dialogs.ask(
+            None,
+            "Leave without a verdict?",
+            "The answers so far are saved and the lead stays in your queue. Leave it for now?",
+        ):
+            return
+        lead_id = self.lead.lead_id
+        person = self.lead.person
+        self._end_call()
+        self._start(
+            lambda: self._desk.release(lead_id),
+            lambda _released: self._put_back(person),
+            changes={"queue"},
+        )
+
+    def renew(self) -> None:
+        if self.lead is None or self._on_hold:
+            return
+        lead_id = self.lead.lead_id
+        self._ops.run(
+            lambda: self._desk.renew_claim(lead_id), changes={"claim"}, failed=self._lost_claim
+        )
+
+    @property
+    def timing(self) -> bool:
+        """The call timer is counting (dialling, on the line, or talking on after an undo)."""
+        return self._ticker.isActive()
+
+    def call_seconds(self) -> int:
+        return int(self._elapsed.elapsed() // 1000) if self._elapsed.isValid() else 0
+
+    # -- results ---------------------------------------------------------------------------
+
+    def _start(
+        self,
+        work: Callable[[], object],
+        done: Callable[[object], None],
+        *,
+        changes: set[str],
+    ) -> None:
+        self._set_waiting(True)
+
+        def finished(result: object) -> None:
+            self._set_waiting(False)
+            done(result)
+
+        def failed(error: LeadDeskError) -> None:
+            self._set_waiting(False)
+            dialogs.warn(None, error.message)
+
+        self._ops.run(work, done=finished, failed=failed, changes=changes)
+
+    def _took(self, row: object) -> None:
+        if row is None:
+            self._undoable = None
+            self._finish()
+            self.said.emit("Nobody to call right now: no lead is due and within calling hours.")
+            return
+        assert isinstance(row, QueueRow)
+        self._undoable = None  # another lead now: the last one's outcome stands
+        self.lead = row
+        self._renewer.start()
+        self.lead_changed.emit(row)
+        self._set_phase(Phase.READY)
+        self.said.emit(f"{row.person}: {row.reason}. Press C to call.")
+
+    def _logged(self, result: object) -> None:
+        assert isinstance(result, CallResult)
+        # Every outcome may be taken back with Ctrl+Z, a call that used up the cadence too; one
+        # that cannot (a do-not-call) is refused in words rather than ignored.
+        self._undoable = Undoable(CALL, result.call_id, self.lead) if self.lead else None
+        if result.outcome is CallOutcome.CONNECTED and not result.nurtured:
+            # Still on the line: the timer runs on, and the call's length is stored at its end.
+            self._open_call = result.call_id
+            if not self._elapsed.isValid():
+                # Picked up without dialling from here (they called in, or the rep dialled by
+                # hand): the talk time counts from now.
+                self._elapsed.start()
+                self._ticker.start()
+                self.seconds.emit(0)
+            self._set_phase(Phase.QUALIFYING)
+            self.said.emit(
+                "Connected: work through the questions; the verdict updates live. "
+                "H when you hang up."
+            )
+            return
+        self._stop_timer()
+        if result.outcome is CallOutcome.NOT_INTERESTED and not result.nurtured:
+            self._renewer.stop()
+            self._on_hold = True
+            self._set_phase(Phase.QUALIFYING)
+            self.said.emit(
+                "Not interested: give the verdict now. O to nurture or disqualify with a "
+                "reason; Ctrl+Enter takes the suggestion once its required questions are answered."
+            )
+            return
+        hint = UNDO_HINT if self._undoable and result.outcome is not CallOutcome.DO_NOT_CALL else ""
+        self.said.emit(f"{result.message}{hint}")
+        self._finish()
+
+    def _undone(self, undone: object, row: QueueRow) -> None:
+        assert isinstance(undone, UndoneCall)
+        self._undoable = None
+        self._open_call = None  # the call is gone, and its end with it
+        self._stop_timer()
+        self._on_hold = False
+        self.lead = row
+        self._renewer.start()
+        self.lead_changed.emit(row)
+        self._set_phase(Phase.READY)
+        said = undone.outcome.value.replace("_", " ")
+        self.said.emit(
+            f"Undone: the {said} call is no longer logged; {row.person} is as before the call. "
+            "Press the right outcome key (1 … 0)."
+        )
+
+    def _verdict_undone(self, undone: object, undoable: Undoable) -> None:
+        assert isinstance(undone, UndoneVerdict)
+        row, on_hold = undoable.row, undoable.on_hold
+        self._undoable = None
+        self.lead = row
+        # "Not interested" keeps the lead out of every queue: as before its verdict, Esc then
+        # asks whether to leave it without one.
+        self._on_hold = on_hold
+        if not on_hold:
+            self._renewer.start()
+        self.lead_changed.emit(row)
+        if undoable.talk is not None and undoable.talk.isValid():
+            # Still talking: the timer counts on from the call's start, not from zero.
+            self._elapsed = QElapsedTimer(undoable.talk)
+            self._ticker.start()
+            self.seconds.emit(self.call_seconds())
+        self._set_phase(Phase.QUALIFYING)  # the questionnaire again, its answers as they were
+        said = undone.verdict.value.replace("_", " ")
+        self.said.emit(
+            f"Undone: the {said} verdict on {row.person} is withdrawn; the answers are as you "
+            "left them. Give the right verdict."
+        )
+
+    def _put_back(self, person: str) -> None:
+        self.said.emit(f"{person} is back in the queue.")
+        self._finish()
+
+    def _lost_claim(self, error: LeadDeskError) -> None:
+        dialogs.warn(None, error.message)
+
+    def _end_call(self) -> None:
+        call_id = self._open_call
+        if call_id is None:
+            return
+        seconds = self.call_seconds()
+        self._open_call = None
+        self._stop_timer()
+        self.seconds.emit(seconds)  # the timer shows the call's length, stopped
+        desk = self._desk
+        self._ops.run(
+            lambda: desk.end_call(call_id, seconds), done=self._call_ended, changes={"status"}
+        )
+
+    def _call_ended(self, ended: object) -> None:
+        assert isinstance(ended, CallEnded)
+        if self.phase is Phase.QUALIFYING:  # not after the verdict: that says its own line
+            self.said.emit(f"{ended.message} Give the verdict when you are ready.")
+
+    def _finish(self) -> None:
+        self._open_call = None  # its end is stored already (verdict, hang up or put back)
+        self._stop_timer()
+        self._renewer.stop()
+        self._on_hold = False
+        self.lead = None
+        self.lead_changed.emit(None)
+        self._set_phase(Phase.IDLE)
+
+    def _stop_timer(self) -> None:
+        self._ticker.stop()
+        self._elapsed.invalidate()
+
+    def _tick(self) -> None:
+        self.seconds.emit(self.call_seconds())
+
+    def _set_phase(self, phase: Phase) -> None:
+        self.phase = phase
+        self.phase_changed.emit(phase.value)
+
+    def _set_waiting(self, waiting: bool) -> None:
+        self._waiting = waiting
+        self.busy_changed.emit()
