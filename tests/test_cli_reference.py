@@ -56,6 +56,8 @@ def test_every_command_and_subcommand_has_its_section_with_every_option() -> Non
             # An alias is named in its command's section instead.
             assert any(f"`{words[-1]}`" in body for body in sections.values()), name
             continue
+        if parser.description:
+            assert " ".join(parser.description.split()) in sections[name], f"{name}: description"
         for action in parser._actions:
             if action.help == argparse.SUPPRESS or isinstance(action, argparse._HelpAction):
                 continue

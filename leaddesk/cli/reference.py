@@ -160,7 +160,12 @@ def _arguments(parser: argparse.ArgumentParser, prog: str) -> list[str]:
 
 
 def _section(command: Command) -> list[str]:
-    lines = [f"## `{command.name}`", "", command.help or _one_line(command.parser.description), ""]
+    lines = [f"## `{command.name}`", ""]
+    description = _one_line(command.parser.description)
+    # --help shows the description; the list of commands shows the help: both belong here.
+    lines += [
+        paragraph + "\n" for paragraph in dict.fromkeys([command.help, description]) if paragraph
+    ]
     if command.aliases:
         lines += [f"Also spelled: {', '.join(f'`{alias}`' for alias in command.aliases)}.", ""]
     lines += ["```", _usage(command), "```", ""]
@@ -192,8 +197,8 @@ def reference(parser: argparse.ArgumentParser) -> str:
         "",
         "Bare `leaddesk` opens the window. Every command takes `-h`/`--help`. Exit codes: `0` ok, "
         "`2` bad input or usage, `3` not permitted for your role, `4` conflict with someone "
-        "else's change, `1` a bug (details in the log). What each command does in detail, with "
-        "examples: [commands.md](commands.md).",
+        "else's change, `1` a bug (details in the log). What each command does, in more "
+        "words than its help: [commands.md](commands.md).",
         "",
         "## Options before the command",
         "",
