@@ -3,12 +3,14 @@ line how to get it; the bundle leaves it out."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, inspect
 
 from tests.cli_in_process import run_main
 
@@ -23,27 +25,43 @@ def no_faker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "faker", None)
 
 
+def _tables(location: str) -> list[str]:
+    if not location.startswith("postgresql"):
+        return ["(a SQLite file)"] if Path(location).exists() else []
+    engine = create_engine(location.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        return inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.usefixtures("no_faker")
-def test_demo_without_faker_says_in_one_line_how_to_install_it(tmp_path: Path) -> None:
-    store = tmp_path / "demo.sqlite3"
-    done = run_main(store, "demo", "--leads", "20")
+def test_demo_without_faker_says_in_one_line_how_to_install_it(
+    store_location: str, tmp_path: Path
+) -> None:
+    # A new store, as a first demo is made: a SQLite file not there yet, an empty database.
+    if not store_location.startswith("postgresql"):
+        store_location = str(tmp_path / "new-demo.sqlite3")
+    done = run_main(store_location, "demo", "--leads", "20")
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1, done.stderr
     assert "pip install 'leaddesk[demo]'" in done.stderr
     assert "Traceback" not in done.stderr
-    assert not store.exists(), "a demo that cannot run must not leave an empty store behind"
+    assert _tables(store_location) == [], "a demo that cannot run must leave no store behind"
 
 
 @pytest.mark.usefixtures("no_faker")
-def test_the_rest_of_leaddesk_runs_without_faker(tmp_path: Path) -> None:
-    store = tmp_path / "team.sqlite3"
-    assert run_main(store, "init").returncode == 0
-    assert run_main(store, "users", "add", "rep1", "--role", "qualifier").returncode == 0
+def test_the_rest_of_leaddesk_runs_without_faker(store_location: str) -> None:
+    assert run_main(store_location, "init").returncode == 0
+    assert run_main(store_location, "users", "add", "rep1", "--role", "qualifier").returncode == 0
     sample = ROOT / "resources" / "samples" / "plain_contacts.csv"
-    imported = run_main(store, "import", str(sample), "--as", "rep1")
+    imported = run_main(store_location, "import", str(sample), "--as", "rep1")
     assert imported.returncode == 0, imported.stderr
-    assert run_main(store, "queue", "--as", "rep1", "--json").returncode == 0
+    assert "18 new leads" in imported.stdout
+    queue = run_main(store_location, "queue", "--as", "rep1", "--json")
+    assert queue.returncode == 0, queue.stderr
+    assert isinstance(json.loads(queue.stdout), list)
 
 
 def _requirement_names(requirements: list[str]) -> set[str]:
