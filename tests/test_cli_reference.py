@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import platformdirs
 import pytest
 
 from leaddesk.cli import build_parser
-from leaddesk.cli.reference import REGENERATE, reference
+from leaddesk.cli.reference import DATA_FOLDER, REGENERATE, reference
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_DOC = ROOT / "docs" / "cli.md"
@@ -27,6 +29,12 @@ def _every_command(
                 found[(*words, name)] = child
                 found.update(_every_command(child, (*words, name)))
     return found
+
+
+def _as_written(text: str) -> str:
+    """Help as the reference writes it: on one line, this user's data folder as a word."""
+    here = platformdirs.user_data_dir("LeadDesk", appauthor=False)
+    return " ".join(text.split()).replace(here + os.sep, DATA_FOLDER + "/")
 
 
 def _sections(text: str) -> dict[str, str]:
@@ -57,14 +65,14 @@ def test_every_command_and_subcommand_has_its_section_with_every_option() -> Non
             assert any(f"`{words[-1]}`" in body for body in sections.values()), name
             continue
         if parser.description:
-            assert " ".join(parser.description.split()) in sections[name], f"{name}: description"
+            assert _as_written(parser.description) in sections[name], f"{name}: description"
         for action in parser._actions:
             if action.help == argparse.SUPPRESS or isinstance(action, argparse._HelpAction):
                 continue
             for option in action.option_strings:
                 assert f"`{option}" in sections[name], f"{name}: {option} missing"
             if action.help and not isinstance(action, argparse._SubParsersAction):
-                assert " ".join(action.help.split()) in sections[name], f"{name}: help missing"
+                assert _as_written(action.help) in sections[name], f"{name}: help missing"
 
 
 def test_definition_check_is_listed_as_the_alias_of_validate() -> None:
@@ -79,6 +87,17 @@ def test_the_reference_does_not_depend_on_the_terminal_width(
     monkeypatch.setenv("COLUMNS", "30")
     assert reference(build_parser()) == wide
     assert all(not line.endswith(" ") for line in wide.splitlines())
+
+
+def test_the_reference_is_the_same_for_every_user(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    mine = reference(build_parser())
+    monkeypatch.setenv("HOME", str(tmp_path / "someone-else"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "elsewhere"))
+    theirs = reference(build_parser())
+    assert theirs == mine
+    assert str(tmp_path) not in theirs and str(Path.home()) not in mine
 
 
 def test_the_regenerate_command_writes_the_file(tmp_path: Path) -> None:

@@ -9,10 +9,13 @@ same parser always gives the same bytes. Regenerate with
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import platformdirs
 
 REGENERATE = "python -m leaddesk.cli.reference --write docs/cli.md"
 
@@ -31,8 +34,15 @@ class Command:
         return " ".join(("leaddesk", *self.words))
 
 
+# Help may name this machine's per-user folder (backup's --out default): written as a word, so
+# the reference is the same for every user and platform.
+DATA_FOLDER = "DATA_FOLDER"
+
+
 def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+    text = " ".join((text or "").split())
+    here = platformdirs.user_data_dir("LeadDesk", appauthor=False)  # as leaddesk.store names it
+    return text.replace(here + os.sep, DATA_FOLDER + "/").replace(here, DATA_FOLDER)
 
 
 def _subcommands(
@@ -198,7 +208,8 @@ def reference(parser: argparse.ArgumentParser) -> str:
         "Bare `leaddesk` opens the window. Every command takes `-h`/`--help`. Exit codes: `0` ok, "
         "`2` bad input or usage, `3` not permitted for your role, `4` conflict with someone "
         "else's change, `1` a bug (details in the log). What each command does, in more "
-        "words than its help: [commands.md](commands.md).",
+        "words than its help: [commands.md](commands.md). `DATA_FOLDER` below is LeadDesk's "
+        "per-user data folder (`~/.local/share/LeadDesk` on Linux).",
         "",
         "## Options before the command",
         "",
