@@ -106,3 +106,25 @@ def test_the_regenerate_command_writes_the_file(tmp_path: Path) -> None:
     done = subprocess.run(command.split(), capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert target.read_text(encoding="utf-8") == reference(build_parser())
+
+
+def test_a_small_parser_is_written_in_its_own_order_and_sets_are_sorted() -> None:
+    parser = argparse.ArgumentParser(prog="leaddesk", description="A tool.")
+    sub = parser.add_subparsers(dest="command")
+    tag = sub.add_parser("tag", help="tag leads", description="Tag leads, many at once.")
+    tag.add_argument("lead", nargs="+", metavar="LEAD_ID", help="the leads")
+    tag.add_argument("--colour", choices={"red", "blue", "green"}, help="the tag's colour")
+    tag.add_argument("--limit", type=int, default=20, help="most to tag")
+    form = tag.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="JSON")
+    form.add_argument("--csv", action="store_true", help="CSV")
+    sub.add_parser("aardvark", help="comes second: argparse order is kept")
+
+    text = reference(parser)
+
+    assert text.index("## `leaddesk tag`") < text.index("## `leaddesk aardvark`")
+    section = _sections(text)["leaddesk tag"]
+    assert section.startswith("\ntag leads\n\nTag leads, many at once.\n")
+    assert "leaddesk tag LEAD_ID [LEAD_ID ...] [--colour {blue,green,red}]" in section
+    assert "* `--limit LIMIT`: most to tag (default: `20`)" in section
+    assert "* only one of `--json`, `--csv`" in section
