@@ -10,10 +10,9 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import phonenumbers
-from faker import Faker
 from phonenumbers import timezone as phone_zones
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -53,6 +52,9 @@ from leaddesk.store.models import (
     User,
     VerdictRecord,
 )
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 CHUNK = 5_000
 
@@ -199,6 +201,23 @@ class _Phones:
         raise RuntimeError(f"no valid demo phone numbers for {country.code}")
 
 
+# Faker is an extra (`pip install 'leaddesk[demo]'`): only the demo needs it, so the default
+# install and the bundle go without it.
+MISSING_FAKER = (
+    "The demo needs Faker, which this install leaves out: run pip install 'leaddesk[demo]' "
+    "and try again."
+)
+
+
+def require_faker() -> type[Faker]:
+    """Faker's class, or the one-line message saying how to install it."""
+    try:
+        from faker import Faker
+    except ImportError:
+        raise InputError(MISSING_FAKER) from None
+    return Faker
+
+
 _NATIONAL_LENGTH: dict[str, int] = {"US": 10, "CA": 10}
 
 
@@ -214,6 +233,7 @@ def fill_demo(
         raise InputError("--leads: give a number of leads between 1 and 5000000")
     if reps < 1 or reps > 200:
         raise InputError("--reps: give a number of reps between 1 and 200")
+    require_faker()  # before anything is written, so a missing Faker leaves the store alone
     rng = random.Random(seed)
     with store.transaction() as session:
         if session.scalar(select(func.count()).select_from(Lead)):
@@ -306,7 +326,8 @@ class _Builder:
         self.version_id = version_id
         self.version = version
         self.phones = _Phones(rng)
-        self.fakers = {c.code: Faker(c.locale) for c in COUNTRIES}
+        make_faker = require_faker()
+        self.fakers = {c.code: make_faker(c.locale) for c in COUNTRIES}
         for offset, faker in enumerate(self.fakers.values()):
             faker.seed_instance(seed * 1000 + offset)
         self.names = {

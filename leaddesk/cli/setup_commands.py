@@ -158,8 +158,9 @@ def run_users_list(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from leaddesk.admin.demo import fill_demo, give_demo_passwords  # Faker is slow to import
+    from leaddesk.admin.demo import fill_demo, give_demo_passwords, require_faker
 
+    require_faker()  # an install without the demo extra says so before a store is made
     with setup_or_user_desk(args) as desk:
         desk.require(Action.MANAGE_STORE)
         now = desk.clock()
