@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, inspect
 
 from leaddesk.admin.backup_file import sealed
-from leaddesk.admin.backups import restore_backup
+from leaddesk.admin.backup_restore import restore_backup
 from leaddesk.admin.demo import fill_demo
 from leaddesk.cli import main
 from leaddesk.clock import FixedClock

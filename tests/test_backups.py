@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import func, select
 
 from leaddesk.admin.backup_file import sealed
-from leaddesk.admin.backups import restore_backup, take_backup
+from leaddesk.admin.backup_restore import restore_backup
+from leaddesk.admin.backups import take_backup
 from leaddesk.admin.demo import fill_demo
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk

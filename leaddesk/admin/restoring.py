@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, literal, select
 from sqlalchemy.exc import DBAPIError
 
-from leaddesk.admin import backups
+from leaddesk.admin import backup_restore, backups
 from leaddesk.errors import InputError, LeadDeskError, StoreError
 from leaddesk.store.database import resolve_location, store_trouble
 from leaddesk.store.models import Base
@@ -107,7 +107,7 @@ def restore(
     dry_run: bool,
     progress: backups.Progress,
     cancelled: Cancelled = never_cancelled,
-) -> backups.RestoreSummary:
+) -> backup_restore.RestoreSummary:
     """Check the target, then check (``dry_run``) or restore the backup; ``cancelled`` is
     asked as the rows go by, and a stop leaves nothing written."""
     location = check_target(target)
@@ -119,4 +119,4 @@ def restore(
         if cancelled():  # asked again: the last call comes before the rows are committed
             raise RestoreCancelled()
 
-    return backups.restore_backup(location, source, at=at, dry_run=dry_run, progress=moved)
+    return backup_restore.restore_backup(location, source, at=at, dry_run=dry_run, progress=moved)

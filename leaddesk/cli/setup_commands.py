@@ -200,7 +200,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from leaddesk.admin.backups import restore_backup
+    from leaddesk.admin.backup_restore import restore_backup
     from leaddesk.clock import system_clock
 
     line = ProgressLine(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from leaddesk import audit
 from leaddesk import handoff as handoffs
 from leaddesk import queue as call_queue
-from leaddesk.admin import backups, restoring
+from leaddesk.admin import backup_restore, backups, restoring
 from leaddesk.calling import call_log as calls
 from leaddesk.calling import my_day as day_summary
 from leaddesk.calling.undo import UndoneCall, undo_call
@@ -1014,7 +1014,7 @@ class Desk:
         dry_run: bool = False,
         progress: backups.Progress | None = None,
         cancelled: restoring.Cancelled = restoring.never_cancelled,
-    ) -> backups.RestoreSummary:
+    ) -> backup_restore.RestoreSummary:
         """The backup ``source`` into a new store at ``target`` (a new SQLite file or an empty
         PostgreSQL database); ``dry_run`` reads and checks it all and writes nothing."""
         self.require(Action.MANAGE_STORE)

@@ -18,7 +18,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from leaddesk.admin.backups import restore_backup, take_backup
+from leaddesk.admin.backup_restore import restore_backup
+from leaddesk.admin.backups import take_backup
 from leaddesk.admin.demo import fill_demo
 from leaddesk.store import open_store
 

@@ -11,7 +11,7 @@ import pytest
 from handoff_helpers import Team, files_in, make_team
 from sqlalchemy import select
 
-from leaddesk.admin.backups import restore_backup
+from leaddesk.admin.backup_restore import restore_backup
 from leaddesk.cli import main
 from leaddesk.domain import Stage
 from leaddesk.errors import InputError

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QStyle, QStyleOpt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from leaddesk.admin.backups import restore_backup
+from leaddesk.admin.backup_restore import restore_backup
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import CallOutcome

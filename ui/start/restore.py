@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from leaddesk.admin.backups import SUFFIX, RestoreSummary
+from leaddesk.admin.backup_restore import RestoreSummary
+from leaddesk.admin.backups import SUFFIX
 from leaddesk.admin.restoring import RestoreCancelled
 from leaddesk.desk import Desk, open_desk
 from leaddesk.errors import LeadDeskError, NotPermitted
