@@ -158,7 +158,8 @@ def run_users_list(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from leaddesk.admin.demo import fill_demo, give_demo_passwords, require_faker
+    from leaddesk.admin.demo import fill_demo, require_faker
+    from leaddesk.admin.demo.team import give_demo_passwords
 
     require_faker()  # an install without the demo extra says so before a store is made
     with setup_or_user_desk(args) as desk:
