@@ -1,0 +1,135 @@
+"""What each source's leads became (docs/architecture.md §1): reached, qualified, handed off,
+accepted or rejected by sales, cut by source.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from leaddesk.domain import LeadType, SalesDecision, Stage
+from leaddesk.store.models import (
+    Lead,
+    SalesFeedback,
+)
+from leaddesk.team.reports.period import (
+    QUALIFIED_OR_LATER,
+    Period,
+    Report,
+    pct,
+)
+
+
+@dataclass(frozen=True)
+class SourceOutcomes:
+    source: str
+    leads: int
+    still_open: int
+    qualified: int
+    nurture: int
+    disqualified: int
+    existing_account: int
+    dubious: int
+    unworthy: int
+    accepted_by_sales: int
+    rejected_by_sales: int
+    rejection_reasons: tuple[tuple[str, int], ...]
+
+    @property
+    def dubious_or_unworthy_pct(self) -> float:
+        return pct(self.dubious + self.unworthy, self.leads)
+
+    def row(self) -> tuple[object, ...]:
+        return (
+            self.source,
+            self.leads,
+            self.still_open,
+            self.qualified,
+            self.nurture,
+            self.disqualified,
+            self.existing_account,
+            self.dubious,
+            self.unworthy,
+            self.dubious_or_unworthy_pct,
+            self.accepted_by_sales,
+            self.rejected_by_sales,
+            "; ".join(f"{reason}: {n}" for reason, n in self.rejection_reasons),
+        )
+
+
+def sources(session: Session, span: Period) -> Report:
+    """Per source, what became of the period's leads, and why sales turned some down."""
+    arrived = (Lead.arrived_at >= span.start, Lead.arrived_at < span.end)
+    tally: dict[str, Counter[str]] = defaultdict(Counter)
+    for source, stage, lead_type, number in session.execute(
+        select(Lead.source, Lead.stage, Lead.lead_type, func.count())
+        .where(*arrived)
+        .group_by(Lead.source, Lead.stage, Lead.lead_type)
+    ).tuples():
+        counts = tally[source]
+        counts["leads"] += number
+        counts[_outcome(stage)] += number
+        answered = _accepted_rejected(stage)
+        if answered:
+            counts[answered] += number
+        if lead_type in (LeadType.DUBIOUS, LeadType.UNWORTHY):
+            counts[lead_type.value] += number
+    reasons: dict[str, Counter[str]] = defaultdict(Counter)
+    for source, reason, number in session.execute(
+        select(Lead.source, SalesFeedback.reason, func.count())
+        .join(SalesFeedback, SalesFeedback.lead_id == Lead.id)
+        .where(*arrived, SalesFeedback.decision == SalesDecision.REJECTED)
+        .group_by(Lead.source, SalesFeedback.reason)
+    ).tuples():
+        reasons[source][reason or "no reason given"] += number
+    items = tuple(
+        SourceOutcomes(
+            source=source,
+            leads=c["leads"],
+            still_open=c["open"],
+            qualified=c["qualified"],
+            nurture=c["nurture"],
+            disqualified=c["disqualified"],
+            existing_account=c["existing_account"],
+            dubious=c["dubious"],
+            unworthy=c["unworthy"],
+            accepted_by_sales=c["accepted"],
+            rejected_by_sales=c["rejected"],
+            rejection_reasons=tuple(
+                sorted(reasons[source].items(), key=lambda item: (-item[1], item[0]))
+            ),
+        )
+        for source, c in sorted(tally.items())
+    )
+    headers = (
+        "source",
+        "leads",
+        "still open",
+        "qualified",
+        "nurture",
+        "disqualified",
+        "existing account",
+        "dubious",
+        "unworthy",
+        "% dubious or unworthy",
+        "accepted by sales",
+        "rejected by sales",
+        "sales rejection reasons",
+    )
+    return Report("sources", "Outcomes by source", span, headers, items)
+
+
+def _outcome(stage: Stage) -> str:
+    # "qualified" counts every lead a qualifier judged sales-worthy, whatever sales said since.
+    if stage.is_open:
+        return "open"
+    if stage in QUALIFIED_OR_LATER:
+        return "qualified"
+    return stage.value
+
+
+def _accepted_rejected(stage: Stage) -> str | None:
+    return {Stage.ACCEPTED: "accepted", Stage.REJECTED: "rejected"}.get(stage)
