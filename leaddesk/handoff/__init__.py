@@ -21,11 +21,9 @@ from leaddesk.handoff.feedback import (
     Problem,
     RejectReason,
     decision_from_form,
-    import_feedback,
-    import_feedback_file,
-    read_feedback,
-    record_decision,
 )
+from leaddesk.handoff.feedback_apply import import_feedback, import_feedback_file, record_decision
+from leaddesk.handoff.feedback_file import read_feedback
 from leaddesk.handoff.pending import PendingLead, PendingReport, pending
 from leaddesk.handoff.progress import Cancelled, HandoffCancelled, Progress
 from leaddesk.handoff.selection import HandoffPreview, PreviewLead, Scope, preview

@@ -1,0 +1,228 @@
+"""Applying sales' answers (docs/architecture.md §6): each matched to its lead, which must be
+handed off and not answered already; accepted leads get their opportunity reference, and the
+lead moves to its final stage, with its audit.
+
+Only a salesperson applies them: the role is checked here, below the desk, as well as at the
+desk. The same answer again changes nothing; a different one is a conflict, not applied.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from leaddesk import audit
+from leaddesk.domain import SalesDecision, Stage
+from leaddesk.errors import Conflict, InputError
+from leaddesk.handoff.access import Acting, acting_user
+from leaddesk.handoff.feedback import FINAL_STAGE, Decision, FeedbackReport, Problem
+from leaddesk.handoff.feedback_file import read_feedback
+from leaddesk.people.permissions import Action, require
+from leaddesk.store import Store
+from leaddesk.store.models import Lead, OpportunityRef, SalesFeedback
+
+
+def sales_user(session: Session, actor_id: int | None) -> Acting:
+    """Only someone who carries a bag records feedback and the opportunities behind it."""
+    acting = acting_user(session, actor_id, Action.RECORD_SALES_FEEDBACK)
+    require(acting.role, Action.RECORD_OPPORTUNITY, acting.name)
+    return acting
+
+
+def import_feedback(
+    session: Session,
+    *,
+    actor_id: int | None,
+    decisions: Sequence[Decision],
+    problems: Sequence[Problem] = (),
+    file: str = "",
+    digest: str = "",
+    rows: int = 0,
+    at: datetime,
+) -> FeedbackReport:
+    """Apply a file's decisions in one transaction; returns what was done and what was not."""
+    acting = sales_user(session, actor_id)
+    report = FeedbackReport(file=file, sha256=digest, rows=rows, problems=list(problems))
+    by_lead: dict[int, list[Decision]] = defaultdict(list)
+    for decision in decisions:
+        by_lead[decision.lead_id].append(decision)
+    for lead_id in sorted(by_lead):
+        group = by_lead[lead_id]
+        if any(not group[0].same_as(other) for other in group[1:]):
+            rows_text = ", ".join(str(d.row) for d in group)
+            report.problems.append(
+                Problem(
+                    group[0].row,
+                    "decision",
+                    f"lead {lead_id} has different decisions in rows {rows_text}; none applied",
+                    lead_id,
+                    "conflict",
+                )
+            )
+            continue
+        outcome = _apply(session, acting, group[0], at=at, digest=digest)
+        if isinstance(outcome, Problem):
+            report.problems.append(outcome)
+        elif outcome == "unchanged":
+            report.unchanged.append(lead_id)
+        elif group[0].decision is SalesDecision.ACCEPTED:
+            report.accepted.append(lead_id)
+        else:
+            report.rejected.append(lead_id)
+    report.problems.sort(key=lambda p: (p.row or 0, p.field))
+    if report.applied:
+        audit.record(
+            session,
+            at=at,
+            actor_id=acting.id,
+            action="sales_feedback_imported",
+            subject=Path(file).name[:128] if file else None,
+            details={
+                "sha256": digest,
+                "accepted": len(report.accepted),
+                "rejected": len(report.rejected),
+                "unchanged": len(report.unchanged),
+                "not_applied": len(report.problems),
+            },
+        )
+    return report
+
+
+def record_decision(
+    session: Session, *, actor_id: int | None, decision: Decision, at: datetime
+) -> bool:
+    """One lead's answer from sales (the window's path). True if it changed anything."""
+    acting = sales_user(session, actor_id)
+    outcome = _apply(session, acting, decision, at=at, digest=None)
+    if isinstance(outcome, Problem):
+        raise (Conflict if outcome.kind == "conflict" else InputError)(
+            outcome.message[0].upper() + outcome.message[1:]
+        )
+    return outcome == "applied"
+
+
+def _apply(
+    session: Session, acting: Acting, decision: Decision, *, at: datetime, digest: str | None
+) -> str | Problem:
+    lead = session.get(Lead, decision.lead_id)
+    row, lead_id = decision.row, decision.lead_id
+    if lead is None:
+        return Problem(row, "lead_id", f"no lead {lead_id} in this store", lead_id, "unknown_lead")
+    existing = session.scalar(select(SalesFeedback).where(SalesFeedback.lead_id == lead_id))
+    if existing is not None:
+        recorded = _recorded(session, existing)
+        if recorded.same_as(decision):
+            return "unchanged"
+        what = existing.decision.value
+        if recorded.opportunity_id and existing.decision is decision.decision:
+            what += f" with opportunity {recorded.opportunity_id}"
+        return Problem(
+            row,
+            "decision",
+            f"lead {lead_id} was already {what} on {existing.recorded_at.date().isoformat()}; "
+            "not changed",
+            lead_id,
+            "conflict",
+        )
+    if lead.stage is not Stage.HANDED_OFF or lead.handoff_batch_id is None:
+        return Problem(
+            row,
+            "lead_id",
+            f"lead {lead_id} has not been handed to sales (it is {_said(lead.stage)})",
+            lead_id,
+            "not_handed_off",
+        )
+    if decision.on is not None and decision.on > (at + timedelta(days=1)).date():
+        return Problem(row, "date", f"{decision.on.isoformat()} is in the future", lead_id)
+    opportunity: OpportunityRef | None = None
+    if decision.decision is SalesDecision.ACCEPTED:
+        assert decision.opportunity_id is not None
+        opportunity = OpportunityRef(
+            lead_id=lead_id,
+            external_id=decision.opportunity_id,
+            owner=decision.owner or acting.name,
+            created_on=decision.on or at.date(),
+            recorded_by_id=acting.id,
+            recorded_at=at,
+        )
+        session.add(opportunity)
+        session.flush()
+    session.add(
+        SalesFeedback(
+            lead_id=lead_id,
+            decision=decision.decision,
+            reason=decision.reason.value if decision.reason else None,
+            detail=decision.comment,
+            opportunity_id=opportunity.id if opportunity else None,
+            recorded_by_id=acting.id,
+            recorded_at=at,
+            source_digest=digest,
+        )
+    )
+    final = FINAL_STAGE[decision.decision]
+    lead.stage = final
+    lead.stage_changed_at = at
+    lead.closed_at = at
+    audit.record(
+        session,
+        at=at,
+        actor_id=acting.id,
+        action="sales_feedback",
+        lead_id=lead_id,
+        from_state=Stage.HANDED_OFF.value,
+        to_state=final.value,
+        reason=decision.reason.value if decision.reason else None,
+        details={
+            "opportunity_id": decision.opportunity_id,
+            "owner": opportunity.owner if opportunity else None,
+            "comment": decision.comment,
+            "file_sha256": digest,
+        },
+    )
+    session.flush()
+    return "applied"
+
+
+def _recorded(session: Session, feedback: SalesFeedback) -> Decision:
+    external = None
+    if feedback.opportunity_id is not None:
+        ref = session.get(OpportunityRef, feedback.opportunity_id)
+        external = ref.external_id if ref else None
+    return Decision(feedback.lead_id, feedback.decision, external)
+
+
+def import_feedback_file(
+    store: Store, *, actor_id: int | None, path: Path, at: datetime
+) -> FeedbackReport:
+    """Read ``path`` and apply it in one transaction (the CLI's and the window's path)."""
+    with store.reading() as session:
+        sales_user(session, actor_id)  # refuse before reading anything a non-sales user sent
+    decisions, problems, digest, rows = read_feedback(path)
+    try:
+        with store.transaction() as session:
+            return import_feedback(
+                session,
+                actor_id=actor_id,
+                decisions=decisions,
+                problems=problems,
+                file=str(path),
+                digest=digest,
+                rows=rows,
+                at=at,
+            )
+    except (IntegrityError, StaleDataError) as exc:
+        raise Conflict(
+            "Someone recorded feedback on the same leads at the same moment; "
+            "nothing from this file was applied. Import it again."
+        ) from exc
+
+
+def _said(stage: Stage) -> str:
+    return stage.value.replace("_", " ")
