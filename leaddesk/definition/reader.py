@@ -1,4 +1,7 @@
-"""Read and check a lead-definition file, collecting every problem rather than stopping at one."""
+"""Read and check a lead-definition file, collecting every problem rather than stopping at one.
+
+The outcomes and rules are read by ``rules_reader`` (docs/architecture.md §1).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,8 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from leaddesk.definition.conditions import (
     ALWAYS,
@@ -31,10 +33,8 @@ from leaddesk.definition.model import (
     GlossaryEntry,
     Knockout,
     Option,
-    Outcome,
     Question,
     QuestionType,
-    Rule,
     ScoreRule,
     Scoring,
     Section,
@@ -42,7 +42,8 @@ from leaddesk.definition.model import (
 )
 from leaddesk.definition.policy import read_policy
 from leaddesk.definition.problems import DefinitionError, Problem
-from leaddesk.domain import DisqualifyReason, LeadType, Stage, Verdict
+from leaddesk.definition.rules_reader import read_enum, read_outcome, read_rules
+from leaddesk.domain import LeadType, Stage
 from leaddesk.files.reading import read_text_file
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -57,7 +58,6 @@ _VALUE_TYPES = {
     QuestionType.DATE: ValueType.DATE,
     QuestionType.TEXT: ValueType.TEXT,
 }
-E = TypeVar("E", bound=StrEnum)
 
 
 def definition_digest(text: str) -> str:
@@ -162,7 +162,7 @@ class _DefinitionReader:
             interest_max_points=interest_max,
             thresholds=tuple(self.thresholds.items()),
         )
-        rules = self.read_rules()
+        rules = read_rules(self.top, self.subjects, self.thresholds, self.report)
         policy = read_policy(self.top.value("policy"), "policy", self.report)
         self.top.finish()
         return Definition(
@@ -285,7 +285,7 @@ class _DefinitionReader:
             for q_index, raw in enumerate(section.tables("questions", required=True)):
                 table = TableReader(raw, f"{section.at('questions')}[{q_index}]", self.report)
                 question_id = self.read_id(table)
-                question_type = self.read_enum(table, "type", QuestionType, "question type")
+                question_type = read_enum(table, "type", QuestionType, "question type", self.report)
                 if question_id in first_seen:
                     self.report(
                         table.at("id"),
@@ -371,7 +371,7 @@ class _DefinitionReader:
             )
             if not knockout_table.raw.get("when"):
                 self.report(knockout_table.at("when"), "missing: say which answer knocks out")
-            outcome = self.read_outcome(knockout_table, reason_required=True)
+            outcome = read_outcome(knockout_table, self.report, reason_required=True)
             knockout = Knockout(when, outcome)
             knockout_table.finish()
         question = Question(
@@ -436,87 +436,6 @@ class _DefinitionReader:
                         path,
                         f"refers to '{name}', which is asked later; branch on earlier answers only",
                     )
-
-    # -- outcomes and rules ------------------------------------------------------------------
-
-    def read_enum(self, table: TableReader, key: str, enum: type[E], what: str) -> E | None:
-        value = table.text(key, required=True)
-        if not value:
-            return None
-        try:
-            return enum(value)
-        except ValueError:
-            choices = ", ".join(item.value for item in enum)
-            self.report(table.at(key), f"unknown {what} '{value}'; use one of: {choices}")
-            return None
-
-    def read_outcome(self, table: TableReader, reason_required: bool, default: str = "") -> Outcome:
-        lead_type = self.read_enum(table, "lead_type", LeadType, "lead type")
-        verdict = self.read_enum(table, "verdict", Verdict, "verdict")
-        reason = table.text("reason", required=reason_required) or default
-        disqualify_reason = None
-        if table.has("disqualify_reason"):
-            disqualify_reason = self.read_enum(
-                table, "disqualify_reason", DisqualifyReason, "disqualify reason"
-            )
-            if verdict is not Verdict.DISQUALIFY:
-                self.report(table.at("disqualify_reason"), "only a disqualify verdict takes this")
-        elif verdict is Verdict.DISQUALIFY:
-            self.report(table.at("disqualify_reason"), "missing: say why it is disqualified")
-        recycle_days = None
-        if table.has("recycle_days"):
-            recycle_days = table.whole("recycle_days", 90, 1)
-            if verdict is not Verdict.NURTURE:
-                self.report(table.at("recycle_days"), "only a nurture verdict takes this")
-        if verdict is Verdict.HAND_OFF and lead_type not in (None, LeadType.SALES_WORTHY):
-            self.report(table.at("verdict"), "only a sales_worthy lead can be handed off")
-        return Outcome(
-            lead_type=lead_type or LeadType.UNQUALIFIED_SUITABILITY,
-            verdict=verdict or Verdict.NURTURE,
-            reason=reason,
-            disqualify_reason=disqualify_reason,
-            recycle_days=recycle_days,
-        )
-
-    def read_rules(self) -> tuple[Rule, ...]:
-        subjects = dict(self.subjects)
-        for score in SCORES:
-            subjects[score] = Subject(score, Kind.SCORE, ValueType.SCORE)
-        vocab = Vocabulary(subjects, self.thresholds)
-        raw_rules = self.top.tables("rules")
-        if not raw_rules:
-            self.report(
-                "rules", "missing: add [[rules]], ending with a fallback rule without 'when'"
-            )
-        rules: list[Rule] = []
-        for index, raw in enumerate(raw_rules):
-            table = TableReader(raw, f"rules[{index}]", self.report)
-            description = table.text("description", required=True)
-            when = read_condition(table.value("when"), table.at("when"), vocab, self.report)
-            if table.has("when") and not table.raw["when"]:
-                self.report(table.at("when"), "empty; leave 'when' out for the fallback rule")
-            outcome = self.read_outcome(table, reason_required=False, default=description)
-            rules.append(Rule(description, when, outcome))
-            table.finish()
-            self.check_reachable(rules, table)
-        if rules and not rules[-1].when.always:
-            self.report(
-                f"rules[{len(rules) - 1}]",
-                "missing fallback rule: the last rule must have no 'when'"
-                " so every lead gets a suggestion",
-            )
-        return tuple(rules)
-
-    def check_reachable(self, rules: list[Rule], table: TableReader) -> None:
-        rule = rules[-1]
-        for index, earlier in enumerate(rules[:-1]):
-            if earlier.when.always:
-                self.report(table.path, f"never fires: rules[{index}] above always fires first")
-                return
-        for index, earlier in enumerate(rules[:-1]):
-            if earlier.when.source == rule.when.source:
-                self.report(table.path, f"never fires: rules[{index}] above has the same condition")
-                return
 
 
 def _positive_sum(rules: tuple[ScoreRule, ...]) -> float:
