@@ -30,7 +30,7 @@ from ui.common.operations import Operations
 from ui.console import do_not_call as team_do_not_call
 from ui.console.console import TeamConsole
 from ui.handoff.dialog import EndOfDayExport, State
-from ui.intake.dialog import COLUMNS, IMPORT, PREVIEW
+from ui.intake.wizard import COLUMNS, IMPORT, PREVIEW
 from ui.launch import open_window
 from ui.sales.answer import AnswerDialog
 from ui.workspace.call_cycle import Phase
@@ -109,16 +109,18 @@ def qualify_as_sales_worthy(qtbot: QtBot, window: MainWindow) -> None:
 def import_in_the_window(qtbot: QtBot, ws: Workspace, path: Path) -> None:
     dialog = ws.window.open_import(path)
     assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.look is not None)
-    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
-    assert dialog.page == COLUMNS
-    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.preview is not None)
-    assert dialog.page == PREVIEW and dialog.preview_counts.number("created") == len(INQUIRIES)
-    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.outcome is not None)
-    assert dialog.page == IMPORT and dialog.import_title.text() == "Import finished"
-    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)  # Done
+    qtbot.waitUntil(lambda: dialog.job.look is not None)
+    qtbot.mouseClick(dialog.forward_button(), Qt.MouseButton.LeftButton)
+    assert dialog.currentId() == COLUMNS
+    qtbot.mouseClick(dialog.forward_button(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.preview_page.summary is not None)
+    assert dialog.currentId() == PREVIEW and dialog.preview_page.counts.number("created") == len(
+        INQUIRIES
+    )
+    qtbot.mouseClick(dialog.forward_button(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_page.outcome is not None)
+    assert dialog.currentId() == IMPORT and dialog.result_page.heading.text() == "Import finished"
+    qtbot.mouseClick(dialog.forward_button(), Qt.MouseButton.LeftButton)  # Done
     qtbot.waitUntil(lambda: ws.window.queue.model.rowCount() == len(INQUIRIES))
 
 

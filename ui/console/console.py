@@ -34,7 +34,7 @@ from ui.console.store import StoreTab
 from ui.console.sweep import PolicySweep
 from ui.console.users import UsersTab
 from ui.handoff.dialog import EndOfDayExport
-from ui.intake.dialog import ImportDialog
+from ui.intake.wizard import ImportWizard
 from ui.start.restore import RestoreDialog, open_in_new_window
 from ui.workspace.new_lead_dialog import NewLeadDialog
 
@@ -163,9 +163,9 @@ class TeamConsole(QMainWindow):
         quit_action.triggered.connect(self.close)
         menu.addAction(quit_action)
 
-    def open_import(self) -> ImportDialog:
+    def open_import(self) -> ImportWizard:
         assert self._settings is not None
-        dialog = ImportDialog(self.desk, self.ops, self._settings, self)
+        dialog = ImportWizard(self.desk, self.ops, self._settings, self)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog

@@ -44,8 +44,9 @@ from ui.common.operations import Operations
 from ui.common.reference import ReferenceSheet, glossary_html, shortcuts_html
 from ui.handoff.dialog import EndOfDayExport
 from ui.handoff.feedback import SalesFeedbackDialog
-from ui.intake.dialog import ImportDialog, importable_path
+from ui.intake.choose_page import importable_path
 from ui.intake.runs import ImportRunsDialog
+from ui.intake.wizard import ImportWizard
 from ui.sales.home import SalesHome
 from ui.workspace.call_cycle import CallCycle, Phase, dial_tel
 from ui.workspace.call_panel import CallPanel
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         # Importing: File ▸ Import…, or a file dropped on the window; absent if not allowed.
-        self._import: ImportDialog | None = None
+        self._import: ImportWizard | None = None
         self.import_action = QAction(icon("import"), "Import leads…", self)
         self.import_action.setShortcuts(shortcuts.IMPORT.sequences())
         self.import_action.triggered.connect(lambda: self.open_import())
@@ -467,7 +468,7 @@ class MainWindow(QMainWindow):
         # Said after the cycle's own "press C to call" (work runs in order): no dialling here.
         self.ops.run(lambda: None, done=lambda _: self.status.showMessage(said, NOTICE_MS))
 
-    def open_import(self, path: Path | None = None) -> ImportDialog | None:
+    def open_import(self, path: Path | None = None) -> ImportWizard | None:
         """The import dialog, started on ``path`` if given (a dropped file)."""
         if not self.desk.can(Action.IMPORT_LEADS):
             return None
@@ -475,7 +476,7 @@ class MainWindow(QMainWindow):
         if dialog is None or not dialog.isVisible():
             if dialog is not None:
                 dialog.deleteLater()
-            dialog = self._import = ImportDialog(self.desk, self.ops, self.settings, self)
+            dialog = self._import = ImportWizard(self.desk, self.ops, self.settings, self)
             dialog.open()
         dialog.activateWindow()
         if path is not None:
