@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -13,7 +14,6 @@ from leaddesk.domain import OPEN_STAGES
 from leaddesk.store.models import ImportRun, Lead, Person, SourceMapping
 from tests.ui.conftest import Workspace
 from ui.intake.wizard import ImportWizard
-from ui.workspace.window import MainWindow
 
 PLAIN = ["name", "email", "phone", "company"]
 
@@ -51,7 +51,7 @@ def open_dialog(ws: Workspace, qtbot: QtBot, path: Path | None = None) -> Import
     return dialog
 
 
-def drop(window: MainWindow | ImportWizard, path: Path) -> tuple[bool, bool]:
+def drop(window: QWidget, path: Path) -> tuple[bool, bool]:
     """Drag ``path`` over the window and drop it: (drag accepted, drop accepted)."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])

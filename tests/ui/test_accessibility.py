@@ -28,7 +28,7 @@ from leaddesk.clock import FixedClock
 from leaddesk.definition import Policy, default_definition_path, evaluate, load_definition
 from leaddesk.desk import open_desk
 from leaddesk.settings import Settings
-from tests.ui.conftest import Workspace, open_workspace
+from tests.ui.conftest import Workspace, open_sales
 from ui.common.operations import Operations
 from ui.handoff.dialog import EndOfDayExport, State
 from ui.intake.wizard import ImportWizard
@@ -163,7 +163,7 @@ def test_every_dialog_names_its_fields(
 def test_the_sales_page_and_its_answers_are_named(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
-    workspace = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    workspace = open_sales(qtbot, demo_store, clock, tmp_path, user="sales1")
     home = workspace.window.sales_home
     assert home is not None
     assert unnamed(workspace.window) == []

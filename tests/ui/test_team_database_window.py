@@ -24,7 +24,7 @@ from leaddesk.settings import Settings
 from leaddesk.store.models import Lead
 from tests.csv_sheets import write_csv
 from tests.team_database import Team
-from tests.ui.conftest import Workspace, open_workspace
+from tests.ui.conftest import Workspace, open_sales, open_workspace
 from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.console import do_not_call as team_do_not_call
@@ -283,7 +283,7 @@ def test_a_salesperson_answers_hand_offs_one_at_a_time_through_their_own_login(
     qtbot: QtBot, team: Team, clock: FixedClock, tmp_path: Path, nothing_failed_quietly: None
 ) -> None:
     handed = hand_off_two(team, clock, tmp_path)
-    ws = open_workspace(qtbot, team.url_for(team.sales), clock, tmp_path, user=team.sales)
+    ws = open_sales(qtbot, team.url_for(team.sales), clock, tmp_path, user=team.sales)
     home = ws.window.sales_home
     assert home is not None
     assert home.table.rowCount() == 2
