@@ -35,7 +35,8 @@ from ui.console.sweep import PolicySweep
 from ui.console.users import UsersTab
 from ui.handoff.dialog import EndOfDayExport
 from ui.intake.wizard import ImportWizard
-from ui.start.restore import RestoreDialog, open_in_new_window
+from ui.start.open_restored import open_in_new_window
+from ui.start.restore import RestoreDialog
 from ui.workspace.new_lead_dialog import NewLeadDialog
 
 log = logging.getLogger(__name__)
