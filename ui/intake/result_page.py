@@ -33,6 +33,7 @@ class ResultPage(Step):
         self.undone: UndoSummary | None = None
         self.heading = QLabel()
         self.heading.setObjectName("sectionTitle")
+        self.heading.setIndent(0)  # in line with the text under it
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.bar = QProgressBar()
