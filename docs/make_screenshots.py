@@ -104,18 +104,23 @@ def main() -> int:
         print(f"Saved {target}")
         console.close()
 
+    from ui.sales.window import SalesWindow
+
     with open_desk(db, "sales1") as desk:
-        window = _window(desk)
-        home = window.sales_home
-        assert home is not None
+        sales = SalesWindow(
+            desk, Operations(inline=True), Settings(Path(tempfile.mkdtemp()) / "settings.json")
+        )
+        sales.resize(*SIZE)
+        sales.show()
+        home = sales.sales_home
         app.processEvents()
         home.table.selectRow(0)
         for _ in range(5):
             app.processEvents()
         target = HERE / "sales.png"
-        window.grab().save(str(target))
+        sales.grab().save(str(target))
         print(f"Saved {target}")
-        window.close()
+        sales.close()
     return 0
 
 

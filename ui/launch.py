@@ -1,4 +1,5 @@
-"""Starting the window: the Qt application, sign-in, the workspace, or a screenshot."""
+"""Starting the window: the Qt application, sign-in, the window for the user's role, or a
+screenshot."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from leaddesk.cli.common import password_asker
 from leaddesk.desk import Desk, check_store_writable, open_desk, setup_desk
+from leaddesk.domain import Role
 from leaddesk.errors import InputError, LeadDeskError, NotPermitted
 from leaddesk.files.reading import why_no_folder
-from leaddesk.people.permissions import Action
 from leaddesk.settings import LAST_USER, SWEEP_MINUTES, TEXT_SIZE, THEME, Settings
 from leaddesk.sign_in.saved_passwords import keyring_available, remember_password, saved_password
 from ui.common.icons import icon
@@ -23,7 +24,8 @@ from ui.common.one_window import WindowKeeper, claim_window, show_taken_over
 from ui.common.operations import Operations
 from ui.common.theme import apply_theme
 from ui.console.console import ConsoleOpener, TeamConsole
-from ui.console.sweep import PolicySweep
+from ui.console.sweep import PolicySweep, may_sweep
+from ui.sales.window import SalesWindow
 from ui.start.first_run import Start, choose_store
 from ui.start.sign_in import SignInDialog
 from ui.workspace.window import MainWindow
@@ -164,23 +166,34 @@ def launch(args: argparse.Namespace) -> int:
             ops.shutdown()
 
 
+RoleWindow = MainWindow | TeamConsole | SalesWindow
+
+
 def open_window(
     desk: Desk, ops: Operations, settings: Settings, policy_zone: str, *, sweep: bool = True
-) -> MainWindow | TeamConsole:
-    """The rep's workspace (with View ▸ Team console for team leads); for an admin, who has
-    no call queue, the team console itself. Team leads and admins also get the sweep."""
-    sweeper = PolicySweep(desk, ops, settings[SWEEP_MINUTES])
+) -> RoleWindow:
+    """One window per role (docs/architecture.md §2), built with only what the role uses:
+    a rep gets the workspace; a team lead the workspace with View ▸ Team console; an admin, who
+    has no call queue, the team console itself; a salesperson the hand-offs waiting for an
+    answer. Team leads and admins also get the untouched-lead sweep."""
+    role = desk.actor.role
+    if role is Role.SALES:
+        return SalesWindow(desk, ops, settings)
+    sweeper = PolicySweep(desk, ops, settings[SWEEP_MINUTES]) if may_sweep(desk) else None
     window: MainWindow | TeamConsole
-    if desk.can(Action.WORK_QUEUE) or not desk.can(Action.VIEW_TEAM):
-        window = MainWindow(desk, ops, settings, rep_zone=rep_zone(policy_zone))
-        window.set_team_console(ConsoleOpener(desk, ops, window, sweeper))
-        status = window.statusBar()
-        sweeper.reported.connect(lambda text: status.showMessage(text, 20_000))
-    else:
+    if role is Role.ADMIN:
         window = TeamConsole(desk, ops, sweep=sweeper, settings=settings)
-    sweeper.setParent(window)
-    if sweep:
-        sweeper.start()  # runs only for those the core lets sweep
+    else:
+        window = MainWindow(desk, ops, settings, rep_zone=rep_zone(policy_zone))
+        if role is Role.TEAM_LEAD:
+            window.set_team_console(ConsoleOpener(desk, ops, window, sweeper))
+        if sweeper is not None:
+            status = window.statusBar()
+            sweeper.reported.connect(lambda text: status.showMessage(text, 20_000))
+    if sweeper is not None:
+        sweeper.setParent(window)
+        if sweep:
+            sweeper.start()
     return window
 
 
@@ -213,7 +226,7 @@ def _check_screenshot_target(target: Path) -> None:
         raise InputError(f"--screenshot {target}: cannot make its folder: {why}") from exc
 
 
-def _screenshot(app: QApplication, window: MainWindow | TeamConsole, target: Path) -> int:
+def _screenshot(app: QApplication, window: RoleWindow, target: Path) -> int:
     """Wait until the queue and first lead are shown, save the window, quit."""
 
     def capture() -> None:

@@ -20,6 +20,8 @@ from leaddesk.settings import Settings
 from leaddesk.store import open_store
 from ui.common import dialogs
 from ui.common.operations import Operations
+from ui.launch import open_window
+from ui.sales.window import SalesWindow
 from ui.workspace.window import MainWindow
 
 DEMO_LEADS = 1500
@@ -117,6 +119,30 @@ def open_workspace(
     qtbot.waitUntil(window.isActiveWindow)  # shortcuts only reach the active window
     qtbot.waitUntil(window.is_ready)
     return Workspace(window, desk, dialed)
+
+
+@dataclass
+class SalesSeat:
+    """A salesperson's window, as the launcher builds it for their role."""
+
+    window: SalesWindow
+    desk: Desk
+
+
+def open_sales(
+    qtbot: QtBot, path: Path | str, clock: FixedClock, tmp_path: Path, user: str = "sales1"
+) -> SalesSeat:
+    """The window a salesperson signs in to (``path``: a store file or a database URL)."""
+    desk = open_desk(path, user, clock=clock)
+    window = open_window(desk, Operations(inline=True), Settings(tmp_path / "settings.json"), "UTC")
+    assert isinstance(window, SalesWindow)
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # A and R only reach the active window
+    qtbot.waitUntil(window.is_ready)
+    return SalesSeat(window, desk)
 
 
 @pytest.fixture

@@ -28,10 +28,10 @@ from leaddesk.clock import FixedClock
 from leaddesk.definition import Policy, default_definition_path, evaluate, load_definition
 from leaddesk.desk import open_desk
 from leaddesk.settings import Settings
-from tests.ui.conftest import Workspace, open_workspace
+from tests.ui.conftest import Workspace, open_sales
 from ui.common.operations import Operations
 from ui.handoff.dialog import EndOfDayExport, State
-from ui.intake.dialog import ImportDialog
+from ui.intake.wizard import ImportWizard
 from ui.sales.answer import AnswerDialog
 from ui.workspace.callback_picker import CallbackPicker, CallbackRequest
 from ui.workspace.new_lead_dialog import NewLeadDialog
@@ -163,7 +163,7 @@ def test_every_dialog_names_its_fields(
 def test_the_sales_page_and_its_answers_are_named(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
-    workspace = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    workspace = open_sales(qtbot, demo_store, clock, tmp_path, user="sales1")
     home = workspace.window.sales_home
     assert home is not None
     assert unnamed(workspace.window) == []
@@ -290,12 +290,13 @@ def test_tab_walks_the_callback_picker_and_override_and_esc_closes_them(
 def test_the_import_dialog_tabs_from_the_file_to_its_sheet_then_the_source(
     qtbot: QtBot, workspace: Workspace
 ) -> None:
-    dialog = ImportDialog(workspace.desk, Operations(inline=True), workspace.window.settings)
+    dialog = ImportWizard(workspace.desk, Operations(inline=True), workspace.window.settings)
     shown(qtbot, dialog)
-    dialog._form.setRowVisible(dialog.sheet_box, True)  # as for a workbook of several sheets
-    dialog.path_edit.setFocus()
+    page = dialog.choose_page
+    page.form.setRowVisible(page.sheet_box, True)  # as for a workbook of several sheets
+    page.path_edit.setFocus()
     walked = tab_walk(qtbot, dialog, 4)
-    assert walked == [dialog.path_edit, dialog.choose_button, dialog.sheet_box, dialog.source_box]
+    assert walked == [page.path_edit, page.choose_button, page.sheet_box, page.source_box]
 
 
 # Run in a process of its own: the display scale is fixed when the application starts.

@@ -12,7 +12,7 @@ from leaddesk.clock import FixedClock
 from leaddesk.domain import Stage
 from leaddesk.files.resources import resource_path
 from leaddesk.store.models import Lead
-from tests.ui.conftest import open_workspace
+from tests.ui.conftest import open_sales, open_workspace
 from ui.common.theme import DARK, LIGHT, apply_theme
 from ui.handoff.feedback import SalesFeedbackDialog
 from ui.sales.answer import AnswerDialog
@@ -21,11 +21,11 @@ from ui.sales.answer import AnswerDialog
 def test_sales_records_decisions_and_sees_what_was_not_applied(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path, warnings_shown: list[str]
 ) -> None:
-    workspace = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    workspace = open_sales(qtbot, demo_store, clock, tmp_path, user="sales1")
     window = workspace.window
     assert window.feedback_action in window._menus["File"].actions()
     home = window.sales_home
-    assert home is not None and window.pages.currentWidget() is home
+    assert home is not None and window.centralWidget() is home
     waiting = workspace.desk.handoff_pending(everything=True).leads
     assert waiting, "the demo leaves handed-off leads waiting for sales"
     assert any(lead.level == "waiting" for lead in waiting), "some still within the window"
@@ -70,7 +70,7 @@ def test_sales_records_decisions_and_sees_what_was_not_applied(
 def test_the_template_is_saved_whole_and_a_rep_has_no_such_entry(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
-    sales = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    sales = open_sales(qtbot, demo_store, clock, tmp_path, user="sales1")
     dialog = SalesFeedbackDialog(sales.desk, sales.window.ops)
     qtbot.addWidget(dialog)
     target = tmp_path / "template.csv"
@@ -84,13 +84,14 @@ def test_the_template_is_saved_whole_and_a_rep_has_no_such_entry(
     sales.window.close()
 
     rep = open_workspace(qtbot, demo_store, clock, tmp_path, user="rep1")
-    assert rep.window.feedback_action not in rep.window._menus["File"].actions()
+    file_menu = [action.text() for action in rep.window._menus["File"].actions()]
+    assert "Record sales' decisions…" not in file_menu
 
 
 def test_a_binary_file_is_refused_in_words_and_the_dialog_keeps_its_size(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
-    sales = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    sales = open_sales(qtbot, demo_store, clock, tmp_path, user="sales1")
     dialog = sales.window.show_sales_feedback()
     width = dialog.width()
     waiting = len(sales.desk.handoff_pending().leads)
@@ -108,7 +109,7 @@ def test_a_binary_file_is_refused_in_words_and_the_dialog_keeps_its_size(
 def test_return_in_the_decisions_dialog_chooses_the_file_not_the_template(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
-    sales = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    sales = open_sales(qtbot, demo_store, clock, tmp_path, user="sales1")
     dialog = sales.window.show_sales_feedback()
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
@@ -132,7 +133,7 @@ def test_the_sales_page_names_qualifiers_and_marks_escalations_in_the_looks_colo
     tmp_path: Path,
     restore_look: None,
 ) -> None:
-    sales = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    sales = open_sales(qtbot, demo_store, clock, tmp_path, user="sales1")
     home = sales.window.sales_home
     assert home is not None
     first = sales.desk.handoff_pending().leads[0]
@@ -153,7 +154,7 @@ def test_the_sales_page_names_qualifiers_and_marks_escalations_in_the_looks_colo
 def test_sales_accepts_and_rejects_one_lead_at_a_time_with_a_and_r(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path, warnings_shown: list[str]
 ) -> None:
-    workspace = open_workspace(qtbot, demo_store, clock, tmp_path, user="sales1")
+    workspace = open_sales(qtbot, demo_store, clock, tmp_path, user="sales1")
     home = workspace.window.sales_home
     assert home is not None
     # The longest waiting is picked on arrival, with what the qualifier found beside it.

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
-from tests.ui.conftest import open_workspace
+from tests.ui.conftest import open_sales, open_workspace
 from ui.common.operations import Operations
 from ui.console.console import TeamConsole
 
@@ -43,7 +43,7 @@ def test_the_end_of_day_export_with_nothing_waiting_says_what_will_show(
 def test_sales_before_any_hand_off_is_told_none_was_made_yet(
     qtbot: QtBot, empty_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
-    ws = open_workspace(qtbot, empty_store, clock, tmp_path, user="sam")
+    ws = open_sales(qtbot, empty_store, clock, tmp_path, user="sam")
     home = ws.window.sales_home
     assert home is not None and home.report is not None
     # Not "every hand-off has its answer": there has not been one.

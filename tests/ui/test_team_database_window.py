@@ -24,13 +24,13 @@ from leaddesk.settings import Settings
 from leaddesk.store.models import Lead
 from tests.csv_sheets import write_csv
 from tests.team_database import Team
-from tests.ui.conftest import Workspace, open_workspace
+from tests.ui.conftest import Workspace, open_sales, open_workspace
 from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.console import do_not_call as team_do_not_call
 from ui.console.console import TeamConsole
 from ui.handoff.dialog import EndOfDayExport, State
-from ui.intake.dialog import COLUMNS, IMPORT, PREVIEW
+from ui.intake.wizard import COLUMNS, IMPORT, PREVIEW
 from ui.launch import open_window
 from ui.sales.answer import AnswerDialog
 from ui.workspace.call_cycle import Phase
@@ -109,16 +109,17 @@ def qualify_as_sales_worthy(qtbot: QtBot, window: MainWindow) -> None:
 def import_in_the_window(qtbot: QtBot, ws: Workspace, path: Path) -> None:
     dialog = ws.window.open_import(path)
     assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.look is not None)
-    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
-    assert dialog.page == COLUMNS
-    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.preview is not None)
-    assert dialog.page == PREVIEW and dialog.preview_counts.number("created") == len(INQUIRIES)
-    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.outcome is not None)
-    assert dialog.page == IMPORT and dialog.import_title.text() == "Import finished"
-    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)  # Done
+    qtbot.waitUntil(lambda: dialog.job.look is not None)
+    qtbot.mouseClick(dialog.forward_button(), Qt.MouseButton.LeftButton)
+    assert dialog.currentId() == COLUMNS
+    qtbot.mouseClick(dialog.forward_button(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.preview_page.summary is not None)
+    assert dialog.currentId() == PREVIEW
+    assert dialog.preview_page.counts.number("created") == len(INQUIRIES)
+    qtbot.mouseClick(dialog.forward_button(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_page.outcome is not None)
+    assert dialog.currentId() == IMPORT and dialog.result_page.heading.text() == "Import finished"
+    qtbot.mouseClick(dialog.forward_button(), Qt.MouseButton.LeftButton)  # Done
     qtbot.waitUntil(lambda: ws.window.queue.model.rowCount() == len(INQUIRIES))
 
 
@@ -281,7 +282,7 @@ def test_a_salesperson_answers_hand_offs_one_at_a_time_through_their_own_login(
     qtbot: QtBot, team: Team, clock: FixedClock, tmp_path: Path, nothing_failed_quietly: None
 ) -> None:
     handed = hand_off_two(team, clock, tmp_path)
-    ws = open_workspace(qtbot, team.url_for(team.sales), clock, tmp_path, user=team.sales)
+    ws = open_sales(qtbot, team.url_for(team.sales), clock, tmp_path, user=team.sales)
     home = ws.window.sales_home
     assert home is not None
     assert home.table.rowCount() == 2

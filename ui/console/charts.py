@@ -1,7 +1,7 @@
-"""The dashboards' charts and tables, built on the GUI thread from reports the core made.
+"""The dashboards' charts, built on the GUI thread from reports the core made.
 
 Each builder turns one :class:`~leaddesk.team.reports.Report` into QtCharts charts coloured
-for the look in effect; the table beside a chart is a read-only model over ``Report.rows()``.
+for the look in effect (``chart_looks``); the table beside a chart is ``report_table``.
 """
 
 from __future__ import annotations
@@ -25,132 +25,18 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QMargins,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QColor, QFont, QPen
 
 from leaddesk.team.reports import Report
-from ui.common.theme import DARK, LIGHT, Colours, points
+from ui.common.theme import points
+from ui.console.chart_looks import Look
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class Look:
-    """Chart colours for one look: the app's base colours plus series inks that read on them."""
-
-    colours: Colours
-    dark: bool
-    series: tuple[str, ...]
-    # Outcome colours keep one meaning across charts: good news green, bad news red.
-    qualified: str
-    nurture: str
-    existing: str
-    disqualified: str
-    still_open: str
-    dubious: str
-    unworthy: str
-    reasons: tuple[str, ...]
-
-
-LIGHT_LOOK = Look(
-    colours=LIGHT,
-    dark=False,
-    series=("#2f6fde", "#1f7a4d", "#d9822b", "#7c5cd6", "#0e7c86", "#b42318"),
-    qualified="#1f7a4d",
-    nurture="#2f6fde",
-    existing="#7c5cd6",
-    disqualified="#b42318",
-    still_open="#9aa5b1",
-    dubious="#d9822b",
-    unworthy="#b42318",
-    reasons=("#7c5cd6", "#0e7c86", "#8a5300", "#616e7c", "#c2417f"),
-)
-DARK_LOOK = Look(
-    colours=DARK,
-    dark=True,
-    series=("#6ea2ff", "#6fd39b", "#f5a35c", "#b69cff", "#4fd1d9", "#ff8a80"),
-    qualified="#6fd39b",
-    nurture="#6ea2ff",
-    existing="#b69cff",
-    disqualified="#ff8a80",
-    still_open="#6b7785",
-    dubious="#f5c451",
-    unworthy="#ff8a80",
-    reasons=("#b69cff", "#4fd1d9", "#f5a35c", "#9aa5b1", "#f08cc0"),
-)
-
-
-def look_for(dark: bool) -> Look:
-    return DARK_LOOK if dark else LIGHT_LOOK
-
-
-# -- the table beside each chart --------------------------------------------------------------
-
-
-class ReportTableModel(QAbstractTableModel):
-    """A report's headers and rows as they will be exported, numbers right-aligned."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._headers: tuple[str, ...] = ()
-        self._rows: list[tuple[object, ...]] = []
-
-    def show(self, report: Report | None) -> None:
-        self.beginResetModel()
-        self._headers = report.headers if report is not None else ()
-        self._rows = report.rows() if report is not None else []
-        self.endResetModel()
-
-    def rows(self) -> list[tuple[object, ...]]:
-        return list(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        value = self._rows[index.row()][index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return cell_text(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            numeric = isinstance(value, int | float) or value is None
-            side = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
-            return int(side | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-
-def cell_text(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)
 
 
 # -- building charts --------------------------------------------------------------------------

@@ -34,8 +34,9 @@ from ui.console.store import StoreTab
 from ui.console.sweep import PolicySweep
 from ui.console.users import UsersTab
 from ui.handoff.dialog import EndOfDayExport
-from ui.intake.dialog import ImportDialog
-from ui.start.restore import RestoreDialog, open_in_new_window
+from ui.intake.wizard import ImportWizard
+from ui.start.open_restored import open_in_new_window
+from ui.start.restore import RestoreDialog
 from ui.workspace.new_lead_dialog import NewLeadDialog
 
 log = logging.getLogger(__name__)
@@ -163,9 +164,9 @@ class TeamConsole(QMainWindow):
         quit_action.triggered.connect(self.close)
         menu.addAction(quit_action)
 
-    def open_import(self) -> ImportDialog:
+    def open_import(self) -> ImportWizard:
         assert self._settings is not None
-        dialog = ImportDialog(self.desk, self.ops, self._settings, self)
+        dialog = ImportWizard(self.desk, self.ops, self._settings, self)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog

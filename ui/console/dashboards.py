@@ -33,7 +33,9 @@ from leaddesk.errors import LeadDeskError, NotPermitted
 from leaddesk.team.reports import Report
 from ui.common import dialogs
 from ui.common.operations import Operations
-from ui.console.charts import DASHBOARDS, Dashboard, Look, ReportTableModel, look_for
+from ui.console.chart_looks import Look, look_for
+from ui.console.charts import DASHBOARDS, Dashboard
+from ui.console.report_table import ReportTableModel
 from ui.workspace.queue_model import place_name
 
 QUICK_PICKS = ("This week", "Last 7 days", "This month", "Last 30 days")

@@ -33,9 +33,8 @@ from sqlalchemy.exc import ArgumentError
 from leaddesk.admin.backup_restore import RestoreSummary
 from leaddesk.admin.backups import SUFFIX
 from leaddesk.admin.restoring import RestoreCancelled
-from leaddesk.desk import Desk, open_desk
+from leaddesk.desk import Desk
 from leaddesk.errors import LeadDeskError, NotPermitted
-from leaddesk.settings import Settings
 from leaddesk.store.database import default_backup_folder
 from ui.common.forms import error_line, keep_wrapped_lines, labelled
 from ui.common.icons import icon
@@ -480,33 +479,6 @@ def _with_button(box: QLineEdit, button: QPushButton) -> QWidget:
 
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def open_in_new_window(target: str, user: str, settings: Settings) -> str | None:
-    """Open the restored store as ``user`` in a window of its own (the admin's console, or a
-    rep's workspace); a message instead when that user cannot sign in there."""
-    from ui.launch import open_window  # the launcher's windows hold this dialog's menu entry
-
-    try:
-        desk = open_desk(target, user)
-    except LeadDeskError as exc:
-        return f"Could not open it as {user}: {exc.message}"
-    ops = Operations()
-    try:
-        zone = desk.definition().definition.policy.timezone
-    except LeadDeskError:
-        zone = "UTC"
-    window = open_window(desk, ops, settings, zone)
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-    def closed(_gone: object = None, ops: Operations = ops, desk: Desk = desk) -> None:
-        ops.shutdown()
-        desk.close()
-
-    window.destroyed.connect(closed)
-    window.setWindowTitle(f"{window.windowTitle()} — {desk.store.label}")
-    window.show()
-    return None
 
 
 def _when(moment: datetime) -> str:

@@ -1,5 +1,8 @@
 """The rep's workspace window: assembles the queue, lead, call and questionnaire panels and
-the status bar, and wires their signals. It holds no logic of its own."""
+the status bar, and wires their signals. It holds no logic of its own.
+
+It is for those who work a call queue (reps and team leads); the launcher gives a salesperson
+the sales window and an admin the team console instead."""
 
 from __future__ import annotations
 
@@ -43,10 +46,9 @@ from ui.common.look_menu import add_look_menu, set_look
 from ui.common.operations import Operations
 from ui.common.reference import ReferenceSheet, glossary_html, shortcuts_html
 from ui.handoff.dialog import EndOfDayExport
-from ui.handoff.feedback import SalesFeedbackDialog
-from ui.intake.dialog import ImportDialog, importable_path
+from ui.intake.choose_page import importable_path
 from ui.intake.runs import ImportRunsDialog
-from ui.sales.home import SalesHome
+from ui.intake.wizard import ImportWizard
 from ui.workspace.call_cycle import CallCycle, Phase, dial_tel
 from ui.workspace.call_panel import CallPanel
 from ui.workspace.contact_dialog import ContactDialog
@@ -77,6 +79,8 @@ class MainWindow(QMainWindow):
         drafts_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        if not desk.can(Action.WORK_QUEUE):
+            raise ValueError("the workspace is for those who work a call queue")
         self.desk = desk
         self.ops = ops
         self.settings = settings
@@ -126,11 +130,7 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(body)
         outer.setContentsMargins(8, 8, 8, 4)
         outer.addWidget(splitter)
-        # Sales has no call queue: its page lists the hand-offs waiting for an answer instead.
-        self.pages = QStackedWidget()
-        self.pages.addWidget(body)
-        self.sales_home: SalesHome | None = None
-        self.setCentralWidget(self.pages)
+        self.setCentralWidget(body)
         self.setStatusBar(self.status)
         self._sheets: dict[str, ReferenceSheet] = {}
         self._menus: dict[str, QMenu] = {}
@@ -147,25 +147,13 @@ class MainWindow(QMainWindow):
         self.cycle.said.connect(lambda text: self.status.showMessage(text, 8000))
 
         ops.run(desk.definition, done=self._definition_loaded)
-        if desk.can(Action.WORK_QUEUE):
-            self.queue.apply()
-            self.status.refresh()
-            self.queue.arrived.connect(self._came_in)
-            self.queue.looked.connect(self.status.refresh)
-            self.queue.looked.connect(self.end_interrupted_calls)
-            self.queue.start_looking()
-            self.end_interrupted_calls()
-        else:  # sales and admins sign in for the console, exports and feedback, not to call
-            self.queue.title.setText("NO CALL QUEUE FOR YOUR ROLE")
-            self.queue.setEnabled(False)
-            self.call.setEnabled(False)
-            self._menus["Call"].menuAction().setVisible(False)
-            if desk.can(Action.RECORD_SALES_FEEDBACK):
-                self.sales_home = SalesHome(desk, ops)
-                self.sales_home.record_requested.connect(self.show_sales_feedback)
-                self.pages.addWidget(self.sales_home)
-                self.pages.setCurrentWidget(self.sales_home)
-                self.sales_home.refresh()
+        self.queue.apply()
+        self.status.refresh()
+        self.queue.arrived.connect(self._came_in)
+        self.queue.looked.connect(self.status.refresh)
+        self.queue.looked.connect(self.end_interrupted_calls)
+        self.queue.start_looking()
+        self.end_interrupted_calls()
         self.queue.focus_table()
 
     # -- menus ---------------------------------------------------------------------------------
@@ -181,7 +169,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         # Importing: File ▸ Import…, or a file dropped on the window; absent if not allowed.
-        self._import: ImportDialog | None = None
+        self._import: ImportWizard | None = None
         self.import_action = QAction(icon("import"), "Import leads…", self)
         self.import_action.setShortcuts(shortcuts.IMPORT.sequences())
         self.import_action.triggered.connect(lambda: self.open_import())
@@ -198,10 +186,6 @@ class MainWindow(QMainWindow):
             self.addAction(self.import_action)
             self.setAcceptDrops(True)
         file.addAction(summary)
-        self.feedback_action = QAction(icon("feedback"), "Record sales' decisions…", self)
-        self.feedback_action.triggered.connect(self.show_sales_feedback)
-        if self.desk.can(Action.RECORD_SALES_FEEDBACK):
-            file.addAction(self.feedback_action)
         self._export: EndOfDayExport | None = None
         self.export_action = QAction(icon("export"), "End of day: hand off to sales…", self)
         self.export_action.setShortcuts(shortcuts.EXPORT.sequences())
@@ -381,12 +365,6 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    def show_sales_feedback(self) -> SalesFeedbackDialog:
-        dialog = SalesFeedbackDialog(self.desk, self.ops, self)
-        dialog.setModal(True)
-        dialog.show()
-        return dialog
-
     def show_handoff_export(self) -> EndOfDayExport:
         """The end-of-day dialog; pressing Ctrl+E again brings the open one forward."""
         dialog = self._export
@@ -467,7 +445,7 @@ class MainWindow(QMainWindow):
         # Said after the cycle's own "press C to call" (work runs in order): no dialling here.
         self.ops.run(lambda: None, done=lambda _: self.status.showMessage(said, NOTICE_MS))
 
-    def open_import(self, path: Path | None = None) -> ImportDialog | None:
+    def open_import(self, path: Path | None = None) -> ImportWizard | None:
         """The import dialog, started on ``path`` if given (a dropped file)."""
         if not self.desk.can(Action.IMPORT_LEADS):
             return None
@@ -475,7 +453,7 @@ class MainWindow(QMainWindow):
         if dialog is None or not dialog.isVisible():
             if dialog is not None:
                 dialog.deleteLater()
-            dialog = self._import = ImportDialog(self.desk, self.ops, self.settings, self)
+            dialog = self._import = ImportWizard(self.desk, self.ops, self.settings, self)
             dialog.open()
         dialog.activateWindow()
         if path is not None:
@@ -495,10 +473,7 @@ class MainWindow(QMainWindow):
     # -- state for tests and screenshots -----------------------------------------------------------
 
     def is_ready(self) -> bool:
-        """The queue is shown and, if it has a first lead, that lead too (for sales: the
-        hand-offs waiting for an answer)."""
-        if self.sales_home is not None:
-            return self.sales_home.report is not None
+        """The queue is shown and, if it has a first lead, that lead too."""
         if self.queue.model.loading:
             return False
         if self.queue.model.rowCount() == 0:
