@@ -17,14 +17,23 @@ def is_record_number(number: int) -> bool:
     return 1 <= number <= LARGEST_RECORD_NUMBER
 
 
-class Role(StrEnum):
+class Word(StrEnum):
+    """A word of the product, stored as its value and said as its label."""
+
+    @property
+    def label(self) -> str:
+        """How a rep reads it: 'no answer', 'in qualification', 'team lead'."""
+        return self.value.replace("_", " ")
+
+
+class Role(Word):
     QUALIFIER = "qualifier"
     TEAM_LEAD = "team_lead"
     SALES = "sales"
     ADMIN = "admin"
 
 
-class Stage(StrEnum):
+class Stage(Word):
     NEW = "new"
     WORKING = "working"
     IN_QUALIFICATION = "in_qualification"
@@ -48,7 +57,7 @@ CLOSED_STAGES = frozenset(set(Stage) - OPEN_STAGES)
 WITH_SALES = frozenset({Stage.HANDED_OFF, Stage.ACCEPTED, Stage.REJECTED})
 
 
-class LeadType(StrEnum):
+class LeadType(Word):
     """What the qualifier learned about a lead (docs/architecture.md §1)."""
 
     DUBIOUS = "dubious"
@@ -58,7 +67,7 @@ class LeadType(StrEnum):
     SALES_WORTHY = "sales_worthy"
 
 
-class Verdict(StrEnum):
+class Verdict(Word):
     HAND_OFF = "hand_off"
     NURTURE = "nurture"
     DISQUALIFY = "disqualify"
@@ -73,7 +82,7 @@ VERDICT_STAGE = {
 }
 
 
-class DisqualifyReason(StrEnum):
+class DisqualifyReason(Word):
     UNWORTHY = "unworthy"
     DUBIOUS = "dubious"
     DUPLICATE = "duplicate"
@@ -81,7 +90,7 @@ class DisqualifyReason(StrEnum):
     OTHER = "other"
 
 
-class CallOutcome(StrEnum):
+class CallOutcome(Word):
     CONNECTED = "connected"
     NO_ANSWER = "no_answer"
     VOICEMAIL = "voicemail"
@@ -94,12 +103,12 @@ class CallOutcome(StrEnum):
     DO_NOT_CALL = "do_not_call"
 
 
-class SalesDecision(StrEnum):
+class SalesDecision(Word):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
 
 
-class Source(StrEnum):
+class Source(Word):
     """Where interest came from; imports may bring others, kept as typed."""
 
     WEB_FORM = "web_form"

@@ -51,6 +51,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.admin.backup_file import seal_holds, sealed
+from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import InputError, LeadDeskError, StoreError
 from leaddesk.files import writing as output_files
 from leaddesk.intake.bulk import BulkWriter
@@ -248,7 +249,7 @@ def recent_backups(session: Session, *, limit: int = 10) -> list[BackupTaken]:
     records = session.execute(
         select(AuditEvent, User.display_name)
         .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.action == "backup_taken")
+        .where(AuditEvent.action == AuditAction.BACKUP_TAKEN)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(limit)
     ).all()
@@ -328,7 +329,7 @@ def restore_backup(
                 session,
                 at=at,
                 actor_id=None,
-                action="store_restored",
+                action=AuditAction.STORE_RESTORED,
                 subject=source.name,
                 details={
                     "taken_at": header["taken_at"],

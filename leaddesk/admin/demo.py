@@ -17,6 +17,7 @@ from phonenumbers import timezone as phone_zones
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from leaddesk.audit.actions import AuditAction
 from leaddesk.calling.call_log import TAKEN_FROM_POOL
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition import versions as definition_versions
@@ -32,6 +33,7 @@ from leaddesk.domain import (
 from leaddesk.errors import InputError
 from leaddesk.intake.cleanup import company_key
 from leaddesk.intake.scores import Scorer
+from leaddesk.leads import lifecycle
 from leaddesk.people import users as user_ops
 from leaddesk.queue.policy import current_policy
 from leaddesk.queue.sla import SlaClock
@@ -485,7 +487,7 @@ class _Builder:
             "campaign": campaign,
             "inquiry": inquiry,
             "arrived_at": arrived,
-            "stage": Stage.NEW.value,
+            "stage": lifecycle.NEW_LEAD.value,
             "stage_changed_at": arrived,
             "lead_type": None,
             "existing_account": bool(account["is_customer"]),
@@ -558,8 +560,7 @@ class _Builder:
         if lead["assigned_to_id"] is None:
             lead["assigned_to_id"] = rep
             self._assign(lead, rep, by=rep, at=lead["first_contact_at"], reason=TAKEN_FROM_POOL)
-        lead["stage"] = Stage.WORKING.value
-        lead["stage_changed_at"] = lead["first_contact_at"]
+        lead.update(lifecycle.as_stored(Stage.WORKING, at=lead["first_contact_at"]))
         # The cadence's wait after the last outcome: some retries are due, some later today.
         wait = self.policy.cadence.retry_after(outcome) or timedelta(hours=3)
         lead["next_attempt_at"] = lead["last_attempt_at"] + wait
@@ -572,13 +573,13 @@ class _Builder:
         roll = rng.random()
         if roll < 0.12:
             # Agreed to talk again: some callbacks fall due today.
-            lead["stage"] = Stage.IN_QUALIFICATION.value
+            lead.update(lifecycle.as_stored(Stage.IN_QUALIFICATION, at=lead["stage_changed_at"]))
             self._book_callback(lead, person, self.now + timedelta(minutes=rng.randint(-90, 480)))
             return
         if roll < 0.17:
             # Talked, questionnaire half done, no verdict yet: lately, or they asked to be
             # called back (a team does not leave a half-qualified lead for weeks).
-            lead["stage"] = Stage.IN_QUALIFICATION.value
+            lead.update(lifecycle.as_stored(Stage.IN_QUALIFICATION, at=lead["stage_changed_at"]))
             if self.now - lead["last_attempt_at"] > timedelta(days=1):
                 self._book_callback(lead, person, self.now + _spread(lead["id"]))
             return
@@ -651,11 +652,9 @@ class _Builder:
         framework_score: int | None,
     ) -> None:
         verdict, lead_type, stage = outcome
+        lead.update(lifecycle.as_stored(stage, at=decided))
         lead.update(
-            stage=stage.value,
             lead_type=lead_type.value if lead_type else None,
-            stage_changed_at=decided,
-            closed_at=None if stage is Stage.QUALIFIED else decided,
             next_attempt_at=None,
             definition_version_id=self.version_id,
             framework_score=framework_score,
@@ -688,7 +687,7 @@ class _Builder:
             {
                 "at": decided,
                 "actor_id": rep,
-                "action": "verdict",
+                "action": AuditAction.VERDICT.value,
                 "lead_id": lead["id"],
                 "subject": None,
                 "from_state": Stage.WORKING.value,
@@ -750,8 +749,8 @@ class _Builder:
                 }
             )
             for lead in leads:
-                lead.update(handoff_batch_id=batch_id, stage=Stage.HANDED_OFF.value)
-                lead["stage_changed_at"] = created
+                lead.update(lifecycle.as_stored(Stage.HANDED_OFF, at=created))
+                lead["handoff_batch_id"] = batch_id
                 if created > self.now - timedelta(days=2) or rng.random() < 0.15:
                     continue  # sales has not answered yet: the black box the team lead watches
                 answered = created + timedelta(hours=rng.randint(3, 40))
@@ -769,12 +768,11 @@ class _Builder:
                         }
                     )
                     decision, reason = SalesDecision.ACCEPTED, None
-                    lead.update(stage=Stage.ACCEPTED.value)
+                    lead.update(lifecycle.as_stored(Stage.ACCEPTED, at=answered))
                 else:
                     opportunity_id, decision = None, SalesDecision.REJECTED
                     reason = rng.choice(REJECT_REASONS)
-                    lead.update(stage=Stage.REJECTED.value)
-                lead.update(stage_changed_at=answered, closed_at=answered)
+                    lead.update(lifecycle.as_stored(Stage.REJECTED, at=answered))
                 self.feedback.append(
                     {
                         "lead_id": lead["id"],

@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.calling.undo import before_call
 from leaddesk.definition import Policy, within_calling_hours
 from leaddesk.definition import versions as definition_versions
 from leaddesk.definition.business_time import not_a_calling_time
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.leads import lifecycle
 from leaddesk.privacy import do_not_call
 from leaddesk.queue import zones
 from leaddesk.queue.cadence import NO_CONTACT, day_start, plan_retry
@@ -247,9 +249,9 @@ def log_call(
     lead.next_attempt_at = None
     nurtured = False
     if outcome in TALKED:
-        _move(lead, Stage.IN_QUALIFICATION, at)
+        lifecycle.move(lead, Stage.IN_QUALIFICATION, at=at)
     elif lead.stage is Stage.NEW:
-        _move(lead, Stage.WORKING, at)
+        lifecycle.move(lead, Stage.WORKING, at=at)
 
     if outcome is CallOutcome.CALLBACK:
         assert callback_at is not None
@@ -317,7 +319,7 @@ def log_call(
         session,
         at=at,
         actor_id=user_id,
-        action="call_logged",
+        action=AuditAction.CALL_LOGGED,
         lead_id=lead.id,
         from_state=from_stage.value,
         to_state=lead.stage.value,
@@ -403,7 +405,7 @@ def end_call(
         session,
         at=at,
         actor_id=user_id,
-        action="call_ended",
+        action=AuditAction.CALL_ENDED,
         lead_id=call.lead_id,
         details={"call_id": call.id, "duration_seconds": duration_seconds},
     )
@@ -454,7 +456,7 @@ def end_interrupted_calls(session: Session, *, user_id: int, at: datetime) -> li
             session,
             at=at,
             actor_id=user_id,
-            action="call_ended",
+            action=AuditAction.CALL_ENDED,
             lead_id=call.lead_id,
             reason="the window closed during the call",
             details={"call_id": call.id, "duration_seconds": call.duration_seconds},
@@ -490,12 +492,6 @@ def _said(outcome: CallOutcome) -> str:
         CallOutcome.VOICEMAIL: "Voicemail",
         CallOutcome.GATEKEEPER: "Gatekeeper",
     }.get(outcome, outcome.value)
-
-
-def _move(lead: Lead, stage: Stage, at: datetime) -> None:
-    if lead.stage is not stage:
-        lead.stage = stage
-        lead.stage_changed_at = at
 
 
 @dataclass(frozen=True)
@@ -564,11 +560,8 @@ def _take_from_pool(session: Session, lead: Lead, *, user_id: int, at: datetime)
 def _nurture_unreachable(
     session: Session, lead: Lead, *, user_id: int, at: datetime, why: str, reason: str
 ) -> None:
-    from_stage = lead.stage
     version_id = definition_versions.current_id(session)
-    lead.stage = Stage.NURTURE
-    lead.stage_changed_at = at
-    lead.closed_at = at
+    from_stage = lifecycle.move(lead, Stage.NURTURE, at=at)
     lead.next_attempt_at = None
     lead.definition_version_id = version_id
     session.add(
@@ -592,7 +585,7 @@ def _nurture_unreachable(
         session,
         at=at,
         actor_id=user_id,
-        action="nurtured_unreachable",
+        action=AuditAction.NURTURED_UNREACHABLE,
         lead_id=lead.id,
         from_state=from_stage.value,
         to_state=Stage.NURTURE.value,

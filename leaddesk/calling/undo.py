@@ -24,8 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage
 from leaddesk.errors import Conflict, InputError
+from leaddesk.leads import lifecycle
 from leaddesk.leads.undo_rules import (
     before_of,
     check_own_and_recent,
@@ -35,9 +37,9 @@ from leaddesk.leads.undo_rules import (
 )
 from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
 
-LOGGED = "call_logged"
-UNDONE = "call_undone"
-NURTURED = "nurtured_unreachable"
+LOGGED = AuditAction.CALL_LOGGED
+UNDONE = AuditAction.CALL_UNDONE
+NURTURED = AuditAction.NURTURED_UNREACHABLE
 _TIMES = ("stage_changed_at", "last_attempt_at", "first_contact_at", "callback_at",
           "next_attempt_at")  # fmt: skip
 
@@ -86,7 +88,7 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     call = session.get(CallAttempt, call_id)
     if call is None:
         raise InputError(f"No call {call_id}.")
-    said = call.outcome.value.replace("_", " ")
+    said = call.outcome.label
     check_own_and_recent(
         record=f"Call {call_id}",
         done=f"the {said} call was logged",
@@ -116,7 +118,7 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     unreachable = _unreachable_verdict(session, lead, call) if lead.stage is Stage.NURTURE else None
     if lead.stage not in OPEN_STAGES and unreachable is None:
         raise Conflict(
-            f"Lead {lead.id} is closed now ({lead.stage.value.replace('_', ' ')}) by something "
+            f"Lead {lead.id} is closed now ({lead.stage.label}) by something "
             "other than this call; its outcome can no longer be undone. Ask your team lead to "
             "reopen it."
         )
@@ -138,8 +140,9 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
         lead.closed_at = _moment(before.get("closed_at"))
         lead.definition_version_id = before.get("definition_version_id", lead.definition_version_id)
 
-    from_stage = lead.stage
-    lead.stage = Stage(before["stage"])
+    from_stage = lifecycle.restore(
+        lead, Stage(before["stage"]), stage_changed_at=None, closed_at=lead.closed_at
+    )  # stage_changed_at comes back with the other times below
     lead.lead_type = LeadType(before["lead_type"]) if before["lead_type"] else None
     lead.hold_reason = before["hold_reason"]
     lead.attempts = before["attempts"]

@@ -22,6 +22,7 @@ from leaddesk import audit
 from leaddesk import handoff as handoffs
 from leaddesk import queue as call_queue
 from leaddesk.admin import backups, restoring
+from leaddesk.audit.actions import AuditAction
 from leaddesk.calling import call_log as calls
 from leaddesk.calling import my_day as day_summary
 from leaddesk.calling.undo import UndoneCall, undo_call
@@ -1000,7 +1001,7 @@ class Desk:
                 session,
                 at=at,
                 actor_id=self.actor.id,
-                action="backup_taken",
+                action=AuditAction.BACKUP_TAKEN,
                 subject=path.name,
                 details={"rows": sum(summary.rows.values()), "bytes": summary.size},
             )
@@ -1043,7 +1044,7 @@ class Desk:
                 session,
                 at=self.clock(),
                 actor_id=self.actor.id,
-                action="database_grants",
+                action=AuditAction.DATABASE_GRANTS,
                 subject="database",
                 details={"groups": groups},
             )
@@ -1064,7 +1065,9 @@ class Desk:
                 session,
                 at=self.clock(),
                 actor_id=self.actor.id,
-                action="database_login_made" if made else "database_login_changed",
+                action=AuditAction.DATABASE_LOGIN_MADE
+                if made
+                else AuditAction.DATABASE_LOGIN_CHANGED,
                 subject=f"user {user.name}",
                 details={"role": user.role.value, "password_changed": password is not None},
             )

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import (
     Definition,
     Evaluation,
@@ -41,8 +42,9 @@ from leaddesk.domain import (
     Verdict,
 )
 from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.leads import lifecycle
 from leaddesk.qualifying.undo import before_verdict
-from leaddesk.queue.claims import claimed_by_other, holder_message, release_claim
+from leaddesk.queue.claims import claimed_by_other, holder_message
 from leaddesk.store.models import (
     Account,
     Answer,
@@ -357,7 +359,7 @@ def _user_name(session: Session, user_id: int | None) -> str | None:
 def _check_workable(session: Session, lead: Lead, actor_id: int, at: datetime, doing: str) -> None:
     """A rep works only open leads that are theirs or in the pool and not on someone's call."""
     if lead.stage not in OPEN_STAGES:
-        label = lead.stage.value.replace("_", " ")
+        label = lead.stage.label
         raise Conflict(f"Lead {lead.id} is already closed ({label}); you cannot {doing} any more.")
     if lead.assigned_to_id is not None and lead.assigned_to_id != actor_id:
         owner = _user_name(session, lead.assigned_to_id)
@@ -433,14 +435,13 @@ def answer(
     if lead.definition_version_id is None:
         lead.definition_version_id = version_id
     if lead.stage in (Stage.NEW, Stage.WORKING):
-        lead.stage = Stage.IN_QUALIFICATION
-        lead.stage_changed_at = at
+        lifecycle.move(lead, Stage.IN_QUALIFICATION, at=at)
     _flush(session, lead.id)
     audit.record(
         session,
         at=at,
         actor_id=actor_id,
-        action="answers_saved",
+        action=AuditAction.ANSWERS_SAVED,
         lead_id=lead.id,
         from_state=from_stage.value if lead.stage != from_stage else None,
         to_state=lead.stage.value if lead.stage != from_stage else None,
@@ -548,10 +549,8 @@ def give_verdict(
 
     scores = evaluation.scores
     before = before_verdict(lead)  # what an undo of this verdict gives the lead back
-    from_stage = lead.stage
     to_stage = VERDICT_STAGE[verdict]
-    lead.stage = to_stage
-    lead.stage_changed_at = at
+    from_stage = lifecycle.move(lead, to_stage, at=at)  # ends the rep's claim on it too
     lead.lead_type = chosen_type
     lead.fit_score = scores.fit
     lead.interest_score = scores.interest
@@ -559,9 +558,6 @@ def give_verdict(
     lead.definition_version_id = version_id
     if verdict is Verdict.EXISTING_ACCOUNT:
         lead.existing_account = True
-    if to_stage is not Stage.QUALIFIED:  # qualified still waits for its handoff batch
-        lead.closed_at = at
-    release_claim(session, lead)
     record = VerdictRecord(
         lead_id=lead.id,
         verdict=verdict,
@@ -589,7 +585,7 @@ def give_verdict(
         session,
         at=at,
         actor_id=actor_id,
-        action="verdict_overridden" if overridden else "verdict_given",
+        action=AuditAction.VERDICT_OVERRIDDEN if overridden else AuditAction.VERDICT_GIVEN,
         lead_id=lead.id,
         from_state=from_stage.value,
         to_state=to_stage.value,
@@ -621,7 +617,7 @@ def _questions_first(lead_id: int, unanswered: tuple[Question, ...]) -> str:
 
 
 def _words(verdict: Verdict) -> str:
-    return verdict.value.replace("_", " ")
+    return verdict.label
 
 
 def _changed_meanwhile(session: Session, lead: Lead, actor_id: int) -> str:

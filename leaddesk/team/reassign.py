@@ -18,6 +18,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import Conflict, InputError
 from leaddesk.store.models import Lead, Person, User
 from leaddesk.team.moves import (
@@ -232,7 +233,7 @@ def _defer(
         session,
         at=at,
         actor_id=actor_id,
-        action="reassign_after_call",
+        action=AuditAction.REASSIGN_AFTER_CALL,
         lead_id=move.lead_id,
         from_state=move.from_user or POOL,
         to_state=move.to_user or POOL,
@@ -327,9 +328,7 @@ def _check_ids_open(session: Session, ids: list[int]) -> None:
         if stage is None:
             raise InputError(f"No lead {lead_id}.")
         if not stage.is_open:
-            raise InputError(
-                f"Lead {lead_id} is closed ({stage.value.replace('_', ' ')}); only open leads move."
-            )
+            raise InputError(f"Lead {lead_id} is closed ({stage.label}); only open leads move.")
 
 
 def _warnings(session: Session, moves: list[PlannedMove], to: User | None) -> list[str]:

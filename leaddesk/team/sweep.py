@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import Policy
 from leaddesk.definition.business_time import business_hours_before
 from leaddesk.queue.policy import current_policy
@@ -132,7 +133,13 @@ def _flag(session: Session, policy: Policy, *, actor_id: int | None, at: datetim
     reason = f"Nobody has touched it for {policy.untouched_flag_hours:g} business hours"
     condition = and_(untouched_since(cutoff, at), Lead.flagged_untouched_at.is_(None))
     return _set_flags(
-        session, condition, at, at=at, actor_id=actor_id, action="flagged_untouched", reason=reason
+        session,
+        condition,
+        at,
+        at=at,
+        actor_id=actor_id,
+        action=AuditAction.FLAGGED_UNTOUCHED,
+        reason=reason,
     )
 
 
@@ -155,7 +162,7 @@ def _unflag(session: Session, *, actor_id: int | None, at: datetime) -> list[int
         None,
         at=at,
         actor_id=actor_id,
-        action="untouched_flag_cleared",
+        action=AuditAction.UNTOUCHED_FLAG_CLEARED,
         reason="Touched since it was flagged, or its callback or retry is ahead",
     )
 
@@ -167,7 +174,7 @@ def _set_flags(
     *,
     at: datetime,
     actor_id: int | None,
-    action: str,
+    action: AuditAction,
     reason: str,
 ) -> list[int]:
     """One UPDATE whose WHERE is the rule itself, so a lead touched meanwhile is left alone.
@@ -188,7 +195,7 @@ def _set_flags(
                 {
                     "at": at,
                     "actor_id": actor_id,
-                    "action": action,
+                    "action": action.value,
                     "lead_id": lead_id,
                     "reason": reason,
                     "details": {"automatic": True},
@@ -262,7 +269,7 @@ def _moves_after_call(session: Session, at: datetime) -> list[int]:
     waiting = session.scalars(
         select(AuditEvent.lead_id)
         .where(
-            AuditEvent.action == "reassign_after_call",
+            AuditEvent.action == AuditAction.REASSIGN_AFTER_CALL,
             AuditEvent.at >= at - AFTER_CALL_LOOKBACK,
             AuditEvent.lead_id.is_not(None),
         )

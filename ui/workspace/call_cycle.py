@@ -391,7 +391,7 @@ class CallCycle(QObject):
         self._renewer.start()
         self.lead_changed.emit(row)
         self._set_phase(Phase.READY)
-        said = undone.outcome.value.replace("_", " ")
+        said = undone.outcome.label
         self.said.emit(
             f"Undone: the {said} call is no longer logged; {row.person} is as before the call. "
             "Press the right outcome key (1 … 0)."
@@ -414,7 +414,7 @@ class CallCycle(QObject):
             self._ticker.start()
             self.seconds.emit(self.call_seconds())
         self._set_phase(Phase.QUALIFYING)  # the questionnaire again, its answers as they were
-        said = undone.verdict.value.replace("_", " ")
+        said = undone.verdict.label
         self.said.emit(
             f"Undone: the {said} verdict on {row.person} is withdrawn; the answers are as you "
             "left them. Give the right verdict."
