@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from leaddesk.calling.call_log import minutes_and_seconds
+from leaddesk.calling.ending import minutes_and_seconds
 from leaddesk.contacts.corrections import CHANGED, WORDS
 from leaddesk.domain import OPEN_STAGES, CallOutcome, Stage
 from leaddesk.errors import InputError

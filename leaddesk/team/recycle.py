@@ -27,7 +27,7 @@ from leaddesk.definition import evaluate
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import OPEN_STAGES, Role, Stage
 from leaddesk.leads import lifecycle
-from leaddesk.qualifying.qualification import lead_facts
+from leaddesk.qualifying.facts import lead_facts
 from leaddesk.store.models import Assignment, Lead, Person, User, VerdictRecord
 
 SOURCE = "recycled"

@@ -18,13 +18,14 @@ from enum import StrEnum
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
-from leaddesk.calling.call_log import CallEnded, CallResult
+from leaddesk.calling.call_log import CallResult
+from leaddesk.calling.ending import CallEnded
 from leaddesk.calling.undo import UndoneCall
 from leaddesk.desk import Desk
 from leaddesk.domain import OPEN_STAGES, CallOutcome
 from leaddesk.errors import LeadDeskError
-from leaddesk.qualifying.qualification import VerdictInfo
 from leaddesk.qualifying.undo import UndoneVerdict
+from leaddesk.qualifying.verdicts import VerdictInfo
 from leaddesk.queue import QueueRow
 from ui.common import dialogs
 from ui.common.operations import Operations

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.calling.call_log import CallEnded
+from leaddesk.calling.ending import CallEnded
 from leaddesk.contacts.corrections import ContactChanged
 from leaddesk.definition.versions import ShownDefinition
 from leaddesk.desk import Desk
