@@ -73,6 +73,41 @@ class Verdict(Word):
     DISQUALIFY = "disqualify"
     EXISTING_ACCOUNT = "existing_account"
 
+    @property
+    def choice(self) -> str:
+        """The verdict as a rep picks it: 'Hand off to sales'."""
+        return _VERDICT_CHOICES[self]
+
+    @property
+    def done(self) -> str:
+        """What the verdict did to the lead: 'handed off', 'routed to the account owner'."""
+        return _VERDICT_DONE[self]
+
+    @property
+    def usual_lead_type(self) -> LeadType | None:
+        """The lead type the verdict usually goes with; None for existing account, which is
+        routing, not a judgement."""
+        return _USUAL_LEAD_TYPE.get(self)
+
+
+_VERDICT_CHOICES = {
+    Verdict.HAND_OFF: "Hand off to sales",
+    Verdict.NURTURE: "Nurture (back to marketing)",
+    Verdict.DISQUALIFY: "Disqualify",
+    Verdict.EXISTING_ACCOUNT: "Existing account (route to owner)",
+}
+_VERDICT_DONE = {
+    Verdict.HAND_OFF: "handed off",
+    Verdict.NURTURE: "nurtured",
+    Verdict.DISQUALIFY: "disqualified",
+    Verdict.EXISTING_ACCOUNT: "routed to the account owner",
+}
+_USUAL_LEAD_TYPE = {
+    Verdict.HAND_OFF: LeadType.SALES_WORTHY,
+    Verdict.NURTURE: LeadType.UNQUALIFIED_SUITABILITY,
+    Verdict.DISQUALIFY: LeadType.UNWORTHY,
+}
+
 
 VERDICT_STAGE = {
     Verdict.HAND_OFF: Stage.QUALIFIED,

@@ -75,12 +75,18 @@ def _stage_writes(path: Path, tree: ast.Module) -> list[str]:
                     found.append(_where(path, node))
         if isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=True):
-                if isinstance(key, ast.Constant) and key.value == "stage":
-                    if _names_stage_enum(value):
-                        found.append(_where(path, node))
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if re.search(r"\bSET\s+stage\b", node.value, re.IGNORECASE):
-                found.append(_where(path, node))
+                if (
+                    isinstance(key, ast.Constant)
+                    and key.value == "stage"
+                    and _names_stage_enum(value)
+                ):
+                    found.append(_where(path, node))
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and re.search(r"\bSET\s+stage\b", node.value, re.IGNORECASE)
+        ):
+            found.append(_where(path, node))
     return found
 
 
@@ -127,15 +133,11 @@ def _free_string_actions(path: Path, tree: ast.Module) -> list[str]:
                     and isinstance(value, ast.Constant | ast.JoinedStr)
                 ):
                     found.append(_where(path, node))
-        if isinstance(node, ast.Compare) and any(
-            isinstance(side, ast.Attribute) and side.attr == "action"
-            for side in (node.left, *node.comparators)
+        sides = (node.left, *node.comparators) if isinstance(node, ast.Compare) else ()
+        if any(isinstance(s, ast.Attribute) and s.attr == "action" for s in sides) and any(
+            isinstance(s, ast.Constant) and isinstance(s.value, str) for s in sides
         ):
-            if any(
-                isinstance(side, ast.Constant) and isinstance(side.value, str)
-                for side in (node.left, *node.comparators)
-            ):
-                found.append(_where(path, node))
+            found.append(_where(path, node))
     return found
 
 

@@ -19,7 +19,7 @@ from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
 from leaddesk.calling import calling_hours
 from leaddesk.calling.ending import check_duration
-from leaddesk.calling.undo import before_call
+from leaddesk.calling.undo import before_call, can_undo
 from leaddesk.definition import Policy
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage, Verdict
@@ -64,6 +64,11 @@ class CallResult:
     claim_expires_at: datetime | None
     nurtured: bool
     message: str
+
+    @property
+    def undoable(self) -> bool:
+        """Whether the rep may take this outcome back (Ctrl+Z, ``leaddesk undo-call``)."""
+        return can_undo(self.outcome)
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -130,12 +130,7 @@ def end_interrupted_calls(session: Session, *, user_id: int, at: datetime) -> li
         claimed = lead.claimed_by_id == user_id and lead.claim_expires_at is not None
         if claimed and lead.claim_expires_at is not None and lead.claim_expires_at > at:
             continue  # a window may still be on this call
-        rung = call.duration_seconds or 0
-        began = call.at - timedelta(seconds=rung)
-        seen = lead.claim_expires_at - LEASE if claimed and lead.claim_expires_at else call.at
-        until = min(max(seen, call.at), at)
-        call.duration_seconds = max(rung, int((until - began).total_seconds()))
-        call.ended_at = until
+        until = _stop(call, _last_seen(lead, call, user_id), at)
         audit.record(
             session,
             at=at,
@@ -151,7 +146,7 @@ def end_interrupted_calls(session: Session, *, user_id: int, at: datetime) -> li
             CallEnded(
                 call_id=call.id,
                 lead_id=call.lead_id,
-                duration_seconds=call.duration_seconds,
+                duration_seconds=call.duration_seconds or 0,
                 ended_at=until,
                 message=(
                     f"Your call with {who} was still open when LeadDesk closed: "
@@ -162,6 +157,70 @@ def end_interrupted_calls(session: Session, *, user_id: int, at: datetime) -> li
         )
     session.flush()
     return ended
+
+
+def end_connected_call(
+    session: Session, lead_id: int, *, user_id: int, at: datetime
+) -> CallEnded | None:
+    """The rep's connected call on this lead, still on the line, ends now: a verdict ends the
+    call it was given on (docs/architecture.md §4), from the window and the CLI alike. None
+    when no call of theirs is open on it.
+
+    While the rep holds the lead the call lasted until now; a call whose claim ran out (the
+    window was closed) is counted up to the last moment the rep was seen on it.
+    """
+    call = session.scalar(
+        select(CallAttempt)
+        .where(
+            CallAttempt.lead_id == lead_id,
+            CallAttempt.user_id == user_id,
+            CallAttempt.at >= at - INTERRUPTED_WITHIN,
+            CallAttempt.at <= at,
+            CallAttempt.outcome == CallOutcome.CONNECTED,
+            CallAttempt.ended_at.is_(None),
+        )
+        .order_by(CallAttempt.at.desc(), CallAttempt.id.desc())
+        .limit(1)
+    )
+    lead = session.get(Lead, lead_id)
+    if call is None or lead is None:
+        return None
+    live = lead.claimed_by_id == user_id and lead.claim_expires_at and lead.claim_expires_at > at
+    until = _stop(call, at if live else _last_seen(lead, call, user_id), at)
+    audit.record(
+        session,
+        at=at,
+        actor_id=user_id,
+        action=AuditAction.CALL_ENDED,
+        lead_id=lead_id,
+        reason="the verdict ended the call",
+        details={"call_id": call.id, "duration_seconds": call.duration_seconds},
+    )
+    return CallEnded(
+        call_id=call.id,
+        lead_id=lead_id,
+        duration_seconds=call.duration_seconds or 0,
+        ended_at=until,
+        message=f"Call ended after {minutes_and_seconds(call)}.",
+    )
+
+
+def _last_seen(lead: Lead, call: CallAttempt, user_id: int) -> datetime:
+    """When LeadDesk last saw the rep on the call: the window renews the claim every few
+    minutes, so its expiry less one lease; the call's own log without a claim."""
+    if lead.claimed_by_id == user_id and lead.claim_expires_at is not None:
+        return lead.claim_expires_at - LEASE
+    return call.at
+
+
+def _stop(call: CallAttempt, seen: datetime, at: datetime) -> datetime:
+    """End ``call`` at ``seen`` (not before it was logged, not after ``at``); when it ended."""
+    rung = call.duration_seconds or 0
+    began = call.at - timedelta(seconds=rung)
+    until = min(max(seen, call.at), at)
+    call.duration_seconds = max(rung, int((until - began).total_seconds()))
+    call.ended_at = until
+    return until
 
 
 def minutes_and_seconds(call: CallAttempt) -> str:

@@ -40,6 +40,9 @@ from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
 LOGGED = AuditAction.CALL_LOGGED
 UNDONE = AuditAction.CALL_UNDONE
 NURTURED = AuditAction.NURTURED_UNREACHABLE
+# Outcomes a rep may take back. A do-not-call also held the person's other leads: only a
+# team lead taking them off the list undoes it.
+UNDOABLE = frozenset(set(CallOutcome) - {CallOutcome.DO_NOT_CALL})
 _TIMES = ("stage_changed_at", "last_attempt_at", "first_contact_at", "callback_at",
           "next_attempt_at")  # fmt: skip
 
@@ -83,6 +86,11 @@ class UndoneCall:
         }
 
 
+def can_undo(outcome: CallOutcome) -> bool:
+    """Whether a call logged with ``outcome`` may be taken back by the rep who logged it."""
+    return outcome in UNDOABLE
+
+
 def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> UndoneCall:
     """Take back the outcome of call ``call_id``, logged by ``user_id`` within UNDO_WITHIN."""
     call = session.get(CallAttempt, call_id)
@@ -110,7 +118,7 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     details, before = before_of(logged)
     if latest != call.id or details.get("call_id") != call.id or before is None:
         raise Conflict(f"A later call on lead {lead.id} was logged; this one cannot be undone.")
-    if call.outcome is CallOutcome.DO_NOT_CALL:
+    if not can_undo(call.outcome):
         raise Conflict(
             "A do-not-call cannot be undone here: it also held the person's other leads. "
             "Ask your team lead to take them off the do-not-call list."

@@ -8,7 +8,7 @@ and the rules that fired (docs/architecture.md §4).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
+from leaddesk.calling.ending import end_connected_call
 from leaddesk.definition import Question, evaluate
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import VERDICT_STAGE, DisqualifyReason, LeadType, Stage, Verdict
@@ -34,11 +35,6 @@ from leaddesk.qualifying.qualification import (
 from leaddesk.qualifying.undo import before_verdict
 from leaddesk.store.models import AuditEvent, Lead, User, VerdictRecord
 
-_OVERRIDE_LEAD_TYPE = {
-    Verdict.HAND_OFF: LeadType.SALES_WORTHY,
-    Verdict.NURTURE: LeadType.UNQUALIFIED_SUITABILITY,
-    Verdict.DISQUALIFY: LeadType.UNWORTHY,
-}
 _DISQUALIFY_FOR_TYPE = {
     LeadType.UNWORTHY: DisqualifyReason.UNWORTHY,
     LeadType.DUBIOUS: DisqualifyReason.DUBIOUS,
@@ -68,6 +64,7 @@ class VerdictInfo:
     decided_by: str | None
     decided_at: datetime
     stage: Stage  # where the verdict moved the lead
+    call_seconds: int | None = None  # the connected call it ended: its whole length
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -95,6 +92,7 @@ class VerdictInfo:
             "decided_by": self.decided_by,
             "decided_at": self.decided_at.isoformat(),
             "stage": self.stage.value,
+            "call_seconds": self.call_seconds,
         }
 
 
@@ -116,8 +114,9 @@ def give_verdict(
 ) -> VerdictInfo:
     """Confirm the suggested verdict or override it (an override needs ``reason``).
 
-    Moves the lead to the verdict's stage, ends the rep's claim on it and records the
-    verdict with the definition version, the scores, the answers and the rules that fired.
+    Moves the lead to the verdict's stage, ends the rep's connected call and claim on it
+    (``call_seconds`` says how long the call ran) and records the verdict with the definition
+    version, the scores, the answers and the rules that fired.
     """
     lead = load_lead(session, lead_id, lock=True)
     if expected_version is not None and lead.version != expected_version:
@@ -136,7 +135,7 @@ def give_verdict(
     chosen_type = lead_type or (
         suggestion.lead_type
         if verdict is suggestion.verdict
-        else _OVERRIDE_LEAD_TYPE.get(verdict, suggestion.lead_type)
+        else verdict.usual_lead_type or suggestion.lead_type
     )
     overridden = verdict is not suggestion.verdict or chosen_type is not suggestion.lead_type
     if overridden and reason is None:
@@ -176,6 +175,8 @@ def give_verdict(
     scores = evaluation.scores
     before = before_verdict(lead)  # what an undo of this verdict gives the lead back
     to_stage = VERDICT_STAGE[verdict]
+    # The verdict ends the call it was given on, while the claim still says how long it ran.
+    ended = end_connected_call(session, lead.id, user_id=actor_id, at=at)
     from_stage = lifecycle.move(lead, to_stage, at=at)  # ends the rep's claim on it too
     lead.lead_type = chosen_type
     lead.fit_score = scores.fit
@@ -228,7 +229,8 @@ def give_verdict(
             "before": before,
         },
     )
-    return verdict_info(record, version, user_name(session, actor_id), to_stage)
+    info = verdict_info(record, version, user_name(session, actor_id), to_stage)
+    return replace(info, call_seconds=ended.duration_seconds) if ended is not None else info
 
 
 def _questions_first(lead_id: int, unanswered: tuple[Question, ...]) -> str:

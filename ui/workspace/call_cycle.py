@@ -32,12 +32,6 @@ from ui.common.operations import Operations
 
 # Well inside the core's 15-minute lease, so a slow worker never lets the claim lapse.
 RENEW_EVERY_MS = 4 * 60 * 1000
-VERDICT_WORDS = {
-    "hand_off": "Handed off",
-    "nurture": "Nurtured",
-    "disqualify": "Disqualified",
-    "existing_account": "Routed to the account owner",
-}
 
 
 # Said after an outcome that moved the lead on: the wrong key is one key away from undone.
@@ -255,8 +249,12 @@ class CallCycle(QObject):
         self._undoable = (
             Undoable(VERDICT, verdict.id, held, self._on_hold, talk) if held is not None else None
         )
-        self._end_call()
-        words = VERDICT_WORDS.get(verdict.verdict.value, verdict.verdict.value)
+        # The core ended the connected call with the verdict: show its length, stopped.
+        self._open_call = None
+        self._stop_timer()
+        if verdict.call_seconds is not None:
+            self.seconds.emit(verdict.call_seconds)
+        words = verdict.verdict.done.capitalize()
         who = held.person if held is not None else f"lead {verdict.lead_id}"
         hint = VERDICT_UNDO_HINT if held is not None else ""
         self.said.emit(f"{words}: {who}. Press N for the next lead.{hint}")
@@ -378,7 +376,7 @@ class CallCycle(QObject):
                 "reason; Ctrl+Enter takes the suggestion once its required questions are answered."
             )
             return
-        hint = UNDO_HINT if self._undoable and result.outcome is not CallOutcome.DO_NOT_CALL else ""
+        hint = UNDO_HINT if self._undoable and result.undoable else ""
         self.said.emit(f"{result.message}{hint}")
         self._finish()
 

@@ -30,7 +30,7 @@ from leaddesk.qualifying.qualification import Qualification
 from ui.common import dialogs, shortcuts
 from ui.common.icons import icon
 from ui.common.operations import Operations
-from ui.workspace.override_dialog import VERDICT_LABELS, OverrideRequest
+from ui.workspace.override_dialog import OverrideRequest
 from ui.workspace.question_fields import QuestionField
 
 
@@ -321,7 +321,7 @@ class QuestionnairePanel(QFrame):
             bar.setToolTip("\n".join(reasons) or "Nothing counted yet")
         self._show_axes(qualification)
         suggestion = evaluation.suggestion
-        self.suggested.setText(VERDICT_LABELS[suggestion.verdict])
+        self.suggested.setText(suggestion.verdict.choice)
         lead_type = definition.lead_type_label(suggestion.lead_type)
         self.suggested_type.setText(f"Lead type: {lead_type}")
         self.reason.setText(suggestion.reason)
