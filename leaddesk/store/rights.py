@@ -73,6 +73,8 @@ _QUALIFIER: dict[str, Rights] = {
     "sales_feedback": READ,
     "alembic_version": READ,
     "window_leases": ALL,  # the one window a person has open (their own row: the guards)
+    # A team lead's move waiting for a call: carried out (removed) when the rep lets go.
+    "pending_moves": ADD_REMOVE,
     # The store's own code is made once, by whoever's export needs it first, never changed.
     "store_identity": ADD,
 }

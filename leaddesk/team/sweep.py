@@ -22,7 +22,7 @@ else already handled is skipped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, insert, or_, select, update
@@ -32,14 +32,12 @@ from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import Policy
 from leaddesk.definition.business_time import business_hours_before
 from leaddesk.queue.policy import current_policy
-from leaddesk.store.models import Assignment, AuditEvent, Lead, Note, VerdictRecord
+from leaddesk.store.models import Assignment, AuditEvent, Lead, Note, PendingMove, VerdictRecord
 from leaddesk.team.moves import PlannedMove, apply_move, covers, is_open, no_live_claim
-from leaddesk.team.reassign import AFTER_CALL, move_after_call, planned_moves_query, to_move
+from leaddesk.team.reassign import move_after_call, planned_moves_query, to_move
 from leaddesk.team.rebalance import active_users, rep_slots
 from leaddesk.team.recycle import Recycled, recycle_due
 
-# A move waiting for a call is looked for this long; a lease lasts minutes, not days.
-AFTER_CALL_LOOKBACK = timedelta(days=7)
 # How the sweep's own moves are told apart in the assignments (the reason begins so).
 SWEEP_MOVE = "Untouched for"
 
@@ -266,18 +264,6 @@ def _auto_reassign(
 
 
 def _moves_after_call(session: Session, at: datetime) -> list[int]:
-    waiting = session.scalars(
-        select(AuditEvent.lead_id)
-        .where(
-            AuditEvent.action == AuditAction.REASSIGN_AFTER_CALL,
-            AuditEvent.at >= at - AFTER_CALL_LOOKBACK,
-            AuditEvent.lead_id.is_not(None),
-        )
-        .distinct()
-    ).all()
-    done: list[int] = []
-    for lead_id in sorted(i for i in waiting if i is not None):
-        extra = session.scalar(select(Lead.extra).where(Lead.id == lead_id))
-        if extra and AFTER_CALL in extra and move_after_call(session, lead_id, at=at):
-            done.append(lead_id)
-    return done
+    """Carry out the team lead's moves still waiting for a call whose lease has run out."""
+    waiting = session.scalars(select(PendingMove.lead_id).order_by(PendingMove.lead_id)).all()
+    return [lead_id for lead_id in waiting if move_after_call(session, lead_id, at=at)]
