@@ -145,12 +145,14 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     if unreachable is not None:
         # The call used up the cadence: its nurture verdict goes with it.
         session.delete(unreachable)
-        lead.closed_at = _moment(before.get("closed_at"))
         lead.definition_version_id = before.get("definition_version_id", lead.definition_version_id)
 
     from_stage = lifecycle.restore(
-        lead, Stage(before["stage"]), stage_changed_at=None, closed_at=lead.closed_at
-    )  # stage_changed_at comes back with the other times below
+        lead,
+        Stage(before["stage"]),
+        stage_changed_at=_moment(before.get("stage_changed_at")),
+        closed_at=_moment(before.get("closed_at")) if unreachable is not None else lead.closed_at,
+    )
     lead.lead_type = LeadType(before["lead_type"]) if before["lead_type"] else None
     lead.hold_reason = before["hold_reason"]
     lead.attempts = before["attempts"]

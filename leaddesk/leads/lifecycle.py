@@ -74,7 +74,9 @@ def move(lead: Lead, to_stage: Stage, *, at: datetime) -> Stage:
     lead.stage = to_stage
     lead.stage_changed_at = at
     lead.closed_at = at if to_stage in ENDED else None
-    if to_stage not in OPEN_STAGES:  # nobody calls a closed lead: its claim is over
+    if from_stage in OPEN_STAGES and to_stage not in OPEN_STAGES:
+        # Nobody calls a closed lead: its claim is over. (Later steps, sales' answer among
+        # them, find no claim and touch none of its columns.)
         lead.claimed_by_id = None
         lead.claim_expires_at = None
     return from_stage
