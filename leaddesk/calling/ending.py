@@ -160,13 +160,19 @@ def end_interrupted_calls(session: Session, *, user_id: int, at: datetime) -> li
 
 
 def end_connected_call(
-    session: Session, lead_id: int, *, user_id: int, at: datetime
+    session: Session,
+    lead_id: int,
+    *,
+    user_id: int,
+    at: datetime,
+    duration_seconds: int | None = None,
 ) -> CallEnded | None:
     """The rep's connected call on this lead, still on the line, ends now: a verdict ends the
     call it was given on (docs/architecture.md §4), from the window and the CLI alike. None
     when no call of theirs is open on it.
 
-    While the rep holds the lead the call lasted until now; a call whose claim ran out (the
+    ``duration_seconds`` is the whole call as the rep's window timed it; without it, while
+    the rep holds the lead the call lasted until now, and a call whose claim ran out (the
     window was closed) is counted up to the last moment the rep was seen on it.
     """
     call = session.scalar(
@@ -187,6 +193,13 @@ def end_connected_call(
         return None
     live = lead.claimed_by_id == user_id and lead.claim_expires_at and lead.claim_expires_at > at
     until = _stop(call, at if live else _last_seen(lead, call, user_id), at)
+    if duration_seconds is not None and live:
+        # The window's own timer, which counted from the dialling: a bad one is not a reason
+        # to refuse the verdict, so it is only kept within what a call can be.
+        rung = call.duration_seconds or 0
+        call.duration_seconds = min(max(duration_seconds, 0), MAX_DURATION)
+        if call.duration_seconds < rung:
+            call.duration_seconds = rung
     audit.record(
         session,
         at=at,

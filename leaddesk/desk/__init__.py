@@ -314,8 +314,10 @@ class Desk:
         disqualify_reason: DisqualifyReason | None = None,
         recycle_at: datetime | None = None,
         expected_version: int | None = None,
+        call_seconds: int | None = None,
     ) -> verdicts.VerdictInfo:
-        """Confirm or override the suggestion; an override needs a reason. Ends the claim."""
+        """Confirm or override the suggestion; an override needs a reason. Ends the claim and
+        the connected call (``call_seconds``: its length as the window timed it)."""
         self.require(Action.GIVE_VERDICT)
         assert self.actor.id is not None
         with self.store.transaction() as session:
@@ -330,6 +332,7 @@ class Desk:
                 disqualify_reason=disqualify_reason,
                 recycle_at=recycle_at,
                 expected_version=expected_version,
+                call_seconds=call_seconds,
             )
 
     def reopen_lead(self, lead_id: int, reason: str, *, to_user: str | None = KEEP) -> Reopened:

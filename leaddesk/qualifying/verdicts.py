@@ -111,12 +111,14 @@ def give_verdict(
     disqualify_reason: DisqualifyReason | None = None,
     recycle_at: datetime | None = None,
     expected_version: int | None = None,
+    call_seconds: int | None = None,
 ) -> VerdictInfo:
     """Confirm the suggested verdict or override it (an override needs ``reason``).
 
-    Moves the lead to the verdict's stage, ends the rep's connected call and claim on it
-    (``call_seconds`` says how long the call ran) and records the verdict with the definition
-    version, the scores, the answers and the rules that fired.
+    Moves the lead to the verdict's stage, ends the rep's connected call (``call_seconds``:
+    its length as the window timed it; the answer says how long it ran) and claim on it, and
+    records the verdict with the definition version, the scores, the answers and the rules
+    that fired.
     """
     lead = load_lead(session, lead_id, lock=True)
     if expected_version is not None and lead.version != expected_version:
@@ -176,7 +178,9 @@ def give_verdict(
     before = before_verdict(lead)  # what an undo of this verdict gives the lead back
     to_stage = VERDICT_STAGE[verdict]
     # The verdict ends the call it was given on, while the claim still says how long it ran.
-    ended = end_connected_call(session, lead.id, user_id=actor_id, at=at)
+    ended = end_connected_call(
+        session, lead.id, user_id=actor_id, at=at, duration_seconds=call_seconds
+    )
     from_stage = lifecycle.move(lead, to_stage, at=at)  # ends the rep's claim on it too
     lead.lead_type = chosen_type
     lead.fit_score = scores.fit

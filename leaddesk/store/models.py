@@ -340,9 +340,8 @@ class PendingMove(Base):
 
     __tablename__ = "pending_moves"
 
-    lead_id: Mapped[int] = mapped_column(
-        ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
-    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), unique=True)
     to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the pool
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text)

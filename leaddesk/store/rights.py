@@ -87,6 +87,7 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
         "definition_versions": ADD,  # publishing adds a version; none is ever changed
         "do_not_call_entries": ALL,
         "verdicts": ALL,  # a reopened lead's verdict is withdrawn; an erasure blanks words
+        "pending_moves": ALL,  # a second move of a lead on a call replaces the first
         "sales_feedback": _ERASURE_BLANKS,
     },
     Role.SALES: {

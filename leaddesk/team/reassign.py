@@ -225,15 +225,10 @@ def _defer(
     if lead is None or lead.version != move.version:
         raise Conflict(f"Lead {move.lead_id} changed since you looked; look again and retry.")
     # A later move of the same lead replaces the one still waiting.
-    session.merge(
-        PendingMove(
-            lead_id=move.lead_id,
-            to_user_id=move.to_user_id,
-            by_user_id=actor_id,
-            reason=reason,
-            at=at,
-        )
-    )
+    waiting = _waiting(session, move.lead_id) or PendingMove(lead_id=move.lead_id)
+    waiting.to_user_id, waiting.by_user_id = move.to_user_id, actor_id
+    waiting.reason, waiting.at = reason, at
+    session.add(waiting)
     audit.record(
         session,
         at=at,
@@ -254,7 +249,7 @@ def move_after_call(session: Session, lead_id: int, *, at: datetime) -> bool:
     the lead moves at once; the sweep calls it for leases that ran out. A lead that closed
     meanwhile stays where it is.
     """
-    waiting = session.get(PendingMove, lead_id)
+    waiting = _waiting(session, lead_id)
     lead = session.get(Lead, lead_id)
     if waiting is None or lead is None:
         return False
@@ -283,6 +278,10 @@ def move_after_call(session: Session, lead_id: int, *, at: datetime) -> bool:
         reason=reason or DEFAULT_REASON,
         details={"after_call": True},
     )
+
+
+def _waiting(session: Session, lead_id: int) -> PendingMove | None:
+    return session.scalar(select(PendingMove).where(PendingMove.lead_id == lead_id))
 
 
 def _holder(display_name: str | None) -> str:

@@ -308,6 +308,10 @@ class CallCycle(QObject):
         """The call timer is counting (dialling, on the line, or talking on after an undo)."""
         return self._ticker.isActive()
 
+    def talk_seconds(self) -> int | None:
+        """How long the connected call still on the line has run; None when none is."""
+        return self.call_seconds() if self.on_call else None
+
     def call_seconds(self) -> int:
         return int(self._elapsed.elapsed() // 1000) if self._elapsed.isValid() else 0
 

@@ -8,6 +8,8 @@ suggestion; override asks for a verdict and a reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -80,6 +82,9 @@ class QuestionnairePanel(QFrame):
         # The lead's version as last seen by work on the worker thread: the verdict (also on
         # the worker, after any answers queued before it) checks against this.
         self._seen_version: int | None = None
+        # How long the connected call has run, as the call timer counts it (the window wires
+        # it to the call cycle); the verdict ends the call with this length.
+        self.call_seconds: Callable[[], int | None] = lambda: None
         self.axis_bars: dict[str, QProgressBar] = {}
 
         self.title = QLabel("Questionnaire")
@@ -371,12 +376,14 @@ class QuestionnairePanel(QFrame):
             self.focus_next_question()
             return
         suggestion = qualification.suggestion
+        seconds = self.call_seconds()
         self._give(
             qualification,
             lambda desk: desk.give_verdict(
                 qualification.lead_id,
                 suggestion.verdict,
                 expected_version=self._version(),
+                call_seconds=seconds,
             ),
         )
 
@@ -393,6 +400,7 @@ class QuestionnairePanel(QFrame):
         )
         if choice is None:
             return
+        seconds = self.call_seconds()
         self._give(
             qualification,
             lambda desk: desk.give_verdict(
@@ -401,6 +409,7 @@ class QuestionnairePanel(QFrame):
                 choice.reason,
                 lead_type=choice.lead_type,
                 expected_version=self._version(),
+                call_seconds=seconds,
             ),
         )
 

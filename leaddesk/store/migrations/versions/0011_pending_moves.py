@@ -27,7 +27,8 @@ _KEY = "move_after_call"  # where leads.extra held a waiting move
 def upgrade() -> None:
     op.create_table(
         "pending_moves",
-        sa.Column("lead_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("lead_id", sa.Integer(), nullable=False),
         sa.Column("to_user_id", sa.Integer(), nullable=True),
         sa.Column("by_user_id", sa.Integer(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
@@ -44,7 +45,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["to_user_id"], ["users.id"], name=op.f("fk_pending_moves_to_user_id_users")
         ),
-        sa.PrimaryKeyConstraint("lead_id", name=op.f("pk_pending_moves")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pending_moves")),
+        sa.UniqueConstraint("lead_id", name=op.f("uq_pending_moves_lead_id")),
     )
     _move_waiting_moves(op.get_bind())
 
