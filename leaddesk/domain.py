@@ -17,14 +17,23 @@ def is_record_number(number: int) -> bool:
     return 1 <= number <= LARGEST_RECORD_NUMBER
 
 
-class Role(StrEnum):
+class Word(StrEnum):
+    """A word of the product, stored as its value and said as its label."""
+
+    @property
+    def label(self) -> str:
+        """How a rep reads it: 'no answer', 'in qualification', 'team lead'."""
+        return self.value.replace("_", " ")
+
+
+class Role(Word):
     QUALIFIER = "qualifier"
     TEAM_LEAD = "team_lead"
     SALES = "sales"
     ADMIN = "admin"
 
 
-class Stage(StrEnum):
+class Stage(Word):
     NEW = "new"
     WORKING = "working"
     IN_QUALIFICATION = "in_qualification"
@@ -48,7 +57,7 @@ CLOSED_STAGES = frozenset(set(Stage) - OPEN_STAGES)
 WITH_SALES = frozenset({Stage.HANDED_OFF, Stage.ACCEPTED, Stage.REJECTED})
 
 
-class LeadType(StrEnum):
+class LeadType(Word):
     """What the qualifier learned about a lead (docs/architecture.md §1)."""
 
     DUBIOUS = "dubious"
@@ -58,11 +67,46 @@ class LeadType(StrEnum):
     SALES_WORTHY = "sales_worthy"
 
 
-class Verdict(StrEnum):
+class Verdict(Word):
     HAND_OFF = "hand_off"
     NURTURE = "nurture"
     DISQUALIFY = "disqualify"
     EXISTING_ACCOUNT = "existing_account"
+
+    @property
+    def choice(self) -> str:
+        """The verdict as a rep picks it: 'Hand off to sales'."""
+        return _VERDICT_CHOICES[self]
+
+    @property
+    def done(self) -> str:
+        """What the verdict did to the lead: 'handed off', 'routed to the account owner'."""
+        return _VERDICT_DONE[self]
+
+    @property
+    def usual_lead_type(self) -> LeadType | None:
+        """The lead type the verdict usually goes with; None for existing account, which is
+        routing, not a judgement."""
+        return _USUAL_LEAD_TYPE.get(self)
+
+
+_VERDICT_CHOICES = {
+    Verdict.HAND_OFF: "Hand off to sales",
+    Verdict.NURTURE: "Nurture (back to marketing)",
+    Verdict.DISQUALIFY: "Disqualify",
+    Verdict.EXISTING_ACCOUNT: "Existing account (route to owner)",
+}
+_VERDICT_DONE = {
+    Verdict.HAND_OFF: "handed off",
+    Verdict.NURTURE: "nurtured",
+    Verdict.DISQUALIFY: "disqualified",
+    Verdict.EXISTING_ACCOUNT: "routed to the account owner",
+}
+_USUAL_LEAD_TYPE = {
+    Verdict.HAND_OFF: LeadType.SALES_WORTHY,
+    Verdict.NURTURE: LeadType.UNQUALIFIED_SUITABILITY,
+    Verdict.DISQUALIFY: LeadType.UNWORTHY,
+}
 
 
 VERDICT_STAGE = {
@@ -73,7 +117,7 @@ VERDICT_STAGE = {
 }
 
 
-class DisqualifyReason(StrEnum):
+class DisqualifyReason(Word):
     UNWORTHY = "unworthy"
     DUBIOUS = "dubious"
     DUPLICATE = "duplicate"
@@ -81,7 +125,7 @@ class DisqualifyReason(StrEnum):
     OTHER = "other"
 
 
-class CallOutcome(StrEnum):
+class CallOutcome(Word):
     CONNECTED = "connected"
     NO_ANSWER = "no_answer"
     VOICEMAIL = "voicemail"
@@ -94,12 +138,12 @@ class CallOutcome(StrEnum):
     DO_NOT_CALL = "do_not_call"
 
 
-class SalesDecision(StrEnum):
+class SalesDecision(Word):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
 
 
-class Source(StrEnum):
+class Source(Word):
     """Where interest came from; imports may bring others, kept as typed."""
 
     WEB_FORM = "web_form"

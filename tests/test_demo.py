@@ -16,7 +16,7 @@ from leaddesk.definition import evaluate
 from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import open_desk
 from leaddesk.domain import Stage
-from leaddesk.qualifying.qualification import lead_facts
+from leaddesk.qualifying.facts import lead_facts
 from leaddesk.store import open_store
 from leaddesk.store.models import (
     Assignment,

@@ -20,6 +20,7 @@ from leaddesk.store.models import (
     CallAttempt,
     DoNotCallEntry,
     Lead,
+    PendingMove,
     Person,
     SourceMapping,
     StoreIdentity,
@@ -147,3 +148,30 @@ def test_a_shared_store_from_before_passwords_opens_without_any(tmp_path: Path) 
         assert desk.passwords_on()
     with pytest.raises(NotPermitted):
         open_desk(path, "rep1", clock=clock)
+
+
+STORE_R10 = Path(__file__).parent / "data" / "store-r10.sqlite3"
+
+
+def test_a_move_waiting_for_a_call_in_an_older_store_is_carried_out_after_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "r10.sqlite3"
+    shutil.copyfile(STORE_R10, path)
+    clock = FixedClock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))  # the rep's lease ran out
+
+    with open_desk(path, "lead1", clock=clock) as desk:
+        with desk.store.reading() as session:
+            waiting = session.scalars(select(PendingMove)).one()
+            lead = session.get(Lead, waiting.lead_id)
+            assert lead is not None
+            rep2 = session.scalars(select(User).where(User.name == "rep2")).one()
+        assert (waiting.to_user_id, waiting.reason) == (rep2.id, "Rep Two covers Ohio")
+        assert lead.extra == {"department": "Operations"}  # the rest of its fields stay
+        swept = desk.sweep()
+        with desk.store.reading() as session:
+            moved = session.get(Lead, waiting.lead_id)
+            assert moved is not None
+            assert session.scalars(select(PendingMove)).all() == []
+    assert swept.moved_after_call == (waiting.lead_id,)
+    assert moved.assigned_to_id == rep2.id

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from leaddesk.admin.demo import fill_demo
-from leaddesk.calling.call_log import callback_outside_hours
+from leaddesk.calling.calling_hours import callback_outside_hours
 from leaddesk.clock import FixedClock
 from leaddesk.definition import Policy
 from leaddesk.desk import open_desk

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from leaddesk import audit
 from leaddesk.admin.backup_reading import BackupReader
 from leaddesk.admin.backups import BATCH, Progress, backed_up_tables, no_progress
+from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import InputError, StoreError
 from leaddesk.intake.bulk import BulkWriter
 from leaddesk.store import Store, guards, open_store
@@ -111,7 +112,7 @@ def restore_backup(
                 session,
                 at=at,
                 actor_id=None,
-                action="store_restored",
+                action=AuditAction.STORE_RESTORED,
                 subject=source.name,
                 details={
                     "taken_at": header["taken_at"],

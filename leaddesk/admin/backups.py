@@ -29,6 +29,7 @@ from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.orm import Session
 
 from leaddesk.admin.backup_file import sealed
+from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import InputError, LeadDeskError
 from leaddesk.files import writing as output_files
 from leaddesk.store import Store
@@ -199,7 +200,7 @@ def recent_backups(session: Session, *, limit: int = 10) -> list[BackupTaken]:
     records = session.execute(
         select(AuditEvent, User.display_name)
         .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.action == "backup_taken")
+        .where(AuditEvent.action == AuditAction.BACKUP_TAKEN)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(limit)
     ).all()

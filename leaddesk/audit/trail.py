@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from leaddesk.audit.actions import AuditAction
 from leaddesk.store.models import AuditEvent
 
 
@@ -15,7 +16,7 @@ def record(
     *,
     at: datetime,
     actor_id: int | None,
-    action: str,
+    action: AuditAction,
     lead_id: int | None = None,
     subject: str | None = None,
     from_state: str | None = None,
@@ -27,7 +28,7 @@ def record(
         AuditEvent(
             at=at,
             actor_id=actor_id,
-            action=action,
+            action=action.value,
             lead_id=lead_id,
             subject=subject,
             from_state=from_state,

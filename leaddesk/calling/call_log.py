@@ -8,21 +8,23 @@ renewed or released, and an audit event. Once ``log_call`` returns, the call is 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from leaddesk import audit
-from leaddesk.calling.undo import before_call
-from leaddesk.definition import Policy, within_calling_hours
+from leaddesk.audit.actions import AuditAction
+from leaddesk.calling import calling_hours
+from leaddesk.calling.ending import check_duration
+from leaddesk.calling.undo import before_call, can_undo
+from leaddesk.definition import Policy
 from leaddesk.definition import versions as definition_versions
-from leaddesk.definition.business_time import not_a_calling_time
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.leads import lifecycle
 from leaddesk.privacy import do_not_call
 from leaddesk.queue import zones
 from leaddesk.queue.cadence import NO_CONTACT, day_start, plan_retry
@@ -32,12 +34,6 @@ from leaddesk.queue.rows import clock_text, day_and_time
 from leaddesk.store.models import Assignment, CallAttempt, Lead, Person, User, VerdictRecord
 
 MAX_NOTE = 4000
-MAX_DURATION = 24 * 3600
-# A call's end may be told a little after the clock that timed it stopped (a slow disk, a
-# second machine's clock): this much past "now" is taken as now.
-END_SLACK = timedelta(minutes=1)
-# Calls left open by a closed window are looked for this far back.
-INTERRUPTED_WITHIN = timedelta(days=2)
 # Why a pool lead's assignment row names the rep who called it.
 TAKEN_FROM_POOL = "called from the open pool"
 # Outcomes after which the person was on the line: the lead is in qualification.
@@ -68,6 +64,11 @@ class CallResult:
     claim_expires_at: datetime | None
     nurtured: bool
     message: str
+
+    @property
+    def undoable(self) -> bool:
+        """Whether the rep may take this outcome back (Ctrl+Z, ``leaddesk undo-call``)."""
+        return can_undo(self.outcome)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -118,66 +119,9 @@ def _check_input(
     elif callback_at is not None:
         raise InputError("--callback: only a 'callback' outcome has an agreed time")
     if duration_seconds is not None:
-        _check_duration(duration_seconds)
+        check_duration(duration_seconds)
     if note is not None and len(note) > MAX_NOTE:
         raise InputError(f"--note: keep notes under {MAX_NOTE} characters")
-
-
-def _check_duration(seconds: int) -> None:
-    if not 0 <= seconds <= MAX_DURATION:
-        raise InputError(f"--duration: give the call's length in seconds (0 to {MAX_DURATION})")
-
-
-def callback_outside_hours(
-    callback_at: datetime,
-    lead_zones: tuple[str, ...],
-    policy: Policy,
-    country: str | None = None,
-    region: str | None = None,
-) -> str | None:
-    """Why a callback at this moment would break the person's calling hours (their weekdays
-    and public holidays too); None if it is fine.
-
-    A person whose number spans zones must be inside the window in every one of them; an
-    unknown zone is judged by the team's, as the queue does.
-    """
-    hours = policy.calling_hours.for_country(country)
-    for zone in lead_zones or (policy.timezone,):
-        if not within_calling_hours(callback_at, zone, policy, country, region):
-            local = callback_at.astimezone(ZoneInfo(zone))
-            why = not_a_calling_time(local, policy, country, region) or "outside calling hours"
-            return (
-                f"{local:%a %d %b %H:%M} their time ({zone}): {why}; pick a calling day, "
-                f"between {hours.start:%H:%M} and {hours.end:%H:%M} their time"
-            )
-    return None
-
-
-def why_not_dial(session: Session, lead_id: int, at: datetime) -> str | None:
-    """Why this lead's person may not be phoned at ``at`` (do-not-call, or outside their
-    calling hours: the rep may have opened the lead a while ago); None when they may."""
-    found = session.execute(
-        select(Person.do_not_call, Person.zone_key, Person.country, Person.region)
-        .join(Lead, Lead.person_id == Person.id)
-        .where(Lead.id == lead_id)
-    ).first()
-    if found is None:
-        raise InputError(f"No lead {lead_id}.")
-    do_not_call, zone_key, country, region = found
-    if do_not_call:
-        return "They are on the do-not-call list: do not dial. Put the lead back (Esc)."
-    policy = current_policy(session)
-    if zones.callable_now(zone_key, at, policy, country, region):
-        return None
-    for zone in zones.zones_of(zone_key) or (policy.timezone,):
-        local = at.astimezone(ZoneInfo(zone))
-        why = not_a_calling_time(local, policy, country, region)
-        if why:
-            break
-    return (
-        f"It is {local:%H:%M} for them ({zone.rsplit('/', 1)[-1].replace('_', ' ')}): "
-        f"{why}. Book a callback (B) or put the lead back (Esc)."
-    )
 
 
 def log_call(
@@ -214,7 +158,7 @@ def log_call(
     person = session.get(Person, lead.person_id)
     assert person is not None
     if callback_at is not None:
-        problem = callback_outside_hours(
+        problem = calling_hours.callback_outside_hours(
             callback_at, zones.zones_of(person.zone_key), policy, person.country, person.region
         )
         if problem is not None:
@@ -247,9 +191,9 @@ def log_call(
     lead.next_attempt_at = None
     nurtured = False
     if outcome in TALKED:
-        _move(lead, Stage.IN_QUALIFICATION, at)
+        lifecycle.move(lead, Stage.IN_QUALIFICATION, at=at)
     elif lead.stage is Stage.NEW:
-        _move(lead, Stage.WORKING, at)
+        lifecycle.move(lead, Stage.WORKING, at=at)
 
     if outcome is CallOutcome.CALLBACK:
         assert callback_at is not None
@@ -317,7 +261,7 @@ def log_call(
         session,
         at=at,
         actor_id=user_id,
-        action="call_logged",
+        action=AuditAction.CALL_LOGGED,
         lead_id=lead.id,
         from_state=from_stage.value,
         to_state=lead.stage.value,
@@ -346,143 +290,6 @@ def log_call(
     )
 
 
-@dataclass(frozen=True)
-class CallEnded:
-    call_id: int
-    lead_id: int
-    duration_seconds: int
-    ended_at: datetime
-    message: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "call_id": self.call_id,
-            "lead_id": self.lead_id,
-            "duration_seconds": self.duration_seconds,
-            "ended_at": self.ended_at.isoformat(),
-            "message": self.message,
-        }
-
-
-def end_call(
-    session: Session, call_id: int, *, user_id: int, at: datetime, duration_seconds: int
-) -> CallEnded:
-    """A connected call is over: its whole length, from dialling to hanging up.
-
-    "Connected" is logged when the person picks up, and the rep qualifies on the line; only
-    now is the talk time known. Only the rep who made the call says when it ended, once.
-    """
-    _check_duration(duration_seconds)
-    call = session.get(CallAttempt, call_id, with_for_update=True)
-    if call is None:
-        raise InputError(f"No call {call_id}.")
-    if call.user_id != user_id:
-        caller = session.scalar(select(User.display_name).where(User.id == call.user_id))
-        raise NotPermitted(f"Call {call_id} was made by {caller}; only they can end it.")
-    if call.outcome is not CallOutcome.CONNECTED:
-        raise Conflict(
-            f"Call {call_id} was logged as '{call.outcome.value}', so it ended then; "
-            "only a connected call is ended afterwards."
-        )
-    if call.ended_at is not None:
-        raise Conflict(f"Call {call_id} already ended, after {minutes_and_seconds(call)}.")
-    rung = call.duration_seconds or 0
-    if duration_seconds < rung:
-        raise InputError(
-            f"--duration: the call had already lasted {rung} s when it was logged as connected"
-        )
-    began = call.at - timedelta(seconds=rung)
-    if began + timedelta(seconds=duration_seconds) > at + END_SLACK:
-        raise InputError(
-            f"--duration: the call began at {began:%H:%M:%S} UTC, so {duration_seconds} s "
-            "would end it in the future"
-        )
-    call.duration_seconds = duration_seconds
-    call.ended_at = at
-    audit.record(
-        session,
-        at=at,
-        actor_id=user_id,
-        action="call_ended",
-        lead_id=call.lead_id,
-        details={"call_id": call.id, "duration_seconds": duration_seconds},
-    )
-    session.flush()
-    return CallEnded(
-        call_id=call.id,
-        lead_id=call.lead_id,
-        duration_seconds=duration_seconds,
-        ended_at=at,
-        message=f"Call ended after {minutes_and_seconds(call)}.",
-    )
-
-
-def end_interrupted_calls(session: Session, *, user_id: int, at: datetime) -> list[CallEnded]:
-    """The rep's connected calls that no window will end any more (it was closed or killed
-    mid-call), ended at the last moment LeadDesk knew the rep was on them.
-
-    While a lead is open the window renews its claim every few minutes, so the claim's
-    expiry less one lease is when it last saw the rep working it. A claim still running
-    may belong to a window that is still open: those calls are left alone until it expires.
-    """
-    calls = session.scalars(
-        select(CallAttempt)
-        .where(
-            CallAttempt.user_id == user_id,
-            CallAttempt.at >= at - INTERRUPTED_WITHIN,
-            CallAttempt.at <= at,
-            CallAttempt.outcome == CallOutcome.CONNECTED,
-            CallAttempt.ended_at.is_(None),
-        )
-        .order_by(CallAttempt.at, CallAttempt.id)
-    ).all()
-    ended = []
-    policy = current_policy(session) if calls else None
-    for call in calls:
-        lead = session.get(Lead, call.lead_id)
-        assert lead is not None
-        claimed = lead.claimed_by_id == user_id and lead.claim_expires_at is not None
-        if claimed and lead.claim_expires_at is not None and lead.claim_expires_at > at:
-            continue  # a window may still be on this call
-        rung = call.duration_seconds or 0
-        began = call.at - timedelta(seconds=rung)
-        seen = lead.claim_expires_at - LEASE if claimed and lead.claim_expires_at else call.at
-        until = min(max(seen, call.at), at)
-        call.duration_seconds = max(rung, int((until - began).total_seconds()))
-        call.ended_at = until
-        audit.record(
-            session,
-            at=at,
-            actor_id=user_id,
-            action="call_ended",
-            lead_id=call.lead_id,
-            reason="the window closed during the call",
-            details={"call_id": call.id, "duration_seconds": call.duration_seconds},
-        )
-        person = session.get(Person, lead.person_id)
-        who = f"{person.first_name} {person.last_name}".strip() if person else f"lead {lead.id}"
-        ended.append(
-            CallEnded(
-                call_id=call.id,
-                lead_id=call.lead_id,
-                duration_seconds=call.duration_seconds,
-                ended_at=until,
-                message=(
-                    f"Your call with {who} was still open when LeadDesk closed: "
-                    f"{minutes_and_seconds(call)} counted, up to "
-                    f"{clock_text(until, at, policy) if policy else until.isoformat()}."
-                ),
-            )
-        )
-    session.flush()
-    return ended
-
-
-def minutes_and_seconds(call: CallAttempt) -> str:
-    minutes, seconds = divmod(call.duration_seconds or 0, 60)
-    return f"{minutes}:{seconds:02d}"
-
-
 def _said(outcome: CallOutcome) -> str:
     return {
         CallOutcome.NO_ANSWER: "No answer",
@@ -490,12 +297,6 @@ def _said(outcome: CallOutcome) -> str:
         CallOutcome.VOICEMAIL: "Voicemail",
         CallOutcome.GATEKEEPER: "Gatekeeper",
     }.get(outcome, outcome.value)
-
-
-def _move(lead: Lead, stage: Stage, at: datetime) -> None:
-    if lead.stage is not stage:
-        lead.stage = stage
-        lead.stage_changed_at = at
 
 
 @dataclass(frozen=True)
@@ -564,11 +365,8 @@ def _take_from_pool(session: Session, lead: Lead, *, user_id: int, at: datetime)
 def _nurture_unreachable(
     session: Session, lead: Lead, *, user_id: int, at: datetime, why: str, reason: str
 ) -> None:
-    from_stage = lead.stage
     version_id = definition_versions.current_id(session)
-    lead.stage = Stage.NURTURE
-    lead.stage_changed_at = at
-    lead.closed_at = at
+    from_stage = lifecycle.move(lead, Stage.NURTURE, at=at)
     lead.next_attempt_at = None
     lead.definition_version_id = version_id
     session.add(
@@ -592,7 +390,7 @@ def _nurture_unreachable(
         session,
         at=at,
         actor_id=user_id,
-        action="nurtured_unreachable",
+        action=AuditAction.NURTURED_UNREACHABLE,
         lead_id=lead.id,
         from_state=from_stage.value,
         to_state=Stage.NURTURE.value,

@@ -24,8 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage
 from leaddesk.errors import Conflict, InputError
+from leaddesk.leads import lifecycle
 from leaddesk.leads.undo_rules import (
     before_of,
     check_own_and_recent,
@@ -35,9 +37,12 @@ from leaddesk.leads.undo_rules import (
 )
 from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
 
-LOGGED = "call_logged"
-UNDONE = "call_undone"
-NURTURED = "nurtured_unreachable"
+LOGGED = AuditAction.CALL_LOGGED
+UNDONE = AuditAction.CALL_UNDONE
+NURTURED = AuditAction.NURTURED_UNREACHABLE
+# Outcomes a rep may take back. A do-not-call also held the person's other leads: only a
+# team lead taking them off the list undoes it.
+UNDOABLE = frozenset(set(CallOutcome) - {CallOutcome.DO_NOT_CALL})
 _TIMES = ("stage_changed_at", "last_attempt_at", "first_contact_at", "callback_at",
           "next_attempt_at")  # fmt: skip
 
@@ -81,12 +86,17 @@ class UndoneCall:
         }
 
 
+def can_undo(outcome: CallOutcome) -> bool:
+    """Whether a call logged with ``outcome`` may be taken back by the rep who logged it."""
+    return outcome in UNDOABLE
+
+
 def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> UndoneCall:
     """Take back the outcome of call ``call_id``, logged by ``user_id`` within UNDO_WITHIN."""
     call = session.get(CallAttempt, call_id)
     if call is None:
         raise InputError(f"No call {call_id}.")
-    said = call.outcome.value.replace("_", " ")
+    said = call.outcome.label
     check_own_and_recent(
         record=f"Call {call_id}",
         done=f"the {said} call was logged",
@@ -108,7 +118,7 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     details, before = before_of(logged)
     if latest != call.id or details.get("call_id") != call.id or before is None:
         raise Conflict(f"A later call on lead {lead.id} was logged; this one cannot be undone.")
-    if call.outcome is CallOutcome.DO_NOT_CALL:
+    if not can_undo(call.outcome):
         raise Conflict(
             "A do-not-call cannot be undone here: it also held the person's other leads. "
             "Ask your team lead to take them off the do-not-call list."
@@ -116,7 +126,7 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     unreachable = _unreachable_verdict(session, lead, call) if lead.stage is Stage.NURTURE else None
     if lead.stage not in OPEN_STAGES and unreachable is None:
         raise Conflict(
-            f"Lead {lead.id} is closed now ({lead.stage.value.replace('_', ' ')}) by something "
+            f"Lead {lead.id} is closed now ({lead.stage.label}) by something "
             "other than this call; its outcome can no longer be undone. Ask your team lead to "
             "reopen it."
         )
@@ -135,11 +145,14 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     if unreachable is not None:
         # The call used up the cadence: its nurture verdict goes with it.
         session.delete(unreachable)
-        lead.closed_at = _moment(before.get("closed_at"))
         lead.definition_version_id = before.get("definition_version_id", lead.definition_version_id)
 
-    from_stage = lead.stage
-    lead.stage = Stage(before["stage"])
+    from_stage = lifecycle.restore(
+        lead,
+        Stage(before["stage"]),
+        stage_changed_at=_moment(before.get("stage_changed_at")),
+        closed_at=_moment(before.get("closed_at")) if unreachable is not None else lead.closed_at,
+    )
     lead.lead_type = LeadType(before["lead_type"]) if before["lead_type"] else None
     lead.hold_reason = before["hold_reason"]
     lead.attempts = before["attempts"]

@@ -168,7 +168,7 @@ def print_definition(shown: ShownDefinition) -> None:
     for number, rule in enumerate(definition.rules, start=1):
         outcome = rule.outcome
         print(
-            f"  {number}. {rule.description} → {outcome.verdict.value.replace('_', ' ')} "
+            f"  {number}. {rule.description} → {outcome.verdict.label} "
             f"({definition.lead_type_label(outcome.lead_type)})"
         )
 

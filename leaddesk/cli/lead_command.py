@@ -64,7 +64,7 @@ def lead_lines(file: LeadFile) -> list[str]:
         lines.append("Do not call.")
     owner = f"with {file.assigned_to}" if file.assigned_to else "in the open pool"
     lines.append(
-        f"Stage: {file.stage.value.replace('_', ' ')} · {owner} · fit {file.fit_score}, "
+        f"Stage: {file.stage.label} · {owner} · fit {file.fit_score}, "
         f"interest {file.interest_score} · {count(file.attempts, 'call')}"
     )
     asked = f' · "{file.inquiry}"' if file.inquiry else ""

@@ -11,7 +11,8 @@ from leaddesk.definition import check_answers
 from leaddesk.domain import VERDICT_STAGE, Verdict
 from leaddesk.errors import InputError
 from leaddesk.files.reading import read_text_file
-from leaddesk.qualifying.qualification import Qualification, VerdictInfo
+from leaddesk.qualifying.qualification import Qualification
+from leaddesk.qualifying.verdicts import VerdictInfo
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

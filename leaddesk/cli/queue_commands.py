@@ -202,7 +202,7 @@ def run_search(args: argparse.Namespace) -> int:
                 row.person,
                 row.company,
                 row.phone,
-                row.stage.value.replace("_", " "),
+                row.stage.label,
                 row.assigned_to or "pool",
                 row.reason,
             )

@@ -23,6 +23,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.intake.cleanup import normalise_email, tidy_text
 from leaddesk.intake.phones import normalise_phone
@@ -32,7 +33,7 @@ from leaddesk.queue.claims import claimed_by_other, holder_message
 from leaddesk.queue.policy import current_policy
 from leaddesk.store.models import Lead, Person, User
 
-CHANGED = "contact_changed"
+CHANGED = AuditAction.CONTACT_CHANGED
 # The longest each field may be, as the store keeps it.
 LIMITS = {
     "first_name": 128,

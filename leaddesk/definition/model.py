@@ -171,7 +171,7 @@ class Definition:
     def lead_type_label(self, lead_type: LeadType) -> str:
         return next(
             (entry.label for entry in self.glossary if entry.lead_type is lead_type),
-            lead_type.value.replace("_", " "),
+            lead_type.label,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import Definition, definition_digest, diff_definitions, parse_definition
 from leaddesk.errors import Conflict, InputError
 from leaddesk.files.resources import resource_path
@@ -148,7 +149,7 @@ def publish_checked(
         session,
         at=at,
         actor_id=actor_id,
-        action="definition_published",
+        action=AuditAction.DEFINITION_PUBLISHED,
         subject=f"definition:{number}",
         from_state=str(latest.version) if latest else None,
         to_state=str(number),

@@ -22,7 +22,9 @@ from leaddesk import audit
 from leaddesk import handoff as handoffs
 from leaddesk import queue as call_queue
 from leaddesk.admin import backup_restore, backups, restoring
+from leaddesk.audit.actions import AuditAction
 from leaddesk.calling import call_log as calls
+from leaddesk.calling import calling_hours, ending
 from leaddesk.calling import my_day as day_summary
 from leaddesk.calling.undo import UndoneCall, undo_call
 from leaddesk.clock import Clock, system_clock
@@ -43,7 +45,7 @@ from leaddesk.leads import notes
 from leaddesk.people import users as user_ops
 from leaddesk.people.permissions import Action, can, require
 from leaddesk.privacy import do_not_call, erasure
-from leaddesk.qualifying import qualification
+from leaddesk.qualifying import history, qualification, verdicts
 from leaddesk.qualifying.undo import UndoneVerdict, undo_verdict
 from leaddesk.queue import outlook as queue_outlooks
 from leaddesk.queue import search as lead_search
@@ -312,12 +314,14 @@ class Desk:
         disqualify_reason: DisqualifyReason | None = None,
         recycle_at: datetime | None = None,
         expected_version: int | None = None,
-    ) -> qualification.VerdictInfo:
-        """Confirm or override the suggestion; an override needs a reason. Ends the claim."""
+        call_seconds: int | None = None,
+    ) -> verdicts.VerdictInfo:
+        """Confirm or override the suggestion; an override needs a reason. Ends the claim and
+        the connected call (``call_seconds``: its length as the window timed it)."""
         self.require(Action.GIVE_VERDICT)
         assert self.actor.id is not None
         with self.store.transaction() as session:
-            return qualification.give_verdict(
+            return verdicts.give_verdict(
                 session,
                 lead_id=lead_id,
                 verdict=verdict,
@@ -328,6 +332,7 @@ class Desk:
                 disqualify_reason=disqualify_reason,
                 recycle_at=recycle_at,
                 expected_version=expected_version,
+                call_seconds=call_seconds,
             )
 
     def reopen_lead(self, lead_id: int, reason: str, *, to_user: str | None = KEEP) -> Reopened:
@@ -350,12 +355,12 @@ class Desk:
         with self.store.transaction() as session:
             return undo_verdict(session, verdict_id, user_id=self.actor.id, at=at)
 
-    def verdict_history(self, lead_id: int) -> list[qualification.PastVerdict]:
+    def verdict_history(self, lead_id: int) -> list[history.PastVerdict]:
         """Every verdict on the lead with the questions and wording of its own version."""
         if not (self.can(Action.WORK_QUEUE) or self.can(Action.READ_HANDOFFS)):
             self.require(Action.WORK_QUEUE)
         with self.store.reading() as session:
-            return qualification.verdict_history(session, lead_id)
+            return history.verdict_history(session, lead_id)
 
     # -- the call queue ---------------------------------------------------------------------
 
@@ -483,23 +488,23 @@ class Desk:
         calling hours); None when they may. The window asks before it dials."""
         self.require(Action.LOG_CALL)
         with self.store.reading() as session:
-            return calls.why_not_dial(session, lead_id, self.clock())
+            return calling_hours.why_not_dial(session, lead_id, self.clock())
 
-    def end_interrupted_calls(self) -> list[calls.CallEnded]:
+    def end_interrupted_calls(self) -> list[ending.CallEnded]:
         """The acting rep's connected calls a closed window left open, ended at the last
         moment it saw them on the call (the window does this when it opens, and every minute)."""
         self.require(Action.LOG_CALL)
         assert self.actor.id is not None
         with self.store.transaction() as session:
-            return calls.end_interrupted_calls(session, user_id=self.actor.id, at=self.clock())
+            return ending.end_interrupted_calls(session, user_id=self.actor.id, at=self.clock())
 
-    def end_call(self, call_id: int, duration_seconds: int) -> calls.CallEnded:
+    def end_call(self, call_id: int, duration_seconds: int) -> ending.CallEnded:
         """A connected call is over: record its whole length (the rep's talk time)."""
         self.require(Action.LOG_CALL)
         assert self.actor.id is not None
         at = self.clock()
         with self.store.transaction() as session:
-            return calls.end_call(
+            return ending.end_call(
                 session,
                 call_id,
                 user_id=self.actor.id,
@@ -1000,7 +1005,7 @@ class Desk:
                 session,
                 at=at,
                 actor_id=self.actor.id,
-                action="backup_taken",
+                action=AuditAction.BACKUP_TAKEN,
                 subject=path.name,
                 details={"rows": sum(summary.rows.values()), "bytes": summary.size},
             )
@@ -1043,7 +1048,7 @@ class Desk:
                 session,
                 at=self.clock(),
                 actor_id=self.actor.id,
-                action="database_grants",
+                action=AuditAction.DATABASE_GRANTS,
                 subject="database",
                 details={"groups": groups},
             )
@@ -1064,7 +1069,9 @@ class Desk:
                 session,
                 at=self.clock(),
                 actor_id=self.actor.id,
-                action="database_login_made" if made else "database_login_changed",
+                action=AuditAction.DATABASE_LOGIN_MADE
+                if made
+                else AuditAction.DATABASE_LOGIN_CHANGED,
                 subject=f"user {user.name}",
                 details={"role": user.role.value, "password_changed": password is not None},
             )

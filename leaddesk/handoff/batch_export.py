@@ -28,6 +28,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.handoff.access import Acting, acting_user
@@ -56,6 +57,7 @@ from leaddesk.handoff.selection import (
     unfinished_batches,
     waiting_leads,
 )
+from leaddesk.leads import lifecycle
 from leaddesk.people.permissions import Action, can
 from leaddesk.store import Store
 from leaddesk.store.identity import store_code
@@ -247,7 +249,7 @@ def _reserve(
                 session,
                 at=at,
                 actor_id=acting.id,
-                action="handoff_batch_started",
+                action=AuditAction.HANDOFF_BATCH_STARTED,
                 subject=batch.code,
                 to_state=WRITING,
                 details={"leads": taken, "scope": scope.value, "folder": batch.folder},
@@ -302,7 +304,7 @@ def _finish(
                 session,
                 at=at,
                 actor_id=acting.id,
-                action="handoff_batch_complete",
+                action=AuditAction.HANDOFF_BATCH_COMPLETE,
                 subject=batch.code,
                 from_state=WRITING,
                 to_state=COMPLETE,
@@ -333,8 +335,7 @@ def _hand_off_leads(
                 Lead.stage == Stage.QUALIFIED,
             )
             .values(
-                stage=Stage.HANDED_OFF,
-                stage_changed_at=at,
+                **lifecycle.moved_values(Stage.QUALIFIED, Stage.HANDED_OFF, at=at),
                 version=Lead.version + 1,
             )
             .execution_options(synchronize_session=False)
@@ -344,7 +345,7 @@ def _hand_off_leads(
             session,
             at=at,
             actor_id=acting_id,
-            action="handed_off",
+            action=AuditAction.HANDED_OFF,
             lead_id=lead_id,
             subject=batch.code,
             from_state=Stage.QUALIFIED.value,
@@ -405,7 +406,7 @@ def _abandon(
                 session,
                 at=at,
                 actor_id=acting.id,
-                action="handoff_batch_abandoned",
+                action=AuditAction.HANDOFF_BATCH_ABANDONED,
                 subject=batch.code,
                 from_state=WRITING,
                 reason="the files could not be written",
@@ -483,7 +484,7 @@ def rewrite(
             session,
             at=at,
             actor_id=acting.id,
-            action="handoff_batch_rewritten",
+            action=AuditAction.HANDOFF_BATCH_REWRITTEN,
             subject=facts.code,
             details={"folder": str(folder), "same_as_before": same},
         )

@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import SalesDecision, Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.handoff.access import Acting, acting_user
 from leaddesk.handoff.feedback import FINAL_STAGE, Decision, FeedbackReport, Problem
 from leaddesk.handoff.feedback_file import read_feedback
+from leaddesk.leads import lifecycle
 from leaddesk.people.permissions import Action, require
 from leaddesk.store import Store
 from leaddesk.store.models import Lead, OpportunityRef, SalesFeedback
@@ -82,7 +84,7 @@ def import_feedback(
             session,
             at=at,
             actor_id=acting.id,
-            action="sales_feedback_imported",
+            action=AuditAction.SALES_FEEDBACK_IMPORTED,
             subject=Path(file).name[:128] if file else None,
             details={
                 "sha256": digest,
@@ -167,14 +169,12 @@ def _apply(
         )
     )
     final = FINAL_STAGE[decision.decision]
-    lead.stage = final
-    lead.stage_changed_at = at
-    lead.closed_at = at
+    lifecycle.move(lead, final, at=at)
     audit.record(
         session,
         at=at,
         actor_id=acting.id,
-        action="sales_feedback",
+        action=AuditAction.SALES_FEEDBACK,
         lead_id=lead_id,
         from_state=Stage.HANDED_OFF.value,
         to_state=final.value,
@@ -225,4 +225,4 @@ def import_feedback_file(
 
 
 def _said(stage: Stage) -> str:
-    return stage.value.replace("_", " ")
+    return stage.label

@@ -347,7 +347,7 @@ def _with_summary(record: HandoffRecord, definition: Definition | None) -> Hando
     kind = (
         definition.lead_type_label(record.lead_type)
         if definition and record.lead_type
-        else (record.lead_type.value.replace("_", " ") if record.lead_type else "qualified")
+        else (record.lead_type.label if record.lead_type else "qualified")
     )
     who = record.qualified_by_name or record.qualified_by or "A qualifier"
     parts = [f"{who} qualified this lead on {record.qualified_at.date().isoformat()} as {kind}"]

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leaddesk.audit.actions import AuditAction
 from leaddesk.store.models import AuditEvent, Lead
 
 
@@ -29,12 +30,12 @@ def keys_attached_by(session: Session, run_id: int) -> set[int]:
     made: list[tuple[int, int]] = []  # ranges of lead ids the run created
     for action, details in session.execute(
         select(AuditEvent.action, AuditEvent.details).where(
-            AuditEvent.action.in_(("import_interest", "import_chunk")),
+            AuditEvent.action.in_((AuditAction.IMPORT_INTEREST, AuditAction.IMPORT_CHUNK)),
             AuditEvent.subject == subject,
         )
     ):
         details = details if isinstance(details, dict) else {}
-        if action == "import_interest":
+        if action == AuditAction.IMPORT_INTEREST:
             found.update(_shorts(details.get("keys")))
             continue
         created = details.get("created")

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Source
 from leaddesk.errors import InputError
 from leaddesk.intake.cleaning import Chunk
@@ -199,7 +200,7 @@ def add_lead(
         session,
         at=at,
         actor_id=actor_id,
-        action="lead_added_by_hand",
+        action=AuditAction.LEAD_ADDED_BY_HAND,
         subject=f"import run {run.id}",
         details={"lead": result.lead_id, "outcome": result.outcome, "source": source},
     )

@@ -30,6 +30,7 @@ from sqlalchemy import Table, bindparam, event, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition.business_time import sla_deadline
 from leaddesk.domain import OPEN_STAGES, Role, Stage
@@ -68,6 +69,7 @@ from leaddesk.intake.source_mappings import (
     source_with_columns,
 )
 from leaddesk.intake.undo import undo_run
+from leaddesk.leads import lifecycle
 from leaddesk.privacy.do_not_call import ListCheck, Listing, hold_people
 from leaddesk.queue.policy import current_definition, current_policy
 from leaddesk.store import Store
@@ -481,7 +483,7 @@ def _import(
                 session,
                 at=at,
                 actor_id=actor_id,
-                action="import_started",
+                action=AuditAction.IMPORT_STARTED,
                 subject=f"import run {run.id}",
                 details={
                     "file": run.file_name,
@@ -541,7 +543,7 @@ def _import(
             session,
             at=at,
             actor_id=actor_id,
-            action="import_finished",
+            action=AuditAction.IMPORT_FINISHED,
             subject=f"import run {run_id}",
             details=summary.counts.as_json(),
         )
@@ -1113,7 +1115,7 @@ class Planner:
             "campaign": row.campaign[:256] or None,
             "inquiry": row.inquiry or None,
             "arrived_at": arrived,
-            "stage": Stage.NEW.value,
+            "stage": lifecycle.NEW_LEAD.value,
             "stage_changed_at": at,
             "lead_type": None,
             "existing_account": existing_customer,
@@ -1358,7 +1360,7 @@ def write_plan(
                 {
                     "at": at,
                     "actor_id": actor_id,
-                    "action": "import_interest",
+                    "action": AuditAction.IMPORT_INTEREST.value,
                     "lead_id": interest.lead.id,
                     "subject": f"import run {run_id}",
                     "from_state": None,
@@ -1385,7 +1387,7 @@ def write_plan(
         session,
         at=at,
         actor_id=actor_id,
-        action="import_chunk",
+        action=AuditAction.IMPORT_CHUNK,
         subject=f"import run {run_id}",
         details={"run": run_id, "rows": [plan.first_row, plan.last_row], "created": created},
     )
@@ -1397,7 +1399,7 @@ def write_plan(
             session,
             at=at,
             actor_id=actor_id,
-            action="do_not_call_on_import",
+            action=AuditAction.DO_NOT_CALL_ON_IMPORT,
             subject=f"import run {run_id}",
             reason="email or phone on the do-not-call list",
             details={"run": run_id, "people_ids": people, "leads_held": held},

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import InputError
 from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.mapping import Mapping, Shape, detect_mapping, header_key, load_mapping
@@ -135,7 +136,7 @@ def remember_mapping(
         session,
         at=at,
         actor_id=actor_id,
-        action="mapping_saved",
+        action=AuditAction.MAPPING_SAVED,
         subject=f"source {source}"[:128],
         details={"columns": data["columns"]},
     )

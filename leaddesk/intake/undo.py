@@ -17,6 +17,7 @@ from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Stage
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.intake.runs import RunStatus, expand
@@ -71,7 +72,7 @@ def undo_run(
     subject = f"import run {run_id}"
     events = session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.action.in_(("import_chunk", "import_interest")))
+        .where(AuditEvent.action.in_((AuditAction.IMPORT_CHUNK, AuditAction.IMPORT_INTEREST)))
         .where(AuditEvent.subject == subject)
         .order_by(AuditEvent.id)
     ).all()
@@ -87,7 +88,7 @@ def undo_run(
         details = event.details or {}
         if details.get("run") != run_id:
             continue
-        if event.action == "import_chunk":
+        if event.action == AuditAction.IMPORT_CHUNK:
             made = details.get("created") or {}
             for name, ids in created.items():
                 ids.extend(expand(made.get(name)))
@@ -125,7 +126,7 @@ def undo_run(
         session,
         at=at,
         actor_id=actor_id,
-        action="import_undone",
+        action=AuditAction.IMPORT_UNDONE,
         subject=subject,
         details=summary.as_json(),
     )
@@ -201,7 +202,7 @@ def _refuse_if_worked(
         ).tuples():
             if lead_id is not None:
                 worked.add(lead_id)
-            if action == "import_interest" and subject:
+            if action == AuditAction.IMPORT_INTEREST and subject:
                 later_runs.add(subject)
         for lead_id, note_id in session.execute(
             select(Note.lead_id, Note.id).where(Note.lead_id.in_(batch))
@@ -261,7 +262,7 @@ def _restore_interest(session: Session, events: Iterable[AuditEvent]) -> int:
             session,
             at=event.at,
             actor_id=event.actor_id,
-            action="import_interest_undone",
+            action=AuditAction.IMPORT_INTEREST_UNDONE,
             lead_id=event.lead_id,
             subject=event.subject,
             details={"interest": score},

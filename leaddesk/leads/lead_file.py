@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from leaddesk.calling.call_log import minutes_and_seconds
+from leaddesk.calling.ending import minutes_and_seconds
 from leaddesk.contacts.corrections import CHANGED, WORDS
 from leaddesk.domain import OPEN_STAGES, CallOutcome, Stage
 from leaddesk.errors import InputError
@@ -128,7 +128,7 @@ class LeadFile:
 
 
 def _outcome(stage: Stage, verdict: VerdictRecord | None, feedback: SalesFeedback | None) -> str:
-    label = stage.value.replace("_", " ")
+    label = stage.label
     if feedback is not None and feedback.reason:
         return f"{label}: {feedback.reason.replace('_', ' ')}"
     if verdict is not None and verdict.reason:
@@ -329,7 +329,7 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
     policy = current_policy(session)
     zone_key = lead.person.zone_key
     for call in session.scalars(select(CallAttempt).where(CallAttempt.lead_id == lead.id)):
-        text = f"Call: {call.outcome.value.replace('_', ' ')}"
+        text = f"Call: {call.outcome.label}"
         if call.outcome is CallOutcome.CONNECTED and call.ended_at is not None:
             text += f", {minutes_and_seconds(call)} on the line"
         if call.callback_at:
@@ -344,7 +344,7 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
                 TimelineEntry(note.updated_at, "note", names.get(note.user_id), note.text)
             )
     for verdict in session.scalars(select(VerdictRecord).where(VerdictRecord.lead_id == lead.id)):
-        text = f"Verdict: {verdict.verdict.value.replace('_', ' ')}"
+        text = f"Verdict: {verdict.verdict.label}"
         if verdict.reason:
             text += f" — {verdict.reason}"
         if verdict.overridden:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.store.models import Lead, Note
 
@@ -40,7 +41,7 @@ def save_note(
     note = Note(lead_id=lead_id, user_id=user_id, text=text, created_at=at, updated_at=at)
     session.add(note)
     session.flush()
-    audit.record(session, at=at, actor_id=user_id, action="note_added", lead_id=lead_id)
+    audit.record(session, at=at, actor_id=user_id, action=AuditAction.NOTE_ADDED, lead_id=lead_id)
     return note.id
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import Conflict, NotPermitted
 from leaddesk.queue.claims import LEASE, claimed_by_other, holder_message
 from leaddesk.store.models import AuditEvent, Lead
@@ -45,7 +46,7 @@ def check_own_and_recent(
         )
 
 
-def last_event(session: Session, lead_id: int, actions: Iterable[str]) -> AuditEvent | None:
+def last_event(session: Session, lead_id: int, actions: Iterable[AuditAction]) -> AuditEvent | None:
     """The lead's latest audit event of these kinds: the one an undo takes back."""
     return session.scalar(
         select(AuditEvent)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Role
 from leaddesk.errors import Conflict, InputError
 from leaddesk.store.models import User
@@ -143,7 +144,7 @@ def add_user(
         session,
         at=at,
         actor_id=actor_id,
-        action="user_added",
+        action=AuditAction.USER_ADDED,
         subject=f"user:{name}",
         to_state=role.value,
         details={"capacity": capacity},

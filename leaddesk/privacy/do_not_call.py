@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES
 from leaddesk.errors import InputError
 from leaddesk.intake.cleanup import normalise_email
@@ -214,7 +215,14 @@ def add_entry(
     hold their open leads, with an audit event: one transaction (the caller's)."""
     value = read_value(text, region)
     why = _reason(reason)
-    added = _add(session, [value], reason=why, actor_id=actor_id, at=at, action="listed")
+    added = _add(
+        session,
+        [value],
+        reason=why,
+        actor_id=actor_id,
+        at=at,
+        action=AuditAction.DO_NOT_CALL_LISTED,
+    )
     return replace(added, value=value.value)
 
 
@@ -225,7 +233,7 @@ def _add(
     reason: str | Sequence[str],
     actor_id: int | None,
     at: datetime,
-    action: str,
+    action: AuditAction,
     subject: str | None = None,
     rows: int = 0,
 ) -> Added:
@@ -256,7 +264,7 @@ def _add(
         session,
         at=at,
         actor_id=actor_id,
-        action=f"do_not_call_{action}",
+        action=action,
         # Entry ids, never the values: an erasure must not leave them in the audit trail.
         subject=subject or (f"do-not-call entry {new[0].id}" if len(new) == 1 else None),
         reason=reason if isinstance(reason, str) else None,
@@ -364,7 +372,7 @@ def import_entries(
         reason=reasons,
         actor_id=actor_id,
         at=at,
-        action="imported",
+        action=AuditAction.DO_NOT_CALL_IMPORTED,
         subject=Path(path).name[:128],
         rows=rows,
     )
@@ -427,7 +435,7 @@ def remove_entry(
         session,
         at=at,
         actor_id=actor_id,
-        action="do_not_call_removed",
+        action=AuditAction.DO_NOT_CALL_REMOVED,
         subject=f"do-not-call entry {entry.id}",
         details={"kind": entry.kind, "still_flagged": flagged},
     )

@@ -20,11 +20,13 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import Definition
 from leaddesk.definition import versions as definition_versions
 from leaddesk.definition.model import QuestionType
 from leaddesk.domain import OPEN_STAGES, Stage, is_record_number
 from leaddesk.errors import InputError
+from leaddesk.leads import lifecycle
 from leaddesk.privacy.do_not_call import EMAIL, PHONE, Value, email_key, read_value
 from leaddesk.store import guards
 from leaddesk.store.models import (
@@ -186,7 +188,7 @@ def erase_person(
         session,
         at=at,
         actor_id=actor_id,
-        action="person_erased",
+        action=AuditAction.PERSON_ERASED,
         subject=f"person {person.id}",
         reason=why,
         details={"leads": lead_ids, "closed": closed, "notes": notes, "answers": answers},
@@ -218,10 +220,7 @@ def _close(
         waiting = lead.stage is Stage.QUALIFIED and lead.handoff_batch_id is None
         if lead.stage not in OPEN_STAGES and not waiting:
             continue
-        before = lead.stage
-        lead.stage = Stage.DISQUALIFIED
-        lead.stage_changed_at = at
-        lead.closed_at = at
+        before = lifecycle.move(lead, Stage.DISQUALIFIED, at=at)
         lead.hold_reason = ERASED
         lead.claimed_by_id = None
         lead.claim_expires_at = None
@@ -232,7 +231,7 @@ def _close(
             session,
             at=at,
             actor_id=actor_id,
-            action="lead_closed_erased",
+            action=AuditAction.LEAD_CLOSED_ERASED,
             lead_id=lead.id,
             from_state=before.value,
             to_state=Stage.DISQUALIFIED.value,
@@ -295,7 +294,14 @@ def _blank_free_text(session: Session, lead_ids: list[int]) -> int:
 
 
 # Audit events of a lead whose reason is a code, not someone's words.
-_CODED_REASONS = frozenset({"call_logged", "call_undone", "verdict_undone", "lead_closed_erased"})
+_CODED_REASONS = frozenset(
+    {
+        AuditAction.CALL_LOGGED,
+        AuditAction.CALL_UNDONE,
+        AuditAction.VERDICT_UNDONE,
+        AuditAction.LEAD_CLOSED_ERASED,
+    }
+)
 
 
 def _scrub_audit(session: Session, lead_ids: list[int], free_text: _FreeText) -> None:

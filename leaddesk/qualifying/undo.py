@@ -19,8 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import VERDICT_STAGE, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError
+from leaddesk.leads import lifecycle
 from leaddesk.leads.undo_rules import (
     before_of,
     check_own_and_recent,
@@ -30,8 +32,8 @@ from leaddesk.leads.undo_rules import (
 )
 from leaddesk.store.models import Lead, SalesFeedback, VerdictRecord
 
-GIVEN = ("verdict_given", "verdict_overridden")
-UNDONE = "verdict_undone"
+GIVEN = (AuditAction.VERDICT_GIVEN, AuditAction.VERDICT_OVERRIDDEN)
+UNDONE = AuditAction.VERDICT_UNDONE
 _NUMBERS = ("fit_score", "interest_score", "framework_score", "definition_version_id")
 
 
@@ -72,7 +74,7 @@ def undo_verdict(session: Session, verdict_id: int, *, user_id: int, at: datetim
     record = session.get(VerdictRecord, verdict_id)
     if record is None:
         raise InputError(f"No verdict {verdict_id}.")
-    said = record.verdict.value.replace("_", " ")
+    said = record.verdict.label
     check_own_and_recent(
         record=f"Verdict {verdict_id}",
         done=f"the {said} verdict was given",
@@ -106,10 +108,12 @@ def undo_verdict(session: Session, verdict_id: int, *, user_id: int, at: datetim
             f"Lead {lead.id} changed after the verdict (reassigned, recycled, erased); "
             "it can no longer be undone."
         )
-    from_stage = lead.stage
-    lead.stage = Stage(before["stage"])
-    lead.stage_changed_at = datetime.fromisoformat(before["stage_changed_at"])
-    lead.closed_at = datetime.fromisoformat(before["closed_at"]) if before["closed_at"] else None
+    from_stage = lifecycle.restore(
+        lead,
+        Stage(before["stage"]),
+        stage_changed_at=datetime.fromisoformat(before["stage_changed_at"]),
+        closed_at=datetime.fromisoformat(before["closed_at"]) if before["closed_at"] else None,
+    )
     lead.lead_type = LeadType(before["lead_type"]) if before["lead_type"] else None
     lead.existing_account = bool(before["existing_account"])
     for name in _NUMBERS:

@@ -71,7 +71,7 @@ def plan_retry(
     spacing = timedelta(minutes=cadence.min_spacing_minutes)
     wait = max(cadence.retry_after(outcome) or spacing, spacing)
     next_at = at + wait
-    why = f"{outcome.value.replace('_', ' ')}: try again in {_words(wait)}"
+    why = f"{outcome.label}: try again in {_words(wait)}"
     if attempts_today >= cadence.max_attempts_per_day:
         next_at = max(next_at, next_day_opening(at, policy))
         why = f"{cadence.max_attempts_per_day} calls today already: try again next business day"

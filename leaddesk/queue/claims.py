@@ -18,6 +18,7 @@ from sqlalchemy import Integer, Update, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES
 from leaddesk.errors import Conflict, InputError
 from leaddesk.queue.policy import current_policy
@@ -149,7 +150,7 @@ def release(
         session,
         at=at,
         actor_id=user_id,
-        action="claim_released",
+        action=AuditAction.CLAIM_RELEASED,
         lead_id=lead_id,
         from_state=f"claimed:{holder}",
         to_state="free",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.queue.claims import lease_transaction, try_claim
 from leaddesk.queue.listing import candidates, load_rows, scope_for
 from leaddesk.queue.rows import QueueRow
@@ -42,7 +43,7 @@ def next_lead(store: Store, user_id: int, at: datetime) -> QueueRow | None:
                     session,
                     at=at,
                     actor_id=user_id,
-                    action="claim_taken",
+                    action=AuditAction.CLAIM_TAKEN,
                     lead_id=lead_id,
                     to_state=f"claimed:{user_id}",
                     details={"until": expires.isoformat()},

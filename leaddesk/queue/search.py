@@ -260,7 +260,7 @@ def _rows_for(
 
 def _why_not(placed: str, facts: LeadFacts) -> str:
     if placed == ordering.CLOSED:
-        return f"closed: {ENDED.get(facts.stage, facts.stage.value.replace('_', ' '))}"
+        return f"closed: {ENDED.get(facts.stage, facts.stage.label)}"
     if placed == ordering.ON_HOLD and facts.hold_reason:
         return f"on hold ({facts.hold_reason.replace('_', ' ')})"
     return placed

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.store.models import User
@@ -79,7 +80,11 @@ def set_password(
     session.flush()
     _keep_an_admin_in(session)
     audit.record(
-        session, at=at, actor_id=actor_id, action="password_set", subject=f"user:{user.name}"
+        session,
+        at=at,
+        actor_id=actor_id,
+        action=AuditAction.PASSWORD_SET,
+        subject=f"user:{user.name}",
     )
 
 

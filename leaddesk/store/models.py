@@ -334,6 +334,20 @@ class Assignment(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
+class PendingMove(Base):
+    """A team lead's move of a lead a rep is calling, waiting for the call to end: carried out
+    when the rep lets go of the lead, or by the sweep once the lease ran out."""
+
+    __tablename__ = "pending_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), unique=True)
+    to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the pool
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
 class OpportunityRef(Base):
     """The opportunity sales created in its own CRM. Written only through sales feedback."""
 

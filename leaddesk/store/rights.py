@@ -73,6 +73,8 @@ _QUALIFIER: dict[str, Rights] = {
     "sales_feedback": READ,
     "alembic_version": READ,
     "window_leases": ALL,  # the one window a person has open (their own row: the guards)
+    # A team lead's move waiting for a call: carried out (removed) when the rep lets go.
+    "pending_moves": ADD_REMOVE,
     # The store's own code is made once, by whoever's export needs it first, never changed.
     "store_identity": ADD,
 }
@@ -85,6 +87,7 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
         "definition_versions": ADD,  # publishing adds a version; none is ever changed
         "do_not_call_entries": ALL,
         "verdicts": ALL,  # a reopened lead's verdict is withdrawn; an erasure blanks words
+        "pending_moves": ALL,  # a second move of a lead on a call replaces the first
         "sales_feedback": _ERASURE_BLANKS,
     },
     Role.SALES: {

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES, Role
 from leaddesk.errors import Conflict, InputError
 from leaddesk.store.models import Assignment, Lead, User
@@ -146,7 +147,7 @@ def apply_move(
         session,
         at=at,
         actor_id=actor_id,
-        action="reassigned",
+        action=AuditAction.REASSIGNED,
         lead_id=move.lead_id,
         from_state=move.from_user or POOL,
         to_state=move.to_user or POOL,
@@ -182,7 +183,7 @@ def target_user(session: Session, name: str | None) -> User | None:
     if not user.active:
         raise InputError(f"{user.display_name} is deactivated; pick an active rep or the pool.")
     if user.role not in QUEUE_ROLES:
-        role = user.role.value.replace("_", " ")
+        role = user.role.label
         raise InputError(f"{user.display_name} is {role} and has no call queue.")
     return user
 

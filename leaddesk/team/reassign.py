@@ -18,8 +18,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import Conflict, InputError
-from leaddesk.store.models import Lead, Person, User
+from leaddesk.store.models import Lead, PendingMove, Person, User
 from leaddesk.team.moves import (
     POOL,
     PlannedMove,
@@ -32,7 +33,6 @@ from leaddesk.team.moves import (
     target_user,
 )
 
-AFTER_CALL = "move_after_call"  # key in Lead.extra for a move waiting for the call to end
 DEFAULT_REASON = "Reassigned by the team lead"
 MOST_LEADS_PICKED = 1_000_000  # "the N oldest": more than any team holds
 
@@ -224,15 +224,16 @@ def _defer(
     lead = session.get(Lead, move.lead_id)
     if lead is None or lead.version != move.version:
         raise Conflict(f"Lead {move.lead_id} changed since you looked; look again and retry.")
-    lead.extra = {
-        **(lead.extra or {}),
-        AFTER_CALL: {"to": move.to_user_id, "by": actor_id, "reason": reason, "at": at.isoformat()},
-    }
+    # A later move of the same lead replaces the one still waiting.
+    waiting = _waiting(session, move.lead_id) or PendingMove(lead_id=move.lead_id)
+    waiting.to_user_id, waiting.by_user_id = move.to_user_id, actor_id
+    waiting.reason, waiting.at = reason, at
+    session.add(waiting)
     audit.record(
         session,
         at=at,
         actor_id=actor_id,
-        action="reassign_after_call",
+        action=AuditAction.REASSIGN_AFTER_CALL,
         lead_id=move.lead_id,
         from_state=move.from_user or POOL,
         to_state=move.to_user or POOL,
@@ -248,18 +249,19 @@ def move_after_call(session: Session, lead_id: int, *, at: datetime) -> bool:
     the lead moves at once; the sweep calls it for leases that ran out. A lead that closed
     meanwhile stays where it is.
     """
+    waiting = _waiting(session, lead_id)
     lead = session.get(Lead, lead_id)
-    if lead is None or not lead.extra or AFTER_CALL not in lead.extra:
+    if waiting is None or lead is None:
         return False
     if not lead.stage.is_open:
+        session.delete(waiting)  # closed meanwhile: it stays where it is, nothing waits
         return False
     if lead.claimed_by_id is not None and lead.claim_expires_at and lead.claim_expires_at > at:
         return False
-    waiting = lead.extra[AFTER_CALL]
-    to = session.get(User, waiting.get("to")) if waiting.get("to") is not None else None
-    rest = {k: v for k, v in lead.extra.items() if k != AFTER_CALL}
-    lead.extra = rest or None
-    session.flush()  # bumps the version; the move below checks against the new one
+    to = session.get(User, waiting.to_user_id) if waiting.to_user_id is not None else None
+    by, reason = waiting.by_user_id, waiting.reason
+    session.delete(waiting)
+    session.flush()
     if to is not None and not to.active:
         to = None  # the receiver left meanwhile: the pool is the safe place
     row = session.execute(planned_moves_query(at).where(Lead.id == lead_id)).first()
@@ -271,11 +273,15 @@ def move_after_call(session: Session, lead_id: int, *, at: datetime) -> bool:
     return apply_move(
         session,
         move,
-        actor_id=waiting.get("by"),
+        actor_id=by,
         at=at,
-        reason=str(waiting.get("reason") or DEFAULT_REASON),
+        reason=reason or DEFAULT_REASON,
         details={"after_call": True},
     )
+
+
+def _waiting(session: Session, lead_id: int) -> PendingMove | None:
+    return session.scalar(select(PendingMove).where(PendingMove.lead_id == lead_id))
 
 
 def _holder(display_name: str | None) -> str:
@@ -327,9 +333,7 @@ def _check_ids_open(session: Session, ids: list[int]) -> None:
         if stage is None:
             raise InputError(f"No lead {lead_id}.")
         if not stage.is_open:
-            raise InputError(
-                f"Lead {lead_id} is closed ({stage.value.replace('_', ' ')}); only open leads move."
-            )
+            raise InputError(f"Lead {lead_id} is closed ({stage.label}); only open leads move.")
 
 
 def _warnings(session: Session, moves: list[PlannedMove], to: User | None) -> list[str]:

@@ -22,10 +22,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import evaluate
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import OPEN_STAGES, Role, Stage
-from leaddesk.qualifying.qualification import lead_facts
+from leaddesk.leads import lifecycle
+from leaddesk.qualifying.facts import lead_facts
 from leaddesk.store.models import Assignment, Lead, Person, User, VerdictRecord
 
 SOURCE = "recycled"
@@ -100,7 +102,7 @@ def _bring_back(
             session,
             at=at,
             actor_id=actor_id,
-            action="recycle_skipped",
+            action=AuditAction.RECYCLE_SKIPPED,
             lead_id=lead.id,
             reason=skipped,
             details={"automatic": True},
@@ -115,8 +117,7 @@ def _bring_back(
         campaign=lead.campaign,
         inquiry=why,
         arrived_at=at,
-        stage=Stage.NEW,
-        stage_changed_at=at,
+        **lifecycle.started(at),
         existing_account=bool(lead.account is not None and lead.account.is_customer),
         assigned_to_id=rep,
         extra={"recycled_from": lead.id, "first_source": lead.source},
@@ -142,7 +143,7 @@ def _bring_back(
         session,
         at=at,
         actor_id=actor_id,
-        action="lead_recycled",
+        action=AuditAction.LEAD_RECYCLED,
         lead_id=lead.id,
         reason=why,
         details={"automatic": True, "new_lead": new.id, "recycle_at": _iso(verdict.recycle_at)},

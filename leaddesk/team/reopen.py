@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.errors import Conflict, InputError
+from leaddesk.leads import lifecycle
 from leaddesk.store.models import Answer, Assignment, Lead, Person, User, VerdictRecord
 from leaddesk.team.moves import target_user
 
-REOPENED = "lead_reopened"
+REOPENED = AuditAction.LEAD_REOPENED
 REOPENABLE = frozenset({Stage.QUALIFIED, Stage.NURTURE, Stage.DISQUALIFIED, Stage.EXISTING_ACCOUNT})
 MAX_REASON = 500
 KEEP = "keep"  # ``to_user``: the rep who had it keeps it
@@ -71,7 +73,7 @@ def reopen_lead(
         raise InputError(f"No lead {lead_id}.")
     if lead.stage in OPEN_STAGES:
         raise Conflict(f"Lead {lead_id} is open already; nothing to reopen.")
-    stage_words = lead.stage.value.replace("_", " ")
+    stage_words = lead.stage.label
     if lead.stage not in REOPENABLE or lead.handoff_batch_id is not None:
         raise Conflict(
             f"Lead {lead_id} is with sales ({stage_words}); their answer closes the loop, "
@@ -108,7 +110,7 @@ def reopen_lead(
     details: dict[str, Any] = {"closed_as": lead.stage.value}
     if verdict is not None:
         by = names.get(verdict.decided_by_id, "?")
-        said = verdict.verdict.value.replace("_", " ")
+        said = verdict.verdict.label
         withdrawn = f"{said} verdict ({by}, {verdict.decided_at:%d %b})"
         details["verdict"] = {
             "id": verdict.id,
@@ -121,10 +123,8 @@ def reopen_lead(
         }
         session.delete(verdict)
     answered = session.scalar(select(Answer.id).where(Answer.lead_id == lead.id).limit(1))
-    from_stage = lead.stage
-    lead.stage = Stage.IN_QUALIFICATION if answered is not None else Stage.WORKING
-    lead.stage_changed_at = at
-    lead.closed_at = None
+    back_to = Stage.IN_QUALIFICATION if answered is not None else Stage.WORKING
+    from_stage = lifecycle.move(lead, back_to, at=at)
     lead.hold_reason = None  # a team lead wants it worked: not interested or not, it is due
     lead.callback_at = None
     lead.next_attempt_at = at

@@ -22,23 +22,22 @@ else already handled is skipped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import Policy
 from leaddesk.definition.business_time import business_hours_before
 from leaddesk.queue.policy import current_policy
-from leaddesk.store.models import Assignment, AuditEvent, Lead, Note, VerdictRecord
+from leaddesk.store.models import Assignment, AuditEvent, Lead, Note, PendingMove, VerdictRecord
 from leaddesk.team.moves import PlannedMove, apply_move, covers, is_open, no_live_claim
-from leaddesk.team.reassign import AFTER_CALL, move_after_call, planned_moves_query, to_move
+from leaddesk.team.reassign import move_after_call, planned_moves_query, to_move
 from leaddesk.team.rebalance import active_users, rep_slots
 from leaddesk.team.recycle import Recycled, recycle_due
 
-# A move waiting for a call is looked for this long; a lease lasts minutes, not days.
-AFTER_CALL_LOOKBACK = timedelta(days=7)
 # How the sweep's own moves are told apart in the assignments (the reason begins so).
 SWEEP_MOVE = "Untouched for"
 
@@ -132,7 +131,13 @@ def _flag(session: Session, policy: Policy, *, actor_id: int | None, at: datetim
     reason = f"Nobody has touched it for {policy.untouched_flag_hours:g} business hours"
     condition = and_(untouched_since(cutoff, at), Lead.flagged_untouched_at.is_(None))
     return _set_flags(
-        session, condition, at, at=at, actor_id=actor_id, action="flagged_untouched", reason=reason
+        session,
+        condition,
+        at,
+        at=at,
+        actor_id=actor_id,
+        action=AuditAction.FLAGGED_UNTOUCHED,
+        reason=reason,
     )
 
 
@@ -155,7 +160,7 @@ def _unflag(session: Session, *, actor_id: int | None, at: datetime) -> list[int
         None,
         at=at,
         actor_id=actor_id,
-        action="untouched_flag_cleared",
+        action=AuditAction.UNTOUCHED_FLAG_CLEARED,
         reason="Touched since it was flagged, or its callback or retry is ahead",
     )
 
@@ -167,7 +172,7 @@ def _set_flags(
     *,
     at: datetime,
     actor_id: int | None,
-    action: str,
+    action: AuditAction,
     reason: str,
 ) -> list[int]:
     """One UPDATE whose WHERE is the rule itself, so a lead touched meanwhile is left alone.
@@ -188,7 +193,7 @@ def _set_flags(
                 {
                     "at": at,
                     "actor_id": actor_id,
-                    "action": action,
+                    "action": action.value,
                     "lead_id": lead_id,
                     "reason": reason,
                     "details": {"automatic": True},
@@ -259,18 +264,6 @@ def _auto_reassign(
 
 
 def _moves_after_call(session: Session, at: datetime) -> list[int]:
-    waiting = session.scalars(
-        select(AuditEvent.lead_id)
-        .where(
-            AuditEvent.action == "reassign_after_call",
-            AuditEvent.at >= at - AFTER_CALL_LOOKBACK,
-            AuditEvent.lead_id.is_not(None),
-        )
-        .distinct()
-    ).all()
-    done: list[int] = []
-    for lead_id in sorted(i for i in waiting if i is not None):
-        extra = session.scalar(select(Lead.extra).where(Lead.id == lead_id))
-        if extra and AFTER_CALL in extra and move_after_call(session, lead_id, at=at):
-            done.append(lead_id)
-    return done
+    """Carry out the team lead's moves still waiting for a call whose lease has run out."""
+    waiting = session.scalars(select(PendingMove.lead_id).order_by(PendingMove.lead_id)).all()
+    return [lead_id for lead_id in waiting if move_after_call(session, lead_id, at=at)]

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
+from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Role
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.people.users import UserInfo, clean_display_name, clean_territories, find_user, info
@@ -57,7 +58,7 @@ def deactivate_user(
         session,
         at=at,
         actor_id=actor_id,
-        action="user_deactivated",
+        action=AuditAction.USER_DEACTIVATED,
         subject=f"user:{user.name}",
         from_state="active",
         to_state="inactive",
@@ -78,7 +79,7 @@ def reactivate_user(
         session,
         at=at,
         actor_id=actor_id,
-        action="user_reactivated",
+        action=AuditAction.USER_REACTIVATED,
         subject=f"user:{user.name}",
         from_state="inactive",
         to_state="active",
@@ -152,7 +153,7 @@ def change_user(
         session,
         at=at,
         actor_id=actor_id,
-        action="user_changed",
+        action=AuditAction.USER_CHANGED,
         subject=f"user:{user.name}",
         reason="; ".join(changes),
         details=details,
@@ -183,7 +184,7 @@ def _keep_an_admin(session: Session, user: User) -> None:
 
 
 def _role_words(role: Role) -> str:
-    return role.value.replace("_", " ")
+    return role.label
 
 
 def _open_count(session: Session, user_id: int) -> int:

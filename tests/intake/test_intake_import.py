@@ -27,7 +27,7 @@ from leaddesk.intake.bulk import BulkWriter
 from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.importing import ImportCancelled
 from leaddesk.people import users as user_ops
-from leaddesk.qualifying.qualification import lead_facts
+from leaddesk.qualifying.facts import lead_facts
 from leaddesk.queue.policy import current_policy
 from leaddesk.store import Store, open_store
 from leaddesk.store.models import (

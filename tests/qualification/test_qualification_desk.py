@@ -19,7 +19,7 @@ from leaddesk.definition import TEMPLATES
 from leaddesk.desk import open_desk
 from leaddesk.domain import DisqualifyReason, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError, NotPermitted
-from leaddesk.qualifying.qualification import lead_facts
+from leaddesk.qualifying.facts import lead_facts
 from leaddesk.store import open_store
 from leaddesk.store.models import Answer, AuditEvent, Lead, User, VerdictRecord
 

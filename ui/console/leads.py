@@ -161,7 +161,7 @@ class LeadsTab(QWidget):
         self.source.setAccessibleName("Source")
         self.source.addItem("All sources", None)
         for source in Source:
-            self.source.addItem(source.value.replace("_", " ").capitalize(), source.value)
+            self.source.addItem(source.label.capitalize(), source.value)
         self.country = QLineEdit()
         self.country.setPlaceholderText("Country")
         self.country.setMaxLength(2)

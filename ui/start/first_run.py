@@ -178,7 +178,7 @@ class FirstRunDialog(QDialog):
             QGuiApplication.restoreOverrideCursor()
         self._tried = self._entered()
         self._found = found
-        role = found.role.value.replace("_", " ")
+        role = found.role.label
         kept = (
             "Your password will be kept in this computer's keyring."
             if team_connection.keyring_available()

@@ -70,7 +70,7 @@ class SignInDialog(QDialog):
         if active:
             layout.addWidget(QLabel("Who is working today?"))
             for user in active:
-                role = user.role.value.replace("_", " ")
+                role = user.role.label
                 self.users.addItem(f"{user.display_name} ({role})", user.name)
             if last:
                 self.users.setCurrentIndex(max(0, self.users.findData(last)))

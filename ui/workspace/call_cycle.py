@@ -18,25 +18,20 @@ from enum import StrEnum
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
-from leaddesk.calling.call_log import CallEnded, CallResult
+from leaddesk.calling.call_log import CallResult
+from leaddesk.calling.ending import CallEnded
 from leaddesk.calling.undo import UndoneCall
 from leaddesk.desk import Desk
 from leaddesk.domain import OPEN_STAGES, CallOutcome
 from leaddesk.errors import LeadDeskError
-from leaddesk.qualifying.qualification import VerdictInfo
 from leaddesk.qualifying.undo import UndoneVerdict
+from leaddesk.qualifying.verdicts import VerdictInfo
 from leaddesk.queue import QueueRow
 from ui.common import dialogs
 from ui.common.operations import Operations
 
 # Well inside the core's 15-minute lease, so a slow worker never lets the claim lapse.
 RENEW_EVERY_MS = 4 * 60 * 1000
-VERDICT_WORDS = {
-    "hand_off": "Handed off",
-    "nurture": "Nurtured",
-    "disqualify": "Disqualified",
-    "existing_account": "Routed to the account owner",
-}
 
 
 # Said after an outcome that moved the lead on: the wrong key is one key away from undone.
@@ -254,8 +249,12 @@ class CallCycle(QObject):
         self._undoable = (
             Undoable(VERDICT, verdict.id, held, self._on_hold, talk) if held is not None else None
         )
-        self._end_call()
-        words = VERDICT_WORDS.get(verdict.verdict.value, verdict.verdict.value)
+        # The core ended the connected call with the verdict: show its length, stopped.
+        self._open_call = None
+        self._stop_timer()
+        if verdict.call_seconds is not None:
+            self.seconds.emit(verdict.call_seconds)
+        words = verdict.verdict.done.capitalize()
         who = held.person if held is not None else f"lead {verdict.lead_id}"
         hint = VERDICT_UNDO_HINT if held is not None else ""
         self.said.emit(f"{words}: {who}. Press N for the next lead.{hint}")
@@ -308,6 +307,10 @@ class CallCycle(QObject):
     def timing(self) -> bool:
         """The call timer is counting (dialling, on the line, or talking on after an undo)."""
         return self._ticker.isActive()
+
+    def talk_seconds(self) -> int | None:
+        """How long the connected call still on the line has run; None when none is."""
+        return self.call_seconds() if self.on_call else None
 
     def call_seconds(self) -> int:
         return int(self._elapsed.elapsed() // 1000) if self._elapsed.isValid() else 0
@@ -377,7 +380,7 @@ class CallCycle(QObject):
                 "reason; Ctrl+Enter takes the suggestion once its required questions are answered."
             )
             return
-        hint = UNDO_HINT if self._undoable and result.outcome is not CallOutcome.DO_NOT_CALL else ""
+        hint = UNDO_HINT if self._undoable and result.undoable else ""
         self.said.emit(f"{result.message}{hint}")
         self._finish()
 
@@ -391,7 +394,7 @@ class CallCycle(QObject):
         self._renewer.start()
         self.lead_changed.emit(row)
         self._set_phase(Phase.READY)
-        said = undone.outcome.value.replace("_", " ")
+        said = undone.outcome.label
         self.said.emit(
             f"Undone: the {said} call is no longer logged; {row.person} is as before the call. "
             "Press the right outcome key (1 … 0)."
@@ -414,7 +417,7 @@ class CallCycle(QObject):
             self._ticker.start()
             self.seconds.emit(self.call_seconds())
         self._set_phase(Phase.QUALIFYING)  # the questionnaire again, its answers as they were
-        said = undone.verdict.value.replace("_", " ")
+        said = undone.verdict.label
         self.said.emit(
             f"Undone: the {said} verdict on {row.person} is withdrawn; the answers are as you "
             "left them. Give the right verdict."

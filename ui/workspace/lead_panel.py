@@ -353,7 +353,7 @@ class LeadPanel(QFrame):
         arrived = f"{colleague.arrived_at.astimezone(self._zone):%d %b %Y}"
         if colleague.is_open:
             where = f"with {colleague.owner}" if colleague.owner else "in the open pool"
-            state = f"Open lead ({colleague.stage.value.replace('_', ' ')}) {where}"
+            state = f"Open lead ({colleague.stage.label}) {where}"
         else:
             by = f" · {colleague.owner}" if colleague.owner else ""
             state = f"Ended: {colleague.outcome}{by}"

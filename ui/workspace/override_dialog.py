@@ -19,19 +19,6 @@ from leaddesk.definition import Definition, Suggestion
 from leaddesk.domain import LeadType, Verdict
 from ui.common.forms import keep_wrapped_lines, labelled, lines_high
 
-VERDICT_LABELS = {
-    Verdict.HAND_OFF: "Hand off to sales",
-    Verdict.NURTURE: "Nurture (back to marketing)",
-    Verdict.DISQUALIFY: "Disqualify",
-    Verdict.EXISTING_ACCOUNT: "Existing account (route to owner)",
-}
-# The lead type each verdict usually goes with, preselected when the verdict changes.
-USUAL_TYPE = {
-    Verdict.HAND_OFF: LeadType.SALES_WORTHY,
-    Verdict.NURTURE: LeadType.UNQUALIFIED_SUITABILITY,
-    Verdict.DISQUALIFY: LeadType.UNWORTHY,
-}
-
 
 @dataclass(frozen=True)
 class OverrideRequest:
@@ -54,14 +41,14 @@ class OverrideDialog(QDialog):
         self.setMinimumWidth(460)
         definition, suggestion = request.definition, request.suggestion
         said = QLabel(
-            f"Suggested: {VERDICT_LABELS[suggestion.verdict]} — "
+            f"Suggested: {suggestion.verdict.choice} — "
             f"{definition.lead_type_label(suggestion.lead_type)}.\n{suggestion.reason}"
         )
         said.setWordWrap(True)
         said.setObjectName("muted")
         self.verdict = QComboBox()
-        for verdict, label in VERDICT_LABELS.items():
-            self.verdict.addItem(label, verdict)
+        for verdict in Verdict:
+            self.verdict.addItem(verdict.choice, verdict)
         self.lead_type = QComboBox()
         for lead_type in LeadType:
             self.lead_type.addItem(definition.lead_type_label(lead_type), lead_type)
@@ -85,14 +72,15 @@ class OverrideDialog(QDialog):
         layout.addWidget(self.buttons)
         self.verdict.currentIndexChanged.connect(self._verdict_changed)
         self.reason.textChanged.connect(self._update)
-        other = next(v for v in VERDICT_LABELS if v is not suggestion.verdict)
+        other = next(v for v in Verdict if v is not suggestion.verdict)
         self.verdict.setCurrentIndex(self.verdict.findData(other))
         self._verdict_changed()
         keep_wrapped_lines(self)
         self.verdict.setFocus()
 
     def _verdict_changed(self) -> None:
-        usual = USUAL_TYPE.get(self.verdict.currentData())
+        # The lead type the verdict usually goes with, preselected when the verdict changes.
+        usual = Verdict(self.verdict.currentData()).usual_lead_type
         if usual is not None:
             self.lead_type.setCurrentIndex(self.lead_type.findData(usual))
         self._update()

@@ -8,6 +8,8 @@ suggestion; override asks for a verdict and a reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -30,7 +32,7 @@ from leaddesk.qualifying.qualification import Qualification
 from ui.common import dialogs, shortcuts
 from ui.common.icons import icon
 from ui.common.operations import Operations
-from ui.workspace.override_dialog import VERDICT_LABELS, OverrideRequest
+from ui.workspace.override_dialog import OverrideRequest
 from ui.workspace.question_fields import QuestionField
 
 
@@ -80,6 +82,9 @@ class QuestionnairePanel(QFrame):
         # The lead's version as last seen by work on the worker thread: the verdict (also on
         # the worker, after any answers queued before it) checks against this.
         self._seen_version: int | None = None
+        # How long the connected call has run, as the call timer counts it (the window wires
+        # it to the call cycle); the verdict ends the call with this length.
+        self.call_seconds: Callable[[], int | None] = lambda: None
         self.axis_bars: dict[str, QProgressBar] = {}
 
         self.title = QLabel("Questionnaire")
@@ -321,7 +326,7 @@ class QuestionnairePanel(QFrame):
             bar.setToolTip("\n".join(reasons) or "Nothing counted yet")
         self._show_axes(qualification)
         suggestion = evaluation.suggestion
-        self.suggested.setText(VERDICT_LABELS[suggestion.verdict])
+        self.suggested.setText(suggestion.verdict.choice)
         lead_type = definition.lead_type_label(suggestion.lead_type)
         self.suggested_type.setText(f"Lead type: {lead_type}")
         self.reason.setText(suggestion.reason)
@@ -371,12 +376,14 @@ class QuestionnairePanel(QFrame):
             self.focus_next_question()
             return
         suggestion = qualification.suggestion
+        seconds = self.call_seconds()
         self._give(
             qualification,
             lambda desk: desk.give_verdict(
                 qualification.lead_id,
                 suggestion.verdict,
                 expected_version=self._version(),
+                call_seconds=seconds,
             ),
         )
 
@@ -393,6 +400,7 @@ class QuestionnairePanel(QFrame):
         )
         if choice is None:
             return
+        seconds = self.call_seconds()
         self._give(
             qualification,
             lambda desk: desk.give_verdict(
@@ -401,6 +409,7 @@ class QuestionnairePanel(QFrame):
                 choice.reason,
                 lead_type=choice.lead_type,
                 expected_version=self._version(),
+                call_seconds=seconds,
             ),
         )
 

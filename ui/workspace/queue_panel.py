@@ -175,7 +175,7 @@ class QueuePanel(QFrame):
         self.source.setAccessibleDescription("Shows leads from one source only")
         self.source.addItem("All sources", None)
         for source in Source:
-            self.source.addItem(source.value.replace("_", " ").capitalize(), source.value)
+            self.source.addItem(source.label.capitalize(), source.value)
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.band)

@@ -21,22 +21,18 @@ from PySide6.QtWidgets import (
 
 from leaddesk.calling.my_day import DaySummary
 from leaddesk.desk import Desk
+from leaddesk.domain import Verdict
 from leaddesk.people.permissions import Action
 from ui.common.operations import Operations
 
-VERDICT_SHORT = {
-    "hand_off": "handed off",
-    "nurture": "nurtured",
-    "disqualify": "disqualified",
-    "existing_account": "to account owner",
-}
+
+def _done(verdict: str) -> str:
+    return Verdict(verdict).done if verdict in set(Verdict) else verdict
 
 
 def verdict_words(summary: DaySummary) -> str:
     parts = [
-        f"{count} {VERDICT_SHORT.get(verdict, verdict)}"
-        for verdict, count in sorted(summary.verdicts.items())
-        if count
+        f"{count} {_done(verdict)}" for verdict, count in sorted(summary.verdicts.items()) if count
     ]
     return ", ".join(parts) if parts else "none yet"
 
@@ -116,7 +112,7 @@ class DaySummaryDialog(QDialog):
             ("Callbacks booked", str(summary.callbacks_booked)),
         ]
         rows += [
-            (VERDICT_SHORT.get(verdict, verdict).capitalize(), str(count))
+            (_done(verdict).capitalize(), str(count))
             for verdict, count in sorted(summary.verdicts.items())
         ]
         rows.append(("SLA breaches in my queue", str(summary.sla_breaches)))

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.calling.call_log import CallEnded
+from leaddesk.calling.ending import CallEnded
 from leaddesk.contacts.corrections import ContactChanged
 from leaddesk.definition.versions import ShownDefinition
 from leaddesk.desk import Desk
@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         self.lead.file_shown.connect(self.call.show_numbers)
         self.cycle.phase_changed.connect(self._phase_changed)
         self.questionnaire.verdict_given.connect(self.cycle.verdict_given)
+        self.questionnaire.call_seconds = self.cycle.talk_seconds
         self.questionnaire.shown.connect(self.lead.follow_live_scores)
         self.cycle.said.connect(lambda text: self.status.showMessage(text, 8000))
 

@@ -22,9 +22,10 @@ from leaddesk.admin.demo.rows import DemoRows
 from leaddesk.admin.demo.team import make_team, set_capacities
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition import versions as definition_versions
-from leaddesk.domain import Source, Stage
+from leaddesk.domain import Source
 from leaddesk.errors import InputError
 from leaddesk.intake.scores import Scorer
+from leaddesk.leads import lifecycle
 from leaddesk.queue.policy import current_policy
 from leaddesk.queue.sla import SlaClock
 from leaddesk.store import Store
@@ -235,7 +236,7 @@ class _Builder:
             "campaign": campaign,
             "inquiry": inquiry,
             "arrived_at": arrived,
-            "stage": Stage.NEW.value,
+            "stage": lifecycle.NEW_LEAD.value,
             "stage_changed_at": arrived,
             "lead_type": None,
             "existing_account": bool(account["is_customer"]),

@@ -10,6 +10,7 @@ from typing import Any
 
 from leaddesk.admin.demo.rows import DemoRows
 from leaddesk.domain import SalesDecision, Stage, Verdict
+from leaddesk.leads import lifecycle
 
 REJECT_REASONS = ("no_budget", "bad_timing", "not_decision_maker", "already_customer", "other")
 
@@ -52,8 +53,8 @@ def hand_off_history(
             }
         )
         for lead in leads:
-            lead.update(handoff_batch_id=batch_id, stage=Stage.HANDED_OFF.value)
-            lead["stage_changed_at"] = created
+            lead.update(lifecycle.as_stored(Stage.HANDED_OFF, at=created))
+            lead["handoff_batch_id"] = batch_id
             if created > now - timedelta(days=2) or rng.random() < 0.15:
                 continue  # sales has not answered yet: the black box the team lead watches
             answered = created + timedelta(hours=rng.randint(3, 40))
@@ -71,12 +72,11 @@ def hand_off_history(
                     }
                 )
                 decision, reason = SalesDecision.ACCEPTED, None
-                lead.update(stage=Stage.ACCEPTED.value)
+                lead.update(lifecycle.as_stored(Stage.ACCEPTED, at=answered))
             else:
                 opportunity_id, decision = None, SalesDecision.REJECTED
                 reason = rng.choice(REJECT_REASONS)
-                lead.update(stage=Stage.REJECTED.value)
-            lead.update(stage_changed_at=answered, closed_at=answered)
+                lead.update(lifecycle.as_stored(Stage.REJECTED, at=answered))
             rows.feedback.append(
                 {
                     "lead_id": lead["id"],

@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from leaddesk.admin.demo.rows import DemoRows
+from leaddesk.audit.actions import AuditAction
 from leaddesk.calling.call_log import TAKEN_FROM_POOL
 from leaddesk.definition import Policy
 from leaddesk.domain import CallOutcome, LeadType, Stage, Verdict
+from leaddesk.leads import lifecycle
 from leaddesk.queue.zones import callable_now
 
 # An unanswered lead older than this has had its whole cadence (6 tries in 10 business days).
@@ -74,8 +76,7 @@ class CallHistory:
         if lead["assigned_to_id"] is None:
             lead["assigned_to_id"] = rep
             self.assign(lead, rep, by=rep, at=lead["first_contact_at"], reason=TAKEN_FROM_POOL)
-        lead["stage"] = Stage.WORKING.value
-        lead["stage_changed_at"] = lead["first_contact_at"]
+        lead.update(lifecycle.as_stored(Stage.WORKING, at=lead["first_contact_at"]))
         # The cadence's wait after the last outcome: some retries are due, some later today.
         wait = self.policy.cadence.retry_after(outcome) or timedelta(hours=3)
         lead["next_attempt_at"] = lead["last_attempt_at"] + wait
@@ -88,13 +89,13 @@ class CallHistory:
         roll = rng.random()
         if roll < 0.12:
             # Agreed to talk again: some callbacks fall due today.
-            lead["stage"] = Stage.IN_QUALIFICATION.value
+            lead.update(lifecycle.as_stored(Stage.IN_QUALIFICATION, at=lead["stage_changed_at"]))
             self._book_callback(lead, person, self.now + timedelta(minutes=rng.randint(-90, 480)))
             return
         if roll < 0.17:
             # Talked, questionnaire half done, no verdict yet: lately, or they asked to be
             # called back (a team does not leave a half-qualified lead for weeks).
-            lead["stage"] = Stage.IN_QUALIFICATION.value
+            lead.update(lifecycle.as_stored(Stage.IN_QUALIFICATION, at=lead["stage_changed_at"]))
             if self.now - lead["last_attempt_at"] > timedelta(days=1):
                 self._book_callback(lead, person, self.now + _spread(lead["id"]))
             return
@@ -167,11 +168,9 @@ class CallHistory:
         framework_score: int | None,
     ) -> None:
         verdict, lead_type, stage = outcome
+        lead.update(lifecycle.as_stored(stage, at=decided))
         lead.update(
-            stage=stage.value,
             lead_type=lead_type.value if lead_type else None,
-            stage_changed_at=decided,
-            closed_at=None if stage is Stage.QUALIFIED else decided,
             next_attempt_at=None,
             definition_version_id=self.version_id,
             framework_score=framework_score,
@@ -204,7 +203,7 @@ class CallHistory:
             {
                 "at": decided,
                 "actor_id": rep,
-                "action": "verdict",
+                "action": AuditAction.VERDICT.value,
                 "lead_id": lead["id"],
                 "subject": None,
                 "from_state": Stage.WORKING.value,

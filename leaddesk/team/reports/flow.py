@@ -60,7 +60,7 @@ def funnel(session: Session, span: Period) -> Report:
     definition = current_definition(session)
 
     def label(stage: Stage) -> str:
-        return definition.stage_label(stage) if definition else stage.value.replace("_", " ")
+        return definition.stage_label(stage) if definition else stage.label
 
     steps = [
         ("arrived", "Arrived", arrived),
