@@ -25,7 +25,7 @@ class InputError(LeadDeskError):
     ``field`` names the input at fault as the core knows it ("callback", "phone", "reason"),
     so each front end can point at it: the CLI as its flag ("--callback: ..."), the window by
     focusing the box. The message is a plain sentence that never names a flag
-    (docs/architecture.md §3). A file's problems keep the file and row in the message.
+    (docs/architecture.md §7). A file's problems keep the file and row in the message.
     """
 
     exit_code = 2

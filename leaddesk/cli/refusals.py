@@ -4,7 +4,7 @@ The core names the input an ``InputError`` is about by its own name (``field="ca
 here it becomes the command's flag (``--callback: the agreed time has already passed``) or a
 positional argument's metavar (``LEAD_ID: …``), found in the command's parser. Where a flag
 is not ``--`` + the field's name and the parser cannot tell, ``FLAGS`` says it
-(docs/architecture.md §3).
+(docs/architecture.md §7).
 """
 
 from __future__ import annotations
