@@ -29,9 +29,10 @@ def holds_nul(value: Any) -> bool:
 
 
 def nul_refused(words: str, *, field: str | None = None) -> InputError:
-    """``words`` say the input ("first name"), ``field`` names it for the front ends."""
+    """``words`` say the input ("first name", "a text"), ``field`` names it for the front ends."""
+    subject = words if words.startswith(("a ", "an ")) else f"the {words}"
     return InputError(
-        f"the {words} contains a NUL character (\\0), which LeadDesk cannot store or search "
+        f"{subject} contains a NUL character (\\0), which LeadDesk cannot store or search "
         "for; remove it and try again",
         field=field,
     )
