@@ -89,7 +89,7 @@ def test_a_rep_moved_to_sales_gives_their_leads_back_to_the_pool(team: Team) -> 
         (lambda d: d.change_user("lead1", role=Role.QUALIFIER), InputError, "your own role"),
         (lambda d: d.change_user("rep1", role=Role.ADMIN), NotPermitted, "Only an admin"),
         (lambda d: d.deactivate_user("boss"), NotPermitted, "only an admin can change them"),
-        (lambda d: d.change_user("rep1", capacity=-1), InputError, "capacity"),
+        (lambda d: d.change_user("rep1", capacity=-1), InputError, "not a number of open leads"),
         (lambda d: d.change_user("rep1", territories=("Germany",)), InputError, "country code"),
         (lambda d: d.deactivate_user("ghost"), InputError, "No user named 'ghost'"),
     ],
