@@ -20,9 +20,19 @@ class LeadDeskError(Exception):
 
 
 class InputError(LeadDeskError):
-    """Bad input or usage the user can fix: a file, a row, a field, an unknown name."""
+    """Bad input or usage the user can fix: a file, a row, a field, an unknown name.
+
+    ``field`` names the input at fault as the core knows it ("callback", "phone", "reason"),
+    so each front end can point at it: the CLI as its flag ("--callback: ..."), the window by
+    focusing the box. The message is a plain sentence that never names a flag
+    (docs/architecture.md §7). A file's problems keep the file and row in the message.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NotPermitted(LeadDeskError):

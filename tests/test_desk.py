@@ -62,8 +62,12 @@ def test_same_name_twice_is_a_conflict(store_location: str, clock: FixedClock) -
 
 @pytest.mark.parametrize("name", ["", "has space", "x" * 65, "ünï"])
 def test_unusable_login_names_are_refused(sqlite_store_path: str, name: str) -> None:
-    with setup_desk(sqlite_store_path) as desk, pytest.raises(InputError, match="name"):
+    with (
+        setup_desk(sqlite_store_path) as desk,
+        pytest.raises(InputError, match="is not a usable login") as refused,
+    ):
         desk.add_user(name, Role.QUALIFIER)
+    assert refused.value.field == "name"
 
 
 def test_nobody_but_sales_may_record_an_opportunity() -> None:

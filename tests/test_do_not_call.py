@@ -218,8 +218,9 @@ def test_a_value_that_is_neither_a_phone_nor_an_email_is_refused(
         for bad in ("12", "ada@", "   "):
             with pytest.raises(InputError):
                 lead.add_to_do_not_call(bad, "x")
-        with pytest.raises(InputError, match="--reason"):
+        with pytest.raises(InputError, match="say why") as refused:
             lead.add_to_do_not_call("+12125550101", " ")
+        assert refused.value.field == "reason"
 
 
 # -- the CLI ------------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def test_users_add_takes_territories_as_set_does_and_refuses_a_country_name(
         capsys, *db, "users", "add", "rep2", "--role", "qualifier", "--territory", "Germany"
     )
     assert (code, out) == (2, "")
-    assert err == "leaddesk: territory: 'Germany' is not a country code like DE or US\n"
+    assert err == "leaddesk: --territory: 'Germany' is not a country code like DE or US\n"
     code, out, _ = run(capsys, *db, "users", "list", "--json")
     assert [user["name"] for user in json.loads(out)] == ["rep1"]
 

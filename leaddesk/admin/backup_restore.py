@@ -250,8 +250,9 @@ def _empty_store(location: str | os.PathLike[str] | None, schema: str) -> _Targe
         try:
             if revision is not None:
                 raise InputError(
-                    f"--db: {store.label} is set up for schema {revision} and the backup is of "
-                    f"schema {schema}; restore into a new file name or a new, empty database"
+                    f"{store.label} is set up for schema {revision} and the backup is of "
+                    f"schema {schema}; restore into a new file name or a new, empty database",
+                    field="db",
                 )
             target.set_up = True
             upgrade(store, schema)  # the tables as the LeadDesk that took the backup had them
@@ -263,14 +264,16 @@ def _empty_store(location: str | os.PathLike[str] | None, schema: str) -> _Targe
         if set(held) <= _WRITTEN_BY_INIT:
             # The natural first step on a new store, and the one that spoils it for a restore.
             raise InputError(
-                f"--db: {store.label} was set up by 'leaddesk init', so it is not empty; "
+                f"{store.label} was set up by 'leaddesk init', so it is not empty; "
                 "restore into a new file name or a new, empty PostgreSQL database (restore sets "
-                "the store up itself)"
+                "the store up itself)",
+                field="db",
             )
         more = "…" if len(held) > 3 else ""
         raise InputError(
-            f"--db: {store.label} already holds data ({', '.join(held[:3])}{more}); a backup "
-            "is restored into a new, empty store only"
+            f"{store.label} already holds data ({', '.join(held[:3])}{more}); a backup "
+            "is restored into a new, empty store only",
+            field="db",
         )
     return target
 

@@ -96,8 +96,8 @@ def parse_outcome(text: str) -> CallOutcome:
         return CallOutcome(text.strip().lower().replace("-", "_").replace(" ", "_"))
     except ValueError:
         choices = ", ".join(outcome.value for outcome in CallOutcome)
-        message = f"--outcome: '{text}' is not a call outcome; use one of {choices}"
-        raise InputError(message) from None
+        message = f"'{text}' is not a call outcome; use one of {choices}"
+        raise InputError(message, field="outcome") from None
 
 
 def _check_input(
@@ -110,18 +110,18 @@ def _check_input(
     if outcome is CallOutcome.CALLBACK:
         if callback_at is None:
             raise InputError(
-                "--callback: a callback needs the agreed time, e.g. 2026-11-19T14:30+01:00"
+                "a callback needs the agreed time, e.g. 2026-11-19T14:30+01:00", field="callback"
             )
         if callback_at.tzinfo is None:
-            raise InputError("--callback: give the time with its zone, e.g. 14:30+01:00")
+            raise InputError("give the time with its zone, e.g. 14:30+01:00", field="callback")
         if callback_at <= at:
-            raise InputError("--callback: the agreed time has already passed")
+            raise InputError("the agreed time has already passed", field="callback")
     elif callback_at is not None:
-        raise InputError("--callback: only a 'callback' outcome has an agreed time")
+        raise InputError("only a 'callback' outcome has an agreed time", field="callback")
     if duration_seconds is not None:
         check_duration(duration_seconds)
     if note is not None and len(note) > MAX_NOTE:
-        raise InputError(f"--note: keep notes under {MAX_NOTE} characters")
+        raise InputError(f"keep notes under {MAX_NOTE} characters", field="note")
 
 
 def log_call(
@@ -162,7 +162,7 @@ def log_call(
             callback_at, zones.zones_of(person.zone_key), policy, person.country, person.region
         )
         if problem is not None:
-            raise InputError(f"--callback: {problem}")
+            raise InputError(problem, field="callback")
 
     before = before_call(lead)  # what an undo of this call gives the lead back
     call = CallAttempt(

@@ -29,7 +29,9 @@ INTERRUPTED_WITHIN = timedelta(days=2)
 
 def check_duration(seconds: int) -> None:
     if not 0 <= seconds <= MAX_DURATION:
-        raise InputError(f"--duration: give the call's length in seconds (0 to {MAX_DURATION})")
+        raise InputError(
+            f"give the call's length in seconds (0 to {MAX_DURATION})", field="duration"
+        )
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,15 @@ def end_call(
     rung = call.duration_seconds or 0
     if duration_seconds < rung:
         raise InputError(
-            f"--duration: the call had already lasted {rung} s when it was logged as connected"
+            f"the call had already lasted {rung} s when it was logged as connected",
+            field="duration",
         )
     began = call.at - timedelta(seconds=rung)
     if began + timedelta(seconds=duration_seconds) > at + END_SLACK:
         raise InputError(
-            f"--duration: the call began at {began:%H:%M:%S} UTC, so {duration_seconds} s "
-            "would end it in the future"
+            f"the call began at {began:%H:%M:%S} UTC, so {duration_seconds} s "
+            "would end it in the future",
+            field="duration",
         )
     call.duration_seconds = duration_seconds
     call.ended_at = at

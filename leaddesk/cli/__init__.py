@@ -28,6 +28,7 @@ from leaddesk.cli import (
     team_commands,
 )
 from leaddesk.cli.common import add_as
+from leaddesk.cli.refusals import said
 from leaddesk.errors import LeadDeskError
 from leaddesk.files.logs import log_path, setup_logging
 
@@ -85,12 +86,22 @@ def _command_parser(
     parser: argparse.ArgumentParser, args: argparse.Namespace
 ) -> argparse.ArgumentParser:
     """The (sub)command's own parser, e.g. ``leaddesk users add``'s, for its error message."""
+    return _command_parsers(parser, args)[-1]
+
+
+def _command_parsers(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> list[argparse.ArgumentParser]:
+    """The parsers from ``leaddesk`` down to the chosen (sub)command's, whose flags a
+    refusal names."""
+    chain = [parser]
     while True:
         commands = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
         chosen = getattr(args, commands[0].dest, None) if commands else None
         if not commands or chosen not in commands[0].choices:
-            return parser
+            return chain
         parser = commands[0].choices[chosen]
+        chain.append(parser)
 
 
 def main(argv: Sequence[str] | None = None, *, open_window: WindowOpener | None = None) -> int:
@@ -100,8 +111,9 @@ def main(argv: Sequence[str] | None = None, *, open_window: WindowOpener | None 
         # Name the command whose options they are not, so its --help is the one suggested.
         _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     setup_logging()
+    parsers = _command_parsers(parser, args)
     if args.self_test:
-        return run_guarded(lambda: self_test_command.run(args))
+        return run_guarded(lambda: self_test_command.run(args), parsers)
     if args.command in (None, "gui"):
         if open_window is None:
             print("leaddesk: the window is not available here; use a command", file=sys.stderr)
@@ -109,16 +121,17 @@ def main(argv: Sequence[str] | None = None, *, open_window: WindowOpener | None 
         for name in ("as_user", "screenshot"):
             if not hasattr(args, name):
                 setattr(args, name, None)
-        return run_guarded(lambda: open_window(args))
-    return run_guarded(lambda: int(args.handler(args)))
+        return run_guarded(lambda: open_window(args), parsers)
+    return run_guarded(lambda: int(args.handler(args)), parsers)
 
 
-def run_guarded(work: Callable[[], int]) -> int:
-    """Turn the user's mistakes into one-line messages and exit codes; bugs into a log entry."""
+def run_guarded(work: Callable[[], int], parsers: Sequence[argparse.ArgumentParser] = ()) -> int:
+    """Turn the user's mistakes into one-line messages and exit codes (an input at fault named
+    as the command's flag); bugs into a log entry."""
     try:
         return work()
     except LeadDeskError as exc:
-        print(f"leaddesk: {exc.message}", file=sys.stderr)
+        print(f"leaddesk: {said(exc, parsers)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("leaddesk: cancelled", file=sys.stderr)

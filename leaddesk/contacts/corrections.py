@@ -138,11 +138,13 @@ def change_contact(
     first = wanted.get("first_name", person.first_name)
     last = wanted.get("last_name", person.last_name)
     if not (first or last):
-        raise InputError("first name: give the person's name (at least a first or a last name)")
+        raise InputError(
+            "give the person's name (at least a first or a last name)", field="first_name"
+        )
     email = wanted.get("email", person.email)
     numbers = [wanted.get(name, _on_file(person, lead, name)) for name in NUMBERS]
     if not (email or any(numbers)):
-        raise InputError("phone: give a phone number or an email address to reach them by")
+        raise InputError("give a phone number or an email address to reach them by", field="phone")
     _refuse_someone_else(
         session,
         person,
@@ -222,14 +224,18 @@ def _cleaned(given: dict[str, str], region: str | None) -> dict[str, str | None]
     for name, typed in given.items():
         text = typed.strip()
         if len(text) > LIMITS[name]:
-            raise InputError(f"{WORDS[name]}: at most {LIMITS[name]} characters")
+            raise InputError(
+                f"the {WORDS[name]} takes at most {LIMITS[name]} characters", field=name
+            )
         if name == "email":
             if not text:
                 cleaned[name] = None
                 continue
             email = normalise_email(text)
             if email.address is None:
-                raise InputError(f"email: '{text}' is {email.flag or 'not an email address'}")
+                raise InputError(
+                    f"'{text}' is {email.flag or 'not an email address'}", field="email"
+                )
             cleaned[name] = email.address
         elif name in NUMBERS:
             if not text:
@@ -241,8 +247,8 @@ def _cleaned(given: dict[str, str], region: str | None) -> dict[str, str | None]
                 if region and region not in why:
                     why += f" (read as a number in {region})"
                 raise InputError(
-                    f"{WORDS[name]}: '{text}': {why}; "
-                    "type it with +country code if it is from abroad"
+                    f"'{text}': {why}; type it with +country code if it is from abroad",
+                    field=name,
                 )
             cleaned[name] = phone.e164
         elif name == "title":
@@ -280,8 +286,9 @@ def _refuse_someone_else(
     value = email if field == "email" else phone
     where = f" (lead #{lead_id})" if lead_id is not None else ""
     raise InputError(
-        f"{field}: {value} is already on file for {found.full_name or 'another person'}{where}; "
-        "ask your team lead before one person becomes two"
+        f"{value} is already on file for {found.full_name or 'another person'}{where}; "
+        "ask your team lead before one person becomes two",
+        field=field,
     )
 
 

@@ -392,7 +392,7 @@ class Desk:
         self.require(Action.WORK_QUEUE)
         assert self.actor.id is not None
         if not 1 <= days <= 366:
-            raise InputError("days: from 1 to 366")
+            raise InputError("give a number of days from 1 to 366", field="days")
         with self.store.reading() as session:
             return booked_callbacks(session, self.actor.id, self.clock(), days=days)
 

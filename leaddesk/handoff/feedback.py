@@ -174,5 +174,5 @@ def decision_from_form(values: dict[str, str]) -> Decision:
     InputError names the field."""
     checked = check_row({name: value.strip() for name, value in values.items()}, None)
     if isinstance(checked, Problem):
-        raise InputError(f"{checked.field.replace('_', ' ')}: {checked.message}")
+        raise InputError(checked.message, field=checked.field)
     return checked

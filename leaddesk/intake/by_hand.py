@@ -134,11 +134,12 @@ def add_lead(
     cells = entry.cells()
     for name, value in cells.items():
         if len(value) > MAX_TEXT:
-            raise InputError(f"{name.replace('_', ' ')}: at most {MAX_TEXT:,} characters")
+            words = name.replace("_", " ")
+            raise InputError(f"the {words} takes at most {MAX_TEXT:,} characters", field=name)
         if NUL in value:
-            raise nul_refused(name.replace("_", " "))
+            raise nul_refused(name.replace("_", " "), field=name)
     if not any(cells[f.value] for f in (Field.FIRST_NAME, Field.LAST_NAME, Field.COMPANY)):
-        raise InputError("name: give the person's name (or at least their company)")
+        raise InputError("give the person's name (or at least their company)", field="first_name")
     policy = current_policy(session)
     mapping = Mapping(columns={field.value: field for field in FIELDS}, shape=Shape.PLAIN)
     cleaned = clean_row(RawRow(1, cells), mapping, policy.default_phone_region)
@@ -146,9 +147,10 @@ def add_lead(
         reason = cleaned.reason.removeprefix("row skipped: ")
         if reason.startswith(UNUSABLE):
             raise InputError(
-                f"email or phone: give at least one that works{reason[len(UNUSABLE) :]}"
+                f"give an email or a phone, at least one that works{reason[len(UNUSABLE) :]}",
+                field="email",
             )
-        raise InputError(f"{cleaned.field.lower()}: {reason}")
+        raise InputError(reason, field=cleaned.field.lower())
     row = cleaned
     key = import_key(source, row)
     run = ImportRun(
@@ -211,7 +213,7 @@ def _source(text: str) -> str:
     source = "_".join(text.strip().casefold().replace("-", " ").split())
     known = {s.value for s in Source}
     if source not in known:
-        raise InputError(f"source: one of {', '.join(sorted(known))}")
+        raise InputError(f"use one of {', '.join(sorted(known))}", field="source")
     return source
 
 

@@ -356,7 +356,7 @@ def _nothing_new(
 def _check_report_path(path: Path) -> None:
     """Before any work: a report that cannot be written there is said now, not at the end."""
     if path.is_dir():
-        raise InputError(f"--report {path}: is a folder; name the report file to write")
+        raise InputError(f"{path} is a folder; name the report file to write", field="report")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, probe = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -364,7 +364,7 @@ def _check_report_path(path: Path) -> None:
         os.unlink(probe)
     except OSError as error:
         why = why_no_folder(path, error)
-        raise InputError(f"--report {path}: cannot write there: {why}") from error
+        raise InputError(f"cannot write {path}: {why}", field="report") from error
 
 
 def file_digest(path: Path) -> str:
@@ -558,8 +558,9 @@ def _keeper(session: Session, actor_id: int, keep_mine: bool | None) -> User | N
     rep = user is not None and user.active and user.role == Role.QUALIFIER
     if keep_mine and not rep:
         raise InputError(
-            "keep mine: only a rep's own import can be kept for them; without it the "
-            "policy assigns the new leads"
+            "only a rep's own import can be kept for them; without it the "
+            "policy assigns the new leads",
+            field="keep_mine",
         )
     return user if rep and keep_mine is not False else None
 

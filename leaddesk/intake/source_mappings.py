@@ -68,7 +68,7 @@ def default_source(mapping: Mapping, file: Path) -> str:
 def check_source(name: str) -> str:
     source = " ".join(name.split())
     if not source or len(source) > MAX_SOURCE:
-        raise InputError(f"--source: give a name of 1 to {MAX_SOURCE} characters")
+        raise InputError(f"give a name of 1 to {MAX_SOURCE} characters", field="source")
     return source
 
 
@@ -109,7 +109,7 @@ def choose_mapping(
         known = session.scalars(select(SourceMapping.source).order_by(SourceMapping.source)).all()
         hint = f" (saved: {', '.join(known)})" if known else " (none saved yet)"
         raise InputError(
-            f"--mapping: no saved mapping named '{choice}'{hint}; use auto or a .json file"
+            f"no saved mapping named '{choice}'{hint}; use auto or a .json file", field="mapping"
         )
     return ChosenMapping(
         saved.for_header(header, file=file), f"saved for {choice}", save=choice != source

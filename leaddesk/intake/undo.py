@@ -62,7 +62,7 @@ def undo_run(
     """Undo run ``run_id``; ``any_run`` False lets the actor undo only their own imports."""
     run = session.get(ImportRun, run_id)
     if run is None:
-        raise InputError(f"--undo: there is no import run {run_id}")
+        raise InputError(f"there is no import run {run_id}", field="undo")
     if not any_run and run.started_by_id != actor_id:
         raise NotPermitted(
             f"import run {run_id} was started by someone else; ask them or a team lead to undo it."

@@ -26,7 +26,7 @@ def save_note(
 ) -> int:
     """Create the note (first keystrokes) or update it (later ones); returns its id."""
     if len(text) > MAX_NOTE:
-        raise InputError(f"note: keep notes under {MAX_NOTE} characters")
+        raise InputError(f"keep notes under {MAX_NOTE} characters", field="note")
     if session.get(Lead, lead_id) is None:
         raise InputError(f"No lead with id {lead_id}.")
     if note_id is not None:

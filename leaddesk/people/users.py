@@ -59,7 +59,7 @@ def parse_role(text: str) -> Role:
         return Role(text.strip().lower().replace("-", "_").replace(" ", "_"))
     except ValueError:
         choices = ", ".join(r.value for r in Role)
-        raise InputError(f"role: '{text}' is not a role; use one of {choices}") from None
+        raise InputError(f"'{text}' is not a role; use one of {choices}", field="role") from None
 
 
 def clean_territories(codes: Sequence[str]) -> tuple[str, ...]:
@@ -69,7 +69,7 @@ def clean_territories(codes: Sequence[str]) -> tuple[str, ...]:
         for part in code.replace(",", " ").split():
             upper = part.strip().upper()
             if not COUNTRY.match(upper):
-                raise InputError(f"territory: '{part}' is not a country code like DE or US")
+                raise InputError(f"'{part}' is not a country code like DE or US", field="territory")
             if upper not in cleaned:
                 cleaned.append(upper)
     return tuple(sorted(cleaned))
@@ -82,9 +82,11 @@ def clean_display_name(text: str) -> str:
     """The name the team sees: trimmed, on one line, 1 to 128 characters."""
     shown = " ".join(text.split())
     if not shown:
-        raise InputError("display name: give the name the team knows them by")
+        raise InputError("give the name the team knows them by", field="display_name")
     if len(shown) > MAX_DISPLAY_NAME:
-        raise InputError(f"display name: keep it to {MAX_DISPLAY_NAME} characters")
+        raise InputError(
+            f"keep the display name to {MAX_DISPLAY_NAME} characters", field="display_name"
+        )
     return shown
 
 
@@ -121,11 +123,12 @@ def add_user(
     if not NAME_PATTERN.match(name):
         shown = name if len(name) <= 40 else name[:40] + "…"
         raise InputError(
-            f"name: '{shown}' is not a usable login; use 1 to 64 of a–z, 0–9, '.', '_' or '-', "
-            "starting with a letter or digit"
+            f"'{shown}' is not a usable login; use 1 to 64 of a–z, 0–9, '.', '_' or '-', "
+            "starting with a letter or digit",
+            field="name",
         )
     if capacity < 0 or capacity > 10_000:
-        raise InputError(f"capacity: {capacity} is not a number of open leads (0–10000)")
+        raise InputError(f"{capacity} is not a number of open leads (0–10000)", field="capacity")
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise Conflict(f"A user named '{name}' already exists.")
     territories = clean_territories(territories)

@@ -83,9 +83,9 @@ def read_value(text: str, region: str | None) -> Value:
 def _reason(text: str | None, *, required: bool = True) -> str:
     reason = " ".join((text or "").split())
     if required and not reason:
-        raise InputError("--reason: say why (e.g. 'asked on a call', 'opt-out email')")
+        raise InputError("say why (e.g. 'asked on a call', 'opt-out email')", field="reason")
     if len(reason) > MAX_REASON:
-        raise InputError(f"--reason: at most {MAX_REASON} characters")
+        raise InputError(f"at most {MAX_REASON} characters", field="reason")
     return reason
 
 

@@ -131,9 +131,9 @@ def erase_person(
     one for the erasure. The reason is kept in the audit trail: say why, not who."""
     why = " ".join(reason.split())
     if not why:
-        raise InputError("--reason: say why (e.g. 'erasure request by email of 2026-11-18')")
+        raise InputError("say why (e.g. 'erasure request by email of 2026-11-18')", field="reason")
     if len(why) > MAX_REASON:
-        raise InputError(f"--reason: at most {MAX_REASON} characters")
+        raise InputError(f"at most {MAX_REASON} characters", field="reason")
     if person.erased_at is not None:
         raise InputError(f"person #{person.id} was already erased on {person.erased_at:%Y-%m-%d}")
 

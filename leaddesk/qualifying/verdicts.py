@@ -133,7 +133,7 @@ def give_verdict(
 
     reason = (reason or "").strip() or None
     if reason is not None and len(reason) > MAX_REASON:
-        raise InputError(f"reason: keep it under {MAX_REASON} characters")
+        raise InputError(f"keep the reason under {MAX_REASON} characters", field="reason")
     chosen_type = lead_type or (
         suggestion.lead_type
         if verdict is suggestion.verdict

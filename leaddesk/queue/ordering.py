@@ -52,7 +52,7 @@ def parse_band(text: str) -> Band:
         if text.strip().lower() in (band.key, str(band.value)):
             return band
     choices = ", ".join(band.key for band in Band)
-    raise InputError(f"band: '{text}' is not a queue band; use one of {choices}")
+    raise InputError(f"'{text}' is not a queue band; use one of {choices}", field="band")
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ class SearchTerms:
 def search_terms(text: str, *, default_region: str = "US") -> SearchTerms:
     """Read a search entry: a phone number, an email, or words of a name or company."""
     if NUL in text:
-        raise nul_refused("search text")
+        raise nul_refused("search text", field="text")
     text = " ".join(text.split())
     if len(text) < MIN_CHARS:
         return SearchTerms()

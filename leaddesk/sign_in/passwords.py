@@ -64,11 +64,11 @@ def sign_in(session: Session, user: User, ask: PasswordAsk | None, store_label: 
 
 def check_new_password(password: str) -> str:
     if len(password) < MIN_LENGTH:
-        raise InputError(f"password: use at least {MIN_LENGTH} characters")
+        raise InputError(f"use at least {MIN_LENGTH} characters", field="password")
     if len(password) > MAX_LENGTH:
-        raise InputError(f"password: keep it under {MAX_LENGTH} characters")
+        raise InputError(f"keep it under {MAX_LENGTH} characters", field="password")
     if "\x00" in password:
-        raise InputError("password: it cannot contain a NUL character")
+        raise InputError("a password cannot contain a NUL character", field="password")
     return password
 
 

@@ -61,11 +61,13 @@ def resolve_location(location: str | os.PathLike[str] | None) -> URL:
     try:
         url = make_url(raw)
     except ArgumentError as exc:
-        raise StoreError(f"--db: not a database path or URL: {raw}") from exc
+        raise StoreError(f"not a database path or URL: {raw}", field="db") from exc
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     if not (url.drivername.startswith("sqlite") or url.drivername.startswith("postgresql")):
-        raise StoreError(f"--db: LeadDesk works with SQLite or PostgreSQL, not {url.drivername}")
+        raise StoreError(
+            f"LeadDesk works with SQLite or PostgreSQL, not {url.drivername}", field="db"
+        )
     return url
 
 
@@ -282,7 +284,8 @@ def open_store(
             except OSError as exc:
                 why = why_no_folder(path, exc)
                 raise StoreError(
-                    f"--db: cannot make the folder for {path}: {why}; choose a folder of yours"
+                    f"cannot make the folder for {path}: {why}; choose a folder of yours",
+                    field="db",
                 ) from exc
             if not os.access(path.parent, os.W_OK | os.X_OK):
                 raise NotPermitted(
@@ -291,7 +294,7 @@ def open_store(
                     "write access to it."
                 )
         elif path.is_dir():
-            raise StoreError(f"--db: {path} is a folder, not a store file")
+            raise StoreError(f"{path} is a folder, not a store file", field="db")
     engine = make_engine(url)
     try:
         with engine.connect() as probe:

@@ -28,10 +28,13 @@ def holds_nul(value: Any) -> bool:
     return False
 
 
-def nul_refused(field: str) -> InputError:
+def nul_refused(words: str, *, field: str | None = None) -> InputError:
+    """``words`` say the input ("first name", "a text"), ``field`` names it for the front ends."""
+    subject = words if words.startswith(("a ", "an ")) else f"the {words}"
     return InputError(
-        f"{field}: contains a NUL character (\\0), which LeadDesk cannot store or search for; "
-        "remove it and try again"
+        f"{subject} contains a NUL character (\\0), which LeadDesk cannot store or search "
+        "for; remove it and try again",
+        field=field,
     )
 
 

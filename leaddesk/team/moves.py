@@ -191,5 +191,5 @@ def target_user(session: Session, name: str | None) -> User | None:
 def require_reason(reason: str | None, default: str) -> str:
     text = (reason or "").strip() or default
     if len(text) > 500:
-        raise InputError("reason: keep it under 500 characters")
+        raise InputError("keep the reason under 500 characters", field="reason")
     return text

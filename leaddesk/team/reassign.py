@@ -293,7 +293,7 @@ def _holder(display_name: str | None) -> str:
 
 def _picked_rows(session: Session, pick: LeadPick, at: datetime) -> list[Sequence[Any]]:
     if pick.count is not None and not 1 <= pick.count <= MOST_LEADS_PICKED:
-        raise InputError(f"--count: give a number of leads from 1 to {MOST_LEADS_PICKED:,}")
+        raise InputError(f"give a number of leads from 1 to {MOST_LEADS_PICKED:,}", field="count")
     query = planned_moves_query(at)
     if pick.lead_ids:
         ids = sorted(set(pick.lead_ids))

@@ -65,9 +65,11 @@ def reopen_lead(
     """Reopen ``lead_id`` (see the module); ``to_user`` a rep's name, "pool", or KEEP."""
     why = " ".join((reason or "").split())
     if not why:
-        raise InputError("reason: say why it is reopened (the rep and the audit trail read it)")
+        raise InputError(
+            "say why it is reopened (the rep and the audit trail read it)", field="reason"
+        )
     if len(why) > MAX_REASON:
-        raise InputError(f"reason: keep it under {MAX_REASON} characters")
+        raise InputError(f"keep the reason under {MAX_REASON} characters", field="reason")
     lead = session.get(Lead, lead_id, with_for_update=True)
     if lead is None:
         raise InputError(f"No lead {lead_id}.")

@@ -123,7 +123,9 @@ def change_user(
             )
     if capacity is not None and capacity != user.capacity:
         if capacity < 0 or capacity > MAX_CAPACITY:
-            raise InputError(f"capacity: {capacity} is not a number of open leads (0–10000)")
+            raise InputError(
+                f"{capacity} is not a number of open leads (0–10000)", field="capacity"
+            )
         changes.append(f"capacity {user.capacity} → {capacity}")
         details["capacity"] = [user.capacity, capacity]
         user.capacity = capacity

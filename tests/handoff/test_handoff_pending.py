@@ -77,10 +77,12 @@ def test_sales_work_list_holds_every_unanswered_hand_off_and_takes_one_answer(
             (third, "waiting"),
         ]
         assert (listed.late, listed.waiting_within_window) == (2, 1)
-        with pytest.raises(InputError, match="opportunity id: an accepted lead needs"):
+        with pytest.raises(InputError, match=r"^an accepted lead needs") as refused:
             decision_from_form({"lead_id": str(first), "decision": "accepted"})
-        with pytest.raises(InputError, match="reason: 'maybe' is not one of"):
+        assert refused.value.field == "opportunity_id"
+        with pytest.raises(InputError, match=r"^'maybe' is not one of") as refused:
             decision_from_form({"lead_id": str(first), "decision": "rejected", "reason": "maybe"})
+        assert refused.value.field == "reason"
         taken = decision_from_form(
             {"lead_id": str(first), "decision": "accepted", "opportunity_id": " 006B ", "owner": ""}
         )

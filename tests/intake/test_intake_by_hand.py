@@ -135,24 +135,38 @@ def test_who_gets_it_a_rep_keeps_theirs_a_team_lead_chooses(
 
 
 @pytest.mark.parametrize(
-    ("entry", "message"),
+    ("entry", "field", "message"),
     [
-        (NewInterest(email="ada@quill.example"), "name: give the person's name"),
+        (NewInterest(email="ada@quill.example"), "first_name", "give the person's name"),
         (
             NewInterest(first_name="Ada", email="not an email"),
-            "email or phone: give at least one that works",
+            "email",
+            "give an email or a phone, at least one that works",
         ),
-        (NewInterest(first_name="Ada"), "email or phone: give at least one that works"),
-        (NewInterest(first_name="Ada", email="a@b.example", source="fax"), "source: one of"),
-        (NewInterest(first_name="A" * 2_001, email="a@b.example"), "first name: at most 2,000"),
+        (NewInterest(first_name="Ada"), "email", "give an email or a phone, at least one"),
+        (NewInterest(first_name="Ada", email="a@b.example", source="fax"), "source", "use one of"),
+        (
+            NewInterest(first_name="A" * 2_001, email="a@b.example"),
+            "first_name",
+            "the first name takes at most 2,000",
+        ),
     ],
 )
 def test_what_cannot_be_a_lead_is_refused_and_nothing_is_stored(
-    store: Store, store_location: str, clock: FixedClock, entry: NewInterest, message: str
+    store: Store,
+    store_location: str,
+    clock: FixedClock,
+    entry: NewInterest,
+    field: str,
+    message: str,
 ) -> None:
     before = (_count(store, Lead), _count(store, Person), _count(store, ImportRun))
-    with _desk(store_location, clock, "rep1") as rep, pytest.raises(InputError, match=message):
+    with (
+        _desk(store_location, clock, "rep1") as rep,
+        pytest.raises(InputError, match=message) as refused,
+    ):
         rep.add_lead(entry)
+    assert refused.value.field == field
     assert (_count(store, Lead), _count(store, Person), _count(store, ImportRun)) == before
 
 
@@ -173,6 +187,6 @@ def test_the_cli_adds_a_lead_and_refuses_bad_input_with_exit_2(
     shown = json.loads(capsys.readouterr().out)
     assert code == 0 and shown["outcome"] == "created" and shown["owner"] == "rep1"
     assert cli([*base, "--first-name", "Dee"]) == 2
-    assert "email or phone: give at least one" in capsys.readouterr().err
+    assert "--email: give an email or a phone, at least one" in capsys.readouterr().err
     assert cli([*base, "--email", "x@y.example", "--first-name", "X", "--for", "rep2"]) == 3
     assert _count(store, Lead) == 1

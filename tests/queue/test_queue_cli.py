@@ -168,7 +168,7 @@ def test_a_call_logged_by_mistake_is_undone_once(db: Path) -> None:
 
 def test_contact_details_are_corrected_from_the_command_line(db: Path) -> None:
     bad = leaddesk(db, "contact", "1", "--as", "rep1", "--email", "ada@", "--phone", "+1 415 555")
-    assert bad.returncode == 2 and bad.stderr.startswith("leaddesk: email: 'ada@'")
+    assert bad.returncode == 2 and bad.stderr.startswith("leaddesk: --email: 'ada@'")
     assert bad.stdout == ""
     good = leaddesk(
         db, "contact", "1", "--as", "rep1", "--phone", "(415) 555-2671", "--title", "CTO", "--json"

@@ -71,23 +71,24 @@ def test_nothing_typed_differently_changes_nothing(team: Team) -> None:
 
 
 @pytest.mark.parametrize(
-    ("details", "words"),
+    ("details", "field", "words"),
     [
-        (ContactDetails(email="ada@"), "email: 'ada@' is"),
-        (ContactDetails(phone="12"), "phone: '12'"),
-        (ContactDetails(first_name="", last_name=""), "give the person's name"),
-        (ContactDetails(email="", phone=""), "give a phone number or an email"),
-        (ContactDetails(title="x" * 300), "job title: at most 256 characters"),
+        (ContactDetails(email="ada@"), "email", "'ada@' is"),
+        (ContactDetails(phone="12"), "phone", "'12'"),
+        (ContactDetails(first_name="", last_name=""), "first_name", "give the person's name"),
+        (ContactDetails(email="", phone=""), "phone", "give a phone number or an email"),
+        (ContactDetails(title="x" * 300), "title", "the job title takes at most 256 characters"),
     ],
 )
 def test_bad_input_names_the_field_and_changes_nothing(
-    team: Team, details: ContactDetails, words: str
+    team: Team, details: ContactDetails, field: str, words: str
 ) -> None:
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=team.clock(), owner=team.ids["rep1"]).id
     before = _person(team, lead_id)
-    with team.desk("rep1") as desk, pytest.raises(InputError, match=words):
+    with team.desk("rep1") as desk, pytest.raises(InputError, match=words) as refused:
         desk.change_contact(lead_id, details)
+    assert refused.value.field == field
     after = _person(team, lead_id)
     assert (after.first_name, after.email, after.phone, after.title) == (
         before.first_name,

@@ -70,7 +70,7 @@ def test_a_number_that_cannot_be_read_names_the_field_and_the_country_read_in(
     lead_id = _german_lead(team)
     with team.desk("rep1") as desk, pytest.raises(InputError) as refused:
         desk.change_contact(lead_id, ContactDetails(direct_line="0170 12"))
+    assert refused.value.field == "direct_line"
     assert str(refused.value) == (
-        "direct line: '0170 12': not a valid number for DE; "
-        "type it with +country code if it is from abroad"
+        "'0170 12': not a valid number for DE; type it with +country code if it is from abroad"
     )

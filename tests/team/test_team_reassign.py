@@ -163,7 +163,7 @@ def test_a_reps_verdict_after_the_preview_makes_the_move_refuse(team: Team) -> N
         (LeadPick(), "rep2", "Say which leads"),
         (LeadPick(from_user="rep1"), "nobody", "No user named 'nobody'"),
         (LeadPick(from_user="rep1"), "sales1", "has no call queue"),
-        (LeadPick(from_user="rep1", count=0), "rep2", "--count"),
+        (LeadPick(from_user="rep1", count=0), "rep2", "give a number of leads from 1"),
     ],
 )
 def test_bad_requests_are_refused_with_a_plain_message(
@@ -173,8 +173,9 @@ def test_bad_requests_are_refused_with_a_plain_message(
 
     team.user("sales1", Role.SALES)
     team.lead("rep1")
-    with team.desk("lead1") as desk, pytest.raises(InputError, match=says):
+    with team.desk("lead1") as desk, pytest.raises(InputError, match=says) as refused:
         desk.reassign(pick, to_user=to)
+    assert refused.value.field == ("count" if pick.count is not None else None)
 
 
 def test_closed_leads_do_not_move(team: Team) -> None:

@@ -274,5 +274,9 @@ def test_team_view_per_rep_pool_and_sales_wait(store: Team) -> None:
 def test_a_period_that_ends_before_it_starts_is_refused(store: Team) -> None:
     from leaddesk.errors import InputError
 
-    with store.desk("lead1") as desk, pytest.raises(InputError, match="after --until"):
+    with (
+        store.desk("lead1") as desk,
+        pytest.raises(InputError, match="is after the period's last day") as refused,
+    ):
         desk.report("funnel", since=UNTIL, until=SINCE)
+    assert refused.value.field == "since"

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome, LeadType, Stage, Verdict
+from leaddesk.errors import InputError
 from leaddesk.queue import QueueRow
 from leaddesk.store.models import CallAttempt, Lead, VerdictRecord
 from tests.ui.conftest import Workspace, open_workspace
@@ -400,16 +401,24 @@ def test_callback_outside_calling_hours_is_refused(
     # 03:00 tomorrow, their time: nobody is called then.
     tomorrow = (clock() + timedelta(days=1)).astimezone(ZoneInfo(zone))
     night = tomorrow.replace(hour=3, minute=0, second=0, microsecond=0)
-    asked = []
+    asked: list[object] = []
+    refusals: list[tuple[datetime, InputError]] = []
 
-    def pick(_parent: object, request: object) -> object:
+    def pick(_parent: object, request: object, refused: object = None) -> object:
         asked.append(request)
-        return night
+        if refused is None:
+            return night
+        refusals.append(refused)  # type: ignore[arg-type]
+        return None  # the rep cancels the picker that came back
 
     monkeypatch.setattr(dialogs, "ask_callback", pick)
     key(qtbot, workspace, "b")
-    assert asked
-    assert workspace.warnings and "outside their calling hours" in workspace.warnings[-1]
+    # The core refuses the time: the picker comes back on it, saying why; nothing is logged.
+    qtbot.waitUntil(lambda: len(refusals) == 1)
+    when, error = refusals[0]
+    assert when == night and error.field == "callback"
+    assert "outside their calling hours" in error.message
+    assert workspace.warnings == []
     assert calls_on(workspace, lead.lead_id) == []
     assert cycle.phase is Phase.READY  # nothing logged; the rep can pick another time
 

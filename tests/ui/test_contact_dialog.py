@@ -33,7 +33,7 @@ def test_f2_corrects_the_number_and_the_call_panel_dials_it(
     dialog.phone.setText("0415 555")
     dialog.save()
     qtbot.waitUntil(dialog.error.isVisible)
-    assert dialog.error.text().startswith("phone: '0415 555'")
+    assert dialog.error.text().startswith("'0415 555': ")
     assert dialog.isVisible() and dialog.focusWidget() is dialog.phone
 
     dialog.phone.setText("+1 (415) 555-2671")

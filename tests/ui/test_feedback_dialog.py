@@ -171,7 +171,7 @@ def test_sales_accepts_and_rejects_one_lead_at_a_time_with_a_and_r(
     assert dialog.owner.text() == workspace.desk.actor.display_name
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # no opportunity id yet
     assert dialog.isVisible()
-    assert dialog.error.text().startswith("opportunity id: an accepted lead needs")
+    assert dialog.error.text().startswith("An accepted lead needs")
     qtbot.keyClicks(dialog.opportunity, "006Q000001")
     with qtbot.waitSignal(dialog.answered):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()

@@ -61,7 +61,7 @@ def test_what_cannot_be_a_lead_is_said_in_the_dialog_and_nothing_typed_is_lost(
     qtbot.keyClicks(dialog.email, "bo at example")
     _add(qtbot, dialog)
     assert dialog.isVisible() and dialog.error.isVisible()
-    assert dialog.error.text().startswith("email or phone: give at least one that works")
+    assert dialog.error.text().startswith("Give an email or a phone, at least one that works")
     assert dialog.first_name.text() == "Bo"
     assert dialog.focusWidget() is dialog.email
     dialog.email.clear()

@@ -45,7 +45,7 @@ def test_a_team_lead_reopens_a_closed_lead_from_its_card(
     assert unnamed(dialog) == []
     dialog.reopen()  # no reason yet: said in the dialog, the reason box focused
     qtbot.waitUntil(dialog.error.isVisible)
-    assert dialog.error.text().startswith("reason: say why")
+    assert dialog.error.text().startswith("Say why it is reopened")
     assert dialog.focusWidget() is dialog.reason
     dialog.reason.setText("their colleague confirmed the project")
     dialog.owner.setCurrentIndex(dialog.owner.findData("rep2"))

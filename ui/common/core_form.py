@@ -44,7 +44,7 @@ class CoreForm(QDialog):
         self.buttons = QDialogButtonBox(ok_button | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(ok_button).setText(ok)  # its click is the subclass's to connect
         self.buttons.rejected.connect(self.reject)
-        self.fields: Mapping[str, QWidget] = {}  # a refusal's first word -> its field
+        self.fields: Mapping[str, QWidget] = {}  # the core's field name -> its box
 
     def lay_out(self, *between: QWidget) -> None:
         """Intro, form, any ``between`` widgets, the refusal, the buttons; call once the form
@@ -71,4 +71,4 @@ class CoreForm(QDialog):
 
     def _refused(self, error: LeadDeskError) -> None:
         self.buttons.setEnabled(True)
-        say_refusal(self, self.error, error.message, self.fields)
+        say_refusal(self, self.error, error, self.fields)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from leaddesk.errors import LeadDeskError
 from leaddesk.files.logs import log_path
 
 if TYPE_CHECKING:
@@ -39,11 +40,19 @@ def show_crash(parent: QWidget | None, summary: str, details: str) -> None:
         QApplication.clipboard().setText(details)
 
 
-def ask_callback(parent: QWidget | None, request: CallbackRequest) -> datetime | None:
-    """When the person asked to be called back (aware datetime), or None if cancelled."""
+def ask_callback(
+    parent: QWidget | None,
+    request: CallbackRequest,
+    *,
+    refused: tuple[datetime, LeadDeskError] | None = None,
+) -> datetime | None:
+    """When the person asked to be called back (aware datetime), or None if cancelled;
+    ``refused`` opens it on a time the core refused, saying why."""
     from ui.workspace.callback_picker import CallbackPicker
 
     picker = CallbackPicker(request, parent)
+    if refused is not None:
+        picker.say_refused(*refused)
     return picker.chosen() if picker.exec() == QDialog.DialogCode.Accepted else None
 
 

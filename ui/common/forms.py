@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QPlainTextEdit, QWidget
 
+from leaddesk.errors import InputError, LeadDeskError
+
 
 def plain(text: str) -> str:
     """A label as it is read out: no mnemonic marker, no trailing colon."""
@@ -38,16 +40,24 @@ def error_line() -> QLabel:
     return line
 
 
-def say_refusal(dialog: QWidget, line: QLabel, message: str, fields: Mapping[str, QWidget]) -> None:
+def say_refusal(
+    dialog: QWidget, line: QLabel, error: LeadDeskError, fields: Mapping[str, QWidget]
+) -> None:
     """Show the refusal inside the dialog (nothing typed is lost) and put the focus on the
-    field it names first ("phone: too short" -> the phone box)."""
-    line.setText(message)
+    box of the field the core names (``InputError(field="phone")`` -> the phone box);
+    ``fields`` maps the core's field names to the form's boxes."""
+    line.setText(sentence(error.message))
     line.show()
     dialog.adjustSize()  # room for the message: the form keeps its size
-    named = message.split(":", 1)[0].split(",", 1)[0].strip().lower()
-    field = fields.get(named)
-    if field is not None:
-        field.setFocus()
+    named = error.field if isinstance(error, InputError) else None
+    box = fields.get(named) if named is not None else None
+    if box is not None:
+        box.setFocus()
+
+
+def sentence(message: str) -> str:
+    """A message as a dialog says it: starting with a capital ("give a name" -> "Give a name")."""
+    return message[:1].upper() + message[1:]
 
 
 def lines_high(edit: QPlainTextEdit, lines: int) -> int:

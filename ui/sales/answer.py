@@ -85,7 +85,13 @@ class AnswerDialog(CoreForm):
             labelled(form, "&Reason:", self.reason, "Why sales rejects the lead")
         labelled(form, "&Comment:", self.comment, "For the qualifier who handed it off")
         self.buttons.accepted.connect(self.record)
-        self.fields = {"opportunity id": self.opportunity, "owner": self.owner}
+        self.fields = {
+            "opportunity_id": self.opportunity,
+            "owner": self.owner,
+            "date": self.created,
+            "reason": self.reason,
+            "comment": self.comment,
+        }
         self.lay_out()
         (self.opportunity if accept else self.reason).setFocus()
 

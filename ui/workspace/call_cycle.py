@@ -23,7 +23,7 @@ from leaddesk.calling.ending import CallEnded
 from leaddesk.calling.undo import UndoneCall
 from leaddesk.desk import Desk
 from leaddesk.domain import OPEN_STAGES, CallOutcome
-from leaddesk.errors import LeadDeskError
+from leaddesk.errors import InputError, LeadDeskError
 from leaddesk.qualifying.undo import UndoneVerdict
 from leaddesk.qualifying.verdicts import VerdictInfo
 from leaddesk.queue import QueueRow
@@ -71,6 +71,7 @@ class CallCycle(QObject):
     said = Signal(str)  # one line for the rep: what just happened, what comes next
     seconds = Signal(int)  # time on the call, every second while calling
     busy_changed = Signal()  # a step went to the worker or came back; see ``waiting``
+    callback_refused = Signal(object, object)  # the time asked, the core's InputError about it
 
     def __init__(
         self,
@@ -181,7 +182,15 @@ class CallCycle(QObject):
             lambda: desk.log_call(lead_id, outcome, callback_at, None, duration),
             self._logged,
             changes={"queue", "lead", "status"},
+            refused=lambda error: self._callback_refused(callback_at, error),
         )
+
+    def _callback_refused(self, callback_at: datetime | None, error: LeadDeskError) -> bool:
+        """A refused callback time goes back to the picker (True); anything else is warned."""
+        if callback_at is None or not isinstance(error, InputError) or error.field != "callback":
+            return False
+        self.callback_refused.emit(callback_at, error)
+        return True
 
     def update_lead(self, row: QueueRow | None) -> None:
         """The held lead as it is now (its person's name or number corrected mid-call)."""
@@ -323,6 +332,7 @@ class CallCycle(QObject):
         done: Callable[[object], None],
         *,
         changes: set[str],
+        refused: Callable[[LeadDeskError], bool] | None = None,
     ) -> None:
         self._set_waiting(True)
 
@@ -332,7 +342,8 @@ class CallCycle(QObject):
 
         def failed(error: LeadDeskError) -> None:
             self._set_waiting(False)
-            dialogs.warn(None, error.message)
+            if refused is None or not refused(error):
+                dialogs.warn(None, error.message)
 
         self._ops.run(work, done=finished, failed=failed, changes=changes)
 

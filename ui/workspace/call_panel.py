@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.definition import Policy
 from leaddesk.domain import CallOutcome
+from leaddesk.errors import LeadDeskError
 from leaddesk.leads.lead_file import LeadFile
 from leaddesk.queue import QueueRow
 from ui.common import dialogs, shortcuts
@@ -191,6 +192,7 @@ class CallPanel(QFrame):
         cycle.seconds.connect(lambda seconds: self.timer.setText(clock_text(seconds)))
         cycle.said.connect(self.message.setText)
         cycle.busy_changed.connect(lambda: self._phase(cycle.phase.value))
+        cycle.callback_refused.connect(self._callback_refused)
         self._phase(cycle.phase.value)
         self._set_idle(True)
 
@@ -218,20 +220,7 @@ class CallPanel(QFrame):
         if cycle.waiting or cycle.phase not in (Phase.READY, Phase.CALLING) or cycle.lead is None:
             return
         if outcome is CallOutcome.CALLBACK:
-            if self.policy is None:
-                return
-            lead = cycle.lead
-            request = CallbackRequest(
-                person=lead.person,
-                zones=lead.zones if lead.zone_known else (),
-                policy=self.policy,
-                rep_zone=self._rep_zone,
-                now=self._clock(),
-            )
-            when = dialogs.ask_callback(self, request)
-            if when is None:
-                return
-            cycle.log(outcome, when)
+            self._ask_callback()
             return
         if outcome is CallOutcome.DO_NOT_CALL and not dialogs.ask(
             self,
@@ -241,6 +230,30 @@ class CallPanel(QFrame):
         ):
             return
         cycle.log(outcome)
+
+    def _ask_callback(self, refused: tuple[datetime, LeadDeskError] | None = None) -> None:
+        """The picker, then the log; ``refused``: the time the core refused, and why."""
+        cycle = self.cycle
+        if self.policy is None or cycle.lead is None:
+            return
+        lead = cycle.lead
+        request = CallbackRequest(
+            person=lead.person,
+            zones=lead.zones if lead.zone_known else (),
+            policy=self.policy,
+            rep_zone=self._rep_zone,
+            now=self._clock(),
+        )
+        if refused is None:
+            when = dialogs.ask_callback(self, request)
+        else:
+            when = dialogs.ask_callback(self, request, refused=refused)
+        if when is not None:
+            cycle.log(CallOutcome.CALLBACK, when)
+
+    def _callback_refused(self, when: datetime, error: LeadDeskError) -> None:
+        # The picker opens again on the refused time, saying why, its time box focused.
+        self._ask_callback((when, error))
 
     def book_callback(self) -> None:
         self.log(CallOutcome.CALLBACK)

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from leaddesk.calling.calling_hours import callback_outside_hours
 from leaddesk.definition import Policy
-from ui.common.forms import labelled
+from leaddesk.errors import LeadDeskError
+from ui.common.forms import labelled, say_refusal
 from ui.workspace.queue_model import place_name
 
 
@@ -103,7 +104,15 @@ class CallbackPicker(QDialog):
         layout.addWidget(self.buttons)
         self.when.dateTimeChanged.connect(self._update)
         self.set_time(suggested_time(request))
+        self.fields = {"callback": self.when}  # the core's field name -> its box
         self.when.setFocus()
+
+    def say_refused(self, moment: datetime, error: LeadDeskError) -> None:
+        """Back on ``moment``, which the core refused: its reason shown, the box it names
+        focused (the rep picks another time or cancels)."""
+        self.set_time(moment)
+        say_refusal(self, self.problem, error, self.fields)
+        self._make_room()
 
     def set_time(self, moment: datetime) -> None:
         local = moment.astimezone(self._rep_zone)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QWidget
 
-from leaddesk.contacts.corrections import WORDS, ContactDetails
+from leaddesk.contacts.corrections import ContactDetails
 from leaddesk.desk import Desk
 from leaddesk.leads.lead_file import LeadFile
 from ui.common.core_form import CoreForm
@@ -60,13 +60,13 @@ class ContactDialog(CoreForm):
         labelled(self.form, "&Direct line:", self.direct_line)
         self.buttons.accepted.connect(self.save)
         self.fields = {
-            WORDS["first_name"]: self.first_name,
-            WORDS["last_name"]: self.last_name,
-            WORDS["title"]: self.title,
-            WORDS["email"]: self.email,
-            WORDS["phone"]: self.phone,
-            WORDS["mobile"]: self.mobile,
-            WORDS["direct_line"]: self.direct_line,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "title": self.title,
+            "email": self.email,
+            "phone": self.phone,
+            "mobile": self.mobile,
+            "direct_line": self.direct_line,
         }
         self.lay_out()
         self.phone.setFocus()  # the usual correction: "call my mobile instead"

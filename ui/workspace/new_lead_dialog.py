@@ -87,11 +87,9 @@ class NewLeadDialog(CoreForm):
         self.source.currentIndexChanged.connect(self._source_changed)
         self.work_now.toggled.connect(self._work_now_changed)
         self.fields = {
-            "first name": self.first_name,
-            "name": self.first_name,
-            "last name": self.last_name,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
             "email": self.email,
-            "email or phone": self.email,
             "phone": self.phone,
             "company": self.company,
             "title": self.title,

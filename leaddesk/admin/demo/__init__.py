@@ -96,9 +96,9 @@ def fill_demo(
     now: datetime,
 ) -> DemoSummary:
     if leads < 1 or leads > 5_000_000:
-        raise InputError("--leads: give a number of leads between 1 and 5000000")
+        raise InputError("give a number of leads between 1 and 5000000", field="leads")
     if reps < 1 or reps > 200:
-        raise InputError("--reps: give a number of reps between 1 and 200")
+        raise InputError("give a number of reps between 1 and 200", field="reps")
     require_faker()  # before anything is written, so a missing Faker leaves the store alone
     rng = random.Random(seed)
     with store.transaction() as session:

@@ -97,7 +97,7 @@ def period(session: Session, *, since: date | None, until: date | None, at: date
     last = until or today
     first = since or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
-        raise InputError(f"--since {first} is after --until {last}")
+        raise InputError(f"{first} is after the period's last day, {last}", field="since")
     if (last - first).days >= MAX_DAYS:
         raise InputError("Pick a period of at most two years.")
     return Period(first, last, zone)
