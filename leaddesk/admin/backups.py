@@ -53,8 +53,8 @@ from leaddesk import audit
 from leaddesk.admin.backup_file import seal_holds, sealed
 from leaddesk.errors import InputError, LeadDeskError, StoreError
 from leaddesk.files import writing as output_files
-from leaddesk.intake.bulk import BulkWriter
 from leaddesk.store import Store, guards, open_store
+from leaddesk.store.bulk_writes import BulkWriter
 from leaddesk.store.database import catch_up_sequences, store_trouble
 from leaddesk.store.migrations import SCHEMA_HEAD, current_revision, known_revisions, upgrade
 from leaddesk.store.models import AuditEvent, Base, User

@@ -18,19 +18,18 @@ from typing import Any
 
 import phonenumbers
 from rapidfuzz import fuzz
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from leaddesk.domain import Stage
 from leaddesk.intake.rows import CleanRow, country_code
 from leaddesk.queue.zones import zone_key_for
+from leaddesk.store.batch_reads import BatchQuery
 
 # token_sort_ratio at or above this is "the same name": "Jon Smith" / "John Smith" (95),
 # "Smith, John" / "John Smith" (100); "Ann Lee" / "Dan Lee" (86) stays two people.
 NAME_SIMILARITY = 90
 # People read per company for name matching: a big customer has thousands of contacts.
 MAX_PEOPLE_PER_COMPANY = 500
-_IN_BATCH = 900  # values per IN list: well inside every backend's parameter limit
 
 
 @dataclass(slots=True, eq=False)
@@ -296,37 +295,6 @@ def unmatched_names(view: StoreView, rows: Sequence[CleanRow]) -> dict[str, list
         for key in company_keys_of(row):
             unmatched.setdefault(key, []).append(row.full_name.casefold())
     return unmatched
-
-
-class BatchQuery:
-    """``SELECT … WHERE column IN (…)`` over many values, through the driver.
-
-    SQLite gets IN lists of at most ``_IN_BATCH`` values; PostgreSQL one ``= ANY(array)``
-    per look-up, which saves hundreds of round trips a chunk.
-    """
-
-    def __init__(self, connection: Connection) -> None:
-        # The driver's own cursor, inside the session's transaction: rows come back as plain
-        # tuples, without a result wrapper per row (a chunk's look-ups return ~100,000 rows).
-        self.cursor = connection.connection.cursor()
-        self.postgres = connection.dialect.name == "postgresql"
-
-    def rows(self, head: str, values: Iterable[Any], *, order: str = "") -> Iterable[Any]:
-        """``head`` ends with ``column IN``."""
-        items = list(values)
-        if not items:
-            return
-        tail = f" ORDER BY {order}" if order else ""
-        cursor = self.cursor
-        if self.postgres:
-            cursor.execute(f"{head.removesuffix(' IN')} = ANY(%s){tail}", (items,))
-            yield from cursor.fetchall()
-            return
-        for start in range(0, len(items), _IN_BATCH):
-            batch = items[start : start + _IN_BATCH]
-            markers = ", ".join(["?"] * len(batch))
-            cursor.execute(f"{head} ({markers}){tail}", tuple(batch))
-            yield from cursor.fetchall()
 
 
 def _json(value: Any) -> dict[str, Any] | None:

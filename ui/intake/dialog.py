@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from leaddesk.desk import Desk, ImportLook
 from leaddesk.domain import Role
 from leaddesk.errors import LeadDeskError
-from leaddesk.intake.importing import ImportCancelled, ImportSummary
+from leaddesk.intake.summary import ImportCancelled, ImportSummary
 from leaddesk.intake.undo import UndoSummary
 from leaddesk.settings import IMPORT_FOLDER, Settings
 from ui.common.operations import Operations
