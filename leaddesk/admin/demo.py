@@ -18,7 +18,6 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from leaddesk.calling.call_log import TAKEN_FROM_POOL
-from leaddesk.contacts.names import company_key
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import (
@@ -31,6 +30,7 @@ from leaddesk.domain import (
     Verdict,
 )
 from leaddesk.errors import InputError
+from leaddesk.intake.cleanup import company_key
 from leaddesk.intake.scores import Scorer
 from leaddesk.people import users as user_ops
 from leaddesk.queue.policy import current_policy
