@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from leaddesk.intake.rows import CleanRow
 from leaddesk.privacy.do_not_call import count_entries, digest, email_key
 from leaddesk.store.batch_reads import BatchQuery
+from leaddesk.store.intake_lookups import do_not_call_digests
 from leaddesk.store.models import DoNotCallEntry
 
 
@@ -96,12 +97,7 @@ def listed_rows(session: Session, rows: Sequence[CleanRow]) -> dict[int, Listing
     if not digests:
         return {}
     query = BatchQuery(session.connection())
-    found = {
-        key: value is None
-        for key, value in query.rows(
-            "SELECT digest, value FROM do_not_call_entries WHERE digest IN", digests
-        )
-    }
+    found = {key: value is None for key, value in do_not_call_digests(query, digests)}
     if not found:
         return {}
     return _listings(rows, lambda value: found.get(digest(value)))
