@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import text
 
 from leaddesk.clock import FixedClock
-from leaddesk.contacts.corrections import ContactDetails
 from leaddesk.desk import open_desk, setup_desk
 from leaddesk.domain import CallOutcome, Role, Stage, Verdict
 from leaddesk.errors import InputError, LeadDeskError, NotPermitted
 from leaddesk.intake.by_hand import NewInterest
+from leaddesk.leads.contact_corrections import ContactDetails
 from leaddesk.store import grants
 from leaddesk.store.models import Lead
 from tests.team_database import HAND_OFF_ANSWERS, Team, plain_url

@@ -18,7 +18,7 @@ from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.intake.by_hand import NewInterest
-from leaddesk.intake.importing import LISTED_ROW
+from leaddesk.intake.planning import LISTED_ROW
 from leaddesk.store import Store
 from leaddesk.store.models import AuditEvent, DoNotCallEntry, Lead, Person
 from tests.csv_sheets import write_csv
@@ -333,7 +333,8 @@ def test_a_long_import_checks_its_rows_against_the_list_held_in_memory(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from leaddesk.intake import importing
-    from leaddesk.privacy.do_not_call import ListCheck, add_entry
+    from leaddesk.intake.do_not_call_check import ListCheck
+    from leaddesk.privacy.do_not_call import add_entry
 
     monkeypatch.setattr(ListCheck, "FEW_ROWS", 0)  # as a file of thousands of rows is checked
     monkeypatch.setattr(importing, "CHUNK_ROWS", 1)  # and an entry added between chunks is seen

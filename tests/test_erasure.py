@@ -16,7 +16,7 @@ from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import CallOutcome, Role, Stage, Verdict
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.intake.by_hand import NewInterest
-from leaddesk.intake.importing import ERASED_ROW
+from leaddesk.intake.planning import ERASED_ROW
 from leaddesk.store import Store
 from leaddesk.store.models import (
     Answer,

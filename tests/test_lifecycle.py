@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from leaddesk import lifecycle
 from leaddesk.audit import AuditAction
 from leaddesk.domain import CallOutcome, Stage, Verdict
 from leaddesk.errors import Conflict
-from leaddesk.leads import lifecycle
 from leaddesk.store.models import Lead
 
 CORE = Path(__file__).resolve().parents[1] / "leaddesk"
-LIFECYCLE = CORE / "leads" / "lifecycle.py"
+LIFECYCLE = CORE / "lifecycle" / "stages.py"
 AT = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
 
 
@@ -97,7 +97,7 @@ def test_no_module_but_the_lifecycle_sets_a_leads_stage() -> None:
         if path != LIFECYCLE
         for where in _stage_writes(path, tree)
     ]
-    assert writes == [], "set the stage through leaddesk.leads.lifecycle: " + ", ".join(writes)
+    assert writes == [], "set the stage through leaddesk.lifecycle.stages: " + ", ".join(writes)
 
 
 def test_the_stage_check_finds_a_stage_set_by_hand() -> None:

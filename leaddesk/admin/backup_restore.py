@@ -24,8 +24,8 @@ from leaddesk.admin.backup_reading import BackupReader
 from leaddesk.admin.backups import BATCH, Progress, backed_up_tables, no_progress
 from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import InputError, StoreError
-from leaddesk.intake.bulk import BulkWriter
 from leaddesk.store import Store, guards, open_store
+from leaddesk.store.bulk_writes import BulkWriter
 from leaddesk.store.database import catch_up_sequences
 from leaddesk.store.migrations import SCHEMA_HEAD, current_revision, upgrade
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from leaddesk import audit
+from leaddesk import audit, lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.calling import calling_hours
 from leaddesk.calling.ending import check_duration
@@ -24,7 +24,6 @@ from leaddesk.definition import Policy
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError, NotPermitted
-from leaddesk.leads import lifecycle
 from leaddesk.privacy import do_not_call
 from leaddesk.queue import zones
 from leaddesk.queue.cadence import NO_CONTACT, day_start, plan_retry

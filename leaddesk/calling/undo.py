@@ -23,11 +23,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk import audit
+from leaddesk import audit, lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage
 from leaddesk.errors import Conflict, InputError
-from leaddesk.leads import lifecycle
 from leaddesk.leads.undo_rules import (
     before_of,
     check_own_and_recent,

@@ -20,8 +20,8 @@ from leaddesk.cli.common import (
     record_number,
 )
 from leaddesk.errors import InputError
-from leaddesk.intake.importing import ImportCancelled, ImportSummary
 from leaddesk.intake.runs import RunStatus
+from leaddesk.intake.summary import ImportCancelled, ImportSummary
 from leaddesk.intake.undo import UndoSummary
 
 

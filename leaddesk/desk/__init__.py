@@ -28,12 +28,11 @@ from leaddesk.calling import calling_hours, ending
 from leaddesk.calling import my_day as day_summary
 from leaddesk.calling.undo import UndoneCall, undo_call
 from leaddesk.clock import Clock, system_clock
-from leaddesk.contacts.corrections import ContactChanged, ContactDetails, change_contact
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import WITH_SALES, CallOutcome, DisqualifyReason, LeadType, Role, Verdict
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.handoff.records import HandoffRecord, read_record
-from leaddesk.intake import by_hand, source_mappings
+from leaddesk.intake import by_hand, do_not_call_file, source_mappings
 from leaddesk.intake import errors as intake_errors
 from leaddesk.intake import importing as intake
 from leaddesk.intake import mapping as intake_mapping
@@ -42,6 +41,7 @@ from leaddesk.intake import undo as intake_undo
 from leaddesk.leads import lead_file as lead_files
 from leaddesk.leads import lists as lead_reads
 from leaddesk.leads import notes
+from leaddesk.leads.contact_corrections import ContactChanged, ContactDetails, change_contact
 from leaddesk.people import users as user_ops
 from leaddesk.people.permissions import Action, can, require
 from leaddesk.privacy import do_not_call, erasure
@@ -737,7 +737,7 @@ class Desk:
         """Put every phone number and email of a CSV/XLSX file on the list, all or none."""
         self.require(Action.MANAGE_DO_NOT_CALL)
         with self.store.transaction() as session:
-            return do_not_call.import_entries(
+            return do_not_call_file.import_entries(
                 session,
                 Path(path),
                 reason=reason,

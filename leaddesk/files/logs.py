@@ -6,9 +6,14 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from leaddesk.store.database import log_dir
+import platformdirs
 
 LOG_FILE_NAME = "leaddesk.log"
+
+
+def log_dir() -> Path:
+    # Here, not beside the store's folders: the store writes files, so files must not need it.
+    return Path(platformdirs.user_log_dir("LeadDesk", appauthor=False))
 
 
 def log_path() -> Path:

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from leaddesk import audit
+from leaddesk import audit, lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Stage
 from leaddesk.errors import Conflict, InputError
@@ -57,7 +57,6 @@ from leaddesk.handoff.selection import (
     unfinished_batches,
     waiting_leads,
 )
-from leaddesk.leads import lifecycle
 from leaddesk.people.permissions import Action, can
 from leaddesk.store import Store
 from leaddesk.store.identity import store_code

@@ -18,14 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from leaddesk import audit
+from leaddesk import audit, lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import SalesDecision, Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.handoff.access import Acting, acting_user
 from leaddesk.handoff.feedback import FINAL_STAGE, Decision, FeedbackReport, Problem
 from leaddesk.handoff.feedback_file import read_feedback
-from leaddesk.leads import lifecycle
 from leaddesk.people.permissions import Action, require
 from leaddesk.store import Store
 from leaddesk.store.models import Lead, OpportunityRef, SalesFeedback

@@ -5,6 +5,7 @@ No database here; the desk's import operation strings these together with duplic
 
 from __future__ import annotations
 
+from leaddesk.contacts.phones import PhoneResult, normalise_phone
 from leaddesk.intake.cleanup import (
     EmailResult,
     company_key,
@@ -17,6 +18,7 @@ from leaddesk.intake.cleanup import (
 )
 from leaddesk.intake.dates import parse_when
 from leaddesk.intake.errors import FileProblem, IntakeFileError, NothingToImport
+from leaddesk.intake.export_file import ExportFile, RawRow
 from leaddesk.intake.mapping import (
     Field,
     Mapping,
@@ -25,8 +27,7 @@ from leaddesk.intake.mapping import (
     detect_shape,
     load_mapping,
 )
-from leaddesk.intake.phones import PhoneResult, normalise_phone
-from leaddesk.intake.reading import ExportFile, RawRow, open_export
+from leaddesk.intake.reading import open_export
 from leaddesk.intake.rows import (
     MAX_FIELD_CHARS,
     CleanRow,

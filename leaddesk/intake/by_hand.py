@@ -23,12 +23,14 @@ from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Source
 from leaddesk.errors import InputError
 from leaddesk.intake.cleaning import Chunk
-from leaddesk.intake.importing import ERASED_ROW, Counts, ImportSummary, Planner, write_plan
+from leaddesk.intake.export_file import RawRow
 from leaddesk.intake.mapping import Field, Mapping, Shape
 from leaddesk.intake.matching import import_key, whereabouts
-from leaddesk.intake.reading import RawRow
+from leaddesk.intake.planning import ERASED_ROW, Planner
 from leaddesk.intake.rows import CleanRow, RowProblem, clean_row
 from leaddesk.intake.runs import BY_HAND, RunStatus
+from leaddesk.intake.summary import Counts, ImportSummary
+from leaddesk.intake.writing import write_plan
 from leaddesk.queue.policy import current_definition, current_policy
 from leaddesk.store.models import ImportRun, Lead, Person, User
 from leaddesk.store.nul_guard import NUL, nul_refused

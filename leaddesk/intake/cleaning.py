@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from leaddesk.intake.errors import FileProblem, IntakeFileError
+from leaddesk.intake.export_file import ExportFile, RawRow
 from leaddesk.intake.mapping import Mapping
 from leaddesk.intake.matching import Whereabouts, import_key, whereabouts
-from leaddesk.intake.reading import ExportFile, RawRow, open_export
+from leaddesk.intake.reading import open_export
 from leaddesk.intake.rows import CleanRow, RowProblem, clean_row
 
 # Below this many rows starting a helper process costs more than it saves.

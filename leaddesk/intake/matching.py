@@ -18,19 +18,26 @@ from typing import Any
 
 import phonenumbers
 from rapidfuzz import fuzz
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from leaddesk.domain import Stage
 from leaddesk.intake.rows import CleanRow, country_code
 from leaddesk.queue.zones import zone_key_for
+from leaddesk.store.batch_reads import BatchQuery
+from leaddesk.store.intake_lookups import (
+    accounts_by_name_key,
+    leads_of_people,
+    people_at_accounts,
+    people_by_email,
+    people_by_phone,
+    stored_import_keys,
+)
 
 # token_sort_ratio at or above this is "the same name": "Jon Smith" / "John Smith" (95),
 # "Smith, John" / "John Smith" (100); "Ann Lee" / "Dan Lee" (86) stays two people.
 NAME_SIMILARITY = 90
 # People read per company for name matching: a big customer has thousands of contacts.
 MAX_PEOPLE_PER_COMPANY = 500
-_IN_BATCH = 900  # values per IN list: well inside every backend's parameter limit
 
 
 @dataclass(slots=True, eq=False)
@@ -138,14 +145,11 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
     """Everything the store holds about these rows (``keys``: their import keys, in the same
     order), in a handful of batched queries.
 
-    Plain SQL through the driver: these run on every chunk of every import, and the rows they
-    return need no conversion beyond what is done here.
+    Plain SQL through the driver (``store/intake_lookups.py``): these run on every chunk of
+    every import, and the rows they return need no conversion beyond what is done here.
     """
     view = StoreView()
     query = BatchQuery(session.connection())
-    person_columns = (
-        "id, email, phone, first_name, last_name, account_id, do_not_call, seniority, title"
-    )
     found: dict[int, KnownPerson] = {}
 
     def remember(record: Any) -> KnownPerson:
@@ -168,28 +172,16 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
     # the lower(email) index that search walks too.
     typed = {address for row in rows if (address := row.email)}
     emails = {address.lower() for address in typed} | {address.casefold() for address in typed}
-    for record in query.rows(
-        f"SELECT {person_columns} FROM people WHERE erased_at IS NULL AND lower(email) IN",
-        emails,
-        order="id",
-    ):
+    for record in people_by_email(query, emails):
         view.by_email.setdefault(record[1].casefold(), remember(record))
 
     phones = {number for row in rows for number in (row.phone_e164, row.mobile_e164) if number}
-    for record in query.rows(
-        f"SELECT {person_columns} FROM people WHERE erased_at IS NULL AND phone IN",
-        phones,
-        order="id",
-    ):
+    for record in people_by_phone(query, phones):
         view.by_phone.setdefault(record[2], []).append(remember(record))
 
     names = {key for row in rows for key in company_keys_of(row)}
     by_id: dict[int, tuple[str, KnownAccount]] = {}
-    for record in query.rows(
-        "SELECT id, name, name_key, is_customer, owner_name FROM accounts WHERE name_key IN",
-        names,
-        order="id",
-    ):
+    for record in accounts_by_name_key(query, names):
         account = KnownAccount(record[0], record[1], bool(record[3]), record[4])
         key = record[2]
         held = view.accounts.get(key)
@@ -205,9 +197,7 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
     _leads_of(query, view, found, list(found))
 
     row_keys = list(keys)
-    for record in query.rows(
-        "SELECT import_key FROM leads WHERE import_key IN", set(row_keys) - view.keys
-    ):
+    for record in stored_import_keys(query, set(row_keys) - view.keys):
         view.keys.add(record[0])
 
     # A row imported before is recognised by its key, on the lead of whoever it went to. That
@@ -242,14 +232,7 @@ def _people_at_companies(
     """People at the companies in ``names`` whose name is close to one given there."""
     account_ids = [account_id for account_id, (key, _) in by_id.items() if key in names]
     counts: dict[int, int] = {}
-    person_columns = (
-        "id, email, phone, first_name, last_name, account_id, do_not_call, seniority, title"
-    )
-    for record in query.rows(
-        f"SELECT {person_columns} FROM people WHERE erased_at IS NULL AND account_id IN",
-        account_ids,
-        order="account_id, id",
-    ):
+    for record in people_at_accounts(query, account_ids):
         account_id = record[5]
         seen = counts[account_id] = counts.get(account_id, 0) + 1
         if seen > MAX_PEOPLE_PER_COMPANY:
@@ -267,12 +250,7 @@ def _leads_of(
     query: BatchQuery, view: StoreView, found: dict[int, KnownPerson], person_ids: list[int]
 ) -> None:
     """The leads of these people, onto them, with every import key they carry."""
-    for record in query.rows(
-        "SELECT id, person_id, stage, interest_score, extra, version, import_key "
-        "FROM leads WHERE person_id IN",
-        person_ids,
-        order="person_id, arrived_at, id",
-    ):
+    for record in leads_of_people(query, person_ids):
         extra = _json(record[4])
         lead = KnownLead(record[0], Stage(record[2]), record[3], extra, record[5])
         if record[6]:
@@ -296,37 +274,6 @@ def unmatched_names(view: StoreView, rows: Sequence[CleanRow]) -> dict[str, list
         for key in company_keys_of(row):
             unmatched.setdefault(key, []).append(row.full_name.casefold())
     return unmatched
-
-
-class BatchQuery:
-    """``SELECT … WHERE column IN (…)`` over many values, through the driver.
-
-    SQLite gets IN lists of at most ``_IN_BATCH`` values; PostgreSQL one ``= ANY(array)``
-    per look-up, which saves hundreds of round trips a chunk.
-    """
-
-    def __init__(self, connection: Connection) -> None:
-        # The driver's own cursor, inside the session's transaction: rows come back as plain
-        # tuples, without a result wrapper per row (a chunk's look-ups return ~100,000 rows).
-        self.cursor = connection.connection.cursor()
-        self.postgres = connection.dialect.name == "postgresql"
-
-    def rows(self, head: str, values: Iterable[Any], *, order: str = "") -> Iterable[Any]:
-        """``head`` ends with ``column IN``."""
-        items = list(values)
-        if not items:
-            return
-        tail = f" ORDER BY {order}" if order else ""
-        cursor = self.cursor
-        if self.postgres:
-            cursor.execute(f"{head.removesuffix(' IN')} = ANY(%s){tail}", (items,))
-            yield from cursor.fetchall()
-            return
-        for start in range(0, len(items), _IN_BATCH):
-            batch = items[start : start + _IN_BATCH]
-            markers = ", ".join(["?"] * len(batch))
-            cursor.execute(f"{head} ({markers}){tail}", tuple(batch))
-            yield from cursor.fetchall()
 
 
 def _json(value: Any) -> dict[str, Any] | None:

@@ -29,8 +29,8 @@ from leaddesk.intake.cleanup import (
     tidy,
     tidy_text,
 )
+from leaddesk.intake.export_file import RawRow
 from leaddesk.intake.mapping import Field, Mapping
-from leaddesk.intake.reading import RawRow
 
 MAX_FIELD_CHARS = 10_000
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from leaddesk.calling.ending import minutes_and_seconds
-from leaddesk.contacts.corrections import CHANGED, WORDS
 from leaddesk.domain import OPEN_STAGES, CallOutcome, Stage
 from leaddesk.errors import InputError
+from leaddesk.leads.contact_corrections import CHANGED, WORDS
 from leaddesk.queue import zones
 from leaddesk.queue.policy import current_policy
 from leaddesk.store.models import (

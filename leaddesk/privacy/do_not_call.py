@@ -3,7 +3,7 @@
 Entries come from outside the call queue (an opt-out email, a registry scrub, a marketing
 suppression list, a person who said "take me off your list" on a call) and from erasure: an
 erased person's email and phone stay on the list as one-way digests only. Intake checks every
-row against the list (see ``listed_rows``), so nobody on it reaches a queue.
+row against the list (``leaddesk/intake/do_not_call_check.py``), so nobody on it reaches a queue.
 
 Values are cleaned as intake cleans them (E.164 numbers, emails with a lower-cased domain)
 and compared lower-cased, through the SHA-256 digest every entry carries.
@@ -12,10 +12,9 @@ and compared lower-cased, through the SHA-256 digest every entry carries.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -23,15 +22,10 @@ from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
+from leaddesk.contacts.emails import normalise_email
+from leaddesk.contacts.phones import normalise_phone
 from leaddesk.domain import OPEN_STAGES
 from leaddesk.errors import InputError
-from leaddesk.intake.cleanup import normalise_email
-from leaddesk.intake.errors import FileProblem, IntakeFileError
-from leaddesk.intake.mapping import Field, detect_mapping, header_key
-from leaddesk.intake.matching import BatchQuery
-from leaddesk.intake.phones import normalise_phone
-from leaddesk.intake.reading import open_export
-from leaddesk.intake.rows import CleanRow
 from leaddesk.store.models import DoNotCallEntry, Lead, Person, User
 
 # Why an open lead of someone on the list is out of every queue (Lead.hold_reason).
@@ -39,8 +33,6 @@ HOLD = "do_not_call"
 EMAIL, PHONE = "email", "phone"
 MAX_REASON = 500
 _BATCH = 900  # values per IN list: well inside every backend's parameter limit
-# A column of a list file that says why each entry is there.
-_REASON_COLUMNS = frozenset({"reason", "why", "note", "notes", "comment", "source"})
 
 
 def digest(value: str) -> str:
@@ -80,7 +72,7 @@ def read_value(text: str, region: str | None) -> Value:
     return Value(PHONE, phone.e164)
 
 
-def _reason(text: str | None, *, required: bool = True) -> str:
+def reason_given(text: str | None, *, required: bool = True) -> str:
     reason = " ".join((text or "").split())
     if required and not reason:
         raise InputError("say why (e.g. 'asked on a call', 'opt-out email')", field="reason")
@@ -214,8 +206,8 @@ def add_entry(
     """Put one phone number or email on the list, flag everyone who has it do-not-call and
     hold their open leads, with an audit event: one transaction (the caller's)."""
     value = read_value(text, region)
-    why = _reason(reason)
-    added = _add(
+    why = reason_given(reason)
+    added = add_values(
         session,
         [value],
         reason=why,
@@ -226,7 +218,7 @@ def add_entry(
     return replace(added, value=value.value)
 
 
-def _add(
+def add_values(
     session: Session,
     values: Sequence[Value],
     *,
@@ -237,6 +229,8 @@ def _add(
     subject: str | None = None,
     rows: int = 0,
 ) -> Added:
+    """Put ``values`` on the list (those already on it are counted, not added again), flag
+    everyone who has one do-not-call and hold their open leads, with one audit event."""
     reasons = [reason] * len(values) if isinstance(reason, str) else list(reason)
     wanted: dict[str, tuple[Value, str]] = {}
     for value, why in zip(values, reasons, strict=True):
@@ -287,95 +281,6 @@ def _known_digests(session: Session, digests: Iterable[str]) -> set[str]:
             session.scalars(select(DoNotCallEntry.digest).where(DoNotCallEntry.digest.in_(batch)))
         )
     return known
-
-
-def import_entries(
-    session: Session,
-    path: Path,
-    *,
-    reason: str | None,
-    actor_id: int | None,
-    at: datetime,
-    region: str | None,
-    encoding: str | None = None,
-) -> Added:
-    """Put every phone number and email of a CSV (or XLSX) file on the list. The whole file is
-    checked first: any bad row is an InputError naming the file, row and column, and nothing
-    is stored. A "reason" column, where there is one, says why for each row."""
-    default_reason = _reason(reason, required=False) or f"from {Path(path).name}"
-    values: list[Value] = []
-    reasons: list[str] = []
-    rows = 0
-    with open_export(path, encoding=encoding) as export:
-        mapping = detect_mapping(export.header, file=path)
-        columns = [
-            (column, target)
-            for column, target in mapping.columns.items()
-            if target in (Field.EMAIL, Field.PHONE, Field.MOBILE)
-        ]
-        if not columns:
-            raise IntakeFileError(
-                path,
-                "no phone or email column (name one 'phone' or 'email')",
-                kind=FileProblem.NO_COLUMNS,
-            )
-        said = next((c for c in export.header if header_key(c) in _REASON_COLUMNS), None)
-        for raw in export.rows():
-            rows += 1
-            found = 0
-            for column, target in columns:
-                typed = (raw.values.get(column) or "").strip()
-                if not typed:
-                    continue
-                try:
-                    value = read_value(typed, region)
-                except InputError as error:
-                    raise IntakeFileError(
-                        path,
-                        error.message,
-                        kind=FileProblem.MALFORMED,
-                        row=raw.number,
-                        column=column,
-                    ) from None
-                if (target is Field.EMAIL) != (value.kind == EMAIL):
-                    wanted = "an email address" if target is Field.EMAIL else "a phone number"
-                    raise IntakeFileError(
-                        path,
-                        f"'{typed}' is not {wanted}",
-                        kind=FileProblem.MALFORMED,
-                        row=raw.number,
-                        column=column,
-                    )
-                values.append(value)
-                why = " ".join((raw.values.get(said) or "").split()) if said else ""
-                if len(why) > MAX_REASON:
-                    raise IntakeFileError(
-                        path,
-                        f"at most {MAX_REASON} characters",
-                        kind=FileProblem.MALFORMED,
-                        row=raw.number,
-                        column=said,
-                    )
-                reasons.append(why or default_reason)
-                found += 1
-            if not found:
-                names = " or ".join(f"'{column}'" for column, _target in columns)
-                raise IntakeFileError(
-                    path,
-                    f"no phone number or email (fill {names})",
-                    kind=FileProblem.MALFORMED,
-                    row=raw.number,
-                )
-    return _add(
-        session,
-        values,
-        reason=reasons,
-        actor_id=actor_id,
-        at=at,
-        action=AuditAction.DO_NOT_CALL_IMPORTED,
-        subject=Path(path).name[:128],
-        rows=rows,
-    )
 
 
 @dataclass(frozen=True)
@@ -460,118 +365,3 @@ def entries(session: Session, *, limit: int | None = None, offset: int = 0) -> l
 
 def count_entries(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(DoNotCallEntry)) or 0)
-
-
-# -- intake --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Listing:
-    """Why a row of an import is on the list: which of its values, and whether it is an erased
-    person's (then only its digest is known)."""
-
-    field: str  # the row's field: "email", "phone" or "mobile"
-    value: str
-    erased: bool
-
-
-class ListCheck:
-    """Which rows of an import are on the list, for every chunk of one import.
-
-    A list of up to ``IN_MEMORY`` entries is read once (and again whenever an entry was added
-    meanwhile: one indexed ``max(id)`` a chunk), and rows are checked against it in memory:
-    an import's rows cost a few set look-ups each, and a digest each only once someone was
-    erased. A longer list (a national registry) is looked up per chunk instead.
-    """
-
-    IN_MEMORY = 200_000
-    FEW_ROWS = 50
-
-    def __init__(self) -> None:
-        self._newest: int | None = None
-        self._loaded = False
-        self._big = False
-        self._plain: set[str] = set()
-        self._erased: set[str] = set()
-
-    def rows(self, session: Session, rows: Sequence[CleanRow]) -> dict[int, Listing]:
-        """Row number -> why, for the rows whose email, phone or mobile is on the list."""
-        newest = session.scalar(select(func.max(DoNotCallEntry.id)))
-        if newest is None:
-            return {}
-        if not self._loaded and len(rows) <= self.FEW_ROWS:
-            return listed_rows(session, rows)  # a lead typed in by hand: not worth the list
-        if not self._loaded or newest != self._newest:
-            self._load(session, newest)
-        if self._big:
-            return listed_rows(session, rows)
-        plain, erased = self._plain, self._erased
-
-        def on_list(value: str) -> bool | None:
-            if erased and digest(value) in erased:
-                return True
-            return False if value in plain else None
-
-        return _listings(rows, on_list)
-
-    def _load(self, session: Session, newest: int) -> None:
-        self._newest, self._loaded = newest, True
-        self._big = count_entries(session) > self.IN_MEMORY
-        self._plain, self._erased = set(), set()
-        if self._big:
-            return
-        column = DoNotCallEntry.__table__.c
-        for value, key in session.execute(select(column.value, column.digest)).tuples():
-            if value is None:
-                self._erased.add(key)
-            else:
-                self._plain.add(value)
-
-
-def listed_rows(session: Session, rows: Sequence[CleanRow]) -> dict[int, Listing]:
-    """Row number -> why, for the rows whose email, phone or mobile is on the list: one
-    look-up for the whole chunk, by digest. Rows are hashed again only when something
-    matched."""
-    digests = set()
-    for row in rows:
-        if row.email:
-            digests.add(digest(email_key(row.email)))
-        if row.phone_e164:
-            digests.add(digest(row.phone_e164))
-        if row.mobile_e164:
-            digests.add(digest(row.mobile_e164))
-    if not digests:
-        return {}
-    query = BatchQuery(session.connection())
-    found = {
-        key: value is None
-        for key, value in query.rows(
-            "SELECT digest, value FROM do_not_call_entries WHERE digest IN", digests
-        )
-    }
-    if not found:
-        return {}
-    return _listings(rows, lambda value: found.get(digest(value)))
-
-
-def _listings(
-    rows: Sequence[CleanRow], on_list: Callable[[str], bool | None]
-) -> dict[int, Listing]:
-    """Row number -> why, given ``on_list(value)``: None when the value is not on the list,
-    True when it is an erased person's, False for a plain entry."""
-    listed: dict[int, Listing] = {}
-    for row in rows:
-        for name, value in (
-            ("email", email_key(row.email) if row.email else None),
-            ("phone", row.phone_e164),
-            ("mobile", row.mobile_e164),
-        ):
-            if value is None:
-                continue
-            erased = on_list(value)
-            if erased is not None:
-                held = listed.get(row.number)
-                # An erased person's entry decides: the row is not theirs to import.
-                if held is None or (erased and not held.erased):
-                    listed[row.number] = Listing(name, value, erased)
-    return listed

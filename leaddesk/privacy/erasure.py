@@ -19,14 +19,13 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
-from leaddesk import audit
+from leaddesk import audit, lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import Definition
 from leaddesk.definition import versions as definition_versions
 from leaddesk.definition.model import QuestionType
 from leaddesk.domain import OPEN_STAGES, Stage, is_record_number
 from leaddesk.errors import InputError
-from leaddesk.leads import lifecycle
 from leaddesk.privacy.do_not_call import EMAIL, PHONE, Value, email_key, read_value
 from leaddesk.store import guards
 from leaddesk.store.models import (

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from leaddesk import audit
+from leaddesk import audit, lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import (
     Definition,
@@ -36,7 +36,6 @@ from leaddesk.definition import default_definition_path as _default_path
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.errors import Conflict, InputError, NotPermitted
-from leaddesk.leads import lifecycle
 from leaddesk.qualifying.facts import lead_facts
 from leaddesk.queue.claims import claimed_by_other, holder_message
 from leaddesk.store.models import Answer, Lead, User

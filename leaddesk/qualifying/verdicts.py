@@ -1,6 +1,6 @@
 """Giving the verdict on a lead: the suggestion confirmed, or overridden with a reason.
 
-The verdict moves the lead along its lifecycle (leaddesk.leads.lifecycle), ends the rep's
+The verdict moves the lead along its lifecycle (leaddesk.lifecycle.stages), ends the rep's
 connected call and claim on it, and records the definition version, the scores, the answers
 and the rules that fired (docs/architecture.md §4).
 """
@@ -15,14 +15,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk import audit
+from leaddesk import audit, lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.calling.ending import end_connected_call
 from leaddesk.definition import Question, evaluate
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import VERDICT_STAGE, DisqualifyReason, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError
-from leaddesk.leads import lifecycle
 from leaddesk.qualifying.facts import lead_facts
 from leaddesk.qualifying.qualification import (
     check_workable,

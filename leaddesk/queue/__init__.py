@@ -7,7 +7,6 @@ expiring claim that keeps two reps off the same lead (``claims``).
 
 from leaddesk.queue.claims import (
     LEASE,
-    lease_transaction,
     release,
     release_claim,
     renew,
@@ -19,6 +18,7 @@ from leaddesk.queue.ordering import Band, parse_band
 from leaddesk.queue.policy import current_definition, current_policy
 from leaddesk.queue.rows import QueueRow
 from leaddesk.queue.zones import zone_key_for
+from leaddesk.store.claim_sql import lease_transaction
 
 __all__ = [
     "LEASE",

@@ -12,10 +12,11 @@ from datetime import datetime
 
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
-from leaddesk.queue.claims import lease_transaction, try_claim
+from leaddesk.queue.claims import try_claim
 from leaddesk.queue.listing import candidates, load_rows, scope_for
 from leaddesk.queue.rows import QueueRow
 from leaddesk.store import Store
+from leaddesk.store.claim_sql import lease_transaction
 
 PER_ROUND = 8
 # Bounded, in case colleagues keep winning every race for the top of the queue.

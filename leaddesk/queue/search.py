@@ -18,9 +18,9 @@ import phonenumbers
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from leaddesk.contacts.names import company_key
 from leaddesk.definition import Policy
 from leaddesk.domain import OPEN_STAGES, Stage, is_record_number
-from leaddesk.intake.cleanup import company_key
 from leaddesk.queue import ordering
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of, scope_for
 from leaddesk.queue.ordering import Band, LeadFacts

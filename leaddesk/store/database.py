@@ -47,10 +47,6 @@ def default_backup_folder() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "backups"
 
 
-def log_dir() -> Path:
-    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-
-
 def resolve_location(location: str | os.PathLike[str] | None) -> URL:
     """``--db`` wins, then ``LEADDESK_DATABASE_URL``, then the per-user default file."""
     raw = os.fspath(location) if location is not None else os.environ.get(ENV_URL)

@@ -21,12 +21,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from leaddesk import audit
+from leaddesk import audit, lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import evaluate
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import OPEN_STAGES, Role, Stage
-from leaddesk.leads import lifecycle
 from leaddesk.qualifying.facts import lead_facts
 from leaddesk.store.models import Assignment, Lead, Person, User, VerdictRecord
 

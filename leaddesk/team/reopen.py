@@ -19,11 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from leaddesk import audit
+from leaddesk import audit, lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.errors import Conflict, InputError
-from leaddesk.leads import lifecycle
 from leaddesk.store.models import Answer, Assignment, Lead, Person, User, VerdictRecord
 from leaddesk.team.moves import target_user
 

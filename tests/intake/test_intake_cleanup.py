@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from leaddesk.contacts.phones import _fast_e164
 from leaddesk.intake import (
     company_key,
     email_domain,
@@ -22,7 +23,6 @@ from leaddesk.intake import (
     tidy,
     tidy_text,
 )
-from leaddesk.intake.phones import _fast_e164
 
 # --- phones -------------------------------------------------------------------------------------
 

@@ -23,13 +23,14 @@ from leaddesk.errors import Conflict, NotPermitted
 from leaddesk.files.resources import resource_path
 from leaddesk.intake import cleaning, importing
 from leaddesk.intake.assignment import Assigner, _Rep
-from leaddesk.intake.bulk import BulkWriter
 from leaddesk.intake.errors import IntakeFileError
-from leaddesk.intake.importing import ImportCancelled
+from leaddesk.intake.planning import MORE_INTEREST_POINTS
+from leaddesk.intake.summary import ImportCancelled
 from leaddesk.people import users as user_ops
 from leaddesk.qualifying.facts import lead_facts
 from leaddesk.queue.policy import current_policy
 from leaddesk.store import Store, open_store
+from leaddesk.store.bulk_writes import BulkWriter
 from leaddesk.store.models import (
     Account,
     Base,
@@ -200,7 +201,7 @@ def test_more_interest_goes_onto_the_open_lead_not_a_second_one(
     assert summary.counts.attached == 1
     with store.reading() as session:
         lead = session.scalars(select(Lead)).one()
-        assert lead.interest_score == min(100, score + importing.MORE_INTEREST_POINTS)
+        assert lead.interest_score == min(100, score + MORE_INTEREST_POINTS)
         notes = session.scalars(select(Note.text)).all()
     assert len(notes) == 1 and "Webinar Q&A" in notes[0] and "row 2" in notes[0]
 

@@ -13,7 +13,8 @@ import pytest
 from openpyxl import Workbook
 
 from leaddesk.intake import FileProblem, IntakeFileError, NothingToImport, open_export
-from leaddesk.intake.reading import FIELD_LIMIT, RawRow
+from leaddesk.intake.csv_file import FIELD_LIMIT
+from leaddesk.intake.export_file import RawRow
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from leaddesk.contacts.corrections import ContactDetails
 from leaddesk.desk import Desk
 from leaddesk.intake import importing
+from leaddesk.leads.contact_corrections import ContactDetails
 from leaddesk.store import Store
 from leaddesk.store.models import Lead, Person
 from tests.benchmarks.bench_intake import write_file

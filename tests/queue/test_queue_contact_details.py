@@ -8,8 +8,8 @@ import pytest
 from queue_helpers import Team, add_lead
 from sqlalchemy import select
 
-from leaddesk.contacts.corrections import ContactDetails
 from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.leads.contact_corrections import ContactDetails
 from leaddesk.privacy.do_not_call import HOLD
 from leaddesk.store.models import AuditEvent, Lead, Person
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from queue_helpers import Team, add_lead
 
-from leaddesk.contacts.corrections import ContactDetails
 from leaddesk.errors import InputError
+from leaddesk.leads.contact_corrections import ContactDetails
 from leaddesk.store.models import Lead, Person
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QWizard
 
 from leaddesk.errors import LeadDeskError
-from leaddesk.intake.importing import ImportCancelled, ImportSummary
+from leaddesk.intake.summary import ImportCancelled, ImportSummary
 from ui.intake.job import ImportJob, Step, Work
 from ui.intake.results import ROW_KINDS, CountsView, RowsTable, plural
 

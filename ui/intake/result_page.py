@@ -10,7 +10,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWizard
 
 from leaddesk.errors import LeadDeskError
-from leaddesk.intake.importing import ImportCancelled
+from leaddesk.intake.summary import ImportCancelled
 from leaddesk.intake.undo import UndoSummary
 from ui.intake.job import ImportJob, Step, Work, report_path_for
 from ui.intake.results import CountsView, ImportOutcome, finished_words, plural

@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QWidget
 
-from leaddesk.contacts.corrections import ContactDetails
 from leaddesk.desk import Desk
+from leaddesk.leads.contact_corrections import ContactDetails
 from leaddesk.leads.lead_file import LeadFile
 from ui.common.core_form import CoreForm
 from ui.common.forms import labelled

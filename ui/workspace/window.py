@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk.calling.ending import CallEnded
-from leaddesk.contacts.corrections import ContactChanged
 from leaddesk.definition.versions import ShownDefinition
 from leaddesk.desk import Desk
 from leaddesk.intake.by_hand import AddedLead
+from leaddesk.leads.contact_corrections import ContactChanged
 from leaddesk.people.permissions import Action
 from leaddesk.queue import QueueRow
 from leaddesk.queue.arrivals import arrival_notice

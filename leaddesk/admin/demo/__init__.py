@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from leaddesk import lifecycle
 from leaddesk.admin.demo.handoff import hand_off_history
 from leaddesk.admin.demo.history import CallHistory
 from leaddesk.admin.demo.people import COUNTRIES, Directory
@@ -25,7 +26,6 @@ from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import Source
 from leaddesk.errors import InputError
 from leaddesk.intake.scores import Scorer
-from leaddesk.leads import lifecycle
 from leaddesk.queue.policy import current_policy
 from leaddesk.queue.sla import SlaClock
 from leaddesk.store import Store

@@ -8,9 +8,9 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
+from leaddesk import lifecycle
 from leaddesk.admin.demo.rows import DemoRows
 from leaddesk.domain import SalesDecision, Stage, Verdict
-from leaddesk.leads import lifecycle
 
 REJECT_REASONS = ("no_budget", "bad_timing", "not_decision_maker", "already_customer", "other")
 

@@ -8,12 +8,12 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
+from leaddesk import lifecycle
 from leaddesk.admin.demo.rows import DemoRows
 from leaddesk.audit.actions import AuditAction
 from leaddesk.calling.call_log import TAKEN_FROM_POOL
 from leaddesk.definition import Policy
 from leaddesk.domain import CallOutcome, LeadType, Stage, Verdict
-from leaddesk.leads import lifecycle
 from leaddesk.queue.zones import callable_now
 
 # An unanswered lead older than this has had its whole cadence (6 tries in 10 business days).

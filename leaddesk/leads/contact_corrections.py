@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
+from leaddesk.contacts.emails import normalise_email
+from leaddesk.contacts.names import tidy_text
+from leaddesk.contacts.phones import normalise_phone
 from leaddesk.errors import Conflict, InputError, NotPermitted
-from leaddesk.intake.cleanup import normalise_email, tidy_text
-from leaddesk.intake.phones import normalise_phone
 from leaddesk.privacy.do_not_call import EMAIL, HOLD, PHONE, Value, hold_people, listed_values
 from leaddesk.queue import zones
 from leaddesk.queue.claims import claimed_by_other, holder_message

@@ -1,0 +1,147 @@
+"""What planning a chunk decides, before anything is written: the new accounts, people and
+leads, the interest added to open leads, and the report lines (docs/architecture.md §6)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from leaddesk.contacts.phones import normalise_phone
+from leaddesk.intake.matching import KnownAccount, KnownLead, KnownPerson
+from leaddesk.intake.rows import CleanRow, RowProblem
+
+# Columns (lower case, punctuation as spaces) whose number is kept as the person's direct line.
+DIRECT_LINE_COLUMNS = frozenset(
+    {"direct line", "direct dial", "direct phone", "direct number", "direct", "dd", "ddi"}
+)
+
+
+@dataclass(eq=False)
+class PlannedAccount:
+    values: dict[str, Any]
+    known: KnownAccount
+    key: str  # the company key later rows find it by
+
+
+@dataclass(eq=False)
+class PlannedPerson:
+    values: dict[str, Any]
+    known: KnownPerson
+    account: KnownAccount | None  # its id is read when the person is written
+    phones: tuple[str, ...]  # the numbers and company keys later rows may match them on
+    companies: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class PlannedLead:
+    values: dict[str, Any]
+    known: KnownLead
+    person: KnownPerson
+    new_person: PlannedPerson | None
+    account: KnownAccount | None
+    row: int
+
+
+@dataclass(eq=False)
+class MoreInterest:
+    """New interest for a lead that stays open: its timeline note and the score raise."""
+
+    lead: KnownLead
+    new_lead: PlannedLead | None
+    start_score: int
+    notes: list[str] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ChunkPlan:
+    accounts: list[PlannedAccount] = field(default_factory=list)
+    people: list[PlannedPerson] = field(default_factory=list)
+    leads: list[PlannedLead] = field(default_factory=list)
+    interest: dict[int, MoreInterest] = field(default_factory=dict)  # by id(KnownLead)
+    report: list[RowProblem] = field(default_factory=list)
+    # People (stored, or new in this chunk) found on the do-not-call list: flagged, and their
+    # open leads held, once the chunk is written.
+    do_not_call: list[KnownPerson] = field(default_factory=list)
+    first_row: int = 0
+    last_row: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # the run's counts after this chunk
+
+
+def row_number(item: CleanRow | RowProblem) -> int:
+    return item.number if isinstance(item, CleanRow) else item.row
+
+
+@lru_cache(maxsize=4096)
+def source_key(text: str) -> str:
+    """ "Web form" -> "web_form": sources are compared and reported by key."""
+    words = "".join(ch if ch.isalnum() else " " for ch in text.casefold()).split()
+    return "_".join(words)[:64]
+
+
+def fact_key(text: str) -> str | None:
+    words = text.strip().casefold().replace("-", " ").replace("/", " ").split()
+    return "_".join(words) or None
+
+
+def column_words(column: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", column.casefold()).split())
+
+
+def website_domain(row: CleanRow) -> str | None:
+    site = row.website.strip().casefold()
+    if site:
+        for prefix in ("https://", "http://"):
+            site = site.removeprefix(prefix)
+        site = site.removeprefix("www.").split("/")[0].split("?")[0]
+        return site[:256] or None
+    return None
+
+
+def extra_details(
+    row: CleanRow, *, run_id: int | None, file_name: str, source: str, region: str | None
+) -> dict[str, Any]:
+    """A new lead's ``extra``: where it came from, and what the row says beyond the columns
+    the lead has (a second number, the address, values as typed that did not clean)."""
+    extra: dict[str, Any] = {
+        "intake": {
+            "run": run_id,
+            "file": file_name,
+            "row": row.number,
+            "source": source,
+        }
+    }
+    if row.extra:
+        extra["columns"] = row.extra
+    for name, value in (
+        ("state", row.state),
+        ("address", row.address),
+        ("website", row.website),
+        ("notes", row.notes),
+        ("country_as_typed", row.country),
+    ):
+        if value:
+            extra[name] = value
+    if row.phone_e164 and row.mobile_e164:
+        extra["mobile"] = row.mobile_e164
+    direct = direct_line(row, region)
+    if direct is not None and direct not in (row.phone_e164, row.mobile_e164):
+        extra["direct_line"] = direct
+    if row.email is None and row.email_raw:
+        extra["email_as_typed"] = row.email_raw
+    if row.phone_flag and row.phone_raw and not row.phone_e164:
+        extra["phone_as_typed"] = row.phone_raw
+    return extra
+
+
+def direct_line(row: CleanRow, region: str | None) -> str | None:
+    """A direct line kept among the row's other columns ("Direct Line", "Direct Dial", or a
+    second phone column such as "Direct Phone"), as E.164 when it reads as a number."""
+    for column, value in row.extra.items():
+        if column_words(column) in DIRECT_LINE_COLUMNS:
+            number = normalise_phone(value, region).e164
+            if number is not None:
+                return number
+    return None

@@ -1,0 +1,210 @@
+"""Which encoding a CSV export is in: declared and checked, or detected (docs/architecture.md §6).
+
+An encoding the caller declares is trusted and checked strictly; if the file is not in it,
+that is an error saying what the file looks like instead. Without a declaration the encoding is
+detected on a leading sample; when detection says UTF-8 but a later byte is not, that byte is
+read as cp1252 (Excel's Western default) and the reader records a warning.
+"""
+
+from __future__ import annotations
+
+import codecs
+import threading
+from pathlib import Path
+
+import charset_normalizer
+
+from leaddesk.files.reading import utf16_without_bom
+from leaddesk.intake.errors import FileProblem, IntakeFileError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_UTF8_FALLBACK = "leaddesk-cp1252-fallback"
+fallback_seen = threading.local()
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Decode the bytes UTF-8 refused as cp1252 (latin-1 for its five unassigned bytes)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    fallback_seen.count = getattr(fallback_seen, "count", 0) + 1
+    return bad.decode("cp1252", errors="ignore") or bad.decode("latin-1"), error.end
+
+
+codecs.register_error(_UTF8_FALLBACK, _cp1252_fallback)
+
+
+def check_declared(path: Path, sample: bytes, whole: bool, declared: str) -> str:
+    try:
+        name = codecs.lookup(declared).name
+    except LookupError as error:
+        raise IntakeFileError(
+            path, f"unknown encoding '{declared}'", kind=FileProblem.ENCODING
+        ) from error
+    if name == "utf-8" and sample.startswith(codecs.BOM_UTF8):
+        name = "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder(name)().decode(sample, whole)
+    except UnicodeDecodeError as error:
+        row = sample[: error.start].count(b"\n") + 1
+        looks = _guess(sample)
+        hint = f"; it looks like {looks}" if looks and looks != name else ""
+        raise IntakeFileError(
+            path,
+            f"is not {declared} (byte 0x{sample[error.start]:02X}){hint}; "
+            "import it again with the right encoding, or none to detect it",
+            kind=FileProblem.ENCODING,
+            row=row,
+        ) from error
+    wide = utf16_without_bom(sample) if b"\x00" in sample else None
+    if wide is not None and not name.startswith(("utf-16", "utf-32")):
+        # Read as a one-byte encoding, UTF-16 text turns into NULs between the letters.
+        raise IntakeFileError(
+            path,
+            f"is {wide.upper()} text, not {declared}; import it again with the encoding "
+            f"{wide}, or none to detect it",
+            kind=FileProblem.ENCODING,
+        )
+    return name
+
+
+# charset-normalizer often ties cp1250, cp1252 and cp1257 on Western text (and cp1250 turns
+# "Ødegård" into "Řdegĺrd"); on a tie, Excel's Western default is the likely truth.
+_PREFERRED_ON_TIE = ("utf_8", "cp1252", "latin_1", "iso8859_15")
+
+
+def _guess(sample: bytes) -> str | None:
+    matches = list(charset_normalizer.from_bytes(sample))
+    if not matches:
+        return None
+    best = matches[0]
+    tied = {
+        match.encoding
+        for match in matches
+        if match.percent_chaos <= best.percent_chaos + 0.1
+        and match.percent_coherence >= best.percent_coherence - 1.0
+    }
+    chosen = next((name for name in _PREFERRED_ON_TIE if name in tied), best.encoding)
+    return codecs.lookup(chosen).name
+
+
+def detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
+    """The encoding to read with and the error handler: BOM first, then UTF-8, then a guess."""
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name, "strict"
+    if b"\x00" in sample:
+        # Anything with NULs in it that is not UTF-16 is not text at all.
+        wide = utf16_without_bom(sample)
+        if wide is not None:
+            return wide, "strict"
+        raise IntakeFileError(path, "is a binary file, not a CSV export", kind=FileProblem.BINARY)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, whole)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8", _UTF8_FALLBACK
+    guessed = _guess(sample)
+    if guessed is None:
+        raise IntakeFileError(
+            path,
+            "is not text in any encoding we recognise; is it really a CSV export?",
+            kind=FileProblem.BINARY,
+        )
+    return guessed, "strict"
+
+
+def refuse_binary(path: Path, text: str) -> None:
+    # Control characters other than layout ones mean a binary file decoded as if it were text.
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f\v")
+    if "\x00" in text or controls > max(8, len(text) // 100):
+        raise IntakeFileError(path, "is a binary file, not a CSV export", kind=FileProblem.BINARY)
+
+
+def not_in_encoding(path: Path, encoding: str, *, declared: bool) -> IntakeFileError:
+    """The error for a file with bytes its encoding cannot have, naming the first of them: its
+    row (line) and its offset in the file. Only on the error path: the file is read again."""
+    place = first_bad_byte(path, encoding)
+    looks = "" if declared else " as detected"
+    if place is None:  # the file changed while it was read
+        return IntakeFileError(
+            path, f"is not valid {encoding}{looks}; import it again", kind=FileProblem.ENCODING
+        )
+    offset, value, row = place
+    if value is None:
+        what = "the last character, cut short"
+    elif len(value) == 1:
+        what = f"byte 0x{value[0]:02X}"
+    else:
+        what = "bytes " + " ".join(f"{byte:02X}" for byte in value)
+    shown = codecs.lookup(encoding).name.removesuffix("-sig").upper()
+    return IntakeFileError(
+        path,
+        f"is not valid {shown}{looks} ({what} at byte {offset:,}); "
+        "save it as UTF-8, or import it again naming its encoding",
+        kind=FileProblem.ENCODING,
+        row=row,
+    )
+
+
+def first_bad_byte(path: Path, encoding: str) -> tuple[int, bytes | None, int] | None:
+    """(offset in the file, the bytes or None at a cut-short end, its line) of the first byte
+    ``encoding`` cannot decode; None when the whole file decodes."""
+    plain, skip = _without_bom(encoding, path)
+    decoder = codecs.getincrementaldecoder(plain)("strict")
+    newline = "\n".encode(plain)
+    fed, lines = skip, 0
+    try:
+        with path.open("rb") as handle:
+            handle.seek(skip)
+            while True:
+                block = handle.read(1 << 20)
+                try:
+                    decoder.decode(block, final=not block)
+                except UnicodeDecodeError as error:
+                    held = max(0, len(error.object) - len(block))  # bytes held over
+                    offset = max(0, fed - held + error.start)
+                    lines += error.object[held : error.start].count(newline)
+                    cut = error.start >= len(error.object) or "truncated" in error.reason
+                    bad = error.object[error.start : max(error.end, error.start + 1)][:4]
+                    return offset, None if cut else bad, lines + 1
+                if not block:
+                    return None
+                # Lines counted on raw bytes: an encoded newline never occurs inside another
+                # character in UTF-8, and in UTF-16/32 only misaligned, which is rare enough
+                # for a message.
+                lines += block.count(newline)
+                fed += len(block)
+    except OSError:
+        return None
+
+
+def _without_bom(encoding: str, path: Path) -> tuple[str, int]:
+    """The codec that reads the file after its byte-order mark, and the mark's length."""
+    name = codecs.lookup(encoding).name
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4)
+    except OSError:
+        start = b""
+    for bom, plain in (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if name in ("utf-8-sig", "utf-16", "utf-32") and start.startswith(bom):
+            return plain, len(bom)
+    if name == "utf-8-sig":
+        return "utf-8", 0
+    if name in ("utf-16", "utf-32"):
+        return f"{name}-le", 0  # Python's default without a mark
+    return name, 0
