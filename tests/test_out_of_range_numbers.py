@@ -13,7 +13,7 @@ from leaddesk.desk import open_desk
 from leaddesk.domain import Role
 from leaddesk.errors import InputError
 from leaddesk.store import Store
-from tests.small_team import small_team
+from tests.factories import small_team
 
 TOO_LARGE = ("2147483648", "3000000000", "99999999999999999999")
 

@@ -11,7 +11,6 @@ import csv
 import json
 import os
 import signal
-import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +19,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from leaddesk import definition_versions
 from leaddesk import users as user_ops
 from leaddesk.cli import import_command, main
 from leaddesk.clock import FixedClock
@@ -29,6 +27,8 @@ from leaddesk.intake import earlier_rows, importing
 from leaddesk.resources import resource_path
 from leaddesk.store import open_store
 from leaddesk.store.models import Account, Base, Lead, Person
+from tests.cli_in_process import RunCli
+from tests.factories import small_team
 
 HEADER = "First Name,Last Name,Email,Phone,Company\n"
 
@@ -36,17 +36,9 @@ HEADER = "First Name,Last Name,Email,Phone,Company\n"
 @pytest.fixture
 def db(store_location: str, clock: FixedClock) -> str:
     # Set up in-process: CLI start-ups would cost more than the tests themselves.
-    store = open_store(store_location)
-    with store.transaction() as session:
-        definition_versions.ensure_default(session, at=clock())
-        for name, role in (
-            ("lead1", Role.TEAM_LEAD),
-            ("rep1", Role.QUALIFIER),
-            ("sales1", Role.SALES),
-        ):
-            user_ops.add_user(session, name=name, role=role, at=clock(), actor_id=None)
-    store.close()
-    return store_location
+    roster = [("lead1", Role.TEAM_LEAD), ("rep1", Role.QUALIFIER), ("sales1", Role.SALES)]
+    with small_team(store_location, clock, roster):
+        return store_location
 
 
 def leaddesk(capsys: pytest.CaptureFixture[str], db: str, *args: str) -> tuple[int, str, str]:
@@ -504,20 +496,17 @@ def test_each_export_shape_imports_through_the_cli_with_its_fields_in_place(
 
 
 def test_the_leaddesk_command_exits_2_on_a_binary_file_and_imports_a_good_one(
-    db: str, tmp_path: Path
+    db: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
-    """The real entry point, once per store: exit codes and streams as a shell script sees them."""
+    """Once per store: exit codes and streams as a shell script sees them."""
     binary = tmp_path / "photo.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    command = [sys.executable, "-m", "leaddesk", "--db", db, "import"]
-    bad = subprocess.run([*command, str(binary), "--as", "lead1"], capture_output=True, text=True)
+    bad = run_cli("import", binary, "--as", "lead1", db=db)
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.strip() == "leaddesk: photo.csv: is a PNG image, not a CSV or XLSX export"
     good = tmp_path / "leads.csv"
     good.write_text(HEADER + good_rows(2), encoding="utf-8")
-    result = subprocess.run(
-        [*command, str(good), "--as", "lead1", "--json"], capture_output=True, text=True
-    )
+    result = run_cli("import", good, "--as", "lead1", "--json", db=db)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["created"] == 2
 
