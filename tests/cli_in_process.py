@@ -23,6 +23,7 @@ import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 from sqlalchemy import Connection, Engine, event
@@ -126,9 +127,25 @@ def _interrupt_handler_restored() -> Iterator[None]:
         signal.signal(signal.SIGINT, before)
 
 
+class CliResult(subprocess.CompletedProcess[str]):
+    """What ``subprocess.run`` gives, that also reads as the triple ``(code, out, err)``:
+    ``code, out, err = run_cli(…)`` or ``run_cli(…)[0]``."""
+
+    def _triple(self) -> tuple[int, str, str]:
+        return (self.returncode, self.stdout, self.stderr)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._triple())
+
+    def __getitem__(self, index: int) -> Any:
+        return self._triple()[index]
+
+
 class RunCli:
     """``run_cli(*args, db=…, env=…, cwd=…, input=…)``: a ``CompletedProcess`` of
-    ``leaddesk [--db DB] ARGS…`` (argparse's usage errors included: exit 2)."""
+    ``leaddesk [--db DB] ARGS…`` (argparse's usage errors included: exit 2). ``env`` changes
+    the environment for this command only (None removes a variable); ``input`` is what a
+    script pipes in; ``stdin`` replaces the pipe (e.g. a stand-in for a terminal)."""
 
     def __call__(
         self,
@@ -137,12 +154,14 @@ class RunCli:
         env: Mapping[str, str | None] | None = None,
         cwd: str | Path | None = None,
         input: str | None = None,
-    ) -> subprocess.CompletedProcess[str]:
+        stdin: IO[str] | None = None,
+    ) -> CliResult:
         argv = [str(a) for a in args]
         if db is not None:
             argv = ["--db", str(db), *argv]
         out, err = _stream(), _stream()
-        stdin = _stream((input or "").encode("utf-8"))
+        if stdin is None:  # a pipe holding ``input``, as a script gives a command
+            stdin = _stream((input or "").encode("utf-8"))
         saved_stdin = sys.stdin
         with (
             _environment(env or {}),
@@ -160,7 +179,7 @@ class RunCli:
                 code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
             finally:
                 sys.stdin = saved_stdin
-        return subprocess.CompletedProcess(argv, code, _text(out), _text(err))
+        return CliResult(argv, code, _text(out), _text(err))
 
 
 def isolate_user_folders(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
