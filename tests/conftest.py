@@ -14,9 +14,12 @@ from sqlalchemy import create_engine, make_url, text
 from leaddesk.clock import FixedClock
 from leaddesk.store import open_store
 from tests import postgres_server
-from tests.team_database import Team, team_database
+from tests.factories import TeamLogins, team_database
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# `run_cli`: the leaddesk command run in this process (tests/cli_in_process.py).
+pytest_plugins = ["tests.cli_in_process"]
 
 PG_ENV = "LEADDESK_TEST_POSTGRES_URL"
 NOON = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # a Wednesday: 10:00 in New York
@@ -108,7 +111,7 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def team(postgres_url: str | None, clock: FixedClock) -> Iterator[Team]:
+def team(postgres_url: str | None, clock: FixedClock) -> Iterator[TeamLogins]:
     """A team database whose rep, salesperson and team lead each sign in with their own login."""
     if not postgres_url:
         pytest.skip(postgres_server.why_none())

@@ -6,8 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from leaddesk.errors import InputError, NotPermitted
 from leaddesk.store import open_store
 from leaddesk.store.migrations import SCHEMA_HEAD, current_revision
 from leaddesk.store.models import AuditEvent, CallAttempt, Note
+from tests.cli_in_process import RunCli
 
 
 @pytest.fixture
@@ -240,15 +239,11 @@ def test_a_damaged_backup_is_refused_by_name_and_leaves_no_store(
 
 
 def test_backup_and_restore_from_the_command_line(
-    demo_path: Path, clock: FixedClock, tmp_path: Path
+    demo_path: Path, clock: FixedClock, tmp_path: Path, run_cli: RunCli
 ) -> None:
-    def leaddesk(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "leaddesk", *args]
-        return subprocess.run(command, capture_output=True, text=True, check=False)
-
-    refused = leaddesk("--db", str(demo_path), "backup", "--as", "lead1", "--out", str(tmp_path))
+    refused = run_cli("--db", str(demo_path), "backup", "--as", "lead1", "--out", str(tmp_path))
     assert refused.returncode == 3 and "back up" in refused.stderr
-    taken = leaddesk(
+    taken = run_cli(
         "--db", str(demo_path), "backup", "--as", "admin", "--out", str(tmp_path), "--json"
     )
     assert taken.returncode == 0, taken.stderr
@@ -257,18 +252,18 @@ def test_backup_and_restore_from_the_command_line(
     assert backup.is_file() and summary["rows"]["leads"] == 1200
 
     target = tmp_path / "restored.sqlite3"
-    checked = leaddesk("--db", str(target), "restore", str(backup), "--dry-run")
+    checked = run_cli("--db", str(target), "restore", str(backup), "--dry-run")
     assert checked.returncode == 0, checked.stderr
     assert "is whole:" in checked.stdout and not target.exists()
-    restored = leaddesk("--db", str(target), "restore", str(backup))
+    restored = run_cli("--db", str(target), "restore", str(backup))
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout.startswith("Restored ")
-    folder = leaddesk("--db", str(tmp_path / "other.sqlite3"), "restore", str(tmp_path))
+    folder = run_cli("--db", str(tmp_path / "other.sqlite3"), "restore", str(tmp_path))
     assert folder.returncode == 2 and "a folder, not a backup file" in folder.stderr
-    twice = leaddesk("--db", str(target), "restore", str(backup))
+    twice = run_cli("--db", str(target), "restore", str(backup))
     assert twice.returncode == 2 and "already holds data" in twice.stderr
     assert "Traceback" not in twice.stderr
-    listed = leaddesk("--db", str(target), "users", "list", "--json")
+    listed = run_cli("--db", str(target), "users", "list", "--json")
     assert {user["name"] for user in json.loads(listed.stdout)} >= {"rep1", "lead1", "admin"}
 
 

@@ -1,50 +1,40 @@
-"""The command line as a script sees it: real processes, exit codes, one-line messages."""
+"""The command line as a script sees it: exit codes, JSON, one-line messages (run in this
+process; tests/end2end starts the real one)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from leaddesk import __version__
-from leaddesk.cli import main
+from tests.cli_in_process import RunCli
 
 
-def leaddesk(*args: str, db: Path | str | None = None) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "leaddesk"]
-    if db is not None:
-        command += ["--db", str(db)]
-    return subprocess.run(command + list(args), capture_output=True, text=True, timeout=120)
-
-
-def test_version() -> None:
-    result = leaddesk("--version")
+def test_version(run_cli: RunCli) -> None:
+    result = run_cli("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"LeadDesk {__version__}"
 
 
-def test_init_is_idempotent(tmp_path: Path) -> None:
+def test_init_is_idempotent(tmp_path: Path, run_cli: RunCli) -> None:
     db = tmp_path / "team.sqlite3"
-    first = leaddesk("init", "--json", db=db)
-    second = leaddesk("init", "--json", db=db)
+    first = run_cli("init", "--json", db=db)
+    second = run_cli("init", "--json", db=db)
     assert first.returncode == second.returncode == 0, first.stderr
     assert json.loads(first.stdout) == json.loads(second.stdout)
     assert json.loads(second.stdout)["definition"] == 1
 
 
-def test_users_add_and_list(tmp_path: Path) -> None:
+def test_users_add_and_list(tmp_path: Path, run_cli: RunCli) -> None:
     db = tmp_path / "team.sqlite3"
-    assert leaddesk("users", "add", "ana", "--role", "team_lead", db=db).returncode == 0
+    assert run_cli("users", "add", "ana", "--role", "team_lead", db=db).returncode == 0
     assert (
-        leaddesk(
-            "users", "add", "rep9", "--role", "qualifier", "--capacity", "12", db=db
-        ).returncode
+        run_cli("users", "add", "rep9", "--role", "qualifier", "--capacity", "12", db=db).returncode
         == 0
     )
-    listed = leaddesk("users", "list", "--json", db=db)
+    listed = run_cli("users", "list", "--json", db=db)
     assert listed.returncode == 0
     assert {(u["name"], u["role"], u["capacity"]) for u in json.loads(listed.stdout)} == {
         ("ana", "team_lead", 40),
@@ -53,25 +43,18 @@ def test_users_add_and_list(tmp_path: Path) -> None:
 
 
 def test_a_new_store_says_what_to_do_first_at_every_command(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, run_cli: RunCli
 ) -> None:
-    """The first day, before any lead: each listing says what comes next, exit 0. In this
-    process (`main`), as eight start-ups of the real one cost more than the commands."""
-
-    def leaddesk(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-        capsys.readouterr()
-        code = main(["--db", str(db), *args])
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out, err)
+    """The first day, before any lead: each listing says what comes next, exit 0."""
 
     db = tmp_path / "new.sqlite3"
-    assert leaddesk("init", db=db).returncode == 0
-    nobody = leaddesk("users", "list", db=db)
+    assert run_cli("init", db=db).returncode == 0
+    nobody = run_cli("users", "list", db=db)
     assert (nobody.returncode, nobody.stdout) == (
         0,
         "No users yet. Add the first: leaddesk users add NAME --role admin\n",
     )
-    assert leaddesk("users", "add", "lena", "--role", "team_lead", db=db).returncode == 0
+    assert run_cli("users", "add", "lena", "--role", "team_lead", db=db).returncode == 0
     said = {
         ("team", "--as", "lena"): "No reps yet. Add one: leaddesk users add NAME --role "
         "qualifier --as lena\n\nOpen pool: 0 leads, 0 past SLA, 0 untouched\n"
@@ -85,7 +68,7 @@ def test_a_new_store_says_what_to_do_first_at_every_command(
         ("next", "--as", "lena"): "null\n",
     }
     for args, text in said.items():
-        result = leaddesk(*args, db=db)
+        result = run_cli(*args, db=db)
         assert (result.returncode, result.stdout, result.stderr) == (0, text, ""), args
 
 
@@ -102,27 +85,27 @@ def test_a_new_store_says_what_to_do_first_at_every_command(
     ],
 )
 def test_errors_are_one_line_with_their_exit_code(
-    tmp_path: Path, args: list[str], code: int, says: str
+    tmp_path: Path, args: list[str], code: int, says: str, run_cli: RunCli
 ) -> None:
     db = tmp_path / "team.sqlite3"
-    leaddesk("users", "add", "rep1", "--role", "qualifier", db=db)
-    leaddesk("users", "add", "lead1", "--role", "team_lead", db=db)
-    result = leaddesk(*args, db=db)
+    run_cli("users", "add", "rep1", "--role", "qualifier", db=db)
+    run_cli("users", "add", "lead1", "--role", "team_lead", db=db)
+    result = run_cli(*args, db=db)
     assert result.returncode == code, result.stderr
     assert says in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_store_from_the_future_exits_2_and_is_untouched(tmp_path: Path) -> None:
+def test_store_from_the_future_exits_2_and_is_untouched(tmp_path: Path, run_cli: RunCli) -> None:
     db = tmp_path / "future.sqlite3"
-    leaddesk("init", db=db)
+    run_cli("init", db=db)
     import sqlite3
 
     with sqlite3.connect(db) as connection:
         connection.execute("UPDATE alembic_version SET version_num = 'zzzz'")
     before = _contents(db)
-    result = leaddesk("users", "list", db=db)
+    result = run_cli("users", "list", db=db)
     assert result.returncode == 2
     assert "newer LeadDesk" in result.stderr
     assert _contents(db) == before
@@ -135,12 +118,12 @@ def _contents(db: Path) -> list[str]:
         return list(connection.iterdump())
 
 
-def test_demo_then_users_list(tmp_path: Path) -> None:
+def test_demo_then_users_list(tmp_path: Path, run_cli: RunCli) -> None:
     db = tmp_path / "demo.sqlite3"
-    made = leaddesk("demo", "--leads", "500", "--reps", "3", "--json", db=db)
+    made = run_cli("demo", "--leads", "500", "--reps", "3", "--json", db=db)
     assert made.returncode == 0, made.stderr
     assert json.loads(made.stdout)["leads"] == 500
-    listed = json.loads(leaddesk("users", "list", "--json", db=db).stdout)
+    listed = json.loads(run_cli("users", "list", "--json", db=db).stdout)
     assert {(u["name"], u["role"]) for u in listed} == {
         ("rep1", "qualifier"),
         ("rep2", "qualifier"),
@@ -149,17 +132,12 @@ def test_demo_then_users_list(tmp_path: Path) -> None:
         ("sales1", "sales"),
         ("admin", "admin"),
     }
-    again = leaddesk("demo", "--leads", "10", db=db)
+    again = run_cli("demo", "--leads", "10", db=db)
     assert again.returncode == 2 and "already holds leads" in again.stderr
 
 
-def test_database_url_from_the_environment(tmp_path: Path) -> None:
-    import os
-
-    env = {**os.environ, "LEADDESK_DATABASE_URL": str(tmp_path / "env.sqlite3")}
-    result = subprocess.run(
-        [sys.executable, "-m", "leaddesk", "init"], capture_output=True, text=True, env=env
-    )
+def test_database_url_from_the_environment(tmp_path: Path, run_cli: RunCli) -> None:
+    result = run_cli("init", env={"LEADDESK_DATABASE_URL": str(tmp_path / "env.sqlite3")})
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "env.sqlite3").exists()
 
@@ -200,16 +178,12 @@ def test_database_url_from_the_environment(tmp_path: Path) -> None:
     ],
 )
 def test_numbers_and_times_no_record_could_have_exit_2_saying_so(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], says: str
+    tmp_path: Path, run_cli: RunCli, args: list[str], says: str
 ) -> None:
-    db = str(tmp_path / "team.sqlite3")
+    db = tmp_path / "team.sqlite3"
     for name, role in (("rep1", "qualifier"), ("lead1", "team_lead")):
-        assert main(["--db", db, "users", "add", name, "--role", role]) == 0
-    capsys.readouterr()
-    try:
-        code = main(["--db", db, *args])
-    except SystemExit as stopped:  # argparse's own refusal, as the real command exits with it
-        code = stopped.code
-    assert code == 2
-    err = capsys.readouterr().err
-    assert says in err and "Traceback" not in err and "bug" not in err
+        assert run_cli("users", "add", name, "--role", role, db=db).returncode == 0
+    result = run_cli(*args, db=db)  # argparse's own refusals included, as the real command
+    assert result.returncode == 2
+    assert says in result.stderr and "Traceback" not in result.stderr
+    assert "bug" not in result.stderr

@@ -7,8 +7,6 @@ through theirs, and neither can do from a SQL prompt what their role may not.
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -24,7 +22,8 @@ from leaddesk.intake.by_hand import NewInterest
 from leaddesk.leads.contact_corrections import ContactDetails
 from leaddesk.store import grants
 from leaddesk.store.models import Lead
-from tests.team_database import HAND_OFF_ANSWERS, Team, plain_url
+from tests.cli_in_process import RunCli
+from tests.factories import HAND_OFF_ANSWERS, TeamLogins, plain_url
 
 
 def _inquiries(path: Path) -> Path:
@@ -37,7 +36,7 @@ def _inquiries(path: Path) -> Path:
 
 
 def test_a_rep_works_a_whole_day_and_sales_closes_the_loop_through_their_own_logins(
-    team: Team, clock: FixedClock, tmp_path: Path
+    team: TeamLogins, clock: FixedClock, tmp_path: Path
 ) -> None:
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
         summary = desk.import_file(_inquiries(tmp_path / "inquiries.csv"))
@@ -76,7 +75,7 @@ def test_a_rep_works_a_whole_day_and_sales_closes_the_loop_through_their_own_log
 
 
 def test_a_verdict_undone_by_the_rep_and_reopened_by_the_team_lead_through_their_logins(
-    team: Team, clock: FixedClock
+    team: TeamLogins, clock: FixedClock
 ) -> None:
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
         caller = desk.add_lead(NewInterest(first_name="Di", email="di@caller.example"))
@@ -97,7 +96,7 @@ def _sql(url: str, *statements: str) -> None:
 
 
 def test_a_qualifiers_login_cannot_write_an_opportunity_even_from_a_sql_prompt(
-    team: Team,
+    team: TeamLogins,
 ) -> None:
     rep = team.url_for(team.rep)
     with psycopg.connect(plain_url(rep)) as connection:
@@ -113,20 +112,22 @@ def test_a_qualifiers_login_cannot_write_an_opportunity_even_from_a_sql_prompt(
             _sql(rep, statement)
 
 
-def test_a_salespersons_login_cannot_change_a_verdict_or_its_answers(team: Team) -> None:
+def test_a_salespersons_login_cannot_change_a_verdict_or_its_answers(team: TeamLogins) -> None:
     sales = team.url_for(team.sales)
     for statement in ("UPDATE verdicts SET reason = 'x'", "DELETE FROM answers"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             _sql(sales, statement)
 
 
-def test_a_login_acts_as_its_own_user_only(team: Team, clock: FixedClock) -> None:
+def test_a_login_acts_as_its_own_user_only(team: TeamLogins, clock: FixedClock) -> None:
     for other in (team.lead, team.sales, "admin"):
         with pytest.raises(NotPermitted, match=f"signed in to the team database as {team.rep}"):
             open_desk(team.url_for(team.rep), other, clock=clock)
 
 
-def test_what_the_database_refuses_reads_as_not_permitted(team: Team, clock: FixedClock) -> None:
+def test_what_the_database_refuses_reads_as_not_permitted(
+    team: TeamLogins, clock: FixedClock
+) -> None:
     """Even past the app's own checks (here: straight through the store), the refusal is a
     message for the user, not a crash."""
     with (
@@ -138,7 +139,7 @@ def test_what_the_database_refuses_reads_as_not_permitted(team: Team, clock: Fix
 
 
 def test_a_login_follows_its_user_deactivated_and_moved_to_another_role(
-    team: Team, clock: FixedClock
+    team: TeamLogins, clock: FixedClock
 ) -> None:
     with open_desk(team.owner_url, team.lead, clock=clock) as desk:
         desk.deactivate_user(team.rep)
@@ -165,7 +166,7 @@ def test_a_login_follows_its_user_deactivated_and_moved_to_another_role(
         assert set(groups) == {grants.group_name(database, Role.SALES)}
 
 
-def _groups(team: Team, clock: FixedClock, login: str) -> set[str]:
+def _groups(team: TeamLogins, clock: FixedClock, login: str) -> set[str]:
     with open_desk(team.owner_url, "admin", clock=clock) as desk, desk.store.reading() as session:
         found = session.connection().exec_driver_sql(
             "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
@@ -176,7 +177,7 @@ def _groups(team: Team, clock: FixedClock, login: str) -> set[str]:
 
 
 def test_a_team_lead_through_their_own_login_moves_a_colleagues_login_with_them(
-    team: Team, clock: FixedClock
+    team: TeamLogins, clock: FixedClock
 ) -> None:
     with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
         database = desk.store.url.database
@@ -190,7 +191,7 @@ def test_a_team_lead_through_their_own_login_moves_a_colleagues_login_with_them(
 
 
 def test_rights_given_before_logins_could_be_moved_say_who_brings_them_up_to_date(
-    team: Team, clock: FixedClock
+    team: TeamLogins, clock: FixedClock
 ) -> None:
     _sql(team.owner_url, f"DROP FUNCTION public.{grants.FOLLOW_FUNCTION}(text)")
     with (
@@ -205,7 +206,7 @@ def test_rights_given_before_logins_could_be_moved_say_who_brings_them_up_to_dat
 
 
 def test_only_team_leads_and_admins_move_logins_and_never_their_own_or_an_admins(
-    team: Team, clock: FixedClock
+    team: TeamLogins, clock: FixedClock
 ) -> None:
     function = f"public.{grants.FOLLOW_FUNCTION}"
     # A rep's or salesperson's login may not call it at all.
@@ -234,7 +235,7 @@ def test_only_team_leads_and_admins_move_logins_and_never_their_own_or_an_admins
     assert _groups(team, clock, team.rep) == {grants.group_name(database, Role.QUALIFIER)}
 
 
-def test_only_an_admin_gives_database_logins(team: Team, clock: FixedClock) -> None:
+def test_only_an_admin_gives_database_logins(team: TeamLogins, clock: FixedClock) -> None:
     with (
         open_desk(team.owner_url, team.lead, clock=clock) as desk,
         pytest.raises(NotPermitted, match="team lead"),
@@ -243,7 +244,7 @@ def test_only_an_admin_gives_database_logins(team: Team, clock: FixedClock) -> N
 
 
 def test_a_server_login_that_is_not_this_stores_is_left_alone(
-    team: Team, clock: FixedClock
+    team: TeamLogins, clock: FixedClock
 ) -> None:
     stranger = f"stranger-{uuid.uuid4().hex[:8]}"
     with psycopg.connect(plain_url(team.owner_url)) as connection:
@@ -258,18 +259,17 @@ def test_a_server_login_that_is_not_this_stores_is_left_alone(
             connection.execute(f'DROP ROLE IF EXISTS "{stranger}"')
 
 
-def test_logins_belong_to_a_team_database(sqlite_store_path: Path, clock: FixedClock) -> None:
+def test_logins_belong_to_a_team_database(
+    sqlite_store_path: Path, clock: FixedClock, run_cli: RunCli
+) -> None:
     with setup_desk(sqlite_store_path, clock=clock) as desk:
         desk.add_user("admin", Role.ADMIN)
         desk.add_user("rep1", Role.QUALIFIER)
     password = sqlite_store_path.parent / "password.txt"
     password.write_text("long-enough\n", encoding="utf-8")
-    command = [sys.executable, "-m", "leaddesk", "--db", str(sqlite_store_path), "users"]
-    result = subprocess.run(
-        [*command, "login", "rep1", "--as", "admin", "--password-file", str(password)],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_cli(
+        *("users", "login", "rep1", "--as", "admin", "--password-file", password),
+        db=sqlite_store_path,
     )
     assert result.returncode == 2, result.stderr
     assert "team database (PostgreSQL) only" in result.stderr
@@ -284,7 +284,7 @@ def test_group_names_stay_within_postgresqls_limit() -> None:
 
 
 def test_a_reps_login_adds_to_the_do_not_call_list_but_cannot_take_anyone_off_it(
-    team: Team, clock: FixedClock
+    team: TeamLogins, clock: FixedClock
 ) -> None:
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
         added = desk.add_to_do_not_call("+12125550101", "asked on a call")
@@ -307,7 +307,7 @@ def test_a_reps_login_adds_to_the_do_not_call_list_but_cannot_take_anyone_off_it
 
 
 def test_the_team_leads_day_runs_through_their_own_login_under_the_row_guards(
-    team: Team, clock: FixedClock, tmp_path: Path
+    team: TeamLogins, clock: FixedClock, tmp_path: Path
 ) -> None:
     """Rebalancing, the sweep, publishing a definition, an erasure (which blanks the audit
     trail's words through the one door the append-only trail has) and an import taken back,

@@ -26,7 +26,7 @@ from leaddesk.errors import NotPermitted
 from leaddesk.store import grants
 from leaddesk.store.rights import RIGHTS
 from leaddesk.team.reassign import LeadPick
-from tests.team_database import HAND_OFF_ANSWERS, Team, plain_url
+from tests.factories import HAND_OFF_ANSWERS, TeamLogins, plain_url
 
 OPERATIONS = ("SELECT", "INSERT", "DELETE", "TRUNCATE")
 
@@ -103,7 +103,7 @@ def differences(role: Role, url: str) -> list[str]:
 
 @dataclass
 class Logins:
-    team: Team
+    team: TeamLogins
     admin: str
 
     def of(self, role: Role) -> str:
@@ -117,7 +117,7 @@ class Logins:
 
 
 @pytest.fixture
-def logins(team: Team, clock: FixedClock) -> Iterator[Logins]:
+def logins(team: TeamLogins, clock: FixedClock) -> Iterator[Logins]:
     admin = f"admin-{uuid.uuid4().hex[:8]}"
     with open_desk(team.owner_url, "admin", clock=clock) as desk:
         desk.add_user(admin, Role.ADMIN)
@@ -168,7 +168,7 @@ def _inquiries(path: Path) -> Path:
 
 @dataclass
 class Worked:
-    team: Team
+    team: TeamLogins
     handed_off: int  # the rep's lead, with sales now
     qualified: int  # the rep's lead, handed off by verdict, not yet exported
     colleagues: int  # an open lead the team lead gave to themselves
@@ -177,7 +177,7 @@ class Worked:
 
 
 @pytest.fixture
-def worked(team: Team, clock: FixedClock, tmp_path: Path) -> Worked:
+def worked(team: TeamLogins, clock: FixedClock, tmp_path: Path) -> Worked:
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
         desk.import_file(_inquiries(tmp_path / "inquiries.csv"))
         done = []
@@ -370,7 +370,7 @@ def _with_options(url: str, options: str) -> str:
 
 
 def test_a_connection_option_that_switches_role_makes_no_one_else(
-    team: Team, clock: FixedClock
+    team: TeamLogins, clock: FixedClock
 ) -> None:
     with open_desk(team.owner_url, "admin", clock=clock) as desk:
         database = desk.store.url.database
@@ -386,7 +386,7 @@ def test_a_connection_option_that_switches_role_makes_no_one_else(
 
 
 def test_pgoptions_and_set_role_make_no_one_else(
-    team: Team, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+    team: TeamLogins, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with open_desk(team.owner_url, "admin", clock=clock) as desk:
         database = desk.store.url.database

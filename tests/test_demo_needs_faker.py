@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from tests.cli_in_process import run_main
+from tests.cli_in_process import RunCli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,12 +37,12 @@ def _tables(location: str) -> list[str]:
 
 @pytest.mark.usefixtures("no_faker")
 def test_demo_without_faker_says_in_one_line_how_to_install_it(
-    store_location: str, tmp_path: Path
+    store_location: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
     # A new store, as a first demo is made: a SQLite file not there yet, an empty database.
     if not store_location.startswith("postgresql"):
         store_location = str(tmp_path / "new-demo.sqlite3")
-    done = run_main(store_location, "demo", "--leads", "20")
+    done = run_cli("demo", "--leads", "20", db=store_location)
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1, done.stderr
@@ -52,14 +52,14 @@ def test_demo_without_faker_says_in_one_line_how_to_install_it(
 
 
 @pytest.mark.usefixtures("no_faker")
-def test_the_rest_of_leaddesk_runs_without_faker(store_location: str) -> None:
-    assert run_main(store_location, "init").returncode == 0
-    assert run_main(store_location, "users", "add", "rep1", "--role", "qualifier").returncode == 0
+def test_the_rest_of_leaddesk_runs_without_faker(store_location: str, run_cli: RunCli) -> None:
+    assert run_cli("init", db=store_location).returncode == 0
+    assert run_cli("users", "add", "rep1", "--role", "qualifier", db=store_location).returncode == 0
     sample = ROOT / "resources" / "samples" / "plain_contacts.csv"
-    imported = run_main(store_location, "import", str(sample), "--as", "rep1")
+    imported = run_cli("import", str(sample), "--as", "rep1", db=store_location)
     assert imported.returncode == 0, imported.stderr
     assert "18 new leads" in imported.stdout
-    queue = run_main(store_location, "queue", "--as", "rep1", "--json")
+    queue = run_cli("queue", "--as", "rep1", "--json", db=store_location)
     assert queue.returncode == 0, queue.stderr
     assert isinstance(json.loads(queue.stdout), list)
 

@@ -22,7 +22,7 @@ from leaddesk.intake.planning import LISTED_ROW
 from leaddesk.store import Store
 from leaddesk.store.models import AuditEvent, DoNotCallEntry, Lead, Person
 from tests.csv_sheets import write_csv
-from tests.small_team import small_team
+from tests.factories import small_team
 
 HEADER = ["First Name", "Last Name", "Email", "Phone", "Company"]
 ADA = ["Ada", "Meyer", "ada@meyer.example", "+1 212 555 0101", "Meyer Labs"]

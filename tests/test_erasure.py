@@ -29,7 +29,7 @@ from leaddesk.store.models import (
     VerdictRecord,
 )
 from tests.csv_sheets import write_csv
-from tests.small_team import small_team
+from tests.factories import small_team
 
 HEADER = ["First Name", "Last Name", "Email", "Phone", "Mobile", "Company", "City", "Description"]
 ADA = [

@@ -15,7 +15,7 @@ import pytest
 from leaddesk.cli import build_parser
 from leaddesk.cli.refusals import flag_for, said
 from leaddesk.errors import Conflict, InputError
-from tests.cli_in_process import run_main
+from tests.cli_in_process import RunCli
 
 CORE = Path(__file__).resolve().parent.parent / "leaddesk"
 
@@ -106,9 +106,11 @@ def test_only_an_input_error_with_a_field_gets_a_flag() -> None:
     )
 
 
-def test_the_command_names_the_flag_of_the_field_the_core_refused(store_location: str) -> None:
+def test_the_command_names_the_flag_of_the_field_the_core_refused(
+    store_location: str, run_cli: RunCli
+) -> None:
     def leaddesk(*args: str) -> tuple[int, str]:
-        done = run_main(store_location, *args)
+        done = run_cli(*args, db=store_location)
         return done.returncode, done.stderr
 
     # Refused while the store has no users yet, so anyone may add one.
@@ -117,9 +119,9 @@ def test_the_command_names_the_flag_of_the_field_the_core_refused(store_location
     code, err = leaddesk("users", "add", "rep2", "--role", "qualifier", "--display-name", " ")
     assert (code, err) == (2, "leaddesk: --display-name: give the name the team knows them by\n")
     assert leaddesk("users", "add", "rep1", "--role", "qualifier")[0] == 0
-    added = run_main(
-        store_location, "add-lead", "--as", "rep1", "--first-name", "Ada",
-        "--phone", "+44 20 7946 0958", "--json",
+    added = run_cli(
+        "add-lead", "--as", "rep1", "--first-name", "Ada",
+        "--phone", "+44 20 7946 0958", "--json", db=store_location,
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
     lead = str(json.loads(added.stdout)["lead_id"])

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from leaddesk.cli import main
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import Role
 from leaddesk.errors import InputError
 from leaddesk.store import Store
-from tests.small_team import small_team
+from tests.cli_in_process import RunCli
+from tests.factories import small_team
 
 TOO_LARGE = ("2147483648", "3000000000", "99999999999999999999")
 
@@ -25,21 +25,14 @@ def store(store_location: str, clock: FixedClock) -> Iterator[Store]:
         yield store
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        code = main(list(args))
-    except SystemExit as refused:  # argparse refusing an argument
-        code = int(refused.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.mark.parametrize("number", TOO_LARGE)
 def test_searching_for_a_lead_number_past_the_stores_finds_nothing(
-    store: Store, store_location: str, capsys: pytest.CaptureFixture[str], number: str
+    store: Store,
+    store_location: str,
+    number: str,
+    run_cli: RunCli,
 ) -> None:
-    code, out, err = run(capsys, "--db", store_location, "search", f"#{number}", "--as", "lead1")
+    code, out, err = run_cli("--db", store_location, "search", f"#{number}", "--as", "lead1")
     assert (code, err) == (0, "") and out.startswith("No lead you may see matches")
 
 
@@ -61,14 +54,14 @@ def test_searching_for_a_lead_number_past_the_stores_finds_nothing(
 def test_a_lead_number_out_of_range_on_the_command_line_exits_2(
     store: Store,
     store_location: str,
-    capsys: pytest.CaptureFixture[str],
     command: list[str],
     number: str,
+    run_cli: RunCli,
 ) -> None:
     args = [part.format(n=number) for part in command]
     if number.startswith("-") and command[0] != "erase":
         args.insert(args.index(number), "--")  # so argparse takes it for the number
-    code, out, err = run(capsys, "--db", store_location, *args)
+    code, out, err = run_cli("--db", store_location, *args)
     assert code == 2, (args, err)
     assert out == "" and "Traceback" not in err and "SQL" not in err
     if number != "-1":  # "-1" is also refused as an option or a phone number: fine

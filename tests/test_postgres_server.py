@@ -16,9 +16,17 @@ import pytest
 from tests import postgres_server
 from tests.postgres_server import SessionFolder, shared_server
 
-pytestmark = pytest.mark.skipif(
-    postgres_server.binaries() is None, reason=postgres_server.why_none()
-)
+# Workers and the watchdog are killed or left to the server on purpose; their Popen
+# objects warn when collected. That is what these tests prove, not a leak.
+pytestmark_warnings = [
+    pytest.mark.filterwarnings("ignore:subprocess .* is still running:ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+
+pytestmark = [
+    *pytestmark_warnings,
+    pytest.mark.skipif(postgres_server.binaries() is None, reason=postgres_server.why_none()),
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER = """

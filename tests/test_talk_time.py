@@ -3,8 +3,6 @@ up, so "My day" counts the conversation, not the ringing."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from leaddesk.domain import CallOutcome
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.store import open_store
 from leaddesk.store.models import AuditEvent, CallAttempt
+from tests.cli_in_process import RunCli
 
 
 @pytest.fixture
@@ -104,7 +103,9 @@ def test_ending_a_call_is_refused_when_it_cannot_be_true(
     assert _call(demo_location, row.lead_id).duration_seconds == 330
 
 
-def test_end_call_from_the_command_line(sqlite_store_path: Path, clock: FixedClock) -> None:
+def test_end_call_from_the_command_line(
+    sqlite_store_path: Path, clock: FixedClock, run_cli: RunCli
+) -> None:
     store = open_store(sqlite_store_path)
     fill_demo(store, leads=100, reps=2, seed=3, now=clock())
     store.close()
@@ -114,28 +115,44 @@ def test_end_call_from_the_command_line(sqlite_store_path: Path, clock: FixedClo
     at = clock().isoformat()
     ended_at = (clock() + timedelta(minutes=4)).isoformat()
 
-    def leaddesk(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "leaddesk", "--db", str(sqlite_store_path), *args]
-        return subprocess.run(command, capture_output=True, text=True, check=False)
-
-    logged = leaddesk(
+    logged = run_cli(
         "log-call", str(row.lead_id), "--outcome", "connected", "--duration", "15",
-        "--as", "rep1", "--at", at,
+        "--as", "rep1", "--at", at, db=sqlite_store_path,
     )  # fmt: skip
     assert logged.returncode == 0, logged.stderr
     hint = logged.stdout.splitlines()[-1]
     assert hint.startswith("When you hang up: leaddesk end-call ")
     call_id = hint.split()[6]
 
-    refused = leaddesk("end-call", call_id, "--duration", "15", "--as", "rep2", "--at", ended_at)
+    refused = run_cli(
+        "end-call",
+        call_id,
+        "--duration",
+        "15",
+        "--as",
+        "rep2",
+        "--at",
+        ended_at,
+        db=sqlite_store_path,
+    )
     assert refused.returncode == 3 and "only they can end it" in refused.stderr
     # The hint runs as printed, once the length is filled in.
     hinted = hint.split(": ", 1)[1].replace("SECONDS", "255").split()[1:]
     assert hinted == ["end-call", call_id, "--as", "rep1", "--duration", "255"]
-    ended = leaddesk(*hinted, "--at", ended_at)
+    ended = run_cli(*hinted, "--at", ended_at, db=sqlite_store_path)
     assert ended.returncode == 0, ended.stderr
     assert ended.stdout.strip() == f"Lead {row.lead_id}: Call ended after 4:15."
-    again = leaddesk("end-call", call_id, "--duration", "255", "--as", "rep1", "--at", ended_at)
+    again = run_cli(
+        "end-call",
+        call_id,
+        "--duration",
+        "255",
+        "--as",
+        "rep1",
+        "--at",
+        ended_at,
+        db=sqlite_store_path,
+    )
     assert again.returncode == 4 and "already ended" in again.stderr
     assert _call(str(sqlite_store_path), row.lead_id).duration_seconds == 255
 

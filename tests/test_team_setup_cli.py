@@ -20,11 +20,11 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import URL
 
-from leaddesk.cli import main
 from leaddesk.desk import open_desk
 from leaddesk.domain import Role
 from leaddesk.errors import LeadDeskError, NotPermitted
 from leaddesk.store import team_server
+from tests.cli_in_process import RunCli
 
 PG_ENV = "LEADDESK_TEST_POSTGRES_URL"
 
@@ -81,12 +81,6 @@ def server() -> Iterator[Server]:
         engine.dispose()
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def password_file(tmp_path: Path, password: str) -> str:
     path = tmp_path / f"pw-{uuid.uuid4().hex[:6]}"
     path.write_text(password + "\n", encoding="utf-8")
@@ -94,13 +88,18 @@ def password_file(tmp_path: Path, password: str) -> str:
 
 
 def test_team_setup_makes_a_store_whose_admin_and_reps_work_through_their_own_logins(
-    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: Server, tmp_path: Path, run_cli: RunCli
 ) -> None:
     admin_pw = password_file(tmp_path, "admin-secret-1")
-    code, out, err = run(
-        capsys, "team", "setup", server.owner_url(), "--admin", server.admin,
-        "--admin-password-file", admin_pw,
-    )  # fmt: skip
+    code, out, err = run_cli(
+        "team",
+        "setup",
+        server.owner_url(),
+        "--admin",
+        server.admin,
+        "--admin-password-file",
+        admin_pw,
+    )
     assert (code, err) == (0, "")
     assert f"Database {server.database} on" in out and "created" in out
     assert f"First admin {server.admin} added, with a database login" in out
@@ -114,10 +113,17 @@ def test_team_setup_makes_a_store_whose_admin_and_reps_work_through_their_own_lo
         assert desk.actor.role is Role.ADMIN
         desk.add_user(server.rep, Role.QUALIFIER)
     rep_pw = password_file(tmp_path, "rep-secret-22")
-    code, out, err = run(
-        capsys, "--db", server.owner_url(), "users", "login", server.rep,
-        "--as", server.admin, "--password-file", rep_pw,
-    )  # fmt: skip
+    code, out, err = run_cli(
+        "--db",
+        server.owner_url(),
+        "users",
+        "login",
+        server.rep,
+        "--as",
+        server.admin,
+        "--password-file",
+        rep_pw,
+    )
     assert (code, err) == (0, "")
 
     with open_desk(server.login_url(server.rep, "rep-secret-22"), server.rep) as desk:
@@ -130,8 +136,8 @@ def test_team_setup_makes_a_store_whose_admin_and_reps_work_through_their_own_lo
 def test_team_setup_run_twice_says_what_exists_and_keeps_the_admins_password(
     server: Server,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    run_cli: RunCli,
 ) -> None:
     asked: list[str] = []
 
@@ -140,17 +146,16 @@ def test_team_setup_run_twice_says_what_exists_and_keeps_the_admins_password(
         return "first-password"
 
     monkeypatch.setattr(getpass, "getpass", answer)
-    monkeypatch.setattr("sys.stdin", _Terminal())
     setup = ["team", "setup", server.owner_url(), "--admin", server.admin]
-    assert run(capsys, *setup)[0] == 0
+    assert run_cli(*setup, stdin=_Terminal())[0] == 0
     assert len(asked) == 2  # the password, and again
 
-    code, out, err = run(capsys, *setup, "--admin-password-file", password_file(tmp_path, "x" * 9))
+    code, out, err = run_cli(*setup, "--admin-password-file", password_file(tmp_path, "x" * 9))
     assert (code, err) == (0, "")
     assert "there already" in out
     assert f"Admin {server.admin} and their database login were there already" in out
     assert len(asked) == 2  # not asked again
-    code, out, _err = run(capsys, *setup, "--json")
+    code, out, _err = run_cli(*setup, "--json")
     said = json.loads(out)
     assert code == 0 and said["database_made"] is False and said["login_made"] is False
     assert said["rep_url"].startswith("postgresql://REP@") and "first-password" not in out
@@ -166,24 +171,24 @@ class _Terminal(io.StringIO):
 
 
 def test_team_setup_names_an_admin_the_store_has_when_another_is_given(
-    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: Server, tmp_path: Path, run_cli: RunCli
 ) -> None:
     pw = password_file(tmp_path, "admin-secret-1")
     setup = ["team", "setup", server.owner_url(), "--admin-password-file", pw]
-    assert run(capsys, *setup, "--admin", server.admin)[0] == 0
-    code, out, err = run(capsys, *setup, "--admin", server.rep)
+    assert run_cli(*setup, "--admin", server.admin)[0] == 0
+    code, out, err = run_cli(*setup, "--admin", server.rep)
     assert code == 2 and out == ""
     assert f"{server.rep} is not one of its admins" in err
     assert f"--admin {server.admin}" in err
 
 
 def test_team_setup_refuses_an_unencrypted_connection_off_this_machine_unless_local(
-    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: Server, tmp_path: Path, run_cli: RunCli
 ) -> None:
     pw = password_file(tmp_path, "admin-secret-1")
     admin = ["--admin", server.admin, "--admin-password-file", pw]
     remote = server.owner_url(host="192.0.2.10", query="?sslmode=disable")
-    code, out, err = run(capsys, "team", "setup", remote, *admin)
+    code, out, err = run_cli("team", "setup", remote, *admin)
     assert code == 2 and out == ""
     assert "sslmode=disable" in err and "--local" in err and "Traceback" not in err
 
@@ -196,11 +201,11 @@ def test_team_setup_refuses_an_unencrypted_connection_off_this_machine_unless_lo
     if not loops_back or team_server.is_local(make_url(f"postgresql://x@{name}/db")):
         pytest.skip(f"this machine's name {name} is no loopback alias")
     named = server.owner_url(host=name)
-    code, out, err = run(capsys, "team", "setup", named, *admin)
+    code, out, err = run_cli("team", "setup", named, *admin)
     assert code == 2
     assert "does not answer encrypted (TLS) connections" in err
     assert not server.database_exists()
-    code, out, err = run(capsys, "team", "setup", named, *admin, "--local")
+    code, out, err = run_cli("team", "setup", named, *admin, "--local")
     assert (code, err) == (0, "")
     assert f"postgresql://REP@{name}:" in out and "sslmode" not in out
 
@@ -214,31 +219,39 @@ def test_team_setup_refuses_an_unencrypted_connection_off_this_machine_unless_lo
         ("postgresql://owner@db.example:5432/postgres", "the server's own database"),
     ],
 )
-def test_team_setup_explains_a_url_it_cannot_use(
-    url: str, said: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, err = run(capsys, "team", "setup", url, "--admin-password-file", "/nonexistent")
+def test_team_setup_explains_a_url_it_cannot_use(url: str, said: str, run_cli: RunCli) -> None:
+    code, out, err = run_cli("team", "setup", url, "--admin-password-file", "/nonexistent")
     assert code == 2 and out == ""
     assert said in err and len(err.splitlines()) == 1
 
 
 def test_team_setup_explains_a_wrong_password_or_an_unreachable_server(
-    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: Server, tmp_path: Path, run_cli: RunCli
 ) -> None:
     pw = password_file(tmp_path, "admin-secret-1")
     wrong = make_url(server.owner_url()).set(password="not-the-password")
-    code, _out, err = run(
-        capsys, "team", "setup", wrong.render_as_string(hide_password=False),
-        "--admin", server.admin, "--admin-password-file", pw,
-    )  # fmt: skip
+    code, _out, err = run_cli(
+        "team",
+        "setup",
+        wrong.render_as_string(hide_password=False),
+        "--admin",
+        server.admin,
+        "--admin-password-file",
+        pw,
+    )
     assert code == 2 and "refused the login" in err and "wrong or missing password" in err
     assert "not-the-password" not in err
 
     closed = make_url(server.owner_url()).set(port=1)
-    code, _out, err = run(
-        capsys, "team", "setup", closed.render_as_string(hide_password=False),
-        "--admin", server.admin, "--admin-password-file", pw,
-    )  # fmt: skip
+    code, _out, err = run_cli(
+        "team",
+        "setup",
+        closed.render_as_string(hide_password=False),
+        "--admin",
+        server.admin,
+        "--admin-password-file",
+        pw,
+    )
     assert code == 2 and "Cannot reach the PostgreSQL server" in err
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert not server.database_exists()
@@ -266,7 +279,7 @@ def test_a_url_handed_out_never_carries_the_password() -> None:
 
 
 def test_an_owner_who_may_not_create_roles_is_told_before_anything_is_written(
-    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: Server, tmp_path: Path, run_cli: RunCli
 ) -> None:
     engine = create_engine(server.base, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
@@ -274,10 +287,15 @@ def test_an_owner_who_may_not_create_roles_is_told_before_anything_is_written(
         connection.execute(text(f'CREATE DATABASE "{server.database}" OWNER "{server.owner}"'))
     engine.dispose()
     url = make_url(server.owner_url()).set(username=server.owner, password="owner-pw-1")
-    code, out, err = run(
-        capsys, "team", "setup", url.render_as_string(hide_password=False),
-        "--admin", server.admin, "--admin-password-file", password_file(tmp_path, "a" * 12),
-    )  # fmt: skip
+    code, out, err = run_cli(
+        "team",
+        "setup",
+        url.render_as_string(hide_password=False),
+        "--admin",
+        server.admin,
+        "--admin-password-file",
+        password_file(tmp_path, "a" * 12),
+    )
     assert code == 2 and out == ""
     assert f"{server.owner} may not create roles" in err and "CREATEROLE" in err
     team = create_engine(make_url(server.owner_url()).set(drivername="postgresql+psycopg"))

@@ -31,13 +31,11 @@ import pytest
 
 from leaddesk.cli import main
 from leaddesk.clock import FixedClock
-from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import open_desk
-from leaddesk.domain import Role
 from leaddesk.files.resources import resource_path
-from leaddesk.people import users as user_ops
 from leaddesk.store import open_store
 from tests.conftest import NOON
+from tests.factories import EVERYONE, add_team
 from tests.fuzz.mutations import (
     Case,
     case_random,
@@ -124,17 +122,9 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Wo
     shutil.copyfile(sqlite_template, path)
     store = open_store(path)
     team = Team(str(path), store, clock)
+    roster = [(n, r) for n, r in EVERYONE if n != "rep2"]
     with store.transaction() as session:
-        definition_versions.ensure_default(session, at=clock())
-        for name, role in (
-            ("rep1", Role.QUALIFIER),
-            ("lead1", Role.TEAM_LEAD),
-            ("sales1", Role.SALES),
-            ("admin", Role.ADMIN),
-        ):
-            team.ids[name] = user_ops.add_user(
-                session, name=name, role=role, at=clock(), actor_id=None
-            ).id
+        team.ids = add_team(session, clock(), roster)
     ids = (
         team.qualified_lead("rep1"),
         team.qualified_lead("rep1", first="Grace", last="Hopper", phone="+12125550100"),

@@ -10,9 +10,7 @@ typed, and nothing crashes. A NUL character is refused everywhere, on both datab
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import unicodedata
 from collections.abc import Iterator
@@ -20,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from leaddesk.cli import main
 from leaddesk.clock import FixedClock
 from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import setup_desk
 from leaddesk.domain import Role
+from tests.cli_in_process import RunCli
 
 HUGE = 1024 * 1024
 HOSTILE = {
@@ -58,17 +56,6 @@ NAME_LIMIT = 1_990
 XLSX_CELL_LIMIT = 32_767
 
 
-def leaddesk(db: str, *args: str) -> tuple[int, str, str]:
-    """``leaddesk --db DB ARGS`` in this process: (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(["--db", db, *args])
-        except SystemExit as stop:  # argparse's refusals
-            code = int(stop.code or 0)
-    return code, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture
 def team(store_location: str, clock: FixedClock) -> str:
     with setup_desk(store_location, clock=clock) as desk:
@@ -96,13 +83,14 @@ def company_typed(name: str, number: int) -> str:
     return f"{name} {number}"
 
 
-def hand_off_lead_typed_with(db: str, text: str, tmp_path: Path, number: int) -> int:
+def hand_off_lead_typed_with(
+    db: str, text: str, tmp_path: Path, number: int, run_cli: RunCli
+) -> int:
     """A lead whose every free-text field holds ``text``, qualified and given a hand-off.
     (Contact fields, the note and the reason get the last NAME_LIMIT characters of a longer
     text; the answer gets it whole.)"""
     name = text[-NAME_LIMIT:]
-    code, out, err = leaddesk(
-        db,
+    code, out, err = run_cli(
         "add-lead",
         "--as",
         "rep1",
@@ -121,17 +109,17 @@ def hand_off_lead_typed_with(db: str, text: str, tmp_path: Path, number: int) ->
         "--phone",
         f"+1212555{number:04d}",
         "--json",
+        db=db,
     )
     assert code == 0, err
     lead_id = int(json.loads(out)["lead_id"])
-    code, _out, err = leaddesk(
-        db, "log-call", str(lead_id), "--as", "rep1", "--outcome", "connected", "--note", name
+    code, _out, err = run_cli(
+        "log-call", str(lead_id), "--as", "rep1", "--outcome", "connected", "--note", name, db=db
     )
     assert code == 0, err
     answers = tmp_path / f"answers{number}.json"
     answers.write_text(json.dumps({**ANSWERS, "pain_example": text}), encoding="utf-8")
-    code, _out, err = leaddesk(
-        db,
+    code, _out, err = run_cli(
         "qualify",
         str(lead_id),
         "--as",
@@ -142,6 +130,7 @@ def hand_off_lead_typed_with(db: str, text: str, tmp_path: Path, number: int) ->
         "hand_off",
         "--reason",
         name,
+        db=db,
     )
     assert code == 0, err
     return lead_id
@@ -177,17 +166,17 @@ def csv_rows(path: Path) -> Iterator[dict[str, str]]:
 
 @pytest.mark.slow
 def test_hostile_text_reaches_sales_as_plain_text_in_every_handoff_file(
-    team: str, tmp_path: Path
+    team: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
     typed = {
-        hand_off_lead_typed_with(team, text, tmp_path, number): (name, text)
+        hand_off_lead_typed_with(team, text, tmp_path, number, run_cli): (name, text)
         for number, (name, text) in enumerate(HOSTILE.items())
     }
     out = tmp_path / "handoffs"
-    code, stdout, err = leaddesk(team, "export", "--as", "rep1", "--xlsx", "--out", str(out))
+    code, stdout, err = run_cli("export", "--as", "rep1", "--xlsx", "--out", str(out), db=team)
     assert code == 0, err
     (folder,) = out.iterdir()
-    code, stdout, err = leaddesk(team, "verify-handoff", str(folder))
+    code, stdout, err = run_cli("verify-handoff", str(folder), db=team)
     assert code == 0, stdout + err
 
     # JSON Lines: exactly what was typed, records split at "\n" only.
@@ -240,9 +229,9 @@ def test_hostile_text_reaches_sales_as_plain_text_in_every_handoff_file(
                 assert len(cell.value) <= XLSX_CELL_LIMIT, column
 
 
-def test_a_megabyte_name_is_refused_by_name_not_crashed_on(team: str) -> None:
-    code, _out, err = leaddesk(
-        team, "add-lead", "--as", "rep1", "--first-name", "x" * HUGE, "--email", "h@x.example"
+def test_a_megabyte_name_is_refused_by_name_not_crashed_on(team: str, run_cli: RunCli) -> None:
+    code, _out, err = run_cli(
+        "add-lead", "--as", "rep1", "--first-name", "x" * HUGE, "--email", "h@x.example", db=team
     )
     assert code == 2, err
     assert "first name" in err and "This is a bug" not in err
@@ -268,8 +257,10 @@ def test_a_megabyte_name_is_refused_by_name_not_crashed_on(team: str) -> None:
         "+",
     ],
 )
-def test_search_with_hostile_text_answers_without_crashing(team: str, text: str) -> None:
-    code, _out, err = leaddesk(team, "search", text, "--as", "rep1")
+def test_search_with_hostile_text_answers_without_crashing(
+    team: str, text: str, run_cli: RunCli
+) -> None:
+    code, _out, err = run_cli("search", text, "--as", "rep1", db=team)
     assert code in (0, 2), err
     assert "This is a bug" not in err
 
@@ -282,32 +273,42 @@ NUL_ENTRIES = {
 
 
 @pytest.mark.parametrize("field", list(NUL_ENTRIES))
-def test_a_nul_character_is_refused_by_name_on_every_database(team: str, field: str) -> None:
-    code, _out, err = leaddesk(team, *NUL_ENTRIES[field])
+def test_a_nul_character_is_refused_by_name_on_every_database(
+    team: str, field: str, run_cli: RunCli
+) -> None:
+    code, _out, err = run_cli(*NUL_ENTRIES[field], db=team)
     assert code == 2, err
     assert "NUL" in err and "This is a bug" not in err
     assert field in err.casefold() or field.replace(" ", "_") in err.casefold(), err
 
 
 def test_a_nul_in_a_note_or_an_answer_is_refused_and_nothing_is_kept(
-    team: str, tmp_path: Path
+    team: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
-    code, out, err = leaddesk(
-        team, "add-lead", "--as", "rep1", "--first-name", "Ada", "--email", "c@x.example", "--json"
+    code, out, err = run_cli(
+        "add-lead",
+        "--as",
+        "rep1",
+        "--first-name",
+        "Ada",
+        "--email",
+        "c@x.example",
+        "--json",
+        db=team,
     )
     assert code == 0, err
     lead = json.loads(out)["lead_id"]
-    code, _out, err = leaddesk(
-        team, "log-call", str(lead), "--as", "rep1", "--outcome", "connected", "--note", "a\x00b"
+    code, _out, err = run_cli(
+        "log-call", str(lead), "--as", "rep1", "--outcome", "connected", "--note", "a\x00b", db=team
     )
     assert code == 2 and "NUL" in err, err
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({**ANSWERS, "pain_example": "a\x00b"}), encoding="utf-8")
-    code, _out, err = leaddesk(
-        team, "qualify", str(lead), "--as", "rep1", "--answers", str(answers)
+    code, _out, err = run_cli(
+        "qualify", str(lead), "--as", "rep1", "--answers", str(answers), db=team
     )
     assert code == 2 and "NUL" in err, err
-    code, out, err = leaddesk(team, "lead", str(lead), "--as", "rep1", "--json")
+    code, out, err = run_cli("lead", str(lead), "--as", "rep1", "--json", db=team)
     assert code == 0, err
     assert "\\u0000" not in out
 

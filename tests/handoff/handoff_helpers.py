@@ -16,10 +16,10 @@ from sqlalchemy import select
 from leaddesk.clock import FixedClock
 from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import open_desk
-from leaddesk.domain import LeadType, Role, Stage, Verdict
-from leaddesk.people import users as user_ops
+from leaddesk.domain import LeadType, Stage, Verdict
 from leaddesk.store import Store, open_store
 from leaddesk.store.models import Account, Answer, CallAttempt, Lead, Note, Person, VerdictRecord
+from tests.factories import EVERYONE, add_team
 
 BANT_ANSWERS = {
     "contact_check": "yes",
@@ -177,22 +177,7 @@ def make_team(location: str, clock: FixedClock) -> Team:
     store = open_store(location)
     team = Team(location, store, clock)
     with store.transaction() as session:
-        definition_versions.ensure_default(session, at=clock())
-        for name, role in (
-            ("rep1", Role.QUALIFIER),
-            ("rep2", Role.QUALIFIER),
-            ("lead1", Role.TEAM_LEAD),
-            ("sales1", Role.SALES),
-            ("admin", Role.ADMIN),
-        ):
-            team.ids[name] = user_ops.add_user(
-                session,
-                name=name,
-                role=role,
-                at=clock(),
-                actor_id=None,
-                display_name=name.capitalize(),
-            ).id
+        team.ids = add_team(session, clock(), EVERYONE, display_name=str.capitalize)
     return team
 
 

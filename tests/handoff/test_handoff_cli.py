@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,36 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from leaddesk.admin.demo import fill_demo
-from leaddesk.cli import main
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.store import open_store
 from leaddesk.store.models import HandoffBatch, Lead, SalesFeedback, User
-
-
-def leaddesk(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "leaddesk", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-Run = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def in_process(capsys: pytest.CaptureFixture[str]) -> Run:
-    """The same commands through `leaddesk.cli.main` in this process: a start-up of the real
-    one costs more than most commands (the one-line refusals below still start it)."""
-
-    def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        capsys.readouterr()
-        code = main(["--db", str(db), *args])
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out, err)
-
-    return run
+from tests.cli_in_process import RunCli
 
 
 @pytest.fixture(scope="module")
@@ -75,27 +47,26 @@ def test_fresh_demo_has_work_for_every_rep_and_answered_batches(demo_store: Path
 
 
 def test_export_verify_feedback_and_pending_end_to_end(
-    demo_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_store: Path, tmp_path: Path, run_cli: RunCli
 ) -> None:
-    leaddesk = in_process(capsys)
     db = tmp_path / "copy.sqlite3"
     db.write_bytes(demo_store.read_bytes())
     out = tmp_path / "out"
 
-    exported = leaddesk(db, "export", "--as", "rep1", "--out", str(out), "--xlsx")
+    exported = run_cli("export", "--as", "rep1", "--out", str(out), "--xlsx", db=db)
     assert exported.returncode == 0, exported.stderr
     assert exported.stdout.startswith("Handed off: batch handoff-")
     folder = next(out.iterdir())
     assert str(folder / "manifest.json") in exported.stdout
 
-    nothing = leaddesk(db, "export", "--as", "rep1", "--out", str(out))
+    nothing = run_cli("export", "--as", "rep1", "--out", str(out), db=db)
     assert nothing.returncode == 0 and "Nothing to hand off" in nothing.stdout
 
-    verified = leaddesk(db, "verify-handoff", str(folder), "--json")
+    verified = run_cli("verify-handoff", str(folder), "--json", db=db)
     assert verified.returncode == 0 and json.loads(verified.stdout)["ok"] is True
 
     team = json.loads(
-        leaddesk(db, "export", "--as", "lead1", "--team", "--out", str(out), "--json").stdout
+        run_cli("export", "--as", "lead1", "--team", "--out", str(out), "--json", db=db).stdout
     )
     assert team["batches"] and not team["nothing_to_hand_off"]
 
@@ -108,41 +79,41 @@ def test_export_verify_feedback_and_pending_end_to_end(
         f"{second},rejected,,,,bad_timing,Call again in spring\n"
         "424242,accepted,006NOPE,,,,\n"
     )
-    shown = leaddesk(db, "handoff", "show", str(first), "--as", "sales1")
+    shown = run_cli("handoff", "show", str(first), "--as", "sales1", db=db)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith(f"Lead {first}: ") and "qualified this lead on" in shown.stdout
     as_json = json.loads(
-        leaddesk(db, "handoff", "show", str(first), "--as", "sales1", "--json").stdout
+        run_cli("handoff", "show", str(first), "--as", "sales1", "--json", db=db).stdout
     )
     assert as_json["lead_id"] == first and as_json["qualified_by"] == "rep1"
-    assert leaddesk(db, "handoff", "show", str(first), "--as", "rep2").returncode == 3
+    assert run_cli("handoff", "show", str(first), "--as", "rep2", db=db).returncode == 3
     everything = json.loads(
-        leaddesk(db, "handoff", "pending", "--all", "--as", "sales1", "--json").stdout
+        run_cli("handoff", "pending", "--all", "--as", "sales1", "--json", db=db).stdout
     )
     assert first in [lead["lead_id"] for lead in everything["leads"]]
 
-    recorded = leaddesk(db, "feedback", str(feedback), "--as", "sales1", "--json")
+    recorded = run_cli("feedback", str(feedback), "--as", "sales1", "--json", db=db)
     assert recorded.returncode == 0, recorded.stderr
     report = json.loads(recorded.stdout)
     assert (report["accepted"], report["rejected"]) == ([first], [second])
     assert [(p["row"], p["kind"]) for p in report["problems"]] == [(4, "unknown_lead")]
 
-    again = leaddesk(db, "feedback", str(feedback), "--as", "sales1")
+    again = run_cli("feedback", str(feedback), "--as", "sales1", db=db)
     assert again.stdout.splitlines()[:2] == [
         f"{feedback}: 0 decisions recorded (0 accepted, 0 rejected); 2 already recorded.",
         "Not applied (1):",
     ]
 
-    pending = leaddesk(db, "handoff", "pending", "--as", "lead1", "--json")
+    pending = run_cli("handoff", "pending", "--as", "lead1", "--json", db=db)
     assert pending.returncode == 0, pending.stderr
     assert json.loads(pending.stdout)["counts"]["escalated"] > 0
-    text = leaddesk(db, "handoff", "pending", "--as", "rep1")
+    text = run_cli("handoff", "pending", "--as", "rep1", db=db)
     assert text.returncode == 0 and text.stdout.startswith("Sales owes an answer on")
 
     (folder / "manifest.json").write_text(
         (folder / "manifest.json").read_text().replace('"leads": ', '"leads": 1')
     )
-    broken = leaddesk(db, "verify-handoff", str(folder))
+    broken = run_cli("verify-handoff", str(folder), db=db)
     assert broken.returncode == 2 and "rows, manifest says" in broken.stdout
     assert broken.stdout.startswith(f"{folder}: 3 problems:\n")
 
@@ -161,12 +132,14 @@ def test_export_verify_feedback_and_pending_end_to_end(
     ],
 )
 def test_refusals_are_one_line_with_an_exit_code(
-    demo_store: Path, tmp_path: Path, args: list[str], code: int, says: str
+    demo_store: Path, tmp_path: Path, args: list[str], code: int, says: str, run_cli: RunCli
 ) -> None:
     db = tmp_path / "copy.sqlite3"
     db.write_bytes(demo_store.read_bytes())
     result = (
-        leaddesk(db, *args, "--out", str(tmp_path)) if args[0] == "export" else leaddesk(db, *args)
+        run_cli(*args, "--out", str(tmp_path), db=db)
+        if args[0] == "export"
+        else run_cli(*args, db=db)
     )
     assert result.returncode == code, result.stderr
     assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -57,7 +57,8 @@ def test_batch_holds_the_reps_own_waiting_leads_in_crm_columns(team: Team, out_d
     assert "\n" not in first["Qualification Summary"]
     assert not any("opportunit" in column.lower() for column in rows[0])
 
-    records = [json.loads(line) for line in (batch.folder / f"{batch.code}.jsonl").open()]
+    lines = (batch.folder / f"{batch.code}.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
     assert [r["lead_id"] for r in records] == mine
     assert records[0]["answers"]["budget_status"] == "approved"
     assert records[0]["notes"][0]["text"] == "Wants a call on Thursday"

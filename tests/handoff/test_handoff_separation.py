@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from leaddesk.domain import SalesDecision, Stage
 from leaddesk.errors import NotPermitted
 from leaddesk.handoff import Decision, import_feedback, import_feedback_file, record_decision
 from leaddesk.store.models import OpportunityRef, SalesFeedback
+from tests.cli_in_process import RunCli
 
 NOT_SALES = ["rep1", "lead1", "admin"]
 
@@ -73,16 +72,12 @@ def test_the_service_below_the_desk_refuses_too(
     assert_nothing_recorded(team, lead)
 
 
-def test_cli_feedback_as_a_qualifier_exits_3(team: Team, handed: tuple[int, Path]) -> None:
+def test_cli_feedback_as_a_qualifier_exits_3(
+    team: Team, handed: tuple[int, Path], run_cli: RunCli
+) -> None:
     lead, file = handed
     for who in NOT_SALES:
-        command = [sys.executable, "-m", "leaddesk", "--db", team.location]
-        result = subprocess.run(
-            [*command, "feedback", str(file), "--as", who],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        result = run_cli("feedback", file, "--as", who, db=team.location)
         assert result.returncode == 3, result.stderr
         assert "cannot record sales feedback" in result.stderr
     assert_nothing_recorded(team, lead)

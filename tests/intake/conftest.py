@@ -9,7 +9,7 @@ import pytest
 from leaddesk.clock import FixedClock
 from leaddesk.domain import Role
 from leaddesk.store import Store
-from tests.small_team import small_team
+from tests.factories import small_team
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from tests.intake.test_intake_import_cli import db, dump, leaddesk  # noqa: F401 (fixture)
+from tests.cli_in_process import RunCli
+from tests.intake.test_intake_import_cli import db, dump  # noqa: F401 (fixture)
 
 HEADER = "First Name,Last Name,Email,Phone,Company\n"
 
@@ -163,17 +164,17 @@ def store_digest(location: str) -> str | None:
 @pytest.mark.parametrize("command", [["import"], ["dnc", "import"]], ids=["import", "dnc"])
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_mis_encoded_or_damaged_file_exits_2_naming_the_place_and_changes_nothing(
-    capsys: pytest.CaptureFixture[str],
     db: str,  # noqa: F811 (the fixture imported above)
     tmp_path: Path,
     name: str,
     command: list[str],
+    run_cli: RunCli,
 ) -> None:
     file_name, make, says = HOSTILE[name]
     path = tmp_path / file_name
     path.write_bytes(make())
     before, digest = dump(db), store_digest(db)
-    code, out, err = leaddesk(capsys, db, *command, str(path), "--as", "lead1")
+    code, out, err = run_cli(*command, str(path), "--as", "lead1", db=db)
     message = err.strip()
     assert code == 2, (name, err)
     assert message.startswith(f"leaddesk: {file_name}"), message
@@ -185,11 +186,11 @@ def test_mis_encoded_or_damaged_file_exits_2_naming_the_place_and_changes_nothin
 
 
 def test_a_workbook_without_declarations_still_imports(
-    capsys: pytest.CaptureFixture[str],
     db: str,  # noqa: F811
     tmp_path: Path,
+    run_cli: RunCli,
 ) -> None:
     path = tmp_path / "fine.xlsx"
     path.write_bytes(workbook())
-    code, _out, err = leaddesk(capsys, db, "import", str(path), "--as", "lead1")
+    code, _out, err = run_cli("import", str(path), "--as", "lead1", db=db)
     assert code == 0, err

@@ -42,6 +42,7 @@ from leaddesk.store.models import (
 )
 from leaddesk.store.models import Assignment as Handover
 from leaddesk.team.reassign import LeadPick
+from tests.factories import add_team
 
 HEADER = ["First Name", "Last Name", "Email", "Phone", "Company", "Lead Source", "Message"]
 
@@ -650,8 +651,7 @@ def test_cleaning_in_a_helper_process_stores_what_cleaning_in_process_does(
             shutil.copyfile(sqlite_template, location)
         target = open_store(location)
         with target.transaction() as session:
-            definition_versions.ensure_default(session, at=clock())
-            user_ops.add_user(session, name="lead1", role=Role.TEAM_LEAD, at=clock(), actor_id=None)
+            add_team(session, clock(), [("lead1", Role.TEAM_LEAD)])
         with target.reading() as session:
             lead_id = session.scalars(select(user_ops.User.id)).one()
         options = importing.ImportOptions(
@@ -687,8 +687,7 @@ def test_the_cleaning_helper_works_when_spawned_as_from_the_window(
     monkeypatch.setattr(cleaning, "_context", lambda: multiprocessing.get_context("spawn"))
     target = open_store(sqlite_store_path)
     with target.transaction() as session:
-        definition_versions.ensure_default(session, at=clock())
-        user_ops.add_user(session, name="lead1", role=Role.TEAM_LEAD, at=clock(), actor_id=None)
+        add_team(session, clock(), [("lead1", Role.TEAM_LEAD)])
     export = write_csv(tmp_path / "leads.csv", [*person_rows(20), ["", "", "x", "", "", "", ""]])
     summary = importing.import_file(
         target, actor_id=1, path=export, at=clock(), options=importing.ImportOptions(parallel=True)

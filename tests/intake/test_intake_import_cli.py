@@ -11,7 +11,6 @@ import csv
 import json
 import os
 import signal
-import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,15 +19,16 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from leaddesk.cli import import_command, main
+from leaddesk.cli import import_command
 from leaddesk.clock import FixedClock
-from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import Role
 from leaddesk.files.resources import resource_path
 from leaddesk.intake import earlier_rows, importing
 from leaddesk.people import users as user_ops
 from leaddesk.store import open_store
 from leaddesk.store.models import Account, Base, Lead, Person
+from tests.cli_in_process import RunCli
+from tests.factories import small_team
 
 HEADER = "First Name,Last Name,Email,Phone,Company\n"
 
@@ -36,25 +36,9 @@ HEADER = "First Name,Last Name,Email,Phone,Company\n"
 @pytest.fixture
 def db(store_location: str, clock: FixedClock) -> str:
     # Set up in-process: CLI start-ups would cost more than the tests themselves.
-    store = open_store(store_location)
-    with store.transaction() as session:
-        definition_versions.ensure_default(session, at=clock())
-        for name, role in (
-            ("lead1", Role.TEAM_LEAD),
-            ("rep1", Role.QUALIFIER),
-            ("sales1", Role.SALES),
-        ):
-            user_ops.add_user(session, name=name, role=role, at=clock(), actor_id=None)
-    store.close()
-    return store_location
-
-
-def leaddesk(capsys: pytest.CaptureFixture[str], db: str, *args: str) -> tuple[int, str, str]:
-    """Run a command in this process: (exit code, stdout, stderr)."""
-    capsys.readouterr()
-    code = main(["--db", db, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+    roster = [("lead1", Role.TEAM_LEAD), ("rep1", Role.QUALIFIER), ("sales1", Role.SALES)]
+    with small_team(store_location, clock, roster):
+        return store_location
 
 
 def dump(db: str) -> dict[str, list[str]]:
@@ -120,11 +104,11 @@ def huge_field_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("name", [*HOSTILE, "huge_field"])
 def test_hostile_file_exits_2_with_a_message_and_leaves_the_store_unchanged(
-    capsys: pytest.CaptureFixture[str],
     db: str,
     tmp_path: Path,
     huge_field_file: Path,
     name: str,
+    run_cli: RunCli,
 ) -> None:
     if name == "huge_field":
         path, extra, says = huge_field_file, [], ["row 5002", "column 'Email'", "over 4 MB"]
@@ -133,7 +117,7 @@ def test_hostile_file_exits_2_with_a_message_and_leaves_the_store_unchanged(
         path = tmp_path / f"{name}.csv"
         path.write_bytes(data)
     before = dump(db)
-    code, out, err = leaddesk(capsys, db, "import", str(path), "--as", "lead1", *extra)
+    code, out, err = run_cli("import", str(path), "--as", "lead1", *extra, db=db)
     assert code == 2, (name, err)
     message = err.strip()
     assert message.startswith(f"leaddesk: {path.name}"), message
@@ -144,12 +128,10 @@ def test_hostile_file_exits_2_with_a_message_and_leaves_the_store_unchanged(
 
 
 def test_huge_field_message_names_the_column(
-    capsys: pytest.CaptureFixture[str], db: str, huge_field_file: Path
+    db: str, huge_field_file: Path, run_cli: RunCli
 ) -> None:
     # The same file in a dry run: found on the way, with the same message.
-    code, _out, err = leaddesk(
-        capsys, db, "import", str(huge_field_file), "--as", "lead1", "--dry-run"
-    )
+    code, _out, err = run_cli("import", str(huge_field_file), "--as", "lead1", "--dry-run", db=db)
     assert code == 2 and "row 5002, column 'Email'" in err
 
 
@@ -166,7 +148,7 @@ FORMULAS = {
 
 
 def test_formula_payloads_in_any_field_are_stored_verbatim_as_plain_text(
-    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+    db: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
     export = tmp_path / "formulas.csv"
     second = {**FORMULAS, "Email": '=HYPERLINK("mailto:x@y.example")', "Phone": "+1 212 555 0100"}
@@ -180,8 +162,8 @@ def test_formula_payloads_in_any_field_are_stored_verbatim_as_plain_text(
         }
         writer.writerows([FORMULAS, other])
     report = tmp_path / "report.csv"
-    code, out, err = leaddesk(
-        capsys, db, "import", str(export), "--as", "lead1", "--report", str(report), "--json"
+    code, out, err = run_cli(
+        "import", str(export), "--as", "lead1", "--report", str(report), "--json", db=db
     )
     assert code == 0, err
     assert json.loads(out)["created"] == 2
@@ -208,15 +190,14 @@ def test_formula_payloads_in_any_field_are_stored_verbatim_as_plain_text(
 
 
 def test_json_summary_has_the_counts_and_the_report_and_progress_goes_to_stderr(
-    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+    db: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
     export = tmp_path / "leads.csv"
     export.write_text(HEADER + good_rows(3) + ",,,,Nobody\n", encoding="utf-8")
     report = tmp_path / "report.csv"
-    code, out, err = leaddesk(
-        capsys, db, "import", str(export), "--as", "rep1", "--dry-run", "--report", str(report),
-        "--json",
-    )  # fmt: skip
+    code, out, err = run_cli(
+        "import", str(export), "--as", "rep1", "--dry-run", "--report", str(report), "--json", db=db
+    )
     assert code == 0, err
     summary = json.loads(out)
     assert {k: summary[k] for k in ("rows", "created", "merged", "attached", "invalid")} == {
@@ -230,22 +211,22 @@ def test_json_summary_has_the_counts_and_the_report_and_progress_goes_to_stderr(
     assert summary["dry_run"] is True and summary["run"] is None
     assert "Checking: 4 of about 4 rows" in err and err.rstrip().endswith("4 rows, done")
 
-    code, out, err = leaddesk(capsys, db, "import", str(export), "--as", "rep1", "--json")
+    code, out, err = run_cli("import", str(export), "--as", "rep1", "--json", db=db)
     assert code == 0 and json.loads(out)["created"] == 3
     assert err.rstrip().endswith("Importing: 4 rows, done")
-    code, out, _err = leaddesk(capsys, db, "import", str(export), "--as", "rep1")
+    code, out, _err = run_cli("import", str(export), "--as", "rep1", db=db)
     assert code == 0 and "3 already imported" in out
-    code, out, _err = leaddesk(
-        capsys, db, "import", str(export), "--as", "rep1", "--dry-run", "--sheet", "Leads"
+    code, out, _err = run_cli(
+        "import", str(export), "--as", "rep1", "--dry-run", "--sheet", "Leads", db=db
     )
     assert code == 0 and "a CSV file has no sheets; --sheet ignored" in out
 
 
 def test_a_preview_without_room_for_its_working_copy_says_so_and_changes_nothing(
-    capsys: pytest.CaptureFixture[str],
     db: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    run_cli: RunCli,
 ) -> None:
     """The dry run keeps earlier rows in a temporary database; a full temporary folder is
     a message to act on, not a crash. SQLite's own page limit makes it full here."""
@@ -255,7 +236,7 @@ def test_a_preview_without_room_for_its_working_copy_says_so_and_changes_nothing
     export = tmp_path / "long.csv"
     export.write_text(HEADER + good_rows(2_000), encoding="utf-8")
     before = dump(db)
-    code, out, err = leaddesk(capsys, db, "import", str(export), "--as", "lead1", "--dry-run")
+    code, out, err = run_cli("import", str(export), "--as", "lead1", "--dry-run", db=db)
     assert code == 1 and not out
     assert "could not keep its working copy of earlier rows in the temporary folder" in err
     assert "database or disk is full" in err and "Traceback" not in err
@@ -263,7 +244,7 @@ def test_a_preview_without_room_for_its_working_copy_says_so_and_changes_nothing
 
 
 def test_a_report_that_cannot_be_written_is_refused_before_any_work(
-    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+    db: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
     export = tmp_path / "leads.csv"
     export.write_text(HEADER + good_rows(5), encoding="utf-8")
@@ -274,24 +255,24 @@ def test_a_report_that_cannot_be_written_is_refused_before_any_work(
         (tmp_path, f"{tmp_path} is a folder; name the report file to write"),
         (in_the_way / "report.csv", f"cannot write {in_the_way / 'report.csv'}: "),
     ):
-        code, _, err = leaddesk(
-            capsys, db, "import", str(export), "--as", "lead1", "--report", str(report)
+        code, _, err = run_cli(
+            "import", str(export), "--as", "lead1", "--report", str(report), db=db
         )
         assert code == 2 and f"--report: {words}" in err
         assert dump(db) == before
     report = tmp_path / "new" / "folder" / "report.csv"
-    code, _, _ = leaddesk(
-        capsys, db, "import", str(export), "--as", "lead1", "--dry-run", "--report", str(report)
+    code, _, _ = run_cli(
+        "import", str(export), "--as", "lead1", "--dry-run", "--report", str(report), db=db
     )
     assert code == 0 and report.read_text(encoding="utf-8-sig").startswith("row,field,reason")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is a POSIX thing")
 def test_ctrl_c_stops_between_chunks_and_the_same_command_finishes(
-    capsys: pytest.CaptureFixture[str],
     db: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    run_cli: RunCli,
 ) -> None:
     monkeypatch.setattr(importing, "CHUNK_ROWS", 20)
     export = tmp_path / "leads.csv"
@@ -304,7 +285,7 @@ def test_ctrl_c_stops_between_chunks_and_the_same_command_finishes(
             os.kill(os.getpid(), signal.SIGINT)  # as a terminal's Ctrl+C
 
     monkeypatch.setattr(import_command.ProgressLine, "show", press_ctrl_c_once)
-    code, out, err = leaddesk(capsys, db, "import", str(export), "--as", "lead1")
+    code, out, err = run_cli("import", str(export), "--as", "lead1", db=db)
     assert code == 130 and "Stopping after this chunk" in err
     assert "stopped between chunks: 20 rows are in, whole" in out
     assert "leaddesk import --undo 1 --as lead1" in out
@@ -313,43 +294,43 @@ def test_ctrl_c_stops_between_chunks_and_the_same_command_finishes(
         assert len(session.scalars(select(Lead)).all()) == 20
     store.close()
     monkeypatch.undo()  # no more Ctrl+C
-    code, out, _ = leaddesk(capsys, db, "import", str(export), "--as", "lead1", "--json")
+    code, out, _ = run_cli("import", str(export), "--as", "lead1", "--json", db=db)
     summary = json.loads(out)
     assert code == 0 and (summary["resumed_after_row"], summary["created"]) == (21, 100)
 
 
-def test_sales_may_not_import(capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
+def test_sales_may_not_import(db: str, tmp_path: Path, run_cli: RunCli) -> None:
     export = tmp_path / "leads.csv"
     export.write_text(HEADER + good_rows(1), encoding="utf-8")
     before = dump(db)
-    code, _out, err = leaddesk(capsys, db, "import", str(export), "--as", "sales1")
+    code, _out, err = run_cli("import", str(export), "--as", "sales1", db=db)
     assert code == 3 and "cannot import leads" in err
     assert dump(db) == before
 
 
 def test_undo_from_the_command_line_restores_the_store(
-    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+    db: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
     export = tmp_path / "leads.csv"
     export.write_text(HEADER + good_rows(5), encoding="utf-8")
     before = dump(db)
-    code, out, err = leaddesk(capsys, db, "import", str(export), "--as", "lead1", "--json")
+    code, out, err = run_cli("import", str(export), "--as", "lead1", "--json", db=db)
     assert code == 0, err
     run = json.loads(out)["run"]
-    code, out, err = leaddesk(capsys, db, "import", "--runs", "--as", "lead1", "--json")
+    code, out, err = run_cli("import", "--runs", "--as", "lead1", "--json", db=db)
     assert code == 0 and json.loads(out)[0]["run"] == run
-    code, out, err = leaddesk(capsys, db, "import", "--undo", str(run), "--as", "lead1")
+    code, out, err = run_cli("import", "--undo", str(run), "--as", "lead1", db=db)
     assert code == 0, err
     assert "removed 5 leads" in out
     after = dump(db)
     for table in ("leads", "people", "accounts", "notes", "assignments"):
         assert after[table] == before[table], table
-    code, _out, err = leaddesk(capsys, db, "import", "--undo", str(run), "--as", "lead1")
+    code, _out, err = run_cli("import", "--undo", str(run), "--as", "lead1", db=db)
     assert code == 2 and "already undone" in err
 
 
 def test_the_runs_list_says_who_ran_each_import_by_name(
-    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+    db: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
     store = open_store(db)
     with store.transaction() as session:
@@ -364,16 +345,16 @@ def test_the_runs_list_says_who_ran_each_import_by_name(
     ):
         export = tmp_path / f"from-{who}.csv"
         export.write_text(HEADER + rows, encoding="utf-8")
-        code, _out, err = leaddesk(capsys, db, "import", str(export), "--as", who)
+        code, _out, err = run_cli("import", str(export), "--as", who, db=db)
         assert code == 0, err
 
-    code, out, err = leaddesk(capsys, db, "import", "--runs", "--as", "lead1", "--json")
+    code, out, err = run_cli("import", "--runs", "--as", "lead1", "--json", db=db)
     assert code == 0, err
     assert [(r["file"], r["started_by"]) for r in json.loads(out)] == [
         ("from-lead1.csv", "Tom Berg"),
         ("from-rep1.csv", "Rosa Diaz"),
     ]
-    code, out, err = leaddesk(capsys, db, "import", "--runs", "--as", "lead1")
+    code, out, err = run_cli("import", "--runs", "--as", "lead1", db=db)
     assert code == 0, err
     header, _rule, newest, older = out.splitlines()
     assert header.split()[:5] == ["run", "file", "source", "by", "status"]
@@ -480,7 +461,7 @@ def _landed(lead: Lead, field: str) -> Any:
 
 @pytest.mark.parametrize("sample", list(SHAPES))
 def test_each_export_shape_imports_through_the_cli_with_its_fields_in_place(
-    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, sample: str
+    db: str, tmp_path: Path, sample: str, run_cli: RunCli
 ) -> None:
     shape, email, expected = SHAPES[sample]
     if sample == "salesforce_contacts.csv":
@@ -488,7 +469,7 @@ def test_each_export_shape_imports_through_the_cli_with_its_fields_in_place(
         path.write_text(SALESFORCE_CONTACTS, encoding="utf-8")
     else:
         path = resource_path("samples", sample)
-    code, out, err = leaddesk(capsys, db, "import", str(path), "--as", "lead1", "--json")
+    code, out, err = run_cli("import", str(path), "--as", "lead1", "--json", db=db)
     assert code == 0, err
     summary = json.loads(out)
     assert (summary["mapping"]["shape"], summary["mapping"]["how"]) == (shape, "detected")
@@ -504,49 +485,46 @@ def test_each_export_shape_imports_through_the_cli_with_its_fields_in_place(
 
 
 def test_the_leaddesk_command_exits_2_on_a_binary_file_and_imports_a_good_one(
-    db: str, tmp_path: Path
+    db: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
-    """The real entry point, once per store: exit codes and streams as a shell script sees them."""
+    """Once per store: exit codes and streams as a shell script sees them."""
     binary = tmp_path / "photo.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    command = [sys.executable, "-m", "leaddesk", "--db", db, "import"]
-    bad = subprocess.run([*command, str(binary), "--as", "lead1"], capture_output=True, text=True)
+    bad = run_cli("import", binary, "--as", "lead1", db=db)
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.strip() == "leaddesk: photo.csv: is a PNG image, not a CSV or XLSX export"
     good = tmp_path / "leads.csv"
     good.write_text(HEADER + good_rows(2), encoding="utf-8")
-    result = subprocess.run(
-        [*command, str(good), "--as", "lead1", "--json"], capture_output=True, text=True
-    )
+    result = run_cli("import", good, "--as", "lead1", "--json", db=db)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["created"] == 2
 
 
 def test_the_text_summary_counts_rows_to_check_and_reads_right_for_one(
-    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+    db: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
     sheet = resource_path("samples", "plain_contacts.xlsx")
-    code, out, err = leaddesk(capsys, db, "import", str(sheet), "--as", "lead1", "--dry-run")
+    code, out, err = run_cli("import", str(sheet), "--as", "lead1", "--dry-run", db=db)
     assert code == 0, err
     # Phones read as international were changed, not kept as typed: they are rows to check.
     assert "3 rows kept with a value to check;" in out
     assert "row 6, phone: phone: read as international: the + was missing" in out
     one = tmp_path / "one.csv"
     one.write_text(HEADER + good_rows(1), encoding="utf-8")
-    code, out, err = leaddesk(capsys, db, "import", str(one), "--as", "lead1")
+    code, out, err = run_cli("import", str(one), "--as", "lead1", db=db)
     assert code == 0, err
     assert "1 row: 1 new lead, 0 new leads on people already known," in out
 
 
 def test_a_reps_import_is_kept_for_them_and_the_summary_says_so_unless_shared(
-    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+    db: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
     mine = tmp_path / "mine.csv"
     mine.write_text(HEADER + good_rows(3), encoding="utf-8")
-    code, out, _err = leaddesk(capsys, db, "import", str(mine), "--as", "rep1")
+    code, out, _err = run_cli("import", str(mine), "--as", "rep1", db=db)
     assert code == 0
     assert "New leads kept for rep1, who imported them: rep1 3 (--share gives" in out
     shared = tmp_path / "shared.csv"
     shared.write_text(HEADER + "Q1,Test,q1@x.example,,Qo\n", encoding="utf-8")
-    code, out, _err = leaddesk(capsys, db, "import", str(shared), "--as", "rep1", "--share")
+    code, out, _err = run_cli("import", str(shared), "--as", "rep1", "--share", db=db)
     assert code == 0 and "New leads by rep: rep1 1." in out and "kept for" not in out

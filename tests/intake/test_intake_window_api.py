@@ -9,27 +9,23 @@ import pytest
 from sqlalchemy import func, select
 
 from leaddesk.clock import FixedClock
-from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import Role
 from leaddesk.errors import NotPermitted
 from leaddesk.intake import FileProblem, IntakeFileError
 from leaddesk.intake.mapping import Field, Mapping, Shape
-from leaddesk.people import users as user_ops
-from leaddesk.store import Store, open_store
+from leaddesk.store import Store
 from leaddesk.store.models import AuditEvent, ImportRun, Lead, SourceMapping
 from tests.csv_sheets import write_csv
+from tests.factories import small_team
 
 
 @pytest.fixture
 def store(store_location: str, clock: FixedClock) -> Iterator[Store]:
-    store = open_store(store_location)
-    with store.transaction() as session:
-        definition_versions.ensure_default(session, at=clock())
-        for name, role in (("rep1", Role.QUALIFIER), ("sales1", Role.SALES)):
-            user_ops.add_user(session, name=name, role=role, at=clock(), actor_id=None)
-    yield store
-    store.close()
+    with small_team(
+        store_location, clock, [("rep1", Role.QUALIFIER), ("sales1", Role.SALES)]
+    ) as store:
+        yield store
 
 
 @pytest.fixture

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 from leaddesk.clock import FixedClock
 from leaddesk.definition import default_definition_path
@@ -158,9 +155,3 @@ def broken_bant() -> tuple[str, int]:
     broken = text.replace(good, 'when = { pain_levle = "none", timeline = "none" }')
     line = broken.splitlines().index('when = { pain_levle = "none", timeline = "none" }') + 1
     return broken, line
-
-
-def leaddesk(*args: str, db: str | Path) -> subprocess.CompletedProcess[str]:
-    """The real command, as a script would run it."""
-    command = [sys.executable, "-m", "leaddesk", "--db", str(db), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120)

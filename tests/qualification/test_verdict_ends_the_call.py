@@ -18,7 +18,7 @@ from leaddesk.domain import CallOutcome, Stage, Verdict
 from leaddesk.errors import Conflict
 from leaddesk.store import open_store
 from leaddesk.store.models import AuditEvent, CallAttempt
-from tests.cli_in_process import run_main
+from tests.cli_in_process import RunCli
 
 
 @pytest.fixture
@@ -40,11 +40,11 @@ def _call(location: str, call_id: int) -> CallAttempt:
 
 
 def test_a_verdict_from_the_command_line_ends_the_connected_call(
-    team: str, clock: FixedClock, tmp_path: Path
+    team: str, clock: FixedClock, tmp_path: Path, run_cli: RunCli
 ) -> None:
     lead_id = add_lead(team, clock)
-    logged = run_main(
-        team, "log-call", str(lead_id), "--as", "rep1", "--outcome", "connected", "--json"
+    logged = run_cli(
+        "log-call", str(lead_id), "--as", "rep1", "--outcome", "connected", "--json", db=team
     )
     assert logged.returncode == 0, logged.stderr
     call_id = json.loads(logged.stdout)["call_id"]
@@ -52,8 +52,7 @@ def test_a_verdict_from_the_command_line_ends_the_connected_call(
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(sales_worthy("bant")), encoding="utf-8")
 
-    given = run_main(
-        team,
+    given = run_cli(
         "qualify",
         str(lead_id),
         "--as",
@@ -63,6 +62,7 @@ def test_a_verdict_from_the_command_line_ends_the_connected_call(
         "--verdict",
         "hand_off",
         "--json",
+        db=team,
     )
 
     assert given.returncode == 0, given.stderr
@@ -70,7 +70,7 @@ def test_a_verdict_from_the_command_line_ends_the_connected_call(
     call = _call(team, call_id)
     assert call.ended_at is not None
     assert verdict["call_seconds"] == call.duration_seconds
-    ended = run_main(team, "end-call", str(call_id), "--as", "rep1", "--duration", "600")
+    ended = run_cli("end-call", str(call_id), "--as", "rep1", "--duration", "600", db=team)
     assert ended.returncode == 4, ended.stderr  # a conflict: the verdict ended it already
     assert "already ended" in ended.stderr and "Traceback" not in ended.stderr
 

@@ -2,50 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from leaddesk.clock import FixedClock
-from leaddesk.definition import versions as definition_versions
-from leaddesk.desk import Desk, open_desk
-from leaddesk.domain import Role, Stage
-from leaddesk.people import users as user_ops
-from leaddesk.store import Store, open_store
+from leaddesk.domain import Stage
+from leaddesk.store import Store
 from leaddesk.store.models import Lead, Person
+from tests.factories import EVERYONE, Team
 
 NEW_YORK = "America/New_York"
 
 
-@dataclass
-class Team:
-    store: Store
-    location: str
-    ids: dict[str, int]
-    clock: FixedClock
-
-    def desk(self, name: str) -> Desk:
-        return open_desk(self.location, name, clock=self.clock)
-
-
 def make_team(location: str, clock: FixedClock) -> Team:
-    store = open_store(location)
-    ids: dict[str, int] = {}
-    with store.transaction() as session:
-        definition_versions.ensure_default(session, at=clock())
-        for name, role in (
-            ("rep1", Role.QUALIFIER),
-            ("rep2", Role.QUALIFIER),
-            ("lead1", Role.TEAM_LEAD),
-            ("admin", Role.ADMIN),
-            ("sales1", Role.SALES),
-        ):
-            ids[name] = user_ops.add_user(
-                session, name=name, role=role, at=clock(), actor_id=None
-            ).id
-    return Team(store, location, ids, clock)
+    """Two reps, a team lead, an admin and a salesperson on the shipped definition."""
+    return Team(location, clock, EVERYONE)
 
 
 _counter = iter(range(1, 10**9))

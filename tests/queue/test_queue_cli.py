@@ -1,14 +1,10 @@
-"""The headless desk as a script or dialer drives it: JSON, exit codes. The one-line mistakes
-and the rep's own time zone start the real ``python -m leaddesk``; the rest run the same
-``main`` in this process, as a start-up costs more than the commands."""
+"""The headless desk as a script or dialer drives it: JSON, exit codes, one-line mistakes, the
+rep's own time zone (run in this process; tests/end2end starts the real command)."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,18 +12,9 @@ import pytest
 from queue_helpers import Team, add_lead
 
 from leaddesk.domain import Stage
-from tests.cli_in_process import run_main
+from tests.cli_in_process import RunCli
 
 AT = "2026-11-18T15:00:00+00:00"
-
-
-def real_process(db: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "leaddesk", "--db", str(db), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120)
-
-
-def leaddesk(db: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_main(db, *args)
 
 
 @pytest.fixture
@@ -45,8 +32,8 @@ def db(sqlite_team: Team) -> Path:
     return Path(sqlite_team.location)
 
 
-def test_queue_json_lists_rows_with_reasons(db: Path) -> None:
-    result = leaddesk(db, "queue", "--as", "rep1", "--at", AT, "--json")
+def test_queue_json_lists_rows_with_reasons(db: Path, run_cli: RunCli) -> None:
+    result = run_cli("queue", "--as", "rep1", "--at", AT, "--json", db=db)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [row["band"] for row in rows] == ["callback", "new"]
@@ -55,31 +42,31 @@ def test_queue_json_lists_rows_with_reasons(db: Path) -> None:
     assert rows[0]["phone"].startswith("+1") and rows[0]["assigned_to"] == "rep1"
 
 
-def test_queue_table_for_people(db: Path) -> None:
-    result = leaddesk(db, "queue", "--as", "rep1", "--at", AT, "--limit", "1")
+def test_queue_table_for_people(db: Path, run_cli: RunCli) -> None:
+    result = run_cli("queue", "--as", "rep1", "--at", AT, "--limit", "1", db=db)
     assert result.returncode == 0, result.stderr
     assert "callback at 10:05 their time" in result.stdout
     assert "new web inquiry" not in result.stdout
 
 
-def test_next_log_call_and_release_cycle(db: Path) -> None:
-    taken = leaddesk(db, "next", "--as", "rep1", "--at", AT, "--json")
+def test_next_log_call_and_release_cycle(db: Path, run_cli: RunCli) -> None:
+    taken = run_cli("next", "--as", "rep1", "--at", AT, "--json", db=db)
     assert taken.returncode == 0, taken.stderr
     row = json.loads(taken.stdout)
     assert row["band"] == "callback" and row["claimed_until"] == "2026-11-18T15:15:00+00:00"
     lead_id = str(row["lead_id"])
 
-    other = leaddesk(db, "log-call", lead_id, "--as", "rep2", "--outcome", "busy", "--at", AT)
+    other = run_cli("log-call", lead_id, "--as", "rep2", "--outcome", "busy", "--at", AT, db=db)
     assert other.returncode == 4 and "being called by" in other.stderr
 
-    released = leaddesk(db, "release", lead_id, "--as", "rep1", "--at", AT)
+    released = run_cli("release", lead_id, "--as", "rep1", "--at", AT, db=db)
     assert released.returncode == 0 and "back in the queue" in released.stdout
 
-    logged = leaddesk(
-        db,
+    logged = run_cli(
         *("log-call", lead_id, "--as", "rep1", "--outcome", "callback"),
         *("--callback", "2026-11-19T10:30:00-05:00", "--note", "after lunch"),
         *("--at", AT, "--json"),
+        db=db,
     )
     assert logged.returncode == 0, logged.stderr
     result = json.loads(logged.stdout)
@@ -87,21 +74,20 @@ def test_next_log_call_and_release_cycle(db: Path) -> None:
     assert result["message"] == "Callback booked for Thu 10:30 their time."
 
 
-def test_next_says_until_when_the_lead_is_yours_on_the_reps_own_clock(db: Path) -> None:
-    command = [sys.executable, "-m", "leaddesk", "--db", str(db), "next", "--as", "rep1"]
-    env = {**os.environ, "TZ": "Asia/Tokyo"}  # UTC+9 all year
-    result = subprocess.run(
-        [*command, "--at", AT], capture_output=True, text=True, timeout=120, env=env
-    )
+def test_next_says_until_when_the_lead_is_yours_on_the_reps_own_clock(
+    db: Path, run_cli: RunCli
+) -> None:
+    tokyo = {"TZ": "Asia/Tokyo"}  # UTC+9 all year
+    result = run_cli("next", "--as", "rep1", "--at", AT, db=db, env=tokyo)
     assert result.returncode == 0, result.stderr
     # Claimed at 15:00 UTC for 15 minutes: 00:15 the next day in Tokyo.
     assert "yours until 00:15 your time" in result.stdout
 
 
-def test_next_prints_null_when_nothing_is_callable(db: Path) -> None:
+def test_next_prints_null_when_nothing_is_callable(db: Path, run_cli: RunCli) -> None:
     night = "2026-11-19T04:00:00+00:00"  # 23:00 in New York
     for args in (["--json"], []):
-        result = leaddesk(db, "next", "--as", "rep1", "--at", night, *args)
+        result = run_cli("next", "--as", "rep1", "--at", night, *args, db=db)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == "null"
 
@@ -125,19 +111,19 @@ def test_next_prints_null_when_nothing_is_callable(db: Path) -> None:
     ],
 )
 def test_mistakes_are_one_line_with_their_exit_code(
-    db: Path, args: list[str], code: int, says: str
+    db: Path, args: list[str], code: int, says: str, run_cli: RunCli
 ) -> None:
-    result = real_process(db, *args)
+    result = run_cli(*args, db=db)
     assert result.returncode == code, result.stderr
     assert says in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_old_store_gets_zone_keys_when_upgraded(tmp_path: Path) -> None:
+def test_old_store_gets_zone_keys_when_upgraded(tmp_path: Path, run_cli: RunCli) -> None:
     old = Path(__file__).parents[1] / "data" / "store-r1.sqlite3"
     path = tmp_path / "old.sqlite3"
     shutil.copyfile(old, path)
-    result = leaddesk(path, "users", "list", "--json")
+    result = run_cli("users", "list", "--json", db=path)
     assert result.returncode == 0, result.stderr
     import sqlite3
 
@@ -146,51 +132,62 @@ def test_old_store_gets_zone_keys_when_upgraded(tmp_path: Path) -> None:
         assert raw.execute("SELECT hold_reason FROM leads").fetchall() == [(None,)]
 
 
-def test_a_call_logged_by_mistake_is_undone_once(db: Path) -> None:
-    lead_id = json.loads(leaddesk(db, "next", "--as", "rep1", "--at", AT, "--json").stdout)[
+def test_a_call_logged_by_mistake_is_undone_once(db: Path, run_cli: RunCli) -> None:
+    lead_id = json.loads(run_cli("next", "--as", "rep1", "--at", AT, "--json", db=db).stdout)[
         "lead_id"
     ]
-    logged = leaddesk(db, "log-call", str(lead_id), "--as", "rep1", "--outcome", "busy", "--at", AT)
+    logged = run_cli(
+        "log-call", str(lead_id), "--as", "rep1", "--outcome", "busy", "--at", AT, db=db
+    )
     assert logged.returncode == 0, logged.stderr
     hint = logged.stdout.splitlines()[-1]
     assert hint.startswith("Wrong outcome? leaddesk undo-call ")
     call_id = hint.split()[4]
     later = "2026-11-18T15:02:00+00:00"
-    colleague = leaddesk(db, "undo-call", call_id, "--as", "rep2", "--at", later)
+    colleague = run_cli("undo-call", call_id, "--as", "rep2", "--at", later, db=db)
     assert colleague.returncode == 3 and "logged by a colleague" in colleague.stderr
-    undone = leaddesk(db, "undo-call", call_id, "--as", "rep1", "--at", later, "--json")
+    undone = run_cli("undo-call", call_id, "--as", "rep1", "--at", later, "--json", db=db)
     assert undone.returncode == 0, undone.stderr
     result = json.loads(undone.stdout)
     assert result["lead_id"] == lead_id and result["outcome"] == "busy"
-    again = leaddesk(db, "undo-call", call_id, "--as", "rep1", "--at", later)
+    again = run_cli("undo-call", call_id, "--as", "rep1", "--at", later, db=db)
     assert again.returncode == 2 and f"No call {call_id}" in again.stderr
 
 
-def test_contact_details_are_corrected_from_the_command_line(db: Path) -> None:
-    bad = leaddesk(db, "contact", "1", "--as", "rep1", "--email", "ada@", "--phone", "+1 415 555")
+def test_contact_details_are_corrected_from_the_command_line(db: Path, run_cli: RunCli) -> None:
+    bad = run_cli("contact", "1", "--as", "rep1", "--email", "ada@", "--phone", "+1 415 555", db=db)
     assert bad.returncode == 2 and bad.stderr.startswith("leaddesk: --email: 'ada@'")
     assert bad.stdout == ""
-    good = leaddesk(
-        db, "contact", "1", "--as", "rep1", "--phone", "(415) 555-2671", "--title", "CTO", "--json"
+    good = run_cli(
+        "contact",
+        "1",
+        "--as",
+        "rep1",
+        "--phone",
+        "(415) 555-2671",
+        "--title",
+        "CTO",
+        "--json",
+        db=db,
     )
     assert good.returncode == 0, good.stderr
     result = json.loads(good.stdout)
     assert result["changed"] == ["title", "phone"] and result["phone"] == "+14155552671"
-    other = leaddesk(db, "contact", "1", "--as", "rep2", "--title", "CEO")
+    other = run_cli("contact", "1", "--as", "rep2", "--title", "CEO", db=db)
     assert other.returncode == 3 and "belongs to rep1" in other.stderr
 
 
-def test_search_finds_open_then_closed_leads(db: Path, sqlite_team: Team) -> None:
+def test_search_finds_open_then_closed_leads(db: Path, sqlite_team: Team, run_cli: RunCli) -> None:
     now = sqlite_team.clock()
     with sqlite_team.store.transaction() as s:
         closed = add_lead(s, now=now, owner=sqlite_team.ids["rep1"], stage=Stage.DISQUALIFIED)
         closed_id, email = closed.id, str(closed.person.email)
-    found = leaddesk(db, "search", email, "--as", "rep1", "--at", AT, "--json")
+    found = run_cli("search", email, "--as", "rep1", "--at", AT, "--json", db=db)
     assert found.returncode == 0, found.stderr
     rows = json.loads(found.stdout)
     assert [row["lead_id"] for row in rows] == [closed_id]
     assert rows[0]["reason"] == "closed: disqualified"
-    only_open = leaddesk(db, "search", email, "--as", "rep1", "--at", AT, "--open-only")
+    only_open = run_cli("search", email, "--as", "rep1", "--at", AT, "--open-only", db=db)
     assert only_open.returncode == 0 and "No lead you may see matches" in only_open.stdout
-    bad = leaddesk(db, "search", email, "--as", "rep1", "--limit", "0")
+    bad = run_cli("search", email, "--as", "rep1", "--limit", "0", db=db)
     assert bad.returncode == 2 and "--limit" in bad.stderr

@@ -10,12 +10,22 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from queue_helpers import Team, add_many_leads
 from sqlalchemy import select
 
 from leaddesk.domain import Role
 from leaddesk.people import users as user_ops
 from leaddesk.store.models import AuditEvent, CallAttempt, Lead
+
+# The test kills workers on purpose; the killed Popen objects warn that they are still
+# running when collected. The warning is the point of the test, not a leak.
+pytestmark_warnings = [
+    pytest.mark.filterwarnings("ignore:subprocess .* is still running:ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+pytestmark = pytestmark_warnings
+
 
 WORKER = Path(__file__).with_name("queue_worker.py")
 WORKERS = 8

@@ -7,9 +7,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from queue_helpers import Team, add_lead
-from test_queue_cli import AT, leaddesk
+from test_queue_cli import AT
 
 from leaddesk.domain import Stage
+from tests.cli_in_process import RunCli
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -60,8 +61,10 @@ def test_leads_waiting_only_for_calling_hours_are_counted(team: Team) -> None:
     assert words == "Nothing due now: your open lead waits for their calling hours."
 
 
-def test_the_cli_queue_on_an_empty_store_says_how_to_import(sqlite_team: Team) -> None:
-    result = leaddesk(Path(sqlite_team.location), "queue", "--as", "rep1", "--at", AT)
+def test_the_cli_queue_on_an_empty_store_says_how_to_import(
+    sqlite_team: Team, run_cli: RunCli
+) -> None:
+    result = run_cli("queue", "--as", "rep1", "--at", AT, db=Path(sqlite_team.location))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
         "No leads to call yet. Import a list: leaddesk import FILE --as rep1"

@@ -11,7 +11,7 @@ from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.people.users import UserInfo
 from leaddesk.store.models import AuditEvent, User
-from tests.team_database import Team
+from tests.factories import TeamLogins
 
 
 def _team(location: str, clock: FixedClock) -> None:
@@ -158,7 +158,7 @@ def test_a_password_is_stored_hashed_and_audited_without_a_trace_of_it(
     }
 
 
-def test_on_a_team_database_the_login_is_the_sign_in(team: Team, clock: FixedClock) -> None:
+def test_on_a_team_database_the_login_is_the_sign_in(team: TeamLogins, clock: FixedClock) -> None:
     with open_desk(team.owner_url, "admin", clock=clock) as desk:
         desk.set_password("admin", "admin-secret")
         desk.set_password(team.rep, "rep-secret-1")

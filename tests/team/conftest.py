@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from team_builder import Team
 
 from leaddesk.clock import FixedClock
 from leaddesk.domain import Role
+from tests.factories import Team
 
 
 @pytest.fixture

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from team_builder import Team
-
 from leaddesk.definition.policy import read_policy
 from leaddesk.queue.zones import callable_now
 from leaddesk.store.models import Lead, Person
+from tests.factories import Team
 
 SUNDAY_EVENING = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)  # 18:00 in Berlin, noon in New York
 MONDAY_MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Berlin

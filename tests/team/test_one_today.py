@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from team_builder import Team
-
 from leaddesk.domain import CallOutcome
 from leaddesk.store.models import Lead, Person
 from leaddesk.team.reports import RepWorkload
+from tests.factories import Team
 
 
 def _log(team: Team, rep: str, outcome: CallOutcome = CallOutcome.NO_ANSWER) -> None:

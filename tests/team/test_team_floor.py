@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from team_builder import Team
-
 from leaddesk.domain import CallOutcome
 from leaddesk.team.team_view import LONGEST_CALL
+from tests.factories import Team
 
 
 def _rep(team: Team, name: str) -> tuple[str, int, int]:

@@ -7,11 +7,11 @@ records; everything said about a person in a preview, a warning or a refusal use
 from __future__ import annotations
 
 import pytest
-from team_builder import Team
 
 from leaddesk.errors import Conflict, InputError
 from leaddesk.people.users import find_user
 from leaddesk.team.reassign import LeadPick
+from tests.factories import Team
 
 NAMES = {"rep1": "Rosa Diaz", "rep2": "Tom Berg", "rep3": "Ines Ode"}
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from team_builder import Team
 
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk
 from leaddesk.domain import Role
 from leaddesk.errors import NotPermitted
 from leaddesk.team.reassign import LeadPick
+from tests.cli_in_process import RunCli
+from tests.factories import Team
 
 ACTIONS: dict[str, Callable[[Desk], object]] = {
     "team view": lambda d: d.team_view(),
@@ -73,18 +72,13 @@ CLI = [
 
 @pytest.mark.parametrize("args", CLI, ids=lambda a: " ".join(a[:2]))
 def test_the_cli_refuses_a_qualifier_with_exit_3(
-    sqlite_store_path: Path, clock: FixedClock, args: list[str]
+    sqlite_store_path: Path, clock: FixedClock, args: list[str], run_cli: RunCli
 ) -> None:
     team = Team(str(sqlite_store_path), clock)
     team.user("rep1")
     team.user("rep2")
     team.store.close()
-    result = subprocess.run(
-        [sys.executable, "-m", "leaddesk", "--db", str(sqlite_store_path), *args, "--as", "rep1"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_cli(*args, "--as", "rep1", db=sqlite_store_path)
     assert result.returncode == 3, result.stderr
     assert result.stderr.strip() == f"leaddesk: rep1 is a qualifier and cannot {_words(args)}."
 

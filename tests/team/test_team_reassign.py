@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from team_builder import Team
 
 from leaddesk.domain import CallOutcome, Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.store.models import Assignment, AuditEvent, Lead
 from leaddesk.team.reassign import LeadPick
+from tests.factories import Team
 
 
 def _events(team: Team, action: str) -> list[AuditEvent]:

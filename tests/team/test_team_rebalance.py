@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from team_builder import Team
-
 from leaddesk.domain import Role
+from tests.factories import Team
 
 
 def _small_team(team: Team) -> dict[str, int]:

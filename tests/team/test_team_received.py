@@ -10,11 +10,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
-from team_builder import Team
 
 from leaddesk.domain import CallOutcome
 from leaddesk.store.models import Lead
 from leaddesk.team.reassign import LeadPick
+from tests.factories import Team
 
 INQUIRIES = (
     "name,email,phone,company\n"

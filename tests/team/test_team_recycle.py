@@ -16,6 +16,7 @@ from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome, LeadType, Stage, Verdict
 from leaddesk.store import open_store
 from leaddesk.store.models import Assignment, Lead, Person
+from tests.factories import small_team
 from tests.intake.test_intake_import import ADA, BOB, write_csv
 
 DAY = timedelta(days=1)
@@ -23,16 +24,10 @@ DAY = timedelta(days=1)
 
 def _setup(location: str, clock: FixedClock, tmp_path: Path) -> dict[str, int]:
     """Ada and Bob imported to rep1, called and nurtured with a recycle date in 30 days."""
-    from leaddesk.definition import versions as definition_versions
     from leaddesk.domain import Role
-    from leaddesk.people import users as user_ops
 
-    store = open_store(location)
-    with store.transaction() as session:
-        definition_versions.ensure_default(session, at=clock())
-        for name, role in (("rep1", Role.QUALIFIER), ("lead1", Role.TEAM_LEAD)):
-            user_ops.add_user(session, name=name, role=role, at=clock(), actor_id=None)
-    store.close()
+    with small_team(location, clock, [("rep1", Role.QUALIFIER), ("lead1", Role.TEAM_LEAD)]):
+        pass
     with open_desk(location, "rep1", clock=clock) as rep:
         rep.import_file(write_csv(tmp_path / "in.csv", [ADA, BOB]))
         ids = {}

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from team_builder import Team
 
 from leaddesk.domain import CallOutcome, Stage, Verdict
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.store.models import Assignment, AuditEvent, VerdictRecord
+from tests.factories import Team
 
 
 def _disqualified(team: Team, owner: str = "rep1") -> int:

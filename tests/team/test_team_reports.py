@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from team_builder import Team
 
 from leaddesk.domain import CallOutcome, LeadType, SalesDecision, Stage, Verdict
 from leaddesk.store.models import (
@@ -22,6 +21,7 @@ from leaddesk.store.models import (
     VerdictRecord,
 )
 from leaddesk.team.reports import Report
+from tests.factories import Team
 
 SINCE, UNTIL = date(2026, 11, 16), date(2026, 11, 18)
 

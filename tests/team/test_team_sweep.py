@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
-from team_builder import Team
 
 from leaddesk.definition import versions as definition_versions
 from leaddesk.files.resources import resource_path
 from leaddesk.store.models import Assignment, AuditEvent, Lead, Note
+from tests.factories import Team
 
 
 def _enable_auto_reassign(team: Team, *extra: str) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from team_builder import Team
 
 from leaddesk.desk import open_desk
 from leaddesk.domain import Role
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.store.models import AuditEvent
 from leaddesk.team import user_admin
+from tests.factories import Team
 
 
 def test_a_deactivated_reps_open_leads_return_to_the_pool_and_they_cannot_sign_in(

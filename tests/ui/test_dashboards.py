@@ -19,10 +19,10 @@ from pytestqt.qtbot import QtBot
 
 # The report tests' store and its team live beside them in tests/team (imported, not copied).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "team"))
-from team_builder import Team
 from test_team_reports import SINCE, UNTIL, store  # noqa: F401 - the store fixture
 
 from leaddesk.desk import Desk
+from tests.factories import Team
 from tests.team.conftest import team  # noqa: F401 - the team fixture
 from ui.common.operations import Operations
 from ui.common.theme import DARK, LIGHT, apply_theme

@@ -20,7 +20,7 @@ from leaddesk.desk import open_desk
 from leaddesk.domain import Role
 from leaddesk.settings import LAST_USER, TEAM_URL, Settings
 from leaddesk.store.database import default_store_path
-from tests.team_database import Team
+from tests.factories import TeamLogins
 from ui.start import first_run
 from ui.start.first_run import DEMO, OWN, TEAM, FirstRunDialog, Start, choose_store
 
@@ -152,7 +152,7 @@ def test_a_demo_is_made_once_with_rep1_ready_to_sign_in(
 def test_the_team_database_is_tried_before_it_is_kept_and_the_password_goes_to_the_keyring(
     qtbot: QtBot,
     home: Path,
-    team: Team,
+    team: TeamLogins,
     memory_keyring: MemoryKeyring,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -203,7 +203,7 @@ def test_the_team_database_is_tried_before_it_is_kept_and_the_password_goes_to_t
 
 
 def test_without_a_keyring_the_password_is_asked_at_each_start_and_kept_in_no_file(
-    qtbot: QtBot, home: Path, team: Team, no_keyring: None, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, home: Path, team: TeamLogins, no_keyring: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server = make_url(team.owner_url)
     password = f"pw-{team.rep}"

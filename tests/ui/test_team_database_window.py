@@ -23,7 +23,7 @@ from leaddesk.errors import LeadDeskError
 from leaddesk.settings import Settings
 from leaddesk.store.models import Lead
 from tests.csv_sheets import write_csv
-from tests.team_database import Team
+from tests.factories import TeamLogins
 from tests.ui.conftest import Workspace, open_sales, open_workspace
 from ui.common import dialogs
 from ui.common.operations import Operations
@@ -71,7 +71,7 @@ def key(qtbot: QtBot, window: MainWindow, text: str | Qt.Key, ctrl: bool = False
     qtbot.keyClick(window.focusWidget() or window, text, modifier)
 
 
-def stage_of(team: Team, clock: FixedClock, lead_id: int) -> Stage:
+def stage_of(team: TeamLogins, clock: FixedClock, lead_id: int) -> Stage:
     """The lead's stage as the store's owner reads it."""
     with open_desk(team.owner_url, "admin", clock=clock) as owner, owner.store.reading() as s:
         lead = s.get(Lead, lead_id)
@@ -79,7 +79,7 @@ def stage_of(team: Team, clock: FixedClock, lead_id: int) -> Stage:
         return lead.stage
 
 
-def make_a_good_fit(team: Team, clock: FixedClock, lead_id: int) -> None:
+def make_a_good_fit(team: TeamLogins, clock: FixedClock, lead_id: int) -> None:
     """The company and person behind the lead fit the buyer profile (set by the owner)."""
     with (
         open_desk(team.owner_url, "admin", clock=clock) as owner,
@@ -143,7 +143,7 @@ def type_in_a_caller(qtbot: QtBot, window: MainWindow) -> None:
 
 def test_a_rep_works_a_day_in_the_window_through_their_own_login(
     qtbot: QtBot,
-    team: Team,
+    team: TeamLogins,
     clock: FixedClock,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -245,7 +245,7 @@ def test_a_rep_works_a_day_in_the_window_through_their_own_login(
 
 
 def test_a_call_a_killed_window_left_open_is_ended_through_the_reps_login(
-    qtbot: QtBot, team: Team, clock: FixedClock, tmp_path: Path, nothing_failed_quietly: None
+    qtbot: QtBot, team: TeamLogins, clock: FixedClock, tmp_path: Path, nothing_failed_quietly: None
 ) -> None:
     rep = team.url_for(team.rep)
     with open_desk(rep, team.rep, clock=clock) as desk:
@@ -260,7 +260,7 @@ def test_a_call_a_killed_window_left_open_is_ended_through_the_reps_login(
     ws.desk.close()
 
 
-def hand_off_two(team: Team, clock: FixedClock, tmp_path: Path) -> list[int]:
+def hand_off_two(team: TeamLogins, clock: FixedClock, tmp_path: Path) -> list[int]:
     """The rep's day in short, through the rep's login: two leads handed off to sales."""
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
         desk.import_file(write_csv(tmp_path / "inquiries.csv", PLAIN, INQUIRIES[:2]))
@@ -279,7 +279,7 @@ def hand_off_two(team: Team, clock: FixedClock, tmp_path: Path) -> list[int]:
 
 
 def test_a_salesperson_answers_hand_offs_one_at_a_time_through_their_own_login(
-    qtbot: QtBot, team: Team, clock: FixedClock, tmp_path: Path, nothing_failed_quietly: None
+    qtbot: QtBot, team: TeamLogins, clock: FixedClock, tmp_path: Path, nothing_failed_quietly: None
 ) -> None:
     handed = hand_off_two(team, clock, tmp_path)
     ws = open_sales(qtbot, team.url_for(team.sales), clock, tmp_path, user=team.sales)
@@ -328,7 +328,7 @@ def test_a_salesperson_answers_hand_offs_one_at_a_time_through_their_own_login(
 
 def test_a_team_lead_watches_the_floor_and_keeps_the_do_not_call_list_through_their_login(
     qtbot: QtBot,
-    team: Team,
+    team: TeamLogins,
     clock: FixedClock,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
