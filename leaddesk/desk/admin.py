@@ -1,0 +1,101 @@
+"""Looking after the store: making it ready, backups and restores, database logins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from leaddesk import audit
+from leaddesk.admin import backups, restoring
+from leaddesk.definition import versions as definition_versions
+from leaddesk.desk.context import DeskContext
+from leaddesk.people import users as user_ops
+from leaddesk.people.permissions import Action
+from leaddesk.store import grants
+from leaddesk.store.database import default_backup_folder
+
+
+class Admin:
+    """``desk.admin``: the operations this module's first line names."""
+
+    def __init__(self, ctx: DeskContext) -> None:
+        self._ctx = ctx
+
+    def prepare_store(self) -> definition_versions.PublishedVersion:
+        """Make a new store ready to work: the shipped lead definition becomes version 1 if
+        nothing is published yet (what ``leaddesk init`` and the first profile do)."""
+        self._ctx.require(Action.MANAGE_STORE)
+        with self._ctx.store.transaction() as session:
+            return definition_versions.ensure_default(session, at=self._ctx.clock())
+
+    def take_backup(
+        self, destination: Path | str | None = None, progress: backups.Progress | None = None
+    ) -> backups.BackupSummary:
+        """Every row of the store to one file (the default backup folder unless named; a
+        path ending in a slash names a folder)."""
+        self._ctx.require(Action.MANAGE_STORE)
+        at = self._ctx.clock()
+        path = backups.backup_path(destination, default_backup_folder(), at)
+        summary = backups.take_backup(
+            self._ctx.store,
+            path,
+            taken_by=self._ctx.actor.name,
+            at=at,
+            progress=progress or (lambda _done, _total: None),
+        )
+        with self._ctx.store.transaction() as session:
+            audit.record(
+                session,
+                at=at,
+                actor_id=self._ctx.actor.id,
+                action="backup_taken",
+                subject=path.name,
+                details={"rows": sum(summary.rows.values()), "bytes": summary.size},
+            )
+        return summary
+
+    def restore(
+        self,
+        source: Path,
+        target: str,
+        *,
+        dry_run: bool = False,
+        progress: backups.Progress | None = None,
+        cancelled: restoring.Cancelled = restoring.never_cancelled,
+    ) -> backups.RestoreSummary:
+        """The backup ``source`` into a new store at ``target`` (a new SQLite file or an empty
+        PostgreSQL database); ``dry_run`` reads and checks it all and writes nothing."""
+        self._ctx.require(Action.MANAGE_STORE)
+        return restoring.restore(
+            source,
+            target,
+            at=self._ctx.clock(),
+            dry_run=dry_run,
+            progress=progress or (lambda _done, _total: None),
+            cancelled=cancelled,
+        )
+
+    def recent_backups(self, limit: int = 10) -> list[backups.BackupTaken]:
+        self._ctx.require(Action.MANAGE_STORE)
+        with self._ctx.store.reading() as session:
+            return backups.recent_backups(session, limit=limit)
+
+    def set_database_login(self, name: str, password: str | None) -> bool:
+        """Give a user a database login of their own (True when made now), or change its
+        password; the grants are brought up to date first."""
+        self._ctx.require(Action.MANAGE_STORE)
+        with self._ctx.store.transaction() as session:
+            user = user_ops.find_user(session, name)
+            connection = session.connection()
+            grants.apply_grants(connection)
+            made = grants.set_login(
+                connection, user.name, user.role, password=password, active=user.active
+            )
+            audit.record(
+                session,
+                at=self._ctx.clock(),
+                actor_id=self._ctx.actor.id,
+                action="database_login_made" if made else "database_login_changed",
+                subject=f"user {user.name}",
+                details={"role": user.role.value, "password_changed": password is not None},
+            )
+            return made
