@@ -87,7 +87,7 @@ def test_calls_stored_before_talk_time_are_over_not_left_open(tmp_path: Path) ->
     assert calls[1].duration_seconds == 240
     store.close()
     with open_desk(path, "rep1", clock=FixedClock(calls[1].at + timedelta(hours=1))) as desk:
-        assert desk.end_interrupted_calls() == []  # nothing to end: the call was over
+        assert desk.calls.end_interrupted() == []  # nothing to end: the call was over
 
 
 def test_upgrade_keeps_a_backup_of_the_old_store(tmp_path: Path) -> None:
@@ -140,10 +140,10 @@ def test_a_shared_store_from_before_passwords_opens_without_any(tmp_path: Path) 
 
     with open_desk(path, "sales1", clock=clock) as desk:  # as before: pick any name
         assert current_revision(desk.store) == head_revision()
-        assert not desk.passwords_on()
-        desk.claim_window()  # the window leases are there, and empty
+        assert not desk.people.passwords_on()
+        desk.people.claim_window()  # the window leases are there, and empty
     with open_desk(path, "admin", clock=clock) as desk:
-        desk.set_password("admin", "admin-secret")
-        assert desk.passwords_on()
+        desk.people.set_password("admin", "admin-secret")
+        assert desk.people.passwords_on()
     with pytest.raises(NotPermitted):
         open_desk(path, "rep1", clock=clock)

@@ -60,8 +60,8 @@ def sign_in(db: str | None, settings: Settings) -> Desk | None:
     """Ask who is working; on a store with nobody in it, create the first profile. On a store
     with passwords, ask for the user's until it is right or the dialog is cancelled."""
     with setup_desk(db) as setup:
-        users = setup.users()
-        passwords = setup.passwords_on()
+        users = setup.people.users()
+        passwords = setup.people.passwords_on()
         label = setup.store.label
     problem = ""
     last = settings[LAST_USER]
@@ -79,9 +79,9 @@ def sign_in(db: str | None, settings: Settings) -> Desk | None:
         if not passwords:
             with setup_desk(db) as setup:
                 # A store made by the window, not `leaddesk init`, gets its lead definition here.
-                setup.prepare_store()
+                setup.admin.prepare_store()
                 if dialog.creating:
-                    setup.add_user(name, dialog.chosen_role(), display_name=dialog.display_name())
+                    setup.people.add(name, dialog.chosen_role(), display_name=dialog.display_name())
         typed = dialog.typed_password()
 
         def given(user: str, store_label: str, typed: str = typed) -> str | None:
@@ -143,7 +143,7 @@ def launch(args: argparse.Namespace) -> int:
     ops = Operations()
     with desk:
         try:
-            policy_zone = desk.definition().definition.policy.timezone
+            policy_zone = desk.qualifying.definition().definition.policy.timezone
         except LeadDeskError:
             policy_zone = "UTC"
         # A screenshot only looks: no sweep writing flags into the store behind it.

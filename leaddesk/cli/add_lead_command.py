@@ -58,7 +58,7 @@ def run_add_lead(args: argparse.Namespace) -> int:
         source=args.source,
     )
     with desk_for(args) as desk:
-        added = desk.add_lead(entry, for_user=args.for_user)
+        added = desk.intake.add_lead(entry, for_user=args.for_user)
         actor_id = desk.actor.id
     if args.json:
         print_json(added.as_json())

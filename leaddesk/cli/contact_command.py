@@ -40,7 +40,7 @@ def run_contact(args: argparse.Namespace) -> int:
         phone=args.phone,
     )
     with desk_for(args) as desk:
-        changed = desk.change_contact(args.lead_id, details)
+        changed = desk.calls.change_contact(args.lead_id, details)
     if args.json:
         print_json(changed.as_json())
     else:

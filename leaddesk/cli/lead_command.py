@@ -31,7 +31,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_lead(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        file = desk.lead_file(args.lead_id)
+        file = desk.queue.lead_file(args.lead_id)
     if args.json:
         print_json({**dataclasses.asdict(file), "person": file.person})
         return 0

@@ -38,8 +38,8 @@ def register(user_commands: argparse._SubParsersAction[argparse.ArgumentParser])
 def run_users_password(args: argparse.Namespace) -> int:
     new = _new_password(args.new_password_file, args.name)
     with setup_or_user_desk(args, create=False) as desk:
-        first = not desk.passwords_on()
-        desk.set_password(args.name, new)
+        first = not desk.people.passwords_on()
+        desk.people.set_password(args.name, new)
     print(f"Password set for {args.name.strip().lower()}.")
     if first:
         print("This store now asks everyone for their password; give the others theirs.")

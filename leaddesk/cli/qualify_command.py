@@ -66,7 +66,7 @@ def run_qualify(args: argparse.Namespace) -> int:
         raise InputError("--reason goes with --verdict")
     answers = read_answers(args.answers) if args.answers else {}
     with desk_for(args) as desk:
-        state = desk.evaluate(args.lead_id)
+        state = desk.qualifying.evaluate(args.lead_id)
         if answers:
             try:
                 check_answers(state.definition, answers)
@@ -74,12 +74,12 @@ def run_qualify(args: argparse.Namespace) -> int:
                 # Name the file as well as each question id, one per line.
                 lines = error.message.splitlines()
                 raise InputError("\n".join(f"{args.answers}: {line}" for line in lines)) from None
-            state = desk.answer(args.lead_id, answers)
+            state = desk.qualifying.answer(args.lead_id, answers)
         if not args.json:
             print_qualification(state)
         verdict: VerdictInfo | None = None
         if args.verdict:
-            verdict = desk.give_verdict(
+            verdict = desk.qualifying.give_verdict(
                 args.lead_id,
                 Verdict(args.verdict),
                 args.reason,
@@ -95,7 +95,7 @@ def run_qualify(args: argparse.Namespace) -> int:
 
 def run_undo_verdict(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        undone = desk.undo_verdict(args.verdict_id)
+        undone = desk.qualifying.undo_verdict(args.verdict_id)
     if args.json:
         print_json(undone.as_json())
     else:

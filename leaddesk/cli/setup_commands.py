@@ -101,7 +101,7 @@ def run_init(args: argparse.Namespace) -> int:
     from leaddesk.store.migrations import current_revision
 
     with setup_or_user_desk(args) as desk:
-        version = desk.prepare_store()
+        version = desk.admin.prepare_store()
         revision = current_revision(desk.store)
         if args.json:
             print_json(
@@ -117,8 +117,8 @@ def run_users_add(args: argparse.Namespace) -> int:
     with setup_or_user_desk(args) as desk:
         if desk.can(Action.MANAGE_STORE):
             # A store begun with `users add` instead of `init` is ready to work all the same.
-            desk.prepare_store()
-        user = desk.add_user(
+            desk.admin.prepare_store()
+        user = desk.people.add(
             args.name,
             role,
             capacity=args.capacity,
@@ -134,7 +134,7 @@ def run_users_add(args: argparse.Namespace) -> int:
 
 def run_users_list(args: argparse.Namespace) -> int:
     with setup_or_user_desk(args, create=False) as desk:
-        users = desk.users()
+        users = desk.people.users()
     if args.json:
         print_json([u.as_json() for u in users])
     elif not users:
@@ -188,7 +188,7 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_backup(args: argparse.Namespace) -> int:
     line = ProgressLine("Backing up", live=sys.stderr.isatty(), estimated=False)
     with setup_or_user_desk(args, create=False) as desk:
-        summary = desk.take_backup(args.out, progress=line.show)
+        summary = desk.admin.take_backup(args.out, progress=line.show)
     rows = sum(summary.rows.values())
     line.finish(rows)
     if args.json:

@@ -76,7 +76,7 @@ def test_rebalance_preview_is_what_gets_applied_and_lands_in_the_queues(
     done = leaddesk(sqlite_store_path, "rebalance", "--json", "--as", "lead1")
     assert {m["lead_id"]: m["to"] for m in json.loads(done.stdout)["moves"]} == preview
     with team_now.desk("rep1") as desk:
-        assert {lead.lead_id for lead in desk.my_open_leads()} == {pooled[0], pooled[2]}
+        assert {lead.lead_id for lead in desk.queue.my_open_leads()} == {pooled[0], pooled[2]}
     text = leaddesk(sqlite_store_path, "rebalance", "--dry-run", "--as", "lead1")
     assert "Nothing to move." in text.stdout
 

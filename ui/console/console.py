@@ -216,9 +216,9 @@ class TeamConsole(QMainWindow):
     # -- data every tab shares ------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.ops.run(self.desk.team_view, done=self._team_loaded)
+        self.ops.run(self.desk.team.view, done=self._team_loaded)
         if self.users_tab is not None:
-            self.ops.run(self.desk.users, done=self._users_loaded)
+            self.ops.run(self.desk.people.users, done=self._users_loaded)
 
     def look_again(self) -> None:
         """The minute's look at the floor, while someone can see it. A failure (the team
@@ -233,7 +233,7 @@ class TeamConsole(QMainWindow):
 
         def quietly() -> TeamView | None:
             try:
-                return desk.team_view()
+                return desk.team.view()
             except Exception:
                 log.warning("reading the team view again failed", exc_info=True)
                 return None

@@ -357,7 +357,7 @@ class DashboardsPanel(QWidget):
         self.state.setText("Loading…")
 
         def work() -> dict[str, Report]:
-            return {d.name: desk.report(d.name, since=since, until=until) for d in DASHBOARDS}
+            return {d.name: desk.team.report(d.name, since=since, until=until) for d in DASHBOARDS}
 
         self._ops.run(
             work,

@@ -346,7 +346,7 @@ class LeadsTab(QWidget):
         self._asked = pick
         self.loading = True
         desk = self._desk
-        self._ops.run(lambda: desk.team_leads(pick), done=lambda rows: self._loaded(pick, rows))
+        self._ops.run(lambda: desk.team.leads(pick), done=lambda rows: self._loaded(pick, rows))
 
     def _loaded(self, pick: LeadPick, rows: list[PlannedMove]) -> None:
         if pick != self._asked:
@@ -464,4 +464,4 @@ class LeadsTab(QWidget):
         def planned(plan: RebalancePlan) -> None:
             moves.confirm_plan(plan, title)
 
-        self._ops.run(lambda: desk.plan_spread(name), done=planned)
+        self._ops.run(lambda: desk.team.plan_spread(name), done=planned)

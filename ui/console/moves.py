@@ -71,7 +71,7 @@ class TeamMoves(QObject):
             return
         desk = self._desk
         self._ops.run(
-            lambda: desk.preview_reassign(pick, to_user=to_user, reason=reason),
+            lambda: desk.team.preview_reassign(pick, to_user=to_user, reason=reason),
             done=self._confirm_reassign,
         )
 
@@ -92,7 +92,7 @@ class TeamMoves(QObject):
             return
         desk = self._desk
         self._ops.run(
-            lambda: desk.apply_reassign(
+            lambda: desk.team.apply_reassign(
                 preview,
                 force=choice is MoveChoice.FORCE,
                 after_call=choice is MoveChoice.AFTER_CALL,
@@ -135,7 +135,7 @@ class TeamMoves(QObject):
     ) -> None:
         desk = self._desk
         self._ops.run(
-            lambda: desk.apply_rebalance(plan), done=self._applied, failed=failed, changes=MOVED
+            lambda: desk.team.apply_rebalance(plan), done=self._applied, failed=failed, changes=MOVED
         )
 
     def _applied(self, plan: RebalancePlan) -> None:

@@ -113,7 +113,7 @@ class RebalanceTab(QWidget):
         desk, include = self._desk, self.include_pool.isChecked()
         self.preview_button.setEnabled(False)
         self._ops.run(
-            lambda: desk.plan_rebalance(include_pool=include),
+            lambda: desk.team.plan_rebalance(include_pool=include),
             done=self._show,
             failed=self._failed,
         )

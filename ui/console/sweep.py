@@ -79,7 +79,7 @@ class PolicySweep(QObject):
         if self.running:
             return  # the last one is still going (a big first sweep): skip this tick
         self.running = True
-        self._ops.run(self._desk.sweep, done=self._done, failed=self._failed)
+        self._ops.run(self._desk.team.sweep, done=self._done, failed=self._failed)
 
     def _done(self, result: SweepResult) -> None:
         self.running = False

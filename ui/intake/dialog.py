@@ -498,7 +498,7 @@ class ImportDialog(QDialog):
         desk = self.desk
         # A newer file (chosen while this one was read) wins: earlier answers are dropped.
         self.ops.run(
-            lambda: desk.look_at_import(path, source=source, sheet=sheet),
+            lambda: desk.intake.look(path, source=source, sheet=sheet),
             done=lambda look: self._looked(look) if token == self._looks else None,
             failed=lambda error: self._look_failed(error) if token == self._looks else None,
         )
@@ -562,7 +562,7 @@ class ImportDialog(QDialog):
 
         def dry_run() -> ImportSummary:
             try:
-                return desk.import_file(
+                return desk.intake.import_file(
                     path, source=source, mapping=mapping, dry_run=True, report_path=report,
                     sheet=sheet, progress=self.progressed.emit, cancelled=stop.is_set,
                     keep_mine=keep,
@@ -637,12 +637,12 @@ class ImportDialog(QDialog):
 
         def run() -> ImportOutcome:
             try:
-                summary = desk.import_file(
+                summary = desk.intake.import_file(
                     path, source=source, mapping=mapping, report_path=report, sheet=sheet,
                     progress=self.progressed.emit, cancelled=stop.is_set, keep_mine=keep,
                 )  # fmt: skip
             except ImportCancelled as stopped:
-                runs = desk.import_runs(limit=10)
+                runs = desk.intake.runs(limit=10)
                 checkpoint = next(
                     (r["checkpoint_row"] for r in runs if r["run"] == stopped.summary.run_id), None
                 )
@@ -696,7 +696,7 @@ class ImportDialog(QDialog):
         self.running = "undo"
         self._update()
         self.ops.run(
-            lambda: desk.undo_import(run_id),
+            lambda: desk.intake.undo(run_id),
             done=self._undone,
             failed=self._failed,
             changes={"queue", "status", "lead"},

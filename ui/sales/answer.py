@@ -114,7 +114,7 @@ class AnswerDialog(CoreForm):
             return
         desk, lead_id = self._desk, self.lead.lead_id
         self.send(
-            lambda: desk.record_sales_decision(decision),
+            lambda: desk.handoff.record_decision(decision),
             lambda _changed: self.answered.emit(lead_id),
             {"queue", "status"},
         )

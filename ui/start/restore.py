@@ -2,7 +2,7 @@
 check the whole file first and show what it holds, then restore it, each step off the GUI
 thread with a progress bar and Cancel; at the end, open the restored store in a new window.
 
-The reading, checking and writing are the core's (``Desk.restore_backup``); the store the
+The reading, checking and writing are the core's (``Desk.admin.restore``); the store the
 admin has open is never touched.
 """
 
@@ -294,7 +294,7 @@ class RestoreDialog(StoppableDialog):
         self._enter(step)
         desk, moved = self._desk, self.progressed.emit
         self._ops.run(
-            lambda: desk.restore_backup(
+            lambda: desk.admin.restore(
                 source, target, dry_run=dry_run, progress=moved, cancelled=lambda: run.cancelled
             ),
             done=self._checked if dry_run else self._restored,
@@ -492,7 +492,7 @@ def open_in_new_window(target: str, user: str, settings: Settings) -> str | None
         return f"Could not open it as {user}: {exc.message}"
     ops = Operations()
     try:
-        zone = desk.definition().definition.policy.timezone
+        zone = desk.qualifying.definition().definition.policy.timezone
     except LeadDeskError:
         zone = "UTC"
     window = open_window(desk, ops, settings, zone)

@@ -125,8 +125,8 @@ class CallCycle(QObject):
 
         def work() -> QueueRow | None:
             if held is not None:
-                desk.release(held)
-            return desk.next_lead()
+                desk.queue.release(held)
+            return desk.queue.next()
 
         self._start(work, self._took, changes={"queue"})
 
@@ -142,8 +142,8 @@ class CallCycle(QObject):
 
         def work() -> QueueRow:
             if held is not None and held != row.lead_id:
-                desk.release(held)
-            desk.renew_claim(row.lead_id)
+                desk.queue.release(held)
+            desk.queue.renew_claim(row.lead_id)
             return row
 
         self._start(work, self._took, changes={"queue"})
@@ -157,7 +157,7 @@ class CallCycle(QObject):
             return
         # The lead may have been open a while: their calling hours can end meanwhile.
         desk, lead_id = self._desk, self.lead.lead_id
-        self._start(lambda: desk.why_not_dial(lead_id), self._dial_if_allowed, changes=set())
+        self._start(lambda: desk.calls.why_not_dial(lead_id), self._dial_if_allowed, changes=set())
 
     def _dial_if_allowed(self, refused: object) -> None:
         if isinstance(refused, str):
@@ -183,7 +183,7 @@ class CallCycle(QObject):
         duration = self.call_seconds() if self.phase is Phase.CALLING else None
         desk = self._desk
         self._start(
-            lambda: desk.log_call(lead_id, outcome, callback_at, None, duration),
+            lambda: desk.calls.log(lead_id, outcome, callback_at, None, duration),
             self._logged,
             changes={"queue", "lead", "status"},
         )
@@ -224,13 +224,13 @@ class CallCycle(QObject):
         desk = self._desk
         if undoable.kind == VERDICT:
             self._start(
-                lambda: desk.undo_verdict(record_id),
+                lambda: desk.qualifying.undo_verdict(record_id),
                 lambda undone: self._verdict_undone(undone, undoable),
                 changes={"queue", "lead", "status"},
             )
             return
         self._start(
-            lambda: desk.undo_call(record_id),
+            lambda: desk.calls.undo(record_id),
             lambda undone: self._undone(undone, row),
             changes={"queue", "lead", "status"},
         )
@@ -291,7 +291,7 @@ class CallCycle(QObject):
         person = self.lead.person
         self._end_call()
         self._start(
-            lambda: self._desk.release(lead_id),
+            lambda: self._desk.queue.release(lead_id),
             lambda _released: self._put_back(person),
             changes={"queue"},
         )
@@ -301,7 +301,7 @@ class CallCycle(QObject):
             return
         lead_id = self.lead.lead_id
         self._ops.run(
-            lambda: self._desk.renew_claim(lead_id), changes={"claim"}, failed=self._lost_claim
+            lambda: self._desk.queue.renew_claim(lead_id), changes={"claim"}, failed=self._lost_claim
         )
 
     @property
@@ -437,7 +437,7 @@ class CallCycle(QObject):
         self.seconds.emit(seconds)  # the timer shows the call's length, stopped
         desk = self._desk
         self._ops.run(
-            lambda: desk.end_call(call_id, seconds), done=self._call_ended, changes={"status"}
+            lambda: desk.calls.end(call_id, seconds), done=self._call_ended, changes={"status"}
         )
 
     def _call_ended(self, ended: object) -> None:

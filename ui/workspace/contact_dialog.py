@@ -91,4 +91,4 @@ class ContactDialog(CoreForm):
             self.reject()
             return
         desk, lead_id = self._desk, self.lead_id
-        self.send(lambda: desk.change_contact(lead_id, changed), self.saved.emit, {"lead", "queue"})
+        self.send(lambda: desk.calls.change_contact(lead_id, changed), self.saved.emit, {"lead", "queue"})

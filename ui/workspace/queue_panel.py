@@ -284,7 +284,7 @@ class QueuePanel(QFrame):
             self.title.setText("SEARCH RESULTS")
             # Open leads first, then closed ones: "we spoke last month" finds what happened.
             self.model.show(
-                lambda limit, _offset: desk.search(text, limit=limit, closed=True),
+                lambda limit, _offset: desk.queue.search(text, limit=limit, closed=True),
                 pageable=False,
             )
             return
@@ -292,13 +292,13 @@ class QueuePanel(QFrame):
         if chosen == BOOKED:
             self.title.setText(BOOKED_TITLE)
             self.source.setEnabled(False)
-            self.model.show(lambda _limit, _offset: desk.callbacks_ahead(), pageable=False)
+            self.model.show(lambda _limit, _offset: desk.queue.callbacks_ahead(), pageable=False)
             return
         self.title.setText("MY QUEUE")
         band: Band | None = chosen
         source: str | None = self.source.currentData()
         self.model.show(
-            lambda limit, offset: desk.queue(limit=limit, offset=offset, band=band, source=source)
+            lambda limit, offset: desk.queue.page(limit=limit, offset=offset, band=band, source=source)
         )
 
     def _search_now(self) -> None:
@@ -320,7 +320,7 @@ class QueuePanel(QFrame):
                 self._mark = result[1]
             self._looker.start()
 
-        self._ops.run(lambda: _quietly(lambda: desk.queue_arrivals()), done=marked)
+        self._ops.run(lambda: _quietly(lambda: desk.queue.arrivals()), done=marked)
 
     def refresh_now(self) -> None:
         """F5: look now instead of waiting for the minute to pass."""
@@ -335,7 +335,7 @@ class QueuePanel(QFrame):
         if self._mark is None:
             return
         desk, mark = self._desk, self._mark
-        self._ops.run(lambda: _quietly(lambda: desk.queue_arrivals(mark)), done=self._came)
+        self._ops.run(lambda: _quietly(lambda: desk.queue.arrivals(mark)), done=self._came)
 
     def _came(self, result: tuple[list[QueueRow], QueueMark] | None) -> None:
         if result is None:
@@ -388,7 +388,7 @@ class QueuePanel(QFrame):
         elif self.band.currentData() is not None or self.source.currentData() is not None:
             self.note.say("Nothing due now in this band or source.")
         else:
-            self._ops.run(self._desk.queue_outlook, done=self._outlook)
+            self._ops.run(self._desk.queue.outlook, done=self._outlook)
 
     def _outlook(self, outlook: QueueOutlook) -> None:
         if self.model.rowCount() or self.title.text() == "SEARCH RESULTS":

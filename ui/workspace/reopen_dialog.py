@@ -41,7 +41,7 @@ class ReopenDialog(CoreForm):
         self.owner = QComboBox()
         keeper = lead.assigned_to or "the open pool"
         self.owner.addItem(f"{keeper} (who had it)", KEEP)
-        for user in desk.users():
+        for user in desk.people.users():
             takes_leads = user.active and user.role in (Role.QUALIFIER, Role.TEAM_LEAD)
             if takes_leads and (user.display_name or user.name) != lead.assigned_to:
                 self.owner.addItem(user.display_name or user.name, user.name)
@@ -58,7 +58,7 @@ class ReopenDialog(CoreForm):
         desk, lead_id = self._desk, self.lead_id
         reason, to_user = self.reason.text(), str(self.owner.currentData())
         self.send(
-            lambda: desk.reopen_lead(lead_id, reason, to_user=to_user),
+            lambda: desk.team.reopen(lead_id, reason, to_user=to_user),
             self.reopened.emit,
             {"lead", "queue", "team"},
         )

@@ -77,7 +77,7 @@ class StatusPanel(QStatusBar):
 
     def refresh(self) -> None:
         desk = self._desk
-        self._ops.run(desk.my_day, done=self._show)
+        self._ops.run(desk.calls.my_day, done=self._show)
 
     def _changed(self, changes: frozenset[str]) -> None:
         if "status" in changes and self._desk.can(Action.WORK_QUEUE):  # a day of calls to show
