@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from leaddesk import audit
 from leaddesk.admin import backups, restoring
 from leaddesk.definition import versions as definition_versions
-from leaddesk.desk.context import DeskContext
+from leaddesk.desk.context import Audit, DeskContext
 from leaddesk.people import users as user_ops
 from leaddesk.people.permissions import Action
 from leaddesk.store import grants
@@ -23,8 +22,7 @@ class Admin:
     def prepare_store(self) -> definition_versions.PublishedVersion:
         """Make a new store ready to work: the shipped lead definition becomes version 1 if
         nothing is published yet (what ``leaddesk init`` and the first profile do)."""
-        self._ctx.require(Action.MANAGE_STORE)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.MANAGE_STORE) as session:
             return definition_versions.ensure_default(session, at=self._ctx.clock())
 
     def take_backup(
@@ -32,25 +30,18 @@ class Admin:
     ) -> backups.BackupSummary:
         """Every row of the store to one file (the default backup folder unless named; a
         path ending in a slash names a folder)."""
-        self._ctx.require(Action.MANAGE_STORE)
+        store = self._ctx.store_for(Action.MANAGE_STORE)
         at = self._ctx.clock()
         path = backups.backup_path(destination, default_backup_folder(), at)
         summary = backups.take_backup(
-            self._ctx.store,
+            store,
             path,
             taken_by=self._ctx.actor.name,
             at=at,
             progress=progress or (lambda _done, _total: None),
         )
-        with self._ctx.store.transaction() as session:
-            audit.record(
-                session,
-                at=at,
-                actor_id=self._ctx.actor.id,
-                action="backup_taken",
-                subject=path.name,
-                details={"rows": sum(summary.rows.values()), "bytes": summary.size},
-            )
+        details: dict[str, object] = {"rows": sum(summary.rows.values()), "bytes": summary.size}
+        self._ctx.record(Audit("backup_taken", path.name, details, at=at))
         return summary
 
     def restore(
@@ -75,27 +66,21 @@ class Admin:
         )
 
     def recent_backups(self, limit: int = 10) -> list[backups.BackupTaken]:
-        self._ctx.require(Action.MANAGE_STORE)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.MANAGE_STORE) as session:
             return backups.recent_backups(session, limit=limit)
 
     def set_database_login(self, name: str, password: str | None) -> bool:
         """Give a user a database login of their own (True when made now), or change its
         password; the grants are brought up to date first."""
-        self._ctx.require(Action.MANAGE_STORE)
-        with self._ctx.store.transaction() as session:
+        event = Audit("database_login_made", "")
+        with self._ctx.write(Action.MANAGE_STORE, audit=event) as session:
             user = user_ops.find_user(session, name)
             connection = session.connection()
             grants.apply_grants(connection)
             made = grants.set_login(
                 connection, user.name, user.role, password=password, active=user.active
             )
-            audit.record(
-                session,
-                at=self._ctx.clock(),
-                actor_id=self._ctx.actor.id,
-                action="database_login_made" if made else "database_login_changed",
-                subject=f"user {user.name}",
-                details={"role": user.role.value, "password_changed": password is not None},
-            )
+            event.action = "database_login_made" if made else "database_login_changed"
+            event.subject = f"user {user.name}"
+            event.details = {"role": user.role.value, "password_changed": password is not None}
             return made

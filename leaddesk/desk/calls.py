@@ -23,14 +23,12 @@ class Calls:
 
     def save_note(self, lead_id: int, text: str, note_id: int | None = None) -> int:
         """Saved as typed (the window debounces); returns the note id to pass next time."""
-        self._ctx.require(Action.LOG_CALL)
-        assert self._ctx.actor.id is not None
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.LOG_CALL) as session:
             return notes.save_note(
                 session,
                 lead_id=lead_id,
                 text=text,
-                user_id=self._ctx.actor.id,
+                user_id=self._ctx.user_id,
                 at=self._ctx.clock(),
                 note_id=note_id,
             )
@@ -39,11 +37,9 @@ class Calls:
         """Today's calls, connects, verdicts by type and SLA breaches, for the status bar.
 
         Today is the team's day (the policy's zone) unless ``zone`` names another."""
-        self._ctx.require(Action.WORK_QUEUE)
-        assert self._ctx.actor.id is not None
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.WORK_QUEUE) as session:
             return day_summary.summarise_day(
-                session, user_id=self._ctx.actor.id, now=self._ctx.clock(), zone=zone
+                session, user_id=self._ctx.user_id, now=self._ctx.clock(), zone=zone
             )
 
     def log(
@@ -55,14 +51,12 @@ class Calls:
         duration_seconds: int | None = None,
     ) -> calls.CallResult:
         """Record a call and move the lead on per the cadence, in one transaction."""
-        self._ctx.require(Action.LOG_CALL)
-        assert self._ctx.actor.id is not None
         at = self._ctx.clock()
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.LOG_CALL) as session:
             result = calls.log_call(
                 session,
                 lead_id,
-                user_id=self._ctx.actor.id,
+                user_id=self._ctx.user_id,
                 at=at,
                 outcome=outcome,
                 callback_at=callback_at,
@@ -78,30 +72,25 @@ class Calls:
     def why_not_dial(self, lead_id: int) -> str | None:
         """Why the lead's person may not be phoned right now (do-not-call, outside their
         calling hours); None when they may. The window asks before it dials."""
-        self._ctx.require(Action.LOG_CALL)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.LOG_CALL) as session:
             return calls.why_not_dial(session, lead_id, self._ctx.clock())
 
     def end_interrupted(self) -> list[calls.CallEnded]:
         """The acting rep's connected calls a closed window left open, ended at the last
         moment it saw them on the call (the window does this when it opens, and every minute)."""
-        self._ctx.require(Action.LOG_CALL)
-        assert self._ctx.actor.id is not None
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.LOG_CALL) as session:
             return calls.end_interrupted_calls(
-                session, user_id=self._ctx.actor.id, at=self._ctx.clock()
+                session, user_id=self._ctx.user_id, at=self._ctx.clock()
             )
 
     def end(self, call_id: int, duration_seconds: int) -> calls.CallEnded:
         """A connected call is over: record its whole length (the rep's talk time)."""
-        self._ctx.require(Action.LOG_CALL)
-        assert self._ctx.actor.id is not None
         at = self._ctx.clock()
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.LOG_CALL) as session:
             return calls.end_call(
                 session,
                 call_id,
-                user_id=self._ctx.actor.id,
+                user_id=self._ctx.user_id,
                 at=at,
                 duration_seconds=duration_seconds,
             )
@@ -109,15 +98,13 @@ class Calls:
     def change_contact(self, lead_id: int, details: ContactDetails) -> ContactChanged:
         """Correct the person's name, title, email or phone on a lead the rep works (a team
         lead: any lead), cleaned as an import cleans; audited with what changed."""
-        self._ctx.require(Action.LOG_CALL)
-        assert self._ctx.actor.id is not None
         at = self._ctx.clock()
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.LOG_CALL) as session:
             return change_contact(
                 session,
                 lead_id,
                 details,
-                user_id=self._ctx.actor.id,
+                user_id=self._ctx.user_id,
                 at=at,
                 any_lead=self._ctx.can(Action.REASSIGN),
             )
@@ -125,15 +112,12 @@ class Calls:
     def undo(self, call_id: int) -> UndoneCall:
         """Take back a call's outcome logged by mistake (within minutes, nothing since): the
         lead is as it was before the call, and the rep holds it to log what happened."""
-        self._ctx.require(Action.LOG_CALL)
-        assert self._ctx.actor.id is not None
         at = self._ctx.clock()
-        with self._ctx.store.transaction() as session:
-            return undo_call(session, call_id, user_id=self._ctx.actor.id, at=at)
+        with self._ctx.write(Action.LOG_CALL) as session:
+            return undo_call(session, call_id, user_id=self._ctx.user_id, at=at)
 
     def my_note(self, lead_id: int) -> tuple[int, str] | None:
         """The acting rep's latest note on the lead (id, text), to keep editing it."""
-        self._ctx.require(Action.WORK_QUEUE)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.WORK_QUEUE) as session:
             mine = [n for n in notes.notes_for(session, lead_id) if n.user_id == self._ctx.actor.id]
             return (mine[-1].id, mine[-1].text) if mine else None

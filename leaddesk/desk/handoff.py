@@ -23,8 +23,7 @@ class Handoff:
     def preview(self, *, team: bool = False) -> handoffs.HandoffPreview:
         """The leads the next export would hand off (the end-of-day dialog's list)."""
         scope = handoffs.Scope.TEAM if team else handoffs.Scope.OWN
-        self._ctx.require(scope.action)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(scope.action) as session:
             return handoffs.preview(session, actor_id=self._ctx.actor.id, scope=scope)
 
     def export(
@@ -43,9 +42,8 @@ class Handoff:
         (HandoffCancelled is raised).
         """
         scope = handoffs.Scope.TEAM if team else handoffs.Scope.OWN
-        self._ctx.require(scope.action)
         return handoffs.export(
-            self._ctx.store,
+            self._ctx.store_for(scope.action),
             actor_id=self._ctx.actor.id,
             out_dir=Path(out_dir),
             scope=scope,
@@ -57,8 +55,7 @@ class Handoff:
 
     def rewrite(self, batch: str, *, out_dir: Path | None = None) -> handoffs.ExportedBatch:
         """Write a batch's files again (lost or deleted): same content, same checksums."""
-        if not (self._ctx.can(Action.EXPORT_OWN) or self._ctx.can(Action.EXPORT_TEAM)):
-            self._ctx.require(Action.EXPORT_OWN)
+        self._ctx.require_any(Action.EXPORT_OWN, Action.EXPORT_TEAM)
         return handoffs.rewrite(
             self._ctx.store,
             actor_id=self._ctx.actor.id,
@@ -70,16 +67,17 @@ class Handoff:
     def import_feedback(self, path: Path) -> handoffs.FeedbackReport:
         """Sales' accept/reject file; the only way an opportunity enters LeadDesk."""
         self._ctx.require(Action.RECORD_SALES_FEEDBACK)
-        self._ctx.require(Action.RECORD_OPPORTUNITY)
         return handoffs.import_feedback_file(
-            self._ctx.store, actor_id=self._ctx.actor.id, path=Path(path), at=self._ctx.clock()
+            self._ctx.store_for(Action.RECORD_OPPORTUNITY),
+            actor_id=self._ctx.actor.id,
+            path=Path(path),
+            at=self._ctx.clock(),
         )
 
     def record_decision(self, decision: handoffs.Decision) -> bool:
         """One lead's answer from sales; True if it changed anything."""
         self._ctx.require(Action.RECORD_SALES_FEEDBACK)
-        self._ctx.require(Action.RECORD_OPPORTUNITY)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.RECORD_OPPORTUNITY) as session:
             return handoffs.record_decision(
                 session, actor_id=self._ctx.actor.id, decision=decision, at=self._ctx.clock()
             )
@@ -87,8 +85,7 @@ class Handoff:
     def record(self, lead_id: int) -> HandoffRecord:
         """A handed-off lead as its batch gave it to sales (answers, scores, notes, calls):
         what a salesperson reads before accepting or rejecting it. Reps read their own."""
-        self._ctx.require(Action.READ_HANDOFFS)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.READ_HANDOFFS) as session:
             record = read_record(session, lead_id)
         if record is None:
             raise InputError(f"Lead {lead_id} has not been handed off to sales.")
@@ -100,8 +97,7 @@ class Handoff:
     def pending(self, *, everything: bool = False) -> handoffs.PendingReport:
         """Handed-off leads sales has not answered within the policy's window (``everything``:
         all those not answered yet, longest waiting first)."""
-        self._ctx.require(Action.READ_HANDOFFS)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.READ_HANDOFFS) as session:
             return handoffs.pending(
                 session, actor_id=self._ctx.actor.id, at=self._ctx.clock(), everything=everything
             )

@@ -76,7 +76,7 @@ class Intake:
             wanted = self._ctx.actor.name if self._ctx.can(Action.WORK_QUEUE) else by_hand.BY_POLICY
         if wanted != self._ctx.actor.name:
             self._ctx.require(Action.REASSIGN)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(None) as session:
             owner: int | str | None = by_hand.BY_POLICY
             if wanted != by_hand.BY_POLICY:
                 user = target_user(session, wanted)
@@ -108,10 +108,10 @@ class Intake:
         returning True stops after the current chunk (ImportCancelled: resumable, undoable).
         Importing the same file again resumes an interrupted run after its checkpoint.
         """
-        self._ctx.require(Action.IMPORT_LEADS)
+        store = self._ctx.store_for(Action.IMPORT_LEADS)
         actor_id = self._ctx.actor.id if dry_run else intake.require_importer(self._ctx.actor.id)
         return intake.import_file(
-            self._ctx.store,
+            store,
             actor_id=actor_id or 0,
             path=Path(path),
             options=intake.ImportOptions(
@@ -131,13 +131,11 @@ class Intake:
 
     def undo(self, run_id: int) -> intake_undo.UndoSummary:
         """Remove what an import run added; a qualifier may undo only their own runs."""
-        self._ctx.require(Action.IMPORT_LEADS)
-        actor_id = intake.require_importer(self._ctx.actor.id)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.IMPORT_LEADS) as session:
             return intake_undo.undo_run(
                 session,
                 run_id=run_id,
-                actor_id=actor_id,
+                actor_id=intake.require_importer(self._ctx.actor.id),
                 at=self._ctx.clock(),
                 any_run=self._ctx.can(Action.REASSIGN),
             )
@@ -145,8 +143,7 @@ class Intake:
     def runs(self, *, limit: int = 20, by_hand: bool = True) -> list[dict[str, object]]:
         """The latest import runs, newest first (who ran each, status, checkpoint, counts);
         ``by_hand=False`` leaves out leads typed in by hand."""
-        self._ctx.require(Action.IMPORT_LEADS)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.IMPORT_LEADS) as session:
             return intake.list_runs(session, limit=limit, by_hand=by_hand)
 
     def look(
@@ -168,7 +165,7 @@ class Intake:
             samples = [dict(row.values) for row in itertools.islice(export.rows(), sample_rows)]
             read_as = (export.format, export.encoding, export.delimiter, export.sheet)
         sheets = _sheet_names(path) if export.format == "xlsx" else ()
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(None) as session:
             saved = session.scalars(
                 select(SourceMapping.source).order_by(SourceMapping.source)
             ).all()

@@ -22,7 +22,7 @@ class People:
 
     def passwords_on(self) -> bool:
         """Whether this store asks everyone for a password (else anyone may pick any name)."""
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(None) as session:
             return passwords.passwords_on(session)
 
     def set_password(self, name: str, password: str) -> None:
@@ -35,7 +35,7 @@ class People:
             )
         if self._ctx.setup_locked:
             raise NotPermitted(SIGN_IN_NEEDED)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(None) as session:
             user = user_ops.find_user(session, name)
             passwords.set_password(
                 session, user, password, at=self._ctx.clock(), actor_id=self._ctx.actor.id
@@ -44,11 +44,10 @@ class People:
     def claim_window(self, *, take_over: bool = False) -> None:
         """Hold this person's one window on this store (``WindowTaken`` names who holds it
         now); from then on every write checks the window still holds it."""
-        assert self._ctx.actor.id is not None, "a window is opened by a signed-in user"
         window = self._ctx.window or windows.ThisWindow.here(
-            self._ctx.actor.id, self._ctx.actor.name
+            self._ctx.user_id, self._ctx.actor.name
         )
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(None) as session:
             windows.open_window(session, window, at=self._ctx.clock(), take_over=take_over)
         self._ctx.window = window
         self._ctx.store.write_guard = lambda session: windows.check_window(session, window)
@@ -58,7 +57,7 @@ class People:
         if self._ctx.window is None:
             return
         window = self._ctx.window
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(None) as session:
             windows.keep_window(session, window, at=self._ctx.clock())
 
     def close_window(self) -> None:
@@ -67,7 +66,7 @@ class People:
         self._ctx.store.write_guard = None
         if window is None:
             return
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(None) as session:
             windows.close_window(session, window)
 
     def add(
@@ -79,10 +78,9 @@ class People:
         display_name: str | None = None,
         territories: tuple[str, ...] = (),
     ) -> user_ops.UserInfo:
-        self._ctx.require(Action.MANAGE_USERS)
-        if role is Role.ADMIN and self._ctx.actor.role is not Role.ADMIN:
-            raise NotPermitted(f"{self._ctx.actor.name} cannot make admins; ask an admin.")
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.MANAGE_USERS) as session:
+            if role is Role.ADMIN and self._ctx.actor.role is not Role.ADMIN:
+                raise NotPermitted(f"{self._ctx.actor.name} cannot make admins; ask an admin.")
             return user_ops.add_user(
                 session,
                 name=name,
@@ -95,13 +93,12 @@ class People:
             )
 
     def users(self) -> list[user_ops.UserInfo]:
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(None) as session:
             return user_ops.list_users(session)
 
     def deactivate(self, name: str) -> user_admin.UserChange:
         """Deactivate a user; their open leads go back to the pool."""
-        self._ctx.require(Action.MANAGE_USERS)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.MANAGE_USERS) as session:
             return _login_follows(
                 session,
                 user_admin.deactivate_user(
@@ -114,8 +111,7 @@ class People:
             )
 
     def reactivate(self, name: str) -> user_admin.UserChange:
-        self._ctx.require(Action.MANAGE_USERS)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.MANAGE_USERS) as session:
             return _login_follows(
                 session,
                 user_admin.reactivate_user(
@@ -136,8 +132,7 @@ class People:
         territories: tuple[str, ...] | None = None,
         display_name: str | None = None,
     ) -> user_admin.UserChange:
-        self._ctx.require(Action.MANAGE_USERS)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.MANAGE_USERS) as session:
             return _login_follows(
                 session,
                 user_admin.change_user(

@@ -20,8 +20,7 @@ class Privacy:
         """Put a phone number or email on the team's list: everyone who has it is flagged
         do-not-call and their open leads are held, in one transaction with an audit event.
         Anyone with a call queue may (they heard it on a call), and team leads and admins."""
-        self._ctx.require(Action.ADD_DO_NOT_CALL)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.ADD_DO_NOT_CALL) as session:
             return do_not_call.add_entry(
                 session,
                 phone_or_email,
@@ -35,8 +34,7 @@ class Privacy:
         self, path: Path, *, reason: str | None = None, encoding: str | None = None
     ) -> do_not_call.Added:
         """Put every phone number and email of a CSV/XLSX file on the list, all or none."""
-        self._ctx.require(Action.MANAGE_DO_NOT_CALL)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.MANAGE_DO_NOT_CALL) as session:
             return do_not_call.import_entries(
                 session,
                 Path(path),
@@ -49,8 +47,7 @@ class Privacy:
 
     def remove_do_not_call(self, what: str | int) -> do_not_call.Removed:
         """Take a phone number or email (or entry id) off the list; nobody is un-flagged."""
-        self._ctx.require(Action.MANAGE_DO_NOT_CALL)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.MANAGE_DO_NOT_CALL) as session:
             return do_not_call.remove_entry(
                 session,
                 what,
@@ -63,21 +60,18 @@ class Privacy:
         self, *, limit: int | None = None, offset: int = 0
     ) -> list[do_not_call.Entry]:
         """The list, newest first."""
-        self._ctx.require(Action.MANAGE_DO_NOT_CALL)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.MANAGE_DO_NOT_CALL) as session:
             return do_not_call.entries(session, limit=limit, offset=offset)
 
     def count_do_not_call(self) -> int:
-        self._ctx.require(Action.MANAGE_DO_NOT_CALL)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.MANAGE_DO_NOT_CALL) as session:
             return do_not_call.count_entries(session)
 
     def erase_person(self, who: str | int, reason: str) -> erasure.Erased:
         """Erase the person named by a lead id, an email or a phone number: their personal
         data blanked, their open leads closed, their email and phone kept on the
         do-not-call list as digests only. Team leads and admins."""
-        self._ctx.require(Action.ERASE_PERSON)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.ERASE_PERSON) as session:
             region = current_policy(session).default_phone_region
             person = erasure.find_person(session, str(who), region)
             return erasure.erase_person(

@@ -23,8 +23,7 @@ class Qualifying:
         self, text: str, source: str, *, note: str | None = None
     ) -> definition_versions.PublishResult:
         """Check the definition fully and store it as the next immutable version."""
-        self._ctx.require(Action.PUBLISH_DEFINITION)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.PUBLISH_DEFINITION) as session:
             return definition_versions.publish_checked(
                 session,
                 text,
@@ -36,31 +35,28 @@ class Qualifying:
 
     def definition(self, version: int | None = None) -> definition_versions.ShownDefinition:
         """A published version (the current one by default) with its parsed definition."""
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(None) as session:
             return definition_versions.show_definition(session, version)
 
     def definition_diff(self, text: str, source: str) -> definition_versions.DefinitionDiff:
         """What publishing ``text`` would change for reps, in plain words."""
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(None) as session:
             return definition_versions.diff_against_current(session, text, source=source)
 
     def answer(self, lead_id: int, answers: Mapping[str, object]) -> qualification.Qualification:
         """Save answers the moment they are given (one transaction) and re-evaluate the lead."""
-        self._ctx.require(Action.QUALIFY)
-        assert self._ctx.actor.id is not None
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.QUALIFY) as session:
             return qualification.answer(
                 session,
                 lead_id=lead_id,
                 answers=answers,
-                actor_id=self._ctx.actor.id,
+                actor_id=self._ctx.user_id,
                 at=self._ctx.clock(),
             )
 
     def evaluate(self, lead_id: int) -> qualification.Qualification:
         """The lead's saved answers, the live evaluation and the suggested verdict."""
-        self._ctx.require(Action.QUALIFY)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.QUALIFY) as session:
             return qualification.qualification(session, lead_id, at=self._ctx.clock())
 
     def give_verdict(
@@ -75,14 +71,12 @@ class Qualifying:
         expected_version: int | None = None,
     ) -> qualification.VerdictInfo:
         """Confirm or override the suggestion; an override needs a reason. Ends the claim."""
-        self._ctx.require(Action.GIVE_VERDICT)
-        assert self._ctx.actor.id is not None
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.GIVE_VERDICT) as session:
             return qualification.give_verdict(
                 session,
                 lead_id=lead_id,
                 verdict=verdict,
-                actor_id=self._ctx.actor.id,
+                actor_id=self._ctx.user_id,
                 at=self._ctx.clock(),
                 reason=reason,
                 lead_type=lead_type,
@@ -94,15 +88,12 @@ class Qualifying:
     def undo_verdict(self, verdict_id: int) -> UndoneVerdict:
         """Take back a verdict given by mistake (within minutes, before a hand-off or anything
         else follows): the lead is as before it, held by the rep, its answers kept."""
-        self._ctx.require(Action.GIVE_VERDICT)
-        assert self._ctx.actor.id is not None
         at = self._ctx.clock()
-        with self._ctx.store.transaction() as session:
-            return undo_verdict(session, verdict_id, user_id=self._ctx.actor.id, at=at)
+        with self._ctx.write(Action.GIVE_VERDICT) as session:
+            return undo_verdict(session, verdict_id, user_id=self._ctx.user_id, at=at)
 
     def verdict_history(self, lead_id: int) -> list[qualification.PastVerdict]:
         """Every verdict on the lead with the questions and wording of its own version."""
-        if not (self._ctx.can(Action.WORK_QUEUE) or self._ctx.can(Action.READ_HANDOFFS)):
-            self._ctx.require(Action.WORK_QUEUE)
-        with self._ctx.store.reading() as session:
+        self._ctx.require_any(Action.WORK_QUEUE, Action.READ_HANDOFFS)
+        with self._ctx.read(None) as session:
             return qualification.verdict_history(session, lead_id)

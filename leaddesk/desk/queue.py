@@ -26,24 +26,18 @@ class Queue:
 
     def my_open_leads(self, *, limit: int = 50, offset: int = 0) -> list[lead_reads.LeadSummary]:
         """The acting rep's open leads, newest interest first, one page at a time."""
-        self._ctx.require(Action.WORK_QUEUE)
-        assert self._ctx.actor.id is not None
-        with self._ctx.store.reading() as session:
-            return lead_reads.my_open_leads(session, self._ctx.actor.id, limit=limit, offset=offset)
+        with self._ctx.read(Action.WORK_QUEUE) as session:
+            return lead_reads.my_open_leads(session, self._ctx.user_id, limit=limit, offset=offset)
 
     def count_my_open_leads(self) -> int:
-        self._ctx.require(Action.WORK_QUEUE)
-        assert self._ctx.actor.id is not None
-        with self._ctx.store.reading() as session:
-            return lead_reads.count_my_open_leads(session, self._ctx.actor.id)
+        with self._ctx.read(Action.WORK_QUEUE) as session:
+            return lead_reads.count_my_open_leads(session, self._ctx.user_id)
 
     def lead_file(self, lead_id: int) -> lead_files.LeadFile:
         """Person, account, this interest, earlier leads and the timeline, in one read.
         Sales read the leads handed to them, not the ones still being qualified."""
         team_wide = self._ctx.can(Action.WORK_QUEUE) or self._ctx.can(Action.VIEW_TEAM)
-        if not team_wide:
-            self._ctx.require(Action.READ_HANDOFFS)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(None if team_wide else Action.READ_HANDOFFS) as session:
             found = lead_files.read_lead_file(session, lead_id)
         if not team_wide and found.stage not in WITH_SALES:
             raise NotPermitted(f"Lead {lead_id} has not been handed to sales.")
@@ -58,12 +52,10 @@ class Queue:
         source: str | None = None,
     ) -> list[call_queue.QueueRow]:
         """One page of the acting rep's call queue, best first; each row says why it is there."""
-        self._ctx.require(Action.WORK_QUEUE)
-        assert self._ctx.actor.id is not None
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.WORK_QUEUE) as session:
             return call_queue.queue_page(
                 session,
-                self._ctx.actor.id,
+                self._ctx.user_id,
                 self._ctx.clock(),
                 limit=limit,
                 offset=offset,
@@ -74,12 +66,10 @@ class Queue:
     def callbacks_ahead(self, *, days: int = 7) -> list[call_queue.QueueRow]:
         """The callbacks the acting rep has booked for the next ``days`` days (late ones still
         open first), soonest first: their agenda."""
-        self._ctx.require(Action.WORK_QUEUE)
-        assert self._ctx.actor.id is not None
         if not 1 <= days <= 366:
             raise InputError("days: from 1 to 366")
-        with self._ctx.store.reading() as session:
-            return booked_callbacks(session, self._ctx.actor.id, self._ctx.clock(), days=days)
+        with self._ctx.read(Action.WORK_QUEUE) as session:
+            return booked_callbacks(session, self._ctx.user_id, self._ctx.clock(), days=days)
 
     def arrivals(
         self, mark: QueueMark | None = None
@@ -87,51 +77,42 @@ class Queue:
         """What came due or came to the acting rep since ``mark`` and can be called now
         (callbacks whose time has come, leads a colleague handed over, new pool leads), in
         queue order, with the mark for the next ask. Without a mark: nothing yet, the mark."""
-        self._ctx.require(Action.WORK_QUEUE)
-        assert self._ctx.actor.id is not None
         at = self._ctx.clock()
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.WORK_QUEUE) as session:
             if mark is None:
                 return [], mark_now(session, at)
-            return arrivals(session, self._ctx.actor.id, mark, at)
+            return arrivals(session, self._ctx.user_id, mark, at)
 
     def outlook(self) -> queue_outlooks.QueueOutlook:
         """For an empty queue: are there leads at all, and when does the next come due."""
-        self._ctx.require(Action.WORK_QUEUE)
-        assert self._ctx.actor.id is not None
-        with self._ctx.store.reading() as session:
-            return queue_outlooks.queue_outlook(session, self._ctx.actor.id, self._ctx.clock())
+        with self._ctx.read(Action.WORK_QUEUE) as session:
+            return queue_outlooks.queue_outlook(session, self._ctx.user_id, self._ctx.clock())
 
     def next(self) -> call_queue.QueueRow | None:
         """Claim the top of the queue for the acting rep; None when nothing is callable now."""
-        self._ctx.require(Action.WORK_QUEUE)
-        assert self._ctx.actor.id is not None
         # Reads the queue in a snapshot, then claims in a short write transaction of its own.
-        return call_queue.next_lead(self._ctx.store, self._ctx.actor.id, self._ctx.clock())
+        store = self._ctx.store_for(Action.WORK_QUEUE)
+        return call_queue.next_lead(store, self._ctx.user_id, self._ctx.clock())
 
     def renew_claim(self, lead_id: int) -> datetime:
         """Keep (or take) the claim on the lead the rep has open; when it now expires."""
-        self._ctx.require(Action.WORK_QUEUE)
-        assert self._ctx.actor.id is not None
-        with call_queue.lease_transaction(self._ctx.store) as session:
+        with self._ctx.write(Action.WORK_QUEUE, lease=True) as session:
             return call_queue.renew(
                 session,
                 lead_id,
-                user_id=self._ctx.actor.id,
+                user_id=self._ctx.user_id,
                 at=self._ctx.clock(),
                 any_owner=self._ctx.can(Action.REASSIGN),
             )
 
     def release(self, lead_id: int) -> bool:
         """Give a claimed lead back to the queue; False if it was not claimed."""
-        self._ctx.require(Action.WORK_QUEUE)
-        assert self._ctx.actor.id is not None
         at = self._ctx.clock()
-        with call_queue.lease_transaction(self._ctx.store) as session:
+        with self._ctx.write(Action.WORK_QUEUE, lease=True) as session:
             released = call_queue.release(
                 session,
                 lead_id,
-                user_id=self._ctx.actor.id,
+                user_id=self._ctx.user_id,
                 at=at,
                 any_holder=self._ctx.can(Action.REASSIGN),
             )
@@ -145,12 +126,10 @@ class Queue:
         """Open leads matching a name, company, email or phone prefix that the rep may work;
         with ``closed``, their closed leads after them (newest first), each saying how it
         ended."""
-        self._ctx.require(Action.WORK_QUEUE)
-        assert self._ctx.actor.id is not None
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.WORK_QUEUE) as session:
             return lead_search.search_leads(
                 session,
-                self._ctx.actor.id,
+                self._ctx.user_id,
                 text,
                 self._ctx.clock(),
                 limit=limit,
@@ -161,7 +140,5 @@ class Queue:
     def lead_row(self, lead_id: int) -> call_queue.QueueRow | None:
         """One lead as the acting rep's queue shows it (``blocked`` says why it cannot be
         called now), e.g. a lead just added by hand, to work at once."""
-        self._ctx.require(Action.WORK_QUEUE)
-        assert self._ctx.actor.id is not None
-        with self._ctx.store.reading() as session:
-            return lead_search.lead_row(session, lead_id, self._ctx.actor.id, self._ctx.clock())
+        with self._ctx.read(Action.WORK_QUEUE) as session:
+            return lead_search.lead_row(session, lead_id, self._ctx.user_id, self._ctx.clock())

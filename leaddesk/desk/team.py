@@ -26,32 +26,27 @@ class Team:
     def reopen(self, lead_id: int, reason: str, *, to_user: str | None = KEEP) -> Reopened:
         """Reopen a closed lead (team leads): its verdict withdrawn, open and due now for the
         rep who had it, another rep (``to_user``) or the pool ("pool"). Audited."""
-        self._ctx.require(Action.REASSIGN)
-        assert self._ctx.actor.id is not None
         at = self._ctx.clock()
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.REASSIGN) as session:
             return reopen_lead(
-                session, lead_id, actor_id=self._ctx.actor.id, at=at, reason=reason, to_user=to_user
+                session, lead_id, actor_id=self._ctx.user_id, at=at, reason=reason, to_user=to_user
             )
 
     def view(self) -> team_views.TeamView:
         """Per rep: open, callbacks today, SLA breaches, untouched, verdicts; pool; sales wait."""
-        self._ctx.require(Action.VIEW_TEAM)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.VIEW_TEAM) as session:
             return team_views.team_view(session, at=self._ctx.clock())
 
     def leads(self, pick: team_reassign.LeadPick) -> list[PlannedMove]:
         """Open leads of a rep (or the pool, ``from_user="pool"``), oldest first, to pick from."""
-        self._ctx.require(Action.REASSIGN)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.REASSIGN) as session:
             return team_reassign.picked_leads(session, pick, self._ctx.clock())
 
     def preview_reassign(
         self, pick: team_reassign.LeadPick, *, to_user: str | None, reason: str | None = None
     ) -> team_reassign.ReassignPreview:
         """Who would move where (and who is on a call), before anything is written."""
-        self._ctx.require(Action.REASSIGN)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.REASSIGN) as session:
             return team_reassign.preview_reassign(
                 session, pick, to_user=to_user, reason=reason, at=self._ctx.clock()
             )
@@ -64,8 +59,7 @@ class Team:
         after_call: bool = False,
     ) -> team_reassign.ReassignResult:
         """Carry out a preview; Conflict if any lead changed since (nothing is moved then)."""
-        self._ctx.require(Action.REASSIGN)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.REASSIGN) as session:
             return team_reassign.apply_reassign(
                 session,
                 preview,
@@ -84,8 +78,7 @@ class Team:
         force: bool = False,
         after_call: bool = False,
     ) -> team_reassign.ReassignResult:
-        self._ctx.require(Action.REASSIGN)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.REASSIGN) as session:
             return team_reassign.reassign(
                 session,
                 pick,
@@ -98,29 +91,25 @@ class Team:
             )
 
     def plan_rebalance(self, *, include_pool: bool = True) -> team_rebalance.RebalancePlan:
-        self._ctx.require(Action.REASSIGN)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.REASSIGN) as session:
             return team_rebalance.plan_rebalance(
                 session, at=self._ctx.clock(), include_pool=include_pool
             )
 
     def plan_spread(self, from_user: str) -> team_rebalance.RebalancePlan:
         """Spread an absent rep's open leads over the others (a preview)."""
-        self._ctx.require(Action.REASSIGN)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.REASSIGN) as session:
             return team_rebalance.plan_spread(session, from_user, at=self._ctx.clock())
 
     def apply_rebalance(self, plan: team_rebalance.RebalancePlan) -> team_rebalance.RebalancePlan:
         """Apply a previewed plan; Conflict if any lead changed since (nothing is moved then)."""
-        self._ctx.require(Action.REASSIGN)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.REASSIGN) as session:
             return team_rebalance.apply_plan(
                 session, plan, actor_id=self._ctx.actor.id, at=self._ctx.clock()
             )
 
     def rebalance(self, *, include_pool: bool = True) -> team_rebalance.RebalancePlan:
-        self._ctx.require(Action.REASSIGN)
-        with self._ctx.store.transaction() as session:
+        with self._ctx.write(Action.REASSIGN) as session:
             plan = team_rebalance.plan_rebalance(
                 session, at=self._ctx.clock(), include_pool=include_pool
             )
@@ -131,32 +120,16 @@ class Team:
     def sweep(self, *, dry_run: bool = False) -> team_sweep.SweepResult:
         """Flag untouched leads and, if the policy says so, move the long-untouched ones;
         ``dry_run`` says what it would do and changes nothing."""
-        self._ctx.require(Action.REASSIGN)
-        try:
-            with self._ctx.store.transaction() as session:
-                result = team_sweep.sweep(
-                    session, actor_id=self._ctx.actor.id, at=self._ctx.clock(), dry_run=dry_run
-                )
-                if dry_run:
-                    raise _RolledBack(result)  # the transaction is rolled back, not committed
-                return result
-        except _RolledBack as rolled_back:
-            return rolled_back.result
+        with self._ctx.write(Action.REASSIGN, rollback=dry_run) as session:
+            return team_sweep.sweep(
+                session, actor_id=self._ctx.actor.id, at=self._ctx.clock(), dry_run=dry_run
+            )
 
     def report(
         self, name: str, *, since: date | None = None, until: date | None = None
     ) -> team_reports.Report:
         """One dashboard's figures: funnel, throughput, sla, sources, agreement or workload."""
-        self._ctx.require(Action.VIEW_TEAM)
-        with self._ctx.store.reading() as session:
+        with self._ctx.read(Action.VIEW_TEAM) as session:
             return team_reports.build_report(
                 session, name, since=since, until=until, at=self._ctx.clock()
             )
-
-
-class _RolledBack(Exception):
-    """Leaves a write transaction without committing it, carrying what was worked out."""
-
-    def __init__(self, result: team_sweep.SweepResult) -> None:
-        super().__init__("dry run")
-        self.result = result
