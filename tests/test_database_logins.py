@@ -56,7 +56,9 @@ def test_a_rep_works_a_whole_day_and_sales_closes_the_loop_through_their_own_log
         desk.calls.change_contact(row.lead_id, ContactDetails(phone="+1 415 555 2671"))
         desk.calls.log(row.lead_id, CallOutcome.CONNECTED)
         desk.qualifying.answer(row.lead_id, HAND_OFF_ANSWERS)
-        desk.qualifying.give_verdict(row.lead_id, Verdict.HAND_OFF, "Budget approved; decides this quarter")
+        desk.qualifying.give_verdict(
+            row.lead_id, Verdict.HAND_OFF, "Budget approved; decides this quarter"
+        )
         batch = desk.handoff.export(tmp_path / "out").new_batch
         assert batch is not None and batch.lead_ids == (row.lead_id,)
     feedback = tmp_path / "feedback.csv"
@@ -81,7 +83,9 @@ def test_a_verdict_undone_by_the_rep_and_reopened_by_the_team_lead_through_their
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
         caller = desk.intake.add_lead(NewInterest(first_name="Di", email="di@caller.example"))
         desk.calls.log(caller.lead_id, CallOutcome.CONNECTED)
-        wrong = desk.qualifying.give_verdict(caller.lead_id, Verdict.DISQUALIFY, "pressed too early")
+        wrong = desk.qualifying.give_verdict(
+            caller.lead_id, Verdict.DISQUALIFY, "pressed too early"
+        )
         desk.qualifying.undo_verdict(wrong.id)
         desk.qualifying.give_verdict(caller.lead_id, Verdict.NURTURE, "no budget this year")
     with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:

@@ -70,7 +70,9 @@ def test_an_imported_row_with_a_listed_phone_arrives_held_and_never_in_the_queue
         added = lead.privacy.add_do_not_call("(212) 555-0102", "registry scrub")
         assert added.value == "+12125550102" and added.added == 1 and added.people == 0
         report = tmp_path / "report.csv"
-        summary = lead.intake.import_file(_export(tmp_path / "in.csv", ADA, BRUNO), report_path=report)
+        summary = lead.intake.import_file(
+            _export(tmp_path / "in.csv", ADA, BRUNO), report_path=report
+        )
     assert summary.counts.created == 2 and summary.counts.do_not_call == 1
     with report.open(encoding="utf-8-sig") as handle:
         lines = list(csv.DictReader(handle))

@@ -75,7 +75,9 @@ def _worked_on(store_location: str, clock: FixedClock, lead_id: int) -> None:
     with _desk(store_location, clock, "rep1") as rep:
         rep.calls.log(lead_id, CallOutcome.CONNECTED, note="Adelheid says call after 5")
         rep.calls.save_note(lead_id, "Adelheid Quenstedt prefers email")
-        rep.qualifying.answer(lead_id, {"current_process": "Adelheid's husband keeps a spreadsheet"})
+        rep.qualifying.answer(
+            lead_id, {"current_process": "Adelheid's husband keeps a spreadsheet"}
+        )
         rep.qualifying.give_verdict(lead_id, Verdict.NURTURE, "Adelheid: not before spring")
 
 

@@ -162,7 +162,8 @@ def test_a_call_left_open_by_a_closed_window_ends_when_the_window_last_saw_it(
         assert ended[0].message.startswith("Your call with ")
         assert "still open when LeadDesk closed: 4:30 counted" in ended[0].message
         assert desk.calls.end_interrupted() == []  # once
-        assert desk.calls.my_day().talk_minutes - talk_before in (4, 5)  # 4:30 more, in whole minutes
+        # 4:30 more, in whole minutes
+        assert desk.calls.my_day().talk_minutes - talk_before in (4, 5)
     stored = _call(demo_location, row.lead_id)
     assert stored.ended_at == clock() - timedelta(minutes=22) + timedelta(minutes=4)
 

@@ -127,7 +127,9 @@ def test_who_gets_it_a_rep_keeps_theirs_a_team_lead_chooses(
             NewInterest(first_name="Bo", email="bo@example.com"), for_user="pool"
         )
         with pytest.raises(InputError, match="has no call queue"):
-            lead.intake.add_lead(NewInterest(first_name="Cy", email="cy@example.com"), for_user="sales1")
+            lead.intake.add_lead(
+                NewInterest(first_name="Cy", email="cy@example.com"), for_user="sales1"
+            )
     assert to_rep2.owner == "rep2"
     assert pooled.owner is None and "in the open pool" in pooled.message(0)
     with _desk(store_location, clock, "sales1") as sales, pytest.raises(NotPermitted):

@@ -96,7 +96,9 @@ def test_a_known_person_added_without_a_company_keeps_theirs(
         first.stage, account, first_id = Stage.NURTURE, first.account_id, first.id
     assert account is not None
     with open_desk(store_location, "rep1", clock=clock) as rep1:
-        added = rep1.intake.add_lead(NewInterest(first_name="Gus", last_name="Gee", email="gus@gmail.com"))
+        added = rep1.intake.add_lead(
+            NewInterest(first_name="Gus", last_name="Gee", email="gus@gmail.com")
+        )
     assert added.outcome == "merged" and added.lead_id != first_id
     with store.reading() as session:
         lead = session.get(Lead, added.lead_id)

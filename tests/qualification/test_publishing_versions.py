@@ -34,7 +34,9 @@ def test_team_lead_and_admin_publish_templates_as_numbered_versions(
     team: str, clock: FixedClock
 ) -> None:
     with open_desk(team, "lead1", clock=clock) as desk:
-        champ = desk.qualifying.publish_definition(template_text("champ"), "champ.toml", note="Try CHAMP")
+        champ = desk.qualifying.publish_definition(
+            template_text("champ"), "champ.toml", note="Try CHAMP"
+        )
         anum = desk.qualifying.publish_definition(template_text("anum"), "anum.toml")
     with open_desk(team, "admin1", clock=clock) as desk:
         meddic = desk.qualifying.publish_definition(template_text("meddic"), "meddic.toml")

@@ -70,7 +70,9 @@ def test_each_template_published_then_qualifies_and_hands_off_a_sales_worthy_lea
     team: str, clock: FixedClock, template: str
 ) -> None:
     with open_desk(team, "lead1", clock=clock) as desk:
-        published = desk.qualifying.publish_definition(template_text(template), f"{template}.toml").version
+        published = desk.qualifying.publish_definition(
+            template_text(template), f"{template}.toml"
+        ).version
     lead_id = add_lead(team, clock)
     answers = sales_worthy(template)
     first_call = dict(list(answers.items())[:3])
@@ -85,7 +87,9 @@ def test_each_template_published_then_qualifies_and_hands_off_a_sales_worthy_lea
         assert done.suggestion.lead_type is LeadType.SALES_WORTHY
         assert done.completeness == 1.0
         verdict = desk.qualifying.give_verdict(
-            lead_id, Verdict.HAND_OFF, expected_version=desk.qualifying.evaluate(lead_id).lead_version
+            lead_id,
+            Verdict.HAND_OFF,
+            expected_version=desk.qualifying.evaluate(lead_id).lead_version,
         )
     assert verdict.stage is Stage.QUALIFIED
     assert not verdict.overridden
@@ -260,7 +264,9 @@ def test_unknown_question_and_wrong_type_are_named_and_nothing_is_saved(
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
         with pytest.raises(InputError) as raised:
-            desk.qualifying.answer(lead_id, {"contact_check": "yes", "budjet": "approved", "timeline": 3})
+            desk.qualifying.answer(
+                lead_id, {"contact_check": "yes", "budjet": "approved", "timeline": 3}
+            )
         assert desk.qualifying.evaluate(lead_id).answers == {}
     assert "budjet: no such question" in raised.value.message
     assert "timeline: pick one of" in raised.value.message

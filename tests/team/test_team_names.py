@@ -37,7 +37,9 @@ def test_a_reassign_preview_and_its_refusal_name_people(named: Team) -> None:
     already = named.lead("rep3", country="DE")
     named.claim(busy, "rep1")
     with named.desk("lead1") as desk:
-        preview = desk.team.preview_reassign(LeadPick(lead_ids=(us, de, busy, already)), to_user="rep3")
+        preview = desk.team.preview_reassign(
+            LeadPick(lead_ids=(us, de, busy, already)), to_user="rep3"
+        )
         with pytest.raises(Conflict) as refused:
             desk.team.apply_reassign(preview)
     assert preview.to_user == "rep3" and preview.to_display_name == "Ines Ode"

@@ -18,7 +18,9 @@ from leaddesk.team.reassign import LeadPick
 
 ACTIONS: dict[str, Callable[[Desk], object]] = {
     "team view": lambda d: d.team.view(),
-    "preview reassign": lambda d: d.team.preview_reassign(LeadPick(from_user="rep2"), to_user="rep1"),
+    "preview reassign": lambda d: d.team.preview_reassign(
+        LeadPick(from_user="rep2"), to_user="rep1"
+    ),
     "reassign": lambda d: d.team.reassign(LeadPick(from_user="rep2"), to_user="rep1"),
     "plan rebalance": lambda d: d.team.plan_rebalance(),
     "rebalance": lambda d: d.team.rebalance(),

@@ -38,7 +38,9 @@ def test_a_lead_disqualified_in_error_goes_back_to_a_rep_due_now(team: Team) -> 
         assert reopened.stage is Stage.WORKING and reopened.owner == "rep2"
         assert reopened.message.startswith(f"Lead {lead_id} reopened, in rep2's queue")
         assert "the disqualify verdict (rep1," in reopened.message
-        (entry,) = [e for e in lead.queue.lead_file(lead_id).timeline if e.text.startswith("Reopened")]
+        (entry,) = [
+            e for e in lead.queue.lead_file(lead_id).timeline if e.text.startswith("Reopened")
+        ]
     assert "says they never asked) withdrawn — their colleague confirmed the project" in (
         entry.text
     )
