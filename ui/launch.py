@@ -11,12 +11,19 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from leaddesk.cli.common import password_asker
-from leaddesk.desk import Desk, check_store_writable, open_desk, setup_desk
+from leaddesk.desk import (
+    Action,
+    Desk,
+    check_store_writable,
+    keyring_available,
+    open_desk,
+    remember_password,
+    saved_password,
+    setup_desk,
+    why_no_folder,
+)
 from leaddesk.errors import InputError, LeadDeskError, NotPermitted
-from leaddesk.files.reading import why_no_folder
-from leaddesk.people.permissions import Action
 from leaddesk.settings import LAST_USER, SWEEP_MINUTES, TEXT_SIZE, THEME, Settings
-from leaddesk.sign_in.saved_passwords import keyring_available, remember_password, saved_password
 from ui.common.icons import icon
 from ui.common.local_zone import rep_zone
 from ui.common.one_window import WindowKeeper, claim_window, show_taken_over

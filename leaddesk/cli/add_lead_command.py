@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from leaddesk.cli.common import add_as, add_json, desk_for, print_json
+from leaddesk.desk import NewInterest
 from leaddesk.domain import Source
-from leaddesk.intake.by_hand import NewInterest
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from leaddesk.cli.common import add_as, add_json, desk_for, print_json, record_number
-from leaddesk.contacts.corrections import ContactDetails
+from leaddesk.desk import ContactDetails
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

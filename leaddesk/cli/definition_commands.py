@@ -13,10 +13,14 @@ from leaddesk.cli.common import (
     record_number,
     setup_or_user_desk,
 )
-from leaddesk.definition import Definition, DefinitionError, parse_definition
-from leaddesk.definition.versions import ShownDefinition
+from leaddesk.desk import (
+    Definition,
+    DefinitionError,
+    ShownDefinition,
+    parse_definition,
+    read_text_file,
+)
 from leaddesk.errors import InputError
-from leaddesk.files.reading import read_text_file
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

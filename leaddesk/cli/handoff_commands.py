@@ -16,8 +16,7 @@ from leaddesk.cli.common import (
     print_table,
     record_number,
 )
-from leaddesk.files.resources import resource_path
-from leaddesk.handoff import ExportedBatch, verify_batch
+from leaddesk.desk import ExportedBatch, resource_path, verify_batch
 
 FEEDBACK_TEMPLATE = ("feedback_template.csv",)
 

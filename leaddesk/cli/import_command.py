@@ -19,10 +19,8 @@ from leaddesk.cli.common import (
     print_table,
     record_number,
 )
+from leaddesk.desk import ImportCancelled, ImportSummary, RunStatus, UndoSummary
 from leaddesk.errors import InputError
-from leaddesk.intake.importing import ImportCancelled, ImportSummary
-from leaddesk.intake.runs import RunStatus
-from leaddesk.intake.undo import UndoSummary
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,7 +9,7 @@ import dataclasses
 from datetime import datetime
 
 from leaddesk.cli.common import add_as, add_json, count, desk_for, print_json, record_number
-from leaddesk.leads.lead_file import LeadFile
+from leaddesk.desk import LeadFile
 
 _WHEN = "%a %d %b %Y %H:%M"
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from leaddesk.cli.common import add_as, read_password_file, setup_or_user_desk
+from leaddesk.desk import check_new_password
 from leaddesk.errors import InputError
-from leaddesk.sign_in.passwords import check_new_password
 
 
 def register(user_commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -94,7 +94,9 @@ def _add(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        added = desk.privacy.import_do_not_call(args.file, reason=args.reason, encoding=args.encoding)
+        added = desk.privacy.import_do_not_call(
+            args.file, reason=args.reason, encoding=args.encoding
+        )
     if args.json:
         print_json(added.as_json())
         return 0

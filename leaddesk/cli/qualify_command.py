@@ -7,11 +7,9 @@ import json
 from typing import Any
 
 from leaddesk.cli.common import add_as, add_json, desk_for, print_json, record_number
-from leaddesk.definition import check_answers
+from leaddesk.desk import Qualification, VerdictInfo, check_answers, read_text_file
 from leaddesk.domain import VERDICT_STAGE, Verdict
 from leaddesk.errors import InputError
-from leaddesk.files.reading import read_text_file
-from leaddesk.qualifying.qualification import Qualification, VerdictInfo
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 from datetime import UTC
 
-from leaddesk.calling.call_log import parse_outcome
 from leaddesk.cli.common import (
     add_as,
     add_json,
@@ -17,11 +16,11 @@ from leaddesk.cli.common import (
     record_number,
 )
 from leaddesk.clock import Clock, FixedClock, system_clock
-from leaddesk.desk import Desk, open_desk
+from leaddesk.desk import MAX_SEARCH_RESULTS as MAX_RESULTS
+from leaddesk.desk import MIN_SEARCH_CHARS as MIN_CHARS
+from leaddesk.desk import Band, Desk, QueueRow, open_desk, parse_band, parse_outcome
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import InputError
-from leaddesk.queue import Band, QueueRow, parse_band
-from leaddesk.queue.search import MAX_RESULTS, MIN_CHARS
 
 MOST_ROWS_SKIPPED = 10_000_000  # more leads than any store holds
 

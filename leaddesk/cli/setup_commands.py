@@ -17,10 +17,7 @@ from leaddesk.cli.common import (
     print_table,
     setup_or_user_desk,
 )
-from leaddesk.people.permissions import Action
-from leaddesk.people.users import parse_role
-from leaddesk.store.database import default_backup_folder
-from leaddesk.team.moves import QUEUE_ROLES
+from leaddesk.desk import QUEUE_ROLES, Action, default_backup_folder, parse_role
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -98,7 +95,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from leaddesk.store.migrations import current_revision
+    from leaddesk.desk.setting_up import current_revision
 
     with setup_or_user_desk(args) as desk:
         version = desk.admin.prepare_store()
@@ -158,7 +155,7 @@ def run_users_list(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from leaddesk.admin.demo import fill_demo, give_demo_passwords, require_faker
+    from leaddesk.desk.setting_up import fill_demo, give_demo_passwords, require_faker
 
     require_faker()  # an install without the demo extra says so before a store is made
     with setup_or_user_desk(args) as desk:
@@ -200,8 +197,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from leaddesk.admin.backups import restore_backup
     from leaddesk.clock import system_clock
+    from leaddesk.desk.setting_up import restore_backup
 
     line = ProgressLine(
         "Checking" if args.dry_run else "Restoring", live=sys.stderr.isatty(), estimated=False

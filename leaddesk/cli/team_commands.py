@@ -20,15 +20,18 @@ from leaddesk.cli.common import (
     print_table,
     record_number,
 )
+from leaddesk.desk import (
+    KEEP,
+    POOL,
+    REPORTS,
+    LeadPick,
+    PlannedMove,
+    RebalancePlan,
+    SweepResult,
+    parse_role,
+    read_text_file,
+)
 from leaddesk.errors import InputError
-from leaddesk.files.reading import read_text_file
-from leaddesk.people.users import parse_role
-from leaddesk.team.moves import POOL, PlannedMove
-from leaddesk.team.reassign import LeadPick
-from leaddesk.team.rebalance import RebalancePlan
-from leaddesk.team.reopen import KEEP
-from leaddesk.team.reports import REPORTS
-from leaddesk.team.sweep import SweepResult
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

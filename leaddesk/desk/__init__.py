@@ -14,6 +14,7 @@ import shlex
 from types import TracebackType
 
 from leaddesk.clock import Clock, system_clock
+from leaddesk.desk import views
 from leaddesk.desk.admin import Admin
 from leaddesk.desk.calls import Calls
 from leaddesk.desk.context import SETUP_ACTOR, Actor, DeskContext
@@ -24,6 +25,7 @@ from leaddesk.desk.privacy import Privacy
 from leaddesk.desk.qualifying import Qualifying
 from leaddesk.desk.queue import Queue
 from leaddesk.desk.team import Team
+from leaddesk.desk.views import *  # noqa: F403  (the front ends' words, listed in views.__all__)
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.people import users as user_ops
 from leaddesk.people.permissions import Action
@@ -40,6 +42,7 @@ __all__ = [
     "open_desk",
     "setup_desk",
 ]
+__all__ += views.__all__
 
 
 class Desk:

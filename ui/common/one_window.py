@@ -6,9 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
-from leaddesk.desk import Desk
+from leaddesk.desk import HEARTBEAT, Desk, WindowTaken, WindowTakenOver
 from leaddesk.errors import LeadDeskError
-from leaddesk.sign_in.windows import HEARTBEAT, WindowTaken, WindowTakenOver
 from ui.common import dialogs
 from ui.common.operations import Operations
 

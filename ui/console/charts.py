@@ -34,7 +34,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QPen
 
-from leaddesk.team.reports import Report
+from leaddesk.desk import Report
 from ui.common.theme import DARK, LIGHT, Colours, points
 
 _Index = QModelIndex | QPersistentModelIndex

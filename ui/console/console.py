@@ -14,11 +14,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar, QTabWidget, QVBoxLayout, QWidget
 
-from leaddesk.desk import Desk
-from leaddesk.people.permissions import Action
-from leaddesk.people.users import UserInfo
+from leaddesk.desk import Action, Desk, TeamView, UserInfo
 from leaddesk.settings import Settings
-from leaddesk.team.team_view import TeamView
 from ui.common import shortcuts
 from ui.common.icons import icon
 from ui.common.look_menu import add_look_menu

@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Desk, Report
 from leaddesk.errors import LeadDeskError, NotPermitted
-from leaddesk.team.reports import Report
 from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.console.charts import DASHBOARDS, Dashboard, Look, ReportTableModel, look_for

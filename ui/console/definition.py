@@ -20,9 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.definition.problems import DefinitionError
-from leaddesk.definition.versions import DefinitionDiff, PublishResult, ShownDefinition
-from leaddesk.desk import Desk
+from leaddesk.desk import DefinitionDiff, DefinitionError, Desk, PublishResult, ShownDefinition
 from leaddesk.errors import LeadDeskError
 from ui.common import dialogs
 from ui.common.operations import Operations

@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Added, Desk, Entry, Removed
 from leaddesk.errors import LeadDeskError
-from leaddesk.privacy.do_not_call import Added, Entry, Removed
 from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.common.text_tables import set_row, text_table

@@ -22,12 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import POOL, Desk, LeadPick, PlannedMove, RebalancePlan, TeamView
 from leaddesk.domain import Source
-from leaddesk.team.moves import POOL, PlannedMove
-from leaddesk.team.reassign import LeadPick
-from leaddesk.team.rebalance import RebalancePlan
-from leaddesk.team.team_view import TeamView
 from ui.common.forms import labelled
 from ui.common.operations import Operations
 from ui.console.models import (

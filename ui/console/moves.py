@@ -12,10 +12,15 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from leaddesk.desk import Desk
+from leaddesk.desk import (
+    DEFAULT_REASON,
+    Desk,
+    LeadPick,
+    ReassignPreview,
+    ReassignResult,
+    RebalancePlan,
+)
 from leaddesk.errors import LeadDeskError
-from leaddesk.team.reassign import DEFAULT_REASON, LeadPick, ReassignPreview, ReassignResult
-from leaddesk.team.rebalance import RebalancePlan
 from ui.common.operations import Operations
 from ui.console import dialogs as team_dialogs
 from ui.console.dialogs import MoveChoice, MovesToConfirm, moves_summary
@@ -135,7 +140,10 @@ class TeamMoves(QObject):
     ) -> None:
         desk = self._desk
         self._ops.run(
-            lambda: desk.team.apply_rebalance(plan), done=self._applied, failed=failed, changes=MOVED
+            lambda: desk.team.apply_rebalance(plan),
+            done=self._applied,
+            failed=failed,
+            changes=MOVED,
         )
 
     def _applied(self, plan: RebalancePlan) -> None:

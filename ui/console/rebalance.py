@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Desk, RebalancePlan
 from leaddesk.errors import LeadDeskError
-from leaddesk.team.rebalance import RebalancePlan
 from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.console.dialogs import moves_summary

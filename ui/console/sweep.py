@@ -11,10 +11,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Action, Desk, SweepResult
 from leaddesk.errors import LeadDeskError
-from leaddesk.people.permissions import Action
-from leaddesk.team.sweep import SweepResult
 from ui.common.operations import Operations
 
 MOVED = frozenset({"team", "queue"})

@@ -20,11 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import QUEUE_ROLES, Desk, UserChange, UserInfo
 from leaddesk.domain import Role
-from leaddesk.people.users import UserInfo
-from leaddesk.team.moves import QUEUE_ROLES
-from leaddesk.team.user_admin import UserChange
 from ui.common import dialogs
 from ui.common.forms import labelled
 from ui.common.operations import Operations

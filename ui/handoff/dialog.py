@@ -39,12 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Action, Desk, ExportResult, HandoffCancelled, HandoffPreview, PreviewLead
 from leaddesk.errors import InputError, LeadDeskError
-from leaddesk.handoff import ExportResult, HandoffPreview
-from leaddesk.handoff.progress import HandoffCancelled
-from leaddesk.handoff.selection import PreviewLead
-from leaddesk.people.permissions import Action
 from leaddesk.settings import EXPORT_FOLDER, Settings
 from ui.common.empty_note import EmptyNote
 from ui.common.icons import icon

@@ -24,10 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Desk, FeedbackReport, resource_path
 from leaddesk.errors import InputError, LeadDeskError
-from leaddesk.files.resources import resource_path
-from leaddesk.handoff import FeedbackReport
 from ui.common.icons import icon
 from ui.common.operations import Operations
 

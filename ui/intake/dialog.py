@@ -33,11 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk, ImportLook
+from leaddesk.desk import Desk, ImportCancelled, ImportLook, ImportSummary, UndoSummary
 from leaddesk.domain import Role
 from leaddesk.errors import LeadDeskError
-from leaddesk.intake.importing import ImportCancelled, ImportSummary
-from leaddesk.intake.undo import UndoSummary
 from leaddesk.settings import IMPORT_FOLDER, Settings
 from ui.common.operations import Operations
 from ui.common.theme import colours

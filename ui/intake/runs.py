@@ -21,10 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import BY_HAND, Desk, UndoSummary
 from leaddesk.errors import LeadDeskError
-from leaddesk.intake.runs import BY_HAND
-from leaddesk.intake.undo import UndoSummary
 from ui.common import dialogs
 from ui.common.empty_note import EmptyNote
 from ui.common.operations import Operations

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Desk, PendingLead, RejectReason, decision_from_form
 from leaddesk.errors import LeadDeskError
-from leaddesk.handoff import PendingLead, RejectReason, decision_from_form
 from ui.common.core_form import CoreForm
 from ui.common.forms import labelled, lines_high
 from ui.common.operations import Operations

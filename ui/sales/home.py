@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
-from leaddesk.handoff import PendingLead, PendingReport
-from leaddesk.handoff.records import HandoffRecord
+from leaddesk.desk import Desk, HandoffRecord, PendingLead, PendingReport
 from ui.common.empty_note import EmptyNote
 from ui.common.icons import icon
 from ui.common.operations import Operations

@@ -30,12 +30,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from leaddesk.admin.backups import SUFFIX, RestoreSummary
-from leaddesk.admin.restoring import RestoreCancelled
-from leaddesk.desk import Desk, open_desk
+from leaddesk.desk import BACKUP_SUFFIX as SUFFIX
+from leaddesk.desk import Desk, RestoreCancelled, RestoreSummary, default_backup_folder, open_desk
 from leaddesk.errors import LeadDeskError, NotPermitted
 from leaddesk.settings import Settings
-from leaddesk.store.database import default_backup_folder
 from ui.common.forms import error_line, keep_wrapped_lines, labelled
 from ui.common.icons import icon
 from ui.common.operations import Operations

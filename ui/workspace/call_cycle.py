@@ -18,14 +18,17 @@ from enum import StrEnum
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
-from leaddesk.calling.call_log import CallEnded, CallResult
-from leaddesk.calling.undo import UndoneCall
-from leaddesk.desk import Desk
+from leaddesk.desk import (
+    CallEnded,
+    CallResult,
+    Desk,
+    QueueRow,
+    UndoneCall,
+    UndoneVerdict,
+    VerdictInfo,
+)
 from leaddesk.domain import OPEN_STAGES, CallOutcome
 from leaddesk.errors import LeadDeskError
-from leaddesk.qualifying.qualification import VerdictInfo
-from leaddesk.qualifying.undo import UndoneVerdict
-from leaddesk.queue import QueueRow
 from ui.common import dialogs
 from ui.common.operations import Operations
 
@@ -301,7 +304,9 @@ class CallCycle(QObject):
             return
         lead_id = self.lead.lead_id
         self._ops.run(
-            lambda: self._desk.queue.renew_claim(lead_id), changes={"claim"}, failed=self._lost_claim
+            lambda: self._desk.queue.renew_claim(lead_id),
+            changes={"claim"},
+            failed=self._lost_claim,
         )
 
     @property

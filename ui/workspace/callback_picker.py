@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.calling.call_log import callback_outside_hours
-from leaddesk.definition import Policy
+from leaddesk.desk import Policy, callback_outside_hours
 from ui.common.forms import labelled
 from ui.workspace.queue_model import place_name
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QWidget
 
-from leaddesk.contacts.corrections import WORDS, ContactDetails
-from leaddesk.desk import Desk
-from leaddesk.leads.lead_file import LeadFile
+from leaddesk.desk import CONTACT_WORDS as WORDS
+from leaddesk.desk import ContactDetails, Desk, LeadFile
 from ui.common.core_form import CoreForm
 from ui.common.forms import labelled
 from ui.common.operations import Operations
@@ -91,4 +90,6 @@ class ContactDialog(CoreForm):
             self.reject()
             return
         desk, lead_id = self._desk, self.lead_id
-        self.send(lambda: desk.calls.change_contact(lead_id, changed), self.saved.emit, {"lead", "queue"})
+        self.send(
+            lambda: desk.calls.change_contact(lead_id, changed), self.saved.emit, {"lead", "queue"}
+        )

@@ -16,10 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import BY_POLICY, Action, Desk, NewInterest
 from leaddesk.domain import Role, Source
-from leaddesk.intake.by_hand import BY_POLICY, NewInterest
-from leaddesk.people.permissions import Action
 from ui.common.core_form import CoreForm
 from ui.common.forms import labelled, lines_high
 from ui.common.operations import Operations

@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.definition import Question
-from leaddesk.desk import Desk
+from leaddesk.desk import Desk, Qualification, Question
 from leaddesk.errors import LeadDeskError
-from leaddesk.qualifying.qualification import Qualification
 from ui.common import dialogs, shortcuts
 from ui.common.icons import icon
 from ui.common.operations import Operations

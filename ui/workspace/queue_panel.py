@@ -23,13 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import MIN_SEARCH_CHARS as MIN_CHARS
+from leaddesk.desk import Action, Band, Desk, QueueMark, QueueOutlook, QueueRow
 from leaddesk.domain import Source
-from leaddesk.people.permissions import Action
-from leaddesk.queue import Band, QueueRow
-from leaddesk.queue.arrivals import QueueMark
-from leaddesk.queue.outlook import QueueOutlook
-from leaddesk.queue.search import MIN_CHARS
 from leaddesk.settings import QUEUE_HIDDEN, Settings
 from ui.common import shortcuts
 from ui.common.empty_note import EmptyNote
@@ -298,7 +294,9 @@ class QueuePanel(QFrame):
         band: Band | None = chosen
         source: str | None = self.source.currentData()
         self.model.show(
-            lambda limit, offset: desk.queue.page(limit=limit, offset=offset, band=band, source=source)
+            lambda limit, offset: desk.queue.page(
+                limit=limit, offset=offset, band=band, source=source
+            )
         )
 
     def _search_now(self) -> None:

@@ -9,11 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from leaddesk.desk import Desk
+from leaddesk.desk import KEEP, POOL, Desk, LeadFile
 from leaddesk.domain import Role
-from leaddesk.leads.lead_file import LeadFile
-from leaddesk.team.moves import POOL
-from leaddesk.team.reopen import KEEP
 from ui.common.core_form import CoreForm
 from ui.common.forms import labelled
 from ui.common.operations import Operations

@@ -19,9 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.calling.my_day import DaySummary
-from leaddesk.desk import Desk
-from leaddesk.people.permissions import Action
+from leaddesk.desk import Action, DaySummary, Desk
 from ui.common.operations import Operations
 
 VERDICT_SHORT = {

@@ -28,14 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.calling.call_log import CallEnded
-from leaddesk.contacts.corrections import ContactChanged
-from leaddesk.definition.versions import ShownDefinition
-from leaddesk.desk import Desk
-from leaddesk.intake.by_hand import AddedLead
-from leaddesk.people.permissions import Action
-from leaddesk.queue import QueueRow
-from leaddesk.queue.arrivals import arrival_notice
+from leaddesk.desk import (
+    Action,
+    AddedLead,
+    CallEnded,
+    ContactChanged,
+    Desk,
+    QueueRow,
+    ShownDefinition,
+    arrival_notice,
+)
 from leaddesk.settings import NOTE_SAVE_DELAY_MS, Settings
 from ui.common import shortcuts
 from ui.common.icons import icon
@@ -458,7 +460,9 @@ class MainWindow(QMainWindow):
         desk, lead_id = self.desk, added.lead_id
         said = f"{added.message(actor)}. On the line: press 1 (connected)."
         # The caller is on the line: their lead opens at once, ready for 1 (connected).
-        self.ops.run(lambda: desk.queue.lead_row(lead_id), done=lambda row: self._work_added(row, said))
+        self.ops.run(
+            lambda: desk.queue.lead_row(lead_id), done=lambda row: self._work_added(row, said)
+        )
 
     def _work_added(self, row: QueueRow | None, said: str) -> None:
         if row is None or self.cycle.phase not in (Phase.IDLE, Phase.READY):
