@@ -228,9 +228,7 @@ class FirstRunDialog(QDialog):
 def make_demo(path: Path) -> None:
     """The README's demo store, made once; a half-made one is removed."""
     from leaddesk.desk import setup_desk
-    from leaddesk.desk.setting_up import (
-        fill_demo,  # Faker is slow to import: only the demo needs it
-    )
+    from leaddesk.desk.setting_up import fill_demo  # Faker is slow: only the demo needs it
 
     try:
         with setup_desk(path) as setup:
