@@ -15,7 +15,7 @@ from leaddesk.team import user_admin
 
 
 class People:
-    """``desk.people``: the operations this module's first line names."""
+    """``desk.people``: who uses LeadDesk: users, their passwords and their one window each."""
 
     def __init__(self, ctx: DeskContext) -> None:
         self._ctx = ctx

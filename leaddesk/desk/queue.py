@@ -19,7 +19,7 @@ from leaddesk.team import reassign as team_reassign
 
 
 class Queue:
-    """``desk.queue``: the operations this module's first line names."""
+    """``desk.queue``: the acting rep's call queue, the leads in it and the claims on them."""
 
     def __init__(self, ctx: DeskContext) -> None:
         self._ctx = ctx
