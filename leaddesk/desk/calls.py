@@ -16,7 +16,7 @@ from leaddesk.team import reassign as team_reassign
 
 
 class Calls:
-    """``desk.calls``: the operations this module's first line names."""
+    """``desk.calls``: a rep's calls: logged, ended, taken back; notes and the day in numbers."""
 
     def __init__(self, ctx: DeskContext) -> None:
         self._ctx = ctx

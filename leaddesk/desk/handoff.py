@@ -15,7 +15,7 @@ from leaddesk.people.permissions import Action
 
 
 class Handoff:
-    """``desk.handoff``: the operations this module's first line names."""
+    """``desk.handoff``: qualified leads handed to sales, and sales' answers coming back."""
 
     def __init__(self, ctx: DeskContext) -> None:
         self._ctx = ctx

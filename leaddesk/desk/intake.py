@@ -55,7 +55,7 @@ def _sheet_names(path: Path) -> tuple[str, ...]:
 
 
 class Intake:
-    """``desk.intake``: the operations this module's first line names."""
+    """``desk.intake``: leads coming in: files imported (and undone) and leads added by hand."""
 
     def __init__(self, ctx: DeskContext) -> None:
         self._ctx = ctx

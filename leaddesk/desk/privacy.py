@@ -11,7 +11,7 @@ from leaddesk.queue.policy import current_policy
 
 
 class Privacy:
-    """``desk.privacy``: the operations this module's first line names."""
+    """``desk.privacy``: the do-not-call list and erasure."""
 
     def __init__(self, ctx: DeskContext) -> None:
         self._ctx = ctx

@@ -14,7 +14,7 @@ from leaddesk.qualifying.undo import UndoneVerdict, undo_verdict
 
 
 class Qualifying:
-    """``desk.qualifying``: the operations this module's first line names."""
+    """``desk.qualifying``: the lead definition, the questionnaire's answers and the verdict."""
 
     def __init__(self, ctx: DeskContext) -> None:
         self._ctx = ctx
