@@ -14,7 +14,7 @@ from leaddesk.store.database import default_backup_folder
 
 
 class Admin:
-    """``desk.admin``: the operations this module's first line names."""
+    """``desk.admin``: the store itself: made ready, backed up, restored; database logins."""
 
     def __init__(self, ctx: DeskContext) -> None:
         self._ctx = ctx

@@ -18,7 +18,7 @@ from leaddesk.team.reopen import KEEP, Reopened, reopen_lead
 
 
 class Team:
-    """``desk.team``: the operations this module's first line names."""
+    """``desk.team``: the team lead's console: moves, rebalancing, the sweep, reports."""
 
     def __init__(self, ctx: DeskContext) -> None:
         self._ctx = ctx
