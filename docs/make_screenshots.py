@@ -86,7 +86,7 @@ def main() -> int:
         window.grab().save(str(target))
         print(f"Saved {target}")
         # Leave the demo store as it was: the lead goes back to the queue.
-        window.cycle.lead and desk.release(window.cycle.lead.lead_id)
+        window.cycle.lead and desk.queue.release(window.cycle.lead.lead_id)
         window.notes.close()
 
     from ui.console.console import TeamConsole

@@ -188,15 +188,15 @@ def team_database(postgres_url: str, clock: FixedClock) -> Iterator[TeamLogins]:
     names = TeamLogins(postgres_url, f"rep-{tag}", f"sales-{tag}", f"lead-{tag}")
     logins = (names.rep, names.sales, names.lead)
     with setup_desk(postgres_url, clock=clock) as desk:
-        desk.add_user("admin", Role.ADMIN)
+        desk.people.add("admin", Role.ADMIN)
         with desk.store.transaction() as session:  # as `leaddesk init` does
             definition_versions.ensure_default(session, at=clock())
     with open_desk(postgres_url, "admin", clock=clock) as desk:
-        desk.add_user(names.rep, Role.QUALIFIER, capacity=50)
-        desk.add_user(names.sales, Role.SALES)
-        desk.add_user(names.lead, Role.TEAM_LEAD)
+        desk.people.add(names.rep, Role.QUALIFIER, capacity=50)
+        desk.people.add(names.sales, Role.SALES)
+        desk.people.add(names.lead, Role.TEAM_LEAD)
         for name in logins:
-            assert desk.set_database_login(name, f"pw-{name}") is True
+            assert desk.admin.set_database_login(name, f"pw-{name}") is True
     try:
         yield names
     finally:

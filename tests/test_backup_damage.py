@@ -32,7 +32,7 @@ def small_backup(sqlite_template: Path, tmp_path: Path, clock: FixedClock) -> Pa
     fill_demo(store, leads=12, reps=1, seed=3, now=clock())
     store.close()
     with open_desk(path, "admin", clock=clock) as desk:
-        return desk.take_backup(tmp_path / "small.ldbackup.gz").path
+        return desk.admin.take_backup(tmp_path / "small.ldbackup.gz").path
 
 
 def tables_in(location: str) -> set[str]:

@@ -40,7 +40,7 @@ def demo_path(sqlite_template: Path, tmp_path: Path, clock: FixedClock) -> Path:
 
 def backup_of(path: Path | str, clock: FixedClock, out: Path) -> Path:
     with open_desk(path, "admin", clock=clock) as desk:
-        return desk.take_backup(out).path
+        return desk.admin.take_backup(out).path
 
 
 def lines(backup: Path) -> list[Any]:
@@ -83,11 +83,11 @@ def test_a_backup_restores_into_either_store_row_for_row(
     again_tables.pop("audit_events")
     assert first_tables == again_tables
     with open_desk(store_location, "rep1", clock=clock) as desk:
-        row = desk.next_lead()
+        row = desk.queue.next()
         assert row is not None
         # New rows get fresh ids after the restored ones (PostgreSQL's sequences moved on).
-        desk.log_call(row.lead_id, CallOutcome.NO_ANSWER)
-        desk.save_note(row.lead_id, "Restored and working")
+        desk.calls.log(row.lead_id, CallOutcome.NO_ANSWER)
+        desk.calls.save_note(row.lead_id, "Restored and working")
     store = open_store(store_location)
     with store.reading() as session:
         actions = set(session.scalars(select(AuditEvent.action)))
@@ -121,9 +121,9 @@ def test_a_backup_is_one_snapshot_while_others_keep_working(
     def meanwhile(_done: int, _total: int) -> None:
         if not written:
             with open_desk(demo_path, "rep1", clock=clock) as desk:
-                row = desk.next_lead()
+                row = desk.queue.next()
                 assert row is not None
-                desk.save_note(row.lead_id, "Typed during the backup")
+                desk.calls.save_note(row.lead_id, "Typed during the backup")
                 written.append(row.lead_id)
 
     with other.reading() as session:
@@ -149,7 +149,7 @@ def test_only_an_admin_backs_up_and_a_backup_never_overwrites(
             open_desk(demo_path, user, clock=clock) as desk,
             pytest.raises(NotPermitted, match="back up"),
         ):
-            desk.take_backup(folder)
+            desk.admin.take_backup(folder)
     taken = backup_of(demo_path, clock, folder / "kept.ldbackup.gz")
     size = taken.stat().st_size
     with pytest.raises(InputError, match="already exists, and a backup never overwrites one"):
@@ -356,9 +356,9 @@ def test_a_backup_from_an_older_leaddesk_restores_and_is_brought_up_to_date(
     assert calls and ended == calls
     assert event.details["schema"] == "0004"
     with open_desk(target, "rep1", clock=clock) as desk:  # and it works
-        row = desk.next_lead()
+        row = desk.queue.next()
         assert row is not None
-        desk.log_call(row.lead_id, CallOutcome.NO_ANSWER)
+        desk.calls.log(row.lead_id, CallOutcome.NO_ANSWER)
 
 
 def test_an_older_backup_whose_columns_are_not_that_schemas_is_refused(

@@ -39,24 +39,26 @@ def test_a_rep_works_a_whole_day_and_sales_closes_the_loop_through_their_own_log
     team: TeamLogins, clock: FixedClock, tmp_path: Path
 ) -> None:
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
-        summary = desk.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        summary = desk.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
         assert summary.counts.created == 2
         # Someone calls in: typed by hand under the same rules, through the rep's login too.
-        _none, mark = desk.queue_arrivals()
-        caller = desk.add_lead(NewInterest(first_name="Cy", email="cy@caller.example"))
+        _none, mark = desk.queue.arrivals()
+        caller = desk.intake.add_lead(NewInterest(first_name="Cy", email="cy@caller.example"))
         assert caller.outcome == "created" and caller.owner_id == desk.actor.id
-        assert desk.queue_arrivals(mark)[0] == []  # their own doing is not news
-        assert desk.callbacks_ahead() == []
-        row = desk.next_lead()
+        assert desk.queue.arrivals(mark)[0] == []  # their own doing is not news
+        assert desk.queue.callbacks_ahead() == []
+        row = desk.queue.next()
         assert row is not None
         # The wrong key, taken back; the mobile number they give, saved: their login may both.
-        wrong = desk.log_call(row.lead_id, CallOutcome.NO_ANSWER)
-        desk.undo_call(wrong.call_id)
-        desk.change_contact(row.lead_id, ContactDetails(phone="+1 415 555 2671"))
-        desk.log_call(row.lead_id, CallOutcome.CONNECTED)
-        desk.answer(row.lead_id, HAND_OFF_ANSWERS)
-        desk.give_verdict(row.lead_id, Verdict.HAND_OFF, "Budget approved; decides this quarter")
-        batch = desk.export_handoff(tmp_path / "out").new_batch
+        wrong = desk.calls.log(row.lead_id, CallOutcome.NO_ANSWER)
+        desk.calls.undo(wrong.call_id)
+        desk.calls.change_contact(row.lead_id, ContactDetails(phone="+1 415 555 2671"))
+        desk.calls.log(row.lead_id, CallOutcome.CONNECTED)
+        desk.qualifying.answer(row.lead_id, HAND_OFF_ANSWERS)
+        desk.qualifying.give_verdict(
+            row.lead_id, Verdict.HAND_OFF, "Budget approved; decides this quarter"
+        )
+        batch = desk.handoff.export(tmp_path / "out").new_batch
         assert batch is not None and batch.lead_ids == (row.lead_id,)
     feedback = tmp_path / "feedback.csv"
     feedback.write_text(
@@ -65,9 +67,9 @@ def test_a_rep_works_a_whole_day_and_sales_closes_the_loop_through_their_own_log
         encoding="utf-8",
     )
     with open_desk(team.url_for(team.sales), team.sales, clock=clock) as desk:
-        assert desk.handoff_record(row.lead_id).qualified_by == team.rep
-        assert [p.lead_id for p in desk.handoff_pending(everything=True).leads] == [row.lead_id]
-        report = desk.import_sales_feedback(feedback)
+        assert desk.handoff.record(row.lead_id).qualified_by == team.rep
+        assert [p.lead_id for p in desk.handoff.pending(everything=True).leads] == [row.lead_id]
+        report = desk.handoff.import_feedback(feedback)
         assert report.accepted == [row.lead_id]
         with desk.store.reading() as session:
             lead = session.get(Lead, row.lead_id)
@@ -78,13 +80,15 @@ def test_a_verdict_undone_by_the_rep_and_reopened_by_the_team_lead_through_their
     team: TeamLogins, clock: FixedClock
 ) -> None:
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
-        caller = desk.add_lead(NewInterest(first_name="Di", email="di@caller.example"))
-        desk.log_call(caller.lead_id, CallOutcome.CONNECTED)
-        wrong = desk.give_verdict(caller.lead_id, Verdict.DISQUALIFY, "pressed too early")
-        desk.undo_verdict(wrong.id)
-        desk.give_verdict(caller.lead_id, Verdict.NURTURE, "no budget this year")
+        caller = desk.intake.add_lead(NewInterest(first_name="Di", email="di@caller.example"))
+        desk.calls.log(caller.lead_id, CallOutcome.CONNECTED)
+        wrong = desk.qualifying.give_verdict(
+            caller.lead_id, Verdict.DISQUALIFY, "pressed too early"
+        )
+        desk.qualifying.undo_verdict(wrong.id)
+        desk.qualifying.give_verdict(caller.lead_id, Verdict.NURTURE, "no budget this year")
     with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
-        reopened = desk.reopen_lead(caller.lead_id, "budget freed up after all")
+        reopened = desk.team.reopen(caller.lead_id, "budget freed up after all")
     assert reopened.stage is Stage.WORKING
 
 
@@ -142,12 +146,12 @@ def test_a_login_follows_its_user_deactivated_and_moved_to_another_role(
     team: TeamLogins, clock: FixedClock
 ) -> None:
     with open_desk(team.owner_url, team.lead, clock=clock) as desk:
-        desk.deactivate_user(team.rep)
+        desk.people.deactivate(team.rep)
     with pytest.raises(LeadDeskError, match="not permitted to log in"):
         open_desk(team.url_for(team.rep), team.rep, clock=clock)
     with open_desk(team.owner_url, team.lead, clock=clock) as desk:
-        desk.reactivate_user(team.rep)
-        desk.change_user(team.rep, role=Role.SALES)
+        desk.people.reactivate(team.rep)
+        desk.people.change(team.rep, role=Role.SALES)
     # Now in the sales group: it may write an opportunity, and no longer a verdict.
     _sql(
         team.url_for(team.rep),
@@ -182,10 +186,10 @@ def test_a_team_lead_through_their_own_login_moves_a_colleagues_login_with_them(
     with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
         database = desk.store.url.database
         assert database is not None
-        desk.change_user(team.rep, capacity=12)  # nothing for the login: no rights needed
-        desk.change_user(team.rep, role=Role.SALES)
+        desk.people.change(team.rep, capacity=12)  # nothing for the login: no rights needed
+        desk.people.change(team.rep, role=Role.SALES)
         assert _groups(team, clock, team.rep) == {grants.group_name(database, Role.SALES)}
-        desk.deactivate_user(team.sales)
+        desk.people.deactivate(team.sales)
     with pytest.raises(LeadDeskError, match="not permitted to log in"):
         open_desk(team.url_for(team.sales), team.sales, clock=clock)
 
@@ -198,11 +202,11 @@ def test_rights_given_before_logins_could_be_moved_say_who_brings_them_up_to_dat
         open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk,
         pytest.raises(NotPermitted, match="leaddesk users login"),
     ):
-        desk.deactivate_user(team.rep)
+        desk.people.deactivate(team.rep)
     with open_desk(team.owner_url, "admin", clock=clock) as desk:
-        assert desk.set_database_login(team.sales, None) is False
+        assert desk.admin.set_database_login(team.sales, None) is False
     with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
-        desk.deactivate_user(team.rep)
+        desk.people.deactivate(team.rep)
 
 
 def test_only_team_leads_and_admins_move_logins_and_never_their_own_or_an_admins(
@@ -240,7 +244,7 @@ def test_only_an_admin_gives_database_logins(team: TeamLogins, clock: FixedClock
         open_desk(team.owner_url, team.lead, clock=clock) as desk,
         pytest.raises(NotPermitted, match="team lead"),
     ):
-        desk.set_database_login(team.rep, "another-password")
+        desk.admin.set_database_login(team.rep, "another-password")
 
 
 def test_a_server_login_that_is_not_this_stores_is_left_alone(
@@ -251,9 +255,9 @@ def test_a_server_login_that_is_not_this_stores_is_left_alone(
         connection.execute(f'CREATE ROLE "{stranger}" LOGIN')
     try:
         with open_desk(team.owner_url, "admin", clock=clock) as desk:
-            desk.add_user(stranger, Role.QUALIFIER)
+            desk.people.add(stranger, Role.QUALIFIER)
             with pytest.raises(InputError, match="another user name, or ask the server's owner"):
-                desk.set_database_login(stranger, "password-1")
+                desk.admin.set_database_login(stranger, "password-1")
     finally:
         with psycopg.connect(plain_url(team.owner_url), autocommit=True) as connection:
             connection.execute(f'DROP ROLE IF EXISTS "{stranger}"')
@@ -263,8 +267,8 @@ def test_logins_belong_to_a_team_database(
     sqlite_store_path: Path, clock: FixedClock, run_cli: RunCli
 ) -> None:
     with setup_desk(sqlite_store_path, clock=clock) as desk:
-        desk.add_user("admin", Role.ADMIN)
-        desk.add_user("rep1", Role.QUALIFIER)
+        desk.people.add("admin", Role.ADMIN)
+        desk.people.add("rep1", Role.QUALIFIER)
     password = sqlite_store_path.parent / "password.txt"
     password.write_text("long-enough\n", encoding="utf-8")
     result = run_cli(
@@ -287,7 +291,7 @@ def test_a_reps_login_adds_to_the_do_not_call_list_but_cannot_take_anyone_off_it
     team: TeamLogins, clock: FixedClock
 ) -> None:
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
-        added = desk.add_to_do_not_call("+12125550101", "asked on a call")
+        added = desk.privacy.add_do_not_call("+12125550101", "asked on a call")
     assert added.added == 1
     rep = team.url_for(team.rep)
     for statement in (
@@ -303,7 +307,7 @@ def test_a_reps_login_adds_to_the_do_not_call_list_but_cannot_take_anyone_off_it
             "VALUES ('phone', '+1', 'x', '', now())",
         )
     with open_desk(team.owner_url, team.lead, clock=clock) as desk:
-        desk.remove_from_do_not_call("+12125550101")
+        desk.privacy.remove_do_not_call("+12125550101")
 
 
 def test_the_team_leads_day_runs_through_their_own_login_under_the_row_guards(
@@ -313,29 +317,29 @@ def test_the_team_leads_day_runs_through_their_own_login_under_the_row_guards(
     trail's words through the one door the append-only trail has) and an import taken back,
     each through the login of whoever does it."""
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
-        first = desk.import_file(_inquiries(tmp_path / "inquiries.csv"))
-        row = desk.next_lead()
+        first = desk.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        row = desk.queue.next()
         assert row is not None
-        desk.log_call(row.lead_id, CallOutcome.CONNECTED, note="wants a call back about pricing")
-        desk.give_verdict(row.lead_id, Verdict.NURTURE, "said their budget is frozen")
+        desk.calls.log(row.lead_id, CallOutcome.CONNECTED, note="wants a call back about pricing")
+        desk.qualifying.give_verdict(row.lead_id, Verdict.NURTURE, "said their budget is frozen")
         extra = tmp_path / "more.csv"
         extra.write_text(
             "name,email,phone,company\nEve Stone,eve@stone.example,+12125550109,Stone Co\n",
             encoding="utf-8",
         )
-        later = desk.import_file(extra)
-        desk.undo_import(later.run_id)
+        later = desk.intake.import_file(extra)
+        desk.intake.undo(later.run_id)
     with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
-        desk.rebalance()
-        desk.sweep()
+        desk.team.rebalance()
+        desk.team.sweep()
         with psycopg.connect(plain_url(team.owner_url)) as connection:
             found = connection.execute(
                 "SELECT source_text FROM definition_versions ORDER BY version DESC LIMIT 1"
             ).fetchone()
         assert found is not None
         edited = str(found[0]).replace('name = "', 'name = "Edited ', 1)
-        assert desk.publish_definition(edited, "edited.toml", note="tidy").created
-        erased = desk.erase_person(row.lead_id, "erasure request by email")
+        assert desk.qualifying.publish_definition(edited, "edited.toml", note="tidy").created
+        erased = desk.privacy.erase_person(row.lead_id, "erasure request by email")
         assert erased is not None
     with psycopg.connect(plain_url(team.owner_url)) as connection:
         words = connection.execute(

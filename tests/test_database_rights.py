@@ -120,8 +120,8 @@ class Logins:
 def logins(team: TeamLogins, clock: FixedClock) -> Iterator[Logins]:
     admin = f"admin-{uuid.uuid4().hex[:8]}"
     with open_desk(team.owner_url, "admin", clock=clock) as desk:
-        desk.add_user(admin, Role.ADMIN)
-        desk.set_database_login(admin, f"pw-{admin}")
+        desk.people.add(admin, Role.ADMIN)
+        desk.admin.set_database_login(admin, f"pw-{admin}")
     try:
         yield Logins(team, admin)
     finally:
@@ -179,17 +179,17 @@ class Worked:
 @pytest.fixture
 def worked(team: TeamLogins, clock: FixedClock, tmp_path: Path) -> Worked:
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
-        desk.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        desk.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
         done = []
         for _ in range(2):
-            row = desk.next_lead()
+            row = desk.queue.next()
             assert row is not None
-            desk.log_call(row.lead_id, CallOutcome.CONNECTED)
-            desk.answer(row.lead_id, HAND_OFF_ANSWERS)
-            desk.give_verdict(row.lead_id, Verdict.HAND_OFF, "Budget approved")
+            desk.calls.log(row.lead_id, CallOutcome.CONNECTED)
+            desk.qualifying.answer(row.lead_id, HAND_OFF_ANSWERS)
+            desk.qualifying.give_verdict(row.lead_id, Verdict.HAND_OFF, "Budget approved")
             done.append(row.lead_id)
             if len(done) == 1:
-                desk.export_handoff(tmp_path / "out")
+                desk.handoff.export(tmp_path / "out")
         rep_id = desk.actor.id
     with psycopg.connect(plain_url(team.owner_url)) as connection:
         lead_id, other = connection.execute(
@@ -198,7 +198,7 @@ def worked(team: TeamLogins, clock: FixedClock, tmp_path: Path) -> Worked:
             (team.lead, done),
         ).fetchone()  # type: ignore[misc]
     with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
-        desk.reassign(LeadPick(lead_ids=(other,)), to_user=team.lead, reason="I call this one")
+        desk.team.reassign(LeadPick(lead_ids=(other,)), to_user=team.lead, reason="I call this one")
     return Worked(team, done[0], done[1], other, rep_id, lead_id)
 
 
@@ -286,7 +286,7 @@ def test_a_reps_login_cannot_touch_a_colleagues_lead_or_their_rows(worked: Worke
 def test_a_reps_login_cannot_undo_a_do_not_call(worked: Worked, clock: FixedClock) -> None:
     team = worked.team
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
-        desk.add_to_do_not_call("+12125550103", "asked on a call")
+        desk.privacy.add_do_not_call("+12125550103", "asked on a call")
     rep = team.url_for(team.rep)
     _refused(rep, "UPDATE people SET do_not_call = false WHERE do_not_call", match="do-not-call")
     _refused(

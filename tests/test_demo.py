@@ -131,8 +131,8 @@ def test_a_demo_store_takes_new_rows_after_its_own(
         encoding="utf-8",
     )
     with open_desk(store_location, "lead1", clock=clock) as desk:
-        assert desk.import_file(inquiries).counts.created == 1
-        exported = desk.export_handoff(tmp_path / "out", team=True).new_batch
+        assert desk.intake.import_file(inquiries).counts.created == 1
+        exported = desk.handoff.export(tmp_path / "out", team=True).new_batch
     assert exported is not None and exported.lead_count > 0
 
 
@@ -183,7 +183,7 @@ def test_every_demo_lead_a_rep_holds_reached_them_on_record(
 
     today = clock().date()
     with open_desk(sqlite_store_path, "lead1", clock=clock) as desk:
-        report = desk.report("workload", since=today - timedelta(days=6), until=today)
+        report = desk.team.report("workload", since=today - timedelta(days=6), until=today)
     span = report.period
     expected = Counter(names[to] for _lead, to, at, _why in records if span.start <= at < span.end)
     received = {row.rep: row.received for row in report.items}
@@ -198,9 +198,9 @@ def test_a_fresh_demo_shows_a_believable_handful_untouched_none_of_them_called_l
     fill_demo(store, leads=2000, reps=4, seed=7, now=clock())
     store.close()
     with open_desk(str(sqlite_store_path), "lead1", clock=clock) as desk:
-        view = desk.team_view()
+        view = desk.team.view()
         untouched = sum(rep.untouched for rep in view.reps) + view.pool.untouched
-        swept = desk.sweep(dry_run=True)
+        swept = desk.team.sweep(dry_run=True)
     assert 1 <= untouched <= 20
     assert len(swept.flagged) == untouched
     store = open_store(sqlite_store_path)

@@ -15,20 +15,20 @@ from leaddesk.store.models import AuditEvent
 
 def _team(location: str, clock: FixedClock) -> None:
     with setup_desk(location, clock=clock) as desk:
-        desk.add_user("rep1", Role.QUALIFIER)
-        desk.add_user("lead1", Role.TEAM_LEAD)
-        desk.add_user("sales1", Role.SALES)
+        desk.people.add("rep1", Role.QUALIFIER)
+        desk.people.add("lead1", Role.TEAM_LEAD)
+        desk.people.add("sales1", Role.SALES)
 
 
 def test_adding_a_user_is_audited(store_location: str, clock: FixedClock) -> None:
     _team(store_location, clock)
     with open_desk(store_location, "lead1", clock=clock) as desk:
-        desk.add_user("rep2", Role.QUALIFIER, capacity=25)
+        desk.people.add("rep2", Role.QUALIFIER, capacity=25)
         with desk.store.reading() as session:
             events = session.scalars(
                 select(AuditEvent).where(AuditEvent.subject == "user:rep2")
             ).all()
-        names = {u.name: u for u in desk.users()}
+        names = {u.name: u for u in desk.people.users()}
     assert names["rep2"].capacity == 25
     assert [(e.action, e.to_state, e.at) for e in events] == [("user_added", "qualifier", clock())]
     assert events[0].actor_id is not None
@@ -37,15 +37,15 @@ def test_adding_a_user_is_audited(store_location: str, clock: FixedClock) -> Non
 def test_qualifier_cannot_add_users(store_location: str, clock: FixedClock) -> None:
     _team(store_location, clock)
     with open_desk(store_location, "rep1", clock=clock) as desk, pytest.raises(NotPermitted):
-        desk.add_user("sneaky", Role.TEAM_LEAD)
+        desk.people.add("sneaky", Role.TEAM_LEAD)
     with open_desk(store_location, "lead1") as desk:
-        assert "sneaky" not in {u.name for u in desk.users()}
+        assert "sneaky" not in {u.name for u in desk.people.users()}
 
 
 def test_team_lead_cannot_make_admins(store_location: str, clock: FixedClock) -> None:
     _team(store_location, clock)
     with open_desk(store_location, "lead1", clock=clock) as desk, pytest.raises(NotPermitted):
-        desk.add_user("root2", Role.ADMIN)
+        desk.people.add("root2", Role.ADMIN)
 
 
 def test_unknown_user_is_named_with_the_known_ones(store_location: str, clock: FixedClock) -> None:
@@ -57,7 +57,7 @@ def test_unknown_user_is_named_with_the_known_ones(store_location: str, clock: F
 def test_same_name_twice_is_a_conflict(store_location: str, clock: FixedClock) -> None:
     _team(store_location, clock)
     with open_desk(store_location, "lead1") as desk, pytest.raises(Conflict):
-        desk.add_user("REP1", Role.QUALIFIER)
+        desk.people.add("REP1", Role.QUALIFIER)
 
 
 @pytest.mark.parametrize("name", ["", "has space", "x" * 65, "ünï"])
@@ -66,7 +66,7 @@ def test_unusable_login_names_are_refused(sqlite_store_path: str, name: str) -> 
         setup_desk(sqlite_store_path) as desk,
         pytest.raises(InputError, match="is not a usable login") as refused,
     ):
-        desk.add_user(name, Role.QUALIFIER)
+        desk.people.add(name, Role.QUALIFIER)
     assert refused.value.field == "name"
 
 
@@ -90,13 +90,13 @@ def test_qualifier_reads_only_their_own_open_leads(
     fill_demo(store, leads=300, reps=3, seed=3, now=clock())
     store.close()
     with open_desk(sqlite_store_path, "rep2", clock=clock) as desk:
-        total = desk.count_my_open_leads()
-        page = desk.my_open_leads(limit=500)
+        total = desk.queue.count_my_open_leads()
+        page = desk.queue.my_open_leads(limit=500)
     assert total == len(page) > 0
     assert {lead.assigned_to for lead in page} == {"rep2"}
     assert all(lead.stage.is_open for lead in page)
     with open_desk(sqlite_store_path, "sales1", clock=clock) as desk, pytest.raises(NotPermitted):
-        desk.my_open_leads()
+        desk.queue.my_open_leads()
 
 
 def test_team_database_needs_a_named_actor_once_it_has_users(

@@ -67,10 +67,12 @@ def test_an_imported_row_with_a_listed_phone_arrives_held_and_never_in_the_queue
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     with _desk(store_location, clock, "lead1") as lead:
-        added = lead.add_to_do_not_call("(212) 555-0102", "registry scrub")
+        added = lead.privacy.add_do_not_call("(212) 555-0102", "registry scrub")
         assert added.value == "+12125550102" and added.added == 1 and added.people == 0
         report = tmp_path / "report.csv"
-        summary = lead.import_file(_export(tmp_path / "in.csv", ADA, BRUNO), report_path=report)
+        summary = lead.intake.import_file(
+            _export(tmp_path / "in.csv", ADA, BRUNO), report_path=report
+        )
     assert summary.counts.created == 2 and summary.counts.do_not_call == 1
     with report.open(encoding="utf-8-sig") as handle:
         lines = list(csv.DictReader(handle))
@@ -83,8 +85,8 @@ def test_an_imported_row_with_a_listed_phone_arrives_held_and_never_in_the_queue
     (held,) = _leads_of(store, people["Bruno"].id)
     assert held.hold_reason == "do_not_call"
     with _desk(store_location, clock, "rep1") as rep:
-        queued = [row.lead_id for row in rep.queue(limit=100)]
-        nobody_else = rep.next_lead(), rep.next_lead()
+        queued = [row.lead_id for row in rep.queue.page(limit=100)]
+        nobody_else = rep.queue.next(), rep.queue.next()
     assert held.id not in queued and len(queued) == 1
     assert all(row is None or row.lead_id != held.id for row in nobody_else)
 
@@ -93,8 +95,8 @@ def test_a_listed_email_matches_whatever_its_capitals_and_a_dry_run_says_so(
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     with _desk(store_location, clock, "lead1") as lead:
-        lead.add_to_do_not_call("BRUNO@kim.EXAMPLE", "opt-out email")
-        dry = lead.import_file(_export(tmp_path / "in.csv", BRUNO), dry_run=True)
+        lead.privacy.add_do_not_call("BRUNO@kim.EXAMPLE", "opt-out email")
+        dry = lead.intake.import_file(_export(tmp_path / "in.csv", BRUNO), dry_run=True)
     assert dry.counts.do_not_call == 1
     assert [(p.field, p.reason) for p in dry.problems] == [("email", LISTED_ROW)]
 
@@ -103,11 +105,11 @@ def test_adding_an_entry_flags_known_people_and_holds_their_open_leads_with_an_a
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     with _desk(store_location, clock, "lead1") as lead:
-        lead.import_file(_export(tmp_path / "in.csv", ADA, BRUNO))
+        lead.intake.import_file(_export(tmp_path / "in.csv", ADA, BRUNO))
     with _desk(store_location, clock, "rep1") as rep:
-        before = len(rep.queue(limit=100))
-        added = rep.add_to_do_not_call("ada@MEYER.example", "asked on a call")
-        after = [row.lead_id for row in rep.queue(limit=100)]
+        before = len(rep.queue.page(limit=100))
+        added = rep.privacy.add_do_not_call("ada@MEYER.example", "asked on a call")
+        after = [row.lead_id for row in rep.queue.page(limit=100)]
     assert (added.people, added.leads_held) == (1, 1)
     ada = _people(store)["Ada"]
     assert ada.do_not_call
@@ -126,7 +128,7 @@ def test_a_listed_known_person_in_a_new_import_is_flagged_and_their_open_lead_he
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     with _desk(store_location, clock, "lead1") as lead:
-        lead.import_file(_export(tmp_path / "first.csv", CARLA))
+        lead.intake.import_file(_export(tmp_path / "first.csv", CARLA))
         with store.transaction() as session:  # listed straight in the store: flags nobody yet
             from leaddesk.privacy.do_not_call import Value
 
@@ -142,7 +144,7 @@ def test_a_listed_known_person_in_a_new_import_is_flagged_and_their_open_lead_he
             )
         again = ["Carla", "Rossi", "carla@rossi.example", "+12125550103", "Rossi Srl"]
         again[2] = "CARLA@rossi.example"
-        summary = lead.import_file(_export(tmp_path / "second.csv", again), source="webinar")
+        summary = lead.intake.import_file(_export(tmp_path / "second.csv", again), source="webinar")
     assert summary.counts.do_not_call == 1
     carla = _people(store)["Carla"]
     assert carla.do_not_call
@@ -153,12 +155,12 @@ def test_a_lead_typed_in_by_hand_with_a_listed_number_arrives_held(
     store: Store, store_location: str, clock: FixedClock
 ) -> None:
     with _desk(store_location, clock, "rep1") as rep:
-        rep.add_to_do_not_call("+12125550142", "asked on a call")
-        added = rep.add_lead(
+        rep.privacy.add_do_not_call("+12125550142", "asked on a call")
+        added = rep.intake.add_lead(
             NewInterest(first_name="Ada", last_name="Quill", phone="(212) 555-0142")
         )
         assert LISTED_ROW in added.notes
-        assert added.lead_id not in [row.lead_id for row in rep.queue()]
+        assert added.lead_id not in [row.lead_id for row in rep.queue.page()]
     with store.reading() as session:
         lead = session.get(Lead, added.lead_id)
         assert lead is not None and lead.hold_reason == "do_not_call"
@@ -168,34 +170,34 @@ def test_who_may_add_list_and_remove_entries(
     store: Store, store_location: str, clock: FixedClock
 ) -> None:
     with _desk(store_location, clock, "rep1") as rep:
-        rep.add_to_do_not_call("+12125550101", "asked on a call")
+        rep.privacy.add_do_not_call("+12125550101", "asked on a call")
         with pytest.raises(NotPermitted):
-            rep.remove_from_do_not_call("+12125550101")
+            rep.privacy.remove_do_not_call("+12125550101")
         with pytest.raises(NotPermitted):
-            rep.do_not_call_list()
+            rep.privacy.do_not_call_list()
     with _desk(store_location, clock, "sales1") as sales, pytest.raises(NotPermitted):
-        sales.add_to_do_not_call("+12125550102", "x")
+        sales.privacy.add_do_not_call("+12125550102", "x")
     with _desk(store_location, clock, "admin1") as admin:
-        admin.add_to_do_not_call("carla@rossi.example", "suppression list")
-        assert [e.value for e in admin.do_not_call_list()] == [
+        admin.privacy.add_do_not_call("carla@rossi.example", "suppression list")
+        assert [e.value for e in admin.privacy.do_not_call_list()] == [
             "carla@rossi.example",
             "+12125550101",
         ]
     with _desk(store_location, clock, "lead1") as lead:
-        removed = lead.remove_from_do_not_call("(212) 555-0101")
+        removed = lead.privacy.remove_do_not_call("(212) 555-0101")
         assert removed.value == "+12125550101"
         with pytest.raises(InputError, match="not on the do-not-call list"):
-            lead.remove_from_do_not_call("+12125550101")
-        assert lead.count_do_not_call() == 1
+            lead.privacy.remove_do_not_call("+12125550101")
+        assert lead.privacy.count_do_not_call() == 1
 
 
 def test_removing_an_entry_leaves_the_people_it_flagged_flagged(
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     with _desk(store_location, clock, "lead1") as lead:
-        lead.import_file(_export(tmp_path / "in.csv", ADA))
-        lead.add_to_do_not_call("ada@meyer.example", "opt-out email")
-        removed = lead.remove_from_do_not_call("ada@meyer.example")
+        lead.intake.import_file(_export(tmp_path / "in.csv", ADA))
+        lead.privacy.add_do_not_call("ada@meyer.example", "opt-out email")
+        removed = lead.privacy.remove_do_not_call("ada@meyer.example")
     assert removed.still_flagged == 1 and "does not un-flag" in removed.message()
     assert _people(store)["Ada"].do_not_call
 
@@ -204,11 +206,11 @@ def test_adding_a_value_twice_keeps_one_entry(
     store: Store, store_location: str, clock: FixedClock
 ) -> None:
     with _desk(store_location, clock, "lead1") as lead:
-        lead.add_to_do_not_call("+12125550101", "one")
-        again = lead.add_to_do_not_call("+1 (212) 555-0101", "two")
+        lead.privacy.add_do_not_call("+12125550101", "one")
+        again = lead.privacy.add_do_not_call("+1 (212) 555-0101", "two")
         assert (again.added, again.already) == (0, 1)
         assert "already" in again.message()
-        assert lead.count_do_not_call() == 1
+        assert lead.privacy.count_do_not_call() == 1
 
 
 def test_a_value_that_is_neither_a_phone_nor_an_email_is_refused(
@@ -217,9 +219,9 @@ def test_a_value_that_is_neither_a_phone_nor_an_email_is_refused(
     with _desk(store_location, clock, "lead1") as lead:
         for bad in ("12", "ada@", "   "):
             with pytest.raises(InputError):
-                lead.add_to_do_not_call(bad, "x")
+                lead.privacy.add_do_not_call(bad, "x")
         with pytest.raises(InputError, match="say why") as refused:
-            lead.add_to_do_not_call("+12125550101", " ")
+            lead.privacy.add_do_not_call("+12125550101", " ")
         assert refused.value.field == "reason"
 
 
@@ -247,7 +249,7 @@ def test_cli_imports_a_list_file_and_flags_known_people(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with _desk(store_location, clock, "lead1") as lead:
-        lead.import_file(_export(tmp_path / "in.csv", ADA, BRUNO))
+        lead.intake.import_file(_export(tmp_path / "in.csv", ADA, BRUNO))
     listing = _list_file(
         tmp_path / "scrub.csv",
         [
@@ -339,9 +341,9 @@ def test_a_long_import_checks_its_rows_against_the_list_held_in_memory(
     monkeypatch.setattr(ListCheck, "FEW_ROWS", 0)  # as a file of thousands of rows is checked
     monkeypatch.setattr(importing, "CHUNK_ROWS", 1)  # and an entry added between chunks is seen
     with _desk(store_location, clock, "lead1") as lead:
-        lead.add_to_do_not_call("bruno@kim.example", "opt-out email")
-        lead.import_file(_export(tmp_path / "one.csv", CARLA))
-        lead.erase_person(CARLA[2], "erasure request")
+        lead.privacy.add_do_not_call("bruno@kim.example", "opt-out email")
+        lead.intake.import_file(_export(tmp_path / "one.csv", CARLA))
+        lead.privacy.erase_person(CARLA[2], "erasure request")
         real = ListCheck.rows
 
         def listing_while_importing(self: ListCheck, session: Session, rows: list[Any]) -> Any:
@@ -352,7 +354,7 @@ def test_a_long_import_checks_its_rows_against_the_list_held_in_memory(
 
         monkeypatch.setattr(ListCheck, "rows", listing_while_importing)
         two = _export(tmp_path / "two.csv", BRUNO, CARLA, ADA)
-        summary = lead.import_file(two, source="webinar")
+        summary = lead.intake.import_file(two, source="webinar")
     assert (summary.counts.do_not_call, summary.counts.erased) == (2, 1)
     people = _people(store)
     assert people["Bruno"].do_not_call and people["Ada"].do_not_call

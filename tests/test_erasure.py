@@ -73,10 +73,12 @@ def _ada(store: Store) -> tuple[Person, list[Lead]]:
 def _worked_on(store_location: str, clock: FixedClock, lead_id: int) -> None:
     """A rep talked to Ada: a call note, a note, a free-text answer and a verdict."""
     with _desk(store_location, clock, "rep1") as rep:
-        rep.log_call(lead_id, CallOutcome.CONNECTED, note="Adelheid says call after 5")
-        rep.save_note(lead_id, "Adelheid Quenstedt prefers email")
-        rep.answer(lead_id, {"current_process": "Adelheid's husband keeps a spreadsheet"})
-        rep.give_verdict(lead_id, Verdict.NURTURE, "Adelheid: not before spring")
+        rep.calls.log(lead_id, CallOutcome.CONNECTED, note="Adelheid says call after 5")
+        rep.calls.save_note(lead_id, "Adelheid Quenstedt prefers email")
+        rep.qualifying.answer(
+            lead_id, {"current_process": "Adelheid's husband keeps a spreadsheet"}
+        )
+        rep.qualifying.give_verdict(lead_id, Verdict.NURTURE, "Adelheid: not before spring")
 
 
 def _dump(store: Store, table: str) -> str:
@@ -89,13 +91,13 @@ def test_erasure_leaves_no_trace_of_the_person_in_the_store(
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     with _desk(store_location, clock, "lead1") as lead:
-        lead.import_file(_export(tmp_path / "in.csv", ADA, BRUNO))
+        lead.intake.import_file(_export(tmp_path / "in.csv", ADA, BRUNO))
     person, (lead_row,) = _ada(store)
     _worked_on(store_location, clock, lead_row.id)
     assert "Quenstedt" in _dump(store, "people") and "Adelheid" in _dump(store, "notes")
 
     with _desk(store_location, clock, "lead1") as lead:
-        erased = lead.erase_person("adelheid.quenstedt@QUILL.example", "erasure request")
+        erased = lead.privacy.erase_person("adelheid.quenstedt@QUILL.example", "erasure request")
     assert erased.person_id == person.id and erased.closed == ()
     assert (erased.notes, erased.answers) == (1, 1)
 
@@ -128,9 +130,9 @@ def test_erasure_leaves_no_trace_of_the_person_in_the_store(
         (verdict,) = session.scalars(select(VerdictRecord)).all()
         assert verdict.answers == {"current_process": ""}
     with _desk(store_location, clock, "rep1") as rep:
-        assert lead_row.id not in [row.lead_id for row in rep.queue(limit=100)]
+        assert lead_row.id not in [row.lead_id for row in rep.queue.page(limit=100)]
     with _desk(store_location, clock, "lead1") as lead:
-        funnel = lead.report("funnel").as_json()
+        funnel = lead.team.report("funnel").as_json()
     assert funnel["rows"][0]["leads"] == 2  # both arrivals still counted
 
 
@@ -138,9 +140,9 @@ def test_an_erased_person_is_not_imported_again(
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     with _desk(store_location, clock, "lead1") as lead:
-        lead.import_file(_export(tmp_path / "in.csv", ADA, BRUNO))
+        lead.intake.import_file(_export(tmp_path / "in.csv", ADA, BRUNO))
         _person, (lead_row,) = _ada(store)
-        lead.erase_person(str(lead_row.id), "erasure request")
+        lead.privacy.erase_person(str(lead_row.id), "erasure request")
         # A later export from another tool, with her phone only, and her email in capitals.
         by_phone = list(ADA)
         by_phone[2], by_phone[4] = "", ""
@@ -148,7 +150,7 @@ def test_an_erased_person_is_not_imported_again(
         by_email[2], by_email[3], by_email[4] = ADA[2].upper(), "", ""
         by_mobile = ["Ada", "Q", "", "", "+19175550199", "", "", ""]
         report = tmp_path / "report.csv"
-        summary = lead.import_file(
+        summary = lead.intake.import_file(
             _export(tmp_path / "later.csv", by_phone, by_email, by_mobile, BRUNO),
             source="purchased_list",
             report_path=report,
@@ -173,22 +175,22 @@ def test_an_erased_person_is_not_imported_again(
         _desk(store_location, clock, "rep1") as rep,
         pytest.raises(InputError, match="asked to be forgotten"),
     ):
-        rep.add_lead(NewInterest(first_name="Ada", email=ADA[2]))
+        rep.intake.add_lead(NewInterest(first_name="Ada", email=ADA[2]))
 
 
 def test_erasure_turns_a_plain_list_entry_into_a_digest(
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     with _desk(store_location, clock, "lead1") as lead:
-        lead.import_file(_export(tmp_path / "in.csv", ADA))
-        lead.add_to_do_not_call("+12125550101", "asked on a call")
-        lead.erase_person("+1 (212) 555-0101", "erasure request")
-        shown = lead.do_not_call_list()
+        lead.intake.import_file(_export(tmp_path / "in.csv", ADA))
+        lead.privacy.add_do_not_call("+12125550101", "asked on a call")
+        lead.privacy.erase_person("+1 (212) 555-0101", "erasure request")
+        shown = lead.privacy.do_not_call_list()
         assert all(entry.value is None for entry in shown)
         assert "erased person's" in shown[0].shown
         # Taken off by the value, when the person gets in touch again themselves.
-        lead.remove_from_do_not_call(ADA[2])
-        assert lead.count_do_not_call() == 2
+        lead.privacy.remove_do_not_call(ADA[2])
+        assert lead.privacy.count_do_not_call() == 2
 
 
 def test_only_team_leads_and_admins_erase_and_a_person_is_named_exactly(
@@ -197,22 +199,22 @@ def test_only_team_leads_and_admins_erase_and_a_person_is_named_exactly(
     shared = list(BRUNO)
     shared[0], shared[2], shared[3] = "Carla", "carla@kim.example", "+12125550102"
     with _desk(store_location, clock, "lead1") as lead:
-        lead.import_file(_export(tmp_path / "in.csv", BRUNO, shared))
+        lead.intake.import_file(_export(tmp_path / "in.csv", BRUNO, shared))
     with _desk(store_location, clock, "rep1") as rep, pytest.raises(NotPermitted):
-        rep.erase_person("bruno@kim.example", "x")
+        rep.privacy.erase_person("bruno@kim.example", "x")
     with _desk(store_location, clock, "lead1") as lead:
         with pytest.raises(InputError, match="2 people have"):
-            lead.erase_person("+12125550102", "erasure request")
+            lead.privacy.erase_person("+12125550102", "erasure request")
         with pytest.raises(InputError, match="no lead 2125550102"):
-            lead.erase_person("2125550102", "erasure request")
+            lead.privacy.erase_person("2125550102", "erasure request")
         with pytest.raises(InputError, match="nobody in the store"):
-            lead.erase_person("nobody@kim.example", "erasure request")
+            lead.privacy.erase_person("nobody@kim.example", "erasure request")
         with pytest.raises(InputError, match="say why") as refused:
-            lead.erase_person("bruno@kim.example", "")
+            lead.privacy.erase_person("bruno@kim.example", "")
         assert refused.value.field == "reason"
-        lead.erase_person("bruno@kim.example", "erasure request")
+        lead.privacy.erase_person("bruno@kim.example", "erasure request")
         with pytest.raises(InputError, match="already erased"):
-            lead.erase_person("#1", "again")
+            lead.privacy.erase_person("#1", "again")
 
 
 def test_cli_erase(
@@ -223,7 +225,7 @@ def test_cli_erase(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with _desk(store_location, clock, "lead1") as lead:
-        lead.import_file(_export(tmp_path / "in.csv", BRUNO))
+        lead.intake.import_file(_export(tmp_path / "in.csv", BRUNO))
     db = ["--db", store_location]
     assert cli([*db, "erase", "bruno@kim.example", "--as", "rep1", "--reason", "x"]) == 3
     with pytest.raises(SystemExit) as exited:  # --reason is required

@@ -39,7 +39,7 @@ def test_repeat_interest_shows_the_earlier_lead_and_how_it_ended(
         )
     store.close()
     with open_desk(demo_path, "rep1", clock=clock) as desk:
-        file = desk.lead_file(newest)
+        file = desk.queue.lead_file(newest)
     assert file.earlier, "the person's earlier lead is listed"
     assert all(e.lead_id != newest for e in file.earlier)
     assert all(e.outcome for e in file.earlier)
@@ -48,13 +48,13 @@ def test_repeat_interest_shows_the_earlier_lead_and_how_it_ended(
 
 def test_notes_save_as_typed_and_show_on_the_timeline(demo_path: Path, clock: FixedClock) -> None:
     with open_desk(demo_path, "rep1", clock=clock) as desk:
-        lead_id = desk.my_open_leads(limit=1)[0].lead_id
-        note_id = desk.save_note(lead_id, "Asked about")
+        lead_id = desk.queue.my_open_leads(limit=1)[0].lead_id
+        note_id = desk.calls.save_note(lead_id, "Asked about")
         clock.advance(seconds=2)
-        assert desk.save_note(lead_id, "Asked about volume pricing", note_id) == note_id
+        assert desk.calls.save_note(lead_id, "Asked about volume pricing", note_id) == note_id
     # a new desk (as after a crash or restart) sees the last save
     with open_desk(demo_path, "rep1", clock=clock) as desk:
-        notes = [e for e in desk.lead_file(lead_id).timeline if e.kind == "note"]
+        notes = [e for e in desk.queue.lead_file(lead_id).timeline if e.kind == "note"]
         with desk.store.reading() as session:
             added = session.scalar(
                 select(func.count()).where(
@@ -67,12 +67,12 @@ def test_notes_save_as_typed_and_show_on_the_timeline(demo_path: Path, clock: Fi
 
 def test_only_the_author_changes_a_note(demo_path: Path, clock: FixedClock) -> None:
     with open_desk(demo_path, "rep1", clock=clock) as desk:
-        lead_id = desk.my_open_leads(limit=1)[0].lead_id
-        note_id = desk.save_note(lead_id, "mine")
+        lead_id = desk.queue.my_open_leads(limit=1)[0].lead_id
+        note_id = desk.calls.save_note(lead_id, "mine")
     with open_desk(demo_path, "rep2", clock=clock) as desk, pytest.raises(NotPermitted):
-        desk.save_note(lead_id, "not yours", note_id)
+        desk.calls.save_note(lead_id, "not yours", note_id)
     with open_desk(demo_path, "sales1", clock=clock) as desk, pytest.raises(NotPermitted):
-        desk.save_note(lead_id, "sales cannot log on the desk")
+        desk.calls.save_note(lead_id, "sales cannot log on the desk")
 
 
 def test_unknown_lead_is_a_clear_error(demo_path: Path, clock: FixedClock) -> None:
@@ -80,7 +80,7 @@ def test_unknown_lead_is_a_clear_error(demo_path: Path, clock: FixedClock) -> No
         open_desk(demo_path, "rep1", clock=clock) as desk,
         pytest.raises(InputError, match="999999"),
     ):
-        desk.lead_file(999999)
+        desk.queue.lead_file(999999)
 
 
 def test_my_day_counts_todays_calls_and_verdicts(demo_path: Path, clock: FixedClock) -> None:
@@ -116,7 +116,7 @@ def test_my_day_counts_todays_calls_and_verdicts(demo_path: Path, clock: FixedCl
         )
     store.close()
     with open_desk(demo_path, "rep2", clock=clock) as desk:
-        day = desk.my_day("UTC")
+        day = desk.calls.my_day("UTC")
     assert day.calls == before
     assert day.connects >= 1 and day.talk_minutes >= 10
     assert day.verdicts.get("nurture", 0) >= 1
@@ -126,7 +126,7 @@ def test_a_booked_callback_shows_on_the_timeline_in_the_persons_time(
     demo_path: Path, clock: FixedClock
 ) -> None:
     with open_desk(demo_path, "rep1", clock=clock) as desk:
-        lead = desk.next_lead()
+        lead = desk.queue.next()
         assert lead is not None
         zone = ZoneInfo(lead.zones[0])
         # Tomorrow at 10:30 where the person is: inside any calling hours.
@@ -134,8 +134,8 @@ def test_a_booked_callback_shows_on_the_timeline_in_the_persons_time(
         agreed = datetime.combine(tomorrow, time(10, 30), tzinfo=zone)
         if agreed.weekday() >= 5:
             agreed += timedelta(days=7 - agreed.weekday())
-        desk.log_call(lead.lead_id, CallOutcome.CALLBACK, callback_at=agreed)
-        calls = [e for e in desk.lead_file(lead.lead_id).timeline if e.kind == "call"]
+        desk.calls.log(lead.lead_id, CallOutcome.CALLBACK, callback_at=agreed)
+        calls = [e for e in desk.queue.lead_file(lead.lead_id).timeline if e.kind == "call"]
     assert calls[0].text.endswith(f"callback agreed for {agreed:%a %d %b} 10:30 their time")
 
 
@@ -172,7 +172,7 @@ def test_others_at_the_same_company_show_with_their_latest_lead(
         }
     store.close()
     with open_desk(demo_path, "rep1", clock=clock) as desk:
-        file = desk.lead_file(lead_id)
+        file = desk.queue.lead_file(lead_id)
     shown = {colleague.person_id: colleague for colleague in file.colleagues}
     assert set(shown) <= expected and person_id not in shown
     assert len(shown) == min(len(expected), 20)
@@ -194,6 +194,6 @@ def test_sales_read_the_leads_handed_to_them_not_the_ones_being_qualified(
     store.close()
     assert handed is not None and qualifying is not None
     with open_desk(demo_path, "sales1", clock=clock) as sales:
-        assert sales.lead_file(handed).lead_id == handed
+        assert sales.queue.lead_file(handed).lead_id == handed
         with pytest.raises(NotPermitted, match="has not been handed to sales"):
-            sales.lead_file(qualifying)
+            sales.queue.lead_file(qualifying)

@@ -88,7 +88,7 @@ def test_calls_stored_before_talk_time_are_over_not_left_open(tmp_path: Path) ->
     assert calls[1].duration_seconds == 240
     store.close()
     with open_desk(path, "rep1", clock=FixedClock(calls[1].at + timedelta(hours=1))) as desk:
-        assert desk.end_interrupted_calls() == []  # nothing to end: the call was over
+        assert desk.calls.end_interrupted() == []  # nothing to end: the call was over
 
 
 def test_upgrade_keeps_a_backup_of_the_old_store(tmp_path: Path) -> None:
@@ -141,11 +141,11 @@ def test_a_shared_store_from_before_passwords_opens_without_any(tmp_path: Path) 
 
     with open_desk(path, "sales1", clock=clock) as desk:  # as before: pick any name
         assert current_revision(desk.store) == head_revision()
-        assert not desk.passwords_on()
-        desk.claim_window()  # the window leases are there, and empty
+        assert not desk.people.passwords_on()
+        desk.people.claim_window()  # the window leases are there, and empty
     with open_desk(path, "admin", clock=clock) as desk:
-        desk.set_password("admin", "admin-secret")
-        assert desk.passwords_on()
+        desk.people.set_password("admin", "admin-secret")
+        assert desk.people.passwords_on()
     with pytest.raises(NotPermitted):
         open_desk(path, "rep1", clock=clock)
 
@@ -168,7 +168,7 @@ def test_a_move_waiting_for_a_call_in_an_older_store_is_carried_out_after_the_up
             rep2 = session.scalars(select(User).where(User.name == "rep2")).one()
         assert (waiting.to_user_id, waiting.reason) == (rep2.id, "Rep Two covers Ohio")
         assert lead.extra == {"department": "Operations"}  # the rest of its fields stay
-        swept = desk.sweep()
+        swept = desk.team.sweep()
         with desk.store.reading() as session:
             moved = session.get(Lead, waiting.lead_id)
             assert moved is not None

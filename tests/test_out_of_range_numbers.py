@@ -75,6 +75,6 @@ def test_a_lead_number_past_the_stores_through_the_desk_is_no_such_lead(
 ) -> None:
     """The window's path: every lead look-up says "no such lead", whichever missed a check."""
     with open_desk(store_location, "lead1", clock=clock) as desk:
-        assert desk.search(f"#{number}") == []
+        assert desk.queue.search(f"#{number}") == []
         with pytest.raises(InputError, match=r"(?i)no (lead|such record)"):
-            desk.lead_file(number)
+            desk.queue.lead_file(number)

@@ -29,7 +29,7 @@ def backup(sqlite_template: Path, tmp_path: Path, clock: FixedClock) -> Path:
     fill_demo(store, leads=300, reps=2, seed=3, now=clock())
     store.close()
     with open_desk(path, "admin", clock=clock) as desk:
-        return desk.take_backup(tmp_path / "team.ldbackup.gz").path
+        return desk.admin.take_backup(tmp_path / "team.ldbackup.gz").path
 
 
 @pytest.fixture
@@ -64,11 +64,11 @@ def test_an_admin_checks_then_restores_a_backup_into_a_new_store(
     team_path: Path, backup: Path, new_store: str, clock: FixedClock
 ) -> None:
     with open_desk(team_path, "admin", clock=clock) as desk:
-        checked = desk.restore_backup(backup, new_store, dry_run=True)
+        checked = desk.admin.restore(backup, new_store, dry_run=True)
         assert checked.dry_run and checked.rows["leads"] == 300 and checked.taken_by == "admin"
         if "://" not in new_store:
             assert not Path(new_store).exists()  # the check wrote nothing
-        restored = desk.restore_backup(backup, new_store)
+        restored = desk.admin.restore(backup, new_store)
     assert not restored.dry_run and restored.rows == checked.rows
     assert leads_in(new_store) == 300
 
@@ -81,7 +81,7 @@ def test_only_an_admin_may_restore_a_backup(
     with open_desk(team_path, user, clock=clock) as desk:
         for dry_run in (True, False):
             with pytest.raises(NotPermitted, match="cannot set up, back up or fill the store"):
-                desk.restore_backup(backup, str(target), dry_run=dry_run)
+                desk.admin.restore(backup, str(target), dry_run=dry_run)
     assert not target.exists()
 
 
@@ -93,7 +93,7 @@ def test_a_restore_never_writes_over_a_file_that_exists(
     with open_desk(team_path, "admin", clock=clock) as desk:
         for dry_run in (True, False):
             with pytest.raises(InputError, match=r"already exists.*choose a new file name") as said:
-                desk.restore_backup(backup, str(there), dry_run=dry_run)
+                desk.admin.restore(backup, str(there), dry_run=dry_run)
             assert str(there) in said.value.message
     assert there.read_bytes() == b""
 
@@ -107,19 +107,19 @@ def test_a_restore_says_when_its_folder_cannot_be_made(
         open_desk(team_path, "admin", clock=clock) as desk,
         pytest.raises(InputError, match=r"notes\.txt is a file, not a folder"),
     ):
-        desk.restore_backup(backup, str(blocking / "restored.sqlite3"), dry_run=True)
+        desk.admin.restore(backup, str(blocking / "restored.sqlite3"), dry_run=True)
 
 
 def test_a_store_that_holds_data_is_refused_before_the_backup_is_read(
     team_path: Path, backup: Path, store_location: str, clock: FixedClock
 ) -> None:
     with setup_desk(store_location, clock=clock) as setup:
-        setup.prepare_store()  # what 'leaddesk init' writes
+        setup.admin.prepare_store()  # what 'leaddesk init' writes
     with (
         open_desk(team_path, "admin", clock=clock) as desk,
         pytest.raises(InputError, match="already") as said,
     ):
-        desk.restore_backup(backup, store_location, dry_run=True)
+        desk.admin.restore(backup, store_location, dry_run=True)
     assert "new" in said.value.message
     assert leads_in(store_location) == 0
 
@@ -129,10 +129,10 @@ def test_a_stopped_restore_leaves_nothing_behind(
 ) -> None:
     with open_desk(team_path, "admin", clock=clock) as desk:
         with pytest.raises(RestoreCancelled):
-            desk.restore_backup(backup, new_store, cancelled=lambda: True)
+            desk.admin.restore(backup, new_store, cancelled=lambda: True)
         if "://" not in new_store:
             assert not Path(new_store).exists()
         else:
             assert leads_in(new_store) == 0
         # … and it can be run again, to the end.
-        assert desk.restore_backup(backup, new_store).rows["leads"] == 300
+        assert desk.admin.restore(backup, new_store).rows["leads"] == 300

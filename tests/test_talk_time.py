@@ -42,18 +42,18 @@ def test_a_connected_call_counts_its_whole_length_once_it_ends(
     demo_location: str, clock: FixedClock
 ) -> None:
     with open_desk(demo_location, "rep1", clock=clock) as desk:
-        talk_before = desk.my_day().talk_minutes
-        row = desk.next_lead()
+        talk_before = desk.calls.my_day().talk_minutes
+        row = desk.queue.next()
         assert row is not None
-        connected = desk.log_call(row.lead_id, CallOutcome.CONNECTED, duration_seconds=20)
+        connected = desk.calls.log(row.lead_id, CallOutcome.CONNECTED, duration_seconds=20)
         assert _call(demo_location, row.lead_id).ended_at is None  # still on the line
 
         clock.advance(minutes=12)
-        ended = desk.end_call(connected.call_id, 20 + 12 * 60)
+        ended = desk.calls.end(connected.call_id, 20 + 12 * 60)
 
         assert ended.message == "Call ended after 12:20."
-        assert desk.my_day().talk_minutes == talk_before + 12
-        calls = [e.text for e in desk.lead_file(row.lead_id).timeline if e.kind == "call"]
+        assert desk.calls.my_day().talk_minutes == talk_before + 12
+        calls = [e.text for e in desk.queue.lead_file(row.lead_id).timeline if e.kind == "call"]
         assert calls[0] == "Call: connected, 12:20 on the line"
     stored = _call(demo_location, row.lead_id)
     assert (stored.duration_seconds, stored.ended_at) == (740, clock())
@@ -66,11 +66,11 @@ def test_a_connected_call_counts_its_whole_length_once_it_ends(
 
 def test_calls_that_are_over_when_logged_end_then(demo_location: str, clock: FixedClock) -> None:
     with open_desk(demo_location, "rep1", clock=clock) as desk:
-        row = desk.next_lead()
+        row = desk.queue.next()
         assert row is not None
-        result = desk.log_call(row.lead_id, CallOutcome.NO_ANSWER, duration_seconds=25)
+        result = desk.calls.log(row.lead_id, CallOutcome.NO_ANSWER, duration_seconds=25)
         with pytest.raises(Conflict, match="logged as 'no_answer', so it ended then"):
-            desk.end_call(result.call_id, 60)
+            desk.calls.end(result.call_id, 60)
     stored = _call(demo_location, row.lead_id)
     assert (stored.duration_seconds, stored.ended_at) == (25, clock())
 
@@ -79,27 +79,27 @@ def test_ending_a_call_is_refused_when_it_cannot_be_true(
     demo_location: str, clock: FixedClock
 ) -> None:
     with open_desk(demo_location, "rep1", clock=clock) as desk:
-        row = desk.next_lead()
+        row = desk.queue.next()
         assert row is not None
-        call_id = desk.log_call(row.lead_id, CallOutcome.CONNECTED, duration_seconds=30).call_id
+        call_id = desk.calls.log(row.lead_id, CallOutcome.CONNECTED, duration_seconds=30).call_id
         clock.advance(minutes=5)
         with pytest.raises(InputError, match="already lasted 30 s"):
-            desk.end_call(call_id, 10)
+            desk.calls.end(call_id, 10)
         with pytest.raises(InputError, match="would end it in the future"):
-            desk.end_call(call_id, 30 + 3600)
+            desk.calls.end(call_id, 30 + 3600)
         with pytest.raises(InputError, match="0 to 86400"):
-            desk.end_call(call_id, -1)
+            desk.calls.end(call_id, -1)
         with pytest.raises(InputError, match="No call 999999"):
-            desk.end_call(999_999, 60)
+            desk.calls.end(999_999, 60)
     with (
         open_desk(demo_location, "rep2", clock=clock) as other,
         pytest.raises(NotPermitted, match="only they can end it"),
     ):
-        other.end_call(call_id, 300)
+        other.calls.end(call_id, 300)
     with open_desk(demo_location, "rep1", clock=clock) as desk:
-        desk.end_call(call_id, 330)
+        desk.calls.end(call_id, 330)
         with pytest.raises(Conflict, match=r"already ended, after 5:30"):
-            desk.end_call(call_id, 330)
+            desk.calls.end(call_id, 330)
     assert _call(demo_location, row.lead_id).duration_seconds == 330
 
 
@@ -110,7 +110,7 @@ def test_end_call_from_the_command_line(
     fill_demo(store, leads=100, reps=2, seed=3, now=clock())
     store.close()
     with open_desk(sqlite_store_path, "rep1", clock=clock) as desk:
-        row = desk.next_lead()
+        row = desk.queue.next()
         assert row is not None
     at = clock().isoformat()
     ended_at = (clock() + timedelta(minutes=4)).isoformat()
@@ -161,25 +161,26 @@ def test_a_call_left_open_by_a_closed_window_ends_when_the_window_last_saw_it(
     demo_location: str, clock: FixedClock
 ) -> None:
     with open_desk(demo_location, "rep1", clock=clock) as desk:
-        assert desk.end_interrupted_calls() == []  # the demo's calls all ended
-        talk_before = desk.my_day().talk_minutes
-        row = desk.next_lead()
+        assert desk.calls.end_interrupted() == []  # the demo's calls all ended
+        talk_before = desk.calls.my_day().talk_minutes
+        row = desk.queue.next()
         assert row is not None
-        connected = desk.log_call(row.lead_id, CallOutcome.CONNECTED, duration_seconds=30)
+        connected = desk.calls.log(row.lead_id, CallOutcome.CONNECTED, duration_seconds=30)
         clock.advance(minutes=4)
-        desk.renew_claim(row.lead_id)  # the window, four minutes into the call
+        desk.queue.renew_claim(row.lead_id)  # the window, four minutes into the call
         clock.advance(minutes=3)
         # The window is killed here. While its claim runs, another window may be on the call.
         clock.advance(minutes=5)
-        assert desk.end_interrupted_calls() == []
+        assert desk.calls.end_interrupted() == []
         clock.advance(minutes=10)  # the claim renewed at 4 min has run out
-        ended = desk.end_interrupted_calls()
+        ended = desk.calls.end_interrupted()
         assert [e.call_id for e in ended] == [connected.call_id]
         assert ended[0].duration_seconds == 30 + 4 * 60
         assert ended[0].message.startswith("Your call with ")
         assert "still open when LeadDesk closed: 4:30 counted" in ended[0].message
-        assert desk.end_interrupted_calls() == []  # once
-        assert desk.my_day().talk_minutes - talk_before in (4, 5)  # 4:30 more, in whole minutes
+        assert desk.calls.end_interrupted() == []  # once
+        # 4:30 more, in whole minutes
+        assert desk.calls.my_day().talk_minutes - talk_before in (4, 5)
     stored = _call(demo_location, row.lead_id)
     assert stored.ended_at == clock() - timedelta(minutes=22) + timedelta(minutes=4)
 
@@ -188,12 +189,12 @@ def test_a_call_whose_lead_went_to_a_colleague_keeps_its_ringing_length(
     demo_location: str, clock: FixedClock
 ) -> None:
     with open_desk(demo_location, "rep1", clock=clock) as desk:
-        row = desk.next_lead()
+        row = desk.queue.next()
         assert row is not None
-        connected = desk.log_call(row.lead_id, CallOutcome.CONNECTED, duration_seconds=25)
-        desk.release(row.lead_id)
+        connected = desk.calls.log(row.lead_id, CallOutcome.CONNECTED, duration_seconds=25)
+        desk.queue.release(row.lead_id)
         clock.advance(minutes=30)
-        ended = desk.end_interrupted_calls()
+        ended = desk.calls.end_interrupted()
     assert [(e.call_id, e.duration_seconds) for e in ended] == [(connected.call_id, 25)]
     with open_desk(demo_location, "rep2", clock=clock) as other:
-        assert other.end_interrupted_calls() == []
+        assert other.calls.end_interrupted() == []

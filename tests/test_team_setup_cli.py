@@ -111,7 +111,7 @@ def test_team_setup_makes_a_store_whose_admin_and_reps_work_through_their_own_lo
     # The admin, through their own login, adds a rep; the owner gives the rep a login.
     with open_desk(server.login_url(server.admin, "admin-secret-1"), server.admin) as desk:
         assert desk.actor.role is Role.ADMIN
-        desk.add_user(server.rep, Role.QUALIFIER)
+        desk.people.add(server.rep, Role.QUALIFIER)
     rep_pw = password_file(tmp_path, "rep-secret-22")
     code, out, err = run_cli(
         "--db",
@@ -128,9 +128,9 @@ def test_team_setup_makes_a_store_whose_admin_and_reps_work_through_their_own_lo
 
     with open_desk(server.login_url(server.rep, "rep-secret-22"), server.rep) as desk:
         assert desk.actor.role is Role.QUALIFIER
-        assert desk.next_lead() is None  # a new store: nothing to call yet
+        assert desk.queue.next() is None  # a new store: nothing to call yet
         with pytest.raises(NotPermitted):
-            desk.add_user("someone", Role.ADMIN)
+            desk.people.add("someone", Role.ADMIN)
 
 
 def test_team_setup_run_twice_says_what_exists_and_keeps_the_admins_password(
@@ -160,7 +160,7 @@ def test_team_setup_run_twice_says_what_exists_and_keeps_the_admins_password(
     assert code == 0 and said["database_made"] is False and said["login_made"] is False
     assert said["rep_url"].startswith("postgresql://REP@") and "first-password" not in out
     with open_desk(server.login_url(server.admin, "first-password"), server.admin) as desk:
-        assert [u.name for u in desk.users()] == [server.admin]
+        assert [u.name for u in desk.people.users()] == [server.admin]
     with pytest.raises(LeadDeskError):
         open_desk(server.login_url(server.admin, "x" * 9), server.admin).close()
 

@@ -31,8 +31,8 @@ def test_search_finds_the_same_lead_by_each_thing_a_rep_knows(
     demo_location: str, clock: FixedClock
 ) -> None:
     with open_desk(demo_location, "rep1", clock=clock) as desk:
-        target = desk.queue(limit=20)[7]
-        lead = desk.lead_file(target.lead_id)
+        target = desk.queue.page(limit=20)[7]
+        lead = desk.queue.lead_file(target.lead_id)
         assert lead.email and lead.phone and lead.company
         for text in (
             lead.last_name[:3].upper(),
@@ -42,7 +42,7 @@ def test_search_finds_the_same_lead_by_each_thing_a_rep_knows(
             lead.phone[:8],
             lead.phone,
         ):
-            found = desk.search(text)
+            found = desk.queue.search(text)
             assert target.lead_id in [row.lead_id for row in found], text
             assert all(row.stage in OPEN_STAGES for row in found)
             assert all(row.assigned_to in (None, "rep1") for row in found)
@@ -53,16 +53,16 @@ def test_search_leaves_out_other_reps_leads_and_says_why_a_lead_is_not_callable(
 ) -> None:
     with open_desk(demo_location, "rep2", clock=clock) as other:
         # One of rep2's own (their queue also lists the open pool, which rep1 may search).
-        theirs = next(row for row in other.queue(limit=50) if row.assigned_to == "rep2")
-        their_file = other.lead_file(theirs.lead_id)
+        theirs = next(row for row in other.queue.page(limit=50) if row.assigned_to == "rep2")
+        their_file = other.queue.lead_file(theirs.lead_id)
     with open_desk(demo_location, "rep1", clock=clock) as desk:
-        found = desk.search(their_file.email or their_file.last_name)
+        found = desk.queue.search(their_file.email or their_file.last_name)
         assert theirs.lead_id not in [row.lead_id for row in found]
-        row = desk.queue(limit=1)[0]
-        desk.log_call(row.lead_id, CallOutcome.NO_ANSWER)
+        row = desk.queue.page(limit=1)[0]
+        desk.calls.log(row.lead_id, CallOutcome.NO_ANSWER)
         again = [
             r
-            for r in desk.search(desk.lead_file(row.lead_id).last_name)
+            for r in desk.queue.search(desk.queue.lead_file(row.lead_id).last_name)
             if r.lead_id == row.lead_id
         ]
         if again:  # unless the cadence already sent it to nurture
@@ -73,26 +73,26 @@ def test_a_lead_number_finds_that_lead_open_or_closed_if_the_rep_may_see_it(
     demo_location: str, clock: FixedClock
 ) -> None:
     with open_desk(demo_location, "rep2", clock=clock) as other:
-        theirs = next(row for row in other.queue(limit=50) if row.assigned_to == "rep2")
+        theirs = next(row for row in other.queue.page(limit=50) if row.assigned_to == "rep2")
     with open_desk(demo_location, "rep1", clock=clock) as desk:
-        mine = desk.queue(limit=1)[0]
-        assert [row.lead_id for row in desk.search(f"#{mine.lead_id}")] == [mine.lead_id]
-        assert [row.lead_id for row in desk.search(f"# {mine.lead_id}")] == [mine.lead_id]
-        assert desk.search(f"#{theirs.lead_id}") == []  # a colleague's
-        assert desk.search("#99999999") == []
-        desk.log_call(mine.lead_id, CallOutcome.DO_NOT_CALL)
-        held = desk.search(f"#{mine.lead_id}")
+        mine = desk.queue.page(limit=1)[0]
+        assert [row.lead_id for row in desk.queue.search(f"#{mine.lead_id}")] == [mine.lead_id]
+        assert [row.lead_id for row in desk.queue.search(f"# {mine.lead_id}")] == [mine.lead_id]
+        assert desk.queue.search(f"#{theirs.lead_id}") == []  # a colleague's
+        assert desk.queue.search("#99999999") == []
+        desk.calls.log(mine.lead_id, CallOutcome.DO_NOT_CALL)
+        held = desk.queue.search(f"#{mine.lead_id}")
         assert held[0].reason == "not callable now: do not call"
     with open_desk(demo_location, "lead1", clock=clock) as lead:
-        assert [row.lead_id for row in lead.search(f"#{theirs.lead_id}")] == [theirs.lead_id]
+        assert [row.lead_id for row in lead.queue.search(f"#{theirs.lead_id}")] == [theirs.lead_id]
 
 
 def test_a_too_short_search_finds_nothing_rather_than_everyone(
     demo_location: str, clock: FixedClock
 ) -> None:
     with open_desk(demo_location, "rep1", clock=clock) as desk:
-        assert desk.search("a") == []
-        assert desk.search("   ") == []
+        assert desk.queue.search("a") == []
+        assert desk.queue.search("   ") == []
 
 
 def test_search_terms_read_phones_emails_and_names() -> None:
@@ -107,15 +107,15 @@ def test_callback_outside_the_persons_calling_hours_is_refused(
     demo_location: str, clock: FixedClock
 ) -> None:
     with open_desk(demo_location, "rep1", clock=clock) as desk:
-        row = desk.next_lead()
+        row = desk.queue.next()
         assert row is not None
         zone = ZoneInfo(row.zones[0])
         tomorrow = (clock() + timedelta(days=1)).astimezone(zone)
         night = tomorrow.replace(hour=2, minute=30, second=0, microsecond=0)
         with pytest.raises(InputError, match="outside their calling hours"):
-            desk.log_call(row.lead_id, CallOutcome.CALLBACK, callback_at=night)
+            desk.calls.log(row.lead_id, CallOutcome.CALLBACK, callback_at=night)
         morning = tomorrow.replace(hour=10, minute=0, second=0, microsecond=0)
-        result = desk.log_call(row.lead_id, CallOutcome.CALLBACK, callback_at=morning)
+        result = desk.calls.log(row.lead_id, CallOutcome.CALLBACK, callback_at=morning)
         assert result.callback_at == morning.astimezone(result.callback_at.tzinfo)  # type: ignore[union-attr]
 
 
@@ -164,15 +164,15 @@ def test_a_search_can_find_closed_leads_after_the_open_ones_saying_how_they_ende
         ).one()
     store.close()
     with open_desk(demo_location, "rep1", clock=clock) as desk:
-        assert lead_id not in [row.lead_id for row in desk.search(email)]  # open ones only
-        everything = desk.search(last_name, closed=True)  # others of that name too
+        assert lead_id not in [row.lead_id for row in desk.queue.search(email)]  # open ones only
+        everything = desk.queue.search(last_name, closed=True)  # others of that name too
         still_open = [row.stage in OPEN_STAGES for row in everything]
         assert everything and still_open == sorted(still_open, reverse=True)  # open first
-        found = [row for row in desk.search(email, closed=True) if row.lead_id == lead_id]
+        found = [row for row in desk.queue.search(email, closed=True) if row.lead_id == lead_id]
         assert len(found) == 1
         assert found[0].reason == f"closed: {ENDED[stage]}"
         assert all(
-            row.lead_id != theirs_id for row in desk.search(theirs_email, closed=True)
+            row.lead_id != theirs_id for row in desk.queue.search(theirs_email, closed=True)
         )  # a colleague's past leads stay theirs
     with open_desk(demo_location, "lead1", clock=clock) as lead:
-        assert theirs_id in [row.lead_id for row in lead.search(theirs_email, closed=True)]
+        assert theirs_id in [row.lead_id for row in lead.queue.search(theirs_email, closed=True)]

@@ -8,7 +8,7 @@ import os
 import sys
 
 from leaddesk import cli
-from leaddesk.checkup.qt_platform import missing_library_message, require_window_platform
+from leaddesk.desk import missing_library_message, require_window_platform
 from leaddesk.errors import InputError
 
 

@@ -12,12 +12,19 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from leaddesk.cli.common import password_asker
-from leaddesk.desk import Desk, check_store_writable, open_desk, setup_desk
+from leaddesk.desk import (
+    Desk,
+    check_store_writable,
+    keyring_available,
+    open_desk,
+    remember_password,
+    saved_password,
+    setup_desk,
+    why_no_folder,
+)
 from leaddesk.domain import Role
 from leaddesk.errors import InputError, LeadDeskError, NotPermitted
-from leaddesk.files.reading import why_no_folder
 from leaddesk.settings import LAST_USER, SWEEP_MINUTES, TEXT_SIZE, THEME, Settings
-from leaddesk.sign_in.saved_passwords import keyring_available, remember_password, saved_password
 from ui.common.icons import icon
 from ui.common.local_zone import rep_zone
 from ui.common.one_window import WindowKeeper, claim_window, show_taken_over
@@ -62,8 +69,8 @@ def sign_in(db: str | None, settings: Settings) -> Desk | None:
     """Ask who is working; on a store with nobody in it, create the first profile. On a store
     with passwords, ask for the user's until it is right or the dialog is cancelled."""
     with setup_desk(db) as setup:
-        users = setup.users()
-        passwords = setup.passwords_on()
+        users = setup.people.users()
+        passwords = setup.people.passwords_on()
         label = setup.store.label
     problem = ""
     last = settings[LAST_USER]
@@ -81,9 +88,9 @@ def sign_in(db: str | None, settings: Settings) -> Desk | None:
         if not passwords:
             with setup_desk(db) as setup:
                 # A store made by the window, not `leaddesk init`, gets its lead definition here.
-                setup.prepare_store()
+                setup.admin.prepare_store()
                 if dialog.creating:
-                    setup.add_user(name, dialog.chosen_role(), display_name=dialog.display_name())
+                    setup.people.add(name, dialog.chosen_role(), display_name=dialog.display_name())
         typed = dialog.typed_password()
 
         def given(user: str, store_label: str, typed: str = typed) -> str | None:
@@ -145,7 +152,7 @@ def launch(args: argparse.Namespace) -> int:
     ops = Operations()
     with desk:
         try:
-            policy_zone = desk.definition().definition.policy.timezone
+            policy_zone = desk.qualifying.definition().definition.policy.timezone
         except LeadDeskError:
             policy_zone = "UTC"
         # A screenshot only looks: no sweep writing flags into the store behind it.

@@ -88,8 +88,8 @@ def set_up_team(
     added = not known
     if added:
         with setup_desk(location, clock=clock) as setup:
-            setup.prepare_store()
-            setup.add_user(admin, Role.ADMIN)
+            setup.admin.prepare_store()
+            setup.people.add(admin, Role.ADMIN)
     elif admin not in known or known[admin].role is not Role.ADMIN:
         admins = sorted(name for name, user in known.items() if user.role is Role.ADMIN)
         raise InputError(
@@ -97,10 +97,10 @@ def set_up_team(
             f"setup again with --admin {admins[0] if admins else 'NAME'}."
         )
     with open_desk(location, admin, clock=clock) as desk:
-        desk.prepare_store()
+        desk.admin.prepare_store()
         login_made = False
         if login == "none":
-            login_made = desk.set_database_login(admin, password())
+            login_made = desk.admin.set_database_login(admin, password())
         with desk.store.transaction() as session:
             groups = grants.apply_grants(session.connection())
     return TeamSetup(

@@ -29,8 +29,8 @@ from leaddesk.cli import (
 )
 from leaddesk.cli.common import add_as
 from leaddesk.cli.refusals import said
+from leaddesk.desk import log_path, setup_logging
 from leaddesk.errors import LeadDeskError
-from leaddesk.files.logs import log_path, setup_logging
 
 WindowOpener = Callable[[argparse.Namespace], int]
 COMMAND_MODULES = [

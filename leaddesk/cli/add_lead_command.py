@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from leaddesk.cli.common import add_as, add_json, desk_for, print_json
+from leaddesk.desk import NewInterest
 from leaddesk.domain import Source
-from leaddesk.intake.by_hand import NewInterest
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,7 +58,7 @@ def run_add_lead(args: argparse.Namespace) -> int:
         source=args.source,
     )
     with desk_for(args) as desk:
-        added = desk.add_lead(entry, for_user=args.for_user)
+        added = desk.intake.add_lead(entry, for_user=args.for_user)
         actor_id = desk.actor.id
     if args.json:
         print_json(added.as_json())

@@ -13,11 +13,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from leaddesk.desk import Desk, open_desk, setup_desk
+from leaddesk.desk import Desk, PasswordAsk, open_desk, saved_password, setup_desk
 from leaddesk.domain import LARGEST_RECORD_NUMBER, is_record_number
 from leaddesk.errors import InputError, NotPermitted
-from leaddesk.sign_in.passwords import PasswordAsk
-from leaddesk.sign_in.saved_passwords import saved_password
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from leaddesk.cli.common import add_as, add_json, desk_for, print_json, record_number
-from leaddesk.leads.contact_corrections import ContactDetails
+from leaddesk.desk import ContactDetails
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,7 +40,7 @@ def run_contact(args: argparse.Namespace) -> int:
         phone=args.phone,
     )
     with desk_for(args) as desk:
-        changed = desk.change_contact(args.lead_id, details)
+        changed = desk.calls.change_contact(args.lead_id, details)
     if args.json:
         print_json(changed.as_json())
     else:

@@ -13,10 +13,14 @@ from leaddesk.cli.common import (
     record_number,
     setup_or_user_desk,
 )
-from leaddesk.definition import Definition, DefinitionError, parse_definition
-from leaddesk.definition.versions import ShownDefinition
+from leaddesk.desk import (
+    Definition,
+    DefinitionError,
+    ShownDefinition,
+    parse_definition,
+    read_text_file,
+)
 from leaddesk.errors import InputError
-from leaddesk.files.reading import read_text_file
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -112,7 +116,7 @@ def run_publish(args: argparse.Namespace) -> int:
     text = read_definition_text(args.file)
     with desk_for(args) as desk:
         try:
-            result = desk.publish_definition(text, args.file, note=args.note)
+            result = desk.qualifying.publish_definition(text, args.file, note=args.note)
         except DefinitionError as error:
             code = _report_problems(error, json_output=args.json, file=args.file)
             print("Nothing was published.", file=sys.stderr)
@@ -132,7 +136,7 @@ def run_publish(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     with setup_or_user_desk(args, create=False) as desk:
-        shown = desk.definition(args.version)
+        shown = desk.qualifying.definition(args.version)
     if args.json:
         print_json(shown.as_json())
     else:
@@ -177,7 +181,7 @@ def run_diff(args: argparse.Namespace) -> int:
     text = read_definition_text(args.file)
     with setup_or_user_desk(args, create=False) as desk:
         try:
-            diff = desk.definition_diff(text, args.file)
+            diff = desk.qualifying.definition_diff(text, args.file)
         except DefinitionError as error:
             return _report_problems(error, json_output=args.json, file=args.file)
     current = diff.current

@@ -16,8 +16,7 @@ from leaddesk.cli.common import (
     print_table,
     record_number,
 )
-from leaddesk.files.resources import resource_path
-from leaddesk.handoff import ExportedBatch, verify_batch
+from leaddesk.desk import ExportedBatch, resource_path, verify_batch
 
 FEEDBACK_TEMPLATE = ("feedback_template.csv",)
 
@@ -95,7 +94,7 @@ def _print_batch(batch: ExportedBatch, heading: str) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        result = desk.export_handoff(Path(args.out), team=args.team, xlsx=args.xlsx)
+        result = desk.handoff.export(Path(args.out), team=args.team, xlsx=args.xlsx)
     if args.json:
         print_json(result.as_json())
         return 0
@@ -129,7 +128,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def run_feedback(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        report = desk.import_sales_feedback(Path(args.file))
+        report = desk.handoff.import_feedback(Path(args.file))
     if args.json:
         print_json(report.as_json())
         return 0
@@ -147,7 +146,7 @@ def run_feedback(args: argparse.Namespace) -> int:
 
 def run_pending(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        report = desk.handoff_pending(everything=args.all)
+        report = desk.handoff.pending(everything=args.all)
     if args.json:
         print_json(report.as_json())
         return 0
@@ -181,7 +180,7 @@ def run_pending(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        record = desk.handoff_record(args.lead)
+        record = desk.handoff.record(args.lead)
     if args.json:
         print_json(dataclasses.asdict(record))
         return 0
@@ -203,7 +202,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_preview(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        preview = desk.handoff_preview(team=args.team)
+        preview = desk.handoff.preview(team=args.team)
     if args.json:
         print_json(preview.as_json())
         return 0
@@ -233,7 +232,7 @@ def run_preview(args: argparse.Namespace) -> int:
 
 def run_rewrite(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        batch = desk.rewrite_handoff(args.batch, out_dir=Path(args.out) if args.out else None)
+        batch = desk.handoff.rewrite(args.batch, out_dir=Path(args.out) if args.out else None)
     if args.json:
         print_json(batch.as_json())
         return 0

@@ -19,10 +19,8 @@ from leaddesk.cli.common import (
     print_table,
     record_number,
 )
+from leaddesk.desk import ImportCancelled, ImportSummary, RunStatus, UndoSummary
 from leaddesk.errors import InputError
-from leaddesk.intake.runs import RunStatus
-from leaddesk.intake.summary import ImportCancelled, ImportSummary
-from leaddesk.intake.undo import UndoSummary
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -87,7 +85,7 @@ def run_import(args: argparse.Namespace) -> int:
     line = ProgressLine("Checking" if args.dry_run else "Importing", live=sys.stderr.isatty())
     with desk_for(args) as desk, _StopOnCtrlC() as ctrl_c:
         try:
-            summary = desk.import_file(
+            summary = desk.intake.import_file(
                 Path(args.file),
                 source=args.source,
                 mapping=args.mapping,
@@ -225,7 +223,7 @@ def _rows(number: int) -> str:
 
 def _undo(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        result: UndoSummary = desk.undo_import(args.undo)
+        result: UndoSummary = desk.intake.undo(args.undo)
     if args.json:
         print_json(result.as_json())
         return 0
@@ -239,7 +237,7 @@ def _undo(args: argparse.Namespace) -> int:
 
 def _runs(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        runs = desk.import_runs()
+        runs = desk.intake.runs()
     if args.json:
         print_json(runs)
         return 0

@@ -9,7 +9,7 @@ import dataclasses
 from datetime import datetime
 
 from leaddesk.cli.common import add_as, add_json, count, desk_for, print_json, record_number
-from leaddesk.leads.lead_file import LeadFile
+from leaddesk.desk import LeadFile
 
 _WHEN = "%a %d %b %Y %H:%M"
 
@@ -31,7 +31,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_lead(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        file = desk.lead_file(args.lead_id)
+        file = desk.queue.lead_file(args.lead_id)
     if args.json:
         print_json({**dataclasses.asdict(file), "person": file.person})
         return 0

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from leaddesk.cli.common import add_as, read_password_file, setup_or_user_desk
+from leaddesk.desk import check_new_password
 from leaddesk.errors import InputError
-from leaddesk.sign_in.passwords import check_new_password
 
 
 def register(user_commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,8 +38,8 @@ def register(user_commands: argparse._SubParsersAction[argparse.ArgumentParser])
 def run_users_password(args: argparse.Namespace) -> int:
     new = _new_password(args.new_password_file, args.name)
     with setup_or_user_desk(args, create=False) as desk:
-        first = not desk.passwords_on()
-        desk.set_password(args.name, new)
+        first = not desk.people.passwords_on()
+        desk.people.set_password(args.name, new)
     print(f"Password set for {args.name.strip().lower()}.")
     if first:
         print("This store now asks everyone for their password; give the others theirs.")

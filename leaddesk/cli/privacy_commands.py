@@ -84,7 +84,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def _add(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        added = desk.add_to_do_not_call(args.value, args.reason)
+        added = desk.privacy.add_do_not_call(args.value, args.reason)
     if args.json:
         print_json(added.as_json())
     else:
@@ -94,7 +94,9 @@ def _add(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        added = desk.import_do_not_call(args.file, reason=args.reason, encoding=args.encoding)
+        added = desk.privacy.import_do_not_call(
+            args.file, reason=args.reason, encoding=args.encoding
+        )
     if args.json:
         print_json(added.as_json())
         return 0
@@ -110,7 +112,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        entries = desk.do_not_call_list()
+        entries = desk.privacy.do_not_call_list()
     if args.json:
         print_json([entry.as_json() for entry in entries])
         return 0
@@ -129,7 +131,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _remove(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        removed = desk.remove_from_do_not_call(args.value)
+        removed = desk.privacy.remove_do_not_call(args.value)
     if args.json:
         print_json(removed.as_json())
     else:
@@ -139,7 +141,7 @@ def _remove(args: argparse.Namespace) -> int:
 
 def _erase(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        erased = desk.erase_person(args.who, args.reason)
+        erased = desk.privacy.erase_person(args.who, args.reason)
     if args.json:
         print_json(erased.as_json())
     else:

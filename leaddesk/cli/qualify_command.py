@@ -7,12 +7,9 @@ import json
 from typing import Any
 
 from leaddesk.cli.common import add_as, add_json, desk_for, print_json, record_number
-from leaddesk.definition import check_answers
+from leaddesk.desk import Qualification, VerdictInfo, check_answers, read_text_file
 from leaddesk.domain import VERDICT_STAGE, Verdict
 from leaddesk.errors import InputError
-from leaddesk.files.reading import read_text_file
-from leaddesk.qualifying.qualification import Qualification
-from leaddesk.qualifying.verdicts import VerdictInfo
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,7 +64,7 @@ def run_qualify(args: argparse.Namespace) -> int:
         raise InputError("--reason goes with --verdict")
     answers = read_answers(args.answers) if args.answers else {}
     with desk_for(args) as desk:
-        state = desk.evaluate(args.lead_id)
+        state = desk.qualifying.evaluate(args.lead_id)
         if answers:
             try:
                 check_answers(state.definition, answers)
@@ -75,12 +72,12 @@ def run_qualify(args: argparse.Namespace) -> int:
                 # Name the file as well as each question id, one per line.
                 lines = error.message.splitlines()
                 raise InputError("\n".join(f"{args.answers}: {line}" for line in lines)) from None
-            state = desk.answer(args.lead_id, answers)
+            state = desk.qualifying.answer(args.lead_id, answers)
         if not args.json:
             print_qualification(state)
         verdict: VerdictInfo | None = None
         if args.verdict:
-            verdict = desk.give_verdict(
+            verdict = desk.qualifying.give_verdict(
                 args.lead_id,
                 Verdict(args.verdict),
                 args.reason,
@@ -96,7 +93,7 @@ def run_qualify(args: argparse.Namespace) -> int:
 
 def run_undo_verdict(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        undone = desk.undo_verdict(args.verdict_id)
+        undone = desk.qualifying.undo_verdict(args.verdict_id)
     if args.json:
         print_json(undone.as_json())
     else:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 from datetime import UTC
 
-from leaddesk.calling.call_log import parse_outcome
 from leaddesk.cli.common import (
     add_as,
     add_json,
@@ -17,11 +16,11 @@ from leaddesk.cli.common import (
     record_number,
 )
 from leaddesk.clock import Clock, FixedClock, system_clock
-from leaddesk.desk import Desk, open_desk
+from leaddesk.desk import MAX_SEARCH_RESULTS as MAX_RESULTS
+from leaddesk.desk import MIN_SEARCH_CHARS as MIN_CHARS
+from leaddesk.desk import Band, Desk, QueueRow, open_desk, parse_band, parse_outcome
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import InputError
-from leaddesk.queue import Band, QueueRow, parse_band
-from leaddesk.queue.search import MAX_RESULTS, MIN_CHARS
 
 MOST_ROWS_SKIPPED = 10_000_000  # more leads than any store holds
 
@@ -137,7 +136,7 @@ def _desk(args: argparse.Namespace) -> Desk:
 
 def run_callbacks(args: argparse.Namespace) -> int:
     with _desk(args) as desk:
-        rows = desk.callbacks_ahead(days=args.days)
+        rows = desk.queue.callbacks_ahead(days=args.days)
     if args.json:
         print_json([row.as_json() for row in rows])
         return 0
@@ -158,7 +157,7 @@ def run_queue(args: argparse.Namespace) -> int:
         raise InputError(f"--offset: give a number of rows to skip from 0 to {MOST_ROWS_SKIPPED:,}")
     band: Band | None = parse_band(args.band) if args.band else None
     with _desk(args) as desk:
-        rows = desk.queue(limit=args.limit, offset=args.offset, band=band, source=args.source)
+        rows = desk.queue.page(limit=args.limit, offset=args.offset, band=band, source=args.source)
         if args.json:
             print_json([row.as_json() for row in rows])
             return 0
@@ -187,7 +186,7 @@ def run_search(args: argparse.Namespace) -> int:
     if not 1 <= args.limit <= MAX_RESULTS:
         raise InputError(f"--limit: give a number of rows between 1 and {MAX_RESULTS}")
     with _desk(args) as desk:
-        rows = desk.search(args.text, limit=args.limit, closed=not args.open_only)
+        rows = desk.queue.search(args.text, limit=args.limit, closed=not args.open_only)
     if args.json:
         print_json([row.as_json() for row in rows])
         return 0
@@ -214,7 +213,7 @@ def run_search(args: argparse.Namespace) -> int:
 
 def _nothing_callable(desk: Desk, *, filtered: bool) -> str:
     """What an empty queue means: no leads yet, nothing matches the filter, or when next."""
-    outlook = desk.queue_outlook()
+    outlook = desk.queue.outlook()
     if not outlook.open_leads:
         return f"No leads to call yet. Import a list: leaddesk import FILE --as {desk.actor.name}"
     if filtered:
@@ -225,7 +224,7 @@ def _nothing_callable(desk: Desk, *, filtered: bool) -> str:
 
 def run_next(args: argparse.Namespace) -> int:
     with _desk(args) as desk:
-        row = desk.next_lead()
+        row = desk.queue.next()
     if row is None:
         # Scripts read "null" either way: nothing is callable now, which is not an error.
         print("null")
@@ -253,7 +252,7 @@ def run_log_call(args: argparse.Namespace) -> int:
     outcome = parse_outcome(args.outcome)
     callback = parse_time(args.callback, "--callback") if args.callback else None
     with _desk(args) as desk:
-        result = desk.log_call(
+        result = desk.calls.log(
             args.lead_id,
             outcome,
             callback_at=callback,
@@ -276,7 +275,7 @@ def run_log_call(args: argparse.Namespace) -> int:
 
 def run_undo_call(args: argparse.Namespace) -> int:
     with _desk(args) as desk:
-        undone = desk.undo_call(args.call_id)
+        undone = desk.calls.undo(args.call_id)
     if args.json:
         print_json(undone.as_json())
     else:
@@ -286,7 +285,7 @@ def run_undo_call(args: argparse.Namespace) -> int:
 
 def run_end_call(args: argparse.Namespace) -> int:
     with _desk(args) as desk:
-        ended = desk.end_call(args.call_id, args.duration)
+        ended = desk.calls.end(args.call_id, args.duration)
     if args.json:
         print_json(ended.as_json())
     else:
@@ -296,7 +295,7 @@ def run_end_call(args: argparse.Namespace) -> int:
 
 def run_release(args: argparse.Namespace) -> int:
     with _desk(args) as desk:
-        released = desk.release(args.lead_id)
+        released = desk.queue.release(args.lead_id)
     if args.json:
         print_json({"lead_id": args.lead_id, "released": released})
     elif released:

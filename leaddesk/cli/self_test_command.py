@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from leaddesk import __version__
-from leaddesk.checkup.self_test import Status, run_checks
+from leaddesk.desk import CheckStatus as Status
+from leaddesk.desk import run_checks
 
 
 def run(args: argparse.Namespace) -> int:

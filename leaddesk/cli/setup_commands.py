@@ -17,10 +17,7 @@ from leaddesk.cli.common import (
     print_table,
     setup_or_user_desk,
 )
-from leaddesk.people.permissions import Action
-from leaddesk.people.users import parse_role
-from leaddesk.store.database import default_backup_folder
-from leaddesk.team.moves import QUEUE_ROLES
+from leaddesk.desk import QUEUE_ROLES, Action, default_backup_folder, parse_role
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -98,10 +95,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from leaddesk.store.migrations import current_revision
+    from leaddesk.desk.setting_up import current_revision
 
     with setup_or_user_desk(args) as desk:
-        version = desk.prepare_store()
+        version = desk.admin.prepare_store()
         revision = current_revision(desk.store)
         if args.json:
             print_json(
@@ -117,8 +114,8 @@ def run_users_add(args: argparse.Namespace) -> int:
     with setup_or_user_desk(args) as desk:
         if desk.can(Action.MANAGE_STORE):
             # A store begun with `users add` instead of `init` is ready to work all the same.
-            desk.prepare_store()
-        user = desk.add_user(
+            desk.admin.prepare_store()
+        user = desk.people.add(
             args.name,
             role,
             capacity=args.capacity,
@@ -134,7 +131,7 @@ def run_users_add(args: argparse.Namespace) -> int:
 
 def run_users_list(args: argparse.Namespace) -> int:
     with setup_or_user_desk(args, create=False) as desk:
-        users = desk.users()
+        users = desk.people.users()
     if args.json:
         print_json([u.as_json() for u in users])
     elif not users:
@@ -158,8 +155,7 @@ def run_users_list(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from leaddesk.admin.demo import fill_demo, require_faker
-    from leaddesk.admin.demo.team import give_demo_passwords
+    from leaddesk.desk.setting_up import fill_demo, give_demo_passwords, require_faker
 
     require_faker()  # an install without the demo extra says so before a store is made
     with setup_or_user_desk(args) as desk:
@@ -189,7 +185,7 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_backup(args: argparse.Namespace) -> int:
     line = ProgressLine("Backing up", live=sys.stderr.isatty(), estimated=False)
     with setup_or_user_desk(args, create=False) as desk:
-        summary = desk.take_backup(args.out, progress=line.show)
+        summary = desk.admin.take_backup(args.out, progress=line.show)
     rows = sum(summary.rows.values())
     line.finish(rows)
     if args.json:
@@ -201,8 +197,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from leaddesk.admin.backup_restore import restore_backup
     from leaddesk.clock import system_clock
+    from leaddesk.desk.setting_up import restore_backup
 
     line = ProgressLine(
         "Checking" if args.dry_run else "Restoring", live=sys.stderr.isatty(), estimated=False

@@ -20,15 +20,18 @@ from leaddesk.cli.common import (
     print_table,
     record_number,
 )
+from leaddesk.desk import (
+    KEEP,
+    POOL,
+    REPORTS,
+    LeadPick,
+    PlannedMove,
+    RebalancePlan,
+    SweepResult,
+    parse_role,
+    read_text_file,
+)
 from leaddesk.errors import InputError
-from leaddesk.files.reading import read_text_file
-from leaddesk.people.users import parse_role
-from leaddesk.team.moves import POOL, PlannedMove
-from leaddesk.team.reassign import LeadPick
-from leaddesk.team.rebalance import RebalancePlan
-from leaddesk.team.reopen import KEEP
-from leaddesk.team.reports import REPORTS
-from leaddesk.team.sweep import SweepResult
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -185,7 +188,7 @@ def register_user_commands(
 def run_users_login(args: argparse.Namespace) -> int:
     password = new_password(args.new_password_file, args.name)
     with desk_for(args) as desk:
-        made = desk.set_database_login(args.name, password)
+        made = desk.admin.set_database_login(args.name, password)
         url = desk.store.engine.url.set(username=args.name, password="PASSWORD")
     shown = url.render_as_string(hide_password=False).replace("+psycopg", "")
     if args.json:
@@ -215,7 +218,7 @@ def run_team(args: argparse.Namespace) -> int:
     if not args.as_user:
         raise InputError("team: name who is looking with --as USER (a team lead or admin)")
     with desk_for(args) as desk:
-        view = desk.team_view()
+        view = desk.team.view()
     if args.json:
         print_json(view.as_json())
         return 0
@@ -248,7 +251,7 @@ def run_reassign(args: argparse.Namespace) -> int:
     pick = LeadPick(lead_ids=tuple(args.lead), from_user=args.from_user, count=args.count)
     with desk_for(args) as desk:
         if args.dry_run:
-            preview = desk.preview_reassign(pick, to_user=args.to_user, reason=args.reason)
+            preview = desk.team.preview_reassign(pick, to_user=args.to_user, reason=args.reason)
             if args.json:
                 print_json(preview.as_json())
             else:
@@ -256,7 +259,7 @@ def run_reassign(args: argparse.Namespace) -> int:
                 for line in (*preview.warnings, *preview.skipped):
                     print(line)
             return 0
-        result = desk.reassign(
+        result = desk.team.reassign(
             pick,
             to_user=args.to_user,
             reason=args.reason,
@@ -286,16 +289,16 @@ def _spread(args: argparse.Namespace) -> int:
     if args.to_user or args.lead or args.count:
         raise InputError("--spread picks the receivers itself; drop --to, --lead and --count")
     with desk_for(args) as desk:
-        plan = desk.plan_spread(args.from_user)
+        plan = desk.team.plan_spread(args.from_user)
         if not args.dry_run:
-            plan = desk.apply_rebalance(plan)
+            plan = desk.team.apply_rebalance(plan)
     _show_plan(plan, args, applied=not args.dry_run)
     return 0
 
 
 def run_reopen(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        reopened = desk.reopen_lead(
+        reopened = desk.team.reopen(
             args.lead_id, args.reason, to_user=args.to if args.to is not None else KEEP
         )
     if args.json:
@@ -308,16 +311,16 @@ def run_reopen(args: argparse.Namespace) -> int:
 def run_rebalance(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
         if args.dry_run:
-            plan = desk.plan_rebalance(include_pool=not args.keep_pool)
+            plan = desk.team.plan_rebalance(include_pool=not args.keep_pool)
         else:
-            plan = desk.rebalance(include_pool=not args.keep_pool)
+            plan = desk.team.rebalance(include_pool=not args.keep_pool)
     _show_plan(plan, args, applied=not args.dry_run)
     return 0
 
 
 def run_sweep(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
-        result = desk.sweep(dry_run=args.dry_run)
+        result = desk.team.sweep(dry_run=args.dry_run)
     if args.json:
         print_json(result.as_json())
         return 0
@@ -353,7 +356,7 @@ def run_sweep(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     since, until = _date(args.since, "--since"), _date(args.until, "--until")
     with desk_for(args) as desk:
-        report = desk.report(args.name, since=since, until=until)
+        report = desk.team.report(args.name, since=since, until=until)
     if args.json:
         print_json(report.as_json())
     elif args.csv:
@@ -378,7 +381,7 @@ def run_users_set(args: argparse.Namespace) -> int:
     if role is None and args.capacity is None and territories is None and not args.display_name:
         raise InputError("Say what to change: --role, --capacity, --territory or --display-name")
     with desk_for(args) as desk:
-        change = desk.change_user(
+        change = desk.people.change(
             args.name,
             role=role,
             capacity=args.capacity,
@@ -402,9 +405,9 @@ def run_users_set(args: argparse.Namespace) -> int:
 def run_users_active(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
         if args.verb == "deactivate":
-            change = desk.deactivate_user(args.name)
+            change = desk.people.deactivate(args.name)
         else:
-            change = desk.reactivate_user(args.name)
+            change = desk.people.reactivate(args.name)
     if args.json:
         print_json(change.as_json())
         return 0

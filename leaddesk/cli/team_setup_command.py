@@ -43,8 +43,8 @@ def register(team: argparse.ArgumentParser) -> None:
 
 
 def run_team_setup(args: argparse.Namespace) -> int:
-    from leaddesk.admin.team_setup import REP, set_up_team
     from leaddesk.cli.team_commands import new_password  # which registers this command
+    from leaddesk.desk.setting_up import REP, set_up_team
 
     done = set_up_team(
         args.url,

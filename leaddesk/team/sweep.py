@@ -102,7 +102,7 @@ def sweep(
     session: Session, *, actor_id: int | None, at: datetime, dry_run: bool = False
 ) -> SweepResult:
     """Flag, unflag, move and recycle as the policy says; ``dry_run`` works it all out in the
-    caller's transaction, which the caller then rolls back (see Desk.sweep)."""
+    caller's transaction, which the caller then rolls back (see Desk.team.sweep)."""
     policy = current_policy(session)
     after_call = _moves_after_call(session, at)
     flagged = _flag(session, policy, actor_id=actor_id, at=at)

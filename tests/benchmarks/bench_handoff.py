@@ -27,19 +27,19 @@ def main(leads: int) -> None:
         store.close()
         with open_desk(db, "lead1", clock=FixedClock(now)) as desk:
             start = time.perf_counter()
-            batch = desk.export_handoff(Path(folder) / "out", team=True, xlsx=True).new_batch
+            batch = desk.handoff.export(Path(folder) / "out", team=True, xlsx=True).new_batch
             exported = time.perf_counter() - start
             assert batch is not None
             for path in batch.paths:
                 path.unlink()
             start = time.perf_counter()
-            desk.rewrite_handoff(batch.code)
+            desk.handoff.rewrite(batch.code)
             rewritten = time.perf_counter() - start
             start = time.perf_counter()
             ok = verify_batch(batch.folder).ok
             verified = time.perf_counter() - start
             start = time.perf_counter()
-            pending = desk.handoff_pending()
+            pending = desk.handoff.pending()
             pended = time.perf_counter() - start
         print(f"store of {leads} leads; team batch of {batch.lead_count} leads")
         print(f"export (csv+jsonl+xlsx+manifest): {exported:.2f} s")

@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         for dry_run in kinds:
             cpu_before = _cpu_seconds()
             started = time.perf_counter()
-            summary = desk.import_file(export, dry_run=dry_run, source="bench")
+            summary = desk.intake.import_file(export, dry_run=dry_run, source="bench")
             took = time.perf_counter() - started
             here, helper = (
                 after - before for after, before in zip(_cpu_seconds(), cpu_before, strict=True)
@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"helper = {here + helper:.1f} s on {os.cpu_count()} cores"
             )
             if args.postgres and summary.run_id is not None:
-                desk.undo_import(summary.run_id)  # the same store for the next run
+                desk.intake.undo(summary.run_id)  # the same store for the next run
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     helper = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory: {peak:.0f} MB (this process), {helper:.0f} MB (cleaning helper)")

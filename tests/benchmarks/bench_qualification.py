@@ -94,12 +94,12 @@ def main() -> None:
     with open_desk(location, "rep1", clock=clock) as desk:
         for lead_id in lead_ids:
             for batch in CALL:
-                answers.append(timed(lambda: desk.answer(lead_id, batch)))  # noqa: B023
-            evaluations.append(timed(lambda: desk.evaluate(lead_id)))  # noqa: B023
-            suggested = desk.evaluate(lead_id).suggestion.verdict
+                answers.append(timed(lambda: desk.qualifying.answer(lead_id, batch)))  # noqa: B023
+            evaluations.append(timed(lambda: desk.qualifying.evaluate(lead_id)))  # noqa: B023
+            suggested = desk.qualifying.evaluate(lead_id).suggestion.verdict
             verdicts.append(
                 timed(
-                    lambda: desk.give_verdict(
+                    lambda: desk.qualifying.give_verdict(
                         lead_id,  # noqa: B023
                         Verdict.HAND_OFF,
                         None if suggested is Verdict.HAND_OFF else "benchmark",  # noqa: B023

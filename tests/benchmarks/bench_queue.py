@@ -83,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             return session.execute(query).all()
 
     report("plain indexed SELECT ... LIMIT 50 (floor)", timed(floor, args.rounds))
-    report("queue: first page of 50 rows", timed(lambda: desk.queue(limit=50), args.rounds))
-    report("queue: page 3 (rows 101-150)", timed(lambda: desk.queue(limit=50, offset=100), 50))
+    report("queue: first page of 50 rows", timed(lambda: desk.queue.page(limit=50), args.rounds))
+    report("queue: page 3 (rows 101-150)", timed(lambda: desk.queue.page(limit=50, offset=100), 50))
 
     # A rep's cycle: `next` claims the top lead, the call is logged (here: released) and the
     # lead goes back. Only `next` is timed; the clock moves a second per call.
@@ -92,24 +92,24 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.rounds):
         clock.advance(seconds=1)
         started = time.perf_counter()
-        row = desk.next_lead()
+        row = desk.queue.next()
         figures.append((time.perf_counter() - started) * 1000)
         if row is None:
             raise SystemExit("nothing callable at the anchor time; rebuild the store")
-        desk.release(row.lead_id)
+        desk.queue.release(row.lead_id)
     report("next: claim the top lead and load it", figures)
     # The window's minute-by-minute look: what came in since the last one.
     figures, found = [], 0
-    _none, mark = desk.queue_arrivals()
+    _none, mark = desk.queue.arrivals()
     for _ in range(50):
         clock.advance(minutes=1)
         started = time.perf_counter()
-        came, mark = desk.queue_arrivals(mark)
+        came, mark = desk.queue.arrivals(mark)
         figures.append((time.perf_counter() - started) * 1000)
         found += len(came)
     report("look again: what came in the last minute", figures)
     print(f"  ({found} leads came in over those 50 minutes)")
-    first = desk.queue(limit=3)
+    first = desk.queue.page(limit=3)
     for row in first:
         print(f"  e.g. lead {row.lead_id}: {row.reason}")
     desk.close()

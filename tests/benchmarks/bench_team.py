@@ -26,17 +26,17 @@ def main() -> None:
     path = Path(tempfile.mkdtemp()) / "team-bench.sqlite3"
     with setup_desk(path, clock=FixedClock(NOW)) as desk:
         fill_demo(desk.store, leads=leads, reps=8, seed=7, now=NOW)
-        desk.add_user("rep9", Role.QUALIFIER, capacity=400)  # a new rep with room to fill
+        desk.people.add("rep9", Role.QUALIFIER, capacity=400)  # a new rep with room to fill
     with open_desk(path, "lead1", clock=FixedClock(NOW)) as desk:
         steps: list[tuple[str, Callable[[], object]]] = [
-            ("team view", desk.team_view),
-            ("rebalance preview", desk.plan_rebalance),
-            ("rebalance apply", desk.rebalance),
-            ("sweep (first run)", desk.sweep),
-            ("sweep (again)", desk.sweep),
+            ("team view", desk.team.view),
+            ("rebalance preview", desk.team.plan_rebalance),
+            ("rebalance apply", desk.team.rebalance),
+            ("sweep (first run)", desk.team.sweep),
+            ("sweep (again)", desk.team.sweep),
         ]
         for name in ("funnel", "throughput", "sla", "sources", "agreement", "workload"):
-            steps.append((f"report {name}", lambda name=name: desk.report(name)))
+            steps.append((f"report {name}", lambda name=name: desk.team.report(name)))
         print(f"{leads} leads")
         for label, work in steps:
             started = time.perf_counter()

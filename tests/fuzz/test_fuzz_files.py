@@ -132,10 +132,10 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Wo
     )
     store.close()
     with open_desk(str(path), "rep1", clock=clock) as desk:
-        exported = desk.export_handoff(root / "handoffs", xlsx=True)
+        exported = desk.handoff.export(root / "handoffs", xlsx=True)
     assert exported.new_batch is not None
     with open_desk(str(path), "admin", clock=clock) as desk:
-        backup = desk.take_backup(root / "backup.leaddesk-backup").path
+        backup = desk.admin.take_backup(root / "backup.leaddesk-backup").path
     empty = root / "empty.sqlite3"
     shutil.copyfile(sqlite_template, empty)
     return World(path, empty, exported.new_batch.folder, Path(backup), ids)

@@ -59,8 +59,8 @@ XLSX_CELL_LIMIT = 32_767
 @pytest.fixture
 def team(store_location: str, clock: FixedClock) -> str:
     with setup_desk(store_location, clock=clock) as desk:
-        desk.add_user("rep1", Role.QUALIFIER, capacity=100)
-        desk.add_user("lead1", Role.TEAM_LEAD)
+        desk.people.add("rep1", Role.QUALIFIER, capacity=100)
+        desk.people.add("lead1", Role.TEAM_LEAD)
         with desk.store.transaction() as session:
             definition_versions.ensure_default(session, at=clock())
     return store_location

@@ -43,7 +43,7 @@ def test_fresh_demo_has_work_for_every_rep_and_answered_batches(demo_store: Path
     assert batches and 0 < answered_batches < batches  # some answered, some still waiting
     for rep in reps:
         with open_desk(demo_store, rep, clock=clock) as desk:
-            assert desk.handoff_preview().count >= 2, rep
+            assert desk.handoff.preview().count >= 2, rep
 
 
 def test_export_verify_feedback_and_pending_end_to_end(

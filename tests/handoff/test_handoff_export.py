@@ -29,7 +29,7 @@ def test_batch_holds_the_reps_own_waiting_leads_in_crm_columns(team: Team, out_d
     team.qualified_lead("rep1", latest=Verdict.NURTURE)  # verdict changed: not for sales
 
     with team.desk("rep1") as desk:
-        result = desk.export_handoff(out_dir)
+        result = desk.handoff.export(out_dir)
     batch = result.new_batch
     assert batch is not None
     assert batch.lead_ids == tuple(mine)
@@ -85,21 +85,21 @@ def test_batch_holds_the_reps_own_waiting_leads_in_crm_columns(team: Team, out_d
 def test_second_export_finds_nothing(team: Team, out_dir: Path) -> None:
     team.qualified_lead("rep1")
     with team.desk("rep1") as desk:
-        assert desk.export_handoff(out_dir).new_batch is not None
-        again = desk.export_handoff(out_dir)
+        assert desk.handoff.export(out_dir).new_batch is not None
+        again = desk.handoff.export(out_dir)
     assert again.nothing_to_hand_off
 
 
 def test_a_lead_in_a_batch_keeps_its_verdict(team: Team, out_dir: Path) -> None:
     lead_id = team.qualified_lead("rep1")
     with team.desk("rep1") as desk:
-        batch = desk.export_handoff(out_dir).new_batch
+        batch = desk.handoff.export(out_dir).new_batch
         assert batch is not None and lead_id in batch.lead_ids
         with pytest.raises(Conflict, match="already closed"):
-            desk.give_verdict(lead_id, Verdict.DISQUALIFY, reason="changed my mind")
+            desk.qualifying.give_verdict(lead_id, Verdict.DISQUALIFY, reason="changed my mind")
         with pytest.raises(Conflict):
-            desk.answer(lead_id, {"budget": "none"})
-        assert desk.verdict_history(lead_id)[-1].verdict.verdict is Verdict.HAND_OFF
+            desk.qualifying.answer(lead_id, {"budget": "none"})
+        assert desk.qualifying.verdict_history(lead_id)[-1].verdict.verdict is Verdict.HAND_OFF
     with team.store.reading() as session:
         lead = session.get(Lead, lead_id)
         assert lead is not None and lead.handoff_batch_id == batch.batch_id
@@ -108,11 +108,11 @@ def test_a_lead_in_a_batch_keeps_its_verdict(team: Team, out_dir: Path) -> None:
 def test_team_lead_exports_the_team_and_reps_cannot(team: Team, out_dir: Path) -> None:
     ids = [team.qualified_lead("rep1"), team.qualified_lead("rep2")]
     with team.desk("rep1") as desk, pytest.raises(NotPermitted):
-        desk.export_handoff(out_dir, team=True)
+        desk.handoff.export(out_dir, team=True)
     with team.desk("lead1") as desk:
-        preview = desk.handoff_preview(team=True)
+        preview = desk.handoff.preview(team=True)
         assert [p.lead_id for p in preview.leads] == ids
-        batch = desk.export_handoff(out_dir, team=True).new_batch
+        batch = desk.handoff.export(out_dir, team=True).new_batch
     assert batch is not None and batch.lead_ids == tuple(ids)
     with team.store.reading() as session:
         row = session.get(HandoffBatch, batch.batch_id)
@@ -122,14 +122,14 @@ def test_team_lead_exports_the_team_and_reps_cannot(team: Team, out_dir: Path) -
 def test_sales_cannot_export(team: Team, out_dir: Path) -> None:
     team.qualified_lead("rep1")
     with team.desk("sales1") as desk, pytest.raises(NotPermitted):
-        desk.export_handoff(out_dir)
+        desk.handoff.export(out_dir)
 
 
 def test_last_name_and_company_are_never_empty(team: Team, out_dir: Path) -> None:
     team.qualified_lead("rep1", first="Cher", last="", company=None, email="cher@studio.example")
     team.qualified_lead("rep1", first="", last="", company=None, email="")
     with team.desk("rep1") as desk:
-        batch = desk.export_handoff(out_dir).new_batch
+        batch = desk.handoff.export(out_dir).new_batch
     assert batch is not None
     rows = read_csv(batch.folder / f"{batch.code}.csv")
     assert [(r["FirstName"], r["LastName"], r["Company"]) for r in rows] == [
@@ -153,7 +153,7 @@ def test_no_cell_can_start_a_formula_in_csv_or_xlsx(team: Team, out_dir: Path) -
     )
     team.qualified_lead("rep1", phone="=1+2")
     with team.desk("rep1") as desk:
-        batch = desk.export_handoff(out_dir, xlsx=True).new_batch
+        batch = desk.handoff.export(out_dir, xlsx=True).new_batch
     assert batch is not None
     rows = read_csv(batch.folder / f"{batch.code}.csv")
     assert rows[0]["FirstName"] == "'" + HOSTILE
@@ -180,13 +180,13 @@ def test_lost_files_are_written_again_identically(team: Team, out_dir: Path) -> 
     team.qualified_lead("rep1")
     team.qualified_lead("rep1", first="Grace")
     with team.desk("rep1") as desk:
-        batch = desk.export_handoff(out_dir, xlsx=True).new_batch
+        batch = desk.handoff.export(out_dir, xlsx=True).new_batch
         assert batch is not None
         original = {p.name: p.read_bytes() for p in batch.paths}
         for path in batch.paths:
             path.unlink()
         team.clock.advance(days=3)
-        again = desk.rewrite_handoff(batch.code)
+        again = desk.handoff.rewrite(batch.code)
     assert again.same_as_before
     assert again.files == batch.files
     assert {p.name: p.read_bytes() for p in again.paths} == original
@@ -196,7 +196,7 @@ def test_lost_files_are_written_again_identically(team: Team, out_dir: Path) -> 
 def test_verify_reports_a_changed_missing_or_half_written_file(team: Team, out_dir: Path) -> None:
     team.qualified_lead("rep1")
     with team.desk("rep1") as desk:
-        batch = desk.export_handoff(out_dir).new_batch
+        batch = desk.handoff.export(out_dir).new_batch
     assert batch is not None
     csv_path = batch.folder / f"{batch.code}.csv"
     csv_path.write_bytes(csv_path.read_bytes().replace(b"Ada", b"=Ad"))
@@ -234,18 +234,18 @@ def test_preview_progress_and_cancel(team: Team, out_dir: Path) -> None:
     ids = [team.qualified_lead("rep1") for _ in range(3)]
     steps: list[tuple[int, int, str]] = []
     with team.desk("rep1") as desk:
-        assert [p.lead_id for p in desk.handoff_preview().leads] == ids
+        assert [p.lead_id for p in desk.handoff.preview().leads] == ids
         with pytest.raises(HandoffCancelled):
-            desk.export_handoff(
+            desk.handoff.export(
                 out_dir,
                 progress=lambda done, total, step: steps.append((done, total, step)),
                 cancelled=lambda: any(step == "writing" for *_, step in steps),
             )
         assert files_in(out_dir) == []
-        assert [p.lead_id for p in desk.handoff_preview().leads] == ids
+        assert [p.lead_id for p in desk.handoff.preview().leads] == ids
         assert {team.lead(i).handoff_batch_id for i in ids} == {None}
         steps.clear()
-        batch = desk.export_handoff(
+        batch = desk.handoff.export(
             out_dir, progress=lambda done, total, step: steps.append((done, total, step))
         ).new_batch
     assert batch is not None and batch.lead_ids == tuple(ids)

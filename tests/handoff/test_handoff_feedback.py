@@ -20,7 +20,7 @@ from leaddesk.store.models import OpportunityRef, SalesFeedback
 def handed_off(team: Team, out_dir: Path, count: int) -> list[int]:
     ids = [team.qualified_lead("rep1") for _ in range(count)]
     with team.desk("rep1") as desk:
-        desk.export_handoff(out_dir)
+        desk.handoff.export(out_dir)
     return ids
 
 
@@ -37,7 +37,7 @@ def test_feedback_moves_leads_to_final_stages_and_records_the_opportunity(
         ],
     )
     with team.desk("sales1") as desk:
-        report = desk.import_sales_feedback(file)
+        report = desk.handoff.import_feedback(file)
     assert (report.accepted, report.rejected, report.problems) == ([a], [b], [])
     assert team.lead(a).stage is Stage.ACCEPTED and team.lead(a).closed_at == team.clock()
     assert team.lead(b).stage is Stage.REJECTED
@@ -62,10 +62,10 @@ def test_importing_the_same_file_twice_changes_nothing(
         tmp_path / "fb.csv", [f"{a},accepted,006ABC,Dana,,,", f"{b},rejected,,,,bad_timing,"]
     )
     with team.desk("sales1") as desk:
-        desk.import_sales_feedback(file)
+        desk.handoff.import_feedback(file)
         before = [(lead.id, lead.stage, lead.version) for lead in team.leads()]
         team.clock.advance(hours=1)
-        again = desk.import_sales_feedback(file)
+        again = desk.handoff.import_feedback(file)
     assert again.applied == 0 and again.unchanged == [a, b] and again.problems == []
     assert [(lead.id, lead.stage, lead.version) for lead in team.leads()] == before
     with team.store.reading() as session:
@@ -78,8 +78,8 @@ def test_unknown_leads_conflicts_and_bad_rows_are_reported_not_applied(
     a, b, c, d = handed_off(team, out_dir, 4)
     waiting = team.qualified_lead("rep1")  # not handed off yet
     with team.desk("sales1") as desk:
-        desk.import_sales_feedback(write_feedback(tmp_path / "1.csv", [f"{a},accepted,006A,,,,"]))
-        report = desk.import_sales_feedback(
+        desk.handoff.import_feedback(write_feedback(tmp_path / "1.csv", [f"{a},accepted,006A,,,,"]))
+        report = desk.handoff.import_feedback(
             write_feedback(
                 tmp_path / "2.csv",
                 [
@@ -129,7 +129,7 @@ def test_a_file_that_is_not_feedback_is_refused_whole(
     path = tmp_path / "bad.csv"
     path.write_text(text.replace("1,", f"{lead},"), encoding="utf-8")
     with team.desk("sales1") as desk, pytest.raises(InputError, match=says):
-        desk.import_sales_feedback(path)
+        desk.handoff.import_feedback(path)
     assert team.lead(lead).stage is Stage.HANDED_OFF
 
 
@@ -152,7 +152,7 @@ def test_a_file_that_is_not_text_is_refused_in_a_short_message(
     else:
         path.write_bytes(data)
     with team.desk("sales1") as desk, pytest.raises(InputError, match=says) as refused:
-        desk.import_sales_feedback(path)
+        desk.handoff.import_feedback(path)
     assert len(refused.value.message) < len(str(path)) + 200  # no file content in the message
     assert team.lead(lead).stage is Stage.HANDED_OFF
 
@@ -189,7 +189,7 @@ def test_feedback_saved_by_excel_outside_the_us_reads_the_same(
     with path.open("w", encoding=encoding, newline="") as out:
         csv.writer(out, delimiter=delimiter).writerows(rows)
     with team.desk("sales1") as desk:
-        report = desk.import_sales_feedback(path)
+        report = desk.handoff.import_feedback(path)
     assert (report.accepted, report.rejected, report.problems) == ([a], [b], [])
     with team.store.reading() as session:
         [opportunity] = session.scalars(select(OpportunityRef)).all()
@@ -203,7 +203,7 @@ def test_a_binary_file_is_refused_in_words(team: Team, out_dir: Path, tmp_path: 
     path = tmp_path / "feedback.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
     with team.desk("sales1") as desk, pytest.raises(InputError, match="not a text file"):
-        desk.import_sales_feedback(path)
+        desk.handoff.import_feedback(path)
     assert team.lead(lead).stage is Stage.HANDED_OFF
 
 
@@ -221,7 +221,7 @@ def test_the_shipped_template_reads_and_its_examples_import(
     path = tmp_path / "filled.csv"
     path.write_text(filled + "\n", encoding="utf-8")
     with team.desk("sales1") as desk:
-        report = desk.import_sales_feedback(path)
+        report = desk.handoff.import_feedback(path)
     assert (report.accepted, report.rejected) == ([a], [b])
 
 
@@ -229,10 +229,10 @@ def test_one_decision_from_the_window_and_its_conflict(team: Team, out_dir: Path
     [lead] = handed_off(team, out_dir, 1)
     with team.desk("sales1") as desk:
         rejected = Decision(lead, SalesDecision.REJECTED, reason=RejectReason.UNREACHABLE)
-        assert desk.record_sales_decision(rejected) is True
-        assert desk.record_sales_decision(rejected) is False
+        assert desk.handoff.record_decision(rejected) is True
+        assert desk.handoff.record_decision(rejected) is False
         with pytest.raises(Conflict, match="already rejected"):
-            desk.record_sales_decision(Decision(lead, SalesDecision.ACCEPTED, "006Z"))
+            desk.handoff.record_decision(Decision(lead, SalesDecision.ACCEPTED, "006Z"))
     assert team.lead(lead).stage is Stage.REJECTED
 
 
@@ -279,7 +279,7 @@ def test_a_file_whose_rows_cannot_all_be_accounted_for_is_refused_whole(
     a, b, c = handed_off(team, out_dir, 3)
     file = write_feedback(tmp_path / "fb.csv", [row.format(a=a, b=b, c=c) for row in rows])
     with team.desk("sales1") as desk, pytest.raises(InputError) as refused:
-        desk.import_sales_feedback(file)
+        desk.handoff.import_feedback(file)
     message = refused.value.message
     assert message.startswith(f"{file}: ") and message.endswith(ACCOUNTED), message
     for words in says:
@@ -319,7 +319,7 @@ def test_a_lead_id_past_the_stores_numbers_is_no_such_lead(
         ],
     )
     with team.desk("sales1") as desk:
-        report = desk.import_sales_feedback(file)
+        report = desk.handoff.import_feedback(file)
     assert [(p.row, p.field, p.kind) for p in report.problems] == [
         (2, "lead_id", "unknown_lead"),
         (3, "lead_id", "unknown_lead"),

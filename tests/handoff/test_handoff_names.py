@@ -56,9 +56,9 @@ def test_two_stores_exporting_to_one_folder_keep_both_batches_whole(
         mine = [team.qualified_lead("rep1") for _ in range(2)]
         theirs = [other.qualified_lead("rep1", first="Grace") for _ in range(3)]
         with team.desk("rep1") as desk:
-            first = desk.export_handoff(out_dir).new_batch
+            first = desk.handoff.export(out_dir).new_batch
         with other.desk("rep1") as desk:
-            second = desk.export_handoff(out_dir).new_batch
+            second = desk.handoff.export(out_dir).new_batch
         assert first is not None and second is not None
         # Same day, same rep name, same batch number: the stores' own codes tell them apart.
         assert first.batch_id == second.batch_id == 1
@@ -79,15 +79,15 @@ def test_a_store_keeps_its_code_and_a_restore_brings_it_along(
     assert code_of(team) is None  # made the first time a name needs it
     team.qualified_lead("rep1")
     with team.desk("rep1") as desk:
-        desk.export_handoff(out_dir)
+        desk.handoff.export(out_dir)
     code = code_of(team)
     assert code is not None and len(code) == 8
     team.qualified_lead("rep1")
     with team.desk("rep1") as desk:
-        later = desk.export_handoff(out_dir).new_batch
+        later = desk.handoff.export(out_dir).new_batch
     assert later is not None and later.code.endswith(f"-{code}-2")
     with team.desk("admin") as desk:
-        backup = desk.take_backup(tmp_path / "team.ldbackup.gz").path
+        backup = desk.admin.take_backup(tmp_path / "team.ldbackup.gz").path
     restored = tmp_path / "restored.sqlite3"
     restore_backup(restored, backup, at=team.clock())
     copy = open_store(restored)
@@ -113,7 +113,7 @@ def test_an_export_never_replaces_a_file_it_did_not_write(
     else:
         manifest.symlink_to(outside)
     with team.desk("rep1") as desk, pytest.raises(InputError) as refused:
-        desk.export_handoff(out_dir)
+        desk.handoff.export(out_dir)
     assert refused.value.exit_code == 2
     assert f"{manifest} is there already and this export did not write it" in str(refused.value)
     # Their file is as it was, nothing of ours is left beside it, and no lead was handed off.
@@ -127,7 +127,7 @@ def test_an_export_never_replaces_a_file_it_did_not_write(
     # Once it is moved away, the export goes through (PostgreSQL numbers the batch anew).
     manifest.unlink()
     with team.desk("rep1") as desk:
-        batch = desk.export_handoff(out_dir).new_batch
+        batch = desk.handoff.export(out_dir).new_batch
     assert batch is not None and batch.lead_ids == tuple(ids)
     assert verify_batch(batch.folder).ok
 
@@ -169,7 +169,7 @@ def test_a_rewrite_replaces_only_its_own_files(
 ) -> None:
     lead = team.qualified_lead("rep1")
     with team.desk("rep1") as desk:
-        batch = desk.export_handoff(out_dir).new_batch
+        batch = desk.handoff.export(out_dir).new_batch
     assert batch is not None
     csv_file = batch.folder / f"{batch.code}.csv"
     # Its own file, unchanged: written again in place.

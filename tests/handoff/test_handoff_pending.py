@@ -19,24 +19,24 @@ def test_unanswered_leads_turn_overdue_then_escalated_and_leave_when_answered(
     mine = [team.qualified_lead("rep1") for _ in range(2)]
     theirs = team.qualified_lead("rep2")
     with team.desk("lead1") as desk:
-        desk.export_handoff(out_dir, team=True)
-        fresh = desk.handoff_pending()
+        desk.handoff.export(out_dir, team=True)
+        fresh = desk.handoff.pending()
         assert (fresh.leads, fresh.waiting_within_window) == ((), 3)
         team.clock.advance(hours=25)
-        late = desk.handoff_pending()
+        late = desk.handoff.pending()
         assert [(p.lead_id, p.level) for p in late.leads] == [
             (i, "overdue") for i in [*mine, theirs]
         ]
         assert late.leads[0].hours_waiting == 25.0
         team.clock.advance(hours=24)
-        assert {p.level for p in desk.handoff_pending().leads} == {"escalated"}
+        assert {p.level for p in desk.handoff.pending().leads} == {"escalated"}
     with team.desk("rep1") as desk:
-        assert [p.lead_id for p in desk.handoff_pending().leads] == mine
+        assert [p.lead_id for p in desk.handoff.pending().leads] == mine
     with team.desk("sales1") as desk:
-        desk.import_sales_feedback(
+        desk.handoff.import_feedback(
             write_feedback(tmp_path / "fb.csv", [f"{mine[0]},accepted,006A,,,,"])
         )
-        after = desk.handoff_pending()
+        after = desk.handoff.pending()
     assert [p.lead_id for p in after.leads] == [mine[1], theirs]
     assert (after.accepted, after.rejected) == (1, 0)
 
@@ -51,9 +51,9 @@ def test_windows_come_from_the_published_definition(team: Team, out_dir: Path) -
         )
     lead = team.qualified_lead("rep1")
     with team.desk("rep1") as desk:
-        desk.export_handoff(out_dir)
+        desk.handoff.export(out_dir)
         team.clock.advance(hours=5)
-        report = desk.handoff_pending()
+        report = desk.handoff.pending()
     assert (report.followup_hours, report.escalation_hours) == (4, 8)
     assert [(p.lead_id, p.level) for p in report.leads] == [(lead, "overdue")]
 
@@ -63,14 +63,14 @@ def test_sales_work_list_holds_every_unanswered_hand_off_and_takes_one_answer(
 ) -> None:
     first, second = team.qualified_lead("rep1"), team.qualified_lead("rep2")
     with team.desk("lead1") as desk:
-        desk.export_handoff(out_dir, team=True)
+        desk.handoff.export(out_dir, team=True)
     team.clock.advance(hours=30)
     third = team.qualified_lead("rep1")
     with team.desk("lead1") as desk:
-        desk.export_handoff(out_dir, team=True)
+        desk.handoff.export(out_dir, team=True)
     team.clock.advance(hours=1)
     with team.desk("sales1") as desk:
-        listed = desk.handoff_pending(everything=True)
+        listed = desk.handoff.pending(everything=True)
         assert [(p.lead_id, p.level) for p in listed.leads] == [
             (first, "overdue"),
             (second, "overdue"),
@@ -86,20 +86,20 @@ def test_sales_work_list_holds_every_unanswered_hand_off_and_takes_one_answer(
         taken = decision_from_form(
             {"lead_id": str(first), "decision": "accepted", "opportunity_id": " 006B ", "owner": ""}
         )
-        assert desk.record_sales_decision(taken) is True
+        assert desk.handoff.record_decision(taken) is True
         refused = decision_from_form(
             {"lead_id": str(second), "decision": "rejected", "reason": "bad_timing"}
         )
-        assert desk.record_sales_decision(refused) is True
-        assert [p.lead_id for p in desk.handoff_pending(everything=True).leads] == [third]
-        record = desk.handoff_record(third)
+        assert desk.handoff.record_decision(refused) is True
+        assert [p.lead_id for p in desk.handoff.pending(everything=True).leads] == [third]
+        record = desk.handoff.record(third)
         assert record.lead_id == third and record.qualified_by == "rep1" and record.summary
     with team.desk("rep1") as desk:
         with pytest.raises(NotPermitted):
-            desk.record_sales_decision(taken)
-        assert desk.handoff_record(third).lead_id == third  # their own
+            desk.handoff.record_decision(taken)
+        assert desk.handoff.record(third).lead_id == third  # their own
         with pytest.raises(NotPermitted):
-            desk.handoff_record(second)  # qualified by rep2
+            desk.handoff.record(second)  # qualified by rep2
     fresh = team.qualified_lead("rep1")
     with team.desk("sales1") as desk, pytest.raises(InputError, match="not been handed off"):
-        desk.handoff_record(fresh)
+        desk.handoff.record(fresh)

@@ -21,7 +21,7 @@ NOT_SALES = ["rep1", "lead1", "admin"]
 def handed(team: Team, out_dir: Path, tmp_path: Path) -> tuple[int, Path]:
     lead = team.qualified_lead("rep1")
     with team.desk("rep1") as desk:
-        desk.export_handoff(out_dir)
+        desk.handoff.export(out_dir)
     return lead, write_feedback(tmp_path / "fb.csv", [f"{lead},accepted,006EVIL,Me,,,"])
 
 
@@ -39,9 +39,9 @@ def test_desk_refuses_feedback_and_opportunities(
     lead, file = handed
     with team.desk(who) as desk:
         with pytest.raises(NotPermitted):
-            desk.import_sales_feedback(file)
+            desk.handoff.import_feedback(file)
         with pytest.raises(NotPermitted):
-            desk.record_sales_decision(Decision(lead, SalesDecision.ACCEPTED, "006EVIL"))
+            desk.handoff.record_decision(Decision(lead, SalesDecision.ACCEPTED, "006EVIL"))
     assert_nothing_recorded(team, lead)
 
 

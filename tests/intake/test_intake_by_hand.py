@@ -40,14 +40,14 @@ def test_an_inbound_caller_becomes_a_lead_in_the_reps_queue_cleaned_like_an_impo
     store: Store, store_location: str, clock: FixedClock
 ) -> None:
     with _desk(store_location, clock, "rep1") as rep:
-        added = rep.add_lead(ADA)
+        added = rep.intake.add_lead(ADA)
         assert added.outcome == "created"
         assert (
             added.message(rep.actor.id or 0)
             == f"New lead #{added.lead_id} for Ada Quill, in your queue"
         )
-        assert [row.lead_id for row in rep.queue()] == [added.lead_id]
-        row = rep.lead_row(added.lead_id)
+        assert [row.lead_id for row in rep.queue.page()] == [added.lead_id]
+        row = rep.queue.lead_row(added.lead_id)
     assert row is not None and row.blocked is None
     with store.reading() as session:
         lead = session.get(Lead, added.lead_id)
@@ -70,9 +70,9 @@ def test_the_same_person_calling_again_raises_the_open_lead_instead_of_a_second(
     store: Store, store_location: str, clock: FixedClock
 ) -> None:
     with _desk(store_location, clock, "rep1") as rep:
-        first = rep.add_lead(ADA)
+        first = rep.intake.add_lead(ADA)
         clock.advance(hours=2)
-        again = rep.add_lead(
+        again = rep.intake.add_lead(
             NewInterest(first_name="Ada", phone="212 555 0142", inquiry="Asked for a trial")
         )
         assert again.outcome == "attached" and again.lead_id == first.lead_id
@@ -84,7 +84,7 @@ def test_the_same_person_calling_again_raises_the_open_lead_instead_of_a_second(
             assert lead is not None
             lead.stage, lead.closed_at = Stage.NURTURE, clock()
         clock.advance(days=30)
-        later = rep.add_lead(NewInterest(first_name="Ada", email="ada@quill.example"))
+        later = rep.intake.add_lead(NewInterest(first_name="Ada", email="ada@quill.example"))
     assert later.outcome == "merged" and later.how == "same email"
     assert later.person_id == first.person_id and later.lead_id != first.lead_id
     with store.reading() as session:
@@ -108,7 +108,7 @@ def test_a_customers_company_is_flagged_for_the_account_owner(
             )
         )
     with _desk(store_location, clock, "rep1") as rep:
-        added = rep.add_lead(ADA)
+        added = rep.intake.add_lead(ADA)
     assert added.customer == "Quill Labs is a customer (owner Dana Reyes)"
     assert added.message(0).endswith("route it to the account owner")
 
@@ -118,20 +118,22 @@ def test_who_gets_it_a_rep_keeps_theirs_a_team_lead_chooses(
 ) -> None:
     with _desk(store_location, clock, "rep1") as rep:
         with pytest.raises(NotPermitted):
-            rep.add_lead(ADA, for_user="rep2")
+            rep.intake.add_lead(ADA, for_user="rep2")
         with pytest.raises(NotPermitted):
-            rep.add_lead(ADA, for_user="pool")
+            rep.intake.add_lead(ADA, for_user="pool")
     with _desk(store_location, clock, "lead1") as lead:
-        to_rep2 = lead.add_lead(ADA, for_user="rep2")
-        pooled = lead.add_lead(
+        to_rep2 = lead.intake.add_lead(ADA, for_user="rep2")
+        pooled = lead.intake.add_lead(
             NewInterest(first_name="Bo", email="bo@example.com"), for_user="pool"
         )
         with pytest.raises(InputError, match="has no call queue"):
-            lead.add_lead(NewInterest(first_name="Cy", email="cy@example.com"), for_user="sales1")
+            lead.intake.add_lead(
+                NewInterest(first_name="Cy", email="cy@example.com"), for_user="sales1"
+            )
     assert to_rep2.owner == "rep2"
     assert pooled.owner is None and "in the open pool" in pooled.message(0)
     with _desk(store_location, clock, "sales1") as sales, pytest.raises(NotPermitted):
-        sales.add_lead(ADA)
+        sales.intake.add_lead(ADA)
 
 
 @pytest.mark.parametrize(
@@ -165,7 +167,7 @@ def test_what_cannot_be_a_lead_is_refused_and_nothing_is_stored(
         _desk(store_location, clock, "rep1") as rep,
         pytest.raises(InputError, match=message) as refused,
     ):
-        rep.add_lead(entry)
+        rep.intake.add_lead(entry)
     assert refused.value.field == field
     assert (_count(store, Lead), _count(store, Person), _count(store, ImportRun)) == before
 
@@ -174,8 +176,8 @@ def test_a_lead_added_by_hand_can_be_undone_until_someone_works_it(
     store: Store, store_location: str, clock: FixedClock
 ) -> None:
     with _desk(store_location, clock, "rep1") as rep:
-        added = rep.add_lead(ADA)
-        rep.undo_import(added.run_id)
+        added = rep.intake.add_lead(ADA)
+        rep.intake.undo(added.run_id)
     assert _count(store, Lead) == 0
 
 

@@ -109,7 +109,7 @@ def test_dry_run_reports_each_row_and_stores_nothing(
 ) -> None:
     export = write_csv(tmp_path / "leads.csv", [ADA, BOB, ["", "", "nope", "12", "X", "", ""]])
     report = tmp_path / "preview.csv"
-    summary = lead1.import_file(export, dry_run=True, report_path=report)
+    summary = lead1.intake.import_file(export, dry_run=True, report_path=report)
     assert (summary.counts.rows, summary.counts.created, summary.counts.invalid) == (3, 2, 1)
     assert count(store, Lead) == count(store, Person) == count(store, ImportRun) == 0
     with report.open(encoding="utf-8-sig") as handle:
@@ -120,7 +120,7 @@ def test_dry_run_reports_each_row_and_stores_nothing(
 def test_imported_lead_is_ready_for_the_call_queue(
     store: Store, lead1: Desk, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
-    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", [ADA]))
+    summary = lead1.intake.import_file(write_csv(tmp_path / "leads.csv", [ADA]))
     assert summary.counts.created == 1 and summary.counts.assigned == 1
     with store.reading() as session:
         lead = session.scalars(select(Lead)).one()
@@ -134,7 +134,7 @@ def test_imported_lead_is_ready_for_the_call_queue(
     with store.reading() as session:
         owner_name = user_ops.info(session.get(user_ops.User, owner)).name  # type: ignore[arg-type]
     with desk_as(store_location, clock, owner_name) as rep:
-        assert [row.lead_id for row in rep.queue()] == [lead.id]
+        assert [row.lead_id for row in rep.queue.page()] == [lead.id]
 
 
 def everything(store: Store) -> dict[str, list[str]]:
@@ -150,30 +150,30 @@ def test_reimporting_the_same_file_changes_nothing(
     store: Store, lead1: Desk, tmp_path: Path
 ) -> None:
     export = write_csv(tmp_path / "leads.csv", [ADA, BOB, ["", "", "x", "", "", "", ""]])
-    first = lead1.import_file(export)
+    first = lead1.intake.import_file(export)
     before = everything(store)
     report = tmp_path / "again.csv"
-    again = lead1.import_file(export, report_path=report)
+    again = lead1.intake.import_file(export, report_path=report)
     assert (again.counts.unchanged, again.counts.invalid, again.counts.created) == (2, 1, 0)
     assert (again.status, again.run_id, again.dry_run) == ("already_imported", first.run_id, False)
     assert everything(store) == before  # not even a run or an audit event
     assert report.read_text(encoding="utf-8-sig").count("unchanged: already imported") == 2
     # The same rows in another file: nothing new either, but that is a run of its own.
-    renamed = lead1.import_file(write_csv(tmp_path / "copy.csv", [BOB, ADA]))
+    renamed = lead1.intake.import_file(write_csv(tmp_path / "copy.csv", [BOB, ADA]))
     assert renamed.counts.unchanged == 2 and renamed.status == "finished"
-    undone = lead1.undo_import(first.run_id)  # type: ignore[arg-type]
+    undone = lead1.intake.undo(first.run_id)  # type: ignore[arg-type]
     assert undone.leads_removed == 2
-    assert lead1.import_file(export).counts.created == 2  # undone: the file counts as new
+    assert lead1.intake.import_file(export).counts.created == 2  # undone: the file counts as new
 
 
 def test_known_email_without_open_lead_gets_a_new_lead_on_the_same_person(
     store: Store, lead1: Desk, tmp_path: Path
 ) -> None:
-    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA]))
+    lead1.intake.import_file(write_csv(tmp_path / "first.csv", [ADA]))
     with store.transaction() as session:
         session.scalars(select(Lead)).one().stage = Stage.NURTURE
     later = [*ADA[:5], "Webinar", "Came back for the webinar"]
-    summary = lead1.import_file(write_csv(tmp_path / "second.csv", [later]))
+    summary = lead1.intake.import_file(write_csv(tmp_path / "second.csv", [later]))
     assert (summary.counts.merged, summary.counts.created) == (1, 0)
     assert count(store, Person) == 1 and count(store, Lead) == 2
 
@@ -182,11 +182,11 @@ def test_an_email_is_the_same_person_whatever_its_capitals(
     store: Store, lead1: Desk, tmp_path: Path
 ) -> None:
     shouting = ["Ada", "Lovelace", "Ada.Lovelace@Engines.example", "", "Engines", "Web", "Hi"]
-    lead1.import_file(write_csv(tmp_path / "first.csv", [shouting]))
+    lead1.intake.import_file(write_csv(tmp_path / "first.csv", [shouting]))
     with store.transaction() as session:
         session.scalars(select(Lead)).one().stage = Stage.NURTURE
     quiet = ["Ada", "Lovelace", "ada.lovelace@engines.example", "", "", "Webinar", "Back again"]
-    summary = lead1.import_file(write_csv(tmp_path / "second.csv", [quiet]))
+    summary = lead1.intake.import_file(write_csv(tmp_path / "second.csv", [quiet]))
     assert (summary.counts.merged, summary.counts.created) == (1, 0)
     assert count(store, Person) == 1
 
@@ -194,11 +194,11 @@ def test_an_email_is_the_same_person_whatever_its_capitals(
 def test_more_interest_goes_onto_the_open_lead_not_a_second_one(
     store: Store, lead1: Desk, tmp_path: Path
 ) -> None:
-    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA]))
+    lead1.intake.import_file(write_csv(tmp_path / "first.csv", [ADA]))
     with store.reading() as session:
         score = session.scalars(select(Lead)).one().interest_score
     again = ["Ada", "Lovelace", "", "(212) 555-0101", "Engines", "Webinar", "Webinar Q&A"]
-    summary = lead1.import_file(write_csv(tmp_path / "second.csv", [again]))
+    summary = lead1.intake.import_file(write_csv(tmp_path / "second.csv", [again]))
     assert summary.counts.attached == 1
     with store.reading() as session:
         lead = session.scalars(select(Lead)).one()
@@ -210,12 +210,12 @@ def test_more_interest_goes_onto_the_open_lead_not_a_second_one(
 def test_close_name_at_the_same_company_is_the_same_person(
     store: Store, lead1: Desk, tmp_path: Path
 ) -> None:
-    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA]))
+    lead1.intake.import_file(write_csv(tmp_path / "first.csv", [ADA]))
     with store.transaction() as session:
         session.scalars(select(Lead)).one().stage = Stage.DISQUALIFIED
     typo = ["Ada", "Lovelase", "ada.l@home.example", "", "ENGINES LTD.", "Event", "Booth"]
     other = ["Alan", "Turing", "alan@engines.example", "", "Engines Ltd", "Event", "Booth"]
-    summary = lead1.import_file(write_csv(tmp_path / "second.csv", [typo, other]))
+    summary = lead1.intake.import_file(write_csv(tmp_path / "second.csv", [typo, other]))
     assert (summary.counts.merged, summary.counts.created) == (1, 1)
     assert count(store, Account) == 1
 
@@ -224,7 +224,7 @@ def test_shared_switchboard_number_with_different_emails_is_two_people(
     store: Store, lead1: Desk, tmp_path: Path
 ) -> None:
     colleague = ["Grace", "Hopper", "grace@engines.example", ADA[3], "Engines Ltd", "", ""]
-    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", [ADA, colleague]))
+    summary = lead1.intake.import_file(write_csv(tmp_path / "leads.csv", [ADA, colleague]))
     assert summary.counts.created == 2 and count(store, Person) == 2
 
 
@@ -240,7 +240,7 @@ def test_company_of_a_customer_is_flagged_existing_account(
             Account(name="Engines", name_key="engines", is_customer=True, owner_name="Dana",
                     created_at=clock())
         )  # fmt: skip
-    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", [ADA, BOB]))
+    summary = lead1.intake.import_file(write_csv(tmp_path / "leads.csv", [ADA, BOB]))
     assert summary.counts.existing_account == 1
     with store.reading() as session:
         flagged = session.scalars(select(Lead).where(Lead.existing_account.is_(True))).one()
@@ -262,7 +262,7 @@ def test_unknown_columns_and_formulas_are_kept_as_plain_text(
         "teal",
     ]
     report = tmp_path / "report.csv"
-    lead1.import_file(write_csv(tmp_path / "leads.csv", [row], header), report_path=report)
+    lead1.intake.import_file(write_csv(tmp_path / "leads.csv", [row], header), report_path=report)
     with store.reading() as session:
         lead = session.scalars(select(Lead)).one()
         assert lead.person.first_name == '=HYPERLINK("http://x")'
@@ -276,7 +276,7 @@ def test_report_lists_rejected_and_flagged_rows_with_field_and_reason(
 ) -> None:
     rows = [ADA, ["Eve", "", "eve@", "+1 212 555 0177", "", "", ""], ["", "", "", "", "", "", "x"]]
     report = tmp_path / "report.csv"
-    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", rows), report_path=report)
+    summary = lead1.intake.import_file(write_csv(tmp_path / "leads.csv", rows), report_path=report)
     assert summary.report == str(report)
     with report.open(encoding="utf-8-sig") as handle:
         lines = list(csv.DictReader(handle))
@@ -296,12 +296,12 @@ def test_mapping_is_saved_per_source_and_reused(store: Store, lead1: Desk, tmp_p
         json.dumps({"columns": {"Who": "full_name", "Mail": "email", "Dial": "phone"}})
     )
     first = write_csv(tmp_path / "a.csv", [["Ada Lovelace", "ada@engines.example", ""]], header)
-    summary = lead1.import_file(first, source="fair", mapping=str(mapping))
+    summary = lead1.intake.import_file(first, source="fair", mapping=str(mapping))
     assert summary.mapping_how == "from mapping.json"
     with store.reading() as session:
         assert session.scalars(select(SourceMapping.source)).all() == ["fair"]
     second = write_csv(tmp_path / "b.csv", [["Bob Stone", "bob@quarry.example", ""]], header)
-    again = lead1.import_file(second, source="fair")
+    again = lead1.intake.import_file(second, source="fair")
     assert again.mapping_how == "saved for fair" and again.counts.created == 1
 
 
@@ -313,13 +313,13 @@ def test_interrupted_import_resumes_after_its_checkpoint(
     export = write_csv(tmp_path / "leads.csv", rows)
     chunks: list[int] = []
     with pytest.raises(ImportCancelled) as stopped:
-        lead1.import_file(
+        lead1.intake.import_file(
             export,
             progress=lambda done, _total: chunks.append(done),
             cancelled=lambda: bool(chunks),
         )
     assert stopped.value.summary.counts.rows == 3 and count(store, Lead) == 3
-    resumed = lead1.import_file(export)
+    resumed = lead1.intake.import_file(export)
     assert resumed.run_id == stopped.value.summary.run_id
     assert resumed.resumed_after_row == 4  # the header is row 1
     assert (resumed.counts.rows, resumed.counts.created) == (10, 10)
@@ -329,13 +329,13 @@ def test_interrupted_import_resumes_after_its_checkpoint(
 def test_undo_removes_what_the_run_added_and_takes_back_added_interest(
     store: Store, lead1: Desk, tmp_path: Path
 ) -> None:
-    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA]))
+    lead1.intake.import_file(write_csv(tmp_path / "first.csv", [ADA]))
     before = content(store)
     again = [*ADA[:5], "Webinar", "Came again"]
-    summary = lead1.import_file(write_csv(tmp_path / "second.csv", [again, BOB]))
+    summary = lead1.intake.import_file(write_csv(tmp_path / "second.csv", [again, BOB]))
     assert (summary.counts.attached, summary.counts.created) == (1, 1)
     assert summary.run_id is not None
-    undone = lead1.undo_import(summary.run_id)
+    undone = lead1.intake.undo(summary.run_id)
     assert (undone.leads_removed, undone.people_removed, undone.leads_restored) == (1, 1, 1)
     assert content(store) == before
 
@@ -343,21 +343,21 @@ def test_undo_removes_what_the_run_added_and_takes_back_added_interest(
 def test_undo_is_refused_once_a_rep_worked_a_lead(
     store: Store, lead1: Desk, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
-    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", [ADA]))
+    summary = lead1.intake.import_file(write_csv(tmp_path / "leads.csv", [ADA]))
     with store.reading() as session:
         lead_id = session.scalars(select(Lead.id)).one()
     with desk_as(store_location, clock, "rep1") as rep:
-        rep.log_call(lead_id, CallOutcome.NO_ANSWER)
+        rep.calls.log(lead_id, CallOutcome.NO_ANSWER)
     assert summary.run_id is not None
     with pytest.raises(Conflict, match="cannot be undone"):
-        lead1.undo_import(summary.run_id)
+        lead1.intake.undo(summary.run_id)
     assert count(store, Lead) == 1
 
 
 def test_undo_takes_back_the_runs_assignments_but_not_a_later_move(
     store: Store, lead1: Desk, tmp_path: Path
 ) -> None:
-    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", [ADA, BOB]))
+    summary = lead1.intake.import_file(write_csv(tmp_path / "leads.csv", [ADA, BOB]))
     with store.reading() as session:
         handed_out = session.execute(
             select(Handover.to_user_id, Handover.by_user_id, Handover.reason)
@@ -368,33 +368,33 @@ def test_undo_takes_back_the_runs_assignments_but_not_a_later_move(
         (ids["rep2"], ids["lead1"], "Imported from leads.csv (round robin)"),
     ]
     assert summary.run_id is not None
-    assert lead1.undo_import(summary.run_id).leads_removed == 2
+    assert lead1.intake.undo(summary.run_id).leads_removed == 2
     assert count(store, Handover) == count(store, Lead) == 0
 
-    again = lead1.import_file(write_csv(tmp_path / "again.csv", [ADA, BOB]))
+    again = lead1.intake.import_file(write_csv(tmp_path / "again.csv", [ADA, BOB]))
     with store.reading() as session:
         moved = session.scalars(select(Lead.id).where(Lead.assigned_to_id == ids["rep1"])).one()
-    lead1.reassign(LeadPick(lead_ids=(moved,)), to_user="rep2", reason="rep1 is away")
+    lead1.team.reassign(LeadPick(lead_ids=(moved,)), to_user="rep2", reason="rep1 is away")
     assert again.run_id is not None
     with pytest.raises(Conflict, match="cannot be undone"):
-        lead1.undo_import(again.run_id)
+        lead1.intake.undo(again.run_id)
     assert (count(store, Lead), count(store, Handover)) == (2, 3)
 
 
 def test_a_qualifier_may_not_undo_someone_elses_import(
     store: Store, lead1: Desk, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
-    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", [ADA]))
+    summary = lead1.intake.import_file(write_csv(tmp_path / "leads.csv", [ADA]))
     assert summary.run_id is not None
     with desk_as(store_location, clock, "rep1") as rep, pytest.raises(NotPermitted):
-        rep.undo_import(summary.run_id)
+        rep.intake.undo(summary.run_id)
 
 
 def test_sales_cannot_import(
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     with desk_as(store_location, clock, "sales1") as sales, pytest.raises(NotPermitted):
-        sales.import_file(write_csv(tmp_path / "leads.csv", [ADA]), dry_run=True)
+        sales.intake.import_file(write_csv(tmp_path / "leads.csv", [ADA]), dry_run=True)
 
 
 def test_round_robin_skips_reps_without_spare_capacity() -> None:
@@ -438,7 +438,7 @@ def test_pool_policy_leaves_every_lead_unassigned() -> None:
 def test_each_sample_export_imports_with_its_detected_mapping(
     store: Store, lead1: Desk, sample: str, shape: str
 ) -> None:
-    summary = lead1.import_file(resource_path("samples", sample))
+    summary = lead1.intake.import_file(resource_path("samples", sample))
     assert summary.mapping.shape.value == shape and summary.mapping_how == "detected"
     assert summary.counts.created >= summary.counts.rows - 2
     assert count(store, Lead) == summary.counts.created
@@ -479,25 +479,25 @@ def test_an_import_cut_off_mid_chunk_keeps_whole_chunks_and_resumes(
     with monkeypatch.context() as patch:
         cut_power_at_leads_of_chunk(patch, 2)
         with pytest.raises(PowerCut):
-            lead1.import_file(export)
+            lead1.intake.import_file(export)
     # The first chunk whole, nothing of the second: no person without their lead.
     assert count(store, Lead) == count(store, Person) == count(store, Account) == 4
     with store.reading() as session:
         run = session.scalars(select(ImportRun)).one()
         assert (run.status, run.checkpoint_row) == ("running", 5)
-    resumed = lead1.import_file(export)
+    resumed = lead1.intake.import_file(export)
     assert (resumed.run_id, resumed.resumed_after_row, resumed.status) == (run.id, 5, "finished")
     assert (resumed.counts.rows, resumed.counts.created) == (10, 10)
     assert count(store, Lead) == count(store, Person) == 10
     before = content(store)
-    again = lead1.import_file(export)
+    again = lead1.intake.import_file(export)
     assert again.counts.unchanged == 10 and content(store) == before
 
 
 def test_an_import_cut_off_mid_chunk_can_be_undone_instead(
     store: Store, lead1: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA]))
+    lead1.intake.import_file(write_csv(tmp_path / "first.csv", [ADA]))
     before = content(store)
     monkeypatch.setattr(importing, "CHUNK_ROWS", 3)
     again = [*ADA[:5], "Webinar", "Came again"]
@@ -505,10 +505,10 @@ def test_an_import_cut_off_mid_chunk_can_be_undone_instead(
     with monkeypatch.context() as patch:
         cut_power_at_leads_of_chunk(patch, 2)
         with pytest.raises(PowerCut):
-            lead1.import_file(export)
+            lead1.intake.import_file(export)
     with store.reading() as session:
         run_id = session.scalars(select(ImportRun.id).where(ImportRun.status == "running")).one()
-    undone = lead1.undo_import(run_id)
+    undone = lead1.intake.undo(run_id)
     assert (undone.leads_removed, undone.people_removed, undone.leads_restored) == (2, 2, 1)
     assert content(store) == before
     with store.reading() as session:
@@ -518,7 +518,7 @@ def test_an_import_cut_off_mid_chunk_can_be_undone_instead(
 def test_dry_run_gives_each_rows_reason_against_the_store(
     store: Store, lead1: Desk, clock: FixedClock, tmp_path: Path
 ) -> None:
-    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA, BOB]))
+    lead1.intake.import_file(write_csv(tmp_path / "first.csv", [ADA, BOB]))
     with store.transaction() as session:
         bob = session.scalars(select(Lead).join(Person).where(Person.last_name == "Stone")).one()
         bob.stage = Stage.NURTURE
@@ -535,7 +535,7 @@ def test_dry_run_gives_each_rows_reason_against_the_store(
         ["", "", "nope", "", "", "", ""],
     ]
     report = tmp_path / "preview.csv"
-    summary = lead1.import_file(
+    summary = lead1.intake.import_file(
         write_csv(tmp_path / "second.csv", rows), dry_run=True, report_path=report
     )
     counts = summary.counts
@@ -573,7 +573,7 @@ def test_a_dry_run_across_chunks_says_what_the_import_then_does(
 ) -> None:
     """Rows match rows of earlier chunks (kept on disk by the dry run, in the store by the
     import): by email, phone and name at the company, on stored people and new ones."""
-    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA, BOB]))
+    lead1.intake.import_file(write_csv(tmp_path / "first.csv", [ADA, BOB]))
     with store.transaction() as session:
         bob = session.scalars(select(Lead).join(Person).where(Person.last_name == "Stone")).one()
         bob.stage = Stage.NURTURE
@@ -596,9 +596,9 @@ def test_a_dry_run_across_chunks_says_what_the_import_then_does(
         [*cy[:5], "Event", "Third"],  # 14: Cy's lead again, its interest raised twice now
     ]
     export = write_csv(tmp_path / "second.csv", rows)
-    preview = lead1.import_file(export, dry_run=True, report_path=tmp_path / "preview.csv")
+    preview = lead1.intake.import_file(export, dry_run=True, report_path=tmp_path / "preview.csv")
     before = content(store)
-    done = lead1.import_file(export, report_path=tmp_path / "done.csv")
+    done = lead1.intake.import_file(export, report_path=tmp_path / "done.csv")
     assert content(store) != before
     assert preview.counts == done.counts
     assert (done.counts.created, done.counts.merged, done.counts.attached) == (3, 1, 7)
@@ -617,9 +617,9 @@ def test_a_dry_run_across_chunks_says_what_the_import_then_does(
 def test_new_leads_go_to_reps_with_spare_capacity_else_to_the_pool(
     store: Store, lead1: Desk, tmp_path: Path
 ) -> None:
-    lead1.change_user("rep1", capacity=2)
-    lead1.change_user("rep2", capacity=0)
-    summary = lead1.import_file(write_csv(tmp_path / "leads.csv", person_rows(5)))
+    lead1.people.change("rep1", capacity=2)
+    lead1.people.change("rep2", capacity=0)
+    summary = lead1.intake.import_file(write_csv(tmp_path / "leads.csv", person_rows(5)))
     assert (summary.counts.assigned, summary.counts.pool) == (2, 3)
     with store.reading() as session:
         owners = sorted(
@@ -702,7 +702,7 @@ def test_a_known_persons_seniority_and_title_count_in_the_new_leads_fit(
 ) -> None:
     """A new lead on a known person is scored with what the store knows of them, as the
     questionnaire scores it later: the card and the questionnaire show one fit."""
-    lead1.import_file(write_csv(tmp_path / "first.csv", [ADA, BOB]))
+    lead1.intake.import_file(write_csv(tmp_path / "first.csv", [ADA, BOB]))
     with store.transaction() as session:
         for lead in session.scalars(select(Lead)):
             lead.stage = Stage.NURTURE
@@ -711,7 +711,7 @@ def test_a_known_persons_seniority_and_title_count_in_the_new_leads_fit(
         ada.seniority, ada.title = "VP", "Engineer"  # the title alone says nothing of rank
         bob.title = "Head of Operations"  # no seniority: the title tells
     again = [[*ADA[:5], "Webinar", "Back"], [*BOB[:5], "Webinar", "Back"]]
-    summary = lead1.import_file(write_csv(tmp_path / "second.csv", again))
+    summary = lead1.intake.import_file(write_csv(tmp_path / "second.csv", again))
     assert summary.counts.merged == 2
     with store.reading() as session:
         definition = definition_versions.definition_for_version(
@@ -730,7 +730,7 @@ def test_a_known_persons_seniority_and_title_count_in_the_new_leads_fit(
         for lead in session.scalars(select(Lead).where(Lead.stage == Stage.NEW)):
             lead.stage = Stage.NURTURE
     third = [[*ADA[:5], "Webinar", "Once more"], [*BOB[:5], "Webinar", "Once more"]]
-    lead1.import_file(write_csv(tmp_path / "third.csv", third))
+    lead1.intake.import_file(write_csv(tmp_path / "third.csv", third))
     with store.reading() as session:
         plain = {
             lead.person_id: lead.fit_score

@@ -101,7 +101,7 @@ def test_a_killed_import_takes_its_helper_along_and_importing_again_completes_it
     stored = count(store, Lead)
     assert 0 < stored < ROWS  # killed mid-import, after its first chunk
     with open_desk(store_location, "lead1", clock=clock) as desk:
-        again = desk.import_file(export, source="webinar")
+        again = desk.intake.import_file(export, source="webinar")
     assert again.status == "finished" and again.resumed_after_row is not None
     assert count(store, Lead) == count(store, Person) == ROWS
     with store.reading() as session:

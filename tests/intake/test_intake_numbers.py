@@ -25,14 +25,14 @@ def test_phone_mobile_and_direct_line_are_kept_from_an_import(
         ["Bo", "Only", "bo@engines.example", "", "+44 7911 123457", "not known", "Engines"],
     ]  # fmt: skip
     with open_desk(store_location, "lead1", clock=clock) as lead1:
-        lead1.import_file(write_csv(tmp_path / "numbers.csv", rows, HEADER))
+        lead1.intake.import_file(write_csv(tmp_path / "numbers.csv", rows, HEADER))
         with store.reading() as session:
             ada, bo = session.scalars(select(Lead.id).order_by(Lead.id)).all()
-        shown = lead1.lead_file(ada)
+        shown = lead1.queue.lead_file(ada)
         assert shown.numbers == (
             ("phone", "+442079460001"),
             ("mobile", "+447911123456"),
             ("direct line", "+442079460999"),
         )
         # A mobile alone is the number to dial; a direct line that is no number is not kept.
-        assert lead1.lead_file(bo).numbers == (("phone", "+447911123457"),)
+        assert lead1.queue.lead_file(bo).numbers == (("phone", "+447911123457"),)

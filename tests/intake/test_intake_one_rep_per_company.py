@@ -60,10 +60,10 @@ def test_a_new_lead_at_a_company_a_rep_works_goes_to_that_rep(
 ) -> None:
     _one_rep_per_company(store, clock)
     with open_desk(store_location, "lead1", clock=clock) as lead1:
-        lead1.import_file(write_csv(tmp_path / "first.csv", FIRST))
+        lead1.intake.import_file(write_csv(tmp_path / "first.csv", FIRST))
         ann_account, ann_rep = _leads(store)["Ann"]
         assert ann_account is not None and ann_rep is not None
-        summary = lead1.import_file(write_csv(tmp_path / "more.csv", MORE))
+        summary = lead1.intake.import_file(write_csv(tmp_path / "more.csv", MORE))
     leads = _leads(store)
     assert leads["Bob"] == (ann_account, ann_rep)  # "Maddox Taylor Ltd" is "Maddox-Taylor"
     assert leads["Cy"] == (ann_account, ann_rep)  # no company: her email's domain says it
@@ -78,8 +78,8 @@ def test_without_the_policy_the_company_still_matches_but_turns_go_round(
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     with open_desk(store_location, "lead1", clock=clock) as lead1:
-        lead1.import_file(write_csv(tmp_path / "first.csv", FIRST))
-        lead1.import_file(write_csv(tmp_path / "more.csv", MORE[:2]))
+        lead1.intake.import_file(write_csv(tmp_path / "first.csv", FIRST))
+        lead1.intake.import_file(write_csv(tmp_path / "more.csv", MORE[:2]))
     leads = _leads(store)
     assert leads["Ann"][0] == leads["Bob"][0] == leads["Cy"][0]
     assert {leads["Ann"][1], leads["Bob"][1], leads["Cy"][1]} == {"rep1", "rep2"}
@@ -90,13 +90,15 @@ def test_a_known_person_added_without_a_company_keeps_theirs(
 ) -> None:
     gus = [["Gus", "Gee", "gus@gmail.com", "", "Maddox-Taylor", "", ""]]  # no company domain
     with open_desk(store_location, "lead1", clock=clock) as lead1:
-        lead1.import_file(write_csv(tmp_path / "first.csv", gus))
+        lead1.intake.import_file(write_csv(tmp_path / "first.csv", gus))
     with store.transaction() as session:
         first = session.scalars(select(Lead)).one()
         first.stage, account, first_id = Stage.NURTURE, first.account_id, first.id
     assert account is not None
     with open_desk(store_location, "rep1", clock=clock) as rep1:
-        added = rep1.add_lead(NewInterest(first_name="Gus", last_name="Gee", email="gus@gmail.com"))
+        added = rep1.intake.add_lead(
+            NewInterest(first_name="Gus", last_name="Gee", email="gus@gmail.com")
+        )
     assert added.outcome == "merged" and added.lead_id != first_id
     with store.reading() as session:
         lead = session.get(Lead, added.lead_id)

@@ -40,10 +40,12 @@ def test_a_reps_own_import_stays_theirs_even_over_capacity(
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     with open_desk(store_location, "lead1", clock=clock) as lead1:
-        lead1.change_user("rep1", capacity=2)
+        lead1.people.change("rep1", capacity=2)
     with open_desk(store_location, "rep1", clock=clock) as rep1:
-        preview = rep1.import_file(write_csv(tmp_path / "fair.csv", person_rows(5)), dry_run=True)
-        summary = rep1.import_file(write_csv(tmp_path / "fair.csv", person_rows(5)))
+        preview = rep1.intake.import_file(
+            write_csv(tmp_path / "fair.csv", person_rows(5)), dry_run=True
+        )
+        summary = rep1.intake.import_file(write_csv(tmp_path / "fair.csv", person_rows(5)))
     rep1_name = _display(store, "rep1")
     assert preview.assigned_to == summary.assigned_to == {rep1_name: 5}
     assert summary.kept_for == rep1_name
@@ -58,7 +60,7 @@ def test_a_rep_may_choose_to_share_their_import_by_the_policy(
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     with open_desk(store_location, "rep1", clock=clock) as rep1:
-        summary = rep1.import_file(
+        summary = rep1.intake.import_file(
             write_csv(tmp_path / "list.csv", person_rows(4)), keep_mine=False
         )
     assert summary.kept_for is None
@@ -70,10 +72,12 @@ def test_a_team_leads_import_says_who_got_how_many(
     store: Store, store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     with open_desk(store_location, "lead1", clock=clock) as lead1:
-        lead1.change_user("rep2", capacity=1)
-        summary = lead1.import_file(write_csv(tmp_path / "list.csv", person_rows(5)))
+        lead1.people.change("rep2", capacity=1)
+        summary = lead1.intake.import_file(write_csv(tmp_path / "list.csv", person_rows(5)))
         assert summary.kept_for is None
         assert summary.assigned_to == {_display(store, "rep1"): 4, _display(store, "rep2"): 1}
         assert summary.as_json()["assigned_to"] == summary.assigned_to
         with pytest.raises(InputError, match="only a rep's own import can be kept"):
-            lead1.import_file(write_csv(tmp_path / "more.csv", person_rows(2)), keep_mine=True)
+            lead1.intake.import_file(
+                write_csv(tmp_path / "more.csv", person_rows(2)), keep_mine=True
+            )

@@ -42,10 +42,10 @@ def test_a_row_matched_by_name_is_recognised_after_its_phone_came_to_someone_els
     the leads of the people at her company as well."""
     monkeypatch.setattr(importing, "CHUNK_ROWS", 2)  # Ada's first row in another chunk
     export = write_csv(tmp_path / "leads.csv", [ADA, FILLER, again, BOB], HEADER)
-    first = lead1.import_file(export)
+    first = lead1.intake.import_file(export)
     assert (first.counts.created, first.counts.attached) == (3, 1)
     before = everything(store)
-    second = lead1.import_file(export)
+    second = lead1.intake.import_file(export)
     assert (second.status, second.counts.unchanged) == ("already_imported", 4)
     assert everything(store) == before
 
@@ -63,16 +63,16 @@ def test_a_row_attached_by_phone_stays_imported_after_the_number_was_corrected(
     called = ["", "", "", "(212) 555-0101", "", "Inbound call", "Called back"]
     gus = ["Gus", "Grey", "gus@grey.example", "(212) 555-0103", "Grey", "Web", ""]
     export = write_csv(tmp_path / "leads.csv", [ADA, FILLER, called, gus], HEADER)
-    first = lead1.import_file(export)
+    first = lead1.intake.import_file(export)
     assert (first.counts.created, first.counts.attached) == (3, 1)
     with store.reading() as session:
         ada = session.scalar(
             select(Lead.id).join(Person).where(Person.email == "ada@engines.example")
         )
     assert ada is not None
-    lead1.change_contact(ada, ContactDetails(phone="(212) 555-0155"))
+    lead1.calls.change_contact(ada, ContactDetails(phone="(212) 555-0155"))
     before = everything(store)
-    second = lead1.import_file(export)
+    second = lead1.intake.import_file(export)
     assert (second.status, second.counts.unchanged) == ("already_imported", 4)
     assert everything(store) == before
 
@@ -87,10 +87,10 @@ def test_reimporting_the_50000_row_benchmark_file_changes_nothing(
     unusable rows, new people) on a store that knows none of them: the second time, nothing."""
     export = tmp_path / "export-50000.csv"
     write_file(export, 50_000, known=10_000)  # people recur, so many rows meet earlier ones
-    first = lead1.import_file(export)
+    first = lead1.intake.import_file(export)
     assert first.status == "finished" and first.counts.attached > 1_000
     before = everything(store)
-    second = lead1.import_file(export)
+    second = lead1.intake.import_file(export)
     assert second.status == "already_imported"
     assert second.counts.unchanged == 50_000 - second.counts.invalid
     assert everything(store) == before

@@ -58,7 +58,7 @@ def test_a_plain_sheet_is_recognised_with_samples_and_nothing_written(
 ) -> None:
     before = written(store)
     path = write_csv(tmp_path / "Webinar leads 2026-11-30.csv", PLAIN, ROWS)
-    look = rep.look_at_import(path)
+    look = rep.intake.look(path)
     assert look.format == "csv"
     assert look.header == PLAIN
     assert [row["name"] for row in look.samples] == ["Ada Lovelace", "Grace Hopper", "Alan Turing"]
@@ -84,7 +84,7 @@ def test_a_recognised_export_suggests_its_tool_as_the_source(rep: Desk, tmp_path
         header,
         [["1", "Ada", "Lovelace", "ada@x.example", "+44 20 7946 0001", "AE", "lead", "Web", ""]],
     )
-    look = rep.look_at_import(path)
+    look = rep.intake.look(path)
     assert look.mapping.shape is Shape.HUBSPOT
     assert look.source == "hubspot"
 
@@ -102,7 +102,7 @@ def _first_fair_export(rep: Desk, tmp_path: Path) -> None:
     )  # fmt: skip
     mapping_file = tmp_path / "mapping.json"
     edited.save(mapping_file)
-    rep.import_file(first, source="Trade fair", mapping=str(mapping_file))
+    rep.intake.import_file(first, source="Trade fair", mapping=str(mapping_file))
 
 
 def test_the_mapping_saved_for_a_source_is_found_for_its_next_export(
@@ -111,13 +111,13 @@ def test_the_mapping_saved_for_a_source_is_found_for_its_next_export(
     _first_fair_export(rep, tmp_path)
 
     second = write_csv(tmp_path / "fair-2026-11.csv", FAIR, [[*row, "B2"] for row in ROWS[2:]])
-    look = rep.look_at_import(second)
+    look = rep.intake.look(second)
     assert look.source == "Trade fair"
     assert look.mapping_how == "saved for Trade fair"
     assert look.mapping.columns["Booth"] is Field.CAMPAIGN
     assert look.saved_sources == ["Trade fair"]
     # Named explicitly, another source starts from detection again.
-    other = rep.look_at_import(second, source="Partner list")
+    other = rep.intake.look(second, source="Partner list")
     assert other.mapping_how == "detected"
     assert "Booth" in other.mapping.extras
 
@@ -127,7 +127,7 @@ def test_no_recognisable_column_gives_the_columns_and_a_problem(
 ) -> None:
     before = written(store)
     path = write_csv(tmp_path / "odd.csv", ["foo", "bar"], [["1", "2"]])
-    look = rep.look_at_import(path)
+    look = rep.intake.look(path)
     assert look.header == ["foo", "bar"]
     assert look.mapping.columns == {}
     assert look.mapping.extras == ("foo", "bar")
@@ -153,7 +153,7 @@ def test_a_hostile_file_is_refused_naming_the_file_and_nothing_is_written(
     path = tmp_path / "hostile.csv"
     path.write_bytes(content)
     with pytest.raises(IntakeFileError) as raised:
-        rep.look_at_import(path)
+        rep.intake.look(path)
     assert raised.value.kind is kind
     assert "hostile.csv" in raised.value.message
     assert written(store) == before
@@ -164,7 +164,7 @@ def test_someone_who_may_not_import_is_refused(
 ) -> None:
     path = write_csv(tmp_path / "plain.csv", PLAIN, ROWS)
     with open_desk(store_location, "sales1", clock=clock) as sales, pytest.raises(NotPermitted):
-        sales.look_at_import(path)
+        sales.intake.look(path)
 
 
 def two_sheet_book(path: Path) -> Path:
@@ -186,12 +186,12 @@ def two_sheet_book(path: Path) -> Path:
 
 def test_a_workbook_lists_its_sheets_and_one_can_be_chosen(rep: Desk, tmp_path: Path) -> None:
     path = two_sheet_book(tmp_path / "fair.xlsx")
-    first = rep.look_at_import(path)
+    first = rep.intake.look(path)
     assert first.format == "xlsx"
     assert first.sheets == ("Read me", "Leads")
     assert first.sheet == "Read me"
     assert first.problem is not None  # nothing recognisable on the notes sheet
-    chosen = rep.look_at_import(path, sheet="Leads")
+    chosen = rep.intake.look(path, sheet="Leads")
     assert chosen.sheet == "Leads"
     assert chosen.problem is None
     assert chosen.mapping.shape is Shape.PLAIN
@@ -204,11 +204,11 @@ def test_an_import_given_no_source_takes_the_one_the_window_suggests(
     # The command line and the window must agree on the source, or the same file imported once
     # from each would count as two different interests.
     path = write_csv(tmp_path / "Webinar leads 2026-11-30.csv", PLAIN, ROWS)
-    summary = rep.import_file(path)
-    assert summary.source == rep.look_at_import(path).source == "Webinar leads"
+    summary = rep.intake.import_file(path)
+    assert summary.source == rep.intake.look(path).source == "Webinar leads"
     assert summary.counts.created == len(ROWS)
     before = written(store)
-    again = rep.import_file(path, source=rep.look_at_import(path).source)
+    again = rep.intake.import_file(path, source=rep.intake.look(path).source)
     assert (again.counts.created, again.counts.attached, again.counts.merged) == (0, 0, 0)
     assert written(store)[:2] == before[:2]
 
@@ -219,7 +219,7 @@ def test_the_next_export_given_no_source_keeps_the_saved_source_and_columns(
     _first_fair_export(rep, tmp_path)
 
     second = write_csv(tmp_path / "booth scans.csv", FAIR, [[*row, "B2"] for row in ROWS[2:]])
-    summary = rep.import_file(second)
+    summary = rep.intake.import_file(second)
     assert summary.source == "Trade fair"
     assert summary.mapping_how == "saved for Trade fair"
     assert summary.mapping.columns["Booth"] is Field.CAMPAIGN

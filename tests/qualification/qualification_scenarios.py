@@ -63,11 +63,11 @@ def sales_worthy(template: str) -> dict[str, object]:
 def set_up_team(location: str, clock: FixedClock) -> None:
     """rep1, rep2, lead1, sales1 and admin1 on a store whose version 1 is the shipped BANT."""
     with setup_desk(location, clock=clock) as desk:
-        desk.add_user("rep1", Role.QUALIFIER)
-        desk.add_user("rep2", Role.QUALIFIER)
-        desk.add_user("lead1", Role.TEAM_LEAD)
-        desk.add_user("sales1", Role.SALES)
-        desk.add_user("admin1", Role.ADMIN)
+        desk.people.add("rep1", Role.QUALIFIER)
+        desk.people.add("rep2", Role.QUALIFIER)
+        desk.people.add("lead1", Role.TEAM_LEAD)
+        desk.people.add("sales1", Role.SALES)
+        desk.people.add("admin1", Role.ADMIN)
         with desk.store.transaction() as session:
             definition_versions.ensure_default(session, at=clock())
 

@@ -34,12 +34,14 @@ def test_team_lead_and_admin_publish_templates_as_numbered_versions(
     team: str, clock: FixedClock
 ) -> None:
     with open_desk(team, "lead1", clock=clock) as desk:
-        champ = desk.publish_definition(template_text("champ"), "champ.toml", note="Try CHAMP")
-        anum = desk.publish_definition(template_text("anum"), "anum.toml")
+        champ = desk.qualifying.publish_definition(
+            template_text("champ"), "champ.toml", note="Try CHAMP"
+        )
+        anum = desk.qualifying.publish_definition(template_text("anum"), "anum.toml")
     with open_desk(team, "admin1", clock=clock) as desk:
-        meddic = desk.publish_definition(template_text("meddic"), "meddic.toml")
-        shown = desk.definition()
-        second = desk.definition(2)
+        meddic = desk.qualifying.publish_definition(template_text("meddic"), "meddic.toml")
+        shown = desk.qualifying.definition()
+        second = desk.qualifying.definition(2)
     assert [r.version.version for r in (champ, anum, meddic)] == [2, 3, 4]
     assert all(r.created for r in (champ, anum, meddic))
     assert (shown.published.version, shown.definition.framework) == (4, "MEDDIC")
@@ -63,7 +65,7 @@ def test_team_lead_and_admin_publish_templates_as_numbered_versions(
 
 def test_publishing_the_current_text_again_changes_nothing(team: str, clock: FixedClock) -> None:
     with open_desk(team, "lead1", clock=clock) as desk:
-        again = desk.publish_definition(template_text("bant"), "bant.toml")
+        again = desk.qualifying.publish_definition(template_text("bant"), "bant.toml")
     assert (again.created, again.version.version) == (False, 1)
     assert _version_count(team) == 1
 
@@ -74,7 +76,7 @@ def test_only_team_leads_and_admins_publish(team: str, clock: FixedClock, user: 
         open_desk(team, user, clock=clock) as desk,
         pytest.raises(NotPermitted, match="cannot publish the lead definition"),
     ):
-        desk.publish_definition(template_text("champ"), "champ.toml")
+        desk.qualifying.publish_definition(template_text("champ"), "champ.toml")
     assert _version_count(team) == 1
 
 
@@ -84,8 +86,8 @@ def test_broken_definition_is_refused_with_its_line_and_the_store_is_unchanged(
     text, line = broken_bant()
     with open_desk(team, "lead1", clock=clock) as desk:
         with pytest.raises(DefinitionError) as raised:
-            desk.publish_definition(text, "team-bant.toml")
-        assert desk.definition().published.version == 1
+            desk.qualifying.publish_definition(text, "team-bant.toml")
+        assert desk.qualifying.definition().published.version == 1
     assert raised.value.problems[0].line == line
     assert str(raised.value.problems[0]).startswith(f"team-bant.toml:{line}: rules[")
     assert "pain_levle" in raised.value.message
@@ -95,7 +97,7 @@ def test_broken_definition_is_refused_with_its_line_and_the_store_is_unchanged(
 def test_toml_syntax_error_is_refused_with_its_line(team: str, clock: FixedClock) -> None:
     text = template_text("bant").replace('name = "BANT (default)"', 'name = "BANT (default)', 1)
     with open_desk(team, "lead1", clock=clock) as desk, pytest.raises(DefinitionError) as raised:
-        desk.publish_definition(text, "typo.toml")
+        desk.qualifying.publish_definition(text, "typo.toml")
     assert raised.value.problems[0].line == 8
     assert _version_count(team) == 1
 
@@ -121,8 +123,8 @@ def test_diff_names_the_reworded_question_against_the_current_version(
     team: str, clock: FixedClock
 ) -> None:
     with open_desk(team, "rep1", clock=clock) as desk:
-        diff = desk.definition_diff(reworded_bant(), "bant-v2.toml")
-        same = desk.definition_diff(template_text("bant"), "bant.toml")
+        diff = desk.qualifying.definition_diff(reworded_bant(), "bant-v2.toml")
+        same = desk.qualifying.definition_diff(template_text("bant"), "bant.toml")
     assert diff.current is not None and diff.current.version == 1
     assert any("pain_level" in change for change in diff.changes)
     assert any("What does this problem cost you each month?" in c for c in diff.changes)
@@ -134,7 +136,7 @@ def test_unknown_version_names_the_versions_there_are(team: str, clock: FixedClo
         open_desk(team, "rep1", clock=clock) as desk,
         pytest.raises(InputError, match=r"No lead-definition version 7 \(the store has versions 1"),
     ):
-        desk.definition(7)
+        desk.qualifying.definition(7)
 
 
 def test_a_versions_definition_is_parsed_once_and_reused(team: str, clock: FixedClock) -> None:

@@ -81,7 +81,7 @@ def test_each_template_published_then_a_sales_worthy_lead_is_handed_off(
     assert out["verdict"]["definition_version"] == version
     assert out["verdict"]["overridden"] is False
     with open_desk(team, "rep1", clock=clock) as desk:
-        assert desk.evaluate(lead_id).stage is Stage.QUALIFIED
+        assert desk.qualifying.evaluate(lead_id).stage is Stage.QUALIFIED
 
 
 def test_suggestion_and_fired_rules_in_plain_words_across_two_calls(
@@ -213,7 +213,7 @@ def test_bad_answers_file_exits_2_naming_the_file_and_question(
     line = _one_line(result.stderr)
     assert str(path) in line and says in line
     with open_desk(team, "rep1", clock=clock) as desk:
-        assert desk.evaluate(lead_id).answers == {}
+        assert desk.qualifying.evaluate(lead_id).answers == {}
 
 
 def test_missing_answers_file_and_unknown_lead_exit_2(

@@ -25,8 +25,8 @@ CALL_THEN_CRASH = textwrap.dedent(
 
     location, lead_id = sys.argv[1], int(sys.argv[2])
     desk = open_desk(location, "rep1")
-    desk.answer(lead_id, {"contact_check": "yes"})
-    desk.answer(lead_id, {"pain_level": "major", "decision_role": "decision_maker"})
+    desk.qualifying.answer(lead_id, {"contact_check": "yes"})
+    desk.qualifying.answer(lead_id, {"pain_level": "major", "decision_role": "decision_maker"})
     assert desk.actor.id is not None
     with desk.store.transaction() as session:
         qualification.answer(
@@ -53,7 +53,7 @@ def test_killed_mid_qualification_keeps_every_saved_answer(
     )
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
     with open_desk(store_location, "rep1", clock=clock) as desk:
-        state = desk.evaluate(lead_id)
+        state = desk.qualifying.evaluate(lead_id)
         with desk.store.reading() as session:
             saves = session.scalar(
                 select(func.count()).where(
@@ -69,5 +69,5 @@ def test_killed_mid_qualification_keeps_every_saved_answer(
     assert saves == 2
     # The rep picks up on the next call where the last one ended.
     with open_desk(store_location, "rep1", clock=clock) as desk:
-        resumed = desk.answer(lead_id, {"timeline": "3_months"})
+        resumed = desk.qualifying.answer(lead_id, {"timeline": "3_months"})
     assert resumed.answers["timeline"] == "3_months"

@@ -70,22 +70,26 @@ def test_each_template_published_then_qualifies_and_hands_off_a_sales_worthy_lea
     team: str, clock: FixedClock, template: str
 ) -> None:
     with open_desk(team, "lead1", clock=clock) as desk:
-        published = desk.publish_definition(template_text(template), f"{template}.toml").version
+        published = desk.qualifying.publish_definition(
+            template_text(template), f"{template}.toml"
+        ).version
     lead_id = add_lead(team, clock)
     answers = sales_worthy(template)
     first_call = dict(list(answers.items())[:3])
     rest = dict(list(answers.items())[3:])
     with open_desk(team, "rep1", clock=clock) as desk:
-        started = desk.answer(lead_id, first_call)
+        started = desk.qualifying.answer(lead_id, first_call)
         assert started.stage is Stage.IN_QUALIFICATION
         assert started.definition_version == published.version
         clock.advance(minutes=5)
-        done = desk.answer(lead_id, rest)
+        done = desk.qualifying.answer(lead_id, rest)
         assert done.suggestion.verdict is Verdict.HAND_OFF
         assert done.suggestion.lead_type is LeadType.SALES_WORTHY
         assert done.completeness == 1.0
-        verdict = desk.give_verdict(
-            lead_id, Verdict.HAND_OFF, expected_version=desk.evaluate(lead_id).lead_version
+        verdict = desk.qualifying.give_verdict(
+            lead_id,
+            Verdict.HAND_OFF,
+            expected_version=desk.qualifying.evaluate(lead_id).lead_version,
         )
     assert verdict.stage is Stage.QUALIFIED
     assert not verdict.overridden
@@ -116,11 +120,11 @@ def test_knock_out_suggests_disqualify_and_the_verdict_closes_the_lead(
 ) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        state = desk.answer(lead_id, {**OPENING, "contact_check": "invalid"})
+        state = desk.qualifying.answer(lead_id, {**OPENING, "contact_check": "invalid"})
         assert state.suggestion.verdict is Verdict.DISQUALIFY
         assert state.suggestion.knockout == "contact_check"
         assert state.fired == ("Knock-out: Contact details are wrong or made up → Dubious",)
-        verdict = desk.give_verdict(lead_id, Verdict.DISQUALIFY)
+        verdict = desk.qualifying.give_verdict(lead_id, Verdict.DISQUALIFY)
     assert (verdict.lead_type, verdict.disqualify_reason) == (
         LeadType.DUBIOUS,
         DisqualifyReason.DUBIOUS,
@@ -136,10 +140,10 @@ def test_branch_question_opens_and_its_answer_stops_counting_when_closed(
 ) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        opened = desk.answer(lead_id, {"budget_status": "approved"})
+        opened = desk.qualifying.answer(lead_id, {"budget_status": "approved"})
         assert "budget_amount" in [q.id for q in opened.evaluation.next_questions]
-        desk.answer(lead_id, {"budget_amount": 50000})
-        shut = desk.answer(lead_id, {"budget_status": "none"})
+        desk.qualifying.answer(lead_id, {"budget_amount": 50000})
+        shut = desk.qualifying.answer(lead_id, {"budget_status": "none"})
     visible = [s.question.id for s in shut.evaluation.questions]
     assert "budget_amount" not in visible
     assert shut.answers["budget_amount"] == {"amount": 50000, "currency": "USD"}  # kept, hidden
@@ -152,14 +156,14 @@ def test_override_needs_a_reason_and_is_audited_with_suggestion_and_choice(
 ) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        desk.answer(lead_id, sales_worthy("bant"))
+        desk.qualifying.answer(lead_id, sales_worthy("bant"))
         with pytest.raises(InputError, match="give a reason"):
-            desk.give_verdict(lead_id, Verdict.NURTURE)
+            desk.qualifying.give_verdict(lead_id, Verdict.NURTURE)
         with pytest.raises(InputError, match="give a reason"):
-            desk.give_verdict(lead_id, Verdict.NURTURE, "   ")
+            desk.qualifying.give_verdict(lead_id, Verdict.NURTURE, "   ")
         assert _verdict_rows(team, lead_id) == []
         assert _lead_row(team, lead_id).stage is Stage.IN_QUALIFICATION
-        verdict = desk.give_verdict(
+        verdict = desk.qualifying.give_verdict(
             lead_id, Verdict.NURTURE, "Budget frozen until the merger closes in March"
         )
     assert verdict.overridden
@@ -178,9 +182,9 @@ def test_confirming_a_nurture_suggestion_sets_the_recycle_date(
 ) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        state = desk.answer(lead_id, {**sales_worthy("bant"), "budget_status": "none"})
+        state = desk.qualifying.answer(lead_id, {**sales_worthy("bant"), "budget_status": "none"})
         assert state.suggestion.recycle_days == 180 and not state.evaluation.required_left
-        verdict = desk.give_verdict(lead_id, Verdict.NURTURE)
+        verdict = desk.qualifying.give_verdict(lead_id, Verdict.NURTURE)
     assert verdict.recycle_at is not None
     assert (verdict.recycle_at - clock()).days == 180
     assert _lead_row(team, lead_id).closed_at == clock()
@@ -189,9 +193,9 @@ def test_confirming_a_nurture_suggestion_sets_the_recycle_date(
 def test_existing_customer_is_routed_to_the_account_owner(team: str, clock: FixedClock) -> None:
     lead_id = add_lead(team, clock, customer=True)
     with open_desk(team, "rep1", clock=clock) as desk:
-        state = desk.answer(lead_id, sales_worthy("bant"))
+        state = desk.qualifying.answer(lead_id, sales_worthy("bant"))
         assert state.suggestion.verdict is Verdict.EXISTING_ACCOUNT
-        desk.give_verdict(lead_id, Verdict.EXISTING_ACCOUNT)
+        desk.qualifying.give_verdict(lead_id, Verdict.EXISTING_ACCOUNT)
     lead = _lead_row(team, lead_id)
     assert (lead.stage, lead.existing_account) == (Stage.EXISTING_ACCOUNT, True)
 
@@ -202,18 +206,18 @@ def test_verdict_under_v1_keeps_v1_wording_after_v2_is_published(
     decided = add_lead(team, clock)
     started = add_lead(team, clock, email="second@acme.example")
     with open_desk(team, "rep1", clock=clock) as desk:
-        desk.answer(decided, sales_worthy("bant"))
-        desk.give_verdict(decided, Verdict.HAND_OFF)
-        desk.answer(started, OPENING)  # begun under version 1, finished after version 2
+        desk.qualifying.answer(decided, sales_worthy("bant"))
+        desk.qualifying.give_verdict(decided, Verdict.HAND_OFF)
+        desk.qualifying.answer(started, OPENING)  # begun under version 1, finished after version 2
     with open_desk(team, "lead1", clock=clock) as desk:
-        v2 = desk.publish_definition(reworded_bant(), "bant-v2.toml").version
+        v2 = desk.qualifying.publish_definition(reworded_bant(), "bant-v2.toml").version
     assert v2.version == 2
     fresh = add_lead(team, clock, email="third@acme.example")
     with open_desk(team, "rep1", clock=clock) as desk:
-        desk.answer(started, {**STRONG["bant"], "next_step_agreed": True})
-        late = desk.give_verdict(started, Verdict.HAND_OFF)
-        history = desk.verdict_history(decided)
-        fresh_state = desk.evaluate(fresh)
+        desk.qualifying.answer(started, {**STRONG["bant"], "next_step_agreed": True})
+        late = desk.qualifying.give_verdict(started, Verdict.HAND_OFF)
+        history = desk.qualifying.verdict_history(decided)
+        fresh_state = desk.qualifying.evaluate(fresh)
     assert late.definition_version == 1
     [past] = history
     assert past.verdict.definition_version == 1
@@ -224,16 +228,16 @@ def test_verdict_under_v1_keeps_v1_wording_after_v2_is_published(
     new_pain = fresh_state.definition.question("pain_level")
     assert new_pain is not None and new_pain.text == "What does this problem cost you each month?"
     with open_desk(team, "sales1", clock=clock) as desk:  # sales reads how it was decided
-        assert desk.verdict_history(decided)[0].questions == past.questions
+        assert desk.qualifying.verdict_history(decided)[0].questions == past.questions
 
 
 def test_answers_saved_per_call_survive_a_new_desk(team: str, clock: FixedClock) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        desk.answer(lead_id, {"contact_check": "yes"})
-        desk.answer(lead_id, {"pain_level": "major", "decision_role": "influencer"})
+        desk.qualifying.answer(lead_id, {"contact_check": "yes"})
+        desk.qualifying.answer(lead_id, {"pain_level": "major", "decision_role": "influencer"})
     with open_desk(team, "rep1", clock=clock) as desk:
-        state = desk.evaluate(lead_id)
+        state = desk.qualifying.evaluate(lead_id)
     assert state.answers == {
         "contact_check": "yes",
         "pain_level": "major",
@@ -247,9 +251,9 @@ def test_clearing_an_answer_removes_it_and_saving_the_same_answer_writes_nothing
 ) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        desk.answer(lead_id, {"contact_check": "yes", "pain_level": "some"})
-        desk.answer(lead_id, {"contact_check": "yes"})
-        state = desk.answer(lead_id, {"pain_level": None})
+        desk.qualifying.answer(lead_id, {"contact_check": "yes", "pain_level": "some"})
+        desk.qualifying.answer(lead_id, {"contact_check": "yes"})
+        state = desk.qualifying.answer(lead_id, {"pain_level": None})
     assert state.answers == {"contact_check": "yes"}
     assert [e.action for e in _events(team, lead_id)] == ["answers_saved", "answers_saved"]
 
@@ -260,8 +264,10 @@ def test_unknown_question_and_wrong_type_are_named_and_nothing_is_saved(
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
         with pytest.raises(InputError) as raised:
-            desk.answer(lead_id, {"contact_check": "yes", "budjet": "approved", "timeline": 3})
-        assert desk.evaluate(lead_id).answers == {}
+            desk.qualifying.answer(
+                lead_id, {"contact_check": "yes", "budjet": "approved", "timeline": 3}
+            )
+        assert desk.qualifying.evaluate(lead_id).answers == {}
     assert "budjet: no such question" in raised.value.message
     assert "timeline: pick one of" in raised.value.message
 
@@ -269,12 +275,12 @@ def test_unknown_question_and_wrong_type_are_named_and_nothing_is_saved(
 def test_verdict_on_a_closed_lead_is_a_conflict(team: str, clock: FixedClock) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        desk.answer(lead_id, {**OPENING, "contact_check": "invalid"})
-        desk.give_verdict(lead_id, Verdict.DISQUALIFY)
+        desk.qualifying.answer(lead_id, {**OPENING, "contact_check": "invalid"})
+        desk.qualifying.give_verdict(lead_id, Verdict.DISQUALIFY)
         with pytest.raises(Conflict, match="already closed"):
-            desk.give_verdict(lead_id, Verdict.DISQUALIFY)
+            desk.qualifying.give_verdict(lead_id, Verdict.DISQUALIFY)
         with pytest.raises(Conflict, match="already closed"):
-            desk.answer(lead_id, {"contact_check": "yes"})
+            desk.qualifying.answer(lead_id, {"contact_check": "yes"})
     assert len(_verdict_rows(team, lead_id)) == 1
 
 
@@ -282,9 +288,9 @@ def test_another_reps_lead_is_refused(team: str, clock: FixedClock) -> None:
     lead_id = add_lead(team, clock, assigned_to="rep2")
     with open_desk(team, "rep1", clock=clock) as desk:
         with pytest.raises(NotPermitted, match="assigned to rep2"):
-            desk.answer(lead_id, OPENING)
+            desk.qualifying.answer(lead_id, OPENING)
         with pytest.raises(NotPermitted, match="assigned to rep2"):
-            desk.give_verdict(lead_id, Verdict.NURTURE, "no")
+            desk.qualifying.give_verdict(lead_id, Verdict.NURTURE, "no")
     assert _lead_row(team, lead_id).stage is Stage.WORKING
 
 
@@ -301,10 +307,10 @@ def test_lead_on_another_reps_call_is_a_conflict_and_own_claim_is_released(
         lead.claim_expires_at = clock().replace(hour=16)
     store.close()
     with open_desk(team, "rep1", clock=clock) as desk, pytest.raises(Conflict, match="rep2"):
-        desk.answer(pooled, OPENING)
+        desk.qualifying.answer(pooled, OPENING)
     with open_desk(team, "rep2", clock=clock) as desk:
-        desk.answer(pooled, {**OPENING, "contact_check": "invalid"})
-        desk.give_verdict(pooled, Verdict.DISQUALIFY)
+        desk.qualifying.answer(pooled, {**OPENING, "contact_check": "invalid"})
+        desk.qualifying.give_verdict(pooled, Verdict.DISQUALIFY)
     lead = _lead_row(team, pooled)
     assert (lead.claimed_by_id, lead.claim_expires_at) == (None, None)
 
@@ -312,7 +318,7 @@ def test_lead_on_another_reps_call_is_a_conflict_and_own_claim_is_released(
 def test_change_made_meanwhile_is_a_conflict_naming_who(team: str, clock: FixedClock) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        seen = desk.answer(lead_id, sales_worthy("bant")).lead_version
+        seen = desk.qualifying.answer(lead_id, sales_worthy("bant")).lead_version
     # A team lead changes the lead while the rep is still on the phone.
     store = open_store(team)
     with store.transaction() as session:
@@ -324,21 +330,21 @@ def test_change_made_meanwhile_is_a_conflict_naming_who(team: str, clock: FixedC
     store.close()
     with open_desk(team, "rep1", clock=clock) as desk:
         with pytest.raises(Conflict, match=r"changed since you opened it \(lead1"):
-            desk.give_verdict(lead_id, Verdict.HAND_OFF, expected_version=seen)
-        assert desk.evaluate(lead_id).stage is Stage.IN_QUALIFICATION
-        fresh = desk.evaluate(lead_id).lead_version
-        assert desk.give_verdict(lead_id, Verdict.HAND_OFF, expected_version=fresh)
+            desk.qualifying.give_verdict(lead_id, Verdict.HAND_OFF, expected_version=seen)
+        assert desk.qualifying.evaluate(lead_id).stage is Stage.IN_QUALIFICATION
+        fresh = desk.qualifying.evaluate(lead_id).lead_version
+        assert desk.qualifying.give_verdict(lead_id, Verdict.HAND_OFF, expected_version=fresh)
 
 
 def test_sales_cannot_answer_or_give_verdicts(team: str, clock: FixedClock) -> None:
     lead_id = add_lead(team, clock, assigned_to=None)
     with open_desk(team, "sales1", clock=clock) as desk:
         with pytest.raises(NotPermitted, match="cannot qualify leads"):
-            desk.answer(lead_id, OPENING)
+            desk.qualifying.answer(lead_id, OPENING)
         with pytest.raises(NotPermitted, match="cannot give verdicts"):
-            desk.give_verdict(lead_id, Verdict.HAND_OFF)
+            desk.qualifying.give_verdict(lead_id, Verdict.HAND_OFF)
     with open_desk(team, "admin1", clock=clock) as desk, pytest.raises(NotPermitted):
-        desk.give_verdict(lead_id, Verdict.HAND_OFF)
+        desk.qualifying.give_verdict(lead_id, Verdict.HAND_OFF)
     assert _verdict_rows(team, lead_id) == []
 
 
@@ -370,11 +376,11 @@ def test_answers_are_stamped_with_the_version_the_lead_runs_under(
 ) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        desk.answer(lead_id, OPENING)
+        desk.qualifying.answer(lead_id, OPENING)
     with open_desk(team, "lead1", clock=clock) as desk:
-        desk.publish_definition(reworded_bant(), "bant-v2.toml")
+        desk.qualifying.publish_definition(reworded_bant(), "bant-v2.toml")
     with open_desk(team, "rep1", clock=clock) as desk:
-        desk.answer(lead_id, {"pain_level": "some"})
+        desk.qualifying.answer(lead_id, {"pain_level": "some"})
     store = open_store(team)
     with store.reading() as session:
         stamped = session.execute(

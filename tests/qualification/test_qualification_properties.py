@@ -78,14 +78,14 @@ def test_saved_answers_round_trip_and_one_suggestion_always_follows(
                 normal = check_answers(BANT, batch)
             except InputError:
                 with pytest.raises(InputError):
-                    desk.answer(lead_id, batch)
+                    desk.qualifying.answer(lead_id, batch)
                 continue
-            state = desk.answer(lead_id, batch)
+            state = desk.qualifying.answer(lead_id, batch)
             for question_id in batch:
                 expected.pop(question_id, None)
             expected.update(normal)
             assert state.answers == expected
-        state = desk.evaluate(lead_id)
+        state = desk.qualifying.evaluate(lead_id)
     assert state.answers == expected
     assert isinstance(state.suggestion.verdict, Verdict)
     assert isinstance(state.suggestion.lead_type, LeadType)

@@ -55,18 +55,18 @@ def test_a_verdict_undone_leaves_the_lead_as_before_with_its_answers(
 ) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        desk.answer(lead_id, sales_worthy("bant"))
+        desk.qualifying.answer(lead_id, sales_worthy("bant"))
         before = _facts(team, lead_id)
-        answered = desk.evaluate(lead_id)
+        answered = desk.qualifying.evaluate(lead_id)
         suggested = answered.suggestion.verdict
         reason = None if verdict is suggested else "pressed the wrong key"
-        given = desk.give_verdict(lead_id, verdict, reason)
+        given = desk.qualifying.give_verdict(lead_id, verdict, reason)
         assert _facts(team, lead_id) != before
         clock.advance(minutes=3)
-        undone = desk.undo_verdict(given.id)
+        undone = desk.qualifying.undo_verdict(given.id)
         assert undone.lead_id == lead_id and undone.stage is Stage.IN_QUALIFICATION
         assert _facts(team, lead_id) == before
-        state = desk.evaluate(lead_id)
+        state = desk.qualifying.evaluate(lead_id)
         assert state.evaluation.answers == answered.evaluation.answers  # the answers stayed
         assert state.completeness == 1.0
         with desk.store.reading() as session:
@@ -80,7 +80,7 @@ def test_a_verdict_undone_leaves_the_lead_as_before_with_its_answers(
                 )
             )
         assert actions[-1] == "verdict_undone"
-        right = desk.give_verdict(lead_id, Verdict.HAND_OFF)
+        right = desk.qualifying.give_verdict(lead_id, Verdict.HAND_OFF)
         assert right.stage is Stage.QUALIFIED
     assert _facts(team, lead_id)[-1] == 1  # one verdict counts, the right one
 
@@ -88,18 +88,18 @@ def test_a_verdict_undone_leaves_the_lead_as_before_with_its_answers(
 def test_only_the_rep_who_gave_it_and_only_for_a_while(team: str, clock: FixedClock) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        desk.answer(lead_id, {**OPENING, "contact_check": "invalid"})
-        given = desk.give_verdict(lead_id, Verdict.DISQUALIFY)
+        desk.qualifying.answer(lead_id, {**OPENING, "contact_check": "invalid"})
+        given = desk.qualifying.give_verdict(lead_id, Verdict.DISQUALIFY)
     with open_desk(team, "lead1", clock=clock) as lead, pytest.raises(NotPermitted):
-        lead.undo_verdict(given.id)
+        lead.qualifying.undo_verdict(given.id)
     with open_desk(team, "sales1", clock=clock) as sales, pytest.raises(NotPermitted):
-        sales.undo_verdict(given.id)
+        sales.qualifying.undo_verdict(given.id)
     clock.advance(seconds=UNDO_WITHIN.total_seconds() + 1)
     with (
         open_desk(team, "rep1", clock=clock) as desk,
         pytest.raises(Conflict, match="can no longer be undone"),
     ):
-        desk.undo_verdict(given.id)
+        desk.qualifying.undo_verdict(given.id)
 
 
 def test_a_lead_already_in_a_hand_off_keeps_its_verdict(
@@ -107,10 +107,10 @@ def test_a_lead_already_in_a_hand_off_keeps_its_verdict(
 ) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        desk.answer(lead_id, sales_worthy("bant"))
-        given = desk.give_verdict(lead_id, Verdict.HAND_OFF)
-        batch = desk.export_handoff(tmp_path / "out").new_batch
+        desk.qualifying.answer(lead_id, sales_worthy("bant"))
+        given = desk.qualifying.give_verdict(lead_id, Verdict.HAND_OFF)
+        batch = desk.handoff.export(tmp_path / "out").new_batch
         assert batch is not None and lead_id in batch.lead_ids
         with pytest.raises(Conflict, match="already in a hand-off"):
-            desk.undo_verdict(given.id)
+            desk.qualifying.undo_verdict(given.id)
     assert _facts(team, lead_id)[0] is Stage.HANDED_OFF

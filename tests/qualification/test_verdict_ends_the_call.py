@@ -80,14 +80,14 @@ def test_a_verdict_at_the_desk_counts_the_whole_call_as_talk_time(
 ) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        desk.renew_claim(lead_id)
-        logged = desk.log_call(lead_id, CallOutcome.CONNECTED, duration_seconds=20)
+        desk.queue.renew_claim(lead_id)
+        logged = desk.calls.log(lead_id, CallOutcome.CONNECTED, duration_seconds=20)
         clock.advance(minutes=5)
-        desk.renew_claim(lead_id)  # the window keeps the lead while the rep talks
-        desk.answer(lead_id, sales_worthy("bant"))
-        verdict = desk.give_verdict(lead_id, Verdict.HAND_OFF)
+        desk.queue.renew_claim(lead_id)  # the window keeps the lead while the rep talks
+        desk.qualifying.answer(lead_id, sales_worthy("bant"))
+        verdict = desk.qualifying.give_verdict(lead_id, Verdict.HAND_OFF)
         with pytest.raises(Conflict, match="already ended"):
-            desk.end_call(logged.call_id, 900)
+            desk.calls.end(logged.call_id, 900)
         with desk.store.reading() as session:
             ended = session.scalars(
                 select(AuditEvent).where(
@@ -103,10 +103,10 @@ def test_a_verdict_at_the_desk_counts_the_whole_call_as_talk_time(
 def test_a_verdict_without_a_call_on_the_line_ends_nothing(team: str, clock: FixedClock) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+        desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
         clock.advance(hours=3)
-        desk.answer(lead_id, sales_worthy("bant"))
-        verdict = desk.give_verdict(lead_id, Verdict.HAND_OFF)
+        desk.qualifying.answer(lead_id, sales_worthy("bant"))
+        verdict = desk.qualifying.give_verdict(lead_id, Verdict.HAND_OFF)
     assert verdict.call_seconds is None
 
 
@@ -115,8 +115,8 @@ def test_every_outcome_but_do_not_call_may_be_taken_back(team: str, clock: Fixed
     lead_id = add_lead(team, clock)
     other = add_lead(team, clock, email="sam.lee@acme.example")
     with open_desk(team, "rep1", clock=clock) as desk:
-        assert desk.log_call(other, CallOutcome.VOICEMAIL).undoable is True
-        held = desk.log_call(lead_id, CallOutcome.DO_NOT_CALL)
+        assert desk.calls.log(other, CallOutcome.VOICEMAIL).undoable is True
+        held = desk.calls.log(lead_id, CallOutcome.DO_NOT_CALL)
         assert held.undoable is False
         with pytest.raises(Conflict, match="do-not-call cannot be undone"):
-            desk.undo_call(held.call_id)
+            desk.calls.undo(held.call_id)

@@ -37,10 +37,10 @@ def test_confirming_the_suggestion_at_no_answers_is_refused_naming_the_questions
     lead_id = add_lead(team, clock)
     clock.advance(hours=2)  # the rep gets to the lead later that morning
     with open_desk(team, "rep1", clock=clock) as desk:
-        state = desk.evaluate(lead_id)
+        state = desk.qualifying.evaluate(lead_id)
         assert state.completeness == 0 and state.evaluation.required_left
         with pytest.raises(InputError) as refused:
-            desk.give_verdict(lead_id, state.suggestion.verdict)
+            desk.qualifying.give_verdict(lead_id, state.suggestion.verdict)
     message = refused.value.message
     assert f"Lead {lead_id}: 7 required questions unanswered" in message
     assert "override with a reason" in message
@@ -51,10 +51,10 @@ def test_confirming_the_suggestion_at_no_answers_is_refused_naming_the_questions
 def test_half_answered_the_suggestion_is_still_refused(team: str, clock: FixedClock) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        state = desk.answer(lead_id, OPENING)
+        state = desk.qualifying.answer(lead_id, OPENING)
         assert 0 < state.completeness < 1
         with pytest.raises(InputError, match="5 required questions unanswered"):
-            desk.give_verdict(lead_id, state.suggestion.verdict)
+            desk.qualifying.give_verdict(lead_id, state.suggestion.verdict)
     assert _stage_and_verdicts(team, lead_id)[1] == []
 
 
@@ -63,8 +63,8 @@ def test_an_unfinished_questionnaire_takes_a_verdict_as_an_override_with_its_rea
 ) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        state = desk.answer(lead_id, OPENING)
-        given = desk.give_verdict(
+        state = desk.qualifying.answer(lead_id, OPENING)
+        given = desk.qualifying.give_verdict(
             lead_id, state.suggestion.verdict, "Had to hang up; they asked for material only"
         )
     assert given.overridden and given.verdict is state.suggestion.verdict
@@ -79,9 +79,9 @@ def test_every_required_answer_given_the_suggestion_is_confirmed_without_a_reaso
 ) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        state = desk.answer(lead_id, sales_worthy("bant"))
+        state = desk.qualifying.answer(lead_id, sales_worthy("bant"))
         assert state.evaluation.required_left == ()
-        given = desk.give_verdict(lead_id, state.suggestion.verdict)
+        given = desk.qualifying.give_verdict(lead_id, state.suggestion.verdict)
     assert given.verdict is Verdict.HAND_OFF and not given.overridden
 
 
@@ -90,8 +90,8 @@ def test_a_knock_out_answer_is_confirmed_without_the_other_questions(
 ) -> None:
     lead_id = add_lead(team, clock)
     with open_desk(team, "rep1", clock=clock) as desk:
-        state = desk.answer(lead_id, {"contact_check": "invalid"})
+        state = desk.qualifying.answer(lead_id, {"contact_check": "invalid"})
         assert state.suggestion.knockout == "contact_check" and state.evaluation.required_left
-        given = desk.give_verdict(lead_id, Verdict.DISQUALIFY)
+        given = desk.qualifying.give_verdict(lead_id, Verdict.DISQUALIFY)
     assert not given.overridden and given.reason == "Contact details are wrong or made up"
     assert _stage_and_verdicts(team, lead_id)[0] is Stage.DISQUALIFIED

@@ -22,11 +22,11 @@ def main(mode: str, db: str, user: str, at: str, *ids: str) -> int:
     print("ready", flush=True)
     if mode == "claim":
         # Every worker wants the same top of the shared pool, all the time.
-        while (row := desk.next_lead()) is not None:
+        while (row := desk.queue.next()) is not None:
             print(row.lead_id, flush=True)
     else:
         for lead_id in ids:
-            result = desk.log_call(int(lead_id), CallOutcome.NO_ANSWER, note="burst")
+            result = desk.calls.log(int(lead_id), CallOutcome.NO_ANSWER, note="burst")
             print(result.call_id, result.lead_id, flush=True)
     desk.close()
     return 0

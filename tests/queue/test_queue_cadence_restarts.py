@@ -25,7 +25,7 @@ def _no_answers_until_nurtured(team: Team, lead_id: int) -> list[CallResult]:
     results: list[CallResult] = []
     with team.desk("rep1") as desk:
         for _ in range(10):
-            result = desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+            result = desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
             results.append(result)
             if result.nurtured:
                 break
@@ -40,13 +40,13 @@ def test_a_booked_callback_starts_a_new_cadence(team: Team) -> None:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
         for _ in range(3):
-            tried = desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+            tried = desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
             assert tried.next_attempt_at is not None
             team.clock.now = tried.next_attempt_at
         agreed = team.clock() + timedelta(days=1)
-        desk.log_call(lead_id, CallOutcome.CALLBACK, callback_at=agreed)
+        desk.calls.log(lead_id, CallOutcome.CALLBACK, callback_at=agreed)
         team.clock.now = agreed
-        after = desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+        after = desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
     # The first no-answer after the callback is the first of a new cadence, not the fourth.
     assert not after.nurtured and after.next_attempt_at is not None
     assert after.message.endswith("(retry 2 of 6).")
@@ -66,15 +66,15 @@ def test_a_connected_call_starts_a_new_cadence_and_the_window_counts_from_it(
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
-        desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+        desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
         team.clock.advance(days=7)  # five business days
-        desk.log_call(lead_id, CallOutcome.CONNECTED, duration_seconds=60)
+        desk.calls.log(lead_id, CallOutcome.CONNECTED, duration_seconds=60)
         team.clock.advance(days=7)
         # Fourteen days after the first try, seven after the talk: still within the window.
-        after = desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+        after = desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
         assert not after.nurtured and after.message.endswith("(retry 2 of 6).")
         team.clock.advance(days=16)  # past 10 business days after the new cadence began
-        last = desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+        last = desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
     assert last.nurtured and last.stage is Stage.NURTURE
     (verdict,) = _verdicts(team, lead_id)
     assert verdict.reason is not None
@@ -97,7 +97,7 @@ def test_the_call_that_used_up_the_cadence_is_undone_with_its_nurture_verdict(
     assert last.nurtured and len(results) == 6
     team.clock.advance(minutes=2)
     with team.desk("rep1") as desk:
-        undone = desk.undo_call(last.call_id)
+        undone = desk.calls.undo(last.call_id)
     assert undone.stage is Stage.WORKING and undone.attempts == 5
     assert "out of nurture" in undone.message
     assert _verdicts(team, lead_id) == []
@@ -128,4 +128,4 @@ def test_a_nurtured_lead_given_another_verdict_since_is_not_undone_and_says_why(
         assert lead is not None
         lead.stage = Stage.DISQUALIFIED  # a team lead closed it otherwise since
     with team.desk("rep1") as desk, pytest.raises(Conflict, match="closed now"):
-        desk.undo_call(results[-1].call_id)
+        desk.calls.undo(results[-1].call_id)

@@ -61,11 +61,11 @@ def test_an_outcome_undone_leaves_the_lead_as_before_and_in_the_reps_hands(
     before = _facts(team, lead_id)
     callback = now + timedelta(days=1) if outcome is CallOutcome.CALLBACK else None
     with team.desk("rep1") as desk:
-        assert desk.next_lead() is not None
-        logged = desk.log_call(lead_id, outcome, callback_at=callback)
+        assert desk.queue.next() is not None
+        logged = desk.calls.log(lead_id, outcome, callback_at=callback)
         assert _facts(team, lead_id) != before
         team.clock.advance(minutes=2)
-        undone = desk.undo_call(logged.call_id)
+        undone = desk.calls.undo(logged.call_id)
         assert undone.lead_id == lead_id and undone.outcome is outcome
         assert undone.message.startswith("Undone: the ")
         assert _facts(team, lead_id) == before
@@ -84,7 +84,7 @@ def test_an_outcome_undone_leaves_the_lead_as_before_and_in_the_reps_hands(
             )
         assert events[-2:] == ["call_logged", "call_undone"]
         # The right outcome now goes in as if the first had never been pressed.
-        right = desk.log_call(lead_id, CallOutcome.VOICEMAIL)
+        right = desk.calls.log(lead_id, CallOutcome.VOICEMAIL)
         assert right.attempts == 1 and right.stage is Stage.WORKING
 
 
@@ -93,11 +93,11 @@ def test_a_fresh_inquiry_gets_its_place_back_in_the_new_band(team: Team) -> None
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
-        logged = desk.log_call(lead_id, CallOutcome.BAD_NUMBER)
-        assert [row.lead_id for row in desk.queue()] == []  # held as a bad number
-        desk.undo_call(logged.call_id)
-        desk.release(lead_id)
-        (row,) = desk.queue()
+        logged = desk.calls.log(lead_id, CallOutcome.BAD_NUMBER)
+        assert [row.lead_id for row in desk.queue.page()] == []  # held as a bad number
+        desk.calls.undo(logged.call_id)
+        desk.queue.release(lead_id)
+        (row,) = desk.queue.page()
     assert row.lead_id == lead_id and row.band is Band.NEW and row.attempts == 0
     with team.store.reading() as s:
         lead = s.get(Lead, lead_id)
@@ -109,14 +109,14 @@ def test_only_the_rep_who_logged_it_may_undo_it_and_only_for_a_while(team: Team)
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
-        logged = desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+        logged = desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
     with team.desk("lead1") as lead, pytest.raises(NotPermitted, match="logged by a colleague"):
-        lead.undo_call(logged.call_id)
+        lead.calls.undo(logged.call_id)
     with team.desk("sales1") as sales, pytest.raises(NotPermitted):
-        sales.undo_call(logged.call_id)
+        sales.calls.undo(logged.call_id)
     team.clock.advance(seconds=UNDO_WITHIN.total_seconds() + 1)
     with team.desk("rep1") as desk, pytest.raises(Conflict, match="can no longer be undone"):
-        desk.undo_call(logged.call_id)
+        desk.calls.undo(logged.call_id)
     assert _calls(team, lead_id) == 1
 
 
@@ -126,16 +126,16 @@ def test_a_later_call_or_a_change_since_keeps_the_outcome(team: Team) -> None:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
         other_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
-        first = desk.log_call(lead_id, CallOutcome.BUSY)
+        first = desk.calls.log(lead_id, CallOutcome.BUSY)
         team.clock.advance(minutes=3)  # they rang straight back
-        desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+        desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
         with pytest.raises(Conflict, match="A later call"):
-            desk.undo_call(first.call_id)
-        moved = desk.log_call(other_id, CallOutcome.NO_ANSWER)
+            desk.calls.undo(first.call_id)
+        moved = desk.calls.log(other_id, CallOutcome.NO_ANSWER)
     with team.desk("lead1") as lead:
-        lead.reassign(LeadPick(lead_ids=(other_id,)), to_user="rep2", reason="rebalance")
+        lead.team.reassign(LeadPick(lead_ids=(other_id,)), to_user="rep2", reason="rebalance")
     with team.desk("rep1") as desk, pytest.raises(Conflict, match="changed after the call"):
-        desk.undo_call(moved.call_id)
+        desk.calls.undo(moved.call_id)
     assert _calls(team, other_id) == 1
 
 
@@ -144,7 +144,7 @@ def test_a_do_not_call_is_not_undone_and_says_why(team: Team) -> None:
     with team.store.transaction() as s:
         dnc_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
-        dnc = desk.log_call(dnc_id, CallOutcome.DO_NOT_CALL)
+        dnc = desk.calls.log(dnc_id, CallOutcome.DO_NOT_CALL)
         with pytest.raises(Conflict, match="do-not-call cannot be undone"):
-            desk.undo_call(dnc.call_id)
+            desk.calls.undo(dnc.call_id)
     assert _calls(team, dnc_id) == 1

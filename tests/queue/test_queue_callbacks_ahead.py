@@ -31,11 +31,11 @@ def test_booked_callbacks_come_soonest_first_late_ones_at_the_top(
         add_lead(s, now=now, owner=team.ids["rep2"], callback_at=now + timedelta(hours=2))
         add_lead(s, now=now, owner=rep, stage=Stage.NURTURE, callback_at=now + timedelta(hours=3))
     with team.desk("rep1") as desk:
-        rows = desk.callbacks_ahead()
+        rows = desk.queue.callbacks_ahead()
         assert [row.lead_id for row in rows] == [late, soon, in_two_days]
-        assert len(desk.callbacks_ahead(days=30)) == 4
+        assert len(desk.queue.callbacks_ahead(days=30)) == 4
         with pytest.raises(InputError):
-            desk.callbacks_ahead(days=0)
+            desk.queue.callbacks_ahead(days=0)
     # 10:00 in New York: the late one was at 09:30 their time, the next at 11:00.
     assert rows[0].reason == "callback at 09:30 their time, 30 min late"
     assert rows[1].reason == "callback at 11:00 their time"
@@ -47,4 +47,4 @@ def test_booked_callbacks_come_soonest_first_late_ones_at_the_top(
 
 def test_only_someone_with_a_queue_has_callbacks(team: Team) -> None:
     with team.desk("sales1") as desk, pytest.raises(NotPermitted):
-        desk.callbacks_ahead()
+        desk.queue.callbacks_ahead()

@@ -32,10 +32,10 @@ def test_next_claims_the_top_lead_and_no_answer_schedules_a_retry(team: Team) ->
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
-        row = desk.next_lead()
+        row = desk.queue.next()
         assert row is not None and row.lead_id == lead_id
         assert row.claimed_until == now + timedelta(minutes=15)
-        result = desk.log_call(lead_id, CallOutcome.NO_ANSWER, note="rang out")
+        result = desk.calls.log(lead_id, CallOutcome.NO_ANSWER, note="rang out")
     assert result.next_attempt_at == now + timedelta(hours=3)
     assert result.stage is Stage.WORKING and result.attempts == 1
     assert result.message == "No answer. Next try after 13:00 New York time (retry 2 of 6)."
@@ -43,9 +43,9 @@ def test_next_claims_the_top_lead_and_no_answer_schedules_a_retry(team: Team) ->
     assert lead.claimed_by_id is None and lead.claim_expires_at is None
     assert _actions(team, lead_id) == ["claim_taken", "call_logged"]
     with team.desk("rep1") as desk:
-        assert desk.queue() == []  # not due yet
+        assert desk.queue.page() == []  # not due yet
         team.clock.advance(hours=3)
-        (again,) = desk.queue()
+        (again,) = desk.queue.page()
     assert again.band is Band.RETRY and again.reason == "retry 2 of 6"
 
 
@@ -54,7 +54,7 @@ def test_busy_retries_sooner_but_never_before_the_minimum_spacing(team: Team) ->
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
-        result = desk.log_call(lead_id, CallOutcome.BUSY)
+        result = desk.calls.log(lead_id, CallOutcome.BUSY)
     # busy waits 30 min by policy, the spacing is 60 min: the spacing wins.
     assert result.next_attempt_at == now + timedelta(minutes=60)
 
@@ -65,7 +65,7 @@ def test_third_call_of_the_day_moves_the_next_try_to_the_next_business_day(team:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
         for _ in range(3):
-            result = desk.log_call(lead_id, CallOutcome.BUSY)
+            result = desk.calls.log(lead_id, CallOutcome.BUSY)
             team.clock.advance(hours=1)
     # Wednesday 2026-11-18; Thursday opens 09:00 New York = 14:00 UTC.
     assert result.next_attempt_at == datetime(2026, 11, 19, 14, 0, tzinfo=UTC)
@@ -78,7 +78,7 @@ def test_cadence_used_up_sends_the_lead_to_nurture_as_unreachable(team: Team) ->
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
         for _ in range(6):
-            result = desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+            result = desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
             assert result.next_attempt_at is not None or result.nurtured
             team.clock.now = result.next_attempt_at or team.clock.now
     assert result.nurtured and result.stage is Stage.NURTURE
@@ -97,9 +97,9 @@ def test_cadence_window_of_business_days_ends_the_retries(team: Team) -> None:
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
-        desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+        desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
         team.clock.advance(days=16)  # past 10 business days (Thanksgiving included)
-        result = desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+        result = desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
     assert result.nurtured and result.attempts == 2
 
 
@@ -108,9 +108,9 @@ def test_connected_keeps_the_claim_and_puts_the_lead_in_qualification(team: Team
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=now, owner=None).id
     with team.desk("rep1") as desk:
-        assert desk.next_lead() is not None
+        assert desk.queue.next() is not None
         team.clock.advance(minutes=10)
-        result = desk.log_call(lead_id, CallOutcome.CONNECTED, duration_seconds=420)
+        result = desk.calls.log(lead_id, CallOutcome.CONNECTED, duration_seconds=420)
     assert result.stage is Stage.IN_QUALIFICATION
     assert result.claim_expires_at == team.clock() + timedelta(minutes=15)
     lead = _lead(team, lead_id)
@@ -119,7 +119,7 @@ def test_connected_keeps_the_claim_and_puts_the_lead_in_qualification(team: Team
     with team.store.reading() as s:
         assert s.scalars(select(Assignment.to_user_id)).all() == [team.ids["rep1"]]
     with team.desk("rep2") as desk:
-        assert desk.queue() == []
+        assert desk.queue.page() == []
 
 
 def test_callback_comes_back_first_within_the_window_before_its_time(team: Team) -> None:
@@ -129,11 +129,11 @@ def test_callback_comes_back_first_within_the_window_before_its_time(team: Team)
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
         add_lead(s, now=now, owner=team.ids["rep1"], sla_in=timedelta(minutes=-30))
     with team.desk("rep1") as desk:
-        result = desk.log_call(lead_id, CallOutcome.CALLBACK, callback_at=agreed)
+        result = desk.calls.log(lead_id, CallOutcome.CALLBACK, callback_at=agreed)
         assert result.message == "Callback booked for 12:00 their time."
-        assert lead_id not in [r.lead_id for r in desk.queue()]
+        assert lead_id not in [r.lead_id for r in desk.queue.page()]
         team.clock.now = agreed - timedelta(minutes=15)  # the policy's callback window
-        first = desk.queue()[0]
+        first = desk.queue.page()[0]
     assert first.lead_id == lead_id and first.reason == "callback at 12:00 their time"
 
 
@@ -145,8 +145,8 @@ def test_wrong_or_bad_number_marks_the_lead_dubious_and_holds_it(
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
-        result = desk.log_call(lead_id, outcome)
-        assert desk.queue() == []
+        result = desk.calls.log(lead_id, outcome)
+        assert desk.queue.page() == []
     lead = _lead(team, lead_id)
     assert lead.lead_type is LeadType.DUBIOUS and result.hold_reason == outcome.value
 
@@ -160,10 +160,10 @@ def test_do_not_call_takes_the_person_out_of_every_queue_at_once(team: Team) -> 
         closed = add_lead(s, now=now, owner=team.ids["rep2"], person=person, stage=Stage.NURTURE)
         ids = (first.id, second.id, closed.id)
     with team.desk("rep1") as desk:
-        result = desk.log_call(ids[0], CallOutcome.DO_NOT_CALL)
+        result = desk.calls.log(ids[0], CallOutcome.DO_NOT_CALL)
     assert result.message == "Do not call: this person is out of every queue."
     with team.desk("rep2") as desk:
-        assert desk.queue() == []
+        assert desk.queue.page() == []
     with team.store.reading() as s:
         person = s.get(Person, first.person_id)
         holds = {lead.id: lead.hold_reason for lead in s.scalars(select(Lead))}
@@ -176,20 +176,20 @@ def test_colleagues_claim_blocks_logging_and_releasing(team: Team) -> None:
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=now, owner=None).id
     with team.desk("rep2") as desk:
-        assert desk.next_lead() is not None
+        assert desk.queue.next() is not None
     with team.desk("rep1") as desk:
         with pytest.raises(Conflict, match=r"being called by .+ \(until \d\d:\d\d .+ time\)"):
-            desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+            desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
         with pytest.raises(Conflict):
-            desk.release(lead_id)
+            desk.queue.release(lead_id)
         with pytest.raises(Conflict):
-            desk.renew_claim(lead_id)
-        assert desk.next_lead() is None
+            desk.queue.renew_claim(lead_id)
+        assert desk.queue.next() is None
     with team.desk("rep2") as desk:
-        assert desk.release(lead_id) is True
-        assert desk.release(lead_id) is False
+        assert desk.queue.release(lead_id) is True
+        assert desk.queue.release(lead_id) is False
     with team.desk("rep1") as desk:
-        row = desk.next_lead()
+        row = desk.queue.next()
         assert row is not None and row.lead_id == lead_id
 
 
@@ -198,13 +198,13 @@ def test_renewing_keeps_the_lease_alive(team: Team) -> None:
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
-        assert desk.next_lead() is not None
+        assert desk.queue.next() is not None
         team.clock.advance(minutes=14)
-        assert desk.renew_claim(lead_id) == team.clock() + timedelta(minutes=15)
+        assert desk.queue.renew_claim(lead_id) == team.clock() + timedelta(minutes=15)
         team.clock.advance(minutes=14)
     with team.desk("lead1") as desk:
         # A team lead sees no own queue here: the lead belongs to rep1 and is still held.
-        assert desk.queue() == []
+        assert desk.queue.page() == []
 
 
 def test_asking_next_again_gives_a_different_lead(team: Team) -> None:
@@ -213,7 +213,7 @@ def test_asking_next_again_gives_a_different_lead(team: Team) -> None:
         a = add_lead(s, now=now, owner=team.ids["rep1"], sla_in=timedelta(minutes=5)).id
         b = add_lead(s, now=now, owner=team.ids["rep1"], sla_in=timedelta(minutes=50)).id
     with team.desk("rep1") as desk:
-        first, second, third = desk.next_lead(), desk.next_lead(), desk.next_lead()
+        first, second, third = desk.queue.next(), desk.queue.next(), desk.queue.next()
     assert first is not None and second is not None
     assert (first.lead_id, second.lead_id, third) == (a, b, None)
 
@@ -223,11 +223,11 @@ def test_qualifier_cannot_log_on_another_reps_lead_but_a_team_lead_can(team: Tea
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=now, owner=team.ids["rep2"]).id
     with team.desk("rep1") as desk, pytest.raises(NotPermitted, match="belongs to"):
-        desk.log_call(lead_id, CallOutcome.NO_ANSWER)
+        desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
     with team.desk("lead1") as desk:
-        assert desk.log_call(lead_id, CallOutcome.NO_ANSWER).attempts == 1
+        assert desk.calls.log(lead_id, CallOutcome.NO_ANSWER).attempts == 1
     with team.desk("sales1") as desk, pytest.raises(NotPermitted):
-        desk.log_call(lead_id, CallOutcome.CONNECTED)
+        desk.calls.log(lead_id, CallOutcome.CONNECTED)
 
 
 @pytest.mark.parametrize(
@@ -246,7 +246,7 @@ def test_bad_call_input_is_refused_and_nothing_is_stored(
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk, pytest.raises(InputError, match=says):
-        desk.log_call(lead_id, outcome, callback_at=callback)
+        desk.calls.log(lead_id, outcome, callback_at=callback)
     with team.store.reading() as s:
         assert s.scalars(select(CallAttempt)).all() == []
 
@@ -257,9 +257,9 @@ def test_calls_on_closed_or_missing_leads_are_refused(team: Team) -> None:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"], stage=Stage.QUALIFIED).id
     with team.desk("rep1") as desk:
         with pytest.raises(Conflict, match="closed"):
-            desk.log_call(lead_id, CallOutcome.CONNECTED)
+            desk.calls.log(lead_id, CallOutcome.CONNECTED)
         with pytest.raises(InputError, match="No lead"):
-            desk.log_call(lead_id + 999, CallOutcome.CONNECTED)
+            desk.calls.log(lead_id + 999, CallOutcome.CONNECTED)
 
 
 def test_dialling_is_refused_once_their_calling_hours_are_over_or_they_asked_not_to_be_called(
@@ -271,12 +271,12 @@ def test_dialling_is_refused_once_their_calling_hours_are_over_or_they_asked_not
         tokyo = add_lead(s, now=now, owner=rep, zone="Asia/Tokyo").id
         listed = add_lead(s, now=now, owner=rep, do_not_call=True).id
     with team.desk("rep1") as desk:
-        assert desk.why_not_dial(new_york) is None  # 10:00 in New York
-        assert desk.why_not_dial(tokyo) == (
+        assert desk.calls.why_not_dial(new_york) is None  # 10:00 in New York
+        assert desk.calls.why_not_dial(tokyo) == (
             "It is 00:00 for them (Tokyo): outside their calling hours (08:00–21:00 their time)."
             " Book a callback (B) or put the lead back (Esc)."
         )
-        refused = desk.why_not_dial(listed)
+        refused = desk.calls.why_not_dial(listed)
         assert refused is not None and refused.startswith("They are on the do-not-call list")
     with team.desk("sales1") as desk, pytest.raises(NotPermitted):
-        desk.why_not_dial(new_york)
+        desk.calls.why_not_dial(new_york)

@@ -33,7 +33,7 @@ def test_a_correction_is_cleaned_saved_and_on_the_timeline(team: Team) -> None:
         lead_id = lead.id
     before = _person(team, lead_id)
     with team.desk("rep1") as desk:
-        changed = desk.change_contact(
+        changed = desk.calls.change_contact(
             lead_id,
             ContactDetails(
                 first_name="  Katharina ",
@@ -52,7 +52,7 @@ def test_a_correction_is_cleaned_saved_and_on_the_timeline(team: Team) -> None:
         assert person.email == "K.Meyer@example.com"  # the domain lower-cased, as intake does
         assert person.phone == "+14155552671" and person.phone_raw == "(415) 555-2671"
         assert person.zone_key == LOS_ANGELES
-        (entry,) = [e for e in desk.lead_file(lead_id).timeline if e.kind == "contact"]
+        (entry,) = [e for e in desk.queue.lead_file(lead_id).timeline if e.kind == "contact"]
     assert entry.who == "rep1"
     assert f"phone {before.phone} → +14155552671" in entry.text
     assert entry.text.startswith("Contact details corrected: first name Ada → Katharina")
@@ -63,7 +63,7 @@ def test_nothing_typed_differently_changes_nothing(team: Team) -> None:
         lead_id = add_lead(s, now=team.clock(), owner=team.ids["rep1"]).id
     person = _person(team, lead_id)
     with team.desk("rep1") as desk:
-        same = desk.change_contact(lead_id, ContactDetails(first_name=person.first_name))
+        same = desk.calls.change_contact(lead_id, ContactDetails(first_name=person.first_name))
     assert same.changed == () and same.message == "Nothing changed."
     with team.store.reading() as s:
         events = s.scalars(select(AuditEvent).where(AuditEvent.action == "contact_changed"))
@@ -87,7 +87,7 @@ def test_bad_input_names_the_field_and_changes_nothing(
         lead_id = add_lead(s, now=team.clock(), owner=team.ids["rep1"]).id
     before = _person(team, lead_id)
     with team.desk("rep1") as desk, pytest.raises(InputError, match=words) as refused:
-        desk.change_contact(lead_id, details)
+        desk.calls.change_contact(lead_id, details)
     assert refused.value.field == field
     after = _person(team, lead_id)
     assert (after.first_name, after.email, after.phone, after.title) == (
@@ -105,7 +105,7 @@ def test_a_number_already_on_file_for_someone_else_is_refused_naming_them(team: 
         other_id = other.id
         other_phone = other.person.phone
     with team.desk("rep1") as desk, pytest.raises(InputError) as refused:
-        desk.change_contact(lead_id, ContactDetails(phone=str(other_phone)))
+        desk.calls.change_contact(lead_id, ContactDetails(phone=str(other_phone)))
     assert "is already on file for Grace Caller" in str(refused.value)
     assert f"(lead #{other_id})" in str(refused.value)
 
@@ -116,12 +116,12 @@ def test_a_new_address_on_the_do_not_call_list_takes_the_person_out_of_every_que
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=team.clock(), owner=team.ids["rep1"]).id
     with team.desk("lead1") as lead:
-        lead.add_to_do_not_call("private@home.example", reason="asked on a call")
+        lead.privacy.add_do_not_call("private@home.example", reason="asked on a call")
     with team.desk("rep1") as desk:
-        changed = desk.change_contact(lead_id, ContactDetails(email="private@home.example"))
+        changed = desk.calls.change_contact(lead_id, ContactDetails(email="private@home.example"))
         assert changed.do_not_call
         assert "on the do-not-call list" in changed.message
-        assert desk.queue() == []
+        assert desk.queue.page() == []
     person = _person(team, lead_id)
     assert person.do_not_call
     with team.store.reading() as s:
@@ -139,22 +139,22 @@ def test_only_whoever_works_the_lead_or_a_team_lead_may_correct_it(team: Team) -
         ).id  # fmt: skip
     with team.desk("rep1") as desk:
         with pytest.raises(NotPermitted, match="belongs to rep2"):
-            desk.change_contact(lead_id, ContactDetails(title="CTO"))
+            desk.calls.change_contact(lead_id, ContactDetails(title="CTO"))
         with pytest.raises(Conflict, match="being called by"):
-            desk.change_contact(claimed_id, ContactDetails(title="CTO"))
+            desk.calls.change_contact(claimed_id, ContactDetails(title="CTO"))
     with team.desk("sales1") as sales, pytest.raises(NotPermitted):
-        sales.change_contact(lead_id, ContactDetails(title="CTO"))
+        sales.calls.change_contact(lead_id, ContactDetails(title="CTO"))
     with team.desk("lead1") as lead:
-        assert lead.change_contact(lead_id, ContactDetails(title="CTO")).changed == ("title",)
+        assert lead.calls.change_contact(lead_id, ContactDetails(title="CTO")).changed == ("title",)
 
 
 def test_erasing_the_person_blanks_the_corrected_values_in_the_trail(team: Team) -> None:
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=team.clock(), owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
-        desk.change_contact(lead_id, ContactDetails(phone="+1 415 555 2671"))
+        desk.calls.change_contact(lead_id, ContactDetails(phone="+1 415 555 2671"))
     with team.desk("lead1") as lead:
-        lead.erase_person(lead_id, reason="asked to be forgotten")
+        lead.privacy.erase_person(lead_id, reason="asked to be forgotten")
     with team.store.reading() as s:
         (event,) = s.scalars(select(AuditEvent).where(AuditEvent.action == "contact_changed"))
         assert event.details is not None and event.details["changed"] == {"phone": ["", ""]}

@@ -22,11 +22,11 @@ def _german_lead(team: Team) -> int:
 def test_a_german_mobile_typed_nationally_is_read_in_the_persons_country(team: Team) -> None:
     lead_id = _german_lead(team)
     with team.desk("rep1") as desk:
-        changed = desk.change_contact(lead_id, ContactDetails(mobile="0170 1234567"))
+        changed = desk.calls.change_contact(lead_id, ContactDetails(mobile="0170 1234567"))
         assert changed.changed == ("mobile",)
         assert changed.mobile == "+491701234567"
         assert changed.message == "Saved: mobile."
-        shown = desk.lead_file(lead_id)
+        shown = desk.queue.lead_file(lead_id)
     assert shown.mobile == "+491701234567"
     assert shown.numbers == (("phone", shown.phone), ("mobile", "+491701234567"))
 
@@ -34,7 +34,7 @@ def test_a_german_mobile_typed_nationally_is_read_in_the_persons_country(team: T
 def test_a_persons_own_country_wins_over_the_teams_default_region(team: Team) -> None:
     lead_id = _german_lead(team)
     with team.desk("rep1") as desk:
-        changed = desk.change_contact(lead_id, ContactDetails(phone="030 12345678"))
+        changed = desk.calls.change_contact(lead_id, ContactDetails(phone="030 12345678"))
     assert changed.phone == "+493012345678"
     with team.store.reading() as s:
         lead = s.get(Lead, lead_id)
@@ -47,16 +47,16 @@ def test_phone_mobile_and_direct_line_are_kept_apart_and_can_be_cleared(team: Te
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=team.clock(), owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
-        changed = desk.change_contact(
+        changed = desk.calls.change_contact(
             lead_id, ContactDetails(mobile="(415) 555-2671", direct_line="212-555-0188")
         )
         assert changed.changed == ("mobile", "direct_line")
         assert changed.message == "Saved: mobile, direct line."
-        shown = desk.lead_file(lead_id)
+        shown = desk.queue.lead_file(lead_id)
         assert shown.numbers[1:] == (("mobile", "+14155552671"), ("direct line", "+12125550188"))
         assert shown.phone and shown.numbers[0] == ("phone", shown.phone)
-        desk.change_contact(lead_id, ContactDetails(mobile=""))
-        after = desk.lead_file(lead_id)
+        desk.calls.change_contact(lead_id, ContactDetails(mobile=""))
+        after = desk.queue.lead_file(lead_id)
     assert after.mobile is None and after.direct_line == "+12125550188"
     with team.store.reading() as s:
         lead = s.get(Lead, lead_id)
@@ -69,7 +69,7 @@ def test_a_number_that_cannot_be_read_names_the_field_and_the_country_read_in(
 ) -> None:
     lead_id = _german_lead(team)
     with team.desk("rep1") as desk, pytest.raises(InputError) as refused:
-        desk.change_contact(lead_id, ContactDetails(direct_line="0170 12"))
+        desk.calls.change_contact(lead_id, ContactDetails(direct_line="0170 12"))
     assert refused.value.field == "direct_line"
     assert str(refused.value) == (
         "'0170 12': not a valid number for DE; type it with +country code if it is from abroad"

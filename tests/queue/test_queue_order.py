@@ -14,7 +14,7 @@ from leaddesk.queue import Band
 
 def _ids(team: Team, user: str = "rep1", **kwargs: object) -> list[int]:
     with team.desk(user) as desk:
-        return [row.lead_id for row in desk.queue(**kwargs)]  # type: ignore[arg-type]
+        return [row.lead_id for row in desk.queue.page(**kwargs)]  # type: ignore[arg-type]
 
 
 def test_due_callback_outranks_fresh_inquiry_and_bands_keep_their_order(team: Team) -> None:
@@ -38,7 +38,7 @@ def test_due_callback_outranks_fresh_inquiry_and_bands_keep_their_order(team: Te
             callback_at=now + timedelta(minutes=10),
         ).id
     with team.desk("rep1") as desk:
-        rows = desk.queue()
+        rows = desk.queue.page()
     assert [r.lead_id for r in rows] == [callback, fresh, retry, rest]
     assert [r.band for r in rows] == [Band.CALLBACK, Band.NEW, Band.RETRY, Band.OTHER]
     assert rows[0].reason.startswith("callback at ")
@@ -55,7 +55,7 @@ def test_new_inquiries_go_by_deadline_and_a_breach_says_by_how_much(team: Team) 
         sooner = add_lead(s, now=now, owner=rep, sla_in=timedelta(minutes=5)).id
         undated = add_lead(s, now=now, owner=rep, sla_in=None).id
     with team.desk("rep1") as desk:
-        rows = desk.queue()
+        rows = desk.queue.page()
     assert [r.lead_id for r in rows] == [breached, sooner, later, undated]
     assert rows[0].reason == "new web inquiry, call overdue by 1 h 5 min"
     assert rows[0].facts["minutes_overdue"] == 65
@@ -85,7 +85,7 @@ def test_a_rows_reason_is_worded_again_for_a_later_moment(team: Team) -> None:
         ).id
         unknown = add_lead(s, now=now, owner=rep, zone=None, sla_in=timedelta(hours=1)).id
     with team.desk("rep1") as desk:
-        rows = {row.lead_id: row for row in desk.queue()}
+        rows = {row.lead_id: row for row in desk.queue.page()}
     later = now + timedelta(minutes=30, seconds=30)
     assert rows[fresh].reason == "new web inquiry, 18 min left to call"
     assert rows[fresh].reason_at(now) == rows[fresh].reason
@@ -185,7 +185,7 @@ def test_unknown_zone_uses_the_teams_and_the_row_says_so(team: Team) -> None:
     with team.store.transaction() as s:
         add_lead(s, now=now, owner=team.ids["rep1"], zone=None)
     with team.desk("rep1") as desk:
-        (row,) = desk.queue()
+        (row,) = desk.queue.page()
     assert row.reason.endswith("their time zone is unknown, so the team's is used")
     assert row.zones == (NEW_YORK,) and not row.zone_known
     assert row.local_time.hour == 10
@@ -225,7 +225,7 @@ def test_queue_json_row_carries_what_a_dialer_needs(team: Team) -> None:
     with team.store.transaction() as s:
         add_lead(s, now=now, owner=team.ids["rep1"])
     with team.desk("rep1") as desk:
-        (row,) = desk.queue()
+        (row,) = desk.queue.page()
     data = row.as_json()
     for key in (
         "lead_id",
@@ -249,6 +249,6 @@ def test_queue_json_row_carries_what_a_dialer_needs(team: Team) -> None:
 @pytest.mark.parametrize("who", ["admin", "sales1"])
 def test_roles_without_a_queue_are_refused(team: Team, who: str) -> None:
     with team.desk(who) as desk, pytest.raises(NotPermitted):
-        desk.queue()
+        desk.queue.page()
     with team.desk(who) as desk, pytest.raises(NotPermitted):
-        desk.next_lead()
+        desk.queue.next()

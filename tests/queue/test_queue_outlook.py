@@ -17,8 +17,8 @@ LONDON = ZoneInfo("Europe/London")
 
 def test_an_empty_store_says_there_are_no_leads_yet(team: Team) -> None:
     with team.desk("rep1") as desk:
-        assert desk.queue() == []
-        outlook = desk.queue_outlook()
+        assert desk.queue.page() == []
+        outlook = desk.queue.outlook()
     assert outlook.open_leads == 0
     assert outlook.words(team.clock(), LONDON) == "No leads to call yet."
 
@@ -44,8 +44,8 @@ def test_nothing_due_now_names_the_next_callback_or_try(team: Team) -> None:
         )
         add_lead(session, now=now, owner=team.ids["rep2"], callback_at=now + timedelta(hours=1))
     with team.desk("rep1") as desk:
-        assert desk.queue() == []
-        outlook = desk.queue_outlook()
+        assert desk.queue.page() == []
+        outlook = desk.queue.outlook()
     assert outlook.open_leads == 2  # rep2's lead is not rep1's to call
     # 15:00 UTC + 2 h 30 is 17:30 in London (November: no summer time).
     assert outlook.words(now, LONDON) == "Nothing due now — next callback at 17:30."
@@ -56,8 +56,8 @@ def test_leads_waiting_only_for_calling_hours_are_counted(team: Team) -> None:
     with team.store.transaction() as session:
         add_lead(session, now=now, owner=team.ids["rep1"], zone="Asia/Tokyo")  # 00:00 there
     with team.desk("rep1") as desk:
-        assert desk.queue() == []
-        words = desk.queue_outlook().words(now, UTC)
+        assert desk.queue.page() == []
+        words = desk.queue.outlook().words(now, UTC)
     assert words == "Nothing due now: your open lead waits for their calling hours."
 
 

@@ -20,7 +20,7 @@ def _with_queue_policy(table: str) -> str:
 
 def _publish(team: Team, text: str) -> None:
     with team.desk("lead1") as desk:
-        desk.publish_definition(text, "team.toml")
+        desk.qualifying.publish_definition(text, "team.toml")
 
 
 def test_a_team_can_put_fresh_inquiries_before_callbacks(team: Team) -> None:
@@ -29,10 +29,10 @@ def test_a_team_can_put_fresh_inquiries_before_callbacks(team: Team) -> None:
         fresh = add_lead(s, now=now, owner=rep, sla_in=timedelta(minutes=18)).id
         callback = add_lead(s, now=now, owner=rep, stage=Stage.IN_QUALIFICATION, callback_at=now).id
     with team.desk("rep1") as desk:
-        assert [r.lead_id for r in desk.queue()] == [callback, fresh]
+        assert [r.lead_id for r in desk.queue.page()] == [callback, fresh]
     _publish(team, _with_queue_policy('bands = ["new", "callback", "retry", "other"]'))
     with team.desk("rep1") as desk:
-        assert [r.lead_id for r in desk.queue()] == [fresh, callback]
+        assert [r.lead_id for r in desk.queue.page()] == [fresh, callback]
 
 
 def test_weights_decide_between_a_good_fit_and_a_keen_contact(team: Team) -> None:
@@ -44,12 +44,12 @@ def test_weights_decide_between_a_good_fit_and_a_keen_contact(team: Team) -> Non
         keen = add_lead(s, now=now, owner=rep, stage=Stage.IN_QUALIFICATION, fit=30, interest=95).id
     _publish(team, _with_queue_policy("fit_weight = 3\ninterest_weight = 1"))
     with team.desk("rep1") as desk:
-        rows = desk.queue()
+        rows = desk.queue.page()
     assert [r.lead_id for r in rows] == [good_fit, keen]
     assert rows[0].score == round((3 * 90 + 20) / 4)
     _publish(team, _with_queue_policy("fit_weight = 1\ninterest_weight = 3"))
     with team.desk("rep1") as desk:
-        assert [r.lead_id for r in desk.queue()] == [keen, good_fit]
+        assert [r.lead_id for r in desk.queue.page()] == [keen, good_fit]
 
 
 @pytest.mark.parametrize(

@@ -132,8 +132,8 @@ def test_store_queue_matches_the_rules_exactly(
     expected = [(lead_id, band) for _, lead_id, band in sorted(placed)]
 
     with team.desk(as_rep) as desk:
-        rows = desk.queue(limit=100)
-        again = desk.queue(limit=100)
+        rows = desk.queue.page(limit=100)
+        again = desk.queue.page(limit=100)
     got = [(row.lead_id, row.band) for row in rows]
     assert got == expected  # nothing excluded appears, nothing callable is missing, same order
     assert got == [(row.lead_id, row.band) for row in again]  # deterministic

@@ -16,9 +16,9 @@ from tests.factories import TeamLogins
 
 def _team(location: str, clock: FixedClock) -> None:
     with setup_desk(location, clock=clock) as desk:
-        desk.add_user("admin", Role.ADMIN)
-        desk.add_user("rep1", Role.QUALIFIER)
-        desk.add_user("sales1", Role.SALES, display_name="Sales One")
+        desk.people.add("admin", Role.ADMIN)
+        desk.people.add("rep1", Role.QUALIFIER)
+        desk.people.add("sales1", Role.SALES, display_name="Sales One")
 
 
 def _given(password: str | None):  # type: ignore[no-untyped-def]
@@ -34,9 +34,9 @@ def _given(password: str | None):  # type: ignore[no-untyped-def]
 
 def _passwords_on(location: str, clock: FixedClock) -> None:
     with open_desk(location, "admin", clock=clock) as desk:
-        desk.set_password("admin", "admin-secret")
-        desk.set_password("rep1", "rep1-secret")
-        desk.set_password("sales1", "sales1-secret")
+        desk.people.set_password("admin", "admin-secret")
+        desk.people.set_password("rep1", "rep1-secret")
+        desk.people.set_password("sales1", "sales1-secret")
 
 
 def test_a_store_without_passwords_lets_anyone_pick_any_name(
@@ -46,7 +46,7 @@ def test_a_store_without_passwords_lets_anyone_pick_any_name(
     ask = _given(None)
     with open_desk(store_location, "sales1", clock=clock, password=ask) as desk:
         assert desk.actor.name == "sales1"
-        assert not desk.passwords_on()
+        assert not desk.people.passwords_on()
     assert ask.asked == []  # nobody is asked for what the store does not have
 
 
@@ -57,7 +57,7 @@ def test_once_passwords_are_on_each_user_signs_in_with_their_own(
     _passwords_on(store_location, clock)
     ask = _given("sales1-secret")
     with open_desk(store_location, "sales1", clock=clock, password=ask) as desk:
-        assert desk.actor.name == "sales1" and desk.passwords_on()
+        assert desk.actor.name == "sales1" and desk.people.passwords_on()
     assert [user for user, _ in ask.asked] == ["sales1"]
     with pytest.raises(NotPermitted, match="Wrong password for sales1"):
         open_desk(store_location, "sales1", clock=clock, password=_given("rep1-secret"))
@@ -72,7 +72,7 @@ def test_a_user_without_a_password_on_a_passworded_store_is_told_to_ask_an_admin
 ) -> None:
     _team(store_location, clock)
     with open_desk(store_location, "admin", clock=clock) as desk:
-        desk.set_password("admin", "admin-secret")
+        desk.people.set_password("admin", "admin-secret")
     with pytest.raises(NotPermitted, match=r"rep1 has no password.*users password rep1"):
         open_desk(store_location, "rep1", clock=clock, password=_given("anything1"))
 
@@ -86,12 +86,12 @@ def test_the_store_owner_cannot_act_without_signing_in_once_passwords_are_on(
     _passwords_on(store_location, clock)
     with setup_desk(store_location, clock=clock) as desk:
         # The sign-in window may still list who can sign in ...
-        assert {u.name for u in desk.users()} == {"admin", "rep1", "sales1"}
+        assert {u.name for u in desk.people.users()} == {"admin", "rep1", "sales1"}
         # ... but nothing else, not even a password.
         with pytest.raises(NotPermitted, match="--as"):
-            desk.add_user("sneaky", Role.ADMIN)
+            desk.people.add("sneaky", Role.ADMIN)
         with pytest.raises(NotPermitted, match="--as"):
-            desk.set_password("rep1", "taken-over")
+            desk.people.set_password("rep1", "taken-over")
 
 
 def test_admins_set_anyones_password_and_others_only_their_own(
@@ -101,8 +101,8 @@ def test_admins_set_anyones_password_and_others_only_their_own(
     _passwords_on(store_location, clock)
     with open_desk(store_location, "rep1", clock=clock, password=_given("rep1-secret")) as desk:
         with pytest.raises(NotPermitted, match="only their own"):
-            desk.set_password("sales1", "sales1-mine-now")
-        desk.set_password("rep1", "rep1-changed")
+            desk.people.set_password("sales1", "sales1-mine-now")
+        desk.people.set_password("rep1", "rep1-changed")
     with pytest.raises(NotPermitted, match="Wrong password"):
         open_desk(store_location, "rep1", clock=clock, password=_given("rep1-secret"))
     open_desk(store_location, "rep1", clock=clock, password=_given("rep1-changed")).close()
@@ -114,8 +114,8 @@ def test_the_first_password_cannot_lock_every_admin_out(
     _team(store_location, clock)
     with open_desk(store_location, "admin", clock=clock) as desk:
         with pytest.raises(InputError, match=r"Give an admin a password first.*password admin"):
-            desk.set_password("rep1", "rep1-secret")
-        assert not desk.passwords_on()  # nothing was changed
+            desk.people.set_password("rep1", "rep1-secret")
+        assert not desk.people.passwords_on()  # nothing was changed
 
 
 def test_a_short_password_is_refused_with_what_to_do(
@@ -126,7 +126,7 @@ def test_a_short_password_is_refused_with_what_to_do(
         open_desk(store_location, "admin", clock=clock) as desk,
         pytest.raises(InputError, match="at least 8 characters"),
     ):
-        desk.set_password("admin", "short")
+        desk.people.set_password("admin", "short")
 
 
 def test_a_password_is_stored_hashed_and_audited_without_a_trace_of_it(
@@ -140,7 +140,7 @@ def test_a_password_is_stored_hashed_and_audited_without_a_trace_of_it(
             events = session.scalars(
                 select(AuditEvent).where(AuditEvent.action == "password_set")
             ).all()
-        users = desk.users()
+        users = desk.people.users()
     assert all(h and h.startswith("$argon2") and "secret" not in h for h in stored)
     assert {e.subject for e in events} == {"user:admin", "user:rep1", "user:sales1"}
     for event in events:
@@ -160,8 +160,8 @@ def test_a_password_is_stored_hashed_and_audited_without_a_trace_of_it(
 
 def test_on_a_team_database_the_login_is_the_sign_in(team: TeamLogins, clock: FixedClock) -> None:
     with open_desk(team.owner_url, "admin", clock=clock) as desk:
-        desk.set_password("admin", "admin-secret")
-        desk.set_password(team.rep, "rep-secret-1")
+        desk.people.set_password("admin", "admin-secret")
+        desk.people.set_password(team.rep, "rep-secret-1")
     ask = _given(None)
     with open_desk(team.url_for(team.rep), team.rep, clock=clock, password=ask) as desk:
         assert desk.actor.name == team.rep

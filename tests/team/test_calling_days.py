@@ -27,7 +27,7 @@ def _person(team: Team, owner: str, zone: str, country: str, region: str | None 
 
 def _queue(team: Team, rep: str) -> list[int]:
     with team.desk(rep) as desk:
-        return [row.lead_id for row in desk.queue(limit=100)]
+        return [row.lead_id for row in desk.queue.page(limit=100)]
 
 
 def test_nobody_in_berlin_is_callable_on_a_sunday_evening(team: Team) -> None:
@@ -35,7 +35,7 @@ def test_nobody_in_berlin_is_callable_on_a_sunday_evening(team: Team) -> None:
     team.clock.now = SUNDAY_EVENING
     assert _queue(team, "rep1") == []
     with team.desk("rep1") as desk:
-        assert desk.why_not_dial(berlin[0]) == (
+        assert desk.calls.why_not_dial(berlin[0]) == (
             "It is 18:00 for them (Berlin): Sunday is not a calling day there. "
             "Book a callback (B) or put the lead back (Esc)."
         )
@@ -49,7 +49,7 @@ def test_a_national_holiday_closes_that_country_only(team: Team) -> None:
     team.clock.now = datetime(2026, 12, 25, 9, 0, tzinfo=UTC)  # Friday: 10:00 / 18:00
     assert _queue(team, "rep1") == [tokyo]
     with team.desk("rep1") as desk:
-        why = desk.why_not_dial(berlin)
+        why = desk.calls.why_not_dial(berlin)
     assert why is not None and "is a public holiday there" in why
 
 

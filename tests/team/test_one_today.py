@@ -15,7 +15,7 @@ from tests.factories import Team
 def _log(team: Team, rep: str, outcome: CallOutcome = CallOutcome.NO_ANSWER) -> None:
     lead = team.lead(rep)
     with team.desk(rep) as desk:
-        desk.log_call(lead, outcome, duration_seconds=30)
+        desk.calls.log(lead, outcome, duration_seconds=30)
 
 
 def test_a_late_evening_call_belongs_to_yesterday_in_every_view(team: Team) -> None:
@@ -27,11 +27,11 @@ def test_a_late_evening_call_belongs_to_yesterday_in_every_view(team: Team) -> N
     _log(team, "rep1")
 
     with team.desk("rep1") as rep:
-        day = rep.my_day()
+        day = rep.calls.my_day()
     with team.desk("lead1") as lead:
-        view = lead.team_view()
+        view = lead.team.view()
         wednesday = date(2026, 11, 18)
-        report = lead.report("workload", since=wednesday, until=wednesday)
+        report = lead.team.report("workload", since=wednesday, until=wednesday)
     row = next(r for r in view.reps if r.name == "rep1")
     worked = next(i for i in report.items if isinstance(i, RepWorkload) and i.rep == "rep1")
 
@@ -45,7 +45,7 @@ def test_the_last_call_is_shown_in_the_team_zone_and_the_zone_is_named(team: Tea
     _log(team, "rep2")  # 15:00 UTC, 10:00 in New York
     team.clock.advance(minutes=5)
     with team.desk("lead1") as lead:
-        view = lead.team_view()
+        view = lead.team.view()
     rep = next(r for r in view.reps if r.name == "rep2")
     assert rep.now_text() == "last call 10:00"
     assert "now (America/New_York)" in view.headers
@@ -67,10 +67,10 @@ def test_the_sla_breach_count_is_the_queue_overdue_rows(team: Team) -> None:
         person.do_not_call = True
 
     with team.desk("rep1") as rep:
-        breaches = rep.my_day().sla_breaches
-        rows = rep.queue(limit=100)
+        breaches = rep.calls.my_day().sla_breaches
+        rows = rep.queue.page(limit=100)
     with team.desk("lead1") as lead:
-        row = next(r for r in lead.team_view().reps if r.name == "rep1")
+        row = next(r for r in lead.team.view().reps if r.name == "rep1")
 
     shown_overdue = [r.lead_id for r in rows if r.sla_due_at and r.sla_due_at < team.clock()]
     assert shown_overdue == [overdue]

@@ -59,7 +59,7 @@ def test_rebalance_preview_is_what_gets_applied_and_lands_in_the_queues(
     done = run_cli("rebalance", "--json", "--as", "lead1", db=sqlite_store_path)
     assert {m["lead_id"]: m["to"] for m in json.loads(done.stdout)["moves"]} == preview
     with team_now.desk("rep1") as desk:
-        assert {lead.lead_id for lead in desk.my_open_leads()} == {pooled[0], pooled[2]}
+        assert {lead.lead_id for lead in desk.queue.my_open_leads()} == {pooled[0], pooled[2]}
     text = run_cli("rebalance", "--dry-run", "--as", "lead1", db=sqlite_store_path)
     assert "Nothing to move." in text.stdout
 

@@ -37,9 +37,11 @@ def test_a_reassign_preview_and_its_refusal_name_people(named: Team) -> None:
     already = named.lead("rep3", country="DE")
     named.claim(busy, "rep1")
     with named.desk("lead1") as desk:
-        preview = desk.preview_reassign(LeadPick(lead_ids=(us, de, busy, already)), to_user="rep3")
+        preview = desk.team.preview_reassign(
+            LeadPick(lead_ids=(us, de, busy, already)), to_user="rep3"
+        )
         with pytest.raises(Conflict) as refused:
-            desk.apply_reassign(preview)
+            desk.team.apply_reassign(preview)
     assert preview.to_user == "rep3" and preview.to_display_name == "Ines Ode"
     assert {(m.from_display_name, m.to_display_name) for m in preview.moves} == {
         ("Rosa Diaz", "Ines Ode")
@@ -59,7 +61,7 @@ def test_a_spread_and_a_rebalance_name_people(named: Team) -> None:
     first, second, busy = (named.lead("rep1", hours_ago=h) for h in (3, 2, 1))
     named.claim(busy, "rep1")
     with named.desk("lead1") as desk:
-        plan = desk.plan_spread("rep1")
+        plan = desk.team.plan_spread("rep1")
     assert plan.reason == "Spread while Rosa Diaz is away"
     assert [u.why for u in plan.unplaced] == ["on a call with Rosa Diaz right now"]
     assert {m.lead_id: m.to_display_name for m in plan.moves} == {
@@ -77,5 +79,5 @@ def test_refusing_a_receiver_names_them(named: Team) -> None:
         assert gone is not None
         gone.active = False
     with named.desk("lead1") as desk, pytest.raises(InputError) as refused:
-        desk.reassign(LeadPick(from_user="rep1"), to_user="rep2")
+        desk.team.reassign(LeadPick(from_user="rep1"), to_user="rep2")
     assert refused.value.message == "Tom Berg is deactivated; pick an active rep or the pool."

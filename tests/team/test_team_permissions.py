@@ -16,18 +16,20 @@ from tests.cli_in_process import RunCli
 from tests.factories import Team
 
 ACTIONS: dict[str, Callable[[Desk], object]] = {
-    "team view": lambda d: d.team_view(),
-    "preview reassign": lambda d: d.preview_reassign(LeadPick(from_user="rep2"), to_user="rep1"),
-    "reassign": lambda d: d.reassign(LeadPick(from_user="rep2"), to_user="rep1"),
-    "plan rebalance": lambda d: d.plan_rebalance(),
-    "rebalance": lambda d: d.rebalance(),
-    "spread": lambda d: d.plan_spread("rep2"),
-    "sweep": lambda d: d.sweep(),
-    "deactivate": lambda d: d.deactivate_user("rep2"),
-    "reactivate": lambda d: d.reactivate_user("rep2"),
-    "change user": lambda d: d.change_user("rep2", capacity=5),
+    "team view": lambda d: d.team.view(),
+    "preview reassign": lambda d: d.team.preview_reassign(
+        LeadPick(from_user="rep2"), to_user="rep1"
+    ),
+    "reassign": lambda d: d.team.reassign(LeadPick(from_user="rep2"), to_user="rep1"),
+    "plan rebalance": lambda d: d.team.plan_rebalance(),
+    "rebalance": lambda d: d.team.rebalance(),
+    "spread": lambda d: d.team.plan_spread("rep2"),
+    "sweep": lambda d: d.team.sweep(),
+    "deactivate": lambda d: d.people.deactivate("rep2"),
+    "reactivate": lambda d: d.people.reactivate("rep2"),
+    "change user": lambda d: d.people.change("rep2", capacity=5),
     **{
-        f"report {name}": (lambda n: lambda d: d.report(n))(name)
+        f"report {name}": (lambda n: lambda d: d.team.report(n))(name)
         for name in ("funnel", "throughput", "sla", "sources", "agreement", "workload")
     },
 }

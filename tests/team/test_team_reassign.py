@@ -25,12 +25,12 @@ def test_reassigned_leads_show_in_the_receivers_queue_with_history_and_audit(tea
     first, second = team.lead("rep1"), team.lead("rep1")
     before = team.get(first).version
     with team.desk("lead1") as desk:
-        result = desk.reassign(
+        result = desk.team.reassign(
             LeadPick(lead_ids=(first, second)), to_user="rep2", reason="rep1 off sick"
         )
     assert [m.lead_id for m in result.moved] == [first, second]
     with team.desk("rep2") as desk:
-        assert {lead.lead_id for lead in desk.my_open_leads()} == {first, second}
+        assert {lead.lead_id for lead in desk.queue.my_open_leads()} == {first, second}
     assert team.get(first).version == before + 1
     events = _events(team, "reassigned")
     assert [(e.lead_id, e.from_state, e.to_state, e.reason) for e in events] == [
@@ -57,9 +57,9 @@ def test_moving_the_n_oldest_takes_the_longest_waiting_first(team: Team) -> None
     oldest = team.lead("rep1", hours_ago=30)
     middle = team.lead("rep1", hours_ago=5)
     with team.desk("lead1") as desk:
-        preview = desk.preview_reassign(LeadPick(from_user="rep1", count=2), to_user="rep2")
+        preview = desk.team.preview_reassign(LeadPick(from_user="rep1", count=2), to_user="rep2")
         assert [m.lead_id for m in preview.moves] == [oldest, middle]
-        desk.apply_reassign(preview)
+        desk.team.apply_reassign(preview)
     assert [team.owner_of(i) for i in (oldest, middle, newest)] == ["rep2", "rep2", "rep1"]
 
 
@@ -67,7 +67,7 @@ def test_an_absent_reps_leads_go_to_the_pool_when_no_receiver_is_named(team: Tea
     open_leads = [team.lead("rep1"), team.lead("rep1")]
     closed = team.lead("rep1", stage=Stage.NURTURE)
     with team.desk("lead1") as desk:
-        result = desk.reassign(LeadPick(from_user="rep1"), to_user=None)
+        result = desk.team.reassign(LeadPick(from_user="rep1"), to_user=None)
     assert result.preview.to_user is None
     assert [team.owner_of(i) for i in open_leads] == [None, None]
     assert team.owner_of(closed) == "rep1"  # history stays with who worked it
@@ -77,7 +77,7 @@ def test_a_lead_on_a_call_is_not_taken_without_force(team: Team) -> None:
     free, busy = team.lead("rep1"), team.lead("rep1")
     team.claim(busy, "rep1")
     with team.desk("lead1") as desk, pytest.raises(Conflict, match=r"on a call with rep1.*--force"):
-        desk.reassign(LeadPick(lead_ids=(free, busy)), to_user="rep2")
+        desk.team.reassign(LeadPick(lead_ids=(free, busy)), to_user="rep2")
     assert [team.owner_of(free), team.owner_of(busy)] == ["rep1", "rep1"]  # all or nothing
     assert _events(team, "reassigned") == []
 
@@ -86,7 +86,7 @@ def test_forcing_takes_the_lead_clears_the_claim_and_says_so(team: Team) -> None
     busy = team.lead("rep1")
     team.claim(busy, "rep1")
     with team.desk("lead1") as desk:
-        result = desk.reassign(LeadPick(lead_ids=(busy,)), to_user="rep2", force=True)
+        result = desk.team.reassign(LeadPick(lead_ids=(busy,)), to_user="rep2", force=True)
     assert [m.lead_id for m in result.forced] == [busy]
     lead = team.get(busy)
     assert (team.owner_of(busy), lead.claimed_by_id, lead.claim_expires_at) == ("rep2", None, None)
@@ -98,12 +98,12 @@ def test_a_move_after_the_call_happens_once_the_lease_ends(team: Team) -> None:
     busy = team.lead("rep1")
     team.claim(busy, "rep1", minutes=10)
     with team.desk("lead1") as desk:
-        result = desk.reassign(LeadPick(lead_ids=(busy,)), to_user="rep2", after_call=True)
+        result = desk.team.reassign(LeadPick(lead_ids=(busy,)), to_user="rep2", after_call=True)
         assert [m.lead_id for m in result.after_call] == [busy]
         assert team.owner_of(busy) == "rep1"
-        assert desk.sweep().moved_after_call == ()  # still on the call
+        assert desk.team.sweep().moved_after_call == ()  # still on the call
         team.clock.advance(minutes=11)
-        assert desk.sweep().moved_after_call == (busy,)
+        assert desk.team.sweep().moved_after_call == (busy,)
     assert team.owner_of(busy) == "rep2"
     assert team.get(busy).extra is None
 
@@ -112,14 +112,14 @@ def test_a_move_after_the_call_happens_once_the_lease_ends(team: Team) -> None:
 def test_a_move_after_the_call_happens_as_soon_as_the_rep_lets_go(team: Team, ends: str) -> None:
     busy = team.lead("rep1")
     with team.desk("rep1") as rep:
-        rep.renew_claim(busy)  # the rep has it open, on the phone
+        rep.queue.renew_claim(busy)  # the rep has it open, on the phone
         with team.desk("lead1") as lead:
-            lead.reassign(LeadPick(lead_ids=(busy,)), to_user="rep2", after_call=True)
+            lead.team.reassign(LeadPick(lead_ids=(busy,)), to_user="rep2", after_call=True)
         assert team.owner_of(busy) == "rep1"
         if ends == "release":
-            rep.release(busy)
+            rep.queue.release(busy)
         else:
-            rep.log_call(busy, CallOutcome.NO_ANSWER)
+            rep.calls.log(busy, CallOutcome.NO_ANSWER)
     assert team.owner_of(busy) == "rep2"  # no sweep needed
     assert team.get(busy).extra is None
     with team.store.reading() as session:
@@ -130,19 +130,19 @@ def test_a_move_after_the_call_happens_as_soon_as_the_rep_lets_go(team: Team, en
 def test_a_connected_call_keeps_the_lead_until_it_ends(team: Team) -> None:
     busy = team.lead("rep1")
     with team.desk("rep1") as rep:
-        rep.renew_claim(busy)
+        rep.queue.renew_claim(busy)
         with team.desk("lead1") as lead:
-            lead.reassign(LeadPick(lead_ids=(busy,)), to_user="rep2", after_call=True)
-        rep.log_call(busy, CallOutcome.CONNECTED)
+            lead.team.reassign(LeadPick(lead_ids=(busy,)), to_user="rep2", after_call=True)
+        rep.calls.log(busy, CallOutcome.CONNECTED)
         assert team.owner_of(busy) == "rep1"  # still qualifying: not taken from under them
-        rep.release(busy)
+        rep.queue.release(busy)
     assert team.owner_of(busy) == "rep2"
 
 
 def test_a_reps_verdict_after_the_preview_makes_the_move_refuse(team: Team) -> None:
     lead_id = team.lead("rep1")
     with team.desk("lead1") as desk:
-        preview = desk.preview_reassign(LeadPick(lead_ids=(lead_id,)), to_user="rep2")
+        preview = desk.team.preview_reassign(LeadPick(lead_ids=(lead_id,)), to_user="rep2")
         with (
             team.store.transaction() as session
         ):  # the rep's verdict lands meanwhile (ORM: version bump)
@@ -150,7 +150,7 @@ def test_a_reps_verdict_after_the_preview_makes_the_move_refuse(team: Team) -> N
             assert lead is not None
             lead.stage = Stage.QUALIFIED
         with pytest.raises(Conflict, match=f"Lead {lead_id} changed"):
-            desk.apply_reassign(preview)
+            desk.team.apply_reassign(preview)
     assert team.owner_of(lead_id) == "rep1"
     with team.store.reading() as session:
         assert session.scalar(select(func.count()).select_from(Assignment)) == 0
@@ -174,21 +174,21 @@ def test_bad_requests_are_refused_with_a_plain_message(
     team.user("sales1", Role.SALES)
     team.lead("rep1")
     with team.desk("lead1") as desk, pytest.raises(InputError, match=says) as refused:
-        desk.reassign(pick, to_user=to)
+        desk.team.reassign(pick, to_user=to)
     assert refused.value.field == ("count" if pick.count is not None else None)
 
 
 def test_closed_leads_do_not_move(team: Team) -> None:
     done = team.lead("rep1", stage=Stage.HANDED_OFF)
     with team.desk("lead1") as desk, pytest.raises(InputError, match=r"closed .handed off"):
-        desk.reassign(LeadPick(lead_ids=(done,)), to_user="rep2")
+        desk.team.reassign(LeadPick(lead_ids=(done,)), to_user="rep2")
 
 
 def test_preview_warns_about_capacity_and_territory(team: Team) -> None:
     team.user("rep3", capacity=1, territories=["DE"])
     leads = (team.lead("rep1", country="US"), team.lead("rep1", country="DE"))
     with team.desk("lead1") as desk:
-        preview = desk.preview_reassign(LeadPick(lead_ids=leads), to_user="rep3")
+        preview = desk.team.preview_reassign(LeadPick(lead_ids=leads), to_user="rep3")
     assert preview.warnings == (
         "rep3 would hold 2 open leads (capacity 1).",
         "1 of these leads are outside rep3's territories (DE).",

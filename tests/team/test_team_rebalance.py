@@ -33,8 +33,8 @@ def _small_team(team: Team) -> dict[str, int]:
 def test_preview_spreads_pool_then_excess_by_spare_capacity_and_territory(team: Team) -> None:
     leads = _small_team(team)
     with team.desk("lead1") as desk:
-        plan = desk.plan_rebalance()
-        assert desk.plan_rebalance() == plan  # same store, same plan
+        plan = desk.team.plan_rebalance()
+        assert desk.team.plan_rebalance() == plan  # same store, same plan
     moved = {m.lead_id: m.to_user for m in plan.moves}
     # rep1 holds 6 of 4; the team's share is 8 leads over 12 places, so 3 each at most when
     # levelling. DE goes to the DE specialist; reached leads stay with whoever spoke to them.
@@ -58,11 +58,11 @@ def test_applying_the_plan_fills_the_receivers_queues_and_a_second_run_moves_not
 ) -> None:
     leads = _small_team(team)
     with team.desk("lead1") as desk:
-        plan = desk.plan_rebalance()
-        desk.apply_rebalance(plan)
-        assert desk.plan_rebalance().moves == ()
+        plan = desk.team.plan_rebalance()
+        desk.team.apply_rebalance(plan)
+        assert desk.team.plan_rebalance().moves == ()
     with team.desk("rep2") as desk:
-        assert {lead.lead_id for lead in desk.my_open_leads()} == {
+        assert {lead.lead_id for lead in desk.queue.my_open_leads()} == {
             leads["pool_fr"],
             leads["fresh_1"],
             leads["fresh_2"],
@@ -79,7 +79,7 @@ def test_leads_nobody_covers_stay_in_the_pool_and_say_why(team: Team) -> None:
             find_user(session, name).territories = ["US"]
     lonely = team.lead(None, country="JP")
     with team.desk("lead1") as desk:
-        plan = desk.plan_rebalance()
+        plan = desk.team.plan_rebalance()
     assert plan.moves == ()
     assert [(u.lead_id, u.why) for u in plan.unplaced] == [(lonely, "no rep covers JP")]
 
@@ -94,7 +94,7 @@ def test_a_lead_whose_reps_are_full_stays_in_the_pool_saying_so(team: Team) -> N
     team.lead("rep2")
     waiting = team.lead(None, country="US")
     with team.desk("lead1") as desk:
-        plan = desk.plan_rebalance()
+        plan = desk.team.plan_rebalance()
     assert plan.moves == ()
     assert [(u.lead_id, u.why) for u in plan.unplaced] == [(waiting, "no rep with room for US")]
 
@@ -106,8 +106,8 @@ def test_an_absent_reps_leads_are_spread_over_the_others_except_the_one_on_a_cal
     first, second, third = (team.lead("rep1", hours_ago=h) for h in (3, 2, 1))
     team.claim(third, "rep1")
     with team.desk("lead1") as desk:
-        plan = desk.plan_spread("rep1")
-        desk.apply_rebalance(plan)
+        plan = desk.team.plan_spread("rep1")
+        desk.team.apply_rebalance(plan)
     assert {m.lead_id: m.to_user for m in plan.moves} == {first: "rep2", second: "rep3"}
     assert [(u.lead_id, u.why) for u in plan.unplaced] == [(third, "on a call with rep1 right now")]
     assert plan.reason == "Spread while rep1 is away"
@@ -120,10 +120,10 @@ def test_a_lead_claimed_after_the_preview_stops_the_whole_plan(team: Team) -> No
 
     pooled = [team.lead(None, hours_ago=h) for h in (3, 2)]
     with team.desk("lead1") as desk:
-        plan = desk.plan_rebalance()
+        plan = desk.team.plan_rebalance()
         team.claim(pooled[1], "rep1")
         with pytest.raises(Conflict, match=f"Lead {pooled[1]} changed"):
-            desk.apply_rebalance(plan)
+            desk.team.apply_rebalance(plan)
     assert [team.owner_of(i) for i in pooled] == [None, None]
 
 
@@ -132,6 +132,6 @@ def test_team_leads_and_inactive_reps_receive_nothing(team: Team) -> None:
     team.user("lead2", Role.TEAM_LEAD)
     team.lead(None, hours_ago=1)
     with team.desk("lead1") as desk:
-        plan = desk.plan_rebalance()
+        plan = desk.team.plan_rebalance()
     assert {m.to_user for m in plan.moves} == {"rep1"}
     assert timedelta(0) <= team.clock() - plan.at

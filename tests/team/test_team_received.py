@@ -36,24 +36,24 @@ def test_received_counts_imports_calls_from_the_pool_and_moves(team: Team, tmp_p
     sheet = tmp_path / "webinar.csv"
     sheet.write_text(INQUIRIES, encoding="utf-8")
     with team.desk("lead1") as lead1:
-        assert lead1.import_file(sheet, source="webinar").counts.assigned == 3
+        assert lead1.intake.import_file(sheet, source="webinar").counts.assigned == 3
     owners = _imported_owners(team)
     # Round robin, least loaded first: rep1, rep2, rep1.
     assert sorted(owners.values(), key=str) == ["rep1", "rep1", "rep2"]
     pool_lead = team.lead(None, hours_ago=1)
     team.clock.advance(minutes=20)
     with team.desk("rep2") as rep2:
-        rep2.log_call(pool_lead, CallOutcome.NO_ANSWER)
+        rep2.calls.log(pool_lead, CallOutcome.NO_ANSWER)
     moved = min(lead for lead, owner in owners.items() if owner == "rep1")
     today = team.clock().date()
     team.clock.advance(minutes=20)
     with team.desk("lead1") as lead1:
-        lead1.reassign(LeadPick(lead_ids=(moved,)), to_user="rep2", reason="rep1 is at a fair")
-        report = lead1.report("workload", since=today, until=today)
-        yesterday = lead1.report(
+        lead1.team.reassign(LeadPick(lead_ids=(moved,)), to_user="rep2", reason="rep1 is at a fair")
+        report = lead1.team.report("workload", since=today, until=today)
+        yesterday = lead1.team.report(
             "workload", since=today - timedelta(days=1), until=today - timedelta(days=1)
         )
-        timeline = lead1.lead_file(moved).timeline
+        timeline = lead1.queue.lead_file(moved).timeline
 
     figures = {row.rep: (row.open_now, row.received) for row in report.items}
     # rep1: two from the import. rep2: one from the import, the pool lead, the moved lead.

@@ -29,13 +29,13 @@ def _setup(location: str, clock: FixedClock, tmp_path: Path) -> dict[str, int]:
     with small_team(location, clock, [("rep1", Role.QUALIFIER), ("lead1", Role.TEAM_LEAD)]):
         pass
     with open_desk(location, "rep1", clock=clock) as rep:
-        rep.import_file(write_csv(tmp_path / "in.csv", [ADA, BOB]))
+        rep.intake.import_file(write_csv(tmp_path / "in.csv", [ADA, BOB]))
         ids = {}
         for _ in range(2):
-            row = rep.next_lead()
+            row = rep.queue.next()
             assert row is not None
-            rep.log_call(row.lead_id, CallOutcome.CONNECTED)
-            rep.give_verdict(
+            rep.calls.log(row.lead_id, CallOutcome.CONNECTED)
+            rep.qualifying.give_verdict(
                 row.lead_id,
                 Verdict.NURTURE,
                 "No budget this year",
@@ -67,11 +67,11 @@ def test_a_nurtured_lead_comes_back_on_its_recycle_date_once(
     nurtured = _setup(store_location, clock, tmp_path)
     with open_desk(store_location, "lead1", clock=clock) as lead1:
         clock.advance(days=29)
-        assert lead1.sweep().recycled == ()  # not yet
+        assert lead1.team.sweep().recycled == ()  # not yet
         clock.advance(days=1, minutes=1)
-        result = lead1.sweep()
+        result = lead1.team.sweep()
         assert sorted(r.nurtured_lead_id for r in result.brought_back) == sorted(nurtured.values())
-        assert lead1.sweep().recycled == ()  # once only
+        assert lead1.team.sweep().recycled == ()  # once only
 
     old, new = _leads_of(store_location, "Ada")
     assert old.id == nurtured["Ada"] and old.stage is Stage.NURTURE
@@ -82,9 +82,9 @@ def test_a_nurtured_lead_comes_back_on_its_recycle_date_once(
     assert new.extra == {"recycled_from": old.id, "first_source": old.source}
     with open_desk(store_location, "rep1", clock=clock) as rep:
         assert new.assigned_to_id == rep.actor.id  # the rep who nurtured it
-        queue = {row.lead_id: row for row in rep.queue(limit=50)}
+        queue = {row.lead_id: row for row in rep.queue.page(limit=50)}
         assert queue[new.id].reason == "new lead back from nurture, no call deadline set"
-        earlier = rep.lead_file(new.id).earlier
+        earlier = rep.queue.lead_file(new.id).earlier
         assert [e.lead_id for e in earlier] == [old.id]
         # The workload dashboard counts it as received by the rep.
         store = open_store(store_location)
@@ -106,10 +106,10 @@ def test_nobody_is_brought_back_who_asked_not_to_be_called_or_is_already_open(
     # Bob wrote in again meanwhile: his new interest is an open lead already.
     clock.advance(days=10)
     with open_desk(store_location, "rep1", clock=clock) as rep:
-        rep.import_file(write_csv(tmp_path / "again.csv", [[*BOB[:5], "Webinar", "Back"]]))
+        rep.intake.import_file(write_csv(tmp_path / "again.csv", [[*BOB[:5], "Webinar", "Back"]]))
     clock.advance(days=21)
     with open_desk(store_location, "lead1", clock=clock) as lead1:
-        result = lead1.sweep()
+        result = lead1.team.sweep()
     assert result.brought_back == ()
     skipped = {r.nurtured_lead_id: r.skipped for r in result.recycled}
     assert skipped[nurtured["Ada"]] == "the person is on the do-not-call list"
@@ -128,7 +128,7 @@ def test_a_lead_whose_rep_left_comes_back_to_the_pool_and_the_cli_says_so(
     clock.now -= timedelta(weeks=10)
     nurtured = _setup(store_location, clock, tmp_path)
     with open_desk(store_location, "lead1", clock=clock) as lead1:
-        lead1.deactivate_user("rep1")
+        lead1.people.deactivate("rep1")
     code = main(["--db", store_location, "sweep", "--as", "lead1"])
     out = capsys.readouterr().out
     assert code == 0

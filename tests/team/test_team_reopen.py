@@ -16,8 +16,8 @@ from tests.factories import Team
 def _disqualified(team: Team, owner: str = "rep1") -> int:
     lead_id = team.lead(owner)
     with team.desk(owner) as rep:
-        rep.log_call(lead_id, CallOutcome.CONNECTED)
-        rep.give_verdict(lead_id, Verdict.DISQUALIFY, "says they never asked")
+        rep.calls.log(lead_id, CallOutcome.CONNECTED)
+        rep.qualifying.give_verdict(lead_id, Verdict.DISQUALIFY, "says they never asked")
     return lead_id
 
 
@@ -32,13 +32,15 @@ def test_a_lead_disqualified_in_error_goes_back_to_a_rep_due_now(team: Team) -> 
     assert team.get(lead_id).stage is Stage.DISQUALIFIED and _verdicts(team, lead_id) == 1
     team.clock.advance(days=2)
     with team.desk("lead1") as lead:
-        reopened = lead.reopen_lead(
+        reopened = lead.team.reopen(
             lead_id, "their colleague confirmed the project", to_user="rep2"
         )
         assert reopened.stage is Stage.WORKING and reopened.owner == "rep2"
         assert reopened.message.startswith(f"Lead {lead_id} reopened, in rep2's queue")
         assert "the disqualify verdict (rep1," in reopened.message
-        (entry,) = [e for e in lead.lead_file(lead_id).timeline if e.text.startswith("Reopened")]
+        (entry,) = [
+            e for e in lead.queue.lead_file(lead_id).timeline if e.text.startswith("Reopened")
+        ]
     assert "says they never asked) withdrawn — their colleague confirmed the project" in (
         entry.text
     )
@@ -59,15 +61,15 @@ def test_a_lead_disqualified_in_error_goes_back_to_a_rep_due_now(team: Team) -> 
             == "lead_reopened"
         )
     with team.desk("rep2") as rep:
-        assert lead_id in [row.lead_id for row in rep.queue(limit=50)]
+        assert lead_id in [row.lead_id for row in rep.queue.page(limit=50)]
 
 
 def test_reps_cannot_reopen_and_a_reason_is_needed(team: Team) -> None:
     lead_id = _disqualified(team)
     with team.desk("rep1") as rep, pytest.raises(NotPermitted):
-        rep.reopen_lead(lead_id, "I changed my mind")
+        rep.team.reopen(lead_id, "I changed my mind")
     with team.desk("lead1") as lead, pytest.raises(InputError, match="say why"):
-        lead.reopen_lead(lead_id, "   ")
+        lead.team.reopen(lead_id, "   ")
     assert team.get(lead_id).stage is Stage.DISQUALIFIED
 
 
@@ -83,9 +85,9 @@ def test_open_leads_leads_with_sales_and_do_not_call_people_stay_as_they_are(
         lead.person.do_not_call = True
     with team.desk("lead1") as lead:
         with pytest.raises(Conflict, match="open already"):
-            lead.reopen_lead(open_id, "why not")
+            lead.team.reopen(open_id, "why not")
         with pytest.raises(Conflict, match="with sales"):
-            lead.reopen_lead(with_sales, "why not")
+            lead.team.reopen(with_sales, "why not")
         with pytest.raises(Conflict, match="do-not-call"):
-            lead.reopen_lead(dnc_id, "why not")
+            lead.team.reopen(dnc_id, "why not")
     assert team.get(with_sales).stage is Stage.HANDED_OFF

@@ -167,7 +167,7 @@ def store(team: Team) -> Team:
 
 def report(team: Team, name: str) -> Report:
     with team.desk("lead1") as desk:
-        return desk.report(name, since=SINCE, until=UNTIL)
+        return desk.team.report(name, since=SINCE, until=UNTIL)
 
 
 def test_funnel_counts_how_far_the_periods_leads_got(store: Team) -> None:
@@ -219,7 +219,7 @@ def test_speed_to_lead_distribution_and_sla_compliance(store: Team) -> None:
 def test_sla_compliance_is_not_given_before_any_deadline_came(store: Team) -> None:
     """A week with no lead whose deadline has come says nothing of compliance (not 0 %)."""
     with store.desk("lead1") as desk:
-        quiet = desk.report("sla", since=date(2026, 10, 5), until=date(2026, 10, 11))
+        quiet = desk.team.report("sla", since=date(2026, 10, 5), until=date(2026, 10, 11))
     assert quiet.summary["sla_met"] == quiet.summary["sla_breached"] == 0
     assert quiet.summary["sla_compliance_pct"] is None
 
@@ -256,7 +256,7 @@ def test_reports_name_reps_as_the_team_knows_them(store: Team) -> None:
 
 def test_team_view_per_rep_pool_and_sales_wait(store: Team) -> None:
     with store.desk("lead1") as desk:
-        view = desk.team_view()
+        view = desk.team.view()
     assert view.rows() == [
         # rep, now, calls today, open, capacity, used %, callbacks today, SLA breaches,
         # untouched, verdicts today, this week (rep1's open lead waits for its callback
@@ -278,5 +278,5 @@ def test_a_period_that_ends_before_it_starts_is_refused(store: Team) -> None:
         store.desk("lead1") as desk,
         pytest.raises(InputError, match="is after the period's last day") as refused,
     ):
-        desk.report("funnel", since=UNTIL, until=SINCE)
+        desk.team.report("funnel", since=UNTIL, until=SINCE)
     assert refused.value.field == "since"

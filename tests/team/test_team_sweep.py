@@ -41,8 +41,8 @@ def test_leads_nobody_touched_for_a_day_are_flagged_and_nothing_else(team: Team)
     on_call = team.lead("rep1", hours_ago=130)
     team.claim(on_call, "rep1")
     with team.desk("lead1") as desk:
-        result = desk.sweep()
-        assert desk.sweep().flagged == ()  # flagged once
+        result = desk.team.sweep()
+        assert desk.team.sweep().flagged == ()  # flagged once
     assert result.flagged == (stale, stale_pool)
     assert result.moved == ()  # moving is off in the shipped definition
     assert team.get(stale).flagged_untouched_at == team.clock()
@@ -53,13 +53,13 @@ def test_leads_nobody_touched_for_a_day_are_flagged_and_nothing_else(team: Team)
 def test_the_flag_comes_off_once_the_lead_is_called(team: Team) -> None:
     stale = team.lead("rep1", hours_ago=130)
     with team.desk("lead1") as desk:
-        desk.sweep()
+        desk.team.sweep()
         team.clock.advance(hours=1)
         with team.store.transaction() as session:
             lead = session.get(Lead, stale)
             assert lead is not None
             lead.last_attempt_at = team.clock()
-        assert desk.sweep().unflagged == (stale,)
+        assert desk.team.sweep().unflagged == (stale,)
     assert team.get(stale).flagged_untouched_at is None
 
 
@@ -80,7 +80,7 @@ def test_after_48_hours_a_reps_untouched_lead_moves_to_the_rep_with_most_room(te
             )
         )
     with team.desk("lead1") as desk:
-        result = desk.sweep()
+        result = desk.team.sweep()
     assert [(m.lead_id, m.from_user, m.to_user) for m in result.moved] == [(stale, "rep1", "rep2")]
     assert team.owner_of(stale) == "rep2"
     assert team.get(stale).flagged_untouched_at is None  # the new owner starts afresh
@@ -107,13 +107,13 @@ def test_untouched_counts_business_hours_so_a_friday_afternoon_inquiry_waits_the
     friday = team.lead("rep1", hours_ago=0)
     with team.desk("lead1") as desk:
         team.clock.now = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)  # Sunday 15:00
-        assert desk.sweep().flagged == ()
+        assert desk.team.sweep().flagged == ()
         # Half an hour on Friday, then Monday to Wednesday of Thanksgiving week (the holiday is
         # Thursday): 24 business hours end Wednesday 16:30.
         team.clock.now = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)  # Wednesday 16:00
-        assert desk.sweep().flagged == ()
+        assert desk.team.sweep().flagged == ()
         team.clock.now = datetime(2026, 11, 25, 21, 45, tzinfo=UTC)  # Wednesday 16:45
-        assert desk.sweep().flagged == (friday,)
+        assert desk.team.sweep().flagged == (friday,)
 
 
 def test_a_note_or_a_callback_or_retry_ahead_is_a_touch(team: Team) -> None:
@@ -135,7 +135,7 @@ def test_a_note_or_a_callback_or_retry_ahead_is_a_touch(team: Team) -> None:
     _enable_auto_reassign(team)
     with team.desk("lead1") as desk:
         team.clock.advance(hours=24)  # Thursday 10:00
-        result = desk.sweep()
+        result = desk.team.sweep()
     assert result.flagged == (stale,)
     assert [move.lead_id for move in result.moved] == [stale]
     for lead_id in (noted, callback, retry):
@@ -145,21 +145,21 @@ def test_a_note_or_a_callback_or_retry_ahead_is_a_touch(team: Team) -> None:
 def test_a_flag_comes_off_when_a_callback_is_booked_ahead(team: Team) -> None:
     stale = team.lead("rep1", hours_ago=130)
     with team.desk("lead1") as desk:
-        assert desk.sweep().flagged == (stale,)
+        assert desk.team.sweep().flagged == (stale,)
         with team.store.transaction() as session:
             lead = session.get(Lead, stale)
             assert lead is not None
             lead.callback_at = team.at(hours=30)
-        assert desk.sweep().unflagged == (stale,)
+        assert desk.team.sweep().unflagged == (stale,)
 
 
 def test_one_sweep_moves_at_most_the_policys_number_and_says_how_many_wait(team: Team) -> None:
     _enable_auto_reassign(team, "max_per_run = 2")
     stale = [team.lead("rep1", hours_ago=300 + n) for n in range(5)]
     with team.desk("lead1") as desk:
-        first = desk.sweep()
-        second = desk.sweep()
-        third = desk.sweep()
+        first = desk.team.sweep()
+        second = desk.team.sweep()
+        third = desk.team.sweep()
     # Oldest first: the lead that arrived longest ago moves first.
     assert [m.lead_id for m in first.moved] == [stale[4], stale[3]]
     assert (len(first.moved), first.waiting) == (2, 3)
@@ -172,16 +172,16 @@ def test_a_lead_the_sweep_moved_rests_the_policys_business_days(team: Team) -> N
     team.user("rep3")
     stale = team.lead("rep1", hours_ago=300)
     with team.desk("lead1") as desk:
-        (move,) = desk.sweep().moved
+        (move,) = desk.team.sweep().moved
         first_owner = team.owner_of(stale)
         assert move.to_user == first_owner != "rep1"
         # To Saturday 28 November: Thanksgiving off, still past 48 business hours untouched.
         team.clock.advance(days=10)
-        again = desk.sweep()
+        again = desk.team.sweep()
         assert again.moved == () and again.resting == 1
         assert team.owner_of(stale) == first_owner
         team.clock.advance(days=7)  # eleven business days and more since the move
-        later = desk.sweep()
+        later = desk.team.sweep()
     assert [m.lead_id for m in later.moved] == [stale] and later.resting == 0
 
 
@@ -195,11 +195,11 @@ def test_a_dry_run_says_what_the_sweep_would_do_and_changes_nothing(team: Team) 
     stale = team.lead("rep1", hours_ago=300)
     events = _events(team)
     with team.desk("lead1") as desk:
-        preview = desk.sweep(dry_run=True)
+        preview = desk.team.sweep(dry_run=True)
         assert preview.dry_run and preview.flagged == (stale,)
         assert [m.lead_id for m in preview.moved] == [stale]
         assert team.owner_of(stale) == "rep1" and not _flagged(team, stale)
         assert _events(team) == events
-        done = desk.sweep()
+        done = desk.team.sweep()
     assert not done.dry_run and [m.lead_id for m in done.moved] == [stale]
     assert team.owner_of(stale) != "rep1" and _events(team) > events

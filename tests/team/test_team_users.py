@@ -20,7 +20,7 @@ def test_a_deactivated_reps_open_leads_return_to_the_pool_and_they_cannot_sign_i
     team.claim(leads[1], "rep1")
     kept = team.lead("rep2")
     with team.desk("lead1") as desk:
-        change = desk.deactivate_user("rep1")
+        change = desk.people.deactivate("rep1")
     assert change.returned_to_pool == tuple(leads)
     assert [team.owner_of(i) for i in leads] == [None, None]
     assert team.get(leads[1]).claimed_by_id is None
@@ -28,7 +28,7 @@ def test_a_deactivated_reps_open_leads_return_to_the_pool_and_they_cannot_sign_i
     with pytest.raises(NotPermitted, match="deactivated"):
         open_desk(team.location, "rep1", clock=team.clock)
     with team.desk("lead1") as desk:
-        assert desk.reactivate_user("rep1").user.active
+        assert desk.people.reactivate("rep1").user.active
     with team.store.reading() as session:
         actions = session.scalars(
             select(AuditEvent.action)
@@ -43,8 +43,8 @@ def test_role_capacity_and_territories_change_in_one_audited_step(team: Team) ->
     for _ in range(3):
         team.lead("anna")
     with team.desk("lead1") as desk:
-        change = desk.change_user("anna", capacity=2, territories=("de, at", "DE"))
-        promoted = desk.change_user("rep1", role=Role.TEAM_LEAD)
+        change = desk.people.change("anna", capacity=2, territories=("de, at", "DE"))
+        promoted = desk.people.change("rep1", role=Role.TEAM_LEAD)
     assert change.user.capacity == 2
     assert change.user.territories == ("AT", "DE")
     assert change.changes == ("capacity 40 → 2", "territories anywhere → AT DE")
@@ -58,14 +58,14 @@ def test_role_capacity_and_territories_change_in_one_audited_step(team: Team) ->
 def test_a_display_name_changes_and_the_login_stays(team: Team) -> None:
     team.user("anna", display_name="Anna Berg")
     with team.desk("lead1") as desk:
-        change = desk.change_user("anna", display_name="  Anna   Lindqvist ")
+        change = desk.people.change("anna", display_name="  Anna   Lindqvist ")
         assert change.changes == ("name Anna Berg → Anna Lindqvist",)
         assert (change.user.name, change.user.display_name) == ("anna", "Anna Lindqvist")
-        assert desk.change_user("anna", display_name="Anna Lindqvist").changes == ()
+        assert desk.people.change("anna", display_name="Anna Lindqvist").changes == ()
         with pytest.raises(InputError, match="give the name the team knows them by"):
-            desk.change_user("anna", display_name="   ")
+            desk.people.change("anna", display_name="   ")
         with pytest.raises(InputError, match="keep the display name to 128 characters") as too:
-            desk.change_user("anna", display_name="A" * 129)
+            desk.people.change("anna", display_name="A" * 129)
         assert too.value.field == "display_name"
     with team.store.reading() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "user_changed")).one()
@@ -77,7 +77,7 @@ def test_a_display_name_changes_and_the_login_stays(team: Team) -> None:
 def test_a_rep_moved_to_sales_gives_their_leads_back_to_the_pool(team: Team) -> None:
     lead_id = team.lead("rep1")
     with team.desk("lead1") as desk:
-        change = desk.change_user("rep1", role=Role.SALES)
+        change = desk.people.change("rep1", role=Role.SALES)
     assert change.returned_to_pool == (lead_id,)
     assert change.user.role is Role.SALES
 
@@ -85,13 +85,13 @@ def test_a_rep_moved_to_sales_gives_their_leads_back_to_the_pool(team: Team) -> 
 @pytest.mark.parametrize(
     ("act", "error", "says"),
     [
-        (lambda d: d.deactivate_user("lead1"), InputError, "cannot deactivate yourself"),
-        (lambda d: d.change_user("lead1", role=Role.QUALIFIER), InputError, "your own role"),
-        (lambda d: d.change_user("rep1", role=Role.ADMIN), NotPermitted, "Only an admin"),
-        (lambda d: d.deactivate_user("boss"), NotPermitted, "only an admin can change them"),
-        (lambda d: d.change_user("rep1", capacity=-1), InputError, "not a number of open leads"),
-        (lambda d: d.change_user("rep1", territories=("Germany",)), InputError, "country code"),
-        (lambda d: d.deactivate_user("ghost"), InputError, "No user named 'ghost'"),
+        (lambda d: d.people.deactivate("lead1"), InputError, "cannot deactivate yourself"),
+        (lambda d: d.people.change("lead1", role=Role.QUALIFIER), InputError, "your own role"),
+        (lambda d: d.people.change("rep1", role=Role.ADMIN), NotPermitted, "Only an admin"),
+        (lambda d: d.people.deactivate("boss"), NotPermitted, "only an admin can change them"),
+        (lambda d: d.people.change("rep1", capacity=-1), InputError, "not a number of open leads"),
+        (lambda d: d.people.change("rep1", territories=("Germany",)), InputError, "country code"),
+        (lambda d: d.people.deactivate("ghost"), InputError, "No user named 'ghost'"),
     ],
 )
 def test_user_changes_that_would_hurt_are_refused(

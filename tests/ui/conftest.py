@@ -43,11 +43,11 @@ def empty_store(sqlite_store_path: Path, clock: FixedClock) -> Path:
     """A new team's store on its first day: the shipped definition, a rep (Anna), a team
     lead (Lena), a salesperson (Sam) and an admin; no leads, no imports, no hand-offs."""
     with setup_desk(sqlite_store_path, clock=clock) as setup:
-        setup.prepare_store()
-        setup.add_user("anna", Role.QUALIFIER, display_name="Anna Berg")
-        setup.add_user("lena", Role.TEAM_LEAD, display_name="Lena Lind")
-        setup.add_user("sam", Role.SALES, display_name="Sam Sales")
-        setup.add_user("admin", Role.ADMIN, display_name="Admin")
+        setup.admin.prepare_store()
+        setup.people.add("anna", Role.QUALIFIER, display_name="Anna Berg")
+        setup.people.add("lena", Role.TEAM_LEAD, display_name="Lena Lind")
+        setup.people.add("sam", Role.SALES, display_name="Sam Sales")
+        setup.people.add("admin", Role.ADMIN, display_name="Admin")
     return sqlite_store_path
 
 

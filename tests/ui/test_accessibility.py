@@ -247,7 +247,7 @@ def test_tab_walks_the_sales_answer_as_it_reads(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path, accept: bool
 ) -> None:
     desk = open_desk(demo_store, "sales1", clock=clock)
-    lead = desk.handoff_pending(everything=True).leads[0]
+    lead = desk.handoff.pending(everything=True).leads[0]
     dialog = AnswerDialog(desk, Operations(inline=True), lead, accept=accept)
     shown(qtbot, dialog)
     fields: list[QWidget] = (

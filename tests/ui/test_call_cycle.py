@@ -501,7 +501,7 @@ def test_notes_survive_closing_the_window(
     first.desk.close()
 
     again = open_workspace(qtbot, demo_store, clock, tmp_path)
-    note = again.desk.my_note(lead.lead_id)
+    note = again.desk.calls.my_note(lead.lead_id)
     assert note is not None and note[1] == "Wants a demo for 12 people"
     again.window.cycle.take(lead)
     assert again.window.lead.notes.toPlainText() == "Wants a demo for 12 people"
@@ -526,7 +526,7 @@ def test_a_note_typed_just_before_a_crash_comes_back(
     again = open_workspace(qtbot, demo_store, clock, tmp_path)
     again.window.cycle.take(lead)
     assert again.window.lead.notes.toPlainText() == "Call after 3pm"
-    note = again.desk.my_note(lead.lead_id)
+    note = again.desk.calls.my_note(lead.lead_id)
     assert note is not None and note[1] == "Call after 3pm"
     again.window.close()
     again.desk.close()
@@ -604,9 +604,9 @@ def test_a_call_a_killed_window_left_open_is_ended_when_the_window_opens_again(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
     with open_desk(demo_store, "rep1", clock=clock) as desk:
-        row = desk.next_lead()
+        row = desk.queue.next()
         assert row is not None
-        desk.log_call(row.lead_id, CallOutcome.CONNECTED, duration_seconds=15)
+        desk.calls.log(row.lead_id, CallOutcome.CONNECTED, duration_seconds=15)
     clock.advance(minutes=40)  # the window died on the call; its claim has run out
     workspace = open_workspace(qtbot, demo_store, clock, tmp_path)
     qtbot.waitUntil(

@@ -84,7 +84,7 @@ def test_a_number_the_import_could_not_read_is_shown_and_fixed_with_f2(
         "name,email,phone,company\nAda Quill,ada@quill.example,0415 555,Quillworks\n",
         encoding="utf-8",
     )
-    summary = desk.import_file(sheet, source="fair")
+    summary = desk.intake.import_file(sheet, source="fair")
     assert summary.counts.created == 1
     with desk.store.reading() as session:
         lead_id = session.scalar(
@@ -105,7 +105,7 @@ def test_a_number_the_import_could_not_read_is_shown_and_fixed_with_f2(
     dialog.phone.setText("+1 415 555 2671")
     dialog.save()
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    fixed = desk.lead_file(lead_id)
+    fixed = desk.queue.lead_file(lead_id)
     assert fixed.phone == "+14155552671" and fixed.phone_as_typed is None
 
 

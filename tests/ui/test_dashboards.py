@@ -129,7 +129,7 @@ def test_every_chart_shows_the_hand_built_stores_figures(
     }
 
     for name, page in panel.page.items():
-        report = lead_panel.desk.report(name, since=SINCE, until=UNTIL)
+        report = lead_panel.desk.team.report(name, since=SINCE, until=UNTIL)
         assert page.model.rows() == report.rows(), name
         assert page.model.rowCount() == len(report.rows())
         qtmodeltester.check(page.model)  # type: ignore[attr-defined]
@@ -169,7 +169,7 @@ def test_chart_saves_as_png_and_table_as_csv(
 
         with table.open(encoding="utf-8-sig", newline="") as saved:
             rows = list(csv.reader(saved))
-        report = lead_panel.desk.report(name, since=SINCE, until=UNTIL)
+        report = lead_panel.desk.team.report(name, since=SINCE, until=UNTIL)
         assert rows[0] == list(report.headers)
         assert rows[1:] == [["" if v is None else str(v) for v in row] for row in report.rows()]
         assert table.read_bytes().endswith(b"\r\n")

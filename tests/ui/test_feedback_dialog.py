@@ -26,7 +26,7 @@ def test_sales_records_decisions_and_sees_what_was_not_applied(
     assert window.feedback_action in window._menus["File"].actions()
     home = window.sales_home
     assert home is not None and window.centralWidget() is home
-    waiting = workspace.desk.handoff_pending(everything=True).leads
+    waiting = workspace.desk.handoff.pending(everything=True).leads
     assert waiting, "the demo leaves handed-off leads waiting for sales"
     assert any(lead.level == "waiting" for lead in waiting), "some still within the window"
     assert home.table.rowCount() == len(waiting)
@@ -94,7 +94,7 @@ def test_a_binary_file_is_refused_in_words_and_the_dialog_keeps_its_size(
     sales = open_sales(qtbot, demo_store, clock, tmp_path, user="sales1")
     dialog = sales.window.show_sales_feedback()
     width = dialog.width()
-    waiting = len(sales.desk.handoff_pending().leads)
+    waiting = len(sales.desk.handoff.pending().leads)
     binary = tmp_path / "decisions.csv"
     binary.write_bytes(b"\x00\x01\x02garbled\xff\xfe" * 500)
     dialog.record(binary)
@@ -103,7 +103,7 @@ def test_a_binary_file_is_refused_in_words_and_the_dialog_keeps_its_size(
     assert "not a text file; save the decisions as CSV" in dialog.said.text()
     assert "garbled" not in dialog.said.text()  # none of the file's bytes in the message
     assert dialog.width() == width and dialog.said.sizeHint().width() < width
-    assert len(sales.desk.handoff_pending().leads) == waiting
+    assert len(sales.desk.handoff.pending().leads) == waiting
 
 
 def test_return_in_the_decisions_dialog_chooses_the_file_not_the_template(
@@ -136,7 +136,7 @@ def test_the_sales_page_names_qualifiers_and_marks_escalations_in_the_looks_colo
     sales = open_sales(qtbot, demo_store, clock, tmp_path, user="sales1")
     home = sales.window.sales_home
     assert home is not None
-    first = sales.desk.handoff_pending().leads[0]
+    first = sales.desk.handoff.pending().leads[0]
     assert first.level == "escalated" and first.qualified_by_name
     assert first.qualified_by_name != first.qualified_by
     assert home.table.item(0, 4).text() == first.qualified_by_name

@@ -71,7 +71,7 @@ def test_a_team_with_no_reps_yet_is_told_to_add_them(
     qtbot: QtBot, empty_store: Path, clock: FixedClock
 ) -> None:
     with open_desk(empty_store, "admin", clock=clock) as desk:
-        desk.deactivate_user("anna")
+        desk.people.deactivate("anna")
         console = TeamConsole(desk, Operations(inline=True))
         qtbot.addWidget(console)
         console.show()

@@ -140,7 +140,7 @@ def test_a_demo_is_made_once_with_rep1_ready_to_sign_in(
     assert settings[LAST_USER] == "rep1"
     with open_desk(demo, "rep1") as desk:
         assert desk.actor.role is Role.QUALIFIER
-        assert desk.my_open_leads()  # a demo rep has leads to work
+        assert desk.queue.my_open_leads()  # a demo rep has leads to work
     made = demo.stat().st_mtime_ns
     again = dialog(qtbot, settings)
     again.demo.setChecked(True)

@@ -45,7 +45,7 @@ def test_ctrl_e_previews_exports_remembers_the_folder_and_opens_it(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path, warnings_shown: list[str]
 ) -> None:
     workspace = open_workspace(qtbot, demo_store, clock, tmp_path)
-    waiting = workspace.desk.handoff_preview()
+    waiting = workspace.desk.handoff.preview()
     assert waiting.count > 0  # the demo leaves every rep a few hand-offs
 
     qtbot.keyClick(workspace.window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
@@ -81,7 +81,7 @@ def test_ctrl_e_previews_exports_remembers_the_folder_and_opens_it(
     assert opened == [batch.folder]
     # The folder is remembered for tomorrow, and nothing is left to hand off.
     assert Settings(tmp_path / "settings.json")[EXPORT_FOLDER] == str(out)
-    assert workspace.desk.handoff_preview().count == 0
+    assert workspace.desk.handoff.preview().count == 0
     assert workspace.window.show_handoff_export() is dialog  # Ctrl+E again: the same dialog
     dialog.close()
     again = workspace.window.show_handoff_export()
@@ -97,7 +97,7 @@ def test_cancel_while_writing_hands_nothing_off(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
     dialog, desk, _ = _dialog(qtbot, demo_store, clock, tmp_path)
-    before = desk.handoff_preview()
+    before = desk.handoff.preview()
     out = tmp_path / "out"
     dialog.folder.setText(str(out))
     # The rep presses Cancel as soon as the first progress arrives.
@@ -107,7 +107,7 @@ def test_cancel_while_writing_hands_nothing_off(
     qtbot.waitUntil(lambda: dialog.state is State.READY)
     assert "cancelled" in dialog.said.text().lower()
     assert dialog.isVisible() or not dialog.exported  # the dialog did not close under the rep
-    assert desk.handoff_preview().count == before.count
+    assert desk.handoff.preview().count == before.count
     batches = list(out.glob("*/manifest.json")) if out.exists() else []
     assert batches == []
 
@@ -116,14 +116,14 @@ def test_a_folder_that_cannot_be_made_is_said_and_nothing_moves(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
     dialog, desk, _ = _dialog(qtbot, demo_store, clock, tmp_path)
-    before = desk.handoff_preview().count
+    before = desk.handoff.preview().count
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     dialog.folder.setText(str(blocker / "inside"))
     dialog.export()
     qtbot.waitUntil(lambda: dialog.state is State.READY)
     assert str(blocker / "inside") in dialog.said.text()
-    assert desk.handoff_preview().count == before
+    assert desk.handoff.preview().count == before
 
 
 def test_team_lead_may_export_the_team_and_the_preview_says_what_sales_will_miss(
@@ -142,7 +142,7 @@ def test_team_lead_may_export_the_team_and_the_preview_says_what_sales_will_miss
     dialog.team.setChecked(True)
     assert warnings_shown == []
     qtbot.waitUntil(lambda: dialog.state is State.READY)
-    team = desk.handoff_preview(team=True)
+    team = desk.handoff.preview(team=True)
     assert dialog.model.rowCount() == team.count > 0
     qtmodeltester.check(dialog.model)
     lacking = [lead for lead in team.leads if lead.warnings]
@@ -173,7 +173,7 @@ def test_the_preview_names_qualifiers_on_the_viewers_clock_and_colours_by_the_lo
     restore_look: None,
 ) -> None:
     with open_desk(demo_store, "lead1", clock=clock) as desk:
-        first = desk.handoff_preview(team=True).leads[0]
+        first = desk.handoff.preview(team=True).leads[0]
     store = open_store(demo_store)
     with store.transaction() as session:  # sales will miss this one's email
         lead = session.get(Lead, first.lead_id)

@@ -43,14 +43,14 @@ def test_a_run_is_listed_and_undone_after_asking(
         "Ben Ferro,ben@ferro-tools.example,+44 20 7946 0102,Ferro Tools\n",
         encoding="utf-8",
     )
-    summary = workspace.desk.import_file(sheet, source="webinar")
+    summary = workspace.desk.intake.import_file(sheet, source="webinar")
     assert summary.counts.created == 2 and _lead_count(workspace.desk) == before + 2
     single = tmp_path / "fair.csv"
     single.write_text(
         "name,email,phone,company\nCai Lund,cai@lund-bikes.example,+44 20 7946 0103,Lund\n",
         encoding="utf-8",
     )
-    assert workspace.desk.import_file(single, source="fair").counts.created == 1
+    assert workspace.desk.intake.import_file(single, source="fair").counts.created == 1
 
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text: asked.append(text) is None)
@@ -99,7 +99,7 @@ def test_a_rep_cannot_undo_another_reps_import(
         "name,email,company\nCara Dune,cara@dune-freight.example,Dune Freight\n",
         encoding="utf-8",
     )
-    first.desk.import_file(sheet, source="fair")
+    first.desk.intake.import_file(sheet, source="fair")
     first.window.close()
     before = _lead_count(first.desk)
 
@@ -124,9 +124,9 @@ def test_leads_entered_by_hand_are_listed_only_on_request(
         "name,email,phone,company\nAda Quill,ada.quill@quillworks.example,,Quillworks\n",
         encoding="utf-8",
     )
-    workspace.desk.import_file(sheet, source="webinar")
+    workspace.desk.intake.import_file(sheet, source="webinar")
     for number in range(3):
-        workspace.desk.add_lead(
+        workspace.desk.intake.add_lead(
             NewInterest(first_name="Caller", last_name=f"No{number}", phone=f"+1212555010{number}")
         )
     dialog = workspace.window.show_import_runs()

@@ -37,7 +37,7 @@ def test_the_status_bar_and_the_team_console_agree_on_calls_today(
     overview = console.team_tab
     shown = {rep.name: rep.calls_today for rep in overview.model.items}
     with open_desk(demo_store, "rep2", clock=clock) as rep2:
-        theirs = rep2.my_day()
+        theirs = rep2.calls.my_day()
     assert shown["rep1"] == status.summary.calls > 0
     assert shown["rep2"] == theirs.calls
     assert overview.model.headerData(NOW, Qt.Orientation.Horizontal) == f"Now ({zone})"

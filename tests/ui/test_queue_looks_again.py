@@ -22,10 +22,10 @@ def _hand_rep1_a_lead(workspace: Workspace, clock: FixedClock) -> int:
     path = workspace.desk.store.url.database
     assert path is not None
     with open_desk(path, "rep2", clock=clock) as rep2:
-        theirs = rep2.queue(band=Band.NEW, limit=1)
+        theirs = rep2.queue.page(band=Band.NEW, limit=1)
     assert theirs, "the demo store gives rep2 a callable new lead"
     with open_desk(path, "lead1", clock=clock) as lead:
-        lead.reassign(LeadPick(lead_ids=(theirs[0].lead_id,)), to_user="rep1", reason="cover")
+        lead.team.reassign(LeadPick(lead_ids=(theirs[0].lead_id,)), to_user="rep1", reason="cover")
     return theirs[0].lead_id
 
 
@@ -116,7 +116,7 @@ def test_a_look_that_fails_is_logged_and_puts_up_no_dialog(
     def unreachable(_mark: object = None) -> None:
         raise ConnectionError("server closed the connection")
 
-    monkeypatch.setattr(workspace.desk, "queue_arrivals", unreachable)
+    monkeypatch.setattr(workspace.desk.queue, "arrivals", unreachable)
     queue = workspace.window.queue
     before = queue.model.rowCount()
     with qtbot.assertNotEmitted(queue.arrived):
@@ -141,7 +141,7 @@ def test_the_callbacks_a_rep_booked_are_one_pick_away_soonest_first(
     assert queue.title.text() == "CALLBACKS I BOOKED" and not queue.source.isEnabled()
     rows = [queue.model.row_at(n) for n in range(queue.model.rowCount())]
     assert rows, "the demo store books rep1 some callbacks"
-    booked = workspace.desk.callbacks_ahead()
+    booked = workspace.desk.queue.callbacks_ahead()
     assert [r.lead_id for r in rows if r] == [r.lead_id for r in booked]
     moments = [r.callback_at for r in rows if r is not None and r.callback_at is not None]
     assert len(moments) == len(rows) and moments == sorted(moments)

@@ -55,7 +55,7 @@ def admin(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Admin]:
     desk = open_desk(demo_store, "admin", clock=clock)
-    backup = desk.take_backup(tmp_path / "team.ldbackup.gz").path
+    backup = desk.admin.take_backup(tmp_path / "team.ldbackup.gz").path
     target = tmp_path / "restored" / "team.sqlite3"
     # The admin's console as the app (with its File menu); its work on a real worker thread.
     ops = Operations()
@@ -167,7 +167,7 @@ def test_esc_stops_a_restore_and_nothing_is_written(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
     desk = open_desk(demo_store, "admin", clock=clock)
-    backup = desk.take_backup(tmp_path / "team.ldbackup.gz").path
+    backup = desk.admin.take_backup(tmp_path / "team.ldbackup.gz").path
     target = tmp_path / "restored.sqlite3"
     dialog = RestoreDialog(desk, Operations(inline=True))
     qtbot.addWidget(dialog)
@@ -219,7 +219,7 @@ def test_a_backup_restores_into_an_empty_postgresql_database_from_the_dialog(
     dialog = RestoreDialog(desk, Operations(inline=True))
     qtbot.addWidget(dialog)
     try:
-        dialog.source.setText(str(desk.take_backup(tmp_path / "team.ldbackup.gz").path))
+        dialog.source.setText(str(desk.admin.take_backup(tmp_path / "team.ldbackup.gz").path))
         dialog.target.setText(postgres_url)
         dialog.check()
         assert dialog.step is Step.CHECKED, dialog.problem.text()
@@ -242,7 +242,7 @@ def test_a_team_lead_has_no_restore_entry_and_the_core_refuses_them(
     qtbot: QtBot, demo_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
     with open_desk(demo_store, "admin", clock=clock) as admin_desk:
-        backup = admin_desk.take_backup(tmp_path / "team.ldbackup.gz").path
+        backup = admin_desk.admin.take_backup(tmp_path / "team.ldbackup.gz").path
     settings = Settings(tmp_path / "settings.json")
     desk = open_desk(demo_store, "lead1", clock=clock)
     console = TeamConsole(desk, Operations(inline=True), settings=settings)
@@ -258,7 +258,7 @@ def test_a_team_lead_has_no_restore_entry_and_the_core_refuses_them(
         ]
         assert entries and not any("Restore" in text for text in entries)
         with pytest.raises(NotPermitted):
-            desk.restore_backup(backup, str(target), dry_run=True)
+            desk.admin.restore(backup, str(target), dry_run=True)
         # Should the dialog be reached all the same, the refusal is said in it, in words.
         dialog = RestoreDialog(desk, Operations(inline=True), console)
         dialog.source.setText(str(backup))

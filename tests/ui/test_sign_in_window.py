@@ -66,8 +66,8 @@ def test_a_wrong_password_asks_again_saying_so_and_the_right_one_signs_in(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with open_desk(empty_store, "admin", clock=clock) as desk:
-        desk.set_password("admin", "admin-secret")
-        desk.set_password("anna", "anna-secret")
+        desk.people.set_password("admin", "admin-secret")
+        desk.people.set_password("anna", "anna-secret")
     shown: list[tuple[str, str]] = []
     typed = iter(["not-hers-1", "anna-secret"])
 
@@ -128,7 +128,7 @@ def test_taking_over_stops_the_first_window_which_says_so(
     assert claim_window(second.desk, second.window)
 
     # The first window's next write is refused, and from then on it says so on screen.
-    ops.run(lambda: first.desk.add_to_do_not_call("+12125550100", "asked on the phone"))
+    ops.run(lambda: first.desk.privacy.add_do_not_call("+12125550100", "asked on the phone"))
     assert warnings_shown and "This window was taken over by a window on" in warnings_shown[0]
     banner = first.window.findChild(QLabel, "takenOverText")
     assert banner is not None and banner.isVisible()
@@ -136,7 +136,7 @@ def test_taking_over_stops_the_first_window_which_says_so(
     assert first.window.windowTitle().endswith("taken over")
     assert keeper.stopped and not keeper.timer.isActive()
     # The window that took over goes on working.
-    second.desk.add_to_do_not_call("+12125550101", "asked on the phone")
+    second.desk.privacy.add_do_not_call("+12125550101", "asked on the phone")
     assert second.window.findChild(QLabel, "takenOverText") is None
     for opened in (first, second):
         opened.window.close()
@@ -148,10 +148,10 @@ def test_a_heartbeat_notices_the_take_over_without_any_write(
 ) -> None:
     ops = Operations(inline=True)
     first = open_workspace(qtbot, demo_store, clock, tmp_path, ops=ops)
-    first.desk.claim_window()
+    first.desk.people.claim_window()
     keeper = WindowKeeper(first.desk, ops, first.window)
     with open_desk(demo_store, "rep1", clock=clock) as second:
-        second.claim_window(take_over=True)
+        second.people.claim_window(take_over=True)
         with qtbot.waitSignal(keeper.taken_over) as said:
             keeper.beat()
     assert "taken over" in said.args[0]

@@ -64,11 +64,11 @@ class Console:
             assert lead is not None
             if lead.assigned_to_id is None:
                 return None
-            names = {u.id: u.name for u in self.desk.users()}
+            names = {u.id: u.name for u in self.desk.people.users()}
             return names[lead.assigned_to_id]
 
     def open_count(self, name: str) -> int:
-        view = self.desk.team_view()
+        view = self.desk.team.view()
         if name == POOL:
             return view.pool.open_leads
         return next(r.open_leads for r in view.reps if r.name == name)
@@ -139,7 +139,7 @@ def test_dragging_leads_onto_a_rep_puts_them_in_that_reps_queue(
     held = {m.lead_id for m in tab.model.items}
     assert held and {m.from_user for m in tab.model.items} == {"rep1"}
     with console.as_user("rep1") as rep1:
-        callable_now = [r.lead_id for r in rep1.queue(limit=500) if r.lead_id in held]
+        callable_now = [r.lead_id for r in rep1.queue.page(limit=500) if r.lead_id in held]
     chosen = set(callable_now[:3])
     assert len(chosen) == 3
     console.reasons.append("Rep 1 is on a course this week")
@@ -150,10 +150,10 @@ def test_dragging_leads_onto_a_rep_puts_them_in_that_reps_queue(
     assert {m.lead_id for m in request.moves} == chosen
     assert {m.to_user for m in request.moves} == {"rep2"}
     with console.as_user("rep2") as rep2:
-        queue = {r.lead_id for r in rep2.queue(limit=2000)}
+        queue = {r.lead_id for r in rep2.queue.page(limit=2000)}
     assert chosen <= queue
     assert all(console.owner(lead) == "rep2" for lead in chosen)
-    rep2_id = next(u.id for u in console.desk.users() if u.name == "rep2")
+    rep2_id = next(u.id for u in console.desk.people.users() if u.name == "rep2")
     with console.desk.store.reading() as session:
         reasons = set(
             session.scalars(
@@ -174,7 +174,7 @@ def test_dragging_leads_onto_a_rep_puts_them_in_that_reps_queue(
 
 def test_moving_the_oldest_from_one_rep_to_another(qtbot: QtBot, console: Console) -> None:
     tab = console.window.leads_tab
-    oldest = [m.lead_id for m in console.desk.team_leads(LeadPick(from_user="rep1", count=4))]
+    oldest = [m.lead_id for m in console.desk.team.leads(LeadPick(from_user="rep1", count=4))]
     tab.oldest_count.setValue(4)
     tab.oldest_from.setCurrentIndex(tab.oldest_from.findData("rep1"))
     tab.oldest_to.setCurrentIndex(tab.oldest_to.findData("rep2"))
@@ -189,7 +189,7 @@ def test_the_rep_choices_show_names_and_counts_that_follow_a_move(
     qtbot: QtBot, console: Console
 ) -> None:
     tab = console.window.leads_tab
-    shown = {r.name: r.display_name for r in console.desk.team_view().reps}
+    shown = {r.name: r.display_name for r in console.desk.team.view().reps}
     assert shown["rep1"] and shown["rep1"] != "rep1"
     rep1_at = tab.holder.findData("rep1")
     assert tab.holder.itemText(rep1_at) == f"{shown['rep1']} ({console.open_count('rep1'):,})"
@@ -221,8 +221,8 @@ def test_a_lead_on_a_call_moves_after_the_call_unless_forced(
     qtbot.waitUntil(lambda: not tab.loading)
     calling, taken = (m.lead_id for m in tab.model.items[:2])
     with console.as_user("rep1") as rep1:
-        rep1.renew_claim(calling)
-        rep1.renew_claim(taken)
+        rep1.queue.renew_claim(calling)
+        rep1.queue.renew_claim(taken)
     window.refresh()
     tab.reload()
     on_call = {m.lead_id: m.on_call_with for m in tab.model.items}
@@ -237,7 +237,7 @@ def test_a_lead_on_a_call_moves_after_the_call_unless_forced(
     assert console.owner(calling) == "rep1"
     assert "will move when the call ends" in window.status.currentMessage()
     with console.as_user("rep1") as rep1:
-        rep1.release(calling)
+        rep1.queue.release(calling)
     assert console.owner(calling) == "rep2"  # at the release, no sweep needed
     sweep = PolicySweep(console.desk, window.ops, 5, window)
     sweep.run()
@@ -255,7 +255,7 @@ def test_a_lead_on_a_call_moves_after_the_call_unless_forced(
 def test_rebalance_previews_then_applies_exactly_that(qtbot: QtBot, console: Console) -> None:
     tab = console.window.rebalance_tab
     console.window.tabs.setCurrentWidget(tab)
-    before = {r.name: r.open_leads for r in console.desk.team_view().reps}
+    before = {r.name: r.open_leads for r in console.desk.team.view().reps}
     qtbot.mouseClick(tab.preview_button, Qt.MouseButton.LeftButton)
     plan = tab.plan
     assert plan is not None and plan.moves
@@ -263,15 +263,15 @@ def test_rebalance_previews_then_applies_exactly_that(qtbot: QtBot, console: Con
     assert tab.moves.rowCount() == len(plan.moves)
     assert {r.name for r in tab.loads.items} == {"rep1", "rep2"}
     # Nothing moved by the preview.
-    assert {r.name: r.open_leads for r in console.desk.team_view().reps} == before
+    assert {r.name: r.open_leads for r in console.desk.team.view().reps} == before
 
     qtbot.mouseClick(tab.apply_button, Qt.MouseButton.LeftButton)
-    after = {r.name: r.open_leads for r in console.desk.team_view().reps}
+    after = {r.name: r.open_leads for r in console.desk.team.view().reps}
     assert after == {load.name: load.after for load in plan.reps}
     received = {m.lead_id for m in plan.moves if m.to_user == "rep2"}
     assert received and all(console.owner(lead) == "rep2" for lead in received)
     with console.as_user("rep2") as rep2:
-        queue = {r.lead_id for r in rep2.queue(limit=2000)}
+        queue = {r.lead_id for r in rep2.queue.page(limit=2000)}
     assert received & queue  # the callable ones are in rep2's queue now
     assert not tab.apply_button.isEnabled()
     assert "Moved" in tab.summary.text()
@@ -302,9 +302,9 @@ def test_rebalance_and_move_confirmations_name_reps_not_logins(
     # An absent rep's leads: the dialog the team lead confirms, built for real.
     leads = console.window.leads_tab
     leads.absent.setCurrentIndex(leads.absent.findData("rep1"))
-    busy = next(m.lead_id for m in console.desk.team_leads(LeadPick(from_user="rep1", count=1)))
+    busy = next(m.lead_id for m in console.desk.team.leads(LeadPick(from_user="rep1", count=1)))
     with console.as_user("rep1") as rep1:
-        rep1.renew_claim(busy)
+        rep1.queue.renew_claim(busy)
     console.choice = None
     qtbot.mouseClick(leads.spread, Qt.MouseButton.LeftButton)
     request = console.confirmed[-1]
@@ -350,7 +350,7 @@ def test_deactivating_a_rep_returns_their_leads_to_the_pool(
     qtbot.mouseClick(users.deactivate, Qt.MouseButton.LeftButton)
     assert asked and "open pool" in asked[0]
     assert console.open_count(POOL) == pool + held
-    rep1 = next(u for u in console.desk.users() if u.name == "rep1")
+    rep1 = next(u for u in console.desk.people.users() if u.name == "rep1")
     assert not rep1.active
     assert users.selected() is not None and users.reactivate.isEnabled()
     assert f"{held} open leads back to the pool" in console.window.status.currentMessage()
@@ -373,7 +373,7 @@ def test_lead_definition_validates_with_lines_shows_the_difference_and_publishes
 ) -> None:
     tab = console.window.definition_tab
     assert tab is not None
-    current = console.desk.definition().published
+    current = console.desk.qualifying.definition().published
     text = current.source_text
     broken = text.replace("[definition]", "[definition]\nbogus = 1", 1)
     tab.editor.setPlainText(broken)
@@ -391,7 +391,7 @@ def test_lead_definition_validates_with_lines_shows_the_difference_and_publishes
     assert tab.publish_button.isEnabled()
     monkeypatch.setattr(team_dialogs, "ask_note", lambda _p, _hint: "Our own name")
     qtbot.mouseClick(tab.publish_button, Qt.MouseButton.LeftButton)
-    published = console.desk.definition().published
+    published = console.desk.qualifying.definition().published
     assert published.version == current.version + 1 and published.note == "Our own name"
     assert f"version {published.version}" in tab.version.text()
     # The publisher as the team knows them; the framework said once, not "BANT (default) (BANT)".
@@ -430,12 +430,12 @@ def test_a_qualifier_has_no_console_and_the_desk_refuses_them(
         with pytest.raises(NotPermitted):
             TeamConsole(desk, Operations(inline=True))
         for action in (
-            desk.team_view,
-            lambda: desk.team_leads(LeadPick(from_user="rep2")),
-            lambda: desk.preview_reassign(LeadPick(from_user="rep2"), to_user="rep1"),
-            desk.plan_rebalance,
-            desk.sweep,
-            lambda: desk.deactivate_user("rep2"),
+            desk.team.view,
+            lambda: desk.team.leads(LeadPick(from_user="rep2")),
+            lambda: desk.team.preview_reassign(LeadPick(from_user="rep2"), to_user="rep1"),
+            desk.team.plan_rebalance,
+            desk.team.sweep,
+            lambda: desk.people.deactivate("rep2"),
         ):
             with pytest.raises(NotPermitted):
                 action()
@@ -511,7 +511,7 @@ def test_a_hidden_console_catches_up_when_shown(qtbot: QtBot, console: Console) 
     window = console.window
     held = console.open_count("rep1")
     window.hide()
-    console.desk.reassign(LeadPick(from_user="rep1", count=2), to_user="rep2")
+    console.desk.team.reassign(LeadPick(from_user="rep1", count=2), to_user="rep2")
     window.ops.changed.emit(frozenset({"team"}))
     assert window.team is not None
     assert next(r for r in window.team.reps if r.name == "rep1").open_leads == held
@@ -536,7 +536,7 @@ def test_what_the_core_refuses_a_team_lead_is_said_in_a_message(
     # … and should it be asked all the same, the core's refusal is a message, not a traceback.
     users.deactivate_selected()
     assert console.warnings and "only an admin" in console.warnings[-1]
-    assert next(u for u in console.desk.users() if u.name == "admin").active
+    assert next(u for u in console.desk.people.users() if u.name == "admin").active
 
 
 def test_an_admin_backs_the_store_up_from_the_console_and_a_team_lead_cannot(
@@ -549,7 +549,7 @@ def test_an_admin_backs_the_store_up_from_the_console_and_a_team_lead_cannot(
 ) -> None:
     assert console.window.store_tab is None  # a team lead has no Store tab …
     with pytest.raises(NotPermitted):
-        console.desk.take_backup(tmp_path)  # … and the core refuses them too
+        console.desk.admin.take_backup(tmp_path)  # … and the core refuses them too
 
     desk = open_desk(demo_store, "admin", clock=clock)
     ops = Operations()  # the real worker thread: the window stays responsive meanwhile
@@ -673,7 +673,7 @@ def test_the_drop_list_and_the_move_button_say_what_their_figures_are(
     qtbot: QtBot, console: Console
 ) -> None:
     tab = console.window.leads_tab
-    view = console.desk.team_view()
+    view = console.desk.team.view()
     rep1 = next(r for r in view.reps if r.name == "rep1")
     item = tab.reps.item_for("rep1")
     assert item is not None
@@ -770,9 +770,9 @@ def test_the_team_tab_shows_who_is_on_a_call_and_reads_the_floor_again(
         return str(team.model.index(row, now_column).data())
 
     with console.as_user("rep1") as rep:
-        taken = rep.next_lead()
+        taken = rep.queue.next()
         assert taken is not None
-        rep.log_call(taken.lead_id, CallOutcome.CONNECTED, duration_seconds=20)
+        rep.calls.log(taken.lead_id, CallOutcome.CONNECTED, duration_seconds=20)
     console.clock.advance(minutes=4)
     assert not now_of("rep1").startswith("on a call")  # read before the call
 
@@ -814,7 +814,7 @@ def test_the_do_not_call_tab_adds_imports_and_removes_entries(
     tab.remove()
     qtbot.waitUntil(lambda: len(tab.entries) == 1)
     assert "stay flagged" in asked[0]
-    assert [entry.value for entry in console.desk.do_not_call_list()] == [
+    assert [entry.value for entry in console.desk.privacy.do_not_call_list()] == [
         "optout@northwind.example"
     ]
 

@@ -179,7 +179,7 @@ def test_a_rep_works_a_day_in_the_window_through_their_own_login(
     cycle.renew()  # the claim kept while the call runs long
     qualify_as_sales_worthy(qtbot, window)
     assert stage_of(team, clock, talked.lead_id) is Stage.QUALIFIED
-    note = ws.desk.my_note(talked.lead_id)
+    note = ws.desk.calls.my_note(talked.lead_id)
     assert note is not None and note[1] == "Budget approved in October"
 
     # N, C, 6: they ask to be called tomorrow at 11, their time.
@@ -240,7 +240,7 @@ def test_a_rep_works_a_day_in_the_window_through_their_own_login(
     window.close()
 
     # A rep may put someone who asked on the do-not-call list from their own login too.
-    ws.desk.add_to_do_not_call(unanswered.phone, "asked on the call")
+    ws.desk.privacy.add_do_not_call(unanswered.phone, "asked on the call")
     ws.desk.close()
 
 
@@ -249,10 +249,10 @@ def test_a_call_a_killed_window_left_open_is_ended_through_the_reps_login(
 ) -> None:
     rep = team.url_for(team.rep)
     with open_desk(rep, team.rep, clock=clock) as desk:
-        desk.import_file(write_csv(tmp_path / "inquiries.csv", PLAIN, INQUIRIES[:1]))
-        row = desk.next_lead()
+        desk.intake.import_file(write_csv(tmp_path / "inquiries.csv", PLAIN, INQUIRIES[:1]))
+        row = desk.queue.next()
         assert row is not None
-        desk.log_call(row.lead_id, CallOutcome.CONNECTED, duration_seconds=15)
+        desk.calls.log(row.lead_id, CallOutcome.CONNECTED, duration_seconds=15)
     clock.advance(minutes=40)  # the window died on the call; its claim has run out
     ws = open_workspace(qtbot, rep, clock, tmp_path, user=team.rep)
     qtbot.waitUntil(lambda: "still open when LeadDesk closed" in ws.window.status.currentMessage())
@@ -263,18 +263,18 @@ def test_a_call_a_killed_window_left_open_is_ended_through_the_reps_login(
 def hand_off_two(team: TeamLogins, clock: FixedClock, tmp_path: Path) -> list[int]:
     """The rep's day in short, through the rep's login: two leads handed off to sales."""
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
-        desk.import_file(write_csv(tmp_path / "inquiries.csv", PLAIN, INQUIRIES[:2]))
+        desk.intake.import_file(write_csv(tmp_path / "inquiries.csv", PLAIN, INQUIRIES[:2]))
         handed = []
         for _ in range(2):
-            row = desk.next_lead()
+            row = desk.queue.next()
             assert row is not None
             make_a_good_fit(team, clock, row.lead_id)
-            desk.log_call(row.lead_id, CallOutcome.CONNECTED)
-            desk.answer(row.lead_id, {**SALES_WORTHY, "next_step_agreed": "yes"})
-            desk.save_note(row.lead_id, "Decides this quarter")
-            desk.give_verdict(row.lead_id, Verdict.HAND_OFF, "Budget approved")
+            desk.calls.log(row.lead_id, CallOutcome.CONNECTED)
+            desk.qualifying.answer(row.lead_id, {**SALES_WORTHY, "next_step_agreed": "yes"})
+            desk.calls.save_note(row.lead_id, "Decides this quarter")
+            desk.qualifying.give_verdict(row.lead_id, Verdict.HAND_OFF, "Budget approved")
             handed.append(row.lead_id)
-        desk.export_handoff(tmp_path / "out")
+        desk.handoff.export(tmp_path / "out")
     return handed
 
 
@@ -367,11 +367,11 @@ def test_a_team_lead_watches_the_floor_and_keeps_the_do_not_call_list_through_th
         users.select(team.rep)
         users.capacity.setValue(35)
         qtbot.mouseClick(users.save, Qt.MouseButton.LeftButton)
-        assert next(u for u in desk.users() if u.name == team.rep).capacity == 35
+        assert next(u for u in desk.people.users() if u.name == team.rep).capacity == 35
         monkeypatch.setattr(dialogs, "ask", lambda _parent, _title, _text: True)
         users.select(team.rep)
         qtbot.mouseClick(users.deactivate, Qt.MouseButton.LeftButton)
-        assert not next(u for u in desk.users() if u.name == team.rep).active
+        assert not next(u for u in desk.people.users() if u.name == team.rep).active
         with pytest.raises(LeadDeskError, match="not permitted to log in"):
             open_desk(team.url_for(team.rep), team.rep, clock=clock)
         console.close()

@@ -205,7 +205,7 @@ def test_search_finds_a_lead_by_name_company_email_and_phone(
     panel = workspace.window.queue
     target = panel.model.row_at(5)
     assert target is not None and target.phone
-    lead_file = workspace.desk.lead_file(target.lead_id)
+    lead_file = workspace.desk.queue.lead_file(target.lead_id)
     for text in (
         target.person.split()[-1][:4],
         (target.company or "")[:5],
@@ -325,7 +325,7 @@ def test_team_lead_actions_are_absent_for_reps_and_refused_by_the_core(
     with pytest.raises(NotPermitted):
         workspace.desk.require(Action.REASSIGN)
     with pytest.raises(NotPermitted):
-        workspace.desk.publish_definition("[definition]\n", "x.toml")
+        workspace.desk.qualifying.publish_definition("[definition]\n", "x.toml")
     # Actions anyone may use plug in where asked.
     mine = QAction("Export my handoff…", window)
     assert window.add_menu_action("File", mine, requires=Action.EXPORT_OWN)
@@ -375,7 +375,7 @@ def test_the_first_profile_on_a_new_store_can_work_straight_away(
     assert desk is not None
     with desk:
         assert desk.actor.name == "lena.lind" and desk.actor.role is Role.TEAM_LEAD
-        assert desk.definition().published.version == 1
+        assert desk.qualifying.definition().published.version == 1
 
 
 def test_sign_in_offers_the_last_profile_first(qtbot: QtBot, clock: FixedClock) -> None:

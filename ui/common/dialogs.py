@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from leaddesk.desk import log_path
 from leaddesk.errors import LeadDeskError
-from leaddesk.files.logs import log_path
 
 if TYPE_CHECKING:
     from ui.workspace.callback_picker import CallbackRequest

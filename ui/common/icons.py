@@ -12,7 +12,7 @@ from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from leaddesk.files.resources import resource_path
+from leaddesk.desk import resource_path
 from ui.common.theme import colours
 
 _SIZES = (16, 20, 24, 32, 40, 48, 64, 96)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from leaddesk.queue.zones import valid_zone
+from leaddesk.desk import valid_zone
 
 
 def rep_zone(fallback: str = "UTC") -> str:

@@ -6,9 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
-from leaddesk.desk import Desk
+from leaddesk.desk import HEARTBEAT, Desk, WindowTaken, WindowTakenOver
 from leaddesk.errors import LeadDeskError
-from leaddesk.sign_in.windows import HEARTBEAT, WindowTaken, WindowTakenOver
 from ui.common import dialogs
 from ui.common.operations import Operations
 
@@ -17,7 +16,7 @@ def claim_window(desk: Desk, parent: QWidget | None = None) -> bool:
     """Hold the person's window on this store; when another window of theirs is open, ask
     whether to take over from it. False when they chose not to (close this desk then)."""
     try:
-        desk.claim_window()
+        desk.people.claim_window()
     except WindowTaken as taken:
         question = (
             f"{taken.message}\n\nTake over here? The other window stops saving anything and "
@@ -25,7 +24,7 @@ def claim_window(desk: Desk, parent: QWidget | None = None) -> bool:
         )
         if not dialogs.ask(parent, "LeadDesk — already open", question):
             return False
-        desk.claim_window(take_over=True)
+        desk.people.claim_window(take_over=True)
     return True
 
 
@@ -50,7 +49,7 @@ class WindowKeeper(QObject):
 
     def beat(self) -> None:
         if not self.stopped:
-            self.ops.run(self.desk.keep_window, failed=self._refused)
+            self.ops.run(self.desk.people.keep_window, failed=self._refused)
 
     def _refused(self, error: LeadDeskError) -> None:
         # Anything else (the store busy a moment) waits for the next beat.

@@ -6,7 +6,7 @@ from html import escape
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-from leaddesk.definition import Definition
+from leaddesk.desk import Definition
 from ui.common import shortcuts
 from ui.common.theme import NORMAL_TEXT, text_size_of
 

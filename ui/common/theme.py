@@ -15,7 +15,7 @@ from PySide6.QtCore import QDir, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from leaddesk.files.resources import resource_path, resources_dir
+from leaddesk.desk import resource_path, resources_dir
 
 THEMES = ("system", "light", "dark")
 # The style sheets name their images as "leaddesk:styles/…": a Qt search path, pointed at the

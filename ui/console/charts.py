@@ -32,7 +32,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QPen
 
-from leaddesk.team.reports import Report
+from leaddesk.desk import Report
 from ui.common.theme import points
 from ui.console.chart_looks import Look
 

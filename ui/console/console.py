@@ -14,11 +14,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar, QTabWidget, QVBoxLayout, QWidget
 
-from leaddesk.desk import Desk
-from leaddesk.people.permissions import Action
-from leaddesk.people.users import UserInfo
+from leaddesk.desk import Action, Desk, TeamView, UserInfo
 from leaddesk.settings import Settings
-from leaddesk.team.team_view import TeamView
 from ui.common import shortcuts
 from ui.common.icons import icon
 from ui.common.look_menu import add_look_menu
@@ -217,9 +214,9 @@ class TeamConsole(QMainWindow):
     # -- data every tab shares ------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.ops.run(self.desk.team_view, done=self._team_loaded)
+        self.ops.run(self.desk.team.view, done=self._team_loaded)
         if self.users_tab is not None:
-            self.ops.run(self.desk.users, done=self._users_loaded)
+            self.ops.run(self.desk.people.users, done=self._users_loaded)
 
     def look_again(self) -> None:
         """The minute's look at the floor, while someone can see it. A failure (the team
@@ -234,7 +231,7 @@ class TeamConsole(QMainWindow):
 
         def quietly() -> TeamView | None:
             try:
-                return desk.team_view()
+                return desk.team.view()
             except Exception:
                 log.warning("reading the team view again failed", exc_info=True)
                 return None

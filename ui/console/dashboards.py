@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Desk, Report
 from leaddesk.errors import LeadDeskError, NotPermitted
-from leaddesk.team.reports import Report
 from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.console.chart_looks import Look, look_for
@@ -359,7 +358,7 @@ class DashboardsPanel(QWidget):
         self.state.setText("Loading…")
 
         def work() -> dict[str, Report]:
-            return {d.name: desk.report(d.name, since=since, until=until) for d in DASHBOARDS}
+            return {d.name: desk.team.report(d.name, since=since, until=until) for d in DASHBOARDS}
 
         self._ops.run(
             work,

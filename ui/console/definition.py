@@ -20,9 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.definition.problems import DefinitionError
-from leaddesk.definition.versions import DefinitionDiff, PublishResult, ShownDefinition
-from leaddesk.desk import Desk
+from leaddesk.desk import DefinitionDiff, DefinitionError, Desk, PublishResult, ShownDefinition
 from leaddesk.errors import LeadDeskError
 from ui.common import dialogs
 from ui.common.operations import Operations
@@ -121,7 +119,7 @@ class DefinitionTab(QWidget):
     # -- the current version --------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self._ops.run(self._desk.definition, done=self._current_loaded)
+        self._ops.run(self._desk.qualifying.definition, done=self._current_loaded)
 
     def _current_loaded(self, shown: ShownDefinition) -> None:
         first = self.current is None
@@ -173,7 +171,7 @@ class DefinitionTab(QWidget):
         desk = self._desk
         self.validate_button.setEnabled(False)
         self._ops.run(
-            lambda: desk.definition_diff(text, source),
+            lambda: desk.qualifying.definition_diff(text, source),
             done=lambda diff: self._valid(text, diff),
             failed=self._invalid,
         )
@@ -258,7 +256,7 @@ class DefinitionTab(QWidget):
             return
         desk, source = self._desk, self.source
         self._ops.run(
-            lambda: desk.publish_definition(text, source, note=note or None),
+            lambda: desk.qualifying.publish_definition(text, source, note=note or None),
             done=self._published,
             changes={"definition"},
         )

@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from leaddesk.desk import DEFAULT_CAPACITY, PlannedMove
 from leaddesk.domain import Role
-from leaddesk.people.users import DEFAULT_CAPACITY
-from leaddesk.team.moves import PlannedMove
 from ui.console.models import moves_model, role_words, size_lead_columns
 
 # The confirmation's room for the person's name, the scroll bar and the margins; its widest.

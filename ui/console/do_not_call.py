@@ -1,7 +1,7 @@
 """Team console ▸ Do not call (team leads and admins): the team's do-not-call list, with Add…,
 Import… and Remove.
 
-Everything happens in the core (``Desk.add_to_do_not_call`` and its siblings): adding flags
+Everything happens in the core (``Desk.privacy.add_do_not_call`` and its siblings): adding flags
 everyone with the number or email and holds their open leads; removing un-flags nobody.
 """
 
@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Added, Desk, Entry, Removed
 from leaddesk.errors import LeadDeskError
-from leaddesk.privacy.do_not_call import Added, Entry, Removed
 from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.common.text_tables import set_row, text_table
@@ -122,7 +121,7 @@ class DoNotCallTab(QWidget):
     def load(self) -> None:
         desk = self._desk
         self._ops.run(
-            lambda: (desk.do_not_call_list(limit=SHOWN), desk.count_do_not_call()),
+            lambda: (desk.privacy.do_not_call_list(limit=SHOWN), desk.privacy.count_do_not_call()),
             done=self._show,
         )
 
@@ -158,7 +157,7 @@ class DoNotCallTab(QWidget):
         value, reason = answer
         desk = self._desk
         self._ops.run(
-            lambda: desk.add_to_do_not_call(value, reason),
+            lambda: desk.privacy.add_do_not_call(value, reason),
             done=self._added,
             failed=self._failed,
             changes=CHANGES,
@@ -171,7 +170,7 @@ class DoNotCallTab(QWidget):
         desk = self._desk
         self.said.setText(f"Reading {path.name}…")
         self._ops.run(
-            lambda: desk.import_do_not_call(path),
+            lambda: desk.privacy.import_do_not_call(path),
             done=lambda added: self._imported(path, added),
             failed=self._failed,
             changes=CHANGES,
@@ -190,7 +189,7 @@ class DoNotCallTab(QWidget):
             return
         desk = self._desk
         self._ops.run(
-            lambda: desk.remove_from_do_not_call(entry.id),
+            lambda: desk.privacy.remove_do_not_call(entry.id),
             done=self._removed,
             failed=self._failed,
             changes=CHANGES,

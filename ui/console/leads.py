@@ -22,12 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import POOL, Desk, LeadPick, PlannedMove, RebalancePlan, TeamView
 from leaddesk.domain import Source
-from leaddesk.team.moves import POOL, PlannedMove
-from leaddesk.team.reassign import LeadPick
-from leaddesk.team.rebalance import RebalancePlan
-from leaddesk.team.team_view import TeamView
 from ui.common.forms import labelled
 from ui.common.operations import Operations
 from ui.console.models import (
@@ -346,7 +342,7 @@ class LeadsTab(QWidget):
         self._asked = pick
         self.loading = True
         desk = self._desk
-        self._ops.run(lambda: desk.team_leads(pick), done=lambda rows: self._loaded(pick, rows))
+        self._ops.run(lambda: desk.team.leads(pick), done=lambda rows: self._loaded(pick, rows))
 
     def _loaded(self, pick: LeadPick, rows: list[PlannedMove]) -> None:
         if pick != self._asked:
@@ -464,4 +460,4 @@ class LeadsTab(QWidget):
         def planned(plan: RebalancePlan) -> None:
             moves.confirm_plan(plan, title)
 
-        self._ops.run(lambda: desk.plan_spread(name), done=planned)
+        self._ops.run(lambda: desk.team.plan_spread(name), done=planned)

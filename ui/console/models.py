@@ -23,10 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from leaddesk.people.users import UserInfo
-from leaddesk.team.moves import POOL, QUEUE_ROLES, PlannedMove
-from leaddesk.team.rebalance import RepLoad
-from leaddesk.team.team_view import RepRow
+from leaddesk.desk import POOL, QUEUE_ROLES, PlannedMove, RepLoad, RepRow, UserInfo
 from ui.common.theme import colours
 
 T = TypeVar("T")

@@ -12,10 +12,15 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from leaddesk.desk import Desk
+from leaddesk.desk import (
+    DEFAULT_REASON,
+    Desk,
+    LeadPick,
+    ReassignPreview,
+    ReassignResult,
+    RebalancePlan,
+)
 from leaddesk.errors import LeadDeskError
-from leaddesk.team.reassign import DEFAULT_REASON, LeadPick, ReassignPreview, ReassignResult
-from leaddesk.team.rebalance import RebalancePlan
 from ui.common.operations import Operations
 from ui.console import dialogs as team_dialogs
 from ui.console.dialogs import MoveChoice, MovesToConfirm, moves_summary
@@ -71,7 +76,7 @@ class TeamMoves(QObject):
             return
         desk = self._desk
         self._ops.run(
-            lambda: desk.preview_reassign(pick, to_user=to_user, reason=reason),
+            lambda: desk.team.preview_reassign(pick, to_user=to_user, reason=reason),
             done=self._confirm_reassign,
         )
 
@@ -92,7 +97,7 @@ class TeamMoves(QObject):
             return
         desk = self._desk
         self._ops.run(
-            lambda: desk.apply_reassign(
+            lambda: desk.team.apply_reassign(
                 preview,
                 force=choice is MoveChoice.FORCE,
                 after_call=choice is MoveChoice.AFTER_CALL,
@@ -135,7 +140,10 @@ class TeamMoves(QObject):
     ) -> None:
         desk = self._desk
         self._ops.run(
-            lambda: desk.apply_rebalance(plan), done=self._applied, failed=failed, changes=MOVED
+            lambda: desk.team.apply_rebalance(plan),
+            done=self._applied,
+            failed=failed,
+            changes=MOVED,
         )
 
     def _applied(self, plan: RebalancePlan) -> None:

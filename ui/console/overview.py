@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.team.team_view import RepRow, TeamView
+from leaddesk.desk import RepRow, TeamView
 from ui.common.empty_note import EmptyNote
 from ui.console.models import ITEM_ROLE, REP_COLUMNS, rep_model, row_table, when
 

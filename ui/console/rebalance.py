@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Desk, RebalancePlan
 from leaddesk.errors import LeadDeskError
-from leaddesk.team.rebalance import RebalancePlan
 from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.console.dialogs import moves_summary
@@ -113,7 +112,7 @@ class RebalanceTab(QWidget):
         desk, include = self._desk, self.include_pool.isChecked()
         self.preview_button.setEnabled(False)
         self._ops.run(
-            lambda: desk.plan_rebalance(include_pool=include),
+            lambda: desk.team.plan_rebalance(include_pool=include),
             done=self._show,
             failed=self._failed,
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from leaddesk.team.reports import Report
+from leaddesk.desk import Report
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -1,9 +1,9 @@
 """Team console ▸ Store (admins): where the store is, the backups taken of it, and "Back up
 now", which runs off the GUI thread with a progress bar while everyone keeps working.
 
-The backup itself is the core's (``Desk.take_backup``): one snapshot, one file, written under a
-temporary name and renamed into place. Restoring goes into a new store that nobody has open:
-File ▸ Restore a backup… (``ui.start.restore``) or ``leaddesk restore``.
+The backup itself is the core's (``desk.admin.take_backup``): one snapshot, one file, written
+under a temporary name and renamed into place. Restoring goes into a new store that nobody has
+open: File ▸ Restore a backup… (``ui.start.restore``) or ``leaddesk restore``.
 """
 
 from __future__ import annotations
@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.admin.backups import BackupSummary, BackupTaken
-from leaddesk.desk import Desk
+from leaddesk.desk import BackupSummary, BackupTaken, Desk, default_backup_folder
 from leaddesk.errors import LeadDeskError
-from leaddesk.store.database import default_backup_folder
 from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.common.text_tables import set_row, text_table
@@ -101,7 +99,7 @@ class StoreTab(QWidget):
 
     def load(self) -> None:
         desk = self._desk
-        self._ops.run(lambda: desk.recent_backups(limit=20), done=self._show)
+        self._ops.run(lambda: desk.admin.recent_backups(limit=20), done=self._show)
 
     def _show(self, backups: list[BackupTaken]) -> None:
         self.backups = backups
@@ -130,7 +128,7 @@ class StoreTab(QWidget):
         self.said.setText(f"Backing up to {folder}…")
         desk, moved = self._desk, self._moved.moved.emit
         self._ops.run(
-            lambda: desk.take_backup(folder, progress=moved),
+            lambda: desk.admin.take_backup(folder, progress=moved),
             done=self._done,
             failed=self._failed,
         )

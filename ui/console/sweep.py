@@ -11,10 +11,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Action, Desk, SweepResult
 from leaddesk.errors import LeadDeskError
-from leaddesk.people.permissions import Action
-from leaddesk.team.sweep import SweepResult
 from ui.common.operations import Operations
 
 MOVED = frozenset({"team", "queue"})
@@ -79,7 +77,7 @@ class PolicySweep(QObject):
         if self.running:
             return  # the last one is still going (a big first sweep): skip this tick
         self.running = True
-        self._ops.run(self._desk.sweep, done=self._done, failed=self._failed)
+        self._ops.run(self._desk.team.sweep, done=self._done, failed=self._failed)
 
     def _done(self, result: SweepResult) -> None:
         self.running = False

@@ -20,11 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import QUEUE_ROLES, Desk, UserChange, UserInfo
 from leaddesk.domain import Role
-from leaddesk.people.users import UserInfo
-from leaddesk.team.moves import QUEUE_ROLES
-from leaddesk.team.user_admin import UserChange
 from ui.common import dialogs
 from ui.common.forms import labelled
 from ui.common.operations import Operations
@@ -194,7 +191,7 @@ class UsersTab(QWidget):
             )
 
         self._ops.run(
-            lambda: desk.add_user(
+            lambda: desk.people.add(
                 new.name,
                 new.role,
                 capacity=new.capacity,
@@ -215,7 +212,7 @@ class UsersTab(QWidget):
         shown = self.display_name.text()
         desk = self._desk
         self._ops.run(
-            lambda: desk.change_user(
+            lambda: desk.people.change(
                 user.name,
                 role=role if role is not user.role else None,
                 capacity=capacity,
@@ -239,7 +236,7 @@ class UsersTab(QWidget):
             return
         desk = self._desk
         self._ops.run(
-            lambda: desk.deactivate_user(user.name),
+            lambda: desk.people.deactivate(user.name),
             done=self._changed_user,
             changes=USERS | MOVED,
         )
@@ -250,7 +247,7 @@ class UsersTab(QWidget):
             return
         desk = self._desk
         self._ops.run(
-            lambda: desk.reactivate_user(user.name), done=self._changed_user, changes=USERS
+            lambda: desk.people.reactivate(user.name), done=self._changed_user, changes=USERS
         )
 
     def _changed_user(self, change: UserChange) -> None:

@@ -3,7 +3,7 @@
 The dialog shows what would go (count, list, what sales will miss in a row), where it goes
 (remembered between days), writes the batch off the GUI thread with a progress bar that can
 be cancelled, and then offers to open the folder. The export itself is the core's
-(``Desk.export_handoff``): all or nothing, and safe to run again.
+(``Desk.handoff.export``): all or nothing, and safe to run again.
 """
 
 from __future__ import annotations
@@ -39,12 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Action, Desk, ExportResult, HandoffCancelled, HandoffPreview, PreviewLead
 from leaddesk.errors import InputError, LeadDeskError
-from leaddesk.handoff import ExportResult, HandoffPreview
-from leaddesk.handoff.progress import HandoffCancelled
-from leaddesk.handoff.selection import PreviewLead
-from leaddesk.people.permissions import Action
 from leaddesk.settings import EXPORT_FOLDER, Settings
 from ui.common.empty_note import EmptyNote
 from ui.common.icons import icon
@@ -262,7 +258,7 @@ class EndOfDayExport(StoppableDialog):
     def load(self) -> None:
         self._enter(State.LOADING)
         desk, team = self._desk, self.team.isChecked()
-        self._ops.run(lambda: desk.handoff_preview(team=team), done=self._previewed)
+        self._ops.run(lambda: desk.handoff.preview(team=team), done=self._previewed)
 
     def _previewed(self, preview: HandoffPreview) -> None:
         self.preview = preview
@@ -331,7 +327,7 @@ class EndOfDayExport(StoppableDialog):
             except OSError as exc:
                 raise InputError(f"{folder}: cannot make this folder ({exc.strerror}).") from exc
             try:
-                return desk.export_handoff(
+                return desk.handoff.export(
                     folder,
                     team=team,
                     xlsx=xlsx,

@@ -1,7 +1,7 @@
 """Sales' answer, recorded from the window: pick the decisions file (accepted with the CRM
 opportunity, or rejected with a reason), see what was applied and every row that was not.
 
-The core reads and applies the file in one transaction (``Desk.import_sales_feedback``): bad
+The core reads and applies the file in one transaction (``Desk.handoff.import_feedback``): bad
 rows, unknown leads and conflicting decisions are listed, not applied, and the same file again
 changes nothing. Only a salesperson may do this; the menu entry is absent for everyone else.
 """
@@ -24,10 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Desk, FeedbackReport, resource_path
 from leaddesk.errors import InputError, LeadDeskError
-from leaddesk.files.resources import resource_path
-from leaddesk.handoff import FeedbackReport
 from ui.common.icons import icon
 from ui.common.operations import Operations
 
@@ -131,7 +129,7 @@ class SalesFeedbackDialog(QDialog):
         self.choose_button.setEnabled(False)
         self.said.setText(f"Recording {path.name}…")
         self._ops.run(
-            lambda: desk.import_sales_feedback(path),
+            lambda: desk.handoff.import_feedback(path),
             done=self._recorded,
             failed=self._failed,
             changes={"queue", "status"},

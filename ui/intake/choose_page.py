@@ -204,7 +204,7 @@ class ChoosePage(Step):
         desk = self.job.desk
         # A newer file (chosen while this one was read) wins: earlier answers are dropped.
         self.job.ops.run(
-            lambda: desk.look_at_import(path, source=source, sheet=sheet),
+            lambda: desk.intake.look(path, source=source, sheet=sheet),
             done=lambda look: self._looked(look) if token == self._looks else None,
             failed=lambda error: self._look_failed(error) if token == self._looks else None,
         )

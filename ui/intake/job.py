@@ -19,8 +19,7 @@ import platformdirs
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWizardPage
 
-from leaddesk.desk import Desk, ImportLook
-from leaddesk.intake.mapping import Mapping
+from leaddesk.desk import Desk, ImportLook, Mapping
 from leaddesk.settings import Settings
 from ui.common.operations import Operations
 from ui.common.theme import colours

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import ImportLook
-from leaddesk.intake.mapping import IDENTIFYING, Field, Mapping, Shape
+from leaddesk.desk import IDENTIFYING, Field, ImportLook, Mapping, Shape
 
 FIELD_LABELS: dict[Field, str] = {
     Field.FULL_NAME: "Full name",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QWizard
 
+from leaddesk.desk import ImportCancelled, ImportSummary
 from leaddesk.errors import LeadDeskError
-from leaddesk.intake.summary import ImportCancelled, ImportSummary
 from ui.intake.job import ImportJob, Step, Work
 from ui.intake.results import ROW_KINDS, CountsView, RowsTable, plural
 
@@ -84,7 +84,7 @@ class PreviewPage(Step):
 
         def dry_run() -> ImportSummary:
             try:
-                return desk.import_file(
+                return desk.intake.import_file(
                     path, source=source, mapping=mapping, dry_run=True, report_path=report,
                     sheet=sheet, progress=progress, cancelled=stop.is_set, keep_mine=keep,
                 )  # fmt: skip

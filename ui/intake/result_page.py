@@ -9,9 +9,8 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWizard
 
+from leaddesk.desk import ImportCancelled, UndoSummary
 from leaddesk.errors import LeadDeskError
-from leaddesk.intake.summary import ImportCancelled
-from leaddesk.intake.undo import UndoSummary
 from ui.intake.job import ImportJob, Step, Work, report_path_for
 from ui.intake.results import CountsView, ImportOutcome, finished_words, plural
 
@@ -110,12 +109,12 @@ class ResultPage(Step):
 
         def run() -> ImportOutcome:
             try:
-                summary = desk.import_file(
+                summary = desk.intake.import_file(
                     path, source=source, mapping=mapping, report_path=report, sheet=sheet,
                     progress=progress, cancelled=stop.is_set, keep_mine=keep,
                 )  # fmt: skip
             except ImportCancelled as stopped:
-                runs = desk.import_runs(limit=10)
+                runs = desk.intake.runs(limit=10)
                 checkpoint = next(
                     (r["checkpoint_row"] for r in runs if r["run"] == stopped.summary.run_id), None
                 )
@@ -180,7 +179,7 @@ class ResultPage(Step):
         run_id, desk = self.outcome.summary.run_id, self.job.desk
         self.job.start(Work.UNDO)
         self.job.ops.run(
-            lambda: desk.undo_import(run_id),
+            lambda: desk.intake.undo(run_id),
             done=self._undone,
             failed=self._failed,
             changes=CHANGES,

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.intake.summary import Counts, ImportSummary
+from leaddesk.desk import Counts, ImportSummary
 
 ROWS_SHOWN = 500
 ALL, TO_CHECK = "all", "check"

@@ -1,7 +1,7 @@
 """File ▸ Recent imports: the latest import runs (file, source, when, who ran it, how it ended,
 what it did) and undo of a chosen run, for the file imported by mistake yesterday.
 
-Undo is the core's (``Desk.undo_import``): it removes what the run added and gives merged
+Undo is the core's (``Desk.intake.undo``): it removes what the run added and gives merged
 interest back, refuses once a rep has worked one of its leads, and lets a qualifier undo only
 their own runs. The window asks before it undoes and says what was removed.
 """
@@ -21,10 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import BY_HAND, Desk, UndoSummary
 from leaddesk.errors import LeadDeskError
-from leaddesk.intake.runs import BY_HAND
-from leaddesk.intake.undo import UndoSummary
 from ui.common import dialogs
 from ui.common.empty_note import EmptyNote
 from ui.common.operations import Operations
@@ -118,7 +116,7 @@ class ImportRunsDialog(QDialog):
 
     def load(self) -> None:
         desk, by_hand = self._desk, self.by_hand_box.isChecked()
-        self._ops.run(lambda: desk.import_runs(limit=50, by_hand=by_hand), done=self._show)
+        self._ops.run(lambda: desk.intake.runs(limit=50, by_hand=by_hand), done=self._show)
 
     def _by_hand_toggled(self) -> None:
         self.said.setText("The latest imports, newest first.")
@@ -175,7 +173,7 @@ class ImportRunsDialog(QDialog):
         self.undo_button.setEnabled(False)
         self.said.setText(f"Undoing import {run_id}…")
         self._ops.run(
-            lambda: desk.undo_import(run_id),
+            lambda: desk.intake.undo(run_id),
             done=self._undone,
             failed=self._failed,
             changes={"queue", "lead", "status"},

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import Desk, PendingLead, RejectReason, decision_from_form
 from leaddesk.errors import LeadDeskError
-from leaddesk.handoff import PendingLead, RejectReason, decision_from_form
 from ui.common.core_form import CoreForm
 from ui.common.forms import labelled, lines_high
 from ui.common.operations import Operations
@@ -120,7 +119,7 @@ class AnswerDialog(CoreForm):
             return
         desk, lead_id = self._desk, self.lead.lead_id
         self.send(
-            lambda: desk.record_sales_decision(decision),
+            lambda: desk.handoff.record_decision(decision),
             lambda _changed: self.answered.emit(lead_id),
             {"queue", "status"},
         )

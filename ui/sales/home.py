@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
-from leaddesk.handoff import PendingLead, PendingReport
-from leaddesk.handoff.records import HandoffRecord
+from leaddesk.desk import Desk, HandoffRecord, PendingLead, PendingReport
 from ui.common.empty_note import EmptyNote
 from ui.common.icons import icon
 from ui.common.operations import Operations
@@ -115,7 +113,7 @@ class SalesHome(QWidget):
 
     def refresh(self) -> None:
         desk = self._desk
-        self._ops.run(lambda: desk.handoff_pending(everything=True), done=self._show)
+        self._ops.run(lambda: desk.handoff.pending(everything=True), done=self._show)
 
     def selected(self) -> PendingLead | None:
         row = self.table.currentRow()
@@ -142,7 +140,7 @@ class SalesHome(QWidget):
             self.record.clear()
         elif self.shown_record is None or self.shown_record.lead_id != lead.lead_id:
             desk, lead_id = self._desk, lead.lead_id
-            self._ops.run(lambda: desk.handoff_record(lead_id), done=self._show_record)
+            self._ops.run(lambda: desk.handoff.record(lead_id), done=self._show_record)
 
     def _show_record(self, record: HandoffRecord) -> None:
         chosen = self.selected()

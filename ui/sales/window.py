@@ -10,8 +10,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStatusBar
 
-from leaddesk.definition.versions import ShownDefinition
-from leaddesk.desk import Desk
+from leaddesk.desk import Desk, ShownDefinition
 from leaddesk.settings import Settings
 from ui.common import shortcuts
 from ui.common.icons import icon
@@ -41,7 +40,7 @@ class SalesWindow(QMainWindow):
         self.setStatusBar(QStatusBar())
         self._menus: dict[str, QMenu] = {}
         self._build_menus()
-        ops.run(desk.definition, done=self._definition_loaded)
+        ops.run(desk.qualifying.definition, done=self._definition_loaded)
         self.sales_home.refresh()
         self.sales_home.table.setFocus()
 

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.admin import team_connection
+from leaddesk.desk import ENV_URL, default_store_path
+from leaddesk.desk.setting_up import team_connection
 from leaddesk.errors import LeadDeskError
 from leaddesk.settings import LAST_USER, TEAM_URL, Settings
-from leaddesk.store.database import ENV_URL, default_store_path
 
 OWN, TEAM, DEMO = 0, 1, 2
 DEMO_LEADS = 2_000  # the CLI's demo size: a full queue, made in seconds
@@ -227,8 +227,8 @@ class FirstRunDialog(QDialog):
 
 def make_demo(path: Path) -> None:
     """The README's demo store, made once; a half-made one is removed."""
-    from leaddesk.admin.demo import fill_demo  # Faker is slow to import: only the demo needs it
     from leaddesk.desk import setup_desk
+    from leaddesk.desk.setting_up import fill_demo  # Faker is slow: only the demo needs it
 
     try:
         with setup_desk(path) as setup:

@@ -22,7 +22,7 @@ def open_in_new_window(target: str, user: str, settings: Settings) -> str | None
         return f"Could not open it as {user}: {exc.message}"
     ops = Operations()
     try:
-        zone = desk.definition().definition.policy.timezone
+        zone = desk.qualifying.definition().definition.policy.timezone
     except LeadDeskError:
         zone = "UTC"
     window = open_window(desk, ops, settings, zone)

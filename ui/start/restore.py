@@ -2,7 +2,7 @@
 check the whole file first and show what it holds, then restore it, each step off the GUI
 thread with a progress bar and Cancel; at the end, open the restored store in a new window.
 
-The reading, checking and writing are the core's (``Desk.restore_backup``); the store the
+The reading, checking and writing are the core's (``Desk.admin.restore``); the store the
 admin has open is never touched.
 """
 
@@ -30,12 +30,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from leaddesk.admin.backup_restore import RestoreSummary
-from leaddesk.admin.backups import SUFFIX
-from leaddesk.admin.restoring import RestoreCancelled
-from leaddesk.desk import Desk
+from leaddesk.desk import BACKUP_SUFFIX as SUFFIX
+from leaddesk.desk import Desk, RestoreCancelled, RestoreSummary, default_backup_folder
 from leaddesk.errors import LeadDeskError, NotPermitted
-from leaddesk.store.database import default_backup_folder
 from ui.common.forms import error_line, keep_wrapped_lines, labelled
 from ui.common.icons import icon
 from ui.common.operations import Operations
@@ -294,7 +291,7 @@ class RestoreDialog(StoppableDialog):
         self._enter(step)
         desk, moved = self._desk, self.progressed.emit
         self._ops.run(
-            lambda: desk.restore_backup(
+            lambda: desk.admin.restore(
                 source, target, dry_run=dry_run, progress=moved, cancelled=lambda: run.cancelled
             ),
             done=self._checked if dry_run else self._restored,

@@ -16,9 +16,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from leaddesk.desk import NO_PASSWORDS_NOTE, UserInfo
 from leaddesk.domain import Role
-from leaddesk.people.users import UserInfo
-from leaddesk.sign_in.passwords import NO_PASSWORDS_NOTE
 
 # The first profile on a new store: a rep, or a team lead (who also calls, and can add the
 # rest of the team from the team console).

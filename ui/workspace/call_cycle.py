@@ -18,15 +18,17 @@ from enum import StrEnum
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
-from leaddesk.calling.call_log import CallResult
-from leaddesk.calling.ending import CallEnded
-from leaddesk.calling.undo import UndoneCall
-from leaddesk.desk import Desk
+from leaddesk.desk import (
+    CallEnded,
+    CallResult,
+    Desk,
+    QueueRow,
+    UndoneCall,
+    UndoneVerdict,
+    VerdictInfo,
+)
 from leaddesk.domain import OPEN_STAGES, CallOutcome
 from leaddesk.errors import InputError, LeadDeskError
-from leaddesk.qualifying.undo import UndoneVerdict
-from leaddesk.qualifying.verdicts import VerdictInfo
-from leaddesk.queue import QueueRow
 from ui.common import dialogs
 from ui.common.operations import Operations
 
@@ -121,8 +123,8 @@ class CallCycle(QObject):
 
         def work() -> QueueRow | None:
             if held is not None:
-                desk.release(held)
-            return desk.next_lead()
+                desk.queue.release(held)
+            return desk.queue.next()
 
         self._start(work, self._took, changes={"queue"})
 
@@ -138,8 +140,8 @@ class CallCycle(QObject):
 
         def work() -> QueueRow:
             if held is not None and held != row.lead_id:
-                desk.release(held)
-            desk.renew_claim(row.lead_id)
+                desk.queue.release(held)
+            desk.queue.renew_claim(row.lead_id)
             return row
 
         self._start(work, self._took, changes={"queue"})
@@ -153,7 +155,7 @@ class CallCycle(QObject):
             return
         # The lead may have been open a while: their calling hours can end meanwhile.
         desk, lead_id = self._desk, self.lead.lead_id
-        self._start(lambda: desk.why_not_dial(lead_id), self._dial_if_allowed, changes=set())
+        self._start(lambda: desk.calls.why_not_dial(lead_id), self._dial_if_allowed, changes=set())
 
     def _dial_if_allowed(self, refused: object) -> None:
         if isinstance(refused, str):
@@ -179,7 +181,7 @@ class CallCycle(QObject):
         duration = self.call_seconds() if self.phase is Phase.CALLING else None
         desk = self._desk
         self._start(
-            lambda: desk.log_call(lead_id, outcome, callback_at, None, duration),
+            lambda: desk.calls.log(lead_id, outcome, callback_at, None, duration),
             self._logged,
             changes={"queue", "lead", "status"},
             refused=lambda error: self._callback_refused(callback_at, error),
@@ -228,13 +230,13 @@ class CallCycle(QObject):
         desk = self._desk
         if undoable.kind == VERDICT:
             self._start(
-                lambda: desk.undo_verdict(record_id),
+                lambda: desk.qualifying.undo_verdict(record_id),
                 lambda undone: self._verdict_undone(undone, undoable),
                 changes={"queue", "lead", "status"},
             )
             return
         self._start(
-            lambda: desk.undo_call(record_id),
+            lambda: desk.calls.undo(record_id),
             lambda undone: self._undone(undone, row),
             changes={"queue", "lead", "status"},
         )
@@ -299,7 +301,7 @@ class CallCycle(QObject):
         person = self.lead.person
         self._end_call()
         self._start(
-            lambda: self._desk.release(lead_id),
+            lambda: self._desk.queue.release(lead_id),
             lambda _released: self._put_back(person),
             changes={"queue"},
         )
@@ -309,7 +311,9 @@ class CallCycle(QObject):
             return
         lead_id = self.lead.lead_id
         self._ops.run(
-            lambda: self._desk.renew_claim(lead_id), changes={"claim"}, failed=self._lost_claim
+            lambda: self._desk.queue.renew_claim(lead_id),
+            changes={"claim"},
+            failed=self._lost_claim,
         )
 
     @property
@@ -451,7 +455,7 @@ class CallCycle(QObject):
         self.seconds.emit(seconds)  # the timer shows the call's length, stopped
         desk = self._desk
         self._ops.run(
-            lambda: desk.end_call(call_id, seconds), done=self._call_ended, changes={"status"}
+            lambda: desk.calls.end(call_id, seconds), done=self._call_ended, changes={"status"}
         )
 
     def _call_ended(self, ended: object) -> None:

@@ -23,11 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.definition import Policy
+from leaddesk.desk import LeadFile, Policy, QueueRow
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import LeadDeskError
-from leaddesk.leads.lead_file import LeadFile
-from leaddesk.queue import QueueRow
 from ui.common import dialogs, shortcuts
 from ui.common.icons import icon
 from ui.workspace.call_cycle import CallCycle, Phase

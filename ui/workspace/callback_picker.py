@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.calling.calling_hours import callback_outside_hours
-from leaddesk.definition import Policy
+from leaddesk.desk import Policy, callback_outside_hours
 from leaddesk.errors import LeadDeskError
 from ui.common.forms import labelled, say_refusal
 from ui.workspace.queue_model import place_name

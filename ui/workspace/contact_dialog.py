@@ -11,9 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QWidget
 
-from leaddesk.desk import Desk
-from leaddesk.leads.contact_corrections import ContactDetails
-from leaddesk.leads.lead_file import LeadFile
+from leaddesk.desk import ContactDetails, Desk, LeadFile
 from ui.common.core_form import CoreForm
 from ui.common.forms import labelled
 from ui.common.operations import Operations
@@ -91,4 +89,6 @@ class ContactDialog(CoreForm):
             self.reject()
             return
         desk, lead_id = self._desk, self.lead_id
-        self.send(lambda: desk.change_contact(lead_id, changed), self.saved.emit, {"lead", "queue"})
+        self.send(
+            lambda: desk.calls.change_contact(lead_id, changed), self.saved.emit, {"lead", "queue"}
+        )

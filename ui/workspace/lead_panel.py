@@ -27,12 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.definition import Scores
-from leaddesk.desk import Desk
-from leaddesk.leads.lead_file import Colleague, LeadFile
-from leaddesk.people.permissions import Action
-from leaddesk.qualifying.qualification import Qualification
-from leaddesk.team.reopen import REOPENABLE
+from leaddesk.desk import REOPENABLE, Action, Colleague, Desk, LeadFile, Qualification, Scores
 from ui.common.icons import icon
 from ui.common.operations import Operations
 from ui.workspace.notes import NoteSaver
@@ -239,12 +234,14 @@ class LeadPanel(QFrame):
             self._clear()
             return
         desk = self._desk
-        self._ops.run(lambda: (desk.lead_file(lead_id), desk.my_note(lead_id)), done=self._loaded)
+        self._ops.run(
+            lambda: (desk.queue.lead_file(lead_id), desk.calls.my_note(lead_id)), done=self._loaded
+        )
 
     def _changed(self, changes: frozenset[str]) -> None:
         if self.lead_id is not None and changes & {"lead", "notes"}:
             lead_id, desk = self.lead_id, self._desk
-            self._ops.run(lambda: desk.lead_file(lead_id), done=self._refreshed)
+            self._ops.run(lambda: desk.queue.lead_file(lead_id), done=self._refreshed)
 
     def _loaded(self, loaded: tuple[LeadFile, tuple[int, str] | None]) -> None:
         lead, note = loaded

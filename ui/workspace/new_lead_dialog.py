@@ -16,10 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import BY_POLICY, Action, Desk, NewInterest
 from leaddesk.domain import Role, Source
-from leaddesk.intake.by_hand import BY_POLICY, NewInterest
-from leaddesk.people.permissions import Action
 from ui.common.core_form import CoreForm
 from ui.common.forms import labelled, lines_high
 from ui.common.operations import Operations
@@ -105,7 +103,7 @@ class NewLeadDialog(CoreForm):
             self.owner.addItem("Me", MYSELF)
         self.owner.addItem("Whoever the lead definition's assignment picks", BY_POLICY)
         self.owner.addItem("The open pool", "pool")
-        for user in self._desk.users():
+        for user in self._desk.people.users():
             takes_leads = user.active and user.role in (Role.QUALIFIER, Role.TEAM_LEAD)
             if takes_leads and user.name != self._desk.actor.name:
                 self.owner.addItem(user.display_name or user.name, user.name)
@@ -139,7 +137,7 @@ class NewLeadDialog(CoreForm):
         if chosen == MYSELF and desk.can(Action.REASSIGN) and not desk.can(Action.WORK_QUEUE):
             for_user = BY_POLICY
         self.send(
-            lambda: desk.add_lead(entry, for_user=for_user),
+            lambda: desk.intake.add_lead(entry, for_user=for_user),
             self.added.emit,
             {"queue", "status", "team"},
         )

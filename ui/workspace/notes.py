@@ -121,7 +121,7 @@ class NoteSaver(QObject):
         def work() -> str:
             if lead_id not in ids and not text.strip():
                 return text
-            ids[lead_id] = desk.save_note(lead_id, text, ids.get(lead_id))
+            ids[lead_id] = desk.calls.save_note(lead_id, text, ids.get(lead_id))
             drafts.clear(lead_id, text)
             return text
 

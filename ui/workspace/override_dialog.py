@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.definition import Definition, Suggestion
+from leaddesk.desk import Definition, Suggestion
 from leaddesk.domain import LeadType, Verdict
 from ui.common.forms import keep_wrapped_lines, labelled, lines_high
 

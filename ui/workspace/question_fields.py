@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.definition import Question, QuestionType
+from leaddesk.desk import Question, QuestionType
 
 TYPING_PAUSE_MS = 700
 _NUMBER = QRegularExpression(r"^\s*-?\d{0,12}([.,]\d{0,4})?\s*$")

@@ -25,10 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.definition import Question
-from leaddesk.desk import Desk
+from leaddesk.desk import Desk, Qualification, Question
 from leaddesk.errors import LeadDeskError
-from leaddesk.qualifying.qualification import Qualification
 from ui.common import dialogs, shortcuts
 from ui.common.icons import icon
 from ui.common.operations import Operations
@@ -213,7 +211,7 @@ class QuestionnairePanel(QFrame):
     def start(self, lead_id: int) -> None:
         self.lead_id = lead_id
         self.qualification = None
-        self._ops.run(lambda: self._seen(self._desk.evaluate(lead_id)), done=self._build)
+        self._ops.run(lambda: self._seen(self._desk.qualifying.evaluate(lead_id)), done=self._build)
 
     def stop(self) -> None:
         for field in self.fields.values():
@@ -283,7 +281,7 @@ class QuestionnairePanel(QFrame):
         desk = self._desk
         field = self.fields[question_id]
         self._ops.run(
-            lambda: self._seen(desk.answer(lead_id, {question_id: value})),
+            lambda: self._seen(desk.qualifying.answer(lead_id, {question_id: value})),
             done=self._show,
             failed=lambda error: field.show_error(error.message),
             changes={"qualification"},
@@ -294,7 +292,7 @@ class QuestionnairePanel(QFrame):
         if "claim" in changes and self.lead_id is not None and self.isVisible():
             lead_id = self.lead_id
             desk = self._desk
-            self._ops.run(lambda: self._seen(desk.evaluate(lead_id)), done=self._show)
+            self._ops.run(lambda: self._seen(desk.qualifying.evaluate(lead_id)), done=self._show)
 
     def _seen(self, qualification: Qualification) -> Qualification:
         self._seen_version = qualification.lead_version
@@ -379,7 +377,7 @@ class QuestionnairePanel(QFrame):
         seconds = self.call_seconds()
         self._give(
             qualification,
-            lambda desk: desk.give_verdict(
+            lambda desk: desk.qualifying.give_verdict(
                 qualification.lead_id,
                 suggestion.verdict,
                 expected_version=self._version(),
@@ -403,7 +401,7 @@ class QuestionnairePanel(QFrame):
         seconds = self.call_seconds()
         self._give(
             qualification,
-            lambda desk: desk.give_verdict(
+            lambda desk: desk.qualifying.give_verdict(
                 qualification.lead_id,
                 choice.verdict,
                 choice.reason,

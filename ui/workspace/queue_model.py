@@ -12,10 +12,9 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
+from leaddesk.desk import Band, QueueRow, sla_minutes_left
 from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.errors import LeadDeskError
-from leaddesk.queue import Band, QueueRow
-from leaddesk.queue.rows import sla_minutes_left
 from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.common.theme import colours

@@ -23,13 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk
+from leaddesk.desk import MIN_SEARCH_CHARS as MIN_CHARS
+from leaddesk.desk import Action, Band, Desk, QueueMark, QueueOutlook, QueueRow
 from leaddesk.domain import Source
-from leaddesk.people.permissions import Action
-from leaddesk.queue import Band, QueueRow
-from leaddesk.queue.arrivals import QueueMark
-from leaddesk.queue.outlook import QueueOutlook
-from leaddesk.queue.search import MIN_CHARS
 from leaddesk.settings import QUEUE_HIDDEN, Settings
 from ui.common import shortcuts
 from ui.common.empty_note import EmptyNote
@@ -284,7 +280,7 @@ class QueuePanel(QFrame):
             self.title.setText("SEARCH RESULTS")
             # Open leads first, then closed ones: "we spoke last month" finds what happened.
             self.model.show(
-                lambda limit, _offset: desk.search(text, limit=limit, closed=True),
+                lambda limit, _offset: desk.queue.search(text, limit=limit, closed=True),
                 pageable=False,
             )
             return
@@ -292,13 +288,15 @@ class QueuePanel(QFrame):
         if chosen == BOOKED:
             self.title.setText(BOOKED_TITLE)
             self.source.setEnabled(False)
-            self.model.show(lambda _limit, _offset: desk.callbacks_ahead(), pageable=False)
+            self.model.show(lambda _limit, _offset: desk.queue.callbacks_ahead(), pageable=False)
             return
         self.title.setText("MY QUEUE")
         band: Band | None = chosen
         source: str | None = self.source.currentData()
         self.model.show(
-            lambda limit, offset: desk.queue(limit=limit, offset=offset, band=band, source=source)
+            lambda limit, offset: desk.queue.page(
+                limit=limit, offset=offset, band=band, source=source
+            )
         )
 
     def _search_now(self) -> None:
@@ -320,7 +318,7 @@ class QueuePanel(QFrame):
                 self._mark = result[1]
             self._looker.start()
 
-        self._ops.run(lambda: _quietly(lambda: desk.queue_arrivals()), done=marked)
+        self._ops.run(lambda: _quietly(lambda: desk.queue.arrivals()), done=marked)
 
     def refresh_now(self) -> None:
         """F5: look now instead of waiting for the minute to pass."""
@@ -335,7 +333,7 @@ class QueuePanel(QFrame):
         if self._mark is None:
             return
         desk, mark = self._desk, self._mark
-        self._ops.run(lambda: _quietly(lambda: desk.queue_arrivals(mark)), done=self._came)
+        self._ops.run(lambda: _quietly(lambda: desk.queue.arrivals(mark)), done=self._came)
 
     def _came(self, result: tuple[list[QueueRow], QueueMark] | None) -> None:
         if result is None:
@@ -388,7 +386,7 @@ class QueuePanel(QFrame):
         elif self.band.currentData() is not None or self.source.currentData() is not None:
             self.note.say("Nothing due now in this band or source.")
         else:
-            self._ops.run(self._desk.queue_outlook, done=self._outlook)
+            self._ops.run(self._desk.queue.outlook, done=self._outlook)
 
     def _outlook(self, outlook: QueueOutlook) -> None:
         if self.model.rowCount() or self.title.text() == "SEARCH RESULTS":

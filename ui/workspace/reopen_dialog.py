@@ -9,11 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from leaddesk.desk import Desk
+from leaddesk.desk import KEEP, POOL, Desk, LeadFile
 from leaddesk.domain import Role
-from leaddesk.leads.lead_file import LeadFile
-from leaddesk.team.moves import POOL
-from leaddesk.team.reopen import KEEP
 from ui.common.core_form import CoreForm
 from ui.common.forms import labelled
 from ui.common.operations import Operations
@@ -41,7 +38,7 @@ class ReopenDialog(CoreForm):
         self.owner = QComboBox()
         keeper = lead.assigned_to or "the open pool"
         self.owner.addItem(f"{keeper} (who had it)", KEEP)
-        for user in desk.users():
+        for user in desk.people.users():
             takes_leads = user.active and user.role in (Role.QUALIFIER, Role.TEAM_LEAD)
             if takes_leads and (user.display_name or user.name) != lead.assigned_to:
                 self.owner.addItem(user.display_name or user.name, user.name)
@@ -58,7 +55,7 @@ class ReopenDialog(CoreForm):
         desk, lead_id = self._desk, self.lead_id
         reason, to_user = self.reason.text(), str(self.owner.currentData())
         self.send(
-            lambda: desk.reopen_lead(lead_id, reason, to_user=to_user),
+            lambda: desk.team.reopen(lead_id, reason, to_user=to_user),
             self.reopened.emit,
             {"lead", "queue", "team"},
         )

@@ -19,10 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.calling.my_day import DaySummary
-from leaddesk.desk import Desk
+from leaddesk.desk import Action, DaySummary, Desk
 from leaddesk.domain import Verdict
-from leaddesk.people.permissions import Action
 from ui.common.operations import Operations
 
 
@@ -73,7 +71,7 @@ class StatusPanel(QStatusBar):
 
     def refresh(self) -> None:
         desk = self._desk
-        self._ops.run(desk.my_day, done=self._show)
+        self._ops.run(desk.calls.my_day, done=self._show)
 
     def _changed(self, changes: frozenset[str]) -> None:
         if "status" in changes and self._desk.can(Action.WORK_QUEUE):  # a day of calls to show

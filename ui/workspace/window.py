@@ -31,14 +31,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.calling.ending import CallEnded
-from leaddesk.definition.versions import ShownDefinition
-from leaddesk.desk import Desk
-from leaddesk.intake.by_hand import AddedLead
-from leaddesk.leads.contact_corrections import ContactChanged
-from leaddesk.people.permissions import Action
-from leaddesk.queue import QueueRow
-from leaddesk.queue.arrivals import arrival_notice
+from leaddesk.desk import (
+    Action,
+    AddedLead,
+    CallEnded,
+    ContactChanged,
+    Desk,
+    QueueRow,
+    ShownDefinition,
+    arrival_notice,
+)
 from leaddesk.settings import NOTE_SAVE_DELAY_MS, Settings
 from ui.common import shortcuts
 from ui.common.icons import icon
@@ -147,7 +149,7 @@ class MainWindow(QMainWindow):
         self.questionnaire.shown.connect(self.lead.follow_live_scores)
         self.cycle.said.connect(lambda text: self.status.showMessage(text, 8000))
 
-        ops.run(desk.definition, done=self._definition_loaded)
+        ops.run(desk.qualifying.definition, done=self._definition_loaded)
         self.queue.apply()
         self.status.refresh()
         self.queue.arrived.connect(self._came_in)
@@ -283,7 +285,7 @@ class MainWindow(QMainWindow):
 
         def quietly() -> list[CallEnded]:
             try:
-                return desk.end_interrupted_calls()
+                return desk.calls.end_interrupted()
             except Exception:  # a look nobody asked for: logged, never a dialog
                 log.warning("ending calls left open failed", exc_info=True)
                 return []
@@ -404,7 +406,7 @@ class MainWindow(QMainWindow):
         ):
             desk, lead_id = self.desk, changed.lead_id
             # The number on the call panel (and the one C dials) is the corrected one.
-            self.ops.run(lambda: desk.lead_row(lead_id), done=self.cycle.update_lead)
+            self.ops.run(lambda: desk.queue.lead_row(lead_id), done=self.cycle.update_lead)
 
     def show_reopen(self) -> ReopenDialog | None:
         """Reopen… on a closed lead's card (team leads); None when not allowed or not closed."""
@@ -437,7 +439,9 @@ class MainWindow(QMainWindow):
         desk, lead_id = self.desk, added.lead_id
         said = f"{added.message(actor)}. On the line: press 1 (connected)."
         # The caller is on the line: their lead opens at once, ready for 1 (connected).
-        self.ops.run(lambda: desk.lead_row(lead_id), done=lambda row: self._work_added(row, said))
+        self.ops.run(
+            lambda: desk.queue.lead_row(lead_id), done=lambda row: self._work_added(row, said)
+        )
 
     def _work_added(self, row: QueueRow | None, said: str) -> None:
         if row is None or self.cycle.phase not in (Phase.IDLE, Phase.READY):
@@ -489,6 +493,6 @@ class MainWindow(QMainWindow):
         held = self.cycle.lead
         if held is not None and self.cycle.phase is not Phase.IDLE:
             desk = self.desk
-            self.ops.run(lambda: desk.release(held.lead_id))
+            self.ops.run(lambda: desk.queue.release(held.lead_id))
         self.ops.wait_idle()
         super().closeEvent(event)

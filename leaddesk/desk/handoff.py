@@ -1,0 +1,103 @@
+"""Handing qualified leads to sales and reading back what sales did.
+
+Export spans several transactions by design (reserve, write files, complete), so the
+handoff package drives the store itself; see leaddesk/handoff/batch_export.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from leaddesk import handoff as handoffs
+from leaddesk.desk.context import DeskContext
+from leaddesk.errors import InputError, NotPermitted
+from leaddesk.handoff.records import HandoffRecord, read_record
+from leaddesk.people.permissions import Action
+
+
+class Handoff:
+    """``desk.handoff``: qualified leads handed to sales, and sales' answers coming back."""
+
+    def __init__(self, ctx: DeskContext) -> None:
+        self._ctx = ctx
+
+    def preview(self, *, team: bool = False) -> handoffs.HandoffPreview:
+        """The leads the next export would hand off (the end-of-day dialog's list)."""
+        scope = handoffs.Scope.TEAM if team else handoffs.Scope.OWN
+        with self._ctx.read(scope.action) as session:
+            return handoffs.preview(session, actor_id=self._ctx.actor.id, scope=scope)
+
+    def export(
+        self,
+        out_dir: Path,
+        *,
+        team: bool = False,
+        xlsx: bool = False,
+        progress: handoffs.Progress | None = None,
+        cancelled: handoffs.Cancelled | None = None,
+    ) -> handoffs.ExportResult:
+        """Hand every waiting lead to sales as one batch folder under ``out_dir``.
+
+        ``progress(done, total, step)`` is called as leads are read and files written;
+        ``cancelled()`` returning True stops the export with nothing handed off
+        (HandoffCancelled is raised).
+        """
+        scope = handoffs.Scope.TEAM if team else handoffs.Scope.OWN
+        return handoffs.export(
+            self._ctx.store_for(scope.action),
+            actor_id=self._ctx.actor.id,
+            out_dir=Path(out_dir),
+            scope=scope,
+            xlsx=xlsx,
+            at=self._ctx.clock(),
+            progress=progress or (lambda _done, _total, _step: None),
+            cancelled=cancelled or (lambda: False),
+        )
+
+    def rewrite(self, batch: str, *, out_dir: Path | None = None) -> handoffs.ExportedBatch:
+        """Write a batch's files again (lost or deleted): same content, same checksums."""
+        self._ctx.require_any(Action.EXPORT_OWN, Action.EXPORT_TEAM)
+        return handoffs.rewrite(
+            self._ctx.store,
+            actor_id=self._ctx.actor.id,
+            code=batch,
+            at=self._ctx.clock(),
+            out_dir=out_dir,
+        )
+
+    def import_feedback(self, path: Path) -> handoffs.FeedbackReport:
+        """Sales' accept/reject file; the only way an opportunity enters LeadDesk."""
+        self._ctx.require(Action.RECORD_SALES_FEEDBACK)
+        return handoffs.import_feedback_file(
+            self._ctx.store_for(Action.RECORD_OPPORTUNITY),
+            actor_id=self._ctx.actor.id,
+            path=Path(path),
+            at=self._ctx.clock(),
+        )
+
+    def record_decision(self, decision: handoffs.Decision) -> bool:
+        """One lead's answer from sales; True if it changed anything."""
+        self._ctx.require(Action.RECORD_SALES_FEEDBACK)
+        with self._ctx.write(Action.RECORD_OPPORTUNITY) as session:
+            return handoffs.record_decision(
+                session, actor_id=self._ctx.actor.id, decision=decision, at=self._ctx.clock()
+            )
+
+    def record(self, lead_id: int) -> HandoffRecord:
+        """A handed-off lead as its batch gave it to sales (answers, scores, notes, calls):
+        what a salesperson reads before accepting or rejecting it. Reps read their own."""
+        with self._ctx.read(Action.READ_HANDOFFS) as session:
+            record = read_record(session, lead_id)
+        if record is None:
+            raise InputError(f"Lead {lead_id} has not been handed off to sales.")
+        team_wide = self._ctx.can(Action.RECORD_SALES_FEEDBACK) or self._ctx.can(Action.VIEW_TEAM)
+        if not team_wide and record.qualified_by != self._ctx.actor.name:
+            raise NotPermitted(f"Lead {lead_id} was qualified by a colleague; ask your team lead.")
+        return record
+
+    def pending(self, *, everything: bool = False) -> handoffs.PendingReport:
+        """Handed-off leads sales has not answered within the policy's window (``everything``:
+        all those not answered yet, longest waiting first)."""
+        with self._ctx.read(Action.READ_HANDOFFS) as session:
+            return handoffs.pending(
+                session, actor_id=self._ctx.actor.id, at=self._ctx.clock(), everything=everything
+            )
