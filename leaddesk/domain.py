@@ -152,3 +152,9 @@ class Source(Word):
     PURCHASED_LIST = "purchased_list"
     SALES_REFERRAL = "sales_referral"
     INBOUND_CALL = "inbound_call"
+
+
+def talk_time(seconds: int | None) -> str:
+    """A call's length as reps say it: ``3:05``."""
+    minutes, rest = divmod(seconds or 0, 60)
+    return f"{minutes}:{rest:02d}"

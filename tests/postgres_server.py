@@ -314,15 +314,21 @@ def shared_server(root: Path) -> Iterator[str]:
                 folder.set_server(None)
 
 
+# The watchers outlive this process on purpose; holding them keeps Python from warning that a
+# child it forgot about is still running (warnings are errors in the suite).
+_WATCHERS: list[subprocess.Popen[bytes]] = []
+
+
 def _watch(folder: SessionFolder) -> None:
     """A process that stops the server if all its workers died without signing out."""
-    subprocess.Popen(
+    watcher = subprocess.Popen(
         [sys.executable, str(Path(__file__).resolve()), "watch", str(folder.path)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    _WATCHERS.append(watcher)
 
 
 def watch(path: Path, every: float = 2.0) -> None:

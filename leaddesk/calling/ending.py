@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
-from leaddesk.domain import CallOutcome
+from leaddesk.domain import CallOutcome, talk_time
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.queue.claims import LEASE
 from leaddesk.queue.policy import current_policy
@@ -241,5 +241,4 @@ def _stop(call: CallAttempt, seen: datetime, at: datetime) -> datetime:
 
 
 def minutes_and_seconds(call: CallAttempt) -> str:
-    minutes, seconds = divmod(call.duration_seconds or 0, 60)
-    return f"{minutes}:{seconds:02d}"
+    return talk_time(call.duration_seconds)

@@ -7,11 +7,11 @@ Alembic) and the team connection opens desks of its own (docs/architecture.md §
 
 from __future__ import annotations
 
-from leaddesk.admin import team_connection
 from leaddesk.admin.backup_restore import restore_backup
 from leaddesk.admin.demo import fill_demo, require_faker
 from leaddesk.admin.demo.team import give_demo_passwords
-from leaddesk.admin.team_setup import REP, set_up_team
+from leaddesk.desk import team_connection
+from leaddesk.desk.team_setup import REP, set_up_team
 from leaddesk.store.migrations import current_revision
 
 __all__ = [

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from leaddesk.calling.ending import minutes_and_seconds
-from leaddesk.domain import OPEN_STAGES, CallOutcome, Stage
+from leaddesk.audit.actions import AuditAction
+from leaddesk.domain import OPEN_STAGES, CallOutcome, Stage, talk_time
 from leaddesk.errors import InputError
 from leaddesk.leads.contact_corrections import CHANGED, WORDS
 from leaddesk.queue import zones
@@ -27,7 +27,6 @@ from leaddesk.store.models import (
     User,
     VerdictRecord,
 )
-from leaddesk.team.reopen import REOPENED
 
 
 @dataclass(frozen=True)
@@ -331,7 +330,7 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
     for call in session.scalars(select(CallAttempt).where(CallAttempt.lead_id == lead.id)):
         text = f"Call: {call.outcome.label}"
         if call.outcome is CallOutcome.CONNECTED and call.ended_at is not None:
-            text += f", {minutes_and_seconds(call)} on the line"
+            text += f", {talk_time(call.duration_seconds)} on the line"
         if call.callback_at:
             their = zones.local_time(zone_key, call.callback_at, policy)
             text += f", callback agreed for {their:%a %d %b %H:%M} their time"
@@ -367,7 +366,8 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
         entries.append(TimelineEntry(move.at, "assignment", who, text))
     for event in session.scalars(
         select(AuditEvent).where(
-            AuditEvent.lead_id == lead.id, AuditEvent.action.in_((CHANGED, REOPENED))
+            AuditEvent.lead_id == lead.id,
+            AuditEvent.action.in_((CHANGED, AuditAction.LEAD_REOPENED)),
         )
     ):
         who = names.get(event.actor_id or 0)
