@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
+from leaddesk.audit.actions import AuditAction
 from leaddesk.clock import FixedClock
 from leaddesk.desk import setup_desk
 from leaddesk.desk.context import SETUP_ACTOR, Actor, Audit, DeskContext
@@ -33,7 +34,7 @@ def context(store_location: str, clock: FixedClock) -> Iterator[DeskContext]:
 
 
 def test_a_write_records_its_audit_event_filled_in_by_its_block(context: DeskContext) -> None:
-    event = Audit("backup_taken", "nightly")
+    event = Audit(AuditAction.BACKUP_TAKEN, "nightly")
     with context.write(Action.MANAGE_STORE, audit=event):
         event.details = {"rows": 3}
     assert _events(context, "nightly") == [("backup_taken", {"rows": 3})]
@@ -42,7 +43,7 @@ def test_a_write_records_its_audit_event_filled_in_by_its_block(context: DeskCon
 def test_a_write_that_fails_records_no_audit_event(context: DeskContext) -> None:
     with (
         pytest.raises(ValueError),
-        context.write(Action.MANAGE_STORE, audit=Audit("backup_taken", "broken")),
+        context.write(Action.MANAGE_STORE, audit=Audit(AuditAction.BACKUP_TAKEN, "broken")),
     ):
         raise ValueError("the disk filled up")
     assert _events(context, "broken") == []
@@ -51,8 +52,12 @@ def test_a_write_that_fails_records_no_audit_event(context: DeskContext) -> None
 def test_a_dry_run_write_leaves_nothing_behind_not_even_its_audit_event(
     context: DeskContext,
 ) -> None:
-    with context.write(Action.MANAGE_STORE, audit=Audit("x", "dry"), rollback=True) as session:
-        session.add(AuditEvent(at=context.clock(), action="y", subject="dry"))
+    with context.write(
+        Action.MANAGE_STORE, audit=Audit(AuditAction.BACKUP_TAKEN, "dry"), rollback=True
+    ) as session:
+        session.add(
+            AuditEvent(at=context.clock(), action=AuditAction.STORE_RESTORED, subject="dry")
+        )
         session.flush()
     assert _events(context, "dry") == []
 
@@ -60,7 +65,10 @@ def test_a_dry_run_write_leaves_nothing_behind_not_even_its_audit_event(
 def test_a_refused_write_never_runs_its_block(context: DeskContext) -> None:
     rep = DeskContext(context.store, Actor(None, "rep1", Role.QUALIFIER, "Rep"), context.clock)
     ran = []
-    with pytest.raises(NotPermitted), rep.write(Action.MANAGE_STORE, audit=Audit("x", "refused")):
+    with (
+        pytest.raises(NotPermitted),
+        rep.write(Action.MANAGE_STORE, audit=Audit(AuditAction.BACKUP_TAKEN, "refused")),
+    ):
         ran.append(True)
     assert ran == []
     assert _events(context, "refused") == []
