@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine, inspect
 
 from leaddesk.admin.backup_file import sealed
+from leaddesk.admin.backup_reading import BackupUnreadable
 from leaddesk.admin.backup_restore import restore_backup
 from leaddesk.admin.demo import fill_demo
 from leaddesk.cli import main
@@ -111,7 +112,7 @@ def test_a_backup_cut_by_a_few_bytes_is_refused_even_without_its_sha256(
     for cut in (1, 4, 8):
         short = tmp_path / f"old-cut-{cut}.ldbackup.gz"
         short.write_bytes(data[:-cut])
-        with pytest.raises(InputError, match=rf"{short.name}: damaged after line \d+"):
+        with pytest.raises(BackupUnreadable, match=rf"{short.name}: damaged after line \d+"):
             restore_backup(tmp_path / "never.sqlite3", short, at=clock(), dry_run=True)
     crc = tmp_path / "old-crc.ldbackup.gz"
     crc.write_bytes(flipped(data, len(data) - 6, 2))
@@ -151,7 +152,9 @@ def test_a_restore_the_database_refuses_leaves_no_tables_behind(
         for item in without_person_for_the_first_lead(items):
             out.write(json.dumps(item) + "\n")
     target = store_location if "://" in store_location else str(tmp_path / "new.sqlite3")
-    with pytest.raises(InputError, match=r"orphans.ldbackup.gz: its rows do not fit together"):
+    with pytest.raises(
+        BackupUnreadable, match=r"orphans.ldbackup.gz: its rows do not fit together"
+    ):
         restore_backup(target, broken, at=clock())
     if "://" in target:
         assert tables_in(target) == set()

@@ -24,6 +24,11 @@ from leaddesk.store.migrations import SCHEMA_HEAD, known_revisions
 from leaddesk.store.types import JSONText, UTCDateTime
 
 
+class BackupUnreadable(InputError):
+    """The backup file itself is the problem (missing, damaged, from another LeadDesk), not
+    where it is being restored to: the restore window points at the file, not the target."""
+
+
 class BackupReader:
     """Reads a backup file line by line, checking each row against the tables it names."""
 
@@ -42,18 +47,20 @@ class BackupReader:
 
     def __enter__(self) -> BackupReader:
         if self.source.is_dir():
-            raise InputError(f"{self.source}: a folder, not a backup file; name the file in it")
+            raise BackupUnreadable(
+                f"{self.source}: a folder, not a backup file; name the file in it"
+            )
         if not self.source.is_file():
-            raise InputError(f"{self.source}: no such backup file")
+            raise BackupUnreadable(f"{self.source}: no such backup file")
         try:
             # The whole file is checked before a line of it is believed.
             holds = seal_holds(self.source)
             self._file = gzip.open(self.source, "rt", encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"{self.source}: cannot read it: {exc.strerror or exc}") from exc
+            raise BackupUnreadable(f"{self.source}: cannot read it: {exc.strerror or exc}") from exc
         if holds is False:
             self._file.close()
-            raise InputError(
+            raise BackupUnreadable(
                 f"{self.source}: damaged or cut short (its SHA-256 does not match its content); "
                 "nothing was restored. Restore an earlier backup"
             )
@@ -70,10 +77,10 @@ class BackupReader:
                 yield text
         except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
             if self.line == 0 and isinstance(exc, gzip.BadGzipFile):
-                raise InputError(
+                raise BackupUnreadable(
                     f"{self.name}: not a LeadDesk backup (not a gzip file; backups end in {SUFFIX})"
                 ) from None
-            raise InputError(
+            raise BackupUnreadable(
                 f"{self.name}: damaged after line {self.line} ({exc}); nothing was restored"
             ) from None
 
@@ -81,7 +88,7 @@ class BackupReader:
         try:
             return json.loads(text)
         except ValueError:
-            raise InputError(
+            raise BackupUnreadable(
                 f"{self.name}: line {self.line} is not a backup line (damaged file?); "
                 "nothing was restored"
             ) from None
@@ -91,20 +98,22 @@ class BackupReader:
         first = next(self._iter, None)
         header = self._parse(first) if first is not None else None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise InputError(f"{self.name}: not a LeadDesk backup (no backup header on line 1)")
+            raise BackupUnreadable(
+                f"{self.name}: not a LeadDesk backup (no backup header on line 1)"
+            )
         if header.get("version") not in READABLE_VERSIONS:
-            raise InputError(
+            raise BackupUnreadable(
                 f"{self.name}: backup format {header.get('version')} is not one this LeadDesk "
                 f"reads ({', '.join(map(str, READABLE_VERSIONS))})"
             )
         if header["version"] >= 2 and not self.sealed:
-            raise InputError(
+            raise BackupUnreadable(
                 f"{self.name}: damaged (the SHA-256 its format carries is gone); nothing was "
                 "restored. Restore an earlier backup"
             )
         schema = str(header.get("schema"))
         if schema != SCHEMA_HEAD and schema not in known_revisions():
-            raise InputError(
+            raise BackupUnreadable(
                 f"{self.name}: taken by a newer LeadDesk (schema {schema}, this one is "
                 f"{SCHEMA_HEAD}); restore it with that LeadDesk or a newer one"
             )
@@ -115,7 +124,7 @@ class BackupReader:
             datetime.fromisoformat(str(header.get("taken_at")))
             self.total = sum(int(count) for count in dict(header.get("tables") or {}).values())
         except (TypeError, ValueError):
-            raise InputError(f"{self.name}: line 1, the backup header is damaged") from None
+            raise BackupUnreadable(f"{self.name}: line 1, the backup header is damaged") from None
         return header
 
     def rows(self) -> Iterator[tuple[Table, dict[str, Any]]]:
@@ -126,9 +135,9 @@ class BackupReader:
             item = self._parse(text)
             if isinstance(item, list):
                 if table is None:
-                    raise InputError(f"{self.name}: line {self.line}: a row before any table")
+                    raise BackupUnreadable(f"{self.name}: line {self.line}: a row before any table")
                 if len(item) != len(readers):
-                    raise InputError(
+                    raise BackupUnreadable(
                         f"{self.name}: line {self.line}, table {table.name}: {len(item)} values "
                         f"for {len(readers)} columns"
                     )
@@ -137,7 +146,7 @@ class BackupReader:
                     try:
                         row[column] = read(value)
                     except (TypeError, ValueError) as exc:
-                        raise InputError(
+                        raise BackupUnreadable(
                             f"{self.name}: line {self.line}, table {table.name}, column "
                             f"{column}: {exc}"
                         ) from None
@@ -145,13 +154,13 @@ class BackupReader:
             elif isinstance(item, dict) and "table" in item:
                 known = tables.get(str(item["table"]))
                 if known is None:
-                    raise InputError(
+                    raise BackupUnreadable(
                         f"{self.name}: line {self.line}: no table {item['table']!r} in this "
                         "LeadDesk"
                     )
                 columns = item.get("columns")
                 if not isinstance(columns, list) or not self._columns_fit(known, columns):
-                    raise InputError(
+                    raise BackupUnreadable(
                         f"{self.name}: line {self.line}, table {known.name}: the columns are "
                         f"not those of schema {self.schema}"
                     )
@@ -162,13 +171,13 @@ class BackupReader:
                 self._end = item["end"] if isinstance(item["end"], dict) else {}
                 # Read on to the end: gzip checks its CRC and length only there.
                 if next(self._iter, None) is not None:
-                    raise InputError(
+                    raise BackupUnreadable(
                         f"{self.name}: line {self.line}: more after the last line (damaged "
                         "file?); nothing was restored"
                     )
                 return
             else:
-                raise InputError(f"{self.name}: line {self.line} is not a backup line")
+                raise BackupUnreadable(f"{self.name}: line {self.line} is not a backup line")
 
     def _columns_fit(self, known: Table, columns: list[Any]) -> bool:
         named = {str(column) for column in columns}
@@ -180,12 +189,12 @@ class BackupReader:
 
     def check_end(self, rows: dict[str, int]) -> dict[str, int]:
         if self._end is None:
-            raise InputError(
+            raise BackupUnreadable(
                 f"{self.name}: cut short after line {self.line} (no end line); nothing was restored"
             )
         stated = {name: int(count) for name, count in self._end.items() if int(count)}
         if stated != {name: count for name, count in rows.items() if count}:
-            raise InputError(
+            raise BackupUnreadable(
                 f"{self.name}: the row counts on its last line do not match its rows; "
                 "nothing was restored"
             )

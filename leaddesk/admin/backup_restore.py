@@ -20,7 +20,7 @@ from sqlalchemy import MetaData, Table, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from leaddesk import audit
-from leaddesk.admin.backup_reading import BackupReader
+from leaddesk.admin.backup_reading import BackupReader, BackupUnreadable
 from leaddesk.admin.backups import BATCH, Progress, backed_up_tables, no_progress
 from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import InputError, StoreError
@@ -126,7 +126,7 @@ def restore_backup(
         reason = _constraint_failed(exc)
         if reason is None:
             raise
-        raise InputError(
+        raise BackupUnreadable(
             f"{source.name}: its rows do not fit together ({reason}); nothing was restored"
         ) from None
     label = store.label

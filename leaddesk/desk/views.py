@@ -7,6 +7,7 @@ contract in pyproject.toml keeps them off the rooms behind it.
 
 from __future__ import annotations
 
+from leaddesk.admin.backup_reading import BackupUnreadable
 from leaddesk.admin.backup_restore import RestoreSummary
 from leaddesk.admin.backups import SUFFIX as BACKUP_SUFFIX
 from leaddesk.admin.backups import BackupSummary, BackupTaken
@@ -105,6 +106,7 @@ __all__ = [
     "AddedLead",
     "BackupSummary",
     "BackupTaken",
+    "BackupUnreadable",
     "Band",
     "CallEnded",
     "CallResult",

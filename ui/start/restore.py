@@ -31,7 +31,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from leaddesk.desk import BACKUP_SUFFIX as SUFFIX
-from leaddesk.desk import Desk, RestoreCancelled, RestoreSummary, default_backup_folder
+from leaddesk.desk import (
+    BackupUnreadable,
+    Desk,
+    RestoreCancelled,
+    RestoreSummary,
+    default_backup_folder,
+)
 from leaddesk.errors import LeadDeskError, NotPermitted
 from ui.common.forms import error_line, keep_wrapped_lines, labelled
 from ui.common.icons import icon
@@ -366,7 +372,7 @@ class RestoreDialog(StoppableDialog):
         said = error.message.rstrip(".")
         if isinstance(error, NotPermitted):
             self._refused(error.message, self.source)
-        elif self._about_backup(error):
+        elif isinstance(error, BackupUnreadable):
             self._refused(
                 f"<b>This backup cannot be restored.</b> {_html(said)}. Choose another backup "
                 "file: an earlier one, or a fresh copy of this one.",
@@ -374,12 +380,6 @@ class RestoreDialog(StoppableDialog):
             )
         else:
             self._refused(f"<b>The restored store cannot go there.</b> {_html(said)}.", self.target)
-
-    def _about_backup(self, error: LeadDeskError) -> bool:
-        """The backup's own messages start with its name (or its path)."""
-        text = self.source.text().strip()
-        named = (text, Path(text).name, str(Path(text).expanduser()))
-        return bool(text) and error.message.startswith(named)
 
     def _refused(self, message: str, field: QLineEdit) -> None:
         self.problem.setText(message)
