@@ -14,6 +14,7 @@ from leaddesk.admin.restoring import RestoreCancelled
 from leaddesk.calling.call_log import CallResult, parse_outcome
 from leaddesk.calling.calling_hours import callback_outside_hours
 from leaddesk.calling.ending import CallEnded
+from leaddesk.calling.left_open import CallLeftOpen
 from leaddesk.calling.my_day import DaySummary
 from leaddesk.calling.undo import UndoneCall
 from leaddesk.checkup.qt_platform import missing_library_message, require_window_platform
@@ -107,6 +108,7 @@ __all__ = [
     "BackupTaken",
     "Band",
     "CallEnded",
+    "CallLeftOpen",
     "CallResult",
     "CheckStatus",
     "Colleague",
