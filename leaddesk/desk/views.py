@@ -69,6 +69,7 @@ from leaddesk.queue.outlook import QueueOutlook
 from leaddesk.queue.rows import sla_minutes_left
 from leaddesk.queue.search import MAX_RESULTS as MAX_SEARCH_RESULTS
 from leaddesk.queue.search import MIN_CHARS as MIN_SEARCH_CHARS
+from leaddesk.queue.skipping import Skipped
 from leaddesk.queue.zones import valid_zone
 from leaddesk.sign_in.passwords import NO_PASSWORDS_NOTE, PasswordAsk, check_new_password
 from leaddesk.sign_in.saved_passwords import keyring_available, remember_password, saved_password
@@ -160,6 +161,7 @@ __all__ = [
     "Scores",
     "Shape",
     "ShownDefinition",
+    "Skipped",
     "Suggestion",
     "SweepResult",
     "TeamView",
