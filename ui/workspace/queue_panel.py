@@ -453,6 +453,10 @@ class QueuePanel(QFrame):
             self._selected_id = row.lead_id
             self.selected.emit(row)
 
+    def select_top_next(self) -> None:
+        """The next read of the queue selects its top row (a lead just skipped moved away)."""
+        self._selected_id = None
+
     def _double_clicked(self, index: QModelIndex) -> None:
         row = self.model.row_at(index.row())
         if row is not None:

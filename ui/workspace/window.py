@@ -60,6 +60,7 @@ from ui.workspace.on_the_line import end_calls_left_open, may_close, take_back_l
 from ui.workspace.questionnaire_panel import QuestionnairePanel
 from ui.workspace.queue_panel import QueuePanel
 from ui.workspace.reopen_dialog import ReopenDialog
+from ui.workspace.skip_for_now import skip_action
 from ui.workspace.status_panel import DaySummaryDialog, StatusPanel
 
 log = logging.getLogger(__name__)
@@ -207,7 +208,10 @@ class MainWindow(QMainWindow):
         for outcome, key, _words in shortcuts.OUTCOME_KEYS:
             outcomes.addAction(panel.outcome_actions[outcome])
             panel.outcome_actions[outcome].setText(f"{_words}\t{key}")
-        call.addActions([panel.callback_action, panel.release_action, panel.copy_action])
+        self.skip_action = skip_action(self, self.desk, self.ops, self.queue, self.cycle)
+        call.addActions([panel.callback_action, self.skip_action, panel.release_action])
+        call.addAction(panel.copy_action)
+        self.addAction(self.skip_action)
         call.addAction(panel.undo_action)
         self.contact_action = QAction(icon("edit"), "Correct contact details…", self)
         self.contact_action.setShortcuts(shortcuts.CONTACT.sequences())
