@@ -3,8 +3,6 @@ window opens again: the lead held, the call on the line or ended by the talk-tim
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
@@ -52,9 +50,7 @@ def test_a_lead_left_mid_call_comes_back_held_with_its_call_still_on_the_line(
     assert left is not None
     assert (left.call_id, left.row.lead_id, left.on_line) == (connected.call_id, row.lead_id, True)
     assert left.seconds == 30 + 120
-    assert left.message == (
-        f"Back to {row.person}: the call was still open when LeadDesk closed."
-    )
+    assert left.message == (f"Back to {row.person}: the call was still open when LeadDesk closed.")
     call, lead = _stored(demo_location, connected.call_id)
     assert call.ended_at is None  # the window ends it, with its length, when the rep hangs up
     assert lead.claimed_by_id is not None

@@ -148,7 +148,7 @@ class QuestionField(QWidget):
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             step = ARROWS.get(Qt.Key(event.key()))
             if step is not None and watched in self._inputs and not event.modifiers():
-                at = self._inputs.index(watched)  # type: ignore[arg-type]
+                at = self._inputs.index(watched)
                 target = self._inputs[max(0, min(len(self._inputs) - 1, at + step))]
                 self._one_tab_stop(target)
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
