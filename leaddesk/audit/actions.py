@@ -30,6 +30,7 @@ class AuditAction(StrEnum):
     CALL_UNDONE = "call_undone"
     CLAIM_TAKEN = "claim_taken"
     CLAIM_RELEASED = "claim_released"
+    QUEUE_SKIPPED = "queue_skipped"  # "skip for now": the lead waits behind the next few
     NOTE_ADDED = "note_added"
     CONTACT_CHANGED = "contact_changed"
     # the team lead's moves and the sweep

@@ -1,5 +1,5 @@
-"""The headless desk for scripts and dialers: queue, next, log-call, undo-call, end-call,
-release."""
+"""The headless desk for scripts and dialers: queue (and queue skip), next, log-call,
+undo-call, end-call, release."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ MOST_ROWS_SKIPPED = 10_000_000  # more leads than any store holds
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     queue = commands.add_parser("queue", help="list your call queue, best first, with reasons")
-    add_as(queue)
+    add_as(queue, required=False)  # `queue skip LEAD_ID --as USER` gives it to the skip
     queue.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
     queue.add_argument("--offset", type=int, default=0, help="rows to skip, for paging")
     queue.add_argument("--band", help="only one band: callback, new, retry or other")
@@ -35,6 +35,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _add_at(queue)
     add_json(queue)
     queue.set_defaults(handler=run_queue)
+    about = queue.add_subparsers(title="what to do to a lead of it", dest="queue_action")
+    skip = about.add_parser(
+        "skip", help="skip for now: put the lead behind the next 5 of your queue, no call logged"
+    )
+    skip.add_argument("lead_id", metavar="LEAD_ID", type=record_number, help="the lead's number")
+    add_as(skip)
+    _add_at(skip)
+    add_json(skip)
+    skip.set_defaults(handler=run_skip)
 
     search = commands.add_parser(
         "search",
@@ -151,6 +160,8 @@ def run_callbacks(args: argparse.Namespace) -> int:
 
 
 def run_queue(args: argparse.Namespace) -> int:
+    if args.as_user is None:
+        raise InputError("--as: say whose queue to list (a user name, e.g. --as rep1)")
     if not 1 <= args.limit <= 500:
         raise InputError("--limit: give a number of rows between 1 and 500")
     if not 0 <= args.offset <= MOST_ROWS_SKIPPED:
@@ -302,4 +313,14 @@ def run_release(args: argparse.Namespace) -> int:
         print(f"Lead {args.lead_id} is back in the queue.")
     else:
         print(f"Lead {args.lead_id} was not claimed; nothing to release.")
+    return 0
+
+
+def run_skip(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        skipped = desk.queue.skip(args.lead_id)
+    if args.json:
+        print_json({"lead_id": skipped.lead_id, "behind": list(skipped.behind)})
+    else:
+        print(f"Lead {skipped.lead_id}: {skipped.message}")
     return 0

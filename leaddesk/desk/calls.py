@@ -7,6 +7,7 @@ from datetime import datetime
 from leaddesk.calling import call_log as calls
 from leaddesk.calling import calling_hours, ending
 from leaddesk.calling import my_day as day_summary
+from leaddesk.calling.left_open import CallLeftOpen, take_back_call_left_open
 from leaddesk.calling.undo import UndoneCall, undo_call
 from leaddesk.desk.context import DeskContext
 from leaddesk.domain import CallOutcome
@@ -81,6 +82,15 @@ class Calls:
         moment it saw them on the call (the window does this when it opens, and every minute)."""
         with self._ctx.write(Action.LOG_CALL) as session:
             return ending.end_interrupted_calls(
+                session, user_id=self._ctx.user_id, at=self._ctx.clock()
+            )
+
+    def take_back_left_open(self) -> tuple[CallLeftOpen | None, list[ending.CallEnded]]:
+        """When the window opens: the calls a closed window left open are ended as
+        ``end_interrupted`` ends them, and the lead of the latest one still without a verdict
+        is held for the rep again, to finish qualifying it (None when there is none)."""
+        with self._ctx.write(Action.LOG_CALL) as session:
+            return take_back_call_left_open(
                 session, user_id=self._ctx.user_id, at=self._ctx.clock()
             )
 

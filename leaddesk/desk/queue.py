@@ -15,6 +15,7 @@ from leaddesk.queue import outlook as queue_outlooks
 from leaddesk.queue import search as lead_search
 from leaddesk.queue.arrivals import QueueMark, arrivals, mark_now
 from leaddesk.queue.callbacks_ahead import callbacks_ahead as booked_callbacks
+from leaddesk.queue.skipping import Skipped, skip_for_now
 from leaddesk.team import reassign as team_reassign
 
 
@@ -119,6 +120,18 @@ class Queue:
             # A team lead's move that waited for this call happens now, not at the next sweep.
             team_reassign.move_after_call(session, lead_id, at=at)
             return released
+
+    def skip(self, lead_id: int) -> Skipped:
+        """ "Skip for now": the lead waits behind the next few of the acting rep's queue, no
+        call logged (a claim on it is let go); audited."""
+        with self._ctx.write(Action.WORK_QUEUE, lease=True) as session:
+            return skip_for_now(
+                session,
+                lead_id,
+                user_id=self._ctx.user_id,
+                at=self._ctx.clock(),
+                any_owner=self._ctx.can(Action.REASSIGN),
+            )
 
     def search(
         self, text: str, *, limit: int = 50, closed: bool = False

@@ -15,6 +15,7 @@ from leaddesk.admin.restoring import RestoreCancelled
 from leaddesk.calling.call_log import CallResult, parse_outcome
 from leaddesk.calling.calling_hours import callback_outside_hours
 from leaddesk.calling.ending import CallEnded
+from leaddesk.calling.left_open import CallLeftOpen
 from leaddesk.calling.my_day import DaySummary
 from leaddesk.calling.undo import UndoneCall
 from leaddesk.checkup.qt_platform import missing_library_message, require_window_platform
@@ -69,6 +70,7 @@ from leaddesk.queue.outlook import QueueOutlook
 from leaddesk.queue.rows import sla_minutes_left
 from leaddesk.queue.search import MAX_RESULTS as MAX_SEARCH_RESULTS
 from leaddesk.queue.search import MIN_CHARS as MIN_SEARCH_CHARS
+from leaddesk.queue.skipping import Skipped
 from leaddesk.queue.zones import valid_zone
 from leaddesk.sign_in.passwords import NO_PASSWORDS_NOTE, PasswordAsk, check_new_password
 from leaddesk.sign_in.saved_passwords import keyring_available, remember_password, saved_password
@@ -109,6 +111,7 @@ __all__ = [
     "BackupUnreadable",
     "Band",
     "CallEnded",
+    "CallLeftOpen",
     "CallResult",
     "CheckStatus",
     "Colleague",
@@ -160,6 +163,7 @@ __all__ = [
     "Scores",
     "Shape",
     "ShownDefinition",
+    "Skipped",
     "Suggestion",
     "SweepResult",
     "TeamView",

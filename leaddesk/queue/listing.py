@@ -38,6 +38,7 @@ from leaddesk.queue import zones
 from leaddesk.queue.ordering import Band, LeadFacts, callback_window, due_band
 from leaddesk.queue.policy import current_policy
 from leaddesk.queue.rows import QueueRow, build_row, person_label
+from leaddesk.queue.skips import put_skipped_behind, skips_of
 from leaddesk.store.models import Account, Lead, Person, User
 from leaddesk.store.types import UTCDateTime
 
@@ -251,13 +252,16 @@ def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
     """The first ``wanted`` lead ids of the queue, in queue order."""
     if wanted <= 0 or not scope.calling.anything_open:
         return []
+    # Each lead skipped for now may leave the first ``wanted``: room for one more each.
+    skips = skips_of(session, scope.user_id, scope.at)
+    room = wanted + len(skips)
     params = {
         "user_id": scope.user_id,
         "at": scope.at,
         "due_by": scope.at + callback_window(scope.policy),
         **calling_params(scope.calling),
         "source": scope.source,
-        "limit": wanted,
+        "limit": room,
     }
     connection = session.connection()
     found: list[SortKey] = []
@@ -271,10 +275,13 @@ def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
         rank = order.rank(band.key)
         found.extend(_key(rank, band, sub, value, lead_id) for lead_id, value, sub in rows)
         # Bands are strictly ordered: once enough rows are found, later bands cannot enter.
-        if len(found) >= wanted:
+        if len(found) >= room:
             break
     found.sort(key=_sortable)
-    return [key[4] for key in found[:wanted]]
+    ordered = [key[4] for key in found]
+    if skips:
+        ordered = put_skipped_behind(ordered, skips)
+    return ordered[:wanted]
 
 
 def _sortable(key: SortKey) -> tuple[int, int, float, int, int]:

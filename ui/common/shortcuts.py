@@ -35,6 +35,7 @@ CALL = Key(("C",), "Call the number (your softphone dials); Return works too", C
 TAKE = Key(("Return",), "In the queue or search results: work the selected lead", CYCLE)
 HANG_UP = Key(("H",), "The call is over: stop the timer (the verdict stops it too)", CYCLE)
 CALLBACK = Key(("B",), "Book a callback", CYCLE)
+SKIP = Key(("S",), "Skip for now: the selected lead waits behind the next 5, no call logged", CYCLE)
 RELEASE = Key(("Esc",), "Put the lead back in the queue / cancel", CYCLE)
 UNDO_OUTCOME = Key(("Ctrl+Z",), "Undo the outcome or verdict just given (the wrong key)", CYCLE)
 CONTACT = Key(("F2",), "Correct the person's name, title, email or phone", CYCLE)
@@ -77,7 +78,19 @@ def outcome_key(outcome: CallOutcome) -> str:
 
 def sheet() -> list[tuple[str, list[tuple[str, str]]]]:
     """(group, [(keys, what)]) for the shortcut sheet, in reading order."""
-    keys = [NEXT, CALL, TAKE, HANG_UP, CALLBACK, RELEASE, UNDO_OUTCOME, CONTACT, COPY_NUMBER, NOTES]
+    keys = [
+        NEXT,
+        CALL,
+        TAKE,
+        HANG_UP,
+        CALLBACK,
+        SKIP,
+        RELEASE,
+        UNDO_OUTCOME,
+        CONTACT,
+        COPY_NUMBER,
+        NOTES,
+    ]
     rows: dict[str, list[tuple[str, str]]] = {}
     for key in keys:
         rows.setdefault(key.group, []).append((" or ".join(key.keys[:2]), key.what))

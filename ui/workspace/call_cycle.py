@@ -11,7 +11,6 @@ claim on the lead is renewed every few minutes while it is open, never on every 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -20,6 +19,7 @@ from PySide6.QtGui import QDesktopServices
 
 from leaddesk.desk import (
     CallEnded,
+    CallLeftOpen,
     CallResult,
     Desk,
     QueueRow,
@@ -31,27 +31,10 @@ from leaddesk.domain import OPEN_STAGES, CallOutcome
 from leaddesk.errors import InputError, LeadDeskError
 from ui.common import dialogs
 from ui.common.operations import Operations
+from ui.workspace.undoable import CALL, UNDO_HINT, VERDICT, VERDICT_UNDO_HINT, Undoable
 
 # Well inside the core's 15-minute lease, so a slow worker never lets the claim lapse.
 RENEW_EVERY_MS = 4 * 60 * 1000
-
-
-# Said after an outcome that moved the lead on: the wrong key is one key away from undone.
-UNDO_HINT = " Wrong key? Ctrl+Z undoes it."
-VERDICT_UNDO_HINT = " Wrong verdict? Ctrl+Z undoes it."
-CALL, VERDICT = "call", "verdict"  # what Ctrl+Z takes back
-
-
-@dataclass(frozen=True)
-class Undoable:
-    """What Ctrl+Z would take back: a call's outcome or a verdict, on this lead."""
-
-    kind: str  # CALL or VERDICT
-    record_id: int
-    row: QueueRow
-    on_hold: bool = False  # the lead was held ("not interested") when it was done
-    # The talk time running when a verdict was given mid-call: an undo carries on counting it.
-    talk: QElapsedTimer | None = None
 
 
 class Phase(StrEnum):
@@ -100,6 +83,7 @@ class CallCycle(QObject):
         # the rep takes another lead or gives a verdict (the core keeps the time limit).
         self._undoable: Undoable | None = None
         self._elapsed = QElapsedTimer()
+        self._carried = 0  # seconds a call brought back had lasted before this window
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self._tick)
@@ -145,6 +129,25 @@ class CallCycle(QObject):
             return row
 
         self._start(work, self._took, changes={"queue"})
+
+    def bring_back(self, left: CallLeftOpen) -> None:
+        """The lead a closed window left mid-call, held again: the questionnaire with its
+        answers, and the call still running if the core has not ended it."""
+        if self.phase is not Phase.IDLE:
+            return
+        self._undoable = None
+        self.lead = left.row
+        self._renewer.start()
+        self.lead_changed.emit(left.row)
+        if left.on_line:
+            self._open_call = left.call_id
+            self._carried = left.seconds
+            self._elapsed.start()
+            self._ticker.start()
+            self.seconds.emit(self.call_seconds())
+        self._set_phase(Phase.QUALIFYING)
+        hint = " H when you hang up." if left.on_line else " Give the verdict when you are ready."
+        self.said.emit(left.message + hint)
 
     def call(self) -> None:
         if self._waiting or self.phase is not Phase.READY or self.lead is None:
@@ -326,7 +329,15 @@ class CallCycle(QObject):
         return self.call_seconds() if self.on_call else None
 
     def call_seconds(self) -> int:
-        return int(self._elapsed.elapsed() // 1000) if self._elapsed.isValid() else 0
+        if not self._elapsed.isValid():
+            return 0
+        return self._carried + int(self._elapsed.elapsed() // 1000)
+
+    def leave_on_line(self) -> None:
+        """The window closes mid-call: the call and the claim stay as they are (the next
+        window brings them back); only this window's timers stop."""
+        self._ticker.stop()
+        self._renewer.stop()
 
     # -- results ---------------------------------------------------------------------------
 
@@ -475,6 +486,7 @@ class CallCycle(QObject):
     def _stop_timer(self) -> None:
         self._ticker.stop()
         self._elapsed.invalidate()
+        self._carried = 0
 
     def _tick(self) -> None:
         self.seconds.emit(self.call_seconds())

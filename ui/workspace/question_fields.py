@@ -6,8 +6,8 @@ Choices answer at once; typed answers answer when the rep pauses or leaves the f
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from leaddesk.desk import Question, QuestionType
 
 TYPING_PAUSE_MS = 700
+ARROWS = {Qt.Key.Key_Up: -1, Qt.Key.Key_Left: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_Right: 1}
 _NUMBER = QRegularExpression(r"^\s*-?\d{0,12}([.,]\d{0,4})?\s*$")
 _DATE = QRegularExpression(r"^\d{0,4}(-\d{0,2}(-\d{0,2})?)?$")
 
@@ -119,10 +120,11 @@ class QuestionField(QWidget):
         self._group.idToggled.connect(lambda _id, _on: self._one_tab_stop())
         self._one_tab_stop()
 
-    def _one_tab_stop(self) -> None:
-        """A choice question is one Tab stop (its picked option, else the first); the arrows
-        move between its options, as in every native dialog."""
-        stop = self.first_input()
+    def _one_tab_stop(self, stop: QWidget | None = None) -> None:
+        """A choice question is one Tab stop (its picked option, else the first; for ticked
+        boxes, the one last moved to); the arrows move between its options, as in every
+        native dialog."""
+        stop = stop or self.first_input()
         for button in self._inputs:
             button.setFocusPolicy(
                 Qt.FocusPolicy.StrongFocus if button is stop else Qt.FocusPolicy.ClickFocus
@@ -135,8 +137,23 @@ class QuestionField(QWidget):
             self._values.append(value)
             box.setChecked(value in picked)
             box.toggled.connect(self._send_multiple)
+            box.installEventFilter(self)
             self._inputs.append(box)
             layout.addWidget(box)
+        self._one_tab_stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Arrows move between the boxes of a multiple choice (Space ticks), so the question
+        stays one Tab stop however many options it has."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            step = ARROWS.get(Qt.Key(event.key()))
+            if step is not None and watched in self._inputs and not event.modifiers():
+                at = self._inputs.index(watched)
+                target = self._inputs[max(0, min(len(self._inputs) - 1, at + step))]
+                self._one_tab_stop(target)
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return super().eventFilter(watched, event)
 
     def _build_line(self, layout: QVBoxLayout, answer: object) -> None:
         line = QLineEdit()

@@ -129,6 +129,31 @@ class QueueView(QTableView):
         super().keyPressEvent(event)
 
 
+class SearchBox(QLineEdit):
+    """The search box. Esc here is the box's own (the window's Esc puts a held lead back):
+    it clears the search and gives the keyboard back to the queue."""
+
+    left = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and _is_escape(event):
+            event.accept()  # ours, before any window shortcut sees it
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if _is_escape(event):
+            self.left.emit()
+            return
+        super().keyPressEvent(event)
+
+
+def _is_escape(event: QEvent) -> bool:
+    return (
+        isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape and not event.modifiers()
+    )
+
+
 class QueuePanel(QFrame):
     selected = Signal(object)  # QueueRow | None: the row the rep is looking at
     take = Signal(object)  # QueueRow: the rep wants to work this one now
@@ -150,7 +175,7 @@ class QueuePanel(QFrame):
         self.title.setObjectName("panelTitle")
         self.status = QLabel()
         self.status.setObjectName("muted")
-        self.search = QLineEdit()
+        self.search = SearchBox()
         self.search.setPlaceholderText("Search name, company, email, phone or #lead   ( / )")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
@@ -234,6 +259,7 @@ class QueuePanel(QFrame):
         self._looker.timeout.connect(self.look_again)
         self.search.textChanged.connect(lambda _text: self._pause.start())
         self.search.returnPressed.connect(self._search_now)
+        self.search.left.connect(self.leave_search)
         self.band.currentIndexChanged.connect(self.apply)
         self.source.currentIndexChanged.connect(self.apply)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -301,6 +327,17 @@ class QueuePanel(QFrame):
 
     def _search_now(self) -> None:
         self.apply()
+        self.table.setFocus()
+
+    def leave_search(self) -> None:
+        """Esc in the search box: the queue again, with the keyboard on it (N, C and the
+        outcome keys act as before the search)."""
+        searched = bool(self.search.text())
+        self.search.blockSignals(True)  # no second read of the queue after the pause
+        self.search.clear()
+        self.search.blockSignals(False)
+        if searched:
+            self.apply()
         self.table.setFocus()
 
     def _changed(self, changes: frozenset[str]) -> None:
@@ -415,6 +452,10 @@ class QueuePanel(QFrame):
         if row is not None:
             self._selected_id = row.lead_id
             self.selected.emit(row)
+
+    def select_top_next(self) -> None:
+        """The next read of the queue selects its top row (a lead just skipped moved away)."""
+        self._selected_id = None
 
     def _double_clicked(self, index: QModelIndex) -> None:
         row = self.model.row_at(index.row())

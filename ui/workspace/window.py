@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 from leaddesk.desk import (
     Action,
     AddedLead,
-    CallEnded,
     ContactChanged,
     Desk,
     QueueRow,
@@ -57,9 +56,11 @@ from ui.workspace.contact_dialog import ContactDialog
 from ui.workspace.lead_panel import LeadPanel
 from ui.workspace.new_lead_dialog import NewLeadDialog
 from ui.workspace.notes import Drafts, NoteSaver, default_drafts_dir
+from ui.workspace.on_the_line import end_calls_left_open, may_close, take_back_left_open
 from ui.workspace.questionnaire_panel import QuestionnairePanel
 from ui.workspace.queue_panel import QueuePanel
 from ui.workspace.reopen_dialog import ReopenDialog
+from ui.workspace.skip_for_now import skip_action
 from ui.workspace.status_panel import DaySummaryDialog, StatusPanel
 
 log = logging.getLogger(__name__)
@@ -154,10 +155,10 @@ class MainWindow(QMainWindow):
         self.status.refresh()
         self.queue.arrived.connect(self._came_in)
         self.queue.looked.connect(self.status.refresh)
-        self.queue.looked.connect(self.end_interrupted_calls)
-        self.queue.start_looking()
-        self.end_interrupted_calls()
+        self.queue.looked.connect(lambda: end_calls_left_open(desk, ops, self.status))
         self.queue.focus_table()
+        take_back_left_open(self.desk, self.ops, self.cycle, self.status)
+        self.queue.start_looking()
 
     # -- menus ---------------------------------------------------------------------------------
 
@@ -207,7 +208,10 @@ class MainWindow(QMainWindow):
         for outcome, key, _words in shortcuts.OUTCOME_KEYS:
             outcomes.addAction(panel.outcome_actions[outcome])
             panel.outcome_actions[outcome].setText(f"{_words}\t{key}")
-        call.addActions([panel.callback_action, panel.release_action, panel.copy_action])
+        self.skip_action = skip_action(self, self.desk, self.ops, self.queue, self.cycle)
+        call.addActions([panel.callback_action, self.skip_action, panel.release_action])
+        call.addAction(panel.copy_action)
+        self.addAction(self.skip_action)
         call.addAction(panel.undo_action)
         self.contact_action = QAction(icon("edit"), "Correct contact details…", self)
         self.contact_action.setShortcuts(shortcuts.CONTACT.sequences())
@@ -277,25 +281,6 @@ class MainWindow(QMainWindow):
     def _definition_loaded(self, shown: ShownDefinition) -> None:
         self.definition = shown
         self.call.set_policy(shown.definition.policy)
-
-    def end_interrupted_calls(self) -> None:
-        """A call an earlier window left open (closed or killed mid-call) is ended at the last
-        moment it saw the rep on it, so the day's talk time counts it; said in the status bar."""
-        desk = self.desk
-
-        def quietly() -> list[CallEnded]:
-            try:
-                return desk.calls.end_interrupted()
-            except Exception:  # a look nobody asked for: logged, never a dialog
-                log.warning("ending calls left open failed", exc_info=True)
-                return []
-
-        def said(ended: list[CallEnded]) -> None:
-            if ended:
-                self.status.showMessage(" ".join(call.message for call in ended), NOTICE_MS)
-                self.status.refresh()
-
-        self.ops.run(quietly, done=said)
 
     def _came_in(self, rows: list[QueueRow]) -> None:
         """Say what came into the queue while the rep was busy; flash the taskbar entry if the
@@ -486,13 +471,17 @@ class MainWindow(QMainWindow):
         return self.lead.lead_file is not None
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Nothing typed is lost, and a lead held but not worked goes straight back.
+        if not may_close(self, self.cycle):
+            event.ignore()
+            return
+        # Nothing typed is lost; a call on the line waits for the next window (claim and all),
+        # and a lead held but not on a call goes straight back.
         self.questionnaire.stop_typing()
         self.notes.close()
-        self.cycle.hang_up()  # a call still on the line ends now, with its length
-        held = self.cycle.lead
-        if held is not None and self.cycle.phase is not Phase.IDLE:
-            desk = self.desk
+        held, desk = self.cycle.lead, self.desk
+        if self.cycle.on_call:
+            self.cycle.leave_on_line()
+        elif held is not None and self.cycle.phase is not Phase.IDLE:
             self.ops.run(lambda: desk.queue.release(held.lead_id))
         self.ops.wait_idle()
         super().closeEvent(event)

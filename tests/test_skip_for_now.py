@@ -1,0 +1,109 @@
+""" "Skip for now": a lead waits behind the next five of the rep's queue, no call logged,
+audited, and back in its place once those are worked."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from leaddesk.admin.demo import fill_demo
+from leaddesk.audit.actions import AuditAction
+from leaddesk.clock import FixedClock
+from leaddesk.desk import open_desk
+from leaddesk.domain import CallOutcome
+from leaddesk.store import open_store
+from leaddesk.store.models import AuditEvent, CallAttempt
+from tests.cli_in_process import RunCli
+
+
+@pytest.fixture
+def demo_location(store_location: str, clock: FixedClock) -> str:
+    store = open_store(store_location)
+    fill_demo(store, leads=120, reps=2, seed=11, now=clock())
+    store.close()
+    return store_location
+
+
+def _ids(location: str, clock: FixedClock, limit: int = 12) -> list[int]:
+    with open_desk(location, "rep1", clock=clock) as desk:
+        return [row.lead_id for row in desk.queue.page(limit=limit)]
+
+
+def test_a_skipped_lead_waits_behind_the_next_five_and_no_call_is_logged(
+    demo_location: str, clock: FixedClock
+) -> None:
+    before = _ids(demo_location, clock)
+    top = before[0]
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        held = desk.queue.next()
+        assert held is not None and held.lead_id == top
+        skipped = desk.queue.skip(top)
+        assert skipped.behind == tuple(before[1:6])
+        assert skipped.message.endswith("for now: back after the next 5 leads.")
+        # N now takes the one after it; the skipped lead's claim was let go.
+        taken = desk.queue.next()
+        assert taken is not None and taken.lead_id == before[1]
+        desk.queue.release(taken.lead_id)
+    after = _ids(demo_location, clock)
+    assert after[:6] == [*before[1:6], top]
+    store = open_store(demo_location)
+    try:
+        with store.reading() as session:
+            calls = session.scalars(
+                select(CallAttempt).where(CallAttempt.lead_id == top, CallAttempt.at >= clock())
+            ).all()
+            events = session.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.lead_id == top,
+                    AuditEvent.action == AuditAction.QUEUE_SKIPPED.value,
+                )
+            ).all()
+            details = [event.details for event in events]
+    finally:
+        store.close()
+    assert calls == []
+    assert details == [{"behind": before[1:6]}]
+
+
+def test_once_the_leads_it_waited_behind_are_worked_the_skipped_lead_is_next(
+    demo_location: str, clock: FixedClock
+) -> None:
+    before = _ids(demo_location, clock)
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        desk.queue.skip(before[0])
+        for expected in before[1:6]:
+            row = desk.queue.next()
+            assert row is not None and row.lead_id == expected
+            desk.calls.log(row.lead_id, CallOutcome.NO_ANSWER)
+        row = desk.queue.next()
+        assert row is not None and row.lead_id == before[0]
+
+
+def test_a_skip_is_the_reps_own_and_lapses_by_the_next_day(
+    demo_location: str, clock: FixedClock
+) -> None:
+    before = _ids(demo_location, clock)
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        desk.queue.skip(before[0])
+    clock.advance(hours=13)
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        skips = desk.queue.page(limit=50)
+    # Not pushed back any more: wherever the clock put it, it is not held behind others.
+    ids = [row.lead_id for row in skips]
+    if before[0] in ids and all(other in ids for other in before[1:6]):
+        assert ids.index(before[0]) < max(ids.index(other) for other in before[1:6])
+
+
+def test_skip_from_the_cli_says_where_the_lead_went(
+    demo_location: str, clock: FixedClock, run_cli: RunCli
+) -> None:
+    top = _ids(demo_location, clock)[0]
+    done = run_cli(
+        "queue", "skip", str(top), "--as", "rep1", "--at", clock().isoformat(), db=demo_location
+    )
+    assert done.returncode == 0, done.stderr
+    assert "for now: back after the next 5 leads." in done.stdout
+    missing = run_cli(
+        "queue", "skip", "99999999", "--as", "rep1", "--at", clock().isoformat(), db=demo_location
+    )
+    assert missing.returncode == 2 and "No lead 99999999" in missing.stderr
