@@ -1,4 +1,4 @@
-"""Draw the core's rooms: which room imports which, how big each is, and its largest module.
+"""Draw the core's rooms and which room imports which.
 
     python docs/make_rooms.py > docs/rooms.md
 
@@ -80,20 +80,12 @@ def drawing() -> str:
     for room in rooms:
         for target in sorted(edges.get(room, ())):
             lines.append(f"    {room} --> {target}")
-    lines += ["```", "", "| room | modules | lines | largest module (lines) | imports |"]
-    lines.append("|---|---:|---:|---|---|")
+    lines += ["```", "", "| room | imports |", "|---|---|"]
     for room in rooms:
-        members = {m: n for m, n in sizes.items() if room_of(m) == room}
-        largest = max(members, key=lambda m: (members[m], m))
-        lines.append(
-            f"| `{room}` | {len(members)} | {sum(members.values()):,} "
-            f"| `{largest.removeprefix('leaddesk.')}` ({members[largest]}) "
-            f"| {', '.join(sorted(edges.get(room, ()))) or '—'} |"
-        )
-    biggest = max(sizes.values())
+        lines.append(f"| `{room}` | {', '.join(sorted(edges.get(room, ()))) or '—'} |")
     lines += [
         "",
-        f"Largest module: {biggest} lines (the rule: none over 500 but generated migrations).",
+        "No module is over 500 lines but generated migrations (tests/test_rooms_drawing.py).",
         "Rooms that import each other: " + ("; ".join(loops) if loops else "none") + ".",
         "",
     ]
