@@ -92,9 +92,11 @@ def _moment(text: object) -> datetime | None:
 
 
 def _taken(lead: Lead, keep: Mapping[str, Any] | None) -> dict[str, Any]:
-    state: dict[str, Any] = dict(keep or {})
-    state["stage"] = lead.stage.value
-    state["claimed_by_id"] = lead.claimed_by_id
+    state: dict[str, Any] = {
+        **(keep or {}),
+        "stage": lead.stage.value,
+        "claimed_by_id": lead.claimed_by_id,
+    }
     for name in _MOMENTS:
         moment = getattr(lead, name)
         state[name] = moment.isoformat() if moment is not None else None
