@@ -262,7 +262,8 @@ def _action_aliases(tree: ast.Module) -> dict[str, set[str]]:
 
 def _stage_events(path: Path, tree: ast.Module) -> list[str]:
     """Audit events written with an action of the lifecycle's: ``audit.record(...)``, an
-    ``AuditEvent(...)`` row, or a row dict with an ``"action"`` key."""
+    ``AuditEvent(...)`` row, or a row dict with an ``"action"`` key; and moves that write none
+    (``stages.step_to``, ``stages.put_back``)."""
     aliases = _action_aliases(tree)
     found = []
     for node in ast.walk(tree):
@@ -280,6 +281,8 @@ def _stage_events(path: Path, tree: ast.Module) -> list[str]:
             )
         if action is not None and _actions_named(action, aliases) & STAGE_ACTION_NAMES:
             found.append(_where(path, node))
+        if isinstance(node, ast.Call) and _call_name(node.func) in {"step_to", "put_back"}:
+            found.append(_where(path, node))  # a move with no event
     return found
 
 
@@ -304,8 +307,9 @@ def test_the_event_check_finds_a_stage_action_written_by_hand() -> None:
         "rows.append({'action': AuditAction.LEAD_REOPENED.value, 'lead_id': 4})\n"
         "audit.record(session, at=at, actor_id=1, action=AuditAction.NOTE_ADDED)\n"
         "audit.record(session, at=at, actor_id=1, action=AuditAction.HANDED_OFF)\n"
+        "stages.step_to(lead, Stage.WORKING, at=at)\n"
     )
-    assert len(_stage_events(CORE / "example.py", written)) == 5
+    assert len(_stage_events(CORE / "example.py", written)) == 6
 
 
 def test_bulk_paths_actions_are_not_the_lifecycles() -> None:

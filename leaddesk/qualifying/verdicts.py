@@ -1,8 +1,8 @@
 """Giving the verdict on a lead: the suggestion confirmed, or overridden with a reason.
 
-The verdict moves the lead along its lifecycle (leaddesk.lifecycle.stages), ends the rep's
-connected call and claim on it, and records the definition version, the scores, the answers
-and the rules that fired (docs/architecture.md §4).
+The verdict moves the lead along its lifecycle (leaddesk.lifecycle, which writes its audit
+event and undo snapshot), ends the rep's connected call and claim on it, and records the
+definition version, the scores, the answers and the rules that fired (docs/architecture.md §4).
 """
 
 from __future__ import annotations
