@@ -8,12 +8,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from leaddesk import lifecycle
 from leaddesk.audit import AuditAction
+from leaddesk.clock import FixedClock
 from leaddesk.domain import CallOutcome, Stage, Verdict
 from leaddesk.errors import Conflict
-from leaddesk.store.models import Lead
+from leaddesk.lifecycle import stages
+from leaddesk.store.models import AuditEvent, Lead
+from tests.factories import EVERYONE, Team
 
 CORE = Path(__file__).resolve().parents[1] / "leaddesk"
 LIFECYCLE = CORE / "lifecycle" / "stages.py"
@@ -175,7 +179,7 @@ def _lead(stage: Stage) -> Lead:
 def test_a_verdict_closes_the_lead_and_ends_its_claim() -> None:
     lead = _lead(Stage.IN_QUALIFICATION)
     lead.claimed_by_id, lead.claim_expires_at = 3, AT + timedelta(minutes=5)
-    left = lifecycle.move(lead, Stage.DISQUALIFIED, at=AT)
+    left = stages.step_to(lead, Stage.DISQUALIFIED, at=AT)
     assert left is Stage.IN_QUALIFICATION
     assert (lead.stage, lead.stage_changed_at, lead.closed_at) == (Stage.DISQUALIFIED, AT, AT)
     assert (lead.claimed_by_id, lead.claim_expires_at) == (None, None)
@@ -183,35 +187,229 @@ def test_a_verdict_closes_the_lead_and_ends_its_claim() -> None:
 
 def test_a_qualified_lead_waits_for_sales_without_being_closed() -> None:
     lead = _lead(Stage.WORKING)
-    lifecycle.move(lead, Stage.QUALIFIED, at=AT)
+    stages.step_to(lead, Stage.QUALIFIED, at=AT)
     assert (lead.stage, lead.closed_at) == (Stage.QUALIFIED, None)
 
 
 def test_a_lead_sales_accepted_cannot_go_back_to_work() -> None:
     lead = _lead(Stage.ACCEPTED)
     with pytest.raises(Conflict, match="Lead 7 is accepted; it cannot go to working"):
-        lifecycle.move(lead, Stage.WORKING, at=AT)
+        stages.step_to(lead, Stage.WORKING, at=AT)
     assert lead.stage is Stage.ACCEPTED
 
 
 def test_a_lead_not_handed_off_cannot_get_sales_feedback() -> None:
     with pytest.raises(Conflict):
-        lifecycle.move(_lead(Stage.IN_QUALIFICATION), Stage.ACCEPTED, at=AT)
+        stages.step_to(_lead(Stage.IN_QUALIFICATION), Stage.ACCEPTED, at=AT)
     with pytest.raises(Conflict):
-        lifecycle.moved_values(Stage.NEW, Stage.HANDED_OFF, at=AT)
+        stages.moved_values(Stage.NEW, Stage.HANDED_OFF, at=AT)
 
 
 def test_reopening_clears_when_the_lead_ended() -> None:
     lead = _lead(Stage.NURTURE)
     lead.closed_at = AT - timedelta(days=1)
-    lifecycle.move(lead, Stage.WORKING, at=AT)
+    stages.step_to(lead, Stage.WORKING, at=AT)
     assert (lead.stage, lead.closed_at) == (Stage.WORKING, None)
 
 
 def test_an_undo_goes_back_only_along_a_step_the_lifecycle_allows() -> None:
     lead = _lead(Stage.NURTURE)
     before = AT - timedelta(hours=2)
-    left = lifecycle.restore(lead, Stage.WORKING, stage_changed_at=before, closed_at=None)
+    left = stages.put_back(lead, Stage.WORKING, stage_changed_at=before, closed_at=None)
     assert (left, lead.stage, lead.stage_changed_at) == (Stage.NURTURE, Stage.WORKING, before)
     with pytest.raises(Conflict):
-        lifecycle.restore(_lead(Stage.NEW), Stage.ACCEPTED, stage_changed_at=None, closed_at=None)
+        stages.put_back(_lead(Stage.NEW), Stage.ACCEPTED, stage_changed_at=None, closed_at=None)
+
+
+# -- the lifecycle writes each stage change's audit event and undo snapshot ----------------------
+
+STAGE_ACTION_NAMES = frozenset(action.name for action in lifecycle.STAGE_ACTIONS)
+
+
+def _call_name(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _actions_named(node: ast.AST, aliases: dict[str, set[str]]) -> set[str]:
+    """The AuditAction members an expression names, directly or through a module constant."""
+    named: set[str] = set()
+    for part in ast.walk(node):
+        if (
+            isinstance(part, ast.Attribute)
+            and isinstance(part.value, ast.Name)
+            and part.value.id == "AuditAction"
+        ):
+            named.add(part.attr)
+        elif isinstance(part, ast.Name) and part.id in aliases:
+            named |= aliases[part.id]
+    return named
+
+
+def _action_aliases(tree: ast.Module) -> dict[str, set[str]]:
+    """Module constants naming actions: ``LOGGED = AuditAction.CALL_LOGGED``, ``GIVEN = (...)``."""
+    aliases: dict[str, set[str]] = {}
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            named = _actions_named(node.value, aliases)
+            if named:
+                aliases[node.targets[0].id] = named
+    return aliases
+
+
+def _stage_events(path: Path, tree: ast.Module) -> list[str]:
+    """Audit events written with an action of the lifecycle's: ``audit.record(...)``, an
+    ``AuditEvent(...)`` row, or a row dict with an ``"action"`` key; and moves that write none
+    (``stages.step_to``, ``stages.put_back``)."""
+    aliases = _action_aliases(tree)
+    found = []
+    for node in ast.walk(tree):
+        action: ast.expr | None = None
+        if isinstance(node, ast.Call) and _call_name(node.func) in {"record", "AuditEvent"}:
+            action = next((k.value for k in node.keywords if k.arg == "action"), None)
+        elif isinstance(node, ast.Dict):
+            action = next(
+                (
+                    value
+                    for key, value in zip(node.keys, node.values, strict=True)
+                    if isinstance(key, ast.Constant) and key.value == "action"
+                ),
+                None,
+            )
+        if action is not None and _actions_named(action, aliases) & STAGE_ACTION_NAMES:
+            found.append(_where(path, node))
+        if isinstance(node, ast.Call) and _call_name(node.func) in {"step_to", "put_back"}:
+            found.append(_where(path, node))  # a move with no event
+    return found
+
+
+def test_no_module_but_the_lifecycle_writes_a_stage_changes_audit_event() -> None:
+    written = [
+        where
+        for path, tree in _core_modules()
+        if "lifecycle" not in path.relative_to(CORE).parts
+        for where in _stage_events(path, tree)
+    ]
+    assert written == [], "move the lead with leaddesk.lifecycle.move/Step: " + ", ".join(written)
+
+
+def test_the_event_check_finds_a_stage_action_written_by_hand() -> None:
+    written = ast.parse(
+        "LOGGED = AuditAction.CALL_LOGGED\n"
+        "GIVEN = (AuditAction.VERDICT_GIVEN, AuditAction.VERDICT_OVERRIDDEN)\n"
+        "audit.record(session, at=at, actor_id=1, action=AuditAction.VERDICT_GIVEN)\n"
+        "audit.record(session, at=at, actor_id=1, action=LOGGED, lead_id=2)\n"
+        "record(session, at=at, actor_id=1, action=GIVEN[0] if o else AuditAction.NOTE_ADDED)\n"
+        "session.add(AuditEvent(action=AuditAction.SALES_FEEDBACK.value, lead_id=3))\n"
+        "rows.append({'action': AuditAction.LEAD_REOPENED.value, 'lead_id': 4})\n"
+        "audit.record(session, at=at, actor_id=1, action=AuditAction.NOTE_ADDED)\n"
+        "audit.record(session, at=at, actor_id=1, action=AuditAction.HANDED_OFF)\n"
+        "stages.step_to(lead, Stage.WORKING, at=at)\n"
+    )
+    assert len(_stage_events(CORE / "example.py", written)) == 6
+
+
+def test_bulk_paths_actions_are_not_the_lifecycles() -> None:
+    assert not lifecycle.STAGE_ACTIONS & lifecycle.BATCH_ACTIONS
+    with pytest.raises(ValueError, match="note_added is not an action that changes"):
+        lifecycle.Step(_lead(Stage.NEW), action=AuditAction.NOTE_ADDED, actor_id=1)
+
+
+def test_a_snapshot_reads_back_the_stage_its_times_and_the_claim() -> None:
+    lead = _lead(Stage.IN_QUALIFICATION)
+    lead.claimed_by_id, lead.claim_expires_at = 3, AT + timedelta(minutes=5)
+    step = lifecycle.Step(
+        lead, action=AuditAction.VERDICT_GIVEN, actor_id=3, keep={"fit_score": 40}
+    )
+    step.move(Stage.DISQUALIFIED, at=AT)
+    event = AuditEvent(details={"verdict_id": 9, "before": step.before})
+    snapshot = lifecycle.snapshot_of(event)
+    assert snapshot is not None
+    assert (snapshot.stage, snapshot.stage_changed_at, snapshot.closed_at) == (
+        Stage.IN_QUALIFICATION,
+        AT - timedelta(days=1),
+        None,
+    )
+    assert (snapshot.claimed_by_id, snapshot.claim_expires_at) == (3, AT + timedelta(minutes=5))
+    assert snapshot.kept["fit_score"] == 40
+    assert lifecycle.snapshot_of(AuditEvent(details={"verdict_id": 9})) is None
+    assert lifecycle.snapshot_of(None) is None
+
+
+class _Trail:
+    """The lead's audit events since the last look."""
+
+    def __init__(self, team: Team, lead_id: int) -> None:
+        self.team, self.lead_id, self.seen = team, lead_id, 0
+
+    def new_stage_events(self) -> list[AuditEvent]:
+        with self.team.store.reading() as session:
+            events = list(
+                session.scalars(
+                    select(AuditEvent)
+                    .where(AuditEvent.lead_id == self.lead_id, AuditEvent.id > self.seen)
+                    .order_by(AuditEvent.id)
+                )
+            )
+        if events:
+            self.seen = events[-1].id
+        return [e for e in events if e.action in lifecycle.STAGE_ACTIONS]
+
+    def one(self, action: AuditAction, from_stage: Stage, to_stage: Stage) -> lifecycle.Snapshot:
+        events = self.new_stage_events()
+        assert [e.action for e in events] == [action.value]
+        event = events[0]
+        assert (event.from_state, event.to_state) == (from_stage.value, to_stage.value)
+        snapshot = lifecycle.snapshot_of(event)
+        assert snapshot is not None and snapshot.stage is from_stage
+        assert self.team.get(self.lead_id).stage is to_stage
+        return snapshot
+
+
+def test_each_change_of_stage_writes_one_event_with_its_snapshot(
+    store_location: str, clock: FixedClock
+) -> None:
+    team = Team(store_location, clock, EVERYONE)
+    lead_id = team.lead("rep1")
+    arrived = team.get(lead_id).stage_changed_at
+    trail = _Trail(team, lead_id)
+    with team.desk("rep1") as rep, team.desk("lead1") as lead:
+        call = rep.calls.log(lead_id, CallOutcome.NO_ANSWER)
+        snapshot = trail.one(AuditAction.CALL_LOGGED, Stage.NEW, Stage.WORKING)
+        assert snapshot.stage_changed_at == arrived and snapshot.kept["attempts"] == 0
+
+        clock.advance(minutes=1)
+        rep.calls.undo(call.call_id)
+        trail.one(AuditAction.CALL_UNDONE, Stage.WORKING, Stage.NEW)
+        assert team.get(lead_id).stage_changed_at == arrived
+
+        clock.advance(minutes=1)
+        rep.qualifying.answer(lead_id, {"contact_check": "yes"})
+        trail.one(AuditAction.ANSWERS_SAVED, Stage.NEW, Stage.IN_QUALIFICATION)
+
+        clock.advance(minutes=1)
+        given = rep.qualifying.give_verdict(lead_id, Verdict.DISQUALIFY, "no project at all")
+        snapshot = trail.one(
+            AuditAction.VERDICT_OVERRIDDEN, Stage.IN_QUALIFICATION, Stage.DISQUALIFIED
+        )
+        assert snapshot.closed_at is None
+
+        clock.advance(minutes=1)
+        rep.qualifying.undo_verdict(given.id)
+        snapshot = trail.one(AuditAction.VERDICT_UNDONE, Stage.DISQUALIFIED, Stage.IN_QUALIFICATION)
+        assert snapshot.closed_at == clock() - timedelta(minutes=1)
+        assert team.get(lead_id).closed_at is None
+
+        rep.qualifying.give_verdict(lead_id, Verdict.DISQUALIFY, "no project at all")
+        trail.new_stage_events()
+        clock.advance(minutes=1)
+        lead.team.reopen(lead_id, "disqualified in error")
+        trail.one(AuditAction.LEAD_REOPENED, Stage.DISQUALIFIED, Stage.IN_QUALIFICATION)
+
+        clock.advance(minutes=1)
+        lead.privacy.erase_person(lead_id, "asked to be forgotten")
+        trail.one(AuditAction.LEAD_CLOSED_ERASED, Stage.IN_QUALIFICATION, Stage.DISQUALIFIED)
+    team.store.close()

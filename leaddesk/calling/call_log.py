@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from leaddesk import audit, lifecycle
+from leaddesk import lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.calling import calling_hours
 from leaddesk.calling.ending import check_duration
@@ -163,7 +163,10 @@ def log_call(
         if problem is not None:
             raise InputError(problem, field="callback")
 
-    before = before_call(lead)  # what an undo of this call gives the lead back
+    # The call's step: what an undo of this call gives the lead back, taken now.
+    step = lifecycle.Step(
+        lead, action=AuditAction.CALL_LOGGED, actor_id=user_id, keep=before_call(lead)
+    )
     call = CallAttempt(
         lead_id=lead.id,
         user_id=user_id,
@@ -177,8 +180,7 @@ def log_call(
     )
     session.add(call)
     session.flush()
-    from_stage = lead.stage
-    details: dict[str, Any] = {"call_id": call.id, "outcome": outcome.value, "before": before}
+    details: dict[str, Any] = {"call_id": call.id, "outcome": outcome.value}
     if lead.assigned_to_id is None:
         _take_from_pool(session, lead, user_id=user_id, at=at)
         details["assigned_from_pool"] = True
@@ -190,9 +192,9 @@ def log_call(
     lead.next_attempt_at = None
     nurtured = False
     if outcome in TALKED:
-        lifecycle.move(lead, Stage.IN_QUALIFICATION, at=at)
+        step.move(Stage.IN_QUALIFICATION, at=at)
     elif lead.stage is Stage.NEW:
-        lifecycle.move(lead, Stage.WORKING, at=at)
+        step.move(Stage.WORKING, at=at)
 
     if outcome is CallOutcome.CALLBACK:
         assert callback_at is not None
@@ -256,17 +258,7 @@ def log_call(
     else:
         release_claim(session, lead)
 
-    audit.record(
-        session,
-        at=at,
-        actor_id=user_id,
-        action=AuditAction.CALL_LOGGED,
-        lead_id=lead.id,
-        from_state=from_stage.value,
-        to_state=lead.stage.value,
-        reason=outcome.value,
-        details=details,
-    )
+    step.record(session, at=at, reason=outcome.value, details=details)
     try:
         session.flush()
     except StaleDataError:
@@ -365,7 +357,16 @@ def _nurture_unreachable(
     session: Session, lead: Lead, *, user_id: int, at: datetime, why: str, reason: str
 ) -> None:
     version_id = definition_versions.current_id(session)
-    from_stage = lifecycle.move(lead, Stage.NURTURE, at=at)
+    lifecycle.move(
+        session,
+        lead,
+        Stage.NURTURE,
+        at=at,
+        action=AuditAction.NURTURED_UNREACHABLE,
+        actor_id=user_id,
+        reason=reason,
+        details={"cadence": why, "attempts": lead.attempts},
+    )
     lead.next_attempt_at = None
     lead.definition_version_id = version_id
     session.add(
@@ -384,17 +385,6 @@ def _nurture_unreachable(
             decided_by_id=user_id,
             decided_at=at,
         )
-    )
-    audit.record(
-        session,
-        at=at,
-        actor_id=user_id,
-        action=AuditAction.NURTURED_UNREACHABLE,
-        lead_id=lead.id,
-        from_state=from_stage.value,
-        to_state=Stage.NURTURE.value,
-        reason=reason,
-        details={"cadence": why, "attempts": lead.attempts},
     )
 
 

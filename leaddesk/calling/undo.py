@@ -23,12 +23,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk import audit, lifecycle
+from leaddesk import lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.leads.undo_rules import (
-    before_of,
     check_own_and_recent,
     flush_or_refuse,
     hold_again,
@@ -42,19 +41,18 @@ NURTURED = AuditAction.NURTURED_UNREACHABLE
 # Outcomes a rep may take back. A do-not-call also held the person's other leads: only a
 # team lead taking them off the list undoes it.
 UNDOABLE = frozenset(set(CallOutcome) - {CallOutcome.DO_NOT_CALL})
-_TIMES = ("stage_changed_at", "last_attempt_at", "first_contact_at", "callback_at",
-          "next_attempt_at")  # fmt: skip
+_TIMES = ("last_attempt_at", "first_contact_at", "callback_at", "next_attempt_at")
 
 
 def before_call(lead: Lead) -> dict[str, Any]:
-    """What logging a call may change on the lead, as it was: kept in the call's audit event."""
+    """What logging a call may change on the lead besides its stage, as it was: kept in the
+    call's undo snapshot (the lifecycle adds the stage, its timestamps and the claim)."""
     state: dict[str, Any] = {
-        "stage": lead.stage.value,
         "lead_type": lead.lead_type.value if lead.lead_type is not None else None,
         "hold_reason": lead.hold_reason,
         "attempts": lead.attempts,
     }
-    for name in (*_TIMES, "closed_at"):
+    for name in _TIMES:
         moment = getattr(lead, name)
         state[name] = moment.isoformat() if moment is not None else None
     state["definition_version_id"] = lead.definition_version_id
@@ -114,8 +112,9 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
         .limit(1)
     )
     logged = last_event(session, lead.id, (LOGGED,))
-    details, before = before_of(logged)
-    if latest != call.id or details.get("call_id") != call.id or before is None:
+    snapshot = lifecycle.snapshot_of(logged)
+    logged_call = (logged.details or {}).get("call_id") if logged is not None else None
+    if latest != call.id or logged_call != call.id or snapshot is None:
         raise Conflict(f"A later call on lead {lead.id} was logged; this one cannot be undone.")
     if not can_undo(call.outcome):
         raise Conflict(
@@ -132,7 +131,7 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     unchanged = (
         logged is not None
         and lead.stage.value == logged.to_state
-        and lead.attempts == before["attempts"] + 1
+        and lead.attempts == snapshot.kept["attempts"] + 1
         and lead.last_attempt_at == call.at
         and lead.assigned_to_id == user_id
     )
@@ -141,33 +140,13 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
             f"Lead {lead.id} changed after the call was logged (a verdict, a reassignment); "
             "its outcome can no longer be undone."
         )
-    if unreachable is not None:
-        # The call used up the cadence: its nurture verdict goes with it.
-        session.delete(unreachable)
-        lead.definition_version_id = before.get("definition_version_id", lead.definition_version_id)
-
-    from_stage = lifecycle.restore(
-        lead,
-        Stage(before["stage"]),
-        stage_changed_at=_moment(before.get("stage_changed_at")),
-        closed_at=_moment(before.get("closed_at")) if unreachable is not None else lead.closed_at,
-    )
-    lead.lead_type = LeadType(before["lead_type"]) if before["lead_type"] else None
-    lead.hold_reason = before["hold_reason"]
-    lead.attempts = before["attempts"]
-    for name in _TIMES:
-        text = before.get(name)
-        setattr(lead, name, _moment(text))
-    hold_again(session, lead, user_id, at)  # to log what really happened
-    session.delete(call)
-    audit.record(
+    lifecycle.restore(
         session,
+        lead,
+        snapshot,
         at=at,
-        actor_id=user_id,
         action=UNDONE,
-        lead_id=lead.id,
-        from_state=from_stage.value,
-        to_state=lead.stage.value,
+        actor_id=user_id,
         reason=call.outcome.value,
         details={
             "call_id": call.id,
@@ -178,6 +157,18 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
             "reopened_from_nurture": unreachable is not None,
         },
     )
+    before = snapshot.kept
+    if unreachable is not None:
+        # The call used up the cadence: its nurture verdict goes with it.
+        session.delete(unreachable)
+        lead.definition_version_id = before.get("definition_version_id", lead.definition_version_id)
+    lead.lead_type = LeadType(before["lead_type"]) if before["lead_type"] else None
+    lead.hold_reason = before["hold_reason"]
+    lead.attempts = before["attempts"]
+    for name in _TIMES:
+        setattr(lead, name, _moment(before.get(name)))
+    hold_again(session, lead, user_id, at)  # to log what really happened
+    session.delete(call)
     flush_or_refuse(session, lead.id, "the call")
     return UndoneCall(
         call_id=call.id,

@@ -168,15 +168,13 @@ def _apply(
         )
     )
     final = FINAL_STAGE[decision.decision]
-    lifecycle.move(lead, final, at=at)
-    audit.record(
+    lifecycle.move(
         session,
+        lead,
+        final,
         at=at,
-        actor_id=acting.id,
         action=AuditAction.SALES_FEEDBACK,
-        lead_id=lead_id,
-        from_state=Stage.HANDED_OFF.value,
-        to_state=final.value,
+        actor_id=acting.id,
         reason=decision.reason.value if decision.reason else None,
         details={
             "opportunity_id": decision.opportunity_id,

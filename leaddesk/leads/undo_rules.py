@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,20 +46,14 @@ def check_own_and_recent(
 
 
 def last_event(session: Session, lead_id: int, actions: Iterable[AuditAction]) -> AuditEvent | None:
-    """The lead's latest audit event of these kinds: the one an undo takes back."""
+    """The lead's latest audit event of these kinds: the one an undo takes back (its snapshot
+    read with ``leaddesk.lifecycle.snapshot_of``)."""
     return session.scalar(
         select(AuditEvent)
         .where(AuditEvent.lead_id == lead_id, AuditEvent.action.in_(tuple(actions)))
         .order_by(AuditEvent.id.desc())
         .limit(1)
     )
-
-
-def before_of(event: AuditEvent | None) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The event's details, and the lead as it was before (None if the event kept none)."""
-    details = (event.details or {}) if event is not None else {}
-    before = details.get("before")
-    return details, before if isinstance(before, dict) else None
 
 
 def hold_again(session: Session, lead: Lead, user_id: int, at: datetime) -> None:

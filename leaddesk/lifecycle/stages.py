@@ -1,11 +1,12 @@
 """The lead lifecycle (docs/architecture.md §4): the only code that writes a lead's stage.
 
-Every change of stage goes through ``move`` (one lead), ``moved_values`` (one UPDATE over many
-leads: a hand-off batch) or ``restore`` (an undo puts back the stage it took away). Each checks
-that the lifecycle allows the step, sets the stage with its timestamps (when it changed, when
-the lead ended), and ends the rep's claim once a lead leaves the open stages. The caller writes
-the change's one audit event, with the stage it left (``move`` returns it) and the one it
-reached, in the same transaction. New leads start in ``NEW_LEAD`` (``started``).
+Every change of stage goes through ``step_to`` (one lead), ``moved_values`` (one UPDATE over
+many leads: a hand-off batch) or ``put_back`` (an undo puts back the stage it took away). Each
+checks that the lifecycle allows the step, sets the stage with its timestamps (when it changed,
+when the lead ended), and ends the rep's claim once a lead leaves the open stages. Rooms do not
+call ``step_to`` or ``put_back`` themselves: ``leaddesk.lifecycle.journal`` does, and writes
+the change's one audit event with its undo snapshot in the same transaction. New leads start
+in ``NEW_LEAD`` (``started``).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _refuse(lead_id: int | None, from_stage: Stage, to_stage: Stage) -> Conflict
     )
 
 
-def move(lead: Lead, to_stage: Stage, *, at: datetime) -> Stage:
+def step_to(lead: Lead, to_stage: Stage, *, at: datetime) -> Stage:
     """Move ``lead`` to ``to_stage`` at ``at``; the stage it left.
 
     Staying where it is changes nothing. A step the lifecycle does not allow raises Conflict
@@ -82,7 +83,7 @@ def move(lead: Lead, to_stage: Stage, *, at: datetime) -> Stage:
     return from_stage
 
 
-def restore(
+def put_back(
     lead: Lead, back_to: Stage, *, stage_changed_at: datetime | None, closed_at: datetime | None
 ) -> Stage:
     """An undo puts the lead back where the undone step found it; the stage it left.
@@ -101,7 +102,8 @@ def restore(
 
 def moved_values(from_stage: Stage, to_stage: Stage, *, at: datetime) -> dict[str, Any]:
     """The columns one UPDATE sets to move many leads, all in ``from_stage`` (the caller's
-    WHERE says so), to ``to_stage``."""
+    WHERE says so), to ``to_stage``. The caller writes the batch's events (``journal``'s
+    docstring says why)."""
     if not allowed(from_stage, to_stage):
         raise _refuse(None, from_stage, to_stage)
     values: dict[str, Any] = {"stage": to_stage, "stage_changed_at": at}

@@ -219,23 +219,21 @@ def _close(
         waiting = lead.stage is Stage.QUALIFIED and lead.handoff_batch_id is None
         if lead.stage not in OPEN_STAGES and not waiting:
             continue
-        before = lifecycle.move(lead, Stage.DISQUALIFIED, at=at)
+        lifecycle.move(
+            session,
+            lead,
+            Stage.DISQUALIFIED,
+            at=at,
+            action=AuditAction.LEAD_CLOSED_ERASED,
+            actor_id=actor_id,
+            reason="the person was erased at their request",
+        )
         lead.hold_reason = ERASED
         lead.claimed_by_id = None
         lead.claim_expires_at = None
         lead.callback_at = None
         lead.next_attempt_at = None
         closed.append(lead.id)
-        audit.record(
-            session,
-            at=at,
-            actor_id=actor_id,
-            action=AuditAction.LEAD_CLOSED_ERASED,
-            lead_id=lead.id,
-            from_state=before.value,
-            to_state=Stage.DISQUALIFIED.value,
-            reason="the person was erased at their request",
-        )
     return closed
 
 

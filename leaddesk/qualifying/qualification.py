@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from leaddesk import audit, lifecycle
+from leaddesk import lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import (
     Definition,
@@ -259,20 +259,16 @@ def answer(
         if qid in rows:
             session.delete(rows[qid])
 
-    from_stage = lead.stage
+    step = lifecycle.Step(lead, action=AuditAction.ANSWERS_SAVED, actor_id=actor_id)
     if lead.definition_version_id is None:
         lead.definition_version_id = version_id
     if lead.stage in (Stage.NEW, Stage.WORKING):
-        lifecycle.move(lead, Stage.IN_QUALIFICATION, at=at)
+        step.move(Stage.IN_QUALIFICATION, at=at)
     flush_or_conflict(session, lead.id)
-    audit.record(
+    step.record(
         session,
         at=at,
-        actor_id=actor_id,
-        action=AuditAction.ANSWERS_SAVED,
-        lead_id=lead.id,
-        from_state=from_stage.value if lead.stage != from_stage else None,
-        to_state=lead.stage.value if lead.stage != from_stage else None,
+        stage_if_unchanged=False,
         details={
             "answers": changed,
             "cleared": cleared,

@@ -18,12 +18,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk import audit, lifecycle
+from leaddesk import lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import VERDICT_STAGE, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError
 from leaddesk.leads.undo_rules import (
-    before_of,
     check_own_and_recent,
     flush_or_refuse,
     hold_again,
@@ -37,11 +36,9 @@ _NUMBERS = ("fit_score", "interest_score", "framework_score", "definition_versio
 
 
 def before_verdict(lead: Lead) -> dict[str, Any]:
-    """What giving a verdict changes on the lead, as it was: kept in the verdict's audit event."""
+    """What giving a verdict changes on the lead besides its stage, as it was: kept in the
+    verdict's undo snapshot (the lifecycle adds the stage, its timestamps and the claim)."""
     state: dict[str, Any] = {
-        "stage": lead.stage.value,
-        "stage_changed_at": lead.stage_changed_at.isoformat(),
-        "closed_at": lead.closed_at.isoformat() if lead.closed_at else None,
         "lead_type": lead.lead_type.value if lead.lead_type is not None else None,
         "existing_account": lead.existing_account,
     }
@@ -91,10 +88,12 @@ def undo_verdict(session: Session, verdict_id: int, *, user_id: int, at: datetim
         .order_by(VerdictRecord.id.desc())
         .limit(1)
     )
-    details, before = before_of(last_event(session, lead.id, GIVEN))
-    if latest != record.id or details.get("verdict_id") != record.id:
+    given = last_event(session, lead.id, GIVEN)
+    snapshot = lifecycle.snapshot_of(given)
+    given_id = (given.details or {}).get("verdict_id") if given is not None else None
+    if latest != record.id or given_id != record.id:
         raise Conflict(f"Lead {lead.id} has a later verdict; this one cannot be undone.")
-    if before is None:
+    if snapshot is None:
         raise Conflict(f"Verdict {verdict_id} was not given at the desk; it cannot be undone here.")
     answered = session.scalar(select(SalesFeedback.id).where(SalesFeedback.lead_id == lead.id))
     if lead.handoff_batch_id is not None or answered is not None:
@@ -107,26 +106,13 @@ def undo_verdict(session: Session, verdict_id: int, *, user_id: int, at: datetim
             f"Lead {lead.id} changed after the verdict (reassigned, recycled, erased); "
             "it can no longer be undone."
         )
-    from_stage = lifecycle.restore(
-        lead,
-        Stage(before["stage"]),
-        stage_changed_at=datetime.fromisoformat(before["stage_changed_at"]),
-        closed_at=datetime.fromisoformat(before["closed_at"]) if before["closed_at"] else None,
-    )
-    lead.lead_type = LeadType(before["lead_type"]) if before["lead_type"] else None
-    lead.existing_account = bool(before["existing_account"])
-    for name in _NUMBERS:
-        setattr(lead, name, before[name])
-    hold_again(session, lead, user_id, at)  # the answers as they were, for the right verdict
-    session.delete(record)
-    audit.record(
+    lifecycle.restore(
         session,
+        lead,
+        snapshot,
         at=at,
-        actor_id=user_id,
         action=UNDONE,
-        lead_id=lead.id,
-        from_state=from_stage.value,
-        to_state=lead.stage.value,
+        actor_id=user_id,
         reason=record.verdict.value,
         details={
             "verdict_id": record.id,
@@ -135,6 +121,13 @@ def undo_verdict(session: Session, verdict_id: int, *, user_id: int, at: datetim
             "overridden": record.overridden,
         },
     )
+    before = snapshot.kept
+    lead.lead_type = LeadType(before["lead_type"]) if before["lead_type"] else None
+    lead.existing_account = bool(before["existing_account"])
+    for name in _NUMBERS:
+        setattr(lead, name, before[name])
+    hold_again(session, lead, user_id, at)  # the answers as they were, for the right verdict
+    session.delete(record)
     flush_or_refuse(session, lead.id, "the verdict")
     return UndoneVerdict(
         verdict_id=record.id,

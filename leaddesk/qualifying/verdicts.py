@@ -1,8 +1,8 @@
 """Giving the verdict on a lead: the suggestion confirmed, or overridden with a reason.
 
-The verdict moves the lead along its lifecycle (leaddesk.lifecycle.stages), ends the rep's
-connected call and claim on it, and records the definition version, the scores, the answers
-and the rules that fired (docs/architecture.md §4).
+The verdict moves the lead along its lifecycle (leaddesk.lifecycle, which writes its audit
+event and undo snapshot), ends the rep's connected call and claim on it, and records the
+definition version, the scores, the answers and the rules that fired (docs/architecture.md §4).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk import audit, lifecycle
+from leaddesk import lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.calling.ending import end_connected_call
 from leaddesk.definition import Question, evaluate
@@ -174,13 +174,21 @@ def give_verdict(
         recycle_at = at + timedelta(days=suggestion.recycle_days)
 
     scores = evaluation.scores
-    before = before_verdict(lead)  # what an undo of this verdict gives the lead back
+    kept = before_verdict(lead)  # what an undo of this verdict gives the lead back
     to_stage = VERDICT_STAGE[verdict]
     # The verdict ends the call it was given on, while the claim still says how long it ran.
     ended = end_connected_call(
         session, lead.id, user_id=actor_id, at=at, duration_seconds=call_seconds
     )
-    from_stage = lifecycle.move(lead, to_stage, at=at)  # ends the rep's claim on it too
+    # The step's snapshot is taken as the verdict finds the lead, its event written once the
+    # verdict record has its id.
+    step = lifecycle.Step(
+        lead,
+        action=AuditAction.VERDICT_OVERRIDDEN if overridden else AuditAction.VERDICT_GIVEN,
+        actor_id=actor_id,
+        keep=kept,
+    )
+    step.move(to_stage, at=at)  # ends the rep's claim on it too
     lead.lead_type = chosen_type
     lead.fit_score = scores.fit
     lead.interest_score = scores.interest
@@ -211,14 +219,9 @@ def give_verdict(
     session.add(record)
     flush_or_conflict(session, lead.id)
     version = definition_versions.version_number(session, version_id)
-    audit.record(
+    step.record(
         session,
         at=at,
-        actor_id=actor_id,
-        action=AuditAction.VERDICT_OVERRIDDEN if overridden else AuditAction.VERDICT_GIVEN,
-        lead_id=lead.id,
-        from_state=from_stage.value,
-        to_state=to_stage.value,
         reason=record.reason,
         details={
             "verdict_id": record.id,
@@ -229,7 +232,6 @@ def give_verdict(
             "suggested_because": suggestion.because,
             "overridden": overridden,
             "definition_version": version,
-            "before": before,
         },
     )
     info = verdict_info(record, version, user_name(session, actor_id), to_stage)

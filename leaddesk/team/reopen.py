@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from leaddesk import audit, lifecycle
+from leaddesk import lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.errors import Conflict, InputError
@@ -125,7 +125,8 @@ def reopen_lead(
         session.delete(verdict)
     answered = session.scalar(select(Answer.id).where(Answer.lead_id == lead.id).limit(1))
     back_to = Stage.IN_QUALIFICATION if answered is not None else Stage.WORKING
-    from_stage = lifecycle.move(lead, back_to, at=at)
+    step = lifecycle.Step(lead, action=REOPENED, actor_id=actor_id)
+    step.move(back_to, at=at)
     lead.hold_reason = None  # a team lead wants it worked: not interested or not, it is due
     lead.callback_at = None
     lead.next_attempt_at = at
@@ -144,17 +145,7 @@ def reopen_lead(
         )
         lead.assigned_to_id = owner_id
     details["to"] = owner_id
-    audit.record(
-        session,
-        at=at,
-        actor_id=actor_id,
-        action=REOPENED,
-        lead_id=lead.id,
-        from_state=from_stage.value,
-        to_state=lead.stage.value,
-        reason=why,
-        details=details,
-    )
+    step.record(session, at=at, reason=why, details=details)
     try:
         session.flush()
     except StaleDataError:
