@@ -53,6 +53,7 @@ def before_call(lead: Lead) -> dict[str, Any]:
         "lead_type": lead.lead_type.value if lead.lead_type is not None else None,
         "hold_reason": lead.hold_reason,
         "attempts": lead.attempts,
+        "cadence_attempts": lead.cadence_attempts,
     }
     for name in (*_TIMES, "closed_at"):
         moment = getattr(lead, name)
@@ -155,6 +156,8 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     lead.lead_type = LeadType(before["lead_type"]) if before["lead_type"] else None
     lead.hold_reason = before["hold_reason"]
     lead.attempts = before["attempts"]
+    # A call logged before the count was kept (just before an upgrade) keeps the backfilled one.
+    lead.cadence_attempts = before.get("cadence_attempts", lead.cadence_attempts)
     for name in _TIMES:
         text = before.get(name)
         setattr(lead, name, _moment(text))

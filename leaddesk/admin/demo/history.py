@@ -67,6 +67,8 @@ class CallHistory:
                 }
             )
             lead["attempts"] = number
+            # Reached on this call: a new cadence starts (only the last call connects).
+            lead["cadence_attempts"] = 0 if outcome is CallOutcome.CONNECTED else number
             lead["last_attempt_at"] = at
             lead["first_contact_at"] = lead["first_contact_at"] or at
             connected = outcome is CallOutcome.CONNECTED
