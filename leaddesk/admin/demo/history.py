@@ -49,6 +49,10 @@ class CallHistory:
         outcome = CallOutcome.NO_ANSWER
         for number in range(1, attempts + 1):
             moved = self._calling_time(at, person)
+            if moved is not None and moved != at:
+                # Not all at the opening minute: spread over the first hours, per lead and call.
+                spread = timedelta(minutes=(lead["id"] * 53 + number * 17) % 240)
+                moved = self._calling_time(moved + spread, person)
             if moved is None or moved >= self.now - timedelta(minutes=5):
                 break
             at = moved
@@ -69,7 +73,7 @@ class CallHistory:
                     "duration_seconds": ring + talk,
                     "note": None,
                     "callback_at": None,
-                    "ended_at": min(at + timedelta(seconds=talk), self.now),
+                    "ended_at": min(at + timedelta(seconds=talk), self.now - timedelta(minutes=1)),
                 }
             )
             lead["attempts"] = number
