@@ -297,18 +297,18 @@ def test_restoring_into_a_store_init_has_set_up_says_to_skip_init(
 
 def as_of_schema_0004(backup: Path, to: Path) -> Path:
     """The backup as LeadDesk at schema 0004 wrote it: without the columns added since (when a
-    call ended, when a nurtured lead came back, which login wrote an audit event, a user's
-    password) and the tables (the do-not-call list, the store's identity, the moves waiting for
-    a call)."""
-    added = {
-        "call_attempts": "ended_at",
-        "leads": "recycled_at",
-        "audit_events": "db_login",
-        "users": "password_hash",
+    call ended, when a nurtured lead came back, a lead's tries since its last contact, which
+    login wrote an audit event, a user's password) and the tables (the do-not-call list, the
+    store's identity, the moves waiting for a call)."""
+    added: dict[str, tuple[str, ...]] = {
+        "call_attempts": ("ended_at",),
+        "leads": ("recycled_at", "cadence_attempts"),
+        "audit_events": ("db_login",),
+        "users": ("password_hash",),
     }
     new_tables = {"do_not_call_entries", "store_identity", "pending_moves"}
     items, out = lines(backup), []
-    drop: int | None = None
+    drop: list[int] = []
     skipping = False
     for item in items:
         if isinstance(item, dict) and "table" in item:
@@ -319,12 +319,12 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
             tables = {k: v for k, v in item["tables"].items() if k not in new_tables}
             out.append({**item, "schema": "0004", "tables": tables})
         elif isinstance(item, dict) and "table" in item:
-            column = added.get(item["table"])
-            drop = item["columns"].index(column) if column else None
-            kept = [c for c in item["columns"] if c != column]
+            gone = added.get(item["table"], ())
+            drop = [i for i, c in enumerate(item["columns"]) if c in gone]
+            kept = [c for c in item["columns"] if c not in gone]
             out.append({**item, "columns": kept})
-        elif isinstance(item, list) and drop is not None:
-            out.append(item[:drop] + item[drop + 1 :])
+        elif isinstance(item, list) and drop:
+            out.append([value for i, value in enumerate(item) if i not in drop])
         else:
             out.append(item)
     return rewrite(backup, out, to)

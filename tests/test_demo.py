@@ -213,3 +213,32 @@ def test_a_fresh_demo_shows_a_believable_handful_untouched_none_of_them_called_l
         assert lead.callback_at is None and (
             lead.next_attempt_at is None or lead.next_attempt_at < clock()
         )
+
+
+def test_a_demo_logs_no_call_on_a_weekend_or_holiday_of_the_team_nor_outside_calling_hours(
+    sqlite_store_path: Path, clock: FixedClock
+) -> None:
+    from leaddesk.definition.business_time import public_holiday
+    from leaddesk.queue.policy import current_policy
+    from leaddesk.queue.zones import callable_now
+
+    store = open_store(sqlite_store_path)
+    fill_demo(store, leads=1500, reps=4, seed=5, now=clock())
+    with store.reading() as session:
+        policy = current_policy(session)
+        calls = session.execute(
+            select(CallAttempt.at, Person.zone_key, Person.country, Person.region)
+            .join(Lead, Lead.id == CallAttempt.lead_id)
+            .join(Person, Person.id == Lead.person_id)
+        ).all()
+    store.close()
+    assert len(calls) > 1000
+    team_days = [at.astimezone(policy.zone).date() for at, *_ in calls]
+    assert [day for day in team_days if day.weekday() >= 5] == []  # no Saturday or Sunday
+    country, region = policy.holiday_country, policy.holiday_subdivision
+    assert [day for day in team_days if public_holiday(day, country, region)] == []
+    outside = [
+        (at, zone) for at, zone, their, where in calls
+        if not callable_now(zone, at, policy, their, where)
+    ]  # fmt: skip
+    assert outside == []

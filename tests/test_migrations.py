@@ -175,3 +175,25 @@ def test_a_move_waiting_for_a_call_in_an_older_store_is_carried_out_after_the_up
             assert session.scalars(select(PendingMove)).all() == []
     assert swept.moved_after_call == (waiting.lead_id,)
     assert moved.assigned_to_id == rep2.id
+
+
+def test_an_upgraded_store_counts_each_leads_tries_from_its_last_contact(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(OLD_STORE, path)
+    with sqlite3.connect(path) as old:  # reached an hour after the first try, then two misses
+        (lead_id, user_id, at) = old.execute(
+            "SELECT lead_id, user_id, at FROM call_attempts"
+        ).fetchone()
+        first = datetime.fromisoformat(at)
+        for hours, outcome in ((1, "connected"), (2, "no_answer"), (3, "busy")):
+            old.execute(
+                "INSERT INTO call_attempts (lead_id, user_id, at, outcome, duration_seconds) "
+                "VALUES (?, ?, ?, ?, 30)",
+                (lead_id, user_id, str(first + timedelta(hours=hours)), outcome),
+            )
+    store = open_store(path)
+    with store.reading() as session:
+        tries = dict(session.execute(select(Lead.id, Lead.cadence_attempts)).tuples().all())
+    store.close()
+    assert tries[lead_id] == 2
+    assert set(tries.values()) <= {0, 2}  # the leads never called have none

@@ -192,6 +192,7 @@ def log_call(
     lead.next_attempt_at = None
     nurtured = False
     if outcome in TALKED:
+        lead.cadence_attempts = 0  # reached: a new cadence starts
         step.move(Stage.IN_QUALIFICATION, at=at)
     elif lead.stage is Stage.NEW:
         step.move(Stage.WORKING, at=at)
@@ -215,6 +216,7 @@ def log_call(
             policy=policy,
         )
         details["cadence"] = plan.why
+        lead.cadence_attempts = cadence.attempts
         if plan.exhausted:
             label = policy.cadence.exhausted_reason.split(":", 1)[0].strip() or "Unreachable"
             reason = f"{label}: {plan.why}, counted from {cadence.since}"

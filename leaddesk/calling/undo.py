@@ -51,6 +51,7 @@ def before_call(lead: Lead) -> dict[str, Any]:
         "lead_type": lead.lead_type.value if lead.lead_type is not None else None,
         "hold_reason": lead.hold_reason,
         "attempts": lead.attempts,
+        "cadence_attempts": lead.cadence_attempts,
     }
     for name in _TIMES:
         moment = getattr(lead, name)
@@ -165,6 +166,8 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     lead.lead_type = LeadType(before["lead_type"]) if before["lead_type"] else None
     lead.hold_reason = before["hold_reason"]
     lead.attempts = before["attempts"]
+    # A call logged before the count was kept (just before an upgrade) keeps the backfilled one.
+    lead.cadence_attempts = before.get("cadence_attempts", lead.cadence_attempts)
     for name in _TIMES:
         setattr(lead, name, _moment(before.get(name)))
     hold_again(session, lead, user_id, at)  # to log what really happened

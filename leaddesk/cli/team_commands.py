@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -27,9 +26,9 @@ from leaddesk.desk import (
     LeadPick,
     PlannedMove,
     RebalancePlan,
-    SweepResult,
     parse_role,
     read_text_file,
+    sweep_summary,
 )
 from leaddesk.errors import InputError
 
@@ -324,32 +323,8 @@ def run_sweep(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.as_json())
         return 0
-    would = "Would flag" if result.dry_run else "Flagged"
-    print(
-        f"{'Dry run, nothing changed. ' if result.dry_run else ''}"
-        f"{would} {_leads(len(result.flagged))} as untouched; "
-        f"{'would clear' if result.dry_run else 'cleared'} {len(result.unflagged)} flags; "
-        + (
-            f"{'would move' if result.dry_run else 'moved'} {_leads(len(result.moved))} "
-            "to reps with room."
-            if result.auto_reassign
-            else "moving untouched leads is off in the lead definition."
-        )
-    )
     for line in sweep_summary(result):
         print(line)
-    if result.moved_after_call:
-        print(f"Moved after their call: {', '.join(map(str, result.moved_after_call))}.")
-    back = result.brought_back
-    if back:
-        print(
-            f"Back from nurture (recycle date reached): {_leads(len(back))}, new lead "
-            + ", ".join(str(item.new_lead_id) for item in back)
-            + "."
-        )
-    for item in result.recycled:
-        if item.skipped:
-            print(f"Lead {item.nurtured_lead_id} not brought back: {item.skipped}.")
     return 0
 
 
@@ -452,25 +427,6 @@ def _print_moves(moves: tuple[PlannedMove, ...]) -> None:
         print_table(PlannedMove.HEADERS, [m.row() for m in moves])
     else:
         print("Nothing to move.")
-
-
-def sweep_summary(result: SweepResult) -> list[str]:
-    """What the sweep left where it was, in a few lines rather than one per lead."""
-    lines = []
-    why_counts = Counter(why for _lead, why in result.not_moved)
-    for why, count in sorted(why_counts.items(), key=lambda item: (-item[1], item[0])):
-        lines.append(f"{_leads(count)} stay: {why}.")
-    if result.waiting:
-        lines.append(
-            f"{_leads(result.waiting)} wait for the next sweep "
-            "(auto_reassign.max_per_run in the lead definition's policy)."
-        )
-    if result.resting:
-        lines.append(
-            f"{_leads(result.resting)} moved by a sweep lately stay where they are "
-            "(auto_reassign.rest_business_days)."
-        )
-    return lines
 
 
 def _leads(count: int) -> str:

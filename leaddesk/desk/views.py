@@ -82,6 +82,7 @@ from leaddesk.team.rebalance import RebalancePlan, RepLoad
 from leaddesk.team.reopen import KEEP, REOPENABLE
 from leaddesk.team.reports import REPORTS, Report
 from leaddesk.team.sweep import SweepResult
+from leaddesk.team.sweep_summary import sweep_summary
 from leaddesk.team.team_view import RepRow, TeamView
 from leaddesk.team.user_admin import UserChange
 
@@ -198,6 +199,7 @@ __all__ = [
     "saved_password",
     "setup_logging",
     "sla_minutes_left",
+    "sweep_summary",
     "valid_zone",
     "verify_batch",
     "why_no_folder",

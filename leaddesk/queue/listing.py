@@ -301,7 +301,7 @@ ROW_COLUMNS = (  # a queue row's facts; search reads the same
     Lead.next_attempt_at,
     Lead.sla_due_at,
     Lead.arrived_at,
-    Lead.attempts,
+    Lead.cadence_attempts,  # the tries since the last contact, not every call ever
     Lead.fit_score,
     Lead.interest_score,
     Lead.source,

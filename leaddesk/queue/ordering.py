@@ -72,7 +72,7 @@ class LeadFacts:
     next_attempt_at: datetime | None
     sla_due_at: datetime | None
     arrived_at: datetime
-    attempts: int
+    attempts: int  # unanswered calls since the person was last reached (the cadence's)
     fit_score: int
     interest_score: int
     source: str = ""

@@ -224,6 +224,9 @@ class Lead(Base):
     next_attempt_at: Mapped[datetime | None]
     callback_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The unanswered calls since the person was last reached (the queue's "retry 2 of 6"),
+    # kept by the call log and its undo so the queue reads it without counting calls.
+    cadence_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claim_expires_at: Mapped[datetime | None]
     definition_version_id: Mapped[int | None] = mapped_column(ForeignKey("definition_versions.id"))

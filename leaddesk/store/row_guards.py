@@ -112,6 +112,7 @@ _LEADS_SQL = trigger_function(
             OR NEW.callback_at IS DISTINCT FROM OLD.callback_at
             OR NEW.next_attempt_at IS DISTINCT FROM OLD.next_attempt_at
             OR NEW.attempts IS DISTINCT FROM OLD.attempts
+            OR NEW.cadence_attempts IS DISTINCT FROM OLD.cadence_attempts
             OR NEW.handoff_batch_id IS DISTINCT FROM OLD.handoff_batch_id
             OR NEW.closed_at IS DISTINCT FROM OLD.closed_at
             OR NEW.definition_version_id IS DISTINCT FROM OLD.definition_version_id

@@ -78,6 +78,7 @@ def add_lead(
         callback_at=callback_at,
         next_attempt_at=next_attempt_at,
         attempts=attempts,
+        cadence_attempts=attempts,  # none of them reached the person
         hold_reason=hold,
         claimed_by_id=claimed_by,
         claim_expires_at=claim_expires_at,

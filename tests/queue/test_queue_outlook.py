@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,9 +10,11 @@ from queue_helpers import Team, add_lead
 from test_queue_cli import AT
 
 from leaddesk.domain import Stage
+from leaddesk.files.resources import resource_path
 from tests.cli_in_process import RunCli
 
 LONDON = ZoneInfo("Europe/London")
+BANT = resource_path("definitions", "bant.toml").read_text(encoding="utf-8")
 
 
 def test_an_empty_store_says_there_are_no_leads_yet(team: Team) -> None:
@@ -68,4 +70,60 @@ def test_the_cli_queue_on_an_empty_store_says_how_to_import(
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
         "No leads to call yet. Import a list: leaddesk import FILE --as rep1"
+    )
+
+
+def _berlin_team(team: Team) -> None:
+    """The team calls from Berlin and keeps Germany's public holidays."""
+    text = BANT.replace('timezone = "America/New_York"', 'timezone = "Europe/Berlin"')
+    text = text.replace('country = "US"\nsubdivision = "NY"', 'country = "DE"')
+    with team.desk("lead1") as desk:
+        desk.qualifying.publish_definition(text, "berlin.toml")
+
+
+def _words_at(team: Team, at: datetime) -> str:
+    team.clock.now = at
+    with team.store.transaction() as session:
+        lead = add_lead(session, now=at, owner=team.ids["rep1"], zone="Europe/Berlin")
+        lead.person.country = "DE"
+    with team.desk("rep1") as desk:
+        assert desk.queue.page() == []
+        return desk.queue.outlook().words(at, UTC)
+
+
+def test_a_sunday_evening_in_berlin_says_when_calling_resumes(team: Team) -> None:
+    _berlin_team(team)
+    sunday_evening = datetime(2026, 11, 22, 19, 0, tzinfo=UTC)  # 20:00 in Berlin
+    assert _words_at(team, sunday_evening) == (
+        "Nobody is callable now: Sunday; calling resumes Monday 08:00 (Europe/Berlin)."
+    )
+
+
+def test_a_public_holiday_names_the_holiday_and_the_next_calling_day(team: Team) -> None:
+    _berlin_team(team)
+    christmas = datetime(2026, 12, 25, 10, 0, tzinfo=UTC)  # a Friday; then the 26th, a weekend
+    assert _words_at(team, christmas) == (
+        "Nobody is callable now: Christmas Day; calling resumes Monday 08:00 (Europe/Berlin)."
+    )
+
+
+def test_a_weekday_outside_calling_hours_still_says_the_leads_wait(team: Team) -> None:
+    _berlin_team(team)
+    monday_night = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)  # 23:30 in Berlin
+    assert _words_at(team, monday_night) == (
+        "Nothing due now: your open lead waits for their calling hours."
+    )
+
+
+def test_the_cli_queue_on_a_sunday_says_why_nobody_is_callable(
+    sqlite_team: Team, run_cli: RunCli
+) -> None:
+    _berlin_team(sqlite_team)
+    with sqlite_team.store.transaction() as session:
+        add_lead(session, now=sqlite_team.clock(), owner=sqlite_team.ids["rep1"])
+    sunday = "2026-11-22T19:00:00+00:00"
+    result = run_cli("queue", "--as", "rep1", "--at", sunday, db=Path(sqlite_team.location))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "Nobody is callable now: Sunday; calling resumes Monday 08:00 (Europe/Berlin)."
     )

@@ -70,7 +70,7 @@ def _facts(lead: Lead, person: Person) -> LeadFacts:
         next_attempt_at=lead.next_attempt_at,
         sla_due_at=lead.sla_due_at,
         arrived_at=lead.arrived_at,
-        attempts=lead.attempts,
+        attempts=lead.cadence_attempts,
         fit_score=lead.fit_score,
         interest_score=lead.interest_score,
         source=lead.source,

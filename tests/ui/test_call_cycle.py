@@ -646,12 +646,17 @@ def test_the_wrong_outcome_key_is_undone_with_ctrl_z(qtbot: QtBot, workspace: Wo
     assert calls_on(workspace, lead.lead_id) == []
     assert window.call.message.text().startswith("Undone: the no answer call is no longer logged;")
     assert not undo.isEnabled()
+    with workspace.desk.store.reading() as session:
+        before = session.get(Lead, lead.lead_id)
+        assert before is not None
+        calls_before = before.attempts
     key(qtbot, workspace, "1")
     assert cycle.phase is Phase.QUALIFYING
     assert calls_on(workspace, lead.lead_id) == [CallOutcome.CONNECTED]
     with workspace.desk.store.reading() as session:
         stored = session.get(Lead, lead.lead_id)
-        assert stored is not None and stored.attempts == lead.attempts + 1
+        assert stored is not None and stored.attempts == calls_before + 1
+        assert stored.cadence_attempts == 0  # reached: a new cadence
         assert stored.stage is Stage.IN_QUALIFICATION
     assert workspace.warnings == []
 

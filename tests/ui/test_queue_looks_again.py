@@ -22,7 +22,8 @@ def _hand_rep1_a_lead(workspace: Workspace, clock: FixedClock) -> int:
     path = workspace.desk.store.url.database
     assert path is not None
     with open_desk(path, "rep2", clock=clock) as rep2:
-        theirs = rep2.queue.page(band=Band.NEW, limit=1)
+        # rep2's own, not the open pool's (which rep1's queue lists already).
+        theirs = [r for r in rep2.queue.page(band=Band.NEW, limit=50) if r.assigned_to == "rep2"]
     assert theirs, "the demo store gives rep2 a callable new lead"
     with open_desk(path, "lead1", clock=clock) as lead:
         lead.team.reassign(LeadPick(lead_ids=(theirs[0].lead_id,)), to_user="rep1", reason="cover")

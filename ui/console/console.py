@@ -12,7 +12,15 @@ from functools import partial
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStatusBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from leaddesk.desk import Action, Desk, TeamView, UserInfo
 from leaddesk.settings import Settings
@@ -28,7 +36,9 @@ from ui.console.moves import TeamMoves
 from ui.console.overview import TeamTab
 from ui.console.rebalance import RebalanceTab
 from ui.console.store import StoreTab
-from ui.console.sweep import PolicySweep
+from ui.console.sweep import PolicySweep, may_sweep
+from ui.console.sweep_preview import TITLE as PREVIEW_SWEEP
+from ui.console.sweep_preview import SweepPreviewer
 from ui.console.users import UsersTab
 from ui.handoff.dialog import EndOfDayExport
 from ui.intake.wizard import ImportWizard
@@ -74,6 +84,16 @@ class TeamConsole(QMainWindow):
         self.sweep_label = QLabel()
         self.status.addPermanentWidget(self.sweep_label)
         self.setStatusBar(self.status)
+        # The sweep's dry run: what the next untouched-lead check would do, changing nothing.
+        self.preview_sweep = SweepPreviewer(desk, ops, self, self.say)
+        self.preview_sweep_button: QPushButton | None = None
+        if may_sweep(desk):
+            self.preview_sweep_button = QPushButton(PREVIEW_SWEEP)
+            self.preview_sweep_button.setToolTip(
+                "What the untouched-lead check would flag and move now; nothing is changed"
+            )
+            self.preview_sweep_button.clicked.connect(self.preview_sweep)
+            self.status.addPermanentWidget(self.preview_sweep_button)
 
         self.moves = TeamMoves(desk, ops, self, self.say)
         self.tabs = QTabWidget()

@@ -299,6 +299,11 @@ class QueueModel(QAbstractTableModel):
             assert row.sla_due_at is not None
             due = row.sla_due_at.astimezone().strftime("%a %H:%M")
             return f"First call due by {due}" + (" — overdue" if left < 0 else "")
+        if column == TRIES:
+            return (
+                f"{row.attempts} unanswered since they were last reached; "
+                f"the team gives up after {row.max_attempts}"
+            )
         who = f"{row.person} · {row.phone or 'no phone'}"
         tip = f"{who}\n{BAND_WORDS[row.band]}: {self.reason(row)}"
         noticed = self._fresh.get(row.lead_id)

@@ -250,6 +250,7 @@ class _Builder:
             "next_attempt_at": arrived,
             "callback_at": None,
             "attempts": 0,
+            "cadence_attempts": 0,
             "claimed_by_id": None,
             "claim_expires_at": None,
             "definition_version_id": None,

@@ -13,11 +13,15 @@ from leaddesk.admin.demo.rows import DemoRows
 from leaddesk.audit.actions import AuditAction
 from leaddesk.calling.call_log import TAKEN_FROM_POOL
 from leaddesk.definition import Policy
+from leaddesk.definition.business_time import calling_day
 from leaddesk.domain import CallOutcome, LeadType, Stage, Verdict
 from leaddesk.queue.zones import callable_now
 
 # An unanswered lead older than this has had its whole cadence (6 tries in 10 business days).
 CADENCE_RUN_OUT = timedelta(days=14)
+# A call that would fall outside calling time moves on in these steps, for up to a week.
+_STEP = timedelta(minutes=30)
+_STEPS = 7 * 48
 
 
 class CallHistory:
@@ -44,8 +48,14 @@ class CallHistory:
         connected = False
         outcome = CallOutcome.NO_ANSWER
         for number in range(1, attempts + 1):
-            if at >= self.now - timedelta(minutes=5):
+            moved = self._calling_time(at, person)
+            if moved is not None and moved != at:
+                # Not all at the opening minute: spread over the first hours, per lead and call.
+                spread = timedelta(minutes=(lead["id"] * 53 + number * 17) % 240)
+                moved = self._calling_time(moved + spread, person)
+            if moved is None or moved >= self.now - timedelta(minutes=5):
                 break
+            at = moved
             last = number == attempts
             outcome = (
                 CallOutcome.CONNECTED
@@ -63,10 +73,12 @@ class CallHistory:
                     "duration_seconds": ring + talk,
                     "note": None,
                     "callback_at": None,
-                    "ended_at": min(at + timedelta(seconds=talk), self.now),
+                    "ended_at": min(at + timedelta(seconds=talk), self.now - timedelta(minutes=1)),
                 }
             )
             lead["attempts"] = number
+            # Reached on this call: a new cadence starts (only the last call connects).
+            lead["cadence_attempts"] = 0 if outcome is CallOutcome.CONNECTED else number
             lead["last_attempt_at"] = at
             lead["first_contact_at"] = lead["first_contact_at"] or at
             connected = outcome is CallOutcome.CONNECTED
@@ -122,6 +134,21 @@ class CallHistory:
             reason=_verdict_reason(verdict, lead_type),
             framework_score=rng.randint(40, 95),
         )
+
+    def _calling_time(self, at: datetime, person: dict[str, Any]) -> datetime | None:
+        """``at``, or the first half hour after it when the team calls (a calling day of its
+        country, in its zone: no weekend, no public holiday) and the person may be phoned
+        (their calling hours and days); None when no such time comes within a week."""
+        policy = self.policy
+        country, region = policy.holiday_country, policy.holiday_subdivision
+        for _ in range(_STEPS):
+            team_day = at.astimezone(policy.zone).date()
+            if calling_day(team_day, policy, country, region) and callable_now(
+                person["zone_key"], at, policy, person.get("country"), person.get("region")
+            ):
+                return at
+            at += _STEP
+        return None
 
     def _book_callback(
         self, lead: dict[str, Any], person: dict[str, Any], agreed: datetime

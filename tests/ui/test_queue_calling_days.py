@@ -1,0 +1,38 @@
+"""On a day nobody is phoned, the rep's empty queue says why and when calling resumes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from leaddesk.clock import FixedClock
+from leaddesk.desk import open_desk
+from leaddesk.files.resources import resource_path
+from leaddesk.intake.by_hand import NewInterest
+from tests.ui.conftest import open_workspace
+
+BANT = resource_path("definitions", "bant.toml").read_text(encoding="utf-8")
+
+
+def test_the_empty_queue_on_a_sunday_evening_in_berlin_says_when_calling_resumes(
+    qtbot: QtBot, empty_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    berlin = BANT.replace('timezone = "America/New_York"', 'timezone = "Europe/Berlin"')
+    berlin = berlin.replace('country = "US"\nsubdivision = "NY"', 'country = "DE"')
+    with open_desk(empty_store, "lena", clock=clock) as desk:
+        desk.qualifying.publish_definition(berlin, "berlin.toml")
+    clock.now = datetime(2026, 11, 22, 19, 0, tzinfo=UTC)  # Sunday, 20:00 in Berlin
+    with open_desk(empty_store, "anna", clock=clock) as desk:
+        desk.intake.add_lead(
+            NewInterest(first_name="Jonas", last_name="Weber", phone="+49 30 1234567", country="DE")
+        )
+
+    ws = open_workspace(qtbot, empty_store, clock, tmp_path, user="anna")
+    queue = ws.window.queue
+    qtbot.waitUntil(lambda: queue.note.isVisible())
+    said = "Nobody is callable now: Sunday; calling resumes Monday 08:00 (Europe/Berlin)."
+    assert queue.note.text() == said
+    ws.window.close()
+    ws.desk.close()
