@@ -76,6 +76,8 @@ def test_closing_mid_call_asks_and_reopening_brings_the_lead_back_with_its_answe
     assert back.questionnaire.fields["contact_check"].value() == "yes"
     said = f"Back to {lead.person}: the call was still open when LeadDesk closed."
     assert back.statusBar().currentMessage() == said
+    status = back.status
+    assert not status.calls.isVisible(), "the day's figures give way to the message"
     assert back.call.message.text().startswith(said)
     assert back.cycle.call_seconds() >= 180  # the talk time counts on from the dialling
     if SHOTS:

@@ -64,6 +64,13 @@ class StatusPanel(QStatusBar):
         self.addPermanentWidget(self.breaches)
         self.setSizeGripEnabled(False)
         ops.changed.connect(self._changed)
+        # Qt hides the day's figures under a message only if they were visible when it came;
+        # one shown before the window was (a call brought back at start) drew over them.
+        self.messageChanged.connect(self._message_changed)
+
+    def _message_changed(self, message: str) -> None:
+        for label in (self.who, self.calls, self.verdicts):
+            label.setVisible(not message)
 
     @property
     def zone(self) -> str:
