@@ -155,7 +155,11 @@ def test_a_hand_off_batch_from_a_passworded_store_carries_no_hash(
     tmp_path: Path, run_cli: RunCli
 ) -> None:
     db = ["--db", str(tmp_path / "demo.sqlite3")]
-    assert run_cli(*db, "demo", "--leads", "300", "--reps", "2", "--passwords")[0] == 0
+    # A Wednesday afternoon: the day's verdicts still wait for tonight's export (on a Monday
+    # morning the weekend left none).
+    wednesday = "2026-11-18T15:00+00:00"
+    demo = ("demo", "--leads", "300", "--reps", "2", "--passwords", "--now", wednesday)
+    assert run_cli(*db, *demo)[0] == 0
     lead = _file(tmp_path, "lead1.pw", "demo-lead1")
     out = tmp_path / "out"
     code, printed, err = run_cli(
