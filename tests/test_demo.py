@@ -15,7 +15,7 @@ from leaddesk.clock import FixedClock
 from leaddesk.definition import evaluate
 from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import open_desk
-from leaddesk.domain import Stage
+from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.qualifying.facts import lead_facts
 from leaddesk.store import open_store
 from leaddesk.store.models import (
@@ -242,3 +242,25 @@ def test_a_demo_logs_no_call_on_a_weekend_or_holiday_of_the_team_nor_outside_cal
         if not callable_now(zone, at, policy, their, where)
     ]  # fmt: skip
     assert outside == []
+
+
+def test_a_fresh_demo_gives_each_company_one_rep(
+    sqlite_store_path: Path, clock: FixedClock
+) -> None:
+    """No customer hears from four reps in one week: every open lead at a company is worked
+    by the same rep (the demo's accounts each have one)."""
+    store = open_store(sqlite_store_path)
+    fill_demo(store, leads=1500, reps=5, seed=3, now=clock())
+    with store.reading() as session:
+        rows = session.execute(
+            select(Lead.account_id, Lead.assigned_to_id).where(
+                Lead.stage.in_(OPEN_STAGES), Lead.assigned_to_id.is_not(None)
+            )
+        ).all()
+    store.close()
+    reps_of: dict[int, set[int]] = {}
+    for account_id, rep in rows:
+        reps_of.setdefault(account_id, set()).add(rep)
+    shared = sorted(account for account, reps in reps_of.items() if len(reps) > 1)
+    assert len(reps_of) > 100, "the demo should have many companies with open leads"
+    assert shared == [], f"companies split over reps: {shared[:10]}"

@@ -19,7 +19,7 @@ from tests.cli_in_process import RunCli
 @pytest.fixture
 def demo_location(store_location: str, clock: FixedClock) -> str:
     store = open_store(store_location)
-    fill_demo(store, leads=120, reps=2, seed=11, now=clock())
+    fill_demo(store, leads=120, reps=2, seed=12, now=clock())
     store.close()
     return store_location
 

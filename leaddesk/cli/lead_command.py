@@ -86,6 +86,9 @@ def lead_lines(file: LeadFile) -> list[str]:
                 f"  #{earlier.lead_id}  {earlier.arrived_at:%d %b %Y}  "
                 f"{earlier.source.replace('_', ' ')}: {earlier.outcome}"
             )
+    if file.also_worked_by:
+        lines.append("")
+        lines.append(f"Also open at this company: {_shared(file)}. Agree who calls.")
     if file.colleagues:
         lines.append("")
         lines.append(f"Others at the same company ({len(file.colleagues)}):")
@@ -97,3 +100,7 @@ def lead_lines(file: LeadFile) -> list[str]:
             )
             lines.append(f"  #{other.lead_id}  {other.name}: {state}")
     return lines
+
+
+def _shared(file: LeadFile) -> str:
+    return "; ".join(f"{other.name} with {other.owner}" for other in file.also_worked_by)

@@ -108,6 +108,17 @@ class LeadFile:
     direct_line: str | None = None
 
     @property
+    def also_worked_by(self) -> tuple[Colleague, ...]:
+        """Open leads at the same company that another rep works. Without the policy's
+        one_rep_per_company a new lead there may go to someone else: both reps see the other
+        on the card, so they agree who calls instead of two calling the same customer."""
+        return tuple(
+            other
+            for other in self.colleagues
+            if other.is_open and other.owner is not None and other.owner != self.assigned_to
+        )
+
+    @property
     def numbers(self) -> tuple[tuple[str, str], ...]:
         """(what it is, number) for each number on file, the phone first; a number given twice
         is listed once."""

@@ -17,6 +17,7 @@ from leaddesk.files.resources import resource_path
 from leaddesk.intake.by_hand import NewInterest
 from leaddesk.store import Store
 from leaddesk.store.models import Lead, Person, User
+from tests.cli_in_process import RunCli
 from tests.intake.test_intake_import import write_csv
 
 FIRST = [["Ann", "Alpha", "ann@maddox-taylor.example", "", "Maddox-Taylor", "", ""]]
@@ -83,6 +84,48 @@ def test_without_the_policy_the_company_still_matches_but_turns_go_round(
     leads = _leads(store)
     assert leads["Ann"][0] == leads["Bob"][0] == leads["Cy"][0]
     assert {leads["Ann"][1], leads["Bob"][1], leads["Cy"][1]} == {"rep1", "rep2"}
+
+
+def test_without_the_policy_both_reps_are_told_the_other_works_the_company(
+    store: Store, store_location: str, clock: FixedClock, tmp_path: Path, run_cli: RunCli
+) -> None:
+    with open_desk(store_location, "lead1", clock=clock) as lead1:
+        lead1.intake.import_file(write_csv(tmp_path / "first.csv", FIRST))
+        lead1.intake.import_file(write_csv(tmp_path / "more.csv", MORE[:1]))
+    with store.reading() as session:
+        ids = dict(
+            session.execute(
+                select(Person.first_name, Lead.id).join(Person, Person.id == Lead.person_id)
+            ).all()
+        )
+    leads = _leads(store)
+    assert leads["Ann"][1] != leads["Bob"][1]  # turns went round: two reps, one company
+    with open_desk(store_location, "lead1", clock=clock) as lead1:
+        ann, bob = lead1.queue.lead_file(ids["Ann"]), lead1.queue.lead_file(ids["Bob"])
+    assert [(o.name, o.owner) for o in ann.also_worked_by] == [("Bob Beta", bob.assigned_to)]
+    assert [(o.name, o.owner) for o in bob.also_worked_by] == [("Ann Alpha", ann.assigned_to)]
+    code, out, _err = run_cli("lead", str(ids["Bob"]), "--as", "lead1", db=store_location)
+    assert code == 0
+    assert f"Also open at this company: Ann Alpha with {ann.assigned_to}. Agree who calls." in out
+
+
+def test_with_the_policy_a_company_worked_by_one_rep_is_flagged_to_nobody(
+    store: Store, store_location: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    _one_rep_per_company(store, clock)
+    with open_desk(store_location, "lead1", clock=clock) as lead1:
+        lead1.intake.import_file(write_csv(tmp_path / "first.csv", FIRST))
+        lead1.intake.import_file(write_csv(tmp_path / "more.csv", MORE[:1]))
+        with store.reading() as session:
+            bob = session.scalar(
+                select(Lead.id)
+                .join(Person, Person.id == Lead.person_id)
+                .where(Person.first_name == "Bob")
+            )
+        assert bob is not None
+        file = lead1.queue.lead_file(bob)
+    assert [other.name for other in file.colleagues] == ["Ann Alpha"]
+    assert file.also_worked_by == ()
 
 
 def test_a_known_person_added_without_a_company_keeps_theirs(

@@ -112,6 +112,12 @@ class LeadPanel(QFrame):
         top.addWidget(self.edit_button)
         self.role = QLabel(self._hint)
         self.role.setWordWrap(True)
+        # Another rep works an open lead at the same company: said on both reps' cards.
+        self.shared = QLabel()
+        self.shared.setObjectName("sharedCompany")
+        self.shared.setWordWrap(True)
+        self.shared.setAccessibleName("Also open at this company")
+        self.shared.hide()
         self.contact = QLabel()
         self.contact.setObjectName("muted")
         self.contact.setWordWrap(True)
@@ -201,6 +207,7 @@ class LeadPanel(QFrame):
         layout.setSpacing(4)
         layout.addLayout(top)
         layout.addWidget(self.role)
+        layout.addWidget(self.shared)
         self.details_area = DetailsArea(self.details)
         layout.addWidget(self.details_area)
         layout.addSpacing(4)
@@ -264,7 +271,7 @@ class LeadPanel(QFrame):
         self.lead_file = None
         self.name.setText("No lead open")
         self.role.setText(self._hint)
-        hidden = (self.customer, self.do_not_call, self.details_area, self.edit_button)
+        hidden = (self.customer, self.do_not_call, self.shared, self.details_area, self.edit_button)
         for widget in (*hidden, self.reopen_button):
             widget.hide()
         self.timeline.clear()
@@ -300,6 +307,9 @@ class LeadPanel(QFrame):
         if facts:
             company += f" ({', '.join(facts)})"
         self.role.setText(f"{lead.title or 'No title'} · {company}")
+        shared = "; ".join(f"{other.name} with {other.owner}" for other in lead.also_worked_by)
+        self.shared.setText(f"Also open at this company: {shared}. Agree who calls.")
+        self.shared.setVisible(bool(shared))
         place = ", ".join(part for part in (lead.city, lead.country) if part)
         several = len(lead.numbers) > 1
         numbers = [f"{number} ({words})" if several else number for words, number in lead.numbers]

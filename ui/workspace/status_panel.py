@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from leaddesk.desk import Action, DaySummary, Desk
 from leaddesk.domain import Verdict
+from ui.common.elided_label import ElidedLabel
 from ui.common.operations import Operations
 
 
@@ -50,8 +51,9 @@ class StatusPanel(QStatusBar):
         self._zone = rep_zone
         self.summary: DaySummary | None = None
         self.who = QLabel(f"{desk.actor.display_name}")
-        self.calls = QLabel()
-        self.verdicts = QLabel()
+        # The day's figures give way on a small screen rather than widen the window past it.
+        self.calls = ElidedLabel()
+        self.verdicts = ElidedLabel()
         self.breaches = QLabel()
         self.setAccessibleName("My day")
         self.who.setAccessibleName("Signed in as")
@@ -92,7 +94,9 @@ class StatusPanel(QStatusBar):
         self.calls.setText(
             f"{today}: {summary.calls} calls · {summary.connects} connects{rate}{talk}"
         )
-        self.calls.setToolTip(f"Counted from midnight {summary.timezone}, the team's day")
+        self.calls.setToolTip(
+            f"{self.calls.text()}\nCounted from midnight {summary.timezone}, the team's day"
+        )
         self.verdicts.setText(f"Verdicts: {verdict_words(summary)}")
         self.breaches.setText(f"SLA breaches in my queue: {summary.sla_breaches}")
         self.breaches.setObjectName("badgeWarn" if summary.sla_breaches else "muted")

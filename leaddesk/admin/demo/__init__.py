@@ -156,6 +156,9 @@ class _Builder:
         self.history = CallHistory(rng, now, policy, version_id, self.rows)
         self.last_lead: dict[int, dict[str, Any]] = {}
         self.leads_of: dict[int, int] = {}  # person id → leads so far
+        # One company, one rep: the rep who works an account gets its next lead too, so no
+        # customer hears from four reps in a week.
+        self.rep_of_account: dict[int, int] = {}
         self.recent_mean_hours = 60.0  # set by build for the team's size
 
     # -- generation -----------------------------------------------------------------------
@@ -203,7 +206,10 @@ class _Builder:
                 seconds=rng.uniform(0, (self.now - earlier["closed_at"]).total_seconds())
             )
         arrived = self.now - age
+        owner = self.rep_of_account.get(person["account_id"])
         assigned = rng.choice(self.rep_ids) if rng.random() < 0.8 else None
+        if owner is not None:
+            assigned = owner
         account = self.rows.accounts[person["account_id"] - 1]
         campaign = rng.choice(CAMPAIGNS) if rng.random() < 0.5 else None
         inquiry = rng.choice(INQUIRIES[source])
@@ -269,6 +275,8 @@ class _Builder:
         # Reps reach nearly everything within a day or two; only recent interest waits untouched.
         if age > timedelta(hours=3) and (rng.random() < 0.75 or age > timedelta(days=2)):
             self.history.work(lead, person, assigned or rng.choice(self.rep_ids))
+        if lead["assigned_to_id"] is not None:
+            self.rep_of_account.setdefault(account["id"], lead["assigned_to_id"])
         return lead
 
     def summary(self, users: int) -> DemoSummary:
