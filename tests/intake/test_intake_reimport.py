@@ -78,19 +78,19 @@ def test_a_row_attached_by_phone_stays_imported_after_the_number_was_corrected(
 
 
 @pytest.mark.slow
-def test_reimporting_the_50000_row_benchmark_file_changes_nothing(
+def test_reimporting_the_benchmark_file_changes_nothing(
     store: Store,
     lead1: Desk,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     """The benchmark's export (people known by email, by phone, by name at their company,
     unusable rows, new people) on a store that knows none of them: the second time, nothing."""
-    export = tmp_path / "export-50000.csv"
-    write_file(export, 50_000, known=10_000)  # people recur, so many rows meet earlier ones
+    export = tmp_path / "export-20000.csv"
+    write_file(export, 20_000, known=4_000)  # people recur, so many rows meet earlier ones
     first = lead1.intake.import_file(export)
-    assert first.status == "finished" and first.counts.attached > 1_000
+    assert first.status == "finished" and first.counts.attached > 400
     before = everything(store)
     second = lead1.intake.import_file(export)
     assert second.status == "already_imported"
-    assert second.counts.unchanged == 50_000 - second.counts.invalid
+    assert second.counts.unchanged == 20_000 - second.counts.invalid
     assert everything(store) == before
