@@ -46,6 +46,10 @@ def test_a_skipped_lead_waits_behind_the_next_five_and_no_call_is_logged(
         desk.queue.release(taken.lead_id)
     after = _ids(demo_location, clock)
     assert after[:6] == [*before[1:6], top]
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        why = {row.lead_id: row.reason for row in desk.queue.page(limit=12)}
+    assert why[top].startswith("skipped for now; ")  # the Why column says so
+    assert not any(why[other].startswith("skipped") for other in before[1:6])
     store = open_store(demo_location)
     try:
         with store.reading() as session:

@@ -38,7 +38,7 @@ from leaddesk.queue import zones
 from leaddesk.queue.ordering import Band, LeadFacts, callback_window, due_band
 from leaddesk.queue.policy import current_policy
 from leaddesk.queue.rows import QueueRow, build_row, person_label
-from leaddesk.queue.skips import put_skipped_behind, skips_of
+from leaddesk.queue.skips import put_skipped_behind, skipped_row, skips_of
 from leaddesk.store.models import Account, Lead, Person, User
 from leaddesk.store.types import UTCDateTime
 
@@ -403,4 +403,6 @@ def queue_page(
     offset = max(0, offset)
     scope = scope_for(session, user_id, at, band=band, source=source)
     ids = candidates(session, scope, offset + limit)[offset:]
-    return load_rows(session, ids, scope)
+    rows = load_rows(session, ids, scope)
+    skipped = skips_of(session, user_id, at)
+    return [skipped_row(row, at) if row.lead_id in skipped else row for row in rows]

@@ -56,6 +56,8 @@ class QueueRow:
     facts: dict[str, Any] = field(default_factory=dict)
     # Why the lead cannot be called now (search results list such leads too); None if it can.
     blocked: str | None = None
+    # The rep put it off with "skip for now": it waits behind the leads that were next.
+    skipped: bool = False
 
     def reason_at(self, at: datetime) -> str:
         """The why-line as it reads at ``at`` (``reason`` is the one read with the row)."""
@@ -183,6 +185,8 @@ def word_reason(row: QueueRow, at: datetime) -> str:
     text = _why(row, at)
     if not row.zone_known:
         text += "; their time zone is unknown, so the team's is used"
+    if row.skipped:
+        text = f"skipped for now; {text}"
     return text
 
 

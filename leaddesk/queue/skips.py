@@ -7,12 +7,14 @@ of the last hours, each naming the leads it waits behind.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk.audit.actions import AuditAction
+from leaddesk.queue.rows import QueueRow, word_reason
 from leaddesk.store.models import AuditEvent
 
 # How many leads a skipped lead waits behind (the policy has no word for it yet).
@@ -53,3 +55,9 @@ def put_skipped_behind(ordered: list[int], skips: dict[int, list[int]]) -> list[
         at = max(places) + 1 if places else ordered.index(lead_id)
         result.insert(min(at, len(result)), lead_id)
     return result
+
+
+def skipped_row(row: QueueRow, at: datetime) -> QueueRow:
+    """``row`` as the queue shows a lead skipped for now: its why-line starts by saying so."""
+    marked = dataclasses.replace(row, skipped=True)
+    return dataclasses.replace(marked, reason=word_reason(marked, at))
