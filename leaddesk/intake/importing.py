@@ -35,7 +35,7 @@ from leaddesk.intake.earlier_rows import EarlierRows
 from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.export_file import ExportFile
 from leaddesk.intake.planning import Planner
-from leaddesk.intake.reading import open_export
+from leaddesk.intake.reading import open_export, other_sheets
 from leaddesk.intake.reporting import Reporter
 from leaddesk.intake.runs import RunStatus, finished_run, list_runs, resumable_run
 from leaddesk.intake.source_mappings import (
@@ -126,6 +126,8 @@ def import_file(
         summary.kept_for = keeper.display_name or keeper.name if keeper else None
         if options.sheet is not None and export.format != "xlsx":
             summary.warnings.append("a CSV file has no sheets; --sheet ignored")
+        if len(export.sheets) > 1:
+            summary.warnings.append(other_sheets(export.sheet or "", export.sheets))
         job = Job(
             path=path,
             encoding=options.encoding,

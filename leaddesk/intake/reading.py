@@ -66,3 +66,9 @@ def open_export(
                 path, f"is {what}, not a CSV or XLSX export", kind=FileProblem.BINARY
             )
     return open_csv(path, sample, whole, encoding)
+
+
+def other_sheets(read: str, sheets: tuple[str, ...]) -> str:
+    """Says which sheet of a workbook was read and which others it has."""
+    others = ", ".join(f"'{name}'" for name in sheets if name != read)
+    return f"read sheet '{read}'; the workbook also has {others}: import one by its name to read it"

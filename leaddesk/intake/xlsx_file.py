@@ -56,6 +56,7 @@ def open_xlsx(path: Path, sheet: str | None) -> ExportFile:
         raise
     export = ExportFile(path, "xlsx", header, header_row, first, stream.rows(), closer)
     export.sheet = worksheet.title
+    export.sheets = tuple(book.sheetnames)
     return export
 
 
