@@ -260,7 +260,8 @@ def detect_shape(header: Iterable[str]) -> tuple[Shape, float]:
         if shape is Shape.PLAIN:
             # A plain sheet is small: most of its header must be the four plain columns.
             overlap = min(overlap, len(keys & info.typical) / max(len(keys), 1))
-        score = overlap + (0.25 if keys & info.marks else 0.0)
+        # Columns only this tool writes count most: two of them name it even in a short report.
+        score = overlap + 0.25 * min(len(keys & info.marks), 2)
         if score > best_score:
             best, best_score = shape, score
     confidence = min(best_score, 1.0)

@@ -10,7 +10,6 @@ from leaddesk.intake.shapes.shape import ShapeInfo
 SHAPE = ShapeInfo(
     frozenset(keys(
         "E-mail 1 - Value", "Phone 1 - Value", "E-mail 2 - Value", "Phone 2 - Value", "Notes",
-        "Birthday", "Nickname", "Address 1 - City", "Address 1 - Country",
     )),
     frozenset(keys(
         "E-mail 1 - Value", "Phone 1 - Value", "E-mail 1 - Type", "E-mail 1 - Label",
