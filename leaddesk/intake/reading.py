@@ -71,4 +71,4 @@ def open_export(
 def other_sheets(read: str, sheets: tuple[str, ...]) -> str:
     """Says which sheet of a workbook was read and which others it has."""
     others = ", ".join(f"'{name}'" for name in sheets if name != read)
-    return f"read sheet '{read}'; the workbook also has {others}: import one by its name to read it"
+    return f"read sheet '{read}'; the workbook also has {others} (choose another by its name)"

@@ -15,16 +15,27 @@ SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
 SUMMARY = [["Fair", "Hannover Messe 2026"], ["Booth", "Hall 7, C21"], ["Visitors", "3"]]
 VISITORS = [
     ["Full Name", "Company", "Job Title", "Email", "Phone", "Country"],
-    ["Greta Hansen", "Hansen Hydraulik GmbH", "Technical Buyer", "g.hansen@hansen-hydraulik.example.de",
-     "+49 511 123456", "Germany"],
-    ["Marco Bianchi", "Bianchi Automazione Srl", "Plant Manager", "marco.bianchi@bianchi-auto.example.it",
-     "+39 011 765 4321", "Italy"],
-    ["Eva Horváth", "Danube Controls Kft.", "CEO", "eva.horvath@danube-controls.example.hu", "", "Hungary"],
+    ["Greta Hansen", "Hansen Hydraulik GmbH", "Technical Buyer",
+     "g.hansen@hansen-hydraulik.example.de", "+49 511 123456", "Germany"],
+    ["Marco Bianchi", "Bianchi Automazione Srl", "Plant Manager",
+     "marco.bianchi@bianchi-auto.example.it", "+39 011 765 4321", "Italy"],
+    ["Eva Horváth", "Danube Controls Kft.", "CEO",
+     "eva.horvath@danube-controls.example.hu", "", "Hungary"],
 ]  # fmt: skip
 TALKS = [
     ["Full Name", "Company", "Email", "Talk"],
-    ["Noah Fischer", "Fischer Robotik AG", "noah.fischer@fischer-robotik.example.ch", "Cobots on the line"],
-    ["Emma Laurent", "Laurent Usinage SAS", "emma.laurent@laurent-usinage.example.fr", "Cobots on the line"],
+    [
+        "Noah Fischer",
+        "Fischer Robotik AG",
+        "noah.fischer@fischer-robotik.example.ch",
+        "Cobots on the line",
+    ],
+    [
+        "Emma Laurent",
+        "Laurent Usinage SAS",
+        "emma.laurent@laurent-usinage.example.fr",
+        "Cobots on the line",
+    ],
 ]
 
 

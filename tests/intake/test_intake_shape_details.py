@@ -178,7 +178,9 @@ def test_when_the_tool_cannot_be_told_the_file_name_is_the_source_and_said_so(
     lead1: Desk, tmp_path: Path
 ) -> None:
     path = tmp_path / "Trade fair 2026-11-30.csv"
-    path.write_text("Full Name,E-mail,Tel\nAda Lovelace,ada@example.org,+44 20 7946 0958\n", "utf-8")
+    path.write_text(
+        "Full Name,E-mail,Tel\nAda Lovelace,ada@example.org,+44 20 7946 0958\n", "utf-8"
+    )
     look = lead1.intake.look(path)
     assert look.source == "Trade fair"
     assert look.source_how == "named after the file: which tool made it could not be told"
@@ -190,11 +192,11 @@ def test_the_cli_says_which_sheet_it_read_and_reads_another_by_name(
     store: Store, store_location: str, run_cli: RunCli
 ) -> None:
     workbook = str(SAMPLES / "fair_workbook.xlsx")
-    code, out, _progress = run_cli("import", workbook, "--as", "lead1", "--dry-run", db=store_location)
-    assert code == 0
-    assert (
-        "read sheet 'Booth visitors'; the workbook also has 'Talk attendees', 'Summary'" in out
+    code, out, _progress = run_cli(
+        "import", workbook, "--as", "lead1", "--dry-run", db=store_location
     )
+    assert code == 0
+    assert "read sheet 'Booth visitors'; the workbook also has 'Talk attendees', 'Summary'" in out
     code, out, _progress = run_cli(
         "import", workbook, "--as", "lead1", "--sheet", "Talk attendees", db=store_location
     )

@@ -138,12 +138,14 @@ PEOPLE: dict[str, set[tuple[str, str, str | None, str | None, str | None, str, s
          "Clarke Medical Devices", "", ""),
         ("Pierre", "Dubois", "pierre.dubois@dubois-transports.example.fr", "+33144556677",
          "Dubois Transports", "", ""),
-        ("Sofia", "Costa", "sofia@costa-vinhos.example.pt", "+351912345678", "Costa Vinhos", "", ""),
+        ("Sofia", "Costa", "sofia@costa-vinhos.example.pt", "+351912345678", "Costa Vinhos",
+         "", ""),
     },
     "thunderbird_contacts.csv": {
         ("Jan", "Novák", "jan.novak@praha-soft.example.cz", "+420221234567",
          "Praha Soft s.r.o.", "", ""),
-        ("Ingrid", "Berg", "ingrid@berg-design.example.no", "+4741234567", "Berg Design AS", "", ""),
+        ("Ingrid", "Berg", "ingrid@berg-design.example.no", "+4741234567", "Berg Design AS",
+         "", ""),
         ("Piotr", "Kowalski", None, "+48221234567", "Kowalski Meble", "", ""),
     },
     "business_list.csv": {

@@ -38,8 +38,8 @@ _MARKS = frozenset(keys("Record ID", "Lifecycle Stage", "Contact owner", "Origin
 
 
 def name_sides(names: list[str]) -> list[str] | None:
-    """The header with the company's columns named "Associated company: …", when it is a HubSpot export
-    whose repeats are the company's properties after the contact's; else None."""
+    """The header with the company's columns named "Associated company: …", when it is a
+    HubSpot export whose repeats are the company's properties after the contact's; else None."""
     found = [header_key(name) for name in names]
     if len(_MARKS.intersection(found)) < 2:
         return None
