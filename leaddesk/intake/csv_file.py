@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import IO
 
 from leaddesk.intake.errors import FileProblem, IntakeFileError, NothingToImport
-from leaddesk.intake.export_file import ExportFile, RawRow, column_letter, header_names, ragged
+from leaddesk.intake.export_file import (
+    PREAMBLE_ROWS,
+    ExportFile,
+    RawRow,
+    column_letter,
+    header_names,
+    ragged,
+)
 from leaddesk.intake.file_encoding import (
     check_declared,
     detect_encoding,
@@ -29,8 +36,6 @@ FIELD_LIMIT = 1024 * 1024
 LINE_LIMIT = 4 * FIELD_LIMIT
 
 _DELIMITERS = ",;\t|"
-# How far past one-cell lines at the top the header is looked for.
-PREAMBLE_ROWS = 10
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 

@@ -15,6 +15,9 @@ from typing import Any, Literal
 from leaddesk.intake.errors import FileProblem, IntakeFileError
 from leaddesk.intake.shapes import explain_repeats
 
+# How far past one-cell lines at the top ("Notes:" and a sentence) the header is looked for.
+PREAMBLE_ROWS = 10
+
 
 @dataclass(frozen=True, slots=True)
 class RawRow:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
@@ -204,3 +205,51 @@ def test_the_cli_says_which_sheet_it_read_and_reads_another_by_name(
     assert "read sheet 'Talk attendees'; the workbook also has 'Booth visitors'" in out
     with open_desk(store_location, "lead1") as desk:
         assert len(desk.intake.runs()) == 1
+
+
+def test_a_sheet_without_leads_is_refused_naming_the_other_sheets(
+    store: Store, store_location: str, run_cli: RunCli
+) -> None:
+    workbook = str(SAMPLES / "fair_workbook.xlsx")
+    code, _out, err = run_cli(
+        "import", workbook, "--as", "lead1", "--sheet", "Summary", db=store_location
+    )
+    assert code == 2
+    assert (
+        "fair_workbook.xlsx: sheet 'Summary' has no recognisable columns" in err
+        and "the workbook also has 'Booth visitors', 'Talk attendees': name the sheet with the "
+        "leads (--sheet NAME)"
+        in err
+    )
+
+
+def test_a_connections_export_saved_as_a_workbook_skips_its_notes_too(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (
+        ["Notes:"],
+        ["Some email addresses may be missing."],
+        [],
+        ["First Name", "Last Name", "Email Address", "Company"],
+        ["Rahul", "Mehta", "rahul@ganges-tech.example.in", "Ganges Tech"],
+    ):
+        sheet.append(row)
+    book.save(tmp_path / "Connections.xlsx")
+    with open_export(tmp_path / "Connections.xlsx") as export:
+        rows = list(export.rows())
+        assert (export.header_row, export.header[2]) == (4, "Email Address")
+    assert [(row.number, row.values["Company"]) for row in rows] == [(5, "Ganges Tech")]
+
+
+def test_a_one_column_workbook_keeps_its_first_row_as_the_header(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["Email"], ["ada@example.org"], ["bob@example.org"]):
+        sheet.append(row)
+    book.save(tmp_path / "emails.xlsx")
+    with open_export(tmp_path / "emails.xlsx") as export:
+        rows = list(export.rows())
+        assert export.header == ["Email"]
+    assert [row.number for row in rows] == [2, 3]
