@@ -208,3 +208,14 @@ def test_each_sample_imports_the_right_people_with_its_source(lead1: Desk, name:
         # has one, is the lead's source).
         filed = {lead.extra["intake"]["source"] for lead in session.scalars(select(Lead))}
     assert filed == {SOURCES[name]}
+
+
+def test_a_linkedin_lead_gen_download_imports_its_people_as_linkedin(lead1: Desk) -> None:
+    summary = lead1.intake.import_file(SAMPLES / "linkedin_leadgen.csv")
+    assert summary.source == "linkedin"
+    people = imported_people(lead1)
+    assert len(people) == 16
+    assert (
+        "Ava", "Thompson", "ava.thompson@northwind.example.com", "+14155550134",
+        "Northwind Traders, Inc.", "", "",
+    ) in people  # fmt: skip
