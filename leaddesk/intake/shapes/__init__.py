@@ -49,7 +49,7 @@ def source_for(shape: Shape) -> str | None:
 
 
 def tool_of(shape: Shape) -> str | None:
-    """The tool that writes this shape, as users call it ("HubSpot contacts"); None: no tool."""
+    """The tool that writes this shape, as users call it ("HubSpot"); None: no tool."""
     info = SHAPES.get(shape)
     return info.tool or None if info is not None else None
 
