@@ -41,17 +41,7 @@ class ImportLook:
     source: str  # the one given, else a saved source with this file's columns, else a guess
     saved_sources: list[str]
     sheets: tuple[str, ...] = ()  # a workbook's sheets, to choose another than the first
-
-
-def _sheet_names(path: Path) -> tuple[str, ...]:
-    import openpyxl  # slow to import, and only workbooks need it
-
-    with path.open("rb") as handle:
-        book = openpyxl.load_workbook(handle, read_only=True)
-        try:
-            return tuple(book.sheetnames)
-        finally:
-            book.close()
+    source_how: str = ""  # why the source is what it is ("recognised as an export from …")
 
 
 class Intake:
@@ -164,12 +154,13 @@ class Intake:
             header = list(export.header)
             samples = [dict(row.values) for row in itertools.islice(export.rows(), sample_rows)]
             read_as = (export.format, export.encoding, export.delimiter, export.sheet)
-        sheets = _sheet_names(path) if export.format == "xlsx" else ()
+            sheets = export.sheets
         with self._ctx.read(None) as session:
             saved = session.scalars(
                 select(SourceMapping.source).order_by(SourceMapping.source)
             ).all()
-            suggested = given or source_mappings.source_with_columns(session, header)
+            by_columns = None if given else source_mappings.source_with_columns(session, header)
+            suggested = given or by_columns
             problem: str | None = None
             try:
                 chosen = source_mappings.choose_mapping(
@@ -184,6 +175,10 @@ class Intake:
                 mapping, how = chosen.mapping, chosen.how
         if suggested is None:
             suggested = source_mappings.default_source(mapping, path)
-        return ImportLook(
-            path, *read_as, header, samples, mapping, how, problem, suggested, list(saved), sheets
+        source_how = source_mappings.why_source(
+            mapping, given=given is not None, saved=by_columns is not None
         )
+        return ImportLook(
+            path, *read_as, header, samples, mapping, how, problem, suggested, list(saved), sheets,
+            source_how,
+        )  # fmt: skip

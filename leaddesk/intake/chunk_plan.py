@@ -121,6 +121,8 @@ def extra_details(
         ("website", row.website),
         ("notes", row.notes),
         ("country_as_typed", row.country),
+        ("crm_id", row.crm_id),
+        ("account_crm_id", row.account_crm_id),
     ):
         if value:
             extra[name] = value

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import IO
 
 from leaddesk.intake.errors import FileProblem, IntakeFileError, NothingToImport
-from leaddesk.intake.export_file import ExportFile, RawRow, column_letter, header_names, ragged
+from leaddesk.intake.export_file import (
+    PREAMBLE_ROWS,
+    ExportFile,
+    RawRow,
+    column_letter,
+    header_names,
+    ragged,
+)
 from leaddesk.intake.file_encoding import (
     check_declared,
     detect_encoding,
@@ -116,6 +123,8 @@ class _CsvStream:
             self._next()
             self.number = 0
         self.header: list[str] = []
+        # Rows read ahead while looking for the header past a preamble, given back as data.
+        self.replay: list[tuple[int, list[str]]] = []
 
     def _lines(self) -> Iterator[str]:
         readline, pending = self.text.readline, self.pending
@@ -146,8 +155,10 @@ class _CsvStream:
                 raise IntakeFileError(self.path, "is empty", kind=FileProblem.EMPTY)
             if "".join(cells).strip():
                 break
-        self.header = header_names(self.path, cells, self.number)
         header_row = self.number
+        if _filled(cells) == 1:
+            cells, header_row = self._past_preamble(cells)
+        self.header = header_names(self.path, cells, header_row)
         first = next(self._rows(), None)
         if first is None:
             raise NothingToImport(
@@ -157,6 +168,21 @@ class _CsvStream:
             )
         return self.header, header_row, first
 
+    def _past_preamble(self, cells: list[str]) -> tuple[list[str], int]:
+        """The header after lines of one cell each ("Notes:" and a sentence, as LinkedIn's
+        Connections export starts), if a wider row follows within a few rows; else the first
+        row is the header of a one-column file and the rows read ahead are its data."""
+        ahead: list[tuple[int, list[str]]] = []
+        while len(ahead) < PREAMBLE_ROWS:
+            values = self._next()
+            if values is None:
+                break
+            if _filled(values) >= 2:
+                return values, self.number
+            ahead.append((self.number, values))
+        self.replay = ahead
+        return cells, ahead[0][0] - 1 if ahead else self.number
+
     def rows(self) -> Iterator[RawRow]:
         yield from self._rows()
         self._note_fallback()
@@ -164,6 +190,10 @@ class _CsvStream:
     def _rows(self) -> Iterator[RawRow]:
         header, width, reader, pending = self.header, len(self.header), self.reader, self.pending
         seen = getattr(fallback_seen, "count", 0)
+        while self.replay:
+            number, values = self.replay.pop(0)
+            if "".join(values).strip():
+                yield RawRow(number, ragged(header, values))
         try:
             for values in reader:
                 self.number += 1
@@ -246,6 +276,10 @@ class _CsvStream:
         if index is None:
             return None
         return self.header[index] if index < len(self.header) else f"column {column_letter(index)}"
+
+
+def _filled(cells: list[str]) -> int:
+    return sum(1 for cell in cells if cell.strip())
 
 
 def _name(delimiter: str) -> str:

@@ -13,6 +13,10 @@ from types import TracebackType
 from typing import Any, Literal
 
 from leaddesk.intake.errors import FileProblem, IntakeFileError
+from leaddesk.intake.shapes import explain_repeats
+
+# How far past one-cell lines at the top ("Notes:" and a sentence) the header is looked for.
+PREAMBLE_ROWS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,7 @@ class ExportFile:
     encoding: str | None
     delimiter: str | None
     sheet: str | None
+    sheets: tuple[str, ...]  # every sheet of a workbook, the one read among them
     warnings: list[str]
 
     def __init__(
@@ -65,6 +70,7 @@ class ExportFile:
         self.encoding = None
         self.delimiter = None
         self.sheet = None
+        self.sheets = ()
         self.warnings = []
         self._first: RawRow | None = first
         self._rest = rest
@@ -106,23 +112,32 @@ def ragged(header: list[str], values: list[str]) -> dict[str, str]:
 
 
 def header_names(path: Path, cells: list[str], row: int) -> list[str]:
-    """Tidy header cells; name blank ones by their letter; refuse a repeated name."""
+    """Tidy header cells; name blank ones by their letter. A repeated name is refused unless a
+    known export shape explains it (a HubSpot export's company columns), which names each
+    column after its side."""
     names: list[str] = []
     seen: dict[str, int] = {}
+    repeat: tuple[str, int, int] | None = None
     for index, cell in enumerate(cells):
         name = " ".join(cell.replace("\ufeff", "").split())
         if not name:
             name = f"column {column_letter(index)}"
         key = name.casefold()
-        if key in seen:
-            raise IntakeFileError(
-                path,
-                f"appears twice (columns {column_letter(seen[key])} and "
-                f"{column_letter(index)}); rename one and import again",
-                kind=FileProblem.DUPLICATE_HEADER,
-                row=row,
-                column=name,
-            )
-        seen[key] = index
+        if key in seen and repeat is None:
+            repeat = (name, seen[key], index)
+        seen.setdefault(key, index)
         names.append(name)
-    return names
+    if repeat is None:
+        return names
+    sided = explain_repeats(names)
+    if sided is not None:
+        return sided
+    name, first, second = repeat
+    raise IntakeFileError(
+        path,
+        f"appears twice (columns {column_letter(first)} and "
+        f"{column_letter(second)}); rename one and import again",
+        kind=FileProblem.DUPLICATE_HEADER,
+        row=row,
+        column=name,
+    )

@@ -35,7 +35,7 @@ from leaddesk.intake.earlier_rows import EarlierRows
 from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.export_file import ExportFile
 from leaddesk.intake.planning import Planner
-from leaddesk.intake.reading import open_export
+from leaddesk.intake.reading import on_other_sheets, open_export, other_sheets
 from leaddesk.intake.reporting import Reporter
 from leaddesk.intake.runs import RunStatus, finished_run, list_runs, resumable_run
 from leaddesk.intake.source_mappings import (
@@ -106,9 +106,12 @@ def import_file(
         with store.reading() as session:
             # No source given: the same one the import window would suggest for this file.
             suggested = source or source_with_columns(session, export.header)
-            chosen = choose_mapping(
-                session, export.header, file=path, source=suggested, choice=options.mapping
-            )
+            try:
+                chosen = choose_mapping(
+                    session, export.header, file=path, source=suggested, choice=options.mapping
+                )
+            except IntakeFileError as error:
+                raise on_other_sheets(error, export) from error
             policy = current_policy(session)
             definition = current_definition(session)
             keeper = _keeper(session, actor_id, options.keep_mine)
@@ -126,6 +129,8 @@ def import_file(
         summary.kept_for = keeper.display_name or keeper.name if keeper else None
         if options.sheet is not None and export.format != "xlsx":
             summary.warnings.append("a CSV file has no sheets; --sheet ignored")
+        if len(export.sheets) > 1:
+            summary.warnings.append(other_sheets(export.sheet or "", export.sheets))
         job = Job(
             path=path,
             encoding=options.encoding,

@@ -1,75 +1,37 @@
 """Which column of an export holds which lead field, detected for the usual exports or saved.
 
 Detection normalises each header ("E-mail Address", "email_address", "EMAIL ADDRESS" are one),
-recognises the export shape by its typical columns (Salesforce, HubSpot, Marketo, LinkedIn Lead
-Gen Forms, a plain name/email/phone sheet) and maps columns by that shape's own names first,
-then by a generous synonym table. Columns that map to nothing are kept as extra attributes.
+recognises the export shape by its typical columns (the shapes in ``leaddesk.intake.shapes``:
+Salesforce, HubSpot, Marketo, LinkedIn, Google Contacts, Outlook, Thunderbird, Apollo, a business
+list, a plain name/email/phone sheet) and maps columns by that shape's own names first, then by
+a generous synonym table. Columns that map to nothing are kept as extra attributes.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from leaddesk.intake.errors import FileProblem, IntakeFileError
+from leaddesk.intake.fields import IDENTIFYING, Field, Shape, header_key
+from leaddesk.intake.fields import keys as _keys
+from leaddesk.intake.shapes import SHAPES
+from leaddesk.intake.shapes.plain import is_business_list
 
-
-class Field(StrEnum):
-    """The canonical lead fields an export column can feed."""
-
-    FIRST_NAME = "first_name"
-    LAST_NAME = "last_name"
-    FULL_NAME = "full_name"
-    EMAIL = "email"
-    PHONE = "phone"
-    MOBILE = "mobile"
-    COMPANY = "company"
-    TITLE = "title"
-    INDUSTRY = "industry"
-    EMPLOYEES = "employees"
-    COUNTRY = "country"
-    STATE = "state"
-    CITY = "city"
-    ADDRESS = "address"
-    SOURCE = "source"
-    CAMPAIGN = "campaign"
-    INQUIRY = "inquiry"
-    ARRIVED_AT = "arrived_at"
-    WEBSITE = "website"
-    NOTES = "notes"
-
-
-class Shape(StrEnum):
-    """Export shapes recognised by their headers; CUSTOM is a saved or hand-made mapping."""
-
-    SALESFORCE = "salesforce"
-    HUBSPOT = "hubspot"
-    MARKETO = "marketo"
-    LINKEDIN = "linkedin"
-    PLAIN = "plain"
-    GENERIC = "generic"
-    CUSTOM = "custom"
-
-
-IDENTIFYING = frozenset(
-    {Field.EMAIL, Field.PHONE, Field.MOBILE, Field.FIRST_NAME, Field.LAST_NAME, Field.FULL_NAME}
-)
-
-_NON_ALNUM = re.compile(r"[\W_]+")
-
-
-def header_key(name: str) -> str:
-    """A header reduced for comparison: casefolded letters and digits only."""
-    return _NON_ALNUM.sub("", name.casefold())
-
-
-def _keys(*names: str) -> tuple[str, ...]:
-    return tuple(header_key(name) for name in names)
+__all__ = [
+    "IDENTIFYING",
+    "SYNONYMS",
+    "Field",
+    "Mapping",
+    "Shape",
+    "detect_mapping",
+    "detect_shape",
+    "header_key",
+    "load_mapping",
+]
 
 
 # Synonyms in order of preference: when two columns claim a field, the earlier name wins and
@@ -162,73 +124,6 @@ _BY_KEY: dict[str, tuple[Field, int]] = {}
 for _field, _names in SYNONYMS.items():
     for _rank, _key in enumerate(_names):
         _BY_KEY.setdefault(_key, (_field, _rank))
-
-
-@dataclass(frozen=True)
-class _ShapeInfo:
-    # Columns the tool's default export nearly always has; their overlap names the shape.
-    typical: frozenset[str]
-    # Columns only this tool writes: one of them decides a close call.
-    marks: frozenset[str]
-    # The tool's own meaning of a column, where it differs from the general synonyms.
-    own: dict[str, Field]
-
-
-_SHAPES: dict[Shape, _ShapeInfo] = {
-    Shape.SALESFORCE: _ShapeInfo(
-        frozenset(_keys(
-            "First Name", "Last Name", "Company / Account", "Title", "Email", "Phone", "Mobile",
-            "Lead Source", "Industry", "No. of Employees", "Country", "Created Date",
-            "Description", "Lead Status", "Lead Owner", "Rating",
-        )),
-        frozenset(_keys(
-            "Company / Account", "No. of Employees", "Lead Owner", "Lead Status",
-            "Account Name", "Contact Owner", "Mailing Country", "Lead ID", "Contact ID",
-        )),
-        {header_key("Description"): Field.INQUIRY, header_key("Account Name"): Field.COMPANY},
-    ),
-    Shape.HUBSPOT: _ShapeInfo(
-        frozenset(_keys(
-            "Record ID", "First Name", "Last Name", "Email", "Phone Number", "Company Name",
-            "Job Title", "Create Date", "Original Source", "Number of Employees",
-            "Lifecycle Stage", "Lead Status", "Contact owner", "Mobile Phone Number",
-        )),
-        frozenset(_keys(
-            "Record ID", "Lifecycle Stage", "Original Source", "Original Source Drill-Down 1",
-            "Contact owner", "Associated Company", "Last Activity Date", "Marketing contact status",
-        )),
-        {header_key("Message"): Field.INQUIRY},
-    ),
-    Shape.MARKETO: _ShapeInfo(
-        frozenset(_keys(
-            "Id", "First Name", "Last Name", "Email Address", "Phone Number", "Company Name",
-            "Job Title", "Lead Source", "Created At", "Updated At", "Lead Score",
-            "Acquisition Program", "Person Source", "Lead Status",
-        )),
-        frozenset(_keys(
-            "Created At", "Updated At", "Lead Score", "Acquisition Program", "Person Source",
-            "Original Source Type", "Person Status", "Marketo Sales Person ID", "Unsubscribed",
-        )),
-        {},
-    ),
-    Shape.LINKEDIN: _ShapeInfo(
-        frozenset(_keys(
-            "First Name", "Last Name", "Email address", "Phone number", "Company name",
-            "Job title", "Country", "Date", "Submitted On", "Campaign name", "Form name",
-            "Lead ID", "Lead type", "Ad name", "Account name",
-        )),
-        frozenset(_keys(
-            "Form name", "Submitted On", "Campaign name", "Ad name", "Lead type", "Form ID",
-            "Campaign ID", "Creative ID", "LinkedIn Profile URL", "Lead ID",
-        )),
-        {header_key("Date"): Field.ARRIVED_AT, header_key("Account name"): Field.COMPANY},
-    ),
-    Shape.PLAIN: _ShapeInfo(
-        frozenset(_keys("Name", "Email", "Phone", "Company")),
-        frozenset(),
-        {},
-    ),
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -350,15 +245,23 @@ def _bad(file: str | Path, problem: str) -> IntakeFileError:
 
 
 def detect_shape(header: Iterable[str]) -> tuple[Shape, float]:
-    """The export shape whose typical columns the header overlaps most, with a 0..1 confidence."""
+    """The export shape whose typical columns the header overlaps most, with a 0..1 confidence.
+
+    A sheet with a company name, company facts and no column about a person is a business
+    list, whatever else it overlaps."""
     keys = {header_key(name) for name in header}
+    if is_business_list(keys):
+        return Shape.BUSINESS_LIST, 1.0
     best, best_score = Shape.GENERIC, 0.0
-    for shape, info in _SHAPES.items():
+    for shape, info in SHAPES.items():
+        if shape is Shape.BUSINESS_LIST:
+            continue
         overlap = len(keys & info.typical) / len(info.typical)
         if shape is Shape.PLAIN:
             # A plain sheet is small: most of its header must be the four plain columns.
             overlap = min(overlap, len(keys & info.typical) / max(len(keys), 1))
-        score = overlap + (0.25 if keys & info.marks else 0.0)
+        # Columns only this tool writes count most: two of them name it even in a short report.
+        score = overlap + 0.25 * min(len(keys & info.marks), 2)
         if score > best_score:
             best, best_score = shape, score
     confidence = min(best_score, 1.0)
@@ -371,12 +274,15 @@ def detect_mapping(header: Sequence[str], *, file: str | Path = "the file") -> M
     """Map a header with no help from the user; raises IntakeFileError "no recognisable columns"
     when neither an email, a phone nor a name column is found."""
     shape, confidence = detect_shape(header)
-    own = _SHAPES[shape].own if shape in _SHAPES else {}
+    own = SHAPES[shape].own if shape in SHAPES else {}
     claims: dict[Field, tuple[int, str]] = {}
     for index, name in enumerate(header):
         key = header_key(name)
         if key in own:
-            target, rank = own[key], -1
+            mine = own[key]
+            if mine is None:
+                continue  # the tool means something else by it: kept as an extra
+            target, rank = mine, -1
         elif key in _BY_KEY:
             target, rank = _BY_KEY[key]
         else:

@@ -66,3 +66,23 @@ def open_export(
                 path, f"is {what}, not a CSV or XLSX export", kind=FileProblem.BINARY
             )
     return open_csv(path, sample, whole, encoding)
+
+
+def other_sheets(read: str, sheets: tuple[str, ...]) -> str:
+    """Says which sheet of a workbook was read and which others it has."""
+    others = ", ".join(f"'{name}'" for name in sheets if name != read)
+    return f"read sheet '{read}'; the workbook also has {others} (choose another by its name)"
+
+
+def on_other_sheets(error: IntakeFileError, export: ExportFile) -> IntakeFileError:
+    """A sheet with no recognisable column, in a workbook with others: the error says which
+    sheet was read and what the others are called, so the user can pick the one with leads."""
+    if error.kind is not FileProblem.NO_COLUMNS or len(export.sheets) < 2:
+        return error
+    others = ", ".join(f"'{name}'" for name in export.sheets if name != export.sheet)
+    return IntakeFileError(
+        export.path,
+        f"sheet '{export.sheet}' has {error.problem}; the workbook also has {others}: "
+        "name the sheet with the leads (--sheet NAME)",
+        kind=FileProblem.NO_COLUMNS,
+    )

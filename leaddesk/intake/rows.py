@@ -31,6 +31,7 @@ from leaddesk.intake.cleanup import (
 )
 from leaddesk.intake.export_file import RawRow
 from leaddesk.intake.mapping import Field, Mapping
+from leaddesk.intake.phone_choice import FALLBACK_PHONES, SEVERAL, first_value, is_account_id
 
 MAX_FIELD_CHARS = 10_000
 
@@ -82,6 +83,8 @@ class CleanRow:
     inquiry: str
     arrived_at: datetime | None
     notes: str
+    crm_id: str  # the record's id in the tool it came from, "" when the file has none
+    account_crm_id: str  # its company's id there (a Salesforce Account ID)
     extra: dict[str, str]
     flags: tuple[RowProblem, ...]
 
@@ -91,7 +94,8 @@ class CleanRow:
 
     @property
     def best_phone(self) -> str | None:
-        """The number to call first: the phone column, else the mobile."""
+        """The number to call first: the phone, else the mobile (the phone may have come from a
+        company, other or home number when both were missing; see ``phone_choice``)."""
         return self.phone_e164 or self.mobile_e164
 
 
@@ -123,19 +127,27 @@ def clean_row(
     get = values.get
     flags: list[RowProblem] = []
 
-    email = normalise_email(get(plan.email, ""))
+    email = normalise_email(first_value(get(plan.email, "")))
     if email.flag:
         reason = f"email kept as typed: {email.flag}"
         flags.append(RowProblem(number, plan.email, reason, email.raw))
 
     country = tidy(get(plan.country, ""))
+    if not country and plan.address:
+        country = _country_in_address(get(plan.address, ""))
     region = (_region_for(country) if country else None) or default_region
-    phone = normalise_phone(get(plan.phone, ""), region)
-    mobile = normalise_phone(get(plan.mobile, ""), region)
+    phone = normalise_phone(first_value(get(plan.phone, "")), region)
+    mobile = normalise_phone(first_value(get(plan.mobile, "")), region)
     if phone.flag:
         flags.append(_phone_flag(number, "phone", plan.phone, phone))
     if mobile.flag:
         flags.append(_phone_flag(number, "mobile", plan.mobile, mobile))
+    if phone.e164 is None and mobile.e164 is None and plan.fallback_phones:
+        for column in plan.fallback_phones:
+            further = normalise_phone(first_value(get(column, "")), region)
+            if further.e164 is not None:
+                phone = further
+                break
     if email.address is None and phone.e164 is None and mobile.e164 is None:
         return _unusable(number, plan, email, phone, mobile)
 
@@ -145,6 +157,11 @@ def clean_row(
         first, last = split_full_name(get(plan.full_name, ""))
 
     extra = {column: value.strip() for column in mapping.extras if (value := get(column, ""))}
+    for column in plan.kept_whole:
+        # Further numbers, and cells with several values, are kept whole beside what was used.
+        value = get(column, "")
+        if value.strip() and (column in plan.fallback_phones or SEVERAL in value):
+            extra[column] = value.strip()
     if len(values) > plan.width:
         # Columns the mapping has never seen (a saved mapping, a ragged row) are kept too.
         for column, value in values.items():
@@ -163,6 +180,10 @@ def clean_row(
         extra[plan.employees] = size_text.strip()
 
     company = tidy(get(plan.company, ""))
+    account_crm_id = tidy(get(plan.account_id, ""))
+    if company and is_account_id(company):
+        # A report that names the company only by its Account ID: an id, never a name.
+        account_crm_id, company = account_crm_id or company, ""
     return CleanRow(
         number=number,
         first_name=first,
@@ -190,6 +211,8 @@ def clean_row(
         inquiry=tidy_text(get(plan.inquiry, "")),
         arrived_at=arrived_at,
         notes=tidy_text(get(plan.notes, "")),
+        crm_id=tidy(get(plan.crm_id, "")),
+        account_crm_id=account_crm_id,
         extra=extra,
         flags=tuple(flags),
     )
@@ -239,6 +262,14 @@ class _Plan:
         for target in Field:
             setattr(self, target.value, by_field.get(target, ""))
         self.width = len(mapping.columns) + len(mapping.extras)
+        self.fallback_phones = tuple(
+            by_field[target] for target in FALLBACK_PHONES if target in by_field
+        )
+        self.kept_whole = tuple(
+            column
+            for column in (self.email, self.phone, self.mobile, *self.fallback_phones)
+            if column
+        )
 
     first_name: str
     last_name: str
@@ -260,6 +291,11 @@ class _Plan:
     arrived_at: str
     website: str
     notes: str
+    company_phone: str
+    other_phone: str
+    home_phone: str
+    crm_id: str
+    account_id: str
 
 
 _plans: dict[int, tuple[Mapping, _Plan]] = {}
@@ -279,6 +315,13 @@ def _plan(mapping: Mapping) -> _Plan:
 def country_code(country: str) -> str | None:
     """ISO code of a country cell as clean_row reads it ("Germany", "UK", "de"), or None."""
     return _region_for(country)
+
+
+def _country_in_address(address: str) -> str:
+    """The country a compound address ends with ("1 Main St, Springfield, IL, United States"),
+    when its last part names one; "" otherwise."""
+    tail = address.replace("\n", ",").rsplit(",", 1)[-1].strip()
+    return tail if tail and _region_for(tail) else ""
 
 
 @lru_cache(maxsize=1024)

@@ -21,7 +21,8 @@ from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import InputError
 from leaddesk.intake.errors import IntakeFileError
-from leaddesk.intake.mapping import Mapping, Shape, detect_mapping, header_key, load_mapping
+from leaddesk.intake.mapping import Mapping, detect_mapping, header_key, load_mapping
+from leaddesk.intake.shapes import source_for, tool_of
 from leaddesk.store.models import SourceMapping
 
 AUTO = "auto"
@@ -59,10 +60,24 @@ def default_source(mapping: Mapping, file: Path) -> str:
     """A source name when the user gives none: the tool the export came from, if recognised,
     else the file's name without its date or copy number ("Webinar leads 2026-11-30 (2).csv"
     is "Webinar leads"), so the next export of the same list keeps its source."""
-    if mapping.shape not in (Shape.GENERIC, Shape.PLAIN, Shape.CUSTOM):
-        return mapping.shape.value
+    named = source_for(mapping.shape)
+    if named is not None:
+        return named
     stem = _NUMBERED_TAIL.sub("", file.stem).replace("_", " ")
     return " ".join(stem.split())[:MAX_SOURCE] or DEFAULT_SOURCE
+
+
+def why_source(mapping: Mapping, *, given: bool, saved: bool) -> str:
+    """Why the import's source is what it is, in the words the import window shows ("" when
+    the user gave it)."""
+    if given:
+        return ""
+    if saved:
+        return "the source of earlier files with these columns"
+    tool = tool_of(mapping.shape)
+    if tool is not None:
+        return f"recognised as an export from {tool}"
+    return "named after the file: which tool made it could not be told"
 
 
 def check_source(name: str) -> str:

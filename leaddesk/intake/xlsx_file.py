@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from leaddesk.intake.errors import FileProblem, IntakeFileError, NothingToImport
-from leaddesk.intake.export_file import ExportFile, RawRow, header_names, ragged
+from leaddesk.intake.export_file import PREAMBLE_ROWS, ExportFile, RawRow, header_names, ragged
 
 
 def open_xlsx(path: Path, sheet: str | None) -> ExportFile:
@@ -56,6 +56,7 @@ def open_xlsx(path: Path, sheet: str | None) -> ExportFile:
         raise
     export = ExportFile(path, "xlsx", header, header_row, first, stream.rows(), closer)
     export.sheet = worksheet.title
+    export.sheets = tuple(book.sheetnames)
     return export
 
 
@@ -138,6 +139,8 @@ class _XlsxStream:
         self.sheet = sheet
         self.cells = self._read(cells)
         self.header: list[str] = []
+        # Rows read ahead while looking for the header past a preamble, given back as data.
+        self.replay: list[tuple[int, tuple[Any, ...]]] = []
 
     def _read(self, cells: Iterator[tuple[Any, ...]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
         """Numbered rows; a damaged sheet (broken XML, a bad zip entry) is an IntakeFileError
@@ -163,6 +166,8 @@ class _XlsxStream:
         for number, row in self.cells:
             values = [cell_text(cell) for cell in row]
             if "".join(values).strip():
+                if _filled(values) == 1:
+                    values, number = self._past_preamble(values, number)
                 self.header = header_names(self.path, _trim_trailing(values), number)
                 first = next(self.rows(), None)
                 if first is None:
@@ -174,16 +179,41 @@ class _XlsxStream:
                 return self.header, number, first
         raise IntakeFileError(self.path, "is empty (no cells)", kind=FileProblem.EMPTY)
 
+    def _past_preamble(self, values: list[str], number: int) -> tuple[list[str], int]:
+        """As for a CSV: one-cell lines above the header ("Notes:") are skipped when a wider
+        row follows within a few rows; else the rows read ahead are data."""
+        ahead: list[tuple[int, tuple[Any, ...]]] = []
+        for later, row in self.cells:
+            cells = [cell_text(cell) for cell in row]
+            if _filled(cells) >= 2:
+                return cells, later
+            ahead.append((later, row))
+            if len(ahead) >= PREAMBLE_ROWS:
+                break
+        self.replay = ahead
+        return values, number
+
     def rows(self) -> Iterator[RawRow]:
         header, width = self.header, len(self.header)
+        while self.replay:
+            number, row = self.replay.pop(0)
+            yield from self._row(number, row, header, width)
         for number, row in self.cells:
-            values = [cell_text(cell) for cell in row]
-            if not "".join(values).strip():
-                continue
-            if len(values) == width:
-                yield RawRow(number, dict(zip(header, values, strict=True)))
-            else:
-                yield RawRow(number, ragged(header, values))
+            yield from self._row(number, row, header, width)
+
+    @staticmethod
+    def _row(number: int, row: tuple[Any, ...], header: list[str], width: int) -> Iterator[RawRow]:
+        values = [cell_text(cell) for cell in row]
+        if not "".join(values).strip():
+            return
+        if len(values) == width:
+            yield RawRow(number, dict(zip(header, values, strict=True)))
+        else:
+            yield RawRow(number, ragged(header, values))
+
+
+def _filled(values: list[str]) -> int:
+    return sum(1 for value in values if value.strip())
 
 
 def _trim_trailing(values: list[str]) -> list[str]:

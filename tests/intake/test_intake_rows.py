@@ -200,12 +200,22 @@ def test_the_samples_clean_with_the_expected_problems() -> None:
         flags = sum(len(result.flags) for result in results if isinstance(result, CleanRow))
         outcomes[sample.name] = (clean_count, len(results) - clean_count, flags)
     assert outcomes == {
+        "apollo_people.csv": (5, 0, 0),
+        "business_list.csv": (3, 0, 0),
+        "fair_workbook.xlsx": (3, 0, 0),
+        "google_contacts.csv": (4, 1, 0),  # one contact with neither email nor number
+        "google_contacts_new.csv": (4, 0, 0),
         "hubspot_contacts.csv": (20, 0, 1),
+        "hubspot_with_companies.csv": (4, 0, 0),
+        "linkedin_connections.csv": (3, 1, 0),  # one connection who shares no email
         "linkedin_leadgen.csv": (16, 0, 0),
         "marketo_list.csv": (18, 0, 0),
+        "outlook_contacts.csv": (3, 0, 0),
         "plain_contacts.csv": (18, 1, 0),
         "plain_contacts.xlsx": (18, 1, 3),
+        "salesforce_contacts_report.csv": (3, 0, 0),
         "salesforce_leads.csv": (20, 0, 1),
+        "thunderbird_contacts.csv": (3, 0, 0),
     }
 
 

@@ -53,7 +53,10 @@ def describe(look: ImportLook) -> str:
         separators = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
         separated = separators.get(look.delimiter or ",", "comma")
         kind = f"CSV, {(look.encoding or 'utf-8').upper()}, {separated}-separated"
-    return f"{kind} · {plural(len(look.header), 'column')}"
+    said = f"{kind} · {plural(len(look.header), 'column')}"
+    if len(look.sheets) > 1:
+        said += f" · {len(look.sheets)} sheets: choose the one with the leads"
+    return said
 
 
 class ChoosePage(Step):
@@ -63,8 +66,9 @@ class ChoosePage(Step):
         self._go_on = False
         self._looks = 0
         intro = QLabel(
-            "Import new interest from a marketing or CRM export: Salesforce, HubSpot, Marketo, "
-            "LinkedIn lead-gen forms or any sheet with names, emails and phone numbers. "
+            "Import new interest from a marketing or CRM export (Salesforce, HubSpot, Marketo, "
+            "LinkedIn, Apollo), an address book (Google Contacts, Outlook, Thunderbird) or any "
+            "sheet with names, emails and phone numbers. "
             "Nothing is stored until you have seen the preview."
         )
         intro.setWordWrap(True)

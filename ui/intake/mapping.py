@@ -23,6 +23,9 @@ FIELD_LABELS: dict[Field, str] = {
     Field.EMAIL: "Email",
     Field.PHONE: "Phone",
     Field.MOBILE: "Mobile",
+    Field.COMPANY_PHONE: "Company phone (switchboard)",
+    Field.OTHER_PHONE: "Other phone",
+    Field.HOME_PHONE: "Home phone",
     Field.COMPANY: "Company",
     Field.TITLE: "Job title",
     Field.INDUSTRY: "Industry",
@@ -37,6 +40,8 @@ FIELD_LABELS: dict[Field, str] = {
     Field.INQUIRY: "Inquiry / message",
     Field.ARRIVED_AT: "Date of the inquiry",
     Field.NOTES: "Notes",
+    Field.CRM_ID: "CRM id",
+    Field.ACCOUNT_ID: "Company's CRM id",
 }
 EXTRA_LABEL = "Keep as extra attribute"
 
@@ -45,6 +50,12 @@ SHAPE_WORDS: dict[Shape, str] = {
     Shape.HUBSPOT: "a HubSpot contacts export",
     Shape.MARKETO: "a Marketo list",
     Shape.LINKEDIN: "a LinkedIn lead-gen form download",
+    Shape.LINKEDIN_CONNECTIONS: "a LinkedIn Connections export",
+    Shape.GOOGLE_CONTACTS: "a Google Contacts export",
+    Shape.OUTLOOK: "an Outlook address book",
+    Shape.THUNDERBIRD: "a Thunderbird address book",
+    Shape.APOLLO: "an Apollo export",
+    Shape.BUSINESS_LIST: "a list of companies (one row per company)",
     Shape.PLAIN: "a plain name, email, phone, company sheet",
 }
 SAMPLE_CHARS = 60

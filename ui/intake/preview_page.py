@@ -125,8 +125,8 @@ class PreviewPage(Step):
             return
         self.summary = summary
         self.status.setText(
-            f"This is what importing {Path(summary.file).name} as “{summary.source}” would do. "
-            "Nothing has been stored yet."
+            f"This is what importing {Path(summary.file).name} as “{summary.source}” would do"
+            f"{self._why_source(summary.source)}. Nothing has been stored yet."
         )
         self.counts.show_counts(summary.counts, summary.assigned_to, summary.kept_for)
         self.counts.show()
@@ -140,6 +140,13 @@ class PreviewPage(Step):
         commit = self.wizard().button(QWizard.WizardButton.CommitButton)
         if commit is not None:
             commit.setFocus()
+
+    def _why_source(self, source: str) -> str:
+        """Why the leads get this source, when it is the one the file was looked at with."""
+        look = self.job.look
+        if look is None or look.source != source or not look.source_how:
+            return ""
+        return f" ({look.source_how})"
 
     def _show_rows(self) -> None:
         report = self.summary.report if self.summary is not None else None
