@@ -9,10 +9,12 @@ from sqlalchemy import select
 from leaddesk.admin.demo import fill_demo
 from leaddesk.audit.actions import AuditAction
 from leaddesk.clock import FixedClock
+from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome
+from leaddesk.files.resources import resource_path
 from leaddesk.store import open_store
-from leaddesk.store.models import AuditEvent, CallAttempt
+from leaddesk.store.models import AuditEvent, CallAttempt, User
 from tests.cli_in_process import RunCli
 
 
@@ -111,3 +113,27 @@ def test_skip_from_the_cli_says_where_the_lead_went(
         "queue", "skip", "99999999", "--as", "rep1", "--at", clock().isoformat(), db=demo_location
     )
     assert missing.returncode == 2 and "No lead 99999999" in missing.stderr
+
+
+def test_the_policy_says_how_many_leads_a_skip_waits_behind(
+    demo_location: str, clock: FixedClock
+) -> None:
+    store = open_store(demo_location)
+    try:
+        with store.transaction() as session:
+            text = resource_path("definitions", "bant.toml").read_text(encoding="utf-8")
+            lead1 = session.scalar(select(User.id).where(User.name == "lead1"))
+            definition_versions.publish(
+                session,
+                text + "\n[policy.queue]\nskip_behind = 2\n",
+                source="skip-two.toml",
+                at=clock(),
+                actor_id=lead1,
+            )
+    finally:
+        store.close()
+    before = _ids(demo_location, clock)
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        skipped = desk.queue.skip(before[0])
+    assert skipped.behind == tuple(before[1:3])
+    assert skipped.message.endswith("back after the next 2 leads.")

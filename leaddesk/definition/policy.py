@@ -101,6 +101,8 @@ class QueueOrder:
     bands: tuple[str, ...] = QUEUE_BANDS
     fit_weight: int = 1
     interest_weight: int = 1
+    # "Skip for now" puts a lead behind this many of the next ones.
+    skip_behind: int = 5
 
     def rank(self, band: str) -> int:
         return self.bands.index(band) + 1
@@ -207,8 +209,9 @@ def _read_queue_order(table: TableReader, report: Report) -> QueueOrder:
     if fit + interest == 0:
         report(table.at("fit_weight"), "fit_weight and interest_weight cannot both be 0")
         fit, interest = base.fit_weight, base.interest_weight
+    skip_behind = table.whole("skip_behind", base.skip_behind, 1)
     table.finish()
-    return QueueOrder(bands, fit, interest)
+    return QueueOrder(bands, fit, interest, skip_behind)
 
 
 def _read_holidays(table: TableReader, report: Report) -> tuple[str | None, str | None]:

@@ -13,7 +13,6 @@ from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import Conflict, InputError
 from leaddesk.queue.claims import claimed_by_other, holder_message, release_claim
 from leaddesk.queue.listing import candidates, scope_for
-from leaddesk.queue.skips import SKIP_BEHIND
 from leaddesk.store.models import Lead, Person
 
 
@@ -27,8 +26,9 @@ class Skipped:
 def skip_for_now(
     session: Session, lead_id: int, *, user_id: int, at: datetime, any_owner: bool = False
 ) -> Skipped:
-    """Put ``lead_id`` behind the next ``SKIP_BEHIND`` leads of the rep's queue; a claim the
-    rep holds on it is let go. No call is logged: the cadence and the SLA run on."""
+    """Put ``lead_id`` behind the next few leads of the rep's queue (the policy's
+    ``[policy.queue] skip_behind``, 5 unless set); a claim the rep holds on it is let go.
+    No call is logged: the cadence and the SLA run on."""
     lead = session.get(Lead, lead_id)
     if lead is None:
         raise InputError(f"No lead {lead_id}.")
@@ -41,8 +41,10 @@ def skip_for_now(
     if lead.claimed_by_id == user_id:
         release_claim(session, lead)
         session.flush()
-    ahead = candidates(session, scope_for(session, user_id, at), SKIP_BEHIND + 1)
-    behind = tuple(other for other in ahead if other != lead_id)[:SKIP_BEHIND]
+    scope = scope_for(session, user_id, at)
+    many = scope.policy.queue.skip_behind
+    ahead = candidates(session, scope, many + 1)
+    behind = tuple(other for other in ahead if other != lead_id)[:many]
     audit.record(
         session,
         at=at,

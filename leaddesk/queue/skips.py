@@ -17,8 +17,6 @@ from leaddesk.audit.actions import AuditAction
 from leaddesk.queue.rows import QueueRow, word_reason
 from leaddesk.store.models import AuditEvent
 
-# How many leads a skipped lead waits behind (the policy has no word for it yet).
-SKIP_BEHIND = 5
 # A skip is for now: by the next working day it is forgotten.
 SKIP_LASTS = timedelta(hours=12)
 
