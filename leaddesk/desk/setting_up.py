@@ -8,7 +8,7 @@ Alembic) and the team connection opens desks of its own (docs/architecture.md §
 from __future__ import annotations
 
 from leaddesk.admin.backup_restore import restore_backup
-from leaddesk.admin.demo import fill_demo, require_faker
+from leaddesk.admin.demo import demo_available, fill_demo, require_faker
 from leaddesk.admin.demo.team import give_demo_passwords
 from leaddesk.desk import team_connection
 from leaddesk.desk.team_setup import REP, set_up_team
@@ -17,6 +17,7 @@ from leaddesk.store.migrations import current_revision
 __all__ = [
     "REP",
     "current_revision",
+    "demo_available",
     "fill_demo",
     "give_demo_passwords",
     "require_faker",

@@ -4,6 +4,7 @@ server, the password kept in a keyring and in no file), or a demo; and the next 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QRadioButton
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QRadioButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import make_url
 
@@ -123,6 +124,19 @@ def test_my_own_store_opens_the_default_store_and_later_starts_ask_nothing(
     assert choose_store(None, "anna", Settings()) == Start(None, "anna")
     # --db or LEADDESK_DATABASE_URL: no first-run question either.
     assert choose_store("team.sqlite3", None, Settings()) == Start("team.sqlite3")
+
+
+def test_a_copy_without_faker_offers_no_demo_it_cannot_make(
+    qtbot: QtBot, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The bundled app carries no Faker: the choice is greyed and says where a demo comes from,
+    # instead of failing with a pip message after it is chosen.
+    monkeypatch.setitem(sys.modules, "faker", None)
+    shown = dialog(qtbot, Settings())
+    assert not shown.demo.isEnabled()
+    hints = [label.text() for label in shown.findChildren(QLabel)]
+    assert any(text.startswith("Not in this copy of LeadDesk") for text in hints)
+    assert shown.choices.checkedId() != DEMO
 
 
 def test_a_demo_is_made_once_with_rep1_ready_to_sign_in(

@@ -114,12 +114,16 @@ class FirstRunDialog(QDialog):
         self.status.hide()
         fields.addWidget(self.status)
         layout.addWidget(self.team_fields)
+        can_demo = demo_store_path().exists() or _demo_available()
         self.demo = self._choice(
             layout,
             DEMO,
             "A &demo",
-            f"A made-up team with {DEMO_LEADS:,} leads to try LeadDesk on; nothing in it is real.",
+            f"A made-up team with {DEMO_LEADS:,} leads to try LeadDesk on; nothing in it is real."
+            if can_demo
+            else "Not in this copy of LeadDesk: the demo comes with pip install 'leaddesk[demo]'.",
         )
+        self.demo.setEnabled(can_demo)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -223,6 +227,12 @@ class FirstRunDialog(QDialog):
         if not self.settings[LAST_USER]:
             self.settings[LAST_USER] = DEMO_USER
         return Start(str(path))
+
+
+def _demo_available() -> bool:
+    from leaddesk.desk.setting_up import demo_available
+
+    return demo_available()
 
 
 def make_demo(path: Path) -> None:

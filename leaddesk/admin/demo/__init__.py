@@ -8,6 +8,7 @@ and people are drawn in ``people``, the calls and verdicts in ``history``, the h
 
 from __future__ import annotations
 
+import importlib.util
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -76,6 +77,12 @@ MISSING_FAKER = (
     "The demo needs Faker, which this install leaves out: run pip install 'leaddesk[demo]' "
     "and try again."
 )
+
+
+def demo_available() -> bool:
+    """Whether this copy can make a demo: the bundled app and a plain pip install carry no
+    Faker, so a window offers the demo only where it can be made."""
+    return importlib.util.find_spec("faker") is not None
 
 
 def require_faker() -> type[Faker]:
