@@ -160,9 +160,13 @@ def picked_by_rep(session: Session, name: str, verdict: Verdict) -> Route:
 
 def start_clock(session: Session, lead: Lead, route: Route, policy: Policy, at: datetime) -> None:
     """Hand ``lead`` to ``route``'s salesperson: their follow-up clock starts now."""
+    # Reading the salesperson must not flush the verdict's stage on its own: a team
+    # database's guards want the salesperson and the clock in the same change as the stage.
+    with session.no_autoflush:
+        due = follow_up_due(session, route.salesperson_id, policy, at)
     lead.sales_owner_id = route.salesperson_id
     lead.sales_clock_at = at
-    lead.sales_due_at = follow_up_due(session, route.salesperson_id, policy, at)
+    lead.sales_due_at = due
     lead.sales_flagged_at = None
 
 
