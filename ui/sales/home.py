@@ -1,5 +1,6 @@
-"""What a salesperson sees on signing in: every handed-off lead still waiting for their answer
-(longest waiting first, late and escalated ones marked) and the ways to answer.
+"""What a salesperson sees on signing in: every hand-off still waiting for their answer, from
+the moment the rep's verdict named them (longest waiting first, with when their follow-up is
+due; late and escalated ones marked), and the ways to answer.
 
 Sales has no call queue; the loop closes here: accepted (with the CRM opportunity) or rejected
 (with a reason), one lead at a time (A, R) or many from the decisions file.
@@ -29,9 +30,9 @@ from ui.common.text_tables import set_row, text_table
 from ui.common.theme import colours
 from ui.sales.answer import AnswerDialog
 
-COLUMNS = ("Lead", "Person", "Company", "Batch", "Qualified by", "Waiting", "")
+COLUMNS = ("Lead", "Person", "Company", "Qualified by", "Salesperson", "Due", "Waiting", "")
 LEVEL_WORDS = {"escalated": "escalated", "overdue": "late", "waiting": ""}
-NUMBERS = (0, 5)
+NUMBERS = (0, 6)
 
 
 def waiting_words(hours: float) -> str:
@@ -42,6 +43,20 @@ def waiting_words(hours: float) -> str:
         return f"{whole} h"
     days, rest = divmod(whole, 24)
     return f"{days} d {rest} h" if rest else f"{days} d"
+
+
+def salesperson_words(lead: PendingLead) -> str:
+    """Who the verdict named ("sales" for a hand-off to the team as a whole); an existing
+    customer's inquiry says it went to the account owner."""
+    name = lead.salesperson_name or lead.salesperson or "sales"
+    return f"{name} (account owner)" if lead.kind == "existing_customer" else name
+
+
+def due_words(lead: PendingLead) -> str:
+    """When the follow-up is due, on this computer's clock ("Mon 13:00")."""
+    if lead.due_at is None:
+        return ""
+    return lead.due_at.astimezone().strftime("%a %H:%M")
 
 
 class SalesHome(QWidget):
@@ -124,7 +139,7 @@ class SalesHome(QWidget):
     def answer(self, *, accept: bool) -> AnswerDialog | None:
         """Accept or reject the selected hand-off, in a small dialog."""
         lead = self.selected()
-        if lead is None:
+        if lead is None or not lead.batch:
             return None
         dialog = AnswerDialog(self._desk, self._ops, lead, accept=accept, parent=self)
         dialog.finished.connect(dialog.deleteLater)
@@ -133,8 +148,16 @@ class SalesHome(QWidget):
 
     def _selection_changed(self) -> None:
         lead = self.selected()
-        self.accept_button.setEnabled(lead is not None)
-        self.reject_button.setEnabled(lead is not None)
+        # Named at the verdict, read and called at once; answered once the day's export has
+        # put it in the CRM (the batch the answer is matched against).
+        answerable = lead is not None and bool(lead.batch)
+        waiting = "Not exported yet: call them now; answer once it is in your CRM."
+        for button, tip in (
+            (self.accept_button, "Accepted: record the opportunity it opened in your CRM"),
+            (self.reject_button, "Rejected: say why, so the qualifiers learn"),
+        ):
+            button.setEnabled(answerable)
+            button.setToolTip(tip if answerable or lead is None else waiting)
         if lead is None:
             self.shown_record = None
             self.record.clear()
@@ -175,8 +198,8 @@ class SalesHome(QWidget):
             else "Nothing has been handed off to sales yet."
         )
         self.note.say(
-            "Hand-offs show here when a rep exports them at the end of the day, and "
-            "wait until you record sales' decisions."
+            "Hand-offs show here as soon as a rep's verdict names you, and wait until you "
+            "record your decision."
             if not report.leads
             else ""
         )
@@ -188,13 +211,14 @@ class SalesHome(QWidget):
                 str(lead.lead_id),
                 lead.name,
                 lead.company or "",
-                lead.batch,
                 lead.qualified_by_name or lead.qualified_by or "",
+                salesperson_words(lead),
+                due_words(lead),
                 waiting_words(lead.hours_waiting),
                 LEVEL_WORDS.get(lead.level, ""),
             )
             ink = inks.get(lead.level)
-            set_row(self.table, row, cells, numbers=NUMBERS, ink={6: ink} if ink else None)
+            set_row(self.table, row, cells, numbers=NUMBERS, ink={7: ink} if ink else None)
         # The row the salesperson was on stays chosen (or the next one, once it is answered);
         # on arrival the longest waiting is, with its record beside it.
         keep = [lead.lead_id for lead in report.leads]
