@@ -187,11 +187,10 @@ class SalesHome(QWidget):
         self.report = report
         late = report.late
         self.headline.setText(
-            f"<b>{late} handed-off lead{'s' if late != 1 else ''}</b> past the "
-            f"{report.followup_hours:g} h follow-up window ({report.escalated} escalated after "
-            f"{report.escalation_hours:g} h); {report.waiting_within_window} more still within "
-            f"it. Answered so far: {report.accepted} accepted, {report.rejected} rejected. "
-            "Pick one and press A to accept it or R to reject it."
+            f"<b>{late} hand-off{'s' if late != 1 else ''} late</b>, past the follow-up time "
+            f"({report.escalated} escalated to the team lead); {report.waiting_within_window} "
+            f"more still on time. Answered so far: {report.accepted} accepted, "
+            f"{report.rejected} rejected. Pick one and press A to accept it or R to reject it."
             if report.leads
             else "Nothing is waiting for sales. Every hand-off has its answer."
             if report.accepted or report.rejected
