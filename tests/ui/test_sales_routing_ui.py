@@ -67,8 +67,8 @@ def test_the_salespersons_page_lists_a_hand_off_at_the_verdict_with_its_due_time
         table = home.table
         assert table.rowCount() == 1
         cells = [table.item(0, column).text() for column in range(table.columnCount())]
-        assert cells[0] == str(lead_id) and cells[4] == "Ben Ortiz"
-        assert cells[5] and cells[6] == "0 h"
+        assert cells[0] == str(lead_id) and cells[3].startswith("Ben Ortiz · due ")
+        assert (cells[4], cells[5]) == ("rep1", "0 h")
         assert "Dana Ito" in home.record.toPlainText()  # readable before any export
         assert not home.accept_button.isEnabled()
         assert home.accept_button.toolTip().startswith("Not exported yet: call them now")

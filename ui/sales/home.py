@@ -30,9 +30,9 @@ from ui.common.text_tables import set_row, text_table
 from ui.common.theme import colours
 from ui.sales.answer import AnswerDialog
 
-COLUMNS = ("Lead", "Person", "Company", "Qualified by", "Salesperson", "Due", "Waiting", "")
+COLUMNS = ("Lead", "Person", "Company", "Salesperson · due", "Qualified by", "Waiting", "")
 LEVEL_WORDS = {"escalated": "escalated", "overdue": "late", "waiting": ""}
-NUMBERS = (0, 6)
+NUMBERS = (0, 5)
 
 
 def waiting_words(hours: float) -> str:
@@ -72,7 +72,7 @@ class SalesHome(QWidget):
         self.headline = QLabel("Reading the hand-offs…")
         self.headline.setObjectName("headline")
         self.headline.setWordWrap(True)
-        self.table = text_table(COLUMNS, stretch=(1, 2), numbers=NUMBERS, single=True)
+        self.table = text_table(COLUMNS, stretch=(1, 2, 3), numbers=NUMBERS, single=True)
         self.table.setAccessibleName("Hand-offs waiting for your answer")
         self.table.setAccessibleDescription("A accepts the chosen lead, R rejects it")
         self.note = EmptyNote(self.table)
@@ -210,14 +210,13 @@ class SalesHome(QWidget):
                 str(lead.lead_id),
                 lead.name,
                 lead.company or "",
+                " · due ".join(part for part in (salesperson_words(lead), due_words(lead)) if part),
                 lead.qualified_by_name or lead.qualified_by or "",
-                salesperson_words(lead),
-                due_words(lead),
                 waiting_words(lead.hours_waiting),
                 LEVEL_WORDS.get(lead.level, ""),
             )
             ink = inks.get(lead.level)
-            set_row(self.table, row, cells, numbers=NUMBERS, ink={7: ink} if ink else None)
+            set_row(self.table, row, cells, numbers=NUMBERS, ink={6: ink} if ink else None)
         # The row the salesperson was on stays chosen (or the next one, once it is answered);
         # on arrival the longest waiting is, with its record beside it.
         keep = [lead.lead_id for lead in report.leads]
