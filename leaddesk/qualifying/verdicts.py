@@ -184,10 +184,11 @@ def give_verdict(
 
     policy = definition.policy
     suggested_route = route_for(session, lead, verdict, policy)
-    route = picked_by_rep(session, to, verdict) if to else suggested_route
-    if route is not None and suggested_route is not None and route != suggested_route:
-        if route.salesperson_id == suggested_route.salesperson_id:
-            route = suggested_route  # the rep "picked" the one the policy named
+    route = suggested_route
+    if to:
+        route = picked_by_rep(session, to, verdict)
+        if suggested_route is not None and route.salesperson_id == suggested_route.salesperson_id:
+            route = suggested_route  # the rep "picked" the one the policy named: keep its reason
 
     scores = evaluation.scores
     kept = before_verdict(lead)  # what an undo of this verdict gives the lead back

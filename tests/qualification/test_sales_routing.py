@@ -297,7 +297,9 @@ def test_an_existing_customers_lead_reaches_the_account_owner_as_a_hand_off_of_i
 def test_the_rep_may_pick_another_salesperson_and_the_verdict_says_so(
     store_location: str, clock: FixedClock
 ) -> None:
-    _team(store_location, clock, _routing(route_by='"round_robin"'), {"name": "anna"}, {"name": "ben"})
+    _team(
+        store_location, clock, _routing(route_by='"round_robin"'), {"name": "anna"}, {"name": "ben"}
+    )
     lead_id = add_lead(store_location, clock)
     with open_desk(store_location, "rep1", clock=clock) as desk:
         desk.qualifying.answer(lead_id, sales_worthy("bant"))

@@ -46,7 +46,9 @@ def test_a_salespersons_territories_capacity_and_zone_are_taken_and_checked(
 def test_the_rep_sees_who_gets_the_hand_off_picks_another_and_pending_names_them(
     team: str, clock: FixedClock, tmp_path: Path, run_cli: RunCli
 ) -> None:
-    assert run_cli("users", "add", "ana", "--role", "sales", "--as", "admin1", db=team).returncode == 0
+    assert (
+        run_cli("users", "add", "ana", "--role", "sales", "--as", "admin1", db=team).returncode == 0
+    )
     lead_id = add_lead(team, clock)
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(sales_worthy("bant")), encoding="utf-8")

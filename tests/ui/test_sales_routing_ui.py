@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import Role, Verdict
+from tests.qualification.qualification_scenarios import add_lead, sales_worthy, set_up_team
 from ui.common.operations import Operations
 from ui.sales.home import SalesHome
-from tests.qualification.qualification_scenarios import add_lead, sales_worthy, set_up_team
 from ui.workspace.questionnaire_panel import QuestionnairePanel
 
 

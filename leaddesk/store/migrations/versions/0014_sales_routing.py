@@ -29,7 +29,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("sales_owner_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("sales_clock_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("sales_due_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("sales_flagged_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column("sales_flagged_at", sa.DateTime(timezone=True), nullable=True)
+        )
         batch_op.create_foreign_key(
             "fk_leads_sales_owner_id_users", "users", ["sales_owner_id"], ["id"]
         )
