@@ -135,6 +135,7 @@ class People:
         capacity: int | None = None,
         territories: tuple[str, ...] | None = None,
         display_name: str | None = None,
+        timezone: str | None = None,
     ) -> user_admin.UserChange:
         with self._ctx.write(Action.MANAGE_USERS) as session:
             return _login_follows(
@@ -149,6 +150,7 @@ class People:
                     capacity=capacity,
                     territories=territories,
                     display_name=display_name,
+                    timezone=timezone,
                 ),
             )
 

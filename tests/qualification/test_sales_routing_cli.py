@@ -81,3 +81,20 @@ def test_the_rep_sees_who_gets_the_hand_off_picks_another_and_pending_names_them
         "Flagged 0 late hand-offs to lead1.",
     )
     assert run_cli("handoff", "chase", "--as", "rep1", db=team).returncode == 3
+
+
+def test_a_salespersons_zone_is_changed_and_put_back_on_the_policys(
+    team: str, run_cli: RunCli
+) -> None:
+    moved = run_cli(
+        "users", "set", "sales1", "--timezone", "Europe/Vienna", "--as", "lead1", db=team
+    )
+    assert (moved.returncode, moved.stdout.strip()) == (
+        0,
+        "sales1: time zone the policy's → Europe/Vienna.",
+    )
+    back = run_cli(
+        "users", "set", "sales1", "--timezone", "none", "--as", "lead1", "--json", db=team
+    )
+    assert back.returncode == 0, back.stderr
+    assert json.loads(back.stdout)["timezone"] is None
