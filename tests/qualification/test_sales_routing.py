@@ -292,6 +292,21 @@ def test_an_existing_customers_lead_reaches_the_account_owner_as_a_hand_off_of_i
     ]
     with open_desk(store_location, "anna", clock=clock) as desk:
         assert desk.handoff.pending(everything=True).leads == ()
+    # The customer, budget approved and a call agreed: a plain hand-off, to the owner too.
+    again = add_lead(store_location, clock, customer=True, email="dana@acme.example")
+    store = open_store(store_location)
+    try:
+        with store.transaction() as session:
+            lead = session.get(Lead, again)
+            assert lead is not None
+            lead.account_id = session.scalar(
+                select(Account.id).where(Account.owner_name.is_not(None))
+            )
+    finally:
+        store.close()
+    route = _hand_off(store_location, clock, again, reason="Budget approved, a call agreed").route
+    assert route is not None
+    assert (route.name, route.kind) == ("ben", "hand_off")
 
 
 def test_the_rep_may_pick_another_salesperson_and_the_verdict_says_so(
