@@ -298,13 +298,22 @@ def test_restoring_into_a_store_init_has_set_up_says_to_skip_init(
 def as_of_schema_0004(backup: Path, to: Path) -> Path:
     """The backup as LeadDesk at schema 0004 wrote it: without the columns added since (when a
     call ended, when a nurtured lead came back, a lead's tries since its last contact, which
-    login wrote an audit event, a user's password) and the tables (the do-not-call list, the
+    login wrote an audit event, a user's password, a hand-off's salesperson and their clock)
+    and the tables (the do-not-call list, the
     store's identity, the moves waiting for a call)."""
     added: dict[str, tuple[str, ...]] = {
         "call_attempts": ("ended_at",),
-        "leads": ("recycled_at", "cadence_attempts"),
+        "leads": (
+            "recycled_at",
+            "cadence_attempts",
+            "sales_owner_id",
+            "sales_clock_at",
+            "sales_due_at",
+            "sales_flagged_at",
+        ),
         "audit_events": ("db_login",),
-        "users": ("password_hash",),
+        "users": ("password_hash", "timezone"),
+        "verdicts": ("salesperson_id",),
     }
     new_tables = {"do_not_call_entries", "store_identity", "pending_moves"}
     items, out = lines(backup), []

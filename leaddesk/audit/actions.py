@@ -20,6 +20,8 @@ class AuditAction(StrEnum):
     HANDED_OFF = "handed_off"
     SALES_FEEDBACK = "sales_feedback"
     SALES_FEEDBACK_IMPORTED = "sales_feedback_imported"
+    SALES_FOLLOWUP_FLAGGED = "sales_followup_flagged"  # told the team lead and sales manager
+    SALES_FOLLOWUP_MOVED = "sales_followup_moved"  # late: to another salesperson
     LEAD_REOPENED = "lead_reopened"
     LEAD_RECYCLED = "lead_recycled"
     RECYCLE_SKIPPED = "recycle_skipped"

@@ -16,7 +16,7 @@ from leaddesk.cli.common import (
     print_table,
     record_number,
 )
-from leaddesk.desk import ExportedBatch, resource_path, verify_batch
+from leaddesk.desk import ExportedBatch, PendingLead, resource_path, verify_batch
 
 FEEDBACK_TEMPLATE = ("feedback_template.csv",)
 
@@ -50,10 +50,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     feedback.set_defaults(handler=run_feedback)
 
     handoff = commands.add_parser(
-        "handoff", help="handed-off leads: pending, show, preview, rewrite, template"
+        "handoff", help="handed-off leads: pending, chase, show, preview, rewrite, template"
     )
     sub = handoff.add_subparsers(
-        dest="handoff_command", metavar="pending|show|preview|rewrite|template", required=True
+        dest="handoff_command",
+        metavar="pending|chase|show|preview|rewrite|template",
+        required=True,
     )
     pending = sub.add_parser("pending", help="handed-off leads sales has not answered in time")
     add_as(pending)
@@ -62,6 +64,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_json(pending)
     pending.set_defaults(handler=run_pending)
+
+    chase = sub.add_parser(
+        "chase",
+        help="flag hand-offs sales is late on (24 h) and, if the policy says so, move them "
+        "to another salesperson (48 h)",
+    )
+    add_as(chase)
+    add_json(chase)
+    chase.set_defaults(handler=run_chase)
 
     show = sub.add_parser("show", help="one handed-off lead as sales got it: summary, answers")
     show.add_argument("lead", metavar="LEAD_ID", type=record_number)
@@ -161,20 +172,55 @@ def run_pending(args: argparse.Namespace) -> int:
     )
     if report.leads:
         print_table(
-            ("lead", "name", "company", "batch", "qualified by", "waiting", "level"),
+            (
+                "lead",
+                "name",
+                "company",
+                "batch",
+                "qualified by",
+                "salesperson",
+                "due",
+                "waiting",
+                "level",
+            ),
             [
                 (
                     lead.lead_id,
                     lead.name,
                     lead.company,
-                    lead.batch,
+                    lead.batch or "not exported yet",
                     lead.qualified_by,
+                    _salesperson(lead),
+                    f"{lead.due_at:%Y-%m-%d %H:%M} UTC" if lead.due_at else "",
                     f"{lead.hours_waiting:g} h",
                     lead.level,
                 )
                 for lead in report.leads
             ],
         )
+    return 0
+
+
+def _salesperson(lead: PendingLead) -> str:
+    if lead.salesperson is None:
+        return "sales"
+    owner = " (account owner)" if lead.kind == "existing_customer" else ""
+    return f"{lead.salesperson}{owner}"
+
+
+def run_chase(args: argparse.Namespace) -> int:
+    with desk_for(args) as desk:
+        result = desk.handoff.chase()
+    if args.json:
+        print_json(result.as_json())
+        return 0
+    told = ", ".join(result.told) or "nobody (the team has no team lead)"
+    print(f"Flagged {count(len(result.flagged), 'late hand-off')} to {told}.")
+    for move in result.moved:
+        print(f"Lead {move.lead_id}: moved from {move.from_name} to {move.to_name}.")
+    if result.stuck:
+        stuck = ", ".join(str(lead_id) for lead_id in result.stuck)
+        print(f"No other salesperson to move lead(s) {stuck} to; add one or answer them.")
     return 0
 
 

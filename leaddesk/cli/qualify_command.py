@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from leaddesk.cli.common import add_as, add_json, desk_for, print_json, record_number
-from leaddesk.desk import Qualification, VerdictInfo, check_answers, read_text_file
+from leaddesk.desk import Qualification, Route, VerdictInfo, check_answers, read_text_file
 from leaddesk.domain import VERDICT_STAGE, Verdict
 from leaddesk.errors import InputError
 
@@ -29,6 +29,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="record this verdict (a different one from the suggestion needs --reason)",
     )
     qualify.add_argument("--reason", metavar="TEXT", help="why, when overriding the suggestion")
+    qualify.add_argument(
+        "--to",
+        metavar="SALES_USER",
+        help="hand off to this salesperson instead of the one the policy names (audited)",
+    )
     add_json(qualify)
     qualify.set_defaults(handler=run_qualify)
 
@@ -62,6 +67,8 @@ def read_answers(file: str) -> dict[str, object]:
 def run_qualify(args: argparse.Namespace) -> int:
     if args.reason and not args.verdict:
         raise InputError("--reason goes with --verdict")
+    if args.to and not args.verdict:
+        raise InputError("--to goes with --verdict hand_off or existing_account", field="to")
     answers = read_answers(args.answers) if args.answers else {}
     with desk_for(args) as desk:
         state = desk.qualifying.evaluate(args.lead_id)
@@ -75,6 +82,8 @@ def run_qualify(args: argparse.Namespace) -> int:
             state = desk.qualifying.answer(args.lead_id, answers)
         if not args.json:
             print_qualification(state)
+            if not args.verdict:
+                print_route(desk.qualifying.salesperson_for(args.lead_id, Verdict.HAND_OFF))
         verdict: VerdictInfo | None = None
         if args.verdict:
             verdict = desk.qualifying.give_verdict(
@@ -82,6 +91,7 @@ def run_qualify(args: argparse.Namespace) -> int:
                 Verdict(args.verdict),
                 args.reason,
                 expected_version=state.lead_version,
+                to=args.to,
             )
     if args.json:
         print_json({**state.as_json(), "verdict": verdict.as_json() if verdict else None})
@@ -140,6 +150,20 @@ def print_verdict(state: Qualification, verdict: VerdictInfo) -> None:
     if verdict.overridden:
         line += f" (overrode the suggestion: {verdict.override_reason})"
     print(line)
+    if verdict.route is not None:
+        due = f", follow-up due {verdict.sales_due_at:%Y-%m-%d %H:%M} UTC"
+        print(
+            f"Handed to {verdict.route.display_name} ({verdict.route.name}: "
+            f"{verdict.route.why}){due if verdict.sales_due_at else ''}"
+        )
+
+
+def print_route(route: Route | None) -> None:
+    if route is not None:
+        print(
+            f"A hand-off goes to {route.display_name} ({route.name}: {route.why}); "
+            "--to SALES_USER picks another."
+        )
 
 
 def _words(value: Any) -> str:

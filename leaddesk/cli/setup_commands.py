@@ -43,7 +43,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         nargs="+",
         default=[],
         metavar="CC",
-        help="country codes the rep covers, e.g. --territory DE AT (default: anywhere)",
+        help="country codes the user covers, e.g. --territory DE,AT (default: anywhere); "
+        "a salesperson gets the hand-offs from there",
+    )
+    add.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="a salesperson's own zone, e.g. Europe/Berlin: their follow-up clock runs in "
+        "the policy's business hours on their clock (default: the policy's zone)",
     )
     add_setup_as(add)
     add_json(add)
@@ -121,6 +128,7 @@ def run_users_add(args: argparse.Namespace) -> int:
             capacity=args.capacity,
             display_name=args.display_name,
             territories=tuple(args.territory),
+            timezone=args.timezone,
         )
     if args.json:
         print_json(user.as_json())

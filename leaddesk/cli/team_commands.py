@@ -147,6 +147,11 @@ def register_user_commands(
         help="country codes the rep covers ('--territory any' clears them)",
     )
     change.add_argument("--display-name", help="the name the team sees (the login stays)")
+    change.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="a salesperson's own zone for their follow-up clock ('--timezone none': the policy's)",
+    )
     add_json(change)
     change.set_defaults(handler=run_users_set)
     for verb, text in (
@@ -353,8 +358,19 @@ def run_users_set(args: argparse.Namespace) -> int:
     if args.territory is not None:
         codes = [code for code in args.territory if code.lower() not in ("any", "none")]
         territories = tuple(codes)
-    if role is None and args.capacity is None and territories is None and not args.display_name:
-        raise InputError("Say what to change: --role, --capacity, --territory or --display-name")
+    zone = None
+    if args.timezone is not None:
+        zone = "" if args.timezone.strip().lower() in ("none", "any", "") else args.timezone
+    if (
+        role is None
+        and args.capacity is None
+        and territories is None
+        and not args.display_name
+        and zone is None
+    ):
+        raise InputError(
+            "Say what to change: --role, --capacity, --territory, --display-name or --timezone"
+        )
     with desk_for(args) as desk:
         change = desk.people.change(
             args.name,
@@ -362,6 +378,7 @@ def run_users_set(args: argparse.Namespace) -> int:
             capacity=args.capacity,
             territories=territories,
             display_name=args.display_name,
+            timezone=zone,
         )
     if args.json:
         print_json(change.as_json())

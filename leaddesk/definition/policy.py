@@ -29,6 +29,35 @@ class Assignment(StrEnum):
     POOL = "pool"
 
 
+class RouteBy(StrEnum):
+    """Which salesperson a hand-off verdict names."""
+
+    TERRITORY = "territory"  # the one covering the lead's country, with room to take it
+    ROUND_ROBIN = "round_robin"  # in turn among sales with spare capacity
+    NAMED = "named"  # in turn among the names the policy lists for the lead's source
+    ACCOUNT_OWNER = "account_owner"  # whoever owns the lead's account
+
+
+@dataclass(frozen=True)
+class SalesRouting:
+    """How hand-offs reach a salesperson, and sales' follow-up clock (docs/architecture.md §4):
+    due ``due_hours`` business hours after the verdict (the salesperson's hours), flagged to the
+    team lead and ``sales_manager`` at the policy's ``sales_followup_hours``, moved to another
+    salesperson at ``sales_escalation_hours`` when ``move_when_late``. An existing customer's
+    lead always goes to its account owner when one is on file."""
+
+    route_by: RouteBy = RouteBy.ROUND_ROBIN
+    # Source → user names, for ROUTE_BY named; "*" lists the names for any other source.
+    owners: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    due_hours: float = 4.0
+    move_when_late: bool = False
+    sales_manager: str | None = None
+
+    def owners_for(self, source: str) -> tuple[str, ...]:
+        listed = dict(self.owners)
+        return listed.get(source, listed.get("*", ()))
+
+
 @dataclass(frozen=True)
 class BusinessHours:
     start: time = time(9, 0)
@@ -133,6 +162,7 @@ class Policy:
     # One company, one rep: a new lead at a company where a rep works an open lead goes to them.
     one_rep_per_company: bool = False
     queue: QueueOrder = field(default_factory=QueueOrder)
+    sales_routing: SalesRouting = field(default_factory=SalesRouting)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -184,6 +214,7 @@ def read_policy(raw: object, path: str, report: Report) -> Policy:
         default_phone_region=_read_region(table, report, base.default_phone_region),
         assignment=_read_assignment(table, report),
         queue=_read_queue_order(table.table("queue"), report),
+        sales_routing=_read_sales_routing(table.table("sales_routing"), report),
     )
     auto.finish()
     table.finish()
@@ -212,6 +243,35 @@ def _read_queue_order(table: TableReader, report: Report) -> QueueOrder:
     skip_behind = table.whole("skip_behind", base.skip_behind, 1)
     table.finish()
     return QueueOrder(bands, fit, interest, skip_behind)
+
+
+def _read_sales_routing(table: TableReader, report: Report) -> SalesRouting:
+    base = SalesRouting()
+    by = table.text("route_by", base.route_by.value)
+    try:
+        route_by = RouteBy(by)
+    except ValueError:
+        choices = ", ".join(item.value for item in RouteBy)
+        report(table.at("route_by"), f"unknown way to route '{by}'; use one of: {choices}")
+        route_by = base.route_by
+    listed = table.table("owners")
+    owners = tuple(
+        (source, tuple(name.strip().lower() for name in listed.texts(source)))
+        for source in list(listed.raw)
+    )
+    listed.finish()
+    if route_by is RouteBy.NAMED and not owners:
+        report(table.at("owners"), 'list the salespeople per source, like web_form = ["anna"]')
+    manager = table.optional_text("sales_manager")
+    routing = SalesRouting(
+        route_by=route_by,
+        owners=owners,
+        due_hours=table.number("due_hours", base.due_hours, 0.25),
+        move_when_late=table.flag("move_when_late", base.move_when_late),
+        sales_manager=manager.strip().lower() if manager else None,
+    )
+    table.finish()
+    return routing
 
 
 def _read_holidays(table: TableReader, report: Report) -> tuple[str | None, str | None]:

@@ -11,6 +11,7 @@ from leaddesk import handoff as handoffs
 from leaddesk.desk.context import DeskContext
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.handoff.records import HandoffRecord, read_record
+from leaddesk.handoff.sales_clock import ChaseResult, chase
 from leaddesk.people.permissions import Action
 
 
@@ -101,3 +102,10 @@ class Handoff:
             return handoffs.pending(
                 session, actor_id=self._ctx.actor.id, at=self._ctx.clock(), everything=everything
             )
+
+    def chase(self) -> ChaseResult:
+        """Flag routed hand-offs sales left unanswered past the follow-up window (to the team
+        lead and the sales manager) and, if the policy says so, move those past escalation to
+        another salesperson, each step audited."""
+        with self._ctx.write(Action.CHASE_SALES) as session:
+            return chase(session, actor_id=self._ctx.actor.id, at=self._ctx.clock())

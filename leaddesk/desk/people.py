@@ -77,7 +77,10 @@ class People:
         capacity: int = user_ops.DEFAULT_CAPACITY,
         display_name: str | None = None,
         territories: tuple[str, ...] = (),
+        timezone: str | None = None,
     ) -> user_ops.UserInfo:
+        """A new user; a salesperson's ``territories`` and ``capacity`` route hand-offs to
+        them, and their ``timezone`` sets when their follow-up is due."""
         with self._ctx.write(Action.MANAGE_USERS) as session:
             if role is Role.ADMIN and self._ctx.actor.role is not Role.ADMIN:
                 raise NotPermitted(f"{self._ctx.actor.name} cannot make admins; ask an admin.")
@@ -90,6 +93,7 @@ class People:
                 capacity=capacity,
                 display_name=display_name,
                 territories=territories,
+                timezone=timezone,
             )
 
     def users(self) -> list[user_ops.UserInfo]:
@@ -131,6 +135,7 @@ class People:
         capacity: int | None = None,
         territories: tuple[str, ...] | None = None,
         display_name: str | None = None,
+        timezone: str | None = None,
     ) -> user_admin.UserChange:
         with self._ctx.write(Action.MANAGE_USERS) as session:
             return _login_follows(
@@ -145,6 +150,7 @@ class People:
                     capacity=capacity,
                     territories=territories,
                     display_name=display_name,
+                    timezone=timezone,
                 ),
             )
 

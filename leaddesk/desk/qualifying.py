@@ -8,6 +8,7 @@ from datetime import datetime
 from leaddesk.definition import versions as definition_versions
 from leaddesk.desk.context import DeskContext
 from leaddesk.domain import DisqualifyReason, LeadType, Verdict
+from leaddesk.handoff.routing import Route, Salesperson, sales_team
 from leaddesk.people.permissions import Action
 from leaddesk.qualifying import history, qualification, verdicts
 from leaddesk.qualifying.undo import UndoneVerdict, undo_verdict
@@ -70,9 +71,12 @@ class Qualifying:
         recycle_at: datetime | None = None,
         expected_version: int | None = None,
         call_seconds: int | None = None,
+        to: str | None = None,
     ) -> verdicts.VerdictInfo:
         """Confirm or override the suggestion; an override needs a reason. Ends the claim and
-        the connected call (``call_seconds``: its length as the window timed it)."""
+        the connected call (``call_seconds``: its length as the window timed it). A hand-off
+        goes to the salesperson the policy names, or to ``to`` (a sales user) if the rep
+        picks another; the choice is in the verdict's audit event."""
         with self._ctx.write(Action.GIVE_VERDICT) as session:
             return verdicts.give_verdict(
                 session,
@@ -86,7 +90,18 @@ class Qualifying:
                 recycle_at=recycle_at,
                 expected_version=expected_version,
                 call_seconds=call_seconds,
+                to=to,
             )
+
+    def salesperson_for(self, lead_id: int, verdict: Verdict) -> Route | None:
+        """Who a ``verdict`` on the lead would hand it to, and why: shown before confirming."""
+        with self._ctx.read(Action.GIVE_VERDICT) as session:
+            return verdicts.salesperson_for(session, lead_id, verdict)
+
+    def salespeople(self) -> list[Salesperson]:
+        """The active salespeople a rep may pick instead, with their open hand-offs."""
+        with self._ctx.read(Action.GIVE_VERDICT) as session:
+            return sales_team(session)
 
     def undo_verdict(self, verdict_id: int) -> UndoneVerdict:
         """Take back a verdict given by mistake (within minutes, before a hand-off or anything

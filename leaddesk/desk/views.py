@@ -49,6 +49,8 @@ from leaddesk.handoff import (
 )
 from leaddesk.handoff.progress import HandoffCancelled
 from leaddesk.handoff.records import HandoffRecord
+from leaddesk.handoff.routing import Route, Salesperson
+from leaddesk.handoff.sales_clock import ChaseResult
 from leaddesk.handoff.selection import PreviewLead
 from leaddesk.intake.by_hand import BY_POLICY, AddedLead, NewInterest
 from leaddesk.intake.mapping import IDENTIFYING, Field, Mapping, Shape
@@ -114,6 +116,7 @@ __all__ = [
     "CallEnded",
     "CallLeftOpen",
     "CallResult",
+    "ChaseResult",
     "CheckStatus",
     "Colleague",
     "ContactChanged",
@@ -160,7 +163,9 @@ __all__ = [
     "Report",
     "RestoreCancelled",
     "RestoreSummary",
+    "Route",
     "RunStatus",
+    "Salesperson",
     "Scores",
     "Shape",
     "ShownDefinition",

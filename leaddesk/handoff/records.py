@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.definition import Definition, Question, QuestionType, parse_definition
 from leaddesk.definition.policy import Policy
-from leaddesk.domain import LeadType, Verdict
+from leaddesk.domain import LeadType, Stage, Verdict
 from leaddesk.store.models import (
     Account,
     Answer,
@@ -120,14 +120,18 @@ def read_records(
 ) -> list[HandoffRecord]:
     """Every lead in ``batch`` (or those of ``only`` in it) as sales will see it, lowest lead
     id first."""
-    cutoff = batch.created_at
     ids = batch_lead_ids(session, batch.id)
     if only is not None:
         wanted = set(only)
         ids = [lead_id for lead_id in ids if lead_id in wanted]
+    return _records_of(session, ids, batch.created_at)
+
+
+def _records_of(session: Session, ids: Sequence[int], cutoff: datetime) -> list[HandoffRecord]:
+    """The leads ``ids`` as sales sees them: what was known of them at ``cutoff``."""
+    records: list[HandoffRecord] = []
     users = {u.id: u for u in session.scalars(select(User))}
     versions = {v.id: v.version for v in session.scalars(select(DefinitionVersion))}
-    records: list[HandoffRecord] = []
     for chunk in _chunks(ids):
         rows = session.execute(
             select(Lead, Person, Account)
@@ -184,9 +188,16 @@ def read_record(session: Session, lead_id: int) -> HandoffRecord | None:
         .join(Lead, Lead.handoff_batch_id == HandoffBatch.id)
         .where(Lead.id == lead_id)
     )
-    if batch is None:
+    if batch is not None:
+        found = read_records(session, batch, only=[lead_id])
+        return found[0] if found else None
+    # Routed to a salesperson at the verdict: theirs to read before any export collects it.
+    lead = session.get(Lead, lead_id)
+    if lead is None or lead.sales_owner_id is None or lead.sales_clock_at is None:
         return None
-    found = read_records(session, batch, only=[lead_id])
+    if lead.stage not in (Stage.QUALIFIED, Stage.EXISTING_ACCOUNT):
+        return None
+    found = _records_of(session, [lead_id], lead.sales_clock_at)
     return found[0] if found else None
 
 

@@ -28,6 +28,7 @@ class Action(StrEnum):
     ADD_DO_NOT_CALL = "put someone on the do-not-call list"
     MANAGE_DO_NOT_CALL = "manage the do-not-call list"
     ERASE_PERSON = "erase a person's data"
+    CHASE_SALES = "flag and move hand-offs sales is late on"
 
 
 _REP = frozenset(
@@ -51,6 +52,7 @@ _TEAM_LEAD = _REP | {
     Action.VIEW_TEAM,
     Action.MANAGE_DO_NOT_CALL,
     Action.ERASE_PERSON,
+    Action.CHASE_SALES,
 }
 # Only someone who carries a bag creates opportunities; qualifiers and their leads never do.
 _SALES = frozenset({Action.READ_HANDOFFS, Action.RECORD_SALES_FEEDBACK, Action.RECORD_OPPORTUNITY})
@@ -67,6 +69,7 @@ _ADMIN = frozenset(
         Action.ADD_DO_NOT_CALL,
         Action.MANAGE_DO_NOT_CALL,
         Action.ERASE_PERSON,
+        Action.CHASE_SALES,
     }
 )
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ class UserInfo:
     capacity: int
     active: bool
     territories: tuple[str, ...]
+    timezone: str | None = None  # a salesperson's own zone for their business hours
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -39,6 +41,7 @@ class UserInfo:
             "capacity": self.capacity,
             "active": self.active,
             "territories": list(self.territories),
+            "timezone": self.timezone,
         }
 
 
@@ -51,7 +54,22 @@ def info(user: User) -> UserInfo:
         capacity=user.capacity,
         active=user.active,
         territories=tuple(user.territories or ()),
+        timezone=user.timezone,
     )
+
+
+def clean_timezone(text: str | None) -> str | None:
+    """An IANA zone like Europe/Berlin, or None for the policy's own."""
+    if text is None or not text.strip():
+        return None
+    zone = text.strip()
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"'{zone}' is not a time zone; use a name like Europe/Berlin", field="timezone"
+        ) from None
+    return zone
 
 
 def parse_role(text: str) -> Role:
@@ -118,6 +136,7 @@ def add_user(
     capacity: int = DEFAULT_CAPACITY,
     display_name: str | None = None,
     territories: tuple[str, ...] = (),
+    timezone: str | None = None,
 ) -> UserInfo:
     name = name.strip().lower()
     if not NAME_PATTERN.match(name):
@@ -132,6 +151,7 @@ def add_user(
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise Conflict(f"A user named '{name}' already exists.")
     territories = clean_territories(territories)
+    timezone = clean_timezone(timezone)
     user = User(
         name=name,
         display_name=clean_display_name(display_name) if display_name else name,
@@ -139,6 +159,7 @@ def add_user(
         capacity=capacity,
         active=True,
         territories=list(territories),
+        timezone=timezone,
         created_at=at,
     )
     session.add(user)
@@ -150,7 +171,7 @@ def add_user(
         action=AuditAction.USER_ADDED,
         subject=f"user:{name}",
         to_state=role.value,
-        details={"capacity": capacity},
+        details={"capacity": capacity, "territories": list(territories), "timezone": timezone},
     )
     return info(user)
 

@@ -126,6 +126,8 @@ def undo_verdict(session: Session, verdict_id: int, *, user_id: int, at: datetim
     lead.existing_account = bool(before["existing_account"])
     for name in _NUMBERS:
         setattr(lead, name, before[name])
+    # Taken back before sales answered: the salesperson's clock stops with it.
+    lead.sales_owner_id = lead.sales_clock_at = lead.sales_due_at = lead.sales_flagged_at = None
     hold_again(session, lead, user_id, at)  # the answers as they were, for the right verdict
     session.delete(record)
     flush_or_refuse(session, lead.id, "the verdict")

@@ -22,6 +22,7 @@ from leaddesk.definition import Question, evaluate
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import VERDICT_STAGE, DisqualifyReason, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError
+from leaddesk.handoff.routing import Route, picked_by_rep, route_for, start_clock
 from leaddesk.qualifying.facts import lead_facts
 from leaddesk.qualifying.qualification import (
     check_workable,
@@ -64,6 +65,8 @@ class VerdictInfo:
     decided_at: datetime
     stage: Stage  # where the verdict moved the lead
     call_seconds: int | None = None  # the connected call it ended: its whole length
+    route: Route | None = None  # the salesperson it was handed to, and why them
+    sales_due_at: datetime | None = None  # when their follow-up is due
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +95,8 @@ class VerdictInfo:
             "decided_at": self.decided_at.isoformat(),
             "stage": self.stage.value,
             "call_seconds": self.call_seconds,
+            "salesperson": self.route.as_json() if self.route else None,
+            "sales_due_at": self.sales_due_at.isoformat() if self.sales_due_at else None,
         }
 
 
@@ -111,8 +116,12 @@ def give_verdict(
     recycle_at: datetime | None = None,
     expected_version: int | None = None,
     call_seconds: int | None = None,
+    to: str | None = None,
 ) -> VerdictInfo:
     """Confirm the suggested verdict or override it (an override needs ``reason``).
+
+    A hand-off (or an existing customer's lead) goes to the salesperson the policy routes it
+    to, or to ``to`` when the rep picks another; their follow-up clock starts now.
 
     Moves the lead to the verdict's stage, ends the rep's connected call (``call_seconds``:
     its length as the window timed it; the answer says how long it ran) and claim on it, and
@@ -173,6 +182,14 @@ def give_verdict(
     ):
         recycle_at = at + timedelta(days=suggestion.recycle_days)
 
+    policy = definition.policy
+    suggested_route = route_for(session, lead, verdict, policy)
+    route = suggested_route
+    if to:
+        route = picked_by_rep(session, to, verdict)
+        if suggested_route is not None and route.salesperson_id == suggested_route.salesperson_id:
+            route = suggested_route  # the rep "picked" the one the policy named: keep its reason
+
     scores = evaluation.scores
     kept = before_verdict(lead)  # what an undo of this verdict gives the lead back
     to_stage = VERDICT_STAGE[verdict]
@@ -196,6 +213,8 @@ def give_verdict(
     lead.definition_version_id = version_id
     if verdict is Verdict.EXISTING_ACCOUNT:
         lead.existing_account = True
+    if route is not None:
+        start_clock(session, lead, route, policy, at)
     record = VerdictRecord(
         lead_id=lead.id,
         verdict=verdict,
@@ -215,6 +234,7 @@ def give_verdict(
         fired_rules=list(evaluation.fired),
         decided_by_id=actor_id,
         decided_at=at,
+        salesperson_id=route.salesperson_id if route else None,
     )
     session.add(record)
     flush_or_conflict(session, lead.id)
@@ -232,10 +252,35 @@ def give_verdict(
             "suggested_because": suggestion.because,
             "overridden": overridden,
             "definition_version": version,
+            **_routing_details(route, suggested_route, lead),
         },
     )
     info = verdict_info(record, version, user_name(session, actor_id), to_stage)
+    info = replace(info, route=route, sales_due_at=lead.sales_due_at if route else None)
     return replace(info, call_seconds=ended.duration_seconds) if ended is not None else info
+
+
+def _routing_details(route: Route | None, suggested: Route | None, lead: Lead) -> dict[str, Any]:
+    """The verdict event's word on the salesperson: who, why, and whom the rep passed over."""
+    if route is None:
+        return {}
+    details: dict[str, Any] = {
+        "salesperson": route.name,
+        "routed_because": route.why,
+        "handoff_kind": route.kind,
+        "sales_due_at": lead.sales_due_at.isoformat() if lead.sales_due_at else None,
+    }
+    if suggested is not None and suggested.salesperson_id != route.salesperson_id:
+        details["salesperson_suggested"] = suggested.name
+    return details
+
+
+def salesperson_for(session: Session, lead_id: int, verdict: Verdict) -> Route | None:
+    """Who the policy would hand the lead to on ``verdict``: shown to the rep before the
+    verdict is confirmed."""
+    lead = load_lead(session, lead_id)
+    _version_id, definition = definition_for(session, lead)
+    return route_for(session, lead, verdict, definition.policy)
 
 
 def _questions_first(lead_id: int, unanswered: tuple[Question, ...]) -> str:

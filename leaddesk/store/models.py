@@ -80,6 +80,8 @@ class User(Base):
     # An argon2 hash, set once a store turns passwords on (see leaddesk/sign_in/passwords.py).
     # Never shown, logged, exported or written into a hand-off file.
     password_hash: Mapped[str | None] = mapped_column(String(256), default=None)
+    # A salesperson's own zone: their business hours (the policy's) run on their clock.
+    timezone: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class WindowLease(Base):
@@ -201,6 +203,7 @@ class Lead(Base):
         Index("ix_leads_queue_callbacks", "assigned_to_id", "stage", "callback_at"),
         Index("ix_leads_queue_new", "assigned_to_id", "stage", "sla_due_at"),
         Index("ix_leads_queue_due", "assigned_to_id", "stage", "next_attempt_at"),
+        Index("ix_leads_sales_owner", "sales_owner_id", "stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -234,6 +237,12 @@ class Lead(Base):
         ForeignKey("handoff_batches.id"), index=True
     )
     flagged_untouched_at: Mapped[datetime | None]
+    # The salesperson the verdict handed it to, and sales' follow-up clock: started at the
+    # verdict (or at a move to another salesperson), due in their business hours, flagged late.
+    sales_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sales_clock_at: Mapped[datetime | None]
+    sales_due_at: Mapped[datetime | None]
+    sales_flagged_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     # A nurtured lead whose recycle date passed: when the person came back as a new lead.
     recycled_at: Mapped[datetime | None]
@@ -251,6 +260,7 @@ class Lead(Base):
     person: Mapped[Person] = relationship()
     account: Mapped[Account | None] = relationship()
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+    sales_owner: Mapped[User | None] = relationship(foreign_keys=[sales_owner_id])
 
 
 class CallAttempt(Base):
@@ -321,6 +331,7 @@ class VerdictRecord(Base):
     fired_rules: Mapped[list[str] | None] = mapped_column(JSONText())
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     decided_at: Mapped[datetime] = mapped_column(index=True)
+    salesperson_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # handed to
 
 
 class Assignment(Base):

@@ -43,7 +43,8 @@ ADD_REMOVE = Rights(insert=True, delete=True)
 # the name their database login goes by (a renamed row would hand one person's login to
 # another).
 _USERS_MANAGED = Rights(
-    insert=True, update=("display_name", "role", "capacity", "active", "territories")
+    insert=True,
+    update=("display_name", "role", "capacity", "active", "territories", "timezone"),
 )
 # A salesperson moves a handed-off lead to their answer and nothing else on it.
 _SALES_ANSWER = Rights(update=("stage", "stage_changed_at", "closed_at", "version"))

@@ -86,8 +86,28 @@ _LEADS_SQL = trigger_function(
             AND NEW.handoff_batch_id IS DISTINCT FROM OLD.handoff_batch_id THEN
         PERFORM public.leaddesk_refuse('a lead sales has stays in its hand-off batch');
     END IF;
+    IF NEW.sales_owner_id IS DISTINCT FROM OLD.sales_owner_id AND NEW.sales_owner_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM public.users u WHERE u.id = NEW.sales_owner_id
+                            AND u.role = 'sales') THEN
+        PERFORM public.leaddesk_refuse('a hand-off goes to a salesperson');
+    END IF;
     IF who <> 'qualifier' THEN
         RETURN NEW;
+    END IF;
+    -- A qualifier names the salesperson (and starts their clock) only with a verdict that
+    -- hands the lead on, and clears them only when its undo puts the lead back to work.
+    IF (NEW.sales_owner_id IS DISTINCT FROM OLD.sales_owner_id
+            OR NEW.sales_clock_at IS DISTINCT FROM OLD.sales_clock_at
+            OR NEW.sales_due_at IS DISTINCT FROM OLD.sales_due_at
+            OR NEW.sales_flagged_at IS DISTINCT FROM OLD.sales_flagged_at)
+            AND NOT (OLD.stage IN ('new', 'working', 'in_qualification')
+                     AND NEW.stage IN ('qualified', 'existing_account')
+                     AND NEW.sales_flagged_at IS NULL)
+            AND NOT (OLD.stage IN ('qualified', 'existing_account')
+                     AND NEW.stage IN ('new', 'working', 'in_qualification')
+                     AND NEW.sales_owner_id IS NULL AND NEW.sales_clock_at IS NULL
+                     AND NEW.sales_due_at IS NULL AND NEW.sales_flagged_at IS NULL) THEN
+        PERFORM public.leaddesk_refuse('a rep chooses the salesperson only through a verdict');
     END IF;
     -- A qualifier: their own leads and the pool's, and nobody else's.
     IF OLD.hold_reason = 'do_not_call' AND NEW.hold_reason IS DISTINCT FROM OLD.hold_reason THEN
@@ -144,6 +164,16 @@ _QUALIFIED_SQL = trigger_function(
     """\
     IF public.leaddesk_login_role() IS NULL THEN
         RETURN NULL;
+    END IF;
+    -- The salesperson a rep's verdict names is the one its verdict row records.
+    IF public.leaddesk_login_role() = 'qualifier' AND TG_OP = 'UPDATE'
+            AND NEW.sales_owner_id IS NOT NULL
+            AND NEW.sales_owner_id IS DISTINCT FROM OLD.sales_owner_id
+            AND NOT EXISTS (SELECT 1 FROM public.verdicts v WHERE v.lead_id = NEW.id
+                            AND v.salesperson_id = NEW.sales_owner_id
+                            AND v.decided_by_id = public.leaddesk_login_id()) THEN
+        PERFORM public.leaddesk_refuse('a rep chooses the salesperson only through a verdict '
+            || 'naming them');
     END IF;
     IF TG_OP = 'UPDATE' AND OLD.stage = 'qualified' THEN
         RETURN NULL;

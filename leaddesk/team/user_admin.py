@@ -19,7 +19,14 @@ from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Role
 from leaddesk.errors import Conflict, InputError, NotPermitted
-from leaddesk.people.users import UserInfo, clean_display_name, clean_territories, find_user, info
+from leaddesk.people.users import (
+    UserInfo,
+    clean_display_name,
+    clean_territories,
+    clean_timezone,
+    find_user,
+    info,
+)
 from leaddesk.store.models import Lead, User
 from leaddesk.team.moves import QUEUE_ROLES, PlannedMove, apply_all, is_open
 from leaddesk.team.reassign import planned_moves_query, to_move
@@ -99,9 +106,11 @@ def change_user(
     capacity: int | None = None,
     territories: Sequence[str] | None = None,
     display_name: str | None = None,
+    timezone: str | None = None,
 ) -> UserChange:
-    """Change any of role, capacity (most open leads at once), territories (country codes) and
-    the name the team sees (the login stays)."""
+    """Change any of role, capacity (most open leads at once), territories (country codes),
+    the name the team sees (the login stays) and a salesperson's zone (``timezone``: "" puts
+    them on the policy's)."""
     user = _editable(session, name, actor_id=actor_id, actor_role=actor_role)
     if role is Role.ADMIN and actor_role is not Role.ADMIN:
         raise NotPermitted("Only an admin can make someone an admin.")
@@ -148,6 +157,13 @@ def change_user(
             changes.append(f"territories {before} → {' '.join(codes) or 'anywhere'}")
             details["territories"] = [list(user.territories or ()), list(codes)]
             user.territories = list(codes)
+    if timezone is not None:
+        zone = clean_timezone(timezone)
+        if zone != user.timezone:
+            policys = "the policy's"
+            changes.append(f"time zone {user.timezone or policys} → {zone or policys}")
+            details["timezone"] = [user.timezone, zone]
+            user.timezone = zone
     if not changes:
         return UserChange(info(user), ())
     details["returned_to_pool"] = len(returned)

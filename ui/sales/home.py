@@ -1,5 +1,6 @@
-"""What a salesperson sees on signing in: every handed-off lead still waiting for their answer
-(longest waiting first, late and escalated ones marked) and the ways to answer.
+"""What a salesperson sees on signing in: every hand-off still waiting for their answer, from
+the moment the rep's verdict named them (longest waiting first, with when their follow-up is
+due; late and escalated ones marked), and the ways to answer.
 
 Sales has no call queue; the loop closes here: accepted (with the CRM opportunity) or rejected
 (with a reason), one lead at a time (A, R) or many from the decisions file.
@@ -29,7 +30,7 @@ from ui.common.text_tables import set_row, text_table
 from ui.common.theme import colours
 from ui.sales.answer import AnswerDialog
 
-COLUMNS = ("Lead", "Person", "Company", "Batch", "Qualified by", "Waiting", "")
+COLUMNS = ("Lead", "Person", "Company", "Salesperson · due", "Qualified by", "Waiting", "")
 LEVEL_WORDS = {"escalated": "escalated", "overdue": "late", "waiting": ""}
 NUMBERS = (0, 5)
 
@@ -42,6 +43,20 @@ def waiting_words(hours: float) -> str:
         return f"{whole} h"
     days, rest = divmod(whole, 24)
     return f"{days} d {rest} h" if rest else f"{days} d"
+
+
+def salesperson_words(lead: PendingLead) -> str:
+    """Who the verdict named ("sales" for a hand-off to the team as a whole); an existing
+    customer's inquiry says it went to the account owner."""
+    name = lead.salesperson_name or lead.salesperson or "sales"
+    return f"{name} (account owner)" if lead.kind == "existing_customer" else name
+
+
+def due_words(lead: PendingLead) -> str:
+    """When the follow-up is due, on this computer's clock ("Mon 13:00")."""
+    if lead.due_at is None:
+        return ""
+    return lead.due_at.astimezone().strftime("%a %H:%M")
 
 
 class SalesHome(QWidget):
@@ -57,7 +72,7 @@ class SalesHome(QWidget):
         self.headline = QLabel("Reading the hand-offs…")
         self.headline.setObjectName("headline")
         self.headline.setWordWrap(True)
-        self.table = text_table(COLUMNS, stretch=(1, 2), numbers=NUMBERS, single=True)
+        self.table = text_table(COLUMNS, stretch=(1, 2, 3), numbers=NUMBERS, single=True)
         self.table.setAccessibleName("Hand-offs waiting for your answer")
         self.table.setAccessibleDescription("A accepts the chosen lead, R rejects it")
         self.note = EmptyNote(self.table)
@@ -124,7 +139,7 @@ class SalesHome(QWidget):
     def answer(self, *, accept: bool) -> AnswerDialog | None:
         """Accept or reject the selected hand-off, in a small dialog."""
         lead = self.selected()
-        if lead is None:
+        if lead is None or not lead.batch:
             return None
         dialog = AnswerDialog(self._desk, self._ops, lead, accept=accept, parent=self)
         dialog.finished.connect(dialog.deleteLater)
@@ -133,8 +148,16 @@ class SalesHome(QWidget):
 
     def _selection_changed(self) -> None:
         lead = self.selected()
-        self.accept_button.setEnabled(lead is not None)
-        self.reject_button.setEnabled(lead is not None)
+        # Named at the verdict, read and called at once; answered once the day's export has
+        # put it in the CRM (the batch the answer is matched against).
+        answerable = lead is not None and bool(lead.batch)
+        waiting = "Not exported yet: call them now; answer once it is in your CRM."
+        for button, tip in (
+            (self.accept_button, "Accepted: record the opportunity it opened in your CRM"),
+            (self.reject_button, "Rejected: say why, so the qualifiers learn"),
+        ):
+            button.setEnabled(answerable)
+            button.setToolTip(tip if answerable or lead is None else waiting)
         if lead is None:
             self.shown_record = None
             self.record.clear()
@@ -164,19 +187,18 @@ class SalesHome(QWidget):
         self.report = report
         late = report.late
         self.headline.setText(
-            f"<b>{late} handed-off lead{'s' if late != 1 else ''}</b> past the "
-            f"{report.followup_hours:g} h follow-up window ({report.escalated} escalated after "
-            f"{report.escalation_hours:g} h); {report.waiting_within_window} more still within "
-            f"it. Answered so far: {report.accepted} accepted, {report.rejected} rejected. "
-            "Pick one and press A to accept it or R to reject it."
+            f"<b>{late} hand-off{'s' if late != 1 else ''} late</b>, past the follow-up time "
+            f"({report.escalated} escalated to the team lead); {report.waiting_within_window} "
+            f"more still on time. Answered so far: {report.accepted} accepted, "
+            f"{report.rejected} rejected. Pick one and press A to accept it or R to reject it."
             if report.leads
             else "Nothing is waiting for sales. Every hand-off has its answer."
             if report.accepted or report.rejected
             else "Nothing has been handed off to sales yet."
         )
         self.note.say(
-            "Hand-offs show here when a rep exports them at the end of the day, and "
-            "wait until you record sales' decisions."
+            "Hand-offs show here as soon as a rep's verdict names you, and wait until you "
+            "record your decision."
             if not report.leads
             else ""
         )
@@ -188,7 +210,7 @@ class SalesHome(QWidget):
                 str(lead.lead_id),
                 lead.name,
                 lead.company or "",
-                lead.batch,
+                " · due ".join(part for part in (salesperson_words(lead), due_words(lead)) if part),
                 lead.qualified_by_name or lead.qualified_by or "",
                 waiting_words(lead.hours_waiting),
                 LEVEL_WORDS.get(lead.level, ""),

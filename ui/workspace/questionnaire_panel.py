@@ -32,6 +32,7 @@ from ui.common.icons import icon
 from ui.common.operations import Operations
 from ui.workspace.override_dialog import OverrideRequest
 from ui.workspace.question_fields import QuestionField
+from ui.workspace.salesperson_picker import ROUTED, SalespersonPicker
 
 
 def _empty(layout: QLayout) -> None:
@@ -151,6 +152,8 @@ class QuestionnairePanel(QFrame):
         card.addWidget(self._caption("BECAUSE"))
         card.addWidget(self.fired)
         side.addWidget(self.card)
+        self.salesperson = SalespersonPicker(desk, ops)
+        side.addWidget(self.salesperson)
 
         self.confirm_button = QPushButton(icon("check"), "Confirm   Ctrl+Enter")
         self.confirm_button.setObjectName("primary")
@@ -329,6 +332,7 @@ class QuestionnairePanel(QFrame):
         self.suggested_type.setText(f"Lead type: {lead_type}")
         self.reason.setText(suggestion.reason)
         self.fired.setText("\n".join(f"• {line}" for line in evaluation.fired))
+        self.salesperson.show_for(qualification.lead_id, suggestion.verdict)
         upcoming = evaluation.next_questions
         self.next_question.setText(f"Next: {upcoming[0].text}" if upcoming else "All answered.")
         left = _required_left(qualification)
@@ -375,6 +379,7 @@ class QuestionnairePanel(QFrame):
             return
         suggestion = qualification.suggestion
         seconds = self.call_seconds()
+        to = self.salesperson.picked()
         self._give(
             qualification,
             lambda desk: desk.qualifying.give_verdict(
@@ -382,6 +387,7 @@ class QuestionnairePanel(QFrame):
                 suggestion.verdict,
                 expected_version=self._version(),
                 call_seconds=seconds,
+                to=to,
             ),
         )
 
@@ -399,6 +405,7 @@ class QuestionnairePanel(QFrame):
         if choice is None:
             return
         seconds = self.call_seconds()
+        to = self.salesperson.picked() if choice.verdict in ROUTED else None
         self._give(
             qualification,
             lambda desk: desk.qualifying.give_verdict(
@@ -408,6 +415,7 @@ class QuestionnairePanel(QFrame):
                 lead_type=choice.lead_type,
                 expected_version=self._version(),
                 call_seconds=seconds,
+                to=to,
             ),
         )
 

@@ -1,0 +1,106 @@
+"""Who a hand-off goes to, shown on the verdict panel before the rep confirms it.
+
+The core names the salesperson the policy routes the lead to (by territory, in turn, by
+source, or the account owner) and why; the rep may pick another from the list, which the
+verdict records (and audits) as their choice.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QVBoxLayout
+
+from leaddesk.desk import Desk, Route, Salesperson
+from leaddesk.domain import Verdict
+from ui.common.operations import Operations
+
+ROUTED = (Verdict.HAND_OFF, Verdict.EXISTING_ACCOUNT)
+
+
+def person_words(person: Salesperson) -> str:
+    """ "Ben Ortiz · 3 of 40 open · DE, AT": enough to choose by."""
+    parts = [person.display_name, f"{person.open_leads} of {person.capacity} open"]
+    if person.territories:
+        parts.append(", ".join(person.territories))
+    return " · ".join(parts)
+
+
+class SalespersonPicker(QFrame):
+    def __init__(self, desk: Desk, ops: Operations) -> None:
+        super().__init__()
+        self.setObjectName("salespersonPicker")
+        self._desk = desk
+        self._ops = ops
+        self._shown_for: tuple[int, Verdict] | None = None
+        self.route: Route | None = None
+        self.people: list[Salesperson] = []
+        caption = QLabel("GOES TO")
+        caption.setObjectName("panelTitle")
+        self.choice = QComboBox()
+        self.choice.setAccessibleName("Salesperson who gets the hand-off")
+        self.choice.setToolTip("The policy's choice; pick another to hand it to them instead")
+        self.why = QLabel()
+        self.why.setObjectName("help")
+        self.why.setWordWrap(True)
+        self.choice.currentIndexChanged.connect(self._picked_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)
+        layout.setSpacing(4)
+        layout.addWidget(caption)
+        layout.addWidget(self.choice)
+        layout.addWidget(self.why)
+        self.hide()
+
+    def show_for(self, lead_id: int, verdict: Verdict) -> None:
+        """Ask the core who ``verdict`` would hand the lead to (once per lead and verdict)."""
+        if verdict not in ROUTED:
+            self._shown_for = None
+            self.route = None
+            self.hide()
+            return
+        if self._shown_for == (lead_id, verdict):
+            return
+        self._shown_for = (lead_id, verdict)
+        desk = self._desk
+        self._ops.run(
+            lambda: (
+                lead_id,
+                desk.qualifying.salesperson_for(lead_id, verdict),
+                desk.qualifying.salespeople(),
+            ),
+            done=self._show,
+        )
+
+    def _show(self, found: tuple[int, Route | None, list[Salesperson]]) -> None:
+        lead_id, route, people = found
+        if self._shown_for is None or self._shown_for[0] != lead_id:
+            return  # the rep moved on meanwhile
+        self.route = route
+        self.people = people
+        self.choice.blockSignals(True)
+        self.choice.clear()
+        for person in people:
+            self.choice.addItem(person_words(person), person.name)
+        if route is not None:
+            self.choice.setCurrentIndex(max(0, self.choice.findData(route.name)))
+        self.choice.blockSignals(False)
+        self._picked_changed()
+        self.setVisible(route is not None)
+
+    def picked(self) -> str | None:
+        """The salesperson the rep chose instead of the policy's; None to keep the policy's."""
+        if self.route is None or self.isHidden():
+            return None
+        name = self.choice.currentData()
+        return str(name) if name and name != self.route.name else None
+
+    def _picked_changed(self) -> None:
+        route = self.route
+        if route is None:
+            self.why.clear()
+            return
+        owner = "their account owner" if route.kind == "existing_customer" else "the policy"
+        self.why.setText(
+            f"You picked them instead of {route.display_name}; the verdict records it."
+            if self.picked()
+            else f"Chosen by {owner}: {route.why}. Their follow-up clock starts at your verdict."
+        )
