@@ -11,6 +11,7 @@ from leaddesk.domain import DisqualifyReason, LeadType, Verdict
 from leaddesk.people.permissions import Action
 from leaddesk.qualifying import history, qualification, verdicts
 from leaddesk.qualifying.undo import UndoneVerdict, undo_verdict
+from leaddesk.sync import outbox
 
 
 class Qualifying:
@@ -74,7 +75,7 @@ class Qualifying:
         """Confirm or override the suggestion; an override needs a reason. Ends the claim and
         the connected call (``call_seconds``: its length as the window timed it)."""
         with self._ctx.write(Action.GIVE_VERDICT) as session:
-            return verdicts.give_verdict(
+            given = verdicts.give_verdict(
                 session,
                 lead_id=lead_id,
                 verdict=verdict,
@@ -87,13 +88,18 @@ class Qualifying:
                 expected_version=expected_version,
                 call_seconds=call_seconds,
             )
+            if given.verdict is Verdict.HAND_OFF:  # sales' CRM hears of it, exactly once
+                outbox.queue_hand_off(session, lead_id, given.id, given.decided_at)
+            return given
 
     def undo_verdict(self, verdict_id: int) -> UndoneVerdict:
         """Take back a verdict given by mistake (within minutes, before a hand-off or anything
         else follows): the lead is as before it, held by the rep, its answers kept."""
         at = self._ctx.clock()
         with self._ctx.write(Action.GIVE_VERDICT) as session:
-            return undo_verdict(session, verdict_id, user_id=self._ctx.user_id, at=at)
+            undone = undo_verdict(session, verdict_id, user_id=self._ctx.user_id, at=at)
+            outbox.drop_unsent(session, undone.lead_id)
+            return undone
 
     def verdict_history(self, lead_id: int) -> list[history.PastVerdict]:
         """Every verdict on the lead with the questions and wording of its own version."""

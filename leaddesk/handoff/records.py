@@ -120,11 +120,17 @@ def read_records(
 ) -> list[HandoffRecord]:
     """Every lead in ``batch`` (or those of ``only`` in it) as sales will see it, lowest lead
     id first."""
-    cutoff = batch.created_at
     ids = batch_lead_ids(session, batch.id)
     if only is not None:
         wanted = set(only)
         ids = [lead_id for lead_id in ids if lead_id in wanted]
+    return records_as_of(session, ids, batch.created_at)
+
+
+def records_as_of(session: Session, ids: Sequence[int], cutoff: datetime) -> list[HandoffRecord]:
+    """The leads ``ids`` as sales will see them, as of ``cutoff`` (a batch's time, or the
+    moment a sync sends them to sales' CRM), lowest lead id first."""
+    ids = sorted(ids)
     users = {u.id: u for u in session.scalars(select(User))}
     versions = {v.id: v.version for v in session.scalars(select(DefinitionVersion))}
     records: list[HandoffRecord] = []

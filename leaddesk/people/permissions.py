@@ -28,6 +28,8 @@ class Action(StrEnum):
     ADD_DO_NOT_CALL = "put someone on the do-not-call list"
     MANAGE_DO_NOT_CALL = "manage the do-not-call list"
     ERASE_PERSON = "erase a person's data"
+    SET_UP_SYNC = "set up the sync to sales' CRM"
+    SYNC_HANDOFFS = "send hand-offs to sales' CRM"
 
 
 _REP = frozenset(
@@ -41,6 +43,7 @@ _REP = frozenset(
         Action.READ_HANDOFFS,
         # A rep hears "take me off your list" on a call.
         Action.ADD_DO_NOT_CALL,
+        Action.SYNC_HANDOFFS,
     }
 )
 _TEAM_LEAD = _REP | {
