@@ -70,6 +70,8 @@ _ADMIN = frozenset(
         Action.ADD_DO_NOT_CALL,
         Action.MANAGE_DO_NOT_CALL,
         Action.ERASE_PERSON,
+        Action.SET_UP_SYNC,
+        Action.SYNC_HANDOFFS,
     }
 )
 

@@ -30,11 +30,12 @@ class TimedSession(requests.Session):
         super().__init__()
         self.timeout = timeout
         self.retry_after: float | None = None
-        if ca_bundle:
-            self.verify = ca_bundle
+        self.ca_bundle = ca_bundle
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", self.timeout)
+        if self.ca_bundle:  # named in the settings: it wins over REQUESTS_CA_BUNDLE
+            kwargs.setdefault("verify", self.ca_bundle)
         response = super().request(method, url, *args, **kwargs)
         after = response.headers.get("Retry-After")
         try:
