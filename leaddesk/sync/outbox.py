@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from leaddesk.store.models import SyncOutboxRow
+from leaddesk.store.models import SyncOutboxRow, SyncSetting
 
 WAITING, SENT, HELD = "waiting", "sent", "held"
 LEASE = timedelta(minutes=2)
@@ -27,8 +27,11 @@ class Claimed:
 
 
 def queue_hand_off(session: Session, lead_id: int, verdict_id: int | None, at: datetime) -> None:
-    """Queue a hand-off for the CRM, in the verdict's transaction. A lead handed off again
+    """Queue a hand-off for the CRM, in the verdict's transaction, once the team has a sync
+    set up (without one, the end-of-day export hands it to sales). A lead handed off again
     (after an undo) is sent again: the CRM's record is updated, not doubled."""
+    if session.scalar(select(SyncSetting.id).limit(1)) is None:
+        return
     row = session.scalar(select(SyncOutboxRow).where(SyncOutboxRow.lead_id == lead_id))
     if row is None:
         session.add(

@@ -68,6 +68,7 @@ class FakeSalesforce:
     seen: list[Seen] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     tokens: set[str] = field(default_factory=set)
+    issued: list[str] = field(default_factory=list)  # every token ever given out
     fields: dict[str, dict[str, Any]] = field(
         default_factory=lambda: {f["name"]: f for f in DESCRIBE["fields"]}
     )
@@ -141,6 +142,7 @@ class FakeSalesforce:
             return _json(refused["body"], refused["status"])
         token = f"00D000000000001!{secrets.token_urlsafe(24)}"
         self.tokens.add(token)
+        self.issued.append(token)
         return _json({**OAUTH["response"], "access_token": token, "instance_url": self.base})
 
     def _route(self, method: str, path: str, request: Request, body: str) -> Response:
@@ -167,19 +169,25 @@ class FakeSalesforce:
                 return _json([{"message": message, "errorCode": "INVALID_FIELD"}], 400)
             if not known.get("updateable"):
                 message = f"Unable to create/update fields: {name}."
-                return _json([{"message": message, "errorCode": "INVALID_FIELD_FOR_INSERT_UPDATE"}], 400)
+                return _json(
+                    [{"message": message, "errorCode": "INVALID_FIELD_FOR_INSERT_UPDATE"}], 400
+                )
         return None
 
     def _upsert(self, body: str) -> Response:
         try:
             data = json.loads(body)
         except ValueError:
-            return _json([{"message": "Unexpected character", "errorCode": "JSON_PARSER_ERROR"}], 400)
+            return _json(
+                [{"message": "Unexpected character", "errorCode": "JSON_PARSER_ERROR"}], 400
+            )
         records = data.get("records") if isinstance(data, dict) else None
         if not isinstance(records, list) or not records or len(records) > 200:
             return _json([{"message": "records: 1 to 200", "errorCode": "INVALID_BATCH_SIZE"}], 400)
         if not isinstance(data.get("allOrNone", False), bool):
-            return _json([{"message": "allOrNone: a boolean", "errorCode": "JSON_PARSER_ERROR"}], 400)
+            return _json(
+                [{"message": "allOrNone: a boolean", "errorCode": "JSON_PARSER_ERROR"}], 400
+            )
         for record in records:
             if (record.get("attributes") or {}).get("type") != "Lead":
                 message = "Each record needs attributes.type of the URI's sObject"

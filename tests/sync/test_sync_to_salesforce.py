@@ -19,9 +19,17 @@ def test_a_hand_off_becomes_one_lead_with_the_qualification_and_a_task(
         run = desk.sync.run()
         status = desk.sync.status()
     assert [s.lead_id for s in run.sent] == [lead_id] and not run.held, run
-    assert (status.waiting, status.sent, status.line) == (0, 1, "All hand-offs synced to Salesforce")
+    assert (status.waiting, status.sent, status.line) == (
+        0,
+        1,
+        "All hand-offs synced to Salesforce",
+    )
     [lead] = salesforce.leads_for(lead_id)
-    assert (lead["FirstName"], lead["LastName"], lead["Company"]) == ("Dana", "Ito", "Acme Logistics")
+    assert (lead["FirstName"], lead["LastName"], lead["Company"]) == (
+        "Dana",
+        "Ito",
+        "Acme Logistics",
+    )
     assert lead[EXTERNAL_ID] == str(lead_id)
     assert "Decision maker:" in lead["Description"] and "Next step:" in lead["Description"]
     assert "Budget" in lead["Description"]

@@ -49,9 +49,7 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
             critical=False,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(public), critical=False
-        )
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(public), critical=False)
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = folder / "salesforce-test.pem", folder / "salesforce-test.key"
