@@ -125,7 +125,7 @@ class Sync:
             code = store_code(session, at=at)
         if client_secret:
             secrets.remember(code, connector, secrets.CLIENT_SECRET, client_secret)
-            secrets.forget(code, connector, secrets.ACCESS_TOKEN)
+        secrets.forget(code, connector, secrets.ACCESS_TOKEN)  # signed in afresh, wherever
         return settings
 
     def settings(self) -> SyncSettings | None:

@@ -10,8 +10,8 @@ an expired token means one fresh sign-in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 import time
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 import requests
