@@ -19,6 +19,16 @@ from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 
 NAMES_OF_SALES_OBJECTS = re.compile(r"opportunit|\bdeal", re.IGNORECASE)
+# Every call a connector may make: sign in, describe Lead, upsert Leads, update a Lead, make
+# a Task, look a Task up. Nothing else reaches Salesforce.
+CONTRACT = re.compile(
+    r"(POST /services/oauth2/token"
+    r"|GET /services/data/v\d+\.\d/sobjects/Lead/describe"
+    r"|PATCH /services/data/v\d+\.\d/composite/sobjects/Lead/LeadDesk_Lead_Id__c"
+    r"|PATCH /services/data/v\d+\.\d/sobjects/Lead/00Q\w+"
+    r"|POST /services/data/v\d+\.\d/sobjects/Task"
+    r"|GET /services/data/v\d+\.\d/query/?)"
+)
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +62,7 @@ def salesforce(certificate: tuple[Path, Path]) -> Iterator[FakeSalesforce]:
     for seen in fake.seen:
         text = f"{seen.path}?{seen.query}\n{seen.body}"
         assert not NAMES_OF_SALES_OBJECTS.search(text), f"{seen.method} {seen.path} names it"
+        assert CONTRACT.fullmatch(f"{seen.method} {seen.path}"), f"{seen.method} {seen.path}"
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from sync_scenarios import hand_off
 
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
+from leaddesk.store.models import SyncOutboxRow
 
 
 def test_a_hand_off_becomes_one_lead_with_the_qualification_and_a_task(
@@ -44,8 +45,6 @@ def test_sending_again_updates_the_same_lead(
     with open_desk(synced_team, "rep1", clock=clock) as desk:
         first = desk.sync.run()
         with desk.store.transaction() as session:  # as if the run had died before recording
-            from leaddesk.store.models import SyncOutboxRow
-
             row = session.query(SyncOutboxRow).one()
             row.status = "waiting"
         again = desk.sync.run()
