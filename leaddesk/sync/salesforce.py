@@ -92,10 +92,11 @@ class SalesforceConnector:
         results: dict[int, Sent] = {}
         by_external: list[Outgoing] = []
         for item in batch:
-            if item.crm_id:
-                results[item.lead_id] = self._update_known(item, by_external)
-            else:
+            known = self._update_known(item) if item.crm_id else None
+            if known is None:
                 by_external.append(item)
+            else:
+                results[item.lead_id] = known
         for start in range(0, len(by_external), BATCH):
             for sent in self._upsert(by_external[start : start + BATCH]):
                 results[sent.lead_id] = sent
@@ -111,8 +112,9 @@ class SalesforceConnector:
 
     # -- the steps ------------------------------------------------------------------------
 
-    def _update_known(self, item: Outgoing, by_external: list[Outgoing]) -> Sent:
-        """A lead from a Salesforce export: its own Lead updated (by its Salesforce id)."""
+    def _update_known(self, item: Outgoing) -> Sent | None:
+        """A lead from a Salesforce export: its own Lead updated (by its Salesforce id); None
+        when that Lead is gone from the org (then it is upserted by the LeadDesk id)."""
         fields = lead_fields(item, self.settings)
         crm_id = str(item.crm_id)
         try:
@@ -120,8 +122,7 @@ class SalesforceConnector:
                 lambda sf: sf.restful(f"sobjects/Lead/{crm_id}", method="PATCH", json=fields)
             )
         except SalesforceResourceNotFound:
-            by_external.append(Outgoing(item.lead_id, item.record))  # deleted there: a new one
-            return Sent(item.lead_id, error="pending")
+            return None
         except SalesforceError as error:
             return Sent(item.lead_id, error=crm_words(error.content))
         return Sent(item.lead_id, crm_id=crm_id)

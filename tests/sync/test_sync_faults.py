@@ -188,3 +188,17 @@ def test_a_lead_from_a_salesforce_export_updates_its_own_lead(
     assert list(salesforce.leads) == [known]
     assert salesforce.leads[known][EXTERNAL_ID] == str(lead_id)
     assert salesforce.leads[known]["Status"] == "Open"  # sales' own fields are left alone
+
+
+def test_a_lead_whose_salesforce_lead_was_deleted_there_gets_a_new_one(
+    team: str,
+    store: Store,
+    clock: FixedClock,
+    salesforce: FakeSalesforce,
+    certificate: tuple[Path, Path],
+) -> None:
+    lead_id = hand_off(team, clock, extra={"columns": {"Lead ID": "00Q5g00000ZZZZZAAA"}})
+    run = send_waiting(store, connector(salesforce, certificate, []), clock=clock, actor_id=None)
+    [sent] = run.sent
+    assert sent.crm_id != "00Q5g00000ZZZZZAAA"
+    one_lead_each(salesforce, [lead_id])
