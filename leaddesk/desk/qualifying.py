@@ -98,7 +98,7 @@ class Qualifying:
         at = self._ctx.clock()
         with self._ctx.write(Action.GIVE_VERDICT) as session:
             undone = undo_verdict(session, verdict_id, user_id=self._ctx.user_id, at=at)
-            outbox.drop_unsent(session, undone.lead_id)
+            outbox.drop_unsent(session, undone.lead_id, at)
             return undone
 
     def verdict_history(self, lead_id: int) -> list[history.PastVerdict]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from leaddesk.errors import Conflict
 from leaddesk.store.models import SyncOutboxRow, SyncSetting
 
 WAITING, SENT, HELD = "waiting", "sent", "held"
@@ -43,11 +44,23 @@ def queue_hand_off(session: Session, lead_id: int, verdict_id: int | None, at: d
     row.verdict_id, row.status, row.error, row.queued_at = verdict_id, WAITING, None, at
 
 
-def drop_unsent(session: Session, lead_id: int) -> None:
-    """A verdict taken back before it reached the CRM takes its row with it."""
-    session.execute(
-        delete(SyncOutboxRow).where(SyncOutboxRow.lead_id == lead_id, SyncOutboxRow.status != SENT)
-    )
+def drop_unsent(session: Session, lead_id: int, at: datetime) -> None:
+    """A verdict taken back before it reached the CRM takes its row with it. Once the CRM has
+    the lead (or a worker is sending it this moment) the undo is refused: LeadDesk cannot take
+    a record back out of sales' CRM."""
+    row = row_for(session, lead_id)
+    if row is None:
+        return
+    if row.status == SENT:
+        raise Conflict(
+            f"Lead {lead_id} is already in sales' CRM ({row.crm_id}), so its verdict can no "
+            "longer be taken back here; ask sales to close it there."
+        )
+    if row.claimed_until is not None and row.claimed_until > at:
+        raise Conflict(
+            f"Lead {lead_id} is being sent to sales' CRM right now; try the undo again in a minute."
+        )
+    session.delete(row)
 
 
 def claim(session: Session, worker: str, at: datetime, limit: int) -> list[Claimed]:

@@ -13,7 +13,7 @@ from sync_scenarios import SALES_WORTHY, add_lead, hand_off
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import Verdict
-from leaddesk.errors import NotPermitted
+from leaddesk.errors import Conflict, NotPermitted
 from leaddesk.store import open_store
 from leaddesk.store.models import SyncOutboxRow, VerdictRecord
 from leaddesk.sync import outbox
@@ -108,3 +108,15 @@ def test_a_qualifier_cannot_set_up_the_sync(
 ) -> None:
     with open_desk(synced_team, "rep1", clock=clock) as desk, pytest.raises(NotPermitted):
         desk.sync.setup("files", folder="/tmp/x")
+
+
+def test_a_verdict_already_in_salesforce_cannot_be_taken_back_here(
+    synced_team: str, clock: FixedClock, salesforce: FakeSalesforce
+) -> None:
+    lead_id = hand_off(synced_team, clock)
+    with open_desk(synced_team, "rep1", clock=clock) as desk:
+        [sent] = desk.sync.run().sent
+        verdict_id = desk.qualifying.verdict_history(lead_id)[-1].verdict.id
+        with pytest.raises(Conflict, match=f"already in sales' CRM \\({sent.crm_id}\\)"):
+            desk.qualifying.undo_verdict(verdict_id)
+    assert [row.status for row in rows(synced_team)] == ["sent"]

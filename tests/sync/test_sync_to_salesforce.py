@@ -36,6 +36,10 @@ def test_a_hand_off_becomes_one_lead_with_the_qualification_and_a_task(
     assert "Budget" in lead["Description"]
     [task] = salesforce.tasks_for(run.sent[0].crm_id or "")
     assert task["Status"] == "Completed"
+    with open_desk(synced_team, "rep1", clock=clock) as desk:
+        [entry] = [e for e in desk.queue.lead_file(lead_id).timeline if e.kind == "sync"]
+    assert entry.text == f"Synced to Salesforce (Lead {run.sent[0].crm_id})"
+    assert entry.at == clock()
 
 
 def test_sending_again_updates_the_same_lead(
