@@ -299,8 +299,8 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
     """The backup as LeadDesk at schema 0004 wrote it: without the columns added since (when a
     call ended, when a nurtured lead came back, a lead's tries since its last contact, which
     login wrote an audit event, a user's password, a hand-off's salesperson and their clock)
-    and the tables (the do-not-call list, the
-    store's identity, the moves waiting for a call)."""
+    and the tables (the do-not-call list, the store's identity, the moves waiting for a call,
+    the sync's outbox and settings)."""
     added: dict[str, tuple[str, ...]] = {
         "call_attempts": ("ended_at",),
         "leads": (
@@ -315,13 +315,19 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
         "users": ("password_hash", "timezone"),
         "verdicts": ("salesperson_id",),
     }
-    new_tables = {"do_not_call_entries", "store_identity", "pending_moves"}
+    new_tables = {
+        "do_not_call_entries",
+        "store_identity",
+        "pending_moves",
+        "sync_outbox",
+        "sync_settings",
+    }
     items, out = lines(backup), []
     drop: list[int] = []
     skipping = False
     for item in items:
-        if isinstance(item, dict) and "table" in item:
-            skipping = item["table"] in new_tables
+        if isinstance(item, dict):  # a table's heading, or the end line after the last table
+            skipping = item.get("table") in new_tables
         if skipping:
             continue
         if isinstance(item, dict) and "format" in item:

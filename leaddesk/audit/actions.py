@@ -60,6 +60,10 @@ class AuditAction(StrEnum):
     HANDOFF_BATCH_COMPLETE = "handoff_batch_complete"
     HANDOFF_BATCH_ABANDONED = "handoff_batch_abandoned"
     HANDOFF_BATCH_REWRITTEN = "handoff_batch_rewritten"
+    # the sync to sales' CRM
+    SENT_TO_CRM = "sent_to_crm"
+    CRM_REFUSED = "crm_refused"
+    SYNC_SET_UP = "sync_set_up"
     # people, the definition, the store
     USER_ADDED = "user_added"
     USER_CHANGED = "user_changed"

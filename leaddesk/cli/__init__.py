@@ -25,6 +25,7 @@ from leaddesk.cli import (
     queue_commands,
     self_test_command,
     setup_commands,
+    sync_commands,
     team_commands,
 )
 from leaddesk.cli.common import add_as
@@ -40,6 +41,7 @@ COMMAND_MODULES = [
     queue_commands,
     lead_command,
     handoff_commands,
+    sync_commands,
     import_command,
     add_lead_command,
     contact_command,

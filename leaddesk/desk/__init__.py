@@ -3,8 +3,8 @@
 Permissions and the audit trail live here, so there is no path around them. Each method
 runs in its own short transaction; the desk holds no session between calls. The operations
 sit in sub-facades over one shared context, named after what users do: ``desk.queue``,
-``desk.calls``, ``desk.qualifying``, ``desk.intake``, ``desk.handoff``, ``desk.privacy``,
-``desk.team``, ``desk.people`` and ``desk.admin`` (docs/architecture.md §3).
+``desk.calls``, ``desk.qualifying``, ``desk.intake``, ``desk.handoff``, ``desk.sync``,
+``desk.privacy``, ``desk.team``, ``desk.people`` and ``desk.admin`` (docs/architecture.md §3).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from leaddesk.desk.people import People
 from leaddesk.desk.privacy import Privacy
 from leaddesk.desk.qualifying import Qualifying
 from leaddesk.desk.queue import Queue
+from leaddesk.desk.sync import Sync
 from leaddesk.desk.team import Team
 from leaddesk.desk.views import *  # noqa: F403  (the front ends' words, listed in views.__all__)
 from leaddesk.errors import InputError, NotPermitted
@@ -62,6 +63,7 @@ class Desk:
         self.qualifying = Qualifying(self._ctx)
         self.intake = Intake(self._ctx)
         self.handoff = Handoff(self._ctx)
+        self.sync = Sync(self._ctx)
         self.privacy = Privacy(self._ctx)
         self.team = Team(self._ctx)
         self.people = People(self._ctx)

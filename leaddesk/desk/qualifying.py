@@ -12,6 +12,7 @@ from leaddesk.handoff.routing import Route, Salesperson, sales_team
 from leaddesk.people.permissions import Action
 from leaddesk.qualifying import history, qualification, verdicts
 from leaddesk.qualifying.undo import UndoneVerdict, undo_verdict
+from leaddesk.sync import outbox
 
 
 class Qualifying:
@@ -78,7 +79,7 @@ class Qualifying:
         goes to the salesperson the policy names, or to ``to`` (a sales user) if the rep
         picks another; the choice is in the verdict's audit event."""
         with self._ctx.write(Action.GIVE_VERDICT) as session:
-            return verdicts.give_verdict(
+            given = verdicts.give_verdict(
                 session,
                 lead_id=lead_id,
                 verdict=verdict,
@@ -92,6 +93,9 @@ class Qualifying:
                 call_seconds=call_seconds,
                 to=to,
             )
+            if given.verdict is Verdict.HAND_OFF:  # sales' CRM hears of it, exactly once
+                outbox.queue_hand_off(session, lead_id, given.id, given.decided_at)
+            return given
 
     def salesperson_for(self, lead_id: int, verdict: Verdict) -> Route | None:
         """Who a ``verdict`` on the lead would hand it to, and why: shown before confirming."""
@@ -108,7 +112,9 @@ class Qualifying:
         else follows): the lead is as before it, held by the rep, its answers kept."""
         at = self._ctx.clock()
         with self._ctx.write(Action.GIVE_VERDICT) as session:
-            return undo_verdict(session, verdict_id, user_id=self._ctx.user_id, at=at)
+            undone = undo_verdict(session, verdict_id, user_id=self._ctx.user_id, at=at)
+            outbox.drop_unsent(session, undone.lead_id, at)
+            return undone
 
     def verdict_history(self, lead_id: int) -> list[history.PastVerdict]:
         """Every verdict on the lead with the questions and wording of its own version."""

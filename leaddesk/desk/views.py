@@ -33,6 +33,7 @@ from leaddesk.definition import (
     parse_definition,
 )
 from leaddesk.definition.versions import DefinitionDiff, PublishResult, ShownDefinition
+from leaddesk.desk.sync import HeldHandoff, SyncCheck, SyncStatus
 from leaddesk.files.logs import log_path, setup_logging
 from leaddesk.files.reading import read_text_file, why_no_folder
 from leaddesk.files.resources import resource_path, resources_dir
@@ -78,6 +79,10 @@ from leaddesk.sign_in.passwords import NO_PASSWORDS_NOTE, PasswordAsk, check_new
 from leaddesk.sign_in.saved_passwords import keyring_available, remember_password, saved_password
 from leaddesk.sign_in.windows import HEARTBEAT, WindowTaken, WindowTakenOver
 from leaddesk.store.database import ENV_URL, default_backup_folder, default_store_path
+from leaddesk.sync.connector import CONNECTORS as SYNC_CONNECTORS
+from leaddesk.sync.sending import SyncRun
+from leaddesk.sync.team_settings import VALUES as SYNC_VALUES
+from leaddesk.sync.team_settings import SyncSettings
 from leaddesk.team.moves import POOL, QUEUE_ROLES, PlannedMove
 from leaddesk.team.reassign import DEFAULT_REASON, LeadPick, ReassignPreview, ReassignResult
 from leaddesk.team.rebalance import RebalancePlan, RepLoad
@@ -106,6 +111,8 @@ __all__ = [
     "QUEUE_ROLES",
     "REOPENABLE",
     "REPORTS",
+    "SYNC_CONNECTORS",
+    "SYNC_VALUES",
     "Action",
     "Added",
     "AddedLead",
@@ -134,6 +141,7 @@ __all__ = [
     "HandoffCancelled",
     "HandoffPreview",
     "HandoffRecord",
+    "HeldHandoff",
     "ImportCancelled",
     "ImportSummary",
     "LeadFile",
@@ -172,6 +180,10 @@ __all__ = [
     "Skipped",
     "Suggestion",
     "SweepResult",
+    "SyncCheck",
+    "SyncRun",
+    "SyncSettings",
+    "SyncStatus",
     "TeamView",
     "UndoSummary",
     "UndoneCall",

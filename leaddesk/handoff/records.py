@@ -124,11 +124,13 @@ def read_records(
     if only is not None:
         wanted = set(only)
         ids = [lead_id for lead_id in ids if lead_id in wanted]
-    return _records_of(session, ids, batch.created_at)
+    return records_as_of(session, ids, batch.created_at)
 
 
-def _records_of(session: Session, ids: Sequence[int], cutoff: datetime) -> list[HandoffRecord]:
-    """The leads ``ids`` as sales sees them: what was known of them at ``cutoff``."""
+def records_as_of(session: Session, ids: Sequence[int], cutoff: datetime) -> list[HandoffRecord]:
+    """The leads ``ids`` as sales will see them, as of ``cutoff`` (a batch's time, or the
+    moment a sync sends them to sales' CRM), lowest lead id first."""
+    ids = sorted(ids)
     records: list[HandoffRecord] = []
     users = {u.id: u for u in session.scalars(select(User))}
     versions = {v.id: v.version for v in session.scalars(select(DefinitionVersion))}
@@ -197,7 +199,7 @@ def read_record(session: Session, lead_id: int) -> HandoffRecord | None:
         return None
     if lead.stage not in (Stage.QUALIFIED, Stage.EXISTING_ACCOUNT):
         return None
-    found = _records_of(session, [lead_id], lead.sales_clock_at)
+    found = records_as_of(session, [lead_id], lead.sales_clock_at)
     return found[0] if found else None
 
 

@@ -24,6 +24,7 @@ from leaddesk.store.models import (
     Note,
     Person,
     SalesFeedback,
+    SyncOutboxRow,
     User,
     VerdictRecord,
 )
@@ -396,7 +397,23 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
                 feedback.recorded_at, "feedback", names.get(feedback.recorded_by_id), text
             )
         )
+    entries.extend(_sync_entries(session, lead))
     # Newest first; the arrival stays the oldest entry even when the lead reached its rep at
     # the same moment.
     entries.sort(key=lambda e: (e.at, e.kind != "arrived"), reverse=True)
     return tuple(entries)
+
+
+def _sync_entries(session: Session, lead: Lead) -> list[TimelineEntry]:
+    """Where the hand-off stands with sales' CRM (leaddesk/sync/): sent, held, or waiting."""
+    row = session.scalar(select(SyncOutboxRow).where(SyncOutboxRow.lead_id == lead.id))
+    if row is None:
+        return []
+    crm = {"salesforce": "Salesforce", "files": "a hand-off batch"}.get(row.connector or "", "")
+    if row.status == "sent" and row.sent_at is not None:
+        what = f"Lead {row.crm_id}" if row.connector == "salesforce" else row.crm_id
+        return [TimelineEntry(row.sent_at, "sync", None, f"Synced to {crm} ({what})")]
+    if row.status == "held":
+        return [TimelineEntry(row.queued_at, "sync", None, f"Not synced to {crm}: {row.error}")]
+    why = f": {row.error}" if row.error else ""
+    return [TimelineEntry(row.queued_at, "sync", None, f"Waiting to sync to sales' CRM{why}")]

@@ -29,6 +29,8 @@ class Action(StrEnum):
     MANAGE_DO_NOT_CALL = "manage the do-not-call list"
     ERASE_PERSON = "erase a person's data"
     CHASE_SALES = "flag and move hand-offs sales is late on"
+    SET_UP_SYNC = "set up the sync to sales' CRM"
+    SYNC_HANDOFFS = "send hand-offs to sales' CRM"
 
 
 _REP = frozenset(
@@ -42,6 +44,7 @@ _REP = frozenset(
         Action.READ_HANDOFFS,
         # A rep hears "take me off your list" on a call.
         Action.ADD_DO_NOT_CALL,
+        Action.SYNC_HANDOFFS,
     }
 )
 _TEAM_LEAD = _REP | {
@@ -70,6 +73,8 @@ _ADMIN = frozenset(
         Action.MANAGE_DO_NOT_CALL,
         Action.ERASE_PERSON,
         Action.CHASE_SALES,
+        Action.SET_UP_SYNC,
+        Action.SYNC_HANDOFFS,
     }
 )
 

@@ -78,6 +78,9 @@ _QUALIFIER: dict[str, Rights] = {
     "pending_moves": ADD_REMOVE,
     # The store's own code is made once, by whoever's export needs it first, never changed.
     "store_identity": ADD,
+    # A hand-off verdict queues its lead for sales' CRM; the rep's window sends it and marks it.
+    "sync_outbox": ALL,  # a verdict taken back before it was sent takes its row with it
+    "sync_settings": READ,  # an admin sets the connector up
 }
 
 RIGHTS: dict[Role, dict[str, Rights]] = {
@@ -108,5 +111,6 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
         "answers": READ,  # an admin runs the store, not the questionnaire
         "verdicts": READ,
         "sales_feedback": _ERASURE_BLANKS,
+        "sync_settings": ADD_CHANGE,
     },
 }

@@ -835,6 +835,7 @@ def test_an_admins_console_brings_leads_in_and_hands_the_teams_off(
         "New lead…",
         "End of day: hand the team's leads to sales…",
         "&Restore a backup…",
+        "Sync settings…",
         "Quit",
     ]
     dialog = console.show_new_lead()

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, Q
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStatusBar,
     QTabWidget,
@@ -44,6 +45,8 @@ from ui.handoff.dialog import EndOfDayExport
 from ui.intake.wizard import ImportWizard
 from ui.start.open_restored import open_in_new_window
 from ui.start.restore import RestoreDialog
+from ui.sync import attach_sync
+from ui.sync.attach import SyncParts
 from ui.workspace.new_lead_dialog import NewLeadDialog
 
 log = logging.getLogger(__name__)
@@ -130,8 +133,9 @@ class TeamConsole(QMainWindow):
         self.setCentralWidget(body)
         self._actions()
         self._settings = settings
-        if settings is not None:
-            self._file_menu(settings)
+        self.sync: SyncParts | None = None
+        if settings is not None:  # the console as the whole app: an admin's
+            self.sync = attach_sync(self, desk, ops, self._file_menu(settings))
             view = self.menuBar().addMenu("&View")
             view.addAction(self.refresh_action)
             add_look_menu(view, settings, self)
@@ -148,7 +152,7 @@ class TeamConsole(QMainWindow):
         self._looker.start()
         self.refresh()
 
-    def _file_menu(self, settings: Settings) -> None:
+    def _file_menu(self, settings: Settings) -> QMenu:
         """The console as the whole app (an admin's): bringing leads in and handing the team's
         qualified ones to sales happen here too."""
         menu = self.menuBar().addMenu("&File")
@@ -180,6 +184,7 @@ class TeamConsole(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         menu.addAction(quit_action)
+        return menu
 
     def open_import(self) -> ImportWizard:
         assert self._settings is not None
@@ -296,6 +301,8 @@ class TeamConsole(QMainWindow):
         return self.team is not None and not self.leads_tab.loading and not self.ops.is_busy
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.sync is not None:
+            self.sync.stop()
         if self.parent() is None:
             self.ops.wait_idle()  # the console is the whole app (an admin's): finish writes
         super().closeEvent(event)

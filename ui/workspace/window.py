@@ -50,6 +50,7 @@ from ui.handoff.dialog import EndOfDayExport
 from ui.intake.choose_page import importable_path
 from ui.intake.runs import ImportRunsDialog
 from ui.intake.wizard import ImportWizard
+from ui.sync import attach_sync
 from ui.workspace.call_cycle import CallCycle, Phase, dial_tel
 from ui.workspace.call_panel import CallPanel
 from ui.workspace.contact_dialog import ContactDialog
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         self._sheets: dict[str, ReferenceSheet] = {}
         self._menus: dict[str, QMenu] = {}
         self._build_menus()
+        self.sync = attach_sync(self, desk, ops, self._menus["File"])
 
         self.queue.selected.connect(self._looking_at)
         self.queue.take.connect(self.cycle.take)
@@ -483,5 +485,6 @@ class MainWindow(QMainWindow):
             self.cycle.leave_on_line()
         elif held is not None and self.cycle.phase is not Phase.IDLE:
             self.ops.run(lambda: desk.queue.release(held.lead_id))
+        self.sync.stop()
         self.ops.wait_idle()
         super().closeEvent(event)

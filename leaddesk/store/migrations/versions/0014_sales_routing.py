@@ -1,7 +1,7 @@
 """A hand-off names its salesperson, and the sales follow-up clock starts at the verdict.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-07 02:30:00
 
 A hand-off went to "sales" as a whole, and sales' clock started only when the rep exported the
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,169 @@
+"""The outbox: hand-offs waiting for sales' CRM, written with the verdict, sent by a worker.
+
+A row is ``waiting`` until a worker claims it (``claimed_by``, ``claimed_until``: a lease, so
+two workers never send one row at once, and a worker killed mid-send frees it when the lease
+runs out), then ``sent`` with the CRM's record id, or ``held`` with the CRM's words. Sending a
+row twice is harmless: connectors upsert by the LeadDesk lead id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from leaddesk.errors import Conflict
+from leaddesk.store.models import SyncOutboxRow, SyncSetting
+
+WAITING, SENT, HELD = "waiting", "sent", "held"
+LEASE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    row_id: int
+    lead_id: int
+
+
+def queue_hand_off(session: Session, lead_id: int, verdict_id: int | None, at: datetime) -> None:
+    """Queue a hand-off for the CRM, in the verdict's transaction, once the team has a sync
+    set up (without one, the end-of-day export hands it to sales). A lead handed off again
+    (after an undo) is sent again: the CRM's record is updated, not doubled."""
+    if session.scalar(select(SyncSetting.id).limit(1)) is None:
+        return
+    row = session.scalar(select(SyncOutboxRow).where(SyncOutboxRow.lead_id == lead_id))
+    if row is None:
+        session.add(
+            SyncOutboxRow(
+                lead_id=lead_id, verdict_id=verdict_id, status=WAITING, attempts=0, queued_at=at
+            )
+        )
+        return
+    row.verdict_id, row.status, row.error, row.queued_at = verdict_id, WAITING, None, at
+
+
+def drop_unsent(session: Session, lead_id: int, at: datetime) -> None:
+    """A verdict taken back before it reached the CRM takes its row with it. Once the CRM has
+    the lead (or a worker is sending it this moment) the undo is refused: LeadDesk cannot take
+    a record back out of sales' CRM."""
+    row = row_for(session, lead_id)
+    if row is None:
+        return
+    if row.status == SENT:
+        raise Conflict(
+            f"Lead {lead_id} is already in sales' CRM ({row.crm_id}), so its verdict can no "
+            "longer be taken back here; ask sales to close it there."
+        )
+    if row.claimed_until is not None and row.claimed_until > at:
+        raise Conflict(
+            f"Lead {lead_id} is being sent to sales' CRM right now; try the undo again in a minute."
+        )
+    session.delete(row)
+
+
+def claim(session: Session, worker: str, at: datetime, limit: int) -> list[Claimed]:
+    """Take up to ``limit`` waiting rows no live lease holds, oldest first."""
+    free = or_(SyncOutboxRow.claimed_until.is_(None), SyncOutboxRow.claimed_until < at)
+    wanted = (
+        select(SyncOutboxRow.id)
+        .where(SyncOutboxRow.status == WAITING, free)
+        .order_by(SyncOutboxRow.id)
+        .limit(limit)
+    )
+    ids = list(session.scalars(wanted))
+    if not ids:
+        return []
+    # The condition again in the UPDATE: of two workers racing, one takes each row.
+    session.execute(
+        update(SyncOutboxRow)
+        .where(SyncOutboxRow.id.in_(ids), SyncOutboxRow.status == WAITING, free)
+        .values(claimed_by=worker, claimed_until=at + LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    rows = session.execute(
+        select(SyncOutboxRow.id, SyncOutboxRow.lead_id)
+        .where(SyncOutboxRow.id.in_(ids), SyncOutboxRow.claimed_by == worker)
+        .order_by(SyncOutboxRow.id)
+    ).all()
+    return [Claimed(row_id, lead_id) for row_id, lead_id in rows]
+
+
+def release(session: Session, worker: str, row_ids: list[int], error: str) -> None:
+    """Give rows back, still waiting, with why they could not go (the CRM did not answer)."""
+    session.execute(
+        update(SyncOutboxRow)
+        .where(SyncOutboxRow.id.in_(row_ids), SyncOutboxRow.claimed_by == worker)
+        .values(
+            claimed_by=None,
+            claimed_until=None,
+            error=error,
+            attempts=SyncOutboxRow.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def settle(
+    session: Session,
+    worker: str,
+    row_id: int,
+    *,
+    connector: str,
+    crm_id: str | None,
+    error: str | None,
+    at: datetime,
+) -> bool:
+    """Record what the CRM said about a row this worker still holds; False if its lease ran
+    out and another worker took it (that one's send updates the same CRM record)."""
+    result = session.execute(
+        update(SyncOutboxRow)
+        .where(SyncOutboxRow.id == row_id, SyncOutboxRow.claimed_by == worker)
+        .values(
+            status=SENT if error is None else HELD,
+            connector=connector,
+            crm_id=crm_id,
+            error=error,
+            sent_at=at if error is None else None,
+            claimed_by=None,
+            claimed_until=None,
+            attempts=SyncOutboxRow.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def send_held_again(session: Session) -> int:
+    """Held rows back to waiting (after the CRM or the mapping was fixed)."""
+    result = session.execute(
+        update(SyncOutboxRow)
+        .where(SyncOutboxRow.status == HELD)
+        .values(status=WAITING)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def counts(session: Session) -> dict[str, int]:
+    """Rows by status: waiting, sent, held."""
+    found: dict[str, int] = {
+        status: count
+        for status, count in session.execute(
+            select(SyncOutboxRow.status, func.count()).group_by(SyncOutboxRow.status)
+        ).tuples()
+    }
+    return {status: int(found.get(status, 0)) for status in (WAITING, SENT, HELD)}
+
+
+def row_for(session: Session, lead_id: int) -> SyncOutboxRow | None:
+    return session.scalar(select(SyncOutboxRow).where(SyncOutboxRow.lead_id == lead_id))
+
+
+def held_rows(session: Session) -> list[SyncOutboxRow]:
+    return list(
+        session.scalars(
+            select(SyncOutboxRow).where(SyncOutboxRow.status == HELD).order_by(SyncOutboxRow.id)
+        )
+    )

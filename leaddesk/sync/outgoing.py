@@ -1,0 +1,52 @@
+"""The hand-offs a worker claimed, read as sales will see them, each with the CRM record it
+came from when the lead was imported from that CRM's export."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leaddesk.handoff.records import records_as_of
+from leaddesk.store.models import Lead
+from leaddesk.sync.connector import Outgoing
+
+# A Salesforce Lead's id: key prefix 00Q, 15 or 18 characters. An import keeps a Salesforce
+# export's "Lead ID" column among the row's other columns (leads.extra["columns"]).
+_SALESFORCE_LEAD = re.compile(r"00Q[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?")
+_ID_COLUMNS = ("Lead ID", "Id", "ID", "Record ID")
+
+
+def salesforce_lead_id(extra: dict[str, Any] | None) -> str | None:
+    columns = (extra or {}).get("columns")
+    if not isinstance(columns, dict):
+        return None
+    for name in _ID_COLUMNS:
+        value = str(columns.get(name) or "").strip()
+        if _SALESFORCE_LEAD.fullmatch(value):
+            return value
+    return None
+
+
+def outgoing(
+    session: Session, lead_ids: Sequence[int], at: datetime, *, connector: str
+) -> list[Outgoing]:
+    records = records_as_of(session, lead_ids, at)
+    extras: dict[int, dict[str, Any] | None] = {
+        lead_id: extra
+        for lead_id, extra in session.execute(
+            select(Lead.id, Lead.extra).where(Lead.id.in_(lead_ids))
+        ).tuples()
+    }
+    return [
+        Outgoing(
+            record.lead_id,
+            record,
+            salesforce_lead_id(extras.get(record.lead_id)) if connector == "salesforce" else None,
+        )
+        for record in records
+    ]

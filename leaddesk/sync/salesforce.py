@@ -1,0 +1,244 @@
+"""The Salesforce connector: each hand-off upserted as a Lead by its LeadDesk lead id (the
+external-id field), with a Task for the call; never an Opportunity (sales converts the Lead).
+
+Exactly once: the upsert by external id makes a repeat send (after a timeout once Salesforce
+had committed, a crash, a second worker) update the one Lead; the Task is looked up by its
+subject before it is made. A lead that came from a Salesforce export updates that Lead by its
+own id. Timeouts, 429 (after its Retry-After) and 5xx are retried with back-off (tenacity);
+an expired token means one fresh sign-in.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
+
+import requests
+from simple_salesforce.api import Salesforce
+from simple_salesforce.exceptions import (
+    SalesforceError,
+    SalesforceExpiredSession,
+    SalesforceResourceNotFound,
+)
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+
+from leaddesk.sync.connector import CrmUnreachable, Outgoing, Sent
+from leaddesk.sync.salesforce_fields import lead_fields, mapping_problems
+from leaddesk.sync.salesforce_login import TimedSession, Token, sign_in
+from leaddesk.sync.team_settings import SyncSettings
+
+T = TypeVar("T")
+BATCH = 200  # sObject Collections take up to 200 records per request
+ATTEMPTS = 5
+LONGEST_WAIT = 60.0
+
+
+class _TryAgain(Exception):
+    def __init__(self, words: str, retry_after: float | None = None) -> None:
+        super().__init__(words)
+        self.retry_after = retry_after
+
+
+def back_off(state: RetryCallState) -> float:
+    """Salesforce's Retry-After when it gave one, else 1, 2, 4, 8 s."""
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, _TryAgain) and error.retry_after is not None:
+        return min(error.retry_after, LONGEST_WAIT)
+    return float(min(2 ** (state.attempt_number - 1), LONGEST_WAIT))
+
+
+def crm_words(content: Any) -> str:
+    """Salesforce's error body ([{"message", "errorCode"}] or {"errors": [...]}) in words."""
+    items = content if isinstance(content, list) else [content]
+    words = []
+    for item in items:
+        if isinstance(item, dict):
+            code = item.get("errorCode") or item.get("statusCode") or ""
+            message = item.get("message") or ""
+            fields = item.get("fields") or []
+            where = f" ({', '.join(fields)})" if fields else ""
+            words.append(f"{message}{where} [{code}]".strip())
+        else:
+            words.append(str(item))
+    return "; ".join(w for w in words if w) or "Salesforce gave no reason"
+
+
+class SalesforceConnector:
+    name = "salesforce"
+    label = "Salesforce"
+
+    def __init__(
+        self,
+        settings: SyncSettings,
+        client_secret: str,
+        *,
+        token: Token | None = None,
+        on_token: Callable[[Token | None], None] = lambda _token: None,
+        http: TimedSession | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._secret = client_secret
+        self._token = token
+        self._on_token = on_token  # keeps a fresh token in the keyring, forgets a dead one
+        self._http = http or TimedSession(ca_bundle=settings.ca_bundle)
+        self._sleep = sleep
+        self._sf: Salesforce | None = None
+
+    # -- what the connector does ---------------------------------------------------------
+
+    def send(self, batch: Sequence[Outgoing]) -> list[Sent]:
+        results: dict[int, Sent] = {}
+        by_external: list[Outgoing] = []
+        for item in batch:
+            known = self._update_known(item) if item.crm_id else None
+            if known is None:
+                by_external.append(item)
+            else:
+                results[item.lead_id] = known
+        for start in range(0, len(by_external), BATCH):
+            for sent in self._upsert(by_external[start : start + BATCH]):
+                results[sent.lead_id] = sent
+        items = {item.lead_id: item for item in batch}
+        for lead_id, sent in list(results.items()):
+            if sent.ok and sent.crm_id:
+                results[lead_id] = self._log_call(items[lead_id], sent.crm_id)
+        return [results[item.lead_id] for item in batch if item.lead_id in results]
+
+    def check(self) -> list[str]:
+        describe = self._call(lambda sf: sf.restful("sobjects/Lead/describe"))
+        return mapping_problems(describe if isinstance(describe, dict) else {}, self.settings)
+
+    # -- the steps ------------------------------------------------------------------------
+
+    def _update_known(self, item: Outgoing) -> Sent | None:
+        """A lead from a Salesforce export: its own Lead updated (by its Salesforce id); None
+        when that Lead is gone from the org (then it is upserted by the LeadDesk id)."""
+        fields = lead_fields(item, self.settings)
+        crm_id = str(item.crm_id)
+        try:
+            self._call(
+                lambda sf: sf.restful(f"sobjects/Lead/{crm_id}", method="PATCH", json=fields)
+            )
+        except SalesforceResourceNotFound:
+            return None
+        except SalesforceError as error:
+            return Sent(item.lead_id, error=crm_words(error.content))
+        return Sent(item.lead_id, crm_id=crm_id)
+
+    def _upsert(self, chunk: Sequence[Outgoing]) -> list[Sent]:
+        body = {
+            "allOrNone": False,
+            "records": [
+                {"attributes": {"type": "Lead"}, **lead_fields(item, self.settings)}
+                for item in chunk
+            ],
+        }
+        path = f"composite/sobjects/Lead/{self.settings.external_id_field}"
+        try:
+            answer = self._call(lambda sf: sf.restful(path, method="PATCH", json=body))
+        except SalesforceError as error:
+            words = crm_words(error.content)
+            return [Sent(item.lead_id, error=words) for item in chunk]
+        sent = []
+        for item, result in zip(chunk, answer or [], strict=False):
+            if isinstance(result, dict) and result.get("success"):
+                sent.append(Sent(item.lead_id, crm_id=str(result.get("id"))))
+            else:
+                errors = result.get("errors") if isinstance(result, dict) else result
+                sent.append(Sent(item.lead_id, error=crm_words(errors)))
+        return sent
+
+    def _log_call(self, item: Outgoing, lead_crm_id: str) -> Sent:
+        """The qualification call as a completed Task on the Lead, made once."""
+        subject = f"LeadDesk qualification call (lead {item.lead_id})"
+        record = item.record
+        soql = (
+            f"SELECT Id FROM Task WHERE WhoId = '{lead_crm_id}' AND Subject = '{subject}' LIMIT 1"
+        )
+        calls = [
+            f"{call['at'][:16].replace('T', ' ')} {call['by']}: {call['outcome']}"
+            + (f" - {call['note']}" if call.get("note") else "")
+            for call in record.calls
+        ]
+        task = {
+            "WhoId": lead_crm_id,
+            "Subject": subject,
+            "Status": "Completed",
+            "Priority": "Normal",
+            "ActivityDate": record.qualified_at.date().isoformat(),
+            "Description": "\n".join(calls) or "Qualified by phone in LeadDesk.",
+        }
+        try:
+            found = self._call(lambda sf: sf.query(soql))
+            if not (isinstance(found, dict) and found.get("totalSize")):
+                self._call(lambda sf: sf.restful("sobjects/Task", method="POST", json=task))
+        except SalesforceError as error:
+            return Sent(
+                item.lead_id,
+                error=f"Lead {lead_crm_id} is in Salesforce, but its call Task was refused: "
+                f"{crm_words(error.content)}",
+            )
+        return Sent(item.lead_id, crm_id=lead_crm_id)
+
+    # -- calling Salesforce -------------------------------------------------------------
+
+    def _client(self) -> Salesforce:
+        if self._sf is None:
+            if self._token is None:
+                self._token = sign_in(
+                    self._http, self.settings.login_url, self.settings.client_id, self._secret
+                )
+                self._on_token(self._token)
+            self._sf = Salesforce(
+                instance_url=self._token.instance_url,
+                session_id=self._token.access_token,
+                version=self.settings.api_version,
+                session=self._http,
+            )
+        return self._sf
+
+    def _call(self, op: Callable[[Salesforce], T]) -> T:
+        """``op`` with retries; an expired token (401) means one fresh sign-in."""
+        try:
+            return self._retried(op)
+        except SalesforceExpiredSession:
+            self._sf, self._token = None, None
+            self._on_token(None)
+        try:
+            return self._retried(op)
+        except SalesforceExpiredSession as error:
+            raise CrmUnreachable(
+                f"Salesforce refused a fresh sign-in's token: {crm_words(error.content)}"
+            ) from error
+
+    def _retried(self, op: Callable[[Salesforce], T]) -> T:
+        retrying = Retrying(
+            retry=retry_if_exception_type(_TryAgain),
+            stop=stop_after_attempt(ATTEMPTS),
+            wait=back_off,
+            reraise=True,
+            sleep=self._sleep or time.sleep,
+        )
+        try:
+            return cast(T, retrying(self._once, op))
+        except _TryAgain as error:
+            raise CrmUnreachable(str(error)) from error
+
+    def _once(self, op: Callable[[Salesforce], T]) -> T:
+        try:
+            return op(self._client())
+        except requests.Timeout as error:
+            raise _TryAgain("Salesforce did not answer in time.") from error
+        except requests.ConnectionError as error:
+            raise _TryAgain("Salesforce cannot be reached (offline?).") from error
+        except SalesforceExpiredSession:
+            raise
+        except SalesforceError as error:
+            if error.status == 429 or error.status >= 500:
+                raise _TryAgain(
+                    f"Salesforce is busy ({error.status}): {crm_words(error.content)}",
+                    self._http.retry_after,
+                ) from error
+            raise

@@ -1,0 +1,131 @@
+"""A hand-off as a Salesforce Lead: the team's field mapping applied, and checked against the
+org's own description of Lead (what is missing, in words saying what to create)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leaddesk.handoff.records import HandoffRecord
+from leaddesk.sync.connector import Outgoing
+from leaddesk.sync.team_settings import SyncSettings
+
+LEAD_SOURCES = {
+    "web_form": "Web",
+    "webinar": "Webinar",
+    "trade_show": "Trade Show",
+    "purchased_list": "Purchased List",
+    "sales_referral": "Employee Referral",
+    "inbound_call": "Phone Inquiry",
+}
+DESCRIPTION_LIMIT = 32_000  # Lead.Description is a long text area of 32,000 characters
+
+
+def _last_and_first(record: HandoffRecord) -> tuple[str, str]:
+    first, last = record.first_name.strip(), record.last_name.strip()
+    if last:
+        return first, last
+    if first:
+        return "", first
+    if record.email and "@" in record.email:
+        return "", record.email.split("@", 1)[0]
+    return "", "Unknown"
+
+
+def _company(record: HandoffRecord) -> str:
+    if record.company and record.company.strip():
+        return record.company.strip()
+    if record.email and "@" in record.email:
+        return record.email.split("@", 1)[1]
+    return "Not provided"
+
+
+def _mentions(question_id: str, *words: str) -> bool:
+    return any(word in question_id for word in words)
+
+
+def description(record: HandoffRecord) -> str:
+    """Everything the qualifier learnt, for the salesperson to read on the Lead: the summary,
+    the agreed next step and the decision maker, every answer, the notes."""
+    lines = [
+        f"Qualified by {record.qualified_by_name or record.qualified_by} in LeadDesk "
+        f"(lead {record.lead_id}, fit {record.fit_score}, interest {record.interest_score})."
+    ]
+    if record.summary.strip():
+        lines += ["", record.summary.strip()]
+    for words, title in (
+        (("next_step", "best_time"), "Next step"),
+        (("decision",), "Decision maker"),
+    ):
+        found = [text for qid, _, text in record.answer_labels if _mentions(qid, *words) and text]
+        if found:
+            lines.append(f"{title}: {'; '.join(found)}")
+    if record.answer_labels:
+        lines += ["", "Answers:"]
+        lines += [f"- {question}: {text}" for _, question, text in record.answer_labels]
+    if record.notes:
+        lines += ["", "Notes:"]
+        lines += [
+            f"- {note['at'][:16].replace('T', ' ')} {note['by']}: {note['text']}"
+            for note in record.notes
+        ]
+    if record.inquiry:
+        lines += ["", f"Inquiry: {record.inquiry.strip()}"]
+    return "\n".join(lines)[:DESCRIPTION_LIMIT]
+
+
+def value_of(record: HandoffRecord, name: str) -> Any:
+    first, last = _last_and_first(record)
+    low = min(record.fit_score, record.interest_score)
+    values: dict[str, Any] = {
+        "first_name": first,
+        "last_name": last,
+        "company": _company(record),
+        "title": record.title,
+        "email": record.email,
+        "phone": record.phone,
+        "country": record.country,
+        "city": record.city,
+        "industry": record.industry,
+        "employees": record.employees,
+        "lead_source": LEAD_SOURCES.get(record.source, record.source.replace("_", " ").title()),
+        "rating": "Hot" if low >= 70 else "Warm" if low >= 40 else "Cold",
+        "description": description(record),
+    }
+    return values[name]
+
+
+def lead_fields(item: Outgoing, settings: SyncSettings) -> dict[str, Any]:
+    """The Lead's fields, the external id (the LeadDesk lead id) among them."""
+    fields = {crm: value_of(item.record, name) for crm, name in settings.mapping.items()}
+    fields[settings.external_id_field] = str(item.lead_id)
+    return fields
+
+
+def mapping_problems(describe: dict[str, Any], settings: SyncSettings) -> list[str]:
+    """What the org's Lead lacks for this mapping, each saying what to do."""
+    fields = {f["name"]: f for f in describe.get("fields", []) if isinstance(f, dict)}
+    problems: list[str] = []
+    external = fields.get(settings.external_id_field)
+    if external is None:
+        problems.append(
+            f"create the external-id field {settings.external_id_field} on Lead (Text, "
+            "External ID, Unique): it carries the LeadDesk lead id, so a repeat send updates"
+        )
+    elif not external.get("externalId"):
+        problems.append(
+            f"mark {settings.external_id_field} on Lead as External ID (and Unique), so a "
+            "repeat send updates the same Lead"
+        )
+    for crm_field, value in settings.mapping.items():
+        found = fields.get(crm_field)
+        if found is None:
+            problems.append(
+                f"Lead has no field {crm_field} (mapped from {value}): create it or change the "
+                f"mapping with: leaddesk sync setup salesforce --map {crm_field}="
+            )
+        elif not (found.get("createable") and found.get("updateable")):
+            problems.append(
+                f"Lead.{crm_field} (mapped from {value}) cannot be written by this login: give "
+                "its profile edit access to the field, or change the mapping"
+            )
+    return problems

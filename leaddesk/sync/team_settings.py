@@ -1,0 +1,133 @@
+"""The team's sync settings, kept in the store: which connector, where, and the field mapping.
+
+Never a secret: the client secret and tokens live in the OS keyring (``secrets``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leaddesk.errors import InputError
+from leaddesk.store.models import SyncSetting
+from leaddesk.sync.connector import CONNECTORS
+
+EXTERNAL_ID_FIELD = "LeadDesk_Lead_Id__c"
+API_VERSION = "62.0"
+LOGIN_URL = "https://login.salesforce.com"
+
+# The values LeadDesk can put in a CRM field, as an admin names them in a mapping.
+VALUES = (
+    "first_name",
+    "last_name",
+    "company",
+    "title",
+    "email",
+    "phone",
+    "country",
+    "city",
+    "industry",
+    "employees",
+    "lead_source",
+    "rating",
+    "description",
+)
+DEFAULT_MAPPING: dict[str, str] = {
+    "FirstName": "first_name",
+    "LastName": "last_name",
+    "Company": "company",
+    "Title": "title",
+    "Email": "email",
+    "Phone": "phone",
+    "Country": "country",
+    "City": "city",
+    "Industry": "industry",
+    "NumberOfEmployees": "employees",
+    "LeadSource": "lead_source",
+    "Rating": "rating",
+    "Description": "description",
+}
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    connector: str
+    login_url: str = LOGIN_URL
+    client_id: str = ""
+    api_version: str = API_VERSION
+    external_id_field: str = EXTERNAL_ID_FIELD
+    mapping: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MAPPING))
+    folder: str = ""  # the files connector's folder
+    ca_bundle: str = ""  # a certificate file to trust, for a company proxy or a test server
+
+    @property
+    def label(self) -> str:
+        return CONNECTORS[self.connector]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "connector": self.connector,
+            "login_url": self.login_url,
+            "client_id": self.client_id,
+            "api_version": self.api_version,
+            "external_id_field": self.external_id_field,
+            "mapping": dict(self.mapping),
+            "folder": self.folder,
+            "ca_bundle": self.ca_bundle,
+        }
+
+
+def with_mapping(settings: SyncSettings, changes: dict[str, str]) -> SyncSettings:
+    """``changes``: CRM field → LeadDesk value ("" takes the field out of the mapping)."""
+    mapping = dict(settings.mapping)
+    for crm_field, value in changes.items():
+        if not value:
+            mapping.pop(crm_field, None)
+            continue
+        if value not in VALUES:
+            raise InputError(
+                f"{crm_field}={value}: LeadDesk has no value '{value}'; use one of "
+                f"{', '.join(VALUES)}.",
+                field="mapping",
+            )
+        mapping[crm_field] = value
+    return replace(settings, mapping=mapping)
+
+
+def read_settings(session: Session) -> SyncSettings | None:
+    row = session.scalar(select(SyncSetting).order_by(SyncSetting.id).limit(1))
+    if row is None:
+        return None
+    data = dict(row.settings)
+    return SyncSettings(
+        connector=row.connector,
+        login_url=str(data.get("login_url") or LOGIN_URL),
+        client_id=str(data.get("client_id") or ""),
+        api_version=str(data.get("api_version") or API_VERSION),
+        external_id_field=str(data.get("external_id_field") or EXTERNAL_ID_FIELD),
+        mapping={str(k): str(v) for k, v in (data.get("mapping") or DEFAULT_MAPPING).items()},
+        folder=str(data.get("folder") or ""),
+        ca_bundle=str(data.get("ca_bundle") or ""),
+    )
+
+
+def save_settings(
+    session: Session, settings: SyncSettings, *, user_id: int | None, at: datetime
+) -> None:
+    if settings.connector not in CONNECTORS:
+        raise InputError(
+            f"No connector '{settings.connector}'; use one of {', '.join(CONNECTORS)}.",
+            field="connector",
+        )
+    data = settings.as_json()
+    del data["connector"]
+    row = session.scalar(select(SyncSetting).order_by(SyncSetting.id).limit(1))
+    if row is None:
+        row = SyncSetting(connector=settings.connector, settings=data, updated_at=at)
+        session.add(row)
+    row.connector, row.settings = settings.connector, data
+    row.updated_by_id, row.updated_at = user_id, at

@@ -1,0 +1,87 @@
+"""The sync's fixtures: a local Salesforce over HTTPS, an in-memory keyring, a team whose
+admin set the sync up against that Salesforce."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from fake_salesforce import CLIENT_ID, CLIENT_SECRET, FakeSalesforce
+from memory_keyring import MemoryKeyring
+from pytest_httpserver import HTTPServer
+from sync_scenarios import set_up_team
+from tls import make_certificate, server_context
+
+from leaddesk.clock import FixedClock
+from leaddesk.desk import open_desk
+
+NAMES_OF_SALES_OBJECTS = re.compile(r"opportunit|\bdeal", re.IGNORECASE)
+# Every call a connector may make: sign in, describe Lead, upsert Leads, update a Lead, make
+# a Task, look a Task up. Nothing else reaches Salesforce.
+CONTRACT = re.compile(
+    r"(POST /services/oauth2/token"
+    r"|GET /services/data/v\d+\.\d/sobjects/Lead/describe"
+    r"|PATCH /services/data/v\d+\.\d/composite/sobjects/Lead/LeadDesk_Lead_Id__c"
+    r"|PATCH /services/data/v\d+\.\d/sobjects/Lead/00Q\w+"
+    r"|POST /services/data/v\d+\.\d/sobjects/Task"
+    r"|GET /services/data/v\d+\.\d/query/?)"
+)
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return make_certificate(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def salesforce(certificate: tuple[Path, Path]) -> Iterator[FakeSalesforce]:
+    """Salesforce on this computer. Whatever the test did, no request that reached it may
+    name an opportunity or a deal: creating those is sales' act, never a connector's."""
+    server = HTTPServer("127.0.0.1", 0, ssl_context=server_context(*certificate), threaded=True)
+    server.start()
+    fake = FakeSalesforce(server, f"https://127.0.0.1:{server.port}")
+    server.expect_request(re.compile(".*")).respond_with_handler(fake.handle)
+    try:
+        yield fake
+    finally:
+        fake.let_go.set()
+        server.clear()
+        server.stop()
+    for seen in fake.seen:
+        text = f"{seen.path}?{seen.query}\n{seen.body}"
+        assert not NAMES_OF_SALES_OBJECTS.search(text), f"{seen.method} {seen.path} names it"
+        assert CONTRACT.fullmatch(f"{seen.method} {seen.path}"), f"{seen.method} {seen.path}"
+
+
+@pytest.fixture
+def team(store_location: str, clock: FixedClock) -> str:
+    set_up_team(store_location, clock)
+    return store_location
+
+
+@pytest.fixture
+def synced_team(
+    team: str, clock: FixedClock, salesforce: FakeSalesforce, certificate: tuple[Path, Path]
+) -> str:
+    """The team's admin has set the sync up against the local Salesforce."""
+    with open_desk(team, "admin1", clock=clock) as admin:
+        admin.sync.setup(
+            "salesforce",
+            login_url=salesforce.base,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            ca_bundle=str(certificate[0]),
+        )
+    return team
