@@ -51,7 +51,9 @@ from leaddesk.handoff.progress import HandoffCancelled
 from leaddesk.handoff.records import HandoffRecord
 from leaddesk.handoff.selection import PreviewLead
 from leaddesk.intake.by_hand import BY_POLICY, AddedLead, NewInterest
+from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.mapping import IDENTIFYING, Field, Mapping, Shape
+from leaddesk.intake.needed_columns import CONTACT as CONTACT_FIELDS
 from leaddesk.intake.runs import BY_HAND, RunStatus
 from leaddesk.intake.summary import Counts, ImportCancelled, ImportSummary
 from leaddesk.intake.undo import UndoSummary
@@ -90,11 +92,13 @@ __all__ = [
     "BACKUP_SUFFIX",
     "BY_HAND",
     "BY_POLICY",
+    "CONTACT_FIELDS",
     "CONTACT_WORDS",
     "DEFAULT_CAPACITY",
     "DEFAULT_REASON",
     "ENV_URL",
     "HEARTBEAT",
+    "IntakeFileError",
     "IDENTIFYING",
     "KEEP",
     "MAX_SEARCH_RESULTS",
