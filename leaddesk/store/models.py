@@ -253,6 +253,18 @@ class Lead(Base):
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
 
 
+class FileValue(Base):
+    """A value an import kept on a lead beyond its fields (another number, the CRM's record
+    id, an extra column's value), lower-cased for search by prefix (migration 0015)."""
+
+    __tablename__ = "lead_file_values"
+
+    value: Mapped[str] = mapped_column(String(128), primary_key=True)
+    lead_id: Mapped[int] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class CallAttempt(Base):
     __tablename__ = "call_attempts"
     # A rep's day (the status bar) is read by who and when.
