@@ -299,14 +299,14 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
     """The backup as LeadDesk at schema 0004 wrote it: without the columns added since (when a
     call ended, when a nurtured lead came back, a lead's tries since its last contact, which
     login wrote an audit event, a user's password) and the tables (the do-not-call list, the
-    store's identity, the moves waiting for a call)."""
+    store's identity, the moves waiting for a call, the values an import kept for search)."""
     added: dict[str, tuple[str, ...]] = {
         "call_attempts": ("ended_at",),
         "leads": ("recycled_at", "cadence_attempts"),
         "audit_events": ("db_login",),
         "users": ("password_hash",),
     }
-    new_tables = {"do_not_call_entries", "store_identity", "pending_moves"}
+    new_tables = {"do_not_call_entries", "store_identity", "pending_moves", "lead_file_values"}
     items, out = lines(backup), []
     drop: list[int] = []
     skipping = False

@@ -258,11 +258,11 @@ class FileValue(Base):
     id, an extra column's value), lower-cased for search by prefix (migration 0015)."""
 
     __tablename__ = "lead_file_values"
+    __table_args__ = (UniqueConstraint("value", "lead_id"),)
 
-    value: Mapped[str] = mapped_column(String(128), primary_key=True)
-    lead_id: Mapped[int] = mapped_column(
-        ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
 
 
 class CallAttempt(Base):

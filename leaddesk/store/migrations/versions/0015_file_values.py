@@ -27,6 +27,7 @@ _BATCH = 2_000
 def upgrade() -> None:
     op.create_table(
         "lead_file_values",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("value", sa.String(length=128), nullable=False),
         sa.Column("lead_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -35,7 +36,8 @@ def upgrade() -> None:
             name=op.f("fk_lead_file_values_lead_id_leads"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("value", "lead_id", name=op.f("pk_lead_file_values")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_lead_file_values")),
+        sa.UniqueConstraint("value", "lead_id", name=op.f("uq_lead_file_values_value_lead_id")),
     )
     op.create_index(
         op.f("ix_lead_file_values_lead_id"), "lead_file_values", ["lead_id"], unique=False
