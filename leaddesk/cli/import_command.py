@@ -217,8 +217,8 @@ def _print_summary(summary: ImportSummary) -> None:
         )
     if counts.shared_phone:
         print(
-            f"{_rows(counts.shared_phone)} share a phone number with someone "
-            "else: kept on both, not merged, flagged on the lead."
+            f"{_rows(counts.shared_phone)} with a phone number someone else has too "
+            "(a switchboard?): kept on both, not merged, flagged on the lead."
         )
     if counts.do_not_call:
         print(
