@@ -249,7 +249,7 @@ def _print_summary(summary: ImportSummary) -> None:
             print(f"  {where}: {problem.reason}{value}")
     if summary.report:
         print(f"Report: {summary.report}")
-    elif counts.invalid or counts.flagged or counts.do_not_call or counts.erased or counts.to_decide:
+    elif any((counts.invalid, counts.flagged, counts.do_not_call, counts.erased, counts.to_decide)):
         print("Add --report PATH for every row's reason.")
 
 

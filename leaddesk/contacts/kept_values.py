@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 # Longest value kept for search (the column's width): a search matches its start.
 SEARCHABLE_CHARS = 128
 

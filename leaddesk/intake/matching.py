@@ -2,9 +2,10 @@
 
 A row is the same person as a stored one on the same email, else the same phone, else a close
 name at the same company (rapidfuzz); ``same_person`` weighs what each proves (a shared inbox,
-a switchboard number, a name only close in another word order). Checks run per chunk: one query for the chunk's emails,
-one for its phones, one for its companies, one for the people at those companies, one for the
-leads of every matched person and one for import keys already stored. Never one per row.
+a switchboard number, a name only close in another word order). Checks run per chunk: one
+query for the chunk's emails, one for its phones, one for its companies, one for the people at
+those companies, one for the leads of every matched person and one for import keys already
+stored. Never one per row.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from leaddesk.contacts.emails import company_domain
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition.business_time import sla_deadline
 from leaddesk.domain import Stage
+from leaddesk.intake import same_person
 from leaddesk.intake.assignment import Assigner
 from leaddesk.intake.chunk_plan import (
     ChunkPlan,
@@ -41,7 +42,6 @@ from leaddesk.intake.matching import (
     look_up,
     now_or_before,
 )
-from leaddesk.intake import same_person
 from leaddesk.intake.rows import CleanRow, RowProblem
 from leaddesk.intake.same_person import Match, shared_numbers, shared_phone, to_decide
 from leaddesk.intake.scores import Scorer

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
+from leaddesk.contacts.kept_values import searchable_values
 from leaddesk.intake.chunk_plan import ChunkPlan
 from leaddesk.intake.matching import KnownLead
 from leaddesk.intake.runs import ranges
 from leaddesk.privacy.do_not_call import hold_people
 from leaddesk.store.bulk_writes import BulkWriter
-from leaddesk.contacts.kept_values import searchable_values
 from leaddesk.store.models import (
     Account,
     Assignment,

@@ -75,4 +75,3 @@ def from_the_file(extra: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
         row = f", row {origin['row']}" if origin.get("row") else ""
         shown.append(("Imported from", f"{origin['file']}{row}"))
     return tuple(shown)
-

@@ -53,7 +53,9 @@ SAMPLE_CHARS = 60
 def how_found(look: ImportLook) -> str:
     """One line on where the pre-filled mapping came from."""
     if look.problem is not None:
-        return "No email or phone column was recognised. Pick which column holds the email or phone."
+        return (
+            "No email or phone column was recognised. Pick the column holding the email or phone."
+        )
     if look.mapping_how.startswith("saved for "):
         return (
             f"Using the columns you confirmed for “{look.mapping_how.removeprefix('saved for ')}” "

@@ -102,7 +102,7 @@ class CountsView(QWidget):
         if counts.erased:
             parts.append(plural(counts.erased, "erased person", "erased people") + " not imported")
         if counts.to_decide:
-            parts.append(plural(counts.to_decide, "row") + " to decide: email already someone else's")
+            parts.append(plural(counts.to_decide, "row") + " to decide: email already someone's")
         if counts.shared_phone:
             parts.append(plural(counts.shared_phone, "shared phone number") + " kept, not merged")
         given = ", ".join(f"{name} {n:,}" for name, n in (assigned_to or {}).items())

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from leaddesk.desk import REOPENABLE, Action, Colleague, Desk, LeadFile, Qualification, Scores
 from ui.common.icons import icon
 from ui.common.operations import Operations
-from ui.workspace.notes import NoteSaver
 from ui.workspace.from_the_file import TITLE as FROM_FILE
 from ui.workspace.from_the_file import FromTheFile
+from ui.workspace.notes import NoteSaver
 
 KIND_ICONS = {
     "call": "call",
