@@ -120,6 +120,16 @@ def import_key(source: str, row: CleanRow) -> str:
         if row.email
         else row.best_phone or f"{row.full_name.casefold()}|{row.company_key}"
     )
+    return _key(source, who, row)
+
+
+def key_before_names(source: str, row: CleanRow) -> str | None:
+    """The key a row with an email had before the name was part of it: a file imported then
+    is still recognised when imported again (None for a row whose key is unchanged)."""
+    return _key(source, row.email.casefold(), row) if row.email else None
+
+
+def _key(source: str, who: str, row: CleanRow) -> str:
     when = row.arrived_at.isoformat() if row.arrived_at else ""
     text = "\x1f".join((source.casefold(), who, when, row.source, row.campaign, row.inquiry))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -140,9 +150,12 @@ def company_keys_of(row: CleanRow) -> tuple[str, ...]:
     return (row.company_key,) if plain == row.company_key else (row.company_key, plain)
 
 
-def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> StoreView:
+def look_up(
+    session: Session, rows: Sequence[CleanRow], keys: Iterable[str], also: Iterable[str] = ()
+) -> StoreView:
     """Everything the store holds about these rows (``keys``: their import keys, in the same
-    order), in a handful of batched queries.
+    order; ``also``: other keys to look for, the rows' keys from before names were in them),
+    in a handful of batched queries.
 
     Plain SQL through the driver (``store/intake_lookups.py``): these run on every chunk of
     every import, and the rows they return need no conversion beyond what is done here.
@@ -196,7 +209,7 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
     _leads_of(query, view, found, list(found))
 
     row_keys = list(keys)
-    for record in stored_import_keys(query, set(row_keys) - view.keys):
+    for record in stored_import_keys(query, (set(row_keys) | set(also)) - view.keys):
         view.keys.add(record[0])
 
     # A row imported before is recognised by its key, on the lead of whoever it went to. That

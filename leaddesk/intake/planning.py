@@ -16,6 +16,7 @@ from leaddesk.definition.business_time import sla_deadline
 from leaddesk.domain import Stage
 from leaddesk.intake import same_person
 from leaddesk.intake.assignment import Assigner
+from leaddesk.intake.attached_keys import short_key
 from leaddesk.intake.chunk_plan import (
     ChunkPlan,
     MoreInterest,
@@ -39,6 +40,7 @@ from leaddesk.intake.matching import (
     StoreView,
     Whereabouts,
     company_keys_of,
+    key_before_names,
     look_up,
     now_or_before,
 )
@@ -102,6 +104,7 @@ class Planner:
         self.earlier: EarlierRows | None = None
         # Short keys of rows an earlier run of the same file added as more interest.
         self.imported_before: set[int] = set()
+        self._before_names: dict[int, str] = {}
         # Within one chunk rows are matched against each other too.
         self._reset_pending()
 
@@ -126,7 +129,10 @@ class Planner:
             plan.first_row, plan.last_row = row_number(items[0]), row_number(items[-1])
         rows = [item for item in items if isinstance(item, CleanRow)]
         keys = [key for key in chunk.keys if key]
-        view = look_up(session, rows, keys)
+        self._before_names = {
+            row.number: old for row in rows if (old := key_before_names(self.source, row))
+        }
+        view = look_up(session, rows, keys, self._before_names.values())
         self._listed = self.do_not_call.rows(session, rows)
         if self.earlier is not None:
             self.earlier.add_to(view, rows, (int(key[:16], 16) for key in keys))
@@ -157,6 +163,15 @@ class Planner:
             )
         return plan
 
+    def _imported_before(self, number: int, key: str, view: StoreView) -> bool:
+        """The row is in the store already: by its key, or by the key it had before names were
+        part of keys (a file imported before then, imported again)."""
+        before = self.imported_before
+        for held in (key, self._before_names.get(number)):
+            if held is not None and (held in view.keys or (before and short_key(held) in before)):
+                return True
+        return False
+
     def _preview(self, problem: RowProblem) -> None:
         if len(self.summary.problems) < PREVIEW_PROBLEMS:
             self.summary.problems.append(problem)
@@ -164,7 +179,7 @@ class Planner:
     def _plan_row(self, row: CleanRow, key: str, view: StoreView, plan: ChunkPlan) -> None:
         counts = self.counts
         number = row.number
-        if key in view.keys or (self.imported_before and int(key[:16], 16) in self.imported_before):
+        if self._imported_before(number, key, view):
             counts.unchanged += 1
             plan.report.append(RowProblem(number, "", "unchanged: already imported"))
             return

@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
 from leaddesk.intake.errors import IntakeFileError
+from leaddesk.intake.matching import key_before_names
+from leaddesk.intake.rows import CleanRow
 from leaddesk.store import Store
 from leaddesk.store.models import FileValue, Lead, Note, Person
 
@@ -309,3 +311,30 @@ def test_kept_numbers_columns_and_the_crm_id_show_on_the_card_and_are_searchable
     assert lead1.queue.search("00Q5e") == []
     with store.reading() as session:
         assert session.scalar(select(func.count()).select_from(FileValue)) == 0
+
+
+def test_a_file_imported_before_names_were_in_import_keys_changes_nothing_again(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    rows = [["Ann", "Lee", "ann@lee.example", "", "", "Lee Co", "Pricing"]]
+    export = write_csv(tmp_path / "in.csv", rows)
+    first = lead1.intake.import_file(export)
+    # As an import before #21 stored it: the key made of the email alone.
+    with store.transaction() as session:
+        lead = session.scalars(select(Lead)).one()
+        row = CleanRow(2, "Ann", "Lee", "", "ann@lee.example", "ann@lee.example",
+                       "lee.example", None, "", None, None, "", "Lee Co", "lee co", "", None,
+                       "", "", "", "", "", "", "", "Pricing", None, "", {}, ())  # fmt: skip
+        old = key_before_names(first.source, row)
+        assert old is not None and old != lead.import_key
+        lead.import_key = old
+    with store.reading() as session:
+        before = session.execute(select(Lead.id, Lead.interest_score, Lead.import_key)).all()
+    again = lead1.intake.import_file(
+        write_csv(tmp_path / "in-again.csv", rows), source=first.source
+    )
+    assert (again.counts.unchanged, again.counts.attached, again.counts.created) == (1, 0, 0)
+    with store.reading() as session:
+        assert session.execute(select(Lead.id, Lead.interest_score, Lead.import_key)).all() == (
+            before
+        )
