@@ -48,14 +48,14 @@ def import_entries(
     rows = 0
     with open_export(path, encoding=encoding) as export:
         try:
-            found = detect_mapping(export.header, file=path).columns
+            detected = detect_mapping(export.header, file=path).columns
         except IntakeFileError as error:
             if error.kind is not FileProblem.NO_COLUMNS:
                 raise
-            found = {}  # said below, in a list's words
+            detected = {}  # said below, in a list's words
         columns = [
             (column, target)
-            for column, target in found.items()
+            for column, target in detected.items()
             if target in (Field.EMAIL, Field.PHONE, Field.MOBILE)
         ]
         if not columns:
