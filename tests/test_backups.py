@@ -300,7 +300,7 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
     call ended, when a nurtured lead came back, a lead's tries since its last contact, which
     login wrote an audit event, a user's password, a hand-off's salesperson and their clock)
     and the tables (the do-not-call list, the store's identity, the moves waiting for a call,
-    the sync's outbox and settings)."""
+    the sync's outbox and settings, the values an import kept for search)."""
     added: dict[str, tuple[str, ...]] = {
         "call_attempts": ("ended_at",),
         "leads": (
@@ -321,6 +321,7 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
         "pending_moves",
         "sync_outbox",
         "sync_settings",
+        "lead_file_values",
     }
     items, out = lines(backup), []
     drop: list[int] = []

@@ -19,8 +19,14 @@ from leaddesk.cli.common import (
     print_table,
     record_number,
 )
-from leaddesk.desk import ImportCancelled, ImportSummary, RunStatus, UndoSummary
-from leaddesk.errors import InputError
+from leaddesk.desk import (
+    ImportCancelled,
+    ImportSummary,
+    IntakeFileError,
+    RunStatus,
+    UndoSummary,
+)
+from leaddesk.errors import InputError, LeadDeskError
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -82,6 +88,26 @@ def run_import(args: argparse.Namespace) -> int:
         return _undo(args) if args.undo is not None else _runs(args)
     if not args.file:
         raise InputError("import: name the FILE to import (a CSV or XLSX export)")
+    if not args.json:
+        return _import(args)
+    try:
+        return _import(args)
+    except LeadDeskError as refused:
+        # A script reading --json gets an object for a refusal too (the message stays on
+        # stderr, the exit code says what kind).
+        print_json(refusal(refused, args.file))
+        raise
+
+
+def refusal(error: LeadDeskError, file: str) -> dict[str, object]:
+    """A refused import as JSON: what, where, and the exit code the command ends with."""
+    found: dict[str, object] = {"error": error.message, "exit_code": error.exit_code, "file": file}
+    if isinstance(error, IntakeFileError):
+        found.update(kind=error.kind.value, row=error.row, column=error.column)
+    return found
+
+
+def _import(args: argparse.Namespace) -> int:
     line = ProgressLine("Checking" if args.dry_run else "Importing", live=sys.stderr.isatty())
     with desk_for(args) as desk, _StopOnCtrlC() as ctrl_c:
         try:
@@ -184,6 +210,16 @@ def _print_summary(summary: ImportSummary) -> None:
         f"{counts.invalid:,} skipped as unusable"
         + (f", {counts.erased:,} not imported (erased people)." if counts.erased else ".")
     )
+    if counts.to_decide:
+        print(
+            f"{_rows(counts.to_decide)} to decide, not imported: their email is already "
+            "someone else's under another name (see the report)."
+        )
+    if counts.shared_phone:
+        print(
+            f"{_rows(counts.shared_phone)} with a phone number someone else has too "
+            "(a switchboard?): kept on both, not merged, flagged on the lead."
+        )
     if counts.do_not_call:
         print(
             f"{_rows(counts.do_not_call)} on the do-not-call list: their leads "
@@ -213,7 +249,7 @@ def _print_summary(summary: ImportSummary) -> None:
             print(f"  {where}: {problem.reason}{value}")
     if summary.report:
         print(f"Report: {summary.report}")
-    elif counts.invalid or counts.flagged or counts.do_not_call or counts.erased:
+    elif any((counts.invalid, counts.flagged, counts.do_not_call, counts.erased, counts.to_decide)):
         print("Add --report PATH for every row's reason.")
 
 

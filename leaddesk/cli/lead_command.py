@@ -55,7 +55,10 @@ def lead_lines(file: LeadFile) -> list[str]:
             f" (owner {file.account_owner})" if file.account_owner else ""
         )
     phone = file.phone or (f"{file.phone_as_typed} (as typed)" if file.phone_as_typed else None)
-    place = ", ".join(p for p in (file.city, file.country) if p)
+    country = file.country
+    if country and file.country_assumed == country:
+        country = f"country assumed: {country}"
+    place = ", ".join(p for p in (file.city, country) if p)
     lines = [
         f"Lead {file.lead_id}: {file.person} — {file.title or 'no title'} · {company}",
         " · ".join(p for p in (file.email, phone, place) if p) or "no contact details",
@@ -73,6 +76,10 @@ def lead_lines(file: LeadFile) -> list[str]:
         f"This interest: {file.source.replace('_', ' ')}{campaign}, arrived "
         f"{_when(file.arrived_at)}{asked}"
     )
+    if file.from_the_file:
+        lines.append("")
+        lines.append("From the file:")
+        lines.extend(f"  {what}: {value}" for what, value in file.from_the_file)
     lines.append("")
     lines.append(f"Timeline ({len(file.timeline)}, newest first):")
     for entry in file.timeline:

@@ -54,7 +54,9 @@ from leaddesk.handoff.routing import Route, Salesperson
 from leaddesk.handoff.sales_clock import ChaseResult
 from leaddesk.handoff.selection import PreviewLead
 from leaddesk.intake.by_hand import BY_POLICY, AddedLead, NewInterest
+from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.mapping import IDENTIFYING, Field, Mapping, Shape
+from leaddesk.intake.needed_columns import CONTACT as CONTACT_FIELDS
 from leaddesk.intake.runs import BY_HAND, RunStatus
 from leaddesk.intake.summary import Counts, ImportCancelled, ImportSummary
 from leaddesk.intake.undo import UndoSummary
@@ -97,6 +99,7 @@ __all__ = [
     "BACKUP_SUFFIX",
     "BY_HAND",
     "BY_POLICY",
+    "CONTACT_FIELDS",
     "CONTACT_WORDS",
     "DEFAULT_CAPACITY",
     "DEFAULT_REASON",
@@ -144,6 +147,7 @@ __all__ = [
     "HeldHandoff",
     "ImportCancelled",
     "ImportSummary",
+    "IntakeFileError",
     "LeadFile",
     "LeadPick",
     "Mapping",

@@ -10,7 +10,7 @@ from typing import Any
 
 from leaddesk.contacts.phones import normalise_phone
 from leaddesk.intake.matching import KnownAccount, KnownLead, KnownPerson
-from leaddesk.intake.rows import CleanRow, RowProblem
+from leaddesk.intake.rows import CleanRow, RowProblem, country_code
 
 # Columns (lower case, punctuation as spaces) whose number is kept as the person's direct line.
 DIRECT_LINE_COLUMNS = frozenset(
@@ -131,11 +131,27 @@ def extra_details(
     direct = direct_line(row, region)
     if direct is not None and direct not in (row.phone_e164, row.mobile_e164):
         extra["direct_line"] = direct
+    assumed = assumed_country(row, region)
+    if assumed is not None:
+        extra["country_assumed"] = assumed
     if row.email is None and row.email_raw:
         extra["email_as_typed"] = row.email_raw
     if row.phone_flag and row.phone_raw and not row.phone_e164:
         extra["phone_as_typed"] = row.phone_raw
     return extra
+
+
+def assumed_country(row: CleanRow, region: str | None) -> str | None:
+    """The policy's region, when the row's number was read in it for want of a country: a
+    national number ("(212) 555-0101") in a row without a country it names. A guess, shown as
+    one on the lead card."""
+    if region is None or (row.country and country_code(row.country)):
+        return None
+    raw = row.phone_raw if row.phone_e164 else row.mobile_raw if row.mobile_e164 else ""
+    typed = raw.lstrip()
+    if not typed or typed.startswith(("+", "00")):
+        return None
+    return region
 
 
 def direct_line(row: CleanRow, region: str | None) -> str | None:

@@ -47,10 +47,15 @@ def import_entries(
     reasons: list[str] = []
     rows = 0
     with open_export(path, encoding=encoding) as export:
-        mapping = detect_mapping(export.header, file=path)
+        try:
+            detected = detect_mapping(export.header, file=path).columns
+        except IntakeFileError as error:
+            if error.kind is not FileProblem.NO_COLUMNS:
+                raise
+            detected = {}  # said below, in a list's words
         columns = [
             (column, target)
-            for column, target in mapping.columns.items()
+            for column, target in detected.items()
             if target in (Field.EMAIL, Field.PHONE, Field.MOBILE)
         ]
         if not columns:

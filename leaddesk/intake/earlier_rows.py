@@ -227,8 +227,8 @@ class EarlierRows:
             phones.extend((number, person_id) for number in new_person.phones)
             companies.extend((company, person_id) for company in new_person.companies)
         db.executemany("INSERT INTO people VALUES (?, ?, ?, ?, ?)", new_people)
-        db.executemany("INSERT INTO phones VALUES (?, ?)", phones)
-        db.executemany("INSERT INTO companies VALUES (?, ?)", companies)
+        db.executemany("INSERT OR IGNORE INTO phones VALUES (?, ?)", phones)
+        db.executemany("INSERT OR IGNORE INTO companies VALUES (?, ?)", companies)
         # Leads are written with their interest after the whole chunk, raises included.
         new_leads: list[tuple[Any, ...]] = []
         for new_lead in leads:
@@ -253,12 +253,19 @@ class EarlierRows:
         db.execute("COMMIT")
 
 
+# What SQLite says when its temporary file cannot be written; anything else is a bug here,
+# not the user's disk, and is not dressed up as one.
+_NO_ROOM = ("disk", "full", "unable to open", "readonly", "read-only", "i/o error")
+
+
 @contextmanager
 def _room() -> Iterator[None]:
     """The temporary folder full or unwritable is something the user can fix: say so."""
     try:
         yield
-    except sqlite3.Error as error:
+    except sqlite3.OperationalError as error:
+        if not any(words in str(error).casefold() for words in _NO_ROOM):
+            raise
         raise LeadDeskError(
             f"the preview could not keep its working copy of earlier rows in the temporary "
             f"folder {_temporary_folder()} ({error}); free some space there, or set TMPDIR "

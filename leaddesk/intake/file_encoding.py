@@ -9,6 +9,7 @@ read as cp1252 (Excel's Western default) and the reader records a warning.
 from __future__ import annotations
 
 import codecs
+import re
 import threading
 from pathlib import Path
 
@@ -91,7 +92,31 @@ def _guess(sample: bytes) -> str | None:
         and match.percent_coherence >= best.percent_coherence - 1.0
     }
     chosen = next((name for name in _PREFERRED_ON_TIE if name in tied), best.encoding)
-    return codecs.lookup(chosen).name
+    # On a short sample a Western code page can win on Central European or Cyrillic text
+    # ("Łukasz" in cp1250 reads "£ukasz" in cp1252): of the candidates, the one whose words
+    # are not broken by symbols is the file's.
+    order = [chosen, *(match.encoding for match in matches if match.encoding != chosen)]
+    broken = {name: garbled(sample.decode(name, errors="replace")) for name in order[:8]}
+    clean = min(order[:8], key=lambda name: (len(broken[name]), order.index(name)))
+    return codecs.lookup(clean).name
+
+
+_WORDS = re.compile(r"[\s,;|\"]+")
+
+
+def garbled(text: str) -> list[str]:
+    """Words a wrong code page broke: a symbol or stray mark inside a word or starting one
+    ("£ukasz", "¯ó³kiewski", "Äek"), as they read. "Acme®" and "£5" are not."""
+    found = []
+    for word in _WORDS.split(text):
+        for index, char in enumerate(word):
+            if char.isascii() or char.isalpha() or char.isdigit():
+                continue
+            after = word[index + 1 : index + 2]
+            if after.isalpha() and (index == 0 or word[index - 1].isalpha()):
+                found.append(word)
+                break
+    return found
 
 
 def detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
@@ -115,10 +140,25 @@ def detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
     if guessed is None:
         raise IntakeFileError(
             path,
-            "is not text in any encoding we recognise; is it really a CSV export?",
+            "is not UTF-8, nor text in any other encoding we recognise; is it really a CSV "
+            "export? If it is, import it again naming its encoding (--encoding)",
             kind=FileProblem.BINARY,
         )
+    broken = garbled(sample.decode(guessed, errors="replace"))
+    if len(broken) >= _GARBLED_WORDS:
+        # Better refused than imported as mojibake: the user knows what the file is in.
+        shown = ", ".join(f"“{word[:24]}”" for word in broken[:3])
+        raise IntakeFileError(
+            path,
+            f"is not UTF-8, and read as {guessed} its text comes out garbled ({shown}); "
+            "save it as UTF-8, or import it again naming its encoding (--encoding)",
+            kind=FileProblem.ENCODING,
+        )
     return guessed, "strict"
+
+
+# Garbled words in the sample that make a detected encoding a refusal rather than a guess.
+_GARBLED_WORDS = 2
 
 
 def refuse_binary(path: Path, text: str) -> None:

@@ -175,13 +175,9 @@ class Mapping:
         return result
 
     def require_identifying(self, file: str | Path, header: Sequence[str]) -> None:
-        if not IDENTIFYING.intersection(self.columns.values()):
-            raise IntakeFileError(
-                file,
-                "no recognisable columns (need an email, phone or name column; "
-                f"found: {_shown(header)})",
-                kind=FileProblem.NO_COLUMNS,
-            )
+        from leaddesk.intake.needed_columns import require_email_or_phone
+
+        require_email_or_phone(set(self.columns.values()), file, header)
 
     def to_json(self) -> str:
         return json.dumps(

@@ -1,10 +1,11 @@
 """Is this row someone the store already knows? Duplicate checks for a chunk of rows at once.
 
-A row is the same person as a stored one on the same email, else the same phone (unless both
-have emails and they differ: a switchboard number is shared by a whole company), else a close
-name at the same company (rapidfuzz). Checks run per chunk: one query for the chunk's emails,
-one for its phones, one for its companies, one for the people at those companies, one for the
-leads of every matched person and one for import keys already stored. Never one per row.
+A row is the same person as a stored one on the same email, else the same phone, else a close
+name at the same company (rapidfuzz); ``same_person`` weighs what each proves (a shared inbox,
+a switchboard number, a name only close in another word order). Checks run per chunk: one
+query for the chunk's emails, one for its phones, one for its companies, one for the people at
+those companies, one for the leads of every matched person and one for import keys already
+stored. Never one per row.
 """
 
 from __future__ import annotations
@@ -109,21 +110,29 @@ def import_key(source: str, row: CleanRow) -> str:
     """The row's identity as one interest: who, from where, when and about what.
 
     The same row imported again (the same file, or an overlapping later export) gives the
-    same key, so it is recognised and changes nothing. The import time is not part of it.
+    same key, so it is recognised and changes nothing. The import time is not part of it. The
+    name is part of it beside an email: two people writing from one address with the same
+    request are two rows to look at, not one row twice.
     """
+    name = " ".join(sorted(row.full_name.casefold().split()))
     who = (
-        row.email.casefold()
+        f"{row.email.casefold()}|{name}"
         if row.email
         else row.best_phone or f"{row.full_name.casefold()}|{row.company_key}"
     )
+    return _key(source, who, row)
+
+
+def key_before_names(source: str, row: CleanRow) -> str | None:
+    """The key a row with an email had before the name was part of it: a file imported then
+    is still recognised when imported again (None for a row whose key is unchanged)."""
+    return _key(source, row.email.casefold(), row) if row.email else None
+
+
+def _key(source: str, who: str, row: CleanRow) -> str:
     when = row.arrived_at.isoformat() if row.arrived_at else ""
     text = "\x1f".join((source.casefold(), who, when, row.source, row.campaign, row.inquiry))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def same_name(row: CleanRow, person: KnownPerson) -> bool:
-    theirs = f"{person.first_name} {person.last_name}".strip().casefold()
-    return close_names(row.full_name.casefold(), theirs)
 
 
 def close_names(mine: str, theirs: str) -> bool:
@@ -141,9 +150,12 @@ def company_keys_of(row: CleanRow) -> tuple[str, ...]:
     return (row.company_key,) if plain == row.company_key else (row.company_key, plain)
 
 
-def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> StoreView:
+def look_up(
+    session: Session, rows: Sequence[CleanRow], keys: Iterable[str], also: Iterable[str] = ()
+) -> StoreView:
     """Everything the store holds about these rows (``keys``: their import keys, in the same
-    order), in a handful of batched queries.
+    order; ``also``: other keys to look for, the rows' keys from before names were in them),
+    in a handful of batched queries.
 
     Plain SQL through the driver (``store/intake_lookups.py``): these run on every chunk of
     every import, and the rows they return need no conversion beyond what is done here.
@@ -197,7 +209,7 @@ def look_up(session: Session, rows: Sequence[CleanRow], keys: Iterable[str]) -> 
     _leads_of(query, view, found, list(found))
 
     row_keys = list(keys)
-    for record in stored_import_keys(query, set(row_keys) - view.keys):
+    for record in stored_import_keys(query, (set(row_keys) | set(also)) - view.keys):
         view.keys.add(record[0])
 
     # A row imported before is recognised by its key, on the lead of whoever it went to. That
@@ -267,9 +279,8 @@ def unmatched_names(view: StoreView, rows: Sequence[CleanRow]) -> dict[str, list
     for row in rows:
         if not (row.company and row.full_name):
             continue
+        # A number may be a switchboard's, so a row it matched may still match by name.
         if row.email and row.email.casefold() in view.by_email:
-            continue
-        if any(n in view.by_phone for n in (row.phone_e164, row.mobile_e164) if n):
             continue
         for key in company_keys_of(row):
             unmatched.setdefault(key, []).append(row.full_name.casefold())

@@ -14,7 +14,9 @@ from leaddesk.contacts.emails import company_domain
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition.business_time import sla_deadline
 from leaddesk.domain import Stage
+from leaddesk.intake import same_person
 from leaddesk.intake.assignment import Assigner
+from leaddesk.intake.attached_keys import short_key
 from leaddesk.intake.chunk_plan import (
     ChunkPlan,
     MoreInterest,
@@ -38,11 +40,12 @@ from leaddesk.intake.matching import (
     StoreView,
     Whereabouts,
     company_keys_of,
+    key_before_names,
     look_up,
     now_or_before,
-    same_name,
 )
 from leaddesk.intake.rows import CleanRow, RowProblem
+from leaddesk.intake.same_person import Match, shared_numbers, shared_phone, to_decide
 from leaddesk.intake.scores import Scorer
 from leaddesk.intake.summary import ImportSummary
 
@@ -101,12 +104,13 @@ class Planner:
         self.earlier: EarlierRows | None = None
         # Short keys of rows an earlier run of the same file added as more interest.
         self.imported_before: set[int] = set()
+        self._before_names: dict[int, str] = {}
         # Within one chunk rows are matched against each other too.
         self._reset_pending()
 
     def _reset_pending(self) -> None:
         self.pending_email: dict[str, KnownPerson] = {}
-        self.pending_phone: dict[str, KnownPerson] = {}
+        self.pending_phone: dict[str, list[KnownPerson]] = {}
         self.pending_company: dict[str, list[KnownPerson]] = {}
         self.pending_accounts: dict[str, KnownAccount] = {}
         self.pending_domains: dict[str, KnownAccount] = {}
@@ -125,7 +129,10 @@ class Planner:
             plan.first_row, plan.last_row = row_number(items[0]), row_number(items[-1])
         rows = [item for item in items if isinstance(item, CleanRow)]
         keys = [key for key in chunk.keys if key]
-        view = look_up(session, rows, keys)
+        self._before_names = {
+            row.number: old for row in rows if (old := key_before_names(self.source, row))
+        }
+        view = look_up(session, rows, keys, self._before_names.values())
         self._listed = self.do_not_call.rows(session, rows)
         if self.earlier is not None:
             self.earlier.add_to(view, rows, (int(key[:16], 16) for key in keys))
@@ -156,6 +163,15 @@ class Planner:
             )
         return plan
 
+    def _imported_before(self, number: int, key: str, view: StoreView) -> bool:
+        """The row is in the store already: by its key, or by the key it had before names were
+        part of keys (a file imported before then, imported again)."""
+        before = self.imported_before
+        for held in (key, self._before_names.get(number)):
+            if held is not None and (held in view.keys or (before and short_key(held) in before)):
+                return True
+        return False
+
     def _preview(self, problem: RowProblem) -> None:
         if len(self.summary.problems) < PREVIEW_PROBLEMS:
             self.summary.problems.append(problem)
@@ -163,7 +179,7 @@ class Planner:
     def _plan_row(self, row: CleanRow, key: str, view: StoreView, plan: ChunkPlan) -> None:
         counts = self.counts
         number = row.number
-        if key in view.keys or (self.imported_before and int(key[:16], 16) in self.imported_before):
+        if self._imported_before(number, key, view):
             counts.unchanged += 1
             plan.report.append(RowProblem(number, "", "unchanged: already imported"))
             return
@@ -186,8 +202,15 @@ class Planner:
             return
         self.pending_keys[short] = number
 
+        match = self._person(row, view)
+        if match.conflict is not None:
+            self.pending_keys.pop(short)
+            plan.report.append(to_decide(row, match.conflict))
+            self._preview(plan.report[-1])
+            counts.to_decide += 1
+            return
+        person, how = match.person, match.how
         account = self._account(row, view, plan)
-        person, how = self._person(row, view)
         if not row.company and person is not None and person.account_id is not None:
             # A known person without a company in this row keeps the company on file.
             account = self.companies.stored(person.account_id) or account
@@ -223,37 +246,37 @@ class Planner:
         if listed is not None:
             new_person.known.do_not_call = True
             new_person.values.update(do_not_call=True, do_not_call_at=self.at)
-        self._new_lead(row, key, new_person.known, new_person, account, plan)
+        new_lead = self._new_lead(row, key, new_person.known, new_person, account, plan)
+        if match.shares:
+            counts.shared_phone += 1
+            shared_numbers(new_lead.values["extra"], match.shares)
+            plan.report.extend(shared_phone(row, number, other) for number, other in match.shares)
         if self.dry_run:
             plan.report.append(RowProblem(number, "", "new lead"))
 
     # -- matching ----------------------------------------------------------------------------
 
-    def _person(self, row: CleanRow, view: StoreView) -> tuple[KnownPerson | None, str]:
+    def _person(self, row: CleanRow, view: StoreView) -> Match:
         if row.email:
             address = row.email.casefold()
             found = view.by_email.get(address) or self.pending_email.get(address)
             if found is not None:
-                return found, "same email"
-        for number in (row.phone_e164, row.mobile_e164):
-            if not number:
-                continue
-            candidates = [*view.by_phone.get(number, ())]
-            if number in self.pending_phone:
-                candidates.append(self.pending_phone[number])
-            for person in candidates:
-                if row.email and person.email and person.email.casefold() != row.email.casefold():
-                    continue  # a shared line (switchboard): different people
-                return person, "same phone"
+                return same_person.by_email(row, found)
+        match = Match()
+        for number in dict.fromkeys(n for n in (row.phone_e164, row.mobile_e164) if n):
+            candidates = (*view.by_phone.get(number, ()), *self.pending_phone.get(number, ()))
+            if same_person.by_phone(row, number, candidates, match):
+                return match
         if row.company and row.full_name:
             for company in company_keys_of(row):
                 for person in (
                     *view.by_company.get(company, ()),
                     *self.pending_company.get(company, ()),
                 ):
-                    if same_name(row, person):
-                        return person, "same name at the same company"
-        return None, ""
+                    if same_person.by_name(row, person):
+                        match.person, match.how = person, "same name at the same company"
+                        return match
+        return match
 
     def _account(self, row: CleanRow, view: StoreView, plan: ChunkPlan) -> KnownAccount | None:
         """The row's company by its name, written any way ("Maddox-Taylor Ltd" is "Maddox
@@ -334,7 +357,8 @@ class Planner:
             known.account_id = account.id
         if new_account is not None and new_account.values["country"] is None:
             new_account.values["country"] = where.country
-        phones = tuple(number for number in (row.phone_e164, row.mobile_e164) if number)
+        # A row whose phone and mobile are one number has that number once.
+        phones = tuple(dict.fromkeys(n for n in (row.phone_e164, row.mobile_e164) if n))
         companies = company_keys_of(row)
         new = PlannedPerson(values, known, account, phones, companies)
         plan.people.append(new)
@@ -342,7 +366,7 @@ class Planner:
         if row.email:
             self.pending_email.setdefault(row.email.casefold(), known)
         for number in phones:
-            self.pending_phone.setdefault(number, known)
+            self.pending_phone.setdefault(number, []).append(known)
         for company in companies:
             self.pending_company.setdefault(company, []).append(known)
         return new

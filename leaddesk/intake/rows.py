@@ -123,6 +123,9 @@ def clean_row(
                     f"row skipped: value over {MAX_FIELD_CHARS:,} characters",
                     value[:200],
                 )
+    short = (value.strip().casefold() for value in values.values() if len(value) < 10)
+    if not EMPTY_WORDS.isdisjoint(short):
+        values = _without_placeholders(values)
     plan = _plan(mapping)
     get = values.get
     flags: list[RowProblem] = []
@@ -216,6 +219,17 @@ def clean_row(
         extra=extra,
         flags=tuple(flags),
     )
+
+
+# What exports write in an empty cell: read as empty, never as a name, a phone or a company.
+EMPTY_WORDS = frozenset({"null", "n/a", "-", "--", "none", "#n/a", "(null)", "nil", "(blank)"})
+
+
+def _without_placeholders(values: dict[str, str]) -> dict[str, str]:
+    return {
+        column: "" if value.strip().casefold() in EMPTY_WORDS else value
+        for column, value in values.items()
+    }
 
 
 def _phone_flag(number: int, label: str, column: str, result: PhoneResult) -> RowProblem:

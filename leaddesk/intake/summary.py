@@ -60,6 +60,10 @@ class Counts:
     do_not_call: int = 0
     # Rows of people erased at their request: not imported.
     erased: int = 0
+    # Rows whose email is someone else's under another name: not imported, in the report.
+    to_decide: int = 0
+    # New people whose number someone else has too (a switchboard): kept on both, flagged.
+    shared_phone: int = 0
 
     def as_json(self) -> dict[str, int]:
         return dict(self.__dict__)

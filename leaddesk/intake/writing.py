@@ -12,12 +12,22 @@ from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
+from leaddesk.contacts.kept_values import searchable_values
 from leaddesk.intake.chunk_plan import ChunkPlan
 from leaddesk.intake.matching import KnownLead
 from leaddesk.intake.runs import ranges
 from leaddesk.privacy.do_not_call import hold_people
 from leaddesk.store.bulk_writes import BulkWriter
-from leaddesk.store.models import Account, Assignment, AuditEvent, ImportRun, Lead, Note, Person
+from leaddesk.store.models import (
+    Account,
+    Assignment,
+    AuditEvent,
+    FileValue,
+    ImportRun,
+    Lead,
+    Note,
+    Person,
+)
 
 
 def write_plan(
@@ -53,6 +63,15 @@ def write_plan(
     lead_ids = insert_all(Lead.__table__, [lead.values for lead in plan.leads])
     for lead, new_id in zip(plan.leads, lead_ids, strict=True):
         lead.known.id = new_id
+    # What the rows kept beyond the lead's fields, searchable (one statement for the chunk).
+    writer.insert(
+        cast(Table, FileValue.__table__),
+        [
+            {"value": value, "lead_id": new_id}
+            for lead, new_id in zip(plan.leads, lead_ids, strict=True)
+            for value in searchable_values(lead.values["extra"])
+        ],
+    )
     # A lead handed to a rep on intake has reached them as surely as one moved to them later:
     # the same history row, so "received" and the lead's history count it.
     assignment_ids = insert_all(

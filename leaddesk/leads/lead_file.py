@@ -13,6 +13,7 @@ from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES, CallOutcome, Stage, talk_time
 from leaddesk.errors import InputError
 from leaddesk.leads.contact_corrections import CHANGED, WORDS
+from leaddesk.leads.from_the_file import country_assumed, from_the_file
 from leaddesk.queue import zones
 from leaddesk.queue.policy import current_policy
 from leaddesk.store.models import (
@@ -107,6 +108,10 @@ class LeadFile:
     # The person's other numbers, kept in the lead's extra details (E.164).
     mobile: str | None = None
     direct_line: str | None = None
+    # Everything the import kept beyond the lead's fields, as (what, value): the card's "From
+    # the file" section. The country, when only assumed from the policy's region.
+    from_the_file: tuple[tuple[str, str], ...] = ()
+    country_assumed: str | None = None
 
     @property
     def also_worked_by(self) -> tuple[Colleague, ...]:
@@ -196,6 +201,8 @@ def read_lead_file(session: Session, lead_id: int) -> LeadFile:
         phone_as_typed=None if person.phone else _as_typed(lead),
         mobile=_extra_number(lead, "mobile"),
         direct_line=_extra_number(lead, "direct_line"),
+        from_the_file=from_the_file(lead.extra),
+        country_assumed=country_assumed(lead.extra),
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit, lifecycle
@@ -34,6 +34,7 @@ from leaddesk.store.models import (
     CallAttempt,
     DefinitionVersion,
     DoNotCallEntry,
+    FileValue,
     Lead,
     Note,
     Person,
@@ -144,6 +145,9 @@ def erase_person(
         lead.extra = kept or None
         lead.inquiry = None
     lead_ids = [lead.id for lead in leads]
+    if lead_ids:
+        # The kept values were the person's own: their numbers, their CRM id, their columns.
+        session.execute(delete(FileValue).where(FileValue.lead_id.in_(lead_ids)))
     notes = 0
     answers = 0
     if lead_ids:

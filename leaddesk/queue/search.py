@@ -1,4 +1,5 @@
-"""Finding a lead by what the rep has in front of them: a name, a company, an email, a phone.
+"""Finding a lead by what the rep has in front of them: a name, a company, an email, a phone,
+or anything the import kept (a mobile, the CRM's record id, an extra column's value).
 
 Every kind of term walks one index in order and stops at its LIMIT: people's lower(first_name),
 lower(last_name) and lower(email) (migration 0004), people.phone, accounts.name_key. A search
@@ -18,6 +19,7 @@ import phonenumbers
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from leaddesk.contacts.kept_values import search_text
 from leaddesk.contacts.names import company_key
 from leaddesk.definition import Policy
 from leaddesk.domain import OPEN_STAGES, Stage, is_record_number
@@ -25,7 +27,7 @@ from leaddesk.queue import ordering
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of, scope_for
 from leaddesk.queue.ordering import Band, LeadFacts
 from leaddesk.queue.rows import QueueRow, build_row, person_label
-from leaddesk.store.models import Account, Lead, Person
+from leaddesk.store.models import Account, FileValue, Lead, Person
 from leaddesk.store.nul_guard import NUL, nul_refused
 
 MIN_CHARS = 2
@@ -56,10 +58,11 @@ class SearchTerms:
     email: str | None = None
     company: str | None = None
     phones: tuple[str, ...] = ()  # E.164 prefixes, "+4930…"
+    kept: str | None = None  # a value the import kept (a CRM record id, an extra column)
 
     @property
     def empty(self) -> bool:
-        return not (self.words or self.email or self.company or self.phones)
+        return not (self.words or self.email or self.company or self.phones or self.kept)
 
 
 def search_terms(text: str, *, default_region: str = "US") -> SearchTerms:
@@ -76,7 +79,9 @@ def search_terms(text: str, *, default_region: str = "US") -> SearchTerms:
         return SearchTerms(email=lowered)
     words = tuple(lowered.split())[:2]
     company = company_key(text)
-    return SearchTerms(words=words, email=lowered, company=company or None)
+    return SearchTerms(
+        words=words, email=lowered, company=company or None, kept=search_text(text) or None
+    )
 
 
 def _phone_prefixes(text: str, region: str) -> tuple[str, ...]:
@@ -117,6 +122,8 @@ def _walks(terms: SearchTerms) -> list[tuple[Select[tuple[int]], InstrumentedAtt
     walks: list[tuple[Select[tuple[int]], InstrumentedAttribute[Any]]] = []
     for phone in terms.phones:
         walks.append((_people(_prefix(Person.phone, phone), Person.phone), Lead.person_id))
+        # A mobile or direct line the file had beside the phone.
+        walks.append((_kept(phone), Lead.id))
     if len(terms.words) == 2:
         given, family = terms.words
         both = and_(_prefix(last, family), _prefix(first, given))
@@ -135,7 +142,19 @@ def _walks(terms: SearchTerms) -> list[tuple[Select[tuple[int]], InstrumentedAtt
             .limit(PER_TERM)
         )
         walks.append((accounts, Lead.account_id))
+    if terms.kept:
+        walks.append((_kept(terms.kept), Lead.id))
     return walks
+
+
+def _kept(prefix: str) -> Select[tuple[int]]:
+    """Leads with a kept value (a number, a CRM record id, a column's value) so starting."""
+    return (
+        select(FileValue.lead_id)
+        .where(_prefix(FileValue.value, prefix))
+        .order_by(FileValue.value)
+        .limit(PER_TERM)
+    )
 
 
 def search_leads(

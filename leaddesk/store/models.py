@@ -263,6 +263,18 @@ class Lead(Base):
     sales_owner: Mapped[User | None] = relationship(foreign_keys=[sales_owner_id])
 
 
+class FileValue(Base):
+    """A value an import kept on a lead beyond its fields (another number, the CRM's record
+    id, an extra column's value), lower-cased for search by prefix (migration 0015)."""
+
+    __tablename__ = "lead_file_values"
+    __table_args__ = (UniqueConstraint("value", "lead_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+
+
 class CallAttempt(Base):
     __tablename__ = "call_attempts"
     # A rep's day (the status bar) is read by who and when.

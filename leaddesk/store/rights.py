@@ -60,6 +60,7 @@ _QUALIFIER: dict[str, Rights] = {
     "answers": ALL,
     "call_attempts": ALL,
     "notes": ALL,
+    "lead_file_values": ALL,  # written with an import's leads, gone with them
     "handoff_batches": ALL,  # an export that could not write its files is undone
     "import_runs": ADD_CHANGE,
     "source_mappings": ADD_CHANGE,

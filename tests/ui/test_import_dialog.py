@@ -38,8 +38,14 @@ def test_a_dropped_plain_sheet_previews_imports_and_refreshes_the_queue(
         ["Ada Lovelace", "ada@engines.example", "+44 20 7946 0001", "Analytical Engines"],
         ["Grace Hopper", "grace@cobol.example", "+1 212 555 0100", "Compilers Inc"],
         ["Alan Turing", "alan@bletchley.example", "+44 20 7946 0002", "Bletchley Park"],
-        ["Known Again", without_open.email or "", "", "Somewhere"],
-        ["Still Open", with_open.email or "", "", "Elsewhere"],
+        # Known people by their email, under their own names (another name is to decide).
+        [
+            f"{without_open.first_name} {without_open.last_name}",
+            without_open.email or "",
+            "",
+            "Somewhere",
+        ],
+        [f"{with_open.first_name} {with_open.last_name}", with_open.email or "", "", "Elsewhere"],
         ["Nobody", "not-an-email", "", "Acme"],
     ]
     (tmp_path / "inbound").mkdir()
@@ -215,6 +221,8 @@ def test_no_recognisable_columns_says_so_and_waits_for_a_choice(
     assert "odd.csv" in dialog.current_step().problem.text()
     assert not dialog.forward_button().isEnabled()
     dialog.columns_page.mapping.set_field("who", Field.FULL_NAME)
+    assert not dialog.forward_button().isEnabled()  # a name alone makes no lead
+    dialog.columns_page.mapping.set_field("how", Field.PHONE)
     assert dialog.forward_button().isEnabled()
     assert store_counts(ws) == before
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QWizard
 from ui.intake.job import ImportJob, Step
 from ui.intake.mapping import MappingEditor
 
-NEEDS_A_PERSON = "Pick at least one column holding an email, a phone number or a name."
+NEEDS_A_PERSON = "Pick at least one column holding an email or a phone number."
 
 
 class ColumnsPage(Step):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import IDENTIFYING, Field, ImportLook, Mapping, Shape
+from leaddesk.desk import CONTACT_FIELDS, Field, ImportLook, Mapping, Shape
 
 FIELD_LABELS: dict[Field, str] = {
     Field.FULL_NAME: "Full name",
@@ -64,7 +64,9 @@ SAMPLE_CHARS = 60
 def how_found(look: ImportLook) -> str:
     """One line on where the pre-filled mapping came from."""
     if look.problem is not None:
-        return "No column was recognised. Pick which column holds the email, phone or name."
+        return (
+            "No email or phone column was recognised. Pick the column holding the email or phone."
+        )
     if look.mapping_how.startswith("saved for "):
         return (
             f"Using the columns you confirmed for “{look.mapping_how.removeprefix('saved for ')}” "
@@ -198,6 +200,6 @@ class MappingEditor(QWidget):
         return Mapping(columns, extras, Shape.CUSTOM, 1.0)
 
     def identifies(self) -> bool:
-        """True when some column gives an email, phone or name: a row can be matched to a person."""
+        """True when some column gives an email or a phone: without one no row is a lead."""
         chosen = {combo.currentData() for combo in self.combos.values()}
-        return any(target.value in chosen for target in IDENTIFYING)
+        return any(target.value in chosen for target in CONTACT_FIELDS)

@@ -27,6 +27,7 @@ ALL, TO_CHECK = "all", "check"
 ROW_KINDS: tuple[tuple[str, str], ...] = (
     (ALL, "All rows"),
     (TO_CHECK, "Rows to check (skipped or flagged)"),
+    ("to decide", "To decide (same email, another name)"),
     ("new lead", "New leads"),
     ("merged", "Merged into existing people"),
     ("attached", "Attached to open leads"),
@@ -100,6 +101,10 @@ class CountsView(QWidget):
             parts.append(plural(counts.do_not_call, "row") + " held: on the do-not-call list")
         if counts.erased:
             parts.append(plural(counts.erased, "erased person", "erased people") + " not imported")
+        if counts.to_decide:
+            parts.append(plural(counts.to_decide, "row") + " to decide: email already someone's")
+        if counts.shared_phone:
+            parts.append(plural(counts.shared_phone, "shared phone number") + " kept, not merged")
         given = ", ".join(f"{name} {n:,}" for name, n in (assigned_to or {}).items())
         if kept_for and counts.assigned:
             parts.append(f"{counts.assigned:,} kept for {kept_for}: their own import")

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 from leaddesk.desk import REOPENABLE, Action, Colleague, Desk, LeadFile, Qualification, Scores
 from ui.common.icons import icon
 from ui.common.operations import Operations
+from ui.workspace.from_the_file import TITLE as FROM_FILE
+from ui.workspace.from_the_file import FromTheFile
 from ui.workspace.notes import NoteSaver
 
 KIND_ICONS = {
@@ -174,13 +176,14 @@ class LeadPanel(QFrame):
         self.company = QListWidget()
         self.company.setWordWrap(True)
         self.company.setAccessibleName("Others at the same company and their latest leads")
-        for listing in (self.timeline, self.earlier, self.company):
+        self.from_file = FromTheFile()
+        for listing in (self.timeline, self.earlier, self.company, self.from_file):
             # Long lines wrap to the pane's width: never a sideways scroll bar.
             listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             listing.setResizeMode(QListWidget.ResizeMode.Adjust)
         # On a short screen (a 1366×768 laptop) the notes give up height first, down to a few
         # lines, so the lead's details above them are never squashed.
-        for page in (self.notes, self.timeline, self.earlier, self.company):
+        for page in (self.notes, self.timeline, self.earlier, self.company, self.from_file):
             page.setMinimumHeight(NOTES_MIN_HEIGHT)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Notes, timeline, earlier leads and the same company")
@@ -190,6 +193,8 @@ class LeadPanel(QFrame):
         self.tabs.setTabToolTip(2, "This person's earlier leads, and how each ended")
         self.tabs.addTab(self.company, "Company")
         self.tabs.setTabToolTip(3, "Others at the same company: who the team already talked to")
+        self.tabs.addTab(self.from_file, FROM_FILE)
+        self.tabs.setTabToolTip(4, "Other numbers, the CRM record id and every column kept")
 
         self.details = QWidget()
         details = QVBoxLayout(self.details)
@@ -285,6 +290,8 @@ class LeadPanel(QFrame):
         self.tabs.setTabText(1, "Timeline")
         self.tabs.setTabText(2, "Earlier")
         self.tabs.setTabText(3, "Company")
+        self.from_file.clear()
+        self.tabs.setTabText(4, FROM_FILE)
 
     # -- showing -------------------------------------------------------------------------------
 
@@ -310,7 +317,10 @@ class LeadPanel(QFrame):
         shared = "; ".join(f"{other.name} with {other.owner}" for other in lead.also_worked_by)
         self.shared.setText(f"Also open at this company: {shared}. Agree who calls.")
         self.shared.setVisible(bool(shared))
-        place = ", ".join(part for part in (lead.city, lead.country) if part)
+        country = lead.country
+        if country and lead.country_assumed == country:
+            country = f"country assumed: {country}"  # a guess from a national number
+        place = ", ".join(part for part in (lead.city, country) if part)
         several = len(lead.numbers) > 1
         numbers = [f"{number} ({words})" if several else number for words, number in lead.numbers]
         if not lead.phone and lead.phone_as_typed:
@@ -354,6 +364,7 @@ class LeadPanel(QFrame):
                 else "No company on file for this person."
             )
         self.tabs.setTabText(3, f"Company ({len(lead.colleagues)})")
+        self.tabs.setTabText(4, f"{FROM_FILE} ({self.from_file.show_file(lead)})")
 
     def _colleague_line(self, colleague: Colleague) -> str:
         title = f" · {colleague.title}" if colleague.title else ""

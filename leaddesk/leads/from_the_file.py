@@ -1,0 +1,77 @@
+"""What an import kept of a lead beyond its own fields, for the lead card's "From the file"
+section: other numbers, the CRM's record id, the extra columns, values kept as typed, and what
+the import only assumed (the country a national number was read in)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Extra columns (lower case, punctuation as spaces) that hold the record's id in the CRM or
+# marketing tool the file came from: shown first, as "CRM record id".
+CRM_ID_COLUMNS = frozenset(
+    {
+        "record id", "crm id", "crm record id", "lead id", "contact id", "id", "salesforce id",
+        "sfdc id", "hubspot id", "marketo id", "external id", "lead id 18", "contact id 18",
+        "18 digit id", "case safe id", "prospect id", "person id",
+    }
+)  # fmt: skip
+# (key in the lead's extra, what the card calls it), in the order shown.
+_KEPT = (
+    ("mobile", "Mobile"),
+    ("direct_line", "Direct line"),
+    ("phone_as_typed", "Phone as typed"),
+    ("email_as_typed", "Email as typed"),
+    ("country_as_typed", "Country as typed"),
+    ("state", "State"),
+    ("address", "Address"),
+    ("website", "Website"),
+    ("notes", "Notes"),
+)
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def column_words(name: str) -> str:
+    return " ".join(_NON_WORD.sub(" ", name.casefold()).split())
+
+
+def is_crm_id(column: str) -> bool:
+    return column_words(column) in CRM_ID_COLUMNS
+
+
+def country_assumed(extra: dict[str, Any] | None) -> str | None:
+    """The region the import read a national number in, for want of a country in the row."""
+    value = (extra or {}).get("country_assumed")
+    return value if isinstance(value, str) and value else None
+
+
+def from_the_file(extra: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    """(what, value) for everything the import kept of the row beyond the lead's fields."""
+    if not extra:
+        return ()
+    shown: list[tuple[str, str]] = []
+    columns = extra.get("columns")
+    columns = columns if isinstance(columns, dict) else {}
+    for column, value in columns.items():
+        if is_crm_id(str(column)) and isinstance(value, str) and value:
+            shown.append(("CRM record id", value))
+    for key, words in _KEPT:
+        value = extra.get(key)
+        if isinstance(value, str) and value:
+            shown.append((words, value))
+    shared = extra.get("shared_phone")
+    if isinstance(shared, dict):
+        for number, names in shared.items():
+            who = ", ".join(str(name) for name in names) if isinstance(names, list) else ""
+            shown.append(("Shared number", f"{number}, also {who}'s" if who else str(number)))
+    assumed = country_assumed(extra)
+    if assumed is not None:
+        shown.append(("Country assumed", f"{assumed} (the number had no country code)"))
+    for column, value in columns.items():
+        if not is_crm_id(str(column)) and isinstance(value, str) and value:
+            shown.append((str(column), value))
+    origin = extra.get("intake")
+    if isinstance(origin, dict) and origin.get("file"):
+        row = f", row {origin['row']}" if origin.get("row") else ""
+        shown.append(("Imported from", f"{origin['file']}{row}"))
+    return tuple(shown)
