@@ -19,7 +19,7 @@ def searchable_values(extra: dict[str, Any] | None) -> set[str]:
     the CRM's record id and every kept column's value."""
     if not extra:
         return set()
-    found = [extra.get("mobile"), extra.get("direct_line")]
+    found = [extra.get(key) for key in ("mobile", "direct_line", "crm_id", "account_crm_id")]
     columns = extra.get("columns")
     if isinstance(columns, dict):
         found.extend(columns.values())

@@ -52,9 +52,16 @@ def from_the_file(extra: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
     shown: list[tuple[str, str]] = []
     columns = extra.get("columns")
     columns = columns if isinstance(columns, dict) else {}
-    for column, value in columns.items():
-        if is_crm_id(str(column)) and isinstance(value, str) and value:
+    # The id a known shape read (intake/shapes) comes first; a column that only looks like one
+    # (an unknown tool's "Record ID") is shown as such too.
+    crm_ids = [extra.get("crm_id")]
+    crm_ids += [value for column, value in columns.items() if is_crm_id(str(column))]
+    for value in dict.fromkeys(crm_ids):
+        if isinstance(value, str) and value:
             shown.append(("CRM record id", value))
+    account = extra.get("account_crm_id")
+    if isinstance(account, str) and account:
+        shown.append(("Company's CRM id", account))
     for key, words in _KEPT:
         value = extra.get(key)
         if isinstance(value, str) and value:

@@ -324,7 +324,7 @@ def test_a_file_imported_before_names_were_in_import_keys_changes_nothing_again(
         lead = session.scalars(select(Lead)).one()
         row = CleanRow(2, "Ann", "Lee", "", "ann@lee.example", "ann@lee.example",
                        "lee.example", None, "", None, None, "", "Lee Co", "lee co", "", None,
-                       "", "", "", "", "", "", "", "Pricing", None, "", {}, ())  # fmt: skip
+                       "", "", "", "", "", "", "", "Pricing", None, "", "", "", {}, ())  # fmt: skip
         old = key_before_names(first.source, row)
         assert old is not None and old != lead.import_key
         lead.import_key = old
