@@ -7,6 +7,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
+from leaddesk.cli import my_handoffs_command
 from leaddesk.cli.common import (
     add_as,
     add_json,
@@ -50,11 +51,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     feedback.set_defaults(handler=run_feedback)
 
     handoff = commands.add_parser(
-        "handoff", help="handed-off leads: pending, show, preview, rewrite, template"
+        "handoff", help="handed-off leads: mine, pending, show, preview, rewrite, template"
     )
     sub = handoff.add_subparsers(
-        dest="handoff_command", metavar="pending|show|preview|rewrite|template", required=True
+        dest="handoff_command",
+        metavar="mine|pending|show|preview|rewrite|template",
+        required=True,
     )
+    my_handoffs_command.register(sub)
     pending = sub.add_parser("pending", help="handed-off leads sales has not answered in time")
     add_as(pending)
     pending.add_argument(

@@ -32,6 +32,8 @@ from leaddesk.definition import (
     check_answers,
     parse_definition,
 )
+from leaddesk.definition.reject_reasons import RejectReason as SalesRejectReason
+from leaddesk.definition.reject_reasons import RejectRoute
 from leaddesk.definition.versions import DefinitionDiff, PublishResult, ShownDefinition
 from leaddesk.files.logs import log_path, setup_logging
 from leaddesk.files.reading import read_text_file, why_no_folder
@@ -47,6 +49,7 @@ from leaddesk.handoff import (
     decision_from_form,
     verify_batch,
 )
+from leaddesk.handoff.mine import MyHandoff, MyHandoffs
 from leaddesk.handoff.progress import HandoffCancelled
 from leaddesk.handoff.records import HandoffRecord
 from leaddesk.handoff.selection import PreviewLead
@@ -136,6 +139,8 @@ __all__ = [
     "LeadFile",
     "LeadPick",
     "Mapping",
+    "MyHandoff",
+    "MyHandoffs",
     "NewInterest",
     "PasswordAsk",
     "PendingLead",
@@ -154,6 +159,7 @@ __all__ = [
     "ReassignResult",
     "RebalancePlan",
     "RejectReason",
+    "RejectRoute",
     "Removed",
     "RepLoad",
     "RepRow",
@@ -161,6 +167,7 @@ __all__ = [
     "RestoreCancelled",
     "RestoreSummary",
     "RunStatus",
+    "SalesRejectReason",
     "Scores",
     "Shape",
     "ShownDefinition",
