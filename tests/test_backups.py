@@ -298,13 +298,14 @@ def test_restoring_into_a_store_init_has_set_up_says_to_skip_init(
 def as_of_schema_0004(backup: Path, to: Path) -> Path:
     """The backup as LeadDesk at schema 0004 wrote it: without the columns added since (when a
     call ended, when a nurtured lead came back, a lead's tries since its last contact, which
-    login wrote an audit event, a user's password) and the tables (the do-not-call list, the
-    store's identity, the moves waiting for a call)."""
+    login wrote an audit event, a user's password, where sales' rejection sent a lead) and the
+    tables (the do-not-call list, the store's identity, the moves waiting for a call)."""
     added: dict[str, tuple[str, ...]] = {
         "call_attempts": ("ended_at",),
         "leads": ("recycled_at", "cadence_attempts"),
         "audit_events": ("db_login",),
         "users": ("password_hash",),
+        "sales_feedback": ("route", "recycle_at"),
     }
     new_tables = {"do_not_call_entries", "store_identity", "pending_moves"}
     items, out = lines(backup), []
