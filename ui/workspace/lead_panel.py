@@ -328,7 +328,7 @@ class LeadPanel(QFrame):
         arrived = f"{self._when(lead.arrived_at)} ({ago(lead.arrived_at, self._clock())})"
         self.interest.setText(f"{source.capitalize()}{campaign} · arrived {arrived}")
         self.asked.setText(f"“{lead.inquiry}”" if lead.inquiry else "They left no message.")
-        self.details_area.updateGeometry()  # new text, new height
+        self.details_area.fit()  # new text, new height
         self.timeline.clear()
         for entry in lead.timeline:
             who = f" · {entry.who}" if entry.who else ""
@@ -460,4 +460,12 @@ class DetailsArea(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
-            self.updateGeometry()  # wrapped lines need another height at another width
+            self.fit()
+
+    def fit(self) -> None:
+        """New text or another width: the details keep the height their wrapped lines need,
+        so a short pane scrolls them instead of drawing lines over each other."""
+        inner = self.widget()
+        assert inner is not None
+        inner.setMinimumHeight(self.heightForWidth(self.viewport().width()))
+        self.updateGeometry()

@@ -137,10 +137,13 @@ class MyHandoffsDialog(QDialog):
         header.setSectionResizeMode(ANSWER, QHeaderView.ResizeMode.Stretch)
         for column, width in ((LEAD, 60), (PERSON, 150), (COMPANY, 140), (HANDED_OFF, 130)):
             self.table.setColumnWidth(column, width)
-        self.table.setColumnWidth(STATUS, 80)
+        for column, width in ((STATUS, 80), (BY, 110), (WHEN, 130)):
+            self.table.setColumnWidth(column, width)
         self.detail = QLabel("Pick a hand-off to read sales' whole answer; Enter opens its card.")
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.PlainText)  # sales' words, shown as typed
+        self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 5)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setAccessibleName("Sales' answer")
         top = QHBoxLayout()
@@ -192,7 +195,7 @@ class MyHandoffsDialog(QDialog):
         if not current.isValid():
             return
         lead = self.model.leads[current.row()]
-        lines = [f"<b>#{lead.lead_id} {lead.person}</b> — now {lead.stage}", lead.answer]
+        lines = [f"#{lead.lead_id} {lead.person} — now {lead.stage}", lead.answer]
         if lead.answered_at is not None:
             lines.append(
                 f"Answered by {lead.answered_by or 'sales'} on {self._at(lead.answered_at)}"
