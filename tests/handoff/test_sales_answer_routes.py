@@ -238,3 +238,19 @@ def test_an_answer_recorded_before_routes_existed_still_reads(team: Team, out_di
     assert lead.reason == "reason gone from the definition" and lead.went is None
     assert file.sales_answer == "Sales rejected: reason gone from the definition"
     assert team.lead(lead_id).stage is Stage.REJECTED
+
+
+def test_reports_count_a_routed_rejection_as_handed_off_and_rejected_in_the_definitions_words(
+    team: Team, out_dir: Path
+) -> None:
+    publish_team_definition(team)
+    back_to_nurture, back_to_rep = handed_off(team, out_dir, 2)
+    reject(team, back_to_nurture, "bad_timing")
+    reject(team, back_to_rep, "wrong_person")
+    with team.desk("lead1") as desk:
+        funnel = {step.step: step for step in desk.team.report("funnel").items}
+        [source] = desk.team.report("sources").items
+    assert funnel["qualified"].label == "Basic Qualified Lead"
+    assert (funnel["qualified"].leads, funnel["handed_off"].leads) == (2, 2)
+    assert (source.qualified, source.rejected_by_sales, source.nurture) == (2, 2, 0)
+    assert dict(source.rejection_reasons) == {"Bad timing": 1, "Wrong person": 1}
