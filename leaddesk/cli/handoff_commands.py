@@ -45,7 +45,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     feedback = commands.add_parser(
         "feedback", help="record sales' accept/reject decisions from a CSV (sales users)"
     )
-    feedback.add_argument("file", metavar="FILE", help="CSV like resources/feedback_template.csv")
+    feedback.add_argument(
+        "file",
+        metavar="FILE",
+        help="CSV like resources/feedback_template.csv, or a Salesforce converted-leads "
+        "report or HubSpot deals or leads export with a LeadDesk Lead ID column",
+    )
     add_as(feedback)
     add_json(feedback)
     feedback.set_defaults(handler=run_feedback)

@@ -4,6 +4,8 @@ My hand-offs; stages are said in the definition's words."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +16,7 @@ from handoff_helpers import Team, write_feedback
 from leaddesk.definition import DEFAULT_REJECT_REASONS, default_definition_path, load_definition
 from leaddesk.domain import SalesDecision, Stage
 from leaddesk.errors import InputError
+from leaddesk.files.resources import resource_path
 from leaddesk.handoff import Decision
 from leaddesk.store.models import SalesFeedback
 from tests.cli_in_process import RunCli
@@ -254,3 +257,67 @@ def test_reports_count_a_routed_rejection_as_handed_off_and_rejected_in_the_defi
     assert (funnel["qualified"].leads, funnel["handed_off"].leads) == (2, 2)
     assert (source.qualified, source.rejected_by_sales, source.nurture) == (2, 2, 0)
     assert dict(source.rejection_reasons) == {"Bad timing": 1, "Wrong person": 1}
+
+
+def _with_ids(sample: str, ids: list[int], to: Path) -> Path:
+    """The shipped sample with its LeadDesk ids 1, 2, 3 pointing at this store's leads."""
+    text = resource_path("samples", sample).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    column = rows[0].index("LeadDesk Lead ID")
+    for row in rows[1:]:
+        row[column] = str(ids[int(row[column]) - 1])
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    to.write_text(buffer.getvalue(), encoding="utf-8")
+    return to
+
+
+def test_a_salesforce_converted_leads_report_is_read_as_sales_answers(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    ids = handed_off(team, out_dir, 3)
+    file = _with_ids("salesforce_converted_leads.csv", ids, tmp_path / "report.csv")
+    with team.desk("sales1") as desk:
+        report = desk.handoff.import_feedback(file)
+    assert (report.accepted, report.rejected, report.problems) == ([ids[0]], [ids[1]], [])
+    assert team.lead(ids[1]).stage is Stage.NURTURE  # bad timing, as the definition routes it
+    assert team.lead(ids[2]).stage is Stage.HANDED_OFF  # still being worked in Salesforce
+    with team.desk("rep1") as desk:
+        by_id = {lead.lead_id: lead for lead in desk.handoff.mine().leads}
+    assert by_id[ids[0]].opportunity_id == "0065g00000Xy12AAAB"
+    assert by_id[ids[0]].answer == "Accepted: opportunity 0065g00000Xy12AAAB"
+
+
+def test_hubspot_deals_and_leads_exports_are_read_as_sales_answers(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    ids = handed_off(team, out_dir, 3)
+    deals = _with_ids("hubspot_deals.csv", ids, tmp_path / "deals.csv")
+    leads = _with_ids("hubspot_leads.csv", ids, tmp_path / "leads.csv")
+    with team.desk("sales1") as desk:
+        assert desk.handoff.import_feedback(deals).accepted == [ids[0]]
+        assert desk.handoff.import_feedback(leads).rejected == [ids[1]]
+        assert desk.handoff.import_feedback(leads).applied == 0  # again: nothing changes
+    assert team.lead(ids[1]).stage is Stage.WORKING  # wrong person: back to the rep
+    with team.desk("rep1") as desk:
+        by_id = {lead.lead_id: lead for lead in desk.handoff.mine().leads}
+    assert by_id[ids[0]].opportunity_id == "18234560011"
+    assert by_id[ids[1]].comment == "Grace moved on; ask for the new CTO"
+    assert by_id[ids[2]].status == "waiting"
+
+
+def test_a_crm_row_without_its_leaddesk_id_is_named_and_not_applied(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    [lead_id] = handed_off(team, out_dir, 1)
+    file = tmp_path / "deals.csv"
+    file.write_text(
+        "Record ID,Deal Name,Deal Stage,LeadDesk Lead ID\n"
+        f"101,A deal,Appointment Scheduled,{lead_id}\n"
+        "102,Someone else's deal,Qualified To Buy,\n",
+        encoding="utf-8",
+    )
+    with team.desk("sales1") as desk:
+        report = desk.handoff.import_feedback(file)
+    assert report.accepted == [lead_id]
+    assert [(p.row, p.field) for p in report.problems] == [(3, "lead_id")]
