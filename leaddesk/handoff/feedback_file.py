@@ -97,8 +97,8 @@ def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
     header = [_column_key(cell) for cell in header_cells]
     shape = shape_of(header)
     if shape is not None:
-        decisions, problems = _crm_rows(shape, header, table[1:], name)
-        return decisions, problems, digest, len(table) - 1
+        answered, not_applied = _crm_rows(shape, header, table[1:], name)
+        return answered, not_applied, digest, len(table) - 1
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise InputError(
