@@ -12,6 +12,7 @@ from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import SalesDecision
 from leaddesk.handoff import Decision
+from tests.cli_in_process import RunCli
 from tests.ui.conftest import open_workspace
 from ui.workspace.my_handoffs import ANSWER, STATUS
 
@@ -90,3 +91,17 @@ def test_my_handoffs_is_in_the_view_menu_with_its_key(
     qtbot.waitUntil(lambda: dialog.handoffs is not None)
     assert dialog.handoffs is not None and dialog.handoffs.rep == "rep1"
     assert dialog.summary.text().endswith("rejected") or "No hand-offs" in dialog.summary.text()
+
+
+def test_on_a_demo_store_the_rep_reads_sales_comment_from_the_command_line(
+    demo_store: Path, clock: FixedClock, run_cli: RunCli
+) -> None:
+    lead_id = _rejected_for_rep1(demo_store, clock)
+    code, out, err = run_cli(
+        "handoff", "mine", "--as", "rep1", "--status", "rejected", db=demo_store
+    )
+    assert code == 0, err
+    assert f"#{lead_id}" in out and COMMENT in out and "Wrong person" in out
+    code, out, err = run_cli("lead", str(lead_id), "--as", "rep1", db=demo_store)
+    assert code == 0, err
+    assert "Stage: Working" in out and "Sales rejected: Wrong person" in out and COMMENT in out
