@@ -81,7 +81,7 @@ def import_feedback(
                 )
             )
             continue
-        outcome = _apply(session, acting, group[0], at=at, digest=digest)
+        outcome = _apply(session, acting, group[0], labels, at=at, digest=digest)
         if isinstance(outcome, Problem):
             report.problems.append(outcome)
         elif outcome == "unchanged":
@@ -114,7 +114,7 @@ def record_decision(
 ) -> bool:
     """One lead's answer from sales (the window's path). True if it changed anything."""
     acting = sales_user(session, actor_id)
-    outcome = _apply(session, acting, decision, at=at, digest=None)
+    outcome = _apply(session, acting, decision, current_labels(session), at=at, digest=None)
     if isinstance(outcome, Problem):
         said = outcome.message[0].upper() + outcome.message[1:]
         if outcome.kind == "conflict":
@@ -132,9 +132,14 @@ ROUTE_STAGE = {
 
 
 def _apply(
-    session: Session, acting: Acting, decision: Decision, *, at: datetime, digest: str | None
+    session: Session,
+    acting: Acting,
+    decision: Decision,
+    labels: Labels,
+    *,
+    at: datetime,
+    digest: str | None,
 ) -> str | Problem:
-    labels = current_labels(session)
     lead = session.get(Lead, decision.lead_id)
     row, lead_id = decision.row, decision.lead_id
     if lead is None:
