@@ -14,7 +14,7 @@ import pytest
 from handoff_helpers import Team, write_feedback
 
 from leaddesk.definition import DEFAULT_REJECT_REASONS, default_definition_path, load_definition
-from leaddesk.domain import SalesDecision, Stage
+from leaddesk.domain import CallOutcome, SalesDecision, Stage, Verdict
 from leaddesk.errors import InputError
 from leaddesk.files.resources import resource_path
 from leaddesk.handoff import Decision
@@ -102,6 +102,10 @@ def test_a_reason_routed_to_the_rep_puts_the_lead_back_in_their_queue(
     assert answer_row(team, lead_id).route == "rep"
     with team.desk("rep1") as desk:
         assert lead_id in [row.lead_id for row in desk.queue.page(limit=50)]
+        # The rep tries again: a call, and this time a verdict of their own.
+        desk.calls.log(lead_id, CallOutcome.CONNECTED)
+        desk.qualifying.give_verdict(lead_id, Verdict.NURTURE, "Successor starts in January")
+    assert team.lead(lead_id).stage is Stage.NURTURE
 
 
 def test_a_reason_routed_to_marketing_ends_the_lead_as_rejected(team: Team, out_dir: Path) -> None:
