@@ -298,9 +298,10 @@ def test_restoring_into_a_store_init_has_set_up_says_to_skip_init(
 def as_of_schema_0004(backup: Path, to: Path) -> Path:
     """The backup as LeadDesk at schema 0004 wrote it: without the columns added since (when a
     call ended, when a nurtured lead came back, a lead's tries since its last contact, which
-    login wrote an audit event, a user's password, a hand-off's salesperson and their clock)
-    and the tables (the do-not-call list, the store's identity, the moves waiting for a call,
-    the sync's outbox and settings, the values an import kept for search)."""
+    login wrote an audit event, a user's password, a hand-off's salesperson and their clock,
+    where sales' rejection sent a lead) and the tables (the do-not-call list, the store's
+    identity, the moves waiting for a call, the sync's outbox and settings, the values an
+    import kept for search)."""
     added: dict[str, tuple[str, ...]] = {
         "call_attempts": ("ended_at",),
         "leads": (
@@ -314,6 +315,7 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
         "audit_events": ("db_login",),
         "users": ("password_hash", "timezone"),
         "verdicts": ("salesperson_id",),
+        "sales_feedback": ("route", "recycle_at"),
     }
     new_tables = {
         "do_not_call_entries",

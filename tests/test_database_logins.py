@@ -76,6 +76,40 @@ def test_a_rep_works_a_whole_day_and_sales_closes_the_loop_through_their_own_log
             assert lead is not None and lead.stage is Stage.ACCEPTED
 
 
+def test_sales_rejections_route_leads_and_the_rep_reads_them_through_their_own_logins(
+    team: TeamLogins, clock: FixedClock, tmp_path: Path
+) -> None:
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
+        desk.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        handed = []
+        for _ in range(2):
+            row = desk.queue.next()
+            assert row is not None
+            desk.calls.log(row.lead_id, CallOutcome.CONNECTED)
+            desk.qualifying.answer(row.lead_id, HAND_OFF_ANSWERS)
+            desk.qualifying.give_verdict(row.lead_id, Verdict.HAND_OFF, "Budget approved")
+            handed.append(row.lead_id)
+        desk.handoff.export(tmp_path / "out")
+    again, later = handed
+    feedback = tmp_path / "feedback.csv"
+    feedback.write_text(
+        "lead_id,decision,opportunity_id,owner,date,reason,comment\n"
+        f"{again},rejected,,,,wrong_person,Ask for the CFO instead\n"
+        f"{later},rejected,,,,bad_timing,Budget round in March\n",
+        encoding="utf-8",
+    )
+    with open_desk(team.url_for(team.sales), team.sales, clock=clock) as desk:
+        assert desk.handoff.import_feedback(feedback).rejected == [again, later]
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
+        mine = {lead.lead_id: lead for lead in desk.handoff.mine().leads}
+        assert mine[again].comment == "Ask for the CFO instead"
+        assert mine[again].went == "back to the rep for another try"
+        assert mine[later].recycle_at is not None
+        with desk.store.reading() as session:
+            stages = {i: session.get(Lead, i).stage for i in handed}  # type: ignore[union-attr]
+    assert stages == {again: Stage.WORKING, later: Stage.NURTURE}
+
+
 def test_a_verdict_undone_by_the_rep_and_reopened_by_the_team_lead_through_their_logins(
     team: TeamLogins, clock: FixedClock
 ) -> None:

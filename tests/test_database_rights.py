@@ -356,7 +356,7 @@ def test_a_salespersons_login_answers_handed_off_leads_and_changes_nothing_else(
     sales = worked.team.url_for(worked.team.sales)
     _refused(sales, f"UPDATE leads SET assigned_to_id = NULL WHERE id = {worked.handed_off}")
     _refused(sales, f"UPDATE leads SET stage = 'accepted' WHERE id = {worked.qualified}")
-    _refused(sales, f"UPDATE leads SET stage = 'working' WHERE id = {worked.handed_off}")
+    _refused(sales, f"UPDATE leads SET stage = 'qualified' WHERE id = {worked.handed_off}")
     _refused(sales, "UPDATE verdicts SET reason = 'x'")
     _refused(sales, "DELETE FROM answers")
     _run(sales, f"UPDATE leads SET stage = 'accepted' WHERE id = {worked.handed_off}")

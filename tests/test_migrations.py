@@ -22,6 +22,7 @@ from leaddesk.store.models import (
     Lead,
     PendingMove,
     Person,
+    SalesFeedback,
     SourceMapping,
     StoreIdentity,
     User,
@@ -197,3 +198,22 @@ def test_an_upgraded_store_counts_each_leads_tries_from_its_last_contact(tmp_pat
     store.close()
     assert tries[lead_id] == 2
     assert set(tries.values()) <= {0, 2}  # the leads never called have none
+
+
+def test_sales_answers_stored_before_routes_keep_their_words_and_no_route(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(OLD_STORE, path)
+    with sqlite3.connect(path) as old:  # a rejection as LeadDesk stored it before 0016
+        (lead_id,) = old.execute("SELECT id FROM leads ORDER BY id LIMIT 1").fetchone()
+        (user_id,) = old.execute("SELECT id FROM users ORDER BY id LIMIT 1").fetchone()
+        old.execute(
+            "INSERT INTO sales_feedback (lead_id, decision, reason, detail, recorded_by_id, "
+            "recorded_at) VALUES (?, 'rejected', 'no_budget', 'Frozen until Q2', ?, ?)",
+            (lead_id, user_id, "2026-11-18 15:00:00.000000"),
+        )
+    store = open_store(path)
+    with store.reading() as session:
+        answer = session.scalars(select(SalesFeedback)).one()
+    store.close()
+    assert (answer.reason, answer.detail) == ("no_budget", "Frozen until Q2")
+    assert (answer.route, answer.recycle_at) == (None, None)

@@ -7,6 +7,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
+from leaddesk.cli import my_handoffs_command
 from leaddesk.cli.common import (
     add_as,
     add_json,
@@ -44,19 +45,25 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     feedback = commands.add_parser(
         "feedback", help="record sales' accept/reject decisions from a CSV (sales users)"
     )
-    feedback.add_argument("file", metavar="FILE", help="CSV like resources/feedback_template.csv")
+    feedback.add_argument(
+        "file",
+        metavar="FILE",
+        help="CSV like resources/feedback_template.csv, or a Salesforce converted-leads "
+        "report or HubSpot deals or leads export with a LeadDesk Lead ID column",
+    )
     add_as(feedback)
     add_json(feedback)
     feedback.set_defaults(handler=run_feedback)
 
     handoff = commands.add_parser(
-        "handoff", help="handed-off leads: pending, chase, show, preview, rewrite, template"
+        "handoff", help="handed-off leads: mine, pending, chase, show, preview, rewrite, template"
     )
     sub = handoff.add_subparsers(
         dest="handoff_command",
-        metavar="pending|chase|show|preview|rewrite|template",
+        metavar="mine|pending|chase|show|preview|rewrite|template",
         required=True,
     )
+    my_handoffs_command.register(sub)
     pending = sub.add_parser("pending", help="handed-off leads sales has not answered in time")
     add_as(pending)
     pending.add_argument(

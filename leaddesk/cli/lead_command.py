@@ -67,9 +67,11 @@ def lead_lines(file: LeadFile) -> list[str]:
         lines.append("Do not call.")
     owner = f"with {file.assigned_to}" if file.assigned_to else "in the open pool"
     lines.append(
-        f"Stage: {file.stage.label} · {owner} · fit {file.fit_score}, "
+        f"Stage: {file.stage_label} · {owner} · fit {file.fit_score}, "
         f"interest {file.interest_score} · {count(file.attempts, 'call')}"
     )
+    if file.sales_answer:
+        lines.append(file.sales_answer)
     asked = f' · "{file.inquiry}"' if file.inquiry else ""
     campaign = f" ({file.campaign})" if file.campaign else ""
     lines.append(

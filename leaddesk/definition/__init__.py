@@ -57,6 +57,11 @@ from leaddesk.definition.reader import (
     parse_definition,
     validate_definition,
 )
+from leaddesk.definition.reject_reasons import (
+    DEFAULT_REJECT_REASONS,
+    RejectReason,
+    RejectRoute,
+)
 from leaddesk.files.resources import resource_path
 
 TEMPLATES = ("bant", "champ", "anum", "meddic")
@@ -68,6 +73,7 @@ def default_definition_path(name: str = "bant") -> Path:
 
 
 __all__ = [
+    "DEFAULT_REJECT_REASONS",
     "FACTS",
     "TEMPLATES",
     "Assignment",
@@ -91,6 +97,8 @@ __all__ = [
     "QuestionState",
     "QuestionType",
     "QueueOrder",
+    "RejectReason",
+    "RejectRoute",
     "Rule",
     "ScoreRule",
     "Scores",

@@ -9,6 +9,7 @@ from typing import Any
 
 from leaddesk.definition.conditions import ALWAYS, Condition
 from leaddesk.definition.policy import Policy
+from leaddesk.definition.reject_reasons import DEFAULT_REJECT_REASONS, RejectReason, reason_for
 from leaddesk.domain import DisqualifyReason, LeadType, Stage, Verdict
 
 
@@ -152,6 +153,8 @@ class Definition:
     policy: Policy
     source: str
     digest: str
+    # Why sales may reject a lead, and where each reason sends it (the defaults if unwritten).
+    reject_reasons: tuple[RejectReason, ...] = DEFAULT_REJECT_REASONS
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -167,6 +170,10 @@ class Definition:
 
     def stage_label(self, stage: Stage) -> str:
         return next((text.label for text in self.stages if text.stage is stage), stage.value)
+
+    def reject_reason(self, key: str) -> RejectReason | None:
+        """The reject reason with this key or label; None if sales has no such reason."""
+        return reason_for(self.reject_reasons, key)
 
     def lead_type_label(self, lead_type: LeadType) -> str:
         return next(

@@ -42,6 +42,7 @@ from leaddesk.definition.model import (
 )
 from leaddesk.definition.policy import read_policy
 from leaddesk.definition.problems import DefinitionError, Problem
+from leaddesk.definition.reject_reasons import read_reject_reasons
 from leaddesk.definition.rules_reader import read_enum, read_outcome, read_rules
 from leaddesk.domain import LeadType, Stage
 from leaddesk.files.reading import read_text_file
@@ -164,6 +165,7 @@ class _DefinitionReader:
         )
         rules = read_rules(self.top, self.subjects, self.thresholds, self.report)
         policy = read_policy(self.top.value("policy"), "policy", self.report)
+        reject_reasons = read_reject_reasons(self.top, self.report)
         self.top.finish()
         return Definition(
             name=name,
@@ -179,6 +181,7 @@ class _DefinitionReader:
             policy=policy,
             source=source,
             digest=definition_digest(text),
+            reject_reasons=reject_reasons,
         )
 
     # -- words -------------------------------------------------------------------------------

@@ -55,6 +55,14 @@ def definition_summary(definition: Definition) -> dict[str, Any]:
             for rule in definition.rules
         ],
         "policy": policy_data(definition.policy),
+        "reject_reasons": {
+            reason.key: {
+                "label": reason.label,
+                "route": reason.route.value,
+                "recycle_days": reason.recycle_days,
+            }
+            for reason in definition.reject_reasons
+        },
     }
 
 

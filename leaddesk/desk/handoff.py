@@ -8,8 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from leaddesk import handoff as handoffs
+from leaddesk.definition.labels import current_labels
+from leaddesk.definition.reject_reasons import RejectReason
 from leaddesk.desk.context import DeskContext
 from leaddesk.errors import InputError, NotPermitted
+from leaddesk.handoff import mine as handed
 from leaddesk.handoff.records import HandoffRecord, read_record
 from leaddesk.handoff.sales_clock import ChaseResult, chase
 from leaddesk.people.permissions import Action
@@ -109,3 +112,26 @@ class Handoff:
         another salesperson, each step audited."""
         with self._ctx.write(Action.CHASE_SALES) as session:
             return chase(session, actor_id=self._ctx.actor.id, at=self._ctx.clock())
+
+    def mine(self, *, status: str | None = None) -> handed.MyHandoffs:
+        """My hand-offs: the leads I handed to sales, waiting or answered (with sales' reason,
+        comment, opportunity, who answered and when), newest first."""
+        if status is not None and status not in handed.STATUSES:
+            raise InputError(f"'{status}' is not waiting, accepted or rejected.", field="status")
+        with self._ctx.read(Action.READ_HANDOFFS) as session:
+            return handed.my_handoffs(session, actor_id=self._ctx.actor.id, status=status)
+
+    def answers_mark(self) -> int:
+        """A mark for ``answers_since``: answers recorded after it are news."""
+        with self._ctx.read(Action.READ_HANDOFFS) as session:
+            return handed.latest_answer_id(session)
+
+    def answers_since(self, mark: int) -> tuple[list[handed.MyHandoff], int]:
+        """Sales' answers on my hand-offs recorded after ``mark``, and the next mark."""
+        with self._ctx.read(Action.READ_HANDOFFS) as session:
+            return handed.answers_since(session, actor_id=self._ctx.actor.id, mark=mark)
+
+    def reject_reasons(self) -> tuple[RejectReason, ...]:
+        """The reasons sales may reject a lead for: the published definition's."""
+        with self._ctx.read(Action.READ_HANDOFFS) as session:
+            return current_labels(session).reject_reasons

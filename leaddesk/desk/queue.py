@@ -40,7 +40,8 @@ class Queue:
         team_wide = self._ctx.can(Action.WORK_QUEUE) or self._ctx.can(Action.VIEW_TEAM)
         with self._ctx.read(None if team_wide else Action.READ_HANDOFFS) as session:
             found = lead_files.read_lead_file(session, lead_id)
-        if not team_wide and found.stage not in WITH_SALES:
+        # Sales keep reading a lead they answered, wherever its reject reason sent it.
+        if not team_wide and found.stage not in WITH_SALES and found.sales_answer is None:
             raise NotPermitted(f"Lead {lead_id} has not been handed to sales.")
         return found
 

@@ -32,6 +32,8 @@ from leaddesk.definition import (
     check_answers,
     parse_definition,
 )
+from leaddesk.definition.reject_reasons import RejectReason as SalesRejectReason
+from leaddesk.definition.reject_reasons import RejectRoute
 from leaddesk.definition.versions import DefinitionDiff, PublishResult, ShownDefinition
 from leaddesk.desk.sync import HeldHandoff, SyncCheck, SyncStatus
 from leaddesk.files.logs import log_path, setup_logging
@@ -48,6 +50,7 @@ from leaddesk.handoff import (
     decision_from_form,
     verify_batch,
 )
+from leaddesk.handoff.mine import MyHandoff, MyHandoffs
 from leaddesk.handoff.progress import HandoffCancelled
 from leaddesk.handoff.records import HandoffRecord
 from leaddesk.handoff.routing import Route, Salesperson
@@ -151,6 +154,8 @@ __all__ = [
     "LeadFile",
     "LeadPick",
     "Mapping",
+    "MyHandoff",
+    "MyHandoffs",
     "NewInterest",
     "PasswordAsk",
     "PendingLead",
@@ -169,6 +174,7 @@ __all__ = [
     "ReassignResult",
     "RebalancePlan",
     "RejectReason",
+    "RejectRoute",
     "Removed",
     "RepLoad",
     "RepRow",
@@ -177,6 +183,7 @@ __all__ = [
     "RestoreSummary",
     "Route",
     "RunStatus",
+    "SalesRejectReason",
     "Salesperson",
     "Scores",
     "Shape",

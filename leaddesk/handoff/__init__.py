@@ -7,6 +7,9 @@
 * ``import_feedback_file`` / ``record_decision``: sales accepts (with its opportunity) or
   rejects; the only way an opportunity enters LeadDesk, and only for sales users.
 * ``pending``: handed-off leads sales has not answered within the policy's window.
+* ``mine``: a rep's own hand-offs and what sales answered (My hand-offs), and the answers
+  that came in since the window last asked.
+* ``crm_feedback``: a Salesforce or HubSpot export read as a feedback file.
 
 The functions check the acting user's role themselves, beneath the desk's own check.
 """

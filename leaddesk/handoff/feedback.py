@@ -23,7 +23,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from leaddesk.domain import SalesDecision, Stage, is_record_number
+from leaddesk.domain import SalesDecision, is_record_number
 from leaddesk.errors import InputError
 
 COLUMNS = ("lead_id", "decision", "opportunity_id", "owner", "date", "reason", "comment")
@@ -33,6 +33,9 @@ MAX_ID = 128
 
 
 class RejectReason(StrEnum):
+    """The reasons LeadDesk has always shipped; the team's own list is the lead definition's
+    (``leaddesk.definition.reject_reasons``), which names these by default."""
+
     NO_BUDGET = "no_budget"
     BAD_TIMING = "bad_timing"
     NOT_DECISION_MAKER = "not_decision_maker"
@@ -48,7 +51,6 @@ _DECISIONS = {
     "rejected": SalesDecision.REJECTED,
     "reject": SalesDecision.REJECTED,
 }
-FINAL_STAGE = {SalesDecision.ACCEPTED: Stage.ACCEPTED, SalesDecision.REJECTED: Stage.REJECTED}
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,9 @@ class Decision:
     opportunity_id: str | None = None
     owner: str | None = None
     on: date | None = None
-    reason: RejectReason | None = None
+    # A rejection's reason as sales gave it (a key or label of the definition's reasons);
+    # checked against the published definition when applied.
+    reason: str | None = None
     comment: str | None = None
     row: int | None = None  # line in the file, for messages
 
@@ -146,7 +150,7 @@ def check_row(values: dict[str, str], row: int | None) -> Decision | Problem:
             return Problem(
                 row, "date", f"'{values['date']}' is not a date like 2026-11-19", lead_id
             )
-    reason: RejectReason | None = None
+    reason: str | None = None
     if decision is SalesDecision.ACCEPTED:
         if not opportunity:
             return Problem(
@@ -160,12 +164,11 @@ def check_row(values: dict[str, str], row: int | None) -> Decision | Problem:
     else:
         if opportunity:
             return Problem(row, "opportunity_id", "a rejected lead has no opportunity", lead_id)
-        raw_reason = values.get("reason", "").lower()
-        try:
-            reason = RejectReason(raw_reason)
-        except ValueError:
-            choices = ", ".join(r.value for r in RejectReason)
-            return Problem(row, "reason", f"'{raw_reason}' is not one of {choices}", lead_id)
+        reason = values.get("reason", "").strip()
+        if not reason:
+            return Problem(row, "reason", "a rejected lead needs a reason", lead_id)
+        if len(reason) > MAX_ID:
+            return Problem(row, "reason", f"longer than {MAX_ID} characters", lead_id)
     return Decision(lead_id, decision, opportunity, owner, on, reason, comment, row)
 
 

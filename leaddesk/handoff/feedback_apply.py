@@ -1,6 +1,7 @@
 """Applying sales' answers (docs/architecture.md §6): each matched to its lead, which must be
 handed off and not answered already; accepted leads get their opportunity reference, and the
-lead moves to its final stage, with its audit.
+lead moves on, with its audit: accepted, or where the definition routes the reject reason
+(back to nurture with a recycle date, back to the rep who qualified it, out to marketing).
 
 Only a salesperson applies them: the role is checked here, below the desk, as well as at the
 desk. The same answer again changes nothing; a different one is a conflict, not applied.
@@ -20,10 +21,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from leaddesk import audit, lifecycle
 from leaddesk.audit.actions import AuditAction
+from leaddesk.definition.labels import Labels, current_labels
+from leaddesk.definition.reject_reasons import (
+    DEFAULT_RECYCLE_DAYS,
+    RejectReason,
+    RejectRoute,
+    reason_for,
+)
 from leaddesk.domain import SalesDecision, Stage
 from leaddesk.errors import Conflict, InputError
 from leaddesk.handoff.access import Acting, acting_user
-from leaddesk.handoff.feedback import FINAL_STAGE, Decision, FeedbackReport, Problem
+from leaddesk.handoff.feedback import Decision, FeedbackReport, Problem
 from leaddesk.handoff.feedback_file import read_feedback
 from leaddesk.people.permissions import Action, require
 from leaddesk.store import Store
@@ -51,8 +59,13 @@ def import_feedback(
     """Apply a file's decisions in one transaction; returns what was done and what was not."""
     acting = sales_user(session, actor_id)
     report = FeedbackReport(file=file, sha256=digest, rows=rows, problems=list(problems))
+    labels = current_labels(session)
     by_lead: dict[int, list[Decision]] = defaultdict(list)
     for decision in decisions:
+        unknown = _unknown_reason(labels, decision)
+        if unknown is not None:  # a row of its own, like a bad date: not one of the lead's
+            report.problems.append(unknown)
+            continue
         by_lead[decision.lead_id].append(decision)
     for lead_id in sorted(by_lead):
         group = by_lead[lead_id]
@@ -68,7 +81,7 @@ def import_feedback(
                 )
             )
             continue
-        outcome = _apply(session, acting, group[0], at=at, digest=digest)
+        outcome = _apply(session, acting, group[0], labels, at=at, digest=digest)
         if isinstance(outcome, Problem):
             report.problems.append(outcome)
         elif outcome == "unchanged":
@@ -101,16 +114,31 @@ def record_decision(
 ) -> bool:
     """One lead's answer from sales (the window's path). True if it changed anything."""
     acting = sales_user(session, actor_id)
-    outcome = _apply(session, acting, decision, at=at, digest=None)
+    outcome = _apply(session, acting, decision, current_labels(session), at=at, digest=None)
     if isinstance(outcome, Problem):
-        raise (Conflict if outcome.kind == "conflict" else InputError)(
-            outcome.message[0].upper() + outcome.message[1:]
-        )
+        said = outcome.message[0].upper() + outcome.message[1:]
+        if outcome.kind == "conflict":
+            raise Conflict(said)
+        raise InputError(said, field=outcome.field)
     return outcome == "applied"
 
 
+# Where each route sends a rejected lead; an acceptance goes to accepted.
+ROUTE_STAGE = {
+    RejectRoute.NURTURE: Stage.NURTURE,
+    RejectRoute.REP: Stage.WORKING,
+    RejectRoute.MARKETING: Stage.REJECTED,
+}
+
+
 def _apply(
-    session: Session, acting: Acting, decision: Decision, *, at: datetime, digest: str | None
+    session: Session,
+    acting: Acting,
+    decision: Decision,
+    labels: Labels,
+    *,
+    at: datetime,
+    digest: str | None,
 ) -> str | Problem:
     lead = session.get(Lead, decision.lead_id)
     row, lead_id = decision.row, decision.lead_id
@@ -136,12 +164,19 @@ def _apply(
         return Problem(
             row,
             "lead_id",
-            f"lead {lead_id} has not been handed to sales (it is {_said(lead.stage)})",
+            f"lead {lead_id} has not been handed to sales (it is {labels.stage(lead.stage)})",
             lead_id,
             "not_handed_off",
         )
     if decision.on is not None and decision.on > (at + timedelta(days=1)).date():
         return Problem(row, "date", f"{decision.on.isoformat()} is in the future", lead_id)
+    unknown = _unknown_reason(labels, decision)
+    if unknown is not None:
+        return unknown
+    reason = _reason(labels, decision.reason)
+    recycle_at = None
+    if reason is not None and reason.route is RejectRoute.NURTURE:
+        recycle_at = at + timedelta(days=reason.recycle_days or DEFAULT_RECYCLE_DAYS)
     opportunity: OpportunityRef | None = None
     if decision.decision is SalesDecision.ACCEPTED:
         assert decision.opportunity_id is not None
@@ -159,28 +194,31 @@ def _apply(
         SalesFeedback(
             lead_id=lead_id,
             decision=decision.decision,
-            reason=decision.reason.value if decision.reason else None,
+            reason=reason.key if reason else None,
             detail=decision.comment,
             opportunity_id=opportunity.id if opportunity else None,
             recorded_by_id=acting.id,
             recorded_at=at,
             source_digest=digest,
+            route=reason.route.value if reason else None,
+            recycle_at=recycle_at,
         )
     )
-    final = FINAL_STAGE[decision.decision]
     lifecycle.move(
         session,
         lead,
-        final,
+        ROUTE_STAGE[reason.route] if reason else Stage.ACCEPTED,
         at=at,
         action=AuditAction.SALES_FEEDBACK,
         actor_id=acting.id,
-        reason=decision.reason.value if decision.reason else None,
+        reason=reason.key if reason else None,
         details={
             "opportunity_id": decision.opportunity_id,
             "owner": opportunity.owner if opportunity else None,
             "comment": decision.comment,
             "file_sha256": digest,
+            "route": reason.route.value if reason else None,
+            "recycle_at": recycle_at.isoformat() if recycle_at else None,
         },
     )
     session.flush()
@@ -221,5 +259,19 @@ def import_feedback_file(
         ) from exc
 
 
-def _said(stage: Stage) -> str:
-    return stage.label
+def _reason(labels: Labels, given: str | None) -> RejectReason | None:
+    """The definition's reason sales named (by key or label); None if it has no such one."""
+    return reason_for(labels.reject_reasons, given) if given else None
+
+
+def _unknown_reason(labels: Labels, decision: Decision) -> Problem | None:
+    """A rejection whose reason the published definition does not list."""
+    if decision.decision is not SalesDecision.REJECTED or _reason(labels, decision.reason):
+        return None
+    keys = ", ".join(known.key for known in labels.reject_reasons)
+    return Problem(
+        decision.row,
+        "reason",
+        f"'{decision.reason}' is not one of the definition's reasons: {keys}",
+        decision.lead_id,
+    )

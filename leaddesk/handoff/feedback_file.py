@@ -2,7 +2,8 @@
 saved, the CSV read strictly, the header checked, each row checked for form.
 
 A file that cannot be read as a feedback file (missing or unknown columns, ragged rows, an
-unclosed quote, no rows) is refused whole, naming the row and the column.
+unclosed quote, no rows) is refused whole, naming the row and the column. A Salesforce
+converted-leads report or a HubSpot deals or leads export is read too (``crm_feedback``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from leaddesk.errors import InputError
 from leaddesk.files.reading import utf16_without_bom
+from leaddesk.handoff.crm_feedback import CrmShape, as_template, shape_of
 from leaddesk.handoff.feedback import COLUMNS, REQUIRED_COLUMNS, Decision, Problem, check_row
 
 
@@ -93,6 +95,10 @@ def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
         raise InputError(f"{name}: empty; start from the feedback template")
     header_line, header_cells = table[0]
     header = [_column_key(cell) for cell in header_cells]
+    shape = shape_of(header)
+    if shape is not None:
+        answered, not_applied = _crm_rows(shape, header, table[1:], name)
+        return answered, not_applied, digest, len(table) - 1
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise InputError(
@@ -130,6 +136,35 @@ def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
         else:
             decisions.append(checked)
     return decisions, problems, digest, len(body)
+
+
+def _crm_rows(
+    shape: CrmShape, header: list[str], body: list[tuple[int, list[str]]], name: str
+) -> tuple[list[Decision], list[Problem]]:
+    """A CRM export's rows as decisions; a row the CRM has not answered yet is left out, a
+    row without its LeadDesk id is a problem naming the row."""
+    if not body:
+        raise InputError(f"{name}: {shape.name} with no rows after the header")
+    decisions: list[Decision] = []
+    problems: list[Problem] = []
+    for number, cells in body:
+        row = {
+            column: (cells[i].strip() if i < len(cells) else "") for i, column in enumerate(header)
+        }
+        values = as_template(shape, row)
+        if values is None:
+            continue
+        if not values["lead_id"]:
+            problems.append(
+                Problem(number, "lead_id", "no LeadDesk Lead ID on this row; not applied")
+            )
+            continue
+        checked = check_row(values, number)
+        if isinstance(checked, Problem):
+            problems.append(checked)
+        else:
+            decisions.append(checked)
+    return decisions, problems
 
 
 def _records(text: str, name: str) -> list[tuple[int, list[str]]]:

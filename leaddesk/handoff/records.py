@@ -80,6 +80,10 @@ class HandoffRecord:
     notes: tuple[dict[str, Any], ...]
     calls: tuple[dict[str, Any], ...]
     summary: str = field(default="")
+    # The stage the hand-off gives the lead and its lead type, in the words of the definition
+    # the verdict was made under ("Sales-qualified (SQL)", "Sales-worthy").
+    stage_label: str = ""
+    lead_type_label: str | None = None
 
 
 @cache
@@ -380,4 +384,11 @@ def _with_summary(record: HandoffRecord, definition: Definition | None) -> Hando
         )
     asked = record.inquiry or "an inquiry"
     parts.append(f"Came in via {record.source.replace('_', ' ')}: {asked}.")
-    return replace(record, summary=" ".join(" ".join(parts).split()))
+    return replace(
+        record,
+        summary=" ".join(" ".join(parts).split()),
+        stage_label=(
+            definition.stage_label(Stage.QUALIFIED) if definition else Stage.QUALIFIED.label
+        ),
+        lead_type_label=kind if record.lead_type else None,
+    )

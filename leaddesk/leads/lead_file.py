@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from leaddesk.audit.actions import AuditAction
-from leaddesk.domain import OPEN_STAGES, CallOutcome, Stage, talk_time
+from leaddesk.definition.labels import Labels, current_labels
+from leaddesk.definition.reject_reasons import RejectRoute
+from leaddesk.domain import OPEN_STAGES, CallOutcome, SalesDecision, Stage, talk_time
 from leaddesk.errors import InputError
 from leaddesk.leads.contact_corrections import CHANGED, WORDS
 from leaddesk.leads.from_the_file import country_assumed, from_the_file
@@ -23,6 +25,7 @@ from leaddesk.store.models import (
     CallAttempt,
     Lead,
     Note,
+    OpportunityRef,
     Person,
     SalesFeedback,
     SyncOutboxRow,
@@ -54,6 +57,7 @@ class Colleague:
     stage: Stage
     outcome: str  # as for an earlier lead: "handed off", "nurture: no budget"
     owner: str | None  # who works (or worked) the lead; None: the open pool
+    stage_label: str = ""  # the stage in the published definition's words
 
     @property
     def is_open(self) -> bool:
@@ -124,6 +128,11 @@ class LeadFile:
             if other.is_open and other.owner is not None and other.owner != self.assigned_to
         )
 
+    # The stage in the published definition's words ("Sales-qualified (SQL)").
+    stage_label: str = ""
+    # Sales' answer, for the card: "Rejected: Bad timing (back to nurture) — call in Q3".
+    sales_answer: str | None = None
+
     @property
     def numbers(self) -> tuple[tuple[str, str], ...]:
         """(what it is, number) for each number on file, the phone first; a number given twice
@@ -143,10 +152,12 @@ class LeadFile:
         return f"{self.first_name} {self.last_name}".strip() or self.email or f"Lead {self.lead_id}"
 
 
-def _outcome(stage: Stage, verdict: VerdictRecord | None, feedback: SalesFeedback | None) -> str:
-    label = stage.label
+def _outcome(
+    labels: Labels, stage: Stage, verdict: VerdictRecord | None, feedback: SalesFeedback | None
+) -> str:
+    label = labels.stage(stage)
     if feedback is not None and feedback.reason:
-        return f"{label}: {feedback.reason.replace('_', ' ')}"
+        return f"{label}: {labels.reject_reason(feedback.reason)}"
     if verdict is not None and verdict.reason:
         return f"{label}: {verdict.reason}"
     return label
@@ -164,7 +175,9 @@ def read_lead_file(session: Session, lead_id: int) -> LeadFile:
     lead, person, account = row
     # People as the team knows them: display names, not logins.
     names = dict(session.execute(select(User.id, User.display_name)).tuples().all())
-    earlier = _earlier_leads(session, lead)
+    labels = current_labels(session)
+    earlier = _earlier_leads(session, lead, labels)
+    timeline = _timeline(session, lead, names, labels)
     return LeadFile(
         lead_id=lead.id,
         version=lead.version,
@@ -196,13 +209,15 @@ def read_lead_file(session: Session, lead_id: int) -> LeadFile:
         sla_due_at=lead.sla_due_at,
         callback_at=lead.callback_at,
         earlier=earlier,
-        timeline=_timeline(session, lead, names),
-        colleagues=_colleagues(session, lead, names),
+        timeline=timeline,
+        colleagues=_colleagues(session, lead, names, labels),
         phone_as_typed=None if person.phone else _as_typed(lead),
         mobile=_extra_number(lead, "mobile"),
         direct_line=_extra_number(lead, "direct_line"),
         from_the_file=from_the_file(lead.extra),
         country_assumed=country_assumed(lead.extra),
+        stage_label=labels.stage(lead.stage),
+        sales_answer=next((e.text for e in timeline if e.kind == "feedback"), None),
     )
 
 
@@ -233,7 +248,7 @@ def _endings(
     return verdicts, feedback
 
 
-def _earlier_leads(session: Session, lead: Lead) -> tuple[EarlierLead, ...]:
+def _earlier_leads(session: Session, lead: Lead, labels: Labels) -> tuple[EarlierLead, ...]:
     others = session.scalars(
         select(Lead)
         .where(Lead.person_id == lead.person_id, Lead.id != lead.id)
@@ -251,7 +266,7 @@ def _earlier_leads(session: Session, lead: Lead) -> tuple[EarlierLead, ...]:
             source=o.source,
             inquiry=o.inquiry,
             stage=o.stage,
-            outcome=_outcome(o.stage, verdicts.get(o.id), feedback.get(o.id)),
+            outcome=_outcome(labels, o.stage, verdicts.get(o.id), feedback.get(o.id)),
         )
         for o in others
     )
@@ -260,7 +275,9 @@ def _earlier_leads(session: Session, lead: Lead) -> tuple[EarlierLead, ...]:
 COLLEAGUES = 20
 
 
-def _colleagues(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Colleague, ...]:
+def _colleagues(
+    session: Session, lead: Lead, names: dict[int, str], labels: Labels
+) -> tuple[Colleague, ...]:
     if lead.account_id is None:
         return ()
     latest = func.max(Lead.arrived_at).label("latest")
@@ -302,8 +319,11 @@ def _colleagues(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Co
                 lead_id=other.id,
                 arrived_at=other.arrived_at,
                 stage=other.stage,
-                outcome=_outcome(other.stage, verdicts.get(other.id), feedback.get(other.id)),
+                outcome=_outcome(
+                    labels, other.stage, verdicts.get(other.id), feedback.get(other.id)
+                ),
                 owner=names.get(other.assigned_to_id) if other.assigned_to_id else None,
+                stage_label=labels.stage(other.stage),
             )
         )
     return tuple(found)
@@ -335,7 +355,9 @@ def _corrected(event: AuditEvent) -> str:
     return "Contact details corrected: " + "; ".join(parts)
 
 
-def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[TimelineEntry, ...]:
+def _timeline(
+    session: Session, lead: Lead, names: dict[int, str], labels: Labels
+) -> tuple[TimelineEntry, ...]:
     entries = [
         TimelineEntry(
             lead.arrived_at,
@@ -362,7 +384,7 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
                 TimelineEntry(note.updated_at, "note", names.get(note.user_id), note.text)
             )
     for verdict in session.scalars(select(VerdictRecord).where(VerdictRecord.lead_id == lead.id)):
-        text = f"Verdict: {verdict.verdict.label}"
+        text = f"Verdict: {labels.verdict(verdict.verdict)}"
         if verdict.reason:
             text += f" — {verdict.reason}"
         if verdict.overridden:
@@ -396,12 +418,12 @@ def _timeline(session: Session, lead: Lead, names: dict[int, str]) -> tuple[Time
             entries.append(TimelineEntry(event.at, "verdict", who, _reopened(event, names)))
     feedback = session.scalar(select(SalesFeedback).where(SalesFeedback.lead_id == lead.id))
     if feedback is not None:
-        text = f"Sales {feedback.decision.value}"
-        if feedback.reason:
-            text += f": {feedback.reason.replace('_', ' ')}"
         entries.append(
             TimelineEntry(
-                feedback.recorded_at, "feedback", names.get(feedback.recorded_by_id), text
+                feedback.recorded_at,
+                "feedback",
+                names.get(feedback.recorded_by_id),
+                _sales_answer(session, feedback, labels),
             )
         )
     entries.extend(_sync_entries(session, lead))
@@ -424,3 +446,21 @@ def _sync_entries(session: Session, lead: Lead) -> list[TimelineEntry]:
         return [TimelineEntry(row.queued_at, "sync", None, f"Not synced to {crm}: {row.error}")]
     why = f": {row.error}" if row.error else ""
     return [TimelineEntry(row.queued_at, "sync", None, f"Waiting to sync to sales' CRM{why}")]
+
+
+def _sales_answer(session: Session, feedback: SalesFeedback, labels: Labels) -> str:
+    """Sales' answer as the rep reads it: "Sales rejected: Bad timing (back to nurture, comes
+    back 05 Mar 2027) — call again after their budget round"."""
+    if feedback.decision is SalesDecision.ACCEPTED:
+        ref = session.get(OpportunityRef, feedback.opportunity_id or 0)
+        text = "Sales accepted" + (f": opportunity {ref.external_id}" if ref else "")
+        if ref is not None and ref.owner:
+            text += f" (owner {ref.owner})"
+    else:
+        text = f"Sales rejected: {labels.reject_reason(feedback.reason) or 'no reason given'}"
+        went = [RejectRoute(feedback.route).said] if feedback.route else []
+        if feedback.recycle_at is not None:
+            went.append(f"comes back {feedback.recycle_at:%d %b %Y}")
+        if went:
+            text += f" ({', '.join(went)})"
+    return text + (f" — {feedback.detail}" if feedback.detail else "")

@@ -34,7 +34,9 @@ NEXT: dict[Stage, frozenset[Stage]] = {
     Stage.IN_QUALIFICATION: _VERDICT_STAGES,
     # Qualified waits for its hand-off batch; an erasure closes it as disqualified first.
     Stage.QUALIFIED: frozenset({Stage.HANDED_OFF, Stage.DISQUALIFIED}) | _REOPENED,
-    Stage.HANDED_OFF: frozenset({Stage.ACCEPTED, Stage.REJECTED}),
+    # Sales' answer: accepted, or rejected and routed as the definition says for the reason
+    # (ended as rejected for marketing, back to nurture, or back to the rep for another try).
+    Stage.HANDED_OFF: frozenset({Stage.ACCEPTED, Stage.REJECTED, Stage.NURTURE, Stage.WORKING}),
     Stage.ACCEPTED: frozenset(),
     Stage.REJECTED: frozenset(),
     Stage.NURTURE: _REOPENED,

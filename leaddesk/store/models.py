@@ -400,6 +400,11 @@ class SalesFeedback(Base):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime]
     source_digest: Mapped[str | None] = mapped_column(String(64))
+    # Where a rejection sent the lead (the definition's route: nurture, rep, marketing); None
+    # for an acceptance and for answers recorded before routes existed (ended as rejected).
+    route: Mapped[str | None] = mapped_column(String(16))
+    # A rejection routed to nurture: when the sweep brings the person back as a new lead.
+    recycle_at: Mapped[datetime | None]
 
 
 class SourceMapping(Base):

@@ -63,9 +63,10 @@ _LEADS_SQL = trigger_function(
         RETURN NEW;
     END IF;
     IF who = 'sales' THEN
-        IF OLD.stage <> 'handed_off' OR NEW.stage NOT IN ('accepted', 'rejected') THEN
+        IF OLD.stage <> 'handed_off'
+                OR NEW.stage NOT IN ('accepted', 'rejected', 'nurture', 'working') THEN
             PERFORM public.leaddesk_refuse('a salesperson answers a lead handed to sales '
-                || '(accepted or rejected) and changes nothing else');
+                || '(accepted, or rejected and routed) and changes nothing else');
         END IF;
         RETURN NEW;
     END IF;

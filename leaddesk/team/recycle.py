@@ -1,7 +1,8 @@
 """Recycling: a nurtured lead's recycle date passes, and the person is called again.
 
 A nurture verdict takes its recycle date from the lead definition ("fits, but no budget this
-year: look again in 180 days"). When that date passes the sweep brings the person back as a
+year: look again in 180 days"); so does a lead sales rejects for a reason the definition routes
+back to nurture ("bad timing"). When that date passes the sweep brings the person back as a
 **new lead** (source ``recycled``), linked to the nurtured one, which stays as it was: a lead is
 interest at a point in time, and its history is visible beside the new one. The new lead goes to
 the rep who nurtured it if they still work a queue, else to the open pool; it has no
@@ -27,7 +28,7 @@ from leaddesk.definition import evaluate
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import OPEN_STAGES, Role, Stage
 from leaddesk.qualifying.facts import lead_facts
-from leaddesk.store.models import Assignment, Lead, Person, User, VerdictRecord
+from leaddesk.store.models import Assignment, Lead, Person, SalesFeedback, User, VerdictRecord
 
 SOURCE = "recycled"
 # At most this many a sweep: the rest come back at the next one, minutes later.
@@ -71,7 +72,21 @@ def recycle_due(
         .order_by(VerdictRecord.recycle_at, Lead.id)
         .limit(limit)
     ).all()
-    if not due:
+    # Leads sales sent back to nurture (a reject reason the definition routes there).
+    from_sales = session.execute(
+        select(Lead, SalesFeedback, VerdictRecord.decided_by_id)
+        .join(SalesFeedback, SalesFeedback.lead_id == Lead.id)
+        .outerjoin(VerdictRecord, VerdictRecord.id == latest)
+        .where(
+            Lead.stage == Stage.NURTURE,
+            Lead.recycled_at.is_(None),
+            SalesFeedback.recycle_at.is_not(None),
+            SalesFeedback.recycle_at <= at,
+        )
+        .order_by(SalesFeedback.recycle_at, Lead.id)
+        .limit(limit)
+    ).all()
+    if not due and not from_sales:
         return []
     definition = None
     version_id = definition_versions.current_id(session)
@@ -79,15 +94,31 @@ def recycle_due(
         definition = definition_versions.definition_for_version(session, version_id)
     results = []
     for lead, verdict in due:
-        results.append(_bring_back(session, lead, verdict, definition, actor_id=actor_id, at=at))
+        why = f"Back from nurture: {verdict.reason}" if verdict.reason else "Back from nurture"
+        back = Return(why, verdict.decided_by_id, verdict.recycle_at)
+        results.append(_bring_back(session, lead, back, definition, actor_id=actor_id, at=at))
+    for lead, feedback, qualifier in from_sales[: max(limit - len(due), 0)]:
+        said = (feedback.reason or "").replace("_", " ")
+        why = f"Back from nurture: sales said {said}" if said else "Back from nurture"
+        back = Return(why, qualifier, feedback.recycle_at)
+        results.append(_bring_back(session, lead, back, definition, actor_id=actor_id, at=at))
     session.flush()
     return results
+
+
+@dataclass(frozen=True)
+class Return:
+    """Why a nurtured lead comes back, to whom, and the date it was due."""
+
+    why: str
+    rep_id: int | None  # the rep who nurtured or qualified it
+    recycle_at: datetime | None
 
 
 def _bring_back(
     session: Session,
     lead: Lead,
-    verdict: VerdictRecord,
+    back: Return,
     definition: Any,
     *,
     actor_id: int | None,
@@ -107,8 +138,8 @@ def _bring_back(
             details={"automatic": True},
         )
         return Recycled(lead.id, None, skipped)
-    rep = _rep_for(session, verdict.decided_by_id)
-    why = f"Back from nurture: {verdict.reason}" if verdict.reason else "Back from nurture"
+    rep = _rep_for(session, back.rep_id)
+    why = back.why
     new = Lead(
         person_id=person.id,
         account_id=lead.account_id,
@@ -145,7 +176,7 @@ def _bring_back(
         action=AuditAction.LEAD_RECYCLED,
         lead_id=lead.id,
         reason=why,
-        details={"automatic": True, "new_lead": new.id, "recycle_at": _iso(verdict.recycle_at)},
+        details={"automatic": True, "new_lead": new.id, "recycle_at": _iso(back.recycle_at)},
     )
     return Recycled(lead.id, new.id)
 

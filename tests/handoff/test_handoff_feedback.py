@@ -33,14 +33,14 @@ def test_feedback_moves_leads_to_final_stages_and_records_the_opportunity(
         tmp_path / "fb.csv",
         [
             f"{a},accepted,006ABC,Dana Reyes,2026-11-18,,Demo booked",
-            f"{b},Rejected,,,,no_budget,Frozen until Q2",
+            f"{b},Rejected,,,,duplicate,Frozen until Q2",
         ],
     )
     with team.desk("sales1") as desk:
         report = desk.handoff.import_feedback(file)
     assert (report.accepted, report.rejected, report.problems) == ([a], [b], [])
     assert team.lead(a).stage is Stage.ACCEPTED and team.lead(a).closed_at == team.clock()
-    assert team.lead(b).stage is Stage.REJECTED
+    assert team.lead(b).stage is Stage.REJECTED  # the definition sends duplicates to marketing
     with team.store.reading() as session:
         [opportunity] = session.scalars(select(OpportunityRef)).all()
         feedback = {f.lead_id: f for f in session.scalars(select(SalesFeedback))}
@@ -50,7 +50,7 @@ def test_feedback_moves_leads_to_final_stages_and_records_the_opportunity(
         "Dana Reyes",
     )
     assert feedback[a].opportunity_id == opportunity.id
-    assert (feedback[b].decision, feedback[b].reason) == (SalesDecision.REJECTED, "no_budget")
+    assert (feedback[b].decision, feedback[b].reason) == (SalesDecision.REJECTED, "duplicate")
     assert feedback[b].detail == "Frozen until Q2"
 
 
@@ -228,7 +228,7 @@ def test_the_shipped_template_reads_and_its_examples_import(
 def test_one_decision_from_the_window_and_its_conflict(team: Team, out_dir: Path) -> None:
     [lead] = handed_off(team, out_dir, 1)
     with team.desk("sales1") as desk:
-        rejected = Decision(lead, SalesDecision.REJECTED, reason=RejectReason.UNREACHABLE)
+        rejected = Decision(lead, SalesDecision.REJECTED, reason=RejectReason.DUPLICATE)
         assert desk.handoff.record_decision(rejected) is True
         assert desk.handoff.record_decision(rejected) is False
         with pytest.raises(Conflict, match="already rejected"):

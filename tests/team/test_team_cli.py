@@ -210,7 +210,7 @@ def test_lead_shows_a_closed_leads_file_and_sales_see_only_what_they_were_handed
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[0].startswith(f"Lead {closed}: Pat Lead")
-    assert "Stage: nurture · with rep1" in shown.stdout
+    assert "Stage: Nurture · with rep1" in shown.stdout
     assert any(line.startswith("Timeline (") for line in lines)
     as_json = run_cli("lead", str(closed), "--as", "rep1", "--json", db=sqlite_store_path)
     assert as_json.returncode == 0, as_json.stderr

@@ -227,7 +227,7 @@ def test_sla_compliance_is_not_given_before_any_deadline_came(store: Team) -> No
 def test_sources_show_which_bring_dubious_and_unworthy_leads(store: Team) -> None:
     assert report(store, "sources").rows() == [
         ("purchased_list", 3, 2, 0, 0, 1, 0, 1, 0, 33.3, 0, 0, ""),
-        ("web_form", 3, 0, 2, 0, 1, 0, 0, 0, 0.0, 1, 1, "no_budget: 1"),
+        ("web_form", 3, 0, 2, 0, 1, 0, 0, 0, 0.0, 1, 1, "No budget: 1"),
         ("webinar", 2, 0, 1, 0, 1, 0, 0, 1, 50.0, 0, 0, ""),
     ]
 

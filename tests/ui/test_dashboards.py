@@ -106,7 +106,7 @@ def test_every_chart_shows_the_hand_built_stores_figures(
     assert bar_values(problems) == {
         "dubious": [0, 0, 1],
         "unworthy": [1, 0, 0],
-        "sales: no budget": [0, 1, 0],
+        "sales: No budget": [0, 1, 0],
     }
 
     (agreement,) = panel.page["agreement"].charts

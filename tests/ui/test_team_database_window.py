@@ -320,7 +320,8 @@ def test_a_salesperson_answers_hand_offs_one_at_a_time_through_their_own_login(
     )
     assert not dialog.error.isVisible(), dialog.error.text()
     qtbot.waitUntil(lambda: home.table.rowCount() == 0)
-    assert stage_of(team, clock, rejected) is Stage.REJECTED
+    # The definition sends a lead rejected for no budget back to nurture.
+    assert stage_of(team, clock, rejected) is Stage.NURTURE
     assert home.headline.text() == "Nothing is waiting for sales. Every hand-off has its answer."
     ws.window.close()
     ws.desk.close()

@@ -56,6 +56,7 @@ SMALLER_TEXT = Key(("Ctrl+-",), "Smaller text", VIEW)
 NORMAL_TEXT = Key(("Ctrl+0",), "Text at its normal size", VIEW)
 IMPORT = Key(("Ctrl+I",), "Import leads from a file (or drop the file on the window)", HELP)
 EXPORT = Key(("Ctrl+E",), "End of day: hand your qualified leads to sales", HELP)
+MY_HANDOFFS = Key(("Ctrl+Shift+H",), "My hand-offs: what sales answered on your leads", HELP)
 
 # The call outcomes, one key each, in the order a rep needs them most.
 OUTCOME_KEYS: tuple[tuple[CallOutcome, str, str], ...] = (
@@ -97,7 +98,10 @@ def sheet() -> list[tuple[str, list[tuple[str, str]]]]:
     rows[CYCLE].insert(
         3, ("1 … 0", "Log the outcome: " + ", ".join(f"{k} {w}" for _, k, w in OUTCOME_KEYS))
     )
-    later = (CONFIRM, OVERRIDE, QUESTIONS, SEARCH, QUEUE, REFRESH, GLOSSARY, SHEET, SUMMARY, EXPORT)
+    later = (
+        *(CONFIRM, OVERRIDE, QUESTIONS, SEARCH, QUEUE, REFRESH, GLOSSARY, SHEET, SUMMARY, EXPORT),
+        MY_HANDOFFS,
+    )
     for key in later:
         rows.setdefault(key.group, []).append((" or ".join(key.keys[:2]), key.what))
     rows[IMPORT.group].append((IMPORT.label, IMPORT.what))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -15,21 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk, PendingLead, RejectReason, decision_from_form
+from leaddesk.desk import Desk, PendingLead, decision_from_form
 from leaddesk.errors import LeadDeskError
 from ui.common.core_form import CoreForm
 from ui.common.forms import labelled, lines_high
 from ui.common.operations import Operations
-
-REASON_LABELS = {
-    RejectReason.NO_BUDGET: "No budget",
-    RejectReason.BAD_TIMING: "Bad timing",
-    RejectReason.NOT_DECISION_MAKER: "Not the decision maker",
-    RejectReason.ALREADY_CUSTOMER: "Already a customer",
-    RejectReason.DUPLICATE: "Duplicate of a lead sales has",
-    RejectReason.UNREACHABLE: "Could not reach them",
-    RejectReason.OTHER: "Other (say why below)",
-}
 
 
 class AnswerDialog(CoreForm):
@@ -67,8 +57,14 @@ class AnswerDialog(CoreForm):
         self.created.setCalendarPopup(True)
         self.created.setDisplayFormat("yyyy-MM-dd")
         self.reason = QComboBox()
-        for reason, label in REASON_LABELS.items():
-            self.reason.addItem(label, reason.value)
+        # The team's reasons, from the published lead definition.
+        for reason in desk.handoff.reject_reasons():
+            self.reason.addItem(reason.label, reason.key)
+            self.reason.setItemData(
+                self.reason.count() - 1,
+                f"The lead goes {reason.route.said}",
+                Qt.ItemDataRole.ToolTipRole,
+            )
         self.comment = QPlainTextEdit()
         self.comment.setPlaceholderText(
             "For the qualifier: what you found" if accept else "Why, in a line: the team learns"

@@ -147,6 +147,15 @@ class LeadPanel(QFrame):
         scores.setColumnStretch(1, 1)
         scores.setColumnStretch(4, 1)
 
+        # Where the lead stands, in the definition's words, and sales' answer once it came.
+        self.stage = QLabel()
+        self.stage.setAccessibleName("Stage of this lead")
+        self.sales_answer = QLabel()
+        self.sales_answer.setObjectName("salesAnswer")
+        self.sales_answer.setWordWrap(True)
+        self.sales_answer.setAccessibleName("Sales' answer")
+        self.sales_answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
         self.interest_title = QLabel("THIS INTEREST")
         self.interest_title.setObjectName("panelTitle")
         self.interest = QLabel()
@@ -201,6 +210,8 @@ class LeadPanel(QFrame):
         details.setContentsMargins(0, 0, 0, 0)
         details.setSpacing(4)
         details.addWidget(self.contact)
+        details.addWidget(self.stage)
+        details.addWidget(self.sales_answer)
         details.addLayout(scores)
         details.addSpacing(4)
         details.addWidget(self.interest_title)
@@ -328,13 +339,16 @@ class LeadPanel(QFrame):
                 0, f"phone as typed: {lead.phone_as_typed} (not a number to dial; F2 corrects it)"
             )
         self.contact.setText(" · ".join(p for p in (lead.email, *numbers, place) if p))
+        self.stage.setText(f"Stage: {lead.stage_label}")
+        self.sales_answer.setText(lead.sales_answer or "")
+        self.sales_answer.setVisible(bool(lead.sales_answer))
         self._show_scores()
         source = lead.source.replace("_", " ")
         campaign = f" · {lead.campaign}" if lead.campaign else ""
         arrived = f"{self._when(lead.arrived_at)} ({ago(lead.arrived_at, self._clock())})"
         self.interest.setText(f"{source.capitalize()}{campaign} · arrived {arrived}")
         self.asked.setText(f"“{lead.inquiry}”" if lead.inquiry else "They left no message.")
-        self.details_area.updateGeometry()  # new text, new height
+        self.details_area.fit()  # new text, new height
         self.timeline.clear()
         for entry in lead.timeline:
             who = f" · {entry.who}" if entry.who else ""
@@ -371,7 +385,7 @@ class LeadPanel(QFrame):
         arrived = f"{colleague.arrived_at.astimezone(self._zone):%d %b %Y}"
         if colleague.is_open:
             where = f"with {colleague.owner}" if colleague.owner else "in the open pool"
-            state = f"Open lead ({colleague.stage.label}) {where}"
+            state = f"Open lead ({colleague.stage_label}) {where}"
         else:
             by = f" · {colleague.owner}" if colleague.owner else ""
             state = f"Ended: {colleague.outcome}{by}"
@@ -467,4 +481,12 @@ class DetailsArea(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
-            self.updateGeometry()  # wrapped lines need another height at another width
+            self.fit()
+
+    def fit(self) -> None:
+        """New text or another width: the details keep the height their wrapped lines need,
+        so a short pane scrolls them instead of drawing lines over each other."""
+        inner = self.widget()
+        assert inner is not None
+        inner.setMinimumHeight(self.heightForWidth(self.viewport().width()))
+        self.updateGeometry()

@@ -25,7 +25,7 @@ class ReopenDialog(CoreForm):
         super().__init__(
             ops,
             "Reopen lead",
-            f"{lead.person}: closed as {lead.stage.label}. Reopening "
+            f"{lead.person}: closed as {lead.stage_label}. Reopening "
             "withdraws its verdict (the timeline keeps it) and puts the lead back in a queue, "
             "due now.",
             "Reopen",

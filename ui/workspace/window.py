@@ -55,6 +55,7 @@ from ui.workspace.call_cycle import CallCycle, Phase, dial_tel
 from ui.workspace.call_panel import CallPanel
 from ui.workspace.contact_dialog import ContactDialog
 from ui.workspace.lead_panel import LeadPanel
+from ui.workspace.my_handoffs import MyHandoffsPlug
 from ui.workspace.new_lead_dialog import NewLeadDialog
 from ui.workspace.notes import Drafts, NoteSaver, default_drafts_dir
 from ui.workspace.on_the_line import end_calls_left_open, may_close, take_back_left_open
@@ -156,6 +157,9 @@ class MainWindow(QMainWindow):
         self.queue.apply()
         self.status.refresh()
         self.queue.arrived.connect(self._came_in)
+        # Sales' answers on the rep's hand-offs are news too, asked as the queue looks again.
+        self.queue.looked.connect(self.handoffs.watcher.look)
+        self.handoffs.watcher.start()
         self.queue.looked.connect(self.status.refresh)
         self.queue.looked.connect(lambda: end_calls_left_open(desk, ops, self.status))
         self.queue.focus_table()
@@ -235,6 +239,15 @@ class MainWindow(QMainWindow):
         view.addActions(
             [self.queue.search_action, self.queue.queue_action, self.queue.refresh_action]
         )
+        self.handoffs = MyHandoffsPlug(
+            self.desk,
+            self.ops,
+            self.lead._zone,
+            lambda text: self.status.showMessage(text, NOTICE_MS),
+            lambda lead_id: self.lead.show_lead(lead_id) if self.cycle.phase is Phase.IDLE else 0,
+            self,
+        )
+        view.addAction(self.handoffs.action)
         view.addMenu(self.queue.columns_menu(self.settings))
         add_look_menu(view, self.settings, self)
         # The team console plugs in here (set_team_console); absent for whoever may not see it.

@@ -23,11 +23,11 @@ from leaddesk.store.models import (
 )
 from leaddesk.team.reports.period import (
     HANDED_OFF_OR_LATER,
-    QUALIFIED_OR_LATER,
     Period,
     Report,
     by_day,
     pct,
+    went_to_sales,
 )
 
 
@@ -45,17 +45,21 @@ class FunnelStep:
 def funnel(session: Session, span: Period) -> Report:
     """How far the period's leads got: reached, qualified, handed off, accepted by sales."""
     contacted = case((Lead.first_contact_at.is_not(None), 1), else_=0)
-    counts: Counter[tuple[Stage, int]] = Counter()
-    for stage, reached, number in session.execute(
-        select(Lead.stage, contacted, func.count())
+    sent = went_to_sales()
+    counts: Counter[tuple[Stage, int, int]] = Counter()
+    for stage, reached, with_sales, number in session.execute(
+        select(Lead.stage, contacted, sent, func.count())
         .where(Lead.arrived_at >= span.start, Lead.arrived_at < span.end)
-        .group_by(Lead.stage, contacted)
+        .group_by(Lead.stage, contacted, sent)
     ).tuples():
-        counts[(stage, int(reached))] += int(number)
+        counts[(stage, int(reached), int(with_sales))] += int(number)
     arrived = sum(counts.values())
 
     def total(test: Callable[[Stage, int], bool]) -> int:
-        return sum(n for (stage, reached), n in counts.items() if test(stage, reached))
+        return sum(n for (stage, reached, _s), n in counts.items() if test(stage, reached))
+
+    def sent_on() -> int:
+        return sum(n for (stage, _r, s), n in counts.items() if s or stage in HANDED_OFF_OR_LATER)
 
     definition = current_definition(session)
 
@@ -65,8 +69,12 @@ def funnel(session: Session, span: Period) -> Report:
     steps = [
         ("arrived", "Arrived", arrived),
         ("contacted", "Reached by phone", total(lambda _s, reached: reached == 1)),
-        ("qualified", label(Stage.QUALIFIED), total(lambda s, _r: s in QUALIFIED_OR_LATER)),
-        ("handed_off", label(Stage.HANDED_OFF), total(lambda s, _r: s in HANDED_OFF_OR_LATER)),
+        (
+            "qualified",
+            label(Stage.QUALIFIED),
+            total(lambda s, _r: s is Stage.QUALIFIED) + sent_on(),
+        ),
+        ("handed_off", label(Stage.HANDED_OFF), sent_on()),
         ("accepted", label(Stage.ACCEPTED), total(lambda s, _r: s is Stage.ACCEPTED)),
     ]
     items = tuple(FunnelStep(key, text, n, pct(n, arrived)) for key, text, n in steps)

@@ -13,16 +13,24 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
 from leaddesk.domain import Stage
 from leaddesk.errors import InputError
 from leaddesk.queue.policy import current_policy
-from leaddesk.store.models import User
+from leaddesk.store.models import Lead, User
 
 QUALIFIED_OR_LATER = (Stage.QUALIFIED, Stage.HANDED_OFF, Stage.ACCEPTED, Stage.REJECTED)
 HANDED_OFF_OR_LATER = (Stage.HANDED_OFF, Stage.ACCEPTED, Stage.REJECTED)
+
+
+def went_to_sales() -> ColumnElement[int]:
+    """1 for a lead sales got (in a finished batch), wherever sales' answer sent it since
+    (a rejection can send it back to nurture or to the rep); else 0."""
+    return case((Lead.handoff_batch_id.is_not(None) & (Lead.stage != Stage.QUALIFIED), 1), else_=0)
+
+
 DEFAULT_DAYS = 30
 MAX_DAYS = 731
 # A spreadsheet reads a cell starting with one of these as a formula; such text gets a quote.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from leaddesk.definition.labels import current_labels
 from leaddesk.domain import LeadType, SalesDecision, Stage
 from leaddesk.store.models import (
     Lead,
@@ -20,6 +21,7 @@ from leaddesk.team.reports.period import (
     Period,
     Report,
     pct,
+    went_to_sales,
 )
 
 
@@ -64,27 +66,30 @@ def sources(session: Session, span: Period) -> Report:
     """Per source, what became of the period's leads, and why sales turned some down."""
     arrived = (Lead.arrived_at >= span.start, Lead.arrived_at < span.end)
     tally: dict[str, Counter[str]] = defaultdict(Counter)
-    for source, stage, lead_type, number in session.execute(
-        select(Lead.source, Lead.stage, Lead.lead_type, func.count())
+    sent = went_to_sales()
+    for source, stage, lead_type, with_sales, decision, number in session.execute(
+        select(Lead.source, Lead.stage, Lead.lead_type, sent, SalesFeedback.decision, func.count())
+        .outerjoin(SalesFeedback, SalesFeedback.lead_id == Lead.id)
         .where(*arrived)
-        .group_by(Lead.source, Lead.stage, Lead.lead_type)
+        .group_by(Lead.source, Lead.stage, Lead.lead_type, sent, SalesFeedback.decision)
     ).tuples():
         counts = tally[source]
         counts["leads"] += number
-        counts[_outcome(stage)] += number
-        answered = _accepted_rejected(stage)
-        if answered:
-            counts[answered] += number
+        # A lead sales got counts as qualified wherever sales' answer sent it since.
+        counts["qualified" if with_sales else _outcome(stage)] += number
+        if decision is not None:
+            counts[SalesDecision(decision).value] += number
         if lead_type in (LeadType.DUBIOUS, LeadType.UNWORTHY):
             counts[lead_type.value] += number
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
+    labels = current_labels(session)  # reasons in the definition's words
     for source, reason, number in session.execute(
         select(Lead.source, SalesFeedback.reason, func.count())
         .join(SalesFeedback, SalesFeedback.lead_id == Lead.id)
         .where(*arrived, SalesFeedback.decision == SalesDecision.REJECTED)
         .group_by(Lead.source, SalesFeedback.reason)
     ).tuples():
-        reasons[source][reason or "no reason given"] += number
+        reasons[source][labels.reject_reason(reason) or "no reason given"] += number
     items = tuple(
         SourceOutcomes(
             source=source,
@@ -129,7 +134,3 @@ def _outcome(stage: Stage) -> str:
     if stage in QUALIFIED_OR_LATER:
         return "qualified"
     return stage.value
-
-
-def _accepted_rejected(stage: Stage) -> str | None:
-    return {Stage.ACCEPTED: "accepted", Stage.REJECTED: "rejected"}.get(stage)
