@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import sys
 
 from leaddesk import cli
-from leaddesk.desk import missing_library_message, require_window_platform
 from leaddesk.errors import InputError
 
 
 def open_window(args: argparse.Namespace) -> int:
+    # The desk is imported here, not at the top: `leaddesk --version` and the headless commands
+    # start without it.
+    from leaddesk.desk import missing_library_message, require_window_platform
+
     # Before Qt is asked for a platform: a missing library is named with its package, where
     # Qt would abort the process naming at most one of them.
     require_window_platform(os.environ)
@@ -34,5 +36,7 @@ def main() -> int:
 if __name__ == "__main__":
     # In the bundled app a helper process (an import's row cleaning) starts as another copy of
     # this program; this hands it to its task instead of opening a second LeadDesk.
+    import multiprocessing
+
     multiprocessing.freeze_support()
     sys.exit(main())

@@ -7,47 +7,61 @@ package never imports Qt.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from leaddesk import __version__
-from leaddesk.cli import (
-    add_lead_command,
-    contact_command,
-    definition_commands,
-    handoff_commands,
-    import_command,
-    lead_command,
-    privacy_commands,
-    qualify_command,
-    queue_commands,
-    self_test_command,
-    setup_commands,
-    sync_commands,
-    team_commands,
-)
 from leaddesk.cli.common import add_as
 from leaddesk.cli.refusals import said
-from leaddesk.desk import log_path, setup_logging
 from leaddesk.errors import LeadDeskError
 
 WindowOpener = Callable[[argparse.Namespace], int]
-COMMAND_MODULES = [
-    setup_commands,
-    definition_commands,
-    qualify_command,
-    queue_commands,
-    lead_command,
-    handoff_commands,
-    sync_commands,
-    import_command,
-    add_lead_command,
-    contact_command,
-    team_commands,
-    privacy_commands,
-]
+
+# Which module of leaddesk.cli registers each command, in the order `leaddesk --help` lists
+# them: `leaddesk queue …` imports queue_commands only, as a command's start-up is mostly its
+# imports (issue #24). tests/test_cli_startup.py checks this names every command each module
+# registers, so a new command cannot be left out.
+COMMANDS = {
+    "init": "setup_commands",
+    "users": "setup_commands",
+    "demo": "setup_commands",
+    "backup": "setup_commands",
+    "restore": "setup_commands",
+    "definition": "definition_commands",
+    "qualify": "qualify_command",
+    "undo-verdict": "qualify_command",
+    "queue": "queue_commands",
+    "search": "queue_commands",
+    "callbacks": "queue_commands",
+    "next": "queue_commands",
+    "log-call": "queue_commands",
+    "end-call": "queue_commands",
+    "undo-call": "queue_commands",
+    "release": "queue_commands",
+    "lead": "lead_command",
+    "export": "handoff_commands",
+    "verify-handoff": "handoff_commands",
+    "feedback": "handoff_commands",
+    "handoff": "handoff_commands",
+    "sync": "sync_commands",
+    "import": "import_command",
+    "add-lead": "add_lead_command",
+    "contact": "contact_command",
+    "team": "team_commands",
+    "reassign": "team_commands",
+    "reopen": "team_commands",
+    "rebalance": "team_commands",
+    "sweep": "team_commands",
+    "report": "team_commands",
+    "dnc": "privacy_commands",
+    "erase": "privacy_commands",
+}
+COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))
+# The flags of `leaddesk` itself (its one option with a value, --db, is read apart).
+OWN_FLAGS = ("--version", "--self-test")
 log = logging.getLogger("leaddesk.cli")
 
 
@@ -57,7 +71,27 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def modules_for(argv: Sequence[str]) -> list[str]:
+    """The command modules ``leaddesk ARGV`` needs: the one registering the command it names;
+    none for the window, --version or --self-test alone; all of them wherever argparse may list
+    the commands (--help before a command, a misspelt command or option)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif word in OWN_FLAGS or word.startswith("--db="):
+            continue
+        elif word == "gui":
+            return []
+        elif word in COMMANDS:
+            return [COMMANDS[word]]
+        else:
+            return COMMAND_MODULES
+    return []
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser with every command, or with only those ``argv`` needs (see ``modules_for``)."""
     parser = _Parser(
         prog="leaddesk",
         description="LeadDesk: qualify inbound interest by phone and hand the good leads to sales.",
@@ -79,8 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui = commands.add_parser("gui", help="open the window (the default)")
     add_as(gui, required=False)
     gui.add_argument("--screenshot", metavar="FILE.png", help="save the window as a PNG and exit")
-    for module in COMMAND_MODULES:
-        module.register(commands)
+    for name in COMMAND_MODULES if argv is None else modules_for(argv):
+        importlib.import_module(f"leaddesk.cli.{name}").register(commands)
     return parser
 
 
@@ -107,14 +141,19 @@ def _command_parsers(
 
 
 def main(argv: Sequence[str] | None = None, *, open_window: WindowOpener | None = None) -> int:
-    parser = build_parser()
-    args, unknown = parser.parse_known_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(words)
+    args, unknown = parser.parse_known_args(words)
     if unknown:
         # Name the command whose options they are not, so its --help is the one suggested.
         _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
+    from leaddesk.desk import setup_logging
+
     setup_logging()
     parsers = _command_parsers(parser, args)
     if args.self_test:
+        from leaddesk.cli import self_test_command
+
         return run_guarded(lambda: self_test_command.run(args), parsers)
     if args.command in (None, "gui"):
         if open_window is None:
@@ -141,6 +180,8 @@ def run_guarded(work: Callable[[], int], parsers: Sequence[argparse.ArgumentPars
     except BrokenPipeError:
         return 0
     except Exception as exc:
+        from leaddesk.desk import log_path
+
         log.exception("unexpected error")
         print(
             f"leaddesk: something went wrong inside LeadDesk ({type(exc).__name__}: {exc}). "

@@ -11,11 +11,14 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from leaddesk.desk import Desk, PasswordAsk, open_desk, saved_password, setup_desk
+from leaddesk.desk import Desk, open_desk, setup_desk
 from leaddesk.domain import LARGEST_RECORD_NUMBER, is_record_number
 from leaddesk.errors import InputError, NotPermitted
+
+if TYPE_CHECKING:
+    from leaddesk.desk import PasswordAsk
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -139,6 +142,8 @@ def password_asker(args: argparse.Namespace) -> PasswordAsk:
     prompt on a terminal; without any of them the sign-in is refused, saying what to give."""
 
     def ask(user: str, store_label: str) -> str | None:
+        from leaddesk.desk import saved_password
+
         file = getattr(args, "password_file", None)
         if file is not None:
             return read_password_file(file, getattr(args, "password_flag", "--password-file"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from leaddesk.cli.common import (
     add_as,
@@ -16,11 +17,12 @@ from leaddesk.cli.common import (
     record_number,
 )
 from leaddesk.clock import Clock, FixedClock, system_clock
-from leaddesk.desk import MAX_SEARCH_RESULTS as MAX_RESULTS
-from leaddesk.desk import MIN_SEARCH_CHARS as MIN_CHARS
-from leaddesk.desk import Band, Desk, QueueRow, open_desk, parse_band, parse_outcome
+from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import InputError
+
+if TYPE_CHECKING:
+    from leaddesk.desk import Band, QueueRow
 
 MOST_ROWS_SKIPPED = 10_000_000  # more leads than any store holds
 
@@ -166,6 +168,8 @@ def run_queue(args: argparse.Namespace) -> int:
         raise InputError("--limit: give a number of rows between 1 and 500")
     if not 0 <= args.offset <= MOST_ROWS_SKIPPED:
         raise InputError(f"--offset: give a number of rows to skip from 0 to {MOST_ROWS_SKIPPED:,}")
+    from leaddesk.desk import parse_band
+
     band: Band | None = parse_band(args.band) if args.band else None
     with _desk(args) as desk:
         rows = desk.queue.page(limit=args.limit, offset=args.offset, band=band, source=args.source)
@@ -194,6 +198,9 @@ def run_queue(args: argparse.Namespace) -> int:
 
 
 def run_search(args: argparse.Namespace) -> int:
+    from leaddesk.desk import MAX_SEARCH_RESULTS as MAX_RESULTS
+    from leaddesk.desk import MIN_SEARCH_CHARS as MIN_CHARS
+
     if not 1 <= args.limit <= MAX_RESULTS:
         raise InputError(f"--limit: give a number of rows between 1 and {MAX_RESULTS}")
     with _desk(args) as desk:
@@ -260,6 +267,8 @@ def _print_lead(row: QueueRow) -> None:
 
 
 def run_log_call(args: argparse.Namespace) -> int:
+    from leaddesk.desk import parse_outcome
+
     outcome = parse_outcome(args.outcome)
     callback = parse_time(args.callback, "--callback") if args.callback else None
     with _desk(args) as desk:

@@ -17,10 +17,11 @@ from leaddesk.cli.common import (
     print_table,
     setup_or_user_desk,
 )
-from leaddesk.desk import QUEUE_ROLES, Action, default_backup_folder, parse_role
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from leaddesk.desk import default_backup_folder
+
     init = commands.add_parser("init", help="create the store, or upgrade an older one")
     add_setup_as(init)
     add_json(init)
@@ -117,6 +118,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_users_add(args: argparse.Namespace) -> int:
+    from leaddesk.desk import Action, parse_role
+
     role = parse_role(args.role)
     with setup_or_user_desk(args) as desk:
         if desk.can(Action.MANAGE_STORE):
@@ -138,6 +141,8 @@ def run_users_add(args: argparse.Namespace) -> int:
 
 
 def run_users_list(args: argparse.Namespace) -> int:
+    from leaddesk.desk import QUEUE_ROLES
+
     with setup_or_user_desk(args, create=False) as desk:
         users = desk.people.users()
     if args.json:
@@ -163,6 +168,7 @@ def run_users_list(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from leaddesk.desk import Action
     from leaddesk.desk.setting_up import fill_demo, give_demo_passwords, require_faker
 
     require_faker()  # an install without the demo extra says so before a store is made

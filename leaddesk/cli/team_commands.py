@@ -7,6 +7,7 @@ import getpass
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leaddesk.cli import team_setup_command
 from leaddesk.cli.common import (
@@ -19,21 +20,15 @@ from leaddesk.cli.common import (
     print_table,
     record_number,
 )
-from leaddesk.desk import (
-    KEEP,
-    POOL,
-    REPORTS,
-    LeadPick,
-    PlannedMove,
-    RebalancePlan,
-    parse_role,
-    read_text_file,
-    sweep_summary,
-)
 from leaddesk.errors import InputError
+
+if TYPE_CHECKING:
+    from leaddesk.desk import PlannedMove, RebalancePlan
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from leaddesk.desk import REPORTS
+
     team = commands.add_parser(
         "team", help="the team view: each rep's load, the pool, sales (team setup: a new team)"
     )
@@ -204,6 +199,8 @@ def run_users_login(args: argparse.Namespace) -> int:
 
 
 def new_password(path: Path | None, name: str) -> str:
+    from leaddesk.desk import read_text_file
+
     if path is not None:
         text = read_text_file(path, "a password file")
         password = text.splitlines()[0] if text else ""
@@ -250,6 +247,8 @@ def run_team(args: argparse.Namespace) -> int:
 
 
 def run_reassign(args: argparse.Namespace) -> int:
+    from leaddesk.desk import LeadPick
+
     if args.spread:
         return _spread(args)
     pick = LeadPick(lead_ids=tuple(args.lead), from_user=args.from_user, count=args.count)
@@ -288,6 +287,8 @@ def run_reassign(args: argparse.Namespace) -> int:
 
 
 def _spread(args: argparse.Namespace) -> int:
+    from leaddesk.desk import POOL
+
     if not args.from_user or args.from_user.lower() == POOL:
         raise InputError("--spread needs --from USER: the rep whose leads to spread")
     if args.to_user or args.lead or args.count:
@@ -301,6 +302,8 @@ def _spread(args: argparse.Namespace) -> int:
 
 
 def run_reopen(args: argparse.Namespace) -> int:
+    from leaddesk.desk import KEEP
+
     with desk_for(args) as desk:
         reopened = desk.team.reopen(
             args.lead_id, args.reason, to_user=args.to if args.to is not None else KEEP
@@ -323,6 +326,8 @@ def run_rebalance(args: argparse.Namespace) -> int:
 
 
 def run_sweep(args: argparse.Namespace) -> int:
+    from leaddesk.desk import sweep_summary
+
     with desk_for(args) as desk:
         result = desk.team.sweep(dry_run=args.dry_run)
     if args.json:
@@ -353,6 +358,8 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_users_set(args: argparse.Namespace) -> int:
+    from leaddesk.desk import parse_role
+
     role = parse_role(args.role) if args.role else None
     territories = None
     if args.territory is not None:
@@ -440,6 +447,8 @@ def _show_plan(plan: RebalancePlan, args: argparse.Namespace, *, applied: bool) 
 
 
 def _print_moves(moves: tuple[PlannedMove, ...]) -> None:
+    from leaddesk.desk import PlannedMove
+
     if moves:
         print_table(PlannedMove.HEADERS, [m.row() for m in moves])
     else:

@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from email_validator import EmailNotValidError, validate_email
-
 
 @dataclass(frozen=True, slots=True)
 class EmailResult:
@@ -57,6 +55,10 @@ def normalise_email(raw: str) -> EmailResult:
 
 @lru_cache(maxsize=16384)
 def _validated(text: str) -> EmailResult:
+    # Imported here: most addresses take the plain path above, and loading email-validator
+    # (it compiles its grammar) would slow every command that merely reads a lead.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError as error:

@@ -11,39 +11,44 @@ from __future__ import annotations
 
 import os
 import shlex
+from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from leaddesk.clock import Clock, system_clock
 from leaddesk.desk import views
-from leaddesk.desk.admin import Admin
-from leaddesk.desk.calls import Calls
-from leaddesk.desk.context import SETUP_ACTOR, Actor, DeskContext
-from leaddesk.desk.handoff import Handoff
-from leaddesk.desk.intake import ImportLook, Intake
-from leaddesk.desk.people import People
-from leaddesk.desk.privacy import Privacy
-from leaddesk.desk.qualifying import Qualifying
-from leaddesk.desk.queue import Queue
-from leaddesk.desk.sync import Sync
-from leaddesk.desk.team import Team
-from leaddesk.desk.views import *  # noqa: F403  (the front ends' words, listed in views.__all__)
 from leaddesk.errors import InputError, NotPermitted
-from leaddesk.people import users as user_ops
-from leaddesk.people.permissions import Action
-from leaddesk.sign_in import passwords, windows
-from leaddesk.store import Store, grants, open_store
-from leaddesk.store.database import is_new_local_store, require_writable
 
-__all__ = [
-    "SETUP_ACTOR",
-    "Actor",
-    "Desk",
-    "ImportLook",
-    "check_store_writable",
-    "open_desk",
-    "setup_desk",
-]
-__all__ += views.__all__
+# A command imports only what it runs: the sub-facades are built on first use and the words of
+# views.py are loaded when asked for, so `leaddesk --version` loads no room of the core and
+# `leaddesk queue` only the queue's (issue #24).
+if TYPE_CHECKING:
+    from leaddesk.desk.admin import Admin
+    from leaddesk.desk.calls import Calls
+    from leaddesk.desk.context import Actor
+    from leaddesk.desk.handoff import Handoff
+    from leaddesk.desk.intake import Intake
+    from leaddesk.desk.people import People
+    from leaddesk.desk.privacy import Privacy
+    from leaddesk.desk.qualifying import Qualifying
+    from leaddesk.desk.queue import Queue
+    from leaddesk.desk.sync import Sync
+    from leaddesk.desk.team import Team
+    from leaddesk.desk.views import *  # noqa: F403  (the front ends' words, in views.WHERE)
+    from leaddesk.people.permissions import Action
+    from leaddesk.sign_in import passwords, windows
+    from leaddesk.store import Store
+
+__all__ = ["Desk", "check_store_writable", "open_desk", "setup_desk"]
+if not TYPE_CHECKING:  # mypy reads the words from the star import above
+    __all__ += views.__all__
+
+    def __getattr__(name: str) -> object:
+        if name not in views.WHERE:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = views.load(name)
+        globals()[name] = value
+        return value
 
 
 class Desk:
@@ -57,17 +62,69 @@ class Desk:
         *,
         setup_locked: bool = False,
     ) -> None:
+        from leaddesk.desk.context import DeskContext
+
         self._ctx = DeskContext(store, actor, clock, setup_locked=setup_locked)
-        self.queue = Queue(self._ctx)
-        self.calls = Calls(self._ctx)
-        self.qualifying = Qualifying(self._ctx)
-        self.intake = Intake(self._ctx)
-        self.handoff = Handoff(self._ctx)
-        self.sync = Sync(self._ctx)
-        self.privacy = Privacy(self._ctx)
-        self.team = Team(self._ctx)
-        self.people = People(self._ctx)
-        self.admin = Admin(self._ctx)
+
+    @cached_property
+    def queue(self) -> Queue:
+        from leaddesk.desk.queue import Queue
+
+        return Queue(self._ctx)
+
+    @cached_property
+    def calls(self) -> Calls:
+        from leaddesk.desk.calls import Calls
+
+        return Calls(self._ctx)
+
+    @cached_property
+    def qualifying(self) -> Qualifying:
+        from leaddesk.desk.qualifying import Qualifying
+
+        return Qualifying(self._ctx)
+
+    @cached_property
+    def intake(self) -> Intake:
+        from leaddesk.desk.intake import Intake
+
+        return Intake(self._ctx)
+
+    @cached_property
+    def handoff(self) -> Handoff:
+        from leaddesk.desk.handoff import Handoff
+
+        return Handoff(self._ctx)
+
+    @cached_property
+    def sync(self) -> Sync:
+        from leaddesk.desk.sync import Sync
+
+        return Sync(self._ctx)
+
+    @cached_property
+    def privacy(self) -> Privacy:
+        from leaddesk.desk.privacy import Privacy
+
+        return Privacy(self._ctx)
+
+    @cached_property
+    def team(self) -> Team:
+        from leaddesk.desk.team import Team
+
+        return Team(self._ctx)
+
+    @cached_property
+    def people(self) -> People:
+        from leaddesk.desk.people import People
+
+        return People(self._ctx)
+
+    @cached_property
+    def admin(self) -> Admin:
+        from leaddesk.desk.admin import Admin
+
+        return Admin(self._ctx)
 
     @property
     def store(self) -> Store:
@@ -128,6 +185,12 @@ def open_desk(
     On a store with passwords the user's own is asked for through ``password``, unless the
     connection's database login already is that user (a team database: no second sign-in).
     """
+    from leaddesk.desk.context import Actor
+    from leaddesk.people import users as user_ops
+    from leaddesk.sign_in import passwords
+    from leaddesk.store import grants, open_store
+    from leaddesk.store.database import is_new_local_store
+
     new_path = is_new_local_store(location) if create else None
     if new_path is not None:
         # A store not made yet has no users: say so, and leave no empty file behind.
@@ -161,6 +224,8 @@ def open_desk(
 def check_store_writable(location: str | os.PathLike[str] | None) -> None:
     """The window's check before it opens: a store this user cannot write is refused with
     what to do (the command line still reads it; its writes are refused one by one)."""
+    from leaddesk.store.database import require_writable
+
     require_writable(location)
 
 
@@ -175,6 +240,11 @@ def setup_desk(
     Whoever holds a local SQLite file owns it anyway. On a team server there is no such
     owner: name an admin or team lead instead.
     """
+    from leaddesk.desk.context import SETUP_ACTOR
+    from leaddesk.people import users as user_ops
+    from leaddesk.sign_in import passwords
+    from leaddesk.store import open_store
+
     store = open_store(location, create=create)
     try:
         with store.reading() as session:

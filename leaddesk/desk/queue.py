@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from leaddesk import queue as call_queue
 from leaddesk.desk.context import DeskContext
 from leaddesk.domain import WITH_SALES
 from leaddesk.errors import InputError, NotPermitted
-from leaddesk.leads import lead_file as lead_files
-from leaddesk.leads import lists as lead_reads
 from leaddesk.people.permissions import Action
-from leaddesk.queue import outlook as queue_outlooks
-from leaddesk.queue import search as lead_search
-from leaddesk.queue.arrivals import QueueMark, arrivals, mark_now
-from leaddesk.queue.callbacks_ahead import callbacks_ahead as booked_callbacks
-from leaddesk.queue.skipping import Skipped, skip_for_now
-from leaddesk.team import reassign as team_reassign
+
+# What only some of the methods need is imported in them: `leaddesk queue` lists a page
+# without loading lead files, search, skips or the team's moves.
+if TYPE_CHECKING:
+    from leaddesk.leads import lead_file as lead_files
+    from leaddesk.leads import lists as lead_reads
+    from leaddesk.queue import outlook as queue_outlooks
+    from leaddesk.queue.arrivals import QueueMark
+    from leaddesk.queue.skipping import Skipped
 
 
 class Queue:
@@ -27,16 +29,22 @@ class Queue:
 
     def my_open_leads(self, *, limit: int = 50, offset: int = 0) -> list[lead_reads.LeadSummary]:
         """The acting rep's open leads, newest interest first, one page at a time."""
+        from leaddesk.leads import lists as lead_reads
+
         with self._ctx.read(Action.WORK_QUEUE) as session:
             return lead_reads.my_open_leads(session, self._ctx.user_id, limit=limit, offset=offset)
 
     def count_my_open_leads(self) -> int:
+        from leaddesk.leads import lists as lead_reads
+
         with self._ctx.read(Action.WORK_QUEUE) as session:
             return lead_reads.count_my_open_leads(session, self._ctx.user_id)
 
     def lead_file(self, lead_id: int) -> lead_files.LeadFile:
         """Person, account, this interest, earlier leads and the timeline, in one read.
         Sales read the leads handed to them, not the ones still being qualified."""
+        from leaddesk.leads import lead_file as lead_files
+
         team_wide = self._ctx.can(Action.WORK_QUEUE) or self._ctx.can(Action.VIEW_TEAM)
         with self._ctx.read(None if team_wide else Action.READ_HANDOFFS) as session:
             found = lead_files.read_lead_file(session, lead_id)
@@ -68,6 +76,8 @@ class Queue:
     def callbacks_ahead(self, *, days: int = 7) -> list[call_queue.QueueRow]:
         """The callbacks the acting rep has booked for the next ``days`` days (late ones still
         open first), soonest first: their agenda."""
+        from leaddesk.queue.callbacks_ahead import callbacks_ahead as booked_callbacks
+
         if not 1 <= days <= 366:
             raise InputError("give a number of days from 1 to 366", field="days")
         with self._ctx.read(Action.WORK_QUEUE) as session:
@@ -79,6 +89,8 @@ class Queue:
         """What came due or came to the acting rep since ``mark`` and can be called now
         (callbacks whose time has come, leads a colleague handed over, new pool leads), in
         queue order, with the mark for the next ask. Without a mark: nothing yet, the mark."""
+        from leaddesk.queue.arrivals import arrivals, mark_now
+
         at = self._ctx.clock()
         with self._ctx.read(Action.WORK_QUEUE) as session:
             if mark is None:
@@ -87,6 +99,8 @@ class Queue:
 
     def outlook(self) -> queue_outlooks.QueueOutlook:
         """For an empty queue: are there leads at all, and when does the next come due."""
+        from leaddesk.queue import outlook as queue_outlooks
+
         with self._ctx.read(Action.WORK_QUEUE) as session:
             return queue_outlooks.queue_outlook(session, self._ctx.user_id, self._ctx.clock())
 
@@ -109,6 +123,8 @@ class Queue:
 
     def release(self, lead_id: int) -> bool:
         """Give a claimed lead back to the queue; False if it was not claimed."""
+        from leaddesk.team import reassign as team_reassign
+
         at = self._ctx.clock()
         with self._ctx.write(Action.WORK_QUEUE, lease=True) as session:
             released = call_queue.release(
@@ -125,6 +141,8 @@ class Queue:
     def skip(self, lead_id: int) -> Skipped:
         """ "Skip for now": the lead waits behind the next few of the acting rep's queue, no
         call logged (a claim on it is let go); audited."""
+        from leaddesk.queue.skipping import skip_for_now
+
         with self._ctx.write(Action.WORK_QUEUE, lease=True) as session:
             return skip_for_now(
                 session,
@@ -140,6 +158,8 @@ class Queue:
         """Open leads matching a name, company, email or phone prefix that the rep may work;
         with ``closed``, their closed leads after them (newest first), each saying how it
         ended."""
+        from leaddesk.queue import search as lead_search
+
         with self._ctx.read(Action.WORK_QUEUE) as session:
             return lead_search.search_leads(
                 session,
@@ -154,5 +174,7 @@ class Queue:
     def lead_row(self, lead_id: int) -> call_queue.QueueRow | None:
         """One lead as the acting rep's queue shows it (``blocked`` says why it cannot be
         called now), e.g. a lead just added by hand, to work at once."""
+        from leaddesk.queue import search as lead_search
+
         with self._ctx.read(Action.WORK_QUEUE) as session:
             return lead_search.lead_row(session, lead_id, self._ctx.user_id, self._ctx.clock())

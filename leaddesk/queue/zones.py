@@ -74,10 +74,22 @@ def zones_for_country(country: str | None) -> tuple[str, ...]:
     """The zones of a country (ISO alpha-2) from its calling code; () when unknown."""
     if not country:
         return ()
-    code = phonenumbers.country_code_for_region(country.upper())
+    code = _calling_codes().get(country.upper())
     if not code:
         return ()
     return tuple(TIMEZONE_DATA.get(str(code), ()))
+
+
+@lru_cache(maxsize=1)
+def _calling_codes() -> dict[str, int]:
+    """Each country's calling code, from phonenumbers' index: asking it country by country
+    loads every country's numbering plan (some 250 modules) to read one number of each."""
+    return {
+        region: code
+        for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items()
+        for region in regions
+        if region in phonenumbers.SUPPORTED_REGIONS
+    }
 
 
 def valid_zone(name: str | None) -> str | None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,9 @@ from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.store.models import User
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
 NO_PASSWORDS_NOTE = "No passwords on this store: anyone who opens it can pick any name."
@@ -28,7 +31,14 @@ NO_PASSWORDS_NOTE = "No passwords on this store: anyone who opens it can pick an
 # when there is none to give (the caller may instead raise NotPermitted saying why).
 PasswordAsk = Callable[[str, str], str | None]
 
-_hasher = PasswordHasher()
+
+# argon2 is loaded when a password is checked or set, not by every command on a store without
+# passwords.
+@cache
+def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 def passwords_on(session: Session) -> bool:
@@ -40,8 +50,10 @@ def passwords_on(session: Session) -> bool:
 def check_password(user: User, given: str) -> bool:
     if user.password_hash is None:
         return False
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(user.password_hash, given)
+        return _hasher().verify(user.password_hash, given)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -76,7 +88,7 @@ def set_password(
     session: Session, user: User, password: str, *, at: datetime, actor_id: int | None
 ) -> None:
     """Store the hash of ``password`` for ``user``; audited without any trace of it."""
-    user.password_hash = _hasher.hash(check_new_password(password))
+    user.password_hash = _hasher().hash(check_new_password(password))
     session.flush()
     _keep_an_admin_in(session)
     audit.record(
