@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from leaddesk.definition import Suggestion as Suggestion
     from leaddesk.definition import check_answers as check_answers
     from leaddesk.definition import parse_definition as parse_definition
+    from leaddesk.definition.reject_reasons import RejectReason as _SalesRejectReason
     from leaddesk.definition.reject_reasons import RejectRoute as RejectRoute
     from leaddesk.definition.versions import DefinitionDiff as DefinitionDiff
     from leaddesk.definition.versions import PublishResult as PublishResult
@@ -153,6 +154,7 @@ if TYPE_CHECKING:
     # The words a room calls otherwise.
     BACKUP_SUFFIX = SUFFIX
     CONTACT_FIELDS = CONTACT
+    SalesRejectReason = _SalesRejectReason
     SYNC_CONNECTORS = CONNECTORS
     SYNC_VALUES = VALUES
     CheckStatus = Status
