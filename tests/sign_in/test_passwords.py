@@ -155,6 +155,7 @@ def test_a_password_is_stored_hashed_and_audited_without_a_trace_of_it(
         "capacity",
         "active",
         "territories",
+        "timezone",
     }
 
 
