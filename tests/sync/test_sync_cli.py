@@ -4,8 +4,11 @@ the store's folder, the log or a backup."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from fake_salesforce import CLIENT_ID, CLIENT_SECRET, FakeSalesforce
 from sync_scenarios import hand_off
 
@@ -37,6 +40,22 @@ def test_only_an_admin_sets_up_the_sync(
     assert "LeadDesk_Lead_Id__c" in out and "MobilePhone" in out  # the mapping, shown
 
 
+@pytest.fixture
+def fresh_log() -> Iterator[None]:
+    """The log this test's commands write, not one an earlier test in the process set up."""
+    root = logging.getLogger()
+    earlier = [h for h in root.handlers if getattr(h, "leaddesk", False)]
+    for handler in earlier:
+        root.removeHandler(handler)
+    yield
+    for handler in [h for h in root.handlers if getattr(h, "leaddesk", False)]:
+        root.removeHandler(handler)
+        handler.close()
+    for handler in earlier:
+        root.addHandler(handler)
+
+
+@pytest.mark.usefixtures("fresh_log")
 def test_sync_end_to_end_from_the_command_line_leaves_no_secret_in_any_file(
     team: str,
     clock: FixedClock,
