@@ -188,10 +188,15 @@ def test_the_error_report_neutralises_formulas(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
 
 
+# Sales' answers as the CRMs export them: read by `leaddesk feedback`, not imported as leads
+# (tests/handoff/test_sales_answer_routes.py).
+SALES_ANSWERS = {"salesforce_converted_leads.csv", "hubspot_deals.csv", "hubspot_leads.csv"}
+
+
 def test_the_samples_clean_with_the_expected_problems() -> None:
     outcomes: dict[str, tuple[int, int, int]] = {}
     for sample in sorted(SAMPLES.glob("*.*")):
-        if sample.suffix == ".md":
+        if sample.suffix == ".md" or sample.name in SALES_ANSWERS:
             continue
         with open_export(sample) as export:
             mapping = detect_mapping(export.header, file=sample)
