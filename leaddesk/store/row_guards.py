@@ -82,7 +82,8 @@ _LEADS_SQL = trigger_function(
     END IF;
     IF who = 'sales' THEN
         IF OLD.stage <> 'handed_off'
-                OR NEW.stage NOT IN ('accepted', 'rejected', 'nurture', 'working') THEN
+                OR NEW.stage NOT IN ('accepted', 'rejected', 'nurture', 'working')
+                OR NEW.handoff_batch_id IS DISTINCT FROM OLD.handoff_batch_id THEN
             PERFORM public.leaddesk_refuse('a salesperson answers a lead handed to sales '
                 || '(accepted, or rejected and routed) and changes nothing else');
         END IF;

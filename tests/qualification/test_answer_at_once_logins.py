@@ -4,6 +4,8 @@ routed lead, not a hand-off without its answer."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import psycopg
 import pytest
 from sqlalchemy import select
@@ -48,10 +50,12 @@ def _batch_of_one(url: str, lead_id: int) -> None:
 
 
 def test_a_salespersons_login_answers_only_their_own_routed_lead_before_export(
-    team: TeamLogins, clock: FixedClock
+    team: TeamLogins, clock: FixedClock, tmp_path: Path
 ) -> None:
     colleague = f"{team.sales}-2"
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
+        exported = _handed_off_by_rep(desk, "ge")
+        desk.handoff.export(tmp_path)
         mine, theirs, unanswered = (_handed_off_by_rep(desk, n) for n in ("di", "ed", "fe"))
     with open_desk(team.owner_url, "admin", clock=clock) as admin:
         admin.people.add(colleague, Role.SALES)
@@ -73,8 +77,14 @@ def test_a_salespersons_login_answers_only_their_own_routed_lead_before_export(
             _batch_of_one(url, lead_id)
     connection = psycopg.connect(plain_url(url))
     try:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            connection.execute(f"UPDATE leads SET stage = 'accepted' WHERE id = {unanswered}")
+        for statement in (
+            f"UPDATE leads SET stage = 'accepted' WHERE id = {unanswered}",
+            # An answer on an exported lead leaves it in its batch.
+            f"UPDATE leads SET stage = 'accepted', handoff_batch_id = NULL WHERE id = {exported}",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                connection.execute(statement)
+            connection.rollback()
     finally:
         connection.close()
     store = open_store(team.owner_url)
