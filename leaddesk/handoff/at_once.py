@@ -50,7 +50,7 @@ def no_folder(code: str, files: Mapping[str, object] | None) -> str:
     if files.get("kind") == ANSWERED:
         return (
             f"Batch {code} has no folder: sales answered its lead in LeadDesk before any "
-            "export, so no file was written. `leaddesk lead show` shows the answer."
+            "export, so no file was written; `leaddesk lead ID` shows the answer."
         )
     crm = str(files.get("label") or files.get("crm") or "sales' CRM")
     return (

@@ -4,6 +4,8 @@ The window's background thread and ``leaddesk sync run`` both call this through 
 If the CRM cannot be reached the rows go back to waiting (nothing lost); a hand-off the CRM
 refused is held with its words, the others land. A worker killed mid-send leaves its rows
 claimed until its lease runs out, or until the next run on the same computer sees it gone.
+A hand-off the CRM kept is with sales: in the transaction that marks its row sent, it is
+handed off in a batch naming the CRM (``leaddesk.handoff.at_once``).
 """
 
 from __future__ import annotations

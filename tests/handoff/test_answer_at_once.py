@@ -125,3 +125,18 @@ def test_the_feedback_file_answers_a_routed_lead_before_export(
     assert (code, err) == (0, ""), out
     assert "1 decision recorded (0 accepted, 1 rejected)" in out
     assert team.lead(lead_id).stage is Stage.WORKING
+
+
+def test_a_batch_answered_in_leaddesk_has_no_folder_to_check_or_write_again(
+    team: Team, tmp_path: Path, run_cli: RunCli
+) -> None:
+    lead_id = routed_lead(team)
+    with team.desk("sales1") as desk:
+        desk.handoff.record_decision(Decision(lead_id, SalesDecision.ACCEPTED, "006NOW"))
+    with team.store.reading() as session:
+        code = session.scalar(select(HandoffBatch.code))
+    assert code is not None
+    with team.desk("lead1") as desk, pytest.raises(InputError, match="answered its lead in"):
+        desk.handoff.rewrite(code)
+    result, _out, err = run_cli("verify-handoff", str(tmp_path / code))
+    assert result == 2 and f"Batch {code} has no folder: sales answered its lead" in err
