@@ -18,6 +18,8 @@ class AuditAction(StrEnum):
     VERDICT = "verdict"  # demo data: a verdict from the made-up past
     NURTURED_UNREACHABLE = "nurtured_unreachable"
     HANDED_OFF = "handed_off"
+    # sent to sales' CRM by the sync, or answered by sales before any export
+    HANDED_OFF_AT_ONCE = "handed_off_at_once"
     SALES_FEEDBACK = "sales_feedback"
     SALES_FEEDBACK_IMPORTED = "sales_feedback_imported"
     SALES_FOLLOWUP_FLAGGED = "sales_followup_flagged"  # told the team lead and sales manager

@@ -147,9 +147,11 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_feedback(args: argparse.Namespace) -> int:
     with desk_for(args) as desk:
         report = desk.handoff.import_feedback(Path(args.file))
+    # A colleague's routed lead is not this salesperson's to answer: the rest still counts.
+    refused = any(problem.kind == "not_permitted" for problem in report.problems)
     if args.json:
         print_json(report.as_json())
-        return 0
+        return 3 if refused else 0
     print(
         f"{args.file}: {count(report.applied, 'decision')} recorded "
         f"({len(report.accepted)} accepted, {len(report.rejected)} rejected); "
@@ -159,7 +161,7 @@ def run_feedback(args: argparse.Namespace) -> int:
         print(f"Not applied ({len(report.problems)}):")
         for problem in report.problems:
             print(f"  {problem}")
-    return 0
+    return 3 if refused else 0
 
 
 def run_pending(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from leaddesk.definition.reject_reasons import RejectReason
 from leaddesk.desk.context import DeskContext
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.handoff import mine as handed
+from leaddesk.handoff.at_once import require_folder
 from leaddesk.handoff.records import HandoffRecord, read_record
 from leaddesk.handoff.sales_clock import ChaseResult, chase
 from leaddesk.people.permissions import Action
@@ -60,6 +61,8 @@ class Handoff:
     def rewrite(self, batch: str, *, out_dir: Path | None = None) -> handoffs.ExportedBatch:
         """Write a batch's files again (lost or deleted): same content, same checksums."""
         self._ctx.require_any(Action.EXPORT_OWN, Action.EXPORT_TEAM)
+        with self._ctx.read(None) as session:
+            require_folder(session, batch)
         return handoffs.rewrite(
             self._ctx.store,
             actor_id=self._ctx.actor.id,
@@ -79,7 +82,9 @@ class Handoff:
         )
 
     def record_decision(self, decision: handoffs.Decision) -> bool:
-        """One lead's answer from sales; True if it changed anything."""
+        """One lead's answer from sales; True if it changed anything. A qualified lead routed
+        to this salesperson may be answered before any export (handed off with the answer);
+        another salesperson's is refused (NotPermitted)."""
         self._ctx.require(Action.RECORD_SALES_FEEDBACK)
         with self._ctx.write(Action.RECORD_OPPORTUNITY) as session:
             return handoffs.record_decision(

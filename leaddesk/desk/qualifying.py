@@ -112,6 +112,7 @@ class Qualifying:
         else follows): the lead is as before it, held by the rep, its answers kept."""
         at = self._ctx.clock()
         with self._ctx.write(Action.GIVE_VERDICT) as session:
+            outbox.refuse_undo_once_sent(session, verdict_id)
             undone = undo_verdict(session, verdict_id, user_id=self._ctx.user_id, at=at)
             outbox.drop_unsent(session, undone.lead_id, at)
             return undone

@@ -78,7 +78,7 @@ class Problem:
     field: str
     message: str
     lead_id: int | None = None
-    kind: str = "invalid"  # invalid | unknown_lead | not_handed_off | conflict
+    kind: str = "invalid"  # invalid | unknown_lead | not_handed_off | not_permitted | conflict
 
     def __str__(self) -> str:
         where = f"row {self.row}, " if self.row is not None else ""

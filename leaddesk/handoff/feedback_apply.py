@@ -1,7 +1,9 @@
 """Applying sales' answers (docs/architecture.md §6): each matched to its lead, which must be
-handed off and not answered already; accepted leads get their opportunity reference, and the
-lead moves on, with its audit: accepted, or where the definition routes the reject reason
-(back to nurture with a recycle date, back to the rep who qualified it, out to marketing).
+handed off (or qualified and routed to the salesperson answering, who may answer it before any
+export: it is handed off in a batch of one first, ``at_once``) and not answered already;
+accepted leads get their opportunity reference, and the lead moves on, with its audit:
+accepted, or where the definition routes the reject reason (back to nurture with a recycle
+date, back to the rep who qualified it, out to marketing).
 
 Only a salesperson applies them: the role is checked here, below the desk, as well as at the
 desk. The same answer again changes nothing; a different one is a conflict, not applied.
@@ -28,14 +30,15 @@ from leaddesk.definition.reject_reasons import (
     RejectRoute,
     reason_for,
 )
-from leaddesk.domain import SalesDecision, Stage
-from leaddesk.errors import Conflict, InputError
+from leaddesk.domain import SalesDecision, Stage, Verdict
+from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.handoff.access import Acting, acting_user
+from leaddesk.handoff.at_once import hand_off_to_answer
 from leaddesk.handoff.feedback import Decision, FeedbackReport, Problem
 from leaddesk.handoff.feedback_file import read_feedback
 from leaddesk.people.permissions import Action, require
 from leaddesk.store import Store
-from leaddesk.store.models import Lead, OpportunityRef, SalesFeedback
+from leaddesk.store.models import Lead, OpportunityRef, SalesFeedback, User, VerdictRecord
 
 
 def sales_user(session: Session, actor_id: int | None) -> Acting:
@@ -119,6 +122,8 @@ def record_decision(
         said = outcome.message[0].upper() + outcome.message[1:]
         if outcome.kind == "conflict":
             raise Conflict(said)
+        if outcome.kind == "not_permitted":
+            raise NotPermitted(said)
         raise InputError(said, field=outcome.field)
     return outcome == "applied"
 
@@ -160,7 +165,18 @@ def _apply(
             lead_id,
             "conflict",
         )
-    if lead.stage is not Stage.HANDED_OFF or lead.handoff_batch_id is None:
+    routed_here = _routed_before_export(session, lead)
+    if routed_here and lead.sales_owner_id != acting.id:
+        owner = session.get(User, lead.sales_owner_id)
+        return Problem(
+            row,
+            "lead_id",
+            f"lead {lead_id} is routed to {owner.name if owner else 'another salesperson'}; "
+            "only they answer it before it is exported",
+            lead_id,
+            "not_permitted",
+        )
+    if not routed_here and (lead.stage is not Stage.HANDED_OFF or lead.handoff_batch_id is None):
         return Problem(
             row,
             "lead_id",
@@ -177,6 +193,9 @@ def _apply(
     recycle_at = None
     if reason is not None and reason.route is RejectRoute.NURTURE:
         recycle_at = at + timedelta(days=reason.recycle_days or DEFAULT_RECYCLE_DAYS)
+    if routed_here:
+        # Answered before any export: handed off in a batch of one, with the answer.
+        hand_off_to_answer(session, lead, actor_id=acting.id, at=at)
     opportunity: OpportunityRef | None = None
     if decision.decision is SalesDecision.ACCEPTED:
         assert decision.opportunity_id is not None
@@ -223,6 +242,21 @@ def _apply(
     )
     session.flush()
     return "applied"
+
+
+def _routed_before_export(session: Session, lead: Lead) -> bool:
+    """Qualified, routed to a salesperson at its hand-off verdict, and in no batch yet."""
+    if lead.stage is not Stage.QUALIFIED or lead.handoff_batch_id is not None:
+        return False
+    if lead.sales_owner_id is None:
+        return False
+    latest = session.scalar(
+        select(VerdictRecord.verdict)
+        .where(VerdictRecord.lead_id == lead.id)
+        .order_by(VerdictRecord.decided_at.desc(), VerdictRecord.id.desc())
+        .limit(1)
+    )
+    return latest is Verdict.HAND_OFF
 
 
 def _recorded(session: Session, feedback: SalesFeedback) -> Decision:

@@ -12,13 +12,22 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from leaddesk.domain import Stage, Verdict
 from leaddesk.handoff.access import Acting, acting_user
 from leaddesk.people.permissions import Action
-from leaddesk.store.models import Account, HandoffBatch, Lead, Person, User, VerdictRecord
+from leaddesk.store.models import (
+    Account,
+    HandoffBatch,
+    Lead,
+    Person,
+    SyncOutboxRow,
+    SyncSetting,
+    User,
+    VerdictRecord,
+)
 
 
 class Scope(StrEnum):
@@ -47,7 +56,16 @@ def waiting_condition() -> ColumnElement[bool]:
         (Lead.stage == Stage.QUALIFIED)
         & Lead.handoff_batch_id.is_(None)
         & (VerdictRecord.verdict == Verdict.HAND_OFF)
+        & ~Lead.id.in_(_going_to_crm())
     )
+
+
+def _going_to_crm() -> Select[tuple[int]]:
+    """Leads a team with a CRM sync has queued for (or sent to) the CRM: the sync hands them
+    off, so an end-of-day export must not send them to sales a second time. (The files
+    connector sends through the export itself; a lead the CRM held may still be exported.)"""
+    crm_sync = exists(select(SyncSetting.id).where(SyncSetting.connector != "files"))
+    return select(SyncOutboxRow.lead_id).where(SyncOutboxRow.status != "held", crm_sync)
 
 
 def waiting_leads(scope: Scope, actor_id: int) -> Select[tuple[int]]:

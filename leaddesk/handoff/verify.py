@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from leaddesk.errors import InputError
+from leaddesk.handoff.at_once import folderless_code, refuse_folderless
 from leaddesk.handoff.cells import is_live
 from leaddesk.handoff.files import is_temp
 from leaddesk.handoff.render import MANIFEST, PHONE_COLUMNS
@@ -45,6 +46,8 @@ class VerifyReport:
 def verify_batch(folder: Path) -> VerifyReport:
     folder = Path(folder)
     if not folder.is_dir():
+        if folderless_code(folder.name) and not folder.exists():
+            raise refuse_folderless(folder.name)
         raise InputError(f"{folder}: no such folder")
     report = VerifyReport(folder)
     manifest_path = folder / MANIFEST

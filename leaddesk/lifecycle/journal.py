@@ -48,6 +48,7 @@ STAGE_ACTIONS = frozenset(
         AuditAction.VERDICT_UNDONE,
         AuditAction.LEAD_REOPENED,
         AuditAction.SALES_FEEDBACK,
+        AuditAction.HANDED_OFF_AT_ONCE,
         AuditAction.LEAD_CLOSED_ERASED,
     }
 )

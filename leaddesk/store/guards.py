@@ -9,6 +9,10 @@ held back here: it is the one that upgrades and restores the store.
 What a LeadDesk login may not do, whatever it types at a SQL prompt:
 * set a lead to accepted or rejected, or move one that sales has (only a salesperson answers
   a handed-off lead, and only that); hand off a lead without a hand-off verdict and a batch;
+  hand off a colleague's lead except as the sync does once sales' CRM has it (outbox row
+  sent, a folderless CRM batch of the login's own, nothing else changed); as a salesperson,
+  hand off anything but a qualified lead routed to them, in a batch of one, with their answer
+  in the same transaction;
   mark a lead qualified without giving the hand-off verdict in the same transaction;
 * as a qualifier: change a colleague's lead (beyond what an import or a do-not-call adds to
   it), claim a lead for someone else, give a lead to someone, release a do-not-call hold or

@@ -46,8 +46,11 @@ _USERS_MANAGED = Rights(
     insert=True,
     update=("display_name", "role", "capacity", "active", "territories", "timezone"),
 )
-# A salesperson moves a handed-off lead to their answer and nothing else on it.
-_SALES_ANSWER = Rights(update=("stage", "stage_changed_at", "closed_at", "version"))
+# A salesperson moves a handed-off lead to their answer and nothing else on it (a lead routed
+# to them and answered before any export goes into a batch of one first: its batch too).
+_SALES_ANSWER = Rights(
+    update=("stage", "stage_changed_at", "closed_at", "handoff_batch_id", "version")
+)
 
 # An erasure blanks sales' comment about the person (and the guards let it do nothing else).
 _ERASURE_BLANKS = Rights(update=("detail",))
@@ -100,6 +103,7 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
         "window_leases": ALL,
         "store_identity": ADD,
         "leads": _SALES_ANSWER,
+        "handoff_batches": ADD,  # the batch of one a routed lead answered at once goes into
         "opportunity_refs": ADD_CHANGE,
         "sales_feedback": ADD_CHANGE,
         "audit_events": ADD,

@@ -62,9 +62,28 @@ _LEADS_SQL = trigger_function(
         END IF;
         RETURN NEW;
     END IF;
+    -- Handed off at once (leaddesk/handoff/at_once.py), and nothing else changed with it:
+    -- the sync's login once sales' CRM has the lead, in a batch naming the CRM; or its
+    -- salesperson answering a lead routed to them before any export, in a batch of one.
+    IF OLD.stage = 'qualified' AND NEW.stage = 'handed_off' AND OLD.handoff_batch_id IS NULL
+            AND (to_jsonb(NEW) - 'stage' - 'stage_changed_at' - 'handoff_batch_id' - 'version')
+                = (to_jsonb(OLD) - 'stage' - 'stage_changed_at' - 'handoff_batch_id' - 'version')
+            AND EXISTS (SELECT 1 FROM public.verdicts v
+                        WHERE v.lead_id = NEW.id AND v.verdict = 'hand_off')
+            AND EXISTS (SELECT 1 FROM public.handoff_batches b
+                        WHERE b.id = NEW.handoff_batch_id AND b.created_by_id = me
+                          AND b.folder IS NULL
+                          AND ((who <> 'sales' AND b.files::jsonb ->> 'kind' = 'crm'
+                                AND EXISTS (SELECT 1 FROM public.sync_outbox o
+                                            WHERE o.lead_id = NEW.id AND o.status = 'sent'))
+                               OR (who = 'sales' AND b.files::jsonb ->> 'kind' = 'answered'
+                                   AND OLD.sales_owner_id = me))) THEN
+        RETURN NEW;
+    END IF;
     IF who = 'sales' THEN
         IF OLD.stage <> 'handed_off'
-                OR NEW.stage NOT IN ('accepted', 'rejected', 'nurture', 'working') THEN
+                OR NEW.stage NOT IN ('accepted', 'rejected', 'nurture', 'working')
+                OR NEW.handoff_batch_id IS DISTINCT FROM OLD.handoff_batch_id THEN
             PERFORM public.leaddesk_refuse('a salesperson answers a lead handed to sales '
                 || '(accepted, or rejected and routed) and changes nothing else');
         END IF;
@@ -165,6 +184,11 @@ _QUALIFIED_SQL = trigger_function(
     """\
     IF public.leaddesk_login_role() IS NULL THEN
         RETURN NULL;
+    END IF;
+    -- A salesperson hands a routed lead off before any export only with their answer.
+    IF public.leaddesk_login_role() = 'sales' AND TG_OP = 'UPDATE' AND OLD.stage = 'qualified'
+            AND NOT EXISTS (SELECT 1 FROM public.sales_feedback f WHERE f.lead_id = NEW.id) THEN
+        PERFORM public.leaddesk_refuse('a salesperson hands a lead off only with their answer');
     END IF;
     -- The salesperson a rep's verdict names is the one its verdict row records.
     IF public.leaddesk_login_role() = 'qualifier' AND TG_OP = 'UPDATE'

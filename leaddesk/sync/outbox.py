@@ -52,15 +52,27 @@ def drop_unsent(session: Session, lead_id: int, at: datetime) -> None:
     if row is None:
         return
     if row.status == SENT:
-        raise Conflict(
-            f"Lead {lead_id} is already in sales' CRM ({row.crm_id}), so its verdict can no "
-            "longer be taken back here; ask sales to close it there."
-        )
+        raise _in_the_crm(row)
     if row.claimed_until is not None and row.claimed_until > at:
         raise Conflict(
             f"Lead {lead_id} is being sent to sales' CRM right now; try the undo again in a minute."
         )
     session.delete(row)
+
+
+def refuse_undo_once_sent(session: Session, verdict_id: int) -> None:
+    """A verdict whose hand-off the CRM has is with sales (handed off at once): say so, before
+    the undo finds the lead in its batch."""
+    row = session.scalar(select(SyncOutboxRow).where(SyncOutboxRow.verdict_id == verdict_id))
+    if row is not None and row.status == SENT:
+        raise _in_the_crm(row)
+
+
+def _in_the_crm(row: SyncOutboxRow) -> Conflict:
+    return Conflict(
+        f"Lead {row.lead_id} is already in sales' CRM ({row.crm_id}), so its verdict can no "
+        "longer be taken back here; ask sales to close it there."
+    )
 
 
 def claim(session: Session, worker: str, at: datetime, limit: int) -> list[Claimed]:

@@ -4,6 +4,8 @@ The window's background thread and ``leaddesk sync run`` both call this through 
 If the CRM cannot be reached the rows go back to waiting (nothing lost); a hand-off the CRM
 refused is held with its words, the others land. A worker killed mid-send leaves its rows
 claimed until its lease runs out, or until the next run on the same computer sees it gone.
+A hand-off the CRM kept is with sales: in the transaction that marks its row sent, it is
+handed off in a batch naming the CRM (``leaddesk.handoff.at_once``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import select, update
 
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
+from leaddesk.handoff.at_once import hand_off_sent
 from leaddesk.store import Store
 from leaddesk.store.models import SyncOutboxRow
 from leaddesk.sync import outbox
@@ -145,6 +148,7 @@ def _record(
     run: SyncRun,
 ) -> None:
     with store.transaction() as session:
+        landed: dict[int, str | None] = {}
         for sent in results:
             mine = outbox.settle(
                 session,
@@ -158,6 +162,8 @@ def _record(
             if not mine:
                 continue
             (run.sent if sent.ok else run.held).append(sent)
+            if sent.ok:
+                landed[sent.lead_id] = sent.crm_id
             audit.record(
                 session,
                 at=at,
@@ -166,4 +172,9 @@ def _record(
                 lead_id=sent.lead_id,
                 subject=connector.label,
                 details={"record": sent.crm_id} if sent.ok else {"error": sent.error},
+            )
+        if actor_id is not None:
+            # In the CRM, so with sales: handed off now, never again by an end-of-day export.
+            hand_off_sent(
+                session, landed, crm=connector.name, label=connector.label, actor_id=actor_id, at=at
             )

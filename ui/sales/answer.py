@@ -39,7 +39,11 @@ class AnswerDialog(CoreForm):
             ops,
             f"{'Accept' if accept else 'Reject'} lead #{lead.lead_id}",
             f"<b>{who}</b><br>Qualified by {lead.qualified_by_name or lead.qualified_by or '—'}, "
-            f"handed off in batch {lead.batch}.",
+            + (
+                f"handed off in batch {lead.batch}."
+                if lead.batch
+                else "routed to you; not exported yet: your answer hands it off now."
+            ),
             "Accept lead" if accept else "Reject lead",
             parent,
         )

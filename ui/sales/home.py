@@ -139,19 +139,29 @@ class SalesHome(QWidget):
     def answer(self, *, accept: bool) -> AnswerDialog | None:
         """Accept or reject the selected hand-off, in a small dialog."""
         lead = self.selected()
-        if lead is None or not lead.batch:
+        if lead is None or not self.answerable(lead):
             return None
         dialog = AnswerDialog(self._desk, self._ops, lead, accept=accept, parent=self)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
 
+    def answerable(self, lead: PendingLead) -> bool:
+        """Handed off (in a batch), or routed to me at the verdict: mine to answer at once
+        (the answer hands it off). A colleague's unexported lead is theirs to answer."""
+        if lead.batch:
+            return True
+        return lead.kind != "existing_customer" and lead.salesperson == self._desk.actor.name
+
     def _selection_changed(self) -> None:
         lead = self.selected()
-        # Named at the verdict, read and called at once; answered once the day's export has
-        # put it in the CRM (the batch the answer is matched against).
-        answerable = lead is not None and bool(lead.batch)
-        waiting = "Not exported yet: call them now; answer once it is in your CRM."
+        # Named at the verdict, read, called and answered at once by its salesperson.
+        answerable = lead is not None and self.answerable(lead)
+        waiting = (
+            f"Routed to {salesperson_words(lead)}: theirs to answer."
+            if lead is not None and lead.kind != "existing_customer"
+            else "An existing customer's inquiry: for the account owner, nothing to answer."
+        )
         for button, tip in (
             (self.accept_button, "Accepted: record the opportunity it opened in your CRM"),
             (self.reject_button, "Rejected: say why, so the qualifiers learn"),
