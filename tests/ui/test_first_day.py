@@ -49,7 +49,7 @@ def test_sales_before_any_hand_off_is_told_none_was_made_yet(
     # Not "every hand-off has its answer": there has not been one.
     assert home.headline.text() == "Nothing has been handed off to sales yet."
     assert home.note.isVisible()
-    assert "when a rep exports them" in home.note.text()
+    assert "as soon as a rep's verdict names you" in home.note.text()
     ws.window.close()
     ws.desk.close()
 
