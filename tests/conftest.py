@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import URL, create_engine, make_url, text
 
 from leaddesk.clock import FixedClock
 from leaddesk.store import open_store
@@ -91,18 +91,64 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_template(postgres_url: str | None) -> str | None:
+    """The worker's database, empty and fully migrated, kept as a template: each test's
+    database is a copy of it, as each SQLite test's store is a copy of ``sqlite_template``
+    (migrating from nothing was most of a PostgreSQL test's set-up)."""
+    if not postgres_url:
+        return None
+    own = make_url(_psycopg(postgres_url))
+    template = f"{own.database}_template"
+    _recreate_database(own, template, from_template=None)
+    open_store(own.set(database=template).render_as_string(hide_password=False)).close()
+    return template
+
+
+def _recreate_database(url: URL, name: str, *, from_template: str | None) -> None:
+    """Drop ``name`` (closing what is connected to it) and make it again, empty or as a copy
+    of ``from_template``; run from the server's maintenance database."""
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            copy = f' TEMPLATE "{from_template}" STRATEGY FILE_COPY' if from_template else ""
+            connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_location(
-    request: pytest.FixtureRequest, sqlite_store_path: Path, postgres_url: str | None
+    request: pytest.FixtureRequest,
+    sqlite_store_path: Path,
+    postgres_url: str | None,
+    postgres_template: str | None,
 ) -> Iterator[str]:
-    """A fresh empty store, once on SQLite and once on PostgreSQL."""
+    """A fresh empty store, fully migrated, once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
         yield str(sqlite_store_path)
         return
+    if not postgres_url or not postgres_template:
+        pytest.skip(postgres_server.why_none())
+    own = make_url(_psycopg(postgres_url))
+    _recreate_database(own, str(own.database), from_template=postgres_template)
+    yield postgres_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_store_location(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_url: str | None
+) -> str:
+    """Where a new store is to be made, not made yet: a SQLite file that is not there, or an
+    empty PostgreSQL database (a first demo, a restore)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "new-store.sqlite3")
     if not postgres_url:
         pytest.skip(postgres_server.why_none())
-    _reset_postgres(postgres_url)
-    yield postgres_url
+    own = make_url(_psycopg(postgres_url))
+    _recreate_database(own, str(own.database), from_template=None)
+    return postgres_url
 
 
 @pytest.fixture

@@ -349,14 +349,13 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
 
 
 def test_a_backup_from_an_older_leaddesk_restores_and_is_brought_up_to_date(
-    demo_path: Path, store_location: str, clock: FixedClock, tmp_path: Path
+    demo_path: Path, new_store_location: str, clock: FixedClock, tmp_path: Path
 ) -> None:
     old = as_of_schema_0004(backup_of(demo_path, clock, tmp_path / "b.gz"), tmp_path / "old.gz")
     assert restore_backup(tmp_path / "checked.sqlite3", old, at=clock(), dry_run=True).schema == (
         "0004"
     )
-    # A new file, or the empty PostgreSQL database (the SQLite fixture is set up already).
-    target = store_location if "://" in store_location else str(tmp_path / "restored.sqlite3")
+    target = new_store_location  # a new file, or an empty PostgreSQL database
     summary = restore_backup(target, old, at=clock())
     assert summary.rows["leads"] == 1200 and summary.schema == "0004"
     store = open_store(target)

@@ -37,11 +37,10 @@ def _tables(location: str) -> list[str]:
 
 @pytest.mark.usefixtures("no_faker")
 def test_demo_without_faker_says_in_one_line_how_to_install_it(
-    store_location: str, tmp_path: Path, run_cli: RunCli
+    new_store_location: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
     # A new store, as a first demo is made: a SQLite file not there yet, an empty database.
-    if not store_location.startswith("postgresql"):
-        store_location = str(tmp_path / "new-demo.sqlite3")
+    store_location = new_store_location
     done = run_cli("demo", "--leads", "20", db=store_location)
     assert done.returncode == 2
     assert done.stdout == ""

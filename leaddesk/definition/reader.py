@@ -5,6 +5,7 @@ The outcomes and rules are read by ``rules_reader`` (docs/architecture.md §1).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import tomllib
@@ -66,8 +67,13 @@ def definition_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@functools.lru_cache(maxsize=16)
 def parse_definition(text: str, source: str) -> Definition:
-    """Read a definition; raise DefinitionError listing every problem, one per line."""
+    """Read a definition; raise DefinitionError listing every problem, one per line.
+
+    Kept for the next time the same text is read (a store reads its published version again
+    and again; every new store publishes the same default): a Definition is immutable, and a
+    text with problems raises again, as errors are not kept."""
     definition, problems = _read(text, source)
     if problems or definition is None:
         raise DefinitionError(problems)
