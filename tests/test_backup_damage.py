@@ -143,7 +143,7 @@ def without_person_for_the_first_lead(items: list[Any]) -> list[Any]:
 
 
 def test_a_restore_the_database_refuses_leaves_no_tables_behind(
-    small_backup: Path, store_location: str, tmp_path: Path, clock: FixedClock
+    small_backup: Path, new_store_location: str, tmp_path: Path, clock: FixedClock
 ) -> None:
     with gzip.open(small_backup, "rt", encoding="utf-8") as read:
         items = [json.loads(line) for line in read]
@@ -151,7 +151,7 @@ def test_a_restore_the_database_refuses_leaves_no_tables_behind(
     with broken.open("wb") as raw, sealed(raw, clock()) as out:
         for item in without_person_for_the_first_lead(items):
             out.write(json.dumps(item) + "\n")
-    target = store_location if "://" in store_location else str(tmp_path / "new.sqlite3")
+    target = new_store_location  # a new file, or an empty PostgreSQL database
     with pytest.raises(
         BackupUnreadable, match=r"orphans.ldbackup.gz: its rows do not fit together"
     ):
@@ -159,7 +159,7 @@ def test_a_restore_the_database_refuses_leaves_no_tables_behind(
     if "://" in target:
         assert tables_in(target) == set()
     else:
-        assert not list(tmp_path.glob("new.sqlite3*"))
+        assert not list(tmp_path.glob("new-store.sqlite3*"))
 
 
 def test_a_sealed_backup_is_still_a_gzip_file_other_tools_read(small_backup: Path) -> None:
