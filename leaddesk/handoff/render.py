@@ -91,7 +91,9 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _last_and_first(record: HandoffRecord) -> tuple[str, str]:
+def last_and_first(record: HandoffRecord) -> tuple[str, str]:
+    """First and last name as Salesforce's Lead needs them: LastName may not be empty (the
+    CRM CSV and the sync's upsert alike)."""
     first, last = record.first_name.strip(), record.last_name.strip()
     if last:
         return first, last
@@ -102,7 +104,8 @@ def _last_and_first(record: HandoffRecord) -> tuple[str, str]:
     return "", "Unknown"
 
 
-def _company(record: HandoffRecord) -> str:
+def company_or_domain(record: HandoffRecord) -> str:
+    """The Lead's Company, which Salesforce requires: the company, else the email's domain."""
     if record.company and record.company.strip():
         return record.company.strip()
     if record.email and "@" in record.email:
@@ -158,7 +161,7 @@ def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
     labels = axis_labels(records)
     table: list[list[str | int | None]] = []
     for record in records:
-        first, last = _last_and_first(record)
+        first, last = last_and_first(record)
         description = _one_line(record.inquiry)
         if record.campaign:
             description = f"{description} (campaign: {_one_line(record.campaign)})".strip()
@@ -166,7 +169,7 @@ def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
         raw: dict[str, str | int | None] = {
             "FirstName": first,
             "LastName": last,
-            "Company": _company(record),
+            "Company": company_or_domain(record),
             "Title": record.title or "",
             "Email": record.email or "",
             "Phone": record.phone or "",

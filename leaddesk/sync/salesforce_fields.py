@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from leaddesk.handoff.records import HandoffRecord
+from leaddesk.handoff.render import company_or_domain, last_and_first
 from leaddesk.sync.connector import Outgoing
 from leaddesk.sync.team_settings import SyncSettings
 
@@ -18,25 +19,6 @@ LEAD_SOURCES = {
     "inbound_call": "Phone Inquiry",
 }
 DESCRIPTION_LIMIT = 32_000  # Lead.Description is a long text area of 32,000 characters
-
-
-def _last_and_first(record: HandoffRecord) -> tuple[str, str]:
-    first, last = record.first_name.strip(), record.last_name.strip()
-    if last:
-        return first, last
-    if first:
-        return "", first
-    if record.email and "@" in record.email:
-        return "", record.email.split("@", 1)[0]
-    return "", "Unknown"
-
-
-def _company(record: HandoffRecord) -> str:
-    if record.company and record.company.strip():
-        return record.company.strip()
-    if record.email and "@" in record.email:
-        return record.email.split("@", 1)[1]
-    return "Not provided"
 
 
 def _mentions(question_id: str, *words: str) -> bool:
@@ -74,12 +56,12 @@ def description(record: HandoffRecord) -> str:
 
 
 def value_of(record: HandoffRecord, name: str) -> Any:
-    first, last = _last_and_first(record)
+    first, last = last_and_first(record)
     low = min(record.fit_score, record.interest_score)
     values: dict[str, Any] = {
         "first_name": first,
         "last_name": last,
-        "company": _company(record),
+        "company": company_or_domain(record),
         "title": record.title,
         "email": record.email,
         "phone": record.phone,
