@@ -314,21 +314,30 @@ def shared_server(root: Path) -> Iterator[str]:
                 folder.set_server(None)
 
 
-# The watchers outlive this process on purpose; holding them keeps Python from warning that a
-# child it forgot about is still running (warnings are errors in the suite).
-_WATCHERS: list[subprocess.Popen[bytes]] = []
-
-
 def _watch(folder: SessionFolder) -> None:
-    """A process that stops the server if all its workers died without signing out."""
-    watcher = subprocess.Popen(
-        [sys.executable, str(Path(__file__).resolve()), "watch", str(folder.path)],
+    """A process that stops the server if all its workers died without signing out.
+
+    It outlives this process on purpose, so it is started through a short-lived middle process
+    that is waited for here: this process keeps no child it could be warned about at exit
+    (warnings are errors in the suite)."""
+    subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "start-watcher", str(folder.path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+        timeout=60,
+    )
+
+
+def _start_watcher(path: Path) -> None:
+    subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "watch", str(path)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    _WATCHERS.append(watcher)
 
 
 def watch(path: Path, every: float = 2.0) -> None:
@@ -349,3 +358,5 @@ def watch(path: Path, every: float = 2.0) -> None:
 
 if __name__ == "__main__" and sys.argv[1:2] == ["watch"]:
     watch(Path(sys.argv[2]))
+elif __name__ == "__main__" and sys.argv[1:2] == ["start-watcher"]:
+    _start_watcher(Path(sys.argv[2]))
