@@ -103,6 +103,29 @@ def _new_batch(
     return batch
 
 
+def _into(
+    session: Session,
+    lead: Lead,
+    batch: HandoffBatch,
+    *,
+    actor_id: int,
+    at: datetime,
+    **details: object,
+) -> None:
+    """One lead into a folderless batch: handed off, with the event saying how it got there."""
+    lead.handoff_batch_id = batch.id
+    lifecycle.move(
+        session,
+        lead,
+        Stage.HANDED_OFF,
+        at=at,
+        action=AuditAction.HANDED_OFF_AT_ONCE,
+        actor_id=actor_id,
+        subject=batch.code,
+        details=details,
+    )
+
+
 def hand_off_sent(
     session: Session,
     sent: Mapping[int, str | None],
@@ -143,17 +166,7 @@ def hand_off_sent(
         at=at,
     )
     for lead in leads:
-        lead.handoff_batch_id = batch.id
-        lifecycle.move(
-            session,
-            lead,
-            Stage.HANDED_OFF,
-            at=at,
-            action=AuditAction.HANDED_OFF_AT_ONCE,
-            actor_id=actor_id,
-            subject=batch.code,
-            details={"crm": crm, "record": sent[lead.id]},
-        )
+        _into(session, lead, batch, actor_id=actor_id, at=at, crm=crm, record=sent[lead.id])
     audit.record(
         session,
         at=at,
@@ -181,17 +194,7 @@ def hand_off_to_answer(session: Session, lead: Lead, *, actor_id: int, at: datet
         at=at,
         last=lead.id,
     )
-    lead.handoff_batch_id = batch.id
-    lifecycle.move(
-        session,
-        lead,
-        Stage.HANDED_OFF,
-        at=at,
-        action=AuditAction.HANDED_OFF_AT_ONCE,
-        actor_id=actor_id,
-        subject=batch.code,
-        details={"answered_in": "leaddesk"},
-    )
+    _into(session, lead, batch, actor_id=actor_id, at=at, answered_in="leaddesk")
     # Its own UPDATE, before the answer's: a team database's guards see the two steps.
     session.flush()
 
