@@ -315,7 +315,7 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
         "audit_events": ("db_login",),
         "users": ("password_hash", "timezone"),
         "verdicts": ("salesperson_id",),
-        "sales_feedback": ("route", "recycle_at"),
+        "sales_feedback": ("route", "recycle_at", "batch_id"),
     }
     new_tables = {
         "do_not_call_entries",

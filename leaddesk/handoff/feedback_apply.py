@@ -39,6 +39,7 @@ from leaddesk.handoff.feedback_file import read_feedback
 from leaddesk.people.permissions import Action, require
 from leaddesk.store import Store
 from leaddesk.store.models import Lead, OpportunityRef, SalesFeedback, User, VerdictRecord
+from leaddesk.store.sales_answers import answer_of
 
 
 def sales_user(session: Session, actor_id: int | None) -> Acting:
@@ -149,7 +150,11 @@ def _apply(
     row, lead_id = decision.row, decision.lead_id
     if lead is None:
         return Problem(row, "lead_id", f"no lead {lead_id} in this store", lead_id, "unknown_lead")
-    existing = session.scalar(select(SalesFeedback).where(SalesFeedback.lead_id == lead_id))
+    existing = session.scalar(select(SalesFeedback).where(answer_of(lead)))
+    if existing is None and digest and _answered_from(session, lead_id, digest):
+        # The same file again, after the lead came back and went to sales a second time: its
+        # row answered the first hand-off, not this one.
+        return "unchanged"
     if existing is not None:
         recorded = _recorded(session, existing)
         if recorded.same_as(decision):
@@ -212,6 +217,7 @@ def _apply(
     session.add(
         SalesFeedback(
             lead_id=lead_id,
+            batch_id=lead.handoff_batch_id,
             decision=decision.decision,
             reason=reason.key if reason else None,
             detail=decision.comment,
@@ -257,6 +263,13 @@ def _routed_before_export(session: Session, lead: Lead) -> bool:
         .limit(1)
     )
     return latest is Verdict.HAND_OFF
+
+
+def _answered_from(session: Session, lead_id: int, digest: str) -> bool:
+    found = select(SalesFeedback.id).where(
+        SalesFeedback.lead_id == lead_id, SalesFeedback.source_digest == digest
+    )
+    return session.scalar(found.limit(1)) is not None
 
 
 def _recorded(session: Session, feedback: SalesFeedback) -> Decision:

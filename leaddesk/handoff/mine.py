@@ -35,6 +35,7 @@ from leaddesk.store.models import (
     User,
     VerdictRecord,
 )
+from leaddesk.store.sales_answers import answers_its_handoff
 
 WAITING = "waiting"
 ACCEPTED = "accepted"
@@ -178,7 +179,7 @@ def _query() -> Select[Any]:
         .outerjoin(Account, Account.id == Lead.account_id)
         .join(HandoffBatch, HandoffBatch.id == Lead.handoff_batch_id)
         .join(VerdictRecord, VerdictRecord.id == latest_verdict_id())
-        .outerjoin(SalesFeedback, SalesFeedback.lead_id == Lead.id)
+        .outerjoin(SalesFeedback, answers_its_handoff())
         .outerjoin(OpportunityRef, OpportunityRef.id == SalesFeedback.opportunity_id)
         .outerjoin(answered_by, answered_by.id == SalesFeedback.recorded_by_id)
         # Handed to sales: waiting in a finished batch, or answered.

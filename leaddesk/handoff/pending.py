@@ -32,6 +32,7 @@ from leaddesk.store.models import (
     User,
     VerdictRecord,
 )
+from leaddesk.store.sales_answers import answers_its_handoff
 
 WAITING = "waiting"  # within the follow-up window (listed only when everything is asked for)
 OVERDUE = "overdue"
@@ -150,7 +151,7 @@ def pending(
         .join(Person, Person.id == Lead.person_id)
         .outerjoin(Account, Account.id == Lead.account_id)
         .outerjoin(HandoffBatch, HandoffBatch.id == Lead.handoff_batch_id)
-        .outerjoin(SalesFeedback, SalesFeedback.lead_id == Lead.id)
+        .outerjoin(SalesFeedback, answers_its_handoff())
         .outerjoin(salesperson, salesperson.id == Lead.sales_owner_id)
     )
     unanswered = unanswered.outerjoin(qualifier, qualifier.id == VerdictRecord.decided_by_id)

@@ -21,6 +21,7 @@ from leaddesk.domain import Role, Stage, Verdict
 from leaddesk.handoff.records import current_policy
 from leaddesk.handoff.routing import OPEN_FOR_SALES, route_for, start_clock
 from leaddesk.store.models import Lead, SalesFeedback, User
+from leaddesk.store.sales_answers import answers_its_handoff
 
 # An existing customer's inquiry stays with its account owner: flagged, never moved.
 WAITING_FOR_SALES = (*OPEN_FOR_SALES, Stage.EXISTING_ACCOUNT)
@@ -63,7 +64,7 @@ def chase(session: Session, *, actor_id: int | None, at: datetime) -> ChaseResul
     }
     unanswered = (
         select(Lead)
-        .outerjoin(SalesFeedback, SalesFeedback.lead_id == Lead.id)
+        .outerjoin(SalesFeedback, answers_its_handoff())
         .where(
             Lead.sales_owner_id.is_not(None),
             Lead.stage.in_(WAITING_FOR_SALES),

@@ -32,6 +32,7 @@ from leaddesk.store.models import (
     User,
     VerdictRecord,
 )
+from leaddesk.store.sales_answers import answer_of, answers_its_handoff
 
 
 @dataclass(frozen=True)
@@ -217,8 +218,15 @@ def read_lead_file(session: Session, lead_id: int) -> LeadFile:
         from_the_file=from_the_file(lead.extra),
         country_assumed=country_assumed(lead.extra),
         stage_label=labels.stage(lead.stage),
-        sales_answer=next((e.text for e in timeline if e.kind == "feedback"), None),
+        sales_answer=_current_answer(session, lead, labels),
     )
+
+
+def _current_answer(session: Session, lead: Lead, labels: Labels) -> str | None:
+    """Sales' answer to the hand-off the lead is in now (a lead handed off again waits for a
+    new one; the first stays on the timeline)."""
+    feedback = session.scalar(select(SalesFeedback).where(answer_of(lead)))
+    return _sales_answer(session, feedback, labels) if feedback is not None else None
 
 
 def _extra_number(lead: Lead, key: str) -> str | None:
@@ -243,7 +251,11 @@ def _endings(
     }
     feedback = {
         f.lead_id: f
-        for f in session.scalars(select(SalesFeedback).where(SalesFeedback.lead_id.in_(ids)))
+        for f in session.scalars(
+            select(SalesFeedback)
+            .join(Lead, answers_its_handoff())
+            .where(SalesFeedback.lead_id.in_(ids))
+        )
     }
     return verdicts, feedback
 
@@ -416,8 +428,10 @@ def _timeline(
             entries.append(TimelineEntry(event.at, "contact", who, _corrected(event)))
         else:
             entries.append(TimelineEntry(event.at, "verdict", who, _reopened(event, names)))
-    feedback = session.scalar(select(SalesFeedback).where(SalesFeedback.lead_id == lead.id))
-    if feedback is not None:
+    # Every answer sales gave: a lead they sent back and got again has one per hand-off.
+    for feedback in session.scalars(
+        select(SalesFeedback).where(SalesFeedback.lead_id == lead.id).order_by(SalesFeedback.id)
+    ):
         entries.append(
             TimelineEntry(
                 feedback.recorded_at,

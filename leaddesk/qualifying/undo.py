@@ -29,6 +29,7 @@ from leaddesk.leads.undo_rules import (
     last_event,
 )
 from leaddesk.store.models import Lead, SalesFeedback, VerdictRecord
+from leaddesk.store.sales_answers import answer_of
 
 GIVEN = (AuditAction.VERDICT_GIVEN, AuditAction.VERDICT_OVERRIDDEN)
 UNDONE = AuditAction.VERDICT_UNDONE
@@ -41,6 +42,8 @@ def before_verdict(lead: Lead) -> dict[str, Any]:
     state: dict[str, Any] = {
         "lead_type": lead.lead_type.value if lead.lead_type is not None else None,
         "existing_account": lead.existing_account,
+        # A lead sales sent back is in its first hand-off's batch until it is handed off again.
+        "handoff_batch_id": lead.handoff_batch_id,
     }
     for name in _NUMBERS:
         state[name] = getattr(lead, name)
@@ -95,7 +98,7 @@ def undo_verdict(session: Session, verdict_id: int, *, user_id: int, at: datetim
         raise Conflict(f"Lead {lead.id} has a later verdict; this one cannot be undone.")
     if snapshot is None:
         raise Conflict(f"Verdict {verdict_id} was not given at the desk; it cannot be undone here.")
-    answered = session.scalar(select(SalesFeedback.id).where(SalesFeedback.lead_id == lead.id))
+    answered = session.scalar(select(SalesFeedback.id).where(answer_of(lead)))
     if lead.handoff_batch_id is not None or answered is not None:
         raise Conflict(
             f"Lead {lead.id} is already in a hand-off to sales; the verdict can no longer be "
@@ -126,6 +129,7 @@ def undo_verdict(session: Session, verdict_id: int, *, user_id: int, at: datetim
     lead.existing_account = bool(before["existing_account"])
     for name in _NUMBERS:
         setattr(lead, name, before[name])
+    lead.handoff_batch_id = before.get("handoff_batch_id", lead.handoff_batch_id)
     # Taken back before sales answered: the salesperson's clock stops with it.
     lead.sales_owner_id = lead.sales_clock_at = lead.sales_due_at = lead.sales_flagged_at = None
     hold_again(session, lead, user_id, at)  # the answers as they were, for the right verdict

@@ -206,6 +206,10 @@ def give_verdict(
         keep=kept,
     )
     step.move(to_stage, at=at)  # ends the rep's claim on it too
+    if to_stage is Stage.QUALIFIED:
+        # Sent back by sales for another try and handed off again: a hand-off of its own,
+        # in a batch of its own, waiting for an answer of its own (the first one stays).
+        lead.handoff_batch_id = None
     lead.lead_type = chosen_type
     lead.fit_score = scores.fit
     lead.interest_score = scores.interest

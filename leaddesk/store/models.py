@@ -390,9 +390,14 @@ class OpportunityRef(Base):
 
 class SalesFeedback(Base):
     __tablename__ = "sales_feedback"
+    # One answer per hand-off: a lead sales sent back to the rep can be handed off again.
+    __table_args__ = (UniqueConstraint("lead_id", "batch_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), unique=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    # The hand-off (batch) this answers; None only for answers older than schema 0023 that
+    # had no batch to name.
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("handoff_batches.id"))
     decision: Mapped[SalesDecision] = mapped_column(_enum(SalesDecision))
     reason: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)

@@ -187,7 +187,8 @@ _QUALIFIED_SQL = trigger_function(
     END IF;
     -- A salesperson hands a routed lead off before any export only with their answer.
     IF public.leaddesk_login_role() = 'sales' AND TG_OP = 'UPDATE' AND OLD.stage = 'qualified'
-            AND NOT EXISTS (SELECT 1 FROM public.sales_feedback f WHERE f.lead_id = NEW.id) THEN
+            AND NOT EXISTS (SELECT 1 FROM public.sales_feedback f WHERE f.lead_id = NEW.id
+                            AND f.batch_id = NEW.handoff_batch_id) THEN
         PERFORM public.leaddesk_refuse('a salesperson hands a lead off only with their answer');
     END IF;
     -- The salesperson a rep's verdict names is the one its verdict row records.

@@ -29,6 +29,7 @@ from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import OPEN_STAGES, Role, Stage
 from leaddesk.qualifying.facts import lead_facts
 from leaddesk.store.models import Assignment, Lead, Person, SalesFeedback, User, VerdictRecord
+from leaddesk.store.sales_answers import answers_its_handoff
 
 SOURCE = "recycled"
 # At most this many a sweep: the rest come back at the next one, minutes later.
@@ -75,7 +76,7 @@ def recycle_due(
     # Leads sales sent back to nurture (a reject reason the definition routes there).
     from_sales = session.execute(
         select(Lead, SalesFeedback, VerdictRecord.decided_by_id)
-        .join(SalesFeedback, SalesFeedback.lead_id == Lead.id)
+        .join(SalesFeedback, answers_its_handoff())
         .outerjoin(VerdictRecord, VerdictRecord.id == latest)
         .where(
             Lead.stage == Stage.NURTURE,

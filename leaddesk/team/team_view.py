@@ -22,6 +22,7 @@ from leaddesk.domain import CallOutcome, Role, Stage
 from leaddesk.queue.policy import current_policy
 from leaddesk.queue.sla import overdue_first_call
 from leaddesk.store.models import CallAttempt, Lead, SalesFeedback, User, VerdictRecord
+from leaddesk.store.sales_answers import answers_its_handoff
 from leaddesk.team.moves import is_open
 from leaddesk.team.sweep import untouched_cutoff, untouched_since
 
@@ -275,7 +276,7 @@ def awaiting_sales(
     # Counted from when the lead went to sales, in plain hours, as the handoff pending list does.
     handed = Lead.stage_changed_at
     unanswered = (Lead.stage == Stage.HANDED_OFF) & ~select(SalesFeedback.id).where(
-        SalesFeedback.lead_id == Lead.id
+        answers_its_handoff()
     ).exists()
     follow_up = at - timedelta(hours=follow_up_hours)
     escalation = at - timedelta(hours=escalation_hours)

@@ -124,6 +124,7 @@ def store(team: Team) -> Team:
         session.add(
             SalesFeedback(
                 lead_id=l1,
+                batch_id=batch.id,
                 decision=SalesDecision.ACCEPTED,
                 recorded_by_id=ids["lead1"],
                 recorded_at=t(18, 13),
@@ -132,6 +133,7 @@ def store(team: Team) -> Team:
         session.add(
             SalesFeedback(
                 lead_id=l2,
+                batch_id=batch.id,
                 decision=SalesDecision.REJECTED,
                 reason="no_budget",
                 recorded_by_id=ids["lead1"],

@@ -80,6 +80,7 @@ def hand_off_history(
             rows.feedback.append(
                 {
                     "lead_id": lead["id"],
+                    "batch_id": lead["handoff_batch_id"],
                     "decision": decision.value,
                     "reason": reason,
                     "detail": None,

@@ -17,6 +17,7 @@ from leaddesk.store.models import (
     SalesFeedback,
     VerdictRecord,
 )
+from leaddesk.store.sales_answers import answers_its_handoff
 from leaddesk.team.reports.period import (
     Period,
     Report,
@@ -58,7 +59,7 @@ def agreement(session: Session, span: Period) -> Report:
         session.execute(
             select(Lead.id, Lead.assigned_to_id, SalesFeedback.decision)
             .join(HandoffBatch, HandoffBatch.id == Lead.handoff_batch_id)
-            .outerjoin(SalesFeedback, SalesFeedback.lead_id == Lead.id)
+            .outerjoin(SalesFeedback, answers_its_handoff())
             .where(HandoffBatch.created_at >= span.start, HandoffBatch.created_at < span.end)
         )
         .tuples()

@@ -16,6 +16,7 @@ from leaddesk.store.models import (
     Lead,
     SalesFeedback,
 )
+from leaddesk.store.sales_answers import answers_its_handoff
 from leaddesk.team.reports.period import (
     QUALIFIED_OR_LATER,
     Period,
@@ -69,7 +70,7 @@ def sources(session: Session, span: Period) -> Report:
     sent = went_to_sales()
     for source, stage, lead_type, with_sales, decision, number in session.execute(
         select(Lead.source, Lead.stage, Lead.lead_type, sent, SalesFeedback.decision, func.count())
-        .outerjoin(SalesFeedback, SalesFeedback.lead_id == Lead.id)
+        .outerjoin(SalesFeedback, answers_its_handoff())
         .where(*arrived)
         .group_by(Lead.source, Lead.stage, Lead.lead_type, sent, SalesFeedback.decision)
     ).tuples():
@@ -85,7 +86,7 @@ def sources(session: Session, span: Period) -> Report:
     labels = current_labels(session)  # reasons in the definition's words
     for source, reason, number in session.execute(
         select(Lead.source, SalesFeedback.reason, func.count())
-        .join(SalesFeedback, SalesFeedback.lead_id == Lead.id)
+        .join(SalesFeedback, answers_its_handoff())
         .where(*arrived, SalesFeedback.decision == SalesDecision.REJECTED)
         .group_by(Lead.source, SalesFeedback.reason)
     ).tuples():
