@@ -114,7 +114,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     report = commands.add_parser("report", help="dashboard figures for a period")
     names = [*REPORTS, "huddle"]
-    report.add_argument("name", choices=names, metavar="|".join(names))
+    report.add_argument(
+        "name",
+        choices=names,
+        metavar="|".join(names),
+        help="which figures; huddle writes the huddle pack (a printable page with charts and "
+        "the CSV behind each table) into a new dated folder",
+    )
     add_as(report)
     report.add_argument("--since", metavar="DATE", help="first day, e.g. 2026-11-01")
     report.add_argument("--until", metavar="DATE", help="last day (default: today)")

@@ -12,11 +12,11 @@ from leaddesk.people.permissions import Action
 from leaddesk.team import reassign as team_reassign
 from leaddesk.team import rebalance as team_rebalance
 from leaddesk.team import reports as team_reports
-from leaddesk.team.reports import huddle as team_huddle
 from leaddesk.team import sweep as team_sweep
 from leaddesk.team import team_view as team_views
 from leaddesk.team.moves import PlannedMove
 from leaddesk.team.reopen import KEEP, Reopened, reopen_lead
+from leaddesk.team.reports import huddle as team_huddle
 
 
 class Team:
@@ -144,7 +144,5 @@ class Team:
         with self._ctx.read(Action.MAKE_HUDDLE_PACK) as session:
             at = self._ctx.clock()
             span = team_reports.period(session, since=since, until=until, at=at)
-            huddle = team_huddle.gather(
-                session, span, at=at, made_by=self._ctx.actor.display_name
-            )
+            huddle = team_huddle.gather(session, span, at=at, made_by=self._ctx.actor.display_name)
         return team_huddle.write_pack(huddle, out)

@@ -80,11 +80,17 @@ def gather(session: Session, span: Period, *, at: datetime, made_by: str) -> Hud
         made_at=at,
         made_by=made_by,
         acceptance_by_version=huddle_answers.acceptance(
-            span, found, name="acceptance_by_version", by="definition version",
+            span,
+            found,
+            name="acceptance_by_version",
+            by="definition version",
             key=lambda answer: answer.version,
         ),
         acceptance_by_source=huddle_answers.acceptance(
-            span, found, name="acceptance_by_source", by="source",
+            span,
+            found,
+            name="acceptance_by_source",
+            by="source",
             key=lambda answer: answer.source,
         ),
         acceptance_by_rep=huddle_answers.acceptance(

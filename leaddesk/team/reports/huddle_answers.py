@@ -172,9 +172,7 @@ def rejection_reasons(span: Period, found: Iterable[Answer]) -> Report:
     items = tuple(
         Line((reason, n)) for reason, n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
     )
-    return Report(
-        "rejection_reasons", "Why sales rejected", span, ("reason", "rejections"), items
-    )
+    return Report("rejection_reasons", "Why sales rejected", span, ("reason", "rejections"), items)
 
 
 def rejections(span: Period, found: Iterable[Answer]) -> Report:

@@ -57,8 +57,9 @@ def _wrapped(label: str) -> str:
     return plain("\n".join(textwrap.wrap(label, 38, max_lines=2, placeholder="…")) or "—")
 
 
-def accept_bars(title: str, groups: Sequence[str], accepted: Sequence[int],
-                rejected: Sequence[int]) -> str:
+def accept_bars(
+    title: str, groups: Sequence[str], accepted: Sequence[int], rejected: Sequence[int]
+) -> str:
     """Accepted and rejected answers per group, stacked, one bar a group."""
     shown = len(groups[:MOST_BARS])
     figure = _figure(shown)
@@ -66,8 +67,9 @@ def accept_bars(title: str, groups: Sequence[str], accepted: Sequence[int],
     places = list(range(shown))[::-1]  # the table's first row on top
     labels = [_wrapped(g) for g in groups[:MOST_BARS]]
     axes.barh(places, accepted[:MOST_BARS], color=ACCEPTED, label="accepted")
-    axes.barh(places, rejected[:MOST_BARS], left=accepted[:MOST_BARS], color=REJECTED,
-              label="rejected")
+    axes.barh(
+        places, rejected[:MOST_BARS], left=accepted[:MOST_BARS], color=REJECTED, label="rejected"
+    )
     _finish(axes, title, places, labels, "answers from sales")
     if shown:  # above the bars, never over them
         figure.legend(loc="outside upper right", ncols=2, frameon=False, fontsize=8)
@@ -99,8 +101,16 @@ def _finish(axes: object, title: str, places: list[int], labels: list[str], axis
         axes.spines[side].set_visible(False)
     if not places:
         axes.set_yticks([])
-        axes.text(0.5, 0.5, "nothing in this period", ha="center", va="center",
-                  transform=axes.transAxes, fontsize=9, color=INK)
+        axes.text(
+            0.5,
+            0.5,
+            "nothing in this period",
+            ha="center",
+            va="center",
+            transform=axes.transAxes,
+            fontsize=9,
+            color=INK,
+        )
 
 
 _SVG_SIZE = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*"')

@@ -97,8 +97,19 @@ def unanswered(session: Session, span: Period, at: datetime) -> Report:
                 "yes" if due is not None and due < at else "",
             )
         )
-        for lead_id, first, last, email, company, source, rep_name, sales_name, handed, batch, due
-        in rows
+        for (
+            lead_id,
+            first,
+            last,
+            email,
+            company,
+            source,
+            rep_name,
+            sales_name,
+            handed,
+            batch,
+            due,
+        ) in rows
     )
     headers = (
         "lead",

@@ -85,7 +85,9 @@ def _accept_chart(report: Report) -> str:
 def _reasons_chart(report: Report) -> str:
     rows = report.rows()
     return huddle_charts.count_bars(
-        report.title, [str(row[0]) for row in rows], [int(str(row[1])) for row in rows],
+        report.title,
+        [str(row[0]) for row in rows],
+        [int(str(row[1])) for row in rows],
         "rejections",
     )
 
@@ -229,9 +231,7 @@ def _table(report: Report) -> str:
             "Nothing in this period.</td></tr>"
         )
     else:
-        body = "".join(
-            "<tr>" + "".join(_cell(value) for value in row) + "</tr>" for row in rows
-        )
+        body = "".join("<tr>" + "".join(_cell(value) for value in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
