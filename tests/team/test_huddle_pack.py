@@ -254,8 +254,8 @@ def expected_acceptance(answered: list[Answered], key: str) -> dict[str, tuple[i
 
 
 def make_pack(store: HandBuilt, out: Path, name: str = "lead1") -> Path:
-    pack = store.team.desk(name).team.huddle_pack(since=SINCE, out=out)
-    return pack.folder
+    with store.team.desk(name) as desk:
+        return desk.team.huddle_pack(since=SINCE, out=out).folder
 
 
 def test_acceptance_csvs_match_the_answers_written_by_hand(
