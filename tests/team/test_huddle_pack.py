@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -481,3 +483,14 @@ def test_a_folder_others_can_write_in_is_refused(store: HandBuilt, tmp_path: Pat
     shared.chmod(0o777)
     with pytest.raises(InputError, match="anyone on this computer can write in it"):
         make_pack(store, shared)
+
+
+def test_matplotlib_is_loaded_only_to_draw_a_pack() -> None:
+    probe = (
+        "import sys, leaddesk.desk.team, leaddesk.cli.team_commands, "
+        "leaddesk.team.reports.huddle; print('matplotlib' in sys.modules)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert found.stdout.strip() == "False"

@@ -48,6 +48,7 @@ nav ol { margin: 4px 0 0; padding-left: 20px; }
   body { font-size: 10pt; padding: 0; max-width: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   section { margin-top: 0; break-before: page; page-break-before: always; }
+  section:first-of-type { break-before: auto; page-break-before: auto; margin-top: 12pt; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   table { font-size: 8pt; }
   thead { display: table-header-group; }
