@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -23,6 +24,7 @@ from sqlalchemy import select
 
 from leaddesk.domain import LeadType, Role, SalesDecision, Stage, Verdict
 from leaddesk.errors import InputError, NotPermitted
+from leaddesk.settings import EXPORT_FOLDER, Settings
 from leaddesk.store.models import (
     DefinitionVersion,
     HandoffBatch,
@@ -30,6 +32,7 @@ from leaddesk.store.models import (
     SalesFeedback,
     VerdictRecord,
 )
+from leaddesk.team.reports.huddle import default_folder
 from tests.cli_in_process import RunCli
 from tests.factories import Team
 
@@ -494,3 +497,23 @@ def test_matplotlib_is_loaded_only_to_draw_a_pack() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert found.stdout.strip() == "False"
+
+
+def test_without_out_the_pack_goes_beside_the_hand_off_exports(
+    store: HandBuilt, tmp_path: Path, run_cli: RunCli
+) -> None:
+    if "://" in store.team.location:
+        pytest.skip("where the files go does not depend on the store")
+    args = ("report", "huddle", "--since", "2026-11-16", "--until", "2026-11-18", "--json")
+    code, out, err = run_cli(*args, "--as", "lead1", db=store.team.location)
+    assert (code, err) == (0, "")
+    documents = tmp_path / "home" / "Documents"  # the window's "LeadDesk handoffs" is here
+    folder = documents / "LeadDesk huddles" / "huddle-2026-11-16-to-2026-11-18"
+    assert json.loads(out)["folder"] == str(folder)
+    assert (folder / "huddle.html").is_file()
+
+
+def test_a_chosen_export_folder_puts_the_packs_beside_it(tmp_path: Path) -> None:
+    settings = Settings(tmp_path / "settings.json")
+    settings[EXPORT_FOLDER] = str(tmp_path / "work" / "handoffs")
+    assert default_folder(settings) == tmp_path / "work" / "LeadDesk huddles"
