@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -166,7 +167,7 @@ def page(huddle: Huddle) -> str:
         "<header>",
         f"<h1>{escape(heading)}</h1>",
         f'<p class="made">Days in {escape(span.timezone)} time. Made '
-        f"{escape(huddle.made_at.isoformat(timespec='minutes'))} (UTC) by "
+        f"{escape(huddle.made_at.astimezone(UTC).strftime('%d %b %Y %H:%M'))} UTC by "
         f"{escape(huddle.made_by)}. Every table is also a CSV file in this folder.</p>",
         _summary(huddle),
         _contents(sections(huddle)),
