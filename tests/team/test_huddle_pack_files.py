@@ -15,6 +15,7 @@ import pytest
 from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.settings import EXPORT_FOLDER, Settings
+from leaddesk.team.reports import huddle
 from leaddesk.team.reports.huddle import default_folder
 from tests.cli_in_process import RunCli
 from tests.factories import Team
@@ -119,3 +120,21 @@ def test_a_chosen_export_folder_puts_the_packs_beside_it(tmp_path: Path) -> None
     settings = Settings(tmp_path / "settings.json")
     settings[EXPORT_FOLDER] = str(tmp_path / "work" / "handoffs")
     assert default_folder(settings) == tmp_path / "work" / "LeadDesk huddles"
+
+
+def test_a_disk_failing_mid_pack_leaves_no_pack_and_no_temporary_folder(
+    store: HandBuilt, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if "://" in store.team.location:
+        pytest.skip("the files are the same whatever the store")
+    written: list[int] = []
+
+    def fsync(handle: int) -> None:
+        written.append(handle)
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(huddle.os, "fsync", fsync)
+    with pytest.raises(InputError, match="No space left on device"):
+        make_pack(store, tmp_path / "packs")
+    assert list((tmp_path / "packs").iterdir()) == []
