@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from leaddesk.cli import team_setup_command
+from leaddesk.cli import huddle_command, team_setup_command
 from leaddesk.cli.common import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -113,10 +113,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sweep.set_defaults(handler=run_sweep)
 
     report = commands.add_parser("report", help="dashboard figures for a period")
-    report.add_argument("name", choices=list(REPORTS), metavar="|".join(REPORTS))
+    names = [*REPORTS, "huddle"]
+    report.add_argument(
+        "name",
+        choices=names,
+        metavar="|".join(names),
+        help="which figures; huddle writes the huddle pack (a printable page with charts and "
+        "the CSV behind each table) into a new dated folder",
+    )
     add_as(report)
     report.add_argument("--since", metavar="DATE", help="first day, e.g. 2026-11-01")
     report.add_argument("--until", metavar="DATE", help="last day (default: today)")
+    huddle_command.add_out(report)
     form = report.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print machine-readable JSON")
     form.add_argument("--csv", action="store_true", help="print the table as CSV")
@@ -340,6 +348,9 @@ def run_sweep(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    if args.name == "huddle":
+        return huddle_command.run(args, since=since, until=until)
+    huddle_command.refuse_out(args)
     with desk_for(args) as desk:
         report = desk.team.report(args.name, since=since, until=until)
     if args.json:

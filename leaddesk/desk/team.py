@@ -5,6 +5,7 @@ Previews read; applying writes in one transaction. The logic lives in leaddesk/t
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from leaddesk.desk.context import DeskContext
 from leaddesk.people.permissions import Action
@@ -15,6 +16,7 @@ from leaddesk.team import sweep as team_sweep
 from leaddesk.team import team_view as team_views
 from leaddesk.team.moves import PlannedMove
 from leaddesk.team.reopen import KEEP, Reopened, reopen_lead
+from leaddesk.team.reports import huddle as team_huddle
 
 
 class Team:
@@ -133,3 +135,14 @@ class Team:
             return team_reports.build_report(
                 session, name, since=since, until=until, at=self._ctx.clock()
             )
+
+    def huddle_pack(
+        self, *, since: date | None, until: date | None = None, out: Path | None = None
+    ) -> team_huddle.HuddlePack:
+        """The huddle pack for the period (default: the last 30 days), written as a new dated
+        folder in ``out`` (default: beside the hand-off exports)."""
+        with self._ctx.read(Action.MAKE_HUDDLE_PACK) as session:
+            at = self._ctx.clock()
+            span = team_reports.period(session, since=since, until=until, at=at)
+            huddle = team_huddle.gather(session, span, at=at, made_by=self._ctx.actor.display_name)
+        return team_huddle.write_pack(huddle, out)

@@ -145,6 +145,7 @@ if TYPE_CHECKING:
     from leaddesk.team.reopen import REOPENABLE as REOPENABLE
     from leaddesk.team.reports import REPORTS as REPORTS
     from leaddesk.team.reports import Report as Report
+    from leaddesk.team.reports.huddle import HuddlePack as HuddlePack
     from leaddesk.team.sweep import SweepResult as SweepResult
     from leaddesk.team.sweep_summary import sweep_summary as sweep_summary
     from leaddesk.team.team_view import RepRow as RepRow
@@ -278,6 +279,7 @@ WHERE: dict[str, str] = {
     "REOPENABLE": "leaddesk.team.reopen",
     "REPORTS": "leaddesk.team.reports",
     "Report": "leaddesk.team.reports",
+    "HuddlePack": "leaddesk.team.reports.huddle",
     "SweepResult": "leaddesk.team.sweep",
     "sweep_summary": "leaddesk.team.sweep_summary",
     "RepRow": "leaddesk.team.team_view",

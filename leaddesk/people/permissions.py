@@ -31,6 +31,9 @@ class Action(StrEnum):
     CHASE_SALES = "flag and move hand-offs sales is late on"
     SET_UP_SYNC = "set up the sync to sales' CRM"
     SYNC_HANDOFFS = "send hand-offs to sales' CRM"
+    # The huddle pack (issue #19 item 4): team leads and admins; the marketing role, once it
+    # exists, gets it too (add it to that role's set below).
+    MAKE_HUDDLE_PACK = "make the huddle pack"
 
 
 _REP = frozenset(
@@ -53,6 +56,7 @@ _TEAM_LEAD = _REP | {
     Action.MANAGE_USERS,
     Action.PUBLISH_DEFINITION,
     Action.VIEW_TEAM,
+    Action.MAKE_HUDDLE_PACK,
     Action.MANAGE_DO_NOT_CALL,
     Action.ERASE_PERSON,
     Action.CHASE_SALES,
@@ -65,6 +69,7 @@ _ADMIN = frozenset(
         Action.MANAGE_STORE,
         Action.PUBLISH_DEFINITION,
         Action.VIEW_TEAM,
+        Action.MAKE_HUDDLE_PACK,
         Action.REASSIGN,
         Action.IMPORT_LEADS,
         Action.EXPORT_TEAM,

@@ -32,6 +32,13 @@ def test_the_bundle_spec_carries_psycopg_and_the_desktop_entry() -> None:
     assert "leaddesk.desktop" in spec and "leaddesk.svg" in spec
 
 
+def test_the_install_and_the_bundle_carry_matplotlib_for_the_huddle_pack() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert any(dep.startswith("matplotlib>=") for dep in project["dependencies"])
+    spec = (ROOT / "leaddesk.spec").read_text(encoding="utf-8")
+    assert '"matplotlib.backends.backend_svg"' in spec  # imported late: named for PyInstaller
+
+
 def test_the_bundle_script_runs_the_built_program_outside_any_venv() -> None:
     script = (ROOT / ".ci" / "bundle").read_text(encoding="utf-8")
     assert "pyinstaller" in script and "tar -C dist -czf" in script

@@ -34,6 +34,7 @@ from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.console.chart_looks import Look, look_for
 from ui.console.charts import DASHBOARDS, Dashboard
+from ui.console.huddle_button import HuddleButton
 from ui.console.report_table import ReportTableModel
 from ui.workspace.queue_model import place_name
 
@@ -280,6 +281,8 @@ class DashboardsPanel(QWidget):
             self.picks[pick] = button
         bar.addSpacing(12)
         bar.addWidget(self.state, 1)
+        self.huddle = HuddleButton(desk, ops, self.period, self.state, lambda: self.save_dir, self)
+        bar.addWidget(self.huddle)
 
         self.chooser = QListWidget(self)
         self.chooser.setObjectName("dashboardChooser")
@@ -377,7 +380,7 @@ class DashboardsPanel(QWidget):
             self._today = first.period.until
             for edit in (self.since, self.until):
                 edit.setEnabled(True)
-            for button in self.picks.values():
+            for button in (*self.picks.values(), self.huddle):
                 button.setEnabled(True)
         self._set_edits(first.period.since, first.period.until)
         days = (first.period.until - first.period.since).days + 1
