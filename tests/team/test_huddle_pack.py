@@ -134,9 +134,12 @@ def build_store(team: Team) -> HandBuilt:
     ) -> None:
         answered_at[lead_id] = at
         with team.store.transaction() as session:
+            answered = session.get(Lead, lead_id)
+            assert answered is not None
             session.add(
                 SalesFeedback(
                     lead_id=lead_id,
+                    batch_id=answered.handoff_batch_id,  # the hand-off it answers
                     decision=SalesDecision.REJECTED if reason else SalesDecision.ACCEPTED,
                     reason=reason,
                     detail=comment,

@@ -26,6 +26,7 @@ from leaddesk.store.models import (
     User,
     VerdictRecord,
 )
+from leaddesk.store.sales_answers import answers_its_handoff
 from leaddesk.team.reports.huddle_answers import UNKNOWN, Line, person_name, version_names
 from leaddesk.team.reports.period import Period, Report
 
@@ -72,7 +73,7 @@ def unanswered(session: Session, span: Period, at: datetime) -> Report:
         .outerjoin(rep, rep.id == VerdictRecord.decided_by_id)
         .outerjoin(salesperson, salesperson.id == Lead.sales_owner_id)
         .outerjoin(HandoffBatch, HandoffBatch.id == Lead.handoff_batch_id)
-        .outerjoin(SalesFeedback, SalesFeedback.lead_id == Lead.id)
+        .outerjoin(SalesFeedback, answers_its_handoff())
         .where(
             Lead.stage.in_((Stage.QUALIFIED, Stage.HANDED_OFF)),
             VerdictRecord.verdict == Verdict.HAND_OFF,
@@ -144,7 +145,8 @@ def overrides(session: Session, span: Period, labels: Labels) -> Report:
             SalesFeedback.reason,
         )
         .outerjoin(User, User.id == VerdictRecord.decided_by_id)
-        .outerjoin(SalesFeedback, SalesFeedback.lead_id == VerdictRecord.lead_id)
+        .outerjoin(Lead, Lead.id == VerdictRecord.lead_id)
+        .outerjoin(SalesFeedback, answers_its_handoff())
         .where(
             VerdictRecord.overridden.is_(True),
             VerdictRecord.decided_at >= span.start,
