@@ -89,6 +89,8 @@ class FakeSalesforce:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     page_size: int = 2000  # records per query page, as Salesforce's default batch
     pages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # locator -> rest
+    _external: dict[str, str] = field(default_factory=dict)  # LeadDesk id -> Lead
+    _task_ids: dict[tuple[str, str], str] = field(default_factory=dict)  # (WhoId, Subject)
     _numbers: Any = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -247,14 +249,23 @@ class FakeSalesforce:
         problem = _item_problem(fields)
         if problem is not None:
             return {"success": False, "errors": [problem]}
-        found = [sf for sf, f in self.leads.items() if f.get(EXTERNAL_ID) == fields[EXTERNAL_ID]]
+        found = self._by_external(str(fields[EXTERNAL_ID]))
         fields["SystemModstamp"] = self.now()
         if found:
             self.leads[found[0]].update(fields)
             return {**UPSERT["response_ok"][0], "id": found[0], "created": False}
         new = self._new_id("00Q")
         self.leads[new] = fields
+        self._external[str(fields[EXTERNAL_ID])] = new
         return {**UPSERT["response_ok"][0], "id": new, "created": True}
+
+    def _by_external(self, key: str) -> list[str]:
+        """The Lead carrying this LeadDesk id (an index, so 10,000 upserts stay quick; a
+        test that retyped a Lead's field is still found by a look at every Lead)."""
+        known = self._external.get(key)
+        if known is not None and self.leads[known].get(EXTERNAL_ID) == key:
+            return [known]
+        return [sf for sf, f in self.leads.items() if f.get(EXTERNAL_ID) == key]
 
     def _update(self, salesforce_id: str, body: str) -> Response:
         if salesforce_id not in self.leads:
@@ -276,6 +287,7 @@ class FakeSalesforce:
             return _json([{"message": message, "errorCode": "FIELD_INTEGRITY_EXCEPTION"}], 400)
         new = self._new_id("00T")
         self.tasks.append({**task, "Id": new})
+        self._task_ids[(task["WhoId"], task["Subject"])] = new
         return _json({**ROWS["create"]["response"], "id": new}, ROWS["create"]["response_status"])
 
     def _query(self, soql: str) -> Response:
@@ -288,8 +300,8 @@ class FakeSalesforce:
             message = f"unexpected token: {soql[:40]}"
             return _json([{"message": message, "errorCode": "MALFORMED_QUERY"}], 400)
         who, subject = match.groups()
-        found = [t for t in self.tasks if t["WhoId"] == who and t["Subject"] == subject][:1]
-        records = [{"attributes": {"type": "Task"}, "Id": t["Id"]} for t in found]
+        found = [self._task_ids[(who, subject)]] if (who, subject) in self._task_ids else []
+        records = [{"attributes": {"type": "Task"}, "Id": task_id} for task_id in found]
         return _json({"totalSize": len(records), "done": True, "records": records})
 
     def _answers(self, soql: str) -> Response:
