@@ -138,8 +138,12 @@ def check_row(
         return Problem(row, "lead_id", f"'{raw_id}' is not a lead id (a whole number)")
     else:
         lead_id = int(raw_id)
-        if not is_record_number(lead_id) and not crm_id:
-            return Problem(row, "lead_id", f"no lead {raw_id} in this store", None, "unknown_lead")
+        if not is_record_number(lead_id):
+            if not crm_id:
+                return Problem(
+                    row, "lead_id", f"no lead {raw_id} in this store", None, "unknown_lead"
+                )
+            lead_id = NO_LEAD  # no lead of ours: the CRM's id may still find it
     raw_decision = values.get("decision", "").lower()
     decision = _DECISIONS.get(raw_decision)
     if decision is None:

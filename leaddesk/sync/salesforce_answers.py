@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from leaddesk.domain import SalesDecision
+from leaddesk.domain import SalesDecision, is_record_number
 from leaddesk.handoff.feedback import NO_LEAD, Decision
 from leaddesk.sync.team_settings import SyncSettings
 
@@ -72,6 +72,8 @@ def as_decision(record: dict[str, Any], settings: SyncSettings) -> Decision | No
     """One Lead from the query as sales' answer; None if it is not one LeadDesk records."""
     raw_id = _text(record, settings.external_id_field)
     lead_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() else NO_LEAD
+    if not is_record_number(lead_id):
+        lead_id = NO_LEAD  # typed over in the org: the Lead's own id finds it
     crm_id = _text(record, "Id") or None
     comment = _text(record, settings.sales_comment_field) or None
     if record.get("IsConverted") is True:

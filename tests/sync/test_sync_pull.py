@@ -224,13 +224,16 @@ def test_answers_on_records_no_lead_here_carries_are_listed_not_applied(
 def test_a_lead_matched_by_its_salesforce_id_when_the_leaddesk_id_is_not_ours(
     synced_team: str, sales_clock: FixedClock, salesforce: FakeSalesforce
 ) -> None:
-    salesforce_id = sent(synced_team, sales_clock, salesforce)
-    lead_id = lead_id_of(salesforce, salesforce_id)
-    salesforce.leads[salesforce_id][EXTERNAL_ID] = "LD-" + str(lead_id)  # retyped in the org
-    salesforce.convert(salesforce_id)
+    retyped = sent(synced_team, sales_clock, salesforce)
+    huge = sent(synced_team, sales_clock, salesforce, email="kim.lee@acme.example")
+    ids = [lead_id_of(salesforce, retyped), lead_id_of(salesforce, huge)]
+    salesforce.leads[retyped][EXTERNAL_ID] = f"LD-{ids[0]}"  # typed over in the org
+    salesforce.leads[huge][EXTERNAL_ID] = "98765432109876543210"
+    salesforce.convert(retyped)
+    salesforce.convert(huge)
 
     with open_desk(synced_team, "sales1", clock=sales_clock) as desk:
-        assert desk.sync.pull().accepted == [lead_id]
+        assert sorted(desk.sync.pull().accepted) == sorted(ids)
 
 
 def test_the_files_sync_has_nothing_to_pull(
