@@ -189,6 +189,8 @@ def run_status(args: argparse.Namespace) -> int:
         _print_mapping(status.settings)
     for held in status.held:
         print(f"  held: lead {held.lead_id}: {held.error}")
+    if status.pulled_until is not None:
+        print(f"Sales' answers read back up to {status.pulled_until:%Y-%m-%d %H:%M} UTC.")
     return 0
 
 

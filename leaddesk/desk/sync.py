@@ -4,6 +4,7 @@ the hand-offs waiting in the outbox, and what is waiting (leaddesk/sync/, docs/s
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from leaddesk.audit.actions import AuditAction
@@ -19,6 +20,7 @@ from leaddesk.sync.pulling import PullRun, pull_answers
 from leaddesk.sync.sending import SyncRun, send_waiting
 from leaddesk.sync.team_settings import (
     SyncSettings,
+    pulled_until,
     read_settings,
     save_settings,
     with_mapping,
@@ -37,6 +39,7 @@ class SyncStatus:
     waiting: int
     sent: int
     held: tuple[HeldHandoff, ...]
+    pulled_until: datetime | None = None  # sales' answers read back up to here (sync pull)
 
     @property
     def line(self) -> str:
@@ -57,6 +60,7 @@ class SyncStatus:
             "waiting": self.waiting,
             "sent": self.sent,
             "held": [{"lead_id": h.lead_id, "error": h.error} for h in self.held],
+            "pulled_until": self.pulled_until.isoformat() if self.pulled_until else None,
         }
 
 
@@ -149,6 +153,7 @@ class Sync:
                 counts[outbox.WAITING],
                 counts[outbox.SENT],
                 tuple(HeldHandoff(r.lead_id, r.error or "") for r in outbox.held_rows(session)),
+                pulled_until(session),
             )
 
     def check(self) -> SyncCheck:

@@ -80,6 +80,8 @@ def test_a_lead_sales_converts_shows_as_accepted_with_its_opportunity_on_the_rep
     assert f"Sales accepted: opportunity {opportunity} (owner Salesforce: Jane Smith)" in card
     stage, _feedback = stage_and_feedback(synced_team, lead_id)
     assert stage is Stage.ACCEPTED
+    code, out, err = run_cli("sync", "status", "--as", "sales1", db=synced_team)
+    assert code == 0 and "Sales' answers read back up to" in out, err
 
 
 def test_a_lead_sales_turns_down_comes_back_rejected_with_reason_and_comment(
