@@ -15,9 +15,13 @@ from leaddesk.errors import InputError
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sync = commands.add_parser(
-        "sync", help="send hand-offs to sales' CRM as they happen: setup, test, status, run"
+        "sync",
+        help="send hand-offs to sales' CRM as they happen, read sales' answers back: "
+        "setup, test, status, run, pull",
     )
-    sub = sync.add_subparsers(dest="sync_command", metavar="setup|test|status|run", required=True)
+    sub = sync.add_subparsers(
+        dest="sync_command", metavar="setup|test|status|run|pull", required=True
+    )
 
     setup = sub.add_parser("setup", help="choose the team's connector and its settings (admins)")
     setup.add_argument("connector", choices=sorted(SYNC_CONNECTORS), help="where hand-offs go")
@@ -41,6 +45,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=[],
         help=f"map a CRM field to a LeadDesk value ({', '.join(SYNC_VALUES)}); FIELD= drops it",
     )
+    setup.add_argument(
+        "--pull-rejected-status",
+        metavar="STATUS",
+        action="append",
+        default=[],
+        help="a Lead status that means sales turned the lead down (repeat it; default "
+        "Unqualified and Disqualified)",
+    )
+    setup.add_argument(
+        "--pull-reason-field", metavar="FIELD", help="the Lead field with sales' reason"
+    )
+    setup.add_argument(
+        "--pull-comment-field",
+        metavar="FIELD",
+        help="the Lead field with sales' comment (default Description, when LeadDesk does "
+        "not fill it)",
+    )
     add_json(setup)
     setup.set_defaults(handler=run_setup)
 
@@ -63,6 +84,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_json(run)
     run.set_defaults(handler=run_run)
+
+    pull = sub.add_parser(
+        "pull",
+        help="record what sales did in the CRM since the last pull: converted → accepted, "
+        "turned down → rejected (salespeople)",
+    )
+    add_setup_as(pull)
+    add_json(pull)
+    pull.set_defaults(handler=run_pull)
 
 
 def _mapping(pairs: list[str]) -> dict[str, str]:
@@ -110,6 +140,9 @@ def run_setup(args: argparse.Namespace) -> int:
             folder=args.folder,
             ca_bundle=args.ca_bundle,
             mapping=mapping,
+            rejected_statuses=args.pull_rejected_status,
+            reason_field=args.pull_reason_field,
+            comment_field=args.pull_comment_field,
         )
     if args.json:
         print_json(settings.as_json())
@@ -156,6 +189,8 @@ def run_status(args: argparse.Namespace) -> int:
         _print_mapping(status.settings)
     for held in status.held:
         print(f"  held: lead {held.lead_id}: {held.error}")
+    if status.pulled_until is not None:
+        print(f"Sales' answers read back up to {status.pulled_until:%Y-%m-%d %H:%M} UTC.")
     return 0
 
 
@@ -174,4 +209,34 @@ def run_run(args: argparse.Namespace) -> int:
     if run.unreachable:
         print(f"{label} could not be reached: {run.unreachable} {run.waiting} still waiting.")
         return 4
+    return 0
+
+
+def run_pull(args: argparse.Namespace) -> int:
+    with desk_for(args, create=False) as desk:
+        pulled = desk.sync.pull()
+    if args.json:
+        print_json(pulled.as_json())
+        return 0 if pulled.unreachable is None else 4
+    label = pulled.label
+    if pulled.unreachable:
+        print(f"{label} could not be reached: {pulled.unreachable} Nothing was recorded.")
+        return 4
+    if pulled.connector == "files":
+        print(
+            "The files sync has nothing to read back: record sales' answers with "
+            "leaddesk feedback FILE."
+        )
+        return 0
+    print(
+        f"From {label}: {len(pulled.accepted)} accepted, {len(pulled.rejected)} rejected, "
+        f"{len(pulled.unchanged)} unchanged ({count(pulled.read, 'answer')} read)."
+    )
+    for lead_id in pulled.accepted:
+        print(f"  lead {lead_id}: accepted")
+    for lead_id in pulled.rejected:
+        print(f"  lead {lead_id}: rejected")
+    for problem in pulled.not_applied:
+        lead = f"lead {problem.lead_id}: " if problem.lead_id else ""
+        print(f"  not recorded: {lead}{problem.message}")
     return 0

@@ -4,20 +4,23 @@ the hand-offs waiting in the outbox, and what is waiting (leaddesk/sync/, docs/s
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from leaddesk.audit.actions import AuditAction
 from leaddesk.desk.context import Audit, DeskContext
-from leaddesk.errors import InputError
+from leaddesk.errors import InputError, NotPermitted
 from leaddesk.handoff import Scope
-from leaddesk.people.permissions import Action
+from leaddesk.people.permissions import ROLE_LABEL, Action
 from leaddesk.store.identity import store_code
 from leaddesk.sync import outbox, secrets
 from leaddesk.sync.choosing import NOT_SET_UP, make_connector
 from leaddesk.sync.connector import CONNECTORS, Connector, CrmUnreachable
+from leaddesk.sync.pulling import PullRun, pull_answers
 from leaddesk.sync.sending import SyncRun, send_waiting
 from leaddesk.sync.team_settings import (
     SyncSettings,
+    pulled_until,
     read_settings,
     save_settings,
     with_mapping,
@@ -36,6 +39,7 @@ class SyncStatus:
     waiting: int
     sent: int
     held: tuple[HeldHandoff, ...]
+    pulled_until: datetime | None = None  # sales' answers read back up to here (sync pull)
 
     @property
     def line(self) -> str:
@@ -56,6 +60,7 @@ class SyncStatus:
             "waiting": self.waiting,
             "sent": self.sent,
             "held": [{"lead_id": h.lead_id, "error": h.error} for h in self.held],
+            "pulled_until": self.pulled_until.isoformat() if self.pulled_until else None,
         }
 
 
@@ -87,6 +92,9 @@ class Sync:
         folder: str | None = None,
         ca_bundle: str | None = None,
         mapping: dict[str, str] | None = None,
+        rejected_statuses: list[str] | None = None,
+        reason_field: str | None = None,
+        comment_field: str | None = None,
     ) -> SyncSettings:
         """Choose the team's connector and its settings (an admin); the secret goes to this
         computer's keyring, the rest (the field mapping too) into the store."""
@@ -108,11 +116,16 @@ class Sync:
                 "api_version": api_version,
                 "folder": folder,
                 "ca_bundle": ca_bundle,
+                "reason_field": reason_field,
+                "comment_field": comment_field,
             }
             for name, value in given.items():
                 if value is not None:
                     settings = replace(settings, **{name: value.strip()})  # type: ignore[arg-type]
             settings = with_mapping(settings, mapping or {})
+            if rejected_statuses:
+                statuses = tuple(s.strip() for s in rejected_statuses if s.strip())
+                settings = replace(settings, rejected_statuses=statuses)
             if connector == "files" and not settings.folder:
                 raise InputError(
                     "Name the folder for the hand-off batches: --folder PATH", field="folder"
@@ -140,6 +153,7 @@ class Sync:
                 counts[outbox.WAITING],
                 counts[outbox.SENT],
                 tuple(HeldHandoff(r.lead_id, r.error or "") for r in outbox.held_rows(session)),
+                pulled_until(session),
             )
 
     def check(self) -> SyncCheck:
@@ -162,6 +176,23 @@ class Sync:
             self._connector(),
             clock=self._ctx.clock,
             actor_id=self._ctx.actor.id,
+        )
+
+    def pull(self) -> PullRun:
+        """Read back what sales did in the CRM since the last pull and record it (``sync
+        pull``, the salesperson's window). A salesperson's act: it records opportunities."""
+        if not self._ctx.can(Action.RECORD_OPPORTUNITY):
+            actor = self._ctx.actor
+            raise NotPermitted(
+                f"{actor.name} is {ROLE_LABEL[actor.role]} and cannot pull sales' answers: "
+                "they record opportunities, which only a salesperson does. Run it as one: "
+                "--as NAME."
+            )
+        return pull_answers(
+            self._ctx.store,
+            self._connector(),
+            actor_id=self._ctx.actor.id,
+            clock=self._ctx.clock,
         )
 
     def _connector(self) -> Connector:

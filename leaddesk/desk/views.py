@@ -129,6 +129,7 @@ if TYPE_CHECKING:
     from leaddesk.store.database import default_backup_folder as default_backup_folder
     from leaddesk.store.database import default_store_path as default_store_path
     from leaddesk.sync.connector import CONNECTORS
+    from leaddesk.sync.pulling import PullRun as PullRun
     from leaddesk.sync.sending import SyncRun as SyncRun
     from leaddesk.sync.team_settings import VALUES
     from leaddesk.sync.team_settings import SyncSettings as SyncSettings
@@ -299,6 +300,7 @@ WHERE: dict[str, str] = {
     "Salesperson": "leaddesk.handoff.routing",
     "SyncCheck": "leaddesk.desk.sync",
     "SyncRun": "leaddesk.sync.sending",
+    "PullRun": "leaddesk.sync.pulling",
     "SyncSettings": "leaddesk.sync.team_settings",
     "SyncStatus": "leaddesk.desk.sync",
 }

@@ -4,7 +4,9 @@ converted-leads report or a HubSpot deals or leads export is read as a feedback 
 Each shape is known by its header (the CRM's own column labels, tidied as the template's are:
 "Converted Opportunity ID" → ``converted_opportunity_id``) and mapped row by row onto the
 template's columns, then checked like a template row. The key is the LeadDesk id the hand-off
-CSV gave the CRM (its "LeadDesk Lead ID" column, kept as a custom field). A row the CRM has not
+CSV gave the CRM (its "LeadDesk Lead ID" column, kept as a custom field), or else the CRM's own
+record id ("Lead ID" in a Salesforce report, "Record ID" in a HubSpot leads export), matched to
+the lead that came in with it or got it from the sync (``crm_ids``). A row the CRM has not
 answered yet (an open lead, a deal-less lead still being worked) is left waiting, not refused.
 """
 
@@ -42,6 +44,7 @@ class CrmShape:
     name: str  # said in messages: "a Salesforce converted-leads report"
     needs: tuple[str, ...]  # the columns that tell this shape (besides the LeadDesk id)
     answer: Callable[[Row], Row | None]  # the template row, or None: not answered yet
+    crm_id: str = ""  # the column holding the CRM's own id for the lead, if the shape has one
 
 
 def _first(row: Row, columns: tuple[str, ...]) -> str:
@@ -93,24 +96,35 @@ def _hubspot_leads(row: Row) -> Row | None:
     return None  # a HubSpot lead is accepted through its deal (the deals export)
 
 
+SALESFORCE_REPORT = "a Salesforce converted-leads report"
 SHAPES = (
-    CrmShape("a Salesforce converted-leads report", ("lead_status",), _salesforce),
-    CrmShape("a Salesforce converted-leads report", ("converted",), _salesforce),
+    CrmShape(SALESFORCE_REPORT, ("lead_status",), _salesforce, "lead_id"),
+    CrmShape(SALESFORCE_REPORT, ("converted",), _salesforce, "lead_id"),
+    # A deal's Record ID is the deal's own (the opportunity), not the lead's: LeadDesk id only.
     CrmShape("a HubSpot deals export", ("record_id", "deal_stage"), _hubspot_deals),
-    CrmShape("a HubSpot leads export", ("record_id", "lead_stage"), _hubspot_leads),
+    CrmShape("a HubSpot leads export", ("record_id", "lead_stage"), _hubspot_leads, "record_id"),
 )
 
 
 def shape_of(header: list[str]) -> CrmShape | None:
     """The CRM export this header is; None for LeadDesk's own template (or anything else)."""
-    if "decision" in header or not any(column in header for column in LEADDESK_ID):
+    if "decision" in header:
         return None
-    return next((shape for shape in SHAPES if all(c in header for c in shape.needs)), None)
+    shape = next((shape for shape in SHAPES if all(c in header for c in shape.needs)), None)
+    if shape is None:
+        return None
+    keyed = any(column in header for column in LEADDESK_ID)
+    return shape if keyed or (shape.crm_id and shape.crm_id in header) else None
+
+
+def crm_id_of(shape: CrmShape, row: Row) -> str | None:
+    """The CRM's own id for the row's lead, when the shape carries one."""
+    return row.get(shape.crm_id, "").strip() or None if shape.crm_id else None
 
 
 def as_template(shape: CrmShape, row: Row) -> Row | None:
-    """The row in the template's columns, keyed by the LeadDesk id; None if the CRM has not
-    answered it yet."""
+    """The row in the template's columns, keyed by the LeadDesk id ("" when the file has
+    none: then the CRM's id is the key); None if the CRM has not answered it yet."""
     answer = shape.answer(row)
     if answer is None:
         return None

@@ -30,6 +30,8 @@ COLUMNS = ("lead_id", "decision", "opportunity_id", "owner", "date", "reason", "
 REQUIRED_COLUMNS = ("lead_id", "decision")
 MAX_TEXT = 2_000
 MAX_ID = 128
+# A decision's lead_id before it is matched by its CRM id (``crm_ids``).
+NO_LEAD = 0
 
 
 class RejectReason(StrEnum):
@@ -67,6 +69,9 @@ class Decision:
     reason: str | None = None
     comment: str | None = None
     row: int | None = None  # line in the file, for messages
+    # The CRM's own id for the lead (a Salesforce Lead id, a HubSpot record id): the key when
+    # the answer has no LeadDesk id (``lead_id`` is then NO_LEAD) or names a lead not here.
+    crm_id: str | None = None
 
     def same_as(self, other: Decision) -> bool:
         return (self.decision, self.opportunity_id) == (other.decision, other.opportunity_id)
@@ -121,14 +126,24 @@ class FeedbackReport:
         }
 
 
-def check_row(values: dict[str, str], row: int | None) -> Decision | Problem:
-    """One row's fields, checked for form; the first problem found is returned."""
+def check_row(
+    values: dict[str, str], row: int | None, *, crm_id: str | None = None
+) -> Decision | Problem:
+    """One row's fields, checked for form; the first problem found is returned. With
+    ``crm_id`` an empty lead_id is allowed: the lead is matched by the CRM's id later."""
     raw_id = values.get("lead_id", "")
-    if not (raw_id.isascii() and raw_id.isdigit()):  # "³" and "١" are digits to str.isdigit
+    if crm_id and not raw_id:
+        lead_id = NO_LEAD
+    elif not (raw_id.isascii() and raw_id.isdigit()):  # "³" and "١" are digits to str.isdigit
         return Problem(row, "lead_id", f"'{raw_id}' is not a lead id (a whole number)")
-    lead_id = int(raw_id)
-    if not is_record_number(lead_id):
-        return Problem(row, "lead_id", f"no lead {raw_id} in this store", None, "unknown_lead")
+    else:
+        lead_id = int(raw_id)
+        if not is_record_number(lead_id):
+            if not crm_id:
+                return Problem(
+                    row, "lead_id", f"no lead {raw_id} in this store", None, "unknown_lead"
+                )
+            lead_id = NO_LEAD  # no lead of ours: the CRM's id may still find it
     raw_decision = values.get("decision", "").lower()
     decision = _DECISIONS.get(raw_decision)
     if decision is None:
@@ -169,7 +184,7 @@ def check_row(values: dict[str, str], row: int | None) -> Decision | Problem:
             return Problem(row, "reason", "a rejected lead needs a reason", lead_id)
         if len(reason) > MAX_ID:
             return Problem(row, "reason", f"longer than {MAX_ID} characters", lead_id)
-    return Decision(lead_id, decision, opportunity, owner, on, reason, comment, row)
+    return Decision(lead_id, decision, opportunity, owner, on, reason, comment, row, crm_id)
 
 
 def decision_from_form(values: dict[str, str]) -> Decision:

@@ -34,6 +34,7 @@ from leaddesk.domain import SalesDecision, Stage, Verdict
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.handoff.access import Acting, acting_user
 from leaddesk.handoff.at_once import hand_off_to_answer
+from leaddesk.handoff.crm_ids import match_by_crm_id
 from leaddesk.handoff.feedback import Decision, FeedbackReport, Problem
 from leaddesk.handoff.feedback_file import read_feedback
 from leaddesk.people.permissions import Action, require
@@ -59,10 +60,13 @@ def import_feedback(
     digest: str = "",
     rows: int = 0,
     at: datetime,
+    crm: str = "CRM",
 ) -> FeedbackReport:
-    """Apply a file's decisions in one transaction; returns what was done and what was not."""
+    """Apply a file's decisions in one transaction; returns what was done and what was not.
+    An answer keyed by the CRM's id (``Decision.crm_id``) is matched to its lead first."""
     acting = sales_user(session, actor_id)
-    report = FeedbackReport(file=file, sha256=digest, rows=rows, problems=list(problems))
+    decisions, unmatched = match_by_crm_id(session, decisions, crm=crm)
+    report = FeedbackReport(file=file, sha256=digest, rows=rows, problems=[*problems, *unmatched])
     labels = current_labels(session)
     by_lead: dict[int, list[Decision]] = defaultdict(list)
     for decision in decisions:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from leaddesk.errors import InputError
 from leaddesk.files.reading import utf16_without_bom
-from leaddesk.handoff.crm_feedback import CrmShape, as_template, shape_of
+from leaddesk.handoff.crm_feedback import CrmShape, as_template, crm_id_of, shape_of
 from leaddesk.handoff.feedback import COLUMNS, REQUIRED_COLUMNS, Decision, Problem, check_row
 
 
@@ -154,12 +154,13 @@ def _crm_rows(
         values = as_template(shape, row)
         if values is None:
             continue
-        if not values["lead_id"]:
+        crm_id = crm_id_of(shape, row)
+        if not values["lead_id"] and not crm_id:
             problems.append(
                 Problem(number, "lead_id", "no LeadDesk Lead ID on this row; not applied")
             )
             continue
-        checked = check_row(values, number)
+        checked = check_row(values, number, crm_id=crm_id)
         if isinstance(checked, Problem):
             problems.append(checked)
         else:

@@ -62,10 +62,12 @@ def waiting_condition() -> ColumnElement[bool]:
 
 def _going_to_crm() -> Select[tuple[int]]:
     """Leads a team with a CRM sync has queued for (or sent to) the CRM: the sync hands them
-    off, so an end-of-day export must not send them to sales a second time. (The files
-    connector sends through the export itself; a lead the CRM held may still be exported.)"""
+    off, so an end-of-day export must not send them to sales a second time. A lead the CRM
+    held is the sync's too: exported by hand, it would reach sales again once the CRM takes
+    it (``sync run --send-held-again``); ``sync status`` says why it was held. (The files
+    connector sends through the export itself.)"""
     crm_sync = exists(select(SyncSetting.id).where(SyncSetting.connector != "files"))
-    return select(SyncOutboxRow.lead_id).where(SyncOutboxRow.status != "held", crm_sync)
+    return select(SyncOutboxRow.lead_id).where(crm_sync)
 
 
 def waiting_leads(scope: Scope, actor_id: int) -> Select[tuple[int]]:

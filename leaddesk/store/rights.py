@@ -107,6 +107,8 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
         "opportunity_refs": ADD_CHANGE,
         "sales_feedback": ADD_CHANGE,
         "audit_events": ADD,
+        # Pulling sales' answers from the CRM moves the pull's cursor, and nothing else there.
+        "sync_settings": Rights(update=("pulled_until",)),
     },
     Role.ADMIN: {
         **_QUALIFIER,

@@ -44,3 +44,5 @@ class SyncSetting(Base):
     settings: Mapped[dict[str, Any]]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime]
+    # How far sales' answers were read back from the CRM (``leaddesk sync pull``).
+    pulled_until: Mapped[datetime | None]

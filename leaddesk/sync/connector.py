@@ -1,17 +1,21 @@
 """The one interface between LeadDesk and a sales CRM, and what crosses it.
 
 A connector sends hand-offs (each an ``Outgoing``: the lead as sales sees it, and the CRM
-record it came from, if any) and says, per lead, what the CRM kept (``Sent``). It never
-creates an opportunity or a deal. HubSpot fits the same shape: its ``send`` upserts a contact
-by email and adds its lead object and a note, its ``crm_id`` the contact's id.
+record it came from, if any) and says, per lead, what the CRM kept (``Sent``); it reads back
+what sales did since a moment (``pull``: each answer a ``Decision``, keyed by the LeadDesk id
+and the CRM's own id). It never creates an opportunity or a deal. HubSpot fits the same
+shape: its ``send`` upserts a contact by email and adds its lead object and a note, its
+``crm_id`` the contact's id.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
+from leaddesk.handoff.feedback import Decision
 from leaddesk.handoff.records import HandoffRecord
 
 CONNECTORS = {"files": "Files", "salesforce": "Salesforce"}
@@ -53,6 +57,12 @@ class Connector(Protocol):
 
     def send(self, batch: Sequence[Outgoing]) -> list[Sent]:
         """Put each hand-off in the CRM, once: sending one again updates the same record."""
+        ...
+
+    def pull(self, since: datetime | None) -> list[Decision]:
+        """Sales' answers on the hand-offs changed in the CRM since ``since`` (all, if None):
+        converted with an opportunity → accepted, turned down → rejected with the CRM's
+        reason as sales gave it (matched to the definition's reasons when applied)."""
         ...
 
     def check(self) -> list[str]:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from leaddesk.errors import InputError
 from leaddesk.handoff import Scope, export
+from leaddesk.handoff.feedback import Decision
 from leaddesk.store import Store
 from leaddesk.store.models import HandoffBatch, Lead
 from leaddesk.sync.connector import Outgoing, Sent
@@ -68,6 +69,12 @@ class FilesConnector:
             )
             for lead_id in wanted
         ]
+
+    def pull(self, since: datetime | None) -> list[Decision]:
+        """Nothing to read: a batch folder is one way. Sales' answers to it come back as a
+        file (LeadDesk's template, a Salesforce converted-leads report, a HubSpot export)
+        through ``leaddesk feedback FILE`` or the window's Record sales feedback."""
+        return []
 
     def check(self) -> list[str]:
         folder = self._require_folder()

@@ -1,5 +1,6 @@
 """The Salesforce connector: each hand-off upserted as a Lead by its LeadDesk lead id (the
 external-id field), with a Task for the call; never an Opportunity (sales converts the Lead).
+Sales' answers are read back by a query (``salesforce_answers``), never written.
 
 Exactly once: the upsert by external id makes a repeat send (after a timeout once Salesforce
 had committed, a crash, a second worker) update the one Lead; the Task is looked up by its
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 import requests
@@ -23,7 +25,10 @@ from simple_salesforce.exceptions import (
 )
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
+from leaddesk.errors import InputError
+from leaddesk.handoff.feedback import Decision
 from leaddesk.sync.connector import CrmUnreachable, Outgoing, Sent
+from leaddesk.sync.salesforce_answers import answers_query, as_decision
 from leaddesk.sync.salesforce_fields import lead_fields, mapping_problems
 from leaddesk.sync.salesforce_login import TimedSession, Token, sign_in
 from leaddesk.sync.team_settings import SyncSettings
@@ -106,9 +111,37 @@ class SalesforceConnector:
                 results[lead_id] = self._log_call(items[lead_id], sent.crm_id)
         return [results[item.lead_id] for item in batch if item.lead_id in results]
 
+    def pull(self, since: datetime | None) -> list[Decision]:
+        """Converted and turned-down Leads changed since ``since``; every page of the answer
+        (``query_all`` follows ``nextRecordsUrl``). A refused query (a reason or comment field
+        the org lacks) says so in words: nothing was read, nothing is recorded."""
+        soql = answers_query(self.settings, since)
+        try:
+            found = self._call(lambda sf: sf.query_all(soql))
+        except SalesforceError as error:
+            raise InputError(
+                f"Salesforce refused the query for sales' answers: {crm_words(error.content)}. "
+                "An admin checks the fields it reads: leaddesk sync test"
+            ) from error
+        records = found.get("records", []) if isinstance(found, dict) else []
+        decisions = [as_decision(record, self.settings) for record in records]
+        return [decision for decision in decisions if decision is not None]
+
     def check(self) -> list[str]:
         describe = self._call(lambda sf: sf.restful("sobjects/Lead/describe"))
-        return mapping_problems(describe if isinstance(describe, dict) else {}, self.settings)
+        described = describe if isinstance(describe, dict) else {}
+        problems = mapping_problems(described, self.settings)
+        names = {str(f.get("name")) for f in described.get("fields") or [] if isinstance(f, dict)}
+        for what, name in (
+            ("sales' reason", self.settings.reason_field),
+            ("sales' comment", self.settings.comment_field),
+        ):
+            if name and name not in names:
+                problems.append(
+                    f"Lead has no field {name} for {what}; create it, or name another in "
+                    "leaddesk sync setup salesforce"
+                )
+        return problems
 
     # -- the steps ------------------------------------------------------------------------
 

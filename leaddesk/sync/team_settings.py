@@ -17,6 +17,8 @@ from leaddesk.store.models import SyncSetting
 from leaddesk.sync.connector import CONNECTORS
 
 EXTERNAL_ID_FIELD = "LeadDesk_Lead_Id__c"
+# Lead statuses that mean sales turned the lead down (``sync pull``); an admin may name others.
+REJECTED_STATUSES = ("Unqualified", "Disqualified")
 API_VERSION = "62.0"
 LOGIN_URL = "https://login.salesforce.com"
 
@@ -63,6 +65,19 @@ class SyncSettings:
     mapping: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MAPPING))
     folder: str = ""  # the files connector's folder
     ca_bundle: str = ""  # a certificate file to trust, for a company proxy or a test server
+    # Reading sales' answers back (``sync pull``): the statuses that mean rejected, the Lead
+    # field with sales' reason (else the status is the reason), and the one with sales'
+    # comment (else Description, unless LeadDesk itself fills Description when it sends).
+    rejected_statuses: tuple[str, ...] = REJECTED_STATUSES
+    reason_field: str = ""
+    comment_field: str = ""
+
+    @property
+    def sales_comment_field(self) -> str | None:
+        """Where sales' comment is read from; None when there is no field of sales' own."""
+        if self.comment_field:
+            return self.comment_field
+        return None if "Description" in self.mapping else "Description"
 
     @property
     def label(self) -> str:
@@ -78,6 +93,9 @@ class SyncSettings:
             "mapping": dict(self.mapping),
             "folder": self.folder,
             "ca_bundle": self.ca_bundle,
+            "rejected_statuses": list(self.rejected_statuses),
+            "reason_field": self.reason_field,
+            "comment_field": self.comment_field,
         }
 
 
@@ -112,7 +130,24 @@ def read_settings(session: Session) -> SyncSettings | None:
         mapping={str(k): str(v) for k, v in (data.get("mapping") or DEFAULT_MAPPING).items()},
         folder=str(data.get("folder") or ""),
         ca_bundle=str(data.get("ca_bundle") or ""),
+        rejected_statuses=tuple(
+            str(status) for status in data.get("rejected_statuses") or REJECTED_STATUSES
+        ),
+        reason_field=str(data.get("reason_field") or ""),
+        comment_field=str(data.get("comment_field") or ""),
     )
+
+
+def pulled_until(session: Session) -> datetime | None:
+    """How far sales' answers have been read back; None before the first pull."""
+    return session.scalar(select(SyncSetting.pulled_until).order_by(SyncSetting.id).limit(1))
+
+
+def advance_pull(session: Session, until: datetime) -> None:
+    """Move the pull's cursor, in the transaction that recorded what was read up to there."""
+    row = session.scalar(select(SyncSetting).order_by(SyncSetting.id).limit(1))
+    if row is not None:
+        row.pulled_until = until
 
 
 def save_settings(
@@ -129,5 +164,9 @@ def save_settings(
     if row is None:
         row = SyncSetting(connector=settings.connector, settings=data, updated_at=at)
         session.add(row)
+    if row.connector != settings.connector or (row.settings or {}).get("login_url") != data.get(
+        "login_url"
+    ):
+        row.pulled_until = None  # another CRM: its answers are read from the start
     row.connector, row.settings = settings.connector, data
     row.updated_by_id, row.updated_at = user_id, at

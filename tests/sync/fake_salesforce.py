@@ -1,11 +1,14 @@
 """A local Salesforce that holds the connector to the documented REST shapes.
 
 It answers the calls LeadDesk makes (the client-credentials token, Lead describe, sObject
-Collections upsert by external id, sObject Rows update, Task create, a SOQL query) as
+Collections upsert by external id, sObject Rows update, Task create, the Task look-up and the
+query for sales' answers, in pages that ``nextRecordsUrl`` follows) as
 tests/data/salesforce/ says Salesforce does, refuses any request off that contract with
 Salesforce's own error bodies, keeps the Leads and Tasks it was sent, and records every
 request so a test can say what crossed the wire. Faults are queued per test: 429 with
 Retry-After, 500, an expired token, a slow answer after the commit, a hang (for a kill).
+Sales' own work in the org (converting a Lead, turning one down) is done by the test, as a
+salesperson would in Salesforce's screens: ``convert`` and ``turn_down``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +45,13 @@ DESCRIBE = contract("lead_describe")
 UPSERT = contract("collections_upsert")
 ROWS = contract("sobject_rows")
 OAUTH = contract("oauth_client_credentials")
+QUERY = contract("query")
+# The query for sales' answers, as the connector writes it (leaddesk/sync/salesforce_answers.py).
+ANSWERS = re.compile(
+    r"SELECT (?P<fields>[\w., ]+) FROM Lead WHERE (?P<key>\w+) != null"
+    r" AND \(IsConverted = true(?: OR Status IN \((?P<statuses>[^)]*)\))?\)"
+    r"(?: AND SystemModstamp > (?P<since>[\dT:-]+Z))? ORDER BY SystemModstamp"
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,11 @@ class FakeSalesforce:
     )
     hanging: threading.Event = field(default_factory=threading.Event)  # a hang has begun
     let_go: threading.Event = field(default_factory=threading.Event)
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    page_size: int = 2000  # records per query page, as Salesforce's default batch
+    pages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # locator -> rest
+    _external: dict[str, str] = field(default_factory=dict)  # LeadDesk id -> Lead
+    _task_ids: dict[tuple[str, str], str] = field(default_factory=dict)  # (WhoId, Subject)
     _numbers: Any = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -93,6 +110,31 @@ class FakeSalesforce:
 
     def tasks_for(self, salesforce_id: str) -> list[dict[str, Any]]:
         return [t for t in self.tasks if t["WhoId"] == salesforce_id]
+
+    def convert(self, salesforce_id: str, *, owner: str = "Jane Smith") -> str:
+        """Sales converts the Lead in Salesforce, with a new Opportunity; its id."""
+        opportunity = self._new_id("006")
+        self._changed(
+            salesforce_id,
+            IsConverted=True,
+            Status="Closed - Converted",
+            ConvertedOpportunityId=opportunity,
+            ConvertedDate=self.now().date().isoformat(),
+            Owner=owner,
+        )
+        return opportunity
+
+    def turn_down(self, salesforce_id: str, status: str, **fields: Any) -> None:
+        """Sales marks the Lead unqualified (with a reason or comment field, if given)."""
+        self._changed(salesforce_id, Status=status, **fields)
+
+    def add_field(self, name: str) -> None:
+        """A custom field the org's admin made on Lead (a reason, a comment)."""
+        self.fields[name] = {"name": name, "type": "string", "updateable": True}
+
+    def _changed(self, salesforce_id: str, **fields: Any) -> None:
+        with self._lock:
+            self.leads[salesforce_id].update(fields, SystemModstamp=self.now())
 
     def drop_external_id_field(self) -> None:
         self.fields.pop(EXTERNAL_ID, None)
@@ -157,6 +199,8 @@ class FakeSalesforce:
             return self._task(body)
         if method == "GET" and path in ("query", "query/"):
             return self._query(request.args.get("q", ""))
+        if method == "GET" and path.startswith("query/") and path[6:] in self.pages:
+            return self._page(path[6:])
         return _json(ROWS["not_found"]["body"], 404)
 
     def _bad_fields(self, record: dict[str, Any]) -> Response | None:
@@ -205,13 +249,23 @@ class FakeSalesforce:
         problem = _item_problem(fields)
         if problem is not None:
             return {"success": False, "errors": [problem]}
-        found = [sf for sf, f in self.leads.items() if f.get(EXTERNAL_ID) == fields[EXTERNAL_ID]]
+        found = self._by_external(str(fields[EXTERNAL_ID]))
+        fields["SystemModstamp"] = self.now()
         if found:
             self.leads[found[0]].update(fields)
             return {**UPSERT["response_ok"][0], "id": found[0], "created": False}
         new = self._new_id("00Q")
         self.leads[new] = fields
+        self._external[str(fields[EXTERNAL_ID])] = new
         return {**UPSERT["response_ok"][0], "id": new, "created": True}
+
+    def _by_external(self, key: str) -> list[str]:
+        """The Lead carrying this LeadDesk id (an index, so 10,000 upserts stay quick; a
+        test that retyped a Lead's field is still found by a look at every Lead)."""
+        known = self._external.get(key)
+        if known is not None and self.leads[known].get(EXTERNAL_ID) == key:
+            return [known]
+        return [sf for sf, f in self.leads.items() if f.get(EXTERNAL_ID) == key]
 
     def _update(self, salesforce_id: str, body: str) -> Response:
         if salesforce_id not in self.leads:
@@ -223,7 +277,7 @@ class FakeSalesforce:
         problem = _item_problem({**self.leads[salesforce_id], **fields})
         if problem is not None:
             return _json([{"message": problem["message"], "errorCode": problem["statusCode"]}], 400)
-        self.leads[salesforce_id].update(fields)
+        self.leads[salesforce_id].update(fields, SystemModstamp=self.now())
         return Response(status=ROWS["update"]["response_status"])
 
     def _task(self, body: str) -> Response:
@@ -233,9 +287,12 @@ class FakeSalesforce:
             return _json([{"message": message, "errorCode": "FIELD_INTEGRITY_EXCEPTION"}], 400)
         new = self._new_id("00T")
         self.tasks.append({**task, "Id": new})
+        self._task_ids[(task["WhoId"], task["Subject"])] = new
         return _json({**ROWS["create"]["response"], "id": new}, ROWS["create"]["response_status"])
 
     def _query(self, soql: str) -> Response:
+        if soql.startswith("SELECT Id, ") and " FROM Lead " in soql:
+            return self._answers(soql)
         match = re.fullmatch(
             r"SELECT Id FROM Task WHERE WhoId = '(\w+)' AND Subject = '([^']*)' LIMIT 1", soql
         )
@@ -243,9 +300,67 @@ class FakeSalesforce:
             message = f"unexpected token: {soql[:40]}"
             return _json([{"message": message, "errorCode": "MALFORMED_QUERY"}], 400)
         who, subject = match.groups()
-        found = [t for t in self.tasks if t["WhoId"] == who and t["Subject"] == subject][:1]
-        records = [{"attributes": {"type": "Task"}, "Id": t["Id"]} for t in found]
+        found = [self._task_ids[(who, subject)]] if (who, subject) in self._task_ids else []
+        records = [{"attributes": {"type": "Task"}, "Id": task_id} for task_id in found]
         return _json({"totalSize": len(records), "done": True, "records": records})
+
+    def _answers(self, soql: str) -> Response:
+        match = ANSWERS.fullmatch(soql)
+        if match is None:
+            return _json(QUERY["malformed"], 400)
+        names = [name.strip() for name in match["fields"].split(",")]
+        for name in names:
+            if name != "Owner.Name" and name not in self.fields:
+                said = f"No such column '{name}' on entity 'Lead'."
+                return _json([{**QUERY["invalid_field"][0], "message": said}], 400)
+        statuses = {s.strip().strip("'") for s in (match["statuses"] or "").split(",") if s}
+        since = datetime.fromisoformat(match["since"]) if match["since"] else None
+        found = sorted(
+            (
+                (sf, f)
+                for sf, f in self.leads.items()
+                if f.get(match["key"])
+                and (f.get("IsConverted") is True or f.get("Status") in statuses)
+                and (since is None or f["SystemModstamp"].replace(microsecond=0) > since)
+            ),
+            key=lambda pair: pair[1]["SystemModstamp"],
+        )
+        records = [self._record(sf, f, names) for sf, f in found]
+        return self._first_page(records)
+
+    def _record(self, salesforce_id: str, fields: dict[str, Any], names: list[str]) -> Any:
+        url = f"/services/data/{API}/sobjects/Lead/{salesforce_id}"
+        record: dict[str, Any] = {"attributes": {"type": "Lead", "url": url}}
+        for name in names:
+            if name == "Owner.Name":
+                user = QUERY["response_page"]["records"][0]["Owner"]["attributes"]
+                record["Owner"] = {"attributes": user, "Name": fields.get("Owner", "Ann Admin")}
+            elif name == "Id":
+                record["Id"] = salesforce_id
+            elif name == "SystemModstamp":
+                record[name] = fields[name].strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+            else:
+                record[name] = fields.get(name, False if name == "IsConverted" else None)
+        return record
+
+    def _first_page(self, records: list[Any]) -> Response:
+        total = len(records)
+        self.pages[locator := f"01gD0000002HU6K{secrets.token_hex(2)}"] = records
+        return self._page(locator, total)
+
+    def _page(self, locator: str, total: int | None = None) -> Response:
+        rest = self.pages.pop(locator)
+        page, rest = rest[: self.page_size], rest[self.page_size :]
+        answer: dict[str, Any] = {
+            "totalSize": total if total is not None else len(page) + len(rest),
+            "done": not rest,
+            "records": page,
+        }
+        if rest:
+            following = f"{locator.split('-')[0]}-{secrets.token_hex(2)}"
+            self.pages[following] = rest
+            answer["nextRecordsUrl"] = f"/services/data/{API}/query/{following}"
+        return _json(answer)
 
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}5g00000{next(self._numbers):05d}AAA"

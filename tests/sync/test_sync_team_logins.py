@@ -129,3 +129,45 @@ def test_a_reps_login_hands_off_what_its_sync_sent_and_nothing_more(
             )
         finally:
             _sql(postgres_url, f'DROP ROLE IF EXISTS "{colleague}"')
+
+
+def test_a_salespersons_login_pulls_answers_and_a_reps_login_cannot(
+    postgres_url: str | None,
+    clock: FixedClock,
+    salesforce: FakeSalesforce,
+    certificate: tuple[Path, Path],
+) -> None:
+    if not postgres_url:
+        pytest.skip(postgres_server.why_none())
+    salesforce.now = clock
+    with team_database(postgres_url, clock) as names:
+        with open_desk(postgres_url, "admin", clock=clock) as admin:
+            admin.sync.setup(
+                "salesforce",
+                login_url=salesforce.base,
+                client_id=CLIENT_ID,
+                client_secret=CLIENT_SECRET,
+                ca_bundle=str(certificate[0]),
+            )
+        lead_id = add_lead(postgres_url, clock, rep=names.rep)
+        with open_desk(names.url_for(names.rep), names.rep, clock=clock) as rep:
+            rep.qualifying.answer(lead_id, SALES_WORTHY)
+            rep.qualifying.give_verdict(lead_id, Verdict.HAND_OFF, "Ready for sales")
+            [sent] = rep.sync.run().sent
+            opportunity = salesforce.convert(str(sent.crm_id))
+            with pytest.raises(NotPermitted):
+                rep.sync.pull()
+        for statement in (
+            "UPDATE sync_settings SET pulled_until = now()",  # a rep's login moves no cursor
+            f"UPDATE leads SET stage = 'accepted' WHERE id = {lead_id}",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                _sql(names.url_for(names.rep), statement)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # only the cursor is sales'
+            _sql(names.url_for(names.sales), "UPDATE sync_settings SET connector = 'files'")
+
+        with open_desk(names.url_for(names.sales), names.sales, clock=clock) as sales:
+            assert sales.sync.pull().accepted == [lead_id]
+            card = sales.queue.lead_file(lead_id)
+        assert card.stage is Stage.ACCEPTED
+        assert card.sales_answer is not None and opportunity in card.sales_answer

@@ -16,6 +16,7 @@ from leaddesk.desk import Desk, open_desk
 from leaddesk.domain import Verdict
 from leaddesk.settings import Settings
 from ui.common.operations import Operations
+from ui.sales.window import SalesWindow
 from ui.sync.settings_dialog import SyncSettingsDialog
 from ui.workspace.window import MainWindow
 
@@ -125,3 +126,33 @@ def test_only_an_admin_gets_sync_settings_and_sees_the_mapping(
         qtbot.waitUntil(lambda: "field mapping fits" in dialog.check_words.text(), timeout=10_000)
         dialog.resize(560, 600)
         dialog.grab().save(str(tmp_path / "sync-settings.png"))
+
+
+def test_a_salespersons_window_reads_sales_answers_back_and_a_reps_never_pulls(
+    qtbot: QtBot,
+    window: MainWindow,
+    store: str,
+    clock: FixedClock,
+    salesforce: FakeSalesforce,
+    tmp_path: Path,
+) -> None:
+    salesforce.now = clock
+    lead_id = hand_off(store, clock)
+    qtbot.waitUntil(lambda: bool(salesforce.leads_for(lead_id)), timeout=10_000)
+    qtbot.waitUntil(lambda: window.sync.worker is not None and not window.sync.worker.running)
+    [salesforce_id] = [
+        sf for sf, f in salesforce.leads.items() if f in salesforce.leads_for(lead_id)
+    ]
+    opportunity = salesforce.convert(salesforce_id)
+    assert window.sync.worker is not None and not window.sync.worker.pulls
+    desk = open_desk(store, "sales1", clock=clock)
+    shown = SalesWindow(desk, Operations(inline=True), Settings(tmp_path / "sales.json"))
+    qtbot.addWidget(shown)
+    try:
+        line = shown.sync.line
+        qtbot.waitUntil(lambda: line.text() == "Read from Salesforce: 1 accepted, 0 rejected")
+        answer = desk.queue.lead_file(lead_id).sales_answer
+        assert answer is not None and opportunity in answer
+    finally:
+        shown.close()
+        desk.close()

@@ -19,6 +19,7 @@ from ui.common.operations import Operations
 from ui.common.reference import ReferenceSheet, glossary_html
 from ui.handoff.feedback import SalesFeedbackDialog
 from ui.sales.home import SalesHome
+from ui.sync import attach_sync
 
 MENUS = ("&File", "&View", "&Help")
 
@@ -40,6 +41,8 @@ class SalesWindow(QMainWindow):
         self.setStatusBar(QStatusBar())
         self._menus: dict[str, QMenu] = {}
         self._build_menus()
+        # Sales' answers in the CRM come back every few minutes, when the team has a sync.
+        self.sync = attach_sync(self, desk, ops, None, on_pulled=self.sales_home.refresh)
         ops.run(desk.qualifying.definition, done=self._definition_loaded)
         self.sales_home.refresh()
         self.sales_home.table.setFocus()
@@ -101,5 +104,6 @@ class SalesWindow(QMainWindow):
         return not home.report.leads or home.shown_record is not None
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.sync.stop()
         self.ops.wait_idle()
         super().closeEvent(event)

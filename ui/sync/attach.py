@@ -1,7 +1,10 @@
 """One call a window makes to have the sync: the status line in its status bar, the
-background sender when the team has a sync set up, and File ▸ Sync settings… for admins."""
+background sender when the team has a sync set up (in a salesperson's window, the background
+reader of sales' answers), and File ▸ Sync settings… for admins."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
@@ -16,8 +19,15 @@ from ui.sync.worker import SyncWorker
 class SyncParts:
     """What ``attach_sync`` put on the window."""
 
-    def __init__(self, window: QMainWindow, desk: Desk, ops: Operations) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        desk: Desk,
+        ops: Operations,
+        on_pulled: Callable[[], None] | None = None,
+    ) -> None:
         self.window, self.desk, self.ops = window, desk, ops
+        self.on_pulled = on_pulled
         self.line = SyncStatusLine(desk, window)
         window.statusBar().addPermanentWidget(self.line)
         self.worker: SyncWorker | None = None
@@ -27,12 +37,18 @@ class SyncParts:
         self.start_if_set_up()
 
     def start_if_set_up(self) -> None:
-        if self.worker is not None or not self.desk.can(Action.SYNC_HANDOFFS):
+        # Reps' and team leads' windows send; a salesperson's reads sales' answers back (only
+        # a salesperson records them: qualifiers never mark a lead accepted, at any door).
+        sends = self.desk.can(Action.SYNC_HANDOFFS)
+        pulls = self.desk.can(Action.RECORD_OPPORTUNITY)
+        if self.worker is not None or not (sends or pulls):
             return
         if self.desk.sync.settings() is None:
             return
-        self.worker = SyncWorker(self.desk, self.window)
+        self.worker = SyncWorker(self.desk, self.window, sends=sends, pulls=pulls)
         self.worker.said.connect(self.line.show_line)
+        if self.on_pulled is not None:
+            self.worker.pulled.connect(self.on_pulled)
         self.window.destroyed.connect(self.worker.stop)
         self.worker.start()
 
@@ -55,9 +71,13 @@ class SyncParts:
 
 
 def attach_sync(
-    window: QMainWindow, desk: Desk, ops: Operations, file_menu: QMenu | None
+    window: QMainWindow,
+    desk: Desk,
+    ops: Operations,
+    file_menu: QMenu | None,
+    on_pulled: Callable[[], None] | None = None,
 ) -> SyncParts:
-    parts = SyncParts(window, desk, ops)
+    parts = SyncParts(window, desk, ops, on_pulled)
     if file_menu is not None and desk.can(Action.SET_UP_SYNC):
         parts.settings_action = QAction("Sync settings…", window)
         parts.settings_action.triggered.connect(lambda: parts.show_settings())

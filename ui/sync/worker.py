@@ -1,6 +1,7 @@
 """The window's sync worker: a plain background thread that sends the hand-offs waiting in
 the outbox through the desk, soon after each verdict and every little while, so a hand-off
-reaches sales' CRM within seconds; its words go to the status line.
+reaches sales' CRM within seconds; in a salesperson's window it reads sales' answers back from
+the CRM every few minutes instead (``desk.sync.pull``); its words go to the status line.
 
 Not on the window's operations thread: a CRM that is slow or out of reach (retries, back-off)
 must never hold up a rep's next call."""
@@ -18,15 +19,27 @@ from leaddesk.errors import LeadDeskError
 log = logging.getLogger(__name__)
 EVERY_MS = 60_000  # a look even when nothing happened here: a colleague's hand-offs, a retry
 SOON_MS = 1_500  # after a verdict: the hand-off goes within seconds
+PULL_EVERY_MS = 5 * 60_000  # sales' answers from the CRM: a few minutes is soon enough
 
 
 class SyncWorker(QObject):
     # The status line's words: "3 hand-offs waiting to sync", or why nothing can go.
     said = Signal(str)
+    # A pull recorded sales' answers: the views showing hand-offs read them again.
+    pulled = Signal()
 
-    def __init__(self, desk: Desk, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        parent: QObject | None = None,
+        *,
+        sends: bool = True,
+        pulls: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.desk = desk
+        self.sends, self.pulls = sends, pulls
+        self._pull_due = pulls  # the first run reads the answers too
         self._thread: threading.Thread | None = None
         self._again = False
         self._stopped = False
@@ -38,9 +51,21 @@ class SyncWorker(QObject):
         self._soon.setSingleShot(True)
         self._soon.setInterval(SOON_MS)
         self._soon.timeout.connect(self.send_now)
+        self._pull_timer = QTimer(self)
+        self._pull_timer.setInterval(PULL_EVERY_MS)
+        self._pull_timer.timeout.connect(self.pull_now)
 
     def start(self) -> None:
-        self._timer.start()
+        if self.sends:
+            self._timer.start()
+        if self.pulls:
+            self._pull_timer.start()
+        self.send_now()
+
+    def pull_now(self) -> None:
+        """Read sales' answers on the next run (now, unless one is going)."""
+        with self._lock:
+            self._pull_due = self.pulls
         self.send_now()
 
     def send_soon(self) -> None:
@@ -60,6 +85,7 @@ class SyncWorker(QObject):
     def stop(self, wait: float = 5.0) -> None:
         self._timer.stop()
         self._soon.stop()
+        self._pull_timer.stop()
         with self._lock:
             self._stopped = True
             thread = self._thread
@@ -82,14 +108,26 @@ class SyncWorker(QObject):
                 return
 
     def _send_once(self) -> str:
+        with self._lock:
+            pull, self._pull_due = self._pull_due, False
         try:
-            run = self.desk.sync.run()
-            line = self.desk.sync.status().line
+            unreachable = self.desk.sync.run().unreachable if self.sends else None
+            read = ""
+            if pull:
+                answers = self.desk.sync.pull()
+                unreachable = unreachable or answers.unreachable
+                if answers.accepted or answers.rejected:
+                    read = (
+                        f"Read from {answers.label}: {len(answers.accepted)} accepted, "
+                        f"{len(answers.rejected)} rejected"
+                    )
+                    self.pulled.emit()
+            line = read or self.desk.sync.status().line
         except LeadDeskError as error:
             return f"Not synced: {error.message}"
         except Exception:  # a bug: logged, and the window keeps working
             log.exception("the sync to sales' CRM failed")
             return "Not synced: something went wrong; see the log."
-        if run.unreachable:
-            return f"{line} ({run.unreachable})"
+        if unreachable:
+            return f"{line} ({unreachable})"
         return line

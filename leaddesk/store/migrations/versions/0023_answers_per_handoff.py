@@ -1,7 +1,7 @@
 """Sales answer each hand-off, not each lead once: a lead sent back can go again.
 
 Revision ID: 0023
-Revises: 0016
+Revises: 0021
 Create Date: 2026-12-07 05:30:00
 
 A lead sales rejects "back to the rep for another try" is worked again and may be handed off
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | None = "0016"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,156 @@
+"""Sync figures: N hand-offs pushed to the local Salesforce (tests/sync/fake_salesforce.py, over
+HTTPS in a thread of this process) by the sync worker's own pass (``send_waiting``: upsert
+by the LeadDesk id in sObject Collections of 200, then a Task per call, looked up first),
+against the floor of writing the same N Leads' fields as CSV rows with ``csv.writer``.
+The floor is timed just before and just after the push (interleaved, so both see the same
+machine load) and the mean is used.
+
+Run: python tests/benchmarks/bench_sync.py [--handoffs 10000]   (prints figures; asserts nothing)
+
+The store is a demo store whose not-yet-qualified leads are made hand-offs waiting to sync (the
+verdict of a demo hand-off copied onto them, with its outbox row), so N is reached without
+working N calls through the questionnaire.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import keyring
+from pytest_httpserver import HTTPServer
+from sqlalchemy import select
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent / "sync"), str(HERE.parents[1])]
+
+from fake_salesforce import CLIENT_ID, CLIENT_SECRET, FakeSalesforce  # noqa: E402
+from memory_keyring import MemoryKeyring  # noqa: E402
+from tls import make_certificate, server_context  # noqa: E402
+
+from leaddesk.admin.demo import fill_demo  # noqa: E402
+from leaddesk.clock import FixedClock  # noqa: E402
+from leaddesk.domain import Stage, Verdict  # noqa: E402
+from leaddesk.handoff import Scope  # noqa: E402
+from leaddesk.handoff.selection import waiting_leads  # noqa: E402
+from leaddesk.store import Store, open_store  # noqa: E402
+from leaddesk.store.models import Lead, SyncOutboxRow, User, VerdictRecord  # noqa: E402
+from leaddesk.sync.outgoing import outgoing  # noqa: E402
+from leaddesk.sync.salesforce import SalesforceConnector  # noqa: E402
+from leaddesk.sync.salesforce_fields import lead_fields  # noqa: E402
+from leaddesk.sync.sending import send_waiting  # noqa: E402
+from leaddesk.sync.team_settings import SyncSettings, save_settings  # noqa: E402
+
+NOW = datetime(2026, 11, 18, 15, tzinfo=UTC)
+DEMO_SHARE = 0.55  # of a demo's leads, about this many are not yet qualified
+
+
+def waiting_hand_offs(store: Store, wanted: int) -> list[int]:
+    """``wanted`` leads qualified with a hand-off verdict, each with its outbox row waiting."""
+    with store.transaction() as session:
+        ids = list(session.scalars(waiting_leads(Scope.TEAM, 0)))
+        template = session.scalar(
+            select(VerdictRecord).where(
+                VerdictRecord.lead_id == ids[0], VerdictRecord.verdict == Verdict.HAND_OFF
+            )
+        )
+        assert template is not None
+        columns = [c.key for c in VerdictRecord.__table__.columns if c.key not in ("id", "lead_id")]
+        fresh = session.scalars(
+            select(Lead)
+            .where(Lead.stage.in_((Stage.NEW, Stage.WORKING, Stage.IN_QUALIFICATION)))
+            .order_by(Lead.id)
+            .limit(max(0, wanted - len(ids)))
+        ).all()
+        for lead in fresh:
+            lead.stage, lead.stage_changed_at = Stage.QUALIFIED, NOW
+            lead.claimed_by_id = None
+            lead.sales_owner_id = template.salesperson_id
+            copied = {name: getattr(template, name) for name in columns}
+            session.add(VerdictRecord(lead_id=lead.id, **copied))
+            ids.append(lead.id)
+        ids = ids[:wanted]
+        for lead_id in ids:
+            session.add(SyncOutboxRow(lead_id=lead_id, status="waiting", attempts=0, queued_at=NOW))
+    return ids
+
+
+def csv_floor(rows: list[dict[str, object]], folder: Path) -> float:
+    names = sorted({name for row in rows for name in row})
+    start = time.perf_counter()
+    with (folder / "floor.csv").open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow([row.get(name, "") for name in names])
+    return time.perf_counter() - start
+
+
+def main(handoffs: int) -> None:
+    keyring.set_keyring(MemoryKeyring())
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line a request otherwise
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        store = open_store(folder / "bench.sqlite3")
+        leads = int(handoffs / DEMO_SHARE) + 200
+        start = time.perf_counter()
+        fill_demo(store, leads=leads, reps=8, now=NOW)
+        with store.transaction() as session:
+            save_settings(session, SyncSettings("salesforce"), user_id=None, at=NOW)
+        ids = waiting_hand_offs(store, handoffs)
+        with store.reading() as session:
+            actor = session.scalar(select(User.id).where(User.name == "lead1"))
+            settings = SyncSettings("salesforce")
+            items = outgoing(session, ids, NOW, connector="salesforce")
+        rows = [lead_fields(item, settings) for item in items]
+        built = time.perf_counter() - start
+        print(f"store of {leads} leads, {len(ids)} hand-offs waiting ({built:.0f} s to build)")
+
+        cert, key = make_certificate(folder)
+        server = HTTPServer("127.0.0.1", 0, ssl_context=server_context(cert, key), threaded=True)
+        server.start()
+        fake = FakeSalesforce(server, f"https://127.0.0.1:{server.port}")
+        server.expect_request(re.compile(".*")).respond_with_handler(fake.handle)
+        try:
+            settings = replace(
+                settings, login_url=fake.base, client_id=CLIENT_ID, ca_bundle=str(cert)
+            )
+            connector = SalesforceConnector(settings, CLIENT_SECRET)
+            before = csv_floor(rows, folder)
+            start = time.perf_counter()
+            run = send_waiting(store, connector, clock=FixedClock(NOW), actor_id=actor)
+            pushed = time.perf_counter() - start
+            after = csv_floor(rows, folder)
+        finally:
+            server.clear()
+            server.stop()
+        store.close()
+    floor = (before + after) / 2
+    requests = len([s for s in fake.seen if "oauth2" not in s.path])
+    print(
+        f"pushed {len(run.sent)} hand-offs ({len(run.held)} held) in {pushed:.1f} s: "
+        f"{len(run.sent) / pushed:.0f} hand-offs/s, {requests} requests "
+        f"({requests / max(1, len(run.sent)):.2f} a hand-off)"
+    )
+    print(
+        f"floor, csv.writer of the same {len(rows)} rows: {floor * 1000:.0f} ms "
+        f"(before {before * 1000:.0f}, after {after * 1000:.0f}): "
+        f"{len(rows) / floor:.0f} rows/s"
+    )
+    print(f"sync / floor: {pushed / floor:.0f}x the time; load average {os.getloadavg()[0]:.1f}")
+    print(f"Leads in the local Salesforce: {len(fake.leads)}, Tasks: {len(fake.tasks)}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--handoffs", type=int, default=10_000)
+    main(parser.parse_args().handoffs)
