@@ -214,7 +214,8 @@ def _floor(job: Job) -> Floor:
     print(
         f"floor    {floor.rows:,} rows read and cleaned in {floor.seconds:5.2f} s = "
         f"{floor.rows / floor.seconds:7,.0f} rows/s on {floor.workers} workers, nothing written "
-        f"[{_load()}]; CPU {floor.cpu_here:.1f} s reading + {floor.cpu_workers:.1f} s cleaning"
+        f"[{_load()}]; CPU {floor.cpu_here:.1f} s reading + {floor.cpu_workers:.1f} s cleaning; "
+        f"largest child so far {floor.peak_worker_mb:.0f} MB"
     )
     return floor
 
@@ -314,7 +315,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     helper = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak memory: {peak:.0f} MB (this process), {helper:.0f} MB (cleaning helper)")
+    print(
+        f"peak memory: {peak:.0f} MB (this process), {helper:.0f} MB (the largest child: the "
+        "cleaning helper or a floor worker)"
+    )
     return 0
 
 

@@ -43,7 +43,7 @@ class Floor:
     cpu_here: float
     cpu_workers: float
     workers: int
-    peak_worker_mb: float
+    peak_worker_mb: float  # the largest child process so far (its workers, when first)
 
 
 def job_for(store_path: Path | str, export: Path, source: str) -> Job:
