@@ -8,7 +8,9 @@ typed is dropped: unmapped columns and unreadable values end up in ``extra``.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import os
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -351,13 +353,8 @@ def _country_names() -> dict[str, str]:
     import phonenumbers
 
     names: dict[str, str] = {region.casefold(): region for region in phonenumbers.SUPPORTED_REGIONS}
-    try:
-        # Country names in many languages, shipped with phonenumbers' geocoder.
-        from phonenumbers.geodata.locale import LOCALE_DATA
-    except ImportError:  # pragma: no cover - older phonenumbers
-        LOCALE_DATA = {}
     seen: dict[str, set[str]] = {}
-    for region, by_language in LOCALE_DATA.items():
+    for region, by_language in _locale_data().items():
         for name in by_language.values():
             if name and not name.startswith("*"):
                 seen.setdefault(name.casefold(), set()).add(region)
@@ -373,6 +370,30 @@ def _country_names() -> dict[str, str]:
     ):  # fmt: skip
         names[alias] = region
     return names
+
+
+def _locale_data() -> dict[str, dict[str, str]]:
+    """Country names in many languages, shipped with phonenumbers' geocoder. Its module is
+    loaded by itself: importing it the usual way first runs the geocoder package, which loads
+    every number prefix's place names (over a second, in the importing process and again in
+    the cleaning helper)."""
+    import phonenumbers
+
+    name = "phonenumbers.geodata.locale"
+    loaded = sys.modules.get(name)
+    if loaded is None:
+        spec = importlib.util.spec_from_file_location(
+            name, Path(phonenumbers.__file__).parent / "geodata" / "locale.py"
+        )
+        if spec is None or spec.loader is None:  # pragma: no cover - another phonenumbers
+            return {}
+        loaded = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(loaded)
+        except (ImportError, OSError):  # pragma: no cover - another phonenumbers
+            return {}
+    data: dict[str, dict[str, str]] = getattr(loaded, "LOCALE_DATA", {})
+    return data
 
 
 _REPORT_HEADER = ("row", "field", "reason", "value")

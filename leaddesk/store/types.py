@@ -49,10 +49,12 @@ class JSONText(TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        if holds_nul(value):
-            # json.dumps would hide it as \u0000; refused like a NUL in any other text.
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        # json.dumps hides a NUL as \u0000: refused like a NUL in any other text. Looked for
+        # in the value only when the text has that escape (cheaper than walking every value).
+        if "\\u0000" in text and holds_nul(value):
             raise nul_refused("a saved value")
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        return text
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         if value is None:

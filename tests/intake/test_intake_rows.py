@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,6 +83,21 @@ def test_the_rows_country_picks_the_phone_region() -> None:
     result = clean(row(Email="x@example.org", Phone="020 7946 0958", Country="United Kingdom"))
     assert result.phone_e164 == "+442079460958"
     assert clean(row(Phone="030 1234567", Country="Deutschland")).phone_e164 == "+49301234567"
+
+
+def test_country_names_are_read_without_loading_every_place_name() -> None:
+    # phonenumbers' geocoder package holds every number prefix's place names: over a second
+    # to load, in the importing process and again in the cleaning helper. Country names in
+    # other languages come from its one small module instead.
+    probe = (
+        "import sys; from leaddesk.intake.rows import country_code; "
+        "print(country_code('Deutschland'), country_code('Espagne'), "
+        "'phonenumbers.geodata' in sys.modules)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert found == ["DE", "ES", "False"]
 
 
 def test_a_row_without_usable_email_or_phone_is_a_problem_with_the_reasons() -> None:
