@@ -18,6 +18,7 @@ from leaddesk.sync.connector import CONNECTORS, Connector, CrmUnreachable
 from leaddesk.sync.sending import SyncRun, send_waiting
 from leaddesk.sync.team_settings import (
     SyncSettings,
+    default_settings,
     read_settings,
     save_settings,
     with_mapping,
@@ -87,8 +88,11 @@ class Sync:
         folder: str | None = None,
         ca_bundle: str | None = None,
         mapping: dict[str, str] | None = None,
+        api_url: str | None = None,
+        leads_object: bool | None = None,
     ) -> SyncSettings:
-        """Choose the team's connector and its settings (an admin); the secret goes to this
+        """Choose the team's connector and its settings (an admin); the secret (Salesforce's
+        client secret, HubSpot's private app token in ``client_secret``) goes to this
         computer's keyring, the rest (the field mapping too) into the store."""
         if connector not in CONNECTORS:
             raise InputError(
@@ -101,17 +105,20 @@ class Sync:
         ) as session:
             old = read_settings(session)
             base = old if old is not None and old.connector == connector else None
-            settings = base or SyncSettings(connector=connector)
+            settings = base or default_settings(connector)
             given = {
                 "login_url": login_url,
                 "client_id": client_id,
                 "api_version": api_version,
                 "folder": folder,
                 "ca_bundle": ca_bundle,
+                "api_url": api_url,
             }
             for name, value in given.items():
                 if value is not None:
                     settings = replace(settings, **{name: value.strip()})  # type: ignore[arg-type]
+            if leads_object is not None:
+                settings = replace(settings, leads_object=leads_object)
             settings = with_mapping(settings, mapping or {})
             if connector == "files" and not settings.folder:
                 raise InputError(
@@ -121,10 +128,18 @@ class Sync:
                 raise InputError(
                     "Name the connected app's client id: --client-id ID", field="client_id"
                 )
-            save_settings(session, settings, user_id=self._ctx.actor.id, at=at)
             code = store_code(session, at=at)
+            if connector == "hubspot" and not (
+                client_secret or secrets.recall(code, connector, secrets.PRIVATE_APP_TOKEN)
+            ):
+                raise InputError(
+                    "Give the HubSpot private app's access token (it goes to this "
+                    "computer's keyring): --token-file FILE, or type it when asked",
+                    field="token",
+                )
+            save_settings(session, settings, user_id=self._ctx.actor.id, at=at)
         if client_secret:
-            secrets.remember(code, connector, secrets.CLIENT_SECRET, client_secret)
+            secrets.remember(code, connector, secrets.secret_name(connector), client_secret)
         secrets.forget(code, connector, secrets.ACCESS_TOKEN)  # signed in afresh, wherever
         return settings
 

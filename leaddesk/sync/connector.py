@@ -3,7 +3,7 @@
 A connector sends hand-offs (each an ``Outgoing``: the lead as sales sees it, and the CRM
 record it came from, if any) and says, per lead, what the CRM kept (``Sent``). It never
 creates an opportunity or a deal. HubSpot fits the same shape: its ``send`` upserts a contact
-by email and adds its lead object and a note, its ``crm_id`` the contact's id.
+by email and adds its lead object and a note, its ``crm_id`` the lead object's id.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Protocol
 
 from leaddesk.handoff.records import HandoffRecord
 
-CONNECTORS = {"files": "Files", "salesforce": "Salesforce"}
+CONNECTORS = {"files": "Files", "salesforce": "Salesforce", "hubspot": "HubSpot"}
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from leaddesk.sync.connector import CONNECTORS
 EXTERNAL_ID_FIELD = "LeadDesk_Lead_Id__c"
 API_VERSION = "62.0"
 LOGIN_URL = "https://login.salesforce.com"
+HUBSPOT_API = "https://api.hubapi.com"
+HUBSPOT_LEAD_ID_PROPERTY = "leaddesk_lead_id"  # a unique-value property on HubSpot's leads
 
 # The values LeadDesk can put in a CRM field, as an admin names them in a mapping.
 VALUES = (
@@ -51,6 +53,19 @@ DEFAULT_MAPPING: dict[str, str] = {
     "Rating": "rating",
     "Description": "description",
 }
+# HubSpot's contact properties (their internal names); the qualification itself goes on the
+# lead object and a note, not into a contact property.
+HUBSPOT_MAPPING: dict[str, str] = {
+    "firstname": "first_name",
+    "lastname": "last_name",
+    "email": "email",
+    "phone": "phone",
+    "company": "company",
+    "jobtitle": "title",
+    "city": "city",
+    "country": "country",
+    "industry": "industry",
+}
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,8 @@ class SyncSettings:
     mapping: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MAPPING))
     folder: str = ""  # the files connector's folder
     ca_bundle: str = ""  # a certificate file to trust, for a company proxy or a test server
+    api_url: str = HUBSPOT_API  # HubSpot's API address
+    leads_object: bool = True  # HubSpot: a lead object; False: a note and a task instead
 
     @property
     def label(self) -> str:
@@ -78,7 +95,20 @@ class SyncSettings:
             "mapping": dict(self.mapping),
             "folder": self.folder,
             "ca_bundle": self.ca_bundle,
+            "api_url": self.api_url,
+            "leads_object": self.leads_object,
         }
+
+
+def default_settings(connector: str) -> SyncSettings:
+    """A connector's settings before an admin changed any: its own field names."""
+    if connector == "hubspot":
+        return SyncSettings(
+            connector,
+            external_id_field=HUBSPOT_LEAD_ID_PROPERTY,
+            mapping=dict(HUBSPOT_MAPPING),
+        )
+    return SyncSettings(connector)
 
 
 def with_mapping(settings: SyncSettings, changes: dict[str, str]) -> SyncSettings:
@@ -103,15 +133,18 @@ def read_settings(session: Session) -> SyncSettings | None:
     if row is None:
         return None
     data = dict(row.settings)
+    default = default_settings(row.connector)
     return SyncSettings(
         connector=row.connector,
         login_url=str(data.get("login_url") or LOGIN_URL),
         client_id=str(data.get("client_id") or ""),
         api_version=str(data.get("api_version") or API_VERSION),
-        external_id_field=str(data.get("external_id_field") or EXTERNAL_ID_FIELD),
-        mapping={str(k): str(v) for k, v in (data.get("mapping") or DEFAULT_MAPPING).items()},
+        external_id_field=str(data.get("external_id_field") or default.external_id_field),
+        mapping={str(k): str(v) for k, v in (data.get("mapping") or default.mapping).items()},
         folder=str(data.get("folder") or ""),
         ca_bundle=str(data.get("ca_bundle") or ""),
+        api_url=str(data.get("api_url") or HUBSPOT_API),
+        leads_object=bool(data.get("leads_object", True)),
     )
 
 
