@@ -7,9 +7,10 @@ Never a deal: sales creates that.
 Exactly once: the lead object is read back by its unique ``leaddesk_lead_id`` before one is
 made, the note and the task are found on the contact by their LeadDesk marker, so a repeat
 send (after a timeout once HubSpot had committed, a crash, a second worker) updates them.
-Up to 100 records go in each batch call. Timeouts, 429 (after HubSpot's Retry-After, or its
-rate-limit policy) and 5xx are retried with the shared back-off; a refused private-app token
-(401) stops the run with words saying what to do, as such a token never refreshes.
+Up to 100 records go in each batch call. On a timeout, 429 (after HubSpot's Retry-After, or
+its rate-limit policy) or 5xx the whole chunk goes again with the shared back-off: as every
+step finds before it writes, no single create is ever blindly repeated. A refused private-app
+token (401) stops the run with words saying what to do, as such a token never refreshes.
 """
 
 from __future__ import annotations
@@ -95,20 +96,30 @@ class HubSpotConnector:
     def send(self, batch: Sequence[Outgoing]) -> list[Sent]:
         results: dict[int, Sent] = {}
         for chunk in chunks(batch):
+            # Each step finds before it writes, so a chunk cut short (a timeout after HubSpot
+            # committed, a 429, a 5xx) is simply sent again, whole.
+            def send_chunk(chunk: Sequence[Outgoing] = chunk) -> dict[int, Sent]:
+                return self._send_chunk(chunk)
+
             try:
-                results.update(self._send_chunk(chunk))
+                results.update(retried(send_chunk, self._sleep))
             except HubSpotRefused as error:
                 words = f"HubSpot refused it: {error} (see: leaddesk sync test)"
                 results.update({i.lead_id: Sent(i.lead_id, error=words) for i in chunk})
         return [results[item.lead_id] for item in batch if item.lead_id in results]
 
     def check(self) -> list[str]:
-        contact_properties = self._request(self._properties.get_all, "contacts")
+        contact_properties = retried(
+            lambda: self._request(self._properties.get_all, "contacts"), self._sleep
+        )
         lead_id_property: Body | None = None
         if self.settings.leads_object:
             name = self.settings.external_id_field
             try:
-                lead_id_property = self._request(self._properties.get_by_name, "leads", name)
+                lead_id_property = retried(
+                    lambda: self._request(self._properties.get_by_name, "leads", name),
+                    self._sleep,
+                )
             except HubSpotRefused:
                 lead_id_property = None
         return fields.mapping_problems(
@@ -351,12 +362,11 @@ class HubSpotConnector:
     # -- calling HubSpot ------------------------------------------------------------------
 
     def _request(self, call: Callable[..., Any], *args: Any) -> Body:
-        """One call of the client, its answer's JSON; retried as the back-off says."""
-
-        def op() -> Any:
-            return call(*args, _preload_content=False, _request_timeout=self._timeout)
-
-        return retried(lambda: self._once(op), self._sleep)
+        """One call of the client, its answer's JSON. A passing fault raises ``TryAgain``:
+        ``send`` repeats its whole chunk, ``check`` the call."""
+        return self._once(
+            lambda: call(*args, _preload_content=False, _request_timeout=self._timeout)
+        )
 
     def _once(self, op: Callable[[], Any]) -> Body:
         try:

@@ -128,10 +128,14 @@ class FakeHubSpot:
         return [c for k, i, t, c in self.links if (k, i, t) == ("leads", hubspot_lead, "contacts")]
 
     def notes_for(self, lead_id: int) -> list[str]:
-        return [i for i, p in self.notes.items() if f"[LeadDesk lead {lead_id}]" in p["hs_note_body"]]
+        return [
+            i for i, p in self.notes.items() if f"[LeadDesk lead {lead_id}]" in p["hs_note_body"]
+        ]
 
     def tasks_for(self, lead_id: int) -> list[str]:
-        return [i for i, p in self.tasks.items() if p["hs_task_subject"].endswith(f"(lead {lead_id})")]
+        return [
+            i for i, p in self.tasks.items() if p["hs_task_subject"].endswith(f"(lead {lead_id})")
+        ]
 
     def linked(self, kind: str, record: str, to: str) -> list[str]:
         return [c for k, i, t, c in self.links if (k, i, t) == (kind, record, to)]
@@ -171,7 +175,9 @@ class FakeHubSpot:
                 return _error(400, "Unable to infer object type from: leads")
             found = self.lead_id_property
             if found is None or found["name"] != match.group(1):
-                return _error(404, f"Unable to find property {match.group(1)} for object type 0-136")
+                return _error(
+                    404, f"Unable to find property {match.group(1)} for object type 0-136"
+                )
             return _json(found)
         if method != "POST":
             return _json(ERRORS["404"]["body"], 404)
@@ -181,7 +187,9 @@ class FakeHubSpot:
             return _json(ERRORS["400"]["body"], 400)
         if match := re.fullmatch(r"/crm/v3/objects/(\w+)/batch/(read|create|update|upsert)", path):
             kind, verb = match.groups()
-            if kind not in OBJECTS["object_types"] or (kind == "leads" and not self.has_leads_object):
+            if kind not in OBJECTS["object_types"] or (
+                kind == "leads" and not self.has_leads_object
+            ):
                 return _error(400, f"Unable to infer object type from: {kind}")
             operation = OBJECTS["paths"][f"/crm/v3/objects/{{objectType}}/batch/{verb}"]["post"]
             problem = schema_problem(operation["request"], body, OBJECTS, "")
@@ -192,14 +200,19 @@ class FakeHubSpot:
         if match := re.fullmatch(assoc, path):
             source, target, verb = match.groups()
             template = "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/" + verb
-            problem = schema_problem(ASSOCIATIONS["paths"][template]["post"]["request"], body, ASSOCIATIONS, "")
+            problem = schema_problem(
+                ASSOCIATIONS["paths"][template]["post"]["request"], body, ASSOCIATIONS, ""
+            )
             if problem:
                 return _error(400, f"Invalid input JSON: {problem}")
             if verb == "read":
                 return self._associations(source, target, body)
             for pair in body["inputs"]:
                 self.links.add((source, pair["from"]["id"], target, pair["to"]["id"]))
-            results = [{**ASSOCIATIONS["responses"]["default_result"], "from": p["from"], "to": p["to"]} for p in body["inputs"]]
+            results = [
+                {**ASSOCIATIONS["responses"]["default_result"], "from": p["from"], "to": p["to"]}
+                for p in body["inputs"]
+            ]
             return _json(_batch(results, []))
         return _json(ERRORS["404"]["body"], 404)
 
@@ -214,7 +227,12 @@ class FakeHubSpot:
     def _read(self, kind: str, body: dict[str, Any]) -> Response:
         store = self._store(kind)
         key = body.get("idProperty")
-        if key is not None and not (kind == "leads" and self.lead_id_property and key == self.lead_id_property["name"] and self.lead_id_property.get("hasUniqueValue")):
+        if key is not None and not (
+            kind == "leads"
+            and self.lead_id_property
+            and key == self.lead_id_property["name"]
+            and self.lead_id_property.get("hasUniqueValue")
+        ):
             return _error(400, f"{key} is not a unique property of {kind}")
         results, errors = [], []
         for wanted in body["inputs"]:
@@ -223,27 +241,59 @@ class FakeHubSpot:
                 shown = {n: store[found[0]].get(n) for n in body["properties"]}
                 results.append(_object(found[0], shown))
             else:
-                errors.append(_item_error("OBJECT_NOT_FOUND", f"Could not get some {kind} objects, they may be deleted or not exist.", {"ids": [wanted["id"]]}))
+                errors.append(
+                    _item_error(
+                        "OBJECT_NOT_FOUND",
+                        f"Could not get some {kind} objects, they may be deleted or not exist.",
+                        {"ids": [wanted["id"]]},
+                    )
+                )
         return _json(_batch(results, errors), 207 if errors else 200)
 
     def _create(self, kind: str, body: dict[str, Any]) -> Response:
         store = self._store(kind)
         results, errors = [], []
-        wanted_link = {"leads": LEAD_TO_CONTACT, "notes": NOTE_TO_CONTACT, "tasks": TASK_TO_CONTACT}.get(kind)
+        wanted_link = {
+            "leads": LEAD_TO_CONTACT,
+            "notes": NOTE_TO_CONTACT,
+            "tasks": TASK_TO_CONTACT,
+        }.get(kind)
         for given in body["inputs"]:
             trace = {"objectWriteTraceId": [given.get("objectWriteTraceId", "")]}
             properties = given["properties"]
-            links = [(a["to"]["id"], t["associationTypeId"]) for a in given.get("associations", []) for t in a["types"]]
+            links = [
+                (a["to"]["id"], t["associationTypeId"])
+                for a in given.get("associations", [])
+                for t in a["types"]
+            ]
             contacts = [c for c, type_id in links if type_id == wanted_link and c in self.contacts]
             if kind == "leads":
                 if not properties.get("hs_lead_name") or not contacts:
-                    errors.append(_item_error("VALIDATION_ERROR", "A lead needs hs_lead_name and an associated contact", trace))
+                    errors.append(
+                        _item_error(
+                            "VALIDATION_ERROR",
+                            "A lead needs hs_lead_name and an associated contact",
+                            trace,
+                        )
+                    )
                     continue
                 if self.leads_for(int(properties.get(LEAD_ID, "0"))):
-                    errors.append(_item_error("CONFLICT", f"A lead with {LEAD_ID}={properties.get(LEAD_ID)} already exists", trace))
+                    errors.append(
+                        _item_error(
+                            "CONFLICT",
+                            f"A lead with {LEAD_ID}={properties.get(LEAD_ID)} already exists",
+                            trace,
+                        )
+                    )
                     continue
             elif not contacts:
-                errors.append(_item_error("VALIDATION_ERROR", f"associationTypeId {wanted_link} to an existing contact is required", trace))
+                errors.append(
+                    _item_error(
+                        "VALIDATION_ERROR",
+                        f"associationTypeId {wanted_link} to an existing contact is required",
+                        trace,
+                    )
+                )
                 continue
             new = self._new_id()
             store[new] = dict(properties)
@@ -258,9 +308,15 @@ class FakeHubSpot:
         for given in body["inputs"]:
             trace = {"objectWriteTraceId": [given.get("objectWriteTraceId", "")]}
             if given["id"] not in store:
-                errors.append(_item_error("OBJECT_NOT_FOUND", f"Object {given['id']} not found", trace))
+                errors.append(
+                    _item_error("OBJECT_NOT_FOUND", f"Object {given['id']} not found", trace)
+                )
                 continue
-            problem = self._bad_contact({**store[given["id"]], **given["properties"]}) if kind == "contacts" else None
+            problem = (
+                self._bad_contact({**store[given["id"]], **given["properties"]})
+                if kind == "contacts"
+                else None
+            )
             if problem:
                 errors.append(_item_error("VALIDATION_ERROR", problem, trace))
                 continue
@@ -283,7 +339,9 @@ class FakeHubSpot:
             if problem:
                 errors.append({**ERRORS["item"], "message": problem, "context": trace})
                 continue
-            found = [i for i, p in store.items() if p.get("email", "").lower() == given["id"].lower()]
+            found = [
+                i for i, p in store.items() if p.get("email", "").lower() == given["id"].lower()
+            ]
             new = not found
             record = found[0] if found else self._new_id()
             store.setdefault(record, {}).update(properties)
@@ -306,7 +364,13 @@ class FakeHubSpot:
                     {**ASSOCIATIONS["responses"]["read_result"]["to"][0], "toObjectId": int(i)} for i in sorted(set(to))
                 ]})  # fmt: skip
             else:
-                errors.append(_item_error("OBJECT_NOT_FOUND", f"No {target} is associated with {source} {wanted['id']}.", {"fromObjectId": [wanted["id"]]}))
+                errors.append(
+                    _item_error(
+                        "OBJECT_NOT_FOUND",
+                        f"No {target} is associated with {source} {wanted['id']}.",
+                        {"fromObjectId": [wanted["id"]]},
+                    )
+                )
         return _json(_batch(results, errors), 207 if errors else 200)
 
     def _new_id(self) -> str:
@@ -314,7 +378,11 @@ class FakeHubSpot:
 
 
 def _object(record: str, properties: dict[str, Any]) -> dict[str, Any]:
-    return {**OBJECTS["responses"]["SimplePublicObject"], "id": record, "properties": dict(properties)}
+    return {
+        **OBJECTS["responses"]["SimplePublicObject"],
+        "id": record,
+        "properties": dict(properties),
+    }
 
 
 def _batch(results: list[Any], errors: list[Any]) -> dict[str, Any]:
@@ -334,4 +402,6 @@ def _error(status: int, message: str) -> Response:
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(json.dumps(data), status=status, headers=headers or {}, content_type="application/json")
+    return Response(
+        json.dumps(data), status=status, headers=headers or {}, content_type="application/json"
+    )

@@ -99,4 +99,6 @@ def test_sync_test_says_which_lead_property_to_create(
         check = admin.sync.check()
     assert not check.ok
     assert any("create the lead property leaddesk_lead_id" in p for p in check.problems)
-    assert any("contacts have no property nickname (mapped from title)" in p for p in check.problems)
+    assert any(
+        "contacts have no property nickname (mapped from title)" in p for p in check.problems
+    )
