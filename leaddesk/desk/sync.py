@@ -105,7 +105,10 @@ class Sync:
         ) as session:
             old = read_settings(session)
             base = old if old is not None and old.connector == connector else None
-            settings = base or default_settings(connector)
+            # A certificate to trust (a company proxy) is the computer's, whichever CRM.
+            settings = base or replace(
+                default_settings(connector), ca_bundle=old.ca_bundle if old else ""
+            )
             given = {
                 "login_url": login_url,
                 "client_id": client_id,

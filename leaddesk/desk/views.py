@@ -130,8 +130,7 @@ if TYPE_CHECKING:
     from leaddesk.store.database import default_store_path as default_store_path
     from leaddesk.sync.connector import CONNECTORS
     from leaddesk.sync.sending import SyncRun as SyncRun
-    from leaddesk.sync.team_settings import VALUES
-    from leaddesk.sync.team_settings import default_settings
+    from leaddesk.sync.team_settings import VALUES, default_settings
     from leaddesk.sync.team_settings import SyncSettings as SyncSettings
     from leaddesk.team.moves import POOL as POOL
     from leaddesk.team.moves import QUEUE_ROLES as QUEUE_ROLES

@@ -371,12 +371,19 @@ class HubSpotConnector:
     def _once(self, op: Callable[[], Any]) -> Body:
         try:
             response = op()
+        except urllib3.exceptions.NewConnectionError as error:  # a TimeoutError's kin
+            raise TryAgain("HubSpot cannot be reached (offline?).") from error
         except urllib3.exceptions.TimeoutError as error:
             raise TryAgain("HubSpot did not answer in time.") from error
         except urllib3.exceptions.HTTPError as error:
             raise TryAgain("HubSpot cannot be reached (offline?).") from error
         except _API_ERRORS as error:
             raise _sorted_out(error) from error
+        except AttributeError as error:
+            # The client trips over an answerless failure (a TLS refusal) while reading it.
+            if isinstance(error.__context__, _API_ERRORS):
+                raise _sorted_out(error.__context__) from error
+            raise
         data = response.data
         return dict(json.loads(data)) if data else {}
 
@@ -386,6 +393,11 @@ def _sorted_out(error: Any) -> Exception:
     status = int(error.status or 0)
     words = hubspot_words(error.body, status)
     headers = error.headers or {}
+    if status == 0 and "CERTIFICATE_VERIFY_FAILED" in str(error.reason):
+        return CrmUnreachable(
+            "This computer does not trust the certificate of HubSpot's address (a company "
+            "proxy?): name the certificate file with: leaddesk sync setup hubspot --ca-bundle FILE"
+        )
     if status == 0:
         return TryAgain(f"HubSpot cannot be reached: {error.reason}".strip())
     if status == 401:

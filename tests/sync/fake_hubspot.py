@@ -48,13 +48,14 @@ def schema_problem(schema: dict[str, Any], value: Any, spec: dict[str, Any], at:
         schema = spec["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
     kind = schema.get("type")
     types = {"object": dict, "array": list, "string": str, "integer": int, "boolean": bool}
-    if kind and not isinstance(value, types[kind]) or (kind == "integer" and value is True):
+    if (kind and not isinstance(value, types[kind])) or (kind == "integer" and value is True):
         return f"{at or 'body'}: expected {kind}"
     if "enum" in schema and value not in schema["enum"]:
         return f"{at}: {value!r} is not one of {schema['enum']}"
     if kind == "array":
         if not schema.get("minItems", 0) <= len(value) <= schema.get("maxItems", 10**9):
-            return f"{at}: {len(value)} items, not {schema.get('minItems', 0)} to {schema.get('maxItems')}"
+            low, high = schema.get("minItems", 0), schema.get("maxItems")
+            return f"{at}: {len(value)} items, not {low} to {high}"
         for n, item in enumerate(value):
             problem = schema_problem(schema.get("items", {}), item, spec, f"{at}[{n}]")
             if problem:
@@ -359,10 +360,10 @@ class FakeHubSpot:
         for wanted in body["inputs"]:
             to = [i for k, i, t, c in self.links if (k, t, c) == (target, source, wanted["id"])]
             to += [c for k, i, t, c in self.links if (k, i, t) == (source, wanted["id"], target)]
+            shape = ASSOCIATIONS["responses"]["read_result"]["to"][0]
             if to:
-                results.append({"from": {"id": wanted["id"]}, "to": [
-                    {**ASSOCIATIONS["responses"]["read_result"]["to"][0], "toObjectId": int(i)} for i in sorted(set(to))
-                ]})  # fmt: skip
+                found = [{**shape, "toObjectId": int(i)} for i in sorted(set(to))]
+                results.append({"from": {"id": wanted["id"]}, "to": found})
             else:
                 errors.append(
                     _item_error(

@@ -147,7 +147,7 @@ def test_one_bad_record_is_held_with_hubspots_words_and_the_others_land(
     assert sorted(s.lead_id for s in run.sent) == [good, other]
     [held] = run.held
     assert held.lead_id == bad and "ada@@acme is not a valid email address" in (held.error or "")
-    assert [s for s in hubspot.seen if "contacts/batch/upsert" in s.path][0]  # one call, 207
+    assert len([s for s in hubspot.seen if "contacts/batch/upsert" in s.path]) == 1  # a 207
     with open_desk(hubspot_team, "rep1", clock=clock) as desk:
         assert desk.sync.status().line == "1 held by HubSpot"
     with store.transaction() as session:  # the rep corrects the address; it goes again
@@ -178,3 +178,26 @@ def test_more_hand_offs_than_one_batch_call_takes_go_in_calls_of_100(
     upserts = [s for s in hubspot.seen if "contacts/batch/upsert" in s.path]
     assert len(upserts) == 2  # 100 and 1; the fake refuses more than 100 inputs
     one_of_each(hubspot, list(range(1, 102)))
+
+
+def test_offline_or_untrusted_the_hand_offs_wait_with_words_saying_why(
+    hubspot_team: str,
+    store: Store,
+    clock: FixedClock,
+    hubspot: FakeHubSpot,
+    certificate: tuple[Path, Path],
+) -> None:
+    lead_id = hand_off(hubspot_team, clock)
+    offline = replace(default_settings("hubspot"), api_url="https://127.0.0.1:9")
+    run = send_waiting(
+        store, HubSpotConnector(offline, TOKEN, sleep=[].append), clock=clock, actor_id=None
+    )
+    assert run.unreachable == "HubSpot cannot be reached (offline?)." and run.waiting == 1
+    untrusted = replace(default_settings("hubspot"), api_url=hubspot.base)  # no ca_bundle
+    run = send_waiting(
+        store, HubSpotConnector(untrusted, TOKEN, sleep=[].append), clock=clock, actor_id=None
+    )
+    assert "--ca-bundle FILE" in (run.unreachable or "") and run.waiting == 1
+    back = send_waiting(store, connector(hubspot, certificate, []), clock=clock, actor_id=None)
+    assert [s.lead_id for s in back.sent] == [lead_id]
+    one_of_each(hubspot, [lead_id])

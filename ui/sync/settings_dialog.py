@@ -104,10 +104,10 @@ class SyncSettingsDialog(QDialog):
     def _show_fields(self) -> None:
         chosen = self.chosen
         salesforce, hubspot = chosen == "salesforce", chosen == "hubspot"
-        for widget in (self.login_url, self.client_id):
-            widget.setEnabled(salesforce)
-        for widget in (self.api_url, self.leads_object):
-            widget.setEnabled(hubspot)
+        self.login_url.setEnabled(salesforce)
+        self.client_id.setEnabled(salesforce)
+        self.api_url.setEnabled(hubspot)
+        self.leads_object.setEnabled(hubspot)
         self.client_secret.setEnabled(salesforce or hubspot)
         self.mapping.setEnabled(salesforce or hubspot)
         self.folder.setEnabled(chosen == "files")
