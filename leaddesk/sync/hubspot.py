@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import urllib3
@@ -25,8 +26,10 @@ from hubspot.crm.associations.v4.exceptions import ApiException as AssociationsE
 from hubspot.crm.objects.exceptions import ApiException as ObjectsError
 from hubspot.crm.properties.exceptions import ApiException as PropertiesError
 
+from leaddesk.handoff.feedback import Decision
 from leaddesk.sync import hubspot_fields as fields
 from leaddesk.sync.connector import CrmUnreachable, Outgoing, Sent
+from leaddesk.sync.hubspot_pull import QUALIFIED, as_decisions, changed_leads
 from leaddesk.sync.retry_policy import TryAgain, retried
 from leaddesk.sync.team_settings import SyncSettings
 
@@ -90,6 +93,7 @@ class HubSpotConnector:
         self._objects = client.crm.objects.batch_api
         self._associations = client.crm.associations.v4.batch_api
         self._properties = client.crm.properties.core_api
+        self._search = client.crm.objects.search_api
 
     # -- what the connector does ---------------------------------------------------------
 
@@ -125,6 +129,37 @@ class HubSpotConnector:
         return fields.mapping_problems(
             list(contact_properties.get("results") or []), lead_id_property, self.settings
         )
+
+    def pull(self, since: datetime | None) -> list[Decision]:
+        """Sales' answers on LeadDesk's lead objects changed since ``since`` (all when None):
+        reads only. A portal without the leads object has none to give."""
+        if not self.settings.leads_object:
+            return []
+        try:
+            return retried(lambda: self._pull(since), self._sleep)
+        except HubSpotRefused as error:
+            raise CrmUnreachable(f"HubSpot refused to say what sales did: {error}") from error
+
+    def _pull(self, since: datetime | None) -> list[Decision]:
+        leads = changed_leads(self._request, self._search.do_search, self.settings, since)
+        qualified = [
+            str(lead.get("id"))
+            for lead in leads
+            if (lead.get("properties") or {}).get("hs_pipeline_stage") == QUALIFIED
+        ]
+        made = self._associated("leads", "deals", qualified)  # the deal sales made of it
+        first = {lead: deals[0] for lead, deals in made.items() if deals}
+        amounts: dict[str, str | None] = {}
+        for part in chunks(sorted(set(first.values()))):
+            read: Body = {
+                "properties": ["amount"],
+                "propertiesWithHistory": [],
+                "inputs": [{"id": d} for d in part],
+            }
+            for deal in self._request(self._objects.read, "deals", read).get("results") or []:
+                amounts[str(deal.get("id"))] = (deal.get("properties") or {}).get("amount")
+        deals = {lead: (deal, amounts.get(deal)) for lead, deal in first.items()}
+        return as_decisions(leads, self.settings, deals)
 
     # -- the steps ------------------------------------------------------------------------
 
@@ -279,8 +314,11 @@ class HubSpotConnector:
         candidates = sorted({a for ids in on_contact.values() for a in ids})
         texts: dict[str, str] = {}
         for part in chunks(candidates):
-            read: Body = {"properties": [field], "propertiesWithHistory": [],
-                    "inputs": [{"id": a} for a in part]}  # fmt: skip
+            read: Body = {
+                "properties": [field],
+                "propertiesWithHistory": [],
+                "inputs": [{"id": a} for a in part],
+            }
             answer = self._request(self._objects.read, kind, read)
             for result in answer.get("results") or []:
                 texts[str(result.get("id"))] = str((result.get("properties") or {}).get(field))
@@ -292,15 +330,30 @@ class HubSpotConnector:
         render = fields.note_properties if notes else fields.task_properties
         old = [item for item in ready if item.lead_id in kept]
         if old:
-            body: Body = {"inputs": [{"id": kept[i.lead_id], "properties": render(i),
-                                "objectWriteTraceId": str(i.lead_id)} for i in old]}  # fmt: skip
+            body: Body = {
+                "inputs": [
+                    {
+                        "id": kept[i.lead_id],
+                        "properties": render(i),
+                        "objectWriteTraceId": str(i.lead_id),
+                    }
+                    for i in old
+                ]
+            }
             self._batch("update", kind, body, old, failed)
         new = [item for item in ready if item.lead_id not in kept]
         if new:
             type_id = fields.NOTE_TO_CONTACT if notes else fields.TASK_TO_CONTACT
-            body = {"inputs": [{"properties": render(i),
-                                "associations": [_to(contacts[i.lead_id], type_id)],
-                                "objectWriteTraceId": str(i.lead_id)} for i in new]}  # fmt: skip
+            body = {
+                "inputs": [
+                    {
+                        "properties": render(i),
+                        "associations": [_to(contacts[i.lead_id], type_id)],
+                        "objectWriteTraceId": str(i.lead_id),
+                    }
+                    for i in new
+                ]
+            }
             made = self._batch("create", kind, body, new, failed)
             for result in made.get("results") or []:
                 text = str((result.get("properties") or {}).get(field) or "")

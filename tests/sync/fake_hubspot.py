@@ -18,6 +18,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,7 @@ class FakeHubSpot:
     leads: dict[str, dict[str, str]] = field(default_factory=dict)
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
     tasks: dict[str, dict[str, str]] = field(default_factory=dict)
+    deals: dict[str, dict[str, str]] = field(default_factory=dict)  # made by sales, not us
     links: set[tuple[str, str, str, str]] = field(default_factory=set)  # kind, id, kind, id
     seen: list[Seen] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
@@ -137,6 +139,24 @@ class FakeHubSpot:
         return [
             i for i, p in self.tasks.items() if p["hs_task_subject"].endswith(f"(lead {lead_id})")
         ]
+
+    def sales_qualify(self, hubspot_lead: str, amount: str, at: str) -> str:
+        """Sales works the lead in HubSpot: qualified, and a deal made from it."""
+        deal = self._new_id()
+        self.deals[deal] = {"dealname": "Acme seats", "amount": amount}
+        self.links.add(("leads", hubspot_lead, "deals", deal))
+        self.leads[hubspot_lead].update(
+            hs_pipeline_stage="qualified-stage-id", hubspot_owner_id="75", hs_lastmodifieddate=at
+        )
+        return deal
+
+    def sales_disqualify(self, hubspot_lead: str, reason: str, note: str, at: str) -> None:
+        self.leads[hubspot_lead].update(
+            hs_pipeline_stage="unqualified-stage-id",
+            hs_lead_disqualification_reason=reason,
+            hs_lead_disqualification_note=note,
+            hs_lastmodifieddate=at,
+        )
 
     def linked(self, kind: str, record: str, to: str) -> list[str]:
         return [c for k, i, t, c in self.links if (k, i, t) == (kind, record, to)]
@@ -186,6 +206,12 @@ class FakeHubSpot:
             body = json.loads(text)
         except ValueError:
             return _json(ERRORS["400"]["body"], 400)
+        if path == "/crm/v3/objects/leads/search":
+            operation = OBJECTS["paths"]["/crm/v3/objects/{objectType}/search"]["post"]
+            problem = schema_problem(operation["request"], body, OBJECTS, "")
+            return _error(400, f"Invalid input JSON: {problem}") if problem else self._search(body)
+        if path == "/crm/v3/objects/deals/batch/read":  # reading what sales made: allowed
+            return self._read("deals", body)
         if match := re.fullmatch(r"/crm/v3/objects/(\w+)/batch/(read|create|update|upsert)", path):
             kind, verb = match.groups()
             if kind not in OBJECTS["object_types"] or (
@@ -221,7 +247,8 @@ class FakeHubSpot:
 
     def _store(self, kind: str) -> dict[str, dict[str, str]]:
         stores: dict[str, dict[str, dict[str, str]]] = {
-            "contacts": self.contacts, "leads": self.leads, "notes": self.notes, "tasks": self.tasks
+            "contacts": self.contacts, "leads": self.leads, "notes": self.notes,
+            "tasks": self.tasks, "deals": self.deals,
         }  # fmt: skip
         return stores[kind]
 
@@ -349,6 +376,36 @@ class FakeHubSpot:
             results.append({**_object(record, store[record]), "new": new})
         return _json(_batch(results, errors), 207 if errors else 200)
 
+    def _search(self, body: dict[str, Any]) -> Response:
+        """Leads matching every filter of the (one) group, in change order, a page at a time."""
+        [group] = body["filterGroups"]
+
+        def matches(properties: dict[str, str], rule: dict[str, Any]) -> bool:
+            value = properties.get(rule["propertyName"])
+            if rule["operator"] == "HAS_PROPERTY":
+                return bool(value)
+            if rule["operator"] == "IN":
+                return value in rule["values"]
+            if rule["operator"] == "GTE":
+                return _millis(value) >= int(rule["value"])
+            raise AssertionError(f"the fake has no {rule['operator']}")
+
+        found = [
+            (i, p) for i, p in self.leads.items() if all(matches(p, r) for r in group["filters"])
+        ]
+        found.sort(key=lambda pair: _millis(pair[1].get("hs_lastmodifieddate")))
+        start, limit = int(body.get("after") or 0), int(body.get("limit") or 10)
+        page = found[start : start + limit]
+        answer: dict[str, Any] = {
+            "total": len(found),
+            "results": [
+                _object(i, {n: p.get(n) for n in body.get("properties", [])}) for i, p in page
+            ],
+        }
+        if start + limit < len(found):
+            answer["paging"] = {"next": {"after": str(start + limit)}}
+        return _json(answer)
+
     def _bad_contact(self, properties: dict[str, str]) -> str | None:
         email = properties.get("email")
         if email and not EMAIL.fullmatch(email):
@@ -376,6 +433,12 @@ class FakeHubSpot:
 
     def _new_id(self) -> str:
         return str(next(self._numbers))
+
+
+def _millis(value: str | None) -> int:
+    if not value:
+        return 0
+    return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
 
 
 def _object(record: str, properties: dict[str, Any]) -> dict[str, Any]:
