@@ -35,6 +35,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="a file whose first line is the connected app's secret (else it is asked for); "
         "it goes to this computer's keyring, never the store",
     )
+    setup.add_argument(
+        "--token-file",
+        metavar="FILE",
+        type=Path,
+        help="HubSpot: a file whose first line is the private app's access token (else it is "
+        "asked for); it goes to this computer's keyring, never the store",
+    )
+    setup.add_argument("--api-url", help="HubSpot's API address (default api.hubapi.com)")
+    setup.add_argument(
+        "--no-leads-object",
+        action="store_true",
+        help="HubSpot portal without the leads object: a note and a call task on the contact",
+    )
     setup.add_argument("--api-version", help="Salesforce REST API version, e.g. 62.0")
     setup.add_argument("--ca-bundle", metavar="FILE", help="a certificate file to trust")
     setup.add_argument("--folder", metavar="DIR", help="the files connector's batch folder")
@@ -106,19 +119,23 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def _secret(args: argparse.Namespace) -> str | None:
-    if args.connector != "salesforce":
+    if args.connector not in ("salesforce", "hubspot"):
         return None
-    if args.client_secret_file is not None:
+    hubspot = args.connector == "hubspot"
+    option, given = (
+        ("--token-file", args.token_file)
+        if hubspot
+        else ("--client-secret-file", args.client_secret_file)
+    )
+    if given is not None:
         try:
-            lines = args.client_secret_file.read_text(encoding="utf-8").splitlines()
+            lines = given.read_text(encoding="utf-8").splitlines()
         except OSError as error:
-            raise InputError(
-                f"{args.client_secret_file}: cannot read it ({error.strerror})",
-                field="--client-secret-file",
-            ) from error
+            raise InputError(f"{given}: cannot read it ({error.strerror})", field=option) from error
         return lines[0].strip() if lines else None
     if sys.stdin.isatty():
-        return getpass.getpass("Connected app's client secret (Enter keeps the saved one): ")
+        what = "HubSpot private app's access token" if hubspot else "Connected app's client secret"
+        return getpass.getpass(f"{what} (Enter keeps the saved one): ")
     line = sys.stdin.readline().strip()
     return line or None
 
@@ -143,12 +160,25 @@ def run_setup(args: argparse.Namespace) -> int:
             rejected_statuses=args.pull_rejected_status,
             reason_field=args.pull_reason_field,
             comment_field=args.pull_comment_field,
+            api_url=args.api_url,
+            leads_object=False if args.no_leads_object else None,
         )
     if args.json:
         print_json(settings.as_json())
         return 0
     if settings.connector == "files":
         print(f"Hand-offs sync as batch folders in {settings.folder}.")
+        return 0
+    if settings.connector == "hubspot":
+        what = (
+            f"a contact (by email) and a lead found again by its {settings.external_id_field}"
+            if settings.leads_object
+            else "a contact (by email) with a note and a call task"
+        )
+        print(f"Hand-offs sync to HubSpot ({settings.api_url}): each is {what}.")
+        print("The contact's properties:")
+        _print_mapping(settings)
+        print("Check it against your portal with: leaddesk sync test")
         return 0
     print(f"Hand-offs sync to Salesforce ({settings.login_url}, API {settings.api_version}).")
     print(f"Each is a Lead upserted by {settings.external_id_field}, with these fields:")
@@ -185,7 +215,7 @@ def run_status(args: argparse.Namespace) -> int:
         print("No sync is set up: hand-offs go to sales by the end-of-day export.")
         return 0
     print(f"Connector: {status.settings.label}. {status.line}. Sent so far: {status.sent}.")
-    if status.settings.connector == "salesforce":
+    if status.settings.connector in ("salesforce", "hubspot"):
         _print_mapping(status.settings)
     for held in status.held:
         print(f"  held: lead {held.lead_id}: {held.error}")

@@ -20,6 +20,7 @@ from leaddesk.sync.pulling import PullRun, pull_answers
 from leaddesk.sync.sending import SyncRun, send_waiting
 from leaddesk.sync.team_settings import (
     SyncSettings,
+    default_settings,
     pulled_until,
     read_settings,
     save_settings,
@@ -95,8 +96,11 @@ class Sync:
         rejected_statuses: list[str] | None = None,
         reason_field: str | None = None,
         comment_field: str | None = None,
+        api_url: str | None = None,
+        leads_object: bool | None = None,
     ) -> SyncSettings:
-        """Choose the team's connector and its settings (an admin); the secret goes to this
+        """Choose the team's connector and its settings (an admin); the secret (Salesforce's
+        client secret, HubSpot's private app token in ``client_secret``) goes to this
         computer's keyring, the rest (the field mapping too) into the store."""
         if connector not in CONNECTORS:
             raise InputError(
@@ -109,7 +113,10 @@ class Sync:
         ) as session:
             old = read_settings(session)
             base = old if old is not None and old.connector == connector else None
-            settings = base or SyncSettings(connector=connector)
+            # A certificate to trust (a company proxy) is the computer's, whichever CRM.
+            settings = base or replace(
+                default_settings(connector), ca_bundle=old.ca_bundle if old else ""
+            )
             given = {
                 "login_url": login_url,
                 "client_id": client_id,
@@ -118,10 +125,13 @@ class Sync:
                 "ca_bundle": ca_bundle,
                 "reason_field": reason_field,
                 "comment_field": comment_field,
+                "api_url": api_url,
             }
             for name, value in given.items():
                 if value is not None:
                     settings = replace(settings, **{name: value.strip()})  # type: ignore[arg-type]
+            if leads_object is not None:
+                settings = replace(settings, leads_object=leads_object)
             settings = with_mapping(settings, mapping or {})
             if rejected_statuses:
                 statuses = tuple(s.strip() for s in rejected_statuses if s.strip())
@@ -134,10 +144,18 @@ class Sync:
                 raise InputError(
                     "Name the connected app's client id: --client-id ID", field="client_id"
                 )
-            save_settings(session, settings, user_id=self._ctx.actor.id, at=at)
             code = store_code(session, at=at)
+            if connector == "hubspot" and not (
+                client_secret or secrets.recall(code, connector, secrets.PRIVATE_APP_TOKEN)
+            ):
+                raise InputError(
+                    "Give the HubSpot private app's access token (it goes to this "
+                    "computer's keyring): --token-file FILE, or type it when asked",
+                    field="token",
+                )
+            save_settings(session, settings, user_id=self._ctx.actor.id, at=at)
         if client_secret:
-            secrets.remember(code, connector, secrets.CLIENT_SECRET, client_secret)
+            secrets.remember(code, connector, secrets.secret_name(connector), client_secret)
         secrets.forget(code, connector, secrets.ACCESS_TOKEN)  # signed in afresh, wherever
         return settings
 

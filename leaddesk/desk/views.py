@@ -131,7 +131,7 @@ if TYPE_CHECKING:
     from leaddesk.sync.connector import CONNECTORS
     from leaddesk.sync.pulling import PullRun as PullRun
     from leaddesk.sync.sending import SyncRun as SyncRun
-    from leaddesk.sync.team_settings import VALUES
+    from leaddesk.sync.team_settings import VALUES, default_settings
     from leaddesk.sync.team_settings import SyncSettings as SyncSettings
     from leaddesk.team.moves import POOL as POOL
     from leaddesk.team.moves import QUEUE_ROLES as QUEUE_ROLES
@@ -159,6 +159,7 @@ if TYPE_CHECKING:
     SalesRejectReason = _SalesRejectReason
     SYNC_CONNECTORS = CONNECTORS
     SYNC_VALUES = VALUES
+    sync_default_settings = default_settings
     CheckStatus = Status
     CONTACT_WORDS = WORDS
     MAX_SEARCH_RESULTS = MAX_RESULTS
@@ -289,6 +290,7 @@ WHERE: dict[str, str] = {
     "CONTACT_FIELDS": "leaddesk.intake.needed_columns:CONTACT",
     "SYNC_CONNECTORS": "leaddesk.sync.connector:CONNECTORS",
     "SYNC_VALUES": "leaddesk.sync.team_settings:VALUES",
+    "sync_default_settings": "leaddesk.sync.team_settings:default_settings",
     "ChaseResult": "leaddesk.handoff.sales_clock",
     "HeldHandoff": "leaddesk.desk.sync",
     "IntakeFileError": "leaddesk.intake.errors",

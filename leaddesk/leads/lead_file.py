@@ -452,9 +452,12 @@ def _sync_entries(session: Session, lead: Lead) -> list[TimelineEntry]:
     row = session.scalar(select(SyncOutboxRow).where(SyncOutboxRow.lead_id == lead.id))
     if row is None:
         return []
-    crm = {"salesforce": "Salesforce", "files": "a hand-off batch"}.get(row.connector or "", "")
+    crm = {"salesforce": "Salesforce", "hubspot": "HubSpot", "files": "a hand-off batch"}.get(
+        row.connector or "", ""
+    )
     if row.status == "sent" and row.sent_at is not None:
-        what = f"Lead {row.crm_id}" if row.connector == "salesforce" else row.crm_id
+        kinds = {"salesforce": "Lead ", "hubspot": "record "}
+        what = f"{kinds.get(row.connector or '', '')}{row.crm_id}"
         return [TimelineEntry(row.sent_at, "sync", None, f"Synced to {crm} ({what})")]
     if row.status == "held":
         return [TimelineEntry(row.queued_at, "sync", None, f"Not synced to {crm}: {row.error}")]

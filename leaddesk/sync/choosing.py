@@ -11,13 +11,14 @@ from leaddesk.store import Store
 from leaddesk.sync import secrets
 from leaddesk.sync.connector import Connector
 from leaddesk.sync.files_connector import FilesConnector
+from leaddesk.sync.hubspot import HubSpotConnector
 from leaddesk.sync.salesforce import SalesforceConnector
 from leaddesk.sync.salesforce_login import Token
 from leaddesk.sync.team_settings import SyncSettings
 
 NOT_SET_UP = (
     "No sync to sales' CRM is set up; an admin runs: leaddesk sync setup salesforce "
-    "(or: leaddesk sync setup files --folder PATH)."
+    "(or hubspot, or: leaddesk sync setup files --folder PATH)."
 )
 
 
@@ -36,6 +37,15 @@ def make_connector(
         return FilesConnector(
             store, folder=settings.folder, actor_id=actor_id, scope=scope, clock=clock
         )
+    if settings.connector == "hubspot":
+        token = secrets.recall(store_code, "hubspot", secrets.PRIVATE_APP_TOKEN)
+        if not token:
+            raise InputError(
+                "This computer's keyring holds no HubSpot private app token for this store; "
+                "an admin runs here: leaddesk sync setup hubspot",
+                field="token",
+            )
+        return HubSpotConnector(settings, token)
     secret = secrets.recall(store_code, "salesforce", secrets.CLIENT_SECRET)
     if not secret:
         raise InputError(
@@ -44,10 +54,10 @@ def make_connector(
             field="client_secret",
         )
     cached = secrets.recall(store_code, "salesforce", secrets.ACCESS_TOKEN)
-    token = None
+    cached_token = None
     if cached and "\n" in cached:
         instance_url, access_token = cached.split("\n", 1)
-        token = Token(access_token, instance_url)
+        cached_token = Token(access_token, instance_url)
 
     def keep(fresh: Token | None) -> None:
         if fresh is None:
@@ -56,4 +66,4 @@ def make_connector(
             value = f"{fresh.instance_url}\n{fresh.access_token}"
             secrets.remember(store_code, "salesforce", secrets.ACCESS_TOKEN, value)
 
-    return SalesforceConnector(settings, secret, token=token, on_token=keep)
+    return SalesforceConnector(settings, secret, token=cached_token, on_token=keep)

@@ -5,7 +5,7 @@ record it came from, if any) and says, per lead, what the CRM kept (``Sent``); i
 what sales did since a moment (``pull``: each answer a ``Decision``, keyed by the LeadDesk id
 and the CRM's own id). It never creates an opportunity or a deal. HubSpot fits the same
 shape: its ``send`` upserts a contact by email and adds its lead object and a note, its
-``crm_id`` the contact's id.
+``crm_id`` the lead object's id.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Protocol
 from leaddesk.handoff.feedback import Decision
 from leaddesk.handoff.records import HandoffRecord
 
-CONNECTORS = {"files": "Files", "salesforce": "Salesforce"}
+CONNECTORS = {"files": "Files", "salesforce": "Salesforce", "hubspot": "HubSpot"}
 
 
 @dataclass(frozen=True)

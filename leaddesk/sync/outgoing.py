@@ -1,5 +1,6 @@
 """The hand-offs a worker claimed, read as sales will see them, each with the CRM record it
-came from when the lead was imported from that CRM's export."""
+came from when the lead was imported from that CRM's export (a Salesforce Lead id, a HubSpot
+contact's Record ID)."""
 
 from __future__ import annotations
 
@@ -19,17 +20,34 @@ from leaddesk.sync.connector import Outgoing
 # export's "Lead ID" column among the row's other columns (leads.extra["columns"]).
 _SALESFORCE_LEAD = re.compile(r"00Q[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?")
 _ID_COLUMNS = ("Lead ID", "Id", "ID", "Record ID")
+# A HubSpot contacts export names the contact's own number "Record ID" (digits only).
+_HUBSPOT_RECORD = re.compile(r"[1-9][0-9]{0,18}")
+_HUBSPOT_COLUMNS = ("Record ID", "Record ID - Contact", "Contact ID", "hs_object_id")
 
 
-def salesforce_lead_id(extra: dict[str, Any] | None) -> str | None:
+def _column(
+    extra: dict[str, Any] | None, names: Sequence[str], shape: re.Pattern[str]
+) -> str | None:
     columns = (extra or {}).get("columns")
     if not isinstance(columns, dict):
         return None
-    for name in _ID_COLUMNS:
+    for name in names:
         value = str(columns.get(name) or "").strip()
-        if _SALESFORCE_LEAD.fullmatch(value):
+        if shape.fullmatch(value):
             return value
     return None
+
+
+def salesforce_lead_id(extra: dict[str, Any] | None) -> str | None:
+    return _column(extra, _ID_COLUMNS, _SALESFORCE_LEAD)
+
+
+def hubspot_record_id(extra: dict[str, Any] | None) -> str | None:
+    """The HubSpot contact a lead came from, when it was imported from a HubSpot export."""
+    return _column(extra, _HUBSPOT_COLUMNS, _HUBSPOT_RECORD)
+
+
+_CRM_IDS = {"salesforce": salesforce_lead_id, "hubspot": hubspot_record_id}
 
 
 def outgoing(
@@ -42,11 +60,12 @@ def outgoing(
             select(Lead.id, Lead.extra).where(Lead.id.in_(lead_ids))
         ).tuples()
     }
+    crm_id = _CRM_IDS.get(connector)
     return [
         Outgoing(
             record.lead_id,
             record,
-            salesforce_lead_id(extras.get(record.lead_id)) if connector == "salesforce" else None,
+            crm_id(extras.get(record.lead_id)) if crm_id is not None else None,
         )
         for record in records
     ]

@@ -11,10 +11,9 @@ an expired token means one fresh sign-in.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import requests
 from simple_salesforce.api import Salesforce
@@ -23,34 +22,18 @@ from simple_salesforce.exceptions import (
     SalesforceExpiredSession,
     SalesforceResourceNotFound,
 )
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from leaddesk.errors import InputError
 from leaddesk.handoff.feedback import Decision
 from leaddesk.sync.connector import CrmUnreachable, Outgoing, Sent
+from leaddesk.sync.retry_policy import TryAgain, retried
 from leaddesk.sync.salesforce_answers import answers_query, as_decision
-from leaddesk.sync.salesforce_fields import lead_fields, mapping_problems
+from leaddesk.sync.salesforce_fields import calls_text, lead_fields, mapping_problems
 from leaddesk.sync.salesforce_login import TimedSession, Token, sign_in
 from leaddesk.sync.team_settings import SyncSettings
 
 T = TypeVar("T")
 BATCH = 200  # sObject Collections take up to 200 records per request
-ATTEMPTS = 5
-LONGEST_WAIT = 60.0
-
-
-class _TryAgain(Exception):
-    def __init__(self, words: str, retry_after: float | None = None) -> None:
-        super().__init__(words)
-        self.retry_after = retry_after
-
-
-def back_off(state: RetryCallState) -> float:
-    """Salesforce's Retry-After when it gave one, else 1, 2, 4, 8 s."""
-    error = state.outcome.exception() if state.outcome else None
-    if isinstance(error, _TryAgain) and error.retry_after is not None:
-        return min(error.retry_after, LONGEST_WAIT)
-    return float(min(2 ** (state.attempt_number - 1), LONGEST_WAIT))
 
 
 def crm_words(content: Any) -> str:
@@ -190,18 +173,13 @@ class SalesforceConnector:
         soql = (
             f"SELECT Id FROM Task WHERE WhoId = '{lead_crm_id}' AND Subject = '{subject}' LIMIT 1"
         )
-        calls = [
-            f"{call['at'][:16].replace('T', ' ')} {call['by']}: {call['outcome']}"
-            + (f" - {call['note']}" if call.get("note") else "")
-            for call in record.calls
-        ]
         task = {
             "WhoId": lead_crm_id,
             "Subject": subject,
             "Status": "Completed",
             "Priority": "Normal",
             "ActivityDate": record.qualified_at.date().isoformat(),
-            "Description": "\n".join(calls) or "Qualified by phone in LeadDesk.",
+            "Description": calls_text(record),
         }
         try:
             found = self._call(lambda sf: sf.query(soql))
@@ -247,30 +225,20 @@ class SalesforceConnector:
             ) from error
 
     def _retried(self, op: Callable[[Salesforce], T]) -> T:
-        retrying = Retrying(
-            retry=retry_if_exception_type(_TryAgain),
-            stop=stop_after_attempt(ATTEMPTS),
-            wait=back_off,
-            reraise=True,
-            sleep=self._sleep or time.sleep,
-        )
-        try:
-            return cast(T, retrying(self._once, op))
-        except _TryAgain as error:
-            raise CrmUnreachable(str(error)) from error
+        return retried(lambda: self._once(op), self._sleep)
 
     def _once(self, op: Callable[[Salesforce], T]) -> T:
         try:
             return op(self._client())
         except requests.Timeout as error:
-            raise _TryAgain("Salesforce did not answer in time.") from error
+            raise TryAgain("Salesforce did not answer in time.") from error
         except requests.ConnectionError as error:
-            raise _TryAgain("Salesforce cannot be reached (offline?).") from error
+            raise TryAgain("Salesforce cannot be reached (offline?).") from error
         except SalesforceExpiredSession:
             raise
         except SalesforceError as error:
             if error.status == 429 or error.status >= 500:
-                raise _TryAgain(
+                raise TryAgain(
                     f"Salesforce is busy ({error.status}): {crm_words(error.content)}",
                     self._http.retry_after,
                 ) from error

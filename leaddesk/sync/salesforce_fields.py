@@ -55,6 +55,16 @@ def description(record: HandoffRecord) -> str:
     return "\n".join(lines)[:DESCRIPTION_LIMIT]
 
 
+def calls_text(record: HandoffRecord) -> str:
+    """The qualification calls, one line each, for the CRM's call Task."""
+    calls = [
+        f"{call['at'][:16].replace('T', ' ')} {call['by']}: {call['outcome']}"
+        + (f" - {call['note']}" if call.get("note") else "")
+        for call in record.calls
+    ]
+    return "\n".join(calls) or "Qualified by phone in LeadDesk."
+
+
 def value_of(record: HandoffRecord, name: str) -> Any:
     first, last = last_and_first(record)
     low = min(record.fit_score, record.interest_score)

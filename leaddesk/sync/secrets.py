@@ -16,6 +16,12 @@ from leaddesk.errors import InputError
 SERVICE = "LeadDesk sync"
 CLIENT_SECRET = "client_secret"
 ACCESS_TOKEN = "access_token"
+PRIVATE_APP_TOKEN = "private_app_token"  # HubSpot's: it is the secret, and never refreshes
+
+
+def secret_name(connector: str) -> str:
+    """What an admin gives ``sync setup`` for this connector, as the keyring keeps it."""
+    return PRIVATE_APP_TOKEN if connector == "hubspot" else CLIENT_SECRET
 
 
 def _key(store_code: str, connector: str, what: str) -> str:

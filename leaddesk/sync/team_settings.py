@@ -21,6 +21,8 @@ EXTERNAL_ID_FIELD = "LeadDesk_Lead_Id__c"
 REJECTED_STATUSES = ("Unqualified", "Disqualified")
 API_VERSION = "62.0"
 LOGIN_URL = "https://login.salesforce.com"
+HUBSPOT_API = "https://api.hubapi.com"
+HUBSPOT_LEAD_ID_PROPERTY = "leaddesk_lead_id"  # a unique-value property on HubSpot's leads
 
 # The values LeadDesk can put in a CRM field, as an admin names them in a mapping.
 VALUES = (
@@ -53,6 +55,19 @@ DEFAULT_MAPPING: dict[str, str] = {
     "Rating": "rating",
     "Description": "description",
 }
+# HubSpot's contact properties (their internal names); the qualification itself goes on the
+# lead object and a note, not into a contact property.
+HUBSPOT_MAPPING: dict[str, str] = {
+    "firstname": "first_name",
+    "lastname": "last_name",
+    "email": "email",
+    "phone": "phone",
+    "company": "company",
+    "jobtitle": "title",
+    "city": "city",
+    "country": "country",
+    "industry": "industry",
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,9 @@ class SyncSettings:
             return self.comment_field
         return None if "Description" in self.mapping else "Description"
 
+    api_url: str = HUBSPOT_API  # HubSpot's API address
+    leads_object: bool = True  # HubSpot: a lead object; False: a note and a task instead
+
     @property
     def label(self) -> str:
         return CONNECTORS[self.connector]
@@ -96,7 +114,20 @@ class SyncSettings:
             "rejected_statuses": list(self.rejected_statuses),
             "reason_field": self.reason_field,
             "comment_field": self.comment_field,
+            "api_url": self.api_url,
+            "leads_object": self.leads_object,
         }
+
+
+def default_settings(connector: str) -> SyncSettings:
+    """A connector's settings before an admin changed any: its own field names."""
+    if connector == "hubspot":
+        return SyncSettings(
+            connector,
+            external_id_field=HUBSPOT_LEAD_ID_PROPERTY,
+            mapping=dict(HUBSPOT_MAPPING),
+        )
+    return SyncSettings(connector)
 
 
 def with_mapping(settings: SyncSettings, changes: dict[str, str]) -> SyncSettings:
@@ -121,13 +152,14 @@ def read_settings(session: Session) -> SyncSettings | None:
     if row is None:
         return None
     data = dict(row.settings)
+    default = default_settings(row.connector)
     return SyncSettings(
         connector=row.connector,
         login_url=str(data.get("login_url") or LOGIN_URL),
         client_id=str(data.get("client_id") or ""),
         api_version=str(data.get("api_version") or API_VERSION),
-        external_id_field=str(data.get("external_id_field") or EXTERNAL_ID_FIELD),
-        mapping={str(k): str(v) for k, v in (data.get("mapping") or DEFAULT_MAPPING).items()},
+        external_id_field=str(data.get("external_id_field") or default.external_id_field),
+        mapping={str(k): str(v) for k, v in (data.get("mapping") or default.mapping).items()},
         folder=str(data.get("folder") or ""),
         ca_bundle=str(data.get("ca_bundle") or ""),
         rejected_statuses=tuple(
@@ -135,6 +167,8 @@ def read_settings(session: Session) -> SyncSettings | None:
         ),
         reason_field=str(data.get("reason_field") or ""),
         comment_field=str(data.get("comment_field") or ""),
+        api_url=str(data.get("api_url") or HUBSPOT_API),
+        leads_object=bool(data.get("leads_object", True)),
     )
 
 

@@ -1,5 +1,5 @@
-"""The sync's fixtures: a local Salesforce over HTTPS, an in-memory keyring, a team whose
-admin set the sync up against that Salesforce."""
+"""The sync's fixtures: a local Salesforce and a local HubSpot over HTTPS, an in-memory
+keyring, a team whose admin set the sync up against one of them."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from fake_hubspot import TOKEN, FakeHubSpot
 from fake_salesforce import CLIENT_ID, CLIENT_SECRET, FakeSalesforce
 from memory_keyring import MemoryKeyring
 from pytest_httpserver import HTTPServer
@@ -30,6 +31,23 @@ CONTRACT = re.compile(
     r"|POST /services/data/v\d+\.\d/sobjects/Task"
     r"|GET /services/data/v\d+\.\d/query/?"
     r"|GET /services/data/v\d+\.\d/query/[\w-]+)"
+)
+# Every call the HubSpot connector may make: contacts, leads, notes and tasks in batches,
+# the associations it reads and the note-to-lead one it adds, the properties it checks.
+HUBSPOT_CONTRACT = re.compile(
+    r"(POST /crm/v3/objects/(contacts|leads|notes|tasks)/batch/(read|create|update|upsert)"
+    r"|POST /crm/v4/associations/contacts/(notes|tasks)/batch/read"
+    r"|POST /crm/v4/associations/notes/leads/batch/associate/default"
+    r"|GET /crm/v3/properties/contacts"
+    r"|GET /crm/v3/properties/leads/leaddesk_lead_id"
+    r"|POST /crm/v3/objects/leads/search"
+    r"|POST /crm/v4/associations/leads/deals/batch/read"
+    r"|POST /crm/v3/objects/deals/batch/read)"
+)
+# Pulling sales' answers reads which deal a lead became, and its amount: reads only, so these
+# two may name a deal; nothing else may.
+READS_OF_DEALS = re.compile(
+    r"POST (/crm/v4/associations/leads/deals/batch/read|/crm/v3/objects/deals/batch/read)"
 )
 
 
@@ -73,6 +91,27 @@ def salesforce(certificate: tuple[Path, Path]) -> Iterator[FakeSalesforce]:
 
 
 @pytest.fixture
+def hubspot(certificate: tuple[Path, Path]) -> Iterator[FakeHubSpot]:
+    """HubSpot on this computer, held to the same rule: no request names a deal or an
+    opportunity, and none leaves the calls the connector is allowed to make."""
+    server = HTTPServer("127.0.0.1", 0, ssl_context=server_context(*certificate), threaded=True)
+    server.start()
+    fake = FakeHubSpot(server, f"https://127.0.0.1:{server.port}")
+    server.expect_request(re.compile(".*")).respond_with_handler(fake.handle)
+    try:
+        yield fake
+    finally:
+        fake.let_go.set()
+        server.clear()
+        server.stop()
+    for seen in fake.seen:
+        text = f"{seen.path}?{seen.query}\n{seen.body}"
+        call = f"{seen.method} {seen.path}"
+        assert READS_OF_DEALS.fullmatch(call) or not NAMES_OF_SALES_OBJECTS.search(text), call
+        assert HUBSPOT_CONTRACT.fullmatch(call), call
+
+
+@pytest.fixture
 def team(store_location: str, clock: FixedClock) -> str:
     set_up_team(store_location, clock)
     return store_location
@@ -89,6 +128,21 @@ def synced_team(
             login_url=salesforce.base,
             client_id=CLIENT_ID,
             client_secret=CLIENT_SECRET,
+            ca_bundle=str(certificate[0]),
+        )
+    return team
+
+
+@pytest.fixture
+def hubspot_team(
+    team: str, clock: FixedClock, hubspot: FakeHubSpot, certificate: tuple[Path, Path]
+) -> str:
+    """The team's admin has set the sync up against the local HubSpot."""
+    with open_desk(team, "admin1", clock=clock) as admin:
+        admin.sync.setup(
+            "hubspot",
+            api_url=hubspot.base,
+            client_secret=TOKEN,
             ca_bundle=str(certificate[0]),
         )
     return team

@@ -1,6 +1,6 @@
 """``leaddesk sync``: an admin sets it up (nobody else), ``test`` says what the org lacks,
-``status`` what waits, ``run`` sends; and the secret and the token are found in no file under
-the store's folder, the log or a backup."""
+``status`` what waits, ``run`` sends; and the secret and the token (Salesforce's, HubSpot's
+private app token) are found in no file under the store's folder, the log or a backup."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fake_hubspot import TOKEN, FakeHubSpot
 from fake_salesforce import CLIENT_ID, CLIENT_SECRET, FakeSalesforce
 from sync_scenarios import hand_off
 
@@ -104,3 +105,47 @@ def test_sync_test_says_what_the_org_lacks(
     assert code == 2
     assert "create the external-id field LeadDesk_Lead_Id__c on Lead" in out
     assert "Lead has no field Nickname__c (mapped from title)" in out
+
+
+@pytest.mark.usefixtures("fresh_log")
+def test_hubspot_from_the_command_line_leaves_its_token_in_no_file(
+    team: str,
+    clock: FixedClock,
+    run_cli: RunCli,
+    hubspot: FakeHubSpot,
+    certificate: tuple[Path, Path],
+    tmp_path: Path,
+) -> None:
+    args = ["sync", "setup", "hubspot", "--api-url", hubspot.base, "--ca-bundle",
+            str(certificate[0])]  # fmt: skip
+    code, _out, err = run_cli(*args, "--as", "rep1", db=team, input=f"{TOKEN}\n")
+    assert code == 3, err
+    code, out, err = run_cli(*args, "--as", "admin1", db=team, input=f"{TOKEN}\n")
+    assert code == 0, err
+    assert "Hand-offs sync to HubSpot" in out and "jobtitle" in out  # the mapping, shown
+    code, out, _err = run_cli("sync", "test", "--as", "admin1", db=team)
+    assert code == 0 and "signed in to HubSpot" in out
+
+    lead_id = hand_off(team, clock)
+    code, out, err = run_cli("sync", "run", "--as", "rep1", db=team)
+    assert code == 0, err
+    assert "Sent 1 hand-off to HubSpot." in out
+    assert len(hubspot.leads_for(lead_id)) == 1
+    code, _out, err = run_cli("backup", "--as", "admin1", "--out", f"{tmp_path}/backups/", db=team)
+    assert code == 0, err
+
+    files = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert any(path.suffix == ".log" for path in files) and any("backups" in str(p) for p in files)
+    for path in files:
+        assert TOKEN.encode() not in path.read_bytes(), f"the token is in {path}"
+
+
+def test_hubspot_setup_without_a_token_says_how_to_give_one(
+    team: str, run_cli: RunCli, hubspot: FakeHubSpot
+) -> None:
+    code, _out, err = run_cli(
+        "sync", "setup", "hubspot", "--as", "admin1", "--api-url", hubspot.base, db=team,
+        input="\n",
+    )  # fmt: skip
+    assert code == 2
+    assert "HubSpot private app's access token" in err and "--token-file" in err

@@ -1,9 +1,11 @@
-"""File ▸ Sync settings… (admins): the team's connector, where it goes, the secret (to this
-computer's keyring), and the field mapping, shown before the first send and editable here."""
+"""File ▸ Sync settings… (admins): the team's connector (files, Salesforce or HubSpot), where
+it goes, the secret (to this computer's keyring), and the field mapping, shown before the
+first send and editable here."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -17,10 +19,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import SYNC_CONNECTORS, SYNC_VALUES, Desk, SyncCheck, SyncSettings
+from leaddesk.desk import (
+    SYNC_CONNECTORS,
+    SYNC_VALUES,
+    Desk,
+    SyncCheck,
+    SyncSettings,
+    sync_default_settings,
+)
 from ui.common.operations import Operations
 
 DEFAULT_LOGIN = "https://login.salesforce.com"
+SECRET_LABELS = {"salesforce": "Client secret", "hubspot": "Private app token"}
+MAPPING_HEADERS = {"salesforce": "Salesforce Lead field", "hubspot": "HubSpot contact property"}
 
 
 class SyncSettingsDialog(QDialog):
@@ -39,22 +50,17 @@ class SyncSettingsDialog(QDialog):
         self.client_secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.client_secret.setPlaceholderText("kept in this computer's keyring; empty keeps it")
         self.folder = QLineEdit(settings.folder if settings else "")
+        self.api_url = QLineEdit(settings.api_url if settings else "")
+        self.api_url.setPlaceholderText("https://api.hubapi.com")
+        self.leads_object = QCheckBox("The portal has HubSpot's leads object")
+        self.leads_object.setChecked(settings.leads_object if settings else True)
+        self.saved = settings
         self.mapping = QTableWidget(0, 2)
-        self.mapping.setHorizontalHeaderLabels(["Salesforce Lead field", "LeadDesk value"])
         self.mapping.horizontalHeader().setStretchLastSection(True)
         self.mapping.verticalHeader().setVisible(False)
         self.mapping.setColumnWidth(0, 240)
         self.mapping.setToolTip(f"LeadDesk values: {', '.join(SYNC_VALUES)}")
-        shown = settings or SyncSettings("salesforce")
-        for crm_field, value in sorted(shown.mapping.items()):
-            row = self.mapping.rowCount()
-            self.mapping.insertRow(row)
-            self.mapping.setItem(row, 0, QTableWidgetItem(crm_field))
-            self.mapping.setItem(row, 1, QTableWidgetItem(value))
-        self.external_id = QLabel(
-            f"Each hand-off is one Lead, upserted by {shown.external_id_field} (the LeadDesk "
-            "lead id), with a Task for the call. LeadDesk never creates an opportunity."
-        )
+        self.external_id = QLabel()
         self.external_id.setWordWrap(True)
         self.check_words = QLabel()
         self.check_words.setWordWrap(True)
@@ -64,8 +70,11 @@ class SyncSettingsDialog(QDialog):
         form.addRow("Send hand-offs to", self.connector)
         form.addRow("Salesforce sign-in", self.login_url)
         form.addRow("Connected app's client id", self.client_id)
+        form.addRow("HubSpot API address", self.api_url)
         form.addRow("Client secret", self.client_secret)
+        form.addRow("", self.leads_object)
         form.addRow("Batch folder (files)", self.folder)
+        self.form = form
         self.test_button = QPushButton("Test the connection")
         self.test_button.clicked.connect(self.test)
         buttons = QDialogButtonBox(
@@ -93,10 +102,48 @@ class SyncSettingsDialog(QDialog):
         return str(self.connector.currentData())
 
     def _show_fields(self) -> None:
-        salesforce = self.chosen == "salesforce"
-        for widget in (self.login_url, self.client_id, self.client_secret, self.mapping):
-            widget.setEnabled(salesforce)
-        self.folder.setEnabled(not salesforce)
+        chosen = self.chosen
+        salesforce, hubspot = chosen == "salesforce", chosen == "hubspot"
+        self.login_url.setEnabled(salesforce)
+        self.client_id.setEnabled(salesforce)
+        self.api_url.setEnabled(hubspot)
+        self.leads_object.setEnabled(hubspot)
+        self.client_secret.setEnabled(salesforce or hubspot)
+        self.mapping.setEnabled(salesforce or hubspot)
+        self.folder.setEnabled(chosen == "files")
+        label = self.form.labelForField(self.client_secret)
+        if isinstance(label, QLabel):
+            label.setText(SECRET_LABELS.get(chosen, "Client secret"))
+        if chosen in MAPPING_HEADERS:
+            self._show_mapping(chosen)
+
+    def _show_mapping(self, connector: str) -> None:
+        """The saved mapping for the saved connector, else the chosen CRM's own fields."""
+        saved = self.saved
+        shown = (
+            saved
+            if saved is not None and saved.connector == connector
+            else sync_default_settings(connector)
+        )
+        self.mapping.setHorizontalHeaderLabels([MAPPING_HEADERS[connector], "LeadDesk value"])
+        self.mapping.setRowCount(0)
+        for crm_field, value in sorted(shown.mapping.items()):
+            row = self.mapping.rowCount()
+            self.mapping.insertRow(row)
+            self.mapping.setItem(row, 0, QTableWidgetItem(crm_field))
+            self.mapping.setItem(row, 1, QTableWidgetItem(value))
+        if connector == "hubspot":
+            self.external_id.setText(
+                "Each hand-off is one contact (by email) with a lead found again by "
+                f"{shown.external_id_field} (the LeadDesk lead id) and a note with the "
+                "qualification. LeadDesk never creates a deal."
+            )
+        else:
+            self.external_id.setText(
+                f"Each hand-off is one Lead, upserted by {shown.external_id_field} (the "
+                "LeadDesk lead id), with a Task for the call. LeadDesk never creates an "
+                "opportunity."
+            )
 
     def _mapping(self) -> dict[str, str]:
         pairs: dict[str, str] = {}
@@ -109,6 +156,14 @@ class SyncSettingsDialog(QDialog):
     def _setup(self) -> SyncSettings:
         if self.chosen == "files":
             return self.desk.sync.setup("files", folder=self.folder.text())
+        if self.chosen == "hubspot":
+            return self.desk.sync.setup(
+                "hubspot",
+                api_url=self.api_url.text() or None,
+                client_secret=self.client_secret.text() or None,
+                leads_object=self.leads_object.isChecked(),
+                mapping=self._mapping(),
+            )
         return self.desk.sync.setup(
             "salesforce",
             login_url=self.login_url.text(),
