@@ -31,6 +31,8 @@ class Action(StrEnum):
     CHASE_SALES = "flag and move hand-offs sales is late on"
     SET_UP_SYNC = "set up the sync to sales' CRM"
     SYNC_HANDOFFS = "send hand-offs to sales' CRM"
+    BOOK_MEETINGS = "book, move or cancel meetings with sales"
+    SET_CALENDAR = "set a salesperson's working hours and calendar"
 
 
 _REP = frozenset(
@@ -45,6 +47,7 @@ _REP = frozenset(
         # A rep hears "take me off your list" on a call.
         Action.ADD_DO_NOT_CALL,
         Action.SYNC_HANDOFFS,
+        Action.BOOK_MEETINGS,
     }
 )
 _TEAM_LEAD = _REP | {
@@ -56,9 +59,19 @@ _TEAM_LEAD = _REP | {
     Action.MANAGE_DO_NOT_CALL,
     Action.ERASE_PERSON,
     Action.CHASE_SALES,
+    Action.SET_CALENDAR,
 }
 # Only someone who carries a bag creates opportunities; qualifiers and their leads never do.
-_SALES = frozenset({Action.READ_HANDOFFS, Action.RECORD_SALES_FEEDBACK, Action.RECORD_OPPORTUNITY})
+_SALES = frozenset(
+    {
+        Action.READ_HANDOFFS,
+        Action.RECORD_SALES_FEEDBACK,
+        Action.RECORD_OPPORTUNITY,
+        # Their own diary: meetings booked with them, their hours and calendar (own only).
+        Action.BOOK_MEETINGS,
+        Action.SET_CALENDAR,
+    }
+)
 _ADMIN = frozenset(
     {
         Action.MANAGE_USERS,
@@ -75,6 +88,7 @@ _ADMIN = frozenset(
         Action.CHASE_SALES,
         Action.SET_UP_SYNC,
         Action.SYNC_HANDOFFS,
+        Action.SET_CALENDAR,
     }
 )
 
