@@ -157,5 +157,5 @@ class Meetings:
 def _lead(session: Session, lead_id: int) -> Lead:
     lead = session.get(Lead, lead_id)
     if lead is None:
-        raise InputError(f"There is no lead {lead_id}.", field="lead")
+        raise InputError(f"There is no lead {lead_id}.", field="lead_id")
     return lead

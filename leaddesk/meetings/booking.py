@@ -113,9 +113,9 @@ def book(
             f"Lead {lead_id} already has a meeting with {_name(session, on.salesperson_id)} "
             f"on {_local(on, session)}; move it (meeting move) or cancel it first."
         )
-    start = start.astimezone(ZoneInfo("UTC"))
-    _require_free(session, salesperson, start, at)
     where = zones_for(session, lead, actor if actor.role is not Role.SALES else None, salesperson)
+    start = _utc(start, where.prospect)
+    _require_free(session, salesperson, start, at)
     meeting = Meeting(
         uid=f"{uuid.uuid4()}@leaddesk",
         lead_id=lead_id,
@@ -148,7 +148,7 @@ def move(
     salesperson = session.get(User, meeting.salesperson_id)
     assert salesperson is not None
     _may_change(session, actor, meeting)
-    start = start.astimezone(ZoneInfo("UTC"))
+    start = _utc(start, meeting.prospect_zone or "UTC")
     if start == meeting.starts_at:
         raise InputError(f"The meeting of lead {lead_id} is at that time already.", field="at")
     was = meeting_info(session, meeting).when
@@ -221,10 +221,17 @@ def meeting_info(session: Session, meeting: Meeting) -> MeetingInfo:
     )
 
 
+def _utc(start: datetime, prospect_zone: str) -> datetime:
+    """A time given without a zone is the prospect's wall clock: what was agreed on the call."""
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=ZoneInfo(prospect_zone))
+    return start.astimezone(ZoneInfo("UTC"))
+
+
 def _lead(session: Session, lead_id: int) -> Lead:
     lead = session.get(Lead, lead_id)
     if lead is None:
-        raise InputError(f"There is no lead {lead_id}.", field="lead")
+        raise InputError(f"There is no lead {lead_id}.", field="lead_id")
     return lead
 
 
@@ -238,7 +245,7 @@ def _current(session: Session, lead_id: int) -> Meeting:
     if meeting is None:
         raise InputError(
             f"Lead {lead_id} has no meeting booked; book one with: meeting book {lead_id} --at …",
-            field="lead",
+            field="lead_id",
         )
     return meeting
 
