@@ -5,7 +5,7 @@ calendar program updates the event it has when SEQUENCE goes up."""
 from __future__ import annotations
 
 from datetime import datetime
-from email.utils import parseaddr
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     from leaddesk.meetings.booking import MeetingInfo
 
 PRODID = "-//LeadDesk//Meetings//EN"
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def named_address(text: str) -> tuple[str, str | None]:
+    """'Jane Roe, CFO <jane@x.com>' → ('Jane Roe, CFO', 'jane@x.com'); no address → None."""
+    found = _EMAIL.search(text)
+    if found is None:
+        return text.strip(), None
+    name = (text[: found.start()] + text[found.end() :]).replace("<", "").replace(">", "")
+    return name.strip(" ,") or found.group(), found.group()
 
 
 def invitation(meeting: MeetingInfo, *, stamp: datetime) -> bytes:
@@ -47,9 +57,9 @@ def invitation(meeting: MeetingInfo, *, stamp: datetime) -> bytes:
         (meeting.salesperson_name, meeting.salesperson_email or None, "REQ-PARTICIPANT"),
     ]
     for text in (meeting.decision_maker, *meeting.others):
-        name, email = parseaddr(text or "")
-        if email and "@" in email:
-            attendees.append((name or email, email, "OPT-PARTICIPANT"))
+        name, email = named_address(text or "")
+        if email:
+            attendees.append((name, email, "OPT-PARTICIPANT"))
     for name, email, role in attendees:
         if name == meeting.salesperson_name and not email:
             email = _address(None, meeting.salesperson)
