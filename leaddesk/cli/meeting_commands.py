@@ -223,5 +223,5 @@ def run_calendar(args: argparse.Namespace) -> int:
         source = f"calendar {info.source} ({count(info.events, 'event')})" if info.source else (
             "no calendar"
         )
-        print(f"{info.salesperson}: working {info.hours}; {source}.")
+        print(f"{info.salesperson}: working {info.hours.describe()}; {source}.")
     return 0
