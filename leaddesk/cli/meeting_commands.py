@@ -220,8 +220,10 @@ def run_calendar(args: argparse.Namespace) -> int:
     if args.json:
         print_json(info.as_json())
     else:
-        source = f"calendar {info.source} ({count(info.events, 'event')})" if info.source else (
-            "no calendar"
+        source = (
+            f"calendar {info.source} ({count(info.events, 'event')})"
+            if info.source
+            else ("no calendar")
         )
         print(f"{info.salesperson}: working {info.hours.describe()}; {source}.")
     return 0

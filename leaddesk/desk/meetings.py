@@ -39,7 +39,12 @@ class Meetings:
             salesperson = self._salesperson(session, lead, with_, me)
             rep = me if me.role is not Role.SALES else None
             return free_slots(
-                session, lead=lead, salesperson=salesperson, rep=rep, at=self._ctx.clock(), days=days
+                session,
+                lead=lead,
+                salesperson=salesperson,
+                rep=rep,
+                at=self._ctx.clock(),
+                days=days,
             )
 
     def book(

@@ -136,8 +136,14 @@ def book(
     )
     _hold(session, meeting, salesperson, start)
     info = meeting_info(session, meeting)
-    _audit(session, AuditAction.MEETING_BOOKED, info, actor, at, f"Meeting booked with "
-           f"{info.salesperson_name} for {info.when}")
+    _audit(
+        session,
+        AuditAction.MEETING_BOOKED,
+        info,
+        actor,
+        at,
+        f"Meeting booked with {info.salesperson_name} for {info.when}",
+    )
     return info
 
 
@@ -160,8 +166,14 @@ def move(
     meeting.changed_at, meeting.changed_by_id = at, actor.id
     _hold(session, meeting, salesperson, start)
     info = meeting_info(session, meeting)
-    _audit(session, AuditAction.MEETING_MOVED, info, actor, at, f"Meeting with "
-           f"{info.salesperson_name} moved from {was} to {info.when}")
+    _audit(
+        session,
+        AuditAction.MEETING_MOVED,
+        info,
+        actor,
+        at,
+        f"Meeting with {info.salesperson_name} moved from {was} to {info.when}",
+    )
     return info
 
 
@@ -174,8 +186,14 @@ def cancel(session: Session, *, lead_id: int, actor: User, at: datetime) -> Meet
     meeting.changed_at, meeting.changed_by_id = at, actor.id
     session.flush()
     info = meeting_info(session, meeting)
-    _audit(session, AuditAction.MEETING_CANCELLED, info, actor, at, f"Meeting with "
-           f"{info.salesperson_name} on {info.when} cancelled")
+    _audit(
+        session,
+        AuditAction.MEETING_CANCELLED,
+        info,
+        actor,
+        at,
+        f"Meeting with {info.salesperson_name} on {info.when} cancelled",
+    )
     return info
 
 
@@ -252,8 +270,9 @@ def _current(session: Session, lead_id: int) -> Meeting:
 
 def _may_book(actor: User, lead: Lead, salesperson: User) -> None:
     if actor.role is Role.SALES and salesperson.id != actor.id:
-        raise NotPermitted(f"{actor.name} books meetings only with themselves, not with "
-                           f"{salesperson.name}.")
+        raise NotPermitted(
+            f"{actor.name} books meetings only with themselves, not with {salesperson.name}."
+        )
     if actor.role is Role.QUALIFIER and lead.assigned_to_id not in (None, actor.id):
         raise NotPermitted(f"Lead {lead.id} is a colleague's; its rep books its meeting.")
 
@@ -280,8 +299,9 @@ def _require_free(session: Session, salesperson: User, start: datetime, at: date
         raise _taken(session, holder, salesperson)
     why = why_not_free(session, salesperson=salesperson, start=start, at=at)
     if why is not None:
-        raise InputError(f"That is not a free slot: {why}. Pick one from meeting slots.",
-                         field="at")
+        raise InputError(
+            f"That is not a free slot: {why}. Pick one from meeting slots.", field="at"
+        )
 
 
 def _hold(session: Session, meeting: Meeting, salesperson: User, start: datetime) -> None:

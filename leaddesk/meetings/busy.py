@@ -11,7 +11,9 @@ from leaddesk.errors import InputError
 Interval = tuple[datetime, datetime]
 
 
-def busy_times(calendar: Any, start: datetime, end: datetime, zone: str, source: str) -> list[Interval]:
+def busy_times(
+    calendar: Any, start: datetime, end: datetime, zone: str, source: str
+) -> list[Interval]:
     """Busy intervals (UTC) overlapping [start, end): opaque, not cancelled events; an all-day
     event blocks its days in ``zone`` (the salesperson's), unless it is marked free."""
     import recurring_ical_events

@@ -58,7 +58,7 @@ def _read_file(source: str) -> bytes:
 def _fetch(source: str) -> bytes:
     url = "https://" + source[len("webcal://") :] if source.lower().startswith("webcal") else source
     try:
-        with urllib.request.urlopen(url, timeout=URL_TIMEOUT_SECONDS) as response:  # noqa: S310
+        with urllib.request.urlopen(url, timeout=URL_TIMEOUT_SECONDS) as response:
             data: bytes = response.read(MAX_BYTES + 1)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)

@@ -36,8 +36,8 @@ def parse_hours(text: str) -> tuple[time, time]:
     try:
         start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
     except ValueError:
-        start = end = None
-    if not dash or start is None or end is None or start >= end:
+        start = end = time(0, 0)
+    if not dash or start >= end:
         raise InputError(
             f"'{text}' is not a working day; write it like 09:00-17:00 (start before end).",
             field="hours",

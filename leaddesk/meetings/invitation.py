@@ -4,8 +4,8 @@ calendar program updates the event it has when SEQUENCE goes up."""
 
 from __future__ import annotations
 
-from datetime import datetime
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote

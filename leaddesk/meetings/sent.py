@@ -31,5 +31,7 @@ def default_invitation_path(meeting: MeetingInfo) -> Path:
 
 
 def send(meeting: MeetingInfo, *, out: Path | None, stamp: datetime) -> MeetingSent:
-    path = write_invitation(out or default_invitation_path(meeting), invitation(meeting, stamp=stamp))
+    path = write_invitation(
+        out or default_invitation_path(meeting), invitation(meeting, stamp=stamp)
+    )
     return MeetingSent(meeting, path, mailto(meeting, path))

@@ -73,14 +73,22 @@ def test_a_move_and_a_cancellation_update_the_same_event(
     with team.desk("sales1") as desk:  # the salesperson moves it
         moved = desk.meetings.move(lead, at(10, 11, 0, "Europe/London"), ics_out=path)
     calendar, event = invitation(path)
-    assert (calendar["METHOD"], event["UID"], event["SEQUENCE"]) == ("REQUEST", booked.meeting.uid, 1)
+    assert (calendar["METHOD"], event["UID"], event["SEQUENCE"]) == (
+        "REQUEST",
+        booked.meeting.uid,
+        1,
+    )
     assert event["DTSTART"].dt == at(10, 11, 0, "Europe/London")
     clock.advance(minutes=5)
     with team.desk("rep1") as desk:  # the rep cancels it
         cancelled = desk.meetings.cancel(lead, ics_out=path)
         timeline = desk.queue.lead_file(lead).timeline
     calendar, event = invitation(path)
-    assert (calendar["METHOD"], event["UID"], event["SEQUENCE"]) == ("CANCEL", booked.meeting.uid, 2)
+    assert (calendar["METHOD"], event["UID"], event["SEQUENCE"]) == (
+        "CANCEL",
+        booked.meeting.uid,
+        2,
+    )
     assert event["STATUS"] == "CANCELLED"
     assert (moved.meeting.sequence, cancelled.meeting.status) == (1, "cancelled")
     texts = [entry.text for entry in timeline if entry.kind == "meeting"]
@@ -135,7 +143,9 @@ def test_two_reps_booking_the_same_slot_at_once_get_one_booking_and_one_conflict
     assert f"was just taken by {booked[0].capitalize()}" in refused[0].message
 
 
-def test_a_time_outside_working_hours_or_busy_is_not_a_free_slot(team: Team, tmp_path: Path) -> None:
+def test_a_time_outside_working_hours_or_busy_is_not_a_free_slot(
+    team: Team, tmp_path: Path
+) -> None:
     lead = prospect(team)
     with team.desk("rep1") as desk:
         with pytest.raises(InputError, match="not the start of a 30-minute slot") as outside:

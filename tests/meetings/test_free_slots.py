@@ -40,10 +40,18 @@ def test_a_working_day_stays_nine_to_five_locally_across_the_spring_change() -> 
     row = SalesCalendar(user_id=1, updated_at=datetime(2026, 3, 1, tzinfo=UTC))
     friday = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)
     slots = working_slots(row, "Europe/Berlin", friday, 4)  # Fri, Sat, Sun, Mon
-    firsts = sorted({slot.starts_at for slot in slots if slot.local("Europe/Berlin").hour == 9
-                     and slot.local("Europe/Berlin").minute == 0})
+    firsts = sorted(
+        {
+            slot.starts_at
+            for slot in slots
+            if slot.local("Europe/Berlin").hour == 9 and slot.local("Europe/Berlin").minute == 0
+        }
+    )
     # 09:00 Berlin is 08:00 UTC in winter and 07:00 UTC from Sunday 29 March.
-    assert firsts == [datetime(2026, 3, 27, 8, 0, tzinfo=UTC), datetime(2026, 3, 30, 7, 0, tzinfo=UTC)]
+    assert firsts == [
+        datetime(2026, 3, 27, 8, 0, tzinfo=UTC),
+        datetime(2026, 3, 30, 7, 0, tzinfo=UTC),
+    ]
     # New York changed three weeks earlier: a prospect there hears 04:00, then 03:00.
     assert [f"{s.astimezone(ZoneInfo('America/New_York')):%H:%M}" for s in firsts] == [
         "04:00",
@@ -66,9 +74,7 @@ def test_adjusted_hours_and_weekdays_are_kept_and_used(team: Team) -> None:
     ]
 
 
-def test_busy_times_and_meetings_booked_already_are_not_offered(
-    team: Team, tmp_path: Path
-) -> None:
+def test_busy_times_and_meetings_booked_already_are_not_offered(team: Team, tmp_path: Path) -> None:
     lead, other = prospect(team), prospect(team, "rep2")
     path = calendar(
         tmp_path / "sam.ics",
@@ -90,6 +96,8 @@ def test_busy_times_and_meetings_booked_already_are_not_offered(
         free = desk.meetings.slots(lead, days=2)
     starts = {slot.starts_at for slot in free.slots}
     assert at(7, 11, 0, "Europe/Berlin") not in starts  # booked by rep2
-    assert at(7, 14, 0, "Europe/Berlin") not in starts and at(8, 14, 30, "Europe/Berlin") not in starts
+    assert (
+        at(7, 14, 0, "Europe/Berlin") not in starts and at(8, 14, 30, "Europe/Berlin") not in starts
+    )
     assert at(7, 15, 0, "Europe/Berlin") in starts and at(9, 14, 0, "Europe/Berlin") not in starts
     assert free.calendar == str(path)
