@@ -22,8 +22,9 @@ from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Role, Stage
 from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.meetings.calendars import calendar_row
 from leaddesk.meetings.slots import SLOT_MINUTES, why_not_free, zones_for
-from leaddesk.store.models import Account, Lead, Meeting, Person, SalesCalendar, User
+from leaddesk.store.models import Account, Lead, Meeting, Person, User
 
 BOOKED, CANCELLED = "booked", "cancelled"
 # A meeting is booked for a lead still being worked, or one handed to sales and not answered.
@@ -214,7 +215,7 @@ def meeting_info(session: Session, meeting: Meeting) -> MeetingInfo:
     salesperson = session.get(User, meeting.salesperson_id)
     booked_by = session.get(User, meeting.booked_by_id)
     assert salesperson is not None and booked_by is not None
-    diary = session.get(SalesCalendar, salesperson.id)
+    diary = calendar_row(session, salesperson.id)
     zones = zones_for(session, lead, None, salesperson)
     return MeetingInfo(
         id=meeting.id,

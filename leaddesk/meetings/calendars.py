@@ -70,7 +70,7 @@ def set_calendar(
     email: str | None = None,
 ) -> CalendarInfo:
     """Keep what was given (what was not stays as it was); audited."""
-    row = session.get(SalesCalendar, salesperson.id)
+    row = calendar_row(session, salesperson.id)
     if row is None:
         row = SalesCalendar(user_id=salesperson.id, updated_at=at)
         session.add(row)
@@ -93,6 +93,12 @@ def set_calendar(
         details=info.as_json(),
     )
     return info
+
+
+def calendar_row(session: Session, user_id: int) -> SalesCalendar | None:
+    from sqlalchemy import select
+
+    return session.scalar(select(SalesCalendar).where(SalesCalendar.user_id == user_id))
 
 
 def calendar_info(salesperson: User, row: SalesCalendar | None) -> CalendarInfo:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk.meetings.busy import Interval, busy_times
-from leaddesk.meetings.calendars import hours_of, parsed
+from leaddesk.meetings.calendars import calendar_row, hours_of, parsed
 from leaddesk.queue import zones
 from leaddesk.queue.policy import current_policy
 from leaddesk.store.models import Lead, Meeting, Person, SalesCalendar, User
@@ -99,7 +99,7 @@ def free_slots(
     """The salesperson's free slots from ``at`` for ``days`` days."""
     days = max(1, min(days, MAX_DAYS))
     where = zones_for(session, lead, rep, salesperson)
-    row = session.get(SalesCalendar, salesperson.id)
+    row = calendar_row(session, salesperson.id)
     candidates = working_slots(row, where.salesperson, at, days)
     if candidates:
         taken = _blocked(session, row, salesperson.id, where.salesperson, candidates)
@@ -146,7 +146,7 @@ def why_not_free(
 ) -> str | None:
     """None if ``start`` is one of the salesperson's free slots now; else why not, in words
     (a slot booked by someone else is the caller's to word, with who took it)."""
-    row = session.get(SalesCalendar, salesperson.id)
+    row = calendar_row(session, salesperson.id)
     zone = salesperson.timezone or current_policy(session).timezone
     local = start.astimezone(ZoneInfo(zone))
     if start <= at:

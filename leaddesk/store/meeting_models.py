@@ -18,7 +18,8 @@ class SalesCalendar(Base):
 
     __tablename__ = "sales_calendars"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
     source: Mapped[str | None] = mapped_column(Text)  # the file or URL it was read from
     calendar_text: Mapped[str | None] = mapped_column(Text)
     email: Mapped[str | None] = mapped_column(String(320))  # where invitations reach them

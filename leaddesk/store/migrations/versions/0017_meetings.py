@@ -25,6 +25,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "sales_calendars",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("source", sa.Text(), nullable=True),
         sa.Column("calendar_text", sa.Text(), nullable=True),
@@ -41,7 +42,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["updated_by_id"], ["users.id"], name=op.f("fk_sales_calendars_updated_by_id_users")
         ),
-        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_sales_calendars")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sales_calendars")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_sales_calendars_user_id")),
     )
     op.create_table(
         "meetings",
