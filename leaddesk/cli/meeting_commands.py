@@ -226,4 +226,6 @@ def run_calendar(args: argparse.Namespace) -> int:
             else ("no calendar")
         )
         print(f"{info.salesperson}: working {info.hours.describe()}; {source}.")
+        for clash in info.clashes:
+            print(f"Busy now in the calendar: the meeting of {clash}; move it with meeting move.")
     return 0

@@ -3,7 +3,7 @@ a rep asks for their free slots."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from functools import lru_cache
 from typing import Any
@@ -14,9 +14,10 @@ from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Role
 from leaddesk.errors import InputError
+from leaddesk.meetings.busy import busy_times
 from leaddesk.meetings.calendar_file import parse_calendar
 from leaddesk.meetings.hours import WorkingHours, stored_hours
-from leaddesk.store.models import SalesCalendar, User
+from leaddesk.store.models import Meeting, SalesCalendar, User
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class CalendarInfo:
     source: str | None
     email: str | None
     events: int
+    # Meetings booked through LeadDesk that the calendar now says are busy ("lead 12, Thu 10
+    # Dec 10:00 (Europe/London)"): the rep or the salesperson moves them.
+    clashes: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -36,6 +40,7 @@ class CalendarInfo:
             "calendar": self.source,
             "email": self.email,
             "events": self.events,
+            "clashes": list(self.clashes),
         }
 
 
@@ -84,6 +89,8 @@ def set_calendar(
         row.email = email.strip() or None
     row.updated_by_id, row.updated_at = actor_id, at
     info = calendar_info(salesperson, row)
+    if text is not None:
+        info = replace(info, clashes=_clashes(session, salesperson, text, source or "", at))
     audit.record(
         session,
         at=at,
@@ -124,3 +131,37 @@ def hours_of(row: SalesCalendar | None) -> WorkingHours:
 def parsed(text: str, source: str) -> Any:
     """A kept calendar parsed once per process (slots are asked for again and again)."""
     return parse_calendar(text, source)
+
+
+def _clashes(
+    session: Session, salesperson: User, text: str, source: str, at: datetime
+) -> tuple[str, ...]:
+    """The meetings on with them from now that the new calendar says they are busy for."""
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    meetings = list(
+        session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.salesperson_id == salesperson.id,
+                Meeting.held_start.is_not(None),
+                Meeting.ends_at > at,
+            )
+            .order_by(Meeting.starts_at)
+        )
+    )
+    if not meetings:
+        return ()
+    zone = salesperson.timezone or "UTC"
+    busy = busy_times(
+        parsed(text, source), meetings[0].starts_at, meetings[-1].ends_at, zone, source
+    )
+    found = []
+    for meeting in meetings:
+        if any(begin < meeting.ends_at and end > meeting.starts_at for begin, end in busy):
+            their = meeting.prospect_zone or "UTC"
+            when = meeting.starts_at.astimezone(ZoneInfo(their))
+            found.append(f"lead {meeting.lead_id}, {when:%a %d %b %H:%M} ({their})")
+    return tuple(found)

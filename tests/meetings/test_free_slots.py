@@ -101,3 +101,20 @@ def test_busy_times_and_meetings_booked_already_are_not_offered(team: Team, tmp_
     )
     assert at(7, 15, 0, "Europe/Berlin") in starts and at(9, 14, 0, "Europe/Berlin") not in starts
     assert free.calendar == str(path)
+
+
+def test_a_calendar_given_again_says_which_booked_meetings_it_now_clashes_with(
+    team: Team, tmp_path: Path
+) -> None:
+    lead = prospect(team)
+    with team.desk("rep1") as desk:
+        desk.meetings.book(lead, at(8, 10, 0, "Europe/Berlin"), ics_out=tmp_path / "a.ics")
+    path = calendar(
+        tmp_path / "sam.ics",
+        """DTSTART;TZID=Europe/Berlin:20261208T093000
+        DTEND;TZID=Europe/Berlin:20261208T103000
+        SUMMARY:Board meeting""",
+    )
+    with team.desk("sales1") as desk:
+        info = desk.meetings.set_calendar("sales1", ics=str(path))
+    assert info.clashes == (f"lead {lead}, Tue 08 Dec 09:00 (Europe/London)",)
