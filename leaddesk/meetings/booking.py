@@ -307,6 +307,7 @@ def _require_free(session: Session, salesperson: User, start: datetime, at: date
 
 def _hold(session: Session, meeting: Meeting, salesperson: User, start: datetime) -> None:
     """Take the slot; a booking that won the race meanwhile wins, and says who holds it."""
+    lead_id = meeting.lead_id
     try:
         with session.begin_nested():
             meeting.held_start = start
@@ -314,9 +315,13 @@ def _hold(session: Session, meeting: Meeting, salesperson: User, start: datetime
             session.flush()
     except IntegrityError:
         holder = _holder(session, salesperson.id, start)
-        if holder is None:
-            raise
-        raise _taken(session, holder, salesperson) from None
+        if holder is not None:
+            raise _taken(session, holder, salesperson) from None
+        if _meeting_on(session, lead_id) is not None:  # a colleague booked this lead meanwhile
+            raise Conflict(
+                f"Lead {lead_id} was just given a meeting by a colleague; see its timeline."
+            ) from None
+        raise
 
 
 def _holder(session: Session, salesperson_id: int, start: datetime) -> Meeting | None:

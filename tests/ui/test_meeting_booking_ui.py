@@ -52,9 +52,9 @@ def test_the_slot_picker_is_a_week_of_free_slots_driven_by_the_keyboard(
     moved = picker.chosen()
     assert moved is not None and moved.starts_at.date() > free.slots[1].starts_at.date()
     week = picker.week_label.text()
-    qtbot.keyClick(picker, Qt.Key.Key_PageDown)
+    qtbot.keyClick(grid, Qt.Key.Key_PageDown)
     assert picker.week_label.text() != week
-    qtbot.keyClick(picker, Qt.Key.Key_PageUp)
+    qtbot.keyClick(grid, Qt.Key.Key_PageUp)
     assert picker.week_label.text() == week
     assert picker.grab().save("/tmp/meet-picker.png")
     with qtbot.waitSignal(picker.accepted):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,6 +52,7 @@ class SlotPicker(QDialog):
         self.grid.verticalHeader().setVisible(False)
         self.grid.itemSelectionChanged.connect(self._chosen_changed)
         self.grid.itemActivated.connect(lambda _item: self._book())
+        self.grid.installEventFilter(self)
         self.earlier = QPushButton("◀ Earlier   PgUp")
         self.later = QPushButton("Later ▶   PgDn")
         self.earlier.clicked.connect(lambda: self._show_week(self._week - 1))
@@ -86,15 +87,28 @@ class SlotPicker(QDialog):
         return self._slots.get((items[0].row(), items[0].column()))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
+        if not self._paged(event.key()):
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._book()
+            else:
+                super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The grid would scroll on Page Up/Down; here they change the week.
+        if watched is self.grid and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if self._paged(event.key()):
+                return True
+        return super().eventFilter(watched, event)
+
+    def _paged(self, key: int) -> bool:
         if key == Qt.Key.Key_PageDown:
             self._show_week(self._week + 1)
         elif key == Qt.Key.Key_PageUp:
             self._show_week(self._week - 1)
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._book()
         else:
-            super().keyPressEvent(event)
+            return False
+        return True
 
     def _show_week(self, week: int) -> None:
         if not self._first_days:
