@@ -24,6 +24,7 @@ from leaddesk.domain import Role, Stage
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.meetings.calendars import calendar_row
 from leaddesk.meetings.slots import SLOT_MINUTES, why_not_free, zones_for
+from leaddesk.queue.policy import current_policy
 from leaddesk.store.models import Account, Lead, Meeting, Person, User
 
 BOOKED, CANCELLED = "booked", "cancelled"
@@ -334,8 +335,11 @@ def _holder(session: Session, salesperson_id: int, start: datetime) -> Meeting |
 
 def _taken(session: Session, holder: Meeting, salesperson: User) -> Conflict:
     who = _name(session, holder.booked_by_id)
+    # In the salesperson's own time: the holder's prospect may be in another zone than yours.
+    zone = salesperson.timezone or current_policy(session).timezone
+    when = f"{holder.starts_at.astimezone(ZoneInfo(zone)):%a %d %b %H:%M} ({zone})"
     return Conflict(
-        f"{salesperson.display_name}'s slot {_local(holder, session)} was just taken by {who} "
+        f"{salesperson.display_name}'s slot {when} was just taken by {who} "
         f"(lead {holder.lead_id}); pick another slot."
     )
 
