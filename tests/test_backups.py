@@ -301,7 +301,7 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
     login wrote an audit event, a user's password, a hand-off's salesperson and their clock,
     where sales' rejection sent a lead) and the tables (the do-not-call list, the store's
     identity, the moves waiting for a call, the sync's outbox and settings, the values an
-    import kept for search)."""
+    import kept for search, the salespeople's calendars and the meetings booked into them)."""
     added: dict[str, tuple[str, ...]] = {
         "call_attempts": ("ended_at",),
         "leads": (
@@ -324,6 +324,8 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
         "sync_outbox",
         "sync_settings",
         "lead_file_values",
+        "sales_calendars",
+        "meetings",
     }
     items, out = lines(backup), []
     drop: list[int] = []

@@ -24,6 +24,10 @@ class AuditAction(StrEnum):
     SALES_FEEDBACK_IMPORTED = "sales_feedback_imported"
     SALES_FOLLOWUP_FLAGGED = "sales_followup_flagged"  # told the team lead and sales manager
     SALES_FOLLOWUP_MOVED = "sales_followup_moved"  # late: to another salesperson
+    # the meeting booked on the call (its invitation's UID stays; a move or cancel updates it)
+    MEETING_BOOKED = "meeting_booked"
+    MEETING_MOVED = "meeting_moved"
+    MEETING_CANCELLED = "meeting_cancelled"
     LEAD_REOPENED = "lead_reopened"
     LEAD_RECYCLED = "lead_recycled"
     RECYCLE_SKIPPED = "recycle_skipped"
@@ -69,6 +73,7 @@ class AuditAction(StrEnum):
     # people, the definition, the store
     USER_ADDED = "user_added"
     USER_CHANGED = "user_changed"
+    CALENDAR_SET = "calendar_set"  # a salesperson's working hours and calendar (ICS)
     USER_DEACTIVATED = "user_deactivated"
     USER_REACTIVATED = "user_reactivated"
     PASSWORD_SET = "password_set"

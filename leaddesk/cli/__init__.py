@@ -46,6 +46,7 @@ COMMANDS = {
     "verify-handoff": "handoff_commands",
     "feedback": "handoff_commands",
     "handoff": "handoff_commands",
+    "meeting": "meeting_commands",
     "sync": "sync_commands",
     "import": "import_command",
     "add-lead": "add_lead_command",

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from leaddesk.cli import password_command, team_commands
+from leaddesk.cli import meeting_commands, password_command, team_commands
 from leaddesk.cli.common import (
     ProgressLine,
     add_json,
@@ -30,7 +30,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     users = commands.add_parser("users", help="add and list users")
     user_commands = users.add_subparsers(
         dest="users_command",
-        metavar="add|list|set|deactivate|reactivate|login|password",
+        metavar="add|list|set|deactivate|reactivate|login|password|calendar",
         required=True,
     )
     add = user_commands.add_parser("add", help="add a user")
@@ -62,6 +62,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing.set_defaults(handler=run_users_list)
     team_commands.register_user_commands(user_commands)  # set, (de|re)activate, login
     password_command.register(user_commands)
+    meeting_commands.register_calendar_command(user_commands)
 
     demo = commands.add_parser("demo", help="fill a new store with a realistic demo team")
     demo.add_argument("--leads", type=int, default=2_000, help="how many leads (default 2000)")

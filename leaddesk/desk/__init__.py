@@ -3,7 +3,8 @@
 Permissions and the audit trail live here, so there is no path around them. Each method
 runs in its own short transaction; the desk holds no session between calls. The operations
 sit in sub-facades over one shared context, named after what users do: ``desk.queue``,
-``desk.calls``, ``desk.qualifying``, ``desk.intake``, ``desk.handoff``, ``desk.sync``,
+``desk.calls``, ``desk.qualifying``, ``desk.intake``, ``desk.handoff``, ``desk.meetings``,
+``desk.sync``,
 ``desk.privacy``, ``desk.team``, ``desk.people`` and ``desk.admin`` (docs/architecture.md §3).
 """
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from leaddesk.desk.context import Actor
     from leaddesk.desk.handoff import Handoff
     from leaddesk.desk.intake import Intake
+    from leaddesk.desk.meetings import Meetings
     from leaddesk.desk.people import People
     from leaddesk.desk.privacy import Privacy
     from leaddesk.desk.qualifying import Qualifying
@@ -95,6 +97,12 @@ class Desk:
         from leaddesk.desk.handoff import Handoff
 
         return Handoff(self._ctx)
+
+    @cached_property
+    def meetings(self) -> Meetings:
+        from leaddesk.desk.meetings import Meetings
+
+        return Meetings(self._ctx)
 
     @cached_property
     def sync(self) -> Sync:

@@ -96,6 +96,11 @@ if TYPE_CHECKING:
     from leaddesk.leads.contact_corrections import ContactDetails as ContactDetails
     from leaddesk.leads.lead_file import Colleague as Colleague
     from leaddesk.leads.lead_file import LeadFile as LeadFile
+    from leaddesk.meetings.booking import MeetingInfo as MeetingInfo
+    from leaddesk.meetings.calendars import CalendarInfo as CalendarInfo
+    from leaddesk.meetings.sent import MeetingSent as MeetingSent
+    from leaddesk.meetings.slots import FreeSlots as FreeSlots
+    from leaddesk.meetings.slots import Slot as Slot
     from leaddesk.people.permissions import Action as Action
     from leaddesk.people.users import DEFAULT_CAPACITY as DEFAULT_CAPACITY
     from leaddesk.people.users import UserInfo as UserInfo
@@ -235,6 +240,11 @@ WHERE: dict[str, str] = {
     "ContactDetails": "leaddesk.leads.contact_corrections",
     "Colleague": "leaddesk.leads.lead_file",
     "LeadFile": "leaddesk.leads.lead_file",
+    "MeetingInfo": "leaddesk.meetings.booking",
+    "CalendarInfo": "leaddesk.meetings.calendars",
+    "MeetingSent": "leaddesk.meetings.sent",
+    "FreeSlots": "leaddesk.meetings.slots",
+    "Slot": "leaddesk.meetings.slots",
     "Action": "leaddesk.people.permissions",
     "DEFAULT_CAPACITY": "leaddesk.people.users",
     "UserInfo": "leaddesk.people.users",

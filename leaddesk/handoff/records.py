@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from leaddesk.definition import Definition, Question, QuestionType, parse_definition
 from leaddesk.definition.policy import Policy
 from leaddesk.domain import LeadType, Stage, Verdict
+from leaddesk.meetings.booking import MeetingInfo
+from leaddesk.meetings.diary import meetings_of
 from leaddesk.store.models import (
     Account,
     Answer,
@@ -84,6 +86,8 @@ class HandoffRecord:
     # the verdict was made under ("Sales-qualified (SQL)", "Sales-worthy").
     stage_label: str = ""
     lead_type_label: str | None = None
+    # The meeting the rep booked with the salesperson on the call, if one is on.
+    meeting: MeetingInfo | None = None
 
 
 @cache
@@ -168,9 +172,10 @@ def records_as_of(session: Session, ids: Sequence[int], cutoff: datetime) -> lis
                 .order_by(Answer.id)
             )
         )
+        meetings = meetings_of(session, list(chunk))
         for lead, person, account in rows:
             verdict = verdicts.get(lead.id)
-            records.append(
+            record = replace(
                 _record(
                     session,
                     lead,
@@ -182,8 +187,10 @@ def records_as_of(session: Session, ids: Sequence[int], cutoff: datetime) -> lis
                     calls.get(lead.id, []),
                     notes.get(lead.id, []),
                     answers.get(lead.id, []),
-                )
+                ),
+                meeting=meetings.get(lead.id),
             )
+            records.append(record)
     return records
 
 

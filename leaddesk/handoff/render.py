@@ -153,7 +153,52 @@ def columns(records: Sequence[HandoffRecord]) -> list[str]:
         "Fit Score",
         "Interest Score",
         "Qualification Summary",
+        *MEETING_COLUMNS,
     ]
+
+
+MEETING_COLUMNS = (
+    "Meeting At",
+    "Meeting At (UTC)",
+    "Meeting With",
+    "Decision Maker",
+    "Others Involved",
+)
+
+
+def meeting_cells(record: HandoffRecord) -> dict[str, str]:
+    """The meeting booked on the call: in the prospect's time (with its offset) and in UTC,
+    the salesperson, and who else the rep said is involved."""
+    meeting = record.meeting
+    if meeting is None:
+        return dict.fromkeys(MEETING_COLUMNS, "")
+    return {
+        "Meeting At": f"{meeting.local():%Y-%m-%d %H:%M} {meeting.prospect_zone}",
+        "Meeting At (UTC)": _utc(meeting.starts_at),
+        "Meeting With": meeting.salesperson_name,
+        "Decision Maker": _one_line(meeting.decision_maker),
+        "Others Involved": "; ".join(_one_line(other) for other in meeting.others),
+    }
+
+
+def meeting_record(record: HandoffRecord) -> dict[str, Any] | None:
+    meeting = record.meeting
+    if meeting is None:
+        return None
+    return {
+        "uid": meeting.uid,
+        "sequence": meeting.sequence,
+        "start_utc": _utc(meeting.starts_at),
+        "end_utc": _utc(meeting.ends_at),
+        "prospect_time": meeting.local().isoformat(),
+        "prospect_zone": meeting.prospect_zone,
+        "salesperson": meeting.salesperson,
+        "salesperson_name": meeting.salesperson_name,
+        "salesperson_time": meeting.local(meeting.salesperson_zone).isoformat(),
+        "booked_by": meeting.booked_by,
+        "decision_maker": meeting.decision_maker,
+        "others_involved": list(meeting.others),
+    }
 
 
 def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
@@ -189,6 +234,7 @@ def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
             "Fit Score": record.fit_score,
             "Interest Score": record.interest_score,
             "Qualification Summary": _one_line(record.summary),
+            **meeting_cells(record),
         }
         table.append(
             [
@@ -262,6 +308,7 @@ def full_record(record: HandoffRecord, facts: BatchFacts) -> dict[str, Any]:
         ],
         "framework": {axis.label: axis.text for axis in record.axes},
         "notes": list(record.notes),
+        "meeting": meeting_record(record),
         "calls": {
             "count": len(record.calls),
             "connected": sum(1 for call in record.calls if call["outcome"] == "connected"),

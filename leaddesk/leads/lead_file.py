@@ -68,7 +68,7 @@ class Colleague:
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
-    kind: str  # call, note, verdict, assignment, feedback, arrived
+    kind: str  # call, note, verdict, assignment, feedback, arrived, meeting
     who: str | None
     text: str
 
@@ -367,6 +367,14 @@ def _corrected(event: AuditEvent) -> str:
     return "Contact details corrected: " + "; ".join(parts)
 
 
+# The meeting booked on the call, moved or cancelled (leaddesk/meetings/): each says what.
+MEETING_EVENTS = (
+    AuditAction.MEETING_BOOKED,
+    AuditAction.MEETING_MOVED,
+    AuditAction.MEETING_CANCELLED,
+)
+
+
 def _timeline(
     session: Session, lead: Lead, names: dict[int, str], labels: Labels
 ) -> tuple[TimelineEntry, ...]:
@@ -420,11 +428,13 @@ def _timeline(
     for event in session.scalars(
         select(AuditEvent).where(
             AuditEvent.lead_id == lead.id,
-            AuditEvent.action.in_((CHANGED, AuditAction.LEAD_REOPENED)),
+            AuditEvent.action.in_((CHANGED, AuditAction.LEAD_REOPENED, *MEETING_EVENTS)),
         )
     ):
         who = names.get(event.actor_id or 0)
-        if event.action == CHANGED:
+        if event.action in MEETING_EVENTS:
+            entries.append(TimelineEntry(event.at, "meeting", who, event.reason or "Meeting"))
+        elif event.action == CHANGED:
             entries.append(TimelineEntry(event.at, "contact", who, _corrected(event)))
         else:
             entries.append(TimelineEntry(event.at, "verdict", who, _reopened(event, names)))

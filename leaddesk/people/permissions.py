@@ -34,6 +34,8 @@ class Action(StrEnum):
     # The huddle pack (issue #19 item 4): team leads and admins; the marketing role, once it
     # exists, gets it too (add it to that role's set below).
     MAKE_HUDDLE_PACK = "make the huddle pack"
+    BOOK_MEETINGS = "book, move or cancel meetings with sales"
+    SET_CALENDAR = "set a salesperson's working hours and calendar"
 
 
 _REP = frozenset(
@@ -48,6 +50,7 @@ _REP = frozenset(
         # A rep hears "take me off your list" on a call.
         Action.ADD_DO_NOT_CALL,
         Action.SYNC_HANDOFFS,
+        Action.BOOK_MEETINGS,
     }
 )
 _TEAM_LEAD = _REP | {
@@ -60,9 +63,19 @@ _TEAM_LEAD = _REP | {
     Action.MANAGE_DO_NOT_CALL,
     Action.ERASE_PERSON,
     Action.CHASE_SALES,
+    Action.SET_CALENDAR,
 }
 # Only someone who carries a bag creates opportunities; qualifiers and their leads never do.
-_SALES = frozenset({Action.READ_HANDOFFS, Action.RECORD_SALES_FEEDBACK, Action.RECORD_OPPORTUNITY})
+_SALES = frozenset(
+    {
+        Action.READ_HANDOFFS,
+        Action.RECORD_SALES_FEEDBACK,
+        Action.RECORD_OPPORTUNITY,
+        # Their own diary: meetings booked with them, their hours and calendar (own only).
+        Action.BOOK_MEETINGS,
+        Action.SET_CALENDAR,
+    }
+)
 _ADMIN = frozenset(
     {
         Action.MANAGE_USERS,
@@ -80,6 +93,7 @@ _ADMIN = frozenset(
         Action.CHASE_SALES,
         Action.SET_UP_SYNC,
         Action.SYNC_HANDOFFS,
+        Action.SET_CALENDAR,
     }
 )
 

@@ -483,5 +483,7 @@ class AuditEvent(Base):
 
 # The sync's tables are in their own module (leaddesk/sync/ owns them); imported here so every
 # table is on Base.metadata whichever module is loaded first.
+from leaddesk.store.meeting_models import Meeting as Meeting  # noqa: E402
+from leaddesk.store.meeting_models import SalesCalendar as SalesCalendar  # noqa: E402
 from leaddesk.store.sync_models import SyncOutboxRow as SyncOutboxRow  # noqa: E402
 from leaddesk.store.sync_models import SyncSetting as SyncSetting  # noqa: E402

@@ -85,6 +85,10 @@ _QUALIFIER: dict[str, Rights] = {
     # A hand-off verdict queues its lead for sales' CRM; the rep's window sends it and marks it.
     "sync_outbox": ALL,  # a verdict taken back before it was sent takes its row with it
     "sync_settings": READ,  # an admin sets the connector up
+    # A rep books, moves and cancels the salesperson's meetings on the call (a lead's undone
+    # import takes its meetings with it); the salespeople's calendars are theirs to give.
+    "meetings": ALL,
+    "sales_calendars": READ,
 }
 
 RIGHTS: dict[Role, dict[str, Rights]] = {
@@ -97,6 +101,7 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
         "verdicts": ALL,  # a reopened lead's verdict is withdrawn; an erasure blanks words
         "pending_moves": ALL,  # a second move of a lead on a call replaces the first
         "sales_feedback": _ERASURE_BLANKS,
+        "sales_calendars": ADD_CHANGE,  # a salesperson's hours and calendar, set for them
     },
     Role.SALES: {
         **{table: READ for table in _QUALIFIER},
@@ -109,6 +114,8 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
         "audit_events": ADD,
         # Pulling sales' answers from the CRM moves the pull's cursor, and nothing else there.
         "sync_settings": Rights(update=("pulled_until",)),
+        "meetings": ADD_CHANGE,  # a salesperson moves or cancels the meetings booked with them
+        "sales_calendars": ADD_CHANGE,  # their own hours and calendar
     },
     Role.ADMIN: {
         **_QUALIFIER,
@@ -119,5 +126,7 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
         "verdicts": READ,
         "sales_feedback": _ERASURE_BLANKS,
         "sync_settings": ADD_CHANGE,
+        "meetings": READ,  # an admin runs the store, not the salespeople's diaries
+        "sales_calendars": ADD_CHANGE,
     },
 }

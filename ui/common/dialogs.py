@@ -11,6 +11,7 @@ from leaddesk.desk import log_path
 from leaddesk.errors import LeadDeskError
 
 if TYPE_CHECKING:
+    from leaddesk.desk import FreeSlots, Slot
     from ui.workspace.callback_picker import CallbackRequest
     from ui.workspace.override_dialog import OverrideChoice, OverrideRequest
 
@@ -53,6 +54,14 @@ def ask_callback(
     picker = CallbackPicker(request, parent)
     if refused is not None:
         picker.say_refused(*refused)
+    return picker.chosen() if picker.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_slot(parent: QWidget | None, free: FreeSlots) -> Slot | None:
+    """The free slot the rep booked for the prospect, or None if they closed the picker."""
+    from ui.workspace.slot_picker import SlotPicker
+
+    picker = SlotPicker(free, parent)
     return picker.chosen() if picker.exec() == QDialog.DialogCode.Accepted else None
 
 

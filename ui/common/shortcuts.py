@@ -43,6 +43,9 @@ COPY_NUMBER = Key(("Ctrl+Shift+C",), "Copy the phone number", CYCLE)
 NOTES = Key(("Ctrl+M",), "Write in the notes (saved as you type)", CYCLE)
 CONFIRM = Key(("Ctrl+Return", "Ctrl+Enter"), "Confirm the suggested verdict", VERDICT)
 OVERRIDE = Key(("O",), "Override the suggestion (needs a reason)", VERDICT)
+MEETING = Key(
+    ("Ctrl+B",), "Book the salesperson's meeting: their free slots, in both times", VERDICT
+)
 QUESTIONS = Key(("Tab", "Shift+Tab"), "Move between questions; arrows pick, Space ticks", VERDICT)
 SEARCH = Key(("/", "Ctrl+F"), "Search by name, company, email or phone", FIND)
 QUEUE = Key(("Ctrl+1",), "Go to the queue", FIND)

@@ -29,6 +29,7 @@ from ui.common.operations import Operations
 from ui.common.text_tables import set_row, text_table
 from ui.common.theme import colours
 from ui.sales.answer import AnswerDialog
+from ui.sales.my_meetings import MyMeetings
 
 COLUMNS = ("Lead", "Person", "Company", "Salesperson · due", "Qualified by", "Waiting", "")
 LEVEL_WORDS = {"escalated": "escalated", "overdue": "late", "waiting": ""}
@@ -121,14 +122,17 @@ class SalesHome(QWidget):
         layout.setSpacing(8)
         layout.addWidget(title)
         layout.addWidget(self.headline)
-        layout.addWidget(split, 1)
+        layout.addWidget(split, 3)
         layout.addLayout(buttons)
+        self.my_meetings = MyMeetings(desk, ops)
+        layout.addWidget(self.my_meetings, 1)
         ops.changed.connect(self._changed)
         self._selection_changed()
 
     def refresh(self) -> None:
         desk = self._desk
         self._ops.run(lambda: desk.handoff.pending(everything=True), done=self._show)
+        self.my_meetings.refresh()
 
     def selected(self) -> PendingLead | None:
         row = self.table.currentRow()
@@ -269,6 +273,14 @@ def record_html(record: HandoffRecord) -> str:
             if answer
         )
         parts.append(f"<p><b>Answers</b></p><table cellspacing='0' cellpadding='3'>{rows}</table>")
+    if record.meeting is not None:
+        meeting = record.meeting
+        who = "; ".join(part for part in (meeting.decision_maker, *meeting.others) if part)
+        parts.append(
+            f"<p><b>Meeting booked on the call:</b> {esc(meeting.when)}"
+            + (f", with {esc(who)}" if who else "")
+            + "</p>"
+        )
     if record.notes:
         notes = "".join(f"<li>{esc(note['text'])}</li>" for note in record.notes)
         parts.append(f"<p><b>Notes</b></p><ul>{notes}</ul>")

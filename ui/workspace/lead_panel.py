@@ -42,6 +42,7 @@ KIND_ICONS = {
     "feedback": "feedback",
     "arrived": "arrived",
     "contact": "edit",
+    "meeting": "callback",
 }
 
 

@@ -14,7 +14,7 @@ from leaddesk.domain import Role, Stage
 from leaddesk.people import users as user_ops
 from leaddesk.sign_in import passwords
 from leaddesk.store import Store
-from leaddesk.store.models import User
+from leaddesk.store.models import SalesCalendar, User
 
 # Each rep's capacity as a share of what they hold, so a demo team is uneven the way a real one
 # is: one rep over capacity, others with room, and a European desk that only takes its countries.
@@ -53,7 +53,54 @@ def make_team(session: Session, reps: int, now: datetime) -> dict[str, int]:
             existing = session.scalar(select(User).where(User.name == name))
         assert existing is not None
         ids[name] = existing.id
+        if role is Role.SALES:
+            give_demo_calendar(session, existing, now)
     return ids
+
+
+# A salesperson's week as their calendar program would export it: the Monday pipeline review
+# and a lunch hour every working day (New York time, the demo's zone), so the free slots a rep
+# sees on the call have gaps where a real diary has them.
+DEMO_CALENDAR = "\r\n".join(
+    (
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//LeadDesk//Demo calendar//EN",
+        "BEGIN:VEVENT",
+        "UID:demo-pipeline-review",
+        "DTSTAMP:20260101T000000Z",
+        "DTSTART;TZID=America/New_York:20260105T090000",
+        "DTEND;TZID=America/New_York:20260105T103000",
+        "RRULE:FREQ=WEEKLY;BYDAY=MO",
+        "SUMMARY:Pipeline review",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:demo-lunch",
+        "DTSTAMP:20260101T000000Z",
+        "DTSTART;TZID=America/New_York:20260105T120000",
+        "DTEND;TZID=America/New_York:20260105T130000",
+        "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        "SUMMARY:Lunch",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    )
+)
+
+
+def give_demo_calendar(session: Session, user: User, now: datetime) -> None:
+    """A demo salesperson's calendar and invitation address, as `users calendar` keeps them."""
+    if session.scalar(select(SalesCalendar).where(SalesCalendar.user_id == user.id)) is None:
+        session.add(
+            SalesCalendar(
+                user_id=user.id,
+                source="demo calendar",
+                calendar_text=DEMO_CALENDAR,
+                email=f"{user.name}@demo.example",
+                loaded_at=now,
+                updated_at=now,
+            )
+        )
 
 
 def give_demo_passwords(store: Store, *, at: datetime) -> dict[str, str]:

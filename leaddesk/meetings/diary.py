@@ -1,0 +1,47 @@
+"""A salesperson's meetings booked through LeadDesk ("My meetings"), and a lead's meeting as
+the hand-off carries it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leaddesk.meetings.booking import MeetingInfo, latest_meeting, meeting_info
+from leaddesk.store.models import Meeting
+
+# A meeting that ended this long ago still shows, so today's finished ones stay in view.
+STILL_SHOWN = timedelta(hours=12)
+
+
+def meetings_with(session: Session, salesperson_id: int, at: datetime) -> list[MeetingInfo]:
+    """Their meetings on, from today on, soonest first."""
+    rows = session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.salesperson_id == salesperson_id,
+            Meeting.held_start.is_not(None),
+            Meeting.ends_at > at - STILL_SHOWN,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    return [meeting_info(session, row) for row in rows]
+
+
+def meeting_of(session: Session, lead_id: int) -> MeetingInfo | None:
+    """The lead's meeting still on (a cancelled one is not carried into the hand-off)."""
+    row = latest_meeting(session, lead_id)
+    if row is None or row.held_start is None:
+        return None
+    return meeting_info(session, row)
+
+
+def meetings_of(session: Session, lead_ids: list[int]) -> dict[int, MeetingInfo]:
+    """The meetings on for each of ``lead_ids`` (a batch's leads)."""
+    found: dict[int, MeetingInfo] = {}
+    for start in range(0, len(lead_ids), 500):
+        chunk = lead_ids[start : start + 500]
+        for row in session.scalars(select(Meeting).where(Meeting.held_lead_id.in_(chunk))):
+            found[row.lead_id] = meeting_info(session, row)
+    return found

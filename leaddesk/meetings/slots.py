@@ -1,0 +1,199 @@
+"""A salesperson's free slots: their working hours in their own zone, minus the busy times of
+their calendar, minus the meetings already booked through LeadDesk; shown in the prospect's
+time and the rep's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leaddesk.meetings.busy import Interval, busy_times
+from leaddesk.meetings.calendars import calendar_row, hours_of, parsed
+from leaddesk.queue import zones
+from leaddesk.queue.policy import current_policy
+from leaddesk.store.models import Lead, Meeting, Person, SalesCalendar, User
+
+SLOT_MINUTES = 30
+MAX_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime  # UTC
+    ends_at: datetime
+
+    def local(self, zone: str) -> datetime:
+        return self.starts_at.astimezone(ZoneInfo(zone))
+
+
+@dataclass(frozen=True)
+class FreeSlots:
+    """What the slot picker shows: whose slots, in which zones, and the slots themselves."""
+
+    lead_id: int
+    salesperson: str
+    salesperson_name: str
+    salesperson_zone: str
+    prospect: str
+    prospect_zone: str
+    rep_zone: str
+    hours: str
+    calendar: str | None  # where their busy times came from; None: working hours only
+    slots: tuple[Slot, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "lead_id": self.lead_id,
+            "salesperson": self.salesperson,
+            "salesperson_zone": self.salesperson_zone,
+            "prospect_zone": self.prospect_zone,
+            "rep_zone": self.rep_zone,
+            "hours": self.hours,
+            "calendar": self.calendar,
+            "slots": [
+                {
+                    "start": slot.starts_at.isoformat().replace("+00:00", "Z"),
+                    "prospect_time": slot.local(self.prospect_zone).isoformat(),
+                    "rep_time": slot.local(self.rep_zone).isoformat(),
+                    "salesperson_time": slot.local(self.salesperson_zone).isoformat(),
+                }
+                for slot in self.slots
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Zones:
+    prospect: str
+    rep: str
+    salesperson: str
+
+
+def zones_for(session: Session, lead: Lead, rep: User | None, salesperson: User) -> Zones:
+    """The prospect's zone as the calling hours know it (the team's when unknown), the rep's
+    and the salesperson's own (the team's when they gave none)."""
+    policy = current_policy(session)
+    person = session.get(Person, lead.person_id)
+    known = zones.zones_of(person.zone_key if person else None)
+    return Zones(
+        prospect=known[0] if known else policy.timezone,
+        rep=(rep.timezone if rep is not None and rep.timezone else None) or policy.timezone,
+        salesperson=salesperson.timezone or policy.timezone,
+    )
+
+
+def free_slots(
+    session: Session,
+    *,
+    lead: Lead,
+    salesperson: User,
+    rep: User | None,
+    at: datetime,
+    days: int,
+) -> FreeSlots:
+    """The salesperson's free slots from ``at`` for ``days`` days."""
+    days = max(1, min(days, MAX_DAYS))
+    where = zones_for(session, lead, rep, salesperson)
+    row = calendar_row(session, salesperson.id)
+    candidates = working_slots(row, where.salesperson, at, days)
+    if candidates:
+        taken = _blocked(session, row, salesperson.id, where.salesperson, candidates)
+        candidates = [slot for slot in candidates if not _overlaps(slot, taken)]
+    person = session.get(Person, lead.person_id)
+    return FreeSlots(
+        lead_id=lead.id,
+        salesperson=salesperson.name,
+        salesperson_name=salesperson.display_name,
+        salesperson_zone=where.salesperson,
+        prospect=person.full_name if person else f"lead {lead.id}",
+        prospect_zone=where.prospect,
+        rep_zone=where.rep,
+        hours=hours_of(row).describe(),
+        calendar=row.source if row is not None and row.calendar_text else None,
+        slots=tuple(candidates),
+    )
+
+
+def working_slots(row: SalesCalendar | None, zone: str, at: datetime, days: int) -> list[Slot]:
+    """Every slot of their working hours starting after ``at``, for ``days`` days (their
+    days: a working day is built on their wall clock, so it stays 09:00–17:00 across DST)."""
+    hours = hours_of(row)
+    local = ZoneInfo(zone)
+    first_day = at.astimezone(local).date()
+    step = timedelta(minutes=SLOT_MINUTES)
+    slots: list[Slot] = []
+    for offset in range(days):
+        day: date = first_day + timedelta(days=offset)
+        if day.weekday() not in hours.weekdays:
+            continue
+        begin = datetime.combine(day, hours.start, tzinfo=local).astimezone(UTC)
+        close = datetime.combine(day, hours.end, tzinfo=local).astimezone(UTC)
+        start = begin
+        while start + step <= close:
+            if start > at:
+                slots.append(Slot(start, start + step))
+            start += step
+    return slots
+
+
+def why_not_free(
+    session: Session, *, salesperson: User, start: datetime, at: datetime
+) -> str | None:
+    """None if ``start`` is one of the salesperson's free slots now; else why not, in words
+    (a slot booked by someone else is the caller's to word, with who took it)."""
+    row = calendar_row(session, salesperson.id)
+    zone = salesperson.timezone or current_policy(session).timezone
+    local = start.astimezone(ZoneInfo(zone))
+    if start <= at:
+        return f"{local:%a %d %b %H:%M} has passed"
+    days = (local.date() - at.astimezone(ZoneInfo(zone)).date()).days + 1
+    if days > MAX_DAYS:
+        return f"{local:%a %d %b} is more than {MAX_DAYS} days ahead"
+    slots = [slot for slot in working_slots(row, zone, at, days) if slot.starts_at == start]
+    if not slots:
+        hours = hours_of(row).describe()
+        return (
+            f"{local:%a %d %b %H:%M} ({zone}) is not the start of a {SLOT_MINUTES}-minute slot "
+            f"in {salesperson.display_name}'s working hours ({hours})"
+        )
+    if row is not None and row.calendar_text:
+        busy = busy_times(
+            parsed(row.calendar_text, row.source or "the calendar"),
+            slots[0].starts_at,
+            slots[0].ends_at,
+            zone,
+            row.source or "the calendar",
+        )
+        if _overlaps(slots[0], busy):
+            return f"{salesperson.display_name} is busy then in their calendar"
+    return None
+
+
+def _blocked(
+    session: Session, row: SalesCalendar | None, salesperson_id: int, zone: str, slots: list[Slot]
+) -> list[Interval]:
+    start, end = slots[0].starts_at, slots[-1].ends_at
+    taken: list[Interval] = [
+        (meeting.starts_at, meeting.ends_at)
+        for meeting in session.scalars(
+            select(Meeting).where(
+                Meeting.salesperson_id == salesperson_id,
+                Meeting.held_start.is_not(None),
+                Meeting.starts_at < end,
+                Meeting.ends_at > start,
+            )
+        )
+    ]
+    if row is not None and row.calendar_text:
+        source = row.source or "the calendar"
+        taken += busy_times(parsed(row.calendar_text, source), start, end, zone, source)
+    return sorted(taken)
+
+
+def _overlaps(slot: Slot, busy: list[Interval]) -> bool:
+    return any(begin < slot.ends_at and end > slot.starts_at for begin, end in busy)
