@@ -1,6 +1,7 @@
 """A salesperson's free slots: their working hours in their own zone, minus the busy times of
-their calendar, minus the meetings already booked through LeadDesk; shown in the prospect's
-time and the rep's."""
+their calendar, minus the meetings already booked through LeadDesk, and only those inside the
+prospect's calling hours (the policy's, on their clock: nobody is offered a call at 02:00);
+shown in the prospect's time and the rep's."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leaddesk.definition import within_calling_hours
 from leaddesk.meetings.busy import Interval, busy_times
 from leaddesk.meetings.calendars import calendar_row, hours_of, parsed
 from leaddesk.queue import zones
@@ -105,6 +107,16 @@ def free_slots(
         taken = _blocked(session, row, salesperson.id, where.salesperson, candidates)
         candidates = [slot for slot in candidates if not _overlaps(slot, taken)]
     person = session.get(Person, lead.person_id)
+    policy = current_policy(session)
+    country = person.country if person else None
+    candidates = [
+        slot
+        for slot in candidates
+        if within_calling_hours(slot.starts_at, where.prospect, policy, country)
+        and within_calling_hours(
+            slot.ends_at - timedelta(minutes=1), where.prospect, policy, country
+        )
+    ]
     return FreeSlots(
         lead_id=lead.id,
         salesperson=salesperson.name,

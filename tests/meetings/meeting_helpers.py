@@ -29,7 +29,7 @@ def meeting_team(location: str, clock: FixedClock) -> Team:
 
 def prospect(team: Team, owner: str = "rep1", zone: str = "Europe/London", **fields: object) -> int:
     """A lead whose person is in ``zone`` (as the calling hours know it), with an email."""
-    lead_id = team.lead(owner, country="GB", **fields)
+    lead_id = team.lead(owner, **{"country": "GB", **fields})
     with team.store.transaction() as session:
         lead = team.get(lead_id)
         person = session.get(Person, lead.person_id)

@@ -118,3 +118,17 @@ def test_a_calendar_given_again_says_which_booked_meetings_it_now_clashes_with(
     with team.desk("sales1") as desk:
         info = desk.meetings.set_calendar("sales1", ics=str(path))
     assert info.clashes == (f"lead {lead}, Tue 08 Dec 09:00 (Europe/London)",)
+
+
+def test_only_slots_inside_the_prospects_calling_hours_are_offered(team: Team) -> None:
+    """Berlin's 09:00–17:00 is 17:00–01:00 in Tokyo: the prospect is offered the slots up to
+    21:00 their time (the policy's calling hours), never one at midnight."""
+    lead = prospect(team, zone="Asia/Tokyo", country="JP")
+    with team.desk("rep1") as desk:
+        free = desk.meetings.slots(lead, days=3)
+    tokyo = ZoneInfo("Asia/Tokyo")
+    assert free.slots, "Berlin's mornings are Tokyo's evenings: some slots fit"
+    for slot in free.slots:
+        local_start, local_end = slot.starts_at.astimezone(tokyo), slot.ends_at.astimezone(tokyo)
+        assert local_start.hour >= 8 and (local_end.hour, local_end.minute) <= (21, 0)
+    assert at(7, 13, 0, "Europe/Berlin") not in {slot.starts_at for slot in free.slots}
