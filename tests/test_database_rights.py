@@ -51,15 +51,20 @@ def _allowed(connection: psycopg.Connection, statement: sql.Composable) -> bool:
     return True
 
 
-def observed(url: str) -> dict[tuple[str, str], bool]:
-    """(table, operation) → allowed, for every table and every column's UPDATE."""
+def observed(url: str, role: Role) -> dict[tuple[str, str], bool]:
+    """(table, operation) → allowed, for every table and every column's UPDATE. An INSERT is
+    tried with the columns ``role`` may read (copying rows needs reading them)."""
     cells: dict[tuple[str, str], bool] = {}
     with psycopg.connect(plain_url(url), autocommit=True) as connection:
         for table, columns in _columns(connection).items():
             t = sql.Identifier(table)
+            readable = [c for c in columns if RIGHTS[role][table].may_read(c)] or columns
+            listed = sql.SQL(", ").join(sql.Identifier(c) for c in readable)
             statements = {
                 "SELECT": sql.SQL("SELECT * FROM {} LIMIT 0").format(t),
-                "INSERT": sql.SQL("INSERT INTO {} SELECT * FROM {} WHERE false").format(t, t),
+                "INSERT": sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} WHERE false").format(
+                    t, listed, listed, t
+                ),
                 "DELETE": sql.SQL("DELETE FROM {} WHERE false").format(t),
                 "TRUNCATE": sql.SQL("TRUNCATE {}").format(t),
             }
@@ -77,8 +82,8 @@ def expected(role: Role, cells: dict[tuple[str, str], bool]) -> dict[tuple[str, 
     wanted: dict[tuple[str, str], bool] = {}
     for table, operation in cells:
         right = RIGHTS[role][table]
-        if operation == "SELECT":
-            wanted[(table, operation)] = True
+        if operation == "SELECT":  # every column
+            wanted[(table, operation)] = not right.hidden
         elif operation == "INSERT":
             wanted[(table, operation)] = right.insert
         elif operation == "DELETE":
@@ -91,7 +96,7 @@ def expected(role: Role, cells: dict[tuple[str, str], bool]) -> dict[tuple[str, 
 
 
 def differences(role: Role, url: str) -> list[str]:
-    cells = observed(url)
+    cells = observed(url, role)
     wanted = expected(role, cells)
     return sorted(
         f"{role.value} {operation} on {table}: the server says "
@@ -112,6 +117,7 @@ class Logins:
             Role.SALES: self.team.sales,
             Role.TEAM_LEAD: self.team.lead,
             Role.ADMIN: self.admin,
+            Role.MARKETING: self.team.marketing,
         }[role]
         return self.team.url_for(name)
 

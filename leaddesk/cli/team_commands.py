@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from leaddesk.desk import REPORTS
+    from leaddesk.desk import REPORT_CUTS, REPORTS
 
     team = commands.add_parser(
         "team", help="the team view: each rep's load, the pool, sales (team setup: a new team)"
@@ -117,6 +117,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_as(report)
     report.add_argument("--since", metavar="DATE", help="first day, e.g. 2026-11-01")
     report.add_argument("--until", metavar="DATE", help="last day (default: today)")
+    report.add_argument(
+        "--by",
+        choices=REPORT_CUTS,
+        help="cut sources and acceptance by source (default), campaign, definition version "
+        "or the salesperson who referred the leads",
+    )
     form = report.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print machine-readable JSON")
     form.add_argument("--csv", action="store_true", help="print the table as CSV")
@@ -341,7 +347,7 @@ def run_sweep(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     since, until = _date(args.since, "--since"), _date(args.until, "--until")
     with desk_for(args) as desk:
-        report = desk.team.report(args.name, since=since, until=until)
+        report = desk.team.report(args.name, since=since, until=until, by=args.by)
     if args.json:
         print_json(report.as_json())
     elif args.csv:

@@ -143,6 +143,7 @@ if TYPE_CHECKING:
     from leaddesk.team.rebalance import RepLoad as RepLoad
     from leaddesk.team.reopen import KEEP as KEEP
     from leaddesk.team.reopen import REOPENABLE as REOPENABLE
+    from leaddesk.team.reports import BY as REPORT_CUTS
     from leaddesk.team.reports import REPORTS as REPORTS
     from leaddesk.team.reports import Report as Report
     from leaddesk.team.sweep import SweepResult as SweepResult
@@ -277,6 +278,7 @@ WHERE: dict[str, str] = {
     "KEEP": "leaddesk.team.reopen",
     "REOPENABLE": "leaddesk.team.reopen",
     "REPORTS": "leaddesk.team.reports",
+    "REPORT_CUTS": "leaddesk.team.reports:BY",
     "Report": "leaddesk.team.reports",
     "SweepResult": "leaddesk.team.sweep",
     "sweep_summary": "leaddesk.team.sweep_summary",

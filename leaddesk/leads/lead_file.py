@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, defer
 
 from leaddesk.audit.actions import AuditAction
 from leaddesk.definition.labels import Labels, current_labels
@@ -132,6 +132,8 @@ class LeadFile:
     stage_label: str = ""
     # Sales' answer, for the card: "Rejected: Bad timing (back to nurture) — call in Q3".
     sales_answer: str | None = None
+    # The salesperson who passed the lead on (a sales referral), as the team knows them.
+    referred_by: str | None = None
 
     @property
     def numbers(self) -> tuple[tuple[str, str], ...]:
@@ -153,17 +155,20 @@ class LeadFile:
 
 
 def _outcome(
-    labels: Labels, stage: Stage, verdict: VerdictRecord | None, feedback: SalesFeedback | None
+    labels: Labels, stage: Stage, verdict_reason: str | None, feedback: SalesFeedback | None
 ) -> str:
     label = labels.stage(stage)
     if feedback is not None and feedback.reason:
         return f"{label}: {labels.reject_reason(feedback.reason)}"
-    if verdict is not None and verdict.reason:
-        return f"{label}: {verdict.reason}"
+    if verdict_reason:
+        return f"{label}: {verdict_reason}"
     return label
 
 
-def read_lead_file(session: Session, lead_id: int) -> LeadFile:
+def read_lead_file(session: Session, lead_id: int, *, free_text: bool = True) -> LeadFile:
+    """The lead's file. ``free_text`` False (marketing): without the reps' own words — call
+    notes, notes, verdict reasons, the audit trail's details — and without reading the
+    columns that hold them, which a marketing login may not SELECT (leaddesk.store.rights)."""
     row = session.execute(
         select(Lead, Person, Account)
         .join(Person, Lead.person_id == Person.id)
@@ -176,8 +181,8 @@ def read_lead_file(session: Session, lead_id: int) -> LeadFile:
     # People as the team knows them: display names, not logins.
     names = dict(session.execute(select(User.id, User.display_name)).tuples().all())
     labels = current_labels(session)
-    earlier = _earlier_leads(session, lead, labels)
-    timeline = _timeline(session, lead, names, labels)
+    earlier = _earlier_leads(session, lead, labels, free_text)
+    timeline = _timeline(session, lead, names, labels, free_text)
     return LeadFile(
         lead_id=lead.id,
         version=lead.version,
@@ -210,7 +215,7 @@ def read_lead_file(session: Session, lead_id: int) -> LeadFile:
         callback_at=lead.callback_at,
         earlier=earlier,
         timeline=timeline,
-        colleagues=_colleagues(session, lead, names, labels),
+        colleagues=_colleagues(session, lead, names, labels, free_text),
         phone_as_typed=None if person.phone else _as_typed(lead),
         mobile=_extra_number(lead, "mobile"),
         direct_line=_extra_number(lead, "direct_line"),
@@ -218,6 +223,7 @@ def read_lead_file(session: Session, lead_id: int) -> LeadFile:
         country_assumed=country_assumed(lead.extra),
         stage_label=labels.stage(lead.stage),
         sales_answer=next((e.text for e in timeline if e.kind == "feedback"), None),
+        referred_by=names.get(lead.referred_by_id) if lead.referred_by_id else None,
     )
 
 
@@ -232,15 +238,19 @@ def _as_typed(lead: Lead) -> str | None:
 
 
 def _endings(
-    session: Session, ids: list[int]
-) -> tuple[dict[int, VerdictRecord], dict[int, SalesFeedback]]:
-    """The last verdict and sales' answer of each of these leads: how each ended."""
-    verdicts = {
-        v.lead_id: v
-        for v in session.scalars(
-            select(VerdictRecord).where(VerdictRecord.lead_id.in_(ids)).order_by(VerdictRecord.id)
+    session: Session, ids: list[int], free_text: bool
+) -> tuple[dict[int, str | None], dict[int, SalesFeedback]]:
+    """The last verdict's reason (as the rep wrote it; none without ``free_text``) and sales'
+    answer of each of these leads: how each ended."""
+    verdicts: dict[int, str | None] = {}
+    if free_text:
+        verdicts = dict(
+            session.execute(
+                select(VerdictRecord.lead_id, VerdictRecord.reason)
+                .where(VerdictRecord.lead_id.in_(ids))
+                .order_by(VerdictRecord.id)
+            ).tuples()
         )
-    }
     feedback = {
         f.lead_id: f
         for f in session.scalars(select(SalesFeedback).where(SalesFeedback.lead_id.in_(ids)))
@@ -248,7 +258,9 @@ def _endings(
     return verdicts, feedback
 
 
-def _earlier_leads(session: Session, lead: Lead, labels: Labels) -> tuple[EarlierLead, ...]:
+def _earlier_leads(
+    session: Session, lead: Lead, labels: Labels, free_text: bool
+) -> tuple[EarlierLead, ...]:
     others = session.scalars(
         select(Lead)
         .where(Lead.person_id == lead.person_id, Lead.id != lead.id)
@@ -258,7 +270,7 @@ def _earlier_leads(session: Session, lead: Lead, labels: Labels) -> tuple[Earlie
     if not others:
         return ()
     ids = [o.id for o in others]
-    verdicts, feedback = _endings(session, ids)
+    verdicts, feedback = _endings(session, ids, free_text)
     return tuple(
         EarlierLead(
             lead_id=o.id,
@@ -276,7 +288,7 @@ COLLEAGUES = 20
 
 
 def _colleagues(
-    session: Session, lead: Lead, names: dict[int, str], labels: Labels
+    session: Session, lead: Lead, names: dict[int, str], labels: Labels, free_text: bool
 ) -> tuple[Colleague, ...]:
     if lead.account_id is None:
         return ()
@@ -304,7 +316,7 @@ def _colleagues(
     ):
         newest.setdefault(candidate.person_id, candidate)
     ids = [newest_lead.id for newest_lead in newest.values()]
-    verdicts, feedback = _endings(session, ids)
+    verdicts, feedback = _endings(session, ids, free_text)
     persons = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(order)))}
     found = []
     for person_id in order:
@@ -356,7 +368,7 @@ def _corrected(event: AuditEvent) -> str:
 
 
 def _timeline(
-    session: Session, lead: Lead, names: dict[int, str], labels: Labels
+    session: Session, lead: Lead, names: dict[int, str], labels: Labels, free_text: bool
 ) -> tuple[TimelineEntry, ...]:
     entries = [
         TimelineEntry(
@@ -368,26 +380,41 @@ def _timeline(
     ]
     policy = current_policy(session)
     zone_key = lead.person.zone_key
-    for call in session.scalars(select(CallAttempt).where(CallAttempt.lead_id == lead.id)):
+    calls = select(CallAttempt).where(CallAttempt.lead_id == lead.id)
+    verdicts = select(VerdictRecord).where(VerdictRecord.lead_id == lead.id)
+    if not free_text:  # never read, so a marketing login's SELECT rights suffice
+        calls = calls.options(defer(CallAttempt.note, raiseload=True))
+        verdicts = verdicts.options(
+            *(
+                defer(column, raiseload=True)
+                for column in (
+                    VerdictRecord.reason,
+                    VerdictRecord.override_reason,
+                    VerdictRecord.answers,
+                )
+            )
+        )
+    for call in session.scalars(calls):
         text = f"Call: {call.outcome.label}"
         if call.outcome is CallOutcome.CONNECTED and call.ended_at is not None:
             text += f", {talk_time(call.duration_seconds)} on the line"
         if call.callback_at:
             their = zones.local_time(zone_key, call.callback_at, policy)
             text += f", callback agreed for {their:%a %d %b %H:%M} their time"
-        if call.note:
+        if free_text and call.note:
             text += f" — {call.note}"
         entries.append(TimelineEntry(call.at, "call", names.get(call.user_id), text))
-    for note in session.scalars(select(Note).where(Note.lead_id == lead.id)):
+    notes = select(Note).where(Note.lead_id == lead.id) if free_text else None
+    for note in session.scalars(notes) if notes is not None else ():
         if note.text.strip():
             entries.append(
                 TimelineEntry(note.updated_at, "note", names.get(note.user_id), note.text)
             )
-    for verdict in session.scalars(select(VerdictRecord).where(VerdictRecord.lead_id == lead.id)):
+    for verdict in session.scalars(verdicts):
         text = f"Verdict: {labels.verdict(verdict.verdict)}"
-        if verdict.reason:
+        if free_text and verdict.reason:
             text += f" — {verdict.reason}"
-        if verdict.overridden:
+        if free_text and verdict.overridden:
             text += f" (overrode the suggestion: {verdict.override_reason})"
         entries.append(
             TimelineEntry(verdict.decided_at, "verdict", names.get(verdict.decided_by_id), text)
@@ -405,12 +432,11 @@ def _timeline(
             text += f" — {move.reason}"
         who = names.get(move.by_user_id) if move.by_user_id else None
         entries.append(TimelineEntry(move.at, "assignment", who, text))
-    for event in session.scalars(
-        select(AuditEvent).where(
-            AuditEvent.lead_id == lead.id,
-            AuditEvent.action.in_((CHANGED, AuditAction.LEAD_REOPENED)),
-        )
-    ):
+    events = select(AuditEvent).where(
+        AuditEvent.lead_id == lead.id,
+        AuditEvent.action.in_((CHANGED, AuditAction.LEAD_REOPENED)),
+    )
+    for event in session.scalars(events) if free_text else ():
         who = names.get(event.actor_id or 0)
         if event.action == CHANGED:
             entries.append(TimelineEntry(event.at, "contact", who, _corrected(event)))

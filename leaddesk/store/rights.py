@@ -7,7 +7,9 @@ table. Which rows a role may touch (their own calls, their own leads, the stages
 a lead to) is the business of the guards in ``leaddesk.store.guards``; here is only which
 statements a login may run at all.
 
-Every role reads every table (the app shows them); nobody but the store's owner truncates,
+Every role reads every table (the app shows them) but marketing, which reads no rep's words:
+not the answers, notes, call notes, verdict reasons or the audit trail's details (``hidden``).
+Nobody but the store's owner truncates,
 changes the schema's bookkeeping or changes a published lead definition.
 """
 
@@ -28,6 +30,11 @@ class Rights:
     # The columns it may UPDATE: EVERY_COLUMN, or a tuple of names (empty: none).
     update: str | tuple[str, ...] = ()
     delete: bool = False
+    # The columns it may not even SELECT: EVERY_COLUMN (the whole table), or a tuple of names.
+    hidden: str | tuple[str, ...] = ()
+
+    def may_read(self, column: str) -> bool:
+        return self.hidden != EVERY_COLUMN and column not in self.hidden
 
     def may_update(self, column: str) -> bool:
         return self.update == EVERY_COLUMN or column in self.update
@@ -107,6 +114,16 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
         "opportunity_refs": ADD_CHANGE,
         "sales_feedback": ADD_CHANGE,
         "audit_events": ADD,
+    },
+    Role.MARKETING: {
+        **{table: READ for table in _QUALIFIER},
+        "window_leases": ALL,  # their one open window, as everyone's
+        # A sign-in writes its event; the details (an answer's undo snapshot) stay unread.
+        "audit_events": Rights(insert=True, hidden=("details",)),
+        "answers": Rights(hidden=EVERY_COLUMN),
+        "notes": Rights(hidden=EVERY_COLUMN),
+        "call_attempts": Rights(hidden=("note",)),
+        "verdicts": Rights(hidden=("reason", "override_reason", "answers")),
     },
     Role.ADMIN: {
         **_QUALIFIER,
