@@ -409,3 +409,27 @@ def test_pgoptions_and_set_role_make_no_one_else(
             "qualifier",
         )
     assert os.environ.get("PGOPTIONS") is None
+
+
+def test_a_marketing_login_reads_reports_and_lead_cards_but_no_reps_words(
+    worked: Worked, clock: FixedClock
+) -> None:
+    marketing = worked.team.url_for(worked.team.marketing)
+    for words in (
+        "SELECT value FROM answers",
+        "SELECT text FROM notes",
+        "SELECT note FROM call_attempts",
+        "SELECT reason FROM verdicts",
+        "SELECT answers FROM verdicts",
+        "SELECT details FROM audit_events",
+    ):
+        _refused(marketing, words, match="permission denied")
+    _run(marketing, "SELECT id, outcome FROM call_attempts", "SELECT lead_id, verdict FROM verdicts")
+    with open_desk(marketing, worked.team.marketing, clock=clock) as desk:
+        report = desk.team.report("acceptance", by="campaign")
+        card = desk.queue.lead_file(worked.handed_off)
+        with pytest.raises(NotPermitted, match="cannot work the call queue"):
+            desk.queue.next()
+    assert [(row[0], row[1]) for row in report.rows()] == [("no campaign", 3)]
+    timeline = " ".join(entry.text for entry in card.timeline)
+    assert "Verdict:" in timeline and "Budget approved" not in timeline

@@ -5,7 +5,8 @@ This is the only way an opportunity reference enters LeadDesk, and only a salesp
 use it: the role is checked here, below the desk, as well as at the desk.
 
 The feedback file is a CSV with a header (see resources/feedback_template.csv):
-lead_id, decision (accepted|rejected), opportunity_id, owner, date, reason, comment.
+lead_id, decision (accepted|rejected), opportunity_id, owner, date, reason, comment, and
+(optional) amount: what the opportunity is worth, for marketing's reports.
 Lines starting with # are ignored. A file that cannot be read as such (missing or unknown
 columns, ragged rows, no rows) is refused whole. Otherwise each row stands on its own:
 bad rows, unknown leads and conflicting decisions are reported with their row number and
@@ -20,16 +21,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
 from leaddesk.domain import SalesDecision, is_record_number
 from leaddesk.errors import InputError
 
-COLUMNS = ("lead_id", "decision", "opportunity_id", "owner", "date", "reason", "comment")
+COLUMNS = (
+    "lead_id",
+    "decision",
+    "opportunity_id",
+    "owner",
+    "date",
+    "reason",
+    "comment",
+    "amount",
+)
 REQUIRED_COLUMNS = ("lead_id", "decision")
 MAX_TEXT = 2_000
 MAX_ID = 128
+# The largest amount taken, in whole currency units: a typo of a few zeros too many is said.
+MAX_AMOUNT = 10**12
 
 
 class RejectReason(StrEnum):
@@ -67,6 +80,8 @@ class Decision:
     reason: str | None = None
     comment: str | None = None
     row: int | None = None  # line in the file, for messages
+    # What the accepted lead's opportunity is worth, in cents, when sales says.
+    amount_cents: int | None = None
 
     def same_as(self, other: Decision) -> bool:
         return (self.decision, self.opportunity_id) == (other.decision, other.opportunity_id)
@@ -169,7 +184,27 @@ def check_row(values: dict[str, str], row: int | None) -> Decision | Problem:
             return Problem(row, "reason", "a rejected lead needs a reason", lead_id)
         if len(reason) > MAX_ID:
             return Problem(row, "reason", f"longer than {MAX_ID} characters", lead_id)
-    return Decision(lead_id, decision, opportunity, owner, on, reason, comment, row)
+    amount = read_amount(values.get("amount", ""))
+    if isinstance(amount, str):
+        return Problem(row, "amount", amount, lead_id)
+    if amount is not None and decision is SalesDecision.REJECTED:
+        return Problem(row, "amount", "a rejected lead has no opportunity to be worth", lead_id)
+    return Decision(lead_id, decision, opportunity, owner, on, reason, comment, row, amount)
+
+
+def read_amount(text: str) -> int | None | str:
+    """An opportunity's amount as sales writes it ("12,500", "12500.50", "$ 9 900") in cents;
+    None when not given; a sentence saying what is wrong otherwise."""
+    cleaned = "".join(ch for ch in text.strip() if ch not in "$€£ ,'\u00a0")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return f"'{text.strip()}' is not an amount like 12500 or 12,500.50"
+    if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
+        return f"'{text.strip()}' is not an amount between 0 and {MAX_AMOUNT:,}"
+    return int((value * 100).quantize(Decimal(1)))
 
 
 def decision_from_form(values: dict[str, str]) -> Decision:

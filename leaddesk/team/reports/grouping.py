@@ -51,6 +51,7 @@ class Cut:
 
     def apply(self, statement: Select[tuple[object, ...]]) -> Select[tuple[object, ...]]:
         """``statement`` (selecting from leads) with the joins and filter the cut needs."""
+        statement = statement.select_from(Lead)
         if self.by is By.VERSION:
             return statement.outerjoin(
                 DefinitionVersion, DefinitionVersion.id == Lead.definition_version_id
