@@ -424,7 +424,9 @@ def test_a_marketing_login_reads_reports_and_lead_cards_but_no_reps_words(
         "SELECT details FROM audit_events",
     ):
         _refused(marketing, words, match="permission denied")
-    _run(marketing, "SELECT id, outcome FROM call_attempts", "SELECT lead_id, verdict FROM verdicts")
+    _run(
+        marketing, "SELECT id, outcome FROM call_attempts", "SELECT lead_id, verdict FROM verdicts"
+    )
     with open_desk(marketing, worked.team.marketing, clock=clock) as desk:
         report = desk.team.report("acceptance", by="campaign")
         card = desk.queue.lead_file(worked.handed_off)

@@ -143,7 +143,6 @@ if TYPE_CHECKING:
     from leaddesk.team.rebalance import RepLoad as RepLoad
     from leaddesk.team.reopen import KEEP as KEEP
     from leaddesk.team.reopen import REOPENABLE as REOPENABLE
-    from leaddesk.team.reports import BY as REPORT_CUTS
     from leaddesk.team.reports import REPORTS as REPORTS
     from leaddesk.team.reports import Report as Report
     from leaddesk.team.sweep import SweepResult as SweepResult

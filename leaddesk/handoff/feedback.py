@@ -192,7 +192,7 @@ def check_row(values: dict[str, str], row: int | None) -> Decision | Problem:
     return Decision(lead_id, decision, opportunity, owner, on, reason, comment, row, amount)
 
 
-def read_amount(text: str) -> int | None | str:
+def read_amount(text: str) -> int | str | None:
     """An opportunity's amount as sales writes it ("12,500", "12500.50", "$ 9 900") in cents;
     None when not given; a sentence saying what is wrong otherwise."""
     cleaned = "".join(ch for ch in text.strip() if ch not in "$€£ ,'\u00a0")

@@ -237,7 +237,10 @@ def test_a_salespersons_referral_is_credited_to_them_in_the_sources_report(
     with marketing.store.reading() as session:
         lead = session.get(Lead, lead_id)
         assert lead is not None
-        assert (lead.source, lead.referred_by_id) == (Source.SALES_REFERRAL, marketing.ids["sales1"])
+        assert (lead.source, lead.referred_by_id) == (
+            Source.SALES_REFERRAL,
+            marketing.ids["sales1"],
+        )
     _handed(marketing, lead_id, SalesDecision.ACCEPTED, 500_000)
     marketing.lead("rep1", hours_ago=1, source="webinar")  # nobody's referral
     shown = run_cli("lead", str(lead_id), "--as", "lead1", db=marketing.location)

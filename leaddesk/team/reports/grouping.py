@@ -39,7 +39,9 @@ def parse_by(text: str | None) -> By:
         return By(text.strip().lower())
     except ValueError:
         choices = ", ".join(by.value for by in By)
-        raise InputError(f"Cannot cut a report by '{text}'; use one of {choices}.", field="by")
+        raise InputError(
+            f"Cannot cut a report by '{text}'; use one of {choices}.", field="by"
+        ) from None
 
 
 @dataclass(frozen=True)
