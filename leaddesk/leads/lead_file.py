@@ -249,7 +249,9 @@ def _endings(
                 select(VerdictRecord.lead_id, VerdictRecord.reason)
                 .where(VerdictRecord.lead_id.in_(ids))
                 .order_by(VerdictRecord.id)
-            ).tuples()
+            )
+            .tuples()
+            .all()
         )
     feedback = {
         f.lead_id: f
