@@ -213,6 +213,17 @@ def test_a_marketing_users_lead_card_shows_no_reps_words(worked: Team) -> None:
                 decided_by_id=worked.ids["rep1"], decided_at=NOW,
             )
         )  # fmt: skip
+    earlier = worked.lead("rep1", hours_ago=30, source="web_form", stage=Stage.NURTURE)
+    with worked.store.transaction() as session:
+        before, now = session.get(Lead, earlier), session.get(Lead, lead_id)
+        assert before is not None and now is not None
+        before.person_id = now.person_id  # the same person came back
+        session.add(
+            VerdictRecord(
+                lead_id=earlier, verdict=Verdict.NURTURE, reason="Call after the merger closes",
+                decided_by_id=worked.ids["rep1"], decided_at=NOW - timedelta(hours=20),
+            )
+        )  # fmt: skip
     with worked.desk("mkt1") as desk:
         card = desk.queue.lead_file(lead_id)
     with worked.desk("lead1") as desk:
@@ -222,6 +233,8 @@ def test_a_marketing_users_lead_card_shows_no_reps_words(worked: Team) -> None:
     for words in ("40k", "divorce", "merger"):
         assert words not in said
         assert words in " ".join(entry.text for entry in full.timeline)
+    assert [e.outcome for e in card.earlier] == ["Nurture"]
+    assert [e.outcome for e in full.earlier] == ["Nurture: Call after the merger closes"]
 
 
 def test_a_salespersons_referral_is_credited_to_them_in_the_sources_report(
