@@ -143,6 +143,7 @@ if TYPE_CHECKING:
     from leaddesk.team.rebalance import RepLoad as RepLoad
     from leaddesk.team.reopen import KEEP as KEEP
     from leaddesk.team.reopen import REOPENABLE as REOPENABLE
+    from leaddesk.team.reports import BY
     from leaddesk.team.reports import REPORTS as REPORTS
     from leaddesk.team.reports import Report as Report
     from leaddesk.team.sweep import SweepResult as SweepResult
@@ -157,6 +158,7 @@ if TYPE_CHECKING:
     SalesRejectReason = _SalesRejectReason
     SYNC_CONNECTORS = CONNECTORS
     SYNC_VALUES = VALUES
+    REPORT_CUTS = BY
     CheckStatus = Status
     CONTACT_WORDS = WORDS
     MAX_SEARCH_RESULTS = MAX_RESULTS

@@ -117,7 +117,8 @@ def acceptance(session: Session, span: Period, by: By = By.SOURCE) -> Report:
             *arrived, Lead.first_contact_at.is_not(None)
         )
     ).tuples():
-        waits[key].append((reached - came).total_seconds() / 3600)
+        if reached is not None:  # always, by the query: said for the type checker
+            waits[key].append((reached - came).total_seconds() / 3600)
     items = tuple(
         Acceptance(
             cut=key,

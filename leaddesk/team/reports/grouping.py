@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, String, cast, func, literal
 from sqlalchemy.orm import aliased
 
 from leaddesk.errors import InputError
 from leaddesk.store.models import DefinitionVersion, Lead, User
+
+_Statement = TypeVar("_Statement", bound=Select[Any])
 
 NO_CAMPAIGN = "no campaign"
 NOT_JUDGED = "no verdict yet"
@@ -51,7 +54,7 @@ class Cut:
     by: By
     key: ColumnElement[str]
 
-    def apply(self, statement: Select[tuple[object, ...]]) -> Select[tuple[object, ...]]:
+    def apply(self, statement: _Statement) -> _Statement:
         """``statement`` (selecting from leads) with the joins and filter the cut needs."""
         statement = statement.select_from(Lead)
         if self.by is By.VERSION:
@@ -69,11 +72,11 @@ _REFERRER = aliased(User, name="referrer")
 def cut(by: By) -> Cut:
     if by is By.CAMPAIGN:
         key: ColumnElement[str] = func.coalesce(Lead.campaign, literal(NO_CAMPAIGN))
-    elif by is By.VERSION:
+        return Cut(by, key.label("cut"))
+    if by is By.VERSION:
         version = cast(DefinitionVersion.version, String)
         key = func.coalesce(literal("v") + version, literal(NOT_JUDGED))
-    elif by is By.REFERRER:
-        key = _REFERRER.display_name
-    else:
-        key = Lead.source
-    return Cut(by, key.label("cut"))
+        return Cut(by, key.label("cut"))
+    if by is By.REFERRER:
+        return Cut(by, _REFERRER.display_name.label("cut"))
+    return Cut(by, Lead.source.label("cut"))
