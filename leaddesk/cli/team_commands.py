@@ -138,7 +138,7 @@ def register_user_commands(
     )
     change.add_argument("name", help="the user's login name, e.g. rep5")
     add_as(change)
-    change.add_argument("--role", help="qualifier, team_lead, sales or admin")
+    change.add_argument("--role", help="qualifier, team_lead, sales, marketing or admin")
     change.add_argument("--capacity", type=int, help="most open leads at once")
     change.add_argument(
         "--territory",

@@ -22,6 +22,8 @@ from leaddesk.definition import versions
 from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome, LeadType, Role, SalesDecision, Source, Stage, Verdict
 from leaddesk.errors import InputError, NotPermitted
+from leaddesk.handoff import crm_feedback
+from leaddesk.handoff.feedback import Decision, Problem, check_row, read_amount
 from leaddesk.store.models import (
     CallAttempt,
     HandoffBatch,
@@ -297,3 +299,28 @@ def test_an_import_gives_its_campaign_to_rows_without_one(
     with marketing.store.reading() as session:
         campaigns = sorted(session.scalars(select(Lead.campaign)).all(), key=str)
     assert campaigns == ["Autumn webinar", "Fair 2026"]
+
+
+def test_an_opportunitys_amount_is_read_as_sales_writes_it() -> None:
+    assert read_amount("12,500.50") == 1_250_050
+    assert read_amount("$ 9 900") == 990_000
+    assert read_amount("") is None
+    assert read_amount("about ten grand") == (
+        "'about ten grand' is not an amount like 12500 or 12,500.50"
+    )
+    assert isinstance(read_amount("-5"), str)
+    row = {"lead_id": "7", "decision": "accepted", "opportunity_id": "006X", "amount": "1,000"}
+    decision = check_row(row, 2)
+    assert isinstance(decision, Decision) and decision.amount_cents == 100_000
+    rejected = check_row({**row, "decision": "rejected", "opportunity_id": "", "reason": "x"}, 3)
+    assert isinstance(rejected, Problem) and rejected.field == "amount"
+    deal = {"record_id": "91", "deal_stage": "won", "amount": "4500", "create_date": "2026-11-18"}
+    assert crm_feedback._hubspot_deals(deal)["amount"] == "4500"  # type: ignore[index]
+
+
+def test_users_add_makes_a_marketing_user(marketing: Team, run_cli: RunCli) -> None:
+    added = run_cli("users", "add", "mkt2", "--role", "marketing", "--as", "lead1",
+                    db=marketing.location)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    refused = run_cli("next", "--as", "mkt2", db=marketing.location)
+    assert refused.returncode == 3 and "mkt2 is in marketing" in refused.stderr
