@@ -20,7 +20,7 @@ import pytest
 from psycopg import sql
 
 from leaddesk.clock import FixedClock
-from leaddesk.desk import open_desk
+from leaddesk.desk import NewInterest, open_desk
 from leaddesk.domain import CallOutcome, Role, Verdict
 from leaddesk.errors import NotPermitted
 from leaddesk.store import grants
@@ -435,3 +435,36 @@ def test_a_marketing_login_reads_reports_and_lead_cards_but_no_reps_words(
     assert [(row[0], row[1]) for row in report.rows()] == [("no campaign", 3)]
     timeline = " ".join(entry.text for entry in card.timeline)
     assert "Verdict:" in timeline and "Budget approved" not in timeline
+
+
+def test_a_salespersons_login_adds_a_referral_credited_to_them_and_no_other_lead(
+    worked: Worked, clock: FixedClock
+) -> None:
+    sales = worked.team.url_for(worked.team.sales)
+    with open_desk(sales, worked.team.sales, clock=clock) as desk:
+        referral = desk.intake.add_lead(
+            NewInterest(first_name="Grace", company="Navy Labs", email="grace@navy.example")
+        )
+        me = desk.actor.id
+    with psycopg.connect(plain_url(worked.team.owner_url)) as connection:
+        found = connection.execute(
+            "SELECT source, referred_by_id, stage FROM leads WHERE id = %s", (referral.lead_id,)
+        ).fetchone()
+    assert found == ("sales_referral", me, "new")
+    copy = (
+        "INSERT INTO leads (person_id, source, arrived_at, stage, stage_changed_at, lead_type, "
+        "existing_account, fit_score, interest_score, attempts, cadence_attempts, version, "
+        "created_at, referred_by_id) SELECT person_id, {source}, arrived_at, {stage}, "
+        "stage_changed_at, lead_type, existing_account, 0, 0, 0, 0, 1, created_at, "
+        f"{{referrer}} FROM leads WHERE id = {referral.lead_id}"
+    )
+    for source, stage, referrer in (
+        ("'web_form'", "'new'", me),  # not a referral
+        ("'sales_referral'", "'nurture'", me),  # not a new lead
+        ("'sales_referral'", "'new'", worked.rep_id),  # in a colleague's name
+    ):
+        _refused(
+            sales,
+            copy.format(source=source, stage=stage, referrer=referrer),
+            match="own referral only",
+        )

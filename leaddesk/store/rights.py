@@ -58,6 +58,10 @@ _USERS_MANAGED = Rights(
 _SALES_ANSWER = Rights(
     update=("stage", "stage_changed_at", "closed_at", "handoff_batch_id", "version")
 )
+# A salesperson's referral goes in as an import of one row (leaddesk/intake/by_hand.py): the
+# person, their company, the lead credited to them (the guards: a new sales_referral of theirs
+# only), the run it came in with and the lead's first owner. Nothing already there changes.
+_SALES_REFERRAL = Rights(insert=True, update=_SALES_ANSWER.update)
 
 # An erasure blanks sales' comment about the person (and the guards let it do nothing else).
 _ERASURE_BLANKS = Rights(update=("detail",))
@@ -109,7 +113,12 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
         **{table: READ for table in _QUALIFIER},
         "window_leases": ALL,
         "store_identity": ADD,
-        "leads": _SALES_ANSWER,
+        "leads": _SALES_REFERRAL,
+        "people": ADD,
+        "accounts": ADD,
+        "import_runs": ADD_CHANGE,
+        "lead_file_values": ADD,
+        "assignments": ADD,
         "handoff_batches": ADD,  # the batch of one a routed lead answered at once goes into
         "opportunity_refs": ADD_CHANGE,
         "sales_feedback": ADD_CHANGE,
