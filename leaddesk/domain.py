@@ -31,6 +31,8 @@ class Role(Word):
     TEAM_LEAD = "team_lead"
     SALES = "sales"
     ADMIN = "admin"
+    # Reads the reports and what sales made of the hand-offs; no call queue, no rep's notes.
+    MARKETING = "marketing"
 
 
 class Stage(Word):

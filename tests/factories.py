@@ -161,13 +161,14 @@ def plain_url(url: str) -> str:
 
 @dataclass
 class TeamLogins:
-    """A team database's owner URL and the names of a rep, a salesperson and a team lead who
-    each sign in with their own login (password ``pw-NAME``)."""
+    """A team database's owner URL and the names of a rep, a salesperson, a team lead and a
+    marketer who each sign in with their own login (password ``pw-NAME``)."""
 
     owner_url: str  # the store's owner: no login binding
     rep: str
     sales: str
     lead: str
+    marketing: str
 
     def url_for(self, name: str) -> str:
         url = make_url(self.owner_url).set(username=name, password=f"pw-{name}")
@@ -185,8 +186,10 @@ def team_database(postgres_url: str, clock: FixedClock) -> Iterator[TeamLogins]:
         connection.execute(text("CREATE SCHEMA public"))
     # Names of their own, so parallel test workers never meet.
     tag = uuid.uuid4().hex[:8]
-    names = TeamLogins(postgres_url, f"rep-{tag}", f"sales-{tag}", f"lead-{tag}")
-    logins = (names.rep, names.sales, names.lead)
+    names = TeamLogins(
+        postgres_url, f"rep-{tag}", f"sales-{tag}", f"lead-{tag}", f"marketing-{tag}"
+    )
+    logins = (names.rep, names.sales, names.lead, names.marketing)
     with setup_desk(postgres_url, clock=clock) as desk:
         desk.people.add("admin", Role.ADMIN)
         with desk.store.transaction() as session:  # as `leaddesk init` does
@@ -195,6 +198,7 @@ def team_database(postgres_url: str, clock: FixedClock) -> Iterator[TeamLogins]:
         desk.people.add(names.rep, Role.QUALIFIER, capacity=50)
         desk.people.add(names.sales, Role.SALES)
         desk.people.add(names.lead, Role.TEAM_LEAD)
+        desk.people.add(names.marketing, Role.MARKETING)
         for name in logins:
             assert desk.admin.set_database_login(name, f"pw-{name}") is True
     try:

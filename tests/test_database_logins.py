@@ -138,7 +138,8 @@ def test_a_qualifiers_login_cannot_write_an_opportunity_even_from_a_sql_prompt(
 ) -> None:
     rep = team.url_for(team.rep)
     with psycopg.connect(plain_url(rep)) as connection:
-        assert connection.execute("SELECT count(*) FROM users").fetchone() == (4,)
+        # The admin, the rep, the salesperson, the team lead and the marketer.
+        assert connection.execute("SELECT count(*) FROM users").fetchone() == (5,)
     for statement in (
         "INSERT INTO opportunity_refs (lead_id, external_id) VALUES (1, 'X')",
         "DELETE FROM sales_feedback",

@@ -20,7 +20,7 @@ import pytest
 from psycopg import sql
 
 from leaddesk.clock import FixedClock
-from leaddesk.desk import open_desk
+from leaddesk.desk import NewInterest, open_desk
 from leaddesk.domain import CallOutcome, Role, Verdict
 from leaddesk.errors import NotPermitted
 from leaddesk.store import grants
@@ -51,15 +51,20 @@ def _allowed(connection: psycopg.Connection, statement: sql.Composable) -> bool:
     return True
 
 
-def observed(url: str) -> dict[tuple[str, str], bool]:
-    """(table, operation) → allowed, for every table and every column's UPDATE."""
+def observed(url: str, role: Role) -> dict[tuple[str, str], bool]:
+    """(table, operation) → allowed, for every table and every column's UPDATE. An INSERT is
+    tried with the columns ``role`` may read (copying rows needs reading them)."""
     cells: dict[tuple[str, str], bool] = {}
     with psycopg.connect(plain_url(url), autocommit=True) as connection:
         for table, columns in _columns(connection).items():
             t = sql.Identifier(table)
+            readable = [c for c in columns if RIGHTS[role][table].may_read(c)] or columns
+            listed = sql.SQL(", ").join(sql.Identifier(c) for c in readable)
             statements = {
                 "SELECT": sql.SQL("SELECT * FROM {} LIMIT 0").format(t),
-                "INSERT": sql.SQL("INSERT INTO {} SELECT * FROM {} WHERE false").format(t, t),
+                "INSERT": sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} WHERE false").format(
+                    t, listed, listed, t
+                ),
                 "DELETE": sql.SQL("DELETE FROM {} WHERE false").format(t),
                 "TRUNCATE": sql.SQL("TRUNCATE {}").format(t),
             }
@@ -77,8 +82,8 @@ def expected(role: Role, cells: dict[tuple[str, str], bool]) -> dict[tuple[str, 
     wanted: dict[tuple[str, str], bool] = {}
     for table, operation in cells:
         right = RIGHTS[role][table]
-        if operation == "SELECT":
-            wanted[(table, operation)] = True
+        if operation == "SELECT":  # every column
+            wanted[(table, operation)] = not right.hidden
         elif operation == "INSERT":
             wanted[(table, operation)] = right.insert
         elif operation == "DELETE":
@@ -91,7 +96,7 @@ def expected(role: Role, cells: dict[tuple[str, str], bool]) -> dict[tuple[str, 
 
 
 def differences(role: Role, url: str) -> list[str]:
-    cells = observed(url)
+    cells = observed(url, role)
     wanted = expected(role, cells)
     return sorted(
         f"{role.value} {operation} on {table}: the server says "
@@ -112,6 +117,7 @@ class Logins:
             Role.SALES: self.team.sales,
             Role.TEAM_LEAD: self.team.lead,
             Role.ADMIN: self.admin,
+            Role.MARKETING: self.team.marketing,
         }[role]
         return self.team.url_for(name)
 
@@ -403,3 +409,62 @@ def test_pgoptions_and_set_role_make_no_one_else(
             "qualifier",
         )
     assert os.environ.get("PGOPTIONS") is None
+
+
+def test_a_marketing_login_reads_reports_and_lead_cards_but_no_reps_words(
+    worked: Worked, clock: FixedClock
+) -> None:
+    marketing = worked.team.url_for(worked.team.marketing)
+    for words in (
+        "SELECT value FROM answers",
+        "SELECT text FROM notes",
+        "SELECT note FROM call_attempts",
+        "SELECT reason FROM verdicts",
+        "SELECT answers FROM verdicts",
+        "SELECT details FROM audit_events",
+    ):
+        _refused(marketing, words, match="permission denied")
+    _run(
+        marketing, "SELECT id, outcome FROM call_attempts", "SELECT lead_id, verdict FROM verdicts"
+    )
+    with open_desk(marketing, worked.team.marketing, clock=clock) as desk:
+        report = desk.team.report("acceptance", by="campaign")
+        card = desk.queue.lead_file(worked.handed_off)
+        with pytest.raises(NotPermitted, match="cannot work the call queue"):
+            desk.queue.next()
+    assert [(row[0], row[1]) for row in report.rows()] == [("no campaign", 3)]
+    timeline = " ".join(entry.text for entry in card.timeline)
+    assert "Verdict:" in timeline and "Budget approved" not in timeline
+
+
+def test_a_salespersons_login_adds_a_referral_credited_to_them_and_no_other_lead(
+    worked: Worked, clock: FixedClock
+) -> None:
+    sales = worked.team.url_for(worked.team.sales)
+    with open_desk(sales, worked.team.sales, clock=clock) as desk:
+        referral = desk.intake.add_lead(
+            NewInterest(first_name="Grace", company="Navy Labs", email="grace@navy.example")
+        )
+        me = desk.actor.id
+    with psycopg.connect(plain_url(worked.team.owner_url)) as connection:
+        found = connection.execute(
+            "SELECT source, referred_by_id, stage FROM leads WHERE id = %s", (referral.lead_id,)
+        ).fetchone()
+    assert found == ("sales_referral", me, "new")
+    copy = (
+        "INSERT INTO leads (person_id, source, arrived_at, stage, stage_changed_at, lead_type, "
+        "existing_account, fit_score, interest_score, attempts, cadence_attempts, version, "
+        "created_at, referred_by_id) SELECT person_id, {source}, arrived_at, {stage}, "
+        "stage_changed_at, lead_type, existing_account, 0, 0, 0, 0, 1, created_at, "
+        f"{{referrer}} FROM leads WHERE id = {referral.lead_id}"
+    )
+    for source, stage, referrer in (
+        ("'web_form'", "'new'", me),  # not a referral
+        ("'sales_referral'", "'nurture'", me),  # not a new lead
+        ("'sales_referral'", "'new'", worked.rep_id),  # in a colleague's name
+    ):
+        _refused(
+            sales,
+            copy.format(source=source, stage=stage, referrer=referrer),
+            match="own referral only",
+        )

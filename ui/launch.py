@@ -32,6 +32,7 @@ from ui.common.operations import Operations
 from ui.common.theme import apply_theme
 from ui.console.console import ConsoleOpener, TeamConsole
 from ui.console.sweep import PolicySweep, may_sweep
+from ui.marketing.window import MarketingWindow
 from ui.sales.window import SalesWindow
 from ui.start.first_run import Start, choose_store
 from ui.start.sign_in import SignInDialog
@@ -173,7 +174,7 @@ def launch(args: argparse.Namespace) -> int:
             ops.shutdown()
 
 
-RoleWindow = MainWindow | TeamConsole | SalesWindow
+RoleWindow = MainWindow | TeamConsole | SalesWindow | MarketingWindow
 
 
 def open_window(
@@ -182,10 +183,13 @@ def open_window(
     """One window per role (docs/architecture.md §2), built with only what the role uses:
     a rep gets the workspace; a team lead the workspace with View ▸ Team console; an admin, who
     has no call queue, the team console itself; a salesperson the hand-offs waiting for an
-    answer. Team leads and admins also get the untouched-lead sweep."""
+    answer; marketing the dashboards alone, on acceptance by campaign. Team leads and admins
+    also get the untouched-lead sweep."""
     role = desk.actor.role
     if role is Role.SALES:
         return SalesWindow(desk, ops, settings)
+    if role is Role.MARKETING:  # the reports, read only
+        return MarketingWindow(desk, ops, settings)
     sweeper = PolicySweep(desk, ops, settings[SWEEP_MINUTES]) if may_sweep(desk) else None
     window: MainWindow | TeamConsole
     if role is Role.ADMIN:

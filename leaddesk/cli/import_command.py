@@ -45,6 +45,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "columns the file has, else the exporting tool, else the file name without its date)",
     )
     parser.add_argument(
+        "--campaign",
+        metavar="NAME",
+        default="",
+        help="the campaign of rows without one (a Campaign column's value wins)",
+    )
+    parser.add_argument(
         "--mapping",
         metavar="auto|NAME|FILE",
         default="auto",
@@ -121,6 +127,7 @@ def _import(args: argparse.Namespace) -> int:
                 sheet=args.sheet,
                 day_first=args.day_first,
                 keep_mine=False if args.share else None,
+                campaign=args.campaign,
                 progress=line.show,
                 cancelled=ctrl_c.is_set,
             )

@@ -74,6 +74,8 @@ def lead_lines(file: LeadFile) -> list[str]:
         lines.append(file.sales_answer)
     asked = f' · "{file.inquiry}"' if file.inquiry else ""
     campaign = f" ({file.campaign})" if file.campaign else ""
+    if file.referred_by:
+        campaign += f", referred by {file.referred_by}"
     lines.append(
         f"This interest: {file.source.replace('_', ' ')}{campaign}, arrived "
         f"{_when(file.arrived_at)}{asked}"

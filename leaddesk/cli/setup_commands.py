@@ -35,7 +35,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add = user_commands.add_parser("add", help="add a user")
     add.add_argument("name", help="login name, e.g. rep5")
-    add.add_argument("--role", required=True, help="qualifier, team_lead, sales or admin")
+    add.add_argument(
+        "--role", required=True, help="qualifier, team_lead, sales, marketing or admin"
+    )
     add.add_argument("--capacity", type=int, default=40, help="most open leads at once")
     add.add_argument("--display-name", help="the name shown in the window")
     add.add_argument(

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from leaddesk.desk import REPORTS
+    from leaddesk.desk import REPORT_CUTS, REPORTS
 
     team = commands.add_parser(
         "team", help="the team view: each rep's load, the pool, sales (team setup: a new team)"
@@ -125,6 +125,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     report.add_argument("--since", metavar="DATE", help="first day, e.g. 2026-11-01")
     report.add_argument("--until", metavar="DATE", help="last day (default: today)")
     huddle_command.add_out(report)
+    report.add_argument(
+        "--by",
+        choices=REPORT_CUTS,
+        help="cut sources and acceptance by source (default), campaign, definition version "
+        "or the salesperson who referred the leads",
+    )
     form = report.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print machine-readable JSON")
     form.add_argument("--csv", action="store_true", help="print the table as CSV")
@@ -140,7 +146,7 @@ def register_user_commands(
     )
     change.add_argument("name", help="the user's login name, e.g. rep5")
     add_as(change)
-    change.add_argument("--role", help="qualifier, team_lead, sales or admin")
+    change.add_argument("--role", help="qualifier, team_lead, sales, marketing or admin")
     change.add_argument("--capacity", type=int, help="most open leads at once")
     change.add_argument(
         "--territory",
@@ -352,7 +358,7 @@ def run_report(args: argparse.Namespace) -> int:
         return huddle_command.run(args, since=since, until=until)
     huddle_command.refuse_out(args)
     with desk_for(args) as desk:
-        report = desk.team.report(args.name, since=since, until=until)
+        report = desk.team.report(args.name, since=since, until=until, by=args.by)
     if args.json:
         print_json(report.as_json())
     elif args.csv:

@@ -5,6 +5,7 @@ package drives the store itself; see leaddesk/intake/importing.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from leaddesk.desk.context import DeskContext
+from leaddesk.domain import Source
+from leaddesk.errors import InputError
 from leaddesk.intake import by_hand, source_mappings
 from leaddesk.intake import errors as intake_errors
 from leaddesk.intake import importing as intake
@@ -58,7 +61,27 @@ class Intake:
 
         ``for_user``: who gets it: a user name, "pool", "policy" (the policy's assignment), or
         None: whoever entered it, if they have a call queue, else the policy. Giving it to
-        anyone but yourself is a reassignment: team leads and admins only."""
+        anyone but yourself is a reassignment: team leads and admins only.
+
+        A salesperson adds a referral: its source is sales_referral, a new lead is credited to
+        them, and the policy's assignment gives it to a rep."""
+        if not self._ctx.can(Action.IMPORT_LEADS) and self._ctx.can(Action.ADD_REFERRAL):
+            referred_by = intake.require_importer(self._ctx.actor.id)
+            if for_user:
+                raise InputError(
+                    "A referral goes to the rep the policy picks; leave out --for.",
+                    field="for_user",
+                )
+            entry = dataclasses.replace(entry, source=Source.SALES_REFERRAL.value)
+            with self._ctx.write(None) as session:
+                return by_hand.add_lead(
+                    session,
+                    entry,
+                    actor_id=referred_by,
+                    owner=by_hand.BY_POLICY,
+                    at=self._ctx.clock(),
+                    referred_by=referred_by,
+                )
         self._ctx.require(Action.IMPORT_LEADS)
         actor_id = intake.require_importer(self._ctx.actor.id)
         wanted = (for_user or "").strip().lower()
@@ -89,6 +112,7 @@ class Intake:
         progress: intake.Progress | None = None,
         cancelled: intake.Cancelled | None = None,
         keep_mine: bool | None = None,
+        campaign: str = "",
     ) -> intake.ImportSummary:
         """Import a CSV/XLSX export (or, ``dry_run``, only say what it would do).
 
@@ -97,6 +121,7 @@ class Intake:
         ``progress(rows_done, total_estimate)`` is called after each chunk; ``cancelled()``
         returning True stops after the current chunk (ImportCancelled: resumable, undoable).
         Importing the same file again resumes an interrupted run after its checkpoint.
+        ``campaign`` is given to the rows that name none.
         """
         store = self._ctx.store_for(Action.IMPORT_LEADS)
         actor_id = self._ctx.actor.id if dry_run else intake.require_importer(self._ctx.actor.id)
@@ -113,6 +138,7 @@ class Intake:
                 sheet=sheet,
                 day_first=day_first,
                 keep_mine=keep_mine,
+                campaign=campaign,
             ),
             at=self._ctx.clock(),
             progress=progress or intake.no_progress,

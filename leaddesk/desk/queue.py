@@ -42,12 +42,17 @@ class Queue:
 
     def lead_file(self, lead_id: int) -> lead_files.LeadFile:
         """Person, account, this interest, earlier leads and the timeline, in one read.
-        Sales read the leads handed to them, not the ones still being qualified."""
+        Sales read the leads handed to them, not the ones still being qualified; marketing
+        reads any lead without the reps' own words (notes, call notes, verdict reasons)."""
         from leaddesk.leads import lead_file as lead_files
 
-        team_wide = self._ctx.can(Action.WORK_QUEUE) or self._ctx.can(Action.VIEW_TEAM)
+        team_wide = any(
+            self._ctx.can(action)
+            for action in (Action.WORK_QUEUE, Action.VIEW_TEAM, Action.READ_OUTCOMES)
+        )
+        words = self._ctx.can(Action.READ_FREE_TEXT)
         with self._ctx.read(None if team_wide else Action.READ_HANDOFFS) as session:
-            found = lead_files.read_lead_file(session, lead_id)
+            found = lead_files.read_lead_file(session, lead_id, free_text=words)
         # Sales keep reading a lead they answered, wherever its reject reason sent it.
         if not team_wide and found.stage not in WITH_SALES and found.sales_answer is None:
             raise NotPermitted(f"Lead {lead_id} has not been handed to sales.")

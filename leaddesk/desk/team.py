@@ -128,12 +128,19 @@ class Team:
             )
 
     def report(
-        self, name: str, *, since: date | None = None, until: date | None = None
+        self,
+        name: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        by: str | None = None,
     ) -> team_reports.Report:
-        """One dashboard's figures: funnel, throughput, sla, sources, agreement or workload."""
-        with self._ctx.read(Action.VIEW_TEAM) as session:
+        """One dashboard's figures: funnel, throughput, sla, sources, acceptance, agreement or
+        workload; ``by`` cuts sources and acceptance by source, campaign, version or referrer.
+        Team leads, admins and marketing."""
+        with self._ctx.read(Action.VIEW_REPORTS) as session:
             return team_reports.build_report(
-                session, name, since=since, until=until, at=self._ctx.clock()
+                session, name, since=since, until=until, at=self._ctx.clock(), by=by
             )
 
     def huddle_pack(

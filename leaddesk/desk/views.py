@@ -149,6 +149,7 @@ if TYPE_CHECKING:
     from leaddesk.team.rebalance import RepLoad as RepLoad
     from leaddesk.team.reopen import KEEP as KEEP
     from leaddesk.team.reopen import REOPENABLE as REOPENABLE
+    from leaddesk.team.reports import BY
     from leaddesk.team.reports import REPORTS as REPORTS
     from leaddesk.team.reports import Report as Report
     from leaddesk.team.reports.huddle import HuddlePack as HuddlePack
@@ -165,6 +166,7 @@ if TYPE_CHECKING:
     SYNC_CONNECTORS = CONNECTORS
     SYNC_VALUES = VALUES
     sync_default_settings = default_settings
+    REPORT_CUTS = BY
     CheckStatus = Status
     CONTACT_WORDS = WORDS
     MAX_SEARCH_RESULTS = MAX_RESULTS
@@ -290,6 +292,7 @@ WHERE: dict[str, str] = {
     "KEEP": "leaddesk.team.reopen",
     "REOPENABLE": "leaddesk.team.reopen",
     "REPORTS": "leaddesk.team.reports",
+    "REPORT_CUTS": "leaddesk.team.reports:BY",
     "Report": "leaddesk.team.reports",
     "HuddlePack": "leaddesk.team.reports.huddle",
     "SweepResult": "leaddesk.team.sweep",

@@ -69,6 +69,7 @@ def _salesforce(row: Row) -> Row | None:
             "owner": _first(row, ("opportunity_owner", "lead_owner")),
             "date": _us_date(row.get("converted_date", "")),
             "comment": _first(row, COMMENT_COLUMNS),
+            "amount": _first(row, ("opportunity_amount", "amount")),
         }
     status = _first(row, ("lead_status", "status")).lower()
     if any(word in status for word in REJECTED_STATUSES):
@@ -86,6 +87,7 @@ def _hubspot_deals(row: Row) -> Row | None:
         "owner": row.get("deal_owner", ""),
         "date": row.get("create_date", "")[:10],
         "comment": _first(row, COMMENT_COLUMNS),
+        "amount": row.get("amount", ""),
     }
 
 

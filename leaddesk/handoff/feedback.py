@@ -5,7 +5,8 @@ This is the only way an opportunity reference enters LeadDesk, and only a salesp
 use it: the role is checked here, below the desk, as well as at the desk.
 
 The feedback file is a CSV with a header (see resources/feedback_template.csv):
-lead_id, decision (accepted|rejected), opportunity_id, owner, date, reason, comment.
+lead_id, decision (accepted|rejected), opportunity_id, owner, date, reason, comment, and
+(optional) amount: what the opportunity is worth, for marketing's reports.
 Lines starting with # are ignored. A file that cannot be read as such (missing or unknown
 columns, ragged rows, no rows) is refused whole. Otherwise each row stands on its own:
 bad rows, unknown leads and conflicting decisions are reported with their row number and
@@ -20,18 +21,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
 from leaddesk.domain import SalesDecision, is_record_number
 from leaddesk.errors import InputError
 
-COLUMNS = ("lead_id", "decision", "opportunity_id", "owner", "date", "reason", "comment")
+COLUMNS = (
+    "lead_id",
+    "decision",
+    "opportunity_id",
+    "owner",
+    "date",
+    "reason",
+    "comment",
+    "amount",
+)
 REQUIRED_COLUMNS = ("lead_id", "decision")
 MAX_TEXT = 2_000
 MAX_ID = 128
 # A decision's lead_id before it is matched by its CRM id (``crm_ids``).
 NO_LEAD = 0
+# The largest amount taken, in whole currency units: a typo of a few zeros too many is said.
+MAX_AMOUNT = 10**12
 
 
 class RejectReason(StrEnum):
@@ -72,6 +85,8 @@ class Decision:
     # The CRM's own id for the lead (a Salesforce Lead id, a HubSpot record id): the key when
     # the answer has no LeadDesk id (``lead_id`` is then NO_LEAD) or names a lead not here.
     crm_id: str | None = None
+    # What the accepted lead's opportunity is worth, in cents, when sales says.
+    amount_cents: int | None = None
 
     def same_as(self, other: Decision) -> bool:
         return (self.decision, self.opportunity_id) == (other.decision, other.opportunity_id)
@@ -184,7 +199,27 @@ def check_row(
             return Problem(row, "reason", "a rejected lead needs a reason", lead_id)
         if len(reason) > MAX_ID:
             return Problem(row, "reason", f"longer than {MAX_ID} characters", lead_id)
-    return Decision(lead_id, decision, opportunity, owner, on, reason, comment, row, crm_id)
+    amount = read_amount(values.get("amount", ""))
+    if isinstance(amount, str):
+        return Problem(row, "amount", amount, lead_id)
+    if amount is not None and decision is SalesDecision.REJECTED:
+        return Problem(row, "amount", "a rejected lead has no opportunity to be worth", lead_id)
+    return Decision(lead_id, decision, opportunity, owner, on, reason, comment, row, crm_id, amount)
+
+
+def read_amount(text: str) -> int | str | None:
+    """An opportunity's amount as sales writes it ("12,500", "12500.50", "$ 9 900") in cents;
+    None when not given; a sentence saying what is wrong otherwise."""
+    cleaned = "".join(ch for ch in text.strip() if ch not in "$€£ ,'\u00a0")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return f"'{text.strip()}' is not an amount like 12500 or 12,500.50"
+    if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
+        return f"'{text.strip()}' is not an amount between 0 and {MAX_AMOUNT:,}"
+    return int((value * 100).quantize(Decimal(1)))
 
 
 def decision_from_form(values: dict[str, str]) -> Decision:

@@ -213,6 +213,7 @@ def _apply(
             external_id=decision.opportunity_id,
             owner=decision.owner or acting.name,
             created_on=decision.on or at.date(),
+            amount_cents=decision.amount_cents,
             recorded_by_id=acting.id,
             recorded_at=at,
         )

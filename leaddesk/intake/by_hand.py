@@ -129,9 +129,11 @@ def add_lead(
     actor_id: int,
     owner: int | str | None,
     at: datetime,
+    referred_by: int | None = None,
 ) -> AddedLead:
     """Add ``entry`` as an import of one row; ``owner`` is a user id, None for the pool or
-    BY_POLICY. Raises InputError (naming the field) when it cannot be a lead."""
+    BY_POLICY; ``referred_by`` the salesperson a new lead is credited to (a referral).
+    Raises InputError (naming the field) when it cannot be a lead."""
     source = _source(entry.source)
     cells = entry.cells()
     for name, value in cells.items():
@@ -183,6 +185,7 @@ def add_lead(
     planner.actor_id = actor_id
     who = session.get(User, actor_id)
     planner.entered_by = who.display_name if who else "a user"
+    planner.referred_by = referred_by
     chunk = Chunk(items=[row], keys=[key], places=[whereabouts(row, policy.default_phone_region)])
     plan = planner.plan(session, chunk)
     if any(line.reason == ERASED_ROW for line in plan.report):
@@ -206,7 +209,12 @@ def add_lead(
         actor_id=actor_id,
         action=AuditAction.LEAD_ADDED_BY_HAND,
         subject=f"import run {run.id}",
-        details={"lead": result.lead_id, "outcome": result.outcome, "source": source},
+        details={
+            "lead": result.lead_id,
+            "outcome": result.outcome,
+            "source": source,
+            **({"referred_by": referred_by} if referred_by is not None else {}),
+        },
     )
     return result
 

@@ -125,6 +125,7 @@ def import_file(
             mapping_how=chosen.how,
             counts=Counts(),
             warnings=list(chosen.mapping.warnings),
+            campaign=options.campaign.strip()[:256],
         )
         summary.kept_for = keeper.display_name or keeper.name if keeper else None
         if options.sheet is not None and export.format != "xlsx":

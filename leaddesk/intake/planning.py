@@ -82,6 +82,9 @@ class Planner:
         self.dry_run = dry_run
         self.actor_id: int | None = None
         self.entered_by: str | None = None  # a lead typed in by hand: who typed it
+        # A salesperson's referral typed in by hand: who is credited with it.
+        self.referred_by: int | None = None
+        self.campaign = summary.campaign  # for rows that name none
         self.scorer = Scorer(definition)
         # Kept with each lead's assignment record: the lead file shows how it reached the rep.
         self.keeping = keep_for is not None
@@ -396,7 +399,7 @@ class Planner:
             "city": row.city or None,
             "email_domain": row.email_domain,
             "source": source,
-            "campaign": row.campaign or None,
+            "campaign": row.campaign or self.campaign or None,
             "inquiry": row.inquiry or None,
             "existing_customer": existing_customer,
             "earlier_leads": len(person.leads),
@@ -412,7 +415,8 @@ class Planner:
         values: dict[str, Any] = {
             "account_id": None,  # set when written
             "source": source[:64],
-            "campaign": row.campaign[:256] or None,
+            "campaign": (row.campaign or self.campaign)[:256] or None,
+            "referred_by_id": self.referred_by,
             "inquiry": row.inquiry or None,
             "arrived_at": arrived,
             "stage": lifecycle.NEW_LEAD.value,

@@ -42,6 +42,8 @@ class ImportOptions:
     # policy's assignment for anyone else. ``keep_for`` is who it was kept for, once decided.
     keep_mine: bool | None = None
     keep_for: int | None = None
+    # The campaign of rows that name none (``--campaign``); a row's own campaign wins.
+    campaign: str = ""
 
 
 @dataclass
@@ -100,6 +102,7 @@ class ImportSummary:
     # Who got how many new leads in this run (display name -> count), most first.
     assigned_to: dict[str, int] = field(default_factory=dict)
     kept_for: str | None = None  # a rep's own import, kept for them
+    campaign: str = ""  # given for rows without one
 
     def as_json(self) -> dict[str, Any]:
         counts = self.counts

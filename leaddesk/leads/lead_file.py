@@ -7,32 +7,23 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from leaddesk.audit.actions import AuditAction
 from leaddesk.definition.labels import Labels, current_labels
-from leaddesk.definition.reject_reasons import RejectRoute
-from leaddesk.domain import OPEN_STAGES, CallOutcome, SalesDecision, Stage, talk_time
+from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.errors import InputError
-from leaddesk.leads.contact_corrections import CHANGED, WORDS
 from leaddesk.leads.from_the_file import country_assumed, from_the_file
-from leaddesk.queue import zones
-from leaddesk.queue.policy import current_policy
+from leaddesk.leads.timeline import TimelineEntry as TimelineEntry
+from leaddesk.leads.timeline import current_answer, timeline_of
 from leaddesk.store.models import (
     Account,
-    Assignment,
-    AuditEvent,
-    CallAttempt,
     Lead,
-    Note,
-    OpportunityRef,
     Person,
     SalesFeedback,
-    SyncOutboxRow,
     User,
     VerdictRecord,
 )
-from leaddesk.store.sales_answers import answer_of, answers_its_handoff
+from leaddesk.store.sales_answers import answers_its_handoff
 
 
 @dataclass(frozen=True)
@@ -63,14 +54,6 @@ class Colleague:
     @property
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    kind: str  # call, note, verdict, assignment, feedback, arrived, meeting
-    who: str | None
-    text: str
 
 
 @dataclass(frozen=True)
@@ -133,6 +116,8 @@ class LeadFile:
     stage_label: str = ""
     # Sales' answer, for the card: "Rejected: Bad timing (back to nurture) — call in Q3".
     sales_answer: str | None = None
+    # The salesperson who passed the lead on (a sales referral), as the team knows them.
+    referred_by: str | None = None
 
     @property
     def numbers(self) -> tuple[tuple[str, str], ...]:
@@ -154,17 +139,20 @@ class LeadFile:
 
 
 def _outcome(
-    labels: Labels, stage: Stage, verdict: VerdictRecord | None, feedback: SalesFeedback | None
+    labels: Labels, stage: Stage, verdict_reason: str | None, feedback: SalesFeedback | None
 ) -> str:
     label = labels.stage(stage)
     if feedback is not None and feedback.reason:
         return f"{label}: {labels.reject_reason(feedback.reason)}"
-    if verdict is not None and verdict.reason:
-        return f"{label}: {verdict.reason}"
+    if verdict_reason:
+        return f"{label}: {verdict_reason}"
     return label
 
 
-def read_lead_file(session: Session, lead_id: int) -> LeadFile:
+def read_lead_file(session: Session, lead_id: int, *, free_text: bool = True) -> LeadFile:
+    """The lead's file. ``free_text`` False (marketing): without the reps' own words — call
+    notes, notes, verdict reasons, the audit trail's details — and without reading the
+    columns that hold them, which a marketing login may not SELECT (leaddesk.store.rights)."""
     row = session.execute(
         select(Lead, Person, Account)
         .join(Person, Lead.person_id == Person.id)
@@ -177,8 +165,8 @@ def read_lead_file(session: Session, lead_id: int) -> LeadFile:
     # People as the team knows them: display names, not logins.
     names = dict(session.execute(select(User.id, User.display_name)).tuples().all())
     labels = current_labels(session)
-    earlier = _earlier_leads(session, lead, labels)
-    timeline = _timeline(session, lead, names, labels)
+    earlier = _earlier_leads(session, lead, labels, free_text)
+    timeline = timeline_of(session, lead, names, labels, free_text)
     return LeadFile(
         lead_id=lead.id,
         version=lead.version,
@@ -211,22 +199,16 @@ def read_lead_file(session: Session, lead_id: int) -> LeadFile:
         callback_at=lead.callback_at,
         earlier=earlier,
         timeline=timeline,
-        colleagues=_colleagues(session, lead, names, labels),
+        colleagues=_colleagues(session, lead, names, labels, free_text),
         phone_as_typed=None if person.phone else _as_typed(lead),
         mobile=_extra_number(lead, "mobile"),
         direct_line=_extra_number(lead, "direct_line"),
         from_the_file=from_the_file(lead.extra),
         country_assumed=country_assumed(lead.extra),
         stage_label=labels.stage(lead.stage),
-        sales_answer=_current_answer(session, lead, labels),
+        sales_answer=current_answer(session, lead, labels),
+        referred_by=names.get(lead.referred_by_id) if lead.referred_by_id else None,
     )
-
-
-def _current_answer(session: Session, lead: Lead, labels: Labels) -> str | None:
-    """Sales' answer to the hand-off the lead is in now (a lead handed off again waits for a
-    new one; the first stays on the timeline)."""
-    feedback = session.scalar(select(SalesFeedback).where(answer_of(lead)))
-    return _sales_answer(session, feedback, labels) if feedback is not None else None
 
 
 def _extra_number(lead: Lead, key: str) -> str | None:
@@ -240,15 +222,21 @@ def _as_typed(lead: Lead) -> str | None:
 
 
 def _endings(
-    session: Session, ids: list[int]
-) -> tuple[dict[int, VerdictRecord], dict[int, SalesFeedback]]:
-    """The last verdict and sales' answer of each of these leads: how each ended."""
-    verdicts = {
-        v.lead_id: v
-        for v in session.scalars(
-            select(VerdictRecord).where(VerdictRecord.lead_id.in_(ids)).order_by(VerdictRecord.id)
+    session: Session, ids: list[int], free_text: bool
+) -> tuple[dict[int, str | None], dict[int, SalesFeedback]]:
+    """The last verdict's reason (as the rep wrote it; none without ``free_text``) and sales'
+    answer of each of these leads: how each ended."""
+    verdicts: dict[int, str | None] = {}
+    if free_text:
+        verdicts = dict(
+            session.execute(
+                select(VerdictRecord.lead_id, VerdictRecord.reason)
+                .where(VerdictRecord.lead_id.in_(ids))
+                .order_by(VerdictRecord.id)
+            )
+            .tuples()
+            .all()
         )
-    }
     feedback = {
         f.lead_id: f
         for f in session.scalars(
@@ -260,7 +248,9 @@ def _endings(
     return verdicts, feedback
 
 
-def _earlier_leads(session: Session, lead: Lead, labels: Labels) -> tuple[EarlierLead, ...]:
+def _earlier_leads(
+    session: Session, lead: Lead, labels: Labels, free_text: bool
+) -> tuple[EarlierLead, ...]:
     others = session.scalars(
         select(Lead)
         .where(Lead.person_id == lead.person_id, Lead.id != lead.id)
@@ -270,7 +260,7 @@ def _earlier_leads(session: Session, lead: Lead, labels: Labels) -> tuple[Earlie
     if not others:
         return ()
     ids = [o.id for o in others]
-    verdicts, feedback = _endings(session, ids)
+    verdicts, feedback = _endings(session, ids, free_text)
     return tuple(
         EarlierLead(
             lead_id=o.id,
@@ -288,7 +278,7 @@ COLLEAGUES = 20
 
 
 def _colleagues(
-    session: Session, lead: Lead, names: dict[int, str], labels: Labels
+    session: Session, lead: Lead, names: dict[int, str], labels: Labels, free_text: bool
 ) -> tuple[Colleague, ...]:
     if lead.account_id is None:
         return ()
@@ -316,7 +306,7 @@ def _colleagues(
     ):
         newest.setdefault(candidate.person_id, candidate)
     ids = [newest_lead.id for newest_lead in newest.values()]
-    verdicts, feedback = _endings(session, ids)
+    verdicts, feedback = _endings(session, ids, free_text)
     persons = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(order)))}
     found = []
     for person_id in order:
@@ -339,155 +329,3 @@ def _colleagues(
             )
         )
     return tuple(found)
-
-
-def _reopened(event: AuditEvent, names: dict[int, str]) -> str:
-    """ "Reopened: the disqualify verdict (Rep 2, 12 Nov: no budget) withdrawn — <why>"."""
-    verdict = (event.details or {}).get("verdict")
-    text = "Reopened"
-    if isinstance(verdict, dict):
-        by = names.get(verdict.get("by") or 0, "?")
-        at = str(verdict.get("at") or "")[:10]
-        said = f": {verdict['reason']}" if verdict.get("reason") else ""
-        text += f": the {str(verdict.get('verdict', '')).replace('_', ' ')} verdict ({by}, {at}"
-        text += f"{said}) withdrawn"
-    return text + (f" — {event.reason}" if event.reason else "")
-
-
-def _corrected(event: AuditEvent) -> str:
-    """ "Contact details corrected: phone +12125550100 → +12125550199" (values blank once the
-    person was erased)."""
-    changed = (event.details or {}).get("changed") or {}
-    parts = []
-    for name in sorted(changed, key=lambda name: list(WORDS).index(name) if name in WORDS else 99):
-        values = changed[name]
-        old, new = [*values, None, None][:2] if isinstance(values, list) else (None, None)
-        word = WORDS.get(name, name)
-        parts.append(f"{word} {old or '(none)'} → {new or '(none)'}" if old or new else word)
-    return "Contact details corrected: " + "; ".join(parts)
-
-
-# The meeting booked on the call, moved or cancelled (leaddesk/meetings/): each says what.
-MEETING_EVENTS = (
-    AuditAction.MEETING_BOOKED,
-    AuditAction.MEETING_MOVED,
-    AuditAction.MEETING_CANCELLED,
-)
-
-
-def _timeline(
-    session: Session, lead: Lead, names: dict[int, str], labels: Labels
-) -> tuple[TimelineEntry, ...]:
-    entries = [
-        TimelineEntry(
-            lead.arrived_at,
-            "arrived",
-            None,
-            f"Arrived from {lead.source.replace('_', ' ')}: {lead.inquiry or 'no message'}",
-        )
-    ]
-    policy = current_policy(session)
-    zone_key = lead.person.zone_key
-    for call in session.scalars(select(CallAttempt).where(CallAttempt.lead_id == lead.id)):
-        text = f"Call: {call.outcome.label}"
-        if call.outcome is CallOutcome.CONNECTED and call.ended_at is not None:
-            text += f", {talk_time(call.duration_seconds)} on the line"
-        if call.callback_at:
-            their = zones.local_time(zone_key, call.callback_at, policy)
-            text += f", callback agreed for {their:%a %d %b %H:%M} their time"
-        if call.note:
-            text += f" — {call.note}"
-        entries.append(TimelineEntry(call.at, "call", names.get(call.user_id), text))
-    for note in session.scalars(select(Note).where(Note.lead_id == lead.id)):
-        if note.text.strip():
-            entries.append(
-                TimelineEntry(note.updated_at, "note", names.get(note.user_id), note.text)
-            )
-    for verdict in session.scalars(select(VerdictRecord).where(VerdictRecord.lead_id == lead.id)):
-        text = f"Verdict: {labels.verdict(verdict.verdict)}"
-        if verdict.reason:
-            text += f" — {verdict.reason}"
-        if verdict.overridden:
-            text += f" (overrode the suggestion: {verdict.override_reason})"
-        entries.append(
-            TimelineEntry(verdict.decided_at, "verdict", names.get(verdict.decided_by_id), text)
-        )
-    target = aliased(User)
-    for move, to_name in session.execute(
-        select(Assignment, target.display_name)
-        .outerjoin(target, Assignment.to_user_id == target.id)
-        .where(Assignment.lead_id == lead.id)
-    ).tuples():
-        # A lead's first owner (intake, or a rep calling it from the pool) is not a reassignment.
-        verb = "Assigned" if move.from_user_id is None else "Reassigned"
-        text = f"{verb} to {to_name or 'the open pool'}"
-        if move.reason:
-            text += f" — {move.reason}"
-        who = names.get(move.by_user_id) if move.by_user_id else None
-        entries.append(TimelineEntry(move.at, "assignment", who, text))
-    for event in session.scalars(
-        select(AuditEvent).where(
-            AuditEvent.lead_id == lead.id,
-            AuditEvent.action.in_((CHANGED, AuditAction.LEAD_REOPENED, *MEETING_EVENTS)),
-        )
-    ):
-        who = names.get(event.actor_id or 0)
-        if event.action in MEETING_EVENTS:
-            entries.append(TimelineEntry(event.at, "meeting", who, event.reason or "Meeting"))
-        elif event.action == CHANGED:
-            entries.append(TimelineEntry(event.at, "contact", who, _corrected(event)))
-        else:
-            entries.append(TimelineEntry(event.at, "verdict", who, _reopened(event, names)))
-    # Every answer sales gave: a lead they sent back and got again has one per hand-off.
-    for feedback in session.scalars(
-        select(SalesFeedback).where(SalesFeedback.lead_id == lead.id).order_by(SalesFeedback.id)
-    ):
-        entries.append(
-            TimelineEntry(
-                feedback.recorded_at,
-                "feedback",
-                names.get(feedback.recorded_by_id),
-                _sales_answer(session, feedback, labels),
-            )
-        )
-    entries.extend(_sync_entries(session, lead))
-    # Newest first; the arrival stays the oldest entry even when the lead reached its rep at
-    # the same moment.
-    entries.sort(key=lambda e: (e.at, e.kind != "arrived"), reverse=True)
-    return tuple(entries)
-
-
-def _sync_entries(session: Session, lead: Lead) -> list[TimelineEntry]:
-    """Where the hand-off stands with sales' CRM (leaddesk/sync/): sent, held, or waiting."""
-    row = session.scalar(select(SyncOutboxRow).where(SyncOutboxRow.lead_id == lead.id))
-    if row is None:
-        return []
-    crm = {"salesforce": "Salesforce", "hubspot": "HubSpot", "files": "a hand-off batch"}.get(
-        row.connector or "", ""
-    )
-    if row.status == "sent" and row.sent_at is not None:
-        kinds = {"salesforce": "Lead ", "hubspot": "record "}
-        what = f"{kinds.get(row.connector or '', '')}{row.crm_id}"
-        return [TimelineEntry(row.sent_at, "sync", None, f"Synced to {crm} ({what})")]
-    if row.status == "held":
-        return [TimelineEntry(row.queued_at, "sync", None, f"Not synced to {crm}: {row.error}")]
-    why = f": {row.error}" if row.error else ""
-    return [TimelineEntry(row.queued_at, "sync", None, f"Waiting to sync to sales' CRM{why}")]
-
-
-def _sales_answer(session: Session, feedback: SalesFeedback, labels: Labels) -> str:
-    """Sales' answer as the rep reads it: "Sales rejected: Bad timing (back to nurture, comes
-    back 05 Mar 2027) — call again after their budget round"."""
-    if feedback.decision is SalesDecision.ACCEPTED:
-        ref = session.get(OpportunityRef, feedback.opportunity_id or 0)
-        text = "Sales accepted" + (f": opportunity {ref.external_id}" if ref else "")
-        if ref is not None and ref.owner:
-            text += f" (owner {ref.owner})"
-    else:
-        text = f"Sales rejected: {labels.reject_reason(feedback.reason) or 'no reason given'}"
-        went = [RejectRoute(feedback.route).said] if feedback.route else []
-        if feedback.recycle_at is not None:
-            went.append(f"comes back {feedback.recycle_at:%d %b %Y}")
-        if went:
-            text += f" ({', '.join(went)})"
-    return text + (f" — {feedback.detail}" if feedback.detail else "")

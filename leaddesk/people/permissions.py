@@ -20,7 +20,10 @@ class Action(StrEnum):
     REASSIGN = "reassign leads"
     MANAGE_USERS = "manage users"
     PUBLISH_DEFINITION = "publish the lead definition"
-    VIEW_TEAM = "see the team view and reports"
+    VIEW_TEAM = "see the team view"
+    VIEW_REPORTS = "see the reports"
+    # Calls' notes, notes and the reasons a rep typed: the rep's own words about the person.
+    READ_FREE_TEXT = "read reps' notes and answers"
     READ_HANDOFFS = "read handed-off leads"
     RECORD_SALES_FEEDBACK = "record sales feedback"
     RECORD_OPPORTUNITY = "record an opportunity"
@@ -31,11 +34,12 @@ class Action(StrEnum):
     CHASE_SALES = "flag and move hand-offs sales is late on"
     SET_UP_SYNC = "set up the sync to sales' CRM"
     SYNC_HANDOFFS = "send hand-offs to sales' CRM"
-    # The huddle pack (issue #19 item 4): team leads and admins; the marketing role, once it
-    # exists, gets it too (add it to that role's set below).
+    # The huddle pack (issue #19 item 4): team leads, admins and marketing.
     MAKE_HUDDLE_PACK = "make the huddle pack"
     BOOK_MEETINGS = "book, move or cancel meetings with sales"
     SET_CALENDAR = "set a salesperson's working hours and calendar"
+    ADD_REFERRAL = "add a referral"
+    READ_OUTCOMES = "read what became of leads"
 
 
 _REP = frozenset(
@@ -51,6 +55,7 @@ _REP = frozenset(
         Action.ADD_DO_NOT_CALL,
         Action.SYNC_HANDOFFS,
         Action.BOOK_MEETINGS,
+        Action.READ_FREE_TEXT,
     }
 )
 _TEAM_LEAD = _REP | {
@@ -60,6 +65,8 @@ _TEAM_LEAD = _REP | {
     Action.PUBLISH_DEFINITION,
     Action.VIEW_TEAM,
     Action.MAKE_HUDDLE_PACK,
+    Action.VIEW_REPORTS,
+    Action.READ_OUTCOMES,
     Action.MANAGE_DO_NOT_CALL,
     Action.ERASE_PERSON,
     Action.CHASE_SALES,
@@ -74,8 +81,14 @@ _SALES = frozenset(
         # Their own diary: meetings booked with them, their hours and calendar (own only).
         Action.BOOK_MEETINGS,
         Action.SET_CALENDAR,
+        Action.READ_FREE_TEXT,
+        # "Prospecting at the close": a lead a salesperson picked up, credited to them.
+        Action.ADD_REFERRAL,
     }
 )
+# Marketing learns which sources and campaigns bring leads sales accept: it reads the reports
+# and the hand-offs' outcomes, and works no queue and reads no rep's notes or answers.
+_MARKETING = frozenset({Action.VIEW_REPORTS, Action.READ_OUTCOMES, Action.MAKE_HUDDLE_PACK})
 _ADMIN = frozenset(
     {
         Action.MANAGE_USERS,
@@ -83,6 +96,9 @@ _ADMIN = frozenset(
         Action.PUBLISH_DEFINITION,
         Action.VIEW_TEAM,
         Action.MAKE_HUDDLE_PACK,
+        Action.VIEW_REPORTS,
+        Action.READ_OUTCOMES,
+        Action.READ_FREE_TEXT,
         Action.REASSIGN,
         Action.IMPORT_LEADS,
         Action.EXPORT_TEAM,
@@ -102,6 +118,7 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     Role.TEAM_LEAD: _TEAM_LEAD,
     Role.SALES: _SALES,
     Role.ADMIN: _ADMIN,
+    Role.MARKETING: _MARKETING,
 }
 
 ROLE_LABEL = {
@@ -109,6 +126,15 @@ ROLE_LABEL = {
     Role.TEAM_LEAD: "a team lead",
     Role.SALES: "a salesperson",
     Role.ADMIN: "an admin",
+    Role.MARKETING: "in marketing",
+}
+
+# Said after a refusal, for a role whose work is elsewhere than the refused action.
+_WHAT_THEY_CAN = {
+    Role.MARKETING: (
+        "Marketing reads the reports and what became of the leads, by source, campaign and "
+        "definition version: leaddesk report acceptance --by campaign."
+    ),
 }
 
 
@@ -118,4 +144,6 @@ def can(role: Role, action: Action) -> bool:
 
 def require(role: Role, action: Action, who: str) -> None:
     if not can(role, action):
-        raise NotPermitted(f"{who} is {ROLE_LABEL[role]} and cannot {action.value}.")
+        hint = _WHAT_THEY_CAN.get(role)
+        said = f"{who} is {ROLE_LABEL[role]} and cannot {action.value}."
+        raise NotPermitted(f"{said} {hint}" if hint else said)

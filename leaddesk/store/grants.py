@@ -77,6 +77,11 @@ def apply_grants(connection: Connection) -> list[str]:
     if unknown:
         raise AssertionError(f"leaddesk.store.rights says nothing of the tables {sorted(unknown)}")
     groups = {role: group_name(database, role) for role in RIGHTS}
+    schema = inspect(connection)
+    table_columns = {
+        table: [column["name"] for column in schema.get_columns(table, "public")]
+        for table in tables
+    }
     for role, rights in RIGHTS.items():
         group = groups[role]
         if not _role_exists(connection, group):
@@ -90,10 +95,15 @@ def apply_grants(connection: Connection) -> list[str]:
         connection.exec_driver_sql(f"GRANT CONNECT ON DATABASE {q(connection, database)} TO {g}")
         connection.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {g}")
         connection.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {g}")
-        connection.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {g}")
         for table in sorted(tables):
             right = rights[table]
             name = f"public.{q(connection, table)}"
+            if not right.hidden:
+                connection.exec_driver_sql(f"GRANT SELECT ON {name} TO {g}")
+            elif right.hidden != EVERY_COLUMN:
+                shown = [c for c in table_columns[table] if right.may_read(c)]
+                listed = ", ".join(q(connection, column) for column in shown)
+                connection.exec_driver_sql(f"GRANT SELECT ({listed}) ON {name} TO {g}")
             table_wide = [
                 word
                 for word, given in (

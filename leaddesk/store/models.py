@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     Enum,
@@ -211,6 +212,8 @@ class Lead(Base):
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     source: Mapped[str] = mapped_column(String(64), index=True)
     campaign: Mapped[str | None] = mapped_column(String(256))
+    # The salesperson who passed the lead on (source sales_referral), credited in the reports.
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     inquiry: Mapped[str | None] = mapped_column(Text)
     arrived_at: Mapped[datetime] = mapped_column(index=True)
     stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.NEW)
@@ -384,6 +387,9 @@ class OpportunityRef(Base):
     external_id: Mapped[str] = mapped_column(String(128))
     owner: Mapped[str | None] = mapped_column(String(128))
     created_on: Mapped[date | None] = mapped_column(Date)
+    # What sales' CRM says the opportunity is worth, in cents of the team's currency, when
+    # sales' answer or the sync brings it (whole cents: no float, no SQLite decimal).
+    amount_cents: Mapped[int | None] = mapped_column(BigInteger)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime]
 

@@ -7,7 +7,9 @@ table. Which rows a role may touch (their own calls, their own leads, the stages
 a lead to) is the business of the guards in ``leaddesk.store.guards``; here is only which
 statements a login may run at all.
 
-Every role reads every table (the app shows them); nobody but the store's owner truncates,
+Every role reads every table (the app shows them) but marketing, which reads no rep's words:
+not the answers, notes, call notes, verdict reasons or the audit trail's details (``hidden``).
+Nobody but the store's owner truncates,
 changes the schema's bookkeeping or changes a published lead definition.
 """
 
@@ -28,6 +30,11 @@ class Rights:
     # The columns it may UPDATE: EVERY_COLUMN, or a tuple of names (empty: none).
     update: str | tuple[str, ...] = ()
     delete: bool = False
+    # The columns it may not even SELECT: EVERY_COLUMN (the whole table), or a tuple of names.
+    hidden: str | tuple[str, ...] = ()
+
+    def may_read(self, column: str) -> bool:
+        return self.hidden != EVERY_COLUMN and column not in self.hidden
 
     def may_update(self, column: str) -> bool:
         return self.update == EVERY_COLUMN or column in self.update
@@ -51,6 +58,10 @@ _USERS_MANAGED = Rights(
 _SALES_ANSWER = Rights(
     update=("stage", "stage_changed_at", "closed_at", "handoff_batch_id", "version")
 )
+# A salesperson's referral goes in as an import of one row (leaddesk/intake/by_hand.py): the
+# person, their company, the lead credited to them (the guards: a new sales_referral of theirs
+# only), the run it came in with and the lead's first owner. Nothing already there changes.
+_SALES_REFERRAL = Rights(insert=True, update=_SALES_ANSWER.update)
 
 # An erasure blanks sales' comment about the person (and the guards let it do nothing else).
 _ERASURE_BLANKS = Rights(update=("detail",))
@@ -107,7 +118,12 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
         **{table: READ for table in _QUALIFIER},
         "window_leases": ALL,
         "store_identity": ADD,
-        "leads": _SALES_ANSWER,
+        "leads": _SALES_REFERRAL,
+        "people": ADD,
+        "accounts": ADD,
+        "import_runs": ADD_CHANGE,
+        "lead_file_values": ADD,
+        "assignments": ADD,
         "handoff_batches": ADD,  # the batch of one a routed lead answered at once goes into
         "opportunity_refs": ADD_CHANGE,
         "sales_feedback": ADD_CHANGE,
@@ -116,6 +132,16 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
         "sync_settings": Rights(update=("pulled_until",)),
         "meetings": ADD_CHANGE,  # a salesperson moves or cancels the meetings booked with them
         "sales_calendars": ADD_CHANGE,  # their own hours and calendar
+    },
+    Role.MARKETING: {
+        **{table: READ for table in _QUALIFIER},
+        "window_leases": ALL,  # their one open window, as everyone's
+        # A sign-in writes its event; the details (an answer's undo snapshot) stay unread.
+        "audit_events": Rights(insert=True, hidden=("details",)),
+        "answers": Rights(hidden=EVERY_COLUMN),
+        "notes": Rights(hidden=EVERY_COLUMN),
+        "call_attempts": Rights(hidden=("note",)),
+        "verdicts": Rights(hidden=("reason", "override_reason", "answers")),
     },
     Role.ADMIN: {
         **_QUALIFIER,

@@ -60,6 +60,11 @@ _LEADS_SQL = trigger_function(
                 OR NEW.handoff_batch_id IS NOT NULL THEN
             PERFORM public.leaddesk_refuse('a new lead starts before qualification');
         END IF;
+        IF who = 'sales' AND (NEW.stage <> 'new' OR NEW.source <> 'sales_referral'
+                OR NEW.referred_by_id IS DISTINCT FROM me) THEN
+            PERFORM public.leaddesk_refuse('a salesperson adds a new lead as their own '
+                || 'referral only');
+        END IF;
         RETURN NEW;
     END IF;
     -- Handed off at once (leaddesk/handoff/at_once.py), and nothing else changed with it:

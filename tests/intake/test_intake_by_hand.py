@@ -132,8 +132,12 @@ def test_who_gets_it_a_rep_keeps_theirs_a_team_lead_chooses(
             )
     assert to_rep2.owner == "rep2"
     assert pooled.owner is None and "in the open pool" in pooled.message(0)
-    with _desk(store_location, clock, "sales1") as sales, pytest.raises(NotPermitted):
-        sales.intake.add_lead(ADA)
+    # A salesperson's lead is their referral (issue 19): the policy gives it to a rep.
+    with _desk(store_location, clock, "sales1") as sales:
+        referral = sales.intake.add_lead(NewInterest(first_name="Dee", email="dee@example.com"))
+        assert referral.outcome == "created" and referral.owner != "Sales1"
+        with pytest.raises(InputError, match="A referral goes to the rep the policy picks"):
+            sales.intake.add_lead(ADA, for_user="rep2")
 
 
 @pytest.mark.parametrize(

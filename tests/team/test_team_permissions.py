@@ -86,8 +86,10 @@ def test_the_cli_refuses_a_qualifier_with_exit_3(
 
 
 def _words(args: list[str]) -> str:
-    if args[0] in ("team", "report"):
-        return "see the team view and reports"
+    if args[0] == "team":
+        return "see the team view"
+    if args[0] == "report":
+        return "see the reports"
     if args[0] == "users":
         return "manage users"
     return "reassign leads"

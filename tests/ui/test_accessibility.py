@@ -251,7 +251,9 @@ def test_tab_walks_the_sales_answer_as_it_reads(
     dialog = AnswerDialog(desk, Operations(inline=True), lead, accept=accept)
     shown(qtbot, dialog)
     fields: list[QWidget] = (
-        [dialog.opportunity, dialog.owner, dialog.created] if accept else [dialog.reason]
+        [dialog.opportunity, dialog.owner, dialog.created, dialog.amount]
+        if accept
+        else [dialog.reason]
     )
     order = [*fields, dialog.comment, *buttons_as_shown(dialog.buttons)]
     assert tab_walk(qtbot, dialog, len(order) + 1) == [*order, order[0]]

@@ -304,7 +304,7 @@ def test_qualifier_is_told_the_dashboards_are_for_team_leads(
     panel = opened.panel
     assert panel.refused is not None
     assert panel.views.currentWidget() is panel.message
-    assert panel.message.text().startswith("Dashboards are for team leads.")
+    assert panel.message.text().startswith("Dashboards are for team leads and marketing.")
     assert "rep1" in panel.message.text()
     assert panel.period_bar.isHidden()
     assert panel.reports == {}

@@ -55,7 +55,8 @@ def test_a_salesperson_gets_their_hand_offs_and_no_queue_questionnaire_or_import
         assert window.findChildren(panel) == [], panel.__name__
     words = menu_words(window)
     assert "Record sales' decisions…" in words and "Lead definition and glossary" in words
-    for absent in ("Call", "Import leads…", "New lead…", "End of day: hand off to sales…"):
+    assert "New lead…" in words  # a referral, credited to them
+    for absent in ("Call", "Import leads…", "End of day: hand off to sales…"):
         assert absent not in words
     # A dropped export is not theirs to import.
     export = write_csv(tmp_path / "leads.csv", PLAIN, [["Ada", "ada@x.example", "", ""]])

@@ -274,7 +274,8 @@ SOURCE_OUTCOMES = (
 def sources_charts(report: Report, look: Look) -> list[QChart]:
     sources = list(reversed(report.items))  # top-down, as in the table
     names = [s.source for s in sources]
-    outcomes = _chart(f"Outcomes by source · leads that arrived {period_text(report)}", look)
+    cut = report.headers[0]  # source, campaign, definition version or referrer
+    outcomes = _chart(f"Outcomes by {cut} · leads that arrived {period_text(report)}", look)
     stacked = QHorizontalStackedBarSeries()
     for field, label, colour in SOURCE_OUTCOMES:
         stacked.append(
@@ -307,6 +308,19 @@ def sources_charts(report: Report, look: Look) -> list[QChart]:
         _category_axis(names, look),
     )
     return [outcomes, bad]
+
+
+def acceptance_charts(report: Report, look: Look) -> list[QChart]:
+    """Per cut (source, campaign…): the share handed to sales and the share sales accepted."""
+    rows = list(reversed(report.items))  # top-down, as in the table
+    chart = _chart(f"Handed off and accepted by {report.headers[0]} · {period_text(report)}", look)
+    series = QHorizontalBarSeries()
+    handed = [100 * r.handed_off / r.leads if r.leads else 0 for r in rows]
+    series.append(_bar_set("% handed off", handed, look.series[0], look))
+    accepted = [r.accept_pct or 0 for r in rows]
+    series.append(_bar_set("% of answered accepted by sales", accepted, look.qualified, look))
+    _attach(chart, series, count_axis(100, look, "%"), _category_axis([r.cut for r in rows], look))
+    return [chart]
 
 
 def _stacked_labels(series: QAbstractBarSeries) -> None:
@@ -417,6 +431,13 @@ DASHBOARDS: tuple[Dashboard, ...] = (
         "Sources",
         "What became of each source's leads, and which bring dubious and unworthy ones.",
         sources_charts,
+    ),
+    Dashboard(
+        "acceptance",
+        "Acceptance",
+        "Which sources and campaigns bring leads sales accepts: lead types, hand-offs, "
+        "sales' accept rate, time to first call and opportunity amount.",
+        acceptance_charts,
     ),
     Dashboard(
         "agreement",

@@ -34,6 +34,7 @@ from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.console.chart_looks import Look, look_for
 from ui.console.charts import DASHBOARDS, Dashboard
+from ui.console.cut_picker import CutPicker
 from ui.console.huddle_button import HuddleButton
 from ui.console.report_table import ReportTableModel
 from ui.workspace.queue_model import place_name
@@ -279,6 +280,10 @@ class DashboardsPanel(QWidget):
             button.clicked.connect(lambda _=False, p=pick: self.pick(p))
             bar.addWidget(button)
             self.picks[pick] = button
+        self.cut = CutPicker(self)  # sources and acceptance by source, campaign, version…
+        self.cut.changed.connect(self.refresh)
+        bar.addSpacing(12)
+        bar.addWidget(self.cut)
         bar.addSpacing(12)
         bar.addWidget(self.state, 1)
         self.huddle = HuddleButton(desk, ops, self.period, self.state, lambda: self.save_dir, self)
@@ -340,6 +345,9 @@ class DashboardsPanel(QWidget):
         self._set_edits(since, until)
         self.refresh()
 
+    def show_dashboard(self, name: str) -> None:
+        self.chooser.setCurrentRow([d.name for d in DASHBOARDS].index(name))
+
     def pick(self, name: str) -> None:
         if self._today is not None:
             self.set_period(*quick_period(name, self._today))
@@ -360,8 +368,13 @@ class DashboardsPanel(QWidget):
         self.loading = True
         self.state.setText("Loading…")
 
+        by = {d.name: self.cut.for_report(d.name) for d in DASHBOARDS}
+
         def work() -> dict[str, Report]:
-            return {d.name: desk.team.report(d.name, since=since, until=until) for d in DASHBOARDS}
+            return {
+                name: desk.team.report(name, since=since, until=until, by=cut)
+                for name, cut in by.items()
+            }
 
         self._ops.run(
             work,
@@ -396,7 +409,7 @@ class DashboardsPanel(QWidget):
         self.loading = False
         if isinstance(error, NotPermitted):
             self.refused = error.message
-            self.message.setText(f"Dashboards are for team leads.\n\n{error.message}")
+            self.message.setText(f"Dashboards are for team leads and marketing.\n\n{error.message}")
             self.views.setCurrentWidget(self.message)
             self.period_bar.hide()  # no days to choose
             return

@@ -110,6 +110,18 @@ class ChoosePage(Step):
         )
         source_help.setObjectName("help")
         source_help.setWordWrap(True)
+        # Marketing's reports cut by campaign: a file of one campaign says which, once.
+        self.campaign_edit = QLineEdit()
+        self.campaign_edit.setMaximumWidth(440)
+        self.campaign_edit.setMaxLength(256)
+        self.campaign_edit.setPlaceholderText("e.g. Spring webinar 2026 (optional)")
+        self.campaign_edit.setToolTip(
+            "The campaign of rows that name none; a Campaign column's value wins"
+        )
+        self.campaign_edit.setAccessibleName("Campaign")
+        self.campaign_edit.textChanged.connect(
+            lambda text: setattr(job, "campaign", " ".join(text.split()))
+        )
         # A rep's own import stays theirs unless they tick this; others' follow the policy.
         self.share_box = QCheckBox("Gi&ve the new leads out by the team's policy")
         self.share_box.setToolTip("Unticked, the new leads of your own import stay yours")
@@ -129,6 +141,9 @@ class ChoosePage(Step):
         source_label.setBuddy(self.source_box)
         form.addRow(source_label, self.source_box)
         form.addRow("", source_help)
+        campaign_label = QLabel("Ca&mpaign:")
+        campaign_label.setBuddy(self.campaign_edit)
+        form.addRow(campaign_label, self.campaign_edit)
         form.addRow("", self.share_box)
         form.setRowVisible(self.sheet_box, False)
         form.setRowVisible(self.share_box, job.desk.actor.role == Role.QUALIFIER)

@@ -72,6 +72,7 @@ class ImportJob(QObject):
         self.settings = settings
         self.look: ImportLook | None = None
         self.source = ""
+        self.campaign = ""  # for rows without a campaign of their own
         self.mapping: Mapping | None = None
         self.share = False  # a rep gives their own import out by the team's policy
         self.running: Work | None = None

@@ -80,13 +80,14 @@ class PreviewPage(Step):
         job.start(Work.PREVIEW)
         desk, path, source, sheet = job.desk, look.path, job.source, look.sheet
         mapping, report, stop = str(job.mapping_file()), job.scratch / "preview.csv", job.stopping
-        keep, progress = job.keep_mine, job.progressed.emit
+        keep, progress, campaign = job.keep_mine, job.progressed.emit, job.campaign
 
         def dry_run() -> ImportSummary:
             try:
                 return desk.intake.import_file(
                     path, source=source, mapping=mapping, dry_run=True, report_path=report,
                     sheet=sheet, progress=progress, cancelled=stop.is_set, keep_mine=keep,
+                    campaign=campaign,
                 )  # fmt: skip
             except ImportCancelled as stopped:
                 return stopped.summary

@@ -106,12 +106,14 @@ class ResultPage(Step):
         desk, path, source, sheet = job.desk, look.path, job.source, look.sheet
         mapping, stop, keep = str(job.mapping_file()), job.stopping, job.keep_mine
         report, progress = report_path_for(path, desk.clock()), job.progressed.emit
+        campaign = job.campaign
 
         def run() -> ImportOutcome:
             try:
                 summary = desk.intake.import_file(
                     path, source=source, mapping=mapping, report_path=report, sheet=sheet,
                     progress=progress, cancelled=stop.is_set, keep_mine=keep,
+                    campaign=campaign,
                 )  # fmt: skip
             except ImportCancelled as stopped:
                 runs = desk.intake.runs(limit=10)

@@ -60,6 +60,8 @@ class AnswerDialog(CoreForm):
         self.created.setMaximumDate(self.created.date())  # opened already, not in the future
         self.created.setCalendarPopup(True)
         self.created.setDisplayFormat("yyyy-MM-dd")
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("optional, e.g. 12,500")
         self.reason = QComboBox()
         # The team's reasons, from the published lead definition.
         for reason in desk.handoff.reject_reasons():
@@ -80,6 +82,7 @@ class AnswerDialog(CoreForm):
             labelled(form, "&Opportunity id:", self.opportunity, "The id your CRM gave it")
             labelled(form, "O&wner:", self.owner, "Who owns the opportunity")
             labelled(form, "Created o&n:", self.created, "When the opportunity was opened")
+            labelled(form, "A&mount:", self.amount, "What the opportunity is worth")
         else:
             labelled(form, "&Reason:", self.reason, "Why sales rejects the lead")
         labelled(form, "&Comment:", self.comment, "For the qualifier who handed it off")
@@ -88,6 +91,7 @@ class AnswerDialog(CoreForm):
             "opportunity_id": self.opportunity,
             "owner": self.owner,
             "date": self.created,
+            "amount": self.amount,
             "reason": self.reason,
             "comment": self.comment,
         }
@@ -106,6 +110,7 @@ class AnswerDialog(CoreForm):
                 opportunity_id=self.opportunity.text(),
                 owner=self.owner.text(),
                 date=created.isoformat(),
+                amount=self.amount.text(),
             )
         else:
             values["reason"] = str(self.reason.currentData())

@@ -30,6 +30,7 @@ from ui.common.text_tables import set_row, text_table
 from ui.common.theme import colours
 from ui.sales.answer import AnswerDialog
 from ui.sales.my_meetings import MyMeetings
+from ui.sales.referral_offer import ReferralOffer
 
 COLUMNS = ("Lead", "Person", "Company", "Salesperson · due", "Qualified by", "Waiting", "")
 LEVEL_WORDS = {"escalated": "escalated", "overdue": "late", "waiting": ""}
@@ -62,6 +63,7 @@ def due_words(lead: PendingLead) -> str:
 
 class SalesHome(QWidget):
     record_requested = Signal()
+    new_lead_requested = Signal(str)  # a referral, with the company filled in (or "")
 
     def __init__(self, desk: Desk, ops: Operations) -> None:
         super().__init__()
@@ -92,6 +94,11 @@ class SalesHome(QWidget):
         self.reject_button.clicked.connect(lambda: self.answer(accept=False))
         self.record_button = QPushButton(icon("feedback"), "Record decisions from a file…")
         self.record_button.clicked.connect(self.record_requested)
+        self.new_lead_button = QPushButton(icon("customer"), "New lead…")
+        self.new_lead_button.setToolTip("Someone you met who should hear from us: your referral")
+        self.new_lead_button.clicked.connect(lambda: self.new_lead_requested.emit(""))
+        self.offer = ReferralOffer(self)
+        self.offer.wanted.connect(self.new_lead_requested)
         for key, accept in (("A", True), ("R", False)):
             action = QAction(self)
             action.setShortcut(QKeySequence(key))
@@ -102,6 +109,7 @@ class SalesHome(QWidget):
         buttons.addWidget(self.accept_button)
         buttons.addWidget(self.reject_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.new_lead_button)
         buttons.addWidget(self.record_button)
         # What the qualifier found, as the batch gave it to sales: read before answering.
         self.record = QTextBrowser()
@@ -123,6 +131,7 @@ class SalesHome(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.headline)
         layout.addWidget(split, 3)
+        layout.addWidget(self.offer)
         layout.addLayout(buttons)
         self.my_meetings = MyMeetings(desk, ops)
         layout.addWidget(self.my_meetings, 1)
@@ -146,6 +155,8 @@ class SalesHome(QWidget):
         if lead is None or not self.answerable(lead):
             return None
         dialog = AnswerDialog(self._desk, self._ops, lead, accept=accept, parent=self)
+        if accept:  # prospecting at the close: anyone else there?
+            dialog.answered.connect(lambda _lead_id, chosen=lead: self.offer.offer(chosen))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog

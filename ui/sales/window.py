@@ -20,6 +20,7 @@ from ui.common.reference import ReferenceSheet, glossary_html
 from ui.handoff.feedback import SalesFeedbackDialog
 from ui.sales.home import SalesHome
 from ui.sync import attach_sync
+from ui.workspace.new_lead_dialog import NewLeadDialog
 
 MENUS = ("&File", "&View", "&Help")
 
@@ -37,6 +38,7 @@ class SalesWindow(QMainWindow):
         self.resize(1366, 768)
         self.sales_home = SalesHome(desk, ops)
         self.sales_home.record_requested.connect(self.show_sales_feedback)
+        self.sales_home.new_lead_requested.connect(self.show_new_lead)
         self.setCentralWidget(self.sales_home)
         self.setStatusBar(QStatusBar())
         self._menus: dict[str, QMenu] = {}
@@ -55,7 +57,11 @@ class SalesWindow(QMainWindow):
         quit_action = QAction("Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        self.new_lead_action = QAction(icon("customer"), "New lead…", self)
+        self.new_lead_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_lead_action.triggered.connect(lambda: self.show_new_lead(""))
         file = self._menus["File"]
+        file.addAction(self.new_lead_action)
         file.addAction(self.feedback_action)
         file.addSeparator()
         file.addAction(quit_action)
@@ -71,7 +77,7 @@ class SalesWindow(QMainWindow):
         glossary.setShortcuts(shortcuts.GLOSSARY.sequences())
         glossary.triggered.connect(self.show_glossary)
         self._menus["Help"].addAction(glossary)
-        self.addActions([quit_action, self.refresh_action, glossary])
+        self.addActions([quit_action, self.refresh_action, glossary, self.new_lead_action])
 
     def _definition_loaded(self, shown: ShownDefinition) -> None:
         self.definition = shown
@@ -80,6 +86,16 @@ class SalesWindow(QMainWindow):
         dialog = SalesFeedbackDialog(self.desk, self.ops, self)
         dialog.setModal(True)
         dialog.show()
+        return dialog
+
+    def show_new_lead(self, company: str = "") -> NewLeadDialog:
+        """New lead as a referral credited to the salesperson (``company`` filled in)."""
+        self.sales_home.offer.hide()
+        dialog = NewLeadDialog(self.desk, self.ops, self, company=company)
+        actor = self.desk.actor.id or 0
+        dialog.added.connect(lambda added: self.statusBar().showMessage(added.message(actor)))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
         return dialog
 
     def show_glossary(self) -> ReferenceSheet | None:

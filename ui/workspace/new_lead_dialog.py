@@ -32,20 +32,26 @@ SOURCES = (
     (Source.PURCHASED_LIST, "Purchased list"),
 )
 MYSELF = ""  # "Give it to": the one entering it
+INTRO = (
+    "Someone called in, or sales passed on a referral. A person LeadDesk knows "
+    "(same email, phone, or name at their company) keeps one record."
+)
+# A salesperson's own lead: theirs to pass on, a rep's to call.
+REFERRAL_INTRO = (
+    "Someone you met who should hear from us: the lead is credited to you as your referral, "
+    "and the team's assignment gives it to a rep to call."
+)
 
 
 class NewLeadDialog(CoreForm):
     added = Signal(object)  # AddedLead; ``work_now`` says whether to take it at once
 
-    def __init__(self, desk: Desk, ops: Operations, parent: QWidget | None = None) -> None:
-        super().__init__(
-            ops,
-            "New lead",
-            "Someone called in, or sales passed on a referral. A person LeadDesk knows "
-            "(same email, phone, or name at their company) keeps one record.",
-            "Add lead",
-            parent,
-        )
+    def __init__(
+        self, desk: Desk, ops: Operations, parent: QWidget | None = None, *, company: str = ""
+    ) -> None:
+        """``company``: filled in already (sales' "anyone else there we should call?")."""
+        referral = not desk.can(Action.IMPORT_LEADS) and desk.can(Action.ADD_REFERRAL)
+        super().__init__(ops, "New lead", REFERRAL_INTRO if referral else INTRO, "Add lead", parent)
         self._desk = desk
         self.setMinimumWidth(480)
         self.first_name = QLineEdit()
@@ -53,7 +59,7 @@ class NewLeadDialog(CoreForm):
         self.email = QLineEdit()
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("any format; +country code if abroad")
-        self.company = QLineEdit()
+        self.company = QLineEdit(company)
         self.title = QLineEdit()
         self.country = QLineEdit()
         self.country.setPlaceholderText("e.g. US, Germany")
@@ -64,6 +70,9 @@ class NewLeadDialog(CoreForm):
         self.source = QComboBox()
         for source, label in SOURCES:
             self.source.addItem(label, source.value)
+        if referral:  # the core says so too: a salesperson's lead is their referral
+            self.source.setCurrentIndex(self.source.findData(Source.SALES_REFERRAL.value))
+            self.source.setEnabled(False)
         self.owner = QComboBox()
         self.work_now = QCheckBox("&Work it now: they are on the line")
         self.work_now.setChecked(desk.can(Action.WORK_QUEUE))

@@ -1,5 +1,5 @@
 """What each source's leads became (docs/architecture.md §1): reached, qualified, handed off,
-accepted or rejected by sales, cut by source.
+accepted or rejected by sales, cut by source (or campaign, definition version, referrer).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from leaddesk.store.models import (
     SalesFeedback,
 )
 from leaddesk.store.sales_answers import answers_its_handoff
+from leaddesk.team.reports.grouping import By, cut
 from leaddesk.team.reports.period import (
     QUALIFIED_OR_LATER,
     Period,
@@ -63,16 +64,20 @@ class SourceOutcomes:
         )
 
 
-def sources(session: Session, span: Period) -> Report:
-    """Per source, what became of the period's leads, and why sales turned some down."""
+def sources(session: Session, span: Period, by: By = By.SOURCE) -> Report:
+    """Per source (or ``by`` another cut), what became of the period's leads, and why sales
+    turned some down."""
     arrived = (Lead.arrived_at >= span.start, Lead.arrived_at < span.end)
     tally: dict[str, Counter[str]] = defaultdict(Counter)
     sent = went_to_sales()
+    c = cut(by)
     for source, stage, lead_type, with_sales, decision, number in session.execute(
-        select(Lead.source, Lead.stage, Lead.lead_type, sent, SalesFeedback.decision, func.count())
+        c.apply(
+            select(c.key, Lead.stage, Lead.lead_type, sent, SalesFeedback.decision, func.count())
+        )
         .outerjoin(SalesFeedback, answers_its_handoff())
         .where(*arrived)
-        .group_by(Lead.source, Lead.stage, Lead.lead_type, sent, SalesFeedback.decision)
+        .group_by(c.key, Lead.stage, Lead.lead_type, sent, SalesFeedback.decision)
     ).tuples():
         counts = tally[source]
         counts["leads"] += number
@@ -85,10 +90,10 @@ def sources(session: Session, span: Period) -> Report:
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
     labels = current_labels(session)  # reasons in the definition's words
     for source, reason, number in session.execute(
-        select(Lead.source, SalesFeedback.reason, func.count())
+        c.apply(select(c.key, SalesFeedback.reason, func.count()))
         .join(SalesFeedback, answers_its_handoff())
         .where(*arrived, SalesFeedback.decision == SalesDecision.REJECTED)
-        .group_by(Lead.source, SalesFeedback.reason)
+        .group_by(c.key, SalesFeedback.reason)
     ).tuples():
         reasons[source][labels.reject_reason(reason) or "no reason given"] += number
     items = tuple(
@@ -111,7 +116,7 @@ def sources(session: Session, span: Period) -> Report:
         for source, c in sorted(tally.items())
     )
     headers = (
-        "source",
+        by.heading,
         "leads",
         "still open",
         "qualified",
@@ -125,7 +130,7 @@ def sources(session: Session, span: Period) -> Report:
         "rejected by sales",
         "sales rejection reasons",
     )
-    return Report("sources", "Outcomes by source", span, headers, items)
+    return Report("sources", f"Outcomes by {by.heading}", span, headers, items)
 
 
 def _outcome(stage: Stage) -> str:

@@ -1,0 +1,1 @@
+"""The marketing window: the reports by source, campaign and definition version."""
