@@ -226,6 +226,8 @@ def run_calendar(args: argparse.Namespace) -> int:
             else ("no calendar")
         )
         print(f"{info.salesperson}: working {info.hours.describe()}; {source}.")
+        for line in info.followed:
+            print(f"Followed the calendar: {line}")
         for clash in info.clashes:
             print(f"Busy now in the calendar: the meeting of {clash}; move it with meeting move.")
     return 0

@@ -4,6 +4,7 @@ list, and their working hours and calendar."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from leaddesk.meetings import booking, calendars, diary
 from leaddesk.meetings.booking import MeetingInfo
 from leaddesk.meetings.calendar_file import read_calendar
 from leaddesk.meetings.calendars import CalendarInfo, salesperson_named
+from leaddesk.meetings.following import follow_calendar
 from leaddesk.meetings.hours import parse_hours, parse_weekdays
 from leaddesk.meetings.sent import MeetingSent, send
 from leaddesk.meetings.slots import FreeSlots, free_slots
@@ -116,6 +118,7 @@ class Meetings:
         day = parse_hours(hours) if hours is not None else None
         days = parse_weekdays(weekdays) if weekdays is not None else None
         text = read_calendar(ics) if ics is not None else None
+        now = self._ctx.clock()
         with self._ctx.write(Action.SET_CALENDAR) as session:
             user = salesperson_named(session, salesperson)
             if self._ctx.actor.role is Role.SALES and user.id != self._ctx.actor.id:
@@ -123,17 +126,29 @@ class Meetings:
                     f"{self._ctx.actor.name} sets only their own calendar; ask your team lead "
                     f"to set {user.name}'s."
                 )
-            return calendars.set_calendar(
+            info = calendars.set_calendar(
                 session,
                 salesperson=user,
                 actor_id=self._ctx.actor.id,
-                at=self._ctx.clock(),
+                at=now,
                 source=ics,
                 text=text,
                 hours=day,
                 weekdays=days,
                 email=email,
             )
+            followed = []
+            if text is not None:  # moved or cancelled in their calendar program: follow it
+                calendar = calendars.parsed(text, ics or "the calendar")
+                followed = follow_calendar(
+                    session, calendar, salesperson=user, actor=self._me(session), at=now
+                )
+        said = []
+        for words, meeting in followed:
+            if meeting is not None:  # the updated invitation, SEQUENCE + 1, to send again
+                words += f" (invitation: {send(meeting, out=None, stamp=now).invitation})"
+            said.append(words)
+        return replace(info, followed=tuple(said))
 
     def _me(self, session: Session) -> User:
         user = session.get(User, self._ctx.user_id)

@@ -22,6 +22,7 @@ from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Role, Stage
 from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.meetings.busy import OURS
 from leaddesk.meetings.calendars import calendar_row
 from leaddesk.meetings.slots import SLOT_MINUTES, why_not_free, zones_for
 from leaddesk.queue.policy import current_policy
@@ -119,7 +120,7 @@ def book(
     start = _utc(start, where.prospect)
     _require_free(session, salesperson, start, at)
     meeting = Meeting(
-        uid=f"{uuid.uuid4()}@leaddesk",
+        uid=f"{uuid.uuid4()}{OURS}",
         lead_id=lead_id,
         salesperson_id=salesperson.id,
         booked_by_id=actor.id,

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from leaddesk.errors import InputError
 
 Interval = tuple[datetime, datetime]
+# The end of the UID of every invitation LeadDesk writes (leaddesk/meetings/invitation.py).
+OURS = "@leaddesk"
 
 
 def busy_times(
@@ -29,6 +31,8 @@ def busy_times(
         ) from None
     busy: list[Interval] = []
     for event in events:
+        if str(event.get("UID", "")).endswith(OURS):
+            continue  # a meeting LeadDesk booked: the meetings table has it where it is now
         if str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
             continue
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
@@ -41,11 +45,12 @@ def busy_times(
             ends = begins + event["DURATION"].dt
         else:
             ends = begins + (timedelta(days=1) if not isinstance(begins, datetime) else timedelta())
-        busy.append((_utc(begins, local), _utc(ends, local)))
+        busy.append((as_utc(begins, local), as_utc(ends, local)))
     return sorted(busy)
 
 
-def _utc(moment: date | datetime, local: ZoneInfo) -> datetime:
+def as_utc(moment: date | datetime, local: ZoneInfo) -> datetime:
+    """A calendar time in UTC: a floating time or a day read on ``local``'s clock."""
     if not isinstance(moment, datetime):
         moment = datetime.combine(moment, time(0, 0), tzinfo=local)
     elif moment.tzinfo is None:

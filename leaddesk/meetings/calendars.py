@@ -32,6 +32,9 @@ class CalendarInfo:
     # Meetings booked through LeadDesk that the calendar now says are busy ("lead 12, Thu 10
     # Dec 10:00 (Europe/London)"): the rep or the salesperson moves them.
     clashes: tuple[str, ...] = ()
+    # Meetings moved or cancelled in the salesperson's own calendar program, followed here
+    # (leaddesk/meetings/following.py), and those that could not be.
+    followed: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +44,7 @@ class CalendarInfo:
             "email": self.email,
             "events": self.events,
             "clashes": list(self.clashes),
+            "followed": list(self.followed),
         }
 
 
