@@ -468,3 +468,44 @@ def test_a_salespersons_login_adds_a_referral_credited_to_them_and_no_other_lead
             copy.format(source=source, stage=stage, referrer=referrer),
             match="own referral only",
         )
+
+
+def test_meetings_are_booked_and_changed_only_by_their_rep_or_their_salesperson(
+    worked: Worked, clock: FixedClock, tmp_path: Path
+) -> None:
+    rep = worked.team.url_for(worked.team.rep)
+    sales = worked.team.url_for(worked.team.sales)
+    with open_desk(rep, worked.team.rep, clock=clock) as desk:
+        slot = desk.meetings.slots(worked.qualified, days=14).slots[0]
+        desk.meetings.book(worked.qualified, slot.starts_at, ics_out=tmp_path / "m.ics")
+    copy = (
+        "INSERT INTO meetings (uid, lead_id, salesperson_id, booked_by_id, starts_at, ends_at, "
+        "sequence, status, booked_at, changed_at) SELECT uid || '{tag}', {lead}, {salesperson}, "
+        "{by}, starts_at + interval '1 hour', ends_at + interval '1 hour', 0, 'booked', "
+        "booked_at, changed_at FROM meetings"
+    )
+    # A rep books only for their own leads and the pool's: not for the team lead's lead.
+    mine = copy.format(
+        tag="-2", lead=worked.colleagues, salesperson="salesperson_id", by=worked.rep_id
+    )
+    _refused(rep, mine, match="colleague")
+    with psycopg.connect(plain_url(worked.team.owner_url)) as connection:
+        other_sales = connection.execute(
+            "INSERT INTO users (name, display_name, role, capacity, active, territories, "
+            "created_at) VALUES ('sam', 'Sam', 'sales', 10, true, '[]', now()) RETURNING id"
+        ).fetchone()[0]  # type: ignore[index]
+        connection.execute(
+            copy.format(
+                tag="-sam", lead=worked.handed_off, salesperson=other_sales, by=worked.lead_id
+            )
+        )
+    # Sam's meeting: neither the rep (a colleague booked it for a lead that is not theirs...
+    # here the team lead booked it) nor another salesperson moves it.
+    _refused(
+        sales,
+        f"UPDATE meetings SET sequence = sequence + 1 WHERE salesperson_id = {other_sales}",
+        match="only the meetings",
+    )
+    # The salesperson moves their own; the rep who booked it moves it too.
+    _run(sales, "UPDATE meetings SET sequence = sequence + 1 WHERE uid NOT LIKE '%-sam'")
+    _run(rep, "UPDATE meetings SET sequence = sequence + 1 WHERE uid NOT LIKE '%-sam'")

@@ -333,6 +333,35 @@ _SALES_WORDS_SQL = trigger_function(
 )
 
 
+# A meeting booked through LeadDesk (leaddesk/meetings/): a salesperson books, moves and
+# cancels only the meetings with them; a rep moves and cancels the ones they booked or whose
+# lead is theirs (the held-lead guard keeps their bookings to their own and the pool's leads).
+_MEETINGS_SQL = trigger_function(
+    "leaddesk_guard_meetings",
+    """\
+    IF who IS NULL OR who IN ('team_lead', 'admin') THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    me := public.leaddesk_login_id();
+    IF who = 'sales' AND ((TG_OP <> 'INSERT' AND OLD.salesperson_id IS DISTINCT FROM me)
+            OR (TG_OP <> 'DELETE' AND NEW.salesperson_id IS DISTINCT FROM me)) THEN
+        PERFORM public.leaddesk_refuse('a salesperson books and changes only the meetings '
+            || 'with them');
+    END IF;
+    IF who = 'qualifier' AND TG_OP <> 'INSERT' AND OLD.booked_by_id IS DISTINCT FROM me
+            AND NOT EXISTS (SELECT 1 FROM public.leads l WHERE l.id = OLD.lead_id
+                            AND l.assigned_to_id = me) THEN
+        PERFORM public.leaddesk_refuse('a colleague booked this meeting for their lead: they '
+            || 'or the salesperson change it');
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+""",
+    declare=LOGIN_ROLE
+    + """\
+    me integer;
+""",
+)
+
 _ALL = "BEFORE INSERT OR UPDATE OR DELETE"
 
 # (table, trigger, when, the function with its arguments)
@@ -368,6 +397,8 @@ _TRIGGERS: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("sales_feedback", "leaddesk_guard_words", "BEFORE UPDATE", "leaddesk_guard_sales_words()"),
     ("opportunity_refs", "leaddesk_guard", _ALL, "leaddesk_guard_own_rows('recorded_by_id')"),
+    ("meetings", "leaddesk_guard", _ALL, "leaddesk_guard_meetings()"),
+    ("meetings", "leaddesk_guard_lead", "BEFORE INSERT", "leaddesk_guard_held_lead()"),
     ("audit_events", "leaddesk_guard", "BEFORE INSERT", "leaddesk_guard_own_rows('actor_id')"),
     ("window_leases", "leaddesk_guard", _ALL, "leaddesk_guard_own_rows('user_id')"),
     ("people", "leaddesk_guard", "BEFORE UPDATE", "leaddesk_guard_people()"),
@@ -388,6 +419,7 @@ def login_guard_statements(groups: dict[Role, str]) -> list[str]:
         _PEOPLE_SQL,
         _USERS_SQL,
         _SALES_WORDS_SQL,
+        _MEETINGS_SQL,
     ]
     for table, name, when, call in _TRIGGERS:
         statements.extend(row_trigger(table, name, when, call))
