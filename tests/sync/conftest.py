@@ -3,6 +3,7 @@ admin set the sync up against that Salesforce."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,14 +21,14 @@ from leaddesk.desk import open_desk
 
 NAMES_OF_SALES_OBJECTS = re.compile(r"opportunit|\bdeal", re.IGNORECASE)
 # Every call a connector may make: sign in, describe Lead, upsert Leads, update a Lead, make
-# a Task, look a Task up, read sales' answers (a query and its further pages). Nothing else
-# reaches Salesforce.
+# a batch's Tasks (sObject Collections create), look them up, read sales' answers (a query and
+# its further pages). Nothing else reaches Salesforce.
 CONTRACT = re.compile(
     r"(POST /services/oauth2/token"
     r"|GET /services/data/v\d+\.\d/sobjects/Lead/describe"
     r"|PATCH /services/data/v\d+\.\d/composite/sobjects/Lead/LeadDesk_Lead_Id__c"
     r"|PATCH /services/data/v\d+\.\d/sobjects/Lead/00Q\w+"
-    r"|POST /services/data/v\d+\.\d/sobjects/Task"
+    r"|POST /services/data/v\d+\.\d/composite/sobjects"
     r"|GET /services/data/v\d+\.\d/query/?"
     r"|GET /services/data/v\d+\.\d/query/[\w-]+)"
 )
@@ -70,6 +71,9 @@ def salesforce(certificate: tuple[Path, Path]) -> Iterator[FakeSalesforce]:
         else:
             assert not NAMES_OF_SALES_OBJECTS.search(text), f"{seen.method} {seen.path} names it"
         assert CONTRACT.fullmatch(f"{seen.method} {seen.path}"), f"{seen.method} {seen.path}"
+        if seen.method == "POST" and seen.path.endswith("/composite/sobjects"):
+            made = {r["attributes"]["type"] for r in json.loads(seen.body)["records"]}
+            assert made == {"Task"}, f"a collection create made {made}"
 
 
 @pytest.fixture
