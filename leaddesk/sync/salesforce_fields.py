@@ -55,7 +55,9 @@ def description(record: HandoffRecord) -> str:
     return "\n".join(lines)[:DESCRIPTION_LIMIT]
 
 
-def value_of(record: HandoffRecord, name: str) -> Any:
+def lead_values(record: HandoffRecord) -> dict[str, Any]:
+    """Every value a mapping may name, worked out once per hand-off (the description is the
+    costly one)."""
     first, last = last_and_first(record)
     low = min(record.fit_score, record.interest_score)
     values: dict[str, Any] = {
@@ -73,12 +75,13 @@ def value_of(record: HandoffRecord, name: str) -> Any:
         "rating": "Hot" if low >= 70 else "Warm" if low >= 40 else "Cold",
         "description": description(record),
     }
-    return values[name]
+    return values
 
 
 def lead_fields(item: Outgoing, settings: SyncSettings) -> dict[str, Any]:
     """The Lead's fields, the external id (the LeadDesk lead id) among them."""
-    fields = {crm: value_of(item.record, name) for crm, name in settings.mapping.items()}
+    values = lead_values(item.record)
+    fields = {crm: values[name] for crm, name in settings.mapping.items()}
     fields[settings.external_id_field] = str(item.lead_id)
     return fields
 
