@@ -22,7 +22,6 @@ from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import (
     SalesforceError,
     SalesforceExpiredSession,
-    SalesforceResourceNotFound,
 )
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
@@ -40,6 +39,8 @@ T = TypeVar("T")
 BATCH = 200  # sObject Collections take up to 200 records per request
 ATTEMPTS = 5
 LONGEST_WAIT = 60.0
+# What an update by Salesforce id says of a Lead deleted (or merged away) since the export.
+GONE = {"ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "NOT_FOUND"}
 
 
 class _TryAgain(Exception):
@@ -97,16 +98,15 @@ class SalesforceConnector:
     # -- what the connector does ---------------------------------------------------------
 
     def send(self, batch: Sequence[Outgoing]) -> list[Sent]:
-        """Per 200 hand-offs: one upsert of their Leads, one query for their call Tasks and
-        one create of the missing Tasks (a lead from a Salesforce export: one update each)."""
+        """Per 200 hand-offs: one upsert of their Leads (one update of those that came from a
+        Salesforce export), one query for their call Tasks, one create of the missing Tasks."""
         results: dict[int, Sent] = {}
-        by_external: list[Outgoing] = []
-        for item in batch:
-            known = self._update_known(item) if item.crm_id else None
-            if known is None:
-                by_external.append(item)
-            else:
-                results[item.lead_id] = known
+        known = [item for item in batch if item.crm_id]
+        by_external = [item for item in batch if not item.crm_id]
+        for start in range(0, len(known), BATCH):
+            updated, gone = self._update_known(known[start : start + BATCH])
+            results.update((sent.lead_id, sent) for sent in updated)
+            by_external += gone
         for start in range(0, len(by_external), BATCH):
             for sent in self._upsert(by_external[start : start + BATCH]):
                 results[sent.lead_id] = sent
@@ -155,20 +155,40 @@ class SalesforceConnector:
 
     # -- the steps ------------------------------------------------------------------------
 
-    def _update_known(self, item: Outgoing) -> Sent | None:
-        """A lead from a Salesforce export: its own Lead updated (by its Salesforce id); None
-        when that Lead is gone from the org (then it is upserted by the LeadDesk id)."""
-        fields = lead_fields(item, self.settings)
-        crm_id = str(item.crm_id)
+    def _update_known(self, chunk: Sequence[Outgoing]) -> tuple[list[Sent], list[Outgoing]]:
+        """Leads from a Salesforce export: their own Leads updated by their Salesforce ids, in
+        one sObject Collections update; those whose Lead is gone from the org are given back
+        (to be upserted by the LeadDesk id)."""
+        body = {
+            "allOrNone": False,
+            "records": [
+                {
+                    "attributes": {"type": "Lead"},
+                    "Id": item.crm_id,
+                    **lead_fields(item, self.settings),
+                }
+                for item in chunk
+            ],
+        }
         try:
-            self._call(
-                lambda sf: sf.restful(f"sobjects/Lead/{crm_id}", method="PATCH", json=fields)
+            answer = self._call(
+                lambda sf: sf.restful("composite/sobjects", method="PATCH", json=body)
             )
-        except SalesforceResourceNotFound:
-            return None
         except SalesforceError as error:
-            return Sent(item.lead_id, error=crm_words(error.content))
-        return Sent(item.lead_id, crm_id=crm_id)
+            words = crm_words(error.content)
+            return [Sent(item.lead_id, error=words) for item in chunk], []
+        sent: list[Sent] = []
+        gone: list[Outgoing] = []
+        for item, result in zip(chunk, answer if isinstance(answer, list) else [], strict=False):
+            errors = (result.get("errors") if isinstance(result, dict) else None) or []
+            codes = {e.get("statusCode") for e in errors if isinstance(e, dict)}
+            if isinstance(result, dict) and result.get("success"):
+                sent.append(Sent(item.lead_id, crm_id=str(item.crm_id)))
+            elif codes & GONE:
+                gone.append(item)
+            else:
+                sent.append(Sent(item.lead_id, error=crm_words(errors or result)))
+        return sent, gone
 
     def _upsert(self, chunk: Sequence[Outgoing]) -> list[Sent]:
         body = {

@@ -20,15 +20,14 @@ from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 
 NAMES_OF_SALES_OBJECTS = re.compile(r"opportunit|\bdeal", re.IGNORECASE)
-# Every call a connector may make: sign in, describe Lead, upsert Leads, update a Lead, make
+# Every call a connector may make: sign in, describe Lead, upsert Leads, update Leads by id, make
 # a batch's Tasks (sObject Collections create), look them up, read sales' answers (a query and
 # its further pages). Nothing else reaches Salesforce.
 CONTRACT = re.compile(
     r"(POST /services/oauth2/token"
     r"|GET /services/data/v\d+\.\d/sobjects/Lead/describe"
     r"|PATCH /services/data/v\d+\.\d/composite/sobjects/Lead/LeadDesk_Lead_Id__c"
-    r"|PATCH /services/data/v\d+\.\d/sobjects/Lead/00Q\w+"
-    r"|POST /services/data/v\d+\.\d/composite/sobjects"
+    r"|(?:PATCH|POST) /services/data/v\d+\.\d/composite/sobjects"
     r"|GET /services/data/v\d+\.\d/query/?"
     r"|GET /services/data/v\d+\.\d/query/[\w-]+)"
 )
@@ -71,9 +70,9 @@ def salesforce(certificate: tuple[Path, Path]) -> Iterator[FakeSalesforce]:
         else:
             assert not NAMES_OF_SALES_OBJECTS.search(text), f"{seen.method} {seen.path} names it"
         assert CONTRACT.fullmatch(f"{seen.method} {seen.path}"), f"{seen.method} {seen.path}"
-        if seen.method == "POST" and seen.path.endswith("/composite/sobjects"):
-            made = {r["attributes"]["type"] for r in json.loads(seen.body)["records"]}
-            assert made == {"Task"}, f"a collection create made {made}"
+        if seen.path.endswith("/composite/sobjects"):  # makes Tasks, updates Leads: no other
+            kinds = {r["attributes"]["type"] for r in json.loads(seen.body)["records"]}
+            assert kinds == {"Task" if seen.method == "POST" else "Lead"}, f"{seen.method} {kinds}"
 
 
 @pytest.fixture

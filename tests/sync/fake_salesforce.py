@@ -1,8 +1,8 @@
 """A local Salesforce that holds the connector to the documented REST shapes.
 
 It answers the calls LeadDesk makes (the client-credentials token, Lead describe, sObject
-Collections upsert by external id, sObject Rows update, sObject Collections create of a
-batch's Tasks, the look-up of a batch's Tasks and the query for sales' answers, in pages
+Collections upsert by external id, sObject Collections update by id, sObject Collections
+create of a batch's Tasks, the look-up of a batch's Tasks and the query for sales' answers, in pages
 that ``nextRecordsUrl`` follows) as tests/data/salesforce/ says Salesforce does, refuses any
 request off that contract with Salesforce's own error bodies, keeps the Leads and Tasks it
 was sent, and records every request so a test can say what crossed the wire. Faults are
@@ -45,6 +45,7 @@ ERRORS = contract("errors")
 DESCRIBE = contract("lead_describe")
 UPSERT = contract("collections_upsert")
 CREATE = contract("collections_create")
+UPDATE = contract("collections_update")
 ROWS = contract("sobject_rows")
 OAUTH = contract("oauth_client_credentials")
 QUERY = contract("query")
@@ -208,8 +209,8 @@ class FakeSalesforce:
             return _json({"name": "Lead", "fields": list(self.fields.values())})
         if method == "PATCH" and path == collections:
             return self._upsert(body)
-        if method == "PATCH" and (match := re.fullmatch(r"sobjects/Lead/(00Q\w{12,15})", path)):
-            return self._update(match.group(1), body)
+        if method == "PATCH" and path == "composite/sobjects":
+            return self._update(body)
         if method == "POST" and path == "composite/sobjects":
             return self._create(body)
         if method == "GET" and path in ("query", "query/"):
@@ -282,18 +283,30 @@ class FakeSalesforce:
             return [known]
         return [sf for sf, f in self.leads.items() if f.get(EXTERNAL_ID) == key]
 
-    def _update(self, salesforce_id: str, body: str) -> Response:
+    def _update(self, body: str) -> Response:
+        data = json.loads(body)
+        records = data.get("records") if isinstance(data, dict) else None
+        if not isinstance(records, list) or not records or len(records) > 200:
+            return _json([{"message": "records: 1 to 200", "errorCode": "INVALID_BATCH_SIZE"}], 400)
+        for record in records:
+            if (record.get("attributes") or {}).get("type") != "Lead" or not record.get("Id"):
+                message = "Each record needs attributes.type (LeadDesk updates only Leads) and Id"
+                return _json([{"message": message, "errorCode": "INVALID_FIELD"}], 400)
+            bad = self._bad_fields({k: v for k, v in record.items() if k != "Id"})
+            if bad is not None:
+                return bad
+        return _json([self._update_one(record) for record in records])
+
+    def _update_one(self, record: dict[str, Any]) -> dict[str, Any]:
+        salesforce_id = record["Id"]
         if salesforce_id not in self.leads:
-            return _json(ROWS["not_found"]["body"], 404)
-        fields = json.loads(body)
-        bad = self._bad_fields(fields)
-        if bad is not None:
-            return bad
+            return dict(UPDATE["response_item_deleted"])
+        fields = {k: v for k, v in record.items() if k not in ("attributes", "Id")}
         problem = _item_problem({**self.leads[salesforce_id], **fields})
         if problem is not None:
-            return _json([{"message": problem["message"], "errorCode": problem["statusCode"]}], 400)
+            return {"success": False, "errors": [problem]}
         self.leads[salesforce_id].update(fields, SystemModstamp=self.now())
-        return Response(status=ROWS["update"]["response_status"])
+        return {**UPDATE["response_ok"][0], "id": salesforce_id}
 
     def _create(self, body: str) -> Response:
         try:

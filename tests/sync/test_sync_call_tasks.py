@@ -1,5 +1,6 @@
-"""The call's Task goes a batch at a time: a batch of hand-offs costs one Lead upsert, one Task
-query and one Task create, whatever its size; and each fault on the Task step (a timeout after
+"""Hand-offs go a batch at a time: a batch costs one Lead upsert (and one update of the Leads
+that came from a Salesforce export), one Task query and one Task create, whatever its size
+up to 200; and each fault on the Task step (a timeout after
 Salesforce made them, 429, 500, an expired token, one Task refused) still ends with exactly one
 Lead and one Task per hand-off."""
 
@@ -188,3 +189,27 @@ def test_a_lead_handed_off_again_gets_a_second_task_on_the_same_lead(
     assert one.crm_id == two.crm_id == again.crm_id and not two.error
     assert len(salesforce.leads) == 1
     assert len(salesforce.tasks_for(one.crm_id or "")) == 2
+
+
+def test_leads_from_a_salesforce_export_are_updated_a_batch_at_a_time_and_a_deleted_one_remade(
+    team: str,
+    store: Store,
+    clock: FixedClock,
+    salesforce: FakeSalesforce,
+    certificate: tuple[Path, Path],
+) -> None:
+    known = [
+        salesforce.add_lead({"LastName": "Ito", "Company": "Acme", "Status": "Open"})
+        for _ in range(2)
+    ]
+    exported = [
+        hand_off(team, clock, email=f"buyer{n}@acme.example", extra={"columns": {"Lead ID": sf}})
+        for n, sf in enumerate([*known, "00Q5g00000ZZZZZAAA"])  # the last deleted since
+    ]
+    run = send_waiting(store, connector(salesforce, certificate), clock=clock, actor_id=None)
+    by_lead = {s.lead_id: s.crm_id for s in run.sent}
+    assert [by_lead[lead_id] for lead_id in exported[:2]] == known
+    assert by_lead[exported[2]] not in (None, "00Q5g00000ZZZZZAAA")
+    assert requests_to_data(salesforce) == ["PATCH composite/sobjects", UPSERT, QUERY, CREATE]
+    assert all(salesforce.leads[sf]["Status"] == "Open" for sf in known)  # sales' own field
+    one_lead_and_one_task_each(salesforce, exported)
