@@ -98,7 +98,6 @@ class FakeSalesforce:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     page_size: int = 2000  # records per query page, as Salesforce's default batch
     pages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # locator -> rest
-    _external: dict[str, str] = field(default_factory=dict)  # LeadDesk id -> Lead
     _tasks_of: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # WhoId -> Tasks
     task_rule: Callable[[dict[str, Any]], str | None] = lambda _task: None  # org's validation
     _numbers: Any = field(default_factory=lambda: itertools.count(1))
@@ -258,30 +257,27 @@ class FakeSalesforce:
             bad = self._bad_fields(record)
             if bad is not None:
                 return bad
-        return _json([self._upsert_one(record) for record in records])
+        # Which Lead carries each LeadDesk id, read afresh for each request (a test may have
+        # retyped a Lead's field) and once per request, so 10,000 upserts stay quick.
+        keyed: dict[str, str] = {}
+        for salesforce_id, fields in self.leads.items():
+            keyed.setdefault(str(fields.get(EXTERNAL_ID)), salesforce_id)
+        return _json([self._upsert_one(record, keyed) for record in records])
 
-    def _upsert_one(self, record: dict[str, Any]) -> dict[str, Any]:
+    def _upsert_one(self, record: dict[str, Any], keyed: dict[str, str]) -> dict[str, Any]:
         fields = {k: v for k, v in record.items() if k != "attributes"}
         problem = _item_problem(fields)
         if problem is not None:
             return {"success": False, "errors": [problem]}
-        found = self._by_external(str(fields[EXTERNAL_ID]))
+        found = keyed.get(str(fields[EXTERNAL_ID]))
         fields["SystemModstamp"] = self.now()
         if found:
-            self.leads[found[0]].update(fields)
-            return {**UPSERT["response_ok"][0], "id": found[0], "created": False}
+            self.leads[found].update(fields)
+            return {**UPSERT["response_ok"][0], "id": found, "created": False}
         new = self._new_id("00Q")
         self.leads[new] = fields
-        self._external[str(fields[EXTERNAL_ID])] = new
+        keyed[str(fields[EXTERNAL_ID])] = new
         return {**UPSERT["response_ok"][0], "id": new, "created": True}
-
-    def _by_external(self, key: str) -> list[str]:
-        """The Lead carrying this LeadDesk id (an index, so 10,000 upserts stay quick; a
-        test that retyped a Lead's field is still found by a look at every Lead)."""
-        known = self._external.get(key)
-        if known is not None and self.leads[known].get(EXTERNAL_ID) == key:
-            return [known]
-        return [sf for sf, f in self.leads.items() if f.get(EXTERNAL_ID) == key]
 
     def _update(self, body: str) -> Response:
         data = json.loads(body)
