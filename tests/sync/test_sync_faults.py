@@ -1,6 +1,6 @@
 """What goes wrong between LeadDesk and Salesforce, and that each case still ends with exactly
-one Lead and one call Task per hand-off and nothing lost: 429 (after its Retry-After), 500, a timeout after
-Salesforce committed, an expired token, one bad record in a batch, no network at all."""
+one Lead and one call Task per hand-off and nothing lost: 429 (after its Retry-After), 500, a
+timeout after Salesforce committed, an expired token, one bad record in a batch, no network."""
 
 from __future__ import annotations
 
