@@ -13,7 +13,7 @@ from typing import Any
 
 from leaddesk.handoff.records import HandoffRecord
 from leaddesk.sync.connector import Outgoing
-from leaddesk.sync.salesforce_fields import calls_text, description, value_of
+from leaddesk.sync.salesforce_fields import calls_text, description, lead_values, value_of
 from leaddesk.sync.team_settings import SyncSettings
 
 NOTE_TO_CONTACT = 202  # HubSpot-defined association types (associations v4)
@@ -38,7 +38,8 @@ def _text(value: Any) -> str:
 def contact_properties(item: Outgoing, settings: SyncSettings) -> dict[str, str]:
     """HubSpot takes every property as text; an empty value is left out, so a known
     contact's own value is not wiped by a blank from LeadDesk."""
-    properties = {crm: _text(value_of(item.record, name)) for crm, name in settings.mapping.items()}
+    values = lead_values(item.record)
+    properties = {crm: _text(values[name]) for crm, name in settings.mapping.items()}
     return {name: value for name, value in properties.items() if value.strip()}
 
 

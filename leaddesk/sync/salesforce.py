@@ -3,10 +3,11 @@ external-id field), with a Task for the call; never an Opportunity (sales conver
 Sales' answers are read back by a query (``salesforce_answers``), never written.
 
 Exactly once: the upsert by external id makes a repeat send (after a timeout once Salesforce
-had committed, a crash, a second worker) update the one Lead; the Task is looked up by its
-subject before it is made. A lead that came from a Salesforce export updates that Lead by its
-own id. Timeouts, 429 (after its Retry-After) and 5xx are retried with back-off (tenacity);
-an expired token means one fresh sign-in.
+had committed, a crash, a second worker) update the one Lead; a batch's call Tasks are looked
+up by the hand-off their Subject names before the missing ones are made, in one query and one
+create for up to 200 (``salesforce_tasks``), and a retry looks again. A lead that came from a
+Salesforce export updates that Lead by its own id. Timeouts, 429 (after its Retry-After) and
+5xx are retried with back-off (tenacity); an expired token means one fresh sign-in.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import (
     SalesforceError,
     SalesforceExpiredSession,
-    SalesforceResourceNotFound,
 )
 
 from leaddesk.errors import InputError
@@ -28,12 +28,16 @@ from leaddesk.handoff.feedback import Decision
 from leaddesk.sync.connector import CrmUnreachable, Outgoing, Sent
 from leaddesk.sync.retry_policy import TryAgain, retried
 from leaddesk.sync.salesforce_answers import answers_query, as_decision
-from leaddesk.sync.salesforce_fields import calls_text, lead_fields, mapping_problems
+from leaddesk.sync.salesforce_fields import lead_fields, mapping_problems
 from leaddesk.sync.salesforce_login import TimedSession, Token, sign_in
+from leaddesk.sync.salesforce_tasks import BATCH as TASKS
+from leaddesk.sync.salesforce_tasks import log_calls
 from leaddesk.sync.team_settings import SyncSettings
 
 T = TypeVar("T")
 BATCH = 200  # sObject Collections take up to 200 records per request
+# What an update by Salesforce id says of a Lead deleted (or merged away) since the export.
+GONE = {"ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "NOT_FOUND"}
 
 
 def crm_words(content: Any) -> str:
@@ -77,21 +81,27 @@ class SalesforceConnector:
     # -- what the connector does ---------------------------------------------------------
 
     def send(self, batch: Sequence[Outgoing]) -> list[Sent]:
+        """Per 200 hand-offs: one upsert of their Leads (one update of those that came from a
+        Salesforce export), one query for their call Tasks, one create of the missing Tasks."""
         results: dict[int, Sent] = {}
-        by_external: list[Outgoing] = []
-        for item in batch:
-            known = self._update_known(item) if item.crm_id else None
-            if known is None:
-                by_external.append(item)
-            else:
-                results[item.lead_id] = known
+        known = [item for item in batch if item.crm_id]
+        by_external = [item for item in batch if not item.crm_id]
+        for start in range(0, len(known), BATCH):
+            updated, gone = self._update_known(known[start : start + BATCH])
+            results.update((sent.lead_id, sent) for sent in updated)
+            by_external += gone
         for start in range(0, len(by_external), BATCH):
             for sent in self._upsert(by_external[start : start + BATCH]):
                 results[sent.lead_id] = sent
         items = {item.lead_id: item for item in batch}
-        for lead_id, sent in list(results.items()):
-            if sent.ok and sent.crm_id:
-                results[lead_id] = self._log_call(items[lead_id], sent.crm_id)
+        landed = [
+            (items[lead_id], sent.crm_id)
+            for lead_id, sent in results.items()
+            if sent.ok and sent.crm_id
+        ]
+        for start in range(0, len(landed), TASKS):
+            for sent in self._log_calls(landed[start : start + TASKS]):
+                results[sent.lead_id] = sent
         return [results[item.lead_id] for item in batch if item.lead_id in results]
 
     def pull(self, since: datetime | None) -> list[Decision]:
@@ -128,20 +138,40 @@ class SalesforceConnector:
 
     # -- the steps ------------------------------------------------------------------------
 
-    def _update_known(self, item: Outgoing) -> Sent | None:
-        """A lead from a Salesforce export: its own Lead updated (by its Salesforce id); None
-        when that Lead is gone from the org (then it is upserted by the LeadDesk id)."""
-        fields = lead_fields(item, self.settings)
-        crm_id = str(item.crm_id)
+    def _update_known(self, chunk: Sequence[Outgoing]) -> tuple[list[Sent], list[Outgoing]]:
+        """Leads from a Salesforce export: their own Leads updated by their Salesforce ids, in
+        one sObject Collections update; those whose Lead is gone from the org are given back
+        (to be upserted by the LeadDesk id)."""
+        body = {
+            "allOrNone": False,
+            "records": [
+                {
+                    "attributes": {"type": "Lead"},
+                    "Id": item.crm_id,
+                    **lead_fields(item, self.settings),
+                }
+                for item in chunk
+            ],
+        }
         try:
-            self._call(
-                lambda sf: sf.restful(f"sobjects/Lead/{crm_id}", method="PATCH", json=fields)
+            answer = self._call(
+                lambda sf: sf.restful("composite/sobjects", method="PATCH", json=body)
             )
-        except SalesforceResourceNotFound:
-            return None
         except SalesforceError as error:
-            return Sent(item.lead_id, error=crm_words(error.content))
-        return Sent(item.lead_id, crm_id=crm_id)
+            words = crm_words(error.content)
+            return [Sent(item.lead_id, error=words) for item in chunk], []
+        sent: list[Sent] = []
+        gone: list[Outgoing] = []
+        for item, result in zip(chunk, answer if isinstance(answer, list) else [], strict=False):
+            errors = (result.get("errors") if isinstance(result, dict) else None) or []
+            codes = {e.get("statusCode") for e in errors if isinstance(e, dict)}
+            if isinstance(result, dict) and result.get("success"):
+                sent.append(Sent(item.lead_id, crm_id=str(item.crm_id)))
+            elif codes & GONE:
+                gone.append(item)
+            else:
+                sent.append(Sent(item.lead_id, error=crm_words(errors or result)))
+        return sent, gone
 
     def _upsert(self, chunk: Sequence[Outgoing]) -> list[Sent]:
         body = {
@@ -166,32 +196,27 @@ class SalesforceConnector:
                 sent.append(Sent(item.lead_id, error=crm_words(errors)))
         return sent
 
-    def _log_call(self, item: Outgoing, lead_crm_id: str) -> Sent:
-        """The qualification call as a completed Task on the Lead, made once."""
-        subject = f"LeadDesk qualification call (lead {item.lead_id})"
-        record = item.record
-        soql = (
-            f"SELECT Id FROM Task WHERE WhoId = '{lead_crm_id}' AND Subject = '{subject}' LIMIT 1"
-        )
-        task = {
-            "WhoId": lead_crm_id,
-            "Subject": subject,
-            "Status": "Completed",
-            "Priority": "Normal",
-            "ActivityDate": record.qualified_at.date().isoformat(),
-            "Description": calls_text(record),
-        }
+    def _log_calls(self, landed: Sequence[tuple[Outgoing, str]]) -> list[Sent]:
+        """The call Tasks of hand-offs whose Leads landed; a Task refused holds its hand-off
+        with Salesforce's words (its Lead is there: sending again adds only the Task)."""
         try:
-            found = self._call(lambda sf: sf.query(soql))
-            if not (isinstance(found, dict) and found.get("totalSize")):
-                self._call(lambda sf: sf.restful("sobjects/Task", method="POST", json=task))
+            outcome = self._call(lambda sf: log_calls(sf, landed))
         except SalesforceError as error:
-            return Sent(
-                item.lead_id,
-                error=f"Lead {lead_crm_id} is in Salesforce, but its call Task was refused: "
-                f"{crm_words(error.content)}",
-            )
-        return Sent(item.lead_id, crm_id=lead_crm_id)
+            outcome = {item.lead_id: error.content for item, _ in landed}
+        sent = []
+        for item, crm_id in landed:
+            refused = outcome.get(item.lead_id)
+            if refused is None:
+                sent.append(Sent(item.lead_id, crm_id=crm_id))
+            else:
+                sent.append(
+                    Sent(
+                        item.lead_id,
+                        error=f"Lead {crm_id} is in Salesforce, but its call Task was refused: "
+                        f"{crm_words(refused)}",
+                    )
+                )
+        return sent
 
     # -- calling Salesforce -------------------------------------------------------------
 

@@ -41,18 +41,6 @@ def description(record: HandoffRecord) -> str:
         found = [text for qid, _, text in record.answer_labels if _mentions(qid, *words) and text]
         if found:
             lines.append(f"{title}: {'; '.join(found)}")
-    meeting = record.meeting
-    if meeting is not None:
-        lines += [
-            "",
-            f"Meeting booked on the call: {meeting.when} with {meeting.salesperson_name} "
-            f"(their time {meeting.local(meeting.salesperson_zone):%a %d %b %H:%M}; calendar "
-            f"invitation {meeting.uid}).",
-        ]
-        if meeting.decision_maker:
-            lines.append(f"Decision maker at the meeting: {meeting.decision_maker}")
-        if meeting.others:
-            lines.append(f"Others involved: {'; '.join(meeting.others)}")
     if record.answer_labels:
         lines += ["", "Answers:"]
         lines += [f"- {question}: {text}" for _, question, text in record.answer_labels]
@@ -78,6 +66,13 @@ def calls_text(record: HandoffRecord) -> str:
 
 
 def value_of(record: HandoffRecord, name: str) -> Any:
+    """One value a mapping may name (``lead_values`` when several are wanted)."""
+    return lead_values(record)[name]
+
+
+def lead_values(record: HandoffRecord) -> dict[str, Any]:
+    """Every value a mapping may name, worked out once per hand-off (the description is the
+    costly one)."""
     first, last = last_and_first(record)
     low = min(record.fit_score, record.interest_score)
     values: dict[str, Any] = {
@@ -95,12 +90,13 @@ def value_of(record: HandoffRecord, name: str) -> Any:
         "rating": "Hot" if low >= 70 else "Warm" if low >= 40 else "Cold",
         "description": description(record),
     }
-    return values[name]
+    return values
 
 
 def lead_fields(item: Outgoing, settings: SyncSettings) -> dict[str, Any]:
     """The Lead's fields, the external id (the LeadDesk lead id) among them."""
-    fields = {crm: value_of(item.record, name) for crm, name in settings.mapping.items()}
+    values = lead_values(item.record)
+    fields = {crm: values[name] for crm, name in settings.mapping.items()}
     fields[settings.external_id_field] = str(item.lead_id)
     return fields
 

@@ -3,6 +3,7 @@ keyring, a team whose admin set the sync up against one of them."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,15 +21,14 @@ from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 
 NAMES_OF_SALES_OBJECTS = re.compile(r"opportunit|\bdeal", re.IGNORECASE)
-# Every call a connector may make: sign in, describe Lead, upsert Leads, update a Lead, make
-# a Task, look a Task up, read sales' answers (a query and its further pages). Nothing else
-# reaches Salesforce.
+# Every call a connector may make: sign in, describe Lead, upsert Leads, update Leads by id, make
+# a batch's Tasks (sObject Collections create), look them up, read sales' answers (a query and
+# its further pages). Nothing else reaches Salesforce.
 CONTRACT = re.compile(
     r"(POST /services/oauth2/token"
     r"|GET /services/data/v\d+\.\d/sobjects/Lead/describe"
     r"|PATCH /services/data/v\d+\.\d/composite/sobjects/Lead/LeadDesk_Lead_Id__c"
-    r"|PATCH /services/data/v\d+\.\d/sobjects/Lead/00Q\w+"
-    r"|POST /services/data/v\d+\.\d/sobjects/Task"
+    r"|(?:PATCH|POST) /services/data/v\d+\.\d/composite/sobjects"
     r"|GET /services/data/v\d+\.\d/query/?"
     r"|GET /services/data/v\d+\.\d/query/[\w-]+)"
 )
@@ -88,6 +88,9 @@ def salesforce(certificate: tuple[Path, Path]) -> Iterator[FakeSalesforce]:
         else:
             assert not NAMES_OF_SALES_OBJECTS.search(text), f"{seen.method} {seen.path} names it"
         assert CONTRACT.fullmatch(f"{seen.method} {seen.path}"), f"{seen.method} {seen.path}"
+        if seen.path.endswith("/composite/sobjects"):  # makes Tasks, updates Leads: no other
+            kinds = {r["attributes"]["type"] for r in json.loads(seen.body)["records"]}
+            assert kinds == {"Task" if seen.method == "POST" else "Lead"}, f"{seen.method} {kinds}"
 
 
 @pytest.fixture

@@ -1,12 +1,13 @@
 """A local Salesforce that holds the connector to the documented REST shapes.
 
 It answers the calls LeadDesk makes (the client-credentials token, Lead describe, sObject
-Collections upsert by external id, sObject Rows update, Task create, the Task look-up and the
-query for sales' answers, in pages that ``nextRecordsUrl`` follows) as
-tests/data/salesforce/ says Salesforce does, refuses any request off that contract with
-Salesforce's own error bodies, keeps the Leads and Tasks it was sent, and records every
-request so a test can say what crossed the wire. Faults are queued per test: 429 with
-Retry-After, 500, an expired token, a slow answer after the commit, a hang (for a kill).
+Collections upsert by external id, sObject Collections update by id, sObject Collections
+create of a batch's Tasks, the look-up of a batch's Tasks and the query for sales' answers, in pages
+that ``nextRecordsUrl`` follows) as tests/data/salesforce/ says Salesforce does, refuses any
+request off that contract with Salesforce's own error bodies, keeps the Leads and Tasks it
+was sent, and records every request so a test can say what crossed the wire. Faults are
+queued per test: 429 with Retry-After, 500, an expired token, a slow answer after the commit,
+a hang (for a kill).
 Sales' own work in the org (converting a Lead, turning one down) is done by the test, as a
 salesperson would in Salesforce's screens: ``convert`` and ``turn_down``.
 """
@@ -43,10 +44,17 @@ def contract(name: str) -> dict[str, Any]:
 ERRORS = contract("errors")
 DESCRIBE = contract("lead_describe")
 UPSERT = contract("collections_upsert")
+CREATE = contract("collections_create")
+UPDATE = contract("collections_update")
 ROWS = contract("sobject_rows")
 OAUTH = contract("oauth_client_credentials")
 QUERY = contract("query")
 # The query for sales' answers, as the connector writes it (leaddesk/sync/salesforce_answers.py).
+# The look-up of a batch's call Tasks (leaddesk/sync/salesforce_tasks.py).
+TASKS = re.compile(
+    r"SELECT Id, WhoId, Subject FROM Task WHERE WhoId IN \((?P<who>'\w+'(?:, '\w+')*)\)"
+    r" AND Subject LIKE '(?P<prefix>[^'%]*)%'"
+)
 ANSWERS = re.compile(
     r"SELECT (?P<fields>[\w., ]+) FROM Lead WHERE (?P<key>\w+) != null"
     r" AND \(IsConverted = true(?: OR Status IN \((?P<statuses>[^)]*)\))?\)"
@@ -69,6 +77,7 @@ class Fault:
     kind: str
     path_part: str
     delay: float = 0.0
+    method: str | None = None  # only requests of this method (POST: the Tasks' create)
 
 
 @dataclass
@@ -89,15 +98,17 @@ class FakeSalesforce:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     page_size: int = 2000  # records per query page, as Salesforce's default batch
     pages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # locator -> rest
-    _external: dict[str, str] = field(default_factory=dict)  # LeadDesk id -> Lead
-    _task_ids: dict[tuple[str, str], str] = field(default_factory=dict)  # (WhoId, Subject)
+    _tasks_of: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # WhoId -> Tasks
+    task_rule: Callable[[dict[str, Any]], str | None] = lambda _task: None  # org's validation
     _numbers: Any = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- for the tests ----------------------------------------------------------------
 
-    def fail_next(self, kind: str, path_part: str = "composite", delay: float = 0.0) -> None:
-        self.faults.append(Fault(kind, path_part, delay))
+    def fail_next(
+        self, kind: str, path_part: str = "composite", delay: float = 0.0, method: str | None = None
+    ) -> None:
+        self.faults.append(Fault(kind, path_part, delay, method))
 
     def add_lead(self, fields: dict[str, Any]) -> str:
         """A Lead already in the org (one a Salesforce export carried to LeadDesk)."""
@@ -110,6 +121,10 @@ class FakeSalesforce:
 
     def tasks_for(self, salesforce_id: str) -> list[dict[str, Any]]:
         return [t for t in self.tasks if t["WhoId"] == salesforce_id]
+
+    def refuse_tasks(self, rule: Callable[[dict[str, Any]], str | None]) -> None:
+        """The org's admin adds a validation rule on Task: its message, or None to let one be."""
+        self.task_rule = rule
 
     def convert(self, salesforce_id: str, *, owner: str = "Jane Smith") -> str:
         """Sales converts the Lead in Salesforce, with a new Opportunity; its id."""
@@ -144,7 +159,7 @@ class FakeSalesforce:
     def handle(self, request: Request) -> Response:
         body = request.get_data(as_text=True)
         self.seen.append(Seen(request.method, request.path, request.query_string.decode(), body))
-        fault = self._fault_for(request.path)
+        fault = self._fault_for(request.method, request.path)
         if fault is not None and fault.kind in ("429", "500"):
             error = ERRORS[fault.kind]
             return _json(error["body"], error["status"], error.get("headers"))
@@ -166,9 +181,9 @@ class FakeSalesforce:
             self.let_go.wait(30)
         return answer
 
-    def _fault_for(self, path: str) -> Fault | None:
+    def _fault_for(self, method: str, path: str) -> Fault | None:
         for fault in self.faults:
-            if fault.path_part in path:
+            if fault.path_part in path and fault.method in (None, method):
                 self.faults.remove(fault)
                 return fault
         return None
@@ -193,10 +208,10 @@ class FakeSalesforce:
             return _json({"name": "Lead", "fields": list(self.fields.values())})
         if method == "PATCH" and path == collections:
             return self._upsert(body)
-        if method == "PATCH" and (match := re.fullmatch(r"sobjects/Lead/(00Q\w{12,15})", path)):
-            return self._update(match.group(1), body)
-        if method == "POST" and path == "sobjects/Task":
-            return self._task(body)
+        if method == "PATCH" and path == "composite/sobjects":
+            return self._update(body)
+        if method == "POST" and path == "composite/sobjects":
+            return self._create(body)
         if method == "GET" and path in ("query", "query/"):
             return self._query(request.args.get("q", ""))
         if method == "GET" and path.startswith("query/") and path[6:] in self.pages:
@@ -242,67 +257,111 @@ class FakeSalesforce:
             bad = self._bad_fields(record)
             if bad is not None:
                 return bad
-        return _json([self._upsert_one(record) for record in records])
+        # Which Lead carries each LeadDesk id, read afresh for each request (a test may have
+        # retyped a Lead's field) and once per request, so 10,000 upserts stay quick.
+        keyed: dict[str, str] = {}
+        for salesforce_id, fields in self.leads.items():
+            keyed.setdefault(str(fields.get(EXTERNAL_ID)), salesforce_id)
+        return _json([self._upsert_one(record, keyed) for record in records])
 
-    def _upsert_one(self, record: dict[str, Any]) -> dict[str, Any]:
+    def _upsert_one(self, record: dict[str, Any], keyed: dict[str, str]) -> dict[str, Any]:
         fields = {k: v for k, v in record.items() if k != "attributes"}
         problem = _item_problem(fields)
         if problem is not None:
             return {"success": False, "errors": [problem]}
-        found = self._by_external(str(fields[EXTERNAL_ID]))
+        found = keyed.get(str(fields[EXTERNAL_ID]))
         fields["SystemModstamp"] = self.now()
         if found:
-            self.leads[found[0]].update(fields)
-            return {**UPSERT["response_ok"][0], "id": found[0], "created": False}
+            self.leads[found].update(fields)
+            return {**UPSERT["response_ok"][0], "id": found, "created": False}
         new = self._new_id("00Q")
         self.leads[new] = fields
-        self._external[str(fields[EXTERNAL_ID])] = new
+        keyed[str(fields[EXTERNAL_ID])] = new
         return {**UPSERT["response_ok"][0], "id": new, "created": True}
 
-    def _by_external(self, key: str) -> list[str]:
-        """The Lead carrying this LeadDesk id (an index, so 10,000 upserts stay quick; a
-        test that retyped a Lead's field is still found by a look at every Lead)."""
-        known = self._external.get(key)
-        if known is not None and self.leads[known].get(EXTERNAL_ID) == key:
-            return [known]
-        return [sf for sf, f in self.leads.items() if f.get(EXTERNAL_ID) == key]
+    def _update(self, body: str) -> Response:
+        data = json.loads(body)
+        records = data.get("records") if isinstance(data, dict) else None
+        if not isinstance(records, list) or not records or len(records) > 200:
+            return _json([{"message": "records: 1 to 200", "errorCode": "INVALID_BATCH_SIZE"}], 400)
+        for record in records:
+            if (record.get("attributes") or {}).get("type") != "Lead" or not record.get("Id"):
+                message = "Each record needs attributes.type (LeadDesk updates only Leads) and Id"
+                return _json([{"message": message, "errorCode": "INVALID_FIELD"}], 400)
+            bad = self._bad_fields({k: v for k, v in record.items() if k != "Id"})
+            if bad is not None:
+                return bad
+        return _json([self._update_one(record) for record in records])
 
-    def _update(self, salesforce_id: str, body: str) -> Response:
+    def _update_one(self, record: dict[str, Any]) -> dict[str, Any]:
+        salesforce_id = record["Id"]
         if salesforce_id not in self.leads:
-            return _json(ROWS["not_found"]["body"], 404)
-        fields = json.loads(body)
-        bad = self._bad_fields(fields)
-        if bad is not None:
-            return bad
+            return dict(UPDATE["response_item_deleted"])
+        fields = {k: v for k, v in record.items() if k not in ("attributes", "Id")}
         problem = _item_problem({**self.leads[salesforce_id], **fields})
         if problem is not None:
-            return _json([{"message": problem["message"], "errorCode": problem["statusCode"]}], 400)
+            return {"success": False, "errors": [problem]}
         self.leads[salesforce_id].update(fields, SystemModstamp=self.now())
-        return Response(status=ROWS["update"]["response_status"])
+        return {**UPDATE["response_ok"][0], "id": salesforce_id}
 
-    def _task(self, body: str) -> Response:
-        task = json.loads(body)
+    def _create(self, body: str) -> Response:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return _json(
+                [{"message": "Unexpected character", "errorCode": "JSON_PARSER_ERROR"}], 400
+            )
+        records = data.get("records") if isinstance(data, dict) else None
+        if not isinstance(records, list) or not records or len(records) > 200:
+            return _json([{"message": "records: 1 to 200", "errorCode": "INVALID_BATCH_SIZE"}], 400)
+        if data.get("allOrNone") is not False:
+            message = "LeadDesk sends allOrNone false: one bad Task must not stop the others"
+            return _json([{"message": message, "errorCode": "JSON_PARSER_ERROR"}], 400)
+        for record in records:
+            if (record.get("attributes") or {}).get("type") != "Task":
+                message = "Each record needs attributes.type (LeadDesk makes only Tasks)"
+                return _json([{"message": message, "errorCode": "INVALID_TYPE"}], 400)
+            if "Id" in record:
+                message = "Id: a record being created has none"
+                return _json([{"message": message, "errorCode": "INVALID_FIELD"}], 400)
+        return _json([self._task(record) for record in records])
+
+    def _task(self, record: dict[str, Any]) -> dict[str, Any]:
+        task = {k: v for k, v in record.items() if k != "attributes"}
         if task.get("WhoId") not in self.leads or not task.get("Subject"):
-            message = "Who ID: id value of incorrect type"
-            return _json([{"message": message, "errorCode": "FIELD_INTEGRITY_EXCEPTION"}], 400)
+            bad = CREATE["response_bad_reference"]
+            message = f"Name ID: id value of incorrect type: {task.get('WhoId')}"
+            return {**bad, "errors": [{**bad["errors"][0], "message": message}]}
+        refused = self.task_rule(task)
+        if refused is not None:
+            bad = CREATE["response_item_error"]
+            return {**bad, "errors": [{**bad["errors"][0], "message": refused}]}
         new = self._new_id("00T")
-        self.tasks.append({**task, "Id": new})
-        self._task_ids[(task["WhoId"], task["Subject"])] = new
-        return _json({**ROWS["create"]["response"], "id": new}, ROWS["create"]["response_status"])
+        self.tasks.append(made := {**task, "Id": new})
+        self._tasks_of.setdefault(task["WhoId"], []).append(made)
+        return {**CREATE["response_ok"][0], "id": new}
 
     def _query(self, soql: str) -> Response:
         if soql.startswith("SELECT Id, ") and " FROM Lead " in soql:
             return self._answers(soql)
-        match = re.fullmatch(
-            r"SELECT Id FROM Task WHERE WhoId = '(\w+)' AND Subject = '([^']*)' LIMIT 1", soql
-        )
+        match = TASKS.fullmatch(soql)
         if match is None:
             message = f"unexpected token: {soql[:40]}"
             return _json([{"message": message, "errorCode": "MALFORMED_QUERY"}], 400)
-        who, subject = match.groups()
-        found = [self._task_ids[(who, subject)]] if (who, subject) in self._task_ids else []
-        records = [{"attributes": {"type": "Task"}, "Id": task_id} for task_id in found]
-        return _json({"totalSize": len(records), "done": True, "records": records})
+        who = {w.strip().strip("'") for w in match["who"].split(",")}
+        url = f"/services/data/{API}/sobjects/Task/"
+        records = [
+            {
+                "attributes": {"type": "Task", "url": url + task["Id"]},
+                "Id": task["Id"],
+                "WhoId": task["WhoId"],
+                "Subject": task["Subject"],
+            }
+            for who_id in sorted(who)
+            for task in self._tasks_of.get(who_id, [])
+            if task["Subject"].startswith(match["prefix"])
+        ]
+        return self._first_page(records)
 
     def _answers(self, soql: str) -> Response:
         match = ANSWERS.fullmatch(soql)

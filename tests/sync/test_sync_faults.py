@@ -1,6 +1,6 @@
 """What goes wrong between LeadDesk and Salesforce, and that each case still ends with exactly
-one Lead per hand-off and nothing lost: 429 (after its Retry-After), 500, a timeout after
-Salesforce committed, an expired token, one bad record in a batch, no network at all."""
+one Lead and one call Task per hand-off and nothing lost: 429 (after its Retry-After), 500, a
+timeout after Salesforce committed, an expired token, one bad record in a batch, no network."""
 
 from __future__ import annotations
 
@@ -50,8 +50,13 @@ def connector(
 
 
 def one_lead_each(salesforce: FakeSalesforce, lead_ids: list[int]) -> None:
+    """Exactly one Lead per hand-off, and on each exactly one call Task."""
     assert all(len(salesforce.leads_for(lead_id)) == 1 for lead_id in lead_ids)
     assert len(salesforce.leads) == len(lead_ids)
+    assert sorted(len(salesforce.tasks_for(sf_id)) for sf_id in salesforce.leads) == [1] * len(
+        lead_ids
+    )
+    assert len(salesforce.tasks) == len(lead_ids)
 
 
 def test_a_429_waits_as_long_as_salesforce_asks_then_sends(
@@ -99,11 +104,10 @@ def test_a_timeout_after_salesforce_committed_still_leaves_one_lead(
     waits: list[float] = []
     sending = connector(salesforce, certificate, waits, timeout=0.4)
     run = send_waiting(store, sending, clock=clock, actor_id=None)
-    upserts = [s for s in salesforce.seen if "composite" in s.path]
+    upserts = [s for s in salesforce.seen if "composite/sobjects/Lead" in s.path]
     assert len(upserts) == 2 and waits == [1.0]
     assert [s.lead_id for s in run.sent] == [lead_id]
     one_lead_each(salesforce, [lead_id])
-    assert len(salesforce.tasks) == 1
 
 
 def test_an_expired_token_means_one_fresh_sign_in(
@@ -121,7 +125,7 @@ def test_an_expired_token_means_one_fresh_sign_in(
     run = send_waiting(store, sending, clock=clock, actor_id=None)
     assert [s.lead_id for s in run.sent] == [second]
     assert len(salesforce.issued) == 2
-    refused = [s for s in salesforce.seen if "composite" in s.path]
+    refused = [s for s in salesforce.seen if "composite/sobjects/Lead" in s.path]
     assert len(refused) == 3  # first run, the 401, the same batch again
     one_lead_each(salesforce, [first, second])
 
@@ -188,6 +192,7 @@ def test_a_lead_from_a_salesforce_export_updates_its_own_lead(
     assert list(salesforce.leads) == [known]
     assert salesforce.leads[known][EXTERNAL_ID] == str(lead_id)
     assert salesforce.leads[known]["Status"] == "Open"  # sales' own fields are left alone
+    one_lead_each(salesforce, [lead_id])
 
 
 def test_a_lead_whose_salesforce_lead_was_deleted_there_gets_a_new_one(
