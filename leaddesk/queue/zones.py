@@ -28,12 +28,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from leaddesk.definition import Policy
-from leaddesk.definition.business_time import (
-    country_calendar,
-    public_holiday,
-    subdivision_of,
-    within_calling_hours,
-)
+from leaddesk.definition.business_time import within_calling_hours
+from leaddesk.definition.holiday_days import holiday_days
 from leaddesk.store.models import Person
 
 SEPARATOR = "|"
@@ -178,24 +174,6 @@ def _countries_near(keys: Iterable[str], policy: Policy) -> set[str]:
     return near
 
 
-def _regions_on_holiday(country: str, days: set[datetime]) -> list[str]:
-    """ "DE|by", "DE|bayern": regions of ``country`` with a holiday of their own on one of
-    ``days`` (local dates), by code and by name."""
-    national = country_calendar(country, None)
-    if national is None:
-        return []
-    closed: list[str] = []
-    names: dict[str, list[str]] = {}
-    for alias, code in (getattr(national, "subdivisions_aliases", {}) or {}).items():
-        names.setdefault(str(code), []).append(str(alias))
-    for code in national.subdivisions:
-        if subdivision_of(country, code) is None:
-            continue
-        if any(public_holiday(day.date(), country, code) for day in days):
-            closed += [f"{country}|{name.casefold()}" for name in (code, *names.get(code, []))]
-    return closed
-
-
 def _zone_keys_statement() -> Select[tuple[str | None]]:
     key = Person.zone_key
     walk = select(func.min(key).label("k")).cte("zone_keys", recursive=True)
@@ -223,13 +201,21 @@ def calling_zones(session: Session, at: datetime, policy: Policy) -> CallingZone
     pairs: list[str] = []
     closed_regions: list[str] = []
     overridden = {code for code, _hours in policy.calling_hours.countries}
-    for country in sorted(_countries_near(keys, policy)):
-        local_days = {at.astimezone(_zone(zone)) for zone in zones_for_country(country)}
-        local_days.add(at.astimezone(_zone(policy.timezone)))
-        closed_regions += _regions_on_holiday(country, local_days)
-        if country not in overridden and not any(
-            public_holiday(day.date(), country) for day in local_days
-        ):
+    # Each country's dates now, wherever its people may be; their holidays asked in one go.
+    dates = {
+        country: sorted(
+            {at.astimezone(_zone(zone)).date() for zone in zones_for_country(country)}
+            | {at.astimezone(_zone(policy.timezone)).date()}
+        )
+        for country in sorted(_countries_near(keys, policy))
+    }
+    days = holiday_days((country, day) for country, local in dates.items() for day in local)
+    for country, local in dates.items():
+        facts = [days[(country, day)] for day in local]
+        # A region closed on any of the country's dates now: "DE|by", "DE|bayern".
+        for name in dict.fromkeys(name for fact in facts for name in fact.closed_regions):
+            closed_regions.append(f"{country}|{name}")
+        if country not in overridden and not any(fact.national for fact in facts):
             continue
         own.append(country)
         pairs += [f"{country}|{key}" for key in keys if callable_now(key, at, policy, country)]
