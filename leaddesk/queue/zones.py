@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from phonenumbers import timezone as phone_zones
 from phonenumbers.tzdata import TIMEZONE_DATA
-from sqlalchemy import Select, func, select
+from sqlalchemy import CTE, Select, func, select
 from sqlalchemy.orm import Session
 
 from leaddesk.definition import Policy
@@ -174,15 +174,15 @@ def _countries_near(keys: Iterable[str], policy: Policy) -> set[str]:
     return near
 
 
-def _zone_keys_statement() -> Select[tuple[str | None]]:
+def zone_key_walk() -> CTE:
+    """The store's distinct zone keys (column ``k``, a NULL last), as a recursive CTE."""
     key = Person.zone_key
     walk = select(func.min(key).label("k")).cte("zone_keys", recursive=True)
     following = select(func.min(key)).where(key > walk.c.k).scalar_subquery()
-    walk = walk.union_all(select(following).where(walk.c.k.is_not(None)))
-    return select(walk.c.k)
+    return walk.union_all(select(following).where(walk.c.k.is_not(None)))
 
 
-_ZONE_KEYS = _zone_keys_statement()
+_ZONE_KEYS: Select[tuple[str | None]] = select(zone_key_walk().c.k)
 
 
 def store_zone_keys(session: Session) -> list[str]:
@@ -196,7 +196,11 @@ def store_zone_keys(session: Session) -> list[str]:
 
 
 def calling_zones(session: Session, at: datetime, policy: Policy) -> CallingZones:
-    keys = store_zone_keys(session)
+    return calling_zones_of(store_zone_keys(session), at, policy)
+
+
+def calling_zones_of(keys: list[str], at: datetime, policy: Policy) -> CallingZones:
+    """Which of the store's zone ``keys`` (and countries) may be phoned at ``at``."""
     own: list[str] = []
     pairs: list[str] = []
     closed_regions: list[str] = []
