@@ -39,7 +39,10 @@ from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.queue import zones
 from leaddesk.queue.ordering import Band, LeadFacts, callback_window, due_band
 from leaddesk.queue.rows import QueueRow, build_row, person_label
-from leaddesk.queue.scope import QueueScope, scope_for
+
+# Re-exported: search reads the scope from here.
+from leaddesk.queue.scope import QueueScope as QueueScope
+from leaddesk.queue.scope import scope_for as scope_for
 from leaddesk.queue.skips import put_skipped_behind, skipped_row
 from leaddesk.store.models import Account, Lead, Person, User
 from leaddesk.store.types import UTCDateTime
@@ -246,7 +249,7 @@ def _queue_statement(
 ) -> CompoundSelect[tuple[int, int, Any, Any, int]]:
     """Every band's indexed queries in one statement, each keeping its own LIMIT: a few
     dozen rows to merge, in one round trip."""
-    arms = []
+    arms: list[_Arm] = []
     for band in bands:
         arms += _arms(band, False, with_source, skip_own_claims, weights)
         if include_pool:
@@ -257,9 +260,11 @@ def _queue_statement(
 def _arm_row(arm: _Arm) -> Select[tuple[int, int, Any, Any, int]]:
     # Times and worths in columns of their own: one column of a UNION has one type.
     found = arm.statement.subquery()
-    moment, worth = found.c.value, cast(null(), Integer)
     if arm.band is Band.OTHER:
-        moment, worth = cast(null(), UTCDateTime()), found.c.value
+        moment: Any = cast(null(), UTCDateTime())
+        worth: Any = found.c.value
+    else:
+        moment, worth = found.c.value, cast(null(), Integer)
     return select(_band_column(arm.band), found.c.id, moment, worth, found.c.sub)
 
 
