@@ -206,7 +206,7 @@ def _key(rank: int, band: Band, sub: int, value: Any, lead_id: int) -> SortKey:
 
 
 def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
-    """The first ``wanted`` lead ids of the queue, in queue order (one statement)."""
+    """The first ``wanted`` lead ids of the queue, in queue order."""
     if wanted <= 0 or not scope.calling.anything_open:
         return []
     # Each lead skipped for now may leave the first ``wanted``: room for one more each.
@@ -223,15 +223,23 @@ def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
     order = scope.policy.queue
     weights = (order.fit_weight, order.interest_weight)
     bands = tuple(sorted(scope.bands, key=lambda b: order.rank(b.key)))
-    statement = _queue_statement(
-        bands, scope.include_pool, scope.source is not None, scope.skip_own_claims, weights
-    )
     ranks = {int(band): order.rank(band.key) for band in bands}
-    rows = session.connection().execute(statement, params).tuples()
-    found = [
-        _key(ranks[band], Band(band), sub, moment if worth is None else worth, lead_id)
-        for band, lead_id, moment, worth, sub in rows
-    ]
+    connection = session.connection()
+    # PostgreSQL: every band in one statement, one round trip. SQLite has no round trips to
+    # save, and a band's queries are cheaper left unasked: band by band, and once enough rows
+    # are found the later bands cannot enter (they are strictly ordered).
+    asked = [bands] if connection.dialect.name != "sqlite" else [(band,) for band in bands]
+    found: list[SortKey] = []
+    for some in asked:
+        statement = _queue_statement(
+            some, scope.include_pool, scope.source is not None, scope.skip_own_claims, weights
+        )
+        found += [
+            _key(ranks[band], Band(band), sub, moment if worth is None else worth, lead_id)
+            for band, lead_id, moment, worth, sub in connection.execute(statement, params)
+        ]
+        if len(found) >= room:
+            break
     found.sort(key=_sortable)
     ordered = [key[4] for key in found]
     if skips:

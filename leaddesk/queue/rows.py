@@ -7,7 +7,6 @@ window that shows a row for an hour says what is true now without asking the sto
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -140,14 +139,17 @@ def build_row(
         callback_at=lead.callback_at,
         next_attempt_at=lead.next_attempt_at,
         assigned_to=owner,
-        local_time=zones.local_time(lead.zone_key, at, policy),
+        local_time=zones.local_time_in(lead.zone_key, at, policy.timezone),
         zones=zone_list or (policy.timezone,),
         zone_known=bool(zone_list),
         claimed_until=claimed_until,
         facts=details,
         blocked=blocked,
     )
-    return dataclasses.replace(row, reason=word_reason(row, at))
+    # The why-line is worded from the row itself; set on the new row, which nobody holds yet,
+    # rather than building every row twice (``dataclasses.replace``).
+    object.__setattr__(row, "reason", word_reason(row, at))
+    return row
 
 
 def reason_facts(lead: LeadFacts, band: Band, *, at: datetime, policy: Policy) -> dict[str, Any]:

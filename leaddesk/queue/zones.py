@@ -199,8 +199,37 @@ def calling_zones(session: Session, at: datetime, policy: Policy) -> CallingZone
     return calling_zones_of(store_zone_keys(session), at, policy)
 
 
+# The last few answers: every `next` and page asks, and the answer only changes on a minute.
+_answered: dict[tuple[int, tuple[str, ...], datetime], tuple[Policy, CallingZones]] = {}
+
+
 def calling_zones_of(keys: list[str], at: datetime, policy: Policy) -> CallingZones:
-    """Which of the store's zone ``keys`` (and countries) may be phoned at ``at``."""
+    """Which of the store's zone ``keys`` (and countries) may be phoned at ``at``.
+
+    Calling hours start and end on whole minutes and zones are offset by whole minutes, so
+    the answer holds for the whole minute ``at`` is in; it is worked out once per minute.
+    """
+    minute = at.replace(second=0, microsecond=0) if _on_minutes(policy) else at
+    asked = (id(policy), tuple(keys), minute)
+    known = _answered.get(asked)
+    if known is not None and known[0] is policy:
+        return known[1]
+    answer = _calling_zones(keys, at, policy)
+    if len(_answered) >= 16:
+        _answered.clear()
+    _answered[asked] = (policy, answer)
+    return answer
+
+
+def _on_minutes(policy: Policy) -> bool:
+    hours = policy.calling_hours
+    bounds = [hours.start, hours.end]
+    for _code, own in hours.countries:
+        bounds += [own.start, own.end]
+    return all(bound.second == 0 and bound.microsecond == 0 for bound in bounds)
+
+
+def _calling_zones(keys: list[str], at: datetime, policy: Policy) -> CallingZones:
     own: list[str] = []
     pairs: list[str] = []
     closed_regions: list[str] = []
@@ -236,5 +265,11 @@ def calling_zones_of(keys: list[str], at: datetime, policy: Policy) -> CallingZo
 
 def local_time(key: str | None, at: datetime, policy: Policy) -> datetime:
     """The person's wall clock (their first zone; the team's when unknown)."""
-    zones = zones_of(key) or (policy.timezone,)
+    return local_time_in(key, at, policy.timezone)
+
+
+@lru_cache(maxsize=256)
+def local_time_in(key: str | None, at: datetime, team_zone: str) -> datetime:
+    """``local_time`` worked out once per zone key and moment: a page's rows share a few."""
+    zones = zones_of(key) or (team_zone,)
     return at.astimezone(_zone(zones[0]))

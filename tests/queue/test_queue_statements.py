@@ -10,6 +10,7 @@ from typing import Any
 from queue_helpers import Team, add_lead
 from sqlalchemy import event, select
 
+from leaddesk.queue import Band
 from leaddesk.store.models import AuditEvent, Lead
 
 
@@ -37,6 +38,14 @@ def _sent_by(team: Team, work: Callable[[], object]) -> list[str]:
     return [statement for statement in sent if not statement.startswith("BEGIN")]
 
 
+def _limit(team: Team, statements: int) -> int:
+    """PostgreSQL reads every band in one statement; SQLite (no round trips) band by band,
+    stopping once enough leads are found: one statement more per band at most."""
+    if team.store.url.get_backend_name() == "postgresql":
+        return 3
+    return statements + len(Band)
+
+
 def test_next_claims_in_three_statements_with_its_audit_row(team: Team) -> None:
     now = team.clock()
     rep = team.ids["rep1"]
@@ -44,8 +53,7 @@ def test_next_claims_in_three_statements_with_its_audit_row(team: Team) -> None:
         ids = [add_lead(s, now=now, owner=rep).id for _ in range(3)]
     with team.desk("rep1") as desk:
         sent = _sent_by(team, desk.queue.next)
-    limit = 3 if team.store.url.get_backend_name() == "postgresql" else 5
-    assert len(sent) <= limit, sent
+    assert len(sent) <= _limit(team, 3), sent
     with team.store.reading() as s:
         claimed = s.scalars(select(Lead.id).where(Lead.claimed_by_id == rep)).all()
         audited = s.scalars(select(AuditEvent.lead_id).where(AuditEvent.action == "claim_taken"))
@@ -60,4 +68,4 @@ def test_a_queue_page_is_three_statements(team: Team) -> None:
     with team.desk("rep1") as desk:
         sent = _sent_by(team, lambda: desk.queue.page(limit=50))
         assert len(desk.queue.page(limit=50)) == 5
-    assert len(sent) <= 3, sent
+    assert len(sent) <= _limit(team, 2), sent
