@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -197,7 +197,7 @@ def _why(row: QueueRow, at: datetime) -> str:
         # Said in the person's own time, as agreed on the phone (the team's when unknown).
         zone = _zone(row.zones[0])
         their = row.callback_at.astimezone(zone)
-        text = f"callback at {day_and_time(their, at.astimezone(zone).date())} their time"
+        text = f"callback at {day_and_time(their, _day_in(zone, at))} their time"
         late = minutes(at - row.callback_at)
         if late >= 1:
             text += f", {span(late)} late"
@@ -222,6 +222,12 @@ def _why(row: QueueRow, at: datetime) -> str:
 @cache
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
+
+
+@lru_cache(maxsize=256)
+def _day_in(zone: ZoneInfo, at: datetime) -> date:
+    """The date at ``at`` in ``zone``: once per zone for a page read at one moment."""
+    return at.astimezone(zone).date()
 
 
 def sla_minutes_left(due: datetime, at: datetime) -> int:

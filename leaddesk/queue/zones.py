@@ -48,6 +48,7 @@ def key_of(zones: Iterable[str]) -> str | None:
     return key if len(key) <= MAX_KEY_LENGTH else None
 
 
+@lru_cache(maxsize=1024)
 def zones_of(key: str | None) -> tuple[str, ...]:
     return tuple(key.split(SEPARATOR)) if key else ()
 
