@@ -25,6 +25,22 @@ PG_ENV = "LEADDESK_TEST_POSTGRES_URL"
 NOON = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # a Wednesday: 10:00 in New York
 
 
+@pytest.fixture(scope="session", autouse=True)
+def holiday_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The holiday answers the queue remembers go to the session's folder, not the user's."""
+    from leaddesk.definition import holiday_days
+
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get(holiday_days.CACHE_ENV)
+    os.environ[holiday_days.CACHE_ENV] = str(folder)
+    holiday_days.forget()
+    yield folder
+    if before is None:
+        os.environ.pop(holiday_days.CACHE_ENV, None)
+    else:
+        os.environ[holiday_days.CACHE_ENV] = before
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty, fully migrated store, built once; tests get copies (migrating is the slow part)."""

@@ -12,9 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
-from leaddesk.definition.policy import Policy, holiday_calendar
+from leaddesk.definition.holiday_days import country_calendar, holiday_calendar, holiday_day
+from leaddesk.definition.policy import Policy
 
 # Enough to find an opening past any run of holidays; a policy with no open day is rejected
 # when the definition is read, so this bound is only a guard.
@@ -175,23 +174,8 @@ def public_holiday(day: date, country: str | None, region: str | None = None) ->
     library does not know (and for no country)."""
     if not country:
         return False
-    national = country_calendar(country.upper(), None)
-    if national is None:
-        return False
-    if day in national:
-        return True
-    subdivision = subdivision_of(country, region)
-    regional = country_calendar(country.upper(), subdivision) if subdivision else None
-    return regional is not None and day in regional
-
-
-@cache
-def country_calendar(country: str, subdivision: str | None) -> holidays.HolidayBase | None:
-    """The public holidays of a country (and subdivision); None when ``holidays`` lacks it."""
-    try:
-        return holiday_calendar(country, subdivision)
-    except NotImplementedError:
-        return None
+    # Asked of the day's remembered answer: no calendar is built in most processes.
+    return holiday_day(country.upper(), day).closes(region)
 
 
 @cache

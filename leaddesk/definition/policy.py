@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from enum import StrEnum
-from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 from leaddesk.definition.fields import Report, TableReader
+from leaddesk.definition.holiday_days import calendar_exists
 from leaddesk.domain import CallOutcome
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -169,12 +167,6 @@ class Policy:
         return ZoneInfo(self.timezone)
 
 
-@cache
-def holiday_calendar(country: str, subdivision: str | None) -> holidays.HolidayBase:
-    """Public holidays of a country (and region); the calendar fills in years on demand."""
-    return holidays.country_holidays(country, subdiv=subdivision)
-
-
 def read_policy(raw: object, path: str, report: Report) -> Policy:
     """Build the policy, falling back to the reference default for every key not given."""
     base = Policy()
@@ -283,9 +275,7 @@ def _read_holidays(table: TableReader, report: Report) -> tuple[str | None, str 
         if subdivision:
             report(calendar.at("country"), "missing; a subdivision needs its country")
         return None, None
-    try:
-        holiday_calendar(country, subdivision or None)
-    except NotImplementedError:
+    if not calendar_exists(country, subdivision or None):
         if subdivision:
             message = f"no holiday calendar for '{country}' / '{subdivision}'"
             report(calendar.at("subdivision"), message)

@@ -111,11 +111,15 @@ def _read(text: str, source: str) -> tuple[Definition | None, list[Problem]]:
         long_number = _LONG_NUMBER.search(text)
         line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
         return None, [Problem(source, line, "", "a number far too long to be a setting")]
-    lines = key_lines(text)
     problems: list[Problem] = []
+    # Where each key is written, for the problems' line numbers: scanned only when there is a
+    # problem (the scan costs more than reading a good file; every `leaddesk` start reads one).
+    lines: list[dict[str, int]] = []
 
     def report(path: str, message: str) -> None:
-        problems.append(Problem(source, line_for(path, lines), path, message))
+        if not lines:
+            lines.append(key_lines(text))
+        problems.append(Problem(source, line_for(path, lines[0]), path, message))
 
     definition = _DefinitionReader(raw, report).read(text, source)
     # File order; problems about something missing altogether have no line and come last.

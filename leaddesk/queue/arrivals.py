@@ -20,9 +20,10 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from leaddesk.domain import OPEN_STAGES
-from leaddesk.queue.listing import ROW_COLUMNS, QueueScope, facts_of, load_rows, scope_for
+from leaddesk.queue.listing import ROW_COLUMNS, facts_of, load_rows
 from leaddesk.queue.ordering import Band, callback_window, classify, sort_key
 from leaddesk.queue.rows import QueueRow
+from leaddesk.queue.scope import QueueScope, scope_for
 from leaddesk.store.models import Account, Assignment, Lead, Person
 
 # More than this at once is said as a number; the queue lists them all anyway.

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk.domain import OPEN_STAGES
-from leaddesk.queue.listing import load_rows, scope_for
+from leaddesk.queue.listing import load_rows
 from leaddesk.queue.ordering import Band
 from leaddesk.queue.rows import QueueRow
+from leaddesk.queue.scope import scope_for
 from leaddesk.store.models import Lead
 
 MOST = 500

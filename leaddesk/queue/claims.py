@@ -43,12 +43,12 @@ def try_claim(
     """
     expires = at + lease
     params = {"lead_id": lead_id, "user_id": user_id, "at": at, "expires": expires}
-    result = session.connection().execute(_claim_statement(any_owner), params)
+    result = session.connection().execute(claim_statement(any_owner), params)
     return expires if result.rowcount == 1 else None
 
 
 @lru_cache(maxsize=2)
-def _claim_statement(any_owner: bool) -> Update:
+def claim_statement(any_owner: bool) -> Update:
     # Built once and reused with bind parameters: `next` runs this on every call.
     user = bindparam("user_id", type_=Integer)
     at = bindparam("at", type_=UTCDateTime())

@@ -23,8 +23,11 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    cast,
     func,
     literal,
+    literal_column,
+    null,
     or_,
     select,
     true,
@@ -32,13 +35,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from leaddesk.definition import Policy
 from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.queue import zones
 from leaddesk.queue.ordering import Band, LeadFacts, callback_window, due_band
-from leaddesk.queue.policy import current_policy
 from leaddesk.queue.rows import QueueRow, build_row, person_label
-from leaddesk.queue.skips import put_skipped_behind, skipped_row, skips_of
+
+# Re-exported: search reads the scope from here.
+from leaddesk.queue.scope import QueueScope as QueueScope
+from leaddesk.queue.scope import scope_for as scope_for
+from leaddesk.queue.skips import put_skipped_behind, skipped_row
 from leaddesk.store.models import Account, Lead, Person, User
 from leaddesk.store.types import UTCDateTime
 
@@ -46,43 +51,6 @@ from leaddesk.store.types import UTCDateTime
 _WORKED = (Stage.WORKING, Stage.IN_QUALIFICATION)
 SortKey = tuple[int, int, Any, int, int]
 MAX_PAGE = 500
-
-
-@dataclass(frozen=True)
-class QueueScope:
-    """Whose queue, at what moment, under which policy."""
-
-    user_id: int
-    at: datetime
-    policy: Policy
-    calling: zones.CallingZones
-    include_pool: bool
-    source: str | None = None
-    bands: tuple[Band, ...] = tuple(Band)
-    # next_lead hands out a lead the rep does not already hold.
-    skip_own_claims: bool = False
-
-
-def scope_for(
-    session: Session,
-    user_id: int,
-    at: datetime,
-    *,
-    band: Band | None = None,
-    source: str | None = None,
-    skip_own_claims: bool = False,
-) -> QueueScope:
-    policy = current_policy(session)
-    return QueueScope(
-        user_id=user_id,
-        at=at,
-        policy=policy,
-        calling=zones.calling_zones(session, at, policy),
-        include_pool=policy.pool_visible_to_reps,
-        source=source,
-        bands=(band,) if band is not None else tuple(Band),
-        skip_own_claims=skip_own_claims,
-    )
 
 
 # -- the band queries ---------------------------------------------------------------------
@@ -226,19 +194,8 @@ def _arms(
     )
 
 
-@lru_cache(maxsize=64)
-def _band_statement(
-    band: Band,
-    include_pool: bool,
-    with_source: bool,
-    skip_own_claims: bool,
-    weights: tuple[int, int],
-) -> CompoundSelect[tuple[int, Any, int]]:
-    """All of a band's indexed queries in one round trip (each keeps its own LIMIT)."""
-    arms = list(_arms(band, False, with_source, skip_own_claims, weights))
-    if include_pool:
-        arms += _arms(band, True, with_source, skip_own_claims, weights)
-    return union_all(*(select(arm.statement.subquery()) for arm in arms))
+def _band_column(band: Band) -> Any:
+    return literal_column(str(int(band)), Integer).label("band")
 
 
 def _key(rank: int, band: Band, sub: int, value: Any, lead_id: int) -> SortKey:
@@ -253,7 +210,7 @@ def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
     if wanted <= 0 or not scope.calling.anything_open:
         return []
     # Each lead skipped for now may leave the first ``wanted``: room for one more each.
-    skips = skips_of(session, scope.user_id, scope.at)
+    skips = scope.skips
     room = wanted + len(skips)
     params = {
         "user_id": scope.user_id,
@@ -263,25 +220,60 @@ def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
         "source": scope.source,
         "limit": room,
     }
-    connection = session.connection()
-    found: list[SortKey] = []
     order = scope.policy.queue
     weights = (order.fit_weight, order.interest_weight)
-    for band in sorted(scope.bands, key=lambda b: order.rank(b.key)):
-        statement = _band_statement(
-            band, scope.include_pool, scope.source is not None, scope.skip_own_claims, weights
+    bands = tuple(sorted(scope.bands, key=lambda b: order.rank(b.key)))
+    ranks = {int(band): order.rank(band.key) for band in bands}
+    connection = session.connection()
+    # PostgreSQL: every band in one statement, one round trip. SQLite has no round trips to
+    # save, and a band's queries are cheaper left unasked: band by band, and once enough rows
+    # are found the later bands cannot enter (they are strictly ordered).
+    asked = [bands] if connection.dialect.name != "sqlite" else [(band,) for band in bands]
+    found: list[SortKey] = []
+    for some in asked:
+        statement = _queue_statement(
+            some, scope.include_pool, scope.source is not None, scope.skip_own_claims, weights
         )
-        rows = connection.execute(statement, params).tuples()
-        rank = order.rank(band.key)
-        found.extend(_key(rank, band, sub, value, lead_id) for lead_id, value, sub in rows)
-        # Bands are strictly ordered: once enough rows are found, later bands cannot enter.
+        found += [
+            _key(ranks[band], Band(band), sub, moment if worth is None else worth, lead_id)
+            for band, lead_id, moment, worth, sub in connection.execute(statement, params)
+        ]
         if len(found) >= room:
             break
     found.sort(key=_sortable)
     ordered = [key[4] for key in found]
     if skips:
-        ordered = put_skipped_behind(ordered, skips)
+        ordered = put_skipped_behind(ordered, dict(skips))
     return ordered[:wanted]
+
+
+@lru_cache(maxsize=64)
+def _queue_statement(
+    bands: tuple[Band, ...],
+    include_pool: bool,
+    with_source: bool,
+    skip_own_claims: bool,
+    weights: tuple[int, int],
+) -> CompoundSelect[tuple[int, int, Any, Any, int]]:
+    """Every band's indexed queries in one statement, each keeping its own LIMIT: a few
+    dozen rows to merge, in one round trip."""
+    arms: list[_Arm] = []
+    for band in bands:
+        arms += _arms(band, False, with_source, skip_own_claims, weights)
+        if include_pool:
+            arms += _arms(band, True, with_source, skip_own_claims, weights)
+    return union_all(*(_arm_row(arm) for arm in arms))
+
+
+def _arm_row(arm: _Arm) -> Select[tuple[int, int, Any, Any, int]]:
+    # Times and worths in columns of their own: one column of a UNION has one type.
+    found = arm.statement.subquery()
+    if arm.band is Band.OTHER:
+        moment: Any = cast(null(), UTCDateTime())
+        worth: Any = found.c.value
+    else:
+        moment, worth = found.c.value, cast(null(), Integer)
+    return select(_band_column(arm.band), found.c.id, moment, worth, found.c.sub)
 
 
 def _sortable(key: SortKey) -> tuple[int, int, float, int, int]:
@@ -363,29 +355,25 @@ def load_rows(
         return []
     result = session.connection().execute(_ROWS, {"ids": list(lead_ids)})
     loaded = {row[0]: row for row in result.tuples()}
-    rows = []
-    for lead_id in lead_ids:
-        row = loaded.get(lead_id)
-        if row is None:
-            continue
-        facts = facts_of(row)
-        first, last, email, phone, phone_raw, company = row[17:23]
-        owner_name = row[len(ROW_COLUMNS)]
-        placed = band or due_band(facts, at=scope.at, policy=scope.policy) or Band.OTHER
-        rows.append(
-            build_row(
-                facts,
-                placed,
-                person=person_label(first, last, email, phone, lead_id),
-                company=company,
-                phone=phone or phone_raw,
-                owner=owner_name,
-                at=scope.at,
-                policy=scope.policy,
-                user_id=scope.user_id,
-            )
-        )
-    return rows
+    return [shown_row(loaded[lead_id], scope, band) for lead_id in lead_ids if lead_id in loaded]
+
+
+def shown_row(row: Sequence[Any], scope: QueueScope, band: Band | None = None) -> QueueRow:
+    """The queue row for a row selected as ``_ROWS`` selects it (ROW_COLUMNS, owner name)."""
+    facts = facts_of(row)
+    first, last, email, phone, phone_raw, company = row[17:23]
+    placed = band or due_band(facts, at=scope.at, policy=scope.policy) or Band.OTHER
+    return build_row(
+        facts,
+        placed,
+        person=person_label(first, last, email, phone, facts.lead_id),
+        company=company,
+        phone=phone or phone_raw,
+        owner=row[len(ROW_COLUMNS)],
+        at=scope.at,
+        policy=scope.policy,
+        user_id=scope.user_id,
+    )
 
 
 def queue_page(
@@ -404,5 +392,4 @@ def queue_page(
     scope = scope_for(session, user_id, at, band=band, source=source)
     ids = candidates(session, scope, offset + limit)[offset:]
     rows = load_rows(session, ids, scope)
-    skipped = skips_of(session, user_id, at)
-    return [skipped_row(row, at) if row.lead_id in skipped else row for row in rows]
+    return [skipped_row(row, at) if row.lead_id in scope.skips else row for row in rows]

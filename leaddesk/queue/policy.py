@@ -32,10 +32,18 @@ def current_policy(session: Session) -> Policy:
     head = session.connection().execute(_HEAD).first()
     if head is None:
         return Policy()
-    cached = _by_digest.get(head.digest)
+    return policy_of(session, head.id, head.digest)
+
+
+def policy_of(session: Session, version_id: int | None, digest: str | None) -> Policy:
+    """The policy of the published version with this id and digest (read once per digest);
+    the reference defaults for none."""
+    if version_id is None or digest is None:
+        return Policy()
+    cached = _by_digest.get(digest)
     if cached is None:
-        cached = definition_versions.definition_for_version(session, head.id).policy
+        cached = definition_versions.definition_for_version(session, version_id).policy
         if len(_by_digest) > 64:
             _by_digest.clear()
-        _by_digest[head.digest] = cached
+        _by_digest[digest] = cached
     return cached

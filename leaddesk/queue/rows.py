@@ -7,10 +7,9 @@ window that shows a row for an hour says what is true now without asking the sto
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -140,14 +139,17 @@ def build_row(
         callback_at=lead.callback_at,
         next_attempt_at=lead.next_attempt_at,
         assigned_to=owner,
-        local_time=zones.local_time(lead.zone_key, at, policy),
+        local_time=zones.local_time_in(lead.zone_key, at, policy.timezone),
         zones=zone_list or (policy.timezone,),
         zone_known=bool(zone_list),
         claimed_until=claimed_until,
         facts=details,
         blocked=blocked,
     )
-    return dataclasses.replace(row, reason=word_reason(row, at))
+    # The why-line is worded from the row itself; set on the new row, which nobody holds yet,
+    # rather than building every row twice (``dataclasses.replace``).
+    object.__setattr__(row, "reason", word_reason(row, at))
+    return row
 
 
 def reason_facts(lead: LeadFacts, band: Band, *, at: datetime, policy: Policy) -> dict[str, Any]:
@@ -195,7 +197,7 @@ def _why(row: QueueRow, at: datetime) -> str:
         # Said in the person's own time, as agreed on the phone (the team's when unknown).
         zone = _zone(row.zones[0])
         their = row.callback_at.astimezone(zone)
-        text = f"callback at {day_and_time(their, at.astimezone(zone).date())} their time"
+        text = f"callback at {day_and_time(their, _day_in(zone, at))} their time"
         late = minutes(at - row.callback_at)
         if late >= 1:
             text += f", {span(late)} late"
@@ -220,6 +222,12 @@ def _why(row: QueueRow, at: datetime) -> str:
 @cache
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
+
+
+@lru_cache(maxsize=256)
+def _day_in(zone: ZoneInfo, at: datetime) -> date:
+    """The date at ``at`` in ``zone``: once per zone for a page read at one moment."""
+    return at.astimezone(zone).date()
 
 
 def sla_minutes_left(due: datetime, at: datetime) -> int:

@@ -12,7 +12,8 @@ from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
 from leaddesk.errors import Conflict, InputError
 from leaddesk.queue.claims import claimed_by_other, holder_message, release_claim
-from leaddesk.queue.listing import candidates, scope_for
+from leaddesk.queue.listing import candidates
+from leaddesk.queue.scope import scope_for
 from leaddesk.store.models import Lead, Person
 
 

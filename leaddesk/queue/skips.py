@@ -2,7 +2,8 @@
 were next when they skipped it, until those are worked or the skip lapses.
 
 A skip is kept in the audit trail it is recorded in (no column of its own): the rep's skips
-of the last hours, each naming the leads it waits behind.
+of the last hours, each naming the leads it waits behind (read with the queue's other facts in
+leaddesk/queue/scope.py).
 """
 
 from __future__ import annotations
@@ -10,35 +11,10 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from leaddesk.audit.actions import AuditAction
 from leaddesk.queue.rows import QueueRow, word_reason
-from leaddesk.store.models import AuditEvent
 
 # A skip is for now: by the next working day it is forgotten.
 SKIP_LASTS = timedelta(hours=12)
-
-
-def skips_of(session: Session, user_id: int, at: datetime) -> dict[int, list[int]]:
-    """The rep's live skips: lead id → the leads it waits behind (the latest skip wins)."""
-    rows = session.execute(
-        select(AuditEvent.lead_id, AuditEvent.details)
-        .where(
-            AuditEvent.action == AuditAction.QUEUE_SKIPPED.value,
-            AuditEvent.actor_id == user_id,
-            AuditEvent.at > at - SKIP_LASTS,
-            AuditEvent.at <= at,
-        )
-        .order_by(AuditEvent.at, AuditEvent.id)
-    ).all()
-    found: dict[int, list[int]] = {}
-    for lead_id, details in rows:
-        if lead_id is not None:
-            behind = (details or {}).get("behind", [])
-            found[lead_id] = [int(other) for other in behind]
-    return found
 
 
 def put_skipped_behind(ordered: list[int], skips: dict[int, list[int]]) -> list[int]:

@@ -24,16 +24,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from phonenumbers import timezone as phone_zones
 from phonenumbers.tzdata import TIMEZONE_DATA
-from sqlalchemy import Select, func, select
+from sqlalchemy import CTE, Select, func, select
 from sqlalchemy.orm import Session
 
 from leaddesk.definition import Policy
-from leaddesk.definition.business_time import (
-    country_calendar,
-    public_holiday,
-    subdivision_of,
-    within_calling_hours,
-)
+from leaddesk.definition.business_time import within_calling_hours
+from leaddesk.definition.holiday_days import holiday_days
 from leaddesk.store.models import Person
 
 SEPARATOR = "|"
@@ -52,6 +48,7 @@ def key_of(zones: Iterable[str]) -> str | None:
     return key if len(key) <= MAX_KEY_LENGTH else None
 
 
+@lru_cache(maxsize=1024)
 def zones_of(key: str | None) -> tuple[str, ...]:
     return tuple(key.split(SEPARATOR)) if key else ()
 
@@ -178,33 +175,15 @@ def _countries_near(keys: Iterable[str], policy: Policy) -> set[str]:
     return near
 
 
-def _regions_on_holiday(country: str, days: set[datetime]) -> list[str]:
-    """ "DE|by", "DE|bayern": regions of ``country`` with a holiday of their own on one of
-    ``days`` (local dates), by code and by name."""
-    national = country_calendar(country, None)
-    if national is None:
-        return []
-    closed: list[str] = []
-    names: dict[str, list[str]] = {}
-    for alias, code in (getattr(national, "subdivisions_aliases", {}) or {}).items():
-        names.setdefault(str(code), []).append(str(alias))
-    for code in national.subdivisions:
-        if subdivision_of(country, code) is None:
-            continue
-        if any(public_holiday(day.date(), country, code) for day in days):
-            closed += [f"{country}|{name.casefold()}" for name in (code, *names.get(code, []))]
-    return closed
-
-
-def _zone_keys_statement() -> Select[tuple[str | None]]:
+def zone_key_walk() -> CTE:
+    """The store's distinct zone keys (column ``k``, a NULL last), as a recursive CTE."""
     key = Person.zone_key
     walk = select(func.min(key).label("k")).cte("zone_keys", recursive=True)
     following = select(func.min(key)).where(key > walk.c.k).scalar_subquery()
-    walk = walk.union_all(select(following).where(walk.c.k.is_not(None)))
-    return select(walk.c.k)
+    return walk.union_all(select(following).where(walk.c.k.is_not(None)))
 
 
-_ZONE_KEYS = _zone_keys_statement()
+_ZONE_KEYS: Select[tuple[str | None]] = select(zone_key_walk().c.k)
 
 
 def store_zone_keys(session: Session) -> list[str]:
@@ -218,18 +197,59 @@ def store_zone_keys(session: Session) -> list[str]:
 
 
 def calling_zones(session: Session, at: datetime, policy: Policy) -> CallingZones:
-    keys = store_zone_keys(session)
+    return calling_zones_of(store_zone_keys(session), at, policy)
+
+
+# The last few answers: every `next` and page asks, and the answer only changes on a minute.
+_answered: dict[tuple[int, tuple[str, ...], datetime], tuple[Policy, CallingZones]] = {}
+
+
+def calling_zones_of(keys: list[str], at: datetime, policy: Policy) -> CallingZones:
+    """Which of the store's zone ``keys`` (and countries) may be phoned at ``at``.
+
+    Calling hours start and end on whole minutes and zones are offset by whole minutes, so
+    the answer holds for the whole minute ``at`` is in; it is worked out once per minute.
+    """
+    minute = at.replace(second=0, microsecond=0) if _on_minutes(policy) else at
+    asked = (id(policy), tuple(keys), minute)
+    known = _answered.get(asked)
+    if known is not None and known[0] is policy:
+        return known[1]
+    answer = _calling_zones(keys, at, policy)
+    if len(_answered) >= 16:
+        _answered.clear()
+    _answered[asked] = (policy, answer)
+    return answer
+
+
+def _on_minutes(policy: Policy) -> bool:
+    hours = policy.calling_hours
+    bounds = [hours.start, hours.end]
+    for _code, own in hours.countries:
+        bounds += [own.start, own.end]
+    return all(bound.second == 0 and bound.microsecond == 0 for bound in bounds)
+
+
+def _calling_zones(keys: list[str], at: datetime, policy: Policy) -> CallingZones:
     own: list[str] = []
     pairs: list[str] = []
     closed_regions: list[str] = []
     overridden = {code for code, _hours in policy.calling_hours.countries}
-    for country in sorted(_countries_near(keys, policy)):
-        local_days = {at.astimezone(_zone(zone)) for zone in zones_for_country(country)}
-        local_days.add(at.astimezone(_zone(policy.timezone)))
-        closed_regions += _regions_on_holiday(country, local_days)
-        if country not in overridden and not any(
-            public_holiday(day.date(), country) for day in local_days
-        ):
+    # Each country's dates now, wherever its people may be; their holidays asked in one go.
+    dates = {
+        country: sorted(
+            {at.astimezone(_zone(zone)).date() for zone in zones_for_country(country)}
+            | {at.astimezone(_zone(policy.timezone)).date()}
+        )
+        for country in sorted(_countries_near(keys, policy))
+    }
+    days = holiday_days((country, day) for country, local in dates.items() for day in local)
+    for country, local in dates.items():
+        facts = [days[(country, day)] for day in local]
+        # A region closed on any of the country's dates now: "DE|by", "DE|bayern".
+        for name in dict.fromkeys(name for fact in facts for name in fact.closed_regions):
+            closed_regions.append(f"{country}|{name}")
+        if country not in overridden and not any(fact.national for fact in facts):
             continue
         own.append(country)
         pairs += [f"{country}|{key}" for key in keys if callable_now(key, at, policy, country)]
@@ -246,5 +266,11 @@ def calling_zones(session: Session, at: datetime, policy: Policy) -> CallingZone
 
 def local_time(key: str | None, at: datetime, policy: Policy) -> datetime:
     """The person's wall clock (their first zone; the team's when unknown)."""
-    zones = zones_of(key) or (policy.timezone,)
+    return local_time_in(key, at, policy.timezone)
+
+
+@lru_cache(maxsize=256)
+def local_time_in(key: str | None, at: datetime, team_zone: str) -> datetime:
+    """``local_time`` worked out once per zone key and moment: a page's rows share a few."""
+    zones = zones_of(key) or (team_zone,)
     return at.astimezone(_zone(zones[0]))
