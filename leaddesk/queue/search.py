@@ -23,7 +23,7 @@ from leaddesk.contacts.kept_values import search_text
 from leaddesk.contacts.names import company_key
 from leaddesk.definition import Policy
 from leaddesk.domain import OPEN_STAGES, Stage, is_record_number
-from leaddesk.queue import ordering
+from leaddesk.queue import ordering, search_index
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of, scope_for
 from leaddesk.queue.ordering import Band, LeadFacts
 from leaddesk.queue.rows import QueueRow, build_row, person_label
@@ -147,6 +147,14 @@ def _walks(terms: SearchTerms) -> list[tuple[Select[tuple[int]], InstrumentedAtt
     return walks
 
 
+def _kept_walks(
+    terms: SearchTerms,
+) -> list[tuple[Select[tuple[int]], InstrumentedAttribute[Any]]]:
+    """The walks of kept values alone (the index has the rest)."""
+    kept = [phone for phone in terms.phones] + ([terms.kept] if terms.kept else [])
+    return [(_kept(value), Lead.id) for value in kept]
+
+
 def _kept(prefix: str) -> Select[tuple[int]]:
     """Leads with a kept value (a number, a CRM record id, a column's value) so starting."""
     return (
@@ -184,7 +192,25 @@ def search_leads(
     ids: list[int] = []
     ended: dict[int, datetime] = {}  # closed leads found, with their arrival
     connection = session.connection()
-    for walk, column in _walks(terms):
+    walks = _walks(terms)
+    if search_index.indexed(connection):
+        # Names, e-mail, phone and company in one FTS5 query; kept values still walk their
+        # btree index (a CRM id, a column's value).
+        walks = _kept_walks(terms)
+        query = search_index.match_query(terms)
+        matched = (
+            search_index.matching_leads(
+                connection, query, user_id=user_id, any_owner=any_owner, closed=closed
+            )
+            if query is not None
+            else []
+        )
+        for lead_id, stage, arrived_at in matched:
+            if stage in OPEN_STAGES:
+                ids.append(lead_id)
+            else:
+                ended[lead_id] = arrived_at
+    for walk, column in walks:
         if len(ids) >= limit:
             break
         matched = list(connection.execute(walk).scalars())
@@ -205,9 +231,7 @@ def search_leads(
                     ids.append(lead_id)
             elif closed:
                 ended[lead_id] = arrived_at
-    found = _rows_for(session, ids, user_id, at, scope.policy)
-    found.sort(key=lambda item: (item[0], item[1]))
-    rows = [row for _, _, row in found[:limit]]
+    rows = [row for _, _, row in _rows_for(session, ids, user_id, at, scope.policy, limit=limit)]
     room = limit - len(rows)
     if closed and room > 0 and ended:
         newest = sorted(ended, key=lambda lead_id: ended[lead_id], reverse=True)[:room]
@@ -238,9 +262,17 @@ def lead_row(session: Session, lead_id: int, user_id: int, at: datetime) -> Queu
 
 
 def _rows_for(
-    session: Session, ids: list[int], user_id: int, at: datetime, policy: Policy
+    session: Session,
+    ids: list[int],
+    user_id: int,
+    at: datetime,
+    policy: Policy,
+    *,
+    limit: int | None = None,
 ) -> list[tuple[bool, SortKey, QueueRow]]:
-    """(not callable now, urgency, row) for each of ``ids``."""
+    """(not callable now, urgency, row) for each of ``ids``; with ``limit``, only the first
+    ``limit`` in the queue's order (callable first, then by urgency), ranked before any row
+    is built."""
     if not ids:
         return []
     rows = (
@@ -254,13 +286,20 @@ def _rows_for(
         )
         .tuples()
     )
-    found = []
+    ranked = []
     for row in rows:
         facts = facts_of(row)
-        first, last, email, phone, phone_raw, company = row[17:23]
-        owner = row[len(ROW_COLUMNS)]
         placed = ordering.classify(facts, user_id=user_id, at=at, policy=policy, include_pool=True)
         band = placed if isinstance(placed, Band) else Band.OTHER
+        blocked = isinstance(placed, str)
+        ranked.append((blocked, ordering.sort_key(facts, band, policy), row, facts, placed, band))
+    if limit is not None:
+        ranked.sort(key=lambda item: (item[0], item[1]))
+        del ranked[limit:]
+    found = []
+    for blocked, key, row, facts, placed, band in ranked:
+        first, last, email, phone, phone_raw, company = row[17:23]
+        owner = row[len(ROW_COLUMNS)]
         queue_row = build_row(
             facts,
             band,
@@ -273,7 +312,7 @@ def _rows_for(
             user_id=user_id,
             blocked=_why_not(placed, facts) if isinstance(placed, str) else None,
         )
-        found.append((isinstance(placed, str), ordering.sort_key(facts, band, policy), queue_row))
+        found.append((blocked, key, queue_row))
     return found
 
 
