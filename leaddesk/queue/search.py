@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from leaddesk.contacts.kept_values import search_text
@@ -24,8 +24,9 @@ from leaddesk.contacts.names import company_key
 from leaddesk.definition import Policy
 from leaddesk.domain import OPEN_STAGES, Stage, is_record_number
 from leaddesk.queue import ordering, search_index
-from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of, scope_for
+from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of
 from leaddesk.queue.ordering import Band, LeadFacts
+from leaddesk.queue.policy import current_policy
 from leaddesk.queue.rows import QueueRow, build_row, person_label
 from leaddesk.store.models import Account, FileValue, Lead, Person
 from leaddesk.store.nul_guard import NUL, nul_refused
@@ -35,6 +36,8 @@ MAX_RESULTS = 100
 # People (or accounts) read per index walk before their leads are filtered by owner and stage.
 PER_TERM = 400
 Ordered = ColumnElement[Any] | InstrumentedAttribute[Any]
+# An index walk: its statement, its parameters, and the lead column its ids are matched against.
+Walk = tuple[Select[tuple[int]], dict[str, Any], InstrumentedAttribute[Any]]
 _DIGITS = re.compile(r"\d")
 _PHONE_CHARS = re.compile(r"^[\d\s()+./-]+$")
 # How a closed lead a search finds ended, in the rep's words.
@@ -115,25 +118,25 @@ def _people(condition: ColumnElement[bool], order: Ordered) -> Select[tuple[int]
     )
 
 
-def _walks(terms: SearchTerms) -> list[tuple[Select[tuple[int]], InstrumentedAttribute[Any]]]:
+def _walks(terms: SearchTerms) -> list[Walk]:
     """Each index walk, with the lead column its ids are matched against."""
     first, last = func.lower(Person.first_name), func.lower(Person.last_name)
     email = func.lower(Person.email)
-    walks: list[tuple[Select[tuple[int]], InstrumentedAttribute[Any]]] = []
+    walks: list[Walk] = []
     for phone in terms.phones:
-        walks.append((_people(_prefix(Person.phone, phone), Person.phone), Lead.person_id))
+        walks.append((_people(_prefix(Person.phone, phone), Person.phone), {}, Lead.person_id))
         # A mobile or direct line the file had beside the phone.
-        walks.append((_kept(phone), Lead.id))
+        walks.append(_kept(phone))
     if len(terms.words) == 2:
         given, family = terms.words
         both = and_(_prefix(last, family), _prefix(first, given))
-        walks.append((_people(both, last), Lead.person_id))
+        walks.append((_people(both, last), {}, Lead.person_id))
     elif len(terms.words) == 1:
         (word,) = terms.words
-        walks.append((_people(_prefix(last, word), last), Lead.person_id))
-        walks.append((_people(_prefix(first, word), first), Lead.person_id))
+        walks.append((_people(_prefix(last, word), last), {}, Lead.person_id))
+        walks.append((_people(_prefix(first, word), first), {}, Lead.person_id))
     if terms.email:
-        walks.append((_people(_prefix(email, terms.email), email), Lead.person_id))
+        walks.append((_people(_prefix(email, terms.email), email), {}, Lead.person_id))
     if terms.company:
         accounts = (
             select(Account.id)
@@ -141,28 +144,35 @@ def _walks(terms: SearchTerms) -> list[tuple[Select[tuple[int]], InstrumentedAtt
             .order_by(Account.name_key)
             .limit(PER_TERM)
         )
-        walks.append((accounts, Lead.account_id))
+        walks.append((accounts, {}, Lead.account_id))
     if terms.kept:
-        walks.append((_kept(terms.kept), Lead.id))
+        walks.append(_kept(terms.kept))
     return walks
 
 
-def _kept_walks(
-    terms: SearchTerms,
-) -> list[tuple[Select[tuple[int]], InstrumentedAttribute[Any]]]:
+def _kept_walks(terms: SearchTerms) -> list[Walk]:
     """The walks of kept values alone (the index has the rest)."""
-    kept = [phone for phone in terms.phones] + ([terms.kept] if terms.kept else [])
-    return [(_kept(value), Lead.id) for value in kept]
+    return [_kept(value) for value in (*terms.phones, *([terms.kept] if terms.kept else []))]
 
 
-def _kept(prefix: str) -> Select[tuple[int]]:
-    """Leads with a kept value (a number, a CRM record id, a column's value) so starting."""
-    return (
-        select(FileValue.lead_id)
-        .where(_prefix(FileValue.value, prefix))
-        .order_by(FileValue.value)
-        .limit(PER_TERM)
+_KEPT = (
+    select(FileValue.lead_id)
+    .where(FileValue.value >= bindparam("low"), FileValue.value < bindparam("high"))
+    .order_by(FileValue.value)
+    .limit(PER_TERM)
+)
+# A walk's people, accounts or leads, by the lead column that names them.
+_LEADS_BY = {
+    column.key: select(Lead.id, Lead.stage, Lead.assigned_to_id, Lead.arrived_at).where(
+        column.in_(bindparam("matched", expanding=True))
     )
+    for column in (Lead.id, Lead.person_id, Lead.account_id)
+}
+
+
+def _kept(prefix: str) -> Walk:
+    """Leads with a kept value (a number, a CRM record id, a column's value) so starting."""
+    return _KEPT, {"low": prefix, "high": prefix[:-1] + chr(ord(prefix[-1]) + 1)}, Lead.id
 
 
 def search_leads(
@@ -178,22 +188,25 @@ def search_leads(
     """Open leads matching ``text`` that ``user_id`` may work (theirs and the open pool;
     every rep's with ``any_owner``), in the queue's order of urgency, then by arrival. With
     ``closed``, the closed ones they may see follow, newest first: "we spoke last month"."""
-    scope = scope_for(session, user_id, at)
+    # The policy alone: the queue's open calling zones are not needed for a few rows, each
+    # row says for itself whether its person may be called now.
+    policy = current_policy(session)
     by_number = _LEAD_NUMBER.fullmatch(text.strip())
     if by_number is not None:
         number = int(by_number[1])
         if not is_record_number(number):
             return []  # "#3000000000" names no lead
-        return _lead_by_number(session, number, user_id, at, scope.policy, any_owner)
-    terms = search_terms(text, default_region=scope.policy.default_phone_region)
+        return _lead_by_number(session, number, user_id, at, policy, any_owner)
+    terms = search_terms(text, default_region=policy.default_phone_region)
     limit = max(0, min(limit, MAX_RESULTS))
     if terms.empty or limit == 0:
         return []
     ids: list[int] = []
     ended: dict[int, datetime] = {}  # closed leads found, with their arrival
     connection = session.connection()
-    walks = _walks(terms)
-    if search_index.indexed(connection):
+    if not search_index.indexed(connection):
+        walks = _walks(terms)
+    else:
         # Names, e-mail, phone and company in one FTS5 query; kept values still walk their
         # btree index (a CRM id, a column's value).
         walks = _kept_walks(terms)
@@ -210,19 +223,15 @@ def search_leads(
                 ids.append(lead_id)
             else:
                 ended[lead_id] = arrived_at
-    for walk, column in walks:
+    for walk, params, column in walks:
         if len(ids) >= limit:
             break
-        matched = list(connection.execute(walk).scalars())
+        matched = list(connection.execute(walk, params).scalars())
         if not matched:
             continue
         # Stage and owner are checked here, not in SQL: given them, the planner would walk
         # every open lead by stage instead of probing the matched people's leads by index.
-        leads = connection.execute(
-            select(Lead.id, Lead.stage, Lead.assigned_to_id, Lead.arrived_at).where(
-                column.in_(matched)
-            )
-        ).tuples()
+        leads = connection.execute(_LEADS_BY[column.key], {"matched": matched}).tuples()
         for lead_id, stage, owner_id, arrived_at in leads:
             if not (any_owner or owner_id in (None, user_id)):
                 continue
@@ -231,13 +240,11 @@ def search_leads(
                     ids.append(lead_id)
             elif closed:
                 ended[lead_id] = arrived_at
-    rows = [row for _, _, row in _rows_for(session, ids, user_id, at, scope.policy, limit=limit)]
+    rows = [row for _, _, row in _rows_for(session, ids, user_id, at, policy, limit=limit)]
     room = limit - len(rows)
     if closed and room > 0 and ended:
         newest = sorted(ended, key=lambda lead_id: ended[lead_id], reverse=True)[:room]
-        past = {
-            row.lead_id: row for _, _, row in _rows_for(session, newest, user_id, at, scope.policy)
-        }
+        past = {row.lead_id: row for _, _, row in _rows_for(session, newest, user_id, at, policy)}
         rows.extend(past[lead_id] for lead_id in newest if lead_id in past)
     return rows
 
@@ -256,9 +263,19 @@ def _lead_by_number(
 def lead_row(session: Session, lead_id: int, user_id: int, at: datetime) -> QueueRow | None:
     """One lead as ``user_id``'s queue would show it (saying why not, when it cannot be
     called now); None if there is no such lead."""
-    policy = scope_for(session, user_id, at).policy
+    policy = current_policy(session)
     found = _rows_for(session, [lead_id], user_id, at, policy)
     return found[0][2] if found else None
+
+
+# Built once, so its cache key is memoised: building it per search cost more than running it.
+_ROWS = (
+    select(*ROW_COLUMNS, OWNER.name)
+    .join(Person, Lead.person_id == Person.id)
+    .outerjoin(Account, Lead.account_id == Account.id)
+    .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
+    .where(Lead.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def _rows_for(
@@ -275,17 +292,7 @@ def _rows_for(
     is built."""
     if not ids:
         return []
-    rows = (
-        session.connection()
-        .execute(
-            select(*ROW_COLUMNS, OWNER.name)
-            .join(Person, Lead.person_id == Person.id)
-            .outerjoin(Account, Lead.account_id == Account.id)
-            .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
-            .where(Lead.id.in_(ids))
-        )
-        .tuples()
-    )
+    rows = session.connection().execute(_ROWS, {"ids": ids}).tuples()
     ranked = []
     for row in rows:
         facts = facts_of(row)

@@ -31,6 +31,9 @@ _MATCHES = f"""
 """
 OPEN_MATCHES = _MATCHES.format(stages=f"AND l.stage IN ({_OPEN})")
 ALL_MATCHES = _MATCHES.format(stages="")
+# Built once: a statement's cache key is then memoised, not worked out per search.
+_OPEN = text(OPEN_MATCHES).columns(Lead.id, Lead.stage, Lead.arrived_at)
+_ALL = text(ALL_MATCHES).columns(Lead.id, Lead.stage, Lead.arrived_at)
 
 
 def indexed(connection: Connection) -> bool:
@@ -78,7 +81,5 @@ def matching_leads(
 ) -> list[tuple[int, Stage, datetime]]:
     """(lead id, stage, arrival) of up to ``cap`` leads the index matches that ``user_id``
     may see: open ones only unless ``closed``."""
-    statement = ALL_MATCHES if closed else OPEN_MATCHES
     params = {"query": query, "user_id": user_id, "any_owner": any_owner, "cap": cap}
-    typed = text(statement).columns(Lead.id, Lead.stage, Lead.arrived_at)
-    return list(connection.execute(typed, params).tuples())
+    return list(connection.execute(_ALL if closed else _OPEN, params).tuples())
