@@ -15,7 +15,7 @@ from leaddesk.desk import open_desk
 from leaddesk.errors import NotPermitted
 from leaddesk.store import open_store
 from leaddesk.store.identity import store_code
-from leaddesk.store.migrations import current_revision, head_revision, is_derived_table
+from leaddesk.store.migrations import current_revision, head_revision, is_search_index
 from leaddesk.store.models import (
     CallAttempt,
     DoNotCallEntry,
@@ -123,7 +123,7 @@ def test_migrations_match_the_models(store_location: str) -> None:
     with store.engine.connect() as connection:
         context = MigrationContext.configure(
             connection,
-            opts={"include_name": lambda name, kind, _: not is_derived_table(name)},
+            opts={"include_name": lambda name, kind, _: not is_search_index(name)},
         )
         differences = compare_metadata(context, Base.metadata)
     store.close()

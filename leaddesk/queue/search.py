@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal_column, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from leaddesk.contacts.kept_values import search_text
@@ -109,6 +109,16 @@ def _prefix(
     return and_(column >= prefix, column < upper)
 
 
+# As PostgreSQL's trigram index ix_people_full_name_trgm (migration 0019) is written.
+FULL_NAME = literal_column(
+    "lower(coalesce(people.first_name, '') || ' ' || coalesce(people.last_name, ''))"
+)
+
+
+def _like_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _people(condition: ColumnElement[bool], order: Ordered) -> Select[tuple[int]]:
     return (
         select(Person.id)
@@ -130,7 +140,11 @@ def _walks(terms: SearchTerms) -> list[Walk]:
     if len(terms.words) == 2:
         given, family = terms.words
         both = and_(_prefix(last, family), _prefix(first, given))
-        walks.append((_people(both, last), {}, Lead.person_id))
+        # PostgreSQL's trigram index of the whole name (0019) finds "john sm" without walking
+        # every "sm…" last name; unordered, so the planner is free to start there.
+        pattern = f"{_like_text(given)}% {_like_text(family)}%"
+        named = and_(FULL_NAME.like(pattern, escape="\\"), both, Person.erased_at.is_(None))
+        walks.append((select(Person.id).where(named).limit(PER_TERM), {}, Lead.person_id))
     elif len(terms.words) == 1:
         (word,) = terms.words
         walks.append((_people(_prefix(last, word), last), {}, Lead.person_id))

@@ -8,8 +8,8 @@ On SQLite an FTS5 table ``lead_search`` (rowid = the lead's id) kept by triggers
 people and accounts, so every writer (an import, a correction, an erasure, a restore) keeps it
 without knowing it is there; erased people are left out. It is derived: backups leave it out
 and a restore fills it again through the same triggers. An upgraded store fills it from the
-leads it has. PostgreSQL keeps searching its btree indexes (0004): this revision adds nothing
-there.
+leads it has. PostgreSQL keeps its btree walks (0004) and gets a trigram index of the whole
+name for a first and a last name searched together.
 """
 
 from collections.abc import Sequence
@@ -69,15 +69,26 @@ _STATEMENTS = (
 )
 
 
+# PostgreSQL: a trigram index of each person's whole name, lower-cased, so a first and a
+# last name prefix together ("john sm") is one index probe. pg_trgm is a trusted extension:
+# a database's owner may add it.
+_POSTGRES = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    """CREATE INDEX ix_people_full_name_trgm ON people USING gin (
+        (lower(coalesce(first_name, '') || ' ' || coalesce(last_name, ''))) gin_trgm_ops
+    )""",
+)
+
+
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        return
-    for statement in _STATEMENTS:
+    statements = _STATEMENTS if op.get_bind().dialect.name == "sqlite" else _POSTGRES
+    for statement in statements:
         op.execute(statement)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
+        op.execute("DROP INDEX IF EXISTS ix_people_full_name_trgm")
         return
     for name in ("lead_added", "lead_removed", "lead_moved", "person_changed", "company_renamed"):
         op.execute(f"DROP TRIGGER IF EXISTS lead_search_{name}")
