@@ -40,7 +40,10 @@ _STATEMENTS = (
     """CREATE VIRTUAL TABLE lead_search USING fts5(
         first, last, email, phone, company, tokenize = 'unicode61', prefix = '2 3'
     )""",
-    f"""CREATE TRIGGER lead_search_lead_added AFTER INSERT ON leads BEGIN
+    # A bulk writer's rows (leaddesk.store.search_fill) are indexed in one statement after.
+    "CREATE TABLE lead_search_paused (paused INTEGER NOT NULL)",
+    f"""CREATE TRIGGER lead_search_lead_added AFTER INSERT ON leads
+    WHEN NOT EXISTS (SELECT 1 FROM lead_search_paused) BEGIN
         {_FOR_LEAD};
     END""",
     """CREATE TRIGGER lead_search_lead_removed AFTER DELETE ON leads BEGIN
@@ -93,3 +96,4 @@ def downgrade() -> None:
     for name in ("lead_added", "lead_removed", "lead_moved", "person_changed", "company_renamed"):
         op.execute(f"DROP TRIGGER IF EXISTS lead_search_{name}")
     op.execute("DROP TABLE IF EXISTS lead_search")
+    op.execute("DROP TABLE IF EXISTS lead_search_paused")
