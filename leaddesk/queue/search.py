@@ -110,7 +110,7 @@ def _prefix(
 
 
 # As PostgreSQL's trigram index ix_people_full_name_trgm (migration 0019) is written.
-FULL_NAME = literal_column(
+FULL_NAME: ColumnElement[str] = literal_column(
     "lower(coalesce(people.first_name, '') || ' ' || coalesce(people.last_name, ''))"
 )
 
@@ -225,14 +225,14 @@ def search_leads(
         # btree index (a CRM id, a column's value).
         walks = _kept_walks(terms)
         query = search_index.match_query(terms)
-        matched = (
+        indexed = (
             search_index.matching_leads(
                 connection, query, user_id=user_id, any_owner=any_owner, closed=closed
             )
             if query is not None
             else []
         )
-        for lead_id, stage, arrived_at in matched:
+        for lead_id, stage, arrived_at in indexed:
             if stage in OPEN_STAGES:
                 ids.append(lead_id)
             else:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 # Matches read per search before they are put in the queue's order and cut to the page.
 CANDIDATES = 200
 _WORD = re.compile(r"\w")
+_EMAIL_MARKS = str.maketrans("", "", ".@-_+")  # as the index's SQL removes them (0019)
 _OPEN = ", ".join(f"'{stage.value}'" for stage in sorted(OPEN_STAGES, key=lambda s: s.value))
 _VISIBLE = "(l.assigned_to_id IS NULL OR l.assigned_to_id = :user_id OR :any_owner)"
 # CROSS JOIN keeps SQLite from starting at leads: the index names the rows, leads filters them.
@@ -32,8 +33,8 @@ _MATCHES = f"""
 OPEN_MATCHES = _MATCHES.format(stages=f"AND l.stage IN ({_OPEN})")
 ALL_MATCHES = _MATCHES.format(stages="")
 # Built once: a statement's cache key is then memoised, not worked out per search.
-_OPEN = text(OPEN_MATCHES).columns(Lead.id, Lead.stage, Lead.arrived_at)
-_ALL = text(ALL_MATCHES).columns(Lead.id, Lead.stage, Lead.arrived_at)
+_OPEN_QUERY = text(OPEN_MATCHES).columns(Lead.id, Lead.stage, Lead.arrived_at)
+_ALL_QUERY = text(ALL_MATCHES).columns(Lead.id, Lead.stage, Lead.arrived_at)
 
 
 def indexed(connection: Connection) -> bool:
@@ -50,6 +51,11 @@ def _phrase(words: str, column: str) -> str | None:
     return f'{column} : ^"{quoted}"*'
 
 
+def email_word(email: str) -> str:
+    """An e-mail as the index keeps it, one word: "ann.lee@x.com" is "annleexcom"."""
+    return email.translate(_EMAIL_MARKS)
+
+
 def match_query(terms: SearchTerms) -> str | None:
     """The FTS5 query for ``terms`` (None if nothing in them is indexed)."""
     parts: list[str | None] = []
@@ -63,7 +69,7 @@ def match_query(terms: SearchTerms) -> str | None:
     elif len(terms.words) == 1:
         parts.append(_phrase(terms.words[0], "{first last}"))
     if terms.email and not any(ch.isspace() for ch in terms.email):
-        parts.append(_phrase(terms.email, "email"))
+        parts.append(_phrase(email_word(terms.email), "email"))
     if terms.company:
         parts.append(_phrase(terms.company, "company"))
     found = [part for part in parts if part]
@@ -82,4 +88,4 @@ def matching_leads(
     """(lead id, stage, arrival) of up to ``cap`` leads the index matches that ``user_id``
     may see: open ones only unless ``closed``."""
     params = {"query": query, "user_id": user_id, "any_owner": any_owner, "cap": cap}
-    return list(connection.execute(_ALL if closed else _OPEN, params).tuples())
+    return list(connection.execute(_ALL_QUERY if closed else _OPEN_QUERY, params).tuples())

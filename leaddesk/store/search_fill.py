@@ -16,7 +16,10 @@ from sqlalchemy import Connection
 
 _FILL = """
     INSERT INTO lead_search(rowid, first, last, email, phone, company)
-    SELECT l.id, p.first_name, p.last_name, p.email, replace(p.phone, '+', ''), a.name_key
+    SELECT l.id, p.first_name, p.last_name,
+        replace(replace(replace(replace(replace(
+            p.email, '.', ''), '@', ''), '-', ''), '_', ''), '+', ''),
+        replace(p.phone, '+', ''), a.name_key
     FROM leads AS l
     JOIN people AS p ON p.id = l.person_id
     LEFT JOIN accounts AS a ON a.id = l.account_id
