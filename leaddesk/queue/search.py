@@ -1,11 +1,13 @@
 """Finding a lead by what the rep has in front of them: a name, a company, an email, a phone,
 or anything the import kept (a mobile, the CRM's record id, an extra column's value).
 
-Every kind of term walks one index in order and stops at its LIMIT: people's lower(first_name),
-lower(last_name) and lower(email) (migration 0004), people.phone, accounts.name_key. A search
-therefore costs a few index probes however big the store is. Terms match as prefixes ("smi"
-finds Smith and Smithers; "acme" finds "ACME, Inc."), and "anna sch" matches first and last
-name together. Rows say why each lead is or is not in the rep's queue right now.
+On SQLite one FTS5 query (``search_index``, migration 0019) finds the names, e-mail, phone and
+company; on PostgreSQL each kind of term walks its own index in order and stops at its LIMIT
+(lower(first_name), lower(last_name), lower(email) of 0004, people.phone, accounts.name_key,
+and a trigram index of the whole name for "anna sch"). Kept values walk their btree index on
+both. Terms match as prefixes of a field ("smi" finds Smith and Smithers, not Goldsmith;
+"acme" finds "ACME, Inc."). The matches are put in the queue's order of urgency and cut to
+the page before any row is built; rows say why each lead is or is not in the rep's queue now.
 """
 
 from __future__ import annotations
