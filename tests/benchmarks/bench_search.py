@@ -1,6 +1,8 @@
 """Search on a big store: each term the app answers beside its FTS5 floor in raw ``sqlite3``.
 
 Run: python tests/benchmarks/bench_search.py --store PATH [--rounds 3] [--calls 5] [--as rep1]
+     [--copy-from DEMO --copies 50]   (makes PATH first: DEMO's leads 50 times, as 1,000,000
+     from a 20,000-lead ``bench_queue.py`` store; names then repeat 50 times)
 
 PATH is a store at schema 0019 or later (a copy: opening an older one upgrades it, which fills
 the index). The floor is the same work without Python around it: the FTS5 query the app sends
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -30,10 +33,43 @@ from leaddesk.desk import open_desk
 from leaddesk.queue import search_index
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS
 from leaddesk.queue.search import search_terms
+from leaddesk.store import open_store
 from leaddesk.store.models import Account, Lead, Person
 
 ANCHOR = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # the demo stores' anchor (bench_queue)
 LIMIT = 50
+TABLES = ("accounts", "people", "leads")  # in this order: each refers to the one before
+
+
+def make_copies(source: Path, target: Path, copies: int) -> None:
+    """A store of ``copies`` times ``source``'s accounts, people and leads (ids shifted; import
+    keys, claims and hand-off batches left out), set back to 0016 so that opening it runs
+    migration 0019 and fills the index (timed by the caller)."""
+    shutil.copyfile(source, target)
+    raw = sqlite3.connect(target)
+    for name in ("lead_added", "lead_removed", "lead_moved", "person_changed", "company_renamed"):
+        raw.execute(f"DROP TRIGGER IF EXISTS lead_search_{name}")
+    raw.execute("DROP TABLE IF EXISTS lead_search")
+    raw.execute("DROP TABLE IF EXISTS lead_search_paused")
+    raw.execute("UPDATE alembic_version SET version_num = '0016'")
+    top = {t: raw.execute(f"SELECT max(id) FROM {t}").fetchone()[0] for t in TABLES}
+    cleared = ("import_key", "handoff_batch_id", "claimed_by_id", "claim_expires_at")
+    for copy in range(1, copies):
+        shifted = {
+            "account_id": f"account_id + {copy * top['accounts']}",
+            "person_id": f"person_id + {copy * top['people']}",
+        }
+        for table in TABLES:
+            columns = [row[1] for row in raw.execute(f"PRAGMA table_info({table})")]
+            values = {**shifted, "id": f"id + {copy * top[table]}"}
+            values.update({name: "NULL" for name in cleared if table == "leads"})
+            picked = ", ".join(values.get(name, name) for name in columns)
+            raw.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"SELECT {picked} FROM {table} WHERE id <= {top[table]}"
+            )
+    raw.commit()
+    raw.close()
 
 
 def _row_sql() -> str:
@@ -112,7 +148,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--calls", type=int, default=5)
     parser.add_argument("--as", dest="user", default="rep1")
+    parser.add_argument("--copy-from", type=Path, help="make --store from this demo store")
+    parser.add_argument("--copies", type=int, default=50, help="with --copy-from (default 50)")
     args = parser.parse_args(argv)
+    if args.copy_from is not None:
+        make_copies(args.copy_from, args.store, args.copies)
+        wall, cpu = time.perf_counter(), time.process_time()
+        open_store(args.store).close()  # migration 0019 fills the index
+        for kept in args.store.parent.glob(f"{args.store.name}.before-upgrade-*"):
+            kept.unlink()  # the upgrade's copy of the old store: not needed here
+        print(
+            f"made {args.store} ({args.copies} copies of {args.copy_from}); migration 0019 took "
+            f"{time.perf_counter() - wall:.1f} s wall, {time.process_time() - cpu:.1f} s CPU"
+        )
     desk = open_desk(args.store, args.user, clock=FixedClock(ANCHOR))  # upgrades an old store
     raw = sqlite3.connect(args.store)
     user_id, role = raw.execute(
