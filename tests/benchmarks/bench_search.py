@@ -91,7 +91,8 @@ def floor_search(
     ids: list[int] = []
     query = search_index.match_query(terms)
     if query is not None:
-        params = {"query": query, "user_id": user_id, "any_owner": any_owner, "cap": 200}
+        cap = search_index.CANDIDATES
+        params = {"query": query, "user_id": user_id, "any_owner": any_owner, "cap": cap}
         sql = search_index.OPEN_MATCHES
         ids = [row[0] for row in raw.execute(sql, params)]
     kept = [*terms.phones, *([terms.kept] if terms.kept else [])]
