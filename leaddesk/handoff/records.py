@@ -141,7 +141,9 @@ def records_as_of(session: Session, ids: Sequence[int], cutoff: datetime) -> lis
     ids = sorted(ids)
     records: list[HandoffRecord] = []
     users = {u.id: u for u in session.scalars(select(User))}
-    versions = {v.id: v.version for v in session.scalars(select(DefinitionVersion))}
+    # Every published definition, parsed once per call (a session.get per lead was a query per
+    # lead: the session does not keep rows nobody holds).
+    definitions = _definitions(session)
     for chunk in _chunks(ids):
         rows = session.execute(
             select(Lead, Person, Account)
@@ -177,13 +179,12 @@ def records_as_of(session: Session, ids: Sequence[int], cutoff: datetime) -> lis
             verdict = verdicts.get(lead.id)
             record = replace(
                 _record(
-                    session,
                     lead,
                     person,
                     account,
                     verdict,
                     users,
-                    versions,
+                    definitions,
                     calls.get(lead.id, []),
                     notes.get(lead.id, []),
                     answers.get(lead.id, []),
@@ -238,25 +239,37 @@ def _latest_hand_off(
     return latest
 
 
+def _definitions(session: Session) -> dict[int, tuple[int, Definition]]:
+    """Each definition version's id: (its number, the definition)."""
+    return {
+        row.id: (row.version, _parsed(row.source_text, f"definition version {row.version}"))
+        for row in session.execute(
+            select(DefinitionVersion.id, DefinitionVersion.version, DefinitionVersion.source_text)
+        )
+    }
+
+
 def _record(
-    session: Session,
     lead: Lead,
     person: Person,
     account: Account | None,
     verdict: VerdictRecord | None,
     users: dict[int, User],
-    versions: dict[int, int],
+    definitions: dict[int, tuple[int, Definition]],
     calls: list[CallAttempt],
     notes: list[Note],
     answer_rows: list[Answer],
 ) -> HandoffRecord:
     version_id = verdict.definition_version_id if verdict else lead.definition_version_id
-    definition = definition_for(session, version_id) if version_id is not None else None
+    version, definition = (
+        definitions.get(version_id, (None, None)) if version_id is not None else (None, None)
+    )
     if verdict is not None and verdict.answers:
         answers = dict(verdict.answers)
     else:
         answers = {row.question_id: row.value for row in answer_rows}
-    qualifier = users.get(verdict.decided_by_id) if verdict else lead.assigned_to
+    qualifier_id = verdict.decided_by_id if verdict else lead.assigned_to_id
+    qualifier = users.get(qualifier_id) if qualifier_id is not None else None
     labelled = _labelled(definition, answers)
     record = HandoffRecord(
         lead_id=lead.id,
@@ -280,7 +293,7 @@ def _record(
         qualified_by=qualifier.name if qualifier else "",
         qualified_by_name=qualifier.display_name if qualifier else "",
         qualified_at=verdict.decided_at if verdict else lead.stage_changed_at,
-        definition_version=versions.get(version_id) if version_id is not None else None,
+        definition_version=version,
         lead_type=verdict.lead_type if verdict else lead.lead_type,
         verdict_reason=verdict.reason if verdict else None,
         overridden=bool(verdict.overridden) if verdict else False,

@@ -1,11 +1,13 @@
 """Finding a lead by what the rep has in front of them: a name, a company, an email, a phone,
 or anything the import kept (a mobile, the CRM's record id, an extra column's value).
 
-Every kind of term walks one index in order and stops at its LIMIT: people's lower(first_name),
-lower(last_name) and lower(email) (migration 0004), people.phone, accounts.name_key. A search
-therefore costs a few index probes however big the store is. Terms match as prefixes ("smi"
-finds Smith and Smithers; "acme" finds "ACME, Inc."), and "anna sch" matches first and last
-name together. Rows say why each lead is or is not in the rep's queue right now.
+On SQLite one FTS5 query (``search_index``, migration 0019) finds the names, e-mail, phone and
+company; on PostgreSQL each kind of term walks its own index in order and stops at its LIMIT
+(lower(first_name), lower(last_name), lower(email) of 0004, people.phone, accounts.name_key,
+and a trigram index of the whole name for "anna sch"). Kept values walk their btree index on
+both. Terms match as prefixes of a field ("smi" finds Smith and Smithers, not Goldsmith;
+"acme" finds "ACME, Inc."). The matches are put in the queue's order of urgency and cut to
+the page before any row is built; rows say why each lead is or is not in the rep's queue now.
 """
 
 from __future__ import annotations
@@ -16,16 +18,17 @@ from datetime import datetime
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal_column, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from leaddesk.contacts.kept_values import search_text
 from leaddesk.contacts.names import company_key
 from leaddesk.definition import Policy
 from leaddesk.domain import OPEN_STAGES, Stage, is_record_number
-from leaddesk.queue import ordering
-from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of, scope_for
+from leaddesk.queue import ordering, search_index
+from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of
 from leaddesk.queue.ordering import Band, LeadFacts
+from leaddesk.queue.policy import current_policy
 from leaddesk.queue.rows import QueueRow, build_row, person_label
 from leaddesk.store.models import Account, FileValue, Lead, Person
 from leaddesk.store.nul_guard import NUL, nul_refused
@@ -35,6 +38,8 @@ MAX_RESULTS = 100
 # People (or accounts) read per index walk before their leads are filtered by owner and stage.
 PER_TERM = 400
 Ordered = ColumnElement[Any] | InstrumentedAttribute[Any]
+# An index walk: its statement, its parameters, and the lead column its ids are matched against.
+Walk = tuple[Select[tuple[int]], dict[str, Any], InstrumentedAttribute[Any]]
 _DIGITS = re.compile(r"\d")
 _PHONE_CHARS = re.compile(r"^[\d\s()+./-]+$")
 # How a closed lead a search finds ended, in the rep's words.
@@ -106,6 +111,16 @@ def _prefix(
     return and_(column >= prefix, column < upper)
 
 
+# As PostgreSQL's trigram index ix_people_full_name_trgm (migration 0019) is written.
+FULL_NAME: ColumnElement[str] = literal_column(
+    "lower(coalesce(people.first_name, '') || ' ' || coalesce(people.last_name, ''))"
+)
+
+
+def _like_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _people(condition: ColumnElement[bool], order: Ordered) -> Select[tuple[int]]:
     return (
         select(Person.id)
@@ -115,25 +130,29 @@ def _people(condition: ColumnElement[bool], order: Ordered) -> Select[tuple[int]
     )
 
 
-def _walks(terms: SearchTerms) -> list[tuple[Select[tuple[int]], InstrumentedAttribute[Any]]]:
+def _walks(terms: SearchTerms) -> list[Walk]:
     """Each index walk, with the lead column its ids are matched against."""
     first, last = func.lower(Person.first_name), func.lower(Person.last_name)
     email = func.lower(Person.email)
-    walks: list[tuple[Select[tuple[int]], InstrumentedAttribute[Any]]] = []
+    walks: list[Walk] = []
     for phone in terms.phones:
-        walks.append((_people(_prefix(Person.phone, phone), Person.phone), Lead.person_id))
+        walks.append((_people(_prefix(Person.phone, phone), Person.phone), {}, Lead.person_id))
         # A mobile or direct line the file had beside the phone.
-        walks.append((_kept(phone), Lead.id))
+        walks.append(_kept(phone))
     if len(terms.words) == 2:
         given, family = terms.words
         both = and_(_prefix(last, family), _prefix(first, given))
-        walks.append((_people(both, last), Lead.person_id))
+        # PostgreSQL's trigram index of the whole name (0019) finds "john sm" without walking
+        # every "sm…" last name; unordered, so the planner is free to start there.
+        pattern = f"{_like_text(given)}% {_like_text(family)}%"
+        named = and_(FULL_NAME.like(pattern, escape="\\"), both, Person.erased_at.is_(None))
+        walks.append((select(Person.id).where(named).limit(PER_TERM), {}, Lead.person_id))
     elif len(terms.words) == 1:
         (word,) = terms.words
-        walks.append((_people(_prefix(last, word), last), Lead.person_id))
-        walks.append((_people(_prefix(first, word), first), Lead.person_id))
+        walks.append((_people(_prefix(last, word), last), {}, Lead.person_id))
+        walks.append((_people(_prefix(first, word), first), {}, Lead.person_id))
     if terms.email:
-        walks.append((_people(_prefix(email, terms.email), email), Lead.person_id))
+        walks.append((_people(_prefix(email, terms.email), email), {}, Lead.person_id))
     if terms.company:
         accounts = (
             select(Account.id)
@@ -141,20 +160,35 @@ def _walks(terms: SearchTerms) -> list[tuple[Select[tuple[int]], InstrumentedAtt
             .order_by(Account.name_key)
             .limit(PER_TERM)
         )
-        walks.append((accounts, Lead.account_id))
+        walks.append((accounts, {}, Lead.account_id))
     if terms.kept:
-        walks.append((_kept(terms.kept), Lead.id))
+        walks.append(_kept(terms.kept))
     return walks
 
 
-def _kept(prefix: str) -> Select[tuple[int]]:
-    """Leads with a kept value (a number, a CRM record id, a column's value) so starting."""
-    return (
-        select(FileValue.lead_id)
-        .where(_prefix(FileValue.value, prefix))
-        .order_by(FileValue.value)
-        .limit(PER_TERM)
+def _kept_walks(terms: SearchTerms) -> list[Walk]:
+    """The walks of kept values alone (the index has the rest)."""
+    return [_kept(value) for value in (*terms.phones, *([terms.kept] if terms.kept else []))]
+
+
+_KEPT = (
+    select(FileValue.lead_id)
+    .where(FileValue.value >= bindparam("low"), FileValue.value < bindparam("high"))
+    .order_by(FileValue.value)
+    .limit(PER_TERM)
+)
+# A walk's people, accounts or leads, by the lead column that names them.
+_LEADS_BY = {
+    column.key: select(Lead.id, Lead.stage, Lead.assigned_to_id, Lead.arrived_at).where(
+        column.in_(bindparam("matched", expanding=True))
     )
+    for column in (Lead.id, Lead.person_id, Lead.account_id)
+}
+
+
+def _kept(prefix: str) -> Walk:
+    """Leads with a kept value (a number, a CRM record id, a column's value) so starting."""
+    return _KEPT, {"low": prefix, "high": prefix[:-1] + chr(ord(prefix[-1]) + 1)}, Lead.id
 
 
 def search_leads(
@@ -170,33 +204,50 @@ def search_leads(
     """Open leads matching ``text`` that ``user_id`` may work (theirs and the open pool;
     every rep's with ``any_owner``), in the queue's order of urgency, then by arrival. With
     ``closed``, the closed ones they may see follow, newest first: "we spoke last month"."""
-    scope = scope_for(session, user_id, at)
+    # The policy alone: the queue's open calling zones are not needed for a few rows, each
+    # row says for itself whether its person may be called now.
+    policy = current_policy(session)
     by_number = _LEAD_NUMBER.fullmatch(text.strip())
     if by_number is not None:
         number = int(by_number[1])
         if not is_record_number(number):
             return []  # "#3000000000" names no lead
-        return _lead_by_number(session, number, user_id, at, scope.policy, any_owner)
-    terms = search_terms(text, default_region=scope.policy.default_phone_region)
+        return _lead_by_number(session, number, user_id, at, policy, any_owner)
+    terms = search_terms(text, default_region=policy.default_phone_region)
     limit = max(0, min(limit, MAX_RESULTS))
     if terms.empty or limit == 0:
         return []
     ids: list[int] = []
     ended: dict[int, datetime] = {}  # closed leads found, with their arrival
     connection = session.connection()
-    for walk, column in _walks(terms):
+    if not search_index.indexed(connection):
+        walks = _walks(terms)
+    else:
+        # Names, e-mail, phone and company in one FTS5 query; kept values still walk their
+        # btree index (a CRM id, a column's value).
+        walks = _kept_walks(terms)
+        query = search_index.match_query(terms)
+        indexed = (
+            search_index.matching_leads(
+                connection, query, user_id=user_id, any_owner=any_owner, closed=closed
+            )
+            if query is not None
+            else []
+        )
+        for lead_id, stage, arrived_at in indexed:
+            if stage in OPEN_STAGES:
+                ids.append(lead_id)
+            else:
+                ended[lead_id] = arrived_at
+    for walk, params, column in walks:
         if len(ids) >= limit:
             break
-        matched = list(connection.execute(walk).scalars())
+        matched = list(connection.execute(walk, params).scalars())
         if not matched:
             continue
         # Stage and owner are checked here, not in SQL: given them, the planner would walk
         # every open lead by stage instead of probing the matched people's leads by index.
-        leads = connection.execute(
-            select(Lead.id, Lead.stage, Lead.assigned_to_id, Lead.arrived_at).where(
-                column.in_(matched)
-            )
-        ).tuples()
+        leads = connection.execute(_LEADS_BY[column.key], {"matched": matched}).tuples()
         for lead_id, stage, owner_id, arrived_at in leads:
             if not (any_owner or owner_id in (None, user_id)):
                 continue
@@ -205,15 +256,11 @@ def search_leads(
                     ids.append(lead_id)
             elif closed:
                 ended[lead_id] = arrived_at
-    found = _rows_for(session, ids, user_id, at, scope.policy)
-    found.sort(key=lambda item: (item[0], item[1]))
-    rows = [row for _, _, row in found[:limit]]
+    rows = [row for _, _, row in _rows_for(session, ids, user_id, at, policy, limit=limit)]
     room = limit - len(rows)
     if closed and room > 0 and ended:
         newest = sorted(ended, key=lambda lead_id: ended[lead_id], reverse=True)[:room]
-        past = {
-            row.lead_id: row for _, _, row in _rows_for(session, newest, user_id, at, scope.policy)
-        }
+        past = {row.lead_id: row for _, _, row in _rows_for(session, newest, user_id, at, policy)}
         rows.extend(past[lead_id] for lead_id in newest if lead_id in past)
     return rows
 
@@ -232,35 +279,50 @@ def _lead_by_number(
 def lead_row(session: Session, lead_id: int, user_id: int, at: datetime) -> QueueRow | None:
     """One lead as ``user_id``'s queue would show it (saying why not, when it cannot be
     called now); None if there is no such lead."""
-    policy = scope_for(session, user_id, at).policy
+    policy = current_policy(session)
     found = _rows_for(session, [lead_id], user_id, at, policy)
     return found[0][2] if found else None
 
 
+# Built once, so its cache key is memoised: building it per search cost more than running it.
+_ROWS = (
+    select(*ROW_COLUMNS, OWNER.name)
+    .join(Person, Lead.person_id == Person.id)
+    .outerjoin(Account, Lead.account_id == Account.id)
+    .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
+    .where(Lead.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def _rows_for(
-    session: Session, ids: list[int], user_id: int, at: datetime, policy: Policy
+    session: Session,
+    ids: list[int],
+    user_id: int,
+    at: datetime,
+    policy: Policy,
+    *,
+    limit: int | None = None,
 ) -> list[tuple[bool, SortKey, QueueRow]]:
-    """(not callable now, urgency, row) for each of ``ids``."""
+    """(not callable now, urgency, row) for each of ``ids``; with ``limit``, only the first
+    ``limit`` in the queue's order (callable first, then by urgency), ranked before any row
+    is built."""
     if not ids:
         return []
-    rows = (
-        session.connection()
-        .execute(
-            select(*ROW_COLUMNS, OWNER.name)
-            .join(Person, Lead.person_id == Person.id)
-            .outerjoin(Account, Lead.account_id == Account.id)
-            .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
-            .where(Lead.id.in_(ids))
-        )
-        .tuples()
-    )
-    found = []
+    rows = session.connection().execute(_ROWS, {"ids": ids}).tuples()
+    ranked = []
     for row in rows:
         facts = facts_of(row)
-        first, last, email, phone, phone_raw, company = row[17:23]
-        owner = row[len(ROW_COLUMNS)]
         placed = ordering.classify(facts, user_id=user_id, at=at, policy=policy, include_pool=True)
         band = placed if isinstance(placed, Band) else Band.OTHER
+        blocked = isinstance(placed, str)
+        ranked.append((blocked, ordering.sort_key(facts, band, policy), row, facts, placed, band))
+    if limit is not None:
+        ranked.sort(key=lambda item: (item[0], item[1]))
+        del ranked[limit:]
+    found = []
+    for blocked, key, row, facts, placed, band in ranked:
+        first, last, email, phone, phone_raw, company = row[17:23]
+        owner = row[len(ROW_COLUMNS)]
         queue_row = build_row(
             facts,
             band,
@@ -273,7 +335,7 @@ def _rows_for(
             user_id=user_id,
             blocked=_why_not(placed, facts) if isinstance(placed, str) else None,
         )
-        found.append((isinstance(placed, str), ordering.sort_key(facts, band, policy), queue_row))
+        found.append((blocked, key, queue_row))
     return found
 
 

@@ -1,13 +1,23 @@
-"""Handoff figures: team export (CSV + JSONL + XLSX + manifest), rewrite, verify, pending.
+"""Handoff figures: a team export beside its floor, then rewrite, verify and pending.
 
-Run: python tests/benchmarks/bench_handoff.py [LEADS]   (prints figures; asserts nothing)
+Run: python tests/benchmarks/bench_handoff.py [LEADS] [--rounds 3] [--xlsx]
+(prints figures; asserts nothing)
+
+The export is timed once (it hands the leads off). Then, ``--rounds`` times, interleaved:
+the app writes the batch again from the store (``rewrite``: every record read, CSV + JSONL +
+manifest written), and the floor writes the same CSV rows with ``csv.writer`` (read back
+from the batch's own CSV before timing). Wall and CPU for both, leads/s and their ratio.
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
+import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,35 +28,77 @@ from leaddesk.handoff import verify_batch
 from leaddesk.store import open_store
 
 
-def main(leads: int) -> None:
+def _timed(work: Callable[[], object]) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("leads", type=int, nargs="?", default=20_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--xlsx", action="store_true", help="write the XLSX file too")
+    args = parser.parse_args(argv)
     now = datetime(2026, 11, 18, 15, tzinfo=UTC)
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "bench.sqlite3"
         store = open_store(db)
-        fill_demo(store, leads=leads, reps=8, now=now)
+        fill_demo(store, leads=args.leads, reps=8, now=now)
         store.close()
         with open_desk(db, "lead1", clock=FixedClock(now)) as desk:
-            start = time.perf_counter()
-            batch = desk.handoff.export(Path(folder) / "out", team=True, xlsx=True).new_batch
-            exported = time.perf_counter() - start
+            wall, cpu = time.perf_counter(), time.process_time()
+            batch = desk.handoff.export(Path(folder) / "out", team=True, xlsx=args.xlsx).new_batch
+            exported = (time.perf_counter() - wall, time.process_time() - cpu)
             assert batch is not None
-            for path in batch.paths:
-                path.unlink()
-            start = time.perf_counter()
-            desk.handoff.rewrite(batch.code)
-            rewritten = time.perf_counter() - start
-            start = time.perf_counter()
-            ok = verify_batch(batch.folder).ok
-            verified = time.perf_counter() - start
-            start = time.perf_counter()
+            count = batch.lead_count
+            csv_path = next(path for path in batch.paths if path.suffix == ".csv")
+            with csv_path.open(newline="", encoding="utf-8") as source:
+                rows = list(csv.reader(source))
+            floor_path = Path(folder) / "floor.csv"
+
+            def floor() -> None:
+                with floor_path.open("w", newline="", encoding="utf-8") as target:
+                    csv.writer(target).writerows(rows)
+
+            def rewrite() -> None:
+                for path in batch.paths:
+                    path.unlink(missing_ok=True)
+                desk.handoff.rewrite(batch.code)
+
+            print(f"store of {args.leads} leads; team batch of {count} leads; {_load()}")
+            print(
+                f"export (csv+jsonl{'+xlsx' if args.xlsx else ''}+manifest): "
+                f"{exported[0]:.2f} s wall, {exported[1]:.2f} s CPU, "
+                f"{count / exported[0]:,.0f} leads/s"
+            )
+            print(
+                f"{'round':>5} {'app wall':>9} {'floor':>8} {'ratio':>6} {'app cpu':>8}"
+                f" {'floor':>8} {'ratio':>6} {'app leads/s':>12}"
+            )
+            for round_number in range(1, args.rounds + 1):
+                app_wall, app_cpu = _timed(rewrite)
+                floor_wall, floor_cpu = _timed(floor)
+                print(
+                    f"{round_number:>5} {app_wall * 1000:>7.0f}ms {floor_wall * 1000:>6.1f}ms"
+                    f" {app_wall / floor_wall:>5.1f}x {app_cpu * 1000:>6.0f}ms"
+                    f" {floor_cpu * 1000:>6.1f}ms {app_cpu / max(floor_cpu, 1e-6):>5.1f}x"
+                    f" {count / app_wall:>12,.0f}"
+                )
+            print(f"after the rounds: {_load()}")
+            wall, _cpu = _timed(lambda: verify_batch(batch.folder))
+            print(f"verify-handoff:                   {wall:.2f} s")
+            started = time.perf_counter()
             pending = desk.handoff.pending()
-            pended = time.perf_counter() - start
-        print(f"store of {leads} leads; team batch of {batch.lead_count} leads")
-        print(f"export (csv+jsonl+xlsx+manifest): {exported:.2f} s")
-        print(f"rewrite after loss:               {rewritten:.2f} s")
-        print(f"verify-handoff:                   {verified:.2f} s (ok={ok})")
-        print(f"handoff pending ({len(pending.leads)} late):       {pended * 1000:.0f} ms")
+            pended = time.perf_counter() - started
+            print(f"handoff pending ({len(pending.leads)} late):       {pended * 1000:.0f} ms")
+    return 0
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
+    sys.exit(main())

@@ -1,7 +1,7 @@
 """The team's sync remembers how far it has read sales' answers back from the CRM.
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-07 05:30:00
 
 ``leaddesk sync pull`` asks the CRM only for records changed since the last pull; the moment
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0018"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
