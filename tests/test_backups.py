@@ -338,7 +338,10 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
             skipping = item.get("table") in new_tables
         if skipping:
             continue
-        if isinstance(item, dict) and "format" in item:
+        if isinstance(item, dict) and "end" in item:  # the row counts: of its tables only
+            counts = {k: v for k, v in item["end"].items() if k not in new_tables}
+            out.append({**item, "end": counts})
+        elif isinstance(item, dict) and "format" in item:
             tables = {k: v for k, v in item["tables"].items() if k not in new_tables}
             out.append({**item, "schema": "0004", "tables": tables})
         elif isinstance(item, dict) and "table" in item:

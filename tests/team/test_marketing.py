@@ -85,6 +85,7 @@ def _handed(team: Team, lead_id: int, decision: SalesDecision | None, cents: int
         session.add(
             SalesFeedback(
                 lead_id=lead_id,
+                batch_id=batch.id,
                 decision=decision,
                 reason="no_budget" if decision is SalesDecision.REJECTED else None,
                 opportunity_id=opportunity.id if opportunity else None,
