@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from leaddesk.domain import SalesDecision
-from leaddesk.handoff.feedback import Decision, RejectReason
+from leaddesk.handoff.feedback import Decision, RejectReason, read_amount
 from leaddesk.sync.team_settings import SyncSettings
 
 QUALIFIED = "qualified-stage-id"  # the default lead pipeline's stages
@@ -108,7 +108,7 @@ def as_decisions(
                     opportunity_id=deal or None,
                     owner=owner,
                     on=on,
-                    comment=f"Deal amount {amount}" if amount else None,
+                    amount_cents=_cents(amount),
                 )
             )
         else:
@@ -126,3 +126,9 @@ def as_decisions(
                 )
             )
     return decisions
+
+
+def _cents(amount: str | None) -> int | None:
+    """The deal's amount as HubSpot gives it ("12500.5"), in cents; None when not usable."""
+    cents = read_amount(str(amount)) if amount else None
+    return cents if isinstance(cents, int) else None

@@ -2,9 +2,9 @@
 LeadDesk sent (those carrying the external-id field) that sales answered and that changed
 since the last pull, each turned into a ``Decision``.
 
-Read only: the query names the converted Opportunity's id (a field of the Lead), and nothing
-here writes anything to Salesforce. A Lead converted without an opportunity (sales made only
-a contact) is no answer LeadDesk can record and is left out; so is a Lead still open.
+Read only: the query names the converted Opportunity's id and Amount (read through the Lead),
+and nothing here writes anything to Salesforce. A Lead converted without an opportunity (sales
+made only a contact) is no answer LeadDesk can record and is left out; so is a Lead still open.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from leaddesk.domain import SalesDecision, is_record_number
-from leaddesk.handoff.feedback import NO_LEAD, Decision
+from leaddesk.handoff.feedback import NO_LEAD, Decision, read_amount
 from leaddesk.sync.team_settings import SyncSettings
 
 
@@ -34,6 +34,7 @@ def answers_query(settings: SyncSettings, since: datetime | None) -> str:
         "IsConverted",
         "ConvertedOpportunityId",
         "ConvertedDate",
+        "ConvertedOpportunity.Amount",
         "Owner.Name",
         "SystemModstamp",
     ]
@@ -68,6 +69,14 @@ def _day(text: str) -> date | None:
         return None
 
 
+def _amount(record: dict[str, Any]) -> int | None:
+    """The converted Opportunity's Amount (read through the Lead, never written), in cents."""
+    opportunity = record.get("ConvertedOpportunity")
+    amount = opportunity.get("Amount") if isinstance(opportunity, dict) else None
+    cents = read_amount(str(amount)) if amount is not None else None
+    return cents if isinstance(cents, int) else None
+
+
 def as_decision(record: dict[str, Any], settings: SyncSettings) -> Decision | None:
     """One Lead from the query as sales' answer; None if it is not one LeadDesk records."""
     raw_id = _text(record, settings.external_id_field)
@@ -88,6 +97,7 @@ def as_decision(record: dict[str, Any], settings: SyncSettings) -> Decision | No
             on=_day(_text(record, "ConvertedDate")),
             comment=comment,
             crm_id=crm_id,
+            amount_cents=_amount(record),
         )
     status = _text(record, "Status")
     if status.lower() not in {s.lower() for s in settings.rejected_statuses}:

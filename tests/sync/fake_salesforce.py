@@ -126,8 +126,11 @@ class FakeSalesforce:
         """The org's admin adds a validation rule on Task: its message, or None to let one be."""
         self.task_rule = rule
 
-    def convert(self, salesforce_id: str, *, owner: str = "Jane Smith") -> str:
-        """Sales converts the Lead in Salesforce, with a new Opportunity; its id."""
+    def convert(
+        self, salesforce_id: str, *, owner: str = "Jane Smith", amount: float | None = None
+    ) -> str:
+        """Sales converts the Lead in Salesforce, with a new Opportunity (worth ``amount``);
+        its id."""
         opportunity = self._new_id("006")
         self._changed(
             salesforce_id,
@@ -136,6 +139,7 @@ class FakeSalesforce:
             ConvertedOpportunityId=opportunity,
             ConvertedDate=self.now().date().isoformat(),
             Owner=owner,
+            OpportunityAmount=amount,
         )
         return opportunity
 
@@ -369,7 +373,10 @@ class FakeSalesforce:
             return _json(QUERY["malformed"], 400)
         names = [name.strip() for name in match["fields"].split(",")]
         for name in names:
-            if name != "Owner.Name" and name not in self.fields:
+            if (
+                name not in ("Owner.Name", "ConvertedOpportunity.Amount")
+                and name not in self.fields
+            ):
                 said = f"No such column '{name}' on entity 'Lead'."
                 return _json([{**QUERY["invalid_field"][0], "message": said}], 400)
         statuses = {s.strip().strip("'") for s in (match["statuses"] or "").split(",") if s}
@@ -394,6 +401,20 @@ class FakeSalesforce:
             if name == "Owner.Name":
                 user = QUERY["response_page"]["records"][0]["Owner"]["attributes"]
                 record["Owner"] = {"attributes": user, "Name": fields.get("Owner", "Ann Admin")}
+            elif name == "ConvertedOpportunity.Amount":
+                # A relationship field: the Opportunity object, or null before conversion.
+                opportunity = fields.get("ConvertedOpportunityId")
+                record["ConvertedOpportunity"] = (
+                    {
+                        "attributes": {
+                            "type": "Opportunity",
+                            "url": f"/services/data/{API}/sobjects/Opportunity/{opportunity}",
+                        },
+                        "Amount": fields.get("OpportunityAmount"),
+                    }
+                    if opportunity
+                    else None
+                )
             elif name == "Id":
                 record["Id"] = salesforce_id
             elif name == "SystemModstamp":

@@ -42,7 +42,7 @@ def test_sales_answers_in_hubspot_come_back_as_accepted_with_the_deal_or_rejecte
         deal,
         "75",
     )
-    assert accepted.comment == "Deal amount 60000" and str(accepted.on) == "2030-01-10"
+    assert accepted.amount_cents == 6_000_000 and str(accepted.on) == "2030-01-10"
     assert (rejected.decision, rejected.reason) == (SalesDecision.REJECTED, "no_budget")
     assert rejected.comment == "No budget; Frozen until Q3"
 

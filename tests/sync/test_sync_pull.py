@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pytest
 from fake_salesforce import EXTERNAL_ID, FakeSalesforce
+from sqlalchemy import select
 from sync_scenarios import hand_off
 
 from leaddesk.clock import FixedClock
@@ -17,7 +18,7 @@ from leaddesk.desk import open_desk
 from leaddesk.domain import Stage
 from leaddesk.errors import NotPermitted
 from leaddesk.store import open_store
-from leaddesk.store.models import Lead, SalesFeedback, SyncSetting
+from leaddesk.store.models import Lead, OpportunityRef, SalesFeedback, SyncSetting
 from leaddesk.sync import pulling
 from tests.cli_in_process import RunCli
 
@@ -69,7 +70,7 @@ def test_a_lead_sales_converts_shows_as_accepted_with_its_opportunity_on_the_rep
     salesforce_id = sent(synced_team, sales_clock, salesforce)
     lead_id = lead_id_of(salesforce, salesforce_id)
     sales_clock.advance(hours=2)
-    opportunity = salesforce.convert(salesforce_id, owner="Jane Smith")
+    opportunity = salesforce.convert(salesforce_id, owner="Jane Smith", amount=48000.5)
 
     code, out, err = run_cli("sync", "pull", "--as", "sales1", db=synced_team)
 
@@ -80,6 +81,15 @@ def test_a_lead_sales_converts_shows_as_accepted_with_its_opportunity_on_the_rep
     assert f"Sales accepted: opportunity {opportunity} (owner Salesforce: Jane Smith)" in card
     stage, _feedback = stage_and_feedback(synced_team, lead_id)
     assert stage is Stage.ACCEPTED
+    store = open_store(synced_team)
+    try:
+        with store.reading() as session:  # the Opportunity's amount, read through the Lead
+            worth = session.scalar(
+                select(OpportunityRef.amount_cents).where(OpportunityRef.lead_id == lead_id)
+            )
+    finally:
+        store.close()
+    assert worth == 4_800_050
     code, out, err = run_cli("sync", "status", "--as", "sales1", db=synced_team)
     assert code == 0 and "Sales' answers read back up to" in out, err
 
