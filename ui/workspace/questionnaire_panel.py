@@ -85,6 +85,9 @@ class QuestionnairePanel(QFrame):
         # it to the call cycle); the verdict ends the call with this length.
         self.call_seconds: Callable[[], int | None] = lambda: None
         self.axis_bars: dict[str, QProgressBar] = {}
+        # Which questions the fields were built for (version, framework, currency): the next
+        # lead under the same ones reuses them.
+        self._form: tuple[object, ...] | None = None
 
         self.title = QLabel("Questionnaire")
         self.title.setObjectName("personName")
@@ -224,12 +227,21 @@ class QuestionnairePanel(QFrame):
     def _build(self, qualification: Qualification) -> None:
         if qualification.lead_id != self.lead_id:
             return
+        definition = qualification.definition
+        form = (qualification.definition_version, definition.name, definition.currency)
+        if self.fields and qualification.definition_version is not None and form == self._form:
+            # The same questions as the lead before: its answers shown in the fields already
+            # built, instead of building them again (tens of widgets, on the GUI thread).
+            for question_id, field in self.fields.items():
+                field.set_answer(qualification.answers.get(question_id))
+            self._titled(qualification)
+            return
+        self._form = form
         _empty(self.form_layout)
         _empty(self.axes_grid)
         self.fields = {}
         self._sections = []
         self.axis_bars = {}
-        definition = qualification.definition
         for row, axis in enumerate(definition.scoring.axes):
             letter = QLabel(axis.letter)
             letter.setObjectName("scoreName")
@@ -266,6 +278,10 @@ class QuestionnairePanel(QFrame):
             self._sections.append((box, ids))
             self.form_layout.addWidget(box)
         self.form_layout.addStretch(1)
+        self._titled(qualification)
+
+    def _titled(self, qualification: Qualification) -> None:
+        definition = qualification.definition
         company = f" · {qualification.company}" if qualification.company else ""
         self.title.setText(f"{qualification.person}{company}")
         version = (
