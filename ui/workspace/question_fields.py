@@ -199,7 +199,8 @@ class QuestionField(QWidget):
         if self._group is not None:
             self._group.setExclusive(False)  # so that no option may be left picked
             for button, value in zip(self._inputs, self._values, strict=True):
-                button.setChecked(answer is not None and answer == value)
+                if isinstance(button, QRadioButton):
+                    button.setChecked(answer is not None and answer == value)
             self._group.setExclusive(True)
             self._one_tab_stop()
         elif self._line is None:
