@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from leaddesk.desk import Desk, Qualification, Question
 from leaddesk.errors import LeadDeskError
 from ui.common import dialogs, shortcuts
+from ui.common.bars import show_value
 from ui.common.icons import icon
 from ui.common.operations import Operations
 from ui.workspace.override_dialog import OverrideRequest
@@ -329,7 +330,7 @@ class QuestionnairePanel(QFrame):
         for box, ids in self._sections:
             box.setVisible(any(question_id in visible for question_id in ids))
         percent = round(evaluation.completeness * 100)
-        self.completeness.setValue(percent)
+        show_value(self.completeness, percent)
         self.completeness_text.setText(f"{percent}% answered")
         scores = evaluation.scores
         for key, value, reasons in (
@@ -338,7 +339,7 @@ class QuestionnairePanel(QFrame):
             ("framework", scores.framework, ()),
         ):
             bar, label = self.bars[key]
-            bar.setValue(max(0, min(100, value)))
+            show_value(bar, value)
             label.setText(str(value))
             bar.setToolTip("\n".join(reasons) or "Nothing counted yet")
         self._show_axes(qualification)
@@ -364,7 +365,7 @@ class QuestionnairePanel(QFrame):
         for axis in qualification.evaluation.scores.axes:
             bar = self.axis_bars.get(axis.axis.id)
             if bar is not None:
-                bar.setValue(max(0, min(100, axis.score)))
+                show_value(bar, axis.score)
                 bar.setToolTip(f"{axis.axis.label}: {axis.earned:g} of {axis.possible:g} points")
 
     def focus_next_question(self) -> None:
