@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk.calling.ending import INTERRUPTED_WITHIN, CallEnded, end_interrupted_calls
@@ -40,17 +40,23 @@ def take_back_call_left_open(
     latest connected call with no verdict yet, so they finish qualifying it."""
     ended = end_interrupted_calls(session, user_id=user_id, at=at)
     just_ended = [call.call_id for call in ended]
-    calls = session.scalars(
-        select(CallAttempt)
-        .where(
+    # Still on the line: found by the index of open calls (ix_call_attempts_open); the calls
+    # just ended are read by id. Together, the latest first.
+    still_open = session.scalars(
+        select(CallAttempt).where(
             CallAttempt.user_id == user_id,
             CallAttempt.at >= at - INTERRUPTED_WITHIN,
             CallAttempt.at <= at,
             CallAttempt.outcome == CallOutcome.CONNECTED,
-            or_(CallAttempt.ended_at.is_(None), CallAttempt.id.in_(just_ended)),
+            CallAttempt.ended_at.is_(None),
         )
-        .order_by(CallAttempt.at.desc(), CallAttempt.id.desc())
     ).all()
+    ended_now = (
+        session.scalars(select(CallAttempt).where(CallAttempt.id.in_(just_ended))).all()
+        if just_ended
+        else []
+    )
+    calls = sorted({*still_open, *ended_now}, key=lambda c: (c.at, c.id), reverse=True)
     for call in calls:
         lead = session.get(Lead, call.lead_id)
         if lead is None or not lead.stage.is_open or lead.hold_reason is not None:

@@ -29,6 +29,8 @@ class DaySummary:
     sla_breaches: int = 0
     callbacks_booked: int = 0
     timezone: str = "UTC"  # whose midnight "today" starts at: the team's
+    talk_seconds: int = 0  # talk_minutes before rounding, so a call's seconds can be added
+    counted_at: datetime | None = None  # when counted from the rows (kept up to date since)
 
     @property
     def connect_rate(self) -> float:
@@ -97,8 +99,10 @@ def summarise_day(
         calls=calls,
         connects=connects,
         talk_minutes=round(int(talk) / 60),
+        talk_seconds=int(talk),
         verdicts=verdicts,
         sla_breaches=breaches or 0,
         callbacks_booked=callbacks,
         timezone=zone,
+        counted_at=now,
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from leaddesk.calling import call_log as calls
 from leaddesk.calling import calling_hours, ending
 from leaddesk.calling import my_day as day_summary
@@ -11,9 +13,11 @@ from leaddesk.calling.left_open import CallLeftOpen, take_back_call_left_open
 from leaddesk.calling.undo import UndoneCall, undo_call
 from leaddesk.desk.context import DeskContext
 from leaddesk.domain import CallOutcome
+from leaddesk.errors import InputError
 from leaddesk.leads import notes
 from leaddesk.leads.contact_corrections import ContactChanged, ContactDetails, change_contact
 from leaddesk.people.permissions import Action
+from leaddesk.store.models import CallAttempt
 from leaddesk.team import reassign as team_reassign
 
 
@@ -40,9 +44,21 @@ class Calls:
 
         Today is the team's day (the policy's zone) unless ``zone`` names another."""
         with self._ctx.read(Action.WORK_QUEUE) as session:
-            return day_summary.summarise_day(
+            summary = day_summary.summarise_day(
                 session, user_id=self._ctx.user_id, now=self._ctx.clock(), zone=zone
             )
+        if zone is None:  # the team's day, as the status bar shows it: kept from now on
+            self._ctx.day.keep(summary)
+        return summary
+
+    def my_day_kept(self) -> day_summary.DaySummary:
+        """``my_day`` in the team's day, kept up to date by the calls and verdicts written
+        through this desk instead of counted again: a few reads after a call, whatever the
+        store's size. Counted from the rows when nothing is kept yet, the day has turned, or
+        the kept figures are ``RECOUNT_AFTER`` old (deadlines pass, colleagues move leads)."""
+        self._ctx.require(Action.WORK_QUEUE)
+        kept = self._ctx.day.current(self._ctx.clock())
+        return kept if kept is not None else self.my_day()
 
     def log(
         self,
@@ -54,7 +70,11 @@ class Calls:
     ) -> calls.CallResult:
         """Record a call and move the lead on per the cadence, in one transaction."""
         at = self._ctx.clock()
-        with self._ctx.write(Action.LOG_CALL) as session:
+        user_id = self._ctx.user_id
+        with (
+            self._ctx.write(Action.LOG_CALL) as session,
+            self._ctx.day.watch(session, lead_id, user_id=user_id, at=at) as change,
+        ):
             result = calls.log_call(
                 session,
                 lead_id,
@@ -69,7 +89,8 @@ class Calls:
             # The call ended (anything but "connected" lets the lead go): a move that waited
             # for it happens now. A connected call keeps the claim, so nothing moves yet.
             team_reassign.move_after_call(session, lead_id, at=at)
-            return result
+        self._ctx.day.add(change)
+        return result
 
     def why_not_dial(self, lead_id: int) -> str | None:
         """Why the lead's person may not be phoned right now (do-not-call, outside their
@@ -81,30 +102,39 @@ class Calls:
         """The acting rep's connected calls a closed window left open, ended at the last
         moment it saw them on the call (the window does this when it opens, and every minute)."""
         with self._ctx.write(Action.LOG_CALL) as session:
-            return ending.end_interrupted_calls(
+            ended = ending.end_interrupted_calls(
                 session, user_id=self._ctx.user_id, at=self._ctx.clock()
             )
+        if ended:  # talk time counted on calls of other days and leads: count the day again
+            self._ctx.day.forget()
+        return ended
 
     def take_back_left_open(self) -> tuple[CallLeftOpen | None, list[ending.CallEnded]]:
         """When the window opens: the calls a closed window left open are ended as
         ``end_interrupted`` ends them, and the lead of the latest one still without a verdict
         is held for the rep again, to finish qualifying it (None when there is none)."""
         with self._ctx.write(Action.LOG_CALL) as session:
-            return take_back_call_left_open(
+            left, ended = take_back_call_left_open(
                 session, user_id=self._ctx.user_id, at=self._ctx.clock()
             )
+        if ended:
+            self._ctx.day.forget()
+        return left, ended
 
     def end(self, call_id: int, duration_seconds: int) -> ending.CallEnded:
         """A connected call is over: record its whole length (the rep's talk time)."""
         at = self._ctx.clock()
+        user_id = self._ctx.user_id
         with self._ctx.write(Action.LOG_CALL) as session:
-            return ending.end_call(
-                session,
-                call_id,
-                user_id=self._ctx.user_id,
-                at=at,
-                duration_seconds=duration_seconds,
-            )
+            lead_id = session.scalar(select(CallAttempt.lead_id).where(CallAttempt.id == call_id))
+            if lead_id is None:
+                raise InputError(f"No call {call_id}.")
+            with self._ctx.day.watch(session, lead_id, user_id=user_id, at=at) as change:
+                ended = ending.end_call(
+                    session, call_id, user_id=user_id, at=at, duration_seconds=duration_seconds
+                )
+        self._ctx.day.add(change)
+        return ended
 
     def change_contact(self, lead_id: int, details: ContactDetails) -> ContactChanged:
         """Correct the person's name, title, email or phone on a lead the rep works (a team
@@ -125,7 +155,9 @@ class Calls:
         lead is as it was before the call, and the rep holds it to log what happened."""
         at = self._ctx.clock()
         with self._ctx.write(Action.LOG_CALL) as session:
-            return undo_call(session, call_id, user_id=self._ctx.user_id, at=at)
+            undone = undo_call(session, call_id, user_id=self._ctx.user_id, at=at)
+        self._ctx.day.forget()  # rare: the day is counted again rather than followed
+        return undone
 
     def my_note(self, lead_id: int) -> tuple[int, str] | None:
         """The acting rep's latest note on the lead (id, text), to keep editing it."""

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
+from leaddesk.calling.day_kept import DayKept
 from leaddesk.clock import Clock, system_clock
 from leaddesk.domain import Role
 from leaddesk.errors import NotPermitted
@@ -76,6 +77,9 @@ class DeskContext:
         # sign-in window needs that) but do nothing else; the acting user must sign in.
         self.setup_locked = setup_locked
         self.window: windows.ThisWindow | None = None
+        # The acting rep's day, counted once and kept up to date by the calls and verdicts
+        # written through this desk (the status bar reads it after every call).
+        self.day = DayKept()
 
     def can(self, action: Action) -> bool:
         return not self.setup_locked and can(self.actor.role, action)

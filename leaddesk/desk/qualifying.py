@@ -78,13 +78,18 @@ class Qualifying:
         the connected call (``call_seconds``: its length as the window timed it). A hand-off
         goes to the salesperson the policy names, or to ``to`` (a sales user) if the rep
         picks another; the choice is in the verdict's audit event."""
-        with self._ctx.write(Action.GIVE_VERDICT) as session:
+        at = self._ctx.clock()
+        user_id = self._ctx.user_id
+        with (
+            self._ctx.write(Action.GIVE_VERDICT) as session,
+            self._ctx.day.watch(session, lead_id, user_id=user_id, at=at) as change,
+        ):
             given = verdicts.give_verdict(
                 session,
                 lead_id=lead_id,
                 verdict=verdict,
-                actor_id=self._ctx.user_id,
-                at=self._ctx.clock(),
+                actor_id=user_id,
+                at=at,
                 reason=reason,
                 lead_type=lead_type,
                 disqualify_reason=disqualify_reason,
@@ -95,7 +100,8 @@ class Qualifying:
             )
             if given.verdict is Verdict.HAND_OFF:  # sales' CRM hears of it, exactly once
                 outbox.queue_hand_off(session, lead_id, given.id, given.decided_at)
-            return given
+        self._ctx.day.add(change)
+        return given
 
     def salesperson_for(self, lead_id: int, verdict: Verdict) -> Route | None:
         """Who a ``verdict`` on the lead would hand it to, and why: shown before confirming."""
@@ -115,7 +121,8 @@ class Qualifying:
             outbox.refuse_undo_once_sent(session, verdict_id)
             undone = undo_verdict(session, verdict_id, user_id=self._ctx.user_id, at=at)
             outbox.drop_unsent(session, undone.lead_id, at)
-            return undone
+        self._ctx.day.forget()  # rare: the day is counted again rather than followed
+        return undone
 
     def verdict_history(self, lead_id: int) -> list[history.PastVerdict]:
         """Every verdict on the lead with the questions and wording of its own version."""

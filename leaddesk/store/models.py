@@ -281,7 +281,18 @@ class FileValue(Base):
 class CallAttempt(Base):
     __tablename__ = "call_attempts"
     # A rep's day (the status bar) is read by who and when.
-    __table_args__ = (Index("ix_call_attempts_user_at", "user_id", "at"),)
+    __table_args__ = (
+        Index("ix_call_attempts_user_at", "user_id", "at"),
+        # Calls still on the line (connected, not ended): the few rows a closed window left
+        # open are found without walking the rep's calls (leaddesk.calling.ending).
+        Index(
+            "ix_call_attempts_open",
+            "user_id",
+            "at",
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)

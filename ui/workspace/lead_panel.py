@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk.desk import REOPENABLE, Action, Colleague, Desk, LeadFile, Qualification, Scores
+from ui.common.bars import show_value
 from ui.common.icons import icon
 from ui.common.operations import Operations
 from ui.workspace.from_the_file import TITLE as FROM_FILE
@@ -414,7 +415,7 @@ class LeadPanel(QFrame):
         )
         widgets = ((self.fit_bar, self.fit_value), (self.interest_bar, self.interest_value))
         for (bar, value), (score, reasons) in zip(widgets, scores, strict=True):
-            bar.setValue(max(0, min(100, score)))
+            show_value(bar, score)
             value.setText(str(score))
             tip = "Now, with the answers so far:\n" + ("\n".join(reasons) or "nothing counted yet")
             bar.setToolTip(tip if live is not None else "")

@@ -67,6 +67,7 @@ class QuestionField(QWidget):
         self._values: list[object] = []
         self._group: QButtonGroup | None = None
         self._line: QLineEdit | None = None
+        self._currency: QLabel | None = None
         self._pause = QTimer(self)
         self._pause.setSingleShot(True)
         self._pause.setInterval(TYPING_PAUSE_MS)
@@ -165,7 +166,8 @@ class QuestionField(QWidget):
             line.setMaximumWidth(180)
             if kind is QuestionType.MONEY:
                 currency = answer.get("currency") if isinstance(answer, dict) else None
-                row.addWidget(QLabel(str(currency or self.currency)))
+                self._currency = QLabel(str(currency or self.currency))
+                row.addWidget(self._currency)
             row.addStretch(1)
         elif kind is QuestionType.DATE:
             line.setValidator(QRegularExpressionValidator(_DATE, line))
@@ -187,6 +189,33 @@ class QuestionField(QWidget):
         if isinstance(answer, dict):
             return str(answer.get("amount", ""))
         return str(answer)
+
+    def set_answer(self, answer: object) -> None:
+        """Show another lead's answer in the inputs already built (the next lead asks the same
+        questions): nothing is sent for it, as when the field was built with it."""
+        self._pause.stop()
+        self._last_sent = answer
+        self.show_error("")
+        if self._group is not None:
+            self._group.setExclusive(False)  # so that no option may be left picked
+            for button, value in zip(self._inputs, self._values, strict=True):
+                if isinstance(button, QRadioButton):
+                    button.setChecked(answer is not None and answer == value)
+            self._group.setExclusive(True)
+            self._one_tab_stop()
+        elif self._line is None:
+            picked = set(answer) if isinstance(answer, list) else set()
+            for box, value in zip(self._inputs, self._values, strict=True):
+                if isinstance(box, QCheckBox):
+                    box.blockSignals(True)  # a tick shown is not a tick given
+                    box.setChecked(value in picked)
+                    box.blockSignals(False)
+            self._one_tab_stop()
+        else:
+            self._line.setText(self._shown(answer))
+            if self._currency is not None:
+                currency = answer.get("currency") if isinstance(answer, dict) else None
+                self._currency.setText(str(currency or self.currency))
 
     # -- answering -------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from leaddesk.desk import Desk, Qualification, Question
 from leaddesk.errors import LeadDeskError
 from ui.common import dialogs, shortcuts
+from ui.common.bars import show_value
 from ui.common.icons import icon
 from ui.common.operations import Operations
 from ui.workspace.override_dialog import OverrideRequest
@@ -85,6 +86,9 @@ class QuestionnairePanel(QFrame):
         # it to the call cycle); the verdict ends the call with this length.
         self.call_seconds: Callable[[], int | None] = lambda: None
         self.axis_bars: dict[str, QProgressBar] = {}
+        # Which questions the fields were built for (version, framework, currency): the next
+        # lead under the same ones reuses them.
+        self._form: tuple[object, ...] | None = None
 
         self.title = QLabel("Questionnaire")
         self.title.setObjectName("personName")
@@ -224,12 +228,21 @@ class QuestionnairePanel(QFrame):
     def _build(self, qualification: Qualification) -> None:
         if qualification.lead_id != self.lead_id:
             return
+        definition = qualification.definition
+        form = (qualification.definition_version, definition.name, definition.currency)
+        if self.fields and qualification.definition_version is not None and form == self._form:
+            # The same questions as the lead before: its answers shown in the fields already
+            # built, instead of building them again (tens of widgets, on the GUI thread).
+            for question_id, field in self.fields.items():
+                field.set_answer(qualification.answers.get(question_id))
+            self._titled(qualification)
+            return
+        self._form = form
         _empty(self.form_layout)
         _empty(self.axes_grid)
         self.fields = {}
         self._sections = []
         self.axis_bars = {}
-        definition = qualification.definition
         for row, axis in enumerate(definition.scoring.axes):
             letter = QLabel(axis.letter)
             letter.setObjectName("scoreName")
@@ -266,6 +279,10 @@ class QuestionnairePanel(QFrame):
             self._sections.append((box, ids))
             self.form_layout.addWidget(box)
         self.form_layout.addStretch(1)
+        self._titled(qualification)
+
+    def _titled(self, qualification: Qualification) -> None:
+        definition = qualification.definition
         company = f" · {qualification.company}" if qualification.company else ""
         self.title.setText(f"{qualification.person}{company}")
         version = (
@@ -313,7 +330,7 @@ class QuestionnairePanel(QFrame):
         for box, ids in self._sections:
             box.setVisible(any(question_id in visible for question_id in ids))
         percent = round(evaluation.completeness * 100)
-        self.completeness.setValue(percent)
+        show_value(self.completeness, percent)
         self.completeness_text.setText(f"{percent}% answered")
         scores = evaluation.scores
         for key, value, reasons in (
@@ -322,7 +339,7 @@ class QuestionnairePanel(QFrame):
             ("framework", scores.framework, ()),
         ):
             bar, label = self.bars[key]
-            bar.setValue(max(0, min(100, value)))
+            show_value(bar, value)
             label.setText(str(value))
             bar.setToolTip("\n".join(reasons) or "Nothing counted yet")
         self._show_axes(qualification)
@@ -348,7 +365,7 @@ class QuestionnairePanel(QFrame):
         for axis in qualification.evaluation.scores.axes:
             bar = self.axis_bars.get(axis.axis.id)
             if bar is not None:
-                bar.setValue(max(0, min(100, axis.score)))
+                show_value(bar, axis.score)
                 bar.setToolTip(f"{axis.axis.label}: {axis.earned:g} of {axis.possible:g} points")
 
     def focus_next_question(self) -> None:

@@ -196,18 +196,44 @@ class QueueModel(QAbstractTableModel):
         self._reasons.clear()
         self._more = self._pageable and len(rows) == count
         if replace:
-            # No fetchMore from views reacting to the reset while it is still in flight.
-            self._resetting = True
-            self.beginResetModel()
-            self._rows = list(rows)
-            self.endResetModel()
-            self._resetting = False
+            if not self._update_in_place(rows):
+                # No fetchMore from views reacting to the reset while it is still in flight.
+                self._resetting = True
+                self.beginResetModel()
+                self._rows = list(rows)
+                self.endResetModel()
+                self._resetting = False
         elif rows:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
             self._rows.extend(rows)
             self.endInsertRows()
         self.loaded.emit()
+
+    def _update_in_place(self, rows: list[QueueRow]) -> bool:
+        """The list read again is the one shown, or it less one lead (the one just called):
+        only what changed is told to the views, so the selection, the scroll position and
+        the rest of the table stay as they are. False when it must be shown afresh."""
+        old_ids = [row.lead_id for row in self._rows]
+        new_ids = [row.lead_id for row in rows]
+        if not old_ids or len(new_ids) not in (len(old_ids), len(old_ids) - 1):
+            return False
+        if new_ids != old_ids:
+            gone = next(
+                (i for i, (a, b) in enumerate(zip(old_ids, new_ids, strict=False)) if a != b),
+                len(new_ids),
+            )
+            if old_ids[:gone] + old_ids[gone + 1 :] != new_ids:
+                return False
+            self.beginRemoveRows(QModelIndex(), gone, gone)
+            del self._rows[gone]
+            self.endRemoveRows()
+        changed = [i for i, (a, b) in enumerate(zip(self._rows, rows, strict=True)) if a != b]
+        self._rows = list(rows)
+        if changed:
+            last = len(COLUMNS) - 1
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
+        return True
 
     # -- Qt's model interface --------------------------------------------------------------
 

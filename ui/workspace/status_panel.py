@@ -1,5 +1,5 @@
 """The status bar: today's calls, connects, verdicts by type and SLA breaches in my queue,
-read again whenever a call or verdict changes them; and the end-of-day summary.
+kept up to date as each call or verdict changes them; and the end-of-day summary.
 
 "Today" is the team's day (the policy's time zone), as the team console counts it, and the
 bar names that zone when it is not the rep's own."""
@@ -80,7 +80,9 @@ class StatusPanel(QStatusBar):
 
     def refresh(self) -> None:
         desk = self._desk
-        self._ops.run(desk.calls.my_day, done=self._show)
+        # Kept up to date by the calls and verdicts the window writes; counted from the rows
+        # at open and when the kept figures grow old (leaddesk.calling.day_kept).
+        self._ops.run(desk.calls.my_day_kept, done=self._show)
 
     def _changed(self, changes: frozenset[str]) -> None:
         if "status" in changes and self._desk.can(Action.WORK_QUEUE):  # a day of calls to show
