@@ -106,6 +106,7 @@ def main() -> int:
 
     from ui.sales.window import SalesWindow
 
+    _book_a_meeting(db)
     with open_desk(db, "sales1") as desk:
         sales = SalesWindow(
             desk, Operations(inline=True), Settings(Path(tempfile.mkdtemp()) / "settings.json")
@@ -122,6 +123,48 @@ def main() -> int:
         print(f"Saved {target}")
         sales.close()
     return 0
+
+
+def _book_a_meeting(db: Path) -> None:
+    """A meeting on the salesperson's page: a rep books sales1's first free slot for a lead
+    handed to them (once; a store that has one already is left as it is)."""
+    from sqlalchemy import or_, select
+
+    from leaddesk.desk import open_desk
+    from leaddesk.store import open_store
+    from leaddesk.store.models import Lead, Meeting, User
+
+    store = open_store(db)
+    try:
+        with store.reading() as session:
+            if session.scalar(select(Meeting.id).limit(1)) is not None:
+                return
+            sales1 = session.scalar(select(User.id).where(User.name == "sales1"))
+            found = session.execute(
+                select(Lead.id, User.name)
+                .join(User, User.id == Lead.assigned_to_id)
+                .where(
+                    Lead.stage == "handed_off",
+                    or_(Lead.sales_owner_id == sales1, Lead.sales_owner_id.is_(None)),
+                )
+                .order_by(Lead.id.desc())
+                .limit(1)
+            ).first()
+    finally:
+        store.close()
+    if found is None:
+        return
+    lead_id, rep = found
+    with open_desk(db, rep) as desk:
+        free = desk.meetings.slots(lead_id, days=7, with_="sales1").slots
+        if free:
+            desk.meetings.book(
+                lead_id,
+                free[0].starts_at,
+                with_="sales1",
+                decision_maker="Their CFO",
+                ics_out=Path(tempfile.mkdtemp()) / "invitation.ics",
+            )
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from leaddesk.desk import LeadFile, Policy, QueueRow
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import LeadDeskError
 from ui.common import dialogs, shortcuts
+from ui.common.elided_label import ElidedLabel
 from ui.common.icons import icon
 from ui.workspace.call_cycle import CallCycle, Phase
 from ui.workspace.callback_picker import CallbackRequest
@@ -62,7 +63,8 @@ class CallPanel(QFrame):
         self.copy.setToolTip(f"Copy the number ({shortcuts.COPY_NUMBER.label})")
         self.copy.setAutoRaise(True)
         self.copy.setAccessibleName("Copy the number")
-        self.their_time = QLabel()
+        # Several zones ("Adelaide, Brisbane, …, Sydney") end in "…" rather than widen the panel.
+        self.their_time = ElidedLabel()
         self.their_time.setObjectName("muted")
         self.timer = QLabel("00:00")
         self.timer.setObjectName("callTimer")
@@ -131,6 +133,9 @@ class CallPanel(QFrame):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
+        # Room for two lines: the panel's height is settled before the words wrap, and a
+        # narrow window would cut the second line off.
+        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing() + 2)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
