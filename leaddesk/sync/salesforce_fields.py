@@ -41,6 +41,18 @@ def description(record: HandoffRecord) -> str:
         found = [text for qid, _, text in record.answer_labels if _mentions(qid, *words) and text]
         if found:
             lines.append(f"{title}: {'; '.join(found)}")
+    meeting = record.meeting
+    if meeting is not None:
+        lines += [
+            "",
+            f"Meeting booked on the call: {meeting.when} with {meeting.salesperson_name} "
+            f"(their time {meeting.local(meeting.salesperson_zone):%a %d %b %H:%M}; calendar "
+            f"invitation {meeting.uid}).",
+        ]
+        if meeting.decision_maker:
+            lines.append(f"Decision maker at the meeting: {meeting.decision_maker}")
+        if meeting.others:
+            lines.append(f"Others involved: {'; '.join(meeting.others)}")
     if record.answer_labels:
         lines += ["", "Answers:"]
         lines += [f"- {question}: {text}" for _, question, text in record.answer_labels]
