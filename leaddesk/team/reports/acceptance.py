@@ -58,8 +58,15 @@ class Acceptance:
             self.rejected,
             self.accept_pct,
             self.hours_to_first_call,
-            None if self.opportunity_cents is None else self.opportunity_cents / 100,
+            _units(self.opportunity_cents),
         )
+
+
+def _units(cents: int | None) -> int | float | None:
+    """An amount in currency units: whole ones as an integer (296400, not 296400.0)."""
+    if cents is None:
+        return None
+    return cents // 100 if cents % 100 == 0 else cents / 100
 
 
 HEADERS = (
