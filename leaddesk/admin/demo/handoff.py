@@ -69,8 +69,9 @@ def hand_off_history(
                         "created_on": answered.date(),
                         "recorded_by_id": sales_id,
                         "recorded_at": answered,
-                        # What sales put on the opportunity: whole hundreds, 5,000–120,000.
-                        "amount_cents": rng.randint(50, 1200) * 10_000,
+                        # What sales put on the opportunity: whole hundreds, 5,000–120,000
+                        # (its own draw per lead: the rest of a seed's demo stays as it was).
+                        "amount_cents": random.Random(lead["id"]).randint(50, 1200) * 10_000,
                     }
                 )
                 decision, reason = SalesDecision.ACCEPTED, None
