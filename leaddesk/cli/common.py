@@ -7,6 +7,7 @@ import getpass
 import json
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from enum import Enum
@@ -180,13 +181,28 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def shown_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: East Asian wide and full-width characters take
+    two (洋介 太田 is 9 columns, not 5), combining marks none."""
+    return sum(
+        0
+        if unicodedata.combining(ch)
+        else 2
+        if unicodedata.east_asian_width(ch) in ("W", "F")
+        else 1
+        for ch in text
+    )
+
+
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    widths = [max(shown_width(row[i]) for row in cells) for i in range(len(headers))]
     for number, row in enumerate(cells):
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        padded = (
+            cell + " " * (width - shown_width(cell))
+            for cell, width in zip(row, widths, strict=True)
         )
+        print("  ".join(padded).rstrip())
         if number == 0:
             print("  ".join("-" * width for width in widths))
 
