@@ -429,33 +429,6 @@ class SalesFeedback(Base):
     recycle_at: Mapped[datetime | None]
 
 
-class SourceMapping(Base):
-    """The column mapping confirmed for an intake source, reused on the next import."""
-
-    __tablename__ = "source_mappings"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(String(64), unique=True)
-    mapping: Mapped[dict[str, Any]]
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    updated_at: Mapped[datetime]
-
-
-class ImportRun(Base):
-    __tablename__ = "import_runs"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    file_name: Mapped[str] = mapped_column(Text)
-    file_digest: Mapped[str] = mapped_column(String(64), index=True)
-    source: Mapped[str] = mapped_column(String(64))
-    started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    started_at: Mapped[datetime]
-    finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="running")
-    checkpoint_row: Mapped[int] = mapped_column(Integer, default=0)
-    summary: Mapped[dict[str, Any] | None]
-
-
 class DoNotCallEntry(Base):
     """A phone number or email the team must not call, whoever it belongs to (an opt-out, a
     registry scrub, a suppression list, a person who asked to be forgotten).
@@ -498,8 +471,10 @@ class AuditEvent(Base):
     db_login: Mapped[str | None] = mapped_column(String(64))
 
 
-# The sync's tables are in their own module (leaddesk/sync/ owns them); imported here so every
+# The intake's, meetings' and sync's tables are in modules of their own; imported here so every
 # table is on Base.metadata whichever module is loaded first.
+from leaddesk.store.intake_models import ImportRun as ImportRun  # noqa: E402
+from leaddesk.store.intake_models import SourceMapping as SourceMapping  # noqa: E402
 from leaddesk.store.meeting_models import Meeting as Meeting  # noqa: E402
 from leaddesk.store.meeting_models import SalesCalendar as SalesCalendar  # noqa: E402
 from leaddesk.store.sync_models import SyncOutboxRow as SyncOutboxRow  # noqa: E402
