@@ -179,14 +179,25 @@ class _Reading:
             for axis in definition.scoring.axes
         ]
         self.stage_label = definition.stage_label(Stage.QUALIFIED)
+        self._seen: dict[tuple[str, type, Any], str] = {}
 
     def texts(self, answers: dict[str, Any]) -> dict[str, str]:
-        """Every question's answer as a person reads it ("" when not answered)."""
-        currency = self.definition.currency
-        return {
-            question.id: _answer_text(question, labels, answers.get(question.id), currency)
-            for question, labels in self.questions
-        }
+        """Each answered question's answer as a person reads it. The same choice on many
+        leads is read once: texts are kept by question, value and the value's type (True
+        and 1 read differently)."""
+        texts: dict[str, str] = {}
+        for question, labels in self.questions:
+            if question.id not in answers:
+                continue
+            value = answers[question.id]
+            key = (question.id, type(value), value) if _plain(value) else None
+            text = self._seen.get(key) if key is not None else None
+            if text is None:
+                text = _answer_text(question, labels, value, self.definition.currency)
+                if key is not None:
+                    self._seen[key] = text
+            texts[question.id] = text
+        return texts
 
     def labelled(
         self, answers: dict[str, Any], texts: dict[str, str]
@@ -201,9 +212,13 @@ class _Reading:
 
     def axis_answers(self, texts: dict[str, str]) -> tuple[AxisAnswer, ...]:
         return tuple(
-            AxisAnswer(label, "; ".join(texts[qid] for qid in qids if texts[qid]))
+            AxisAnswer(label, "; ".join(texts[qid] for qid in qids if texts.get(qid)))
             for label, qids in self.axes
         )
+
+
+def _plain(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
 
 
 def _readings(session: Session) -> dict[int, _Reading]:

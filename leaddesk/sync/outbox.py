@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk.errors import Conflict
@@ -171,9 +171,11 @@ def settle_all(
     )
     if not mine:
         return mine
-    rows = SyncOutboxRow.__table__.c
+    table = SyncOutboxRow.__table__
+    assert isinstance(table, Table)
+    rows = table.c
     session.execute(
-        update(SyncOutboxRow.__table__)
+        update(table)
         .where(rows.id == bindparam("row"), rows.claimed_by == worker)
         .values(
             status=bindparam("new_status"),
