@@ -11,12 +11,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk.domain import Verdict
+from leaddesk.domain import LeadType, Verdict
 from leaddesk.store.models import (
     Account,
     Answer,
@@ -29,12 +29,64 @@ from leaddesk.store.models import (
 )
 
 
+class LeadRow(NamedTuple):
+    """A lead with its person and account (LEAD_COLUMNS, in order). A plain tuple: reading a
+    SQLAlchemy Row's fields by name cost more than building the record."""
+
+    id: int
+    source: str
+    campaign: str | None
+    inquiry: str | None
+    arrived_at: datetime
+    stage_changed_at: datetime
+    definition_version_id: int | None
+    lead_type: LeadType | None
+    assigned_to_id: int | None
+    fit_score: int
+    interest_score: int
+    framework_score: int | None
+    first_name: str | None
+    last_name: str | None
+    title: str | None
+    email: str | None
+    phone: str | None
+    phone_raw: str | None
+    country: str | None
+    city: str | None
+    timezone: str | None
+    account_id: int | None
+    account_country: str | None
+    company: str | None
+    domain: str | None
+    industry: str | None
+    employees: int | None
+    is_customer: bool | None
+
+
+class VerdictRow(NamedTuple):
+    """A hand-off verdict (VERDICT_COLUMNS, in order)."""
+
+    lead_id: int
+    definition_version_id: int | None
+    answers: dict[str, Any] | None
+    decided_by_id: int
+    decided_at: datetime
+    lead_type: LeadType | None
+    reason: str | None
+    overridden: bool
+    override_reason: str | None
+    fired_rules: list[str] | None
+    fit_score: int | None
+    interest_score: int | None
+    framework_score: int | None
+
+
 @dataclass(frozen=True)
 class ChunkRows:
     """One chunk's rows, by lead id where a lead has many."""
 
-    leads: list[Row[Any]]  # lead, person and account columns (LEAD_COLUMNS), lead-id order
-    verdicts: dict[int, Row[Any]]  # the latest hand-off verdict (VERDICT_COLUMNS)
+    leads: list[LeadRow]  # lead-id order
+    verdicts: dict[int, VerdictRow]  # the latest hand-off verdict
     calls: dict[int, list[dict[str, Any]]]
     notes: dict[int, list[dict[str, Any]]]
     answers: dict[int, dict[str, Any]]  # question id → value, for leads whose verdict has none
@@ -104,15 +156,16 @@ def read_chunk(
     cutoff: datetime,
     users: dict[int, tuple[str, str]],
 ) -> ChunkRows:
-    leads = list(
-        session.execute(
+    leads = [
+        LeadRow._make(row)
+        for row in session.execute(
             select(*LEAD_COLUMNS)
             .join(Person, Person.id == Lead.person_id)
             .outerjoin(Account, Account.id == Lead.account_id)
             .where(Lead.id.in_(chunk))
             .order_by(Lead.id)
-        )
-    )
+        ).tuples()
+    ]
     verdicts = _latest_hand_off(session, chunk, cutoff)
     without_answers = [lead_id for lead_id in chunk if not _has_answers(verdicts.get(lead_id))]
     return ChunkRows(
@@ -124,12 +177,14 @@ def read_chunk(
     )
 
 
-def _has_answers(verdict: Row[Any] | None) -> bool:
+def _has_answers(verdict: VerdictRow | None) -> bool:
     return verdict is not None and bool(verdict.answers)
 
 
-def _latest_hand_off(session: Session, ids: Sequence[int], cutoff: datetime) -> dict[int, Row[Any]]:
-    latest: dict[int, Row[Any]] = {}
+def _latest_hand_off(
+    session: Session, ids: Sequence[int], cutoff: datetime
+) -> dict[int, VerdictRow]:
+    latest: dict[int, VerdictRow] = {}
     for row in session.execute(
         select(*VERDICT_COLUMNS)
         .where(
@@ -138,8 +193,8 @@ def _latest_hand_off(session: Session, ids: Sequence[int], cutoff: datetime) -> 
             VerdictRecord.decided_at <= cutoff,
         )
         .order_by(VerdictRecord.decided_at, VerdictRecord.id)
-    ):
-        latest[row.lead_id] = row
+    ).tuples():
+        latest[row[0]] = VerdictRow._make(row)
     return latest
 
 

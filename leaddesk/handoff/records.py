@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from leaddesk.definition import Definition, Question, QuestionType, parse_definition
 from leaddesk.definition.policy import Policy
 from leaddesk.domain import LeadType, Stage
-from leaddesk.handoff.record_rows import ChunkRows, read_chunk, user_names
+from leaddesk.handoff.record_rows import ChunkRows, LeadRow, VerdictRow, read_chunk, user_names
 from leaddesk.meetings.booking import MeetingInfo
 from leaddesk.meetings.diary import meetings_of
 from leaddesk.store.models import DefinitionVersion, HandoffBatch, Lead
@@ -178,6 +178,7 @@ class _Reading:
             (axis.label, [q.id for q in definition.questions if q.framework == axis.id])
             for axis in definition.scoring.axes
         ]
+        self.known = frozenset(question.id for question, _labels in self.questions)
         self.stage_label = definition.stage_label(Stage.QUALIFIED)
         self._seen: dict[tuple[str, type, Any], str] = {}
 
@@ -204,9 +205,7 @@ class _Reading:
     ) -> tuple[tuple[str, str, str], ...]:
         known = [(q.id, q.text, texts[q.id]) for q, _labels in self.questions if q.id in answers]
         unknown = [
-            (key, key, str(answers[key]))
-            for key in sorted(answers)
-            if self.definition.question(key) is None
+            (key, key, str(answers[key])) for key in sorted(answers) if key not in self.known
         ]
         return tuple(item for item in known + unknown if item[2])
 
@@ -232,13 +231,13 @@ def _readings(session: Session) -> dict[int, _Reading]:
 
 
 def _record(
-    lead: Any,
+    lead: LeadRow,
     rows: ChunkRows,
     users: dict[int, tuple[str, str]],
     readings: dict[int, _Reading],
     meeting: MeetingInfo | None,
 ) -> HandoffRecord:
-    """One lead's record from its chunk's rows (``lead`` has record_rows.LEAD_COLUMNS)."""
+    """One lead's record from its chunk's rows."""
     verdict = rows.verdicts.get(lead.id)
     version_id = verdict.definition_version_id if verdict else lead.definition_version_id
     reading = readings.get(version_id) if version_id is not None else None
@@ -351,7 +350,7 @@ def _summary(
     who: str,
     on: datetime,
     kind: str,
-    verdict: Any,
+    verdict: VerdictRow | None,
     axes: tuple[AxisAnswer, ...],
     fit_score: int,
     interest_score: int,
