@@ -7,9 +7,8 @@ calls, notes, answers) are left out.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -19,21 +18,11 @@ from sqlalchemy.orm import Session
 
 from leaddesk.definition import Definition, Question, QuestionType, parse_definition
 from leaddesk.definition.policy import Policy
-from leaddesk.domain import LeadType, Stage, Verdict
+from leaddesk.domain import LeadType, Stage
+from leaddesk.handoff.record_rows import ChunkRows, LeadRow, VerdictRow, read_chunk, user_names
 from leaddesk.meetings.booking import MeetingInfo
 from leaddesk.meetings.diary import meetings_of
-from leaddesk.store.models import (
-    Account,
-    Answer,
-    CallAttempt,
-    DefinitionVersion,
-    HandoffBatch,
-    Lead,
-    Note,
-    Person,
-    User,
-    VerdictRecord,
-)
+from leaddesk.store.models import DefinitionVersion, HandoffBatch, Lead
 
 CHUNK = 500
 
@@ -140,58 +129,17 @@ def records_as_of(session: Session, ids: Sequence[int], cutoff: datetime) -> lis
     moment a sync sends them to sales' CRM), lowest lead id first."""
     ids = sorted(ids)
     records: list[HandoffRecord] = []
-    users = {u.id: u for u in session.scalars(select(User))}
-    # Every published definition, parsed once per call (a session.get per lead was a query per
-    # lead: the session does not keep rows nobody holds).
-    definitions = _definitions(session)
+    users = user_names(session)
+    # Every published definition parsed and its questions' labels worked out once per call,
+    # not once per lead.
+    readings = _readings(session)
     for chunk in _chunks(ids):
-        rows = session.execute(
-            select(Lead, Person, Account)
-            .join(Person, Person.id == Lead.person_id)
-            .outerjoin(Account, Account.id == Lead.account_id)
-            .where(Lead.id.in_(chunk))
-            .order_by(Lead.id)
-        ).all()
-        verdicts = _latest_hand_off(session, chunk, cutoff)
-        calls = _group(
-            session.scalars(
-                select(CallAttempt)
-                .where(CallAttempt.lead_id.in_(chunk), CallAttempt.at <= cutoff)
-                .order_by(CallAttempt.at, CallAttempt.id)
-            )
-        )
-        notes = _group(
-            session.scalars(
-                select(Note)
-                .where(Note.lead_id.in_(chunk), Note.created_at <= cutoff)
-                .order_by(Note.created_at, Note.id)
-            )
-        )
-        answers = _group(
-            session.scalars(
-                select(Answer)
-                .where(Answer.lead_id.in_(chunk), Answer.answered_at <= cutoff)
-                .order_by(Answer.id)
-            )
-        )
+        rows = read_chunk(session, chunk, cutoff, users)
         meetings = meetings_of(session, list(chunk))
-        for lead, person, account in rows:
-            verdict = verdicts.get(lead.id)
-            record = replace(
-                _record(
-                    lead,
-                    person,
-                    account,
-                    verdict,
-                    users,
-                    definitions,
-                    calls.get(lead.id, []),
-                    notes.get(lead.id, []),
-                    answers.get(lead.id, []),
-                ),
-                meeting=meetings.get(lead.id),
+        for lead in rows.leads:
+            records.append(
+                _record(lead, rows, users, readings, meetings.get(lead.id)),
             )
-            records.append(record)
     return records
 
 
@@ -215,34 +163,67 @@ def read_record(session: Session, lead_id: int) -> HandoffRecord | None:
     return found[0] if found else None
 
 
-def _group(rows: Iterable[Any]) -> dict[int, list[Any]]:
-    grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        grouped[row.lead_id].append(row)
-    return grouped
+class _Reading:
+    """One definition version as records read it: each question's option labels and each
+    axis's questions worked out once, not once per lead."""
 
+    def __init__(self, version: int, definition: Definition) -> None:
+        self.version = version
+        self.definition = definition
+        self.questions = [
+            (question, {option.value: option.label for option in question.options})
+            for question in definition.questions
+        ]
+        self.axes = [
+            (axis.label, [q.id for q in definition.questions if q.framework == axis.id])
+            for axis in definition.scoring.axes
+        ]
+        self.known = frozenset(question.id for question, _labels in self.questions)
+        self.stage_label = definition.stage_label(Stage.QUALIFIED)
+        self._seen: dict[tuple[str, type, Any], str] = {}
 
-def _latest_hand_off(
-    session: Session, ids: Sequence[int], cutoff: datetime
-) -> dict[int, VerdictRecord]:
-    latest: dict[int, VerdictRecord] = {}
-    for verdict in session.scalars(
-        select(VerdictRecord)
-        .where(
-            VerdictRecord.lead_id.in_(ids),
-            VerdictRecord.verdict == Verdict.HAND_OFF,
-            VerdictRecord.decided_at <= cutoff,
+    def texts(self, answers: dict[str, Any]) -> dict[str, str]:
+        """Each answered question's answer as a person reads it. The same choice on many
+        leads is read once: texts are kept by question, value and the value's type (True
+        and 1 read differently)."""
+        texts: dict[str, str] = {}
+        for question, labels in self.questions:
+            if question.id not in answers:
+                continue
+            value = answers[question.id]
+            key = (question.id, type(value), value) if _plain(value) else None
+            text = self._seen.get(key) if key is not None else None
+            if text is None:
+                text = _answer_text(question, labels, value, self.definition.currency)
+                if key is not None:
+                    self._seen[key] = text
+            texts[question.id] = text
+        return texts
+
+    def labelled(
+        self, answers: dict[str, Any], texts: dict[str, str]
+    ) -> tuple[tuple[str, str, str], ...]:
+        known = [(q.id, q.text, texts[q.id]) for q, _labels in self.questions if q.id in answers]
+        unknown = [
+            (key, key, str(answers[key])) for key in sorted(answers) if key not in self.known
+        ]
+        return tuple(item for item in known + unknown if item[2])
+
+    def axis_answers(self, texts: dict[str, str]) -> tuple[AxisAnswer, ...]:
+        return tuple(
+            AxisAnswer(label, "; ".join(texts[qid] for qid in qids if texts.get(qid)))
+            for label, qids in self.axes
         )
-        .order_by(VerdictRecord.decided_at, VerdictRecord.id)
-    ):
-        latest[verdict.lead_id] = verdict
-    return latest
 
 
-def _definitions(session: Session) -> dict[int, tuple[int, Definition]]:
-    """Each definition version's id: (its number, the definition)."""
+def _plain(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _readings(session: Session) -> dict[int, _Reading]:
+    """Each definition version's id: the version read once."""
     return {
-        row.id: (row.version, _parsed(row.source_text, f"definition version {row.version}"))
+        row.id: _Reading(row.version, _parsed(row.source_text, f"definition version {row.version}"))
         for row in session.execute(
             select(DefinitionVersion.id, DefinitionVersion.version, DefinitionVersion.source_text)
         )
@@ -250,82 +231,93 @@ def _definitions(session: Session) -> dict[int, tuple[int, Definition]]:
 
 
 def _record(
-    lead: Lead,
-    person: Person,
-    account: Account | None,
-    verdict: VerdictRecord | None,
-    users: dict[int, User],
-    definitions: dict[int, tuple[int, Definition]],
-    calls: list[CallAttempt],
-    notes: list[Note],
-    answer_rows: list[Answer],
+    lead: LeadRow,
+    rows: ChunkRows,
+    users: dict[int, tuple[str, str]],
+    readings: dict[int, _Reading],
+    meeting: MeetingInfo | None,
 ) -> HandoffRecord:
+    """One lead's record from its chunk's rows."""
+    verdict = rows.verdicts.get(lead.id)
     version_id = verdict.definition_version_id if verdict else lead.definition_version_id
-    version, definition = (
-        definitions.get(version_id, (None, None)) if version_id is not None else (None, None)
-    )
+    reading = readings.get(version_id) if version_id is not None else None
     if verdict is not None and verdict.answers:
         answers = dict(verdict.answers)
     else:
-        answers = {row.question_id: row.value for row in answer_rows}
+        answers = rows.answers.get(lead.id, {})
+    if reading is not None:
+        texts = reading.texts(answers)
+        labelled = reading.labelled(answers, texts)
+        axes = reading.axis_answers(texts)
+    else:
+        labelled = tuple((key, key, str(answers[key])) for key in sorted(answers))
+        axes = ()
     qualifier_id = verdict.decided_by_id if verdict else lead.assigned_to_id
     qualifier = users.get(qualifier_id) if qualifier_id is not None else None
-    labelled = _labelled(definition, answers)
-    record = HandoffRecord(
+    has_account = lead.account_id is not None
+    calls = tuple(rows.calls.get(lead.id, ()))
+    lead_type = verdict.lead_type if verdict else lead.lead_type
+    fit_score = _pick(verdict.fit_score if verdict else None, lead.fit_score)
+    interest_score = _pick(verdict.interest_score if verdict else None, lead.interest_score)
+    qualified_at = verdict.decided_at if verdict else lead.stage_changed_at
+    definition = reading.definition if reading is not None else None
+    kind = (
+        definition.lead_type_label(lead_type)
+        if definition is not None and lead_type
+        else (lead_type.label if lead_type else "qualified")
+    )
+    return HandoffRecord(
         lead_id=lead.id,
-        first_name=person.first_name or "",
-        last_name=person.last_name or "",
-        title=person.title,
-        email=person.email,
-        phone=person.phone or person.phone_raw,
-        country=person.country or (account.country if account else None),
-        city=person.city,
-        timezone=person.timezone,
-        company=account.name if account else None,
-        domain=account.domain if account else None,
-        industry=account.industry if account else None,
-        employees=account.employees if account else None,
-        existing_customer=bool(account.is_customer) if account else False,
+        first_name=lead.first_name or "",
+        last_name=lead.last_name or "",
+        title=lead.title,
+        email=lead.email,
+        phone=lead.phone or lead.phone_raw,
+        country=lead.country or (lead.account_country if has_account else None),
+        city=lead.city,
+        timezone=lead.timezone,
+        company=lead.company if has_account else None,
+        domain=lead.domain if has_account else None,
+        industry=lead.industry if has_account else None,
+        employees=lead.employees if has_account else None,
+        existing_customer=bool(lead.is_customer) if has_account else False,
         source=lead.source,
         campaign=lead.campaign,
         inquiry=lead.inquiry,
         arrived_at=lead.arrived_at,
-        qualified_by=qualifier.name if qualifier else "",
-        qualified_by_name=qualifier.display_name if qualifier else "",
-        qualified_at=verdict.decided_at if verdict else lead.stage_changed_at,
-        definition_version=version,
-        lead_type=verdict.lead_type if verdict else lead.lead_type,
+        qualified_by=qualifier[0] if qualifier else "",
+        qualified_by_name=qualifier[1] if qualifier else "",
+        qualified_at=qualified_at,
+        definition_version=reading.version if reading is not None else None,
+        lead_type=lead_type,
         verdict_reason=verdict.reason if verdict else None,
         overridden=bool(verdict.overridden) if verdict else False,
         override_reason=verdict.override_reason if verdict else None,
         fired_rules=tuple(verdict.fired_rules or ()) if verdict else (),
-        fit_score=_pick(verdict.fit_score if verdict else None, lead.fit_score),
-        interest_score=_pick(verdict.interest_score if verdict else None, lead.interest_score),
+        fit_score=fit_score,
+        interest_score=interest_score,
         framework_score=(verdict.framework_score if verdict else None) or lead.framework_score,
         answers=answers,
         answer_labels=labelled,
-        axes=_axes(definition, answers),
-        notes=tuple(
-            {
-                "at": note.created_at.isoformat(),
-                "by": users[note.user_id].name if note.user_id in users else "",
-                "text": note.text,
-            }
-            for note in notes
-            if note.text.strip()
+        axes=axes,
+        notes=tuple(rows.notes.get(lead.id, ())),
+        calls=calls,
+        summary=_summary(
+            who=(qualifier[1] or qualifier[0]) if qualifier else "",
+            on=qualified_at,
+            kind=kind,
+            verdict=verdict,
+            axes=axes,
+            fit_score=fit_score,
+            interest_score=interest_score,
+            calls=calls,
+            source=lead.source,
+            inquiry=lead.inquiry,
         ),
-        calls=tuple(
-            {
-                "at": call.at.isoformat(),
-                "by": users[call.user_id].name if call.user_id in users else "",
-                "outcome": call.outcome.value,
-                "duration_seconds": call.duration_seconds,
-                "note": call.note,
-            }
-            for call in calls
-        ),
+        stage_label=reading.stage_label if reading is not None else Stage.QUALIFIED.label,
+        lead_type_label=kind if lead_type else None,
+        meeting=meeting,
     )
-    return _with_summary(record, definition)
 
 
 def _pick(first: int | None, fallback: int) -> int:
@@ -334,9 +326,13 @@ def _pick(first: int | None, fallback: int) -> int:
 
 def answer_text(question: Question, value: Any, currency: str) -> str:
     """An answer as a person reads it: option labels, Yes/No, amounts with their currency."""
+    labels = {option.value: option.label for option in question.options}
+    return _answer_text(question, labels, value, currency)
+
+
+def _answer_text(question: Question, labels: dict[str, str], value: Any, currency: str) -> str:
     if value is None or value == "" or value == []:
         return ""
-    labels = {option.value: option.label for option in question.options}
     if question.type is QuestionType.SINGLE_CHOICE:
         return labels.get(str(value), str(value))
     if question.type is QuestionType.MULTIPLE_CHOICE:
@@ -349,66 +345,35 @@ def answer_text(question: Question, value: Any, currency: str) -> str:
     return str(value)
 
 
-def _labelled(
-    definition: Definition | None, answers: dict[str, Any]
-) -> tuple[tuple[str, str, str], ...]:
-    if definition is None:
-        return tuple((key, key, str(answers[key])) for key in sorted(answers))
-    known = [
-        (q.id, q.text, answer_text(q, answers[q.id], definition.currency))
-        for q in definition.questions
-        if q.id in answers
-    ]
-    unknown = [
-        (key, key, str(answers[key])) for key in sorted(answers) if definition.question(key) is None
-    ]
-    return tuple(item for item in known + unknown if item[2])
-
-
-def _axes(definition: Definition | None, answers: dict[str, Any]) -> tuple[AxisAnswer, ...]:
-    if definition is None:
-        return ()
-    result = []
-    for axis in definition.scoring.axes:
-        texts = [
-            answer_text(q, answers.get(q.id), definition.currency)
-            for q in definition.questions
-            if q.framework == axis.id
-        ]
-        result.append(AxisAnswer(axis.label, "; ".join(t for t in texts if t)))
-    return tuple(result)
-
-
-def _with_summary(record: HandoffRecord, definition: Definition | None) -> HandoffRecord:
+def _summary(
+    *,
+    who: str,
+    on: datetime,
+    kind: str,
+    verdict: VerdictRow | None,
+    axes: tuple[AxisAnswer, ...],
+    fit_score: int,
+    interest_score: int,
+    calls: tuple[dict[str, Any], ...],
+    source: str,
+    inquiry: str | None,
+) -> str:
     """One paragraph a salesperson can read before dialling."""
-    kind = (
-        definition.lead_type_label(record.lead_type)
-        if definition and record.lead_type
-        else (record.lead_type.label if record.lead_type else "qualified")
-    )
-    who = record.qualified_by_name or record.qualified_by or "A qualifier"
-    parts = [f"{who} qualified this lead on {record.qualified_at.date().isoformat()} as {kind}"]
-    parts[0] += f": {record.verdict_reason}." if record.verdict_reason else "."
-    if record.overridden and record.override_reason:
-        parts.append(f"Overrode the suggestion because: {record.override_reason}.")
-    axes = [f"{axis.label}: {axis.text}" for axis in record.axes if axis.text]
-    if axes:
-        parts.append("; ".join(axes) + ".")
-    parts.append(f"Fit {record.fit_score}/100, interest {record.interest_score}/100.")
-    if record.calls:
-        last = record.calls[-1]
-        connected = sum(1 for call in record.calls if call["outcome"] == "connected")
+    parts = [f"{who or 'A qualifier'} qualified this lead on {on.date().isoformat()} as {kind}"]
+    reason = verdict.reason if verdict else None
+    parts[0] += f": {reason}." if reason else "."
+    if verdict and verdict.overridden and verdict.override_reason:
+        parts.append(f"Overrode the suggestion because: {verdict.override_reason}.")
+    texts = [f"{axis.label}: {axis.text}" for axis in axes if axis.text]
+    if texts:
+        parts.append("; ".join(texts) + ".")
+    parts.append(f"Fit {fit_score}/100, interest {interest_score}/100.")
+    if calls:
+        last = calls[-1]
+        connected = sum(1 for call in calls if call["outcome"] == "connected")
         parts.append(
-            f"{len(record.calls)} call(s), {connected} connected; last on "
+            f"{len(calls)} call(s), {connected} connected; last on "
             f"{last['at'][:10]} ({last['outcome'].replace('_', ' ')})."
         )
-    asked = record.inquiry or "an inquiry"
-    parts.append(f"Came in via {record.source.replace('_', ' ')}: {asked}.")
-    return replace(
-        record,
-        summary=" ".join(" ".join(parts).split()),
-        stage_label=(
-            definition.stage_label(Stage.QUALIFIED) if definition else Stage.QUALIFIED.label
-        ),
-        lead_type_label=kind if record.lead_type else None,
-    )
+    parts.append(f"Came in via {source.replace('_', ' ')}: {inquiry or 'an inquiry'}.")
+    return " ".join(" ".join(parts).split())

@@ -123,6 +123,13 @@ def _is_mobile(phone: str | None) -> bool:
     return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
 
 
+def _mobile(seen: dict[str | None, bool], phone: str | None) -> bool:
+    found = seen.get(phone)
+    if found is None:
+        found = seen[phone] = _is_mobile(phone)
+    return found
+
+
 def _rating(record: HandoffRecord) -> str:
     low = min(record.fit_score, record.interest_score)
     return "Hot" if low >= 70 else "Warm" if low >= 40 else "Cold"
@@ -205,6 +212,7 @@ def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
     """One row per lead; text cells already neutralised, numbers left as numbers."""
     labels = axis_labels(records)
     table: list[list[str | int | None]] = []
+    mobile: dict[str | None, bool] = {}  # each distinct number parsed once
     for record in records:
         first, last = last_and_first(record)
         description = _one_line(record.inquiry)
@@ -218,7 +226,7 @@ def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
             "Title": record.title or "",
             "Email": record.email or "",
             "Phone": record.phone or "",
-            "MobilePhone": record.phone if _is_mobile(record.phone) else "",
+            "MobilePhone": record.phone if _mobile(mobile, record.phone) else "",
             "LeadSource": LEAD_SOURCES.get(record.source, record.source.replace("_", " ").title()),
             "Status": STATUS,
             "Rating": _rating(record),

@@ -8,10 +8,11 @@ row twice is harmless: connectors upsert by the LeadDesk lead id.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk.errors import Conflict
@@ -117,6 +118,15 @@ def release(session: Session, worker: str, row_ids: list[int], error: str) -> No
     )
 
 
+@dataclass(frozen=True)
+class Answered:
+    """What the CRM said about one claimed row: its record id, or why it refused it."""
+
+    row_id: int
+    crm_id: str | None
+    error: str | None
+
+
 def settle(
     session: Session,
     worker: str,
@@ -129,22 +139,67 @@ def settle(
 ) -> bool:
     """Record what the CRM said about a row this worker still holds; False if its lease ran
     out and another worker took it (that one's send updates the same CRM record)."""
-    result = session.execute(
-        update(SyncOutboxRow)
-        .where(SyncOutboxRow.id == row_id, SyncOutboxRow.claimed_by == worker)
+    return row_id in settle_all(
+        session, worker, [Answered(row_id, crm_id, error)], connector=connector, at=at
+    )
+
+
+def settle_all(
+    session: Session,
+    worker: str,
+    answers: Sequence[Answered],
+    *,
+    connector: str,
+    at: datetime,
+) -> set[int]:
+    """Record what the CRM said about a batch of rows in two statements (one UPDATE per row
+    was most of a sync's time); the ids of the rows this worker still held. A row whose
+    lease ran out and another worker took is left to that worker."""
+    if not answers:
+        return set()
+    # Locked as read (PostgreSQL; a SQLite write transaction holds the store already), so
+    # no other worker takes a row between this look and the UPDATE.
+    mine = set(
+        session.scalars(
+            select(SyncOutboxRow.id)
+            .where(
+                SyncOutboxRow.id.in_([answer.row_id for answer in answers]),
+                SyncOutboxRow.claimed_by == worker,
+            )
+            .with_for_update()
+        )
+    )
+    if not mine:
+        return mine
+    table = SyncOutboxRow.__table__
+    assert isinstance(table, Table)
+    rows = table.c
+    session.execute(
+        update(table)
+        .where(rows.id == bindparam("row"), rows.claimed_by == worker)
         .values(
-            status=SENT if error is None else HELD,
+            status=bindparam("new_status"),
             connector=connector,
-            crm_id=crm_id,
-            error=error,
-            sent_at=at if error is None else None,
+            crm_id=bindparam("record", type_=rows.crm_id.type),
+            error=bindparam("refusal", type_=rows.error.type),
+            sent_at=bindparam("sent", type_=rows.sent_at.type),
             claimed_by=None,
             claimed_until=None,
-            attempts=SyncOutboxRow.attempts + 1,
-        )
-        .execution_options(synchronize_session=False)
+            attempts=rows.attempts + 1,
+        ),
+        [
+            {
+                "row": answer.row_id,
+                "new_status": SENT if answer.error is None else HELD,
+                "record": answer.crm_id,
+                "refusal": answer.error,
+                "sent": at if answer.error is None else None,
+            }
+            for answer in answers
+            if answer.row_id in mine
+        ],
     )
-    return bool(getattr(result, "rowcount", 0))
+    return mine
 
 
 def send_held_again(session: Session) -> int:

@@ -148,22 +148,24 @@ def _record(
     run: SyncRun,
 ) -> None:
     with store.transaction() as session:
-        landed: dict[int, str | None] = {}
+        answers: dict[int, Sent] = {}
         for sent in results:
-            mine = outbox.settle(
-                session,
-                worker,
-                row_of[sent.lead_id],
-                connector=connector.name,
-                crm_id=sent.crm_id,
-                error=sent.error,
-                at=at,
-            )
-            if not mine:
+            answers.setdefault(sent.lead_id, sent)  # the CRM's first word on a lead counts
+        mine = outbox.settle_all(
+            session,
+            worker,
+            [outbox.Answered(row_of[s.lead_id], s.crm_id, s.error) for s in answers.values()],
+            connector=connector.name,
+            at=at,
+        )
+        landed: dict[int, str | None] = {}
+        for sent in answers.values():
+            if row_of[sent.lead_id] not in mine:
                 continue
             (run.sent if sent.ok else run.held).append(sent)
             if sent.ok:
                 landed[sent.lead_id] = sent.crm_id
+            # Added, not flushed one by one: the batch's events go in one INSERT.
             audit.record(
                 session,
                 at=at,

@@ -120,3 +120,54 @@ def test_a_verdict_already_in_salesforce_cannot_be_taken_back_here(
         with pytest.raises(Conflict, match=f"already in sales' CRM \\({sent.crm_id}\\)"):
             desk.qualifying.undo_verdict(verdict_id)
     assert [row.status for row in rows(synced_team)] == ["sent"]
+
+
+def test_a_batch_of_answers_settles_only_the_rows_this_worker_still_holds(
+    synced_team: str, clock: FixedClock
+) -> None:
+    first = hand_off(synced_team, clock)
+    second = hand_off(synced_team, clock, email="g@a.example")
+    third = hand_off(synced_team, clock, email="h@a.example")
+    store = open_store(synced_team)
+    try:
+        with store.transaction() as session:
+            claimed = outbox.claim(session, "host:1:a", clock(), 10)
+        row_of = {c.lead_id: c.row_id for c in claimed}
+        with store.transaction() as session:  # the third row's lease was taken over
+            session.get(SyncOutboxRow, row_of[third]).claimed_by = "host:2:b"  # type: ignore[union-attr]
+        with store.transaction() as session:
+            mine = outbox.settle_all(
+                session,
+                "host:1:a",
+                [
+                    outbox.Answered(row_of[first], "00Q000000000001", None),
+                    outbox.Answered(row_of[second], None, "REQUIRED_FIELD_MISSING: Company"),
+                    outbox.Answered(row_of[third], "00Q000000000003", None),
+                ],
+                connector="salesforce",
+                at=clock(),
+            )
+        assert mine == {row_of[first], row_of[second]}
+        by_lead = {row.lead_id: row for row in rows(synced_team)}
+        sent, held, theirs = by_lead[first], by_lead[second], by_lead[third]
+        assert (sent.status, sent.crm_id, sent.sent_at, sent.claimed_by, sent.attempts) == (
+            outbox.SENT,
+            "00Q000000000001",
+            clock(),
+            None,
+            1,
+        )
+        assert (held.status, held.error, held.sent_at, held.claimed_by) == (
+            outbox.HELD,
+            "REQUIRED_FIELD_MISSING: Company",
+            None,
+            None,
+        )
+        assert (theirs.status, theirs.crm_id, theirs.claimed_by, theirs.attempts) == (
+            outbox.WAITING,
+            None,
+            "host:2:b",
+            0,
+        )
+    finally:
+        store.close()
