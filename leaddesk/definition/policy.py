@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from leaddesk.definition.fields import Report, TableReader
 from leaddesk.definition.holiday_days import calendar_exists
+from leaddesk.definition.temperature import Temperature, read_temperature
 from leaddesk.domain import CallOutcome
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -161,6 +162,8 @@ class Policy:
     one_rep_per_company: bool = False
     queue: QueueOrder = field(default_factory=QueueOrder)
     sales_routing: SalesRouting = field(default_factory=SalesRouting)
+    # Hot / warm / cold levels and words for a qualified lead's rating.
+    temperature: Temperature = field(default_factory=Temperature)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -207,6 +210,7 @@ def read_policy(raw: object, path: str, report: Report) -> Policy:
         assignment=_read_assignment(table, report),
         queue=_read_queue_order(table.table("queue"), report),
         sales_routing=_read_sales_routing(table.table("sales_routing"), report),
+        temperature=read_temperature(table.table("temperature"), report),
     )
     auto.finish()
     table.finish()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.definition import Definition, Question, QuestionType, parse_definition
 from leaddesk.definition.policy import Policy
+from leaddesk.definition.temperature import Temperature
 from leaddesk.domain import LeadType, Stage, Verdict
 from leaddesk.meetings.booking import MeetingInfo
 from leaddesk.meetings.diary import meetings_of
@@ -86,6 +87,8 @@ class HandoffRecord:
     # the verdict was made under ("Sales-qualified (SQL)", "Sales-worthy").
     stage_label: str = ""
     lead_type_label: str | None = None
+    # Hot / warm / cold by the temperature levels of that definition (its policy's words).
+    rating: str = ""
     # The meeting the rep booked with the salesperson on the call, if one is on.
     meeting: MeetingInfo | None = None
 
@@ -411,4 +414,7 @@ def _with_summary(record: HandoffRecord, definition: Definition | None) -> Hando
             definition.stage_label(Stage.QUALIFIED) if definition else Stage.QUALIFIED.label
         ),
         lead_type_label=kind if record.lead_type else None,
+        rating=(definition.policy.temperature if definition else Temperature()).rating(
+            record.fit_score, record.interest_score
+        ),
     )
