@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from leaddesk.definition.fields import Report, TableReader
 from leaddesk.definition.holiday_days import calendar_exists
 from leaddesk.definition.temperature import Temperature, read_temperature
-from leaddesk.domain import CallOutcome
+from leaddesk.domain import CallOutcome, LeadType
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -51,6 +51,13 @@ class SalesRouting:
     due_hours: float = 4.0
     move_when_late: bool = False
     sales_manager: str | None = None
+    due_hours_by_lead_type: tuple[tuple[LeadType, float], ...] = ()
+
+    def due_hours_for(self, lead_type: LeadType | None) -> float:
+        """Business hours sales has to follow up on a lead of this type."""
+        if lead_type is None:
+            return self.due_hours
+        return dict(self.due_hours_by_lead_type).get(lead_type, self.due_hours)
 
     def owners_for(self, source: str) -> tuple[str, ...]:
         listed = dict(self.owners)
@@ -265,9 +272,29 @@ def _read_sales_routing(table: TableReader, report: Report) -> SalesRouting:
         due_hours=table.number("due_hours", base.due_hours, 0.25),
         move_when_late=table.flag("move_when_late", base.move_when_late),
         sales_manager=manager.strip().lower() if manager else None,
+        due_hours_by_lead_type=_read_due_hours_by_type(
+            table.table("due_hours_by_lead_type"), report
+        ),
     )
     table.finish()
     return routing
+
+
+def _read_due_hours_by_type(
+    table: TableReader, report: Report
+) -> tuple[tuple[LeadType, float], ...]:
+    hours: list[tuple[LeadType, float]] = []
+    for key in list(table.raw):
+        try:
+            lead_type = LeadType(key)
+        except ValueError:
+            table.value(key)
+            choices = ", ".join(item.value for item in LeadType)
+            report(table.at(key), f"unknown lead type; use one of: {choices}")
+            continue
+        hours.append((lead_type, table.number(key, SalesRouting.due_hours, 0.25)))
+    table.finish()
+    return tuple(hours)
 
 
 def _read_holidays(table: TableReader, report: Report) -> tuple[str | None, str | None]:

@@ -326,6 +326,11 @@ def test_invalid_outcomes(old: str, new: str, path: str, message: str, needle: s
             "unknown call outcome",
         ),
         ("temperature = { hot = 50, warm = 60 }", "policy.temperature.warm", "must be below hot"),
+        (
+            "sales_routing = { due_hours_by_lead_type = { hot_lead = 4 } }",
+            "policy.sales_routing.due_hours_by_lead_type.hot_lead",
+            "unknown lead type",
+        ),
         ("temperature = { hot = 120 }", "policy.temperature.hot", "must be 1 to 100"),
         (
             'temperature = { warm_label = "Hot" }',
