@@ -37,6 +37,13 @@ class RouteBy(StrEnum):
     ACCOUNT_OWNER = "account_owner"  # whoever owns the lead's account
 
 
+class UnqualifiedInterestGoesTo(StrEnum):
+    """Where a good-fit lead that has shown no interest yet is suggested to go."""
+
+    SALES = "sales"  # handed off: selling to a good fit is sales' work (the seeds' way)
+    MARKETING = "marketing"  # nurtured, as its rule says, until it shows interest
+
+
 @dataclass(frozen=True)
 class SalesRouting:
     """How hand-offs reach a salesperson, and sales' follow-up clock (docs/architecture.md §4):
@@ -169,6 +176,9 @@ class Policy:
     one_rep_per_company: bool = False
     queue: QueueOrder = field(default_factory=QueueOrder)
     sales_routing: SalesRouting = field(default_factory=SalesRouting)
+    # A definition that does not say keeps its rules' nurture verdicts (as it was published);
+    # the shipped BANT says "sales".
+    unqualified_interest_goes_to: UnqualifiedInterestGoesTo = UnqualifiedInterestGoesTo.MARKETING
     # Hot / warm / cold levels and words for a qualified lead's rating.
     temperature: Temperature = field(default_factory=Temperature)
 
@@ -218,6 +228,7 @@ def read_policy(raw: object, path: str, report: Report) -> Policy:
         queue=_read_queue_order(table.table("queue"), report),
         sales_routing=_read_sales_routing(table.table("sales_routing"), report),
         temperature=read_temperature(table.table("temperature"), report),
+        unqualified_interest_goes_to=_read_goes_to(table, report),
     )
     auto.finish()
     table.finish()
@@ -421,3 +432,14 @@ def _read_assignment(table: TableReader, report: Report) -> Assignment:
         choices = ", ".join(item.value for item in Assignment)
         report(table.at("assignment"), f"unknown assignment '{value}'; use one of: {choices}")
         return Assignment.ROUND_ROBIN
+
+
+def _read_goes_to(table: TableReader, report: Report) -> UnqualifiedInterestGoesTo:
+    default = Policy.unqualified_interest_goes_to
+    value = table.text("unqualified_interest_goes_to", default.value)
+    try:
+        return UnqualifiedInterestGoesTo(value)
+    except ValueError:
+        choices = ", ".join(item.value for item in UnqualifiedInterestGoesTo)
+        report(table.at("unqualified_interest_goes_to"), f"unknown '{value}'; use {choices}")
+        return default

@@ -331,6 +331,11 @@ def test_invalid_outcomes(old: str, new: str, path: str, message: str, needle: s
             "policy.sales_routing.due_hours_by_lead_type.hot_lead",
             "unknown lead type",
         ),
+        (
+            'unqualified_interest_goes_to = "nowhere"',
+            "policy.unqualified_interest_goes_to",
+            "unknown 'nowhere'; use sales, marketing",
+        ),
         ("temperature = { hot = 120 }", "policy.temperature.hot", "must be 1 to 100"),
         (
             'temperature = { warm_label = "Hot" }',
