@@ -21,6 +21,7 @@ from leaddesk.definition.model import (
     QuestionType,
     ScoreRule,
 )
+from leaddesk.definition.policy import UnqualifiedInterestGoesTo
 from leaddesk.domain import DisqualifyReason, LeadType, Verdict
 
 
@@ -229,10 +230,31 @@ def _suggest(
         return _suggestion(hit.outcome, hit.outcome.reason, knockout=hit.question_id)
     for index, rule in enumerate(definition.rules):
         if holds(rule.when, context):
-            return _suggestion(rule.outcome, rule.description, rule_index=index)
+            outcome = _to_sales_if_good_fit(definition, rule.outcome, context)
+            because = rule.description
+            if outcome is not rule.outcome:
+                because += " (unqualified interest goes to sales)"
+            return _suggestion(outcome, because, rule_index=index)
     # Validation requires a fallback rule; this only guards a definition built by hand.
     fallback = Outcome(LeadType.UNQUALIFIED_SUITABILITY, Verdict.NURTURE, "Keep qualifying")
     return _suggestion(fallback, "No rule matched")
+
+
+def _to_sales_if_good_fit(definition: Definition, outcome: Outcome, context: Context) -> Outcome:
+    """A good fit that has shown no interest yet is sales' to sell when the policy says so:
+    the rule's nurture becomes a hand-off. Fit must reach the definition's ``good_fit``
+    threshold (when it has one), so a lead whose fit is unknown is not sent."""
+    if (
+        definition.policy.unqualified_interest_goes_to is not UnqualifiedInterestGoesTo.SALES
+        or outcome.lead_type is not LeadType.UNQUALIFIED_INTEREST
+        or outcome.verdict is not Verdict.NURTURE
+    ):
+        return outcome
+    good_fit = dict(definition.scoring.thresholds).get("good_fit")
+    if good_fit is not None and context.scores.get("fit", 0.0) < good_fit:
+        return outcome
+    reason = f"{outcome.reason}; a good fit, so sales works up the interest"
+    return Outcome(LeadType.UNQUALIFIED_INTEREST, Verdict.HAND_OFF, reason)
 
 
 def _suggestion(

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from leaddesk.definition.fields import Report, TableReader
 from leaddesk.definition.holiday_days import calendar_exists
-from leaddesk.domain import CallOutcome
+from leaddesk.definition.temperature import Temperature, read_temperature
+from leaddesk.domain import CallOutcome, LeadType
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -36,6 +37,13 @@ class RouteBy(StrEnum):
     ACCOUNT_OWNER = "account_owner"  # whoever owns the lead's account
 
 
+class UnqualifiedInterestGoesTo(StrEnum):
+    """Where a good-fit lead that has shown no interest yet is suggested to go."""
+
+    SALES = "sales"  # handed off: selling to a good fit is sales' work (the seeds' way)
+    MARKETING = "marketing"  # nurtured, as its rule says, until it shows interest
+
+
 @dataclass(frozen=True)
 class SalesRouting:
     """How hand-offs reach a salesperson, and sales' follow-up clock (docs/architecture.md §4):
@@ -50,6 +58,13 @@ class SalesRouting:
     due_hours: float = 4.0
     move_when_late: bool = False
     sales_manager: str | None = None
+    due_hours_by_lead_type: tuple[tuple[LeadType, float], ...] = ()
+
+    def due_hours_for(self, lead_type: LeadType | None) -> float:
+        """Business hours sales has to follow up on a lead of this type."""
+        if lead_type is None:
+            return self.due_hours
+        return dict(self.due_hours_by_lead_type).get(lead_type, self.due_hours)
 
     def owners_for(self, source: str) -> tuple[str, ...]:
         listed = dict(self.owners)
@@ -161,6 +176,11 @@ class Policy:
     one_rep_per_company: bool = False
     queue: QueueOrder = field(default_factory=QueueOrder)
     sales_routing: SalesRouting = field(default_factory=SalesRouting)
+    # A definition that does not say keeps its rules' nurture verdicts (as it was published);
+    # the shipped BANT says "sales".
+    unqualified_interest_goes_to: UnqualifiedInterestGoesTo = UnqualifiedInterestGoesTo.MARKETING
+    # Hot / warm / cold levels and words for a qualified lead's rating.
+    temperature: Temperature = field(default_factory=Temperature)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -207,6 +227,8 @@ def read_policy(raw: object, path: str, report: Report) -> Policy:
         assignment=_read_assignment(table, report),
         queue=_read_queue_order(table.table("queue"), report),
         sales_routing=_read_sales_routing(table.table("sales_routing"), report),
+        temperature=read_temperature(table.table("temperature"), report),
+        unqualified_interest_goes_to=_read_goes_to(table, report),
     )
     auto.finish()
     table.finish()
@@ -261,9 +283,29 @@ def _read_sales_routing(table: TableReader, report: Report) -> SalesRouting:
         due_hours=table.number("due_hours", base.due_hours, 0.25),
         move_when_late=table.flag("move_when_late", base.move_when_late),
         sales_manager=manager.strip().lower() if manager else None,
+        due_hours_by_lead_type=_read_due_hours_by_type(
+            table.table("due_hours_by_lead_type"), report
+        ),
     )
     table.finish()
     return routing
+
+
+def _read_due_hours_by_type(
+    table: TableReader, report: Report
+) -> tuple[tuple[LeadType, float], ...]:
+    hours: list[tuple[LeadType, float]] = []
+    for key in list(table.raw):
+        try:
+            lead_type = LeadType(key)
+        except ValueError:
+            table.value(key)
+            choices = ", ".join(item.value for item in LeadType)
+            report(table.at(key), f"unknown lead type; use one of: {choices}")
+            continue
+        hours.append((lead_type, table.number(key, SalesRouting.due_hours, 0.25)))
+    table.finish()
+    return tuple(hours)
 
 
 def _read_holidays(table: TableReader, report: Report) -> tuple[str | None, str | None]:
@@ -390,3 +432,14 @@ def _read_assignment(table: TableReader, report: Report) -> Assignment:
         choices = ", ".join(item.value for item in Assignment)
         report(table.at("assignment"), f"unknown assignment '{value}'; use one of: {choices}")
         return Assignment.ROUND_ROBIN
+
+
+def _read_goes_to(table: TableReader, report: Report) -> UnqualifiedInterestGoesTo:
+    default = Policy.unqualified_interest_goes_to
+    value = table.text("unqualified_interest_goes_to", default.value)
+    try:
+        return UnqualifiedInterestGoesTo(value)
+    except ValueError:
+        choices = ", ".join(item.value for item in UnqualifiedInterestGoesTo)
+        report(table.at("unqualified_interest_goes_to"), f"unknown '{value}'; use {choices}")
+        return default

@@ -1,7 +1,7 @@
 """The black box, opened: handed-off leads sales has not answered within the policy's window.
 
 A hand-off the verdict routed to a salesperson waits from the verdict: late once its follow-up
-is due (the policy's sales_routing.due_hours in the salesperson's business hours), escalated
+is due (sales_routing.due_hours, or its lead type's own, in the salesperson's hours), escalated
 once flagged (sales_followup_hours, default 24). An older hand-off, to "sales" as a whole,
 waits from its batch: late after sales_followup_hours, escalated after sales_escalation_hours
 (default 48), in plain hours: sales works to the clock the lead sees.

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.definition import Definition, Question, QuestionType, parse_definition
 from leaddesk.definition.policy import Policy
+from leaddesk.definition.temperature import Temperature
 from leaddesk.domain import LeadType, Stage
 from leaddesk.handoff.record_rows import ChunkRows, LeadRow, VerdictRow, read_chunk, user_names
 from leaddesk.meetings.booking import MeetingInfo
@@ -75,6 +76,8 @@ class HandoffRecord:
     # the verdict was made under ("Sales-qualified (SQL)", "Sales-worthy").
     stage_label: str = ""
     lead_type_label: str | None = None
+    # Hot / warm / cold by the temperature levels of that definition (its policy's words).
+    rating: str = ""
     # The meeting the rep booked with the salesperson on the call, if one is on.
     meeting: MeetingInfo | None = None
 
@@ -316,6 +319,9 @@ def _record(
         ),
         stage_label=reading.stage_label if reading is not None else Stage.QUALIFIED.label,
         lead_type_label=kind if lead_type else None,
+        rating=(definition.policy.temperature if definition else Temperature()).rating(
+            fit_score, interest_score
+        ),
         meeting=meeting,
     )
 

@@ -10,8 +10,8 @@ Fallbacks, because a CRM refuses a lead without LastName or Company:
   store single-name contacts); else the part of the email before the @; else "Unknown".
 * Company: the account name; else the email's domain; else "Not provided".
 Status is always "Qualified": the lead awaits sales; no opportunity is ever in the file.
-Rating: "Hot" when fit and interest are both 70 or more, "Warm" when both are 40 or more,
-else "Cold".
+Rating: the definition's temperature (``[policy.temperature]``): by default "Hot" when fit and
+interest are both 70 or more, "Warm" when both are 40 or more, else "Cold".
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from typing import Any
 
 import phonenumbers
 
+from leaddesk.definition.temperature import Temperature
 from leaddesk.handoff.cells import neutralise
 from leaddesk.handoff.records import HandoffRecord
 
@@ -130,9 +131,9 @@ def _mobile(seen: dict[str | None, bool], phone: str | None) -> bool:
     return found
 
 
-def _rating(record: HandoffRecord) -> str:
-    low = min(record.fit_score, record.interest_score)
-    return "Hot" if low >= 70 else "Warm" if low >= 40 else "Cold"
+def rating(record: HandoffRecord) -> str:
+    """The rating the record's definition gives it (the default levels for a bare record)."""
+    return record.rating or Temperature().rating(record.fit_score, record.interest_score)
 
 
 def _one_line(text: str | None) -> str:
@@ -229,7 +230,7 @@ def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
             "MobilePhone": record.phone if _mobile(mobile, record.phone) else "",
             "LeadSource": LEAD_SOURCES.get(record.source, record.source.replace("_", " ").title()),
             "Status": STATUS,
-            "Rating": _rating(record),
+            "Rating": rating(record),
             "Industry": record.industry or "",
             "NumberOfEmployees": record.employees,
             "Country": record.country or "",
@@ -308,6 +309,7 @@ def full_record(record: HandoffRecord, facts: BatchFacts) -> dict[str, Any]:
             "fit": record.fit_score,
             "interest": record.interest_score,
             "framework": record.framework_score,
+            "rating": rating(record),
         },
         "answers": record.answers,
         "answers_read": [

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.definition.business_time import add_business_hours
 from leaddesk.definition.policy import Policy, RouteBy
-from leaddesk.domain import Role, Stage, Verdict
+from leaddesk.domain import LeadType, Role, Stage, Verdict
 from leaddesk.errors import InputError
 from leaddesk.store.models import Account, Lead, Person, User, VerdictRecord
 
@@ -163,19 +163,27 @@ def start_clock(session: Session, lead: Lead, route: Route, policy: Policy, at: 
     # Reading the salesperson must not flush the verdict's stage on its own: a team
     # database's guards want the salesperson and the clock in the same change as the stage.
     with session.no_autoflush:
-        due = follow_up_due(session, route.salesperson_id, policy, at)
+        due = follow_up_due(session, route.salesperson_id, policy, at, lead.lead_type)
     lead.sales_owner_id = route.salesperson_id
     lead.sales_clock_at = at
     lead.sales_due_at = due
     lead.sales_flagged_at = None
 
 
-def follow_up_due(session: Session, salesperson_id: int, policy: Policy, at: datetime) -> datetime:
-    """When the salesperson should have followed up: the policy's hours of their business
-    hours after ``at`` (their own zone; the policy's zone when they have none)."""
+def follow_up_due(
+    session: Session,
+    salesperson_id: int,
+    policy: Policy,
+    at: datetime,
+    lead_type: LeadType | None = None,
+) -> datetime:
+    """When the salesperson should have followed up: the policy's hours for the lead's type
+    (its default when the type has none) of their business hours after ``at`` (their own
+    zone; the policy's zone when they have none)."""
     user = session.get(User, salesperson_id)
     zone = user.timezone if user is not None and user.timezone else policy.timezone
-    return add_business_hours(at, policy.sales_routing.due_hours, replace(policy, timezone=zone))
+    hours = policy.sales_routing.due_hours_for(lead_type)
+    return add_business_hours(at, hours, replace(policy, timezone=zone))
 
 
 def _route(person: Salesperson, kind: str, why: str) -> Route:

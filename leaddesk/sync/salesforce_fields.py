@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from leaddesk.handoff.records import HandoffRecord
-from leaddesk.handoff.render import company_or_domain, last_and_first
+from leaddesk.handoff.render import company_or_domain, last_and_first, rating
 from leaddesk.sync.connector import Outgoing
 from leaddesk.sync.team_settings import SyncSettings
 
@@ -86,7 +86,6 @@ def lead_values(record: HandoffRecord) -> dict[str, Any]:
     """Every value a mapping may name, worked out once per hand-off (the description is the
     costly one)."""
     first, last = last_and_first(record)
-    low = min(record.fit_score, record.interest_score)
     values: dict[str, Any] = {
         "first_name": first,
         "last_name": last,
@@ -99,7 +98,7 @@ def lead_values(record: HandoffRecord) -> dict[str, Any]:
         "industry": record.industry,
         "employees": record.employees,
         "lead_source": LEAD_SOURCES.get(record.source, record.source.replace("_", " ").title()),
-        "rating": "Hot" if low >= 70 else "Warm" if low >= 40 else "Cold",
+        "rating": rating(record),
         "description": description(record),
     }
     return values

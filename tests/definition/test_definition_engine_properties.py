@@ -17,6 +17,7 @@ from leaddesk.definition import (
     evaluate,
     load_definition,
 )
+from leaddesk.definition.policy import UnqualifiedInterestGoesTo
 from leaddesk.domain import LeadType, Verdict
 
 DEFINITIONS = {name: load_definition(default_definition_path(name)) for name in TEMPLATES}
@@ -85,7 +86,13 @@ def test_any_answer_set_gives_exactly_one_suggestion(
     visible = {state.question.id for state in result.questions}
     assert {q.id for q in result.next_questions} <= visible
     if suggestion.verdict is Verdict.HAND_OFF:
-        assert suggestion.lead_type is LeadType.SALES_WORTHY
+        # Sales-worthy, or a good fit without interest yet where the policy sends it to sales.
+        goes_to = definition.policy.unqualified_interest_goes_to
+        assert suggestion.lead_type is LeadType.SALES_WORTHY or (
+            suggestion.lead_type is LeadType.UNQUALIFIED_INTEREST
+            and goes_to is UnqualifiedInterestGoesTo.SALES
+            and result.scores.fit >= dict(definition.scoring.thresholds)["good_fit"]
+        )
 
 
 @settings(max_examples=40, deadline=None)

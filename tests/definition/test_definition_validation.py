@@ -325,6 +325,23 @@ def test_invalid_outcomes(old: str, new: str, path: str, message: str, needle: s
             "policy.cadence.retry_after_minutes.ringing",
             "unknown call outcome",
         ),
+        ("temperature = { hot = 50, warm = 60 }", "policy.temperature.warm", "must be below hot"),
+        (
+            "sales_routing = { due_hours_by_lead_type = { hot_lead = 4 } }",
+            "policy.sales_routing.due_hours_by_lead_type.hot_lead",
+            "unknown lead type",
+        ),
+        (
+            'unqualified_interest_goes_to = "nowhere"',
+            "policy.unqualified_interest_goes_to",
+            "unknown 'nowhere'; use sales, marketing",
+        ),
+        ("temperature = { hot = 120 }", "policy.temperature.hot", "must be 1 to 100"),
+        (
+            'temperature = { warm_label = "Hot" }',
+            "policy.temperature.cold_label",
+            "hot, warm and cold need three different labels",
+        ),
     ],
 )
 def test_bad_policy_values(policy: str, path: str, message: str) -> None:
@@ -343,6 +360,10 @@ def test_policy_defaults_are_the_reference_process() -> None:
     assert policy.cadence.max_attempts == 6
     assert policy.cadence.within_business_days == 10
     assert (policy.calling_hours.start.hour, policy.calling_hours.end.hour) == (8, 21)
+    assert (policy.temperature.hot, policy.temperature.warm) == (70, 40)
+    assert policy.temperature.rating(70, 90) == "Hot"
+    assert policy.temperature.rating(69, 90) == "Warm"
+    assert policy.temperature.rating(39, 90) == "Cold"
 
 
 def test_wrong_types_and_unknown_operators_in_conditions() -> None:

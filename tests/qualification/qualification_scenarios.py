@@ -136,6 +136,14 @@ def template_text(template: str) -> str:
     return default_definition_path(template).read_text(encoding="utf-8")
 
 
+def bant_nurturing_unqualified_interest() -> str:
+    """The shipped BANT as it was before issue #19: a good fit without interest is nurtured."""
+    text = template_text("bant")
+    switch = 'unqualified_interest_goes_to = "sales"'
+    assert switch in text
+    return text.replace(switch, 'unqualified_interest_goes_to = "marketing"')
+
+
 def reworded_bant() -> str:
     """The shipped BANT with the pain question and one of its options worded differently."""
     text = template_text("bant")

@@ -7,6 +7,7 @@ from qualification_scenarios import (
     OPENING,
     STRONG,
     add_lead,
+    bant_nurturing_unqualified_interest,
     reworded_bant,
     sales_worthy,
     set_up_team,
@@ -148,7 +149,7 @@ def test_branch_question_opens_and_its_answer_stops_counting_when_closed(
     assert "budget_amount" not in visible
     assert shut.answers["budget_amount"] == {"amount": 50000, "currency": "USD"}  # kept, hidden
     assert "budget_amount" not in shut.evaluation.answers
-    assert shut.suggestion.reason == "No budget this year"
+    assert shut.suggestion.because.startswith("No budget and no plan for one")
 
 
 def test_override_needs_a_reason_and_is_audited_with_suggestion_and_choice(
@@ -181,6 +182,8 @@ def test_confirming_a_nurture_suggestion_sets_the_recycle_date(
     team: str, clock: FixedClock
 ) -> None:
     lead_id = add_lead(team, clock)
+    with open_desk(team, "lead1", clock=clock) as desk:
+        desk.qualifying.publish_definition(bant_nurturing_unqualified_interest(), "team.toml")
     with open_desk(team, "rep1", clock=clock) as desk:
         state = desk.qualifying.answer(lead_id, {**sales_worthy("bant"), "budget_status": "none"})
         assert state.suggestion.recycle_days == 180 and not state.evaluation.required_left

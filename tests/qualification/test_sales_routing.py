@@ -359,3 +359,24 @@ def test_no_salesperson_in_the_store_hands_off_to_sales_as_a_whole(
     given = _hand_off(store_location, clock, lead_id)
     assert (given.route, given.sales_due_at) == (None, None)
     assert _lead(store_location, lead_id).stage is Stage.QUALIFIED
+
+
+def test_a_lead_types_own_follow_up_hours_set_when_sales_is_due(store_location: str) -> None:
+    clock = FixedClock(BERLIN_NINE - timedelta(days=3))
+    definition = _routing(
+        route_by='"territory"',
+        due_hours=4,
+        due_hours_by_lead_type="{ sales_worthy = 2, unqualified_interest = 16 }",
+    )
+    _team(
+        store_location,
+        clock,
+        definition,
+        {"name": "anna", "territories": ("DE",), "timezone": "Europe/Berlin"},
+    )
+    lead_id = add_lead(store_location, clock, country="DE")
+    clock.now = BERLIN_NINE
+    given = _hand_off(store_location, clock, lead_id)
+    # A sales-worthy lead: 09:00 in Berlin plus its own 2 business hours, not the default 4.
+    assert given.sales_due_at == datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
+    assert _lead(store_location, lead_id).sales_due_at == given.sales_due_at

@@ -9,6 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from leaddesk.clock import FixedClock
+from leaddesk.definition.temperature import Temperature
 from leaddesk.desk import open_desk
 from leaddesk.domain import Role, Verdict
 from tests.qualification.qualification_scenarios import add_lead, sales_worthy, set_up_team
@@ -55,7 +56,7 @@ def test_the_salespersons_page_lists_a_hand_off_at_the_verdict_with_its_due_time
 ) -> None:
     lead_id = add_lead(str(store), clock)
     with open_desk(store, "rep1", clock=clock) as desk:
-        desk.qualifying.answer(lead_id, sales_worthy("bant"))
+        scores = desk.qualifying.answer(lead_id, sales_worthy("bant")).evaluation.scores
         given = desk.qualifying.give_verdict(lead_id, Verdict.HAND_OFF)
     assert given.route is not None and given.route.name == "ben"
     with open_desk(store, "ben", clock=clock) as desk:
@@ -70,5 +71,7 @@ def test_the_salespersons_page_lists_a_hand_off_at_the_verdict_with_its_due_time
         assert cells[0] == str(lead_id) and cells[3].startswith("Ben Ortiz · due ")
         assert (cells[4], cells[5]) == ("rep1", "0 h")
         assert "Dana Ito" in home.record.toPlainText()  # readable before any export
+        rating = Temperature().rating(scores.fit, scores.interest)  # the shipped BANT's levels
+        assert f"Rating: {rating}" in home.record.toPlainText()
         assert home.accept_button.isEnabled()  # theirs to answer before any export
         assert home.grab().save(str(tmp_path / "sales-page.png"))

@@ -277,6 +277,8 @@ def record_html(record: HandoffRecord) -> str:
     if record.existing_customer:
         parts.append("<p><b>Their company is already a customer.</b></p>")
     parts.append(f"<p>{esc(record.summary)}</p>")
+    if record.rating:  # hot / warm / cold in the definition's words and levels
+        parts.append(f"<p>Rating: <b>{esc(record.rating)}</b></p>")
     if record.answer_labels:
         rows = "".join(
             f"<tr><td>{esc(question)}</td><td><b>{esc(answer)}</b></td></tr>"
