@@ -150,12 +150,16 @@ def _walks(terms: SearchTerms) -> list[Walk]:
         # A mobile or direct line the file had beside the phone.
         walks.append(_kept(phone))
     if len(terms.words) == 2:
-        given, family = terms.words
-        both = and_(_prefix(last, family), _prefix(first, given))
+        given, family = (_like_text(word) for word in terms.words)
         # PostgreSQL's trigram index of the whole name (0019) finds "john sm" without walking
-        # every "sm…" last name; unordered, so the planner is free to start there.
-        pattern = f"{_like_text(given)}% {_like_text(family)}%"
-        named = and_(FULL_NAME.like(pattern, escape="\\"), both, Person.erased_at.is_(None))
+        # every "jo…" first and "sm…" last name; each name's own prefix is checked as LIKE,
+        # not as a range, so the planner does not AND the two btree walks instead (EXPLAIN).
+        named = and_(
+            FULL_NAME.like(f"{given}% {family}%", escape="\\"),
+            first.like(f"{given}%", escape="\\"),
+            last.like(f"{family}%", escape="\\"),
+            Person.erased_at.is_(None),
+        )
         walks.append((select(Person.id).where(named).limit(PER_TERM), {}, Lead.person_id))
     elif len(terms.words) == 1:
         (word,) = terms.words
