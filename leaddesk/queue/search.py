@@ -191,13 +191,8 @@ _KEPT = (
     .order_by(FileValue.value)
     .limit(PER_TERM)
 )
-# A walk's people, accounts or leads, by the lead column that names them.
-_LEADS_BY = {
-    column.key: select(Lead.id, Lead.stage, Lead.assigned_to_id, Lead.arrived_at).where(
-        column.in_(bindparam("matched", expanding=True))
-    )
-    for column in (Lead.id, Lead.person_id, Lead.account_id)
-}
+# The leads of a walk's people, accounts or leads, read with the walk in one statement.
+_LEAD_FACTS = select(Lead.id, Lead.stage, Lead.assigned_to_id, Lead.arrived_at)
 
 
 def _kept(prefix: str) -> Walk:
@@ -257,17 +252,17 @@ def search_leads(
     for walk, params, column in walks:
         if len(found) + len(ids) >= limit:
             break
-        matched = list(connection.execute(walk, params).scalars())
-        if not matched:
-            continue
-        # Stage and owner are checked here, not in SQL: given them, the planner would walk
-        # every open lead by stage instead of probing the matched people's leads by index.
-        leads = connection.execute(_LEADS_BY[column.key], {"matched": matched}).tuples()
+        # The walk's ids stay in the database (one round trip, no list of hundreds of ids
+        # sent back). Stage and owner are checked here, not in SQL: given them, the planner
+        # would walk every open lead by stage instead of probing the matched ones by index.
+        leads = connection.execute(_LEAD_FACTS.where(column.in_(walk)), params).tuples()
         for lead_id, stage, owner_id, arrived_at in leads:
             if not (any_owner or owner_id in (None, user_id)):
                 continue
             if stage in OPEN_STAGES:
-                if lead_id not in known:
+                if lead_id not in known and len(known) < search_index.CANDIDATES:
+                    # As many to rank as the index gives on SQLite: a walk of 400 people
+                    # would otherwise have every one of their rows read and placed.
                     known.add(lead_id)
                     ids.append(lead_id)
             elif closed:
