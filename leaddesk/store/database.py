@@ -201,9 +201,7 @@ def _tune_sqlite(engine: Engine) -> None:
         immediate = connection.get_execution_options().get("leaddesk_write", False)
         # Straight to the driver: every transaction starts here, and a statement through
         # SQLAlchemy costs more Python than SQLite takes to run it.
-        connection.connection.driver_connection.execute(
-            "BEGIN IMMEDIATE" if immediate else "BEGIN"
-        )
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: URL) -> Engine:
