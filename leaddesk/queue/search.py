@@ -193,6 +193,9 @@ _KEPT = (
 )
 # The leads of a walk's people, accounts or leads, read with the walk in one statement.
 _LEAD_FACTS = select(Lead.id, Lead.stage, Lead.assigned_to_id, Lead.arrived_at)
+# The kept-value walk's is the same statement every search (its values are parameters):
+# built once, so its cache key is worked out once (a phone number's search walks it).
+_KEPT_LEADS = _LEAD_FACTS.where(Lead.id.in_(_KEPT))
 
 
 def _kept(prefix: str) -> Walk:
@@ -255,7 +258,8 @@ def search_leads(
         # The walk's ids stay in the database (one round trip, no list of hundreds of ids
         # sent back). Stage and owner are checked here, not in SQL: given them, the planner
         # would walk every open lead by stage instead of probing the matched ones by index.
-        leads = connection.execute(_LEAD_FACTS.where(column.in_(walk)), params).tuples()
+        statement = _KEPT_LEADS if walk is _KEPT else _LEAD_FACTS.where(column.in_(walk))
+        leads = connection.execute(statement, params).tuples()
         for lead_id, stage, owner_id, arrived_at in leads:
             if not (any_owner or owner_id in (None, user_id)):
                 continue
