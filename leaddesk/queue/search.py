@@ -244,8 +244,8 @@ def search_leads(
         if query is not None:
             params = {"query": query, "user_id": user_id, "any_owner": any_owner}
             params["cap"] = search_index.CANDIDATES
-            rows = connection.execute(_ROWS_MATCHED[closed], params).tuples()
-            for item in _placed(rows, user_id, at, policy):
+            matched = connection.execute(_ROWS_MATCHED[closed], params).tuples()
+            for item in _placed(matched, user_id, at, policy):
                 if item.facts.stage in OPEN_STAGES:
                     found.append(item)
                 else:
