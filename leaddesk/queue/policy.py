@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition import versions as definition_versions
-from leaddesk.store.models import DefinitionVersion
+from leaddesk.store.hot_reads import newest_definition
 
 # Published versions never change, so a digest always means the same policy. Every queue
 # read asks for the policy; one small query instead of re-reading the definition.
 _by_digest: dict[str, Policy] = {}
-_HEAD = (
-    select(DefinitionVersion.id, DefinitionVersion.digest)
-    .order_by(DefinitionVersion.version.desc())
-    .limit(1)
-)
 
 
 def current_definition(session: Session) -> Definition | None:
@@ -29,10 +23,10 @@ def current_definition(session: Session) -> Definition | None:
 
 def current_policy(session: Session) -> Policy:
     """The policy in force; the reference defaults before any definition is published."""
-    head = session.connection().execute(_HEAD).first()
+    head = newest_definition(session.connection())
     if head is None:
         return Policy()
-    return policy_of(session, head.id, head.digest)
+    return policy_of(session, *head)
 
 
 def policy_of(session: Session, version_id: int | None, digest: str | None) -> Policy:

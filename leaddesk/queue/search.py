@@ -13,12 +13,22 @@ the page before any row is built; rows say why each lead is or is not in the rep
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from leaddesk.contacts.kept_values import search_text
@@ -140,12 +150,16 @@ def _walks(terms: SearchTerms) -> list[Walk]:
         # A mobile or direct line the file had beside the phone.
         walks.append(_kept(phone))
     if len(terms.words) == 2:
-        given, family = terms.words
-        both = and_(_prefix(last, family), _prefix(first, given))
+        given, family = (_like_text(word) for word in terms.words)
         # PostgreSQL's trigram index of the whole name (0019) finds "john sm" without walking
-        # every "sm…" last name; unordered, so the planner is free to start there.
-        pattern = f"{_like_text(given)}% {_like_text(family)}%"
-        named = and_(FULL_NAME.like(pattern, escape="\\"), both, Person.erased_at.is_(None))
+        # every "jo…" first and "sm…" last name; each name's own prefix is checked as LIKE,
+        # not as a range, so the planner does not AND the two btree walks instead (EXPLAIN).
+        named = and_(
+            FULL_NAME.like(f"{given}% {family}%", escape="\\"),
+            first.like(f"{given}%", escape="\\"),
+            last.like(f"{family}%", escape="\\"),
+            Person.erased_at.is_(None),
+        )
         walks.append((select(Person.id).where(named).limit(PER_TERM), {}, Lead.person_id))
     elif len(terms.words) == 1:
         (word,) = terms.words
@@ -177,13 +191,11 @@ _KEPT = (
     .order_by(FileValue.value)
     .limit(PER_TERM)
 )
-# A walk's people, accounts or leads, by the lead column that names them.
-_LEADS_BY = {
-    column.key: select(Lead.id, Lead.stage, Lead.assigned_to_id, Lead.arrived_at).where(
-        column.in_(bindparam("matched", expanding=True))
-    )
-    for column in (Lead.id, Lead.person_id, Lead.account_id)
-}
+# The leads of a walk's people, accounts or leads, read with the walk in one statement.
+_LEAD_FACTS = select(Lead.id, Lead.stage, Lead.assigned_to_id, Lead.arrived_at)
+# The kept-value walk's is the same statement every search (its values are parameters):
+# built once, so its cache key is worked out once (a phone number's search walks it).
+_KEPT_LEADS = _LEAD_FACTS.where(Lead.id.in_(_KEPT))
 
 
 def _kept(prefix: str) -> Walk:
@@ -217,51 +229,58 @@ def search_leads(
     limit = max(0, min(limit, MAX_RESULTS))
     if terms.empty or limit == 0:
         return []
-    ids: list[int] = []
-    ended: dict[int, datetime] = {}  # closed leads found, with their arrival
     connection = session.connection()
+    found: list[Placed] = []  # open leads' rows, read with the index's matches
+    ids: list[int] = []  # open leads found by the walks, rows not read yet
+    ended: dict[int, datetime] = {}  # closed leads found, with their arrival
+    read: dict[int, Placed] = {}  # closed leads' rows read with the index's matches
     if not search_index.indexed(connection):
         walks = _walks(terms)
     else:
-        # Names, e-mail, phone and company in one FTS5 query; kept values still walk their
-        # btree index (a CRM id, a column's value).
+        # Names, e-mail, phone and company in one FTS5 query, and the matches' rows read in
+        # the same statement; kept values still walk their btree index (a CRM id, a value).
         walks = _kept_walks(terms)
         query = search_index.match_query(terms)
-        indexed = (
-            search_index.matching_leads(
-                connection, query, user_id=user_id, any_owner=any_owner, closed=closed
-            )
-            if query is not None
-            else []
-        )
-        for lead_id, stage, arrived_at in indexed:
-            if stage in OPEN_STAGES:
-                ids.append(lead_id)
-            else:
-                ended[lead_id] = arrived_at
+        if query is not None:
+            params = {"query": query, "user_id": user_id, "any_owner": any_owner}
+            params["cap"] = search_index.CANDIDATES
+            matched = connection.execute(_ROWS_MATCHED[closed], params).tuples()
+            for item in _placed(matched, user_id, at, policy):
+                if item.facts.stage in OPEN_STAGES:
+                    found.append(item)
+                else:
+                    ended[item.facts.lead_id] = item.facts.arrived_at
+                    read[item.facts.lead_id] = item
+    known = {item.facts.lead_id for item in found}
     for walk, params, column in walks:
-        if len(ids) >= limit:
+        if len(found) + len(ids) >= limit:
             break
-        matched = list(connection.execute(walk, params).scalars())
-        if not matched:
-            continue
-        # Stage and owner are checked here, not in SQL: given them, the planner would walk
-        # every open lead by stage instead of probing the matched people's leads by index.
-        leads = connection.execute(_LEADS_BY[column.key], {"matched": matched}).tuples()
+        # The walk's ids stay in the database (one round trip, no list of hundreds of ids
+        # sent back). Stage and owner are checked here, not in SQL: given them, the planner
+        # would walk every open lead by stage instead of probing the matched ones by index.
+        statement = _KEPT_LEADS if walk is _KEPT else _LEAD_FACTS.where(column.in_(walk))
+        leads = connection.execute(statement, params).tuples()
         for lead_id, stage, owner_id, arrived_at in leads:
             if not (any_owner or owner_id in (None, user_id)):
                 continue
             if stage in OPEN_STAGES:
-                if lead_id not in ids:
+                if lead_id not in known and len(known) < search_index.CANDIDATES:
+                    # As many to rank as the index gives on SQLite: a walk of 400 people
+                    # would otherwise have every one of their rows read and placed.
+                    known.add(lead_id)
                     ids.append(lead_id)
             elif closed:
                 ended[lead_id] = arrived_at
-    rows = [row for _, _, row in _rows_for(session, ids, user_id, at, policy, limit=limit)]
+    found.extend(_placed(_rows_of(connection, ids), user_id, at, policy))
+    rows = _built(_first(found, limit), user_id, at, policy)
     room = limit - len(rows)
     if closed and room > 0 and ended:
         newest = sorted(ended, key=lambda lead_id: ended[lead_id], reverse=True)[:room]
-        past = {row.lead_id: row for _, _, row in _rows_for(session, newest, user_id, at, policy)}
-        rows.extend(past[lead_id] for lead_id in newest if lead_id in past)
+        unread = [lead_id for lead_id in newest if lead_id not in read]
+        for item in _placed(_rows_of(connection, unread), user_id, at, policy):
+            read[item.facts.lead_id] = item
+        past = [read[lead_id] for lead_id in newest if lead_id in read]
+        rows.extend(_built(past, user_id, at, policy))
     return rows
 
 
@@ -273,7 +292,7 @@ def _lead_by_number(
     found = session.execute(select(Lead.assigned_to_id).where(Lead.id == lead_id)).first()
     if found is None or not (any_owner or found[0] in (None, user_id)):
         return []
-    return [row for _, _, row in _rows_for(session, [lead_id], user_id, at, policy)]
+    return _rows_for(session, [lead_id], user_id, at, policy)
 
 
 def lead_row(session: Session, lead_id: int, user_id: int, at: datetime) -> QueueRow | None:
@@ -281,62 +300,86 @@ def lead_row(session: Session, lead_id: int, user_id: int, at: datetime) -> Queu
     called now); None if there is no such lead."""
     policy = current_policy(session)
     found = _rows_for(session, [lead_id], user_id, at, policy)
-    return found[0][2] if found else None
+    return found[0] if found else None
 
 
 # Built once, so its cache key is memoised: building it per search cost more than running it.
-_ROWS = (
+_ROWS_OF = (
     select(*ROW_COLUMNS, OWNER.name)
     .join(Person, Lead.person_id == Person.id)
     .outerjoin(Account, Lead.account_id == Account.id)
     .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
-    .where(Lead.id.in_(bindparam("ids", expanding=True)))
 )
+_ROWS = _ROWS_OF.where(Lead.id.in_(bindparam("ids", expanding=True)))
+# The index's matches and their rows in one statement (SQLite): open ones, or all with closed.
+_ROWS_MATCHED = {
+    False: _ROWS_OF.where(Lead.id.in_(search_index.OPEN_IDS)),
+    True: _ROWS_OF.where(Lead.id.in_(search_index.ALL_IDS)),
+}
 
 
-def _rows_for(
-    session: Session,
-    ids: list[int],
-    user_id: int,
-    at: datetime,
-    policy: Policy,
-    *,
-    limit: int | None = None,
-) -> list[tuple[bool, SortKey, QueueRow]]:
-    """(not callable now, urgency, row) for each of ``ids``; with ``limit``, only the first
-    ``limit`` in the queue's order (callable first, then by urgency), ranked before any row
-    is built."""
-    if not ids:
-        return []
-    rows = session.connection().execute(_ROWS, {"ids": ids}).tuples()
-    ranked = []
+@dataclass(frozen=True)
+class Placed:
+    """A lead's row as read, placed in the rep's queue but not built yet."""
+
+    blocked: bool  # not callable now
+    key: SortKey
+    row: Any
+    facts: LeadFacts
+    placed: Band | str  # its band, or why it is not in the queue now
+    band: Band
+
+
+def _rows_of(connection: Connection, ids: list[int]) -> list[Any]:
+    return list(connection.execute(_ROWS, {"ids": ids}).tuples()) if ids else []
+
+
+def _placed(rows: Iterable[Any], user_id: int, at: datetime, policy: Policy) -> list[Placed]:
+    """Each row read with ROW_COLUMNS, placed in the queue's order (no row built)."""
+    found = []
     for row in rows:
         facts = facts_of(row)
         placed = ordering.classify(facts, user_id=user_id, at=at, policy=policy, include_pool=True)
         band = placed if isinstance(placed, Band) else Band.OTHER
-        blocked = isinstance(placed, str)
-        ranked.append((blocked, ordering.sort_key(facts, band, policy), row, facts, placed, band))
-    if limit is not None:
-        ranked.sort(key=lambda item: (item[0], item[1]))
-        del ranked[limit:]
-    found = []
-    for blocked, key, row, facts, placed, band in ranked:
-        first, last, email, phone, phone_raw, company = row[17:23]
-        owner = row[len(ROW_COLUMNS)]
-        queue_row = build_row(
-            facts,
-            band,
-            person=person_label(first, last, email, phone, facts.lead_id),
-            company=company,
-            phone=phone or phone_raw,
-            owner=owner,
-            at=at,
-            policy=policy,
-            user_id=user_id,
-            blocked=_why_not(placed, facts) if isinstance(placed, str) else None,
-        )
-        found.append((blocked, key, queue_row))
+        key = ordering.sort_key(facts, band, policy)
+        found.append(Placed(isinstance(placed, str), key, row, facts, placed, band))
     return found
+
+
+def _first(found: list[Placed], limit: int) -> list[Placed]:
+    """The first ``limit`` in the queue's order: callable first, then by urgency."""
+    return sorted(found, key=lambda item: (item.blocked, item.key))[:limit]
+
+
+def _built(found: list[Placed], user_id: int, at: datetime, policy: Policy) -> list[QueueRow]:
+    """The rows shown, built only now that they are chosen."""
+    rows = []
+    for item in found:
+        row, facts, placed = item.row, item.facts, item.placed
+        first, last, email, phone, phone_raw, company = row[17:23]
+        rows.append(
+            build_row(
+                facts,
+                item.band,
+                person=person_label(first, last, email, phone, facts.lead_id),
+                company=company,
+                phone=phone or phone_raw,
+                owner=row[len(ROW_COLUMNS)],
+                at=at,
+                policy=policy,
+                user_id=user_id,
+                blocked=_why_not(placed, facts) if isinstance(placed, str) else None,
+            )
+        )
+    return rows
+
+
+def _rows_for(
+    session: Session, ids: list[int], user_id: int, at: datetime, policy: Policy
+) -> list[QueueRow]:
+    """The rows of ``ids``, in the order read."""
+    found = _placed(_rows_of(session.connection(), ids), user_id, at, policy)
+    return _built(found, user_id, at, policy)
 
 
 def _why_not(placed: str, facts: LeadFacts) -> str:

@@ -35,6 +35,10 @@ ALL_MATCHES = _MATCHES.format(stages="")
 # Built once: a statement's cache key is then memoised, not worked out per search.
 _OPEN_QUERY = text(OPEN_MATCHES).columns(Lead.id, Lead.stage, Lead.arrived_at)
 _ALL_QUERY = text(ALL_MATCHES).columns(Lead.id, Lead.stage, Lead.arrived_at)
+# The matches' lead ids alone, for a statement that reads their rows in the same trip.
+_IDS = "SELECT id FROM ({matches})"
+OPEN_IDS = text(_IDS.format(matches=OPEN_MATCHES)).columns(Lead.id)
+ALL_IDS = text(_IDS.format(matches=ALL_MATCHES)).columns(Lead.id)
 
 
 def indexed(connection: Connection) -> bool:

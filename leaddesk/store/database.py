@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -89,8 +90,9 @@ class Store:
             return Path(self.url.database)
         return None
 
-    @property
+    @cached_property
     def label(self) -> str:
+        """How messages name the store (worked out once: every transaction carries it)."""
         return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
 
     @contextmanager
@@ -197,7 +199,9 @@ def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get("leaddesk_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Straight to the driver: every transaction starts here, and a statement through
+        # SQLAlchemy costs more Python than SQLite takes to run it.
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: URL) -> Engine:

@@ -3,6 +3,8 @@
 Run: python tests/benchmarks/bench_search.py --store PATH [--rounds 3] [--calls 5] [--as rep1]
      [--copy-from DEMO --copies 50]   (makes PATH first: DEMO's leads 50 times, as 1,000,000
      from a 20,000-lead ``bench_queue.py`` store; names then repeat 50 times)
+     [--postgres URL]   (then the same kinds of term on that team database, app alone: its
+     search walks btree and trigram indexes, there is no FTS5 floor to set beside it)
 
 PATH is a store at schema 0019 or later (a copy: opening an older one upgrades it, which fills
 the index). The floor is the same work without Python around it: the FTS5 query the app sends
@@ -25,7 +27,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from leaddesk.clock import FixedClock
@@ -34,7 +36,7 @@ from leaddesk.queue import search_index
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS
 from leaddesk.queue.search import search_terms
 from leaddesk.store import open_store
-from leaddesk.store.models import Account, Lead, Person
+from leaddesk.store.models import Account, Lead, Person, User
 
 ANCHOR = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # the demo stores' anchor (bench_queue)
 LIMIT = 50
@@ -138,6 +140,41 @@ def _terms(raw: sqlite3.Connection, user_id: int) -> list[str]:
     return ["Johnson PLC", "john sm", "ma", email, phone]
 
 
+def _on_postgres(url: str, user: str, rounds: int, calls: int) -> None:
+    """The app's search on a PostgreSQL store: median wall and CPU per term, per round."""
+    desk = open_desk(url, user, clock=FixedClock(ANCHOR))
+    store = open_store(url)
+    with store.reading() as session:  # the same kinds of term, from that store
+        user_id = session.execute(select(User.id).where(User.name == user)).scalar_one()
+        found = session.execute(
+            select(Person.email, Person.phone)
+            .join(Lead, Lead.person_id == Person.id)
+            .where(Lead.assigned_to_id == user_id, Lead.stage == "new")
+            .where(Person.email.is_not(None), Person.phone.is_not(None))
+            .order_by(Lead.id)
+            .limit(1)
+        ).one()
+        leads = session.execute(select(func.max(Lead.id))).scalar_one()
+    print(f"PostgreSQL: {store.label} (lead ids up to {leads:,}); {_uptime()}")
+    store.close()
+    print(f"{'round':>5} {'term':<28} {'rows':>4} {'app wall':>9} {'app cpu':>8}")
+    for round_number in range(1, rounds + 1):
+        for term in ["Johnson PLC", "john sm", "ma", found[0], found[1]]:
+            shown = len(desk.queue.search(term))
+            walls, cpus = [], []
+            for _ in range(calls):
+                wall, cpu = time.perf_counter(), time.process_time()
+                desk.queue.search(term)
+                cpus.append((time.process_time() - cpu) * 1000)
+                walls.append((time.perf_counter() - wall) * 1000)
+            print(
+                f"{round_number:>5} {term[:28]:<28} {shown:>4} "
+                f"{statistics.median(walls):>7.1f}ms {statistics.median(cpus):>6.1f}ms"
+            )
+        print(f"      after round {round_number}: {_uptime()}")
+    desk.close()
+
+
 def _uptime() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
@@ -145,13 +182,19 @@ def _uptime() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--store", type=Path)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--calls", type=int, default=5)
     parser.add_argument("--as", dest="user", default="rep1")
     parser.add_argument("--copy-from", type=Path, help="make --store from this demo store")
     parser.add_argument("--copies", type=int, default=50, help="with --copy-from (default 50)")
+    parser.add_argument("--postgres", metavar="URL", help="also time search on this database")
     args = parser.parse_args(argv)
+    if args.store is None:
+        if args.postgres is None:
+            parser.error("give --store PATH, --postgres URL or both")
+        _on_postgres(args.postgres, args.user, args.rounds, args.calls)
+        return 0
     if args.copy_from is not None:
         make_copies(args.copy_from, args.store, args.copies)
         wall, cpu = time.perf_counter(), time.process_time()
@@ -193,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"      after round {round_number}: {_uptime()}")
     raw.close()
     desk.close()
+    if args.postgres is not None:
+        _on_postgres(args.postgres, args.user, args.rounds, args.calls)
     return 0
 
 
