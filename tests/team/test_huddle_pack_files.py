@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from leaddesk.clock import FixedClock
 from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.settings import EXPORT_FOLDER, Settings
@@ -25,6 +27,18 @@ from tests.team.test_huddle_pack import HandBuilt, build_store, make_pack
 @pytest.fixture
 def store(team: Team) -> HandBuilt:
     return build_store(team)
+
+
+@pytest.fixture
+def sqlite_store(sqlite_store_path: Path, clock: FixedClock) -> Iterator[HandBuilt]:
+    """The same store on SQLite only: what these tests check does not depend on the database
+    (the pack's figures are checked on both in test_huddle_pack.py)."""
+    team = Team(str(sqlite_store_path), clock)
+    team.user("lead1", Role.TEAM_LEAD)
+    team.user("rep1")
+    team.user("rep2")
+    yield build_store(team)
+    team.store.close()
 
 
 def test_making_it_again_gives_a_second_folder_and_leaves_no_temporary_one(
@@ -49,12 +63,11 @@ def test_an_admin_may(store: HandBuilt, tmp_path: Path) -> None:
 
 
 def test_the_cli_writes_the_pack_and_names_the_page(
-    store: HandBuilt,
+    sqlite_store: HandBuilt,
     tmp_path: Path,
     run_cli: RunCli,
 ) -> None:
-    if "://" in store.team.location:
-        pytest.skip("the CLI's part is the same on both; the figures are checked above")
+    store = sqlite_store
     code, out, err = run_cli(
         "report",
         "huddle",
@@ -73,9 +86,8 @@ def test_the_cli_writes_the_pack_and_names_the_page(
     assert str(page) in out
 
 
-def test_the_cli_asks_for_the_first_day(store: HandBuilt, run_cli: RunCli) -> None:
-    if "://" in store.team.location:
-        pytest.skip("a refusal before the store is read")
+def test_the_cli_asks_for_the_first_day(sqlite_store: HandBuilt, run_cli: RunCli) -> None:
+    store = sqlite_store
     code, _out, err = run_cli("report", "huddle", "--as", "lead1", db=store.team.location)
     assert code == 2
     assert err.startswith("leaddesk: --since: report huddle needs the first day")
@@ -101,12 +113,11 @@ def test_matplotlib_is_loaded_only_to_draw_a_pack() -> None:
 
 
 def test_without_out_the_pack_goes_beside_the_hand_off_exports(
-    store: HandBuilt,
+    sqlite_store: HandBuilt,
     tmp_path: Path,
     run_cli: RunCli,
 ) -> None:
-    if "://" in store.team.location:
-        pytest.skip("where the files go does not depend on the store")
+    store = sqlite_store
     args = ("report", "huddle", "--since", "2026-11-16", "--until", "2026-11-18", "--json")
     code, out, err = run_cli(*args, "--as", "lead1", db=store.team.location)
     assert (code, err) == (0, "")
@@ -123,10 +134,9 @@ def test_a_chosen_export_folder_puts_the_packs_beside_it(tmp_path: Path) -> None
 
 
 def test_a_disk_failing_mid_pack_leaves_no_pack_and_no_temporary_folder(
-    store: HandBuilt, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqlite_store: HandBuilt, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if "://" in store.team.location:
-        pytest.skip("the files are the same whatever the store")
+    store = sqlite_store
     written: list[int] = []
 
     def fsync(handle: int) -> None:
