@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import URL, create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, text
 
 from leaddesk.clock import FixedClock
 from leaddesk.store import open_store
 from tests import postgres_server
-from tests.factories import TeamLogins, team_database
+from tests.factories import TeamLogins, recreate_database, team_database
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -116,22 +116,9 @@ def postgres_template(postgres_url: str | None) -> str | None:
         return None
     own = make_url(_psycopg(postgres_url))
     template = f"{own.database}_template"
-    _recreate_database(own, template, from_template=None)
+    recreate_database(own, template, from_template=None)
     open_store(own.set(database=template).render_as_string(hide_password=False)).close()
     return template
-
-
-def _recreate_database(url: URL, name: str, *, from_template: str | None) -> None:
-    """Drop ``name`` (closing what is connected to it) and make it again, empty or as a copy
-    of ``from_template``; run from the server's maintenance database."""
-    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            copy = f' TEMPLATE "{from_template}" STRATEGY FILE_COPY' if from_template else ""
-            connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -148,7 +135,7 @@ def store_location(
     if not postgres_url or not postgres_template:
         pytest.skip(postgres_server.why_none())
     own = make_url(_psycopg(postgres_url))
-    _recreate_database(own, str(own.database), from_template=postgres_template)
+    recreate_database(own, str(own.database), from_template=postgres_template)
     yield postgres_url
 
 
@@ -163,7 +150,7 @@ def new_store_location(
     if not postgres_url:
         pytest.skip(postgres_server.why_none())
     own = make_url(_psycopg(postgres_url))
-    _recreate_database(own, str(own.database), from_template=None)
+    recreate_database(own, str(own.database), from_template=None)
     return postgres_url
 
 
@@ -173,9 +160,12 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def team(postgres_url: str | None, clock: FixedClock) -> Iterator[TeamLogins]:
-    """A team database whose rep, salesperson and team lead each sign in with their own login."""
+def team(
+    postgres_url: str | None, postgres_template: str | None, clock: FixedClock
+) -> Iterator[TeamLogins]:
+    """A team database whose rep, salesperson, team lead and marketer each sign in with their
+    own login; a copy of the worker's migrated template."""
     if not postgres_url:
         pytest.skip(postgres_server.why_none())
-    with team_database(postgres_url, clock) as names:
+    with team_database(postgres_url, clock, template=postgres_template) as names:
         yield names

@@ -106,16 +106,20 @@ $fn$
 def install_audit_guard(connection: Connection) -> None:
     """Make the audit trail append-only and stamped with its writer's login (PostgreSQL; a
     store at an older schema, as a restore first makes it, gets it when it is upgraded)."""
+    for statement in audit_guard_statements(connection):
+        connection.exec_driver_sql(statement.replace("%", "%%"), ())
+
+
+def audit_guard_statements(connection: Connection) -> tuple[str, ...]:
+    """What ``install_audit_guard`` runs, for a caller that sends many statements at once:
+    nothing on SQLite or before the audit trail has its login column."""
     if connection.dialect.name != "postgresql":
-        return
+        return ()
     stamped = connection.exec_driver_sql(
         "SELECT 1 FROM information_schema.columns WHERE table_schema = 'public' "
         "AND table_name = 'audit_events' AND column_name = 'db_login'"
     )
-    if stamped.first() is None:
-        return
-    for statement in _AUDIT_SQL:
-        connection.exec_driver_sql(statement.replace("%", "%%"), ())
+    return _AUDIT_SQL if stamped.first() is not None else ()
 
 
 def keep_restored_logins(connection: Connection) -> None:
