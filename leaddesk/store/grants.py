@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 
 from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
-from leaddesk.store import guards
+from leaddesk.store import guards, row_guards
 from leaddesk.store.rights import EVERY_COLUMN, RIGHTS
 
 # The roles whose logins may move other logins (through FOLLOW_FUNCTION), as they manage users.
@@ -117,7 +117,7 @@ def apply_grants(connection: Connection) -> list[str]:
                 sql.append(f"GRANT UPDATE ({columns}) ON {name} TO {g}")
         sql.append(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {g}")
     sql.extend(guards.audit_guard_statements(connection))
-    sql.extend(guards.login_guard_statements(groups))
+    sql.extend(row_guards.login_guard_statements(groups))
     scrub = f"public.{guards.SCRUB_FUNCTION}(integer, text, text)"
     for role, group in groups.items():
         grant = "GRANT" if role in MOVES_LOGINS else "REVOKE"
