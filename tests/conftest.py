@@ -41,6 +41,20 @@ def holiday_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ[holiday_days.CACHE_ENV] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes() -> Iterator[None]:
+    """Passwords hashed with argon2's cheapest parameters: the tests check who may sign in,
+    not argon2's cost (each hash carries its parameters, so checking one works the same)."""
+    from argon2 import PasswordHasher, profiles
+
+    from leaddesk.sign_in import passwords
+
+    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", lambda: cheap)
+        yield
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty, fully migrated store, built once; tests get copies (migrating is the slow part)."""
