@@ -23,6 +23,13 @@ from leaddesk.sync.team_settings import SyncSettings
 
 
 @pytest.fixture
+def store_location(sqlite_store_path: Path) -> str:
+    """The CRM's faults are the connector's to survive: one kind of store is enough here (the
+    outbox on PostgreSQL, killed or raced, is test_sync_killed's and test_sync_outbox's)."""
+    return str(sqlite_store_path)
+
+
+@pytest.fixture
 def store(synced_team: str) -> Iterator[Store]:
     opened = open_store(synced_team)
     yield opened
