@@ -25,16 +25,26 @@ from leaddesk.store import open_store
 from leaddesk.store.migrations import SCHEMA_HEAD, current_revision
 from leaddesk.store.models import AuditEvent, CallAttempt, Note
 from tests.cli_in_process import RunCli
+from tests.conftest import NOON
+
+
+@pytest.fixture(scope="module")
+def demo_made_once(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo team's store, filled once for the module (filling is the slow part)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    store = open_store(path)
+    fill_demo(store, leads=1200, reps=2, seed=4, now=FixedClock(NOON)())
+    store.close()
+    return path
 
 
 @pytest.fixture
-def demo_path(sqlite_template: Path, tmp_path: Path, clock: FixedClock) -> Path:
+def demo_path(demo_made_once: Path, tmp_path: Path, clock: FixedClock) -> Path:
     """A demo team's store, apart from ``store_location`` (the empty store to restore into)."""
+    assert clock() == FixedClock(NOON)()  # the demo was made at the tests' own noon
     path = tmp_path / "demo.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    store = open_store(path)
-    fill_demo(store, leads=1200, reps=2, seed=4, now=clock())
-    store.close()
+    shutil.copyfile(demo_made_once, path)
     return path
 
 
