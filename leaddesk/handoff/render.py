@@ -30,7 +30,7 @@ from typing import Any
 import phonenumbers
 
 from leaddesk.definition.temperature import Temperature
-from leaddesk.handoff.cells import neutralise
+from leaddesk.handoff.cells import FORMULA_STARTS, neutralise
 from leaddesk.handoff.records import HandoffRecord
 
 FORMAT_VERSION = 1
@@ -212,55 +212,73 @@ def meeting_record(record: HandoffRecord) -> dict[str, Any] | None:
 def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
     """One row per lead; text cells already neutralised, numbers left as numbers."""
     labels = axis_labels(records)
+    names = columns(records)
+    # Cells are made in the header's order; an axis named like another column (a definition
+    # may call one "Country") keeps the later cell in the earlier place, one cell per name.
+    order = None if len(set(names)) == len(names) else _last_of_each(names)
+    shown = names if order is None else [names[index] for index in order]
+    phone_at = frozenset(index for index, name in enumerate(shown) if name in PHONE_COLUMNS)
     table: list[list[str | int | None]] = []
     mobile: dict[str | None, bool] = {}  # each distinct number parsed once
     for record in records:
-        first, last = last_and_first(record)
-        description = _one_line(record.inquiry)
-        if record.campaign:
-            description = f"{description} (campaign: {_one_line(record.campaign)})".strip()
-        axes = {axis.label: axis.text for axis in record.axes}
-        raw: dict[str, str | int | None] = {
-            "FirstName": first,
-            "LastName": last,
-            "Company": company_or_domain(record),
-            "Title": record.title or "",
-            "Email": record.email or "",
-            "Phone": record.phone or "",
-            "MobilePhone": record.phone if _mobile(mobile, record.phone) else "",
-            "LeadSource": LEAD_SOURCES.get(record.source, record.source.replace("_", " ").title()),
-            "Status": STATUS,
-            "Rating": rating(record),
-            "Industry": record.industry or "",
-            "NumberOfEmployees": record.employees,
-            "Country": record.country or "",
-            "Description": description,
-            "LeadDesk Lead ID": record.lead_id,
-            "Qualified By": record.qualified_by,
-            "Qualified At": _utc(record.qualified_at),
-            "Lead Definition Version": record.definition_version,
-            **{label: _one_line(axes.get(label, "")) for label in labels},
-            "Fit Score": record.fit_score,
-            "Interest Score": record.interest_score,
-            "Qualification Summary": _one_line(record.summary),
-            **meeting_cells(record),
-        }
-        table.append(
-            [
-                neutralise(value, phone=name in PHONE_COLUMNS) if isinstance(value, str) else value
-                for name, value in raw.items()
-            ]
-        )
+        cells = _cells(record, labels, mobile)
+        row = cells if order is None else [cells[index] for index in order]
+        for index, value in enumerate(row):
+            # Most cells cannot start a formula: only those that might are looked at again.
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                row[index] = neutralise(value, phone=index in phone_at)
+        table.append(row)
     return table
+
+
+def _last_of_each(names: list[str]) -> list[int]:
+    last = {name: index for index, name in enumerate(names)}
+    return [last[name] for name in dict.fromkeys(names)]
+
+
+def _cells(
+    record: HandoffRecord, labels: list[str], mobile: dict[str | None, bool]
+) -> list[str | int | None]:
+    """A record's cells in the order of ``columns`` (not neutralised yet)."""
+    first, last = last_and_first(record)
+    description = _one_line(record.inquiry)
+    if record.campaign:
+        description = f"{description} (campaign: {_one_line(record.campaign)})".strip()
+    axes = {axis.label: axis.text for axis in record.axes}
+    return [
+        first,
+        last,
+        company_or_domain(record),
+        record.title or "",
+        record.email or "",
+        record.phone or "",
+        record.phone if _mobile(mobile, record.phone) else "",  # MobilePhone
+        LEAD_SOURCES.get(record.source, record.source.replace("_", " ").title()),
+        STATUS,
+        rating(record),
+        record.industry or "",
+        record.employees,
+        record.country or "",
+        description,
+        record.lead_id,
+        record.qualified_by,
+        _utc(record.qualified_at),
+        record.definition_version,
+        *[_one_line(axes.get(label, "")) for label in labels],
+        record.fit_score,
+        record.interest_score,
+        _one_line(record.summary),
+        *meeting_cells(record).values(),
+    ]
 
 
 def render_csv(records: Sequence[HandoffRecord]) -> bytes:
     # UTF-8 with a byte-order mark: Excel then reads accents right; CRM imports accept it.
+    # csv.writer writes None as an empty cell.
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns(records))
-    for row in rows(records):
-        writer.writerow(["" if cell is None else cell for cell in row])
+    writer.writerows(rows(records))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -330,11 +348,15 @@ def full_record(record: HandoffRecord, facts: BatchFacts) -> dict[str, Any]:
 
 
 def render_jsonl(records: Sequence[HandoffRecord], facts: BatchFacts) -> bytes:
-    lines = [
-        json.dumps(full_record(record, facts), ensure_ascii=False, sort_keys=True, default=str)
-        for record in records
-    ]
-    return "".join(line + "\n" for line in lines).encode("utf-8")
+    encode = _JSON_LINE.encode
+    return "".join([encode(full_record(record, facts)) + "\n" for record in records]).encode(
+        "utf-8"
+    )
+
+
+# What json.dumps(…, ensure_ascii=False, sort_keys=True, default=str) writes, with the
+# encoder made once rather than once per record.
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
 
 
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)

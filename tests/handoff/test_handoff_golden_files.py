@@ -32,7 +32,7 @@ def _hand_made_leads(team: Team) -> None:
         last="Ødegård",
         company="Société Générale",
         phone="+4915112345678",  # a German mobile
-        title="=HYPERLINK(\"http://x\")",
+        title='=HYPERLINK("http://x")',
         note="Rappeler jeudi\tà 10 h\nvia l'assistante",
     )
     team.qualified_lead("rep2", first="", last="", company=None, phone=None, answers={}, note=None)
