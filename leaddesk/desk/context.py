@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
@@ -137,6 +138,15 @@ class DeskContext:
             self.require(action)
         with self.store.reading() as session:
             yield session
+
+    @contextmanager
+    def read_rows(self, action: Action | None) -> Iterator[Connection]:
+        """``read`` on the bare connection (Core statements only): for the quick reads a rep
+        waits on, such as finding a lead by its e-mail or phone."""
+        if action is not None:
+            self.require(action)
+        with self.store.reading_connection() as connection:
+            yield connection
 
     def store_for(self, action: Action) -> Store:
         """The store, once ``action`` is permitted, for work that runs its own transactions

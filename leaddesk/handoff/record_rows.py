@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from leaddesk.domain import LeadType, Verdict
@@ -144,8 +144,8 @@ VERDICT_COLUMNS = (
 
 # Each statement is built once (its cache key worked out once) and takes the chunk's ids and
 # the cutoff as parameters; rows are fetched all at once, not one by one.
-IDS = bindparam("ids", expanding=True)
-CUTOFF = bindparam("cutoff")
+IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+CUTOFF: BindParameter[datetime] = bindparam("cutoff")
 _USERS = select(User.id, User.name, User.display_name)
 _LEADS = (
     select(*LEAD_COLUMNS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from leaddesk.definition import Definition, Policy
@@ -27,6 +28,19 @@ def current_policy(session: Session) -> Policy:
     if head is None:
         return Policy()
     return policy_of(session, *head)
+
+
+def policy_on(connection: Connection) -> Policy:
+    """``current_policy`` on a bare connection (a search's quick read): a Session is made on
+    it only the first time a published version is met."""
+    head = newest_definition(connection)
+    if head is None:
+        return Policy()
+    cached = _by_digest.get(head[1])
+    if cached is not None:
+        return cached
+    with Session(bind=connection) as session:  # joins the connection's transaction
+        return policy_of(session, *head)
 
 
 def policy_of(session: Session, version_id: int | None, digest: str | None) -> Policy:

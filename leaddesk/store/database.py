@@ -112,6 +112,13 @@ class Store:
         with worded(self.label), self._reads() as session, session.begin():
             yield session
 
+    @contextmanager
+    def reading_connection(self) -> Iterator[Connection]:
+        """A read-only snapshot on a bare connection, no Session: for a read whose answer is
+        a row or two, where the Session's own begin, commit and close cost more than it."""
+        with worded(self.label), self.engine.connect() as connection, connection.begin():
+            yield connection
+
     def close(self) -> None:
         self.engine.dispose()
 
