@@ -89,7 +89,11 @@ def sha256(data: bytes) -> str:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(UTC)
+    if utc.year < 1000:  # strftime's %Y does not pad such a year; isoformat would
+        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The same text as strftime("%Y-%m-%dT%H:%M:%SZ"), at a third of its cost.
+    return utc.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 def last_and_first(record: HandoffRecord) -> tuple[str, str]:
@@ -218,17 +222,35 @@ def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
     order = None if len(set(names)) == len(names) else _last_of_each(names)
     shown = names if order is None else [names[index] for index in order]
     phone_at = frozenset(index for index, name in enumerate(shown) if name in PHONE_COLUMNS)
+    # The cells that may hold text (the numbers' columns hold numbers, unless an axis took
+    # the name): only these are looked at for a formula start.
+    texts_at = [
+        index
+        for index, name in enumerate(shown)
+        if name not in NUMBER_COLUMNS or (order is not None and names.count(name) > 1)
+    ]
     table: list[list[str | int | None]] = []
     mobile: dict[str | None, bool] = {}  # each distinct number parsed once
     for record in records:
         cells = _cells(record, labels, mobile)
         row = cells if order is None else [cells[index] for index in order]
-        for index, value in enumerate(row):
-            # Most cells cannot start a formula: only those that might are looked at again.
+        for index in texts_at:
+            value = row[index]
             if isinstance(value, str) and value.startswith(FORMULA_STARTS):
                 row[index] = neutralise(value, phone=index in phone_at)
         table.append(row)
     return table
+
+
+NUMBER_COLUMNS = frozenset(
+    {
+        "NumberOfEmployees",
+        "LeadDesk Lead ID",
+        "Lead Definition Version",
+        "Fit Score",
+        "Interest Score",
+    }
+)
 
 
 def _last_of_each(names: list[str]) -> list[int]:
