@@ -1,5 +1,6 @@
 """A read run through the driver's own cursor (a lead found by e-mail or phone, issue #24)
-hands back the very rows SQLAlchemy would: aware UTC datetimes, enums, booleans, None."""
+hands back the very rows SQLAlchemy would: aware UTC datetimes, enums, booleans, None, an IN
+list, on a SQLAlchemy Connection or on the driver's connection alone."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import bindparam, select
 from leaddesk.admin.demo import fill_demo
 from leaddesk.clock import FixedClock
 from leaddesk.errors import InputError
+from leaddesk.queue import policy
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS
 from leaddesk.store import open_store
 from leaddesk.store.driver_reads import DriverRead
@@ -51,9 +53,22 @@ def test_a_driver_read_refuses_a_nul_in_the_search_text(sqlite_store_path: Path)
     store.close()
 
 
-def test_a_driver_read_takes_no_in_list(sqlite_store_path: Path) -> None:
-    listed = select(Lead.id).where(Lead.id.in_(bindparam("ids", expanding=True)))
-    store = open_store(str(sqlite_store_path))
-    with store.reading_connection() as connection, pytest.raises(ValueError, match="ids"):
-        DriverRead(listed).rows(connection, {"ids": [1, 2]})
+def test_an_in_list_and_the_quick_reading_give_the_same_rows_and_policy(
+    store_location: str, clock: FixedClock
+) -> None:
+    listed = _ROWS.where(Lead.id.in_(bindparam("ids", expanding=True)))
+    store = open_store(store_location)
+    fill_demo(store, leads=30, reps=2, seed=7, now=clock())
+    params = {"low": "a", "high": "z", "ids": [3, 1, 5, 8]}
+    with store.reading_connection() as connection:
+        expected = [tuple(row) for row in connection.execute(listed, params)]
+    policy._by_digest.clear()  # read the published definition again, on the driver alone
+    with store.quick_reading() as quick:
+        got = DriverRead(listed).rows(quick, params)
+        read_policy = policy.policy_on(quick)
+    with store.reading() as session:
+        expected_policy = policy.current_policy(session)
     store.close()
+    assert [row[0] for row in got] == [1, 3, 5, 8]
+    assert got == expected
+    assert read_policy == expected_policy

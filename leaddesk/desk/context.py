@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
@@ -24,6 +23,7 @@ from leaddesk.people.permissions import Action, can, require
 from leaddesk.sign_in import windows
 from leaddesk.store import Store
 from leaddesk.store.claim_sql import lease_transaction
+from leaddesk.store.driver_reads import Reads
 
 SIGN_IN_NEEDED = "This store has passwords: name who is acting with --as USER and sign in."
 
@@ -140,12 +140,12 @@ class DeskContext:
             yield session
 
     @contextmanager
-    def read_rows(self, action: Action | None) -> Iterator[Connection]:
-        """``read`` on the bare connection (Core statements only): for the quick reads a rep
-        waits on, such as finding a lead by its e-mail or phone."""
+    def read_rows(self, action: Action | None) -> Iterator[Reads]:
+        """``read`` for the quick reads a rep waits on, such as finding a lead by its e-mail
+        or phone: driver reads only (leaddesk/store/driver_reads.py), no Session."""
         if action is not None:
             self.require(action)
-        with self.store.reading_connection() as connection:
+        with self.store.quick_reading() as connection:
             yield connection
 
     def store_for(self, action: Action) -> Store:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition import versions as definition_versions
+from leaddesk.store.driver_reads import Reads
 from leaddesk.store.hot_reads import newest_definition
 
 # Published versions never change, so a digest always means the same policy. Every queue
@@ -30,16 +31,20 @@ def current_policy(session: Session) -> Policy:
     return policy_of(session, *head)
 
 
-def policy_on(connection: Connection) -> Policy:
-    """``current_policy`` on a bare connection (a search's quick read): a Session is made on
-    it only the first time a published version is met."""
+def policy_on(connection: Reads) -> Policy:
+    """``current_policy`` for a quick read (a search): a Session is made only the first
+    time a published version is met (on the driver's connection alone, in a read of its
+    own: a published version never changes)."""
     head = newest_definition(connection)
     if head is None:
         return Policy()
     cached = _by_digest.get(head[1])
     if cached is not None:
         return cached
-    with Session(bind=connection) as session:  # joins the connection's transaction
+    if isinstance(connection, Connection):
+        with Session(bind=connection) as session:  # joins the connection's transaction
+            return policy_of(session, *head)
+    with Session(connection.engine) as session, session.begin():
         return policy_of(session, *head)
 
 

@@ -40,7 +40,7 @@ from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of
 from leaddesk.queue.ordering import Band, LeadFacts
 from leaddesk.queue.policy import current_policy, policy_on
 from leaddesk.queue.rows import QueueRow, build_row, person_label
-from leaddesk.store.driver_reads import DriverRead
+from leaddesk.store.driver_reads import DriverRead, Reads
 from leaddesk.store.models import Account, FileValue, Lead, Person
 from leaddesk.store.nul_guard import NUL, nul_refused
 
@@ -205,7 +205,7 @@ def _kept(prefix: str) -> Walk:
 
 
 def search_leads(
-    connection: Connection,
+    connection: Reads,
     user_id: int,
     text: str,
     at: datetime,
@@ -260,7 +260,8 @@ def search_leads(
         # would walk every open lead by stage instead of probing the matched ones by index.
         if walk is _KEPT:
             leads: Iterable[Any] = _KEPT_LEADS.rows(connection, params)
-        else:
+        else:  # PostgreSQL's walks, on its SQLAlchemy Connection
+            assert isinstance(connection, Connection)
             leads = connection.execute(_LEAD_FACTS.where(column.in_(walk)), params).tuples()
         for lead_id, stage, owner_id, arrived_at in leads:
             if not (any_owner or owner_id in (None, user_id)):
@@ -287,7 +288,7 @@ def search_leads(
 
 
 def _lead_by_number(
-    connection: Connection,
+    connection: Reads,
     lead_id: int,
     user_id: int,
     at: datetime,
@@ -296,7 +297,7 @@ def _lead_by_number(
 ) -> list[QueueRow]:
     """The lead a "#3001" search names, open or closed (a closed one says so), if it is one
     the rep may see: theirs, the pool's, or anyone's for a team lead."""
-    found = connection.execute(select(Lead.assigned_to_id).where(Lead.id == lead_id)).first()
+    found = next(iter(_OWNER_OF.rows(connection, {"lead_id": lead_id})), None)
     if found is None or not (any_owner or found[0] in (None, user_id)):
         return []
     return _rows_for(connection, [lead_id], user_id, at, policy)
@@ -317,7 +318,8 @@ _ROWS_OF = (
     .outerjoin(Account, Lead.account_id == Account.id)
     .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
 )
-_ROWS = _ROWS_OF.where(Lead.id.in_(bindparam("ids", expanding=True)))
+_ROWS = DriverRead(_ROWS_OF.where(Lead.id.in_(bindparam("ids", expanding=True))))
+_OWNER_OF = DriverRead(select(Lead.assigned_to_id).where(Lead.id == bindparam("lead_id")))
 # The index's matches and their rows in one statement (SQLite): open ones, or all with closed.
 # Through the driver: an e-mail's or a phone's search is this one statement, one row.
 _ROWS_MATCHED = {
@@ -338,8 +340,8 @@ class Placed:
     band: Band
 
 
-def _rows_of(connection: Connection, ids: list[int]) -> list[Any]:
-    return list(connection.execute(_ROWS, {"ids": ids}).tuples()) if ids else []
+def _rows_of(connection: Reads, ids: list[int]) -> list[Any]:
+    return _ROWS.rows(connection, {"ids": ids}) if ids else []
 
 
 def _placed(rows: Iterable[Any], user_id: int, at: datetime, policy: Policy) -> list[Placed]:
@@ -383,7 +385,7 @@ def _built(found: list[Placed], user_id: int, at: datetime, policy: Policy) -> l
 
 
 def _rows_for(
-    connection: Connection, ids: list[int], user_id: int, at: datetime, policy: Policy
+    connection: Reads, ids: list[int], user_id: int, at: datetime, policy: Policy
 ) -> list[QueueRow]:
     """The rows of ``ids``, in the order read."""
     found = _placed(_rows_of(connection, ids), user_id, at, policy)
