@@ -216,24 +216,23 @@ def meeting_record(record: HandoffRecord) -> dict[str, Any] | None:
 def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
     """One row per lead; text cells already neutralised, numbers left as numbers."""
     labels = axis_labels(records)
-    names = columns(records)
-    # Cells are made in the header's order; an axis named like another column (a definition
-    # may call one "Country") keeps the later cell in the earlier place, one cell per name.
-    order = None if len(set(names)) == len(names) else _last_of_each(names)
-    shown = names if order is None else [names[index] for index in order]
-    phone_at = frozenset(index for index, name in enumerate(shown) if name in PHONE_COLUMNS)
-    # The cells that may hold text (the numbers' columns hold numbers, unless an axis took
-    # the name): only these are looked at for a formula start.
-    texts_at = [
-        index
-        for index, name in enumerate(shown)
-        if name not in NUMBER_COLUMNS or (order is not None and names.count(name) > 1)
-    ]
     table: list[list[str | int | None]] = []
     mobile: dict[str | None, bool] = {}  # each distinct number parsed once
+    texts_at: list[int] = []
+    phone_at: frozenset[int] = frozenset()
     for record in records:
         cells = _cells(record, labels, mobile)
-        row = cells if order is None else [cells[index] for index in order]
+        if not table:  # every record has the same columns, in the same order
+            names = list(cells)
+            phone_at = frozenset(index for index, name in enumerate(names) if name in PHONE_COLUMNS)
+            # Only cells that may hold text are looked at for a formula start (an axis may
+            # take a number column's name).
+            texts_at = [
+                index
+                for index, name in enumerate(names)
+                if name not in NUMBER_COLUMNS or name in labels
+            ]
+        row = list(cells.values())
         for index in texts_at:
             value = row[index]
             if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -253,45 +252,40 @@ NUMBER_COLUMNS = frozenset(
 )
 
 
-def _last_of_each(names: list[str]) -> list[int]:
-    last = {name: index for index, name in enumerate(names)}
-    return [last[name] for name in dict.fromkeys(names)]
-
-
 def _cells(
     record: HandoffRecord, labels: list[str], mobile: dict[str | None, bool]
-) -> list[str | int | None]:
-    """A record's cells in the order of ``columns`` (not neutralised yet)."""
+) -> dict[str, str | int | None]:
+    """A record's cells by column, in the order of ``columns`` (not neutralised yet)."""
     first, last = last_and_first(record)
     description = _one_line(record.inquiry)
     if record.campaign:
         description = f"{description} (campaign: {_one_line(record.campaign)})".strip()
     axes = {axis.label: axis.text for axis in record.axes}
-    return [
-        first,
-        last,
-        company_or_domain(record),
-        record.title or "",
-        record.email or "",
-        record.phone or "",
-        record.phone if _mobile(mobile, record.phone) else "",  # MobilePhone
-        LEAD_SOURCES.get(record.source, record.source.replace("_", " ").title()),
-        STATUS,
-        rating(record),
-        record.industry or "",
-        record.employees,
-        record.country or "",
-        description,
-        record.lead_id,
-        record.qualified_by,
-        _utc(record.qualified_at),
-        record.definition_version,
-        *[_one_line(axes.get(label, "")) for label in labels],
-        record.fit_score,
-        record.interest_score,
-        _one_line(record.summary),
-        *meeting_cells(record).values(),
-    ]
+    return {
+        "FirstName": first,
+        "LastName": last,
+        "Company": company_or_domain(record),
+        "Title": record.title or "",
+        "Email": record.email or "",
+        "Phone": record.phone or "",
+        "MobilePhone": record.phone if _mobile(mobile, record.phone) else "",
+        "LeadSource": LEAD_SOURCES.get(record.source, record.source.replace("_", " ").title()),
+        "Status": STATUS,
+        "Rating": rating(record),
+        "Industry": record.industry or "",
+        "NumberOfEmployees": record.employees,
+        "Country": record.country or "",
+        "Description": description,
+        "LeadDesk Lead ID": record.lead_id,
+        "Qualified By": record.qualified_by,
+        "Qualified At": _utc(record.qualified_at),
+        "Lead Definition Version": record.definition_version,
+        **{label: _one_line(axes.get(label, "")) for label in labels},
+        "Fit Score": record.fit_score,
+        "Interest Score": record.interest_score,
+        "Qualification Summary": _one_line(record.summary),
+        **meeting_cells(record),
+    }
 
 
 def render_csv(records: Sequence[HandoffRecord]) -> bytes:
