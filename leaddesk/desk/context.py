@@ -23,6 +23,7 @@ from leaddesk.people.permissions import Action, can, require
 from leaddesk.sign_in import windows
 from leaddesk.store import Store
 from leaddesk.store.claim_sql import lease_transaction
+from leaddesk.store.driver_reads import Reads
 
 SIGN_IN_NEEDED = "This store has passwords: name who is acting with --as USER and sign in."
 
@@ -137,6 +138,15 @@ class DeskContext:
             self.require(action)
         with self.store.reading() as session:
             yield session
+
+    @contextmanager
+    def read_rows(self, action: Action | None) -> Iterator[Reads]:
+        """``read`` for the quick reads a rep waits on, such as finding a lead by its e-mail
+        or phone: driver reads only (leaddesk/store/driver_reads.py), no Session."""
+        if action is not None:
+            self.require(action)
+        with self.store.quick_reading() as connection:
+            yield connection
 
     def store_for(self, action: Action) -> Store:
         """The store, once ``action`` is permitted, for work that runs its own transactions

@@ -182,45 +182,58 @@ class _Reading:
             for axis in definition.scoring.axes
         ]
         self.known = frozenset(question.id for question, _labels in self.questions)
+        self._by_id = {question.id: (question, labels) for question, labels in self.questions}
         self.stage_label = definition.stage_label(Stage.QUALIFIED)
         self._seen: dict[tuple[str, type, Any], str] = {}
 
     def texts(self, answers: dict[str, Any]) -> dict[str, str]:
-        """Each answered question's answer as a person reads it. The same choice on many
-        leads is read once: texts are kept by question, value and the value's type (True
-        and 1 read differently)."""
+        """Each answered question's answer as a person reads it, by question id. The same
+        choice on many leads is read once: texts are kept by question, value and the value's
+        type (True and 1 read differently)."""
         texts: dict[str, str] = {}
-        for question, labels in self.questions:
-            if question.id not in answers:
+        seen = self._seen
+        for question_id, value in answers.items():
+            found = self._by_id.get(question_id)
+            if found is None:
                 continue
-            value = answers[question.id]
-            key = (question.id, type(value), value) if _plain(value) else None
-            text = self._seen.get(key) if key is not None else None
-            if text is None:
-                text = _answer_text(question, labels, value, self.definition.currency)
-                if key is not None:
-                    self._seen[key] = text
-            texts[question.id] = text
+            if value is None or isinstance(value, _PLAIN):
+                key = (question_id, type(value), value)
+                text = seen.get(key)
+                if text is None:
+                    text = seen[key] = self._text(found, value)
+            else:
+                text = self._text(found, value)
+            texts[question_id] = text
         return texts
+
+    def _text(self, found: tuple[Question, dict[str, str]], value: Any) -> str:
+        return _answer_text(found[0], found[1], value, self.definition.currency)
 
     def labelled(
         self, answers: dict[str, Any], texts: dict[str, str]
     ) -> tuple[tuple[str, str, str], ...]:
-        known = [(q.id, q.text, texts[q.id]) for q, _labels in self.questions if q.id in answers]
-        unknown = [
-            (key, key, str(answers[key])) for key in sorted(answers) if key not in self.known
+        """Answers in the definition's order of questions, then any it does not know (by
+        id); those with no text left out."""
+        labelled = [
+            (q.id, q.text, text)
+            for q, _labels in self.questions
+            if q.id in answers and (text := texts[q.id])
         ]
-        return tuple(item for item in known + unknown if item[2])
+        if not self.known.issuperset(answers):
+            unknown = ((key, key, str(answers[key])) for key in sorted(answers))
+            labelled += [item for item in unknown if item[0] not in self.known and item[2]]
+        return tuple(labelled)
 
     def axis_answers(self, texts: dict[str, str]) -> tuple[AxisAnswer, ...]:
         return tuple(
-            AxisAnswer(label, "; ".join(texts[qid] for qid in qids if texts.get(qid)))
-            for label, qids in self.axes
+            [
+                AxisAnswer(label, "; ".join([text for qid in qids if (text := texts.get(qid))]))
+                for label, qids in self.axes
+            ]
         )
 
 
-def _plain(value: Any) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool))
+_PLAIN = (str, int, float, bool)
 
 
 def _readings(session: Session) -> dict[int, _Reading]:

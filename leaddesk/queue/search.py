@@ -38,8 +38,9 @@ from leaddesk.domain import OPEN_STAGES, Stage, is_record_number
 from leaddesk.queue import ordering, search_index
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of
 from leaddesk.queue.ordering import Band, LeadFacts
-from leaddesk.queue.policy import current_policy
+from leaddesk.queue.policy import current_policy, policy_on
 from leaddesk.queue.rows import QueueRow, build_row, person_label
+from leaddesk.store.driver_reads import DriverRead, Reads
 from leaddesk.store.models import Account, FileValue, Lead, Person
 from leaddesk.store.nul_guard import NUL, nul_refused
 
@@ -194,8 +195,8 @@ _KEPT = (
 # The leads of a walk's people, accounts or leads, read with the walk in one statement.
 _LEAD_FACTS = select(Lead.id, Lead.stage, Lead.assigned_to_id, Lead.arrived_at)
 # The kept-value walk's is the same statement every search (its values are parameters):
-# built once, so its cache key is worked out once (a phone number's search walks it).
-_KEPT_LEADS = _LEAD_FACTS.where(Lead.id.in_(_KEPT))
+# built once, and run through the driver (a phone number's search walks it).
+_KEPT_LEADS = DriverRead(_LEAD_FACTS.where(Lead.id.in_(_KEPT)))
 
 
 def _kept(prefix: str) -> Walk:
@@ -204,7 +205,7 @@ def _kept(prefix: str) -> Walk:
 
 
 def search_leads(
-    session: Session,
+    connection: Reads,
     user_id: int,
     text: str,
     at: datetime,
@@ -218,18 +219,17 @@ def search_leads(
     ``closed``, the closed ones they may see follow, newest first: "we spoke last month"."""
     # The policy alone: the queue's open calling zones are not needed for a few rows, each
     # row says for itself whether its person may be called now.
-    policy = current_policy(session)
+    policy = policy_on(connection)
     by_number = _LEAD_NUMBER.fullmatch(text.strip())
     if by_number is not None:
         number = int(by_number[1])
         if not is_record_number(number):
             return []  # "#3000000000" names no lead
-        return _lead_by_number(session, number, user_id, at, policy, any_owner)
+        return _lead_by_number(connection, number, user_id, at, policy, any_owner)
     terms = search_terms(text, default_region=policy.default_phone_region)
     limit = max(0, min(limit, MAX_RESULTS))
     if terms.empty or limit == 0:
         return []
-    connection = session.connection()
     found: list[Placed] = []  # open leads' rows, read with the index's matches
     ids: list[int] = []  # open leads found by the walks, rows not read yet
     ended: dict[int, datetime] = {}  # closed leads found, with their arrival
@@ -244,7 +244,7 @@ def search_leads(
         if query is not None:
             params = {"query": query, "user_id": user_id, "any_owner": any_owner}
             params["cap"] = search_index.CANDIDATES
-            matched = connection.execute(_ROWS_MATCHED[closed], params).tuples()
+            matched = _ROWS_MATCHED[closed].rows(connection, params)
             for item in _placed(matched, user_id, at, policy):
                 if item.facts.stage in OPEN_STAGES:
                     found.append(item)
@@ -258,8 +258,11 @@ def search_leads(
         # The walk's ids stay in the database (one round trip, no list of hundreds of ids
         # sent back). Stage and owner are checked here, not in SQL: given them, the planner
         # would walk every open lead by stage instead of probing the matched ones by index.
-        statement = _KEPT_LEADS if walk is _KEPT else _LEAD_FACTS.where(column.in_(walk))
-        leads = connection.execute(statement, params).tuples()
+        if walk is _KEPT:
+            leads: Iterable[Any] = _KEPT_LEADS.rows(connection, params)
+        else:  # PostgreSQL's walks, on its SQLAlchemy Connection
+            assert isinstance(connection, Connection)
+            leads = connection.execute(_LEAD_FACTS.where(column.in_(walk)), params).tuples()
         for lead_id, stage, owner_id, arrived_at in leads:
             if not (any_owner or owner_id in (None, user_id)):
                 continue
@@ -285,21 +288,26 @@ def search_leads(
 
 
 def _lead_by_number(
-    session: Session, lead_id: int, user_id: int, at: datetime, policy: Policy, any_owner: bool
+    connection: Reads,
+    lead_id: int,
+    user_id: int,
+    at: datetime,
+    policy: Policy,
+    any_owner: bool,
 ) -> list[QueueRow]:
     """The lead a "#3001" search names, open or closed (a closed one says so), if it is one
     the rep may see: theirs, the pool's, or anyone's for a team lead."""
-    found = session.execute(select(Lead.assigned_to_id).where(Lead.id == lead_id)).first()
+    found = next(iter(_OWNER_OF.rows(connection, {"lead_id": lead_id})), None)
     if found is None or not (any_owner or found[0] in (None, user_id)):
         return []
-    return _rows_for(session, [lead_id], user_id, at, policy)
+    return _rows_for(connection, [lead_id], user_id, at, policy)
 
 
 def lead_row(session: Session, lead_id: int, user_id: int, at: datetime) -> QueueRow | None:
     """One lead as ``user_id``'s queue would show it (saying why not, when it cannot be
     called now); None if there is no such lead."""
     policy = current_policy(session)
-    found = _rows_for(session, [lead_id], user_id, at, policy)
+    found = _rows_for(session.connection(), [lead_id], user_id, at, policy)
     return found[0] if found else None
 
 
@@ -310,11 +318,13 @@ _ROWS_OF = (
     .outerjoin(Account, Lead.account_id == Account.id)
     .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
 )
-_ROWS = _ROWS_OF.where(Lead.id.in_(bindparam("ids", expanding=True)))
+_ROWS = DriverRead(_ROWS_OF.where(Lead.id.in_(bindparam("ids", expanding=True))))
+_OWNER_OF = DriverRead(select(Lead.assigned_to_id).where(Lead.id == bindparam("lead_id")))
 # The index's matches and their rows in one statement (SQLite): open ones, or all with closed.
+# Through the driver: an e-mail's or a phone's search is this one statement, one row.
 _ROWS_MATCHED = {
-    False: _ROWS_OF.where(Lead.id.in_(search_index.OPEN_IDS)),
-    True: _ROWS_OF.where(Lead.id.in_(search_index.ALL_IDS)),
+    False: DriverRead(_ROWS_OF.where(Lead.id.in_(search_index.OPEN_IDS))),
+    True: DriverRead(_ROWS_OF.where(Lead.id.in_(search_index.ALL_IDS))),
 }
 
 
@@ -330,8 +340,8 @@ class Placed:
     band: Band
 
 
-def _rows_of(connection: Connection, ids: list[int]) -> list[Any]:
-    return list(connection.execute(_ROWS, {"ids": ids}).tuples()) if ids else []
+def _rows_of(connection: Reads, ids: list[int]) -> list[Any]:
+    return _ROWS.rows(connection, {"ids": ids}) if ids else []
 
 
 def _placed(rows: Iterable[Any], user_id: int, at: datetime, policy: Policy) -> list[Placed]:
@@ -375,10 +385,10 @@ def _built(found: list[Placed], user_id: int, at: datetime, policy: Policy) -> l
 
 
 def _rows_for(
-    session: Session, ids: list[int], user_id: int, at: datetime, policy: Policy
+    connection: Reads, ids: list[int], user_id: int, at: datetime, policy: Policy
 ) -> list[QueueRow]:
     """The rows of ``ids``, in the order read."""
-    found = _placed(_rows_of(session.connection(), ids), user_id, at, policy)
+    found = _placed(_rows_of(connection, ids), user_id, at, policy)
     return _built(found, user_id, at, policy)
 
 

@@ -34,6 +34,7 @@ from leaddesk.errors import Conflict, InputError, LeadDeskError, NotPermitted, S
 from leaddesk.files import writing as output_files
 from leaddesk.files.reading import why_no_folder
 from leaddesk.store import nul_guard, postgres_driver
+from leaddesk.store.driver_reads import DriverConnection, Reads
 
 ENV_URL = "LEADDESK_DATABASE_URL"
 APP_NAME = "LeadDesk"
@@ -111,6 +112,36 @@ class Store:
         """A read-only snapshot; never takes the write lock."""
         with worded(self.label), self._reads() as session, session.begin():
             yield session
+
+    @contextmanager
+    def reading_connection(self) -> Iterator[Connection]:
+        """A read-only snapshot on a bare connection, no Session: for a read whose answer is
+        a row or two, where the Session's own begin, commit and close cost more than it."""
+        with worded(self.label), self.engine.connect() as connection, connection.begin():
+            yield connection
+
+    @contextmanager
+    def quick_reading(self) -> Iterator[Reads]:
+        """A read-only snapshot for a read a rep waits on, made only of driver reads
+        (leaddesk/store/driver_reads.py). On SQLite it is the driver's own connection, with
+        no SQLAlchemy Connection, transaction or pool reset around it (~35 µs of a 150 µs
+        search); on PostgreSQL a bare Connection."""
+        if not self.is_sqlite:
+            with self.reading_connection() as connection:
+                yield connection
+            return
+        with worded(self.label):
+            raw = self.engine.raw_connection()
+            try:
+                driver = raw.driver_connection
+                assert driver is not None, "a connection from the pool"
+                driver.execute("BEGIN")
+                try:
+                    yield DriverConnection(self.engine.dialect, raw, self.engine)
+                finally:
+                    driver.rollback()  # read only: nothing to keep
+            finally:
+                raw.close()
 
     def close(self) -> None:
         self.engine.dispose()

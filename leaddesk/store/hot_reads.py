@@ -7,12 +7,12 @@ transaction) does the same work without it. Raw SQL lives here, in ``store/``.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from leaddesk.store.driver_reads import Reads
 
 _NEWEST_DEFINITION = "SELECT id, digest FROM definition_versions ORDER BY version DESC LIMIT 1"
 
 
-def newest_definition(connection: Connection) -> tuple[int, str] | None:
+def newest_definition(connection: Reads) -> tuple[int, str] | None:
     """(id, digest) of the newest published lead definition; None before the first."""
     cursor = connection.connection.cursor()
     try:

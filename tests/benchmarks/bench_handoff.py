@@ -7,12 +7,15 @@ The export is timed once (it hands the leads off). Then, ``--rounds`` times, int
 the app writes the batch again from the store (``rewrite``: every record read, CSV + JSONL +
 manifest written), and the floor writes the same CSV rows with ``csv.writer`` (read back
 from the batch's own CSV before timing). Wall and CPU for both, leads/s and their ratio.
+A second floor (the last column) also writes the batch's JSON Lines with ``json.dumps`` of
+the same records (read back the same way): what the two files cost with no store behind them.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import sys
 import tempfile
@@ -60,11 +63,20 @@ def main(argv: list[str] | None = None) -> int:
             csv_path = next(path for path in batch.paths if path.suffix == ".csv")
             with csv_path.open(newline="", encoding="utf-8") as source:
                 rows = list(csv.reader(source))
+            jsonl_path = next(path for path in batch.paths if path.suffix == ".jsonl")
+            with jsonl_path.open(encoding="utf-8") as source:
+                lines = [json.loads(line) for line in source]
             floor_path = Path(folder) / "floor.csv"
 
             def floor() -> None:
                 with floor_path.open("w", newline="", encoding="utf-8") as target:
                     csv.writer(target).writerows(rows)
+
+            def both_files() -> None:
+                floor()
+                with floor_path.with_suffix(".jsonl").open("w", encoding="utf-8") as target:
+                    for line in lines:
+                        target.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
 
             def rewrite() -> None:
                 for path in batch.paths:
@@ -79,16 +91,18 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(
                 f"{'round':>5} {'app wall':>9} {'floor':>8} {'ratio':>6} {'app cpu':>8}"
-                f" {'floor':>8} {'ratio':>6} {'app leads/s':>12}"
+                f" {'floor':>8} {'ratio':>6} {'leads/s wall':>12} {'cpu':>7} {'csv+jsonl cpu':>14}"
             )
             for round_number in range(1, args.rounds + 1):
                 app_wall, app_cpu = _timed(rewrite)
                 floor_wall, floor_cpu = _timed(floor)
+                _wall, both_cpu = _timed(both_files)
                 print(
                     f"{round_number:>5} {app_wall * 1000:>7.0f}ms {floor_wall * 1000:>6.1f}ms"
                     f" {app_wall / floor_wall:>5.1f}x {app_cpu * 1000:>6.0f}ms"
                     f" {floor_cpu * 1000:>6.1f}ms {app_cpu / max(floor_cpu, 1e-6):>5.1f}x"
-                    f" {count / app_wall:>12,.0f}"
+                    f" {count / app_wall:>12,.0f} {count / app_cpu:>7,.0f}"
+                    f" {both_cpu * 1000:>6.1f}ms {app_cpu / max(both_cpu, 1e-6):>5.1f}x"
                 )
             print(f"after the rounds: {_load()}")
             wall, _cpu = _timed(lambda: verify_batch(batch.folder))

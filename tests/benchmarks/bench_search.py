@@ -229,9 +229,9 @@ def main(argv: list[str] | None = None) -> int:
                 args.calls,
             )
             print(
-                f"{round_number:>5} {term[:28]:<28} {shown:>4} {app_wall:>7.1f}ms"
-                f" {floor_wall:>5.1f}ms {app_wall / floor_wall:>5.1f}x"
-                f" {app_cpu:>6.1f}ms {floor_cpu:>5.1f}ms {app_cpu / max(floor_cpu, 0.01):>5.1f}x"
+                f"{round_number:>5} {term[:28]:<28} {shown:>4} {app_wall:>7.2f}ms"
+                f" {floor_wall:>5.2f}ms {app_wall / floor_wall:>5.1f}x"
+                f" {app_cpu:>6.2f}ms {floor_cpu:>5.2f}ms {app_cpu / max(floor_cpu, 0.01):>5.1f}x"
             )
         print(f"      after round {round_number}: {_uptime()}")
     raw.close()

@@ -1,0 +1,74 @@
+"""A read run through the driver's own cursor (a lead found by e-mail or phone, issue #24)
+hands back the very rows SQLAlchemy would: aware UTC datetimes, enums, booleans, None, an IN
+list, on a SQLAlchemy Connection or on the driver's connection alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import bindparam, select
+
+from leaddesk.admin.demo import fill_demo
+from leaddesk.clock import FixedClock
+from leaddesk.errors import InputError
+from leaddesk.queue import policy
+from leaddesk.queue.listing import OWNER, ROW_COLUMNS
+from leaddesk.store import open_store
+from leaddesk.store.driver_reads import DriverRead
+from leaddesk.store.models import Account, Lead, Person
+
+_ROWS = (
+    select(*ROW_COLUMNS, OWNER.name, Lead.callback_at, Lead.lead_type)
+    .join(Person, Lead.person_id == Person.id)
+    .outerjoin(Account, Lead.account_id == Account.id)
+    .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
+    .where(Person.email >= bindparam("low"), Person.email < bindparam("high"))
+    .order_by(Lead.id)
+    .limit(30)
+)
+
+
+def test_driver_rows_are_the_rows_sqlalchemy_hands_back(
+    store_location: str, clock: FixedClock
+) -> None:
+    store = open_store(store_location)
+    fill_demo(store, leads=50, reps=2, seed=5, now=clock())
+    params = {"low": "a", "high": "z"}
+    with store.reading_connection() as connection:
+        expected = [tuple(row) for row in connection.execute(_ROWS, params)]
+        got = DriverRead(_ROWS).rows(connection, params)
+    store.close()
+    assert len(got) == 30
+    assert got == expected
+    assert {type(row[1]) for row in got} == {type(expected[0][1])}  # the Stage enum
+    assert all(row[9].tzinfo is not None for row in got)  # arrived_at, aware
+    assert {row[14] for row in got} <= {True, False}  # do-not-call, a boolean
+
+
+def test_a_driver_read_refuses_a_nul_in_the_search_text(sqlite_store_path: Path) -> None:
+    store = open_store(str(sqlite_store_path))
+    with store.reading_connection() as connection, pytest.raises(InputError, match="NUL"):
+        DriverRead(_ROWS).rows(connection, {"low": "a\x00", "high": "b"})
+    store.close()
+
+
+def test_an_in_list_and_the_quick_reading_give_the_same_rows_and_policy(
+    store_location: str, clock: FixedClock
+) -> None:
+    listed = _ROWS.where(Lead.id.in_(bindparam("ids", expanding=True)))
+    store = open_store(store_location)
+    fill_demo(store, leads=30, reps=2, seed=7, now=clock())
+    params = {"low": "a", "high": "z", "ids": [3, 1, 5, 8]}
+    with store.reading_connection() as connection:
+        expected = [tuple(row) for row in connection.execute(listed, params)]
+    policy._by_digest.clear()  # read the published definition again, on the driver alone
+    with store.quick_reading() as quick:
+        got = DriverRead(listed).rows(quick, params)
+        read_policy = policy.policy_on(quick)
+    with store.reading() as session:
+        expected_policy = policy.current_policy(session)
+    store.close()
+    assert [row[0] for row in got] == [1, 3, 5, 8]
+    assert got == expected
+    assert read_policy == expected_policy
