@@ -20,6 +20,7 @@ SLA_PADDING = 22  # px
 SOURCE_SAMPLES = tuple(source_text(source.value) for source in Source)
 
 ROW_HEIGHT = 28  # at the normal text size
+CORNER = 6  # px: more than the border's radius in the style sheets
 
 
 class QueueView(QTableView):
@@ -57,7 +58,16 @@ class QueueView(QTableView):
 
     def _repaint_focus_look(self) -> None:
         border = QRegion(self.rect()).subtracted(QRegion(self.contentsRect()))
-        QWidget.update(self, border)  # only the border; its children are left alone
+        # Its rounded corners reach inside, where the scroll bar and the header let them show.
+        inner = self.rect().adjusted(0, 0, -CORNER, -CORNER)
+        for x, y in (
+            (0, 0),
+            (inner.right(), 0),
+            (0, inner.bottom()),
+            inner.bottomRight().toTuple(),
+        ):
+            border = border.united(QRect(x, y, CORNER + 1, CORNER + 1))
+        QWidget.update(self, border)  # only the border; the rows under it are left alone
         viewport = self.viewport()
         chosen = {index.row() for index in self.selectionModel().selectedIndexes()}
         chosen.add(self.currentIndex().row())
