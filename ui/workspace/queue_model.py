@@ -323,7 +323,8 @@ class QueueModel(QAbstractTableModel):
                 cell[_ALIGN] = _RIGHT
             if column == BAND:
                 cell[_DECORATION] = _dot(getattr(colours(), _BAND_INK[row.band]))
-            font, ink = fresh, muted
+            font: object = fresh
+            ink: object = muted
             if column == SLA:
                 # The countdown's own warning colours, and never muted: it is about now.
                 ink = self._sla_look(row, Qt.ItemDataRole.ForegroundRole)
