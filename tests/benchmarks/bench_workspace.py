@@ -38,6 +38,7 @@ from leaddesk.settings import Settings
 from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.common.theme import apply_theme
+from ui.launch import keep_start_up_objects
 from ui.workspace.call_cycle import Phase
 from ui.workspace.queue_panel import BOOKED
 from ui.workspace.window import MainWindow
@@ -250,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         window.resize(1366, 768)
         window.show()
+        keep_start_up_objects()  # as the launcher does once the window shows
         holder["w"] = window
 
     step(
