@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # What the installed ``leaddesk`` script does.
-ENTRY = "import sys; from ui.app import main; sys.exit(main())"
+ENTRY = "from ui.app import run; run()"
 
 
 @dataclass

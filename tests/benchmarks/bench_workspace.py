@@ -38,6 +38,7 @@ from leaddesk.settings import Settings
 from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.common.theme import apply_theme
+from ui.launch import keep_start_up_objects
 from ui.workspace.call_cycle import Phase
 from ui.workspace.queue_panel import BOOKED
 from ui.workspace.window import MainWindow
@@ -200,6 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     apply_theme(app, "light")
     warned: list[str] = []
     dialogs.warn = lambda _parent, text: warned.append(text)  # type: ignore[assignment]
+    crashed: list[str] = []
+
+    def crash(_parent: object, summary: str, details: str) -> None:
+        # A bug: named on stderr and the run stopped, never a modal box nobody will close.
+        crashed.append(summary)
+        print(details, file=sys.stderr)
+
+    dialogs.show_crash = crash  # type: ignore[assignment]
     clock = FixedClock(ANCHOR)
     desk = open_desk(path, "rep1", clock=clock)
     ops = TimedOperations()
@@ -214,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
         deadline = started + 60
         while not (done() and not ops.is_busy):
             app.processEvents()
+            if crashed:
+                raise SystemExit(f"{name}: failed: {crashed[0]}")
             if time.perf_counter() > deadline:
                 state = holder["w"].cycle.phase if "w" in holder else None
                 focus = app.focusWidget()
@@ -240,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         window.resize(1366, 768)
         window.show()
+        keep_start_up_objects()  # as the launcher does once the window shows
         holder["w"] = window
 
     step(
@@ -359,6 +371,11 @@ def main(argv: list[str] | None = None) -> int:
     worst = max(results, key=lambda r: r[1][0])
     print(
         f"worst GUI-thread block: {worst[1][0]:.1f} ms, {worst[1][1]:.1f} ms of it CPU ({worst[0]})"
+    )
+    cycle = max(results[1:], key=lambda r: r[1][0])  # opening the window is not the cycle
+    print(
+        f"worst GUI-thread block after the window opened: {cycle[1][0]:.1f} ms, "
+        f"{cycle[1][1]:.1f} ms of it CPU ({cycle[0]})"
     )
     worst_cpu = max(results, key=lambda r: r[1][1])
     print(

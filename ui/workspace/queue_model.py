@@ -1,6 +1,10 @@
 """The call queue as a table model: pages fetched from the core off the GUI thread, never
 every row; the SLA countdown, the why-line and local times move with the clock without asking
-the store or moving a row."""
+the store or moving a row.
+
+A repaint of the table asks ``data()`` about seven roles of every visible cell (about 1,200
+calls for 22 rows): each row's look (texts, colours, fonts) is worked out once, the first time
+it is painted after it arrived or the clock moved, and the calls after that only read it."""
 
 from __future__ import annotations
 
@@ -23,12 +27,18 @@ PAGE = 100
 Index = QModelIndex | QPersistentModelIndex
 Fetch = Callable[[int, int], list[QueueRow]]
 Clock = Callable[[], datetime]
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 # SLA shown amber from this many minutes before the deadline.
 SLA_WARN_MINUTES = 30
 # A lead that came into the queue on its own (a callback come due, a lead handed over) stays
 # bold this long, so a rep back from a call sees what is new.
 FRESH_FOR = timedelta(minutes=10)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# The roles as plain numbers, the keys of a row's look (Qt asks with numbers).
+_DISPLAY, _DECORATION, _TIP = 0, 1, 3
+_FONT, _ALIGN, _BACK, _INK = 6, 7, 8, 9
+_LEAD_ID = int(Qt.ItemDataRole.UserRole)
+Look = tuple[dict[int, object], ...]  # per column: role → value, for the roles a paint asks
 
 COLUMNS = ("Person", "Company", "Local", "Band", "Why", "SLA", "Tries", "Source")
 WIDTHS = (128, 112, 54, 98, 220, 74, 44, 96)
@@ -110,6 +120,8 @@ class QueueModel(QAbstractTableModel):
         self._now = clock()
         # Why-lines worded for ``_now``, by lead id: a paint asks for them many times a tick.
         self._reasons: dict[int, str] = {}
+        # Each row's look at ``_now``, worked out when first painted; None until then.
+        self._looks: list[Look | None] = []
         # Leads that came in while the rep was busy, and when they were noticed.
         self._fresh: dict[int, datetime] = {}
 
@@ -130,7 +142,7 @@ class QueueModel(QAbstractTableModel):
         """The clock moved: repaint the cells that tell the time (local time, why, countdown),
         worded afresh by the core from the rows already loaded, in the same order."""
         self._now = self._clock()
-        self._reasons.clear()
+        self._forget_looks()
         faded = [i for i, at in self._fresh.items() if self._now - at >= FRESH_FOR]
         for lead_id in faded:
             del self._fresh[lead_id]
@@ -138,16 +150,35 @@ class QueueModel(QAbstractTableModel):
             last = len(self._rows) - 1
             for column in (LOCAL, WHY, SLA):
                 self.dataChanged.emit(self.index(0, column), self.index(last, column))
-            if faded:
-                self.dataChanged.emit(self.index(0, 0), self.index(last, len(COLUMNS) - 1))
+            self._rows_changed(faded)
 
     def mark_fresh(self, lead_ids: list[int]) -> None:
         """Show these leads in bold for a while: they came in while the rep was busy."""
         now = self._clock()
         self._fresh.update((lead_id, now) for lead_id in lead_ids)
+        self._rows_changed(lead_ids)
+
+    def _rows_changed(self, lead_ids: list[int]) -> None:
+        """These leads' rows look different (bold or not): their looks are worked out again
+        and only they are repainted."""
+        wanted = set(lead_ids)
+        changed = [i for i, row in enumerate(self._rows) if row.lead_id in wanted]
+        for i in changed:
+            self._looks[i] = None
+        if changed:
+            last = len(COLUMNS) - 1
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
+
+    def restyle(self) -> None:
+        """The look (light or dark) changed: every row's colours are worked out again."""
+        self._forget_looks()
         if self._rows:
             last = len(self._rows) - 1
             self.dataChanged.emit(self.index(0, 0), self.index(last, len(COLUMNS) - 1))
+
+    def _forget_looks(self) -> None:
+        self._reasons.clear()
+        self._looks = [None] * len(self._rows)
 
     def is_fresh(self, lead_id: int) -> bool:
         return lead_id in self._fresh
@@ -193,7 +224,7 @@ class QueueModel(QAbstractTableModel):
             return  # a newer list was asked for meanwhile
         self._loading = False
         self._now = self._clock()
-        self._reasons.clear()
+        self._forget_looks()
         self._more = self._pageable and len(rows) == count
         if replace:
             if not self._update_in_place(rows):
@@ -201,12 +232,14 @@ class QueueModel(QAbstractTableModel):
                 self._resetting = True
                 self.beginResetModel()
                 self._rows = list(rows)
+                self._looks = [None] * len(rows)
                 self.endResetModel()
                 self._resetting = False
         elif rows:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
             self._rows.extend(rows)
+            self._looks.extend([None] * len(rows))
             self.endInsertRows()
         self.loaded.emit()
 
@@ -227,9 +260,11 @@ class QueueModel(QAbstractTableModel):
                 return False
             self.beginRemoveRows(QModelIndex(), gone, gone)
             del self._rows[gone]
+            del self._looks[gone]
             self.endRemoveRows()
         changed = [i for i, (a, b) in enumerate(zip(self._rows, rows, strict=True)) if a != b]
         self._rows = list(rows)
+        self._looks = [None] * len(rows)
         if changed:
             last = len(COLUMNS) - 1
             self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
@@ -262,35 +297,48 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        number = index.row()  # -1 for an invalid index
+        if not 0 <= number < len(self._rows):
             return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tip(row, column)
-        if role == ROW_ROLE:
-            return row
-        if role == Qt.ItemDataRole.UserRole:
-            return row.lead_id
-        if role == Qt.ItemDataRole.DecorationRole and column == BAND:
-            return _dot(getattr(colours(), _BAND_INK[row.band]))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (LOCAL, SLA, TRIES):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if column == SLA and role in (
-            Qt.ItemDataRole.ForegroundRole,
-            Qt.ItemDataRole.BackgroundRole,
-            Qt.ItemDataRole.FontRole,
-        ):
-            look = self._sla_look(row, role)
-            if look is not None or role != Qt.ItemDataRole.FontRole:
-                return look
-        if role == Qt.ItemDataRole.FontRole and row.lead_id in self._fresh:
-            return _bold()
-        if role == Qt.ItemDataRole.ForegroundRole and row.stage not in OPEN_STAGES:
-            return colours().qcolor("muted")  # a closed lead a search found: history, not work
-        return None
+        look = self._looks[number]
+        if look is None:
+            look = self._looks[number] = self._look(self._rows[number])
+        value = look[index.column()].get(role)
+        if value is None and role == _TIP:
+            return self._tip(self._rows[number], index.column())  # asked on hover only
+        return value
+
+    def _look(self, row: QueueRow) -> Look:
+        """What a paint asks of each of ``row``'s cells, at the model's clock."""
+        fresh = _bold() if row.lead_id in self._fresh else None
+        muted = None if row.stage in OPEN_STAGES else colours().qcolor("muted")
+        cells = []
+        for column in range(len(COLUMNS)):
+            cell: dict[int, object] = {
+                _DISPLAY: self._text(row, column),
+                ROW_ROLE: row,
+                _LEAD_ID: row.lead_id,
+            }
+            if column in (LOCAL, SLA, TRIES):
+                cell[_ALIGN] = _RIGHT
+            if column == BAND:
+                cell[_DECORATION] = _dot(getattr(colours(), _BAND_INK[row.band]))
+            font: object = fresh
+            ink: object = muted
+            if column == SLA:
+                # The countdown's own warning colours, and never muted: it is about now.
+                ink = self._sla_look(row, Qt.ItemDataRole.ForegroundRole)
+                back = self._sla_look(row, Qt.ItemDataRole.BackgroundRole)
+                if back is not None:
+                    cell[_BACK] = back
+                bold = self._sla_look(row, Qt.ItemDataRole.FontRole)
+                font = fresh if bold is None else bold
+            if font is not None:
+                cell[_FONT] = font
+            if ink is not None:
+                cell[_INK] = ink
+            cells.append(cell)
+        return tuple(cells)
 
     def _text(self, row: QueueRow, column: int) -> str:
         if column == PERSON:

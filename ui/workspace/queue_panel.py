@@ -8,7 +8,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,9 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from leaddesk.desk import MIN_SEARCH_CHARS as MIN_CHARS
@@ -31,18 +29,8 @@ from ui.common import shortcuts
 from ui.common.empty_note import EmptyNote
 from ui.common.icons import icon
 from ui.common.operations import Operations
-from ui.common.theme import NORMAL_TEXT, text_size_of
-from ui.workspace.queue_model import (
-    COLUMNS,
-    PERSON,
-    ROW_ROLE,
-    SLA,
-    SOURCE,
-    WHY,
-    WIDTHS,
-    QueueModel,
-    source_text,
-)
+from ui.workspace.queue_model import COLUMNS, PERSON, WHY, WIDTHS, QueueModel
+from ui.workspace.queue_view import QueueView
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +48,6 @@ BOOKED_TITLE = "CALLBACKS I BOOKED"
 # How often the queue is read again on its own: callbacks come due, a team lead hands a
 # rep leads, marketing imports new ones. A look costs milliseconds.
 LOOK_MS = 60_000
-# The countdown's widest forms; an overdue one is bold. Cell padding and the focus frame
-# take the rest of the column.
-SLA_SAMPLES = ("−59 min", "−9 h 59", "−23 h", "−99 d")
-SLA_PADDING = 22  # px
-# Every source as the Source column writes it, so "purchased list" is never "purchased…".
-SOURCE_SAMPLES = tuple(source_text(source.value) for source in Source)
 
 
 def _quietly(
@@ -78,55 +60,6 @@ def _quietly(
     except Exception:
         log.warning("reading the queue again failed", exc_info=True)
         return None
-
-
-ROW_HEIGHT = 28  # at the normal text size
-
-
-class QueueView(QTableView):
-    """The table; Return works the selected lead."""
-
-    take = Signal(object)  # QueueRow
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._widths_for = 0  # the text size the column widths were set for
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self.fit_columns()
-
-    def fit_columns(self) -> None:
-        """Widen the SLA and Source columns to their widest text in the font in effect, so an
-        overdue lead never reads "−12 …" and a source is never cut short; rows as high as the
-        text needs at the text size in effect."""
-        rows = self.verticalHeader()
-        rows.setDefaultSectionSize(max(ROW_HEIGHT, QFontMetrics(self.font()).height() + 10))
-        size = text_size_of()
-        if size != self._widths_for:
-            # Larger text needs wider columns, or every name ends in "…".
-            self._widths_for = size
-            for column, width in enumerate(WIDTHS):
-                self.setColumnWidth(column, round(width * size / NORMAL_TEXT))
-        bold = QFont(self.font())
-        bold.setBold(True)
-        for column, font, samples in (
-            (SLA, bold, SLA_SAMPLES),
-            (SOURCE, self.font(), SOURCE_SAMPLES),
-        ):
-            metrics = QFontMetrics(font)
-            needed = max(metrics.horizontalAdvance(text) for text in samples) + SLA_PADDING
-            if self.columnWidth(column) < needed:
-                self.setColumnWidth(column, needed)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
-            row = self.currentIndex().data(ROW_ROLE)
-            if isinstance(row, QueueRow):
-                self.take.emit(row)
-                return
-        super().keyPressEvent(event)
 
 
 class SearchBox(QLineEdit):
