@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,6 +61,30 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     open_store(path).close()
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_made(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[int, int, int], Path]:
+    """A demo team's SQLite store filled at the tests' noon, once per (leads, reps, seed) in a
+    session; copy it before writing to it (filling is the slow part of the tests using it)."""
+    from leaddesk.admin.demo import fill_demo
+
+    made: dict[tuple[int, int, int], Path] = {}
+
+    def make(leads: int, reps: int, seed: int) -> Path:
+        key = (leads, reps, seed)
+        if key not in made:
+            path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+            shutil.copyfile(sqlite_template, path)
+            store = open_store(path)
+            fill_demo(store, leads=leads, reps=reps, seed=seed, now=NOON)
+            store.close()
+            made[key] = path
+        return made[key]
+
+    return make
 
 
 @pytest.fixture

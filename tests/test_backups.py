@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,6 @@ from sqlalchemy import func, select
 from leaddesk.admin.backup_file import sealed
 from leaddesk.admin.backup_restore import restore_backup
 from leaddesk.admin.backups import take_backup
-from leaddesk.admin.demo import fill_demo
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome
@@ -28,23 +28,14 @@ from tests.cli_in_process import RunCli
 from tests.conftest import NOON
 
 
-@pytest.fixture(scope="module")
-def demo_made_once(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo team's store, filled once for the module (filling is the slow part)."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    store = open_store(path)
-    fill_demo(store, leads=1200, reps=2, seed=4, now=FixedClock(NOON)())
-    store.close()
-    return path
-
-
 @pytest.fixture
-def demo_path(demo_made_once: Path, tmp_path: Path, clock: FixedClock) -> Path:
+def demo_path(
+    demo_made: Callable[[int, int, int], Path], tmp_path: Path, clock: FixedClock
+) -> Path:
     """A demo team's store, apart from ``store_location`` (the empty store to restore into)."""
-    assert clock() == FixedClock(NOON)()  # the demo was made at the tests' own noon
+    assert clock() == NOON  # the demo was filled at the tests' own noon
     path = tmp_path / "demo.sqlite3"
-    shutil.copyfile(demo_made_once, path)
+    shutil.copyfile(demo_made(1200, 2, 4), path)
     return path
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -9,21 +11,23 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from leaddesk.admin.demo import fill_demo
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.store import open_store
 from leaddesk.store.models import AuditEvent, Lead
+from tests.conftest import NOON
 
 
 @pytest.fixture
-def demo_path(sqlite_store_path: Path, clock: FixedClock) -> Path:
-    store = open_store(sqlite_store_path)
-    fill_demo(store, leads=1500, reps=2, seed=4, now=clock())
-    store.close()
-    return sqlite_store_path
+def demo_path(
+    demo_made: Callable[[int, int, int], Path], tmp_path: Path, clock: FixedClock
+) -> Path:
+    assert clock() == NOON  # the demo was filled at the tests' own noon
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_made(1500, 2, 4), path)
+    return path
 
 
 def test_repeat_interest_shows_the_earlier_lead_and_how_it_ended(
