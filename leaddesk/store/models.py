@@ -195,9 +195,10 @@ class HandoffBatch(Base):
     files: Mapped[dict[str, Any] | None]
 
 
-_HAS_CALLBACK = text("callback_at IS NOT NULL")
-_HAS_SALES_OWNER = text("sales_owner_id IS NOT NULL")
-_HANDED_OFF = text("handoff_batch_id IS NOT NULL")
+def _partial(name: str, *columns: str, holding: str) -> Index:
+    """An index of only the leads whose ``holding`` column is set (0026)."""
+    where = text(f"{holding} IS NOT NULL")
+    return Index(name, *columns, sqlite_where=where, postgresql_where=where)
 
 
 class Lead(Base):
@@ -206,37 +207,20 @@ class Lead(Base):
         Index("ix_leads_queue", "stage", "assigned_to_id", "next_attempt_at"),
         Index("ix_leads_person_arrived", "person_id", "arrived_at"),
         # The queue reads each band from its own index, in band order (leaddesk.queue).
-        Index(
+        _partial(
             "ix_leads_queue_callbacks",
             "assigned_to_id",
             "stage",
             "callback_at",
-            sqlite_where=_HAS_CALLBACK,
-            postgresql_where=_HAS_CALLBACK,
+            holding="callback_at",
         ),
         Index("ix_leads_queue_new", "assigned_to_id", "stage", "sla_due_at"),
         Index("ix_leads_queue_due", "assigned_to_id", "stage", "next_attempt_at"),
         # Partial (0026): a lead arrives with no callback, hand-off or salesperson, so an
         # import's new leads add no entry to these indexes; every look-up compares the column.
-        Index(
-            "ix_leads_sales_owner",
-            "sales_owner_id",
-            "stage",
-            sqlite_where=_HAS_SALES_OWNER,
-            postgresql_where=_HAS_SALES_OWNER,
-        ),
-        Index(
-            "ix_leads_callback_at",
-            "callback_at",
-            sqlite_where=_HAS_CALLBACK,
-            postgresql_where=_HAS_CALLBACK,
-        ),
-        Index(
-            "ix_leads_handoff_batch_id",
-            "handoff_batch_id",
-            sqlite_where=_HANDED_OFF,
-            postgresql_where=_HANDED_OFF,
-        ),
+        _partial("ix_leads_sales_owner", "sales_owner_id", "stage", holding="sales_owner_id"),
+        _partial("ix_leads_callback_at", "callback_at", holding="callback_at"),
+        _partial("ix_leads_handoff_batch_id", "handoff_batch_id", holding="handoff_batch_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
