@@ -42,6 +42,8 @@ class PlannedLead:
     new_person: PlannedPerson | None
     account: KnownAccount | None
     row: int
+    # What search finds it by in its extra, when worked out beside the cleaning.
+    searchable: set[str] | None = None
 
 
 @dataclass(eq=False)

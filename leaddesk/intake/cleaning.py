@@ -32,6 +32,9 @@ from leaddesk.intake.errors import FileProblem, IntakeFileError
 from leaddesk.intake.export_file import ExportFile, RawRow
 from leaddesk.intake.mapping import Mapping
 from leaddesk.intake.matching import Whereabouts, import_key, whereabouts
+from leaddesk.intake.prepared import Prepared, PreparedFor, prepare
+from leaddesk.intake.prepared import pack as pack_prepared
+from leaddesk.intake.prepared import unpack as unpack_prepared
 from leaddesk.intake.reading import open_export
 from leaddesk.intake.rows import CleanRow, RowProblem, clean_row
 
@@ -61,6 +64,10 @@ class Job:
     chunk_rows: int
     after_row: int = 0  # resume: rows up to this one are already in
 
+    @property
+    def prepared_for(self) -> PreparedFor:
+        return PreparedFor(self.path.name, self.source, self.region)
+
 
 @dataclass
 class Chunk:
@@ -69,6 +76,10 @@ class Chunk:
     items: list[Item] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)  # "" for a RowProblem
     places: list[Whereabouts | None] = field(default_factory=list)
+    # What planning needs of each row beyond its cleaning (``prepared.py``), for the file,
+    # source and region in ``prepared_for``; empty when not worked out.
+    prepared: list[Prepared | None] = field(default_factory=list)
+    prepared_for: PreparedFor | None = None
 
 
 class CleanedChunks:
@@ -111,7 +122,7 @@ class CleanedChunks:
         if self._helper is None:
             rows = (raw for raw in self.export.rows() if raw.number > self.job.after_row)
             while batch := list(islice(rows, self.job.chunk_rows)):
-                yield _clean_batch(batch, self.job)
+                yield _prepared(_clean_batch(batch, self.job), self.job)
             return
         yield from self._receive()
 
@@ -141,7 +152,11 @@ class CleanedChunks:
                         f"the cleaning helper stopped unexpectedly (exit code {helper.exitcode})"
                     ) from None
             if kind == "rows":
-                yield _unpack(payload)
+                packed, prepared = payload
+                chunk = _unpack(packed)
+                chunk.prepared = unpack_prepared(prepared)
+                chunk.prepared_for = self.job.prepared_for
+                yield chunk
             elif kind == "done":
                 warnings = self.export.warnings
                 warnings.extend(w for w in payload if w not in warnings)
@@ -167,6 +182,14 @@ def _clean_batch(batch: list[RawRow], job: Job) -> Chunk:
     return chunk
 
 
+def _prepared(chunk: Chunk, job: Job) -> Chunk:
+    """The chunk with what planning needs of each row worked out (not part of the floor,
+    which only cleans)."""
+    chunk.prepared_for = job.prepared_for
+    chunk.prepared = prepare(chunk.items, chunk.prepared_for)
+    return chunk
+
+
 def _context() -> Any:
     # fork is instant and shares the warmed phone metadata; it is only safe while this
     # process runs a single thread (the window imports from a worker thread: use spawn).
@@ -186,7 +209,8 @@ def _produce(job: Job, results: Any, parent: int) -> None:
         with open_export(job.path, encoding=job.encoding, sheet=job.sheet) as export:
             rows = (raw for raw in export.rows() if raw.number > job.after_row)
             while batch := list(islice(rows, job.chunk_rows)):
-                results.put(("rows", _pack(_clean_batch(batch, job))))
+                chunk = _prepared(_clean_batch(batch, job), job)
+                results.put(("rows", (_pack(chunk), pack_prepared(chunk.prepared))))
             results.put(("done", list(export.warnings)))
     except IntakeFileError as error:
         results.put(("file_error", (str(error.path), error.problem, error.kind.value,

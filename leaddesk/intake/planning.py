@@ -23,7 +23,6 @@ from leaddesk.intake.chunk_plan import (
     PlannedAccount,
     PlannedLead,
     PlannedPerson,
-    extra_details,
     fact_key,
     row_number,
     source_key,
@@ -40,10 +39,10 @@ from leaddesk.intake.matching import (
     StoreView,
     Whereabouts,
     company_keys_of,
-    key_before_names,
     look_up,
     now_or_before,
 )
+from leaddesk.intake.prepared import Prepared, PreparedFor, before_keys, for_planning, lead_extra
 from leaddesk.intake.rows import CleanRow, RowProblem
 from leaddesk.intake.same_person import Match, shared_numbers, shared_phone, to_decide
 from leaddesk.intake.scores import Scorer
@@ -101,6 +100,8 @@ class Planner:
         # at the import; an old export does not arrive already overdue.
         self.sla_due_at = sla_deadline(at, policy)
         self._where = Whereabouts(None, None)
+        self._prepared: Prepared | None = None  # the row's, when made for this file's rows
+        self._prepared_for = PreparedFor(self.file_name, self.source, policy.default_phone_region)
         self._listed: dict[int, Listing] = {}
         self.do_not_call = ListCheck()
         # A dry run: what earlier chunks would have stored (the store has it in a real import).
@@ -132,15 +133,14 @@ class Planner:
             plan.first_row, plan.last_row = row_number(items[0]), row_number(items[-1])
         rows = [item for item in items if isinstance(item, CleanRow)]
         keys = [key for key in chunk.keys if key]
-        self._before_names = {
-            row.number: old for row in rows if (old := key_before_names(self.source, row))
-        }
+        prepared = for_planning(items, chunk.prepared, chunk.prepared_for, self._prepared_for)
+        self._before_names = before_keys(items, prepared, self.source)
         view = look_up(session, rows, keys, self._before_names.values())
         self._listed = self.do_not_call.rows(session, rows)
         if self.earlier is not None:
             self.earlier.add_to(view, rows, (int(key[:16], 16) for key in keys))
         counts = self.counts
-        for item, key, place in zip(items, chunk.keys, chunk.places, strict=True):
+        for item, key, place, entry in zip(items, chunk.keys, chunk.places, prepared, strict=True):
             counts.rows += 1
             if isinstance(item, RowProblem):
                 counts.invalid += 1
@@ -154,6 +154,7 @@ class Planner:
                     self._preview(flag)
             assert place is not None
             self._where = place
+            self._prepared = entry
             self._plan_row(item, key, view, plan)
         plan.counts = counts.as_json()
         if self.earlier is not None:
@@ -407,6 +408,9 @@ class Planner:
             "call_attempts": 0,
         }
         scores = self.scorer.score(facts)
+        extra, searchable = lead_extra(
+            self._prepared, row, run_id=self.run_id, made_for=self._prepared_for
+        )
         rep = self._assign(account, where.country)
         if rep is None:
             self.counts.pool += 1
@@ -441,13 +445,7 @@ class Planner:
             "closed_at": None,
             "hold_reason": "do_not_call" if person.do_not_call else None,
             "import_key": key,
-            "extra": extra_details(
-                row,
-                run_id=self.run_id,
-                file_name=self.file_name,
-                source=self.source,
-                region=self.policy.default_phone_region,
-            ),
+            "extra": extra,
             "version": 1,
             "created_at": at,
         }
@@ -455,7 +453,7 @@ class Planner:
             values["person_id"] = person.id
         known = KnownLead(None, Stage.NEW, scores.interest, None, row=row.number)
         person.leads.append(known)
-        new = PlannedLead(values, known, person, new_person, account, row.number)
+        new = PlannedLead(values, known, person, new_person, account, row.number, searchable)
         plan.leads.append(new)
         self.pending_leads[id(known)] = new
         return new

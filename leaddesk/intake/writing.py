@@ -69,7 +69,11 @@ def write_plan(
         [
             {"value": value, "lead_id": new_id}
             for lead, new_id in zip(plan.leads, lead_ids, strict=True)
-            for value in searchable_values(lead.values["extra"])
+            for value in (
+                searchable_values(lead.values["extra"])
+                if lead.searchable is None
+                else lead.searchable
+            )
         ],
     )
     # A lead handed to a rep on intake has reached them as surely as one moved to them later:

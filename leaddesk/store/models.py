@@ -195,16 +195,32 @@ class HandoffBatch(Base):
     files: Mapped[dict[str, Any] | None]
 
 
+def _partial(name: str, *columns: str, holding: str) -> Index:
+    """An index of only the leads whose ``holding`` column is set (0026)."""
+    where = text(f"{holding} IS NOT NULL")
+    return Index(name, *columns, sqlite_where=where, postgresql_where=where)
+
+
 class Lead(Base):
     __tablename__ = "leads"
     __table_args__ = (
         Index("ix_leads_queue", "stage", "assigned_to_id", "next_attempt_at"),
         Index("ix_leads_person_arrived", "person_id", "arrived_at"),
         # The queue reads each band from its own index, in band order (leaddesk.queue).
-        Index("ix_leads_queue_callbacks", "assigned_to_id", "stage", "callback_at"),
+        _partial(
+            "ix_leads_queue_callbacks",
+            "assigned_to_id",
+            "stage",
+            "callback_at",
+            holding="callback_at",
+        ),
         Index("ix_leads_queue_new", "assigned_to_id", "stage", "sla_due_at"),
         Index("ix_leads_queue_due", "assigned_to_id", "stage", "next_attempt_at"),
-        Index("ix_leads_sales_owner", "sales_owner_id", "stage"),
+        # Partial (0026): a lead arrives with no callback, hand-off or salesperson, so an
+        # import's new leads add no entry to these indexes; every look-up compares the column.
+        _partial("ix_leads_sales_owner", "sales_owner_id", "stage", holding="sales_owner_id"),
+        _partial("ix_leads_callback_at", "callback_at", holding="callback_at"),
+        _partial("ix_leads_handoff_batch_id", "handoff_batch_id", holding="handoff_batch_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -228,7 +244,7 @@ class Lead(Base):
     first_contact_at: Mapped[datetime | None]
     last_attempt_at: Mapped[datetime | None]
     next_attempt_at: Mapped[datetime | None]
-    callback_at: Mapped[datetime | None] = mapped_column(index=True)
+    callback_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # The unanswered calls since the person was last reached (the queue's "retry 2 of 6"),
     # kept by the call log and its undo so the queue reads it without counting calls.
@@ -236,9 +252,7 @@ class Lead(Base):
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claim_expires_at: Mapped[datetime | None]
     definition_version_id: Mapped[int | None] = mapped_column(ForeignKey("definition_versions.id"))
-    handoff_batch_id: Mapped[int | None] = mapped_column(
-        ForeignKey("handoff_batches.id"), index=True
-    )
+    handoff_batch_id: Mapped[int | None] = mapped_column(ForeignKey("handoff_batches.id"))
     flagged_untouched_at: Mapped[datetime | None]
     # The salesperson the verdict handed it to, and sales' follow-up clock: started at the
     # verdict (or at a move to another salesperson), due in their business hours, flagged late.
