@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk, Qualification, Question
+from leaddesk.desk import Definition, Desk, Qualification, Question, ShownDefinition
 from leaddesk.errors import LeadDeskError
 from ui.common import dialogs, shortcuts
 from ui.common.bars import show_value
@@ -225,17 +225,26 @@ class QuestionnairePanel(QFrame):
             field.flush()
         self.lead_id = None
 
+    def prepare(self, shown: ShownDefinition) -> None:
+        """Build the published version's questions before the first call, while the rep reads
+        the queue, so that "connected" shows them without building tens of widgets on the
+        GUI thread at that moment."""
+        if self.lead_id is None and not self.fields:
+            self._make_form(shown.definition, shown.published.version)
+
     def _build(self, qualification: Qualification) -> None:
         if qualification.lead_id != self.lead_id:
             return
-        definition = qualification.definition
-        form = (qualification.definition_version, definition.name, definition.currency)
-        if self.fields and qualification.definition_version is not None and form == self._form:
-            # The same questions as the lead before: its answers shown in the fields already
-            # built, instead of building them again (tens of widgets, on the GUI thread).
-            for question_id, field in self.fields.items():
-                field.set_answer(qualification.answers.get(question_id))
-            self._titled(qualification)
+        # The same questions as the lead before (or as prepared): its answers shown in the
+        # fields already built.
+        self._make_form(qualification.definition, qualification.definition_version)
+        for question_id, field in self.fields.items():
+            field.set_answer(qualification.answers.get(question_id))
+        self._titled(qualification)
+
+    def _make_form(self, definition: Definition, version: int | None) -> None:
+        form = (version, definition.name, definition.currency)
+        if self.fields and version is not None and form == self._form:
             return
         self._form = form
         _empty(self.form_layout)
@@ -269,9 +278,7 @@ class QuestionnairePanel(QFrame):
                 box_layout.addWidget(intro)
             ids = []
             for question in section.questions:
-                field = QuestionField(
-                    question, qualification.answers.get(question.id), definition.currency
-                )
+                field = QuestionField(question, None, definition.currency)
                 field.answered.connect(self._answer)
                 self.fields[question.id] = field
                 box_layout.addWidget(field)
@@ -279,7 +286,6 @@ class QuestionnairePanel(QFrame):
             self._sections.append((box, ids))
             self.form_layout.addWidget(box)
         self.form_layout.addStretch(1)
-        self._titled(qualification)
 
     def _titled(self, qualification: Qualification) -> None:
         definition = qualification.definition

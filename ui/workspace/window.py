@@ -296,6 +296,7 @@ class MainWindow(QMainWindow):
     def _definition_loaded(self, shown: ShownDefinition) -> None:
         self.definition = shown
         self.call.set_policy(shown.definition.policy)
+        self.questionnaire.prepare(shown)
 
     def _came_in(self, rows: list[QueueRow]) -> None:
         """Say what came into the queue while the rep was busy; flash the taskbar entry if the
