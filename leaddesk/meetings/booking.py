@@ -65,6 +65,8 @@ class MeetingInfo:
     sequence: int
     decision_maker: str | None
     others: tuple[str, ...]
+    # Where it was before its last move (``leaddesk.meetings.history``); None if never moved.
+    moved_from: datetime | None = None
 
     def local(self, zone: str | None = None) -> datetime:
         return self.starts_at.astimezone(ZoneInfo(zone or self.prospect_zone))
@@ -73,6 +75,18 @@ class MeetingInfo:
     def when(self) -> str:
         """'Thu 10 Dec 10:00 (Europe/London)': in the prospect's time, as agreed on the call."""
         return f"{self.local():%a %d %b %H:%M} ({self.prospect_zone})"
+
+    @property
+    def was(self) -> str | None:
+        """Where it was before it moved, in the prospect's time ('Wed 09 Dec 10:00'); None if
+        it never moved."""
+        if self.moved_from is None:
+            return None
+        return f"{self.moved_from.astimezone(ZoneInfo(self.prospect_zone)):%a %d %b %H:%M}"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == CANCELLED
 
     def as_json(self) -> dict[str, Any]:
         return {
