@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from leaddesk.domain import Role, SalesDecision, Stage
 from leaddesk.handoff.access import acting_user
+from leaddesk.definition.policy import Policy
 from leaddesk.handoff.records import current_policy
 from leaddesk.handoff.routing import EXISTING_CUSTOMER, HAND_OFF
 from leaddesk.handoff.sales_clock import WAITING_FOR_SALES
@@ -73,6 +74,8 @@ class PendingReport:
     waiting_within_window: int
     accepted: int
     rejected: int
+    # Who a hand-off the verdict routed to nobody is for, as the routing policy says.
+    unrouted: str = "unassigned — pick one"
 
     @property
     def overdue(self) -> int:
@@ -184,7 +187,17 @@ def pending(
         waiting_within_window=within or 0,
         accepted=answered.get(SalesDecision.ACCEPTED.value, 0),
         rejected=answered.get(SalesDecision.REJECTED.value, 0),
+        unrouted=unrouted_words(policy),
     )
+
+
+def unrouted_words(policy: Policy) -> str:
+    """Who a hand-off routed to nobody (no salesperson was active at its verdict) is for:
+    the names the routing policy lists for any source, else nobody yet."""
+    fallback = dict(policy.sales_routing.owners).get("*", ())
+    if fallback:
+        return f"{', '.join(fallback)} (the policy's fallback)"
+    return "unassigned — pick one"
 
 
 def _pending_lead(row: Any, at: datetime, followup: datetime, escalation: datetime) -> PendingLead:
