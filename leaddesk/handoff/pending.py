@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from leaddesk.domain import Role, SalesDecision, Stage
 from leaddesk.handoff.access import acting_user
-from leaddesk.definition.policy import Policy
+from leaddesk.definition.policy import Policy, RouteBy
 from leaddesk.handoff.records import current_policy
 from leaddesk.handoff.routing import EXISTING_CUSTOMER, HAND_OFF
 from leaddesk.handoff.sales_clock import WAITING_FOR_SALES
@@ -94,6 +94,7 @@ class PendingReport:
         return {
             "at": self.at.isoformat(),
             "scope": self.scope,
+            "unrouted": self.unrouted,
             "followup_hours": self.followup_hours,
             "escalation_hours": self.escalation_hours,
             "counts": {
@@ -193,8 +194,9 @@ def pending(
 
 def unrouted_words(policy: Policy) -> str:
     """Who a hand-off routed to nobody (no salesperson was active at its verdict) is for:
-    the names the routing policy lists for any source, else nobody yet."""
-    fallback = dict(policy.sales_routing.owners).get("*", ())
+    the names a named routing lists for any source ("*"), else nobody yet."""
+    routing = policy.sales_routing
+    fallback = dict(routing.owners).get("*", ()) if routing.route_by is RouteBy.NAMED else ()
     if fallback:
         return f"{', '.join(fallback)} (the policy's fallback)"
     return "unassigned — pick one"

@@ -123,3 +123,10 @@ def test_the_move_reaches_the_salesperson_as_the_invitations_update_and_on_their
         [mine] = desk.meetings.mine()
     assert record.meeting is not None and record.meeting.cancelled
     assert mine.cancelled and mine.when == "Thu 19 Nov 14:00 (Europe/London)"
+    with handoff_team.desk("rep1") as desk:  # the rep's timeline says both, newest first
+        said = [e.text for e in desk.queue.lead_file(lead_id).timeline if e.kind == "meeting"]
+    assert said[:2] == [
+        "Meeting with Sales1 on Thu 19 Nov 14:00 (Europe/London) cancelled",
+        "Meeting with Sales1 moved from Thu 19 Nov 10:00 (Europe/London) to "
+        "Thu 19 Nov 14:00 (Europe/London)",
+    ]
