@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from leaddesk.definition.policy import Policy, RouteBy
 from leaddesk.domain import Role, SalesDecision, Stage
 from leaddesk.handoff.access import acting_user
-from leaddesk.definition.policy import Policy, RouteBy
 from leaddesk.handoff.records import current_policy
 from leaddesk.handoff.routing import EXISTING_CUSTOMER, HAND_OFF
 from leaddesk.handoff.sales_clock import WAITING_FOR_SALES

@@ -25,7 +25,7 @@ NUMBERS = (2,)
 
 
 def change_words(meeting: MeetingInfo) -> str:
-    """"Cancelled", "Moved from Wed 09 Dec 10:00 (their time)", or nothing."""
+    """ "Cancelled", "Moved from Wed 09 Dec 10:00 (their time)", or nothing."""
     if meeting.cancelled:
         return "Cancelled"
     if meeting.moved_from is not None:
