@@ -9,7 +9,7 @@ unique index makes the second insert wait for the first and fail) alike.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -174,7 +174,7 @@ def move(
     start = _utc(start, meeting.prospect_zone or "UTC")
     if start == meeting.starts_at:
         raise InputError(f"The meeting of lead {lead_id} is at that time already.", field="at")
-    was = meeting_info(session, meeting).when
+    before = meeting_info(session, meeting)
     meeting.held_start = None  # its own slot is not in the way of the new one
     session.flush()
     _require_free(session, salesperson, start, at)
@@ -182,14 +182,14 @@ def move(
     meeting.sequence += 1
     meeting.changed_at, meeting.changed_by_id = at, actor.id
     _hold(session, meeting, salesperson, start)
-    info = meeting_info(session, meeting)
+    info = replace(meeting_info(session, meeting), moved_from=before.starts_at)
     _audit(
         session,
         AuditAction.MEETING_MOVED,
         info,
         actor,
         at,
-        f"Meeting with {info.salesperson_name} moved from {was} to {info.when}",
+        f"Meeting with {info.salesperson_name} moved from {before.when} to {info.when}",
     )
     return info
 

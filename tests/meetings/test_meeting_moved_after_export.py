@@ -97,12 +97,16 @@ def test_the_move_reaches_the_salesperson_as_the_invitations_update_and_on_their
     [booked] = first.walk("VEVENT")
     handoff_team.clock.advance(hours=1)
     with handoff_team.desk("rep1") as desk:
-        desk.meetings.move(lead_id, datetime(2026, 11, 19, 14, 0), ics_out=tmp_path / "m.ics")
+        sent = desk.meetings.move(
+            lead_id, datetime(2026, 11, 19, 14, 0), ics_out=tmp_path / "m.ics"
+        )
+    assert sent.mailto.split("subject=")[1].startswith("Moved%3A%20Sales1")
     update = icalendar.Calendar.from_ical((tmp_path / "m.ics").read_bytes())
     [moved] = update.walk("VEVENT")
     assert str(update["METHOD"]) == "REQUEST"
     assert (str(moved["UID"]), int(moved["SEQUENCE"])) == (str(booked["UID"]), 1)
     assert moved["DTSTART"].dt.isoformat() == "2026-11-19T14:00:00+00:00"
+    assert "Moved from Thu 19 Nov 10:00 (Europe/London)." in str(moved["DESCRIPTION"])
     with handoff_team.desk("sales1") as desk:
         record = desk.handoff.record(lead_id)
         [mine] = desk.meetings.mine()
