@@ -6,6 +6,7 @@ salesperson's own calendar moving it counts as a move; the faults a hand-off sur
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from leaddesk.store import Store, open_store
 from leaddesk.store.models import SyncOutboxRow
 from leaddesk.sync import outbox
 from leaddesk.sync.sending import send_waiting
+from tests.cli_in_process import RunCli
 
 
 @pytest.fixture
@@ -208,3 +210,27 @@ def test_a_move_while_its_send_is_under_way_is_sent_again_after_it(
     assert status == "waiting" and crm_id is not None
     with store.transaction() as session, pytest.raises(Conflict, match="already in sales' CRM"):
         outbox.drop_unsent(session, lead_id, clock() + timedelta(minutes=5))
+
+
+def test_meeting_move_and_cancel_on_the_command_line_queue_the_lead_again(
+    synced_team: str, store: Store, clock: FixedClock, salesforce: FakeSalesforce, run_cli: RunCli
+) -> None:
+    lead_id, _slots = booked(synced_team, clock)
+    with open_desk(synced_team, "rep1", clock=clock) as desk:
+        desk.sync.run()
+    # The command line runs on this computer's clock: a slot free from now on.
+    code, out, err = run_cli("meeting", "slots", str(lead_id), "--as", "rep1", "--json",
+                             db=synced_team)  # fmt: skip
+    assert code == 0, err
+    at = json.loads(out)["slots"][1]["start"]
+    code, _out, err = run_cli("meeting", "move", str(lead_id), "--at", at, "--as", "rep1",
+                              db=synced_team)  # fmt: skip
+    assert code == 0, err
+    assert outbox_row(store, lead_id)[0] == "waiting"
+    code, _out, err = run_cli("sync", "run", "--as", "rep1", db=synced_team)
+    assert code == 0, err
+    assert outbox_row(store, lead_id)[0] == "sent"
+    code, _out, err = run_cli("meeting", "cancel", str(lead_id), "--as", "rep1", db=synced_team)
+    assert code == 0, err
+    assert outbox_row(store, lead_id)[0] == "waiting"
+    one_lead_each(salesforce, [lead_id])
