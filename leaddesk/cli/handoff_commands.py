@@ -199,7 +199,7 @@ def run_pending(args: argparse.Namespace) -> int:
                     lead.company,
                     lead.batch or "not exported yet",
                     lead.qualified_by,
-                    _salesperson(lead),
+                    _salesperson(lead, report.unrouted),
                     f"{lead.due_at:%Y-%m-%d %H:%M} UTC" if lead.due_at else "",
                     f"{lead.hours_waiting:g} h",
                     lead.level,
@@ -210,9 +210,9 @@ def run_pending(args: argparse.Namespace) -> int:
     return 0
 
 
-def _salesperson(lead: PendingLead) -> str:
-    if lead.salesperson is None:
-        return "sales"
+def _salesperson(lead: PendingLead, unrouted: str) -> str:
+    if lead.salesperson is None:  # routed to nobody: the routing policy's words
+        return unrouted
     owner = " (account owner)" if lead.kind == "existing_customer" else ""
     return f"{lead.salesperson}{owner}"
 

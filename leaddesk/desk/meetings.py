@@ -1,6 +1,7 @@
 """Meetings booked on the call: the salesperson's free slots, booking, moving and cancelling
-(each one transaction, with its invitation written after it commits), the salesperson's own
-list, and their working hours and calendar."""
+(each one transaction, with its invitation written after it commits, and, for a lead the
+sync already sent to sales' CRM, its outbox row queued again in that transaction), the
+salesperson's own list, and their working hours and calendar."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from leaddesk.meetings.slots import FreeSlots, free_slots
 from leaddesk.people.permissions import Action
 from leaddesk.queue.policy import current_policy
 from leaddesk.store.models import Lead, User
+from leaddesk.sync import outbox
 
 
 class Meetings:
@@ -75,6 +77,7 @@ class Meetings:
                 decision_maker=decision_maker,
                 others=others,
             )
+            outbox.queue_meeting_change(session, lead_id, now)
         return send(meeting, out=ics_out, stamp=now)
 
     def move(self, lead_id: int, at: datetime, *, ics_out: Path | None = None) -> MeetingSent:
@@ -84,6 +87,7 @@ class Meetings:
             meeting = booking.move(
                 session, lead_id=lead_id, actor=self._me(session), start=at, at=now
             )
+            outbox.queue_meeting_change(session, lead_id, now)
         return send(meeting, out=ics_out, stamp=now)
 
     def cancel(self, lead_id: int, *, ics_out: Path | None = None) -> MeetingSent:
@@ -91,6 +95,7 @@ class Meetings:
         now = self._ctx.clock()
         with self._ctx.write(Action.BOOK_MEETINGS) as session:
             meeting = booking.cancel(session, lead_id=lead_id, actor=self._me(session), at=now)
+            outbox.queue_meeting_change(session, lead_id, now)
         return send(meeting, out=ics_out, stamp=now)
 
     def of_lead(self, lead_id: int) -> MeetingInfo | None:
@@ -143,6 +148,9 @@ class Meetings:
                 followed = follow_calendar(
                     session, calendar, salesperson=user, actor=self._me(session), at=now
                 )
+                for _words, changed in followed:
+                    if changed is not None:
+                        outbox.queue_meeting_change(session, changed.lead_id, now)
         said = []
         for words, meeting in followed:
             if meeting is not None:  # the updated invitation, SEQUENCE + 1, to send again

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from leaddesk.definition.policy import Policy, RouteBy
 from leaddesk.domain import Role, SalesDecision, Stage
 from leaddesk.handoff.access import acting_user
 from leaddesk.handoff.records import current_policy
@@ -73,6 +74,8 @@ class PendingReport:
     waiting_within_window: int
     accepted: int
     rejected: int
+    # Who a hand-off the verdict routed to nobody is for, as the routing policy says.
+    unrouted: str = "unassigned — pick one"
 
     @property
     def overdue(self) -> int:
@@ -91,6 +94,7 @@ class PendingReport:
         return {
             "at": self.at.isoformat(),
             "scope": self.scope,
+            "unrouted": self.unrouted,
             "followup_hours": self.followup_hours,
             "escalation_hours": self.escalation_hours,
             "counts": {
@@ -184,7 +188,18 @@ def pending(
         waiting_within_window=within or 0,
         accepted=answered.get(SalesDecision.ACCEPTED.value, 0),
         rejected=answered.get(SalesDecision.REJECTED.value, 0),
+        unrouted=unrouted_words(policy),
     )
+
+
+def unrouted_words(policy: Policy) -> str:
+    """Who a hand-off routed to nobody (no salesperson was active at its verdict) is for:
+    the names a named routing lists for any source ("*"), else nobody yet."""
+    routing = policy.sales_routing
+    fallback = dict(routing.owners).get("*", ()) if routing.route_by is RouteBy.NAMED else ()
+    if fallback:
+        return f"{', '.join(fallback)} (the policy's fallback)"
+    return "unassigned — pick one"
 
 
 def _pending_lead(row: Any, at: datetime, followup: datetime, escalation: datetime) -> PendingLead:

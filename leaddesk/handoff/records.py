@@ -8,7 +8,7 @@ calls, notes, answers) are left out.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -23,6 +23,7 @@ from leaddesk.domain import LeadType, Stage
 from leaddesk.handoff.record_rows import ChunkRows, LeadRow, VerdictRow, read_chunk, user_names
 from leaddesk.meetings.booking import MeetingInfo
 from leaddesk.meetings.diary import meetings_of
+from leaddesk.meetings.history import latest_of
 from leaddesk.store.models import DefinitionVersion, HandoffBatch, Lead
 
 CHUNK = 500
@@ -138,7 +139,7 @@ def records_as_of(session: Session, ids: Sequence[int], cutoff: datetime) -> lis
     readings = _readings(session)
     for chunk in _chunks(ids):
         rows = read_chunk(session, chunk, cutoff, users)
-        meetings = meetings_of(session, list(chunk))
+        meetings = meetings_of(session, list(chunk), cutoff)
         for lead in rows.leads:
             records.append(
                 _record(lead, rows, users, readings, meetings.get(lead.id)),
@@ -147,7 +148,16 @@ def records_as_of(session: Session, ids: Sequence[int], cutoff: datetime) -> lis
 
 
 def read_record(session: Session, lead_id: int) -> HandoffRecord | None:
-    """A handed-off lead as its batch gave it to sales; None if it was never handed off."""
+    """A handed-off lead as its batch gave it to sales, with its meeting as it is now (moved
+    or cancelled since: the salesperson must not go to the old time); None if it was never
+    handed off."""
+    found = _as_given(session, lead_id)
+    if found is None:
+        return None
+    return replace(found, meeting=latest_of(session, [lead_id]).get(lead_id))
+
+
+def _as_given(session: Session, lead_id: int) -> HandoffRecord | None:
     batch = session.scalar(
         select(HandoffBatch)
         .join(Lead, Lead.handoff_batch_id == HandoffBatch.id)

@@ -192,6 +192,14 @@ def _sync_entries(session: Session, lead: Lead) -> list[TimelineEntry]:
     if row.status == "held":
         return [TimelineEntry(row.queued_at, "sync", None, f"Not synced to {crm}: {row.error}")]
     why = f": {row.error}" if row.error else ""
+    if row.crm_id is not None and row.sent_at is not None:
+        # In the CRM already, queued again because its meeting changed: both are said.
+        kinds = {"salesforce": "Lead ", "hubspot": "record "}
+        what = f"{kinds.get(row.connector or '', '')}{row.crm_id}"
+        return [
+            TimelineEntry(row.sent_at, "sync", None, f"Synced to {crm} ({what})"),
+            TimelineEntry(row.queued_at, "sync", None, f"Meeting change waiting to sync{why}"),
+        ]
     return [TimelineEntry(row.queued_at, "sync", None, f"Waiting to sync to sales' CRM{why}")]
 
 

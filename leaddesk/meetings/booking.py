@@ -9,7 +9,7 @@ unique index makes the second insert wait for the first and fail) alike.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -65,6 +65,8 @@ class MeetingInfo:
     sequence: int
     decision_maker: str | None
     others: tuple[str, ...]
+    # Where it was before its last move (``leaddesk.meetings.history``); None if never moved.
+    moved_from: datetime | None = None
 
     def local(self, zone: str | None = None) -> datetime:
         return self.starts_at.astimezone(ZoneInfo(zone or self.prospect_zone))
@@ -73,6 +75,18 @@ class MeetingInfo:
     def when(self) -> str:
         """'Thu 10 Dec 10:00 (Europe/London)': in the prospect's time, as agreed on the call."""
         return f"{self.local():%a %d %b %H:%M} ({self.prospect_zone})"
+
+    @property
+    def was(self) -> str | None:
+        """Where it was before it moved, in the prospect's time ('Wed 09 Dec 10:00'); None if
+        it never moved."""
+        if self.moved_from is None:
+            return None
+        return f"{self.moved_from.astimezone(ZoneInfo(self.prospect_zone)):%a %d %b %H:%M}"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == CANCELLED
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -160,7 +174,7 @@ def move(
     start = _utc(start, meeting.prospect_zone or "UTC")
     if start == meeting.starts_at:
         raise InputError(f"The meeting of lead {lead_id} is at that time already.", field="at")
-    was = meeting_info(session, meeting).when
+    before = meeting_info(session, meeting)
     meeting.held_start = None  # its own slot is not in the way of the new one
     session.flush()
     _require_free(session, salesperson, start, at)
@@ -168,14 +182,14 @@ def move(
     meeting.sequence += 1
     meeting.changed_at, meeting.changed_by_id = at, actor.id
     _hold(session, meeting, salesperson, start)
-    info = meeting_info(session, meeting)
+    info = replace(meeting_info(session, meeting), moved_from=before.starts_at)
     _audit(
         session,
         AuditAction.MEETING_MOVED,
         info,
         actor,
         at,
-        f"Meeting with {info.salesperson_name} moved from {was} to {info.when}",
+        f"Meeting with {info.salesperson_name} moved from {before.when} to {info.when}",
     )
     return info
 

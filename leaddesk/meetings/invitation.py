@@ -82,6 +82,8 @@ def describe(meeting: MeetingInfo) -> str:
         + (f" of {meeting.company}" if meeting.company else "")
         + f" (LeadDesk lead {meeting.lead_id}), booked by {meeting.booked_by_name} on the call.",
     ]
+    if meeting.was and not meeting.cancelled:
+        lines.append(f"Moved from {meeting.was} ({meeting.prospect_zone}).")
     if meeting.decision_maker:
         lines.append(f"Decision maker: {meeting.decision_maker}")
     if meeting.others:
@@ -99,7 +101,7 @@ def mailto(meeting: MeetingInfo, ics_path: Path | None) -> str:
     time; the .ics itself is attached by hand (mailto cannot carry a file)."""
     to = meeting.prospect_email or ""
     when = meeting.starts_at.astimezone(ZoneInfo(meeting.prospect_zone))
-    verb = "Cancelled" if meeting.status == "cancelled" else "Invitation"
+    verb = "Cancelled" if meeting.cancelled else "Moved" if meeting.was else "Invitation"
     subject = f"{verb}: {meeting.salesperson_name}, {when:%a %d %b %H:%M} ({meeting.prospect_zone})"
     body = describe(meeting)
     if ics_path is not None:

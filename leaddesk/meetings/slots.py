@@ -47,6 +47,8 @@ class FreeSlots:
     hours: str
     calendar: str | None  # where their busy times came from; None: working hours only
     slots: tuple[Slot, ...]
+    # The days they work (Monday = 0, in their zone): the picker shows only those days.
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -126,6 +128,7 @@ def free_slots(
         prospect_zone=where.prospect,
         rep_zone=where.rep,
         hours=hours_of(row).describe(),
+        weekdays=hours_of(row).weekdays,
         calendar=row.source if row is not None and row.calendar_text else None,
         slots=tuple(candidates),
     )

@@ -131,6 +131,8 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
         # Pulling sales' answers from the CRM moves the pull's cursor, and nothing else there.
         "sync_settings": Rights(update=("pulled_until",)),
         "meetings": ADD_CHANGE,  # a salesperson moves or cancels the meetings booked with them
+        # ... and a move of a lead the sync sent queues it for the CRM again, nothing more.
+        "sync_outbox": Rights(update=("status", "error", "queued_at")),
         "sales_calendars": ADD_CHANGE,  # their own hours and calendar
     },
     Role.MARKETING: {

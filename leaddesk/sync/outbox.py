@@ -26,6 +26,7 @@ LEASE = timedelta(minutes=2)
 class Claimed:
     row_id: int
     lead_id: int
+    queued_at: datetime | None = None  # a meeting change after the claim queues it again
 
 
 def queue_hand_off(session: Session, lead_id: int, verdict_id: int | None, at: datetime) -> None:
@@ -45,6 +46,20 @@ def queue_hand_off(session: Session, lead_id: int, verdict_id: int | None, at: d
     row.verdict_id, row.status, row.error, row.queued_at = verdict_id, WAITING, None, at
 
 
+def queue_meeting_change(session: Session, lead_id: int, at: datetime) -> bool:
+    """A meeting booked, moved or cancelled for a lead the sync already sent (or is sending
+    this moment) goes to the CRM again, in the meeting's own transaction: the same record is
+    updated there. A lead not sent yet needs nothing: its first send reads the meeting as it
+    is then. True if the lead was queued again."""
+    row = row_for(session, lead_id)
+    if row is None or (row.status == WAITING and row.claimed_by is None):
+        return False
+    # A send under way carries the old time: its answer sees the later queued_at and leaves
+    # the row waiting, so the next pass sends the meeting as it is now.
+    row.status, row.error, row.queued_at = WAITING, None, at
+    return True
+
+
 def drop_unsent(session: Session, lead_id: int, at: datetime) -> None:
     """A verdict taken back before it reached the CRM takes its row with it. Once the CRM has
     the lead (or a worker is sending it this moment) the undo is refused: LeadDesk cannot take
@@ -52,7 +67,7 @@ def drop_unsent(session: Session, lead_id: int, at: datetime) -> None:
     row = row_for(session, lead_id)
     if row is None:
         return
-    if row.status == SENT:
+    if in_the_crm(row):
         raise _in_the_crm(row)
     if row.claimed_until is not None and row.claimed_until > at:
         raise Conflict(
@@ -65,8 +80,13 @@ def refuse_undo_once_sent(session: Session, verdict_id: int) -> None:
     """A verdict whose hand-off the CRM has is with sales (handed off at once): say so, before
     the undo finds the lead in its batch."""
     row = session.scalar(select(SyncOutboxRow).where(SyncOutboxRow.verdict_id == verdict_id))
-    if row is not None and row.status == SENT:
+    if row is not None and in_the_crm(row):
         raise _in_the_crm(row)
+
+
+def in_the_crm(row: SyncOutboxRow) -> bool:
+    """The CRM holds the lead: sent, or sent once and queued again since (a meeting moved)."""
+    return row.status == SENT or row.crm_id is not None
 
 
 def _in_the_crm(row: SyncOutboxRow) -> Conflict:
@@ -96,11 +116,11 @@ def claim(session: Session, worker: str, at: datetime, limit: int) -> list[Claim
         .execution_options(synchronize_session=False)
     )
     rows = session.execute(
-        select(SyncOutboxRow.id, SyncOutboxRow.lead_id)
+        select(SyncOutboxRow.id, SyncOutboxRow.lead_id, SyncOutboxRow.queued_at)
         .where(SyncOutboxRow.id.in_(ids), SyncOutboxRow.claimed_by == worker)
         .order_by(SyncOutboxRow.id)
     ).all()
-    return [Claimed(row_id, lead_id) for row_id, lead_id in rows]
+    return [Claimed(row_id, lead_id, queued) for row_id, lead_id, queued in rows]
 
 
 def release(session: Session, worker: str, row_ids: list[int], error: str) -> None:
@@ -125,6 +145,7 @@ class Answered:
     row_id: int
     crm_id: str | None
     error: str | None
+    queued_at: datetime | None = None  # as claimed; a later one means "send it again"
 
 
 def settle(
@@ -154,23 +175,33 @@ def settle_all(
 ) -> set[int]:
     """Record what the CRM said about a batch of rows in two statements (one UPDATE per row
     was most of a sync's time); the ids of the rows this worker still held. A row whose
-    lease ran out and another worker took is left to that worker."""
+    lease ran out and another worker took is left to that worker. A row queued again while
+    it was being sent (its meeting moved) stays waiting, keeping the CRM's record id: what
+    went carried the old meeting."""
     if not answers:
         return set()
     # Locked as read (PostgreSQL; a SQLite write transaction holds the store already), so
     # no other worker takes a row between this look and the UPDATE.
-    mine = set(
-        session.scalars(
-            select(SyncOutboxRow.id)
+    held: dict[int, datetime | None] = {
+        row_id: queued
+        for row_id, queued in session.execute(
+            select(SyncOutboxRow.id, SyncOutboxRow.queued_at)
             .where(
                 SyncOutboxRow.id.in_([answer.row_id for answer in answers]),
                 SyncOutboxRow.claimed_by == worker,
             )
             .with_for_update()
-        )
-    )
-    if not mine:
-        return mine
+        ).tuples()
+    }
+    if not held:
+        return set()
+    again = {
+        answer.row_id
+        for answer in answers
+        if answer.row_id in held
+        and answer.queued_at is not None
+        and held[answer.row_id] != answer.queued_at
+    }
     table = SyncOutboxRow.__table__
     assert isinstance(table, Table)
     rows = table.c
@@ -180,9 +211,10 @@ def settle_all(
         .values(
             status=bindparam("new_status"),
             connector=connector,
-            crm_id=bindparam("record", type_=rows.crm_id.type),
+            # A record id once given stays: a later refusal does not take the lead out of the CRM.
+            crm_id=func.coalesce(bindparam("record", type_=rows.crm_id.type), rows.crm_id),
             error=bindparam("refusal", type_=rows.error.type),
-            sent_at=bindparam("sent", type_=rows.sent_at.type),
+            sent_at=func.coalesce(bindparam("sent", type_=rows.sent_at.type), rows.sent_at),
             claimed_by=None,
             claimed_until=None,
             attempts=rows.attempts + 1,
@@ -190,16 +222,18 @@ def settle_all(
         [
             {
                 "row": answer.row_id,
-                "new_status": SENT if answer.error is None else HELD,
+                "new_status": WAITING
+                if answer.row_id in again
+                else (SENT if answer.error is None else HELD),
                 "record": answer.crm_id,
-                "refusal": answer.error,
+                "refusal": None if answer.row_id in again else answer.error,
                 "sent": at if answer.error is None else None,
             }
             for answer in answers
-            if answer.row_id in mine
+            if answer.row_id in held
         ],
     )
-    return mine
+    return set(held) - again
 
 
 def send_held_again(session: Session) -> int:

@@ -1,11 +1,13 @@
 """The hand-offs a worker claimed, read as sales will see them, each with the CRM record it
 came from when the lead was imported from that CRM's export (a Salesforce Lead id, a HubSpot
-contact's Record ID)."""
+contact's Record ID), and its meeting as it is now: moved (saying from when) or cancelled
+(saying so, so the CRM's copy is corrected rather than left at the old time)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk.handoff.records import records_as_of
+from leaddesk.meetings.history import latest_of
 from leaddesk.store.models import Lead
 from leaddesk.sync.connector import Outgoing
 
@@ -60,11 +63,12 @@ def outgoing(
             select(Lead.id, Lead.extra).where(Lead.id.in_(lead_ids))
         ).tuples()
     }
+    meetings = latest_of(session, [record.lead_id for record in records])
     crm_id = _CRM_IDS.get(connector)
     return [
         Outgoing(
             record.lead_id,
-            record,
+            replace(record, meeting=meetings.get(record.lead_id)),
             crm_id(extras.get(record.lead_id)) if crm_id is not None else None,
         )
         for record in records

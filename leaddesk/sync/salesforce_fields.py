@@ -42,10 +42,17 @@ def description(record: HandoffRecord) -> str:
         if found:
             lines.append(f"{title}: {'; '.join(found)}")
     meeting = record.meeting
-    if meeting is not None:
+    if meeting is not None and meeting.cancelled:
         lines += [
             "",
-            f"Meeting booked on the call: {meeting.when} with {meeting.salesperson_name} "
+            f"Meeting cancelled: it was {meeting.when} with {meeting.salesperson_name} "
+            f"(calendar invitation {meeting.uid}, cancelled).",
+        ]
+    elif meeting is not None:
+        moved = f", moved from {meeting.was}" if meeting.was else ""
+        lines += [
+            "",
+            f"Meeting booked on the call: {meeting.when} with {meeting.salesperson_name}{moved} "
             f"(their time {meeting.local(meeting.salesperson_zone):%a %d %b %H:%M}; calendar "
             f"invitation {meeting.uid}).",
         ]

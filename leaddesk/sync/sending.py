@@ -115,6 +115,7 @@ def send_waiting(
         if not claimed:
             break
         row_of = {c.lead_id: c.row_id for c in claimed}
+        queued_of = {c.lead_id: c.queued_at for c in claimed}
         with store.reading() as session:
             items = outgoing(session, list(row_of), clock(), connector=connector.name)
         try:
@@ -131,7 +132,7 @@ def send_waiting(
         answered = {sent.lead_id for sent in results}
         missing = [Sent(lead_id, error="The CRM said nothing about it.") for lead_id in row_of]
         results += [sent for sent in missing if sent.lead_id not in answered]
-        _record(store, worker, connector, results, row_of, clock(), actor_id, run)
+        _record(store, worker, connector, results, (row_of, queued_of), clock(), actor_id, run)
     with store.reading() as session:
         run.waiting = outbox.counts(session)[outbox.WAITING]
     return run
@@ -142,11 +143,12 @@ def _record(
     worker: str,
     connector: Connector,
     results: list[Sent],
-    row_of: dict[int, int],
+    claims: tuple[dict[int, int], dict[int, datetime | None]],
     at: datetime,
     actor_id: int | None,
     run: SyncRun,
 ) -> None:
+    row_of, queued_of = claims  # per lead: its outbox row, and when it was queued as claimed
     with store.transaction() as session:
         answers: dict[int, Sent] = {}
         for sent in results:
@@ -154,7 +156,10 @@ def _record(
         mine = outbox.settle_all(
             session,
             worker,
-            [outbox.Answered(row_of[s.lead_id], s.crm_id, s.error) for s in answers.values()],
+            [
+                outbox.Answered(row_of[s.lead_id], s.crm_id, s.error, queued_of.get(s.lead_id))
+                for s in answers.values()
+            ],
             connector=connector.name,
             at=at,
         )

@@ -171,3 +171,45 @@ def test_a_salespersons_login_pulls_answers_and_a_reps_login_cannot(
             card = sales.queue.lead_file(lead_id)
         assert card.stage is Stage.ACCEPTED
         assert card.sales_answer is not None and opportunity in card.sales_answer
+
+
+def test_a_salespersons_own_login_moving_a_synced_meeting_queues_it_again(
+    postgres_url: str | None,
+    clock: FixedClock,
+    salesforce: FakeSalesforce,
+    certificate: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    if not postgres_url:
+        pytest.skip(postgres_server.why_none())
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where invitations go
+    with team_database(postgres_url, clock) as names:
+        with open_desk(postgres_url, "admin", clock=clock) as admin:
+            admin.sync.setup(
+                "salesforce",
+                login_url=salesforce.base,
+                client_id=CLIENT_ID,
+                client_secret=CLIENT_SECRET,
+                ca_bundle=str(certificate[0]),
+            )
+        lead_id = add_lead(postgres_url, clock, rep=names.rep)
+        with open_desk(names.url_for(names.rep), names.rep, clock=clock) as rep:
+            rep.qualifying.answer(lead_id, SALES_WORTHY)
+            rep.qualifying.give_verdict(lead_id, Verdict.HAND_OFF, to=names.sales)
+            free = rep.meetings.slots(lead_id, with_=names.sales).slots
+            rep.meetings.book(lead_id, free[0].starts_at, with_=names.sales)
+            assert [s.lead_id for s in rep.sync.run().sent] == [lead_id]
+        clock.advance(minutes=10)
+        with open_desk(names.url_for(names.sales), names.sales, clock=clock) as sales:
+            sales.meetings.move(lead_id, free[3].starts_at)  # grants: the outbox row's queue
+        store = open_store(postgres_url)
+        try:
+            with store.reading() as session:
+                row = session.query(SyncOutboxRow).filter_by(lead_id=lead_id).one()
+                assert (row.status, row.queued_at) == ("waiting", clock())
+        finally:
+            store.close()
+        # The salesperson's login may queue the row again, and nothing more there.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _sql(names.url_for(names.sales), "UPDATE sync_outbox SET crm_id = 'x'")

@@ -42,7 +42,8 @@ def test_the_slot_picker_is_a_week_of_free_slots_driven_by_the_keyboard(
     qtbot.addWidget(picker)
     picker.show()
     grid = picker.grid
-    assert grid.columnCount() == 7
+    headers = [grid.horizontalHeaderItem(c).text()[:3] for c in range(grid.columnCount())]
+    assert headers and not {"Sat", "Sun"} & set(headers), "only the days the salesperson works"
     first = picker.chosen()
     assert first == free.slots[0], "the soonest free slot is chosen on opening"
     assert f"{first.local(free.prospect_zone):%H:%M} their time" in picker.chosen_label.text()

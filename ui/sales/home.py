@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from leaddesk.desk import Desk, HandoffRecord, PendingLead, PendingReport
+from leaddesk.desk import Desk, HandoffRecord, MeetingInfo, PendingLead, PendingReport
 from ui.common.empty_note import EmptyNote
 from ui.common.icons import icon
 from ui.common.operations import Operations
@@ -47,10 +47,10 @@ def waiting_words(hours: float) -> str:
     return f"{days} d {rest} h" if rest else f"{days} d"
 
 
-def salesperson_words(lead: PendingLead) -> str:
-    """Who the verdict named ("sales" for a hand-off to the team as a whole); an existing
-    customer's inquiry says it went to the account owner."""
-    name = lead.salesperson_name or lead.salesperson or "sales"
+def salesperson_words(lead: PendingLead, unrouted: str = "unassigned — pick one") -> str:
+    """Who the verdict named (``unrouted``, the routing policy's words, for a hand-off it
+    routed to nobody); an existing customer's inquiry says it went to the account owner."""
+    name = lead.salesperson_name or lead.salesperson or unrouted
     return f"{name} (account owner)" if lead.kind == "existing_customer" else name
 
 
@@ -172,8 +172,11 @@ class SalesHome(QWidget):
         lead = self.selected()
         # Named at the verdict, read, called and answered at once by its salesperson.
         answerable = lead is not None and self.answerable(lead)
+        unrouted = self.report.unrouted if self.report is not None else "unassigned — pick one"
         waiting = (
-            f"Routed to {salesperson_words(lead)}: theirs to answer."
+            f"Routed to nobody yet ({unrouted})."
+            if lead is not None and lead.salesperson is None
+            else f"Routed to {salesperson_words(lead)}: theirs to answer."
             if lead is not None and lead.kind != "existing_customer"
             else "An existing customer's inquiry: for the account owner, nothing to answer."
         )
@@ -235,7 +238,11 @@ class SalesHome(QWidget):
                 str(lead.lead_id),
                 lead.name,
                 lead.company or "",
-                " · due ".join(part for part in (salesperson_words(lead), due_words(lead)) if part),
+                " · due ".join(
+                    part
+                    for part in (salesperson_words(lead, report.unrouted), due_words(lead))
+                    if part
+                ),
                 lead.qualified_by_name or lead.qualified_by or "",
                 waiting_words(lead.hours_waiting),
                 LEVEL_WORDS.get(lead.level, ""),
@@ -249,6 +256,17 @@ class SalesHome(QWidget):
             at = keep.index(chosen.lead_id) if chosen and chosen.lead_id in keep else 0
             self.table.selectRow(min(at, len(keep) - 1))
         self._selection_changed()
+
+
+def meeting_html(meeting: MeetingInfo) -> str:
+    """The meeting as it is now: its time (and where it was, if moved), or that it is off."""
+    when = html.escape(meeting.when)
+    if meeting.cancelled:
+        return f"<p><b>Meeting cancelled:</b> <s>{when}</s> is off; nothing booked now.</p>"
+    who = "; ".join(part for part in (meeting.decision_maker, *meeting.others) if part)
+    moved = f" (moved from {html.escape(meeting.was)})" if meeting.was else ""
+    with_who = f", with {html.escape(who)}" if who else ""
+    return f"<p><b>Meeting booked on the call:</b> {when}{moved}{with_who}</p>"
 
 
 def record_html(record: HandoffRecord) -> str:
@@ -287,13 +305,7 @@ def record_html(record: HandoffRecord) -> str:
         )
         parts.append(f"<p><b>Answers</b></p><table cellspacing='0' cellpadding='3'>{rows}</table>")
     if record.meeting is not None:
-        meeting = record.meeting
-        who = "; ".join(part for part in (meeting.decision_maker, *meeting.others) if part)
-        parts.append(
-            f"<p><b>Meeting booked on the call:</b> {esc(meeting.when)}"
-            + (f", with {esc(who)}" if who else "")
-            + "</p>"
-        )
+        parts.append(meeting_html(record.meeting))
     if record.notes:
         notes = "".join(f"<li>{esc(note['text'])}</li>" for note in record.notes)
         parts.append(f"<p><b>Notes</b></p><ul>{notes}</ul>")

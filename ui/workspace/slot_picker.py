@@ -1,6 +1,7 @@
 """Picking the salesperson's free slot while the prospect is on the line: a week of free
-slots, days across and times down, in the prospect's time (the rep's own beside the chosen
-one). Keyboard first: arrows move, Page Up/Down change week, Enter books, Esc closes."""
+slots, the salesperson's working days across and times down, in the prospect's time (the
+rep's own beside the chosen one). Keyboard first: arrows move, Page Up/Down change week,
+Enter books, Esc closes."""
 
 from __future__ import annotations
 
@@ -123,8 +124,12 @@ class SlotPicker(QDialog):
         self._week = max(0, min(week, len(self._first_days) - 1))
         first = self._first_days[self._week]
         zone = self.free.prospect_zone
-        days = [first + timedelta(days=offset) for offset in range(DAYS_SHOWN)]
-        shown = [s for s in self.free.slots if s.local(zone).date() in days]
+        window = [first + timedelta(days=offset) for offset in range(DAYS_SHOWN)]
+        shown = [s for s in self.free.slots if s.local(zone).date() in window]
+        # Only the days the salesperson works (a day with a slot in the prospect's time too,
+        # when their zones put a Friday afternoon on the prospect's Saturday).
+        with_slots = {s.local(zone).date() for s in shown}
+        days = [d for d in window if d.weekday() in self.free.weekdays or d in with_slots]
         times = sorted({s.local(zone).strftime("%H:%M") for s in shown})
         self.grid.clear()
         self.grid.setColumnCount(len(days))
