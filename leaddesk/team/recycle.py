@@ -157,8 +157,21 @@ def _bring_back(
     session.add(new)
     session.flush()
     if definition is not None:
-        scores = evaluate(definition, {}, lead_facts(session, new, at)).scores
+        facts = lead_facts(session, new, at)
+        scores = evaluate(definition, {}, facts).scores
         new.fit_score, new.interest_score = scores.fit, scores.interest
+        if definition.starts_marketing_qualified(facts, fit=scores.fit, interest=scores.interest):
+            label = definition.stage_label(Stage.MARKETING_QUALIFIED)
+            lifecycle.move(
+                session,
+                new,
+                Stage.MARKETING_QUALIFIED,
+                at=at,
+                action=AuditAction.MARKETING_QUALIFIED,
+                actor_id=actor_id,
+                reason=f"Back from nurture and meets the definition's rule for {label}",
+                details={"automatic": True, "recycled_from": lead.id},
+            )
     if rep is not None:
         session.add(
             Assignment(
