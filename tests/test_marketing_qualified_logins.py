@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
+
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome, Stage
 from leaddesk.intake.by_hand import NewInterest
-from leaddesk.store import open_store
+from leaddesk.store import open_store, row_guards
 from leaddesk.store.models import Lead
-from tests.factories import TeamLogins
+from tests.factories import TeamLogins, plain_url
 from tests.intake.test_intake_import import ADA, write_csv
 from tests.team.test_marketing_qualified_stage import WITH_STAGE, _lead_of
 
@@ -48,3 +50,24 @@ def test_the_guards_let_a_reps_and_a_salespersons_own_logins_through(
             NewInterest(first_name="Dee", email="dee@ref.example", inquiry="wants a demo")
         )
     assert _lead_of(team.owner_url, "Dee").stage is Stage.MARKETING_QUALIFIED
+
+
+def test_a_team_store_upgraded_to_0025_lets_the_added_stage_through_a_reps_login(
+    team: TeamLogins, clock: FixedClock, tmp_path: Path
+) -> None:
+    # The store as 0024 left it: no column, and a leads guard whose fresh stages are 'new'.
+    old_guard = row_guards._LEADS_SQL.replace(row_guards._FRESH, "'new'")
+    assert old_guard != row_guards._LEADS_SQL
+    with psycopg.connect(plain_url(team.owner_url)) as connection:
+        connection.execute("ALTER TABLE leads DROP COLUMN marketing_qualified_at")
+        connection.execute(old_guard)
+        connection.execute("UPDATE alembic_version SET version_num = '0024'")
+    open_store(team.owner_url).close()  # its owner opens it: upgraded
+    with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
+        desk.qualifying.publish_definition(WITH_STAGE, "team.toml")
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
+        run = rep.intake.import_file(write_csv(tmp_path / "in.csv", [ADA]))
+        assert _lead_of(team.owner_url, "Ada").stage is Stage.MARKETING_QUALIFIED
+        assert run.run_id is not None
+        undone = rep.intake.undo(run.run_id)  # an untouched marketing-qualified lead may go
+    assert undone.leads_removed == 1
