@@ -300,9 +300,10 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
     call ended, when a nurtured lead came back, a lead's tries since its last contact, which
     login wrote an audit event, a user's password, a hand-off's salesperson and their clock,
     where sales' rejection sent a lead, who referred it, when it became marketing-qualified,
-    an opportunity's amount, the hand-off an answer is to) and the tables (the do-not-call list, the store's identity, the moves
-    waiting for a call, the sync's outbox and settings, the values an import kept for search,
-    the salespeople's calendars and the meetings booked into them)."""
+    an opportunity's amount, the hand-off an answer is to) and the tables (the do-not-call
+    list, the store's identity, the moves waiting for a call, the sync's outbox and settings,
+    the values an import kept for search, the salespeople's calendars and the meetings booked
+    into them)."""
     added: dict[str, tuple[str, ...]] = {
         "call_attempts": ("ended_at",),
         "leads": (

@@ -39,7 +39,12 @@ class Scorer:
         self._interest: list[_Group] = []
         self._fit_max = 0.0
         self._interest_max = 0.0
-        self._definition = definition
+        # Only a definition with the added stage asks anything more of a row.
+        self._added_stage = (
+            definition
+            if definition is not None and definition.has_stage(Stage.MARKETING_QUALIFIED)
+            else None
+        )
         if definition is None:
             return
         scoring = definition.scoring
@@ -57,8 +62,8 @@ class Scorer:
     def marketing_qualified(self, facts: Mapping[str, object], scores: IntakeScores) -> bool:
         """Whether a new lead with ``facts`` and ``scores`` starts marketing-qualified: the
         definition has that stage and its rule holds for them."""
-        definition = self._definition
-        if definition is None or not definition.has_stage(Stage.MARKETING_QUALIFIED):
+        definition = self._added_stage
+        if definition is None:
             return False
         return definition.starts_marketing_qualified(
             facts, fit=scores.fit, interest=scores.interest
