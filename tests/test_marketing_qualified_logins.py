@@ -10,7 +10,7 @@ import psycopg
 
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
-from leaddesk.domain import CallOutcome, Stage
+from leaddesk.domain import CallOutcome, LeadType, Stage, Verdict
 from leaddesk.intake.by_hand import NewInterest
 from leaddesk.store import open_store, row_guards
 from leaddesk.store.models import Lead
@@ -50,6 +50,21 @@ def test_the_guards_let_a_reps_and_a_salespersons_own_logins_through(
             NewInterest(first_name="Dee", email="dee@ref.example", inquiry="wants a demo")
         )
     assert _lead_of(team.owner_url, "Dee").stage is Stage.MARKETING_QUALIFIED
+    # A rep hands one on straight from the stage, naming the salesperson, through their login.
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
+        eve = rep.intake.add_lead(
+            NewInterest(first_name="Eve", email="eve@buyer.example", inquiry="pricing for 40")
+        )
+        assert _lead_of(team.owner_url, "Eve").stage is Stage.MARKETING_QUALIFIED
+        given = rep.qualifying.give_verdict(
+            eve.lead_id,
+            Verdict.HAND_OFF,
+            "Called back to buy: budget approved, decides this month",
+            lead_type=LeadType.SALES_WORTHY,
+        )
+    assert given.route is not None and given.route.name == team.sales
+    assert given.stage is Stage.QUALIFIED
+    assert _lead_of(team.owner_url, "Eve").sales_owner_id == given.route.salesperson_id
 
 
 def test_a_team_store_upgraded_to_0025_lets_the_added_stage_through_a_reps_login(
