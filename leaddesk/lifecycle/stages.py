@@ -25,8 +25,6 @@ from leaddesk.errors import Conflict
 from leaddesk.store.models import Lead
 
 NEW_LEAD = Stage.NEW  # where every inquiry starts: intake, by hand, recycled from nurture
-# Where an inquiry that meets the definition's marketing-qualified rule starts instead.
-START_STAGES = frozenset({Stage.NEW, Stage.MARKETING_QUALIFIED})
 
 # Where a verdict can send an open lead.
 _VERDICT_STAGES = frozenset(
@@ -129,7 +127,8 @@ def moved_values(from_stage: Stage, to_stage: Stage, *, at: datetime) -> dict[st
 
 def started(at: datetime, *, marketing_qualified: bool = False) -> dict[str, Any]:
     """The stage columns of a new lead arriving at ``at``: new, or marketing-qualified when
-    the published definition's rule for that stage holds for it (``definition.arrival_stage``)."""
+    the published definition's rule for that stage holds for it
+    (``Definition.starts_marketing_qualified``)."""
     if marketing_qualified:
         return {
             "stage": Stage.MARKETING_QUALIFIED,
