@@ -37,6 +37,9 @@ class Role(Word):
 
 class Stage(Word):
     NEW = "new"
+    # A stage the team adds in its lead definition ([stages.marketing_qualified]): a new lead
+    # that meets the definition's rule on arrival ("Basic Qualified Lead"). Fresh like NEW.
+    MARKETING_QUALIFIED = "marketing_qualified"
     WORKING = "working"
     IN_QUALIFICATION = "in_qualification"
     QUALIFIED = "qualified"
@@ -53,7 +56,13 @@ class Stage(Word):
         return self in OPEN_STAGES
 
 
-OPEN_STAGES = frozenset({Stage.NEW, Stage.WORKING, Stage.IN_QUALIFICATION})
+OPEN_STAGES = frozenset(
+    {Stage.NEW, Stage.MARKETING_QUALIFIED, Stage.WORKING, Stage.IN_QUALIFICATION}
+)
+# Open leads no rep has worked yet: the queue's new band, speed to lead, an import's undo.
+FRESH_STAGES = frozenset({Stage.NEW, Stage.MARKETING_QUALIFIED})
+# Stages a lead definition may leave out; every other stage is the lifecycle's own.
+OPTIONAL_STAGES = frozenset({Stage.MARKETING_QUALIFIED})
 CLOSED_STAGES = frozenset(set(Stage) - OPEN_STAGES)
 # Where sales has the lead: handed off to them, and their answer.
 WITH_SALES = frozenset({Stage.HANDED_OFF, Stage.ACCEPTED, Stage.REJECTED})

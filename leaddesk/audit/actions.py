@@ -30,6 +30,8 @@ class AuditAction(StrEnum):
     MEETING_CANCELLED = "meeting_cancelled"
     LEAD_REOPENED = "lead_reopened"
     LEAD_RECYCLED = "lead_recycled"
+    # a recycled lead meets the definition's rule for its added stage (Basic Qualified Lead)
+    MARKETING_QUALIFIED = "marketing_qualified"
     RECYCLE_SKIPPED = "recycle_skipped"
     LEAD_CLOSED_ERASED = "lead_closed_erased"
     # calls and claims

@@ -22,7 +22,7 @@ from leaddesk.calling.ending import check_duration
 from leaddesk.calling.undo import before_call, can_undo
 from leaddesk.definition import Policy
 from leaddesk.definition import versions as definition_versions
-from leaddesk.domain import OPEN_STAGES, CallOutcome, LeadType, Stage, Verdict
+from leaddesk.domain import FRESH_STAGES, OPEN_STAGES, CallOutcome, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.privacy import do_not_call
 from leaddesk.queue import zones
@@ -194,7 +194,7 @@ def log_call(
     if outcome in TALKED:
         lead.cadence_attempts = 0  # reached: a new cadence starts
         step.move(Stage.IN_QUALIFICATION, at=at)
-    elif lead.stage is Stage.NEW:
+    elif lead.stage in FRESH_STAGES:
         step.move(Stage.WORKING, at=at)
 
     if outcome is CallOutcome.CALLBACK:

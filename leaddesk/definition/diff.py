@@ -22,10 +22,19 @@ def diff_definitions(old: Definition, new: Definition) -> list[str]:
     for part, words in (("stages", "Stage"), ("glossary", "Lead type")):
         for key, entry in new_data[part].items():
             before = old_data[part].get(key, {})
-            for field in ("label", "definition"):
-                if before.get(field) != entry[field]:
-                    was, now = _short(before.get(field)), _short(entry[field])
+            if part == "stages" and not before:
+                changes.append(f"Stage added: '{key}' — {_short(entry['label'])}")
+                continue
+            for field in ("label", "definition", "when"):
+                if before.get(field) != entry.get(field):
+                    was, now = _short(before.get(field)), _short(entry.get(field))
                     changes.append(f"{words} '{key}' {field}: {was} → {now}")
+        for key, entry in old_data[part].items():
+            if key not in new_data[part]:
+                changes.append(
+                    f"{words} removed: '{key}' — {_short(entry['label'])} (new leads no longer "
+                    "start there; leads in it move on as usual)"
+                )
     changes += _diff_questions(old, new)
     changes += _diff_named(
         "Fit rule", old.scoring.fit_rules, new.scoring.fit_rules, _label, _score_rule_data

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from leaddesk.definition.conditions import ALWAYS, Condition
+from leaddesk.definition.conditions import ALWAYS, Condition, Context, holds
 from leaddesk.definition.policy import Policy
 from leaddesk.definition.reject_reasons import DEFAULT_REJECT_REASONS, RejectReason, reason_for
-from leaddesk.domain import DisqualifyReason, LeadType, Stage, Verdict
+from leaddesk.domain import OPTIONAL_STAGES, DisqualifyReason, LeadType, Stage, Verdict
 
 
 class QuestionType(StrEnum):
@@ -129,6 +130,9 @@ class StageText:
     stage: Stage
     label: str
     definition: str
+    # A stage the team adds (marketing-qualified): which new leads start in it, on the facts
+    # and the fit and interest scores known on arrival. None for the lifecycle's own stages.
+    when: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,29 @@ class Definition:
         return self._by_id.get(question_id)
 
     def stage_label(self, stage: Stage) -> str:
-        return next((text.label for text in self.stages if text.stage is stage), stage.value)
+        fallback = stage.label.capitalize() if stage in OPTIONAL_STAGES else stage.value
+        return next((text.label for text in self.stages if text.stage is stage), fallback)
+
+    def has_stage(self, stage: Stage) -> bool:
+        """Whether this definition names ``stage``: always for the lifecycle's own stages, for
+        an added one (marketing-qualified) only when the team wrote it in."""
+        return any(text.stage is stage for text in self.stages)
+
+    @cached_property
+    def funnel(self) -> tuple[Stage, ...]:
+        """The stages this definition has, in the lifecycle's order (reports list them so)."""
+        named = {text.stage for text in self.stages}
+        return tuple(stage for stage in Stage if stage in named or stage not in OPTIONAL_STAGES)
+
+    def starts_marketing_qualified(
+        self, facts: Mapping[str, object], *, fit: float, interest: float
+    ) -> bool:
+        """Whether a new lead with these facts and scores starts marketing-qualified: the
+        definition has the stage and its rule holds (no answers exist yet on arrival)."""
+        text = next((t for t in self.stages if t.stage is Stage.MARKETING_QUALIFIED), None)
+        if text is None or text.when is None:
+            return False
+        return holds(text.when, Context({}, facts, {"fit": fit, "interest": interest}))
 
     def reject_reason(self, key: str) -> RejectReason | None:
         """The reject reason with this key or label; None if sales has no such reason."""

@@ -45,9 +45,11 @@ from leaddesk.definition.policy import read_policy
 from leaddesk.definition.problems import DefinitionError, Problem
 from leaddesk.definition.reject_reasons import read_reject_reasons
 from leaddesk.definition.rules_reader import read_enum, read_outcome, read_rules
-from leaddesk.domain import LeadType, Stage
+from leaddesk.domain import OPTIONAL_STAGES, LeadType, Stage
 from leaddesk.files.reading import read_text_file
 
+# The scores a new lead has on arrival, before anyone answers a question.
+_ARRIVAL_SCORES = ("fit", "interest")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")
 _RESERVED = frozenset(FACTS) | frozenset(SCORES) | frozenset(COMBINATORS) | frozenset(OPERATORS)
@@ -148,10 +150,11 @@ class _DefinitionReader:
         if not re.fullmatch(r"[A-Z]{3}", currency):
             self.report(head.at("currency"), f"must be a currency code like EUR, not '{currency}'")
         head.finish()
+        scoring_table = self.top.table("scoring")
+        # Before the stages: an added stage's rule may name a threshold ("good_fit").
+        self.read_thresholds(scoring_table.table("thresholds"))
         stages = self.read_stages()
         glossary = self.read_glossary()
-        scoring_table = self.top.table("scoring")
-        self.read_thresholds(scoring_table.table("thresholds"))
         self.axes = self.read_axes(scoring_table)
         raw_questions = self.collect_questions()
         sections = self.read_sections(raw_questions)
@@ -199,20 +202,22 @@ class _DefinitionReader:
     def read_stages(self) -> tuple[StageText, ...]:
         table = self.top.table("stages")
         texts: list[StageText] = []
+        required = [stage for stage in Stage if stage not in OPTIONAL_STAGES]
         if not table.raw:
-            names = ", ".join(stage.value for stage in Stage)
+            names = ", ".join(stage.value for stage in required)
             self.report("stages", f"missing: add [stages.<stage>] with a label for: {names}")
             return ()
         for stage in Stage:
             if not table.has(stage.value):
-                self.report(
-                    table.at(stage.value), f"missing: add [stages.{stage.value}] with label"
-                )
+                if stage not in OPTIONAL_STAGES:
+                    self.report(
+                        table.at(stage.value), f"missing: add [stages.{stage.value}] with label"
+                    )
                 continue
             entry = table.table(stage.value)
-            texts.append(
-                StageText(stage, entry.text("label", required=True), entry.text("definition"))
-            )
+            label = entry.text("label", required=True)
+            when = self.read_stage_rule(entry) if stage in OPTIONAL_STAGES else None
+            texts.append(StageText(stage, label, entry.text("definition"), when))
             entry.finish()
         for key in table.raw:
             if key not in Stage.__members__.values():
@@ -220,6 +225,25 @@ class _DefinitionReader:
                 names = ", ".join(stage.value for stage in Stage)
                 self.report(table.at(key), f"unknown stage; stages are: {names}")
         return tuple(texts)
+
+    def read_stage_rule(self, entry: TableReader) -> Condition | None:
+        """An added stage's ``when``: which new leads start in it. A lead arrives with no
+        answers, so it tests the lead's facts and its fit and interest scores only. Without
+        one no new lead starts there; the label stays for the leads already in it."""
+        if not entry.has("when"):
+            return None
+        known = {name: Subject(name, Kind.FACT, kind) for name, kind in FACTS.items()}
+        for score in _ARRIVAL_SCORES:
+            known[score] = Subject(score, Kind.SCORE, ValueType.SCORE)
+        vocab = Vocabulary(known, self.thresholds, unknown_hint="lead fact or arrival score")
+        raw = entry.value("when")
+        if not raw:
+            self.report(
+                entry.at("when"),
+                "empty: say which new leads start in this stage, e.g. "
+                "when = { fit = { gte = \"good_fit\" } }, or leave 'when' out",
+            )
+        return read_condition(raw, entry.at("when"), vocab, self.report)
 
     def read_glossary(self) -> tuple[GlossaryEntry, ...]:
         table = self.top.table("glossary")

@@ -20,7 +20,11 @@ def definition_summary(definition: Definition) -> dict[str, Any]:
         "source": definition.source,
         "digest": definition.digest,
         "stages": {
-            text.stage.value: {"label": text.label, "definition": text.definition}
+            text.stage.value: {
+                "label": text.label,
+                "definition": text.definition,
+                **({"when": text.when.to_data()} if text.when is not None else {}),
+            }
             for text in definition.stages
         },
         "glossary": {

@@ -423,8 +423,10 @@ class Planner:
             "referred_by_id": self.referred_by,
             "inquiry": row.inquiry or None,
             "arrived_at": arrived,
-            "stage": lifecycle.NEW_LEAD.value,
-            "stage_changed_at": at,
+            # New, or marketing-qualified when the definition's rule for it holds on arrival.
+            **lifecycle.started(
+                at, marketing_qualified=self.scorer.marketing_qualified(facts, scores)
+            ),
             "lead_type": None,
             "existing_account": existing_customer,
             "assigned_to_id": rep,

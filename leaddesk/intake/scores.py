@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from leaddesk.definition import Condition, Definition, ScoreRule
 from leaddesk.definition.conditions import Context, Kind, Test, holds
+from leaddesk.domain import Stage
 
 # Remembered rule verdicts per rule; cleared when full (free-text facts rarely repeat).
 _MEMORY_LIMIT = 20_000
@@ -38,6 +39,12 @@ class Scorer:
         self._interest: list[_Group] = []
         self._fit_max = 0.0
         self._interest_max = 0.0
+        # Only a definition with the added stage asks anything more of a row.
+        self._added_stage = (
+            definition
+            if definition is not None and definition.has_stage(Stage.MARKETING_QUALIFIED)
+            else None
+        )
         if definition is None:
             return
         scoring = definition.scoring
@@ -51,6 +58,16 @@ class Scorer:
         fit = sum([group.points(facts) for group in self._fit])
         interest = sum([group.points(facts) for group in self._interest])
         return IntakeScores(_percent(fit, self._fit_max), _percent(interest, self._interest_max))
+
+    def marketing_qualified(self, facts: Mapping[str, object], scores: IntakeScores) -> bool:
+        """Whether a new lead with ``facts`` and ``scores`` starts marketing-qualified: the
+        definition has that stage and its rule holds for them."""
+        definition = self._added_stage
+        if definition is None:
+            return False
+        return definition.starts_marketing_qualified(
+            facts, fit=scores.fit, interest=scores.interest
+        )
 
 
 class _Group:

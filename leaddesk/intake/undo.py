@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
-from leaddesk.domain import Stage
+from leaddesk.domain import FRESH_STAGES
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.intake.runs import RunStatus, expand
 from leaddesk.store.models import (
@@ -179,7 +179,7 @@ def _refuse_if_worked(
             session.scalars(
                 select(Lead.id).where(
                     Lead.id.in_(batch),
-                    (Lead.stage != Stage.NEW)
+                    Lead.stage.not_in(sorted(FRESH_STAGES))
                     | (Lead.attempts > 0)
                     | Lead.claimed_by_id.is_not(None)
                     | Lead.handoff_batch_id.is_not(None),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased, defer
 from leaddesk.audit.actions import AuditAction
 from leaddesk.definition.labels import Labels
 from leaddesk.definition.reject_reasons import RejectRoute
-from leaddesk.domain import CallOutcome, SalesDecision, talk_time
+from leaddesk.domain import CallOutcome, SalesDecision, Stage, talk_time
 from leaddesk.leads.contact_corrections import CHANGED, WORDS
 from leaddesk.queue import zones
 from leaddesk.queue.policy import current_policy
@@ -92,6 +92,17 @@ def timeline_of(
             f"Arrived from {lead.source.replace('_', ' ')}: {lead.inquiry or 'no message'}",
         )
     ]
+    if lead.marketing_qualified_at is not None:
+        # The definition's own stage, in its words: "Basic Qualified Lead (met the rule on
+        # arrival)".
+        entries.append(
+            TimelineEntry(
+                lead.marketing_qualified_at,
+                "stage",
+                None,
+                f"{labels.stage(Stage.MARKETING_QUALIFIED)}: met the lead definition's rule",
+            )
+        )
     policy = current_policy(session)
     zone_key = lead.person.zone_key
     calls = select(CallAttempt).where(CallAttempt.lead_id == lead.id)

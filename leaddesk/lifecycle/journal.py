@@ -50,6 +50,7 @@ STAGE_ACTIONS = frozenset(
         AuditAction.SALES_FEEDBACK,
         AuditAction.HANDED_OFF_AT_ONCE,
         AuditAction.LEAD_CLOSED_ERASED,
+        AuditAction.MARKETING_QUALIFIED,
     }
 )
 # Bulk paths' per-lead events (see the module): written where the batch is.

@@ -6,7 +6,13 @@ checks that the lifecycle allows the step, sets the stage with its timestamps (w
 when the lead ended), and ends the rep's claim once a lead leaves the open stages. Rooms do not
 call ``step_to`` or ``put_back`` themselves: ``leaddesk.lifecycle.journal`` does, and writes
 the change's one audit event with its undo snapshot in the same transaction. New leads start
-in ``NEW_LEAD`` (``started``).
+in ``NEW_LEAD`` (``started``), or, when the published definition has the stage and its rule
+holds for them on arrival, in ``MARKETING_QUALIFIED``.
+
+A definition that adds the marketing-qualified stage ("Basic Qualified Lead") puts it between
+new and working: it is open and fresh (no rep has worked it), and it leaves as a new lead does.
+A version that drops the stage sends no new lead there; leads already in it stay and move on
+along these same steps (a first call makes them working), shown in LeadDesk's own words.
 """
 
 from __future__ import annotations
@@ -28,8 +34,11 @@ _VERDICT_STAGES = frozenset(
 _REOPENED = frozenset({Stage.WORKING, Stage.IN_QUALIFICATION})
 
 # The steps the lifecycle allows, from each stage.
+_WORKED_ON = frozenset({Stage.WORKING, Stage.IN_QUALIFICATION}) | _VERDICT_STAGES
 NEXT: dict[Stage, frozenset[Stage]] = {
-    Stage.NEW: frozenset({Stage.WORKING, Stage.IN_QUALIFICATION}) | _VERDICT_STAGES,
+    # New to marketing-qualified: a recycled lead, scored after it is made, meets the rule.
+    Stage.NEW: frozenset({Stage.MARKETING_QUALIFIED}) | _WORKED_ON,
+    Stage.MARKETING_QUALIFIED: _WORKED_ON,
     Stage.WORKING: frozenset({Stage.IN_QUALIFICATION}) | _VERDICT_STAGES,
     Stage.IN_QUALIFICATION: _VERDICT_STAGES,
     # Qualified waits for its hand-off batch; an erasure closes it as disqualified first.
@@ -77,6 +86,8 @@ def step_to(lead: Lead, to_stage: Stage, *, at: datetime) -> Stage:
     lead.stage = to_stage
     lead.stage_changed_at = at
     lead.closed_at = at if to_stage in ENDED else None
+    if to_stage is Stage.MARKETING_QUALIFIED:
+        lead.marketing_qualified_at = at
     if from_stage in OPEN_STAGES and to_stage not in OPEN_STAGES:
         # Nobody calls a closed lead: its claim is over. (Later steps, sales' answer among
         # them, find no claim and touch none of its columns.)
@@ -114,9 +125,17 @@ def moved_values(from_stage: Stage, to_stage: Stage, *, at: datetime) -> dict[st
     return values
 
 
-def started(at: datetime) -> dict[str, Any]:
-    """The stage columns of a new lead arriving at ``at``."""
-    return {"stage": NEW_LEAD, "stage_changed_at": at}
+def started(at: datetime, *, marketing_qualified: bool = False) -> dict[str, Any]:
+    """The stage columns of a new lead arriving at ``at``: new, or marketing-qualified when
+    the published definition's rule for that stage holds for it
+    (``Definition.starts_marketing_qualified``)."""
+    if marketing_qualified:
+        return {
+            "stage": Stage.MARKETING_QUALIFIED,
+            "stage_changed_at": at,
+            "marketing_qualified_at": at,
+        }
+    return {"stage": NEW_LEAD, "stage_changed_at": at, "marketing_qualified_at": None}
 
 
 def as_stored(stage: Stage, *, at: datetime) -> dict[str, Any]:

@@ -33,6 +33,7 @@ BOOKED, CANCELLED = "booked", "cancelled"
 BOOKABLE = frozenset(
     {
         Stage.NEW,
+        Stage.MARKETING_QUALIFIED,
         Stage.WORKING,
         Stage.IN_QUALIFICATION,
         Stage.QUALIFIED,

@@ -262,7 +262,7 @@ def answer(
     step = lifecycle.Step(lead, action=AuditAction.ANSWERS_SAVED, actor_id=actor_id)
     if lead.definition_version_id is None:
         lead.definition_version_id = version_id
-    if lead.stage in (Stage.NEW, Stage.WORKING):
+    if lead.stage in (Stage.NEW, Stage.MARKETING_QUALIFIED, Stage.WORKING):
         step.move(Stage.IN_QUALIFICATION, at=at)
     flush_or_conflict(session, lead.id)
     step.record(

@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from leaddesk.domain import OPEN_STAGES, Stage
+from leaddesk.domain import FRESH_STAGES, OPEN_STAGES, Stage
 from leaddesk.queue import zones
 from leaddesk.queue.ordering import Band, LeadFacts, callback_window, due_band
 from leaddesk.queue.rows import QueueRow, build_row, person_label
@@ -47,8 +47,10 @@ from leaddesk.queue.skips import put_skipped_behind, skipped_row
 from leaddesk.store.models import Account, Lead, Person, User
 from leaddesk.store.types import UTCDateTime
 
-# Stages a retry or a talked-to lead can be in; NEW leads are band 2 by definition.
+# Stages a retry or a talked-to lead can be in; fresh leads (new, marketing-qualified) are
+# band 2 by definition.
 _WORKED = (Stage.WORKING, Stage.IN_QUALIFICATION)
+_FRESH = tuple(stage for stage in Stage if stage in FRESH_STAGES)
 SortKey = tuple[int, int, Any, int, int]
 MAX_PAGE = 500
 
@@ -162,11 +164,31 @@ def _arms(
             for stage in sorted(OPEN_STAGES)
         )
     if band is Band.NEW:
+        # New and marketing-qualified leads alike: a query per stage walks its own index.
         due_now = or_(Lead.next_attempt_at.is_(None), Lead.next_attempt_at <= _P_AT)
-        new = (Lead.stage == Stage.NEW, no_callback, due_now)
-        return (
-            arm(0, Lead.sla_due_at, [Lead.sla_due_at], *new, Lead.sla_due_at.is_not(None)),
-            arm(1, Lead.arrived_at, [Lead.arrived_at], *new, Lead.sla_due_at.is_(None)),
+        return tuple(
+            arm_of
+            for stage in _FRESH
+            for arm_of in (
+                arm(
+                    0,
+                    Lead.sla_due_at,
+                    [Lead.sla_due_at],
+                    Lead.stage == stage,
+                    no_callback,
+                    due_now,
+                    Lead.sla_due_at.is_not(None),
+                ),
+                arm(
+                    1,
+                    Lead.arrived_at,
+                    [Lead.arrived_at],
+                    Lead.stage == stage,
+                    no_callback,
+                    due_now,
+                    Lead.sla_due_at.is_(None),
+                ),
+            )
         )
     if band is Band.RETRY:
         return tuple(

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 
 from leaddesk.definition import Policy
-from leaddesk.domain import Stage
+from leaddesk.domain import FRESH_STAGES, Stage
 from leaddesk.errors import InputError
 from leaddesk.queue import zones
 
@@ -131,7 +131,7 @@ def due_band(lead: LeadFacts, *, at: datetime, policy: Policy) -> Band | None:
     """The band by the lead's own schedule alone; None when nothing is due yet."""
     if lead.callback_at is not None:
         return Band.CALLBACK if lead.callback_at <= at + callback_window(policy) else None
-    if lead.stage is Stage.NEW:
+    if lead.stage in FRESH_STAGES:
         due = lead.next_attempt_at is None or lead.next_attempt_at <= at
         return Band.NEW if due else None
     if lead.next_attempt_at is not None:

@@ -65,6 +65,12 @@ def _require_postgresql(connection: Connection) -> None:
         )
 
 
+def login_groups(connection: Connection) -> dict[Role, str]:
+    """Each role's group of logins in this database."""
+    database = _database(connection)
+    return {role: group_name(database, role) for role in RIGHTS}
+
+
 def apply_grants(connection: Connection) -> list[str]:
     """Make the database's group roles (if missing) and give each exactly its role's rights on
     every table there is now. Safe to run again, and run again after an upgrade adds tables.
@@ -77,7 +83,7 @@ def apply_grants(connection: Connection) -> list[str]:
     unknown = tables - set(RIGHTS[Role.QUALIFIER])
     if unknown:
         raise AssertionError(f"leaddesk.store.rights says nothing of the tables {sorted(unknown)}")
-    groups = {role: group_name(database, role) for role in RIGHTS}
+    groups = login_groups(connection)
     sql: list[str] = []
     for role, rights in RIGHTS.items():
         group = groups[role]

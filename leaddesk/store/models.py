@@ -234,6 +234,9 @@ class Lead(Base):
     arrived_at: Mapped[datetime] = mapped_column(index=True)
     stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.NEW)
     stage_changed_at: Mapped[datetime]
+    # When it became marketing-qualified (the definition's added stage), kept once it moves on:
+    # the funnel counts it.
+    marketing_qualified_at: Mapped[datetime | None]
     lead_type: Mapped[LeadType | None] = mapped_column(_enum(LeadType))
     existing_account: Mapped[bool] = mapped_column(Boolean, default=False)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

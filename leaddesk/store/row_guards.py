@@ -6,7 +6,7 @@ LeadDesk login may touch and how a lead's stage may move, whatever it types at a
 
 from __future__ import annotations
 
-from leaddesk.domain import Role
+from leaddesk.domain import FRESH_STAGES, OPEN_STAGES, Role, Stage
 from leaddesk.store.plpgsql import (
     LOGIN_ROLE,
     REFUSE_SQL,
@@ -14,6 +14,16 @@ from leaddesk.store.plpgsql import (
     row_trigger,
     trigger_function,
 )
+
+
+def _stages(stages: frozenset[Stage]) -> str:
+    """Stages as a SQL list, in the lifecycle's order: the guards name them by value."""
+    return ", ".join(literal(stage.value) for stage in Stage if stage in stages)
+
+
+# A new lead starts new, or marketing-qualified when the definition's rule holds for it.
+_FRESH = _stages(FRESH_STAGES)
+_OPEN = _stages(OPEN_STAGES)
 
 
 def _login_functions(groups: dict[Role, str]) -> tuple[str, ...]:
@@ -49,7 +59,7 @@ _LEADS_SQL = trigger_function(
     END IF;
     me := public.leaddesk_login_id();
     IF TG_OP = 'DELETE' THEN
-        IF OLD.stage <> 'new' OR OLD.attempts > 0 THEN
+        IF OLD.stage NOT IN (__FRESH__) OR OLD.attempts > 0 THEN
             PERFORM public.leaddesk_refuse('only a lead nobody has worked yet is removed '
                 || '(an import taken back)');
         END IF;
@@ -60,7 +70,7 @@ _LEADS_SQL = trigger_function(
                 OR NEW.handoff_batch_id IS NOT NULL THEN
             PERFORM public.leaddesk_refuse('a new lead starts before qualification');
         END IF;
-        IF who = 'sales' AND (NEW.stage <> 'new' OR NEW.source <> 'sales_referral'
+        IF who = 'sales' AND (NEW.stage NOT IN (__FRESH__) OR NEW.source <> 'sales_referral'
                 OR NEW.referred_by_id IS DISTINCT FROM me) THEN
             PERFORM public.leaddesk_refuse('a salesperson adds a new lead as their own '
                 || 'referral only');
@@ -125,11 +135,11 @@ _LEADS_SQL = trigger_function(
             OR NEW.sales_clock_at IS DISTINCT FROM OLD.sales_clock_at
             OR NEW.sales_due_at IS DISTINCT FROM OLD.sales_due_at
             OR NEW.sales_flagged_at IS DISTINCT FROM OLD.sales_flagged_at)
-            AND NOT (OLD.stage IN ('new', 'working', 'in_qualification')
+            AND NOT (OLD.stage IN (__OPEN__)
                      AND NEW.stage IN ('qualified', 'existing_account')
                      AND NEW.sales_flagged_at IS NULL)
             AND NOT (OLD.stage IN ('qualified', 'existing_account')
-                     AND NEW.stage IN ('new', 'working', 'in_qualification')
+                     AND NEW.stage IN (__OPEN__)
                      AND NEW.sales_owner_id IS NULL AND NEW.sales_clock_at IS NULL
                      AND NEW.sales_due_at IS NULL AND NEW.sales_flagged_at IS NULL) THEN
         PERFORM public.leaddesk_refuse('a rep chooses the salesperson only through a verdict');
@@ -166,6 +176,7 @@ _LEADS_SQL = trigger_function(
             OR NEW.first_contact_at IS DISTINCT FROM OLD.first_contact_at
             OR NEW.last_attempt_at IS DISTINCT FROM OLD.last_attempt_at
             OR NEW.sla_due_at IS DISTINCT FROM OLD.sla_due_at
+            OR NEW.marketing_qualified_at IS DISTINCT FROM OLD.marketing_qualified_at
             OR NEW.flagged_untouched_at IS DISTINCT FROM OLD.flagged_untouched_at
             OR NEW.import_key IS DISTINCT FROM OLD.import_key
             OR (NEW.hold_reason IS DISTINCT FROM OLD.hold_reason
@@ -174,7 +185,7 @@ _LEADS_SQL = trigger_function(
             || 'leads and the pool''s');
     END IF;
     RETURN NEW;
-""",
+""".replace("__FRESH__", _FRESH).replace("__OPEN__", _OPEN),
     declare=LOGIN_ROLE
     + """\
     me integer;

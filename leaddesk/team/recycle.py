@@ -6,7 +6,9 @@ back to nurture ("bad timing"). When that date passes the sweep brings the perso
 **new lead** (source ``recycled``), linked to the nurtured one, which stays as it was: a lead is
 interest at a point in time, and its history is visible beside the new one. The new lead goes to
 the rep who nurtured it if they still work a queue, else to the open pool; it has no
-speed-to-lead deadline (nobody is waiting on a reply), and it is scored as a fresh lead is.
+speed-to-lead deadline (nobody is waiting on a reply), and it is scored as a fresh lead is;
+when the definition adds a marketing-qualified stage and its rule holds for the scored lead,
+the lead steps there (new → marketing-qualified, with its own audit event).
 
 Nobody is brought back who is on the do-not-call list or erased, or who has an open lead
 already (new interest came in meanwhile: that lead is the one to call). Either way the
@@ -157,8 +159,21 @@ def _bring_back(
     session.add(new)
     session.flush()
     if definition is not None:
-        scores = evaluate(definition, {}, lead_facts(session, new, at)).scores
+        facts = lead_facts(session, new, at)
+        scores = evaluate(definition, {}, facts).scores
         new.fit_score, new.interest_score = scores.fit, scores.interest
+        if definition.starts_marketing_qualified(facts, fit=scores.fit, interest=scores.interest):
+            label = definition.stage_label(Stage.MARKETING_QUALIFIED)
+            lifecycle.move(
+                session,
+                new,
+                Stage.MARKETING_QUALIFIED,
+                at=at,
+                action=AuditAction.MARKETING_QUALIFIED,
+                actor_id=actor_id,
+                reason=f"Back from nurture and meets the definition's rule for {label}",
+                details={"automatic": True, "recycled_from": lead.id},
+            )
     if rep is not None:
         session.add(
             Assignment(

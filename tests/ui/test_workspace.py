@@ -82,6 +82,25 @@ def test_a_lead_back_from_nurture_says_why_no_deadline_runs(
     assert recycled.reason_at(workspace.desk.clock()).startswith("new lead back from nurture")
 
 
+def test_a_marketing_qualified_lead_counts_down_to_its_first_call_as_a_new_one(
+    workspace: Workspace,
+) -> None:
+    """The definition's added stage ("Basic Qualified Lead") is fresh: its speed-to-lead
+    countdown shows as a new lead's does."""
+    import dataclasses
+
+    from leaddesk.domain import Stage
+
+    model = workspace.window.queue.model
+    new = next(
+        r
+        for row in range(model.rowCount())
+        if (r := model.row_at(row)) is not None and r.stage is Stage.NEW and r.sla_due_at
+    )
+    vouched = dataclasses.replace(new, stage=Stage.MARKETING_QUALIFIED)
+    assert model._text(vouched, SLA) == model._text(new, SLA) != "—"
+
+
 def test_overdue_countdown_agrees_with_the_reason_and_reads_whole(
     qtbot: QtBot, workspace: Workspace, clock: FixedClock
 ) -> None:

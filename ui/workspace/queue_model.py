@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from leaddesk.desk import Band, QueueRow, sla_minutes_left
-from leaddesk.domain import OPEN_STAGES, Stage
+from leaddesk.domain import FRESH_STAGES, OPEN_STAGES
 from leaddesk.errors import LeadDeskError
 from ui.common import dialogs
 from ui.common.operations import Operations
@@ -49,7 +49,7 @@ _BAND_INK = {Band.CALLBACK: "accent", Band.NEW: "warn", Band.RETRY: "muted", Ban
 
 def sla_minutes(row: QueueRow, now: datetime) -> int | None:
     """Minutes left to first-call the lead (negative once overdue); None if no deadline runs."""
-    if row.sla_due_at is None or row.stage is not Stage.NEW:
+    if row.sla_due_at is None or row.stage not in FRESH_STAGES:
         return None
     # Counted as the row's reason counts them ("call overdue by 11 min" beside "−11 min").
     return sla_minutes_left(row.sla_due_at, now)
@@ -366,7 +366,7 @@ class QueueModel(QAbstractTableModel):
             return f"Their local time ({places})"
         if column == SLA:
             left = sla_minutes(row, self._now)
-            if left is None and row.stage is Stage.NEW:
+            if left is None and row.stage in FRESH_STAGES:
                 return "No speed-to-lead deadline runs for this lead (nobody is waiting on a reply)"
             if left is None:
                 return "Already contacted: no speed-to-lead deadline runs"

@@ -20,7 +20,15 @@ from leaddesk.domain import LeadType, SalesDecision
 from leaddesk.store.models import Lead, OpportunityRef, SalesFeedback
 from leaddesk.store.sales_answers import answers_its_handoff
 from leaddesk.team.reports.grouping import By, cut
-from leaddesk.team.reports.period import QUALIFIED_OR_LATER, Period, Report, pct, went_to_sales
+from leaddesk.team.reports.period import (
+    QUALIFIED_OR_LATER,
+    Period,
+    Report,
+    marketing_qualified_label,
+    pct,
+    was_marketing_qualified,
+    went_to_sales,
+)
 
 _UNQUALIFIED = (LeadType.UNQUALIFIED_INTEREST, LeadType.UNQUALIFIED_SUITABILITY)
 
@@ -38,6 +46,8 @@ class Acceptance:
     rejected: int
     hours_to_first_call: float | None  # the median, over the leads reached
     opportunity_cents: int | None  # None: no opportunity brought an amount
+    # Leads that started in the definition's own stage; None where the report has no column.
+    marketing_qualified: int | None = None
 
     @property
     def accept_pct(self) -> float | None:
@@ -46,9 +56,13 @@ class Acceptance:
         return pct(self.accepted, answered) if answered else None
 
     def row(self) -> tuple[object, ...]:
+        added = (
+            () if self.marketing_qualified is None else (pct(self.marketing_qualified, self.leads),)
+        )
         return (
             self.cut,
             self.leads,
+            *added,
             pct(self.dubious, self.leads),
             pct(self.unworthy, self.leads),
             pct(self.unqualified, self.leads),
@@ -84,6 +98,14 @@ HEADERS = (
 )
 
 
+def _headers(added: str | None) -> tuple[str, ...]:
+    """The columns, with the share that started in the definition's own stage after "leads"
+    when the report shows it."""
+    if added is None:
+        return HEADERS
+    return (HEADERS[0], f"% {added}", *HEADERS[1:])
+
+
 def acceptance(session: Session, span: Period, by: By = By.SOURCE) -> Report:
     """Leads in and what sales made of them, per source (or ``by`` another cut)."""
     arrived = (Lead.arrived_at >= span.start, Lead.arrived_at < span.end)
@@ -91,13 +113,16 @@ def acceptance(session: Session, span: Period, by: By = By.SOURCE) -> Report:
     handed = or_(Lead.stage.in_(QUALIFIED_OR_LATER), went_to_sales() == 1)
     tally: dict[str, Counter[str]] = defaultdict(Counter)
     amounts: dict[str, int] = {}
-    for key, lead_type, was_handed, decision, number, amount in session.execute(
+    by_marketing = was_marketing_qualified()
+    added = marketing_qualified_label(session, span)
+    for key, lead_type, was_handed, decision, mql, number, amount in session.execute(
         c.apply(
             select(
                 c.key,
                 Lead.lead_type,
                 handed,
                 SalesFeedback.decision,
+                by_marketing,
                 func.count(),
                 func.sum(OpportunityRef.amount_cents),
             )
@@ -105,10 +130,11 @@ def acceptance(session: Session, span: Period, by: By = By.SOURCE) -> Report:
         .outerjoin(SalesFeedback, answers_its_handoff())
         .outerjoin(OpportunityRef, OpportunityRef.lead_id == Lead.id)
         .where(*arrived)
-        .group_by(c.key, Lead.lead_type, handed, SalesFeedback.decision)
+        .group_by(c.key, Lead.lead_type, handed, SalesFeedback.decision, by_marketing)
     ).tuples():
         counts = tally[key]
         counts["leads"] += number
+        counts["marketing_qualified"] += number if mql else 0
         if lead_type in _UNQUALIFIED:
             counts["unqualified"] += number
         elif lead_type is not None:
@@ -140,6 +166,7 @@ def acceptance(session: Session, span: Period, by: By = By.SOURCE) -> Report:
             rejected=n[SalesDecision.REJECTED.value],
             hours_to_first_call=round(median(waits[key]), 1) if waits[key] else None,
             opportunity_cents=amounts.get(key),
+            marketing_qualified=None if added is None else n["marketing_qualified"],
         )
         for key, n in sorted(tally.items())
     )
@@ -147,6 +174,6 @@ def acceptance(session: Session, span: Period, by: By = By.SOURCE) -> Report:
         "acceptance",
         f"Leads in and sales' acceptance by {by.heading}",
         span,
-        (by.heading, *HEADERS),
+        (by.heading, *_headers(added)),
         items,
     )

@@ -26,7 +26,9 @@ from leaddesk.team.reports.period import (
     Period,
     Report,
     by_day,
+    marketing_qualified_label,
     pct,
+    was_marketing_qualified,
     went_to_sales,
 )
 
@@ -43,16 +45,21 @@ class FunnelStep:
 
 
 def funnel(session: Session, span: Period) -> Report:
-    """How far the period's leads got: reached, qualified, handed off, accepted by sales."""
+    """How far the period's leads got: marketing-qualified (when the definition adds that
+    stage), reached, qualified, handed off, accepted by sales: the definition's stages in the
+    lifecycle's order, in its words."""
     contacted = case((Lead.first_contact_at.is_not(None), 1), else_=0)
+    qualified_by_marketing = was_marketing_qualified()
     sent = went_to_sales()
     counts: Counter[tuple[Stage, int, int]] = Counter()
-    for stage, reached, with_sales, number in session.execute(
-        select(Lead.stage, contacted, sent, func.count())
+    marketing_qualified = 0
+    for stage, reached, with_sales, by_marketing, number in session.execute(
+        select(Lead.stage, contacted, sent, qualified_by_marketing, func.count())
         .where(Lead.arrived_at >= span.start, Lead.arrived_at < span.end)
-        .group_by(Lead.stage, contacted, sent)
+        .group_by(Lead.stage, contacted, sent, qualified_by_marketing)
     ).tuples():
         counts[(stage, int(reached), int(with_sales))] += int(number)
+        marketing_qualified += int(number) if by_marketing else 0
     arrived = sum(counts.values())
 
     def total(test: Callable[[Stage, int], bool]) -> int:
@@ -66,8 +73,13 @@ def funnel(session: Session, span: Period) -> Report:
     def label(stage: Stage) -> str:
         return definition.stage_label(stage) if definition else stage.label
 
+    added_label = marketing_qualified_label(session, span)
+    added = (
+        [] if added_label is None else [("marketing_qualified", added_label, marketing_qualified)]
+    )
     steps = [
         ("arrived", "Arrived", arrived),
+        *added,
         ("contacted", "Reached by phone", total(lambda _s, reached: reached == 1)),
         (
             "qualified",

@@ -24,7 +24,8 @@ from leaddesk.errors import InputError
 from leaddesk.files import writing
 from leaddesk.settings import EXPORT_FOLDER, Settings
 from leaddesk.team.reports import huddle_answers, huddle_lists
-from leaddesk.team.reports.period import Period, Report
+from leaddesk.team.reports.flow import funnel
+from leaddesk.team.reports.period import Period, Report, marketing_qualified_label
 
 PAGE = "huddle.html"
 WHAT = "the huddle pack"
@@ -47,9 +48,13 @@ class Huddle:
     unanswered: Report
     overrides: Report
     rules_on_rejected: Report
+    # The period's leads through the definition's stages, in its words: in the pack when the
+    # definition adds a stage of its own (marketing-qualified), which the team tunes too.
+    funnel: Report | None = None
 
     def tables(self) -> tuple[Report, ...]:
         return (
+            *((self.funnel,) if self.funnel is not None else ()),
             self.acceptance_by_version,
             self.acceptance_by_source,
             self.acceptance_by_rep,
@@ -101,6 +106,7 @@ def gather(session: Session, span: Period, *, at: datetime, made_by: str) -> Hud
         unanswered=huddle_lists.unanswered(session, span, at),
         overrides=huddle_lists.overrides(session, span, labels),
         rules_on_rejected=huddle_answers.rules_on_rejected(span, found),
+        funnel=funnel(session, span) if marketing_qualified_label(session, span) else None,
     )
 
 

@@ -106,7 +106,21 @@ def _rules_chart(report: Report) -> str:
 
 def sections(huddle: Huddle) -> tuple[Section, ...]:
     until = huddle.period.until
+    funnel = (
+        ()
+        if huddle.funnel is None
+        else (
+            Section(
+                "funnel",
+                "Funnel",
+                "How far the leads that arrived in the period got, through the definition's "
+                "stages in its words.",
+                (Table(huddle.funnel),),
+            ),
+        )
+    )
     return (
+        *funnel,
         Section(
             "acceptance",
             "Acceptance",

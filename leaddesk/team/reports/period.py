@@ -18,11 +18,40 @@ from sqlalchemy.orm import Session
 
 from leaddesk.domain import Stage
 from leaddesk.errors import InputError
-from leaddesk.queue.policy import current_policy
+from leaddesk.queue.policy import current_definition, current_policy
 from leaddesk.store.models import Lead, User
 
 QUALIFIED_OR_LATER = (Stage.QUALIFIED, Stage.HANDED_OFF, Stage.ACCEPTED, Stage.REJECTED)
 HANDED_OFF_OR_LATER = (Stage.HANDED_OFF, Stage.ACCEPTED, Stage.REJECTED)
+
+
+def was_marketing_qualified() -> ColumnElement[int]:
+    """1 for a lead that was marketing-qualified (the definition's added stage), wherever it
+    went since; else 0."""
+    return case((Lead.marketing_qualified_at.is_not(None), 1), else_=0)
+
+
+def marketing_qualified_label(session: Session, span: Period) -> str | None:
+    """The column the lead reports add for the definition's own stage, in its words ("Basic
+    Qualified Lead"): shown when the current definition has the stage, or while leads of the
+    period were in it under an earlier version; None otherwise (the reports as before)."""
+    definition = current_definition(session)
+    if definition is not None and definition.has_stage(Stage.MARKETING_QUALIFIED):
+        return definition.stage_label(Stage.MARKETING_QUALIFIED)
+    some = session.scalar(
+        select(Lead.id)
+        .where(
+            Lead.arrived_at >= span.start,
+            Lead.arrived_at < span.end,
+            Lead.marketing_qualified_at.is_not(None),
+        )
+        .limit(1)
+    )
+    if some is None:
+        return None
+    if definition is not None:
+        return definition.stage_label(Stage.MARKETING_QUALIFIED)
+    return Stage.MARKETING_QUALIFIED.label.capitalize()
 
 
 def went_to_sales() -> ColumnElement[int]:

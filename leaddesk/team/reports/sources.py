@@ -22,7 +22,9 @@ from leaddesk.team.reports.period import (
     QUALIFIED_OR_LATER,
     Period,
     Report,
+    marketing_qualified_label,
     pct,
+    was_marketing_qualified,
     went_to_sales,
 )
 
@@ -41,15 +43,19 @@ class SourceOutcomes:
     accepted_by_sales: int
     rejected_by_sales: int
     rejection_reasons: tuple[tuple[str, int], ...]
+    # Leads that started in the definition's own stage; None where the report has no column.
+    marketing_qualified: int | None = None
 
     @property
     def dubious_or_unworthy_pct(self) -> float:
         return pct(self.dubious + self.unworthy, self.leads)
 
     def row(self) -> tuple[object, ...]:
+        added = () if self.marketing_qualified is None else (self.marketing_qualified,)
         return (
             self.source,
             self.leads,
+            *added,
             self.still_open,
             self.qualified,
             self.nurture,
@@ -71,16 +77,27 @@ def sources(session: Session, span: Period, by: By = By.SOURCE) -> Report:
     tally: dict[str, Counter[str]] = defaultdict(Counter)
     sent = went_to_sales()
     c = cut(by)
-    for source, stage, lead_type, with_sales, decision, number in session.execute(
+    by_marketing = was_marketing_qualified()
+    added = marketing_qualified_label(session, span)
+    for source, stage, lead_type, with_sales, decision, mql, number in session.execute(
         c.apply(
-            select(c.key, Lead.stage, Lead.lead_type, sent, SalesFeedback.decision, func.count())
+            select(
+                c.key,
+                Lead.stage,
+                Lead.lead_type,
+                sent,
+                SalesFeedback.decision,
+                by_marketing,
+                func.count(),
+            )
         )
         .outerjoin(SalesFeedback, answers_its_handoff())
         .where(*arrived)
-        .group_by(c.key, Lead.stage, Lead.lead_type, sent, SalesFeedback.decision)
+        .group_by(c.key, Lead.stage, Lead.lead_type, sent, SalesFeedback.decision, by_marketing)
     ).tuples():
         counts = tally[source]
         counts["leads"] += number
+        counts["marketing_qualified"] += number if mql else 0
         # A lead sales got counts as qualified wherever sales' answer sent it since.
         counts["qualified" if with_sales else _outcome(stage)] += number
         if decision is not None:
@@ -112,12 +129,14 @@ def sources(session: Session, span: Period, by: By = By.SOURCE) -> Report:
             rejection_reasons=tuple(
                 sorted(reasons[source].items(), key=lambda item: (-item[1], item[0]))
             ),
+            marketing_qualified=None if added is None else c["marketing_qualified"],
         )
         for source, c in sorted(tally.items())
     )
     headers = (
         by.heading,
         "leads",
+        *(() if added is None else (added,)),
         "still open",
         "qualified",
         "nurture",
