@@ -120,7 +120,7 @@ def legibility(text: str) -> Legibility:
     shown: list[str] = []
     spellings: list[frozenset[int]] = []
     letters: set[str] = set()
-    for word in set(_WORD_BREAKS.split(text)):
+    for word in dict.fromkeys(_WORD_BREAKS.split(text)):  # once each, in the file's order
         if word.isascii():
             continue
         if is_broken(word):
@@ -137,7 +137,7 @@ def legibility(text: str) -> Legibility:
             shown.append(word)
     rarity = sum(1 / _SHARED_BY[char] for char in letters if char in _SHARED_BY)
     covering = _fewest_covering(spellings)
-    return Legibility(broken, foreign, covering, wrong_case, rarity, tuple(sorted(shown)))
+    return Legibility(broken, foreign, covering, wrong_case, rarity, tuple(shown))
 
 
 def _fewest_covering(spellings: list[frozenset[int]]) -> int:
