@@ -120,6 +120,28 @@ _CANDIDATES = (
 _KNOWN = frozenset(codecs.lookup(name).name for name in _CANDIDATES)
 
 
+# How much of the sample's text beyond ASCII is judged: a few hundred names tell.
+_JUDGED_BYTES = 16 * 1024
+
+
+def _wide_lines(sample: bytes, whole: bool) -> bytes:
+    """The sample's whole lines with a byte beyond ASCII, the only ones code pages read
+    differently (a newline byte is never part of a character in any of them), up to
+    _JUDGED_BYTES."""
+    lines = sample.split(b"\n")
+    if not whole:
+        lines.pop()  # perhaps cut short inside a character
+    picked: list[bytes] = []
+    size = 0
+    for line in lines:
+        if not line.isascii():
+            picked.append(line)
+            size += len(line)
+            if size >= _JUDGED_BYTES:
+                break
+    return b"\n".join(picked)
+
+
 def _guess(sample: bytes, whole: bool = True) -> str | None:
     """Of the known code pages, the one whose reading of the sample is most legible
     (legible_text's rule: fewest words with impossible characters or spelt in no one
@@ -139,13 +161,15 @@ def _guess(sample: bytes, whole: bool = True) -> str | None:
         order = [chosen, *(match.encoding for match in matches)]
     seen: set[str] = set()
     scored: list[tuple[tuple[int, int, int, int, float], int, str]] = []
+    judged = _wide_lines(sample, whole)
     for name in (*order, *_CANDIDATES):
         canonical = codecs.lookup(name).name
         if canonical in seen or canonical not in _KNOWN:
             continue
         seen.add(canonical)
         try:
-            text = codecs.getincrementaldecoder(canonical)().decode(sample, whole)
+            codecs.getincrementaldecoder(canonical)().decode(sample, whole)
+            text = judged.decode(canonical)
         except UnicodeDecodeError:
             continue
         scored.append((legibility(text).rank(), len(scored), canonical))

@@ -86,7 +86,9 @@ _CJK_MARKS = frozenset("ー々〆・ヽヾゝゞ")
 
 # Where one word ends: spaces and the delimiters and marks between names.
 # (Spaces by name: "\s" would also split at the C1 control NEL, a sign of the wrong code page.)
-_WORD_BREAKS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000,;|\"'()/\-.:!?&+=*_@#<>\[\]{}]+")
+_BREAKS = r" \t\r\n\f\v\u00a0\u3000,;|\"'()/\-.:!?&+=*_@#<>\[\]{}"
+# The words with a character beyond ASCII: the only ones a code page can get wrong.
+_WIDE_WORDS = re.compile(rf"[^{_BREAKS}]*[^\x00-\x7f{_BREAKS}][^{_BREAKS}]*")
 
 
 @dataclass(frozen=True)
@@ -120,9 +122,7 @@ def legibility(text: str) -> Legibility:
     shown: list[str] = []
     spellings: list[frozenset[int]] = []
     letters: set[str] = set()
-    for word in dict.fromkeys(_WORD_BREAKS.split(text)):  # once each, in the file's order
-        if word.isascii():
-            continue
+    for word in dict.fromkeys(_WIDE_WORDS.findall(text)):  # once each, in the file's order
         if is_broken(word):
             broken += 1
         else:
