@@ -221,6 +221,16 @@ def detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
 _GARBLED_WORDS = 2
 
 
+def detected_code_page(encoding: str | None, declared: str | None) -> str | None:
+    """The code page to name to the user, who may want to check the names came out right: a
+    detected one, not Unicode (whose bytes say what they are)."""
+    if declared is not None or encoding is None:
+        return None
+    if codecs.lookup(encoding).name.startswith(("utf-8", "utf-16", "utf-32")):
+        return None
+    return encoding.upper()
+
+
 def refuse_binary(path: Path, text: str) -> None:
     # Control characters other than layout ones mean a binary file decoded as if it were text.
     controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f\v")

@@ -169,3 +169,28 @@ def test_a_refused_file_imports_once_its_encoding_is_named(
     assert summary.counts.created == 3
     with store.reading() as session:
         assert "Žukauskienė" in session.scalars(select(Person.last_name)).all()
+
+
+def test_a_dry_run_names_the_code_page_it_detected_so_the_rep_can_check(
+    store: Store, store_location: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    export = tmp_path / "kaunas.csv"
+    export.write_bytes(SAMPLES.joinpath("baltic_contacts_cp1257.csv").read_bytes())
+    code, out, err = run_cli("import", str(export), "--as", "lead1", "--dry-run", db=store_location)
+    assert code == 0, err
+    assert out.splitlines()[1] == (
+        "Read as CP1257 (detected; if names look wrong, import again with --encoding NAME)"
+    )
+    code, out, _ = run_cli(
+        "import", str(export), "--as", "lead1", "--dry-run", "--json", db=store_location
+    )
+    assert code == 0 and json.loads(out)["code_page"] == "CP1257"
+    declared = ("--encoding", "cp1257")
+    code, out, _ = run_cli(
+        "import", str(export), "--as", "lead1", "--dry-run", *declared, db=store_location
+    )
+    assert code == 0 and "Read as" not in out  # the rep said which
+    unicode = tmp_path / "utf8.csv"
+    unicode.write_text("Name,Email\nRūta Žukauskienė,r@x.lt\n", encoding="utf-8")
+    code, out, _ = run_cli("import", str(unicode), "--as", "lead1", "--dry-run", db=store_location)
+    assert code == 0 and "Read as" not in out
