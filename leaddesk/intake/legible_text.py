@@ -87,8 +87,7 @@ _CJK_MARKS = frozenset("ー々〆・ヽヾゝゞ")
 # Where one word ends: spaces and the delimiters and marks between names.
 # (Spaces by name: "\s" would also split at the C1 control NEL, a sign of the wrong code page.)
 _BREAKS = r" \t\r\n\f\v\u00a0\u3000,;|\"'()/\-.:!?&+=*_@#<>\[\]{}"
-# The words with a character beyond ASCII: the only ones a code page can get wrong.
-_WIDE_WORDS = re.compile(rf"[^{_BREAKS}]*[^\x00-\x7f{_BREAKS}][^{_BREAKS}]*")
+_WORDS = re.compile(rf"[^{_BREAKS}]+")
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,10 @@ def legibility(text: str) -> Legibility:
     shown: list[str] = []
     spellings: list[frozenset[int]] = []
     letters: set[str] = set()
-    for word in dict.fromkeys(_WIDE_WORDS.findall(text)):  # once each, in the file's order
+    # Each word once, in the file's order; only those beyond ASCII can a code page get wrong.
+    for word in dict.fromkeys(_WORDS.findall(text)):
+        if word.isascii():
+            continue
         if is_broken(word):
             broken += 1
         else:
@@ -159,6 +161,8 @@ def is_broken(word: str) -> bool:
     box-drawing or block character, a symbol inside a word or starting one ("£ukasz",
     "N£¤ez", "¯ó³kiewski"), or an opening quote ending one ("Jos‚"). "Acme®", "£5" are fine."""
     letters = [char.isalpha() for char in word]
+    first = letters.index(True) if True in letters else len(word)
+    last = len(word) - 1 - letters[::-1].index(True) if True in letters else -1
     for index, char in enumerate(word):
         if char.isascii() or letters[index] or char.isdecimal() or char in _CJK_MARKS:
             continue
@@ -167,7 +171,7 @@ def is_broken(word: str) -> bool:
             return True
         if 0x2500 <= ord(char) <= 0x259F:
             return True
-        before, after = any(letters[:index]), any(letters[index + 1 :])
+        before, after = first < index, last > index
         if after and (before or index == 0):
             return True
         if before and category in ("Ps", "Pi"):
@@ -182,15 +186,15 @@ def miscased(word: str) -> bool:
     cased = [char for char in word if char.isalpha() and (char.isupper() or char.islower())]
     if len(cased) < 2:
         return False
+    lower = sum(char.islower() for char in cased)
     for index, char in enumerate(cased):
         if char.isascii():
             continue
-        others = cased[:index] + cased[index + 1 :]
-        if char.islower() and all(other.isupper() for other in others):
+        if char.islower() and lower == 1:  # the only lower-case letter among capitals
             return True
         if char.isupper() and index > 0 and cased[index - 1].islower():
             return True
-        if index == 0 and char.islower() and word[:1] == char and not others[0].isupper():
+        if index == 0 and char.islower() and word[:1] == char and not cased[1].isupper():
             return True
     return False
 
