@@ -3,9 +3,9 @@
 An email is one person's unless the names clearly differ (a shared inbox: a decision for the
 rep, never a silent merge). A phone is shared (a switchboard) unless the names and emails agree:
 two people with one number are two people, the number kept on both and flagged on both (the
-one already known learns it in the same transaction). A close name at
-the same company is the same person, but a name that is only close in another word order
-("Lee Min" / "Min Lee") is not enough when their email or phone says otherwise.
+one already known learns it in the same transaction). A close name at the same company is the
+same person, but a name that is only close in another word order ("Lee Min" / "Min Lee") is
+not enough when their email or phone says otherwise.
 """
 
 from __future__ import annotations

@@ -306,7 +306,11 @@ def _unflag_shared_numbers(session: Session, entries: Sequence[Sequence[Any]]) -
         extra = {key: value for key, value in extra.items() if key != "shared_phone"}
         if held:
             extra["shared_phone"] = held
-        session.execute(update(table).where(table.c.id == lead_id).values(extra=extra or None))
+        session.execute(
+            update(table)
+            .where(table.c.id == lead_id)
+            .values(extra=extra or None, version=table.c.version + 1)
+        )
 
 
 def _unused(session: Session, ids: Sequence[int], column: Any, model: Any) -> list[int]:
