@@ -118,6 +118,10 @@ _CANDIDATES = (
     "big5",
 )
 _KNOWN = frozenset(codecs.lookup(name).name for name in _CANDIDATES)
+_TWO_BYTE = frozenset(
+    codecs.lookup(name).name
+    for name in ("shift_jis", "cp932", "euc_jp", "euc_kr", "cp949", "gb18030", "big5")
+)
 
 
 # How much of the sample's text beyond ASCII is judged: a few hundred names tell.
@@ -145,8 +149,8 @@ def _wide_lines(sample: bytes, whole: bool) -> bytes:
 def _guess(sample: bytes, whole: bool = True) -> str | None:
     """Of the known code pages, the one whose reading of the sample is most legible
     (legible_text's rule: fewest words with impossible characters or spelt in no one
-    alphabet); on a tie, charset-normalizer's choice (Excel's Western default among its
-    near-equals), then its order, then the order above."""
+    alphabet, …); on a tie, a one-byte code page, then charset-normalizer's choice (Excel's
+    Western default among its near-equals), then its order, then the order above."""
     matches = list(charset_normalizer.from_bytes(sample))
     order: list[str] = []
     if matches:
@@ -160,7 +164,7 @@ def _guess(sample: bytes, whole: bool = True) -> str | None:
         chosen = next((name for name in _PREFERRED_ON_TIE if name in tied), best.encoding)
         order = [chosen, *(match.encoding for match in matches)]
     seen: set[str] = set()
-    scored: list[tuple[tuple[int, int, int, int, float], int, str]] = []
+    scored: list[tuple[tuple[int, int, int, int, float], bool, int, str]] = []
     judged = _wide_lines(sample, whole)
     for name in (*order, *_CANDIDATES):
         canonical = codecs.lookup(name).name
@@ -172,10 +176,13 @@ def _guess(sample: bytes, whole: bool = True) -> str | None:
             text = judged.decode(canonical)
         except UnicodeDecodeError:
             continue
-        scored.append((legibility(text).rank(), len(scored), canonical))
+        # Equally legible, a reading in an alphabet beats one in two-byte characters: a
+        # Russian name in Windows-1251 also reads as Korean Hanja ("珞造彦"), never the reverse.
+        wide = canonical in _TWO_BYTE
+        scored.append((legibility(text).rank(), wide, len(scored), canonical))
     if not matches or not scored:
         return None  # not text: charset-normalizer found no code page it reads as one
-    return min(scored)[2]
+    return min(scored)[3]
 
 
 def detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:

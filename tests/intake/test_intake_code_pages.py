@@ -107,6 +107,9 @@ SHORT = {
         "Name,Email\nÅsa Ström,a@x.se\nBjörn Ångström,b@x.se\n",
     ),
     "Hungarian, Windows-1250": ("cp1250", "Name,Email\nŐrsi Szűcs,o@x.hu\n"),
+    # One Russian name also reads as Korean Hanja in CP949 ("珞造彦 柑午業荻").
+    "one Russian row, Windows-1251": ("cp1251", "Name,Email\nСергей Кузнецов,s@x.ru\n"),
+    "one Russian row, KOI8-R": ("koi8_r", "Name,Email\nСергей Кузнецов,s@x.ru\n"),
     "Turkish, Windows-1254": ("cp1254", "Name,Email\nŞükrü Çağlar,s@x.tr\nAyşe Yılmaz,a@x.tr\n"),
 }
 
