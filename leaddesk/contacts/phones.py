@@ -114,7 +114,7 @@ def _reason_invalid(text: str, number: phonenumbers.PhoneNumber) -> PhoneResult:
         reason = "too short" if length == ValidationResult.TOO_SHORT else "too long"
         if where and where not in ("ZZ", _NON_GEO) and not text.lstrip().startswith(("+", "00")):
             # Read in the policy's region for want of a code: it may be another country's.
-            reason += f" for a {where} number; add its country code or a Country column"
+            reason += f" for a {where} number"
     elif where and where not in ("ZZ", _NON_GEO):
         reason = f"not a valid number for {where}"
     else:

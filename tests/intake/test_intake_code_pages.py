@@ -197,3 +197,17 @@ def test_a_dry_run_names_the_code_page_it_detected_so_the_rep_can_check(
     unicode.write_text("Name,Email\nRūta Žukauskienė,r@x.lt\n", encoding="utf-8")
     code, out, _ = run_cli("import", str(unicode), "--as", "lead1", "--dry-run", db=store_location)
     assert code == 0 and "Read as" not in out
+
+
+def test_a_polish_number_without_its_country_code_says_what_it_was_read_as_and_what_to_do(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    report = tmp_path / "report.csv"
+    lead1.intake.import_file(SAMPLES / "polish_crm_cp1250.csv", report_path=report)
+    with report.open(encoding="utf-8-sig") as handle:
+        reasons = {line["row"]: line["reason"] for line in csv.DictReader(handle)}
+    assert reasons["2"] == (
+        "phone kept as typed: too short for a US number; add its country code, or a Country column"
+    )
+    with store.reading() as session:  # the number given with its code was read
+        assert "+48123456789" in session.scalars(select(Person.phone)).all()
