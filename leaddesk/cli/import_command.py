@@ -206,6 +206,11 @@ def _print_summary(summary: ImportSummary) -> None:
         print(f"Imported {name} as run {summary.run_id} (source {summary.source}).")
     mapping = summary.mapping
     pairs = ", ".join(f"{column} → {target.value}" for column, target in mapping.columns.items())
+    if summary.code_page:
+        print(
+            f"Read as {summary.code_page} (detected; if names look wrong, import again "
+            "with --encoding NAME)"
+        )
     print(f"Columns ({summary.mapping_how}, {mapping.shape.value} export): {pairs}")
     if mapping.extras:
         print(f"Kept as extra details: {', '.join(mapping.extras)}")

@@ -1,5 +1,6 @@
 """What an import kept beyond a lead's fields, as search finds it (table lead_file_values):
-its other numbers (E.164), the CRM's record id and every kept column's value, lower-cased."""
+its other numbers (E.164), the CRM's record id and every kept column's value (those of later
+rows that added interest to it too), lower-cased."""
 
 from __future__ import annotations
 
@@ -23,5 +24,9 @@ def searchable_values(extra: dict[str, Any] | None) -> set[str]:
     columns = extra.get("columns")
     if isinstance(columns, dict):
         found.extend(columns.values())
+    later = extra.get("later_columns")
+    for entry in later if isinstance(later, list) else ():
+        if isinstance(entry, dict) and isinstance(entry.get("columns"), dict):
+            found.extend(entry["columns"].values())
     shown = {search_text(value) for value in found if isinstance(value, str)}
     return {value for value in shown if len(value) >= 2}

@@ -110,10 +110,11 @@ def _invalid(text: str, region: str | None) -> PhoneResult:
 def _reason_invalid(text: str, number: phonenumbers.PhoneNumber) -> PhoneResult:
     length = phonenumbers.is_possible_number_with_reason(number)
     where = phonenumbers.region_code_for_country_code(number.country_code or 0)
-    if length == ValidationResult.TOO_SHORT:
-        reason = "too short"
-    elif length == ValidationResult.TOO_LONG:
-        reason = "too long"
+    if length in (ValidationResult.TOO_SHORT, ValidationResult.TOO_LONG):
+        reason = "too short" if length == ValidationResult.TOO_SHORT else "too long"
+        if where and where not in ("ZZ", _NON_GEO) and not text.lstrip().startswith(("+", "00")):
+            # Read in the policy's region for want of a code: it may be another country's.
+            reason += f" for a {where} number"
     elif where and where not in ("ZZ", _NON_GEO):
         reason = f"not a valid number for {where}"
     else:

@@ -188,6 +188,10 @@ def add_lead(
     planner.referred_by = referred_by
     chunk = Chunk(items=[row], keys=[key], places=[whereabouts(row, policy.default_phone_region)])
     plan = planner.plan(session, chunk)
+    if referred_by is not None:
+        # A salesperson's referral changes nothing already there (store/rights.py): the
+        # person it shares a number with is not flagged; the referral's own lead is.
+        plan.shared_on.clear()
     if any(line.reason == ERASED_ROW for line in plan.report):
         raise InputError(
             "This person asked to be forgotten: their email or phone is on the do-not-call "

@@ -55,6 +55,13 @@ class MoreInterest:
     start_score: int
     notes: list[str] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
+    # The rows' other columns, oldest first, kept on the lead beside what it already had.
+    later: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_row(self, number: int, columns: dict[str, str], file_name: str) -> None:
+        self.rows.append(number)
+        if columns:
+            self.later.append({"file": file_name, "row": number, "columns": dict(columns)})
 
 
 @dataclass
@@ -67,6 +74,9 @@ class ChunkPlan:
     # People (stored, or new in this chunk) found on the do-not-call list: flagged, and their
     # open leads held, once the chunk is written.
     do_not_call: list[KnownPerson] = field(default_factory=list)
+    # Stored leads whose person a new person shares a number with (the number, the new
+    # person's name): their ``extra`` already says so, written with the chunk.
+    shared_on: list[tuple[KnownLead, str, str]] = field(default_factory=list)
     first_row: int = 0
     last_row: int = 0
     counts: dict[str, int] = field(default_factory=dict)  # the run's counts after this chunk
@@ -154,6 +164,31 @@ def assumed_country(row: CleanRow, region: str | None) -> str | None:
     if not typed or typed.startswith(("+", "00")):
         return None
     return region
+
+
+def with_later_columns(
+    extra: dict[str, Any], later: list[dict[str, Any]], run_id: int
+) -> dict[str, Any]:
+    """``extra`` with the other columns of rows that added interest to its lead: a value the
+    lead already has under that column is not repeated, and nothing it had is overwritten; the
+    new ones go first in ``later_columns`` (newest first), each with its file, row and run."""
+    earlier = extra.get("later_columns")
+    kept: list[dict[str, Any]] = list(earlier) if isinstance(earlier, list) else []
+    first = extra.get("columns")
+    known = set(first.items()) if isinstance(first, dict) else set()
+    for entry in kept:
+        if isinstance(entry, dict) and isinstance(entry.get("columns"), dict):
+            known.update(entry["columns"].items())
+    for entry in later:
+        new = {
+            column: value
+            for column, value in entry["columns"].items()
+            if value and (column, value) not in known
+        }
+        if new:
+            known.update(new.items())
+            kept.insert(0, {**entry, "columns": new, "run": run_id})
+    return {**extra, "later_columns": kept} if kept else extra
 
 
 def direct_line(row: CleanRow, region: str | None) -> str | None:

@@ -9,7 +9,6 @@ read as cp1252 (Excel's Western default) and the reader records a warning.
 from __future__ import annotations
 
 import codecs
-import re
 import threading
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import charset_normalizer
 
 from leaddesk.files.reading import utf16_without_bom
 from leaddesk.intake.errors import FileProblem, IntakeFileError
+from leaddesk.intake.legible_text import legibility
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -54,7 +54,7 @@ def check_declared(path: Path, sample: bytes, whole: bool, declared: str) -> str
         codecs.getincrementaldecoder(name)().decode(sample, whole)
     except UnicodeDecodeError as error:
         row = sample[: error.start].count(b"\n") + 1
-        looks = _guess(sample)
+        looks = _guess(sample, whole)
         hint = f"; it looks like {looks}" if looks and looks != name else ""
         raise IntakeFileError(
             path,
@@ -79,44 +79,110 @@ def check_declared(path: Path, sample: bytes, whole: bool, declared: str) -> str
 # "Ødegård" into "Řdegĺrd"); on a tie, Excel's Western default is the likely truth.
 _PREFERRED_ON_TIE = ("utf_8", "cp1252", "latin_1", "iso8859_15")
 
+# The code pages a detected file may be in: Windows, ISO and DOS pages of the regions reps call,
+# and East Asia's. charset-normalizer ranks a short file by letter frequencies and can leave the
+# real one out (a two-row ISO-8859-2 Polish file came back as Big5 or Shift-JIS only) or put a
+# rare one first (ISO-8859-14, Celtic, for Lithuanian), so every page here is read and judged.
+_CANDIDATES = (
+    "cp1252",
+    "cp1250",
+    "iso8859_2",
+    "cp1257",
+    "iso8859_13",
+    "cp1251",
+    "koi8_r",
+    "koi8_u",
+    "iso8859_5",
+    "mac_cyrillic",
+    "cp866",
+    "cp437",
+    "cp850",
+    "cp852",
+    "cp775",
+    "iso8859_15",
+    "latin_1",
+    "cp1253",
+    "iso8859_7",
+    "cp1254",
+    "iso8859_9",
+    "cp1255",
+    "cp1256",
+    "cp874",
+    "mac_roman",
+    "shift_jis",
+    "cp932",
+    "euc_jp",
+    "euc_kr",
+    "cp949",
+    "gb18030",
+    "big5",
+)
+_KNOWN = frozenset(codecs.lookup(name).name for name in _CANDIDATES)
+_TWO_BYTE = frozenset(
+    codecs.lookup(name).name
+    for name in ("shift_jis", "cp932", "euc_jp", "euc_kr", "cp949", "gb18030", "big5")
+)
 
-def _guess(sample: bytes) -> str | None:
-    matches = list(charset_normalizer.from_bytes(sample))
-    if not matches:
-        return None
-    best = matches[0]
-    tied = {
-        match.encoding
-        for match in matches
-        if match.percent_chaos <= best.percent_chaos + 0.1
-        and match.percent_coherence >= best.percent_coherence - 1.0
-    }
-    chosen = next((name for name in _PREFERRED_ON_TIE if name in tied), best.encoding)
-    # On a short sample a Western code page can win on Central European or Cyrillic text
-    # ("Łukasz" in cp1250 reads "£ukasz" in cp1252): of the candidates, the one whose words
-    # are not broken by symbols is the file's.
-    order = [chosen, *(match.encoding for match in matches if match.encoding != chosen)]
-    broken = {name: garbled(sample.decode(name, errors="replace")) for name in order[:8]}
-    clean = min(order[:8], key=lambda name: (len(broken[name]), order.index(name)))
-    return codecs.lookup(clean).name
+
+# How much of the sample's text beyond ASCII is judged: a few hundred names tell.
+_JUDGED_BYTES = 16 * 1024
 
 
-_WORDS = re.compile(r"[\s,;|\"]+")
-
-
-def garbled(text: str) -> list[str]:
-    """Words a wrong code page broke: a symbol or stray mark inside a word or starting one
-    ("£ukasz", "¯ó³kiewski", "Äek"), as they read. "Acme®" and "£5" are not."""
-    found = []
-    for word in _WORDS.split(text):
-        for index, char in enumerate(word):
-            if char.isascii() or char.isalpha() or char.isdigit():
-                continue
-            after = word[index + 1 : index + 2]
-            if after.isalpha() and (index == 0 or word[index - 1].isalpha()):
-                found.append(word)
+def _wide_lines(sample: bytes, whole: bool) -> bytes:
+    """The sample's whole lines with a byte beyond ASCII, the only ones code pages read
+    differently (a newline byte is never part of a character in any of them), up to
+    _JUDGED_BYTES."""
+    lines = sample.split(b"\n")
+    if not whole:
+        lines.pop()  # perhaps cut short inside a character
+    picked: list[bytes] = []
+    size = 0
+    for line in lines:
+        if not line.isascii():
+            picked.append(line)
+            size += len(line)
+            if size >= _JUDGED_BYTES:
                 break
-    return found
+    return b"\n".join(picked)
+
+
+def _guess(sample: bytes, whole: bool = True) -> str | None:
+    """Of the known code pages, the one whose reading of the sample is most legible
+    (legible_text's rule: fewest words with impossible characters or spelt in no one
+    alphabet, …); on a tie, a one-byte code page, then charset-normalizer's choice (Excel's
+    Western default among its near-equals), then its order, then the order above."""
+    matches = list(charset_normalizer.from_bytes(sample))
+    order: list[str] = []
+    if matches:
+        best = matches[0]
+        tied = {
+            match.encoding
+            for match in matches
+            if match.percent_chaos <= best.percent_chaos + 0.1
+            and match.percent_coherence >= best.percent_coherence - 1.0
+        }
+        chosen = next((name for name in _PREFERRED_ON_TIE if name in tied), best.encoding)
+        order = [chosen, *(match.encoding for match in matches)]
+    seen: set[str] = set()
+    scored: list[tuple[tuple[int, int, int, int, float], bool, int, str]] = []
+    judged = _wide_lines(sample, whole)
+    for name in (*order, *_CANDIDATES):
+        canonical = codecs.lookup(name).name
+        if canonical in seen or canonical not in _KNOWN:
+            continue
+        seen.add(canonical)
+        try:
+            codecs.getincrementaldecoder(canonical)().decode(sample, whole)
+            text = judged.decode(canonical)
+        except UnicodeDecodeError:
+            continue
+        # Equally legible, a reading in an alphabet beats one in two-byte characters: a
+        # Russian name in Windows-1251 also reads as Korean Hanja ("珞造彦"), never the reverse.
+        wide = canonical in _TWO_BYTE
+        scored.append((legibility(text).rank(), wide, len(scored), canonical))
+    if not matches or not scored:
+        return None  # not text: charset-normalizer found no code page it reads as one
+    return min(scored)[3]
 
 
 def detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
@@ -136,7 +202,7 @@ def detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
         pass
     else:
         return "utf-8", _UTF8_FALLBACK
-    guessed = _guess(sample)
+    guessed = _guess(sample, whole)
     if guessed is None:
         raise IntakeFileError(
             path,
@@ -144,14 +210,15 @@ def detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
             "export? If it is, import it again naming its encoding (--encoding)",
             kind=FileProblem.BINARY,
         )
-    broken = garbled(sample.decode(guessed, errors="replace"))
-    if len(broken) >= _GARBLED_WORDS:
+    read = legibility(codecs.getincrementaldecoder(guessed)("replace").decode(sample, whole))
+    if read.broken + read.foreign >= _GARBLED_WORDS:
         # Better refused than imported as mojibake: the user knows what the file is in.
-        shown = ", ".join(f"“{word[:24]}”" for word in broken[:3])
+        shown = ", ".join(f"“{word[:24]}”" for word in read.first_broken)
         raise IntakeFileError(
             path,
-            f"is not UTF-8, and read as {guessed} its text comes out garbled ({shown}); "
-            "save it as UTF-8, or import it again naming its encoding (--encoding)",
+            f"is not UTF-8, and read as {guessed.upper()} its names come out garbled "
+            f"({shown}); save it as UTF-8, or import it again naming its encoding "
+            "(--encoding cp1250, cp1257, cp437…)",
             kind=FileProblem.ENCODING,
         )
     return guessed, "strict"
@@ -159,6 +226,16 @@ def detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
 
 # Garbled words in the sample that make a detected encoding a refusal rather than a guess.
 _GARBLED_WORDS = 2
+
+
+def detected_code_page(encoding: str | None, declared: str | None) -> str | None:
+    """The code page to name to the user, who may want to check the names came out right: a
+    detected one, not Unicode (whose bytes say what they are)."""
+    if declared is not None or encoding is None:
+        return None
+    if codecs.lookup(encoding).name.startswith(("utf-8", "utf-16", "utf-32")):
+        return None
+    return encoding.upper()
 
 
 def refuse_binary(path: Path, text: str) -> None:

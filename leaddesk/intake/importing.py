@@ -34,6 +34,7 @@ from leaddesk.intake.cleaning import CleanedChunks, Job
 from leaddesk.intake.earlier_rows import EarlierRows
 from leaddesk.intake.errors import IntakeFileError
 from leaddesk.intake.export_file import ExportFile
+from leaddesk.intake.file_encoding import detected_code_page
 from leaddesk.intake.planning import Planner
 from leaddesk.intake.reading import on_other_sheets, open_export, other_sheets
 from leaddesk.intake.reporting import Reporter
@@ -128,6 +129,7 @@ def import_file(
             campaign=options.campaign.strip()[:256],
         )
         summary.kept_for = keeper.display_name or keeper.name if keeper else None
+        summary.code_page = detected_code_page(export.encoding, options.encoding)
         if options.sheet is not None and export.format != "xlsx":
             summary.warnings.append("a CSV file has no sheets; --sheet ignored")
         if len(export.sheets) > 1:

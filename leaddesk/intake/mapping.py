@@ -40,10 +40,13 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
     Field.FIRST_NAME: _keys(
         "First Name", "Firstname", "First", "Given Name", "Forename", "FName", "Contact First Name",
         "Lead First Name", "Vorname", "Prénom", "Nombre",
+        # Central European and Baltic exports: Polish, Czech, Slovak, Lithuanian, Latvian.
+        "Imię", "Jméno", "Krstné meno", "Vardas", "Vārds",
     ),
     Field.LAST_NAME: _keys(
         "Last Name", "Lastname", "Last", "Surname", "Family Name", "LName", "Contact Last Name",
         "Lead Last Name", "Nachname", "Nom", "Apellido", "Apellidos",
+        "Nazwisko", "Příjmení", "Priezvisko", "Pavardė", "Uzvārds",
     ),
     Field.FULL_NAME: _keys(
         "Name", "Full Name", "Contact Name", "Lead Name", "Contact", "Person", "Your Name",
@@ -53,27 +56,28 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "Email", "Email Address", "E-mail", "E-mail Address", "Mail", "Work Email",
         "Business Email", "Work Email Address", "Business Email Address", "Primary Email",
         "Contact Email", "Email 1", "Email1", "Lead Email", "Correo", "Email Address (Work)",
-        "Secondary Email", "Personal Email",
+        "Secondary Email", "Personal Email", "Adres e-mail", "El. paštas", "E-pasts",
     ),
     Field.PHONE: _keys(
         "Phone", "Phone Number", "Telephone", "Telephone Number", "Tel", "Business Phone",
         "Work Phone", "Office Phone", "Direct Phone", "Primary Phone", "Contact Phone",
         "Phone 1", "Phone1", "Work Phone Number", "Business Phone Number", "Landline", "Telefon",
-        "Téléphone", "Teléfono",
+        "Téléphone", "Teléfono", "Numer telefonu", "Telefonní číslo", "Telefonas", "Tālrunis",
     ),
     Field.MOBILE: _keys(
         "Mobile", "Mobile Phone", "Mobile Phone Number", "Mobile Number", "Cell", "Cell Phone",
-        "Cellphone", "Mobile Tel", "Handy", "Mobil", "Portable",
+        "Cellphone", "Mobile Tel", "Handy", "Mobil", "Portable", "Telefon komórkowy",
+        "Komórka", "Mobilní telefon", "Mobilusis telefonas", "Mobilais tālrunis",
     ),
     Field.COMPANY: _keys(
         "Company", "Company Name", "Company / Account", "Account", "Account Name",
         "Organisation", "Organization", "Organization Name", "Organisation Name", "Employer",
         "Business", "Business Name", "Firm", "Company Legal Name", "Firma", "Empresa",
-        "Entreprise", "Associated Company",
+        "Entreprise", "Associated Company", "Nazwa firmy", "Společnost", "Įmonė", "Uzņēmums",
     ),
     Field.TITLE: _keys(
         "Title", "Job Title", "Position", "Job Position", "Role", "Job Role", "Designation",
-        "Job Function", "Position Title",
+        "Job Function", "Position Title", "Stanowisko", "Pozice", "Pareigos", "Amats",
     ),
     Field.INDUSTRY: _keys("Industry", "Sector", "Vertical", "Company Industry", "Branche"),
     Field.EMPLOYEES: _keys(
@@ -83,13 +87,16 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
     ),
     Field.COUNTRY: _keys(
         "Country", "Country/Region", "Country Region", "Mailing Country", "Billing Country",
-        "Country Name", "Nation", "Land", "País", "Pays",
+        "Country Name", "Nation", "Land", "País", "Pays", "Kraj", "Země", "Šalis", "Valsts",
     ),
     Field.STATE: _keys(
         "State", "State/Province", "State Province", "Province", "Region", "State/Region",
         "Mailing State/Province", "Mailing State", "Billing State/Province", "County",
     ),
-    Field.CITY: _keys("City", "Town", "Mailing City", "Billing City", "Locality", "Stadt", "Ville"),
+    Field.CITY: _keys(
+        "City", "Town", "Mailing City", "Billing City", "Locality", "Stadt", "Ville", "Miasto",
+        "Město", "Miestas", "Pilsēta",
+    ),
     Field.ADDRESS: _keys(
         "Address", "Street", "Street Address", "Mailing Street", "Billing Street", "Address 1",
         "Address Line 1", "Address1", "Postal Address", "Adresse",

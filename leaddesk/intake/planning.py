@@ -255,6 +255,7 @@ class Planner:
             counts.shared_phone += 1
             shared_numbers(new_lead.values["extra"], match.shares)
             plan.report.extend(shared_phone(row, number, other) for number, other in match.shares)
+            same_person.flag_the_others(row, match.shares, self.pending_leads, plan.shared_on)
         if self.dry_run:
             plan.report.append(RowProblem(number, "", "new lead"))
 
@@ -487,7 +488,7 @@ class Planner:
             else f"import of {self.file_name}, row {row.number}"
         )
         interest.notes.append(f"More interest on {arrived:%Y-%m-%d}: {what} ({origin})")
-        interest.rows.append(row.number)
+        interest.add_row(row.number, row.extra, self.file_name)
         target = f"open lead #{lead.id}" if lead.id else f"the open lead from row {lead.row}"
         plan.report.append(
             RowProblem(

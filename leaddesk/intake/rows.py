@@ -236,7 +236,11 @@ def _without_placeholders(values: dict[str, str]) -> dict[str, str]:
 
 def _phone_flag(number: int, label: str, column: str, result: PhoneResult) -> RowProblem:
     how = "" if result.e164 else " kept as typed"
-    return RowProblem(number, column, f"{label}{how}: {result.flag}", result.raw)
+    flag = result.flag or ""
+    if flag.endswith(" number") and flag.startswith(("too short for", "too long for")):
+        # Read in the policy's region for want of a country code: perhaps another country's.
+        flag += "; add its country code, or a Country column"
+    return RowProblem(number, column, f"{label}{how}: {flag}", result.raw)
 
 
 def clean_rows(

@@ -2,20 +2,22 @@
 
 An email is one person's unless the names clearly differ (a shared inbox: a decision for the
 rep, never a silent merge). A phone is shared (a switchboard) unless the names and emails agree:
-two people with one number are two people, the number kept on both and flagged. A close name at
-the same company is the same person, but a name that is only close in another word order
-("Lee Min" / "Min Lee") is not enough when their email or phone says otherwise.
+two people with one number are two people, the number kept on both and flagged on both (the
+one already known learns it in the same transaction). A close name at the same company is the
+same person, but a name that is only close in another word order ("Lee Min" / "Min Lee") is
+not enough when their email or phone says otherwise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from leaddesk.intake.matching import NAME_SIMILARITY, KnownPerson, close_names
+from leaddesk.intake.chunk_plan import PlannedLead
+from leaddesk.intake.matching import NAME_SIMILARITY, KnownLead, KnownPerson, close_names
 from leaddesk.intake.rows import CleanRow, RowProblem
 
 
@@ -130,3 +132,39 @@ def shared_numbers(extra: dict[str, Any], shares: list[tuple[str, KnownPerson]])
     for number, known in shares:
         held.setdefault(number, []).append(name_of(known) or "someone without a name")
     extra["shared_phone"] = held
+
+
+def flag_the_others(
+    row: CleanRow,
+    shares: list[tuple[str, KnownPerson]],
+    pending: Mapping[int, PlannedLead],
+    shared_on: list[tuple[KnownLead, str, str]],
+) -> None:
+    """Note on the lead of each person the row's new person shares a number with that the row's
+    person has it too: their open lead (the one reps call), else their newest. A lead planned
+    in this chunk gets it in its row; a stored one is listed in ``shared_on``, updated with
+    the chunk."""
+    name = row.full_name or "someone without a name"
+    for number, known in shares:
+        lead = known.open_lead() or (known.leads[-1] if known.leads else None)
+        if lead is None:
+            continue
+        planned = pending.get(id(lead))
+        if planned is not None:
+            planned.values["extra"] = also_shared_with(planned.values["extra"], number, name)
+        elif lead.id is not None:
+            lead.extra = also_shared_with(lead.extra, number, name)
+            shared_on.append((lead, number, name))
+
+
+def also_shared_with(extra: dict[str, Any] | None, number: str, name: str) -> dict[str, Any]:
+    """A copy of a lead's ``extra`` noting that ``name`` has ``number`` too (the lead's own
+    person had it first); the original is left as it was."""
+    flagged = dict(extra or {})
+    held = flagged.get("shared_phone")
+    held = {key: list(value) for key, value in held.items()} if isinstance(held, dict) else {}
+    names = held.setdefault(number, [])
+    if name not in names:
+        names.append(name)
+    flagged["shared_phone"] = held
+    return flagged

@@ -103,6 +103,8 @@ class ImportSummary:
     assigned_to: dict[str, int] = field(default_factory=dict)
     kept_for: str | None = None  # a rep's own import, kept for them
     campaign: str = ""  # given for rows without one
+    # The code page a file not in Unicode was detected in (None: Unicode, declared, or XLSX).
+    code_page: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         counts = self.counts
@@ -115,6 +117,7 @@ class ImportSummary:
             **counts.as_json(),
             "assigned_to": dict(self.assigned_to),
             "kept_for": self.kept_for,
+            "code_page": self.code_page,
             "report": self.report,
             "resumed_after_row": self.resumed_after_row,
             "mapping": {

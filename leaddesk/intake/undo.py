@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
+from leaddesk.contacts.kept_values import searchable_values
 from leaddesk.domain import FRESH_STAGES
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.intake.runs import RunStatus, expand
@@ -27,6 +28,7 @@ from leaddesk.store.models import (
     Assignment,
     AuditEvent,
     CallAttempt,
+    FileValue,
     ImportRun,
     Lead,
     Note,
@@ -84,6 +86,7 @@ def undo_run(
         "assignments": [],
     }
     interest: list[AuditEvent] = []
+    shared: list[list[Any]] = []
     for event in events:
         details = event.details or {}
         if details.get("run") != run_id:
@@ -92,6 +95,7 @@ def undo_run(
             made = details.get("created") or {}
             for name, ids in created.items():
                 ids.extend(expand(made.get(name)))
+            shared.extend(details.get("shared_on") or ())
         else:
             interest.append(event)
 
@@ -107,6 +111,7 @@ def undo_run(
         session.execute(delete(Assignment).where(Assignment.id.in_(batch)))
     gone = set(leads)
     restored = _restore_interest(session, [e for e in interest if e.lead_id not in gone])
+    _unflag_shared_numbers(session, [entry for entry in shared if entry[0] not in gone])
     for batch in _batches(leads):
         # Our own audit events (none name a created lead) aside, a worked lead has history.
         session.execute(delete(Lead).where(Lead.id.in_(batch)))
@@ -248,6 +253,19 @@ def _restore_interest(session: Session, events: Iterable[AuditEvent]) -> int:
             extra["import_keys"] = remaining
         else:
             extra.pop("import_keys", None)
+        later = [
+            entry
+            for entry in extra.pop("later_columns", None) or ()
+            if not (isinstance(entry, dict) and entry.get("run") == details.get("run"))
+        ]
+        if later:
+            extra["later_columns"] = later
+        # Search forgets what only this run's rows gave the lead.
+        session.execute(
+            delete(FileValue)
+            .where(FileValue.lead_id == event.lead_id)
+            .where(FileValue.value.not_in(sorted(searchable_values(extra)) or [""]))
+        )
         session.execute(
             update(table)
             .where(table.c.id == bindparam("b_id"))
@@ -269,6 +287,30 @@ def _restore_interest(session: Session, events: Iterable[AuditEvent]) -> int:
         )
         restored += 1
     return restored
+
+
+def _unflag_shared_numbers(session: Session, entries: Sequence[Sequence[Any]]) -> None:
+    """Take the run's people off the shared-number notes it added to other leads."""
+    table = cast(Table, Lead.__table__)
+    for lead_id, number, name in entries:
+        extra = session.execute(select(table.c.extra).where(table.c.id == lead_id)).scalar()
+        held = extra.get("shared_phone") if isinstance(extra, dict) else None
+        if not isinstance(extra, dict) or not isinstance(held, dict):
+            continue
+        if name not in (held.get(number) or ()):
+            continue
+        names = [other for other in held[number] if other != name]
+        held = {key: value for key, value in held.items() if key != number}
+        if names:
+            held[number] = names
+        extra = {key: value for key, value in extra.items() if key != "shared_phone"}
+        if held:
+            extra["shared_phone"] = held
+        session.execute(
+            update(table)
+            .where(table.c.id == lead_id)
+            .values(extra=extra or None, version=table.c.version + 1)
+        )
 
 
 def _unused(session: Session, ids: Sequence[int], column: Any, model: Any) -> list[int]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
 from leaddesk.contacts.kept_values import searchable_values
-from leaddesk.intake.chunk_plan import ChunkPlan
+from leaddesk.intake.chunk_plan import ChunkPlan, with_later_columns
 from leaddesk.intake.matching import KnownLead
 from leaddesk.intake.runs import ranges
 from leaddesk.privacy.do_not_call import hold_people
@@ -59,7 +59,8 @@ def write_plan(
         if interest.new_lead is not None:
             values = interest.new_lead.values
             values["interest_score"] = interest.lead.interest_score
-            values["extra"] = {**values["extra"], "import_keys": list(interest.lead.keys)}
+            extra = {**values["extra"], "import_keys": list(interest.lead.keys)}
+            values["extra"] = with_later_columns(extra, interest.later, run_id)
     lead_ids = insert_all(Lead.__table__, [lead.values for lead in plan.leads])
     for lead, new_id in zip(plan.leads, lead_ids, strict=True):
         lead.known.id = new_id
@@ -96,12 +97,18 @@ def write_plan(
 
     updates = []
     notes = []
+    found_by: list[dict[str, Any]] = []  # what search now finds stored leads by, too
     for interest in plan.interest.values():
         known = interest.lead
         assert known.id is not None
         if interest.new_lead is None:
             extra = dict(known.extra or {})
             extra["import_keys"] = list(known.keys)
+            extra = with_later_columns(extra, interest.later, run_id)
+            found_by.extend(
+                {"value": value, "lead_id": known.id}
+                for value in searchable_values(extra) - searchable_values(known.extra)
+            )
             known.extra = extra
             updates.append({"b_id": known.id, "b_score": known.interest_score, "b_extra": extra})
         for text in interest.notes:
@@ -126,6 +133,8 @@ def write_plan(
             ),
             updates,
         )
+    _flag_shared_numbers(session, plan)
+    writer.insert(cast(Table, FileValue.__table__), found_by)
     note_ids = insert_all(Note.__table__, notes)
     events = []
     for interest in plan.interest.values():
@@ -159,13 +168,20 @@ def write_plan(
         "notes": ranges(note_ids),
         "assignments": ranges(assignment_ids),
     }
+    details: dict[str, Any] = {
+        "run": run_id,
+        "rows": [plan.first_row, plan.last_row],
+        "created": created,
+    }
+    if plan.shared_on:  # what undo takes back from leads this run did not create
+        details["shared_on"] = [[lead.id, number, name] for lead, number, name in plan.shared_on]
     audit.record(
         session,
         at=at,
         actor_id=actor_id,
         action=AuditAction.IMPORT_CHUNK,
         subject=f"import run {run_id}",
-        details={"run": run_id, "rows": [plan.first_row, plan.last_row], "created": created},
+        details=details,
     )
     if plan.do_not_call:
         people = [person.id for person in plan.do_not_call if person.id is not None]
@@ -185,6 +201,24 @@ def write_plan(
     run.checkpoint_row = plan.last_row
     run.summary = {**(run.summary or {}), "counts": plan.counts}
     session.flush()
+
+
+def _flag_shared_numbers(session: Session, plan: ChunkPlan) -> None:
+    """Write the shared-number flag onto stored leads (a lead also given more interest in this
+    chunk already carries it in the extra written with its score)."""
+    flagged = {id(lead): lead for lead, _, _ in plan.shared_on if id(lead) not in plan.interest}
+    if not flagged:
+        return
+    table = cast(Table, Lead.__table__)
+    session.connection().execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            extra=bindparam("b_extra", type_=table.c.extra.type),
+            version=table.c.version + 1,
+        ),
+        [{"b_id": lead.id, "b_extra": lead.extra} for lead in flagged.values()],
+    )
 
 
 def _made_by(lead: KnownLead, run_id: int) -> bool:

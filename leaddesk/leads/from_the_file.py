@@ -45,6 +45,22 @@ def country_assumed(extra: dict[str, Any] | None) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def later_columns(extra: dict[str, Any]) -> list[tuple[str, str]]:
+    """Columns of later rows that added interest to the lead, newest first, each saying which
+    file and row it came from; the first file's values follow them, never overwritten."""
+    shown: list[tuple[str, str]] = []
+    later = extra.get("later_columns")
+    for entry in later if isinstance(later, list) else ():
+        columns = entry.get("columns") if isinstance(entry, dict) else None
+        if not isinstance(columns, dict):
+            continue
+        where = f"from {entry.get('file')}, row {entry.get('row')}"
+        for column, value in columns.items():
+            if isinstance(value, str) and value:
+                shown.append((str(column), f"{value} ({where})"))
+    return shown
+
+
 def from_the_file(extra: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
     """(what, value) for everything the import kept of the row beyond the lead's fields."""
     if not extra:
@@ -74,6 +90,7 @@ def from_the_file(extra: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
     assumed = country_assumed(extra)
     if assumed is not None:
         shown.append(("Country assumed", f"{assumed} (the number had no country code)"))
+    shown.extend(later_columns(extra))
     for column, value in columns.items():
         if not is_crm_id(str(column)) and isinstance(value, str) and value:
             shown.append((str(column), value))

@@ -49,6 +49,9 @@ def test_phones_become_e164(typed: str, region: str | None, e164: str) -> None:
     ("typed", "region", "reason"),
     [
         ("12", "US", "too short"),
+        # A Polish mobile without its +48, read in the policy's region: says which, and what to do.
+        ("601 234 567", "US", "too short for a US number"),
+        ("+1 212 555 01", "US", "too short"),
         ("call me", "US", "not a phone number"),
         ("555-1234", None, "no country code"),
         ("+49 151 2345", "US", "not a valid number for DE"),

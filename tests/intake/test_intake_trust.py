@@ -147,10 +147,15 @@ def test_a_switchboard_number_never_merges_two_people_and_is_kept_on_both(
     assert reasons[5][0].startswith("attached: more interest on the open lead from row 2")
     with store.reading() as session:
         grace = session.scalars(select(Lead).join(Person).where(Person.first_name == "Grace")).one()
+        ada = session.scalars(select(Lead).join(Person).where(Person.first_name == "Ada")).one()
+    # Flagged on every one of them, each naming the others.
     assert grace.extra is not None
-    assert grace.extra["shared_phone"] == {"+12125550100": ["Ada Lovelace"]}
+    assert grace.extra["shared_phone"] == {"+12125550100": ["Ada Lovelace", "Alan Turing"]}
+    assert ada.extra is not None
+    assert ada.extra["shared_phone"] == {"+12125550100": ["Grace Hopper", "Alan Turing"]}
     file = lead1.queue.lead_file(grace.id)
-    assert ("Shared number", "+12125550100, also Ada Lovelace's") in file.from_the_file
+    shown = ("Shared number", "+12125550100, also Ada Lovelace, Alan Turing's")
+    assert shown in file.from_the_file
 
 
 def test_a_name_close_only_in_another_word_order_needs_more_than_that(

@@ -1,0 +1,136 @@
+"""The other columns of a row that adds interest to a lead already there are kept on it
+(#21 item 6): shown in the lead card's "From the file" section, newest first and naming the
+file and row they came from, found by search, never overwriting what an earlier file gave the
+lead; an undo takes them back. Real SQLite and PostgreSQL stores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from leaddesk.clock import FixedClock
+from leaddesk.desk import Desk, open_desk
+from leaddesk.store import Store
+from leaddesk.store.models import FileValue, Lead
+from tests.cli_in_process import RunCli
+from tests.intake.test_intake_trust import write_csv
+
+HEADER = ["First Name", "Last Name", "Email", "Company", "Colour", "Booth", "Message"]
+
+
+@pytest.fixture
+def lead1(store: Store, store_location: str, clock: FixedClock) -> Iterator[Desk]:
+    with open_desk(store_location, "lead1", clock=clock) as desk:
+        yield desk
+
+
+def the_lead(store: Store) -> int:
+    with store.reading() as session:
+        return session.scalars(select(Lead.id)).one()
+
+
+def search_values(store: Store) -> set[str]:
+    with store.reading() as session:
+        return set(session.scalars(select(FileValue.value)))
+
+
+def kept(desk: Desk, lead_id: int) -> list[set[tuple[str, str]]]:
+    """The card's "From the file" lines for the test's columns, grouped by the file they came
+    from in the order shown (a file's own columns in any order)."""
+    groups: list[set[tuple[str, str]]] = []
+    where = None
+    for label, value in desk.queue.lead_file(lead_id).from_the_file:
+        if label not in ("Colour", "Booth"):
+            continue
+        source = value.rpartition(" (from ")[2] if " (from " in value else ""
+        if not groups or source != where:
+            groups.append(set())
+            where = source
+        groups[-1].add((label, value))
+    return groups
+
+
+def test_a_later_rows_columns_are_kept_beside_the_earlier_ones_newest_first(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    first = ["Mia", "Wong", "mia@wong.example", "Wong Co", "Teal", "", "Pricing"]
+    lead1.intake.import_file(write_csv(tmp_path / "webinar.csv", [first], HEADER))
+    later = ["Mia", "Wong", "mia@wong.example", "Wong Co", "Orange", "B12", "A demo at the fair"]
+    summary = lead1.intake.import_file(write_csv(tmp_path / "fair.csv", [later], HEADER))
+    assert summary.counts.attached == 1
+    lead_id = the_lead(store)
+    assert kept(lead1, lead_id) == [
+        {("Colour", "Orange (from fair.csv, row 2)"), ("Booth", "B12 (from fair.csv, row 2)")},
+        {("Colour", "Teal")},  # the first file's value stays
+    ]
+    for typed in ("orange", "b12", "teal"):
+        assert [hit.lead_id for hit in lead1.queue.search(typed)] == [lead_id], typed
+
+
+def test_a_value_the_lead_already_has_is_not_repeated(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    first = ["Mia", "Wong", "mia@wong.example", "Wong Co", "Teal", "A1", "Pricing"]
+    lead1.intake.import_file(write_csv(tmp_path / "webinar.csv", [first], HEADER))
+    rows = [
+        ["Mia", "Wong", "mia@wong.example", "Wong Co", "Teal", "C3", "A demo"],
+        ["Mia", "Wong", "mia@wong.example", "Wong Co", "Teal", "C3", "A call back"],  # said twice
+    ]
+    lead1.intake.import_file(write_csv(tmp_path / "fair.csv", rows, HEADER))
+    assert kept(lead1, the_lead(store)) == [
+        {("Booth", "C3 (from fair.csv, row 2)")},
+        {("Colour", "Teal"), ("Booth", "A1")},
+    ]
+
+
+def test_rows_of_one_file_that_add_to_a_lead_made_by_that_file_keep_their_columns(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    rows = [
+        ["Mia", "Wong", "mia@wong.example", "Wong Co", "Teal", "", "Pricing"],
+        ["Mia", "Wong", "mia@wong.example", "Wong Co", "Red", "D4", "A quote"],
+    ]
+    lead1.intake.import_file(write_csv(tmp_path / "fair.csv", rows, HEADER))
+    assert kept(lead1, the_lead(store)) == [
+        {("Colour", "Red (from fair.csv, row 3)"), ("Booth", "D4 (from fair.csv, row 3)")},
+        {("Colour", "Teal")},
+    ]
+    assert {"red", "d4", "teal"} <= search_values(store)
+
+
+def test_undoing_the_later_import_takes_its_columns_off_the_lead_and_out_of_search(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    first = ["Mia", "Wong", "mia@wong.example", "Wong Co", "Teal", "", "Pricing"]
+    lead1.intake.import_file(write_csv(tmp_path / "webinar.csv", [first], HEADER))
+    later = ["Mia", "Wong", "mia@wong.example", "Wong Co", "Orange", "B12", "A demo at the fair"]
+    summary = lead1.intake.import_file(write_csv(tmp_path / "fair.csv", [later], HEADER))
+    lead1.intake.undo(summary.run_id or 0)
+    lead_id = the_lead(store)
+    assert kept(lead1, lead_id) == [{("Colour", "Teal")}]
+    assert lead1.queue.search("orange") == []
+    assert "teal" in search_values(store)
+
+
+def test_the_lead_command_shows_both_files_values(
+    store: Store, store_location: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    first = write_csv(
+        tmp_path / "webinar.csv",
+        [["Mia", "Wong", "mia@w.example", "", "Teal", "", "Pricing"]],
+        HEADER,
+    )
+    later = write_csv(
+        tmp_path / "fair.csv", [["Mia", "Wong", "mia@w.example", "", "Red", "", "A demo"]], HEADER
+    )
+    for export in (first, later):
+        code, _out, err = run_cli("import", str(export), "--as", "lead1", db=store_location)
+        assert code == 0, err
+    code, out, err = run_cli("lead", str(the_lead(store)), "--as", "lead1", db=store_location)
+    assert code == 0, err
+    lines = out.splitlines()
+    newest = lines.index("  Colour: Red (from fair.csv, row 2)")
+    assert lines.index("  Colour: Teal") == newest + 1
