@@ -61,6 +61,8 @@ def write_plan(
             values["interest_score"] = interest.lead.interest_score
             extra = {**values["extra"], "import_keys": list(interest.lead.keys)}
             values["extra"] = with_later_columns(extra, interest.later, run_id)
+            if interest.later:  # what the cleaning helper worked out lacks the later rows'
+                interest.new_lead.searchable = None
     lead_ids = insert_all(Lead.__table__, [lead.values for lead in plan.leads])
     for lead, new_id in zip(plan.leads, lead_ids, strict=True):
         lead.known.id = new_id
