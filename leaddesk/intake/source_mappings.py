@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -113,7 +113,7 @@ def choose_mapping(
                 except IntakeFileError:
                     fitted = None  # the source now sends a different export: detect afresh
                 if fitted is not None and not fitted.warnings:
-                    return ChosenMapping(fitted, f"saved for {source}", save=False)
+                    return _with_new_columns(saved, fitted, header, file=file, source=source)
         return ChosenMapping(detect_mapping(header, file=file), "detected", save=True)
     path = Path(choice)
     if path.suffix.lower() == ".json" or path.is_file():
@@ -129,6 +129,38 @@ def choose_mapping(
     return ChosenMapping(
         saved.for_header(header, file=file), f"saved for {choice}", save=choice != source
     )
+
+
+def _with_new_columns(
+    saved: Mapping, fitted: Mapping, header: Sequence[str], *, file: Path, source: str
+) -> ChosenMapping:
+    """The saved mapping, plus the columns this file brings that the saved one never named
+    and detection recognises for a field nothing feeds yet (the same web form now sends a job
+    title and a head count): they feed the lead's facts and scores instead of lying unused
+    as extra details. Columns the saved mapping keeps as extras stay extras."""
+    named = {header_key(column) for column in (*saved.columns, *saved.extras)}
+    new = [name for name in header if header_key(name) not in named]
+    if not new:
+        return ChosenMapping(fitted, f"saved for {source}", save=False)
+    try:
+        detected = detect_mapping(header, file=file)
+    except IntakeFileError:
+        return ChosenMapping(fitted, f"saved for {source}", save=False)
+    fed = set(fitted.columns.values())
+    added = {
+        name: detected.columns[name]
+        for name in new
+        if name in detected.columns and detected.columns[name] not in fed
+    }
+    if not added:
+        return ChosenMapping(fitted, f"saved for {source}", save=False)
+    mapping = replace(
+        fitted,
+        columns={**fitted.columns, **added},
+        extras=tuple(name for name in fitted.extras if name not in added),
+    )
+    new_ones = f"{len(added)} new column{'s' if len(added) > 1 else ''}"
+    return ChosenMapping(mapping, f"saved for {source}, {new_ones} recognised", save=True)
 
 
 def remember_mapping(

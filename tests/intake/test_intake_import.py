@@ -305,6 +305,43 @@ def test_mapping_is_saved_per_source_and_reused(store: Store, lead1: Desk, tmp_p
     assert again.mapping_how == "saved for fair" and again.counts.created == 1
 
 
+def test_new_columns_the_saved_mapping_never_named_feed_the_lead_when_recognised(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    header = ["Who", "Mail", "Dial", "Firm", "Shoe size"]
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        json.dumps(
+            {
+                "columns": {
+                    "Who": "full_name",
+                    "Mail": "email",
+                    "Dial": "phone",
+                    "Firm": "company",
+                },
+                "extras": ["Shoe size"],
+            }
+        )
+    )
+    ada = ["Ada Lovelace", "ada@engines.example", "", "Engines Ltd", "38"]
+    lead1.intake.import_file(
+        write_csv(tmp_path / "a.csv", [ada], header), source="fair", mapping=str(mapping)
+    )
+    # The same form now also asks for a job title and a head count.
+    bob = ["Bob Stone", "bob@quarry.example", "", "Quarry Inc", "44", "VP Sales", "450"]
+    wider = [*header, "Job Title", "Employees"]
+    again = lead1.intake.import_file(write_csv(tmp_path / "b.csv", [bob], wider), source="fair")
+    assert again.mapping_how == "saved for fair, 2 new columns recognised"
+    with store.reading() as session:
+        person = session.scalars(select(Person).where(Person.email == "bob@quarry.example")).one()
+        firm = session.scalars(select(Account).where(Account.name == "Quarry Inc")).one()
+        assert (person.title, firm.employees) == ("VP Sales", 450)
+        saved = session.scalars(select(SourceMapping).where(SourceMapping.source == "fair")).one()
+    # Remembered for the next file; the column kept as an extra on purpose stays one.
+    assert saved.mapping["columns"]["Job Title"] == "title"
+    assert "Shoe size" in saved.mapping["extras"] and "Shoe size" not in saved.mapping["columns"]
+
+
 def test_interrupted_import_resumes_after_its_checkpoint(
     store: Store, lead1: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
