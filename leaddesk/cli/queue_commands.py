@@ -4,6 +4,7 @@ undo-call, end-call, release."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import UTC
 from typing import TYPE_CHECKING
 
@@ -18,8 +19,8 @@ from leaddesk.cli.common import (
 )
 from leaddesk.clock import Clock, FixedClock, system_clock
 from leaddesk.desk import Desk, open_desk
-from leaddesk.domain import CallOutcome
-from leaddesk.errors import InputError
+from leaddesk.domain import CallOutcome, Stage
+from leaddesk.errors import InputError, LeadDeskError
 
 if TYPE_CHECKING:
     from leaddesk.desk import Band, QueueRow
@@ -205,6 +206,7 @@ def run_search(args: argparse.Namespace) -> int:
         raise InputError(f"--limit: give a number of rows between 1 and {MAX_RESULTS}")
     with _desk(args) as desk:
         rows = desk.queue.search(args.text, limit=args.limit, closed=not args.open_only)
+        stage_label = _stage_words(desk) if rows and not args.json else None
     if args.json:
         print_json([row.as_json() for row in rows])
         return 0
@@ -219,7 +221,7 @@ def run_search(args: argparse.Namespace) -> int:
                 row.person,
                 row.company,
                 row.phone,
-                row.stage.label,
+                stage_label(row.stage) if stage_label else row.stage.label,
                 row.assigned_to or "pool",
                 row.reason,
             )
@@ -227,6 +229,15 @@ def run_search(args: argparse.Namespace) -> int:
         ],
     )
     return 0
+
+
+def _stage_words(desk: Desk) -> Callable[[Stage], str] | None:
+    """The published definition's name for each stage ("Basic Qualified Lead"), or None on a
+    store with no published definition."""
+    try:
+        return desk.qualifying.definition().definition.stage_label
+    except LeadDeskError:
+        return None
 
 
 def _nothing_callable(desk: Desk, *, filtered: bool) -> str:

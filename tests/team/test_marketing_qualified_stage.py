@@ -200,7 +200,7 @@ def test_the_reports_list_the_added_stage_in_the_definitions_order_and_words(
     assert LABEL in pack.page.read_text(encoding="utf-8")
 
 
-def test_lead_and_report_funnel_say_the_stage_in_the_definitions_words(
+def test_lead_search_and_report_funnel_say_the_stage_in_the_definitions_words(
     sqlite_store_path: Path, clock: FixedClock, tmp_path: Path, run_cli: RunCli
 ) -> None:
     location = str(sqlite_store_path)
@@ -221,6 +221,9 @@ def test_lead_and_report_funnel_say_the_stage_in_the_definitions_words(
     )
     assert code == 0, err
     assert f"Stage: {LABEL}" in out
+    code, out, err = run_cli("search", "Ada", "--as", "rep1", db=sqlite_store_path)
+    assert code == 0, err
+    assert LABEL in out and "marketing qualified" not in out
 
 
 def test_a_recycled_lead_meeting_the_rule_steps_from_new_to_the_added_stage_audited(
