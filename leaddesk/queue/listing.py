@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     ColumnElement,
-    CompoundSelect,
     Integer,
     Select,
     String,
@@ -44,6 +43,7 @@ from leaddesk.queue.rows import QueueRow, build_row, person_label
 from leaddesk.queue.scope import QueueScope as QueueScope
 from leaddesk.queue.scope import scope_for as scope_for
 from leaddesk.queue.skips import put_skipped_behind, skipped_row
+from leaddesk.store.driver_statements import DriverStatement, Reader, connection_of
 from leaddesk.store.models import Account, Lead, Person, User
 from leaddesk.store.types import UTCDateTime
 
@@ -205,7 +205,7 @@ def _key(rank: int, band: Band, sub: int, value: Any, lead_id: int) -> SortKey:
     return (rank, sub, value, 0, lead_id)
 
 
-def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
+def candidates(session: Reader, scope: QueueScope, wanted: int) -> list[int]:
     """The first ``wanted`` lead ids of the queue, in queue order."""
     if wanted <= 0 or not scope.calling.anything_open:
         return []
@@ -224,7 +224,7 @@ def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
     weights = (order.fit_weight, order.interest_weight)
     bands = tuple(sorted(scope.bands, key=lambda b: order.rank(b.key)))
     ranks = {int(band): order.rank(band.key) for band in bands}
-    connection = session.connection()
+    connection = connection_of(session)
     # PostgreSQL: every band in one statement, one round trip. SQLite has no round trips to
     # save, and a band's queries are cheaper left unasked: band by band, and once enough rows
     # are found the later bands cannot enter (they are strictly ordered).
@@ -236,7 +236,7 @@ def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
         )
         found += [
             _key(ranks[band], Band(band), sub, moment if worth is None else worth, lead_id)
-            for band, lead_id, moment, worth, sub in connection.execute(statement, params)
+            for band, lead_id, moment, worth, sub in statement.rows(connection, params)
         ]
         if len(found) >= room:
             break
@@ -254,7 +254,7 @@ def _queue_statement(
     with_source: bool,
     skip_own_claims: bool,
     weights: tuple[int, int],
-) -> CompoundSelect[tuple[int, int, Any, Any, int]]:
+) -> DriverStatement:
     """Every band's indexed queries in one statement, each keeping its own LIMIT: a few
     dozen rows to merge, in one round trip."""
     arms: list[_Arm] = []
@@ -262,7 +262,7 @@ def _queue_statement(
         arms += _arms(band, False, with_source, skip_own_claims, weights)
         if include_pool:
             arms += _arms(band, True, with_source, skip_own_claims, weights)
-    return union_all(*(_arm_row(arm) for arm in arms))
+    return DriverStatement(union_all(*(_arm_row(arm) for arm in arms)))
 
 
 def _arm_row(arm: _Arm) -> Select[tuple[int, int, Any, Any, int]]:
@@ -337,7 +337,7 @@ def facts_of(row: Sequence[Any]) -> LeadFacts:
 
 
 OWNER = aliased(User, name="owner")
-_ROWS = (
+_ROWS = DriverStatement(
     select(*ROW_COLUMNS, OWNER.name)
     .join(Person, Lead.person_id == Person.id)
     .outerjoin(Account, Lead.account_id == Account.id)
@@ -347,14 +347,13 @@ _ROWS = (
 
 
 def load_rows(
-    session: Session, lead_ids: Sequence[int], scope: QueueScope, *, band: Band | None = None
+    session: Reader, lead_ids: Sequence[int], scope: QueueScope, *, band: Band | None = None
 ) -> list[QueueRow]:
     """Full rows for ``lead_ids``, in the order given (plain columns: no ORM objects); in
     ``band`` if given, else the band each is due in."""
     if not lead_ids:
         return []
-    result = session.connection().execute(_ROWS, {"ids": list(lead_ids)})
-    loaded = {row[0]: row for row in result.tuples()}
+    loaded = {row[0]: row for row in _ROWS.rows(session, {"ids": list(lead_ids)})}
     return [shown_row(loaded[lead_id], scope, band) for lead_id in lead_ids if lead_id in loaded]
 
 

@@ -22,7 +22,6 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
 
 from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import Policy
@@ -30,6 +29,7 @@ from leaddesk.queue import zones
 from leaddesk.queue.ordering import Band
 from leaddesk.queue.policy import policy_of
 from leaddesk.queue.skips import SKIP_LASTS
+from leaddesk.store.driver_statements import DriverStatement, Reader
 from leaddesk.store.models import AuditEvent, DefinitionVersion
 from leaddesk.store.types import UTCDateTime
 
@@ -102,11 +102,11 @@ def _facts_statement() -> Any:
     )
 
 
-_FACTS = _facts_statement()
+_FACTS = DriverStatement(_facts_statement())
 
 
 def scope_for(
-    session: Session,
+    session: Reader,
     user_id: int,
     at: datetime,
     *,
@@ -119,7 +119,7 @@ def scope_for(
     digest: str | None = None
     keys: list[str] = []
     skipped: list[tuple[datetime, int, int, list[int]]] = []
-    for kind, number, text, details, when, seq in session.connection().execute(_FACTS, params):
+    for kind, number, text, details, when, seq in _FACTS.rows(session, params):
         if kind == _POLICY:
             version_id, digest = number, text
         elif kind == _ZONE:

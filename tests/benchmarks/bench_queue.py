@@ -37,6 +37,7 @@ from sqlalchemy import event
 
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
+from leaddesk.store import driver_statements
 
 ANCHOR = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # a Wednesday, 10:00 in New York
 STAMP = "%Y-%m-%d %H:%M:%S.%f"
@@ -91,19 +92,37 @@ def timed(work: Callable[[], Any]) -> tuple[Any, float, float]:
     return result, (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
+class _Noting:
+    """The driver's cursor of a statement run by ``DriverStatement``, noting what it sends."""
+
+    def __init__(self, cursor: Any, sent: list[tuple[str, Any]]) -> None:
+        self._cursor, self._sent = cursor, sent
+
+    def execute(self, statement: str, parameters: Any) -> Any:
+        self._sent.append((statement, parameters))
+        return self._cursor.execute(statement, parameters)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+
 @contextmanager
 def caught(engine: Any) -> Iterator[list[tuple[str, Any]]]:
+    """The statements the app sends, through SQLAlchemy or on the driver's cursor."""
     sent: list[tuple[str, Any]] = []
 
     def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
         if not statement.startswith("BEGIN"):
             sent.append((statement, parameters))
 
+    cursor_of = driver_statements._cursor
+    driver_statements._cursor = lambda connection: _Noting(cursor_of(connection), sent)
     event.listen(engine, "before_cursor_execute", note)
     try:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", note)
+        driver_statements._cursor = cursor_of
 
 
 # The floor's `next`: the claim, its audit row and the display row, by hand.
