@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, aliased
 
 from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.queue import zones
-from leaddesk.queue.ordering import Band, LeadFacts, callback_window, due_band
+from leaddesk.queue.ordering import Band, LeadFacts, callback_window, due_band, filled
 from leaddesk.queue.rows import QueueRow, build_row, person_label
 
 # Re-exported: search reads the scope from here.
@@ -313,26 +313,29 @@ ROW_COLUMNS = (  # a queue row's facts; search reads the same
 
 def facts_of(row: Sequence[Any]) -> LeadFacts:
     """The ordering facts of a row selected with ROW_COLUMNS."""
-    return LeadFacts(
-        lead_id=row[0],
-        stage=row[1],
-        assigned_to_id=row[2],
-        claimed_by_id=row[3],
-        claim_expires_at=row[4],
-        hold_reason=row[5],
-        callback_at=row[6],
-        next_attempt_at=row[7],
-        sla_due_at=row[8],
-        arrived_at=row[9],
-        attempts=row[10],
-        fit_score=row[11],
-        interest_score=row[12],
-        source=row[13],
-        do_not_call=row[14],
-        erased=row[15] is not None,
-        zone_key=row[16],
-        country=row[23],
-        region=row[24],
+    return filled(
+        LeadFacts,
+        {
+            "lead_id": row[0],
+            "stage": row[1],
+            "assigned_to_id": row[2],
+            "claimed_by_id": row[3],
+            "claim_expires_at": row[4],
+            "hold_reason": row[5],
+            "callback_at": row[6],
+            "next_attempt_at": row[7],
+            "sla_due_at": row[8],
+            "arrived_at": row[9],
+            "attempts": row[10],
+            "fit_score": row[11],
+            "interest_score": row[12],
+            "source": row[13],
+            "do_not_call": row[14],
+            "erased": row[15] is not None,
+            "zone_key": row[16],
+            "country": row[23],
+            "region": row[24],
+        },
     )
 
 

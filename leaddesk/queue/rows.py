@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from leaddesk.definition import Policy
 from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.queue import zones
-from leaddesk.queue.ordering import Band, LeadFacts, score
+from leaddesk.queue.ordering import Band, LeadFacts, filled, score
 
 SOURCE_WORDS = {
     "web_form": "web inquiry",
@@ -121,34 +121,38 @@ def build_row(
         time_zones=list(zone_list or (policy.timezone,)),
         time_zone_known=bool(zone_list),
     )
-    row = QueueRow(
-        lead_id=lead.lead_id,
-        person=person,
-        company=company,
-        phone=phone,
-        source=lead.source,
-        stage=lead.stage,
-        band=band,
-        reason="",
-        score=score(lead, policy),
-        fit_score=lead.fit_score,
-        interest_score=lead.interest_score,
-        attempts=lead.attempts,
-        max_attempts=policy.cadence.max_attempts,
-        sla_due_at=lead.sla_due_at,
-        callback_at=lead.callback_at,
-        next_attempt_at=lead.next_attempt_at,
-        assigned_to=owner,
-        local_time=zones.local_time_in(lead.zone_key, at, policy.timezone),
-        zones=zone_list or (policy.timezone,),
-        zone_known=bool(zone_list),
-        claimed_until=claimed_until,
-        facts=details,
-        blocked=blocked,
+    shown_zones = zone_list or (policy.timezone,)
+    row = filled(
+        QueueRow,
+        {
+            "lead_id": lead.lead_id,
+            "person": person,
+            "company": company,
+            "phone": phone,
+            "source": lead.source,
+            "stage": lead.stage,
+            "band": band,
+            "reason": "",
+            "score": score(lead, policy),
+            "fit_score": lead.fit_score,
+            "interest_score": lead.interest_score,
+            "attempts": lead.attempts,
+            "max_attempts": policy.cadence.max_attempts,
+            "sla_due_at": lead.sla_due_at,
+            "callback_at": lead.callback_at,
+            "next_attempt_at": lead.next_attempt_at,
+            "assigned_to": owner,
+            "local_time": zones.local_time_in(lead.zone_key, at, policy.timezone),
+            "zones": shown_zones,
+            "zone_known": bool(zone_list),
+            "claimed_until": claimed_until,
+            "facts": details,
+            "blocked": blocked,
+            "skipped": False,
+        },
     )
-    # The why-line is worded from the row itself; set on the new row, which nobody holds yet,
-    # rather than building every row twice (``dataclasses.replace``).
-    object.__setattr__(row, "reason", word_reason(row, at))
+    # The why-line is worded from the row itself, on the new row that nobody holds yet.
+    row.__dict__["reason"] = word_reason(row, at)
     return row
 
 
