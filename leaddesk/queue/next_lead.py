@@ -38,9 +38,9 @@ def next_lead(store: Store, user_id: int, at: datetime) -> QueueRow | None:
     ones go back to the queue when their lease runs out or a call is logged).
     """
     with lease_connection(store) as connection:
-        for _ in range(ROUNDS):
+        for round_ in range(ROUNDS):
             scope = scope_for(connection, user_id, at, skip_own_claims=True)
-            ids = candidates(connection, scope, PER_ROUND)
+            ids = candidates(connection, scope, _wanted(store, scope, round_))
             if not ids:
                 return None
             for lead_id in ids:
@@ -48,6 +48,16 @@ def next_lead(store: Store, user_id: int, at: datetime) -> QueueRow | None:
                 if row is not None:
                     return row
     return None
+
+
+def _wanted(store: Store, scope: QueueScope, round_: int) -> int:
+    """How many candidates to read. SQLite holds the write lock from the transaction's first
+    statement (BEGIN IMMEDIATE), so no colleague can take the first candidate before it is
+    claimed: one is read (each band's queries stop at one row instead of eight). Skips move
+    leads behind the next few, so with skips the next few are read, as a page reads them."""
+    if store.is_sqlite and round_ == 0 and not scope.skips:
+        return 1
+    return PER_ROUND
 
 
 def _claim(
