@@ -86,10 +86,6 @@ def _each(process: Process, values: Any) -> list[Any]:
     return [process(value) if value is not None else value for value in values]
 
 
-def _items(value: Any, expanding: bool) -> Sequence[Any]:
-    return value if expanding else (value,)
-
-
 def _cursor(connection: Connection) -> Any:
     # The driver's connection the transaction was begun on (Connection.connection begins
     # nothing by itself: the caller's session or transaction has).
@@ -136,8 +132,13 @@ class _Plan:
         done: dict[str, Any] = {}
         for key, (process, expanding) in self.given.items():
             value = params[key]
-            value = _each(process, value) if expanding else _one(process, value)
-            if any(isinstance(item, str) and NUL in item for item in _items(value, expanding)):
+            if expanding:
+                value = _each(process, value)
+                texts = "".join([item for item in value if isinstance(item, str)])
+            else:
+                value = _one(process, value)
+                texts = value if isinstance(value, str) else ""
+            if NUL in texts:
                 raise nul_refused(field_words(key))
             done[key] = value
         flat: list[Any] = []
