@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from phonenumbers import timezone as phone_zones
 from phonenumbers.tzdata import TIMEZONE_DATA
-from sqlalchemy import CTE, Select, func, select
+from sqlalchemy import CTE, Select, String, column, func, select, table
 from sqlalchemy.orm import Session
 
 from leaddesk.definition import Policy
@@ -184,6 +184,10 @@ def zone_key_walk() -> CTE:
 
 
 _ZONE_KEYS: Select[tuple[str | None]] = select(zone_key_walk().c.k)
+
+# SQLite keeps every zone key its people hold in a table of its own, filled by triggers
+# (migration 0028): one small read instead of a walk. PostgreSQL walks (``zone_key_walk``).
+KEPT_ZONE_KEYS = table("zone_keys", column("key", String))
 
 
 def store_zone_keys(session: Session) -> list[str]:

@@ -16,6 +16,7 @@ empty list (``IN ()``) as it is. Texts with a NUL are refused as ``nul_guard`` r
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -76,6 +77,10 @@ def connection_of(db: Reader) -> Connection:
     return db if isinstance(db, Connection) else db.connection()
 
 
+def is_sqlite(db: Reader) -> bool:
+    return connection_of(db).dialect.name == "sqlite"
+
+
 def _one(process: Process, value: Any) -> Any:
     return process(value) if process is not None and value is not None else value
 
@@ -84,6 +89,11 @@ def _each(process: Process, values: Any) -> list[Any]:
     if process is None:
         return list(values)
     return [process(value) if value is not None else value for value in values]
+
+
+@lru_cache(maxsize=4096)
+def _item_names(name: str, length: int) -> tuple[str, ...]:
+    return tuple(f"{name}__{n}" for n in range(length))
 
 
 def _cursor(connection: Connection) -> Any:
@@ -95,28 +105,29 @@ def _cursor(connection: Connection) -> Any:
 
 
 class _Plan:
-    """A statement compiled for SQLite: its SQL, where each value comes from, and how the
-    rows it returns are converted."""
+    """A statement compiled for SQLite with named parameters (each value bound once, however
+    often the SQL uses it), the constants it carries, and how its rows are converted."""
 
     def __init__(self, statement: Executable, dialect: Dialect) -> None:
-        compiled = statement.compile(dialect=dialect)
-        binds = [compiled.binds[name] for name in compiled.positiontup or ()]
-        # Each parameter given at run time is processed once, however often the SQL uses it.
+        named = type(dialect)(paramstyle="named")
+        compiled = statement.compile(dialect=named)
+        # Parameters given at run time, each processed once; constants, processed now.
         self.given: dict[str, tuple[Process, bool]] = {}
-        # Per ``?`` (or list of them): the parameter's name, or None and the constant value.
-        self.order: list[tuple[str | None, Any, bool]] = []
-        for bind in binds:
+        self.constants: dict[str, Any] = {}
+        self.constant_lengths: dict[str, int] = {}
+        for bind, name in compiled.bind_names.items():
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if bind.required:
-                self.given[bind.key] = (process, bind.expanding)
-                self.order.append((bind.key, None, bind.expanding))
+                self.given[name] = (process, bind.expanding)
+            elif bind.expanding:
+                items = _each(process, bind.effective_value)
+                self.constants.update(zip(_item_names(name, len(items)), items, strict=True))
+                self.constant_lengths[name] = len(items)
             else:
-                value = bind.effective_value
-                constant = _each(process, value) if bind.expanding else _one(process, value)
-                self.order.append((None, constant, bind.expanding))
-        # The text between the lists; the SQL for each set of list lengths, made once.
-        self.pieces = _LIST.split(compiled.string)[::2]
-        self.lists = [n for n, bind in enumerate(binds) if bind.expanding]
+                self.constants[name] = _one(process, bind.effective_value)
+        # A list is one ``:name__n`` per item: the SQL for each set of list lengths, made once.
+        self.pieces = _LIST.split(compiled.string)
+        self.lists = list(dict.fromkeys(self.pieces[1::2]))
         self.sql_by_lengths: dict[tuple[int, ...], str] = {}
         processes: list[Process] = []
         columns = getattr(statement, "selected_columns", None)
@@ -127,38 +138,35 @@ class _Plan:
             ]
         self.converts = [(n, process) for n, process in enumerate(processes) if process]
 
-    def bound(self, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
-        """The SQL (one ``?`` per list item) and its values in order."""
-        done: dict[str, Any] = {}
+    def bound(self, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The SQL (one ``:name__n`` per list item) and its values by name."""
+        values = dict(self.constants)
+        lengths = dict(self.constant_lengths)
         for key, (process, expanding) in self.given.items():
             value = params[key]
             if expanding:
-                value = _each(process, value)
-                texts = "".join([item for item in value if isinstance(item, str)])
+                items = _each(process, value)
+                texts = "".join([item for item in items if isinstance(item, str)])
+                values.update(zip(_item_names(key, len(items)), items, strict=True))
+                lengths[key] = len(items)
             else:
                 value = _one(process, value)
                 texts = value if isinstance(value, str) else ""
+                values[key] = value
             if NUL in texts:
                 raise nul_refused(field_words(key))
-            done[key] = value
-        flat: list[Any] = []
-        lengths: list[int] = []
-        for key, constant, expanding in self.order:
-            value = constant if key is None else done[key]
-            if expanding:
-                flat += value
-                lengths.append(len(value))
-            else:
-                flat.append(value)
-        if not lengths:
-            return self.pieces[0], flat
-        sql = self.sql_by_lengths.get(tuple(lengths))
+        if not self.lists:
+            return self.pieces[0], values
+        shape = tuple(lengths[name] for name in self.lists)
+        sql = self.sql_by_lengths.get(shape)
         if sql is None:
             parts = [self.pieces[0]]
-            for length, text in zip(lengths, self.pieces[1:], strict=True):
-                parts += [", ".join("?" * length), text]
-            sql = self.sql_by_lengths[tuple(lengths)] = "".join(parts)
-        return sql, flat
+            for n in range(1, len(self.pieces), 2):
+                name = self.pieces[n]
+                names = _item_names(name, lengths[name])
+                parts += [", ".join(":" + item for item in names), self.pieces[n + 1]]
+            sql = self.sql_by_lengths[shape] = "".join(parts)
+        return sql, values
 
     def converted(self, found: list[tuple[Any, ...]]) -> list[Sequence[Any]]:
         if not self.converts or not found:
