@@ -24,7 +24,6 @@ from leaddesk.domain import Stage
 from leaddesk.errors import InputError
 from leaddesk.queue import zones
 
-
 _Frozen = TypeVar("_Frozen")
 
 

@@ -16,8 +16,8 @@ empty list (``IN ()``) as it is. Texts with a NUL are refused as ``nul_guard`` r
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Dialect
