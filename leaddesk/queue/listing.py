@@ -32,7 +32,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.queue import zones
@@ -379,7 +379,7 @@ def shown_row(row: Sequence[Any], scope: QueueScope, band: Band | None = None) -
 
 
 def queue_page(
-    session: Session,
+    session: Reader,
     user_id: int,
     at: datetime,
     *,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -214,8 +214,16 @@ def calling_zones_of(keys: list[str], at: datetime, policy: Policy) -> CallingZo
     Calling hours start and end on whole minutes and zones are offset by whole minutes, so
     the answer holds for the whole minute ``at`` is in; it is worked out once per minute.
     """
-    minute = at.replace(second=0, microsecond=0) if _on_minutes(policy) else at
-    asked = (id(policy), tuple(keys), minute)
+    asked = (
+        id(policy),
+        tuple(keys),
+        at - timedelta(seconds=at.second, microseconds=at.microsecond),
+    )
+    known = _answered.get(asked)
+    if known is not None and known[0] is policy:
+        return known[1]  # the usual case: calling hours on whole minutes, asked this minute
+    if not _on_minutes(policy):
+        asked = (id(policy), tuple(keys), at)
     known = _answered.get(asked)
     if known is not None and known[0] is policy:
         return known[1]

@@ -112,6 +112,13 @@ class Store:
         with worded(self.label), self._reads() as session, session.begin():
             yield session
 
+    @contextmanager
+    def reading_connection(self) -> Iterator[Connection]:
+        """``reading`` on a bare connection, no ORM session: for a read whose statements run
+        on the driver's cursor (a queue page)."""
+        with worded(self.label), self.engine.connect() as connection, connection.begin():
+            yield connection
+
     def close(self) -> None:
         self.engine.dispose()
 

@@ -40,6 +40,23 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def utc_text(value: datetime | None) -> str | None:
+            # Naive UTC text as SQLAlchemy's SQLite DATETIME writes it (2026-11-18
+            # 15:00:01.000000), written at once: ``datetime.replace`` costs more.
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                raise ValueError(
+                    f"naive datetime {value!r} given to the store; use UTC-aware times"
+                )
+            return value.astimezone(UTC).isoformat(" ", "microseconds")[:-6]
+
+        return utc_text
+
     def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any] | None:
         if dialect.name != "sqlite":
             return super().result_processor(dialect, coltype)
