@@ -113,15 +113,12 @@ def build_row(
 ) -> QueueRow:
     details = reason_facts(lead, band, at=at, policy=policy)
     zone_list = zones.zones_of(lead.zone_key)
-    claimed_until = lead.claim_expires_at if lead.claimed_by_id == user_id else None
-    details.update(
-        stage=lead.stage.value,
-        fit=lead.fit_score,
-        interest=lead.interest_score,
-        time_zones=list(zone_list or (policy.timezone,)),
-        time_zone_known=bool(zone_list),
-    )
     shown_zones = zone_list or (policy.timezone,)
+    details["stage"] = lead.stage.value
+    details["fit"] = lead.fit_score
+    details["interest"] = lead.interest_score
+    details["time_zones"] = list(shown_zones)
+    details["time_zone_known"] = bool(zone_list)
     row = filled(
         QueueRow,
         {
@@ -145,7 +142,7 @@ def build_row(
             "local_time": zones.local_time_in(lead.zone_key, at, policy.timezone),
             "zones": shown_zones,
             "zone_known": bool(zone_list),
-            "claimed_until": claimed_until,
+            "claimed_until": lead.claim_expires_at if lead.claimed_by_id == user_id else None,
             "facts": details,
             "blocked": blocked,
             "skipped": False,
@@ -269,8 +266,9 @@ def clock_text(moment: datetime, now: datetime, policy: Policy) -> str:
 
 def day_and_time(local: datetime, today: date) -> str:
     """A wall-clock time: "14:30" on ``today``, "Thu 14:30" within a week, else with the date."""
-    if local.date() == today:
-        return local.strftime("%H:%M")
-    if abs((local.date() - today).days) < 7:
+    day = local.date()
+    if day == today:
+        return f"{local.hour:02d}:{local.minute:02d}"  # strftime's digits, without its cost
+    if abs((day - today).days) < 7:
         return local.strftime("%a %H:%M")
     return local.strftime("%d %b %H:%M")
