@@ -43,7 +43,7 @@ from leaddesk.queue.rows import QueueRow, build_row, person_label
 from leaddesk.queue.scope import QueueScope as QueueScope
 from leaddesk.queue.scope import scope_for as scope_for
 from leaddesk.queue.skips import put_skipped_behind, skipped_row
-from leaddesk.store.driver_statements import DriverStatement, Reader, connection_of
+from leaddesk.store.driver_statements import DriverStatement, SessionOrConnection, connection_of
 from leaddesk.store.models import Account, Lead, Person, User
 from leaddesk.store.types import UTCDateTime
 
@@ -205,7 +205,7 @@ def _key(rank: int, band: Band, sub: int, value: Any, lead_id: int) -> SortKey:
     return (rank, sub, value, 0, lead_id)
 
 
-def candidates(session: Reader, scope: QueueScope, wanted: int) -> list[int]:
+def candidates(session: SessionOrConnection, scope: QueueScope, wanted: int) -> list[int]:
     """The first ``wanted`` lead ids of the queue, in queue order."""
     if wanted <= 0 or not scope.calling.anything_open:
         return []
@@ -350,7 +350,11 @@ _ROWS = DriverStatement(
 
 
 def load_rows(
-    session: Reader, lead_ids: Sequence[int], scope: QueueScope, *, band: Band | None = None
+    session: SessionOrConnection,
+    lead_ids: Sequence[int],
+    scope: QueueScope,
+    *,
+    band: Band | None = None,
 ) -> list[QueueRow]:
     """Full rows for ``lead_ids``, in the order given (plain columns: no ORM objects); in
     ``band`` if given, else the band each is due in."""
@@ -379,7 +383,7 @@ def shown_row(row: Sequence[Any], scope: QueueScope, band: Band | None = None) -
 
 
 def queue_page(
-    session: Reader,
+    session: SessionOrConnection,
     user_id: int,
     at: datetime,
     *,

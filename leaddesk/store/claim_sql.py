@@ -53,7 +53,7 @@ def lease_connection(store: Store) -> Iterator[Connection]:
         raw = connection.connection.dbapi_connection
         assert raw is not None
         if store.is_sqlite:
-            raw.execute("PRAGMA synchronous = NORMAL")  # type: ignore[attr-defined]
+            raw.execute("PRAGMA synchronous = NORMAL")
         try:
             writing = connection.execution_options(leaddesk_write=True)
             with writing.begin():
@@ -63,4 +63,4 @@ def lease_connection(store: Store) -> Iterator[Connection]:
                 yield writing
         finally:
             if store.is_sqlite:
-                raw.execute("PRAGMA synchronous = FULL")  # type: ignore[attr-defined]
+                raw.execute("PRAGMA synchronous = FULL")

@@ -9,8 +9,10 @@ driver's cursor of the connection the transaction holds, and converts the rows i
 back with the types' result processors. PostgreSQL, where the round trip is the cost, runs
 the statement through SQLAlchemy as before.
 
-Lists (``bindparam(..., expanding=True)``) become one ``?`` per item; SQLite takes an
-empty list (``IN ()``) as it is. Texts with a NUL are refused as ``nul_guard`` refuses them.
+The SQL is compiled with named parameters, so a value the SQL uses many times (the time, the
+open zones in every band's query) is bound once; a list (``bindparam(..., expanding=True)``)
+becomes one ``:name__n`` per item, and SQLite takes an empty list (``IN ()``) as it is. Texts
+with a NUL are refused as ``nul_guard`` refuses them.
 """
 
 from __future__ import annotations
@@ -18,17 +20,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Dialect
+from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from leaddesk.store.nul_guard import NUL, field_words, nul_refused
 
 Process = Callable[[Any], Any] | None
 # A session or a bare connection, inside the transaction the statement runs in.
-Reader = Session | Connection
+SessionOrConnection = Session | Connection
 _LIST = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
 
 
@@ -39,7 +43,7 @@ class DriverStatement:
         self.statement = statement
         self._plan: _Plan | None = None
 
-    def rows(self, db: Reader, params: Mapping[str, Any]) -> list[Sequence[Any]]:
+    def rows(self, db: SessionOrConnection, params: Mapping[str, Any]) -> list[Sequence[Any]]:
         """Every row the statement returns, its values converted as SQLAlchemy would."""
         connection = connection_of(db)
         if connection.dialect.name != "sqlite":
@@ -53,11 +57,11 @@ class DriverStatement:
             cursor.close()
         return plan.converted(found)
 
-    def changed(self, db: Reader, params: Mapping[str, Any]) -> int:
+    def changed(self, db: SessionOrConnection, params: Mapping[str, Any]) -> int:
         """Run an INSERT, UPDATE or DELETE; how many rows it changed."""
         connection = connection_of(db)
         if connection.dialect.name != "sqlite":
-            return int(connection.execute(self.statement, params).rowcount)  # type: ignore[attr-defined]
+            return int(connection.execute(self.statement, params).rowcount)
         plan = self._plan_for(connection.dialect)
         cursor = _cursor(connection)
         try:
@@ -72,12 +76,12 @@ class DriverStatement:
         return self._plan
 
 
-def connection_of(db: Reader) -> Connection:
+def connection_of(db: SessionOrConnection) -> Connection:
     """The connection a session's transaction holds (begun if it was not), or ``db`` itself."""
     return db if isinstance(db, Connection) else db.connection()
 
 
-def is_sqlite(db: Reader) -> bool:
+def is_sqlite(db: SessionOrConnection) -> bool:
     return connection_of(db).dialect.name == "sqlite"
 
 
@@ -109,8 +113,8 @@ class _Plan:
     often the SQL uses it), the constants it carries, and how its rows are converted."""
 
     def __init__(self, statement: Executable, dialect: Dialect) -> None:
-        named = type(dialect)(paramstyle="named")
-        compiled = statement.compile(dialect=named)
+        named = cast("type[DefaultDialect]", type(dialect))(paramstyle="named")
+        compiled = cast(SQLCompiler, cast(ClauseElement, statement).compile(dialect=named))
         # Parameters given at run time, each processed once; constants, processed now.
         self.given: dict[str, tuple[Process, bool]] = {}
         self.constants: dict[str, Any] = {}

@@ -73,7 +73,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             except (TypeError, ValueError):
                 found = None
             if found is None or found.tzinfo is None:  # another shape: as SQLAlchemy reads it
-                return parse(value)  # type: ignore[no-any-return]
+                return parse(value)
             return found
 
         return utc_from_text

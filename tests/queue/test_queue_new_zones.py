@@ -22,7 +22,7 @@ def test_a_person_in_a_zone_new_to_the_store_is_called_first_when_due_first(team
         assert [row.zones for row in desk.queue.page()] == [(NEW_YORK,)]  # the zones, read
         with team.store.transaction() as s:
             newcomer = add_lead(s, now=now, owner=rep, zone=CHICAGO, sla_in=timedelta(minutes=5))
-        assert [row.lead_id for row in desk.queue.page()][0] == newcomer.id
+        assert desk.queue.page()[0].lead_id == newcomer.id
         claimed = desk.queue.next()
     assert claimed is not None and claimed.lead_id == newcomer.id
     assert claimed.zones == (CHICAGO,)
