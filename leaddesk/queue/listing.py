@@ -198,13 +198,6 @@ def _band_column(band: Band) -> Any:
     return literal_column(str(int(band)), Integer).label("band")
 
 
-def _key(rank: int, band: Band, sub: int, value: Any, lead_id: int) -> SortKey:
-    # Same shape as ordering.sort_key: band rank, sub-order, time measure, -worth, id.
-    if band is Band.OTHER:
-        return (rank, sub, None, -int(value), lead_id)
-    return (rank, sub, value, 0, lead_id)
-
-
 def candidates(session: SessionOrConnection, scope: QueueScope, wanted: int) -> list[int]:
     """The first ``wanted`` lead ids of the queue, in queue order."""
     if wanted <= 0 or not scope.calling.anything_open:
@@ -229,18 +222,21 @@ def candidates(session: SessionOrConnection, scope: QueueScope, wanted: int) -> 
     # save, and a band's queries are cheaper left unasked: band by band, and once enough rows
     # are found the later bands cannot enter (they are strictly ordered).
     asked = [bands] if connection.dialect.name != "sqlite" else [(band,) for band in bands]
-    found: list[SortKey] = []
+    found: list[tuple[int, int, float, int, int]] = []
     for some in asked:
         statement = _queue_statement(
             some, scope.include_pool, scope.source is not None, scope.skip_own_claims, weights
         )
+        # As ordering.sort_key orders: band rank, sub-order, the time (the rest: -worth), id.
         found += [
-            _key(ranks[band], Band(band), sub, moment if worth is None else worth, lead_id)
+            (ranks[band], sub, moment.timestamp(), 0, lead_id)
+            if worth is None
+            else (ranks[band], sub, 0.0, -int(worth), lead_id)
             for band, lead_id, moment, worth, sub in statement.rows(connection, params)
         ]
         if len(found) >= room:
             break
-    found.sort(key=_sortable)
+    found.sort()
     ordered = [key[4] for key in found]
     if skips:
         ordered = put_skipped_behind(ordered, dict(skips))
@@ -274,12 +270,6 @@ def _arm_row(arm: _Arm) -> Select[tuple[int, int, Any, Any, int]]:
     else:
         moment, worth = found.c.value, cast(null(), Integer)
     return select(_band_column(arm.band), found.c.id, moment, worth, found.c.sub)
-
-
-def _sortable(key: SortKey) -> tuple[int, int, float, int, int]:
-    band, sub, value, negative_worth, lead_id = key
-    stamp = value.timestamp() if isinstance(value, datetime) else 0.0
-    return (band, sub, stamp, negative_worth, lead_id)
 
 
 ROW_COLUMNS = (  # a queue row's facts; search reads the same
