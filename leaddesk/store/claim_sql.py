@@ -49,18 +49,17 @@ def lease_connection(store: Store) -> Iterator[Connection]:
     statements straight on it (leaddesk/store/driver_statements.py). SQLite commits it as
     ``lease_transaction`` says; on PostgreSQL the claim statement itself turns off the wait
     for the WAL flush (no extra round trip)."""
-    with worded(store.label), store.engine.connect() as connection:
+    with worded(store.label), store.writing_engine.connect() as connection:
         raw = connection.connection.dbapi_connection
         assert raw is not None
         if store.is_sqlite:
             raw.execute("PRAGMA synchronous = NORMAL")
         try:
-            writing = connection.execution_options(leaddesk_write=True)
-            with writing.begin():
+            with connection.begin():
                 if store.write_guard is not None:
-                    with Session(bind=writing) as session:
+                    with Session(bind=connection) as session:
                         store.guard_write(session)
-                yield writing
+                yield connection
         finally:
             if store.is_sqlite:
                 raw.execute("PRAGMA synchronous = FULL")

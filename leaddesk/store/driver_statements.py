@@ -115,14 +115,15 @@ class _Plan:
     def __init__(self, statement: Executable, dialect: Dialect) -> None:
         named = cast("type[DefaultDialect]", type(dialect))(paramstyle="named")
         compiled = cast(SQLCompiler, cast(ClauseElement, statement).compile(dialect=named))
-        # Parameters given at run time, each processed once; constants, processed now.
-        self.given: dict[str, tuple[Process, bool]] = {}
+        # Parameters given at run time (values, lists), each processed once; constants now.
+        self.scalars: list[tuple[str, Process]] = []
+        self.listed: list[tuple[str, Process]] = []
         self.constants: dict[str, Any] = {}
         self.constant_lengths: dict[str, int] = {}
         for bind, name in compiled.bind_names.items():
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if bind.required:
-                self.given[name] = (process, bind.expanding)
+                (self.listed if bind.expanding else self.scalars).append((name, process))
             elif bind.expanding:
                 items = _each(process, bind.effective_value)
                 self.constants.update(zip(_item_names(name, len(items)), items, strict=True))
@@ -145,22 +146,23 @@ class _Plan:
     def bound(self, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         """The SQL (one ``:name__n`` per list item) and its values by name."""
         values = dict(self.constants)
-        lengths = dict(self.constant_lengths)
-        for key, (process, expanding) in self.given.items():
+        for key, process in self.scalars:
             value = params[key]
-            if expanding:
-                items = _each(process, value)
-                texts = "".join([item for item in items if isinstance(item, str)])
-                values.update(zip(_item_names(key, len(items)), items, strict=True))
-                lengths[key] = len(items)
-            else:
-                value = _one(process, value)
-                texts = value if isinstance(value, str) else ""
-                values[key] = value
-            if NUL in texts:
-                raise nul_refused(field_words(key))
+            if value is not None:
+                if process is not None:
+                    value = process(value)
+                if isinstance(value, str) and NUL in value:
+                    raise nul_refused(field_words(key))
+            values[key] = value
         if not self.lists:
             return self.pieces[0], values
+        lengths = dict(self.constant_lengths)
+        for key, process in self.listed:
+            items = _each(process, params[key])
+            if NUL in "".join([item for item in items if isinstance(item, str)]):
+                raise nul_refused(field_words(key))
+            values.update(zip(_item_names(key, len(items)), items, strict=True))
+            lengths[key] = len(items)
         shape = tuple(lengths[name] for name in self.lists)
         sql = self.sql_by_lengths.get(shape)
         if sql is None:
