@@ -6,14 +6,16 @@ Run: python tests/benchmarks/bench_queue.py [--leads 10000,100000,1000000] [--st
 Floors, timed call by call between the app's calls (so load on the machine weighs on both):
 * `next`: the same claim (conditional UPDATE), audit row and display row (the row's joined
   SELECT) in raw ``sqlite3``, in one BEGIN IMMEDIATE ... COMMIT, on the lead `next` claimed.
-* the page: the app's own statements for that page (caught as it sends them), run again with
+* the page: the app's own statements for that page (caught as it sends them, through
+  SQLAlchemy or on the driver's cursor: leaddesk/store/driver_statements.py), run again with
   raw ``sqlite3`` and fetched as tuples; what is left is the app's Python around the SQL.
 Prints app, floor and app/floor by wall clock and by CPU (``time.process_time``), the median
 of each round, for 3 rounds; CPU is what to trust on a shared machine. With several
 ``--leads`` a growth table follows. ``--postgres URL`` (an empty database) also times `next`
 and the page on PostgreSQL, on a copy of the smallest store made with backup and restore
 (floor: the same statements through psycopg). Stores are demo stores built once per size
-(``leaddesk demo``'s data anchored at a fixed time) and reused; asserts no time.
+(``leaddesk demo``'s data anchored at a fixed time) and reused; a copy is upgraded to the
+current schema when opened (``--store`` an upgraded store saves that); asserts no time.
 """
 
 from __future__ import annotations
