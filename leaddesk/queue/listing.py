@@ -30,6 +30,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import aliased
@@ -222,16 +223,15 @@ def candidates(session: SessionOrConnection, scope: QueueScope, wanted: int) -> 
     # save, and a band's queries are cheaper left unasked: band by band, and once enough rows
     # are found the later bands cannot enter (they are strictly ordered).
     asked = [bands] if connection.dialect.name != "sqlite" else [(band,) for band in bands]
-    found: list[tuple[int, int, float, int, int]] = []
+    found: list[SortKey] = []
     for some in asked:
         statement = _queue_statement(
             some, scope.include_pool, scope.source is not None, scope.skip_own_claims, weights
         )
         # As ordering.sort_key orders: band rank, sub-order, the time (the rest: -worth), id.
+        # A band's times are all of one kind (each band has its own rank), so they compare.
         found += [
-            (ranks[band], sub, moment.timestamp(), 0, lead_id)
-            if worth is None
-            else (ranks[band], sub, 0.0, -int(worth), lead_id)
+            (ranks[band], sub, moment, 0 if worth is None else -int(worth), lead_id)
             for band, lead_id, moment, worth, sub in statement.rows(connection, params)
         ]
         if len(found) >= room:
@@ -269,6 +269,9 @@ def _arm_row(arm: _Arm) -> Select[tuple[int, int, Any, Any, int]]:
         worth: Any = found.c.value
     else:
         moment, worth = found.c.value, cast(null(), Integer)
+    # The time is only compared, never shown: as the database hands it back (SQLite's text,
+    # which each arm's ORDER BY sorts by too; PostgreSQL's driver's datetime), not parsed.
+    moment = type_coerce(moment, String())
     return select(_band_column(arm.band), found.c.id, moment, worth, found.c.sub)
 
 
