@@ -114,11 +114,13 @@ def build_row(
     details = reason_facts(lead, band, at=at, policy=policy)
     zone_list = zones.zones_of(lead.zone_key)
     shown_zones = zone_list or (policy.timezone,)
-    details["stage"] = lead.stage.value
-    details["fit"] = lead.fit_score
-    details["interest"] = lead.interest_score
-    details["time_zones"] = list(shown_zones)
-    details["time_zone_known"] = bool(zone_list)
+    details.update(
+        stage=lead.stage.value,
+        fit=lead.fit_score,
+        interest=lead.interest_score,
+        time_zones=list(shown_zones),
+        time_zone_known=bool(zone_list),
+    )
     row = filled(
         QueueRow,
         {
