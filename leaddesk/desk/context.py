@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
@@ -146,6 +147,14 @@ class DeskContext:
         if action is not None:
             self.require(action)
         with self.store.quick_reading() as connection:
+            yield connection
+
+    @contextmanager
+    def read_connection(self, action: Action) -> Iterator[Connection]:
+        """``read`` on a bare connection, no ORM session (a queue page: its statements run on
+        the driver's cursor, leaddesk/store/driver_statements.py)."""
+        self.require(action)
+        with self.store.reading_connection() as connection:
             yield connection
 
     def store_for(self, action: Action) -> Store:

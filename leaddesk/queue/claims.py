@@ -20,6 +20,7 @@ from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES
 from leaddesk.errors import Conflict, InputError
 from leaddesk.queue.policy import current_policy
+from leaddesk.store.driver_statements import DriverStatement, SessionOrConnection
 from leaddesk.store.models import Lead, User
 from leaddesk.store.types import UTCDateTime
 
@@ -28,7 +29,7 @@ LEASE = timedelta(minutes=15)
 
 
 def try_claim(
-    session: Session,
+    session: SessionOrConnection,
     lead_id: int,
     *,
     user_id: int,
@@ -43,8 +44,8 @@ def try_claim(
     """
     expires = at + lease
     params = {"lead_id": lead_id, "user_id": user_id, "at": at, "expires": expires}
-    result = session.connection().execute(claim_statement(any_owner), params)
-    return expires if result.rowcount == 1 else None
+    changed = _CLAIMS[any_owner].changed(session, params)
+    return expires if changed == 1 else None
 
 
 @lru_cache(maxsize=2)
@@ -71,6 +72,10 @@ def claim_statement(any_owner: bool) -> Update:
             version=Lead.version + 1,
         )
     )
+
+
+# Run on the driver's cursor on SQLite (`next` and the window's renewals take claims often).
+_CLAIMS = {any_owner: DriverStatement(claim_statement(any_owner)) for any_owner in (False, True)}
 
 
 def release_claim(session: Session, lead: Lead) -> bool:

@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     ColumnElement,
-    CompoundSelect,
     Integer,
     Select,
     String,
@@ -31,19 +30,21 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    type_coerce,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from leaddesk.domain import FRESH_STAGES, OPEN_STAGES, Stage
 from leaddesk.queue import zones
-from leaddesk.queue.ordering import Band, LeadFacts, callback_window, due_band
+from leaddesk.queue.ordering import Band, LeadFacts, callback_window, due_band, filled
 from leaddesk.queue.rows import QueueRow, build_row, person_label
 
 # Re-exported: search reads the scope from here.
 from leaddesk.queue.scope import QueueScope as QueueScope
 from leaddesk.queue.scope import scope_for as scope_for
 from leaddesk.queue.skips import put_skipped_behind, skipped_row
+from leaddesk.store.driver_statements import DriverStatement, SessionOrConnection, connection_of
 from leaddesk.store.models import Account, Lead, Person, User
 from leaddesk.store.types import UTCDateTime
 
@@ -220,14 +221,7 @@ def _band_column(band: Band) -> Any:
     return literal_column(str(int(band)), Integer).label("band")
 
 
-def _key(rank: int, band: Band, sub: int, value: Any, lead_id: int) -> SortKey:
-    # Same shape as ordering.sort_key: band rank, sub-order, time measure, -worth, id.
-    if band is Band.OTHER:
-        return (rank, sub, None, -int(value), lead_id)
-    return (rank, sub, value, 0, lead_id)
-
-
-def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
+def candidates(session: SessionOrConnection, scope: QueueScope, wanted: int) -> list[int]:
     """The first ``wanted`` lead ids of the queue, in queue order."""
     if wanted <= 0 or not scope.calling.anything_open:
         return []
@@ -246,7 +240,7 @@ def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
     weights = (order.fit_weight, order.interest_weight)
     bands = tuple(sorted(scope.bands, key=lambda b: order.rank(b.key)))
     ranks = {int(band): order.rank(band.key) for band in bands}
-    connection = session.connection()
+    connection = connection_of(session)
     # PostgreSQL: every band in one statement, one round trip. SQLite has no round trips to
     # save, and a band's queries are cheaper left unasked: band by band, and once enough rows
     # are found the later bands cannot enter (they are strictly ordered).
@@ -256,13 +250,15 @@ def candidates(session: Session, scope: QueueScope, wanted: int) -> list[int]:
         statement = _queue_statement(
             some, scope.include_pool, scope.source is not None, scope.skip_own_claims, weights
         )
+        # As ordering.sort_key orders: band rank, sub-order, the time (the rest: -worth), id.
+        # A band's times are all of one kind (each band has its own rank), so they compare.
         found += [
-            _key(ranks[band], Band(band), sub, moment if worth is None else worth, lead_id)
-            for band, lead_id, moment, worth, sub in connection.execute(statement, params)
+            (ranks[band], sub, moment, 0 if worth is None else -int(worth), lead_id)
+            for band, lead_id, moment, worth, sub in statement.rows(connection, params)
         ]
         if len(found) >= room:
             break
-    found.sort(key=_sortable)
+    found.sort()
     ordered = [key[4] for key in found]
     if skips:
         ordered = put_skipped_behind(ordered, dict(skips))
@@ -276,7 +272,7 @@ def _queue_statement(
     with_source: bool,
     skip_own_claims: bool,
     weights: tuple[int, int],
-) -> CompoundSelect[tuple[int, int, Any, Any, int]]:
+) -> DriverStatement:
     """Every band's indexed queries in one statement, each keeping its own LIMIT: a few
     dozen rows to merge, in one round trip."""
     arms: list[_Arm] = []
@@ -284,7 +280,7 @@ def _queue_statement(
         arms += _arms(band, False, with_source, skip_own_claims, weights)
         if include_pool:
             arms += _arms(band, True, with_source, skip_own_claims, weights)
-    return union_all(*(_arm_row(arm) for arm in arms))
+    return DriverStatement(union_all(*(_arm_row(arm) for arm in arms)))
 
 
 def _arm_row(arm: _Arm) -> Select[tuple[int, int, Any, Any, int]]:
@@ -295,13 +291,10 @@ def _arm_row(arm: _Arm) -> Select[tuple[int, int, Any, Any, int]]:
         worth: Any = found.c.value
     else:
         moment, worth = found.c.value, cast(null(), Integer)
+    # The time is only compared, never shown: as the database hands it back (SQLite's text,
+    # which each arm's ORDER BY sorts by too; PostgreSQL's driver's datetime), not parsed.
+    moment = type_coerce(moment, String())
     return select(_band_column(arm.band), found.c.id, moment, worth, found.c.sub)
-
-
-def _sortable(key: SortKey) -> tuple[int, int, float, int, int]:
-    band, sub, value, negative_worth, lead_id = key
-    stamp = value.timestamp() if isinstance(value, datetime) else 0.0
-    return (band, sub, stamp, negative_worth, lead_id)
 
 
 ROW_COLUMNS = (  # a queue row's facts; search reads the same
@@ -335,31 +328,34 @@ ROW_COLUMNS = (  # a queue row's facts; search reads the same
 
 def facts_of(row: Sequence[Any]) -> LeadFacts:
     """The ordering facts of a row selected with ROW_COLUMNS."""
-    return LeadFacts(
-        lead_id=row[0],
-        stage=row[1],
-        assigned_to_id=row[2],
-        claimed_by_id=row[3],
-        claim_expires_at=row[4],
-        hold_reason=row[5],
-        callback_at=row[6],
-        next_attempt_at=row[7],
-        sla_due_at=row[8],
-        arrived_at=row[9],
-        attempts=row[10],
-        fit_score=row[11],
-        interest_score=row[12],
-        source=row[13],
-        do_not_call=row[14],
-        erased=row[15] is not None,
-        zone_key=row[16],
-        country=row[23],
-        region=row[24],
+    return filled(
+        LeadFacts,
+        {
+            "lead_id": row[0],
+            "stage": row[1],
+            "assigned_to_id": row[2],
+            "claimed_by_id": row[3],
+            "claim_expires_at": row[4],
+            "hold_reason": row[5],
+            "callback_at": row[6],
+            "next_attempt_at": row[7],
+            "sla_due_at": row[8],
+            "arrived_at": row[9],
+            "attempts": row[10],
+            "fit_score": row[11],
+            "interest_score": row[12],
+            "source": row[13],
+            "do_not_call": row[14],
+            "erased": row[15] is not None,
+            "zone_key": row[16],
+            "country": row[23],
+            "region": row[24],
+        },
     )
 
 
 OWNER = aliased(User, name="owner")
-_ROWS = (
+_ROWS = DriverStatement(
     select(*ROW_COLUMNS, OWNER.name)
     .join(Person, Lead.person_id == Person.id)
     .outerjoin(Account, Lead.account_id == Account.id)
@@ -369,14 +365,17 @@ _ROWS = (
 
 
 def load_rows(
-    session: Session, lead_ids: Sequence[int], scope: QueueScope, *, band: Band | None = None
+    session: SessionOrConnection,
+    lead_ids: Sequence[int],
+    scope: QueueScope,
+    *,
+    band: Band | None = None,
 ) -> list[QueueRow]:
     """Full rows for ``lead_ids``, in the order given (plain columns: no ORM objects); in
     ``band`` if given, else the band each is due in."""
     if not lead_ids:
         return []
-    result = session.connection().execute(_ROWS, {"ids": list(lead_ids)})
-    loaded = {row[0]: row for row in result.tuples()}
+    loaded = {row[0]: row for row in _ROWS.rows(session, {"ids": list(lead_ids)})}
     return [shown_row(loaded[lead_id], scope, band) for lead_id in lead_ids if lead_id in loaded]
 
 
@@ -399,7 +398,7 @@ def shown_row(row: Sequence[Any], scope: QueueScope, band: Band | None = None) -
 
 
 def queue_page(
-    session: Session,
+    session: SessionOrConnection,
     user_id: int,
     at: datetime,
     *,

@@ -9,14 +9,11 @@ three round trips; SQLite, with no round trips to save, runs them as three small
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Integer, Select, bindparam, func, insert, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Integer, Select, bindparam, func, insert, select, true
 
 from leaddesk.audit.actions import AuditAction
 from leaddesk.queue.claims import LEASE, claim_statement, try_claim
@@ -24,7 +21,8 @@ from leaddesk.queue.listing import OWNER, ROW_COLUMNS, candidates, load_rows, sh
 from leaddesk.queue.rows import QueueRow
 from leaddesk.queue.scope import QueueScope, scope_for
 from leaddesk.store import Store
-from leaddesk.store.claim_sql import lease_transaction
+from leaddesk.store.claim_sql import lease_connection
+from leaddesk.store.driver_statements import DriverStatement
 from leaddesk.store.models import Account, AuditEvent, Lead, Person
 from leaddesk.store.types import JSONText, UTCDateTime
 
@@ -39,31 +37,32 @@ def next_lead(store: Store, user_id: int, at: datetime) -> QueueRow | None:
     Leads the rep already holds are skipped, so asking again gives the next one (the held
     ones go back to the queue when their lease runs out or a call is logged).
     """
-    with _claiming(store) as session:
-        for _ in range(ROUNDS):
-            scope = scope_for(session, user_id, at, skip_own_claims=True)
-            ids = candidates(session, scope, PER_ROUND)
+    with lease_connection(store) as connection:
+        for round_ in range(ROUNDS):
+            scope = scope_for(connection, user_id, at, skip_own_claims=True)
+            ids = candidates(connection, scope, _wanted(store, scope, round_))
             if not ids:
                 return None
             for lead_id in ids:
-                row = _claim(session, lead_id, scope, postgres=not store.is_sqlite)
+                row = _claim(connection, lead_id, scope, postgres=not store.is_sqlite)
                 if row is not None:
                     return row
     return None
 
 
-@contextmanager
-def _claiming(store: Store) -> Iterator[Session]:
-    if store.is_sqlite:
-        with lease_transaction(store) as session:
-            yield session
-        return
-    # The claim statement itself tells PostgreSQL not to wait for the WAL flush at commit.
-    with store.transaction() as session:
-        yield session
+def _wanted(store: Store, scope: QueueScope, round_: int) -> int:
+    """How many candidates to read. SQLite holds the write lock from the transaction's first
+    statement (BEGIN IMMEDIATE), so no colleague can take the first candidate before it is
+    claimed: one is read (each band's queries stop at one row instead of eight). Skips move
+    leads behind the next few, so with skips the next few are read, as a page reads them."""
+    if store.is_sqlite and round_ == 0 and not scope.skips:
+        return 1
+    return PER_ROUND
 
 
-def _claim(session: Session, lead_id: int, scope: QueueScope, *, postgres: bool) -> QueueRow | None:
+def _claim(
+    connection: Connection, lead_id: int, scope: QueueScope, *, postgres: bool
+) -> QueueRow | None:
     user_id, at = scope.user_id, scope.at
     expires = at + LEASE
     noted = {
@@ -72,15 +71,14 @@ def _claim(session: Session, lead_id: int, scope: QueueScope, *, postgres: bool)
         "to_state": f"claimed:{user_id}",
         "details": {"until": expires.isoformat()},
     }
-    connection = session.connection()
     if postgres:
         params = {"lead_id": lead_id, "user_id": user_id, "at": at, "expires": expires, **noted}
         found = connection.execute(_claim_and_show(), params).first()
         return shown_row(found, scope) if found is not None else None
-    if try_claim(session, lead_id, user_id=user_id, at=at) is None:
+    if try_claim(connection, lead_id, user_id=user_id, at=at) is None:
         return None
-    connection.execute(_note_claim(), {"lead_id": lead_id, "user_id": user_id, **noted})
-    rows = load_rows(session, [lead_id], scope)
+    _note_claim().changed(connection, {"lead_id": lead_id, "user_id": user_id, **noted})
+    rows = load_rows(connection, [lead_id], scope)
     return rows[0] if rows else None
 
 
@@ -95,11 +93,11 @@ def _audit_values() -> list[Any]:
 
 
 @cache
-def _note_claim() -> Insert:
+def _note_claim() -> DriverStatement:
     """The claim's audit row, as ``audit.record`` writes it, without building an ORM object."""
     columns = ["at", "actor_id", "action", "to_state", "details", "lead_id"]
     values = [*_audit_values(), bindparam("lead_id", type_=Integer)]
-    return insert(AuditEvent).from_select(columns, select(*values))
+    return DriverStatement(insert(AuditEvent).from_select(columns, select(*values)))
 
 
 @cache

@@ -48,13 +48,16 @@ def policy_on(connection: Reads) -> Policy:
         return policy_of(session, *head)
 
 
-def policy_of(session: Session, version_id: int | None, digest: str | None) -> Policy:
+def policy_of(session: Session | Connection, version_id: int | None, digest: str | None) -> Policy:
     """The policy of the published version with this id and digest (read once per digest);
     the reference defaults for none."""
     if version_id is None or digest is None:
         return Policy()
     cached = _by_digest.get(digest)
     if cached is None:
+        if isinstance(session, Connection):  # `next` has no session: one for this read
+            with Session(bind=session) as reading:
+                return policy_of(reading, version_id, digest)
         cached = definition_versions.definition_for_version(session, version_id).policy
         if len(_by_digest) > 64:
             _by_digest.clear()

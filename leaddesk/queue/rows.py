@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from leaddesk.definition import Policy
 from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.queue import zones
-from leaddesk.queue.ordering import Band, LeadFacts, score
+from leaddesk.queue.ordering import Band, LeadFacts, filled, score
 
 SOURCE_WORDS = {
     "web_form": "web inquiry",
@@ -113,42 +113,45 @@ def build_row(
 ) -> QueueRow:
     details = reason_facts(lead, band, at=at, policy=policy)
     zone_list = zones.zones_of(lead.zone_key)
-    claimed_until = lead.claim_expires_at if lead.claimed_by_id == user_id else None
+    shown_zones = zone_list or (policy.timezone,)
     details.update(
         stage=lead.stage.value,
         fit=lead.fit_score,
         interest=lead.interest_score,
-        time_zones=list(zone_list or (policy.timezone,)),
+        time_zones=list(shown_zones),
         time_zone_known=bool(zone_list),
     )
-    row = QueueRow(
-        lead_id=lead.lead_id,
-        person=person,
-        company=company,
-        phone=phone,
-        source=lead.source,
-        stage=lead.stage,
-        band=band,
-        reason="",
-        score=score(lead, policy),
-        fit_score=lead.fit_score,
-        interest_score=lead.interest_score,
-        attempts=lead.attempts,
-        max_attempts=policy.cadence.max_attempts,
-        sla_due_at=lead.sla_due_at,
-        callback_at=lead.callback_at,
-        next_attempt_at=lead.next_attempt_at,
-        assigned_to=owner,
-        local_time=zones.local_time_in(lead.zone_key, at, policy.timezone),
-        zones=zone_list or (policy.timezone,),
-        zone_known=bool(zone_list),
-        claimed_until=claimed_until,
-        facts=details,
-        blocked=blocked,
+    row = filled(
+        QueueRow,
+        {
+            "lead_id": lead.lead_id,
+            "person": person,
+            "company": company,
+            "phone": phone,
+            "source": lead.source,
+            "stage": lead.stage,
+            "band": band,
+            "reason": "",
+            "score": score(lead, policy),
+            "fit_score": lead.fit_score,
+            "interest_score": lead.interest_score,
+            "attempts": lead.attempts,
+            "max_attempts": policy.cadence.max_attempts,
+            "sla_due_at": lead.sla_due_at,
+            "callback_at": lead.callback_at,
+            "next_attempt_at": lead.next_attempt_at,
+            "assigned_to": owner,
+            "local_time": zones.local_time_in(lead.zone_key, at, policy.timezone),
+            "zones": shown_zones,
+            "zone_known": bool(zone_list),
+            "claimed_until": lead.claim_expires_at if lead.claimed_by_id == user_id else None,
+            "facts": details,
+            "blocked": blocked,
+            "skipped": False,
+        },
     )
-    # The why-line is worded from the row itself; set on the new row, which nobody holds yet,
-    # rather than building every row twice (``dataclasses.replace``).
-    object.__setattr__(row, "reason", word_reason(row, at))
+    # The why-line is worded from the row itself, on the new row that nobody holds yet.
+    row.__dict__["reason"] = word_reason(row, at)
     return row
 
 
@@ -265,8 +268,9 @@ def clock_text(moment: datetime, now: datetime, policy: Policy) -> str:
 
 def day_and_time(local: datetime, today: date) -> str:
     """A wall-clock time: "14:30" on ``today``, "Thu 14:30" within a week, else with the date."""
-    if local.date() == today:
-        return local.strftime("%H:%M")
-    if abs((local.date() - today).days) < 7:
+    day = local.date()
+    if day == today:
+        return f"{local.hour:02d}:{local.minute:02d}"  # strftime's digits, without its cost
+    if abs((day - today).days) < 7:
         return local.strftime("%a %H:%M")
     return local.strftime("%d %b %H:%M")

@@ -22,7 +22,6 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
 
 from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import Policy
@@ -30,6 +29,7 @@ from leaddesk.queue import zones
 from leaddesk.queue.ordering import Band
 from leaddesk.queue.policy import policy_of
 from leaddesk.queue.skips import SKIP_LASTS
+from leaddesk.store.driver_statements import DriverStatement, SessionOrConnection, is_sqlite
 from leaddesk.store.models import AuditEvent, DefinitionVersion
 from leaddesk.store.types import UTCDateTime
 
@@ -58,7 +58,9 @@ def _kind(kind: int) -> Any:
     return literal_column(str(kind), Integer)
 
 
-def _facts_statement() -> Any:
+def _facts_statement(kept_keys: bool) -> Any:
+    """The queue's facts in one statement; ``kept_keys``: the zone keys from SQLite's table
+    of them, else walked from the people's index."""
     details = AuditEvent.__table__.c.details.type
     head = (
         select(DefinitionVersion.id, DefinitionVersion.digest)
@@ -67,6 +69,15 @@ def _facts_statement() -> Any:
         .subquery()
     )
     walk = zones.zone_key_walk()
+    key = zones.KEPT_ZONE_KEYS.c.key if kept_keys else walk.c.k
+    zone_rows = select(
+        _kind(_ZONE),
+        cast(null(), Integer),
+        key,
+        cast(null(), details),
+        cast(null(), UTCDateTime()),
+        cast(null(), Integer),
+    ).where(key.is_not(None))
     at = bindparam("at", type_=UTCDateTime())
     return union_all(
         select(
@@ -77,14 +88,7 @@ def _facts_statement() -> Any:
             cast(null(), UTCDateTime()).label("at"),
             cast(null(), Integer).label("seq"),
         ),
-        select(
-            _kind(_ZONE),
-            cast(null(), Integer),
-            walk.c.k,
-            cast(null(), details),
-            cast(null(), UTCDateTime()),
-            cast(null(), Integer),
-        ).where(walk.c.k.is_not(None)),
+        zone_rows,
         select(
             _kind(_SKIP),
             AuditEvent.lead_id,
@@ -102,11 +106,11 @@ def _facts_statement() -> Any:
     )
 
 
-_FACTS = _facts_statement()
+_FACTS = {kept: DriverStatement(_facts_statement(kept)) for kept in (True, False)}
 
 
 def scope_for(
-    session: Session,
+    session: SessionOrConnection,
     user_id: int,
     at: datetime,
     *,
@@ -119,7 +123,7 @@ def scope_for(
     digest: str | None = None
     keys: list[str] = []
     skipped: list[tuple[datetime, int, int, list[int]]] = []
-    for kind, number, text, details, when, seq in session.connection().execute(_FACTS, params):
+    for kind, number, text, details, when, seq in _FACTS[is_sqlite(session)].rows(session, params):
         if kind == _POLICY:
             version_id, digest = number, text
         elif kind == _ZONE:

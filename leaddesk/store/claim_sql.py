@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from leaddesk.store.database import Store, worded
@@ -32,14 +33,33 @@ def lease_transaction(store: Store) -> Iterator[Session]:
             session.connection().exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             yield session
         return
-    with worded(store.label), store.engine.connect() as connection:
+    # The session joins the connection's transaction; its changes are flushed here and
+    # committed with the connection's transaction.
+    with (
+        lease_connection(store) as connection,
+        Session(bind=connection, expire_on_commit=False) as session,
+    ):
+        yield session
+        session.flush()
+
+
+@contextmanager
+def lease_connection(store: Store) -> Iterator[Connection]:
+    """A claim's write transaction on a bare connection, no ORM session: `next` runs its few
+    statements straight on it (leaddesk/store/driver_statements.py). SQLite commits it as
+    ``lease_transaction`` says; on PostgreSQL the claim statement itself turns off the wait
+    for the WAL flush (no extra round trip)."""
+    with worded(store.label), store.writing_engine.connect() as connection:
         raw = connection.connection.dbapi_connection
         assert raw is not None
-        raw.execute("PRAGMA synchronous = NORMAL")
+        if store.is_sqlite:
+            raw.execute("PRAGMA synchronous = NORMAL")
         try:
-            writing = connection.execution_options(leaddesk_write=True)
-            with Session(bind=writing, expire_on_commit=False) as session, session.begin():
-                store.guard_write(session)
-                yield session
+            with connection.begin():
+                if store.write_guard is not None:
+                    with Session(bind=connection) as session:
+                        store.guard_write(session)
+                yield connection
         finally:
-            raw.execute("PRAGMA synchronous = FULL")
+            if store.is_sqlite:
+                raw.execute("PRAGMA synchronous = FULL")

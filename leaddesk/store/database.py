@@ -92,6 +92,11 @@ class Store:
         return None
 
     @cached_property
+    def writing_engine(self) -> Engine:
+        """The engine whose transactions begin as writes (SQLite: BEGIN IMMEDIATE)."""
+        return self.engine.execution_options(leaddesk_write=True)
+
+    @cached_property
     def label(self) -> str:
         """How messages name the store (worked out once: every transaction carries it)."""
         return str(self.path) if self.path else self.url.render_as_string(hide_password=True)

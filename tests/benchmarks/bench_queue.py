@@ -6,14 +6,16 @@ Run: python tests/benchmarks/bench_queue.py [--leads 10000,100000,1000000] [--st
 Floors, timed call by call between the app's calls (so load on the machine weighs on both):
 * `next`: the same claim (conditional UPDATE), audit row and display row (the row's joined
   SELECT) in raw ``sqlite3``, in one BEGIN IMMEDIATE ... COMMIT, on the lead `next` claimed.
-* the page: the app's own statements for that page (caught as it sends them), run again with
+* the page: the app's own statements for that page (caught as it sends them, through
+  SQLAlchemy or on the driver's cursor: leaddesk/store/driver_statements.py), run again with
   raw ``sqlite3`` and fetched as tuples; what is left is the app's Python around the SQL.
 Prints app, floor and app/floor by wall clock and by CPU (``time.process_time``), the median
 of each round, for 3 rounds; CPU is what to trust on a shared machine. With several
 ``--leads`` a growth table follows. ``--postgres URL`` (an empty database) also times `next`
 and the page on PostgreSQL, on a copy of the smallest store made with backup and restore
 (floor: the same statements through psycopg). Stores are demo stores built once per size
-(``leaddesk demo``'s data anchored at a fixed time) and reused; asserts no time.
+(``leaddesk demo``'s data anchored at a fixed time) and reused; a copy is upgraded to the
+current schema when opened (``--store`` an upgraded store saves that); asserts no time.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from sqlalchemy import event
 
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
+from leaddesk.store import driver_statements
 
 ANCHOR = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # a Wednesday, 10:00 in New York
 STAMP = "%Y-%m-%d %H:%M:%S.%f"
@@ -91,19 +94,37 @@ def timed(work: Callable[[], Any]) -> tuple[Any, float, float]:
     return result, (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
+class _Noting:
+    """The driver's cursor of a statement run by ``DriverStatement``, noting what it sends."""
+
+    def __init__(self, cursor: Any, sent: list[tuple[str, Any]]) -> None:
+        self._cursor, self._sent = cursor, sent
+
+    def execute(self, statement: str, parameters: Any) -> Any:
+        self._sent.append((statement, parameters))
+        return self._cursor.execute(statement, parameters)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+
 @contextmanager
 def caught(engine: Any) -> Iterator[list[tuple[str, Any]]]:
+    """The statements the app sends, through SQLAlchemy or on the driver's cursor."""
     sent: list[tuple[str, Any]] = []
 
     def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
         if not statement.startswith("BEGIN"):
             sent.append((statement, parameters))
 
+    cursor_of = driver_statements._cursor
+    driver_statements._cursor = lambda connection: _Noting(cursor_of(connection), sent)
     event.listen(engine, "before_cursor_execute", note)
     try:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", note)
+        driver_statements._cursor = cursor_of
 
 
 # The floor's `next`: the claim, its audit row and the display row, by hand.

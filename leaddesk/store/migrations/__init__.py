@@ -26,10 +26,11 @@ HERE = Path(__file__).resolve().parent
 
 # The newest revision in versions/. Kept here so opening an up-to-date store needs one
 # SELECT instead of loading Alembic (a test keeps it equal to Alembic's own head).
-SCHEMA_HEAD = "0026"
+SCHEMA_HEAD = "0028"
 # Search's indexes no model describes (migration 0019): SQLite's FTS5 table with its own
-# shadow tables, filled by triggers and left out of backups, and PostgreSQL's trigram index.
-SEARCH_INDEXES = ("lead_search", "ix_people_full_name_trgm")
+# shadow tables, filled by triggers and left out of backups, and PostgreSQL's trigram index;
+# and SQLite's table of the store's zone keys, kept by triggers the same way (0028).
+SEARCH_INDEXES = ("lead_search", "ix_people_full_name_trgm", "zone_keys")
 
 
 def is_search_index(name: str | None) -> bool:

@@ -1,0 +1,189 @@
+"""Hot statements compiled once and run on the driver's own cursor (SQLite).
+
+`next` and the queue page run a handful of small statements each. Through SQLAlchemy every
+one costs more Python (cache look-up, parameter processing, building a Result and its Rows)
+than SQLite takes to run it. A ``DriverStatement`` wraps a statement built with SQLAlchemy
+(the SQL stays written once, in the room that owns it): on SQLite it is compiled once, and
+each call binds the values with the column types' own processors, runs the SQL on the
+driver's cursor of the connection the transaction holds, and converts the rows it brings
+back with the types' result processors. PostgreSQL, where the round trip is the cost, runs
+the statement through SQLAlchemy as before.
+
+The SQL is compiled with named parameters, so a value the SQL uses many times (the time, the
+open zones in every band's query) is bound once; a list (``bindparam(..., expanding=True)``)
+becomes one ``:name__n`` per item, and SQLite takes an empty list (``IN ()``) as it is. Texts
+with a NUL are refused as ``nul_guard`` refuses them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any, cast
+
+from sqlalchemy import Connection, Dialect
+from sqlalchemy.engine.default import DefaultDialect
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement, Executable
+
+from leaddesk.store.nul_guard import NUL, field_words, nul_refused
+
+Process = Callable[[Any], Any] | None
+# A session or a bare connection, inside the transaction the statement runs in.
+SessionOrConnection = Session | Connection
+_LIST = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
+
+
+class DriverStatement:
+    """``statement`` run on the driver's cursor on SQLite, through SQLAlchemy elsewhere."""
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._plan: _Plan | None = None
+
+    def rows(self, db: SessionOrConnection, params: Mapping[str, Any]) -> list[Sequence[Any]]:
+        """Every row the statement returns, its values converted as SQLAlchemy would."""
+        connection = connection_of(db)
+        if connection.dialect.name != "sqlite":
+            return list(connection.execute(self.statement, params).tuples())
+        plan = self._plan_for(connection.dialect)
+        cursor = _cursor(connection)
+        try:
+            cursor.execute(*plan.bound(params))
+            found = cursor.fetchall()
+        finally:
+            cursor.close()
+        return plan.converted(found)
+
+    def changed(self, db: SessionOrConnection, params: Mapping[str, Any]) -> int:
+        """Run an INSERT, UPDATE or DELETE; how many rows it changed."""
+        connection = connection_of(db)
+        if connection.dialect.name != "sqlite":
+            return int(connection.execute(self.statement, params).rowcount)
+        plan = self._plan_for(connection.dialect)
+        cursor = _cursor(connection)
+        try:
+            cursor.execute(*plan.bound(params))
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()
+
+    def _plan_for(self, dialect: Dialect) -> _Plan:
+        if self._plan is None:
+            self._plan = _Plan(self.statement, dialect)
+        return self._plan
+
+
+def connection_of(db: SessionOrConnection) -> Connection:
+    """The connection a session's transaction holds (begun if it was not), or ``db`` itself."""
+    return db if isinstance(db, Connection) else db.connection()
+
+
+def is_sqlite(db: SessionOrConnection) -> bool:
+    return connection_of(db).dialect.name == "sqlite"
+
+
+def _one(process: Process, value: Any) -> Any:
+    return process(value) if process is not None and value is not None else value
+
+
+def _each(process: Process, values: Any) -> list[Any]:
+    if process is None:
+        return list(values)
+    return [process(value) if value is not None else value for value in values]
+
+
+@lru_cache(maxsize=4096)
+def _item_names(name: str, length: int) -> tuple[str, ...]:
+    return tuple(f"{name}__{n}" for n in range(length))
+
+
+def _cursor(connection: Connection) -> Any:
+    # The driver's connection the transaction was begun on (Connection.connection begins
+    # nothing by itself: the caller's session or transaction has).
+    raw = connection.connection.dbapi_connection
+    assert raw is not None, "a connection inside a transaction"
+    return raw.cursor()
+
+
+class _Plan:
+    """A statement compiled for SQLite with named parameters (each value bound once, however
+    often the SQL uses it), the constants it carries, and how its rows are converted."""
+
+    def __init__(self, statement: Executable, dialect: Dialect) -> None:
+        named = cast("type[DefaultDialect]", type(dialect))(paramstyle="named")
+        compiled = cast(SQLCompiler, cast(ClauseElement, statement).compile(dialect=named))
+        # Parameters given at run time (values, lists), each processed once; constants now.
+        self.scalars: list[tuple[str, Process]] = []
+        self.listed: list[tuple[str, Process]] = []
+        self.constants: dict[str, Any] = {}
+        self.constant_lengths: dict[str, int] = {}
+        for bind, name in compiled.bind_names.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if bind.required:
+                (self.listed if bind.expanding else self.scalars).append((name, process))
+            elif bind.expanding:
+                items = _each(process, bind.effective_value)
+                self.constants.update(zip(_item_names(name, len(items)), items, strict=True))
+                self.constant_lengths[name] = len(items)
+            else:
+                self.constants[name] = _one(process, bind.effective_value)
+        # A list is one ``:name__n`` per item: the SQL for each set of list lengths, made once.
+        self.pieces = _LIST.split(compiled.string)
+        self.lists = list(dict.fromkeys(self.pieces[1::2]))
+        self.sql_by_lengths: dict[tuple[int, ...], str] = {}
+        processes: list[Process] = []
+        columns = getattr(statement, "selected_columns", None)
+        if columns is not None and not compiled.isupdate and not compiled.isinsert:
+            processes = [
+                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                for column in columns
+            ]
+        self.converts = [(n, process) for n, process in enumerate(processes) if process]
+
+    def bound(self, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The SQL (one ``:name__n`` per list item) and its values by name."""
+        values = dict(self.constants)
+        for key, process in self.scalars:
+            value = params[key]
+            if value is not None:
+                if process is not None:
+                    value = process(value)
+                if isinstance(value, str) and NUL in value:
+                    raise nul_refused(field_words(key))
+            values[key] = value
+        if not self.lists:
+            return self.pieces[0], values
+        lengths = dict(self.constant_lengths)
+        for key, process in self.listed:
+            items = _each(process, params[key])
+            if NUL in "".join([item for item in items if isinstance(item, str)]):
+                raise nul_refused(field_words(key))
+            values.update(zip(_item_names(key, len(items)), items, strict=True))
+            lengths[key] = len(items)
+        shape = tuple(lengths[name] for name in self.lists)
+        sql = self.sql_by_lengths.get(shape)
+        if sql is None:
+            parts = [self.pieces[0]]
+            for n in range(1, len(self.pieces), 2):
+                name = self.pieces[n]
+                names = _item_names(name, lengths[name])
+                parts += [", ".join(":" + item for item in names), self.pieces[n + 1]]
+            sql = self.sql_by_lengths[shape] = "".join(parts)
+        return sql, values
+
+    def converted(self, found: list[tuple[Any, ...]]) -> list[Sequence[Any]]:
+        if not self.converts or not found:
+            return list(found)
+        converts = self.converts
+        rows: list[Sequence[Any]] = []
+        for row in found:
+            values = list(row)
+            for n, process in converts:
+                value = values[n]
+                if value is not None:
+                    values[n] = process(value)
+            rows.append(values)
+        return rows
