@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import re
 import sys
+import textwrap
 from pathlib import Path
 
 from leaddesk.cli import my_handoffs_command
@@ -100,7 +102,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_json(rewrite)
     rewrite.set_defaults(handler=run_rewrite)
 
-    template = sub.add_parser("template", help="print the sales feedback template CSV")
+    template = sub.add_parser(
+        "template",
+        help="print the sales feedback template CSV (with --as: your team's reject reasons)",
+    )
+    add_as(template, required=False)
     template.set_defaults(handler=run_template)
 
 
@@ -297,6 +303,27 @@ def run_rewrite(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_template(_args: argparse.Namespace) -> int:
-    sys.stdout.write(resource_path(*FEEDBACK_TEMPLATE).read_text(encoding="utf-8"))
+def run_template(args: argparse.Namespace) -> int:
+    """The template, its reason line naming the reasons sales may give: the team's published
+    lead definition's (with --as), else the shipped definition's."""
+    from leaddesk.desk import DEFAULT_REJECT_REASONS
+
+    reasons = DEFAULT_REJECT_REASONS
+    if args.as_user:
+        with desk_for(args) as desk:
+            reasons = desk.handoff.reject_reasons()
+    text = resource_path(*FEEDBACK_TEMPLATE).read_text(encoding="utf-8")
+    sys.stdout.write(_with_reasons(text, [reason.key for reason in reasons]))
     return 0
+
+
+_REASON_LINES = re.compile(r"^# reason .*\n(?:#  {16}.*\n)*", re.MULTILINE)
+
+
+def _with_reasons(template: str, keys: list[str]) -> str:
+    """``template`` with its reason description listing ``keys``, wrapped as the file is."""
+    head = "# reason          "
+    words = [*textwrap.wrap(f"rejected: required, one of {', '.join(keys)}.", 95 - len(head))]
+    words.append("accepted: leave empty.")
+    lines = [head + words[0]] + ["#" + " " * (len(head) - 1) + line for line in words[1:]]
+    return _REASON_LINES.sub(lambda _found: "\n".join(lines) + "\n", template, count=1)

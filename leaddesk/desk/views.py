@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from leaddesk.definition import Suggestion as Suggestion
     from leaddesk.definition import check_answers as check_answers
     from leaddesk.definition import parse_definition as parse_definition
+    from leaddesk.definition.reject_reasons import DEFAULT_REJECT_REASONS as DEFAULT_REJECT_REASONS
     from leaddesk.definition.reject_reasons import RejectReason as _SalesRejectReason
     from leaddesk.definition.reject_reasons import RejectRoute as RejectRoute
     from leaddesk.definition.versions import DefinitionDiff as DefinitionDiff
@@ -312,6 +313,7 @@ WHERE: dict[str, str] = {
     "RejectRoute": "leaddesk.definition.reject_reasons",
     "Route": "leaddesk.handoff.routing",
     "SalesRejectReason": "leaddesk.definition.reject_reasons:RejectReason",
+    "DEFAULT_REJECT_REASONS": "leaddesk.definition.reject_reasons",
     "Salesperson": "leaddesk.handoff.routing",
     "SyncCheck": "leaddesk.desk.sync",
     "SyncRun": "leaddesk.sync.sending",

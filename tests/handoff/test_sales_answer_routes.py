@@ -325,3 +325,26 @@ def test_a_crm_row_without_its_leaddesk_id_is_named_and_not_applied(
         report = desk.handoff.import_feedback(file)
     assert report.accepted == [lead_id]
     assert [(p.row, p.field) for p in report.problems] == [(3, "lead_id")]
+
+
+def test_the_feedback_template_names_the_teams_reasons_and_its_rows_import(
+    team: Team, out_dir: Path, run_cli: RunCli
+) -> None:
+    shipped = [reason.key for reason in DEFAULT_REJECT_REASONS]
+    code, out, _ = run_cli("handoff", "template", db=team.location)
+    assert code == 0 and all(key in out for key in shipped)
+    assert "not_meeting_definition" in out and "wrong_person" in out
+    publish_team_definition(team)
+    [lead_id] = handed_off(team, out_dir, 1)
+    code, out, err = run_cli("handoff", "template", "--as", "sales1", db=team.location)
+    assert code == 0, err
+    assert "too_small, wrong_person, bad_timing." in " ".join(
+        line.lstrip("# ") for line in out.splitlines() if line.startswith("#")
+    )
+    assert "no_budget" not in out
+    # The template, filled in with a reason it names, is a feedback file.
+    filled = out_dir / "answers.csv"
+    filled.write_text(out + f"{lead_id},rejected,,,,too_small,Fifty seats is below our floor,\n")
+    code, _, err = run_cli("feedback", str(filled), "--as", "sales1", db=team.location)
+    assert code == 0, err
+    assert answer_row(team, lead_id).reason == "too_small"
