@@ -109,10 +109,10 @@ def test_a_timeout_after_salesforce_made_the_tasks_finds_them_instead_of_making_
     certificate: tuple[Path, Path],
 ) -> None:
     leads = [hand_off(team, clock, email=f"buyer{n}@acme.example") for n in range(2)]
-    salesforce.fail_next("slow", "composite/sobjects", delay=1.0, method="POST")
+    salesforce.fail_next("slow", "composite/sobjects", delay=2.0, method="POST")
     waits: list[float] = []
     run = send_waiting(
-        store, connector(salesforce, certificate, waits, timeout=0.4), clock=clock, actor_id=None
+        store, connector(salesforce, certificate, waits, timeout=1.0), clock=clock, actor_id=None
     )
     assert sorted(s.lead_id for s in run.sent) == leads and waits == [1.0]
     assert requests_to_data(salesforce) == [UPSERT, QUERY, CREATE, QUERY]

@@ -107,9 +107,9 @@ def test_a_timeout_after_salesforce_committed_still_leaves_one_lead(
     certificate: tuple[Path, Path],
 ) -> None:
     lead_id = hand_off(team, clock)
-    salesforce.fail_next("slow", delay=1.0)  # the upsert lands, its answer comes too late
+    salesforce.fail_next("slow", delay=2.0)  # the upsert lands, its answer comes too late
     waits: list[float] = []
-    sending = connector(salesforce, certificate, waits, timeout=0.4)
+    sending = connector(salesforce, certificate, waits, timeout=1.0)
     run = send_waiting(store, sending, clock=clock, actor_id=None)
     upserts = [s for s in salesforce.seen if "composite/sobjects/Lead" in s.path]
     assert len(upserts) == 2 and waits == [1.0]

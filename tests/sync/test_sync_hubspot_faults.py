@@ -107,9 +107,9 @@ def test_a_timeout_after_hubspot_committed_still_leaves_one_of_each(
     step: str,
 ) -> None:
     lead_id = hand_off(hubspot_team, clock)
-    hubspot.fail_next("slow", step, delay=1.0)  # HubSpot keeps it; its answer comes too late
+    hubspot.fail_next("slow", step, delay=2.0)  # HubSpot keeps it; its answer comes too late
     waits: list[float] = []
-    sending = connector(hubspot, certificate, waits, timeout=0.4)
+    sending = connector(hubspot, certificate, waits, timeout=1.0)
     run = send_waiting(store, sending, clock=clock, actor_id=None)
     assert [s.lead_id for s in run.sent] == [lead_id] and waits == [1.0]
     assert len([s for s in hubspot.seen if step in s.path]) in (1, 2)

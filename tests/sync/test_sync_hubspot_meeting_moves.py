@@ -95,10 +95,10 @@ def test_a_move_through_a_fault_leaves_one_lead_and_one_note(
         moved = desk.meetings.move(lead_id, slots[2]).meeting
     # "slow": the note's update lands in HubSpot, its answer comes after LeadDesk stopped
     # waiting, and the whole chunk goes again.
-    hubspot.fail_next(fault, "notes/batch/update", delay=1.0 if fault == "slow" else 0.0)
+    hubspot.fail_next(fault, "notes/batch/update", delay=2.0 if fault == "slow" else 0.0)
     waits: list[float] = []
     run = send_waiting(
-        store, connector(hubspot, certificate, waits, timeout=0.4), clock=clock, actor_id=None
+        store, connector(hubspot, certificate, waits, timeout=1.0), clock=clock, actor_id=None
     )
     assert waits and [s.lead_id for s in run.sent] == [lead_id]
     assert f"Meeting booked on the call: {moved.when}" in note_of(hubspot, lead_id)

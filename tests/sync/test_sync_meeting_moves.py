@@ -172,15 +172,15 @@ def test_a_move_sent_through_a_fault_still_leaves_one_lead_and_one_task(
     fault: str,
 ) -> None:
     lead_id, slots = booked(synced_team, clock)
-    sending = connector(salesforce, certificate, [], timeout=0.4)
+    sending = connector(salesforce, certificate, [], timeout=1.0)
     send_waiting(store, sending, clock=clock, actor_id=None)
     clock.advance(minutes=10)
     with open_desk(synced_team, "rep1", clock=clock) as desk:
         moved = desk.meetings.move(lead_id, slots[5]).meeting
     # "slow": the update lands in Salesforce, its answer comes after LeadDesk stopped waiting.
-    salesforce.fail_next(fault, delay=1.0 if fault == "slow" else 0.0)
+    salesforce.fail_next(fault, delay=2.0 if fault == "slow" else 0.0)
     waits: list[float] = []
-    resending = connector(salesforce, certificate, waits, timeout=0.4)
+    resending = connector(salesforce, certificate, waits, timeout=1.0)
     run = send_waiting(store, resending, clock=clock, actor_id=None)
     assert waits and [s.lead_id for s in run.sent] == [lead_id]
     assert f"Meeting booked on the call: {moved.when}" in description_of(salesforce, lead_id)
