@@ -61,16 +61,25 @@ class Route:
 
 def sales_team(session: Session) -> list[Salesperson]:
     """Active salespeople with how many routed hand-offs each has open, by name."""
-    open_counts: dict[int | None, int] = {
-        owner: count
-        for owner, count in session.execute(
-            select(Lead.sales_owner_id, func.count())
-            .where(Lead.sales_owner_id.is_not(None), Lead.stage.in_(OPEN_FOR_SALES))
-            .group_by(Lead.sales_owner_id)
-        ).all()
-    }
     users = session.scalars(
         select(User).where(User.role == Role.SALES, User.active.is_(True)).order_by(User.name)
+    ).all()
+    # Counted for these salespeople by name (their ids), so the count walks the index of
+    # leads that have a salesperson, not every qualified lead of the store.
+    open_counts: dict[int | None, int] = (
+        {
+            owner: count
+            for owner, count in session.execute(
+                select(Lead.sales_owner_id, func.count())
+                .where(
+                    Lead.sales_owner_id.in_([user.id for user in users]),
+                    Lead.stage.in_(OPEN_FOR_SALES),
+                )
+                .group_by(Lead.sales_owner_id)
+            ).all()
+        }
+        if users
+        else {}
     )
     return [
         Salesperson(

@@ -1,9 +1,8 @@
 """The store's tables as typed SQLAlchemy models (docs/architecture.md §1–4).
 
-A *lead* is one expression of interest at a point in time; the *person* and the *account*
-are shared context across a person's leads. Current state lives on the lead row (stage,
-assignment, claim, cadence) so the queue can be answered from indexes; history lives in
-call attempts, assignments, verdicts and audit events.
+A *lead* is one expression of interest at a point in time; the *person* and the *account* are
+shared context across a person's leads. Current state lives on the lead row (stage, assignment,
+claim, cadence) so the queue is answered from indexes; history lives in the other tables.
 """
 
 from __future__ import annotations
@@ -196,7 +195,7 @@ class HandoffBatch(Base):
 
 
 def _partial(name: str, *columns: str, holding: str) -> Index:
-    """An index of only the leads whose ``holding`` column is set (0026)."""
+    """An index of only the rows whose ``holding`` column is set (0026, 0029)."""
     where = text(f"{holding} IS NOT NULL")
     return Index(name, *columns, sqlite_where=where, postgresql_where=where)
 
@@ -352,8 +351,11 @@ class Answer(Base):
 
 class VerdictRecord(Base):
     __tablename__ = "verdicts"
-    # A rep's day (the status bar) is read by who and when.
-    __table_args__ = (Index("ix_verdicts_decided_by_at", "decided_by_id", "decided_at"),)
+    # A rep's day is read by who and when; round robin by each salesperson's last (0029).
+    __table_args__ = (
+        Index("ix_verdicts_decided_by_at", "decided_by_id", "decided_at"),
+        _partial("ix_verdicts_salesperson", "salesperson_id", "id", holding="salesperson_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
