@@ -2,11 +2,12 @@
 work done once for all of them after, in the same transaction (docs/architecture.md §3).
 
 Two triggers keep derived tables as rows arrive: the search index (0019) for each new lead and
-the store's zone keys (0028) for each new person. Fired once a row, each costs the row a
-trigger program and a statement journal: 5–6 µs a row more than the insert itself on the
-1,000,000-lead store (with ``temp_store`` on disk it was ~18 µs). A chunk of an import (or a
-restore) drops them, inserts, makes them again from their own stored SQL, and fills what they
-would have filled with one statement each. All of it is in the writer's transaction: a failure
+the store's zone keys (0028) for each new person. Fired once a row (the search index's only
+to find itself paused), each gives the row a trigger program and a statement journal in a
+temporary file: about 20 µs a row on the 1,000,000-lead store, more than the insert itself
+(7 µs a person, 10 µs a lead). A chunk of an import (or a restore) drops them, inserts, makes
+them again from their own stored SQL, and fills what they would have filled with one statement
+each. All of it is in the writer's transaction: a failure
 rolls the drop back with the rows, and the triggers are made again even if the insert fails.
 """
 
