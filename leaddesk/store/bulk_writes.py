@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
 
-from leaddesk.store import search_fill
+from leaddesk.store import row_triggers
 
 Converter = Callable[[Any], Any]
 
@@ -32,7 +32,6 @@ class BulkWriter:
         self.values_repeat = values_repeat
         self.dialect = connection.dialect
         self._plans: dict[tuple[str, tuple[str, ...]], tuple[str, list[tuple[int, Converter]]]] = {}
-        self._indexed: bool | None = None  # SQLite's search index is there (0019)
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
@@ -56,16 +55,12 @@ class BulkWriter:
             values = converted
         if self.dialect.name == "postgresql":
             self._copy(table, columns, values)
-        elif table.name == "leads" and "id" in columns and self._search_index():
-            with search_fill.indexed_after(self.connection, [row["id"] for row in rows]):
+        elif "id" in columns and row_triggers.sets_aside(table.name):
+            # The search index's and the zone keys' triggers: their work once for all rows.
+            with row_triggers.set_aside(self.connection, table.name, [row["id"] for row in rows]):
                 self.connection.exec_driver_sql(sql, values)
         else:
             self.connection.exec_driver_sql(sql, values)
-
-    def _search_index(self) -> bool:
-        if self._indexed is None:
-            self._indexed = search_fill.has_index(self.connection)
-        return self._indexed
 
     def _copy(self, table: Table, columns: tuple[str, ...], values: list[Any]) -> None:
         # PostgreSQL takes rows fastest through COPY, on the session's own connection (so in
