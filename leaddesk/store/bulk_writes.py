@@ -55,7 +55,9 @@ class BulkWriter:
             values = converted
         if self.dialect.name == "postgresql":
             self._copy(table, columns, values)
-        elif "id" in columns and row_triggers.sets_aside(table.name):
+        elif len(rows) >= row_triggers.WORTH_SETTING_ASIDE and row_triggers.sets_aside(
+            table.name, columns
+        ):
             # The search index's and the zone keys' triggers: their work once for all rows.
             with row_triggers.set_aside(self.connection, table.name, [row["id"] for row in rows]):
                 self.connection.exec_driver_sql(sql, values)

@@ -34,9 +34,15 @@ _SET_ASIDE = {
 }
 
 
-def sets_aside(table_name: str) -> bool:
-    """Whether inserts into this table have a trigger worth setting aside."""
-    return table_name in _SET_ASIDE
+# Below this many rows the triggers simply fire: dropping and re-making them costs ~1 ms and
+# makes every other open connection read the schema again, more than a few rows' triggers cost.
+WORTH_SETTING_ASIDE = 200
+
+
+def sets_aside(table_name: str, columns: Sequence[str]) -> bool:
+    """Whether inserts into this table (with these columns) have a trigger worth setting
+    aside: the rows' ids must be given, for the trigger's work to be done after."""
+    return table_name in _SET_ASIDE and "id" in columns
 
 
 @contextmanager

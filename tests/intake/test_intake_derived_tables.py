@@ -15,13 +15,23 @@ from sqlalchemy import exc, select, text
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
 from leaddesk.queue.zones import KEPT_ZONE_KEYS, zone_key_walk
-from leaddesk.store import Store
+from leaddesk.store import Store, row_triggers
 from leaddesk.store.bulk_writes import BulkWriter
 from leaddesk.store.models import Person
 from tests.intake.test_intake_trust import HEADER, write_csv
 
 INSERT_TRIGGERS = {"lead_search_lead_added", "zone_keys_person_added"}
 AT = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True, params=["set aside", "fired"])
+def chunk_size_to_set_aside(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test runs twice: with the triggers set aside for its few rows (as for an import's
+    chunks of hundreds), and with them firing row by row (as for a small write)."""
+    if request.param == "set aside":
+        monkeypatch.setattr(row_triggers, "WORTH_SETTING_ASIDE", 1)
 
 
 @pytest.fixture
