@@ -33,10 +33,12 @@ class People:
             raise NotPermitted(
                 f"{self._ctx.actor.name} may change only their own password; an admin sets others'."
             )
-        if self._ctx.setup_locked:
-            raise NotPermitted(SIGN_IN_NEEDED)
         with self._ctx.write(None) as session:
             user = user_ops.find_user(session, name)
+            if self._ctx.setup_locked and not (
+                user.role is Role.ADMIN and passwords.admin_must_set_again(session)
+            ):
+                raise NotPermitted(SIGN_IN_NEEDED)
             passwords.set_password(
                 session, user, password, at=self._ctx.clock(), actor_id=self._ctx.actor.id
             )

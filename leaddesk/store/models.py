@@ -78,8 +78,8 @@ class User(Base):
     territories: Mapped[list[str]] = mapped_column(JSONText(), default=list)
     created_at: Mapped[datetime]
     # An argon2 hash, set once a store turns passwords on (see leaddesk/sign_in/passwords.py).
-    # Never shown, logged, exported or written into a hand-off file.
-    password_hash: Mapped[str | None] = mapped_column(String(256), default=None)
+    # Never shown, logged, exported or backed up; deferred: no login but the owner reads it.
+    password_hash: Mapped[str | None] = mapped_column(String(256), default=None, deferred=True)
     # A salesperson's own zone: their business hours (the policy's) run on their clock.
     timezone: Mapped[str | None] = mapped_column(String(64), default=None)
 
