@@ -245,6 +245,12 @@ _OWN_ROWS_SQL = trigger_function(
     IF who IS NULL THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
+    -- The owner's erasure function blanking an erased person's words (store/erasure_functions).
+    IF TG_OP = 'UPDATE' AND current_setting('leaddesk.erasing', true) = 'on'
+            AND current_user = (SELECT t.tableowner FROM pg_tables t
+                                WHERE t.schemaname = 'public' AND t.tablename = TG_TABLE_NAME) THEN
+        RETURN NEW;
+    END IF;
     me := public.leaddesk_login_id();
     IF TG_OP <> 'DELETE' THEN
         now_is := (to_jsonb(NEW) ->> column_name)::integer;
