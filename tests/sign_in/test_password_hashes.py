@@ -63,6 +63,8 @@ def test_no_login_reads_a_password_hash_but_each_learns_that_passwords_are_on(
         with open_desk(team.url_for(name), name, clock=clock) as desk:
             assert desk.people.passwords_on()
             assert name in {user.name for user in desk.people.users()}
+            with pytest.raises(NotPermitted, match=f"sets that login's password: .* {name}$"):
+                desk.people.set_password(name, "long-enough-1")
 
 
 def test_a_backup_carries_no_hash_and_its_restore_asks_everyone_to_set_theirs_again(
@@ -132,3 +134,12 @@ def test_the_restore_command_says_whose_passwords_to_set_again(
         f"Backups carry no passwords: 1 user(s) need theirs set again, an admin's first: "
         f"leaddesk --db {target} users password admin" in restored.stdout
     )
+    # Doing what it says lets the admin in again, and then nobody else sets it.
+    new = tmp_path / "new-password.txt"
+    new.write_text("admin-after-restore\n", encoding="utf-8")
+    command = ("--db", str(target), "users", "password", "admin", "--password-file", str(new))
+    done = run_cli(*command)
+    assert done.returncode == 0, done.stderr
+    again = run_cli(*command)
+    assert again.returncode == 3 and "sign in" in again.stderr
+    open_desk(target, "admin", clock=clock, password=_given("admin-after-restore")).close()
