@@ -19,7 +19,7 @@ from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.store.models import User
-from leaddesk.store.password_holders import SET_AGAIN, password_holders
+from leaddesk.store.password_holders import SET_AGAIN, hashes_readable, password_holders
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -51,8 +51,8 @@ def admin_must_set_again(session: Session) -> bool:
     """Whether the store asks for passwords but no active admin has one to sign in with: a
     store restored from a backup (which carries no hashes). Then the store's owner sets an
     admin's password first."""
-    if not passwords_on(session):
-        return False
+    if not hashes_readable(session.connection()) or not passwords_on(session):
+        return False  # a login is never the store's owner
     usable = session.scalar(
         select(User.id).where(
             User.role == Role.ADMIN,

@@ -65,6 +65,8 @@ def test_no_login_reads_a_password_hash_but_each_learns_that_passwords_are_on(
             assert name in {user.name for user in desk.people.users()}
             with pytest.raises(NotPermitted, match=f"sets that login's password: .* {name}$"):
                 desk.people.set_password(name, "long-enough-1")
+        with pytest.raises(NotPermitted, match="name who is acting with --as"):
+            setup_desk(team.url_for(name), clock=clock, create=False)
 
 
 def test_a_backup_carries_no_hash_and_its_restore_asks_everyone_to_set_theirs_again(
