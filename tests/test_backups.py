@@ -297,14 +297,14 @@ def test_restoring_into_a_store_init_has_set_up_says_to_skip_init(
 
 
 def as_of_schema_0004(backup: Path, to: Path) -> Path:
-    """The backup as LeadDesk at schema 0004 wrote it: without the columns added since (when a
-    call ended, when a nurtured lead came back, a lead's tries since its last contact, which
+    """The backup as LeadDesk at schema 0004 wrote it: without the columns added since (when a call
+    ended, when a nurtured lead came back, a lead's tries since its last contact, which
     login wrote an audit event, a user's password, a hand-off's salesperson and their clock,
     where sales' rejection sent a lead, who referred it, when it became marketing-qualified,
-    an opportunity's amount, the hand-off an answer is to) and the tables (the do-not-call
-    list, the store's identity, the moves waiting for a call, the sync's outbox and settings,
-    the values an import kept for search, the salespeople's calendars and the meetings booked
-    into them)."""
+    whose call a forced move took it from, an opportunity's amount, the hand-off an answer
+    is to) and the tables (the do-not-call list, the store's identity, the moves waiting for
+    a call, the sync's outbox and settings, the values an import kept for search, the
+    salespeople's calendars and the meetings booked into them)."""
     added: dict[str, tuple[str, ...]] = {
         "call_attempts": ("ended_at",),
         "leads": (
@@ -316,6 +316,7 @@ def as_of_schema_0004(backup: Path, to: Path) -> Path:
             "sales_flagged_at",
             "referred_by_id",
             "marketing_qualified_at",
+            "taken_from_call_id",
         ),
         "opportunity_refs": ("amount_cents",),
         "audit_events": ("db_login",),

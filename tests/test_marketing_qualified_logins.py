@@ -4,6 +4,7 @@ works it and takes an untouched import back. Real PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import psycopg
@@ -73,9 +74,15 @@ def test_a_team_store_upgraded_to_0025_lets_the_added_stage_through_a_reps_login
     # The store as 0024 left it: no column, and a leads guard whose fresh stages are 'new'.
     old_guard = row_guards._LEADS_SQL.replace(row_guards._FRESH, "'new'")
     assert old_guard != row_guards._LEADS_SQL
+    # ... nor 0034's column naming the rep a forced move took a call from, nor its guards.
+    kept_call = re.compile(r"    -- Only a team lead's forced move.*?    END IF;\n", re.S)
+    old_guard, found = kept_call.subn("", old_guard)
+    assert found == 1
     with psycopg.connect(plain_url(team.owner_url)) as connection:
         connection.execute("ALTER TABLE leads DROP COLUMN marketing_qualified_at")
         connection.execute(old_guard)
+        connection.execute("DROP TRIGGER leaddesk_guard_lead ON call_attempts")
+        connection.execute("ALTER TABLE leads DROP COLUMN taken_from_call_id")
         connection.execute("DROP INDEX ix_verdicts_salesperson")  # 0029's, made again too
         connection.execute("UPDATE alembic_version SET version_num = '0024'")
     open_store(team.owner_url).close()  # its owner opens it: upgraded

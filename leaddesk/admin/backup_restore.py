@@ -11,23 +11,27 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData, Table, inspect, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.admin.backup_reading import BackupReader, BackupUnreadable
 from leaddesk.admin.backups import BATCH, Progress, backed_up_tables, no_progress
 from leaddesk.audit.actions import AuditAction
+from leaddesk.domain import Role
 from leaddesk.errors import InputError, StoreError
 from leaddesk.store import Store, guards, open_store
 from leaddesk.store.bulk_writes import BulkWriter
 from leaddesk.store.database import catch_up_sequences
 from leaddesk.store.migrations import SCHEMA_HEAD, current_revision, upgrade
+from leaddesk.store.models import User
+from leaddesk.store.password_holders import SET_AGAIN
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +45,12 @@ class RestoreSummary:
     taken_by: str | None
     rows: dict[str, int]
     dry_run: bool
+    # Who must have their password set again (backups carry none), admins first.
+    set_again: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "set_password_again": list(self.set_again),
             "file": str(self.source),
             "store": self.store,
             "schema": self.schema,
@@ -121,6 +128,7 @@ def restore_backup(
                     "rows": sum(rows.values()),
                 },
             )
+            set_again = _passwords_to_set_again(session)
     except BaseException as exc:
         target.take_back()
         reason = _constraint_failed(exc)
@@ -132,7 +140,16 @@ def restore_backup(
     label = store.label
     store.close()
     progress(writing, writing)
-    return _summary(source, label, header, rows, dry_run=False)
+    return replace(_summary(source, label, header, rows, dry_run=False), set_again=set_again)
+
+
+def _passwords_to_set_again(session: Session) -> tuple[str, ...]:
+    found = session.execute(
+        select(User.name)
+        .where(User.password_hash == SET_AGAIN, User.active.is_(True))
+        .order_by(User.role != Role.ADMIN, User.name)
+    )
+    return tuple(str(name) for name in found.scalars())
 
 
 def _constraint_failed(error: BaseException) -> str | None:

@@ -8,6 +8,10 @@ another file (output_files.py). Its gzip header carries the SHA-256 of the whole
 A backup does not depend on the database: a SQLite store's backup restores into PostgreSQL
 and back, which is how a rep's own store becomes a team's.
 
+A backup carries no password hashes: a user who had a password comes back from a restore
+with ``SET_AGAIN`` in its place, so the store still asks for passwords and each person is told
+to have theirs set again (an admin's first, by the store's owner).
+
 The file: a header line (format, schema revision, who took it and when, the tables), then per
 table a line naming its columns followed by one line per row (a JSON array), and a last line
 with every table's row count. A file without that last line was cut short and is refused.
@@ -25,7 +29,7 @@ from enum import Enum as PyEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import ColumnElement, Connection, Table, case, func, literal, null, select
 from sqlalchemy.orm import Session
 
 from leaddesk.admin.backup_file import sealed
@@ -36,6 +40,7 @@ from leaddesk.store import Store
 from leaddesk.store.database import store_trouble
 from leaddesk.store.migrations import current_revision
 from leaddesk.store.models import AuditEvent, Base, User
+from leaddesk.store.password_holders import SET_AGAIN, password_holders
 
 FORMAT = "leaddesk-backup"
 FORMAT_VERSION = 2  # 2: the file carries its own SHA-256 (backup_file.py)
@@ -130,12 +135,13 @@ def take_backup(
             }
             _write_line(out, header)
             done = 0
+            holders = password_holders(connection)
             for table in backed_up_tables():
                 columns = [column.name for column in table.columns]
                 _write_line(out, {"table": table.name, "columns": columns})
                 written = 0
                 result = connection.execution_options(yield_per=BATCH).execute(
-                    select(table).order_by(table.c.id)
+                    select(*_backed_up_columns(table, holders)).order_by(table.c.id)
                 )
                 for record in result:
                     out.write(json.dumps([_plain(value) for value in record], default=str))
@@ -157,6 +163,19 @@ def take_backup(
         raise
     progress(sum(rows.values()), sum(rows.values()))
     return BackupSummary(destination, schema, at, rows, destination.stat().st_size)
+
+
+def _backed_up_columns(table: Table, holders: set[int]) -> list[ColumnElement[Any]]:
+    """The table's columns as a backup holds them: a user's password hash never (a copy of
+    the file is not a list of hashes to crack); a user who had one gets ``SET_AGAIN``, so the
+    restored store still asks for passwords and tells them to set theirs again."""
+    if table.name != User.__tablename__:
+        return list(table.columns)
+    kept = case((table.c.id.in_(sorted(holders)), literal(SET_AGAIN)), else_=null())
+    return [
+        kept.label(column.name) if column.name == "password_hash" else column
+        for column in table.columns
+    ]
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from leaddesk import lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.calling import calling_hours
 from leaddesk.calling.ending import check_duration
+from leaddesk.calling.kept_call import call_is_kept, keep_call
 from leaddesk.calling.undo import before_call, can_undo
 from leaddesk.definition import Policy
 from leaddesk.definition import versions as definition_versions
@@ -63,11 +64,23 @@ class CallResult:
     claim_expires_at: datetime | None
     nurtured: bool
     message: str
+    # The call a team lead's forced move cut across, kept on a lead no longer the rep's.
+    kept: bool = False
 
     @property
     def undoable(self) -> bool:
         """Whether the rep may take this outcome back (Ctrl+Z, ``leaddesk undo-call``)."""
-        return can_undo(self.outcome)
+        return can_undo(self.outcome) and not self.kept
+
+    @property
+    def still_talking(self) -> bool:
+        """The person is on the line and the lead the rep's: the questionnaire goes on."""
+        return self.outcome is CallOutcome.CONNECTED and not (self.nurtured or self.kept)
+
+    @property
+    def verdict_now(self) -> bool:
+        """ "Not interested" on the rep's own lead: their verdict comes next."""
+        return self.outcome is CallOutcome.NOT_INTERESTED and not (self.nurtured or self.kept)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -83,6 +96,7 @@ class CallResult:
             "claimed_until": _iso(self.claim_expires_at),
             "nurtured": self.nurtured,
             "message": self.message,
+            "kept": self.kept,
         }
 
 
@@ -146,6 +160,21 @@ def log_call(
     lead = session.get(Lead, lead_id, with_for_update=True)
     if lead is None:
         raise InputError(f"No lead {lead_id}.")
+    if not any_lead and call_is_kept(lead, user_id):
+        call_id, message = keep_call(
+            session,
+            lead,
+            user_id=user_id,
+            at=at,
+            outcome=outcome,
+            callback_at=callback_at,
+            note=note,
+            duration_seconds=duration_seconds,
+        )
+        return CallResult(
+            call_id, lead.id, outcome, at, lead.stage, lead.attempts, lead.next_attempt_at,
+            lead.callback_at, lead.hold_reason, lead.claim_expires_at, False, message, kept=True,
+        )  # fmt: skip
     if lead.stage not in OPEN_STAGES:
         raise Conflict(f"Lead {lead_id} is closed ({lead.stage.value}); the call was not logged.")
     if claimed_by_other(lead, user_id, at):

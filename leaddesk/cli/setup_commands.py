@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -233,6 +234,12 @@ def run_restore(args: argparse.Namespace) -> int:
         print(f"{args.file.name} is whole: {rows:,} rows, {taken}. Nothing was written.")
     else:
         print(f"Restored {rows:,} rows ({taken}) into {summary.store}")
+        if summary.set_again:
+            db = f"--db {shlex.quote(str(args.db))} " if args.db else ""
+            print(
+                f"Backups carry no passwords: {len(summary.set_again)} user(s) need theirs set "
+                f"again, an admin's first: leaddesk {db}users password {summary.set_again[0]}"
+            )
         if summary.store.startswith("postgresql"):
             # Logins are the server's, not the store's: a backup cannot carry them.
             print("Database logins are not in a backup: give them again with 'users login'.")

@@ -258,10 +258,12 @@ def setup_desk(
         with store.reading() as session:
             has_users = user_ops.count_users(session) > 0
             locked = passwords.passwords_on(session)
+            # Restored from a backup (no hashes): the owner may set an admin's password.
+            set_again = locked and passwords.admin_must_set_again(session)
     except BaseException:
         store.close()
         raise
-    if has_users and not store.is_sqlite:
+    if has_users and not store.is_sqlite and not set_again:
         store.close()
         raise NotPermitted(
             "On a team database, name who is acting with --as (an admin or team lead)."

@@ -33,10 +33,19 @@ class People:
             raise NotPermitted(
                 f"{self._ctx.actor.name} may change only their own password; an admin sets others'."
             )
-        if self._ctx.setup_locked:
-            raise NotPermitted(SIGN_IN_NEEDED)
         with self._ctx.write(None) as session:
+            if grants.login_user(session.connection()) is not None:
+                # A login never reads or writes a hash; its own password is the database's.
+                raise NotPermitted(
+                    "On this team database everyone signs in with their database login, not a "
+                    f"LeadDesk password; the store's owner sets that login's password: "
+                    f"leaddesk users login {name.strip().lower()}"
+                )
             user = user_ops.find_user(session, name)
+            if self._ctx.setup_locked and not (
+                user.role is Role.ADMIN and passwords.admin_must_set_again(session)
+            ):
+                raise NotPermitted(SIGN_IN_NEEDED)
             passwords.set_password(
                 session, user, password, at=self._ctx.clock(), actor_id=self._ctx.actor.id
             )

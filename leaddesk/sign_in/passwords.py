@@ -19,6 +19,7 @@ from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
 from leaddesk.store.models import User
+from leaddesk.store.password_holders import SET_AGAIN, hashes_readable, password_holders
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -43,8 +44,24 @@ def _hasher() -> PasswordHasher:
 
 def passwords_on(session: Session) -> bool:
     """Whether any user of this store has a password (then everyone signs in with theirs)."""
-    found = session.scalar(select(User.id).where(User.password_hash.is_not(None)).limit(1))
-    return found is not None
+    return bool(password_holders(session.connection()))
+
+
+def admin_must_set_again(session: Session) -> bool:
+    """Whether the store asks for passwords but no active admin has one to sign in with: a
+    store restored from a backup (which carries no hashes). Then the store's owner sets an
+    admin's password first."""
+    if not hashes_readable(session.connection()) or not passwords_on(session):
+        return False  # a login is never the store's owner
+    usable = session.scalar(
+        select(User.id).where(
+            User.role == Role.ADMIN,
+            User.active.is_(True),
+            User.password_hash.is_not(None),
+            User.password_hash != SET_AGAIN,
+        )
+    )
+    return usable is None
 
 
 def check_password(user: User, given: str) -> bool:
@@ -66,6 +83,11 @@ def sign_in(session: Session, user: User, ask: PasswordAsk | None, store_label: 
         raise NotPermitted(
             f"{user.name} has no password on this store, and it uses passwords; ask an admin to "
             f"set one: leaddesk users password {user.name}"
+        )
+    if user.password_hash == SET_AGAIN:
+        raise NotPermitted(
+            f"{user.name}'s password was not restored (backups carry no passwords); ask an "
+            f"admin to set it again: leaddesk users password {user.name}"
         )
     given = ask(user.name, store_label) if ask is not None else None
     if not given:

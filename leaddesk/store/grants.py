@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 
 from leaddesk.domain import Role
 from leaddesk.errors import InputError, NotPermitted
-from leaddesk.store import guards, row_guards
+from leaddesk.store import erasure_functions, guards, password_holders, row_guards
 from leaddesk.store.rights import EVERY_COLUMN, RIGHTS
 
 # The roles whose logins may move other logins (through FOLLOW_FUNCTION), as they manage users.
@@ -131,6 +131,15 @@ def apply_grants(connection: Connection) -> list[str]:
         g = q(connection, group)
         sql.append(f"{grant} EXECUTE ON FUNCTION {scrub} {way} {g}")
     sql.extend(_follow_function_statements(connection, database))
+    # An erasure by a login that may not change answers or verdicts blanks them through these.
+    sql.extend(erasure_functions.FUNCTION_SQL)
+    sql.extend(erasure_functions.grant_statements(groups, lambda name: q(connection, name)))
+    # Which users have a password, for every login: the hashes themselves stay unread.
+    sql.extend(password_holders.FUNCTION_SQL)
+    holders = f"public.{password_holders.HOLDERS_FUNCTION}()"
+    sql.extend(
+        f"GRANT EXECUTE ON FUNCTION {holders} TO {q(connection, g)}" for g in groups.values()
+    )
     # Nobody else may connect: not a login of another team, not PUBLIC.
     sql.append(f"REVOKE CONNECT ON DATABASE {q(connection, database)} FROM PUBLIC")
     # One round trip for the ~1,000 statements: the driver's own cursor, with no parameters,

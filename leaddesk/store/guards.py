@@ -14,9 +14,11 @@ What a LeadDesk login may not do, whatever it types at a SQL prompt:
   hand off anything but a qualified lead routed to them, in a batch of one, with their answer
   in the same transaction;
   mark a lead qualified without giving the hand-off verdict in the same transaction;
-* as a qualifier: change a colleague's lead (beyond what an import or a do-not-call adds to
-  it), claim a lead for someone else, give a lead to someone, release a do-not-call hold or
-  take a person off the do-not-call list;
+* as a qualifier: change a colleague's lead (beyond what an import or a do-not-call adds to it),
+  log a call on it (but the one call a team lead's forced move took from them, once:
+  ``leads.taken_from_call_id``, which only a team lead's move sets), claim a lead for someone
+  else, give a lead to someone, release a do-not-call hold or take a person off the do-not-call
+  list;
 * write a call, note, verdict, answer, batch, sales answer or audit event in someone else's
   name, or change or remove a colleague's (team leads and admins may tidy calls and notes: an
   erasure blanks them);

@@ -78,8 +78,8 @@ class User(Base):
     territories: Mapped[list[str]] = mapped_column(JSONText(), default=list)
     created_at: Mapped[datetime]
     # An argon2 hash, set once a store turns passwords on (see leaddesk/sign_in/passwords.py).
-    # Never shown, logged, exported or written into a hand-off file.
-    password_hash: Mapped[str | None] = mapped_column(String(256), default=None)
+    # Never shown, logged, exported or backed up; deferred: no login but the owner reads it.
+    password_hash: Mapped[str | None] = mapped_column(String(256), default=None, deferred=True)
     # A salesperson's own zone: their business hours (the policy's) run on their clock.
     timezone: Mapped[str | None] = mapped_column(String(64), default=None)
 
@@ -253,6 +253,8 @@ class Lead(Base):
     cadence_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claim_expires_at: Mapped[datetime | None]
+    # The rep on the call when a team lead's forced move took it: they still log that call.
+    taken_from_call_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     definition_version_id: Mapped[int | None] = mapped_column(ForeignKey("definition_versions.id"))
     handoff_batch_id: Mapped[int | None] = mapped_column(ForeignKey("handoff_batches.id"))
     flagged_untouched_at: Mapped[datetime | None]
@@ -263,10 +265,8 @@ class Lead(Base):
     sales_due_at: Mapped[datetime | None]
     sales_flagged_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
-    # A nurtured lead whose recycle date passed: when the person came back as a new lead.
-    recycled_at: Mapped[datetime | None]
-    # Why an open lead is kept out of every queue (do_not_call, wrong_number, …); None = callable.
-    hold_reason: Mapped[str | None] = mapped_column(String(32))
+    recycled_at: Mapped[datetime | None]  # a nurtured lead's person came back as a new lead
+    hold_reason: Mapped[str | None] = mapped_column(String(32))  # out of every queue: why
     import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     extra: Mapped[dict[str, Any] | None]
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -7,7 +7,8 @@ table. Which rows a role may touch (their own calls, their own leads, the stages
 a lead to) is the business of the guards in ``leaddesk.store.guards``; here is only which
 statements a login may run at all.
 
-Every role reads every table (the app shows them) but marketing, which reads no rep's words:
+Every role reads every table (the app shows them) but the password hashes, which no login
+reads, and marketing, which reads no rep's words:
 not the answers, notes, call notes, verdict reasons or the audit trail's details (``hidden``).
 Nobody but the store's owner truncates,
 changes the schema's bookkeeping or changes a published lead definition.
@@ -46,12 +47,17 @@ ADD_CHANGE = Rights(insert=True, update=EVERY_COLUMN)
 ALL = Rights(insert=True, update=EVERY_COLUMN, delete=True)
 ADD_REMOVE = Rights(insert=True, delete=True)
 
+# Nobody's login reads a password's hash (an argon2 hash copied out is cracked offline): the
+# app asks the owner's function which users have one (leaddesk/store/password_holders.py).
+_HASH = ("password_hash",)
+_USERS_READ = Rights(hidden=_HASH)
 # A team lead or admin changes a colleague's name on screen, role, capacity and state, never
 # the name their database login goes by (a renamed row would hand one person's login to
 # another).
 _USERS_MANAGED = Rights(
     insert=True,
     update=("display_name", "role", "capacity", "active", "territories", "timezone"),
+    hidden=_HASH,
 )
 # A salesperson moves a handed-off lead to their answer and nothing else on it (a lead routed
 # to them and answered before any export goes into a batch of one first: its batch too).
@@ -83,7 +89,7 @@ _QUALIFIER: dict[str, Rights] = {
     "audit_events": ADD,
     # A rep hears "take me off your list" on a call; only team leads take anyone off it.
     "do_not_call_entries": ADD,
-    "users": READ,
+    "users": _USERS_READ,
     "definition_versions": READ,
     "opportunity_refs": READ,
     "sales_feedback": READ,
@@ -116,6 +122,7 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
     },
     Role.SALES: {
         **{table: READ for table in _QUALIFIER},
+        "users": _USERS_READ,
         "window_leases": ALL,
         "store_identity": ADD,
         "leads": _SALES_REFERRAL,
@@ -137,6 +144,7 @@ RIGHTS: dict[Role, dict[str, Rights]] = {
     },
     Role.MARKETING: {
         **{table: READ for table in _QUALIFIER},
+        "users": _USERS_READ,
         "window_leases": ALL,  # their one open window, as everyone's
         # A sign-in writes its event; the details (an answer's undo snapshot) stay unread.
         "audit_events": Rights(insert=True, hidden=("details",)),

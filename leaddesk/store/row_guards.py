@@ -144,6 +144,13 @@ _LEADS_SQL = trigger_function(
                      AND NEW.sales_due_at IS NULL AND NEW.sales_flagged_at IS NULL) THEN
         PERFORM public.leaddesk_refuse('a rep chooses the salesperson only through a verdict');
     END IF;
+    -- Only a team lead's forced move names the rep whose call it took; that rep's kept call
+    -- clears their name (leaddesk/calling/kept_call.py), and nobody else touches it.
+    IF NEW.taken_from_call_id IS DISTINCT FROM OLD.taken_from_call_id
+            AND NOT (OLD.taken_from_call_id = me AND NEW.taken_from_call_id IS NULL) THEN
+        PERFORM public.leaddesk_refuse('only a team lead''s move names the rep whose call '
+            || 'it took');
+    END IF;
     -- A qualifier: their own leads and the pool's, and nobody else's.
     IF OLD.hold_reason = 'do_not_call' AND NEW.hold_reason IS DISTINCT FROM OLD.hold_reason THEN
         PERFORM public.leaddesk_refuse('only a team lead takes a lead off do-not-call');
@@ -238,6 +245,12 @@ _OWN_ROWS_SQL = trigger_function(
     IF who IS NULL THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
+    -- The owner's erasure function blanking an erased person's words (store/erasure_functions).
+    IF TG_OP = 'UPDATE' AND current_setting('leaddesk.erasing', true) = 'on'
+            AND current_user = (SELECT t.tableowner FROM pg_tables t
+                                WHERE t.schemaname = 'public' AND t.tablename = TG_TABLE_NAME) THEN
+        RETURN NEW;
+    END IF;
     me := public.leaddesk_login_id();
     IF TG_OP <> 'DELETE' THEN
         now_is := (to_jsonb(NEW) ->> column_name)::integer;
@@ -287,6 +300,34 @@ _HELD_LEAD_SQL = trigger_function(
     + """\
     me integer;
     lead integer;
+""",
+)
+
+# A rep logs calls on the leads they hold (theirs, claimed by them, or the pool's), and the one
+# call a team lead's forced move cut across on a lead that went to a colleague: once.
+_CALL_LEAD_SQL = trigger_function(
+    "leaddesk_guard_call_lead",
+    """\
+    IF who IS DISTINCT FROM 'qualifier' THEN
+        RETURN NEW;
+    END IF;
+    me := public.leaddesk_login_id();
+    IF EXISTS (SELECT 1 FROM public.leads l WHERE l.id = NEW.lead_id
+               AND (l.assigned_to_id IS NULL OR l.assigned_to_id = me
+                    OR l.claimed_by_id = me)) THEN
+        RETURN NEW;
+    END IF;
+    UPDATE public.leads SET taken_from_call_id = NULL
+        WHERE id = NEW.lead_id AND taken_from_call_id = me;
+    IF NOT FOUND THEN
+        PERFORM public.leaddesk_refuse('this lead is a colleague''s: a rep logs calls on '
+            || 'their own leads and the pool''s (and the one call a move took from them)');
+    END IF;
+    RETURN NEW;
+""",
+    declare=LOGIN_ROLE
+    + """\
+    me integer;
 """,
 )
 
@@ -384,6 +425,7 @@ _TRIGGERS: tuple[tuple[str, str, str, str], ...] = (
         _ALL,
         "leaddesk_guard_own_rows('user_id', 'team_lead', 'admin')",
     ),
+    ("call_attempts", "leaddesk_guard_lead", "BEFORE INSERT", "leaddesk_guard_call_lead()"),
     ("notes", "leaddesk_guard", _ALL, "leaddesk_guard_own_rows('user_id', 'team_lead', 'admin')"),
     ("verdicts", "leaddesk_guard", _ALL, "leaddesk_guard_own_rows('decided_by_id', 'team_lead')"),
     ("verdicts", "leaddesk_guard_lead", _ALL, "leaddesk_guard_held_lead()"),
@@ -427,6 +469,7 @@ def login_guard_statements(groups: dict[Role, str]) -> list[str]:
         _QUALIFIED_SQL,
         _OWN_ROWS_SQL,
         _HELD_LEAD_SQL,
+        _CALL_LEAD_SQL,
         _PEOPLE_SQL,
         _USERS_SQL,
         _SALES_WORDS_SQL,

@@ -123,6 +123,8 @@ def apply_move(
             assigned_to_id=move.to_user_id,
             claimed_by_id=None,
             claim_expires_at=None,
+            # The rep whose live call a forced move takes it from still logs that call.
+            taken_from_call_id=move.claimed_by_id if move.on_call_with is not None else None,
             # A new owner starts a fresh clock: the untouched flag belonged to the old one.
             flagged_untouched_at=None,
             version=Lead.version + 1,

@@ -798,3 +798,25 @@ def test_a_verdict_undone_after_not_interested_leaves_the_lead_on_hold(
     key(qtbot, workspace, Qt.Key.Key_Escape)
     assert asked and "not interested" in asked[0] and "stays in your queue" not in asked[0]
     assert workspace.warnings == []
+
+
+def test_a_call_the_team_lead_moved_away_is_kept_and_the_window_says_so(
+    qtbot: QtBot, workspace: Workspace, demo_store: Path, clock: FixedClock
+) -> None:
+    from leaddesk.team.reassign import LeadPick
+
+    window, cycle = workspace.window, workspace.window.cycle
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    key(qtbot, workspace, "c")  # on the phone: the team lead takes the lead meanwhile
+    with open_desk(demo_store, "lead1", clock=clock) as team_lead:
+        picked = LeadPick(lead_ids=(lead.lead_id,))
+        team_lead.team.reassign(picked, to_user="rep2", force=True)
+    key(qtbot, workspace, "2")  # no answer
+    said = window.call.message.text()
+    assert said.startswith(f"Lead {lead.lead_id} was moved to ")
+    assert said.endswith("during your call; your call (no answer) was kept on it.")
+    assert cycle.phase is Phase.IDLE and not window.call.undo_action.isEnabled()
+    assert calls_on(workspace, lead.lead_id) == [CallOutcome.NO_ANSWER]
+    assert workspace.warnings == []

@@ -378,15 +378,15 @@ class CallCycle(QObject):
 
     def _logged(self, result: object) -> None:
         assert isinstance(result, CallResult)
-        # Every outcome may be taken back with Ctrl+Z, a call that used up the cadence too; one
-        # that cannot (a do-not-call) is refused in words rather than ignored.
-        self._undoable = Undoable(CALL, result.call_id, self.lead) if self.lead else None
-        if result.outcome is CallOutcome.CONNECTED and not result.nurtured:
+        # Ctrl+Z takes any outcome back (a do-not-call is refused in words), not a call kept on
+        # a lead a team lead moved to a colleague during it.
+        row = None if result.kept else self.lead
+        self._undoable = Undoable(CALL, result.call_id, row) if row else None
+        if result.still_talking:
             # Still on the line: the timer runs on, and the call's length is stored at its end.
             self._open_call = result.call_id
             if not self._elapsed.isValid():
-                # Picked up without dialling from here (they called in, or the rep dialled by
-                # hand): the talk time counts from now.
+                # Picked up without dialling here (they called in, or dialled by hand): timed now.
                 self._elapsed.start()
                 self._ticker.start()
                 self.seconds.emit(0)
@@ -397,7 +397,7 @@ class CallCycle(QObject):
             )
             return
         self._stop_timer()
-        if result.outcome is CallOutcome.NOT_INTERESTED and not result.nurtured:
+        if result.verdict_now:
             self._renewer.stop()
             self._on_hold = True
             self._set_phase(Phase.QUALIFYING)
