@@ -254,11 +254,14 @@ def _restore_interest(session: Session, events: Iterable[AuditEvent]) -> int:
             extra["import_keys"] = remaining
         else:
             extra.pop("import_keys", None)
-        later = [
-            entry
-            for entry in extra.pop("later_columns", None) or ()
-            if not (isinstance(entry, dict) and entry.get("run") == details.get("run"))
-        ]
+        later = []
+        for entry in extra.pop("later_columns", None) or ():
+            if not (isinstance(entry, dict) and entry.get("run") == details.get("run")):
+                later.append(entry)
+                continue
+            for name in ("mobile", "crm_id"):  # what this run's row gave the lead
+                if entry.get(name) and extra.get(name) == entry[name]:
+                    extra.pop(name)
         if later:
             extra["later_columns"] = later
         # Search forgets what only this run's rows gave the lead.
