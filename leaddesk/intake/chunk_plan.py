@@ -216,11 +216,17 @@ def with_later_columns(
             for column, value in entry["columns"].items()
             if value and (column, value) not in known
         }
-        ids = {name: entry[name] for name in IDS if entry.get(name) and not extra.get(name)}
-        given.update({name: value for name, value in ids.items() if name not in given})
+        # Said on the entry only when it gave them, so undo takes back nothing else.
+        ids = {
+            name: entry[name]
+            for name in IDS
+            if entry.get(name) and not extra.get(name) and name not in given
+        }
+        given.update(ids)
         if new or ids:
             known.update(new.items())
-            kept.insert(0, {**entry, "columns": new, "run": run_id})
+            plain = {key: value for key, value in entry.items() if key not in IDS}
+            kept.insert(0, {**plain, **ids, "columns": new, "run": run_id})
     extra = {**extra, **given}
     return {**extra, "later_columns": kept} if kept else extra
 
