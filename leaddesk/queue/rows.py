@@ -228,14 +228,14 @@ def _why(row: QueueRow, at: datetime) -> str:
 
 
 def _fresh(row: QueueRow, what: str) -> str:
-    """ "new web inquiry", or for a lead marketing vouched for "Basic Qualified Lead
-    (marketing-qualified): web inquiry", in the definition's words."""
+    """ "new web inquiry", or for a lead marketing vouched for its stage in the definition's
+    words, "Basic Qualified Lead: web inquiry" (short: the Why column is narrow)."""
     if row.stage is not Stage.MARKETING_QUALIFIED:
         return f"new {what}"
     label = str(row.facts.get("stage_label") or "")
     if not label or label.casefold() == Stage.MARKETING_QUALIFIED.label:
         return f"marketing-qualified {what}"
-    return f"{label} (marketing-qualified): {what}"
+    return f"{label}: {what}"
 
 
 @cache

@@ -163,7 +163,7 @@ def test_the_queue_offers_a_marketing_qualified_lead_as_a_new_one(
         assert rows[ada.id].band is Band.NEW
         assert rows[_lead_of(store_location, "Bob").id].band is Band.NEW
         # Its why-line says marketing vouched for it, in the definition's words.
-        assert rows[ada.id].reason.startswith(f"{LABEL} (marketing-qualified): web inquiry, ")
+        assert rows[ada.id].reason.startswith(f"{LABEL}: web inquiry, ")
         assert rows[ada.id].reason_at(clock() + timedelta(hours=3)).startswith(LABEL)
         assert rows[_lead_of(store_location, "Bob").id].reason.startswith("new webinar sign-up")
         found = rep.queue.search("Ada")
