@@ -264,3 +264,30 @@ def test_a_fresh_demo_gives_each_company_one_rep(
     shared = sorted(account for account, reps in reps_of.items() if len(reps) > 1)
     assert len(reps_of) > 100, "the demo should have many companies with open leads"
     assert shared == [], f"companies split over reps: {shared[:10]}"
+
+
+def test_demo_hand_offs_go_to_the_salesperson_as_the_routing_policy_would_a_few_unassigned(
+    store_location: str, clock: FixedClock
+) -> None:
+    store = open_store(store_location)
+    fill_demo(store, leads=600, reps=3, seed=3, now=clock())
+    with store.reading() as session:
+        sales_id = session.scalar(select(User.id).where(User.name == "sales1"))
+        handed = session.execute(
+            select(VerdictRecord, Lead)
+            .join(Lead, Lead.id == VerdictRecord.lead_id)
+            .where(VerdictRecord.verdict == "hand_off")
+        ).all()
+    store.close()
+    named = [verdict for verdict, _lead in handed if verdict.salesperson_id is not None]
+    assert {verdict.salesperson_id for verdict in named} == {sales_id}
+    assert 0 < len(handed) - len(named) < len(handed) * 0.2  # most, not all
+    for verdict, lead in handed:
+        assert lead.sales_owner_id == verdict.salesperson_id
+        if verdict.salesperson_id is not None:
+            assert lead.sales_clock_at == verdict.decided_at
+            assert lead.sales_due_at is not None and lead.sales_due_at > verdict.decided_at
+    with open_desk(store_location, "sales1", clock=clock) as desk:
+        waiting = desk.handoff.pending(everything=True).leads
+    assert waiting
+    assert sum(lead.salesperson == "sales1" for lead in waiting) > len(waiting) / 2

@@ -68,6 +68,18 @@ def test_the_guards_let_a_reps_and_a_salespersons_own_logins_through(
     assert _lead_of(team.owner_url, "Eve").sales_owner_id == given.route.salesperson_id
 
 
+def test_a_team_leads_login_publishing_the_stage_moves_the_new_leads_that_meet_its_rule(
+    team: TeamLogins, clock: FixedClock, tmp_path: Path
+) -> None:
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
+        rep.intake.import_file(write_csv(tmp_path / "in.csv", [ADA]))
+    assert _lead_of(team.owner_url, "Ada").stage is Stage.NEW
+    with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:
+        published = desk.qualifying.publish_definition(WITH_STAGE, "team.toml")
+    assert published.moved_to_added_stage == 1
+    assert _lead_of(team.owner_url, "Ada").stage is Stage.MARKETING_QUALIFIED
+
+
 def test_a_team_store_upgraded_to_0025_lets_the_added_stage_through_a_reps_login(
     team: TeamLogins, clock: FixedClock, tmp_path: Path
 ) -> None:

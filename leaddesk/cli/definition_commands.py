@@ -123,15 +123,27 @@ def run_publish(args: argparse.Namespace) -> int:
             return code
     published = result.version
     if args.json:
-        print_json({**published.as_json(), "published": result.created})
+        moved = {"moved_to_added_stage": result.moved_to_added_stage}
+        print_json({**published.as_json(), "published": result.created, **moved})
     elif result.created:
         print(
             f"Published version {published.version}: {published.name} ({published.framework}). "
             "New qualifications use it; ones already started keep their version."
         )
+        if result.added_stage_label is not None:
+            print(_moved_words(result.moved_to_added_stage, result.added_stage_label))
     else:
         print(f"No change: {args.file} is already version {published.version}.")
     return 0
+
+
+def _moved_words(moved: int, label: str) -> str:
+    """How many leads still new moved into the stage the version adds, in its label."""
+    if moved == 0:
+        return f"No lead still new meets its rule for {label}; new arrivals that do start in it."
+    if moved == 1:
+        return f"1 lead still new meets its rule for {label} and moved into it."
+    return f"{moved} leads still new meet its rule for {label} and moved into it."
 
 
 def run_show(args: argparse.Namespace) -> int:

@@ -54,6 +54,10 @@ class PublishedVersion:
 class PublishResult:
     version: PublishedVersion
     created: bool  # False when the text was already the current version
+    # A version that adds the marketing-qualified stage: how many leads still new met its rule
+    # and moved into it, and its label ("Basic Qualified Lead"); 0 and None otherwise.
+    moved_to_added_stage: int = 0
+    added_stage_label: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from leaddesk.desk.context import DeskContext
 from leaddesk.domain import DisqualifyReason, LeadType, Verdict
 from leaddesk.handoff.routing import Route, Salesperson, sales_team
 from leaddesk.people.permissions import Action
-from leaddesk.qualifying import history, qualification, verdicts
+from leaddesk.qualifying import history, publishing, qualification, verdicts
 from leaddesk.qualifying.undo import UndoneVerdict, undo_verdict
 from leaddesk.sync import outbox
 
@@ -24,9 +24,10 @@ class Qualifying:
     def publish_definition(
         self, text: str, source: str, *, note: str | None = None
     ) -> definition_versions.PublishResult:
-        """Check the definition fully and store it as the next immutable version."""
+        """Check the definition fully and store it as the next immutable version (one that
+        adds the marketing-qualified stage moves the new leads meeting its rule into it)."""
         with self._ctx.write(Action.PUBLISH_DEFINITION) as session:
-            return definition_versions.publish_checked(
+            return publishing.publish(
                 session,
                 text,
                 source=source,

@@ -63,6 +63,7 @@ class LeadRow(NamedTuple):
     industry: str | None
     employees: int | None
     is_customer: bool | None
+    marketing_qualified_at: datetime | None
 
 
 class VerdictRow(NamedTuple):
@@ -123,6 +124,7 @@ LEAD_COLUMNS = (
     Account.industry,
     Account.employees,
     Account.is_customer,
+    Lead.marketing_qualified_at,
 )
 
 VERDICT_COLUMNS = (

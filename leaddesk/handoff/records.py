@@ -81,6 +81,9 @@ class HandoffRecord:
     rating: str = ""
     # The meeting the rep booked with the salesperson on the call, if one is on.
     meeting: MeetingInfo | None = None
+    # Marketing vouched for it on arrival: the definition's name for the stage ("Basic
+    # Qualified Lead") and when; None for a lead that arrived new.
+    marketing_qualified: tuple[str, datetime] | None = None
 
 
 @cache
@@ -346,7 +349,20 @@ def _record(
             fit_score, interest_score
         ),
         meeting=meeting,
+        marketing_qualified=_marketing_qualified(lead, definition),
     )
+
+
+def _marketing_qualified(
+    lead: LeadRow, definition: Definition | None
+) -> tuple[str, datetime] | None:
+    """The added stage in the words of the verdict's definition (LeadDesk's own when that
+    version has no such stage), and when the lead met its rule."""
+    if lead.marketing_qualified_at is None:
+        return None
+    stage = Stage.MARKETING_QUALIFIED
+    label = definition.stage_label(stage) if definition else stage.label.capitalize()
+    return (label, lead.marketing_qualified_at)
 
 
 def _pick(first: int | None, fallback: int) -> int:

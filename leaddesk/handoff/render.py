@@ -30,6 +30,7 @@ from typing import Any
 import phonenumbers
 
 from leaddesk.definition.temperature import Temperature
+from leaddesk.handoff import marketing_qualified
 from leaddesk.handoff.cells import FORMULA_STARTS, neutralise
 from leaddesk.handoff.records import HandoffRecord
 
@@ -166,6 +167,7 @@ def columns(records: Sequence[HandoffRecord]) -> list[str]:
         "Interest Score",
         "Qualification Summary",
         *MEETING_COLUMNS,
+        *marketing_qualified.columns(records),
     ]
 
 
@@ -216,12 +218,15 @@ def meeting_record(record: HandoffRecord) -> dict[str, Any] | None:
 def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
     """One row per lead; text cells already neutralised, numbers left as numbers."""
     labels = axis_labels(records)
+    marketing = bool(marketing_qualified.columns(records))
     table: list[list[str | int | None]] = []
     mobile: dict[str | None, bool] = {}  # each distinct number parsed once
     texts_at: list[int] = []
     phone_at: frozenset[int] = frozenset()
     for record in records:
         cells = _cells(record, labels, mobile)
+        if marketing:
+            cells.update(marketing_qualified.cell(record))
         if not table:  # every record has the same columns, in the same order
             names = list(cells)
             phone_at = frozenset(index for index, name in enumerate(names) if name in PHONE_COLUMNS)
@@ -338,6 +343,7 @@ def full_record(record: HandoffRecord, facts: BatchFacts) -> dict[str, Any]:
             "override_reason": record.override_reason,
             "fired_rules": list(record.fired_rules),
             "summary": _one_line(record.summary),
+            "marketing_qualified": marketing_qualified.as_record(record),
         },
         "scores": {
             "fit": record.fit_score,

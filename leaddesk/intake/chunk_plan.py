@@ -58,10 +58,39 @@ class MoreInterest:
     # The rows' other columns, oldest first, kept on the lead beside what it already had.
     later: list[dict[str, Any]] = field(default_factory=list)
 
-    def add_row(self, number: int, columns: dict[str, str], file_name: str) -> None:
-        self.rows.append(number)
-        if columns:
-            self.later.append({"file": file_name, "row": number, "columns": dict(columns)})
+    def add_row(
+        self, row: CleanRow, file_name: str, phone: str | None, report: list[RowProblem]
+    ) -> None:
+        """Keep ``row``'s other columns, and the mobile number and CRM id the lead lacks
+        (``phone``: its person's number); a CRM id other than the lead's is reported, never
+        written over it."""
+        self.rows.append(row.number)
+        ids = self._ids_of(row, phone, report)
+        if row.extra or ids:
+            entry = {"file": file_name, "row": row.number, "columns": dict(row.extra), **ids}
+            self.later.append(entry)
+
+    def _ids_of(self, row: CleanRow, phone: str | None, report: list[RowProblem]) -> dict[str, str]:
+        extra = self.new_lead.values["extra"] if self.new_lead else (self.lead.extra or {})
+        had = {**extra, **{k: v for entry in self.later for k, v in entry.items() if k in IDS}}
+        ids: dict[str, str] = {}
+        mobile = row.mobile_e164
+        if mobile and not had.get("mobile") and mobile not in (phone, had.get("direct_line")):
+            ids["mobile"] = mobile
+        kept = had.get("crm_id")
+        if row.crm_id and not kept:
+            ids["crm_id"] = row.crm_id
+        elif row.crm_id and kept != row.crm_id:
+            target = (
+                f"lead #{self.lead.id}" if self.lead.id else f"the lead from row {self.lead.row}"
+            )
+            why = f"CRM id differs: {target} has {kept}, kept; check which record is right"
+            report.append(RowProblem(row.number, "crm_id", why, row.crm_id))
+        return ids
+
+
+# What a later row may give a lead it lacks, beside its other columns.
+IDS = ("mobile", "crm_id")
 
 
 @dataclass
@@ -171,7 +200,8 @@ def with_later_columns(
 ) -> dict[str, Any]:
     """``extra`` with the other columns of rows that added interest to its lead: a value the
     lead already has under that column is not repeated, and nothing it had is overwritten; the
-    new ones go first in ``later_columns`` (newest first), each with its file, row and run."""
+    new ones go first in ``later_columns`` (newest first), each with its file, row and run
+    (and the mobile number or CRM id it gave the lead, which undo takes back)."""
     earlier = extra.get("later_columns")
     kept: list[dict[str, Any]] = list(earlier) if isinstance(earlier, list) else []
     first = extra.get("columns")
@@ -179,15 +209,25 @@ def with_later_columns(
     for entry in kept:
         if isinstance(entry, dict) and isinstance(entry.get("columns"), dict):
             known.update(entry["columns"].items())
+    given: dict[str, str] = {}  # a mobile number or CRM id the lead lacked
     for entry in later:
         new = {
             column: value
             for column, value in entry["columns"].items()
             if value and (column, value) not in known
         }
-        if new:
+        # Said on the entry only when it gave them, so undo takes back nothing else.
+        ids = {
+            name: entry[name]
+            for name in IDS
+            if entry.get(name) and not extra.get(name) and name not in given
+        }
+        given.update(ids)
+        if new or ids:
             known.update(new.items())
-            kept.insert(0, {**entry, "columns": new, "run": run_id})
+            plain = {key: value for key, value in entry.items() if key not in IDS}
+            kept.insert(0, {**plain, **ids, "columns": new, "run": run_id})
+    extra = {**extra, **given}
     return {**extra, "later_columns": kept} if kept else extra
 
 

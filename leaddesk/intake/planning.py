@@ -235,7 +235,7 @@ class Planner:
         if person is not None:
             lead = person.open_lead()
             if lead is not None:
-                self._add_interest(row, key, lead, how, plan)
+                self._add_interest(row, key, lead, how, plan, person.phone)
                 return
             counts.merged += 1
             self._new_lead(row, key, person, None, account, plan)
@@ -472,6 +472,7 @@ class Planner:
         lead: KnownLead,
         how: str,
         plan: ChunkPlan,
+        phone: str | None,
     ) -> None:
         self.counts.attached += 1
         new_lead = self.pending_leads.get(id(lead))
@@ -488,7 +489,7 @@ class Planner:
             else f"import of {self.file_name}, row {row.number}"
         )
         interest.notes.append(f"More interest on {arrived:%Y-%m-%d}: {what} ({origin})")
-        interest.add_row(row.number, row.extra, self.file_name)
+        interest.add_row(row, self.file_name, phone, plan.report)
         target = f"open lead #{lead.id}" if lead.id else f"the open lead from row {lead.row}"
         plan.report.append(
             RowProblem(

@@ -37,7 +37,11 @@ class ChosenMapping:
     save: bool  # whether a finished import should remember it for the source
 
 
-_NUMBERED_TAIL = re.compile(r"[\s_.()\-]*(\d[\d\s_.()\-]*)?$")
+# What a file name may end in that says when or which copy, not which list: a date (with a
+# time), "(2)", separators. A date counts only on its own ("webinar_2026_q3" keeps its digits:
+# they name the list).
+_DATE = r"\d{4}[-_.]?\d{2}[-_.]?\d{2}(?:[T\s_\-]?\d{2}[-_.:h]?\d{2}(?:[-_.:]?\d{2})?)?"
+_NUMBERED_TAIL = re.compile(rf"(?:(?:^|(?<=[\s_.()\-])){_DATE}|\(\d+\)|[\s_.\-])+$")
 
 
 def source_with_columns(session: Session, header: Sequence[str]) -> str | None:

@@ -112,6 +112,7 @@ def undo_run(
     gone = set(leads)
     restored = _restore_interest(session, [e for e in interest if e.lead_id not in gone])
     _unflag_shared_numbers(session, [entry for entry in shared if entry[0] not in gone])
+    _unflag_shared_numbers(session, _named_elsewhere(session, leads, gone))
     for batch in _batches(leads):
         # Our own audit events (none name a created lead) aside, a worked lead has history.
         session.execute(delete(Lead).where(Lead.id.in_(batch)))
@@ -253,11 +254,14 @@ def _restore_interest(session: Session, events: Iterable[AuditEvent]) -> int:
             extra["import_keys"] = remaining
         else:
             extra.pop("import_keys", None)
-        later = [
-            entry
-            for entry in extra.pop("later_columns", None) or ()
-            if not (isinstance(entry, dict) and entry.get("run") == details.get("run"))
-        ]
+        later = []
+        for entry in extra.pop("later_columns", None) or ():
+            if not (isinstance(entry, dict) and entry.get("run") == details.get("run")):
+                later.append(entry)
+                continue
+            for name in ("mobile", "crm_id"):  # what this run's row gave the lead
+                if entry.get(name) and extra.get(name) == entry[name]:
+                    extra.pop(name)
         if later:
             extra["later_columns"] = later
         # Search forgets what only this run's rows gave the lead.
@@ -311,6 +315,46 @@ def _unflag_shared_numbers(session: Session, entries: Sequence[Sequence[Any]]) -
             .where(table.c.id == lead_id)
             .values(extra=extra or None, version=table.c.version + 1)
         )
+
+
+def _named_elsewhere(
+    session: Session, leads: Sequence[int], gone: set[int]
+) -> list[tuple[int, str, str]]:
+    """(lead, number, name) for every lead staying whose shared-number note names a person of
+    a lead this undo removes: a removed lead's own note lists who shares its numbers (those
+    there before it, and those who came later and flagged it), so only their leads are read."""
+    removed: dict[str, set[str]] = {}  # number -> names of the removed leads' people
+    for batch in _batches(leads):
+        for extra, first, last in session.execute(
+            select(Lead.extra, Person.first_name, Person.last_name)
+            .join(Person, Person.id == Lead.person_id)
+            .where(Lead.id.in_(batch))
+        ):
+            held = extra.get("shared_phone") if isinstance(extra, dict) else None
+            name = f"{first} {last}".strip() or "someone without a name"
+            for number in held if isinstance(held, dict) else ():
+                removed.setdefault(number, set()).add(name)
+    entries: list[tuple[int, str, str]] = []
+    for number, names in removed.items():
+        holders = set(
+            session.scalars(
+                select(Lead.id)
+                .join(Person, Person.id == Lead.person_id)
+                .where(Person.phone == number)
+            )
+        ) | set(session.scalars(select(FileValue.lead_id).where(FileValue.value == number.lower())))
+        staying = sorted(holders - gone)
+        # A name someone staying still has on this number stays on the others' notes.
+        kept = {
+            f"{first} {last}".strip()
+            for first, last in session.execute(
+                select(Person.first_name, Person.last_name)
+                .join(Lead, Lead.person_id == Person.id)
+                .where(Lead.id.in_(staying))
+            )
+        }
+        entries += [(lead_id, number, name) for lead_id in staying for name in names - kept]
+    return entries
 
 
 def _unused(session: Session, ids: Sequence[int], column: Any, model: Any) -> list[int]:

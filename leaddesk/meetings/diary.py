@@ -31,11 +31,12 @@ def meetings_with(session: Session, salesperson_id: int, at: datetime) -> list[M
 
 
 def meeting_of(session: Session, lead_id: int) -> MeetingInfo | None:
-    """The lead's meeting still on (a cancelled one is not carried into the hand-off)."""
+    """The lead's meeting still on (a cancelled one is not carried into the hand-off), saying
+    where it was if it was moved."""
     row = latest_meeting(session, lead_id)
     if row is None or row.held_start is None:
         return None
-    return meeting_info(session, row)
+    return with_past(session, [row])[0]
 
 
 def meetings_of(

@@ -7,12 +7,16 @@ from sqlalchemy.orm import Session
 
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition import versions as definition_versions
+from leaddesk.domain import Stage
 from leaddesk.store.driver_reads import Reads
 from leaddesk.store.hot_reads import newest_definition
 
 # Published versions never change, so a digest always means the same policy. Every queue
 # read asks for the policy; one small query instead of re-reading the definition.
 _by_digest: dict[str, Policy] = {}
+# The definition's name for its added stage ("Basic Qualified Lead"), kept beside each policy
+# read here (by the policy's identity: a cached policy stands for one published version).
+_added_stage: dict[int, tuple[Policy, str]] = {}
 
 
 def current_definition(session: Session) -> Definition | None:
@@ -58,8 +62,21 @@ def policy_of(session: Session | Connection, version_id: int | None, digest: str
         if isinstance(session, Connection):  # `next` has no session: one for this read
             with Session(bind=session) as reading:
                 return policy_of(reading, version_id, digest)
-        cached = definition_versions.definition_for_version(session, version_id).policy
+        definition = definition_versions.definition_for_version(session, version_id)
+        cached = definition.policy
         if len(_by_digest) > 64:
             _by_digest.clear()
+            _added_stage.clear()
         _by_digest[digest] = cached
+        if definition.has_stage(Stage.MARKETING_QUALIFIED):
+            _added_stage[id(cached)] = (cached, definition.stage_label(Stage.MARKETING_QUALIFIED))
     return cached
+
+
+def marketing_qualified_label(policy: Policy) -> str:
+    """What the version ``policy`` came from calls its marketing-qualified stage; LeadDesk's
+    own words when it has none (a lead left in the stage after a version without it)."""
+    kept = _added_stage.get(id(policy))
+    if kept is not None and kept[0] is policy:
+        return kept[1]
+    return Stage.MARKETING_QUALIFIED.label.capitalize()

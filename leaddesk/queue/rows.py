@@ -17,6 +17,7 @@ from leaddesk.definition import Policy
 from leaddesk.domain import OPEN_STAGES, Stage
 from leaddesk.queue import zones
 from leaddesk.queue.ordering import Band, LeadFacts, filled, score
+from leaddesk.queue.policy import marketing_qualified_label
 
 SOURCE_WORDS = {
     "web_form": "web inquiry",
@@ -121,6 +122,9 @@ def build_row(
         time_zones=list(shown_zones),
         time_zone_known=bool(zone_list),
     )
+    if lead.stage is Stage.MARKETING_QUALIFIED:
+        # Said in the definition's words ("Basic Qualified Lead"), not as a new lead's row.
+        details["stage_label"] = marketing_qualified_label(policy)
     row = filled(
         QueueRow,
         {
@@ -207,12 +211,13 @@ def _why(row: QueueRow, at: datetime) -> str:
         return text
     if row.band is Band.NEW:
         what = SOURCE_WORDS.get(row.source, f"{row.source.replace('_', ' ')} lead")
+        what = _fresh(row, what)
         if row.sla_due_at is None:
-            return f"new {what}, no call deadline set"
+            return f"{what}, no call deadline set"
         left = sla_minutes_left(row.sla_due_at, at)
         if left >= 0:
-            return f"new {what}, {span(left)} left to call"
-        return f"new {what}, call overdue by {span(-left)}"
+            return f"{what}, {span(left)} left to call"
+        return f"{what}, call overdue by {span(-left)}"
     if row.band is Band.RETRY:
         return f"retry {row.attempts + 1} of {row.max_attempts}"
     if row.stage is Stage.IN_QUALIFICATION:
@@ -220,6 +225,17 @@ def _why(row: QueueRow, at: datetime) -> str:
     else:
         text = "open lead with no next step"
     return f"{text} (fit {row.fit_score}, interest {row.interest_score})"
+
+
+def _fresh(row: QueueRow, what: str) -> str:
+    """ "new web inquiry", or for a lead marketing vouched for its stage in the definition's
+    words, "Basic Qualified Lead: web inquiry" (short: the Why column is narrow)."""
+    if row.stage is not Stage.MARKETING_QUALIFIED:
+        return f"new {what}"
+    label = str(row.facts.get("stage_label") or "")
+    if not label or label.casefold() == Stage.MARKETING_QUALIFIED.label:
+        return f"marketing-qualified {what}"
+    return f"{label}: {what}"
 
 
 @cache

@@ -16,7 +16,7 @@ from leaddesk.desk import Desk, open_desk
 from leaddesk.store import Store
 from leaddesk.store.models import FileValue, Lead
 from tests.cli_in_process import RunCli
-from tests.intake.test_intake_trust import write_csv
+from tests.intake.test_intake_trust import report, write_csv
 
 HEADER = ["First Name", "Last Name", "Email", "Company", "Colour", "Booth", "Message"]
 
@@ -134,3 +134,84 @@ def test_the_lead_command_shows_both_files_values(
     lines = out.splitlines()
     newest = lines.index("  Colour: Red (from fair.csv, row 2)")
     assert lines.index("  Colour: Teal") == newest + 1
+
+
+HUBSPOT = [
+    "Record ID",
+    "First Name",
+    "Last Name",
+    "Email",
+    "Phone Number",
+    "Mobile Phone Number",
+    "Company Name",
+    "Lifecycle Stage",
+    "Message",
+]
+
+
+def _extra(store: Store) -> dict[str, object]:
+    with store.reading() as session:
+        return dict(session.scalars(select(Lead.extra)).one() or {})
+
+
+def test_a_later_row_gives_the_lead_the_mobile_and_crm_id_it_lacked_never_a_different_id(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    first = [
+        "",
+        "Mia",
+        "Wong",
+        "mia@wong.example",
+        "+1 212 555 0100",
+        "",
+        "Wong Co",
+        "lead",
+        "Pricing",
+    ]
+    lead1.intake.import_file(write_csv(tmp_path / "webinar.csv", [first], HUBSPOT))
+    assert "crm_id" not in _extra(store) and "mobile" not in _extra(store)
+    later = ["101", "Mia", "Wong", "mia@wong.example", "", "+1 415 555 0199", "Wong Co", "lead"]
+    later.append("A demo")
+    given = lead1.intake.import_file(write_csv(tmp_path / "hubspot.csv", [later], HUBSPOT))
+    assert given.counts.attached == 1
+    extra = _extra(store)
+    assert (extra["crm_id"], extra["mobile"]) == ("101", "+14155550199")
+    card = dict(lead1.queue.lead_file(the_lead(store)).from_the_file)
+    assert (card["CRM record id"], card["Mobile"]) == ("101", "+14155550199")
+    assert [hit.lead_id for hit in lead1.queue.search("+14155550199")] == [the_lead(store)]
+
+    other = ["202", "Mia", "Wong", "mia@wong.example", "", "", "Wong Co", "lead", "A call"]
+    said = tmp_path / "report.csv"
+    again = write_csv(tmp_path / "again.csv", [other], HUBSPOT)
+    summary = lead1.intake.import_file(again, report_path=said)
+    assert _extra(store)["crm_id"] == "101"  # never written over
+    assert (
+        f"CRM id differs: lead #{the_lead(store)} has 101, kept; check which record is right"
+        in (report(said)[2])
+    )
+
+    lead1.intake.undo(summary.run_id or 0)
+    lead1.intake.undo(given.run_id or 0)
+    assert "crm_id" not in _extra(store) and "mobile" not in _extra(store)
+    assert lead1.queue.search("+14155550199") == []
+
+
+def test_a_mobile_that_is_the_persons_own_number_is_not_kept_twice(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    first = [
+        "",
+        "Mia",
+        "Wong",
+        "mia@wong.example",
+        "+1 415 555 0199",
+        "",
+        "Wong Co",
+        "lead",
+        "Pricing",
+    ]
+    lead1.intake.import_file(write_csv(tmp_path / "webinar.csv", [first], HUBSPOT))
+    later = ["", "Mia", "Wong", "mia@wong.example", "", "+1 415 555 0199", "Wong Co", "lead"]
+    later.append("A demo")
+    lead1.intake.import_file(write_csv(tmp_path / "hubspot.csv", [later], HUBSPOT))
+    assert "mobile" not in _extra(store)

@@ -116,6 +116,21 @@ def test_undoing_the_import_takes_the_flag_off_the_stored_person(
     assert shared_lines(lead1, lead_of(store, "Ada").id) == []
 
 
+def test_undoing_the_import_that_brought_a_person_takes_their_name_off_the_others_notes(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    ada = ["Ada", "Lovelace", "ada@engines.example", BOARD, "", "Engines", "Pricing"]
+    first = lead1.intake.import_file(write_csv(tmp_path / "first.csv", [ada]))
+    grace = ["Grace", "Hopper", "grace@engines.example", BOARD, "", "Engines", ""]
+    lead1.intake.import_file(write_csv(tmp_path / "second.csv", [grace]))
+    alan = ["Alan", "Turing", "alan@engines.example", "", BOARD, "Engines", ""]  # as his mobile
+    lead1.intake.import_file(write_csv(tmp_path / "third.csv", [alan]))
+    assert first.run_id is not None
+    assert lead1.intake.undo(first.run_id).people_removed == 1
+    assert shared_lines(lead1, lead_of(store, "Grace").id) == [f"{E164}, also Alan Turing's"]
+    assert shared_lines(lead1, lead_of(store, "Alan").id) == [f"{E164}, also Grace Hopper's"]
+
+
 def test_a_dry_run_flags_nobody(store: Store, lead1: Desk, tmp_path: Path) -> None:
     ada = ["Ada", "Lovelace", "ada@engines.example", BOARD, "", "Engines", "Pricing"]
     lead1.intake.import_file(write_csv(tmp_path / "first.csv", [ada]))

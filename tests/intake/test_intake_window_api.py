@@ -76,6 +76,21 @@ def test_a_plain_sheet_is_recognised_with_samples_and_nothing_written(
     assert written(store) == before
 
 
+@pytest.mark.parametrize(
+    ("file_name", "source"),
+    [
+        ("webinar_2026_q3.csv", "webinar 2026 q3"),
+        ("Summit 2026 (2).csv", "Summit 2026"),
+        ("leads_20261130_1405.csv", "leads"),
+        ("Webinar leads 2026-11-30 (2).csv", "Webinar leads"),
+    ],
+)
+def test_a_source_named_after_the_file_keeps_its_digits_and_drops_only_a_date_or_copy_number(
+    rep: Desk, tmp_path: Path, file_name: str, source: str
+) -> None:
+    assert rep.intake.look(write_csv(tmp_path / file_name, PLAIN, ROWS)).source == source
+
+
 def test_a_recognised_export_suggests_its_tool_as_the_source(rep: Desk, tmp_path: Path) -> None:
     header = ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Company Name",
               "Lifecycle Stage", "Original Source", "Create Date"]  # fmt: skip

@@ -126,6 +126,8 @@ def test_a_version_without_the_stage_starts_new_leads_new_and_leaves_the_others_
     assert ada.stage is Stage.MARKETING_QUALIFIED  # stays until someone works it
     with open_desk(store_location, "rep1", clock=clock) as rep:
         assert rep.queue.lead_file(ada.id).stage_label == "Marketing qualified"
+        row = rep.queue.lead_row(ada.id)
+        assert row is not None and row.reason.startswith("marketing-qualified web inquiry, ")
         rep.calls.log(ada.id, CallOutcome.NO_ANSWER)
     assert _lead_of(store_location, "Ada").stage is Stage.WORKING
     store = open_store(store_location)
@@ -160,6 +162,12 @@ def test_the_queue_offers_a_marketing_qualified_lead_as_a_new_one(
         assert rows[ada.id].stage is Stage.MARKETING_QUALIFIED
         assert rows[ada.id].band is Band.NEW
         assert rows[_lead_of(store_location, "Bob").id].band is Band.NEW
+        # Its why-line says marketing vouched for it, in the definition's words.
+        assert rows[ada.id].reason.startswith(f"{LABEL}: web inquiry, ")
+        assert rows[ada.id].reason_at(clock() + timedelta(hours=3)).startswith(LABEL)
+        assert rows[_lead_of(store_location, "Bob").id].reason.startswith("new webinar sign-up")
+        found = rep.queue.search("Ada")
+        assert found and found[0].reason.startswith(LABEL)
         # Its speed-to-lead clock runs as a new lead's does.
         assert ada.sla_due_at is not None
         taken = rep.queue.next()

@@ -118,3 +118,29 @@ def test_the_rep_books_from_the_verdict_panel_and_the_salesperson_sees_it(
         assert table.item(0, 2).text() == str(lead_id)
         assert table.item(0, 6).text() == "rep1"
         assert home.grab().save("/tmp/meet-sales.png")
+
+
+def test_the_verdict_panel_says_where_a_moved_meeting_was(
+    qtbot: QtBot, store: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where the invitations go
+    lead_id = add_lead(str(store), clock)
+    free = free_slots(store, clock, lead_id)
+    with open_desk(store, "rep1", clock=clock) as desk:
+        desk.qualifying.answer(lead_id, sales_worthy("bant"))
+        first = desk.meetings.book(lead_id, free.slots[0].starts_at, with_="ben").meeting
+        moved = desk.meetings.move(lead_id, free.slots[3].starts_at).meeting
+        panel = QuestionnairePanel(desk, Operations(inline=True))
+        qtbot.addWidget(panel)
+        panel.resize(1100, 760)
+        with qtbot.waitExposed(panel):
+            panel.show()
+        panel.start(lead_id)
+        picker = panel.salesperson
+        assert not picker.meeting.isHidden()
+        assert moved.was is not None and first.when.startswith(moved.was)
+        assert (
+            f"Meeting:</b> {moved.when} with Ben Ortiz (moved from {moved.was})"
+            in picker.meeting.text()
+        )
+        assert panel.grab().save("/tmp/meet-moved-verdict.png")

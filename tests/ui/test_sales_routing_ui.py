@@ -12,9 +12,11 @@ from leaddesk.clock import FixedClock
 from leaddesk.definition.temperature import Temperature
 from leaddesk.desk import open_desk
 from leaddesk.domain import Role, Verdict
+from leaddesk.store import open_store
+from leaddesk.store.models import Lead
 from tests.qualification.qualification_scenarios import add_lead, sales_worthy, set_up_team
 from ui.common.operations import Operations
-from ui.sales.home import SalesHome
+from ui.sales.home import SalesHome, record_html
 from ui.workspace.questionnaire_panel import QuestionnairePanel
 
 
@@ -75,3 +77,22 @@ def test_the_salespersons_page_lists_a_hand_off_at_the_verdict_with_its_due_time
         assert f"Rating: {rating}" in home.record.toPlainText()
         assert home.accept_button.isEnabled()  # theirs to answer before any export
         assert home.grab().save(str(tmp_path / "sales-page.png"))
+
+
+def test_the_salespersons_page_says_marketing_vouched_for_the_lead(
+    store: Path, clock: FixedClock
+) -> None:
+    lead_id = add_lead(str(store), clock)
+    kept = open_store(store)
+    with kept.transaction() as session:
+        lead = session.get(Lead, lead_id)
+        assert lead is not None
+        lead.marketing_qualified_at = clock()
+    kept.close()
+    with open_desk(store, "rep1", clock=clock) as desk:
+        desk.qualifying.answer(lead_id, sales_worthy("bant"))
+        desk.qualifying.give_verdict(lead_id, Verdict.HAND_OFF)
+    with open_desk(store, "ben", clock=clock) as desk:
+        shown = record_html(desk.handoff.record(lead_id))
+    # The default definition has no such stage: LeadDesk's own words for it.
+    assert f"Marketing-qualified: <b>Marketing qualified</b> since {clock():%d %b %Y}" in shown

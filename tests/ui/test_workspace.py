@@ -97,8 +97,15 @@ def test_a_marketing_qualified_lead_counts_down_to_its_first_call_as_a_new_one(
         for row in range(model.rowCount())
         if (r := model.row_at(row)) is not None and r.stage is Stage.NEW and r.sla_due_at
     )
-    vouched = dataclasses.replace(new, stage=Stage.MARKETING_QUALIFIED)
+    vouched = dataclasses.replace(
+        new,
+        stage=Stage.MARKETING_QUALIFIED,
+        facts={**new.facts, "stage_label": "Basic Qualified Lead"},
+    )
     assert model._text(vouched, SLA) == model._text(new, SLA) != "—"
+    # Its why-line says marketing vouched for it, in the definition's words.
+    said = vouched.reason_at(workspace.desk.clock())
+    assert said.startswith("Basic Qualified Lead: ")
 
 
 def test_overdue_countdown_agrees_with_the_reason_and_reads_whole(

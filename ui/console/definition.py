@@ -266,7 +266,11 @@ class DefinitionTab(QWidget):
         self.publish_button.setEnabled(False)
         if result.created:
             self._say(f"Published lead definition version {version}.")
-            self.verdict.setText(f"Published as version {version}. Reps get it on their next lead.")
+            said = f"Published as version {version}. Reps get it on their next lead."
+            if result.added_stage_label is not None:
+                moved = result.moved_to_added_stage
+                said += f" {moved} new lead(s) moved to {result.added_stage_label}."
+            self.verdict.setText(said)
         else:
             self._say(f"Same as version {version}: nothing published.")
         self.findings.clear()

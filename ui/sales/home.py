@@ -297,6 +297,9 @@ def record_html(record: HandoffRecord) -> str:
     parts.append(f"<p>{esc(record.summary)}</p>")
     if record.rating:  # hot / warm / cold in the definition's words and levels
         parts.append(f"<p>Rating: <b>{esc(record.rating)}</b></p>")
+    if record.marketing_qualified is not None:  # in the definition's words
+        stage, at = record.marketing_qualified
+        parts.append(f"<p>Marketing-qualified: <b>{esc(stage)}</b> since {at:%d %b %Y}</p>")
     if record.answer_labels:
         rows = "".join(
             f"<tr><td>{esc(question)}</td><td><b>{esc(answer)}</b></td></tr>"

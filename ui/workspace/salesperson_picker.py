@@ -175,6 +175,8 @@ class SalespersonPicker(QFrame):
             f"<b>Meeting:</b> {html.escape(meeting.when)} with "
             f"{html.escape(meeting.salesperson_name)}"
         )
+        if meeting.was:  # as the sales page and the timeline say it
+            text += f" (moved from {html.escape(meeting.was)})"
         if sent is not None:
             text += (
                 f"<br>Invitation saved: {html.escape(sent.invitation.name)} · "

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from leaddesk import lifecycle
-from leaddesk.admin.demo.handoff import hand_off_history
+from leaddesk.admin.demo.handoff import hand_off_history, route_to_sales
 from leaddesk.admin.demo.history import CallHistory
 from leaddesk.admin.demo.people import COUNTRIES, Directory
 from leaddesk.admin.demo.rows import DemoRows
@@ -26,6 +26,7 @@ from leaddesk.definition import Definition, Policy
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import Source
 from leaddesk.errors import InputError
+from leaddesk.handoff.routing import sales_team
 from leaddesk.intake.scores import Scorer
 from leaddesk.queue.policy import current_policy
 from leaddesk.queue.sla import SlaClock
@@ -120,11 +121,13 @@ def fill_demo(
         definition = definition_versions.definition_for_version(session, version_id)
         policy = current_policy(session)
         team = make_team(session, reps, now)
+        sales = sales_team(session)
     rep_ids = [team[f"rep{i}"] for i in range(1, reps + 1)]
     builder = _Builder(
         rng, seed, now, rep_ids, team["sales1"], version_id, version.version, policy, definition
     )
     builder.build(leads)
+    route_to_sales(builder.rows, sales, policy)
     with store.transaction() as session:
         builder.rows.write(session)
         set_capacities(session, builder.rows.leads, rep_ids)
