@@ -86,7 +86,7 @@ def test_a_team_store_upgraded_to_0025_lets_the_added_stage_through_a_reps_login
     # The store as 0024 left it: no column, and a leads guard whose fresh stages are 'new'.
     old_guard = row_guards._LEADS_SQL.replace(row_guards._FRESH, "'new'")
     assert old_guard != row_guards._LEADS_SQL
-    # ... nor 0034's column naming the rep a forced move took a call from, nor its guards.
+    # ... nor 0030's column naming the rep a forced move took a call from, nor its guards.
     kept_call = re.compile(r"    -- Only a team lead's forced move.*?    END IF;\n", re.S)
     old_guard, found = kept_call.subn("", old_guard)
     assert found == 1

@@ -1,6 +1,6 @@
 """The rep whose call a team lead's forced move took a lead from, so that call is still logged.
 
-Revision ID: 0034
+Revision ID: 0030
 Revises: 0029
 Create Date: 2026-12-07 14:10:00
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0034"
+revision: str = "0030"
 down_revision: str | None = "0029"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
