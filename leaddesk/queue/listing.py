@@ -44,7 +44,7 @@ from leaddesk.queue.rows import QueueRow, build_row, person_label
 from leaddesk.queue.scope import QueueScope as QueueScope
 from leaddesk.queue.scope import scope_for as scope_for
 from leaddesk.queue.skips import put_skipped_behind, skipped_row
-from leaddesk.store.driver_statements import DriverStatement, SessionOrConnection, connection_of
+from leaddesk.store.driver_statements import DriverStatement, InTransaction, is_sqlite
 from leaddesk.store.models import Account, Lead, Person, User
 from leaddesk.store.types import UTCDateTime
 
@@ -221,7 +221,7 @@ def _band_column(band: Band) -> Any:
     return literal_column(str(int(band)), Integer).label("band")
 
 
-def candidates(session: SessionOrConnection, scope: QueueScope, wanted: int) -> list[int]:
+def candidates(session: InTransaction, scope: QueueScope, wanted: int) -> list[int]:
     """The first ``wanted`` lead ids of the queue, in queue order."""
     if wanted <= 0 or not scope.calling.anything_open:
         return []
@@ -240,11 +240,10 @@ def candidates(session: SessionOrConnection, scope: QueueScope, wanted: int) -> 
     weights = (order.fit_weight, order.interest_weight)
     bands = tuple(sorted(scope.bands, key=lambda b: order.rank(b.key)))
     ranks = {int(band): order.rank(band.key) for band in bands}
-    connection = connection_of(session)
     # PostgreSQL: every band in one statement, one round trip. SQLite has no round trips to
     # save, and a band's queries are cheaper left unasked: band by band, and once enough rows
     # are found the later bands cannot enter (they are strictly ordered).
-    asked = [bands] if connection.dialect.name != "sqlite" else [(band,) for band in bands]
+    asked = [bands] if not is_sqlite(session) else [(band,) for band in bands]
     found: list[SortKey] = []
     for some in asked:
         statement = _queue_statement(
@@ -254,7 +253,7 @@ def candidates(session: SessionOrConnection, scope: QueueScope, wanted: int) -> 
         # A band's times are all of one kind (each band has its own rank), so they compare.
         found += [
             (ranks[band], sub, moment, 0 if worth is None else -int(worth), lead_id)
-            for band, lead_id, moment, worth, sub in statement.rows(connection, params)
+            for band, lead_id, moment, worth, sub in statement.rows(session, params)
         ]
         if len(found) >= room:
             break
@@ -365,7 +364,7 @@ _ROWS = DriverStatement(
 
 
 def load_rows(
-    session: SessionOrConnection,
+    session: InTransaction,
     lead_ids: Sequence[int],
     scope: QueueScope,
     *,
@@ -398,7 +397,7 @@ def shown_row(row: Sequence[Any], scope: QueueScope, band: Band | None = None) -
 
 
 def queue_page(
-    session: SessionOrConnection,
+    session: InTransaction,
     user_id: int,
     at: datetime,
     *,

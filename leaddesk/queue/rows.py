@@ -7,9 +7,9 @@ window that shows a row for an hour says what is true now without asking the sto
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -52,11 +52,16 @@ class QueueRow:
     zones: tuple[str, ...]
     zone_known: bool
     claimed_until: datetime | None = None
-    facts: dict[str, Any] = field(default_factory=dict)
     # Why the lead cannot be called now (search results list such leads too); None if it can.
     blocked: str | None = None
     # The rep put it off with "skip for now": it waits behind the leads that were next.
     skipped: bool = False
+
+    @cached_property
+    def facts(self) -> dict[str, Any]:
+        """The facts behind the why-line, for the JSON listing only: worked out when asked
+        (a page in the window never asks), from the row and the moment it was read."""
+        return row_facts(self)
 
     def reason_at(self, at: datetime) -> str:
         """The why-line as it reads at ``at`` (``reason`` is the one read with the row)."""
@@ -111,16 +116,8 @@ def build_row(
     user_id: int,
     blocked: str | None = None,
 ) -> QueueRow:
-    details = reason_facts(lead, band, at=at, policy=policy)
     zone_list = zones.zones_of(lead.zone_key)
     shown_zones = zone_list or (policy.timezone,)
-    details.update(
-        stage=lead.stage.value,
-        fit=lead.fit_score,
-        interest=lead.interest_score,
-        time_zones=list(shown_zones),
-        time_zone_known=bool(zone_list),
-    )
     row = filled(
         QueueRow,
         {
@@ -145,7 +142,6 @@ def build_row(
             "zones": shown_zones,
             "zone_known": bool(zone_list),
             "claimed_until": lead.claim_expires_at if lead.claimed_by_id == user_id else None,
-            "facts": details,
             "blocked": blocked,
             "skipped": False,
         },
@@ -155,25 +151,35 @@ def build_row(
     return row
 
 
-def reason_facts(lead: LeadFacts, band: Band, *, at: datetime, policy: Policy) -> dict[str, Any]:
-    """The facts behind a row's reason, as they stand at ``at`` (for the JSON listing)."""
+def row_facts(row: QueueRow) -> dict[str, Any]:
+    """The facts behind a row's reason, as they stood when it was read (for the JSON
+    listing). ``local_time`` is that moment, in the person's zone."""
+    at = row.local_time
+    band = row.band
     details: dict[str, Any] = {"band": band.key}
-    if band is Band.CALLBACK and lead.callback_at is not None:
-        details["callback_at"] = lead.callback_at.isoformat()
-        late = minutes(at - lead.callback_at)
+    if band is Band.CALLBACK and row.callback_at is not None:
+        details["callback_at"] = row.callback_at.isoformat()
+        late = minutes(at - row.callback_at)
         if late >= 1:
             details["minutes_late"] = late
-    elif band is Band.NEW and lead.sla_due_at is not None:
-        details["sla_due"] = lead.sla_due_at.isoformat()
-        left = sla_minutes_left(lead.sla_due_at, at)
+    elif band is Band.NEW and row.sla_due_at is not None:
+        details["sla_due"] = row.sla_due_at.isoformat()
+        left = sla_minutes_left(row.sla_due_at, at)
         if left >= 0:
             details["minutes_left"] = left
         else:
             details["minutes_overdue"] = -left
     elif band is Band.RETRY:
-        details.update(attempt=lead.attempts + 1, max_attempts=policy.cadence.max_attempts)
-        if lead.next_attempt_at is not None:
-            details["due_since"] = lead.next_attempt_at.isoformat()
+        details.update(attempt=row.attempts + 1, max_attempts=row.max_attempts)
+        if row.next_attempt_at is not None:
+            details["due_since"] = row.next_attempt_at.isoformat()
+    details.update(
+        stage=row.stage.value,
+        fit=row.fit_score,
+        interest=row.interest_score,
+        time_zones=list(row.zones),
+        time_zone_known=row.zone_known,
+    )
     return details
 
 

@@ -1,6 +1,7 @@
-"""A read run through the driver's own cursor (a lead found by e-mail or phone, issue #24)
-hands back the very rows SQLAlchemy would: aware UTC datetimes, enums, booleans, None, an IN
-list, on a SQLAlchemy Connection or on the driver's connection alone."""
+"""A statement run through the driver's own cursor (`next`, the queue page, a lead found by
+e-mail or phone, issue #24) hands back the very rows SQLAlchemy would: aware UTC datetimes,
+enums, booleans, None, an IN list, on a SQLAlchemy Connection or on the driver's connection
+alone."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from leaddesk.errors import InputError
 from leaddesk.queue import policy
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS
 from leaddesk.store import open_store
-from leaddesk.store.driver_reads import DriverRead
+from leaddesk.store.driver_statements import DriverStatement
 from leaddesk.store.models import Account, Lead, Person
 
 _ROWS = (
@@ -37,7 +38,7 @@ def test_driver_rows_are_the_rows_sqlalchemy_hands_back(
     params = {"low": "a", "high": "z"}
     with store.reading_connection() as connection:
         expected = [tuple(row) for row in connection.execute(_ROWS, params)]
-        got = DriverRead(_ROWS).rows(connection, params)
+        got = DriverStatement(_ROWS).rows(connection, params)
     store.close()
     assert len(got) == 30
     assert got == expected
@@ -49,7 +50,7 @@ def test_driver_rows_are_the_rows_sqlalchemy_hands_back(
 def test_a_driver_read_refuses_a_nul_in_the_search_text(sqlite_store_path: Path) -> None:
     store = open_store(str(sqlite_store_path))
     with store.reading_connection() as connection, pytest.raises(InputError, match="NUL"):
-        DriverRead(_ROWS).rows(connection, {"low": "a\x00", "high": "b"})
+        DriverStatement(_ROWS).rows(connection, {"low": "a\x00", "high": "b"})
     store.close()
 
 
@@ -64,7 +65,7 @@ def test_an_in_list_and_the_quick_reading_give_the_same_rows_and_policy(
         expected = [tuple(row) for row in connection.execute(listed, params)]
     policy._by_digest.clear()  # read the published definition again, on the driver alone
     with store.quick_reading() as quick:
-        got = DriverRead(listed).rows(quick, params)
+        got = DriverStatement(listed).rows(quick, params)
         read_policy = policy.policy_on(quick)
     with store.reading() as session:
         expected_policy = policy.current_policy(session)
