@@ -412,4 +412,4 @@ def queue_page(
     scope = scope_for(session, user_id, at, band=band, source=source)
     ids = candidates(session, scope, offset + limit)[offset:]
     rows = load_rows(session, ids, scope)
-    return [skipped_row(row, at) if row.lead_id in scope.skips else row for row in rows]
+    return [skipped_row(row) if row.lead_id in scope.skips else row for row in rows]

@@ -38,7 +38,6 @@ class QueueRow:
     source: str
     stage: Stage
     band: Band
-    reason: str
     score: int
     fit_score: int
     interest_score: int
@@ -56,6 +55,12 @@ class QueueRow:
     blocked: str | None = None
     # The rep put it off with "skip for now": it waits behind the leads that were next.
     skipped: bool = False
+
+    @cached_property
+    def reason(self) -> str:
+        """The why-line as it read when the row was read (``local_time`` is that moment):
+        worded when first asked (the window words it again for the time it shows)."""
+        return word_reason(self, self.local_time)
 
     @cached_property
     def facts(self) -> dict[str, Any]:
@@ -118,7 +123,7 @@ def build_row(
 ) -> QueueRow:
     zone_list = zones.zones_of(lead.zone_key)
     shown_zones = zone_list or (policy.timezone,)
-    row = filled(
+    return filled(
         QueueRow,
         {
             "lead_id": lead.lead_id,
@@ -128,7 +133,6 @@ def build_row(
             "source": lead.source,
             "stage": lead.stage,
             "band": band,
-            "reason": "",
             "score": score(lead, policy),
             "fit_score": lead.fit_score,
             "interest_score": lead.interest_score,
@@ -146,9 +150,6 @@ def build_row(
             "skipped": False,
         },
     )
-    # The why-line is worded from the row itself, on the new row that nobody holds yet.
-    row.__dict__["reason"] = word_reason(row, at)
-    return row
 
 
 def row_facts(row: QueueRow) -> dict[str, Any]:
@@ -212,13 +213,9 @@ def _why(row: QueueRow, at: datetime) -> str:
             text += f", {span(late)} late"
         return text
     if row.band is Band.NEW:
-        what = SOURCE_WORDS.get(row.source, f"{row.source.replace('_', ' ')} lead")
         if row.sla_due_at is None:
-            return f"new {what}, no call deadline set"
-        left = sla_minutes_left(row.sla_due_at, at)
-        if left >= 0:
-            return f"new {what}, {span(left)} left to call"
-        return f"new {what}, call overdue by {span(-left)}"
+            return _new_line(row.source, None)
+        return _new_line(row.source, sla_minutes_left(row.sla_due_at, at))
     if row.band is Band.RETRY:
         return f"retry {row.attempts + 1} of {row.max_attempts}"
     if row.stage is Stage.IN_QUALIFICATION:
@@ -226,6 +223,18 @@ def _why(row: QueueRow, at: datetime) -> str:
     else:
         text = "open lead with no next step"
     return f"{text} (fit {row.fit_score}, interest {row.interest_score})"
+
+
+@lru_cache(maxsize=4096)
+def _new_line(source: str, left: int | None) -> str:
+    """A new lead's why-line by its source and minutes left (None: no deadline): a page's
+    new leads share a few, so each is worded once."""
+    what = SOURCE_WORDS.get(source, f"{source.replace('_', ' ')} lead")
+    if left is None:
+        return f"new {what}, no call deadline set"
+    if left >= 0:
+        return f"new {what}, {span(left)} left to call"
+    return f"new {what}, call overdue by {span(-left)}"
 
 
 @cache
@@ -255,6 +264,7 @@ def minutes(delta: timedelta) -> int:
     return int(delta.total_seconds() / 60)
 
 
+@lru_cache(maxsize=4096)
 def span(total_minutes: int) -> str:
     if total_minutes < 1:
         return "under 1 min"
