@@ -160,6 +160,9 @@ class _Plan:
         self.pieces = _LIST.split(compiled.string)
         self.lists = list(dict.fromkeys(self.pieces[1::2]))
         self.sql_by_lengths: dict[tuple[int, ...], str] = {}
+        # The last tuple given for each list, with its items bound: the queue's open zones
+        # are the same tuple for a minute, so they are processed and named once.
+        self.last_lists: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
         processes: list[Process] = []
         columns = getattr(statement, "selected_columns", None)
         if columns is not None and not compiled.isupdate and not compiled.isinsert:
@@ -184,11 +187,19 @@ class _Plan:
             return self.pieces[0], values
         lengths = dict(self.constant_lengths)
         for key, process in self.listed:
-            items = _each(process, params[key])
-            if NUL in "".join([item for item in items if isinstance(item, str)]):
-                raise nul_refused(field_words(key))
-            values.update(zip(_item_names(key, len(items)), items, strict=True))
-            lengths[key] = len(items)
+            given = params[key]
+            last = self.last_lists.get(key)
+            if last is not None and last[0] is given:
+                named = last[1]
+            else:
+                items = _each(process, given)
+                if NUL in "".join([item for item in items if isinstance(item, str)]):
+                    raise nul_refused(field_words(key))
+                named = dict(zip(_item_names(key, len(items)), items, strict=True))
+                if isinstance(given, tuple):  # not changed in place: kept by identity
+                    self.last_lists[key] = (given, named)
+            values.update(named)
+            lengths[key] = len(named)
         shape = tuple(lengths[name] for name in self.lists)
         sql = self.sql_by_lengths.get(shape)
         if sql is None:
