@@ -64,13 +64,7 @@ class DriverStatement:
         if dialect.name != "sqlite":
             return list(connection_of(where).execute(self.statement, params).tuples())
         plan = self._plan_for(dialect)
-        cursor = _cursor(where)
-        try:
-            cursor.execute(*plan.bound(params))
-            found = cursor.fetchall()
-        finally:
-            cursor.close()
-        return plan.converted(found)
+        return plan.converted(_driver(where).execute(*plan.bound(params)).fetchall())
 
     def changed(self, where: InTransaction, params: Mapping[str, Any]) -> int:
         """Run an INSERT, UPDATE or DELETE; how many rows it changed."""
@@ -78,12 +72,7 @@ class DriverStatement:
         if dialect.name != "sqlite":
             return int(connection_of(where).execute(self.statement, params).rowcount)
         plan = self._plan_for(dialect)
-        cursor = _cursor(where)
-        try:
-            cursor.execute(*plan.bound(params))
-            return int(cursor.rowcount)
-        finally:
-            cursor.close()
+        return int(_driver(where).execute(*plan.bound(params)).rowcount)
 
     def _plan_for(self, dialect: Dialect) -> _Plan:
         if self._plan is None:
@@ -109,14 +98,16 @@ def is_sqlite(where: InTransaction) -> bool:
     return dialect_of(where).name == "sqlite"
 
 
-def _cursor(where: InTransaction) -> Any:
-    """A cursor of the driver's connection the transaction was begun on."""
+def _driver(where: InTransaction) -> Any:
+    """The driver's connection the transaction was begun on (``sqlite3.Connection``: its
+    ``execute`` makes the cursor in C, no Python cursor made and closed around it)."""
     if isinstance(where, DriverConnection):
-        return where.connection.cursor()
-    # Connection.connection begins nothing by itself: the caller's transaction has.
-    raw = connection_of(where).connection.dbapi_connection
+        raw = where.connection.dbapi_connection
+    else:
+        # Connection.connection begins nothing by itself: the caller's transaction has.
+        raw = connection_of(where).connection.dbapi_connection
     assert raw is not None, "a connection inside a transaction"
-    return raw.cursor()
+    return raw
 
 
 def _one(process: Process, value: Any) -> Any:
