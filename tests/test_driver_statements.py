@@ -5,10 +5,13 @@ alone."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import sqlite
 
 from leaddesk.admin.demo import fill_demo
 from leaddesk.clock import FixedClock
@@ -18,6 +21,7 @@ from leaddesk.queue.listing import OWNER, ROW_COLUMNS
 from leaddesk.store import open_store
 from leaddesk.store.driver_statements import DriverStatement
 from leaddesk.store.models import Account, Lead, Person
+from leaddesk.store.types import UTCDateTime
 
 _ROWS = (
     select(*ROW_COLUMNS, OWNER.name, Lead.callback_at, Lead.lead_type)
@@ -73,3 +77,17 @@ def test_an_in_list_and_the_quick_reading_give_the_same_rows_and_policy(
     assert [row[0] for row in got] == [1, 3, 5, 8]
     assert got == expected
     assert read_policy == expected_policy
+
+
+def test_the_two_wall_times_of_a_repeated_hour_are_written_as_their_own_instants() -> None:
+    # SQLite's text of a UTC time is kept per instant; two New York times of the hour the
+    # clocks go back compare equal, yet are an hour apart, and must not share one text.
+    dialect = sqlite.dialect()
+    text_of = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert text_of is not None
+    first = datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("America/New_York"))
+    second = first.replace(fold=1)
+    assert first == second
+    assert text_of(first) == "2026-11-01 05:30:00.000000"
+    assert text_of(second) == "2026-11-01 06:30:00.000000"
+    assert text_of(second.astimezone(UTC)) == text_of(second.astimezone(UTC)) == text_of(second)

@@ -52,7 +52,9 @@ class UTCDateTime(TypeDecorator[datetime]):
                 raise ValueError(
                     f"naive datetime {value!r} given to the store; use UTC-aware times"
                 )
-            return _sqlite_text(value)
+            if value.tzinfo is UTC:  # the usual case (the clock's): kept per instant
+                return _sqlite_text(value)
+            return _sqlite_text.__wrapped__(value)
 
         return utc_text
 
@@ -81,8 +83,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 @lru_cache(maxsize=256)
 def _sqlite_text(value: datetime) -> str:
     """Naive UTC text as SQLAlchemy's SQLite DATETIME writes it (2026-11-18 15:00:01.000000),
-    written at once (``datetime.replace`` costs more), and once per instant: `next` binds its
-    moment in five statements. Equal instants in any zone give the same text."""
+    written at once (``datetime.replace`` costs more), and once per UTC instant: `next` binds
+    its moment in five statements. Only UTC times are kept: two wall times of another zone's
+    repeated hour compare equal, yet are an hour apart."""
     return value.astimezone(UTC).isoformat(" ", "microseconds")[:-6]
 
 
