@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
@@ -24,7 +23,7 @@ from leaddesk.people.permissions import Action, can, require
 from leaddesk.sign_in import windows
 from leaddesk.store import Store
 from leaddesk.store.claim_sql import lease_transaction
-from leaddesk.store.driver_reads import Reads
+from leaddesk.store.driver_statements import InTransaction
 
 SIGN_IN_NEEDED = "This store has passwords: name who is acting with --as USER and sign in."
 
@@ -141,20 +140,13 @@ class DeskContext:
             yield session
 
     @contextmanager
-    def read_rows(self, action: Action | None) -> Iterator[Reads]:
+    def read_rows(self, action: Action | None) -> Iterator[InTransaction]:
         """``read`` for the quick reads a rep waits on, such as finding a lead by its e-mail
-        or phone: driver reads only (leaddesk/store/driver_reads.py), no Session."""
+        or phone, and the queue page: driver statements only
+        (leaddesk/store/driver_statements.py), no Session."""
         if action is not None:
             self.require(action)
         with self.store.quick_reading() as connection:
-            yield connection
-
-    @contextmanager
-    def read_connection(self, action: Action) -> Iterator[Connection]:
-        """``read`` on a bare connection, no ORM session (a queue page: its statements run on
-        the driver's cursor, leaddesk/store/driver_statements.py)."""
-        self.require(action)
-        with self.store.reading_connection() as connection:
             yield connection
 
     def store_for(self, action: Action) -> Store:

@@ -67,9 +67,9 @@ class Queue:
         source: str | None = None,
     ) -> list[call_queue.QueueRow]:
         """One page of the acting rep's call queue, best first; each row says why it is there."""
-        with self._ctx.read_connection(Action.WORK_QUEUE) as session:
+        with self._ctx.read_rows(Action.WORK_QUEUE) as connection:
             return call_queue.queue_page(
-                session,
+                connection,
                 self._ctx.user_id,
                 self._ctx.clock(),
                 limit=limit,

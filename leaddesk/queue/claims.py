@@ -20,7 +20,7 @@ from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES
 from leaddesk.errors import Conflict, InputError
 from leaddesk.queue.policy import current_policy
-from leaddesk.store.driver_statements import DriverStatement, SessionOrConnection
+from leaddesk.store.driver_statements import DriverStatement, InTransaction
 from leaddesk.store.models import Lead, User
 from leaddesk.store.types import UTCDateTime
 
@@ -29,7 +29,7 @@ LEASE = timedelta(minutes=15)
 
 
 def try_claim(
-    session: SessionOrConnection,
+    session: InTransaction,
     lead_id: int,
     *,
     user_id: int,

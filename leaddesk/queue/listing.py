@@ -44,7 +44,7 @@ from leaddesk.queue.rows import QueueRow, build_row, person_label
 from leaddesk.queue.scope import QueueScope as QueueScope
 from leaddesk.queue.scope import scope_for as scope_for
 from leaddesk.queue.skips import put_skipped_behind, skipped_row
-from leaddesk.store.driver_statements import DriverStatement, SessionOrConnection, connection_of
+from leaddesk.store.driver_statements import DriverStatement, InTransaction, is_sqlite
 from leaddesk.store.models import Account, Lead, Person, User
 from leaddesk.store.types import UTCDateTime
 
@@ -105,12 +105,13 @@ def calling_hours_filter() -> tuple[ColumnElement[bool], ...]:
 
 
 def calling_params(calling: zones.CallingZones) -> dict[str, Any]:
+    # The tuples themselves, kept for the minute: a driver statement binds each once.
     return {
-        "zones": list(calling.open_keys),
+        "zones": calling.open_keys,
         "unknown_open": calling.unknown_open,
-        "own_countries": list(calling.own_countries),
-        "open_pairs": list(calling.open_pairs),
-        "closed_regions": list(calling.closed_regions),
+        "own_countries": calling.own_countries,
+        "open_pairs": calling.open_pairs,
+        "closed_regions": calling.closed_regions,
     }
 
 
@@ -221,7 +222,7 @@ def _band_column(band: Band) -> Any:
     return literal_column(str(int(band)), Integer).label("band")
 
 
-def candidates(session: SessionOrConnection, scope: QueueScope, wanted: int) -> list[int]:
+def candidates(session: InTransaction, scope: QueueScope, wanted: int) -> list[int]:
     """The first ``wanted`` lead ids of the queue, in queue order."""
     if wanted <= 0 or not scope.calling.anything_open:
         return []
@@ -240,11 +241,10 @@ def candidates(session: SessionOrConnection, scope: QueueScope, wanted: int) -> 
     weights = (order.fit_weight, order.interest_weight)
     bands = tuple(sorted(scope.bands, key=lambda b: order.rank(b.key)))
     ranks = {int(band): order.rank(band.key) for band in bands}
-    connection = connection_of(session)
     # PostgreSQL: every band in one statement, one round trip. SQLite has no round trips to
     # save, and a band's queries are cheaper left unasked: band by band, and once enough rows
     # are found the later bands cannot enter (they are strictly ordered).
-    asked = [bands] if connection.dialect.name != "sqlite" else [(band,) for band in bands]
+    asked = [bands] if not is_sqlite(session) else [(band,) for band in bands]
     found: list[SortKey] = []
     for some in asked:
         statement = _queue_statement(
@@ -254,7 +254,7 @@ def candidates(session: SessionOrConnection, scope: QueueScope, wanted: int) -> 
         # A band's times are all of one kind (each band has its own rank), so they compare.
         found += [
             (ranks[band], sub, moment, 0 if worth is None else -int(worth), lead_id)
-            for band, lead_id, moment, worth, sub in statement.rows(connection, params)
+            for band, lead_id, moment, worth, sub in statement.rows(session, params)
         ]
         if len(found) >= room:
             break
@@ -365,7 +365,7 @@ _ROWS = DriverStatement(
 
 
 def load_rows(
-    session: SessionOrConnection,
+    session: InTransaction,
     lead_ids: Sequence[int],
     scope: QueueScope,
     *,
@@ -398,7 +398,7 @@ def shown_row(row: Sequence[Any], scope: QueueScope, band: Band | None = None) -
 
 
 def queue_page(
-    session: SessionOrConnection,
+    session: InTransaction,
     user_id: int,
     at: datetime,
     *,
@@ -413,4 +413,4 @@ def queue_page(
     scope = scope_for(session, user_id, at, band=band, source=source)
     ids = candidates(session, scope, offset + limit)[offset:]
     rows = load_rows(session, ids, scope)
-    return [skipped_row(row, at) if row.lead_id in scope.skips else row for row in rows]
+    return [skipped_row(row) if row.lead_id in scope.skips else row for row in rows]

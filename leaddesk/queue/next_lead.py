@@ -22,7 +22,7 @@ from leaddesk.queue.rows import QueueRow
 from leaddesk.queue.scope import QueueScope, scope_for
 from leaddesk.store import Store
 from leaddesk.store.claim_sql import lease_connection
-from leaddesk.store.driver_statements import DriverStatement
+from leaddesk.store.driver_statements import DriverConnection, DriverStatement
 from leaddesk.store.models import Account, AuditEvent, Lead, Person
 from leaddesk.store.types import JSONText, UTCDateTime
 
@@ -61,7 +61,7 @@ def _wanted(store: Store, scope: QueueScope, round_: int) -> int:
 
 
 def _claim(
-    connection: Connection, lead_id: int, scope: QueueScope, *, postgres: bool
+    connection: Connection | DriverConnection, lead_id: int, scope: QueueScope, *, postgres: bool
 ) -> QueueRow | None:
     user_id, at = scope.user_id, scope.at
     expires = at + LEASE
@@ -72,6 +72,7 @@ def _claim(
         "details": {"until": expires.isoformat()},
     }
     if postgres:
+        assert isinstance(connection, Connection)  # PostgreSQL's lease: a Connection
         params = {"lead_id": lead_id, "user_id": user_id, "at": at, "expires": expires, **noted}
         found = connection.execute(_claim_and_show(), params).first()
         return shown_row(found, scope) if found is not None else None

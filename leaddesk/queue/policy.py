@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from leaddesk.definition import Definition, Policy
 from leaddesk.definition import versions as definition_versions
 from leaddesk.domain import Stage
-from leaddesk.store.driver_reads import Reads
+from leaddesk.store.driver_statements import DriverConnection, InTransaction
 from leaddesk.store.hot_reads import newest_definition
 
 # Published versions never change, so a digest always means the same policy. Every queue
@@ -35,34 +35,28 @@ def current_policy(session: Session) -> Policy:
     return policy_of(session, *head)
 
 
-def policy_on(connection: Reads) -> Policy:
-    """``current_policy`` for a quick read (a search): a Session is made only the first
-    time a published version is met (on the driver's connection alone, in a read of its
-    own: a published version never changes)."""
-    head = newest_definition(connection)
-    if head is None:
-        return Policy()
-    cached = _by_digest.get(head[1])
-    if cached is not None:
-        return cached
-    if isinstance(connection, Connection):
-        with Session(bind=connection) as session:  # joins the connection's transaction
-            return policy_of(session, *head)
-    with Session(connection.engine) as session, session.begin():
-        return policy_of(session, *head)
+def policy_on(where: InTransaction) -> Policy:
+    """``current_policy`` for a quick read (a search), with no Session of its own."""
+    head = newest_definition(where)
+    return policy_of(where, *head) if head is not None else Policy()
 
 
-def policy_of(session: Session | Connection, version_id: int | None, digest: str | None) -> Policy:
+def policy_of(where: InTransaction, version_id: int | None, digest: str | None) -> Policy:
     """The policy of the published version with this id and digest (read once per digest);
-    the reference defaults for none."""
+    the reference defaults for none. A Session is made only the first time a version is met:
+    on ``where``'s connection, or, on the driver's connection alone, in a read of its own (a
+    published version never changes)."""
     if version_id is None or digest is None:
         return Policy()
     cached = _by_digest.get(digest)
     if cached is None:
-        if isinstance(session, Connection):  # `next` has no session: one for this read
-            with Session(bind=session) as reading:
+        if isinstance(where, Connection):  # `next` and the page have no session
+            with Session(bind=where) as reading:  # joins the connection's transaction
                 return policy_of(reading, version_id, digest)
-        definition = definition_versions.definition_for_version(session, version_id)
+        if isinstance(where, DriverConnection):
+            with Session(where.engine) as reading, reading.begin():
+                return policy_of(reading, version_id, digest)
+        definition = definition_versions.definition_for_version(where, version_id)
         cached = definition.policy
         if len(_by_digest) > 64:
             _by_digest.clear()

@@ -7,9 +7,9 @@ window that shows a row for an hour says what is true now without asking the sto
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,7 +39,6 @@ class QueueRow:
     source: str
     stage: Stage
     band: Band
-    reason: str
     score: int
     fit_score: int
     interest_score: int
@@ -53,11 +52,24 @@ class QueueRow:
     zones: tuple[str, ...]
     zone_known: bool
     claimed_until: datetime | None = None
-    facts: dict[str, Any] = field(default_factory=dict)
     # Why the lead cannot be called now (search results list such leads too); None if it can.
     blocked: str | None = None
     # The rep put it off with "skip for now": it waits behind the leads that were next.
     skipped: bool = False
+    # A marketing-qualified lead's stage in its definition's words; None for other stages.
+    stage_label: str | None = None
+
+    @cached_property
+    def reason(self) -> str:
+        """The why-line as it read when the row was read (``local_time`` is that moment):
+        worded when first asked (the window words it again for the time it shows)."""
+        return word_reason(self, self.local_time)
+
+    @cached_property
+    def facts(self) -> dict[str, Any]:
+        """The facts behind the why-line, for the JSON listing only: worked out when asked
+        (a page in the window never asks), from the row and the moment it was read."""
+        return row_facts(self)
 
     def reason_at(self, at: datetime) -> str:
         """The why-line as it reads at ``at`` (``reason`` is the one read with the row)."""
@@ -112,20 +124,9 @@ def build_row(
     user_id: int,
     blocked: str | None = None,
 ) -> QueueRow:
-    details = reason_facts(lead, band, at=at, policy=policy)
     zone_list = zones.zones_of(lead.zone_key)
     shown_zones = zone_list or (policy.timezone,)
-    details.update(
-        stage=lead.stage.value,
-        fit=lead.fit_score,
-        interest=lead.interest_score,
-        time_zones=list(shown_zones),
-        time_zone_known=bool(zone_list),
-    )
-    if lead.stage is Stage.MARKETING_QUALIFIED:
-        # Said in the definition's words ("Basic Qualified Lead"), not as a new lead's row.
-        details["stage_label"] = marketing_qualified_label(policy)
-    row = filled(
+    return filled(
         QueueRow,
         {
             "lead_id": lead.lead_id,
@@ -135,7 +136,6 @@ def build_row(
             "source": lead.source,
             "stage": lead.stage,
             "band": band,
-            "reason": "",
             "score": score(lead, policy),
             "fit_score": lead.fit_score,
             "interest_score": lead.interest_score,
@@ -149,35 +149,49 @@ def build_row(
             "zones": shown_zones,
             "zone_known": bool(zone_list),
             "claimed_until": lead.claim_expires_at if lead.claimed_by_id == user_id else None,
-            "facts": details,
             "blocked": blocked,
             "skipped": False,
+            "stage_label": (
+                # Said in the definition's words ("Basic Qualified Lead"), not as a new lead's.
+                marketing_qualified_label(policy)
+                if lead.stage is Stage.MARKETING_QUALIFIED
+                else None
+            ),
         },
     )
-    # The why-line is worded from the row itself, on the new row that nobody holds yet.
-    row.__dict__["reason"] = word_reason(row, at)
-    return row
 
 
-def reason_facts(lead: LeadFacts, band: Band, *, at: datetime, policy: Policy) -> dict[str, Any]:
-    """The facts behind a row's reason, as they stand at ``at`` (for the JSON listing)."""
+def row_facts(row: QueueRow) -> dict[str, Any]:
+    """The facts behind a row's reason, as they stood when it was read (for the JSON
+    listing). ``local_time`` is that moment, in the person's zone."""
+    at = row.local_time
+    band = row.band
     details: dict[str, Any] = {"band": band.key}
-    if band is Band.CALLBACK and lead.callback_at is not None:
-        details["callback_at"] = lead.callback_at.isoformat()
-        late = minutes(at - lead.callback_at)
+    if band is Band.CALLBACK and row.callback_at is not None:
+        details["callback_at"] = row.callback_at.isoformat()
+        late = minutes(at - row.callback_at)
         if late >= 1:
             details["minutes_late"] = late
-    elif band is Band.NEW and lead.sla_due_at is not None:
-        details["sla_due"] = lead.sla_due_at.isoformat()
-        left = sla_minutes_left(lead.sla_due_at, at)
+    elif band is Band.NEW and row.sla_due_at is not None:
+        details["sla_due"] = row.sla_due_at.isoformat()
+        left = sla_minutes_left(row.sla_due_at, at)
         if left >= 0:
             details["minutes_left"] = left
         else:
             details["minutes_overdue"] = -left
     elif band is Band.RETRY:
-        details.update(attempt=lead.attempts + 1, max_attempts=policy.cadence.max_attempts)
-        if lead.next_attempt_at is not None:
-            details["due_since"] = lead.next_attempt_at.isoformat()
+        details.update(attempt=row.attempts + 1, max_attempts=row.max_attempts)
+        if row.next_attempt_at is not None:
+            details["due_since"] = row.next_attempt_at.isoformat()
+    details.update(
+        stage=row.stage.value,
+        fit=row.fit_score,
+        interest=row.interest_score,
+        time_zones=list(row.zones),
+        time_zone_known=row.zone_known,
+    )
+    if row.stage_label is not None:
+        details["stage_label"] = row.stage_label
     return details
 
 
@@ -210,14 +224,10 @@ def _why(row: QueueRow, at: datetime) -> str:
             text += f", {span(late)} late"
         return text
     if row.band is Band.NEW:
-        what = SOURCE_WORDS.get(row.source, f"{row.source.replace('_', ' ')} lead")
-        what = _fresh(row, what)
+        label = row.stage_label if row.stage is Stage.MARKETING_QUALIFIED else None
         if row.sla_due_at is None:
-            return f"{what}, no call deadline set"
-        left = sla_minutes_left(row.sla_due_at, at)
-        if left >= 0:
-            return f"{what}, {span(left)} left to call"
-        return f"{what}, call overdue by {span(-left)}"
+            return _new_line(row.source, None, label)
+        return _new_line(row.source, sla_minutes_left(row.sla_due_at, at), label)
     if row.band is Band.RETRY:
         return f"retry {row.attempts + 1} of {row.max_attempts}"
     if row.stage is Stage.IN_QUALIFICATION:
@@ -227,15 +237,24 @@ def _why(row: QueueRow, at: datetime) -> str:
     return f"{text} (fit {row.fit_score}, interest {row.interest_score})"
 
 
-def _fresh(row: QueueRow, what: str) -> str:
-    """ "new web inquiry", or for a lead marketing vouched for its stage in the definition's
-    words, "Basic Qualified Lead: web inquiry" (short: the Why column is narrow)."""
-    if row.stage is not Stage.MARKETING_QUALIFIED:
-        return f"new {what}"
-    label = str(row.facts.get("stage_label") or "")
-    if not label or label.casefold() == Stage.MARKETING_QUALIFIED.label:
-        return f"marketing-qualified {what}"
-    return f"{label}: {what}"
+@lru_cache(maxsize=4096)
+def _new_line(source: str, left: int | None, label: str | None) -> str:
+    """A new lead's why-line by its source and minutes left (None: no deadline): a page's
+    new leads share a few, so each is worded once. ``label`` is a marketing-qualified lead's
+    stage in the definition's words: "Basic Qualified Lead: web inquiry" (short: the Why
+    column is narrow); None words a new lead's, "new web inquiry"."""
+    what = SOURCE_WORDS.get(source, f"{source.replace('_', ' ')} lead")
+    if label is None:
+        what = f"new {what}"
+    elif label.casefold() == Stage.MARKETING_QUALIFIED.label:
+        what = f"marketing-qualified {what}"
+    else:
+        what = f"{label}: {what}"
+    if left is None:
+        return f"{what}, no call deadline set"
+    if left >= 0:
+        return f"{what}, {span(left)} left to call"
+    return f"{what}, call overdue by {span(-left)}"
 
 
 @cache
@@ -265,6 +284,7 @@ def minutes(delta: timedelta) -> int:
     return int(delta.total_seconds() / 60)
 
 
+@lru_cache(maxsize=4096)
 def span(total_minutes: int) -> str:
     if total_minutes < 1:
         return "under 1 min"

@@ -29,7 +29,7 @@ from leaddesk.queue import zones
 from leaddesk.queue.ordering import Band
 from leaddesk.queue.policy import policy_of
 from leaddesk.queue.skips import SKIP_LASTS
-from leaddesk.store.driver_statements import DriverStatement, SessionOrConnection, is_sqlite
+from leaddesk.store.driver_statements import DriverStatement, InTransaction, is_sqlite
 from leaddesk.store.models import AuditEvent, DefinitionVersion
 from leaddesk.store.types import UTCDateTime
 
@@ -110,7 +110,7 @@ _FACTS = {kept: DriverStatement(_facts_statement(kept)) for kept in (True, False
 
 
 def scope_for(
-    session: SessionOrConnection,
+    session: InTransaction,
     user_id: int,
     at: datetime,
     *,

@@ -40,7 +40,7 @@ from leaddesk.queue.listing import OWNER, ROW_COLUMNS, SortKey, facts_of
 from leaddesk.queue.ordering import Band, LeadFacts
 from leaddesk.queue.policy import current_policy, policy_on
 from leaddesk.queue.rows import QueueRow, build_row, person_label
-from leaddesk.store.driver_reads import DriverRead, Reads
+from leaddesk.store.driver_statements import DriverStatement, InTransaction
 from leaddesk.store.models import Account, FileValue, Lead, Person
 from leaddesk.store.nul_guard import NUL, nul_refused
 
@@ -196,7 +196,7 @@ _KEPT = (
 _LEAD_FACTS = select(Lead.id, Lead.stage, Lead.assigned_to_id, Lead.arrived_at)
 # The kept-value walk's is the same statement every search (its values are parameters):
 # built once, and run through the driver (a phone number's search walks it).
-_KEPT_LEADS = DriverRead(_LEAD_FACTS.where(Lead.id.in_(_KEPT)))
+_KEPT_LEADS = DriverStatement(_LEAD_FACTS.where(Lead.id.in_(_KEPT)))
 
 
 def _kept(prefix: str) -> Walk:
@@ -205,7 +205,7 @@ def _kept(prefix: str) -> Walk:
 
 
 def search_leads(
-    connection: Reads,
+    connection: InTransaction,
     user_id: int,
     text: str,
     at: datetime,
@@ -288,7 +288,7 @@ def search_leads(
 
 
 def _lead_by_number(
-    connection: Reads,
+    connection: InTransaction,
     lead_id: int,
     user_id: int,
     at: datetime,
@@ -318,13 +318,13 @@ _ROWS_OF = (
     .outerjoin(Account, Lead.account_id == Account.id)
     .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
 )
-_ROWS = DriverRead(_ROWS_OF.where(Lead.id.in_(bindparam("ids", expanding=True))))
-_OWNER_OF = DriverRead(select(Lead.assigned_to_id).where(Lead.id == bindparam("lead_id")))
+_ROWS = DriverStatement(_ROWS_OF.where(Lead.id.in_(bindparam("ids", expanding=True))))
+_OWNER_OF = DriverStatement(select(Lead.assigned_to_id).where(Lead.id == bindparam("lead_id")))
 # The index's matches and their rows in one statement (SQLite): open ones, or all with closed.
 # Through the driver: an e-mail's or a phone's search is this one statement, one row.
 _ROWS_MATCHED = {
-    False: DriverRead(_ROWS_OF.where(Lead.id.in_(search_index.OPEN_IDS))),
-    True: DriverRead(_ROWS_OF.where(Lead.id.in_(search_index.ALL_IDS))),
+    False: DriverStatement(_ROWS_OF.where(Lead.id.in_(search_index.OPEN_IDS))),
+    True: DriverStatement(_ROWS_OF.where(Lead.id.in_(search_index.ALL_IDS))),
 }
 
 
@@ -340,7 +340,7 @@ class Placed:
     band: Band
 
 
-def _rows_of(connection: Reads, ids: list[int]) -> list[Any]:
+def _rows_of(connection: InTransaction, ids: list[int]) -> list[Any]:
     return _ROWS.rows(connection, {"ids": ids}) if ids else []
 
 
@@ -385,7 +385,7 @@ def _built(found: list[Placed], user_id: int, at: datetime, policy: Policy) -> l
 
 
 def _rows_for(
-    connection: Reads, ids: list[int], user_id: int, at: datetime, policy: Policy
+    connection: InTransaction, ids: list[int], user_id: int, at: datetime, policy: Policy
 ) -> list[QueueRow]:
     """The rows of ``ids``, in the order read."""
     found = _placed(_rows_of(connection, ids), user_id, at, policy)

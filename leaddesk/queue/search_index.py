@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, text
 
 from leaddesk.domain import OPEN_STAGES, Stage
-from leaddesk.store.driver_reads import Reads
+from leaddesk.store.driver_statements import InTransaction, is_sqlite
 from leaddesk.store.models import Lead
 
 if TYPE_CHECKING:
@@ -42,9 +42,9 @@ OPEN_IDS = text(_IDS.format(matches=OPEN_MATCHES)).columns(Lead.id)
 ALL_IDS = text(_IDS.format(matches=ALL_MATCHES)).columns(Lead.id)
 
 
-def indexed(connection: Reads) -> bool:
+def indexed(connection: InTransaction) -> bool:
     """Whether this store searches through the FTS5 index (SQLite) or btree walks."""
-    return connection.dialect.name == "sqlite"
+    return is_sqlite(connection)
 
 
 def _phrase(words: str, column: str) -> str | None:

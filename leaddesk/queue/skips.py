@@ -9,9 +9,9 @@ leaddesk/queue/scope.py).
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from leaddesk.queue.rows import QueueRow, word_reason
+from leaddesk.queue.rows import QueueRow
 
 # A skip is for now: by the next working day it is forgotten.
 SKIP_LASTS = timedelta(hours=12)
@@ -31,7 +31,6 @@ def put_skipped_behind(ordered: list[int], skips: dict[int, list[int]]) -> list[
     return result
 
 
-def skipped_row(row: QueueRow, at: datetime) -> QueueRow:
+def skipped_row(row: QueueRow) -> QueueRow:
     """``row`` as the queue shows a lead skipped for now: its why-line starts by saying so."""
-    marked = dataclasses.replace(row, skipped=True)
-    return dataclasses.replace(marked, reason=word_reason(marked, at))
+    return dataclasses.replace(row, skipped=True)

@@ -134,6 +134,33 @@ def callable_now(
     """Whether a person with this key (and country, region) may be phoned at ``at``: inside
     their calling hours on a calling day that is no public holiday there. Unknown zone means
     the team's zone."""
+    if not _on_minutes(policy):
+        return _callable_now(key, at, policy, country, region)
+    # The answer holds for the whole minute (see calling_zones_of): a search's rows and a
+    # page's share a few keys, each judged once a minute.
+    asked = (
+        id(policy),
+        key,
+        country,
+        region,
+        at - timedelta(seconds=at.second, microseconds=at.microsecond),
+    )
+    known = _judged.get(asked)
+    if known is not None and known[0] is policy:
+        return known[1]
+    answer = _callable_now(key, at, policy, country, region)
+    if len(_judged) >= 4096:
+        _judged.clear()
+    _judged[asked] = (policy, answer)
+    return answer
+
+
+_judged: dict[tuple[int, str | None, str | None, str | None, datetime], tuple[Policy, bool]] = {}
+
+
+def _callable_now(
+    key: str | None, at: datetime, policy: Policy, country: str | None, region: str | None
+) -> bool:
     zones = zones_of(key) or (policy.timezone,)
     return all(within_calling_hours(at, _zone(zone), policy, country, region) for zone in zones)
 
@@ -235,6 +262,20 @@ def calling_zones_of(keys: list[str], at: datetime, policy: Policy) -> CallingZo
 
 
 def _on_minutes(policy: Policy) -> bool:
+    known = _minute_policies.get(id(policy))
+    if known is not None and known[0] is policy:
+        return known[1]
+    answer = _bounds_on_minutes(policy)
+    if len(_minute_policies) >= 64:
+        _minute_policies.clear()
+    _minute_policies[id(policy)] = (policy, answer)
+    return answer
+
+
+_minute_policies: dict[int, tuple[Policy, bool]] = {}
+
+
+def _bounds_on_minutes(policy: Policy) -> bool:
     hours = policy.calling_hours
     bounds = [hours.start, hours.end]
     for _code, own in hours.countries:

@@ -34,7 +34,7 @@ from leaddesk.errors import Conflict, InputError, LeadDeskError, NotPermitted, S
 from leaddesk.files import writing as output_files
 from leaddesk.files.reading import why_no_folder
 from leaddesk.store import nul_guard, postgres_driver
-from leaddesk.store.driver_reads import DriverConnection, Reads
+from leaddesk.store.driver_statements import DriverConnection
 
 ENV_URL = "LEADDESK_DATABASE_URL"
 APP_NAME = "LeadDesk"
@@ -126,11 +126,11 @@ class Store:
             yield connection
 
     @contextmanager
-    def quick_reading(self) -> Iterator[Reads]:
-        """A read-only snapshot for a read a rep waits on, made only of driver reads
-        (leaddesk/store/driver_reads.py). On SQLite it is the driver's own connection, with
-        no SQLAlchemy Connection, transaction or pool reset around it (~35 µs of a 150 µs
-        search); on PostgreSQL a bare Connection."""
+    def quick_reading(self) -> Iterator[Connection | DriverConnection]:
+        """A read-only snapshot for a read a rep waits on (a search, the queue page), made
+        only of driver statements (leaddesk/store/driver_statements.py). On SQLite it is
+        the driver's own connection, with no SQLAlchemy Connection, transaction or pool reset
+        around it (~35 µs of a 150 µs search); on PostgreSQL a bare Connection."""
         if not self.is_sqlite:
             with self.reading_connection() as connection:
                 yield connection

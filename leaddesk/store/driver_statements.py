@@ -1,13 +1,17 @@
-"""Hot statements compiled once and run on the driver's own cursor (SQLite).
+"""Statements a rep waits on, compiled once and run on the driver's own cursor (SQLite).
 
-`next` and the queue page run a handful of small statements each. Through SQLAlchemy every
-one costs more Python (cache look-up, parameter processing, building a Result and its Rows)
-than SQLite takes to run it. A ``DriverStatement`` wraps a statement built with SQLAlchemy
-(the SQL stays written once, in the room that owns it): on SQLite it is compiled once, and
-each call binds the values with the column types' own processors, runs the SQL on the
-driver's cursor of the connection the transaction holds, and converts the rows it brings
-back with the types' result processors. PostgreSQL, where the round trip is the cost, runs
-the statement through SQLAlchemy as before.
+`next`, the queue page and a search run a few small statements each. Through SQLAlchemy every
+one costs more Python (cache look-up, parameter processing, an execution context, a Result
+and its Rows) than SQLite takes to run it. A ``DriverStatement`` wraps a statement built with
+SQLAlchemy (the SQL stays written once, in the room that owns it): on SQLite it is compiled
+once, and each call binds the values with the column types' own processors, runs the SQL on
+the driver's cursor of the transaction's connection, and converts the rows it brings back
+with the types' result processors (aware UTC datetimes, enums, booleans), as SQLAlchemy
+would. PostgreSQL, where the round trip is the cost, runs the statement through SQLAlchemy.
+
+Where a statement runs: a Session or a Connection inside its transaction, or, for the reads a
+rep waits on, the driver's connection alone (``DriverConnection``, from
+``Store.quick_reading``: no SQLAlchemy Connection, transaction or pool reset around it).
 
 The SQL is compiled with named parameters, so a value the SQL uses many times (the time, the
 open zones in every band's query) is bound once; a list (``bindparam(..., expanding=True)``)
@@ -20,9 +24,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Connection, Dialect
+from sqlalchemy import Connection, Dialect, Engine
 from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -31,9 +35,20 @@ from sqlalchemy.sql.expression import ClauseElement, Executable
 from leaddesk.store.nul_guard import NUL, field_words, nul_refused
 
 Process = Callable[[Any], Any] | None
-# A session or a bare connection, inside the transaction the statement runs in.
-SessionOrConnection = Session | Connection
 _LIST = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
+
+
+class DriverConnection(NamedTuple):
+    """The driver's own connection (from the pool, in a transaction begun on it), with the
+    dialect its statements are compiled for and the engine it came from (SQLite only)."""
+
+    dialect: Dialect
+    connection: Any  # the pool's proxy of the driver's connection: cursor(), commit()
+    engine: Engine
+
+
+# Where a statement runs, inside the transaction it belongs to.
+InTransaction = Session | Connection | DriverConnection
 
 
 class DriverStatement:
@@ -43,32 +58,21 @@ class DriverStatement:
         self.statement = statement
         self._plan: _Plan | None = None
 
-    def rows(self, db: SessionOrConnection, params: Mapping[str, Any]) -> list[Sequence[Any]]:
+    def rows(self, where: InTransaction, params: Mapping[str, Any]) -> list[Sequence[Any]]:
         """Every row the statement returns, its values converted as SQLAlchemy would."""
-        connection = connection_of(db)
-        if connection.dialect.name != "sqlite":
-            return list(connection.execute(self.statement, params).tuples())
-        plan = self._plan_for(connection.dialect)
-        cursor = _cursor(connection)
-        try:
-            cursor.execute(*plan.bound(params))
-            found = cursor.fetchall()
-        finally:
-            cursor.close()
-        return plan.converted(found)
+        dialect = dialect_of(where)
+        if dialect.name != "sqlite":
+            return list(connection_of(where).execute(self.statement, params).tuples())
+        plan = self._plan_for(dialect)
+        return plan.converted(_driver(where).execute(*plan.bound(params)).fetchall())
 
-    def changed(self, db: SessionOrConnection, params: Mapping[str, Any]) -> int:
+    def changed(self, where: InTransaction, params: Mapping[str, Any]) -> int:
         """Run an INSERT, UPDATE or DELETE; how many rows it changed."""
-        connection = connection_of(db)
-        if connection.dialect.name != "sqlite":
-            return int(connection.execute(self.statement, params).rowcount)
-        plan = self._plan_for(connection.dialect)
-        cursor = _cursor(connection)
-        try:
-            cursor.execute(*plan.bound(params))
-            return int(cursor.rowcount)
-        finally:
-            cursor.close()
+        dialect = dialect_of(where)
+        if dialect.name != "sqlite":
+            return int(connection_of(where).execute(self.statement, params).rowcount)
+        plan = self._plan_for(dialect)
+        return int(_driver(where).execute(*plan.bound(params)).rowcount)
 
     def _plan_for(self, dialect: Dialect) -> _Plan:
         if self._plan is None:
@@ -76,13 +80,34 @@ class DriverStatement:
         return self._plan
 
 
-def connection_of(db: SessionOrConnection) -> Connection:
-    """The connection a session's transaction holds (begun if it was not), or ``db`` itself."""
-    return db if isinstance(db, Connection) else db.connection()
+def connection_of(where: InTransaction) -> Connection:
+    """The connection a session's transaction holds (begun if it was not), or ``where``."""
+    if isinstance(where, DriverConnection):
+        raise TypeError("the driver's connection alone runs only SQLite's driver statements")
+    return where if isinstance(where, Connection) else where.connection()
 
 
-def is_sqlite(db: SessionOrConnection) -> bool:
-    return connection_of(db).dialect.name == "sqlite"
+def dialect_of(where: InTransaction) -> Dialect:
+    if isinstance(where, Session):
+        bind = where.get_bind()
+        return bind.dialect
+    return where.dialect
+
+
+def is_sqlite(where: InTransaction) -> bool:
+    return dialect_of(where).name == "sqlite"
+
+
+def _driver(where: InTransaction) -> Any:
+    """The driver's connection the transaction was begun on (``sqlite3.Connection``: its
+    ``execute`` makes the cursor in C, no Python cursor made and closed around it)."""
+    if isinstance(where, DriverConnection):
+        raw = where.connection.dbapi_connection
+    else:
+        # Connection.connection begins nothing by itself: the caller's transaction has.
+        raw = connection_of(where).connection.dbapi_connection
+    assert raw is not None, "a connection inside a transaction"
+    return raw
 
 
 def _one(process: Process, value: Any) -> Any:
@@ -98,14 +123,6 @@ def _each(process: Process, values: Any) -> list[Any]:
 @lru_cache(maxsize=4096)
 def _item_names(name: str, length: int) -> tuple[str, ...]:
     return tuple(f"{name}__{n}" for n in range(length))
-
-
-def _cursor(connection: Connection) -> Any:
-    # The driver's connection the transaction was begun on (Connection.connection begins
-    # nothing by itself: the caller's session or transaction has).
-    raw = connection.connection.dbapi_connection
-    assert raw is not None, "a connection inside a transaction"
-    return raw.cursor()
 
 
 class _Plan:
@@ -134,6 +151,9 @@ class _Plan:
         self.pieces = _LIST.split(compiled.string)
         self.lists = list(dict.fromkeys(self.pieces[1::2]))
         self.sql_by_lengths: dict[tuple[int, ...], str] = {}
+        # The last tuple given for each list, with its items bound: the queue's open zones
+        # are the same tuple for a minute, so they are processed and named once.
+        self.last_lists: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
         processes: list[Process] = []
         columns = getattr(statement, "selected_columns", None)
         if columns is not None and not compiled.isupdate and not compiled.isinsert:
@@ -158,11 +178,19 @@ class _Plan:
             return self.pieces[0], values
         lengths = dict(self.constant_lengths)
         for key, process in self.listed:
-            items = _each(process, params[key])
-            if NUL in "".join([item for item in items if isinstance(item, str)]):
-                raise nul_refused(field_words(key))
-            values.update(zip(_item_names(key, len(items)), items, strict=True))
-            lengths[key] = len(items)
+            given = params[key]
+            last = self.last_lists.get(key)
+            if last is not None and last[0] is given:
+                named = last[1]
+            else:
+                items = _each(process, given)
+                if NUL in "".join([item for item in items if isinstance(item, str)]):
+                    raise nul_refused(field_words(key))
+                named = dict(zip(_item_names(key, len(items)), items, strict=True))
+                if isinstance(given, tuple):  # not changed in place: kept by identity
+                    self.last_lists[key] = (given, named)
+            values.update(named)
+            lengths[key] = len(named)
         shape = tuple(lengths[name] for name in self.lists)
         sql = self.sql_by_lengths.get(shape)
         if sql is None:
@@ -175,15 +203,11 @@ class _Plan:
         return sql, values
 
     def converted(self, found: list[tuple[Any, ...]]) -> list[Sequence[Any]]:
+        """The rows with their typed columns converted, a column at a time (the processors
+        of a page's 50 rows run in a comprehension each, not a loop per cell)."""
         if not self.converts or not found:
             return list(found)
-        converts = self.converts
-        rows: list[Sequence[Any]] = []
-        for row in found:
-            values = list(row)
-            for n, process in converts:
-                value = values[n]
-                if value is not None:
-                    values[n] = process(value)
-            rows.append(values)
-        return rows
+        columns: list[Sequence[Any]] = list(zip(*found, strict=True))
+        for n, process in self.converts:
+            columns[n] = [process(value) if value is not None else None for value in columns[n]]
+        return list(zip(*columns, strict=True))

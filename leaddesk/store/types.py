@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, Text
@@ -45,15 +46,15 @@ class UTCDateTime(TypeDecorator[datetime]):
             return super().bind_processor(dialect)
 
         def utc_text(value: datetime | None) -> str | None:
-            # Naive UTC text as SQLAlchemy's SQLite DATETIME writes it (2026-11-18
-            # 15:00:01.000000), written at once: ``datetime.replace`` costs more.
             if value is None:
                 return None
             if value.tzinfo is None:
                 raise ValueError(
                     f"naive datetime {value!r} given to the store; use UTC-aware times"
                 )
-            return value.astimezone(UTC).isoformat(" ", "microseconds")[:-6]
+            if value.tzinfo is UTC:  # the usual case (the clock's): kept per instant
+                return _sqlite_text(value)
+            return _sqlite_text.__wrapped__(value)
 
         return utc_text
 
@@ -77,6 +78,15 @@ class UTCDateTime(TypeDecorator[datetime]):
             return found
 
         return utc_from_text
+
+
+@lru_cache(maxsize=256)
+def _sqlite_text(value: datetime) -> str:
+    """Naive UTC text as SQLAlchemy's SQLite DATETIME writes it (2026-11-18 15:00:01.000000),
+    written at once (``datetime.replace`` costs more), and once per UTC instant: `next` binds
+    its moment in five statements. Only UTC times are kept: two wall times of another zone's
+    repeated hour compare equal, yet are an hour apart."""
+    return value.astimezone(UTC).isoformat(" ", "microseconds")[:-6]
 
 
 class JSONText(TypeDecorator[Any]):

@@ -95,17 +95,14 @@ def timed(work: Callable[[], Any]) -> tuple[Any, float, float]:
 
 
 class _Noting:
-    """The driver's cursor of a statement run by ``DriverStatement``, noting what it sends."""
+    """The driver's connection a ``DriverStatement`` runs on, noting what it sends."""
 
-    def __init__(self, cursor: Any, sent: list[tuple[str, Any]]) -> None:
-        self._cursor, self._sent = cursor, sent
+    def __init__(self, driver: Any, sent: list[tuple[str, Any]]) -> None:
+        self._driver, self._sent = driver, sent
 
     def execute(self, statement: str, parameters: Any) -> Any:
         self._sent.append((statement, parameters))
-        return self._cursor.execute(statement, parameters)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._cursor, name)
+        return self._driver.execute(statement, parameters)
 
 
 @contextmanager
@@ -117,14 +114,14 @@ def caught(engine: Any) -> Iterator[list[tuple[str, Any]]]:
         if not statement.startswith("BEGIN"):
             sent.append((statement, parameters))
 
-    cursor_of = driver_statements._cursor
-    driver_statements._cursor = lambda connection: _Noting(cursor_of(connection), sent)
+    driver_of = driver_statements._driver
+    driver_statements._driver = lambda where: _Noting(driver_of(where), sent)
     event.listen(engine, "before_cursor_execute", note)
     try:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", note)
-        driver_statements._cursor = cursor_of
+        driver_statements._driver = driver_of
 
 
 # The floor's `next`: the claim, its audit row and the display row, by hand.

@@ -48,9 +48,10 @@ def counted(store: Store) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", note)
 
 
-# SQLite's BEGIN IMMEDIATE, COMMIT and the claim's sync level are the driver's own; PostgreSQL's
-# BEGIN is not sent as one (psycopg sends it with the first statement's round trip).
-_NOT_COUNTED = ("BEGIN", "COMMIT", "PRAGMA")
+# SQLite's BEGIN IMMEDIATE, COMMIT, a read's ROLLBACK and the claim's sync level are the
+# driver's own; PostgreSQL's BEGIN is not sent as one (psycopg sends it with the first
+# statement's round trip).
+_NOT_COUNTED = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")
 
 
 def _sent_by(store: Store, work: Callable[[], object]) -> list[str]:

@@ -1,13 +1,17 @@
-"""A read run through the driver's own cursor (a lead found by e-mail or phone, issue #24)
-hands back the very rows SQLAlchemy would: aware UTC datetimes, enums, booleans, None, an IN
-list, on a SQLAlchemy Connection or on the driver's connection alone."""
+"""A statement run through the driver's own cursor (`next`, the queue page, a lead found by
+e-mail or phone, issue #24) hands back the very rows SQLAlchemy would: aware UTC datetimes,
+enums, booleans, None, an IN list, on a SQLAlchemy Connection or on the driver's connection
+alone."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import sqlite
 
 from leaddesk.admin.demo import fill_demo
 from leaddesk.clock import FixedClock
@@ -15,8 +19,9 @@ from leaddesk.errors import InputError
 from leaddesk.queue import policy
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS
 from leaddesk.store import open_store
-from leaddesk.store.driver_reads import DriverRead
+from leaddesk.store.driver_statements import DriverStatement
 from leaddesk.store.models import Account, Lead, Person
+from leaddesk.store.types import UTCDateTime
 
 _ROWS = (
     select(*ROW_COLUMNS, OWNER.name, Lead.callback_at, Lead.lead_type)
@@ -37,7 +42,7 @@ def test_driver_rows_are_the_rows_sqlalchemy_hands_back(
     params = {"low": "a", "high": "z"}
     with store.reading_connection() as connection:
         expected = [tuple(row) for row in connection.execute(_ROWS, params)]
-        got = DriverRead(_ROWS).rows(connection, params)
+        got = DriverStatement(_ROWS).rows(connection, params)
     store.close()
     assert len(got) == 30
     assert got == expected
@@ -49,7 +54,7 @@ def test_driver_rows_are_the_rows_sqlalchemy_hands_back(
 def test_a_driver_read_refuses_a_nul_in_the_search_text(sqlite_store_path: Path) -> None:
     store = open_store(str(sqlite_store_path))
     with store.reading_connection() as connection, pytest.raises(InputError, match="NUL"):
-        DriverRead(_ROWS).rows(connection, {"low": "a\x00", "high": "b"})
+        DriverStatement(_ROWS).rows(connection, {"low": "a\x00", "high": "b"})
     store.close()
 
 
@@ -64,7 +69,7 @@ def test_an_in_list_and_the_quick_reading_give_the_same_rows_and_policy(
         expected = [tuple(row) for row in connection.execute(listed, params)]
     policy._by_digest.clear()  # read the published definition again, on the driver alone
     with store.quick_reading() as quick:
-        got = DriverRead(listed).rows(quick, params)
+        got = DriverStatement(listed).rows(quick, params)
         read_policy = policy.policy_on(quick)
     with store.reading() as session:
         expected_policy = policy.current_policy(session)
@@ -72,3 +77,17 @@ def test_an_in_list_and_the_quick_reading_give_the_same_rows_and_policy(
     assert [row[0] for row in got] == [1, 3, 5, 8]
     assert got == expected
     assert read_policy == expected_policy
+
+
+def test_the_two_wall_times_of_a_repeated_hour_are_written_as_their_own_instants() -> None:
+    # SQLite's text of a UTC time is kept per instant; two New York times of the hour the
+    # clocks go back compare equal, yet are an hour apart, and must not share one text.
+    dialect = sqlite.dialect()
+    text_of = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert text_of is not None
+    first = datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("America/New_York"))
+    second = first.replace(fold=1)
+    assert first == second
+    assert text_of(first) == "2026-11-01 05:30:00.000000"
+    assert text_of(second) == "2026-11-01 06:30:00.000000"
+    assert text_of(second.astimezone(UTC)) == text_of(second.astimezone(UTC)) == text_of(second)
