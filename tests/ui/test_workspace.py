@@ -100,7 +100,7 @@ def test_a_marketing_qualified_lead_counts_down_to_its_first_call_as_a_new_one(
     vouched = dataclasses.replace(
         new,
         stage=Stage.MARKETING_QUALIFIED,
-        facts={**new.facts, "stage_label": "Basic Qualified Lead"},
+        stage_label="Basic Qualified Lead",
     )
     assert model._text(vouched, SLA) == model._text(new, SLA) != "—"
     # Its why-line says marketing vouched for it, in the definition's words.
