@@ -2,9 +2,9 @@
 plain rows (no ORM objects), everything dated after the cutoff left out.
 
 Building ORM objects for every call, note and answer was most of an export's time; these
-queries name the columns a record needs and nothing else, and run on the session's connection:
-the ORM's handling of a result (a Row per tuple, its own compile step) cost more than the
-queries themselves.
+queries name the columns a record needs and nothing else, and run on the driver's cursor of
+the session's connection (store/driver_statements.py): the ORM's and even SQLAlchemy Core's
+handling of a result (a Row per tuple, its own compile step) cost more than the queries.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Select, bindparam, select
+from sqlalchemy import BindParameter, bindparam, select
 from sqlalchemy.orm import Session
 
 from leaddesk.domain import LeadType, Verdict
+from leaddesk.store.driver_statements import DriverStatement
 from leaddesk.store.models import (
     Account,
     Answer,
@@ -142,19 +143,21 @@ VERDICT_COLUMNS = (
 )
 
 
-# Each statement is built once (its cache key worked out once) and takes the chunk's ids and
-# the cutoff as parameters; rows are fetched all at once, not one by one.
+# Each statement is built once and takes the chunk's ids and the cutoff as parameters; rows
+# are fetched all at once, not one by one. On SQLite each runs on the driver's cursor, its
+# values converted by the columns' own types (no Result, no Row objects); on PostgreSQL
+# through SQLAlchemy.
 IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 CUTOFF: BindParameter[datetime] = bindparam("cutoff")
-_USERS = select(User.id, User.name, User.display_name)
-_LEADS = (
+_USERS = DriverStatement(select(User.id, User.name, User.display_name))
+_LEADS = DriverStatement(
     select(*LEAD_COLUMNS)
     .join(Person, Person.id == Lead.person_id)
     .outerjoin(Account, Account.id == Lead.account_id)
     .where(Lead.id.in_(IDS))
     .order_by(Lead.id)
 )
-_VERDICTS = (
+_VERDICTS = DriverStatement(
     select(*VERDICT_COLUMNS)
     .where(
         VerdictRecord.lead_id.in_(IDS),
@@ -163,7 +166,7 @@ _VERDICTS = (
     )
     .order_by(VerdictRecord.decided_at, VerdictRecord.id)
 )
-_CALLS = (
+_CALLS = DriverStatement(
     select(
         CallAttempt.lead_id,
         CallAttempt.at,
@@ -175,20 +178,20 @@ _CALLS = (
     .where(CallAttempt.lead_id.in_(IDS), CallAttempt.at <= CUTOFF)
     .order_by(CallAttempt.at, CallAttempt.id)
 )
-_NOTES = (
+_NOTES = DriverStatement(
     select(Note.lead_id, Note.created_at, Note.user_id, Note.text)
     .where(Note.lead_id.in_(IDS), Note.created_at <= CUTOFF)
     .order_by(Note.created_at, Note.id)
 )
-_ANSWERS = (
+_ANSWERS = DriverStatement(
     select(Answer.lead_id, Answer.question_id, Answer.value)
     .where(Answer.lead_id.in_(IDS), Answer.answered_at <= CUTOFF)
     .order_by(Answer.id)
 )
 
 
-def _rows(session: Session, statement: Select[Any], **params: Any) -> Sequence[Any]:
-    return session.connection().execute(statement, params).tuples().all()
+def _rows(session: Session, statement: DriverStatement, **params: Any) -> Sequence[Any]:
+    return statement.rows(session, params)
 
 
 def user_names(session: Session) -> dict[int, tuple[str, str]]:
