@@ -5,7 +5,7 @@ microseconds instead of ~25.
 Stored numbers are E.164 ("+" and digits). For those, the parse comes down to splitting off
 the calling code and, like ``parse``, stripping a national prefix where the region has one;
 the type check is the library's own order of number kinds (any special kind or a fixed line
-first, then a mobile), against the region's patterns compiled once per calling code. Anything
+first, then a mobile), against the region's patterns, each compiled once. Anything
 else (a raw number as it was typed) goes through ``phonenumbers`` itself.
 tests/handoff/test_handoff_mobile_numbers.py checks both give the same answer for every
 region's example numbers of every kind.
@@ -21,7 +21,6 @@ from phonenumbers import PhoneMetadata
 from phonenumbers import phonenumberutil as _util
 
 _E164 = re.compile(r"\+[1-9][0-9]{3,16}")
-_Desc = tuple[frozenset[int], "re.Pattern[str]"]
 _SPECIAL_KINDS = (
     "premium_rate",
     "toll_free",
@@ -34,36 +33,50 @@ _SPECIAL_KINDS = (
 )
 
 
-def _desc(number_desc: Any) -> _Desc | None:
-    """A kind of number as (its possible lengths, its pattern); None where it has none."""
+class _Kind:
+    """One kind of number of a region: its possible lengths and its pattern, compiled when a
+    number first needs it (a region has up to 11 kinds; most are never asked about)."""
+
+    __slots__ = ("lengths", "pattern", "source")
+
+    def __init__(self, lengths: frozenset[int], source: str) -> None:
+        self.lengths = lengths
+        self.source = source
+        self.pattern: re.Pattern[str] | None = None
+
+    def matches(self, national: str) -> bool:
+        if self.lengths and len(national) not in self.lengths:
+            return False
+        pattern = self.pattern
+        if pattern is None:
+            pattern = self.pattern = re.compile(self.source)
+        return pattern.fullmatch(national) is not None
+
+
+def _kind(number_desc: Any) -> _Kind | None:
+    """None where the region has no such kind of number."""
     if number_desc is None or not number_desc.national_number_pattern:
         return None
-    lengths = frozenset(number_desc.possible_length or ())
-    return lengths, re.compile(number_desc.national_number_pattern)
+    return _Kind(frozenset(number_desc.possible_length or ()), number_desc.national_number_pattern)
 
 
-def _matches(national: str, desc: _Desc | None) -> bool:
-    if desc is None:
-        return False
-    lengths, pattern = desc
-    if lengths and len(national) not in lengths:
-        return False
-    return pattern.fullmatch(national) is not None
+def _matches(national: str, kind: _Kind | None) -> bool:
+    return kind is not None and kind.matches(national)
 
 
 class _Region:
-    """One region's kinds of number, compiled once."""
+    """One region's kinds of number, read from its metadata once."""
 
     def __init__(self, region: str, metadata: Any) -> None:
         self.region = region
-        self.general = _desc(metadata.general_desc)
+        self.general = _kind(metadata.general_desc)
         self.special = tuple(
-            desc
-            for desc in (_desc(getattr(metadata, kind)) for kind in _SPECIAL_KINDS)
-            if desc is not None
+            kind
+            for kind in (_kind(getattr(metadata, name)) for name in _SPECIAL_KINDS)
+            if kind is not None
         )
-        self.fixed = _desc(metadata.fixed_line)
-        self.mobile = _desc(metadata.mobile)
+        self.fixed = _kind(metadata.fixed_line)
+        self.mobile = _kind(metadata.mobile)
         self.same = bool(metadata.same_mobile_and_fixed_line_pattern)
         self.leading = re.compile(metadata.leading_digits) if metadata.leading_digits else None
 
@@ -71,7 +84,7 @@ class _Region:
         """phonenumbers' type is not UNKNOWN."""
         if not _matches(national, self.general):
             return False
-        if any(_matches(national, desc) for desc in self.special):
+        if any(kind.matches(national) for kind in self.special):
             return True
         if _matches(national, self.fixed):
             return True
@@ -81,7 +94,7 @@ class _Region:
         """phonenumbers' type is MOBILE (not FIXED_LINE_OR_MOBILE)."""
         if self.same or not _matches(national, self.general):
             return False
-        if any(_matches(national, desc) for desc in self.special):
+        if any(kind.matches(national) for kind in self.special):
             return False
         if _matches(national, self.fixed):
             return False
@@ -90,24 +103,26 @@ class _Region:
 
 class _CallingCode:
     """A calling code: the metadata ``parse`` strips a national prefix with, and the regions
-    that share the code in the order ``region_code_for_number`` tries them."""
+    that share the code in the order ``region_code_for_number`` tries them (each region's
+    metadata loaded when a number first reaches it, as the library loads it)."""
 
     def __init__(self, code: int) -> None:
-        regions = _util.COUNTRY_CODE_TO_REGION_CODE[code]
+        self.code = code
+        self.region_codes = _util.COUNTRY_CODE_TO_REGION_CODE[code]
         main = _util.region_code_for_country_code(code)
         self.parsing = PhoneMetadata.metadata_for_region_or_calling_code(code, main)
         prefix = self.parsing.national_prefix_for_parsing if self.parsing is not None else None
         # Most numbers start with no national prefix: those need no stripping.
         self.prefix = re.compile(prefix) if prefix else None
-        self.regions = [
-            _Region(region, metadata)
-            for region in regions
-            if (metadata := PhoneMetadata.metadata_for_region_or_calling_code(code, region))
-            is not None
-        ]
-        self.single = len(regions) == 1
-        # North America's regions, for one, never tell a mobile from a landline.
-        self.no_mobiles = all(region.same or region.mobile is None for region in self.regions)
+        self._regions: dict[str, _Region | None] = {}
+
+    def _region(self, region_code: str) -> _Region | None:
+        if region_code not in self._regions:
+            metadata = PhoneMetadata.metadata_for_region_or_calling_code(self.code, region_code)
+            self._regions[region_code] = (
+                _Region(region_code, metadata) if metadata is not None else None
+            )
+        return self._regions[region_code]
 
     def national(self, rest: str) -> str:
         """The national significant number, as ``parse`` leaves it."""
@@ -121,9 +136,12 @@ class _CallingCode:
         return stripped
 
     def region_for(self, national: str) -> _Region | None:
-        if self.single:
-            return self.regions[0] if self.regions else None
-        for region in self.regions:
+        if len(self.region_codes) == 1:
+            return self._region(self.region_codes[0])
+        for region_code in self.region_codes:
+            region = self._region(region_code)
+            if region is None:
+                continue
             if region.leading is not None:
                 if region.leading.match(national):
                     return region
@@ -169,7 +187,7 @@ def is_mobile(phone: str | None) -> bool:
     if found is None:
         return False
     calling_code, rest = found
-    if len(rest) < 2 or calling_code.no_mobiles:
+    if len(rest) < 2:
         return False
     national = calling_code.national(rest)
     region = calling_code.region_for(national)
