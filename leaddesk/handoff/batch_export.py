@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit, lifecycle
@@ -60,7 +60,7 @@ from leaddesk.handoff.selection import (
 from leaddesk.people.permissions import Action, can
 from leaddesk.store import Store
 from leaddesk.store.identity import store_code
-from leaddesk.store.models import DefinitionVersion, HandoffBatch, Lead, User
+from leaddesk.store.models import AuditEvent, DefinitionVersion, HandoffBatch, Lead, User
 
 log = logging.getLogger(__name__)
 CHUNK = 500
@@ -339,17 +339,17 @@ def _hand_off_leads(
             )
             .execution_options(synchronize_session=False)
         )
-    for lead_id in lead_ids:
-        audit.record(
-            session,
-            at=at,
-            actor_id=acting_id,
-            action=AuditAction.HANDED_OFF,
-            lead_id=lead_id,
-            subject=batch.code,
-            from_state=Stage.QUALIFIED.value,
-            to_state=Stage.HANDED_OFF.value,
-        )
+    moved = {
+        "at": at,
+        "actor_id": acting_id,
+        "action": AuditAction.HANDED_OFF.value,
+        "subject": batch.code,
+        "from_state": Stage.QUALIFIED.value,
+        "to_state": Stage.HANDED_OFF.value,
+    }
+    if lead_ids:  # one INSERT for the batch, not an ORM object a lead (issue #24)
+        events = [{**moved, "lead_id": lead_id} for lead_id in lead_ids]
+        session.connection().execute(insert(AuditEvent), events)
 
 
 def _render(
