@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit, lifecycle
@@ -47,7 +47,7 @@ from leaddesk.handoff.progress import (
     no_progress,
 )
 from leaddesk.handoff.records import current_policy, read_records
-from leaddesk.handoff.render import BatchFacts, render_batch, sha256
+from leaddesk.handoff.render import BatchFacts, hashed_batch
 from leaddesk.handoff.selection import (
     COMPLETE,
     WRITING,
@@ -60,7 +60,7 @@ from leaddesk.handoff.selection import (
 from leaddesk.people.permissions import Action, can
 from leaddesk.store import Store
 from leaddesk.store.identity import store_code
-from leaddesk.store.models import DefinitionVersion, HandoffBatch, Lead, User
+from leaddesk.store.models import AuditEvent, DefinitionVersion, HandoffBatch, Lead, User
 
 log = logging.getLogger(__name__)
 CHUNK = 500
@@ -272,7 +272,7 @@ def _finish(
     placed: list[Path] | None = None,
 ) -> ExportedBatch:
     """Write a "writing" batch's files and mark it complete (steps 2 and 3)."""
-    facts, files, lead_ids, folder = _render(store, batch_id, progress, cancelled)
+    facts, files, digests, lead_ids, folder = _render(store, batch_id, progress, cancelled)
     checkpoint("render")
     total = len(files)
     written = iter(range(1, total + 1))
@@ -283,8 +283,8 @@ def _finish(
         cancelled=cancelled,
         on_file=lambda _name: progress(next(written), total, "writing"),
         placed=placed,
+        digests=digests,
     )
-    digests = {name: sha256(data) for name, data in files.items()}
     with store.transaction() as session:
         batch = session.get(HandoffBatch, batch_id, with_for_update=True)
         if batch is None:
@@ -339,22 +339,22 @@ def _hand_off_leads(
             )
             .execution_options(synchronize_session=False)
         )
-    for lead_id in lead_ids:
-        audit.record(
-            session,
-            at=at,
-            actor_id=acting_id,
-            action=AuditAction.HANDED_OFF,
-            lead_id=lead_id,
-            subject=batch.code,
-            from_state=Stage.QUALIFIED.value,
-            to_state=Stage.HANDED_OFF.value,
-        )
+    moved = {
+        "at": at,
+        "actor_id": acting_id,
+        "action": AuditAction.HANDED_OFF.value,
+        "subject": batch.code,
+        "from_state": Stage.QUALIFIED.value,
+        "to_state": Stage.HANDED_OFF.value,
+    }
+    if lead_ids:  # one INSERT for the batch, not an ORM object a lead (issue #24)
+        events = [{**moved, "lead_id": lead_id} for lead_id in lead_ids]
+        session.connection().execute(insert(AuditEvent), events)
 
 
 def _render(
     store: Store, batch_id: int, progress: Progress, cancelled: Cancelled
-) -> tuple[BatchFacts, dict[str, bytes], list[int], Path]:
+) -> tuple[BatchFacts, dict[str, bytes], dict[str, str], list[int], Path]:
     with store.reading() as session:
         batch = session.get(HandoffBatch, batch_id)
         if batch is None:
@@ -377,7 +377,8 @@ def _render(
         progress(len(records), len(records), "reading")
     if cancelled():
         raise HandoffCancelled()
-    return facts, render_batch(records, facts), [r.lead_id for r in records], folder
+    files, digests = hashed_batch(records, facts)
+    return facts, files, digests, [r.lead_id for r in records], folder
 
 
 def _abandon(
@@ -465,11 +466,10 @@ def rewrite(
             checkpoint=no_checkpoint,
             earlier=True,
         )
-    facts, files, lead_ids, folder = _render(store, batch_id, progress, cancelled)
+    facts, files, digests, lead_ids, folder = _render(store, batch_id, progress, cancelled)
     remove_stale_temps(folder, list(files))
     # This batch's files as they were last written may be replaced; anything else is refused.
-    write_atomically(folder, files, cancelled=cancelled, replaceable=recorded)
-    digests = {name: sha256(data) for name, data in files.items()}
+    write_atomically(folder, files, cancelled=cancelled, replaceable=recorded, digests=digests)
     same = not recorded or all(recorded.get(name) == digest for name, digest in digests.items())
     with store.transaction() as session:
         batch_row = session.get(HandoffBatch, batch_id)

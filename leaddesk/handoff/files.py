@@ -37,10 +37,10 @@ def make_folder(folder: Path) -> None:
     output_files.make_folder(folder, WHAT)
 
 
-def _in_the_way(target: Path, data: bytes, replaceable: str | None) -> bool:
-    """Whether a file at ``target`` stops us writing ``data`` there: anything but a plain
-    file that already holds ``data`` (this batch, written by a run that was killed) or whose
-    SHA-256 is ``replaceable`` (this batch's file as it was last written)."""
+def _in_the_way(target: Path, digest: str, replaceable: str | None) -> bool:
+    """Whether a file at ``target`` stops us writing the file of SHA-256 ``digest`` there:
+    anything but a plain file that already holds it (this batch, written by a run that was
+    killed) or whose SHA-256 is ``replaceable`` (this batch's file as it was last written)."""
     try:
         found = os.lstat(target)
     except FileNotFoundError:
@@ -48,8 +48,8 @@ def _in_the_way(target: Path, data: bytes, replaceable: str | None) -> bool:
     if not stat.S_ISREG(found.st_mode):
         return True
     with open(target, "rb") as held:
-        digest = hashlib.sha256(held.read()).hexdigest()
-    return digest not in (hashlib.sha256(data).hexdigest(), replaceable)
+        found_digest = hashlib.sha256(held.read()).hexdigest()
+    return found_digest not in (digest, replaceable)
 
 
 def write_atomically(
@@ -61,21 +61,24 @@ def write_atomically(
     on_file: Callable[[str], None] = lambda _name: None,
     replaceable: Mapping[str, str] | None = None,
     placed: list[Path] | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> None:
     """Write every file under a temporary name, fsync, then put each in place in order.
 
     Never replaces a file this batch did not write: a file already there must hold the same
     bytes (left by a killed run of this batch) or have the SHA-256 ``replaceable`` gives for
-    its name; anything else is refused before a byte is written. Temporary files never
+    its name; anything else is refused before a byte is written. ``digests`` are the files'
+    SHA-256s where the caller has them. Temporary files never
     outlive the call. The files put in place are added to ``placed``; they stay if a later
     step fails, and the caller decides whether the batch is finished or abandoned.
     """
     make_folder(folder)
     replaceable = replaceable or {}
+    digests = digests or {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     temps: dict[str, Path] = {}
     try:
-        for name, data in files.items():
-            if _in_the_way(folder / name, data, replaceable.get(name)):
+        for name in files:
+            if _in_the_way(folder / name, digests[name], replaceable.get(name)):
                 raise output_files.FileInTheWay(
                     f"{folder / name} is there already and this export did not write it; move "
                     "it away, or export to another folder (--out)",
@@ -97,7 +100,7 @@ def write_atomically(
             target = folder / name
             if not os.path.lexists(target):
                 output_files.place(temp, target, WHAT)
-            elif _in_the_way(target, files[name], replaceable.get(name)):
+            elif _in_the_way(target, digests[name], replaceable.get(name)):
                 raise output_files.taken(target, WHAT)  # appeared meanwhile
             else:
                 os.replace(temp, target)  # our own file, the same or an earlier write

@@ -2,23 +2,27 @@
 plain rows (no ORM objects), everything dated after the cutoff left out.
 
 Building ORM objects for every call, note and answer was most of an export's time; these
-queries name the columns a record needs and nothing else, and run on the session's connection:
-the ORM's handling of a result (a Row per tuple, its own compile step) cost more than the
-queries themselves.
+queries name the columns a record needs and nothing else, and run on the driver's cursor of
+the session's connection (store/driver_statements.py): the ORM's and even SQLAlchemy Core's
+handling of a result (a Row per tuple, its own compile step) cost more than the queries.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Select, bindparam, select
+import orjson
+from sqlalchemy import BindParameter, Text, bindparam, select, type_coerce
 from sqlalchemy.orm import Session
 
 from leaddesk.domain import LeadType, Verdict
+from leaddesk.store.driver_statements import DriverStatement
 from leaddesk.store.models import (
     Account,
     Answer,
@@ -130,33 +134,36 @@ LEAD_COLUMNS = (
 VERDICT_COLUMNS = (
     VerdictRecord.lead_id,
     VerdictRecord.definition_version_id,
-    VerdictRecord.answers,
+    # JSON as stored, decoded only for each lead's latest hand-off (json_value)
+    type_coerce(VerdictRecord.answers, Text).label("answers"),
     VerdictRecord.decided_by_id,
     VerdictRecord.decided_at,
     VerdictRecord.lead_type,
     VerdictRecord.reason,
     VerdictRecord.overridden,
     VerdictRecord.override_reason,
-    VerdictRecord.fired_rules,
+    type_coerce(VerdictRecord.fired_rules, Text).label("fired_rules"),
     VerdictRecord.fit_score,
     VerdictRecord.interest_score,
     VerdictRecord.framework_score,
 )
 
 
-# Each statement is built once (its cache key worked out once) and takes the chunk's ids and
-# the cutoff as parameters; rows are fetched all at once, not one by one.
+# Each statement is built once and takes the chunk's ids and the cutoff as parameters; rows
+# are fetched all at once, not one by one. On SQLite each runs on the driver's cursor, its
+# values converted by the columns' own types (no Result, no Row objects); on PostgreSQL
+# through SQLAlchemy.
 IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 CUTOFF: BindParameter[datetime] = bindparam("cutoff")
-_USERS = select(User.id, User.name, User.display_name)
-_LEADS = (
+_USERS = DriverStatement(select(User.id, User.name, User.display_name))
+_LEADS = DriverStatement(
     select(*LEAD_COLUMNS)
     .join(Person, Person.id == Lead.person_id)
     .outerjoin(Account, Account.id == Lead.account_id)
     .where(Lead.id.in_(IDS))
     .order_by(Lead.id)
 )
-_VERDICTS = (
+_VERDICTS = DriverStatement(
     select(*VERDICT_COLUMNS)
     .where(
         VerdictRecord.lead_id.in_(IDS),
@@ -165,32 +172,33 @@ _VERDICTS = (
     )
     .order_by(VerdictRecord.decided_at, VerdictRecord.id)
 )
-_CALLS = (
+_CALLS = DriverStatement(
     select(
         CallAttempt.lead_id,
-        CallAttempt.at,
+        # As stored: the time is written out as text (call_time), the outcome is its value.
+        type_coerce(CallAttempt.at, Text).label("at"),
         CallAttempt.user_id,
-        CallAttempt.outcome,
+        type_coerce(CallAttempt.outcome, Text).label("outcome"),
         CallAttempt.duration_seconds,
         CallAttempt.note,
     )
     .where(CallAttempt.lead_id.in_(IDS), CallAttempt.at <= CUTOFF)
     .order_by(CallAttempt.at, CallAttempt.id)
 )
-_NOTES = (
+_NOTES = DriverStatement(
     select(Note.lead_id, Note.created_at, Note.user_id, Note.text)
     .where(Note.lead_id.in_(IDS), Note.created_at <= CUTOFF)
     .order_by(Note.created_at, Note.id)
 )
-_ANSWERS = (
+_ANSWERS = DriverStatement(
     select(Answer.lead_id, Answer.question_id, Answer.value)
     .where(Answer.lead_id.in_(IDS), Answer.answered_at <= CUTOFF)
     .order_by(Answer.id)
 )
 
 
-def _rows(session: Session, statement: Select[Any], **params: Any) -> Sequence[Any]:
-    return session.connection().execute(statement, params).tuples().all()
+def _rows(session: Session, statement: DriverStatement, **params: Any) -> Sequence[Any]:
+    return statement.rows(session, params)
 
 
 def user_names(session: Session) -> dict[int, tuple[str, str]]:
@@ -222,10 +230,51 @@ def _has_answers(verdict: VerdictRow | None) -> bool:
 
 
 def _latest_hand_off(session: Session, ids: list[int], cutoff: datetime) -> dict[int, VerdictRow]:
-    latest: dict[int, VerdictRow] = {}
+    latest: dict[int, Sequence[Any]] = {}
     for row in _rows(session, _VERDICTS, ids=ids, cutoff=cutoff):
-        latest[row[0]] = VerdictRow._make(row)
-    return latest
+        latest[row[0]] = row
+    verdicts: dict[int, VerdictRow] = {}
+    for lead_id, row in latest.items():
+        values = list(row)
+        values[2] = json_value(values[2])
+        values[9] = json_value(values[9])
+        verdicts[lead_id] = VerdictRow._make(values)
+    return verdicts
+
+
+def json_value(text: str | None) -> Any:
+    """A JSON column's value from its text, as ``json.loads`` reads it: orjson, except where
+    it would read otherwise (a number of 19 digits or more, which orjson turns into a float)
+    or refuses (NaN, a lone surrogate)."""
+    if text is None:
+        return None
+    if _LONG_NUMBER.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
+
+
+_LONG_NUMBER = re.compile(r"\d{19}")
+
+
+# SQLite's text of a UTC time, as SQLAlchemy writes it: "2026-11-18 15:00:01.000000".
+_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{6})?")
+
+
+def call_time(value: str | datetime) -> str:
+    """A stored time as ``datetime.isoformat`` writes it in UTC ("2026-11-18T15:00:01+00:00"),
+    from SQLite's text without making a datetime first (PostgreSQL gives the datetime)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if _STORED_TIME.fullmatch(value):
+        fraction = value[19:]
+        if fraction == ".000000":
+            fraction = ""
+        return f"{value[:10]}T{value[11:19]}{fraction}+00:00"
+    moment = datetime.fromisoformat(value)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
 def _by(users: dict[int, tuple[str, str]], user_id: int) -> str:
@@ -242,9 +291,9 @@ def _calls(
     ):
         grouped[lead_id].append(
             {
-                "at": at.isoformat(),
+                "at": call_time(at),
                 "by": _by(users, user_id),
-                "outcome": outcome.value,
+                "outcome": outcome,
                 "duration_seconds": duration,
                 "note": note,
             }

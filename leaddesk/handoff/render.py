@@ -21,17 +21,15 @@ import hashlib
 import io
 import json
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import phonenumbers
-
 from leaddesk.definition.temperature import Temperature
 from leaddesk.handoff import marketing_qualified
 from leaddesk.handoff.cells import FORMULA_STARTS, neutralise
+from leaddesk.handoff.mobile import is_mobile
 from leaddesk.handoff.records import HandoffRecord
 
 FORMAT_VERSION = 1
@@ -89,7 +87,7 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _utc(moment: datetime) -> str:
+def utc_text(moment: datetime) -> str:
     utc = moment.astimezone(UTC)
     if utc.year < 1000:  # strftime's %Y does not pad such a year; isoformat would
         return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -119,20 +117,10 @@ def company_or_domain(record: HandoffRecord) -> str:
     return "Not provided"
 
 
-def _is_mobile(phone: str | None) -> bool:
-    if not phone:
-        return False
-    try:
-        number = phonenumbers.parse(phone, None)
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
-
-
 def _mobile(seen: dict[str | None, bool], phone: str | None) -> bool:
     found = seen.get(phone)
     if found is None:
-        found = seen[phone] = _is_mobile(phone)
+        found = seen[phone] = is_mobile(phone)
     return found
 
 
@@ -141,7 +129,7 @@ def rating(record: HandoffRecord) -> str:
     return record.rating or Temperature().rating(record.fit_score, record.interest_score)
 
 
-def _one_line(text: str | None) -> str:
+def one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
@@ -188,39 +176,47 @@ def meeting_cells(record: HandoffRecord) -> dict[str, str]:
         return dict.fromkeys(MEETING_COLUMNS, "")
     return {
         "Meeting At": f"{meeting.local():%Y-%m-%d %H:%M} {meeting.prospect_zone}",
-        "Meeting At (UTC)": _utc(meeting.starts_at),
+        "Meeting At (UTC)": utc_text(meeting.starts_at),
         "Meeting With": meeting.salesperson_name,
-        "Decision Maker": _one_line(meeting.decision_maker),
-        "Others Involved": "; ".join(_one_line(other) for other in meeting.others),
-    }
-
-
-def meeting_record(record: HandoffRecord) -> dict[str, Any] | None:
-    meeting = record.meeting
-    if meeting is None:
-        return None
-    return {
-        "uid": meeting.uid,
-        "sequence": meeting.sequence,
-        "start_utc": _utc(meeting.starts_at),
-        "end_utc": _utc(meeting.ends_at),
-        "prospect_time": meeting.local().isoformat(),
-        "prospect_zone": meeting.prospect_zone,
-        "salesperson": meeting.salesperson,
-        "salesperson_name": meeting.salesperson_name,
-        "salesperson_time": meeting.local(meeting.salesperson_zone).isoformat(),
-        "booked_by": meeting.booked_by,
-        "decision_maker": meeting.decision_maker,
-        "others_involved": list(meeting.others),
+        "Decision Maker": one_line(meeting.decision_maker),
+        "Others Involved": "; ".join(one_line(other) for other in meeting.others),
     }
 
 
 def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
     """One row per lead; text cells already neutralised, numbers left as numbers."""
     labels = axis_labels(records)
-    marketing = bool(marketing_qualified.columns(records))
+    marketing = marketing_qualified.columns(records)
+    if _FIXED_NAMES.intersection(labels):
+        return _rows_by_name(records, labels, bool(marketing))
+    names = [*_BEFORE_AXES, *labels, *_AFTER_AXES, *marketing]
+    phone_at = frozenset(index for index, name in enumerate(names) if name in PHONE_COLUMNS)
+    # Only cells that may hold text are looked at for a formula start.
+    texts_at = [index for index, name in enumerate(names) if name not in NUMBER_COLUMNS]
+    mobile: dict[str | None, bool] = {}  # each distinct number checked once
     table: list[list[str | int | None]] = []
-    mobile: dict[str | None, bool] = {}  # each distinct number parsed once
+    for record in records:
+        row = _row(record, labels, mobile)
+        if marketing:
+            row.extend(marketing_qualified.cell(record).values())
+        for index in texts_at:
+            value = row[index]
+            if isinstance(value, str) and value[:1] in _FORMULA_FIRST:
+                row[index] = neutralise(value, phone=index in phone_at)
+        table.append(row)
+    return table
+
+
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
+
+
+def _rows_by_name(
+    records: Sequence[HandoffRecord], labels: list[str], marketing: bool
+) -> list[list[Any]]:
+    """The rows when an axis takes the name of one of the file's own columns (its cell then
+    takes that column's place, as it always has)."""
+    table: list[list[str | int | None]] = []
+    mobile: dict[str | None, bool] = {}
     texts_at: list[int] = []
     phone_at: frozenset[int] = frozenset()
     for record in records:
@@ -230,8 +226,7 @@ def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
         if not table:  # every record has the same columns, in the same order
             names = list(cells)
             phone_at = frozenset(index for index, name in enumerate(names) if name in PHONE_COLUMNS)
-            # Only cells that may hold text are looked at for a formula start (an axis may
-            # take a number column's name).
+            # An axis may take a number column's name.
             texts_at = [
                 index
                 for index, name in enumerate(names)
@@ -262,9 +257,9 @@ def _cells(
 ) -> dict[str, str | int | None]:
     """A record's cells by column, in the order of ``columns`` (not neutralised yet)."""
     first, last = last_and_first(record)
-    description = _one_line(record.inquiry)
+    description = one_line(record.inquiry)
     if record.campaign:
-        description = f"{description} (campaign: {_one_line(record.campaign)})".strip()
+        description = f"{description} (campaign: {one_line(record.campaign)})".strip()
     axes = {axis.label: axis.text for axis in record.axes}
     return {
         "FirstName": first,
@@ -283,14 +278,65 @@ def _cells(
         "Description": description,
         "LeadDesk Lead ID": record.lead_id,
         "Qualified By": record.qualified_by,
-        "Qualified At": _utc(record.qualified_at),
+        "Qualified At": utc_text(record.qualified_at),
         "Lead Definition Version": record.definition_version,
-        **{label: _one_line(axes.get(label, "")) for label in labels},
+        **{label: one_line(axes.get(label, "")) for label in labels},
         "Fit Score": record.fit_score,
         "Interest Score": record.interest_score,
-        "Qualification Summary": _one_line(record.summary),
+        "Qualification Summary": one_line(record.summary),
         **meeting_cells(record),
     }
+
+
+def _row(
+    record: HandoffRecord, labels: list[str], mobile: dict[str | None, bool]
+) -> list[str | int | None]:
+    """``_cells`` as a list, when no axis takes the name of another column."""
+    first, last = last_and_first(record)
+    description = one_line(record.inquiry)
+    if record.campaign:
+        description = f"{description} (campaign: {one_line(record.campaign)})".strip()
+    phone = record.phone
+    source = record.source
+    row: list[str | int | None] = [
+        first,
+        last,
+        company_or_domain(record),
+        record.title or "",
+        record.email or "",
+        phone or "",
+        phone if _mobile(mobile, phone) else "",
+        LEAD_SOURCES.get(source) or source.replace("_", " ").title(),
+        STATUS,
+        record.rating or rating(record),
+        record.industry or "",
+        record.employees,
+        record.country or "",
+        description,
+        record.lead_id,
+        record.qualified_by,
+        utc_text(record.qualified_at),
+        record.definition_version,
+    ]
+    if labels:
+        axes = {axis.label: axis.text for axis in record.axes}
+        row += [one_line(axes.get(label, "")) for label in labels]
+    row += [record.fit_score, record.interest_score, one_line(record.summary)]
+    meeting = meeting_cells(record) if record.meeting is not None else _NO_MEETING
+    row += meeting.values()
+    return row
+
+
+_BEFORE_AXES = (
+    *SALESFORCE_COLUMNS,
+    "LeadDesk Lead ID",
+    "Qualified By",
+    "Qualified At",
+    "Lead Definition Version",
+)
+_AFTER_AXES = ("Fit Score", "Interest Score", "Qualification Summary", *MEETING_COLUMNS)
+_FIXED_NAMES = frozenset((*_BEFORE_AXES, *_AFTER_AXES))
+_NO_MEETING = dict.fromkeys(MEETING_COLUMNS, "")
 
 
 def render_csv(records: Sequence[HandoffRecord]) -> bytes:
@@ -301,135 +347,6 @@ def render_csv(records: Sequence[HandoffRecord]) -> bytes:
     writer.writerow(columns(records))
     writer.writerows(rows(records))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def full_record(record: HandoffRecord, facts: BatchFacts) -> dict[str, Any]:
-    return {
-        "lead_id": record.lead_id,
-        "batch": facts.code,
-        "status": STATUS,
-        "person": {
-            "first_name": record.first_name,
-            "last_name": record.last_name,
-            "title": record.title,
-            "email": record.email,
-            "phone": record.phone,
-            "country": record.country,
-            "city": record.city,
-            "timezone": record.timezone,
-        },
-        "company": {
-            "name": record.company,
-            "domain": record.domain,
-            "industry": record.industry,
-            "employees": record.employees,
-            "existing_customer": record.existing_customer,
-        },
-        "source": {
-            "source": record.source,
-            "campaign": record.campaign,
-            "inquiry": record.inquiry,
-            "arrived_at": _utc(record.arrived_at),
-        },
-        "qualification": {
-            "qualified_by": record.qualified_by,
-            "qualified_at": _utc(record.qualified_at),
-            "definition_version": record.definition_version,
-            "stage": record.stage_label,
-            "lead_type": record.lead_type.value if record.lead_type else None,
-            "lead_type_label": record.lead_type_label,
-            "reason": record.verdict_reason,
-            "overridden": record.overridden,
-            "override_reason": record.override_reason,
-            "fired_rules": list(record.fired_rules),
-            "summary": _one_line(record.summary),
-            "marketing_qualified": marketing_qualified.as_record(record),
-        },
-        "scores": {
-            "fit": record.fit_score,
-            "interest": record.interest_score,
-            "framework": record.framework_score,
-            "rating": rating(record),
-        },
-        "answers": record.answers,
-        "answers_read": [
-            {"question_id": qid, "question": text, "answer": answer}
-            for qid, text, answer in record.answer_labels
-        ],
-        "framework": {axis.label: axis.text for axis in record.axes},
-        "notes": list(record.notes),
-        "meeting": meeting_record(record),
-        "calls": {
-            "count": len(record.calls),
-            "connected": sum(1 for call in record.calls if call["outcome"] == "connected"),
-            "first_at": record.calls[0]["at"] if record.calls else None,
-            "last_at": record.calls[-1]["at"] if record.calls else None,
-            "history": list(record.calls),
-        },
-    }
-
-
-def render_jsonl(records: Sequence[HandoffRecord], facts: BatchFacts) -> bytes:
-    encode = _JSON_LINE.encode
-    return "".join([encode(full_record(record, facts)) + "\n" for record in records]).encode(
-        "utf-8"
-    )
-
-
-# What json.dumps(…, ensure_ascii=False, sort_keys=True, default=str) writes, with the
-# encoder made once rather than once per record.
-_JSON_LINE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
-
-
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_MODIFIED = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
-
-
-def render_xlsx(records: Sequence[HandoffRecord], facts: BatchFacts) -> bytes:
-    """The CSV's table as a workbook, byte-for-byte repeatable.
-
-    openpyxl stamps the save time into the document properties and the zip entries; both
-    are replaced with fixed values so a rewrite of the batch has the same SHA-256.
-    """
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Leads"
-    sheet.append(columns(records))
-    for number, row in enumerate(rows(records), start=2):
-        for column, value in enumerate(row, start=1):
-            if isinstance(value, str):
-                value = sheet_text(value)
-            cell = sheet.cell(row=number, column=column, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never "f", whatever the text looks like
-    naive = facts.created_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
-    book.properties.creator = "LeadDesk"
-    book.properties.created = naive
-    buffer = io.BytesIO()
-    book.save(buffer)
-    stamp = naive.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _MODIFIED.sub(
-                    lambda m: (
-                        b"<dcterms:modified" + m.group(1) + b">" + stamp + b"</dcterms:modified>"
-                    ),
-                    data,
-                )
-            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, data)
-    return out.getvalue()
 
 
 # Excel's most characters in a cell; a longer one makes it "repair" the workbook.
@@ -456,7 +373,7 @@ def render_manifest(
         "batch": facts.code,
         "batch_id": facts.batch_id,
         "created_by": facts.created_by,
-        "created_at": _utc(facts.created_at),
+        "created_at": utc_text(facts.created_at),
         "scope": facts.scope,
         "status": STATUS,
         "definition_version": facts.definition_version,
@@ -478,12 +395,27 @@ def render_manifest(
 
 def render_batch(records: Sequence[HandoffRecord], facts: BatchFacts) -> dict[str, bytes]:
     """Every file of the batch by name, in writing order (manifest last)."""
+    return hashed_batch(records, facts)[0]
+
+
+def hashed_batch(
+    records: Sequence[HandoffRecord], facts: BatchFacts
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Every file of the batch by name, in writing order (manifest last), and each file's
+    SHA-256 (worked out once: the manifest, the batch row and the check of a file already
+    in place all use it)."""
+    from leaddesk.handoff.json_lines import render_jsonl
+
     files: dict[str, bytes] = {
         f"{facts.code}.csv": render_csv(records),
         f"{facts.code}.jsonl": render_jsonl(records, facts),
     }
     if facts.xlsx:
+        from leaddesk.handoff.workbook import render_xlsx
+
         files[f"{facts.code}.xlsx"] = render_xlsx(records, facts)
     hashes = {name: (sha256(data), len(data)) for name, data in files.items()}
     files[MANIFEST] = render_manifest(facts, records, hashes)
-    return files
+    digests = {name: digest for name, (digest, _size) in hashes.items()}
+    digests[MANIFEST] = sha256(files[MANIFEST])
+    return files, digests
