@@ -286,11 +286,16 @@ def _stage_events(path: Path, tree: ast.Module) -> list[str]:
     return found
 
 
+# Modules that write a stage action's event for a step that leaves the stage alone: a call
+# the rep logs on a lead a team lead moved to a colleague during it (the lead stays theirs).
+NAMES_NO_STAGE = frozenset({"kept_call.py"})
+
+
 def test_no_module_but_the_lifecycle_writes_a_stage_changes_audit_event() -> None:
     written = [
         where
         for path, tree in _core_modules()
-        if "lifecycle" not in path.relative_to(CORE).parts
+        if "lifecycle" not in path.relative_to(CORE).parts and path.name not in NAMES_NO_STAGE
         for where in _stage_events(path, tree)
     ]
     assert written == [], "move the lead with leaddesk.lifecycle.move/Step: " + ", ".join(written)
