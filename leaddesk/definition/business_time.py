@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from leaddesk.definition.holiday_days import country_calendar, holiday_calendar, holiday_day
+from leaddesk.definition.holiday_days import country_calendar, holiday_day
 from leaddesk.definition.policy import Policy
 
 # Enough to find an opening past any run of holidays; a policy with no open day is rejected
@@ -30,7 +30,10 @@ def is_business_day(day: date, policy: Policy) -> bool:
     if day.weekday() not in policy.business_hours.weekdays:
         return False
     if policy.holiday_country:
-        return day not in holiday_calendar(policy.holiday_country, policy.holiday_subdivision)
+        # Remembered per (country, day) on disk: an import's first SLA deadline need not
+        # load the ``holidays`` package's 250 calendars (~1 s).
+        closed = holiday_day(policy.holiday_country.upper(), day)
+        return not closed.closes(policy.holiday_subdivision)
     return True
 
 
