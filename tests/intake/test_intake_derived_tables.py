@@ -15,7 +15,7 @@ from sqlalchemy import exc, select, text
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
 from leaddesk.queue.zones import KEPT_ZONE_KEYS, zone_key_walk
-from leaddesk.store import Store, row_triggers
+from leaddesk.store import Store, open_store, row_triggers
 from leaddesk.store.bulk_writes import BulkWriter
 from leaddesk.store.models import Person
 from tests.intake.test_intake_trust import HEADER, write_csv
@@ -70,17 +70,22 @@ def test_imported_leads_are_found_by_search_and_their_zones_kept(
     assert insert_triggers(store) == INSERT_TRIGGERS
 
 
-def test_a_failed_chunk_insert_leaves_the_insert_triggers_in_place(store: Store) -> None:
-    if not store.is_sqlite:
-        pytest.skip("SQLite's triggers; PostgreSQL takes a chunk through COPY")
-    person = {"first_name": "Ada", "last_name": "Berg", "do_not_call": False, "created_at": AT}
-    with store.transaction() as session:
-        writer = BulkWriter(session.connection())
-        twice = [{**person, "id": 9_001}, {**person, "id": 9_001}]
-        with pytest.raises(exc.IntegrityError):
-            writer.insert(Person.__table__, twice)
-        # The transaction goes on (SQLite undid the one statement) and commits.
-        writer.insert(Person.__table__, [{**person, "id": 9_002, "zone_key": "Europe/Oslo"}])
-    assert insert_triggers(store) == INSERT_TRIGGERS
-    with store.reading() as session:
-        assert "Europe/Oslo" in set(session.scalars(select(KEPT_ZONE_KEYS.c.key)))
+def test_a_failed_chunk_insert_leaves_the_insert_triggers_in_place(
+    sqlite_store_path: Path,
+) -> None:
+    # SQLite's triggers (PostgreSQL has neither table, and takes a chunk through COPY).
+    store = open_store(str(sqlite_store_path))
+    try:
+        person = {"first_name": "Ada", "last_name": "Berg", "do_not_call": False, "created_at": AT}
+        with store.transaction() as session:
+            writer = BulkWriter(session.connection())
+            twice = [{**person, "id": 9_001}, {**person, "id": 9_001}]
+            with pytest.raises(exc.IntegrityError):
+                writer.insert(Person.__table__, twice)
+            # The transaction goes on (SQLite undid the one statement) and commits.
+            writer.insert(Person.__table__, [{**person, "id": 9_002, "zone_key": "Europe/Oslo"}])
+        assert insert_triggers(store) == INSERT_TRIGGERS
+        with store.reading() as session:
+            assert "Europe/Oslo" in set(session.scalars(select(KEPT_ZONE_KEYS.c.key)))
+    finally:
+        store.close()
