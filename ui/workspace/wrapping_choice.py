@@ -109,12 +109,17 @@ class WrappingRadio(QRadioButton):
         super().__init__(text)
         _wraps(self)
         self._heights: dict[int, int] = {}
+        self._hints: tuple[QSize, QSize] | None = None
 
     def sizeHint(self) -> QSize:
-        return size_hint(self)
+        if self._hints is None:  # asked often while the questions are laid out
+            self._hints = (size_hint(self), minimum_size_hint(self))
+        return self._hints[0]
 
     def minimumSizeHint(self) -> QSize:
-        return minimum_size_hint(self)
+        self.sizeHint()
+        assert self._hints is not None
+        return self._hints[1]
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -126,6 +131,7 @@ class WrappingRadio(QRadioButton):
 
     def changeEvent(self, event: QEvent) -> None:
         self._heights.clear()  # a new font or theme lays the words out anew
+        self._hints = None
         super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -140,12 +146,17 @@ class WrappingCheck(QCheckBox):
         super().__init__(text)
         _wraps(self)
         self._heights: dict[int, int] = {}
+        self._hints: tuple[QSize, QSize] | None = None
 
     def sizeHint(self) -> QSize:
-        return size_hint(self)
+        if self._hints is None:  # asked often while the questions are laid out
+            self._hints = (size_hint(self), minimum_size_hint(self))
+        return self._hints[0]
 
     def minimumSizeHint(self) -> QSize:
-        return minimum_size_hint(self)
+        self.sizeHint()
+        assert self._hints is not None
+        return self._hints[1]
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -157,6 +168,7 @@ class WrappingCheck(QCheckBox):
 
     def changeEvent(self, event: QEvent) -> None:
         self._heights.clear()  # a new font or theme lays the words out anew
+        self._hints = None
         super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
