@@ -66,7 +66,7 @@ def test_a_wrapped_option_is_picked_by_its_second_line_and_by_the_keyboard(
 ) -> None:
     connected(qtbot, workspace, 1024)
     field = workspace.window.questionnaire.fields["contact_check"]
-    values = [value for value, _label in field._choices()]
+    values = [option.value for option in field.question.options]
     wrong = field.option(values[-1])
     assert isinstance(wrong, QAbstractButton) and wrong.text() == LONG_OPTION
     assert wrong.heightForWidth(150) > wrong.heightForWidth(1000)  # its words wrap when narrow
