@@ -47,5 +47,10 @@ class Conflict(LeadDeskError):
     exit_code = 4
 
 
+class MovedDuringCall(Conflict):
+    """A team lead moved the lead of the rep's call in progress: the claim on it is gone, yet
+    the call is kept when logged. Said where the call is, not in a box that stops it."""
+
+
 class StoreError(InputError):
     """The store cannot be opened as asked (missing, too new, unreachable)."""

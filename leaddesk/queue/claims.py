@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import OPEN_STAGES
-from leaddesk.errors import Conflict, InputError
+from leaddesk.errors import Conflict, InputError, MovedDuringCall
 from leaddesk.queue.policy import current_policy
 from leaddesk.store.driver_statements import DriverStatement, InTransaction
 from leaddesk.store.models import Lead, User
@@ -122,6 +122,9 @@ def renew(
     lead = session.get(Lead, lead_id)
     if lead is None:
         raise InputError(f"No lead {lead_id}.")
+    if lead.taken_from_call_id == user_id and lead.assigned_to_id != user_id:
+        # Before who holds it now: the rep is still on the phone, and the call is theirs.
+        raise MovedDuringCall(moved_message(session, lead))
     if claimed_by_other(lead, user_id, at):
         raise Conflict(holder_message(session, lead))
     if not lead.stage.is_open:
@@ -129,6 +132,19 @@ def renew(
     if lead.hold_reason is not None:
         raise Conflict(f"Lead {lead_id} is on hold ({lead.hold_reason.replace('_', ' ')}).")
     raise Conflict(f"Lead {lead_id} is assigned to another rep.")
+
+
+def moved_message(session: Session, lead: Lead) -> str:
+    """What the rep whose call a team lead's forced move cut across is told: the call goes
+    on and is logged as usual (``leaddesk.calling.kept_call`` keeps it on the lead)."""
+    to = "the open pool"
+    if lead.assigned_to_id is not None:
+        name = session.scalar(select(User.display_name).where(User.id == lead.assigned_to_id))
+        to = name or "a colleague"
+    return (
+        f"Your team lead moved lead {lead.id} to {to} during this call; log the call as usual, "
+        "it is kept on the lead."
+    )
 
 
 def release(

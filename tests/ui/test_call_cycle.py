@@ -820,3 +820,29 @@ def test_a_call_the_team_lead_moved_away_is_kept_and_the_window_says_so(
     assert cycle.phase is Phase.IDLE and not window.call.undo_action.isEnabled()
     assert calls_on(workspace, lead.lead_id) == [CallOutcome.NO_ANSWER]
     assert workspace.warnings == []
+
+
+def test_the_claims_renewal_after_a_forced_move_says_so_on_the_call_panel_not_in_a_box(
+    qtbot: QtBot, workspace: Workspace, demo_store: Path, clock: FixedClock
+) -> None:
+    from leaddesk.team.reassign import LeadPick
+
+    window, cycle = workspace.window, workspace.window.cycle
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    key(qtbot, workspace, "c")  # on the phone: the team lead takes the lead meanwhile
+    with open_desk(demo_store, "lead1", clock=clock) as team_lead:
+        picked = LeadPick(lead_ids=(lead.lead_id,))
+        team_lead.team.reassign(picked, to_user="rep2", force=True)
+        now_with = next(u.display_name for u in team_lead.people.users() if u.name == "rep2")
+    cycle.renew()  # its timer's turn, a few minutes into the call
+    said = window.call.message.text()
+    assert said == (
+        f"Your team lead moved lead {lead.lead_id} to {now_with} during this call; "
+        "log the call as usual, it is kept on the lead."
+    )
+    assert workspace.warnings == []  # no box over the call
+    assert cycle.phase is Phase.CALLING and cycle.lead == lead  # the call goes on
+    key(qtbot, workspace, "2")
+    assert calls_on(workspace, lead.lead_id) == [CallOutcome.NO_ANSWER]

@@ -28,7 +28,7 @@ from leaddesk.desk import (
     VerdictInfo,
 )
 from leaddesk.domain import OPEN_STAGES, CallOutcome
-from leaddesk.errors import InputError, LeadDeskError
+from leaddesk.errors import InputError, LeadDeskError, MovedDuringCall
 from ui.common import dialogs
 from ui.common.operations import Operations
 from ui.workspace.undoable import CALL, UNDO_HINT, VERDICT, VERDICT_UNDO_HINT, Undoable
@@ -454,6 +454,10 @@ class CallCycle(QObject):
         self._finish()
 
     def _lost_claim(self, error: LeadDeskError) -> None:
+        if isinstance(error, MovedDuringCall):  # the rep is on the phone: said, not a box
+            self._renewer.stop()
+            self.said.emit(error.message)
+            return
         dialogs.warn(None, error.message)
 
     def _end_call(self) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from leaddesk.desk import Question, QuestionType
+from ui.workspace.wrapping_choice import WrappingCheck, WrappingRadio
 
 TYPING_PAUSE_MS = 700
 ARROWS = {Qt.Key.Key_Up: -1, Qt.Key.Key_Left: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_Right: 1}
@@ -107,7 +108,7 @@ class QuestionField(QWidget):
         self._group = QButtonGroup(self)
         row = QHBoxLayout() if self.question.type is QuestionType.YES_NO else None
         for number, (value, label) in enumerate(self._choices()):
-            button = QRadioButton(label)
+            button = WrappingRadio(label)
             self._values.append(value)
             self._group.addButton(button, number)
             if answer is not None and answer == value:
@@ -134,7 +135,7 @@ class QuestionField(QWidget):
     def _build_multiple(self, layout: QVBoxLayout, answer: object) -> None:
         picked = set(answer) if isinstance(answer, list) else set()
         for value, label in self._choices():
-            box = QCheckBox(label)
+            box = WrappingCheck(label)
             self._values.append(value)
             box.setChecked(value in picked)
             box.toggled.connect(self._send_multiple)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
@@ -66,6 +66,19 @@ def _questions_left(left: tuple[Question, ...]) -> str:
     return f"{count} required question{'s' if count != 1 else ''} unanswered"
 
 
+class _ScoresColumn(QWidget):
+    """300 px where there is room; 250 on a small laptop screen, where the questions need
+    the width more (it asks for 250 and takes a share of what is left, up to 300)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setMinimumWidth(250)
+        self.setMaximumWidth(300)
+
+    def sizeHint(self) -> QSize:
+        return QSize(250, super().sizeHint().height())
+
+
 class QuestionnairePanel(QFrame):
     verdict_given = Signal(object)  # VerdictInfo
     shown = Signal(object)  # the Qualification now on screen (its live scores, for the card)
@@ -92,6 +105,8 @@ class QuestionnairePanel(QFrame):
 
         self.title = QLabel("Questionnaire")
         self.title.setObjectName("personName")
+        # A long name and company take two lines on a narrow window rather than widen it.
+        self.title.setWordWrap(True)
         self.framework = QLabel()
         self.framework.setObjectName("muted")
         self.completeness = score_bar("frameworkBar")
@@ -173,13 +188,12 @@ class QuestionnairePanel(QFrame):
         side.addWidget(self.override_button)
         side.addWidget(self.next_question)
         side.addStretch(1)
-        side_box = QWidget()
+        side_box = _ScoresColumn()
         side_box.setLayout(side)
-        side_box.setFixedWidth(300)
 
         body = QHBoxLayout()
-        body.addWidget(self.scroller, 1)
-        body.addWidget(side_box)
+        body.addWidget(self.scroller, 3)
+        body.addWidget(side_box, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.addLayout(header)

@@ -21,10 +21,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
     QMainWindow,
     QMenu,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -62,6 +60,7 @@ from ui.workspace.on_the_line import end_calls_left_open, may_close, take_back_l
 from ui.workspace.questionnaire_panel import QuestionnairePanel
 from ui.workspace.queue_panel import QueuePanel
 from ui.workspace.reopen_dialog import ReopenDialog
+from ui.workspace.side_column import SideColumn
 from ui.workspace.skip_for_now import skip_action
 from ui.workspace.status_panel import DaySummaryDialog, StatusPanel
 
@@ -116,13 +115,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.lead, 1)
         # A short screen (a laptop at 125 %, full HD at 200 %) scrolls the call panel and the
         # lead instead of squashing them; on a taller one the scroll bar never shows.
-        self.right = QScrollArea()
-        self.right.setWidget(right)
-        self.right.setWidgetResizable(True)
-        self.right.setFrameShape(QFrame.Shape.NoFrame)
-        self.right.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.right.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to what is in it
-        self.right.setMinimumWidth(right.minimumSizeHint().width())
+        self.right = SideColumn(right)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.left)
         splitter.addWidget(self.right)
