@@ -9,6 +9,8 @@ the indicator beside the first line, the words wrapped in the width left.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
@@ -104,16 +106,24 @@ def paint(button: QRadioButton | QCheckBox) -> None:
     style.drawItemText(painter, room, _TEXT_FLAGS, palette, button.isEnabled(), button.text(), role)
 
 
-class WrappingRadio(QRadioButton):
+class _Wraps:
+    """What both wrapping buttons add to the stock one: a height that follows the width
+    (worked out once per width, and the size hints once, until the font or theme changes),
+    the words painted wrapped, and a click anywhere on them. Comes before the Qt class."""
+
     def __init__(self, text: str) -> None:
-        super().__init__(text)
-        _wraps(self)
+        super().__init__(text)  # type: ignore[call-arg]  # the Qt button's
+        _wraps(self._button)
         self._heights: dict[int, int] = {}
         self._hints: tuple[QSize, QSize] | None = None
 
+    @property
+    def _button(self) -> QRadioButton | QCheckBox:
+        return cast("QRadioButton | QCheckBox", self)
+
     def sizeHint(self) -> QSize:
         if self._hints is None:  # asked often while the questions are laid out
-            self._hints = (size_hint(self), minimum_size_hint(self))
+            self._hints = (size_hint(self._button), minimum_size_hint(self._button))
         return self._hints[0]
 
     def minimumSizeHint(self) -> QSize:
@@ -126,53 +136,24 @@ class WrappingRadio(QRadioButton):
 
     def heightForWidth(self, width: int) -> int:
         if width not in self._heights:
-            self._heights[width] = height_for_width(self, width)
+            self._heights[width] = height_for_width(self._button, width)
         return self._heights[width]
 
     def changeEvent(self, event: QEvent) -> None:
         self._heights.clear()  # a new font or theme lays the words out anew
         self._hints = None
-        super().changeEvent(event)
+        super().changeEvent(event)  # type: ignore[misc]  # the Qt button's
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        paint(self)
+        paint(self._button)
 
     def hitButton(self, pos: QPoint) -> bool:
-        return self.rect().contains(pos)  # the second line clicks it too
+        return self._button.rect().contains(pos)  # the second line clicks it too
 
 
-class WrappingCheck(QCheckBox):
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        _wraps(self)
-        self._heights: dict[int, int] = {}
-        self._hints: tuple[QSize, QSize] | None = None
+class WrappingRadio(_Wraps, QRadioButton):
+    """A radio button whose words wrap."""
 
-    def sizeHint(self) -> QSize:
-        if self._hints is None:  # asked often while the questions are laid out
-            self._hints = (size_hint(self), minimum_size_hint(self))
-        return self._hints[0]
 
-    def minimumSizeHint(self) -> QSize:
-        self.sizeHint()
-        assert self._hints is not None
-        return self._hints[1]
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        if width not in self._heights:
-            self._heights[width] = height_for_width(self, width)
-        return self._heights[width]
-
-    def changeEvent(self, event: QEvent) -> None:
-        self._heights.clear()  # a new font or theme lays the words out anew
-        self._hints = None
-        super().changeEvent(event)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        paint(self)
-
-    def hitButton(self, pos: QPoint) -> bool:
-        return self.rect().contains(pos)  # the second line clicks it too
+class WrappingCheck(_Wraps, QCheckBox):
+    """A check box whose words wrap."""
