@@ -27,7 +27,7 @@ from leaddesk.desk import Added, Desk, Entry, Removed
 from leaddesk.errors import LeadDeskError
 from ui.common import dialogs
 from ui.common.operations import Operations
-from ui.common.text_tables import set_row, text_table
+from ui.common.text_tables import filling, set_row, text_table
 
 COLUMNS = ("Phone or email", "Reason", "Added by", "Added")
 SHOWN = 2_000  # the newest entries shown; a registry scrub can hold far more
@@ -128,10 +128,11 @@ class DoNotCallTab(QWidget):
     def _show(self, loaded: tuple[list[Entry], int]) -> None:
         entries, total = loaded
         self.entries = entries
-        self.table.setRowCount(len(entries))
-        for number, entry in enumerate(entries):
-            added = entry.added_at.astimezone().strftime("%d %b %Y %H:%M")
-            set_row(self.table, number, (entry.shown, entry.reason, entry.added_by or "", added))
+        with filling(self.table, len(entries)):
+            for number, entry in enumerate(entries):
+                added = entry.added_at.astimezone().strftime("%d %b %Y %H:%M")
+                cells = (entry.shown, entry.reason, entry.added_by or "", added)
+                set_row(self.table, number, cells)
         if not entries:
             self.said.setText("The list is empty.")
         elif total > len(entries):

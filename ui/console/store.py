@@ -27,7 +27,7 @@ from leaddesk.desk import BackupSummary, BackupTaken, Desk, default_backup_folde
 from leaddesk.errors import LeadDeskError
 from ui.common import dialogs
 from ui.common.operations import Operations
-from ui.common.text_tables import set_row, text_table
+from ui.common.text_tables import filling, set_row, text_table
 
 COLUMNS = ("Taken", "By", "File", "Rows", "Size")
 NUMBERS = (3, 4)
@@ -103,16 +103,16 @@ class StoreTab(QWidget):
 
     def _show(self, backups: list[BackupTaken]) -> None:
         self.backups = backups
-        self.table.setRowCount(len(backups))
-        for number, taken in enumerate(backups):
-            cells = (
-                _when(taken.at),
-                taken.by,
-                taken.file,
-                f"{taken.rows:,}",
-                size_text(taken.size),
-            )
-            set_row(self.table, number, cells, numbers=NUMBERS)
+        with filling(self.table, len(backups)):
+            for number, taken in enumerate(backups):
+                cells = (
+                    _when(taken.at),
+                    taken.by,
+                    taken.file,
+                    f"{taken.rows:,}",
+                    size_text(taken.size),
+                )
+                set_row(self.table, number, cells, numbers=NUMBERS)
         if not backups:
             self.said.setText("No backup taken yet.")
 

@@ -26,7 +26,7 @@ from leaddesk.errors import LeadDeskError
 from ui.common import dialogs
 from ui.common.empty_note import EmptyNote
 from ui.common.operations import Operations
-from ui.common.text_tables import set_row, text_table
+from ui.common.text_tables import filling, set_row, text_table
 from ui.intake.results import TILES, plural
 from ui.workspace.queue_model import source_text
 
@@ -124,21 +124,21 @@ class ImportRunsDialog(QDialog):
 
     def _show(self, runs: list[dict[str, Any]]) -> None:
         self.runs = runs
-        self.table.setRowCount(len(runs))
-        for row, run in enumerate(runs):
-            cells = (
-                str(run["run"]),
-                str(run["file"] or ""),
-                _source(run),
-                _when(run["started_at"]),
-                str(run["started_by"] or ""),
-                STATUS_WORDS.get(str(run["status"]), str(run["status"])),
-                *(_count(run.get(key)) for key, _heading in COUNTS),
-            )
-            set_row(self.table, row, cells, numbers=NUMBERS)
-            file_cell = self.table.item(row, 1)
-            if file_cell is not None:
-                file_cell.setToolTip(cells[1])  # a long name is cut short
+        with filling(self.table, len(runs)):
+            for row, run in enumerate(runs):
+                cells = (
+                    str(run["run"]),
+                    str(run["file"] or ""),
+                    _source(run),
+                    _when(run["started_at"]),
+                    str(run["started_by"] or ""),
+                    STATUS_WORDS.get(str(run["status"]), str(run["status"])),
+                    *(_count(run.get(key)) for key, _heading in COUNTS),
+                )
+                set_row(self.table, row, cells, numbers=NUMBERS)
+                file_cell = self.table.item(row, 1)
+                if file_cell is not None:
+                    file_cell.setToolTip(cells[1])  # a long name is cut short
         if not runs:
             self.said.setText(
                 "Nothing has been imported into this store yet."

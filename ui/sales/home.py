@@ -26,7 +26,7 @@ from leaddesk.desk import Desk, HandoffRecord, MeetingInfo, PendingLead, Pending
 from ui.common.empty_note import EmptyNote
 from ui.common.icons import icon
 from ui.common.operations import Operations
-from ui.common.text_tables import set_row, text_table
+from ui.common.text_tables import filling, set_row, text_table
 from ui.common.theme import colours
 from ui.sales.answer import AnswerDialog
 from ui.sales.my_meetings import MyMeetings
@@ -230,25 +230,25 @@ class SalesHome(QWidget):
             if not report.leads
             else ""
         )
-        self.table.setRowCount(len(report.leads))
-        look = colours()  # the look's red and amber, readable on light and dark
-        inks = {"escalated": look.qcolor("breach"), "overdue": look.qcolor("warn")}
-        for row, lead in enumerate(report.leads):
-            cells = (
-                str(lead.lead_id),
-                lead.name,
-                lead.company or "",
-                " · due ".join(
-                    part
-                    for part in (salesperson_words(lead, report.unrouted), due_words(lead))
-                    if part
-                ),
-                lead.qualified_by_name or lead.qualified_by or "",
-                waiting_words(lead.hours_waiting),
-                LEVEL_WORDS.get(lead.level, ""),
-            )
-            ink = inks.get(lead.level)
-            set_row(self.table, row, cells, numbers=NUMBERS, ink={6: ink} if ink else None)
+        with filling(self.table, len(report.leads)):
+            look = colours()  # the look's red and amber, readable on light and dark
+            inks = {"escalated": look.qcolor("breach"), "overdue": look.qcolor("warn")}
+            for row, lead in enumerate(report.leads):
+                cells = (
+                    str(lead.lead_id),
+                    lead.name,
+                    lead.company or "",
+                    " · due ".join(
+                        part
+                        for part in (salesperson_words(lead, report.unrouted), due_words(lead))
+                        if part
+                    ),
+                    lead.qualified_by_name or lead.qualified_by or "",
+                    waiting_words(lead.hours_waiting),
+                    LEVEL_WORDS.get(lead.level, ""),
+                )
+                ink = inks.get(lead.level)
+                set_row(self.table, row, cells, numbers=NUMBERS, ink={6: ink} if ink else None)
         # The row the salesperson was on stays chosen (or the next one, once it is answered);
         # on arrival the longest waiting is, with its record beside it.
         keep = [lead.lead_id for lead in report.leads]

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 from leaddesk.desk import Desk, MeetingInfo
 from ui.common.empty_note import EmptyNote
 from ui.common.operations import Operations
-from ui.common.text_tables import set_row, text_table
+from ui.common.text_tables import filling, set_row, text_table
 
 COLUMNS = (
     "When (yours)",
@@ -81,14 +81,14 @@ class MyMeetings(QFrame):
         self.note.say(
             "" if meetings else "Meetings reps book with you on the call show here, soonest first."
         )
-        self.table.setRowCount(len(meetings))
-        for row, meeting in enumerate(meetings):
-            set_row(self.table, row, meeting_cells(meeting), numbers=NUMBERS)
-            if meeting.cancelled:  # still listed, so it is not silently gone; dimmed as off
-                for column in range(self.table.columnCount()):
-                    item = self.table.item(row, column)
-                    if item is not None:
-                        font = item.font()
-                        font.setStrikeOut(column == 0)
-                        item.setFont(font)
-                        item.setForeground(self.palette().placeholderText())
+        with filling(self.table, len(meetings)):
+            for row, meeting in enumerate(meetings):
+                set_row(self.table, row, meeting_cells(meeting), numbers=NUMBERS)
+                if meeting.cancelled:  # still listed, so it is not silently gone; dimmed as off
+                    for column in range(self.table.columnCount()):
+                        item = self.table.item(row, column)
+                        if item is not None:
+                            font = item.font()
+                            font.setStrikeOut(column == 0)
+                            item.setFont(font)
+                            item.setForeground(self.palette().placeholderText())

@@ -43,7 +43,7 @@ from ui.common.forms import error_line, keep_wrapped_lines, labelled
 from ui.common.icons import icon
 from ui.common.operations import Operations
 from ui.common.stoppable import StoppableDialog
-from ui.common.text_tables import set_row, text_table
+from ui.common.text_tables import filling, set_row, text_table
 
 BACKUP_FILTER = f"LeadDesk backups (*{SUFFIX});;All files (*)"
 STORE_FILTER = "LeadDesk store (*.sqlite3);;All files (*)"
@@ -398,9 +398,9 @@ class RestoreDialog(StoppableDialog):
             f"{sum(summary.rows.values()):,} rows in {len(filled)} tables"
             + (f" ({empty} more tables are empty)" if empty else "")
         )
-        self.table.setRowCount(len(filled))
-        for row, (name, count) in enumerate(filled):
-            set_row(self.table, row, (name.replace("_", " "), f"{count:,}"), numbers=(1,))
+        with filling(self.table, len(filled)):
+            for row, (name, count) in enumerate(filled):
+                set_row(self.table, row, (name.replace("_", " "), f"{count:,}"), numbers=(1,))
 
     # -- opening what was restored ---------------------------------------------------------------
 
