@@ -9,14 +9,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, make_url, text
 
 from leaddesk.clock import FixedClock
 from leaddesk.store import open_store
-from tests import postgres_server
+from tests import postgres_copies, postgres_server
 from tests.factories import TeamLogins, recreate_database, team_database
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# No property test is timed: the suite shares two cores with other work, and a deadline there
+# fails a correct example for being slow (no test asserts a wall-clock time).
+settings.register_profile("leaddesk", deadline=None)
+settings.load_profile("leaddesk")
 
 # `run_cli`: the leaddesk command run in this process (tests/cli_in_process.py).
 pytest_plugins = ["tests.cli_in_process"]
@@ -173,7 +179,7 @@ def store_location(
     if not postgres_url or not postgres_template:
         pytest.skip(postgres_server.why_none())
     own = make_url(_psycopg(postgres_url))
-    recreate_database(own, str(own.database), from_template=postgres_template)
+    postgres_copies.fresh_copy(own, str(own.database), template=postgres_template)
     yield postgres_url
 
 

@@ -21,6 +21,7 @@ from leaddesk.domain import Role, Stage
 from leaddesk.people import users as user_ops
 from leaddesk.store import Store, open_store
 from leaddesk.store.models import Lead, Person
+from tests import postgres_copies
 
 Roster = Sequence[tuple[str, Role]]
 
@@ -178,6 +179,7 @@ class TeamLogins:
 def recreate_database(url: URL, name: str, *, from_template: str | None) -> None:
     """Drop ``name`` (closing what is connected to it) and make it again, empty or as a copy
     of ``from_template``; run from the server's maintenance database."""
+    postgres_copies.forget(name)
     engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
@@ -199,7 +201,7 @@ def team_database(
     engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
     if template:
         own = engine.url
-        recreate_database(own, str(own.database), from_template=template)
+        postgres_copies.fresh_copy(own, str(own.database), template=template, for_team=True)
     else:
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -221,6 +223,8 @@ def team_database(
         desk.people.add(names.marketing, Role.MARKETING)
         for name in logins:
             assert desk.admin.set_database_login(name, f"pw-{name}") is True
+    if template:
+        postgres_copies.team_set_up(engine.url, str(engine.url.database))
     try:
         yield names
     finally:
