@@ -29,7 +29,7 @@ pytestmark = pytestmark_warnings
 
 WORKER = Path(__file__).with_name("queue_worker.py")
 WORKERS = 8
-CLAIMS = 320  # 40 a worker: enough for every worker to meet the others at the same lead
+CLAIMS = 768
 
 
 def _worker(*args: str) -> subprocess.Popen[str]:
@@ -42,7 +42,7 @@ def _worker(*args: str) -> subprocess.Popen[str]:
 
 
 def test_eight_processes_never_claim_the_same_lead(team: Team) -> None:
-    """8 workers drain a shared pool of 320 leads with `next`, all at the same moment.
+    """8 workers drain a shared pool of 768 leads with `next`, all at the same moment.
 
     Each lead must be claimed exactly once, by the worker that was told it got it, and the
     audit trail (written in the claim's own transaction) must show one claim per lead.
