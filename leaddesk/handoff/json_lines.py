@@ -10,7 +10,7 @@ import orjson
 
 from leaddesk.handoff import marketing_qualified
 from leaddesk.handoff.records import HandoffRecord
-from leaddesk.handoff.render import STATUS, BatchFacts, one_line, rating, utc_text
+from leaddesk.handoff.render import STATUS, BatchFacts, OneLine, rating, utc_text
 
 
 def meeting_record(record: HandoffRecord) -> dict[str, Any] | None:
@@ -33,7 +33,11 @@ def meeting_record(record: HandoffRecord) -> dict[str, Any] | None:
     }
 
 
-def full_record(record: HandoffRecord, facts: BatchFacts) -> dict[str, Any]:
+def full_record(
+    record: HandoffRecord, facts: BatchFacts, lines: OneLine | None = None
+) -> dict[str, Any]:
+    lines = OneLine() if lines is None else lines
+    calls = record.calls
     return {
         "lead_id": record.lead_id,
         "batch": facts.code,
@@ -72,7 +76,7 @@ def full_record(record: HandoffRecord, facts: BatchFacts) -> dict[str, Any]:
             "overridden": record.overridden,
             "override_reason": record.override_reason,
             "fired_rules": list(record.fired_rules),
-            "summary": one_line(record.summary),
+            "summary": lines[record.summary],
             "marketing_qualified": marketing_qualified.as_record(record),
         },
         "scores": {
@@ -90,18 +94,21 @@ def full_record(record: HandoffRecord, facts: BatchFacts) -> dict[str, Any]:
         "notes": list(record.notes),
         "meeting": meeting_record(record),
         "calls": {
-            "count": len(record.calls),
-            "connected": sum(1 for call in record.calls if call["outcome"] == "connected"),
-            "first_at": record.calls[0]["at"] if record.calls else None,
-            "last_at": record.calls[-1]["at"] if record.calls else None,
-            "history": list(record.calls),
+            "count": len(calls),
+            "connected": [call["outcome"] for call in calls].count("connected"),
+            "first_at": calls[0]["at"] if calls else None,
+            "last_at": calls[-1]["at"] if calls else None,
+            "history": list(calls),
         },
     }
 
 
-def render_jsonl(records: Sequence[HandoffRecord], facts: BatchFacts) -> bytes:
+def render_jsonl(
+    records: Sequence[HandoffRecord], facts: BatchFacts, lines: OneLine | None = None
+) -> bytes:
     """One compact JSON object a line, keys sorted, UTF-8 (not \\u escapes)."""
-    return b"".join([json_line(full_record(record, facts)) for record in records])
+    lines = OneLine() if lines is None else lines
+    return b"".join([json_line(full_record(record, facts, lines)) for record in records])
 
 
 # orjson writes what json.dumps(…, ensure_ascii=False, sort_keys=True, default=str,
