@@ -33,9 +33,29 @@ def meeting_record(record: HandoffRecord) -> dict[str, Any] | None:
     }
 
 
+class AnswersRead(dict[tuple[str, str, str], orjson.Fragment]):
+    """Each answer as read (question id, question, answer text) written as JSON once per
+    batch: the questions' texts and most answers repeat from lead to lead (issue #24)."""
+
+    def __missing__(self, item: tuple[str, str, str]) -> orjson.Fragment:
+        qid, text, answer = item
+        found = self[item] = orjson.Fragment(
+            orjson.dumps(
+                {"question_id": qid, "question": text, "answer": answer},
+                option=orjson.OPT_SORT_KEYS,
+            )
+        )
+        return found
+
+
 def full_record(
-    record: HandoffRecord, facts: BatchFacts, lines: OneLine | None = None
+    record: HandoffRecord,
+    facts: BatchFacts,
+    lines: OneLine | None = None,
+    answers_read: AnswersRead | None = None,
 ) -> dict[str, Any]:
+    """The record as its JSON line holds it. With ``answers_read`` the answers as read are
+    orjson fragments (only orjson writes them)."""
     lines = OneLine() if lines is None else lines
     calls = record.calls
     return {
@@ -86,10 +106,14 @@ def full_record(
             "rating": rating(record),
         },
         "answers": record.answers,
-        "answers_read": [
-            {"question_id": qid, "question": text, "answer": answer}
-            for qid, text, answer in record.answer_labels
-        ],
+        "answers_read": (
+            [
+                {"question_id": qid, "question": text, "answer": answer}
+                for qid, text, answer in record.answer_labels
+            ]
+            if answers_read is None
+            else [answers_read[item] for item in record.answer_labels]
+        ),
         "framework": {axis.label: axis.text for axis in record.axes},
         "notes": list(record.notes),
         "meeting": meeting_record(record),
@@ -108,7 +132,19 @@ def render_jsonl(
 ) -> bytes:
     """One compact JSON object a line, keys sorted, UTF-8 (not \\u escapes)."""
     lines = OneLine() if lines is None else lines
-    return b"".join([json_line(full_record(record, facts, lines)) for record in records])
+    answers_read = AnswersRead()
+    written: list[bytes] = []
+    for record in records:
+        try:
+            line = orjson.dumps(
+                full_record(record, facts, lines, answers_read),
+                default=str,
+                option=_ORJSON_OPTIONS,
+            )
+        except orjson.JSONEncodeError:  # json.dumps writes it, from plain values
+            line = json_line(full_record(record, facts, lines))
+        written.append(line)
+    return b"".join(written)
 
 
 # orjson writes what json.dumps(…, ensure_ascii=False, sort_keys=True, default=str,
