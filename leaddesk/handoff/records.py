@@ -250,7 +250,9 @@ class _Reading:
         """Answers in the definition's order of questions, then any it does not know (by
         id); those with no text left out."""
         # ``texts`` holds every known question answered, and only those.
-        labelled = [(qid, question, text) for qid, question in self.ordered if (text := texts.get(qid))]
+        labelled = [
+            (qid, question, text) for qid, question in self.ordered if (text := texts.get(qid))
+        ]
         if not self.known.issuperset(answers):
             unknown = ((key, key, str(answers[key])) for key in sorted(answers))
             labelled += [item for item in unknown if item[0] not in self.known and item[2]]
