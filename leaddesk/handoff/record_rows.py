@@ -260,7 +260,9 @@ def json_value(text: str | None) -> Any:
     or refuses (NaN, a lone surrogate)."""
     if text is None:
         return None
-    if _LONG_NUMBER.search(text) is None:
+    # A JSON number is ASCII digits: with every digit made "0", a run of 19 zeros is a run of
+    # 19 digits. A fifth of the cost of the regular expression ``\d{19}`` (issue #24).
+    if _LONG_RUN not in text.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZEROS):
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:
@@ -268,7 +270,8 @@ def json_value(text: str | None) -> Any:
     return json.loads(text)
 
 
-_LONG_NUMBER = re.compile(r"\d{19}")
+_DIGITS_AS_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_RUN = b"0" * 19
 
 
 # SQLite's text of a UTC time, as SQLAlchemy writes it: "2026-11-18 15:00:01.000000".
