@@ -10,7 +10,7 @@ import orjson
 
 from leaddesk.handoff import marketing_qualified
 from leaddesk.handoff.records import HandoffRecord
-from leaddesk.handoff.render import STATUS, BatchFacts, one_line, rating, utc_text
+from leaddesk.handoff.render import STATUS, BatchFacts, OneLine, rating, utc_text
 
 
 def meeting_record(record: HandoffRecord) -> dict[str, Any] | None:
@@ -33,7 +33,31 @@ def meeting_record(record: HandoffRecord) -> dict[str, Any] | None:
     }
 
 
-def full_record(record: HandoffRecord, facts: BatchFacts) -> dict[str, Any]:
+class AnswersRead(dict[tuple[str, str, str], orjson.Fragment]):
+    """Each answer as read (question id, question, answer text) written as JSON once per
+    batch: the questions' texts and most answers repeat from lead to lead (issue #24)."""
+
+    def __missing__(self, item: tuple[str, str, str]) -> orjson.Fragment:
+        qid, text, answer = item
+        found = self[item] = orjson.Fragment(
+            orjson.dumps(
+                {"question_id": qid, "question": text, "answer": answer},
+                option=orjson.OPT_SORT_KEYS,
+            )
+        )
+        return found
+
+
+def full_record(
+    record: HandoffRecord,
+    facts: BatchFacts,
+    lines: OneLine | None = None,
+    answers_read: AnswersRead | None = None,
+) -> dict[str, Any]:
+    """The record as its JSON line holds it. With ``answers_read`` the answers as read are
+    orjson fragments (only orjson writes them)."""
+    lines = OneLine() if lines is None else lines
+    calls = record.calls
     return {
         "lead_id": record.lead_id,
         "batch": facts.code,
@@ -72,7 +96,7 @@ def full_record(record: HandoffRecord, facts: BatchFacts) -> dict[str, Any]:
             "overridden": record.overridden,
             "override_reason": record.override_reason,
             "fired_rules": list(record.fired_rules),
-            "summary": one_line(record.summary),
+            "summary": lines[record.summary],
             "marketing_qualified": marketing_qualified.as_record(record),
         },
         "scores": {
@@ -82,26 +106,45 @@ def full_record(record: HandoffRecord, facts: BatchFacts) -> dict[str, Any]:
             "rating": rating(record),
         },
         "answers": record.answers,
-        "answers_read": [
-            {"question_id": qid, "question": text, "answer": answer}
-            for qid, text, answer in record.answer_labels
-        ],
+        "answers_read": (
+            [
+                {"question_id": qid, "question": text, "answer": answer}
+                for qid, text, answer in record.answer_labels
+            ]
+            if answers_read is None
+            else [answers_read[item] for item in record.answer_labels]
+        ),
         "framework": {axis.label: axis.text for axis in record.axes},
         "notes": list(record.notes),
         "meeting": meeting_record(record),
         "calls": {
-            "count": len(record.calls),
-            "connected": sum(1 for call in record.calls if call["outcome"] == "connected"),
-            "first_at": record.calls[0]["at"] if record.calls else None,
-            "last_at": record.calls[-1]["at"] if record.calls else None,
-            "history": list(record.calls),
+            "count": len(calls),
+            "connected": [call["outcome"] for call in calls].count("connected"),
+            "first_at": calls[0]["at"] if calls else None,
+            "last_at": calls[-1]["at"] if calls else None,
+            "history": list(calls),
         },
     }
 
 
-def render_jsonl(records: Sequence[HandoffRecord], facts: BatchFacts) -> bytes:
+def render_jsonl(
+    records: Sequence[HandoffRecord], facts: BatchFacts, lines: OneLine | None = None
+) -> bytes:
     """One compact JSON object a line, keys sorted, UTF-8 (not \\u escapes)."""
-    return b"".join([json_line(full_record(record, facts)) for record in records])
+    lines = OneLine() if lines is None else lines
+    answers_read = AnswersRead()
+    written: list[bytes] = []
+    for record in records:
+        try:
+            line = orjson.dumps(
+                full_record(record, facts, lines, answers_read),
+                default=str,
+                option=_ORJSON_OPTIONS,
+            )
+        except orjson.JSONEncodeError:  # json.dumps writes it, from plain values
+            line = json_line(full_record(record, facts, lines))
+        written.append(line)
+    return b"".join(written)
 
 
 # orjson writes what json.dumps(…, ensure_ascii=False, sort_keys=True, default=str,

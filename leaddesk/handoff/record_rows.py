@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from leaddesk.domain import LeadType, Verdict
 from leaddesk.store.driver_statements import DriverStatement
+from leaddesk.store.meeting_models import Meeting
 from leaddesk.store.models import (
     Account,
     Answer,
@@ -196,6 +197,12 @@ _ANSWERS = DriverStatement(
     .order_by(Answer.id)
 )
 
+# Which leads had a meeting booked by the cutoff: most of a batch has none, and the meetings'
+# own read (ORM objects, their histories) need only run for those that do.
+_BOOKED = DriverStatement(
+    select(Meeting.lead_id).where(Meeting.lead_id.in_(IDS), Meeting.booked_at <= CUTOFF).distinct()
+)
+
 
 def _rows(session: Session, statement: DriverStatement, **params: Any) -> Sequence[Any]:
     return statement.rows(session, params)
@@ -204,6 +211,11 @@ def _rows(session: Session, statement: DriverStatement, **params: Any) -> Sequen
 def user_names(session: Session) -> dict[int, tuple[str, str]]:
     """Every user's login name and display name, by id."""
     return {user_id: (name, display_name) for user_id, name, display_name in _rows(session, _USERS)}
+
+
+def with_meetings(session: Session, chunk: Sequence[int], cutoff: datetime) -> list[int]:
+    """The leads of ``chunk`` that had a meeting booked by ``cutoff``, lowest id first."""
+    return sorted(row[0] for row in _rows(session, _BOOKED, ids=list(chunk), cutoff=cutoff))
 
 
 def read_chunk(
@@ -248,7 +260,9 @@ def json_value(text: str | None) -> Any:
     or refuses (NaN, a lone surrogate)."""
     if text is None:
         return None
-    if _LONG_NUMBER.search(text) is None:
+    # A JSON number is ASCII digits: with every digit made "0", a run of 19 zeros is a run of
+    # 19 digits. A fifth of the cost of the regular expression ``\d{19}`` (issue #24).
+    if _LONG_RUN not in text.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZEROS):
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:
@@ -256,7 +270,8 @@ def json_value(text: str | None) -> Any:
     return json.loads(text)
 
 
-_LONG_NUMBER = re.compile(r"\d{19}")
+_DIGITS_AS_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_RUN = b"0" * 19
 
 
 # SQLite's text of a UTC time, as SQLAlchemy writes it: "2026-11-18 15:00:01.000000".

@@ -20,7 +20,14 @@ from leaddesk.definition import Definition, Question, QuestionType, parse_defini
 from leaddesk.definition.policy import Policy
 from leaddesk.definition.temperature import Temperature
 from leaddesk.domain import LeadType, Stage
-from leaddesk.handoff.record_rows import ChunkRows, LeadRow, VerdictRow, read_chunk, user_names
+from leaddesk.handoff.record_rows import (
+    ChunkRows,
+    LeadRow,
+    VerdictRow,
+    read_chunk,
+    user_names,
+    with_meetings,
+)
 from leaddesk.meetings.booking import MeetingInfo
 from leaddesk.meetings.diary import meetings_of
 from leaddesk.meetings.history import latest_of
@@ -145,7 +152,8 @@ def records_as_of(session: Session, ids: Sequence[int], cutoff: datetime) -> lis
     readings = _readings(session)
     for chunk in _chunks(ids):
         rows = read_chunk(session, chunk, cutoff, users)
-        meetings = meetings_of(session, list(chunk), cutoff)
+        booked = with_meetings(session, chunk, cutoff)
+        meetings = meetings_of(session, booked, cutoff) if booked else {}
         for lead in rows.leads:
             records.append(
                 _record(lead, rows, users, readings, meetings.get(lead.id)),
@@ -197,6 +205,8 @@ class _Reading:
             (axis.label, [q.id for q in definition.questions if q.framework == axis.id])
             for axis in definition.scoring.axes
         ]
+        # Each question's id and text in the definition's order: what ``labelled`` walks.
+        self.ordered = [(question.id, question.text) for question, _labels in self.questions]
         self.known = frozenset(question.id for question, _labels in self.questions)
         self._by_id = {question.id: (question, labels) for question, labels in self.questions}
         self.stage_label = definition.stage_label(Stage.QUALIFIED)
@@ -239,10 +249,9 @@ class _Reading:
     ) -> tuple[tuple[str, str, str], ...]:
         """Answers in the definition's order of questions, then any it does not know (by
         id); those with no text left out."""
+        # ``texts`` holds every known question answered, and only those.
         labelled = [
-            (q.id, q.text, text)
-            for q, _labels in self.questions
-            if q.id in answers and (text := texts[q.id])
+            (qid, question, text) for qid, question in self.ordered if (text := texts.get(qid))
         ]
         if not self.known.issuperset(answers):
             unknown = ((key, key, str(answers[key])) for key in sorted(answers))
@@ -431,7 +440,7 @@ def _summary(
     parts.append(f"Fit {fit_score}/100, interest {interest_score}/100.")
     if calls:
         last = calls[-1]
-        connected = sum(1 for call in calls if call["outcome"] == "connected")
+        connected = [call["outcome"] for call in calls].count("connected")
         parts.append(
             f"{len(calls)} call(s), {connected} connected; last on "
             f"{last['at'][:10]} ({last['outcome'].replace('_', ' ')})."

@@ -133,6 +133,16 @@ def one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+class OneLine(dict[str, str]):
+    """Texts made one line, each distinct text once per batch: the summary goes into both
+    files, and an inquiry, a campaign or an axis answer repeats across leads (issue #24).
+    ``lines[text]`` is ``one_line(text)``."""
+
+    def __missing__(self, text: str) -> str:
+        line = self[text] = " ".join(text.split())
+        return line
+
+
 def axis_labels(records: Sequence[HandoffRecord]) -> list[str]:
     """Framework columns (Budget, Authority, …) in the order they first appear."""
     labels: list[str] = []
@@ -183,8 +193,12 @@ def meeting_cells(record: HandoffRecord) -> dict[str, str]:
     }
 
 
-def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
-    """One row per lead; text cells already neutralised, numbers left as numbers."""
+def rows(
+    records: Sequence[HandoffRecord], lines: OneLine | None = None
+) -> list[list[str | int | None]]:
+    """One row per lead; text cells already neutralised, numbers left as numbers. ``lines``
+    keeps texts made one line for the batch's other file."""
+    lines = OneLine() if lines is None else lines
     labels = axis_labels(records)
     marketing = marketing_qualified.columns(records)
     if _FIXED_NAMES.intersection(labels):
@@ -196,7 +210,7 @@ def rows(records: Sequence[HandoffRecord]) -> list[list[str | int | None]]:
     mobile: dict[str | None, bool] = {}  # each distinct number checked once
     table: list[list[str | int | None]] = []
     for record in records:
-        row = _row(record, labels, mobile)
+        row = _row(record, labels, mobile, lines)
         if marketing:
             row.extend(marketing_qualified.cell(record).values())
         for index in texts_at:
@@ -289,13 +303,13 @@ def _cells(
 
 
 def _row(
-    record: HandoffRecord, labels: list[str], mobile: dict[str | None, bool]
+    record: HandoffRecord, labels: list[str], mobile: dict[str | None, bool], lines: OneLine
 ) -> list[str | int | None]:
     """``_cells`` as a list, when no axis takes the name of another column."""
     first, last = last_and_first(record)
-    description = one_line(record.inquiry)
+    description = lines[record.inquiry or ""]
     if record.campaign:
-        description = f"{description} (campaign: {one_line(record.campaign)})".strip()
+        description = f"{description} (campaign: {lines[record.campaign]})".strip()
     phone = record.phone
     source = record.source
     row: list[str | int | None] = [
@@ -320,8 +334,8 @@ def _row(
     ]
     if labels:
         axes = {axis.label: axis.text for axis in record.axes}
-        row += [one_line(axes.get(label, "")) for label in labels]
-    row += [record.fit_score, record.interest_score, one_line(record.summary)]
+        row += [lines[axes.get(label, "")] for label in labels]
+    row += [record.fit_score, record.interest_score, lines[record.summary]]
     meeting = meeting_cells(record) if record.meeting is not None else _NO_MEETING
     row += meeting.values()
     return row
@@ -339,13 +353,13 @@ _FIXED_NAMES = frozenset((*_BEFORE_AXES, *_AFTER_AXES))
 _NO_MEETING = dict.fromkeys(MEETING_COLUMNS, "")
 
 
-def render_csv(records: Sequence[HandoffRecord]) -> bytes:
+def render_csv(records: Sequence[HandoffRecord], lines: OneLine | None = None) -> bytes:
     # UTF-8 with a byte-order mark: Excel then reads accents right; CRM imports accept it.
     # csv.writer writes None as an empty cell.
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns(records))
-    writer.writerows(rows(records))
+    writer.writerows(rows(records, lines))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -406,9 +420,10 @@ def hashed_batch(
     in place all use it)."""
     from leaddesk.handoff.json_lines import render_jsonl
 
+    lines = OneLine()  # the CSV's one-line texts, the summary among them, reused by the JSONL
     files: dict[str, bytes] = {
-        f"{facts.code}.csv": render_csv(records),
-        f"{facts.code}.jsonl": render_jsonl(records, facts),
+        f"{facts.code}.csv": render_csv(records, lines),
+        f"{facts.code}.jsonl": render_jsonl(records, facts, lines),
     }
     if facts.xlsx:
         from leaddesk.handoff.workbook import render_xlsx

@@ -17,6 +17,7 @@ from leaddesk.handoff.record_rows import call_time, json_value
         '{"budget": {"amount": 50000, "currency": "EUR"}, "ok": true, "n": null}',
         '{"id": 123456789012345678901234567890}',  # past 64 bits: kept an integer
         '{"id": 9223372036854775807, "low": -9223372036854775809}',
+        '{"ids": [1234567890123456789, 12345678901234567890], "f": 0.12345678901234567890}',
         '{"x": NaN, "y": 1.5e-7}',
         '["\\ud800", "Zoë"]',  # a lone surrogate
         '{"a": 1, "a": 2}',
