@@ -496,10 +496,5 @@ class Planner:
             plan.report.append(problem)
             self._preview(problem)
         target = f"open lead #{lead.id}" if lead.id else f"the open lead from row {lead.row}"
-        plan.report.append(
-            RowProblem(
-                row.number,
-                "",
-                f"attached: more interest on {target} ({how}); interest now {lead.interest_score}",
-            )
-        )
+        said = f"attached: more interest on {target} ({how}); interest now {lead.interest_score}"
+        plan.report.append(RowProblem(row.number, "", said))
