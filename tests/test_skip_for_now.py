@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from leaddesk.admin.backup_restore import restore_backup
 from leaddesk.admin.demo import fill_demo
 from leaddesk.audit.actions import AuditAction
 from leaddesk.clock import FixedClock
@@ -190,3 +191,22 @@ def test_skips_from_before_their_table_are_kept_when_the_store_is_upgraded(
         old.execute("UPDATE alembic_version SET version_num = '0030'")
     assert _ids(str(path), clock) == after  # upgraded on opening, the skip moved in
     assert [lead for _user, lead, _behind in _skips(str(path))] == [before[0]]
+
+
+def test_a_backup_leaves_the_skips_out_and_the_restored_queue_has_every_lead_in_its_place(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    path = tmp_path / "skipped.sqlite3"
+    store = open_store(path)
+    fill_demo(store, leads=60, reps=2, seed=12, now=clock())
+    store.close()
+    before = _ids(str(path), clock)
+    with open_desk(path, "rep1", clock=clock) as desk:
+        desk.queue.skip(before[0])
+    with open_desk(path, "admin", clock=clock) as desk:
+        backup = desk.admin.take_backup(tmp_path / "skipped.ldbackup.gz").path
+    restored = tmp_path / "restored.sqlite3"
+    summary = restore_backup(restored, backup, at=clock())
+    assert "queue_skips" not in summary.rows and summary.rows["audit_events"] > 0
+    assert _ids(str(restored), clock) == before  # the skip lapsed with the copy
+    assert _skips(str(restored)) == []
