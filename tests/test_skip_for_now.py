@@ -22,6 +22,8 @@ from leaddesk.queue.skips import SKIP_LASTS
 from leaddesk.store import open_store
 from leaddesk.store.models import AuditEvent, CallAttempt, QueueSkip, User
 from tests.cli_in_process import RunCli
+from tests.factories import TeamLogins
+from tests.test_database_rights import _inquiries
 
 
 @pytest.fixture
@@ -210,3 +212,17 @@ def test_a_backup_leaves_the_skips_out_and_the_restored_queue_has_every_lead_in_
     assert "queue_skips" not in summary.rows and summary.rows["audit_events"] > 0
     assert _ids(str(restored), clock) == before  # the skip lapsed with the copy
     assert _skips(str(restored)) == []
+
+
+def test_a_reps_own_team_login_skips_and_skips_again(
+    team: TeamLogins, clock: FixedClock, tmp_path: Path
+) -> None:
+    """Real PostgreSQL, the rep's own login: the skip's row written, replaced, read back."""
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
+        rep.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        before = [row.lead_id for row in rep.queue.page(limit=10)]
+        assert len(before) == 3
+        rep.queue.skip(before[0])
+        assert [row.lead_id for row in rep.queue.page(limit=10)] == [*before[1:], before[0]]
+        rep.queue.skip(before[0])  # again: its earlier skip replaced
+        assert [lead for _user, lead, _behind in _skips(team.owner_url)] == [before[0]]
