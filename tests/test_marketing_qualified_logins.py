@@ -96,6 +96,7 @@ def test_a_team_store_upgraded_to_0025_lets_the_added_stage_through_a_reps_login
         connection.execute("DROP TRIGGER leaddesk_guard_lead ON call_attempts")
         connection.execute("ALTER TABLE leads DROP COLUMN taken_from_call_id")
         connection.execute("DROP INDEX ix_verdicts_salesperson")  # 0029's, made again too
+        connection.execute("DROP TABLE queue_skips")  # 0031's
         connection.execute("UPDATE alembic_version SET version_num = '0024'")
     open_store(team.owner_url).close()  # its owner opens it: upgraded
     with open_desk(team.url_for(team.lead), team.lead, clock=clock) as desk:

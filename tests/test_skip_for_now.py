@@ -3,9 +3,14 @@ audited, and back in its place once those are worked."""
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
+from leaddesk.admin.backup_restore import restore_backup
 from leaddesk.admin.demo import fill_demo
 from leaddesk.audit.actions import AuditAction
 from leaddesk.clock import FixedClock
@@ -13,9 +18,12 @@ from leaddesk.definition import versions as definition_versions
 from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome
 from leaddesk.files.resources import resource_path
+from leaddesk.queue.skips import SKIP_LASTS
 from leaddesk.store import open_store
-from leaddesk.store.models import AuditEvent, CallAttempt, User
+from leaddesk.store.models import AuditEvent, CallAttempt, QueueSkip, User
 from tests.cli_in_process import RunCli
+from tests.factories import TeamLogins
+from tests.test_database_rights import _inquiries
 
 
 @pytest.fixture
@@ -137,3 +145,84 @@ def test_the_policy_says_how_many_leads_a_skip_waits_behind(
         skipped = desk.queue.skip(before[0])
     assert skipped.behind == tuple(before[1:3])
     assert skipped.message.endswith("back after the next 2 leads.")
+
+
+def _skips(location: str) -> list[tuple[int, int, list[int]]]:
+    store = open_store(location)
+    try:
+        with store.reading() as session:
+            rows = session.scalars(select(QueueSkip).order_by(QueueSkip.id)).all()
+            return [(row.user_id, row.lead_id, row.behind) for row in rows]
+    finally:
+        store.close()
+
+
+def test_a_skip_is_one_row_of_the_rep_the_latest_winning_and_lapsed_ones_cleared(
+    demo_location: str, clock: FixedClock
+) -> None:
+    before = _ids(demo_location, clock)
+    with open_desk(demo_location, "rep1", clock=clock) as desk:
+        rep1 = desk.actor.id
+        desk.queue.skip(before[0])
+        second = desk.queue.skip(before[1])
+        again = desk.queue.skip(before[0])  # skipped again: waits behind today's next five
+    assert sorted(_skips(demo_location)) == sorted(
+        [(rep1, before[1], list(second.behind)), (rep1, before[0], list(again.behind))]
+    )
+    later = FixedClock(clock() + SKIP_LASTS + timedelta(minutes=1))
+    with open_desk(demo_location, "rep1", clock=later) as desk:
+        top = _ids(demo_location, later)[0]
+        desk.queue.skip(top)
+    assert [(user, lead) for user, lead, _behind in _skips(demo_location)] == [(rep1, top)]
+
+
+def test_skips_from_before_their_table_are_kept_when_the_store_is_upgraded(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    path = tmp_path / "skipped.sqlite3"
+    store = open_store(path)
+    fill_demo(store, leads=60, reps=2, seed=12, now=clock())
+    store.close()
+    before = _ids(str(path), clock)
+    with open_desk(path, "rep1", clock=clock) as desk:
+        desk.queue.skip(before[0])
+    after = _ids(str(path), clock)
+    assert after[:6] == [*before[1:6], before[0]]
+    with sqlite3.connect(path) as old:  # the store as 0030 left it: skips in the audit alone
+        old.execute("DROP TABLE queue_skips")
+        old.execute("UPDATE alembic_version SET version_num = '0030'")
+    assert _ids(str(path), clock) == after  # upgraded on opening, the skip moved in
+    assert [lead for _user, lead, _behind in _skips(str(path))] == [before[0]]
+
+
+def test_a_backup_leaves_the_skips_out_and_the_restored_queue_has_every_lead_in_its_place(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    path = tmp_path / "skipped.sqlite3"
+    store = open_store(path)
+    fill_demo(store, leads=60, reps=2, seed=12, now=clock())
+    store.close()
+    before = _ids(str(path), clock)
+    with open_desk(path, "rep1", clock=clock) as desk:
+        desk.queue.skip(before[0])
+    with open_desk(path, "admin", clock=clock) as desk:
+        backup = desk.admin.take_backup(tmp_path / "skipped.ldbackup.gz").path
+    restored = tmp_path / "restored.sqlite3"
+    summary = restore_backup(restored, backup, at=clock())
+    assert "queue_skips" not in summary.rows and summary.rows["audit_events"] > 0
+    assert _ids(str(restored), clock) == before  # the skip lapsed with the copy
+    assert _skips(str(restored)) == []
+
+
+def test_a_reps_own_team_login_skips_and_skips_again(
+    team: TeamLogins, clock: FixedClock, tmp_path: Path
+) -> None:
+    """Real PostgreSQL, the rep's own login: the skip's row written, replaced, read back."""
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
+        rep.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        before = [row.lead_id for row in rep.queue.page(limit=10)]
+        assert len(before) == 3
+        rep.queue.skip(before[0])
+        assert [row.lead_id for row in rep.queue.page(limit=10)] == [*before[1:], before[0]]
+        rep.queue.skip(before[0])  # again: its earlier skip replaced
+        assert [lead for _user, lead, _behind in _skips(team.owner_url)] == [before[0]]

@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from leaddesk import lifecycle
 from leaddesk.audit.actions import AuditAction
 from leaddesk.calling import calling_hours
+from leaddesk.calling.call_row import add_call
 from leaddesk.calling.ending import check_duration
 from leaddesk.calling.kept_call import call_is_kept, keep_call
 from leaddesk.calling.undo import before_call, can_undo
@@ -196,19 +197,18 @@ def log_call(
     step = lifecycle.Step(
         lead, action=AuditAction.CALL_LOGGED, actor_id=user_id, keep=before_call(lead)
     )
-    call = CallAttempt(
+    call = add_call(
+        session,
         lead_id=lead.id,
         user_id=user_id,
         at=at,
         outcome=outcome,
-        duration_seconds=duration_seconds,
-        note=note.strip() if note and note.strip() else None,
         callback_at=callback_at,
+        note=note,
+        duration_seconds=duration_seconds,
         # Only "connected" goes on while the rep qualifies; every other call is over now.
         ended_at=None if outcome is CallOutcome.CONNECTED else at,
     )
-    session.add(call)
-    session.flush()
     details: dict[str, Any] = {"call_id": call.id, "outcome": outcome.value}
     if lead.assigned_to_id is None:
         _take_from_pool(session, lead, user_id=user_id, at=at)

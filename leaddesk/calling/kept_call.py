@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
+from leaddesk.calling.call_row import add_call
 from leaddesk.domain import OPEN_STAGES, CallOutcome
 from leaddesk.privacy import do_not_call
-from leaddesk.store.models import CallAttempt, Lead, Person, User
+from leaddesk.store.models import Lead, Person, User
 
 
 def call_is_kept(lead: Lead, user_id: int) -> bool:
@@ -40,18 +41,17 @@ def keep_call(
     duration_seconds: int | None,
 ) -> tuple[int, str]:
     """Write the call and its audit event; the call's id and what to tell the rep."""
-    call = CallAttempt(
+    call = add_call(
+        session,
         lead_id=lead.id,
         user_id=user_id,
         at=at,
         outcome=outcome,
-        duration_seconds=duration_seconds,
-        note=note.strip() if note and note.strip() else None,
         callback_at=callback_at,
+        note=note,
+        duration_seconds=duration_seconds,
         ended_at=at,  # the lead is a colleague's now: nothing goes on from here
     )
-    session.add(call)
-    session.flush()
     # One call per move. (A team database's guard has cleared it already, with the insert.)
     session.connection().execute(
         update(Lead)

@@ -58,35 +58,37 @@ class MoreInterest:
     # The rows' other columns, oldest first, kept on the lead beside what it already had.
     later: list[dict[str, Any]] = field(default_factory=list)
 
-    def add_row(
-        self, row: CleanRow, file_name: str, phone: str | None, report: list[RowProblem]
-    ) -> None:
+    def add_row(self, row: CleanRow, file_name: str, phone: str | None) -> list[RowProblem]:
         """Keep ``row``'s other columns, and the mobile number and CRM id the lead lacks
-        (``phone``: its person's number); a CRM id other than the lead's is reported, never
-        written over it."""
+        (``phone``: its person's number). A mobile number or CRM id other than the lead's is
+        never written over it: returned, for the report."""
         self.rows.append(row.number)
-        ids = self._ids_of(row, phone, report)
+        ids, differ = self._ids_of(row, phone)
         if row.extra or ids:
             entry = {"file": file_name, "row": row.number, "columns": dict(row.extra), **ids}
             self.later.append(entry)
+        return differ
 
-    def _ids_of(self, row: CleanRow, phone: str | None, report: list[RowProblem]) -> dict[str, str]:
+    def _ids_of(self, row: CleanRow, phone: str | None) -> tuple[dict[str, str], list[RowProblem]]:
         extra = self.new_lead.values["extra"] if self.new_lead else (self.lead.extra or {})
         had = {**extra, **{k: v for entry in self.later for k, v in entry.items() if k in IDS}}
         ids: dict[str, str] = {}
-        mobile = row.mobile_e164
-        if mobile and not had.get("mobile") and mobile not in (phone, had.get("direct_line")):
-            ids["mobile"] = mobile
+        differ: list[RowProblem] = []
+        target = f"lead #{self.lead.id}" if self.lead.id else f"the lead from row {self.lead.row}"
+        mobile, kept_mobile = row.mobile_e164, had.get("mobile")
+        if mobile and mobile not in (phone, had.get("direct_line"), kept_mobile):
+            if not kept_mobile:
+                ids["mobile"] = mobile
+            else:
+                why = f"Mobile differs: {target} has {kept_mobile}, kept; check which is right"
+                differ.append(RowProblem(row.number, "mobile", why, mobile))
         kept = had.get("crm_id")
         if row.crm_id and not kept:
             ids["crm_id"] = row.crm_id
         elif row.crm_id and kept != row.crm_id:
-            target = (
-                f"lead #{self.lead.id}" if self.lead.id else f"the lead from row {self.lead.row}"
-            )
             why = f"CRM id differs: {target} has {kept}, kept; check which record is right"
-            report.append(RowProblem(row.number, "crm_id", why, row.crm_id))
-        return ids
+            differ.append(RowProblem(row.number, "crm_id", why, row.crm_id))
+        return ids, differ
 
 
 # What a later row may give a lead it lacks, beside its other columns.

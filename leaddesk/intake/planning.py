@@ -489,12 +489,12 @@ class Planner:
             else f"import of {self.file_name}, row {row.number}"
         )
         interest.notes.append(f"More interest on {arrived:%Y-%m-%d}: {what} ({origin})")
-        interest.add_row(row, self.file_name, phone, plan.report)
+        differ = interest.add_row(row, self.file_name, phone)
+        if differ and not row.flags:
+            self.counts.flagged += 1  # kept, with a value to check
+        for problem in differ:
+            plan.report.append(problem)
+            self._preview(problem)
         target = f"open lead #{lead.id}" if lead.id else f"the open lead from row {lead.row}"
-        plan.report.append(
-            RowProblem(
-                row.number,
-                "",
-                f"attached: more interest on {target} ({how}); interest now {lead.interest_score}",
-            )
-        )
+        said = f"attached: more interest on {target} ({how}); interest now {lead.interest_score}"
+        plan.report.append(RowProblem(row.number, "", said))

@@ -23,14 +23,13 @@ from sqlalchemy import (
     union_all,
 )
 
-from leaddesk.audit.actions import AuditAction
 from leaddesk.definition import Policy
 from leaddesk.queue import zones
 from leaddesk.queue.ordering import Band
 from leaddesk.queue.policy import policy_of
 from leaddesk.queue.skips import SKIP_LASTS
 from leaddesk.store.driver_statements import DriverStatement, InTransaction, is_sqlite
-from leaddesk.store.models import AuditEvent, DefinitionVersion
+from leaddesk.store.models import DefinitionVersion, QueueSkip
 from leaddesk.store.types import UTCDateTime
 
 
@@ -61,7 +60,7 @@ def _kind(kind: int) -> Any:
 def _facts_statement(kept_keys: bool) -> Any:
     """The queue's facts in one statement; ``kept_keys``: the zone keys from SQLite's table
     of them, else walked from the people's index."""
-    details = AuditEvent.__table__.c.details.type
+    details = QueueSkip.__table__.c.behind.type  # JSON text, as the skips' lead ids are
     head = (
         select(DefinitionVersion.id, DefinitionVersion.digest)
         .order_by(DefinitionVersion.version.desc())
@@ -91,17 +90,15 @@ def _facts_statement(kept_keys: bool) -> Any:
         zone_rows,
         select(
             _kind(_SKIP),
-            AuditEvent.lead_id,
+            QueueSkip.lead_id,
             cast(null(), String()),
-            AuditEvent.details,
-            AuditEvent.at,
-            AuditEvent.id,
+            QueueSkip.behind,
+            QueueSkip.skipped_at,
+            QueueSkip.id,
         ).where(
-            AuditEvent.action == AuditAction.QUEUE_SKIPPED.value,
-            AuditEvent.actor_id == bindparam("user_id", type_=Integer),
-            AuditEvent.at > bindparam("since", type_=UTCDateTime()),
-            AuditEvent.at <= at,
-            AuditEvent.lead_id.is_not(None),
+            QueueSkip.user_id == bindparam("user_id", type_=Integer),
+            QueueSkip.skipped_at > bindparam("since", type_=UTCDateTime()),
+            QueueSkip.skipped_at <= at,
         ),
     )
 
@@ -129,7 +126,7 @@ def scope_for(
         elif kind == _ZONE:
             keys.append(text)
         else:
-            behind = [int(other) for other in (details or {}).get("behind", [])]
+            behind = [int(other) for other in details or ()]
             skipped.append((when, seq, number, behind))
     keys.sort()
     skips = {lead_id: behind for _when, _n, lead_id, behind in sorted(skipped)}

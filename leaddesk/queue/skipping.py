@@ -1,5 +1,6 @@
 """ "Skip for now": the rep puts a lead behind the next few in their queue without calling
-it (they will call it later today), recorded in the audit trail the queue reads it from."""
+it (they will call it later today): a row of ``queue_skips`` the queue reads, and an audit
+event as its history."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from leaddesk.errors import Conflict, InputError
 from leaddesk.queue.claims import claimed_by_other, holder_message, release_claim
 from leaddesk.queue.listing import candidates
 from leaddesk.queue.scope import scope_for
+from leaddesk.queue.skips import keep_skip
 from leaddesk.store.models import Lead, Person
 
 
@@ -46,7 +48,8 @@ def skip_for_now(
     many = scope.policy.queue.skip_behind
     ahead = candidates(session, scope, many + 1)
     behind = tuple(other for other in ahead if other != lead_id)[:many]
-    audit.record(
+    keep_skip(session, lead_id, user_id=user_id, at=at, behind=list(behind))
+    audit.record(  # the skip's history; the queue reads the skip from its row
         session,
         at=at,
         actor_id=user_id,

@@ -1,17 +1,21 @@
 """ "Skip for now" as the queue reads it: a lead the rep skipped waits behind the leads that
 were next when they skipped it, until those are worked or the skip lapses.
 
-A skip is kept in the audit trail it is recorded in (no column of its own): the rep's skips
-of the last hours, each naming the leads it waits behind (read with the queue's other facts in
-leaddesk/queue/scope.py).
+A skip is a row of ``queue_skips``, one per rep and lead (the latest skip wins), naming the
+leads it waits behind; the rep's live ones are read with the queue's other facts in
+leaddesk/queue/scope.py. The audit event of each skip is its history, not read by the queue.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_
+from sqlalchemy.orm import Session
 
 from leaddesk.queue.rows import QueueRow
+from leaddesk.store.models import QueueSkip
 
 # A skip is for now: by the next working day it is forgotten.
 SKIP_LASTS = timedelta(hours=12)
@@ -34,3 +38,17 @@ def put_skipped_behind(ordered: list[int], skips: dict[int, list[int]]) -> list[
 def skipped_row(row: QueueRow) -> QueueRow:
     """``row`` as the queue shows a lead skipped for now: its why-line starts by saying so."""
     return dataclasses.replace(row, skipped=True)
+
+
+def keep_skip(
+    session: Session, lead_id: int, *, user_id: int, at: datetime, behind: list[int]
+) -> None:
+    """Write the rep's skip of ``lead_id``, replacing their earlier one; their lapsed skips
+    go with it, so the queue's read stays a handful of rows."""
+    session.execute(
+        delete(QueueSkip).where(
+            QueueSkip.user_id == user_id,
+            or_(QueueSkip.lead_id == lead_id, QueueSkip.skipped_at <= at - SKIP_LASTS),
+        )
+    )
+    session.add(QueueSkip(lead_id=lead_id, user_id=user_id, skipped_at=at, behind=behind))

@@ -490,11 +490,11 @@ class AuditEvent(Base):
     db_login: Mapped[str | None] = mapped_column(String(64))
 
 
-# The intake's, meetings' and sync's tables are in modules of their own; imported here so every
-# table is on Base.metadata whichever module is loaded first.
+# The intake's, meetings', skips' and sync's tables: on Base.metadata whichever loads first.
 from leaddesk.store.intake_models import ImportRun as ImportRun  # noqa: E402
 from leaddesk.store.intake_models import SourceMapping as SourceMapping  # noqa: E402
 from leaddesk.store.meeting_models import Meeting as Meeting  # noqa: E402
 from leaddesk.store.meeting_models import SalesCalendar as SalesCalendar  # noqa: E402
+from leaddesk.store.queue_models import QueueSkip as QueueSkip  # noqa: E402
 from leaddesk.store.sync_models import SyncOutboxRow as SyncOutboxRow  # noqa: E402
 from leaddesk.store.sync_models import SyncSetting as SyncSetting  # noqa: E402

@@ -97,6 +97,8 @@ _QUALIFIER: dict[str, Rights] = {
     "window_leases": ALL,  # the one window a person has open (their own row: the guards)
     # A team lead's move waiting for a call: carried out (removed) when the rep lets go.
     "pending_moves": ADD_REMOVE,
+    # A rep's "skip for now": a skip of the same lead replaces theirs, lapsed ones are cleared.
+    "queue_skips": ADD_REMOVE,
     # The store's own code is made once, by whoever's export needs it first, never changed.
     "store_identity": ADD,
     # A hand-off verdict queues its lead for sales' CRM; the rep's window sends it and marks it.

@@ -5,6 +5,7 @@ lead; an undo takes them back. Real SQLite and PostgreSQL stores."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -215,3 +216,70 @@ def test_a_mobile_that_is_the_persons_own_number_is_not_kept_twice(
     later.append("A demo")
     lead1.intake.import_file(write_csv(tmp_path / "hubspot.csv", [later], HUBSPOT))
     assert "mobile" not in _extra(store)
+
+
+def _hubspot_row(record: str, phone: str, mobile: str, message: str) -> list[str]:
+    return [record, "Mia", "Wong", "mia@wong.example", phone, mobile, "Wong Co", "lead", message]
+
+
+def test_a_later_rows_different_mobile_is_reported_never_written_over_the_leads(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    first = _hubspot_row("", "+1 212 555 0100", "+1 415 555 0199", "Pricing")
+    lead1.intake.import_file(write_csv(tmp_path / "webinar.csv", [first], HUBSPOT))
+    assert _extra(store)["mobile"] == "+14155550199"
+
+    later = _hubspot_row("", "", "+1 415 555 0777", "A demo")
+    said = tmp_path / "report.csv"
+    summary = lead1.intake.import_file(
+        write_csv(tmp_path / "hubspot.csv", [later], HUBSPOT), report_path=said
+    )
+    assert summary.counts.attached == 1 and summary.counts.flagged == 1
+    assert _extra(store)["mobile"] == "+14155550199"  # never written over
+    why = f"Mobile differs: lead #{the_lead(store)} has +14155550199, kept; check which is right"
+    assert why in report(said)[2]
+    assert [(p.row, p.field, p.reason, p.value) for p in summary.problems] == [
+        (2, "mobile", why, "+14155550777")
+    ]
+    assert lead1.queue.search("+14155550777") == []
+
+
+def test_the_same_mobile_again_or_the_persons_own_number_is_not_reported(
+    store: Store, lead1: Desk, tmp_path: Path
+) -> None:
+    first = _hubspot_row("", "+1 212 555 0100", "+1 415 555 0199", "Pricing")
+    lead1.intake.import_file(write_csv(tmp_path / "webinar.csv", [first], HUBSPOT))
+    again = [
+        _hubspot_row("", "", "+1 415 555 0199", "A demo"),
+        _hubspot_row("", "", "+1 212 555 0100", "A call"),
+    ]
+    summary = lead1.intake.import_file(write_csv(tmp_path / "again.csv", again, HUBSPOT))
+    assert summary.counts.attached == 2 and summary.counts.flagged == 0
+    assert summary.problems == []
+
+
+def test_the_import_command_names_a_different_mobile_in_its_text_and_json(
+    store: Store, store_location: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    first = _hubspot_row("", "+1 212 555 0100", "+1 415 555 0199", "Pricing")
+    later = _hubspot_row("", "", "+1 415 555 0777", "A demo")
+    webinar = write_csv(tmp_path / "webinar.csv", [first], HUBSPOT)
+    code, _out, err = run_cli("import", str(webinar), "--as", "lead1", db=store_location)
+    assert code == 0, err
+    hubspot = write_csv(tmp_path / "hubspot.csv", [later], HUBSPOT)
+    args = ("import", str(hubspot), "--as", "lead1", "--dry-run")
+    code, out, err = run_cli(*args, db=store_location)
+    assert code == 0, err
+    lead = the_lead(store)
+    assert "1 row kept with a value to check" in out
+    assert (
+        f"row 2, mobile: Mobile differs: lead #{lead} has +14155550199, kept; "
+        "check which is right (+14155550777)" in out
+    )
+    code, out, err = run_cli(*args, "--json", db=store_location)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["flagged"] == 1
+    assert {"row": 2, "field": "mobile", "value": "+14155550777"}.items() <= data["problems"][
+        0
+    ].items()

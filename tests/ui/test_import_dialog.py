@@ -325,3 +325,32 @@ def test_while_the_preview_runs_back_waits_and_cancel_says_stop_and_stops_it(
     qtbot.mouseClick(back, Qt.MouseButton.LeftButton)
     assert dialog.currentId() == COLUMNS
     assert store_counts(ws) == before
+
+
+def test_a_later_rows_different_mobile_is_a_row_to_check_in_the_preview_and_the_summary(
+    workspace: Workspace, qtbot: QtBot, tmp_path: Path
+) -> None:
+    ws = workspace
+    header = ["name", "email", "phone", "mobile", "company", "message"]
+    first = ["Mia Wong", "mia@wong.example", "+1 212 555 0100", "+1 415 555 0199", "Wong Co", "?"]
+    ws.desk.intake.import_file(write_csv(tmp_path / "webinar.csv", header, [first]))
+    later = ["Mia Wong", "mia@wong.example", "", "+1 415 555 0777", "Wong Co", "A demo"]
+    dialog = open_dialog(ws, qtbot, write_csv(tmp_path / "fair.csv", header, [later]))
+    dialog.next()
+    dialog.next()
+    qtbot.waitUntil(lambda: dialog.preview_page.summary is not None)
+    kinds = dialog.preview_page.row_kind
+    kinds.setCurrentIndex(kinds.findData("check"))
+    [(row, reason)] = dialog.preview_page.rows.reasons()
+    assert row == "2" and reason.startswith("Mobile differs: lead #")
+    assert reason.endswith("has +14155550199, kept; check which is right")
+    assert "1 row kept with a value to check" in dialog.preview_page.counts.line.text()
+
+    dialog.next()  # Import
+    qtbot.waitUntil(lambda: dialog.result_page.outcome is not None)
+    assert "1 row kept with a value to check" in dialog.result_page.counts.line.text()
+    with ws.desk.store.reading() as session:
+        extra = session.scalars(
+            select(Lead.extra).join(Person).where(Person.email == "mia@wong.example")
+        ).one()
+    assert extra is not None and extra["mobile"] == "+14155550199"
