@@ -8,7 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, insert, select
+from sqlalchemy.exc import DBAPIError
 
 from leaddesk.admin.backup_restore import restore_backup
 from leaddesk.admin.demo import fill_demo
@@ -226,3 +227,29 @@ def test_a_reps_own_team_login_skips_and_skips_again(
         assert [row.lead_id for row in rep.queue.page(limit=10)] == [*before[1:], before[0]]
         rep.queue.skip(before[0])  # again: its earlier skip replaced
         assert [lead for _user, lead, _behind in _skips(team.owner_url)] == [before[0]]
+
+
+def test_a_reps_login_cannot_skip_a_lead_in_a_colleagues_name(
+    team: TeamLogins, clock: FixedClock, tmp_path: Path
+) -> None:
+    """At the SQL door: a skip in another rep's name would sink a lead in their queue."""
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
+        rep.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        lead = rep.queue.page(limit=1)[0].lead_id
+    owner = create_engine(team.owner_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with owner.begin() as connection:
+        ids = dict(connection.execute(select(User.name, User.id)).tuples().all())
+    owner.dispose()
+    rep_login = create_engine(
+        team.url_for(team.rep).replace("postgresql://", "postgresql+psycopg://", 1)
+    )
+    row = {"lead_id": lead, "skipped_at": clock(), "behind": []}
+    try:
+        refused = pytest.raises(DBAPIError, match="a login writes in its own name only")
+        with refused, rep_login.begin() as connection:
+            connection.execute(insert(QueueSkip.__table__), {**row, "user_id": ids[team.lead]})
+        with rep_login.begin() as connection:  # their own skip goes in
+            connection.execute(insert(QueueSkip.__table__), {**row, "user_id": ids[team.rep]})
+    finally:
+        rep_login.dispose()
+    assert [user for user, _lead, _behind in _skips(team.owner_url)] == [ids[team.rep]]

@@ -454,6 +454,14 @@ _TRIGGERS: tuple[tuple[str, str, str, str], ...] = (
     ("meetings", "leaddesk_guard_lead", "BEFORE INSERT", "leaddesk_guard_held_lead()"),
     ("audit_events", "leaddesk_guard", "BEFORE INSERT", "leaddesk_guard_own_rows('actor_id')"),
     ("window_leases", "leaddesk_guard", _ALL, "leaddesk_guard_own_rows('user_id')"),
+    # A rep skips for themselves only: a skip in a colleague's name would sink a lead in their
+    # queue. (Removing one only puts a lead back in its place; a lead's removal takes its skips.)
+    (
+        "queue_skips",
+        "leaddesk_guard",
+        "BEFORE INSERT OR UPDATE",
+        "leaddesk_guard_own_rows('user_id', 'team_lead', 'admin')",
+    ),
     ("people", "leaddesk_guard", "BEFORE UPDATE", "leaddesk_guard_people()"),
     ("users", "leaddesk_guard", "BEFORE INSERT OR UPDATE", "leaddesk_guard_users()"),
 )
