@@ -20,6 +20,7 @@ from leaddesk.queue.claims import LEASE, claim_statement, try_claim
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS, candidates, load_rows, shown_row
 from leaddesk.queue.rows import QueueRow
 from leaddesk.queue.scope import QueueScope, scope_for
+from leaddesk.queue.top_claim import claim_top
 from leaddesk.store import Store
 from leaddesk.store.claim_sql import lease_connection
 from leaddesk.store.driver_statements import DriverConnection, DriverStatement
@@ -38,8 +39,12 @@ def next_lead(store: Store, user_id: int, at: datetime) -> QueueRow | None:
     ones go back to the queue when their lease runs out or a call is logged).
     """
     with lease_connection(store) as connection:
+        scope = scope_for(connection, user_id, at, skip_own_claims=True)
+        if store.is_sqlite and not scope.skips:
+            return _claim_top(connection, scope)
         for round_ in range(ROUNDS):
-            scope = scope_for(connection, user_id, at, skip_own_claims=True)
+            if round_:
+                scope = scope_for(connection, user_id, at, skip_own_claims=True)
             ids = candidates(connection, scope, _wanted(store, scope, round_))
             if not ids:
                 return None
@@ -48,6 +53,30 @@ def next_lead(store: Store, user_id: int, at: datetime) -> QueueRow | None:
                 if row is not None:
                     return row
     return None
+
+
+def _claim_top(connection: Connection | DriverConnection, scope: QueueScope) -> QueueRow | None:
+    """SQLite: the top of the queue found and claimed by one statement per band asked, then
+    its audit row."""
+    taken = claim_top(connection, scope)
+    if taken is None:
+        return None
+    _band, row = taken
+    _note_claim().changed(connection, _noted(row[0], scope))
+    return shown_row(row, scope)
+
+
+def _noted(lead_id: int, scope: QueueScope) -> dict[str, Any]:
+    """The claim's audit row's values."""
+    user_id, at = scope.user_id, scope.at
+    return {
+        "lead_id": lead_id,
+        "user_id": user_id,
+        "audit_at": at,
+        "action": AuditAction.CLAIM_TAKEN.value,
+        "to_state": f"claimed:{user_id}",
+        "details": {"until": (at + LEASE).isoformat()},
+    }
 
 
 def _wanted(store: Store, scope: QueueScope, round_: int) -> int:
@@ -64,21 +93,15 @@ def _claim(
     connection: Connection | DriverConnection, lead_id: int, scope: QueueScope, *, postgres: bool
 ) -> QueueRow | None:
     user_id, at = scope.user_id, scope.at
-    expires = at + LEASE
-    noted = {
-        "audit_at": at,
-        "action": AuditAction.CLAIM_TAKEN.value,
-        "to_state": f"claimed:{user_id}",
-        "details": {"until": expires.isoformat()},
-    }
+    noted = _noted(lead_id, scope)
     if postgres:
         assert isinstance(connection, Connection)  # PostgreSQL's lease: a Connection
-        params = {"lead_id": lead_id, "user_id": user_id, "at": at, "expires": expires, **noted}
+        params = {"at": at, "expires": at + LEASE, **noted}
         found = connection.execute(_claim_and_show(), params).first()
         return shown_row(found, scope) if found is not None else None
     if try_claim(connection, lead_id, user_id=user_id, at=at) is None:
         return None
-    _note_claim().changed(connection, {"lead_id": lead_id, "user_id": user_id, **noted})
+    _note_claim().changed(connection, noted)
     rows = load_rows(connection, [lead_id], scope)
     return rows[0] if rows else None
 
