@@ -9,6 +9,7 @@ three round trips; SQLite, with no round trips to save, runs them as three small
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -16,7 +17,9 @@ from typing import Any
 from sqlalchemy import Connection, Integer, Select, bindparam, func, insert, select, true
 
 from leaddesk.audit.actions import AuditAction
+from leaddesk.queue import kept_facts
 from leaddesk.queue.claims import LEASE, claim_statement, try_claim
+from leaddesk.queue.kept_facts import KeptFacts, Marks
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS, candidates, load_rows, shown_row
 from leaddesk.queue.rows import QueueRow
 from leaddesk.queue.scope import QueueScope, scope_for
@@ -38,10 +41,19 @@ def next_lead(store: Store, user_id: int, at: datetime) -> QueueRow | None:
     Leads the rep already holds are skipped, so asking again gives the next one (the held
     ones go back to the queue when their lease runs out or a call is logged).
     """
+    if store.is_sqlite:
+        kept = kept_facts.kept_for(store, user_id)
+        if kept is not None:
+            try:
+                with lease_connection(store) as connection:
+                    return _with_kept_facts(store, connection, kept, at)
+            except _FactsMoved:
+                kept_facts.forget(store, user_id)  # read afresh below
     with lease_connection(store) as connection:
         scope = scope_for(connection, user_id, at, skip_own_claims=True)
         if store.is_sqlite and not scope.skips:
-            return _claim_top(connection, scope)
+            return _claim_top(connection, scope, kept_facts.keep(store, connection, scope))
+        kept_facts.forget(store, user_id)
         for round_ in range(ROUNDS):
             if round_:
                 scope = scope_for(connection, user_id, at, skip_own_claims=True)
@@ -55,14 +67,45 @@ def next_lead(store: Store, user_id: int, at: datetime) -> QueueRow | None:
     return None
 
 
-def _claim_top(connection: Connection | DriverConnection, scope: QueueScope) -> QueueRow | None:
+class _FactsMoved(Exception):
+    """The facts `next` kept changed under it (its claim is rolled back with this)."""
+
+
+def _with_kept_facts(
+    store: Store, connection: Connection | DriverConnection, kept: KeptFacts, at: datetime
+) -> QueueRow | None:
+    """SQLite: claim with the facts kept from the rep's last `next`. With no lead found, the
+    facts are read again in the same transaction: were they the store's, nothing is
+    callable; if not, the top is claimed under the new ones."""
+    scope = kept.scope_at(at)
+    taken = claim_top(connection, scope)
+    if taken is not None:
+        return _noted_and_shown(connection, taken[1], scope, kept.marks)
+    fresh = scope_for(connection, scope.user_id, at, skip_own_claims=True)
+    if fresh.skips:
+        raise _FactsMoved
+    marks = kept_facts.keep(store, connection, fresh)
+    if marks == kept.marks:
+        return None
+    return _claim_top(connection, fresh, marks)
+
+
+def _claim_top(
+    connection: Connection | DriverConnection, scope: QueueScope, marks: Marks
+) -> QueueRow | None:
     """SQLite: the top of the queue found and claimed by one statement per band asked, then
     its audit row."""
     taken = claim_top(connection, scope)
     if taken is None:
         return None
-    _band, row = taken
-    _note_claim().changed(connection, _noted(row[0], scope))
+    return _noted_and_shown(connection, taken[1], scope, marks)
+
+
+def _noted_and_shown(
+    connection: Connection | DriverConnection, row: Sequence[Any], scope: QueueScope, marks: Marks
+) -> QueueRow:
+    if not kept_facts.note_claim(connection, row[0], scope, marks):
+        raise _FactsMoved  # a definition published, a new zone, a skip: the claim undone
     return shown_row(row, scope)
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Integer,
     String,
     bindparam,
@@ -78,7 +79,6 @@ def _facts_statement(kept_keys: bool) -> Any:
         cast(null(), UTCDateTime()),
         cast(null(), Integer),
     ).where(key.is_not(None))
-    at = bindparam("at", type_=UTCDateTime())
     return union_all(
         select(
             _kind(_POLICY).label("kind"),
@@ -96,13 +96,19 @@ def _facts_statement(kept_keys: bool) -> Any:
             AuditEvent.details,
             AuditEvent.at,
             AuditEvent.id,
-        ).where(
-            AuditEvent.action == AuditAction.QUEUE_SKIPPED.value,
-            AuditEvent.actor_id == bindparam("user_id", type_=Integer),
-            AuditEvent.at > bindparam("since", type_=UTCDateTime()),
-            AuditEvent.at <= at,
-            AuditEvent.lead_id.is_not(None),
-        ),
+        ).where(*live_skips()),
+    )
+
+
+def live_skips() -> tuple[ColumnElement[bool], ...]:
+    """The rep's skips still in force (parameters ``user_id``, ``since``, ``at``): the audit
+    rows the facts read them from (`next` on SQLite checks there are none this way too)."""
+    return (
+        AuditEvent.action == AuditAction.QUEUE_SKIPPED.value,
+        AuditEvent.actor_id == bindparam("user_id", type_=Integer),
+        AuditEvent.at > bindparam("since", type_=UTCDateTime()),
+        AuditEvent.at <= bindparam("at", type_=UTCDateTime()),
+        AuditEvent.lead_id.is_not(None),
     )
 
 

@@ -80,6 +80,9 @@ class Store:
     # Run first in every write transaction: a window that was taken over is refused here, so
     # no write path can go around it (see leaddesk/sign_in/windows.py).
     write_guard: Callable[[Session], None] | None = field(default=None, repr=False)
+    # What a room works out from the store and keeps between calls, checked against the
+    # store before it is relied on (the queue's facts for `next`: leaddesk/queue/kept_facts.py).
+    kept: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_sqlite(self) -> bool:
