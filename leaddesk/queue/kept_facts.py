@@ -106,7 +106,7 @@ _MARKS = DriverStatement(select(_newest_definition(), _zone_keys_text()))
 
 @cache
 def _checked_note() -> DriverStatement:
-    values = [
+    values: list[Any] = [
         bindparam("audit_at", type_=UTCDateTime()),
         bindparam("user_id", type_=Integer),
         bindparam("action"),

@@ -56,9 +56,9 @@ def _claimed(band: Band, include_pool: bool, weights: tuple[int, int]) -> Driver
     return DriverStatement(claim, inline=CALLING_LISTS)
 
 
-def _shown() -> list[ColumnElement[Any]]:
+def _shown() -> list[Any]:
     """ROW_COLUMNS and the owner's name, as the claimed row returns them."""
-    shown: list[ColumnElement[Any]] = []
+    shown: list[Any] = []
     for column in ROW_COLUMNS:
         if column.class_ is Lead:
             shown.append(column)
