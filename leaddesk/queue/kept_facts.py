@@ -4,23 +4,24 @@ Every `next` needs the policy in force, the store's zone keys and the rep's skip
 when a definition is published, a person in a new zone arrives or the rep skips a lead, which
 is seldom. On SQLite `next` keeps them per store and rep and claims with them at once; the
 claim's audit row is written only if they still hold: its INSERT … SELECT carries the check
-(the newest definition is the same, the zone keys are the same, the rep has no live skip),
+(the newest definition is the same, no zone key was added, the rep has no live skip),
 read in the claim's own transaction, so the check adds no statement. When it fails, nothing
 is written, the claim is rolled back and `next` reads the facts afresh.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, String, bindparam, exists, func, insert, select
+from sqlalchemy import Integer, bindparam, exists, func, insert, select
 
 from leaddesk.audit.actions import AuditAction
 from leaddesk.queue import zones
 from leaddesk.queue.claims import LEASE
+from leaddesk.queue.ordering import filled
 from leaddesk.queue.scope import QueueScope, live_skips
 from leaddesk.queue.skips import SKIP_LASTS
 from leaddesk.store import Store
@@ -31,10 +32,10 @@ from leaddesk.store.types import JSONText, UTCDateTime
 
 @dataclass(frozen=True)
 class Marks:
-    """What the facts were read from: the newest definition's id, the zone keys as one text."""
+    """What the facts were read from: the newest definition's id, how many zone keys."""
 
     version_id: int | None
-    zone_keys: str | None
+    zone_count: int
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,9 @@ class KeptFacts:
 
     def scope_at(self, at: datetime) -> QueueScope:
         """The scope at ``at``: whose calling hours it is then, from the kept zone keys."""
-        policy = self.scope.policy
-        calling = zones.calling_zones_of(list(self.keys), at, policy)
-        return replace(self.scope, at=at, calling=calling)
+        calling = zones.calling_zones_of(list(self.keys), at, self.scope.policy)
+        # As ``dataclasses.replace`` would, without its __init__ (every `next` makes one).
+        return filled(QueueScope, {**self.scope.__dict__, "at": at, "calling": calling})
 
 
 def kept_for(store: Store, user_id: int) -> KeptFacts | None:
@@ -61,8 +62,8 @@ def keep(store: Store, where: InTransaction, scope: QueueScope) -> Marks:
     """Keep ``scope`` (read in the open transaction of ``where``, without skips) for the rep's
     next calls; the marks it was read under."""
     version_id, keys = _MARKS.rows(where, {})[0]
-    marks = Marks(version_id, keys)
     kept = tuple(keys.split("\n")) if keys else ()
+    marks = Marks(version_id, len(kept))
     store.kept[(__name__, scope.user_id)] = KeptFacts(scope, kept, marks)
     return marks
 
@@ -85,7 +86,7 @@ def note_claim(where: InTransaction, lead_id: int, scope: QueueScope, marks: Mar
         "to_state": f"claimed:{user_id}",
         "details": {"until": (at + LEASE).isoformat()},
         "version_id": marks.version_id,
-        "zone_keys": marks.zone_keys,
+        "zone_count": marks.zone_count,
     }
     return _checked_note().changed(where, params) == 1
 
@@ -116,7 +117,9 @@ def _checked_note() -> DriverStatement:
     ]
     still = (
         _newest_definition().is_not_distinct_from(bindparam("version_id", type_=Integer)),
-        _zone_keys_text().is_not_distinct_from(bindparam("zone_keys", type_=String())),
+        # Keys are only ever added (migration 0028), so the same count is the same keys.
+        select(func.count()).select_from(zones.KEPT_ZONE_KEYS).scalar_subquery()
+        == bindparam("zone_count", type_=Integer),
         ~exists().where(*live_skips()),
     )
     columns = ["at", "actor_id", "action", "to_state", "details", "lead_id"]

@@ -205,8 +205,11 @@ class _Plan:
         # A SELECT's columns, or what an INSERT, UPDATE or DELETE returns (RETURNING).
         columns = getattr(statement, "selected_columns", None)
         if compiled.isupdate or compiled.isinsert or compiled.isdelete:
-            returned = cast(Any, statement).exported_columns
-            columns = returned if compiled.effective_returning else None
+            # Asked only of a statement that returns rows (RETURNING): the columns, once
+            # asked (``exported_columns``, ``effective_returning``), are memoised on the
+            # statement and copied into every statement made from it with ``.returning()``.
+            returns = bool(getattr(statement, "_returning", ()))
+            columns = cast(Any, statement).exported_columns if returns else None
         if columns is not None:
             processes = [
                 column.type.dialect_impl(dialect).result_processor(dialect, None)
