@@ -1,10 +1,12 @@
 """``next``: claim the top of the rep's queue and hand it over, in one short transaction.
 
-The queue's facts (policy, zones, skips) and its first few candidates are read with one
-statement each; then each candidate in turn is claimed with a conditional UPDATE, checked by
-what it changed: one a colleague took in between fails and the next is tried. On PostgreSQL
-the claim, its audit row and the row shown to the rep are one statement, so ``next`` costs
-three round trips; SQLite, with no round trips to save, runs them as three small statements.
+On SQLite the queue's facts (policy, zones, skips) are kept from the rep's last `next` and
+checked by the claim's audit row (leaddesk/queue/kept_facts.py), and each band's first lead is
+found, claimed and shown by one statement (leaddesk/queue/top_claim.py). Elsewhere, and with
+skips, the facts and the first few candidates are read with one statement each; then each
+candidate in turn is claimed with a conditional UPDATE, checked by what it changed: one a
+colleague took in between fails and the next is tried. On PostgreSQL the claim, its audit row
+and the row shown to the rep are one statement, so ``next`` costs three round trips.
 """
 
 from __future__ import annotations
