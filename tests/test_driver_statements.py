@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import sqlite
 
 from leaddesk.admin.demo import fill_demo
@@ -91,3 +91,43 @@ def test_the_two_wall_times_of_a_repeated_hour_are_written_as_their_own_instants
     assert text_of(first) == "2026-11-01 05:30:00.000000"
     assert text_of(second) == "2026-11-01 06:30:00.000000"
     assert text_of(second.astimezone(UTC)) == text_of(second.astimezone(UTC)) == text_of(second)
+
+
+def test_inline_lists_and_constants_written_into_the_sql_give_sqlalchemys_rows(
+    sqlite_store_path: Path, clock: FixedClock
+) -> None:
+    # Constants (the quoted 'x') and an inline list (names with a quote in them) are written
+    # into the SQL as literals; the rows are those SQLAlchemy binds its way.
+    names = ("O'Brien", "Smith", "Müller")
+    listed = _ROWS.where(
+        Person.last_name.in_(bindparam("names", expanding=True)), Person.email != "x'y"
+    )
+    store = open_store(str(sqlite_store_path))
+    fill_demo(store, leads=60, reps=2, seed=3, now=clock())
+    with store.transaction() as session:
+        session.execute(update(Person).where(Person.id <= 3).values(last_name="O'Brien"))
+    params = {"low": "a", "high": "z", "names": names}
+    statement = DriverStatement(listed, inline=("names",))
+    with store.reading_connection() as connection:
+        expected = [tuple(row) for row in connection.execute(listed, params)]
+        got = statement.rows(connection, params)
+        again = statement.rows(connection, params)  # the same tuple: its SQL kept
+    store.close()
+    sql, values = statement._plan_for(sqlite.dialect()).bound(params)
+    assert got == again == expected and got
+    assert "'O''Brien', 'Smith', 'Müller'" in sql and "'x''y'" in sql
+    assert set(values) == {"low", "high"}
+
+
+def test_a_claim_run_on_the_driver_still_makes_a_returning_statement_with_its_columns(
+    sqlite_store_path: Path, clock: FixedClock
+) -> None:
+    # Asking a statement without RETURNING for its returned columns memoised an empty set on
+    # it, copied into `.returning()` made from it later (PostgreSQL's `next` built on it).
+    claim = update(Lead).where(Lead.id == bindparam("lead_id")).values(source="web")
+    store = open_store(str(sqlite_store_path))
+    fill_demo(store, leads=5, reps=1, seed=3, now=clock())
+    with store.transaction() as session:
+        assert DriverStatement(claim).changed(session, {"lead_id": 1}) == 1
+    store.close()
+    assert list(claim.returning(Lead.id, Lead.source).exported_columns.keys()) == ["id", "source"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Integer, Update, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, Integer, Update, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
@@ -51,10 +51,16 @@ def try_claim(
 @lru_cache(maxsize=2)
 def claim_statement(any_owner: bool) -> Update:
     # Built once and reused with bind parameters: `next` runs this on every call.
+    return claim_of(Lead.id == bindparam("lead_id", type_=Integer), any_owner=any_owner)
+
+
+def claim_of(which: ColumnElement[bool], *, any_owner: bool = False) -> Update:
+    """The claim of the lead ``which`` picks, if it is still free to take (parameters
+    ``user_id``, ``at``, ``expires``)."""
     user = bindparam("user_id", type_=Integer)
     at = bindparam("at", type_=UTCDateTime())
     conditions = [
-        Lead.id == bindparam("lead_id", type_=Integer),
+        which,
         Lead.stage.in_(sorted(OPEN_STAGES)),
         Lead.hold_reason.is_(None),
         or_(Lead.claimed_by_id.is_(None), Lead.claimed_by_id == user, Lead.claim_expires_at <= at),

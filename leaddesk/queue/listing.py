@@ -104,6 +104,11 @@ def calling_hours_filter() -> tuple[ColumnElement[bool], ...]:
     )
 
 
+# The calling-hours lists: the same tuples for a minute and mostly for hours, so a driver
+# statement writes them into its SQL (leaddesk/store/driver_statements.py).
+CALLING_LISTS = ("zones", "own_countries", "open_pairs", "closed_regions")
+
+
 def calling_params(calling: zones.CallingZones) -> dict[str, Any]:
     # The tuples themselves, kept for the minute: a driver statement binds each once.
     return {
@@ -222,6 +227,24 @@ def _band_column(band: Band) -> Any:
     return literal_column(str(int(band)), Integer).label("band")
 
 
+def candidate_params(scope: QueueScope, limit: int) -> dict[str, Any]:
+    """The band queries' parameters: whose queue, the moment, the open zones, rows per arm."""
+    return {
+        "user_id": scope.user_id,
+        "at": scope.at,
+        "due_by": scope.at + callback_window(scope.policy),
+        **calling_params(scope.calling),
+        "source": scope.source,
+        "limit": limit,
+    }
+
+
+def ranked_bands(scope: QueueScope) -> tuple[Band, ...]:
+    """The scope's bands in the policy's order."""
+    order = scope.policy.queue
+    return tuple(sorted(scope.bands, key=lambda b: order.rank(b.key)))
+
+
 def candidates(session: InTransaction, scope: QueueScope, wanted: int) -> list[int]:
     """The first ``wanted`` lead ids of the queue, in queue order."""
     if wanted <= 0 or not scope.calling.anything_open:
@@ -229,17 +252,10 @@ def candidates(session: InTransaction, scope: QueueScope, wanted: int) -> list[i
     # Each lead skipped for now may leave the first ``wanted``: room for one more each.
     skips = scope.skips
     room = wanted + len(skips)
-    params = {
-        "user_id": scope.user_id,
-        "at": scope.at,
-        "due_by": scope.at + callback_window(scope.policy),
-        **calling_params(scope.calling),
-        "source": scope.source,
-        "limit": room,
-    }
+    params = candidate_params(scope, room)
     order = scope.policy.queue
     weights = (order.fit_weight, order.interest_weight)
-    bands = tuple(sorted(scope.bands, key=lambda b: order.rank(b.key)))
+    bands = ranked_bands(scope)
     ranks = {int(band): order.rank(band.key) for band in bands}
     # PostgreSQL: every band in one statement, one round trip. SQLite has no round trips to
     # save, and a band's queries are cheaper left unasked: band by band, and once enough rows
@@ -280,7 +296,23 @@ def _queue_statement(
         arms += _arms(band, False, with_source, skip_own_claims, weights)
         if include_pool:
             arms += _arms(band, True, with_source, skip_own_claims, weights)
-    return DriverStatement(union_all(*(_arm_row(arm) for arm in arms)))
+    return DriverStatement(union_all(*(_arm_row(arm) for arm in arms)), inline=CALLING_LISTS)
+
+
+def first_of_band(
+    band: Band, include_pool: bool, skip_own_claims: bool, weights: tuple[int, int]
+) -> Select[tuple[int]]:
+    """The id of the band's first callable lead, in the order ``candidates`` merges its
+    arms (sub-order, then the time, or fit and interest weighed, highest first; then id):
+    each arm reads ``limit`` rows from its index, one when only the first is wanted."""
+    arms = _arms(band, False, False, skip_own_claims, weights)
+    if include_pool:
+        arms += _arms(band, True, False, skip_own_claims, weights)
+    merged = union_all(*(_arm_row(arm) for arm in arms)).subquery("arms")
+    sub, moment, worth = merged.c.sub, merged.c.moment, merged.c.worth
+    # As candidates() sorts: a missing worth counts as 0.
+    measure = [func.coalesce(worth, 0).desc()] if band is Band.OTHER else [moment]
+    return select(merged.c.id).order_by(sub, *measure, merged.c.id).limit(1)
 
 
 def _arm_row(arm: _Arm) -> Select[tuple[int, int, Any, Any, int]]:
@@ -293,8 +325,8 @@ def _arm_row(arm: _Arm) -> Select[tuple[int, int, Any, Any, int]]:
         moment, worth = found.c.value, cast(null(), Integer)
     # The time is only compared, never shown: as the database hands it back (SQLite's text,
     # which each arm's ORDER BY sorts by too; PostgreSQL's driver's datetime), not parsed.
-    moment = type_coerce(moment, String())
-    return select(_band_column(arm.band), found.c.id, moment, worth, found.c.sub)
+    moment = type_coerce(moment, String()).label("moment")
+    return select(_band_column(arm.band), found.c.id, moment, worth.label("worth"), found.c.sub)
 
 
 ROW_COLUMNS = (  # a queue row's facts; search reads the same

@@ -1,14 +1,17 @@
 """``next``: claim the top of the rep's queue and hand it over, in one short transaction.
 
-The queue's facts (policy, zones, skips) and its first few candidates are read with one
-statement each; then each candidate in turn is claimed with a conditional UPDATE, checked by
-what it changed: one a colleague took in between fails and the next is tried. On PostgreSQL
-the claim, its audit row and the row shown to the rep are one statement, so ``next`` costs
-three round trips; SQLite, with no round trips to save, runs them as three small statements.
+On SQLite the queue's facts (policy, zones, skips) are kept from the rep's last `next` and
+checked by the claim's audit row (leaddesk/queue/kept_facts.py), and each band's first lead is
+found, claimed and shown by one statement (leaddesk/queue/top_claim.py). Elsewhere, and with
+skips, the facts and the first few candidates are read with one statement each; then each
+candidate in turn is claimed with a conditional UPDATE, checked by what it changed: one a
+colleague took in between fails and the next is tried. On PostgreSQL the claim, its audit row
+and the row shown to the rep are one statement, so ``next`` costs three round trips.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -16,10 +19,13 @@ from typing import Any
 from sqlalchemy import Connection, Integer, Select, bindparam, func, insert, select, true
 
 from leaddesk.audit.actions import AuditAction
+from leaddesk.queue import kept_facts
 from leaddesk.queue.claims import LEASE, claim_statement, try_claim
+from leaddesk.queue.kept_facts import KeptFacts, Marks
 from leaddesk.queue.listing import OWNER, ROW_COLUMNS, candidates, load_rows, shown_row
 from leaddesk.queue.rows import QueueRow
 from leaddesk.queue.scope import QueueScope, scope_for
+from leaddesk.queue.top_claim import claim_top
 from leaddesk.store import Store
 from leaddesk.store.claim_sql import lease_connection
 from leaddesk.store.driver_statements import DriverConnection, DriverStatement
@@ -37,9 +43,22 @@ def next_lead(store: Store, user_id: int, at: datetime) -> QueueRow | None:
     Leads the rep already holds are skipped, so asking again gives the next one (the held
     ones go back to the queue when their lease runs out or a call is logged).
     """
+    if store.is_sqlite:
+        kept = kept_facts.kept_for(store, user_id)
+        if kept is not None:
+            try:
+                with lease_connection(store) as connection:
+                    return _with_kept_facts(store, connection, kept, at)
+            except _FactsMoved:
+                kept_facts.forget(store, user_id)  # read afresh below
     with lease_connection(store) as connection:
+        scope = scope_for(connection, user_id, at, skip_own_claims=True)
+        if store.is_sqlite and not scope.skips:
+            return _claim_top(connection, scope, kept_facts.keep(store, connection, scope))
+        kept_facts.forget(store, user_id)
         for round_ in range(ROUNDS):
-            scope = scope_for(connection, user_id, at, skip_own_claims=True)
+            if round_:
+                scope = scope_for(connection, user_id, at, skip_own_claims=True)
             ids = candidates(connection, scope, _wanted(store, scope, round_))
             if not ids:
                 return None
@@ -48,6 +67,61 @@ def next_lead(store: Store, user_id: int, at: datetime) -> QueueRow | None:
                 if row is not None:
                     return row
     return None
+
+
+class _FactsMoved(Exception):
+    """The facts `next` kept changed under it (its claim is rolled back with this)."""
+
+
+def _with_kept_facts(
+    store: Store, connection: Connection | DriverConnection, kept: KeptFacts, at: datetime
+) -> QueueRow | None:
+    """SQLite: claim with the facts kept from the rep's last `next`. With no lead found, the
+    facts are read again in the same transaction: were they the store's, nothing is
+    callable; if not, the top is claimed under the new ones."""
+    scope = kept.scope_at(at)
+    taken = claim_top(connection, scope)
+    if taken is not None:
+        return _noted_and_shown(connection, taken[1], scope, kept.marks)
+    fresh = scope_for(connection, scope.user_id, at, skip_own_claims=True)
+    if fresh.skips:
+        raise _FactsMoved
+    marks = kept_facts.keep(store, connection, fresh)
+    if marks == kept.marks:
+        return None
+    return _claim_top(connection, fresh, marks)
+
+
+def _claim_top(
+    connection: Connection | DriverConnection, scope: QueueScope, marks: Marks
+) -> QueueRow | None:
+    """SQLite: the top of the queue found and claimed by one statement per band asked, then
+    its audit row."""
+    taken = claim_top(connection, scope)
+    if taken is None:
+        return None
+    return _noted_and_shown(connection, taken[1], scope, marks)
+
+
+def _noted_and_shown(
+    connection: Connection | DriverConnection, row: Sequence[Any], scope: QueueScope, marks: Marks
+) -> QueueRow:
+    if not kept_facts.note_claim(connection, row[0], scope, marks):
+        raise _FactsMoved  # a definition published, a new zone, a skip: the claim undone
+    return shown_row(row, scope)
+
+
+def _noted(lead_id: int, scope: QueueScope) -> dict[str, Any]:
+    """The claim's audit row's values."""
+    user_id, at = scope.user_id, scope.at
+    return {
+        "lead_id": lead_id,
+        "user_id": user_id,
+        "audit_at": at,
+        "action": AuditAction.CLAIM_TAKEN.value,
+        "to_state": f"claimed:{user_id}",
+        "details": {"until": (at + LEASE).isoformat()},
+    }
 
 
 def _wanted(store: Store, scope: QueueScope, round_: int) -> int:
@@ -64,21 +138,15 @@ def _claim(
     connection: Connection | DriverConnection, lead_id: int, scope: QueueScope, *, postgres: bool
 ) -> QueueRow | None:
     user_id, at = scope.user_id, scope.at
-    expires = at + LEASE
-    noted = {
-        "audit_at": at,
-        "action": AuditAction.CLAIM_TAKEN.value,
-        "to_state": f"claimed:{user_id}",
-        "details": {"until": expires.isoformat()},
-    }
+    noted = _noted(lead_id, scope)
     if postgres:
         assert isinstance(connection, Connection)  # PostgreSQL's lease: a Connection
-        params = {"lead_id": lead_id, "user_id": user_id, "at": at, "expires": expires, **noted}
+        params = {"at": at, "expires": at + LEASE, **noted}
         found = connection.execute(_claim_and_show(), params).first()
         return shown_row(found, scope) if found is not None else None
     if try_claim(connection, lead_id, user_id=user_id, at=at) is None:
         return None
-    _note_claim().changed(connection, {"lead_id": lead_id, "user_id": user_id, **noted})
+    _note_claim().changed(connection, noted)
     rows = load_rows(connection, [lead_id], scope)
     return rows[0] if rows else None
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Integer,
     String,
     bindparam,
@@ -77,7 +78,6 @@ def _facts_statement(kept_keys: bool) -> Any:
         cast(null(), UTCDateTime()),
         cast(null(), Integer),
     ).where(key.is_not(None))
-    at = bindparam("at", type_=UTCDateTime())
     return union_all(
         select(
             _kind(_POLICY).label("kind"),
@@ -95,11 +95,17 @@ def _facts_statement(kept_keys: bool) -> Any:
             QueueSkip.behind,
             QueueSkip.skipped_at,
             QueueSkip.id,
-        ).where(
-            QueueSkip.user_id == bindparam("user_id", type_=Integer),
-            QueueSkip.skipped_at > bindparam("since", type_=UTCDateTime()),
-            QueueSkip.skipped_at <= at,
-        ),
+        ).where(*live_skips()),
+    )
+
+
+def live_skips() -> tuple[ColumnElement[bool], ...]:
+    """The rep's skips still in force (parameters ``user_id``, ``since``, ``at``): the rows
+    the facts read them from (`next` on SQLite checks there are none this way too)."""
+    return (
+        QueueSkip.user_id == bindparam("user_id", type_=Integer),
+        QueueSkip.skipped_at > bindparam("since", type_=UTCDateTime()),
+        QueueSkip.skipped_at <= bindparam("at", type_=UTCDateTime()),
     )
 
 

@@ -14,11 +14,12 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Integer, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leaddesk.errors import Conflict, NotPermitted
+from leaddesk.store.driver_statements import DriverStatement, InTransaction
 from leaddesk.store.models import WindowLease
 
 HEARTBEAT = timedelta(seconds=20)
@@ -116,11 +117,21 @@ def _hold(lease: WindowLease, window: ThisWindow, at: datetime) -> None:
     lease.heartbeat_at = at
 
 
-def check_window(session: Session, window: ThisWindow) -> None:
+# Read in every write's transaction, `next`'s on SQLite too (on the driver's connection, no
+# Session: leaddesk/store/claim_sql.py), so a window another took over can save nothing.
+_HOLDER = DriverStatement(
+    select(WindowLease.token, WindowLease.host, WindowLease.pid, WindowLease.since).where(
+        WindowLease.user_id == bindparam("user_id", type_=Integer)
+    )
+)
+
+
+def check_window(where: InTransaction, window: ThisWindow) -> None:
     """Refuse (``WindowTakenOver``) unless this window still holds its person's lease."""
-    lease = _lease(session, window.user_id)
-    if lease is None or lease.token != window.token:
-        raise WindowTakenOver(window.user_name, _holder(lease) if lease else None)
+    found = _HOLDER.rows(where, {"user_id": window.user_id})
+    if not found or found[0][0] != window.token:
+        holder = WindowHolder(found[0][1], found[0][2], found[0][3]) if found else None
+        raise WindowTakenOver(window.user_name, holder)
 
 
 def keep_window(session: Session, window: ThisWindow, *, at: datetime) -> None:

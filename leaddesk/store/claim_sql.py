@@ -51,32 +51,34 @@ def lease_connection(store: Store) -> Iterator[Connection | DriverConnection]:
     ``lease_transaction`` says; on PostgreSQL the claim statement itself turns off the wait
     for the WAL flush (no extra round trip).
 
-    On SQLite with no write guard it is the driver's connection alone: SQLAlchemy's
-    Connection, its transaction and the pool's events around it were about a sixth of `next`.
-    A write guard (a window holding its lease, leaddesk/sign_in/windows.py) checks with a
-    Session, which needs the SQLAlchemy Connection."""
-    if store.is_sqlite and store.write_guard is None:
-        with worded(store.label):
-            raw = store.engine.raw_connection()
-            try:
-                driver = raw.driver_connection
-                assert driver is not None, "a connection from the pool"
-                driver.execute("PRAGMA synchronous = NORMAL")
-                try:
-                    driver.execute("BEGIN IMMEDIATE")
-                    try:
-                        yield DriverConnection(store.engine.dialect, raw, store.engine)
-                    except BaseException:
-                        driver.rollback()
-                        raise
-                    driver.commit()
-                finally:
-                    driver.execute("PRAGMA synchronous = FULL")
-            finally:
-                raw.close()
+    On SQLite it is the driver's connection alone: SQLAlchemy's Connection, its transaction
+    and the pool's events around it were about a sixth of `next`. A write guard (a window
+    holding its lease, leaddesk/sign_in/windows.py) checks on it first, in the same
+    transaction: a window another took over claims nothing."""
+    if not store.is_sqlite:
+        with _leased(store) as connection:
+            yield connection
         return
-    with _leased(store) as connection:
-        yield connection
+    with worded(store.label):
+        raw = store.engine.raw_connection()
+        try:
+            driver = raw.driver_connection
+            assert driver is not None, "a connection from the pool"
+            driver.execute("PRAGMA synchronous = NORMAL")
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+                try:
+                    alone = DriverConnection(store.engine.dialect, raw, store.engine)
+                    store.guard_write(alone)
+                    yield alone
+                except BaseException:
+                    driver.rollback()
+                    raise
+                driver.commit()
+            finally:
+                driver.execute("PRAGMA synchronous = FULL")
+        finally:
+            raw.close()
 
 
 @contextmanager
@@ -89,9 +91,7 @@ def _leased(store: Store) -> Iterator[Connection]:
             dbapi.execute("PRAGMA synchronous = NORMAL")
         try:
             with connection.begin():
-                if store.write_guard is not None:
-                    with Session(bind=connection) as session:
-                        store.guard_write(session)
+                store.guard_write(connection)
                 yield connection
         finally:
             if store.is_sqlite:

@@ -34,7 +34,7 @@ from leaddesk.errors import Conflict, InputError, LeadDeskError, NotPermitted, S
 from leaddesk.files import writing as output_files
 from leaddesk.files.reading import why_no_folder
 from leaddesk.store import nul_guard, postgres_driver
-from leaddesk.store.driver_statements import DriverConnection
+from leaddesk.store.driver_statements import DriverConnection, InTransaction
 
 ENV_URL = "LEADDESK_DATABASE_URL"
 APP_NAME = "LeadDesk"
@@ -79,7 +79,12 @@ class Store:
     _writes: sessionmaker[Session]
     # Run first in every write transaction: a window that was taken over is refused here, so
     # no write path can go around it (see leaddesk/sign_in/windows.py).
-    write_guard: Callable[[Session], None] | None = field(default=None, repr=False)
+    # Given the transaction as a Session, a Connection or, for `next` on SQLite, the driver's
+    # connection alone.
+    write_guard: Callable[[InTransaction], None] | None = field(default=None, repr=False)
+    # What a room works out from the store and keeps between calls, checked against the
+    # store before it is relied on (the queue's facts for `next`: leaddesk/queue/kept_facts.py).
+    kept: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -108,9 +113,9 @@ class Store:
             self.guard_write(session)
             yield session
 
-    def guard_write(self, session: Session) -> None:
+    def guard_write(self, where: InTransaction) -> None:
         if self.write_guard is not None:
-            self.write_guard(session)
+            self.write_guard(where)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -13,16 +13,18 @@ Where a statement runs: a Session or a Connection inside its transaction, or, fo
 rep waits on, the driver's connection alone (``DriverConnection``, from
 ``Store.quick_reading``: no SQLAlchemy Connection, transaction or pool reset around it).
 
-The SQL is compiled with named parameters, so a value the SQL uses many times (the time, the
-open zones in every band's query) is bound once; a list (``bindparam(..., expanding=True)``)
-becomes one ``:name__n`` per item, and SQLite takes an empty list (``IN ()``) as it is. Texts
+The SQL is compiled with named parameters, so a value the SQL uses many times (the time) is
+bound once; constants the statement carries (a stage's name, a separator) are written into the
+SQL as literals. A list (``bindparam(..., expanding=True)``) becomes one ``:name__n`` per item,
+or, for a list named ``inline`` (the open zones in every band's query, the same for a minute or
+more), its items written as literals; SQLite takes an empty list (``IN ()``) as it is. Texts
 with a NUL are refused as ``nul_guard`` refuses them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple, cast
 
@@ -54,8 +56,11 @@ InTransaction = Session | Connection | DriverConnection
 class DriverStatement:
     """``statement`` run on the driver's cursor on SQLite, through SQLAlchemy elsewhere."""
 
-    def __init__(self, statement: Executable) -> None:
+    def __init__(self, statement: Executable, *, inline: Iterable[str] = ()) -> None:
         self.statement = statement
+        # Lists given as the same tuple for a while (the queue's open zones, for a minute or
+        # more), written into the SQL as literals: one prepared statement per set of values.
+        self.inline = frozenset(inline)
         self._plan: _Plan | None = None
 
     def rows(self, where: InTransaction, params: Mapping[str, Any]) -> list[Sequence[Any]]:
@@ -76,7 +81,7 @@ class DriverStatement:
 
     def _plan_for(self, dialect: Dialect) -> _Plan:
         if self._plan is None:
-            self._plan = _Plan(self.statement, dialect)
+            self._plan = _Plan(self.statement, dialect, self.inline)
         return self._plan
 
 
@@ -110,6 +115,29 @@ def _driver(where: InTransaction) -> Any:
     return raw
 
 
+_NAME = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def _literal(value: Any) -> str | None:
+    """``value`` as an SQLite literal; None for what a literal would not say exactly."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and NUL not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+def _literal_list(items: Sequence[Any]) -> str | None:
+    said = [_literal(item) for item in items]
+    if any(item is None for item in said):
+        return None
+    return ", ".join(cast(list[str], said))
+
+
 def _one(process: Process, value: Any) -> Any:
     return process(value) if process is not None and value is not None else value
 
@@ -127,36 +155,62 @@ def _item_names(name: str, length: int) -> tuple[str, ...]:
 
 class _Plan:
     """A statement compiled for SQLite with named parameters (each value bound once, however
-    often the SQL uses it), the constants it carries, and how its rows are converted."""
+    often the SQL uses it), its constants written into the SQL as literals, and how its rows
+    are converted."""
 
-    def __init__(self, statement: Executable, dialect: Dialect) -> None:
+    def __init__(self, statement: Executable, dialect: Dialect, inline: frozenset[str]) -> None:
         named = cast("type[DefaultDialect]", type(dialect))(paramstyle="named")
         compiled = cast(SQLCompiler, cast(ClauseElement, statement).compile(dialect=named))
-        # Parameters given at run time (values, lists), each processed once; constants now.
+        # Parameters given at run time (values, lists), each processed once. Constants (a
+        # stage's name, a sub-order, a separator) are written into the SQL: SQLite binds each
+        # named parameter by looking its name up, ~0.3 µs apiece, and a band's statement
+        # carries dozens. A constant no literal can say (a float, bytes) stays bound.
         self.scalars: list[tuple[str, Process]] = []
         self.listed: list[tuple[str, Process]] = []
+        self.inline = inline
         self.constants: dict[str, Any] = {}
         self.constant_lengths: dict[str, int] = {}
+        literals: dict[str, str] = {}
+        sql = compiled.string
         for bind, name in compiled.bind_names.items():
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if bind.required:
                 (self.listed if bind.expanding else self.scalars).append((name, process))
             elif bind.expanding:
                 items = _each(process, bind.effective_value)
+                listed = _literal_list(items)
+                if listed is not None:
+                    sql = sql.replace(f"__[POSTCOMPILE_{name}]", listed)
+                    continue
                 self.constants.update(zip(_item_names(name, len(items)), items, strict=True))
                 self.constant_lengths[name] = len(items)
             else:
-                self.constants[name] = _one(process, bind.effective_value)
-        # A list is one ``:name__n`` per item: the SQL for each set of list lengths, made once.
-        self.pieces = _LIST.split(compiled.string)
+                value = _one(process, bind.effective_value)
+                said = _literal(value)
+                if said is None:
+                    self.constants[name] = value
+                else:
+                    literals[name] = said
+        if literals:
+            sql = _NAME.sub(lambda found: literals.get(found[1], found[0]), sql)
+        # A list is one ``:name__n`` per item (or, for ``inline`` lists, its items written
+        # as literals): the SQL for each set of list lengths and inline lists, made once.
+        self.pieces = _LIST.split(sql)
         self.lists = list(dict.fromkeys(self.pieces[1::2]))
-        self.sql_by_lengths: dict[tuple[int, ...], str] = {}
-        # The last tuple given for each list, with its items bound: the queue's open zones
-        # are the same tuple for a minute, so they are processed and named once.
-        self.last_lists: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+        self.sql_by_shape: dict[tuple[int | str, ...], str] = {}
+        # The last tuple given for each list, with its items bound (or written out): the
+        # queue's open zones are the same tuple for a minute, so they are processed once.
+        self.last_lists: dict[str, tuple[tuple[Any, ...], dict[str, Any] | str]] = {}
         processes: list[Process] = []
+        # A SELECT's columns, or what an INSERT, UPDATE or DELETE returns (RETURNING).
         columns = getattr(statement, "selected_columns", None)
-        if columns is not None and not compiled.isupdate and not compiled.isinsert:
+        if compiled.isupdate or compiled.isinsert or compiled.isdelete:
+            # Asked only of a statement that returns rows (RETURNING): the columns, once
+            # asked (``exported_columns``, ``effective_returning``), are memoised on the
+            # statement and copied into every statement made from it with ``.returning()``.
+            returns = bool(getattr(statement, "_returning", ()))
+            columns = cast(Any, statement).exported_columns if returns else None
+        if columns is not None:
             processes = [
                 column.type.dialect_impl(dialect).result_processor(dialect, None)
                 for column in columns
@@ -176,31 +230,51 @@ class _Plan:
             values[key] = value
         if not self.lists:
             return self.pieces[0], values
-        lengths = dict(self.constant_lengths)
+        shape: dict[str, int | str] = dict(self.constant_lengths)
         for key, process in self.listed:
             given = params[key]
             last = self.last_lists.get(key)
             if last is not None and last[0] is given:
                 named = last[1]
             else:
-                items = _each(process, given)
-                if NUL in "".join([item for item in items if isinstance(item, str)]):
-                    raise nul_refused(field_words(key))
-                named = dict(zip(_item_names(key, len(items)), items, strict=True))
+                named = self._list_of(key, process, given)
                 if isinstance(given, tuple):  # not changed in place: kept by identity
                     self.last_lists[key] = (given, named)
-            values.update(named)
-            lengths[key] = len(named)
-        shape = tuple(lengths[name] for name in self.lists)
-        sql = self.sql_by_lengths.get(shape)
+            if isinstance(named, str):
+                shape[key] = named
+            else:
+                values.update(named)
+                shape[key] = len(named)
+        shaped = tuple(shape[name] for name in self.lists)
+        sql = self.sql_by_shape.get(shaped)
         if sql is None:
-            parts = [self.pieces[0]]
-            for n in range(1, len(self.pieces), 2):
-                name = self.pieces[n]
-                names = _item_names(name, lengths[name])
-                parts += [", ".join(":" + item for item in names), self.pieces[n + 1]]
-            sql = self.sql_by_lengths[shape] = "".join(parts)
+            sql = self.sql_by_shape[shaped] = self._sql_for(shape)
         return sql, values
+
+    def _list_of(self, key: str, process: Process, given: Any) -> dict[str, Any] | str:
+        """A list's items bound by name, or, for an inline list, written as literals."""
+        items = _each(process, given)
+        if NUL in "".join([item for item in items if isinstance(item, str)]):
+            raise nul_refused(field_words(key))
+        if key in self.inline:
+            written = _literal_list(items)
+            if written is not None:
+                return written
+        return dict(zip(_item_names(key, len(items)), items, strict=True))
+
+    def _sql_for(self, shape: Mapping[str, int | str]) -> str:
+        if len(self.sql_by_shape) > 256:  # inline lists that keep changing: start again
+            self.sql_by_shape.clear()
+        parts = [self.pieces[0]]
+        for n in range(1, len(self.pieces), 2):
+            name = self.pieces[n]
+            listed = shape[name]
+            if isinstance(listed, str):
+                parts += [listed, self.pieces[n + 1]]
+            else:
+                names = _item_names(name, listed)
+                parts += [", ".join(":" + item for item in names), self.pieces[n + 1]]
+        return "".join(parts)
 
     def converted(self, found: list[tuple[Any, ...]]) -> list[Sequence[Any]]:
         """The rows with their typed columns converted, a column at a time (the processors

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from enum import StrEnum
 
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -23,25 +22,18 @@ from leaddesk.desk import (
     CallResult,
     Desk,
     QueueRow,
-    UndoneCall,
-    UndoneVerdict,
     VerdictInfo,
 )
 from leaddesk.domain import OPEN_STAGES, CallOutcome
 from leaddesk.errors import InputError, LeadDeskError, MovedDuringCall
 from ui.common import dialogs
 from ui.common.operations import Operations
+from ui.workspace.phase import Phase as Phase  # re-exported: the panels read it here
+from ui.workspace.taking_back import TakingBack
 from ui.workspace.undoable import CALL, UNDO_HINT, VERDICT, VERDICT_UNDO_HINT, Undoable
 
 # Well inside the core's 15-minute lease, so a slow worker never lets the claim lapse.
 RENEW_EVERY_MS = 4 * 60 * 1000
-
-
-class Phase(StrEnum):
-    IDLE = "idle"
-    READY = "ready"
-    CALLING = "calling"
-    QUALIFYING = "qualifying"
 
 
 def dial_tel(number: str) -> bool:
@@ -49,7 +41,7 @@ def dial_tel(number: str) -> bool:
     return QDesktopServices.openUrl(QUrl(f"tel:{number.replace(' ', '')}"))
 
 
-class CallCycle(QObject):
+class CallCycle(TakingBack, QObject):
     phase_changed = Signal(str)
     lead_changed = Signal(object)  # QueueRow | None
     lead_updated = Signal(object)  # QueueRow: the same lead, its details corrected
@@ -219,32 +211,6 @@ class CallCycle(QObject):
             self.dial_number = number if number != self.lead.phone else None
 
     @property
-    def can_undo(self) -> bool:
-        """The last outcome logged, or the verdict just given, may be taken back (Ctrl+Z)."""
-        return self._undoable is not None and not self._waiting
-
-    def undo(self) -> None:
-        """Take back the last outcome logged or the verdict just given (the wrong key): the
-        lead is held again, as it was before, for the right one."""
-        if self._waiting or self._undoable is None:
-            return
-        undoable = self._undoable
-        record_id, row = undoable.record_id, undoable.row
-        desk = self._desk
-        if undoable.kind == VERDICT:
-            self._start(
-                lambda: desk.qualifying.undo_verdict(record_id),
-                lambda undone: self._verdict_undone(undone, undoable),
-                changes={"queue", "lead", "status"},
-            )
-            return
-        self._start(
-            lambda: desk.calls.undo(record_id),
-            lambda undone: self._undone(undone, row),
-            changes={"queue", "lead", "status"},
-        )
-
-    @property
     def on_call(self) -> bool:
         """Connected and still talking: the call's length is not stored yet."""
         return self._open_call is not None
@@ -409,45 +375,6 @@ class CallCycle(QObject):
         hint = UNDO_HINT if self._undoable and result.undoable else ""
         self.said.emit(f"{result.message}{hint}")
         self._finish()
-
-    def _undone(self, undone: object, row: QueueRow) -> None:
-        assert isinstance(undone, UndoneCall)
-        self._undoable = None
-        self._open_call = None  # the call is gone, and its end with it
-        self._stop_timer()
-        self._on_hold = False
-        self.lead = row
-        self._renewer.start()
-        self.lead_changed.emit(row)
-        self._set_phase(Phase.READY)
-        said = undone.outcome.label
-        self.said.emit(
-            f"Undone: the {said} call is no longer logged; {row.person} is as before the call. "
-            "Press the right outcome key (1 … 0)."
-        )
-
-    def _verdict_undone(self, undone: object, undoable: Undoable) -> None:
-        assert isinstance(undone, UndoneVerdict)
-        row, on_hold = undoable.row, undoable.on_hold
-        self._undoable = None
-        self.lead = row
-        # "Not interested" keeps the lead out of every queue: as before its verdict, Esc then
-        # asks whether to leave it without one.
-        self._on_hold = on_hold
-        if not on_hold:
-            self._renewer.start()
-        self.lead_changed.emit(row)
-        if undoable.talk is not None and undoable.talk.isValid():
-            # Still talking: the timer counts on from the call's start, not from zero.
-            self._elapsed = QElapsedTimer(undoable.talk)
-            self._ticker.start()
-            self.seconds.emit(self.call_seconds())
-        self._set_phase(Phase.QUALIFYING)  # the questionnaire again, its answers as they were
-        said = undone.verdict.label
-        self.said.emit(
-            f"Undone: the {said} verdict on {row.person} is withdrawn; the answers are as you "
-            "left them. Give the right verdict."
-        )
 
     def _put_back(self, person: str) -> None:
         self.said.emit(f"{person} is back in the queue.")
