@@ -40,6 +40,15 @@ def row_trigger(table: str, name: str, when: str, call: str) -> tuple[str, str]:
     )
 
 
+def if_table(table: str, statement: str) -> str:
+    """``statement`` run only where ``public.<table>`` exists (a migration part-way up the
+    chain puts guards back on a store that has no such table yet)."""
+    return (
+        f"DO $$ BEGIN IF to_regclass('public.{table}') IS NOT NULL THEN "
+        f"EXECUTE {literal(statement)}; END IF; END $$"
+    )
+
+
 def literal(text: str) -> str:
     """``text`` as a SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
