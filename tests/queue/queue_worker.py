@@ -1,6 +1,7 @@
 """A separate process for the concurrency and kill tests (not a test module).
 
-    python queue_worker.py claim DB USER AT     claim leads with `next` until none is left
+    python queue_worker.py claim DB USER AT     claim leads with `next` until none is left,
+                                                starting when a line comes on stdin
     python queue_worker.py log DB USER AT IDS…  log a no-answer call on each lead in turn
 
 Each success is printed on its own line, flushed, only after its transaction committed: a
@@ -21,6 +22,7 @@ def main(mode: str, db: str, user: str, at: str, *ids: str) -> int:
     desk = open_desk(db, user, clock=FixedClock(datetime.fromisoformat(at)))
     print("ready", flush=True)
     if mode == "claim":
+        sys.stdin.readline()  # every worker is ready: they start together
         # Every worker wants the same top of the shared pool, all the time.
         while (row := desk.queue.next()) is not None:
             print(row.lead_id, flush=True)
