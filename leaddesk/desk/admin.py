@@ -96,6 +96,9 @@ class Admin:
                     if made[name]
                     else AuditAction.DATABASE_LOGIN_CHANGED
                 )
-                details = {"role": user.role.value, "password_changed": password is not None}
+                details: dict[str, object] = {
+                    "role": user.role.value,
+                    "password_changed": password is not None,
+                }
                 self._ctx.record_in(session, Audit(action, f"user {user.name}", details))
         return made
