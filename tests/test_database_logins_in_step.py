@@ -15,6 +15,7 @@ from alembic import command
 from psycopg import sql
 from sqlalchemy import create_engine
 
+from leaddesk.admin.backup_restore import restore_backup
 from leaddesk.audit.actions import AuditAction
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
@@ -207,3 +208,24 @@ def test_several_logins_are_made_at_once_each_audited_or_none_when_a_name_is_wro
         (AuditAction.DATABASE_LOGIN_CHANGED.value, f"user {team.sales}"),
     ]
     assert differences(Role.MARKETING, team.url_for(marketer)) == []
+
+
+def test_a_login_made_after_a_restore_into_the_emptied_database_has_its_roles_rights(
+    team: TeamLogins, newcomers: list[str], clock: FixedClock, tmp_path: Path
+) -> None:
+    with open_desk(team.owner_url, "admin", clock=clock) as desk:
+        backup = desk.admin.take_backup(tmp_path / "team.ldbackup.gz").path
+    # The same database emptied (its groups and the team's logins are the server's: kept).
+    _sql(team.owner_url, "DROP SCHEMA public CASCADE", "CREATE SCHEMA public")
+    restore_backup(team.owner_url, backup, at=clock())
+    rep, marketer = newcomers
+    with open_desk(team.owner_url, "admin", clock=clock) as desk:
+        made = desk.admin.set_database_logins({rep: f"pw-{rep}", marketer: f"pw-{marketer}"})
+    assert made == {rep: True, marketer: True}
+    assert differences(Role.QUALIFIER, team.url_for(rep)) == []
+    assert differences(Role.MARKETING, team.url_for(marketer)) == []
+    assert differences(Role.SALES, team.url_for(team.sales)) == []  # a login from before
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        _sql(
+            team.url_for(rep), "INSERT INTO opportunity_refs (lead_id, external_id) VALUES (1, 'X')"
+        )
