@@ -221,8 +221,8 @@ def team_database(
         desk.people.add(names.sales, Role.SALES)
         desk.people.add(names.lead, Role.TEAM_LEAD)
         desk.people.add(names.marketing, Role.MARKETING)
-        for name in logins:
-            assert desk.admin.set_database_login(name, f"pw-{name}") is True
+        made = desk.admin.set_database_logins({name: f"pw-{name}" for name in logins})
+        assert made == dict.fromkeys(logins, True)
     if template:
         postgres_copies.team_set_up(engine.url, str(engine.url.database))
     try:

@@ -112,9 +112,11 @@ def fresh_copy(url: URL, name: str, *, template: str, for_team: bool = False) ->
 
 
 def team_set_up(url: URL, name: str) -> None:
-    """A team's logins were given their rights in ``name``: remember the shape that left."""
+    """A team's logins were given their rights in ``name``: remember the shape that left.
+    Once known it is not read again: a team's set-up on a fresh copy or on a database emptied
+    in place leaves the same rights (the second finds them in step and sends none)."""
     known = _known.get(name)
-    if known is not None:
+    if known is not None and known.with_team is None:
         known.with_team = _shape_of(url.set(database=name))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from leaddesk.admin import backup_restore, backups, restoring
@@ -72,18 +73,32 @@ class Admin:
 
     def set_database_login(self, name: str, password: str | None) -> bool:
         """Give a user a database login of their own (True when made now), or change its
-        password; the grants are brought up to date first."""
-        event = Audit(AuditAction.DATABASE_LOGIN_MADE, "")
-        with self._ctx.write(Action.MANAGE_STORE, audit=event) as session:
-            user = user_ops.find_user(session, name)
+        password; the grants are brought up to date first where they are not."""
+        return self.set_database_logins({name: password})[name]
+
+    def set_database_logins(self, passwords: Mapping[str, str | None]) -> dict[str, bool]:
+        """``set_database_login`` for several users at once (user name: password, None to
+        keep it), all or none, the grants looked at once: whether each login was made now."""
+        made: dict[str, bool] = {}
+        with self._ctx.write(Action.MANAGE_STORE) as session:
+            users = [
+                (name, user_ops.find_user(session, name), password)
+                for name, password in passwords.items()
+            ]
             connection = session.connection()
-            grants.apply_grants(connection)
-            made = grants.set_login(
-                connection, user.name, user.role, password=password, active=user.active
-            )
-            event.action = (
-                AuditAction.DATABASE_LOGIN_MADE if made else AuditAction.DATABASE_LOGIN_CHANGED
-            )
-            event.subject = f"user {user.name}"
-            event.details = {"role": user.role.value, "password_changed": password is not None}
-            return made
+            grants.bring_grants_up_to_date(connection)
+            for name, user, password in users:
+                made[name] = grants.set_login(
+                    connection, user.name, user.role, password=password, active=user.active
+                )
+                action = (
+                    AuditAction.DATABASE_LOGIN_MADE
+                    if made[name]
+                    else AuditAction.DATABASE_LOGIN_CHANGED
+                )
+                details: dict[str, object] = {
+                    "role": user.role.value,
+                    "password_changed": password is not None,
+                }
+                self._ctx.record_in(session, Audit(action, f"user {user.name}", details))
+        return made

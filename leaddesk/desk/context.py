@@ -160,6 +160,11 @@ class DeskContext:
         with self.write(None, audit=event):
             pass
 
+    def record_in(self, session: Session, event: Audit) -> None:
+        """One more audit event in a write's transaction, for a write that does several
+        things each with an event of its own (several database logins at once)."""
+        self._record(session, event)
+
     def _record(self, session: Session, event: Audit) -> None:
         audit.record(
             session,

@@ -102,7 +102,8 @@ def set_up_team(
         if login == "none":
             login_made = desk.admin.set_database_login(admin, password())
         with desk.store.transaction() as session:
-            groups = grants.apply_grants(session.connection())
+            grants.bring_grants_up_to_date(session.connection())
+            groups = list(grants.login_groups(session.connection()).values())
     return TeamSetup(
         server=f"{url.host or 'localhost'}:{url.port or 5432}",
         database=url.database or "",

@@ -118,8 +118,8 @@ def audit_guard_statements(connection: Connection) -> tuple[str, ...]:
     if connection.dialect.name != "postgresql":
         return ()
     stamped = connection.exec_driver_sql(
-        "SELECT 1 FROM information_schema.columns WHERE table_schema = 'public' "
-        "AND table_name = 'audit_events' AND column_name = 'db_login'"
+        "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('public.audit_events') "
+        "AND attname = 'db_login' AND NOT attisdropped"
     )
     return _AUDIT_SQL if stamped.first() is not None else ()
 
