@@ -44,7 +44,8 @@ _REGION_PAGES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("CN", "SG"), ("gb18030",)),
     **dict.fromkeys(("TW", "HK", "MO"), ("big5",)),
 }
-_ONE_BYTE = frozenset(("Latin", "Greek", "Cyrillic", "Hebrew", "Arabic", "Thai"))
+# Scripts whose words spelling.py checks; Thai's are not (a Korean name reads as Thai letters).
+_ALPHABETS = frozenset(("Latin", "Greek", "Cyrillic", "Hebrew", "Arabic"))
 _WESTERN = ("cp1252", "iso8859_15", "latin_1")
 
 # How much less chaos charset-normalizer must find in one family's reading than in the others'
@@ -88,19 +89,23 @@ def settle(
 ) -> Reading | list[Reading]:
     """Of readings equally legible (in the order they were judged), the one to read the file
     with, or one reading per script family when the file cannot be told."""
-    if any(family_of(reading.encoding) in _ONE_BYTE for reading in best):
-        # A reading in an alphabet beats one in two-byte characters equally legible: a Russian
-        # name in Windows-1251 also reads as Korean Hanja, never the reverse.
-        best = [reading for reading in best if reading.family in _ONE_BYTE]
-    families: dict[str, Reading] = {}
-    for reading in best:
-        families.setdefault(reading.family, reading)
-    if len(families) == 1 or len({reading.text for reading in best}) == 1:
+    if len({reading.text for reading in best}) == 1:
         return best[0]
     for page in pages_for_region(region):
         hinted = next((reading for reading in best if reading.encoding == page), None)
         if hinted is not None:
             return hinted
+    in_alphabet = [reading for reading in best if reading.family in _ALPHABETS]
+    if in_alphabet:
+        # A reading in an alphabet whose spelling was checked beats one in two-byte characters
+        # equally legible: a Russian name in Windows-1251 also reads as Korean Hanja, never the
+        # reverse. Between alphabets, the order they were judged in.
+        return in_alphabet[0]
+    families: dict[str, Reading] = {}
+    for reading in best:
+        families.setdefault(reading.family, reading)
+    if len(families) == 1:
+        return best[0]
     least: dict[str, float] = {}
     for encoding, percent in chaos:
         family = family_of(encoding)
@@ -110,6 +115,4 @@ def settle(
     first, second = ranked[0], ranked[1]
     if first in least and least[first] + _CLEAR_MARGIN <= least.get(second, float("inf")):
         return families[first]
-    if "Latin" in families:
-        return families["Latin"]  # a Western file whose few accents also read as another script
     return list(families.values())

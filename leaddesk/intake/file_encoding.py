@@ -16,8 +16,8 @@ from pathlib import Path
 import charset_normalizer
 
 from leaddesk.files.reading import utf16_without_bom
-from leaddesk.intake.errors import FileProblem, IntakeFileError
 from leaddesk.intake.equal_readings import Reading, settle
+from leaddesk.intake.errors import FileProblem, IntakeFileError
 from leaddesk.intake.legible_text import legibility
 from leaddesk.intake.spelling import has_hangul, unlikely_words
 
@@ -156,9 +156,7 @@ def _guess(sample: bytes, whole: bool = True, region: str | None = None) -> str 
     return chosen.encoding if isinstance(chosen, Reading) else None
 
 
-def _readings(
-    sample: bytes, whole: bool, region: str | None
-) -> Reading | list[Reading] | None:
+def _readings(sample: bytes, whole: bool, region: str | None) -> Reading | list[Reading] | None:
     """Of the known code pages, the one whose reading of the sample is most legible
     (legible_text's rule: fewest words with impossible characters or spelt in no one
     alphabet, then fewest spelt against their language (spelling's rule), …); on a tie
@@ -178,7 +176,7 @@ def _readings(
         chosen = next((name for name in _PREFERRED_ON_TIE if name in tied), best.encoding)
         order = [chosen, *(match.encoding for match in matches)]
     seen: set[str] = set()
-    scored: list[tuple[tuple[int, ...], bool, int, Reading]] = []
+    scored: list[tuple[tuple[float, ...], bool, int, Reading]] = []
     judged = _wide_lines(sample, whole)
     for name in (*order, *_CANDIDATES):
         canonical = codecs.lookup(name).name
@@ -203,7 +201,7 @@ def _readings(
     return settle(equal, region, chaos)
 
 
-def _rank(text: str, encoding: str) -> tuple[int, ...]:
+def _rank(text: str, encoding: str) -> tuple[float, ...]:
     read = legibility(text).rank()
     unlikely = unlikely_words(text)
     if encoding in _KOREAN:

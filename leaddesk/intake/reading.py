@@ -48,8 +48,9 @@ def open_export(
 
     The format is decided by content, not extension: a zip signature means XLSX. ``sheet`` picks
     a worksheet by name (default: the first). ``region``, the team's phone region, picks
-    between code pages that read a short file equally well in different scripts. Raises IntakeFileError, or its subclass
-    NothingToImport when the file has a header but no data rows.
+    between code pages that read a short file equally well in different scripts. Raises
+    IntakeFileError, or its subclass NothingToImport when the file has a header but no data
+    rows.
     """
     path = Path(path)
     try:

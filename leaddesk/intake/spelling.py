@@ -10,6 +10,7 @@ wrong reading breaks one of these on almost every word.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -60,9 +61,13 @@ def has_hangul(text: str) -> bool:
 def _digit_among_letters(word: str) -> bool:
     # A national digit (Thai "๕", Arabic "٣") between letters: a byte that is a letter elsewhere.
     for index, char in enumerate(word):
-        if char.isdecimal() and not char.isascii():
-            if any(c.isalpha() for c in word[:index]) and any(c.isalpha() for c in word[index:]):
-                return True
+        if (
+            char.isdecimal()
+            and not char.isascii()
+            and any(c.isalpha() for c in word[:index])
+            and any(c.isalpha() for c in word[index:])
+        ):
+            return True
     return False
 
 
@@ -77,7 +82,7 @@ def _misspelt_greek(letters: list[str]) -> bool:
 def _misspelt_cyrillic(letters: list[str]) -> bool:
     if letters[0] in _NEVER_FIRST_CYRILLIC:
         return True
-    for before, char in zip(letters, letters[1:], strict=False):
+    for before, char in itertools.pairwise(letters):
         if char in _CYRILLIC_SIGNS and before in _CYRILLIC_VOWELS:
             return True  # a hard or soft sign follows a consonant
     return _unpronounceable(letters, _CYRILLIC_VOWELS)
