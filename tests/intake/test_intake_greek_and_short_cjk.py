@@ -174,3 +174,15 @@ def test_the_cli_refuses_a_short_cjk_file_with_exit_2_and_json_naming_the_encodi
     assert "EUC_JP (Japanese: “藍琉”)" in refused["error"]
     code, out, err = run_cli("import", str(export), "--as", "lead1", "--encoding", "gb18030", db=db)
     assert code == 0, err
+
+
+@pytest.mark.parametrize(("region", "last"), [("US", "Mañana"), ("PL", "Mańana")], ids=["US", "PL"])
+def test_a_file_that_reads_equally_in_two_western_pages_is_read_in_the_teams(
+    store: Store, lead1: Desk, tmp_path: Path, region: str, last: str
+) -> None:
+    # "ñ" in Windows-1252 is "ń" in Windows-1250: both readings spell names.
+    team_in(lead1, region)
+    export = tmp_path / "western.csv"
+    export.write_bytes("First Name,Last Name,Email\nFrançois,Mañana,f@x.example\n".encode("cp1252"))
+    lead1.intake.import_file(export)
+    assert names(store) == [("François", last)]
