@@ -108,9 +108,10 @@ class QueueOutlook:
             when = f"{local:%A %H:%M}"
         else:
             when = f"{local:%A} {local.day} {local:%b %H:%M}"
+        which = "it" if self.open_leads == 1 else "the first"
         return (
             f"Nothing due now: {self._waiting()} for their calling hours; "
-            f"the first can be called {when} ({first.team_zone})."
+            f"{which} can be called {when} ({first.team_zone})."
         )
 
 

@@ -63,7 +63,7 @@ def test_leads_waiting_only_for_calling_hours_are_counted(team: Team) -> None:
     # 08:00 in Tokyo is 18:00 in New York, the team's zone.
     assert words == (
         "Nothing due now: your open lead waits for their calling hours; "
-        "the first can be called at 18:00 (America/New_York)."
+        "it can be called at 18:00 (America/New_York)."
     )
 
 
@@ -116,7 +116,7 @@ def test_a_weekday_outside_calling_hours_still_says_the_leads_wait(team: Team) -
     monday_night = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)  # 23:30 in Berlin
     assert _words_at(team, monday_night) == (
         "Nothing due now: your open lead waits for their calling hours; "
-        "the first can be called Tuesday 08:00 (Europe/Berlin)."
+        "it can be called Tuesday 08:00 (Europe/Berlin)."
     )
 
 
@@ -160,7 +160,7 @@ def test_a_holiday_of_the_teams_country_says_when_the_reps_leads_abroad_can_be_c
     # Not "calling resumes Friday": New York works on Ascension Day, from 08:00 there.
     assert _outlook_words(team, ascension) == (
         "Nothing due now: your open lead waits for their calling hours; "
-        "the first can be called at 14:00 (Europe/Berlin)."
+        "it can be called at 14:00 (Europe/Berlin)."
     )
 
 
