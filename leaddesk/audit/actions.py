@@ -79,6 +79,7 @@ class AuditAction(StrEnum):
     USER_DEACTIVATED = "user_deactivated"
     USER_REACTIVATED = "user_reactivated"
     PASSWORD_SET = "password_set"
+    PASSWORDS_TURNED_OFF = "passwords_turned_off"  # every user's cleared: anyone picks a name
     DEFINITION_PUBLISHED = "definition_published"
     BACKUP_TAKEN = "backup_taken"
     STORE_RESTORED = "store_restored"

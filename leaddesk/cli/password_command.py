@@ -1,4 +1,5 @@
-"""``leaddesk users password NAME``: turn passwords on for a shared store, or change one."""
+"""``leaddesk users password NAME``: turn passwords on for a shared store, or change one;
+``leaddesk users passwords-off``: turn them off again."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from pathlib import Path
 
 from leaddesk.cli.common import add_as, read_password_file, setup_or_user_desk
-from leaddesk.desk import check_new_password
+from leaddesk.desk import NO_PASSWORDS_NOTE, check_new_password
 from leaddesk.errors import InputError
 
 
@@ -33,6 +34,17 @@ def register(user_commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="read the new password from the first line of FILE (else it is asked for twice)",
     )
     password.set_defaults(handler=run_users_password)
+    off = user_commands.add_parser(
+        "passwords-off",
+        help="clear every user's password: anyone who opens the store may pick any name (admin)",
+        description=(
+            "For a store one person uses, or a demo: an admin clears every user's password, "
+            "and from then on nobody is asked for one. Audited. Not on a team database with "
+            "logins, where the database login is the sign-in."
+        ),
+    )
+    add_as(off, required=True)
+    off.set_defaults(handler=run_passwords_off)
 
 
 def run_users_password(args: argparse.Namespace) -> int:
@@ -43,6 +55,17 @@ def run_users_password(args: argparse.Namespace) -> int:
     print(f"Password set for {args.name.strip().lower()}.")
     if first:
         print("This store now asks everyone for their password; give the others theirs.")
+    return 0
+
+
+def run_passwords_off(args: argparse.Namespace) -> int:
+    with setup_or_user_desk(args, create=False) as desk:
+        cleared = desk.people.turn_passwords_off()
+    if not cleared:
+        print(NO_PASSWORDS_NOTE)
+        return 0
+    print(f"Passwords turned off: cleared for {', '.join(cleared)}.")
+    print(NO_PASSWORDS_NOTE)
     return 0
 
 

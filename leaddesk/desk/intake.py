@@ -22,6 +22,7 @@ from leaddesk.intake import mapping as intake_mapping
 from leaddesk.intake import reading as intake_reading
 from leaddesk.intake import undo as intake_undo
 from leaddesk.people.permissions import Action
+from leaddesk.queue.policy import current_policy
 from leaddesk.store.models import SourceMapping
 from leaddesk.team.moves import target_user
 
@@ -176,7 +177,10 @@ class Intake:
         self._ctx.require(Action.IMPORT_LEADS)
         path = Path(path)
         given = source_mappings.check_source(source) if source else None
-        with intake_reading.open_export(path, encoding=encoding, sheet=sheet) as export:
+        with self._ctx.read(None) as session:
+            region = current_policy(session).default_phone_region
+        opened = intake_reading.open_export(path, encoding=encoding, sheet=sheet, region=region)
+        with opened as export:
             header = list(export.header)
             samples = [dict(row.values) for row in itertools.islice(export.rows(), sample_rows)]
             read_as = (export.format, export.encoding, export.delimiter, export.sheet)

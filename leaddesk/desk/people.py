@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from leaddesk.desk.context import SIGN_IN_NEEDED, DeskContext
+from leaddesk.audit.actions import AuditAction
+from leaddesk.desk.context import SIGN_IN_NEEDED, Audit, DeskContext
 from leaddesk.domain import Role
 from leaddesk.errors import NotPermitted
 from leaddesk.people import users as user_ops
@@ -49,6 +50,28 @@ class People:
             passwords.set_password(
                 session, user, password, at=self._ctx.clock(), actor_id=self._ctx.actor.id
             )
+
+    def turn_passwords_off(self) -> list[str]:
+        """Clear every user's password (admins only): from then on anyone who opens the
+        store may pick any name. The names that had one; none when the store had none."""
+        if self._ctx.actor.role is not Role.ADMIN and not self._ctx.actor.is_setup:
+            raise NotPermitted(
+                f"{self._ctx.actor.name} may not turn passwords off; only an admin does: "
+                "leaddesk users passwords-off --as ADMIN"
+            )
+        with self._ctx.read(Action.MANAGE_STORE) as session:
+            if not passwords.passwords_on(session):
+                return []  # nothing to turn off, and nothing to audit
+        event = Audit(AuditAction.PASSWORDS_TURNED_OFF, "store")
+        with self._ctx.write(Action.MANAGE_STORE, audit=event) as session:
+            if grants.login_user(session.connection()) is not None:
+                raise NotPermitted(
+                    "On this team database everyone signs in with their database login, not a "
+                    "LeadDesk password; there are none to turn off."
+                )
+            cleared = passwords.turn_off(session)
+            event.details["cleared"] = cleared
+            return cleared
 
     def claim_window(self, *, take_over: bool = False) -> None:
         """Hold this person's one window on this store (``WindowTaken`` names who holds it

@@ -206,7 +206,9 @@ def _produce(job: Job, results: Any, parent: int) -> None:
     # what it means (stop between chunks); the helper is stopped by it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        with open_export(job.path, encoding=job.encoding, sheet=job.sheet) as export:
+        with open_export(
+            job.path, encoding=job.encoding, sheet=job.sheet, region=job.region
+        ) as export:
             rows = (raw for raw in export.rows() if raw.number > job.after_row)
             while batch := list(islice(rows, job.chunk_rows)):
                 chunk = _prepared(_clean_batch(batch, job), job)

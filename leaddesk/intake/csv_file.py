@@ -44,13 +44,15 @@ class _LineTooLong(Exception):
         self.chunk = chunk
 
 
-def open_csv(path: Path, sample: bytes, whole: bool, declared: str | None) -> ExportFile:
+def open_csv(
+    path: Path, sample: bytes, whole: bool, declared: str | None, region: str | None = None
+) -> ExportFile:
     if not sample.strip(b" \t\r\n\x00" + codecs.BOM_UTF8 + codecs.BOM_UTF16_LE):
         raise IntakeFileError(path, "is empty", kind=FileProblem.EMPTY)
     if declared is not None:
         encoding, errors = check_declared(path, sample, whole, declared), "strict"
     else:
-        encoding, errors = detect_encoding(path, sample, whole)
+        encoding, errors = detect_encoding(path, sample, whole, region)
     try:
         text_sample = codecs.getincrementaldecoder(encoding)(errors=errors).decode(sample, whole)
     except UnicodeDecodeError as error:

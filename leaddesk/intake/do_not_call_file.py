@@ -46,7 +46,7 @@ def import_entries(
     values: list[Value] = []
     reasons: list[str] = []
     rows = 0
-    with open_export(path, encoding=encoding) as export:
+    with open_export(path, encoding=encoding, region=region) as export:
         try:
             detected = detect_mapping(export.header, file=path).columns
         except IntakeFileError as error:

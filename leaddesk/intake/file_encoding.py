@@ -9,14 +9,17 @@ read as cp1252 (Excel's Western default) and the reader records a warning.
 from __future__ import annotations
 
 import codecs
+import re
 import threading
 from pathlib import Path
 
 import charset_normalizer
 
 from leaddesk.files.reading import utf16_without_bom
+from leaddesk.intake.equal_readings import Reading, settle
 from leaddesk.intake.errors import FileProblem, IntakeFileError
 from leaddesk.intake.legible_text import legibility
+from leaddesk.intake.spelling import has_hangul, unlikely_words
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -146,11 +149,20 @@ def _wide_lines(sample: bytes, whole: bool) -> bytes:
     return b"\n".join(picked)
 
 
-def _guess(sample: bytes, whole: bool = True) -> str | None:
+def _guess(sample: bytes, whole: bool = True, region: str | None = None) -> str | None:
+    """The code page to read the sample with (see _readings); None when it is not text or
+    cannot be told."""
+    chosen = _readings(sample, whole, region)
+    return chosen.encoding if isinstance(chosen, Reading) else None
+
+
+def _readings(sample: bytes, whole: bool, region: str | None) -> Reading | list[Reading] | None:
     """Of the known code pages, the one whose reading of the sample is most legible
     (legible_text's rule: fewest words with impossible characters or spelt in no one
-    alphabet, …); on a tie, a one-byte code page, then charset-normalizer's choice (Excel's
-    Western default among its near-equals), then its order, then the order above."""
+    alphabet, then fewest spelt against their language (spelling's rule), …); on a tie
+    between scripts, equal_readings settles it or gives the readings it could be; on a tie
+    within one, a one-byte code page, then charset-normalizer's choice (Excel's Western
+    default among its near-equals), then its order, then the order above. None: not text."""
     matches = list(charset_normalizer.from_bytes(sample))
     order: list[str] = []
     if matches:
@@ -164,7 +176,7 @@ def _guess(sample: bytes, whole: bool = True) -> str | None:
         chosen = next((name for name in _PREFERRED_ON_TIE if name in tied), best.encoding)
         order = [chosen, *(match.encoding for match in matches)]
     seen: set[str] = set()
-    scored: list[tuple[tuple[int, int, int, int, float], bool, int, str]] = []
+    scored: list[tuple[tuple[float, ...], bool, int, Reading]] = []
     judged = _wide_lines(sample, whole)
     for name in (*order, *_CANDIDATES):
         canonical = codecs.lookup(name).name
@@ -179,13 +191,50 @@ def _guess(sample: bytes, whole: bool = True) -> str | None:
         # Equally legible, a reading in an alphabet beats one in two-byte characters: a
         # Russian name in Windows-1251 also reads as Korean Hanja ("珞造彦"), never the reverse.
         wide = canonical in _TWO_BYTE
-        scored.append((legibility(text).rank(), wide, len(scored), canonical))
+        scored.append((_rank(text, canonical), wide, len(scored), Reading(canonical, text)))
     if not matches or not scored:
         return None  # not text: charset-normalizer found no code page it reads as one
-    return min(scored)[3]
+    scored.sort(key=lambda entry: entry[:3])
+    best_rank = scored[0][0]
+    equal = [entry[3] for entry in scored if entry[0] == best_rank]
+    chaos = [(match.encoding, match.percent_chaos) for match in matches]
+    return settle(equal, region, chaos)
 
 
-def detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
+def _rank(text: str, encoding: str) -> tuple[float, ...]:
+    read = legibility(text).rank()
+    unlikely = unlikely_words(text)
+    if encoding in _KOREAN:
+        # Korean names are written in Hangul: a Korean page reading the file as Hanja (wholly,
+        # or beside Hangul) is reading Chinese or Japanese bytes.
+        unlikely += sum(1 for word in set(text.split()) if _HAN.search(word))
+        if not has_hangul(text):
+            unlikely += 1
+    return (read[0], read[1], unlikely, *read[2:])
+
+
+_KOREAN = frozenset(codecs.lookup(name).name for name in ("euc_kr", "cp949"))
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def ambiguous(path: Path, readings: list[Reading]) -> IntakeFileError:
+    """The refusal of a file that reads equally well in several scripts' code pages."""
+    shown = "; ".join(
+        f"{reading.encoding.upper()} ({reading.family}: “{reading.first_word()}”)"
+        for reading in readings
+    )
+    names = ", ".join(reading.encoding for reading in readings[:2])
+    return IntakeFileError(
+        path,
+        f"is not UTF-8, and has too few names to tell its encoding: it reads as {shown}; "
+        f"import it again naming its encoding (--encoding {names}…), or save it as UTF-8",
+        kind=FileProblem.ENCODING,
+    )
+
+
+def detect_encoding(
+    path: Path, sample: bytes, whole: bool, region: str | None = None
+) -> tuple[str, str]:
     """The encoding to read with and the error handler: BOM first, then UTF-8, then a guess."""
     for bom, name in _BOMS:
         if sample.startswith(bom):
@@ -202,7 +251,10 @@ def detect_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
         pass
     else:
         return "utf-8", _UTF8_FALLBACK
-    guessed = _guess(sample, whole)
+    chosen = _readings(sample, whole, region)
+    if isinstance(chosen, list):
+        raise ambiguous(path, chosen)
+    guessed = chosen.encoding if chosen is not None else None
     if guessed is None:
         raise IntakeFileError(
             path,

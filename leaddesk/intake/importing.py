@@ -102,7 +102,9 @@ def import_file(
     source = check_source(options.source) if options.source is not None else None
     if options.report_path is not None:
         _check_report_path(Path(options.report_path))
-    export = open_export(path, encoding=options.encoding, sheet=options.sheet)
+    with store.reading() as session:
+        region = current_policy(session).default_phone_region
+    export = open_export(path, encoding=options.encoding, sheet=options.sheet, region=region)
     with export:
         with store.reading() as session:
             # No source given: the same one the import window would suggest for this file.
@@ -175,7 +177,7 @@ def import_file(
             # The helper starts cleaning while this process reads the whole file once without
             # writing: everything that can be wrong with the file shows up before any write.
             with CleanedChunks(export, job, parallel=parallel, expected_rows=estimate) as chunks:
-                summary.total_rows = _check_whole_file(path, options)
+                summary.total_rows = _check_whole_file(path, options, region)
                 _import(
                     store, chunks, options, summary, digest, policy, definition, actor_id, at,
                     progress, cancelled, chosen.save,
@@ -204,7 +206,7 @@ def _nothing_new(
     match now."""
     summary.total_rows = _estimate_rows(job.path, export)
     with (
-        open_export(job.path, encoding=job.encoding, sheet=job.sheet) as again,
+        open_export(job.path, encoding=job.encoding, sheet=job.sheet, region=job.region) as again,
         CleanedChunks(
             again, job, parallel=options.parallel, expected_rows=summary.total_rows
         ) as chunks,
@@ -246,9 +248,10 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _check_whole_file(path: Path, options: ImportOptions) -> int:
+def _check_whole_file(path: Path, options: ImportOptions, region: str) -> int:
     count = 0
-    with open_export(path, encoding=options.encoding, sheet=options.sheet) as export:
+    opened = open_export(path, encoding=options.encoding, sheet=options.sheet, region=region)
+    with opened as export:
         for _row in export.rows():
             count += 1
     return count

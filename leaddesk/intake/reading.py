@@ -42,12 +42,15 @@ def open_export(
     *,
     encoding: str | None = None,
     sheet: str | None = None,
+    region: str | None = None,
 ) -> ExportFile:
     """Open a CSV or XLSX export, read its header and check there is at least one data row.
 
     The format is decided by content, not extension: a zip signature means XLSX. ``sheet`` picks
-    a worksheet by name (default: the first). Raises IntakeFileError, or its subclass
-    NothingToImport when the file has a header but no data rows.
+    a worksheet by name (default: the first). ``region``, the team's phone region, picks
+    between code pages that read a short file equally well in different scripts. Raises
+    IntakeFileError, or its subclass NothingToImport when the file has a header but no data
+    rows.
     """
     path = Path(path)
     try:
@@ -65,7 +68,7 @@ def open_export(
             raise IntakeFileError(
                 path, f"is {what}, not a CSV or XLSX export", kind=FileProblem.BINARY
             )
-    return open_csv(path, sample, whole, encoding)
+    return open_csv(path, sample, whole, encoding, region)
 
 
 def other_sheets(read: str, sheets: tuple[str, ...]) -> str:

@@ -327,3 +327,26 @@ def local_time_in(key: str | None, at: datetime, team_zone: str) -> datetime:
     """``local_time`` worked out once per zone key and moment: a page's rows share a few."""
     zones = zones_of(key) or (team_zone,)
     return at.astimezone(_zone(zones[0]))
+
+
+def first_callable(
+    key: str | None, country: str | None, start: datetime, policy: Policy, days: int = 31
+) -> datetime | None:
+    """The first moment from ``start`` a person with this zone key (and country) may be
+    phoned; None when not within ``days``. Every zone of a key must be open, so the moment is
+    ``start`` or the start of one zone's calling hours: only those are tried."""
+    if callable_now(key, start, policy, country):
+        return start
+    opens = policy.calling_hours.for_country(country).start
+    tried: list[datetime] = []
+    for name in zones_of(key) or (policy.timezone,):
+        zone = _zone(name)
+        first_day = start.astimezone(zone).date()
+        for ahead in range(days + 1):
+            moment = datetime.combine(first_day + timedelta(days=ahead), opens, tzinfo=zone)
+            if moment > start:
+                tried.append(moment)
+    for moment in sorted(tried):
+        if callable_now(key, moment, policy, country):
+            return moment.astimezone(start.tzinfo)
+    return None

@@ -1,7 +1,8 @@
 """Passwords on a shared store: argon2 hashes on the user row, checked where a desk opens.
 
 A store with no password on any user is a demo or training set-up: anyone who opens it may
-pick any name. Once any user has one, every sign-in on that store needs the user's own.
+pick any name. Once any user has one, every sign-in on that store needs the user's own, until
+an admin turns passwords off again.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from leaddesk import audit
@@ -120,6 +121,18 @@ def set_password(
         action=AuditAction.PASSWORD_SET,
         subject=f"user:{user.name}",
     )
+
+
+def turn_off(session: Session) -> list[str]:
+    """Clear every user's password, so the store asks nobody again (a one-person store whose
+    owner no longer wants one); the names of those who had one, for the caller's audit event."""
+    had = list(
+        session.scalars(
+            select(User.name).where(User.password_hash.is_not(None)).order_by(User.name)
+        )
+    )
+    session.execute(update(User).where(User.password_hash.is_not(None)).values(password_hash=None))
+    return had
 
 
 def _keep_an_admin_in(session: Session) -> None:

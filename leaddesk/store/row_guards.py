@@ -261,7 +261,9 @@ _OWN_ROWS_SQL = trigger_function(
             PERFORM public.leaddesk_refuse('a login writes in its own name only');
         END IF;
     END IF;
-    IF TG_OP <> 'INSERT' AND NOT who = ANY(TG_ARGV[1:]) THEN
+    -- A row going with its parent (ON DELETE CASCADE: an undone import takes its skips).
+    IF TG_OP <> 'INSERT' AND NOT who = ANY(TG_ARGV[1:])
+            AND NOT (TG_OP = 'DELETE' AND pg_trigger_depth() > 1) THEN
         was := (to_jsonb(OLD) ->> column_name)::integer;
         IF was IS DISTINCT FROM me THEN
             PERFORM public.leaddesk_refuse('this was written by a colleague: only they '
@@ -456,11 +458,11 @@ _TRIGGERS: tuple[tuple[str, str, str, str], ...] = (
     ("audit_events", "leaddesk_guard", "BEFORE INSERT", "leaddesk_guard_own_rows('actor_id')"),
     ("window_leases", "leaddesk_guard", _ALL, "leaddesk_guard_own_rows('user_id')"),
     # A rep skips for themselves only: a skip in a colleague's name would sink a lead in their
-    # queue. (Removing one only puts a lead back in its place; a lead's removal takes its skips.)
+    # queue, and removing a colleague's would pull the lead they put off back to the top.
     (
         "queue_skips",
         "leaddesk_guard",
-        "BEFORE INSERT OR UPDATE",
+        _ALL,
         "leaddesk_guard_own_rows('user_id', 'team_lead', 'admin')",
     ),
     ("people", "leaddesk_guard", "BEFORE UPDATE", "leaddesk_guard_people()"),

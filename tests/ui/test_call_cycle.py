@@ -846,3 +846,33 @@ def test_the_claims_renewal_after_a_forced_move_says_so_on_the_call_panel_not_in
     assert cycle.phase is Phase.CALLING and cycle.lead == lead  # the call goes on
     key(qtbot, workspace, "2")
     assert calls_on(workspace, lead.lead_id) == [CallOutcome.NO_ANSWER]
+
+
+def test_a_lead_the_team_lead_moved_away_leaves_the_reps_queue_at_once(
+    qtbot: QtBot, workspace: Workspace, demo_store: Path, clock: FixedClock
+) -> None:
+    from leaddesk.team.reassign import LeadPick
+
+    window, cycle = workspace.window, workspace.window.cycle
+    model = window.queue.model
+    key(qtbot, workspace, "n")
+    lead = cycle.lead
+    assert lead is not None
+    key(qtbot, workspace, "c")  # on the phone: the team lead takes the lead meanwhile
+    qtbot.waitUntil(lambda: not model.loading)
+    assert model.row_of(lead.lead_id) is not None  # the rep's own, held lead is listed
+    reads: list[int] = []
+    model.loaded.connect(lambda: reads.append(model.rowCount()))
+    with open_desk(demo_store, "lead1", clock=clock) as team_lead:
+        picked = LeadPick(lead_ids=(lead.lead_id,))
+        team_lead.team.reassign(picked, to_user="rep2", force=True)
+    cycle.renew()  # how the window learns of it: the claim's renewal, minutes into the call
+    # Gone from the list now, not at the next minute's look; the rest of the list is read again.
+    assert model.row_of(lead.lead_id) is None
+    qtbot.waitUntil(lambda: bool(reads))
+    assert model.row_of(lead.lead_id) is None
+    window.grab().save("/tmp/s15-polish-moved-away.png")
+    assert cycle.lead == lead  # the call goes on, and is logged as usual
+    key(qtbot, workspace, "2")
+    assert calls_on(workspace, lead.lead_id) == [CallOutcome.NO_ANSWER]
+    assert workspace.warnings == []

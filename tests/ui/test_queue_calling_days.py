@@ -36,3 +36,30 @@ def test_the_empty_queue_on_a_sunday_evening_in_berlin_says_when_calling_resumes
     assert queue.note.text() == said
     ws.window.close()
     ws.desk.close()
+
+
+def test_the_empty_queue_on_the_teams_holiday_says_when_the_reps_lead_abroad_can_be_called(
+    qtbot: QtBot, empty_store: Path, clock: FixedClock, tmp_path: Path
+) -> None:
+    berlin = BANT.replace('timezone = "America/New_York"', 'timezone = "Europe/Berlin"')
+    berlin = berlin.replace('country = "US"\nsubdivision = "NY"', 'country = "DE"')
+    with open_desk(empty_store, "lena", clock=clock) as desk:
+        desk.qualifying.publish_definition(berlin, "berlin.toml")
+    clock.now = datetime(2026, 5, 14, 8, 0, tzinfo=UTC)  # Ascension Day: 10:00 in Berlin
+    with open_desk(empty_store, "anna", clock=clock) as desk:
+        desk.intake.add_lead(
+            NewInterest(first_name="Amy", last_name="Lee", phone="+1 212 555 0142", country="US")
+        )
+
+    ws = open_workspace(qtbot, empty_store, clock, tmp_path, user="anna")
+    queue = ws.window.queue
+    qtbot.waitUntil(lambda: queue.note.isVisible())
+    # New York works on Ascension Day, from 08:00 there: not "calling resumes Friday".
+    said = (
+        "Nothing due now: your open lead waits for their calling hours; "
+        "it can be called at 14:00 (Europe/Berlin)."
+    )
+    assert queue.note.text() == said
+    ws.window.grab().save("/tmp/s15-polish-empty-queue.png")
+    ws.window.close()
+    ws.desk.close()

@@ -48,6 +48,7 @@ class CallCycle(TakingBack, QObject):
     said = Signal(str)  # one line for the rep: what just happened, what comes next
     seconds = Signal(int)  # time on the call, every second while calling
     busy_changed = Signal()  # a step went to the worker or came back; see ``waiting``
+    moved_away = Signal(int)  # a lead id: a team lead moved the lead on the line to someone else
     callback_refused = Signal(object, object)  # the time asked, the core's InputError about it
 
     def __init__(
@@ -384,6 +385,8 @@ class CallCycle(TakingBack, QObject):
         if isinstance(error, MovedDuringCall):  # the rep is on the phone: said, not a box
             self._renewer.stop()
             self.said.emit(error.message)
+            if self.lead is not None:
+                self.moved_away.emit(self.lead.lead_id)  # no longer the rep's to call
             return
         dialogs.warn(None, error.message)
 

@@ -200,6 +200,17 @@ class QueueModel(QAbstractTableModel):
     def row_of(self, lead_id: int) -> int | None:
         return next((i for i, row in enumerate(self._rows) if row.lead_id == lead_id), None)
 
+    def drop(self, lead_id: int) -> bool:
+        """Take the lead's row off the list at once; False when it is not shown."""
+        row = self.row_of(lead_id)
+        if row is None:
+            return False
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        del self._looks[row]
+        self.endRemoveRows()
+        return True
+
     def _load(self, offset: int, count: int, *, replace: bool) -> None:
         fetch = self._fetch
         assert fetch is not None

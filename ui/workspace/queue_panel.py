@@ -386,6 +386,12 @@ class QueuePanel(QFrame):
             self._selected_id = row.lead_id
             self.selected.emit(row)
 
+    def drop_lead(self, lead_id: int) -> None:
+        """A lead is no longer the rep's (a team lead moved it away): off the list now, and the
+        list read again for what is there instead."""
+        if self.model.drop(lead_id) and self.isEnabled():
+            self.model.refresh()
+
     def select_top_next(self) -> None:
         """The next read of the queue selects its top row (a lead just skipped moved away)."""
         self._selected_id = None

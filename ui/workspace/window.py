@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
 
         self.queue.selected.connect(self._looking_at)
         self.queue.take.connect(self.cycle.take)
+        self.cycle.moved_away.connect(self.queue.drop_lead)
         self.queue.hint.connect(self.lead.set_hint)
         self.cycle.lead_changed.connect(self._lead_changed)
         self.lead.file_shown.connect(self.call.show_numbers)
