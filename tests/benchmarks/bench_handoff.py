@@ -1,7 +1,10 @@
 """Handoff figures: a team export beside its floor, then rewrite, verify and pending.
 
-Run: python tests/benchmarks/bench_handoff.py [LEADS] [--rounds 3] [--xlsx]
+Run: python tests/benchmarks/bench_handoff.py [LEADS] [--rounds 3] [--xlsx] [--store COPY]
 (prints figures; asserts nothing)
+
+With ``--store`` the team export runs on that store (a demo store with a ``lead1``; it hands
+the leads off, so give it a copy) instead of a new demo store of LEADS leads.
 
 The export is timed once (it hands the leads off). Then, ``--rounds`` times, interleaved:
 the app writes the batch again from the store (``rewrite``: every record read, CSV + JSONL +
@@ -55,13 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("leads", type=int, nargs="?", default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--xlsx", action="store_true", help="write the XLSX file too")
+    parser.add_argument("--store", type=Path, help="a copy of a demo store to export from")
     args = parser.parse_args(argv)
     now = datetime(2026, 11, 18, 15, tzinfo=UTC)
     with tempfile.TemporaryDirectory() as folder:
-        db = Path(folder) / "bench.sqlite3"
-        store = open_store(db)
-        fill_demo(store, leads=args.leads, reps=8, now=now)
-        store.close()
+        db = args.store or Path(folder) / "bench.sqlite3"
+        if args.store is None:
+            store = open_store(db)
+            fill_demo(store, leads=args.leads, reps=8, now=now)
+            store.close()
         with open_desk(db, "lead1", clock=FixedClock(now)) as desk:
             wall, cpu = time.perf_counter(), time.process_time()
             batch = desk.handoff.export(Path(folder) / "out", team=True, xlsx=args.xlsx).new_batch
@@ -91,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
                     path.unlink(missing_ok=True)
                 desk.handoff.rewrite(batch.code)
 
-            print(f"store of {args.leads} leads; team batch of {count} leads; {_load()}")
+            held = f"{db.name}" if args.store else f"{args.leads} leads"
+            print(f"store: {held}; team batch of {count} leads; {_load()}")
             print(
                 f"export (csv+jsonl{'+xlsx' if args.xlsx else ''}+manifest): "
                 f"{exported[0]:.2f} s wall, {exported[1]:.2f} s CPU, "
