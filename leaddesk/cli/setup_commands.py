@@ -31,7 +31,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     users = commands.add_parser("users", help="add and list users")
     user_commands = users.add_subparsers(
         dest="users_command",
-        metavar="add|list|set|deactivate|reactivate|login|password|calendar",
+        metavar="add|list|set|deactivate|reactivate|login|password|passwords-off|calendar",
         required=True,
     )
     add = user_commands.add_parser("add", help="add a user")
