@@ -4,11 +4,13 @@ a team's PostgreSQL database where each person signs in with a login of their ow
 
 from __future__ import annotations
 
+import csv
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, create_engine, make_url, select, text
@@ -232,3 +234,20 @@ def team_database(
             for name in logins:
                 connection.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
         engine.dispose()
+
+
+INQUIRIES = (
+    ("Ada Meyer", "ada@meyer.example", "+12125550101", "Meyer Labs"),
+    ("Bruno Kim", "bruno@kim.example", "+12125550102", "Kim Works"),
+    ("Cleo Diaz", "cleo@diaz.example", "+12125550103", "Diaz Group"),
+)
+
+
+def inquiries_file(path: Path, people: int = 2) -> Path:
+    """A small CSV of inbound inquiries as a web form exports them: the first ``people`` of
+    INQUIRIES."""
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["name", "email", "phone", "company"])
+        writer.writerows(INQUIRIES[:people])
+    return path

@@ -6,7 +6,6 @@ through theirs, and neither can do from a SQL prompt what their role may not.
 
 from __future__ import annotations
 
-import csv
 import uuid
 from pathlib import Path
 
@@ -23,23 +22,14 @@ from leaddesk.leads.contact_corrections import ContactDetails
 from leaddesk.store import grants
 from leaddesk.store.models import Lead
 from tests.cli_in_process import RunCli
-from tests.factories import HAND_OFF_ANSWERS, TeamLogins, plain_url
-
-
-def _inquiries(path: Path) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(["name", "email", "phone", "company"])
-        writer.writerow(["Ada Meyer", "ada@meyer.example", "+12125550101", "Meyer Labs"])
-        writer.writerow(["Bruno Kim", "bruno@kim.example", "+12125550102", "Kim Works"])
-    return path
+from tests.factories import HAND_OFF_ANSWERS, TeamLogins, inquiries_file, plain_url
 
 
 def test_a_rep_works_a_whole_day_and_sales_closes_the_loop_through_their_own_logins(
     team: TeamLogins, clock: FixedClock, tmp_path: Path
 ) -> None:
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
-        summary = desk.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        summary = desk.intake.import_file(inquiries_file(tmp_path / "inquiries.csv"))
         assert summary.counts.created == 2
         # Someone calls in: typed by hand under the same rules, through the rep's login too.
         _none, mark = desk.queue.arrivals()
@@ -80,7 +70,7 @@ def test_sales_rejections_route_leads_and_the_rep_reads_them_through_their_own_l
     team: TeamLogins, clock: FixedClock, tmp_path: Path
 ) -> None:
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
-        desk.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        desk.intake.import_file(inquiries_file(tmp_path / "inquiries.csv"))
         handed = []
         for _ in range(2):
             row = desk.queue.next()
@@ -352,7 +342,7 @@ def test_the_team_leads_day_runs_through_their_own_login_under_the_row_guards(
     trail's words through the one door the append-only trail has) and an import taken back,
     each through the login of whoever does it."""
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
-        first = desk.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        first = desk.intake.import_file(inquiries_file(tmp_path / "inquiries.csv"))
         row = desk.queue.next()
         assert row is not None
         desk.calls.log(row.lead_id, CallOutcome.CONNECTED, note="wants a call back about pricing")

@@ -4,7 +4,6 @@ role needs and no other. Real PostgreSQL (the team's logins)."""
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ from leaddesk.domain import Role
 from leaddesk.errors import InputError
 from leaddesk.store import grants, open_store
 from leaddesk.store.migrations import alembic_config
-from tests.factories import TeamLogins, plain_url
+from tests.factories import TeamLogins, inquiries_file, plain_url
 from tests.test_database_rights import differences
 
 
@@ -81,15 +80,6 @@ def _upgrade_by_its_owner(owner_url: str) -> None:
     open_store(owner_url).close()
 
 
-def _inquiries(path: Path) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(["name", "email", "phone", "company"])
-        writer.writerow(["Ada Meyer", "ada@meyer.example", "+12125550101", "Meyer Labs"])
-        writer.writerow(["Bruno Kim", "bruno@kim.example", "+12125550102", "Kim Works"])
-    return path
-
-
 @pytest.mark.parametrize(
     "upgrade",
     [_upgrade_by_alembic_alone, _upgrade_by_its_owner],
@@ -116,7 +106,7 @@ def test_a_login_made_right_after_an_upgrade_that_added_a_table_uses_it_as_its_r
     assert differences(Role.MARKETING, marketing_url) == []
     # The new rep skips a lead for now through their own login: a row in the new table.
     with open_desk(rep_url, rep, clock=clock) as desk:
-        desk.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        desk.intake.import_file(inquiries_file(tmp_path / "inquiries.csv"))
         row = desk.queue.next()
         assert row is not None
         desk.queue.skip(row.lead_id)

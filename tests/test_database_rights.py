@@ -7,7 +7,6 @@ Real PostgreSQL; each statement runs in a savepoint, so a permitted one changes 
 
 from __future__ import annotations
 
-import csv
 import os
 import uuid
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from leaddesk.errors import NotPermitted
 from leaddesk.store import grants
 from leaddesk.store.rights import RIGHTS
 from leaddesk.team.reassign import LeadPick
-from tests.factories import HAND_OFF_ANSWERS, TeamLogins, plain_url
+from tests.factories import HAND_OFF_ANSWERS, TeamLogins, inquiries_file, plain_url
 
 OPERATIONS = ("SELECT", "INSERT", "DELETE", "TRUNCATE")
 
@@ -162,16 +161,6 @@ def test_a_single_widened_grant_is_caught(logins: Logins) -> None:
 # Row by row: a worked team database, then the attacks.
 
 
-def _inquiries(path: Path) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(["name", "email", "phone", "company"])
-        writer.writerow(["Ada Meyer", "ada@meyer.example", "+12125550101", "Meyer Labs"])
-        writer.writerow(["Bruno Kim", "bruno@kim.example", "+12125550102", "Kim Works"])
-        writer.writerow(["Cleo Diaz", "cleo@diaz.example", "+12125550103", "Diaz Group"])
-    return path
-
-
 @dataclass
 class Worked:
     team: TeamLogins
@@ -185,7 +174,7 @@ class Worked:
 @pytest.fixture
 def worked(team: TeamLogins, clock: FixedClock, tmp_path: Path) -> Worked:
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as desk:
-        desk.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        desk.intake.import_file(inquiries_file(tmp_path / "inquiries.csv", 3))
         done = []
         for _ in range(2):
             row = desk.queue.next()
