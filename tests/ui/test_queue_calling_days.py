@@ -16,13 +16,18 @@ from tests.ui.conftest import open_workspace
 BANT = resource_path("definitions", "bant.toml").read_text(encoding="utf-8")
 
 
+def _team_in_berlin(store: Path, clock: FixedClock) -> None:
+    """The team lead publishes the shipped definition with the team in Berlin, Germany."""
+    berlin = BANT.replace('timezone = "America/New_York"', 'timezone = "Europe/Berlin"')
+    berlin = berlin.replace('country = "US"\nsubdivision = "NY"', 'country = "DE"')
+    with open_desk(store, "lena", clock=clock) as desk:
+        desk.qualifying.publish_definition(berlin, "berlin.toml")
+
+
 def test_the_empty_queue_on_a_sunday_evening_in_berlin_says_when_calling_resumes(
     qtbot: QtBot, empty_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
-    berlin = BANT.replace('timezone = "America/New_York"', 'timezone = "Europe/Berlin"')
-    berlin = berlin.replace('country = "US"\nsubdivision = "NY"', 'country = "DE"')
-    with open_desk(empty_store, "lena", clock=clock) as desk:
-        desk.qualifying.publish_definition(berlin, "berlin.toml")
+    _team_in_berlin(empty_store, clock)
     clock.now = datetime(2026, 11, 22, 19, 0, tzinfo=UTC)  # Sunday, 20:00 in Berlin
     with open_desk(empty_store, "anna", clock=clock) as desk:
         desk.intake.add_lead(
@@ -41,10 +46,7 @@ def test_the_empty_queue_on_a_sunday_evening_in_berlin_says_when_calling_resumes
 def test_the_empty_queue_on_the_teams_holiday_says_when_the_reps_lead_abroad_can_be_called(
     qtbot: QtBot, empty_store: Path, clock: FixedClock, tmp_path: Path
 ) -> None:
-    berlin = BANT.replace('timezone = "America/New_York"', 'timezone = "Europe/Berlin"')
-    berlin = berlin.replace('country = "US"\nsubdivision = "NY"', 'country = "DE"')
-    with open_desk(empty_store, "lena", clock=clock) as desk:
-        desk.qualifying.publish_definition(berlin, "berlin.toml")
+    _team_in_berlin(empty_store, clock)
     clock.now = datetime(2026, 5, 14, 8, 0, tzinfo=UTC)  # Ascension Day: 10:00 in Berlin
     with open_desk(empty_store, "anna", clock=clock) as desk:
         desk.intake.add_lead(
