@@ -84,17 +84,41 @@ class Reading:
         return ""
 
 
+def _distinct_latin(readings: list[Reading]) -> list[Reading]:
+    """One reading per different text among the Latin-letter pages, in the order judged."""
+    seen: dict[str, Reading] = {}
+    for reading in readings:
+        if reading.family == "Latin":
+            seen.setdefault(reading.text, reading)
+    return list(seen.values())
+
+
 def settle(
     best: list[Reading], region: str | None, chaos: Iterable[tuple[str, float]]
 ) -> Reading | list[Reading]:
     """Of readings equally legible (in the order they were judged), the one to read the file
-    with, or one reading per script family when the file cannot be told."""
+    with: the team's region's page, the one text they all read, … Or, when the file cannot be
+    told, the readings it could be: one per Latin page reading it differently, else one per
+    script family."""
+    hinted = next(
+        (
+            reading
+            for page in pages_for_region(region)
+            for reading in best
+            if reading.encoding == page
+        ),
+        None,
+    )
+    if hinted is not None:
+        return hinted
     if len({reading.text for reading in best}) == 1:
         return best[0]
-    for page in pages_for_region(region):
-        hinted = next((reading for reading in best if reading.encoding == page), None)
-        if hinted is not None:
-            return hinted
+    latin = _distinct_latin(best)
+    if len(latin) > 1 and region:
+        # Latin pages that spell a short file equally well ("Ayşe" in Windows-1254 is "Ayže"
+        # in Windows-1257): only the team's region could say, and it did not. (Read outside
+        # a team, the rarer letters lose: "Šimkus" over Croatian "Đimkus".)
+        return latin
     in_alphabet = [reading for reading in best if reading.family in _ALPHABETS]
     if in_alphabet:
         # A reading in an alphabet whose spelling was checked beats one in two-byte characters
