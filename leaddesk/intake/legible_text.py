@@ -163,6 +163,10 @@ def is_broken(word: str) -> bool:
     box-drawing or block character, a symbol inside a word or starting one ("£ukasz",
     "N£¤ez", "¯ó³kiewski"), or an opening quote ending one ("Jos‚"). "Acme®", "£5" are fine."""
     letters = [char.isalpha() for char in word]
+    if not any(letters) and not any(char.isdecimal() for char in word):
+        # Symbols alone, two or more beyond ASCII ("¡™“¬", Thai read as Mac Roman), spell
+        # nothing; one ("€", "—") may stand between words.
+        return sum(not char.isascii() for char in word) > 1
     first = letters.index(True) if True in letters else len(word)
     last = len(word) - 1 - letters[::-1].index(True) if True in letters else -1
     for index, char in enumerate(word):
