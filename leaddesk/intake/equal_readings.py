@@ -101,13 +101,19 @@ def settle(
     told, the readings it could be: one per Latin page reading it differently, else one per
     script family."""
     hinted = next(
-        (reading for page in pages_for_region(region) for reading in best if reading.encoding == page),
+        (
+            reading
+            for page in pages_for_region(region)
+            for reading in best
+            if reading.encoding == page
+        ),
         None,
     )
     if hinted is None and region and all(reading.family == "Latin" for reading in best):
         # A team whose own script is not Latin (Thai, Greek…) saves Latin text as Excel's
         # Western default does.
-        hinted = next((reading for reading in best if reading.encoding in _WESTERN), None)
+        western = {codecs.lookup(page).name for page in _WESTERN}
+        hinted = next((reading for reading in best if reading.encoding in western), None)
     if hinted is not None:
         return hinted
     if len({reading.text for reading in best}) == 1:
