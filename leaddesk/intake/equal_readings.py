@@ -44,7 +44,8 @@ _REGION_PAGES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("CN", "SG"), ("gb18030",)),
     **dict.fromkeys(("TW", "HK", "MO"), ("big5",)),
 }
-# Scripts whose words spelling.py checks; Thai's are not (a Korean name reads as Thai letters).
+# Scripts whose words spelling.py checks well enough to trust; not Thai (a Korean name in
+# EUC-KR reads as a run of Thai consonants, which Thai spelling allows).
 _ALPHABETS = frozenset(("Latin", "Greek", "Cyrillic", "Hebrew", "Arabic"))
 _WESTERN = ("cp1252", "iso8859_15", "latin_1")
 

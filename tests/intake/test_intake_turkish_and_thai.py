@@ -197,3 +197,20 @@ def test_turkish_and_icelandic_spelling_tell_windows_1254_from_its_neighbours() 
     assert misspelt("Ayþe")  # Turkish "Ayşe" read as Windows-1252
     assert misspelt("Ðimkus")  # Icelandic ð never starts a word
     assert legibility("İstanbul").foreign == 0
+
+
+@pytest.mark.parametrize(("region", "page"), [("LT", "cp1257"), ("PL", "cp1250")], ids=["LT", "PL"])
+def test_a_one_row_lithuanian_file_is_read_in_the_teams_page(
+    tmp_path: Path, region: str, page: str
+) -> None:
+    export = tmp_path / "lt.csv"
+    export.write_bytes("First Name,Last Name\nJonas,Šimkus\n".encode("cp1257"))
+    # "Šimkus" in Windows-1250 is "Đimkus", a Croatian-looking name: only the region tells.
+    last = "Šimkus" if page == "cp1257" else "Đimkus"
+    assert read_names(export, region) == (page, [("Jonas", last)])
+
+
+def test_a_thai_teams_western_file_is_read_as_windows_1252(tmp_path: Path) -> None:
+    export = tmp_path / "dk.csv"
+    export.write_bytes("First Name,Last Name\nMette,Sørensen\n".encode("cp1252"))
+    assert read_names(export, "TH") == ("cp1252", [("Mette", "Sørensen")])
