@@ -65,7 +65,12 @@ def misspelt(word: str) -> bool:
 _LATIN_VOWELS = frozenset("aeiouyıAEIOUYİ" + "âäàáåæãéèêëíìîïóòôöõøúùûüýœ")
 
 
+_LATIN_RULED = frozenset("ğĞþÞðÐ")
+
+
 def _misspelt_latin(letters: list[str]) -> bool:
+    if _LATIN_RULED.isdisjoint(letters):
+        return False
     for index, char in enumerate(letters):
         low = char.lower()
         before = letters[index - 1].lower() if index else ""
