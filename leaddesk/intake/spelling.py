@@ -4,8 +4,9 @@ in Windows-1251, Chinese in GB18030 as Japanese or Korean).
 
 The right reading is spelt the way people write: Greek ends a word with "ς" and nowhere else,
 puts one accent on a word; a Cyrillic word has a vowel and never starts with "ь"; Chinese,
-Japanese and Korean names are written in common characters, Korean ones in Hangul. Each page's
-wrong reading breaks one of these on almost every word.
+Japanese and Korean names are written in common characters, Korean ones in Hangul; Thai puts
+its vowel and tone marks on a consonant; Turkish "ğ" follows a vowel, Icelandic "þ" starts a
+word. Each page's wrong reading breaks one of these on almost every word.
 """
 
 from __future__ import annotations
@@ -63,8 +64,6 @@ def misspelt(word: str) -> bool:
 # Turkish read as Windows-1252 turns "Ayşe" into "Ayþe"; Lithuanian "Šimkus" read as
 # Windows-1254 becomes "Ğimkus".
 _LATIN_VOWELS = frozenset("aeiouyıAEIOUYİ" + "âäàáåæãéèêëíìîïóòôöõøúùûüýœ")
-
-
 _LATIN_RULED = frozenset("ğĞþÞðÐ")
 
 
