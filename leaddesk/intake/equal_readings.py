@@ -110,7 +110,8 @@ def settle(
         ),
         None,
     )
-    if hinted is None and region and all(reading.family == "Latin" for reading in best):
+    all_latin = all(reading.family == "Latin" for reading in best)
+    if hinted is None and region and all_latin:
         # A team whose own script is not Latin (Thai, Greek…) saves Latin text as Excel's
         # Western default does.
         western = {codecs.lookup(page).name for page in _WESTERN}
@@ -120,7 +121,7 @@ def settle(
     if len({reading.text for reading in best}) == 1:
         return best[0]
     latin = _distinct_latin(best)
-    if len(latin) > 1 and region:
+    if len(latin) > 1 and region and all_latin:
         # Latin pages that spell a short file equally well ("Ayşe" in Windows-1254 is "Ayže"
         # in Windows-1257): only the team's region could say, and it did not. (Read outside
         # a team, the rarer letters lose: "Šimkus" over Croatian "Đimkus".)
