@@ -44,7 +44,8 @@ _REGION_PAGES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("CN", "SG"), ("gb18030",)),
     **dict.fromkeys(("TW", "HK", "MO"), ("big5",)),
 }
-# Scripts whose words spelling.py checks; Thai's are not (a Korean name reads as Thai letters).
+# Scripts whose words spelling.py checks well enough to trust; not Thai (a Korean name in
+# EUC-KR reads as a run of Thai consonants, which Thai spelling allows).
 _ALPHABETS = frozenset(("Latin", "Greek", "Cyrillic", "Hebrew", "Arabic"))
 _WESTERN = ("cp1252", "iso8859_15", "latin_1")
 
@@ -84,17 +85,47 @@ class Reading:
         return ""
 
 
+def _distinct_latin(readings: list[Reading]) -> list[Reading]:
+    """One reading per different text among the Latin-letter pages, in the order judged."""
+    seen: dict[str, Reading] = {}
+    for reading in readings:
+        if reading.family == "Latin":
+            seen.setdefault(reading.text, reading)
+    return list(seen.values())
+
+
 def settle(
     best: list[Reading], region: str | None, chaos: Iterable[tuple[str, float]]
 ) -> Reading | list[Reading]:
     """Of readings equally legible (in the order they were judged), the one to read the file
-    with, or one reading per script family when the file cannot be told."""
+    with: the team's region's page, the one text they all read, … Or, when the file cannot be
+    told, the readings it could be: one per Latin page reading it differently, else one per
+    script family."""
+    hinted = next(
+        (
+            reading
+            for page in pages_for_region(region)
+            for reading in best
+            if reading.encoding == page
+        ),
+        None,
+    )
+    all_latin = all(reading.family == "Latin" for reading in best)
+    if hinted is None and region and all_latin:
+        # A team whose own script is not Latin (Thai, Greek…) saves Latin text as Excel's
+        # Western default does.
+        western = {codecs.lookup(page).name for page in _WESTERN}
+        hinted = next((reading for reading in best if reading.encoding in western), None)
+    if hinted is not None:
+        return hinted
     if len({reading.text for reading in best}) == 1:
         return best[0]
-    for page in pages_for_region(region):
-        hinted = next((reading for reading in best if reading.encoding == page), None)
-        if hinted is not None:
-            return hinted
+    latin = _distinct_latin(best)
+    if len(latin) > 1 and region and all_latin:
+        # Latin pages that spell a short file equally well ("Ayşe" in Windows-1254 is "Ayže"
+        # in Windows-1257): only the team's region could say, and it did not. (Read outside
+        # a team, the rarer letters lose: "Šimkus" over Croatian "Đimkus".)
+        return latin
     in_alphabet = [reading for reading in best if reading.family in _ALPHABETS]
     if in_alphabet:
         # A reading in an alphabet whose spelling was checked beats one in two-byte characters

@@ -195,8 +195,10 @@ def _readings(sample: bytes, whole: bool, region: str | None) -> Reading | list[
     if not matches or not scored:
         return None  # not text: charset-normalizer found no code page it reads as one
     scored.sort(key=lambda entry: entry[:3])
-    best_rank = scored[0][0]
-    equal = [entry[3] for entry in scored if entry[0] == best_rank]
+    # How rare a reading's letters are breaks no tie between Latin pages on its own: "Ayşe"
+    # (Turkish) and "Ayže" (Windows-1257) are both names; the team's region says which.
+    best_rank = scored[0][0][:-1]
+    equal = [entry[3] for entry in scored if entry[0][:-1] == best_rank]
     chaos = [(match.encoding, match.percent_chaos) for match in matches]
     return settle(equal, region, chaos)
 

@@ -37,7 +37,7 @@ _LATIN_ALPHABETS: tuple[str, ...] = (
     "ąčęėįšųūž",  # Lithuanian
     "āčēģīķļņšūž",  # Latvian
     "äöõüšž",  # Estonian
-    "çğıöşüâîû",  # Turkish, Azerbaijani
+    "çğıöşüâîûİ",  # Turkish, Azerbaijani ("i".upper() is "I", so the dotted capital is named)
     "çë",  # Albanian
     "ċġħżàèìòù",  # Maltese
     "âêîôûŵŷ",  # Welsh (its names' letters)
@@ -83,6 +83,8 @@ _ONE_LANGUAGE: tuple[frozenset[str], ...] = (
 # Characters CJK text has between its letters: the prolonged sound mark, the iteration mark,
 # full-width letters and digits, the middle dot.
 _CJK_MARKS = frozenset("ー々〆・ヽヾゝゞ")
+# Thai vowels above and below a consonant, and its tone marks: combining marks, not letters.
+_THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 # Where one word ends: spaces and the delimiters and marks between names.
 # (Spaces by name: "\s" would also split at the C1 control NEL, a sign of the wrong code page.)
@@ -161,11 +163,17 @@ def is_broken(word: str) -> bool:
     box-drawing or block character, a symbol inside a word or starting one ("£ukasz",
     "N£¤ez", "¯ó³kiewski"), or an opening quote ending one ("Jos‚"). "Acme®", "£5" are fine."""
     letters = [char.isalpha() for char in word]
+    if not any(letters) and not any(char.isdecimal() for char in word):
+        # Symbols alone, two or more beyond ASCII ("¡™“¬", Thai read as Mac Roman), spell
+        # nothing; one ("€", "—") may stand between words.
+        return sum(not char.isascii() for char in word) > 1
     first = letters.index(True) if True in letters else len(word)
     last = len(word) - 1 - letters[::-1].index(True) if True in letters else -1
     for index, char in enumerate(word):
         if char.isascii() or letters[index] or char.isdecimal() or char in _CJK_MARKS:
             continue
+        if _THAI_MARKS.match(char) and index and _script(word[index - 1]) == "thai":
+            continue  # a Thai vowel or tone mark over or under its consonant (spelling.py)
         category = unicodedata.category(char)
         if category in ("Cc", "Cf", "Co", "Cn", "Cs") or char == "\ufffd":
             return True

@@ -4,8 +4,9 @@ in Windows-1251, Chinese in GB18030 as Japanese or Korean).
 
 The right reading is spelt the way people write: Greek ends a word with "ς" and nowhere else,
 puts one accent on a word; a Cyrillic word has a vowel and never starts with "ь"; Chinese,
-Japanese and Korean names are written in common characters, Korean ones in Hangul. Each page's
-wrong reading breaks one of these on almost every word.
+Japanese and Korean names are written in common characters, Korean ones in Hangul; Thai puts
+its vowel and tone marks on a consonant; Turkish "ğ" follows a vowel, Icelandic "þ" starts a
+word. Each page's wrong reading breaks one of these on almost every word.
 """
 
 from __future__ import annotations
@@ -50,8 +51,67 @@ def misspelt(word: str) -> bool:
         return _misspelt_cyrillic(letters)
     if any(_is_cjk(char) for char in letters):
         return _misspelt_cjk(word, letters)
+    if 0x0E01 <= first <= 0x0E5B:
+        return _misspelt_thai(word)
+    if first < 0x0250 and _misspelt_latin(letters):
+        return True
     # Arabic's teh marbuta and alef maksura, Hebrew's final letters: only at a word's end.
     return any(char in _ONLY_LAST for char in letters[:-1])
+
+
+# Turkish "ğ" lengthens the vowel before it (Doğan, Çağlar): it never follows a consonant or
+# starts a word. Icelandic "þ" starts a word (or a compound's part) and never follows a vowel.
+# Turkish read as Windows-1252 turns "Ayşe" into "Ayþe"; Lithuanian "Šimkus" read as
+# Windows-1254 becomes "Ğimkus".
+_LATIN_VOWELS = frozenset("aeiouyıAEIOUYİ" + "âäàáåæãéèêëíìîïóòôöõøúùûüýœ")
+_LATIN_RULED = frozenset("ğĞþÞðÐ")
+
+
+def _misspelt_latin(letters: list[str]) -> bool:
+    if _LATIN_RULED.isdisjoint(letters):
+        return False
+    for index, char in enumerate(letters):
+        low = char.lower()
+        before = letters[index - 1].lower() if index else ""
+        if low == "ğ" and before not in _LATIN_VOWELS:
+            return True
+        if low == "þ" and before in _LATIN_VOWELS:
+            return True
+        if low == "ð" and not before:
+            return True  # Icelandic and Faroese "ð" never starts a word ("Ðimkus" is "Šimkus")
+    return False
+
+
+# Thai (in Windows-874 / TIS-620): a word starts with a consonant or a vowel written before
+# one (เ แ โ ใ ไ); vowels above and below, and tone marks, sit on a consonant; vowels after a
+# consonant (ะ า ำ) never start a word. Mac Roman or Cyrillic bytes read as Thai break this.
+_THAI_CONSONANT = re.compile("[\u0e01-\u0e2e]")
+_THAI_LEADING = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")
+_THAI_FOLLOWING = frozenset("\u0e30\u0e32\u0e33\u0e45")
+_THAI_VOWEL_MARKS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a")
+_THAI_TONE_MARKS = frozenset("\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
+
+
+def _misspelt_thai(word: str) -> bool:
+    thai = [char for char in word if 0x0E01 <= ord(char) <= 0x0E5B]
+    if len(thai) != sum(1 for char in word if not char.isascii()):
+        return True  # Thai letters beside other scripts' characters
+    if not (_THAI_CONSONANT.match(thai[0]) or thai[0] in _THAI_LEADING):
+        return True
+    for index, char in enumerate(thai):
+        before = thai[index - 1] if index else ""
+        after = thai[index + 1] if index + 1 < len(thai) else ""
+        if char in _THAI_LEADING and not _THAI_CONSONANT.match(after):
+            return True
+        if char in _THAI_VOWEL_MARKS and not _THAI_CONSONANT.match(before):
+            return True
+        if char in _THAI_TONE_MARKS and not (
+            _THAI_CONSONANT.match(before) or before in _THAI_VOWEL_MARKS
+        ):
+            return True
+        if char in _THAI_FOLLOWING and not before:
+            return True
+    return False
 
 
 def has_hangul(text: str) -> bool:
