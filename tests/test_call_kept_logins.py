@@ -14,8 +14,7 @@ from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome, Verdict
 from leaddesk.errors import NotPermitted
 from leaddesk.team.reassign import LeadPick
-from tests.factories import TeamLogins, plain_url
-from tests.test_database_rights import _inquiries
+from tests.factories import TeamLogins, inquiries_file, plain_url
 
 
 def _refused(url: str, statement: str, match: str) -> None:
@@ -30,7 +29,7 @@ def _moved_during_calls(team: TeamLogins, clock: FixedClock, tmp_path: Path) -> 
     """Two of the rep's leads, each taken by the team lead while the rep was on its call."""
     taken = []
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
-        rep.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        rep.intake.import_file(inquiries_file(tmp_path / "inquiries.csv", 3))
         for _ in range(2):
             row = rep.queue.next()  # claimed: the rep is on the call
             assert row is not None
@@ -94,7 +93,7 @@ def test_a_reps_login_logs_no_call_on_a_colleagues_lead_no_move_took_from_them(
     team: TeamLogins, clock: FixedClock, tmp_path: Path
 ) -> None:
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
-        rep.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        rep.intake.import_file(inquiries_file(tmp_path / "inquiries.csv", 3))
         row = rep.queue.next()
         assert row is not None
         rep.queue.release(row.lead_id)

@@ -16,8 +16,7 @@ from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome, Role, Verdict
 from leaddesk.errors import NotPermitted
-from tests.factories import TeamLogins, plain_url
-from tests.test_database_rights import _inquiries
+from tests.factories import TeamLogins, inquiries_file, plain_url
 
 TRACES = ("Ada", "Meyer", "spreadsheet", "not before spring", "call after 5")
 
@@ -38,7 +37,7 @@ def admin(team: TeamLogins, clock: FixedClock) -> Iterator[str]:
 def _worked(team: TeamLogins, clock: FixedClock, tmp_path: Path) -> int:
     """The rep talked to Ada Meyer: a call note, a note, a free-text answer and a verdict."""
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
-        rep.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        rep.intake.import_file(inquiries_file(tmp_path / "inquiries.csv", 3))
         row = rep.queue.next()
         assert row is not None
         rep.calls.log(row.lead_id, CallOutcome.CONNECTED, note="Ada says call after 5")

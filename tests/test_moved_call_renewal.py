@@ -12,8 +12,7 @@ from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import Conflict, MovedDuringCall
 from leaddesk.team.reassign import LeadPick
-from tests.factories import EVERYONE, Team, TeamLogins
-from tests.test_database_rights import _inquiries
+from tests.factories import EVERYONE, Team, TeamLogins, inquiries_file
 
 
 def test_renewing_the_claim_on_a_lead_moved_during_the_call_says_the_call_is_kept(
@@ -45,7 +44,7 @@ def test_a_reps_own_team_login_is_told_its_moved_call_is_kept(
 ) -> None:
     """On a team database the rep's own login reads who the lead went to (real PostgreSQL)."""
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
-        rep.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        rep.intake.import_file(inquiries_file(tmp_path / "inquiries.csv", 3))
         row = rep.queue.next()  # claimed: the rep is on the call
         assert row is not None
         with open_desk(team.url_for(team.lead), team.lead, clock=clock) as lead:

@@ -23,8 +23,7 @@ from leaddesk.queue.skips import SKIP_LASTS
 from leaddesk.store import open_store
 from leaddesk.store.models import AuditEvent, CallAttempt, QueueSkip, User
 from tests.cli_in_process import RunCli
-from tests.factories import TeamLogins
-from tests.test_database_rights import _inquiries
+from tests.factories import TeamLogins, inquiries_file
 
 
 @pytest.fixture
@@ -220,7 +219,7 @@ def test_a_reps_own_team_login_skips_and_skips_again(
 ) -> None:
     """Real PostgreSQL, the rep's own login: the skip's row written, replaced, read back."""
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
-        rep.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        rep.intake.import_file(inquiries_file(tmp_path / "inquiries.csv", 3))
         before = [row.lead_id for row in rep.queue.page(limit=10)]
         assert len(before) == 3
         rep.queue.skip(before[0])
@@ -234,7 +233,7 @@ def test_a_reps_login_cannot_skip_a_lead_in_a_colleagues_name(
 ) -> None:
     """At the SQL door: a skip in another rep's name would sink a lead in their queue."""
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
-        rep.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        rep.intake.import_file(inquiries_file(tmp_path / "inquiries.csv", 3))
         lead = rep.queue.page(limit=1)[0].lead_id
     owner = create_engine(team.owner_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with owner.begin() as connection:

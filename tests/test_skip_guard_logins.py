@@ -20,8 +20,7 @@ from leaddesk.domain import Role
 from leaddesk.store import open_store
 from leaddesk.store.models import QueueSkip, User
 from leaddesk.store.plpgsql import row_trigger
-from tests.factories import TeamLogins
-from tests.test_database_rights import _inquiries
+from tests.factories import TeamLogins, inquiries_file
 
 
 @dataclass
@@ -69,7 +68,7 @@ def test_a_reps_login_cannot_remove_a_colleagues_skip_only_its_own(
     team, other = two_reps.team, two_reps.other
     rep_id, other_id = two_reps.ids[team.rep], two_reps.ids[other]
     with open_desk(team.url_for(team.lead), team.lead, clock=clock) as team_lead:
-        team_lead.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        team_lead.intake.import_file(inquiries_file(tmp_path / "inquiries.csv", 3))
     with open_desk(team.url_for(other), other, clock=clock) as colleague:
         theirs = colleague.queue.page(limit=1)[0].lead_id  # the open pool's
         colleague.queue.skip(theirs)
@@ -94,7 +93,7 @@ def test_a_team_leads_login_may_clear_a_reps_skip(
 ) -> None:
     team, other = two_reps.team, two_reps.other
     with open_desk(team.url_for(other), other, clock=clock) as colleague:
-        colleague.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        colleague.intake.import_file(inquiries_file(tmp_path / "inquiries.csv", 3))
         colleague.queue.skip(colleague.queue.page(limit=1)[0].lead_id)
     lead_login = _engine(team.url_for(team.lead))
     try:
@@ -111,7 +110,7 @@ def test_taking_an_import_back_removes_a_colleagues_skips_of_its_leads(
     team, other = two_reps.team, two_reps.other
     with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
         # The policy shares the file's leads out: some come to the colleague's queue.
-        run = rep.intake.import_file(_inquiries(tmp_path / "inquiries.csv"), keep_mine=False)
+        run = rep.intake.import_file(inquiries_file(tmp_path / "inquiries.csv", 3), keep_mine=False)
     with open_desk(team.url_for(other), other, clock=clock) as colleague:
         skipped = colleague.queue.page(limit=1)[0].lead_id
     # The colleague's skip, written by their own login. (A skip made in the window also
@@ -155,7 +154,7 @@ def test_a_team_store_made_before_the_guard_gets_it_when_opened(
         owner.dispose()
     open_store(team.owner_url).close()  # its owner opens it: upgraded
     with open_desk(team.url_for(other), other, clock=clock) as colleague:
-        colleague.intake.import_file(_inquiries(tmp_path / "inquiries.csv"))
+        colleague.intake.import_file(inquiries_file(tmp_path / "inquiries.csv", 3))
         colleague.queue.skip(colleague.queue.page(limit=1)[0].lead_id)
     rep_login = _engine(team.url_for(team.rep))
     try:
