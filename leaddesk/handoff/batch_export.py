@@ -17,8 +17,8 @@ files again. Either way, after the next export every lead is in exactly one comp
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,8 +46,9 @@ from leaddesk.handoff.progress import (
     never_cancelled,
     no_progress,
 )
-from leaddesk.handoff.records import current_policy, read_records
+from leaddesk.handoff.records import read_records, records_as_of
 from leaddesk.handoff.render import BatchFacts, hashed_batch
+from leaddesk.handoff.reservation import CHUNK, Reserved, Started, reserve
 from leaddesk.handoff.selection import (
     COMPLETE,
     WRITING,
@@ -55,15 +56,12 @@ from leaddesk.handoff.selection import (
     authorised_scope,
     batch_status,
     unfinished_batches,
-    waiting_leads,
 )
 from leaddesk.people.permissions import Action, can
 from leaddesk.store import Store
-from leaddesk.store.identity import store_code
-from leaddesk.store.models import AuditEvent, DefinitionVersion, HandoffBatch, Lead, User
+from leaddesk.store.models import AuditEvent, HandoffBatch, Lead, User
 
 log = logging.getLogger(__name__)
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -121,10 +119,6 @@ class ExportResult:
         }
 
 
-class _NothingWaiting(Exception):
-    """Rolls the reservation back when another export took every waiting lead first."""
-
-
 def export(
     store: Store,
     *,
@@ -159,13 +153,24 @@ def export(
     ]
     if cancelled():
         raise HandoffCancelled()
-    batch_id = _reserve(
-        store, acting=acting, scope=scope, out_dir=out_dir, xlsx=xlsx, at=at, checkpoint=checkpoint
+    reserved, early = _reserve_and_render(
+        store,
+        acting=acting,
+        scope=scope,
+        out_dir=out_dir,
+        xlsx=xlsx,
+        at=at,
+        progress=progress,
+        cancelled=cancelled,
+        checkpoint=checkpoint,
     )
-    if batch_id is None:
+    if reserved is None:
         return ExportResult(tuple(done))
+    batch_id = reserved.batch_id
     placed: list[Path] = []
     try:
+        if isinstance(early, BaseException):
+            raise early
         fresh = _finish(
             store,
             batch_id,
@@ -176,6 +181,7 @@ def export(
             checkpoint=checkpoint,
             earlier=False,
             placed=placed,
+            rendered=early,
         )
     except BaseException:
         _abandon(store, batch_id, acting=acting, at=at, placed=placed)
@@ -183,16 +189,10 @@ def export(
     return ExportResult((*done, fresh))
 
 
-def _batch_code(session: Session, batch: HandoffBatch, user: str) -> str:
-    """Day, user, this store's code and the batch number: unique across stores, so batches of
-    two stores exported to one folder never take each other's names."""
-    local = batch.created_at.astimezone(current_policy(session).zone)
-    store = store_code(session, at=batch.created_at)
-    # A long login is cut so the name fits its column; the store code and number keep it unique.
-    return f"handoff-{local:%Y%m%d}-{user[:24]}-{store}-{batch.id}"
+_Rendered = tuple[BatchFacts, dict[str, bytes], dict[str, str], list[int], Path]
 
 
-def _reserve(
+def _reserve_and_render(
     store: Store,
     *,
     acting: Acting,
@@ -200,63 +200,64 @@ def _reserve(
     out_dir: Path,
     xlsx: bool,
     at: datetime,
+    progress: Progress,
+    cancelled: Cancelled,
     checkpoint: Checkpoint,
-) -> int | None:
-    try:
-        with store.transaction() as session:
-            acting = authorised_scope(session, acting.id, scope)
-            ids = list(session.scalars(waiting_leads(scope, acting.id)))
-            if not ids:
-                return None
-            version = session.scalar(
-                select(DefinitionVersion.version)
-                .order_by(DefinitionVersion.version.desc())
-                .limit(1)
-            )
-            batch = HandoffBatch(
-                code=f"reserving-{uuid.uuid4().hex}",
-                created_by_id=acting.id,
-                created_at=at,
-                scope=scope.value,
-                lead_count=0,
-                definition_version=version,
-                folder=None,
-                files={"status": WRITING, "xlsx": xlsx},
-            )
-            session.add(batch)
-            session.flush()
-            batch.code = _batch_code(session, batch, acting.name)
-            batch.folder = str((out_dir / batch.code).resolve())
-            taken = 0
-            for start in range(0, len(ids), CHUNK):
-                # Only leads no batch holds yet: a concurrent export cannot take them twice.
-                result = session.execute(
-                    update(Lead)
-                    .where(
-                        Lead.id.in_(ids[start : start + CHUNK]),
-                        Lead.handoff_batch_id.is_(None),
-                        Lead.stage == Stage.QUALIFIED,
-                    )
-                    .values(handoff_batch_id=batch.id, version=Lead.version + 1)
-                    .execution_options(synchronize_session=False)
-                )
-                taken += getattr(result, "rowcount", 0) or 0
-            if taken == 0:
-                raise _NothingWaiting()
-            batch.lead_count = taken
-            audit.record(
-                session,
-                at=at,
-                actor_id=acting.id,
-                action=AuditAction.HANDOFF_BATCH_STARTED,
-                subject=batch.code,
-                to_state=WRITING,
-                details={"leads": taken, "scope": scope.value, "folder": batch.folder},
-            )
-            checkpoint("reserve")
-            return batch.id
-    except _NothingWaiting:
-        return None
+) -> tuple[Reserved | None, _Rendered | BaseException | None]:
+    """Step 1 on a thread of its own while this one reads and renders the leads it is
+    taking: the reservation's UPDATE and its sync to disk run in SQLite or PostgreSQL, not in
+    Python, so the two overlap on a machine's cores. Returns the reservation (None: nothing
+    was waiting) and the files rendered meanwhile, or the error that stopped the rendering
+    (the caller undoes the reservation, then raises it). What was rendered is the batch's
+    only if the reservation took every lead it was rendered for; else None (rendered again
+    from the batch)."""
+    announced: Future[Started] = Future()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="handoff-reserve") as pool:
+        reserving = pool.submit(
+            reserve,
+            store,
+            acting=acting,
+            scope=scope,
+            out_dir=out_dir,
+            xlsx=xlsx,
+            at=at,
+            checkpoint=checkpoint,
+            started=announced.set_result,
+        )
+        either: list[Future[Any]] = [announced, reserving]
+        wait(either, return_when=FIRST_COMPLETED)
+        if not announced.done():  # nothing waiting, or the reservation failed before its row
+            return reserving.result(), None
+        started = announced.result()
+        early: _Rendered | BaseException | None
+        try:
+            early = _render_started(store, started, progress, cancelled)
+        except BaseException as error:  # raised once the reservation has ended
+            early = error
+        reserved = reserving.result()
+    if isinstance(early, tuple) and (
+        reserved is None
+        or reserved.lead_count != len(started.lead_ids)
+        or tuple(early[3]) != started.lead_ids
+    ):
+        early = None  # another export took some of the leads meanwhile
+    return reserved, early
+
+
+def _render_started(
+    store: Store, started: Started, progress: Progress, cancelled: Cancelled
+) -> _Rendered:
+    """A batch's files from the leads its reservation is taking, read as of its time."""
+    progress(0, len(started.lead_ids), "reading")
+    if cancelled():
+        raise HandoffCancelled()
+    with store.reading() as session:
+        records = records_as_of(session, started.lead_ids, started.facts.created_at)
+    progress(len(records), len(records), "reading")
+    if cancelled():
+        raise HandoffCancelled()
+    files, digests = hashed_batch(records, started.facts)
+    return started.facts, files, digests, [r.lead_id for r in records], started.folder
 
 
 def _finish(
@@ -270,9 +271,13 @@ def _finish(
     checkpoint: Checkpoint,
     earlier: bool,
     placed: list[Path] | None = None,
+    rendered: _Rendered | None = None,
 ) -> ExportedBatch:
-    """Write a "writing" batch's files and mark it complete (steps 2 and 3)."""
-    facts, files, digests, lead_ids, folder = _render(store, batch_id, progress, cancelled)
+    """Write a "writing" batch's files (rendered now, unless given) and mark it complete
+    (steps 2 and 3)."""
+    facts, files, digests, lead_ids, folder = rendered or _render(
+        store, batch_id, progress, cancelled
+    )
     checkpoint("render")
     total = len(files)
     written = iter(range(1, total + 1))
@@ -352,9 +357,7 @@ def _hand_off_leads(
         session.connection().execute(insert(AuditEvent), events)
 
 
-def _render(
-    store: Store, batch_id: int, progress: Progress, cancelled: Cancelled
-) -> tuple[BatchFacts, dict[str, bytes], dict[str, str], list[int], Path]:
+def _render(store: Store, batch_id: int, progress: Progress, cancelled: Cancelled) -> _Rendered:
     with store.reading() as session:
         batch = session.get(HandoffBatch, batch_id)
         if batch is None:

@@ -87,6 +87,9 @@ class VerdictRow(NamedTuple):
     fit_score: int | None
     interest_score: int | None
     framework_score: int | None
+    # The answers as stored (JSON text): leads answered alike share one text, so what is
+    # worked out from the answers is worked out once per text (records.py).
+    answers_json: str | None = None
 
 
 @dataclass(frozen=True)
@@ -223,10 +226,13 @@ def read_chunk(
     chunk: Sequence[int],
     cutoff: datetime,
     users: dict[int, tuple[str, str]],
+    decoded: dict[str, Any] | None = None,
 ) -> ChunkRows:
+    """``decoded`` keeps each JSON text read so far with its value, for a read of many chunks:
+    the same answers on many leads are decoded once and shared (nothing changes them)."""
     ids = list(chunk)
     leads = [LeadRow._make(row) for row in _rows(session, _LEADS, ids=ids)]
-    verdicts = _latest_hand_off(session, ids, cutoff)
+    verdicts = _latest_hand_off(session, ids, cutoff, {} if decoded is None else decoded)
     without_answers = [lead_id for lead_id in ids if not _has_answers(verdicts.get(lead_id))]
     return ChunkRows(
         leads=leads,
@@ -241,17 +247,28 @@ def _has_answers(verdict: VerdictRow | None) -> bool:
     return verdict is not None and bool(verdict.answers)
 
 
-def _latest_hand_off(session: Session, ids: list[int], cutoff: datetime) -> dict[int, VerdictRow]:
+def _latest_hand_off(
+    session: Session, ids: list[int], cutoff: datetime, decoded: dict[str, Any]
+) -> dict[int, VerdictRow]:
     latest: dict[int, Sequence[Any]] = {}
     for row in _rows(session, _VERDICTS, ids=ids, cutoff=cutoff):
         latest[row[0]] = row
     verdicts: dict[int, VerdictRow] = {}
     for lead_id, row in latest.items():
         values = list(row)
-        values[2] = json_value(values[2])
+        text = values[2]
+        if text is not None:
+            found = decoded.get(text, _UNREAD)
+            if found is _UNREAD:
+                found = decoded[text] = json_value(text)
+            values[2] = found
         values[9] = json_value(values[9])
+        values.append(text)
         verdicts[lead_id] = VerdictRow._make(values)
     return verdicts
+
+
+_UNREAD = object()
 
 
 def json_value(text: str | None) -> Any:

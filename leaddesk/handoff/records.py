@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -150,8 +150,9 @@ def records_as_of(session: Session, ids: Sequence[int], cutoff: datetime) -> lis
     # Every published definition parsed and its questions' labels worked out once per call,
     # not once per lead.
     readings = _readings(session)
+    decoded: dict[str, Any] = {}  # each verdict's answers as stored, decoded once per text
     for chunk in _chunks(ids):
-        rows = read_chunk(session, chunk, cutoff, users)
+        rows = read_chunk(session, chunk, cutoff, users, decoded)
         booked = with_meetings(session, chunk, cutoff)
         meetings = meetings_of(session, booked, cutoff) if booked else {}
         for lead in rows.leads:
@@ -213,6 +214,22 @@ class _Reading:
         self._seen: dict[tuple[str, type, Any], str] = {}
         self._axis_seen: dict[tuple[str, str], AxisAnswer] = {}
         self._kinds: dict[LeadType, str] = {}
+        self._answered: dict[str, _Answered] = {}
+
+    def answered(self, answers: dict[str, Any], stored: str | None) -> _Answered:
+        """The answers as read, in order and by axis. ``stored`` is their JSON text as the
+        verdict keeps it (None when they were not read from one): leads answered alike, as
+        most are where answers are choices, are worked out once."""
+        if stored is not None:
+            found = self._answered.get(stored)
+            if found is not None:
+                return found
+        texts = self.texts(answers)
+        axes = self.axis_answers(texts)
+        found = _Answered(self.labelled(answers, texts), axes, _axes_sentence(axes))
+        if stored is not None:
+            self._answered[stored] = found
+        return found
 
     def kind(self, lead_type: LeadType) -> str:
         """The lead type in the definition's words, looked up once per type."""
@@ -274,6 +291,19 @@ class _Reading:
 _PLAIN = (str, int, float, bool)
 
 
+class _Answered(NamedTuple):
+    """One set of answers as a record reads them."""
+
+    labelled: tuple[tuple[str, str, str], ...]
+    axes: tuple[AxisAnswer, ...]
+    axes_sentence: str  # "Budget: …; Need: …." for the summary, "" with no axis answered
+
+
+def _axes_sentence(axes: tuple[AxisAnswer, ...]) -> str:
+    texts = [f"{axis.label}: {axis.text}" for axis in axes if axis.text]
+    return "; ".join(texts) + "." if texts else ""
+
+
 def _readings(session: Session) -> dict[int, _Reading]:
     """Each definition version's id: the version read once."""
     return {
@@ -300,12 +330,11 @@ def _record(
     else:
         answers = rows.answers.get(lead.id, {})
     if reading is not None:
-        texts = reading.texts(answers)
-        labelled = reading.labelled(answers, texts)
-        axes = reading.axis_answers(texts)
+        stored = verdict.answers_json if verdict is not None and verdict.answers else None
+        labelled, axes, axes_sentence = reading.answered(answers, stored)
     else:
         labelled = tuple((key, key, str(answers[key])) for key in sorted(answers))
-        axes = ()
+        axes, axes_sentence = (), ""
     qualifier_id = verdict.decided_by_id if verdict else lead.assigned_to_id
     qualifier = users.get(qualifier_id) if qualifier_id is not None else None
     has_account = lead.account_id is not None
@@ -361,7 +390,7 @@ def _record(
             on=qualified_at,
             kind=kind,
             verdict=verdict,
-            axes=axes,
+            axes_sentence=axes_sentence,
             fit_score=fit_score,
             interest_score=interest_score,
             calls=calls,
@@ -421,7 +450,7 @@ def _summary(
     on: datetime,
     kind: str,
     verdict: VerdictRow | None,
-    axes: tuple[AxisAnswer, ...],
+    axes_sentence: str,
     fit_score: int,
     interest_score: int,
     calls: tuple[dict[str, Any], ...],
@@ -434,9 +463,8 @@ def _summary(
     parts[0] += f": {reason}." if reason else "."
     if verdict and verdict.overridden and verdict.override_reason:
         parts.append(f"Overrode the suggestion because: {verdict.override_reason}.")
-    texts = [f"{axis.label}: {axis.text}" for axis in axes if axis.text]
-    if texts:
-        parts.append("; ".join(texts) + ".")
+    if axes_sentence:
+        parts.append(axes_sentence)
     parts.append(f"Fit {fit_score}/100, interest {interest_score}/100.")
     if calls:
         last = calls[-1]

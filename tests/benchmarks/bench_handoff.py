@@ -12,7 +12,10 @@ manifest written), and the floor writes the same CSV rows with ``csv.writer`` (r
 from the batch's own CSV before timing). Wall and CPU for both, leads/s and their ratio.
 A second floor (the last column) also writes the batch's JSON Lines, the same records (read
 back the same way) written as the app writes them (orjson, keys sorted, one a line): what the
-two files cost with no store behind them. Last, where a rewrite's CPU goes (best of the
+two files cost with no store behind them. A third floor adds the store: the SELECTs a
+rewrite sends (caught as sent, SQLAlchemy's and the driver's cursor's alike) run again in raw
+``sqlite3``, plus both files; ``whole floor`` is the least a rewrite can cost with the store's
+reads and the two files, no Python around them. Last, where a rewrite's CPU goes (best of the
 rounds): reading the records, making the files' bytes (CSV, JSON Lines, manifest, SHA-256s),
 and the rest (the two transactions, writing and fsyncing the files).
 """
@@ -23,6 +26,7 @@ import argparse
 import csv
 import json
 import os
+import sqlite3
 import sys
 import tempfile
 import time
@@ -40,6 +44,9 @@ from leaddesk.handoff.records import read_records
 from leaddesk.handoff.render import BatchFacts, hashed_batch
 from leaddesk.store import open_store
 from leaddesk.store.models import HandoffBatch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_queue import caught, replay  # noqa: E402  (the statements as sent, run again)
 
 
 def _timed(work: Callable[[], object]) -> tuple[float, float]:
@@ -96,6 +103,16 @@ def main(argv: list[str] | None = None) -> int:
                     path.unlink(missing_ok=True)
                 desk.handoff.rewrite(batch.code)
 
+            rewrite()  # warm, then the SELECTs one rewrite sends, to run again in raw sqlite3
+            with caught(desk.store.engine) as sent:
+                rewrite()
+            selects = [(sql, params) for sql, params in sent if sql.lstrip().startswith("SELECT")]
+            raw = sqlite3.connect(db, isolation_level=None)
+
+            def whole_floor() -> None:
+                replay(raw, selects)
+                both_files()
+
             held = f"{db.name}" if args.store else f"{args.leads} leads"
             print(f"store: {held}; team batch of {count} leads; {_load()}")
             print(
@@ -111,13 +128,17 @@ def main(argv: list[str] | None = None) -> int:
                 app_wall, app_cpu = _timed(rewrite)
                 floor_wall, floor_cpu = _timed(floor)
                 _wall, both_cpu = _timed(both_files)
+                _wall, whole_cpu = _timed(whole_floor)
                 print(
                     f"{round_number:>5} {app_wall * 1000:>7.0f}ms {floor_wall * 1000:>6.1f}ms"
                     f" {app_wall / floor_wall:>5.1f}x {app_cpu * 1000:>6.0f}ms"
                     f" {floor_cpu * 1000:>6.1f}ms {app_cpu / max(floor_cpu, 1e-6):>5.1f}x"
                     f" {count / app_wall:>12,.0f} {count / app_cpu:>7,.0f}"
                     f" {both_cpu * 1000:>6.1f}ms {app_cpu / max(both_cpu, 1e-6):>5.1f}x"
+                    f" {whole_cpu * 1000:>8.1f}ms {app_cpu / max(whole_cpu, 1e-6):>5.1f}x"
                 )
+            raw.close()
+            print(f"whole floor: {len(selects)} SELECTs as the rewrite sent them, then both files")
             print(f"after the rounds: {_load()}")
             store = open_store(db)
             facts = BatchFacts(batch.batch_id, batch.code, "lead1", now, "team", None, args.xlsx)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from leaddesk.domain import Stage
 from leaddesk.handoff import Scope, export, verify_batch
 from leaddesk.handoff import batch_export as export_module
+from leaddesk.handoff import reservation
 from leaddesk.handoff.selection import COMPLETE, WRITING, batch_status
 from leaddesk.store.models import HandoffBatch, Lead
 
@@ -154,7 +155,11 @@ def test_a_lead_another_export_took_is_not_taken_twice(
     def selection_that_saw_an_old_snapshot(scope, actor_id):  # type: ignore[no-untyped-def]
         return select(Lead.id).where(Lead.id.in_([*ids, more])).order_by(Lead.id)
 
-    monkeypatch.setattr(export_module, "waiting_leads", selection_that_saw_an_old_snapshot)
+    monkeypatch.setattr(reservation, "waiting_leads", selection_that_saw_an_old_snapshot)
     second = run_export(team, out_dir).new_batch
     assert second is not None and second.lead_ids == (more,)
     assert_every_lead_in_exactly_one_complete_batch(team, [*ids, more])
+    # The files were rendered again for the one lead taken, not for the three it saw.
+    assert verify_batch(second.folder).ok
+    lines = [p for p in second.paths if p.suffix == ".jsonl"][0].read_text().splitlines()
+    assert len(lines) == 1
