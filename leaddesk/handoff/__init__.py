@@ -14,7 +14,7 @@
 The functions check the acting user's role themselves, beneath the desk's own check.
 """
 
-from leaddesk.handoff.batch_export import ExportedBatch, ExportResult, export, rewrite
+from leaddesk.handoff.batch_export import ExportedBatch, ExportResult, export
 from leaddesk.handoff.feedback import (
     COLUMNS as FEEDBACK_COLUMNS,
 )
@@ -29,6 +29,7 @@ from leaddesk.handoff.feedback_apply import import_feedback, import_feedback_fil
 from leaddesk.handoff.feedback_file import read_feedback
 from leaddesk.handoff.pending import PendingLead, PendingReport, pending
 from leaddesk.handoff.progress import Cancelled, HandoffCancelled, Progress
+from leaddesk.handoff.rewriting import rewrite
 from leaddesk.handoff.selection import HandoffPreview, PreviewLead, Scope, preview
 from leaddesk.handoff.verify import VerifyReport, verify_batch
 

@@ -12,33 +12,30 @@ If step 2 or 3 fails, the batch is *abandoned*: its leads are released and its r
 removed, so the failure leaves no batch. If the process dies before it can abandon (power
 cut, kill), the batch stays "writing"; the next export finishes it first, writing the same
 files again. Either way, after the next export every lead is in exactly one complete batch.
+
+A new batch's steps 1 and 3 run on a second thread while this one renders and writes the files
+(``_NewBatch``): the steps and their order stay as above, the database's part of them no longer
+waits for Python's. ``rewrite`` (rewriting.py) writes a batch's files again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import update
 
-from leaddesk import audit, lifecycle
+from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Stage
-from leaddesk.errors import Conflict, InputError
-from leaddesk.handoff.access import Acting, acting_user
-from leaddesk.handoff.files import (
-    Checkpoint,
-    no_checkpoint,
-    remove_files,
-    remove_stale_temps,
-    write_atomically,
-)
+from leaddesk.errors import Conflict
+from leaddesk.handoff.access import Acting
+from leaddesk.handoff.completion import Written, hand_off, mark_complete, writing_batch
+from leaddesk.handoff.files import Checkpoint, no_checkpoint, remove_files, write_atomically
 from leaddesk.handoff.progress import (
     Cancelled,
     HandoffCancelled,
@@ -46,20 +43,18 @@ from leaddesk.handoff.progress import (
     never_cancelled,
     no_progress,
 )
-from leaddesk.handoff.records import read_records, records_as_of
+from leaddesk.handoff.records import batch_lead_ids, read_records, records_as_of
 from leaddesk.handoff.render import BatchFacts, hashed_batch
-from leaddesk.handoff.reservation import CHUNK, Reserved, Started, reserve
+from leaddesk.handoff.reservation import Reserved, Started, reserve
 from leaddesk.handoff.selection import (
-    COMPLETE,
     WRITING,
     Scope,
     authorised_scope,
     batch_status,
     unfinished_batches,
 )
-from leaddesk.people.permissions import Action, can
 from leaddesk.store import Store
-from leaddesk.store.models import AuditEvent, HandoffBatch, Lead, User
+from leaddesk.store.models import HandoffBatch, Lead, User
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +134,7 @@ def export(
         acting = authorised_scope(session, actor_id, scope)
         unfinished = [batch.id for batch in unfinished_batches(session, acting, scope)]
     done = [
-        _finish(
+        finish_batch(
             store,
             batch_id,
             acting=acting,
@@ -153,95 +148,158 @@ def export(
     ]
     if cancelled():
         raise HandoffCancelled()
-    reserved, early = _reserve_and_render(
-        store,
-        acting=acting,
-        scope=scope,
-        out_dir=out_dir,
-        xlsx=xlsx,
-        at=at,
-        progress=progress,
-        cancelled=cancelled,
-        checkpoint=checkpoint,
-    )
-    if reserved is None:
-        return ExportResult(tuple(done))
-    batch_id = reserved.batch_id
-    placed: list[Path] = []
-    try:
-        if isinstance(early, BaseException):
-            raise early
-        fresh = _finish(
-            store,
-            batch_id,
-            acting=acting,
-            at=at,
-            progress=progress,
-            cancelled=cancelled,
-            checkpoint=checkpoint,
-            earlier=False,
-            placed=placed,
-            rendered=early,
-        )
-    except BaseException:
-        _abandon(store, batch_id, acting=acting, at=at, placed=placed)
-        raise
-    return ExportResult((*done, fresh))
+    steps = _NewBatch(store, acting, at, progress, cancelled, checkpoint)
+    fresh = steps.run(scope=scope, out_dir=out_dir, xlsx=xlsx)
+    return ExportResult((*done, fresh) if fresh is not None else tuple(done))
 
 
 _Rendered = tuple[BatchFacts, dict[str, bytes], dict[str, str], list[int], Path]
 
 
-def _reserve_and_render(
-    store: Store,
-    *,
-    acting: Acting,
-    scope: Scope,
-    out_dir: Path,
-    xlsx: bool,
-    at: datetime,
-    progress: Progress,
-    cancelled: Cancelled,
-    checkpoint: Checkpoint,
-) -> tuple[Reserved | None, _Rendered | BaseException | None]:
-    """Step 1 on a thread of its own while this one reads and renders the leads it is
-    taking: the reservation's UPDATE and its sync to disk run in SQLite or PostgreSQL, not in
-    Python, so the two overlap on a machine's cores. Returns the reservation (None: nothing
-    was waiting) and the files rendered meanwhile, or the error that stopped the rendering
-    (the caller undoes the reservation, then raises it). What was rendered is the batch's
-    only if the reservation took every lead it was rendered for; else None (rendered again
-    from the batch)."""
-    announced: Future[Started] = Future()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="handoff-reserve") as pool:
-        reserving = pool.submit(
-            reserve,
-            store,
-            acting=acting,
-            scope=scope,
-            out_dir=out_dir,
-            xlsx=xlsx,
-            at=at,
-            checkpoint=checkpoint,
-            started=announced.set_result,
-        )
-        either: list[Future[Any]] = [announced, reserving]
+class _Undone(Exception):
+    """Rolls the hand-off back: the files were not put in place."""
+
+
+class _NewBatch:
+    """A new batch's three steps, on two threads. Steps 1 and 3 are mostly the database's
+    work (UPDATEs of every lead, syncs to disk), step 2 mostly Python's, so a second thread
+    does the database's part while this one reads and renders:
+
+    * the second thread reserves the leads (step 1); as soon as the batch row exists it
+      announces the batch and its leads, and this thread reads them and renders the files;
+    * once the reservation is committed, the second thread begins step 3's transaction and
+      moves the leads to "handed off", then waits, the transaction open, for the files;
+    * this thread puts the files in place (step 2) and hands their SHA-256s over; the second
+      thread records them, marks the batch complete and commits.
+
+    If the files are not put in place, the second thread rolls step 3 back and the batch is
+    abandoned as before. While step 3's transaction is open, another writer of a SQLite store
+    waits for it (up to the store's busy timeout); the transaction lasts as long as the
+    rendering and the files' writing.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        acting: Acting,
+        at: datetime,
+        progress: Progress,
+        cancelled: Cancelled,
+        checkpoint: Checkpoint,
+    ) -> None:
+        self.store, self.acting, self.at = store, acting, at
+        self.progress, self.cancelled, self.checkpoint = progress, cancelled, checkpoint
+        self.announced: Future[Started] = Future()
+        self.reservation: Future[Reserved | None] = Future()
+        self.written: Future[Written | None] = Future()
+        self.placed: list[Path] = []
+
+    def run(self, *, scope: Scope, out_dir: Path, xlsx: bool) -> ExportedBatch | None:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="handoff-export") as pool:
+            working = pool.submit(self._reserve_and_hand_off, scope, out_dir, xlsx)
+            try:
+                return self._render_and_write(working)
+            except BaseException:
+                self._give_up(working)
+                raise
+            finally:
+                if not self.written.done():  # never leave the other thread waiting
+                    self.written.set_result(None)
+
+    def _render_and_write(self, working: Future[None]) -> ExportedBatch | None:
+        either: list[Future[Any]] = [self.announced, self.reservation]
         wait(either, return_when=FIRST_COMPLETED)
-        if not announced.done():  # nothing waiting, or the reservation failed before its row
-            return reserving.result(), None
-        started = announced.result()
-        early: _Rendered | BaseException | None
+        if not self.announced.done():  # nothing waiting, or the reservation failed
+            self._reserved()  # raises what stopped it
+            return None
+        started = self.announced.result()
+        rendered = _render_started(self.store, started, self.progress, self.cancelled)
+        reserved = self._reserved()
+        if reserved is None:
+            return None
+        if reserved.lead_count != len(started.lead_ids) or tuple(rendered[3]) != started.lead_ids:
+            # Another export took some of the leads meanwhile: render what this batch holds.
+            rendered = rendered_from_store(
+                self.store, reserved.batch_id, self.progress, self.cancelled
+            )
+        facts, files, digests, lead_ids, folder = rendered
+        self.checkpoint("render")
+        _write_files(
+            folder, files, digests, self.progress, self.cancelled, self.checkpoint, self.placed
+        )
+        sizes = {name: len(data) for name, data in files.items()}
+        self.written.set_result(Written(facts, sizes, digests, tuple(lead_ids), folder))
+        working.result()  # step 3 committed, or its error
+        return ExportedBatch(
+            batch_id=reserved.batch_id,
+            code=facts.code,
+            folder=folder,
+            created_at=facts.created_at,
+            lead_ids=tuple(lead_ids),
+            files=digests,
+        )
+
+    def _reserved(self) -> Reserved | None:
+        return self.reservation.result()
+
+    def _reserve_and_hand_off(self, scope: Scope, out_dir: Path, xlsx: bool) -> None:
+        """The second thread: step 1, then step 3 up to its commit."""
         try:
-            early = _render_started(store, started, progress, cancelled)
-        except BaseException as error:  # raised once the reservation has ended
-            early = error
-        reserved = reserving.result()
-    if isinstance(early, tuple) and (
-        reserved is None
-        or reserved.lead_count != len(started.lead_ids)
-        or tuple(early[3]) != started.lead_ids
-    ):
-        early = None  # another export took some of the leads meanwhile
-    return reserved, early
+            reserved = reserve(
+                self.store,
+                acting=self.acting,
+                scope=scope,
+                out_dir=out_dir,
+                xlsx=xlsx,
+                at=self.at,
+                checkpoint=self.checkpoint,
+                started=self.announced.set_result,
+            )
+        except BaseException as error:
+            self.reservation.set_exception(error)
+            raise
+        self.reservation.set_result(reserved)
+        if reserved is None:
+            return
+        acting_id = self.acting.id
+        try:
+            with self.store.transaction() as session:
+                code = self.announced.result().facts.code
+                batch = writing_batch(session, reserved.batch_id, code)
+                if batch is None:  # another export completed it meanwhile
+                    return
+                lead_ids = batch_lead_ids(session, batch.id)
+                hand_off(session, batch, lead_ids, acting_id=acting_id, at=self.at)
+                written = self.written.result()
+                if written is None:
+                    raise _Undone()
+                if written.lead_ids != tuple(lead_ids):
+                    raise Conflict(
+                        f"Handoff batch {code} changed while it was written; export again."
+                    )
+                mark_complete(
+                    session, batch, written, acting_id=acting_id, at=self.at, earlier=False
+                )
+                self.checkpoint("complete")
+        except _Undone:
+            return
+
+    def _give_up(self, working: Future[None]) -> None:
+        """After a failure: the second thread ends (rolling step 3 back), then a reserved
+        batch is abandoned."""
+        if not self.written.done():
+            self.written.set_result(None)
+        wait([working])
+        if self.reservation.done() and self.reservation.exception() is None:
+            reserved = self.reservation.result()
+            if reserved is not None:
+                _abandon(
+                    self.store,
+                    reserved.batch_id,
+                    acting=self.acting,
+                    at=self.at,
+                    placed=self.placed,
+                )
 
 
 def _render_started(
@@ -260,25 +318,15 @@ def _render_started(
     return started.facts, files, digests, [r.lead_id for r in records], started.folder
 
 
-def _finish(
-    store: Store,
-    batch_id: int,
-    *,
-    acting: Acting,
-    at: datetime,
+def _write_files(
+    folder: Path,
+    files: dict[str, bytes],
+    digests: dict[str, str],
     progress: Progress,
     cancelled: Cancelled,
     checkpoint: Checkpoint,
-    earlier: bool,
-    placed: list[Path] | None = None,
-    rendered: _Rendered | None = None,
-) -> ExportedBatch:
-    """Write a "writing" batch's files (rendered now, unless given) and mark it complete
-    (steps 2 and 3)."""
-    facts, files, digests, lead_ids, folder = rendered or _render(
-        store, batch_id, progress, cancelled
-    )
-    checkpoint("render")
+    placed: list[Path] | None,
+) -> None:
     total = len(files)
     written = iter(range(1, total + 1))
     write_atomically(
@@ -290,30 +338,33 @@ def _finish(
         placed=placed,
         digests=digests,
     )
+
+
+def finish_batch(
+    store: Store,
+    batch_id: int,
+    *,
+    acting: Acting,
+    at: datetime,
+    progress: Progress,
+    cancelled: Cancelled,
+    checkpoint: Checkpoint,
+    earlier: bool,
+) -> ExportedBatch:
+    """Write a "writing" batch's files and mark it complete (steps 2 and 3), one after the
+    other: a batch an interrupted export left."""
+    facts, files, digests, lead_ids, folder = rendered_from_store(
+        store, batch_id, progress, cancelled
+    )
+    checkpoint("render")
+    _write_files(folder, files, digests, progress, cancelled, checkpoint, None)
+    sizes = {name: len(data) for name, data in files.items()}
+    written = Written(facts, sizes, digests, tuple(lead_ids), folder)
     with store.transaction() as session:
-        batch = session.get(HandoffBatch, batch_id, with_for_update=True)
-        if batch is None:
-            raise Conflict(f"Handoff batch {facts.code} was cancelled meanwhile; export again.")
-        if batch_status(batch) == WRITING:
-            batch.files = {
-                "status": COMPLETE,
-                "xlsx": facts.xlsx,
-                "files": {
-                    name: {"sha256": digests[name], "bytes": len(files[name])} for name in files
-                },
-            }
-            batch.lead_count = len(lead_ids)
-            _hand_off_leads(session, batch, lead_ids, acting_id=acting.id, at=at)
-            audit.record(
-                session,
-                at=at,
-                actor_id=acting.id,
-                action=AuditAction.HANDOFF_BATCH_COMPLETE,
-                subject=batch.code,
-                from_state=WRITING,
-                to_state=COMPLETE,
-                details={"leads": len(lead_ids), "folder": str(folder), "resumed": earlier},
-            )
+        batch = writing_batch(session, batch_id, facts.code)
+        if batch is not None:
+            hand_off(session, batch, lead_ids, acting_id=acting.id, at=at)
+            mark_complete(session, batch, written, acting_id=acting.id, at=at, earlier=earlier)
         checkpoint("complete")
     return ExportedBatch(
         batch_id=batch_id,
@@ -326,38 +377,10 @@ def _finish(
     )
 
 
-def _hand_off_leads(
-    session: Session, batch: HandoffBatch, lead_ids: Sequence[int], *, acting_id: int, at: datetime
-) -> None:
-    for start in range(0, len(lead_ids), CHUNK):
-        chunk = lead_ids[start : start + CHUNK]
-        session.execute(
-            update(Lead)
-            .where(
-                Lead.id.in_(chunk),
-                Lead.handoff_batch_id == batch.id,
-                Lead.stage == Stage.QUALIFIED,
-            )
-            .values(
-                **lifecycle.moved_values(Stage.QUALIFIED, Stage.HANDED_OFF, at=at),
-                version=Lead.version + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-    moved = {
-        "at": at,
-        "actor_id": acting_id,
-        "action": AuditAction.HANDED_OFF.value,
-        "subject": batch.code,
-        "from_state": Stage.QUALIFIED.value,
-        "to_state": Stage.HANDED_OFF.value,
-    }
-    if lead_ids:  # one INSERT for the batch, not an ORM object a lead (issue #24)
-        events = [{**moved, "lead_id": lead_id} for lead_id in lead_ids]
-        session.connection().execute(insert(AuditEvent), events)
-
-
-def _render(store: Store, batch_id: int, progress: Progress, cancelled: Cancelled) -> _Rendered:
+def rendered_from_store(
+    store: Store, batch_id: int, progress: Progress, cancelled: Cancelled
+) -> _Rendered:
+    """A "writing" batch's files, its leads read from the store as of its time."""
     with store.reading() as session:
         batch = session.get(HandoffBatch, batch_id)
         if batch is None:
@@ -419,83 +442,3 @@ def _abandon(
             remove_files(folder, placed)
     except Exception:
         log.exception("could not undo handoff batch %s; the next export finishes it", batch_id)
-
-
-def rewrite(
-    store: Store,
-    *,
-    actor_id: int | None,
-    code: str,
-    at: datetime,
-    out_dir: Path | None = None,
-    progress: Progress = no_progress,
-    cancelled: Cancelled = never_cancelled,
-) -> ExportedBatch:
-    """Write a batch's files again, e.g. after they were lost: same content, same SHA-256.
-
-    Leads whose data changed since (a corrected email, a later erasure) make the files
-    differ; ``same_as_before`` says so and the batch records the new checksums.
-    """
-    with store.transaction() as session:
-        batch = session.scalar(select(HandoffBatch).where(HandoffBatch.code == code.strip()))
-        if batch is None:
-            raise InputError(f"No handoff batch named {code}.")
-        user = session.get(User, actor_id) if actor_id is not None else None
-        # Your own batch needs your own export right; anyone else's needs the team's.
-        own = (
-            batch.created_by_id == actor_id
-            and user is not None
-            and can(user.role, Action.EXPORT_OWN)
-        )
-        acting = acting_user(session, actor_id, Action.EXPORT_OWN if own else Action.EXPORT_TEAM)
-        batch_id = batch.id
-        unfinished = batch_status(batch) == WRITING
-        recorded: dict[str, Any] = {}
-        if not unfinished:
-            recorded = {
-                name: entry.get("sha256")
-                for name, entry in ((batch.files or {}).get("files") or {}).items()
-            }
-            if out_dir is not None:
-                batch.folder = str((out_dir / batch.code).resolve())
-    if unfinished:
-        return _finish(
-            store,
-            batch_id,
-            acting=acting,
-            at=at,
-            progress=progress,
-            cancelled=cancelled,
-            checkpoint=no_checkpoint,
-            earlier=True,
-        )
-    facts, files, digests, lead_ids, folder = _render(store, batch_id, progress, cancelled)
-    remove_stale_temps(folder, list(files))
-    # This batch's files as they were last written may be replaced; anything else is refused.
-    write_atomically(folder, files, cancelled=cancelled, replaceable=recorded, digests=digests)
-    same = not recorded or all(recorded.get(name) == digest for name, digest in digests.items())
-    with store.transaction() as session:
-        batch_row = session.get(HandoffBatch, batch_id)
-        assert batch_row is not None
-        if not same:
-            batch_row.files = {
-                **(batch_row.files or {}),
-                "files": {n: {"sha256": digests[n], "bytes": len(files[n])} for n in files},
-            }
-        audit.record(
-            session,
-            at=at,
-            actor_id=acting.id,
-            action=AuditAction.HANDOFF_BATCH_REWRITTEN,
-            subject=facts.code,
-            details={"folder": str(folder), "same_as_before": same},
-        )
-    return ExportedBatch(
-        batch_id=batch_id,
-        code=facts.code,
-        folder=folder,
-        created_at=facts.created_at,
-        lead_ids=tuple(lead_ids),
-        files=digests,
-        same_as_before=same,
-    )
