@@ -55,6 +55,7 @@ from leaddesk.handoff.selection import (
 )
 from leaddesk.store import Store
 from leaddesk.store.models import HandoffBatch, Lead, User
+from leaddesk.store.sqlite_tuning import hold_checkpoints
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +269,7 @@ class _NewBatch:
                 batch = writing_batch(session, reserved.batch_id, code)
                 if batch is None:  # another export completed it meanwhile
                     return
+                hold_checkpoints(session, then_checkpoint=True)
                 lead_ids = batch_lead_ids(session, batch.id)
                 hand_off(session, batch, lead_ids, acting_id=acting_id, at=self.at)
                 written = self.written.result()

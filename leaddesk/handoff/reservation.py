@@ -32,6 +32,7 @@ from leaddesk.handoff.selection import WRITING, Scope, authorised_scope, waiting
 from leaddesk.store import Store
 from leaddesk.store.identity import store_code
 from leaddesk.store.models import DefinitionVersion, HandoffBatch, Lead
+from leaddesk.store.sqlite_tuning import hold_checkpoints
 
 CHUNK = 500
 
@@ -84,6 +85,7 @@ def reserve(
             ids = list(session.scalars(waiting_leads(scope, acting.id)))
             if not ids:
                 return None
+            hold_checkpoints(session, then_checkpoint=False)  # step 3 copies the WAL back
             version = session.scalar(
                 select(DefinitionVersion.version)
                 .order_by(DefinitionVersion.version.desc())

@@ -39,6 +39,9 @@ from leaddesk.store.driver_statements import DriverConnection, InTransaction
 ENV_URL = "LEADDESK_DATABASE_URL"
 APP_NAME = "LeadDesk"
 BUSY_TIMEOUT_MS = 30_000
+# A pooled connection's info key: the WAL setting to put back when it returns to the pool, and
+# whether to copy the WAL back then (sqlite_tuning.hold_checkpoints).
+HELD_CHECKPOINTS = "leaddesk_held_checkpoints"
 
 
 def default_store_path() -> Path:
@@ -235,6 +238,19 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        # A transaction that held the WAL back (sqlite_tuning.hold_checkpoints) gets the usual
+        # setting back here, in the thread that used the connection, and may copy the WAL back.
+        held = record.info.pop(HELD_CHECKPOINTS, None)
+        if held is None or dbapi_connection is None:
+            return
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {held[0]}")
+        if held[1]:
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
         cursor.close()
 
     @event.listens_for(engine, "begin")
