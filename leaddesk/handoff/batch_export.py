@@ -43,7 +43,8 @@ from leaddesk.handoff.progress import (
     never_cancelled,
     no_progress,
 )
-from leaddesk.handoff.records import batch_lead_ids, read_records, records_as_of
+from leaddesk.handoff.read_ahead import records_read_ahead
+from leaddesk.handoff.records import batch_lead_ids
 from leaddesk.handoff.render import BatchFacts, hashed_batch
 from leaddesk.handoff.reservation import Reserved, Started, reserve
 from leaddesk.handoff.selection import (
@@ -311,8 +312,7 @@ def _render_started(
     progress(0, len(started.lead_ids), "reading")
     if cancelled():
         raise HandoffCancelled()
-    with store.reading() as session:
-        records = records_as_of(session, started.lead_ids, started.facts.created_at)
+    records = records_read_ahead(store, started.lead_ids, started.facts.created_at)
     progress(len(records), len(records), "reading")
     if cancelled():
         raise HandoffCancelled()
@@ -401,8 +401,9 @@ def rendered_from_store(
         progress(0, batch.lead_count, "reading")
         if cancelled():
             raise HandoffCancelled()
-        records = read_records(session, batch)
-        progress(len(records), len(records), "reading")
+        ids = batch_lead_ids(session, batch.id)
+    records = records_read_ahead(store, ids, facts.created_at)
+    progress(len(records), len(records), "reading")
     if cancelled():
         raise HandoffCancelled()
     files, digests = hashed_batch(records, facts)

@@ -7,7 +7,7 @@ calls, notes, answers) are left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
@@ -118,9 +118,9 @@ def current_policy(session: Session) -> Policy:
     return definition.policy if definition is not None else Policy()
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
+def chunks_of(ids: Sequence[int]) -> list[Sequence[int]]:
+    """``ids`` in the chunks each read takes (an IN list of at most CHUNK)."""
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
 
 def batch_lead_ids(session: Session, batch_id: int) -> list[int]:
@@ -149,15 +149,15 @@ def records_as_of(session: Session, ids: Sequence[int], cutoff: datetime) -> lis
     users = user_names(session)
     # Every published definition parsed and its questions' labels worked out once per call,
     # not once per lead.
-    readings = _readings(session)
+    readings = readings_of(session)
     decoded: dict[str, Any] = {}  # each verdict's answers as stored, decoded once per text
-    for chunk in _chunks(ids):
+    for chunk in chunks_of(ids):
         rows = read_chunk(session, chunk, cutoff, users, decoded)
         booked = with_meetings(session, chunk, cutoff)
         meetings = meetings_of(session, booked, cutoff) if booked else {}
         for lead in rows.leads:
             records.append(
-                _record(lead, rows, users, readings, meetings.get(lead.id)),
+                make_record(lead, rows, users, readings, meetings.get(lead.id)),
             )
     return records
 
@@ -191,7 +191,7 @@ def _as_given(session: Session, lead_id: int) -> HandoffRecord | None:
     return found[0] if found else None
 
 
-class _Reading:
+class Reading:
     """One definition version as records read it: each question's option labels and each
     axis's questions worked out once, not once per lead."""
 
@@ -304,21 +304,21 @@ def _axes_sentence(axes: tuple[AxisAnswer, ...]) -> str:
     return "; ".join(texts) + "." if texts else ""
 
 
-def _readings(session: Session) -> dict[int, _Reading]:
+def readings_of(session: Session) -> dict[int, Reading]:
     """Each definition version's id: the version read once."""
     return {
-        row.id: _Reading(row.version, _parsed(row.source_text, f"definition version {row.version}"))
+        row.id: Reading(row.version, _parsed(row.source_text, f"definition version {row.version}"))
         for row in session.execute(
             select(DefinitionVersion.id, DefinitionVersion.version, DefinitionVersion.source_text)
         )
     }
 
 
-def _record(
+def make_record(
     lead: LeadRow,
     rows: ChunkRows,
     users: dict[int, tuple[str, str]],
-    readings: dict[int, _Reading],
+    readings: dict[int, Reading],
     meeting: MeetingInfo | None,
 ) -> HandoffRecord:
     """One lead's record from its chunk's rows."""
