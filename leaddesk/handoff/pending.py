@@ -129,11 +129,19 @@ def pending(
         and_(~routed, Lead.stage_changed_at <= followup),
     )
 
-    def scoped(query: Any) -> Any:
-        query = query.outerjoin(VerdictRecord, VerdictRecord.id == latest_verdict_id())
+    def scoped(query: Any, *, names: bool = False) -> Any:
+        # The latest verdict (a correlated look-up a lead) only where its qualifier is shown
+        # or a rep's own hand-offs are picked by it: a count for the team needs neither.
+        if names or own:
+            query = query.outerjoin(VerdictRecord, VerdictRecord.id == latest_verdict_id())
         if theirs:
             return query.where(or_(~routed, Lead.sales_owner_id == acting.id))
         return query.where(VerdictRecord.decided_by_id == acting.id) if own else query
+
+    waits = (
+        or_(Lead.stage == Stage.HANDED_OFF, and_(routed, Lead.stage.in_(WAITING_FOR_SALES))),
+        SalesFeedback.id.is_(None),
+    )
 
     unanswered = scoped(
         select(
@@ -156,18 +164,18 @@ def pending(
         .outerjoin(Account, Account.id == Lead.account_id)
         .outerjoin(HandoffBatch, HandoffBatch.id == Lead.handoff_batch_id)
         .outerjoin(SalesFeedback, answers_its_handoff())
-        .outerjoin(salesperson, salesperson.id == Lead.sales_owner_id)
+        .outerjoin(salesperson, salesperson.id == Lead.sales_owner_id),
+        names=True,
     )
     unanswered = unanswered.outerjoin(qualifier, qualifier.id == VerdictRecord.decided_by_id)
-    unanswered = unanswered.where(
-        or_(Lead.stage == Stage.HANDED_OFF, and_(routed, Lead.stage.in_(WAITING_FOR_SALES))),
-        SalesFeedback.id.is_(None),
-    )
+    unanswered = unanswered.where(*waits)
     listed = unanswered if everything else unanswered.where(late_now)
     started = func.coalesce(Lead.sales_clock_at, Lead.stage_changed_at)
     late = session.execute(listed.order_by(started, Lead.id)).all()
     within = session.scalar(
-        select(func.count()).select_from(unanswered.where(~late_now).subquery())
+        scoped(
+            select(func.count()).select_from(Lead).outerjoin(SalesFeedback, answers_its_handoff())
+        ).where(*waits, ~late_now)
     )
     answered: dict[str, int] = {
         str(decision): count
