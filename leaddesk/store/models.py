@@ -479,7 +479,9 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(48), index=True)
-    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
+    lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("leads.id", ondelete="SET NULL"), index=True
+    )
     subject: Mapped[str | None] = mapped_column(String(128))
     from_state: Mapped[str | None] = mapped_column(String(64))
     to_state: Mapped[str | None] = mapped_column(String(64))
