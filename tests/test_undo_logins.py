@@ -10,10 +10,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from leaddesk.audit.actions import LOOK_ACTIONS
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import Conflict, NotPermitted
+from leaddesk.store.guards import LOOK_EVENTS
 from tests.factories import TeamLogins, inquiries_file, plain_url
 
 
@@ -45,8 +47,12 @@ def _looked_at(url: str, name: str, clock: FixedClock) -> set[int]:
 
 _LOOKS = (
     "SELECT id, lead_id FROM audit_events "
-    "WHERE action IN ('claim_taken', 'claim_released', 'queue_skipped') ORDER BY id"
+    f"WHERE action IN ({', '.join(repr(action) for action in LOOK_EVENTS)}) ORDER BY id"
 )
+
+
+def test_the_trail_lets_through_exactly_the_looks_the_undo_takes_along() -> None:
+    assert sorted(LOOK_EVENTS) == sorted(action.value for action in LOOK_ACTIONS)
 
 
 def test_a_team_leads_login_undoes_an_import_its_rep_only_looked_at(

@@ -130,16 +130,16 @@ def undo_run(
     run.finished_at = at
     looks = {lead_id: ids for lead_id, ids in found.looks.items() if lead_id in gone}
     summary = UndoSummary(run_id, len(leads), len(people), len(accounts), restored, len(looks))
-    details: dict[str, Any] = dict(summary.as_json())
+    said: dict[str, Any] = dict(summary.as_json())
     if looks:  # which lead each kept look was at, now that the events no longer say
-        details["looks"] = {str(lead_id): ids for lead_id, ids in sorted(looks.items())}
+        said["looks"] = {str(lead_id): ids for lead_id, ids in sorted(looks.items())}
     audit.record(
         session,
         at=at,
         actor_id=actor_id,
         action=AuditAction.IMPORT_UNDONE,
         subject=subject,
-        details=details,
+        details=said,
     )
     return summary
 

@@ -153,22 +153,22 @@ def find_work(
         ).tuples():
             if note_id not in own:
                 found.worked(lead_id, NOTES)
-        for event_id, lead_id, action, subject in session.execute(
+        for event_id, on, action, subject in session.execute(
             select(AuditEvent.id, AuditEvent.lead_id, AuditEvent.action, AuditEvent.subject)
             .where(AuditEvent.lead_id.in_(batch))
             .order_by(AuditEvent.id)
         ).tuples():
-            if lead_id is None:
+            if on is None:
                 continue
             if action in LOOK_ACTIONS:
-                found.looks.setdefault(lead_id, []).append(event_id)
+                found.looks.setdefault(on, []).append(event_id)
                 continue
             kind = _EVENT_KINDS.get(action, OTHER)
             if kind == OTHER:
                 found.other.add(action.replace("_", " "))
             if kind == INTEREST and subject:
                 found.later_runs.add(subject)
-            found.worked(lead_id, kind)
+            found.worked(on, kind)
     for lead_id in moved_on - set(found.work):  # a call or a verdict says why it moved
         found.worked(lead_id, STAGES)
     return found

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from leaddesk.audit.actions import LOOK_ACTIONS
 from leaddesk.domain import Role
 from leaddesk.store.plpgsql import REFUSE_SQL, literal, row_trigger, trigger_function
 from leaddesk.store.row_guards import login_guard_statements
@@ -44,8 +43,10 @@ REFUSE = "leaddesk_refuse"
 SCRUB_FUNCTION = "leaddesk_scrub_audit"
 _ERASING = "leaddesk.erasing"
 
-# The events of a look at a lead, which go with it when an import is undone (lead_id cleared).
-_LOOKS = ", ".join(literal(action.value) for action in sorted(LOOK_ACTIONS))
+# The events of a look at a lead, which stay without it when an import is undone: the values
+# of ``leaddesk.audit.actions.LOOK_ACTIONS`` (the store does not import the audit room).
+LOOK_EVENTS = ("claim_released", "claim_taken", "queue_skipped")
+_LOOKS = ", ".join(literal(action) for action in LOOK_EVENTS)
 
 # The audit trail, on every PostgreSQL store (with logins or not).
 _AUDIT_SQL = (

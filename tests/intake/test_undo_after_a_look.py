@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from leaddesk.audit.actions import LOOK_ACTIONS, AuditAction
 from leaddesk.clock import FixedClock
-from leaddesk.desk import Desk, open_desk
+from leaddesk.desk import ContactDetails, Desk, open_desk
 from leaddesk.domain import CallOutcome
 from leaddesk.errors import Conflict
 from leaddesk.store import Store
@@ -154,3 +154,20 @@ def test_a_logged_call_keeps_the_import_and_the_refusal_says_how_many_and_what(
         f"(e.g. lead #{first})"
     )
     assert _count(store, Lead) == 3 and _count(store, QueueSkip) == 1
+
+
+def test_a_reps_note_or_a_contact_correction_keeps_the_import(
+    store: Store, lead1: Desk, store_location: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    run_id = _imported(lead1, tmp_path)
+    noted, corrected = _leads_of(store)["rep1"][:2]
+    with open_desk(store_location, "rep1", clock=clock) as rep:
+        rep.calls.save_note(noted, "Call after the trade fair")
+        rep.calls.change_contact(corrected, ContactDetails(title="Head of Operations"))
+    with pytest.raises(Conflict) as refused:
+        lead1.intake.undo(run_id)
+    assert refused.value.message.startswith(
+        "2 lead(s) from leads.csv have notes or other history (contact changed) since the "
+        f"import (e.g. lead #{min(noted, corrected)})"
+    )
+    assert _count(store, Lead) == 3
