@@ -129,7 +129,11 @@ def find_work(
                 Lead.handoff_batch_id,
                 Lead.claimed_by_id,
                 Lead.claim_expires_at,
-            ).where(Lead.id.in_(batch))
+            )
+            .where(Lead.id.in_(batch))
+            # Locked until the undo commits (PostgreSQL): a claim or a call on one of them
+            # now waits, then finds it gone, rather than landing between look and removal.
+            .with_for_update()
         ).tuples():
             if stage not in FRESH_STAGES:
                 moved_on.add(lead_id)
