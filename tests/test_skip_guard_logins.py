@@ -114,7 +114,7 @@ def test_taking_an_import_back_removes_a_colleagues_skips_of_its_leads(
     with open_desk(team.url_for(other), other, clock=clock) as colleague:
         skipped = colleague.queue.page(limit=1)[0].lead_id
     # The colleague's skip, written by their own login. (A skip made in the window also
-    # leaves an audit event, which is history enough for the core to keep the import.)
+    # leaves an audit event: a look, which stays in the trail when the import is undone.)
     colleague_login = _engine(team.url_for(other))
     try:
         with colleague_login.begin() as connection:

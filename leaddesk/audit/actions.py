@@ -91,3 +91,11 @@ class AuditAction(StrEnum):
     def label(self) -> str:
         """The action as the timeline says it: 'call logged'."""
         return self.value.replace("_", " ")
+
+
+# A rep's look at a lead, not work on it: the claim the window takes while the lead is open,
+# its release, and "skip for now". An undone import takes leads with only these along, and the
+# events stay in the trail without their lead (``leaddesk.intake.undo``).
+LOOK_ACTIONS = frozenset(
+    {AuditAction.CLAIM_TAKEN, AuditAction.CLAIM_RELEASED, AuditAction.QUEUE_SKIPPED}
+)

@@ -279,6 +279,12 @@ def _undo(args: argparse.Namespace) -> int:
         f"Undid import run {result.run_id}: removed {result.leads_removed:,} leads, "
         f"{result.people_removed:,} people and {result.accounts_removed:,} accounts; "
         f"took back the added interest on {result.leads_restored:,} open leads."
+        + (
+            f" Reps had only looked at {result.looked_at:,} of the leads (claimed or skipped);"
+            " the audit trail keeps those looks."
+            if result.looked_at
+            else ""
+        )
     )
     return 0
 

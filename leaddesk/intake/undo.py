@@ -1,5 +1,6 @@
 """Take back an import run: remove the leads, people and accounts it created, and the interest
-it added to open leads. Refused when a rep has already worked one of its leads.
+it added to open leads. Refused when a rep has already worked one of its leads, or has one open
+now (``leaddesk.intake.worked_leads``); leads reps only looked at go, their skips with them.
 
 What a run created is listed, chunk by chunk, in its ``import_chunk`` audit events (id ranges,
 checked against each lead's own ``extra.intake.run``; its assignment rows, checked against
@@ -19,22 +20,18 @@ from sqlalchemy.orm import Session
 from leaddesk import audit
 from leaddesk.audit.actions import AuditAction
 from leaddesk.contacts.kept_values import searchable_values
-from leaddesk.domain import FRESH_STAGES
-from leaddesk.errors import Conflict, InputError, NotPermitted
+from leaddesk.errors import InputError, NotPermitted
 from leaddesk.intake.runs import RunStatus, expand
+from leaddesk.intake.worked_leads import find_work, refuse_if_worked
 from leaddesk.store.models import (
     Account,
-    Answer,
     Assignment,
     AuditEvent,
-    CallAttempt,
     FileValue,
     ImportRun,
     Lead,
     Note,
     Person,
-    SalesFeedback,
-    VerdictRecord,
 )
 
 _BATCH = 900
@@ -47,6 +44,7 @@ class UndoSummary:
     people_removed: int
     accounts_removed: int
     leads_restored: int
+    looked_at: int = 0  # leads removed that reps had only looked at (claimed, skipped)
 
     def as_json(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -101,8 +99,11 @@ def undo_run(
 
     leads = _own_leads(session, created["leads"], run_id)
     own_assignments = _own_assignments(session, created["assignments"], leads)
+    found = find_work(
+        session, leads, own_notes=created["notes"], own_assignments=own_assignments, at=at
+    )
     if only_if_unworked:
-        _refuse_if_worked(session, leads, created["notes"], own_assignments, run.file_name)
+        refuse_if_worked(session, found, run.file_name)
 
     note_ids = created["notes"]
     for batch in _batches(note_ids):
@@ -114,7 +115,7 @@ def undo_run(
     _unflag_shared_numbers(session, [entry for entry in shared if entry[0] not in gone])
     _unflag_shared_numbers(session, _named_elsewhere(session, leads, gone))
     for batch in _batches(leads):
-        # Our own audit events (none name a created lead) aside, a worked lead has history.
+        # Their skips go with them; the events of a rep's look at one stay, without the lead.
         session.execute(delete(Lead).where(Lead.id.in_(batch)))
     people = _unused(session, created["people"], Lead.person_id, Person)
     for batch in _batches(people):
@@ -127,14 +128,18 @@ def undo_run(
 
     run.status = RunStatus.UNDONE
     run.finished_at = at
-    summary = UndoSummary(run_id, len(leads), len(people), len(accounts), restored)
+    looks = {lead_id: ids for lead_id, ids in found.looks.items() if lead_id in gone}
+    summary = UndoSummary(run_id, len(leads), len(people), len(accounts), restored, len(looks))
+    said: dict[str, Any] = dict(summary.as_json())
+    if looks:  # which lead each kept look was at, now that the events no longer say
+        said["looks"] = {str(lead_id): ids for lead_id, ids in sorted(looks.items())}
     audit.record(
         session,
         at=at,
         actor_id=actor_id,
         action=AuditAction.IMPORT_UNDONE,
         subject=subject,
-        details=summary.as_json(),
+        details=said,
     )
     return summary
 
@@ -165,68 +170,6 @@ def _own_assignments(
             if lead_id in own_leads:
                 own.append(assignment_id)
     return own
-
-
-def _refuse_if_worked(
-    session: Session,
-    leads: Sequence[int],
-    own_notes: Sequence[int],
-    own_assignments: Sequence[int],
-    file_name: str,
-) -> None:
-    """A lead with any history since the import (a call, a claim, a note, a move, an audit
-    event, more interest from a later import) stays: removing it would lose that history."""
-    worked: set[int] = set()
-    later_runs: set[str] = set()
-    own = set(own_notes)
-    handed_out = set(own_assignments)
-    for batch in _batches(leads):
-        worked.update(
-            session.scalars(
-                select(Lead.id).where(
-                    Lead.id.in_(batch),
-                    Lead.stage.not_in(sorted(FRESH_STAGES))
-                    | (Lead.attempts > 0)
-                    | Lead.claimed_by_id.is_not(None)
-                    | Lead.handoff_batch_id.is_not(None),
-                )
-            )
-        )
-        for model in (CallAttempt, VerdictRecord, Answer, SalesFeedback):
-            column = model.__table__.c.lead_id
-            worked.update(session.scalars(select(column).where(column.in_(batch)).distinct()))
-        # The run's own assignment rows are how its leads reached reps, not work on them.
-        for moved, assignment_id in session.execute(
-            select(Assignment.lead_id, Assignment.id).where(Assignment.lead_id.in_(batch))
-        ).tuples():
-            if assignment_id not in handed_out:
-                worked.add(moved)
-        for lead_id, action, subject in session.execute(
-            select(AuditEvent.lead_id, AuditEvent.action, AuditEvent.subject).where(
-                AuditEvent.lead_id.in_(batch)
-            )
-        ).tuples():
-            if lead_id is not None:
-                worked.add(lead_id)
-            if action == AuditAction.IMPORT_INTEREST and subject:
-                later_runs.add(subject)
-        for lead_id, note_id in session.execute(
-            select(Note.lead_id, Note.id).where(Note.lead_id.in_(batch))
-        ).tuples():
-            if note_id not in own:
-                worked.add(lead_id)
-    if worked:
-        example = min(worked)
-        hint = (
-            f"; later imports added interest to them ({', '.join(sorted(later_runs))})"
-            if later_runs
-            else ""
-        )
-        raise Conflict(
-            f"{len(worked)} lead(s) from {file_name} have history since the import "
-            f"(e.g. lead #{example}){hint}; the import cannot be undone. "
-            "Disqualify unwanted leads one by one instead."
-        )
 
 
 def _restore_interest(session: Session, events: Iterable[AuditEvent]) -> int:

@@ -36,12 +36,17 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from leaddesk.domain import Role
-from leaddesk.store.plpgsql import REFUSE_SQL, row_trigger, trigger_function
+from leaddesk.store.plpgsql import REFUSE_SQL, literal, row_trigger, trigger_function
 from leaddesk.store.row_guards import login_guard_statements
 
 REFUSE = "leaddesk_refuse"
 SCRUB_FUNCTION = "leaddesk_scrub_audit"
 _ERASING = "leaddesk.erasing"
+
+# The events of a look at a lead, which stay without it when an import is undone: the values
+# of ``leaddesk.audit.actions.LOOK_ACTIONS`` (the store does not import the audit room).
+LOOK_EVENTS = ("claim_released", "claim_taken", "queue_skipped")
+_LOOKS = ", ".join(literal(action) for action in LOOK_EVENTS)
 
 # The audit trail, on every PostgreSQL store (with logins or not).
 _AUDIT_SQL = (
@@ -58,10 +63,20 @@ _AUDIT_SQL = (
             AND NEW.db_login IS NOT DISTINCT FROM OLD.db_login THEN
         RETURN NEW;  -- an erasure blanking the words about a person
     END IF;
+    -- A look at a lead (a claim taken or let go, a skip) outlives the lead when an undone
+    -- import takes it away: the foreign key's ON DELETE SET NULL clears the event's lead, and
+    -- nothing else. Any other event on a lead keeps the lead (its removal is refused).
+    IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1
+            AND OLD.lead_id IS NOT NULL AND NEW.lead_id IS NULL
+            AND OLD.action IN (__LOOKS__)
+            AND (to_jsonb(NEW) - 'lead_id') = (to_jsonb(OLD) - 'lead_id')
+            AND NOT EXISTS (SELECT 1 FROM public.leads l WHERE l.id = OLD.lead_id) THEN
+        RETURN NEW;
+    END IF;
     PERFORM public.leaddesk_refuse('the audit trail is append-only: events are never '
         || 'changed or removed');
     RETURN NULL;
-""",
+""".replace("__LOOKS__", _LOOKS),
     ),
     trigger_function(
         "leaddesk_audit_stamp",

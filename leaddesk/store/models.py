@@ -469,28 +469,9 @@ class DoNotCallEntry(Base):
     added_at: Mapped[datetime]
 
 
-class AuditEvent(Base):
-    """Who did what, when, from which state to which, and why. Never updated (an erasure blanks
-    its words, see ``leaddesk.privacy.erasure``)."""
-
-    __tablename__ = "audit_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(String(48), index=True)
-    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
-    subject: Mapped[str | None] = mapped_column(String(128))
-    from_state: Mapped[str | None] = mapped_column(String(64))
-    to_state: Mapped[str | None] = mapped_column(String(64))
-    reason: Mapped[str | None] = mapped_column(Text)
-    details: Mapped[dict[str, Any] | None]
-    # The database login that wrote it, stamped by a team database itself (None on SQLite):
-    # a change made with raw SQL through a rep's login shows as theirs.
-    db_login: Mapped[str | None] = mapped_column(String(64))
-
-
-# The intake's, meetings', skips' and sync's tables: on Base.metadata whichever loads first.
+# The audit trail's, intake's, meetings', skips' and sync's tables: on Base.metadata whichever
+# loads first (the audit trail's first, where it always stood among the tables).
+from leaddesk.store.audit_models import AuditEvent as AuditEvent  # noqa: E402
 from leaddesk.store.intake_models import ImportRun as ImportRun  # noqa: E402
 from leaddesk.store.intake_models import SourceMapping as SourceMapping  # noqa: E402
 from leaddesk.store.meeting_models import Meeting as Meeting  # noqa: E402

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from leaddesk.cli import import_command
 from leaddesk.clock import FixedClock
+from leaddesk.desk import open_desk
 from leaddesk.domain import Role
 from leaddesk.files.resources import resource_path
 from leaddesk.intake import earlier_rows, importing
@@ -327,6 +328,31 @@ def test_undo_from_the_command_line_restores_the_store(
         assert after[table] == before[table], table
     code, _out, err = run_cli("import", "--undo", str(run), "--as", "lead1", db=db)
     assert code == 2 and "already undone" in err
+
+
+def test_undo_from_the_command_line_waits_for_a_rep_with_a_lead_open_then_takes_their_skip(
+    db: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    export = tmp_path / "leads.csv"
+    export.write_text(HEADER + good_rows(2), encoding="utf-8")
+    code, out, err = run_cli("import", str(export), "--as", "lead1", "--json", db=db)
+    assert code == 0, err
+    run = json.loads(out)["run"]
+    store = open_store(db)
+    with store.reading() as session:
+        lead_id = min(session.scalars(select(Lead.id)))
+    store.close()
+    now = FixedClock(datetime.now(UTC))  # the command reads the real clock
+    with open_desk(db, "rep1", clock=now) as rep:
+        rep.queue.renew_claim(lead_id)  # open on the rep's screen
+        before = dump(db)
+        code, _out, err = run_cli("import", "--undo", str(run), "--as", "lead1", db=db)
+        assert code == 4 and f"rep1 has lead #{lead_id} open" in err
+        assert "Traceback" not in err and dump(db) == before
+        rep.queue.skip(lead_id)  # let go: only looked at
+    code, out, err = run_cli("import", "--undo", str(run), "--as", "lead1", db=db)
+    assert code == 0, err
+    assert "removed 2 leads" in out and "only looked at 1 of the leads" in out
 
 
 def test_the_runs_list_says_who_ran_each_import_by_name(

@@ -11,10 +11,10 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from leaddesk.clock import FixedClock
-from leaddesk.desk import Desk
+from leaddesk.desk import Desk, open_desk
 from leaddesk.intake.by_hand import NewInterest
 from leaddesk.intake.runs import BY_HAND
-from leaddesk.store.models import Lead
+from leaddesk.store.models import Lead, User
 from tests.ui.conftest import open_workspace
 from ui.common import dialogs
 from ui.intake.runs import COLUMNS, ImportRunsDialog
@@ -139,3 +139,44 @@ def test_leads_entered_by_hand_are_listed_only_on_request(
     assert [dialog.table.item(row, 1).text() for row in range(3)] == [BY_HAND] * 3
     assert dialog.table.item(0, COLUMNS.index("Source")).text() == "inbound call"
     assert dialog.table.item(3, 1).text() == "webinar.csv"
+
+
+def test_a_run_kept_while_a_rep_has_its_lead_open_is_undone_once_they_only_skipped_it(
+    qtbot: QtBot,
+    demo_store: Path,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    team_lead = open_workspace(qtbot, demo_store, clock, tmp_path, user="lead1")
+    before = _lead_count(team_lead.desk)
+    sheet = tmp_path / "expo.csv"
+    sheet.write_text(
+        "name,email,phone,company\nDara Vale,dara@vale-ceramics.example,+44 20 7946 0104,Vale\n",
+        encoding="utf-8",
+    )
+    assert team_lead.desk.intake.import_file(sheet, source="expo").counts.created == 1
+    with team_lead.desk.store.reading() as session:
+        lead_id, holder, shown = session.execute(
+            select(Lead.id, User.name, User.display_name)
+            .join(User, User.id == Lead.assigned_to_id)
+            .order_by(Lead.id.desc())
+            .limit(1)
+        ).one()
+    monkeypatch.setattr(dialogs, "ask", lambda *_args: True)
+    dialog = team_lead.window.show_import_runs()
+    assert isinstance(dialog, ImportRunsDialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() >= 1)
+    assert dialog.table.item(0, 1).text() == "expo.csv"
+    with open_desk(demo_store, holder, clock=clock) as rep:
+        rep.queue.renew_claim(lead_id)  # open on the rep's screen: maybe on the phone
+        dialog.table.selectRow(0)
+        dialog.undo_selected()
+        qtbot.waitUntil(lambda: dialog.said.text().startswith("Nothing was undone."))
+        assert f"{shown} has lead #{lead_id} open" in dialog.said.text()
+        assert _lead_count(team_lead.desk) == before + 1
+        rep.queue.skip(lead_id)  # "skip for now": a look, nothing of theirs to lose
+    dialog.table.selectRow(0)
+    dialog.undo_selected()
+    qtbot.waitUntil(lambda: "undone:" in dialog.said.text())
+    assert _lead_count(team_lead.desk) == before

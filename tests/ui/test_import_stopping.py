@@ -6,8 +6,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
 
 from leaddesk.intake.importing import CHUNK_ROWS
+from leaddesk.store.models import Lead
 from tests.csv_sheets import write_csv
 from tests.ui.conftest import Workspace
 from tests.ui.import_steps import PLAIN, open_dialog, store_counts
@@ -83,6 +85,35 @@ def test_undo_after_stopping_takes_the_rows_out_again(
     qtbot.waitUntil(lambda: dialog.result_page.undone is not None)
     assert dialog.result_page.heading.text() == "Import undone"
     assert f"Took out {CHUNK_ROWS:,} leads" in dialog.result_page.status.text()
+    assert store_counts(ws)[:2] == before[:2]
+
+
+def test_undo_after_stopping_is_refused_while_a_lead_is_open_and_says_why(
+    workspace: Workspace, qtbot: QtBot, tmp_path: Path
+) -> None:
+    ws = workspace
+    before = store_counts(ws)
+    rows = [[f"Held {n}", f"held{n}@list.example", "", ""] for n in range(CHUNK_ROWS + 10)]
+    dialog = open_dialog(ws, qtbot, write_csv(tmp_path / "held.csv", PLAIN, rows))
+    dialog.next()
+    dialog.next()
+    qtbot.waitUntil(lambda: dialog.preview_page.summary is not None)
+    dialog.job.progressed.connect(lambda done, _t: dialog.stop() if done else None)
+    dialog.next()
+    qtbot.waitUntil(lambda: dialog.result_page.outcome is not None)
+    with ws.desk.store.reading() as session:
+        newest = session.scalar(select(func.max(Lead.id)))
+    assert newest is not None
+    ws.desk.queue.renew_claim(newest)  # open in another window of the rep's
+    qtbot.mouseClick(dialog.result_page.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_page.problem.isVisible())
+    said = dialog.result_page.problem.text()
+    assert said.startswith("Nothing was undone. ") and f"has lead #{newest} open" in said
+    assert dialog.result_page.undone is None
+    assert store_counts(ws)[0] == before[0] + CHUNK_ROWS
+    ws.desk.queue.release(newest)
+    qtbot.mouseClick(dialog.result_page.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_page.undone is not None)
     assert store_counts(ws)[:2] == before[:2]
 
 

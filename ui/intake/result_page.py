@@ -142,14 +142,18 @@ class ResultPage(Step):
             self.status.setText(f"{done:,} of about {total:,} rows…")
 
     def _failed(self, error: LeadDeskError) -> None:
-        """A file the user can fix: said on the page; the whole file was checked first."""
+        """A file the user can fix: said on the page; the whole file was checked first. An
+        undo the core refused (a rep has a lead open, or worked one) says why, as
+        File ▸ Recent imports does; the import stays."""
+        undoing = self.job.running is Work.UNDO
         if self.job.running is Work.IMPORT:
             self.heading.setText("Nothing imported")
             self.status.setText("The file was checked before anything was stored.")
             self.bar.hide()
             self.stop_button.hide()
         self.job.finish()
-        self.say(f"Can't import this file. {error.message}")
+        said = "Nothing was undone." if undoing else "Can't import this file."
+        self.say(f"{said} {error.message}")
 
     def _imported(self, outcome: ImportOutcome) -> None:
         self.outcome = outcome

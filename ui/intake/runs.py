@@ -2,8 +2,9 @@
 what it did) and undo of a chosen run, for the file imported by mistake yesterday.
 
 Undo is the core's (``Desk.intake.undo``): it removes what the run added and gives merged
-interest back, refuses once a rep has worked one of its leads, and lets a qualifier undo only
-their own runs. The window asks before it undoes and says what was removed.
+interest back, refuses once a rep has worked one of its leads or has one open now (not when
+they only looked at them), and lets a qualifier undo only their own runs. The window asks
+before it undoes and says what was removed, or why nothing was.
 """
 
 from __future__ import annotations
