@@ -46,7 +46,7 @@ from leaddesk.store import open_store
 from leaddesk.store.models import HandoffBatch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_queue import caught, replay  # noqa: E402  (the statements as sent, run again)
+from bench_queue import caught, replay
 
 
 def _timed(work: Callable[[], object]) -> tuple[float, float]:

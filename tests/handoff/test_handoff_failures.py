@@ -11,9 +11,8 @@ from handoff_helpers import Team, files_in
 from sqlalchemy import select
 
 from leaddesk.domain import Stage
-from leaddesk.handoff import Scope, export, verify_batch
+from leaddesk.handoff import Scope, export, reservation, verify_batch
 from leaddesk.handoff import batch_export as export_module
-from leaddesk.handoff import reservation
 from leaddesk.handoff.selection import COMPLETE, WRITING, batch_status
 from leaddesk.store.models import HandoffBatch, Lead
 
@@ -161,5 +160,5 @@ def test_a_lead_another_export_took_is_not_taken_twice(
     assert_every_lead_in_exactly_one_complete_batch(team, [*ids, more])
     # The files were rendered again for the one lead taken, not for the three it saw.
     assert verify_batch(second.folder).ok
-    lines = [p for p in second.paths if p.suffix == ".jsonl"][0].read_text().splitlines()
+    lines = next(p for p in second.paths if p.suffix == ".jsonl").read_text().splitlines()
     assert len(lines) == 1
