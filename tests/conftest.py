@@ -198,6 +198,45 @@ def new_store_location(
     return postgres_url
 
 
+# The demo databases a PostgreSQL worker has filled, by (leads, reps, seed): the worker's own.
+_postgres_demos: dict[tuple[int, int, int], str] = {}
+
+
+@pytest.fixture
+def demo_filled(
+    store_location: str,
+    demo_made: Callable[[int, int, int], Path],
+    postgres_url: str | None,
+    postgres_template: str | None,
+) -> Callable[[int, int, int], str]:
+    """The test's store filled with a demo team at the tests' noon, as ``fill_demo`` leaves it:
+    a copy of one filled once per worker (a file copy on SQLite, ``CREATE DATABASE … TEMPLATE``
+    on PostgreSQL). Filling was most of these tests' set-up."""
+
+    def fill(leads: int, reps: int, seed: int) -> str:
+        if not store_location.startswith("postgresql"):
+            shutil.copyfile(demo_made(leads, reps, seed), store_location)
+            return store_location
+        assert postgres_url and postgres_template
+        own = make_url(_psycopg(postgres_url))
+        key = (leads, reps, seed)
+        if key not in _postgres_demos:
+            from leaddesk.admin.demo import fill_demo
+
+            name = f"{own.database}_demo_{leads}_{reps}_{seed}"
+            recreate_database(own, name, from_template=postgres_template)
+            store = open_store(own.set(database=name).render_as_string(hide_password=False))
+            try:
+                fill_demo(store, leads=leads, reps=reps, seed=seed, now=NOON)
+            finally:
+                store.close()
+            _postgres_demos[key] = name
+        postgres_copies.fresh_copy(own, str(own.database), template=_postgres_demos[key])
+        return store_location
+
+    return fill
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOON)
