@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -29,6 +30,16 @@ pytest_plugins = ["tests.cli_in_process"]
 
 PG_ENV = "LEADDESK_TEST_POSTGRES_URL"
 NOON = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # a Wednesday: 10:00 in New York
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collecting left (modules, test items) lives to the session's end: out of the
+    collector's full passes, as the window's start-up objects are (ui/launch.py), and young
+    objects collected every 20,000 allocations, as a command's are (ui/app.py). Each full pass
+    walked some half a million objects: 17 % of a worker's CPU went to the collector."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, *gc.get_threshold()[1:])
 
 
 @pytest.fixture(scope="session", autouse=True)

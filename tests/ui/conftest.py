@@ -177,10 +177,12 @@ def restore_look(qapp: QApplication) -> Iterator[None]:
     """Tests that apply a look put the application's style back as they found it. A look
     restyles every widget the application holds, so the widgets earlier tests closed but
     Python had not freed yet are freed first (a launch's ``gc.freeze`` keeps them for good):
-    with some 1,600 of them the text-size steps took 30 s instead of 2."""
+    with some 1,600 of them the text-size steps took 30 s instead of 2. What is still alive
+    is frozen again, as the session's start left it (tests/conftest.py)."""
     gc.unfreeze()
     gc.collect()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.freeze()
     sheet, palette, style = qapp.styleSheet(), qapp.palette(), qapp.style().name()
     look, size = qapp.property("leaddesk_theme"), qapp.property("leaddesk_text_size")
     yield
