@@ -3,10 +3,11 @@ window opens again: the lead held, the call on the line or ended by the talk-tim
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from sqlalchemy import select
 
-from leaddesk.admin.demo import fill_demo
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome
@@ -16,11 +17,8 @@ from leaddesk.store.models import CallAttempt, Lead
 
 
 @pytest.fixture
-def demo_location(store_location: str, clock: FixedClock) -> str:
-    store = open_store(store_location)
-    fill_demo(store, leads=120, reps=2, seed=11, now=clock())
-    store.close()
-    return store_location
+def demo_location(demo_filled: Callable[[int, int, int], str]) -> str:
+    return demo_filled(120, 2, 11)
 
 
 def _stored(location: str, call_id: int) -> tuple[CallAttempt, Lead]:

@@ -3,12 +3,12 @@ calls and verdicts are the ones counted from the rows, without counting them aga
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select
 
-from leaddesk.admin.demo import fill_demo
 from leaddesk.calling.day_kept import RECOUNT_AFTER
 from leaddesk.clock import FixedClock
 from leaddesk.desk import Desk, open_desk
@@ -21,11 +21,8 @@ from tests.factories import HAND_OFF_ANSWERS
 
 
 @pytest.fixture
-def demo_location(store_location: str, clock: FixedClock) -> str:
-    store = open_store(store_location)
-    fill_demo(store, leads=200, reps=2, seed=11, now=clock())
-    store.close()
-    return store_location
+def demo_location(demo_filled: Callable[[int, int, int], str]) -> str:
+    return demo_filled(200, 2, 11)
 
 
 def _work_a_few_calls(desk: Desk, clock: FixedClock) -> None:

@@ -24,7 +24,9 @@ LIFECYCLE = CORE / "lifecycle" / "stages.py"
 AT = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
 
 
-def _core_modules() -> list[tuple[Path, ast.Module]]:
+@pytest.fixture(scope="module")
+def core_modules() -> list[tuple[Path, ast.Module]]:
+    """The core's modules parsed once for this file's three checks (parsing is most of each)."""
     return [
         (path, ast.parse(path.read_text(encoding="utf-8"), str(path)))
         for path in sorted(CORE.rglob("*.py"))
@@ -94,10 +96,12 @@ def _stage_writes(path: Path, tree: ast.Module) -> list[str]:
     return found
 
 
-def test_no_module_but_the_lifecycle_sets_a_leads_stage() -> None:
+def test_no_module_but_the_lifecycle_sets_a_leads_stage(
+    core_modules: list[tuple[Path, ast.Module]],
+) -> None:
     writes = [
         where
-        for path, tree in _core_modules()
+        for path, tree in core_modules
         if path != LIFECYCLE
         for where in _stage_writes(path, tree)
     ]
@@ -145,8 +149,10 @@ def _free_string_actions(path: Path, tree: ast.Module) -> list[str]:
     return found
 
 
-def test_audit_events_name_their_action_from_the_enum() -> None:
-    free = [where for path, tree in _core_modules() for where in _free_string_actions(path, tree)]
+def test_audit_events_name_their_action_from_the_enum(
+    core_modules: list[tuple[Path, ast.Module]],
+) -> None:
+    free = [where for path, tree in core_modules for where in _free_string_actions(path, tree)]
     assert free == [], "use leaddesk.audit.AuditAction, not a string: " + ", ".join(free)
 
 
@@ -291,10 +297,12 @@ def _stage_events(path: Path, tree: ast.Module) -> list[str]:
 NAMES_NO_STAGE = frozenset({"kept_call.py"})
 
 
-def test_no_module_but_the_lifecycle_writes_a_stage_changes_audit_event() -> None:
+def test_no_module_but_the_lifecycle_writes_a_stage_changes_audit_event(
+    core_modules: list[tuple[Path, ast.Module]],
+) -> None:
     written = [
         where
-        for path, tree in _core_modules()
+        for path, tree in core_modules
         if "lifecycle" not in path.relative_to(CORE).parts and path.name not in NAMES_NO_STAGE
         for where in _stage_events(path, tree)
     ]

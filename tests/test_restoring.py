@@ -4,13 +4,12 @@ file or an empty PostgreSQL database, checked first, and a stop leaves nothing w
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from leaddesk.admin.demo import fill_demo
 from leaddesk.admin.restoring import RestoreCancelled
 from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk, setup_desk
@@ -21,13 +20,10 @@ from tests.conftest import PG_ENV, _reset_postgres
 
 
 @pytest.fixture
-def backup(sqlite_template: Path, tmp_path: Path, clock: FixedClock) -> Path:
+def backup(demo_made: Callable[[int, int, int], Path], tmp_path: Path, clock: FixedClock) -> Path:
     """A backup of a small demo team's store."""
     path = tmp_path / "team.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    store = open_store(path)
-    fill_demo(store, leads=300, reps=2, seed=3, now=clock())
-    store.close()
+    shutil.copyfile(demo_made(300, 2, 3), path)
     with open_desk(path, "admin", clock=clock) as desk:
         return desk.admin.take_backup(tmp_path / "team.ldbackup.gz").path
 

@@ -4,6 +4,7 @@ company, an erasure, a restore, an upgrade of an old store."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,8 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture
-def demo_location(store_location: str, clock: FixedClock) -> str:
-    store = open_store(store_location)
-    fill_demo(store, leads=200, reps=2, seed=3, now=clock())
-    store.close()
-    return store_location
+def demo_location(demo_filled: Callable[[int, int, int], str]) -> str:
+    return demo_filled(200, 2, 3)
 
 
 def _a_rep1_lead(location: str) -> tuple[int, int, int]:

@@ -4,6 +4,7 @@ audited, and back in its place once those are worked."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,11 +28,8 @@ from tests.factories import TeamLogins, inquiries_file
 
 
 @pytest.fixture
-def demo_location(store_location: str, clock: FixedClock) -> str:
-    store = open_store(store_location)
-    fill_demo(store, leads=120, reps=2, seed=12, now=clock())
-    store.close()
-    return store_location
+def demo_location(demo_filled: Callable[[int, int, int], str]) -> str:
+    return demo_filled(120, 2, 12)
 
 
 def _ids(location: str, clock: FixedClock, limit: int = 12) -> list[int]:

@@ -3,6 +3,7 @@ up, so "My day" counts the conversation, not the ringing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,11 +21,8 @@ from tests.cli_in_process import RunCli
 
 
 @pytest.fixture
-def demo_location(store_location: str, clock: FixedClock) -> str:
-    store = open_store(store_location)
-    fill_demo(store, leads=200, reps=2, seed=11, now=clock())
-    store.close()
-    return store_location
+def demo_location(demo_filled: Callable[[int, int, int], str]) -> str:
+    return demo_filled(200, 2, 11)
 
 
 def _call(location: str, lead_id: int) -> CallAttempt:

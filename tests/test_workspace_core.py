@@ -3,12 +3,12 @@ callbacks refused outside the person's calling hours."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from leaddesk.admin.demo import fill_demo
 from leaddesk.calling.calling_hours import callback_outside_hours
 from leaddesk.clock import FixedClock
 from leaddesk.definition import Policy
@@ -20,11 +20,8 @@ from leaddesk.store import open_store
 
 
 @pytest.fixture
-def demo_location(store_location: str, clock: FixedClock) -> str:
-    store = open_store(store_location)
-    fill_demo(store, leads=300, reps=2, seed=5, now=clock())
-    store.close()
-    return store_location
+def demo_location(demo_filled: Callable[[int, int, int], str]) -> str:
+    return demo_filled(300, 2, 5)
 
 
 def test_search_finds_the_same_lead_by_each_thing_a_rep_knows(

@@ -15,6 +15,7 @@ from leaddesk.errors import Conflict, InputError
 from leaddesk.files.resources import resource_path
 from leaddesk.handoff import Decision, RejectReason, read_feedback
 from leaddesk.store.models import OpportunityRef, SalesFeedback
+from tests.one_store import sqlite_only
 
 
 def handed_off(team: Team, out_dir: Path, count: int) -> list[int]:
@@ -112,6 +113,8 @@ def test_unknown_leads_conflicts_and_bad_rows_are_reported_not_applied(
     assert team.lead(waiting).stage is Stage.QUALIFIED
 
 
+# Refused while the file is read, before the store is touched: SQLite is enough.
+@sqlite_only
 @pytest.mark.parametrize(
     ("text", "says"),
     [
@@ -133,6 +136,8 @@ def test_a_file_that_is_not_feedback_is_refused_whole(
     assert team.lead(lead).stage is Stage.HANDED_OFF
 
 
+# Refused while the file is read, before the store is touched: SQLite is enough.
+@sqlite_only
 @pytest.mark.parametrize(
     ("data", "says"),
     [
@@ -157,6 +162,8 @@ def test_a_file_that_is_not_text_is_refused_in_a_short_message(
     assert team.lead(lead).stage is Stage.HANDED_OFF
 
 
+# How the file is read (decisions applied on both stores are tested above): SQLite is enough.
+@sqlite_only
 @pytest.mark.parametrize(
     ("delimiter", "encoding"),
     [
@@ -198,6 +205,8 @@ def test_feedback_saved_by_excel_outside_the_us_reads_the_same(
     assert comment == "Démo, booked"
 
 
+# Refused while the file is read, before the store is touched: SQLite is enough.
+@sqlite_only
 def test_a_binary_file_is_refused_in_words(team: Team, out_dir: Path, tmp_path: Path) -> None:
     [lead] = handed_off(team, out_dir, 1)
     path = tmp_path / "feedback.xls"
@@ -239,6 +248,8 @@ def test_one_decision_from_the_window_and_its_conflict(team: Team, out_dir: Path
 ACCOUNTED = "nothing from this file was recorded"
 
 
+# The whole file is read before the one transaction that applies it: SQLite is enough.
+@sqlite_only
 @pytest.mark.parametrize(
     ("rows", "says"),
     [
@@ -289,6 +300,8 @@ def test_a_file_whose_rows_cannot_all_be_accounted_for_is_refused_whole(
         assert session.scalar(select(func.count()).select_from(SalesFeedback)) == 0
 
 
+# The command's exit and words for a file refused while read: SQLite is enough.
+@sqlite_only
 def test_feedback_with_an_unclosed_quote_exits_2_from_the_command(
     team: Team, out_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -19,6 +19,7 @@ from leaddesk.handoff import verify_batch
 from leaddesk.store import open_store
 from leaddesk.store.identity import store_code
 from leaddesk.store.models import HandoffBatch, StoreIdentity
+from tests.one_store import sqlite_only
 
 
 def code_of(team: Team) -> str | None:
@@ -98,6 +99,8 @@ def test_a_store_keeps_its_code_and_a_restore_brings_it_along(
         copy.close()
 
 
+# What the export does with files in its folder: SQLite is enough.
+@sqlite_only
 @pytest.mark.parametrize("planted", ["a file", "a link"])
 def test_an_export_never_replaces_a_file_it_did_not_write(
     team: Team, tmp_path: Path, out_dir: Path, planted: str
@@ -135,6 +138,8 @@ def test_an_export_never_replaces_a_file_it_did_not_write(
 NOBODY = 65534
 
 
+# The folder's permissions, not the store: SQLite is enough.
+@sqlite_only
 @pytest.mark.parametrize("mode", [0o777, 0o1777], ids=["world-writable", "sticky"])
 def test_an_export_refuses_a_folder_anyone_can_write_to(
     team: Team, out_dir: Path, capsys: pytest.CaptureFixture[str], mode: int
@@ -150,6 +155,8 @@ def test_an_export_refuses_a_folder_anyone_can_write_to(
     nothing_handed_off(team, ids)
 
 
+# The folder's owner, not the store: SQLite is enough.
+@sqlite_only
 def test_an_export_refuses_another_users_folder(
     team: Team, out_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -164,6 +171,8 @@ def test_an_export_refuses_another_users_folder(
     nothing_handed_off(team, ids)
 
 
+# What a rewrite does with files in its folder: SQLite is enough.
+@sqlite_only
 def test_a_rewrite_replaces_only_its_own_files(
     team: Team, out_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -30,6 +30,7 @@ from leaddesk.store import open_store
 from leaddesk.store.models import Account, Base, Lead, Person
 from tests.cli_in_process import RunCli
 from tests.factories import small_team
+from tests.one_store import sqlite_only
 
 HEADER = "First Name,Last Name,Email,Phone,Company\n"
 
@@ -103,6 +104,8 @@ def huge_field_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# The file is read whole before anything is written: the store's kind plays no part.
+@sqlite_only
 @pytest.mark.parametrize("name", [*HOSTILE, "huge_field"])
 def test_hostile_file_exits_2_with_a_message_and_leaves_the_store_unchanged(
     db: str,
@@ -128,6 +131,7 @@ def test_hostile_file_exits_2_with_a_message_and_leaves_the_store_unchanged(
     assert dump(db) == before
 
 
+@sqlite_only  # a dry run refused while reading the file
 def test_huge_field_message_names_the_column(
     db: str, huge_field_file: Path, run_cli: RunCli
 ) -> None:
@@ -223,6 +227,7 @@ def test_json_summary_has_the_counts_and_the_report_and_progress_goes_to_stderr(
     assert code == 0 and "a CSV file has no sheets; --sheet ignored" in out
 
 
+@sqlite_only  # the working copy is a temporary SQLite file whatever the store
 def test_a_preview_without_room_for_its_working_copy_says_so_and_changes_nothing(
     db: str,
     tmp_path: Path,
@@ -244,6 +249,7 @@ def test_a_preview_without_room_for_its_working_copy_says_so_and_changes_nothing
     assert dump(db) == before
 
 
+@sqlite_only  # refused before the store is read
 def test_a_report_that_cannot_be_written_is_refused_before_any_work(
     db: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
@@ -526,6 +532,7 @@ def test_the_leaddesk_command_exits_2_on_a_binary_file_and_imports_a_good_one(
     assert json.loads(result.stdout)["created"] == 2
 
 
+@sqlite_only  # the summary's wording (the counts are checked on both stores above)
 def test_the_text_summary_counts_rows_to_check_and_reads_right_for_one(
     db: str, tmp_path: Path, run_cli: RunCli
 ) -> None:

@@ -18,6 +18,7 @@ from leaddesk.store import Store
 from leaddesk.store.models import AuditEvent, ImportRun, Lead, SourceMapping
 from tests.csv_sheets import write_csv
 from tests.factories import small_team
+from tests.one_store import sqlite_only
 
 
 @pytest.fixture
@@ -76,6 +77,8 @@ def test_a_plain_sheet_is_recognised_with_samples_and_nothing_written(
     assert written(store) == before
 
 
+# A name made from the file's name: the store plays no part.
+@sqlite_only
 @pytest.mark.parametrize(
     ("file_name", "source"),
     [
@@ -151,6 +154,8 @@ def test_no_recognisable_column_gives_the_columns_and_a_problem(
     assert written(store) == before
 
 
+# Refused while the file is read, before the store is touched.
+@sqlite_only
 @pytest.mark.parametrize(
     ("content", "kind"),
     [

@@ -22,6 +22,7 @@ from leaddesk.definition import TEMPLATES, default_definition_path
 from leaddesk.desk import open_desk
 from leaddesk.domain import Stage
 from tests.cli_in_process import RunCli
+from tests.one_store import sqlite_only
 
 
 @pytest.fixture
@@ -189,6 +190,8 @@ def test_verdict_on_a_closed_lead_exits_4(
     assert f"Lead {lead_id} is already closed (disqualified)" in _one_line(again.stderr)
 
 
+# The file is read and checked against the definition before anything is saved.
+@sqlite_only
 @pytest.mark.parametrize(
     ("content", "says"),
     [

@@ -12,6 +12,7 @@ from leaddesk.domain import CallOutcome, LeadType, Stage, Verdict
 from leaddesk.errors import Conflict, InputError, NotPermitted
 from leaddesk.queue import Band
 from leaddesk.store.models import Assignment, AuditEvent, CallAttempt, Lead, Person, VerdictRecord
+from tests.one_store import sqlite_only
 
 
 def _lead(team: Team, lead_id: int) -> Lead:
@@ -230,6 +231,8 @@ def test_qualifier_cannot_log_on_another_reps_lead_but_a_team_lead_can(team: Tea
         desk.calls.log(lead_id, CallOutcome.CONNECTED)
 
 
+# Checked in the core before any write: one store is enough.
+@sqlite_only
 @pytest.mark.parametrize(
     ("outcome", "callback", "says"),
     [

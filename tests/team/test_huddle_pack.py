@@ -28,6 +28,7 @@ from leaddesk.store.models import (
     VerdictRecord,
 )
 from tests.factories import Team
+from tests.one_store import sqlite_only
 
 SINCE = date(2026, 11, 16)
 SHOUTY = '<b>Rita & "Co"</b>'  # a rep's display name the page must not read as markup
@@ -396,6 +397,8 @@ class PageReader(HTMLParser):
             self.headings.append(data.strip())
 
 
+# The page's markup (the figures in it are checked on both stores): SQLite is enough.
+@sqlite_only
 def test_the_page_has_every_section_its_charts_and_the_store_text_escaped(
     store: HandBuilt, tmp_path: Path
 ) -> None:

@@ -21,6 +21,7 @@ from leaddesk.team.reports import huddle
 from leaddesk.team.reports.huddle import default_folder
 from tests.cli_in_process import RunCli
 from tests.factories import Team
+from tests.one_store import sqlite_only
 from tests.team.test_huddle_pack import HandBuilt, build_store, make_pack
 
 
@@ -41,6 +42,8 @@ def sqlite_store(sqlite_store_path: Path, clock: FixedClock) -> Iterator[HandBui
     team.store.close()
 
 
+# The pack's folders on disk (its figures are checked on both stores): SQLite is enough.
+@sqlite_only
 def test_making_it_again_gives_a_second_folder_and_leaves_no_temporary_one(
     store: HandBuilt,
     tmp_path: Path,
@@ -93,6 +96,8 @@ def test_the_cli_asks_for_the_first_day(sqlite_store: HandBuilt, run_cli: RunCli
     assert err.startswith("leaddesk: --since: report huddle needs the first day")
 
 
+# The folder's permissions, not the store: SQLite is enough.
+@sqlite_only
 def test_a_folder_others_can_write_in_is_refused(store: HandBuilt, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()

@@ -23,6 +23,7 @@ from test_team_reports import SINCE, UNTIL, store  # noqa: F401 - the store fixt
 
 from leaddesk.desk import Desk
 from tests.factories import Team
+from tests.one_store import sqlite_only
 from tests.team.conftest import team  # noqa: F401 - the team fixture
 from ui.common.operations import Operations
 from ui.common.theme import DARK, LIGHT, apply_theme
@@ -138,6 +139,8 @@ def test_every_chart_shows_the_hand_built_stores_figures(
     assert cell.data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
 
 
+# The files hold what the panel shows (the figures are read on both stores above).
+@sqlite_only
 def test_chart_saves_as_png_and_table_as_csv(
     qtbot: QtBot, lead_panel: Opened, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -180,6 +183,8 @@ def test_chart_saves_as_png_and_table_as_csv(
     assert panel.state.text() == "Saved workload.csv"
 
 
+# The panel's saving, not the store: SQLite is enough.
+@sqlite_only
 def test_a_cancelled_save_writes_nothing(
     qtbot: QtBot, lead_panel: Opened, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -201,6 +206,8 @@ def test_a_cancelled_save_writes_nothing(
     assert list(asked[0].parent.iterdir()) == []
 
 
+# The panel's saving, not the store: SQLite is enough.
+@sqlite_only
 def test_a_save_that_fails_says_why_and_leaves_nothing_behind(
     qtbot: QtBot,
     lead_panel: Opened,
@@ -216,6 +223,8 @@ def test_a_save_that_fails_says_why_and_leaves_nothing_behind(
     assert not gone.parent.exists()
 
 
+# The panel's date picking: SQLite is enough.
+@sqlite_only
 def test_quick_picks_and_typed_dates_choose_the_teams_days(
     qtbot: QtBot, lead_panel: Opened
 ) -> None:
@@ -243,6 +252,8 @@ def test_quick_picks_and_typed_dates_choose_the_teams_days(
     assert panel.page["funnel"].model.rows()[0] == ("Arrived", 8, 100.0)
 
 
+# The panel's words: SQLite is enough.
+@sqlite_only
 def test_a_period_that_ends_before_it_starts_is_explained(qtbot: QtBot, lead_panel: Opened) -> None:
     panel = lead_panel.panel
     panel.set_period(UNTIL, SINCE)
@@ -272,6 +283,8 @@ def test_figures_are_read_again_after_changes_elsewhere_in_the_window(
     qtbot.waitUntil(panel.is_ready)
 
 
+# How empty charts are drawn: SQLite is enough.
+@sqlite_only
 def test_a_quiet_period_draws_empty_charts(qtbot: QtBot, lead_panel: Opened) -> None:
     panel = lead_panel.panel
     panel.set_period(date(2025, 1, 1), date(2025, 12, 31))  # before the team had any lead
@@ -296,6 +309,8 @@ def test_a_quiet_period_draws_empty_charts(qtbot: QtBot, lead_panel: Opened) -> 
         assert not panel.pages.currentWidget().grab().isNull()
 
 
+# The panel's words for a refusal the core makes: SQLite is enough.
+@sqlite_only
 def test_qualifier_is_told_the_dashboards_are_for_team_leads(
     qtbot: QtBot,
     store: Team,  # noqa: F811
@@ -313,6 +328,8 @@ def test_qualifier_is_told_the_dashboards_are_for_team_leads(
     opened.desk.close()
 
 
+# The charts' colours: SQLite is enough.
+@sqlite_only
 def test_charts_follow_the_light_and_dark_looks(
     qtbot: QtBot, qapp: QApplication, restore_look: None, lead_panel: Opened
 ) -> None:

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "team"))
 from test_huddle_pack import SINCE, HandBuilt, read_csv, store  # noqa: F401 - the fixture
 
 from leaddesk.desk import Desk
+from tests.one_store import sqlite_only
 from tests.team.conftest import team  # noqa: F401 - the team fixture
 from ui.common.operations import Operations
 from ui.console import huddle_button
@@ -49,6 +50,8 @@ def lead_panel(qtbot: QtBot, store: HandBuilt) -> Iterator[Opened]:  # noqa: F81
     yield from open_panel(qtbot, store, "lead1")
 
 
+# The button's work (the pack is made on both stores in tests/team): SQLite is enough.
+@sqlite_only
 def test_the_button_makes_the_pack_for_the_days_shown_and_opens_its_page(
     qtbot: QtBot, lead_panel: Opened, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -70,6 +73,8 @@ def test_the_button_makes_the_pack_for_the_days_shown_and_opens_its_page(
     assert button.isEnabled()
 
 
+# The button's work, not the store: SQLite is enough.
+@sqlite_only
 def test_cancelling_the_folder_makes_nothing(
     qtbot: QtBot, lead_panel: Opened, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -79,6 +84,8 @@ def test_cancelling_the_folder_makes_nothing(
     assert lead_panel.panel.huddle.pack is None
 
 
+# What the panel shows a rep: SQLite is enough.
+@sqlite_only
 def test_a_rep_has_no_huddle_button(qtbot: QtBot, store: HandBuilt) -> None:  # noqa: F811
     for opened in open_panel(qtbot, store, "rep1"):
         assert not opened.panel.huddle.isVisible()
