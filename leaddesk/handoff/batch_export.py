@@ -21,6 +21,7 @@ waits for Python's. ``rewrite`` (rewriting.py) writes a batch's files again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,6 +72,29 @@ class ExportedBatch:
     files: dict[str, str]  # file name -> SHA-256
     finished_earlier_run: bool = False  # an interrupted export, completed now
     same_as_before: bool = True  # a rewrite matched the recorded SHA-256s
+
+    @classmethod
+    def of(
+        cls,
+        facts: BatchFacts,
+        folder: Path,
+        lead_ids: Sequence[int],
+        digests: dict[str, str],
+        *,
+        finished_earlier_run: bool = False,
+        same_as_before: bool = True,
+    ) -> ExportedBatch:
+        """The batch whose files were just written (``digests`` by file name)."""
+        return cls(
+            batch_id=facts.batch_id,
+            code=facts.code,
+            folder=folder,
+            created_at=facts.created_at,
+            lead_ids=tuple(lead_ids),
+            files=digests,
+            finished_earlier_run=finished_earlier_run,
+            same_as_before=same_as_before,
+        )
 
     @property
     def lead_count(self) -> int:
@@ -232,14 +256,7 @@ class _NewBatch:
         sizes = {name: len(data) for name, data in files.items()}
         self.written.set_result(Written(facts, sizes, digests, tuple(lead_ids), folder))
         working.result()  # step 3 committed, or its error
-        return ExportedBatch(
-            batch_id=reserved.batch_id,
-            code=facts.code,
-            folder=folder,
-            created_at=facts.created_at,
-            lead_ids=tuple(lead_ids),
-            files=digests,
-        )
+        return ExportedBatch.of(facts, folder, lead_ids, digests)
 
     def _reserved(self) -> Reserved | None:
         return self.reservation.result()
@@ -368,15 +385,7 @@ def finish_batch(
             hand_off(session, batch, lead_ids, acting_id=acting.id, at=at)
             mark_complete(session, batch, written, acting_id=acting.id, at=at, earlier=earlier)
         checkpoint("complete")
-    return ExportedBatch(
-        batch_id=batch_id,
-        code=facts.code,
-        folder=folder,
-        created_at=facts.created_at,
-        lead_ids=tuple(lead_ids),
-        files=digests,
-        finished_earlier_run=earlier,
-    )
+    return ExportedBatch.of(facts, folder, lead_ids, digests, finished_earlier_run=earlier)
 
 
 def rendered_from_store(

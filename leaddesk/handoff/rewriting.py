@@ -93,12 +93,4 @@ def rewrite(
             subject=facts.code,
             details={"folder": str(folder), "same_as_before": same},
         )
-    return ExportedBatch(
-        batch_id=batch_id,
-        code=facts.code,
-        folder=folder,
-        created_at=facts.created_at,
-        lead_ids=tuple(lead_ids),
-        files=digests,
-        same_as_before=same,
-    )
+    return ExportedBatch.of(facts, folder, lead_ids, digests, same_as_before=same)
