@@ -57,7 +57,7 @@ from leaddesk.handoff.selection import (
 )
 from leaddesk.store import Store
 from leaddesk.store.models import HandoffBatch, Lead, User
-from leaddesk.store.sqlite_tuning import hold_checkpoints
+from leaddesk.store.sqlite_tuning import copy_wal_back, hold_checkpoints
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +196,9 @@ class _NewBatch:
     * once the reservation is committed, the second thread begins step 3's transaction and
       moves the leads to "handed off", then waits, the transaction open, for the files;
     * this thread puts the files in place (step 2) and hands their SHA-256s over; the second
-      thread records them, marks the batch complete and commits.
+      thread records them, marks the batch complete and commits;
+    * the WAL both steps held back is copied back into a SQLite store on a thread of its own,
+      which the caller does not wait for.
 
     If the files are not put in place, the second thread rolls step 3 back and the batch is
     abandoned as before. While step 3's transaction is open, another writer of a SQLite store
@@ -280,6 +282,16 @@ class _NewBatch:
         self.reservation.set_result(reserved)
         if reserved is None:
             return
+        try:
+            self._hand_off(reserved)
+        finally:
+            # Both steps held the WAL back; it is copied back on a thread of its own, which
+            # the caller need not wait for (closing the store does).
+            copy_wal_back(self.store)
+
+    def _hand_off(self, reserved: Reserved) -> None:
+        """Step 3: the leads handed off, then, once the files are in place, the batch marked
+        complete and committed."""
         acting_id = self.acting.id
         try:
             with self.store.transaction() as session:
@@ -287,7 +299,7 @@ class _NewBatch:
                 batch = writing_batch(session, reserved.batch_id, code)
                 if batch is None:  # another export completed it meanwhile
                     return
-                hold_checkpoints(session, then_checkpoint=True)
+                hold_checkpoints(session)
                 lead_ids = batch_lead_ids(session, batch.id)
                 hand_off(session, batch, lead_ids, acting_id=acting_id, at=self.at)
                 written = self.written.result()

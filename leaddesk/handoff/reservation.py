@@ -85,7 +85,7 @@ def reserve(
             ids = list(session.scalars(waiting_leads(scope, acting.id)))
             if not ids:
                 return None
-            hold_checkpoints(session, then_checkpoint=False)  # step 3 copies the WAL back
+            hold_checkpoints(session)  # copied back once, after step 3
             version = session.scalar(
                 select(DefinitionVersion.version)
                 .order_by(DefinitionVersion.version.desc())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shlex
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,8 +40,8 @@ from leaddesk.store.driver_statements import DriverConnection, InTransaction
 ENV_URL = "LEADDESK_DATABASE_URL"
 APP_NAME = "LeadDesk"
 BUSY_TIMEOUT_MS = 30_000
-# A pooled connection's info key: the WAL setting to put back when it returns to the pool, and
-# whether to copy the WAL back then (sqlite_tuning.hold_checkpoints).
+# A pooled connection's info key: the WAL setting to put back when it returns to the pool
+# (sqlite_tuning.hold_checkpoints).
 HELD_CHECKPOINTS = "leaddesk_held_checkpoints"
 
 
@@ -88,6 +89,9 @@ class Store:
     # What a room works out from the store and keeps between calls, checked against the
     # store before it is relied on (the queue's facts for `next`: leaddesk/queue/kept_facts.py).
     kept: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    # Upkeep nobody waits for, each on a thread of its own (copying an export's WAL back into
+    # the database): ``settled`` and ``close`` wait for it.
+    _upkeep: list[threading.Thread] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -156,7 +160,21 @@ class Store:
             finally:
                 raw.close()
 
+    def upkeep(self, work: Callable[[], None], name: str) -> None:
+        """Run ``work`` on a thread of its own, after the caller's transaction has committed:
+        upkeep the store needs soon but nobody waits for. It opens its own connections."""
+        self._upkeep[:] = [thread for thread in self._upkeep if thread.is_alive()]
+        thread = threading.Thread(target=work, name=f"leaddesk-{name}")
+        self._upkeep.append(thread)
+        thread.start()
+
+    def settled(self) -> None:
+        """Wait for the store's upkeep to end."""
+        while self._upkeep:
+            self._upkeep.pop().join()
+
     def close(self) -> None:
+        self.settled()
         self.engine.dispose()
 
 
@@ -243,14 +261,12 @@ def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_connection: Any, record: Any) -> None:
         # A transaction that held the WAL back (sqlite_tuning.hold_checkpoints) gets the usual
-        # setting back here, in the thread that used the connection, and may copy the WAL back.
-        held = record.info.pop(HELD_CHECKPOINTS, None)
-        if held is None or dbapi_connection is None:
+        # setting back here, in the thread that used the connection.
+        pages = record.info.pop(HELD_CHECKPOINTS, None)
+        if pages is None or dbapi_connection is None:
             return
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA wal_autocheckpoint = {held[0]}")
-        if held[1]:
-            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {pages}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

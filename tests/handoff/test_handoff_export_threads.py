@@ -1,11 +1,12 @@
 """A new batch's database steps run on a second thread while its files are rendered
 (batch_export._NewBatch): another writer waits for the export and is not lost, and on SQLite
-the WAL the export held back is copied into the database once, at its end."""
+the WAL the export held back is copied into the database once, after its end."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -63,8 +64,9 @@ def test_the_wal_is_copied_back_once_and_the_setting_restored(team: Team, out_di
     assert result.new_batch is not None
     path = team.store.path
     assert path is not None
-    # The database file alone, WAL ignored: the hand-off is in it, so the export's last
-    # transaction copied the WAL back (a commit of a few pages would not have).
+    team.store.settled()  # the copy runs after the export, on a thread of its own
+    # The database file alone, WAL ignored: the hand-off is in it, so the WAL was copied back
+    # after the export's last transaction (a commit of a few pages would not have).
     alone = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
     try:
         marks = ", ".join("?" * len(ids))
@@ -80,3 +82,18 @@ def test_the_wal_is_copied_back_once_and_the_setting_restored(team: Team, out_di
         for connection in held:
             connection.close()
     assert settings == {1000}
+
+
+def test_closing_the_store_waits_for_its_upkeep(team: Team) -> None:
+    ended: list[str] = []
+    begun = threading.Event()
+
+    def slow_upkeep() -> None:
+        begun.set()
+        time.sleep(0.2)
+        ended.append("upkeep")
+
+    team.store.upkeep(slow_upkeep, "test")
+    assert begun.wait(timeout=30)
+    team.store.close()
+    assert ended == ["upkeep"]
