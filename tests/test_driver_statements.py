@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Numeric, bindparam, select, type_coerce, update
 from sqlalchemy.dialects import sqlite
 
 from leaddesk.admin.demo import fill_demo
@@ -131,3 +131,43 @@ def test_a_claim_run_on_the_driver_still_makes_a_returning_statement_with_its_co
         assert DriverStatement(claim).changed(session, {"lead_id": 1}) == 1
     store.close()
     assert list(claim.returning(Lead.id, Lead.source).exported_columns.keys()) == ["id", "source"]
+
+
+def test_rows_made_in_one_step_are_the_rows_sqlalchemy_hands_back_in_its_order(
+    store_location: str, clock: FixedClock
+) -> None:
+    store = open_store(store_location)
+    fill_demo(store, leads=50, reps=2, seed=5, now=clock())
+    with store.transaction() as session:
+        # Texts JSON must escape, and none at all.
+        session.execute(
+            update(Person).where(Person.id == 3).values(first_name='Zoë "Q" \\ \n\t\x01 😀')
+        )
+        session.execute(update(Lead).where(Lead.id == 4).values(account_id=None))
+    newest_first = (
+        select(*ROW_COLUMNS, OWNER.name, Lead.callback_at, Lead.lead_type)
+        .join(Person, Lead.person_id == Person.id)
+        .outerjoin(Account, Lead.account_id == Account.id)
+        .outerjoin(OWNER, Lead.assigned_to_id == OWNER.id)
+        .where(Lead.id.in_(bindparam("ids", expanding=True)))
+        .order_by(Lead.arrived_at.desc(), Lead.id.desc())
+    )
+    params = {"ids": list(range(1, 51))}
+    with store.reading_connection() as connection:
+        expected = [tuple(row) for row in connection.execute(newest_first, params)]
+        got = DriverStatement(newest_first, in_one_step=True).rows(connection, params)
+        none = DriverStatement(newest_first, in_one_step=True).rows(connection, {"ids": [0]})
+    store.close()
+    assert len(got) == 50
+    assert [tuple(row) for row in got] == expected
+    assert none == []
+    assert {type(row[1]) for row in got} == {type(expected[0][1])}  # the Stage enum
+    assert all(row[9].tzinfo is not None for row in got)  # arrived_at, aware
+
+
+def test_a_number_with_a_fraction_is_not_read_in_one_step(sqlite_store_path: Path) -> None:
+    store = open_store(str(sqlite_store_path))
+    fraction = select(Lead.id, type_coerce(Lead.fit_score, Numeric(5, 2)).label("fit"))
+    with store.reading_connection() as connection, pytest.raises(TypeError, match="fit"):
+        DriverStatement(fraction, in_one_step=True).rows(connection, {})
+    store.close()

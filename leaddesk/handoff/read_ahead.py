@@ -3,7 +3,10 @@
 Reading a 14,000-lead batch is a third SQLite's own work (its queries run in C and let other
 threads go on) and two thirds Python's (each record made from its rows). So a second thread
 runs the next chunk's queries, in a read transaction of its own, while this one makes the
-records of the chunk before: the same rows, the same records, in the same order.
+records of the chunk before: the same rows, the same records, in the same order. The queries
+make their rows in one step each (store/driver_statements.py, ``in_one_step``): stepping row
+by row, the reading thread waited for the busy one at every row and read no faster than one
+thread alone.
 """
 
 from __future__ import annotations

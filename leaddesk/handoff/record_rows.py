@@ -155,8 +155,9 @@ VERDICT_COLUMNS = (
 
 # Each statement is built once and takes the chunk's ids and the cutoff as parameters; rows
 # are fetched all at once, not one by one. On SQLite each runs on the driver's cursor, its
-# values converted by the columns' own types (no Result, no Row objects); on PostgreSQL
-# through SQLAlchemy.
+# values converted by the columns' own types (no Result, no Row objects), its rows made by
+# SQLite in one step (a chunk is read on a thread of its own beside the rendering one:
+# leaddesk/handoff/read_ahead.py); on PostgreSQL through SQLAlchemy.
 IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 CUTOFF: BindParameter[datetime] = bindparam("cutoff")
 _USERS = DriverStatement(select(User.id, User.name, User.display_name))
@@ -165,7 +166,8 @@ _LEADS = DriverStatement(
     .join(Person, Person.id == Lead.person_id)
     .outerjoin(Account, Account.id == Lead.account_id)
     .where(Lead.id.in_(IDS))
-    .order_by(Lead.id)
+    .order_by(Lead.id),
+    in_one_step=True,
 )
 _VERDICTS = DriverStatement(
     select(*VERDICT_COLUMNS)
@@ -174,7 +176,8 @@ _VERDICTS = DriverStatement(
         VerdictRecord.verdict == Verdict.HAND_OFF,
         VerdictRecord.decided_at <= CUTOFF,
     )
-    .order_by(VerdictRecord.decided_at, VerdictRecord.id)
+    .order_by(VerdictRecord.decided_at, VerdictRecord.id),
+    in_one_step=True,
 )
 _CALLS = DriverStatement(
     select(
@@ -187,17 +190,20 @@ _CALLS = DriverStatement(
         CallAttempt.note,
     )
     .where(CallAttempt.lead_id.in_(IDS), CallAttempt.at <= CUTOFF)
-    .order_by(CallAttempt.at, CallAttempt.id)
+    .order_by(CallAttempt.at, CallAttempt.id),
+    in_one_step=True,
 )
 _NOTES = DriverStatement(
     select(Note.lead_id, Note.created_at, Note.user_id, Note.text)
     .where(Note.lead_id.in_(IDS), Note.created_at <= CUTOFF)
-    .order_by(Note.created_at, Note.id)
+    .order_by(Note.created_at, Note.id),
+    in_one_step=True,
 )
 _ANSWERS = DriverStatement(
     select(Answer.lead_id, Answer.question_id, Answer.value)
     .where(Answer.lead_id.in_(IDS), Answer.answered_at <= CUTOFF)
-    .order_by(Answer.id)
+    .order_by(Answer.id),
+    in_one_step=True,
 )
 
 # Which leads had a meeting booked by the cutoff: most of a batch has none, and the meetings'

@@ -28,7 +28,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Connection, Dialect, Engine
+import orjson
+from sqlalchemy import Connection, Dialect, Engine, LargeBinary, Numeric, func, select
 from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -56,11 +57,14 @@ InTransaction = Session | Connection | DriverConnection
 class DriverStatement:
     """``statement`` run on the driver's cursor on SQLite, through SQLAlchemy elsewhere."""
 
-    def __init__(self, statement: Executable, *, inline: Iterable[str] = ()) -> None:
+    def __init__(
+        self, statement: Executable, *, inline: Iterable[str] = (), in_one_step: bool = False
+    ) -> None:
         self.statement = statement
         # Lists given as the same tuple for a while (the queue's open zones, for a minute or
         # more), written into the SQL as literals: one prepared statement per set of values.
         self.inline = frozenset(inline)
+        self.in_one_step = in_one_step
         self._plan: _Plan | None = None
 
     def rows(self, where: InTransaction, params: Mapping[str, Any]) -> list[Sequence[Any]]:
@@ -69,7 +73,10 @@ class DriverStatement:
         if dialect.name != "sqlite":
             return list(connection_of(where).execute(self.statement, params).tuples())
         plan = self._plan_for(dialect)
-        return plan.converted(_driver(where).execute(*plan.bound(params)).fetchall())
+        found = _driver(where).execute(*plan.bound(params)).fetchall()
+        if self.in_one_step:
+            found = orjson.loads(found[0][0])
+        return plan.converted(found)
 
     def changed(self, where: InTransaction, params: Mapping[str, Any]) -> int:
         """Run an INSERT, UPDATE or DELETE; how many rows it changed."""
@@ -81,8 +88,25 @@ class DriverStatement:
 
     def _plan_for(self, dialect: Dialect) -> _Plan:
         if self._plan is None:
-            self._plan = _Plan(self.statement, dialect, self.inline)
+            if self.in_one_step:
+                self._plan = _Plan(_as_one_array(self.statement), dialect, self.inline)
+                self._plan.converts = _Plan(self.statement, dialect, self.inline).converts
+            else:
+                self._plan = _Plan(self.statement, dialect, self.inline)
         return self._plan
+
+
+def _as_one_array(statement: Executable) -> Executable:
+    """``SELECT json_group_array(json_array(<each column>)) FROM (<statement>)``: SQLite keeps
+    the statement's order (an aggregate over an ordered subquery is not flattened). A REAL
+    would come back with 15 digits and a BLOB not at all, so neither may be among the
+    columns."""
+    columns = cast(Any, statement).selected_columns
+    for column in columns:
+        if isinstance(column.type, Numeric | LargeBinary):
+            raise TypeError(f"{column.name}: a number with a fraction or bytes, read in one step")
+    inner = cast(Any, statement).subquery()
+    return select(func.json_group_array(func.json_array(*inner.c))).select_from(inner)
 
 
 def connection_of(where: InTransaction) -> Connection:
