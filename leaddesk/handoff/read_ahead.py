@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -39,14 +39,22 @@ from leaddesk.store import Store
 _Read = tuple[FetchedChunk, dict[int, MeetingInfo]]
 
 
-def records_read_ahead(store: Store, ids: Sequence[int], cutoff: datetime) -> list[HandoffRecord]:
+def records_read_ahead(
+    store: Store,
+    ids: Sequence[int],
+    cutoff: datetime,
+    made: Callable[[list[HandoffRecord]], None] = lambda _records: None,
+) -> list[HandoffRecord]:
     """``records_as_of`` for the leads ``ids`` as of ``cutoff``, in one snapshot of the
-    store; a batch of a few chunks is read on this thread alone."""
+    store; a batch of a few chunks is read on this thread alone. ``made`` is given each
+    chunk's records as they are made, in order (while the next chunk is read)."""
     ids = sorted(ids)
     chunks = chunks_of(ids)
     if len(chunks) < 3:
         with store.reading() as session:
-            return records_as_of(session, ids, cutoff)
+            few = records_as_of(session, ids, cutoff)
+        made(few)
+        return few
     ahead = _ReadAhead(store, chunks, cutoff)
     thread = threading.Thread(target=ahead.read, name="handoff-read-ahead", daemon=True)
     thread.start()
@@ -56,8 +64,12 @@ def records_read_ahead(store: Store, ids: Sequence[int], cutoff: datetime) -> li
         for _chunk in chunks:
             fetched, meetings = ahead.take()
             rows = chunk_rows(fetched, users, ahead.decoded)
-            for lead in rows.leads:
-                records.append(make_record(lead, rows, users, readings, meetings.get(lead.id)))
+            chunk = [
+                make_record(lead, rows, users, readings, meetings.get(lead.id))
+                for lead in rows.leads
+            ]
+            made(chunk)
+            records += chunk
         return records
     finally:
         ahead.stopped.set()

@@ -24,13 +24,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leaddesk.definition.temperature import Temperature
 from leaddesk.handoff import marketing_qualified
 from leaddesk.handoff.cells import FORMULA_STARTS, neutralise
 from leaddesk.handoff.mobile import is_mobile
 from leaddesk.handoff.records import HandoffRecord
+
+if TYPE_CHECKING:
+    from leaddesk.handoff.json_lines import JsonLines
 
 FORMAT_VERSION = 1
 SALESFORCE_COLUMNS = (
@@ -413,17 +416,21 @@ def render_batch(records: Sequence[HandoffRecord], facts: BatchFacts) -> dict[st
 
 
 def hashed_batch(
-    records: Sequence[HandoffRecord], facts: BatchFacts
+    records: Sequence[HandoffRecord], facts: BatchFacts, json_lines: JsonLines | None = None
 ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every file of the batch by name, in writing order (manifest last), and each file's
     SHA-256 (worked out once: the manifest, the batch row and the check of a file already
-    in place all use it)."""
-    from leaddesk.handoff.json_lines import render_jsonl
+    in place all use it). ``json_lines``: the records' JSON Lines, written as they were
+    read."""
+    from leaddesk.handoff.json_lines import JsonLines
 
-    lines = OneLine()  # the CSV's one-line texts, the summary among them, reused by the JSONL
+    if json_lines is None:
+        json_lines = JsonLines(facts)
+        json_lines.add(records)
+    # The CSV's one-line texts, the summary among them, are the JSON Lines' too.
     files: dict[str, bytes] = {
-        f"{facts.code}.csv": render_csv(records, lines),
-        f"{facts.code}.jsonl": render_jsonl(records, facts, lines),
+        f"{facts.code}.csv": render_csv(records, json_lines.lines),
+        f"{facts.code}.jsonl": json_lines.rendered(),
     }
     if facts.xlsx:
         from leaddesk.handoff.workbook import render_xlsx
