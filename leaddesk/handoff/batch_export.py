@@ -35,9 +35,9 @@ from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Stage
 from leaddesk.errors import Conflict
 from leaddesk.handoff.access import Acting
+from leaddesk.handoff.as_read import FilesAsRead
 from leaddesk.handoff.completion import Written, hand_off, mark_complete, writing_batch
 from leaddesk.handoff.files import Checkpoint, no_checkpoint, remove_files, write_atomically
-from leaddesk.handoff.json_lines import JsonLines
 from leaddesk.handoff.progress import (
     Cancelled,
     HandoffCancelled,
@@ -342,16 +342,16 @@ def _render_started(
     progress(0, len(started.lead_ids), "reading")
     if cancelled():
         raise HandoffCancelled()
-    # Each chunk's JSON Lines are written as soon as its records are made, while the next
-    # chunk is read; the CSV's columns wait for every record.
-    json_lines = JsonLines(started.facts)
+    # Each chunk's lines and rows are made as soon as its records are, while the next chunk
+    # is read (as_read.py).
+    as_read = FilesAsRead(started.facts)
     records = records_read_ahead(
-        store, started.lead_ids, started.facts.created_at, made=json_lines.add
+        store, started.lead_ids, started.facts.created_at, made=as_read.add
     )
     progress(len(records), len(records), "reading")
     if cancelled():
         raise HandoffCancelled()
-    files, digests = hashed_batch(records, started.facts, json_lines)
+    files, digests = hashed_batch(records, started.facts, as_read)
     return started.facts, files, digests, [r.lead_id for r in records], started.folder
 
 
@@ -429,12 +429,12 @@ def rendered_from_store(
         if cancelled():
             raise HandoffCancelled()
         ids = batch_lead_ids(session, batch.id)
-    json_lines = JsonLines(facts)
-    records = records_read_ahead(store, ids, facts.created_at, made=json_lines.add)
+    as_read = FilesAsRead(facts)
+    records = records_read_ahead(store, ids, facts.created_at, made=as_read.add)
     progress(len(records), len(records), "reading")
     if cancelled():
         raise HandoffCancelled()
-    files, digests = hashed_batch(records, facts, json_lines)
+    files, digests = hashed_batch(records, facts, as_read)
     return facts, files, digests, [r.lead_id for r in records], folder
 
 

@@ -18,7 +18,11 @@ COLUMN = "Marketing Qualified"
 
 
 def columns(records: Sequence[HandoffRecord]) -> list[str]:
-    return [COLUMN] if any(record.marketing_qualified for record in records) else []
+    return columns_if(any(record.marketing_qualified for record in records))
+
+
+def columns_if(any_marketing_qualified: bool) -> list[str]:
+    return [COLUMN] if any_marketing_qualified else []
 
 
 def cell(record: HandoffRecord) -> dict[str, str]:
