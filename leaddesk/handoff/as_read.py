@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 from leaddesk.handoff import marketing_qualified
 from leaddesk.handoff.json_lines import JsonLines
+from leaddesk.handoff.one_line import OneLine
 from leaddesk.handoff.records import HandoffRecord
 from leaddesk.handoff.render import (
     BatchFacts,
-    OneLine,
     axis_labels,
     named_like_columns,
     plain_rows,

@@ -9,8 +9,9 @@ from typing import Any
 import orjson
 
 from leaddesk.handoff import marketing_qualified
+from leaddesk.handoff.one_line import OneLine
 from leaddesk.handoff.records import HandoffRecord
-from leaddesk.handoff.render import STATUS, BatchFacts, OneLine, rating, utc_text
+from leaddesk.handoff.render import STATUS, BatchFacts, rating, utc_text
 
 
 def meeting_record(record: HandoffRecord) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from leaddesk.definition import Definition, Question, QuestionType, parse_defini
 from leaddesk.definition.policy import Policy
 from leaddesk.definition.temperature import Temperature
 from leaddesk.domain import LeadType, Stage
+from leaddesk.handoff.one_line import is_one_line
 from leaddesk.handoff.record_rows import (
     ChunkRows,
     LeadRow,
@@ -474,4 +475,5 @@ def _summary(
             f"{last['at'][:10]} ({last['outcome'].replace('_', ' ')})."
         )
     parts.append(f"Came in via {source.replace('_', ' ')}: {inquiry or 'an inquiry'}.")
-    return " ".join(" ".join(parts).split())
+    text = " ".join(parts)
+    return text if is_one_line(text) else " ".join(text.split())

@@ -30,6 +30,7 @@ from leaddesk.definition.temperature import Temperature
 from leaddesk.handoff import marketing_qualified
 from leaddesk.handoff.cells import FORMULA_STARTS, neutralise
 from leaddesk.handoff.mobile import is_mobile
+from leaddesk.handoff.one_line import OneLine, one_line
 from leaddesk.handoff.records import HandoffRecord
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ def sha256(data: bytes) -> str:
 
 
 def utc_text(moment: datetime) -> str:
+    if moment.tzinfo is UTC and moment.year >= 1000:  # as the store reads times back
+        return moment.isoformat(timespec="seconds")[:-6] + "Z"  # "+00:00" said as "Z"
     utc = moment.astimezone(UTC)
     if utc.year < 1000:  # strftime's %Y does not pad such a year; isoformat would
         return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -130,20 +133,6 @@ def _mobile(seen: dict[str | None, bool], phone: str | None) -> bool:
 def rating(record: HandoffRecord) -> str:
     """The rating the record's definition gives it (the default levels for a bare record)."""
     return record.rating or Temperature().rating(record.fit_score, record.interest_score)
-
-
-def one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
-class OneLine(dict[str, str]):
-    """Texts made one line, each distinct text once per batch: the summary goes into both
-    files, and an inquiry, a campaign or an axis answer repeats across leads (issue #24).
-    ``lines[text]`` is ``one_line(text)``."""
-
-    def __missing__(self, text: str) -> str:
-        line = self[text] = " ".join(text.split())
-        return line
 
 
 def axis_labels(records: Sequence[HandoffRecord]) -> list[str]:
