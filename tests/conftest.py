@@ -25,8 +25,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 settings.register_profile("leaddesk", deadline=None)
 settings.load_profile("leaddesk")
 
-# `run_cli`: the leaddesk command run in this process (tests/cli_in_process.py).
-pytest_plugins = ["tests.cli_in_process"]
+# `run_cli`: the leaddesk command run in this process (tests/cli_in_process.py); the test
+# modules rewritten once before the parallel workers start (tests/rewritten_once.py).
+pytest_plugins = ["tests.cli_in_process", "tests.rewritten_once"]
 
 PG_ENV = "LEADDESK_TEST_POSTGRES_URL"
 NOON = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # a Wednesday: 10:00 in New York
