@@ -15,8 +15,8 @@ from sqlalchemy import create_engine, make_url, text
 
 from leaddesk.clock import FixedClock
 from leaddesk.store import open_store
-from tests import postgres_copies, postgres_server
-from tests.factories import TeamLogins, recreate_database, team_database
+from tests import postgres_copies, postgres_server, team_copies
+from tests.factories import TeamLogins, plain_url, recreate_database, team_database
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -25,8 +25,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 settings.register_profile("leaddesk", deadline=None)
 settings.load_profile("leaddesk")
 
-# `run_cli`: the leaddesk command run in this process (tests/cli_in_process.py).
-pytest_plugins = ["tests.cli_in_process"]
+# `run_cli`: the leaddesk command run in this process (tests/cli_in_process.py); the test
+# modules rewritten once before the parallel workers start (tests/rewritten_once.py).
+pytest_plugins = ["tests.cli_in_process", "tests.rewritten_once"]
 
 PG_ENV = "LEADDESK_TEST_POSTGRES_URL"
 NOON = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # a Wednesday: 10:00 in New York
@@ -253,13 +254,28 @@ def clock() -> FixedClock:
     return FixedClock(NOON)
 
 
+@pytest.fixture(scope="session")
+def team_url(postgres_url: str | None) -> Iterator[str | None]:
+    """The worker's database for teams with logins, beside its own: the other tests' copies
+    never take the rights a team's set-up gave it, so the set-up kept for the next team test
+    (tests/team_copies.py) still holds when that test comes. Its kept logins are dropped
+    when the session ends."""
+    if not postgres_url:
+        yield None
+        return
+    own = make_url(_psycopg(postgres_url))
+    yield own.set(database=f"{own.database}_team").render_as_string(hide_password=False)
+    team_copies.forget_all(plain_url(postgres_url))
+
+
 @pytest.fixture
 def team(
-    postgres_url: str | None, postgres_template: str | None, clock: FixedClock
+    team_url: str | None, postgres_template: str | None, clock: FixedClock
 ) -> Iterator[TeamLogins]:
     """A team database whose rep, salesperson, team lead and marketer each sign in with their
-    own login; a copy of the worker's migrated template."""
-    if not postgres_url:
+    own login; a copy of the worker's migrated template, its set-up made once per worker
+    and put back while it holds (tests/team_copies.py)."""
+    if not team_url:
         pytest.skip(postgres_server.why_none())
-    with team_database(postgres_url, clock, template=postgres_template) as names:
+    with team_database(team_url, clock, template=postgres_template) as names:
         yield names

@@ -23,7 +23,7 @@ from leaddesk.domain import Role, Stage
 from leaddesk.people import users as user_ops
 from leaddesk.store import Store, open_store
 from leaddesk.store.models import Lead, Person
-from tests import postgres_copies
+from tests import postgres_copies, team_copies
 
 Roster = Sequence[tuple[str, Role]]
 
@@ -197,13 +197,25 @@ def team_database(
     postgres_url: str, clock: FixedClock, *, template: str | None = None
 ) -> Iterator[TeamLogins]:
     """An empty store (the shipped lead definition, an admin) and the four logins, as
-    `leaddesk users login` makes them; the logins are dropped again afterwards (they are the
-    whole server's). With ``template`` (a migrated empty database) the store is a copy of it
-    rather than migrated from nothing, which is most of the set-up's time."""
+    `leaddesk users login` makes them. With ``template`` (a migrated empty database) the
+    store is a copy of it rather than migrated from nothing, and the set-up is made once per
+    worker and put back for the next test while it still holds (tests/team_copies.py): its
+    logins are kept until then. Without, the logins are dropped again afterwards (they are
+    the whole server's)."""
     engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    own = engine.url
+    database = str(own.database)
+    at = clock()
     if template:
-        own = engine.url
-        postgres_copies.fresh_copy(own, str(own.database), template=template, for_team=True)
+        team_shaped = postgres_copies.fresh_copy(own, database, template=template, for_team=True)
+        kept = team_copies.reuse(
+            plain_url(postgres_url), database, template=template, at=at, team_shaped=team_shaped
+        )
+        if kept is not None:
+            engine.dispose()
+            rep, sales, lead, marketing = kept
+            yield TeamLogins(postgres_url, rep, sales, lead, marketing)
+            return
     else:
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -217,7 +229,7 @@ def team_database(
     with setup_desk(postgres_url, clock=clock) as desk:
         desk.people.add("admin", Role.ADMIN)
         with desk.store.transaction() as session:  # as `leaddesk init` does
-            definition_versions.ensure_default(session, at=clock())
+            definition_versions.ensure_default(session, at=at)
     with open_desk(postgres_url, "admin", clock=clock) as desk:
         desk.people.add(names.rep, Role.QUALIFIER, capacity=50)
         desk.people.add(names.sales, Role.SALES)
@@ -226,13 +238,17 @@ def team_database(
         made = desk.admin.set_database_logins({name: f"pw-{name}" for name in logins})
         assert made == dict.fromkeys(logins, True)
     if template:
-        postgres_copies.team_set_up(engine.url, str(engine.url.database))
+        postgres_copies.team_set_up(own, database)
+        team_copies.keep(plain_url(postgres_url), database, template=template, at=at, logins=logins)
+        engine.dispose()
+        yield names
+        return
     try:
         yield names
     finally:
         with engine.begin() as connection:
-            for name in logins:
-                connection.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
+            for login in logins:
+                connection.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
         engine.dispose()
 
 

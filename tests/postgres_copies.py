@@ -95,20 +95,23 @@ class _Known:
 _known: dict[str, _Known] = {}
 
 
-def fresh_copy(url: URL, name: str, *, template: str, for_team: bool = False) -> None:
+def fresh_copy(url: URL, name: str, *, template: str, for_team: bool = False) -> bool:
     """Leave database ``name`` equal to a fresh copy of ``template``: its tables emptied in
     place when its shape is still the template's, else dropped and copied again. With
-    ``for_team`` the shape a team's set-up left (its logins' rights) is accepted too."""
+    ``for_team`` the shape a team's set-up left (its logins' rights) is accepted too; True
+    when that is the shape it was emptied in."""
     known = _known.get(name)
     if known is not None and known.template == template:
         shapes = {known.fresh}
         if for_team and known.with_team is not None:
             shapes.add(known.with_team)
-        if _emptied(url.set(database=name), shapes):
-            return
+        found = _emptied(url.set(database=name), shapes)
+        if found is not None:
+            return found == known.with_team
     _known.pop(name, None)
     _copy(url, name, template)
     _known[name] = _Known(template, _shape_of(url.set(database=name)))
+    return False
 
 
 def team_set_up(url: URL, name: str) -> None:
@@ -146,18 +149,20 @@ def _shape_of(url: URL) -> str:
         engine.dispose()
 
 
-def _emptied(url: URL, shapes: set[str]) -> bool:
-    """Empty every table of ``url``'s database if its shape is one of ``shapes``; say whether."""
+def _emptied(url: URL, shapes: set[str]) -> str | None:
+    """Empty every table of ``url``'s database if its shape is one of ``shapes``: that shape,
+    or None (nothing emptied)."""
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
             _close_others(connection)
-            if connection.execute(_SHAPE).scalar_one() not in shapes:
-                return False
+            shape = str(connection.execute(_SHAPE).scalar_one())
+            if shape not in shapes:
+                return None
             _empty_all(connection)
-            return True
+            return shape
     except DBAPIError:  # gone, emptied to no schema at all, or the server would not let us in
-        return False
+        return None
     finally:
         engine.dispose()
 
