@@ -35,7 +35,6 @@ from leaddesk.audit.actions import AuditAction
 from leaddesk.domain import Stage
 from leaddesk.errors import Conflict
 from leaddesk.handoff.access import Acting
-from leaddesk.handoff.as_read import FilesAsRead
 from leaddesk.handoff.completion import Written, hand_off, mark_complete, writing_batch
 from leaddesk.handoff.files import Checkpoint, no_checkpoint, remove_files, write_atomically
 from leaddesk.handoff.progress import (
@@ -342,16 +341,11 @@ def _render_started(
     progress(0, len(started.lead_ids), "reading")
     if cancelled():
         raise HandoffCancelled()
-    # Each chunk's lines and rows are made as soon as its records are, while the next chunk
-    # is read (as_read.py).
-    as_read = FilesAsRead(started.facts)
-    records = records_read_ahead(
-        store, started.lead_ids, started.facts.created_at, made=as_read.add
-    )
+    records = records_read_ahead(store, started.lead_ids, started.facts.created_at)
     progress(len(records), len(records), "reading")
     if cancelled():
         raise HandoffCancelled()
-    files, digests = hashed_batch(records, started.facts, as_read)
+    files, digests = hashed_batch(records, started.facts)
     return started.facts, files, digests, [r.lead_id for r in records], started.folder
 
 
@@ -429,12 +423,11 @@ def rendered_from_store(
         if cancelled():
             raise HandoffCancelled()
         ids = batch_lead_ids(session, batch.id)
-    as_read = FilesAsRead(facts)
-    records = records_read_ahead(store, ids, facts.created_at, made=as_read.add)
+    records = records_read_ahead(store, ids, facts.created_at)
     progress(len(records), len(records), "reading")
     if cancelled():
         raise HandoffCancelled()
-    files, digests = hashed_batch(records, facts, as_read)
+    files, digests = hashed_batch(records, facts)
     return facts, files, digests, [r.lead_id for r in records], folder
 
 

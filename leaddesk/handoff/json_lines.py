@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -128,46 +128,24 @@ def full_record(
     }
 
 
-class JsonLines:
-    """A batch's JSON Lines written a few records at a time, as they are made (the export
-    writes each chunk's lines while the next chunk is read). ``lines`` is shared with the
-    batch's CSV: a text made one line for one file is made once for both."""
-
-    def __init__(self, facts: BatchFacts, lines: OneLine | None = None) -> None:
-        self.facts = facts
-        self.lines = OneLine() if lines is None else lines
-        self._answers_read = AnswersRead()
-        self._written: list[bytes] = []
-
-    def add(self, records: Iterable[HandoffRecord]) -> None:
-        facts, lines, answers_read, written = (
-            self.facts,
-            self.lines,
-            self._answers_read,
-            self._written,
-        )
-        for record in records:
-            try:
-                line = orjson.dumps(
-                    full_record(record, facts, lines, answers_read),
-                    default=str,
-                    option=_ORJSON_OPTIONS,
-                )
-            except orjson.JSONEncodeError:  # json.dumps writes it, from plain values
-                line = json_line(full_record(record, facts, lines))
-            written.append(line)
-
-    def rendered(self) -> bytes:
-        return b"".join(self._written)
-
-
 def render_jsonl(
     records: Sequence[HandoffRecord], facts: BatchFacts, lines: OneLine | None = None
 ) -> bytes:
     """One compact JSON object a line, keys sorted, UTF-8 (not \\u escapes)."""
-    written = JsonLines(facts, lines)
-    written.add(records)
-    return written.rendered()
+    lines = OneLine() if lines is None else lines
+    answers_read = AnswersRead()
+    written: list[bytes] = []
+    for record in records:
+        try:
+            line = orjson.dumps(
+                full_record(record, facts, lines, answers_read),
+                default=str,
+                option=_ORJSON_OPTIONS,
+            )
+        except orjson.JSONEncodeError:  # json.dumps writes it, from plain values
+            line = json_line(full_record(record, facts, lines))
+        written.append(line)
+    return b"".join(written)
 
 
 # orjson writes what json.dumps(…, ensure_ascii=False, sort_keys=True, default=str,

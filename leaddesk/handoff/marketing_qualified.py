@@ -18,11 +18,7 @@ COLUMN = "Marketing Qualified"
 
 
 def columns(records: Sequence[HandoffRecord]) -> list[str]:
-    return columns_if(any(record.marketing_qualified for record in records))
-
-
-def columns_if(any_marketing_qualified: bool) -> list[str]:
-    return [COLUMN] if any_marketing_qualified else []
+    return [COLUMN] if any(record.marketing_qualified for record in records) else []
 
 
 def cell(record: HandoffRecord) -> dict[str, str]:

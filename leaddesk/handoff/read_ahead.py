@@ -3,28 +3,21 @@
 Reading a 14,000-lead batch is a third SQLite's own work (its queries run in C and let other
 threads go on) and two thirds Python's (each record made from its rows). So a second thread
 runs the next chunk's queries, in a read transaction of its own, while this one makes the
-records of the chunk before: the same rows, the same records, in the same order. The
-reading thread does as little Python as it can. Its queries make their rows in one step each
-(store/driver_statements.py, ``in_one_step``): stepping row by row, it waited for the busy
-thread at every row and read no faster than one thread alone. And it hands the rows over as
-the store gave them; this thread converts them (``record_rows.chunk_rows``).
+records of the chunk before: the same rows, the same records, in the same order. The queries
+make their rows in one step each (store/driver_statements.py, ``in_one_step``): stepping row
+by row, the reading thread waited for the busy one at every row and read no faster than one
+thread alone.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from leaddesk.handoff.record_rows import (
-    FetchedChunk,
-    chunk_rows,
-    fetch_chunk,
-    user_names,
-    with_meetings,
-)
+from leaddesk.handoff.record_rows import ChunkRows, read_chunk, user_names, with_meetings
 from leaddesk.handoff.records import (
     HandoffRecord,
     chunks_of,
@@ -36,25 +29,17 @@ from leaddesk.meetings.booking import MeetingInfo
 from leaddesk.meetings.diary import meetings_of
 from leaddesk.store import Store
 
-_Read = tuple[FetchedChunk, dict[int, MeetingInfo]]
+_Read = tuple[ChunkRows, dict[int, MeetingInfo]]
 
 
-def records_read_ahead(
-    store: Store,
-    ids: Sequence[int],
-    cutoff: datetime,
-    made: Callable[[list[HandoffRecord]], None] = lambda _records: None,
-) -> list[HandoffRecord]:
+def records_read_ahead(store: Store, ids: Sequence[int], cutoff: datetime) -> list[HandoffRecord]:
     """``records_as_of`` for the leads ``ids`` as of ``cutoff``, in one snapshot of the
-    store; a batch of a few chunks is read on this thread alone. ``made`` is given each
-    chunk's records as they are made, in order (while the next chunk is read)."""
+    store; a batch of a few chunks is read on this thread alone."""
     ids = sorted(ids)
     chunks = chunks_of(ids)
     if len(chunks) < 3:
         with store.reading() as session:
-            few = records_as_of(session, ids, cutoff)
-        made(few)
-        return few
+            return records_as_of(session, ids, cutoff)
     ahead = _ReadAhead(store, chunks, cutoff)
     thread = threading.Thread(target=ahead.read, name="handoff-read-ahead", daemon=True)
     thread.start()
@@ -62,14 +47,9 @@ def records_read_ahead(
         users, readings = ahead.take()
         records: list[HandoffRecord] = []
         for _chunk in chunks:
-            fetched, meetings = ahead.take()
-            rows = chunk_rows(fetched, users, ahead.decoded)
-            chunk = [
-                make_record(lead, rows, users, readings, meetings.get(lead.id))
-                for lead in rows.leads
-            ]
-            made(chunk)
-            records += chunk
+            rows, meetings = ahead.take()
+            for lead in rows.leads:
+                records.append(make_record(lead, rows, users, readings, meetings.get(lead.id)))
         return records
     finally:
         ahead.stopped.set()
@@ -83,8 +63,6 @@ class _ReadAhead:
         # Two chunks ahead at most: the rows of a whole batch are never all held at once.
         self.found: queue.Queue[Any] = queue.Queue(maxsize=2)
         self.stopped = threading.Event()
-        # Each answers text decoded once, by whichever thread meets it first.
-        self.decoded: dict[str, Any] = {}
 
     def read(self) -> None:
         """The second thread: the users and definitions, then each chunk's rows."""
@@ -92,13 +70,14 @@ class _ReadAhead:
             with self.store.reading() as session:
                 users = user_names(session)
                 self._put((users, readings_of(session)))
+                decoded: dict[str, Any] = {}
                 for chunk in self.chunks:
                     if self.stopped.is_set():
                         return
-                    fetched = fetch_chunk(session, chunk, self.cutoff, self.decoded)
+                    rows = read_chunk(session, chunk, self.cutoff, users, decoded)
                     booked = with_meetings(session, chunk, self.cutoff)
                     meetings = meetings_of(session, booked, self.cutoff) if booked else {}
-                    self._put((fetched, meetings))
+                    self._put((rows, meetings))
         except BaseException as error:  # handed to the thread that waits for the rows
             self._put(_Failed(error))
 

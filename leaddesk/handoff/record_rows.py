@@ -22,7 +22,7 @@ from sqlalchemy import BindParameter, Text, bindparam, select, type_coerce
 from sqlalchemy.orm import Session
 
 from leaddesk.domain import LeadType, Verdict
-from leaddesk.store.driver_statements import DriverStatement, Fetched
+from leaddesk.store.driver_statements import DriverStatement
 from leaddesk.store.meeting_models import Meeting
 from leaddesk.store.models import (
     Account,
@@ -227,18 +227,6 @@ def with_meetings(session: Session, chunk: Sequence[int], cutoff: datetime) -> l
     return sorted(row[0] for row in _rows(session, _BOOKED, ids=list(chunk), cutoff=cutoff))
 
 
-class FetchedChunk(NamedTuple):
-    """One chunk's rows as the store gave them (``fetch_chunk``), made into ``ChunkRows`` by
-    ``chunk_rows``: a thread reading ahead fetches, the thread making the records converts."""
-
-    leads: Fetched
-    verdicts: Fetched
-    latest: list[Sequence[Any]]  # each lead's latest hand-off verdict, as stored
-    calls: Fetched
-    notes: Fetched
-    answers: Fetched | None  # for the leads whose verdict has no answers
-
-
 def read_chunk(
     session: Session,
     chunk: Sequence[int],
@@ -248,77 +236,41 @@ def read_chunk(
 ) -> ChunkRows:
     """``decoded`` keeps each JSON text read so far with its value, for a read of many chunks:
     the same answers on many leads are decoded once and shared (nothing changes them)."""
-    decoded = {} if decoded is None else decoded
-    return chunk_rows(fetch_chunk(session, chunk, cutoff, decoded), users, decoded)
-
-
-def fetch_chunk(
-    session: Session, chunk: Sequence[int], cutoff: datetime, decoded: dict[str, Any]
-) -> FetchedChunk:
-    """The store's part of ``read_chunk``: its queries, and which leads' answers to read."""
     ids = list(chunk)
-    params = {"ids": ids, "cutoff": cutoff}
-    verdicts = _VERDICTS.fetched(session, params)
-    by_lead: dict[int, Sequence[Any]] = {}
-    for row in verdicts.as_stored():  # oldest first: the latest stays
-        by_lead[row[0]] = row
-    without_answers = [
-        lead_id for lead_id in ids if not _has_answers(by_lead.get(lead_id), decoded)
-    ]
-    return FetchedChunk(
-        leads=_LEADS.fetched(session, {"ids": ids}),
-        verdicts=verdicts,
-        latest=list(by_lead.values()),
-        calls=_CALLS.fetched(session, params),
-        notes=_NOTES.fetched(session, params),
-        answers=(
-            _ANSWERS.fetched(session, {"ids": without_answers, "cutoff": cutoff})
-            if without_answers
-            else None
-        ),
-    )
-
-
-def chunk_rows(
-    fetched: FetchedChunk, users: dict[int, tuple[str, str]], decoded: dict[str, Any]
-) -> ChunkRows:
-    """Python's part of ``read_chunk``: the fetched rows converted and grouped by lead."""
-    answers = fetched.answers
+    leads = [LeadRow._make(row) for row in _rows(session, _LEADS, ids=ids)]
+    verdicts = _latest_hand_off(session, ids, cutoff, {} if decoded is None else decoded)
+    without_answers = [lead_id for lead_id in ids if not _has_answers(verdicts.get(lead_id))]
     return ChunkRows(
-        leads=[LeadRow._make(row) for row in _all(fetched.leads)],
-        verdicts=_verdict_rows(fetched.verdicts.converted(fetched.latest), decoded),
-        calls=_calls(_all(fetched.calls), users),
-        notes=_notes(_all(fetched.notes), users),
-        answers=_answers(_all(answers)) if answers is not None else {},
+        leads=leads,
+        verdicts=verdicts,
+        calls=_calls(session, ids, cutoff, users),
+        notes=_notes(session, ids, cutoff, users),
+        answers=_answers(session, without_answers, cutoff) if without_answers else {},
     )
 
 
-def _all(fetched: Fetched) -> list[Sequence[Any]]:
-    return fetched.converted(fetched.as_stored())
+def _has_answers(verdict: VerdictRow | None) -> bool:
+    return verdict is not None and bool(verdict.answers)
 
 
-def _has_answers(verdict: Sequence[Any] | None, decoded: dict[str, Any]) -> bool:
-    """The verdict (as stored) carries answers."""
-    return verdict is not None and verdict[2] is not None and bool(_decoded(verdict[2], decoded))
-
-
-def _decoded(text: str, decoded: dict[str, Any]) -> Any:
-    found = decoded.get(text, _UNREAD)
-    if found is _UNREAD:
-        found = decoded[text] = json_value(text)
-    return found
-
-
-def _verdict_rows(latest: list[Sequence[Any]], decoded: dict[str, Any]) -> dict[int, VerdictRow]:
+def _latest_hand_off(
+    session: Session, ids: list[int], cutoff: datetime, decoded: dict[str, Any]
+) -> dict[int, VerdictRow]:
+    latest: dict[int, Sequence[Any]] = {}
+    for row in _rows(session, _VERDICTS, ids=ids, cutoff=cutoff):
+        latest[row[0]] = row
     verdicts: dict[int, VerdictRow] = {}
-    for row in latest:
+    for lead_id, row in latest.items():
         values = list(row)
         text = values[2]
         if text is not None:
-            values[2] = _decoded(text, decoded)
+            found = decoded.get(text, _UNREAD)
+            if found is _UNREAD:
+                found = decoded[text] = json_value(text)
+            values[2] = found
         values[9] = json_value(values[9])
         values.append(text)
-        verdicts[values[0]] = VerdictRow._make(values)
+        verdicts[lead_id] = VerdictRow._make(values)
     return verdicts
 
 
@@ -369,10 +321,12 @@ def _by(users: dict[int, tuple[str, str]], user_id: int) -> str:
 
 
 def _calls(
-    rows: list[Sequence[Any]], users: dict[int, tuple[str, str]]
+    session: Session, ids: list[int], cutoff: datetime, users: dict[int, tuple[str, str]]
 ) -> dict[int, list[dict[str, Any]]]:
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for lead_id, at, user_id, outcome, duration, note in rows:
+    for lead_id, at, user_id, outcome, duration, note in _rows(
+        session, _CALLS, ids=ids, cutoff=cutoff
+    ):
         grouped[lead_id].append(
             {
                 "at": call_time(at),
@@ -386,10 +340,10 @@ def _calls(
 
 
 def _notes(
-    rows: list[Sequence[Any]], users: dict[int, tuple[str, str]]
+    session: Session, ids: list[int], cutoff: datetime, users: dict[int, tuple[str, str]]
 ) -> dict[int, list[dict[str, Any]]]:
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for lead_id, created_at, user_id, text in rows:
+    for lead_id, created_at, user_id, text in _rows(session, _NOTES, ids=ids, cutoff=cutoff):
         if text.strip():
             grouped[lead_id].append(
                 {"at": created_at.isoformat(), "by": _by(users, user_id), "text": text}
@@ -397,8 +351,8 @@ def _notes(
     return grouped
 
 
-def _answers(rows: list[Sequence[Any]]) -> dict[int, dict[str, Any]]:
+def _answers(session: Session, ids: list[int], cutoff: datetime) -> dict[int, dict[str, Any]]:
     grouped: dict[int, dict[str, Any]] = defaultdict(dict)
-    for lead_id, question_id, value in rows:
+    for lead_id, question_id, value in _rows(session, _ANSWERS, ids=ids, cutoff=cutoff):
         grouped[lead_id][question_id] = value
     return grouped

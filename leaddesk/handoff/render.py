@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from leaddesk.definition.temperature import Temperature
 from leaddesk.handoff import marketing_qualified
@@ -32,9 +32,6 @@ from leaddesk.handoff.cells import FORMULA_STARTS, neutralise
 from leaddesk.handoff.mobile import is_mobile
 from leaddesk.handoff.one_line import OneLine, one_line
 from leaddesk.handoff.records import HandoffRecord
-
-if TYPE_CHECKING:
-    from leaddesk.handoff.as_read import FilesAsRead
 
 FORMAT_VERSION = 1
 SALESFORCE_COLUMNS = (
@@ -192,31 +189,14 @@ def rows(
     keeps texts made one line for the batch's other file."""
     lines = OneLine() if lines is None else lines
     labels = axis_labels(records)
-    marketing = bool(marketing_qualified.columns(records))
-    if named_like_columns(labels):
-        return _rows_by_name(records, labels, marketing)
-    return plain_rows(records, labels, marketing, lines, {})
-
-
-def named_like_columns(labels: list[str]) -> bool:
-    """An axis takes the name of one of the file's own columns."""
-    return bool(_FIXED_NAMES.intersection(labels))
-
-
-def plain_rows(
-    records: Sequence[HandoffRecord],
-    labels: list[str],
-    marketing: bool,
-    lines: OneLine,
-    mobile: dict[str | None, bool],
-) -> list[list[str | int | None]]:
-    """``rows`` under the columns ``labels`` and ``marketing`` give, when no axis takes the
-    name of another column. ``mobile`` keeps each number checked (for a batch made a few
-    records at a time)."""
-    names = [*_BEFORE_AXES, *labels, *_AFTER_AXES, *marketing_qualified.columns_if(marketing)]
+    marketing = marketing_qualified.columns(records)
+    if _FIXED_NAMES.intersection(labels):
+        return _rows_by_name(records, labels, bool(marketing))
+    names = [*_BEFORE_AXES, *labels, *_AFTER_AXES, *marketing]
     phone_at = frozenset(index for index, name in enumerate(names) if name in PHONE_COLUMNS)
     # Only cells that may hold text are looked at for a formula start.
     texts_at = [index for index, name in enumerate(names) if name not in NUMBER_COLUMNS]
+    mobile: dict[str | None, bool] = {}  # each distinct number checked once
     table: list[list[str | int | None]] = []
     for record in records:
         row = _row(record, labels, mobile, lines)
@@ -362,18 +342,13 @@ _FIXED_NAMES = frozenset((*_BEFORE_AXES, *_AFTER_AXES))
 _NO_MEETING = dict.fromkeys(MEETING_COLUMNS, "")
 
 
-def render_csv(
-    records: Sequence[HandoffRecord],
-    lines: OneLine | None = None,
-    table: list[list[str | int | None]] | None = None,
-) -> bytes:
-    """``table``: the records' rows, made already."""
+def render_csv(records: Sequence[HandoffRecord], lines: OneLine | None = None) -> bytes:
     # UTF-8 with a byte-order mark: Excel then reads accents right; CRM imports accept it.
     # csv.writer writes None as an empty cell.
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns(records))
-    writer.writerows(rows(records, lines) if table is None else table)
+    writer.writerows(rows(records, lines))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -427,20 +402,17 @@ def render_batch(records: Sequence[HandoffRecord], facts: BatchFacts) -> dict[st
 
 
 def hashed_batch(
-    records: Sequence[HandoffRecord], facts: BatchFacts, as_read: FilesAsRead | None = None
+    records: Sequence[HandoffRecord], facts: BatchFacts
 ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every file of the batch by name, in writing order (manifest last), and each file's
     SHA-256 (worked out once: the manifest, the batch row and the check of a file already
-    in place all use it). ``as_read``: the records' rows and lines, made as they were read."""
-    from leaddesk.handoff.as_read import FilesAsRead
+    in place all use it)."""
+    from leaddesk.handoff.json_lines import render_jsonl
 
-    if as_read is None:
-        as_read = FilesAsRead(facts)
-        as_read.add(list(records))
-    # The CSV's one-line texts, the summary among them, are the JSON Lines' too.
+    lines = OneLine()  # the CSV's one-line texts, the summary among them, reused by the JSONL
     files: dict[str, bytes] = {
-        f"{facts.code}.csv": render_csv(records, as_read.lines, as_read.csv_rows(records)),
-        f"{facts.code}.jsonl": as_read.json_lines.rendered(),
+        f"{facts.code}.csv": render_csv(records, lines),
+        f"{facts.code}.jsonl": render_jsonl(records, facts, lines),
     }
     if facts.xlsx:
         from leaddesk.handoff.workbook import render_xlsx

@@ -69,18 +69,14 @@ class DriverStatement:
 
     def rows(self, where: InTransaction, params: Mapping[str, Any]) -> list[Sequence[Any]]:
         """Every row the statement returns, its values converted as SQLAlchemy would."""
-        fetched = self.fetched(where, params)
-        return fetched.converted(fetched.as_stored())
-
-    def fetched(self, where: InTransaction, params: Mapping[str, Any]) -> Fetched:
-        """The statement's rows as the store gives them, to be converted later (by another
-        thread, say: ``Fetched``)."""
         dialect = dialect_of(where)
         if dialect.name != "sqlite":
-            return Fetched(list(connection_of(where).execute(self.statement, params).tuples()))
+            return list(connection_of(where).execute(self.statement, params).tuples())
         plan = self._plan_for(dialect)
         found = _driver(where).execute(*plan.bound(params)).fetchall()
-        return Fetched(found[0][0] if self.in_one_step else found, plan, self.in_one_step)
+        if self.in_one_step:
+            found = orjson.loads(found[0][0])
+        return plan.converted(found)
 
     def changed(self, where: InTransaction, params: Mapping[str, Any]) -> int:
         """Run an INSERT, UPDATE or DELETE; how many rows it changed."""
@@ -111,27 +107,6 @@ def _as_one_array(statement: Executable) -> Executable:
             raise TypeError(f"{column.name}: a number with a fraction or bytes, read in one step")
     inner = cast(Any, statement).subquery()
     return select(func.json_group_array(func.json_array(*inner.c))).select_from(inner)
-
-
-class Fetched:
-    """A statement's rows as the store gave them. On SQLite its values are as stored (texts
-    for times, values for enums) until ``converted``; rows made in one step are one JSON
-    text until ``as_stored``. A thread that only reads can leave both to the thread that
-    uses the rows. On PostgreSQL the rows come converted."""
-
-    __slots__ = ("_found", "_in_one_step", "_plan")
-
-    def __init__(self, found: Any, plan: _Plan | None = None, in_one_step: bool = False) -> None:
-        self._found, self._plan, self._in_one_step = found, plan, in_one_step
-
-    def as_stored(self) -> list[Sequence[Any]]:
-        """The rows, each value as the store holds it (converted already on PostgreSQL)."""
-        return orjson.loads(self._found) if self._in_one_step else self._found  # type: ignore[no-any-return]
-
-    def converted(self, rows: list[Sequence[Any]]) -> list[Sequence[Any]]:
-        """Rows of ``as_stored`` (all or some) with their values converted as SQLAlchemy
-        would."""
-        return self._plan.converted(rows) if self._plan is not None else list(rows)
 
 
 def connection_of(where: InTransaction) -> Connection:
@@ -325,7 +300,7 @@ class _Plan:
                 parts += [", ".join(":" + item for item in names), self.pieces[n + 1]]
         return "".join(parts)
 
-    def converted(self, found: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+    def converted(self, found: list[tuple[Any, ...]]) -> list[Sequence[Any]]:
         """The rows with their typed columns converted, a column at a time (the processors
         of a page's 50 rows run in a comprehension each, not a loop per cell)."""
         if not self.converts or not found:

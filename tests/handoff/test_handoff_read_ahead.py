@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from leaddesk.handoff import read_ahead, records
 from leaddesk.handoff.read_ahead import records_read_ahead
-from leaddesk.handoff.records import HandoffRecord, records_as_of
+from leaddesk.handoff.records import records_as_of
 from leaddesk.store.models import VerdictRecord
 
 
@@ -44,13 +44,9 @@ def test_read_ahead_gives_the_same_records_in_the_same_order(
     cutoff = team.clock()
     with team.store.reading() as session:
         one_thread = records_as_of(session, ids, cutoff)
-    made: list[list[HandoffRecord]] = []
-    ahead = records_read_ahead(team.store, list(reversed(ids)), cutoff, made=made.append)
+    ahead = records_read_ahead(team.store, list(reversed(ids)), cutoff)
     assert [record.lead_id for record in ahead] == sorted(ids)
     assert ahead == one_thread
-    # Each chunk's records were handed over as they were made, in order.
-    assert [len(chunk) for chunk in made] == [2, 2, 2, 1]
-    assert [record for chunk in made for record in chunk] == ahead
     assert ahead[0].notes and ahead[0].calls is not None
     assert ahead[0].answers == {"budget_status": "approved", "timeline": "3_months"}
     assert ahead[2].answers["budget_status"] == "none"
@@ -61,7 +57,7 @@ def test_a_failed_read_reaches_the_caller_and_the_thread_ends(
     team: Team, small_chunks: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = _seven_leads(team)
-    real = read_ahead.fetch_chunk
+    real = read_ahead.read_chunk
     calls: list[int] = []
 
     def second_chunk_fails(*args: object, **kwargs: object) -> object:
@@ -70,7 +66,7 @@ def test_a_failed_read_reaches_the_caller_and_the_thread_ends(
             raise RuntimeError("the disk went away")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(read_ahead, "fetch_chunk", second_chunk_fails)
+    monkeypatch.setattr(read_ahead, "read_chunk", second_chunk_fails)
     before = threading.active_count()
     with pytest.raises(RuntimeError, match="the disk went away"):
         records_read_ahead(team.store, ids, team.clock())
