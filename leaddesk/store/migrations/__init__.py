@@ -27,6 +27,10 @@ HERE = Path(__file__).resolve().parent
 # The newest revision in versions/. Kept here so opening an up-to-date store needs one
 # SELECT instead of loading Alembic (a test keeps it equal to Alembic's own head).
 SCHEMA_HEAD = "0033"
+# The advisory lock one upgrader of a PostgreSQL store holds (a number no other lock uses).
+UPGRADE_LOCK = 0x4C44_5550  # "LDUP"
+# How long an opener of a SQLite store waits for another LeadDesk's upgrade of it.
+_UPGRADE_WAIT_MS = 15 * 60 * 1000
 # Search's indexes no model describes (migration 0019): SQLite's FTS5 table with its own
 # shadow tables, filled by triggers and left out of backups, and PostgreSQL's trigram index;
 # and SQLite's table of the store's zone keys, kept by triggers the same way (0028).
@@ -72,6 +76,19 @@ def current_revision(store: Store) -> str | None:
             return None  # no version table: an empty database
 
 
+def _version_once_alone(connection: Connection) -> str | None:
+    """The store's schema version, read once this connection holds the upgrade lock (the
+    transaction begins here and keeps the lock until it ends)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
+        if connection.execute(text("SELECT to_regclass('alembic_version')")).scalar() is None:
+            return None
+    try:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:
+        return None  # SQLite, an empty store: no version table (the transaction goes on)
+
+
 def check_not_newer(store: Store) -> str | None:
     revision = current_revision(store)
     if revision is not None and revision != SCHEMA_HEAD and revision not in known_revisions():
@@ -83,7 +100,7 @@ def check_not_newer(store: Store) -> str | None:
 
 
 def bring_up_to_date(store: Store) -> None:
-    from leaddesk.store.database import backup_name, backup_sqlite, table_names
+    from leaddesk.store.database import table_names
 
     if current_revision(store) == SCHEMA_HEAD:
         return
@@ -93,23 +110,38 @@ def bring_up_to_date(store: Store) -> None:
         return
     if revision is None and "leads" in table_names(store):
         raise StoreError(f"{store.label} holds tables but is not a LeadDesk store")
-    if revision is not None and store.path is not None:
-        copy = backup_sqlite(store, backup_name(store.path, revision))
-        log.info("store upgraded from %s; the old one is kept at %s", revision, copy)
-    upgrade(store, head)
+    upgrade(store, head, keep_a_copy=store.path is not None)
 
 
-def upgrade(store: Store, target: str = "head") -> None:
+def upgrade(store: Store, target: str = "head", *, keep_a_copy: bool = False) -> None:
+    """Bring the store's tables to ``target``, one upgrader at a time.
+
+    Several LeadDesks may open an older store at the same moment (a team signing in the
+    morning after an update; the window and a scheduled sync). The first takes the store's
+    upgrade lock, the others wait for it and then find the work done: on PostgreSQL a
+    transaction-scoped advisory lock, on SQLite the write lock (BEGIN IMMEDIATE), both taken
+    before the schema's version is read. With ``keep_a_copy`` a SQLite store is copied beside
+    itself first, by the one upgrader, under that lock.
+    """
     from alembic import command
 
     from leaddesk.store import grants
+    from leaddesk.store.database import BUSY_TIMEOUT_MS, backup_name, backup_sqlite
 
-    with store.engine.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
+    sqlite = store.is_sqlite
+    engine = store.writing_engine if sqlite else store.engine
+    with engine.connect() as connection:
         if sqlite:
             # Must happen outside a transaction, or SQLite ignores it.
-            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+            raw = connection.connection.dbapi_connection
+            raw.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+            # Another LeadDesk's upgrade of a big store takes longer than a write usually waits.
+            raw.execute(f"PRAGMA busy_timeout = {_UPGRADE_WAIT_MS}")  # type: ignore[union-attr]
         try:
+            revision = _version_once_alone(connection)
+            if keep_a_copy and store.path and revision not in (None, head_revision()):
+                copy = backup_sqlite(store, backup_name(store.path, revision))
+                log.info("store upgraded from %s; the old one is kept at %s", revision, copy)
             command.upgrade(alembic_config(connection), target)
             if target in ("head", SCHEMA_HEAD) and grants.has_grants(connection):
                 # The logins' rights and guards cover new tables too. (A restore stops at the
@@ -118,7 +150,8 @@ def upgrade(store: Store, target: str = "head") -> None:
             connection.commit()
         finally:
             if sqlite:
-                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
+                raw.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
+                raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # type: ignore[union-attr]
         if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             connection.rollback()
