@@ -31,6 +31,9 @@ SCHEMA_HEAD = "0033"
 UPGRADE_LOCK = 0x4C44_5550  # "LDUP"
 # How long an opener of a SQLite store waits for another LeadDesk's upgrade of it.
 _UPGRADE_WAIT_MS = 15 * 60 * 1000
+# PostgreSQL's "deadlock detected", and how many times an upgrade it rolled back is run.
+_DEADLOCK = "40P01"
+_TRIES = 3
 # Search's indexes no model describes (migration 0019): SQLite's FTS5 table with its own
 # shadow tables, filled by triggers and left out of backups, and PostgreSQL's trigram index;
 # and SQLite's table of the store's zone keys, kept by triggers the same way (0028).
@@ -122,7 +125,28 @@ def upgrade(store: Store, target: str = "head", *, keep_a_copy: bool = False) ->
     transaction-scoped advisory lock, on SQLite the write lock (BEGIN IMMEDIATE), both taken
     before the schema's version is read. With ``keep_a_copy`` a SQLite store is copied beside
     itself first, by the one upgrader, under that lock.
+
+    The upgrade is one transaction. On PostgreSQL a transaction of a LeadDesk still working
+    on the store can need a table the upgrade holds while holding one it needs; the server
+    then rolls one of them back (a deadlock). If that is the upgrade, it runs again.
     """
+    for attempt in range(1, _TRIES + 1):
+        try:
+            _upgrade_once(store, target, keep_a_copy=keep_a_copy)
+            return
+        except DBAPIError as exc:
+            if attempt == _TRIES or getattr(exc.orig, "sqlstate", None) != _DEADLOCK:
+                raise
+            log.warning(
+                "the upgrade of %s and another transaction waited on each other; the server "
+                "rolled the upgrade back whole; it runs again (try %d of %d)",
+                store.label,
+                attempt + 1,
+                _TRIES,
+            )
+
+
+def _upgrade_once(store: Store, target: str, *, keep_a_copy: bool) -> None:
     from alembic import command
 
     from leaddesk.store import grants
