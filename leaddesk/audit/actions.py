@@ -94,8 +94,15 @@ class AuditAction(StrEnum):
 
 
 # A rep's look at a lead, not work on it: the claim the window takes while the lead is open,
-# its release, and "skip for now". An undone import takes leads with only these along, and the
-# events stay in the trail without their lead (``leaddesk.intake.undo``).
+# its release, and "skip for now".
 LOOK_ACTIONS = frozenset(
     {AuditAction.CLAIM_TAKEN, AuditAction.CLAIM_RELEASED, AuditAction.QUEUE_SKIPPED}
 )
+# The sweep's bookkeeping that nobody worked a lead, not work on it either: the untouched flag
+# put on and taken off (``leaddesk.team.sweep``; the touch that takes it off is work of its own).
+UNTOUCHED_FLAG_ACTIONS = frozenset(
+    {AuditAction.FLAGGED_UNTOUCHED, AuditAction.UNTOUCHED_FLAG_CLEARED}
+)
+# What is not work on a lead: an undone import takes leads with only these along, and the
+# events stay in the trail without their lead (``leaddesk.intake.undo``).
+NOT_WORK_ACTIONS = LOOK_ACTIONS | UNTOUCHED_FLAG_ACTIONS

@@ -285,6 +285,12 @@ def _undo(args: argparse.Namespace) -> int:
             if result.looked_at
             else ""
         )
+        + (
+            f" The sweep had flagged {result.flagged:,} of the leads as untouched;"
+            " the audit trail keeps those flags."
+            if result.flagged
+            else ""
+        )
     )
     return 0
 

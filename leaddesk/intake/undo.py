@@ -1,6 +1,8 @@
 """Take back an import run: remove the leads, people and accounts it created, and the interest
 it added to open leads. Refused when a rep has already worked one of its leads, or has one open
-now (``leaddesk.intake.worked_leads``); leads reps only looked at go, their skips with them.
+now (``leaddesk.intake.worked_leads``); leads reps only looked at go, their skips with them, and
+so do leads the sweep only flagged as untouched. The events of those looks and flags stay in
+the trail without their lead; the undo's own event says which lead each was at.
 
 What a run created is listed, chunk by chunk, in its ``import_chunk`` audit events (id ranges,
 checked against each lead's own ``extra.intake.run``; its assignment rows, checked against
@@ -45,6 +47,7 @@ class UndoSummary:
     accounts_removed: int
     leads_restored: int
     looked_at: int = 0  # leads removed that reps had only looked at (claimed, skipped)
+    flagged: int = 0  # leads removed that the sweep had flagged as untouched
 
     def as_json(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -115,7 +118,8 @@ def undo_run(
     _unflag_shared_numbers(session, [entry for entry in shared if entry[0] not in gone])
     _unflag_shared_numbers(session, _named_elsewhere(session, leads, gone))
     for batch in _batches(leads):
-        # Their skips go with them; the events of a rep's look at one stay, without the lead.
+        # Their skips go with them; the events of a rep's look at one, and of the sweep's
+        # flag on it, stay without the lead.
         session.execute(delete(Lead).where(Lead.id.in_(batch)))
     people = _unused(session, created["people"], Lead.person_id, Person)
     for batch in _batches(people):
@@ -129,10 +133,16 @@ def undo_run(
     run.status = RunStatus.UNDONE
     run.finished_at = at
     looks = {lead_id: ids for lead_id, ids in found.looks.items() if lead_id in gone}
-    summary = UndoSummary(run_id, len(leads), len(people), len(accounts), restored, len(looks))
+    flags = {lead_id: ids for lead_id, ids in found.flags.items() if lead_id in gone}
+    summary = UndoSummary(
+        run_id, len(leads), len(people), len(accounts), restored, len(looks), len(flags)
+    )
     said: dict[str, Any] = dict(summary.as_json())
-    if looks:  # which lead each kept look was at, now that the events no longer say
+    # Which lead each kept look and flag was at, now that the events no longer say.
+    if looks:
         said["looks"] = {str(lead_id): ids for lead_id, ids in sorted(looks.items())}
+    if flags:
+        said["flags"] = {str(lead_id): ids for lead_id, ids in sorted(flags.items())}
     audit.record(
         session,
         at=at,

@@ -1,12 +1,15 @@
-"""Which of an import's leads reps have worked since the import, and which they only looked at:
-an import's undo removes the leads only when none was worked (``leaddesk.intake.undo``).
+"""Which of an import's leads reps have worked since the import, and which they only looked at
+or the sweep only flagged: an import's undo removes the leads only when none was worked
+(``leaddesk.intake.undo``).
 
 Work is history the undo would lose: a call, a verdict, answers, a note by a rep, a meeting,
 a hand-off, sales' answer, a team lead's move, a stage change, interest a later import added,
 or any other event on the lead. A look is not: a claim taken and let go (the window claims the
-lead it shows) and "skip for now". Its audit events stay without their lead and its skip rows
-go with it. A claim held right now is neither: the rep may be on the phone with the lead, so
-the undo waits until they let it go.
+lead it shows) and "skip for now". Nor is the sweep's untouched flag, put on or taken off: it
+records that nobody worked the lead (the touch that takes it off is work of its own). Their
+audit events stay without their lead and a look's skip rows go with it. A claim held right
+now is neither: the rep may be on the phone with the lead, so the undo waits until they let
+it go.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leaddesk.audit.actions import LOOK_ACTIONS, AuditAction
+from leaddesk.audit.actions import LOOK_ACTIONS, UNTOUCHED_FLAG_ACTIONS, AuditAction
 from leaddesk.domain import FRESH_STAGES
 from leaddesk.errors import Conflict
 from leaddesk.store.models import (
@@ -95,13 +98,15 @@ _WORK_ROWS = (
 
 @dataclass
 class Found:
-    """What reps did to an import's leads: the work by lead, the claims held now, the looks."""
+    """What reps did to an import's leads: the work by lead, the claims held now, the looks,
+    and the sweep's untouched flags."""
 
     work: dict[int, set[str]] = field(default_factory=dict)
     other: set[str] = field(default_factory=set)  # the other events' actions, as the trail says
     later_runs: set[str] = field(default_factory=set)
     held: dict[int, int] = field(default_factory=dict)  # lead -> the rep holding it now
     looks: dict[int, list[int]] = field(default_factory=dict)  # lead -> its look events
+    flags: dict[int, list[int]] = field(default_factory=dict)  # lead -> its flag events
 
     def worked(self, lead_id: int, kind: str) -> None:
         self.work.setdefault(lead_id, set()).add(kind)
@@ -166,6 +171,9 @@ def find_work(
                 continue
             if action in LOOK_ACTIONS:
                 found.looks.setdefault(on, []).append(event_id)
+                continue
+            if action in UNTOUCHED_FLAG_ACTIONS:
+                found.flags.setdefault(on, []).append(event_id)
                 continue
             kind = _EVENT_KINDS.get(action, OTHER)
             if kind == OTHER:

@@ -14,8 +14,9 @@ from leaddesk.store.models import Base
 
 class AuditEvent(Base):
     """Who did what, when, from which state to which, and why. Never updated: an erasure blanks
-    its words (``leaddesk.privacy.erasure``), and a look at a lead (a claim, a skip;
-    ``leaddesk.audit.actions.LOOK_ACTIONS``) loses its lead when an import's undo removes it."""
+    its words (``leaddesk.privacy.erasure``), and an event that is not work on a lead (a look:
+    a claim, a skip; the sweep's untouched flag: ``leaddesk.audit.actions.NOT_WORK_ACTIONS``)
+    loses its lead when an import's undo removes it."""
 
     __tablename__ = "audit_events"
 

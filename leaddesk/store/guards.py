@@ -25,7 +25,9 @@ What a LeadDesk login may not do, whatever it types at a SQL prompt:
 * as a team lead: make anyone an admin, change an admin, or change their own role or state;
   write sales' answer (an erasure may only blank its comment);
 * change or remove an audit event: the trail is append-only for every role, the owner
-  included, except the words an erasure blanks (through ``leaddesk_scrub_audit``).
+  included, except the words an erasure blanks (through ``leaddesk_scrub_audit``) and the lead
+  of an event that is not work on it (a look, the sweep's untouched flag) when an undone import
+  removes the lead.
 
 Each audit row carries the login that wrote it (``db_login``). The audit trail's guard is here;
 the row guards' SQL is in ``leaddesk.store.row_guards``, built with ``leaddesk.store.plpgsql``.
@@ -43,10 +45,18 @@ REFUSE = "leaddesk_refuse"
 SCRUB_FUNCTION = "leaddesk_scrub_audit"
 _ERASING = "leaddesk.erasing"
 
-# The events of a look at a lead, which stay without it when an import is undone: the values
-# of ``leaddesk.audit.actions.LOOK_ACTIONS`` (the store does not import the audit room).
-LOOK_EVENTS = ("claim_released", "claim_taken", "queue_skipped")
-_LOOKS = ", ".join(literal(action) for action in LOOK_EVENTS)
+# The events that are not work on a lead, which stay without it when an import is undone: a
+# look (a claim taken or let go, a skip) and the sweep's untouched flag, put on or taken off.
+# The values of ``leaddesk.audit.actions.NOT_WORK_ACTIONS`` (the store does not import the
+# audit room); a change here needs a migration that reinstalls the guard (0033, 0034).
+NOT_WORK_EVENTS = (
+    "claim_released",
+    "claim_taken",
+    "flagged_untouched",
+    "queue_skipped",
+    "untouched_flag_cleared",
+)
+_NOT_WORK = ", ".join(literal(action) for action in NOT_WORK_EVENTS)
 
 # The audit trail, on every PostgreSQL store (with logins or not).
 _AUDIT_SQL = (
@@ -63,12 +73,13 @@ _AUDIT_SQL = (
             AND NEW.db_login IS NOT DISTINCT FROM OLD.db_login THEN
         RETURN NEW;  -- an erasure blanking the words about a person
     END IF;
-    -- A look at a lead (a claim taken or let go, a skip) outlives the lead when an undone
-    -- import takes it away: the foreign key's ON DELETE SET NULL clears the event's lead, and
+    -- An event that is not work on a lead (a look: a claim taken or let go, a skip; the
+    -- sweep's untouched flag, put on or taken off) outlives the lead when an undone import
+    -- takes it away: the foreign key's ON DELETE SET NULL clears the event's lead, and
     -- nothing else. Any other event on a lead keeps the lead (its removal is refused).
     IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1
             AND OLD.lead_id IS NOT NULL AND NEW.lead_id IS NULL
-            AND OLD.action IN (__LOOKS__)
+            AND OLD.action IN (__NOT_WORK__)
             AND (to_jsonb(NEW) - 'lead_id') = (to_jsonb(OLD) - 'lead_id')
             AND NOT EXISTS (SELECT 1 FROM public.leads l WHERE l.id = OLD.lead_id) THEN
         RETURN NEW;
@@ -76,7 +87,7 @@ _AUDIT_SQL = (
     PERFORM public.leaddesk_refuse('the audit trail is append-only: events are never '
         || 'changed or removed');
     RETURN NULL;
-""".replace("__LOOKS__", _LOOKS),
+""".replace("__NOT_WORK__", _NOT_WORK),
     ),
     trigger_function(
         "leaddesk_audit_stamp",

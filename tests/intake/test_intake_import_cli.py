@@ -12,7 +12,7 @@ import json
 import os
 import signal
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -359,6 +359,39 @@ def test_undo_from_the_command_line_waits_for_a_rep_with_a_lead_open_then_takes_
     code, out, err = run_cli("import", "--undo", str(run), "--as", "lead1", db=db)
     assert code == 0, err
     assert "removed 2 leads" in out and "only looked at 1 of the leads" in out
+
+
+def test_undo_from_the_command_line_takes_leads_the_sweep_flagged_but_not_once_worked(
+    db: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    runs = []
+    for name, rows in (
+        ("first.csv", good_rows(2)),
+        ("second.csv", good_rows(4)[len(good_rows(2)) :]),
+    ):
+        export = tmp_path / name
+        export.write_text(HEADER + rows, encoding="utf-8")
+        code, out, err = run_cli("import", str(export), "--as", "lead1", "--json", db=db)
+        assert code == 0, err
+        runs.append(json.loads(out)["run"])
+    store = open_store(db)
+    with store.reading() as session:
+        noted = max(session.scalars(select(Lead.id)))  # the second import's
+    store.close()
+    # Two weeks on (the command reads the real clock), nobody has touched them: flagged.
+    later = FixedClock(datetime.now(UTC) + timedelta(days=14))
+    with open_desk(db, "lead1", clock=later) as desk:
+        assert len(desk.team.sweep().flagged) == 4
+    with open_desk(db, "rep1", clock=later) as rep:
+        rep.calls.save_note(noted, "Asked for a call in March")
+    before = dump(db)
+    code, _out, err = run_cli("import", "--undo", str(runs[1]), "--as", "lead1", db=db)
+    assert code == 4 and "1 lead(s) from second.csv have notes since the import" in err
+    assert "flag" not in err and "Traceback" not in err and dump(db) == before
+    code, out, err = run_cli("import", "--undo", str(runs[0]), "--as", "lead1", db=db)
+    assert code == 0, err
+    assert "removed 2 leads" in out
+    assert "The sweep had flagged 2 of the leads as untouched" in out
 
 
 def test_the_runs_list_says_who_ran_each_import_by_name(

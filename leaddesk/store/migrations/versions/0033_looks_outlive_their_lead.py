@@ -7,9 +7,9 @@ Create Date: 2026-12-07 22:00:00
 
 ``audit_events.lead_id`` now clears itself (ON DELETE SET NULL) when its lead is removed, which
 only an undone import does. On PostgreSQL the append-only trail lets exactly that change
-through, and only for the events of a look (``leaddesk.audit.actions.LOOK_ACTIONS``): a lead
-with any other event still cannot be removed, whoever asks. SQLite copies the table once to
-change the key.
+through, and only for the events of a look (``leaddesk.audit.actions.LOOK_ACTIONS``; 0034 adds
+the sweep's untouched flag): a lead with any other event still cannot be removed, whoever asks.
+SQLite copies the table once to change the key.
 """
 
 from collections.abc import Sequence
