@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, text
@@ -26,24 +27,30 @@ def _back_to(location: str, revision: str) -> None:
     store.close()
 
 
-def test_stores_opened_at_once_are_upgraded_once(store_location: str) -> None:
+def test_stores_opened_at_once_are_upgraded_once(store_location: str, tmp_path: Path) -> None:
     _back_to(store_location, "0032")
-    # Each opener is a process of its own, as each LeadDesk is; all start at the same moment.
-    at = time.time() + 3
+    # Each opener is a process of its own, as each LeadDesk is. Each says it is ready once
+    # LeadDesk is imported and waits for the others, so all open the store at the same moment.
+    ready = tmp_path / "ready"
+    ready.mkdir()
     script = (
         "import sys, time\n"
+        "from pathlib import Path\n"
         "from leaddesk.store import open_store\n"
-        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "ready, n = Path(sys.argv[2]), int(sys.argv[3])\n"
+        "(ready / sys.argv[4]).touch()\n"
+        "while len(list(ready.iterdir())) < n:\n"
+        "    time.sleep(0.005)\n"
         "open_store(sys.argv[1]).close()\n"
     )
     openers = [
         subprocess.Popen(
-            [sys.executable, "-c", script, store_location, str(at)],
+            [sys.executable, "-c", script, store_location, str(ready), str(OPENERS), str(n)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(OPENERS)
+        for n in range(OPENERS)
     ]
     failures = [err for opener in openers for _out, err in [opener.communicate(timeout=120)] if err]
     assert failures == []
