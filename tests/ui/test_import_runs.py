@@ -11,13 +11,13 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from leaddesk.clock import FixedClock
-from leaddesk.desk import Desk, open_desk
+from leaddesk.desk import Desk, UndoSummary, open_desk
 from leaddesk.intake.by_hand import NewInterest
 from leaddesk.intake.runs import BY_HAND
 from leaddesk.store.models import Lead, User
 from tests.ui.conftest import open_workspace
 from ui.common import dialogs
-from ui.intake.runs import COLUMNS, ImportRunsDialog
+from ui.intake.runs import COLUMNS, ImportRunsDialog, _kept_in_the_trail
 
 BY, STATUS = COLUMNS.index("By"), COLUMNS.index("Status")
 
@@ -180,3 +180,20 @@ def test_a_run_kept_while_a_rep_has_its_lead_open_is_undone_once_they_only_skipp
     dialog.undo_selected()
     qtbot.waitUntil(lambda: "undone:" in dialog.said.text())
     assert _lead_count(team_lead.desk) == before
+    assert dialog.said.text().endswith(
+        "Reps had only looked at 1 of the leads: the audit trail keeps those events."
+    )
+
+
+def test_the_window_says_what_the_undo_took_that_was_not_work() -> None:
+    def said(looked_at: int, flagged: int) -> str:
+        return _kept_in_the_trail(UndoSummary(7, 3, 3, 0, 0, looked_at=looked_at, flagged=flagged))
+
+    assert said(0, 0) == ""
+    assert (
+        said(0, 2) == " The sweep had flagged 2 as untouched: the audit trail keeps those events."
+    )
+    assert said(1, 1_200) == (
+        " Reps had only looked at 1 of the leads and the sweep had flagged 1,200 as untouched:"
+        " the audit trail keeps those events."
+    )

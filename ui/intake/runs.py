@@ -186,10 +186,23 @@ class ImportRunsDialog(QDialog):
             f"Import {summary.run_id} undone: {plural(summary.leads_removed, 'lead')} and "
             f"{plural(summary.people_removed, 'person', 'people')} removed, "
             f"{plural(restored, 'open lead')} given back {'its' if restored == 1 else 'their'} "
-            "earlier interest."
+            f"earlier interest.{_kept_in_the_trail(summary)}"
         )
         self.load()
 
     def _failed(self, error: LeadDeskError) -> None:
         self.said.setText(f"Nothing was undone. {error.message}")
         self._selected()
+
+
+def _kept_in_the_trail(summary: UndoSummary) -> str:
+    """What the undo took along that was not work: the audit trail keeps those events."""
+    kept = []
+    if summary.looked_at:
+        kept.append(f"reps had only looked at {summary.looked_at:,} of the leads")
+    if summary.flagged:
+        kept.append(f"the sweep had flagged {summary.flagged:,} as untouched")
+    if not kept:
+        return ""
+    said = " and ".join(kept)
+    return f" {said[0].upper()}{said[1:]}: the audit trail keeps those events."
