@@ -259,6 +259,13 @@ def test_backup_and_restore_from_the_command_line(
     restored = run_cli("--db", str(target), "restore", str(backup))
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout.startswith("Restored ")
+    # Checked whole, then written: each pass counts the backup's rows, never twice as many.
+    rows = sum(summary["rows"].values())
+    lines = restored.stderr.splitlines()
+    assert (
+        f"Checking: {rows:,} rows, done" in lines and lines[-1] == f"Restoring: {rows:,} rows, done"
+    )
+    assert all(line.endswith(f" of {rows:,} rows") for line in lines if " of " in line), lines
     folder = run_cli("--db", str(tmp_path / "other.sqlite3"), "restore", str(tmp_path))
     assert folder.returncode == 2 and "a folder, not a backup file" in folder.stderr
     twice = run_cli("--db", str(target), "restore", str(backup))

@@ -18,6 +18,18 @@ def test_version(run_cli: RunCli) -> None:
     assert result.stdout.strip() == f"LeadDesk {__version__}"
 
 
+def test_python_m_leaddesk_gui_says_which_command_opens_the_window(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    # `python -m leaddesk` has no window to open: it says which command has one.
+    result = run_cli("gui", "--as", "rep1", db=tmp_path / "team.sqlite3")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "leaddesk: 'python -m leaddesk' runs the commands only; the window opens with the "
+        "'leaddesk' command ('leaddesk gui')"
+    )
+
+
 def test_init_is_idempotent(tmp_path: Path, run_cli: RunCli) -> None:
     db = tmp_path / "team.sqlite3"
     first = run_cli("init", "--json", db=db)

@@ -318,6 +318,11 @@ def test_cli_a_rep_adds_but_cannot_remove_or_import(
     db = ["--db", store_location]
     assert cli([*db, "dnc", "add", "+12125550101", "--reason", "asked", "--as", "rep1"]) == 0
     assert "+12125550101 is on the do-not-call list" in capsys.readouterr().out
+    # An email typed without its @ is not called a bad phone number.
+    assert cli([*db, "dnc", "add", "ada at acme.example", "--reason", "asked", "--as", "rep1"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "leaddesk: 'ada at acme.example': neither a phone number nor an email address"
+    )
     assert cli([*db, "dnc", "remove", "+12125550101", "--as", "rep1"]) == 3
     assert "cannot manage the do-not-call list" in capsys.readouterr().err
     listing = _list_file(tmp_path / "l.csv", [["+12125550102"]], ["Phone"])

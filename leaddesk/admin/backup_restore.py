@@ -68,6 +68,7 @@ def restore_backup(
     at: datetime,
     dry_run: bool = False,
     progress: Progress = no_progress,
+    checked: Progress | None = None,
 ) -> RestoreSummary:
     """Every row of the backup ``source`` into the empty store at ``location`` (made if it is
     a new SQLite file), in one transaction. ``dry_run`` reads and checks the whole file and
@@ -75,7 +76,11 @@ def restore_backup(
 
     The whole file is read and checked first (its SHA-256, gzip's CRC, every value and every
     count); only then is anything made or written. A restore refused after that (rows that do
-    not fit together) takes away what it made: the new file, or the tables it set up."""
+    not fit together) takes away what it made: the new file, or the tables it set up.
+
+    ``progress`` counts both passes over the file as one (done of twice the rows), unless
+    ``checked`` is given: then the check counts its rows there and ``progress`` the rows
+    written, each of the backup's rows."""
     if dry_run:
         with BackupReader(source) as reader:
             header = reader.header()
@@ -85,7 +90,7 @@ def restore_backup(
 
     with BackupReader(source) as reader:
         header = reader.header()
-        _counted(reader, lambda done, total: progress(done, 2 * total))
+        _counted(reader, checked or (lambda done, total: progress(done, 2 * total)))
     schema = str(header["schema"])
     target = _empty_store(location, schema)
     store = target.store
@@ -103,9 +108,10 @@ def restore_backup(
                 writer = BulkWriter(session.connection(), values_repeat=False)
                 rows = {}
                 writing = reader.total
-                for table, batch in _batches(
-                    reader, lambda done, total: progress(total + done, 2 * total)
-                ):
+                written: Progress = (
+                    progress if checked else lambda done, total: progress(total + done, 2 * total)
+                )
+                for table, batch in _batches(reader, written):
                     writer.insert(table, batch)
                     rows[table.name] = rows.get(table.name, 0) + len(batch)
                 rows = reader.check_end(rows)

@@ -115,8 +115,15 @@ def undo_call(session: Session, call_id: int, *, user_id: int, at: datetime) -> 
     logged = last_event(session, lead.id, (LOGGED,))
     snapshot = lifecycle.snapshot_of(logged)
     logged_call = (logged.details or {}).get("call_id") if logged is not None else None
-    if latest != call.id or logged_call != call.id or snapshot is None:
+    if latest != call.id:
         raise Conflict(f"A later call on lead {lead.id} was logged; this one cannot be undone.")
+    if logged_call != call.id or snapshot is None:
+        # The later call was taken back itself: only the last outcome logged is undone.
+        raise Conflict(
+            f"Only the last outcome logged on lead {lead.id} can be taken back: the call "
+            "after this one was, so this one stays. Log the next call as it goes, or note what "
+            "happened."
+        )
     if not can_undo(call.outcome):
         raise Conflict(
             "A do-not-call cannot be undone here: it also held the person's other leads. "

@@ -158,7 +158,11 @@ def main(argv: Sequence[str] | None = None, *, open_window: WindowOpener | None 
         return run_guarded(lambda: self_test_command.run(args), parsers)
     if args.command in (None, "gui"):
         if open_window is None:
-            print("leaddesk: the window is not available here; use a command", file=sys.stderr)
+            print(
+                "leaddesk: 'python -m leaddesk' runs the commands only; the window opens with "
+                "the 'leaddesk' command ('leaddesk gui')",
+                file=sys.stderr,
+            )
             return 2
         for name in ("as_user", "screenshot"):
             if not hasattr(args, name):

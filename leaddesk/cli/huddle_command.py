@@ -8,7 +8,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from leaddesk.cli.common import desk_for, print_json
+from leaddesk.cli.common import count, desk_for, print_json
 from leaddesk.errors import InputError
 
 
@@ -52,9 +52,10 @@ def run(args: argparse.Namespace, *, since: date | None, until: date | None) -> 
     span = huddle.period
     print(f"Huddle pack for {span.since} to {span.until} ({span.timezone}): {pack.page}")
     print(
-        f"{len(huddle.rejections.items)} rejections, {len(huddle.unanswered.items)} hand-offs "
-        f"waiting for sales, {len(huddle.overrides.items)} verdicts overridden; "
-        f"{len(pack.csv_files)} CSV files beside the page."
+        f"{count(len(huddle.rejections.items), 'rejection')}, "
+        f"{count(len(huddle.unanswered.items), 'hand-off')} waiting for sales, "
+        f"{count(len(huddle.overrides.items), 'verdict')} overridden; "
+        f"{count(len(pack.csv_files), 'CSV file')} beside the page."
     )
     return 0
 

@@ -158,7 +158,9 @@ def _print_slots(free: FreeSlots) -> None:
         f"{count(len(free.slots), 'slot')}; hours {free.hours} {free.salesperson_zone}, {source}."
     )
     if not free.slots:
-        print("None in these days: try --days 14, or another salesperson with --with.")
+        days = free.further_days()
+        further = f", or look further ahead with --days {days}" if days else ""
+        print(f"{free.none_because()}: pick another salesperson with --with{further}.")
         return
     print(f"{'their time (' + free.prospect_zone + ')':<36}your time ({free.rep_zone})")
     for slot in free.slots:

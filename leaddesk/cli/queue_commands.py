@@ -204,6 +204,8 @@ def run_search(args: argparse.Namespace) -> int:
 
     if not 1 <= args.limit <= MAX_RESULTS:
         raise InputError(f"--limit: give a number of rows between 1 and {MAX_RESULTS}")
+    if len(" ".join(args.text.split())) < MIN_CHARS:
+        raise InputError(f"give at least {MIN_CHARS} characters to search for, not {args.text!r}")
     with _desk(args) as desk:
         rows = desk.queue.search(args.text, limit=args.limit, closed=not args.open_only)
         stage_label = _stage_words(desk) if rows and not args.json else None
@@ -211,7 +213,7 @@ def run_search(args: argparse.Namespace) -> int:
         print_json([row.as_json() for row in rows])
         return 0
     if not rows:
-        print(f"No lead you may see matches {args.text!r} (give at least {MIN_CHARS} characters).")
+        print(f"No lead you may see matches {args.text!r}.")
         return 0
     print_table(
         ["lead", "person", "company", "phone", "stage", "owner", "why"],

@@ -218,11 +218,23 @@ def run_restore(args: argparse.Namespace) -> int:
     from leaddesk.clock import system_clock
     from leaddesk.desk.setting_up import restore_backup
 
-    line = ProgressLine(
-        "Checking" if args.dry_run else "Restoring", live=sys.stderr.isatty(), estimated=False
-    )
+    # The file is read twice: checked whole first, then written; each pass says its rows.
+    check = ProgressLine("Checking", live=sys.stderr.isatty(), estimated=False)
+    line = check if args.dry_run else ProgressLine("Restoring", live=check.live, estimated=False)
+
+    def checking(done: int, total: int) -> None:
+        if done == total:
+            check.finish(total)
+        else:
+            check.show(done, total)
+
     summary = restore_backup(
-        args.db, args.file, at=system_clock(), dry_run=args.dry_run, progress=line.show
+        args.db,
+        args.file,
+        at=system_clock(),
+        dry_run=args.dry_run,
+        progress=line.show,
+        checked=checking,
     )
     rows = sum(summary.rows.values())
     line.finish(rows)

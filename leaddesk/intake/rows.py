@@ -140,13 +140,15 @@ def clean_row(
     country = tidy(get(plan.country, ""))
     if not country and plan.address:
         country = _country_in_address(get(plan.address, ""))
-    region = (_region_for(country) if country else None) or default_region
+    named = _region_for(country) if country else None
+    region = named or default_region
     phone = normalise_phone(first_value(get(plan.phone, "")), region)
     mobile = normalise_phone(first_value(get(plan.mobile, "")), region)
+    guessed = named is None
     if phone.flag:
-        flags.append(_phone_flag(number, "phone", plan.phone, phone))
+        flags.append(_phone_flag(number, "phone", plan.phone, phone, guessed))
     if mobile.flag:
-        flags.append(_phone_flag(number, "mobile", plan.mobile, mobile))
+        flags.append(_phone_flag(number, "mobile", plan.mobile, mobile, guessed))
     if phone.e164 is None and mobile.e164 is None and plan.fallback_phones:
         for column in plan.fallback_phones:
             further = normalise_phone(first_value(get(column, "")), region)
@@ -234,12 +236,21 @@ def _without_placeholders(values: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _phone_flag(number: int, label: str, column: str, result: PhoneResult) -> RowProblem:
+def _phone_flag(
+    number: int, label: str, column: str, result: PhoneResult, region_guessed: bool
+) -> RowProblem:
+    """The row's phone problem; ``region_guessed``: the row gave no country we know, so the
+    number was read in the policy's region."""
     how = "" if result.e164 else " kept as typed"
     flag = result.flag or ""
     if flag.endswith(" number") and flag.startswith(("too short for", "too long for")):
         # Read in the policy's region for want of a country code: perhaps another country's.
-        flag += "; add its country code, or a Country column"
+        # A row that named its country was read there: only the number itself can be wrong.
+        flag += (
+            "; add its country code, or a Country column"
+            if region_guessed
+            else "; check the number (read for the row's country)"
+        )
     return RowProblem(number, column, f"{label}{how}: {flag}", result.raw)
 
 

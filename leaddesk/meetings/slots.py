@@ -49,6 +49,27 @@ class FreeSlots:
     slots: tuple[Slot, ...]
     # The days they work (Monday = 0, in their zone): the picker shows only those days.
     weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    # Free working slots left out only because they fall outside the prospect's calling hours.
+    outside_calling_hours: int = 0
+    days: int = 7  # how many days were looked at
+
+    def further_days(self) -> int | None:
+        """How many days to look at for a slot when there is none, or None when looking further
+        ahead cannot help."""
+        if self.outside_calling_hours or self.days >= MAX_DAYS:
+            return None
+        return min(max(14, self.days * 2), MAX_DAYS)
+
+    def none_because(self) -> str:
+        """Why there is no slot, when there is none: the salesperson's free time and the
+        prospect's calling hours never meet (looking further ahead will not help), or the
+        days looked at are full."""
+        if self.outside_calling_hours:
+            return (
+                f"{self.salesperson_name}'s free time never falls inside {self.prospect}'s "
+                f"calling hours ({self.prospect_zone}): looking further ahead will not help"
+            )
+        return f"{self.salesperson_name} has no free time in these days"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -111,6 +132,7 @@ def free_slots(
     person = session.get(Person, lead.person_id)
     policy = current_policy(session)
     country = person.country if person else None
+    free = len(candidates)
     candidates = [
         slot
         for slot in candidates
@@ -131,6 +153,8 @@ def free_slots(
         weekdays=hours_of(row).weekdays,
         calendar=row.source if row is not None and row.calendar_text else None,
         slots=tuple(candidates),
+        outside_calling_hours=free - len(candidates),
+        days=days,
     )
 
 

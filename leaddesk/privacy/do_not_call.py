@@ -56,6 +56,9 @@ class Value:
         return digest(self.value)
 
 
+NEITHER = "neither a phone number nor an email address"
+
+
 def read_value(text: str, region: str | None) -> Value:
     """A typed phone number or email as the list keeps it; InputError says what is wrong."""
     typed = text.strip()
@@ -68,7 +71,9 @@ def read_value(text: str, region: str | None) -> Value:
         return Value(EMAIL, email_key(email.address))
     phone = normalise_phone(typed, region)
     if phone.e164 is None:
-        raise InputError(f"'{typed}': {phone.flag or 'not a phone number'}")
+        # Not even digits: it was meant as neither, or as an email with its @ left out.
+        flag = phone.flag or NEITHER
+        raise InputError(f"'{typed}': {NEITHER if flag == 'not a phone number' else flag}")
     return Value(PHONE, phone.e164)
 
 

@@ -46,7 +46,7 @@ def test_added_and_removed_questions_and_options() -> None:
 
 def test_changed_rule_and_stage_label() -> None:
     changes = edited("recycle_days = 180\n", "recycle_days = 365\n")
-    assert changes == ['Rule changed: "Good fit but no pain and no timeline"']
+    assert changes == ['Rule changed: "No pain and no timeline"']
     changes = edited('label = "Sales-qualified (SQL)"', 'label = "Hot lead"')
     assert changes == ['Stage \'qualified\' label: "Sales-qualified (SQL)" → "Hot lead"']
 

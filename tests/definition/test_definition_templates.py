@@ -235,3 +235,20 @@ def test_the_command_each_template_names_in_its_header_works(
         assert "`leaddesk definition check FILE`" in header
         assert main(["definition", "check", str(path)]) == 0
         assert ": valid" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_a_rule_says_when_it_needs_a_good_fit_and_never_claims_one_it_does_not_test(
+    name: str,
+) -> None:
+    # The rep reads the rule's description as the reason for the suggestion (and for why a
+    # strong call was not suggested as a hand-off): what it tests about fit must be in it.
+    import tomllib
+
+    with default_definition_path(name).open("rb") as handle:
+        rules = tomllib.load(handle)["rules"]
+    for rule in rules:
+        fit = rule.get("when", {}).get("fit", {})
+        needs_good_fit = isinstance(fit, dict) and fit.get("gte") == "good_fit"
+        says_good_fit = rule["description"].startswith("Good fit")
+        assert needs_good_fit == says_good_fit, (name, rule["description"])

@@ -211,3 +211,25 @@ def test_a_polish_number_without_its_country_code_says_what_it_was_read_as_and_w
     )
     with store.reading() as session:  # the number given with its code was read
         assert "+48123456789" in session.scalars(select(Person.phone)).all()
+
+
+def test_a_short_number_on_a_row_that_names_its_country_is_not_told_to_add_a_country(
+    lead1: Desk, tmp_path: Path
+) -> None:
+    export = tmp_path / "fair.csv"
+    export.write_text(
+        "Name,Email,Phone,Country\nBen Short,ben@short.example,12,GB\n"
+        "Cleo Short,cleo@short.example,12,\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "report.csv"
+    lead1.intake.import_file(export, report_path=report, dry_run=True)
+    with report.open(encoding="utf-8-sig") as handle:
+        reasons = {line["row"]: line["reason"] for line in csv.DictReader(handle) if line["field"]}
+    assert reasons["2"] == (
+        "phone kept as typed: too short for a GB number; check the number (read for the row's "
+        "country)"
+    )
+    assert reasons["3"] == (
+        "phone kept as typed: too short for a US number; add its country code, or a Country column"
+    )

@@ -112,3 +112,36 @@ def test_a_bad_calendar_exits_2_naming_the_file_and_changes_nothing(
         "users", "calendar", "sales1", "--as", "rep1", "--hours", "8-9", db=team.location
     )
     assert code == 3 and "cannot set a salesperson's working hours" in err
+
+
+def test_no_slot_because_the_prospects_hours_never_meet_says_so(
+    run_cli: RunCli, team: Team
+) -> None:
+    # 09:00–17:00 in Berlin is 21:00–06:00 in Honolulu, summer or winter: never inside
+    # their calling hours, however far ahead one looks.
+    far = prospect(team, zone="Pacific/Honolulu", country="US")
+    code, out, err = run_cli(
+        "meeting", "slots", str(far), "--as", "rep1", "--days", "14", db=team.location
+    )
+    assert code == 0, err
+    assert "0 slots" in out
+    last = out.splitlines()[-1]
+    assert last.startswith("Sales1's free time never falls inside Pat Lead") and last.endswith(
+        "'s calling hours (Pacific/Honolulu): looking further ahead will not help: "
+        "pick another salesperson with --with."
+    )
+
+
+def test_no_slot_in_the_days_asked_about_suggests_looking_further(team: Team) -> None:
+    near = prospect(team)
+    with team.desk("sales1") as desk:
+        desk.meetings.set_calendar("sales1", hours="10:00-12:00", weekdays="tue")
+    with team.desk("rep1") as desk:
+        today = desk.meetings.slots(near, days=1)  # Monday: not a day they work
+        week = desk.meetings.slots(near, days=7)
+        far = desk.meetings.slots(prospect(team, zone="Pacific/Honolulu", country="US"), days=7)
+    assert not today.slots and today.outside_calling_hours == 0
+    assert today.further_days() == 14
+    assert today.none_because() == "Sales1 has no free time in these days"
+    assert week.slots and not far.slots and far.outside_calling_hours == 4
+    assert far.further_days() is None

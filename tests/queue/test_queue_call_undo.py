@@ -125,12 +125,20 @@ def test_a_later_call_or_a_change_since_keeps_the_outcome(team: Team) -> None:
     with team.store.transaction() as s:
         lead_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
         other_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
+        twice_id = add_lead(s, now=now, owner=team.ids["rep1"]).id
     with team.desk("rep1") as desk:
         first = desk.calls.log(lead_id, CallOutcome.BUSY)
         team.clock.advance(minutes=3)  # they rang straight back
         desk.calls.log(lead_id, CallOutcome.NO_ANSWER)
         with pytest.raises(Conflict, match="A later call"):
             desk.calls.undo(first.call_id)
+        # 2 pressed twice: the second taken back, the first is refused still, without
+        # claiming that a later call is logged.
+        again = desk.calls.log(twice_id, CallOutcome.NO_ANSWER)
+        desk.calls.undo(desk.calls.log(twice_id, CallOutcome.NO_ANSWER).call_id)
+        with pytest.raises(Conflict, match="can be taken back") as refused:
+            desk.calls.undo(again.call_id)
+        assert "was logged;" not in str(refused.value) and _calls(team, twice_id) == 1
         moved = desk.calls.log(other_id, CallOutcome.NO_ANSWER)
     with team.desk("lead1") as lead:
         lead.team.reassign(LeadPick(lead_ids=(other_id,)), to_user="rep2", reason="rebalance")

@@ -189,5 +189,12 @@ def test_search_finds_open_then_closed_leads(db: Path, sqlite_team: Team, run_cl
     assert rows[0]["reason"] == "closed: disqualified"
     only_open = run_cli("search", email, "--as", "rep1", "--at", AT, "--open-only", db=db)
     assert only_open.returncode == 0 and "No lead you may see matches" in only_open.stdout
+    assert only_open.stdout.strip() == f"No lead you may see matches {email!r}."
     bad = run_cli("search", email, "--as", "rep1", "--limit", "0", db=db)
     assert bad.returncode == 2 and "--limit" in bad.stderr
+    for short in ("", " a "):
+        too_short = run_cli("search", short, "--as", "rep1", db=db)
+        assert (too_short.returncode, too_short.stdout) == (2, "")
+        assert too_short.stderr.strip() == (
+            f"leaddesk: give at least 2 characters to search for, not {short!r}"
+        )

@@ -87,6 +87,10 @@ def test_the_cli_writes_the_pack_and_names_the_page(
     assert (code, err) == (0, "")
     page = tmp_path / "packs" / "huddle-2026-11-16-to-2026-11-18" / "huddle.html"
     assert str(page) in out
+    assert out.splitlines()[1] == (
+        "4 rejections, 3 hand-offs waiting for sales, 1 verdict overridden; "
+        "8 CSV files beside the page."
+    )
 
 
 def test_the_cli_asks_for_the_first_day(sqlite_store: HandBuilt, run_cli: RunCli) -> None:

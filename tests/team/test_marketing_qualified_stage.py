@@ -192,7 +192,7 @@ def test_the_reports_list_the_added_stage_in_the_definitions_order_and_words(
     assert [row[:2] for row in funnel.rows()] == [
         ("Arrived", 3),
         (LABEL, 2),  # Ada and Carl, though Carl has been reached since
-        ("Reached by phone", 1),
+        ("Called", 1),
         ("Sales-qualified (SQL)", 0),
         ("Handed to sales", 0),
         ("Accepted by sales", 0),
@@ -222,7 +222,7 @@ def test_lead_search_and_report_funnel_say_the_stage_in_the_definitions_words(
     assert steps[steps.index("Arrived") : steps.index("Arrived") + 3] == [
         "Arrived",
         LABEL,
-        "Reached by phone",
+        "Called",
     ]
     code, out, err = run_cli(
         "lead", str(_lead_of(location, "Ada").id), "--as", "rep1", db=sqlite_store_path

@@ -7,6 +7,7 @@ The clock is 2026-11-18 15:00 UTC; the period is 2026-11-16 to 2026-11-18.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -282,3 +283,17 @@ def test_a_period_that_ends_before_it_starts_is_refused(store: Team) -> None:
     ):
         desk.team.report("funnel", since=UNTIL, until=SINCE)
     assert refused.value.field == "since"
+
+
+def test_the_funnel_counts_a_lead_rung_without_an_answer_as_called_not_reached(
+    team: Team,
+) -> None:
+    # Two of today's leads: one rung with no answer, one who picked up; one not called yet.
+    rung, spoke, _waiting = (team.lead("rep1", hours_ago=0.5) for _ in range(3))
+    with team.desk("rep1") as rep:
+        rep.calls.log(rung, CallOutcome.NO_ANSWER)
+        rep.calls.log(spoke, CallOutcome.CONNECTED)
+    today = team.clock().astimezone(ZoneInfo("America/New_York")).date()
+    with team.desk("lead1") as desk:
+        result = desk.team.report("funnel", since=today, until=today)
+    assert [row[:2] for row in result.rows()][:2] == [("Arrived", 3), ("Called", 2)]

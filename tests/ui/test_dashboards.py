@@ -81,7 +81,7 @@ def test_every_chart_shows_the_hand_built_stores_figures(
     assert bar_values(funnel) == {"Leads": [1, 2, 3, 5, 8]}
     assert categories(funnel)[-1] == "Arrived  (100.0 %)"
     assert all(page.empty.isHidden() for page in panel.page.values())
-    assert categories(funnel)[-2] == "Reached by phone  (62.5 %)"
+    assert categories(funnel)[-2] == "Called  (62.5 %)"
 
     (throughput,) = panel.page["throughput"].charts
     lines = {s.name(): s for s in throughput.series() if isinstance(s, QLineSeries)}

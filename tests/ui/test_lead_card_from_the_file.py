@@ -56,6 +56,18 @@ def test_the_lead_card_shows_what_came_from_the_file(
         ]
         assert "country assumed: US" in card.contact.text()
         card.tabs.setCurrentIndex(tab)
+        # At the window's first size every tab of the card is shown whole; narrower, each
+        # is shortened but none is hidden behind scroll arrows.
+        bar = card.tabs.tabBar()
+        for width, whole in ((1366, True), (1093, False)):
+            seat.window.resize(width, 768)
+            qtbot.waitUntil(lambda w=width: seat.window.width() == w)
+            shown = [bar.tabRect(i) for i in range(bar.count())]
+            assert shown[0].left() >= 0 and shown[-1].right() < bar.width(), (width, shown)
+            if whole:
+                assert [r.width() for r in shown] == [
+                    bar.tabSizeHint(i).width() for i in range(bar.count())
+                ]
         seat.window.resize(1280, 800)
         qtbot.wait(10)
         shot = os.environ.get("LEADDESK_CARD_SHOT", str(tmp_path / "trust-card.png"))

@@ -77,6 +77,14 @@ def test_the_salespersons_page_lists_a_hand_off_at_the_verdict_with_its_due_time
         assert f"Rating: {rating}" in home.record.toPlainText()
         assert home.accept_button.isEnabled()  # theirs to answer before any export
         assert home.grab().save(str(tmp_path / "sales-page.png"))
+        due = given.sales_due_at
+        assert due is not None
+        assert cells[3] == f"Ben Ortiz · due {due.astimezone():%a %H:%M}"  # this week: its day
+        # Weeks later, still unanswered: the date it was due, not just a day of the week.
+        clock.advance(days=30)
+        home.refresh()
+        late = home.table.item(0, 3).text()
+        assert late == f"Ben Ortiz · due {due.astimezone():%d %b %H:%M}"
 
 
 def test_the_salespersons_page_says_marketing_vouched_for_the_lead(

@@ -9,6 +9,7 @@ Sales has no call queue; the loop closes here: accepted (with the CRM opportunit
 from __future__ import annotations
 
 import html
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -54,11 +55,14 @@ def salesperson_words(lead: PendingLead, unrouted: str = "unassigned — pick on
     return f"{name} (account owner)" if lead.kind == "existing_customer" else name
 
 
-def due_words(lead: PendingLead) -> str:
-    """When the follow-up is due, on this computer's clock ("Mon 13:00")."""
+def due_words(lead: PendingLead, now: datetime) -> str:
+    """When the follow-up is due, on this computer's clock: "Mon 13:00" within the days
+    around ``now``, the date beyond ("09 Oct 17:00": which Friday a late one was due)."""
     if lead.due_at is None:
         return ""
-    return lead.due_at.astimezone().strftime("%a %H:%M")
+    due = lead.due_at.astimezone()
+    near = abs(due - now) < timedelta(days=6)
+    return due.strftime("%a %H:%M" if near else "%d %b %H:%M")
 
 
 class SalesHome(QWidget):
@@ -240,7 +244,10 @@ class SalesHome(QWidget):
                     lead.company or "",
                     " · due ".join(
                         part
-                        for part in (salesperson_words(lead, report.unrouted), due_words(lead))
+                        for part in (
+                            salesperson_words(lead, report.unrouted),
+                            due_words(lead, report.at),
+                        )
                         if part
                     ),
                     lead.qualified_by_name or lead.qualified_by or "",

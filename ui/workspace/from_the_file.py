@@ -1,4 +1,4 @@
-"""The lead card's "From the file" tab: what the import kept beyond the lead's fields (other
+"""The lead card's "File" tab: what the import file brought beyond the lead's fields (other
 numbers, the CRM's record id, the extra columns, values as typed, an assumed country)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from leaddesk.desk import LeadFile
 
-TITLE = "From the file"
+TITLE = "File"  # a tab among five in a narrow column: what the import file brought
 NOTHING = "Nothing beyond the fields above: the lead was not imported, or its row had no more."
 
 

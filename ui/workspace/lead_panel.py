@@ -205,7 +205,13 @@ class LeadPanel(QFrame):
         self.tabs.addTab(self.company, "Company")
         self.tabs.setTabToolTip(3, "Others at the same company: who the team already talked to")
         self.tabs.addTab(self.from_file, FROM_FILE)
-        self.tabs.setTabToolTip(4, "Other numbers, the CRM record id and every column kept")
+        self.tabs.setTabToolTip(
+            4, "From the file: other numbers, the CRM record id and every column kept"
+        )
+        # A narrow column shortens every tab's words rather than hiding the last tabs behind
+        # scroll arrows: each stays one click away.
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
 
         self.details = QWidget()
         details = QVBoxLayout(self.details)

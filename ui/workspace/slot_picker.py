@@ -116,7 +116,10 @@ class SlotPicker(QDialog):
             self.grid.setRowCount(0)
             self.grid.setColumnCount(0)
             self.week_label.setText("No free slots in these days")
-            self.chosen_label.setText("Ask for another salesperson, or look further ahead.")
+            further = " or look further ahead" if self.free.further_days() else ""
+            self.chosen_label.setText(
+                f"{self.free.none_because()}: ask for another salesperson{further}."
+            )
             self.book_button.setEnabled(False)
             for button in (self.earlier, self.later):
                 button.setEnabled(False)

@@ -46,8 +46,9 @@ class FunnelStep:
 
 def funnel(session: Session, span: Period) -> Report:
     """How far the period's leads got: marketing-qualified (when the definition adds that
-    stage), reached, qualified, handed off, accepted by sales: the definition's stages in the
+    stage), called, qualified, handed off, accepted by sales: the definition's stages in the
     lifecycle's order, in its words."""
+    # Called at least once, whatever the outcome: a lead rung without an answer counts.
     contacted = case((Lead.first_contact_at.is_not(None), 1), else_=0)
     qualified_by_marketing = was_marketing_qualified()
     sent = went_to_sales()
@@ -80,7 +81,7 @@ def funnel(session: Session, span: Period) -> Report:
     steps = [
         ("arrived", "Arrived", arrived),
         *added,
-        ("contacted", "Reached by phone", total(lambda _s, reached: reached == 1)),
+        ("contacted", "Called", total(lambda _s, called: called == 1)),
         (
             "qualified",
             label(Stage.QUALIFIED),
