@@ -17,6 +17,7 @@ from leaddesk.store.models import Lead, Person
 from tests.factories import small_team
 from tests.ui.conftest import open_workspace
 from ui.workspace.from_the_file import TITLE
+from ui.workspace.lead_panel import _counted
 
 ROWS = (
     "Record ID,First Name,Last Name,Email,Phone,Mobile,Company,Colour,Budget note\n"
@@ -75,3 +76,11 @@ def test_the_lead_card_shows_what_came_from_the_file(
     finally:
         seat.window.close()
         seat.desk.close()
+
+
+def test_a_tab_with_nothing_in_it_shows_its_name_alone() -> None:
+    # Five tabs share the lead card's column at the window's first size: a "(0)" would only
+    # take room from the other tabs' names.
+    assert _counted("Earlier", 0) == "Earlier"
+    assert _counted("Company", 10) == "Company (10)"
+    assert _counted(TITLE, 1_204) == f"{TITLE} (1,204)"

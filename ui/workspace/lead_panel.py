@@ -365,7 +365,7 @@ class LeadPanel(QFrame):
                 f"{self._when(entry.at)}{who}\n{entry.text}",
             )
             self.timeline.addItem(item)
-        self.tabs.setTabText(1, f"Timeline ({len(lead.timeline)})")
+        self.tabs.setTabText(1, _counted("Timeline", len(lead.timeline)))
         self.earlier.clear()
         for earlier in lead.earlier:
             asked = f" — “{earlier.inquiry}”" if earlier.inquiry else ""
@@ -375,7 +375,7 @@ class LeadPanel(QFrame):
             )
         if not lead.earlier:
             self.earlier.addItem("No earlier leads from this person.")
-        self.tabs.setTabText(2, f"Earlier ({len(lead.earlier)})")
+        self.tabs.setTabText(2, _counted("Earlier", len(lead.earlier)))
         self.company.clear()
         for colleague in lead.colleagues:
             self.company.addItem(self._colleague_line(colleague))
@@ -385,8 +385,8 @@ class LeadPanel(QFrame):
                 if lead.company
                 else "No company on file for this person."
             )
-        self.tabs.setTabText(3, f"Company ({len(lead.colleagues)})")
-        self.tabs.setTabText(4, f"{FROM_FILE} ({self.from_file.show_file(lead)})")
+        self.tabs.setTabText(3, _counted("Company", len(lead.colleagues)))
+        self.tabs.setTabText(4, _counted(FROM_FILE, self.from_file.show_file(lead)))
 
     def _colleague_line(self, colleague: Colleague) -> str:
         title = f" · {colleague.title}" if colleague.title else ""
@@ -498,3 +498,9 @@ class DetailsArea(QScrollArea):
         assert inner is not None
         inner.setMinimumHeight(self.heightForWidth(self.viewport().width()))
         self.updateGeometry()
+
+
+def _counted(name: str, count: int) -> str:
+    """A tab's name with how many it holds; none, the name alone (five tabs share a narrow
+    column: a "(0)" would only take room from the others' names)."""
+    return f"{name} ({count:,})" if count else name
