@@ -339,3 +339,31 @@ def test_a_lead_id_past_the_stores_numbers_is_no_such_lead(
     ]
     assert "no lead 3000000000 in this store" in str(report.problems[0])
     assert report.rejected == [a]
+
+
+def test_amounts_in_a_european_sheet_are_read_as_sales_wrote_them(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    """Excel where the decimal mark is a comma writes semicolons and "1.200,50": that is
+    1,200.50, not 1.20; "12,50" is 12.50; "1.200" reads two ways and is sent back, naming
+    the row and the column, while the other rows count."""
+    a, b, c = handed_off(team, out_dir, 3)
+    rows = [
+        ["lead_id", "decision", "opportunity_id", "owner", "date", "reason", "comment", "amount"],
+        [str(a), "accepted", "006A", "Jörg", "2026-11-18", "", "Prüfung läuft", "1.200,50 €"],
+        [str(b), "accepted", "006B", "Jörg", "2026-11-18", "", "", "12,50"],
+        [str(c), "accepted", "006C", "Jörg", "2026-11-18", "", "", "1.200"],
+    ]
+    path = tmp_path / "rückmeldung.csv"
+    with path.open("w", encoding="cp1252", newline="") as out:
+        csv.writer(out, delimiter=";").writerows(rows)
+    with team.desk("sales1") as desk:
+        report = desk.handoff.import_feedback(path)
+    assert report.accepted == [a, b]
+    [problem] = report.problems
+    assert (problem.row, problem.field) == (4, "amount")
+    assert problem.message == "'1.200' could be read two ways; write 1200 or 1.20"
+    with team.store.reading() as session:
+        amounts = {o.lead_id: o.amount_cents for o in session.scalars(select(OpportunityRef))}
+    assert amounts == {a: 120_050, b: 1_250}
+    assert team.lead(c).stage is Stage.HANDED_OFF
