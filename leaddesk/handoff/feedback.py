@@ -146,7 +146,7 @@ def check_row(
 ) -> Decision | Problem:
     """One row's fields, checked for form; the first problem found is returned. With
     ``crm_id`` an empty lead_id is allowed: the lead is matched by the CRM's id later."""
-    raw_id = values.get("lead_id", "")
+    raw_id = values.get("lead_id", "").removeprefix("#")  # "#1234", as LeadDesk writes it
     if crm_id and not raw_id:
         lead_id = NO_LEAD
     elif not (raw_id.isascii() and raw_id.isdigit()):  # "³" and "١" are digits to str.isdigit

@@ -120,7 +120,7 @@ def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
                 f"{name}: row {number}: {len(cells)} fields but the header has {len(header)}; "
                 f"{NOTHING_RECORDED}"
             )
-        raw_id = cells[header.index("lead_id")].strip()
+        raw_id = cells[header.index("lead_id")].strip().removeprefix("#")
         if not (raw_id.isascii() and raw_id.isdigit()):
             raise InputError(
                 f"{name}: row {number}, lead_id: {_shown_column(raw_id)} is not a lead id "
@@ -217,7 +217,10 @@ class _Place:
 
 
 def _comment(line: str) -> bool:
-    return line.lstrip().startswith("#")
+    """A # line is a comment, but not one that starts with a lead's number as LeadDesk
+    writes it ("#1234,accepted,…")."""
+    text = line.lstrip()
+    return text.startswith("#") and not text[1:2].isdigit()
 
 
 def _unreadable(

@@ -367,3 +367,26 @@ def test_amounts_in_a_european_sheet_are_read_as_sales_wrote_them(
         amounts = {o.lead_id: o.amount_cents for o in session.scalars(select(OpportunityRef))}
     assert amounts == {a: 120_050, b: 1_250}
     assert team.lead(c).stage is Stage.HANDED_OFF
+
+
+def test_a_lead_written_with_its_number_sign_is_a_row_not_a_comment(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    """LeadDesk writes a lead as "#1234" (handoff mine, search): a salesperson who types it
+    so has the row read; a "# …" line is still a comment."""
+    a, b = handed_off(team, out_dir, 2)
+    path = tmp_path / "answers.csv"
+    path.write_text(
+        "lead_id,decision,opportunity_id,owner,date,reason,comment,amount\n"
+        "# answered on Monday's call\n"
+        f"#{a},accepted,006HASH,,,,,\n"
+        f" #{b},rejected,,,,no_budget,,\n",
+        encoding="utf-8",
+    )
+    with team.desk("sales1") as desk:
+        report = desk.handoff.import_feedback(path)
+    assert (report.accepted, report.rejected, report.problems) == ([a], [b], [])
+    assert team.lead(a).stage is Stage.ACCEPTED
+    with team.store.reading() as session:
+        [opportunity] = session.scalars(select(OpportunityRef)).all()
+    assert (opportunity.lead_id, opportunity.external_id) == (a, "006HASH")
