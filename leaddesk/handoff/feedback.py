@@ -175,6 +175,9 @@ def check_row(
     on: date | None = None
     if values.get("date"):
         try:
+            # A CRM's export may give the time too ("2026-11-19 14:02:00", "…T14:02Z").
+            if values["date"][10:11] not in ("", " ", "T"):
+                raise ValueError(values["date"])
             on = date.fromisoformat(values["date"][:10])
         except ValueError:
             return Problem(

@@ -390,3 +390,31 @@ def test_a_lead_written_with_its_number_sign_is_a_row_not_a_comment(
     with team.store.reading() as session:
         [opportunity] = session.scalars(select(OpportunityRef)).all()
     assert (opportunity.lead_id, opportunity.external_id) == (a, "006HASH")
+
+
+def test_a_date_with_more_after_it_than_a_time_is_sent_back_not_cut_short(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    """ "2026-11-180" (a key pressed twice) was read as 18 November; a date with its time, as
+    a CRM's export writes it, still reads."""
+    a, b = handed_off(team, out_dir, 2)
+    file = write_feedback(
+        tmp_path / "fb.csv",
+        [
+            f"{a},accepted,006TIME,,2026-11-18 14:02:00,,",
+            f"{b},accepted,006TYPO,,2026-11-180,,",
+        ],
+    )
+    with team.desk("sales1") as desk:
+        report = desk.handoff.import_feedback(file)
+    assert report.accepted == [a]
+    [problem] = report.problems
+    assert (problem.row, problem.field) == (3, "date")
+    assert problem.message == "'2026-11-180' is not a date like 2026-11-19"
+    assert team.lead(b).stage is Stage.HANDED_OFF
+    with team.store.reading() as session:
+        [opportunity] = session.scalars(select(OpportunityRef)).all()
+    assert (opportunity.external_id, opportunity.created_on.isoformat()) == (
+        "006TIME",
+        "2026-11-18",
+    )
