@@ -418,3 +418,30 @@ def test_a_date_with_more_after_it_than_a_time_is_sent_back_not_cut_short(
         "006TIME",
         "2026-11-18",
     )
+
+
+def test_excels_separator_line_names_the_delimiter_and_is_not_the_header(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    """A sheet saved with Excel's "sep=;" first line (as an import reads it) is read with
+    that delimiter; the rows keep their line numbers."""
+    a, b = handed_off(team, out_dir, 2)
+    path = tmp_path / "feedback.csv"
+    path.write_bytes(
+        (
+            "sep=;\r\n"
+            "lead_id;decision;opportunity_id;owner;date;reason;comment;amount\r\n"
+            f"{a};accepted;006SEP;Jörg Müller;2026-11-18;;Prüfung, läuft;\r\n"
+            f"{b};rejected;;;;no_reason_we_know;;\r\n"
+        ).encode("cp1252")
+    )
+    with team.desk("sales1") as desk:
+        report = desk.handoff.import_feedback(path)
+    assert report.accepted == [a]
+    [problem] = report.problems
+    assert (problem.row, problem.field) == (4, "reason")
+    with team.store.reading() as session:
+        [opportunity] = session.scalars(select(OpportunityRef)).all()
+        [comment] = [f.detail for f in session.scalars(select(SalesFeedback))]
+    assert (opportunity.external_id, opportunity.owner) == ("006SEP", "Jörg Müller")
+    assert comment == "Prüfung, läuft"
