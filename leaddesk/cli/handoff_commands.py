@@ -8,6 +8,7 @@ import re
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leaddesk.cli import my_handoffs_command
 from leaddesk.cli.common import (
@@ -20,6 +21,9 @@ from leaddesk.cli.common import (
     record_number,
 )
 from leaddesk.desk import ExportedBatch, PendingLead, resource_path, verify_batch
+
+if TYPE_CHECKING:
+    from leaddesk.desk import MeetingInfo
 
 FEEDBACK_TEMPLATE = ("feedback_template.csv",)
 
@@ -252,6 +256,7 @@ def run_show(args: argparse.Namespace) -> int:
         if value:
             print(f"  {label}: {value}")
     print(f"\n{record.summary}")
+    _print_meeting(record.meeting)
     answered = [(question, answer) for _id, question, answer in record.answer_labels if answer]
     if answered:
         print()
@@ -259,6 +264,25 @@ def run_show(args: argparse.Namespace) -> int:
     for note in record.notes:
         print(f"\nNote ({note['by']}, {note['at'][:10]}): {note['text']}")
     return 0
+
+
+def _print_meeting(meeting: MeetingInfo | None) -> None:
+    """The meeting the rep booked on the call as it is now, as the sales page shows it."""
+    if meeting is None:
+        return
+    if meeting.cancelled:
+        print(f"\nMeeting cancelled: {meeting.when} is off; nothing booked now.")
+        return
+    moved = f", moved from {meeting.was}" if meeting.was else ""
+    their = meeting.local(meeting.salesperson_zone)
+    print(
+        f"\nMeeting booked on the call: {meeting.when} with {meeting.salesperson_name}{moved} "
+        f"(their time {their:%a %d %b %H:%M})"
+    )
+    if meeting.decision_maker:
+        print(f"  Decision maker: {meeting.decision_maker}")
+    if meeting.others:
+        print(f"  Others involved: {'; '.join(meeting.others)}")
 
 
 def run_preview(args: argparse.Namespace) -> int:

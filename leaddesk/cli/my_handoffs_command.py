@@ -39,15 +39,19 @@ def run_mine(args: argparse.Namespace) -> int:
         which = f"{args.status} " if args.status else ""
         print(f"No {which}hand-offs of yours yet: leads you hand off to sales show here.")
         return 0
-    print(
-        f"{count(len(mine.leads), 'hand-off')} of {mine.rep}: "
-        f"{mine.count('waiting')} waiting, {mine.count('accepted')} accepted, "
-        f"{mine.count('rejected')} rejected."
-    )
+    if args.status:
+        print(f"{count(len(mine.leads), f'{args.status} hand-off')} of {mine.rep}.")
+    else:
+        print(
+            f"{count(len(mine.leads), 'hand-off')} of {mine.rep}: "
+            f"{mine.count('waiting')} waiting, {mine.count('accepted')} accepted, "
+            f"{mine.count('rejected')} rejected."
+        )
     for lead in mine.leads:
         company = f", {lead.company}" if lead.company else ""
+        to = lead.salesperson or "sales"
         print(f"\n#{lead.lead_id}  {lead.person}{company} · {lead.stage}")
-        print(f"  Handed off {lead.handed_off_at:{_WHEN}} in batch {lead.batch}")
+        print(f"  Handed off to {to} {lead.handed_off_at:{_WHEN}} in batch {lead.batch}")
         if lead.answered_at is not None:
             print(f"  {lead.answer}")
             print(f"  Answered by {lead.answered_by or 'sales'} on {lead.answered_at:{_WHEN}}")

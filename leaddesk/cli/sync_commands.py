@@ -237,7 +237,7 @@ def run_run(args: argparse.Namespace) -> int:
     for held in run.held:
         print(f"  held: lead {held.lead_id}: {held.error}")
     if run.unreachable:
-        print(f"{label} could not be reached: {run.unreachable} {run.waiting} still waiting.")
+        print(f"Not sent now: {run.unreachable} {run.waiting} still waiting for the next run.")
         return 4
     return 0
 
@@ -250,7 +250,9 @@ def run_pull(args: argparse.Namespace) -> int:
         return 0 if pulled.unreachable is None else 4
     label = pulled.label
     if pulled.unreachable:
-        print(f"{label} could not be reached: {pulled.unreachable} Nothing was recorded.")
+        print(
+            f"Not read now: {pulled.unreachable} Nothing was recorded; the next pull tries again."
+        )
         return 4
     if pulled.connector == "files":
         print(

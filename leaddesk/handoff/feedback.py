@@ -146,7 +146,7 @@ def check_row(
 ) -> Decision | Problem:
     """One row's fields, checked for form; the first problem found is returned. With
     ``crm_id`` an empty lead_id is allowed: the lead is matched by the CRM's id later."""
-    raw_id = values.get("lead_id", "")
+    raw_id = values.get("lead_id", "").removeprefix("#")  # "#1234", as LeadDesk writes it
     if crm_id and not raw_id:
         lead_id = NO_LEAD
     elif not (raw_id.isascii() and raw_id.isdigit()):  # "³" and "١" are digits to str.isdigit
@@ -175,6 +175,9 @@ def check_row(
     on: date | None = None
     if values.get("date"):
         try:
+            # A CRM's export may give the time too ("2026-11-19 14:02:00", "…T14:02Z").
+            if values["date"][10:11] not in ("", " ", "T"):
+                raise ValueError(values["date"])
             on = date.fromisoformat(values["date"][:10])
         except ValueError:
             return Problem(
@@ -200,6 +203,7 @@ def check_row(
         if len(reason) > MAX_ID:
             return Problem(row, "reason", f"longer than {MAX_ID} characters", lead_id)
     amount = read_amount(values.get("amount", ""))
+    amount = _ambiguous_amount(values.get("amount", "")) or amount
     if isinstance(amount, str):
         return Problem(row, "amount", amount, lead_id)
     if amount is not None and decision is SalesDecision.REJECTED:
@@ -208,11 +212,15 @@ def check_row(
 
 
 def read_amount(text: str) -> int | str | None:
-    """An opportunity's amount as sales writes it ("12,500", "12500.50", "$ 9 900") in cents;
-    None when not given; a sentence saying what is wrong otherwise."""
-    cleaned = "".join(ch for ch in text.strip() if ch not in "$€£ ,'\u00a0")
+    """An opportunity's amount as sales writes it ("12,500", "12500.50", "$ 9 900", and in a
+    European sheet "1.200,50" or "12,50") in cents; None when not given; a sentence saying
+    what is wrong otherwise. Of a comma and a point both there, the last one is the decimal
+    mark; a comma alone is one when one or two digits follow it; a mark given more than once
+    groups thousands."""
+    cleaned = "".join(ch for ch in text.strip() if ch not in "$€£ '\u00a0")
     if not cleaned:
         return None
+    cleaned = _with_decimal_point(cleaned)
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -222,6 +230,20 @@ def read_amount(text: str) -> int | str | None:
     return int((value * 100).quantize(Decimal(1)))
 
 
+def _with_decimal_point(text: str) -> str:
+    """``text`` with its thousands marks dropped and its decimal mark a point."""
+    commas, points = text.count(","), text.count(".")
+    if commas and points:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        grouping = "." if decimal == "," else ","
+        return text.replace(grouping, "").replace(decimal, ".")
+    if commas == 1 and len(text) - text.index(",") - 1 in (1, 2):
+        return text.replace(",", ".")
+    if points > 1:
+        return text.replace(".", "")
+    return text.replace(",", "")
+
+
 def decision_from_form(values: dict[str, str]) -> Decision:
     """One decision typed in the window (the file's columns as keys), checked as a file row is;
     InputError names the field."""
@@ -229,3 +251,14 @@ def decision_from_form(values: dict[str, str]) -> Decision:
     if isinstance(checked, Problem):
         raise InputError(checked.message, field=checked.field)
     return checked
+
+
+def _ambiguous_amount(text: str) -> str | None:
+    """What is wrong with '1.200' in a file (a thousand two hundred in much of Europe, 1.20
+    elsewhere), or None for an amount that reads one way only."""
+    raw = text.strip()
+    cleaned = "".join(ch for ch in raw if ch not in "$€£ '\u00a0")
+    whole, point, fraction = cleaned.partition(".")
+    if not point or "," in cleaned or "." in fraction or len(fraction) != 3:
+        return None
+    return f"'{raw}' could be read two ways; write {whole}{fraction} or {whole}.{fraction[:2]}"

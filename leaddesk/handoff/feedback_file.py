@@ -120,7 +120,7 @@ def read_feedback(path: Path) -> tuple[list[Decision], list[Problem], str, int]:
                 f"{name}: row {number}: {len(cells)} fields but the header has {len(header)}; "
                 f"{NOTHING_RECORDED}"
             )
-        raw_id = cells[header.index("lead_id")].strip()
+        raw_id = cells[header.index("lead_id")].strip().removeprefix("#")
         if not (raw_id.isascii() and raw_id.isdigit()):
             raise InputError(
                 f"{name}: row {number}, lead_id: {_shown_column(raw_id)} is not a lead id "
@@ -174,7 +174,10 @@ def _records(text: str, name: str) -> list[tuple[int, list[str]]]:
     file, naming the row and the column, rather than running rows together."""
     lines = io.StringIO(text, newline="")
     first = next((line for line in lines if line.strip() and not _comment(line)), "")
-    delimiter = _delimiter(first)
+    hint = _separator_hint(first)
+    if hint is not None:  # Excel's "sep=;" line names the delimiter; the header comes next
+        first = next((line for line in lines if line.strip() and not _comment(line)), "")
+    delimiter = hint or _delimiter(first)
     lines.seek(0)
     where = _Place()
     taken: list[str] = []  # the lines of the record being read, for naming the column
@@ -184,6 +187,8 @@ def _records(text: str, name: str) -> list[tuple[int, list[str]]]:
             where.line += 1
             if where.between:
                 if not line.strip() or _comment(line):
+                    continue
+                if hint is not None and not records and _separator_hint(line) is not None:
                     continue
                 where.start, where.between = where.line, False
                 taken.clear()
@@ -216,8 +221,19 @@ class _Place:
     between: bool = True
 
 
+def _separator_hint(line: str) -> str | None:
+    """The delimiter Excel's first line ``sep=;`` names, or None for any other line."""
+    text = line.strip("\r\n")
+    if len(text) == 5 and text[:4].lower() == "sep=" and text[4] in ",;\t|":
+        return text[4]
+    return None
+
+
 def _comment(line: str) -> bool:
-    return line.lstrip().startswith("#")
+    """A # line is a comment, but not one that starts with a lead's number as LeadDesk
+    writes it ("#1234,accepted,…")."""
+    text = line.lstrip()
+    return text.startswith("#") and not text[1:2].isdigit()
 
 
 def _unreadable(

@@ -61,6 +61,7 @@ class MyHandoff:
     answered_by: str | None
     answered_at: datetime | None
     recycle_at: datetime | None  # back to nurture: when the person comes back
+    salesperson: str | None = None  # whom the hand-off went to; None: sales as a whole
 
     @property
     def answer(self) -> str:
@@ -91,6 +92,7 @@ class MyHandoff:
             "answered_by": self.answered_by,
             "answered_at": self.answered_at.isoformat() if self.answered_at else None,
             "recycle_at": self.recycle_at.isoformat() if self.recycle_at else None,
+            "salesperson": self.salesperson,
         }
 
 
@@ -156,6 +158,7 @@ def answers_since(
 
 def _query() -> Select[Any]:
     answered_by = aliased(User)
+    salesperson = aliased(User)
     return (
         select(
             Lead.id,
@@ -174,6 +177,7 @@ def _query() -> Select[Any]:
             answered_by.display_name,
             SalesFeedback.recorded_at,
             SalesFeedback.recycle_at,
+            salesperson.display_name,
         )
         .join(Person, Person.id == Lead.person_id)
         .outerjoin(Account, Account.id == Lead.account_id)
@@ -182,6 +186,7 @@ def _query() -> Select[Any]:
         .outerjoin(SalesFeedback, answers_its_handoff())
         .outerjoin(OpportunityRef, OpportunityRef.id == SalesFeedback.opportunity_id)
         .outerjoin(answered_by, answered_by.id == SalesFeedback.recorded_by_id)
+        .outerjoin(salesperson, salesperson.id == Lead.sales_owner_id)
         # Handed to sales: waiting in a finished batch, or answered.
         .where(Lead.stage != Stage.QUALIFIED)
     )
@@ -189,7 +194,7 @@ def _query() -> Select[Any]:
 
 def _handoff(row: Any, labels: Labels) -> MyHandoff:
     (lead_id, first, last, email, company, batch, handed_off_at, stage, decision) = row[:9]
-    reason, route, comment, opportunity, answered_by, answered_at, recycle_at = row[9:]
+    reason, route, comment, opportunity, answered_by, answered_at, recycle_at = row[9:16]
     status = WAITING if decision is None else SalesDecision(decision).value
     went = None
     if route is not None:
@@ -209,4 +214,5 @@ def _handoff(row: Any, labels: Labels) -> MyHandoff:
         answered_by=answered_by,
         answered_at=answered_at,
         recycle_at=recycle_at,
+        salesperson=row[16],
     )

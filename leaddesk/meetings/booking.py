@@ -133,7 +133,7 @@ def book(
         )
     where = zones_for(session, lead, actor if actor.role is not Role.SALES else None, salesperson)
     start = _utc(start, where.prospect)
-    _require_free(session, salesperson, start, at)
+    _require_free(session, salesperson, start, at, lead, where.prospect)
     meeting = Meeting(
         uid=f"{uuid.uuid4()}{OURS}",
         lead_id=lead_id,
@@ -178,7 +178,9 @@ def move(
     before = meeting_info(session, meeting)
     meeting.held_start = None  # its own slot is not in the way of the new one
     session.flush()
-    _require_free(session, salesperson, start, at)
+    _require_free(
+        session, salesperson, start, at, _lead(session, lead_id), meeting.prospect_zone or "UTC"
+    )
     meeting.starts_at, meeting.ends_at = start, start + timedelta(minutes=SLOT_MINUTES)
     meeting.sequence += 1
     meeting.changed_at, meeting.changed_by_id = at, actor.id
@@ -311,11 +313,25 @@ def _may_change(session: Session, actor: User, meeting: Meeting) -> None:
             )
 
 
-def _require_free(session: Session, salesperson: User, start: datetime, at: datetime) -> None:
+def _require_free(
+    session: Session,
+    salesperson: User,
+    start: datetime,
+    at: datetime,
+    lead: Lead,
+    prospect_zone: str,
+) -> None:
     holder = _holder(session, salesperson.id, start)
     if holder is not None:
         raise _taken(session, holder, salesperson)
-    why = why_not_free(session, salesperson=salesperson, start=start, at=at)
+    why = why_not_free(
+        session,
+        salesperson=salesperson,
+        start=start,
+        at=at,
+        lead=lead,
+        prospect_zone=prospect_zone,
+    )
     if why is not None:
         raise InputError(
             f"That is not a free slot: {why}. Pick one from meeting slots.", field="at"

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaddesk.definition import within_calling_hours
+from leaddesk.definition.business_time import not_a_calling_time
 from leaddesk.meetings.busy import Interval, busy_times
 from leaddesk.meetings.calendars import calendar_row, hours_of, parsed
 from leaddesk.queue import zones
@@ -181,10 +182,18 @@ def working_slots(row: SalesCalendar | None, zone: str, at: datetime, days: int)
 
 
 def why_not_free(
-    session: Session, *, salesperson: User, start: datetime, at: datetime
+    session: Session,
+    *,
+    salesperson: User,
+    start: datetime,
+    at: datetime,
+    lead: Lead | None = None,
+    prospect_zone: str | None = None,
 ) -> str | None:
     """None if ``start`` is one of the salesperson's free slots now; else why not, in words
-    (a slot booked by someone else is the caller's to word, with who took it)."""
+    (a slot booked by someone else is the caller's to word, with who took it). With the lead
+    and the prospect's zone, a slot outside the prospect's calling hours (a public holiday
+    there, a weekend, late at night) is not free either, as the slot list never offers it."""
     row = calendar_row(session, salesperson.id)
     zone = salesperson.timezone or current_policy(session).timezone
     local = start.astimezone(ZoneInfo(zone))
@@ -210,6 +219,22 @@ def why_not_free(
         )
         if _overlaps(slots[0], busy):
             return f"{salesperson.display_name} is busy then in their calendar"
+    if lead is not None and prospect_zone:
+        return _not_for_prospect(session, lead, prospect_zone, slots[0])
+    return None
+
+
+def _not_for_prospect(session: Session, lead: Lead, zone: str, slot: Slot) -> str | None:
+    """Why the prospect cannot be met in ``slot`` on their own clock, or None."""
+    policy = current_policy(session)
+    person = session.get(Person, lead.person_id)
+    country = person.country if person else None
+    who = person.full_name if person else f"lead {lead.id}"
+    for moment in (slot.starts_at, slot.ends_at - timedelta(minutes=1)):
+        local = moment.astimezone(ZoneInfo(zone))
+        why = not_a_calling_time(local, policy, country)
+        if why is not None:
+            return f"{slot.local(zone):%a %d %b %H:%M} ({zone}) is no time for {who}: {why}"
     return None
 
 

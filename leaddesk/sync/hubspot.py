@@ -474,7 +474,7 @@ def _sorted_out(error: Any) -> Exception:
             wait = _POLICY_WAITS.get(policy)
         return TryAgain(f"HubSpot is busy (429): {words}", wait)
     if status >= 500:
-        return TryAgain(f"HubSpot is busy ({status}): {words}")
+        return TryAgain(f"HubSpot failed on its side ({status}): {words}")
     return HubSpotRefused(words)
 
 

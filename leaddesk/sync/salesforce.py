@@ -264,7 +264,14 @@ class SalesforceConnector:
         except SalesforceError as error:
             if error.status == 429 or error.status >= 500:
                 raise TryAgain(
-                    f"Salesforce is busy ({error.status}): {crm_words(error.content)}",
+                    f"{_not_now('Salesforce', error.status)}: {crm_words(error.content)}",
                     self._http.retry_after,
                 ) from error
             raise
+
+
+def _not_now(crm: str, status: int) -> str:
+    """What a 429 or a 5xx from the CRM means, in words (neither is "could not be reached")."""
+    if status == 429:
+        return f"{crm} is busy (429)"
+    return f"{crm} failed on its side ({status})"

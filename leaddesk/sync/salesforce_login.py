@@ -59,8 +59,12 @@ def sign_in(http: TimedSession, login_url: str, client_id: str, client_secret: s
         )
     except requests.RequestException as error:
         raise CrmUnreachable(f"Salesforce's sign-in at {login_url} did not answer.") from error
-    if answer.status_code >= 500 or answer.status_code == 429:
-        raise CrmUnreachable(f"Salesforce's sign-in at {login_url} is busy ({answer.status_code}).")
+    if answer.status_code == 429:
+        raise CrmUnreachable(f"Salesforce's sign-in at {login_url} is busy (429).")
+    if answer.status_code >= 500:
+        raise CrmUnreachable(
+            f"Salesforce's sign-in at {login_url} failed on its side ({answer.status_code})."
+        )
     try:
         body = answer.json()
     except ValueError:

@@ -339,3 +339,109 @@ def test_a_lead_id_past_the_stores_numbers_is_no_such_lead(
     ]
     assert "no lead 3000000000 in this store" in str(report.problems[0])
     assert report.rejected == [a]
+
+
+def test_amounts_in_a_european_sheet_are_read_as_sales_wrote_them(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    """Excel where the decimal mark is a comma writes semicolons and "1.200,50": that is
+    1,200.50, not 1.20; "12,50" is 12.50; "1.200" reads two ways and is sent back, naming
+    the row and the column, while the other rows count."""
+    a, b, c = handed_off(team, out_dir, 3)
+    rows = [
+        ["lead_id", "decision", "opportunity_id", "owner", "date", "reason", "comment", "amount"],
+        [str(a), "accepted", "006A", "Jörg", "2026-11-18", "", "Prüfung läuft", "1.200,50 €"],
+        [str(b), "accepted", "006B", "Jörg", "2026-11-18", "", "", "12,50"],
+        [str(c), "accepted", "006C", "Jörg", "2026-11-18", "", "", "1.200"],
+    ]
+    path = tmp_path / "rückmeldung.csv"
+    with path.open("w", encoding="cp1252", newline="") as out:
+        csv.writer(out, delimiter=";").writerows(rows)
+    with team.desk("sales1") as desk:
+        report = desk.handoff.import_feedback(path)
+    assert report.accepted == [a, b]
+    [problem] = report.problems
+    assert (problem.row, problem.field) == (4, "amount")
+    assert problem.message == "'1.200' could be read two ways; write 1200 or 1.20"
+    with team.store.reading() as session:
+        amounts = {o.lead_id: o.amount_cents for o in session.scalars(select(OpportunityRef))}
+    assert amounts == {a: 120_050, b: 1_250}
+    assert team.lead(c).stage is Stage.HANDED_OFF
+
+
+def test_a_lead_written_with_its_number_sign_is_a_row_not_a_comment(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    """LeadDesk writes a lead as "#1234" (handoff mine, search): a salesperson who types it
+    so has the row read; a "# …" line is still a comment."""
+    a, b = handed_off(team, out_dir, 2)
+    path = tmp_path / "answers.csv"
+    path.write_text(
+        "lead_id,decision,opportunity_id,owner,date,reason,comment,amount\n"
+        "# answered on Monday's call\n"
+        f"#{a},accepted,006HASH,,,,,\n"
+        f" #{b},rejected,,,,no_budget,,\n",
+        encoding="utf-8",
+    )
+    with team.desk("sales1") as desk:
+        report = desk.handoff.import_feedback(path)
+    assert (report.accepted, report.rejected, report.problems) == ([a], [b], [])
+    assert team.lead(a).stage is Stage.ACCEPTED
+    with team.store.reading() as session:
+        [opportunity] = session.scalars(select(OpportunityRef)).all()
+    assert (opportunity.lead_id, opportunity.external_id) == (a, "006HASH")
+
+
+def test_a_date_with_more_after_it_than_a_time_is_sent_back_not_cut_short(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    """ "2026-11-180" (a key pressed twice) was read as 18 November; a date with its time, as
+    a CRM's export writes it, still reads."""
+    a, b = handed_off(team, out_dir, 2)
+    file = write_feedback(
+        tmp_path / "fb.csv",
+        [
+            f"{a},accepted,006TIME,,2026-11-18 14:02:00,,",
+            f"{b},accepted,006TYPO,,2026-11-180,,",
+        ],
+    )
+    with team.desk("sales1") as desk:
+        report = desk.handoff.import_feedback(file)
+    assert report.accepted == [a]
+    [problem] = report.problems
+    assert (problem.row, problem.field) == (3, "date")
+    assert problem.message == "'2026-11-180' is not a date like 2026-11-19"
+    assert team.lead(b).stage is Stage.HANDED_OFF
+    with team.store.reading() as session:
+        [opportunity] = session.scalars(select(OpportunityRef)).all()
+    assert (opportunity.external_id, opportunity.created_on.isoformat()) == (
+        "006TIME",
+        "2026-11-18",
+    )
+
+
+def test_excels_separator_line_names_the_delimiter_and_is_not_the_header(
+    team: Team, out_dir: Path, tmp_path: Path
+) -> None:
+    """A sheet saved with Excel's "sep=;" first line (as an import reads it) is read with
+    that delimiter; the rows keep their line numbers."""
+    a, b = handed_off(team, out_dir, 2)
+    path = tmp_path / "feedback.csv"
+    path.write_bytes(
+        (
+            "sep=;\r\n"
+            "lead_id;decision;opportunity_id;owner;date;reason;comment;amount\r\n"
+            f"{a};accepted;006SEP;Jörg Müller;2026-11-18;;Prüfung, läuft;\r\n"
+            f"{b};rejected;;;;no_reason_we_know;;\r\n"
+        ).encode("cp1252")
+    )
+    with team.desk("sales1") as desk:
+        report = desk.handoff.import_feedback(path)
+    assert report.accepted == [a]
+    [problem] = report.problems
+    assert (problem.row, problem.field) == (4, "reason")
+    with team.store.reading() as session:
+        [opportunity] = session.scalars(select(OpportunityRef)).all()
+        [comment] = [f.detail for f in session.scalars(select(SalesFeedback))]
+    assert (opportunity.external_id, opportunity.owner) == ("006SEP", "Jörg Müller")
+    assert comment == "Prüfung, läuft"

@@ -18,7 +18,7 @@ from leaddesk.domain import CallOutcome, SalesDecision, Stage, Verdict
 from leaddesk.errors import InputError
 from leaddesk.files.resources import resource_path
 from leaddesk.handoff import Decision
-from leaddesk.store.models import SalesFeedback
+from leaddesk.store.models import Lead, SalesFeedback
 from tests.cli_in_process import RunCli
 
 REASONS = """
@@ -348,3 +348,34 @@ def test_the_feedback_template_names_the_teams_reasons_and_its_rows_import(
     code, _, err = run_cli("feedback", str(filled), "--as", "sales1", db=team.location)
     assert code == 0, err
     assert answer_row(team, lead_id).reason == "too_small"
+
+
+def test_handoff_mine_names_the_salesperson_and_a_filtered_list_counts_only_itself(
+    team: Team, out_dir: Path, run_cli: RunCli
+) -> None:
+    """The rep reads whom each lead went to (sales as a whole when no one was named); with
+    --status the first line counts what is listed, not "0 waiting, 0 rejected" beside
+    hand-offs that are waiting or rejected."""
+    waiting, taken, refused = (team.qualified_lead("rep1") for _ in range(3))
+    with team.store.transaction() as session:
+        for lead_id in (waiting, taken):
+            lead = session.get(Lead, lead_id)
+            assert lead is not None
+            lead.sales_owner_id = team.ids["sales1"]
+    with team.desk("rep1") as desk:
+        desk.handoff.export(out_dir)
+    with team.desk("sales1") as desk:
+        desk.handoff.record_decision(Decision(taken, SalesDecision.ACCEPTED, "006OPP7"))
+    reject(team, refused, "bad_timing", "After the budget round")
+    with team.desk("rep1") as desk:
+        owners = {lead.lead_id: lead.salesperson for lead in desk.handoff.mine().leads}
+    assert owners == {waiting: "Sales1", taken: "Sales1", refused: None}
+    code, out, err = run_cli(
+        "handoff", "mine", "--as", "rep1", "--status", "accepted", db=team.location
+    )
+    assert code == 0, err
+    assert out.splitlines()[0] == "1 accepted hand-off of rep1."
+    assert "Handed off to Sales1 " in out and "006OPP7" in out
+    code, out, err = run_cli("handoff", "mine", "--as", "rep1", db=team.location)
+    assert out.splitlines()[0] == "3 hand-offs of rep1: 1 waiting, 1 accepted, 1 rejected."
+    assert out.count("Handed off to Sales1 ") == 2 and out.count("Handed off to sales ") == 1

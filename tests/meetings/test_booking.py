@@ -178,3 +178,30 @@ def test_a_lead_has_one_meeting_on_at_a_time(team: Team, tmp_path: Path) -> None
         desk.meetings.book(lead, at(8, 10), ics_out=tmp_path / "a.ics")
         with pytest.raises(Conflict, match="already has a meeting with Sales1"):
             desk.meetings.book(lead, at(8, 11), with_="sales2", ics_out=tmp_path / "b.ics")
+
+
+def test_a_time_the_slot_list_never_offers_the_prospect_cannot_be_booked_or_moved_to(
+    team: Team, tmp_path: Path
+) -> None:
+    """Christmas Day in London and midnight in Tokyo are in the salesperson's working hours
+    but not in the prospect's calling hours: the slot list leaves them out, and so does
+    booking or moving by hand, saying why; nothing is booked or moved."""
+    london = prospect(team)
+    tokyo = prospect(team, zone="Asia/Tokyo", country="JP")
+    christmas = at(25, 10, 0, "Europe/London")
+    with team.desk("rep1") as desk:
+        assert christmas not in {
+            slot.starts_at for slot in desk.meetings.slots(london, days=30).slots
+        }
+        with pytest.raises(InputError, match="Christmas Day is a public holiday there") as holiday:
+            desk.meetings.book(london, christmas, ics_out=tmp_path / "a.ics")
+        with pytest.raises(InputError, match="outside their calling hours") as night:
+            desk.meetings.book(tokyo, at(8, 16, 0, "Europe/Berlin"), ics_out=tmp_path / "b.ics")
+        assert desk.meetings.of_lead(london) is None and desk.meetings.of_lead(tokyo) is None
+        desk.meetings.book(london, at(8, 10, 0, "Europe/London"), ics_out=tmp_path / "c.ics")
+        with pytest.raises(InputError, match="Christmas Day is a public holiday there"):
+            desk.meetings.move(london, christmas, ics_out=tmp_path / "d.ics")
+        on = desk.meetings.of_lead(london)
+    assert holiday.value.field == "at" and night.value.field == "at"
+    assert "Fri 25 Dec 10:00 (Europe/London) is no time for" in holiday.value.message
+    assert on is not None and on.starts_at == at(8, 10, 0, "Europe/London")

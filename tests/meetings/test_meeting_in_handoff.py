@@ -17,6 +17,7 @@ from leaddesk.clock import FixedClock
 from leaddesk.handoff.records import read_record
 from leaddesk.store.models import Lead, Person, User
 from leaddesk.sync.salesforce_fields import description
+from tests.cli_in_process import RunCli
 from tests.handoff.handoff_helpers import Team, make_team
 
 
@@ -93,3 +94,26 @@ def test_the_salesforce_description_and_the_salespersons_list_show_it(
     with handoff_team.desk("sales1") as desk:
         mine = desk.meetings.mine()
     assert [(m.lead_id, m.when) for m in mine] == [(lead_id, "Thu 19 Nov 10:00 (Europe/London)")]
+
+
+def test_handoff_show_gives_the_salesperson_the_meeting_booked_on_the_call(
+    handoff_team: Team, tmp_path: Path, run_cli: RunCli
+) -> None:
+    """The salesperson reading a hand-off from the command line sees the meeting the rep
+    booked, in the prospect's time and their own, with who decides and who else comes."""
+    lead_id = booked_lead(handoff_team, tmp_path)
+    with handoff_team.desk("rep1") as desk:
+        desk.handoff.export(tmp_path / "out")
+    shown = run_cli("handoff", "show", str(lead_id), "--as", "sales1", db=handoff_team.location)
+    assert shown.returncode == 0, shown.stderr
+    assert (
+        "Meeting booked on the call: Thu 19 Nov 10:00 (Europe/London) with Sales1 "
+        "(their time Thu 19 Nov 11:00)"
+    ) in shown.stdout
+    assert "Decision maker: Jane Roe, CFO" in shown.stdout
+    assert "Others involved: Raj Patel, IT; Mo Chen, procurement" in shown.stdout
+    with handoff_team.desk("rep1") as desk:
+        desk.meetings.cancel(lead_id, ics_out=tmp_path / "cancel.ics")
+    shown = run_cli("handoff", "show", str(lead_id), "--as", "sales1", db=handoff_team.location)
+    assert "Meeting cancelled: Thu 19 Nov 10:00 (Europe/London) is off" in shown.stdout
+    assert "Meeting booked on the call" not in shown.stdout

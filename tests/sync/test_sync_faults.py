@@ -214,3 +214,33 @@ def test_a_lead_whose_salesforce_lead_was_deleted_there_gets_a_new_one(
     [sent] = run.sent
     assert sent.crm_id != "00Q5g00000ZZZZZAAA"
     one_lead_each(salesforce, [lead_id])
+
+
+def test_a_crm_failing_on_its_side_is_not_said_to_be_busy_and_a_busy_one_is(
+    team: str,
+    store: Store,
+    clock: FixedClock,
+    salesforce: FakeSalesforce,
+    certificate: tuple[Path, Path],
+) -> None:
+    """A 500 each try is Salesforce failing, not Salesforce being busy (a 429): the words the
+    rep reads say which, and the hand-off waits for the next run either way."""
+    lead_id = hand_off(team, clock)
+    for _ in range(5):
+        salesforce.fail_next("500")
+    waits: list[float] = []
+    run = send_waiting(store, connector(salesforce, certificate, waits), clock=clock, actor_id=None)
+    assert not run.sent and run.waiting == 1
+    assert run.unreachable is not None
+    assert run.unreachable.startswith("Salesforce failed on its side (500): ")
+    assert "busy" not in run.unreachable
+    salesforce.faults.clear()
+    for _ in range(5):
+        salesforce.fail_next("429")
+    run = send_waiting(store, connector(salesforce, certificate, waits), clock=clock, actor_id=None)
+    assert run.unreachable is not None
+    assert run.unreachable.startswith("Salesforce is busy (429): ")
+    salesforce.faults.clear()
+    run = send_waiting(store, connector(salesforce, certificate, waits), clock=clock, actor_id=None)
+    assert [s.lead_id for s in run.sent] == [lead_id]
+    one_lead_each(salesforce, [lead_id])

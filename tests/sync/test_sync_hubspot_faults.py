@@ -208,3 +208,20 @@ def test_offline_or_untrusted_the_hand_offs_wait_with_words_saying_why(
     back = send_waiting(store, connector(hubspot, certificate, []), clock=clock, actor_id=None)
     assert [s.lead_id for s in back.sent] == [lead_id]
     one_of_each(hubspot, [lead_id])
+
+
+def test_hubspot_failing_on_its_side_is_not_said_to_be_busy(
+    hubspot_team: str,
+    store: Store,
+    clock: FixedClock,
+    hubspot: FakeHubSpot,
+    certificate: tuple[Path, Path],
+) -> None:
+    hand_off(hubspot_team, clock)
+    for _ in range(5):
+        hubspot.fail_next("500", "contacts/batch/upsert")
+    waits: list[float] = []
+    run = send_waiting(store, connector(hubspot, certificate, waits), clock=clock, actor_id=None)
+    assert not run.sent and run.waiting == 1
+    assert run.unreachable is not None
+    assert run.unreachable.startswith("HubSpot failed on its side (500): ")
