@@ -16,7 +16,7 @@ from leaddesk.clock import FixedClock
 from leaddesk.desk import open_desk
 from leaddesk.domain import CallOutcome, Role, Verdict
 from leaddesk.errors import NotPermitted
-from tests.factories import TeamLogins, inquiries_file, plain_url
+from tests.factories import HAND_OFF_ANSWERS, TeamLogins, inquiries_file, plain_url
 
 TRACES = ("Ada", "Meyer", "spreadsheet", "not before spring", "call after 5")
 
@@ -114,3 +114,40 @@ def test_a_reps_login_erases_nobody(team: TeamLogins, clock: FixedClock, tmp_pat
     ):
         rep.privacy.erase_person(str(lead_id), "erasure request by email")
     assert all(trace in _words(team) for trace in TRACES)
+
+
+def test_sales_comment_is_blanked_by_an_erasure_only(
+    team: TeamLogins, clock: FixedClock, tmp_path: Path
+) -> None:
+    """A team lead's login blanks sales' comment when it erases the lead's person, and not
+    otherwise: at a SQL prompt it cannot take sales' words off a lead."""
+    with open_desk(team.url_for(team.rep), team.rep, clock=clock) as rep:
+        rep.intake.import_file(inquiries_file(tmp_path / "inquiries.csv", 3))
+        row = rep.queue.next()
+        assert row is not None
+        rep.calls.log(row.lead_id, CallOutcome.CONNECTED)
+        rep.qualifying.answer(row.lead_id, HAND_OFF_ANSWERS)
+        rep.qualifying.give_verdict(row.lead_id, Verdict.HAND_OFF, "Budget approved")
+        assert rep.handoff.export(tmp_path / "out").new_batch is not None
+    feedback = tmp_path / "feedback.csv"
+    feedback.write_text(
+        "lead_id,decision,opportunity_id,owner,date,reason,comment\n"
+        f"{row.lead_id},accepted,006ABC,Dana Reyes,2026-11-18,,signs in spring\n",
+        encoding="utf-8",
+    )
+    with open_desk(team.url_for(team.sales), team.sales, clock=clock) as sales:
+        assert sales.handoff.import_feedback(feedback).accepted == [row.lead_id]
+    with (
+        psycopg.connect(plain_url(team.url_for(team.lead))) as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="an erased person's comment"),
+    ):
+        connection.execute("UPDATE sales_feedback SET detail = NULL")
+    assert "signs in spring" in _comments(team)
+    with open_desk(team.url_for(team.lead), team.lead, clock=clock) as lead:
+        lead.privacy.erase_person(str(row.lead_id), "erasure request by email")
+    assert "signs in spring" not in _comments(team)
+
+
+def _comments(team: TeamLogins) -> str:
+    with psycopg.connect(plain_url(team.owner_url)) as connection:
+        return repr(connection.execute("SELECT detail FROM sales_feedback").fetchall())

@@ -20,6 +20,7 @@ from leaddesk.domain import CallOutcome
 from leaddesk.errors import Conflict, NotPermitted
 from leaddesk.store import guards, open_store
 from leaddesk.store.guards import NOT_WORK_EVENTS
+from leaddesk.store.migrations import SCHEMA_HEAD
 from leaddesk.store.plpgsql import literal
 from tests.factories import TeamLogins, inquiries_file, plain_url
 
@@ -184,7 +185,7 @@ def test_a_team_store_at_0033_lets_flagged_leads_go_with_an_undone_import_once_u
 
     open_store(team.owner_url).close()  # its owner opens it: upgraded
 
-    assert _rows(team.owner_url, "SELECT version_num FROM alembic_version") == [("0034",)]
+    assert _rows(team.owner_url, "SELECT version_num FROM alembic_version") == [(SCHEMA_HEAD,)]
     with open_desk(lead_url, team.lead, clock=clock) as desk:
         undone = desk.intake.undo(run.run_id)
     assert (undone.leads_removed, undone.flagged) == (2, 2)

@@ -370,17 +370,17 @@ _USERS_SQL = trigger_function(
     declare=LOGIN_ROLE,
 )
 
-# Sales' answer is theirs; a team lead or admin erasing a person may only blank its comment.
+# Sales' answer is theirs; an erasure by a team lead or admin blanks an erased person's comment.
 _SALES_WORDS_SQL = trigger_function(
     "leaddesk_guard_sales_words",
     """\
-    IF who IS NULL OR who = 'sales' THEN
-        RETURN NEW;
-    END IF;
+    IF who IS NULL OR who = 'sales' THEN RETURN NEW; END IF;
     IF coalesce(NEW.detail, '') <> ''
-            OR (to_jsonb(NEW) - 'detail') <> (to_jsonb(OLD) - 'detail') THEN
+            OR (to_jsonb(NEW) - 'detail') <> (to_jsonb(OLD) - 'detail')
+            OR NOT EXISTS (SELECT 1 FROM public.leads l JOIN public.people p ON p.id = l.person_id
+                WHERE l.id = NEW.lead_id AND p.erased_at IS NOT NULL) THEN
         PERFORM public.leaddesk_refuse('only sales writes sales'' answer; an erasure may '
-            || 'only blank its comment');
+            || 'only blank an erased person''s comment');
     END IF;
     RETURN NEW;
 """,

@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 
 # The newest revision in versions/. Kept here so opening an up-to-date store needs one
 # SELECT instead of loading Alembic (a test keeps it equal to Alembic's own head).
-SCHEMA_HEAD = "0034"
+SCHEMA_HEAD = "0035"
 # The advisory lock one upgrader of a PostgreSQL store holds (a number no other lock uses).
 UPGRADE_LOCK = 0x4C44_5550  # "LDUP"
 # How long an opener of a SQLite store waits for another LeadDesk's upgrade of it.
