@@ -80,20 +80,30 @@ def _parsers(*command: str) -> list[argparse.ArgumentParser]:
     ("command", "field", "flag"),
     [
         (("log-call",), "callback", "--callback"),  # the usual case: --FIELD
-        (("contact",), "direct_line", "--direct-line"),  # _ becomes -
+        (("contact",), "first_name", "--first-name"),  # _ becomes -
         (("contact",), "lead_id", "LEAD_ID"),  # a positional argument: its metavar
         (("users", "add"), "name", "name"),  # a positional without a metavar: its name
         (("add-lead",), "for_user", "--for"),  # the flag's dest differs from its spelling
         (("import",), "db", "--db"),  # the top command's own flag
         (("users", "password"), "password", "--password-file"),  # the explicit table
         (("import",), "keep_mine", "--share"),
-        ((), "no_such_input", "--no-such-input"),  # nothing knows it: --FIELD
+        (("contact",), "direct_line", None),  # the command takes no such input
+        ((), "no_such_input", None),  # nothing knows it
     ],
 )
 def test_a_field_is_said_as_the_flag_the_command_takes(
-    command: tuple[str, ...], field: str, flag: str
+    command: tuple[str, ...], field: str, flag: str | None
 ) -> None:
     assert flag_for(field, _parsers(*command)) == flag
+
+
+def test_a_refusal_about_input_the_command_does_not_take_names_no_option() -> None:
+    # A sync run refused at the CRM's sign-in: the client id is what `sync setup` stored, and
+    # `sync run` has no --client-id to name.
+    refused = InputError("Salesforce refused the sign-in: invalid_client.", field="client_id")
+    assert said(refused, _parsers("sync", "run")) == refused.message
+    assert said(refused, _parsers("sync", "setup")).startswith("--client-id: ")
+    assert said(refused) == f"--client-id: {refused.message}"  # no parser to ask
 
 
 def test_only_an_input_error_with_a_field_gets_a_flag() -> None:

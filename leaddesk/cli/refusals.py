@@ -26,12 +26,17 @@ def said(error: LeadDeskError, parsers: Sequence[argparse.ArgumentParser] = ()) 
     field = error.field if isinstance(error, InputError) else None
     if field is None:
         return error.message
-    return f"{flag_for(field, parsers)}: {error.message}"
+    flag = flag_for(field, parsers)
+    if parsers and flag is None:
+        # Input this command does not take (a sync run refused with the client id that
+        # `sync setup` stored): no option of its own to name; the message says where to look.
+        return error.message
+    return f"{flag or '--' + field.replace('_', '-')}: {error.message}"
 
 
-def flag_for(field: str, parsers: Sequence[argparse.ArgumentParser] = ()) -> str:
+def flag_for(field: str, parsers: Sequence[argparse.ArgumentParser] = ()) -> str | None:
     """``field`` as the command line spells it: the innermost parser's argument of that name
-    (its long flag, or a positional's metavar), else ``FLAGS``, else ``--`` + the field."""
+    (its long flag, or a positional's metavar), else ``FLAGS``; None when neither knows it."""
     dest = field.replace(" ", "_").replace("-", "_")
     for parser in reversed(parsers):
         for action in parser._actions:
@@ -41,4 +46,4 @@ def flag_for(field: str, parsers: Sequence[argparse.ArgumentParser] = ()) -> str
                 metavar = action.metavar if isinstance(action.metavar, str) else None
                 return metavar or action.dest
             return max(action.option_strings, key=len)
-    return FLAGS.get(dest, "--" + dest.replace("_", "-"))
+    return FLAGS.get(dest)
