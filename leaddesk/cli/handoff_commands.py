@@ -159,9 +159,13 @@ def run_feedback(args: argparse.Namespace) -> int:
         report = desk.handoff.import_feedback(Path(args.file))
     # A colleague's routed lead is not this salesperson's to answer: the rest still counts.
     refused = any(problem.kind == "not_permitted" for problem in report.problems)
+    # Not one row could be recorded (nor was one already): the file is bad input as a whole,
+    # and a scheduled run must be able to tell.
+    unusable = bool(report.problems) and not (report.applied or report.unchanged)
+    code = 3 if refused else 2 if unusable else 0
     if args.json:
         print_json(report.as_json())
-        return 3 if refused else 0
+        return code
     print(
         f"{args.file}: {count(report.applied, 'decision')} recorded "
         f"({len(report.accepted)} accepted, {len(report.rejected)} rejected); "
@@ -171,7 +175,7 @@ def run_feedback(args: argparse.Namespace) -> int:
         print(f"Not applied ({len(report.problems)}):")
         for problem in report.problems:
             print(f"  {problem}")
-    return 3 if refused else 0
+    return code
 
 
 def run_pending(args: argparse.Namespace) -> int:

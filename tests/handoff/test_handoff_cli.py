@@ -92,6 +92,17 @@ def test_export_verify_feedback_and_pending_end_to_end(
     )
     assert first in [lead["lead_id"] for lead in everything["leads"]]
 
+    # A file none of whose rows can be recorded is bad input as a whole: exit 2, nothing kept.
+    unusable = tmp_path / "unusable.csv"
+    unusable.write_text(
+        "lead_id,decision,opportunity_id,owner,date,reason,comment\n"
+        "424242,accepted,006NOPE,,,,\n"
+        f"{first},accepted,006XYZ,Dana Reyes,2026-11-180,,\n",
+        encoding="utf-8",
+    )
+    refused = run_cli("feedback", str(unusable), "--as", "sales1", db=db)
+    assert refused.returncode == 2, refused.stdout
+    assert "0 decisions recorded" in refused.stdout and "Not applied (2):" in refused.stdout
     recorded = run_cli("feedback", str(feedback), "--as", "sales1", "--json", db=db)
     assert recorded.returncode == 0, recorded.stderr
     report = json.loads(recorded.stdout)
